@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# One image for every PMIS process: the gateway (default CMD), the nameko services
+# (`nameko run --config services/nameko.yaml services.<svc>.service`), their outbox relays
+# (`python -m services.shared.relay <svc>`) and the one-shot migration/bootstrap.
+# The deployments override the command; they run it from /app as uid 10001 with a read-only
+# root filesystem and a writable /tmp.
+FROM python:3.11-slim
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PSYCOPG_WAIT_FUNC=wait_select
+
+RUN groupadd --system --gid 10001 pmis \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /home/pmis --create-home \
+        --shell /usr/sbin/nologin pmis
+
+WORKDIR /app
+
+# Dependencies first so that a code change does not reinstall them.
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+
+# The code stays owned by root: the runtime user can read it but not change it.
+COPY . .
+# Bytecode is compiled at build time: at run time the root filesystem is read-only.
+RUN python -m compileall -q /app
+
+USER 10001:10001
+EXPOSE 8000
+CMD ["python", "-m", "gateway"]

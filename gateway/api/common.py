@@ -1,0 +1,74 @@
+"""What every JSON route needs: a bounded JSON body, path ids, and RPC with the caller's context."""
+import json
+
+from starlette.requests import Request
+
+from ..auth import Session, request_id
+from ..errors import HttpError
+
+MAX_JSON_BYTES = 64 * 1024
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HttpError(413, "too_large", f"请求体过大（上限 {limit // 1024} KB）")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise HttpError(413, "too_large", f"请求体过大（上限 {limit // 1024} KB）")
+    return bytes(body)
+
+
+async def read_json(request: Request) -> dict:
+    body = await read_body(request, MAX_JSON_BYTES)
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(400, "malformed", "请求体不是有效的JSON") from None
+    if not isinstance(data, dict):
+        raise HttpError(400, "malformed", "请求体应为JSON对象")
+    return data
+
+
+TYPE_NAMES = {str: "文本", int: "整数"}
+
+
+def check_types(data: dict, types: dict[str, type | tuple]) -> None:
+    """JSON types of the fields a route passes on. Presence and values are the services' job,
+    so a missing field gets the service's own per-field message."""
+    fields = {}
+    for name, expected in types.items():
+        value = data.get(name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool) or not isinstance(value, expected):
+            allowed = expected if isinstance(expected, tuple) else (expected,)
+            fields[name] = "应为" + "或".join(TYPE_NAMES[t] for t in allowed)
+    if fields:
+        raise HttpError(400, "validation", "字段类型错误：" + "；".join(f"{k}{v}" for k, v in fields.items()), fields)
+
+
+def path_id(request: Request, name: str = "id") -> int:
+    try:
+        value = int(request.path_params[name])
+    except (KeyError, ValueError):
+        raise HttpError(404, "not_found", "资源不存在") from None
+    if value < 1:
+        raise HttpError(404, "not_found", "资源不存在")
+    return value
+
+
+async def call(request: Request, session: Session | None, service: str, method: str, **kwargs):
+    context = session.context(request_id(request)) if session else {"request_id": request_id(request)}
+    return await request.app.state.rpc.call(service, method, context, **kwargs)
+
+
+async def children_with_counts(request: Request, session: Session, org_id: int) -> list[dict]:
+    """Sub-organizations with their subtree member totals (org service + stats service)."""
+    children = await call(request, session, "org", "children", org_id=org_id)
+    totals = await call(request, session, "stats", "member_totals", org_ids=[c["id"] for c in children])
+    for child in children:
+        child["member_count"] = totals.get(str(child["id"]), 0)
+    return children

@@ -1,0 +1,75 @@
+"""The Starlette gateway: web UI, JSON API, sessions, one RPC connection per process."""
+import contextlib
+import logging
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from services.shared.config import setting
+
+from .auth import Tokens, new_secret, request_id
+from .errors import HttpError, as_http_error, error_response
+from .rpc import RemoteError, RpcClient, RpcError
+from .web import pages
+
+log = logging.getLogger("pmis.gateway")
+STATIC = Path(__file__).parent / "web" / "static"
+
+
+def secret_key() -> str:
+    secret = setting("PMIS_SECRET_KEY")
+    if not secret:
+        log.warning("PMIS_SECRET_KEY 未设置：使用临时密钥，重启后所有登录失效")
+        secret = new_secret()
+    return secret
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette):
+    app.state.rpc = RpcClient(setting("PMIS_AMQP_URI"), timeout=float(setting("PMIS_RPC_TIMEOUT")))
+    await app.state.rpc.connect()
+    try:
+        yield
+    finally:
+        await app.state.rpc.close()
+
+
+async def handle_error(request: Request, exc: Exception):
+    error = as_http_error(exc, request_id(request))
+    if request.url.path.startswith("/api/"):
+        return error_response(error.status, error.code, error.message, error.fields)
+    return pages.error_page(request, error)
+
+
+async def healthz(request: Request):
+    return JSONResponse({"ok": True})
+
+
+async def readyz(request: Request):
+    rpc = request.app.state.rpc
+    if not rpc.connected:
+        return error_response(503, "unavailable", "未连接消息队列")
+    return JSONResponse({"ok": True})
+
+
+def create_app() -> Starlette:
+    from .api.routes import routes as api_routes
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Mount("/api/v1", routes=api_routes),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            *pages.routes,
+        ],
+        exception_handlers={HttpError: handle_error, RemoteError: handle_error, RpcError: handle_error,
+                            Exception: handle_error},
+        lifespan=lifespan,
+    )
+    app.state.tokens = Tokens(secret_key())
+    return app

@@ -1,0 +1,9 @@
+"""Tables of the dues service, schema "dues". Its business tables arrive with its own issue;
+the outbox and inbox are here from the start so every service has the same shape."""
+from sqlalchemy import MetaData
+
+from services.shared.outbox import inbox_table, outbox_table
+
+metadata = MetaData(schema="dues")
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)

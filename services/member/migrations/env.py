@@ -1,0 +1,4 @@
+from services.member.models import metadata
+from services.shared.migrations import run_env
+
+run_env(metadata)

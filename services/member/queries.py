@@ -1,0 +1,73 @@
+"""Member service read paths."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, SEXES
+from services.shared.context import Caller
+from services.shared.errors import NotFound, ValidationFailed
+
+from .models import members
+
+MAX_PAGE_SIZE = 200
+
+
+def load_member(session: Session, member_id):
+    try:
+        member_id = int(member_id)
+    except (TypeError, ValueError):
+        raise NotFound("党员不存在") from None
+    row = session.execute(select(members).where(members.c.id == member_id)).first()
+    if row is None:
+        raise NotFound("党员不存在")
+    return row
+
+
+def _view(row) -> dict:
+    return {
+        "id": row.id, "org_id": row.org_id, "org_path": row.org_path, "name": row.name, "id_number": row.id_number,
+        "sex": row.sex, "sex_name": SEXES.name(row.sex), "birth_date": row.birth_date.isoformat(),
+        "ethnicity": row.ethnicity, "ethnicity_name": ETHNICITIES.name(row.ethnicity),
+        "category": row.category, "category_name": MEMBER_CATEGORIES.name(row.category),
+        "joined_on": row.joined_on.isoformat(), "status": row.status, "version": row.version,
+    }
+
+
+def get_member(sessions: sessionmaker, caller: Caller, member_id) -> dict:
+    with sessions() as session:
+        row = load_member(session, member_id)
+        caller.require(row.org_path, "该党员")
+        return _view(row)
+
+
+def _page(page, size) -> tuple[int, int]:
+    try:
+        page, size = int(page), int(size)
+    except (TypeError, ValueError):
+        raise ValidationFailed("分页参数应为整数", {"page": "应为整数"}) from None
+    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValidationFailed(f"页码从1开始，每页1到{MAX_PAGE_SIZE}条", {"page": "超出范围"})
+    return page, size
+
+
+def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50) -> dict:
+    """Members directly in `org` (looked up, and scope-checked, by the org service)."""
+    caller.require(org["path"], "该党组织")
+    page, size = _page(page, size)
+    where = (members.c.org_id == org["id"]) & (members.c.status == "active")
+    with sessions() as session:
+        total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
+        rows = session.execute(select(members).where(where).order_by(members.c.name, members.c.id)
+                               .limit(size).offset((page - 1) * size)).all()
+    return {"total": total, "page": page, "size": size, "items": [_view(row) for row in rows]}
+
+
+def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]:
+    """Active members of a subtree grouped by organization and counted facts (for reconcile)."""
+    caller.require(path, "该党组织")
+    with sessions() as session:
+        rows = session.execute(
+            select(members.c.org_id, members.c.sex, members.c.category, func.count().label("n"))
+            .where(members.c.org_path.startswith(path, autoescape=True), members.c.status == "active")
+            .group_by(members.c.org_id, members.c.sex, members.c.category)
+        ).all()
+    return [{"org_id": r.org_id, "sex": r.sex, "category": r.category, "n": r.n} for r in rows]

@@ -1,0 +1,38 @@
+"""The member service's nameko entrypoints: adapters only."""
+from nameko.rpc import RpcProxy, rpc
+
+from services.shared.context import CallerProvider
+from services.shared.db import Database
+from services.shared.errors import PmisError
+from services.shared.health import health_report
+
+from . import commands, queries
+
+api = rpc(expected_exceptions=PmisError)
+
+
+class MemberService:
+    name = "member"
+    db = Database()
+    caller = CallerProvider()
+    org = RpcProxy("org")
+
+    @rpc
+    def health(self):
+        return health_report(self.name, self.db)
+
+    @api
+    def create_member(self, data):
+        return commands.create_member(self.db, self.caller(), self.org.org_path, data)
+
+    @api
+    def get_member(self, member_id):
+        return queries.get_member(self.db, self.caller(), member_id)
+
+    @api
+    def list_members(self, org_id, page=1, size=50):
+        return queries.list_members(self.db, self.caller(), self.org.org_path(org_id), page, size)
+
+    @api
+    def count_facts(self, path):
+        return queries.count_facts(self.db, self.caller(), path)

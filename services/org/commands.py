@@ -1,0 +1,160 @@
+"""Org service use cases: validate, load, change, write the outbox, commit."""
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared.codes import ORG_TYPES
+from services.shared.context import Caller
+from services.shared.errors import Conflict, NotFound, Unauthorized, ValidationFailed, validated
+from services.shared.outbox import record_event
+from services.shared.passwords import password_expired, password_problem
+
+from .domain.hierarchy import can_have_children, child_path
+from .domain.org_fields import validate_new_org, validate_rename
+from .events import ORG_CREATED, ORG_RENAMED, org_state
+from .models import accounts, org_id_seq, orgs, outbox
+from .passwords import hash_password, verify_password
+
+
+def load_org(session: Session, org_id, lock: bool = False):
+    try:
+        org_id = int(org_id)
+    except (TypeError, ValueError):
+        raise NotFound("党组织不存在") from None
+    query = select(orgs).where(orgs.c.id == org_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound("党组织不存在")
+    return row
+
+
+def _insert_org(session: Session, caller: Caller, parent, data: dict):
+    new_id = session.execute(org_id_seq.next_value()).scalar_one()
+    path = child_path(parent.path if parent is not None else "/", new_id)
+    values = dict(id=new_id, parent_id=parent.id if parent is not None else None, path=path, code=data["code"],
+                  name=data["name"], type=data["type"])
+    try:
+        with session.begin_nested():
+            session.execute(orgs.insert().values(**values))
+    except IntegrityError:
+        raise Conflict(f"党组织代码“{data['code']}”已被使用", {"code": "代码已存在"}) from None
+    row = load_org(session, new_id)
+    record_event(session, outbox, ORG_CREATED, row.id, row.version, org_state(row), caller)
+    return row
+
+
+def create_org(sessions: sessionmaker, caller: Caller, raw: dict) -> dict:
+    data = validated(validate_new_org, raw, "党组织")
+    with sessions.begin() as session:
+        try:
+            parent = load_org(session, data["parent_id"])
+        except NotFound:
+            raise ValidationFailed("上级党组织不存在", {"parent_id": "上级党组织不存在"}) from None
+        caller.require(parent.path, "上级党组织")
+        if not can_have_children(parent.type):
+            raise ValidationFailed(f"{ORG_TYPES.name(parent.type)}不能设立下级党组织",
+                                   {"parent_id": "该组织不能设立下级党组织"})
+        row = _insert_org(session, caller, parent, data)
+        return {"id": row.id, "path": row.path}
+
+
+def ensure_root(sessions: sessionmaker, name: str, code: str) -> tuple[int, bool]:
+    """Create the province's root organization on an empty database; (id, created)."""
+    with sessions.begin() as session:
+        session.execute(select(orgs.c.id).with_for_update().limit(1))
+        existing = session.execute(select(orgs.c.id).where(orgs.c.parent_id.is_(None))).first()
+        if existing:
+            return existing.id, False
+        row = _insert_org(session, Caller.system(), None, {"code": code, "name": name, "type": "11"})
+        return row.id, True
+
+
+def rename_org(sessions: sessionmaker, caller: Caller, org_id, name) -> dict:
+    new_name = validated(lambda value: {"name": validate_rename(value)}, name, "党组织")["name"]
+    with sessions.begin() as session:
+        row = load_org(session, org_id, lock=True)
+        caller.require(row.path)
+        session.execute(update(orgs).where(orgs.c.id == row.id)
+                        .values(name=new_name, version=orgs.c.version + 1, updated_at=datetime.now(timezone.utc)))
+        row = load_org(session, row.id)
+        record_event(session, outbox, ORG_RENAMED, row.id, row.version, org_state(row), caller)
+        return {"id": row.id, "name": row.name, "version": row.version}
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def _account_by_name(session: Session, username: str):
+    return session.execute(select(accounts).where(accounts.c.username == username)).first()
+
+
+def create_account(sessions: sessionmaker, caller: Caller, username, password, org_id) -> dict:
+    fields = {}
+    if not isinstance(username, str) or not (3 <= len(username.strip()) <= 32):
+        fields["username"] = "用户名应为3到32个字符"
+    if not isinstance(password, str):
+        fields["password"] = "必填"
+    elif problem := password_problem(password, str(username)):
+        fields["password"] = problem
+    if fields:
+        raise ValidationFailed("账号信息有误：" + "；".join(fields.values()), fields)
+    username = username.strip()
+    with sessions.begin() as session:
+        org = load_org(session, org_id)
+        caller.require(org.path)
+        if _account_by_name(session, username):
+            raise Conflict(f"用户名“{username}”已存在", {"username": "用户名已存在"})
+        account_id = session.execute(accounts.insert().values(
+            username=username, password_hash=hash_password(password), org_id=org.id, must_change_password=True,
+        ).returning(accounts.c.id)).scalar_one()
+        return {"id": account_id, "username": username, "org_id": org.id}
+
+
+def ensure_admin(sessions: sessionmaker, root_id: int, password: str) -> bool:
+    """Create `admin` bound to the root with a one-time password; False if it exists."""
+    with sessions.begin() as session:
+        if _account_by_name(session, "admin"):
+            return False
+        session.execute(accounts.insert().values(username="admin", password_hash=hash_password(password),
+                                                 org_id=root_id, must_change_password=True))
+        return True
+
+
+def _session_view(session: Session, account) -> dict:
+    org = load_org(session, account.org_id)
+    now = datetime.now(timezone.utc)
+    return {
+        "account_id": account.id, "username": account.username, "org_id": org.id, "org_name": org.name,
+        "scope_path": org.path,
+        "must_change_password": account.must_change_password or password_expired(account.password_changed_at, now),
+        "password_expired": password_expired(account.password_changed_at, now),
+    }
+
+
+def authenticate(sessions: sessionmaker, username, password) -> dict:
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise Unauthorized("用户名或密码错误")
+    with sessions.begin() as session:
+        account = _account_by_name(session, username.strip())
+        if account is None or not verify_password(account.password_hash, password):
+            raise Unauthorized("用户名或密码错误")
+        return _session_view(session, account)
+
+
+def change_password(sessions: sessionmaker, account_id, old_password, new_password) -> dict:
+    with sessions.begin() as session:
+        account = session.execute(select(accounts).where(accounts.c.id == int(account_id)).with_for_update()).first()
+        if account is None:
+            raise Unauthorized("账号不存在")
+        if not isinstance(old_password, str) or not verify_password(account.password_hash, old_password):
+            raise ValidationFailed("原密码不正确", {"old_password": "原密码不正确"})
+        if not isinstance(new_password, str):
+            raise ValidationFailed("新密码必填", {"new_password": "必填"})
+        if problem := password_problem(new_password, account.username, old_password):
+            raise ValidationFailed(problem, {"new_password": problem})
+        session.execute(update(accounts).where(accounts.c.id == account.id).values(
+            password_hash=hash_password(new_password), must_change_password=False,
+            password_changed_at=datetime.now(timezone.utc)))
+        account = session.execute(select(accounts).where(accounts.c.id == account.id)).first()
+        return _session_view(session, account)

@@ -1,0 +1,62 @@
+"""Org service read paths."""
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased, sessionmaker
+
+from services.shared.codes import ORG_TYPES
+from services.shared.context import Caller
+from services.shared.errors import NotFound
+
+from .commands import load_org
+from .models import orgs
+
+
+def _view(row, parent_name=None) -> dict:
+    return {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code, "name": row.name,
+            "type": row.type, "type_name": ORG_TYPES.name(row.type), "version": row.version,
+            "parent_name": parent_name}
+
+
+def get_org(sessions: sessionmaker, caller: Caller, org_id) -> dict:
+    with sessions() as session:
+        row = load_org(session, org_id)
+        caller.require(row.path)
+        parent_name = None
+        if row.parent_id is not None:
+            parent_name = session.execute(select(orgs.c.name).where(orgs.c.id == row.parent_id)).scalar()
+        view = _view(row, parent_name)
+        # The path's ancestors that the caller may see, for breadcrumbs.
+        ancestor_ids = [int(part) for part in row.path.strip("/").split("/")[:-1]]
+        names = dict(session.execute(select(orgs.c.id, orgs.c.name).where(orgs.c.id.in_(ancestor_ids))).all())
+        view["ancestors"] = [{"id": i, "name": names.get(i, "")} for i in ancestor_ids
+                             if caller.covers(row.path[: row.path.index(f"/{i}/") + len(f"/{i}/")])]
+        return view
+
+
+def children(sessions: sessionmaker, caller: Caller, org_id) -> list[dict]:
+    with sessions() as session:
+        parent = load_org(session, org_id)
+        caller.require(parent.path)
+        child = aliased(orgs)
+        has_children = exists().where(child.c.parent_id == orgs.c.id)
+        rows = session.execute(
+            select(orgs, has_children.label("has_children")).where(orgs.c.parent_id == parent.id)
+            .order_by(orgs.c.sort_order, orgs.c.id)
+        ).all()
+        return [dict(_view(row, parent.name), has_children=row.has_children) for row in rows]
+
+
+def org_path(sessions: sessionmaker, caller: Caller, org_id) -> dict:
+    """The minimal facts other services need to check scope: id, path, type."""
+    with sessions() as session:
+        row = load_org(session, org_id)
+        caller.require(row.path)
+        return {"id": row.id, "path": row.path, "type": row.type, "name": row.name}
+
+
+def root_org(sessions: sessionmaker, caller: Caller) -> dict:
+    with sessions() as session:
+        row = session.execute(select(orgs).where(orgs.c.parent_id.is_(None))).first()
+    if row is None:
+        raise NotFound("尚未建立根党组织")
+    caller.require(row.path)
+    return _view(row)

@@ -1,0 +1,150 @@
+"""National code tables (see RULES.md §9) and a small lookup class."""
+
+from __future__ import annotations
+
+
+class CodeTable:
+    """An ordered code table that resolves codes, names and aliases to codes."""
+
+    def __init__(
+        self,
+        name_zh: str,
+        entries: list[tuple[str, str]],
+        aliases: dict[str, str] | None = None,
+    ):
+        self.name_zh = name_zh
+        self._entries = [(str(code), str(name)) for code, name in entries]
+        self._names = dict(self._entries)
+        if len(self._names) != len(self._entries):
+            raise ValueError(f"{name_zh}：代码重复")
+
+        lookup: dict[str, str] = {}
+
+        def add(key: str, code: str) -> None:
+            # A key mapping to two codes would make resolve() order-dependent.
+            if lookup.get(key, code) != code:
+                raise ValueError(f"{name_zh}：“{key}”有歧义")
+            lookup[key] = code
+
+        for code, name in self._entries:
+            add(code, code)
+            add(name, code)
+
+        # "1" -> "01" only when no other code also shortens to "1".
+        short: dict[str, list[str]] = {}
+        for code in self._names:
+            if code.isdigit() and code.startswith("0") and len(code) > 1:
+                short.setdefault(code.lstrip("0") or "0", []).append(code)
+        for key, codes in short.items():
+            if len(codes) == 1 and key not in lookup:
+                lookup[key] = codes[0]
+
+        for alias, code in (aliases or {}).items():
+            if code not in self._names:
+                raise ValueError(f"{name_zh}：别名“{alias}”指向未知代码{code}")
+            add(alias, code)
+
+        self._lookup = lookup
+
+    def resolve(self, value) -> str | None:
+        # str(True) is "True", so bools fall through to None here.
+        if isinstance(value, int):
+            value = str(value)
+        if not isinstance(value, str):
+            return None
+        return self._lookup.get(value.strip())
+
+    def name(self, code) -> str:
+        return self._names[code]
+
+    def codes(self) -> list[str]:
+        return [code for code, _ in self._entries]
+
+    def names(self) -> list[str]:
+        return [name for _, name in self._entries]
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._entries)
+
+    def __contains__(self, code) -> bool:
+        return code in self._names
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"CodeTable({self.name_zh!r}, {len(self)} entries)"
+
+
+# GB/T 3304-1991, official order.
+_ETHNIC_ROOTS = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 "
+    "满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 "
+    "佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 "
+    "达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 "
+    "塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 "
+    "独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
+).split()
+
+ETHNICITIES = CodeTable(
+    "民族",
+    [(f"{i:02d}", root + "族") for i, root in enumerate(_ETHNIC_ROOTS, start=1)]
+    + [("97", "其他"), ("98", "外国血统中国籍人士")],
+    # 崩龙 is 德昂's name before 1985; old records still use it.
+    {root: f"{i:02d}" for i, root in enumerate(_ETHNIC_ROOTS, start=1)}
+    | {"崩龙族": "46", "崩龙": "46"},
+)
+
+# GB/T 2261.1-2003.
+SEXES = CodeTable(
+    "性别",
+    [("0", "未知的性别"), ("1", "男"), ("2", "女"), ("9", "未说明的性别")],
+    {"男性": "1", "女性": "2", "未知": "0", "未说明": "9"},
+)
+
+# 政治面貌 (GB/T 4762) uses 中共党员 / 中共预备党员 for the same two states.
+MEMBER_CATEGORIES = CodeTable(
+    "党员类别",
+    [("01", "正式党员"), ("02", "预备党员")],
+    {"正式": "01", "预备": "02", "中共党员": "01", "中共预备党员": "02"},
+)
+
+# PMIS's own codes: the official 党组织类别 codes are not confirmed (RULES.md).
+ORG_TYPES = CodeTable(
+    "党组织类别",
+    [
+        ("11", "党委"),
+        ("12", "党工委"),
+        ("21", "党总支"),
+        ("31", "党支部"),
+        ("32", "联合党支部"),
+        ("33", "临时党支部"),
+        ("41", "党组"),
+    ],
+    {"基层党委": "11", "支部": "31", "总支": "21"},
+)
+
+# GB/T 4658-2006, top level only; short forms are what people type.
+EDUCATION = CodeTable(
+    "学历",
+    [
+        ("10", "研究生"),
+        ("20", "大学本科"),
+        ("30", "大学专科"),
+        ("40", "中等职业教育"),
+        ("60", "普通高级中学教育"),
+        ("70", "初级中学教育"),
+        ("80", "小学教育"),
+        ("90", "其他"),
+    ],
+    {
+        "本科": "20",
+        "专科": "30",
+        "大专": "30",
+        "中等职业": "40",
+        "中专": "40",
+        "高中": "60",
+        "初中": "70",
+        "小学": "80",
+    },
+)

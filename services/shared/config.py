@@ -1,0 +1,48 @@
+"""Settings from environment variables (the README's table is the reference).
+
+Read at call time, not import time, so tests and the launcher can set them first.
+"""
+import os
+
+DEFAULTS = {
+    "PMIS_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/pmis",
+    "PMIS_AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/",
+    "PMIS_S3_ENDPOINT": "",
+    "PMIS_S3_PUBLIC_ENDPOINT": "",
+    "PMIS_S3_ACCESS_KEY": "pmis-local",
+    "PMIS_S3_SECRET_KEY": "pmis-local-secret",
+    "PMIS_S3_BUCKET": "pmis-media",
+    "PMIS_S3_SECURE": "0",
+    "PMIS_S3_REGION": "us-east-1",
+    "PMIS_S3_LOCAL_PORT": "9000",
+    "PMIS_GATEWAY_HOST": "127.0.0.1",
+    "PMIS_GATEWAY_PORT": "8000",
+    "PMIS_SECRET_KEY": "",
+    "PMIS_ROOT_ORG_NAME": "中共示例省委员会",
+    "PMIS_ROOT_ORG_CODE": "000001",
+    "PMIS_ADMIN_PASSWORD": "",
+    "PMIS_MAX_WORKERS": "10",
+    "PMIS_RPC_TIMEOUT": "10",
+    "PMIS_STATE_DIR": ".pmis",
+}
+
+
+def setting(name: str) -> str:
+    return os.environ.get(name) or DEFAULTS[name]
+
+
+def int_setting(name: str) -> int:
+    return int(setting(name))
+
+
+def database_url() -> str:
+    return setting("PMIS_DATABASE_URL")
+
+
+def plain_dsn() -> str:
+    """The database URL for psycopg itself (no SQLAlchemy driver suffix)."""
+    return database_url().replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def amqp_uri() -> str:
+    return setting("PMIS_AMQP_URI")

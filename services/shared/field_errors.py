@@ -1,0 +1,14 @@
+"""Validation failure carrying one message per bad field."""
+
+from __future__ import annotations
+
+
+class FieldErrors(Exception):
+    """Raised with every bad field at once, so a form can show them all."""
+
+    def __init__(self, fields: dict[str, str]):
+        self.fields = dict(fields)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "；".join(f"{field}：{message}" for field, message in self.fields.items())

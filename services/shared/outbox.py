@@ -1,0 +1,67 @@
+"""Transactional outbox and inbox (house rule 2).
+
+A command writes its change and `record_event` in one transaction; the relay publishes later.
+A consumer calls `first_delivery` in the transaction of its effect: a redelivered event finds
+its inbox row and changes nothing.
+"""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, Table, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
+from sqlalchemy.orm import Session
+
+from .context import Caller
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    table = Table(
+        "outbox", metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("event_type", Text, nullable=False),
+        Column("envelope", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("sent_at", DateTime(timezone=True)),
+    )
+    Index("outbox_unsent", table.c.id, postgresql_where=text("sent_at IS NULL"))
+    return table
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "inbox", metadata,
+        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        Column("event_type", Text, nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dict, caller: Caller) -> dict:
+    """The event envelope of DESIGN.md rule 3; payload values must already be JSON-plain."""
+    return {
+        "event_id": str(uuid.uuid4()),
+        "type": event_type,
+        "aggregate_id": str(aggregate_id),
+        "aggregate_version": aggregate_version,
+        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "actor": caller.user_id,
+        "request_id": caller.request_id,
+        "payload": payload,
+    }
+
+
+def record_event(session: Session, outbox: Table, event_type: str, aggregate_id, aggregate_version: int,
+                 payload: dict, caller: Caller) -> dict:
+    event = envelope(event_type, aggregate_id, aggregate_version, payload, caller)
+    session.execute(outbox.insert().values(event_id=event["event_id"], event_type=event_type, envelope=event))
+    return event
+
+
+def first_delivery(session: Session, inbox: Table, event: dict) -> bool:
+    """Claim the event in the inbox; False when it was processed before."""
+    claimed = session.execute(
+        insert(inbox).values(event_id=event["event_id"], event_type=event["type"])
+        .on_conflict_do_nothing().returning(inbox.c.event_id)
+    ).first()
+    return claimed is not None

@@ -1,0 +1,66 @@
+"""Stats read paths: subtree figures, and reconcile against a recount of member data."""
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import NotFound
+
+from .domain.counters import differences, expected_counters, summarize
+from .models import counters, orgs
+
+
+def org_path(sessions: sessionmaker, caller: Caller, org_id) -> str:
+    try:
+        org_id = int(org_id)
+    except (TypeError, ValueError):
+        raise NotFound("党组织不存在") from None
+    with sessions() as session:
+        path = session.execute(select(orgs.c.path).where(orgs.c.id == org_id)).scalar()
+    if path is None:
+        raise NotFound("统计服务中尚无该党组织")
+    caller.require(path)
+    return path
+
+
+def _subtree_counters(session, path: str):
+    return (select(counters.c.org_id, counters.c.dimension, counters.c.value, counters.c.n)
+            .join(orgs, orgs.c.id == counters.c.org_id)
+            .where(orgs.c.path.startswith(path, autoescape=True)))
+
+
+def subtree_stats(sessions: sessionmaker, caller: Caller, org_id) -> dict:
+    path = org_path(sessions, caller, org_id)
+    with sessions() as session:
+        sub = _subtree_counters(session, path).subquery()
+        rows = session.execute(select(sub.c.dimension, sub.c.value, func.sum(sub.c.n))
+                               .group_by(sub.c.dimension, sub.c.value)).all()
+    return {"members": summarize(rows)}
+
+
+def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict:
+    """Subtree member totals of several organizations (tree nodes), {org_id: total}."""
+    ids = [int(i) for i in org_ids]
+    with sessions() as session:
+        paths = dict(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids))).all())
+        result = {}
+        for org_id in ids:
+            path = paths.get(org_id)
+            if path is None or not caller.covers(path):
+                result[str(org_id)] = 0
+                continue
+            result[str(org_id)] = int(session.execute(
+                select(func.coalesce(func.sum(counters.c.n), 0)).join(orgs, orgs.c.id == counters.c.org_id)
+                .where(orgs.c.path.startswith(path, autoescape=True), counters.c.dimension == "total")).scalar_one())
+    return result
+
+
+def reconcile(sessions: sessionmaker, caller: Caller, org_id, recount) -> dict:
+    """Compare counters with `recount(path)` (the member service's grouped counts)."""
+    path = org_path(sessions, caller, org_id)
+    expected = expected_counters(recount(path))
+    with sessions() as session:
+        actual = Counter({(r.org_id, r.dimension, r.value): r.n
+                          for r in session.execute(_subtree_counters(session, path)).all() if r.n})
+    return {"org_id": int(org_id), "differences": differences(expected, actual)}

@@ -1,0 +1,51 @@
+"""The stats service's nameko entrypoints: adapters only."""
+from nameko.rpc import RpcProxy, rpc
+
+from services.shared.consumers import consumes
+from services.shared.context import CallerProvider
+from services.shared.db import Database
+from services.shared.errors import PmisError
+from services.shared.health import health_report
+
+from . import consumers, queries
+
+api = rpc(expected_exceptions=PmisError)
+
+
+class StatsService:
+    name = "stats"
+    db = Database()
+    caller = CallerProvider()
+    member = RpcProxy("member")
+
+    @rpc
+    def health(self):
+        return health_report(self.name, self.db)
+
+    @consumes("org", "org_created")
+    def on_org_created(self, event):
+        consumers.apply_org_event(self.db, event)
+
+    @consumes("org", "org_renamed")
+    def on_org_renamed(self, event):
+        consumers.apply_org_event(self.db, event)
+
+    @consumes("member", "member_created")
+    def on_member_created(self, event):
+        consumers.apply_member_event(self.db, event)
+
+    @consumes("member", "member_updated")
+    def on_member_updated(self, event):
+        consumers.apply_member_event(self.db, event)
+
+    @api
+    def subtree_stats(self, org_id):
+        return queries.subtree_stats(self.db, self.caller(), org_id)
+
+    @api
+    def member_totals(self, org_ids):
+        return queries.member_totals(self.db, self.caller(), org_ids)
+
+    @api
+    def reconcile(self, org_id):
+        return queries.reconcile(self.db, self.caller(), org_id, self.member.count_facts)

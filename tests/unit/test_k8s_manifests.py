@@ -1,0 +1,147 @@
+"""The deployment files: k8s/base validates against Kubernetes 1.30, every container is
+hardened and sized, kustomization.yaml lists every manifest, compose.yaml runs every process."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = ROOT / "k8s" / "base"
+KUSTOMIZATION = BASE / "kustomization.yaml"
+MANIFESTS = sorted(p for p in BASE.glob("*.y*ml") if p.name != KUSTOMIZATION.name)
+SERVICES = ("org", "member", "transfer", "dues", "media", "stats")
+
+
+def documents(path: Path) -> list[dict]:
+    return [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
+
+
+def all_documents() -> list[tuple[Path, dict]]:
+    return [(path, doc) for path in MANIFESTS for doc in documents(path)]
+
+
+def workloads(kind: str) -> list[tuple[str, dict]]:
+    return [(f"{path.name}:{doc['metadata']['name']}", doc)
+            for path, doc in all_documents() if doc.get("kind") == kind]
+
+
+def containers(workload: dict) -> list[dict]:
+    spec = workload["spec"]["template"]["spec"]
+    return spec.get("initContainers", []) + spec["containers"]
+
+
+def test_manifests_exist():
+    names = {p.name for p in MANIFESTS}
+    expected = {f"{svc}.yaml" for svc in SERVICES} | {"gateway.yaml", "migrate-job.yaml", "configmap.yaml"}
+    assert expected <= names
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_manifest_validates_against_kubernetes_1_30(path):
+    exe = Path(sys.executable).parent / "kubernetes-validate"
+    assert exe.exists(), f"kubernetes-validate is not installed next to {sys.executable}"
+    result = subprocess.run([str(exe), "--strict", "-k", "1.30", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_container_is_sized_and_runs_as_non_root():
+    found = workloads("Deployment") + workloads("Job")
+    assert found
+    for name, workload in found:
+        pod = workload["spec"]["template"]["spec"]
+        assert pod.get("securityContext", {}).get("seccompProfile", {}).get("type") == "RuntimeDefault", name
+        volumes = {v["name"]: v for v in pod.get("volumes", [])}
+        for container in containers(workload):
+            where = f"{name}/{container['name']}"
+            resources = container.get("resources", {})
+            assert resources.get("requests", {}).keys() >= {"cpu", "memory"}, where
+            assert resources.get("limits", {}).keys() >= {"cpu", "memory"}, where
+            security = container.get("securityContext", {})
+            assert security.get("runAsNonRoot") is True, where
+            assert security.get("runAsUser") == 10001, where
+            assert security.get("allowPrivilegeEscalation") is False, where
+            assert security.get("readOnlyRootFilesystem") is True, where
+            assert security.get("capabilities", {}).get("drop") == ["ALL"], where
+            tmp = [m for m in container.get("volumeMounts", []) if m["mountPath"] == "/tmp"]
+            assert tmp and "emptyDir" in volumes[tmp[0]["name"]], f"{where}: no emptyDir at /tmp"
+            assert container["image"].split(":")[0] == "pmis", where
+            env_from = {ref.get("configMapRef", ref.get("secretRef", {})).get("name")
+                        for ref in container.get("envFrom", [])}
+            assert env_from >= {"pmis-config", "pmis-secrets"}, where
+
+
+def test_every_deployment_container_has_probes():
+    for name, deployment in workloads("Deployment"):
+        for container in containers(deployment):
+            assert "livenessProbe" in container, f"{name}/{container['name']}"
+            assert "readinessProbe" in container, f"{name}/{container['name']}"
+
+
+def test_each_service_runs_with_its_relay():
+    deployments = dict((d["metadata"]["name"], d) for _, d in workloads("Deployment"))
+    assert set(deployments) == set(SERVICES) | {"gateway"}
+    for svc in SERVICES:
+        commands = [c["command"] for c in containers(deployments[svc])]
+        assert ["nameko", "run", "--config", "services/nameko.yaml", f"services.{svc}.service"] in commands
+        assert ["python", "-m", "services.shared.relay", svc] in commands
+    assert deployments["stats"]["spec"]["replicas"] == 1
+
+
+def test_gateway_service_maps_80_to_8000():
+    services = [d for _, d in all_documents() if d.get("kind") == "Service"]
+    gateway = next(s for s in services if s["metadata"]["name"] == "gateway")
+    [port] = gateway["spec"]["ports"]
+    assert port["port"] == 80
+    [deployment] = [d for _, d in workloads("Deployment") if d["metadata"]["name"] == "gateway"]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    named = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert named.get(port["targetPort"], port["targetPort"]) == 8000
+
+
+def test_no_secret_is_committed():
+    assert not [d for _, d in all_documents() if d.get("kind") == "Secret"]
+
+
+def test_kustomization_lists_every_manifest():
+    kustomization = yaml.safe_load(KUSTOMIZATION.read_text(encoding="utf-8"))
+    listed = kustomization["resources"]
+    assert len(listed) == len(set(listed))
+    for name in listed:
+        assert (BASE / name).is_file(), f"{name} is listed but missing"
+    assert set(listed) == {p.name for p in MANIFESTS}
+    assert kustomization["namespace"] == "pmis"
+    assert kustomization["labels"] == [
+        {"pairs": {"app.kubernetes.io/part-of": "pmis"}, "includeSelectors": True}]
+    assert "commonLabels" not in kustomization
+    assert {"name": "pmis", "newName": "pmis", "newTag": "latest"} in kustomization["images"]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_kustomize_builds():
+    result = subprocess.run(["kubectl", "kustomize", str(BASE)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    built = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+    assert all(doc["metadata"].get("namespace") == "pmis" for doc in built)
+    assert all(doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "pmis" for doc in built)
+
+
+def test_compose_runs_every_process():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    expected = set(SERVICES) | {f"{svc}-relay" for svc in SERVICES} | {
+        "gateway", "migrate", "postgres", "rabbitmq", "minio"}
+    assert expected <= set(services)
+    for svc in SERVICES:
+        assert services[svc]["command"][-1] == f"services.{svc}.service"
+        assert services[f"{svc}-relay"]["command"] == ["python", "-m", "services.shared.relay", svc]
+    for name in [*SERVICES, *(f"{svc}-relay" for svc in SERVICES), "gateway"]:
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
+        assert services[name]["environment"]["PSYCOPG_WAIT_FUNC"] == "wait_select", name
+    assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "healthcheck" in services["postgres"] and "healthcheck" in services["rabbitmq"]
+    assert "8000:8000" in services["gateway"]["ports"]
