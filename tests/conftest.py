@@ -1,0 +1,93 @@
+"""Session fixtures: the whole system, started once for the tests that need it.
+
+Unit tests never touch these. After the session the counters must reconcile exactly with a
+recount of member data; a difference fails the run.
+"""
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from launcher.system import System
+from services.shared.context import Caller
+
+from .support.environment import TestEnvironment
+from .support.rpc import SyncRpc
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_PASSWORD = "Strong#Pass2026"
+
+
+class RunningSystem:
+    def __init__(self, environment: TestEnvironment, system: System, rpc: SyncRpc):
+        self.environment, self.system, self.rpc = environment, system, rpc
+        self.env = environment.env
+        self.url = system.gateway_url
+        self.root_id = rpc.call("org", "root")["id"]
+
+    def wait_consistent(self, timeout: float = 20) -> list:
+        """Wait until every outbox is drained and the root's counters match a recount."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = sum(self.rpc.call(s, "health")["outbox_pending"]
+                          for s in ("org", "member", "media", "stats", "transfer", "dues"))
+            differences = self.rpc.call("stats", "reconcile", org_id=self.root_id)["differences"]
+            if (not pending and not differences) or time.monotonic() > deadline:
+                return differences
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def system():
+    environment = TestEnvironment()
+    env = environment.start()
+    pmis = System(env, ROOT / "test-artifacts" / "logs" / environment.tag)
+    rpc = None
+    try:
+        pmis.start(timeout=90)
+        rpc = SyncRpc(env["PMIS_AMQP_URI"])
+        running = RunningSystem(environment, pmis, rpc)
+        yield running
+        differences = running.wait_consistent()
+        assert differences == [], f"计数器与重新统计不一致：{differences}"
+    finally:
+        if rpc:
+            rpc.close()
+        pmis.stop()
+        environment.stop()
+
+
+@pytest.fixture(scope="session")
+def rpc(system) -> SyncRpc:
+    return system.rpc
+
+
+@pytest.fixture(scope="session")
+def root_id(system) -> int:
+    return system.root_id
+
+
+def login(url: str, username: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=f"{url}/api/v1", timeout=20)
+    response = client.post("/session", json={"username": username, "password": password})
+    response.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+    return client
+
+
+@pytest.fixture(scope="session")
+def api(system) -> httpx.Client:
+    """The administrator, bound to the root, past the forced first password change."""
+    client = login(system.url, "admin", system.env["PMIS_ADMIN_PASSWORD"])
+    response = client.post("/session/password", json={"old_password": system.env["PMIS_ADMIN_PASSWORD"],
+                                                      "new_password": ADMIN_PASSWORD})
+    assert response.status_code == 204, response.text
+    client = login(system.url, "admin", ADMIN_PASSWORD)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def system_caller() -> Caller:
+    return Caller.system("test")

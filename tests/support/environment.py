@@ -1,0 +1,113 @@
+"""Backing services for one test session, isolated from `make run` and from other sessions.
+
+Order of preference: PMIS_TEST_* variables; testcontainers when a Docker engine answers; the
+services already running on localhost (CI here). Each session gets its own database, its own
+RabbitMQ vhost and free ports, and removes them afterwards.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from contextlib import ExitStack
+
+import psycopg
+from psycopg import sql
+
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOCAL_AMQP_HOST = "guest:guest@127.0.0.1:5672"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _docker_containers(stack: ExitStack) -> dict | None:
+    """Start PostgreSQL, RabbitMQ and MinIO containers; None when there is no Docker engine."""
+    try:
+        from docker.errors import DockerException
+        from testcontainers.community.minio import MinioContainer
+        from testcontainers.community.postgres import PostgresContainer
+        from testcontainers.community.rabbitmq import RabbitMqContainer
+    except ImportError:
+        return None
+    try:
+        postgres = PostgresContainer("postgres:16", driver=None)
+    except DockerException:  # raised within milliseconds when no engine is reachable
+        return None
+    postgres = stack.enter_context(postgres)
+    rabbit = stack.enter_context(RabbitMqContainer("rabbitmq:3.13"))
+    minio = stack.enter_context(MinioContainer())
+    minio_cfg = minio.get_config()
+    return {
+        "admin_dsn": postgres.get_connection_url(),
+        "amqp": f"amqp://guest:guest@{rabbit.get_container_host_ip()}:{rabbit.get_exposed_port(5672)}/",
+        "s3": {"PMIS_S3_ENDPOINT": minio_cfg["endpoint"], "PMIS_S3_ACCESS_KEY": minio_cfg["access_key"],
+               "PMIS_S3_SECRET_KEY": minio_cfg["secret_key"]},
+        "vhost_tool": False,
+    }
+
+
+def _vhost(name: str, action: str) -> None:
+    subprocess.run(["rabbitmqctl", f"{action}_vhost", name], capture_output=True, timeout=60)
+    if action == "add":
+        subprocess.run(["rabbitmqctl", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
+                       capture_output=True, timeout=60, check=True)
+
+
+class TestEnvironment:
+    def __init__(self):
+        self.stack = ExitStack()
+        self.tag = f"t{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.database = f"pmis_test_{self.tag}"
+        self.vhost = None
+        self.admin_dsn = None
+        self.env: dict[str, str] = {}
+
+    def start(self) -> dict:
+        found = None
+        if not (os.environ.get("PMIS_TEST_DATABASE_URL") or os.environ.get("PMIS_TEST_AMQP_URI")):
+            found = _docker_containers(self.stack)
+        if found is None:
+            found = {"admin_dsn": os.environ.get("PMIS_TEST_ADMIN_DSN", LOCAL_PG),
+                     "amqp": os.environ.get("PMIS_TEST_AMQP_URI"), "s3": {},
+                     "vhost_tool": shutil.which("rabbitmqctl") is not None}
+        self.admin_dsn = found["admin_dsn"]
+        with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.database)))
+        base = psycopg.conninfo.conninfo_to_dict(self.admin_dsn)
+        db_url = (f"postgresql+psycopg://{base.get('user', 'postgres')}"
+                  f"{':' + base['password'] if base.get('password') else ''}@{base.get('host', '127.0.0.1')}:"
+                  f"{base.get('port', 5432)}/{self.database}")
+        amqp = found["amqp"]
+        if amqp is None:
+            if found["vhost_tool"]:
+                self.vhost = f"pmis-{self.tag}"
+                _vhost(self.vhost, "add")
+                amqp = f"amqp://{LOCAL_AMQP_HOST}/{self.vhost}"
+            else:
+                amqp = f"amqp://{LOCAL_AMQP_HOST}/"
+        self.env = {
+            "PMIS_DATABASE_URL": db_url,
+            "PMIS_AMQP_URI": amqp,
+            "PMIS_GATEWAY_HOST": "127.0.0.1",
+            "PMIS_GATEWAY_PORT": str(free_port()),
+            "PMIS_S3_LOCAL_PORT": str(free_port()),
+            "PMIS_S3_BUCKET": "pmis-media-test",
+            "PMIS_SECRET_KEY": uuid.uuid4().hex,
+            "PMIS_ADMIN_PASSWORD": "Init#Admin2026",
+            "PMIS_RELAY_HEARTBEAT_DIR": f"/tmp/{self.tag}",
+            **found["s3"],
+        }
+        os.makedirs(self.env["PMIS_RELAY_HEARTBEAT_DIR"], exist_ok=True)
+        return self.env
+
+    def stop(self) -> None:
+        if self.admin_dsn:
+            with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.database)))
+        if self.vhost:
+            _vhost(self.vhost, "delete")
+        self.stack.close()
