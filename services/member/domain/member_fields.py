@@ -3,57 +3,23 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 
 from services.member.domain.id_number import IdNumberError, age_on, parse_id_number
 from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
 from services.shared.field_errors import FieldErrors
+from services.shared.field_rules import NOT_TEXT, REQUIRED, blank, code_value, text
 
 __all__ = ["FieldErrors", "validate_new_member"]
 
-REQUIRED = "必填"
-NOT_TEXT = "应为文本"
 NAME_MAX = 50
 MIN_JOIN_AGE = 18  # 党章 art. 1
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Cc = control, Cf = invisible format chars (zero-width, bidi overrides).
-_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _clean_name(value) -> str:
-    """Returns the stripped name or raises ValueError with the message."""
-    if _blank(value):
-        raise ValueError(REQUIRED)
-    if not isinstance(value, str):
-        raise ValueError(NOT_TEXT)
-    name = value.strip()
-    if len(name) > NAME_MAX:
-        raise ValueError(f"不能超过{NAME_MAX}个字符")
-    if any(unicodedata.category(c) in _BAD_CATEGORIES for c in name):
-        raise ValueError("不能含有控制字符")
-    return name
-
-
-def _code(value, table, unknown: str) -> str:
-    if _blank(value):
-        raise ValueError(REQUIRED)
-    # Codes may arrive as ints (e.g. 1 for "01"); bool is not a code.
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(NOT_TEXT)
-    code = table.resolve(value)
-    if code is None:
-        raise ValueError(f"{unknown}：{str(value).strip()}")
-    return code
 
 
 def _date(value) -> date:
-    if _blank(value):
+    if blank(value):
         raise ValueError(REQUIRED)
     # datetime is a date subclass, but a time part here is a caller bug.
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -78,13 +44,13 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
     out: dict = {}
 
     try:
-        out["name"] = _clean_name(data.get("name"))
+        out["name"] = text(data.get("name"), NAME_MAX)
     except ValueError as e:
         errors["name"] = str(e)
 
     raw_id = data.get("id_number")
     ident = None
-    if _blank(raw_id):
+    if blank(raw_id):
         errors["id_number"] = REQUIRED
     elif not isinstance(raw_id, str):
         errors["id_number"] = NOT_TEXT
@@ -103,7 +69,7 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
         ("category", MEMBER_CATEGORIES, "未知的党员类别"),
     ):
         try:
-            out[field] = _code(data.get(field), table, unknown)
+            out[field] = code_value(data.get(field), table, unknown)
         except ValueError as e:
             errors[field] = str(e)
 

@@ -3,66 +3,36 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 
 from services.shared.codes import ORG_TYPES
 from services.shared.field_errors import FieldErrors
+from services.shared.field_rules import blank, code_value, text
 
 __all__ = ["FieldErrors", "validate_new_org", "validate_rename"]
 
-REQUIRED = "必填"
-NOT_TEXT = "应为文本"
 NAME_MAX = 100
 CODE_MAX = 20
 _CODE = re.compile(r"[A-Za-z0-9-]+")
-# Cc = control, Cf = invisible format chars (zero-width, bidi overrides).
-_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _name(value) -> str:
-    if _blank(value):
-        raise ValueError(REQUIRED)
-    if not isinstance(value, str):
-        raise ValueError(NOT_TEXT)
-    name = value.strip()
-    if len(name) > NAME_MAX:
-        raise ValueError(f"不能超过{NAME_MAX}个字符")
-    if any(unicodedata.category(c) in _BAD_CATEGORIES for c in name):
-        raise ValueError("不能含有控制字符")
-    return name
+    return text(value, NAME_MAX)
 
 
 def _code(value) -> str:
-    if _blank(value):
-        raise ValueError(REQUIRED)
-    if not isinstance(value, str):
-        raise ValueError(NOT_TEXT)
-    code = value.strip()
-    if len(code) > CODE_MAX:
-        raise ValueError(f"不能超过{CODE_MAX}个字符")
+    code = text(value, CODE_MAX)
     if not _CODE.fullmatch(code):
         raise ValueError("只能包含英文字母、数字和连字符")
     return code
 
 
 def _type(value) -> str:
-    if _blank(value):
-        raise ValueError(REQUIRED)
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(NOT_TEXT)
-    code = ORG_TYPES.resolve(value)
-    if code is None:
-        raise ValueError(f"未知的党组织类别：{str(value).strip()}")
-    return code
+    return code_value(value, ORG_TYPES, "未知的党组织类别")
 
 
 def _parent_id(value) -> int:
-    if _blank(value):
+    if blank(value):
         raise ValueError("上级党组织必填")
     # bool is an int subclass; floats would silently truncate.
     if isinstance(value, int) and not isinstance(value, bool):

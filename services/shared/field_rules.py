@@ -1,0 +1,44 @@
+"""Field rules shared by every info set: required, text, length, code-table values.
+
+Each raises ValueError with the Chinese message for that field; validators collect them into
+one FieldErrors.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+REQUIRED = "必填"
+NOT_TEXT = "应为文本"
+# Cc = control, Cf = invisible format chars (zero-width, bidi overrides), Cs = surrogates.
+_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value, max_length: int) -> str:
+    """A required single-line text, stripped."""
+    if blank(value):
+        raise ValueError(REQUIRED)
+    if not isinstance(value, str):
+        raise ValueError(NOT_TEXT)
+    cleaned = value.strip()
+    if len(cleaned) > max_length:
+        raise ValueError(f"不能超过{max_length}个字符")
+    if any(unicodedata.category(c) in _BAD_CATEGORIES for c in cleaned):
+        raise ValueError("不能含有控制字符")
+    return cleaned
+
+
+def code_value(value, table, unknown: str) -> str:
+    """A required value of a code table, given as its code or name; returns the code."""
+    if blank(value):
+        raise ValueError(REQUIRED)
+    # Codes may arrive as ints (e.g. 1 for "01"); bool is not a code.
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(NOT_TEXT)
+    code = table.resolve(value)
+    if code is None:
+        raise ValueError(f"{unknown}：{str(value).strip()}")
+    return code
