@@ -47,13 +47,15 @@ _DECODERS = {
     "date": date.fromisoformat,
     "time": time.fromisoformat,
     "decimal": Decimal,
-    "uuid": uuid.UUID,
-    "bytes": lambda v: base64.b64decode(v) if isinstance(v, str) else v,
+    "uuid": lambda v: uuid.UUID(**v) if isinstance(v, dict) else uuid.UUID(v),
+    "bytes": lambda v: v.encode("utf-8"),
+    "base64": lambda v: base64.b64decode(v),
 }
 
 
 def decode_kombu_types(obj: dict):
-    """kombu's JSON encodes datetime/Decimal/UUID/bytes as {"__type__": …, "__value__": …}."""
+    """kombu's JSON encodes datetime/Decimal/UUID/bytes as {"__type__": …, "__value__": …}
+    (UUID's value is {"hex": …}; bytes are "bytes" when UTF-8, else "base64")."""
     if "__type__" in obj and "__value__" in obj and obj["__type__"] in _DECODERS:
         return _DECODERS[obj["__type__"]](obj["__value__"])
     return obj

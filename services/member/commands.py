@@ -4,7 +4,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, ValidationFailed, validated
+from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.field_errors import FieldErrors
 from services.shared.outbox import record_event
 
@@ -49,7 +49,10 @@ def _duplicate(id_number: str) -> Conflict:
 def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
     """`org_lookup(org_id)` asks the org service (which checks the caller's scope too)."""
     org_id, data = _validate(raw)
-    org = org_lookup(org_id)
+    try:
+        org = org_lookup(org_id)
+    except NotFound:
+        raise ValidationFailed("所在党组织不存在", {"org_id": "党组织不存在"}) from None
     caller.require(org["path"], "所选党组织")
     with sessions.begin() as session:
         if session.execute(select(members.c.id).where(members.c.id_number == data["id_number"])).first():

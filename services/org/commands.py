@@ -143,8 +143,10 @@ def authenticate(sessions: sessionmaker, username, password) -> dict:
 
 
 def change_password(sessions: sessionmaker, account_id, old_password, new_password) -> dict:
+    if isinstance(account_id, bool) or not isinstance(account_id, int):
+        raise Unauthorized("账号不存在")
     with sessions.begin() as session:
-        account = session.execute(select(accounts).where(accounts.c.id == int(account_id)).with_for_update()).first()
+        account = session.execute(select(accounts).where(accounts.c.id == account_id).with_for_update()).first()
         if account is None:
             raise Unauthorized("账号不存在")
         if not isinstance(old_password, str) or not verify_password(account.password_hash, old_password):

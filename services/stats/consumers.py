@@ -34,7 +34,8 @@ def apply_member_event(sessions: sessionmaker, event: dict) -> None:
         if fact.version >= version:
             return  # an older state than the one already counted
         old = fact._asdict() if fact.version > 0 else None
-        for (org_id, dimension, value), n in delta(old, new).items():
+        # Sorted, so two members moving between the same organizations lock rows in one order.
+        for (org_id, dimension, value), n in sorted(delta(old, new).items()):
             session.execute(insert(counters).values(org_id=org_id, dimension=dimension, value=value, n=n)
                             .on_conflict_do_update(index_elements=[counters.c.org_id, counters.c.dimension,
                                                                    counters.c.value],

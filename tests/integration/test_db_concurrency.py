@@ -2,40 +2,9 @@
 replaced. Ten concurrent 0.5 s queries in one service must overlap (< 1.5 s in all, against
 5 s if they ran one after another)."""
 import asyncio
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
-
-import pytest
 
 from services.shared.context import Caller
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def sleeper(system):
-    env = {**os.environ, **system.env, "PMIS_MAX_WORKERS": "10"}
-    env.pop("PSYCOPG_WAIT_FUNC", None)  # the service must fix psycopg itself, not rely on the launcher
-    nameko = str(Path(sys.executable).with_name("nameko"))
-    process = subprocess.Popen([nameko, "run", "--config", "services/nameko.yaml",
-                                "tests.integration.sleeper_service"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            system.rpc.call("pg_sleeper", "sleep", seconds=0)
-            break
-        except Exception:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise
-            time.sleep(0.3)
-    yield
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def test_ten_concurrent_half_second_queries_overlap(system, sleeper):

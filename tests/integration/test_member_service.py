@@ -142,10 +142,12 @@ def test_missing_or_malformed_org_is_a_validation_error(rpc, org_id, field_messa
     assert error.exc_args[1] == {"org_id": field_message}
 
 
-def test_unknown_org_is_not_found(system, rpc):
+def test_unknown_org_is_a_validation_error_on_org_id(system, rpc):
+    """Like an unknown parent in create_org: the body names something that does not exist."""
     before = counts(system)
     error = remote_error(lambda: create_member(rpc, 10**12))
-    assert error.exc_type == "NotFound"
+    assert error.exc_type == "ValidationFailed"
+    assert error.exc_args[1] == {"org_id": "党组织不存在"}
     assert counts(system) == before
 
 

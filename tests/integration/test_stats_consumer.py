@@ -14,6 +14,7 @@ import aio_pika
 import psycopg
 import pytest
 
+from gateway.rpc import RemoteError
 from services.shared.relay import event_message
 
 from ..support.factories import code, id_number, member_data
@@ -87,7 +88,7 @@ class Events:
     async def _publish(self, envelopes) -> None:
         connection = await aio_pika.connect(self.amqp_uri)
         async with connection:
-            channel = await connection.channel(publisher_confirms=True)
+            channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
             exchange = await channel.declare_exchange("member.events", aio_pika.ExchangeType.TOPIC, durable=True)
             for envelope in envelopes:
                 await exchange.publish(event_message(envelope), routing_key=envelope["type"], mandatory=True)
@@ -157,7 +158,9 @@ def create_org(rpc, parent_id, type_="31", name="测试支部") -> dict:
 def known_to_stats(rpc, org_id) -> bool:
     try:
         rpc.call("stats", "subtree_stats", org_id=org_id)
-    except Exception:  # NotFound until the org_created event has been consumed
+    except RemoteError as error:  # NotFound until the org_created event has been consumed
+        if error.exc_type != "NotFound":
+            raise
         return False
     return True
 
