@@ -6,7 +6,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -46,17 +46,13 @@ async def handle_error(request: Request, exc: Exception):
     return pages.error_page(request, error)
 
 
-# Starlette's own errors (no such route, method not allowed) get the one error body in the API.
+# Starlette's own errors (no such route, method not allowed) get the same answers as ours.
 _ROUTING_ERRORS = {404: ("not_found", "资源不存在"), 405: ("method_not_allowed", "不支持该请求方法")}
 
 
 async def handle_routing_error(request: Request, exc: HTTPException):
-    if not request.url.path.startswith("/api/"):  # as Starlette's default handler
-        if exc.status_code in {204, 304}:
-            return Response(status_code=exc.status_code, headers=exc.headers)
-        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
     code, message = _ROUTING_ERRORS.get(exc.status_code, ("bad_request", "请求有误"))
-    response = error_response(exc.status_code, code, message)
+    response = await handle_error(request, HttpError(exc.status_code, code, message))
     response.headers.update(exc.headers or {})
     return response
 

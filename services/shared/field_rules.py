@@ -42,3 +42,19 @@ def code_value(value, table, unknown: str) -> str:
     if code is None:
         raise ValueError(f"{unknown}：{str(value).strip()}")
     return code
+
+
+def record_id(value, required: str = REQUIRED, invalid: str = "应为正整数编号") -> int:
+    """A required reference to another record: a positive integer, or its decimal digits."""
+    if blank(value):
+        raise ValueError(required)
+    # bool is an int subclass; floats would silently truncate.
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise ValueError(invalid)
+    if number <= 0:
+        raise ValueError(invalid)
+    return number

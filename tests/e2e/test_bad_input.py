@@ -230,10 +230,12 @@ def test_a_duplicate_org_code_is_a_conflict(api, tree):
 
 # --- references to organizations that do not exist ---------------------------------------------
 
-def test_a_member_in_an_unknown_org_is_not_found(api, tree):
-    """The member service asks the org service, whose NotFound passes through as 404."""
+def test_a_member_in_an_unknown_org_is_a_validation_error(api, tree):
+    """An unknown organization is a bad field of the new member (as a new org's unknown parent is):
+    400 with fields.org_id, not a 404 that would read as "no such endpoint"."""
     with nothing_written(api, tree):
-        error = assert_error(api.post("/members", json=member_data(999999)), 404, "not_found")
+        error = assert_error(api.post("/members", json=member_data(999999)), 400, "validation")
+    assert set(error["fields"]) == {"org_id"}
     assert "党组织" in error["message"]
 
 
@@ -256,6 +258,17 @@ def test_an_org_under_a_branch_is_refused(api, tree):
                                   "/orgs/abc/members", "/members/999999", "/members/abc"])
 def test_unknown_or_malformed_ids_are_not_found(api, path):
     assert_error(api.get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/no-such-route", 404), ("GET", "/members", 405), ("DELETE", "/orgs/1", 405), ("PUT", "/members/1", 405),
+])
+def test_unknown_routes_and_methods_get_the_one_error_body(api, method, path, status):
+    """Starlette's own 404/405 inside /api/v1 are JSON with a Chinese message, not plain English text."""
+    response = api.request(method, path)
+    assert_error(response, status)
+    if status == 405:
+        assert response.headers["allow"]
 
 
 # --- authentication ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ ID = "11010519491231002X"
 
 def make(**overrides):
     data = {
+        "org_id": 7,
         "name": "张三",
         "id_number": ID,
         "ethnicity": "汉族",
@@ -35,6 +36,7 @@ def test_valid_member_is_normalized():
         today=TODAY,
     )
     assert out == {
+        "org_id": 7,
         "name": "张三",
         "id_number": "11010519491231002X",
         "sex": "2",
@@ -65,6 +67,7 @@ def test_name_with_middle_dot_is_fine():
 
 def test_all_missing_reports_every_field():
     assert errors_of({}) == {
+        "org_id": "必填",
         "name": "必填",
         "id_number": "必填",
         "ethnicity": "必填",
@@ -196,3 +199,20 @@ def test_input_is_not_mutated():
     data = make(name=" 张三 ")
     validate_new_member(data, today=TODAY)
     assert data["name"] == " 张三 "
+
+
+@pytest.mark.parametrize("value, message", [
+    (None, "必填"), ("", "必填"), ("abc", "应为党组织编号"), (0, "应为党组织编号"), (-3, "应为党组织编号"),
+    (True, "应为党组织编号"), (1.5, "应为党组织编号"),
+])
+def test_org_id_must_be_a_positive_id(value, message):
+    assert errors_of(make(org_id=value))["org_id"] == message
+
+
+def test_org_id_as_digits_is_accepted():
+    assert validate_new_member(make(org_id=" 12 "), today=TODAY)["org_id"] == 12
+
+
+def test_org_id_error_is_reported_with_the_other_fields():
+    fields = errors_of(make(org_id=None, name="", ethnicity="火星族"))
+    assert set(fields) == {"org_id", "name", "ethnicity"}

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from services.member.domain.id_number import IdNumberError, age_on, parse_id_number
 from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
 from services.shared.field_errors import FieldErrors
-from services.shared.field_rules import NOT_TEXT, REQUIRED, blank, code_value, text
+from services.shared.field_rules import NOT_TEXT, REQUIRED, blank, code_value, record_id, text
 
 __all__ = ["FieldErrors", "validate_new_member"]
 
@@ -42,6 +42,11 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
 
     errors: dict[str, str] = {}
     out: dict = {}
+
+    try:
+        out["org_id"] = record_id(data.get("org_id"), invalid="应为党组织编号")
+    except ValueError as e:
+        errors["org_id"] = str(e)
 
     try:
         out["name"] = text(data.get("name"), NAME_MAX)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from services.shared.codes import ORG_TYPES
 from services.shared.field_errors import FieldErrors
-from services.shared.field_rules import blank, code_value, text
+from services.shared.field_rules import code_value, record_id, text
 
 __all__ = ["FieldErrors", "validate_new_org", "validate_rename"]
 
@@ -32,18 +32,7 @@ def _type(value) -> str:
 
 
 def _parent_id(value) -> int:
-    if blank(value):
-        raise ValueError("上级党组织必填")
-    # bool is an int subclass; floats would silently truncate.
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        raise ValueError("上级党组织ID应为正整数")
-    if number <= 0:
-        raise ValueError("上级党组织ID应为正整数")
-    return number
+    return record_id(value, "上级党组织必填", "上级党组织ID应为正整数")
 
 
 def validate_new_org(data: dict) -> dict:

@@ -1,0 +1,267 @@
+"""Staff accounts and their scope over HTTP: a new account must change its one-time password
+before anything else, and then acts on its organization's subtree only (house rule 4)."""
+import re
+import time
+
+import httpx
+import pytest
+
+from gateway.api.routes import routes
+
+from ..conftest import login
+from ..support.factories import code, member_data
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FIRST_PASSWORD = "Start#Pass2026"
+NEW_PASSWORD = "Branch#Work2026"
+SOME_UUID = "00000000-0000-0000-0000-000000000001"
+
+
+def assert_error(response: httpx.Response, status: int, error_code: str | None = None) -> dict:
+    """The one error body, with a Chinese message and no stack trace."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    if error_code is not None:
+        assert error["code"] == error_code, error
+    assert CJK.search(error["message"]), f"错误信息不是中文：{error['message']!r}"
+    assert "Traceback" not in response.text
+    return error
+
+
+def wait_for(fetch, predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if predicate(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def create_org(api, parent_id: int, name: str, type_: str) -> int:
+    response = api.post("/orgs", json={"name": name, "code": code(), "type": type_, "parent_id": parent_id})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+@pytest.fixture(scope="module")
+def orgs(api, root_id):
+    """A (党委) with branch A1 (党支部), and a sibling committee B with a member in it."""
+    a = create_org(api, root_id, "范围测试甲党委", "党委")
+    a1 = create_org(api, a, "范围测试甲第一支部", "党支部")
+    b = create_org(api, root_id, "范围测试乙党委", "党委")
+    b_member = api.post("/members", json=member_data(b, name="乙党员"))
+    assert b_member.status_code == 201, b_member.text
+    return {"root": root_id, "a": a, "a1": a1, "b": b, "b_member": b_member.json()["id"]}
+
+
+@pytest.fixture(scope="module")
+def username():
+    return f"staff{code()}".lower()
+
+
+@pytest.fixture(scope="module")
+def account(api, orgs, username):
+    response = api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD, "org_id": orgs["a"]})
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert created["org_id"] == orgs["a"] and created["username"] == username
+    return created
+
+
+@pytest.fixture(scope="module")
+def fresh_login(system, account, username):
+    """The new account's first session, before its password is changed."""
+    client = login(system.url, username, FIRST_PASSWORD)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def staff(system, fresh_login, username):
+    """The new account after it has changed its one-time password and logged in again."""
+    response = fresh_login.post("/session/password", json={"old_password": FIRST_PASSWORD,
+                                                           "new_password": NEW_PASSWORD})
+    assert response.status_code == 204, response.text
+    client = login(system.url, username, NEW_PASSWORD)
+    yield client
+    client.close()
+
+
+# --- the first login ---------------------------------------------------------------------------
+
+def test_a_new_account_must_change_its_password_and_is_bound_to_its_org(system, orgs, account, username):
+    response = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": FIRST_PASSWORD})
+    assert response.status_code == 200, response.text
+    assert response.json()["must_change_password"] is True
+    assert response.json()["org_id"] == orgs["a"]
+
+
+def _every_other_route():
+    """(method, path) of every API route except the public document, login and password change."""
+    exempt = {"/openapi.json", "/session", "/session/password"}
+    for route in routes:
+        if route.path in exempt:
+            continue
+        for method in sorted(route.methods - {"HEAD"}):
+            yield method, route.path
+
+
+@pytest.mark.parametrize("method, path", list(_every_other_route()))
+def test_before_the_password_is_changed_every_other_endpoint_is_refused(fresh_login, orgs, method, path):
+    """A one-time password opens nothing but the password change (403 password_change_required)."""
+    values = {"id": orgs["a"], "upload_id": SOME_UUID, "photo_id": SOME_UUID, "variant": "thumb"}
+    concrete = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+    body = member_data(orgs["a1"]) if path == "/members" else {}
+    assert_error(fresh_login.request(method, concrete, json=body), 403, "password_change_required")
+
+
+def test_the_password_policy_is_enforced_on_change(fresh_login, username):
+    """Too short, or containing the user name → 400 with fields.new_password."""
+    for weak in ("Ab#1", f"X#9{username.upper()}z"):
+        error = assert_error(fresh_login.post("/session/password", json={"old_password": FIRST_PASSWORD,
+                                                                         "new_password": weak}), 400, "validation")
+        assert set(error["fields"]) == {"new_password"}, error
+        assert CJK.search(error["fields"]["new_password"])
+
+
+def test_a_refused_password_change_leaves_the_old_password_valid(system, fresh_login, username):
+    assert fresh_login.post("/session/password", json={"old_password": FIRST_PASSWORD,
+                                                       "new_password": "short"}).status_code == 400
+    response = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": FIRST_PASSWORD})
+    assert response.status_code == 200 and response.json()["must_change_password"] is True
+
+
+def test_a_wrong_old_password_is_refused(fresh_login):
+    error = assert_error(fresh_login.post("/session/password", json={"old_password": "Wrong#Pass2026",
+                                                                      "new_password": NEW_PASSWORD}), 400)
+    assert set(error["fields"]) == {"old_password"}
+
+
+# --- after the change ---------------------------------------------------------------------------
+
+def test_after_the_change_the_account_logs_in_normally(system, staff, username, orgs):
+    response = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": NEW_PASSWORD})
+    assert response.status_code == 200
+    assert response.json()["must_change_password"] is False and response.json()["org_id"] == orgs["a"]
+    old = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": FIRST_PASSWORD})
+    assert_error(old, 401, "unauthorized")
+
+
+def test_the_account_works_inside_its_subtree(staff, orgs):
+    """It reads A and A1, adds a member to A1, and A's statistics count that member."""
+    assert staff.get(f"/orgs/{orgs['a']}").json()["id"] == orgs["a"]
+    assert staff.get(f"/orgs/{orgs['a1']}").json()["id"] == orgs["a1"]
+    assert [c["id"] for c in staff.get(f"/orgs/{orgs['a']}/children").json()["items"]] == [orgs["a1"]]
+
+    created = staff.post("/members", json=member_data(orgs["a1"], name="甲支部党员"))
+    assert created.status_code == 201, created.text
+    member = staff.get(f"/members/{created.json()['id']}")
+    assert member.status_code == 200 and member.json()["org_id"] == orgs["a1"]
+
+    stats = wait_for(lambda: staff.get(f"/orgs/{orgs['a']}/stats").json(), lambda s: s["members"]["total"] == 1)
+    assert stats["members"]["total"] == 1
+
+
+def test_breadcrumbs_do_not_reveal_orgs_above_the_scope(staff, orgs):
+    """Ancestors outside the scope (the root) are left out of an organization's breadcrumbs."""
+    ancestors = staff.get(f"/orgs/{orgs['a1']}").json()["ancestors"]
+    assert [a["id"] for a in ancestors] == [orgs["a"]]
+
+
+@pytest.mark.parametrize("path", ["/orgs/{b}", "/orgs/{root}", "/orgs/{b}/children", "/orgs/{b}/members",
+                                  "/orgs/{b}/stats", "/orgs/{root}/stats", "/members/{b_member}"])
+def test_reads_outside_the_subtree_are_forbidden(staff, orgs, path):
+    assert_error(staff.get(path.format(**orgs)), 403, "forbidden")
+
+
+def test_reconcile_outside_the_subtree_is_forbidden(staff, orgs):
+    assert_error(staff.post(f"/orgs/{orgs['b']}/stats/reconcile"), 403, "forbidden")
+
+
+def test_creating_an_org_under_b_is_forbidden(api, staff, orgs):
+    before = api.get(f"/orgs/{orgs['b']}/children").json()["items"]
+    response = staff.post("/orgs", json={"name": "越权支部", "code": code(), "type": "党支部", "parent_id": orgs["b"]})
+    assert_error(response, 403, "forbidden")
+    assert api.get(f"/orgs/{orgs['b']}/children").json()["items"] == before
+
+
+def test_creating_a_member_in_b_is_forbidden(api, staff, orgs):
+    before = api.get(f"/orgs/{orgs['b']}/members").json()["total"]
+    assert_error(staff.post("/members", json=member_data(orgs["b"], name="越权党员")), 403, "forbidden")
+    assert api.get(f"/orgs/{orgs['b']}/members").json()["total"] == before
+
+
+def test_creating_an_account_for_b_is_forbidden(system, staff, orgs):
+    """An account can only hand out accounts inside its own scope."""
+    username = f"intruder{code()}".lower()
+    response = staff.post("/accounts", json={"username": username, "password": "Other#Pass2026", "org_id": orgs["b"]})
+    assert_error(response, 403, "forbidden")
+    refused = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": "Other#Pass2026"})
+    assert refused.status_code == 401
+
+
+def test_creating_an_account_inside_the_subtree_is_allowed(system, staff, orgs):
+    username = f"helper{code()}".lower()
+    response = staff.post("/accounts", json={"username": username, "password": "Other#Pass2026", "org_id": orgs["a1"]})
+    assert response.status_code == 201, response.text
+    login(system.url, username, "Other#Pass2026").close()  # raises unless the login succeeds
+
+
+def test_the_password_policy_is_enforced_for_new_accounts(api, orgs):
+    username = f"weak{code()}".lower()
+    for weak in ("Ab#1", f"Aa#1{username}"):
+        error = assert_error(api.post("/accounts", json={"username": username, "password": weak, "org_id": orgs["a"]}),
+                             400, "validation")
+        assert set(error["fields"]) == {"password"}
+
+
+def test_a_duplicate_username_is_a_conflict(api, orgs, account, username):
+    response = api.post("/accounts", json={"username": username, "password": "Other#Pass2026", "org_id": orgs["b"]})
+    assert_error(response, 409, "conflict")
+
+
+# --- login -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("credentials", [
+    {"username": "admin", "password": "Wrong#Pass2026"},
+    {"username": "nobody-here", "password": "Wrong#Pass2026"},
+    {"username": "admin", "password": ""},
+    {"username": "admin"},
+], ids=["wrong-password", "unknown-user", "empty-password", "no-password"])
+def test_a_bad_login_is_unauthorized_with_one_message(system, credentials):
+    """Wrong password and unknown user get the same 401 and message (no user enumeration)."""
+    response = httpx.post(f"{system.url}/api/v1/session", json=credentials)
+    error = assert_error(response, 401, "unauthorized")
+    assert error["message"] == "用户名或密码错误"
+    assert "token" not in response.json()
+
+
+# --- the API document --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def document(system):
+    response = httpx.get(f"{system.url}/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_openapi_lists_every_route_and_method(document):
+    """Every route in gateway/api/routes.py (except the document itself) is documented, per method."""
+    for route in routes:
+        if route.path == "/openapi.json":
+            continue
+        assert route.path in document["paths"], f"{route.path} 未写入 OpenAPI 文档"
+        documented = set(document["paths"][route.path])
+        assert {m.lower() for m in route.methods - {"HEAD"}} <= documented, route.path
+
+
+def _enum(schema: dict, field: str) -> list:
+    return schema["properties"][field]["enum"]
+
+
+def test_openapi_enums_list_the_chinese_names(document):
+    body = lambda path: document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "党支部" in _enum(body("/orgs"), "type")
+    assert "正式党员" in _enum(body("/members"), "category")
+    assert "汉族" in _enum(body("/members"), "ethnicity")
+    assert "01" in _enum(body("/members"), "ethnicity")  # codes are accepted too
