@@ -11,7 +11,9 @@ from .domain.counters import differences, expected_counters, summarize
 from .models import counters, orgs
 
 
-def org_path(sessions: sessionmaker, caller: Caller, org_id) -> str:
+def org_path(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> str:
+    """The organization's path from the projection; for one created a moment ago whose event
+    has not arrived yet, from the org service (`org_lookup`, which checks scope itself)."""
     try:
         org_id = int(org_id)
     except (TypeError, ValueError):
@@ -19,7 +21,7 @@ def org_path(sessions: sessionmaker, caller: Caller, org_id) -> str:
     with sessions() as session:
         path = session.execute(select(orgs.c.path).where(orgs.c.id == org_id)).scalar()
     if path is None:
-        raise NotFound("统计服务中尚无该党组织")
+        path = org_lookup(org_id)["path"]
     caller.require(path)
     return path
 
@@ -30,8 +32,8 @@ def _subtree_counters(session, path: str):
             .where(orgs.c.path.startswith(path, autoescape=True)))
 
 
-def subtree_stats(sessions: sessionmaker, caller: Caller, org_id) -> dict:
-    path = org_path(sessions, caller, org_id)
+def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> dict:
+    path = org_path(sessions, caller, org_id, org_lookup)
     with sessions() as session:
         sub = _subtree_counters(session, path).subquery()
         rows = session.execute(select(sub.c.dimension, sub.c.value, func.sum(sub.c.n))
@@ -56,9 +58,9 @@ def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict
     return result
 
 
-def reconcile(sessions: sessionmaker, caller: Caller, org_id, recount) -> dict:
+def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, recount) -> dict:
     """Compare counters with `recount(path)` (the member service's grouped counts)."""
-    path = org_path(sessions, caller, org_id)
+    path = org_path(sessions, caller, org_id, org_lookup)
     expected = expected_counters(recount(path))
     with sessions() as session:
         actual = Counter({(r.org_id, r.dimension, r.value): r.n

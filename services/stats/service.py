@@ -17,6 +17,7 @@ class StatsService:
     db = Database()
     caller = CallerProvider()
     member = RpcProxy("member")
+    org = RpcProxy("org")
 
     @rpc
     def health(self):
@@ -40,7 +41,7 @@ class StatsService:
 
     @api
     def subtree_stats(self, org_id):
-        return queries.subtree_stats(self.db, self.caller(), org_id)
+        return queries.subtree_stats(self.db, self.caller(), org_id, self.org.org_path)
 
     @api
     def member_totals(self, org_ids):
@@ -48,4 +49,4 @@ class StatsService:
 
     @api
     def reconcile(self, org_id):
-        return queries.reconcile(self.db, self.caller(), org_id, self.member.count_facts)
+        return queries.reconcile(self.db, self.caller(), org_id, self.org.org_path, self.member.count_facts)

@@ -5,7 +5,6 @@ Events are published exactly as the outbox relay publishes them, for members tha
 in the member service. The session ends by reconciling the counters with the member service's
 data, so every test leaves its fake members in a state that counts nothing.
 """
-import asyncio
 import time
 import uuid
 from datetime import datetime, timezone
@@ -97,7 +96,7 @@ class Events:
         for envelope in envelopes:
             fake = self.fakes.setdefault(int(envelope["aggregate_id"]), {"version": 0})
             fake["version"] = max(fake["version"], envelope["aggregate_version"])
-        asyncio.run(self._publish(envelopes))
+        self.rpc.run(self._publish(envelopes))
 
     def new_member(self) -> int:
         member_id = next(_fake_ids)
@@ -124,7 +123,7 @@ class Events:
                     for name in EVENT_QUEUES}
 
     def wait_drained(self) -> None:
-        wait_for(lambda: asyncio.run(self._queue_depths()), lambda depths: not any(depths.values()),
+        wait_for(lambda: self.rpc.run(self._queue_depths()), lambda depths: not any(depths.values()),
                  what="the stats event queues to drain")
 
     def stats(self, org_id: int) -> dict:
