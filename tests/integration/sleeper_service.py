@@ -15,3 +15,9 @@ class PgSleeper:
         with self.db() as session:
             session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
         return seconds
+
+    @rpc
+    def wait_function(self):
+        import psycopg.waiting
+
+        return psycopg.waiting.wait.__name__

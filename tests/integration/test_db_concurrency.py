@@ -18,3 +18,8 @@ def test_ten_concurrent_half_second_queries_overlap(system, sleeper):
 
     elapsed = system.rpc.run(ten_calls())
     assert elapsed < 1.5, f"10 × pg_sleep(0.5) took {elapsed:.2f} s: the green threads did not overlap"
+
+
+def test_services_wait_on_the_eventlet_hub(system, sleeper):
+    """Under nameko (eventlet-patched) psycopg waits with trampoline, the cheapest green wait."""
+    assert system.rpc.call("pg_sleeper", "wait_function") == "wait_green"
