@@ -26,7 +26,19 @@ member_facts = Table(
     Column("category", Text),
 )
 
-# Direct counts per organization; subtree figures sum them over the path prefix.
+# Counts per organization: `counters` holds folded totals; consumers only ever append to
+# `counter_deltas`, so parallel consumers never wait on each other's rows (every event of a
+# big organization would otherwise update the same few rows). A single compactor folds deltas
+# into counters; every read sums both.
+counter_deltas = Table(
+    "counter_deltas", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("dimension", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("n", BigInteger, nullable=False),
+)
+
 counters = Table(
     "counters", metadata,
     Column("org_id", BigInteger, primary_key=True),

@@ -1,14 +1,14 @@
 """Stats read paths: subtree figures, and reconcile against a recount of member data."""
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import NotFound
 
 from .domain.counters import differences, expected_counters, summarize
-from .models import counters, orgs
+from .models import counter_deltas, counters, orgs
 
 
 def org_path(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> str:
@@ -26,10 +26,18 @@ def org_path(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> str:
     return path
 
 
+def _counted():
+    """Every count, folded or not yet folded."""
+    return union_all(*(select(t.c.org_id, t.c.dimension, t.c.value, t.c.n) for t in (counters, counter_deltas))
+                     ).subquery("counted")
+
+
 def _subtree_counters(session, path: str):
-    return (select(counters.c.org_id, counters.c.dimension, counters.c.value, counters.c.n)
-            .join(orgs, orgs.c.id == counters.c.org_id)
-            .where(orgs.c.path.startswith(path, autoescape=True)))
+    counted = _counted()
+    return (select(counted.c.org_id, counted.c.dimension, counted.c.value, func.sum(counted.c.n).label("n"))
+            .join(orgs, orgs.c.id == counted.c.org_id)
+            .where(orgs.c.path.startswith(path, autoescape=True))
+            .group_by(counted.c.org_id, counted.c.dimension, counted.c.value))
 
 
 def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> dict:
@@ -52,9 +60,10 @@ def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict
             if path is None or not caller.covers(path):
                 result[str(org_id)] = 0
                 continue
+            counted = _counted()
             result[str(org_id)] = int(session.execute(
-                select(func.coalesce(func.sum(counters.c.n), 0)).join(orgs, orgs.c.id == counters.c.org_id)
-                .where(orgs.c.path.startswith(path, autoescape=True), counters.c.dimension == "total")).scalar_one())
+                select(func.coalesce(func.sum(counted.c.n), 0)).join(orgs, orgs.c.id == counted.c.org_id)
+                .where(orgs.c.path.startswith(path, autoescape=True), counted.c.dimension == "total")).scalar_one())
     return result
 
 

@@ -1,5 +1,6 @@
 """The stats service's nameko entrypoints: adapters only."""
 from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
 from services.shared.consumers import consumes
 from services.shared.context import CallerProvider
@@ -7,7 +8,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import consumers, queries
+from . import compaction, consumers, queries
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -22,6 +23,10 @@ class StatsService:
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    @timer(interval=1.0)
+    def fold_counter_deltas(self):
+        compaction.fold_deltas(self.db)
 
     @consumes("org", "org_created")
     def on_org_created(self, event):

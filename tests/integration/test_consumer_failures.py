@@ -36,8 +36,8 @@ def test_event_survives_a_failing_consumer(system, rpc, root_id):
     assert wait_until(lambda: subtree_total(rpc, org["id"]) == 0)
     dsn = plain(system.env["PMIS_DATABASE_URL"])
     with psycopg.connect(dsn, autocommit=True) as conn:
-        # The stats consumer fails on every attempt while its counters table is missing.
-        conn.execute("ALTER TABLE stats.counters RENAME TO counters_away")
+        # The stats consumer fails on every attempt while its delta table is missing.
+        conn.execute("ALTER TABLE stats.counter_deltas RENAME TO counter_deltas_away")
         try:
             rpc.call("member", "create_member", caller=Caller.system("fault"), data=member_data(org["id"]))
             time.sleep(1.5)  # several delivery attempts fail meanwhile
@@ -46,5 +46,5 @@ def test_event_survives_a_failing_consumer(system, rpc, root_id):
                                      (str(org["id"]),)).fetchone()[0]
             assert processed == 0, "a failed attempt must not be recorded as processed"
         finally:
-            conn.execute("ALTER TABLE stats.counters_away RENAME TO counters")
+            conn.execute("ALTER TABLE stats.counter_deltas_away RENAME TO counter_deltas")
     assert wait_until(lambda: subtree_total(rpc, org["id"]) == 1), "the requeued event was not applied"

@@ -280,6 +280,11 @@ def test_member_who_left_counts_nowhere(events, tree):
 
 # --- reconcile ------------------------------------------------------------------------------
 
+def unfolded_deltas(system, org_id: int) -> int:
+    with psycopg.connect(plain_dsn(system)) as conn:
+        return conn.execute("SELECT count(*) FROM stats.counter_deltas WHERE org_id = %s", (org_id,)).fetchone()[0]
+
+
 def counter_rows(system, org_id: int) -> list[tuple]:
     with psycopg.connect(plain_dsn(system)) as conn:
         return conn.execute("SELECT org_id, dimension, value, n FROM stats.counters WHERE org_id = %s "
@@ -295,6 +300,7 @@ def test_reconcile_reports_a_damaged_counter_and_is_clean_once_restored(system, 
     wait_for(lambda: rpc.call("stats", "subtree_stats", org_id=branch)["members"]["total"], lambda n: n == 3,
              what="the three members to be counted")
     assert rpc.call("stats", "reconcile", org_id=committee) == {"org_id": committee, "differences": []}
+    wait_for(lambda: unfolded_deltas(system, branch), lambda n: n == 0, what="the compactor to fold the deltas")
     rows = counter_rows(system, branch)
     row = next(r for r in rows if r[1:3] == ("sex", "1"))
     assert row[3] == 2
