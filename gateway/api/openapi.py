@@ -102,7 +102,7 @@ def openapi_document() -> dict:
                 "Error": _obj(["error"], error=_obj(["code", "message"], code=STR, message=STR,
                                                     fields={"type": "object", "additionalProperties": STR})),
                 "Org": _obj(["id", "name", "code", "type", "path"], id=INT, name=STR, code=STR, type=STR,
-                            type_name=STR, path=STR, parent_id={"type": ["integer", "null"]}),
+                            type_name=STR, path=STR, parent_id={"type": ["integer", "null"]}, can_have_children=BOOL),
             },
         },
     }

@@ -7,13 +7,14 @@ from services.shared.context import Caller
 from services.shared.errors import NotFound
 
 from .commands import load_org
+from .domain.hierarchy import can_have_children
 from .models import orgs
 
 
 def _view(row, parent_name=None) -> dict:
     return {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code, "name": row.name,
             "type": row.type, "type_name": ORG_TYPES.name(row.type), "version": row.version,
-            "parent_name": parent_name}
+            "parent_name": parent_name, "can_have_children": can_have_children(row.type)}
 
 
 def get_org(sessions: sessionmaker, caller: Caller, org_id) -> dict:

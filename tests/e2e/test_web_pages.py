@@ -77,6 +77,7 @@ def test_invalid_member_form_shows_field_errors_and_writes_nothing(browser_sessi
     branch = api.post("/orgs", json={"name": "表单测试支部", "code": code(), "type": "31", "parent_id": root_id})
     branch_id = branch.json()["id"]
     page = browser_session.get(f"/orgs/{branch_id}")
+    assert "新增党员" in page.text and "新建下级党组织" not in page.text  # a branch has no sub-organizations
     response = browser_session.post(f"/orgs/{branch_id}/members", data={
         "csrf_token": csrf_of(page.text), "name": "赵六", "id_number": "110105194912310021",
         "ethnicity": "01", "category": "01", "joined_on": "2010-07-01"})
