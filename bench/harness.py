@@ -39,7 +39,8 @@ def running_system(**extra_env):
 
 def admin_client(system: System, env: dict) -> httpx.Client:
     base = f"{system.gateway_url}/api/v1"
-    token = httpx.post(f"{base}/session", json={"username": "admin", "password": env["PMIS_ADMIN_PASSWORD"]}).json()["token"]
+    first = {"username": "admin", "password": env["PMIS_ADMIN_PASSWORD"]}
+    token = httpx.post(f"{base}/session", json=first).json()["token"]
     httpx.post(f"{base}/session/password", json={"old_password": env["PMIS_ADMIN_PASSWORD"],
                                                  "new_password": ADMIN_PASSWORD},
                headers={"Authorization": f"Bearer {token}"}).raise_for_status()

@@ -10,9 +10,9 @@ from pathlib import Path
 warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")
 logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the local S3 endpoint's access log
 
-from services.shared.config import setting
+from services.shared.config import setting  # noqa: E402
 
-from .system import StartupFailed, System
+from .system import StartupFailed, System  # noqa: E402
 
 
 def secret_key(state_dir: Path) -> str:

@@ -9,12 +9,14 @@ def _values(table) -> list[str]:
 
 
 def _error(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    schema = {"$ref": "#/components/schemas/Error"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 ERRORS = {
     "400": _error("输入有误（字段错误见 error.fields）"), "401": _error("未登录或登录已过期"),
-    "403": _error("超出本账号管理范围，或须先修改密码"), "404": _error("不存在"), "409": _error("冲突（如公民身份号码重复）"),
+    "403": _error("超出本账号管理范围，或须先修改密码"), "404": _error("不存在"),
+    "409": _error("冲突（如公民身份号码重复）"),
     "413": _error("请求体过大"), "504": _error("服务超时"),
 }
 
@@ -46,7 +48,8 @@ DATE = {"type": "string", "format": "date"}
 def openapi_document() -> dict:
     member_in = _obj(["org_id", "name", "id_number", "ethnicity", "category", "joined_on"],
                      org_id=INT, name=STR, id_number={"type": "string", "description": "18位公民身份号码（GB 11643）"},
-                     ethnicity={"type": "string", "enum": _values(ETHNICITIES), "description": "民族（GB/T 3304 名称或代码）"},
+                     ethnicity={"type": "string", "enum": _values(ETHNICITIES),
+                                "description": "民族（GB/T 3304 名称或代码）"},
                      category={"type": "string", "enum": _values(MEMBER_CATEGORIES)}, joined_on=DATE)
     org_in = _obj(["name", "code", "type", "parent_id"], name=STR, code=STR, parent_id=INT,
                   type={"type": "string", "enum": _values(ORG_TYPES), "description": "党组织类别（名称或代码）"})

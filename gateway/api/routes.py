@@ -12,7 +12,8 @@ from .openapi import openapi_document
 async def login(request: Request):
     data = await read_json(request)
     check_types(data, {"username": str, "password": str})
-    view = await call(request, None, "org", "authenticate", username=data.get("username"), password=data.get("password"))
+    view = await call(request, None, "org", "authenticate", username=data.get("username"),
+                      password=data.get("password"))
     token = request.app.state.tokens.issue(view)
     return JSONResponse({"token": token, "must_change_password": view["must_change_password"],
                          "org_id": view["org_id"]})

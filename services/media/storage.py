@@ -11,6 +11,7 @@ from minio.error import S3Error
 from services.shared.config import setting
 from services.shared.errors import Unavailable
 
+
 def _client(endpoint: str) -> Minio:
     if not endpoint:
         raise Unavailable("未配置对象存储（PMIS_S3_ENDPOINT）")

@@ -1,6 +1,18 @@
 """Tables of the org service, schema "org"."""
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, Sequence,
-                        Table, Text, func)
+from sqlalchemy import (
+                        BigInteger,
+                        Boolean,
+                        Column,
+                        DateTime,
+                        ForeignKey,
+                        Index,
+                        Integer,
+                        MetaData,
+                        Sequence,
+                        Table,
+                        Text,
+                        func,
+)
 
 from services.shared.outbox import inbox_table, outbox_table
 

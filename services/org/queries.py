@@ -1,5 +1,5 @@
 """Org service read paths."""
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased, sessionmaker
 
 from services.shared.codes import ORG_TYPES

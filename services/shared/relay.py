@@ -18,7 +18,7 @@ from pathlib import Path
 import aio_pika
 import psycopg
 
-from .config import amqp_uri, plain_dsn, setting
+from .config import amqp_uri, plain_dsn
 
 log = logging.getLogger("pmis.relay")
 BATCH = 500

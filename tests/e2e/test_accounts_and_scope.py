@@ -1,40 +1,19 @@
 """Staff accounts and their scope over HTTP: a new account must change its one-time password
 before anything else, and then acts on its organization's subtree only (house rule 4)."""
 import re
-import time
 
 import httpx
 import pytest
 
 from gateway.api.routes import routes
+from tests.support.helpers import CJK, assert_error, wait_for
 
 from ..conftest import login
 from ..support.factories import code, member_data
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 FIRST_PASSWORD = "Start#Pass2026"
 NEW_PASSWORD = "Branch#Work2026"
 SOME_UUID = "00000000-0000-0000-0000-000000000001"
-
-
-def assert_error(response: httpx.Response, status: int, error_code: str | None = None) -> dict:
-    """The one error body, with a Chinese message and no stack trace."""
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    if error_code is not None:
-        assert error["code"] == error_code, error
-    assert CJK.search(error["message"]), f"错误信息不是中文：{error['message']!r}"
-    assert "Traceback" not in response.text
-    return error
-
-
-def wait_for(fetch, predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if predicate(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
 
 
 def create_org(api, parent_id: int, name: str, type_: str) -> int:
@@ -260,7 +239,9 @@ def _enum(schema: dict, field: str) -> list:
 
 
 def test_openapi_enums_list_the_chinese_names(document):
-    body = lambda path: document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    def body(path):
+        return document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
     assert "党支部" in _enum(body("/orgs"), "type")
     assert "正式党员" in _enum(body("/members"), "category")
     assert "汉族" in _enum(body("/members"), "ethnicity")

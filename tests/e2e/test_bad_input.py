@@ -1,32 +1,15 @@
 """Bad input gets a clear answer (house rule 7): typed errors become 400/401/404/409/413 with one
 error body and a Chinese message, no stack trace reaches the user, and nothing is half-written."""
 import json
-import re
 from contextlib import contextmanager
 
 import httpx
 import pytest
 
 from services.member.domain.id_number import check_char
+from tests.support.helpers import assert_error
 
 from ..support.factories import code, id_number, member_data
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def assert_error(response: httpx.Response, status: int, error_code: str | None = None) -> dict:
-    """The one error body: {"error": {"code", "message", "fields"?}}, Chinese, no traceback."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json"), response.text
-    error = response.json()["error"]
-    assert isinstance(error["code"], str) and error["code"]
-    if error_code is not None:
-        assert error["code"] == error_code, error
-    assert CJK.search(error["message"]), f"错误信息不是中文：{error['message']!r}"
-    assert "Traceback" not in response.text
-    for field, message in error.get("fields", {}).items():
-        assert CJK.search(message), f"字段 {field} 的错误信息不是中文：{message!r}"
-    return error
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,9 @@
 """The foundation's story through HTTP: log in, create an organization and a member, see the
 member counted in the organization's statistics."""
-import time
+
+from tests.support.helpers import wait_for
 
 from ..support.factories import code, member_data
-
-
-def wait_for(fetch, predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if predicate(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
 
 
 def test_member_is_counted_in_its_organizations_subtree(api, root_id):

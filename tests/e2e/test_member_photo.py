@@ -2,17 +2,17 @@
 presigned form, complete it, and download the re-encoded photo. The server trusts neither the
 declared type nor the declared size: it checks what arrived (moto does not enforce the policy)."""
 import io
-import re
 import uuid
 
 import httpx
 import pytest
 from PIL import Image
 
+from tests.support.helpers import assert_error
+
 from ..conftest import login
 from ..support.factories import code, member_data
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 MB = 1024 * 1024
 GPS_IFD = 0x8825
 
@@ -50,16 +50,6 @@ def bmp(size=(640, 480)) -> bytes:
 
 
 # --- HTTP helpers ------------------------------------------------------------------------------
-
-def assert_error(response: httpx.Response, status: int, error_code: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    if error_code is not None:
-        assert error["code"] == error_code, error
-    assert CJK.search(error["message"]), f"错误信息不是中文：{error['message']!r}"
-    assert "Traceback" not in response.text
-    return error
-
 
 def begin(client, member_id: int, content_type: str, size: int) -> httpx.Response:
     return client.post("/media/uploads", json={"member_id": member_id, "content_type": content_type, "size": size})

@@ -5,13 +5,9 @@ import time
 import psycopg
 
 from gateway.rpc import RemoteError
-
 from services.shared.context import Caller
 from tests.support.factories import code, member_data
-
-
-def plain(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+from tests.support.helpers import plain_dsn, wait_for
 
 
 def subtree_total(rpc, org_id: int) -> int | None:
@@ -21,20 +17,11 @@ def subtree_total(rpc, org_id: int) -> int | None:
         return None
 
 
-def wait_until(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
-
-
 def test_event_survives_a_failing_consumer(system, rpc, root_id):
     org = rpc.call("org", "create_org", data={"name": "故障注入支部", "code": code("F"), "type": "31",
                                               "parent_id": root_id})
-    assert wait_until(lambda: subtree_total(rpc, org["id"]) == 0)
-    dsn = plain(system.env["PMIS_DATABASE_URL"])
+    wait_for(lambda: subtree_total(rpc, org["id"]), lambda n: n == 0, what="the stats service to know the organization")
+    dsn = plain_dsn(system)
     with psycopg.connect(dsn, autocommit=True) as conn:
         # The stats consumer fails on every attempt while its delta table is missing.
         conn.execute("ALTER TABLE stats.counter_deltas RENAME TO counter_deltas_away")
@@ -47,4 +34,4 @@ def test_event_survives_a_failing_consumer(system, rpc, root_id):
             assert processed == 0, "a failed attempt must not be recorded as processed"
         finally:
             conn.execute("ALTER TABLE stats.counter_deltas_away RENAME TO counter_deltas")
-    assert wait_until(lambda: subtree_total(rpc, org["id"]) == 1), "the requeued event was not applied"
+    wait_for(lambda: subtree_total(rpc, org["id"]), lambda n: n == 1, what="the requeued event to be applied")

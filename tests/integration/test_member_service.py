@@ -1,20 +1,15 @@
 """The member service through its real RPC entrypoints: validation, uniqueness, scope, paging,
 and the event it writes to its outbox."""
-import time
 import uuid
 from datetime import date, datetime
 
 import psycopg
 import pytest
 
-from gateway.rpc import RemoteError
 from services.shared.context import Caller
+from tests.support.helpers import plain_dsn, remote_error, wait_for
 
 from ..support.factories import code, id_number, member_data
-
-
-def plain_dsn(system) -> str:
-    return system.env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def query(system, sql: str, *params) -> list:
@@ -26,23 +21,6 @@ def counts(system) -> tuple[int, int]:
     """(member rows, member outbox rows)."""
     return (query(system, "SELECT count(*) FROM member.members")[0][0],
             query(system, "SELECT count(*) FROM member.outbox")[0][0])
-
-
-def remote_error(call) -> RemoteError:
-    with pytest.raises(RemoteError) as caught:
-        call()
-    return caught.value
-
-
-def wait_for(fetch, predicate, timeout: float = 10.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if predicate(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; last value: {value!r}")
-        time.sleep(0.1)
 
 
 def create_org(rpc, parent_id, type_="31", name="测试支部") -> dict:

@@ -3,27 +3,17 @@ staff accounts."""
 import psycopg
 import pytest
 
-from gateway.rpc import RemoteError
 from services.shared.context import Caller
+from tests.support.helpers import plain_dsn, remote_error
 
 from ..support.factories import code
 
 PASSWORD = "Good#Pass2026"
 
 
-def plain_dsn(system) -> str:
-    return system.env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
-
-
 def count_rows(system, table: str) -> int:
     with psycopg.connect(plain_dsn(system)) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-
-
-def remote_error(call) -> RemoteError:
-    with pytest.raises(RemoteError) as caught:
-        call()
-    return caught.value
 
 
 def create(rpc, parent_id, type_="11", name="测试党委", caller=None, **extra) -> dict:

@@ -29,4 +29,5 @@ def test_expired_password_forces_a_change(system, rpc, root_id):
     assert raised.value.exc_type == "ValidationFailed"  # the same password again is refused
     rpc.call("org", "change_password", account_id=account["account_id"], old_password="Second#Pass2026",
              new_password="Third#Pass2026")
-    assert rpc.call("org", "authenticate", username=username, password="Third#Pass2026")["must_change_password"] is False
+    renewed = rpc.call("org", "authenticate", username=username, password="Third#Pass2026")
+    assert renewed["must_change_password"] is False

@@ -7,12 +7,9 @@ import uuid
 import aio_pika
 import psycopg
 
-from services.shared.outbox import envelope
 from services.shared.context import Caller
-
-
-def plain(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+from services.shared.outbox import envelope
+from tests.support.helpers import plain_dsn
 
 
 def test_committed_outbox_row_is_published_in_nameko_format_and_marked_sent(system):
@@ -24,7 +21,7 @@ def test_committed_outbox_row_is_published_in_nameko_format_and_marked_sent(syst
             queue = await channel.declare_queue(exclusive=True)
             await queue.bind(exchange, routing_key="relay_probe")
             event = envelope("relay_probe", 42, 1, {"probe": str(uuid.uuid4())}, Caller("tester", "/", "req-1"))
-            with psycopg.connect(plain(system.env["PMIS_DATABASE_URL"])) as conn:
+            with psycopg.connect(plain_dsn(system)) as conn:
                 row_id = conn.execute("INSERT INTO transfer.outbox (event_id, event_type, envelope) "
                                       "VALUES (%s, %s, %s) RETURNING id",
                                       (event["event_id"], "relay_probe", json.dumps(event))).fetchone()[0]
@@ -45,7 +42,7 @@ def test_committed_outbox_row_is_published_in_nameko_format_and_marked_sent(syst
     assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
     assert message.headers["nameko.user_id"] == "tester"
     assert message.headers["nameko.request_id"] == "req-1"
-    with psycopg.connect(plain(system.env["PMIS_DATABASE_URL"])) as conn:
+    with psycopg.connect(plain_dsn(system)) as conn:
         sent_at = conn.execute("SELECT sent_at FROM transfer.outbox WHERE id = %s", (row_id,)).fetchone()[0]
     assert sent_at is not None
 

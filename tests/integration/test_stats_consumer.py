@@ -15,6 +15,7 @@ import pytest
 
 from gateway.rpc import RemoteError
 from services.shared.relay import event_message
+from tests.support.helpers import plain_dsn, wait_for
 
 from ..support.factories import code, id_number, member_data
 
@@ -25,22 +26,6 @@ _fake_ids = iter(range(FAKE_MEMBER_BASE + 1, FAKE_MEMBER_BASE + 10**6))
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-def plain_dsn(system) -> str:
-    return system.env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def wait_for(fetch, predicate, timeout: float = 15.0, what: str = "condition"):
-    """Poll `fetch` until `predicate` holds; fail with the last value after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if predicate(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; last value: {value!r}")
-        time.sleep(0.1)
-
 
 def stays(fetch, predicate, seconds: float = 1.0, what: str = "condition"):
     """Poll `fetch` for `seconds`: `predicate` must hold every time (nothing late changes it)."""

@@ -46,7 +46,8 @@ def test_check_char_hand_computed(first17, expected):
     assert check_char(first17) == expected
 
 
-@pytest.mark.parametrize("bad", ["1101051949123100", "110105194912310021", "1101051949123100X", "１1010519491231002", ""])
+@pytest.mark.parametrize("bad", ["1101051949123100", "110105194912310021", "1101051949123100X",
+                                 "１1010519491231002", ""])
 def test_check_char_rejects_non_17_digit_input(bad):
     with pytest.raises(IdNumberError):
         check_char(bad)

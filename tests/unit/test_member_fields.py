@@ -82,7 +82,8 @@ def test_blank_strings_and_none_are_missing():
 
 
 def test_every_bad_field_is_collected_at_once():
-    fields = errors_of(make(name="x" * 51, id_number="123", ethnicity="火星族", category="群众", joined_on="2024/01/01"))
+    fields = errors_of(make(name="x" * 51, id_number="123", ethnicity="火星族", category="群众",
+                            joined_on="2024/01/01"))
     assert fields == {
         "name": "不能超过50个字符",
         "id_number": "公民身份号码应为18位",

@@ -51,7 +51,6 @@ def expected_counters(groups) -> Counter:
 
 def differences(expected: Counter, actual: Counter) -> list[dict]:
     keys = sorted(set(expected) | set(actual), key=lambda k: (k[0], k[1], k[2]))
-    return [{"org_id": org_id, "dimension": dimension, "value": value,
-             "expected": expected.get((org_id, dimension, value), 0), "actual": actual.get((org_id, dimension, value), 0)}
-            for org_id, dimension, value in keys
-            if expected.get((org_id, dimension, value), 0) != actual.get((org_id, dimension, value), 0)]
+    return [{"org_id": key[0], "dimension": key[1], "value": key[2],
+             "expected": expected.get(key, 0), "actual": actual.get(key, 0)}
+            for key in keys if expected.get(key, 0) != actual.get(key, 0)]

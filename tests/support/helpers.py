@@ -1,0 +1,45 @@
+"""Small helpers every test layer uses: waiting for asynchronous effects, the database URL
+for psycopg, and the one error shape."""
+import re
+import time
+
+import httpx
+import pytest
+
+from gateway.rpc import RemoteError
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def wait_for(fetch, predicate, timeout: float = 15.0, what: str = "condition"):
+    """Poll `fetch` until `predicate(value)` holds; fail with the last value after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if predicate(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; last value: {value!r}")
+        time.sleep(0.1)
+
+
+def plain_dsn(system) -> str:
+    """The session database's URL for psycopg (no SQLAlchemy driver suffix)."""
+    return system.env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def remote_error(call) -> RemoteError:
+    with pytest.raises(RemoteError) as caught:
+        call()
+    return caught.value
+
+
+def assert_error(response: httpx.Response, status: int, error_code: str | None = None) -> dict:
+    """The one error body, with a Chinese message and no stack trace."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    if error_code is not None:
+        assert error["code"] == error_code, error
+    assert CJK.search(error["message"]), f"错误信息不是中文：{error['message']!r}"
+    assert "Traceback" not in response.text
+    return error
