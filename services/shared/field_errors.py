@@ -12,3 +12,11 @@ class FieldErrors(Exception):
 
     def __str__(self) -> str:
         return "；".join(f"{field}：{message}" for field, message in self.fields.items())
+
+
+class RuleViolation(ValueError):
+    """A pure rule's refusal; `.message` is Chinese and safe to show a user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

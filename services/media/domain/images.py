@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from services.shared.field_errors import RuleViolation
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # well above any camera photo; refuses decompression bombs
 THUMB_SIZE = (240, 320)
@@ -24,10 +26,8 @@ _MAGIC = (
 )
 
 
-class ImageRejected(ValueError):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ImageRejected(RuleViolation):
+    """A file that is not an acceptable photo."""
 
 
 @dataclass(frozen=True)

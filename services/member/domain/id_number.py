@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from services.shared.field_errors import RuleViolation
+
 # W_i = 2^(17-i) mod 11 for i = 0..16, i.e. 7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2.
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 # S mod 11 -> check character (ISO 7064 MOD 11-2).
@@ -13,12 +15,8 @@ _EARLIEST_BIRTH = date(1900, 1, 1)
 _DIGITS = frozenset("0123456789")
 
 
-class IdNumberError(ValueError):
-    """Rejected ID number; .message is Chinese and safe to show a user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class IdNumberError(RuleViolation):
+    """Rejected ID number."""
 
 
 @dataclass(frozen=True)
