@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import media, members, orgs, sessions
+from . import exports, media, members, orgs, sessions
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, media)
+RESOURCES = (sessions, orgs, members, media, exports)
 
 
 @lru_cache(maxsize=1)

@@ -34,5 +34,9 @@ class MemberService:
         return queries.list_members(self.db, self.caller(), self.org.org_path(org_id), page, size)
 
     @api
+    def roster_page(self, org_id, after_id=0, limit=2000):
+        return queries.roster_page(self.db, self.caller(), self.org.org_path(org_id), after_id, limit)
+
+    @api
     def count_facts(self, path):
         return queries.count_facts(self.db, self.caller(), path)

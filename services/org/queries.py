@@ -61,3 +61,17 @@ def root_org(sessions: sessionmaker, caller: Caller) -> dict:
         raise NotFound("尚未建立根党组织")
     caller.require(row.path)
     return _view(row)
+
+
+MAX_NAMES = 5000
+
+
+def org_names(sessions: sessionmaker, caller: Caller, org_ids) -> dict:
+    """{id: name} of the given organizations that lie in the caller's scope (for exports)."""
+    try:
+        ids = sorted({int(i) for i in org_ids})[:MAX_NAMES]
+    except (TypeError, ValueError):
+        raise NotFound("党组织不存在") from None
+    with sessions() as session:
+        rows = session.execute(select(orgs.c.id, orgs.c.name, orgs.c.path).where(orgs.c.id.in_(ids))).all()
+    return {str(row.id): row.name for row in rows if caller.covers(row.path)}

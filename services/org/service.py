@@ -41,6 +41,10 @@ class OrgService:
         return queries.children(self.db, self.caller(), org_id)
 
     @api
+    def org_names(self, org_ids):
+        return queries.org_names(self.db, self.caller(), org_ids)
+
+    @api
     def org_path(self, org_id):
         return queries.org_path(self.db, self.caller(), org_id)
 

@@ -1,0 +1,72 @@
+"""Excel downloads: the member collection template, and the member roster of a subtree."""
+import asyncio
+import os
+from urllib.parse import quote
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from ..auth import require_session
+from ..errors import HttpError
+from ..excel.roster import ROSTER_COLUMNS, RosterWriter, parse_columns
+from ..excel.template import member_template
+from .common import call, path_id
+from .spec import ID, op, query_param
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = 2000
+
+
+async def member_import_template(request: Request):
+    await require_session(request)
+    return Response(member_template(), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党员采集表.xlsx')}"})
+
+
+async def member_roster(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    try:
+        columns = parse_columns(request.query_params.get("columns"))
+    except ValueError as exc:
+        raise HttpError(400, "validation", str(exc), {"columns": str(exc)}) from None
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    writer = RosterWriter(f"{org['name']} 党员名册", columns)
+    names: dict = {}
+    after = 0
+    while after is not None:
+        page = await call(request, session, "member", "roster_page", org_id=org_id, after_id=after, limit=PAGE)
+        if "org" in columns:
+            unknown = sorted({m["org_id"] for m in page["items"]} - {int(k) for k in names})
+            if unknown:
+                names.update(await call(request, session, "org", "org_names", org_ids=unknown))
+        await asyncio.to_thread(writer.append, page["items"], names)
+        after = page["next_after_id"]
+    path = await asyncio.to_thread(writer.save)
+    return FileResponse(path, media_type=XLSX, filename=f"{org['name']}-党员名册.xlsx",
+                        background=BackgroundTask(os.unlink, path))
+
+
+routes = [
+    Route("/imports/members/template.xlsx", member_import_template),
+    Route("/orgs/{id}/members.xlsx", member_roster),
+]
+
+_XLSX_OK = {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+
+
+def _download(summary: str, params=()) -> dict:
+    operation = op(summary, "Excel 文件", params=params)
+    operation["responses"]["200"].update(_XLSX_OK)
+    return operation
+
+
+OPENAPI_PATHS = {
+    "/imports/members/template.xlsx": {"get": _download("下载党员采集表模板（中文表头、民族和党员类别下拉）")},
+    "/orgs/{id}/members.xlsx": {"get": _download("导出本组织及下级的党员名册", params=[
+        ID, query_param("columns", {"type": "string"},
+                        "逗号分隔的列：" + "、".join(f"{c.key}（{c.header}）" for c in ROSTER_COLUMNS.values())
+                        + "；缺省为全部")])},
+}

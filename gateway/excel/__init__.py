@@ -1,0 +1,1 @@
+"""Excel workbooks the gateway produces (WPS and Microsoft Excel), written with openpyxl."""

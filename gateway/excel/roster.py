@@ -1,0 +1,71 @@
+"""党员名册: a subtree's members with chosen columns, written page by page to a temporary
+file (openpyxl write-only mode), so memory stays bounded however many members there are."""
+import tempfile
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .cells import text_cell
+
+
+@dataclass(frozen=True)
+class RosterColumn:
+    key: str
+    header: str
+    width: int
+
+
+ROSTER_COLUMNS = {column.key: column for column in (
+    RosterColumn("name", "姓名", 12),
+    RosterColumn("sex", "性别", 6),
+    RosterColumn("birth_date", "出生日期", 12),
+    RosterColumn("ethnicity", "民族", 10),
+    RosterColumn("id_number", "公民身份号码", 21),
+    RosterColumn("category", "党员类别", 10),
+    RosterColumn("joined_on", "入党日期", 12),
+    RosterColumn("org", "所在党组织", 30),
+)}
+
+
+def parse_columns(raw: str | None) -> list[str]:
+    """`name,sex,…` → keys in that order; every column when empty. ValueError names unknown ones."""
+    if not raw:
+        return list(ROSTER_COLUMNS)
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    unknown = [key for key in keys if key not in ROSTER_COLUMNS]
+    if unknown or not keys:
+        raise ValueError("未知的列：" + "、".join(unknown) if unknown else "至少选择一列")
+    return list(dict.fromkeys(keys))
+
+
+def cell_value(member: dict, key: str, org_names: dict) -> str:
+    return {
+        "sex": member.get("sex_name"), "ethnicity": member.get("ethnicity_name"),
+        "category": member.get("category_name"), "org": org_names.get(str(member["org_id"]), ""),
+    }.get(key, member.get(key))
+
+
+class RosterWriter:
+    def __init__(self, title: str, columns: list[str]):
+        self.columns = [ROSTER_COLUMNS[key] for key in columns]
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet("党员名册")
+        for index, column in enumerate(self.columns):
+            self.sheet.column_dimensions[chr(ord("A") + index)].width = column.width
+        self.sheet.freeze_panes = "A3"
+        self.sheet.append([text_cell(self.sheet, title, font=Font(bold=True, size=14))])
+        self.sheet.append([text_cell(self.sheet, c.header, font=Font(bold=True)) for c in self.columns])
+        self.rows = 0
+
+    def append(self, members: list[dict], org_names: dict) -> None:
+        for member in members:
+            self.sheet.append([text_cell(self.sheet, cell_value(member, c.key, org_names)) for c in self.columns])
+        self.rows += len(members)
+
+    def save(self) -> str:
+        """Write the workbook to a temporary file and return its path (the caller deletes it)."""
+        handle = tempfile.NamedTemporaryFile(prefix="pmis-roster-", suffix=".xlsx", delete=False)
+        handle.close()
+        self.workbook.save(handle.name)
+        return handle.name

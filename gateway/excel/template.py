@@ -1,0 +1,59 @@
+"""党员采集表 template: the import's columns, code lists for drop-downs, and instructions."""
+import io
+from functools import lru_cache
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
+from services.shared.member_sheet import IMPORT_COLUMNS
+
+DATA_ROWS = 5000  # rows that get drop-downs and text formatting
+
+
+def _column_letter(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+@lru_cache(maxsize=1)
+def member_template() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "党员采集表"
+    required = PatternFill("solid", fgColor="FDE9E7")
+    for index, column in enumerate(IMPORT_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = Font(bold=True, color="B71C1C" if column.required else "000000")
+        cell.fill = required if column.required else PatternFill()
+        sheet.column_dimensions[_column_letter(index - 1)].width = max(12, len(column.header) * 2 + 4)
+    sheet.freeze_panes = "A2"
+    # ID numbers and dates are text: 18 digits would lose precision as a number.
+    for index, column in enumerate(IMPORT_COLUMNS):
+        if column.key in ("id_number", "joined_on", "org_code"):
+            for row in range(2, DATA_ROWS + 2):
+                sheet[f"{_column_letter(index)}{row}"].number_format = "@"
+
+    codes = workbook.create_sheet("代码表")
+    codes.append(["民族", "党员类别"])
+    for row, name in enumerate(ETHNICITIES.names(), start=2):
+        codes.cell(row=row, column=1, value=name)
+    for row, name in enumerate(MEMBER_CATEGORIES.names(), start=2):
+        codes.cell(row=row, column=2, value=name)
+    lists = {"ethnicity": f"=代码表!$A$2:$A${len(ETHNICITIES.names()) + 1}",
+             "category": f"=代码表!$B$2:$B${len(MEMBER_CATEGORIES.names()) + 1}"}
+    for index, column in enumerate(IMPORT_COLUMNS):
+        if column.key in lists:
+            rule = DataValidation(type="list", formula1=lists[column.key], allow_blank=True,
+                                  showErrorMessage=True, errorTitle="输入有误", error="请从下拉列表中选择")
+            rule.add(f"{_column_letter(index)}2:{_column_letter(index)}{DATA_ROWS + 1}")
+            sheet.add_data_validation(rule)
+
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列", "必填", "说明"])
+    for column in IMPORT_COLUMNS:
+        notes.append([column.header, "是" if column.required else "否", column.note])
+    notes.column_dimensions["C"].width = 50
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,21 @@
+"""The member collection sheet (党员采集表): its columns, shared by the template download
+and the import that reads it back."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    note: str
+
+
+IMPORT_COLUMNS = (
+    Column("name", "姓名", True, "不超过50个字"),
+    Column("id_number", "公民身份号码", True, "18位，末位可为X；性别和出生日期由此确定"),
+    Column("ethnicity", "民族", True, "如 汉族，见“代码表”"),
+    Column("category", "党员类别", True, "正式党员 或 预备党员"),
+    Column("joined_on", "入党日期", True, "格式 YYYY-MM-DD，如 2010-07-01"),
+    Column("org_code", "所在党组织代码", True, "党组织代码，须在本账号管理范围内"),
+)
