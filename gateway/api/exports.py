@@ -33,20 +33,30 @@ async def member_roster(request: Request):
     except ValueError as exc:
         raise HttpError(400, "validation", str(exc), {"columns": str(exc)}) from None
     org = await call(request, session, "org", "get_org", org_id=org_id)
-    writer = RosterWriter(f"{org['name']} 党员名册", columns)
+    writer = RosterWriter(f"{org['name']} 党员名册", [ROSTER_COLUMNS[key] for key in columns])
+
+    async def pages():
+        after = 0
+        while after is not None:
+            page = await call(request, session, "member", "roster_page", org_id=org_id, after_id=after, limit=PAGE)
+            yield page["items"]
+            after = page["next_after_id"]
+
+    return await workbook_download(request, session, writer, pages(), f"{org['name']}-党员名册.xlsx")
+
+
+async def workbook_download(request: Request, session, writer: RosterWriter, pages, filename: str):
+    """Write member pages (an async iterator of lists) into `writer` off the event loop, with
+    organization names fetched once per organization, and send the file (deleted afterwards)."""
     names: dict = {}
-    after = 0
-    while after is not None:
-        page = await call(request, session, "member", "roster_page", org_id=org_id, after_id=after, limit=PAGE)
-        if "org" in columns:
-            unknown = sorted({m["org_id"] for m in page["items"]} - {int(k) for k in names})
+    async for items in pages:
+        if any(column.key == "org" for column in writer.columns):
+            unknown = sorted({m["org_id"] for m in items} - {int(k) for k in names})
             if unknown:
                 names.update(await call(request, session, "org", "org_names", org_ids=unknown))
-        await asyncio.to_thread(writer.append, page["items"], names)
-        after = page["next_after_id"]
+        await asyncio.to_thread(writer.append, items, names)
     path = await asyncio.to_thread(writer.save)
-    return FileResponse(path, media_type=XLSX, filename=f"{org['name']}-党员名册.xlsx",
-                        background=BackgroundTask(os.unlink, path))
+    return FileResponse(path, media_type=XLSX, filename=filename, background=BackgroundTask(os.unlink, path))
 
 
 routes = [
@@ -57,15 +67,15 @@ routes = [
 _XLSX_OK = {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
 
 
-def _download(summary: str, params=()) -> dict:
+def download_operation(summary: str, params=()) -> dict:
     operation = op(summary, "Excel 文件", params=params)
     operation["responses"]["200"].update(_XLSX_OK)
     return operation
 
 
 OPENAPI_PATHS = {
-    "/imports/members/template.xlsx": {"get": _download("下载党员采集表模板（中文表头、民族和党员类别下拉）")},
-    "/orgs/{id}/members.xlsx": {"get": _download("导出本组织及下级的党员名册", params=[
+    "/imports/members/template.xlsx": {"get": download_operation("下载党员采集表模板（中文表头、民族和党员类别下拉）")},
+    "/orgs/{id}/members.xlsx": {"get": download_operation("导出本组织及下级的党员名册", params=[
         ID, query_param("columns", {"type": "string"},
                         "逗号分隔的列：" + "、".join(f"{c.key}（{c.header}）" for c in ROSTER_COLUMNS.values())
                         + "；缺省为全部")])},

@@ -28,6 +28,9 @@ ROSTER_COLUMNS = {column.key: column for column in (
 )}
 
 
+PROBATION_ENDS = RosterColumn("probation_ends", "预备期满日期", 12)
+
+
 def parse_columns(raw: str | None) -> list[str]:
     """`name,sex,…` → keys in that order; every column when empty. ValueError names unknown ones."""
     if not raw:
@@ -47,10 +50,10 @@ def cell_value(member: dict, key: str, org_names: dict) -> str:
 
 
 class RosterWriter:
-    def __init__(self, title: str, columns: list[str]):
-        self.columns = [ROSTER_COLUMNS[key] for key in columns]
+    def __init__(self, title: str, columns: list[RosterColumn], sheet_name: str = "党员名册"):
+        self.columns = columns
         self.workbook = Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet("党员名册")
+        self.sheet = self.workbook.create_sheet(sheet_name)
         for index, column in enumerate(self.columns):
             self.sheet.column_dimensions[chr(ord("A") + index)].width = column.width
         self.sheet.freeze_panes = "A3"

@@ -103,8 +103,12 @@ async def password(request: Request):
 # --- organizations and members -------------------------------------------------------------
 
 async def home(request: Request):
+    """The account's own organization, with its reminders (not its sub-organizations')."""
     session = await require_session(request)
-    return RedirectResponse(f"/orgs/{session.org_id}", status_code=303)
+    root, reminders = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "reminders", org_id=session.org_id))
+    return render(request, "home.html", session=session, root=root, org=root, reminders=reminders)
 
 
 async def _org_context(request: Request, session: Session, org_id: int) -> dict:
@@ -170,6 +174,17 @@ async def create_member(request: Request):
         "member", lambda created: f"/members/{created['id']}")
 
 
+async def supervision_page(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    root, overdue = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "overdue_probation", org_id=org_id,
+             page=request.query_params.get("page", "1"), size=50))
+    return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue)
+
+
 async def member_page(request: Request):
     session = await require_session(request)
     member_id = path_id(request)
@@ -189,5 +204,6 @@ routes = [
     Route("/orgs/{id}/tree", tree_children),
     Route("/orgs/{id}/children", create_child_org, methods=["POST"]),
     Route("/orgs/{id}/members", create_member, methods=["POST"]),
+    Route("/orgs/{id}/supervision", supervision_page),
     Route("/members/{id}", member_page),
 ]

@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import commands, queries
+from . import commands, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -32,6 +32,14 @@ class MemberService:
     @api
     def list_members(self, org_id, page=1, size=50):
         return queries.list_members(self.db, self.caller(), self.org.org_path(org_id), page, size)
+
+    @api
+    def reminders(self, org_id):
+        return supervision.reminders(self.db, self.caller(), self.org.org_path(org_id))
+
+    @api
+    def overdue_probation(self, org_id, page=1, size=50):
+        return supervision.overdue_probation(self.db, self.caller(), self.org.org_path(org_id), page, size)
 
     @api
     def roster_page(self, org_id, after_id=0, limit=2000):

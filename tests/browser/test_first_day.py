@@ -36,6 +36,8 @@ def test_first_day_on_a_phone(system, api, root_id, phone):
     page.get_by_label("原密码").fill(initial)
     page.get_by_label("新密码").fill(final)
     page.get_by_role("button", name="确定").click()
+    expect(page.locator("#home-title")).to_be_visible()  # the home page: reminders of the own organization
+    page.locator("#enter-org").click()
     expect(page.locator("#org-title")).to_be_visible()
 
     page.get_by_text("新建下级党组织").click()
