@@ -21,8 +21,11 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-async def read_json(request: Request) -> dict:
+async def read_json(request: Request, optional: bool = False) -> dict:
+    """The request's JSON object; with `optional`, an empty body is an empty object."""
     body = await read_body(request, MAX_JSON_BYTES)
+    if optional and not body.strip():
+        return {}
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):

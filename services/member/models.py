@@ -1,5 +1,6 @@
 """Tables of the member service, schema "member"."""
-from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, MetaData, Table, Text, func
+from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, Table, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.shared.outbox import inbox_table, outbox_table
 
@@ -25,6 +26,28 @@ members = Table(
 )
 Index("members_org", members.c.org_id, members.c.name)
 Index("members_org_path", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"})
+
+# An import's preview: its checked rows' errors, and its valid rows until they are committed.
+imports = Table(
+    "imports", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("account", Text, nullable=False),
+    Column("scope_path", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="previewed"),  # previewed / committed
+    Column("total_rows", Integer, nullable=False),
+    Column("valid_rows", Integer, nullable=False),
+    Column("written", Integer),
+    Column("errors", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("committed_at", DateTime(timezone=True)),
+)
+
+import_rows = Table(
+    "import_rows", metadata,
+    Column("import_id", UUID(as_uuid=True), ForeignKey("member.imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("row_no", Integer, primary_key=True),
+    Column("data", JSONB, nullable=False),
+)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import commands, queries, supervision
+from . import commands, imports, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -32,6 +32,18 @@ class MemberService:
     @api
     def list_members(self, org_id, page=1, size=50):
         return queries.list_members(self.db, self.caller(), self.org.org_path(org_id), page, size)
+
+    @api
+    def create_import(self, rows):
+        return imports.create_import(self.db, self.caller(), self.org.orgs_by_code, rows)
+
+    @api
+    def get_import(self, import_id):
+        return imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_import(self, import_id, all_or_nothing=False):
+        return imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
 
     @api
     def reminders(self, org_id):

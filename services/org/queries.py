@@ -75,3 +75,13 @@ def org_names(sessions: sessionmaker, caller: Caller, org_ids) -> dict:
     with sessions() as session:
         rows = session.execute(select(orgs.c.id, orgs.c.name, orgs.c.path).where(orgs.c.id.in_(ids))).all()
     return {str(row.id): row.name for row in rows if caller.covers(row.path)}
+
+
+def orgs_by_code(sessions: sessionmaker, caller: Caller, codes) -> dict:
+    """{code: {"id", "path", "name", "in_scope"}} for the given codes that exist (imports)."""
+    wanted = sorted({str(code).strip() for code in codes if str(code).strip()})[:MAX_NAMES]
+    with sessions() as session:
+        rows = session.execute(select(orgs.c.id, orgs.c.code, orgs.c.path, orgs.c.name)
+                               .where(orgs.c.code.in_(wanted))).all()
+    return {row.code: {"id": row.id, "path": row.path, "name": row.name, "in_scope": caller.covers(row.path)}
+            for row in rows}

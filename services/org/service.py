@@ -41,6 +41,10 @@ class OrgService:
         return queries.children(self.db, self.caller(), org_id)
 
     @api
+    def orgs_by_code(self, codes):
+        return queries.orgs_by_code(self.db, self.caller(), codes)
+
+    @api
     def org_names(self, org_ids):
         return queries.org_names(self.db, self.caller(), org_ids)
 

@@ -31,7 +31,8 @@ def alembic_config(service: str) -> Config:
     return config
 
 
-def upgrade(service: str, revision: str = "head") -> None:
+def upgrade(service: str, revision: str = "heads") -> None:
+    # "heads": independent branches of one schema (work that landed in parallel) all apply.
     command.upgrade(alembic_config(service), revision)
 
 

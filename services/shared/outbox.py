@@ -53,9 +53,17 @@ def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dic
 
 def record_event(session: Session, outbox: Table, event_type: str, aggregate_id, aggregate_version: int,
                  payload: dict, caller: Caller) -> dict:
-    event = envelope(event_type, aggregate_id, aggregate_version, payload, caller)
-    session.execute(outbox.insert().values(event_id=event["event_id"], event_type=event_type, envelope=event))
-    return event
+    return record_events(session, outbox, [(event_type, aggregate_id, aggregate_version, payload)], caller)[0]
+
+
+def record_events(session: Session, outbox: Table, events: list[tuple], caller: Caller) -> list[dict]:
+    """Many outbox rows in one statement: (event_type, aggregate_id, aggregate_version, payload) each."""
+    envelopes = [envelope(event_type, aggregate_id, version, payload, caller)
+                 for event_type, aggregate_id, version, payload in events]
+    if envelopes:
+        session.execute(outbox.insert(), [{"event_id": e["event_id"], "event_type": e["type"], "envelope": e}
+                                          for e in envelopes])
+    return envelopes
 
 
 def first_delivery(session: Session, inbox: Table, event: dict) -> bool:

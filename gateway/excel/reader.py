@@ -1,0 +1,65 @@
+"""Reading a filled-in member collection sheet: headers matched by name (any order, extra
+columns ignored), every value turned into text the member service validates."""
+import io
+import zipfile
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+
+from services.shared.member_sheet import IMPORT_COLUMNS
+
+MAX_ROWS = 200_000
+NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"
+
+
+class SheetError(ValueError):
+    """The file as a whole cannot be read; `.message` is Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_member_rows(content: bytes) -> list[dict]:
+    """[{"row": sheet row number, <column key>: text, …}] for every non-empty row."""
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise SheetError("文件不是有效的 Excel（.xlsx）文件，请使用下载的党员采集表模板") from None
+    try:
+        sheet = workbook["党员采集表"] if "党员采集表" in workbook.sheetnames else workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_text(cell) for cell in next(rows, ())]
+        positions = {column.key: header.index(column.header) for column in IMPORT_COLUMNS if column.header in header}
+        missing = [column.header for column in IMPORT_COLUMNS if column.required and column.key not in positions]
+        if missing:
+            raise SheetError("缺少列：" + "、".join(missing) + "（请使用下载的党员采集表模板）")
+        result = []
+        for number, values in enumerate(rows, start=2):
+            if not any(value not in (None, "") for value in values):
+                continue
+            if len(result) >= MAX_ROWS:
+                raise SheetError(f"一次最多导入 {MAX_ROWS} 行")
+            record = {"row": number}
+            for key, position in positions.items():
+                value = values[position] if position < len(values) else None
+                record[key] = _text(value)
+                if key == "id_number" and isinstance(value, (int, float)):
+                    # 18 digits do not survive as a number (Excel keeps 15 significant digits).
+                    record["sheet_problems"] = {"id_number": NUMERIC_ID}
+            result.append(record)
+        return result
+    finally:
+        workbook.close()

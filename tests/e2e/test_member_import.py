@@ -1,0 +1,137 @@
+"""Member import through HTTP: the downloaded template filled in, a preview with every row's
+problems, a commit of the valid rows (or of nothing), and files that cannot be read."""
+import io
+
+import httpx
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from tests.conftest import login
+from tests.support.factories import code, id_number
+from tests.support.helpers import assert_error, wait_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sheet_bytes(api, rows: list[list], numeric_id_row: int | None = None) -> bytes:
+    """The template from the API, with `rows` filled in from row 2."""
+    book = load_workbook(io.BytesIO(api.get("/imports/members/template.xlsx").content))
+    sheet = book["党员采集表"]
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=2 + offset, column=column, value=value)
+    if numeric_id_row is not None:
+        sheet.cell(row=numeric_id_row, column=2, value=110105194912310000)  # Excel turned it into a number
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(client: httpx.Client, content: bytes, name: str = "党员.xlsx"):
+    return client.post("/imports/members", files={"file": (name, content, XLSX)})
+
+
+@pytest.fixture(scope="module")
+def branches(api, root_id):
+    mine = api.post("/orgs", json={"name": "导入党委", "code": code("I"), "type": "11", "parent_id": root_id}).json()
+    branch_code, other_code = code("IB"), code("IO")
+    branch = api.post("/orgs", json={"name": "导入支部", "code": branch_code, "type": "31",
+                                     "parent_id": mine["id"]}).json()
+    other = api.post("/orgs", json={"name": "别处支部", "code": other_code, "type": "31",
+                                    "parent_id": root_id}).json()
+    return {"committee": mine["id"], "branch": branch["id"], "branch_code": branch_code, "other_code": other_code,
+            "other": other["id"]}
+
+
+@pytest.fixture(scope="module")
+def committee_user(system, api, branches):
+    username = f"imp{code('')}"
+    api.post("/accounts", json={"username": username, "password": "Init#Pass2026i", "org_id": branches["committee"]})
+    client = login(system.url, username, "Init#Pass2026i")
+    client.post("/session/password", json={"old_password": "Init#Pass2026i", "new_password": "Import#Pass2026"})
+    return login(system.url, username, "Import#Pass2026")
+
+
+def test_preview_reports_every_problem_and_commit_writes_only_valid_rows(api, committee_user, branches):
+    registered = id_number()
+    assert api.post("/members", json={"org_id": branches["other"], "name": "已登记", "id_number": registered,
+                                      "ethnicity": "汉族", "category": "正式党员", "joined_on": "2010-07-01"}
+                    ).status_code == 201
+    good_one, good_two, twice = id_number(), id_number(), id_number()
+    b = branches["branch_code"]
+    content = sheet_bytes(api, [
+        ["导入甲", good_one, "汉族", "正式党员", "2010-07-01", b],          # row 2: valid
+        ["导入乙", good_two, "回族", "预备党员", "2025-07-01", b],          # row 3: valid
+        ["校验错", "110105194912310021", "汉族", "正式党员", "2010-07-01", b],  # row 4
+        ["重复一", twice, "汉族", "正式党员", "2010-07-01", b],             # row 5: valid (first)
+        ["重复二", twice, "汉族", "正式党员", "2010-07-01", b],             # row 6: duplicate of row 5
+        ["已登记", registered, "汉族", "正式党员", "2010-07-01", b],         # row 7
+        ["无组织", id_number(), "汉族", "正式党员", "2010-07-01", "NO-SUCH"],  # row 8
+        ["越权", id_number(), "汉族", "正式党员", "2010-07-01", branches["other_code"]],  # row 9
+        ["", id_number(), "火星族", "正式党员", "2010-07-01", b],            # row 10
+        ["数字号", None, "汉族", "正式党员", "2010-07-01", b],               # row 11: numeric ID cell
+    ], numeric_id_row=11)
+    before = api.get(f"/orgs/{branches['branch']}/members").json()["total"]
+    response = upload(committee_user, content)
+    assert response.status_code == 201, response.text
+    preview = response.json()
+    assert preview["rows"] == 10 and preview["valid"] == 3
+    problems = {(e["row"], e["field"]): e["message"] for e in preview["errors"]}
+    assert problems[(4, "id_number")] == "公民身份号码校验码错误"
+    assert problems[(6, "id_number")] == "与第5行的公民身份号码重复"
+    assert problems[(7, "id_number")].endswith("已登记为党员")
+    assert problems[(8, "org_code")] == "党组织代码不存在：NO-SUCH"
+    assert problems[(9, "org_code")].startswith("党组织不在本账号的管理范围内")
+    assert problems[(10, "name")] == "必填" and problems[(10, "ethnicity")] == "未知的民族：火星族"
+    assert "文本格式" in problems[(11, "id_number")]
+    assert api.get(f"/orgs/{branches['branch']}/members").json()["total"] == before  # a preview writes nothing
+
+    refused = committee_user.post(f"/imports/{preview['id']}/commit", json={"all_or_nothing": True})
+    assert_error(refused, 400, "validation")
+    assert api.get(f"/orgs/{branches['branch']}/members").json()["total"] == before
+
+    result = committee_user.post(f"/imports/{preview['id']}/commit")
+    assert result.status_code == 200, result.text
+    assert result.json()["written"] == 3 and result.json()["skipped_rows"] == 7
+    names = {m["name"] for m in api.get(f"/orgs/{branches['branch']}/members").json()["items"]}
+    assert {"导入甲", "导入乙", "重复一"} <= names and not names & {"重复二", "校验错"}
+    wait_for(lambda: api.get(f"/orgs/{branches['branch']}/stats").json()["members"]["total"],
+             lambda n: n == before + 3, what="imported members to be counted")
+    assert_error(committee_user.post(f"/imports/{preview['id']}/commit"), 409, "conflict")
+    assert committee_user.get(f"/imports/{preview['id']}").json()["status"] == "committed"
+
+
+def test_all_or_nothing_commit_of_a_clean_file(api, committee_user, branches):
+    content = sheet_bytes(api, [["全对甲", id_number(), "汉族", "正式党员", "2011-07-01", branches["branch_code"]]])
+    preview = upload(committee_user, content).json()
+    assert preview["errors"] == [] and preview["valid"] == 1
+    result = committee_user.post(f"/imports/{preview['id']}/commit", json={"all_or_nothing": True})
+    assert result.status_code == 200 and result.json()["written"] == 1
+
+
+def test_files_that_cannot_be_read(api, committee_user):
+    assert_error(upload(committee_user, b"not a spreadsheet"), 400, "bad_file")
+    book = Workbook()
+    book.active.append(["姓名", "民族"])
+    book.active.append(["张三", "汉族"])
+    out = io.BytesIO()
+    book.save(out)
+    error = assert_error(upload(committee_user, out.getvalue()), 400, "bad_file")
+    assert "缺少列" in error["message"] and "公民身份号码" in error["message"]
+    assert_error(upload(committee_user, sheet_bytes(api, [])), 400, "validation")  # headers only
+    assert_error(committee_user.post("/imports/members", data={"x": "1"}), 400, "bad_file")
+    assert_error(committee_user.post("/imports/members", content=b"{}",
+                                     headers={"Content-Type": "application/json"}), 400, "bad_file")
+    oversize = committee_user.post("/imports/members", files={"file": ("big.xlsx", b"x" * (21 * 1024 * 1024), XLSX)})
+    assert_error(oversize, 413, "too_large")
+
+
+def test_unknown_or_foreign_imports(api, system, committee_user, branches):
+    assert_error(committee_user.get("/imports/00000000-0000-0000-0000-000000000000"), 404)
+    assert_error(committee_user.post("/imports/not-a-uuid/commit"), 404)
+    preview = upload(api, sheet_bytes(api, [["根导入", id_number(), "汉族", "正式党员", "2012-07-01",
+                                             branches["other_code"]]])).json()
+    assert_error(committee_user.post(f"/imports/{preview['id']}/commit"), 403)  # made by the root's admin
+    assert_error(api.post(f"/imports/{preview['id']}/commit", content=b"{bad",
+                          headers={"Content-Type": "application/json"}), 400, "malformed")
+    assert api.post(f"/imports/{preview['id']}/commit").json()["written"] == 1
