@@ -174,6 +174,13 @@ async def create_member(request: Request):
         "member", lambda created: f"/members/{created['id']}")
 
 
+async def import_page(request: Request):
+    session = await require_session(request)
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return render(request, "import.html", session=session, root=root, org=org)
+
+
 async def supervision_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)
@@ -205,5 +212,6 @@ routes = [
     Route("/orgs/{id}/children", create_child_org, methods=["POST"]),
     Route("/orgs/{id}/members", create_member, methods=["POST"]),
     Route("/orgs/{id}/supervision", supervision_page),
+    Route("/orgs/{id}/import", import_page),
     Route("/members/{id}", member_page),
 ]

@@ -34,3 +34,17 @@ def phone(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def log_in(page, system, api, org_id: int, username: str, password: str = "Ready#Pass2026b") -> None:
+    """A fresh account bound to `org_id`, logged in through the pages, past its first password change."""
+    initial = "Init#Pass2026b"
+    assert api.post("/accounts", json={"username": username, "password": initial, "org_id": org_id}).status_code == 201
+    page.goto(f"{system.url}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(initial)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_label("原密码").fill(initial)
+    page.get_by_label("新密码").fill(password)
+    page.get_by_role("button", name="确定").click()
+    page.wait_for_url(f"{system.url}/")

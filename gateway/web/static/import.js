@@ -1,0 +1,71 @@
+// Member import: upload with progress, show the preview's problems, commit on request.
+(function () {
+  const form = document.getElementById("import-form");
+  if (!form) return;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const status = document.getElementById("import-status");
+  const progress = document.getElementById("import-progress");
+  const FIELDS = { name: "姓名", id_number: "公民身份号码", ethnicity: "民族", category: "党员类别",
+                   joined_on: "入党日期", org_code: "所在党组织代码" };
+  let importId = null;
+
+  function errorMessage(xhrOrData) {
+    const data = xhrOrData && xhrOrData.error ? xhrOrData : null;
+    return (data && data.error.message) || "操作失败，请重试";
+  }
+
+  function showPreview(preview) {
+    importId = preview.id;
+    document.getElementById("import-preview").hidden = false;
+    document.getElementById("preview-summary").textContent =
+      `共 ${preview.rows} 行，有效 ${preview.valid} 行，问题 ${preview.errors.length} 处`;
+    const body = document.querySelector("#preview-errors tbody");
+    body.replaceChildren(...preview.errors.map((e) => {
+      const tr = document.createElement("tr");
+      for (const text of [e.row, FIELDS[e.field] || e.field, e.message]) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+      }
+      return tr;
+    }));
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const file = document.getElementById("import-file").files[0];
+    if (!file) { status.textContent = "请选择文件"; return; }
+    const body = new FormData();
+    body.append("file", file);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/v1/imports/members");
+    xhr.setRequestHeader("X-CSRF-Token", csrf);
+    progress.hidden = false;
+    progress.value = 0;
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
+      status.textContent = progress.value < 100 ? `正在上传… ${progress.value}%` : "正在逐行校验…";
+    };
+    xhr.onload = () => {
+      progress.hidden = true;
+      let data = {};
+      try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+      if (xhr.status === 201) { status.textContent = "校验完成"; showPreview(data); }
+      else status.textContent = errorMessage(data);
+    };
+    xhr.onerror = () => { progress.hidden = true; status.textContent = "上传失败，请检查网络后重试"; };
+    xhr.send(body);
+  });
+
+  document.getElementById("commit-import").addEventListener("click", async () => {
+    const commitStatus = document.getElementById("commit-status");
+    commitStatus.textContent = "正在写入…";
+    const response = await fetch(`/api/v1/imports/${importId}/commit`, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ all_or_nothing: document.getElementById("all-or-nothing").checked }),
+    });
+    const data = await response.json().catch(() => ({}));
+    commitStatus.textContent = response.ok ? `已写入 ${data.written} 名党员，跳过 ${data.skipped_rows} 行` : errorMessage(data);
+  });
+})();
