@@ -7,7 +7,7 @@ from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
-from .spec import DATE, ID, INT, STR, obj, op, values
+from .spec import DATE, ID, INT, STR, obj, op, query_param, values
 
 
 async def create_member(request: Request):
@@ -31,7 +31,15 @@ async def get_member(request: Request):
     return JSONResponse(member)
 
 
+async def search_members(request: Request):
+    session = await require_session(request)
+    params = request.query_params
+    return JSONResponse(await call(request, session, "member", "quick_search", q=params.get("q", ""),
+                                   page=params.get("page", "1"), size=params.get("size", "20")))
+
+
 routes = [
+    Route("/members", search_members, methods=["GET"]),
     Route("/members", create_member, methods=["POST"]),
     Route("/members/{id}", get_member),
 ]
@@ -43,6 +51,11 @@ MEMBER_IN = obj(["org_id", "name", "id_number", "ethnicity", "category", "joined
                 category={"type": "string", "enum": values(MEMBER_CATEGORIES)}, joined_on=DATE)
 
 OPENAPI_PATHS = {
-    "/members": {"post": op("新建党员", "已创建", obj(["id"], id=INT), MEMBER_IN, status="201")},
+    "/members": {
+        "post": op("新建党员", "已创建", obj(["id"], id=INT), MEMBER_IN, status="201"),
+        "get": op("快速查询本账号管理范围内的党员：姓名、姓名拼音首字母或公民身份号码的开头", "分页结果",
+                  obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, items={"type": "array"}),
+                  params=[query_param("q", STR, "如 张、zs、110105"), query_param("page", INT),
+                          query_param("size", INT)])},
     "/members/{id}": {"get": op("党员信息（含照片链接）", "党员", params=[ID])},
 }

@@ -14,6 +14,7 @@ from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, ORG_TYPES
 from ..api.common import call, children_with_counts, path_id, read_body
 from ..auth import COOKIE, CSRF_FIELD, SESSION_HOURS, Session, require_session, session_from
 from ..errors import HttpError, as_http_error
+from ..rpc import RemoteError
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LOGIN_CSRF_COOKIE = "pmis_login_csrf"
@@ -174,6 +175,20 @@ async def create_member(request: Request):
         "member", lambda created: f"/members/{created['id']}")
 
 
+async def search_page(request: Request):
+    session = await require_session(request)
+    q = request.query_params.get("q", "")
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    results, error = None, None
+    if q.strip():
+        try:
+            results = await call(request, session, "member", "quick_search", q=q,
+                                 page=request.query_params.get("page", "1"), size=20)
+        except RemoteError as exc:
+            error = as_http_error(exc)
+    return render(request, "search.html", session=session, root=root, q=q, results=results, error=error)
+
+
 async def import_page(request: Request):
     session = await require_session(request)
     org = await call(request, session, "org", "get_org", org_id=path_id(request))
@@ -213,5 +228,6 @@ routes = [
     Route("/orgs/{id}/members", create_member, methods=["POST"]),
     Route("/orgs/{id}/supervision", supervision_page),
     Route("/orgs/{id}/import", import_page),
+    Route("/search", search_page),
     Route("/members/{id}", member_page),
 ]

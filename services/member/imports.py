@@ -83,6 +83,7 @@ def get_import(sessions: sessionmaker, caller: Caller, import_id) -> dict:
 
 def _member_values(data: dict) -> dict:
     return {"org_id": data["org_id"], "org_path": data["org_path"], "name": data["name"],
+            "name_initials": data["name_initials"],
             "id_number": data["id_number"], "sex": data["sex"], "birth_date": date.fromisoformat(data["birth_date"]),
             "ethnicity": data["ethnicity"], "category": data["category"],
             "joined_on": date.fromisoformat(data["joined_on"])}

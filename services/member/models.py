@@ -13,6 +13,7 @@ members = Table(
     # Copy of the organization's path (owned by the org service) for scope checks and subtree lists.
     Column("org_path", Text, nullable=False),
     Column("name", Text, nullable=False),
+    Column("name_initials", Text, nullable=False, server_default=""),  # pinyin initials, for quick search
     Column("id_number", Text, nullable=False, unique=True),  # unique in the province
     Column("sex", Text, nullable=False),
     Column("birth_date", Date, nullable=False),
@@ -26,6 +27,10 @@ members = Table(
 )
 Index("members_org", members.c.org_id, members.c.name)
 Index("members_org_path", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"})
+# Quick search: prefixes of the name, the pinyin initials and the ID number.
+Index("members_name_prefix", members.c.name, postgresql_ops={"name": "text_pattern_ops"})
+Index("members_initials_prefix", members.c.name_initials, postgresql_ops={"name_initials": "text_pattern_ops"})
+Index("members_id_number_prefix", members.c.id_number, postgresql_ops={"id_number": "text_pattern_ops"})
 
 # An import's preview: its checked rows' errors, and its valid rows until they are committed.
 imports = Table(

@@ -1,5 +1,7 @@
 """Member service read paths."""
-from sqlalchemy import func, select
+import unicodedata
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, SEXES
@@ -92,3 +94,28 @@ def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]
             .group_by(members.c.org_id, members.c.sex, members.c.category)
         ).all()
     return [{"org_id": r.org_id, "sex": r.sex, "category": r.category, "n": r.n} for r in rows]
+
+
+SEARCH_MAX = 50
+
+
+def quick_search(sessions: sessionmaker, caller: Caller, q, page=1, size=20) -> dict:
+    """Active members in the caller's scope whose name, pinyin initials or ID number begins
+    with `q` (张, zs, 110105…). Each is a prefix on its own index."""
+    if not isinstance(q, str) or not q.strip():
+        raise ValidationFailed("请输入姓名、姓名拼音首字母或公民身份号码", {"q": "必填"})
+    q = unicodedata.normalize("NFKC", q).strip()
+    if len(q) > SEARCH_MAX:
+        raise ValidationFailed(f"查询内容不能超过{SEARCH_MAX}个字符", {"q": "过长"})
+    page, size = _page(page, size)
+    matches = [members.c.name.startswith(q, autoescape=True)]
+    if q.isascii() and q.isalnum():
+        matches.append(members.c.name_initials.startswith(q.lower(), autoescape=True))
+        matches.append(members.c.id_number.startswith(q.upper(), autoescape=True))
+    where = (members.c.org_path.startswith(caller.scope_path, autoescape=True) & (members.c.status == "active")
+             & or_(*matches))
+    with sessions() as session:
+        total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
+        rows = session.execute(select(members).where(where).order_by(members.c.name, members.c.id)
+                               .limit(size).offset((page - 1) * size)).all()
+    return {"q": q, "total": total, "page": page, "size": size, "items": [_view(row) for row in rows]}

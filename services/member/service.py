@@ -46,6 +46,10 @@ class MemberService:
         return imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
 
     @api
+    def quick_search(self, q, page=1, size=20):
+        return queries.quick_search(self.db, self.caller(), q, page, size)
+
+    @api
     def reminders(self, org_id):
         return supervision.reminders(self.db, self.caller(), self.org.org_path(org_id))
 

@@ -38,6 +38,7 @@ def test_valid_member_is_normalized():
     assert out == {
         "org_id": 7,
         "name": "张三",
+        "name_initials": "zs",
         "id_number": "11010519491231002X",
         "sex": "2",
         "birth_date": date(1949, 12, 31),

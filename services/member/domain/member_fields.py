@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from services.member.domain.id_number import IdNumberError, age_on, parse_id_number
+from services.member.domain.names import initials
 from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
 from services.shared.field_errors import FieldErrors
 from services.shared.field_rules import NOT_TEXT, REQUIRED, blank, code_value, record_id, text
@@ -50,6 +51,7 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
 
     try:
         out["name"] = text(data.get("name"), NAME_MAX)
+        out["name_initials"] = initials(out["name"])  # derived, like sex and birth date
     except ValueError as e:
         errors["name"] = str(e)
 
