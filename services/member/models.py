@@ -1,5 +1,18 @@
 """Tables of the member service, schema "member"."""
-from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, Table, Text, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.shared.outbox import inbox_table, outbox_table
@@ -20,10 +33,17 @@ members = Table(
     Column("ethnicity", Text, nullable=False),
     Column("category", Text, nullable=False),
     Column("joined_on", Date, nullable=False),
-    Column("status", Text, nullable=False, server_default="active"),
+    Column("status", Text, nullable=False, server_default="active"),  # active (在册) / left (历史)
+    # How and when a member in history left the active rolls (domain/status.py; LEAVE_KINDS codes).
+    Column("leave_kind", Text),
+    Column("left_on", Date),
+    Column("leave_reason", Text),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("(status = 'active' AND leave_kind IS NULL AND left_on IS NULL AND leave_reason IS NULL)"
+                    " OR (status = 'left' AND leave_kind IS NOT NULL AND left_on IS NOT NULL)",
+                    name="members_status_facts"),
 )
 Index("members_org", members.c.org_id, members.c.name)
 Index("members_org_path", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"})
@@ -53,6 +73,26 @@ import_rows = Table(
     Column("row_no", Integer, primary_key=True),
     Column("data", JSONB, nullable=False),
 )
+
+# Every status change (leave, 找回) with who recorded it; 回退 marks the last one undone and puts
+# back `prior`, the member's status fields before it.
+status_changes = Table(
+    "status_changes", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, ForeignKey("member.members.id"), nullable=False),
+    Column("from_status", Text, nullable=False),
+    Column("to_status", Text, nullable=False),
+    Column("kind", Text),  # the leave kind left by, or (for 找回) restored from
+    Column("changed_on", Date, nullable=False),
+    Column("reason", Text),
+    Column("prior", JSONB, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("undone_at", DateTime(timezone=True)),
+    Column("undone_by", Text),
+)
+Index("status_changes_member", status_changes.c.member_id, status_changes.c.id)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

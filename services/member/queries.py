@@ -4,21 +4,24 @@ import unicodedata
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, SEXES
+from services.shared.codes import ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, SEXES
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
 
-from .models import members
+from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, allowed_actions, kind_group
+from .models import members, status_changes
 
 MAX_PAGE_SIZE = 200
 
 
-def load_member(session: Session, member_id):
+def load_member(session: Session, member_id, for_update: bool = False):
+    """The member's row; `for_update` locks it, so changes of one member take turns."""
     try:
         member_id = int(member_id)
     except (TypeError, ValueError):
         raise NotFound("党员不存在") from None
-    row = session.execute(select(members).where(members.c.id == member_id)).first()
+    statement = select(members).where(members.c.id == member_id)
+    row = session.execute(statement.with_for_update() if for_update else statement).first()
     if row is None:
         raise NotFound("党员不存在")
     return row
@@ -31,14 +34,54 @@ def _view(row) -> dict:
         "ethnicity": row.ethnicity, "ethnicity_name": ETHNICITIES.name(row.ethnicity),
         "category": row.category, "category_name": MEMBER_CATEGORIES.name(row.category),
         "joined_on": row.joined_on.isoformat(), "status": row.status, "version": row.version,
+        "status_name": STATUS_NAMES.get(row.status, row.status), "leave_kind": row.leave_kind,
+        "leave_kind_name": LEAVE_KINDS.name(row.leave_kind) if row.leave_kind else None,
+        "leave_group": kind_group(row.leave_kind), "left_on": row.left_on.isoformat() if row.left_on else None,
+        "leave_reason": row.leave_reason,
     }
+
+
+def last_status_change(session: Session, member_id: int):
+    """The member's last status change not yet undone (what 回退 would take back), or None."""
+    return session.execute(select(status_changes).where(
+        status_changes.c.member_id == member_id, status_changes.c.undone_at.is_(None))
+        .order_by(status_changes.c.id.desc()).limit(1)).first()
+
+
+def as_status_change(row) -> StatusChange | None:
+    return None if row is None else StatusChange(row.from_status, row.to_status, row.kind, row.prior)
+
+
+def _change_view(row) -> dict:
+    return {
+        "id": row.id, "action": "leave" if row.to_status == LEFT else "restore",
+        "action_name": kind_group(row.kind) if row.to_status == LEFT else "找回",
+        "from_status": row.from_status, "to_status": row.to_status,
+        "kind": row.kind, "kind_name": LEAVE_KINDS.name(row.kind) if row.kind else None,
+        "date": row.changed_on.isoformat(), "reason": row.reason, "actor": row.actor, "actor_name": row.actor_name,
+        "at": row.at.isoformat(), "undone": row.undone_at is not None,
+        "undone_at": row.undone_at.isoformat() if row.undone_at else None,
+    }
+
+
+STATUS_CHANGES_SHOWN = 50
+
+
+def member_card(session: Session, row) -> dict:
+    """The member with their status changes (newest first) and the status changes allowed now."""
+    view = _view(row)
+    changes = session.execute(select(status_changes).where(status_changes.c.member_id == row.id)
+                              .order_by(status_changes.c.id.desc()).limit(STATUS_CHANGES_SHOWN)).all()
+    view["status_changes"] = [_change_view(change) for change in changes]
+    view["actions"] = allowed_actions(Standing.of(row), as_status_change(last_status_change(session, row.id)))
+    return view
 
 
 def get_member(sessions: sessionmaker, caller: Caller, member_id) -> dict:
     with sessions() as session:
         row = load_member(session, member_id)
         caller.require(row.org_path, "该党员")
-        return _view(row)
+        return member_card(session, row)
 
 
 def _page(page, size) -> tuple[int, int]:
@@ -51,16 +94,21 @@ def _page(page, size) -> tuple[int, int]:
     return page, size
 
 
-def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50) -> dict:
-    """Members directly in `org` (looked up, and scope-checked, by the org service)."""
+def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50, history=False) -> dict:
+    """Members directly in `org` (looked up, and scope-checked, by the org service): those on
+    the active rolls by name, or with `history` those who left, the latest first."""
     caller.require(org["path"], "该党组织")
     page, size = _page(page, size)
-    where = (members.c.org_id == org["id"]) & (members.c.status == "active")
+    if not isinstance(history, bool):
+        raise ValidationFailed("history 应为 true 或 false", {"history": "应为布尔值"})
+    where = (members.c.org_id == org["id"]) & (members.c.status == (LEFT if history else ACTIVE))
+    order = (members.c.left_on.desc(), members.c.name, members.c.id) if history else (members.c.name, members.c.id)
     with sessions() as session:
         total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
-        rows = session.execute(select(members).where(where).order_by(members.c.name, members.c.id)
+        rows = session.execute(select(members).where(where).order_by(*order)
                                .limit(size).offset((page - 1) * size)).all()
-    return {"total": total, "page": page, "size": size, "items": [_view(row) for row in rows]}
+    return {"total": total, "page": page, "size": size, "history": history,
+            "items": [_view(row) for row in rows]}
 
 
 ROSTER_PAGE_MAX = 5000

@@ -30,8 +30,24 @@ class MemberService:
         return queries.get_member(self.db, self.caller(), member_id)
 
     @api
-    def list_members(self, org_id, page=1, size=50):
-        return queries.list_members(self.db, self.caller(), self.org.org_path(org_id), page, size)
+    def update_member(self, member_id, data):
+        return commands.update_member(self.db, self.caller(), member_id, data)
+
+    @api
+    def leave_member(self, member_id, data):
+        return commands.leave_member(self.db, self.caller(), member_id, data)
+
+    @api
+    def restore_member(self, member_id, data=None):
+        return commands.restore_member(self.db, self.caller(), member_id, data)
+
+    @api
+    def undo_status_change(self, member_id, data=None):
+        return commands.undo_status_change(self.db, self.caller(), member_id, data)
+
+    @api
+    def list_members(self, org_id, page=1, size=50, history=False):
+        return queries.list_members(self.db, self.caller(), self.org.org_path(org_id), page, size, history)
 
     @api
     def create_import(self, rows):

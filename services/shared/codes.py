@@ -148,3 +148,30 @@ EDUCATION = CodeTable(
         "小学": "80",
     },
 )
+
+# Ways a member leaves the active rolls (RULES.md §9, decrease reasons other than transfers).
+# PMIS's own codes, grouped by tens: 1x 死亡, 2x 出党, 3x 停止党籍 (official codes not confirmed).
+# 除名 alone means 党章 art. 38's 劝而不退除名, its most common use.
+LEAVE_KINDS = CodeTable(
+    "党员减少类型",
+    [
+        ("10", "死亡"),
+        ("21", "开除党籍"),
+        ("22", "劝退除名"),
+        ("23", "自行脱党除名"),
+        ("24", "退党除名"),
+        ("25", "取消预备党员资格"),
+        ("30", "停止党籍"),
+    ],
+    {
+        "去世": "10",
+        "开除": "21",
+        "劝而不退除名": "22",
+        "劝退": "22",
+        "除名": "22",
+        "自行脱党": "23",
+        "脱党": "23",
+        "退党": "24",
+        "取消预备资格": "25",
+    },
+)

@@ -18,6 +18,7 @@ class Caller:
     user_id: str
     scope_path: str
     request_id: str = ""
+    username: str = ""  # for the records people read (who recorded a change); user_id is the key
 
     @classmethod
     def system(cls, request_id: str = "") -> "Caller":
@@ -31,7 +32,7 @@ class Caller:
             # trusted service gets nothing.
             raise Forbidden("缺少调用者权限范围")
         return cls(user_id=str(data.get("user_id") or ""), scope_path=scope,
-                   request_id=str(data.get("request_id") or ""))
+                   request_id=str(data.get("request_id") or ""), username=str(data.get("username") or ""))
 
     def covers(self, path: str) -> bool:
         return path.startswith(self.scope_path)
@@ -41,7 +42,8 @@ class Caller:
             raise Forbidden(f"无权访问{what}：不在本账号的管理范围内")
 
     def as_context_data(self) -> dict:
-        return {"user_id": self.user_id, "scope_path": self.scope_path, "request_id": self.request_id}
+        return {"user_id": self.user_id, "scope_path": self.scope_path, "request_id": self.request_id,
+                "username": self.username}
 
 
 class CallerProvider(DependencyProvider):

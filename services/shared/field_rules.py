@@ -5,12 +5,15 @@ one FieldErrors.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from datetime import date, datetime
 
 REQUIRED = "必填"
 NOT_TEXT = "应为文本"
 # Cc = control, Cf = invisible format chars (zero-width, bidi overrides), Cs = surrogates.
 _BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def blank(value) -> bool:
@@ -29,6 +32,29 @@ def text(value, max_length: int) -> str:
     if any(unicodedata.category(c) in _BAD_CATEGORIES for c in cleaned):
         raise ValueError("不能含有控制字符")
     return cleaned
+
+
+def optional_text(value, max_length: int) -> str | None:
+    """A single-line text that may be left empty (None then)."""
+    return None if blank(value) else text(value, max_length)
+
+
+def iso_date(value) -> date:
+    """A required calendar date, YYYY-MM-DD (or a date object)."""
+    if blank(value):
+        raise ValueError(REQUIRED)
+    # datetime is a date subclass, but a time part here is a caller bug.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        cleaned = value.strip()
+        # fromisoformat alone would also take "20240101" and week dates.
+        if _ISO_DATE.fullmatch(cleaned):
+            try:
+                return date.fromisoformat(cleaned)
+            except ValueError:
+                pass
+    raise ValueError("日期格式应为YYYY-MM-DD")
 
 
 def code_value(value, table, unknown: str) -> str:
@@ -58,3 +84,8 @@ def record_id(value, required: str = REQUIRED, invalid: str = "应为正整数�
     if number <= 0:
         raise ValueError(invalid)
     return number
+
+
+def version(value) -> int:
+    """The record version a client last read (optimistic locking): a positive integer."""
+    return record_id(value, invalid="应为正整数（读取时得到的版本号）")

@@ -41,7 +41,8 @@ def stays(fetch, predicate, seconds: float = 1.0, what: str = "condition"):
 def facts(org_id: int, status="active", sex="1", category="01") -> dict:
     """The counted facts a member event carries (services/member/events.py COUNTED_FIELDS)."""
     return {"org_id": org_id, "status": status, "sex": sex, "category": category, "ethnicity": "01",
-            "birth_date": "1985-06-15", "joined_on": "2010-07-01"}
+            "birth_date": "1985-06-15", "joined_on": "2010-07-01", "leave_kind": None if status == "active" else "10",
+            "left_on": None if status == "active" else "2024-01-01"}
 
 
 def member_event(member_id: int, version: int, after: dict | None, before: dict | None = None,

@@ -3,6 +3,7 @@ import pytest
 from services.shared.codes import (
     EDUCATION,
     ETHNICITIES,
+    LEAVE_KINDS,
     MEMBER_CATEGORIES,
     ORG_TYPES,
     SEXES,
@@ -153,3 +154,16 @@ def test_constructor_rejects_bad_definitions():
         CodeTable("t", [("01", "甲")], {"乙": "02"})
     with pytest.raises(ValueError):
         CodeTable("t", [("01", "甲"), ("02", "乙")], {"甲": "02"})
+
+
+def test_leave_kinds():
+    assert LEAVE_KINDS.names() == ["死亡", "开除党籍", "劝退除名", "自行脱党除名", "退党除名", "取消预备党员资格",
+                                   "停止党籍"]
+    for value, code in [
+        ("死亡", "10"), ("去世", "10"), (10, "10"), ("开除党籍", "21"), ("开除", "21"), ("除名", "22"),
+        ("劝退", "22"), ("劝而不退除名", "22"), ("自行脱党", "23"), ("脱党", "23"), ("退党", "24"),
+        ("退党除名", "24"), ("取消预备资格", "25"), ("停止党籍", "30"), ("30", "30"),
+    ]:
+        assert LEAVE_KINDS.resolve(value) == code, value
+    for value in ["转出", "11", "调走", "", None]:
+        assert LEAVE_KINDS.resolve(value) is None, value

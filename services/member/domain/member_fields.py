@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 from services.member.domain.id_number import IdNumberError, age_on, parse_id_number
 from services.member.domain.names import initials
 from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
 from services.shared.field_errors import FieldErrors
-from services.shared.field_rules import NOT_TEXT, REQUIRED, blank, code_value, record_id, text
+from services.shared.field_rules import NOT_TEXT, REQUIRED, blank, code_value, iso_date, record_id, text, version
 
-__all__ = ["FieldErrors", "validate_new_member"]
+__all__ = ["FieldErrors", "validate_member_changes", "validate_new_member"]
 
 NAME_MAX = 50
 MIN_JOIN_AGE = 18  # 党章 art. 1
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _date(value) -> date:
-    if blank(value):
-        raise ValueError(REQUIRED)
-    # datetime is a date subclass, but a time part here is a caller bug.
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        # fromisoformat alone would also take "20240101" and week dates.
-        if _ISO_DATE.fullmatch(text):
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                pass
-    raise ValueError("日期格式应为YYYY-MM-DD")
 
 
 def validate_new_member(data: dict, today: date | None = None) -> dict:
@@ -81,7 +62,7 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
             errors[field] = str(e)
 
     try:
-        joined = _date(data.get("joined_on"))
+        joined = iso_date(data.get("joined_on"))
         if joined > today:
             raise ValueError("入党日期不能晚于今天")
         # Age is only checkable once the ID (and so the birth date) is valid.
@@ -94,3 +75,47 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
     if errors:
         raise FieldErrors(errors)
     return out
+
+
+# What a change of basic information may set; the rest has its own way.
+EDITABLE = ("name", "id_number", "ethnicity", "category", "joined_on")
+_NOT_EDITABLE = {
+    "org_id": "调整所在党组织须办理组织关系转接",
+    "sex": "由公民身份号码确定，不能直接修改",
+    "birth_date": "由公民身份号码确定，不能直接修改",
+    "status": "党籍变动请办理死亡、出党、停止党籍或找回",
+}
+
+
+def validate_member_changes(data: dict, current: Mapping, today: date | None = None) -> tuple[int, dict]:
+    """A change of basic information: `version` (as last read) and any of EDITABLE, checked
+    together with the member's other current values by the same rules as a new member (age at
+    joining needs both birth date and date joined). Returns (version, the normalized values
+    that differ from `current`, derived ones such as sex included)."""
+    if not isinstance(data, Mapping):
+        raise FieldErrors({"data": "应为键值对象"})
+    errors: dict[str, str] = {}
+    for key in data:
+        if key != "version" and key not in EDITABLE:
+            errors[str(key)] = _NOT_EDITABLE.get(key, "不能在此修改")
+    try:
+        read_version = version(data.get("version"))
+    except ValueError as e:
+        errors["version"] = str(e)
+    given = {key: data[key] for key in EDITABLE if key in data}
+    if not given and set(data) <= {"version"}:
+        errors["data"] = "没有要修改的信息"
+
+    merged = {"org_id": current["org_id"], **{key: current[key] for key in EDITABLE}, **given}
+    try:
+        out = validate_new_member(merged, today=today)
+    except FieldErrors as exc:
+        out = None
+        errors.update({key: message for key, message in exc.fields.items() if key not in errors})
+    left_on = current.get("left_on")
+    if out is not None and left_on is not None and out["joined_on"] > left_on:
+        errors["joined_on"] = "入党日期不能晚于离开党员队伍的日期"
+    if errors:
+        raise FieldErrors(errors)
+    out.pop("org_id")
+    return read_version, {key: value for key, value in out.items() if current.get(key) != value}

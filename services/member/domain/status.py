@@ -1,0 +1,234 @@
+"""党籍: a member is on the active rolls (在册) or in history (历史), and how they move between.
+
+Pure rules (RULES.md §9, decrease reasons other than transfers):
+- leaving: 死亡, the 出党 kinds (开除党籍, 劝退除名, 自行脱党除名, 退党除名, 取消预备党员资格 — the
+  last only for a probationary member) and 停止党籍, each with a date (not in the future, not
+  before the member joined) and a reason (required for 出党: it records a decision);
+- 找回: back to the active rolls, for a member who was removed by mistake or whose stopped
+  membership is restored — but members who left by 开除党籍 or a 除名 "generally cannot have
+  their membership restored" (they may apply to join again);
+- 回退: undo the last status change not yet undone (a leave or a 找回), whatever its kind —
+  the way to take back a mistaken entry.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from services.shared.codes import LEAVE_KINDS
+from services.shared.field_errors import FieldErrors, RuleViolation
+from services.shared.field_rules import blank, code_value, iso_date, optional_text, version
+
+ACTIVE, LEFT = "active", "left"
+STATUS_NAMES = {ACTIVE: "在册", LEFT: "历史"}
+
+DEATH, EXPELLED, PERSUADED, LAPSED, WITHDREW, PROBATION_CANCELLED, SUSPENDED = (
+    "10", "21", "22", "23", "24", "25", "30")
+DEATH_GROUP, EXPULSION_GROUP, SUSPENSION_GROUP = "死亡", "出党", "停止党籍"
+KIND_GROUPS = {DEATH: DEATH_GROUP, EXPELLED: EXPULSION_GROUP, PERSUADED: EXPULSION_GROUP,
+               LAPSED: EXPULSION_GROUP, WITHDREW: EXPULSION_GROUP, PROBATION_CANCELLED: EXPULSION_GROUP,
+               SUSPENDED: SUSPENSION_GROUP}
+REASON_REQUIRED = frozenset(kind for kind, group in KIND_GROUPS.items() if group == EXPULSION_GROUP)
+NOT_RESTORABLE = frozenset({EXPELLED, PERSUADED, LAPSED, WITHDREW})
+PROBATIONARY = "02"
+REASON_MAX = 500
+
+ACTIVE_STATE = {"status": ACTIVE, "leave_kind": None, "left_on": None, "leave_reason": None}
+STATE_FIELDS = tuple(ACTIVE_STATE)
+
+
+class TransitionRefused(RuleViolation):
+    """A status change the member's current standing does not allow."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the rules need to know about a member."""
+    status: str
+    category: str
+    joined_on: date
+    leave_kind: str | None = None
+    left_on: date | None = None
+    leave_reason: str | None = None
+
+    @classmethod
+    def of(cls, row) -> Standing:
+        return cls(row.status, row.category, row.joined_on, row.leave_kind, row.left_on, row.leave_reason)
+
+    def state(self) -> dict:
+        return {field: getattr(self, field) for field in STATE_FIELDS}
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A recorded change: from/to status, the leave kind involved, and the state before it."""
+    from_status: str
+    to_status: str
+    kind: str | None
+    prior: dict
+
+
+def kind_group(kind: str | None) -> str | None:
+    return KIND_GROUPS.get(kind)
+
+
+def describe(state: Mapping) -> str:
+    """在册, or 历史（死亡，2024-05-01）."""
+    if state["status"] != LEFT:
+        return STATUS_NAMES.get(state["status"], state["status"])
+    left_on = state["left_on"]
+    return f"历史（{LEAVE_KINDS.name(state['leave_kind'])}，{left_on.isoformat() if left_on else '日期不详'}）"
+
+
+def plain_state(state: Mapping) -> dict:
+    """A state as JSON-plain values (dates as ISO text), for storing with a change."""
+    return {field: state[field].isoformat() if isinstance(state[field], date) else state[field]
+            for field in STATE_FIELDS}
+
+
+def state_from_plain(plain: Mapping) -> dict:
+    state = {field: plain.get(field) for field in STATE_FIELDS}
+    if state["left_on"] is not None:
+        state["left_on"] = date.fromisoformat(state["left_on"])
+    return state
+
+
+def _optional_version(data: Mapping, errors: dict) -> int | None:
+    """A status change may name the version it was decided on (the web form does); then it
+    must still be current."""
+    if blank(data.get("version")):
+        return None
+    try:
+        return version(data.get("version"))
+    except ValueError as e:
+        errors["version"] = str(e)
+        return None
+
+
+def _reason(data: Mapping, errors: dict, required: bool, required_message: str) -> str | None:
+    try:
+        reason = optional_text(data.get("reason"), REASON_MAX)
+    except ValueError as e:
+        errors["reason"] = str(e)
+        return None
+    if reason is None and required:
+        errors["reason"] = required_message
+    return reason
+
+
+def _date_between(value, earliest: date | None, earliest_name: str, today: date, errors: dict,
+                  default: date | None = None) -> date | None:
+    try:
+        day = default if blank(value) and default is not None else iso_date(value)
+        if day > today:
+            raise ValueError("日期不能晚于今天")
+        if earliest is not None and day < earliest:
+            raise ValueError(f"日期不能早于{earliest_name}（{earliest.isoformat()}）")
+        return day
+    except ValueError as e:
+        errors["date"] = str(e)
+        return None
+
+
+def _mapping(data) -> Mapping:
+    if not isinstance(data, Mapping):
+        raise FieldErrors({"data": "应为键值对象"})
+    return data
+
+
+# --- leaving ---------------------------------------------------------------------------------
+
+def validate_leave(data, member: Standing, today: date | None = None) -> dict:
+    """{"kind", "date", "reason"[, "version"]} → normalized values; every bad field at once."""
+    data, today, errors = _mapping(data), today or date.today(), {}
+    kind = None
+    try:
+        kind = code_value(data.get("kind"), LEAVE_KINDS, "未知的减少类型")
+        if kind == PROBATION_CANCELLED and member.category != PROBATIONARY:
+            raise ValueError("取消预备党员资格只适用于预备党员")
+    except ValueError as e:
+        errors["kind"] = str(e)
+    day = _date_between(data.get("date"), member.joined_on, "入党日期", today, errors)
+    reason = _reason(data, errors, kind in REASON_REQUIRED, "出党须填写原因（如处分决定）")
+    read_version = _optional_version(data, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return {"kind": kind, "date": day, "reason": reason, "version": read_version}
+
+
+def check_leave(member: Standing) -> None:
+    if member.status != ACTIVE:
+        raise TransitionRefused(f"该党员已是{describe(member.state())}党员，不能再办理减少")
+
+
+def left_state(change: Mapping) -> dict:
+    return {"status": LEFT, "leave_kind": change["kind"], "left_on": change["date"], "leave_reason": change["reason"]}
+
+
+# --- 找回 -------------------------------------------------------------------------------------
+
+def validate_restore(data, member: Standing, today: date | None = None) -> dict:
+    """{"date"?, "reason"?, "version"?}: the date defaults to today and may not precede the
+    date the member left."""
+    data, today, errors = _mapping(data), today or date.today(), {}
+    day = _date_between(data.get("date"), member.left_on, "离开日期", today, errors, default=today)
+    reason = _reason(data, errors, False, "")
+    read_version = _optional_version(data, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return {"date": day, "reason": reason, "version": read_version}
+
+
+def check_restore(member: Standing) -> None:
+    if member.status != LEFT:
+        raise TransitionRefused("该党员在党员名册中，无需找回")
+    if member.leave_kind in NOT_RESTORABLE:
+        raise TransitionRefused(
+            f"因{LEAVE_KINDS.name(member.leave_kind)}离开党员队伍的，一般不能恢复党籍，不能找回（可重新申请入党）；"
+            "如系误操作，可回退最后一次党籍变动")
+
+
+# --- 回退 -------------------------------------------------------------------------------------
+
+def validate_undo(data) -> dict:
+    data, errors = _mapping(data), {}
+    read_version = _optional_version(data, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return {"version": read_version}
+
+
+def check_undo(member: Standing, last: StatusChange | None) -> dict:
+    """The state 回退 puts back: the one before the last change not yet undone."""
+    if last is None:
+        raise TransitionRefused("该党员没有可回退的党籍变动")
+    if member.status != last.to_status:
+        raise TransitionRefused("党员当前状态与最后一次党籍变动不一致，不能回退")
+    return state_from_plain(last.prior)
+
+
+def undo_label(last: StatusChange) -> str:
+    if last.to_status == LEFT:
+        return f"撤销“{LEAVE_KINDS.name(last.kind)}”，恢复为在册党员"
+    return f"撤销找回，恢复为历史党员（{LEAVE_KINDS.name(last.kind)}）"
+
+
+# --- what a card offers -----------------------------------------------------------------------
+
+def allowed_actions(member: Standing, last: StatusChange | None) -> dict:
+    """Which status changes the member's card offers, and why not when refused."""
+    actions = {"leave": member.status == ACTIVE, "restore": False, "restore_refused": None,
+               "undo": False, "undo_label": None}
+    if member.status == LEFT:
+        try:
+            check_restore(member)
+            actions["restore"] = True
+        except TransitionRefused as refused:
+            actions["restore_refused"] = refused.message
+    try:
+        check_undo(member, last)
+        actions["undo"], actions["undo_label"] = True, undo_label(last)
+    except TransitionRefused:
+        pass
+    return actions
