@@ -53,6 +53,17 @@ def check_types(data: dict, types: dict[str, type | tuple]) -> None:
         raise HttpError(400, "validation", "字段类型错误：" + "；".join(f"{k}{v}" for k, v in fields.items()), fields)
 
 
+HISTORY_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
+
+
+def history_flag(request: Request) -> bool:
+    """`?history=1` asks for history (members who left) instead of the active rolls."""
+    value = request.query_params.get("history", "")
+    if value.strip().lower() not in HISTORY_VALUES:
+        raise HttpError(400, "validation", "history 参数应为 1 或 0", {"history": "应为1或0"})
+    return HISTORY_VALUES[value.strip().lower()]
+
+
 def path_id(request: Request, name: str = "id") -> int:
     try:
         value = int(request.path_params[name])

@@ -1,13 +1,13 @@
-"""Members: create and read (with the photo's links)."""
+"""Members: create, read (with the photo's links), search, change, and status changes (leave, 找回, 回退)."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
+from services.shared.codes import ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
-from .spec import DATE, ID, INT, STR, obj, op, query_param, values
+from .spec import BOOL, DATE, ID, INT, STR, obj, op, query_param, values
 
 
 async def create_member(request: Request):
@@ -38,10 +38,47 @@ async def search_members(request: Request):
                                    page=params.get("page", "1"), size=params.get("size", "20")))
 
 
+MEMBER_TYPES = {"name": str, "id_number": str, "ethnicity": (str, int), "category": (str, int), "joined_on": str}
+STATUS_TYPES = {"kind": (str, int), "date": str, "reason": str, "version": int}
+
+
+async def update_member(request: Request):
+    """Basic information, with the `version` last read: a stale one is a 409 and changes nothing."""
+    session = await require_session(request)
+    member_id = path_id(request)
+    data = await read_json(request)
+    check_types(data, {"version": int, **MEMBER_TYPES})
+    return JSONResponse(await call(request, session, "member", "update_member", member_id=member_id, data=data))
+
+
+async def _status_change(request: Request, method: str, optional_body: bool):
+    session = await require_session(request)
+    member_id = path_id(request)
+    data = await read_json(request, optional=optional_body)
+    check_types(data, STATUS_TYPES)
+    return JSONResponse(await call(request, session, "member", method, member_id=member_id, data=data))
+
+
+async def leave_member(request: Request):
+    return await _status_change(request, "leave_member", optional_body=False)
+
+
+async def restore_member(request: Request):
+    return await _status_change(request, "restore_member", optional_body=True)
+
+
+async def undo_status_change(request: Request):
+    return await _status_change(request, "undo_status_change", optional_body=True)
+
+
 routes = [
     Route("/members", search_members, methods=["GET"]),
     Route("/members", create_member, methods=["POST"]),
     Route("/members/{id}", get_member),
+    Route("/members/{id}", update_member, methods=["PATCH"]),
+    Route("/members/{id}/leave", leave_member, methods=["POST"]),
+    Route("/members/{id}/restore", restore_member, methods=["POST"]),
+    Route("/members/{id}/status/undo", undo_status_change, methods=["POST"]),
 ]
 
 MEMBER_IN = obj(["org_id", "name", "id_number", "ethnicity", "category", "joined_on"],
@@ -50,6 +87,40 @@ MEMBER_IN = obj(["org_id", "name", "id_number", "ethnicity", "category", "joined
                            "description": "民族（GB/T 3304 名称或代码）"},
                 category={"type": "string", "enum": values(MEMBER_CATEGORIES)}, joined_on=DATE)
 
+VERSION = {"type": "integer", "description": "读取党员信息时得到的 version；已被他人修改时返回 409，不作任何修改"}
+MEMBER_CHANGES = {
+    "type": "object", "required": ["version"], "additionalProperties": False,
+    "description": "只需提交要修改的项；性别和出生日期由公民身份号码确定；所在党组织须办理组织关系转接",
+    "properties": {"version": VERSION, "name": STR, "id_number": MEMBER_IN["properties"]["id_number"],
+                   "ethnicity": MEMBER_IN["properties"]["ethnicity"], "category": MEMBER_IN["properties"]["category"],
+                   "joined_on": DATE},
+}
+KIND = {"type": "string", "enum": values(LEAVE_KINDS),
+        "description": "减少类型（名称或代码）：" + "，".join(f"{code} {name}" for code, name in LEAVE_KINDS.items())
+        + "。死亡；出党：开除党籍、劝退除名（劝而不退除名，简称“除名”）、自行脱党除名、退党除名、"
+          "取消预备党员资格（仅限预备党员）；停止党籍"}
+LEAVE_IN = obj(["kind", "date"], kind=KIND,
+               date={**DATE, "description": "不晚于今天，不早于入党日期"},
+               reason={"type": "string", "maxLength": 500, "description": "原因；出党必填"},
+               version={**VERSION, "description": "可选：读取时的 version，已过期则返回 409"})
+RESTORE_IN = obj([], date={**DATE, "description": "找回日期，默认今天；不早于离开日期"},
+                 reason={"type": "string", "maxLength": 500}, version=LEAVE_IN["properties"]["version"])
+UNDO_IN = obj([], version=LEAVE_IN["properties"]["version"])
+STATUS_CHANGE = obj(["id", "action", "from_status", "to_status", "date", "undone"], id=INT,
+                    action={"type": "string", "enum": ["leave", "restore"]}, action_name=STR, from_status=STR,
+                    to_status=STR, kind={"type": ["string", "null"]}, kind_name={"type": ["string", "null"]},
+                    date=DATE, reason={"type": ["string", "null"]}, actor=STR, actor_name=STR, at=STR,
+                    undone=BOOL)
+MEMBER = obj(["id", "org_id", "name", "id_number", "status", "version"], id=INT, org_id=INT, name=STR, id_number=STR,
+             sex=STR, birth_date=DATE, ethnicity=STR, category=STR, joined_on=DATE, version=INT,
+             status={"type": "string", "enum": ["active", "left"], "description": "active 在册；left 历史"},
+             status_name=STR, leave_kind={"type": ["string", "null"]}, leave_kind_name={"type": ["string", "null"]},
+             leave_group={"type": ["string", "null"], "description": "死亡、出党或停止党籍"},
+             left_on={"type": ["string", "null"], "format": "date"}, leave_reason={"type": ["string", "null"]},
+             status_changes={"type": "array", "items": STATUS_CHANGE},
+             actions=obj([], leave=BOOL, restore=BOOL, restore_refused={"type": ["string", "null"]}, undo=BOOL,
+                         undo_label={"type": ["string", "null"]}))
+
 OPENAPI_PATHS = {
     "/members": {
         "post": op("新建党员", "已创建", obj(["id"], id=INT), MEMBER_IN, status="201"),
@@ -57,5 +128,13 @@ OPENAPI_PATHS = {
                   obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, items={"type": "array"}),
                   params=[query_param("q", STR, "如 张、zs、110105"), query_param("page", INT),
                           query_param("size", INT)])},
-    "/members/{id}": {"get": op("党员信息（含照片链接）", "党员", params=[ID])},
+    "/members/{id}": {
+        "get": op("党员信息（含照片链接、党籍变动和当前可办理的变动）", "党员", MEMBER, params=[ID]),
+        "patch": op("修改党员基本信息（须带读取时的 version）", "修改后的党员", MEMBER, MEMBER_CHANGES, params=[ID])},
+    "/members/{id}/leave": {"post": op("党员减少：死亡、出党或停止党籍，转入历史党员", "转入历史后的党员", MEMBER,
+                                       LEAVE_IN, params=[ID])},
+    "/members/{id}/restore": {"post": op("找回：将误减少或恢复党籍的历史党员恢复为在册党员（开除党籍和除名的不能找回）",
+                                         "找回后的党员", MEMBER, RESTORE_IN, params=[ID], body_required=False)},
+    "/members/{id}/status/undo": {"post": op("回退：撤销最后一次党籍变动（减少或找回）", "回退后的党员", MEMBER,
+                                             UNDO_IN, params=[ID], body_required=False)},
 }

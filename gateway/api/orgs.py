@@ -6,7 +6,7 @@ from starlette.routing import Route
 from services.shared.codes import ORG_TYPES
 
 from ..auth import require_session
-from .common import call, check_types, children_with_counts, path_id, read_json
+from .common import call, check_types, children_with_counts, history_flag, path_id, read_json
 from .spec import BOOL, COUNTS, ID, INT, STR, obj, op, query_param, values
 
 
@@ -33,7 +33,7 @@ async def org_members(request: Request):
     page = request.query_params.get("page", "1")
     size = request.query_params.get("size", "50")
     return JSONResponse(await call(request, session, "member", "list_members", org_id=path_id(request),
-                                   page=page, size=size))
+                                   page=page, size=size, history=history_flag(request)))
 
 
 async def org_stats(request: Request):
@@ -64,8 +64,10 @@ OPENAPI_PATHS = {
     "/orgs": {"post": op("新建党组织", "已创建", obj(["id"], id=INT, path=STR), ORG_IN, status="201")},
     "/orgs/{id}": {"get": op("党组织信息", "党组织", ORG, params=[ID])},
     "/orgs/{id}/children": {"get": op("下级党组织（含党员数）", "列表", params=[ID])},
-    "/orgs/{id}/members": {"get": op("本组织党员（分页）", "列表", params=[
-        ID, query_param("page", INT), query_param("size", INT)])},
+    "/orgs/{id}/members": {"get": op("本组织党员（分页）：默认为在册党员，history=1 时为历史党员（含减少类型和日期）",
+                                     "列表", params=[ID, query_param("page", INT), query_param("size", INT),
+                                                   query_param("history", {"type": "string", "enum": ["0", "1"]},
+                                                               "1：历史党员（已减少），按离开日期从近到远")])},
     "/orgs/{id}/stats": {"get": op("本组织及下级的党员统计", "统计", obj(
         ["members"], members=obj(["total", "by_sex", "by_category"], total=INT, by_sex=COUNTS,
                                  by_category=COUNTS)), params=[ID])},

@@ -20,12 +20,12 @@ ERRORS = {
 
 
 def op(summary: str, ok: str, ok_schema: dict | None = None, body: dict | None = None, params=(),
-       status: str = "200", auth: bool = True) -> dict:
+       status: str = "200", auth: bool = True, body_required: bool = True) -> dict:
     operation = {"summary": summary, "responses": {status: {"description": ok}, **ERRORS}}
     if ok_schema:
         operation["responses"][status]["content"] = {"application/json": {"schema": ok_schema}}
     if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        operation["requestBody"] = {"required": body_required, "content": {"application/json": {"schema": body}}}
     if params:
         operation["parameters"] = list(params)
     if not auth:
