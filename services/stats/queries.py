@@ -1,7 +1,7 @@
 """Stats read paths: subtree figures, and reconcile against a recount of member data."""
 from collections import Counter
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select, text, union_all
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
@@ -49,21 +49,29 @@ def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) ->
     return {"members": summarize(rows)}
 
 
+# One statement for every node: a parameterized range scan of each node's subtree on the
+# text_pattern_ops path index (~>=~ / ~<~ compare bytes; "/1/5/" ≤ descendant < "/1/50").
+SUBTREE_TOTALS = text("""
+SELECT node.id, coalesce(sum(c.n), 0) AS total
+FROM unnest(CAST(:ids AS bigint[]), CAST(:paths AS text[])) AS node(id, path)
+LEFT JOIN stats.orgs o ON o.path ~>=~ node.path AND o.path ~<~ (left(node.path, -1) || '0')
+LEFT JOIN (SELECT org_id, n FROM stats.counters WHERE dimension = 'total'
+           UNION ALL SELECT org_id, n FROM stats.counter_deltas WHERE dimension = 'total') c ON c.org_id = o.id
+GROUP BY node.id
+""")
+
+
 def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict:
     """Subtree member totals of several organizations (tree nodes), {org_id: total}."""
     ids = [int(i) for i in org_ids]
+    result = {str(org_id): 0 for org_id in ids}
     with sessions() as session:
-        paths = dict(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids))).all())
-        result = {}
-        for org_id in ids:
-            path = paths.get(org_id)
-            if path is None or not caller.covers(path):
-                result[str(org_id)] = 0
-                continue
-            counted = _counted()
-            result[str(org_id)] = int(session.execute(
-                select(func.coalesce(func.sum(counted.c.n), 0)).join(orgs, orgs.c.id == counted.c.org_id)
-                .where(orgs.c.path.startswith(path, autoescape=True), counted.c.dimension == "total")).scalar_one())
+        nodes = [(org_id, path) for org_id, path in
+                 session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids))).all()
+                 if caller.covers(path)]
+        if nodes:
+            totals = session.execute(SUBTREE_TOTALS, {"ids": [n[0] for n in nodes], "paths": [n[1] for n in nodes]})
+            result.update({str(org_id): int(total) for org_id, total in totals})
     return result
 
 

@@ -24,3 +24,5 @@ def test_member_is_counted_in_its_organizations_subtree(api, root_id):
     assert stats["members"]["total"] == 1
     assert sum(stats["members"]["by_sex"].values()) == 1
     assert stats["members"]["by_category"] == {"01": 1}
+    children = {c["id"]: c for c in api.get(f"/orgs/{root_id}/children").json()["items"]}
+    assert children[committee.json()["id"]]["member_count"] == 1  # a tree node counts its whole subtree
