@@ -1,6 +1,7 @@
 """Server-rendered pages (Jinja2; htmx for the tree). Same RPCs as the API, HTML instead of JSON."""
 import asyncio
 import secrets
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -9,9 +10,9 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, ORG_TYPES
+from services.shared.codes import ETHNICITIES, LEAVE_KIND_GROUPS, LEAVE_KINDS, MEMBER_CATEGORIES, ORG_TYPES
 
-from ..api.common import call, children_with_counts, path_id, read_body
+from ..api.common import call, children_with_counts, history_flag, path_id, read_body
 from ..auth import COOKIE, CSRF_FIELD, SESSION_HOURS, Session, require_session, session_from
 from ..errors import HttpError, as_http_error
 from ..rpc import RemoteError
@@ -115,13 +116,14 @@ async def home(request: Request):
 async def _org_context(request: Request, session: Session, org_id: int) -> dict:
     org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403 before the rest
     page = request.query_params.get("page", "1")
+    history = history_flag(request)
     children, stats, members, root = await asyncio.gather(
         children_with_counts(request, session, org_id),
         call(request, session, "stats", "subtree_stats", org_id=org_id),
-        call(request, session, "member", "list_members", org_id=org_id, page=page, size=20),
+        call(request, session, "member", "list_members", org_id=org_id, page=page, size=20, history=history),
         call(request, session, "org", "get_org", org_id=session.org_id),
     )
-    return dict(org=org, children=children, stats=stats["members"], members=members, root=root,
+    return dict(org=org, children=children, stats=stats["members"], members=members, root=root, history=history,
                 org_types=ORG_TYPES.items(), ethnicities=ETHNICITIES.items(),
                 categories=MEMBER_CATEGORIES.items(), sexes={"1": "男", "2": "女"})
 
@@ -207,14 +209,70 @@ async def supervision_page(request: Request):
     return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue)
 
 
+def _leave_kind_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The leave kinds by group (死亡, 出党, 停止党籍), for the form's option groups."""
+    groups: dict[str, list] = {}
+    for code, name in LEAVE_KINDS.items():
+        groups.setdefault(LEAVE_KIND_GROUPS[code], []).append((code, name))
+    return list(groups.items())
+
+
+async def _member_context(request: Request, session: Session, member_id: int) -> dict:
+    member = await call(request, session, "member", "get_member", member_id=member_id)  # first: 404/403
+    photo, org, root = await asyncio.gather(
+        call(request, session, "media", "member_photo", member_id=member_id),
+        call(request, session, "org", "get_org", org_id=member["org_id"]),
+        call(request, session, "org", "get_org", org_id=session.org_id))
+    return dict(member=member, photo=photo, org=org, root=root, ethnicities=ETHNICITIES.items(),
+                categories=MEMBER_CATEGORIES.items(), leave_kind_groups=_leave_kind_groups(),
+                today=date.today().isoformat())
+
+
 async def member_page(request: Request):
     session = await require_session(request)
+    return render(request, "member.html", session=session, **await _member_context(request, session,
+                                                                                     path_id(request)))
+
+
+async def _member_action(request: Request, method: str, data, form_name: str):
+    """A form on the member card: on success back to the card; a refusal (400/409) re-renders
+    the card with the message and what was typed."""
     member_id = path_id(request)
-    member = await call(request, session, "member", "get_member", member_id=member_id)
-    photo = await call(request, session, "media", "member_photo", member_id=member_id)
-    org = await call(request, session, "org", "get_org", org_id=member["org_id"])
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return render(request, "member.html", session=session, member=member, photo=photo, org=org, root=root)
+    form = await form_of(request)
+    session = await require_session(request, form_csrf=form.get(CSRF_FIELD))
+    try:
+        await call(request, session, "member", method, member_id=member_id, data=data(form))
+    except Exception as exc:  # noqa: BLE001 — re-render the card with the form's errors
+        error = as_http_error(exc)
+        if error.status >= 500 or error.status in (401, 403, 404):
+            raise error from None
+        context = await _member_context(request, session, member_id)
+        return render(request, "member.html", status=error.status, session=session, form_error=error,
+                      open_form=form_name, form_values=form, **context)
+    return RedirectResponse(f"/members/{member_id}", status_code=303)
+
+
+def _fields(form: dict, *names: str) -> dict:
+    return {name: form.get(name, "") for name in names}
+
+
+async def edit_member(request: Request):
+    return await _member_action(request, "update_member", lambda f: _fields(
+        f, "version", "name", "id_number", "ethnicity", "category", "joined_on"), "edit")
+
+
+async def leave_member(request: Request):
+    return await _member_action(request, "leave_member", lambda f: _fields(f, "version", "kind", "date", "reason"),
+                                "leave")
+
+
+async def restore_member(request: Request):
+    return await _member_action(request, "restore_member", lambda f: _fields(f, "version", "date", "reason"),
+                                "restore")
+
+
+async def undo_status_change(request: Request):
+    return await _member_action(request, "undo_status_change", lambda f: _fields(f, "version"), "undo")
 
 
 routes = [
@@ -230,4 +288,8 @@ routes = [
     Route("/orgs/{id}/import", import_page),
     Route("/search", search_page),
     Route("/members/{id}", member_page),
+    Route("/members/{id}/edit", edit_member, methods=["POST"]),
+    Route("/members/{id}/leave", leave_member, methods=["POST"]),
+    Route("/members/{id}/restore", restore_member, methods=["POST"]),
+    Route("/members/{id}/status/undo", undo_status_change, methods=["POST"]),
 ]

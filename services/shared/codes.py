@@ -175,3 +175,5 @@ LEAVE_KINDS = CodeTable(
         "取消预备资格": "25",
     },
 )
+# The group each kind is reported under: 死亡, 出党 or 停止党籍.
+LEAVE_KIND_GROUPS = {code: {"1": "死亡", "2": "出党", "3": "停止党籍"}[code[0]] for code in LEAVE_KINDS.codes()}

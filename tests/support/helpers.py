@@ -11,6 +11,11 @@ from gateway.rpc import RemoteError
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def csrf_of(html: str) -> str:
+    """The CSRF token a rendered form carries."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
 def wait_for(fetch, predicate, timeout: float = 15.0, what: str = "condition"):
     """Poll `fetch` until `predicate(value)` holds; fail with the last value after `timeout`."""
     deadline = time.monotonic() + timeout

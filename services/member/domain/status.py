@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from services.shared.codes import LEAVE_KINDS
+from services.shared.codes import LEAVE_KIND_GROUPS, LEAVE_KINDS
 from services.shared.field_errors import FieldErrors, RuleViolation
 from services.shared.field_rules import blank, code_value, iso_date, optional_text, version
 
@@ -25,11 +25,8 @@ STATUS_NAMES = {ACTIVE: "在册", LEFT: "历史"}
 
 DEATH, EXPELLED, PERSUADED, LAPSED, WITHDREW, PROBATION_CANCELLED, SUSPENDED = (
     "10", "21", "22", "23", "24", "25", "30")
-DEATH_GROUP, EXPULSION_GROUP, SUSPENSION_GROUP = "死亡", "出党", "停止党籍"
-KIND_GROUPS = {DEATH: DEATH_GROUP, EXPELLED: EXPULSION_GROUP, PERSUADED: EXPULSION_GROUP,
-               LAPSED: EXPULSION_GROUP, WITHDREW: EXPULSION_GROUP, PROBATION_CANCELLED: EXPULSION_GROUP,
-               SUSPENDED: SUSPENSION_GROUP}
-REASON_REQUIRED = frozenset(kind for kind, group in KIND_GROUPS.items() if group == EXPULSION_GROUP)
+KIND_GROUPS = LEAVE_KIND_GROUPS
+REASON_REQUIRED = frozenset(kind for kind, group in KIND_GROUPS.items() if group == "出党")
 NOT_RESTORABLE = frozenset({EXPELLED, PERSUADED, LAPSED, WITHDREW})
 PROBATIONARY = "02"
 REASON_MAX = 500
