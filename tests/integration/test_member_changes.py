@@ -2,6 +2,7 @@
 optimistic locking, leaving the active rolls (死亡, 出党, 停止党籍), 找回 and 回退 — each scope-checked
 by the service, each refused change writing nothing, each accepted one writing its
 member_updated event with the counted facts before and after."""
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import psycopg
@@ -324,3 +325,25 @@ def test_subtree_counts_follow_leave_restore_and_undo(system, rpc, orgs):
              data={"version": stayer["version"], "category": "预备党员"})
     expect(2, {"02": 2})
     assert system.wait_consistent() == []
+
+
+def test_concurrent_saves_of_one_card_one_wins_the_other_is_a_conflict(system, rpc, member):
+    """Two clerks save the same version at once: the row lock makes them take turns, so the later
+    one finds the version moved on instead of silently overwriting the earlier one."""
+    def save(name):
+        try:
+            return rpc.call("member", "update_member", member_id=member["id"],
+                            data={"version": member["version"], "name": name})
+        except Exception as error:  # noqa: BLE001 — the loser's error is the result
+            return error
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(save, ["甲改", "乙改"]))
+
+    won = [r for r in results if isinstance(r, dict)]
+    lost = [r for r in results if not isinstance(r, dict)]
+    assert len(won) == 1 and len(lost) == 1, results
+    assert lost[0].exc_type == "Conflict"
+    final = rpc.call("member", "get_member", member_id=member["id"])
+    assert (final["name"], final["version"]) == (won[0]["name"], member["version"] + 1)
+    assert len(events(system, member["id"])) == 2  # created + the one save
