@@ -58,7 +58,8 @@ def test_first_day_on_a_phone(system, api, root_id, phone):
     member_form.get_by_label("入党日期").fill("2025-07-01")
     member_form.get_by_role("button", name="保存").click()
     expect(page.locator("#member-title")).to_have_text("王小红")
-    expect(page.get_by_text("回族")).to_be_visible()
+    expect(page.locator(".member-card .fields").get_by_text("回族")).to_be_visible()  # not the edit form's option
+    expect(page.locator("#member-status")).to_have_text("在册")
     expect(page.locator("#member-photo-empty")).to_be_visible()
 
     page.locator("#photo-input").set_input_files(
