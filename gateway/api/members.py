@@ -125,7 +125,9 @@ OPENAPI_PATHS = {
     "/members": {
         "post": op("新建党员", "已创建", obj(["id"], id=INT), MEMBER_IN, status="201"),
         "get": op("快速查询本账号管理范围内的党员：姓名、姓名拼音首字母或公民身份号码的开头", "分页结果",
-                  obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, items={"type": "array"}),
+                  obj(["total", "more", "page", "size", "items"], total=INT, page=INT, size=INT,
+                      more={"type": "boolean", "description": "为 true 时实际结果超过 total（计数到 1000 为止）"},
+                      items={"type": "array"}),
                   params=[query_param("q", STR, "如 张、zs、110105"), query_param("page", INT),
                           query_param("size", INT)])},
     "/members/{id}": {

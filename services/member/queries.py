@@ -145,6 +145,7 @@ def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]
 
 
 SEARCH_MAX = 50
+SEARCH_COUNT_CAP = 1000
 
 
 def quick_search(sessions: sessionmaker, caller: Caller, q, page=1, size=20) -> dict:
@@ -163,7 +164,11 @@ def quick_search(sessions: sessionmaker, caller: Caller, q, page=1, size=20) -> 
     where = (members.c.org_path.startswith(caller.scope_path, autoescape=True) & (members.c.status == "active")
              & or_(*matches))
     with sessions() as session:
-        total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
+        # Counting stops past SEARCH_COUNT_CAP: a one-character query can match a tenth of the
+        # province, and "more than 1,000, type more" is all a quick search needs to say.
+        capped = select(members.c.id).where(where).limit(SEARCH_COUNT_CAP + 1).subquery()
+        total = session.execute(select(func.count()).select_from(capped)).scalar_one()
         rows = session.execute(select(members).where(where).order_by(members.c.name, members.c.id)
                                .limit(size).offset((page - 1) * size)).all()
-    return {"q": q, "total": total, "page": page, "size": size, "items": [_view(row) for row in rows]}
+    return {"q": q, "total": min(total, SEARCH_COUNT_CAP), "more": total > SEARCH_COUNT_CAP, "page": page,
+            "size": size, "items": [_view(row) for row in rows]}

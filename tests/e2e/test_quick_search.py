@@ -38,6 +38,7 @@ def test_results_are_paged(api, people):
     first = api.get("/members", params={"q": "欧阳", "size": 1, "page": 1}).json()
     second = api.get("/members", params={"q": "欧阳", "size": 1, "page": 2}).json()
     assert first["total"] >= 2 and len(first["items"]) == 1
+    assert first["more"] is False
     assert first["items"][0]["id"] != second["items"][0]["id"]
 
 

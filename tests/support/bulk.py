@@ -33,7 +33,8 @@ def write_members(dsn: str, org: dict, n: int, start: int = 0, batch: int = 1000
                              "payload": {"member_id": member_id, "before": None,
                                          "after": {"org_id": org["id"], "status": "active", "sex": sex,
                                                    "category": "01", "ethnicity": "01", "birth_date": "1980-01-01",
-                                                   "joined_on": "2000-07-01"}}}
+                                                   "joined_on": "2000-07-01", "leave_kind": None,
+                                                   "left_on": None}}}
                     events.append((event["event_id"], "member_created", json.dumps(event)))
                 with conn.cursor() as cursor:
                     cursor.executemany("INSERT INTO member.outbox (event_id, event_type, envelope) VALUES (%s,%s,%s)",
