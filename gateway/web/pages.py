@@ -141,21 +141,33 @@ async def tree_children(request: Request):
     return render(request, "_tree_children.html", session=session, children=children)
 
 
-async def _form_action(request: Request, org_id: int, service: str, method: str, data: dict, form_name: str,
-                       success_url):
+async def submit_form(request: Request, perform, rerender, success_url: str):
+    """The one way a page's form is handled: CSRF and session checked, `perform(session, form)`
+    makes the RPC; a refusal (400/409) re-renders the page through `rerender(session, form,
+    error)` with the message and what was typed; anything else is an error page."""
     form = await form_of(request)
     session = await require_session(request, form_csrf=form.get(CSRF_FIELD))
-    payload = data(form)
     try:
-        created = await call(request, session, service, method, data=payload)
-    except Exception as exc:  # noqa: BLE001 — re-render the page with the form's errors
+        result = await perform(session, form)
+    except Exception as exc:  # noqa: BLE001 — shown beside the form, or as an error page
         error = as_http_error(exc)
         if error.status >= 500 or error.status in (401, 403, 404):
             raise error from None
+        return await rerender(session, form, error)
+    return RedirectResponse(success_url(result) if callable(success_url) else success_url, status_code=303)
+
+
+async def _form_action(request: Request, org_id: int, service: str, method: str, data, form_name: str,
+                       success_url):
+    """A form on the organization page."""
+
+    async def rerender(session, form, error):
         context = await _org_context(request, session, org_id)
         return render(request, "org.html", status=error.status, session=session, form_error=error,
                       open_form=form_name, form_values=form, **context)
-    return RedirectResponse(success_url(created), status_code=303)
+
+    return await submit_form(request, lambda session, form: call(request, session, service, method, data=data(form)),
+                             rerender, success_url)
 
 
 async def create_child_org(request: Request):
@@ -235,21 +247,17 @@ async def member_page(request: Request):
 
 
 async def _member_action(request: Request, method: str, data, form_name: str):
-    """A form on the member card: on success back to the card; a refusal (400/409) re-renders
-    the card with the message and what was typed."""
+    """A form on the member card: on success back to the card."""
     member_id = path_id(request)
-    form = await form_of(request)
-    session = await require_session(request, form_csrf=form.get(CSRF_FIELD))
-    try:
-        await call(request, session, "member", method, member_id=member_id, data=data(form))
-    except Exception as exc:  # noqa: BLE001 — re-render the card with the form's errors
-        error = as_http_error(exc)
-        if error.status >= 500 or error.status in (401, 403, 404):
-            raise error from None
+
+    async def rerender(session, form, error):
         context = await _member_context(request, session, member_id)
         return render(request, "member.html", status=error.status, session=session, form_error=error,
                       open_form=form_name, form_values=form, **context)
-    return RedirectResponse(f"/members/{member_id}", status_code=303)
+
+    return await submit_form(
+        request, lambda session, form: call(request, session, "member", method, member_id=member_id, data=data(form)),
+        rerender, f"/members/{member_id}")
 
 
 def _fields(form: dict, *names: str) -> dict:

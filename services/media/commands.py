@@ -7,6 +7,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
+from services.shared.ids import uuid_or_not_found
 from services.shared.outbox import record_event
 
 from .domain.images import ALLOWED_CONTENT_TYPES, MAX_BYTES, ImageRejected, process_photo
@@ -43,10 +44,7 @@ def begin_upload(sessions: sessionmaker, store: Storage, caller: Caller, member_
 
 
 def _load_upload(session, caller: Caller, upload_id):
-    try:
-        upload_id = uuid.UUID(str(upload_id))
-    except ValueError:
-        raise NotFound("上传记录不存在") from None
+    upload_id = uuid_or_not_found(upload_id, "上传记录不存在")
     row = session.execute(select(uploads).where(uploads.c.id == upload_id).with_for_update()).first()
     if row is None:
         raise NotFound("上传记录不存在")

@@ -1,11 +1,11 @@
 """Media read paths: a member's current photo and short-lived download links."""
-import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
+from services.shared.ids import uuid_or_not_found
 
 from .models import photos
 from .storage import Storage
@@ -29,10 +29,7 @@ def member_photo(sessions: sessionmaker, caller: Caller, member_id) -> dict | No
 def download_url(sessions: sessionmaker, store: Storage, caller: Caller, photo_id, variant: str) -> str:
     if variant not in VARIANTS:
         raise ValidationFailed("未知的图片规格", {"variant": "应为 photo 或 thumb"})
-    try:
-        photo_id = uuid.UUID(str(photo_id))
-    except ValueError:
-        raise NotFound("照片不存在") from None
+    photo_id = uuid_or_not_found(photo_id, "照片不存在")
     with sessions() as session:
         row = session.execute(select(photos).where(photos.c.id == photo_id)).first()
     if row is None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
+from services.shared.ids import uuid_or_not_found
 from services.shared.outbox import record_events
 
 from .domain.import_rows import check_rows
@@ -63,10 +64,7 @@ def create_import(sessions: sessionmaker, caller: Caller, orgs_by_code, raw_rows
 
 
 def _load(session, caller: Caller, import_id):
-    try:
-        import_id = uuid.UUID(str(import_id))
-    except ValueError:
-        raise NotFound("导入记录不存在") from None
+    import_id = uuid_or_not_found(import_id, "导入记录不存在")
     record = session.execute(select(imports).where(imports.c.id == import_id).with_for_update()).first()
     if record is None:
         raise NotFound("导入记录不存在")
