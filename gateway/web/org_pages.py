@@ -1,0 +1,114 @@
+"""The home page, organization pages (card, tree, children, members, forms), search, import
+and supervision."""
+import asyncio
+
+from starlette.requests import Request
+
+from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, ORG_TYPES
+
+from ..api.common import call, children_with_counts, history_flag, path_id
+from ..auth import Session, require_session
+from ..errors import as_http_error
+from ..rpc import RemoteError
+from .rendering import render, submit_form
+
+
+async def home(request: Request):
+    """The account's own organization, with its reminders (not its sub-organizations')."""
+    session = await require_session(request)
+    root, reminders = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "reminders", org_id=session.org_id))
+    return render(request, "home.html", session=session, root=root, org=root, reminders=reminders)
+
+
+async def _org_context(request: Request, session: Session, org_id: int) -> dict:
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403 before the rest
+    page = request.query_params.get("page", "1")
+    history = history_flag(request)
+    children, stats, members, root = await asyncio.gather(
+        children_with_counts(request, session, org_id),
+        call(request, session, "stats", "subtree_stats", org_id=org_id),
+        call(request, session, "member", "list_members", org_id=org_id, page=page, size=20, history=history),
+        call(request, session, "org", "get_org", org_id=session.org_id),
+    )
+    return dict(org=org, children=children, stats=stats["members"], members=members, root=root, history=history,
+                org_types=ORG_TYPES.items(), ethnicities=ETHNICITIES.items(),
+                categories=MEMBER_CATEGORIES.items(), sexes={"1": "男", "2": "女"})
+
+
+async def org_page(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    return render(request, "org.html", session=session, **await _org_context(request, session, org_id))
+
+
+async def tree_children(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    children = await children_with_counts(request, session, org_id)
+    return render(request, "_tree_children.html", session=session, children=children)
+
+
+async def _form_action(request: Request, org_id: int, service: str, method: str, data, form_name: str,
+                       success_url):
+    """A form on the organization page."""
+
+    async def rerender(session, form, error):
+        context = await _org_context(request, session, org_id)
+        return render(request, "org.html", status=error.status, session=session, form_error=error,
+                      open_form=form_name, form_values=form, **context)
+
+    return await submit_form(request, lambda session, form: call(request, session, service, method, data=data(form)),
+                             rerender, success_url)
+
+
+async def create_child_org(request: Request):
+    org_id = path_id(request)
+    return await _form_action(
+        request, org_id, "org", "create_org",
+        lambda f: {"name": f.get("name", ""), "code": f.get("code", ""), "type": f.get("type", ""),
+                   "parent_id": org_id},
+        "org", lambda created: f"/orgs/{created['id']}")
+
+
+async def create_member(request: Request):
+    org_id = path_id(request)
+    return await _form_action(
+        request, org_id, "member", "create_member",
+        lambda f: {"org_id": org_id, "name": f.get("name", ""), "id_number": f.get("id_number", ""),
+                   "ethnicity": f.get("ethnicity", ""), "category": f.get("category", ""),
+                   "joined_on": f.get("joined_on", "")},
+        "member", lambda created: f"/members/{created['id']}")
+
+
+async def search_page(request: Request):
+    session = await require_session(request)
+    q = request.query_params.get("q", "")
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    results, error = None, None
+    if q.strip():
+        try:
+            results = await call(request, session, "member", "quick_search", q=q,
+                                 page=request.query_params.get("page", "1"), size=20)
+        except RemoteError as exc:
+            error = as_http_error(exc)
+    return render(request, "search.html", session=session, root=root, q=q, results=results, error=error)
+
+
+async def import_page(request: Request):
+    session = await require_session(request)
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return render(request, "import.html", session=session, root=root, org=org)
+
+
+async def supervision_page(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    root, overdue = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "overdue_probation", org_id=org_id,
+             page=request.query_params.get("page", "1"), size=50))
+    return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue)
