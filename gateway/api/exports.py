@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from ..auth import require_session
 from ..errors import HttpError
-from ..excel.roster import ROSTER_COLUMNS, RosterWriter, parse_columns
+from ..excel.roster import ORG_ROSTER_COLUMNS, ROSTER_COLUMNS, RosterWriter, parse_columns
 from ..excel.template import member_template
 from .common import call, path_id
 from .spec import ID, op, query_param
@@ -59,9 +59,26 @@ async def workbook_download(request: Request, session, writer: RosterWriter, pag
     return FileResponse(path, media_type=XLSX, filename=filename, background=BackgroundTask(os.unlink, path))
 
 
+async def org_roster(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    writer = RosterWriter(f"{org['name']} 党组织名册", ORG_ROSTER_COLUMNS, sheet_name="党组织名册")
+
+    async def pages():
+        after = ""
+        while after is not None:
+            page = await call(request, session, "org", "subtree_page", org_id=org_id, after_path=after, limit=PAGE)
+            yield page["items"]
+            after = page["next_after_path"]
+
+    return await workbook_download(request, session, writer, pages(), f"{org['name']}-党组织名册.xlsx")
+
+
 routes = [
     Route("/imports/members/template.xlsx", member_import_template),
     Route("/orgs/{id}/members.xlsx", member_roster),
+    Route("/orgs/{id}/orgs.xlsx", org_roster),
 ]
 
 _XLSX_OK = {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
@@ -74,6 +91,8 @@ def download_operation(summary: str, params=()) -> dict:
 
 
 OPENAPI_PATHS = {
+    "/orgs/{id}/orgs.xlsx": {"get": download_operation("导出本组织及下级的党组织名册（层级、名称、代码、类别、上级）",
+                                                       params=[ID])},
     "/imports/members/template.xlsx": {"get": download_operation("下载党员采集表模板（中文表头、民族和党员类别下拉）")},
     "/orgs/{id}/members.xlsx": {"get": download_operation("导出本组织及下级的党员名册", params=[
         ID, query_param("columns", {"type": "string"},

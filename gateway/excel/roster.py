@@ -30,6 +30,11 @@ ROSTER_COLUMNS = {column.key: column for column in (
 
 PROBATION_ENDS = RosterColumn("probation_ends", "预备期满日期", 12)
 
+# 组织名册: rows are organization views (name, code, type_name, parent_name, depth).
+ORG_ROSTER_COLUMNS = [RosterColumn("depth", "层级", 6), RosterColumn("name", "党组织名称", 36),
+                      RosterColumn("code", "党组织代码", 16), RosterColumn("type_name", "党组织类别", 12),
+                      RosterColumn("parent_name", "上级党组织", 30)]
+
 
 def parse_columns(raw: str | None) -> list[str]:
     """`name,sex,…` → keys in that order; every column when empty. ValueError names unknown ones."""
@@ -42,11 +47,18 @@ def parse_columns(raw: str | None) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def cell_value(member: dict, key: str, org_names: dict) -> str:
-    return {
-        "sex": member.get("sex_name"), "ethnicity": member.get("ethnicity_name"),
-        "category": member.get("category_name"), "org": org_names.get(str(member["org_id"]), ""),
-    }.get(key, member.get(key))
+# Columns shown by name rather than code, or looked up; every other key is the row's own value.
+DERIVED = {
+    "sex": lambda row, names: row.get("sex_name"),
+    "ethnicity": lambda row, names: row.get("ethnicity_name"),
+    "category": lambda row, names: row.get("category_name"),
+    "org": lambda row, names: names.get(str(row["org_id"]), ""),
+}
+
+
+def cell_value(row: dict, key: str, org_names: dict) -> str:
+    derive = DERIVED.get(key)
+    return derive(row, org_names) if derive else row.get(key)
 
 
 class RosterWriter:
@@ -61,10 +73,10 @@ class RosterWriter:
         self.sheet.append([text_cell(self.sheet, c.header, font=Font(bold=True)) for c in self.columns])
         self.rows = 0
 
-    def append(self, members: list[dict], org_names: dict) -> None:
-        for member in members:
-            self.sheet.append([text_cell(self.sheet, cell_value(member, c.key, org_names)) for c in self.columns])
-        self.rows += len(members)
+    def append(self, rows: list[dict], org_names: dict) -> None:
+        for row in rows:
+            self.sheet.append([text_cell(self.sheet, cell_value(row, c.key, org_names)) for c in self.columns])
+        self.rows += len(rows)
 
     def save(self) -> str:
         """Write the workbook to a temporary file and return its path (the caller deletes it)."""

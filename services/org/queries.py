@@ -4,7 +4,7 @@ from sqlalchemy.orm import aliased, sessionmaker
 
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
-from services.shared.errors import NotFound
+from services.shared.errors import NotFound, ValidationFailed
 
 from .commands import load_org
 from .domain.hierarchy import can_have_children
@@ -85,3 +85,29 @@ def orgs_by_code(sessions: sessionmaker, caller: Caller, codes) -> dict:
                                .where(orgs.c.code.in_(wanted))).all()
     return {row.code: {"id": row.id, "path": row.path, "name": row.name, "in_scope": caller.covers(row.path)}
             for row in rows}
+
+
+ROSTER_PAGE = 2000
+
+
+def subtree_page(sessions: sessionmaker, caller: Caller, org_id, after_path: str = "", limit=ROSTER_PAGE) -> dict:
+    """The organization and everything below it in path order (each parent before its
+    children), one keyset page at a time, for the organization roster."""
+    if not isinstance(after_path, str):
+        raise ValidationFailed("分页参数有误", {"after_path": "应为文本"})
+    try:
+        limit = min(int(limit), ROSTER_PAGE)
+    except (TypeError, ValueError):
+        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"}) from None
+    if limit < 1:
+        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
+    with sessions() as session:
+        top = load_org(session, org_id)
+        caller.require(top.path)
+        parent = aliased(orgs)
+        rows = session.execute(
+            select(orgs, parent.c.name.label("parent_name")).outerjoin(parent, parent.c.id == orgs.c.parent_id)
+            .where(orgs.c.path.startswith(top.path, autoescape=True), orgs.c.path > after_path)
+            .order_by(orgs.c.path).limit(limit)).all()
+    items = [dict(_view(row, row.parent_name), depth=row.path.count("/") - top.path.count("/") + 1) for row in rows]
+    return {"items": items, "next_after_path": rows[-1].path if len(rows) == limit else None}

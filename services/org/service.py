@@ -45,6 +45,10 @@ class OrgService:
         return queries.orgs_by_code(self.db, self.caller(), codes)
 
     @api
+    def subtree_page(self, org_id, after_path="", limit=2000):
+        return queries.subtree_page(self.db, self.caller(), org_id, after_path, limit)
+
+    @api
     def org_names(self, org_ids):
         return queries.org_names(self.db, self.caller(), org_ids)
 

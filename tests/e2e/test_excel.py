@@ -89,6 +89,17 @@ def test_roster_spans_several_pages(api, root_id, system):
              timeout=120, what="the bulk members to be counted")
 
 
+def test_organization_roster_of_a_subtree(api, subtree):
+    book = workbook_of(api.get(f"/orgs/{subtree['committee']}/orgs.xlsx"))
+    rows = list(book["党组织名册"].iter_rows(values_only=True))
+    assert rows[0][0] == "导出测试党委 党组织名册"
+    assert list(rows[1]) == ["层级", "党组织名称", "党组织代码", "党组织类别", "上级党组织"]
+    body = rows[2:]
+    assert body[0][:2] == (1, "导出测试党委") and body[0][3] == "党委"
+    assert sorted((r[1], r[0], r[4]) for r in body[1:]) == [("导出一支部", 2, "导出测试党委"),
+                                                           ("导出二支部", 2, "导出测试党委")]
+
+
 def test_unknown_column_is_a_chinese_400(api, subtree):
     assert_error(api.get(f"/orgs/{subtree['committee']}/members.xlsx", params={"columns": "name,salary"}), 400,
                  "validation")
@@ -103,3 +114,4 @@ def test_roster_outside_the_scope_is_403(system, api, subtree):
     client.post("/session/password", json={"old_password": "Init#Pass2026e", "new_password": "Excel#Pass2026"})
     client = login(system.url, username, "Excel#Pass2026")
     assert_error(client.get(f"/orgs/{subtree['committee']}/members.xlsx"), 403)
+    assert_error(client.get(f"/orgs/{subtree['committee']}/orgs.xlsx"), 403)
