@@ -71,12 +71,10 @@ class RosterWriter:
         self.sheet.freeze_panes = "A3"
         self.sheet.append([text_cell(self.sheet, title, font=Font(bold=True, size=14))])
         self.sheet.append([text_cell(self.sheet, c.header, font=Font(bold=True)) for c in self.columns])
-        self.rows = 0
 
     def append(self, rows: list[dict], org_names: dict) -> None:
         for row in rows:
             self.sheet.append([text_cell(self.sheet, cell_value(row, c.key, org_names)) for c in self.columns])
-        self.rows += len(rows)
 
     def save(self) -> str:
         """Write the workbook to a temporary file and return its path (the caller deletes it)."""

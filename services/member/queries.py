@@ -27,7 +27,7 @@ def load_member(session: Session, member_id, for_update: bool = False):
     return row
 
 
-def _view(row) -> dict:
+def member_view(row) -> dict:
     return {
         "id": row.id, "org_id": row.org_id, "org_path": row.org_path, "name": row.name, "id_number": row.id_number,
         "sex": row.sex, "sex_name": SEXES.name(row.sex), "birth_date": row.birth_date.isoformat(),
@@ -69,7 +69,7 @@ STATUS_CHANGES_SHOWN = 50
 
 def member_card(session: Session, row) -> dict:
     """The member with their status changes (newest first) and the status changes allowed now."""
-    view = _view(row)
+    view = member_view(row)
     changes = session.execute(select(status_changes).where(status_changes.c.member_id == row.id)
                               .order_by(status_changes.c.id.desc()).limit(STATUS_CHANGES_SHOWN)).all()
     view["status_changes"] = [_change_view(change) for change in changes]
@@ -84,7 +84,7 @@ def get_member(sessions: sessionmaker, caller: Caller, member_id) -> dict:
         return member_card(session, row)
 
 
-def _page(page, size) -> tuple[int, int]:
+def page_bounds(page, size) -> tuple[int, int]:
     try:
         page, size = int(page), int(size)
     except (TypeError, ValueError):
@@ -98,7 +98,7 @@ def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size
     """Members directly in `org` (looked up, and scope-checked, by the org service): those on
     the active rolls by name, or with `history` those who left, the latest first."""
     caller.require(org["path"], "该党组织")
-    page, size = _page(page, size)
+    page, size = page_bounds(page, size)
     if not isinstance(history, bool):
         raise ValidationFailed("history 应为 true 或 false", {"history": "应为布尔值"})
     where = (members.c.org_id == org["id"]) & (members.c.status == (LEFT if history else ACTIVE))
@@ -108,7 +108,7 @@ def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size
         rows = session.execute(select(members).where(where).order_by(*order)
                                .limit(size).offset((page - 1) * size)).all()
     return {"total": total, "page": page, "size": size, "history": history,
-            "items": [_view(row) for row in rows]}
+            "items": [member_view(row) for row in rows]}
 
 
 ROSTER_PAGE_MAX = 5000
@@ -129,7 +129,7 @@ def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, l
             select(members).where(members.c.org_path.startswith(org["path"], autoescape=True),
                                   members.c.status == "active", members.c.id > after_id)
             .order_by(members.c.id).limit(limit)).all()
-    return {"items": [_view(row) for row in rows], "next_after_id": rows[-1].id if len(rows) == limit else None}
+    return {"items": [member_view(row) for row in rows], "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 
 def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]:
@@ -156,7 +156,7 @@ def quick_search(sessions: sessionmaker, caller: Caller, q, page=1, size=20) -> 
     q = unicodedata.normalize("NFKC", q).strip()
     if len(q) > SEARCH_MAX:
         raise ValidationFailed(f"查询内容不能超过{SEARCH_MAX}个字符", {"q": "过长"})
-    page, size = _page(page, size)
+    page, size = page_bounds(page, size)
     matches = [members.c.name.startswith(q, autoescape=True)]
     if q.isascii() and q.isalnum():
         matches.append(members.c.name_initials.startswith(q.lower(), autoescape=True))
@@ -171,4 +171,4 @@ def quick_search(sessions: sessionmaker, caller: Caller, q, page=1, size=20) -> 
         rows = session.execute(select(members).where(where).order_by(members.c.name, members.c.id)
                                .limit(size).offset((page - 1) * size)).all()
     return {"q": q, "total": min(total, SEARCH_COUNT_CAP), "more": total > SEARCH_COUNT_CAP, "page": page,
-            "size": size, "items": [_view(row) for row in rows]}
+            "size": size, "items": [member_view(row) for row in rows]}

@@ -8,13 +8,13 @@ from services.shared.context import Caller
 
 from .domain.probation import ending_soon_range, overdue_joined_before, probation_ends
 from .models import members
-from .queries import _page, _view
+from .queries import member_view, page_bounds
 
 PROBATIONARY = "02"
 
 
 def _with_probation(row) -> dict:
-    view = _view(row)
+    view = member_view(row)
     view["probation_ends"] = probation_ends(row.joined_on).isoformat()
     return view
 
@@ -33,14 +33,15 @@ def reminders(sessions: sessionmaker, caller: Caller, org: dict, today: date | N
         probation = session.execute(
             select(members).where(own, members.c.category == PROBATIONARY, members.c.joined_on.between(first, last))
             .order_by(members.c.joined_on).limit(200)).all()
-    return {"birthdays": [_view(r) for r in birthdays], "probation_ending": [_with_probation(r) for r in probation]}
+    return {"birthdays": [member_view(r) for r in birthdays],
+            "probation_ending": [_with_probation(r) for r in probation]}
 
 
 def overdue_probation(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50,
                       today: date | None = None) -> dict:
     """Probationary members of the subtree whose year has passed without a decision."""
     caller.require(org["path"], "该党组织")
-    page, size = _page(page, size)
+    page, size = page_bounds(page, size)
     where = (members.c.org_path.startswith(org["path"], autoescape=True) & (members.c.status == "active")
              & (members.c.category == PROBATIONARY)
              & (members.c.joined_on < overdue_joined_before(today or date.today())))
