@@ -177,3 +177,27 @@ LEAVE_KINDS = CodeTable(
 )
 # The group each kind is reported under: 死亡, 出党 or 停止党籍.
 LEAVE_KIND_GROUPS = {code: {"1": "死亡", "2": "出党", "3": "停止党籍"}[code[0]] for code in LEAVE_KINDS.codes()}
+
+# Occupation as the statistics bulletins group it (RULES.md §9); PMIS's own codes (the official
+# numeric 岗位 codes are not confirmed). Work posts (工作岗位) are recorded in these categories.
+OCCUPATIONS = CodeTable(
+    "职业",
+    [
+        ("1", "工人（工勤技能人员）"),
+        ("2", "农牧渔民"),
+        ("3", "专业技术人员"),
+        ("4", "管理人员"),
+        ("5", "党政机关工作人员"),
+        ("6", "学生"),
+        ("7", "其他职业人员"),
+        ("8", "离退休人员"),
+    ],
+    {"工人": "1", "工勤技能人员": "1", "农牧渔民": "2", "农民": "2", "企事业单位专业技术人员": "3",
+     "企事业单位管理人员": "4", "党政机关": "5", "机关干部": "5", "其他": "7", "离退休": "8", "离退休人员": "8"},
+)
+
+# 民主评议 grades (RULES.md §6 organisational life; the 民主评议 statistics table).
+EVALUATION_GRADES = CodeTable(
+    "民主评议结果",
+    [("1", "优秀"), ("2", "合格"), ("3", "基本合格"), ("4", "不合格")],
+)
