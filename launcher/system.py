@@ -1,5 +1,5 @@
 """Start and stop every process of PMIS: migrations and bootstrap, the six nameko services,
-their outbox relays and the gateway."""
+their outbox relays, the stats ingesters and the gateway."""
 import os
 import signal
 import subprocess
@@ -59,6 +59,9 @@ class System:
         for service in SERVICES:
             self._spawn(service, [nameko, "run", "--config", "services/nameko.yaml", f"services.{service}.service"])
             self._spawn(f"{service}-relay", self._python("-m", "services.shared.relay", service))
+        # Stats ingesters compete for the same event queues; any number gives the same counts.
+        for number in range(1, int(self.env.get("PMIS_STATS_INGESTERS") or 1) + 1):
+            self._spawn(f"stats-ingest-{number}", self._python("-m", "services.stats.ingest"))
         self._spawn("gateway", self._python("-m", "gateway"))
         self._wait_ready(timeout)
 

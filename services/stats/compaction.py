@@ -10,13 +10,13 @@ FOLD = text("""
 WITH moved AS (
     DELETE FROM stats.counter_deltas
     WHERE id IN (SELECT id FROM stats.counter_deltas ORDER BY id LIMIT :batch)
-    RETURNING org_id, dimension, value, n
+    RETURNING org_id, dimension, value, year, n
 ), summed AS (
-    SELECT org_id, dimension, value, sum(n) AS n FROM moved GROUP BY org_id, dimension, value
+    SELECT org_id, dimension, value, year, sum(n) AS n FROM moved GROUP BY org_id, dimension, value, year
 ), folded AS (
-    INSERT INTO stats.counters AS c (org_id, dimension, value, n)
-    SELECT org_id, dimension, value, n FROM summed
-    ON CONFLICT (org_id, dimension, value) DO UPDATE SET n = c.n + excluded.n
+    INSERT INTO stats.counters AS c (org_id, dimension, value, year, n)
+    SELECT org_id, dimension, value, year, n FROM summed
+    ON CONFLICT (org_id, dimension, value, year) DO UPDATE SET n = c.n + excluded.n
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM moved)
