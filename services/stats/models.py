@@ -1,5 +1,18 @@
 """Tables of the stats service, schema "stats": projections fed by events, and counters."""
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from services.shared.outbox import inbox_table, outbox_table
@@ -55,6 +68,43 @@ counters = Table(
     Column("year", Integer, primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+
+# The annual report of an organization for a year (报表): a snapshot of its tables, generated
+# from the counters (直统) or summed from its subordinates' submitted reports (汇总), corrected
+# by hand (录改), then submitted to the parent, who accepts or returns it.
+reports = Table(
+    "reports", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", Text, nullable=False),  # draft / submitted / accepted / returned
+    Column("source", Text, nullable=False),  # direct (直统) / aggregated (汇总)
+    Column("tables", JSONB, nullable=False),
+    Column("explanation", Text, nullable=False, server_default=""),  # 报表说明
+    Column("comment", Text),  # the parent's comment when it accepted or returned the report
+    Column("aggregation", JSONB),  # 汇总: which subordinates' reports were included, which missing
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    UniqueConstraint("org_id", "year", name="reports_org_year"),
+)
+
+# Everything done to a report, in order: generated, aggregated, corrected (cell, old, new,
+# reason), explained, submitted, accepted, returned (comment).
+report_history = Table(
+    "report_history", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("report_id", BigInteger, ForeignKey("stats.reports.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("detail", JSONB, nullable=False),
+    Column("version", Integer, nullable=False),  # the report's version after the change
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("report_history_report", report_history.c.report_id, report_history.c.id)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

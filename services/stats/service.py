@@ -10,7 +10,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import compaction, queries, recount
+from . import compaction, queries, recount, reports
 from .ingest_queues import INGESTED
 
 api = rpc(expected_exceptions=PmisError)
@@ -53,3 +53,52 @@ class StatsService:
     def rebuild(self):
         root = self.org.root()  # the org service refuses a caller whose scope is not the whole tree
         return recount.rebuild(self.db, root["path"], self.member.facts_page, self.org.states_page)
+
+    # --- report work (统计报表) --------------------------------------------------------------
+
+    def _desk(self) -> reports.ReportDesk:
+        return reports.ReportDesk(self.db, self.caller(), self.org.org_path, self.org.children)
+
+    @api
+    def get_report(self, org_id, year):
+        return self._desk().view(org_id, year)
+
+    @api
+    def report_checks(self, org_id, year):
+        return self._desk().checks(org_id, year)
+
+    @api
+    def report_comparison(self, org_id, year):
+        return self._desk().comparison(org_id, year)
+
+    @api
+    def report_history(self, org_id, year):
+        return self._desk().history(org_id, year)
+
+    @api
+    def generate_report(self, org_id, year):
+        return self._desk().generate(org_id, year)
+
+    @api
+    def aggregate_report(self, org_id, year):
+        return self._desk().aggregate(org_id, year)
+
+    @api
+    def correct_report(self, org_id, year, correction, version=None):
+        return self._desk().correct(org_id, year, correction, version)
+
+    @api
+    def explain_report(self, org_id, year, explanation, version=None):
+        return self._desk().explain(org_id, year, explanation, version)
+
+    @api
+    def submit_report(self, org_id, year, version=None):
+        return self._desk().submit(org_id, year, version)
+
+    @api
+    def accept_report(self, org_id, year, comment=None):
+        return self._desk().decide(org_id, year, True, comment)
+
+    @api
+    def return_report(self, org_id, year, comment=None):
+        return self._desk().decide(org_id, year, False, comment)
