@@ -61,9 +61,14 @@ class System:
             self._spawn(f"{service}-relay", self._python("-m", "services.shared.relay", service))
         # Stats ingesters compete for the same event queues; any number gives the same counts.
         for number in range(1, int(self.env.get("PMIS_STATS_INGESTERS") or 1) + 1):
-            self._spawn(f"stats-ingest-{number}", self._python("-m", "services.stats.ingest"))
+            self.spawn_ingester(number)
         self._spawn("gateway", self._python("-m", "gateway"))
         self._wait_ready(timeout)
+
+    def spawn_ingester(self, number: int) -> str:
+        name = f"stats-ingest-{number}"
+        self._spawn(name, self._python("-m", "services.stats.ingest"))
+        return name
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

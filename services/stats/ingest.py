@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import aio_pika
-import psycopg
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.config import amqp_uri, int_setting
@@ -25,6 +24,7 @@ from services.shared.db import make_engine
 from services.shared.topology import event_exchange, subscriptions
 
 from .consumers import apply_events
+from .domain.fold import MEMBER_EVENTS, ORG_EVENTS
 from .service import StatsService
 
 log = logging.getLogger("pmis.stats.ingest")
@@ -63,15 +63,35 @@ async def _collect(arrived: asyncio.Queue, size: int, wait_ms: int, stop: asynci
     return batch
 
 
+ENVELOPE_KEYS = ("event_id", "type", "aggregate_id", "aggregate_version", "payload")
+
+
+def _envelope(body: bytes) -> dict | None:
+    """The event envelope of a message, or None when it is not one (it could never apply)."""
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(event, dict) or any(key not in event for key in ENVELOPE_KEYS):
+        return None
+    if event["type"] not in ORG_EVENTS + MEMBER_EVENTS:
+        return None
+    return event
+
+
 async def _settle(sessions: sessionmaker, batch: list) -> None:
     events, messages = [], []
     for message in batch:
-        try:
-            events.append(json.loads(message.body))
-            messages.append(message)
-        except ValueError:
-            log.error("dropping an undecodable message %s from %s", message.message_id, message.routing_key)
+        event = _envelope(message.body)
+        if event is None:
+            log.error("rejecting message %s from %s: not an org or member event envelope", message.message_id,
+                      message.routing_key)
             await message.reject(requeue=False)
+            continue
+        events.append(event)
+        messages.append(message)
+    if not events:
+        return
     try:
         deferred = await asyncio.to_thread(apply_events, sessions, events)
     except Exception:
@@ -117,7 +137,12 @@ async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> Non
             while not stop.is_set():
                 batch = await _collect(arrived, size, wait_ms, stop)
                 if batch:
-                    await _settle(sessions, batch)
+                    try:
+                        await _settle(sessions, batch)
+                    except (aio_pika.exceptions.AMQPError, aio_pika.exceptions.ChannelInvalidStateError) as exc:
+                        # e.g. a channel lost and reopened: its deliveries can no longer be acked;
+                        # RabbitMQ redelivers them and the inbox makes that harmless.
+                        log.warning("settling a batch failed: %r", exc)
                 heartbeat_path().touch()
     finally:
         engine.dispose()
@@ -145,8 +170,8 @@ def main(argv=None) -> int:
             return 0
         except KeyboardInterrupt:
             return 0
-        except (psycopg.OperationalError, OSError) as exc:
-            log.warning("stats ingester: %s; retrying in 1 s", exc)
+        except Exception as exc:  # a daemon: log, reconnect, carry on (unacked work is redelivered)
+            log.warning("stats ingester: %r; restarting in 1 s", exc)
             time.sleep(1)
 
 

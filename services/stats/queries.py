@@ -40,27 +40,32 @@ def org_node(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> tupl
 
 
 # One organization's rows, or (direct) its rows minus its children's: what belongs to it alone.
+# (:dimensions NULL: every dimension.)
 ORG_ROWS = text("""
 SELECT dimension, value, year, sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
-FROM (SELECT org_id, dimension, value, year, n FROM stats.counters WHERE org_id = ANY(:ids)
+FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
+      WHERE org_id = ANY(:ids) AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
       UNION ALL
-      SELECT org_id, dimension, value, year, n FROM stats.counter_deltas WHERE org_id = ANY(:ids)) counted
+      SELECT org_id, dimension, value, year, n FROM stats.counter_deltas
+      WHERE org_id = ANY(:ids) AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))) counted
 GROUP BY dimension, value, year
 """)
+SUMMARY_DIMENSIONS = ["total", "sex", "category"]
 
 
-def org_rows(session, org_id: int, scope: str = "subtree") -> list:
+def org_rows(session, org_id: int, scope: str = "subtree", dimensions: list | None = None) -> list:
     ids = [org_id]
     if scope == "direct":
         ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
-    return [tuple(row) for row in session.execute(ORG_ROWS, {"org_id": org_id, "ids": ids}) if row.n]
+    return [tuple(row) for row in session.execute(ORG_ROWS, {"org_id": org_id, "ids": ids, "dimensions": dimensions})
+            if row.n]
 
 
 def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> dict:
     """Members of the subtree now (at the end of the current year), by sex and category."""
     org_id, _ = org_node(sessions, caller, org_id, org_lookup)
     with sessions() as session:
-        rows = org_rows(session, org_id)
+        rows = org_rows(session, org_id, dimensions=SUMMARY_DIMENSIONS)
     return {"members": summary(figures(rows, date.today().year))}
 
 
@@ -77,6 +82,7 @@ def report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_look
     """The annual report of an organization for the period ending 12-31 of `year`: every table,
     each change counted in the year it took effect."""
     year = report_year(year)
+    scope = scope or "subtree"
     if scope not in SCOPES:
         raise ValidationFailed("统计范围无效：应为 subtree（本级及下级）或 direct（本级）", {"scope": "范围无效"})
     org_id, _ = org_node(sessions, caller, org_id, org_lookup)

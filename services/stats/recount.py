@@ -114,9 +114,10 @@ def _sync_orgs(sessions: sessionmaker, items: list) -> int:
         statement = insert(orgs).values(sorted(rows, key=lambda r: r["id"]))
         newer = {c: statement.excluded[c] for c in ("parent_id", "path", "type", "status", "established_on",
                                                      "revoked_on", "version")}
-        result = session.execute(statement.on_conflict_do_update(index_elements=[orgs.c.id], set_=newer,
-                                                                 where=orgs.c.version < statement.excluded.version))
-    return result.rowcount
+        result = session.execute(statement.on_conflict_do_update(
+            index_elements=[orgs.c.id], set_=newer, where=orgs.c.version < statement.excluded.version
+        ).returning(orgs.c.id))
+        return len(result.all())
 
 
 def _sync_members(sessions: sessionmaker, items: list) -> int:
@@ -131,8 +132,8 @@ def _sync_members(sessions: sessionmaker, items: list) -> int:
             index_elements=[member_facts.c.member_id],
             set_={"version": statement.excluded.version, "org_path": statement.excluded.org_path,
                   "facts": statement.excluded.facts},
-            where=member_facts.c.version < statement.excluded.version))
-    return result.rowcount
+            where=member_facts.c.version < statement.excluded.version).returning(member_facts.c.member_id))
+        return len(result.all())
 
 
 REPLACE = [

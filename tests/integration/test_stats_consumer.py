@@ -5,6 +5,9 @@ Events are published exactly as the outbox relay publishes them, for members tha
 in the member service. The session ends by reconciling the counters with the member service's
 data, so every test leaves its fake members in a state that counts nothing.
 """
+import os
+import signal
+import threading
 import uuid
 
 import psycopg
@@ -107,6 +110,29 @@ def test_member_who_left_no_longer_counts_now(events, tree):
         stats = events.stats(org_id)
         assert stats["total"] == 0
         assert not any(stats["by_sex"].values()) and not any(stats["by_category"].values())
+    assert_cleaned_up(events, tree)
+
+
+def test_an_ingester_killed_mid_stream_loses_and_doubles_nothing(system, events, tree):
+    """Kill -9 one of the two ingesters while a burst is being applied: its uncommitted batch
+    rolls back, its unacked messages go to the other one; restarted, nothing is counted twice."""
+    members = [events.new_member() for _ in range(200)]
+    first = [member_event(m, 1, facts(tree["two"], sex="2")) for m in members]
+    moved = [member_event(m, 2, facts(tree["one"]), before=e["payload"]["after"]) for m, e in zip(members, first)]
+    publishing = threading.Thread(target=events.publish, args=(*moved, *first))
+    publishing.start()
+    wanted = {e["event_id"] for e in first + moved}
+    wait_for(lambda: len(events.processed(wanted)), lambda n: n > 0, what="the burst to start being applied")
+    process = system.system.processes["stats-ingest-1"]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    publishing.join()
+    try:
+        events.wait_processed(*first, *moved)
+        assert nonzero(events.stats(tree["one"])) == {"total": 200, "by_sex": {"1": 200}, "by_category": {"01": 200}}
+        assert nonzero(events.stats(tree["two"])) == EMPTY
+    finally:
+        system.system.spawn_ingester(1)
     assert_cleaned_up(events, tree)
 
 
