@@ -4,11 +4,11 @@ from markupsafe import Markup, escape
 
 from ..excel.report import heading
 
-LABEL_WIDTH = 170
+LABEL_WIDTH = 250
 VALUE_WIDTH = 60
 BAR_HEIGHT = 18
 GAP = 6
-WIDTH = 640
+WIDTH = 600
 
 
 def bars(items: list[tuple[str, int]], width: int = WIDTH) -> list[dict]:

@@ -3,11 +3,12 @@ figures, 直统, 录改 with reasons and history, 校核, 上报 and the parent'
 branches with one not yet submitted, last year's submitted year end carried into this year
 (a change keyed afterwards shows as a difference to explain), 比对, the Excel file, bad input."""
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import login
+from tests.conftest import ADMIN_PASSWORD, login
 from tests.support.factories import code, member_data
 from tests.support.helpers import assert_error, wait_for
 
@@ -235,3 +236,34 @@ def test_the_openapi_document_describes_report_work(api):
     for suffix in ("", ".xlsx", "/checks", "/comparison", "/history", "/generate", "/aggregate", "/corrections",
                    "/explanation", "/submit", "/accept", "/return"):
         assert f"/orgs/{{id}}/reports/{{year}}{suffix}" in paths
+
+
+def test_two_submissions_at_once_one_wins(system, api, tree):
+    """The report row is locked while it changes: of two simultaneous submissions one is a 409."""
+    base = f"/orgs/{tree['second']}/reports/2024"
+    assert api.post(base + "/generate").status_code == 200
+    clients = [login(system.url, "admin", ADMIN_PASSWORD) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            statuses = sorted(pool.map(lambda client: client.post(base + "/submit").status_code, clients))
+    finally:
+        for client in clients:
+            client.close()
+    assert statuses == [200, 409]
+    assert [h["kind"] for h in api.get(base + "/history").json()["items"]].count("submitted") == 1
+
+
+def test_the_root_has_no_parent_to_submit_to(api, root_id):
+    base = f"/orgs/{root_id}/reports/2023"
+    assert api.post(base + "/generate").status_code == 200
+    assert api.get(base).json()["actions"]["submit"] is False
+    assert "根党组织没有上级党组织" in assert_error(api.post(base + "/submit"), 409)["message"]
+
+
+def test_a_stale_version_is_refused(api, tree):
+    base = f"/orgs/{tree['committee']}/reports/2024"
+    version = api.post(base + "/generate").json()["version"]
+    assert api.post(base + "/explanation", json={"explanation": "第一次说明", "version": version}).status_code == 200
+    stale = api.post(base + "/explanation", json={"explanation": "过期的说明", "version": version})
+    assert "已被他人修改" in assert_error(stale, 409)["message"]
+    assert api.get(base).json()["explanation"] == "第一次说明"

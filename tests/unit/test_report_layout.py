@@ -44,8 +44,8 @@ def test_workbook_has_a_sheet_per_table_with_title_unit_period_and_two_level_hea
 
 
 def test_bars_scale_to_the_largest_and_an_empty_chart_has_no_width():
-    geometry = bars([("30岁及以下", 5), ("61岁及以上", 10)], width=400)
-    assert [b["width"] for b in geometry] == [85, 170]  # plot = 400 − 170 − 60
+    geometry = bars([("30岁及以下", 5), ("61岁及以上", 10)], width=480)
+    assert [b["width"] for b in geometry] == [85, 170]  # plot = 480 − 250 − 60
     assert [b["y"] for b in geometry] == [0, 24]
     assert [b["width"] for b in bars([("a", 0)])] == [0]
 
