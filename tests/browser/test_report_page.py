@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from ..support.api import create_org
 from ..support.factories import code, member_data
 from ..support.helpers import wait_for
 from .conftest import log_in
@@ -25,8 +26,7 @@ def desktop(browser):
 
 
 def test_report_page_year_switch_and_a_check_link_to_its_cell(system, api, root_id, desktop):
-    branch = api.post("/orgs", json={"name": "浏览器年报支部", "code": code(), "type": "31",
-                                     "parent_id": root_id}).json()["id"]
+    branch = create_org(api, root_id, "浏览器年报支部")
     for joined in ("2012-07-01", f"{YEAR}-02-01"):
         assert api.post("/members", json=member_data(branch, joined_on=joined)).status_code == 201
     wait_for(lambda: api.get(f"/orgs/{branch}/reports/{YEAR}").json()["year_end_total"], lambda n: n == 2,

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from tests.support.factories import code, member_data
+from tests.support.api import create_org
+from tests.support.factories import member_data
 from tests.support.helpers import csrf_of, wait_for
 
 YEAR = date.today().year
@@ -16,13 +17,8 @@ YEAR = date.today().year
 @pytest.fixture(scope="module")
 def committee(api, root_id) -> dict:
     """A committee with two branches; branch 一 has two members (one developed this year)."""
-    def org(name, type_, parent):
-        response = api.post("/orgs", json={"name": name, "code": code(), "type": type_, "parent_id": parent})
-        assert response.status_code == 201, response.text
-        return response.json()["id"]
-
-    top = org("页面年报党委", "11", root_id)
-    first, second = org("页面年报一支部", "31", top), org("页面年报二支部", "31", top)
+    top = create_org(api, root_id, "页面年报党委", "党委")
+    first, second = create_org(api, top, "页面年报一支部"), create_org(api, top, "页面年报二支部")
     for joined in ("2010-07-01", f"{YEAR}-01-15"):
         assert api.post("/members", json=member_data(first, joined_on=joined)).status_code == 201
     wait_for(lambda: api.get(f"/orgs/{first}/reports/{YEAR}").json()["year_end_total"], lambda n: n == 2,

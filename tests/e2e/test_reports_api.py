@@ -9,18 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import ADMIN_PASSWORD, login
-from tests.support.factories import code, member_data
+from tests.support.api import create_org, staff_client
+from tests.support.factories import member_data
 from tests.support.helpers import assert_error, wait_for
 
-FIRST_PASSWORD = "Start#Pass2026"
-PASSWORD = "Report#Work2026"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def create_org(api, parent_id: int, name: str, type_: str) -> int:
-    response = api.post("/orgs", json={"name": name, "code": code(), "type": type_, "parent_id": parent_id})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def add_member(api, org_id: int, joined_on: str, left_on: str | None = None, kind: str = "死亡") -> int:
@@ -42,17 +35,6 @@ def report_when(api, org_id: int, year: int, predicate, what: str) -> dict:
     return wait_for(lambda: api.get(f"/orgs/{org_id}/reports/{year}").json(), predicate, what=what)
 
 
-def account(system, api, org_id: int):
-    username = f"rpt{code('')}".lower()
-    assert api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
-                                       "org_id": org_id}).status_code == 201
-    first = login(system.url, username, FIRST_PASSWORD)
-    assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
-                                                 "new_password": PASSWORD}).status_code == 204
-    first.close()
-    return login(system.url, username, PASSWORD)
-
-
 @pytest.fixture(scope="module")
 def tree(api, root_id):
     """A committee with branches 甲 and 乙. 甲: one member since 2020, one developed in 2025, one
@@ -72,7 +54,7 @@ def tree(api, root_id):
 
 @pytest.fixture(scope="module")
 def branch_account(system, api, tree):
-    client = account(system, api, tree["first"])
+    client = staff_client(system, api, tree["first"], "rpt")
     yield client
     client.close()
 
