@@ -1,6 +1,6 @@
 """The annual report page in a real browser: open it from the organization page, switch the
 year, generate the report, make a correction that a check refuses, and follow the check's link
-to the highlighted cell."""
+to the highlighted cell; in print, only the report shows."""
 from datetime import date
 from pathlib import Path
 
@@ -63,3 +63,10 @@ def test_report_page_year_switch_and_a_check_link_to_its_cell(system, api, root_
     expect(page.locator("#cell-t1-total-increase_develop")).to_be_in_viewport()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-page.png"), full_page=True)
+
+    page.emulate_media(media="print")  # printing from the browser: the forms and navigation go
+    expect(page.locator("#correct-form")).to_be_hidden()
+    expect(page.locator(".sidebar")).to_be_hidden()
+    expect(page.locator("#table-t1")).to_be_visible()
+    expect(page.locator(".report-tables .print-only")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "report-print.png"), full_page=True)
