@@ -42,6 +42,13 @@ def test_rebuild_recounts_damaged_counters_while_events_flow(system, rpc, tree):
     assert rpc.call("stats", "subtree_stats", org_id=tree["committee"])["members"]["total"] == 20
 
 
+def test_reconcile_command(system, tree):
+    result = subprocess.run([sys.executable, "-m", "services.stats.reconcile", str(tree["committee"])],
+                            env={**system.env}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"核对完成：党组织 {tree['committee']} 及其下级，差异 0 处" in result.stdout
+
+
 def test_rebuild_command(system):
     result = subprocess.run([sys.executable, "-m", "services.stats.rebuild"], env={**system.env},
                             capture_output=True, text=True, timeout=120)
