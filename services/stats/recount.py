@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
+from services.shared.errors import Conflict
 
 from .consumers import apply_states, org_fact
 from .domain.counters import member_entries, org_entries
@@ -18,6 +19,7 @@ from .models import member_facts, orgs
 from .queries import org_node
 
 PAGE = 2000
+REBUILD_LOCK = 7_401_002  # advisory lock key of a rebuild's correction (compaction.py has 7_401_001)
 
 STAGE = text("CREATE TEMP TABLE recount (path text NOT NULL, dimension text NOT NULL, value text NOT NULL, "
              "year int NOT NULL, n bigint NOT NULL) ON COMMIT DROP")
@@ -161,6 +163,10 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> di
                                    lambda item: item["member_id"], _member_as_event)
     with sessions.begin() as session:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        # Two corrections of the same damage would both apply: one rebuild at a time (a try, not
+        # a wait: a snapshot taken before waiting would not see the other's corrections).
+        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": REBUILD_LOCK}).scalar():
+            raise Conflict("统计数据正在重建，请稍后再试")
         session.execute(STAGE)
         stage(session, ((fact.path, org_entries(fact.facts)) for fact in map(
             org_fact, session.execute(orgs.select().where(orgs.c.version > 0)).all())))

@@ -7,8 +7,9 @@ import threading
 
 import psycopg
 
+from services.stats.recount import REBUILD_LOCK
 from tests.support.factories import member_data
-from tests.support.helpers import plain_dsn, wait_for
+from tests.support.helpers import plain_dsn, remote_error, wait_for
 
 
 def create_members(rpc, org_id: int, count: int, done: list) -> None:
@@ -57,3 +58,11 @@ def test_rebuild_command(system):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("重建完成")
     assert system.wait_consistent() == []
+
+
+def test_one_rebuild_at_a_time(system, rpc):
+    """A second rebuild while one corrects would apply the same corrections twice: refused."""
+    with psycopg.connect(plain_dsn(system)) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (REBUILD_LOCK,))  # as a running rebuild holds it
+        error = remote_error(lambda: rpc.call("stats", "rebuild"))
+    assert error.exc_type == "Conflict" and "正在重建" in error.exc_args[0]
