@@ -41,11 +41,14 @@ actual AS (
           UNION ALL SELECT org_id, dimension, value, year, n FROM stats.counter_deltas) counted
     WHERE org_id IN (SELECT id FROM scope)
     GROUP BY 1, 2, 3, 4)
-SELECT org_id, dimension, value, year, coalesce(e.n, 0) AS expected, coalesce(a.n, 0) AS actual
+SELECT org_id, dimension, value, year, coalesce(e.n, 0) AS expected, coalesce(a.n, 0) AS actual,
+       count(*) OVER () AS total
 FROM expected e FULL JOIN actual a USING (org_id, dimension, value, year)
 WHERE coalesce(e.n, 0) <> coalesce(a.n, 0)
 ORDER BY org_id, dimension, value, year
+LIMIT :limit
 """)
+LISTED = 1000  # differences listed at most (all are counted): after real damage, a province has millions
 
 
 def pages(fetch, path: str, cursor_key: str, start):
@@ -91,8 +94,9 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
             stage(session, map(member_item_entries, items))
         for items in pages(org_page, path, "next_after_path", ""):
             stage(session, map(org_item_entries, items))
-        rows = session.execute(DIFFERENCES, {"depth": path.strip("/").count("/") + 1, "path": path}).all()
-    return {"org_id": org_id, "differences": [
+        rows = session.execute(DIFFERENCES, {"depth": path.strip("/").count("/") + 1, "path": path,
+                                             "limit": LISTED}).all()
+    return {"org_id": org_id, "total_differences": int(rows[0].total) if rows else 0, "differences": [
         {"org_id": r.org_id, "dimension": r.dimension, "value": r.value, "year": r.year,
          "expected": int(r.expected), "actual": int(r.actual)} for r in rows]}
 
