@@ -39,7 +39,7 @@ actual AS (
     SELECT org_id, dimension, value, year, sum(n) AS n
     FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
           UNION ALL SELECT org_id, dimension, value, year, n FROM stats.counter_deltas) counted
-    WHERE org_id IN (SELECT id FROM scope)
+    WHERE org_id = ANY(ARRAY(SELECT id FROM scope))  -- an index scan per organization, not a full scan
     GROUP BY 1, 2, 3, 4)
 SELECT org_id, dimension, value, year, coalesce(e.n, 0) AS expected, coalesce(a.n, 0) AS actual,
        count(*) OVER () AS total
