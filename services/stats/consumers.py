@@ -102,15 +102,21 @@ def apply_events(sessions: sessionmaker, events: list) -> list:
     """Apply a batch in one transaction; returns the events deferred (their organization is not
     known yet: to be redelivered), which are left unclaimed."""
     with sessions.begin() as session:
-        fresh = _claim(session, events)
-        if not fresh:
-            return []
-        counted_orgs = _lock_orgs(session, sorted({subject(e) for e in fresh if is_org_event(e)}))
-        counted_members = _lock_members(session, sorted({subject(e) for e in fresh if not is_org_event(e)}))
-        result = fold(fresh, counted_orgs, counted_members, _known_paths(session, fresh))
-        _write_orgs(session, result.orgs)
-        _write_members(session, result.members)
-        write_deltas(session, result.deltas)
-        if result.deferred:
-            session.execute(delete(inbox).where(inbox.c.event_id.in_([e["event_id"] for e in result.deferred])))
-        return result.deferred
+        deferred = apply_states(session, _claim(session, events))
+        if deferred:
+            session.execute(delete(inbox).where(inbox.c.event_id.in_([e["event_id"] for e in deferred])))
+        return deferred
+
+
+def apply_states(session: Session, events: list) -> list:
+    """Fold events (or states read from a source service, shaped as events) into the counted
+    states and counter deltas, in the caller's transaction; returns the deferred ones."""
+    if not events:
+        return []
+    counted_orgs = _lock_orgs(session, sorted({subject(e) for e in events if is_org_event(e)}))
+    counted_members = _lock_members(session, sorted({subject(e) for e in events if not is_org_event(e)}))
+    result = fold(events, counted_orgs, counted_members, _known_paths(session, events))
+    _write_orgs(session, result.orgs)
+    _write_members(session, result.members)
+    write_deltas(session, result.deltas)
+    return result.deferred

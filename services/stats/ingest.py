@@ -1,9 +1,9 @@
 """The stats ingester: applies org and member events to the counters in batches.
 
 `python -m services.stats.ingest` — run any number of them; they compete for the same queues
-(the ones the stats service declares in `event_queues`). Each takes up to BATCH messages (the
-prefetch) or what arrived within WAIT_MS, applies them in ONE transaction (consumers.py: inbox
-rows, counted states locked in id order, deltas in one insert), commits, then acks. A crash
+(the ones the stats service declares in `event_queues`). Each takes up to BATCH messages (also
+each queue's prefetch) or what arrived within WAIT_MS, applies them in ONE transaction (consumers.py: inbox
+rows, counted states locked in id order, deltas in one insert), commits, then acks each. A crash
 before the commit rolls back and the unacked messages are redelivered: counts stay exact.
 `--check` is the liveness probe: is the heartbeat file fresh?
 """
@@ -106,15 +106,14 @@ async def _settle(sessions: sessionmaker, batch: list) -> None:
     if later:
         log.info("%d member events name an organization not known yet; requeueing them", len(later))
         await asyncio.sleep(RETRY_SECONDS if len(later) == len(events) else 0)
+    # One ack per message, not one "multiple" ack: aio-pika does not promise that consumer
+    # callbacks run in delivery-tag order, and acking a tag not yet applied could lose it.
+    # An ack is a frame with no reply, so this costs no round trips.
     for message, event in zip(messages, events):
         if event["event_id"] in later:
             await message.nack(requeue=True)
-    if not later and messages:
-        await messages[-1].ack(multiple=True)  # the batch is the oldest unacked deliveries
-    else:
-        for message, event in zip(messages, events):
-            if event["event_id"] not in later:
-                await message.ack()
+        else:
+            await message.ack()
 
 
 async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> None:

@@ -17,7 +17,7 @@ def rebuild() -> dict:
 def main(argv=None) -> int:
     result = rebuild()
     print(f"重建完成：按源数据更新党组织 {result['synced']['orgs']} 个、党员 {result['synced']['members']} 名；"
-          f"重新统计党员 {result['members']} 名，计数器 {result['counters']} 行")
+          f"重新统计党员 {result['members']} 名，修正计数 {result['corrected']} 项")
     return 0
 
 

@@ -1,25 +1,25 @@
-"""Counting from scratch: reconcile (compare a recount with the counters) and rebuild (replace
-the counters with a recount), both with the pure contributions the consumer uses.
+"""Counting from scratch: reconcile (compare a recount with the counters) and rebuild (bring the
+counters to a recount), both with the pure contributions the consumer uses.
 
 A recount is staged in a temporary table of per-path entries (COPY), and rolled up to the
 ancestors in SQL, so memory stays bounded by a page however large the subtree.
 """
 from collections import Counter
 
-from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
+from services.shared.errors import Conflict
 
-from .compaction import FOLD_LOCK
-from .consumers import as_date, org_fact
+from .consumers import apply_states, org_fact
 from .domain.counters import member_entries, org_entries
 from .domain.fold import org_state
 from .models import member_facts, orgs
 from .queries import org_node
 
 PAGE = 2000
+REBUILD_LOCK = 7_401_002  # advisory lock key of a rebuild's correction (compaction.py has 7_401_001)
 
 STAGE = text("CREATE TEMP TABLE recount (path text NOT NULL, dimension text NOT NULL, value text NOT NULL, "
              "year int NOT NULL, n bigint NOT NULL) ON COMMIT DROP")
@@ -39,13 +39,16 @@ actual AS (
     SELECT org_id, dimension, value, year, sum(n) AS n
     FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
           UNION ALL SELECT org_id, dimension, value, year, n FROM stats.counter_deltas) counted
-    WHERE org_id IN (SELECT id FROM scope)
+    WHERE org_id = ANY(ARRAY(SELECT id FROM scope))  -- an index scan per organization, not a full scan
     GROUP BY 1, 2, 3, 4)
-SELECT org_id, dimension, value, year, coalesce(e.n, 0) AS expected, coalesce(a.n, 0) AS actual
+SELECT org_id, dimension, value, year, coalesce(e.n, 0) AS expected, coalesce(a.n, 0) AS actual,
+       count(*) OVER () AS total
 FROM expected e FULL JOIN actual a USING (org_id, dimension, value, year)
 WHERE coalesce(e.n, 0) <> coalesce(a.n, 0)
 ORDER BY org_id, dimension, value, year
+LIMIT :limit
 """)
+LISTED = 1000  # differences listed at most (all are counted): after real damage, a province has millions
 
 
 def pages(fetch, path: str, cursor_key: str, start):
@@ -91,74 +94,83 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
             stage(session, map(member_item_entries, items))
         for items in pages(org_page, path, "next_after_path", ""):
             stage(session, map(org_item_entries, items))
-        rows = session.execute(DIFFERENCES, {"depth": path.strip("/").count("/") + 1, "path": path}).all()
-    return {"org_id": org_id, "differences": [
+        rows = session.execute(DIFFERENCES, {"depth": path.strip("/").count("/") + 1, "path": path,
+                                             "limit": LISTED}).all()
+    return {"org_id": org_id, "total_differences": int(rows[0].total) if rows else 0, "differences": [
         {"org_id": r.org_id, "dimension": r.dimension, "value": r.value, "year": r.year,
          "expected": int(r.expected), "actual": int(r.actual)} for r in rows]}
 
 
 # --- rebuild ---------------------------------------------------------------------------------
 
-def _sync_orgs(sessions: sessionmaker, items: list) -> int:
-    """Bring counted organization states up to the source's newer versions (counters are
-    recomputed afterwards, so no deltas)."""
-    rows = []
-    for item in items:
-        state = org_state(item["state"])
-        rows.append({"id": item["id"], "parent_id": state["parent_id"], "path": state["path"], "type": state["type"],
-                     "status": state["status"], "established_on": as_date(state["established_on"]),
-                     "revoked_on": as_date(state["revoked_on"]), "version": item["version"]})
-    if not rows:
-        return 0
+def _newer(session: Session, table, key, items: list, item_id) -> list:
+    """The source items whose version is newer than the counted one."""
+    ids = [item_id(item) for item in items]
+    counted = dict(session.execute(select(key, table.c.version).where(key.in_(ids))).all())
+    return [item for item in items if item["version"] > counted.get(item_id(item), 0)]
+
+
+def _sync(sessions: sessionmaker, table, key, items: list, item_id, as_event) -> int:
+    """Apply source states newer than the counted ones exactly as events are applied (the same
+    fold, deltas included), so counters and counted states stay in step."""
     with sessions.begin() as session:
-        statement = insert(orgs).values(sorted(rows, key=lambda r: r["id"]))
-        newer = {c: statement.excluded[c] for c in ("parent_id", "path", "type", "status", "established_on",
-                                                     "revoked_on", "version")}
-        result = session.execute(statement.on_conflict_do_update(
-            index_elements=[orgs.c.id], set_=newer, where=orgs.c.version < statement.excluded.version
-        ).returning(orgs.c.id))
-        return len(result.all())
+        newer = _newer(session, table, key, items, item_id)
+        apply_states(session, [as_event(item) for item in newer])
+    return len(newer)
 
 
-def _sync_members(sessions: sessionmaker, items: list) -> int:
-    rows = sorted(({"member_id": item["member_id"], "version": item["version"],
-                    "org_path": member_item_entries(item)[0], "facts": item["facts"]} for item in items),
-                  key=lambda r: r["member_id"])
-    if not rows:
-        return 0
-    with sessions.begin() as session:
-        statement = insert(member_facts).values(rows)
-        result = session.execute(statement.on_conflict_do_update(
-            index_elements=[member_facts.c.member_id],
-            set_={"version": statement.excluded.version, "org_path": statement.excluded.org_path,
-                  "facts": statement.excluded.facts},
-            where=member_facts.c.version < statement.excluded.version).returning(member_facts.c.member_id))
-        return len(result.all())
+def _org_as_event(item: dict) -> dict:
+    return {"event_id": None, "type": "org_updated", "aggregate_id": str(item["id"]),
+            "aggregate_version": item["version"], "payload": item["state"]}
 
 
-REPLACE = [
-    text("DELETE FROM stats.counters"),
-    text("DELETE FROM stats.counter_deltas"),
-    text(f"INSERT INTO stats.counters (org_id, dimension, value, year, n) "
-         f"SELECT * FROM ({EXPECTED}) expected WHERE n <> 0"),
-]
+def _member_as_event(item: dict) -> dict:
+    path, _ = member_item_entries(item)
+    after = {**item["facts"], "org_path": path} if item["facts"] else None
+    return {"event_id": None, "type": "member_updated", "aggregate_id": str(item["member_id"]),
+            "aggregate_version": item["version"], "payload": {"member_id": item["member_id"], "after": after}}
+
+
+# Counters plus deltas brought to the staged recount by appending the difference as deltas.
+CORRECT = text(f"""
+WITH expected AS ({EXPECTED}),
+actual AS (
+    SELECT org_id, dimension, value, year, sum(n) AS n
+    FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
+          UNION ALL SELECT org_id, dimension, value, year, n FROM stats.counter_deltas) counted
+    GROUP BY 1, 2, 3, 4),
+corrected AS (
+    INSERT INTO stats.counter_deltas (org_id, dimension, value, year, n)
+    SELECT org_id, dimension, value, year, coalesce(e.n, 0) - coalesce(a.n, 0)
+    FROM expected e FULL JOIN actual a USING (org_id, dimension, value, year)
+    WHERE coalesce(e.n, 0) <> coalesce(a.n, 0)
+    RETURNING 1)
+SELECT count(*) FROM corrected
+""")
 
 
 def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> dict:
-    """Recount every counter from the source services while the system runs.
+    """Recount every counter from the source services while the system runs, locking nobody out.
 
-    First the counted states catch up with the sources (a newer source version replaces the
-    counted one). Then one transaction holds the compactor's lock and a SHARE lock on the
-    counted states: consumers' transactions in flight finish first, new ones wait, so the
-    recount from the counted states replaces counters and deltas exactly."""
+    1. The counted states catch up with the sources: a newer source version is applied like an
+       event (same fold, deltas included).
+    2. In ONE snapshot (REPEATABLE READ) the counted states are recounted and compared with
+       counters plus deltas; the differences are appended as deltas. Every ingester (and
+       compactor) transaction keeps counters and counted states in step atomically, so what
+       differs in a consistent snapshot is damage, and stays exactly that after it: correcting
+       it needs no lock, and events applied meanwhile add their own deltas as usual."""
     synced = {"orgs": 0, "members": 0}
     for items in pages(org_page, root_path, "next_after_path", ""):
-        synced["orgs"] += _sync_orgs(sessions, items)
+        synced["orgs"] += _sync(sessions, orgs, orgs.c.id, items, lambda item: item["id"], _org_as_event)
     for items in pages(member_page, root_path, "next_after_id", 0):
-        synced["members"] += _sync_members(sessions, items)
+        synced["members"] += _sync(sessions, member_facts, member_facts.c.member_id, items,
+                                   lambda item: item["member_id"], _member_as_event)
     with sessions.begin() as session:
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_LOCK})
-        session.execute(text("LOCK TABLE stats.orgs, stats.member_facts IN SHARE MODE"))
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        # Two corrections of the same damage would both apply: one rebuild at a time (a try, not
+        # a wait: a snapshot taken before waiting would not see the other's corrections).
+        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": REBUILD_LOCK}).scalar():
+            raise Conflict("统计数据正在重建，请稍后再试")
         session.execute(STAGE)
         stage(session, ((fact.path, org_entries(fact.facts)) for fact in map(
             org_fact, session.execute(orgs.select().where(orgs.c.version > 0)).all())))
@@ -170,7 +182,5 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> di
                 break
             stage(session, ((row.org_path, member_entries(row.facts)) for row in rows if row.facts))
             counted, after = counted + len(rows), rows[-1].member_id
-        for statement in REPLACE:
-            session.execute(statement, {"depth": 1})
-        written = session.execute(text("SELECT count(*) FROM stats.counters")).scalar_one()
-    return {"synced": synced, "members": counted, "counters": written}
+        corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
+    return {"synced": synced, "members": counted, "corrected": corrected}
