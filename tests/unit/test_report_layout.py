@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from gateway.excel.report import header_spans, report_workbook
 from gateway.web.charts import bar_chart, bars, report_charts
+from gateway.web.report_pages import header_rows
 from tests.support.report_fixture import report
 
 
@@ -55,3 +56,12 @@ def test_chart_markup_escapes_labels_and_charts_skip_empty_breakdowns():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and svg.startswith("<svg")
     charts = report_charts(named(report())["tables"])
     assert [c["title"] for c in charts] == ["表1 两年党员数综合比较：按增加党员", "表2 党员基本情况：按年龄"]
+
+
+def test_the_page_header_rows_span_groups_and_ungrouped_columns_span_both_rows():
+    columns = named(report())["tables"][0]["columns"]
+    upper, lower = header_rows(columns)
+    assert [(h["label"], h["colspan"], h["rowspan"]) for h in upper] == [
+        ("上年底党员总数", 1, 2), ("增加党员", 5, 1), ("减少党员", 6, 1), ("本年底实有党员数", 1, 2),
+        ("实有数与应有数之差", 1, 2)]
+    assert [c["label"] for c in lower][:3] == ["合计", "发展党员", "恢复党籍"] and len(lower) == 11

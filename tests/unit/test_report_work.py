@@ -16,6 +16,7 @@ from services.stats.domain.report_cells import (
 from services.stats.domain.report_checks import check
 from services.stats.domain.report_compare import compare
 from services.stats.domain.report_sum import sum_reports
+from services.stats.reports import parent_path
 from tests.support.report_fixture import tables
 
 
@@ -169,3 +170,8 @@ def test_aggregation_adds_subordinates_to_the_direct_members_cell_by_cell():
     assert value(direct, "t1", "total", "year_end") == 1  # input untouched
     missing_table = [first[0]]  # an older report without table 2
     assert value(sum_reports(direct, [missing_table]), "t2", "total", "total") == 1
+
+
+def test_the_parent_of_an_organization_is_the_path_without_its_last_id():
+    assert parent_path("/1/5/23/") == "/1/5/"
+    assert parent_path("/1/") is None
