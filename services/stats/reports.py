@@ -78,30 +78,42 @@ class ReportDesk:
         statement = select(reports).where(reports.c.org_id == org_id, reports.c.year == year)
         return session.execute(statement.with_for_update() if lock else statement).first()
 
-    def _last_year(self, session: Session, org_id: int, year: int):
-        return self._stored(session, org_id, year - 1)
+    # Each worker holds at most one pooled connection (services/shared/db.py): a session is
+    # never kept open across another session or an RPC, so reads happen in short sessions.
 
-    def _carried(self, session: Session, org_id: int, year: int, tables: list) -> list:
-        last = self._last_year(session, org_id, year)
+    def _stored_pair(self, org_id: int, year: int) -> tuple:
+        """This year's and last year's stored reports (or None)."""
+        with self.sessions() as session:
+            return self._stored(session, org_id, year), self._stored(session, org_id, year - 1)
+
+    @staticmethod
+    def _carried(last, tables: list) -> list:
+        """`tables` starting from last year's year end, once last year's report was submitted."""
         if last is None or last.status not in FINAL:
             return carry_forward(tables, None)
         return carry_forward(tables, totals(last.tables)["year_end_total"])
 
-    def _previous_tables(self, session: Session, org_id: int, year: int) -> list | None:
+    def _current(self, row, last, org_id: int, year: int) -> list:
+        """The stored report's tables, or (not generated yet) what 直统 would make now."""
+        return row.tables if row is not None else self._carried(last, self._live(org_id, year))
+
+    def _previous(self, last, org_id: int, year: int) -> list | None:
         """Last year's report: the stored one, else last year's figures from the counters."""
-        last = self._last_year(session, org_id, year)
         if last is not None:
             return last.tables
         if year - 1 < queries.FIRST_YEAR:
             return None
         return self._live(org_id, year - 1)
 
-    def _subordinates(self, session: Session, org_id: int, year: int) -> list[dict]:
+    def _subordinates(self, org_id: int, year: int) -> list[dict]:
         children = self.children(org_id)
         ids = [child["id"] for child in children]
-        found = {row.org_id: row for row in session.execute(
-            select(reports.c.org_id, reports.c.status, reports.c.submitted_at)
-            .where(reports.c.org_id.in_(ids), reports.c.year == year)).all()} if ids else {}
+        found = {}
+        if ids:
+            with self.sessions() as session:
+                found = {row.org_id: row for row in session.execute(
+                    select(reports.c.org_id, reports.c.status, reports.c.submitted_at)
+                    .where(reports.c.org_id.in_(ids), reports.c.year == year)).all()}
         result = []
         for child in children:
             row = found.get(child["id"])
@@ -123,11 +135,10 @@ class ReportDesk:
         """The report as stored, or (not generated yet) as 直统 would make it now; with its
         checks, what the caller may do, and the subordinates' report status."""
         org_id, path, year = self._target(org_id, year)
-        with self.sessions() as session:
-            row = self._stored(session, org_id, year)
-            tables = row.tables if row else self._carried(session, org_id, year, self._live(org_id, year))
-            previous = self._previous_tables(session, org_id, year)
-            subordinates = self._subordinates(session, org_id, year)
+        row, last = self._stored_pair(org_id, year)
+        tables = self._current(row, last, org_id, year)
+        previous = self._previous(last, org_id, year)
+        subordinates = self._subordinates(org_id, year)
         status = row.status if row else "none"
         result = {
             "org_id": org_id, "year": year, "period_end": f"{year}-12-31", "status": status,
@@ -142,7 +153,6 @@ class ReportDesk:
             "checks": check(tables, previous, row.explanation if row else ""),
             "subordinates": subordinates,
             "unsubmitted": [s for s in subordinates if not s["submitted"]],
-            "parent_path": parent_path(path),
         }
         result["actions"] = self._actions(path, status, bool(subordinates))
         return result
@@ -153,11 +163,9 @@ class ReportDesk:
 
     def comparison(self, org_id, year) -> dict:
         org_id, _, year = self._target(org_id, year)
-        with self.sessions() as session:
-            row = self._stored(session, org_id, year)
-            tables = row.tables if row else self._carried(session, org_id, year, self._live(org_id, year))
-            previous = self._previous_tables(session, org_id, year)
-        result = compare(named(tables), previous)
+        row, last = self._stored_pair(org_id, year)
+        tables = self._current(row, last, org_id, year)
+        result = compare(named(tables), self._previous(last, org_id, year))
         result["tables"] = named(result["tables"])
         return {"org_id": org_id, "year": year, "previous_year": year - 1, **result}
 
@@ -212,7 +220,7 @@ class ReportDesk:
         live = self._live(org_id, year)
         with self.sessions.begin() as session:
             row = self._locked_new_or_editable(session, org_id, year)
-            tables = self._carried(session, org_id, year, live)
+            tables = self._carried(self._stored(session, org_id, year - 1), live)
             self._record(session, row, "generated", totals(tables), tables=tables, source="direct",
                          aggregation=None, status=row.status)
         return self.view(org_id, year)
@@ -233,7 +241,7 @@ class ReportDesk:
             included = [c for c in children if c["id"] in found and found[c["id"]].status in FINAL]
             missing = [{"org_id": c["id"], "name": c["name"]} for c in children if c not in included]
             summed = sum_reports(direct, [found[c["id"]].tables for c in included])
-            tables = self._carried(session, org_id, year, summed)
+            tables = self._carried(self._stored(session, org_id, year - 1), summed)
             aggregation = {"included": [{"org_id": c["id"], "name": c["name"]} for c in included],
                            "missing": missing}
             self._record(session, row, "aggregated", {**totals(tables), **aggregation}, tables=tables,
@@ -268,11 +276,12 @@ class ReportDesk:
         org_id, path, year = self._target(org_id, year)
         if parent_path(path) is None:
             raise Conflict("根党组织没有上级党组织，无需上报")
+        previous = self._previous(self._stored_pair(org_id, year)[1], org_id, year)
         with self.sessions.begin() as session:
             row = self._locked_existing(session, org_id, year, version)
             if row.status in FINAL:
                 raise Conflict(f"{year}年报表{STATUS_NAMES[row.status]}，不能重复上报")
-            result = check(row.tables, self._previous_tables(session, org_id, year), row.explanation)
+            result = check(row.tables, previous, row.explanation)
             if not result["passed"]:
                 first = next(f["message"] for f in result["failures"] if f["severity"] == "error")
                 raise Conflict(f"报表校核未通过（{result['errors']}处错误），不能上报：{first}")
