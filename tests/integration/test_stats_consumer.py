@@ -149,6 +149,19 @@ def counter_rows(system, org_id: int) -> list[tuple]:
                             "ORDER BY dimension, value, year", (org_id,)).fetchall()
 
 
+def test_counters_that_fold_to_zero_are_removed(system, events, tree):
+    """A member counted and then gone leaves no rows behind once the compactor has folded."""
+    member_id = events.new_member()
+    created = member_event(member_id, 1, facts(tree["one"]))
+    events.publish(created)
+    events.wait_processed(created)
+    wait_for(lambda: unfolded_deltas(system, tree["one"]), lambda n: n == 0, what="the compactor to fold")
+    assert counter_rows(system, tree["one"])
+    events.retire_all()
+    wait_for(lambda: unfolded_deltas(system, tree["one"]), lambda n: n == 0, what="the compactor to fold again")
+    assert [row[1] for row in counter_rows(system, tree["one"])] == ["org_type"]  # the branch itself
+
+
 @pytest.mark.parametrize("damage", ["deleted", "inflated"])
 def test_reconcile_reports_a_damaged_counter_and_is_clean_once_restored(system, rpc, tree, damage):
     """Reconcile compares counters with a recount of member data and names each difference."""
