@@ -1,4 +1,4 @@
-"""Events per second through outbox → relay → RabbitMQ → stats consumer.
+"""Events per second through outbox → relay → RabbitMQ → stats ingesters.
 `python -m bench.events_throughput [N]`.
 
 N members are written straight into member.members with their member_created outbox rows, in
@@ -6,6 +6,7 @@ batches of 1,000 per transaction (what N create commands would leave behind, wit
 of N RPCs). The clock starts before the first batch and stops when the stats service's root
 total reaches N; the reconcile must then find no difference.
 """
+import os
 import sys
 import time
 
@@ -18,7 +19,7 @@ BATCH = 1000
 
 
 def main(n: int = 20000) -> None:
-    with running_system() as (system, rpc, env):
+    with running_system(PMIS_STATS_INGESTERS=os.environ.get("PMIS_STATS_INGESTERS", "2")) as (system, rpc, env):
         client = admin_client(system, env)
         org = client.post("/orgs", json={"name": "压测党支部", "code": code("E"), "type": "31", "parent_id": 1}).json()
         dsn = env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
@@ -34,7 +35,8 @@ def main(n: int = 20000) -> None:
         differences = client.post("/orgs/1/stats/reconcile").json()["differences"]
         record("events_throughput", {
             "method": f"{n} member_created events via member.outbox (batches of {BATCH}), relay → RabbitMQ → "
-                      "stats consumer (one service, 10 workers); clock from the first batch to counters complete",
+                      f"{env['PMIS_STATS_INGESTERS']} stats ingesters (batches of up to "
+                      f"{env.get('PMIS_STATS_BATCH', 500)}); clock from the first batch to counters complete",
             "events": n, "seconds": round(elapsed, 2), "events_per_s": round(n / elapsed, 1),
             "writing_seconds": round(written - started, 2), "reconcile_differences": len(differences)})
 

@@ -6,6 +6,7 @@ tree, the members (with pinyin initials), and the stats service's projections an
 computed from the same data — so the tree's counts are real and a reconcile finds nothing.
 `python -m bench.province MEMBERS` fills a database that `make run` has migrated.
 """
+import json
 import random
 import sys
 import time
@@ -17,6 +18,7 @@ import psycopg
 from services.member.domain.id_number import check_char
 from services.member.domain.names import initials
 from services.shared.config import plain_dsn
+from services.stats.domain.counters import member_entries, org_entries, path_ids
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -84,7 +86,13 @@ def generate(dsn: str, members: int, seed: int = 2026) -> dict:
             for org_id, parent_id, path, _, _, type_ in orgs:
                 copy.write_row((org_id, parent_id, path, type_, 1))
 
-        counts: Counter = Counter()
+        # Counters from the stats service's own pure contributions, summed per organization path
+        # first (members of a branch share theirs), then counted at every ancestor.
+        by_path: Counter = Counter()
+        for org_id, parent_id, path, _, _, type_ in orgs:
+            for key, n in org_entries({"id": org_id, "path": path, "type": type_, "status": "active"}).items():
+                by_path[(path, *key)] += n
+        facts: list = []
         cache: dict = {}
         today = date.today()
         first_id = conn.execute("SELECT coalesce(max(id), 0) FROM member.members").fetchone()[0] + 1
@@ -103,19 +111,28 @@ def generate(dsn: str, members: int, seed: int = 2026) -> dict:
                 ethnicity = "01" if rng.random() < 0.92 else f"{rng.randrange(2, 57):02d}"
                 copy.write_row((first_id + i, org_id, path, name, name_initials, first17 + check_char(first17), sex,
                                 birth, ethnicity, category, joined))
-                counts[(org_id, "total", "")] += 1
-                counts[(org_id, "sex", sex)] += 1
-                counts[(org_id, "category", category)] += 1
+                facts.append((first_id + i, path, {
+                    "org_id": org_id, "org_path": path, "status": "active", "sex": sex, "category": category,
+                    "ethnicity": ethnicity, "birth_date": birth.isoformat(), "joined_on": joined.isoformat(),
+                    "leave_kind": None, "left_on": None}))
+                for key, n in member_entries(facts[-1][2]).items():
+                    by_path[(path, *key)] += n
         conn.execute("SELECT setval('member.members_id_seq', %s)", (first_id + members,))
-        facts = conn.execute("SELECT id, org_id, sex, category FROM member.members WHERE id >= %s",
-                             (first_id,)).fetchall()
-        with conn.cursor().copy("COPY stats.member_facts (member_id, version, org_id, status, sex, category) "
-                                "FROM STDIN") as copy:
-            for member_id, org_id, sex, category in facts:
-                copy.write_row((member_id, 1, org_id, "active", sex, category))
-        with conn.cursor().copy("COPY stats.counters (org_id, dimension, value, n) FROM STDIN") as copy:
-            for (org_id, dimension, value), n in counts.items():
-                copy.write_row((org_id, dimension, value, n))
+        with conn.cursor().copy("COPY stats.member_facts (member_id, version, org_path, facts) FROM STDIN") as copy:
+            for member_id, path, member in facts:
+                copy.write_row((member_id, 1, path, json.dumps(member, ensure_ascii=False)))
+        counts: Counter = Counter()
+        for (path, *key), n in by_path.items():
+            for org_id in path_ids(path):
+                counts[(org_id, *key)] += n
+        # Added to what the running system already counts (the root organization's own event).
+        conn.execute("CREATE TEMP TABLE seeded (LIKE stats.counters) ON COMMIT DROP")
+        with conn.cursor().copy("COPY seeded (org_id, dimension, value, year, n) FROM STDIN") as copy:
+            for row, n in counts.items():
+                if n:
+                    copy.write_row((*row, n))
+        conn.execute("INSERT INTO stats.counters AS c SELECT * FROM seeded "
+                     "ON CONFLICT (org_id, dimension, value, year) DO UPDATE SET n = c.n + excluded.n")
     with psycopg.connect(dsn, autocommit=True) as conn:
         for table in ("org.orgs", "member.members", "stats.orgs", "stats.member_facts", "stats.counters"):
             conn.execute(f"ANALYZE {table}")

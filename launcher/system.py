@@ -1,5 +1,5 @@
 """Start and stop every process of PMIS: migrations and bootstrap, the six nameko services,
-their outbox relays and the gateway."""
+their outbox relays, the stats ingesters and the gateway."""
 import os
 import signal
 import subprocess
@@ -59,8 +59,16 @@ class System:
         for service in SERVICES:
             self._spawn(service, [nameko, "run", "--config", "services/nameko.yaml", f"services.{service}.service"])
             self._spawn(f"{service}-relay", self._python("-m", "services.shared.relay", service))
+        # Stats ingesters compete for the same event queues; any number gives the same counts.
+        for number in range(1, int(self.env.get("PMIS_STATS_INGESTERS") or 1) + 1):
+            self.spawn_ingester(number)
         self._spawn("gateway", self._python("-m", "gateway"))
         self._wait_ready(timeout)
+
+    def spawn_ingester(self, number: int) -> str:
+        name = f"stats-ingest-{number}"
+        self._spawn(name, self._python("-m", "services.stats.ingest"))
+        return name
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

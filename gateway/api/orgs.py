@@ -72,5 +72,6 @@ OPENAPI_PATHS = {
         ["members"], members=obj(["total", "by_sex", "by_category"], total=INT, by_sex=COUNTS,
                                  by_category=COUNTS)), params=[ID])},
     "/orgs/{id}/stats/reconcile": {"post": op("按党员数据重新统计并列出与计数器的差异", "差异列表",
-                                              obj(["differences"], differences={"type": "array"}), params=[ID])},
+                                              obj(["differences"], differences={"type": "array"},
+                                                  total_differences=INT), params=[ID])},
 }

@@ -14,6 +14,18 @@ from .org_pages import (
                         tree_children,
 )
 from .rendering import error_page
+from .report_pages import (
+                           accept,
+                           aggregate,
+                           comparison_page,
+                           correct,
+                           explain,
+                           generate,
+                           report_home,
+                           report_page,
+                           return_,
+                           submit,
+)
 from .session_pages import login, logout, password
 
 __all__ = ["error_page", "routes"]
@@ -29,6 +41,16 @@ routes = [
     Route("/orgs/{id}/members", create_member, methods=["POST"]),
     Route("/orgs/{id}/supervision", supervision_page),
     Route("/orgs/{id}/import", import_page),
+    Route("/orgs/{id}/reports", report_home),
+    Route("/orgs/{id}/reports/{year}", report_page),
+    Route("/orgs/{id}/reports/{year}/comparison", comparison_page),
+    Route("/orgs/{id}/reports/{year}/generate", generate, methods=["POST"]),
+    Route("/orgs/{id}/reports/{year}/aggregate", aggregate, methods=["POST"]),
+    Route("/orgs/{id}/reports/{year}/corrections", correct, methods=["POST"]),
+    Route("/orgs/{id}/reports/{year}/explanation", explain, methods=["POST"]),
+    Route("/orgs/{id}/reports/{year}/submit", submit, methods=["POST"]),
+    Route("/orgs/{id}/reports/{year}/accept", accept, methods=["POST"]),
+    Route("/orgs/{id}/reports/{year}/return", return_, methods=["POST"]),
     Route("/search", search_page),
     Route("/members/{id}", member_page),
     Route("/members/{id}/edit", edit_member, methods=["POST"]),

@@ -9,6 +9,7 @@ from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
 
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, allowed_actions, kind_group
+from .events import member_facts
 from .models import members, status_changes
 
 MAX_PAGE_SIZE = 200
@@ -132,16 +133,26 @@ def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, l
     return {"items": [member_view(row) for row in rows], "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 
-def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]:
-    """Active members of a subtree grouped by organization and counted facts (for reconcile)."""
+FACTS_PAGE_MAX = 5000
+
+
+def facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, limit=2000) -> dict:
+    """Every member of a subtree (active or left) in id order, one keyset page, with the counted
+    facts events carry (events.member_facts), for the stats service's reconcile and rebuild."""
     caller.require(path, "该党组织")
+    try:
+        after_id, limit = int(after_id), min(int(limit), FACTS_PAGE_MAX)
+    except (TypeError, ValueError):
+        raise ValidationFailed("分页参数应为整数", {"after_id": "应为整数"}) from None
+    if limit < 1:
+        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
     with sessions() as session:
         rows = session.execute(
-            select(members.c.org_id, members.c.sex, members.c.category, func.count().label("n"))
-            .where(members.c.org_path.startswith(path, autoescape=True), members.c.status == "active")
-            .group_by(members.c.org_id, members.c.sex, members.c.category)
-        ).all()
-    return [{"org_id": r.org_id, "sex": r.sex, "category": r.category, "n": r.n} for r in rows]
+            select(members).where(members.c.org_path.startswith(path, autoescape=True), members.c.id > after_id)
+            .order_by(members.c.id).limit(limit)).all()
+    return {"items": [{"member_id": row.id, "version": row.version, "org_path": row.org_path,
+                       "facts": member_facts(row)} for row in rows],
+            "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 
 SEARCH_MAX = 50

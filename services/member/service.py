@@ -78,5 +78,5 @@ class MemberService:
         return queries.roster_page(self.db, self.caller(), self.org.org_path(org_id), after_id, limit)
 
     @api
-    def count_facts(self, path):
-        return queries.count_facts(self.db, self.caller(), path)
+    def facts_page(self, path, after_id=0, limit=2000):
+        return queries.facts_page(self.db, self.caller(), path, after_id, limit)

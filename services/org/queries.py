@@ -8,6 +8,7 @@ from services.shared.errors import NotFound, ValidationFailed
 
 from .commands import load_org
 from .domain.hierarchy import can_have_children
+from .events import org_state
 from .models import orgs
 
 
@@ -111,3 +112,20 @@ def subtree_page(sessions: sessionmaker, caller: Caller, org_id, after_path: str
             .order_by(orgs.c.path).limit(limit)).all()
     items = [dict(_view(row, row.parent_name), depth=row.path.count("/") - top.path.count("/") + 1) for row in rows]
     return {"items": items, "next_after_path": rows[-1].path if len(rows) == limit else None}
+
+
+def states_page(sessions: sessionmaker, caller: Caller, path: str, after_path: str = "", limit=ROSTER_PAGE) -> dict:
+    """Every organization of a subtree with the state its events carry (events.org_state) and
+    its version, in path order, one keyset page: the stats service's reconcile and rebuild."""
+    caller.require(path)
+    if not isinstance(after_path, str):
+        raise ValidationFailed("分页参数有误", {"after_path": "应为文本"})
+    try:
+        limit = max(1, min(int(limit), ROSTER_PAGE))
+    except (TypeError, ValueError):
+        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"}) from None
+    with sessions() as session:
+        rows = session.execute(select(orgs).where(orgs.c.path.startswith(path, autoescape=True),
+                                                  orgs.c.path > after_path).order_by(orgs.c.path).limit(limit)).all()
+    return {"items": [{"id": row.id, "version": row.version, "state": org_state(row)} for row in rows],
+            "next_after_path": rows[-1].path if len(rows) == limit else None}

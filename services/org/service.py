@@ -49,6 +49,10 @@ class OrgService:
         return queries.subtree_page(self.db, self.caller(), org_id, after_path, limit)
 
     @api
+    def states_page(self, path, after_path="", limit=2000):
+        return queries.states_page(self.db, self.caller(), path, after_path, limit)
+
+    @api
     def org_names(self, org_ids):
         return queries.org_names(self.db, self.caller(), org_ids)
 

@@ -24,6 +24,9 @@ DEFAULTS = {
     "PMIS_MAX_WORKERS": "10",
     "PMIS_RPC_TIMEOUT": "10",
     "PMIS_STATE_DIR": ".pmis",
+    "PMIS_STATS_INGESTERS": "1",
+    "PMIS_STATS_BATCH": "500",
+    "PMIS_STATS_BATCH_WAIT_MS": "50",
 }
 
 

@@ -27,6 +27,10 @@ def subscriptions(service_cls) -> list[tuple[str, str, str]]:
             if isinstance(entrypoint, EventHandler):
                 queue = f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service_cls.name}.{method_name}"
                 found.append((entrypoint.source_service, entrypoint.event_type, queue))
+    # Queues consumed outside nameko (the stats ingesters): [(source, event type)], named as
+    # nameko would name a handler "on_<event type>".
+    for source, event_type in getattr(service_cls, "event_queues", ()):
+        found.append((source, event_type, f"evt-{source}-{event_type}--{service_cls.name}.on_{event_type}"))
     return found
 
 

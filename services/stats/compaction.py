@@ -1,5 +1,7 @@
 """Fold counter deltas into counters: one compactor at a time (an advisory lock), a bounded
-batch per run, deltas deleted and added to counters in the same transaction."""
+batch per run, deltas deleted and added to counters in the same transaction. Counters that
+fold to zero (a member who moved away, a damage corrected) are removed, so an organization's
+rows stay what it counts."""
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
@@ -10,16 +12,25 @@ FOLD = text("""
 WITH moved AS (
     DELETE FROM stats.counter_deltas
     WHERE id IN (SELECT id FROM stats.counter_deltas ORDER BY id LIMIT :batch)
-    RETURNING org_id, dimension, value, n
+    RETURNING org_id, dimension, value, year, n
 ), summed AS (
-    SELECT org_id, dimension, value, sum(n) AS n FROM moved GROUP BY org_id, dimension, value
+    SELECT org_id, dimension, value, year, sum(n) AS n FROM moved GROUP BY org_id, dimension, value, year
 ), folded AS (
-    INSERT INTO stats.counters AS c (org_id, dimension, value, n)
-    SELECT org_id, dimension, value, n FROM summed
-    ON CONFLICT (org_id, dimension, value) DO UPDATE SET n = c.n + excluded.n
-    RETURNING 1
+    INSERT INTO stats.counters AS c (org_id, dimension, value, year, n)
+    SELECT org_id, dimension, value, year, n FROM summed
+    ON CONFLICT (org_id, dimension, value, year) DO UPDATE SET n = c.n + excluded.n
+    RETURNING org_id, dimension, value, year, n
 )
-SELECT (SELECT count(*) FROM moved)
+SELECT (SELECT count(*) FROM moved) AS moved,
+       (SELECT json_agg(json_build_array(org_id, dimension, value, year)) FROM folded WHERE n = 0) AS zeros
+""")
+
+# A statement's parts cannot delete what another part of it wrote: zeros go in a second one.
+DROP_ZEROS = text("""
+DELETE FROM stats.counters c
+USING unnest(CAST(:org_ids AS bigint[]), CAST(:dimensions AS text[]), CAST(:vals AS text[]),
+             CAST(:years AS int[])) AS z(org_id, dimension, value, year)
+WHERE (c.org_id, c.dimension, c.value, c.year) = (z.org_id, z.dimension, z.value, z.year) AND c.n = 0
 """)
 
 
@@ -28,4 +39,9 @@ def fold_deltas(sessions: sessionmaker, batch: int = BATCH) -> int:
     with sessions.begin() as session:
         if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": FOLD_LOCK}).scalar():
             return 0
-        return session.execute(FOLD, {"batch": batch}).scalar_one()
+        result = session.execute(FOLD, {"batch": batch}).one()
+        if result.zeros:
+            org_ids, dimensions, vals, years = (list(column) for column in zip(*result.zeros))
+            session.execute(DROP_ZEROS, {"org_ids": org_ids, "dimensions": dimensions, "vals": vals,
+                                         "years": years})
+        return result.moved

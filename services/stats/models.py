@@ -1,51 +1,110 @@
 """Tables of the stats service, schema "stats": projections fed by events, and counters."""
-from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from services.shared.outbox import inbox_table, outbox_table
 
 metadata = MetaData(schema="stats")
 
+# The last organization state counted (org events), with its version.
 orgs = Table(
     "orgs", metadata,
     Column("id", BigInteger, primary_key=True),
     Column("parent_id", BigInteger),
     Column("path", Text, nullable=False),
     Column("type", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="active"),  # active / revoked / deleted
+    Column("established_on", Date),
+    Column("revoked_on", Date),
     Column("version", Integer, nullable=False),
 )
 Index("stats_orgs_path", orgs.c.path, postgresql_ops={"path": "text_pattern_ops"})
+Index("stats_orgs_parent", orgs.c.parent_id)
 
-# The last member state counted, with its version: older or repeated events are ignored.
+# The last member state counted: the event contract's facts, the organization path they are
+# counted under, and the version; older or repeated events are ignored.
 member_facts = Table(
     "member_facts", metadata,
     Column("member_id", BigInteger, primary_key=True),
     Column("version", Integer, nullable=False),
-    Column("org_id", BigInteger),
-    Column("status", Text),
-    Column("sex", Text),
-    Column("category", Text),
+    Column("org_path", Text),
+    Column("facts", JSONB),
 )
 
-# Counts per organization: `counters` holds folded totals; consumers only ever append to
-# `counter_deltas`, so parallel consumers never wait on each other's rows (every event of a
-# big organization would otherwise update the same few rows). A single compactor folds deltas
-# into counters; every read sums both.
+# Counts per organization, rolled up: an organization's rows count its whole subtree, so any
+# report reads one organization's rows. Keyed by the year a fact took effect (stock dimensions
+# as +1/-1 changes, flows as counts; services/stats/domain/counters.py). Consumers only append
+# to `counter_deltas`, so parallel consumers never wait on each other's rows (every event
+# touches the root's figures); a single compactor folds deltas into `counters`; reads sum both.
 counter_deltas = Table(
     "counter_deltas", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("org_id", BigInteger, nullable=False),
     Column("dimension", Text, nullable=False),
     Column("value", Text, nullable=False),
+    Column("year", Integer, nullable=False),
     Column("n", BigInteger, nullable=False),
 )
+Index("counter_deltas_org", counter_deltas.c.org_id, counter_deltas.c.dimension)
 
 counters = Table(
     "counters", metadata,
     Column("org_id", BigInteger, primary_key=True),
     Column("dimension", Text, primary_key=True),
     Column("value", Text, primary_key=True),
+    Column("year", Integer, primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+
+# The annual report of an organization for a year (报表): a snapshot of its tables, generated
+# from the counters (直统) or summed from its subordinates' submitted reports (汇总), corrected
+# by hand (录改), then submitted to the parent, who accepts or returns it.
+reports = Table(
+    "reports", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", Text, nullable=False),  # draft / submitted / accepted / returned
+    Column("source", Text, nullable=False),  # direct (直统) / aggregated (汇总)
+    Column("tables", JSONB, nullable=False),
+    Column("explanation", Text, nullable=False, server_default=""),  # 报表说明
+    Column("comment", Text),  # the parent's comment when it accepted or returned the report
+    Column("aggregation", JSONB),  # 汇总: which subordinates' reports were included, which missing
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("decided_at", DateTime(timezone=True)),
+    UniqueConstraint("org_id", "year", name="reports_org_year"),
+)
+
+# Everything done to a report, in order: generated, aggregated, corrected (cell, old, new,
+# reason), explained, submitted, accepted, returned (comment).
+report_history = Table(
+    "report_history", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("report_id", BigInteger, ForeignKey("stats.reports.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("detail", JSONB, nullable=False),
+    Column("version", Integer, nullable=False),  # the report's version after the change
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("report_history_report", report_history.c.report_id, report_history.c.id)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

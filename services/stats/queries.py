@@ -1,85 +1,121 @@
-"""Stats read paths: subtree figures, and reconcile against a recount of member data."""
-from collections import Counter
+"""Stats read paths: an organization's figures and report, tree node totals.
 
-from sqlalchemy import func, select, text, union_all
+Counters are rolled up (every organization's rows count its whole subtree), so each read is one
+organization's rows: folded `counters` plus not yet folded `counter_deltas`.
+"""
+from datetime import date
+
+from sqlalchemy import select, text
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import NotFound
+from services.shared.errors import NotFound, ValidationFailed
 
-from .domain.counters import differences, expected_counters, summarize
-from .models import counter_deltas, counters, orgs
+from .domain.tables import TABLES, evaluate, figures, summary
+from .models import orgs
+
+FIRST_YEAR = 1921  # the Party's founding: no report before it
+SCOPES = ("subtree", "direct")
 
 
 def org_path(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> str:
     """The organization's path from the projection; for one created a moment ago whose event
     has not arrived yet, from the org service (`org_lookup`, which checks scope itself)."""
+    return org_node(sessions, caller, org_id, org_lookup)[1]
+
+
+def org_node(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> tuple[int, str]:
+    if isinstance(org_id, bool):
+        raise NotFound("党组织不存在")
     try:
         org_id = int(org_id)
     except (TypeError, ValueError):
         raise NotFound("党组织不存在") from None
     with sessions() as session:
-        path = session.execute(select(orgs.c.path).where(orgs.c.id == org_id)).scalar()
+        path = session.execute(select(orgs.c.path).where(orgs.c.id == org_id, orgs.c.path != "")).scalar()
     if path is None:
         path = org_lookup(org_id)["path"]
     caller.require(path)
-    return path
+    return org_id, path
 
 
-def _counted():
-    """Every count, folded or not yet folded."""
-    return union_all(*(select(t.c.org_id, t.c.dimension, t.c.value, t.c.n) for t in (counters, counter_deltas))
-                     ).subquery("counted")
+# One organization's rows, or (direct) its rows minus its children's: what belongs to it alone.
+# (:dimensions NULL: every dimension.)
+ORG_ROWS = text("""
+SELECT dimension, value, year, sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
+FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
+      WHERE org_id = ANY(:ids) AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
+      UNION ALL
+      SELECT org_id, dimension, value, year, n FROM stats.counter_deltas
+      WHERE org_id = ANY(:ids) AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))) counted
+GROUP BY dimension, value, year
+""")
+SUMMARY_DIMENSIONS = ["total", "sex", "category"]
 
 
-def _subtree_counters(session, path: str):
-    counted = _counted()
-    return (select(counted.c.org_id, counted.c.dimension, counted.c.value, func.sum(counted.c.n).label("n"))
-            .join(orgs, orgs.c.id == counted.c.org_id)
-            .where(orgs.c.path.startswith(path, autoescape=True))
-            .group_by(counted.c.org_id, counted.c.dimension, counted.c.value))
+def org_rows(session, org_id: int, scope: str = "subtree", dimensions: list | None = None) -> list:
+    ids = [org_id]
+    if scope == "direct":
+        ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
+    return [tuple(row) for row in session.execute(ORG_ROWS, {"org_id": org_id, "ids": ids, "dimensions": dimensions})
+            if row.n]
 
 
 def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> dict:
-    path = org_path(sessions, caller, org_id, org_lookup)
+    """Members of the subtree now (at the end of the current year), by sex and category."""
+    org_id, _ = org_node(sessions, caller, org_id, org_lookup)
     with sessions() as session:
-        sub = _subtree_counters(session, path).subquery()
-        rows = session.execute(select(sub.c.dimension, sub.c.value, func.sum(sub.c.n))
-                               .group_by(sub.c.dimension, sub.c.value)).all()
-    return {"members": summarize(rows)}
+        rows = org_rows(session, org_id, dimensions=SUMMARY_DIMENSIONS)
+    return {"members": summary(figures(rows, date.today().year))}
 
 
-# One statement for every node: a parameterized range scan of each node's subtree on the
-# text_pattern_ops path index (~>=~ / ~<~ compare bytes; "/1/5/" ≤ descendant < "/1/50").
-SUBTREE_TOTALS = text("""
-SELECT node.id, coalesce(sum(c.n), 0) AS total
-FROM unnest(CAST(:ids AS bigint[]), CAST(:paths AS text[])) AS node(id, path)
-LEFT JOIN stats.orgs o ON o.path ~>=~ node.path AND o.path ~<~ (left(node.path, -1) || '0')
-LEFT JOIN (SELECT org_id, n FROM stats.counters WHERE dimension = 'total'
-           UNION ALL SELECT org_id, n FROM stats.counter_deltas WHERE dimension = 'total') c ON c.org_id = o.id
-GROUP BY node.id
+def report_year(year) -> int:
+    current = date.today().year
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= current:
+        raise ValidationFailed(f"年份无效：应为{FIRST_YEAR}至{current}年之间的整数年份", {"year": "年份无效"})
+    return year
+
+
+def report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_lookup) -> dict:
+    """The annual report of an organization for the period ending 12-31 of `year`: every table,
+    each change counted in the year it took effect."""
+    year = report_year(year)
+    scope = scope or "subtree"
+    if scope not in SCOPES:
+        raise ValidationFailed("统计范围无效：应为 subtree（本级及下级）或 direct（本级）", {"scope": "范围无效"})
+    org_id, _ = org_node(sessions, caller, org_id, org_lookup)
+    with sessions() as session:
+        rows = org_rows(session, org_id, scope)
+    counted = figures(rows, year)
+    total = "total"
+    return {"org_id": org_id, "year": year, "period_end": f"{year}-12-31", "scope": scope,
+            "year_start_total": counted.start.get(total, {}).get("", 0),
+            "year_end_total": counted.end.get(total, {}).get("", 0),
+            "tables": [evaluate(table, counted) for table in TABLES]}
+
+
+NODE_TOTALS = text("""
+SELECT org_id, sum(n) AS total
+FROM (SELECT org_id, n FROM stats.counters WHERE org_id = ANY(:ids) AND dimension = 'total' AND year <= :year
+      UNION ALL
+      SELECT org_id, n FROM stats.counter_deltas WHERE org_id = ANY(:ids) AND dimension = 'total' AND year <= :year
+     ) counted
+GROUP BY org_id
 """)
 
 
 def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict:
-    """Subtree member totals of several organizations (tree nodes), {org_id: total}."""
+    """Subtree member totals of several organizations (tree nodes) now, {org_id: total}: one
+    index range of each node's own rolled-up rows."""
     ids = [int(i) for i in org_ids]
     result = {str(org_id): 0 for org_id in ids}
     with sessions() as session:
-        nodes = [(org_id, path) for org_id, path in
+        nodes = [org_id for org_id, path in
                  session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids))).all()
                  if caller.covers(path)]
         if nodes:
-            totals = session.execute(SUBTREE_TOTALS, {"ids": [n[0] for n in nodes], "paths": [n[1] for n in nodes]})
+            totals = session.execute(NODE_TOTALS, {"ids": nodes, "year": date.today().year})
             result.update({str(org_id): int(total) for org_id, total in totals})
     return result
-
-
-def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, recount) -> dict:
-    """Compare counters with `recount(path)` (the member service's grouped counts)."""
-    path = org_path(sessions, caller, org_id, org_lookup)
-    expected = expected_counters(recount(path))
-    with sessions() as session:
-        actual = Counter({(r.org_id, r.dimension, r.value): r.n
-                          for r in session.execute(_subtree_counters(session, path)).all() if r.n})
-    return {"org_id": int(org_id), "differences": differences(expected, actual)}

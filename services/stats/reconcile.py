@@ -20,9 +20,11 @@ def main(argv=None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     result = reconcile(int(args[0]) if args else None)
     for diff in result["differences"]:
-        print(f"党组织 {diff['org_id']} {diff['dimension']}={diff['value'] or '合计'}："
+        print(f"党组织 {diff['org_id']} {diff['year']}年 {diff['dimension']}={diff['value'] or '合计'}："
               f"计数器 {diff['actual']}，重新统计 {diff['expected']}")
-    print(f"核对完成：党组织 {result['org_id']} 及其下级，差异 {len(result['differences'])} 处")
+    listed, total = len(result["differences"]), result["total_differences"]
+    shown = "" if listed == total else f"（列出前 {listed} 处）"
+    print(f"核对完成：党组织 {result['org_id']} 及其下级，差异 {total} 处{shown}")
     return 1 if result["differences"] else 0
 
 

@@ -1,20 +1,24 @@
-"""The stats service's nameko entrypoints: adapters only."""
+"""The stats service's nameko entrypoints: adapters only.
+
+Events are applied by the batch ingester (`python -m services.stats.ingest`, any number of
+them), not here; `event_queues` names the queues it consumes so `migrate` declares them."""
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
-from services.shared.consumers import consumes
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import compaction, consumers, queries
+from . import compaction, queries, recount, reports
+from .ingest_queues import INGESTED
 
 api = rpc(expected_exceptions=PmisError)
 
 
 class StatsService:
     name = "stats"
+    event_queues = INGESTED
     db = Database()
     caller = CallerProvider()
     member = RpcProxy("member")
@@ -28,22 +32,6 @@ class StatsService:
     def fold_counter_deltas(self):
         compaction.fold_deltas(self.db)
 
-    @consumes("org", "org_created")
-    def on_org_created(self, event):
-        consumers.apply_org_event(self.db, event)
-
-    @consumes("org", "org_renamed")
-    def on_org_renamed(self, event):
-        consumers.apply_org_event(self.db, event)
-
-    @consumes("member", "member_created")
-    def on_member_created(self, event):
-        consumers.apply_member_event(self.db, event)
-
-    @consumes("member", "member_updated")
-    def on_member_updated(self, event):
-        consumers.apply_member_event(self.db, event)
-
     @api
     def subtree_stats(self, org_id):
         return queries.subtree_stats(self.db, self.caller(), org_id, self.org.org_path)
@@ -53,5 +41,64 @@ class StatsService:
         return queries.member_totals(self.db, self.caller(), org_ids)
 
     @api
+    def report(self, org_id, year, scope="subtree"):
+        return queries.report(self.db, self.caller(), org_id, year, scope, self.org.org_path)
+
+    @api
     def reconcile(self, org_id):
-        return queries.reconcile(self.db, self.caller(), org_id, self.org.org_path, self.member.count_facts)
+        return recount.reconcile(self.db, self.caller(), org_id, self.org.org_path, self.member.facts_page,
+                                 self.org.states_page)
+
+    @api
+    def rebuild(self):
+        root = self.org.root()  # the org service refuses a caller whose scope is not the whole tree
+        return recount.rebuild(self.db, root["path"], self.member.facts_page, self.org.states_page)
+
+    # --- report work (统计报表) --------------------------------------------------------------
+
+    def _desk(self) -> reports.ReportDesk:
+        return reports.ReportDesk(self.db, self.caller(), self.org.org_path, self.org.children)
+
+    @api
+    def get_report(self, org_id, year):
+        return self._desk().view(org_id, year)
+
+    @api
+    def report_checks(self, org_id, year):
+        return self._desk().checks(org_id, year)
+
+    @api
+    def report_comparison(self, org_id, year):
+        return self._desk().comparison(org_id, year)
+
+    @api
+    def report_history(self, org_id, year):
+        return self._desk().history(org_id, year)
+
+    @api
+    def generate_report(self, org_id, year):
+        return self._desk().generate(org_id, year)
+
+    @api
+    def aggregate_report(self, org_id, year):
+        return self._desk().aggregate(org_id, year)
+
+    @api
+    def correct_report(self, org_id, year, correction, version=None):
+        return self._desk().correct(org_id, year, correction, version)
+
+    @api
+    def explain_report(self, org_id, year, explanation, version=None):
+        return self._desk().explain(org_id, year, explanation, version)
+
+    @api
+    def submit_report(self, org_id, year, version=None):
+        return self._desk().submit(org_id, year, version)
+
+    @api
+    def accept_report(self, org_id, year, comment=None):
+        return self._desk().decide(org_id, year, True, comment)
+
+    @api
+    def return_report(self, org_id, year, comment=None):
+        return self._desk().decide(org_id, year, False, comment)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.helpers import wait_for
+from tests.support.stats_events import Events, create_org, known_to_stats
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -31,3 +34,25 @@ def sleeper(system):
     yield
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture
+def tree(rpc, root_id) -> dict:
+    """A fresh committee with two branches, known to the stats service."""
+    committee = create_org(rpc, root_id, type_="11", name="测试党委")
+    tree = {"committee": committee["id"],
+            "one": create_org(rpc, committee["id"])["id"],
+            "two": create_org(rpc, committee["id"])["id"]}
+    for org_id in tree.values():
+        wait_for(lambda: known_to_stats(rpc, org_id), bool, what=f"stats to learn org {org_id}")
+    return tree
+
+
+@pytest.fixture
+def events(system, tree):
+    """Publisher for the test; afterwards no fake member counts anywhere (even if the test failed)."""
+    events = Events(system)
+    yield events
+    events.retire_all()
+
+

@@ -5,169 +5,18 @@ Events are published exactly as the outbox relay publishes them, for members tha
 in the member service. The session ends by reconciling the counters with the member service's
 data, so every test leaves its fake members in a state that counts nothing.
 """
-import time
+import os
+import signal
+import threading
 import uuid
-from datetime import datetime, timezone
 
-import aio_pika
 import psycopg
 import pytest
 
-from gateway.rpc import RemoteError
-from services.shared.relay import event_message
 from tests.support.helpers import plain_dsn, wait_for
+from tests.support.stats_events import EMPTY, Events, facts, member_event, nonzero, stays
 
-from ..support.factories import code, id_number, member_data
-
-FAKE_MEMBER_BASE = 10**12
-EVENT_QUEUES = [f"evt-member-{event_type}--stats.on_{event_type}" for event_type in ("member_created",
-                                                                                      "member_updated")]
-_fake_ids = iter(range(FAKE_MEMBER_BASE + 1, FAKE_MEMBER_BASE + 10**6))
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-def stays(fetch, predicate, seconds: float = 1.0, what: str = "condition"):
-    """Poll `fetch` for `seconds`: `predicate` must hold every time (nothing late changes it)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = fetch()
-        assert predicate(value), f"{what} stopped holding: {value!r}"
-        if time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
-
-
-def facts(org_id: int, status="active", sex="1", category="01") -> dict:
-    """The counted facts a member event carries (services/member/events.py COUNTED_FIELDS)."""
-    return {"org_id": org_id, "status": status, "sex": sex, "category": category, "ethnicity": "01",
-            "birth_date": "1985-06-15", "joined_on": "2010-07-01", "leave_kind": None if status == "active" else "10",
-            "left_on": None if status == "active" else "2024-01-01"}
-
-
-def member_event(member_id: int, version: int, after: dict | None, before: dict | None = None,
-                 event_type: str | None = None) -> dict:
-    """A member event envelope, as services/shared/outbox.py writes it."""
-    return {
-        "event_id": str(uuid.uuid4()),
-        "type": event_type or ("member_created" if version == 1 else "member_updated"),
-        "aggregate_id": str(member_id),
-        "aggregate_version": version,
-        "occurred_at": datetime.now(timezone.utc).isoformat(),
-        "actor": "test",
-        "request_id": "",
-        "payload": {"member_id": member_id, "before": before, "after": after},
-    }
-
-
-class Events:
-    """Publishes member events the way the relay does, and observes the stats service."""
-
-    def __init__(self, system):
-        self.system = system
-        self.rpc = system.rpc
-        self.amqp_uri = system.env["PMIS_AMQP_URI"]
-        self.fakes: dict[int, dict] = {}  # member id -> {"version": highest sent}
-
-    # publishing
-    async def _publish(self, envelopes) -> None:
-        connection = await aio_pika.connect(self.amqp_uri)
-        async with connection:
-            channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-            exchange = await channel.declare_exchange("member.events", aio_pika.ExchangeType.TOPIC, durable=True)
-            for envelope in envelopes:
-                await exchange.publish(event_message(envelope), routing_key=envelope["type"], mandatory=True)
-
-    def publish(self, *envelopes: dict) -> None:
-        for envelope in envelopes:
-            fake = self.fakes.setdefault(int(envelope["aggregate_id"]), {"version": 0})
-            fake["version"] = max(fake["version"], envelope["aggregate_version"])
-        self.rpc.run(self._publish(envelopes))
-
-    def new_member(self) -> int:
-        member_id = next(_fake_ids)
-        self.fakes[member_id] = {"version": 0}
-        return member_id
-
-    # observing
-    def processed(self, event_ids) -> set:
-        with psycopg.connect(plain_dsn(self.system)) as conn:
-            rows = conn.execute("SELECT event_id::text FROM stats.inbox WHERE event_id = ANY(%s::uuid[])",
-                                (list(event_ids),)).fetchall()
-        return {row[0] for row in rows}
-
-    def wait_processed(self, *envelopes: dict) -> None:
-        wanted = {envelope["event_id"] for envelope in envelopes}
-        wait_for(lambda: self.processed(wanted), lambda done: done == wanted,
-                 what=f"stats to process {len(wanted)} event(s)")
-
-    async def _queue_depths(self) -> dict:
-        connection = await aio_pika.connect(self.amqp_uri)
-        async with connection:
-            channel = await connection.channel()
-            return {name: (await channel.declare_queue(name, passive=True)).declaration_result.message_count
-                    for name in EVENT_QUEUES}
-
-    def wait_drained(self) -> None:
-        wait_for(lambda: self.rpc.run(self._queue_depths()), lambda depths: not any(depths.values()),
-                 what="the stats event queues to drain")
-
-    def stats(self, org_id: int) -> dict:
-        return self.rpc.call("stats", "subtree_stats", org_id=org_id)["members"]
-
-    # cleaning up
-    def retire_all(self) -> list[dict]:
-        """Send every fake member a later 'left' state, so none counts any more."""
-        retirements = [member_event(member_id, fake["version"] + 100, facts(0, status="left"))
-                       for member_id, fake in self.fakes.items()]
-        if retirements:
-            self.publish(*retirements)
-            self.wait_processed(*retirements)
-        return retirements
-
-
-def nonzero(stats: dict) -> dict:
-    """Counters without the zero rows a member leaves behind when it moves away."""
-    return {"total": stats["total"],
-            "by_sex": {k: v for k, v in stats["by_sex"].items() if v},
-            "by_category": {k: v for k, v in stats["by_category"].items() if v}}
-
-
-EMPTY = {"total": 0, "by_sex": {}, "by_category": {}}
-
-
-def create_org(rpc, parent_id, type_="31", name="测试支部") -> dict:
-    return rpc.call("org", "create_org", data={"name": name, "code": code(), "type": type_, "parent_id": parent_id})
-
-
-def known_to_stats(rpc, org_id) -> bool:
-    try:
-        rpc.call("stats", "subtree_stats", org_id=org_id)
-    except RemoteError as error:  # NotFound until the org_created event has been consumed
-        if error.exc_type != "NotFound":
-            raise
-        return False
-    return True
-
-
-@pytest.fixture
-def tree(rpc, root_id) -> dict:
-    """A fresh committee with two branches, known to the stats service."""
-    committee = create_org(rpc, root_id, type_="11", name="测试党委")
-    tree = {"committee": committee["id"],
-            "one": create_org(rpc, committee["id"])["id"],
-            "two": create_org(rpc, committee["id"])["id"]}
-    for org_id in tree.values():
-        wait_for(lambda: known_to_stats(rpc, org_id), bool, what=f"stats to learn org {org_id}")
-    return tree
-
-
-@pytest.fixture
-def events(system, tree):
-    """Publisher for the test; afterwards no fake member counts anywhere (even if the test failed)."""
-    events = Events(system)
-    yield events
-    events.retire_all()
+from ..support.factories import id_number, member_data
 
 
 def assert_cleaned_up(events: Events, tree: dict) -> None:
@@ -244,8 +93,8 @@ def test_burst_in_reverse_order_ends_at_latest_version(events, tree):
     assert_cleaned_up(events, tree)
 
 
-def test_member_who_left_counts_nowhere(events, tree):
-    """A member_updated with status 'left' removes the member from every counter."""
+def test_member_who_left_no_longer_counts_now(events, tree):
+    """A member_updated with status 'left' (in 2024) removes the member from today's figures."""
     member_id = events.new_member()
     v1 = member_event(member_id, 1, facts(tree["one"], sex="2", category="02"))
     events.publish(v1)
@@ -264,6 +113,29 @@ def test_member_who_left_counts_nowhere(events, tree):
     assert_cleaned_up(events, tree)
 
 
+def test_an_ingester_killed_mid_stream_loses_and_doubles_nothing(system, events, tree):
+    """Kill -9 one of the two ingesters while a burst is being applied: its uncommitted batch
+    rolls back, its unacked messages go to the other one; restarted, nothing is counted twice."""
+    members = [events.new_member() for _ in range(200)]
+    first = [member_event(m, 1, facts(tree["two"], sex="2")) for m in members]
+    moved = [member_event(m, 2, facts(tree["one"]), before=e["payload"]["after"]) for m, e in zip(members, first)]
+    publishing = threading.Thread(target=events.publish, args=(*moved, *first))
+    publishing.start()
+    wanted = {e["event_id"] for e in first + moved}
+    wait_for(lambda: len(events.processed(wanted)), lambda n: n > 0, what="the burst to start being applied")
+    process = system.system.processes["stats-ingest-1"]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    publishing.join()
+    try:
+        events.wait_processed(*first, *moved)
+        assert nonzero(events.stats(tree["one"])) == {"total": 200, "by_sex": {"1": 200}, "by_category": {"01": 200}}
+        assert nonzero(events.stats(tree["two"])) == EMPTY
+    finally:
+        system.system.spawn_ingester(1)
+    assert_cleaned_up(events, tree)
+
+
 # --- reconcile ------------------------------------------------------------------------------
 
 def unfolded_deltas(system, org_id: int) -> int:
@@ -273,8 +145,21 @@ def unfolded_deltas(system, org_id: int) -> int:
 
 def counter_rows(system, org_id: int) -> list[tuple]:
     with psycopg.connect(plain_dsn(system)) as conn:
-        return conn.execute("SELECT org_id, dimension, value, n FROM stats.counters WHERE org_id = %s "
-                            "ORDER BY dimension, value", (org_id,)).fetchall()
+        return conn.execute("SELECT org_id, dimension, value, year, n FROM stats.counters WHERE org_id = %s "
+                            "ORDER BY dimension, value, year", (org_id,)).fetchall()
+
+
+def test_counters_that_fold_to_zero_are_removed(system, events, tree):
+    """A member counted and then gone leaves no rows behind once the compactor has folded."""
+    member_id = events.new_member()
+    created = member_event(member_id, 1, facts(tree["one"]))
+    events.publish(created)
+    events.wait_processed(created)
+    wait_for(lambda: unfolded_deltas(system, tree["one"]), lambda n: n == 0, what="the compactor to fold")
+    assert counter_rows(system, tree["one"])
+    events.retire_all()
+    wait_for(lambda: unfolded_deltas(system, tree["one"]), lambda n: n == 0, what="the compactor to fold again")
+    assert [row[1] for row in counter_rows(system, tree["one"])] == ["org_type"]  # the branch itself
 
 
 @pytest.mark.parametrize("damage", ["deleted", "inflated"])
@@ -285,27 +170,33 @@ def test_reconcile_reports_a_damaged_counter_and_is_clean_once_restored(system, 
         rpc.call("member", "create_member", data=member_data(branch, id_number=id_number(female=female)))
     wait_for(lambda: rpc.call("stats", "subtree_stats", org_id=branch)["members"]["total"], lambda n: n == 3,
              what="the three members to be counted")
-    assert rpc.call("stats", "reconcile", org_id=committee) == {"org_id": committee, "differences": []}
+    assert rpc.call("stats", "reconcile", org_id=committee) == {"org_id": committee, "total_differences": 0,
+                                                                   "differences": []}
     wait_for(lambda: unfolded_deltas(system, branch), lambda n: n == 0, what="the compactor to fold the deltas")
     rows = counter_rows(system, branch)
-    row = next(r for r in rows if r[1:3] == ("sex", "1"))
-    assert row[3] == 2
+    row = next(r for r in rows if r[1:3] == ("sex", "1") and r[4] > 0)
+    assert row[4] == 2
 
     with psycopg.connect(plain_dsn(system)) as conn:
         if damage == "deleted":
-            conn.execute("DELETE FROM stats.counters WHERE org_id = %s AND dimension = %s AND value = %s", row[:3])
+            conn.execute("DELETE FROM stats.counters WHERE org_id = %s AND dimension = %s AND value = %s "
+                         "AND year = %s", row[:4])
         else:
-            conn.execute("UPDATE stats.counters SET n = n + 5 WHERE org_id = %s AND dimension = %s AND value = %s",
-                         row[:3])
+            conn.execute("UPDATE stats.counters SET n = n + 5 WHERE org_id = %s AND dimension = %s AND value = %s "
+                         "AND year = %s", row[:4])
     try:
         result = rpc.call("stats", "reconcile", org_id=committee)
         assert result["org_id"] == committee
-        assert result["differences"] == [{"org_id": branch, "dimension": "sex", "value": "1", "expected": 2,
-                                          "actual": 0 if damage == "deleted" else 7}]
+        differences = [{"org_id": branch, "dimension": "sex", "value": "1", "year": row[3], "expected": 2,
+                        "actual": 0 if damage == "deleted" else 7}]
+        assert result["differences"] == differences and result["total_differences"] == 1
     finally:
         with psycopg.connect(plain_dsn(system)) as conn:
-            conn.execute("DELETE FROM stats.counters WHERE org_id = %s AND dimension = %s AND value = %s", row[:3])
-            conn.execute("INSERT INTO stats.counters (org_id, dimension, value, n) VALUES (%s, %s, %s, %s)", row)
+            conn.execute("DELETE FROM stats.counters WHERE org_id = %s AND dimension = %s AND value = %s "
+                         "AND year = %s", row[:4])
+            conn.execute("INSERT INTO stats.counters (org_id, dimension, value, year, n) VALUES (%s, %s, %s, %s, %s)",
+                         row)
 
     assert counter_rows(system, branch) == rows
-    assert rpc.call("stats", "reconcile", org_id=committee) == {"org_id": committee, "differences": []}
+    assert rpc.call("stats", "reconcile", org_id=committee) == {"org_id": committee, "total_differences": 0,
+                                                                   "differences": []}

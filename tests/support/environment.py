@@ -99,6 +99,7 @@ class TestEnvironment:
             "PMIS_SECRET_KEY": uuid.uuid4().hex,
             "PMIS_ADMIN_PASSWORD": "Init#Admin2026",
             "PMIS_RELAY_HEARTBEAT_DIR": f"/tmp/{self.tag}",
+            "PMIS_STATS_INGESTERS": "2",  # competing ingesters in every test run
             **found["s3"],
         }
         os.makedirs(self.env["PMIS_RELAY_HEARTBEAT_DIR"], exist_ok=True)

@@ -1,39 +1,84 @@
-"""The stats service's pure counting rules."""
+"""The stats service's pure counting rules: effective-dated contributions, rolled up."""
 from collections import Counter
 
-from services.stats.domain.counters import delta, differences, expected_counters, summarize
+from services.stats.domain.counters import delta, differences, joined_period, member_entries, org_entries, rolled
 
-ACTIVE = {"status": "active", "org_id": 5, "sex": "1", "category": "01"}
+ACTIVE = {"status": "active", "org_id": 5, "org_path": "/1/5/", "sex": "1", "category": "01", "ethnicity": "01",
+          "birth_date": "1985-06-15", "joined_on": "2010-07-01"}
 
 
-def test_a_new_member_adds_one_to_each_dimension_of_its_organization():
-    assert delta(None, ACTIVE) == {(5, "total", ""): 1, (5, "sex", "1"): 1, (5, "category", "01"): 1}
+def stock_at(entries: Counter, dimension: str, value: str, year: int) -> int:
+    return sum(n for (d, v, y), n in entries.items() if d == dimension and v == value and y <= year)
+
+
+def test_a_member_counts_from_the_year_joined_and_every_stock_dimension_follows():
+    entries = member_entries(ACTIVE)
+    assert entries[("total", "", 2010)] == 1 and entries[("increase", "develop", 2010)] == 1
+    assert stock_at(entries, "total", "", 2009) == 0 and stock_at(entries, "total", "", 2030) == 1
+    assert stock_at(entries, "sex", "1", 2020) == 1 and stock_at(entries, "birth_year", "1985", 2020) == 1
+    assert stock_at(entries, "joined_period", "p08", 2020) == 1
+    assert stock_at(entries, "education", "", 2020) == 1  # 未填写 until the contract's education arrives
+    assert stock_at(entries, "occupation", "", 2020) == 1
+
+
+def test_a_member_who_left_counts_for_the_years_they_belonged_and_for_leaving():
+    left = {**ACTIVE, "status": "left", "leave_kind": "10", "left_on": "2024-12-20"}
+    entries = member_entries(left)
+    assert stock_at(entries, "total", "", 2023) == 1
+    assert stock_at(entries, "total", "", 2024) == 0  # a death on 12-20 leaves that year's total
+    assert entries[("decrease", "death", 2024)] == 1
+    expelled = member_entries({**left, "leave_kind": "22"})
+    assert expelled[("decrease", "expel", 2024)] == 1 and expelled[("expel", "22", 2024)] == 1
+    assert member_entries({**ACTIVE, "status": "left", "left_on": None}) == Counter()
+
+
+def test_probation_then_full_membership_by_the_date_made_full():
+    entries = member_entries({**ACTIVE, "category": "01", "full_on": "2011-07-01"})
+    assert stock_at(entries, "category", "02", 2010) == 1 and stock_at(entries, "category", "01", 2010) == 0
+    assert stock_at(entries, "category", "02", 2011) == 0 and stock_at(entries, "category", "01", 2011) == 1
+    still = member_entries({**ACTIVE, "category": "02", "joined_on": "2025-03-01"})
+    assert stock_at(still, "category", "02", 2026) == 1
+
+
+def test_education_buckets_and_evaluations():
+    entries = member_entries({**ACTIVE, "education": "80", "evaluations": {"2023": "1", "2024": "3"}})
+    assert stock_at(entries, "education", "70", 2020) == 1  # 小学 is reported under 初中及以下
+    assert entries[("evaluation", "1", 2023)] == 1 and entries[("evaluation", "3", 2024)] == 1
+
+
+def test_joined_periods_split_on_the_report_dates():
+    assert joined_period("1937-07-06") == "p01" and joined_period("1937-07-07") == "p02"
+    assert joined_period("1949-09-30") == "p03" and joined_period("2022-11-01") == "p11"
+    assert joined_period(None) == ""
+
+
+def test_an_organization_counts_by_type_while_it_exists():
+    org = {"id": 5, "path": "/1/5/", "type": "31", "status": "active", "established_on": "2001-01-01"}
+    assert org_entries(org) == Counter({("org_type", "31", 2001): 1})
+    revoked = org_entries({**org, "status": "revoked", "revoked_on": "2020-05-01"})
+    assert revoked == Counter({("org_type", "31", 2001): 1, ("org_type", "31", 2020): -1})
+    assert org_entries({**org, "status": "deleted"}) == Counter()
+    assert org_entries({**org, "established_on": None}) == Counter({("org_type", "31", 0): 1})
+
+
+def test_entries_are_counted_at_every_organization_on_the_path():
+    counted = rolled(Counter({("total", "", 2010): 1}), "/1/5/23/")
+    assert counted == Counter({(1, "total", "", 2010): 1, (5, "total", "", 2010): 1, (23, "total", "", 2010): 1})
 
 
 def test_a_move_between_organizations_subtracts_there_and_adds_here():
-    moved = {**ACTIVE, "org_id": 6, "category": "02"}
-    assert delta(ACTIVE, moved) == {(5, "total", ""): -1, (5, "sex", "1"): -1, (5, "category", "01"): -1,
-                                    (6, "total", ""): 1, (6, "sex", "1"): 1, (6, "category", "02"): 1}
-
-
-def test_an_unchanged_state_changes_nothing_and_a_member_who_left_counts_nowhere():
-    assert delta(ACTIVE, dict(ACTIVE)) == {}
-    assert delta(ACTIVE, {**ACTIVE, "status": "left"}) == {(5, "total", ""): -1, (5, "sex", "1"): -1,
-                                                           (5, "category", "01"): -1}
-    assert delta(None, None) == {}
-
-
-def test_summary_and_recount():
-    rows = [("total", "", 3), ("sex", "1", 2), ("sex", "2", 1), ("category", "01", 3)]
-    assert summarize(rows) == {"total": 3, "by_sex": {"1": 2, "2": 1}, "by_category": {"01": 3}}
-    expected = expected_counters([{"org_id": 5, "sex": "1", "category": "01", "n": 2}])
-    assert expected == Counter({(5, "total", ""): 2, (5, "sex", "1"): 2, (5, "category", "01"): 2})
+    old = rolled(member_entries(ACTIVE), "/1/5/")
+    new = rolled(member_entries({**ACTIVE, "org_id": 6, "org_path": "/1/6/"}), "/1/6/")
+    change = delta(old, new)
+    assert change[(5, "total", "", 2010)] == -1 and change[(6, "total", "", 2010)] == 1
+    assert (1, "total", "", 2010) not in change  # the common ancestor keeps the member
+    assert delta(old, old) == {}
 
 
 def test_differences_name_each_key_with_both_figures():
-    expected = Counter({(5, "total", ""): 2, (5, "sex", "1"): 2})
-    actual = Counter({(5, "total", ""): 2, (5, "sex", "1"): 1, (6, "total", ""): 1})
+    expected = Counter({(5, "total", "", 2010): 2, (5, "sex", "1", 2010): 2})
+    actual = Counter({(5, "total", "", 2010): 2, (5, "sex", "1", 2010): 1, (6, "total", "", 2011): 1})
     assert differences(expected, actual) == [
-        {"org_id": 5, "dimension": "sex", "value": "1", "expected": 2, "actual": 1},
-        {"org_id": 6, "dimension": "total", "value": "", "expected": 0, "actual": 1},
+        {"org_id": 5, "dimension": "sex", "value": "1", "year": 2010, "expected": 2, "actual": 1},
+        {"org_id": 6, "dimension": "total", "value": "", "year": 2011, "expected": 0, "actual": 1},
     ]

@@ -83,12 +83,15 @@ def test_every_deployment_container_has_probes():
 
 def test_each_service_runs_with_its_relay():
     deployments = dict((d["metadata"]["name"], d) for _, d in workloads("Deployment"))
-    assert set(deployments) == set(SERVICES) | {"gateway"}
+    assert set(deployments) == set(SERVICES) | {"gateway", "stats-ingest"}
     for svc in SERVICES:
         commands = [c["command"] for c in containers(deployments[svc])]
         assert ["nameko", "run", "--config", "services/nameko.yaml", f"services.{svc}.service"] in commands
         assert ["python", "-m", "services.shared.relay", svc] in commands
     assert deployments["stats"]["spec"]["replicas"] == 1
+    # Events reach the counters through the stats ingesters, which scale out on their own.
+    assert [c["command"] for c in containers(deployments["stats-ingest"])] == [
+        ["python", "-m", "services.stats.ingest"]]
 
 
 def test_gateway_service_maps_80_to_8000():
@@ -133,12 +136,13 @@ def test_compose_runs_every_process():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
     expected = set(SERVICES) | {f"{svc}-relay" for svc in SERVICES} | {
-        "gateway", "migrate", "postgres", "rabbitmq", "minio"}
+        "gateway", "migrate", "postgres", "rabbitmq", "minio", "stats-ingest"}
     assert expected <= set(services)
     for svc in SERVICES:
         assert services[svc]["command"][-1] == f"services.{svc}.service"
         assert services[f"{svc}-relay"]["command"] == ["python", "-m", "services.shared.relay", svc]
-    for name in [*SERVICES, *(f"{svc}-relay" for svc in SERVICES), "gateway"]:
+    assert services["stats-ingest"]["command"] == ["python", "-m", "services.stats.ingest"]
+    for name in [*SERVICES, *(f"{svc}-relay" for svc in SERVICES), "stats-ingest", "gateway"]:
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
         assert services[name]["environment"]["PSYCOPG_WAIT_FUNC"] == "wait_select", name
     assert services["migrate"]["restart"] == "no"

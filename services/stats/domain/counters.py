@@ -1,56 +1,144 @@
-"""What a member contributes to an organization's counters, and how a change moves them.
+"""What a member or an organization contributes to the counters, dated by when each fact took
+effect (not when it was keyed in).
 
-Pure functions: the consumer applies `delta(old, new)` where old is the last state it counted
-and new the event's state, so the result does not depend on event order or repetition.
+Pure functions. A counter entry is keyed (dimension, value, year) and rolled up to every
+organization on the member's (or organization's) path, itself included, giving the stored key
+(org_id, dimension, value, year). Two kinds of dimension:
+
+- stock (a state at a year end) is stored as changes: +1 in the year the state starts, -1 in
+  the year it ends; the state at the end of year Y is the sum over year <= Y.
+- flow (what happened during a year) is a plain count in the year it took effect.
+
+The consumer applies `delta(old, new)` between the last counted state and the event's state, so
+the result does not depend on event order or repetition (house rule 3).
 """
 from collections import Counter
 
-TOTAL = ("total", "")
+from services.shared.codes import LEAVE_KIND_GROUPS
+
+BEGINNING = 0  # the year of a state with no known start (an organization without 成立日期)
+NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
+
+STOCK = ("total", "sex", "ethnicity", "category", "birth_year", "joined_period", "education", "occupation",
+         "org_type")
+FLOW = ("increase", "decrease", "expel", "evaluation")
+
+FULL, PROBATIONARY = "01", "02"
+DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
+
+# 入党时间 periods of the annual report: (key, first day of the next period as "YYYY-MM-DD").
+JOINED_PERIODS = (
+    ("p01", "1937-07-07"), ("p02", "1945-09-03"), ("p03", "1949-10-01"), ("p04", "1966-05-01"),
+    ("p05", "1976-11-01"), ("p06", "1979-01-01"), ("p07", "2002-11-01"), ("p08", "2012-11-01"),
+    ("p09", "2017-11-01"), ("p10", "2022-11-01"), ("p11", None),
+)
+# 学历 as the report groups EDUCATION codes: 初中及以下 takes 初中, 小学 and 其他.
+EDUCATION_BUCKETS = {"10": "10", "20": "20", "30": "30", "40": "40", "60": "60", "70": "70", "80": "70", "90": "70"}
 
 
-def contributions(facts: dict | None) -> Counter:
-    """Counter keys (org_id, dimension, value) a member adds while active; empty otherwise."""
-    if not facts or facts.get("status") != "active":
-        return Counter()
-    org_id = int(facts["org_id"])
-    return Counter({
-        (org_id, *TOTAL): 1,
-        (org_id, "sex", facts["sex"]): 1,
-        (org_id, "category", facts["category"]): 1,
-    })
+def year_of(iso) -> int | None:
+    return int(str(iso)[:4]) if iso else None
 
 
-def delta(old: dict | None, new: dict | None) -> dict:
-    """Per-key change in counts when a member goes from `old` to `new` (zeros omitted)."""
-    change = Counter(contributions(new))
-    change.subtract(contributions(old))
-    return {key: n for key, n in change.items() if n}
+def joined_period(iso) -> str:
+    if not iso:
+        return NOT_RECORDED
+    day = str(iso)[:10]
+    return next(key for key, before in JOINED_PERIODS if before is None or day < before)
 
 
-def summarize(rows) -> dict:
-    """(dimension, value, n) rows → {"total": N, "by_sex": {...}, "by_category": {...}}."""
-    result = {"total": 0, "by_sex": {}, "by_category": {}}
-    for dimension, value, n in rows:
-        if dimension == "total":
-            result["total"] += int(n)
-        else:
-            bucket = result[f"by_{dimension}"]
-            bucket[value] = bucket.get(value, 0) + int(n)
+def _span(entries: Counter, dimension: str, value, start: int, end: int | None, within: tuple) -> None:
+    """A stock state held from `start` until `end` (None: still held), clipped to `within`."""
+    start = max(start, within[0])
+    ends = [year for year in (end, within[1]) if year is not None]
+    end = min(ends) if ends else None
+    if end is not None and end <= start:
+        return
+    value = NOT_RECORDED if value is None else str(value)
+    entries[(dimension, value, start)] += 1
+    if end is not None:
+        entries[(dimension, value, end)] -= 1
+
+
+def member_entries(facts: dict | None) -> Counter:
+    """(dimension, value, year) → n for one member's facts (the event contract's shape).
+
+    A member who left keeps counting for the years they belonged and for what happened then;
+    one without a leaving date cannot be placed and counts nowhere."""
+    entries: Counter = Counter()
+    if not facts:
+        return entries
+    left = facts.get("status") == "left"
+    if left and not facts.get("left_on"):
+        return entries
+    joined = year_of(facts.get("joined_on"))
+    membership = (BEGINNING if joined is None else joined, year_of(facts.get("left_on")) if left else None)
+    for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
+                             ("birth_year", year_of(facts.get("birth_date"))),
+                             ("joined_period", joined_period(facts.get("joined_on"))),
+                             # Education and occupation carry no history: the current value stands for
+                             # every year the member belonged.
+                             ("education", EDUCATION_BUCKETS.get(facts.get("education"))),
+                             ("occupation", facts.get("occupation"))):
+        _span(entries, dimension, value, *membership, within=membership)
+    full = year_of(facts.get("full_on"))
+    if full is not None:
+        _span(entries, "category", PROBATIONARY, membership[0], full, within=membership)
+        _span(entries, "category", FULL, full, None, within=membership)
+    else:
+        _span(entries, "category", facts.get("category") or FULL, *membership, within=membership)
+    if joined is not None:
+        entries[("increase", "develop", joined)] += 1
+    if left:
+        kind = facts.get("leave_kind")
+        year = year_of(facts["left_on"])
+        entries[("decrease", DECREASE_GROUPS.get(LEAVE_KIND_GROUPS.get(kind), "other"), year)] += 1
+        if LEAVE_KIND_GROUPS.get(kind) == "出党":
+            entries[("expel", kind, year)] += 1
+    for year, grade in (facts.get("evaluations") or {}).items():
+        if str(year).isdigit() and grade:
+            entries[("evaluation", str(grade), int(year))] += 1
+    return entries
+
+
+def org_entries(state: dict | None) -> Counter:
+    """(dimension, value, year) → n for one organization: its type while it exists, from its
+    成立日期 (or always) until it is revoked; a deleted one counts nowhere."""
+    entries: Counter = Counter()
+    if not state or state.get("status") == "deleted":
+        return entries
+    revoked = state.get("status") == "revoked"
+    if revoked and not state.get("revoked_on"):
+        return entries
+    start = year_of(state.get("established_on"))
+    span = (BEGINNING if start is None else start, year_of(state.get("revoked_on")) if revoked else None)
+    _span(entries, "org_type", state.get("type"), *span, within=span)
+    return entries
+
+
+def path_ids(path: str | None) -> list[int]:
+    return [int(part) for part in (path or "").strip("/").split("/") if part]
+
+
+def rolled(entries: Counter, path: str | None) -> Counter:
+    """Entries counted at every organization on `path` (the organization itself included)."""
+    result: Counter = Counter()
+    for org_id in path_ids(path):
+        for (dimension, value, year), n in entries.items():
+            if n:
+                result[(org_id, dimension, value, year)] += n
     return result
 
 
-def expected_counters(groups) -> Counter:
-    """Recount from source rows {org_id, sex, category, n} into counter keys."""
-    expected = Counter()
-    for group in groups:
-        facts = {"status": "active", "org_id": group["org_id"], "sex": group["sex"], "category": group["category"]}
-        for key in contributions(facts):
-            expected[key] += group["n"]
-    return expected
+def delta(old: Counter, new: Counter) -> dict:
+    """Per-key change when counted contributions go from `old` to `new` (zeros omitted)."""
+    change = Counter(new)
+    change.subtract(old)
+    return {key: n for key, n in change.items() if n}
 
 
 def differences(expected: Counter, actual: Counter) -> list[dict]:
-    keys = sorted(set(expected) | set(actual), key=lambda k: (k[0], k[1], k[2]))
-    return [{"org_id": key[0], "dimension": key[1], "value": key[2],
+    keys = sorted(set(expected) | set(actual))
+    return [{"org_id": key[0], "dimension": key[1], "value": key[2], "year": key[3],
              "expected": expected.get(key, 0), "actual": actual.get(key, 0)}
             for key in keys if expected.get(key, 0) != actual.get(key, 0)]

@@ -1,0 +1,128 @@
+"""The annual report page (党内统计年报): the tables in the official layout with a year and an
+organization selector, 校核 results linking to the cells, 录改 and 报表说明 forms, history,
+上报/接收/退回, 汇总 with the subordinates not yet submitted, charts; and the 比对 page."""
+import asyncio
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from ..api.common import call, path_id
+from ..auth import Session, require_session
+from ..errors import HttpError
+from .charts import report_charts
+from .rendering import render, submit_form
+
+YEARS_SHOWN = 10
+
+
+def _year(request: Request) -> str:
+    return request.path_params["year"]
+
+
+def _years() -> list[int]:
+    this_year = date.today().year
+    return list(range(this_year, this_year - YEARS_SHOWN, -1))
+
+
+def _flagged(report: dict) -> dict:
+    """anchor → the severity of the worst finding on that cell (for highlighting)."""
+    order = {"note": 0, "warning": 1, "error": 2}
+    flagged: dict = {}
+    for failure in report["checks"]["failures"]:
+        for cell in failure["cells"]:
+            if order[failure["severity"]] >= order.get(flagged.get(cell["anchor"]), -1):
+                flagged[cell["anchor"]] = failure["severity"]
+    return flagged
+
+
+def header_rows(columns: list) -> list[dict]:
+    """The two header rows of a table: the upper one has a group spanning its columns, or a
+    column without a group spanning both rows; the lower one has the grouped columns' labels."""
+    upper, lower = [], []
+    for column in columns:
+        group = column.get("group")
+        if group and upper and upper[-1].get("group") == group:
+            upper[-1]["colspan"] += 1
+        elif group:
+            upper.append({"group": group, "label": group, "colspan": 1, "rowspan": 1})
+        else:
+            upper.append({"group": None, "label": column["label"], "colspan": 1, "rowspan": 2})
+        if group:
+            lower.append(column)
+    return [upper, lower]
+
+
+async def _context(request: Request, session: Session, org_id: int, year: str) -> dict:
+    report = await call(request, session, "stats", "get_report", org_id=org_id, year=year)  # first: 400/403/404
+    org, root, children, history = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=org_id),
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "org", "children", org_id=org_id),
+        call(request, session, "stats", "report_history", org_id=org_id, year=year))
+    return dict(report=report, org=org, root=root, children=children, history=history["items"],
+                years=_years(), flagged=_flagged(report), charts=report_charts(report["tables"]),
+                headers={t["key"]: header_rows(t["columns"]) for t in report["tables"]})
+
+
+async def report_home(request: Request):
+    """/orgs/{id}/reports?year=&org= (the selector's form) → that organization's report page."""
+    await require_session(request)
+    org_id = path_id(request)
+    chosen = request.query_params.get("org", "").strip()
+    if chosen:
+        if not chosen.isdigit():
+            raise HttpError(404, "not_found", "党组织不存在")
+        org_id = int(chosen)
+    year = request.query_params.get("year", "").strip() or str(date.today().year)
+    return RedirectResponse(f"/orgs/{org_id}/reports/{year}", status_code=303)
+
+
+async def report_page(request: Request):
+    session = await require_session(request)
+    context = await _context(request, session, path_id(request), _year(request))
+    return render(request, "report.html", session=session, **context)
+
+
+async def comparison_page(request: Request):
+    session = await require_session(request)
+    org_id, year = path_id(request), _year(request)
+    comparison = await call(request, session, "stats", "report_comparison", org_id=org_id, year=year)
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "report_comparison.html", session=session, comparison=comparison, org=org, root=root,
+                  headers={t["key"]: header_rows(t["columns"]) for t in comparison["tables"]})
+
+
+def _report_action(method: str, form_name: str, arguments=lambda form: {}):
+    """A form on the report page: on success back to the page (at the form's section)."""
+    async def act(request: Request):
+        org_id, year = path_id(request), _year(request)
+
+        async def rerender(session, form, error):
+            context = await _context(request, session, org_id, year)
+            return render(request, "report.html", status=error.status, session=session, form_error=error,
+                          open_form=form_name, form_values=form, **context)
+
+        return await submit_form(
+            request, lambda session, form: call(request, session, "stats", method, org_id=org_id, year=year,
+                                                **arguments(form)),
+            rerender, f"/orgs/{org_id}/reports/{year}")
+    return act
+
+
+def _correction(form: dict) -> dict:
+    table, _, rest = form.get("cell", "").partition(":")
+    row, _, column = rest.partition(":")
+    return {"correction": {"table": table, "row": row, "column": column, "value": form.get("value", ""),
+                           "reason": form.get("reason", "")}, "version": form.get("version") or None}
+
+
+generate = _report_action("generate_report", "generate")
+aggregate = _report_action("aggregate_report", "aggregate")
+correct = _report_action("correct_report", "correct", _correction)
+explain = _report_action("explain_report", "explain", lambda f: {"explanation": f.get("explanation", ""),
+                                                                 "version": f.get("version") or None})
+submit = _report_action("submit_report", "submit", lambda f: {"version": f.get("version") or None})
+accept = _report_action("accept_report", "decide", lambda f: {"comment": f.get("comment", "")})
+return_ = _report_action("return_report", "decide", lambda f: {"comment": f.get("comment", "")})

@@ -1,0 +1,120 @@
+"""校核: the audit rules of the annual report (RULES.md §7, 2009 审核要点), each failure
+explained in Chinese with the cells involved.
+
+- every breakdown sums to its total (each table's declared sums);
+- table 1's year-end total equals the member totals of tables 2, 3 and 4;
+- this year's 上年底党员总数 equals last year's 本年底实有党员数;
+- any 实有数与应有数之差 must be explained in the 报表说明;
+- abnormal year-on-year changes are flagged, to be explained.
+
+An "error" blocks submission; a "warning" does not. Pure.
+"""
+from .report_cells import T1, TOTAL_ROW, cell_ref, column_label, find, table_name, value
+
+MEMBER_TOTAL_TABLES = ("t2", "t3", "t4")  # their "total" is the members at the year end
+# A year-on-year change is abnormal when it is at least ABNORMAL_MIN members and more than
+# ABNORMAL_RATIO of last year's figure.
+ABNORMAL_COLUMNS = ("year_end", "increase_develop", "decrease_total")
+ABNORMAL_RATIO = 0.2
+ABNORMAL_MIN = 5
+
+
+def _failure(rule: str, severity: str, message: str, cells: list) -> dict:
+    return {"rule": rule, "severity": severity, "message": message, "cells": cells}
+
+
+def _sum_failures(tables: list) -> list:
+    failures = []
+    for table in tables:
+        columns = {c["key"]: c for c in table["columns"]}
+        for row in table["rows"]:
+            for rule in table.get("sums", []):
+                total = row["cells"].get(rule["total"], 0)
+                parts = sum(row["cells"].get(part, 0) for part in rule["parts"])
+                if total == parts:
+                    continue
+                where = f"{table_name(table)}（{table['title']}）「{row['label']}」行"
+                message = (f"{where}：{rule['label']}，但「{column_label(columns[rule['total']])}」为{total}，"
+                           f"各项之和为{parts}（相差{total - parts}）")
+                cells = [cell_ref(tables, table["key"], row["key"], key) for key in (rule["total"], *rule["parts"])]
+                failures.append(_failure("sum", "error", message, cells))
+    return failures
+
+
+def _cross_table_failures(tables: list) -> list:
+    year_end = value(tables, T1, TOTAL_ROW, "year_end")
+    if year_end is None:
+        return []
+    failures = []
+    for key in MEMBER_TOTAL_TABLES:
+        other = value(tables, key, TOTAL_ROW, "total")
+        if other is None or other == year_end:
+            continue
+        table = find(tables, key)
+        message = (f"表1「本年底实有党员数」为{year_end}，与{table_name(table)}（{table['title']}）"
+                   f"「党员总数」{other}不一致")
+        failures.append(_failure("cross_table", "error", message,
+                                 [cell_ref(tables, T1, TOTAL_ROW, "year_end"),
+                                  cell_ref(tables, key, TOTAL_ROW, "total")]))
+    return failures
+
+
+def _year_start_failures(tables: list, previous: list | None) -> list:
+    start = value(tables, T1, TOTAL_ROW, "year_start")
+    last_end = value(previous, T1, TOTAL_ROW, "year_end") if previous else None
+    if start is None or last_end is None or start == last_end:
+        return []
+    message = f"表1「上年底党员总数」为{start}，与上年报表「本年底实有党员数」{last_end}不一致"
+    return [_failure("year_start", "error", message, [cell_ref(tables, T1, TOTAL_ROW, "year_start")])]
+
+
+def _difference_failures(tables: list, explained: bool) -> list:
+    table = find(tables, T1)
+    failures = []
+    for row in (table["rows"] if table else []):
+        difference = row["cells"].get("difference", 0)
+        if not difference:
+            continue
+        cells = [cell_ref(tables, T1, row["key"], key)
+                 for key in ("difference", "year_end", "year_start", "increase_total", "decrease_total")]
+        message = (f"表1「{row['label']}」行「实有数与应有数之差」为{difference}"
+                   f"（本年底实有{row['cells'].get('year_end', 0)}，应有"
+                   f"{row['cells'].get('year_end', 0) - difference}）")
+        if explained:
+            failures.append(_failure("difference", "note", message + "，已在报表说明中说明", cells))
+        else:
+            failures.append(_failure("difference", "error", message + "：须在报表说明中说明原因", cells))
+    return failures
+
+
+def _abnormal_failures(tables: list, previous: list | None, explained: bool) -> list:
+    if not previous:
+        return []
+    failures = []
+    for key in ABNORMAL_COLUMNS:
+        now, last = value(tables, T1, TOTAL_ROW, key), value(previous, T1, TOTAL_ROW, key)
+        if now is None or last is None:
+            continue
+        change = now - last
+        if abs(change) < ABNORMAL_MIN or (last and abs(change) <= ABNORMAL_RATIO * last):
+            continue
+        ref = cell_ref(tables, T1, TOTAL_ROW, key)
+        label = column_label(find(find(tables, T1)["columns"], key))
+        rate = f"（{change / last:+.0%}）" if last else ""
+        message = f"表1「{label}」比上年{'增加' if change > 0 else '减少'}{abs(change)}{rate}，变化异常"
+        if explained:
+            failures.append(_failure("abnormal", "note", message + "，已在报表说明中说明", [ref]))
+        else:
+            failures.append(_failure("abnormal", "warning", message + "，请在报表说明中说明原因", [ref]))
+    return failures
+
+
+def check(tables: list, previous: list | None = None, explanation: str = "") -> dict:
+    """Every rule over the report's tables; `previous` is last year's report's tables (if any).
+    passed is True when nothing is an error."""
+    explained = bool(explanation and explanation.strip())
+    findings = (_sum_failures(tables) + _cross_table_failures(tables) + _year_start_failures(tables, previous)
+                + _difference_failures(tables, explained) + _abnormal_failures(tables, previous, explained))
+    errors = sum(1 for f in findings if f["severity"] == "error")
+    warnings = sum(1 for f in findings if f["severity"] == "warning")
+    return {"passed": errors == 0, "errors": errors, "warnings": warnings, "failures": findings}

@@ -1,0 +1,243 @@
+"""The annual report's tables, declared: a table is rows and columns, a column a measure over
+the figures of one organization and year. A later module adds a table or a column here, by
+definition, with no new plumbing (the counters already carry every fact events bring).
+
+Pure: `figures(rows, year)` turns counter rows into what a year end shows; `evaluate(table,
+figures)` computes a table from them.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from services.shared.codes import EDUCATION, EVALUATION_GRADES, LEAVE_KINDS, OCCUPATIONS, ORG_TYPES
+
+from .counters import FLOW, JOINED_PERIODS, NOT_RECORDED
+
+HAN = "01"
+
+# Bulletin age bands (RULES.md §7), by age at 12-31 of the report year: (key, label, oldest age).
+AGE_BANDS = (("a30", "30岁及以下", 30), ("a35", "31至35岁", 35), ("a40", "36至40岁", 40), ("a45", "41至45岁", 45),
+             ("a50", "46至50岁", 50), ("a55", "51至55岁", 55), ("a60", "56至60岁", 60), ("a61", "61岁及以上", None))
+
+
+def age_band(age: int) -> str:
+    return next(key for key, _, oldest in AGE_BANDS if oldest is None or age <= oldest)
+
+
+@dataclass
+class Figures:
+    """One organization's figures for a report year: stock at the year end (`end`) and at the
+    previous year end (`start`), flows during the year (`flow`); each {dimension: {value: n}}."""
+    year: int
+    end: dict = field(default_factory=dict)
+    start: dict = field(default_factory=dict)
+    flow: dict = field(default_factory=dict)
+
+
+def _add(target: dict, dimension: str, value: str, n: int) -> None:
+    values = target.setdefault(dimension, {})
+    values[value] = values.get(value, 0) + n
+
+
+def figures(rows, year: int) -> Figures:
+    """Counter rows (dimension, value, year, n) of one organization → its figures for `year`."""
+    result = Figures(year)
+    for dimension, value, row_year, n in rows:
+        n = int(n)
+        if dimension in FLOW:
+            if row_year == year:
+                _add(result.flow, dimension, value, n)
+            continue
+        for stock, at in ((result.end, year), (result.start, year - 1)):
+            if row_year <= at:
+                _add(stock, dimension, value, n)
+                if dimension == "birth_year":  # age is read at the year end: a derived dimension
+                    _add(stock, "age_band", age_band(at - int(value)) if value else NOT_RECORDED, n)
+    return result
+
+
+# --- measures --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stock:
+    """How many are in a state at the year end (or the previous one, at="start")."""
+    dimension: str
+    values: tuple | None = None  # None: any value
+    exclude: tuple = ()
+    at: str = "end"
+
+    def value(self, figures: Figures, cell: Callable) -> int:
+        return _pick(getattr(figures, self.at).get(self.dimension, {}), self.values, self.exclude)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """How many changes of a kind took effect during the year."""
+    dimension: str
+    values: tuple | None = None
+    exclude: tuple = ()
+
+    def value(self, figures: Figures, cell: Callable) -> int:
+        return _pick(figures.flow.get(self.dimension, {}), self.values, self.exclude)
+
+
+@dataclass(frozen=True)
+class Sum:
+    """The sum of other columns of the same row."""
+    keys: tuple
+
+    def value(self, figures: Figures, cell: Callable) -> int:
+        return sum(cell(key) for key in self.keys)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """An expression over other columns of the same row (in the order of `keys`)."""
+    keys: tuple
+    expression: Callable
+
+    def value(self, figures: Figures, cell: Callable) -> int:
+        return self.expression(*(cell(key) for key in self.keys))
+
+
+ZERO = Sum(())  # a column whose facts no module records yet (e.g. 转入 until transfers exist)
+
+
+def _pick(values: dict, wanted, exclude) -> int:
+    return sum(n for value, n in values.items() if (wanted is None or value in wanted) and value not in exclude)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    measure: object
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """`total` equals the sum of `parts` (what the report's audit rules check)."""
+    total: str
+    parts: tuple
+    label: str
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: tuple
+    rows: tuple = (Row("total", "合计"),)
+    sums: tuple = ()
+
+
+def _coded(prefix: str, table, dimension: str, group: str, kind=Stock, unrecorded: bool = False) -> tuple:
+    columns = tuple(Column(f"{prefix}_{code}", name, kind(dimension, (code,)), group) for code, name in table)
+    if unrecorded:
+        columns += (Column(f"{prefix}_none", "未填写", kind(dimension, (NOT_RECORDED,)), group),)
+    return columns
+
+
+def _check(total: str, columns: tuple, label: str) -> Check:
+    return Check(total, tuple(column.key for column in columns), label)
+
+
+INCREASES = (
+    Column("increase_develop", "发展党员", Flow("increase", ("develop",)), "增加党员"),
+    Column("increase_restore", "恢复党籍", Flow("increase", ("restore",)), "增加党员"),
+    Column("increase_transfer_in", "转入", ZERO, "增加党员"),
+    Column("increase_other", "其他", Flow("increase", ("other",)), "增加党员"),
+)
+DECREASES = (
+    Column("decrease_death", "死亡", Flow("decrease", ("death",)), "减少党员"),
+    Column("decrease_expel", "出党", Flow("decrease", ("expel",)), "减少党员"),
+    Column("decrease_suspend", "停止党籍", Flow("decrease", ("suspend",)), "减少党员"),
+    Column("decrease_transfer_out", "转出", ZERO, "减少党员"),
+    Column("decrease_other", "其他", Flow("decrease", ("other",)), "减少党员"),
+)
+T1 = Table("t1", "两年党员数综合比较", (
+    Column("year_start", "上年底党员总数", Stock("total", at="start")),
+    Column("increase_total", "合计", Sum(tuple(c.key for c in INCREASES)), "增加党员"),
+    *INCREASES,
+    Column("decrease_total", "合计", Sum(tuple(c.key for c in DECREASES)), "减少党员"),
+    *DECREASES,
+    Column("year_end", "本年底实有党员数", Stock("total")),
+    Column("difference", "实有数与应有数之差",
+           Formula(("year_end", "year_start", "increase_total", "decrease_total"),
+                   lambda end, start, increase, decrease: end - (start + increase - decrease))),
+), sums=(_check("increase_total", INCREASES, "增加党员合计等于各项增加之和"),
+         _check("decrease_total", DECREASES, "减少党员合计等于各项减少之和")))
+
+AGES = tuple(Column(key, label, Stock("age_band", (key,)), "年龄") for key, label, _ in AGE_BANDS)
+JOBS = _coded("occupation", OCCUPATIONS.items(), "occupation", "职业", unrecorded=True)
+T2 = Table("t2", "党员基本情况", (
+    Column("total", "党员总数", Stock("total")),
+    Column("female", "女性", Stock("sex", ("2",))),
+    Column("minority", "少数民族", Stock("ethnicity", exclude=(HAN, NOT_RECORDED))),
+    Column("probationary", "预备党员", Stock("category", ("02",))),
+    *AGES, *JOBS,
+), sums=(_check("total", AGES, "党员总数等于各年龄段之和"), _check("total", JOBS, "党员总数等于各职业之和")))
+
+PERIOD_LABELS = ("1937年7月6日以前", "1937年7月7日至1945年9月2日", "1945年9月3日至1949年9月", "1949年10月至1966年4月",
+                 "1966年5月至1976年10月", "1976年11月至1978年12月", "1979年1月至2002年10月", "2002年11月至2012年10月",
+                 "2012年11月至2017年10月", "2017年11月至2022年10月", "2022年11月以后")
+PERIODS = tuple(Column(key, label, Stock("joined_period", (key,)), "入党时间")
+                for (key, _), label in zip(JOINED_PERIODS, PERIOD_LABELS))
+T3 = Table("t3", "入党时间", (Column("total", "党员总数", Stock("total")), *PERIODS),
+           sums=(_check("total", PERIODS, "党员总数等于各时期之和"),))
+
+EDUCATION_COLUMNS = (("10", "研究生"), ("20", "大学本科"), ("30", "大学专科"), ("40", "中专"), ("60", "高中、中技"),
+                     ("70", "初中及以下"))
+assert {code for code, _ in EDUCATION_COLUMNS} <= set(EDUCATION.codes())
+DEGREES = _coded("education", EDUCATION_COLUMNS, "education", "学历", unrecorded=True)
+T4 = Table("t4", "学历", (Column("total", "党员总数", Stock("total")), *DEGREES),
+           sums=(_check("total", DEGREES, "党员总数等于各学历之和"),))
+
+GRADES = _coded("grade", EVALUATION_GRADES.items(), "evaluation", "评议结果", kind=Flow)
+T8 = Table("t8", "民主评议", (Column("participants", "参加评议的党员", Flow("evaluation")), *GRADES),
+           sums=(_check("participants", GRADES, "参加评议人数等于各评议结果之和"),))
+
+EXPEL_KINDS = _coded("kind", [(code, name) for code, name in LEAVE_KINDS.items() if code.startswith("2")], "expel",
+                     "出党方式", kind=Flow)
+T10 = Table("t10", "出党", (Column("total", "出党党员", Flow("expel")), *EXPEL_KINDS),
+            sums=(_check("total", EXPEL_KINDS, "出党人数等于各出党方式之和"),))
+
+ORG_KINDS = _coded("type", ORG_TYPES.items(), "org_type", "党组织类别")
+ORGS = Table("orgs", "党组织数", (Column("total", "党组织总数", Stock("org_type")), *ORG_KINDS),
+             sums=(_check("total", ORG_KINDS, "党组织总数等于各类别之和"),))
+
+TABLES = (T1, T2, T3, T4, T8, T10, ORGS)
+
+
+def evaluate(table: Table, figures: Figures) -> dict:
+    """The table as plain JSON: columns, rows with a cell per column, and its checks."""
+    measures = {column.key: column.measure for column in table.columns}
+    cells: dict = {}
+
+    def cell(key: str) -> int:  # derived columns may refer to columns declared after them
+        if key not in cells:
+            cells[key] = measures[key].value(figures, cell)
+        return cells[key]
+
+    for column in table.columns:
+        cell(column.key)
+    return {
+        "key": table.key, "title": table.title,
+        "columns": [{"key": c.key, "label": c.label, "group": c.group} for c in table.columns],
+        "rows": [{"key": row.key, "label": row.label, "cells": {c.key: cells[c.key] for c in table.columns}}
+                 for row in table.rows],
+        "sums": [{"total": s.total, "parts": list(s.parts), "label": s.label} for s in table.sums],
+    }
+
+
+def summary(figures: Figures) -> dict:
+    """The tree's figure of an organization: members at the year end, by sex and category."""
+    return {"total": figures.end.get("total", {}).get("", 0),
+            "by_sex": {k: n for k, n in figures.end.get("sex", {}).items() if n},
+            "by_category": {k: n for k, n in figures.end.get("category", {}).items() if n}}

@@ -1,0 +1,186 @@
+"""Counting from scratch: reconcile (compare a recount with the counters) and rebuild (bring the
+counters to a recount), both with the pure contributions the consumer uses.
+
+A recount is staged in a temporary table of per-path entries (COPY), and rolled up to the
+ancestors in SQL, so memory stays bounded by a page however large the subtree.
+"""
+from collections import Counter
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import Conflict
+
+from .consumers import apply_states, org_fact
+from .domain.counters import member_entries, org_entries
+from .domain.fold import org_state
+from .models import member_facts, orgs
+from .queries import org_node
+
+PAGE = 2000
+REBUILD_LOCK = 7_401_002  # advisory lock key of a rebuild's correction (compaction.py has 7_401_001)
+
+STAGE = text("CREATE TEMP TABLE recount (path text NOT NULL, dimension text NOT NULL, value text NOT NULL, "
+             "year int NOT NULL, n bigint NOT NULL) ON COMMIT DROP")
+
+# The staged entries counted at every ancestor at or below depth :depth (1 = the root).
+EXPECTED = """
+SELECT a.org_id, r.dimension, r.value, r.year, sum(r.n) AS n
+FROM recount r, unnest(string_to_array(trim(both '/' from r.path), '/')::bigint[]) WITH ORDINALITY AS a(org_id, depth)
+WHERE a.depth >= :depth
+GROUP BY 1, 2, 3, 4
+"""
+
+DIFFERENCES = text(f"""
+WITH expected AS ({EXPECTED}),
+scope AS (SELECT id FROM stats.orgs WHERE left(path, length(:path)) = :path UNION SELECT org_id FROM expected),
+actual AS (
+    SELECT org_id, dimension, value, year, sum(n) AS n
+    FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
+          UNION ALL SELECT org_id, dimension, value, year, n FROM stats.counter_deltas) counted
+    WHERE org_id = ANY(ARRAY(SELECT id FROM scope))  -- an index scan per organization, not a full scan
+    GROUP BY 1, 2, 3, 4)
+SELECT org_id, dimension, value, year, coalesce(e.n, 0) AS expected, coalesce(a.n, 0) AS actual,
+       count(*) OVER () AS total
+FROM expected e FULL JOIN actual a USING (org_id, dimension, value, year)
+WHERE coalesce(e.n, 0) <> coalesce(a.n, 0)
+ORDER BY org_id, dimension, value, year
+LIMIT :limit
+""")
+LISTED = 1000  # differences listed at most (all are counted): after real damage, a province has millions
+
+
+def pages(fetch, path: str, cursor_key: str, start):
+    """Every item of a keyset-paged source RPC."""
+    after = start
+    while True:
+        page = fetch(path, after, PAGE)
+        yield page["items"]
+        after = page[cursor_key]
+        if after is None:
+            return
+
+
+def member_item_entries(item: dict) -> tuple[str, Counter]:
+    facts = item["facts"]
+    return (facts or {}).get("org_path") or item["org_path"], member_entries(facts)
+
+
+def org_item_entries(item: dict) -> tuple[str, Counter]:
+    state = org_state(item["state"])
+    return state["path"], org_entries(state)
+
+
+def stage(session: Session, entries) -> None:
+    """Add (path, Counter of (dimension, value, year) → n) pairs to the recount table."""
+    summed: Counter = Counter()
+    for path, counted in entries:
+        for (dimension, value, year), n in counted.items():
+            summed[(path, dimension, value, year)] += n
+    connection = session.connection().connection.driver_connection
+    with connection.cursor().copy("COPY recount (path, dimension, value, year, n) FROM STDIN") as copy:
+        for row, n in summed.items():
+            if n:
+                copy.write_row((*row, n))
+
+
+def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member_page, org_page) -> dict:
+    """Recount a subtree from the member and org services and list every counter that differs."""
+    org_id, path = org_node(sessions, caller, org_id, org_lookup)
+    with sessions.begin() as session:
+        session.execute(STAGE)
+        for items in pages(member_page, path, "next_after_id", 0):
+            stage(session, map(member_item_entries, items))
+        for items in pages(org_page, path, "next_after_path", ""):
+            stage(session, map(org_item_entries, items))
+        rows = session.execute(DIFFERENCES, {"depth": path.strip("/").count("/") + 1, "path": path,
+                                             "limit": LISTED}).all()
+    return {"org_id": org_id, "total_differences": int(rows[0].total) if rows else 0, "differences": [
+        {"org_id": r.org_id, "dimension": r.dimension, "value": r.value, "year": r.year,
+         "expected": int(r.expected), "actual": int(r.actual)} for r in rows]}
+
+
+# --- rebuild ---------------------------------------------------------------------------------
+
+def _newer(session: Session, table, key, items: list, item_id) -> list:
+    """The source items whose version is newer than the counted one."""
+    ids = [item_id(item) for item in items]
+    counted = dict(session.execute(select(key, table.c.version).where(key.in_(ids))).all())
+    return [item for item in items if item["version"] > counted.get(item_id(item), 0)]
+
+
+def _sync(sessions: sessionmaker, table, key, items: list, item_id, as_event) -> int:
+    """Apply source states newer than the counted ones exactly as events are applied (the same
+    fold, deltas included), so counters and counted states stay in step."""
+    with sessions.begin() as session:
+        newer = _newer(session, table, key, items, item_id)
+        apply_states(session, [as_event(item) for item in newer])
+    return len(newer)
+
+
+def _org_as_event(item: dict) -> dict:
+    return {"event_id": None, "type": "org_updated", "aggregate_id": str(item["id"]),
+            "aggregate_version": item["version"], "payload": item["state"]}
+
+
+def _member_as_event(item: dict) -> dict:
+    path, _ = member_item_entries(item)
+    after = {**item["facts"], "org_path": path} if item["facts"] else None
+    return {"event_id": None, "type": "member_updated", "aggregate_id": str(item["member_id"]),
+            "aggregate_version": item["version"], "payload": {"member_id": item["member_id"], "after": after}}
+
+
+# Counters plus deltas brought to the staged recount by appending the difference as deltas.
+CORRECT = text(f"""
+WITH expected AS ({EXPECTED}),
+actual AS (
+    SELECT org_id, dimension, value, year, sum(n) AS n
+    FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
+          UNION ALL SELECT org_id, dimension, value, year, n FROM stats.counter_deltas) counted
+    GROUP BY 1, 2, 3, 4),
+corrected AS (
+    INSERT INTO stats.counter_deltas (org_id, dimension, value, year, n)
+    SELECT org_id, dimension, value, year, coalesce(e.n, 0) - coalesce(a.n, 0)
+    FROM expected e FULL JOIN actual a USING (org_id, dimension, value, year)
+    WHERE coalesce(e.n, 0) <> coalesce(a.n, 0)
+    RETURNING 1)
+SELECT count(*) FROM corrected
+""")
+
+
+def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> dict:
+    """Recount every counter from the source services while the system runs, locking nobody out.
+
+    1. The counted states catch up with the sources: a newer source version is applied like an
+       event (same fold, deltas included).
+    2. In ONE snapshot (REPEATABLE READ) the counted states are recounted and compared with
+       counters plus deltas; the differences are appended as deltas. Every ingester (and
+       compactor) transaction keeps counters and counted states in step atomically, so what
+       differs in a consistent snapshot is damage, and stays exactly that after it: correcting
+       it needs no lock, and events applied meanwhile add their own deltas as usual."""
+    synced = {"orgs": 0, "members": 0}
+    for items in pages(org_page, root_path, "next_after_path", ""):
+        synced["orgs"] += _sync(sessions, orgs, orgs.c.id, items, lambda item: item["id"], _org_as_event)
+    for items in pages(member_page, root_path, "next_after_id", 0):
+        synced["members"] += _sync(sessions, member_facts, member_facts.c.member_id, items,
+                                   lambda item: item["member_id"], _member_as_event)
+    with sessions.begin() as session:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        # Two corrections of the same damage would both apply: one rebuild at a time (a try, not
+        # a wait: a snapshot taken before waiting would not see the other's corrections).
+        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": REBUILD_LOCK}).scalar():
+            raise Conflict("统计数据正在重建，请稍后再试")
+        session.execute(STAGE)
+        stage(session, ((fact.path, org_entries(fact.facts)) for fact in map(
+            org_fact, session.execute(orgs.select().where(orgs.c.version > 0)).all())))
+        counted, after = 0, 0
+        while True:
+            rows = session.execute(member_facts.select().where(member_facts.c.member_id > after)
+                                   .order_by(member_facts.c.member_id).limit(PAGE)).all()
+            if not rows:
+                break
+            stage(session, ((row.org_path, member_entries(row.facts)) for row in rows if row.facts))
+            counted, after = counted + len(rows), rows[-1].member_id
+        corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
+    return {"synced": synced, "members": counted, "corrected": corrected}

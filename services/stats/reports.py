@@ -1,0 +1,312 @@
+"""Report work (统计报表): 直统, 汇总, 录改, 报表说明, 校核, 比对, 上报 and the parent's
+接收/退回, over the stored report of an organization and year.
+
+A report is a snapshot: once generated, the counters may move on (a change keyed later) without
+changing it; next year's report starts from its year end, so the change shows there as a
+difference to be explained. Every change to a report is kept in its history.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import Conflict, Forbidden, ValidationFailed, validated
+from services.shared.field_rules import blank, text
+
+from . import queries
+from .domain.report_cells import (
+    apply_correction,
+    carry_forward,
+    cell_ref,
+    explanation,
+    table_name,
+    totals,
+    validate_correction,
+)
+from .domain.report_checks import check
+from .domain.report_compare import compare
+from .domain.report_sum import sum_reports
+from .models import report_history, reports
+
+STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回"}
+SOURCE_NAMES = {"direct": "直统", "aggregated": "汇总"}
+EDITABLE = ("draft", "returned")
+FINAL = ("submitted", "accepted")  # what the parent's 汇总 takes and next year starts from
+MAX_COMMENT = 500
+HISTORY_NAMES = {"generated": "直统生成", "aggregated": "汇总生成", "corrected": "录改", "explained": "报表说明",
+                 "submitted": "上报", "accepted": "接收", "returned": "退回"}
+
+
+def parent_path(path: str) -> str | None:
+    """"/1/5/23/" → "/1/5/"; None for the root."""
+    parts = path.strip("/").split("/")
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else None
+
+
+def named(tables: list) -> list:
+    return [{**table, "name": table_name(table)} for table in tables]
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@dataclass
+class ReportDesk:
+    """Report work for one caller. `org_lookup(org_id)` and `children(org_id)` ask the org
+    service (which checks the caller's scope too)."""
+    sessions: sessionmaker
+    caller: Caller
+    org_lookup: Callable
+    children: Callable
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _target(self, org_id, year) -> tuple[int, str, int]:
+        year = queries.report_year(year)
+        org_id, path = queries.org_node(self.sessions, self.caller, org_id, self.org_lookup)
+        return org_id, path, year
+
+    def _live(self, org_id: int, year: int, scope: str = "subtree") -> list:
+        return queries.report(self.sessions, self.caller, org_id, year, scope, self.org_lookup)["tables"]
+
+    @staticmethod
+    def _stored(session: Session, org_id: int, year: int, lock: bool = False):
+        statement = select(reports).where(reports.c.org_id == org_id, reports.c.year == year)
+        return session.execute(statement.with_for_update() if lock else statement).first()
+
+    # Each worker holds at most one pooled connection (services/shared/db.py): a session is
+    # never kept open across another session or an RPC, so reads happen in short sessions.
+
+    def _stored_pair(self, org_id: int, year: int) -> tuple:
+        """This year's and last year's stored reports (or None)."""
+        with self.sessions() as session:
+            return self._stored(session, org_id, year), self._stored(session, org_id, year - 1)
+
+    @staticmethod
+    def _carried(last, tables: list) -> list:
+        """`tables` starting from last year's year end, once last year's report was submitted."""
+        if last is None or last.status not in FINAL:
+            return carry_forward(tables, None)
+        return carry_forward(tables, totals(last.tables)["year_end_total"])
+
+    def _current(self, row, last, org_id: int, year: int) -> list:
+        """The stored report's tables, or (not generated yet) what 直统 would make now."""
+        return row.tables if row is not None else self._carried(last, self._live(org_id, year))
+
+    def _previous(self, last, org_id: int, year: int) -> list | None:
+        """Last year's report: the stored one, else last year's figures from the counters."""
+        if last is not None:
+            return last.tables
+        if year - 1 < queries.FIRST_YEAR:
+            return None
+        return self._live(org_id, year - 1)
+
+    def _subordinates(self, org_id: int, year: int) -> list[dict]:
+        children = self.children(org_id)
+        ids = [child["id"] for child in children]
+        found = {}
+        if ids:
+            with self.sessions() as session:
+                found = {row.org_id: row for row in session.execute(
+                    select(reports.c.org_id, reports.c.status, reports.c.submitted_at)
+                    .where(reports.c.org_id.in_(ids), reports.c.year == year)).all()}
+        result = []
+        for child in children:
+            row = found.get(child["id"])
+            status = row.status if row else "none"
+            result.append({"org_id": child["id"], "name": child["name"], "status": status,
+                           "status_name": STATUS_NAMES[status], "submitted": status in FINAL,
+                           "submitted_at": _iso(row.submitted_at) if row else None})
+        return result
+
+    def _actions(self, path: str, status: str, has_children: bool) -> dict:
+        parent = parent_path(path)
+        editable = status in ("none", *EDITABLE)
+        decides = status == "submitted" and parent is not None and self.caller.covers(parent)
+        return {"generate": editable, "aggregate": editable and has_children,
+                "correct": status in EDITABLE, "explain": status in EDITABLE,
+                "submit": status in EDITABLE and parent is not None, "accept": decides, "return": decides}
+
+    def view(self, org_id, year) -> dict:
+        """The report as stored, or (not generated yet) as 直统 would make it now; with its
+        checks, what the caller may do, and the subordinates' report status."""
+        org_id, path, year = self._target(org_id, year)
+        row, last = self._stored_pair(org_id, year)
+        tables = self._current(row, last, org_id, year)
+        previous = self._previous(last, org_id, year)
+        subordinates = self._subordinates(org_id, year)
+        status = row.status if row else "none"
+        result = {
+            "org_id": org_id, "year": year, "period_end": f"{year}-12-31", "status": status,
+            "status_name": STATUS_NAMES[status], "source": row.source if row else None,
+            "source_name": SOURCE_NAMES.get(row.source) if row else None, "version": row.version if row else 0,
+            "explanation": row.explanation if row else "", "comment": row.comment if row else None,
+            "aggregation": row.aggregation if row else None,
+            "submitted_at": _iso(row.submitted_at) if row else None,
+            "decided_at": _iso(row.decided_at) if row else None,
+            "updated_at": _iso(row.updated_at) if row else None,
+            **totals(tables), "tables": named(tables),
+            "checks": check(tables, previous, row.explanation if row else ""),
+            "subordinates": subordinates,
+            "unsubmitted": [s for s in subordinates if not s["submitted"]],
+        }
+        result["actions"] = self._actions(path, status, bool(subordinates))
+        return result
+
+    def checks(self, org_id, year) -> dict:
+        report = self.view(org_id, year)
+        return {"org_id": report["org_id"], "year": report["year"], "status": report["status"], **report["checks"]}
+
+    def comparison(self, org_id, year) -> dict:
+        org_id, _, year = self._target(org_id, year)
+        row, last = self._stored_pair(org_id, year)
+        tables = self._current(row, last, org_id, year)
+        result = compare(named(tables), self._previous(last, org_id, year))
+        result["tables"] = named(result["tables"])
+        return {"org_id": org_id, "year": year, "previous_year": year - 1, **result}
+
+    def history(self, org_id, year) -> dict:
+        org_id, _, year = self._target(org_id, year)
+        with self.sessions() as session:
+            rows = session.execute(
+                select(report_history).join(reports, reports.c.id == report_history.c.report_id)
+                .where(reports.c.org_id == org_id, reports.c.year == year).order_by(report_history.c.id)).all()
+        return {"org_id": org_id, "year": year, "items": [
+            {"kind": row.kind, "kind_name": HISTORY_NAMES.get(row.kind, row.kind), "detail": row.detail,
+             "version": row.version, "actor": row.actor, "actor_name": row.actor_name, "at": _iso(row.at)}
+            for row in rows]}
+
+    # --- changing --------------------------------------------------------------------------
+
+    def _record(self, session: Session, row, kind: str, detail: dict, **values) -> None:
+        """Update the locked report (values, version + 1) and keep the change in its history."""
+        version = row.version + 1
+        session.execute(update(reports).where(reports.c.id == row.id).values(
+            **values, version=version, updated_at=func.now()))
+        session.execute(insert(report_history).values(
+            report_id=row.id, kind=kind, detail=detail, version=version, actor=self.caller.user_id,
+            actor_name=self.caller.username or self.caller.user_id))
+
+    def _locked_new_or_editable(self, session: Session, org_id: int, year: int):
+        """The report row, locked; created empty if missing. Refused once submitted."""
+        session.execute(upsert(reports).values(org_id=org_id, year=year, status="draft", source="direct",
+                                               tables=[], version=0)
+                        .on_conflict_do_nothing(constraint="reports_org_year"))
+        row = self._stored(session, org_id, year, lock=True)
+        if row.status not in EDITABLE:
+            raise Conflict(f"{year}年报表{STATUS_NAMES[row.status]}，不能重新生成")
+        return row
+
+    def _locked_existing(self, session: Session, org_id: int, year: int, version=None):
+        row = self._stored(session, org_id, year, lock=True)
+        if row is None or not row.tables:
+            raise Conflict(f"{year}年报表尚未生成，请先直统或汇总")
+        if version not in (None, "") and str(version) != str(row.version):
+            raise Conflict(f"报表已被他人修改（您读取的是第{version}版，当前为第{row.version}版），请刷新后重新操作",
+                           {"version": "版本已过期"})
+        return row
+
+    def _require_editable(self, row, what: str) -> None:
+        if row.status not in EDITABLE:
+            raise Conflict(f"报表{STATUS_NAMES[row.status]}，不能{what}（如需修改，请上级党组织退回）")
+
+    def generate(self, org_id, year) -> dict:
+        """直统: the report from the counters (this organization and everything under it)."""
+        org_id, _, year = self._target(org_id, year)
+        live = self._live(org_id, year)
+        with self.sessions.begin() as session:
+            row = self._locked_new_or_editable(session, org_id, year)
+            tables = self._carried(self._stored(session, org_id, year - 1), live)
+            self._record(session, row, "generated", totals(tables), tables=tables, source="direct",
+                         aggregation=None, status=row.status)
+        return self.view(org_id, year)
+
+    def aggregate(self, org_id, year) -> dict:
+        """汇总: the direct members' figures plus each subordinate's submitted report; the
+        subordinates without one are listed (and count as nothing)."""
+        org_id, _, year = self._target(org_id, year)
+        children = self.children(org_id)
+        if not children:
+            raise Conflict("本党组织没有下级党组织，无需汇总，请使用直统")
+        direct = self._live(org_id, year, "direct")
+        with self.sessions.begin() as session:
+            row = self._locked_new_or_editable(session, org_id, year)
+            found = {r.org_id: r for r in session.execute(
+                select(reports.c.org_id, reports.c.status, reports.c.tables)
+                .where(reports.c.org_id.in_([c["id"] for c in children]), reports.c.year == year)).all()}
+            included = [c for c in children if c["id"] in found and found[c["id"]].status in FINAL]
+            missing = [{"org_id": c["id"], "name": c["name"]} for c in children if c not in included]
+            summed = sum_reports(direct, [found[c["id"]].tables for c in included])
+            tables = self._carried(self._stored(session, org_id, year - 1), summed)
+            aggregation = {"included": [{"org_id": c["id"], "name": c["name"]} for c in included],
+                           "missing": missing}
+            self._record(session, row, "aggregated", {**totals(tables), **aggregation}, tables=tables,
+                         source="aggregated", aggregation=aggregation, status=row.status)
+        return self.view(org_id, year)
+
+    def correct(self, org_id, year, correction, version=None) -> dict:
+        """录改: one cell typed by hand, with a reason; kept in the history."""
+        org_id, _, year = self._target(org_id, year)
+        with self.sessions.begin() as session:
+            row = self._locked_existing(session, org_id, year, version)
+            self._require_editable(row, "录改")
+            change = validated(lambda raw: validate_correction(row.tables, raw), correction, "录改")
+            tables, old = apply_correction(row.tables, change)
+            ref = cell_ref(tables, change["table"], change["row"], change["column"])
+            self._record(session, row, "corrected", {**change, "old": old, "new": change["value"],
+                                                     "label": ref["label"], "anchor": ref["anchor"]}, tables=tables)
+        return self.view(org_id, year)
+
+    def explain(self, org_id, year, text_value, version=None) -> dict:
+        """报表说明: why the difference or an abnormal change."""
+        org_id, _, year = self._target(org_id, year)
+        with self.sessions.begin() as session:
+            row = self._locked_existing(session, org_id, year, version)
+            self._require_editable(row, "修改报表说明")
+            cleaned = validated(explanation, text_value, "报表说明")
+            self._record(session, row, "explained", {"explanation": cleaned}, explanation=cleaned)
+        return self.view(org_id, year)
+
+    def submit(self, org_id, year, version=None) -> dict:
+        """上报: to the parent, once the checks find no error."""
+        org_id, path, year = self._target(org_id, year)
+        if parent_path(path) is None:
+            raise Conflict("根党组织没有上级党组织，无需上报")
+        previous = self._previous(self._stored_pair(org_id, year)[1], org_id, year)
+        with self.sessions.begin() as session:
+            row = self._locked_existing(session, org_id, year, version)
+            if row.status in FINAL:
+                raise Conflict(f"{year}年报表{STATUS_NAMES[row.status]}，不能重复上报")
+            result = check(row.tables, previous, row.explanation)
+            if not result["passed"]:
+                first = next(f["message"] for f in result["failures"] if f["severity"] == "error")
+                raise Conflict(f"报表校核未通过（{result['errors']}处错误），不能上报：{first}")
+            self._record(session, row, "submitted", totals(row.tables), status="submitted",
+                         submitted_at=func.now(), comment=None)
+        return self.view(org_id, year)
+
+    def decide(self, org_id, year, accept: bool, comment=None) -> dict:
+        """接收 or 退回 (with a comment) by the parent: only an account whose scope covers the
+        parent, and only a submitted report."""
+        org_id, path, year = self._target(org_id, year)
+        parent = parent_path(path)
+        if parent is None or not self.caller.covers(parent):
+            raise Forbidden("无权接收或退回：须由上级党组织办理")
+        try:
+            cleaned = text(comment, MAX_COMMENT) if not accept or not blank(comment) else None
+        except ValueError as exc:
+            message = "退回时须填写退回意见" if str(exc) == "必填" else f"意见{exc}"
+            raise ValidationFailed(message, {"comment": message}) from None
+        with self.sessions.begin() as session:
+            row = self._locked_existing(session, org_id, year)
+            if row.status != "submitted":
+                raise Conflict(f"只有已上报的报表才能接收或退回（当前：{STATUS_NAMES[row.status]}）")
+            kind, status = ("accepted", "accepted") if accept else ("returned", "returned")
+            self._record(session, row, kind, {"comment": cleaned}, status=status, decided_at=func.now(),
+                         comment=cleaned)
+        return self.view(org_id, year)
+

@@ -1,0 +1,27 @@
+"""Setting up through the JSON API: organizations, and staff accounts bound to one."""
+import httpx
+
+from .factories import code
+
+FIRST_PASSWORD = "Start#Pass2026s"
+PASSWORD = "Staff#Work2026s"
+
+
+def create_org(api: httpx.Client, parent_id: int, name: str, type_: str = "党支部") -> int:
+    response = api.post("/orgs", json={"name": name, "code": code(), "type": type_, "parent_id": parent_id})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def staff_client(system, api: httpx.Client, org_id: int, prefix: str = "staff") -> httpx.Client:
+    """A logged-in API client of a new account bound to `org_id`, past its first password change."""
+    from tests.conftest import login  # the session's login helper
+
+    username = f"{prefix}{code('')}".lower()
+    assert api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
+                                       "org_id": org_id}).status_code == 201
+    first = login(system.url, username, FIRST_PASSWORD)
+    assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
+                                                 "new_password": PASSWORD}).status_code == 204
+    first.close()
+    return login(system.url, username, PASSWORD)

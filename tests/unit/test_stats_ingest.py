@@ -1,0 +1,27 @@
+"""What the stats ingesters consume: the queue names (stable: deployments scale on them) and
+which messages are event envelopes at all."""
+import json
+
+from services.stats.ingest import _envelope, queues
+
+QUEUES = {
+    "evt-org-org_created--stats.on_org_created", "evt-org-org_renamed--stats.on_org_renamed",
+    "evt-org-org_updated--stats.on_org_updated", "evt-org-org_revoked--stats.on_org_revoked",
+    "evt-org-org_deleted--stats.on_org_deleted", "evt-org-org_restored--stats.on_org_restored",
+    "evt-member-member_created--stats.on_member_created", "evt-member-member_updated--stats.on_member_updated",
+}
+
+
+def test_the_ingesters_consume_the_queues_the_stats_handlers_had_and_the_new_org_events():
+    found = queues()
+    assert {name for _, _, name in found} == QUEUES
+    assert all(name == f"evt-{source}-{event_type}--stats.on_{event_type}" for source, event_type, name in found)
+
+
+def test_only_org_and_member_envelopes_are_applied():
+    event = {"event_id": "e", "type": "member_updated", "aggregate_id": "1", "aggregate_version": 2, "payload": {}}
+    assert _envelope(json.dumps(event).encode()) == event
+    assert _envelope(b"not json") is None
+    assert _envelope(json.dumps([1]).encode()) is None
+    assert _envelope(json.dumps({**event, "type": "dues_paid"}).encode()) is None
+    assert _envelope(json.dumps({k: v for k, v in event.items() if k != "aggregate_version"}).encode()) is None
