@@ -63,13 +63,36 @@ def _refused(refused: status.TransitionRefused) -> Conflict:
     return Conflict(refused.message)
 
 
-def _save(session: Session, caller: Caller, before, values: dict) -> dict:
+def _write(session: Session, caller: Caller, before, values: dict):
     session.execute(update(members).where(members.c.id == before.id).values(
         **values, version=members.c.version + 1, updated_at=func.now()))
     after = load_member(session, before.id)
     record_event(session, outbox, MEMBER_UPDATED, after.id, after.version,
                  change_payload(after.id, member_facts(before), member_facts(after)), caller)
-    return member_card(session, after)
+    return after
+
+
+def _save(session: Session, caller: Caller, before, values: dict) -> dict:
+    return member_card(session, _write(session, caller, before, values))
+
+
+def change_member(session: Session, caller: Caller, row, raw):
+    """A change of basic information of the locked, scope-checked `row` (one member's edit, or
+    one member of a 批量修改): validated, version checked, written with its member_updated
+    event. The member's row after it, or None when nothing differs; errors before any write."""
+    read_version, changes = validated(lambda data: validate_member_changes(data, row._mapping), raw, "党员")
+    _require_version(row, read_version)
+    if not changes:
+        return None
+    number = changes.get("id_number")
+    if number and session.execute(select(members.c.id).where(members.c.id_number == number,
+                                                              members.c.id != row.id)).first():
+        raise _duplicate(number)
+    try:
+        with session.begin_nested():
+            return _write(session, caller, row, changes)
+    except IntegrityError:
+        raise _duplicate(number) from None
 
 
 def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
@@ -77,19 +100,8 @@ def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dic
     date joined). The organization is not changed here: that is a transfer."""
     with sessions.begin() as session:
         row = _locked_member(session, caller, member_id)
-        read_version, changes = validated(lambda data: validate_member_changes(data, row._mapping), raw, "党员")
-        _require_version(row, read_version)
-        if not changes:
-            return member_card(session, row)
-        number = changes.get("id_number")
-        if number and session.execute(select(members.c.id).where(members.c.id_number == number,
-                                                                  members.c.id != row.id)).first():
-            raise _duplicate(number)
-        try:
-            with session.begin_nested():
-                return _save(session, caller, row, changes)
-        except IntegrityError:
-            raise _duplicate(number) from None
+        after = change_member(session, caller, row, raw)
+        return member_card(session, row if after is None else after)
 
 
 def _record_change(session: Session, caller: Caller, row, to_status: str, kind, day, reason) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -93,6 +94,49 @@ status_changes = Table(
     Column("undone_by", Text),
 )
 Index("status_changes_member", status_changes.c.member_id, status_changes.c.id)
+
+# 固定查询: an account's named 综合查询 (the checked query as plain JSON), names unique per account.
+saved_queries = Table(
+    "saved_queries", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("account", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("query", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("account", "name", name="saved_queries_account_name"),
+)
+
+# 批量修改: one field set to one value for the members a query selected; each item keeps the old
+# and new value and the member's version after the change, so the batch can be undone while no
+# member was changed since.
+batch_changes = Table(
+    "batch_changes", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("account", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("query", JSONB, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("skipped", JSONB, nullable=False),  # [{member_id, name, reason}]
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("undone_at", DateTime(timezone=True)),
+)
+Index("batch_changes_account", batch_changes.c.account, batch_changes.c.id)
+
+batch_change_items = Table(
+    "batch_change_items", metadata,
+    Column("batch_id", BigInteger, ForeignKey("member.batch_changes.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", BigInteger, ForeignKey("member.members.id"), primary_key=True),
+    Column("before", Text),
+    Column("after", Text),
+    Column("version_after", Integer, nullable=False),
+)
+
+# 身份证号重复督查: the same person's numbers share member.id_key (the 17-digit body; a 15-digit
+# number is read as its 18-digit form); created by migration member_0006_queries.
+Index("members_id_key", func.member.id_key(members.c.id_number))
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

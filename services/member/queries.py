@@ -7,11 +7,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.codes import ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, SEXES
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
+from services.shared.paging import MAX_PAGE_SIZE, page_bounds  # noqa: F401  (the member service's own name)
 
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, allowed_actions, kind_group
 from .models import members, status_changes
-
-MAX_PAGE_SIZE = 200
 
 
 def load_member(session: Session, member_id, for_update: bool = False):
@@ -82,16 +81,6 @@ def get_member(sessions: sessionmaker, caller: Caller, member_id) -> dict:
         row = load_member(session, member_id)
         caller.require(row.org_path, "该党员")
         return member_card(session, row)
-
-
-def page_bounds(page, size) -> tuple[int, int]:
-    try:
-        page, size = int(page), int(size)
-    except (TypeError, ValueError):
-        raise ValidationFailed("分页参数应为整数", {"page": "应为整数"}) from None
-    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationFailed(f"页码从1开始，每页1到{MAX_PAGE_SIZE}条", {"page": "超出范围"})
-    return page, size
 
 
 def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50, history=False) -> dict:

@@ -1,12 +1,14 @@
 """Read paths for reminders (home page) and work supervision (工作督查)."""
 from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import Integer, Text, and_, case, cast, exists, extract, func, not_, or_, select, true
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 
+from .domain.id_checks import id_number_problem, person_key
 from .domain.probation import ending_soon_range, overdue_joined_before, probation_ends
+from .domain.required_info import REQUIRED_FIELDS, missing_required
 from .models import members
 from .queries import member_view, page_bounds
 
@@ -50,3 +52,102 @@ def overdue_probation(sessions: sessionmaker, caller: Caller, org: dict, page=1,
         rows = session.execute(select(members).where(where).order_by(members.c.joined_on, members.c.id)
                                .limit(size).offset((page - 1) * size)).all()
     return {"total": total, "page": page, "size": size, "items": [_with_probation(r) for r in rows]}
+
+
+# --- ID numbers and required information (工作督查) --------------------------------------------
+
+def _subtree(org: dict):
+    return members.c.org_path.startswith(org["path"], autoescape=True)
+
+
+def _paged(sessions: sessionmaker, where, order, page, size, view) -> dict:
+    page, size = page_bounds(page, size)
+    with sessions() as session:
+        total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
+        rows = session.execute(select(members).where(where).order_by(*order)
+                               .limit(size).offset((page - 1) * size)).all()
+        items = [view(session, row) for row in rows]
+    return {"total": total, "page": page, "size": size, "items": items}
+
+
+def duplicate_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50) -> dict:
+    """Members of the subtree (active or in history) whose ID number names the same person as
+    another member record anywhere in the province (domain/id_checks.py): records of one person
+    are listed together. A record outside the caller's scope is counted, not shown."""
+    caller.require(org["path"], "该党组织")
+    key = func.member.id_key(members.c.id_number)
+    other = members.alias("other")
+    others = (func.member.id_key(other.c.id_number) == key) & (other.c.id != members.c.id)
+    where = _subtree(org) & exists(select(1).where(others))
+
+    def view(session, row):
+        item = member_view(row)
+        item["person_key"] = person_key(row.id_number)
+        item["others_outside_scope"] = session.execute(
+            select(func.count()).select_from(other).where(
+                func.member.id_key(other.c.id_number) == person_key(row.id_number), other.c.id != row.id,
+                not_(other.c.org_path.startswith(caller.scope_path, autoescape=True)))
+        ).scalar_one()
+        return item
+
+    return _paged(sessions, where, (key, members.c.id), page, size, view)
+
+
+def _suspect_id():
+    """A superset, in SQL, of the stored numbers id_number_problem rejects: not 17 digits and a
+    check character, a wrong check character, a birth date or sex the recorded ones contradict,
+    an address code starting with 0, or a birth date outside 1900..today. Python then gives the
+    reason and drops what is fine."""
+    n = members.c.id_number
+    digit = [cast(func.substr(n, i + 1, 1), Integer) for i in range(18)]
+    total = sum(d * pow(2, 17 - i, 11) for i, d in enumerate(digit[:17]))
+    fine = and_(
+        func.substr("10X98765432", total % 11 + 1, 1) == func.substr(n, 18, 1),
+        func.substr(n, 7, 8) == func.to_char(members.c.birth_date, "YYYYMMDD"),
+        (digit[16] % 2 == 1) == (members.c.sex == "1"),
+        func.substr(n, 1, 1) != "0",
+        members.c.birth_date.between(date(1900, 1, 1), func.current_date()),
+    )
+    return case((n.regexp_match("^[0-9]{17}[0-9X]$"), not_(fine)), else_=true())
+
+
+INVALID_SCAN_MAX = 10000
+
+
+def invalid_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50, today: date | None = None) -> dict:
+    """Members of the subtree (active or in history) whose stored ID number fails GB 11643 or
+    contradicts their record (domain/id_checks.py), with the reason; at most INVALID_SCAN_MAX."""
+    caller.require(org["path"], "该党组织")
+    page, size = page_bounds(page, size)
+    with sessions() as session:
+        rows = session.execute(select(members).where(_subtree(org), _suspect_id())
+                               .order_by(members.c.org_path, members.c.id).limit(INVALID_SCAN_MAX)).all()
+    items = []
+    for row in rows:
+        problem = id_number_problem(row.id_number, row.birth_date, row.sex, today)
+        if problem:
+            items.append({**member_view(row), "problem": problem})
+    return {"total": len(items), "page": page, "size": size, "capped": len(rows) == INVALID_SCAN_MAX,
+            "items": items[(page - 1) * size:page * size]}
+
+
+def incomplete_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50) -> dict:
+    """Active members of the subtree lacking required information (domain/required_info.py)."""
+    caller.require(org["path"], "该党组织")
+    lacking = [members.c[key].is_(None) | (members.c[key] == "") if isinstance(members.c[key].type, Text)
+               else members.c[key].is_(None) for key, _ in REQUIRED_FIELDS]
+    where = _subtree(org) & (members.c.status == "active") & or_(*lacking)
+
+    def view(session, row):
+        return {**member_view_lenient(row), "missing": missing_required(row._mapping)}
+
+    return _paged(sessions, where, (members.c.org_path, members.c.id), page, size, view)
+
+
+def member_view_lenient(row) -> dict:
+    """member_view for a record that may lack what member_view expects (dates, codes)."""
+    try:
+        return member_view(row)
+    except (AttributeError, KeyError):
+        return {"id": row.id, "org_id": row.org_id, "name": row.name or "", "id_number": row.id_number or "",
+                "status": row.status, "version": row.version}
