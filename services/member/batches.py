@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
+from services.shared.field_errors import FieldErrors
 
 from .commands import change_member
 from .domain.conditions import field_value
@@ -59,8 +60,9 @@ def _problem(row, key: str, value) -> str | None:
     check), by the member edit's own rules; None when it can."""
     try:
         validate_member_changes({"version": row.version, key: value}, row._mapping)
-    except Exception as exc:  # FieldErrors: the member's own record is inconsistent
-        return f"须先在党员信息中更正：{exc}"
+    except FieldErrors as exc:  # the member's own record breaks today's rules
+        return "须先在党员信息中更正：" + "；".join(
+            f"{FIELDS[field].label if field in FIELDS else field}：{message}" for field, message in exc.fields.items())
     return None
 
 

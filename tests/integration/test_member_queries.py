@@ -276,7 +276,7 @@ def test_a_batch_skips_members_whose_record_fails_the_rules(rpc, legacy):
     preview = rpc.call("member", "preview_batch", data=data)
     problems = {p["id"]: p["problem"] for p in preview["items"] if p["problem"]}
     assert set(problems) == {legacy["ids"]["错号"], legacy["ids"]["无名"]} and preview["changes"] == 3
-    assert problems[legacy["ids"]["无名"]] == "须先在党员信息中更正：name：必填"
+    assert problems[legacy["ids"]["无名"]] == "须先在党员信息中更正：姓名：必填"
     batch = rpc.call("member", "save_batch", data=data)
     assert batch["changed"] == 3 and {s["member_id"] for s in batch["skipped"]} == set(problems)
     rpc.call("member", "undo_batch", batch_id=batch["id"])
