@@ -206,7 +206,9 @@ QUERY = obj(["org_id"], org_id={"type": "integer", "description": "查询范围�
 RESULTS = obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, query=QUERY, description=STR,
               items={"type": "array"})
 SAVED = obj(["id", "name", "query"], id=INT, name=STR, query=QUERY, description=STR)
-BATCH_IN = obj(["query", "field", "value"], query=QUERY, field={"type": "string", "enum": ["ethnicity"]},
+BATCH_IN = obj(["query", "field", "value"], query=QUERY,
+               field={"type": "string", "enum": ["ethnicity", "native_place", "education", "occupation"],
+                                            "description": "民族、籍贯、学历、工作岗位"},
                value={"type": "string", "description": "新值（代码或名称）"},
                expected={"type": "integer", "description": "预览得到的修改人数；查询结果已变化时返回 409"})
 BATCH = obj(["id", "field", "value", "changed", "undone"], id=INT, field=STR, field_label=STR, value=STR,

@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import exports, imports, media, member_queries, members, orgs, sessions, supervision
+from . import exports, imports, media, member_cards, member_queries, members, orgs, sessions, supervision
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, media, exports, imports, supervision, member_queries)
+RESOURCES = (sessions, orgs, members, member_cards, media, exports, imports, supervision, member_queries)
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +24,7 @@ def openapi_document() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**SCHEMAS, "Org": orgs.ORG}},
+                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": member_cards.MEMBER_CARD}},
     }
 
 

@@ -35,6 +35,13 @@ QUERY_COLUMNS = {**ROSTER_COLUMNS, **{column.key: column for column in (
     RosterColumn("status", "党籍状态", 8),
     RosterColumn("leave_kind", "减少类型", 12),
     RosterColumn("left_on", "减少日期", 12),
+    RosterColumn("native_place", "籍贯", 12),
+    RosterColumn("education", "学历", 12),
+    RosterColumn("occupation", "工作岗位", 16),
+    RosterColumn("full_on", "转正日期", 12),
+    RosterColumn("branch_joined_on", "进入支部日期", 12),
+    RosterColumn("phone", "联系电话", 14),
+    RosterColumn("address", "家庭住址", 30),
 )}}
 
 # 组织名册: rows are organization views (name, code, type_name, parent_name, depth).
@@ -62,6 +69,8 @@ DERIVED = {
     "org": lambda row, names: names.get(str(row["org_id"]), ""),
     "status": lambda row, names: row.get("status_name"),
     "leave_kind": lambda row, names: row.get("leave_kind_name"),
+    "education": lambda row, names: row.get("education_name"),
+    "occupation": lambda row, names: row.get("occupation_name"),
 }
 
 

@@ -3,25 +3,24 @@ member's old → new value, and why a member cannot be changed), save (each chan
 member edit's own path, so each emits the same member_updated), and undo of the whole batch
 while none of its members was changed since.
 
-Only fields whose batch setting is safe are offered (BATCH_FIELDS): a value shared by a group
-(民族 after a data correction). Name, ID number, category (转正 has its own procedure) and dates
-differ per person and stay single edits.
+Only fields whose batch setting is safe are offered (BATCH_FIELDS): values a group shares or a
+data correction sets for many (民族, 籍贯, 学历, 工作岗位 — the last two only for members whose
+学历学位 or 工作岗位 rows do not decide them). Name, ID number, category (转正 has its own
+procedure), dates, phone and address differ per person and stay single edits.
 """
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
-from services.shared.field_errors import FieldErrors
 
-from .commands import change_member
+from .commands import change_member, member_changes
 from .domain.conditions import field_value
-from .domain.member_fields import validate_member_changes
 from .member_queries import check_query, scoped, selection
 from .models import batch_change_items, batch_changes, members
 from .query_catalog import FIELDS
 
-BATCH_FIELDS = ("ethnicity",)
+BATCH_FIELDS = ("ethnicity", "native_place", "education", "occupation")
 MAX_BATCH = 2000
 NAMES_SHOWN = 10
 
@@ -55,15 +54,22 @@ def _shown(key: str, value) -> str | None:
     return f.codes.name(value) if f.codes and value in f.codes else str(value)
 
 
-def _problem(row, key: str, value) -> str | None:
-    """Why the member's record cannot take the change (e.g. a legacy ID number that fails its
-    check), by the member edit's own rules; None when it can."""
+def _problem(session, row, key: str, value) -> str | None:
+    """Why the member's record cannot take the change (a legacy ID number that fails its check,
+    a 学历 decided by 学历学位 rows), by the member edit's own rules; None when it can."""
     try:
-        validate_member_changes({"version": row.version, key: value}, row._mapping)
-    except FieldErrors as exc:  # the member's own record breaks today's rules
+        _, changes = member_changes(session, row, {"version": row.version, key: value})
+    except ValidationFailed as exc:
         return "须先在党员信息中更正：" + "；".join(
-            f"{FIELDS[field].label if field in FIELDS else field}：{message}" for field, message in exc.fields.items())
+            f"{_label(field)}：{message}" for field, message in exc.fields.items())
+    others = sorted(set(changes) - {key, "sex", "birth_date"})
+    if others:  # e.g. a 15-digit ID number the edit would normalize: a batch changes one field only
+        return "须先在党员信息中更正：" + "、".join(_label(field) for field in others) + "不是规范的形式"
     return None
+
+
+def _label(field: str) -> str:
+    return FIELDS[field].label if field in FIELDS else field
 
 
 def _matched(session, query, org, lock=False):
@@ -74,11 +80,11 @@ def _matched(session, query, org, lock=False):
     return rows
 
 
-def _plan(rows, key, value) -> list[dict]:
+def _plan(session, rows, key, value) -> list[dict]:
     plan = []
     for row in rows:
         before = getattr(row, key)
-        problem = None if before == value else _problem(row, key, value)
+        problem = None if before == value else _problem(session, row, key, value)
         plan.append({"id": row.id, "name": row.name, "org_id": row.org_id, "id_number": row.id_number,
                      "before": before, "before_name": _shown(key, before), "after": value,
                      "after_name": _shown(key, value), "unchanged": before == value, "problem": problem})
@@ -95,7 +101,7 @@ def preview_batch(sessions: sessionmaker, caller: Caller, org_lookup, raw) -> di
     query, key, value = _request(raw)
     org = scoped(caller, org_lookup, query)
     with sessions() as session:
-        plan = _plan(_matched(session, query, org), key, value)
+        plan = _plan(session, _matched(session, query, org), key, value)
     return {**_summary(key, value, plan), "query": query.plain(), "items": plan}
 
 
@@ -109,7 +115,7 @@ def save_batch(sessions: sessionmaker, caller: Caller, org_lookup, raw) -> dict:
     org = scoped(caller, org_lookup, query)
     with sessions.begin() as session:
         rows = _matched(session, query, org, lock=True)
-        plan = _plan(rows, key, value)
+        plan = _plan(session, rows, key, value)
         summary = _summary(key, value, plan)
         if expected is not None and expected != summary["changes"]:
             raise Conflict(f"预览后查询结果已有变化（预览时{expected}人，现在{summary['changes']}人），请重新预览",

@@ -8,10 +8,18 @@ from services.shared.errors import Conflict, NotFound, ValidationFailed, validat
 from services.shared.outbox import record_event
 
 from .domain import status
+from .domain.info_sets import (
+    DERIVED_FROM,
+    MemberDates,
+    derived_facts,
+    info_set,
+    read_version,
+    validate_row_change,
+)
 from .domain.member_fields import validate_member_changes, validate_new_member
 from .events import MEMBER_CREATED, MEMBER_UPDATED, change_payload, member_facts
-from .models import members, outbox, status_changes
-from .queries import as_status_change, last_status_change, load_member, member_card
+from .models import info_tables, members, outbox, status_changes
+from .queries import as_status_change, evaluations_of, info_rows, last_status_change, load_member, member_card
 
 
 def _duplicate(id_number: str) -> Conflict:
@@ -63,24 +71,44 @@ def _refused(refused: status.TransitionRefused) -> Conflict:
     return Conflict(refused.message)
 
 
-def _write(session: Session, caller: Caller, before, values: dict):
+def facts_of(session: Session, row) -> dict:
+    return member_facts(row, evaluations_of(session, row.id))
+
+
+def _write(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None):
+    """Write `values`, bump the version and record member_updated; the row after. `before_facts`:
+    the facts read before an info-set row changed (evaluations live in their own table)."""
+    before_facts = before_facts or facts_of(session, before)
     session.execute(update(members).where(members.c.id == before.id).values(
         **values, version=members.c.version + 1, updated_at=func.now()))
     after = load_member(session, before.id)
     record_event(session, outbox, MEMBER_UPDATED, after.id, after.version,
-                 change_payload(after.id, member_facts(before), member_facts(after)), caller)
+                 change_payload(after.id, before_facts, facts_of(session, after)), caller)
     return after
 
 
-def _save(session: Session, caller: Caller, before, values: dict) -> dict:
-    return member_card(session, _write(session, caller, before, values))
+def _save(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None) -> dict:
+    return member_card(session, _write(session, caller, before, values, before_facts))
+
+
+def _decided_by_info_sets(session: Session, member_id: int) -> frozenset[str]:
+    """Basic fields the member's info sets decide now (their set has rows)."""
+    rows = info_rows(session, member_id, [key for key, _ in DERIVED_FROM.values()])
+    return frozenset(fact for fact, (key, _) in DERIVED_FROM.items() if rows[key])
+
+
+def member_changes(session: Session, row, raw) -> tuple[int | None, dict]:
+    """A change of basic information of `row`, checked (ValidationFailed) but not written:
+    (version read, the values that differ)."""
+    decided = _decided_by_info_sets(session, row.id)
+    return validated(lambda data: validate_member_changes(data, row._mapping, from_info_sets=decided), raw, "党员")
 
 
 def change_member(session: Session, caller: Caller, row, raw):
     """A change of basic information of the locked, scope-checked `row` (one member's edit, or
     one member of a 批量修改): validated, version checked, written with its member_updated
     event. The member's row after it, or None when nothing differs; errors before any write."""
-    read_version, changes = validated(lambda data: validate_member_changes(data, row._mapping), raw, "党员")
+    read_version, changes = member_changes(session, row, raw)
     _require_version(row, read_version)
     if not changes:
         return None
@@ -154,3 +182,87 @@ def undo_status_change(sessions: sessionmaker, caller: Caller, member_id, raw) -
         session.execute(update(status_changes).where(status_changes.c.id == last.id).values(
             undone_at=func.now(), undone_by=caller.username or caller.user_id))
         return _save(session, caller, row, prior)
+
+
+# --- the repeating info sets (学历学位, 工作岗位, … domain/info_sets.py) ---------------------------
+# A row change is a change of the member's card: it locks the member, needs the version the
+# client read (a stale one is a 409 and changes nothing), re-derives the facts the sets decide
+# (highest education, current occupation), bumps the version and records member_updated.
+
+def _spec(key):
+    try:
+        return info_set(key)
+    except ValueError as e:
+        raise NotFound(str(e)) from None
+
+
+def _plain_row(spec, row) -> dict:
+    return {item.key: getattr(row, item.key) for item in spec.fields} | {"id": row.id}
+
+
+def _set_rows(session: Session, spec, member_id: int) -> list[dict]:
+    return [_plain_row(spec, r) for r in info_rows(session, member_id, (spec.key,))[spec.key]]
+
+
+def _info_row(session: Session, spec, member_id: int, row_id):
+    table = info_tables[spec.key]
+    try:
+        row_id = int(row_id)
+    except (TypeError, ValueError):
+        row_id = 0
+    row = session.execute(select(table).where(table.c.id == row_id, table.c.member_id == member_id)).first()
+    if row is None:
+        raise NotFound(f"该{spec.label}信息不存在")
+    return row
+
+
+def _after_row_change(session: Session, caller: Caller, member, before_facts: dict) -> dict:
+    """Re-derive the facts the sets decide; when a set has no rows left the basic value stays."""
+    keys = [key for key, _ in DERIVED_FROM.values()]
+    derived = derived_facts({key: [row._mapping for row in rows]
+                             for key, rows in info_rows(session, member.id, keys).items()})
+    return _save(session, caller, member, derived, before_facts)
+
+
+def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
+    spec = _spec(key)
+    with sessions.begin() as session:
+        member = _locked_member(session, caller, member_id)
+        others = _set_rows(session, spec, member.id)
+        read, values = validated(lambda data: validate_row_change(
+            spec, data, MemberDates(member.birth_date, member.joined_on), others=others), raw, spec.label)
+        _require_version(member, read)
+        before_facts = facts_of(session, member)
+        session.execute(info_tables[spec.key].insert().values(member_id=member.id, **values))
+        return _after_row_change(session, caller, member, before_facts)
+
+
+def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
+    """Only the fields given change; the row is checked whole."""
+    spec = _spec(key)
+    with sessions.begin() as session:
+        member = _locked_member(session, caller, member_id)
+        current = _info_row(session, spec, member.id, row_id)
+        others = [r for r in _set_rows(session, spec, member.id) if r["id"] != current.id]
+        merged = {**{k: v for k, v in _plain_row(spec, current).items() if k != "id"},
+                  **(raw if isinstance(raw, dict) else {"data": raw})}
+        read, values = validated(lambda data: validate_row_change(
+            spec, data, MemberDates(member.birth_date, member.joined_on), others=others), merged, spec.label)
+        _require_version(member, read)
+        before_facts = facts_of(session, member)
+        table = info_tables[spec.key]
+        session.execute(update(table).where(table.c.id == current.id).values(**values))
+        return _after_row_change(session, caller, member, before_facts)
+
+
+def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
+    spec = _spec(key)
+    with sessions.begin() as session:
+        member = _locked_member(session, caller, member_id)
+        current = _info_row(session, spec, member.id, row_id)
+        read = validated(read_version, raw if isinstance(raw, dict) else {}, spec.label)
+        _require_version(member, read)
+        before_facts = facts_of(session, member)
+        table = info_tables[spec.key]
+        session.execute(table.delete().where(table.c.id == current.id))
+        return _after_row_change(session, caller, member, before_facts)

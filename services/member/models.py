@@ -18,6 +18,8 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.shared.outbox import inbox_table, outbox_table
 
+from .domain.info_sets import DATE, INFO_SETS, YEAR
+
 metadata = MetaData(schema="member")
 
 members = Table(
@@ -39,6 +41,17 @@ members = Table(
     Column("leave_kind", Text),
     Column("left_on", Date),
     Column("leave_reason", Text),
+    # The rest of the basic set (基本信息集); nullable: records older than the card lack them.
+    # education and occupation are the counted facts: set here while the member has no
+    # 学历学位 / 工作岗位 rows, derived from those rows once there are (domain/info_sets.py).
+    Column("former_name", Text),
+    Column("native_place", Text),
+    Column("education", Text),
+    Column("occupation", Text),
+    Column("full_on", Date),  # 转正日期: full members only
+    Column("branch_joined_on", Date),  # 进入支部日期
+    Column("phone", Text),
+    Column("address", Text),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -94,6 +107,43 @@ status_changes = Table(
     Column("undone_by", Text),
 )
 Index("status_changes_member", status_changes.c.member_id, status_changes.c.id)
+
+
+
+def _info_set_table(spec) -> Table:
+    """One table per repeating info set, a column per field (migration member_0006_member_cards)."""
+    kinds = {DATE: Date, YEAR: Integer}
+    extra = [UniqueConstraint("member_id", "year", name="evaluations_one_per_year")] if spec.key == "evaluations" \
+        else []
+    table = Table(
+        spec.key, metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("member_id", BigInteger, ForeignKey("member.members.id"), nullable=False),
+        *[Column(f.key, kinds.get(f.kind, Text), nullable=not f.required) for f in spec.fields],
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        *extra,
+    )
+    Index(f"{spec.key}_member", table.c.member_id, table.c.id)
+    return table
+
+
+info_tables: dict[str, Table] = {key: _info_set_table(spec) for key, spec in INFO_SETS.items()}
+
+# A batch add (批量添加) of one work post or 民主评议 grade to many members, kept so the whole
+# batch can be undone: `items` = [{"member_id", "row_id", "version"}], the version each member
+# had right after the batch (an undo is refused when a member changed since).
+batches = Table(
+    "batches", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("info_set", Text, nullable=False),
+    Column("values", JSONB, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("scope_path", Text, nullable=False),
+    Column("items", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("undone_at", DateTime(timezone=True)),
+    Column("undone_by", Text),
+)
 
 # 固定查询: an account's named 综合查询 (the checked query as plain JSON), names unique per account.
 saved_queries = Table(

@@ -8,7 +8,7 @@ child record ("民主评议结果 等于 优秀 并且 民主评议年度 等于
 """
 from sqlalchemy import and_, exists, func, not_, or_, select, true
 
-from services.shared.codes import ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, SEXES
+from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
 
 from .domain.conditions import (
     AND,
@@ -32,13 +32,28 @@ from .domain.conditions import (
     Group,
     catalog,
 )
-from .models import members, status_changes
+from .domain.info_sets import INFO_SETS
+from .domain.info_sets import YEAR as SET_YEAR
+from .models import info_tables, members, status_changes
 
 # Full years on the database's current date, like domain.id_number.age_on.
 AGE = func.date_part("year", func.age(func.current_date(), members.c.birth_date))
 
+# A repeating info set's field kinds as query types (a 评议年度 compares as a number).
+_SET_TYPES = {"text": TEXT, "code": CODE, "date": DATE, SET_YEAR: NUMBER}
+
+
+def _info_set_fields() -> list[Field]:
+    """Every field of every repeating info set (domain/info_sets.py), as "set.field" EXISTS
+    fields: a set's new field is queryable with no line here."""
+    return [Field(f"{key}.{f.key}", f"{spec.label}：{f.label}", _SET_TYPES[f.kind], f.table,
+                  column=info_tables[key].c[f.key], via=info_tables[key].c.member_id, info_set=spec.label)
+            for key, spec in INFO_SETS.items() for f in spec.fields]
+
+
 FIELDS = catalog(
     Field("name", "姓名", TEXT, column=members.c.name),
+    Field("former_name", "曾用名", TEXT, column=members.c.former_name),
     Field("id_number", "公民身份号码", TEXT, column=members.c.id_number),
     Field("sex", "性别", CODE, SEXES, column=members.c.sex),
     Field("birth_date", "出生日期", DATE, column=members.c.birth_date),
@@ -46,6 +61,13 @@ FIELDS = catalog(
     Field("ethnicity", "民族", CODE, ETHNICITIES, column=members.c.ethnicity),
     Field("category", "党员类别", CODE, MEMBER_CATEGORIES, column=members.c.category),
     Field("joined_on", "入党日期", DATE, column=members.c.joined_on),
+    Field("full_on", "转正日期", DATE, column=members.c.full_on),
+    Field("branch_joined_on", "进入支部日期", DATE, column=members.c.branch_joined_on),
+    Field("native_place", "籍贯", TEXT, column=members.c.native_place),
+    Field("education", "学历", CODE, EDUCATION, column=members.c.education),
+    Field("occupation", "工作岗位", CODE, OCCUPATIONS, column=members.c.occupation),
+    Field("phone", "联系电话", TEXT, column=members.c.phone),
+    Field("address", "家庭住址", TEXT, column=members.c.address),
     Field("leave_kind", "减少类型", CODE, LEAVE_KINDS, column=members.c.leave_kind, info_set="党籍信息"),
     Field("left_on", "减少日期", DATE, column=members.c.left_on, info_set="党籍信息"),
     Field("leave_reason", "减少原因", TEXT, column=members.c.leave_reason, info_set="党籍信息"),
@@ -54,6 +76,7 @@ FIELDS = catalog(
           via=status_changes.c.member_id, info_set="党籍变动"),
     Field("status_change_on", "党籍变动日期", DATE, column=status_changes.c.changed_on,
           via=status_changes.c.member_id, info_set="党籍变动"),
+    *_info_set_fields(),
 )
 
 # Result orders: key → (label, column); ties broken by id. "-key" sorts descending.

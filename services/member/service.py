@@ -34,6 +34,18 @@ class MemberService:
         return commands.update_member(self.db, self.caller(), member_id, data)
 
     @api
+    def add_info_row(self, member_id, info_set, data):
+        return commands.add_info_row(self.db, self.caller(), member_id, info_set, data)
+
+    @api
+    def update_info_row(self, member_id, info_set, row_id, data):
+        return commands.update_info_row(self.db, self.caller(), member_id, info_set, row_id, data)
+
+    @api
+    def delete_info_row(self, member_id, info_set, row_id, data=None):
+        return commands.delete_info_row(self.db, self.caller(), member_id, info_set, row_id, data)
+
+    @api
     def leave_member(self, member_id, data):
         return commands.leave_member(self.db, self.caller(), member_id, data)
 

@@ -225,6 +225,11 @@ def test_batch_refusals(rpc, world):
         assert error.exc_type == "ValidationFailed" and field in error.exc_args[1]
 
 
+# What 校核 requires beyond the system-required fields (member_fields.REQUIRED_FOR_CHECK).
+COMPLETE = {"native_place": "山东济南", "education": "本科", "occupation": "工人", "branch_joined_on": "2010-07-01",
+            "phone": "0531-1234567"}
+
+
 @pytest.fixture(scope="module")
 def legacy(system, rpc, root_id):
     """A branch whose records were loaded without today's checks (written straight into the table):
@@ -232,9 +237,10 @@ def legacy(system, rpc, root_id):
     member without a name."""
     branch = create_org(rpc, root_id, name="遗留数据支部")
     ids = {}
-    for name in ("原号", "旧号", "错号", "无名", "正常"):
+    for name in ("原号", "旧号", "错号", "无名", "正常", "缺学历"):
         ids[name] = rpc.call("member", "create_member", data=member_data(
-            branch["id"], name=name, id_number=id_number(date(1960, 4, 1 + len(ids)))))["id"]
+            branch["id"], name=name, id_number=id_number(date(1960, 4, 1 + len(ids))),
+            **{**COMPLETE, **({"education": None} if name == "缺学历" else {})}))["id"]
     original = rpc.call("member", "get_member", member_id=ids["原号"])["id_number"]
     fifteen = original[:6] + original[8:17]
     wrong = rpc.call("member", "get_member", member_id=ids["错号"])["id_number"]
@@ -263,7 +269,8 @@ def test_invalid_id_numbers(rpc, legacy):
 
 def test_incomplete_members_and_orgs(rpc, legacy, root_id):
     result = rpc.call("member", "incomplete_members", org_id=legacy["branch"]["id"], page=1, size=50)
-    assert [(m["id"], m["missing"]) for m in result["items"]] == [(legacy["ids"]["无名"], ["姓名"])]
+    assert [(m["id"], m["missing"]) for m in result["items"]] == [(legacy["ids"]["无名"], ["姓名"]),
+                                                                   (legacy["ids"]["缺学历"], ["学历"])]
     orgs = rpc.call("org", "incomplete_orgs", org_id=legacy["branch"]["id"], page=1, size=50)
     assert orgs["total"] == 0
     error = remote_error(lambda: rpc.call("member", "invalid_ids", caller=Caller("x", legacy["branch"]["path"]),
@@ -275,8 +282,9 @@ def test_a_batch_skips_members_whose_record_fails_the_rules(rpc, legacy):
     data = {"query": {"org_id": legacy["branch"]["id"]}, "field": "ethnicity", "value": "回族"}
     preview = rpc.call("member", "preview_batch", data=data)
     problems = {p["id"]: p["problem"] for p in preview["items"] if p["problem"]}
-    assert set(problems) == {legacy["ids"]["错号"], legacy["ids"]["无名"]} and preview["changes"] == 3
+    assert set(problems) == {legacy["ids"][name] for name in ("错号", "无名", "旧号")} and preview["changes"] == 3
     assert problems[legacy["ids"]["无名"]] == "须先在党员信息中更正：姓名：必填"
+    assert problems[legacy["ids"]["旧号"]] == "须先在党员信息中更正：公民身份号码不是规范的形式"
     batch = rpc.call("member", "save_batch", data=data)
     assert batch["changed"] == 3 and {s["member_id"] for s in batch["skipped"]} == set(problems)
     rpc.call("member", "undo_batch", batch_id=batch["id"])

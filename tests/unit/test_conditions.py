@@ -152,10 +152,13 @@ def test_catalog_is_consistent():
         assert f.column is not None
         if f.via is not None:
             assert f.via.table is not members and f.via.name == "member_id"
-    listed = field_list()
-    assert [f["key"] for f in listed] == list(FIELDS)
-    assert listed[2]["codes"][1] == {"code": "1", "name": "男"}
-    assert {o["name"] for o in listed[3]["operators"]} >= {"早于", "晚于", "介于"}
+    listed = {f["key"]: f for f in field_list()}
+    assert list(listed) == list(FIELDS)
+    assert listed["sex"]["codes"][1] == {"code": "1", "name": "男"}
+    assert {o["name"] for o in listed["birth_date"]["operators"]} >= {"早于", "晚于", "介于"}
+    # Every field of every repeating info set is queryable, a 评议年度 as a number.
+    assert listed["evaluations.year"]["type"] == "number" and listed["evaluations.grade"]["type"] == "code"
+    assert listed["work_posts.occupation"]["label"] == "工作岗位：工作岗位"
     for label, column in SORTS.values():
         assert label and column.table is members
     with pytest.raises(ValueError):
@@ -188,4 +191,12 @@ def test_stored_id_number_problems(number, birth, sex, problem):
 def test_required_information():
     complete = {key: "x" for key, _ in REQUIRED_FIELDS}
     assert missing_required(complete) == []
-    assert missing_required({**complete, "name": " ", "joined_on": None}) == ["姓名", "入党日期"]
+    assert missing_required({**complete, "name": " ", "joined_on": None, "phone": ""}) == ["姓名", "入党日期",
+                                                                                         "联系电话"]
+    assert {"籍贯", "学历", "工作岗位", "进入支部日期"} <= {label for _, label in REQUIRED_FIELDS}
+
+
+def test_a_years_evaluation_is_one_record():
+    text = sql({"conditions": [cond("evaluations.grade", "eq", "优秀"), cond("evaluations.year", "eq", 2024)]})
+    assert text.count("EXISTS") == 1
+    assert "member.evaluations.grade = '1' AND member.evaluations.year = 2024" in text
