@@ -145,28 +145,28 @@ async def _batch_body(request: Request) -> dict:
 async def preview_batch(request: Request):
     session = await require_session(request)
     data = await _batch_body(request)
-    return JSONResponse(await call(request, session, "member", "preview_batch", data=data))
+    return JSONResponse(await call(request, session, "member", "preview_batch_change", data=data))
 
 
 async def save_batch(request: Request):
     session = await require_session(request)
     data = await _batch_body(request)
-    return JSONResponse(await call(request, session, "member", "save_batch", data=data), status_code=201)
+    return JSONResponse(await call(request, session, "member", "save_batch_change", data=data), status_code=201)
 
 
 async def list_batches(request: Request):
     session = await require_session(request)
-    return JSONResponse({"items": await call(request, session, "member", "list_batches")})
+    return JSONResponse({"items": await call(request, session, "member", "list_batch_changes")})
 
 
 async def get_batch(request: Request):
     session = await require_session(request)
-    return JSONResponse(await call(request, session, "member", "get_batch", batch_id=path_id(request)))
+    return JSONResponse(await call(request, session, "member", "get_batch_change", batch_id=path_id(request)))
 
 
 async def undo_batch(request: Request):
     session = await require_session(request)
-    return JSONResponse(await call(request, session, "member", "undo_batch", batch_id=path_id(request)))
+    return JSONResponse(await call(request, session, "member", "undo_batch_change", batch_id=path_id(request)))
 
 
 routes = [

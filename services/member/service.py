@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import batches, commands, imports, member_queries, queries, query_catalog, supervision
+from . import batch_changes, commands, imports, member_queries, queries, query_catalog, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -96,7 +96,7 @@ class MemberService:
     # --- 综合查询, 固定查询, 批量修改 ---
     @api
     def query_fields(self):
-        return {"fields": query_catalog.field_list(), "batch_fields": batches.batch_field_list()}
+        return {"fields": query_catalog.field_list(), "batch_fields": batch_changes.batch_field_list()}
 
     @api
     def combined_query(self, query, page=1, size=50):
@@ -127,24 +127,24 @@ class MemberService:
         return member_queries.delete_saved_query(self.db, self.caller(), saved_id)
 
     @api
-    def preview_batch(self, data):
-        return batches.preview_batch(self.db, self.caller(), self.org.org_path, data)
+    def preview_batch_change(self, data):
+        return batch_changes.preview_batch(self.db, self.caller(), self.org.org_path, data)
 
     @api
-    def save_batch(self, data):
-        return batches.save_batch(self.db, self.caller(), self.org.org_path, data)
+    def save_batch_change(self, data):
+        return batch_changes.save_batch(self.db, self.caller(), self.org.org_path, data)
 
     @api
-    def list_batches(self):
-        return batches.list_batches(self.db, self.caller())
+    def list_batch_changes(self):
+        return batch_changes.list_batches(self.db, self.caller())
 
     @api
-    def get_batch(self, batch_id):
-        return batches.get_batch(self.db, self.caller(), batch_id)
+    def get_batch_change(self, batch_id):
+        return batch_changes.get_batch(self.db, self.caller(), batch_id)
 
     @api
-    def undo_batch(self, batch_id):
-        return batches.undo_batch(self.db, self.caller(), batch_id)
+    def undo_batch_change(self, batch_id):
+        return batch_changes.undo_batch(self.db, self.caller(), batch_id)
 
     # --- 工作督查 ---
     @api

@@ -173,15 +173,15 @@ def test_batch_modify_preview_save_and_undo(system, rpc, world):
     batcher = Caller("batcher", world["orgs"]["committee"]["path"], username="批量员")
     request = {"query": {"org_id": branch["id"], "where": {"conditions": [c("sex", "eq", "男")]}},
                "field": "ethnicity", "value": "蒙古族"}
-    preview = rpc.call("member", "preview_batch", caller=batcher, data=request)
+    preview = rpc.call("member", "preview_batch_change", caller=batcher, data=request)
     assert {(p["name"], p["before_name"], p["after_name"]) for p in preview["items"]} == {
         ("李四", "满族", "蒙古族"), ("吴六", "壮族", "蒙古族")}
     assert preview["changes"] == 2
     before_events = {name: len(member_events(system, world["ids"][name])) for name in ("李四", "吴六")}
 
-    stale = remote_error(lambda: rpc.call("member", "save_batch", caller=batcher, data={**request, "expected": 5}))
+    stale = remote_error(lambda: rpc.call("member", "save_batch_change", caller=batcher, data={**request, "expected": 5}))
     assert stale.exc_type == "Conflict"
-    batch = rpc.call("member", "save_batch", caller=batcher, data={**request, "expected": 2})
+    batch = rpc.call("member", "save_batch_change", caller=batcher, data={**request, "expected": 2})
     assert batch["changed"] == 2 and [i["name"] for i in batch["items"]] == ["李四", "吴六"]
     for name in ("李四", "吴六"):
         member = rpc.call("member", "get_member", member_id=world["ids"][name])
@@ -190,29 +190,29 @@ def test_batch_modify_preview_save_and_undo(system, rpc, world):
         assert len(member_events(system, world["ids"][name])) == before_events[name] + 1
         assert event["payload"]["after"]["ethnicity"] == "02"
         assert event["payload"]["before"]["ethnicity"] == world["cards"][name]["ethnicity"]
-    assert rpc.call("member", "list_batches", caller=batcher)[0]["id"] == batch["id"]
-    assert remote_error(lambda: rpc.call("member", "undo_batch", caller=Caller("other", "/"),
+    assert rpc.call("member", "list_batch_changes", caller=batcher)[0]["id"] == batch["id"]
+    assert remote_error(lambda: rpc.call("member", "undo_batch_change", caller=Caller("other", "/"),
                                          batch_id=batch["id"])).exc_type == "NotFound"
 
-    undone = rpc.call("member", "undo_batch", caller=batcher, batch_id=batch["id"])
+    undone = rpc.call("member", "undo_batch_change", caller=batcher, batch_id=batch["id"])
     assert undone["undone"]
     for name in ("李四", "吴六"):
         assert rpc.call("member", "get_member", member_id=world["ids"][name])["ethnicity"] == \
             world["cards"][name]["ethnicity"]
         assert member_events(system, world["ids"][name])[-1]["payload"]["after"]["ethnicity"] == \
             world["cards"][name]["ethnicity"]
-    assert remote_error(lambda: rpc.call("member", "undo_batch", caller=batcher,
+    assert remote_error(lambda: rpc.call("member", "undo_batch_change", caller=batcher,
                                          batch_id=batch["id"])).exc_type == "Conflict"
 
     # A member changed after the batch: the undo is refused and changes nothing.
-    batch = rpc.call("member", "save_batch", caller=batcher, data=request)
+    batch = rpc.call("member", "save_batch_change", caller=batcher, data=request)
     li = rpc.call("member", "get_member", member_id=world["ids"]["李四"])
     rpc.call("member", "update_member", member_id=li["id"], data={"version": li["version"], "name": "李四改"})
     wu = rpc.call("member", "get_member", member_id=world["ids"]["吴六"])
-    refused = remote_error(lambda: rpc.call("member", "undo_batch", caller=batcher, batch_id=batch["id"]))
+    refused = remote_error(lambda: rpc.call("member", "undo_batch_change", caller=batcher, batch_id=batch["id"]))
     assert refused.exc_type == "Conflict" and "李四改" in refused.exc_args[0]
     assert rpc.call("member", "get_member", member_id=wu["id"]) == wu
-    assert not rpc.call("member", "get_batch", caller=batcher, batch_id=batch["id"])["undone"]
+    assert not rpc.call("member", "get_batch_change", caller=batcher, batch_id=batch["id"])["undone"]
 
 
 def test_batch_refusals(rpc, world):
@@ -221,7 +221,7 @@ def test_batch_refusals(rpc, world):
                         ({"query": query, "field": "ethnicity", "value": "火星族"}, "value"),
                         ({"query": {"org_id": world["orgs"]["a"]["id"], "where": {"conditions": [
                             c("name", "eq", "无此人")]}}, "field": "ethnicity", "value": "01"}, "query")):
-        error = remote_error(lambda: rpc.call("member", "save_batch", data=data))
+        error = remote_error(lambda: rpc.call("member", "save_batch_change", data=data))
         assert error.exc_type == "ValidationFailed" and field in error.exc_args[1]
 
 
@@ -280,11 +280,11 @@ def test_incomplete_members_and_orgs(rpc, legacy, root_id):
 
 def test_a_batch_skips_members_whose_record_fails_the_rules(rpc, legacy):
     data = {"query": {"org_id": legacy["branch"]["id"]}, "field": "ethnicity", "value": "回族"}
-    preview = rpc.call("member", "preview_batch", data=data)
+    preview = rpc.call("member", "preview_batch_change", data=data)
     problems = {p["id"]: p["problem"] for p in preview["items"] if p["problem"]}
     assert set(problems) == {legacy["ids"][name] for name in ("错号", "无名", "旧号")} and preview["changes"] == 3
     assert problems[legacy["ids"]["无名"]] == "须先在党员信息中更正：姓名：必填"
     assert problems[legacy["ids"]["旧号"]] == "须先在党员信息中更正：公民身份号码不是规范的形式"
-    batch = rpc.call("member", "save_batch", data=data)
+    batch = rpc.call("member", "save_batch_change", data=data)
     assert batch["changed"] == 3 and {s["member_id"] for s in batch["skipped"]} == set(problems)
-    rpc.call("member", "undo_batch", batch_id=batch["id"])
+    rpc.call("member", "undo_batch_change", batch_id=batch["id"])
