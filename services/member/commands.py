@@ -75,16 +75,18 @@ def facts_of(session: Session, row) -> dict:
     return member_facts(row, evaluations_of(session, row.id))
 
 
-def _save(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None) -> dict:
-    """Write `values`, bump the version and record member_updated. `before_facts`: the facts
-    read before an info-set row changed (evaluations live in their own table)."""
+def _save(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None,
+          card: bool = True) -> dict | None:
+    """Write `values`, bump the version and record member_updated; the card after it (or,
+    without `card`, {"version"}: a batch needs no cards). `before_facts`: the facts read
+    before an info-set row changed (evaluations live in their own table)."""
     before_facts = before_facts or facts_of(session, before)
     session.execute(update(members).where(members.c.id == before.id).values(
         **values, version=members.c.version + 1, updated_at=func.now()))
     after = load_member(session, before.id)
     record_event(session, outbox, MEMBER_UPDATED, after.id, after.version,
                  change_payload(after.id, before_facts, facts_of(session, after)), caller)
-    return member_card(session, after)
+    return member_card(session, after) if card else {"version": after.version}
 
 
 def _decided_by_info_sets(session: Session, member_id: int) -> frozenset[str]:
@@ -199,12 +201,12 @@ def _info_row(session: Session, spec, member_id: int, row_id):
     return row
 
 
-def _after_row_change(session: Session, caller: Caller, member, before_facts: dict) -> dict:
+def after_row_change(session: Session, caller: Caller, member, before_facts: dict, card: bool = True) -> dict:
     """Re-derive the facts the sets decide; when a set has no rows left the basic value stays."""
     keys = [key for key, _ in DERIVED_FROM.values()]
     derived = derived_facts({key: [row._mapping for row in rows]
                              for key, rows in info_rows(session, member.id, keys).items()})
-    return _save(session, caller, member, derived, before_facts)
+    return _save(session, caller, member, derived, before_facts, card)
 
 
 def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
@@ -217,7 +219,7 @@ def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) ->
         _require_version(member, read)
         before_facts = facts_of(session, member)
         session.execute(info_tables[spec.key].insert().values(member_id=member.id, **values))
-        return _after_row_change(session, caller, member, before_facts)
+        return after_row_change(session, caller, member, before_facts)
 
 
 def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
@@ -235,7 +237,7 @@ def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_
         before_facts = facts_of(session, member)
         table = info_tables[spec.key]
         session.execute(update(table).where(table.c.id == current.id).values(**values))
-        return _after_row_change(session, caller, member, before_facts)
+        return after_row_change(session, caller, member, before_facts)
 
 
 def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
@@ -248,4 +250,4 @@ def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_
         before_facts = facts_of(session, member)
         table = info_tables[spec.key]
         session.execute(table.delete().where(table.c.id == current.id))
-        return _after_row_change(session, caller, member, before_facts)
+        return after_row_change(session, caller, member, before_facts)

@@ -11,7 +11,8 @@ from tests.support.helpers import csrf_of
 
 @pytest.fixture(scope="module")
 def branch(api, root_id) -> int:
-    response = api.post("/orgs", json={"name": "信息集页面测试支部", "code": code(), "type": "31", "parent_id": root_id})
+    response = api.post("/orgs", json={"name": "信息集页面测试支部", "code": code(), "type": "31",
+                                       "parent_id": root_id})
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
@@ -31,7 +32,8 @@ def form_version(html: str, form_id: str) -> str:
 def test_the_card_shows_every_info_set_with_required_marks(browser_session, member):
     page = browser_session.get(f"/members/{member['id']}")
     assert page.status_code == 200
-    for label in ("学历学位", "工作岗位", "职务", "技术职务", "民主评议", "奖惩情况", "其他党团信息", "困难党员", "党籍信息"):
+    for label in ("学历学位", "工作岗位", "职务", "技术职务", "民主评议", "奖惩情况", "其他党团信息", "困难党员",
+                  "党籍信息"):
         assert f">{label}</h2>" in page.text, label
     assert 'id="add-evaluations"' in page.text and 'hx-post="/members/' in page.text
     assert re.search(r'评议年度<span class="req"', page.text)
