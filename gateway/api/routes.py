@@ -6,10 +6,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import exports, imports, media, member_cards, member_queries, members, orgs, sessions, supervision
+from . import (
+    batches,
+    exports,
+    imports,
+    media,
+    member_cards,
+    member_checks,
+    member_queries,
+    members,
+    orgs,
+    sessions,
+    supervision,
+)
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, member_cards, media, exports, imports, supervision, member_queries)
+RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, media, exports, imports, supervision,
+             member_queries)
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,17 @@
 of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
-from .member_pages import edit_member, leave_member, member_page, restore_member, undo_status_change
+from .card_pages import member_check_page, org_check_page
+from .member_pages import (
+                           add_info_row,
+                           delete_info_row,
+                           edit_member,
+                           leave_member,
+                           member_page,
+                           restore_member,
+                           undo_status_change,
+                           update_info_row,
+)
 from .org_pages import (
                         create_child_org,
                         create_member,
@@ -35,4 +45,9 @@ routes = [
     Route("/members/{id}/leave", leave_member, methods=["POST"]),
     Route("/members/{id}/restore", restore_member, methods=["POST"]),
     Route("/members/{id}/status/undo", undo_status_change, methods=["POST"]),
+    Route("/members/{id}/check", member_check_page),
+    Route("/orgs/{id}/check", org_check_page),
+    Route("/members/{id}/info/{set}", add_info_row, methods=["POST"]),
+    Route("/members/{id}/info/{set}/{row_id}", update_info_row, methods=["POST"]),
+    Route("/members/{id}/info/{set}/{row_id}/delete", delete_info_row, methods=["POST"]),
 ]

@@ -87,8 +87,11 @@ def _write(session: Session, caller: Caller, before, values: dict, before_facts:
     return after
 
 
-def _save(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None) -> dict:
-    return member_card(session, _write(session, caller, before, values, before_facts))
+def _save(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None,
+          card: bool = True) -> dict | None:
+    """`_write`, then the card after it (or, without `card`, {"version"}: a batch needs no cards)."""
+    after = _write(session, caller, before, values, before_facts)
+    return member_card(session, after) if card else {"version": after.version}
 
 
 def _decided_by_info_sets(session: Session, member_id: int) -> frozenset[str]:
@@ -216,12 +219,12 @@ def _info_row(session: Session, spec, member_id: int, row_id):
     return row
 
 
-def _after_row_change(session: Session, caller: Caller, member, before_facts: dict) -> dict:
+def after_row_change(session: Session, caller: Caller, member, before_facts: dict, card: bool = True) -> dict:
     """Re-derive the facts the sets decide; when a set has no rows left the basic value stays."""
     keys = [key for key, _ in DERIVED_FROM.values()]
     derived = derived_facts({key: [row._mapping for row in rows]
                              for key, rows in info_rows(session, member.id, keys).items()})
-    return _save(session, caller, member, derived, before_facts)
+    return _save(session, caller, member, derived, before_facts, card)
 
 
 def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
@@ -234,7 +237,7 @@ def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) ->
         _require_version(member, read)
         before_facts = facts_of(session, member)
         session.execute(info_tables[spec.key].insert().values(member_id=member.id, **values))
-        return _after_row_change(session, caller, member, before_facts)
+        return after_row_change(session, caller, member, before_facts)
 
 
 def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
@@ -252,7 +255,7 @@ def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_
         before_facts = facts_of(session, member)
         table = info_tables[spec.key]
         session.execute(update(table).where(table.c.id == current.id).values(**values))
-        return _after_row_change(session, caller, member, before_facts)
+        return after_row_change(session, caller, member, before_facts)
 
 
 def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
@@ -265,4 +268,4 @@ def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_
         before_facts = facts_of(session, member)
         table = info_tables[spec.key]
         session.execute(table.delete().where(table.c.id == current.id))
-        return _after_row_change(session, caller, member, before_facts)
+        return after_row_change(session, caller, member, before_facts)

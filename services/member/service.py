@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import batch_changes, commands, imports, member_queries, queries, query_catalog, supervision
+from . import batch_changes, batches, checks, commands, imports, member_queries, queries, query_catalog, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -44,6 +44,26 @@ class MemberService:
     @api
     def delete_info_row(self, member_id, info_set, row_id, data=None):
         return commands.delete_info_row(self.db, self.caller(), member_id, info_set, row_id, data)
+
+    @api
+    def check_member(self, member_id):
+        return checks.check_one(self.db, self.caller(), member_id)
+
+    @api
+    def check_subtree(self, org_id, after_id=0, limit=500):
+        return checks.check_subtree(self.db, self.caller(), self.org.org_path(org_id), after_id, limit)
+
+    @api
+    def preview_batch(self, org_id, data):
+        return batches.preview_batch(self.db, self.caller(), self.org.org_path(org_id), data)
+
+    @api
+    def commit_batch(self, org_id, data):
+        return batches.commit_batch(self.db, self.caller(), self.org.org_path(org_id), data)
+
+    @api
+    def undo_batch(self, batch_id):
+        return batches.undo_batch(self.db, self.caller(), batch_id)
 
     @api
     def leave_member(self, member_id, data):

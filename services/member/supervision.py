@@ -6,10 +6,11 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 
+from .domain.card_check import FULL, MISSING, check_member
 from .domain.id_checks import id_number_problem, person_key
+from .domain.member_fields import REQUIRED_FOR_CHECK, SYSTEM_REQUIRED
 from .domain.probation import ending_soon_range, overdue_joined_before, probation_ends
-from .domain.required_info import REQUIRED_FIELDS, missing_required
-from .models import members
+from .models import info_tables, members
 from .queries import member_view, page_bounds
 
 PROBATIONARY = "02"
@@ -131,15 +132,26 @@ def invalid_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=
             "items": items[(page - 1) * size:page * size]}
 
 
-def incomplete_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50) -> dict:
-    """Active members of the subtree lacking required information (domain/required_info.py)."""
+def incomplete_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50,
+                       today: date | None = None) -> dict:
+    """Active members of the subtree lacking required information, by 校核's own definition
+    (domain/card_check.py: the system-required and 校核-required fields, a full member's 转正日期,
+    last year's 民主评议): the same conditions in SQL, so the list pages and counts in the database."""
     caller.require(org["path"], "该党组织")
-    lacking = [members.c[key].is_(None) | (members.c[key] == "") if isinstance(members.c[key].type, Text)
-               else members.c[key].is_(None) for key, _ in REQUIRED_FIELDS]
-    where = _subtree(org) & (members.c.status == "active") & or_(*lacking)
+    today = today or date.today()
+    last_year = today.year - 1
+    blank = [members.c[key].is_(None) | (members.c[key] == "") if isinstance(members.c[key].type, Text)
+             else members.c[key].is_(None) for key in (*SYSTEM_REQUIRED, *REQUIRED_FOR_CHECK)]
+    evaluations = info_tables["evaluations"]
+    no_evaluation = (extract("year", members.c.joined_on) < last_year) & ~exists(select(1).where(
+        evaluations.c.member_id == members.c.id, evaluations.c.year == last_year))
+    where = _subtree(org) & (members.c.status == "active") & or_(
+        *blank, (members.c.category == FULL) & members.c.full_on.is_(None), no_evaluation)
 
     def view(session, row):
-        return {**member_view_lenient(row), "missing": missing_required(row._mapping)}
+        years = session.execute(select(evaluations.c.year).where(evaluations.c.member_id == row.id)).scalars()
+        missing = [p["field_name"] for p in check_member(row._mapping, list(years), today) if p["kind"] == MISSING]
+        return {**member_view_lenient(row), "missing": missing}
 
     return _paged(sessions, where, (members.c.org_path, members.c.id), page, size, view)
 

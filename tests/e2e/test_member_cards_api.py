@@ -40,8 +40,8 @@ def test_a_row_is_added_edited_and_deleted_with_the_version(api, member):
     edited = api.patch(f"/members/{member['id']}/info/evaluations/{row['id']}",
                        json={"version": card["version"], "grade": "合格", "note": "年度评议"})
     assert edited.status_code == 200, edited.text
-    evaluation = edited.json()["info_sets"]["evaluations"][0]
-    assert (evaluation["grade"], evaluation["note"]) == ("2", "年度评议")
+    saved = edited.json()["info_sets"]["evaluations"][0]
+    assert (saved["grade"], saved["note"]) == ("2", "年度评议")
 
     # The version read before the edit is stale now, for every set and the basic fields alike.
     before = state(api, member["id"])

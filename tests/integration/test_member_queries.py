@@ -2,7 +2,7 @@
 entrypoints: query results equal a Python filter over the members created; saved queries are
 per account; a batch emits each member's member_updated and is undone whole or not at all;
 legacy ID numbers and missing information written straight into the table are found."""
-from datetime import date
+from datetime import date, timedelta
 
 import psycopg
 import pytest
@@ -179,7 +179,8 @@ def test_batch_modify_preview_save_and_undo(system, rpc, world):
     assert preview["changes"] == 2
     before_events = {name: len(member_events(system, world["ids"][name])) for name in ("李四", "吴六")}
 
-    stale = remote_error(lambda: rpc.call("member", "save_batch_change", caller=batcher, data={**request, "expected": 5}))
+    stale = remote_error(lambda: rpc.call("member", "save_batch_change", caller=batcher,
+                                          data={**request, "expected": 5}))
     assert stale.exc_type == "Conflict"
     batch = rpc.call("member", "save_batch_change", caller=batcher, data={**request, "expected": 2})
     assert batch["changed"] == 2 and [i["name"] for i in batch["items"]] == ["李四", "吴六"]
@@ -225,9 +226,11 @@ def test_batch_refusals(rpc, world):
         assert error.exc_type == "ValidationFailed" and field in error.exc_args[1]
 
 
-# What 校核 requires beyond the system-required fields (member_fields.REQUIRED_FOR_CHECK).
+# What 校核 requires beyond the system-required fields (domain/card_check.py): a probationary
+# member who joined this half-year needs no 转正日期 and no 民主评议 yet.
 COMPLETE = {"native_place": "山东济南", "education": "本科", "occupation": "工人", "branch_joined_on": "2010-07-01",
-            "phone": "0531-1234567"}
+            "phone": "0531-1234567", "category": "预备党员",
+            "joined_on": (date.today() - timedelta(days=150)).isoformat()}
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from services.member.domain.conditions import (
     validate_where,
 )
 from services.member.domain.id_checks import id_number_problem, person_key
-from services.member.domain.required_info import REQUIRED_FIELDS, missing_required
 from services.member.models import members
 from services.member.query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where, field_list
 from services.shared.codes import SEXES
@@ -186,14 +185,6 @@ def test_person_key_reads_a_15_digit_number_as_its_18_digit_form():
 ])
 def test_stored_id_number_problems(number, birth, sex, problem):
     assert id_number_problem(number, birth, sex, today=date(2026, 1, 1)) == problem
-
-
-def test_required_information():
-    complete = {key: "x" for key, _ in REQUIRED_FIELDS}
-    assert missing_required(complete) == []
-    assert missing_required({**complete, "name": " ", "joined_on": None, "phone": ""}) == ["姓名", "入党日期",
-                                                                                         "联系电话"]
-    assert {"籍贯", "学历", "工作岗位", "进入支部日期"} <= {label for _, label in REQUIRED_FIELDS}
 
 
 def test_a_years_evaluation_is_one_record():
