@@ -23,6 +23,21 @@ from .org_pages import (
                         supervision_page,
                         tree_children,
 )
+from .query_pages import (
+    batch_page,
+    batch_preview,
+    batch_save,
+    batch_undo,
+    batches_page,
+    delete_saved_query,
+    query_block,
+    query_inputs,
+    query_page,
+    query_row,
+    rename_saved_query,
+    save_query,
+    saved_queries_page,
+)
 from .rendering import error_page
 from .session_pages import login, logout, password
 
@@ -50,4 +65,17 @@ routes = [
     Route("/members/{id}/info/{set}", add_info_row, methods=["POST"]),
     Route("/members/{id}/info/{set}/{row_id}", update_info_row, methods=["POST"]),
     Route("/members/{id}/info/{set}/{row_id}/delete", delete_info_row, methods=["POST"]),
+    Route("/query", query_page),
+    Route("/query/row", query_row),
+    Route("/query/block", query_block),
+    Route("/query/inputs", query_inputs),
+    Route("/query/saved", save_query, methods=["POST"]),
+    Route("/query/batch/preview", batch_preview, methods=["POST"]),
+    Route("/query/batch", batch_save, methods=["POST"]),
+    Route("/queries", saved_queries_page),
+    Route("/queries/{id}/rename", rename_saved_query, methods=["POST"]),
+    Route("/queries/{id}/delete", delete_saved_query, methods=["POST"]),
+    Route("/member-batches", batches_page),
+    Route("/member-batches/{id}", batch_page),
+    Route("/member-batches/{id}/undo", batch_undo, methods=["POST"]),
 ]
