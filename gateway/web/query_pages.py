@@ -154,8 +154,11 @@ async def save_query(request: Request):
         rerender, lambda saved: f"/query?saved={saved['id']}")
 
 
-async def saved_queries_page(request: Request, status: int = 200, error=None, failed_id=None):
-    session = await require_session(request)
+async def saved_queries_page(request: Request):
+    return await _saved_queries(request, await require_session(request))
+
+
+async def _saved_queries(request: Request, session, status: int = 200, error=None, failed_id=None):
     saved, root = await asyncio.gather(call(request, session, "member", "list_saved_queries"),
                                        call(request, session, "org", "get_org", org_id=session.org_id))
     return render(request, "saved_queries.html", status=status, session=session, root=root, saved=saved,
@@ -167,7 +170,7 @@ def _saved_action(method: str, data):
         saved_id = path_id(request)
 
         async def rerender(session, form, error):
-            return await saved_queries_page(request, status=error.status, error=error, failed_id=saved_id)
+            return await _saved_queries(request, session, status=error.status, error=error, failed_id=saved_id)
 
         return await submit_form(request, lambda session, form: call(request, session, "member", method,
                                                                      saved_id=saved_id, **data(form)),
@@ -235,8 +238,11 @@ async def batch_save(request: Request):
                              rerender, lambda batch: f"/member-batches/{batch['id']}")
 
 
-async def batch_page(request: Request, status: int = 200, error=None):
-    session = await require_session(request)
+async def batch_page(request: Request):
+    return await _batch(request, await require_session(request))
+
+
+async def _batch(request: Request, session, status: int = 200, error=None):
     batch = await call(request, session, "member", "get_batch_change", batch_id=path_id(request))
     org_ids = sorted({i["org_id"] for i in batch["items"]})
     names, root = await asyncio.gather(call(request, session, "org", "org_names", org_ids=org_ids),
@@ -249,7 +255,7 @@ async def batch_undo(request: Request):
     batch_id = path_id(request)
 
     async def rerender(session, form, error):
-        return await batch_page(request, status=error.status, error=error)
+        return await _batch(request, session, status=error.status, error=error)
 
     return await submit_form(request, lambda session, form: call(request, session, "member", "undo_batch_change",
                                                                  batch_id=batch_id),

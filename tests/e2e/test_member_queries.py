@@ -138,7 +138,7 @@ def test_batch_modify_and_undo_through_the_api(api, tree):
     batch = api.post("/member-batches", json={**request, "expected": 2})
     assert batch.status_code == 201, batch.text
     batch = batch.json()
-    assert api.get(f"/members/{tree['people']['丙女']}").json()["ethnicity"] == "03"
+    assert api.get(f"/members/{tree['people']['丙女']}").json()["ethnicity"] == "11"
     assert api.get("/member-batches").json()["items"][0]["id"] == batch["id"]
     undone = api.post(f"/member-batches/{batch['id']}/undo")
     assert undone.status_code == 200 and undone.json()["undone"]
@@ -251,7 +251,7 @@ def test_batch_modify_on_pages(api, browser_session, tree):
     assert api.get(f"/members/{member}").json()["ethnicity"] == "08"
     card = api.get(f"/members/{member}").json()
     api.patch(f"/members/{member}", json={"version": card["version"], "name": "乙男", "ethnicity": "03"})
-    assert ">民族改为壮族<" in web.get("/member-batches").text.replace("<td>民族", ">民族")
+    assert "民族改为壮族" in web.get("/member-batches").text
 
 
 def test_supervision_page_shows_every_list(browser_session, tree):
