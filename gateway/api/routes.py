@@ -15,12 +15,14 @@ from . import (
     member_checks,
     members,
     orgs,
+    registration,
     sessions,
     supervision,
 )
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, media, exports, imports, supervision)
+RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
+             supervision)
 
 
 @lru_cache(maxsize=1)

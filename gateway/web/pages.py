@@ -2,7 +2,14 @@
 of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
-from .card_pages import member_check_page, org_check_page
+from .card_pages import (
+                         batch_page,
+                         commit_batch,
+                         member_check_page,
+                         org_check_page,
+                         preview_batch,
+                         undo_batch,
+)
 from .member_pages import (
                            add_info_row,
                            delete_info_row,
@@ -47,6 +54,10 @@ routes = [
     Route("/members/{id}/status/undo", undo_status_change, methods=["POST"]),
     Route("/members/{id}/check", member_check_page),
     Route("/orgs/{id}/check", org_check_page),
+    Route("/orgs/{id}/batch", batch_page),
+    Route("/orgs/{id}/batch/preview", preview_batch, methods=["POST"]),
+    Route("/orgs/{id}/batch", commit_batch, methods=["POST"]),
+    Route("/batches/{batch_id}/undo", undo_batch, methods=["POST"]),
     Route("/members/{id}/info/{set}", add_info_row, methods=["POST"]),
     Route("/members/{id}/info/{set}/{row_id}", update_info_row, methods=["POST"]),
     Route("/members/{id}/info/{set}/{row_id}/delete", delete_info_row, methods=["POST"]),
