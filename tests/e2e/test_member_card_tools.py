@@ -5,9 +5,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.factories import code, member_data
+from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import assert_error, csrf_of
 
+from .test_member_import import sheet_bytes, upload
 from .test_member_photo import attach, gif
 
 
@@ -123,3 +124,22 @@ def test_registration_form_fits_one_a4_page_with_the_photo(api, tree):
     for heading in ("二、学历学位", "六、民主评议", "十、党籍"):
         assert heading in text
     assert_error(api.get("/members/999999999/registration.xlsx"), 404)
+
+
+def test_import_takes_the_optional_basic_columns(api, tree):
+    branch_code = api.get(f"/orgs/{tree['branch']}").json()["code"]
+    content = sheet_bytes(api, [
+        ["导入全项", id_number(), "汉族", "正式党员", "2010-07-01", branch_code, "2011-07-01", "浙江杭州", "本科",
+         "专业技术人员", "2012-01-01", "0571-1234567", "", "杭州市"],
+        ["导入错项", id_number(), "汉族", "预备党员", "2024-07-01", branch_code, "2025-01-01", "", "博士后"]])
+    preview = upload(api, content)
+    assert preview.status_code == 201, preview.text
+    problems = {(e["row"], e["field"]) for e in preview.json()["errors"]}
+    assert problems == {(3, "full_on"), (3, "education")}
+    committed = api.post(f"/imports/{preview.json()['id']}/commit", json={})
+    assert committed.status_code == 200 and committed.json()["written"] == 1, committed.text
+    found = api.get("/members", params={"q": "导入全项"}).json()["items"][0]
+    card = api.get(f"/members/{found['id']}").json()
+    assert (card["full_on"], card["native_place"], card["education"], card["occupation"], card["phone"],
+            card["address"], card["former_name"]) == ("2011-07-01", "浙江杭州", "20", "3", "0571-1234567", "杭州市",
+                                                      None)
