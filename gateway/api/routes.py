@@ -16,13 +16,14 @@ from . import (
     member_queries,
     members,
     orgs,
+    registration,
     sessions,
     supervision,
 )
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, media, exports, imports, supervision,
-             member_queries)
+RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
+             supervision, member_queries)
 
 
 @lru_cache(maxsize=1)

@@ -191,14 +191,14 @@ def _batch_data(form: dict) -> dict:
     return data
 
 
-async def batch_preview(request: Request):
+async def member_batch_preview(request: Request):
     """The preview of a batch change: each member's old and new value, and who cannot take it."""
     async def perform(session, form):
         preview = await call(request, session, "member", "preview_batch_change", data=_batch_data(form))
         org_ids = sorted({m["org_id"] for m in preview["items"]})
         names, root = await asyncio.gather(call(request, session, "org", "org_names", org_ids=org_ids),
                                            call(request, session, "org", "get_org", org_id=session.org_id))
-        return render(request, "batch_preview.html", session=session, root=root, preview=preview,
+        return render(request, "member_batch_preview.html", session=session, root=root, preview=preview,
                       org_names=names, query_json=form.get("q", ""))
 
     async def rerender(session, form, error):
@@ -221,7 +221,7 @@ async def _render_or_rerender(request: Request, perform, rerender):
     return rendered.get("page", response)
 
 
-async def batch_save(request: Request):
+async def member_batch_save(request: Request):
     async def rerender(session, form, error):
         preview = None
         try:
@@ -230,7 +230,7 @@ async def batch_save(request: Request):
         except RemoteError:
             pass
         root = await call(request, session, "org", "get_org", org_id=session.org_id)
-        return render(request, "batch_preview.html", status=error.status, session=session, root=root,
+        return render(request, "member_batch_preview.html", status=error.status, session=session, root=root,
                       preview=preview, org_names={}, query_json=form.get("q", ""), error=error)
 
     return await submit_form(request, lambda session, form: call(request, session, "member", "save_batch_change",
@@ -238,7 +238,7 @@ async def batch_save(request: Request):
                              rerender, lambda batch: f"/member-batches/{batch['id']}")
 
 
-async def batch_page(request: Request):
+async def member_batch_page(request: Request):
     return await _batch(request, await require_session(request))
 
 
@@ -247,11 +247,11 @@ async def _batch(request: Request, session, status: int = 200, error=None):
     org_ids = sorted({i["org_id"] for i in batch["items"]})
     names, root = await asyncio.gather(call(request, session, "org", "org_names", org_ids=org_ids),
                                        call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "batch.html", status=status, session=session, root=root, batch=batch, org_names=names,
+    return render(request, "member_batch.html", status=status, session=session, root=root, batch=batch, org_names=names,
                   error=error)
 
 
-async def batch_undo(request: Request):
+async def member_batch_undo(request: Request):
     batch_id = path_id(request)
 
     async def rerender(session, form, error):
@@ -262,9 +262,9 @@ async def batch_undo(request: Request):
                              rerender, f"/member-batches/{batch_id}")
 
 
-async def batches_page(request: Request):
+async def member_batches_page(request: Request):
     session = await require_session(request)
     batches, root = await asyncio.gather(call(request, session, "member", "list_batch_changes"),
                                          call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "batches.html", session=session, root=root, batches=batches)
+    return render(request, "member_batches.html", session=session, root=root, batches=batches)
 
