@@ -47,7 +47,7 @@ MEMBER_LIST_COLUMNS = [ROSTER_COLUMNS[key] for key in ("name", "sex", "birth_dat
 LISTS = {
     "duplicate-ids": ("member", "duplicate_ids", "身份证号重复",
                       MEMBER_LIST_COLUMNS + [RosterColumn("status_name", "党籍状态", 8),
-                                             RosterColumn("others_outside_scope", "本范围外的重复记录数", 12),
+                                             RosterColumn("others_outside", "本组织以外的重复记录数", 12),
                                              ROSTER_COLUMNS["org"]]),
     "invalid-ids": ("member", "invalid_ids", "身份证号有误",
                     MEMBER_LIST_COLUMNS + [RosterColumn("problem", "问题", 36), ROSTER_COLUMNS["org"]]),

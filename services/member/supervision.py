@@ -74,7 +74,8 @@ def _paged(sessions: sessionmaker, where, order, page, size, view) -> dict:
 def duplicate_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50) -> dict:
     """Members of the subtree (active or in history) whose ID number names the same person as
     another member record anywhere in the province (domain/id_checks.py): records of one person
-    are listed together. A record outside the caller's scope is counted, not shown."""
+    are listed together. A record outside the subtree is counted (others_outside), not shown:
+    it may lie outside the caller's scope."""
     caller.require(org["path"], "该党组织")
     key = func.member.id_key(members.c.id_number)
     other = members.alias("other")
@@ -84,10 +85,10 @@ def duplicate_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, siz
     def view(session, row):
         item = member_view(row)
         item["person_key"] = person_key(row.id_number)
-        item["others_outside_scope"] = session.execute(
+        item["others_outside"] = session.execute(
             select(func.count()).select_from(other).where(
                 func.member.id_key(other.c.id_number) == person_key(row.id_number), other.c.id != row.id,
-                not_(other.c.org_path.startswith(caller.scope_path, autoescape=True)))
+                not_(other.c.org_path.startswith(org["path"], autoescape=True)))
         ).scalar_one()
         return item
 

@@ -254,14 +254,22 @@ def legacy(system, rpc, root_id):
     return {"branch": branch, "ids": ids, "fifteen": fifteen, "original": original}
 
 
-def test_duplicate_id_numbers(rpc, legacy):
+def test_duplicate_id_numbers(system, rpc, legacy, root_id):
     result = rpc.call("member", "duplicate_ids", org_id=legacy["branch"]["id"], page=1, size=50)
     assert [m["name"] for m in result["items"]] == ["原号", "旧号"] and result["total"] == 2
     assert {m["person_key"] for m in result["items"]} == {legacy["original"][:17]}
-    assert all(m["others_outside_scope"] == 0 for m in result["items"])
-    # Seen from a branch holding only one of the two records: the other is counted, not shown.
-    branch_only = Caller("dup", legacy["branch"]["path"])
-    assert rpc.call("member", "duplicate_ids", caller=branch_only, org_id=legacy["branch"]["id"])["total"] == 2
+    assert all(m["others_outside"] == 0 for m in result["items"])
+    # The same person recorded again in another organization: counted there, not shown here.
+    elsewhere = create_org(rpc, root_id, name="重复登记另一支部")
+    twin = rpc.call("member", "create_member", data=member_data(elsewhere["id"], name="他处", id_number=id_number()))
+    sql(system, "UPDATE member.members SET id_number = lower(%s) || 'x' WHERE id = %s", legacy["original"][:17],
+        twin["id"])
+    seen = rpc.call("member", "duplicate_ids", caller=Caller("dup", legacy["branch"]["path"]),
+                    org_id=legacy["branch"]["id"])
+    assert seen["total"] == 2 and [m["others_outside"] for m in seen["items"]] == [1, 1]
+    there = rpc.call("member", "duplicate_ids", org_id=elsewhere["id"])
+    assert [(m["name"], m["others_outside"]) for m in there["items"]] == [("他处", 2)]
+    sql(system, "UPDATE member.members SET id_number = %s WHERE id = %s", id_number(), twin["id"])
 
 
 def test_invalid_id_numbers(rpc, legacy):
