@@ -187,6 +187,9 @@ batch_change_items = Table(
 # 身份证号重复督查: the same person's numbers share member.id_key (the 17-digit body; a 15-digit
 # number is read as its 18-digit form); created by migration member_0006_queries.
 Index("members_id_key", func.member.id_key(members.c.id_number))
+# 身份证号有误督查: the suspects of member.id_suspect, by subtree (migration member_0006_queries).
+Index("members_id_suspect", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"},
+      postgresql_where=func.member.id_suspect(members.c.id_number, members.c.birth_date, members.c.sex))
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

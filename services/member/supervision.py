@@ -1,7 +1,7 @@
 """Read paths for reminders (home page) and work supervision (工作督查)."""
 from datetime import date
 
-from sqlalchemy import Integer, Text, and_, case, cast, exists, extract, func, not_, or_, select, true
+from sqlalchemy import Text, exists, extract, func, not_, or_, select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
@@ -96,21 +96,9 @@ def duplicate_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, siz
 
 
 def _suspect_id():
-    """A superset, in SQL, of the stored numbers id_number_problem rejects: not 17 digits and a
-    check character, a wrong check character, a birth date or sex the recorded ones contradict,
-    an address code starting with 0, or a birth date outside 1900..today. Python then gives the
-    reason and drops what is fine."""
-    n = members.c.id_number
-    digit = [cast(func.substr(n, i + 1, 1), Integer) for i in range(18)]
-    total = sum(d * pow(2, 17 - i, 11) for i, d in enumerate(digit[:17]))
-    fine = and_(
-        func.substr("10X98765432", total % 11 + 1, 1) == func.substr(n, 18, 1),
-        func.substr(n, 7, 8) == func.to_char(members.c.birth_date, "YYYYMMDD"),
-        (digit[16] % 2 == 1) == (members.c.sex == "1"),
-        func.substr(n, 1, 1) != "0",
-        members.c.birth_date.between(date(1900, 1, 1), func.current_date()),
-    )
-    return case((n.regexp_match("^[0-9]{17}[0-9X]$"), not_(fine)), else_=true())
+    """member.id_suspect (migration member_0006_queries): a superset, in SQL, of the stored
+    numbers id_number_problem rejects, kept in a partial index; Python gives the reason."""
+    return func.member.id_suspect(members.c.id_number, members.c.birth_date, members.c.sex)
 
 
 INVALID_SCAN_MAX = 10000

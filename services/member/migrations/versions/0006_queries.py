@@ -22,6 +22,30 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$
 """
 
+# A superset, in SQL, of the stored numbers domain/id_checks.id_number_problem rejects (Python
+# then gives the reason): not 17 digits and a check character, a wrong check character, a birth
+# date or sex the record contradicts, an address code starting with 0, a birth year before 1900.
+# IMMUTABLE (to_char of a date with digits only does not depend on settings) so a partial index
+# holds exactly the suspects: the list costs what it finds, not the subtree's size.
+ID_SUSPECT = """
+CREATE FUNCTION member.id_suspect(number text, birth date, sex text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN number ~ '^[0-9]{17}[0-9X]$' THEN NOT (
+    substr('10X98765432', ((substr(number, 1, 1)::int * 7 + substr(number, 2, 1)::int * 9
+      + substr(number, 3, 1)::int * 10 + substr(number, 4, 1)::int * 5 + substr(number, 5, 1)::int * 8
+      + substr(number, 6, 1)::int * 4 + substr(number, 7, 1)::int * 2 + substr(number, 8, 1)::int * 1
+      + substr(number, 9, 1)::int * 6 + substr(number, 10, 1)::int * 3 + substr(number, 11, 1)::int * 7
+      + substr(number, 12, 1)::int * 9 + substr(number, 13, 1)::int * 10 + substr(number, 14, 1)::int * 5
+      + substr(number, 15, 1)::int * 8 + substr(number, 16, 1)::int * 4 + substr(number, 17, 1)::int * 2)
+      % 11) + 1, 1) = substr(number, 18, 1)
+    AND substr(number, 7, 8) = to_char(birth, 'YYYYMMDD')
+    AND (substr(number, 17, 1)::int % 2 = 1) = (sex = '1')
+    AND substr(number, 1, 1) <> '0'
+    AND birth >= DATE '1900-01-01')
+  ELSE true END
+$$
+"""
+
 
 def upgrade():
     op.create_table(
@@ -62,9 +86,14 @@ def upgrade():
     )
     op.execute(ID_KEY)
     op.execute("CREATE INDEX members_id_key ON member.members (member.id_key(id_number))")
+    op.execute(ID_SUSPECT)
+    op.execute("CREATE INDEX members_id_suspect ON member.members (org_path text_pattern_ops) "
+               "WHERE member.id_suspect(id_number, birth_date, sex)")
 
 
 def downgrade():
+    op.execute("DROP INDEX member.members_id_suspect")
+    op.execute("DROP FUNCTION member.id_suspect(text, date, text)")
     op.execute("DROP INDEX member.members_id_key")
     op.execute("DROP FUNCTION member.id_key(text)")
     op.drop_table("batch_change_items", schema=S)
