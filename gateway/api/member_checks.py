@@ -7,7 +7,7 @@ from starlette.routing import Route
 from ..auth import require_session
 from ..excel.roster import ROSTER_COLUMNS, RosterColumn, RosterWriter
 from .common import call, path_id
-from .exports import download_operation, workbook_download
+from .exports import download_operation, keyset_pages, workbook_download
 from .spec import ID, INT, STR, obj, op, query_param
 
 CHECK_COLUMNS = [ROSTER_COLUMNS["name"], ROSTER_COLUMNS["id_number"], ROSTER_COLUMNS["org"],
@@ -43,12 +43,9 @@ async def check_subtree_xlsx(request: Request):
     base_url = str(request.base_url)
 
     async def pages():
-        after = 0
-        while after is not None:
-            page = await call(request, session, "member", "check_subtree", org_id=org_id, after_id=after,
-                              limit=EXPORT_PAGE)
+        async for page in keyset_pages(lambda after: call(request, session, "member", "check_subtree", org_id=org_id,
+                                                          after_id=after, limit=EXPORT_PAGE), "next_after_id"):
             yield problem_rows(page["items"], base_url)
-            after = page["next_after_id"]
 
     return await workbook_download(request, session, writer, pages(), f"{org['name']}-党员信息校核.xlsx")
 

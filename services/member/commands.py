@@ -227,45 +227,51 @@ def after_row_change(session: Session, caller: Caller, member, before_facts: dic
     return _save(session, caller, member, derived, before_facts, card)
 
 
-def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
+def _change_row(sessions: sessionmaker, caller: Caller, member_id, key, decide) -> dict:
+    """The one way a row changes: `decide(session, spec, member)` validates and returns (the
+    version the client read, the statement to run), under the member's lock."""
     spec = _spec(key)
     with sessions.begin() as session:
         member = _locked_member(session, caller, member_id)
-        others = _set_rows(session, spec, member.id)
-        read, values = validated(lambda data: validate_row_change(
-            spec, data, MemberDates(member.birth_date, member.joined_on), others=others), raw, spec.label)
+        read, statement = decide(session, spec, member)
         _require_version(member, read)
         before_facts = facts_of(session, member)
-        session.execute(info_tables[spec.key].insert().values(member_id=member.id, **values))
+        session.execute(statement)
         return after_row_change(session, caller, member, before_facts)
+
+
+def _validated_row(spec, member, data, others) -> tuple[int, dict]:
+    return validated(lambda d: validate_row_change(spec, d, MemberDates(member.birth_date, member.joined_on),
+                                                   others=others), data, spec.label)
+
+
+def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
+    def decide(session, spec, member):
+        read, values = _validated_row(spec, member, raw, _set_rows(session, spec, member.id))
+        return read, info_tables[spec.key].insert().values(member_id=member.id, **values)
+
+    return _change_row(sessions, caller, member_id, key, decide)
 
 
 def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
     """Only the fields given change; the row is checked whole."""
-    spec = _spec(key)
-    with sessions.begin() as session:
-        member = _locked_member(session, caller, member_id)
+    def decide(session, spec, member):
         current = _info_row(session, spec, member.id, row_id)
         others = [r for r in _set_rows(session, spec, member.id) if r["id"] != current.id]
         merged = {**{k: v for k, v in _plain_row(spec, current).items() if k != "id"},
                   **(raw if isinstance(raw, dict) else {"data": raw})}
-        read, values = validated(lambda data: validate_row_change(
-            spec, data, MemberDates(member.birth_date, member.joined_on), others=others), merged, spec.label)
-        _require_version(member, read)
-        before_facts = facts_of(session, member)
+        read, values = _validated_row(spec, member, merged, others)
         table = info_tables[spec.key]
-        session.execute(update(table).where(table.c.id == current.id).values(**values))
-        return after_row_change(session, caller, member, before_facts)
+        return read, update(table).where(table.c.id == current.id).values(**values)
+
+    return _change_row(sessions, caller, member_id, key, decide)
 
 
 def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
-    spec = _spec(key)
-    with sessions.begin() as session:
-        member = _locked_member(session, caller, member_id)
+    def decide(session, spec, member):
         current = _info_row(session, spec, member.id, row_id)
         read = validated(read_version, raw if isinstance(raw, dict) else {}, spec.label)
-        _require_version(member, read)
-        before_facts = facts_of(session, member)
         table = info_tables[spec.key]
-        session.execute(table.delete().where(table.c.id == current.id))
-        return after_row_change(session, caller, member, before_facts)
+        return read, table.delete().where(table.c.id == current.id)
+
+    return _change_row(sessions, caller, member_id, key, decide)

@@ -5,16 +5,16 @@ import re
 
 import pytest
 
-from tests.support.factories import code, member_data
+from tests.support.factories import member_data
 from tests.support.helpers import csrf_of
+
+from .test_member_changes_api import create_org
+from .test_member_pages import hidden_version
 
 
 @pytest.fixture(scope="module")
 def branch(api, root_id) -> int:
-    response = api.post("/orgs", json={"name": "信息集页面测试支部", "code": code(), "type": "31",
-                                       "parent_id": root_id})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+    return create_org(api, root_id, "信息集页面测试支部")
 
 
 @pytest.fixture
@@ -22,11 +22,6 @@ def member(api, branch) -> dict:
     created = api.post("/members", json=member_data(branch, name="周九", joined_on="2012-07-01"))
     assert created.status_code == 201, created.text
     return api.get(f"/members/{created.json()['id']}").json()
-
-
-def form_version(html: str, form_id: str) -> str:
-    form = html[html.index(f'id="{form_id}"'):]
-    return re.search(r'name="version" value="(\d+)"', form[:form.index("</form>")]).group(1)
 
 
 def test_the_card_shows_every_info_set_with_required_marks(browser_session, member):
@@ -37,7 +32,7 @@ def test_the_card_shows_every_info_set_with_required_marks(browser_session, memb
         assert f">{label}</h2>" in page.text, label
     assert 'id="add-evaluations"' in page.text and 'hx-post="/members/' in page.text
     assert re.search(r'评议年度<span class="req"', page.text)
-    assert form_version(page.text, "add-evaluations") == str(member["version"])
+    assert hidden_version(page.text, "add-evaluations") == str(member["version"])
     css = browser_session.get("/static/pmis.css").text
     assert "@media print" in css and ".no-print" in css
 
@@ -45,7 +40,7 @@ def test_the_card_shows_every_info_set_with_required_marks(browser_session, memb
 def test_rows_are_added_edited_and_deleted_through_the_forms(browser_session, api, member):
     page = browser_session.get(f"/members/{member['id']}")
     added = browser_session.post(f"/members/{member['id']}/info/work_posts", data={
-        "csrf_token": csrf_of(page.text), "version": form_version(page.text, "add-work_posts"), "occupation": "3",
+        "csrf_token": csrf_of(page.text), "version": hidden_version(page.text, "add-work_posts"), "occupation": "3",
         "unit": "某研究所", "post": "", "started_on": "2015-03-01", "ended_on": ""})
     assert added.status_code == 303 and added.headers["location"] == f"/members/{member['id']}"
     card = api.get(f"/members/{member['id']}").json()
@@ -55,7 +50,7 @@ def test_rows_are_added_edited_and_deleted_through_the_forms(browser_session, ap
     page = browser_session.get(f"/members/{member['id']}")
     assert "某研究所" in page.text and "专业技术人员" in page.text
     edited = browser_session.post(f"/members/{member['id']}/info/work_posts/{row['id']}", data={
-        "csrf_token": csrf_of(page.text), "version": form_version(page.text, f"edit-work_posts-{row['id']}"),
+        "csrf_token": csrf_of(page.text), "version": hidden_version(page.text, f"edit-work_posts-{row['id']}"),
         "occupation": "4", "unit": "某研究所", "post": "所长", "started_on": "2015-03-01", "ended_on": ""},
         headers={"HX-Request": "true"})
     assert edited.status_code == 303
@@ -63,7 +58,7 @@ def test_rows_are_added_edited_and_deleted_through_the_forms(browser_session, ap
 
     page = browser_session.get(f"/members/{member['id']}")
     deleted = browser_session.post(f"/members/{member['id']}/info/work_posts/{row['id']}/delete", data={
-        "csrf_token": csrf_of(page.text), "version": form_version(page.text, "add-work_posts")})
+        "csrf_token": csrf_of(page.text), "version": hidden_version(page.text, "add-work_posts")})
     assert deleted.status_code == 303
     assert api.get(f"/members/{member['id']}").json()["info_sets"]["work_posts"] == []
 
@@ -72,14 +67,14 @@ def test_a_bad_row_shows_field_errors_keeps_the_typed_values_and_writes_nothing(
     page = browser_session.get(f"/members/{member['id']}")
     before = api.get(f"/members/{member['id']}").json()
     response = browser_session.post(f"/members/{member['id']}/info/evaluations", data={
-        "csrf_token": csrf_of(page.text), "version": form_version(page.text, "add-evaluations"), "year": "1999",
+        "csrf_token": csrf_of(page.text), "version": hidden_version(page.text, "add-evaluations"), "year": "1999",
         "grade": "", "note": "补录"})
     assert response.status_code == 400
     assert '<span class="field-error">必填</span>' in response.text  # the grade
     assert 'value="1999"' in response.text and '>补录</textarea>' in response.text
     # htmx swaps only 2xx answers: the same refusal comes as 200 with the form open.
     htmx = browser_session.post(f"/members/{member['id']}/info/evaluations", headers={"HX-Request": "true"}, data={
-        "csrf_token": csrf_of(page.text), "version": form_version(page.text, "add-evaluations"), "year": "2020",
+        "csrf_token": csrf_of(page.text), "version": hidden_version(page.text, "add-evaluations"), "year": "2020",
         "grade": ""})
     assert htmx.status_code == 200 and "必填" in htmx.text and 'id="card-body"' in htmx.text
     after = api.get(f"/members/{member['id']}").json()
@@ -89,20 +84,20 @@ def test_a_bad_row_shows_field_errors_keeps_the_typed_values_and_writes_nothing(
 
 def test_a_stale_row_change_shows_the_409_and_writes_nothing(browser_session, api, member):
     page = browser_session.get(f"/members/{member['id']}")
-    stale = form_version(page.text, "add-rewards")
+    stale = hidden_version(page.text, "add-rewards")
     api.patch(f"/members/{member['id']}", json={"version": member["version"], "phone": "13912345678"})
     current = api.get(f"/members/{member['id']}").json()
     response = browser_session.post(f"/members/{member['id']}/info/rewards", data={
         "csrf_token": csrf_of(page.text), "version": stale, "kind": "1", "name": "优秀党员",
         "decided_on": "2021-07-01", "authority": "", "reason": ""})
     assert response.status_code == 409 and "已被他人修改" in response.text
-    assert form_version(response.text, "add-rewards") == str(current["version"])
+    assert hidden_version(response.text, "add-rewards") == str(current["version"])
     assert api.get(f"/members/{member['id']}").json()["info_sets"]["rewards"] == []
 
 
 def test_the_basic_edit_form_saves_the_new_fields(browser_session, api, member):
     page = browser_session.get(f"/members/{member['id']}")
-    form = {"csrf_token": csrf_of(page.text), "version": form_version(page.text, "edit-form"), "name": "周九",
+    form = {"csrf_token": csrf_of(page.text), "version": hidden_version(page.text, "edit-form"), "name": "周九",
             "id_number": member["id_number"], "ethnicity": "01", "category": "01", "joined_on": "2012-07-01",
             "full_on": "2013-07-01", "native_place": "江苏南京", "education": "20", "occupation": "",
             "branch_joined_on": "2014-01-01", "phone": "025-1234567", "former_name": "", "address": ""}
