@@ -11,7 +11,7 @@ from services.shared.field_rules import text
 from .domain.conditions import Query, describe, validate_query
 from .domain.status import ACTIVE
 from .models import members, saved_queries
-from .queries import ROSTER_PAGE_MAX, member_view, page_bounds
+from .queries import keyset_page, member_view, page_bounds
 from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
 
 NAME_MAX = 50
@@ -56,16 +56,7 @@ def combined_query(sessions: sessionmaker, caller: Caller, org_lookup, raw, page
 def combined_query_page(sessions: sessionmaker, caller: Caller, org_lookup, raw, after_id=0, limit=2000) -> dict:
     """One keyset page (id order) of a query's members: exports read every match page by page."""
     query = check_query(raw)
-    try:
-        after_id, limit = int(after_id), min(int(limit), ROSTER_PAGE_MAX)
-    except (TypeError, ValueError):
-        raise ValidationFailed("分页参数应为整数", {"after_id": "应为整数"}) from None
-    if limit < 1:
-        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
-    where = selection(query, scoped(caller, org_lookup, query)) & (members.c.id > after_id)
-    with sessions() as session:
-        rows = session.execute(select(members).where(where).order_by(members.c.id).limit(limit)).all()
-    return {"items": [member_view(row) for row in rows], "next_after_id": rows[-1].id if len(rows) == limit else None}
+    return keyset_page(sessions, selection(query, scoped(caller, org_lookup, query)), after_id, limit)
 
 
 # --- 固定查询 ---------------------------------------------------------------------------------

@@ -150,10 +150,9 @@ def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size
 ROSTER_PAGE_MAX = 5000
 
 
-def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, limit=2000) -> dict:
-    """Active members of `org`'s subtree in id order, one keyset page: exports read a whole
-    subtree page by page, with memory bounded by the page, however large the subtree."""
-    caller.require(org["path"], "该党组织")
+def keyset_page(sessions: sessionmaker, where, after_id=0, limit=2000) -> dict:
+    """Members matching `where` after `after_id`, in id order, one page (at most ROSTER_PAGE_MAX):
+    exports read a whole selection page by page, with memory bounded by the page."""
     try:
         after_id, limit = int(after_id), min(int(limit), ROSTER_PAGE_MAX)
     except (TypeError, ValueError):
@@ -161,11 +160,16 @@ def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, l
     if limit < 1:
         raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
     with sessions() as session:
-        rows = session.execute(
-            select(members).where(members.c.org_path.startswith(org["path"], autoescape=True),
-                                  members.c.status == "active", members.c.id > after_id)
-            .order_by(members.c.id).limit(limit)).all()
+        rows = session.execute(select(members).where(where, members.c.id > after_id)
+                               .order_by(members.c.id).limit(limit)).all()
     return {"items": [member_view(row) for row in rows], "next_after_id": rows[-1].id if len(rows) == limit else None}
+
+
+def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, limit=2000) -> dict:
+    """Active members of `org`'s subtree in id order, one keyset page, however large the subtree."""
+    caller.require(org["path"], "该党组织")
+    where = members.c.org_path.startswith(org["path"], autoescape=True) & (members.c.status == "active")
+    return keyset_page(sessions, where, after_id, limit)
 
 
 def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]:
