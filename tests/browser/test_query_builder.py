@@ -10,6 +10,11 @@ from tests.support.factories import code, id_number, member_data
 from .conftest import log_in
 
 
+def settled(page) -> None:
+    """htmx has swapped and processed what it added: new inputs answer their events only then."""
+    page.wait_for_function("document.querySelectorAll('.htmx-request, .htmx-added, .htmx-settling').length === 0")
+
+
 def test_build_run_and_sort_a_query(system, api, root_id, phone):
     branch = api.post("/orgs", json={"name": "查询页面支部", "code": code("QB"), "type": "31",
                                      "parent_id": root_id}).json()["id"]
@@ -25,12 +30,15 @@ def test_build_run_and_sort_a_query(system, api, root_id, phone):
 
     first = phone.locator(".cond").first
     first.get_by_label("查询项").select_option(label="性别")
+    settled(phone)
     first.get_by_label("运算符").select_option(label="等于")
     first.get_by_label("值").select_option(label="女")
     phone.get_by_role("button", name="＋添加条件").first.click()
     expect(phone.locator(".cond")).to_have_count(2)
+    settled(phone)
     second = phone.locator(".cond").nth(1)
     second.get_by_label("查询项").select_option(label="民族")
+    settled(phone)
     second.get_by_label("值").select_option(label="回族")
 
     # A mistaken third row, removed again.
@@ -41,9 +49,12 @@ def test_build_run_and_sort_a_query(system, api, root_id, phone):
 
     phone.get_by_role("button", name="＋添加条件组").click()
     expect(phone.locator(".block")).to_have_count(2)
+    settled(phone)
     third = phone.locator(".block").nth(1).locator(".cond").first
     third.get_by_label("查询项").select_option(label="姓名")
+    settled(phone)
     third.get_by_label("运算符").select_option(label="开头是")
+    settled(phone)
     third.get_by_label("值").fill("乙")
     phone.get_by_label("条件组之间的关系").select_option(label="或者")
     assert phone.evaluate("window.__same_page") is True  # every change so far was in place
