@@ -4,21 +4,25 @@ current occupation, 民主评议 grades) carried before and after in member_upda
 bumped, and every refused change writing nothing."""
 from datetime import date
 
+import psycopg
 import pytest
 
 from services.shared.context import Caller
-from tests.support.helpers import remote_error
+from tests.support.helpers import plain_dsn, remote_error
 
-from .test_member_changes import create_member, create_org, events, query
+from .test_member_changes import create_member, create_org, events
 
 
 def snapshot(system, member_id: int) -> tuple:
     """The member's row, every info-set row and its events: what a refused change must not touch."""
     tables = ("educations", "work_posts", "positions", "titles", "evaluations", "rewards", "other_parties",
               "hardships")
-    return (query(system, "SELECT * FROM member.members WHERE id = %s", member_id),
-            [query(system, f"SELECT * FROM member.{t} WHERE member_id = %s ORDER BY id", member_id) for t in tables],
-            query(system, "SELECT count(*) FROM member.outbox WHERE envelope->>'aggregate_id' = %s", str(member_id)))
+    with psycopg.connect(plain_dsn(system)) as conn:
+        return (conn.execute("SELECT * FROM member.members WHERE id = %s", (member_id,)).fetchall(),
+                [conn.execute(f"SELECT * FROM member.{t} WHERE member_id = %s ORDER BY id", (member_id,)).fetchall()
+                 for t in tables],
+                conn.execute("SELECT count(*) FROM member.outbox WHERE envelope->>'aggregate_id' = %s",
+                             (str(member_id),)).fetchall())
 
 
 @pytest.fixture(scope="module")
