@@ -35,7 +35,7 @@ async def read_json(request: Request, optional: bool = False) -> dict:
     return data
 
 
-TYPE_NAMES = {str: "文本", int: "整数"}
+TYPE_NAMES = {str: "文本", int: "整数", dict: "对象", list: "数组"}
 
 
 def check_types(data: dict, types: dict[str, type | tuple]) -> None:

@@ -36,13 +36,21 @@ async def member_roster(request: Request):
     writer = RosterWriter(f"{org['name']} 党员名册", [ROSTER_COLUMNS[key] for key in columns])
 
     async def pages():
-        after = 0
-        while after is not None:
-            page = await call(request, session, "member", "roster_page", org_id=org_id, after_id=after, limit=PAGE)
+        async for page in keyset_pages(lambda after: call(request, session, "member", "roster_page", org_id=org_id,
+                                                          after_id=after, limit=PAGE), "next_after_id"):
             yield page["items"]
-            after = page["next_after_id"]
 
     return await workbook_download(request, session, writer, pages(), f"{org['name']}-党员名册.xlsx")
+
+
+async def keyset_pages(fetch, next_key: str, first=0):
+    """Pages of a keyset-paged RPC: `fetch(after)` answers a page whose `next_key` is where the
+    next one starts (None after the last)."""
+    after = first
+    while after is not None:
+        page = await fetch(after)
+        yield page
+        after = page[next_key]
 
 
 async def workbook_download(request: Request, session, writer: RosterWriter, pages, filename: str):

@@ -3,7 +3,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.shared.codes import ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES
+from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
@@ -13,8 +13,7 @@ from .spec import BOOL, DATE, ID, INT, STR, obj, op, query_param, values
 async def create_member(request: Request):
     session = await require_session(request)
     data = await read_json(request)
-    check_types(data, {"org_id": int, "name": str, "id_number": str, "ethnicity": (str, int),
-                       "category": (str, int), "joined_on": str})
+    check_types(data, {"org_id": int, **MEMBER_TYPES})
     created = await call(request, session, "member", "create_member", data=data)
     return JSONResponse(created, status_code=201)
 
@@ -38,7 +37,9 @@ async def search_members(request: Request):
                                    page=params.get("page", "1"), size=params.get("size", "20")))
 
 
-MEMBER_TYPES = {"name": str, "id_number": str, "ethnicity": (str, int), "category": (str, int), "joined_on": str}
+MEMBER_TYPES = {"name": str, "id_number": str, "ethnicity": (str, int), "category": (str, int), "joined_on": str,
+                "former_name": str, "native_place": str, "education": (str, int), "occupation": (str, int),
+                "full_on": str, "branch_joined_on": str, "phone": str, "address": str}
 STATUS_TYPES = {"kind": (str, int), "date": str, "reason": str, "version": int}
 
 
@@ -87,13 +88,28 @@ MEMBER_IN = obj(["org_id", "name", "id_number", "ethnicity", "category", "joined
                            "description": "民族（GB/T 3304 名称或代码）"},
                 category={"type": "string", "enum": values(MEMBER_CATEGORIES)}, joined_on=DATE)
 
+OPTIONAL_BASIC = {
+    "former_name": {"type": ["string", "null"], "maxLength": 50, "description": "曾用名"},
+    "native_place": {"type": ["string", "null"], "maxLength": 50, "description": "籍贯（必填项，缺少时校核提示）"},
+    "education": {"type": ["string", "null"], "enum": values(EDUCATION) + [None],
+                  "description": "学历；有学历学位信息时由其确定（最高学历），不能在此修改"},
+    "occupation": {"type": ["string", "null"], "enum": values(OCCUPATIONS) + [None],
+                   "description": "工作岗位；有工作岗位信息时由其确定（当前岗位），不能在此修改"},
+    "full_on": {"type": ["string", "null"], "format": "date",
+                "description": "转正日期：仅正式党员，不早于入党日期，不晚于今天"},
+    "branch_joined_on": {"type": ["string", "null"], "format": "date", "description": "进入支部日期"},
+    "phone": {"type": ["string", "null"], "maxLength": 30, "description": "联系电话"},
+    "address": {"type": ["string", "null"], "maxLength": 200, "description": "家庭住址"},
+}
+MEMBER_IN["properties"].update(OPTIONAL_BASIC)
+
 VERSION = {"type": "integer", "description": "读取党员信息时得到的 version；已被他人修改时返回 409，不作任何修改"}
 MEMBER_CHANGES = {
     "type": "object", "required": ["version"], "additionalProperties": False,
     "description": "只需提交要修改的项；性别和出生日期由公民身份号码确定；所在党组织须办理组织关系转接",
     "properties": {"version": VERSION, "name": STR, "id_number": MEMBER_IN["properties"]["id_number"],
                    "ethnicity": MEMBER_IN["properties"]["ethnicity"], "category": MEMBER_IN["properties"]["category"],
-                   "joined_on": DATE},
+                   "joined_on": DATE, **OPTIONAL_BASIC},
 }
 KIND = {"type": "string", "enum": values(LEAVE_KINDS),
         "description": "减少类型（名称或代码）：" + "，".join(f"{code} {name}" for code, name in LEAVE_KINDS.items())
@@ -118,8 +134,12 @@ MEMBER = obj(["id", "org_id", "name", "id_number", "status", "version"], id=INT,
              leave_group={"type": ["string", "null"], "description": "死亡、出党或停止党籍"},
              left_on={"type": ["string", "null"], "format": "date"}, leave_reason={"type": ["string", "null"]},
              status_changes={"type": "array", "items": STATUS_CHANGE},
+             **OPTIONAL_BASIC, education_name={"type": ["string", "null"]},
+             occupation_name={"type": ["string", "null"]},
              actions=obj([], leave=BOOL, restore=BOOL, restore_refused={"type": ["string", "null"]}, undo=BOOL,
                          undo_label={"type": ["string", "null"]}))
+
+CARD = {"$ref": "#/components/schemas/MemberCard"}  # MEMBER with its info sets (member_cards.py)
 
 OPENAPI_PATHS = {
     "/members": {
@@ -131,8 +151,8 @@ OPENAPI_PATHS = {
                   params=[query_param("q", STR, "如 张、zs、110105"), query_param("page", INT),
                           query_param("size", INT)])},
     "/members/{id}": {
-        "get": op("党员信息（含照片链接、党籍变动和当前可办理的变动）", "党员", MEMBER, params=[ID]),
-        "patch": op("修改党员基本信息（须带读取时的 version）", "修改后的党员", MEMBER, MEMBER_CHANGES, params=[ID])},
+        "get": op("党员信息卡：基本信息、各信息集、照片链接、党籍变动和当前可办理的变动", "党员", CARD, params=[ID]),
+        "patch": op("修改党员基本信息（须带读取时的 version）", "修改后的党员", CARD, MEMBER_CHANGES, params=[ID])},
     "/members/{id}/leave": {"post": op("党员减少：死亡、出党或停止党籍，转入历史党员", "转入历史后的党员", MEMBER,
                                        LEAVE_IN, params=[ID])},
     "/members/{id}/restore": {"post": op("找回：将误减少或恢复党籍的历史党员恢复为在册党员（开除党籍和除名的不能找回）",

@@ -6,10 +6,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import exports, imports, media, members, orgs, reports, sessions, supervision
+from . import (
+    batches,
+    exports,
+    imports,
+    media,
+    member_cards,
+    member_checks,
+    member_queries,
+    members,
+    orgs,
+    reports,
+    registration,
+    sessions,
+    supervision,
+)
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, media, exports, imports, supervision, reports)
+RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
+             supervision, member_queries, reports)
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +39,7 @@ def openapi_document() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**SCHEMAS, "Org": orgs.ORG}},
+                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": member_cards.MEMBER_CARD}},
     }
 
 

@@ -4,7 +4,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..auth import require_session
-from ..excel.roster import PROBATION_ENDS, ROSTER_COLUMNS, RosterWriter
+from ..excel.roster import PROBATION_ENDS, ROSTER_COLUMNS, RosterColumn, RosterWriter
 from .common import call, path_id
 from .exports import download_operation, workbook_download
 from .spec import ID, INT, obj, op, query_param
@@ -42,11 +42,72 @@ async def overdue_probation_xlsx(request: Request):
     return await workbook_download(request, session, writer, pages(), f"{org['name']}-预备期超期.xlsx")
 
 
+# 工作督查 lists beside the overdue probation: name → (service, RPC, title, columns).
+MEMBER_LIST_COLUMNS = [ROSTER_COLUMNS[key] for key in ("name", "sex", "birth_date", "id_number")]
+LISTS = {
+    "duplicate-ids": ("member", "duplicate_ids", "身份证号重复",
+                      MEMBER_LIST_COLUMNS + [RosterColumn("status_name", "党籍状态", 8),
+                                             RosterColumn("others_outside", "本组织以外的重复记录数", 12),
+                                             ROSTER_COLUMNS["org"]]),
+    "invalid-ids": ("member", "invalid_ids", "身份证号有误",
+                    MEMBER_LIST_COLUMNS + [RosterColumn("problem", "问题", 36), ROSTER_COLUMNS["org"]]),
+    "incomplete-members": ("member", "incomplete_members", "党员信息不完整",
+                           MEMBER_LIST_COLUMNS + [RosterColumn("missing_names", "缺少的必填项", 30),
+                                                  ROSTER_COLUMNS["org"]]),
+    "incomplete-orgs": ("org", "incomplete_orgs", "党组织信息不完整",
+                        [RosterColumn("name", "党组织名称", 36), RosterColumn("code", "党组织代码", 16),
+                         RosterColumn("missing_names", "缺少的必填项", 30)]),
+}
+
+
+def _with_names(result: dict) -> dict:
+    for item in result["items"]:
+        if "missing" in item:
+            item["missing_names"] = "、".join(item["missing"])
+    return result
+
+
+async def supervision_list(request: Request, name: str, org_id: int, page, size) -> dict:
+    service, method, _, _ = LISTS[name]
+    return _with_names(await call(request, await require_session(request), service, method, org_id=org_id,
+                                  page=page, size=size))
+
+
+def _list_json(name: str):
+    async def endpoint(request: Request):
+        return JSONResponse(await supervision_list(request, name, path_id(request),
+                                                   request.query_params.get("page", "1"),
+                                                   request.query_params.get("size", "50")))
+    return endpoint
+
+
+def _list_xlsx(name: str):
+    _, _, title, columns = LISTS[name]
+
+    async def endpoint(request: Request):
+        session = await require_session(request)
+        org_id = path_id(request)
+        org = await call(request, session, "org", "get_org", org_id=org_id)
+        writer = RosterWriter(f"{org['name']} {title}", columns, sheet_name=title)
+
+        async def pages():
+            page, total = 1, None
+            while total is None or (page - 1) * 200 < total:
+                result = await supervision_list(request, name, org_id, page, 200)
+                total = result["total"]
+                yield result["items"]
+                page += 1
+
+        return await workbook_download(request, session, writer, pages(), f"{org['name']}-{title}.xlsx")
+    return endpoint
+
+
 routes = [
     Route("/reminders", reminders),
     Route("/orgs/{id}/supervision/overdue-probation", overdue_probation),
     Route("/orgs/{id}/supervision/overdue-probation.xlsx", overdue_probation_xlsx),
-]
+] + [route for name in LISTS for route in (Route(f"/orgs/{{id}}/supervision/{name}", _list_json(name)),
+                                           Route(f"/orgs/{{id}}/supervision/{name}.xlsx", _list_xlsx(name)))]
 
 PAGED = obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, items={"type": "array"})
 
@@ -60,3 +121,17 @@ OPENAPI_PATHS = {
     "/orgs/{id}/supervision/overdue-probation.xlsx": {"get": download_operation(
         "导出预备期超期的预备党员（Excel）", params=[ID])},
 }
+LIST_SUMMARIES = {
+    "duplicate-ids": "身份证号重复的党员（含历史党员）：号码指向同一人（18位号码前17位相同，"
+                     "15位旧号码按升级后的18位比较）",
+    "invalid-ids": "身份证号有误的党员（含历史党员）：不符合 GB 11643（长度、字符、地址码、出生日期、校验码），"
+                   "不是规范的18位形式，或与登记的出生日期、性别不一致",
+    "incomplete-members": "必填信息不完整的在册党员（items[].missing 为缺少的信息项）",
+    "incomplete-orgs": "必填信息不完整的党组织（items[].missing 为缺少的信息项）",
+}
+for _name, _summary in LIST_SUMMARIES.items():
+    OPENAPI_PATHS[f"/orgs/{{id}}/supervision/{_name}"] = {"get": op(
+        f"工作督查：{_summary}（含下级）", "列表", PAGED,
+        params=[ID, query_param("page", INT), query_param("size", INT)])}
+    OPENAPI_PATHS[f"/orgs/{{id}}/supervision/{_name}.xlsx"] = {"get": download_operation(
+        f"导出{LISTS[_name][2]}（Excel）", params=[ID])}

@@ -30,18 +30,32 @@ ROSTER_COLUMNS = {column.key: column for column in (
 
 PROBATION_ENDS = RosterColumn("probation_ends", "预备期满日期", 12)
 
+# A 综合查询 may include members in history: the roster's columns and their status.
+QUERY_COLUMNS = {**ROSTER_COLUMNS, **{column.key: column for column in (
+    RosterColumn("status", "党籍状态", 8),
+    RosterColumn("leave_kind", "减少类型", 12),
+    RosterColumn("left_on", "减少日期", 12),
+    RosterColumn("native_place", "籍贯", 12),
+    RosterColumn("education", "学历", 12),
+    RosterColumn("occupation", "工作岗位", 16),
+    RosterColumn("full_on", "转正日期", 12),
+    RosterColumn("branch_joined_on", "进入支部日期", 12),
+    RosterColumn("phone", "联系电话", 14),
+    RosterColumn("address", "家庭住址", 30),
+)}}
+
 # 组织名册: rows are organization views (name, code, type_name, parent_name, depth).
 ORG_ROSTER_COLUMNS = [RosterColumn("depth", "层级", 6), RosterColumn("name", "党组织名称", 36),
                       RosterColumn("code", "党组织代码", 16), RosterColumn("type_name", "党组织类别", 12),
                       RosterColumn("parent_name", "上级党组织", 30)]
 
 
-def parse_columns(raw: str | None) -> list[str]:
+def parse_columns(raw: str | None, available: dict = ROSTER_COLUMNS) -> list[str]:
     """`name,sex,…` → keys in that order; every column when empty. ValueError names unknown ones."""
     if not raw:
-        return list(ROSTER_COLUMNS)
+        return list(available)
     keys = [key.strip() for key in raw.split(",") if key.strip()]
-    unknown = [key for key in keys if key not in ROSTER_COLUMNS]
+    unknown = [key for key in keys if key not in available]
     if unknown or not keys:
         raise ValueError("未知的列：" + "、".join(unknown) if unknown else "至少选择一列")
     return list(dict.fromkeys(keys))
@@ -53,6 +67,10 @@ DERIVED = {
     "ethnicity": lambda row, names: row.get("ethnicity_name"),
     "category": lambda row, names: row.get("category_name"),
     "org": lambda row, names: names.get(str(row["org_id"]), ""),
+    "status": lambda row, names: row.get("status_name"),
+    "leave_kind": lambda row, names: row.get("leave_kind_name"),
+    "education": lambda row, names: row.get("education_name"),
+    "occupation": lambda row, names: row.get("occupation_name"),
 }
 
 

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES
+from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS
 from services.shared.member_sheet import IMPORT_COLUMNS
 
 DATA_ROWS = 5000  # rows that get drop-downs and text formatting
@@ -30,18 +30,20 @@ def member_template() -> bytes:
     sheet.freeze_panes = "A2"
     # ID numbers and dates are text: 18 digits would lose precision as a number.
     for index, column in enumerate(IMPORT_COLUMNS):
-        if column.key in ("id_number", "joined_on", "org_code"):
+        if column.key in ("id_number", "joined_on", "org_code", "full_on", "branch_joined_on", "phone"):
             for row in range(2, DATA_ROWS + 2):
                 sheet[f"{_column_letter(index)}{row}"].number_format = "@"
 
     codes = workbook.create_sheet("代码表")
-    codes.append(["民族", "党员类别"])
-    for row, name in enumerate(ETHNICITIES.names(), start=2):
-        codes.cell(row=row, column=1, value=name)
-    for row, name in enumerate(MEMBER_CATEGORIES.names(), start=2):
-        codes.cell(row=row, column=2, value=name)
-    lists = {"ethnicity": f"=代码表!$A$2:$A${len(ETHNICITIES.names()) + 1}",
-             "category": f"=代码表!$B$2:$B${len(MEMBER_CATEGORIES.names()) + 1}"}
+    tables = {"ethnicity": ETHNICITIES, "category": MEMBER_CATEGORIES, "education": EDUCATION,
+              "occupation": OCCUPATIONS}
+    codes.append([table.name_zh for table in tables.values()])
+    lists = {}
+    for index, (key, table) in enumerate(tables.items()):
+        letter = _column_letter(index)
+        for row, name in enumerate(table.names(), start=2):
+            codes.cell(row=row, column=index + 1, value=name)
+        lists[key] = f"=代码表!${letter}$2:${letter}${len(table.names()) + 1}"
     for index, column in enumerate(IMPORT_COLUMNS):
         if column.key in lists:
             rule = DataValidation(type="list", formula1=lists[column.key], allow_blank=True,

@@ -1,13 +1,15 @@
-"""The member card and its forms (edit, leave, 找回, 回退)."""
+"""The member card and its forms (edit, leave, 找回, 回退, the info sets' rows)."""
 import asyncio
 from datetime import date
 
 from starlette.requests import Request
 
-from services.shared.codes import ETHNICITIES, LEAVE_KIND_GROUPS, LEAVE_KINDS, MEMBER_CATEGORIES
+from services.member.domain.info_sets import INFO_SETS
+from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KIND_GROUPS, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS
 
 from ..api.common import call, path_id
 from ..auth import Session, require_session
+from ..errors import HttpError
 from .rendering import render, submit_form
 
 
@@ -27,7 +29,8 @@ async def _member_context(request: Request, session: Session, member_id: int) ->
         call(request, session, "org", "get_org", org_id=session.org_id))
     return dict(member=member, photo=photo, org=org, root=root, ethnicities=ETHNICITIES.items(),
                 categories=MEMBER_CATEGORIES.items(), leave_kind_groups=_leave_kind_groups(),
-                today=date.today().isoformat())
+                educations=EDUCATION.items(), occupations=OCCUPATIONS.items(), info_set_specs=INFO_SETS.values(),
+                today=date.today().isoformat(), year=date.today().year)
 
 
 async def member_page(request: Request):
@@ -36,27 +39,63 @@ async def member_page(request: Request):
                                                                                      path_id(request)))
 
 
-async def _member_action(request: Request, method: str, data, form_name: str):
-    """A form on the member card: on success back to the card."""
+async def _member_action(request: Request, method: str, data, form_name: str, **kwargs):
+    """A form on the member card: on success back to the card. A refusal re-renders the card
+    with the message; for htmx (which swaps only 2xx answers) with status 200."""
     member_id = path_id(request)
 
     async def rerender(session, form, error):
         context = await _member_context(request, session, member_id)
-        return render(request, "member.html", status=error.status, session=session, form_error=error,
+        status = 200 if request.headers.get("HX-Request") else error.status
+        return render(request, "member.html", status=status, session=session, form_error=error,
                       open_form=form_name, form_values=form, **context)
 
     return await submit_form(
-        request, lambda session, form: call(request, session, "member", method, member_id=member_id, data=data(form)),
+        request, lambda session, form: call(request, session, "member", method, member_id=member_id, data=data(form),
+                                            **kwargs),
         rerender, f"/members/{member_id}")
 
 
-def _fields(form: dict, *names: str) -> dict:
-    return {name: form.get(name, "") for name in names}
+def _fields(form: dict, *names: str, optional=()) -> dict:
+    """The named fields (empty when missing), and those of `optional` the form has."""
+    return {name: form.get(name, "") for name in names} | {name: form[name] for name in optional if name in form}
+
+
+BASIC_OPTIONAL = ("full_on", "former_name", "native_place", "education", "occupation", "branch_joined_on", "phone",
+                  "address")
 
 
 async def edit_member(request: Request):
     return await _member_action(request, "update_member", lambda f: _fields(
-        f, "version", "name", "id_number", "ethnicity", "category", "joined_on"), "edit")
+        f, "version", "name", "id_number", "ethnicity", "category", "joined_on", optional=BASIC_OPTIONAL), "edit")
+
+
+def _info_set(request: Request) -> str:
+    key = request.path_params["set"]
+    if key not in INFO_SETS:
+        raise HttpError(404, "not_found", "该信息集不存在")
+    return key
+
+
+def _row_fields(key: str):
+    return lambda form: _fields(form, "version", *INFO_SETS[key].keys)
+
+
+async def add_info_row(request: Request):
+    key = _info_set(request)
+    return await _member_action(request, "add_info_row", _row_fields(key), f"{key}-add", info_set=key)
+
+
+async def update_info_row(request: Request):
+    key, row_id = _info_set(request), path_id(request, "row_id")
+    return await _member_action(request, "update_info_row", _row_fields(key), f"{key}-{row_id}", info_set=key,
+                                row_id=row_id)
+
+
+async def delete_info_row(request: Request):
+    key, row_id = _info_set(request), path_id(request, "row_id")
+    return await _member_action(request, "delete_info_row", lambda f: _fields(f, "version"), f"{key}-{row_id}",
+                                info_set=key, row_id=row_id)
 
 
 async def leave_member(request: Request):

@@ -7,6 +7,8 @@ from starlette.requests import Request
 from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, ORG_TYPES
 
 from ..api.common import call, children_with_counts, history_flag, path_id
+from ..api.supervision import LISTS as SUPERVISION_LISTS
+from ..api.supervision import supervision_list
 from ..auth import Session, require_session
 from ..errors import as_http_error
 from ..rpc import RemoteError
@@ -107,8 +109,11 @@ async def supervision_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)
     org = await call(request, session, "org", "get_org", org_id=org_id)
-    root, overdue = await asyncio.gather(
+    root, overdue, *lists = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "member", "overdue_probation", org_id=org_id,
-             page=request.query_params.get("page", "1"), size=50))
-    return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue)
+             page=request.query_params.get("page", "1"), size=50),
+        *[supervision_list(request, name, org_id, request.query_params.get(f"{name}-page", "1"), 20)
+          for name in SUPERVISION_LISTS])
+    return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue,
+                  lists=[(name, SUPERVISION_LISTS[name][2], result) for name, result in zip(SUPERVISION_LISTS, lists)])

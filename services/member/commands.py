@@ -8,10 +8,18 @@ from services.shared.errors import Conflict, NotFound, ValidationFailed, validat
 from services.shared.outbox import record_event
 
 from .domain import status
+from .domain.info_sets import (
+    DERIVED_FROM,
+    MemberDates,
+    derived_facts,
+    info_set,
+    read_version,
+    validate_row_change,
+)
 from .domain.member_fields import validate_member_changes, validate_new_member
 from .events import MEMBER_CREATED, MEMBER_UPDATED, change_payload, member_facts
-from .models import members, outbox, status_changes
-from .queries import as_status_change, last_status_change, load_member, member_card
+from .models import info_tables, members, outbox, status_changes
+from .queries import as_status_change, evaluations_of, info_rows, last_status_change, load_member, member_card
 
 
 def _duplicate(id_number: str) -> Conflict:
@@ -63,13 +71,59 @@ def _refused(refused: status.TransitionRefused) -> Conflict:
     return Conflict(refused.message)
 
 
-def _save(session: Session, caller: Caller, before, values: dict) -> dict:
+def facts_of(session: Session, row) -> dict:
+    return member_facts(row, evaluations_of(session, row.id))
+
+
+def _write(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None):
+    """Write `values`, bump the version and record member_updated; the row after. `before_facts`:
+    the facts read before an info-set row changed (evaluations live in their own table)."""
+    before_facts = before_facts or facts_of(session, before)
     session.execute(update(members).where(members.c.id == before.id).values(
         **values, version=members.c.version + 1, updated_at=func.now()))
     after = load_member(session, before.id)
     record_event(session, outbox, MEMBER_UPDATED, after.id, after.version,
-                 change_payload(after.id, member_facts(before), member_facts(after)), caller)
-    return member_card(session, after)
+                 change_payload(after.id, before_facts, facts_of(session, after)), caller)
+    return after
+
+
+def _save(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None,
+          card: bool = True) -> dict | None:
+    """`_write`, then the card after it (or, without `card`, {"version"}: a batch needs no cards)."""
+    after = _write(session, caller, before, values, before_facts)
+    return member_card(session, after) if card else {"version": after.version}
+
+
+def _decided_by_info_sets(session: Session, member_id: int) -> frozenset[str]:
+    """Basic fields the member's info sets decide now (their set has rows)."""
+    rows = info_rows(session, member_id, [key for key, _ in DERIVED_FROM.values()])
+    return frozenset(fact for fact, (key, _) in DERIVED_FROM.items() if rows[key])
+
+
+def member_changes(session: Session, row, raw) -> tuple[int | None, dict]:
+    """A change of basic information of `row`, checked (ValidationFailed) but not written:
+    (version read, the values that differ)."""
+    decided = _decided_by_info_sets(session, row.id)
+    return validated(lambda data: validate_member_changes(data, row._mapping, from_info_sets=decided), raw, "党员")
+
+
+def change_member(session: Session, caller: Caller, row, raw):
+    """A change of basic information of the locked, scope-checked `row` (one member's edit, or
+    one member of a 批量修改): validated, version checked, written with its member_updated
+    event. The member's row after it, or None when nothing differs; errors before any write."""
+    read_version, changes = member_changes(session, row, raw)
+    _require_version(row, read_version)
+    if not changes:
+        return None
+    number = changes.get("id_number")
+    if number and session.execute(select(members.c.id).where(members.c.id_number == number,
+                                                              members.c.id != row.id)).first():
+        raise _duplicate(number)
+    try:
+        with session.begin_nested():
+            return _write(session, caller, row, changes)
+    except IntegrityError:
+        raise _duplicate(number) from None
 
 
 def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
@@ -77,19 +131,8 @@ def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dic
     date joined). The organization is not changed here: that is a transfer."""
     with sessions.begin() as session:
         row = _locked_member(session, caller, member_id)
-        read_version, changes = validated(lambda data: validate_member_changes(data, row._mapping), raw, "党员")
-        _require_version(row, read_version)
-        if not changes:
-            return member_card(session, row)
-        number = changes.get("id_number")
-        if number and session.execute(select(members.c.id).where(members.c.id_number == number,
-                                                                  members.c.id != row.id)).first():
-            raise _duplicate(number)
-        try:
-            with session.begin_nested():
-                return _save(session, caller, row, changes)
-        except IntegrityError:
-            raise _duplicate(number) from None
+        after = change_member(session, caller, row, raw)
+        return member_card(session, row if after is None else after)
 
 
 def _record_change(session: Session, caller: Caller, row, to_status: str, kind, day, reason) -> None:
@@ -142,3 +185,93 @@ def undo_status_change(sessions: sessionmaker, caller: Caller, member_id, raw) -
         session.execute(update(status_changes).where(status_changes.c.id == last.id).values(
             undone_at=func.now(), undone_by=caller.username or caller.user_id))
         return _save(session, caller, row, prior)
+
+
+# --- the repeating info sets (学历学位, 工作岗位, … domain/info_sets.py) ---------------------------
+# A row change is a change of the member's card: it locks the member, needs the version the
+# client read (a stale one is a 409 and changes nothing), re-derives the facts the sets decide
+# (highest education, current occupation), bumps the version and records member_updated.
+
+def _spec(key):
+    try:
+        return info_set(key)
+    except ValueError as e:
+        raise NotFound(str(e)) from None
+
+
+def _plain_row(spec, row) -> dict:
+    return {item.key: getattr(row, item.key) for item in spec.fields} | {"id": row.id}
+
+
+def _set_rows(session: Session, spec, member_id: int) -> list[dict]:
+    return [_plain_row(spec, r) for r in info_rows(session, member_id, (spec.key,))[spec.key]]
+
+
+def _info_row(session: Session, spec, member_id: int, row_id):
+    table = info_tables[spec.key]
+    try:
+        row_id = int(row_id)
+    except (TypeError, ValueError):
+        row_id = 0
+    row = session.execute(select(table).where(table.c.id == row_id, table.c.member_id == member_id)).first()
+    if row is None:
+        raise NotFound(f"该{spec.label}信息不存在")
+    return row
+
+
+def after_row_change(session: Session, caller: Caller, member, before_facts: dict, card: bool = True) -> dict:
+    """Re-derive the facts the sets decide; when a set has no rows left the basic value stays."""
+    keys = [key for key, _ in DERIVED_FROM.values()]
+    derived = derived_facts({key: [row._mapping for row in rows]
+                             for key, rows in info_rows(session, member.id, keys).items()})
+    return _save(session, caller, member, derived, before_facts, card)
+
+
+def _change_row(sessions: sessionmaker, caller: Caller, member_id, key, decide) -> dict:
+    """The one way a row changes: `decide(session, spec, member)` validates and returns (the
+    version the client read, the statement to run), under the member's lock."""
+    spec = _spec(key)
+    with sessions.begin() as session:
+        member = _locked_member(session, caller, member_id)
+        read, statement = decide(session, spec, member)
+        _require_version(member, read)
+        before_facts = facts_of(session, member)
+        session.execute(statement)
+        return after_row_change(session, caller, member, before_facts)
+
+
+def _validated_row(spec, member, data, others) -> tuple[int, dict]:
+    return validated(lambda d: validate_row_change(spec, d, MemberDates(member.birth_date, member.joined_on),
+                                                   others=others), data, spec.label)
+
+
+def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
+    def decide(session, spec, member):
+        read, values = _validated_row(spec, member, raw, _set_rows(session, spec, member.id))
+        return read, info_tables[spec.key].insert().values(member_id=member.id, **values)
+
+    return _change_row(sessions, caller, member_id, key, decide)
+
+
+def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
+    """Only the fields given change; the row is checked whole."""
+    def decide(session, spec, member):
+        current = _info_row(session, spec, member.id, row_id)
+        others = [r for r in _set_rows(session, spec, member.id) if r["id"] != current.id]
+        merged = {**{k: v for k, v in _plain_row(spec, current).items() if k != "id"},
+                  **(raw if isinstance(raw, dict) else {"data": raw})}
+        read, values = _validated_row(spec, member, merged, others)
+        table = info_tables[spec.key]
+        return read, update(table).where(table.c.id == current.id).values(**values)
+
+    return _change_row(sessions, caller, member_id, key, decide)
+
+
+def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
+    def decide(session, spec, member):
+        current = _info_row(session, spec, member.id, row_id)
+        read = validated(read_version, raw if isinstance(raw, dict) else {}, spec.label)
+        table = info_tables[spec.key]
+        return read, table.delete().where(table.c.id == current.id)
+
+    return _change_row(sessions, caller, member_id, key, decide)

@@ -1,18 +1,25 @@
 """Events the member service emits. Payloads carry the member's counted facts before and after
-the change, so the stats service needs no other source (house rule 3)."""
+the change, so the stats service needs no other source (house rule 3; /work/wt/EVENT_CONTRACT.md).
+"""
 MEMBER_CREATED = "member_created"
 MEMBER_UPDATED = "member_updated"
 
-# leave_kind and left_on feed the 出党 and 停止党籍 tables of the annual report (None while active).
-COUNTED_FIELDS = ("org_id", "status", "sex", "category", "ethnicity", "birth_date", "joined_on", "leave_kind",
-                  "left_on")
-DATE_FIELDS = ("birth_date", "joined_on", "left_on")
+# leave_kind and left_on feed the 出党 and 停止党籍 tables of the annual report (None while active);
+# org_path lets a consumer place the member in the tree without asking; education (highest) and
+# occupation (current work post) are kept on the member row (derived from their info sets);
+# full_on (转正日期) feeds the 转正 table. `evaluations` (民主评议 grade per year) comes from its
+# own table and is added by member_facts.
+COUNTED_FIELDS = ("org_id", "org_path", "status", "sex", "category", "ethnicity", "birth_date", "joined_on",
+                  "leave_kind", "left_on", "education", "occupation", "full_on")
+DATE_FIELDS = ("birth_date", "joined_on", "left_on", "full_on")
 
 
-def member_facts(row) -> dict:
+def member_facts(row, evaluations: dict | None = None) -> dict:
+    """The counted facts of a member row; `evaluations` = {"2025": "1", …} (none for a new member)."""
     facts = {field: getattr(row, field) for field in COUNTED_FIELDS}
     for field in DATE_FIELDS:
         facts[field] = facts[field].isoformat() if facts[field] is not None else None
+    facts["evaluations"] = dict(evaluations or {})
     return facts
 
 

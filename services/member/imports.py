@@ -13,12 +13,13 @@ from services.shared.ids import uuid_or_not_found
 from services.shared.outbox import record_events
 
 from .domain.import_rows import check_rows
+from .domain.member_fields import EXTRA_FIELDS, OPTIONAL_DATES
 from .events import MEMBER_CREATED, change_payload, member_facts
 from .models import import_rows, imports, members, outbox
 
 MAX_ROWS = 200_000
 CHUNK = 1000
-ROW_KEYS = ("name", "id_number", "ethnicity", "category", "joined_on", "org_code")
+ROW_KEYS = ("name", "id_number", "ethnicity", "category", "joined_on", "org_code", *EXTRA_FIELDS)
 
 
 def _rows(raw) -> list[dict]:
@@ -79,12 +80,18 @@ def get_import(sessions: sessionmaker, caller: Caller, import_id) -> dict:
             "errors": record.errors, "written": record.written}
 
 
+def _day(value):
+    return date.fromisoformat(value) if value else None
+
+
 def _member_values(data: dict) -> dict:
     return {"org_id": data["org_id"], "org_path": data["org_path"], "name": data["name"],
             "name_initials": data["name_initials"],
             "id_number": data["id_number"], "sex": data["sex"], "birth_date": date.fromisoformat(data["birth_date"]),
             "ethnicity": data["ethnicity"], "category": data["category"],
-            "joined_on": date.fromisoformat(data["joined_on"])}
+            "joined_on": date.fromisoformat(data["joined_on"]),
+            # The optional basic fields (absent from previews stored before they existed).
+            **{key: _day(data.get(key)) if key in OPTIONAL_DATES else data.get(key) for key in EXTRA_FIELDS}}
 
 
 def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_nothing=False) -> dict:

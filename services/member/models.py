@@ -11,11 +11,14 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.shared.outbox import inbox_table, outbox_table
+
+from .domain.info_sets import DATE, INFO_SETS, YEAR
 
 metadata = MetaData(schema="member")
 
@@ -38,6 +41,17 @@ members = Table(
     Column("leave_kind", Text),
     Column("left_on", Date),
     Column("leave_reason", Text),
+    # The rest of the basic set (基本信息集); nullable: records older than the card lack them.
+    # education and occupation are the counted facts: set here while the member has no
+    # 学历学位 / 工作岗位 rows, derived from those rows once there are (domain/info_sets.py).
+    Column("former_name", Text),
+    Column("native_place", Text),
+    Column("education", Text),
+    Column("occupation", Text),
+    Column("full_on", Date),  # 转正日期: full members only
+    Column("branch_joined_on", Date),  # 进入支部日期
+    Column("phone", Text),
+    Column("address", Text),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -93,6 +107,89 @@ status_changes = Table(
     Column("undone_by", Text),
 )
 Index("status_changes_member", status_changes.c.member_id, status_changes.c.id)
+
+
+
+def _info_set_table(spec) -> Table:
+    """One table per repeating info set, a column per field (migration member_0006_member_cards)."""
+    kinds = {DATE: Date, YEAR: Integer}
+    extra = [UniqueConstraint("member_id", "year", name="evaluations_one_per_year")] if spec.key == "evaluations" \
+        else []
+    table = Table(
+        spec.key, metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("member_id", BigInteger, ForeignKey("member.members.id"), nullable=False),
+        *[Column(f.key, kinds.get(f.kind, Text), nullable=not f.required) for f in spec.fields],
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        *extra,
+    )
+    Index(f"{spec.key}_member", table.c.member_id, table.c.id)
+    return table
+
+
+info_tables: dict[str, Table] = {key: _info_set_table(spec) for key, spec in INFO_SETS.items()}
+
+# A batch add (批量添加) of one work post or 民主评议 grade to many members, kept so the whole
+# batch can be undone: `items` = [{"member_id", "row_id", "version"}], the version each member
+# had right after the batch (an undo is refused when a member changed since).
+batches = Table(
+    "batches", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("info_set", Text, nullable=False),
+    Column("values", JSONB, nullable=False),
+    Column("account", Text, nullable=False),
+    Column("scope_path", Text, nullable=False),
+    Column("items", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("undone_at", DateTime(timezone=True)),
+    Column("undone_by", Text),
+)
+
+# 固定查询: an account's named 综合查询 (the checked query as plain JSON), names unique per account.
+saved_queries = Table(
+    "saved_queries", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("account", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("query", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("account", "name", name="saved_queries_account_name"),
+)
+
+# 批量修改: one field set to one value for the members a query selected; each item keeps the old
+# and new value and the member's version after the change, so the batch can be undone while no
+# member was changed since.
+batch_changes = Table(
+    "batch_changes", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("account", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("query", JSONB, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("skipped", JSONB, nullable=False),  # [{member_id, name, reason}]
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("undone_at", DateTime(timezone=True)),
+)
+Index("batch_changes_account", batch_changes.c.account, batch_changes.c.id)
+
+batch_change_items = Table(
+    "batch_change_items", metadata,
+    Column("batch_id", BigInteger, ForeignKey("member.batch_changes.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", BigInteger, ForeignKey("member.members.id"), primary_key=True),
+    Column("before", Text),
+    Column("after", Text),
+    Column("version_after", Integer, nullable=False),
+)
+
+# 身份证号重复督查: the same person's numbers share member.id_key (the 17-digit body; a 15-digit
+# number is read as its 18-digit form); created by migration member_0006_queries.
+Index("members_id_key", func.member.id_key(members.c.id_number))
+# 身份证号有误督查: the suspects of member.id_suspect, by subtree (migration member_0006_queries).
+Index("members_id_suspect", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"},
+      postgresql_where=func.member.id_suspect(members.c.id_number, members.c.birth_date, members.c.sex))
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -4,15 +4,15 @@ import unicodedata
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.shared.codes import ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, SEXES
+from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
+from services.shared.paging import MAX_PAGE_SIZE, page_bounds  # noqa: F401  (the member service's own name)
 
+from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, allowed_actions, kind_group
 from .events import member_facts
-from .models import members, status_changes
-
-MAX_PAGE_SIZE = 200
+from .models import info_tables, members, status_changes
 
 
 def load_member(session: Session, member_id, for_update: bool = False):
@@ -39,7 +39,48 @@ def member_view(row) -> dict:
         "leave_kind_name": LEAVE_KINDS.name(row.leave_kind) if row.leave_kind else None,
         "leave_group": kind_group(row.leave_kind), "left_on": row.left_on.isoformat() if row.left_on else None,
         "leave_reason": row.leave_reason,
+        "former_name": row.former_name, "native_place": row.native_place,
+        "education": row.education, "education_name": _name(EDUCATION, row.education),
+        "occupation": row.occupation, "occupation_name": _name(OCCUPATIONS, row.occupation),
+        "full_on": _iso(row.full_on), "branch_joined_on": _iso(row.branch_joined_on),
+        "phone": row.phone, "address": row.address,
     }
+
+
+def _iso(day):
+    return day.isoformat() if day is not None else None
+
+
+def _name(table, code):
+    return table.name(code) if code in table else code
+
+
+# --- the repeating info sets ------------------------------------------------------------------
+
+def info_rows(session: Session, member_id: int, keys=None) -> dict[str, list]:
+    """The member's rows of each info set (or of `keys`), newest first."""
+    rows = {}
+    for key in keys or INFO_SETS:
+        table, spec = info_tables[key], INFO_SETS[key]
+        rows[key] = session.execute(select(table).where(table.c.member_id == member_id).order_by(
+            table.c[spec.sort_field].desc().nulls_last(), table.c.id.desc())).all()
+    return rows
+
+
+def info_row_view(key: str, row) -> dict:
+    """A row as the card shows it: each field's value (dates as ISO text) and, for codes, its name."""
+    view = {"id": row.id}
+    for item in INFO_SETS[key].fields:
+        value = getattr(row, item.key)
+        view[item.key] = _iso(value) if hasattr(value, "isoformat") else value
+        if item.table is not None:
+            view[f"{item.key}_name"] = item.name_of(value)
+    return view
+
+
+def evaluations_of(session: Session, member_id: int) -> dict:
+    """{"2025": "1", …}: the member's 民主评议 grades, for the event facts."""
+    return evaluation_facts(row._mapping for row in info_rows(session, member_id, ("evaluations",))["evaluations"])
 
 
 def last_status_change(session: Session, member_id: int):
@@ -69,8 +110,13 @@ STATUS_CHANGES_SHOWN = 50
 
 
 def member_card(session: Session, row) -> dict:
-    """The member with their status changes (newest first) and the status changes allowed now."""
+    """The member with every info set: the basic set, the repeating sets (`info_sets`, each
+    newest first), the 党籍 set (status changes, newest first) and the status changes allowed
+    now. `from_info_sets`: basic fields decided by a set's rows (not editable on the basic set)."""
     view = member_view(row)
+    rows = info_rows(session, row.id)
+    view["info_sets"] = {key: [info_row_view(key, r) for r in set_rows] for key, set_rows in rows.items()}
+    view["from_info_sets"] = [fact for fact, (key, _) in DERIVED_FROM.items() if rows[key]]
     changes = session.execute(select(status_changes).where(status_changes.c.member_id == row.id)
                               .order_by(status_changes.c.id.desc()).limit(STATUS_CHANGES_SHOWN)).all()
     view["status_changes"] = [_change_view(change) for change in changes]
@@ -83,16 +129,6 @@ def get_member(sessions: sessionmaker, caller: Caller, member_id) -> dict:
         row = load_member(session, member_id)
         caller.require(row.org_path, "该党员")
         return member_card(session, row)
-
-
-def page_bounds(page, size) -> tuple[int, int]:
-    try:
-        page, size = int(page), int(size)
-    except (TypeError, ValueError):
-        raise ValidationFailed("分页参数应为整数", {"page": "应为整数"}) from None
-    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValidationFailed(f"页码从1开始，每页1到{MAX_PAGE_SIZE}条", {"page": "超出范围"})
-    return page, size
 
 
 def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50, history=False) -> dict:
@@ -115,10 +151,9 @@ def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size
 ROSTER_PAGE_MAX = 5000
 
 
-def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, limit=2000) -> dict:
-    """Active members of `org`'s subtree in id order, one keyset page: exports read a whole
-    subtree page by page, with memory bounded by the page, however large the subtree."""
-    caller.require(org["path"], "该党组织")
+def keyset_page(sessions: sessionmaker, where, after_id=0, limit=2000) -> dict:
+    """Members matching `where` after `after_id`, in id order, one page (at most ROSTER_PAGE_MAX):
+    exports read a whole selection page by page, with memory bounded by the page."""
     try:
         after_id, limit = int(after_id), min(int(limit), ROSTER_PAGE_MAX)
     except (TypeError, ValueError):
@@ -126,11 +161,16 @@ def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, l
     if limit < 1:
         raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
     with sessions() as session:
-        rows = session.execute(
-            select(members).where(members.c.org_path.startswith(org["path"], autoescape=True),
-                                  members.c.status == "active", members.c.id > after_id)
-            .order_by(members.c.id).limit(limit)).all()
+        rows = session.execute(select(members).where(where, members.c.id > after_id)
+                               .order_by(members.c.id).limit(limit)).all()
     return {"items": [member_view(row) for row in rows], "next_after_id": rows[-1].id if len(rows) == limit else None}
+
+
+def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, limit=2000) -> dict:
+    """Active members of `org`'s subtree in id order, one keyset page, however large the subtree."""
+    caller.require(org["path"], "该党组织")
+    where = members.c.org_path.startswith(org["path"], autoescape=True) & (members.c.status == "active")
+    return keyset_page(sessions, where, after_id, limit)
 
 
 FACTS_PAGE_MAX = 5000
@@ -150,8 +190,13 @@ def facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, li
         rows = session.execute(
             select(members).where(members.c.org_path.startswith(path, autoescape=True), members.c.id > after_id)
             .order_by(members.c.id).limit(limit)).all()
+        evaluations = info_tables["evaluations"]
+        graded: dict[int, list] = {}
+        for grade in session.execute(select(evaluations).where(
+                evaluations.c.member_id.in_([row.id for row in rows]))).mappings():
+            graded.setdefault(grade["member_id"], []).append(grade)
     return {"items": [{"member_id": row.id, "version": row.version, "org_path": row.org_path,
-                       "facts": member_facts(row)} for row in rows],
+                       "facts": member_facts(row, evaluation_facts(graded.get(row.id, ())))} for row in rows],
             "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 

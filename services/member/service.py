@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import commands, imports, queries, supervision
+from . import batch_changes, batches, checks, commands, imports, member_queries, queries, query_catalog, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -32,6 +32,38 @@ class MemberService:
     @api
     def update_member(self, member_id, data):
         return commands.update_member(self.db, self.caller(), member_id, data)
+
+    @api
+    def add_info_row(self, member_id, info_set, data):
+        return commands.add_info_row(self.db, self.caller(), member_id, info_set, data)
+
+    @api
+    def update_info_row(self, member_id, info_set, row_id, data):
+        return commands.update_info_row(self.db, self.caller(), member_id, info_set, row_id, data)
+
+    @api
+    def delete_info_row(self, member_id, info_set, row_id, data=None):
+        return commands.delete_info_row(self.db, self.caller(), member_id, info_set, row_id, data)
+
+    @api
+    def check_member(self, member_id):
+        return checks.check_one(self.db, self.caller(), member_id)
+
+    @api
+    def check_subtree(self, org_id, after_id=0, limit=500):
+        return checks.check_subtree(self.db, self.caller(), self.org.org_path(org_id), after_id, limit)
+
+    @api
+    def preview_batch(self, org_id, data):
+        return batches.preview_batch(self.db, self.caller(), self.org.org_path(org_id), data)
+
+    @api
+    def commit_batch(self, org_id, data):
+        return batches.commit_batch(self.db, self.caller(), self.org.org_path(org_id), data)
+
+    @api
+    def undo_batch(self, batch_id):
+        return batches.undo_batch(self.db, self.caller(), batch_id)
 
     @api
     def leave_member(self, member_id, data):
@@ -80,3 +112,69 @@ class MemberService:
     @api
     def facts_page(self, path, after_id=0, limit=2000):
         return queries.facts_page(self.db, self.caller(), path, after_id, limit)
+
+    # --- 综合查询, 固定查询, 批量修改 ---
+    @api
+    def query_fields(self):
+        return {"fields": query_catalog.field_list(), "batch_fields": batch_changes.batch_field_list()}
+
+    @api
+    def combined_query(self, query, page=1, size=50):
+        return member_queries.combined_query(self.db, self.caller(), self.org.org_path, query, page, size)
+
+    @api
+    def combined_query_page(self, query, after_id=0, limit=2000):
+        return member_queries.combined_query_page(self.db, self.caller(), self.org.org_path, query, after_id, limit)
+
+    @api
+    def save_query(self, name, query):
+        return member_queries.save_query(self.db, self.caller(), self.org.org_path, name, query)
+
+    @api
+    def list_saved_queries(self):
+        return member_queries.list_saved_queries(self.db, self.caller())
+
+    @api
+    def get_saved_query(self, saved_id):
+        return member_queries.get_saved_query(self.db, self.caller(), saved_id)
+
+    @api
+    def rename_saved_query(self, saved_id, name):
+        return member_queries.rename_saved_query(self.db, self.caller(), saved_id, name)
+
+    @api
+    def delete_saved_query(self, saved_id):
+        return member_queries.delete_saved_query(self.db, self.caller(), saved_id)
+
+    @api
+    def preview_batch_change(self, data):
+        return batch_changes.preview_batch(self.db, self.caller(), self.org.org_path, data)
+
+    @api
+    def save_batch_change(self, data):
+        return batch_changes.save_batch(self.db, self.caller(), self.org.org_path, data)
+
+    @api
+    def list_batch_changes(self):
+        return batch_changes.list_batches(self.db, self.caller())
+
+    @api
+    def get_batch_change(self, batch_id):
+        return batch_changes.get_batch(self.db, self.caller(), batch_id)
+
+    @api
+    def undo_batch_change(self, batch_id):
+        return batch_changes.undo_batch(self.db, self.caller(), batch_id)
+
+    # --- 工作督查 ---
+    @api
+    def duplicate_ids(self, org_id, page=1, size=50):
+        return supervision.duplicate_ids(self.db, self.caller(), self.org.org_path(org_id), page, size)
+
+    @api
+    def invalid_ids(self, org_id, page=1, size=50):
+        return supervision.invalid_ids(self.db, self.caller(), self.org.org_path(org_id), page, size)
+
+    @api
+    def incomplete_members(self, org_id, page=1, size=50):
+        return supervision.incomplete_members(self.db, self.caller(), self.org.org_path(org_id), page, size)

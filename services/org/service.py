@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import commands, queries
+from . import commands, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -71,3 +71,7 @@ class OrgService:
     @api
     def create_account(self, username, password, org_id):
         return commands.create_account(self.db, self.caller(), username, password, org_id)
+
+    @api
+    def incomplete_orgs(self, org_id, page=1, size=50):
+        return supervision.incomplete_orgs(self.db, self.caller(), org_id, page, size)

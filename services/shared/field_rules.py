@@ -89,3 +89,8 @@ def record_id(value, required: str = REQUIRED, invalid: str = "应为正整数�
 def version(value) -> int:
     """The record version a client last read (optimistic locking): a positive integer."""
     return record_id(value, invalid="应为正整数（读取时得到的版本号）")
+
+
+def missing_fields(record, fields) -> list[str]:
+    """Labels of the (key, label) fields a record (a mapping) lacks: None or an empty text."""
+    return [label for key, label in fields if blank(record.get(key))]

@@ -3,7 +3,7 @@ from datetime import date, datetime
 import pytest
 
 from services.member.domain.id_number import check_char
-from services.member.domain.member_fields import validate_new_member
+from services.member.domain.member_fields import EXTRA_FIELDS, validate_new_member
 from services.shared.field_errors import FieldErrors
 
 TODAY = date(2024, 6, 1)
@@ -45,6 +45,7 @@ def test_valid_member_is_normalized():
         "ethnicity": "01",
         "category": "02",
         "joined_on": date(1975, 7, 1),
+        **dict.fromkeys(EXTRA_FIELDS),  # the optional basic fields, none given
     }
 
 

@@ -1,0 +1,123 @@
+"""校核 pages (one member, or a subtree batch by batch) and batch add (批量添加)."""
+import asyncio
+from datetime import date
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from services.member.domain.info_sets import BATCH_SETS, INFO_SETS
+
+from ..api.common import call, path_id, read_body
+from ..auth import CSRF_FIELD, require_session
+from ..errors import HttpError, as_http_error
+from .rendering import MAX_FORM_BYTES, render
+
+CHECK_BATCH = 1000
+
+
+async def member_check_page(request: Request):
+    session = await require_session(request)
+    member_id = path_id(request)
+    member = await call(request, session, "member", "get_member", member_id=member_id)  # first: 404/403
+    checked, root = await asyncio.gather(
+        call(request, session, "member", "check_member", member_id=member_id),
+        call(request, session, "org", "get_org", org_id=session.org_id))
+    result = {"checked": 1, "items": [checked] if checked["problems"] else [], "next_after_id": None}
+    return render(request, "check.html", session=session, root=root, member=member, org=None,
+                  subject=member["name"], result=result)
+
+
+async def org_check_page(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    result, root = await asyncio.gather(
+        call(request, session, "member", "check_subtree", org_id=org_id,
+             after_id=request.query_params.get("after_id", "0"), limit=CHECK_BATCH),
+        call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "check.html", session=session, root=root, member=None, org=org, subject=org["name"],
+                  result=result)
+
+
+# --- 批量添加 ------------------------------------------------------------------------------------
+
+BATCH_MEMBERS_SHOWN = 500
+
+
+def _batch_set(key) -> str:
+    return key if key in BATCH_SETS else "evaluations"
+
+
+async def _batch_form(request: Request) -> tuple:
+    """(session, form, chosen ids as text): a form with one `member_id` per ticked box, and
+    perhaps ids typed in `member_ids_text`."""
+    body = await read_body(request, MAX_FORM_BYTES)
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise HttpError(400, "malformed", "表单编码有误") from None
+    form = dict(pairs)
+    session = await require_session(request, form_csrf=form.get(CSRF_FIELD))
+    typed = form.get("member_ids_text", "").replace("，", ",").replace(",", " ").split()
+    chosen = [value for key, value in pairs if key == "member_id"] + typed
+    return session, form, list(dict.fromkeys(chosen))
+
+
+def _batch_request(form: dict, chosen: list[str]) -> dict:
+    spec = INFO_SETS[_batch_set(form.get("info_set"))]
+    ids = [int(value) if value.isascii() and value.isdigit() else value for value in chosen]
+    return {"info_set": spec.key, "values": {f.key: form.get(f.key, "") for f in spec.fields}, "member_ids": ids}
+
+
+async def _render_batch(request: Request, session, org_id: int, key: str, status: int = 200, **context):
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    root, members = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "roster_page", org_id=org_id, limit=BATCH_MEMBERS_SHOWN))
+    members["more"] = members["next_after_id"] is not None
+    context = {"stage": "form", "values": {}, "chosen": [], "error": None, "result": None, **context}
+    return render(request, "batch.html", status=status, session=session, org=org, root=root, members=members,
+                  spec=INFO_SETS[key], batch_sets=[(k, INFO_SETS[k].label) for k in BATCH_SETS],
+                  today=date.today().isoformat(), year=date.today().year, **context)
+
+
+async def batch_page(request: Request):
+    session = await require_session(request)
+    return await _render_batch(request, session, path_id(request), _batch_set(request.query_params.get("set")))
+
+
+async def _batch_step(request: Request, method: str, stage: str):
+    org_id = path_id(request)
+    session, form, chosen = await _batch_form(request)
+    data = _batch_request(form, chosen)
+    try:
+        result = await call(request, session, "member", method, org_id=org_id, data=data)
+    except Exception as exc:  # noqa: BLE001 — a refusal is shown on the form; the rest is an error page
+        error = as_http_error(exc)
+        if error.status >= 500 or error.status in (401, 403, 404):
+            raise error from None
+        return await _render_batch(request, session, org_id, data["info_set"], status=error.status, error=error,
+                                   values=form, chosen=chosen)
+    return await _render_batch(request, session, org_id, data["info_set"], stage=stage, result=result)
+
+
+async def preview_batch(request: Request):
+    return await _batch_step(request, "preview_batch", "preview")
+
+
+async def commit_batch(request: Request):
+    return await _batch_step(request, "commit_batch", "done")
+
+
+async def undo_batch(request: Request):
+    session, form, _ = await _batch_form(request)
+    org_id = int(form["org_id"]) if form.get("org_id", "").isdigit() else session.org_id
+    key = _batch_set(form.get("info_set"))
+    try:
+        result = await call(request, session, "member", "undo_batch", batch_id=request.path_params["batch_id"])
+    except Exception as exc:  # noqa: BLE001
+        error = as_http_error(exc)
+        if error.status >= 500 or error.status in (401, 403, 404):
+            raise error from None
+        return await _render_batch(request, session, org_id, key, status=error.status, error=error)
+    return await _render_batch(request, session, org_id, result["info_set"], stage="undone", result=result)
