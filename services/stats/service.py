@@ -36,6 +36,23 @@ class StatsService:
     def on_org_renamed(self, event):
         consumers.apply_org_event(self.db, event)
 
+    # The org state events of EVENT_CONTRACT.md: the projection keeps the newest version.
+    @consumes("org", "org_updated")
+    def on_org_updated(self, event):
+        consumers.apply_org_event(self.db, event)
+
+    @consumes("org", "org_revoked")
+    def on_org_revoked(self, event):
+        consumers.apply_org_event(self.db, event)
+
+    @consumes("org", "org_restored")
+    def on_org_restored(self, event):
+        consumers.apply_org_event(self.db, event)
+
+    @consumes("org", "org_deleted")
+    def on_org_deleted(self, event):
+        consumers.apply_org_event(self.db, event)
+
     @consumes("member", "member_created")
     def on_member_created(self, event):
         consumers.apply_member_event(self.db, event)
