@@ -25,7 +25,8 @@ async def get_org(request: Request):
 
 async def org_children(request: Request):
     session = await require_session(request)
-    return JSONResponse({"items": await children_with_counts(request, session, path_id(request))})
+    return JSONResponse({"items": await children_with_counts(request, session, path_id(request),
+                                                             history_flag(request))})
 
 
 async def org_members(request: Request):
@@ -63,7 +64,9 @@ ORG_IN = obj(["name", "code", "type", "parent_id"], name=STR, code=STR, parent_i
 OPENAPI_PATHS = {
     "/orgs": {"post": op("新建党组织", "已创建", obj(["id"], id=INT, path=STR), ORG_IN, status="201")},
     "/orgs/{id}": {"get": op("党组织信息", "党组织", ORG, params=[ID])},
-    "/orgs/{id}/children": {"get": op("下级党组织（含党员数）", "列表", params=[ID])},
+    "/orgs/{id}/children": {"get": op("下级党组织（含党员数），按排序；history=1 时为已撤销的下级党组织", "列表",
+                                      params=[ID, query_param("history", {"type": "string", "enum": ["0", "1"]},
+                                                              "1：历史（已撤销）党组织")])},
     "/orgs/{id}/members": {"get": op("本组织党员（分页）：默认为在册党员，history=1 时为历史党员（含减少类型和日期）",
                                      "列表", params=[ID, query_param("page", INT), query_param("size", INT),
                                                    query_param("history", {"type": "string", "enum": ["0", "1"]},

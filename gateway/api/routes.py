@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import exports, imports, media, members, orgs, sessions, supervision
+from . import exports, imports, media, members, org_cards, orgs, sessions, supervision
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, media, exports, imports, supervision)
+RESOURCES = (sessions, orgs, members, media, exports, imports, supervision, org_cards)
 
 
 @lru_cache(maxsize=1)
