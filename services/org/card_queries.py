@@ -88,6 +88,16 @@ def search_orgs(sessions: sessionmaker, caller: Caller, q="", history=False, und
 MAX_CHECKED = 5000
 
 
+def _paths(sessions: sessionmaker, org_ids: set[int]) -> dict[int, str]:
+    """Paths of the organizations that have members, to add them up the tree."""
+    ids, found = sorted(org_ids), {}
+    with sessions() as session:
+        for start in range(0, len(ids), 5000):
+            found.update(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids[start:start + 5000]))
+                                         ).all())
+    return found
+
+
 def check_orgs(sessions: sessionmaker, caller: Caller, org_id, subtree, count_facts) -> dict:
     """校核 of one organization or (`subtree`) of it and every organization in use below it:
     required items left empty, and types that do not fit their members. `count_facts(path)`
@@ -103,7 +113,8 @@ def check_orgs(sessions: sessionmaker, caller: Caller, org_id, subtree, count_fa
         rows = session.execute(query).all()
     truncated = len(rows) > MAX_CHECKED
     rows = rows[:MAX_CHECKED]
-    counts = tally(count_facts(top.path), {row.id: row.path for row in rows})
+    facts = count_facts(top.path)
+    counts = tally(facts, _paths(sessions, {int(f["org_id"]) for f in facts}), [row.id for row in rows])
     problems = []
     for row in rows:
         view = org_view(row)

@@ -303,6 +303,9 @@ def test_check_lists_missing_items_and_type_against_members(rpc, committee):
     assert "隶属关系未填写（必填项）" in by_org[small["id"]]
     assert by_org[empty["id"]] == ["党支部没有党员"]
     assert any("基层党委一般应有100人以上" in m for m in by_org[committee["id"]])
+    alone = rpc.call("org", "check_orgs", org_id=committee["id"])  # its own card, its subtree's members
+    assert alone["checked"] == 1 and "党员2人，基层党委一般应有100人以上（不足须经上级批准）" in [
+        p["message"] for p in alone["problems"]]
     single = rpc.call("org", "check_orgs", org_id=empty["id"])
     assert single["checked"] == 1 and [p["message"] for p in single["problems"]] == ["党支部没有党员"]
 

@@ -61,7 +61,7 @@ def check_org_rows(rows: list[dict], orgs_by_code: dict) -> CheckedOrgRows:
             problems.setdefault("parent_code", "必填")
         elif (problem := _parent_problem(parent_code, in_file, orgs_by_code)) is not None:
             problems["parent_code"] = problem
-        if code and code not in in_file:
+        if code and code not in in_file and "code" not in problems:  # a used code must not hide its owner
             in_file[code] = (row, None if problems else data["type"])
         for field_name, message in problems.items():
             checked.errors.append({"row": row, "field": field_name, "message": message})

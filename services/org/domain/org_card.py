@@ -94,7 +94,7 @@ CARD_FIELDS = (
     Field("contact_person", "联系人", NORM, lambda v: optional_text(v, 50)),
     Field("contact_phone", "联系电话", NORM, _optional(_pattern(_PHONE, "联系电话只能包含数字、空格和 + - ( )", 30))),
     Field("address", "通讯地址", OPTIONAL, lambda v: optional_text(v, 200)),
-    Field("postcode", "邮政编码", OPTIONAL, _optional(_pattern(_POSTCODE, "邮政编码应为6位数字", 6))),
+    Field("postcode", "邮政编码", OPTIONAL, _optional(_pattern(_POSTCODE, "邮政编码应为6位数字", 20))),
 )
 FIELDS = {f.key: f for f in CARD_FIELDS}
 EXTRA_KEYS = tuple(f.key for f in CARD_FIELDS if f.key not in ("name", "code", "type"))

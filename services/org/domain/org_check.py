@@ -52,9 +52,11 @@ def structure_problems(type_code: str, counts: Counts, is_root: bool = False) ->
     return problems
 
 
-def tally(rows, paths: dict[int, str]) -> dict[int, Counts]:
-    """Counts of every organization in `paths` ({id: path}) from the member service's grouped
-    active members ({org_id, category, n}); subtree totals add up descendants' direct counts."""
+def tally(rows, paths: dict[int, str], checked) -> dict[int, Counts]:
+    """Counts of every `checked` organization from the member service's grouped active members
+    ({org_id, category, n}); `paths` ({id: path}) of the organizations in `rows` places each
+    count in the subtree total of every checked ancestor."""
+    checked = set(checked)
     direct: dict[int, int] = {}
     full: dict[int, int] = {}
     for row in rows:
@@ -62,12 +64,9 @@ def tally(rows, paths: dict[int, str]) -> dict[int, Counts]:
         direct[org_id] = direct.get(org_id, 0) + int(row["n"])
         if row.get("category") == "01":
             full[org_id] = full.get(org_id, 0) + int(row["n"])
-    subtree: dict[int, int] = dict.fromkeys(paths, 0)
+    subtree: dict[int, int] = dict.fromkeys(checked, 0)
     for org_id, n in direct.items():
-        path = paths.get(org_id)
-        if path is None:
-            continue
-        for part in path.strip("/").split("/"):
-            if int(part) in subtree:
+        for part in paths.get(org_id, "").strip("/").split("/"):
+            if part and int(part) in checked:
                 subtree[int(part)] += n
-    return {org_id: Counts(direct.get(org_id, 0), full.get(org_id, 0), subtree[org_id]) for org_id in paths}
+    return {org_id: Counts(direct.get(org_id, 0), full.get(org_id, 0), subtree[org_id]) for org_id in checked}
