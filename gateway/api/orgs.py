@@ -7,6 +7,7 @@ from services.shared.codes import ORG_TYPES
 
 from ..auth import require_session
 from .common import call, check_types, children_with_counts, history_flag, path_id, read_json
+from .org_cards import CARD_ITEMS
 from .spec import BOOL, COUNTS, ID, INT, STR, obj, op, query_param, values
 
 
@@ -59,7 +60,8 @@ routes = [
 ORG = obj(["id", "name", "code", "type", "path"], id=INT, name=STR, code=STR, type=STR, type_name=STR, path=STR,
           parent_id={"type": ["integer", "null"]}, can_have_children=BOOL)
 ORG_IN = obj(["name", "code", "type", "parent_id"], name=STR, code=STR, parent_id=INT,
-             type={"type": "string", "enum": values(ORG_TYPES), "description": "党组织类别（名称或代码）"})
+             type={"type": "string", "enum": values(ORG_TYPES), "description": "党组织类别（名称或代码）"},
+             **{key: item for key, item in CARD_ITEMS.items() if key not in ("code", "type")})
 
 OPENAPI_PATHS = {
     "/orgs": {"post": op("新建党组织", "已创建", obj(["id"], id=INT, path=STR), ORG_IN, status="201")},

@@ -16,7 +16,8 @@ RESOURCES = (sessions, orgs, members, media, exports, imports, supervision, org_
 def openapi_document() -> dict:
     paths = {}
     for resource in RESOURCES:
-        paths.update(resource.OPENAPI_PATHS)
+        for path, operations in resource.OPENAPI_PATHS.items():  # a path's methods may come from two modules
+            paths.setdefault(path, {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {"title": "PMIS 党员管理信息系统 API", "version": "1"},

@@ -39,7 +39,9 @@ def test_card_items_are_in_the_openapi_document(api):
                  "/org-batches/{id}/undo", "/orgs/{id}/units", "/orgs/{id}/sanctions/{entry}",
                  "/imports/orgs", "/imports/orgs/template.xlsx", "/org-fields"):
         assert path in paths, path
-    assert {"patch", "delete"} <= set(paths["/orgs/{id}"]) and "get" in paths["/orgs"]
+    assert set(paths["/orgs/{id}"]) == {"get", "patch", "delete"} and set(paths["/orgs"]) == {"get", "post"}
+    assert "affiliation" in paths["/orgs"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "properties"]
 
 
 def test_fields_mark_system_required_and_norm_required_items(api):
