@@ -144,6 +144,16 @@ def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]
     return [{"org_id": r.org_id, "sex": r.sex, "category": r.category, "n": r.n} for r in rows]
 
 
+def org_member_counts(sessions: sessionmaker, caller: Caller, org_id, path: str) -> dict:
+    """Members directly in one organization, on the rolls and in history: the org service asks
+    before it deletes or revokes the organization (`path` is the organization's, for scope)."""
+    caller.require(path, "该党组织")
+    with sessions() as session:
+        rows = dict(session.execute(select(members.c.status, func.count()).where(members.c.org_id == int(org_id))
+                                    .group_by(members.c.status)).all())
+    return {"active": rows.get(ACTIVE, 0), "history": rows.get(LEFT, 0)}
+
+
 SEARCH_MAX = 50
 SEARCH_COUNT_CAP = 1000
 

@@ -80,3 +80,7 @@ class MemberService:
     @api
     def count_facts(self, path):
         return queries.count_facts(self.db, self.caller(), path)
+
+    @api
+    def org_member_counts(self, org_id, path):
+        return queries.org_member_counts(self.db, self.caller(), org_id, path)

@@ -128,7 +128,9 @@ def remove_entry(sessions: sessionmaker, caller: Caller, org_id, kind: str, entr
 # --- 撤销, its undoing, and delete ---------------------------------------------------------------
 # The manual: only an organization without sub-organizations, members and applicants can be
 # revoked or deleted. A revoked one keeps its history members and revoked sub-organizations;
-# a deleted one must have none at all. Applicants (入党申请人) are not recorded yet.
+# a deleted one must have none at all. Applicants (入党申请人) are not recorded yet: when they
+# are, they are counted here too. The member count is asked while this row is locked; a member
+# created in the same instant is not prevented (the member service does not lock organizations).
 
 def _refuse_if_occupied(session: Session, row, counts: dict, doing: str, history_too: bool) -> None:
     if has_children(session, row.id, active_only=not history_too):
@@ -146,7 +148,7 @@ def _not_root(row, doing: str) -> None:
 
 def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_counts) -> dict:
     """撤销: the organization moves to the history organizations with its date and reason.
-    `member_counts(org_id)` asks the member service: {"active": n, "history": n}."""
+    `member_counts(row)` asks the member service: {"active": n, "history": n}."""
     with sessions.begin() as session:
         row = _locked(session, caller, org_id)
         change = validated(lambda data: validate_revoke(data, row.established_on), raw, "撤销")
@@ -154,7 +156,7 @@ def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_count
         _not_root(row, "撤销")
         if row.status == "revoked":
             raise Conflict(f"党组织“{row.name}”已于{row.revoked_on.isoformat()}撤销，不能重复撤销")
-        _refuse_if_occupied(session, row, member_counts(row.id), "撤销", history_too=False)
+        _refuse_if_occupied(session, row, member_counts(row), "撤销", history_too=False)
         row = save_org(session, caller, row, {"status": "revoked", "revoked_on": change["date"],
                                               "revoke_reason": change["reason"]}, ORG_REVOKED, "revoked",
                        [{"field": "status", "label": "状态", "old": "在用", "new": "已撤销"},
@@ -189,7 +191,7 @@ def delete_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_count
         row = _locked(session, caller, org_id)
         require_version(row, read)
         _not_root(row, "删除")
-        _refuse_if_occupied(session, row, member_counts(row.id), "删除", history_too=True)
+        _refuse_if_occupied(session, row, member_counts(row), "删除", history_too=True)
         if session.execute(select(exists().where(accounts.c.org_id == row.id))).scalar():
             raise Conflict(f"党组织“{row.name}”绑定了管理账号，不能删除")
         state = {**org_state(row, status="deleted")}

@@ -71,10 +71,9 @@ class OrgService:
 
     # --- the organization card ------------------------------------------------------------
 
-    def _member_counts(self, org_id):
+    def _member_counts(self, org):
         """Members directly in the organization, on the rolls and in history (member service)."""
-        return {"active": self.member.list_members(org_id, 1, 1, False)["total"],
-                "history": self.member.list_members(org_id, 1, 1, True)["total"]}
+        return self.member.org_member_counts(org.id, org.path)
 
     @api
     def card_fields(self):
