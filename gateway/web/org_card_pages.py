@@ -119,6 +119,18 @@ async def history_page(request: Request):
     return render(request, "org_history.html", session=session, changes=changes, **context)
 
 
+async def search_page(request: Request):
+    """党组织查询 below this organization: name or code, in use or (历史) revoked."""
+    session = await require_session(request)
+    org_id = path_id(request)
+    context = await _page_context(request, session, org_id)
+    params = request.query_params
+    history = params.get("history") == "1"
+    results = await call(request, session, "org", "search_orgs", q=params.get("q", ""), history=history,
+                         under=org_id, page=params.get("page", "1"))
+    return render(request, "org_search.html", session=session, results=results, history=history, **context)
+
+
 async def check_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)

@@ -42,6 +42,7 @@ routes = [
     Route("/orgs/{id}/sanctions/{entry}/delete", card.remove_sanction, methods=["POST"]),
     Route("/orgs/{id}/history", card.history_page),
     Route("/orgs/{id}/check", card.check_page),
+    Route("/orgs/{id}/orgs", card.search_page),
     Route("/orgs/{id}/batch", card.batch_page, methods=["GET", "POST"]),
     Route("/orgs/{id}/batch/{batch}/undo", card.undo_batch, methods=["POST"]),
     Route("/orgs/{id}/org-import", card.import_page),

@@ -249,6 +249,9 @@ def test_revoke_and_restore_through_the_page(browser_session, api, committee):
     assert 'id="org-status"' in page.text and 'id="restore-form"' in page.text and 'id="card-form"' not in page.text
     history = browser_session.get(f"/orgs/{committee['id']}?orgs=history")
     assert "页面撤销支部" in history.text
+    found = browser_session.get(f"/orgs/{committee['id']}/orgs", params={"q": "页面撤销", "history": "1"})
+    assert found.status_code == 200 and "页面撤销支部" in found.text and "2025-03-01" in found.text
+    assert "页面撤销支部" not in browser_session.get(f"/orgs/{committee['id']}/orgs", params={"q": "页面撤销"}).text
     assert browser_session.post(f"/orgs/{branch['id']}/restore",
                                 data={"csrf_token": token, "version": "2"}).status_code == 303
 
