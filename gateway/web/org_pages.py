@@ -70,7 +70,10 @@ async def create_child_org(request: Request):
     return await _form_action(
         request, org_id, "org", "create_org",
         lambda f: {"name": f.get("name", ""), "code": f.get("code", ""), "type": f.get("type", ""),
-                   "parent_id": org_id},
+                   "parent_id": org_id,
+                   # The card's norm-required items, when the form offers them.
+                   **{key: f[key] for key in ("affiliation", "established_on", "contact_person", "contact_phone")
+                      if key in f}},
         "org", lambda created: f"/orgs/{created['id']}")
 
 

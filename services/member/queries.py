@@ -149,9 +149,14 @@ def org_member_counts(sessions: sessionmaker, caller: Caller, org_id, path: str)
     before it deletes or revokes the organization (`path` is the organization's, for scope)."""
     caller.require(path, "该党组织")
     with sessions() as session:
-        rows = dict(session.execute(select(members.c.status, func.count()).where(members.c.org_id == int(org_id))
-                                    .group_by(members.c.status)).all())
-    return {"active": rows.get(ACTIVE, 0), "history": rows.get(LEFT, 0)}
+        rows = session.execute(select(members.c.status, members.c.org_path, func.count().label("n"))
+                               .where(members.c.org_id == int(org_id))
+                               .group_by(members.c.status, members.c.org_path)).all()
+    counts = {ACTIVE: 0, LEFT: 0}
+    for row in rows:
+        caller.require(row.org_path, "该党组织")  # the members' own copy of the path, not only the one given
+        counts[row.status] = counts.get(row.status, 0) + row.n
+    return {"active": counts[ACTIVE], "history": counts[LEFT]}
 
 
 SEARCH_MAX = 50

@@ -370,3 +370,16 @@ def test_stats_projection_follows_the_new_org_events(system, rpc, committee):
     rpc.call("org", "update_org", org_id=org["id"], data={"version": 1, "type": "32"})
     wait_for(lambda: query(system, "SELECT type, version FROM stats.orgs WHERE id = %s", org["id"]),
              lambda rows: rows == [("32", 2)], what="stats projection of org_updated")
+
+
+def test_member_counts_of_an_org_are_scope_checked(rpc, root_id, branch):
+    path = card(rpc, branch["id"])["path"]
+    rpc.call("member", "create_member", data=member_data(branch["id"]))
+    assert rpc.call("member", "org_member_counts", org_id=branch["id"], path=path) == {"active": 1, "history": 0}
+    elsewhere = Caller(user_id="x", scope_path=card(rpc, create(rpc, root_id, "11", "计数别处")["id"])["path"])
+    error = remote_error(lambda: rpc.call("member", "org_member_counts", caller=elsewhere, org_id=branch["id"],
+                                          path=path))
+    assert error.exc_type == "Forbidden"
+    error = remote_error(lambda: rpc.call("member", "org_member_counts", caller=elsewhere, org_id=branch["id"],
+                                          path=elsewhere.scope_path))  # a path of its own does not open another
+    assert error.exc_type == "Forbidden"
