@@ -2,9 +2,10 @@
 that writes them (with their member_created events) — or nothing, when asked."""
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import any_, select, update
 from sqlalchemy.orm import sessionmaker
 
+from services.shared.bulk import copy_rows, next_ids
 from services.shared.context import Caller
 from services.shared.errors import Conflict
 from services.shared.outbox import record_events
@@ -69,9 +70,11 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_noth
         if late and all_or_nothing:
             raise Conflict("预览后有公民身份号码已被登记，按要求未写入任何数据", {"file": "存在重复"})
         rows = [r for r in rows if r["id_number"] not in registered]
-        for start in range(0, len(rows), CHUNK):
-            written = session.execute(members.insert().returning(*members.c),
-                                      [_member_values(r) for r in rows[start:start + CHUNK]]).all()
+        # COPY with ids drawn first, then the rows read back for their events (defaults included).
+        ids = next_ids(session, members, len(rows))
+        copy_rows(session, members, [{"id": member_id, **_member_values(r)} for member_id, r in zip(ids, rows)])
+        for start in range(0, len(ids), CHUNK):
+            written = session.execute(select(members).where(members.c.id == any_(ids[start:start + CHUNK]))).all()
             record_events(session, outbox, [(MEMBER_CREATED, m.id, m.version,
                                              change_payload(m.id, None, member_facts(m))) for m in written], caller)
         session.execute(update(imports).where(imports.c.id == record.id).values(

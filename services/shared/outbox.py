@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, Table, Tex
 from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
 from sqlalchemy.orm import Session
 
+from .bulk import copy_rows
 from .context import Caller
 
 
@@ -56,13 +57,18 @@ def record_event(session: Session, outbox: Table, event_type: str, aggregate_id,
     return record_events(session, outbox, [(event_type, aggregate_id, aggregate_version, payload)], caller)[0]
 
 
+BULK = 50  # from this many events on, COPY is faster than a multi-row INSERT
+
+
 def record_events(session: Session, outbox: Table, events: list[tuple], caller: Caller) -> list[dict]:
     """Many outbox rows in one statement: (event_type, aggregate_id, aggregate_version, payload) each."""
     envelopes = [envelope(event_type, aggregate_id, version, payload, caller)
                  for event_type, aggregate_id, version, payload in events]
-    if envelopes:
-        session.execute(outbox.insert(), [{"event_id": e["event_id"], "event_type": e["type"], "envelope": e}
-                                          for e in envelopes])
+    rows = [{"event_id": e["event_id"], "event_type": e["type"], "envelope": e} for e in envelopes]
+    if len(rows) > BULK:
+        copy_rows(session, outbox, rows)
+    elif rows:
+        session.execute(outbox.insert(), rows)
     return envelopes
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from .bulk import copy_rows
 from .context import Caller
 from .errors import Conflict, NotFound, ValidationFailed
 from .ids import uuid_or_not_found
@@ -41,9 +42,8 @@ def save_preview(session: Session, imports: Table, import_rows: Table, caller: C
     import_id = uuid.uuid4()
     session.execute(imports.insert().values(id=import_id, account=caller.user_id, scope_path=caller.scope_path,
                                             total_rows=total, valid_rows=len(valid), errors=errors))
-    for start in range(0, len(valid), CHUNK):
-        session.execute(import_rows.insert(), [{"import_id": import_id, "row_no": row["row"], "data": plain_row(row)}
-                                               for row in valid[start:start + CHUNK]])
+    copy_rows(session, import_rows, [{"import_id": import_id, "row_no": row["row"], "data": plain_row(row)}
+                                     for row in valid])
     return {"id": str(import_id), "rows": total, "valid": len(valid), "errors": errors}
 
 

@@ -135,3 +135,19 @@ def test_unknown_or_foreign_imports(api, system, committee_user, branches):
     assert_error(api.post(f"/imports/{preview['id']}/commit", content=b"{bad",
                           headers={"Content-Type": "application/json"}), 400, "malformed")
     assert api.post(f"/imports/{preview['id']}/commit").json()["written"] == 1
+
+
+def test_a_large_import_is_written_and_counted_in_full(api, committee_user, branches):
+    """Beyond a few dozen rows the members and their events go through COPY: every row must still
+    arrive with its facts, and every member_created event must reach the counters."""
+    rows = [[f"批量{i:03d}", id_number(), "汉族", "预备党员" if i % 3 else "正式党员", "2024-07-01",
+             branches["branch_code"]] for i in range(150)]
+    before = api.get(f"/orgs/{branches['branch']}/stats").json()["members"]
+    preview = upload(committee_user, sheet_bytes(api, rows)).json()
+    assert preview["valid"] == 150 and preview["errors"] == []
+    assert committee_user.post(f"/imports/{preview['id']}/commit").json()["written"] == 150
+    found = api.get("/members", params={"q": rows[7][1]}).json()["items"]
+    assert [(m["name"], m["category"]) for m in found] == [("批量007", "02")]
+    after = wait_for(lambda: api.get(f"/orgs/{branches['branch']}/stats").json()["members"],
+                     lambda s: s["total"] == before["total"] + 150, what="150 imported members to be counted")
+    assert after["by_category"].get("01", 0) - before["by_category"].get("01", 0) == 50
