@@ -79,9 +79,10 @@ async def call(request: Request, session: Session | None, service: str, method: 
     return await request.app.state.rpc.call(service, method, context, **kwargs)
 
 
-async def children_with_counts(request: Request, session: Session, org_id: int) -> list[dict]:
-    """Sub-organizations with their subtree member totals (org service + stats service)."""
-    children = await call(request, session, "org", "children", org_id=org_id)
+async def children_with_counts(request: Request, session: Session, org_id: int, history: bool = False) -> list[dict]:
+    """Sub-organizations (in use, or with `history` the revoked ones) with their subtree member
+    totals (org service + stats service)."""
+    children = await call(request, session, "org", "children", org_id=org_id, history=history)
     totals = await call(request, session, "stats", "member_totals", org_ids=[c["id"] for c in children])
     for child in children:
         child["member_count"] = totals.get(str(child["id"]), 0)

@@ -7,6 +7,7 @@ from services.shared.codes import ORG_TYPES
 
 from ..auth import require_session
 from .common import call, check_types, children_with_counts, history_flag, path_id, read_json
+from .org_cards import CARD_ITEMS
 from .spec import BOOL, COUNTS, ID, INT, STR, obj, op, query_param, values
 
 
@@ -25,7 +26,8 @@ async def get_org(request: Request):
 
 async def org_children(request: Request):
     session = await require_session(request)
-    return JSONResponse({"items": await children_with_counts(request, session, path_id(request))})
+    return JSONResponse({"items": await children_with_counts(request, session, path_id(request),
+                                                             history_flag(request))})
 
 
 async def org_members(request: Request):
@@ -58,12 +60,15 @@ routes = [
 ORG = obj(["id", "name", "code", "type", "path"], id=INT, name=STR, code=STR, type=STR, type_name=STR, path=STR,
           parent_id={"type": ["integer", "null"]}, can_have_children=BOOL)
 ORG_IN = obj(["name", "code", "type", "parent_id"], name=STR, code=STR, parent_id=INT,
-             type={"type": "string", "enum": values(ORG_TYPES), "description": "党组织类别（名称或代码）"})
+             type={"type": "string", "enum": values(ORG_TYPES), "description": "党组织类别（名称或代码）"},
+             **{key: item for key, item in CARD_ITEMS.items() if key not in ("code", "type")})
 
 OPENAPI_PATHS = {
     "/orgs": {"post": op("新建党组织", "已创建", obj(["id"], id=INT, path=STR), ORG_IN, status="201")},
     "/orgs/{id}": {"get": op("党组织信息", "党组织", ORG, params=[ID])},
-    "/orgs/{id}/children": {"get": op("下级党组织（含党员数）", "列表", params=[ID])},
+    "/orgs/{id}/children": {"get": op("下级党组织（含党员数），按排序；history=1 时为已撤销的下级党组织", "列表",
+                                      params=[ID, query_param("history", {"type": "string", "enum": ["0", "1"]},
+                                                              "1：历史（已撤销）党组织")])},
     "/orgs/{id}/members": {"get": op("本组织党员（分页）：默认为在册党员，history=1 时为历史党员（含减少类型和日期）",
                                      "列表", params=[ID, query_param("page", INT), query_param("size", INT),
                                                    query_param("history", {"type": "string", "enum": ["0", "1"]},

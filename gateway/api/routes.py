@@ -15,23 +15,26 @@ from . import (
     member_checks,
     member_queries,
     members,
+    org_cards,
     orgs,
-    reports,
     registration,
+    reports,
     sessions,
     supervision,
 )
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
-             supervision, member_queries, reports)
+             supervision, member_queries, reports,
+             org_cards)
 
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
     paths = {}
     for resource in RESOURCES:
-        paths.update(resource.OPENAPI_PATHS)
+        for path, operations in resource.OPENAPI_PATHS.items():  # a path's methods may come from two modules
+            paths.setdefault(path, {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {"title": "PMIS 党员管理信息系统 API", "version": "1"},

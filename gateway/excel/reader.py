@@ -8,6 +8,7 @@ from datetime import date, datetime
 from python_calamine import CalamineWorkbook
 
 from services.shared.member_sheet import IMPORT_COLUMNS
+from services.shared.org_sheet import ORG_IMPORT_COLUMNS
 
 MAX_ROWS = 200_000
 NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"
@@ -33,23 +34,32 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _sheet_rows(content: bytes) -> list[list]:
+def _sheet_rows(content: bytes, sheet: str) -> list[list]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        name = "党员采集表" if "党员采集表" in workbook.sheet_names else workbook.sheet_names[0]
+        name = sheet if sheet in workbook.sheet_names else workbook.sheet_names[0]
         return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception:  # calamine raises several types for files that are not spreadsheets
-        raise SheetError("文件不是有效的 Excel（.xlsx）文件，请使用下载的党员采集表模板") from None
+        raise SheetError(f"文件不是有效的 Excel（.xlsx）文件，请使用下载的{sheet}模板") from None
 
 
 def read_member_rows(content: bytes) -> list[dict]:
     """[{"row": sheet row number, <column key>: text, …}] for every non-empty row."""
-    rows = _sheet_rows(content)
+    return read_rows(content, IMPORT_COLUMNS, "党员采集表")
+
+
+def read_org_rows(content: bytes) -> list[dict]:
+    return read_rows(content, ORG_IMPORT_COLUMNS, "党组织采集表")
+
+
+def read_rows(content: bytes, columns, sheet: str) -> list[dict]:
+    """The rows of a collection sheet (`sheet` names it, and its template) with `columns`."""
+    rows = _sheet_rows(content, sheet)
     header = [_text(cell) for cell in (rows[0] if rows else [])]
-    positions = {column.key: header.index(column.header) for column in IMPORT_COLUMNS if column.header in header}
-    missing = [column.header for column in IMPORT_COLUMNS if column.required and column.key not in positions]
+    positions = {column.key: header.index(column.header) for column in columns if column.header in header}
+    missing = [column.header for column in columns if column.required and column.key not in positions]
     if missing:
-        raise SheetError("缺少列：" + "、".join(missing) + "（请使用下载的党员采集表模板）")
+        raise SheetError("缺少列：" + "、".join(missing) + f"（请使用下载的{sheet}模板）")
     result = []
     for number, values in enumerate(rows[1:], start=2):
         if not any(value not in (None, "") for value in values):

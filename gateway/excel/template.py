@@ -1,4 +1,5 @@
-"""党员采集表 template: the import's columns, code lists for drop-downs, and instructions."""
+"""Collection sheet templates (党员采集表, 党组织采集表): the import's columns, code lists for
+drop-downs, and instructions."""
 import io
 from functools import lru_cache
 
@@ -6,8 +7,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS
+from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS, ORG_AFFILIATIONS, ORG_TYPES
 from services.shared.member_sheet import IMPORT_COLUMNS
+from services.shared.org_sheet import ORG_IMPORT_COLUMNS
 
 DATA_ROWS = 5000  # rows that get drop-downs and text formatting
 
@@ -18,33 +20,47 @@ def _column_letter(index: int) -> str:
 
 @lru_cache(maxsize=1)
 def member_template() -> bytes:
+    return collection_template("党员采集表", IMPORT_COLUMNS,
+                               {"ethnicity": ETHNICITIES, "category": MEMBER_CATEGORIES, "education": EDUCATION,
+                                "occupation": OCCUPATIONS},
+                               ("id_number", "joined_on", "org_code", "full_on", "branch_joined_on", "phone"))
+
+
+@lru_cache(maxsize=1)
+def org_template() -> bytes:
+    return collection_template("党组织采集表", ORG_IMPORT_COLUMNS, {"type": ORG_TYPES, "affiliation": ORG_AFFILIATIONS},
+                               ("code", "parent_code", "established_on", "contact_phone", "postcode"))
+
+
+def collection_template(title: str, columns, code_lists: dict, text_keys) -> bytes:
+    """A sheet `title` with `columns` (required headers red on pink), drop-downs from the code
+    tables of `code_lists` ({column key: CodeTable}, listed on 代码表), `text_keys` columns
+    formatted as text, and a 填写说明 sheet."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "党员采集表"
+    sheet.title = title
     required = PatternFill("solid", fgColor="FDE9E7")
-    for index, column in enumerate(IMPORT_COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index, value=column.header)
         cell.font = Font(bold=True, color="B71C1C" if column.required else "000000")
         cell.fill = required if column.required else PatternFill()
         sheet.column_dimensions[_column_letter(index - 1)].width = max(12, len(column.header) * 2 + 4)
     sheet.freeze_panes = "A2"
-    # ID numbers and dates are text: 18 digits would lose precision as a number.
-    for index, column in enumerate(IMPORT_COLUMNS):
-        if column.key in ("id_number", "joined_on", "org_code", "full_on", "branch_joined_on", "phone"):
+    # ID numbers, codes and dates are text: 18 digits would lose precision as a number.
+    for index, column in enumerate(columns):
+        if column.key in text_keys:
             for row in range(2, DATA_ROWS + 2):
                 sheet[f"{_column_letter(index)}{row}"].number_format = "@"
 
     codes = workbook.create_sheet("代码表")
-    tables = {"ethnicity": ETHNICITIES, "category": MEMBER_CATEGORIES, "education": EDUCATION,
-              "occupation": OCCUPATIONS}
-    codes.append([table.name_zh for table in tables.values()])
+    codes.append([table.name_zh for table in code_lists.values()])
     lists = {}
-    for index, (key, table) in enumerate(tables.items()):
-        letter = _column_letter(index)
+    for number, (key, table) in enumerate(code_lists.items()):
         for row, name in enumerate(table.names(), start=2):
-            codes.cell(row=row, column=index + 1, value=name)
+            codes.cell(row=row, column=number + 1, value=name)
+        letter = _column_letter(number)
         lists[key] = f"=代码表!${letter}$2:${letter}${len(table.names()) + 1}"
-    for index, column in enumerate(IMPORT_COLUMNS):
+    for index, column in enumerate(columns):
         if column.key in lists:
             rule = DataValidation(type="list", formula1=lists[column.key], allow_blank=True,
                                   showErrorMessage=True, errorTitle="输入有误", error="请从下拉列表中选择")
@@ -53,7 +69,7 @@ def member_template() -> bytes:
 
     notes = workbook.create_sheet("填写说明")
     notes.append(["列", "必填", "说明"])
-    for column in IMPORT_COLUMNS:
+    for column in columns:
         notes.append([column.header, "是" if column.required else "否", column.note])
     notes.column_dimensions["C"].width = 50
     out = io.BytesIO()

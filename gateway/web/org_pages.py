@@ -24,25 +24,27 @@ async def home(request: Request):
     return render(request, "home.html", session=session, root=root, org=root, reminders=reminders)
 
 
-async def _org_context(request: Request, session: Session, org_id: int) -> dict:
+async def org_context(request: Request, session: Session, org_id: int) -> dict:
     org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403 before the rest
     page = request.query_params.get("page", "1")
     history = history_flag(request)
-    children, stats, members, root = await asyncio.gather(
-        children_with_counts(request, session, org_id),
+    revoked_children = request.query_params.get("orgs") == "history"  # 历史 (revoked) sub-organizations
+    children, stats, members, root, fields = await asyncio.gather(
+        children_with_counts(request, session, org_id, revoked_children),
         call(request, session, "stats", "subtree_stats", org_id=org_id),
         call(request, session, "member", "list_members", org_id=org_id, page=page, size=20, history=history),
         call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "org", "card_fields"),
     )
     return dict(org=org, children=children, stats=stats["members"], members=members, root=root, history=history,
-                org_types=ORG_TYPES.items(), ethnicities=ETHNICITIES.items(),
-                categories=MEMBER_CATEGORIES.items(), sexes={"1": "男", "2": "女"})
+                org_types=ORG_TYPES.items(), ethnicities=ETHNICITIES.items(), revoked_children=revoked_children,
+                categories=MEMBER_CATEGORIES.items(), sexes={"1": "男", "2": "女"}, fields=fields)
 
 
 async def org_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)
-    return render(request, "org.html", session=session, **await _org_context(request, session, org_id))
+    return render(request, "org.html", session=session, **await org_context(request, session, org_id))
 
 
 async def tree_children(request: Request):
@@ -57,7 +59,7 @@ async def _form_action(request: Request, org_id: int, service: str, method: str,
     """A form on the organization page."""
 
     async def rerender(session, form, error):
-        context = await _org_context(request, session, org_id)
+        context = await org_context(request, session, org_id)
         return render(request, "org.html", status=error.status, session=session, form_error=error,
                       open_form=form_name, form_values=form, **context)
 
@@ -70,7 +72,10 @@ async def create_child_org(request: Request):
     return await _form_action(
         request, org_id, "org", "create_org",
         lambda f: {"name": f.get("name", ""), "code": f.get("code", ""), "type": f.get("type", ""),
-                   "parent_id": org_id},
+                   "parent_id": org_id,
+                   # The card's norm-required items, when the form offers them.
+                   **{key: f[key] for key in ("affiliation", "established_on", "contact_person", "contact_phone")
+                      if key in f}},
         "org", lambda created: f"/orgs/{created['id']}")
 
 

@@ -2,6 +2,7 @@
 of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
+from . import org_card_pages as card
 from .card_pages import (
                          batch_page,
                          commit_batch,
@@ -83,6 +84,22 @@ routes = [
     Route("/orgs/{id}/reports/{year}/submit", submit, methods=["POST"]),
     Route("/orgs/{id}/reports/{year}/accept", accept, methods=["POST"]),
     Route("/orgs/{id}/reports/{year}/return", return_, methods=["POST"]),
+    Route("/orgs/{id}/card", card.edit_card, methods=["POST"]),
+    Route("/orgs/{id}/rename", card.rename, methods=["POST"]),
+    Route("/orgs/{id}/revoke", card.revoke, methods=["POST"]),
+    Route("/orgs/{id}/restore", card.restore, methods=["POST"]),
+    Route("/orgs/{id}/delete", card.delete, methods=["POST"]),
+    Route("/orgs/{id}/children/{child}/sort", card.sort, methods=["POST"]),
+    Route("/orgs/{id}/units", card.add_unit, methods=["POST"]),
+    Route("/orgs/{id}/units/{entry}/delete", card.remove_unit, methods=["POST"]),
+    Route("/orgs/{id}/sanctions", card.add_sanction, methods=["POST"]),
+    Route("/orgs/{id}/sanctions/{entry}/delete", card.remove_sanction, methods=["POST"]),
+    Route("/orgs/{id}/history", card.history_page),
+    Route("/orgs/{id}/check", card.check_page),
+    Route("/orgs/{id}/orgs", card.search_page),
+    Route("/orgs/{id}/batch", card.batch_page, methods=["GET", "POST"]),
+    Route("/orgs/{id}/batch/{batch}/undo", card.undo_batch, methods=["POST"]),
+    Route("/orgs/{id}/org-import", card.import_page),
     Route("/search", search_page),
     Route("/members/{id}", member_page),
     Route("/members/{id}/edit", edit_member, methods=["POST"]),

@@ -35,6 +35,8 @@ def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict)
     except NotFound:
         raise ValidationFailed("所在党组织不存在", {"org_id": "党组织不存在"}) from None
     caller.require(org["path"], "所选党组织")
+    if org.get("status", "active") != "active":
+        raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能新增党员", {"org_id": "党组织已撤销"})
     with sessions.begin() as session:
         if session.execute(select(members.c.id).where(members.c.id_number == data["id_number"])).first():
             raise _duplicate(data["id_number"])

@@ -178,3 +178,11 @@ class MemberService:
     @api
     def incomplete_members(self, org_id, page=1, size=50):
         return supervision.incomplete_members(self.db, self.caller(), self.org.org_path(org_id), page, size)
+
+    @api
+    def count_facts(self, path):
+        return queries.count_facts(self.db, self.caller(), path)
+
+    @api
+    def org_member_counts(self, org_id, path):
+        return queries.org_member_counts(self.db, self.caller(), org_id, path)

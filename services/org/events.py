@@ -1,8 +1,17 @@
-"""Events the org service emits, and their payloads (plain JSON values)."""
+"""Events the org service emits, and their payloads (plain JSON values).
+
+Every event carries the organization's state (EVENT_CONTRACT.md); aggregate_version is the
+organization's version after the change, so consumers keep the newest."""
 ORG_CREATED = "org_created"
 ORG_RENAMED = "org_renamed"
+ORG_UPDATED = "org_updated"    # card edits (type included), units and rewards, batch changes
+ORG_REVOKED = "org_revoked"    # 撤销: moved to the history organizations
+ORG_RESTORED = "org_restored"  # a revoked organization put back
+ORG_DELETED = "org_deleted"    # removed for good (it had no sub-organizations and no members)
 
 
-def org_state(row) -> dict:
+def org_state(row, status: str | None = None) -> dict:
     return {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code,
-            "name": row.name, "type": row.type}
+            "name": row.name, "type": row.type, "status": status or row.status,
+            "established_on": row.established_on.isoformat() if row.established_on else None,
+            "revoked_on": row.revoked_on.isoformat() if row.revoked_on else None}

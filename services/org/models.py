@@ -3,6 +3,7 @@ from sqlalchemy import (
                         BigInteger,
                         Boolean,
                         Column,
+                        Date,
                         DateTime,
                         ForeignKey,
                         Index,
@@ -13,6 +14,7 @@ from sqlalchemy import (
                         Text,
                         func,
 )
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.shared.outbox import inbox_table, outbox_table
 
@@ -33,6 +35,18 @@ orgs = Table(
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # 组织情况 items of the card (domain/org_card.py); codes of services/shared/codes.py.
+    Column("short_name", Text),
+    Column("affiliation", Text),
+    Column("established_on", Date),
+    Column("contact_person", Text),
+    Column("contact_phone", Text),
+    Column("address", Text),
+    Column("postcode", Text),
+    # active, or revoked (撤销: kept in the history organizations with its date and reason).
+    Column("status", Text, nullable=False, server_default="active"),
+    Column("revoked_on", Date),
+    Column("revoke_reason", Text),
 )
 Index("orgs_path_prefix", orgs.c.path, postgresql_ops={"path": "text_pattern_ops"})
 Index("orgs_parent", orgs.c.parent_id, orgs.c.sort_order)
@@ -46,6 +60,85 @@ accounts = Table(
     Column("must_change_password", Boolean, nullable=False, server_default="true"),
     Column("password_changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# 单位信息: the units (work units, villages, communities…) an organization is set up in.
+units = Table(
+    "units", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("party_setup", Text, nullable=False),
+    Column("industry", Text),
+    Column("credit_code", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# 组织奖惩: rewards and punishments of the organization.
+sanctions = Table(
+    "sanctions", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("approved_on", Date, nullable=False),
+    Column("approver", Text, nullable=False),
+    Column("reason", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Every change of an organization, who made it and when. No foreign key: the record of a
+# deleted organization outlives it.
+history = Table(
+    "history", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("changes", JSONB, nullable=False, server_default="[]"),  # [{field, label, old, new}]
+    Column("note", Text),
+    Column("version", Integer),  # the organization's version after the change
+    Column("batch_id", UUID(as_uuid=True)),
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("history_org", history.c.org_id, history.c.id)
+
+# 批量修改: what a saved batch changed, so it can be undone while nobody changed those cards since.
+batches = Table(
+    "batches", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("account", Text, nullable=False),
+    Column("scope_path", Text, nullable=False),
+    Column("org_id", BigInteger, nullable=False),  # the subtree searched
+    Column("field", Text, nullable=False),
+    Column("items", JSONB, nullable=False),  # [{id, name, old, new, version}] version = after the batch
+    Column("status", Text, nullable=False, server_default="saved"),  # saved / undone
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("undone_at", DateTime(timezone=True)),
+)
+
+# 党组织采集表 imports: the preview's errors, and its valid rows until they are committed.
+imports = Table(
+    "imports", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("account", Text, nullable=False),
+    Column("scope_path", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="previewed"),  # previewed / committed
+    Column("total_rows", Integer, nullable=False),
+    Column("valid_rows", Integer, nullable=False),
+    Column("written", Integer),
+    Column("errors", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("committed_at", DateTime(timezone=True)),
+)
+
+import_rows = Table(
+    "import_rows", metadata,
+    Column("import_id", UUID(as_uuid=True), ForeignKey("org.imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("row_no", Integer, primary_key=True),
+    Column("data", JSONB, nullable=False),
 )
 
 outbox = outbox_table(metadata)

@@ -1,6 +1,6 @@
 """Org service read paths."""
 from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
@@ -8,14 +8,45 @@ from services.shared.errors import NotFound, ValidationFailed
 
 from .commands import load_org
 from .domain.hierarchy import can_have_children
+from .domain.org_card import CARD_FIELDS, INFO_SETS, display, plain
 from .events import org_state
-from .models import orgs
+from .models import orgs, sanctions, units
+
+STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
 
-def _view(row, parent_name=None) -> dict:
-    return {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code, "name": row.name,
+def org_view(row, parent_name=None) -> dict:
+    view = {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code, "name": row.name,
             "type": row.type, "type_name": ORG_TYPES.name(row.type), "version": row.version,
-            "parent_name": parent_name, "can_have_children": can_have_children(row.type)}
+            "parent_name": parent_name, "can_have_children": can_have_children(row.type) and row.status == "active",
+            "status": row.status, "status_name": STATUS_NAMES.get(row.status, row.status),
+            "revoked_on": plain(row.revoked_on), "revoke_reason": row.revoke_reason, "sort_order": row.sort_order}
+    for field in CARD_FIELDS:
+        if field.key not in view:
+            view[field.key] = plain(getattr(row, field.key))
+        if field.table is not None:
+            view[f"{field.key}_name"] = display(CARD_FIELDS, field.key, getattr(row, field.key))
+    return view
+
+
+def _entries(session: Session, table, fields, org_id: int, order) -> list[dict]:
+    rows = session.execute(select(table).where(table.c.org_id == org_id).order_by(*order)).all()
+    result = []
+    for row in rows:
+        item = {"id": row.id}
+        for field in fields:
+            value = getattr(row, field.key)
+            item[field.key] = plain(value)
+            if field.table is not None:
+                item[f"{field.key}_name"] = display(fields, field.key, value)
+        result.append(item)
+    return result
+
+
+def card_entries(session: Session, org_id: int) -> dict:
+    return {"units": _entries(session, units, INFO_SETS["unit"], org_id, (units.c.id,)),
+            "sanctions": _entries(session, sanctions, INFO_SETS["sanction"], org_id,
+                                  (sanctions.c.approved_on.desc(), sanctions.c.id))}
 
 
 def get_org(sessions: sessionmaker, caller: Caller, org_id) -> dict:
@@ -25,26 +56,31 @@ def get_org(sessions: sessionmaker, caller: Caller, org_id) -> dict:
         parent_name = None
         if row.parent_id is not None:
             parent_name = session.execute(select(orgs.c.name).where(orgs.c.id == row.parent_id)).scalar()
-        view = _view(row, parent_name)
+        view = org_view(row, parent_name)
         # The path's ancestors that the caller may see, for breadcrumbs.
         ancestor_ids = [int(part) for part in row.path.strip("/").split("/")[:-1]]
         names = dict(session.execute(select(orgs.c.id, orgs.c.name).where(orgs.c.id.in_(ancestor_ids))).all())
         view["ancestors"] = [{"id": i, "name": names.get(i, "")} for i in ancestor_ids
                              if caller.covers(row.path[: row.path.index(f"/{i}/") + len(f"/{i}/")])]
+        view.update(card_entries(session, row.id))
         return view
 
 
-def children(sessions: sessionmaker, caller: Caller, org_id) -> list[dict]:
+def children(sessions: sessionmaker, caller: Caller, org_id, history=False) -> list[dict]:
+    """Sub-organizations in use in their sort order; with `history`, the revoked ones."""
+    if not isinstance(history, bool):
+        raise ValidationFailed("history 应为 true 或 false", {"history": "应为布尔值"})
     with sessions() as session:
         parent = load_org(session, org_id)
         caller.require(parent.path)
         child = aliased(orgs)
-        has_children = exists().where(child.c.parent_id == orgs.c.id)
+        has_children = exists().where(child.c.parent_id == orgs.c.id, child.c.status == "active")
         rows = session.execute(
-            select(orgs, has_children.label("has_children")).where(orgs.c.parent_id == parent.id)
-            .order_by(orgs.c.sort_order, orgs.c.id)
+            select(orgs, has_children.label("has_children"))
+            .where(orgs.c.parent_id == parent.id, orgs.c.status == ("revoked" if history else "active"))
+            .order_by(*((orgs.c.revoked_on.desc(), orgs.c.id) if history else (orgs.c.sort_order, orgs.c.id)))
         ).all()
-        return [dict(_view(row, parent.name), has_children=row.has_children) for row in rows]
+        return [dict(org_view(row, parent.name), has_children=row.has_children) for row in rows]
 
 
 def org_path(sessions: sessionmaker, caller: Caller, org_id) -> dict:
@@ -52,7 +88,7 @@ def org_path(sessions: sessionmaker, caller: Caller, org_id) -> dict:
     with sessions() as session:
         row = load_org(session, org_id)
         caller.require(row.path)
-        return {"id": row.id, "path": row.path, "type": row.type, "name": row.name}
+        return {"id": row.id, "path": row.path, "type": row.type, "name": row.name, "status": row.status}
 
 
 def root_org(sessions: sessionmaker, caller: Caller) -> dict:
@@ -61,7 +97,7 @@ def root_org(sessions: sessionmaker, caller: Caller) -> dict:
     if row is None:
         raise NotFound("尚未建立根党组织")
     caller.require(row.path)
-    return _view(row)
+    return org_view(row)
 
 
 MAX_NAMES = 5000
@@ -82,10 +118,10 @@ def orgs_by_code(sessions: sessionmaker, caller: Caller, codes) -> dict:
     """{code: {"id", "path", "name", "in_scope"}} for the given codes that exist (imports)."""
     wanted = sorted({str(code).strip() for code in codes if str(code).strip()})[:MAX_NAMES]
     with sessions() as session:
-        rows = session.execute(select(orgs.c.id, orgs.c.code, orgs.c.path, orgs.c.name)
+        rows = session.execute(select(orgs.c.id, orgs.c.code, orgs.c.path, orgs.c.name, orgs.c.type, orgs.c.status)
                                .where(orgs.c.code.in_(wanted))).all()
-    return {row.code: {"id": row.id, "path": row.path, "name": row.name, "in_scope": caller.covers(row.path)}
-            for row in rows}
+    return {row.code: {"id": row.id, "path": row.path, "name": row.name, "in_scope": caller.covers(row.path),
+                       "type": row.type, "status": row.status} for row in rows}
 
 
 ROSTER_PAGE = 2000
@@ -108,9 +144,10 @@ def subtree_page(sessions: sessionmaker, caller: Caller, org_id, after_path: str
         parent = aliased(orgs)
         rows = session.execute(
             select(orgs, parent.c.name.label("parent_name")).outerjoin(parent, parent.c.id == orgs.c.parent_id)
-            .where(orgs.c.path.startswith(top.path, autoescape=True), orgs.c.path > after_path)
+            .where(orgs.c.path.startswith(top.path, autoescape=True), orgs.c.path > after_path,
+                   orgs.c.status == "active")
             .order_by(orgs.c.path).limit(limit)).all()
-    items = [dict(_view(row, row.parent_name), depth=row.path.count("/") - top.path.count("/") + 1) for row in rows]
+    items = [dict(org_view(row, row.parent_name), depth=row.path.count("/") - top.path.count("/") + 1) for row in rows]
     return {"items": items, "next_after_path": rows[-1].path if len(rows) == limit else None}
 
 

@@ -1,12 +1,12 @@
 """The org service's nameko entrypoints: adapters only."""
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import commands, queries, supervision
+from . import batches, card_queries, cards, commands, imports, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -15,6 +15,7 @@ class OrgService:
     name = "org"
     db = Database()
     caller = CallerProvider()
+    member = RpcProxy("member")
 
     @rpc
     def health(self):
@@ -25,8 +26,8 @@ class OrgService:
         return commands.create_org(self.db, self.caller(), data)
 
     @api
-    def rename_org(self, org_id, name):
-        return commands.rename_org(self.db, self.caller(), org_id, name)
+    def rename_org(self, org_id, name, version=None):
+        return commands.rename_org(self.db, self.caller(), org_id, name, version)
 
     @api
     def get_org(self, org_id):
@@ -37,8 +38,8 @@ class OrgService:
         return queries.root_org(self.db, self.caller())
 
     @api
-    def children(self, org_id):
-        return queries.children(self.db, self.caller(), org_id)
+    def children(self, org_id, history=False):
+        return queries.children(self.db, self.caller(), org_id, history)
 
     @api
     def orgs_by_code(self, codes):
@@ -75,3 +76,85 @@ class OrgService:
     @api
     def incomplete_orgs(self, org_id, page=1, size=50):
         return supervision.incomplete_orgs(self.db, self.caller(), org_id, page, size)
+
+    # --- the organization card ------------------------------------------------------------
+
+    def _member_counts(self, org):
+        """Members directly in the organization, on the rolls and in history (member service)."""
+        return self.member.org_member_counts(org.id, org.path)
+
+    @api
+    def card_fields(self):
+        return card_queries.card_fields()
+
+    @api
+    def update_org(self, org_id, data):
+        return cards.update_org(self.db, self.caller(), org_id, data)
+
+    @api
+    def save_entry(self, org_id, kind, data, entry_id=None):
+        return cards.save_entry(self.db, self.caller(), org_id, kind, data, entry_id)
+
+    @api
+    def remove_entry(self, org_id, kind, entry_id, data=None):
+        return cards.remove_entry(self.db, self.caller(), org_id, kind, entry_id, data)
+
+    @api
+    def revoke_org(self, org_id, data):
+        return cards.revoke_org(self.db, self.caller(), org_id, data, self._member_counts)
+
+    @api
+    def restore_org(self, org_id, data=None):
+        return cards.restore_org(self.db, self.caller(), org_id, data)
+
+    @api
+    def delete_org(self, org_id, data=None):
+        return cards.delete_org(self.db, self.caller(), org_id, data, self._member_counts)
+
+    @api
+    def sort_org(self, org_id, data):
+        return cards.sort_org(self.db, self.caller(), org_id, data)
+
+    @api
+    def org_history(self, org_id, page=1):
+        return card_queries.org_history(self.db, self.caller(), org_id, page)
+
+    @api
+    def search_orgs(self, q="", history=False, under=None, page=1):
+        return card_queries.search_orgs(self.db, self.caller(), q, history, under, page)
+
+    @api
+    def check_orgs(self, org_id, subtree=False):
+        return card_queries.check_orgs(self.db, self.caller(), org_id, subtree, self.member.count_facts)
+
+    @api
+    def preview_batch(self, org_id, data):
+        return batches.preview_batch(self.db, self.caller(), org_id, data)
+
+    @api
+    def save_batch(self, org_id, data):
+        return batches.save_batch(self.db, self.caller(), org_id, data)
+
+    @api
+    def get_batch(self, batch_id):
+        return batches.get_batch(self.db, self.caller(), batch_id)
+
+    @api
+    def recent_batches(self, org_id):
+        return batches.recent_batches(self.db, self.caller(), org_id)
+
+    @api
+    def undo_batch(self, batch_id):
+        return batches.undo_batch(self.db, self.caller(), batch_id)
+
+    @api
+    def create_import(self, rows):
+        return imports.create_import(self.db, self.caller(), rows)
+
+    @api
+    def get_import(self, import_id):
+        return imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_import(self, import_id, all_or_nothing=False):
+        return imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)

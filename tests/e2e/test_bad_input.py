@@ -244,7 +244,7 @@ def test_unknown_or_malformed_ids_are_not_found(api, path):
 
 
 @pytest.mark.parametrize("method, path, status", [
-    ("GET", "/no-such-route", 404), ("DELETE", "/members", 405), ("DELETE", "/orgs/1", 405), ("PUT", "/members/1", 405),
+    ("GET", "/no-such-route", 404), ("DELETE", "/members", 405), ("PUT", "/orgs/1", 405), ("PUT", "/members/1", 405),
 ])
 def test_unknown_routes_and_methods_get_the_one_error_body(api, method, path, status):
     """Starlette's own 404/405 inside /api/v1 are JSON with a Chinese message, not plain English text."""

@@ -5,8 +5,12 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const status = document.getElementById("import-status");
   const progress = document.getElementById("import-progress");
-  const FIELDS = { name: "姓名", id_number: "公民身份号码", ethnicity: "民族", category: "党员类别",
-                   joined_on: "入党日期", org_code: "所在党组织代码" };
+  // The page says what it imports (党员 by default, 党组织 with its own URLs and column names).
+  const upload = form.dataset.upload || "/api/v1/imports/members";
+  const commitBase = form.dataset.commit || "/api/v1/imports/";
+  const what = form.dataset.what || "名党员";
+  const FIELDS = Object.assign({ name: "姓名", id_number: "公民身份号码", ethnicity: "民族", category: "党员类别",
+                   joined_on: "入党日期", org_code: "所在党组织代码" }, JSON.parse(form.dataset.fields || "{}"));
   let importId = null;
 
   function errorMessage(xhrOrData) {
@@ -38,7 +42,7 @@
     const body = new FormData();
     body.append("file", file);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/imports/members");
+    xhr.open("POST", upload);
     xhr.setRequestHeader("X-CSRF-Token", csrf);
     progress.hidden = false;
     progress.value = 0;
@@ -60,12 +64,12 @@
   document.getElementById("commit-import").addEventListener("click", async () => {
     const commitStatus = document.getElementById("commit-status");
     commitStatus.textContent = "正在写入…";
-    const response = await fetch(`/api/v1/imports/${importId}/commit`, {
+    const response = await fetch(`${commitBase}${importId}/commit`, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify({ all_or_nothing: document.getElementById("all-or-nothing").checked }),
     });
     const data = await response.json().catch(() => ({}));
-    commitStatus.textContent = response.ok ? `已写入 ${data.written} 名党员，跳过 ${data.skipped_rows} 行` : errorMessage(data);
+    commitStatus.textContent = response.ok ? `已写入 ${data.written} ${what}，跳过 ${data.skipped_rows} 行` : errorMessage(data);
   });
 })();

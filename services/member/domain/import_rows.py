@@ -39,6 +39,8 @@ def check_rows(rows: list[dict], orgs_by_code: dict, registered_ids: set[str],
             problems["org_code"] = f"党组织代码不存在：{raw['org_code']}"
         elif not org["in_scope"]:
             problems["org_code"] = f"党组织不在本账号的管理范围内：{raw['org_code']}"
+        elif org.get("status", "active") != "active":
+            problems["org_code"] = f"党组织已撤销，不能新增党员：{raw['org_code']}"
         try:
             data = validate_new_member({**raw, "org_id": org["id"] if org else 1}, today=today)
         except FieldErrors as exc:

@@ -1,0 +1,126 @@
+"""Read paths of the organization card: its info-set records, its history, search over the
+organizations in use or in history, and 校核."""
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import ValidationFailed
+
+from .commands import load_org
+from .domain.org_card import INFO_SETS, LEVEL_NAMES
+from .domain.org_check import card_problems, structure_problems, tally
+from .models import history, orgs
+from .queries import STATUS_NAMES, org_view
+
+ACTION_NAMES = {
+    "created": "新建", "imported": "导入", "updated": "修改组织情况", "renamed": "更名", "revoked": "撤销",
+    "restored": "恢复", "deleted": "删除", "sorted": "排序", "unit_added": "新增单位信息",
+    "unit_updated": "修改单位信息", "unit_removed": "删除单位信息", "sanction_added": "新增组织奖惩",
+    "sanction_updated": "修改组织奖惩", "sanction_removed": "删除组织奖惩", "batch": "批量修改",
+    "batch_undone": "撤销批量修改",
+}
+
+
+def card_fields() -> dict:
+    """Each info set's items: key, label, level (system = 系统必填项, norm = 必填项), kind and the
+    code table's options — what forms mark and offer."""
+    return {name: [{"key": f.key, "label": f.label, "level": f.level, "level_name": LEVEL_NAMES[f.level],
+                    "required": f.required, "kind": f.kind,
+                    "options": f.table.items() if f.table is not None else None} for f in fields]
+            for name, fields in INFO_SETS.items()}
+
+
+HISTORY_PAGE = 100
+
+
+def org_history(sessions: sessionmaker, caller: Caller, org_id, page=1) -> dict:
+    """Every change of the organization, newest first."""
+    try:
+        page = max(1, int(page))
+    except (TypeError, ValueError):
+        raise ValidationFailed("页码应为正整数", {"page": "应为正整数"}) from None
+    with sessions() as session:
+        row = load_org(session, org_id)
+        caller.require(row.path)
+        where = history.c.org_id == row.id
+        total = session.execute(select(func.count()).select_from(history).where(where)).scalar_one()
+        lines = session.execute(select(history).where(where).order_by(history.c.id.desc())
+                                .limit(HISTORY_PAGE).offset((page - 1) * HISTORY_PAGE)).all()
+    return {"org_id": row.id, "total": total, "page": page, "size": HISTORY_PAGE, "items": [
+        {"id": line.id, "action": line.action, "action_name": ACTION_NAMES.get(line.action, line.action),
+         "changes": line.changes, "note": line.note, "version": line.version,
+         "batch_id": str(line.batch_id) if line.batch_id else None, "actor": line.actor,
+         "actor_name": line.actor_name or line.actor, "at": line.at.isoformat()} for line in lines]}
+
+
+SEARCH_MAX = 50
+SEARCH_SIZE = 50
+
+
+def search_orgs(sessions: sessionmaker, caller: Caller, q="", history=False, under=None, page=1) -> dict:
+    """Organizations in the caller's scope (below `under` if given) whose name contains `q` or
+    whose code begins with it; in use, or with `history` the revoked ones (历史)."""
+    if not isinstance(q, str) or len(q.strip()) > SEARCH_MAX:
+        raise ValidationFailed(f"查询内容应为不超过{SEARCH_MAX}个字符的文本", {"q": "过长"})
+    if not isinstance(history, bool):
+        raise ValidationFailed("history 应为 true 或 false", {"history": "应为布尔值"})
+    try:
+        page = max(1, int(page))
+    except (TypeError, ValueError):
+        raise ValidationFailed("页码应为正整数", {"page": "应为正整数"}) from None
+    q = q.strip()
+    with sessions() as session:
+        scope = caller.scope_path
+        if under not in (None, ""):
+            top = load_org(session, under)
+            caller.require(top.path)
+            scope = top.path
+        where = orgs.c.path.startswith(scope, autoescape=True) & (orgs.c.status == ("revoked" if history else "active"))
+        if q:
+            where &= or_(orgs.c.name.contains(q, autoescape=True), orgs.c.code.startswith(q, autoescape=True))
+        total = session.execute(select(func.count()).select_from(orgs).where(where)).scalar_one()
+        rows = session.execute(select(orgs).where(where).order_by(orgs.c.path)
+                               .limit(SEARCH_SIZE).offset((page - 1) * SEARCH_SIZE)).all()
+    return {"q": q, "history": history, "total": total, "page": page, "size": SEARCH_SIZE,
+            "items": [org_view(row) for row in rows]}
+
+
+MAX_CHECKED = 5000
+
+
+def _paths(sessions: sessionmaker, org_ids: set[int]) -> dict[int, str]:
+    """Paths of the organizations that have members, to add them up the tree."""
+    ids, found = sorted(org_ids), {}
+    with sessions() as session:
+        for start in range(0, len(ids), 5000):
+            found.update(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids[start:start + 5000]))
+                                         ).all())
+    return found
+
+
+def check_orgs(sessions: sessionmaker, caller: Caller, org_id, subtree, count_facts) -> dict:
+    """校核 of one organization or (`subtree`) of it and every organization in use below it:
+    required items left empty, and types that do not fit their members. `count_facts(path)`
+    asks the member service for the active members of the subtree by organization and category."""
+    if not isinstance(subtree, bool):
+        raise ValidationFailed("subtree 应为 true 或 false", {"subtree": "应为布尔值"})
+    with sessions() as session:
+        top = load_org(session, org_id)
+        caller.require(top.path)
+        query = select(orgs).order_by(orgs.c.path).limit(MAX_CHECKED + 1)
+        query = query.where(orgs.c.path.startswith(top.path, autoescape=True), orgs.c.status == "active") \
+            if subtree else query.where(orgs.c.id == top.id)
+        rows = session.execute(query).all()
+    truncated = len(rows) > MAX_CHECKED
+    rows = rows[:MAX_CHECKED]
+    facts = count_facts(top.path)
+    counts = tally(facts, _paths(sessions, {int(f["org_id"]) for f in facts}), [row.id for row in rows])
+    problems = []
+    for row in rows:
+        view = org_view(row)
+        found = card_problems(view) + structure_problems(row.type, counts[row.id], is_root=row.parent_id is None)
+        problems += [{"org_id": row.id, "org_name": row.name, "org_code": row.code, "type_name": view["type_name"],
+                      "field": field, "message": message} for field, message in found]
+    return {"org_id": top.id, "org_name": top.name, "subtree": subtree, "checked": len(rows),
+            "truncated": truncated, "passed": not problems, "problems": problems,
+            "status_name": STATUS_NAMES.get(top.status, top.status)}

@@ -1,0 +1,81 @@
+"""What every collection-sheet import (党员采集表, 党组织采集表) shares: the rows the gateway
+read, the preview record and its lookup, its view, and writing the valid rows in chunks.
+
+An import is a preview that checks every row and keeps the valid ones, then a commit that
+writes them — or nothing, when asked."""
+import uuid
+from datetime import date
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from .bulk import copy_rows
+from .context import Caller
+from .errors import Conflict, NotFound, ValidationFailed
+from .ids import uuid_or_not_found
+
+MAX_ROWS = 200_000
+CHUNK = 1000
+
+
+def sheet_rows(raw, keys) -> list[dict]:
+    """[{"row", "sheet_problems", <key>…}] from the gateway's reading of the file."""
+    if not isinstance(raw, list) or not raw:
+        raise ValidationFailed("导入文件中没有数据行", {"file": "没有数据行"})
+    if len(raw) > MAX_ROWS:
+        raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行", {"file": "行数过多"})
+    rows = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("row"), int):
+            raise ValidationFailed("导入数据格式有误", {"rows": "每行应包含行号"})
+        rows.append({"row": item["row"], "sheet_problems": item.get("sheet_problems") or {},
+                     **{key: item.get(key) for key in keys}})
+    return rows
+
+
+def plain_row(row: dict) -> dict:
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in row.items()}
+
+
+def save_preview(session: Session, imports: Table, import_rows: Table, caller: Caller, total: int,
+                 valid: list[dict], errors: list[dict]) -> dict:
+    import_id = uuid.uuid4()
+    session.execute(imports.insert().values(id=import_id, account=caller.user_id, scope_path=caller.scope_path,
+                                            total_rows=total, valid_rows=len(valid), errors=errors))
+    copy_rows(session, import_rows, [{"import_id": import_id, "row_no": row["row"], "data": plain_row(row)}
+                                     for row in valid])
+    return {"id": str(import_id), "rows": total, "valid": len(valid), "errors": errors}
+
+
+def load_import(session: Session, imports: Table, caller: Caller, import_id, for_commit: bool = False):
+    """The import record (row-locked), in the caller's scope; with `for_commit`, not yet committed."""
+    import_id = uuid_or_not_found(import_id, "导入记录不存在")
+    record = session.execute(select(imports).where(imports.c.id == import_id).with_for_update()).first()
+    if record is None:
+        raise NotFound("导入记录不存在")
+    caller.require(record.scope_path, "该导入")
+    if for_commit and record.status != "previewed":
+        raise Conflict("该导入已提交，不能重复提交")
+    return record
+
+
+def import_view(record) -> dict:
+    return {"id": str(record.id), "status": record.status, "rows": record.total_rows, "valid": record.valid_rows,
+            "errors": record.errors, "written": record.written}
+
+
+def all_or_nothing_flag(value) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationFailed("all_or_nothing 应为 true 或 false", {"all_or_nothing": "应为布尔值"})
+    return value
+
+
+def refuse_partial(record, all_or_nothing: bool) -> None:
+    if all_or_nothing and record.errors:
+        bad_rows = len({e["row"] for e in record.errors})
+        raise ValidationFailed(f"导入文件中有 {bad_rows} 行有误，按要求未写入任何数据", {"file": "存在错误行"})
+
+
+def preview_rows(session: Session, import_rows: Table, record) -> list[dict]:
+    return [r.data for r in session.execute(select(import_rows.c.data).where(import_rows.c.import_id == record.id)
+                                            .order_by(import_rows.c.row_no))]
