@@ -1,0 +1,127 @@
+"""The stats ingesters' autoscaling, checked offline: KEDA's ScaledObject and
+TriggerAuthentication against the fields KEDA documents (keda.sh/v1alpha1, RabbitMQ scaler),
+the HorizontalPodAutoscaler KEDA derives from them against Kubernetes 1.30, and the triggers
+against the queues the ingesters really consume."""
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from services.shared.topology import subscriptions
+from services.stats.service import StatsService
+
+BASE = Path(__file__).resolve().parents[2] / "k8s" / "base"
+SCALING = BASE / "stats-ingest-scaling.yaml"
+
+_NAME = {"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}
+_METADATA = {"type": "object", "required": ["name"], "properties": {"name": _NAME}}
+# The part of keda.sh/v1alpha1 this project uses, from KEDA's documentation: unknown keys are
+# refused, as the API server's structural schema would prune or reject them.
+SCALED_OBJECT = {
+    "type": "object", "additionalProperties": False,
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "properties": {
+        "apiVersion": {"const": "keda.sh/v1alpha1"}, "kind": {"const": "ScaledObject"}, "metadata": _METADATA,
+        "spec": {
+            "type": "object", "additionalProperties": False, "required": ["scaleTargetRef", "triggers"],
+            "properties": {
+                "scaleTargetRef": {"type": "object", "additionalProperties": False, "required": ["name"],
+                                   "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                                                  "name": _NAME}},
+                "pollingInterval": {"type": "integer", "minimum": 1},
+                "cooldownPeriod": {"type": "integer", "minimum": 0},
+                "minReplicaCount": {"type": "integer", "minimum": 0},
+                "maxReplicaCount": {"type": "integer", "minimum": 1},
+                "advanced": {"type": "object", "additionalProperties": False, "properties": {
+                    "horizontalPodAutoscalerConfig": {"type": "object", "additionalProperties": False,
+                                                      "properties": {"behavior": {"type": "object"}}}}},
+                "triggers": {"type": "array", "minItems": 1, "items": {
+                    "type": "object", "additionalProperties": False, "required": ["type", "metadata"],
+                    "properties": {
+                        "type": {"type": "string"},
+                        "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "authenticationRef": {"type": "object", "additionalProperties": False,
+                                              "required": ["name"], "properties": {"name": _NAME}}}}},
+            }},
+    }}
+TRIGGER_AUTHENTICATION = {
+    "type": "object", "additionalProperties": False, "required": ["apiVersion", "kind", "metadata", "spec"],
+    "properties": {
+        "apiVersion": {"const": "keda.sh/v1alpha1"}, "kind": {"const": "TriggerAuthentication"},
+        "metadata": _METADATA,
+        "spec": {"type": "object", "additionalProperties": False, "required": ["secretTargetRef"], "properties": {
+            "secretTargetRef": {"type": "array", "minItems": 1, "items": {
+                "type": "object", "additionalProperties": False, "required": ["parameter", "name", "key"],
+                "properties": {"parameter": {"type": "string"}, "name": _NAME, "key": {"type": "string"}}}}}},
+    }}
+# RabbitMQ scaler metadata keys (KEDA docs); `host` comes from the TriggerAuthentication.
+RABBITMQ_KEYS = {"protocol", "mode", "value", "activationValue", "queueName", "vhostName", "unsafeSsl", "timeout"}
+
+
+def documents(path: Path) -> dict:
+    return {doc["kind"]: doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc}
+
+
+@pytest.fixture(scope="module")
+def scaling():
+    return documents(SCALING)
+
+
+def test_keda_objects_match_the_documented_schema(scaling):
+    jsonschema.validate(scaling["ScaledObject"], SCALED_OBJECT)
+    jsonschema.validate(scaling["TriggerAuthentication"], TRIGGER_AUTHENTICATION)
+
+
+def test_scales_the_ingest_deployment_between_bounds(scaling):
+    spec = scaling["ScaledObject"]["spec"]
+    target = documents(BASE / "stats-ingest.yaml")["Deployment"]
+    assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
+                                      "name": target["metadata"]["name"]}
+    assert "replicas" not in target["spec"], "KEDA owns the replica count"
+    assert target["spec"]["template"]["spec"]["containers"][0]["command"] == ["python", "-m", "services.stats.ingest"]
+    assert 1 <= spec["minReplicaCount"] < spec["maxReplicaCount"]
+    scale_down = spec["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]
+    assert scale_down["stabilizationWindowSeconds"] >= 60
+
+
+def test_one_http_trigger_per_ingested_queue(scaling):
+    """protocol http: the management API counts unacknowledged messages too (a batch in
+    flight is still work); every queue the ingesters consume drives the scale."""
+    triggers = scaling["ScaledObject"]["spec"]["triggers"]
+    auth = scaling["TriggerAuthentication"]
+    consumed = {queue for _, _, queue in subscriptions(StatsService)}
+    assert consumed and {t["metadata"]["queueName"] for t in triggers} == consumed
+    assert len(triggers) == len(consumed)
+    for trigger in triggers:
+        assert trigger["type"] == "rabbitmq"
+        assert set(trigger["metadata"]) <= RABBITMQ_KEYS
+        assert trigger["metadata"]["protocol"] == "http" and trigger["metadata"]["mode"] == "QueueLength"
+        assert int(trigger["metadata"]["value"]) > 0
+        assert trigger["authenticationRef"]["name"] == auth["metadata"]["name"]
+    [secret] = auth["spec"]["secretTargetRef"]
+    assert secret["parameter"] == "host" and secret["name"] == "pmis-secrets"
+    assert secret["key"] in (BASE / "kustomization.yaml").read_text(encoding="utf-8"), "secret key undocumented"
+
+
+def test_the_derived_autoscaler_validates_against_kubernetes_1_30(scaling, tmp_path):
+    """KEDA creates an autoscaling/v2 HorizontalPodAutoscaler from the ScaledObject: the bounds
+    and behavior are passed through unchanged, so they must be valid there."""
+    spec = scaling["ScaledObject"]["spec"]
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": f"keda-hpa-{scaling['ScaledObject']['metadata']['name']}"},
+           "spec": {"scaleTargetRef": spec["scaleTargetRef"], "minReplicas": spec["minReplicaCount"],
+                    "maxReplicas": spec["maxReplicaCount"],
+                    "behavior": spec["advanced"]["horizontalPodAutoscalerConfig"]["behavior"],
+                    "metrics": [{"type": "External", "external": {
+                        "metric": {"name": f"s{i}-rabbitmq"},
+                        "target": {"type": "AverageValue", "averageValue": t["metadata"]["value"]}}}
+                        for i, t in enumerate(spec["triggers"])]}}
+    path = tmp_path / "hpa.yaml"
+    path.write_text(yaml.safe_dump(hpa), encoding="utf-8")
+    exe = Path(sys.executable).parent / "kubernetes-validate"
+    result = subprocess.run([str(exe), "--strict", "-k", "1.30", str(path)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
