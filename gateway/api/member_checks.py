@@ -52,8 +52,8 @@ async def check_subtree_xlsx(request: Request):
 
 routes = [
     Route("/members/{id}/check", check_member),
-    Route("/orgs/{id}/check", check_subtree),
-    Route("/orgs/{id}/check.xlsx", check_subtree_xlsx),
+    Route("/orgs/{id}/member-check", check_subtree),
+    Route("/orgs/{id}/member-check.xlsx", check_subtree_xlsx),
 ]
 
 PROBLEM = obj(["field", "kind", "message"], field=STR, field_name=STR, message=STR,
@@ -65,11 +65,11 @@ CHECKED = obj(["member_id", "name", "url", "problems"], member_id=INT, name=STR,
 OPENAPI_PATHS = {
     "/members/{id}/check": {"get": op("校核一名党员的信息：缺少的必填项和不一致的信息", "校核结果", CHECKED,
                                       params=[ID])},
-    "/orgs/{id}/check": {"get": op(
+    "/orgs/{id}/member-check": {"get": op(
         "校核本组织及下级的在册党员（按编号分批）：只列出有问题的党员", "一批校核结果",
         obj(["checked", "items", "next_after_id"], checked=INT, items={"type": "array", "items": CHECKED},
             next_after_id={"type": ["integer", "null"], "description": "下一批从此编号之后开始；null 为已校核完"}),
         params=[ID, query_param("after_id", INT, "从此党员编号之后开始"),
                 query_param("limit", INT, "本批校核的党员数，1到2000，默认500")])},
-    "/orgs/{id}/check.xlsx": {"get": download_operation("导出本组织及下级党员信息的校核结果（Excel）", params=[ID])},
+    "/orgs/{id}/member-check.xlsx": {"get": download_operation("导出本组织及下级党员信息的校核结果（Excel）", params=[ID])},
 }

@@ -41,18 +41,18 @@ def test_check_of_a_member_and_of_a_subtree(api, browser_session, tree):
     assert one.status_code == 200
     assert any("预备期已于2021-07-01期满" in p["message"] for p in one.json()["problems"])
 
-    subtree = api.get(f"/orgs/{tree['committee']}/check").json()
+    subtree = api.get(f"/orgs/{tree['committee']}/member-check").json()
     assert subtree["checked"] == 3 and subtree["next_after_id"] is None
     assert {item["name"] for item in subtree["items"]} == {"超期预备", "缺项党员"}
-    assert assert_error(api.get(f"/orgs/{tree['committee']}/check", params={"limit": "0"}), 400)
+    assert assert_error(api.get(f"/orgs/{tree['committee']}/member-check", params={"limit": "0"}), 400)
 
-    page = browser_session.get(f"/orgs/{tree['committee']}/check")
+    page = browser_session.get(f"/orgs/{tree['committee']}/member-check")
     assert page.status_code == 200 and f'href="/members/{tree["plain"]}"' in page.text
     assert "缺少必填项：籍贯" in page.text and "完整党员" not in page.text
     passed = browser_session.get(f"/members/{tree['complete']}/check")
     assert 'id="check-passed"' in passed.text
 
-    book = load_workbook(io.BytesIO(api.get(f"/orgs/{tree['committee']}/check.xlsx").content))
+    book = load_workbook(io.BytesIO(api.get(f"/orgs/{tree['committee']}/member-check.xlsx").content))
     rows = list(book["校核结果"].iter_rows(values_only=True))
     assert rows[1][:6] == ("姓名", "公民身份号码", "所在党组织", "问题项", "问题", "党员信息卡")
     assert any(r[0] == "缺项党员" and r[3] == "籍贯" and r[5].endswith(f"/members/{tree['plain']}") for r in rows[2:])
@@ -78,20 +78,20 @@ def test_batch_api_preview_commit_and_undo(api, tree):
 
 
 def test_batch_page_preview_commit_and_undo(api, browser_session, tree):
-    form_page = browser_session.get(f"/orgs/{tree['committee']}/batch?set=work_posts")
+    form_page = browser_session.get(f"/orgs/{tree['committee']}/member-batch?set=work_posts")
     assert form_page.status_code == 200 and "批量添加工作岗位" in form_page.text
     assert f'value="{tree["plain"]}"' in form_page.text  # the subtree's members to tick
     form = {"csrf_token": csrf_of(form_page.text), "info_set": "work_posts", "occupation": "5", "unit": "某局",
             "post": "", "started_on": "2021-01-01", "ended_on": "",
             "member_id": [str(tree["plain"]), str(tree["overdue"])], "member_ids_text": ""}
-    preview = browser_session.post(f"/orgs/{tree['committee']}/batch/preview", data=form)
+    preview = browser_session.post(f"/orgs/{tree['committee']}/member-batch/preview", data=form)
     assert preview.status_code == 200 and 'id="preview-summary"' in preview.text
     assert "将为 2 名党员添加" in preview.text
     assert api.get(f"/members/{tree['plain']}").json()["info_sets"]["work_posts"] == []  # nothing written yet
 
     commit_form = preview.text[preview.text.index('id="commit-batch-form"'):]
     ids = [tree["plain"], tree["overdue"]]
-    done = browser_session.post(f"/orgs/{tree['committee']}/batch", data={
+    done = browser_session.post(f"/orgs/{tree['committee']}/member-batch", data={
         "csrf_token": csrf_of(preview.text), "info_set": "work_posts", "occupation": "5", "unit": "某局", "post": "",
         "started_on": "2021-01-01", "ended_on": "", "member_id": [str(i) for i in ids]})
     assert 'name="member_id"' in commit_form
@@ -104,7 +104,7 @@ def test_batch_page_preview_commit_and_undo(api, browser_session, tree):
     assert undone.status_code == 200 and 'id="batch-undone"' in undone.text
     assert api.get(f"/members/{tree['plain']}").json()["info_sets"]["work_posts"] == []
 
-    bad = browser_session.post(f"/orgs/{tree['committee']}/batch/preview", data={
+    bad = browser_session.post(f"/orgs/{tree['committee']}/member-batch/preview", data={
         "csrf_token": csrf_of(form_page.text), "info_set": "evaluations", "year": "2024", "grade": ""})
     assert bad.status_code == 400 and "请选择要添加信息的党员" in bad.text and "必填" in bad.text
 
