@@ -36,3 +36,21 @@ def test_add_an_evaluation_row_through_the_form(system, api, root_id, phone):
     form.get_by_role("button", name="保存").click()
     expect(phone.locator("#set-evaluations .field-error")).to_contain_text("2023年度已有民主评议结果")
     expect(phone.locator("#rows-evaluations tbody tr")).to_have_count(1)
+
+
+def test_on_a_phone_a_row_can_still_be_edited(system, api, root_id, phone):
+    branch = api.post("/orgs", json={"name": "手机修改支部", "code": code("PE"), "type": "31",
+                                     "parent_id": root_id}).json()["id"]
+    member_id = api.post("/members", json=member_data(branch, name="手机修改", joined_on="2015-07-01")).json()["id"]
+    card = api.get(f"/members/{member_id}").json()
+    api.post(f"/members/{member_id}/info/work_posts", json={"version": card["version"], "occupation": "工人",
+                                                            "unit": "第一机床厂", "started_on": "2016-01-01"})
+    log_in(phone, system, api, root_id, f"phe{code('')}")
+    phone.goto(f"{system.url}/members/{member_id}")
+    row = phone.locator("#rows-work_posts tbody tr").first
+    row.get_by_text("修改").click()
+    form = row.locator("form.stack")
+    form.get_by_label("岗位名称").fill("车间主任")
+    form.get_by_role("button", name="保存").click()
+    expect(phone.locator("#rows-work_posts")).to_contain_text("车间主任")
+    assert api.get(f"/members/{member_id}").json()["info_sets"]["work_posts"][0]["post"] == "车间主任"

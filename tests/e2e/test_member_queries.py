@@ -112,6 +112,10 @@ def test_saved_queries(api, branch_api, tree):
     assert_error(api.post("/saved-queries", json={"name": "端到端女党员", "query": women(tree)}), 409, "conflict")
     assert_error(api.post("/saved-queries", json={"name": "", "query": women(tree)}), 400)
     assert_error(api.post("/saved-queries", json={"name": "x", "query": "sex=女"}), 400)
+    assert_error(api.post("/saved-queries", json={"name": "坏条件", "query": {
+        "org_id": tree["committee"], "where": {"conditions": [{"field": "sex", "operator": "gt", "value": 1}]}}}), 400)
+    names = [s["name"] for s in api.get("/saved-queries").json()["items"]]
+    assert names.count("端到端女党员") == 1 and "坏条件" not in names and "x" not in names  # nothing written
     run = api.get(f"/saved-queries/{saved['id']}/members", params={"sort": "-name"}).json()
     assert [m["name"] for m in run["items"]] == ["甲女", "丙女"] and run["saved"]["name"] == "端到端女党员"
     book = load_workbook(io.BytesIO(api.get(f"/saved-queries/{saved['id']}/members.xlsx").content))
