@@ -1,5 +1,6 @@
 """A synthetic province: province → cities → counties → committees → branches, and members
-with realistic names, ages, sexes, ethnicities and categories.
+with realistic names, ages, sexes, ethnicities, categories, education and occupation; about
+1 % already in history (deaths and 出党), so every table of the annual report has figures.
 
 Written straight into each service's tables with COPY, as restoring a backup would: the org
 tree, the members (with pinyin initials), and the stats service's projections and counters
@@ -30,6 +31,11 @@ GIVEN = (
     "辉玲丹萍鑫婷雪梅琳晨欣怡子涵梓轩思雨佳一诺"
 )
 CITY_COUNT, COUNTIES, COMMITTEES = 16, 10, 12
+# Rough shares of the bulletins: education (研究生 … 初中及以下) and occupation (工人 … 其他; 离退休
+# follows from age).
+EDUCATIONS, EDUCATION_WEIGHTS = ("10", "20", "30", "40", "60", "70"), (6, 28, 25, 8, 13, 20)
+LEAVE_KINDS = ("21", "22", "23", "24", "30")  # besides death (10)
+OCCUPATIONS, OCCUPATION_WEIGHTS = ("1", "2", "3", "4", "5", "6", "7"), (7, 28, 16, 12, 9, 3, 8)
 
 
 def shape(members: int) -> dict:
@@ -98,7 +104,8 @@ def generate(dsn: str, members: int, seed: int = 2026) -> dict:
         first_id = conn.execute("SELECT coalesce(max(id), 0) FROM member.members").fetchone()[0] + 1
         with conn.cursor().copy(
                 "COPY member.members (id, org_id, org_path, name, name_initials, id_number, sex, birth_date, "
-                "ethnicity, category, joined_on) FROM STDIN") as copy:
+                "ethnicity, category, joined_on, full_on, education, occupation, status, leave_kind, left_on) "
+                "FROM STDIN") as copy:
             for i in range(members):
                 org_id, path = branches[i % len(branches)]
                 birth = date(1935, 1, 1) + timedelta(days=rng.randrange(0, 365 * 70))
@@ -107,14 +114,26 @@ def generate(dsn: str, members: int, seed: int = 2026) -> dict:
                 name, name_initials = name_of(rng, cache)
                 joined = birth + timedelta(days=365 * 18 + rng.randrange(0, 365 * 30))
                 joined = min(joined, today - timedelta(days=1))
-                category = "02" if rng.random() < 0.03 else "01"
+                probationary = joined > today - timedelta(days=365) and rng.random() < 0.7
+                category = "02" if probationary else "01"
+                full_on = None if probationary else min(joined + timedelta(days=365), today)
                 ethnicity = "01" if rng.random() < 0.92 else f"{rng.randrange(2, 57):02d}"
+                education = rng.choices(EDUCATIONS, EDUCATION_WEIGHTS)[0]
+                occupation = "8" if birth.year < today.year - 62 else rng.choices(OCCUPATIONS, OCCUPATION_WEIGHTS)[0]
+                # About 1 % are in history (mostly deaths), so the report's decreases are not empty.
+                left = rng.random() < 0.01 and joined < today - timedelta(days=30)
+                leave_kind = (rng.choice(LEAVE_KINDS) if rng.random() < 0.2 else "10") if left else None
+                left_on = joined + timedelta(days=rng.randrange(1, (today - joined).days)) if left else None
+                status = "left" if left else "active"
                 copy.write_row((first_id + i, org_id, path, name, name_initials, first17 + check_char(first17), sex,
-                                birth, ethnicity, category, joined))
+                                birth, ethnicity, category, joined, full_on, education, occupation, status,
+                                leave_kind, left_on))
                 facts.append((first_id + i, path, {
-                    "org_id": org_id, "org_path": path, "status": "active", "sex": sex, "category": category,
+                    "org_id": org_id, "org_path": path, "status": status, "sex": sex, "category": category,
                     "ethnicity": ethnicity, "birth_date": birth.isoformat(), "joined_on": joined.isoformat(),
-                    "leave_kind": None, "left_on": None}))
+                    "leave_kind": leave_kind, "left_on": left_on.isoformat() if left_on else None,
+                    "education": education, "occupation": occupation,
+                    "full_on": full_on.isoformat() if full_on else None, "evaluations": {}}))
                 for key, n in member_entries(facts[-1][2]).items():
                     by_path[(path, *key)] += n
         conn.execute("SELECT setval('member.members_id_seq', %s)", (first_id + members,))

@@ -71,5 +71,6 @@ OPENAPI_PATHS = {
             next_after_id={"type": ["integer", "null"], "description": "下一批从此编号之后开始；null 为已校核完"}),
         params=[ID, query_param("after_id", INT, "从此党员编号之后开始"),
                 query_param("limit", INT, "本批校核的党员数，1到2000，默认500")])},
-    "/orgs/{id}/member-check.xlsx": {"get": download_operation("导出本组织及下级党员信息的校核结果（Excel）", params=[ID])},
+    "/orgs/{id}/member-check.xlsx": {
+        "get": download_operation("导出本组织及下级党员信息的校核结果（Excel）", params=[ID])},
 }
