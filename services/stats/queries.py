@@ -39,33 +39,40 @@ def org_node(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> tupl
     return org_id, path
 
 
-# One organization's rows, or (direct) its rows minus its children's: what belongs to it alone.
-# (:dimensions NULL: every dimension.)
+# One organization's rows for a report year, or (direct) its rows minus its children's: what
+# belongs to it alone. (:dimensions NULL: every dimension.) The year is collapsed in SQL:
+# `figures` needs only what changed up to the previous year end (summed into year - 1) and
+# during the year itself; later years cannot matter. At the province root this turns ~7,000
+# rows (every birth year × year of change) into ~300.
 ORG_ROWS = text("""
-SELECT dimension, value, year, sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
+SELECT dimension, value, CASE WHEN year < :year THEN :year - 1 ELSE :year END AS year,
+       sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
 FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
-      WHERE org_id = ANY(:ids) AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
+      WHERE org_id = ANY(:ids) AND year <= :year
+        AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
       UNION ALL
       SELECT org_id, dimension, value, year, n FROM stats.counter_deltas
-      WHERE org_id = ANY(:ids) AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))) counted
-GROUP BY dimension, value, year
+      WHERE org_id = ANY(:ids) AND year <= :year
+        AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))) counted
+GROUP BY 1, 2, 3
 """)
 SUMMARY_DIMENSIONS = ["total", "sex", "category"]
 
 
-def org_rows(session, org_id: int, scope: str = "subtree", dimensions: list | None = None) -> list:
+def org_rows(session, org_id: int, year: int, scope: str = "subtree", dimensions: list | None = None) -> list:
+    """(dimension, value, year, n) rows that give `figures(rows, year)` exactly."""
     ids = [org_id]
     if scope == "direct":
         ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
-    return [tuple(row) for row in session.execute(ORG_ROWS, {"org_id": org_id, "ids": ids, "dimensions": dimensions})
-            if row.n]
+    params = {"org_id": org_id, "ids": ids, "dimensions": dimensions, "year": year}
+    return [tuple(row) for row in session.execute(ORG_ROWS, params) if row.n]
 
 
 def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> dict:
     """Members of the subtree now (at the end of the current year), by sex and category."""
     org_id, _ = org_node(sessions, caller, org_id, org_lookup)
     with sessions() as session:
-        rows = org_rows(session, org_id, dimensions=SUMMARY_DIMENSIONS)
+        rows = org_rows(session, org_id, date.today().year, dimensions=SUMMARY_DIMENSIONS)
     return {"members": summary(figures(rows, date.today().year))}
 
 
@@ -87,7 +94,7 @@ def report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_look
         raise ValidationFailed("统计范围无效：应为 subtree（本级及下级）或 direct（本级）", {"scope": "范围无效"})
     org_id, _ = org_node(sessions, caller, org_id, org_lookup)
     with sessions() as session:
-        rows = org_rows(session, org_id, scope)
+        rows = org_rows(session, org_id, year, scope)
     counted = figures(rows, year)
     total = "total"
     return {"org_id": org_id, "year": year, "period_end": f"{year}-12-31", "scope": scope,

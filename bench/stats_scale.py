@@ -1,0 +1,223 @@
+"""The annual report's figures on a synthetic province: `python -m bench.stats_scale MEMBERS`.
+
+The whole system runs (private database and vhost) with no stats ingester of its own; the
+province is generated with its counters (bench/province.py). Then:
+1. Report: the root's annual report through the gateway (GET /orgs/{root}/reports/{year}; 20
+   warm-up requests, then 200), and the stats.report RPC from the counters against a recount of
+   the same figures by one SQL query over member data (GROUPING SETS over the root's subtree):
+   medians of 5 runs each, and their ratio.
+2. Ingest rate with 1, 2 and 4 ingesters: for each, 40,000 members changed (education,
+   occupation, or a death) and their member_updated events published with no ingester running;
+   then the ingesters start and the clock runs until every change is counted.
+3. A year-end burst: 200,000 changes written as fast as possible (batches of 10,000) with 4
+   ingesters running; the clock runs from the first write until every change is counted.
+Each counted state is checked against the member's version in the member schema; the
+reconcile of the root must then find no difference (its own time is reported too).
+"""
+import json
+import os
+import signal
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+
+import psycopg
+from psycopg.rows import namedtuple_row
+
+from services.member.events import MEMBER_UPDATED, change_payload, member_facts
+from services.shared.context import Caller
+from services.shared.outbox import envelope
+
+from . import province
+from .harness import admin_client, record, running_system, summary_ms
+
+ROUND = 40_000
+BURST = 200_000
+BATCH = 10_000
+RECOUNT_RUNS = 5
+
+# The recount by query: the report's figures for the year end straight from member data.
+RECOUNT = """
+WITH m AS (
+    SELECT sex, ethnicity, category, birth_date, joined_on, education, occupation, status, leave_kind, left_on
+    FROM member.members WHERE org_path LIKE %(path)s
+), active AS (
+    SELECT * FROM m WHERE joined_on <= %(end)s AND (left_on IS NULL OR left_on > %(end)s)
+)
+SELECT 'total' AS dimension, '' AS value,
+       (SELECT count(*) FROM m WHERE joined_on <= %(prev)s AND (left_on IS NULL OR left_on > %(prev)s)) AS n
+UNION ALL SELECT 'increase', 'develop', count(*) FROM m WHERE joined_on > %(prev)s AND joined_on <= %(end)s
+UNION ALL SELECT 'decrease', leave_kind, count(*) FROM m WHERE left_on > %(prev)s AND left_on <= %(end)s
+    GROUP BY leave_kind
+UNION ALL SELECT CASE WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(minority) = 0 THEN 'minority'
+                      WHEN GROUPING(age_band) = 0 THEN 'age' WHEN GROUPING(occupation) = 0 THEN 'occupation'
+                      WHEN GROUPING(education) = 0 THEN 'education' WHEN GROUPING(period) = 0 THEN 'joined'
+                      ELSE 'category' END,
+                 coalesce(sex, minority::text, age_band::text, occupation, education, period, category), count(*)
+FROM (SELECT sex, ethnicity <> '01' AS minority, category, occupation, education,
+             width_bucket(%(year)s - extract(year FROM birth_date)::int, ARRAY[31, 36, 41, 46, 51, 56, 61]) AS age_band,
+             CASE WHEN joined_on < '1949-10-01' THEN 'p1' WHEN joined_on < '1979-01-01' THEN 'p2'
+                  WHEN joined_on < '2002-11-01' THEN 'p3' WHEN joined_on < '2012-11-01' THEN 'p4'
+                  WHEN joined_on < '2022-11-01' THEN 'p5' ELSE 'p6' END AS period
+      FROM active) a
+GROUP BY GROUPING SETS ((sex), (minority), (age_band), (occupation), (education), (period), (category))
+"""
+
+
+def dsn_of(env: dict) -> str:
+    return env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def pick_members(dsn: str, count: int, offset: int) -> list[int]:
+    """`count` active members spread over the whole province (every k-th by id)."""
+    with psycopg.connect(dsn) as conn:
+        total = conn.execute("SELECT count(*) FROM member.members WHERE status = 'active'").fetchone()[0]
+        step = max(1, total // (count + offset + 1))
+        ids = [row[0] for row in conn.execute(
+            "SELECT id FROM member.members WHERE status = 'active' ORDER BY id")][offset::step]
+    return ids[:count]
+
+
+def change(row, number: int, today: date) -> dict:
+    """What a year end brings: 1 in 50 dies; the others get a higher education or a new post."""
+    if number % 50 == 0:
+        return {"status": "left", "leave_kind": "10", "left_on": today - timedelta(days=number % 20 + 1)}
+    if number % 2:
+        ladder = {"70": "60", "60": "40", "40": "30", "30": "20", "20": "10"}
+        return {"education": ladder.get(row.education, "20")}
+    return {"occupation": "3" if row.occupation != "3" else "4"}
+
+
+def write_changes(dsn: str, member_ids: list[int]) -> None:
+    """Change members in the member schema with their member_updated outbox events, BATCH per
+    transaction: what that many edits leave behind, without their RPCs."""
+    caller, today = Caller.system("bench"), date.today()
+    with psycopg.connect(dsn, row_factory=namedtuple_row) as conn:
+        for first in range(0, len(member_ids), BATCH):
+            with conn.transaction():
+                rows = conn.execute("SELECT * FROM member.members WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                                    (member_ids[first:first + BATCH],)).fetchall()
+                updates, events = [], []
+                for number, row in enumerate(rows, start=first):
+                    values = change(row, number, today)
+                    after = row._replace(**values, version=row.version + 1)
+                    updates.append((row.id, after.education, after.occupation, after.status, after.leave_kind,
+                                    after.left_on))
+                    event = envelope(MEMBER_UPDATED, row.id, after.version,
+                                     change_payload(row.id, member_facts(row), member_facts(after)), caller)
+                    events.append((event["event_id"], MEMBER_UPDATED, json.dumps(event, ensure_ascii=False)))
+                conn.execute("CREATE TEMP TABLE changed (id bigint, education text, occupation text, status text,"
+                             " leave_kind text, left_on date) ON COMMIT DROP")
+                with conn.cursor().copy("COPY changed FROM STDIN") as copy:
+                    for values in updates:
+                        copy.write_row(values)
+                conn.execute("UPDATE member.members m SET education = c.education, occupation = c.occupation,"
+                             " status = c.status, leave_kind = c.leave_kind, left_on = c.left_on,"
+                             " leave_reason = CASE WHEN c.status = 'left' THEN '病故' END,"
+                             " version = m.version + 1, updated_at = now() FROM changed c WHERE m.id = c.id")
+                with conn.cursor().copy("COPY member.outbox (event_id, event_type, envelope) FROM STDIN") as copy:
+                    for values in events:
+                        copy.write_row(values)
+
+
+def counted(dsn: str, member_ids: list[int]) -> int:
+    """How many of the members are counted at their current version."""
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM stats.member_facts f JOIN member.members m ON m.id = f.member_id "
+            "WHERE f.member_id = ANY(%s) AND f.version = m.version", (member_ids,)).fetchone()[0]
+
+
+def wait_counted(dsn: str, member_ids: list[int], started: float, limit: float = 1800) -> float:
+    while counted(dsn, member_ids) < len(member_ids):
+        if time.perf_counter() - started > limit:
+            raise TimeoutError("counters did not catch up")
+        time.sleep(0.25)
+    return time.perf_counter() - started
+
+
+def wait_published(dsn: str) -> None:
+    with psycopg.connect(dsn) as conn:
+        while conn.execute("SELECT count(*) FROM member.outbox WHERE sent_at IS NULL").fetchone()[0]:
+            time.sleep(0.25)
+
+
+def stop_ingesters(system, names: list[str]) -> None:
+    for name in names:
+        process = system.processes.pop(name)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
+    path = f"/orgs/{root['id']}/reports/{year}"
+    for _ in range(20):
+        client.get(path).raise_for_status()
+    timings = []
+    for _ in range(200):
+        started = time.perf_counter()
+        client.get(path).raise_for_status()
+        timings.append(time.perf_counter() - started)
+    from_counters, recount = [], []
+    for _ in range(RECOUNT_RUNS):
+        started = time.perf_counter()
+        rpc.call("stats", "report", org_id=root["id"], year=year)
+        from_counters.append(time.perf_counter() - started)
+    params = {"path": root["path"] + "%", "year": year, "end": date(year, 12, 31), "prev": date(year - 1, 12, 31)}
+    with psycopg.connect(dsn) as conn:
+        for _ in range(RECOUNT_RUNS):
+            started = time.perf_counter()
+            conn.execute(RECOUNT, params).fetchall()
+            recount.append(time.perf_counter() - started)
+    counters_ms, recount_ms = statistics.median(from_counters) * 1000, statistics.median(recount) * 1000
+    return {"gateway": summary_ms(timings), "rpc_from_counters_ms": round(counters_ms, 2),
+            "recount_by_query_ms": round(recount_ms, 1), "ratio": round(recount_ms / counters_ms, 1)}
+
+
+def reconciled(rpc, root: dict) -> dict:
+    started = time.perf_counter()
+    differences = rpc.call("stats", "reconcile", org_id=root["id"])["differences"]
+    return {"differences": len(differences), "seconds": round(time.perf_counter() - started, 1)}
+
+
+def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST) -> None:
+    with running_system(PMIS_RPC_TIMEOUT="900", PMIS_STATS_INGESTERS="0") as (system, rpc, env):
+        rpc.client.timeout = 900
+        client = admin_client(system, env)
+        dsn = dsn_of(env)
+        generated = province.generate(dsn, members)
+        root = client.get("/orgs/1").json()
+        year = date.today().year
+        results = {"generated": generated, "report": timed_report(client, rpc, dsn, root, year), "ingest": {}}
+
+        offset = 0
+        for ingesters in (1, 2, 4):
+            chosen = pick_members(dsn, round_size, offset)
+            offset += 1
+            write_changes(dsn, chosen)
+            wait_published(dsn)  # every event waits in its queue: only ingestion is timed
+            names = [system.spawn_ingester(100 * ingesters + n) for n in range(ingesters)]
+            started = time.perf_counter()
+            seconds = wait_counted(dsn, chosen, started)
+            results["ingest"][f"{ingesters} ingester(s)"] = {
+                "events": len(chosen), "seconds": round(seconds, 1), "events_per_s": round(len(chosen) / seconds)}
+            stop_ingesters(system, names)
+        results["ingest"]["reconcile"] = reconciled(rpc, root)
+
+        names = [system.spawn_ingester(900 + n) for n in range(4)]
+        chosen = pick_members(dsn, burst, offset)
+        started = time.perf_counter()
+        write_changes(dsn, chosen)
+        written = time.perf_counter() - started
+        seconds = wait_counted(dsn, chosen, started)
+        results["burst"] = {"changes": len(chosen), "ingesters": 4, "writing_s": round(written, 1),
+                            "until_exact_s": round(seconds, 1), "reconcile": reconciled(rpc, root)}
+        results["report_after_burst"] = timed_report(client, rpc, dsn, root, year)
+        stop_ingesters(system, names)
+        record(f"stats_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
+                                          **results})
+
+
+if __name__ == "__main__":
+    main(*(int(arg) for arg in sys.argv[1:]))  # MEMBERS [ROUND BURST] (smaller for a smoke run)
