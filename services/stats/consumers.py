@@ -6,12 +6,27 @@ members), so parallel ingesters wait for each other but never deadlock.
 """
 from datetime import date
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared.bulk import copy_rows
+
 from .domain.fold import Fact, fold, is_org_event, subject
 from .models import counter_deltas, inbox, member_facts, orgs
+
+# Arrays, not a multi-row VALUES: one statement text whatever the batch size, so it is compiled
+# once (a 500-row VALUES cost ~0.1 s to compile, per batch).
+CLAIM = text("""
+INSERT INTO stats.inbox (event_id, event_type)
+SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[]))
+ON CONFLICT DO NOTHING RETURNING event_id
+""")
+LOCK_MEMBERS = text("""
+INSERT INTO stats.member_facts (member_id, version) SELECT unnest(CAST(:ids AS bigint[])), 0
+ON CONFLICT (member_id) DO UPDATE SET member_id = excluded.member_id
+RETURNING member_id, version, org_path, facts
+""")
 
 
 def _claim(session: Session, events: list) -> list:
@@ -19,8 +34,8 @@ def _claim(session: Session, events: list) -> list:
     unique = {event["event_id"]: event for event in events}
     if not unique:
         return []
-    rows = [{"event_id": event_id, "event_type": unique[event_id]["type"]} for event_id in sorted(unique)]
-    claimed = session.execute(insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id))
+    ids = sorted(unique)
+    claimed = session.execute(CLAIM, {"ids": ids, "types": [unique[event_id]["type"] for event_id in ids]})
     fresh = {str(event_id) for event_id, in claimed}
     return [event for event_id, event in unique.items() if event_id in fresh]
 
@@ -49,11 +64,8 @@ def _lock_orgs(session: Session, ids: list) -> dict:
 def _lock_members(session: Session, ids: list) -> dict:
     if not ids:
         return {}
-    statement = insert(member_facts).values([{"member_id": member_id, "version": 0} for member_id in ids])
-    statement = statement.on_conflict_do_update(index_elements=[member_facts.c.member_id],
-                                                set_={"member_id": statement.excluded.member_id})
     return {row.member_id: Fact(row.version, row.org_path, row.facts)
-            for row in session.execute(statement.returning(*member_facts.c))}
+            for row in session.execute(LOCK_MEMBERS, {"ids": ids})}
 
 
 def as_date(iso):
@@ -81,10 +93,9 @@ def _write_members(session: Session, changed: dict) -> None:
 
 
 def write_deltas(session: Session, deltas: dict) -> None:
-    if deltas:
-        session.execute(insert(counter_deltas), [
-            {"org_id": org_id, "dimension": dimension, "value": value, "year": year, "n": n}
-            for (org_id, dimension, value, year), n in deltas.items()])
+    copy_rows(session, counter_deltas, [
+        {"org_id": org_id, "dimension": dimension, "value": value, "year": year, "n": n}
+        for (org_id, dimension, value, year), n in deltas.items()])
 
 
 def _known_paths(session: Session, events: list) -> dict:
