@@ -39,28 +39,33 @@ async def uploaded_file(request: Request) -> bytes:
     return content
 
 
-async def create_member_import(request: Request):
-    session = await require_session(request)
-    content = await uploaded_file(request)
-    try:
-        rows = await asyncio.to_thread(read_member_rows, content)
-    except SheetError as exc:
-        raise HttpError(400, "bad_file", exc.message, {"file": exc.message}) from None
-    preview = await call(request, session, "member", "create_import", rows=rows, timeout=IMPORT_TIMEOUT)
-    return JSONResponse(preview, status_code=201)
+def import_endpoints(service: str, read_rows):
+    """The three endpoints of a collection-sheet import handled by `service` (its create_import,
+    get_import and commit_import RPCs), the sheet read by `read_rows`."""
+    async def create(request: Request):
+        session = await require_session(request)
+        content = await uploaded_file(request)
+        try:
+            rows = await asyncio.to_thread(read_rows, content)
+        except SheetError as exc:
+            raise HttpError(400, "bad_file", exc.message, {"file": exc.message}) from None
+        preview = await call(request, session, service, "create_import", rows=rows, timeout=IMPORT_TIMEOUT)
+        return JSONResponse(preview, status_code=201)
+
+    async def get(request: Request):
+        session = await require_session(request)
+        return JSONResponse(await call(request, session, service, "get_import", import_id=request.path_params["id"]))
+
+    async def commit(request: Request):
+        session = await require_session(request)
+        options = await read_json(request, optional=True)
+        return JSONResponse(await call(request, session, service, "commit_import", import_id=request.path_params["id"],
+                                       all_or_nothing=options.get("all_or_nothing", False), timeout=IMPORT_TIMEOUT))
+
+    return create, get, commit
 
 
-async def get_import(request: Request):
-    session = await require_session(request)
-    return JSONResponse(await call(request, session, "member", "get_import", import_id=request.path_params["id"]))
-
-
-async def commit_import(request: Request):
-    session = await require_session(request)
-    options = await read_json(request, optional=True)
-    result = await call(request, session, "member", "commit_import", import_id=request.path_params["id"],
-                        all_or_nothing=options.get("all_or_nothing", False), timeout=IMPORT_TIMEOUT)
-    return JSONResponse(result)
+create_member_import, get_import, commit_import = import_endpoints("member", read_member_rows)
 
 
 routes = [

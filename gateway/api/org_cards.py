@@ -1,6 +1,5 @@
 """The organization card: edit, 单位信息 and 组织奖惩, 更名, 撤销 and 恢复, delete, sort, history,
 search (in use or 历史), 校核 (JSON and Excel), 批量修改 with undo, and the 党组织采集表 import."""
-import asyncio
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -18,12 +17,12 @@ from services.shared.codes import (
 
 from ..auth import require_session
 from ..errors import HttpError
-from ..excel.reader import SheetError, read_org_rows
+from ..excel.reader import read_org_rows
 from ..excel.roster import RosterColumn, RosterWriter
 from ..excel.template import org_template
 from .common import call, check_types, history_flag, path_id, read_json
 from .exports import XLSX, download_operation, workbook_download
-from .imports import ERRORS_LIST, IMPORT_ID, IMPORT_TIMEOUT, uploaded_file
+from .imports import ERRORS_LIST, IMPORT_ID, import_endpoints
 from .spec import BOOL, DATE, ID, INT, STR, obj, op, path_param, query_param, values
 
 ENTRY_KINDS = {"units": "unit", "sanctions": "sanction"}  # path segment → the org service's info set
@@ -173,27 +172,7 @@ async def org_import_template(request: Request):
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党组织采集表.xlsx')}"})
 
 
-async def create_org_import(request: Request):
-    session = await require_session(request)
-    content = await uploaded_file(request)
-    try:
-        rows = await asyncio.to_thread(read_org_rows, content)
-    except SheetError as exc:
-        raise HttpError(400, "bad_file", exc.message, {"file": exc.message}) from None
-    preview = await call(request, session, "org", "create_import", rows=rows, timeout=IMPORT_TIMEOUT)
-    return JSONResponse(preview, status_code=201)
-
-
-async def get_org_import(request: Request):
-    session = await require_session(request)
-    return JSONResponse(await call(request, session, "org", "get_import", import_id=request.path_params["id"]))
-
-
-async def commit_org_import(request: Request):
-    session = await require_session(request)
-    options = await read_json(request, optional=True)
-    return JSONResponse(await call(request, session, "org", "commit_import", import_id=request.path_params["id"],
-                                   all_or_nothing=options.get("all_or_nothing", False), timeout=IMPORT_TIMEOUT))
+create_org_import, get_org_import, commit_org_import = import_endpoints("org", read_org_rows)
 
 
 routes = [

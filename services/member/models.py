@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.shared.outbox import inbox_table, outbox_table
+from services.shared.sheet_imports import import_tables
 
 from .domain.info_sets import DATE, INFO_SETS, YEAR
 
@@ -67,26 +68,7 @@ Index("members_initials_prefix", members.c.name_initials, postgresql_ops={"name_
 Index("members_id_number_prefix", members.c.id_number, postgresql_ops={"id_number": "text_pattern_ops"})
 
 # An import's preview: its checked rows' errors, and its valid rows until they are committed.
-imports = Table(
-    "imports", metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("account", Text, nullable=False),
-    Column("scope_path", Text, nullable=False),
-    Column("status", Text, nullable=False, server_default="previewed"),  # previewed / committed
-    Column("total_rows", Integer, nullable=False),
-    Column("valid_rows", Integer, nullable=False),
-    Column("written", Integer),
-    Column("errors", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("committed_at", DateTime(timezone=True)),
-)
-
-import_rows = Table(
-    "import_rows", metadata,
-    Column("import_id", UUID(as_uuid=True), ForeignKey("member.imports.id", ondelete="CASCADE"), primary_key=True),
-    Column("row_no", Integer, primary_key=True),
-    Column("data", JSONB, nullable=False),
-)
+imports, import_rows = import_tables(metadata)
 
 # Every status change (leave, 找回) with who recorded it; 回退 marks the last one undone and puts
 # back `prior`, the member's status fields before it.

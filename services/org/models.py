@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from services.shared.outbox import inbox_table, outbox_table
+from services.shared.sheet_imports import import_tables
 
 metadata = MetaData(schema="org")
 
@@ -120,26 +121,7 @@ batches = Table(
 )
 
 # 党组织采集表 imports: the preview's errors, and its valid rows until they are committed.
-imports = Table(
-    "imports", metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("account", Text, nullable=False),
-    Column("scope_path", Text, nullable=False),
-    Column("status", Text, nullable=False, server_default="previewed"),  # previewed / committed
-    Column("total_rows", Integer, nullable=False),
-    Column("valid_rows", Integer, nullable=False),
-    Column("written", Integer),
-    Column("errors", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("committed_at", DateTime(timezone=True)),
-)
-
-import_rows = Table(
-    "import_rows", metadata,
-    Column("import_id", UUID(as_uuid=True), ForeignKey("org.imports.id", ondelete="CASCADE"), primary_key=True),
-    Column("row_no", Integer, primary_key=True),
-    Column("data", JSONB, nullable=False),
-)
+imports, import_rows = import_tables(metadata)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

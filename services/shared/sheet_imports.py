@@ -6,7 +6,8 @@ writes them — or nothing, when asked."""
 import uuid
 from datetime import date
 
-from sqlalchemy import Table, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, Table, Text, func, select
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session
 
 from .bulk import copy_rows
@@ -16,6 +17,32 @@ from .ids import uuid_or_not_found
 
 MAX_ROWS = 200_000
 CHUNK = 1000
+
+
+def import_tables(metadata: MetaData) -> tuple[Table, Table]:
+    """A service's `imports` (each preview: its errors and counts) and `import_rows` (the valid
+    rows kept until the commit), in the service's own schema."""
+    imports = Table(
+        "imports", metadata,
+        Column("id", UUID(as_uuid=True), primary_key=True),
+        Column("account", Text, nullable=False),
+        Column("scope_path", Text, nullable=False),
+        Column("status", Text, nullable=False, server_default="previewed"),  # previewed / committed
+        Column("total_rows", Integer, nullable=False),
+        Column("valid_rows", Integer, nullable=False),
+        Column("written", Integer),
+        Column("errors", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("committed_at", DateTime(timezone=True)),
+    )
+    import_rows = Table(
+        "import_rows", metadata,
+        Column("import_id", UUID(as_uuid=True), ForeignKey(f"{metadata.schema}.imports.id", ondelete="CASCADE"),
+               primary_key=True),
+        Column("row_no", Integer, primary_key=True),
+        Column("data", JSONB, nullable=False),
+    )
+    return imports, import_rows
 
 
 def sheet_rows(raw, keys) -> list[dict]:
