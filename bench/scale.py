@@ -65,51 +65,57 @@ def import_sheet(rows: int, branch_codes: list[str]) -> bytes:
     return out.getvalue()
 
 
+def measure(system, client, members: int) -> dict:
+    """The daily-management figures on a running system that holds the generated province."""
+    root = client.get("/orgs/1").json()
+    city = client.get("/orgs/1/children").json()["items"][0]
+    county = client.get(f"/orgs/{city['id']}/children").json()["items"][0]
+    committee = client.get(f"/orgs/{county['id']}/children").json()["items"][0]
+    branch = client.get(f"/orgs/{committee['id']}/children").json()["items"][0]
+    sample = client.get(f"/orgs/{branch['id']}/members").json()["items"][0]
+    results = {"search": {
+        "surname 王": timed(client, "/members", {"q": "王"}),
+        "name prefix 王伟": timed(client, "/members", {"q": "王伟"}),
+        "initials wj": timed(client, "/members", {"q": "wj"}),
+        "id prefix (10 digits)": timed(client, "/members", {"q": sample["id_number"][:10]}),
+    }, "member_list_page": timed(client, f"/orgs/{branch['id']}/members"), "tree_expand": {
+        "root (16 cities)": timed(client, f"/orgs/{root['id']}/children"),
+        "city (10 counties)": timed(client, f"/orgs/{city['id']}/children"),
+        "county (12 committees)": timed(client, f"/orgs/{county['id']}/children"),
+        "committee (branches)": timed(client, f"/orgs/{committee['id']}/children"),
+    }}
+    target = root if members <= 100_000 else city
+    gateway = system.processes["gateway"].pid
+    started = time.perf_counter()
+    response, peak = peak_rss_during(gateway, lambda: client.get(f"/orgs/{target['id']}/members.xlsx",
+                                                                  timeout=600))
+    response.raise_for_status()
+    results["roster_export"] = {"members": target["member_count"] if "member_count" in target else members,
+                                "seconds": round(time.perf_counter() - started, 1),
+                                "bytes": len(response.content), "gateway_peak_rss_mib": round(peak, 1)}
+    codes = [o["code"] for o in client.get(f"/orgs/{committee['id']}/children").json()["items"]]
+    content = import_sheet(100_000, codes)
+    started = time.perf_counter()
+    preview = client.post("/imports/members", files={"file": ("导入.xlsx", content, XLSX)}, timeout=600)
+    preview.raise_for_status()
+    previewed = time.perf_counter()
+    committed = client.post(f"/imports/{preview.json()['id']}/commit", timeout=600)
+    committed.raise_for_status()
+    done = time.perf_counter()
+    results["import_100k"] = {"file_mib": round(len(content) / 2**20, 1),
+                              "preview_s": round(previewed - started, 1),
+                              "commit_s": round(done - previewed, 1), "total_s": round(done - started, 1),
+                              "valid": preview.json()["valid"], "written": committed.json()["written"]}
+    return results
+
+
 def main(members: int = 100_000) -> None:
     with running_system(PMIS_RPC_TIMEOUT="180") as (system, rpc, env):
         client = admin_client(system, env)
         generated = province.generate(env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://"),
                                       members)
-        root = client.get("/orgs/1").json()
-        city = client.get("/orgs/1/children").json()["items"][0]
-        county = client.get(f"/orgs/{city['id']}/children").json()["items"][0]
-        committee = client.get(f"/orgs/{county['id']}/children").json()["items"][0]
-        branch = client.get(f"/orgs/{committee['id']}/children").json()["items"][0]
-        sample = client.get(f"/orgs/{branch['id']}/members").json()["items"][0]
-        results = {"generated": generated, "search": {
-            "surname 王": timed(client, "/members", {"q": "王"}),
-            "name prefix 王伟": timed(client, "/members", {"q": "王伟"}),
-            "initials wj": timed(client, "/members", {"q": "wj"}),
-            "id prefix (10 digits)": timed(client, "/members", {"q": sample["id_number"][:10]}),
-        }, "member_list_page": timed(client, f"/orgs/{branch['id']}/members"), "tree_expand": {
-            "root (16 cities)": timed(client, f"/orgs/{root['id']}/children"),
-            "city (10 counties)": timed(client, f"/orgs/{city['id']}/children"),
-            "county (12 committees)": timed(client, f"/orgs/{county['id']}/children"),
-            "committee (branches)": timed(client, f"/orgs/{committee['id']}/children"),
-        }}
-        target = root if members <= 100_000 else city
-        gateway = system.processes["gateway"].pid
-        started = time.perf_counter()
-        response, peak = peak_rss_during(gateway, lambda: client.get(f"/orgs/{target['id']}/members.xlsx",
-                                                                      timeout=600))
-        response.raise_for_status()
-        results["roster_export"] = {"members": target["member_count"] if "member_count" in target else members,
-                                    "seconds": round(time.perf_counter() - started, 1),
-                                    "bytes": len(response.content), "gateway_peak_rss_mib": round(peak, 1)}
-        codes = [o["code"] for o in client.get(f"/orgs/{committee['id']}/children").json()["items"]]
-        content = import_sheet(100_000, codes)
-        started = time.perf_counter()
-        preview = client.post("/imports/members", files={"file": ("导入.xlsx", content, XLSX)}, timeout=600)
-        preview.raise_for_status()
-        previewed = time.perf_counter()
-        committed = client.post(f"/imports/{preview.json()['id']}/commit", timeout=600)
-        committed.raise_for_status()
-        done = time.perf_counter()
-        results["import_100k"] = {"file_mib": round(len(content) / 2**20, 1),
-                                  "preview_s": round(previewed - started, 1),
-                                  "commit_s": round(done - previewed, 1), "total_s": round(done - started, 1),
-                                  "valid": preview.json()["valid"], "written": committed.json()["written"]}
-        record(f"scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "), **results})
+        record(f"scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
+                                    "generated": generated, **measure(system, client, members)})
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ province is generated with its counters (bench/province.py). Then:
    ingesters running; the clock runs from the first write until every change is counted.
 Each counted state is checked against the member's version in the member schema; the
 reconcile of the root must then find no difference (its own time is reported too).
+Then, on the same province, issue 3's daily-management figures (bench/scale.py's measure).
 """
 import json
 import os
@@ -29,7 +30,7 @@ from services.member.events import MEMBER_UPDATED, change_payload, member_facts
 from services.shared.context import Caller
 from services.shared.outbox import envelope
 
-from . import province
+from . import province, scale
 from .harness import admin_client, record, running_system, summary_ms
 
 ROUND = 40_000
@@ -181,7 +182,7 @@ def reconciled(rpc, root: dict) -> dict:
     return {"differences": len(differences), "seconds": round(time.perf_counter() - started, 1)}
 
 
-def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST) -> None:
+def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, with_daily: int = 1) -> None:
     with running_system(PMIS_RPC_TIMEOUT="900", PMIS_STATS_INGESTERS="0") as (system, rpc, env):
         rpc.client.timeout = 900
         client = admin_client(system, env)
@@ -214,10 +215,13 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST) ->
         results["burst"] = {"changes": len(chosen), "ingesters": 4, "writing_s": round(written, 1),
                             "until_exact_s": round(seconds, 1), "reconcile": reconciled(rpc, root)}
         results["report_after_burst"] = timed_report(client, rpc, dsn, root, year)
-        stop_ingesters(system, names)
         record(f"stats_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
                                           **results})
+        if with_daily:  # issue 3's figures on the same province (the ingesters still running)
+            record(f"scale_{members}", {"method": scale.__doc__.strip().split("\n\n")[1].replace("\n", " "),
+                                        "generated": generated, **scale.measure(system, client, members)})
+        stop_ingesters(system, names)
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:]))  # MEMBERS [ROUND BURST] (smaller for a smoke run)
+    main(*(int(arg) for arg in sys.argv[1:]))  # MEMBERS [ROUND BURST [WITH_DAILY]] (smaller: a smoke run)
