@@ -10,8 +10,11 @@ from tests.support.factories import code, id_number, member_data
 from .conftest import log_in
 
 
-def settled(page) -> None:
-    """htmx has swapped and processed what it added: new inputs answer their events only then."""
+def htmx(page, path: str, action) -> None:
+    """Do `action`, which makes htmx fetch `path`, and wait until the answer is swapped in and
+    processed (a value chosen earlier would be overwritten, a new input would not answer yet)."""
+    with page.expect_response(lambda response: path in response.url):
+        action()
     page.wait_for_function("document.querySelectorAll('.htmx-request, .htmx-added, .htmx-settling').length === 0")
 
 
@@ -29,32 +32,27 @@ def test_build_run_and_sort_a_query(system, api, root_id, phone):
     phone.evaluate("window.__same_page = true")
 
     first = phone.locator(".cond").first
-    first.get_by_label("查询项").select_option(label="性别")
-    settled(phone)
-    first.get_by_label("运算符").select_option(label="等于")
+    htmx(phone, "/query/inputs", lambda: first.get_by_label("查询项").select_option(label="性别"))
+    htmx(phone, "/query/inputs", lambda: first.get_by_label("运算符").select_option(label="不等于"))
+    htmx(phone, "/query/inputs", lambda: first.get_by_label("运算符").select_option(label="等于"))
     first.get_by_label("值").select_option(label="女")
-    phone.get_by_role("button", name="＋添加条件").first.click()
+    htmx(phone, "/query/row", lambda: phone.get_by_role("button", name="＋添加条件").first.click())
     expect(phone.locator(".cond")).to_have_count(2)
-    settled(phone)
     second = phone.locator(".cond").nth(1)
-    second.get_by_label("查询项").select_option(label="民族")
-    settled(phone)
+    htmx(phone, "/query/inputs", lambda: second.get_by_label("查询项").select_option(label="民族"))
     second.get_by_label("值").select_option(label="回族")
 
     # A mistaken third row, removed again.
-    phone.get_by_role("button", name="＋添加条件").first.click()
+    htmx(phone, "/query/row", lambda: phone.get_by_role("button", name="＋添加条件").first.click())
     expect(phone.locator(".cond")).to_have_count(3)
     phone.locator(".cond").nth(2).get_by_role("button", name="删除").click()
     expect(phone.locator(".cond")).to_have_count(2)
 
-    phone.get_by_role("button", name="＋添加条件组").click()
+    htmx(phone, "/query/block", lambda: phone.get_by_role("button", name="＋添加条件组").click())
     expect(phone.locator(".block")).to_have_count(2)
-    settled(phone)
     third = phone.locator(".block").nth(1).locator(".cond").first
-    third.get_by_label("查询项").select_option(label="姓名")
-    settled(phone)
-    third.get_by_label("运算符").select_option(label="开头是")
-    settled(phone)
+    htmx(phone, "/query/inputs", lambda: third.get_by_label("查询项").select_option(label="姓名"))
+    htmx(phone, "/query/inputs", lambda: third.get_by_label("运算符").select_option(label="开头是"))
     third.get_by_label("值").fill("乙")
     phone.get_by_label("条件组之间的关系").select_option(label="或者")
     assert phone.evaluate("window.__same_page") is True  # every change so far was in place
