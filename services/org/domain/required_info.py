@@ -1,9 +1,6 @@
-"""Which organization information is required (必填), for the 工作督查 list of organizations
-with incomplete information. Pure.
-
-The organization card holds only name, code and type today, each enforced on entry, so only
-legacy data can lack one; the card's further fields (联系人, 单位, 书记 …) join ORG_REQUIRED_FIELDS
-when the card keeps them.
+"""Which organization information is required, for the 工作督查 list of organizations with
+incomplete information: the card's system-required (*) and norm-required (△) items, the same
+ones its 校核 lists (domain/org_check.card_problems). Pure.
 """
 from __future__ import annotations
 
@@ -11,11 +8,9 @@ from collections.abc import Mapping
 
 from services.shared.field_rules import missing_fields
 
-ORG_REQUIRED_FIELDS = (
-    ("name", "党组织名称"),
-    ("code", "党组织代码"),
-    ("type", "党组织类别"),
-)
+from .org_card import CARD_FIELDS, NORM, SYSTEM
+
+ORG_REQUIRED_FIELDS = tuple((item.key, item.label) for item in CARD_FIELDS if item.level in (SYSTEM, NORM))
 
 
 def missing_required(org: Mapping) -> list[str]:
