@@ -202,7 +202,7 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
         results = {"generated": generated, "report": timed_report(client, rpc, dsn, root, year), "ingest": {}}
 
         offset = 0
-        for ingesters in (1, 2, 4):
+        for ingesters in (1, 2, 4) if round_size else ():
             chosen = pick_members(dsn, round_size, offset)
             offset += 1
             write_changes(dsn, chosen)
@@ -215,6 +215,11 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
             stop_ingesters(system, names)
 
         names = [system.spawn_ingester(900 + n) for n in range(4)]
+        if not burst:  # MEMBERS 0 0 0: the report figures alone
+            record(f"stats_scale_{members}_report", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
+                                                     **results})
+            stop_ingesters(system, names)
+            return
         chosen = pick_members(dsn, burst, offset)
         started = time.perf_counter()
         write_changes(dsn, chosen)

@@ -68,6 +68,9 @@ counters = Table(
     Column("year", Integer, primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+# Reports read one organization's rows for years up to the report year: an index-only scan.
+Index("counters_org_year", counters.c.org_id, counters.c.year,
+      postgresql_include=["dimension", "value", "n"])
 
 # The annual report of an organization for a year (报表): a snapshot of its tables, generated
 # from the counters (直统) or summed from its subordinates' submitted reports (汇总), corrected
