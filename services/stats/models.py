@@ -72,6 +72,15 @@ counters = Table(
 Index("counters_org_year", counters.c.org_id, counters.c.year,
       postgresql_include=["dimension", "value", "n"])
 
+# A number per organization that changes whenever any of its folded counters do (statement
+# triggers on `counters`, migration stats_0006): what a report read from the counters may be
+# reused for (services/stats/counter_cache.py).
+counter_generations = Table(
+    "counter_generations", metadata,
+    Column("org_id", BigInteger, primary_key=True),
+    Column("generation", BigInteger, nullable=False),
+)
+
 # The annual report of an organization for a year (报表): a snapshot of its tables, generated
 # from the counters (直统) or summed from its subordinates' submitted reports (汇总), corrected
 # by hand (录改), then submitted to the parent, who accepts or returns it.

@@ -1,0 +1,95 @@
+"""A report's folded counters are kept between reads (services/stats/counter_cache.py): every
+way the counters can change must show in the next report — a fold by the compactor, a repair by
+hand, a delta not yet folded — and a fold committing in the middle of a read must be neither
+missed nor counted twice."""
+from datetime import date
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.stats import compaction, queries
+from tests.support.helpers import plain_dsn, wait_for
+
+X = 9_000_101  # an organization id far above anything the tests create
+NOW = date.today().year
+
+
+@pytest.fixture
+def counted_org(system, root_id):
+    """Organization X under the root with 5 members counted since 2001, folded."""
+    dsn = plain_dsn(system)
+    with psycopg.connect(dsn) as conn:
+        conn.execute("INSERT INTO stats.orgs (id, parent_id, path, type, version) VALUES (%s, %s, %s, '31', 1)",
+                     (X, root_id, f"/{root_id}/{X}/"))
+        conn.execute("INSERT INTO stats.counters (org_id, dimension, value, year, n) VALUES "
+                     "(%s, 'total', '', 2001, 5), (%s, 'sex', '2', 2001, 5)", (X, X))
+    yield dsn
+    with psycopg.connect(dsn) as conn:
+        conn.execute("DELETE FROM stats.counter_deltas WHERE org_id = %s", (X,))
+        conn.execute("DELETE FROM stats.counters WHERE org_id = %s", (X,))
+        conn.execute("DELETE FROM stats.counter_generations WHERE org_id = %s", (X,))
+        conn.execute("DELETE FROM stats.orgs WHERE id = %s", (X,))
+
+
+def year_end(rpc) -> int:
+    return rpc.call("stats", "report", org_id=X, year=NOW)["year_end_total"]
+
+
+def female(rpc) -> int:
+    t2 = next(t for t in rpc.call("stats", "report", org_id=X, year=NOW)["tables"] if t["key"] == "t2")
+    return t2["rows"][0]["cells"]["female"]
+
+
+def test_every_change_to_the_counters_shows_in_the_next_report(rpc, counted_org):
+    assert year_end(rpc) == 5 and year_end(rpc) == 5  # the second read is served from what was kept
+    with psycopg.connect(counted_org) as conn:  # a repair by hand: the trigger moves the generation
+        conn.execute("UPDATE stats.counters SET n = 8 WHERE org_id = %s AND dimension = 'total'", (X,))
+    assert year_end(rpc) == 8
+    with psycopg.connect(counted_org) as conn:  # what an ingester appends: read at once, unfolded
+        conn.execute("INSERT INTO stats.counter_deltas (org_id, dimension, value, year, n) VALUES "
+                     "(%s, 'total', '', %s, 2), (%s, 'sex', '2', %s, 2)", (X, NOW, X, NOW))
+    assert year_end(rpc) == 10 and female(rpc) == 7
+    with psycopg.connect(counted_org) as conn:  # the compactor folds them: still counted once
+        wait_for(lambda: conn.execute("SELECT count(*) FROM stats.counter_deltas WHERE org_id = %s",
+                                      (X,)).fetchone()[0], lambda left: left == 0, what="the fold")
+        assert conn.execute("SELECT sum(n) FROM stats.counters WHERE org_id = %s AND dimension = 'total'",
+                            (X,)).fetchone()[0] == 10
+    assert year_end(rpc) == 10 and female(rpc) == 7
+    with psycopg.connect(counted_org) as conn:
+        conn.execute("DELETE FROM stats.counters WHERE org_id = %s", (X,))
+    assert year_end(rpc) == 0 and female(rpc) == 0
+
+
+def test_a_fold_committed_during_a_read_is_counted_once(system, counted_org):
+    """The fold commits after the reader has read the folded counters and before it reads the
+    deltas: read in one snapshot, the deltas are still there; read apart, they would be lost."""
+    engine = create_engine(system.env["PMIS_DATABASE_URL"])
+    sessions = sessionmaker(engine)
+    compactor = engine.connect()  # holds the compactor's lock: the system's own compactor waits
+    compactor.execute(text("SELECT pg_advisory_lock(:key)"), {"key": compaction.FOLD_LOCK})
+    compactor.commit()
+    with psycopg.connect(counted_org) as conn:
+        conn.execute("INSERT INTO stats.counter_deltas (org_id, dimension, value, year, n) "
+                     "VALUES (%s, 'total', '', %s, 3)", (X, NOW))
+    folded = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def fold_first(conn, cursor, statement, parameters, context, executemany):
+        if "FROM stats.counter_deltas" in statement and conn is not compactor and not folded:
+            folded.append(compactor.execute(compaction.FOLD, {"batch": compaction.BATCH}).one().moved)
+            compactor.commit()
+
+    try:
+        queries.folded_rows.entries.clear()
+        _, rows = queries.org_rows(sessions, Caller.system("test"), X, NOW, None, dimensions=["total"])
+        assert folded and folded[0] >= 1  # the fold did happen mid-read
+        assert sum(n for _, _, _, n in rows) == 8
+        _, rows = queries.org_rows(sessions, Caller.system("test"), X, NOW, None, dimensions=["total"])
+        assert sum(n for _, _, _, n in rows) == 8  # and after it, from the new generation
+    finally:
+        compactor.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": compaction.FOLD_LOCK})
+        compactor.close()
+        engine.dispose()
