@@ -215,8 +215,9 @@ def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
 
 def reconciled(rpc, root: dict) -> dict:
     started = time.perf_counter()
-    differences = rpc.call("stats", "reconcile", org_id=root["id"])["differences"]
-    return {"differences": len(differences), "seconds": round(time.perf_counter() - started, 1)}
+    result = rpc.call("stats", "reconcile", org_id=root["id"])
+    return {"differences": result["total_differences"], "seconds": round(time.perf_counter() - started, 1),
+            "first_differences": result["differences"][:10]}
 
 
 def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, with_daily: int = 1) -> None:

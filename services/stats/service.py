@@ -14,6 +14,7 @@ from . import compaction, queries, recount, reports
 from .ingest_queues import INGESTED
 
 api = rpc(expected_exceptions=PmisError)
+COMPACTOR = compaction.Compactor()  # one per process: it remembers how much it folded since its last vacuum
 
 
 class StatsService:
@@ -30,7 +31,7 @@ class StatsService:
 
     @timer(interval=1.0)
     def fold_counter_deltas(self):
-        compaction.fold_deltas(self.db)
+        COMPACTOR.run(self.db)
 
     @api
     def subtree_stats(self, org_id):
@@ -88,8 +89,16 @@ class StatsService:
         return self._desk().correct(org_id, year, correction, version)
 
     @api
+    def undo_report_correction(self, org_id, year, correction_id, version=None):
+        return self._desk().undo_correction(org_id, year, correction_id, version)
+
+    @api
     def explain_report(self, org_id, year, explanation, version=None):
         return self._desk().explain(org_id, year, explanation, version)
+
+    @api
+    def fill_report_cover(self, org_id, year, cover, version=None):
+        return self._desk().fill_cover(org_id, year, cover, version)
 
     @api
     def submit_report(self, org_id, year, version=None):

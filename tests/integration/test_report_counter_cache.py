@@ -93,3 +93,26 @@ def test_a_fold_committed_during_a_read_is_counted_once(system, counted_org):
         compactor.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": compaction.FOLD_LOCK})
         compactor.close()
         engine.dispose()
+
+
+def test_the_compactor_vacuums_what_it_churned_once_a_busy_spell_is_over(system):
+    engine = create_engine(system.env["PMIS_DATABASE_URL"])
+    sessions = sessionmaker(engine)
+
+    def vacuums() -> int:
+        with psycopg.connect(plain_dsn(system), autocommit=True) as conn:
+            return conn.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'stats' "
+                                "AND relname = 'counter_deltas'").fetchone()[0]
+
+    try:
+        before = vacuums()
+        compactor = compaction.Compactor(settle_after=10)
+        compactor.folded_since_vacuum = 5  # not busy enough yet: a quiet run does not vacuum
+        compactor.run(sessions)
+        assert vacuums() == before
+        compactor.folded_since_vacuum = 10  # a busy spell (by this process) is over
+        wait_for(lambda: (compactor.run(sessions), compactor.folded_since_vacuum)[1], lambda left: left == 0,
+                 what="the vacuum after the spell")
+        wait_for(vacuums, lambda count: count > before, what="the vacuum to show in the statistics")
+    finally:
+        engine.dispose()

@@ -3,10 +3,6 @@ folded counters do (statement triggers on stats.counters, so every writer is cov
 compactor, a bulk load, a repair by hand). A report's reading of the folded counters can then
 be kept and reused while the generation stands (services/stats/counter_cache.py).
 
-Also: vacuum the counters and their deltas sooner than the default 20 % of the table. The
-compactor rewrites the root's rows on every fold, and a report reads them by an index-only
-scan, which is only fast while the visibility map is current.
-
 Revision ID: stats_0006
 """
 from alembic import op
@@ -36,15 +32,9 @@ def upgrade():
                    "EXECUTE FUNCTION stats.bump_counter_generations()")
     op.execute("INSERT INTO stats.counter_generations (org_id, generation) "
                "SELECT DISTINCT org_id, 1 FROM stats.counters")
-    for table in ("counters", "counter_deltas"):
-        op.execute(f"ALTER TABLE stats.{table} SET (autovacuum_vacuum_scale_factor = 0.01, "
-                   "autovacuum_vacuum_insert_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02)")
 
 
 def downgrade():
-    for table in ("counters", "counter_deltas"):
-        op.execute(f"ALTER TABLE stats.{table} RESET (autovacuum_vacuum_scale_factor, "
-                   "autovacuum_vacuum_insert_scale_factor, autovacuum_analyze_scale_factor)")
     for event in EVENTS:
         op.execute(f"DROP TRIGGER counters_generation_{event.lower()} ON stats.counters")
     op.execute("DROP FUNCTION stats.bump_counter_generations()")
