@@ -53,6 +53,17 @@ async def keyset_pages(fetch, next_key: str, first=0):
         after = page[next_key]
 
 
+async def every_page(fetch, size: int = 200):
+    """The items of every page of a paged list ({"total", "items"}), a page at a time;
+    `fetch(page, size)` asks for one."""
+    page, total = 1, None
+    while total is None or (page - 1) * size < total:
+        result = await fetch(page, size)
+        total = result["total"]
+        yield result["items"]
+        page += 1
+
+
 async def workbook_download(request: Request, session, writer: RosterWriter, pages, filename: str):
     """Write member pages (an async iterator of lists) into `writer` off the event loop, with
     organization names fetched once per organization, and send the file (deleted afterwards)."""

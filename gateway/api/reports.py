@@ -7,11 +7,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from services.stats.domain.report_cover import COVER_FIELDS
+
 from ..auth import require_session
 from ..excel.report import report_workbook
+from ..excel.roster import QUERY_COLUMNS, RosterColumn, RosterWriter
 from .common import call, check_types, path_id, read_json
-from .exports import XLSX, download_operation
-from .spec import ID, INT, STR, obj, op, path_param
+from .exports import XLSX, download_operation, every_page, workbook_download
+from .spec import ID, INT, STR, obj, op, path_param, query_param
 
 YEAR = path_param("year", {"type": "integer", "description": "报告年度（报告期为该年12月31日）"})
 
@@ -49,6 +52,22 @@ async def correct(request: Request):
                                    correction=correction, version=data.get("version")))
 
 
+async def undo_correction(request: Request):
+    session = await require_session(request)
+    data = await read_json(request, optional=True)
+    check_types(data, {"version": int})
+    return JSONResponse(await call(request, session, "stats", "undo_report_correction", **_target(request),
+                                   correction_id=request.path_params["correction_id"], version=data.get("version")))
+
+
+async def fill_cover(request: Request):
+    session = await require_session(request)
+    data = await read_json(request)
+    check_types(data, {**{key: str for key in COVER_FIELDS}, "version": int})
+    return JSONResponse(await call(request, session, "stats", "fill_report_cover", **_target(request),
+                                   cover={key: data.get(key) for key in COVER_FIELDS}, version=data.get("version")))
+
+
 async def report_xlsx(request: Request):
     session = await require_session(request)
     target = _target(request)
@@ -60,6 +79,33 @@ async def report_xlsx(request: Request):
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
 
 
+# 名单 the audit asks for (members of the subtree, from the member service): JSON and Excel.
+NAME_LISTS = {"suspended": "停止党籍", "restored": "恢复党籍", "older_students": "46岁及以上学生党员"}
+NAME_LIST_COLUMNS = [QUERY_COLUMNS[key] for key in ("name", "sex", "birth_date", "id_number", "joined_on", "occupation")
+                     ] + [RosterColumn("on", "党籍变动日期／出生日期", 14), QUERY_COLUMNS["org"]]
+
+
+def _name_list_fetch(request: Request, session):
+    org_id, year, kind = path_id(request), request.path_params["year"], request.path_params["kind"]
+    return lambda page, size: call(request, session, "member", "report_name_list", org_id=org_id, year=year,
+                                   kind=kind, page=page, size=size)
+
+
+async def name_list(request: Request):
+    session = await require_session(request)
+    fetch = _name_list_fetch(request, session)
+    return JSONResponse(await fetch(request.query_params.get("page", "1"), request.query_params.get("size", "50")))
+
+
+async def name_list_xlsx(request: Request):
+    session = await require_session(request)
+    fetch = _name_list_fetch(request, session)
+    first = await fetch(1, 1)  # refuses a bad year, kind or scope before any file is made
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))
+    writer = RosterWriter(f"{org['name']} {first['title']}", NAME_LIST_COLUMNS, sheet_name=NAME_LISTS[first["kind"]])
+    return await workbook_download(request, session, writer, every_page(fetch), f"{org['name']}-{first['title']}.xlsx")
+
+
 BASE = "/orgs/{id}/reports/{year}"
 routes = [
     # The .xlsx route first: "{year}" alone would also match "2025.xlsx".
@@ -68,9 +114,13 @@ routes = [
     Route(BASE + "/checks", _reader("report_checks")),
     Route(BASE + "/comparison", _reader("report_comparison")),
     Route(BASE + "/history", _reader("report_history")),
+    Route(BASE + "/name-lists/{kind}.xlsx", name_list_xlsx),
+    Route(BASE + "/name-lists/{kind}", name_list),
     Route(BASE + "/generate", _action("generate_report"), methods=["POST"]),
     Route(BASE + "/aggregate", _action("aggregate_report"), methods=["POST"]),
     Route(BASE + "/corrections", correct, methods=["POST"]),
+    Route(BASE + "/cover", fill_cover, methods=["POST"]),
+    Route(BASE + "/corrections/{correction_id}/undo", undo_correction, methods=["POST"]),
     Route(BASE + "/explanation", _action("explain_report", {"explanation": str, "version": int}, optional=False),
           methods=["POST"]),
     Route(BASE + "/submit", _action("submit_report", {"version": int}), methods=["POST"]),
@@ -78,11 +128,15 @@ routes = [
     Route(BASE + "/return", _action("return_report", {"comment": str}), methods=["POST"]),
 ]
 
+COVER = {key: {"type": ["string", "null"], "description": label} for key, label in COVER_FIELDS.items()}
 CELL = obj(["table", "row", "column", "anchor", "label"], table=STR, row=STR, column=STR, anchor=STR, label=STR)
 CHECKS = obj(["passed", "errors", "warnings", "failures"], passed={"type": "boolean"}, errors=INT, warnings=INT,
              failures={"type": "array", "items": obj(
                  ["rule", "severity", "message", "cells"], message=STR, cells={"type": "array", "items": CELL},
-                 rule={"type": "string", "enum": ["sum", "cross_table", "year_start", "difference", "abnormal"]},
+                 rule={"type": "string", "enum": ["sum", "cross_table", "year_start", "difference", "abnormal",
+                                                  "name_list", "older_students"]},
+                 list={"type": "string", "enum": list(NAME_LISTS),
+                       "description": "须附的名单：GET /orgs/{id}/reports/{year}/name-lists/{list}"},
                  severity={"type": "string", "enum": ["error", "warning", "note"],
                            "description": "error 须修正后才能上报；warning 须在报表说明中说明；note 已说明"})})
 TABLE = obj(["key", "name", "title", "columns", "rows", "sums"], key=STR, name=STR, title=STR,
@@ -102,11 +156,13 @@ REPORT = obj(["org_id", "year", "status", "year_start_total", "year_end_total", 
              year_start_total={"type": "integer", "description": "表1 上年底党员总数"},
              year_end_total={"type": "integer", "description": "表1 本年底实有党员数"},
              explanation=STR, comment={"type": ["string", "null"]}, tables={"type": "array", "items": TABLE},
+             cover=obj([], **COVER),
              checks=CHECKS, subordinates={"type": "array", "items": SUBORDINATE},
              unsubmitted={"type": "array", "items": SUBORDINATE},
              aggregation={"type": ["object", "null"]}, actions={"type": "object",
                                                                 "additionalProperties": {"type": "boolean"}})
 PARAMS = [ID, YEAR]
+KIND = path_param("kind", {"type": "string", "enum": list(NAME_LISTS), "description": "名单类别"})
 VERSION = {"type": "integer", "description": "读取时的 version（可选；过期则 409）"}
 
 
@@ -123,6 +179,13 @@ OPENAPI_PATHS = {
     BASE + "/comparison": {"get": op("比对：本年与上年逐格对照，标出变化", "比对结果", params=PARAMS)},
     BASE + "/history": {"get": op("报表的全部操作记录（生成、录改及原因、说明、上报、接收、退回）", "记录",
                                   obj(["items"], items={"type": "array"}), params=PARAMS)},
+    BASE + "/name-lists/{kind}": {"get": op(
+        "校核所需名单：本组织及下级在报告年度内停止党籍（suspended）、恢复党籍（restored）的党员，"
+        "或年底时46岁及以上的学生党员（older_students）；分页", "名单",
+        obj(["kind", "title", "year", "total", "page", "size", "items"], kind=STR, title=STR, year=INT, total=INT,
+            page=INT, size=INT, items={"type": "array"}),
+        params=[*PARAMS, KIND, query_param("page", INT), query_param("size", INT)])},
+    BASE + "/name-lists/{kind}.xlsx": {"get": download_operation("导出校核所需名单（Excel）", params=[*PARAMS, KIND])},
     BASE + "/generate": _post("直统：按本组织及下级的党员数据生成报表（已上报的不能重新生成）"),
     BASE + "/aggregate": _post("汇总：本组织直属党员的数据加上各下级已上报的报表；列出尚未上报的下级"),
     BASE + "/corrections": {"post": op("录改：手工修改一个单元格，须说明原因（已上报的报表不能录改）", "报表",
@@ -131,6 +194,12 @@ OPENAPI_PATHS = {
         value={"type": "integer", "minimum": 0}, reason=STR, version=VERSION), params=PARAMS)},
     BASE + "/explanation": _post("报表说明：说明实有数与应有数之差、异常变化等", obj(
         ["explanation"], explanation=STR, version=VERSION), required=True),
+    BASE + "/corrections/{correction_id}/undo": {"post": op(
+        "撤销录改：把一条录改的单元格恢复为录改前的数值（此后该单元格又有改动或报表重新生成过的不能撤销），记入操作记录",
+        "报表", REPORT, obj([], version=VERSION), params=[*PARAMS, path_param("correction_id", {
+            "type": "integer", "description": "录改记录编号（操作记录中的 id）"})], body_required=False)},
+    BASE + "/cover": _post("报表封面：单位负责人、统计负责人、填报人、联系电话、报出日期（均可留空；已上报的不能修改）",
+                           obj([], **COVER, version=VERSION), required=True),
     BASE + "/submit": _post("上报：校核无错误的报表报送上级党组织（不能重复上报）", obj([], version=VERSION)),
     BASE + "/accept": _post("接收：上级党组织接收已上报的报表（须由管理范围包含上级党组织的账号办理）",
                             obj([], comment=STR)),

@@ -6,7 +6,7 @@ from starlette.routing import Route
 from ..auth import require_session
 from ..excel.roster import PROBATION_ENDS, ROSTER_COLUMNS, RosterColumn, RosterWriter
 from .common import call, path_id
-from .exports import download_operation, workbook_download
+from .exports import download_operation, every_page, workbook_download
 from .spec import ID, INT, obj, op, query_param
 
 OVERDUE_COLUMNS = [ROSTER_COLUMNS[key] for key in ("name", "sex", "id_number", "joined_on")] + [
@@ -31,15 +31,9 @@ async def overdue_probation_xlsx(request: Request):
     org = await call(request, session, "org", "get_org", org_id=org_id)
     writer = RosterWriter(f"{org['name']} 预备期已满未处理的预备党员", OVERDUE_COLUMNS, sheet_name="预备期超期")
 
-    async def pages():
-        page, total = 1, None
-        while total is None or (page - 1) * 200 < total:
-            result = await call(request, session, "member", "overdue_probation", org_id=org_id, page=page, size=200)
-            total = result["total"]
-            yield result["items"]
-            page += 1
-
-    return await workbook_download(request, session, writer, pages(), f"{org['name']}-预备期超期.xlsx")
+    pages = every_page(lambda page, size: call(request, session, "member", "overdue_probation", org_id=org_id,
+                                               page=page, size=size))
+    return await workbook_download(request, session, writer, pages, f"{org['name']}-预备期超期.xlsx")
 
 
 # 工作督查 lists beside the overdue probation: name → (service, RPC, title, columns).
@@ -90,15 +84,8 @@ def _list_xlsx(name: str):
         org = await call(request, session, "org", "get_org", org_id=org_id)
         writer = RosterWriter(f"{org['name']} {title}", columns, sheet_name=title)
 
-        async def pages():
-            page, total = 1, None
-            while total is None or (page - 1) * 200 < total:
-                result = await supervision_list(request, name, org_id, page, 200)
-                total = result["total"]
-                yield result["items"]
-                page += 1
-
-        return await workbook_download(request, session, writer, pages(), f"{org['name']}-{title}.xlsx")
+        pages = every_page(lambda page, size: supervision_list(request, name, org_id, page, size))
+        return await workbook_download(request, session, writer, pages, f"{org['name']}-{title}.xlsx")
     return endpoint
 
 

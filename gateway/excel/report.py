@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from services.stats.domain.report_cover import COVER_FIELDS
+
 from .cells import inert
 
 THIN = Side(style="thin")
@@ -96,11 +98,31 @@ def _write_table(sheet, table: dict, org_name: str, year: int, status_name: str)
     sheet.print_title_rows = f"{top}:{bottom}"
 
 
+def _write_cover(sheet, report: dict, org_name: str, status_name: str) -> None:
+    """报表封面: the title, 填报单位, 报告期 and the cover's people, phone and date."""
+    cover = report.get("cover") or {}
+    _text(sheet, 1, 1, f"{report['year']}年党内统计年报", font=Font(bold=True, size=20), alignment=CENTER)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
+    sheet.row_dimensions[1].height = 48
+    lines = [("填报单位", org_name), ("报告期", f"{report['year']}年12月31日")]
+    lines += [(label, cover.get(key) or "") for key, label in COVER_FIELDS.items()]
+    lines.append(("报表状态", status_name))
+    for number, (label, value) in enumerate(lines, start=3):
+        _text(sheet, number, 1, label, font=Font(bold=True), border=BOX, alignment=CENTER)
+        _text(sheet, number, 2, value, border=BOX)
+        sheet.row_dimensions[number].height = 26
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 50
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+
+
 def report_workbook(report: dict, org_name: str) -> bytes:
     """The report (tables, year, status_name, explanation) as an .xlsx file's bytes."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     status_name = report.get("status_name") or ""
+    _write_cover(workbook.create_sheet("封面"), report, org_name, status_name)
     for table in report["tables"]:
         _write_table(workbook.create_sheet(sheet_name(table)), table, org_name, report["year"], status_name)
     if report.get("explanation"):

@@ -7,6 +7,8 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from services.stats.domain.report_cover import COVER_FIELDS
+
 from ..api.common import call, path_id
 from ..auth import Session, require_session
 from ..errors import HttpError
@@ -61,7 +63,8 @@ async def _context(request: Request, session: Session, org_id: int, year: str) -
         call(request, session, "org", "children", org_id=org_id),
         call(request, session, "stats", "report_history", org_id=org_id, year=year))
     return dict(report=report, org=org, root=root, children=children, history=history["items"],
-                years=_years(), flagged=_flagged(report), charts=report_charts(report["tables"]),
+                cover_fields=COVER_FIELDS, years=_years(), flagged=_flagged(report),
+                charts=report_charts(report["tables"]),
                 headers={t["key"]: header_rows(t["columns"]) for t in report["tables"]})
 
 
@@ -94,6 +97,24 @@ async def comparison_page(request: Request):
                   headers={t["key"]: header_rows(t["columns"]) for t in comparison["tables"]})
 
 
+NAME_LIST_HINTS = {
+    "suspended": "本组织及下级在报告年度内停止党籍的党员（已回退的不计）。表1「停止党籍」须附此名单。",
+    "restored": "本组织及下级在报告年度内恢复党籍的党员（已回退的不计）。表1「恢复党籍」须附此名单。",
+    "older_students": "报告年度年底时46岁及以上、职业为学生的党员：请逐一核实其职业信息。",
+}
+
+
+async def name_list_page(request: Request):
+    session = await require_session(request)
+    org_id, year, kind = path_id(request), _year(request), request.path_params["kind"]
+    names = await call(request, session, "member", "report_name_list", org_id=org_id, year=year, kind=kind,
+                       page=request.query_params.get("page", "1"), size="50")  # first: 400/403/404
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "report_name_list.html", session=session, names=names, org=org, root=root,
+                  hint=NAME_LIST_HINTS[names["kind"]])
+
+
 def _report_action(method: str, form_name: str, arguments=lambda form: {}):
     """A form on the report page: on success back to the page (at the form's section)."""
     async def act(request: Request):
@@ -124,5 +145,9 @@ correct = _report_action("correct_report", "correct", _correction)
 explain = _report_action("explain_report", "explain", lambda f: {"explanation": f.get("explanation", ""),
                                                                  "version": f.get("version") or None})
 submit = _report_action("submit_report", "submit", lambda f: {"version": f.get("version") or None})
+undo_correction = _report_action("undo_report_correction", "history", lambda f: {
+    "correction_id": f.get("correction_id", ""), "version": f.get("version") or None})
+cover = _report_action("fill_report_cover", "cover", lambda f: {"cover": {key: f.get(key, "") for key in COVER_FIELDS},
+                                                                 "version": f.get("version") or None})
 accept = _report_action("accept_report", "decide", lambda f: {"comment": f.get("comment", "")})
 return_ = _report_action("return_report", "decide", lambda f: {"comment": f.get("comment", "")})

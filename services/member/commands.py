@@ -19,7 +19,15 @@ from .domain.info_sets import (
 from .domain.member_fields import validate_member_changes, validate_new_member
 from .events import MEMBER_CREATED, MEMBER_UPDATED, change_payload, member_facts
 from .models import info_tables, members, outbox, status_changes
-from .queries import as_status_change, evaluations_of, info_rows, last_status_change, load_member, member_card
+from .queries import (
+    absences_by_member,
+    as_status_change,
+    evaluations_of,
+    info_rows,
+    last_status_change,
+    load_member,
+    member_card,
+)
 
 
 def _duplicate(id_number: str) -> Conflict:
@@ -74,7 +82,7 @@ def _refused(refused: status.TransitionRefused) -> Conflict:
 
 
 def facts_of(session: Session, row) -> dict:
-    return member_facts(row, evaluations_of(session, row.id))
+    return member_facts(row, evaluations_of(session, row.id), absences_by_member(session, [row.id]).get(row.id))
 
 
 def _write(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None):
@@ -154,8 +162,9 @@ def leave_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict
             status.check_leave(standing)
         except status.TransitionRefused as refused:
             raise _refused(refused) from None
+        before = facts_of(session, row)
         _record_change(session, caller, row, status.LEFT, change["kind"], change["date"], change["reason"])
-        return _save(session, caller, row, status.left_state(change))
+        return _save(session, caller, row, status.left_state(change), before)
 
 
 def restore_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
@@ -169,8 +178,9 @@ def restore_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> di
             status.check_restore(standing)
         except status.TransitionRefused as refused:
             raise _refused(refused) from None
+        before = facts_of(session, row)
         _record_change(session, caller, row, status.ACTIVE, row.leave_kind, change["date"], change["reason"])
-        return _save(session, caller, row, dict(status.ACTIVE_STATE))
+        return _save(session, caller, row, dict(status.ACTIVE_STATE), before)
 
 
 def undo_status_change(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
@@ -184,9 +194,10 @@ def undo_status_change(sessions: sessionmaker, caller: Caller, member_id, raw) -
             prior = status.check_undo(status.Standing.of(row), as_status_change(last))
         except status.TransitionRefused as refused:
             raise _refused(refused) from None
+        before = facts_of(session, row)
         session.execute(update(status_changes).where(status_changes.c.id == last.id).values(
             undone_at=func.now(), undone_by=caller.username or caller.user_id))
-        return _save(session, caller, row, prior)
+        return _save(session, caller, row, prior, before)
 
 
 # --- the repeating info sets (学历学位, 工作岗位, … domain/info_sets.py) ---------------------------

@@ -7,19 +7,22 @@ MEMBER_UPDATED = "member_updated"
 # leave_kind and left_on feed the 出党 and 停止党籍 tables of the annual report (None while active);
 # org_path lets a consumer place the member in the tree without asking; education (highest) and
 # occupation (current work post) are kept on the member row (derived from their info sets);
-# full_on (转正日期) feeds the 转正 table. `evaluations` (民主评议 grade per year) comes from its
-# own table and is added by member_facts.
+# full_on (转正日期) feeds the 转正 table. `evaluations` (民主评议 grade per year) and `absences`
+# (each leave later taken back by 找回: [kind, left_on, back_on], domain/status.absences) come from
+# their own tables and are added by member_facts.
 COUNTED_FIELDS = ("org_id", "org_path", "status", "sex", "category", "ethnicity", "birth_date", "joined_on",
                   "leave_kind", "left_on", "education", "occupation", "full_on")
 DATE_FIELDS = ("birth_date", "joined_on", "left_on", "full_on")
 
 
-def member_facts(row, evaluations: dict | None = None) -> dict:
-    """The counted facts of a member row; `evaluations` = {"2025": "1", …} (none for a new member)."""
+def member_facts(row, evaluations: dict | None = None, absences: list | None = None) -> dict:
+    """The counted facts of a member row; `evaluations` = {"2025": "1", …} and `absences` =
+    [["30", "2024-05-01", "2026-03-01"], …] (none for a new member)."""
     facts = {field: getattr(row, field) for field in COUNTED_FIELDS}
     for field in DATE_FIELDS:
         facts[field] = facts[field].isoformat() if facts[field] is not None else None
     facts["evaluations"] = dict(evaluations or {})
+    facts["absences"] = [list(absence) for absence in absences or ()]
     return facts
 
 

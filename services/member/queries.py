@@ -10,7 +10,7 @@ from services.shared.errors import NotFound, ValidationFailed
 from services.shared.paging import MAX_PAGE_SIZE, page_bounds  # noqa: F401  (the member service's own name)
 
 from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
-from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, allowed_actions, kind_group
+from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
 from .events import member_facts
 from .models import info_tables, members, status_changes
 
@@ -81,6 +81,16 @@ def info_row_view(key: str, row) -> dict:
 def evaluations_of(session: Session, member_id: int) -> dict:
     """{"2025": "1", …}: the member's 民主评议 grades, for the event facts."""
     return evaluation_facts(row._mapping for row in info_rows(session, member_id, ("evaluations",))["evaluations"])
+
+
+def absences_by_member(session: Session, member_ids: list) -> dict[int, list]:
+    """{member_id: absences} (domain/status.absences) from the status changes not undone."""
+    changes: dict[int, list] = {}
+    for change in session.execute(select(status_changes).where(
+            status_changes.c.member_id.in_(member_ids), status_changes.c.undone_at.is_(None))
+            .order_by(status_changes.c.member_id, status_changes.c.id)):
+        changes.setdefault(change.member_id, []).append(change)
+    return {member_id: absences(rows) for member_id, rows in changes.items()}
 
 
 def last_status_change(session: Session, member_id: int):
@@ -195,8 +205,10 @@ def facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, li
         for grade in session.execute(select(evaluations).where(
                 evaluations.c.member_id.in_([row.id for row in rows]))).mappings():
             graded.setdefault(grade["member_id"], []).append(grade)
+        away = absences_by_member(session, [row.id for row in rows])
     return {"items": [{"member_id": row.id, "version": row.version, "org_path": row.org_path,
-                       "facts": member_facts(row, evaluation_facts(graded.get(row.id, ())))} for row in rows],
+                       "facts": member_facts(row, evaluation_facts(graded.get(row.id, ())), away.get(row.id))}
+                      for row in rows],
             "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 

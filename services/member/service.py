@@ -6,7 +6,18 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import batch_changes, batches, checks, commands, imports, member_queries, queries, query_catalog, supervision
+from . import (
+    batch_changes,
+    batches,
+    checks,
+    commands,
+    imports,
+    member_queries,
+    queries,
+    query_catalog,
+    report_lists,
+    supervision,
+)
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -104,6 +115,10 @@ class MemberService:
     @api
     def overdue_probation(self, org_id, page=1, size=50):
         return supervision.overdue_probation(self.db, self.caller(), self.org.org_path(org_id), page, size)
+
+    @api
+    def report_name_list(self, org_id, year, kind, page=1, size=50):
+        return report_lists.report_name_list(self.db, self.caller(), self.org.org_path(org_id), year, kind, page, size)
 
     @api
     def roster_page(self, org_id, after_id=0, limit=2000):

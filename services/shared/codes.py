@@ -195,6 +195,7 @@ OCCUPATIONS = CodeTable(
     {"工人": "1", "工勤技能人员": "1", "农牧渔民": "2", "农民": "2", "企事业单位专业技术人员": "3",
      "企事业单位管理人员": "4", "党政机关": "5", "机关干部": "5", "其他": "7", "离退休": "8", "离退休人员": "8"},
 )
+STUDENT = "6"  # OCCUPATIONS: 学生 (the annual report flags student members aged 46 or over)
 
 # 民主评议 grades (RULES.md §6 organisational life; the 民主评议 statistics table).
 EVALUATION_GRADES = CodeTable(

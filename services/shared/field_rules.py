@@ -39,6 +39,17 @@ def optional_text(value, max_length: int) -> str | None:
     return None if blank(value) else text(value, max_length)
 
 
+_PHONE = re.compile(r"[0-9+()\- ]{3,30}")
+
+
+def optional_phone(value) -> str | None:
+    """A telephone number that may be left empty: digits, spaces, +, - and brackets."""
+    phone = optional_text(value, 30)
+    if phone is not None and not _PHONE.fullmatch(phone):
+        raise ValueError("联系电话只能含数字、空格、+、-和括号")
+    return phone
+
+
 def iso_date(value) -> date:
     """A required calendar date, YYYY-MM-DD (or a date object)."""
     if blank(value):

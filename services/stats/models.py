@@ -93,6 +93,7 @@ reports = Table(
     Column("source", Text, nullable=False),  # direct (直统) / aggregated (汇总)
     Column("tables", JSONB, nullable=False),
     Column("explanation", Text, nullable=False, server_default=""),  # 报表说明
+    Column("cover", JSONB, nullable=False, server_default="{}"),  # 报表封面 (domain/report_cover.py)
     Column("comment", Text),  # the parent's comment when it accepted or returned the report
     Column("aggregation", JSONB),  # 汇总: which subordinates' reports were included, which missing
     Column("version", Integer, nullable=False),

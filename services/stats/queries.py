@@ -13,12 +13,12 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
+from services.shared.report_years import report_year
 
 from .counter_cache import FoldedRows
-from .domain.tables import TABLES, evaluate, figures, summary
+from .domain.tables import TABLES, evaluate, figures, older_students, summary
 from .models import counter_generations, orgs
 
-FIRST_YEAR = 1921  # the Party's founding: no report before it
 SCOPES = ("subtree", "direct")
 
 
@@ -119,15 +119,6 @@ def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) ->
     return {"members": summary(figures(rows, date.today().year))}
 
 
-def report_year(year) -> int:
-    current = date.today().year
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year.strip())
-    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= current:
-        raise ValidationFailed(f"年份无效：应为{FIRST_YEAR}至{current}年之间的整数年份", {"year": "年份无效"})
-    return year
-
-
 def report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_lookup) -> dict:
     """The annual report of an organization for the period ending 12-31 of `year`: every table,
     each change counted in the year it took effect."""
@@ -141,7 +132,14 @@ def report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_look
     return {"org_id": org_id, "year": year, "period_end": f"{year}-12-31", "scope": scope,
             "year_start_total": counted.start.get(total, {}).get("", 0),
             "year_end_total": counted.end.get(total, {}).get("", 0),
-            "tables": [evaluate(table, counted) for table in TABLES]}
+            "tables": [evaluate(table, counted) for table in TABLES],
+            "flags": {"older_students": older_students(counted)}}
+
+
+def older_student_count(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup) -> int:
+    """Student members of the subtree aged 46 or over at the end of `year` (for the audit)."""
+    _, rows = org_rows(sessions, caller, org_id, year, org_lookup, dimensions=["student_birth_year"])
+    return older_students(figures(rows, year))
 
 
 NODE_TOTALS = text("""

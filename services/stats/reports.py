@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, ValidationFailed, validated
-from services.shared.field_rules import blank, text
+from services.shared.field_errors import RuleViolation
+from services.shared.field_rules import blank, record_id, text
+from services.shared.report_years import FIRST_YEAR, report_year
 
 from . import queries
 from .domain.report_cells import (
@@ -24,10 +26,12 @@ from .domain.report_cells import (
     explanation,
     table_name,
     totals,
+    undoing,
     validate_correction,
 )
 from .domain.report_checks import check
 from .domain.report_compare import compare
+from .domain.report_cover import validate_cover
 from .domain.report_sum import sum_reports
 from .models import report_history, reports
 
@@ -37,7 +41,8 @@ EDITABLE = ("draft", "returned")
 FINAL = ("submitted", "accepted")  # what the parent's 汇总 takes and next year starts from
 MAX_COMMENT = 500
 HISTORY_NAMES = {"generated": "直统生成", "aggregated": "汇总生成", "corrected": "录改", "explained": "报表说明",
-                 "submitted": "上报", "accepted": "接收", "returned": "退回"}
+                 "correction_undone": "撤销录改", "covered": "填写封面", "submitted": "上报", "accepted": "接收",
+                 "returned": "退回"}
 
 
 def parent_path(path: str) -> str | None:
@@ -66,7 +71,7 @@ class ReportDesk:
     # --- reading ---------------------------------------------------------------------------
 
     def _target(self, org_id, year) -> tuple[int, str, int]:
-        year = queries.report_year(year)
+        year = report_year(year)
         org_id, path = queries.org_node(self.sessions, self.caller, org_id, self.org_lookup)
         return org_id, path, year
 
@@ -101,7 +106,7 @@ class ReportDesk:
         """Last year's report: the stored one, else last year's figures from the counters."""
         if last is not None:
             return last.tables
-        if year - 1 < queries.FIRST_YEAR:
+        if year - 1 < FIRST_YEAR:
             return None
         return self._live(org_id, year - 1)
 
@@ -128,7 +133,7 @@ class ReportDesk:
         editable = status in ("none", *EDITABLE)
         decides = status == "submitted" and parent is not None and self.caller.covers(parent)
         return {"generate": editable, "aggregate": editable and has_children,
-                "correct": status in EDITABLE, "explain": status in EDITABLE,
+                "correct": status in EDITABLE, "explain": status in EDITABLE, "cover": status in EDITABLE,
                 "submit": status in EDITABLE and parent is not None, "accept": decides, "return": decides}
 
     def view(self, org_id, year) -> dict:
@@ -145,12 +150,14 @@ class ReportDesk:
             "status_name": STATUS_NAMES[status], "source": row.source if row else None,
             "source_name": SOURCE_NAMES.get(row.source) if row else None, "version": row.version if row else 0,
             "explanation": row.explanation if row else "", "comment": row.comment if row else None,
+            "cover": row.cover if row else {},
             "aggregation": row.aggregation if row else None,
             "submitted_at": _iso(row.submitted_at) if row else None,
             "decided_at": _iso(row.decided_at) if row else None,
             "updated_at": _iso(row.updated_at) if row else None,
             **totals(tables), "tables": named(tables),
-            "checks": check(tables, previous, row.explanation if row else ""),
+            "checks": check(tables, previous, row.explanation if row else "",
+                            queries.older_student_count(self.sessions, self.caller, org_id, year, self.org_lookup)),
             "subordinates": subordinates,
             "unsubmitted": [s for s in subordinates if not s["submitted"]],
         }
@@ -175,9 +182,11 @@ class ReportDesk:
             rows = session.execute(
                 select(report_history).join(reports, reports.c.id == report_history.c.report_id)
                 .where(reports.c.org_id == org_id, reports.c.year == year).order_by(report_history.c.id)).all()
+        undone = {row.detail.get("correction_id") for row in rows if row.kind == "correction_undone"}
         return {"org_id": org_id, "year": year, "items": [
-            {"kind": row.kind, "kind_name": HISTORY_NAMES.get(row.kind, row.kind), "detail": row.detail,
-             "version": row.version, "actor": row.actor, "actor_name": row.actor_name, "at": _iso(row.at)}
+            {"id": row.id, "kind": row.kind, "kind_name": HISTORY_NAMES.get(row.kind, row.kind), "detail": row.detail,
+             "version": row.version, "actor": row.actor, "actor_name": row.actor_name, "at": _iso(row.at),
+             **({"undone": row.id in undone} if row.kind == "corrected" else {})}
             for row in rows]}
 
     # --- changing --------------------------------------------------------------------------
@@ -261,6 +270,31 @@ class ReportDesk:
                                                      "label": ref["label"], "anchor": ref["anchor"]}, tables=tables)
         return self.view(org_id, year)
 
+    def undo_correction(self, org_id, year, correction_id, version=None) -> dict:
+        """撤销录改: one correction taken back (its cell to the value before it), kept in the
+        history too; only while nothing has changed that cell since."""
+        org_id, _, year = self._target(org_id, year)
+        try:
+            correction_id = record_id(correction_id)
+        except ValueError as invalid:
+            raise ValidationFailed(f"录改记录编号{invalid}", {"correction_id": str(invalid)}) from None
+        with self.sessions.begin() as session:
+            row = self._locked_existing(session, org_id, year, version)
+            self._require_editable(row, "撤销录改")
+            history = [(entry.id, entry.kind, entry.detail) for entry in session.execute(
+                select(report_history.c.id, report_history.c.kind, report_history.c.detail)
+                .where(report_history.c.report_id == row.id).order_by(report_history.c.id))]
+            try:
+                change = undoing(row.tables, history, correction_id)
+            except RuleViolation as refused:
+                raise Conflict(refused.message) from None
+            tables, old = apply_correction(row.tables, change)
+            ref = cell_ref(tables, change["table"], change["row"], change["column"])
+            self._record(session, row, "correction_undone", {
+                **change, "correction_id": correction_id, "old": old, "new": change["value"], "label": ref["label"],
+                "anchor": ref["anchor"]}, tables=tables)
+        return self.view(org_id, year)
+
     def explain(self, org_id, year, text_value, version=None) -> dict:
         """报表说明: why the difference or an abnormal change."""
         org_id, _, year = self._target(org_id, year)
@@ -269,6 +303,16 @@ class ReportDesk:
             self._require_editable(row, "修改报表说明")
             cleaned = validated(explanation, text_value, "报表说明")
             self._record(session, row, "explained", {"explanation": cleaned}, explanation=cleaned)
+        return self.view(org_id, year)
+
+    def fill_cover(self, org_id, year, cover, version=None) -> dict:
+        """报表封面: 单位负责人, 统计负责人, 填报人, 联系电话, 报出日期."""
+        org_id, _, year = self._target(org_id, year)
+        with self.sessions.begin() as session:
+            row = self._locked_existing(session, org_id, year, version)
+            self._require_editable(row, "填写封面")
+            cleaned = validated(validate_cover, cover, "报表封面")
+            self._record(session, row, "covered", cleaned, cover=cleaned)
         return self.view(org_id, year)
 
     def submit(self, org_id, year, version=None) -> dict:

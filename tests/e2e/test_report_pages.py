@@ -77,6 +77,24 @@ def test_generate_then_a_bad_correction_shows_the_message_and_keeps_the_input(br
     assert 'href="#cell-t1-total-difference"' in page and "须在报表说明中说明原因" in page
     history = page[page.index('id="report-history"'):]
     assert "录改" in history and "0 → 1（原因：漏统一人）" in history
+    again = browser_session.post(base + "/corrections", data={  # the same figure again, then taken back
+        "csrf_token": csrf_of(page), "cell": "t1:total:decrease_other", "value": "1", "reason": "重复录入"})
+    assert again.status_code == 303
+    page = browser_session.get(base).text
+    last = max(int(n) for n in re.findall(r'id="undo-correction-(\d+)"', page))
+    undone = browser_session.post(base + "/corrections/undo", data={"csrf_token": csrf_of(page),
+                                                                     "correction_id": str(last)})
+    assert undone.status_code == 303
+    page = browser_session.get(base).text
+    assert f'id="undo-correction-{last}"' not in page and "（已撤销）" in page and "撤销录改" in page
+    refused = browser_session.post(base + "/cover", data={"csrf_token": csrf_of(page), "preparer": "王干事",
+                                                          "phone": "无", "reported_on": ""})
+    assert refused.status_code == 400 and "联系电话只能含数字" in refused.text and 'value="王干事"' in refused.text
+    filled = browser_session.post(base + "/cover", data={"csrf_token": csrf_of(page), "preparer": "王干事",
+                                                         "phone": "0371-7654321", "reported_on": ""})
+    assert filled.status_code == 303
+    page = browser_session.get(base).text
+    assert '<dd id="cover-preparer">王干事</dd>' in page and "填写封面" in page[page.index('id="report-history"'):]
 
 
 def test_explain_and_submit_then_the_parent_sees_it_and_the_unsubmitted_branch(browser_session, committee):
@@ -110,3 +128,19 @@ def test_the_comparison_page_highlights_changes(browser_session, committee):
 def test_a_bad_year_is_an_error_page_in_chinese(browser_session, committee):
     page = browser_session.get(f"/orgs/{committee['first']}/reports/abcd")
     assert page.status_code == 400 and "年份无效" in page.text
+
+
+def test_a_stopped_membership_links_from_the_checks_to_its_name_list_page(api, browser_session, root_id):
+    top = create_org(api, root_id, "名单页面党委", "党委")
+    branch = create_org(api, top, "名单页面支部")
+    member = api.post("/members", json=member_data(branch, name="停籍甲", joined_on="2012-07-01")).json()
+    assert api.post(f"/members/{member['id']}/leave",
+                    json={"kind": "停止党籍", "date": f"{YEAR}-02-01", "reason": "长期失联"}).status_code == 200
+    page = wait_for(lambda: browser_session.get(f"/orgs/{top}/reports/{YEAR}").text,
+                    lambda html: 'id="name-list-suspended"' in html, what="the name-list note")
+    assert f'href="/orgs/{top}/reports/{YEAR}/name-lists/suspended"' in page
+    names = browser_session.get(f"/orgs/{top}/reports/{YEAR}/name-lists/suspended")
+    assert names.status_code == 200 and f"{YEAR}年停止党籍党员名单（1）" in names.text
+    assert "停籍甲" in names.text and f"{YEAR}-02-01" in names.text and 'id="name-list-export"' in names.text
+    bad = browser_session.get(f"/orgs/{top}/reports/{YEAR}/name-lists/everyone")
+    assert bad.status_code == 400 and "名单类别无效" in bad.text

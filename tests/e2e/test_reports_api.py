@@ -191,8 +191,8 @@ def test_the_excel_file_has_the_official_layout(api, tree):
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(XLSX)
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames[0] == "表1 两年党员数综合比较" and len(book.sheetnames) >= 7
-    sheet = book.worksheets[0]
+    assert book.sheetnames[:2] == ["封面", "表1 两年党员数综合比较"] and len(book.sheetnames) >= 8
+    sheet = book.worksheets[1]
     assert sheet["A2"].value == "填报单位：年报甲支部"
     assert [sheet.cell(row=3, column=c).value for c in (1, 2, 3)] == ["项目", "上年底党员总数", "增加党员"]
     assert sheet.cell(row=4, column=4).value == "发展党员"
@@ -213,10 +213,86 @@ def test_out_of_scope_and_unknown_organizations(api, tree, branch_account):
     assert_error(api.get("/orgs/987654321/reports/2025"), 404)
 
 
+def test_the_cover_is_filled_kept_exported_and_closed_once_submitted(api, root_id):
+    committee = create_org(api, root_id, "封面测试党委", "党委")
+    branch = create_org(api, committee, "封面测试支部", "党支部")
+    add_member(api, branch, "2012-07-01")
+    report_when(api, branch, 2025, lambda r: r["year_end_total"] == 1, "封面测试支部报表")
+    generated = api.post(f"/orgs/{branch}/reports/2025/generate").json()
+    cover = {"unit_leader": "张书记", "statistics_leader": "李委员", "preparer": "王干事", "phone": "0371-1234567",
+             "reported_on": "2026-01-10"}
+    bad = api.post(f"/orgs/{branch}/reports/2025/cover", json={**cover, "phone": "打电话"})
+    assert assert_error(bad, 400, "validation")["fields"] == {"phone": "联系电话只能含数字、空格、+、-和括号"}
+    assert api.get(f"/orgs/{branch}/reports/2025").json()["cover"] == {}
+    filled = api.post(f"/orgs/{branch}/reports/2025/cover", json={**cover, "version": generated["version"]})
+    assert filled.status_code == 200, filled.text
+    assert filled.json()["cover"] == cover and filled.json()["version"] == generated["version"] + 1
+    assert api.get(f"/orgs/{branch}/reports/2025/history").json()["items"][-1]["kind_name"] == "填写封面"
+    sheet = load_workbook(io.BytesIO(api.get(f"/orgs/{branch}/reports/2025.xlsx").content))["封面"]
+    assert sheet["A1"].value == "2025年党内统计年报"
+    assert [(sheet.cell(row=r, column=1).value, sheet.cell(row=r, column=2).value) for r in range(3, 9)] == [
+        ("填报单位", "封面测试支部"), ("报告期", "2025年12月31日"), ("单位负责人", "张书记"), ("统计负责人", "李委员"),
+        ("填报人", "王干事"), ("联系电话", "0371-1234567")]
+    assert api.post(f"/orgs/{branch}/reports/2025/submit").status_code == 200
+    assert_error(api.post(f"/orgs/{branch}/reports/2025/cover", json=cover), 409)
+
+
+def test_a_single_correction_is_undone_unless_its_cell_changed_since(api, root_id):
+    branch = create_org(api, create_org(api, root_id, "撤销录改党委", "党委"), "撤销录改支部", "党支部")
+    add_member(api, branch, "2012-07-01")
+    report_when(api, branch, 2025, lambda r: r["year_end_total"] == 1, "撤销录改支部报表")
+    base = f"/orgs/{branch}/reports/2025"
+    api.post(base + "/generate")
+    for column, number in (("decrease_other", 1), ("decrease_total", 1), ("decrease_total", 2)):
+        corrected = api.post(base + "/corrections", json={"table": "t1", "row": "total", "column": column,
+                                                          "value": number, "reason": "试录"})
+        assert corrected.status_code == 200, corrected.text
+    ids = [item["id"] for item in api.get(base + "/history").json()["items"] if item["kind"] == "corrected"]
+    other, total_once, total_twice = ids
+    refused = assert_error(api.post(f"{base}/corrections/{total_once}/undo"), 409)
+    assert refused["message"] == "该单元格在这条录改之后又有改动（现为2），请先撤销后来的录改"
+    undone = api.post(f"{base}/corrections/{total_twice}/undo")
+    assert undone.status_code == 200, undone.text
+    assert t1(undone.json())["decrease_total"] == 1
+    assert api.post(f"{base}/corrections/{total_once}/undo").status_code == 200
+    assert t1(api.get(base).json())["decrease_total"] == 0 and t1(api.get(base).json())["decrease_other"] == 1
+    history = api.get(base + "/history").json()["items"]
+    assert [item["kind_name"] for item in history[-2:]] == ["撤销录改", "撤销录改"]
+    assert [item.get("undone") for item in history if item["kind"] == "corrected"] == [False, True, True]
+    assert assert_error(api.post(f"{base}/corrections/{total_once}/undo"), 409)["message"] == "这条录改已经撤销"
+    assert_error(api.post(f"{base}/corrections/abc/undo"), 400, "validation")
+    api.post(base + "/generate")
+    assert "重新生成过" in assert_error(api.post(f"{base}/corrections/{other}/undo"), 409)["message"]
+
+
+def test_a_stopped_membership_is_noted_with_its_name_list(api, root_id, branch_account):
+    committee = create_org(api, root_id, "名单测试党委", "党委")
+    branch = create_org(api, committee, "名单测试支部", "党支部")
+    member_id = add_member(api, branch, "2012-07-01", left_on="2025-04-01", kind="停止党籍")
+    report = report_when(api, committee, 2025, lambda r: t1(r)["decrease_suspend"] == 1, "停止党籍计入表1")
+    note = next(f for f in report["checks"]["failures"] if f["rule"] == "name_list")
+    assert note["list"] == "suspended"
+    assert note["message"] == "表1「减少党员·停止党籍」1名：须附名单（系统已按党籍变动生成）"
+    names = api.get(f"/orgs/{committee}/reports/2025/name-lists/suspended").json()
+    assert (names["title"], names["total"]) == ("2025年停止党籍党员名单", 1)
+    assert (names["items"][0]["id"], names["items"][0]["on"]) == (member_id, "2025-04-01")
+    response = api.get(f"/orgs/{committee}/reports/2025/name-lists/suspended.xlsx")
+    assert response.status_code == 200 and response.headers["content-type"].startswith(XLSX)
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet.title == "停止党籍" and "2025年停止党籍党员名单" in sheet["A1"].value
+    assert "2025-04-01" in [cell.value for cell in sheet[3]]
+    error = assert_error(api.get(f"/orgs/{committee}/reports/2025/name-lists/everyone"), 400, "validation")
+    assert "名单类别无效" in error["message"]
+    assert_error(api.get(f"/orgs/{committee}/reports/1800/name-lists/suspended.xlsx"), 400, "validation")
+    assert_error(branch_account.get(f"/orgs/{committee}/reports/2025/name-lists/suspended"), 403)
+
+
 def test_the_openapi_document_describes_report_work(api):
     paths = api.get("/openapi.json").json()["paths"]
     for suffix in ("", ".xlsx", "/checks", "/comparison", "/history", "/generate", "/aggregate", "/corrections",
-                   "/explanation", "/submit", "/accept", "/return"):
+                   "/explanation", "/cover", "/corrections/{correction_id}/undo", "/submit", "/accept", "/return",
+                   "/name-lists/{kind}",
+                   "/name-lists/{kind}.xlsx"):
         assert f"/orgs/{{id}}/reports/{{year}}{suffix}" in paths
 
 

@@ -81,7 +81,7 @@ def test_update_changes_fields_bumps_the_version_and_records_the_facts_before_an
     assert (event["type"], event["aggregate_version"], event["actor"], event["request_id"]) == \
         ("member_updated", updated["version"], "clerk-3", "req-9")
     unchanged = {"org_path": member["org_path"], "education": None, "occupation": None, "full_on": None,
-                 "evaluations": {}}
+                 "evaluations": {}, "absences": []}
     assert event["payload"]["before"] == {
         "org_id": member["org_id"], "status": "active", "sex": member["sex"], "category": "02", "ethnicity": "01",
         "birth_date": member["birth_date"], "joined_on": "2015-07-01", "leave_kind": None, "left_on": None,

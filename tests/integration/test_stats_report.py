@@ -15,7 +15,7 @@ def contract_facts(org_id: int, org_path: str, **overrides) -> dict:
     """Member facts with every field of the event contract."""
     facts = {"org_id": org_id, "org_path": org_path, "status": "active", "sex": "1", "category": "01",
              "ethnicity": "01", "birth_date": "1980-05-05", "joined_on": "2000-01-01", "leave_kind": None,
-             "left_on": None, "education": None, "occupation": None, "full_on": None, "evaluations": {}}
+             "left_on": None, "education": None, "occupation": None, "full_on": None, "evaluations": {}, "absences": []}
     facts.update(overrides)
     return facts
 

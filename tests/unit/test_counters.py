@@ -32,6 +32,31 @@ def test_a_member_who_left_counts_for_the_years_they_belonged_and_for_leaving():
     assert member_entries({**ACTIVE, "status": "left", "left_on": None}) == Counter()
 
 
+def test_a_stopped_membership_restored_later_is_a_gap_between_a_decrease_and_a_restore():
+    restored = {**ACTIVE, "category": "01", "full_on": "2011-07-01", "absences": [["30", "2024-05-01", "2026-03-01"]]}
+    entries = member_entries(restored)
+    for dimension, value in (("total", ""), ("sex", "1"), ("category", "01"), ("birth_year", "1985")):
+        assert [stock_at(entries, dimension, value, year) for year in (2023, 2024, 2025, 2026)] == [1, 0, 0, 1]
+    assert entries[("decrease", "suspend", 2024)] == 1 and entries[("increase", "restore", 2026)] == 1
+    assert entries[("increase", "develop", 2010)] == 1  # joining is counted once, in its own year
+
+
+def test_a_return_in_the_year_of_leaving_leaves_the_year_end_alone_and_counts_both():
+    entries = member_entries({**ACTIVE, "absences": [["10", "2025-02-01", "2025-02-20"]]})
+    assert [stock_at(entries, "total", "", year) for year in (2024, 2025, 2026)] == [1, 1, 1]
+    assert entries[("decrease", "death", 2025)] == 1 and entries[("increase", "other", 2025)] == 1
+
+
+def test_a_member_away_twice_and_gone_now_counts_each_absence_and_the_leave():
+    facts = {**ACTIVE, "status": "left", "leave_kind": "21", "left_on": "2026-06-01",
+             "absences": [["30", "2018-01-10", "2019-04-01"], ["30", "2021-03-01", "2022-08-01"]]}
+    entries = member_entries(facts)
+    assert [stock_at(entries, "total", "", year) for year in range(2017, 2027)] == [1, 0, 1, 1, 0, 1, 1, 1, 1, 0]
+    assert entries[("decrease", "suspend", 2018)] == entries[("decrease", "suspend", 2021)] == 1
+    assert entries[("increase", "restore", 2019)] == entries[("increase", "restore", 2022)] == 1
+    assert entries[("decrease", "expel", 2026)] == 1 and entries[("expel", "21", 2026)] == 1
+
+
 def test_probation_then_full_membership_by_the_date_made_full():
     entries = member_entries({**ACTIVE, "category": "01", "full_on": "2011-07-01"})
     assert stock_at(entries, "category", "02", 2010) == 1 and stock_at(entries, "category", "01", 2010) == 0

@@ -12,6 +12,7 @@ from services.member.domain.status import (
     Standing,
     StatusChange,
     TransitionRefused,
+    absences,
     allowed_actions,
     check_leave,
     check_restore,
@@ -228,3 +229,15 @@ def test_actions_of_a_member_in_history():
     assert "不能找回" in actions["restore_refused"]
     assert actions["undo"] and actions["undo_label"] == "撤销“开除党籍”，恢复为在册党员"
     assert allowed_actions(gone("30"), None)["restore"] is True
+
+
+def test_absences_pair_each_leave_with_the_return_that_followed_it():
+    from types import SimpleNamespace as Change
+
+    def change(to_status, kind, day):
+        return Change(to_status=to_status, kind=kind, changed_on=date.fromisoformat(day))
+
+    changes = [change(LEFT, "30", "2020-03-01"), change(ACTIVE, "30", "2021-05-01"),
+               change(LEFT, "10", "2024-01-02")]  # gone now: the member's state, not an absence
+    assert absences(changes) == [["30", "2020-03-01", "2021-05-01"]]
+    assert absences([]) == [] and absences([change(ACTIVE, "30", "2021-05-01")]) == []

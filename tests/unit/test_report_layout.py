@@ -24,9 +24,15 @@ def test_consecutive_columns_of_a_group_share_one_upper_header():
 
 def test_workbook_has_a_sheet_per_table_with_title_unit_period_and_two_level_headers():
     data = named(report(year=2025))
-    data.update(status_name="已上报", explanation="=1+1 说明")
+    data.update(status_name="已上报", explanation="=1+1 说明", cover={"preparer": "=王干事", "phone": "0371-1"})
     book = load_workbook(io.BytesIO(report_workbook(data, "=HYPERLINK(\"x\")第一党支部")))
-    assert book.sheetnames == ["表1 两年党员数综合比较", "表2 党员基本情况", "报表说明"]
+    assert book.sheetnames == ["封面", "表1 两年党员数综合比较", "表2 党员基本情况", "报表说明"]
+    cover = book["封面"]
+    assert cover["A1"].value == "2025年党内统计年报" and cover.page_setup.orientation == "portrait"
+    assert [[cell.value for cell in row] for row in cover.iter_rows(min_row=3)] == [
+        ["填报单位", "'=HYPERLINK(\"x\")第一党支部"], ["报告期", "2025年12月31日"],
+        ["单位负责人", None], ["统计负责人", None], ["填报人", "'=王干事"], ["联系电话", "0371-1"],
+        ["报出日期", None], ["报表状态", "已上报"]]
     sheet = book["表1 两年党员数综合比较"]
     assert sheet["A1"].value == "表1 两年党员数综合比较"
     assert sheet["A2"].value == "填报单位：=HYPERLINK(\"x\")第一党支部"  # not a formula: it does not start with =

@@ -2,7 +2,7 @@
 from collections import Counter
 
 from services.stats.domain.counters import member_entries, org_entries
-from services.stats.domain.tables import TABLES, age_band, evaluate, figures
+from services.stats.domain.tables import TABLES, age_band, evaluate, figures, older_students
 
 MEMBER = {"status": "active", "org_id": 5, "sex": "2", "category": "01", "ethnicity": "03",
           "birth_date": "1990-03-01", "joined_on": "2015-07-01", "education": "20", "occupation": "3"}
@@ -67,3 +67,12 @@ def test_every_declared_check_holds_on_complete_data():
 
 def test_age_bands():
     assert [age_band(a) for a in (18, 30, 31, 35, 60, 61, 99)] == ["a30", "a30", "a35", "a35", "a60", "a61", "a61"]
+
+
+def test_students_aged_46_or_over_at_the_year_end_are_counted_for_the_audit():
+    student = {"status": "active", "org_path": "/1/", "joined_on": "2010-01-01", "occupation": "6"}
+    rows = rows_of(member_entries({**student, "birth_date": "1979-12-31"}),  # 46 at 2025-12-31
+                   member_entries({**student, "birth_date": "1980-01-01"}),  # 45
+                   member_entries({**student, "birth_date": "1960-01-01", "occupation": "2"}))  # not a student
+    assert older_students(figures(rows, 2025)) == 1
+    assert older_students(figures(rows, 2026)) == 2

@@ -2,7 +2,7 @@
 checks (校核), the comparison (比对) and 汇总, on fixture tables in the stats report's shape."""
 import pytest
 
-from services.shared.field_errors import FieldErrors
+from services.shared.field_errors import FieldErrors, RuleViolation
 from services.stats.domain.report_cells import (
     anchor,
     apply_correction,
@@ -10,6 +10,7 @@ from services.stats.domain.report_cells import (
     cell_ref,
     explanation,
     totals,
+    undoing,
     validate_correction,
     value,
 )
@@ -71,6 +72,30 @@ def test_malformed_corrections_name_the_field(raw, field, message):
 def test_a_correction_that_is_not_an_object_is_refused():
     with pytest.raises(FieldErrors):
         validate_correction(tables(), ["t1"])
+
+
+def correction_entry(entry_id, column, old, new):
+    return (entry_id, "corrected", {"table": "t1", "row": "total", "column": column, "old": old, "new": new})
+
+
+def test_undoing_a_correction_puts_its_cell_back_unless_something_changed_it_since():
+    report, _ = apply_correction(tables(develop=2), {"table": "t1", "row": "total", "column": "increase_develop",
+                                                     "value": 3})
+    history = [(1, "generated", {}), correction_entry(2, "increase_develop", 2, 3)]
+    assert undoing(report, history, 2) == {"table": "t1", "row": "total", "column": "increase_develop", "value": 2}
+    refusals = [
+        (history, 9, "本报表没有这条录改记录"),
+        (history + [(3, "correction_undone", {"correction_id": 2})], 2, "这条录改已经撤销"),
+        (history + [(3, "generated", {})], 2, "报表在这条录改之后重新生成过，录改已不在报表中，无需撤销"),
+    ]
+    for entries, target, message in refusals:
+        with pytest.raises(RuleViolation) as refused:
+            undoing(report, entries, target)
+        assert refused.value.message == message
+    again, _ = apply_correction(report, {"table": "t1", "row": "total", "column": "increase_develop", "value": 5})
+    with pytest.raises(RuleViolation) as refused:
+        undoing(again, history + [correction_entry(3, "increase_develop", 3, 5)], 2)
+    assert refused.value.message == "该单元格在这条录改之后又有改动（现为5），请先撤销后来的录改"
 
 
 def test_last_years_submitted_year_end_becomes_this_years_start_and_the_difference_follows():
@@ -144,6 +169,24 @@ def test_an_abnormal_change_on_last_year_is_a_warning_until_explained():
     assert check(now, last, "新建两个支部")["warnings"] == 0
     small = tables(year_start=20, develop=4, death=0)  # +4: below the minimum
     assert check(small, last)["warnings"] == 0
+
+
+def test_restored_and_stopped_memberships_need_their_name_lists():
+    result = check(tables(restore=2, suspend=1))
+    notes = [f for f in result["failures"] if f["rule"] == "name_list"]
+    assert [(f["message"], f["list"], f["severity"]) for f in notes] == [
+        ("表1「增加党员·恢复党籍」2名：须附名单（系统已按党籍变动生成）", "restored", "note"),
+        ("表1「减少党员·停止党籍」1名：须附名单（系统已按党籍变动生成）", "suspended", "note")]
+    assert notes[0]["cells"][0]["anchor"] == "cell-t1-total-increase_restore"
+    assert result["passed"] and result["warnings"] == 0
+    assert rules(check(tables())) == []
+
+
+def test_student_members_aged_46_or_over_are_a_warning_with_their_list():
+    result = check(tables(), older_students=3)
+    assert result["passed"] and result["warnings"] == 1
+    assert result["failures"][0]["message"] == "学生党员中46岁及以上的有3名，请逐一核实其职业是否仍为学生"
+    assert result["failures"][0]["list"] == "older_students"
 
 
 # --- comparison and 汇总 ----------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -16,6 +15,7 @@ from services.shared.field_rules import (
     blank,
     code_value,
     iso_date,
+    optional_phone,
     optional_text,
     record_id,
     text,
@@ -27,7 +27,6 @@ __all__ = ["FieldErrors", "validate_member_changes", "validate_new_member"]
 NAME_MAX = 50
 MIN_JOIN_AGE = 18  # 党章 art. 1
 FULL, PROBATIONARY = "01", "02"
-PHONE = re.compile(r"[0-9+()\- ]{3,30}")
 
 # The basic set's fields (基本信息集) beyond the system-required ones. The manuals mark three
 # levels: "*" system-required (the card cannot be saved without it: name, ID number — and so
@@ -116,10 +115,7 @@ def _extras(data: Mapping, out: dict, errors: dict, today: date, ident) -> None:
         except ValueError as e:
             errors[field] = str(e)
     try:
-        phone = optional_text(data.get("phone"), 30)
-        if phone is not None and not PHONE.fullmatch(phone):
-            raise ValueError("联系电话只能含数字、空格、+、-和括号")
-        out["phone"] = phone
+        out["phone"] = optional_phone(data.get("phone"))
     except ValueError as e:
         errors["phone"] = str(e)
     for field in OPTIONAL_DATES:

@@ -229,3 +229,21 @@ def allowed_actions(member: Standing, last: StatusChange | None) -> dict:
     except TransitionRefused:
         pass
     return actions
+
+
+# --- absences (for the annual report) ----------------------------------------------------------
+
+def absences(changes) -> list[list]:
+    """[[kind, left_on, back_on], …]: each time the member left and was brought back by 找回,
+    from their status changes not undone, in order (rows with to_status, kind, changed_on). The
+    report counts the leaving in its year (e.g. 停止党籍), the return in its own (恢复党籍), and
+    the member in neither year end between; a leave not (yet) followed by a return is the
+    member's current state, not an absence."""
+    result, away = [], None
+    for change in changes:
+        if change.to_status == LEFT:
+            away = change
+        elif change.to_status == ACTIVE and away is not None:
+            result.append([away.kind, away.changed_on.isoformat(), change.changed_on.isoformat()])
+            away = None
+    return result

@@ -14,13 +14,13 @@ the result does not depend on event order or repetition (house rule 3).
 """
 from collections import Counter
 
-from services.shared.codes import LEAVE_KIND_GROUPS
+from services.shared.codes import LEAVE_KIND_GROUPS, STUDENT
 
 BEGINNING = 0  # the year of a state with no known start (an organization without 成立日期)
 NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
 
 STOCK = ("total", "sex", "ethnicity", "category", "birth_year", "joined_period", "education", "occupation",
-         "org_type")
+         "student_birth_year", "org_type")  # student_birth_year: students only, for the audit
 FLOW = ("increase", "decrease", "expel", "evaluation")
 
 FULL, PROBATIONARY = "01", "02"
@@ -64,7 +64,10 @@ def member_entries(facts: dict | None) -> Counter:
     """(dimension, value, year) → n for one member's facts (the event contract's shape).
 
     A member who left keeps counting for the years they belonged and for what happened then;
-    one without a leaving date cannot be placed and counts nowhere."""
+    one without a leaving date cannot be placed and counts nowhere. A leave later taken back
+    (facts["absences"]: [kind, left_on, back_on]) counts as a decrease in the year it took
+    effect and an increase (恢复党籍 after 停止党籍, otherwise 其他) in the year of the return,
+    and the member is in no year end between."""
     entries: Counter = Counter()
     if not facts:
         return entries
@@ -73,32 +76,53 @@ def member_entries(facts: dict | None) -> Counter:
         return entries
     joined = year_of(facts.get("joined_on"))
     membership = (BEGINNING if joined is None else joined, year_of(facts.get("left_on")) if left else None)
-    for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
-                             ("birth_year", year_of(facts.get("birth_date"))),
-                             ("joined_period", joined_period(facts.get("joined_on"))),
-                             # Education and occupation carry no history: the current value stands for
-                             # every year the member belonged.
-                             ("education", EDUCATION_BUCKETS.get(facts.get("education"))),
-                             ("occupation", facts.get("occupation"))):
-        _span(entries, dimension, value, *membership, within=membership)
     full = year_of(facts.get("full_on"))
-    if full is not None:
-        _span(entries, "category", PROBATIONARY, membership[0], full, within=membership)
-        _span(entries, "category", FULL, full, None, within=membership)
-    else:
-        _span(entries, "category", facts.get("category") or FULL, *membership, within=membership)
+    for segment in _present(entries, membership, facts.get("absences") or ()):
+        for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
+                                 ("birth_year", year_of(facts.get("birth_date"))),
+                                 ("joined_period", joined_period(facts.get("joined_on"))),
+                                 # Education and occupation carry no history: the current value stands
+                                 # for every year the member belonged.
+                                 ("education", EDUCATION_BUCKETS.get(facts.get("education"))),
+                                 ("occupation", facts.get("occupation"))):
+            _span(entries, dimension, value, *segment, within=segment)
+        if facts.get("occupation") == STUDENT:
+            _span(entries, "student_birth_year", year_of(facts.get("birth_date")), *segment, within=segment)
+        if full is not None:
+            _span(entries, "category", PROBATIONARY, membership[0], full, within=segment)
+            _span(entries, "category", FULL, full, None, within=segment)
+        else:
+            _span(entries, "category", facts.get("category") or FULL, *segment, within=segment)
     if joined is not None:
         entries[("increase", "develop", joined)] += 1
     if left:
-        kind = facts.get("leave_kind")
-        year = year_of(facts["left_on"])
-        entries[("decrease", DECREASE_GROUPS.get(LEAVE_KIND_GROUPS.get(kind), "other"), year)] += 1
-        if LEAVE_KIND_GROUPS.get(kind) == "出党":
-            entries[("expel", kind, year)] += 1
+        _decrease(entries, facts.get("leave_kind"), year_of(facts["left_on"]))
     for year, grade in (facts.get("evaluations") or {}).items():
         if str(year).isdigit() and grade:
             entries[("evaluation", str(grade), int(year))] += 1
     return entries
+
+
+def _decrease(entries: Counter, kind, year: int) -> None:
+    group = LEAVE_KIND_GROUPS.get(kind)
+    entries[("decrease", DECREASE_GROUPS.get(group, "other"), year)] += 1
+    if group == "出党":
+        entries[("expel", kind, year)] += 1
+
+
+def _present(entries: Counter, membership: tuple, absences) -> list[tuple]:
+    """The spans of years the member was on the rolls: `membership` less each absence, whose
+    leaving and return are counted as they go."""
+    segments, start = [], membership[0]
+    for kind, left_on, back_on in sorted(absences, key=lambda absence: absence[1]):
+        away, back = year_of(left_on), year_of(back_on)
+        if away is None or back is None:
+            continue
+        segments.append((start, away))
+        _decrease(entries, kind, away)
+        entries[("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back)] += 1
+        start = back
+    return [*segments, (start, membership[1])]
 
 
 def org_entries(state: dict | None) -> Counter:

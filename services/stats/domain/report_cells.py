@@ -6,7 +6,7 @@ Pure: every function returns new tables and leaves its input alone.
 """
 import copy
 
-from services.shared.field_errors import FieldErrors
+from services.shared.field_errors import FieldErrors, RuleViolation
 from services.shared.field_rules import blank, text
 
 T1 = "t1"
@@ -154,6 +154,30 @@ def apply_correction(tables: list, correction: dict) -> tuple[list, int]:
     old = row["cells"].get(correction["column"], 0)
     row["cells"][correction["column"]] = correction["value"]
     return recompute(result), old
+
+
+REGENERATED = ("generated", "aggregated")
+
+
+def undoing(tables: list, history: list, correction_id: int) -> dict:
+    """The correction that takes back correction `correction_id`: its cell back to the value
+    before it. `history` is the report's entries in order, (id, kind, detail). Refused (in
+    Chinese) when it was already taken back, when the report was generated again since (the
+    correction is no longer in it), or when the cell changed again since (take that back
+    first)."""
+    target = next((entry for entry in history if entry[0] == correction_id and entry[1] == "corrected"), None)
+    if target is None:
+        raise RuleViolation("本报表没有这条录改记录")
+    later = [(kind, detail) for entry_id, kind, detail in history if entry_id > correction_id]
+    if any(kind == "correction_undone" and detail.get("correction_id") == correction_id for kind, detail in later):
+        raise RuleViolation("这条录改已经撤销")
+    if any(kind in REGENERATED for kind, _ in later):
+        raise RuleViolation("报表在这条录改之后重新生成过，录改已不在报表中，无需撤销")
+    done = target[2]
+    now = value(tables, done["table"], done["row"], done["column"])
+    if now != done["new"]:
+        raise RuleViolation(f"该单元格在这条录改之后又有改动（现为{now}），请先撤销后来的录改")
+    return {"table": done["table"], "row": done["row"], "column": done["column"], "value": done["old"]}
 
 
 def explanation(raw) -> str:

@@ -5,7 +5,9 @@ explained in Chinese with the cells involved.
 - table 1's year-end total equals the member totals of tables 2, 3 and 4;
 - this year's 上年底党员总数 equals last year's 本年底实有党员数;
 - any 实有数与应有数之差 must be explained in the 报表说明;
-- abnormal year-on-year changes are flagged, to be explained.
+- abnormal year-on-year changes are flagged, to be explained;
+- 恢复党籍 and 停止党籍 need a name list (the system draws it: `list` names it);
+- student members aged 46 or over are flagged, to be checked one by one (with their list).
 
 An "error" blocks submission; a "warning" does not. Pure.
 """
@@ -109,12 +111,36 @@ def _abnormal_failures(tables: list, previous: list | None, explained: bool) -> 
     return failures
 
 
-def check(tables: list, previous: list | None = None, explanation: str = "") -> dict:
-    """Every rule over the report's tables; `previous` is last year's report's tables (if any).
+NAME_LISTS = (("increase_restore", "restored"), ("decrease_suspend", "suspended"))
+
+
+def _name_list_notes(tables: list) -> list:
+    notes = []
+    for key, name_list in NAME_LISTS:
+        count = value(tables, T1, TOTAL_ROW, key)
+        if not count:
+            continue
+        label = column_label(find(find(tables, T1)["columns"], key))
+        notes.append({**_failure("name_list", "note", f"表1「{label}」{count}名：须附名单（系统已按党籍变动生成）",
+                                 [cell_ref(tables, T1, TOTAL_ROW, key)]), "list": name_list})
+    return notes
+
+
+def _older_student_warnings(older_students: int) -> list:
+    if not older_students:
+        return []
+    message = f"学生党员中46岁及以上的有{older_students}名，请逐一核实其职业是否仍为学生"
+    return [{**_failure("older_students", "warning", message, []), "list": "older_students"}]
+
+
+def check(tables: list, previous: list | None = None, explanation: str = "", older_students: int = 0) -> dict:
+    """Every rule over the report's tables; `previous` is last year's report's tables (if any),
+    `older_students` the student members aged 46 or over at the year end (from member data).
     passed is True when nothing is an error."""
     explained = bool(explanation and explanation.strip())
     findings = (_sum_failures(tables) + _cross_table_failures(tables) + _year_start_failures(tables, previous)
-                + _difference_failures(tables, explained) + _abnormal_failures(tables, previous, explained))
+                + _difference_failures(tables, explained) + _abnormal_failures(tables, previous, explained)
+                + _name_list_notes(tables) + _older_student_warnings(older_students))
     errors = sum(1 for f in findings if f["severity"] == "error")
     warnings = sum(1 for f in findings if f["severity"] == "warning")
     return {"passed": errors == 0, "errors": errors, "warnings": warnings, "failures": findings}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from services.shared.codes import EDUCATION, EVALUATION_GRADES, LEAVE_KINDS, OCCUPATIONS, ORG_TYPES
+from services.shared.report_years import OLDER_STUDENT_AGE
 
 from .counters import FLOW, JOINED_PERIODS, NOT_RECORDED
 
@@ -241,3 +242,9 @@ def summary(figures: Figures) -> dict:
     return {"total": figures.end.get("total", {}).get("", 0),
             "by_sex": {k: n for k, n in figures.end.get("sex", {}).items() if n},
             "by_category": {k: n for k, n in figures.end.get("category", {}).items() if n}}
+
+
+def older_students(figures: Figures) -> int:
+    """Student members aged 46 or over at the year end (their birth years are counted apart)."""
+    return sum(n for born, n in figures.end.get("student_birth_year", {}).items()
+               if born and figures.year - int(born) >= OLDER_STUDENT_AGE)
