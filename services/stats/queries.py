@@ -6,6 +6,7 @@ kept per process while the counters stand (counter_cache.py), so a report in qui
 a generation number and an empty range of deltas.
 """
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import select, text
@@ -79,16 +80,22 @@ def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_look
     rows that give `figures(rows, year)` exactly: the folded counters' rows (kept while their
     generations stand) plus the deltas', read in one snapshot."""
     org_id = _org_id(org_id)
-    with sessions() as session:
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    with _snapshot(sessions) as session:
         path = _projected_path(session, org_id)
         if path is not None:  # the usual case: one short read-only transaction
             caller.require(path)
             return org_id, _counted_rows(session, org_id, year, scope, dimensions)
     _in_scope(caller, org_id, path, org_lookup)  # created a moment ago: its event is on its way
+    with _snapshot(sessions) as session:
+        return org_id, _counted_rows(session, org_id, year, scope, dimensions)
+
+
+@contextmanager
+def _snapshot(sessions: sessionmaker):
+    """A session whose reads all see one snapshot (REPEATABLE READ)."""
     with sessions() as session:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        return org_id, _counted_rows(session, org_id, year, scope, dimensions)
+        yield session
 
 
 def _counted_rows(session, org_id: int, year: int, scope: str, dimensions: list | None) -> list:
@@ -132,8 +139,7 @@ def report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_look
     return {"org_id": org_id, "year": year, "period_end": f"{year}-12-31", "scope": scope,
             "year_start_total": counted.start.get(total, {}).get("", 0),
             "year_end_total": counted.end.get(total, {}).get("", 0),
-            "tables": [evaluate(table, counted) for table in TABLES],
-            "flags": {"older_students": older_students(counted)}}
+            "tables": [evaluate(table, counted) for table in TABLES]}
 
 
 def older_student_count(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup) -> int:
