@@ -227,7 +227,9 @@ def sort_org(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
         caller.require(row.path)
         _not_root(row, "排序")
         require_active(row, "排序")
-        load_org(session, row.parent_id, lock=True)  # siblings are sorted one at a time
+        # Sorting moves the siblings too, so it needs the parent's scope, not only the org's own.
+        parent = load_org(session, row.parent_id, lock=True)  # siblings are sorted one at a time
+        caller.require(parent.path, "上级党组织（排序会改变同级党组织的顺序）")
         siblings = list(session.execute(select(orgs.c.id).where(
             orgs.c.parent_id == row.parent_id, orgs.c.status == "active")
             .order_by(orgs.c.sort_order, orgs.c.id)).scalars())

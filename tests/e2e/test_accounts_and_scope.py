@@ -158,6 +158,17 @@ def test_reconcile_outside_the_subtree_is_forbidden(staff, orgs):
     assert_error(staff.post(f"/orgs/{orgs['b']}/stats/reconcile"), 403, "forbidden")
 
 
+def test_sorting_its_own_top_org_among_the_parents_children_is_forbidden(api, staff, orgs, root_id):
+    """Sorting A among the root's children would move B too: it needs the parent's scope."""
+    before = [child["id"] for child in api.get(f"/orgs/{root_id}/children").json()["items"]]
+    response = staff.post(f"/orgs/{orgs['a']}/sort", json={"move": "down"})
+    assert response.status_code == 403, response.text
+    assert "管理范围" in response.json()["error"]["message"]
+    assert [child["id"] for child in api.get(f"/orgs/{root_id}/children").json()["items"]] == before
+    inside = staff.post(f"/orgs/{orgs['a1']}/sort", json={"move": "up"})
+    assert inside.status_code == 200, inside.text
+
+
 def test_creating_an_org_under_b_is_forbidden(api, staff, orgs):
     before = api.get(f"/orgs/{orgs['b']}/children").json()["items"]
     response = staff.post("/orgs", json={"name": "越权支部", "code": code(), "type": "党支部", "parent_id": orgs["b"]})
