@@ -5,6 +5,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
@@ -14,6 +15,7 @@ from services.shared.config import setting
 
 from .auth import Tokens, new_secret, request_id
 from .errors import HttpError, as_http_error, error_response
+from .request_guard import RequestGuard
 from .rpc import RemoteError, RpcClient, RpcError
 from .web import pages
 
@@ -82,6 +84,7 @@ def create_app() -> Starlette:
         exception_handlers={HttpError: handle_error, RemoteError: handle_error, RpcError: handle_error,
                             HTTPException: handle_routing_error, Exception: handle_error},
         lifespan=lifespan,
+        middleware=[Middleware(RequestGuard)],
     )
     app.state.tokens = Tokens(secret_key())
     return app

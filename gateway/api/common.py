@@ -1,5 +1,6 @@
 """What every JSON route needs: a bounded JSON body, path ids, and RPC with the caller's context."""
 import json
+import re
 
 from starlette.requests import Request
 
@@ -7,6 +8,11 @@ from ..auth import Session, request_id
 from ..errors import HttpError
 
 MAX_JSON_BYTES = 64 * 1024
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint: a larger number names nothing, and must not reach a query
+MAX_JSON_DEPTH = 32  # the deepest document of the API is a query's condition groups (a few levels)
+# A NUL cannot be stored in PostgreSQL text and a lone surrogate cannot be encoded as UTF-8: neither
+# is ever meant, and either would fail deep inside a service.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -30,9 +36,37 @@ async def read_json(request: Request, optional: bool = False) -> dict:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise HttpError(400, "malformed", "请求体不是有效的JSON") from None
+    except RecursionError:
+        raise HttpError(400, "malformed", f"请求体嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）") from None
     if not isinstance(data, dict):
         raise HttpError(400, "malformed", "请求体应为JSON对象")
+    _check_values(data)
     return data
+
+
+def _check_values(data) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and text that cannot be stored (iteratively: a
+    hostile document must not exhaust the stack here either)."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise HttpError(400, "malformed", f"请求体嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key)
+                pending.append((item, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, int) and not isinstance(value, bool) and not -MAX_ID <= value <= MAX_ID:
+            raise HttpError(400, "malformed", "请求体中的数值超出范围")
+
+
+def _check_text(text: str) -> None:
+    if _UNSTORABLE.search(text):
+        raise HttpError(400, "malformed", "请求体含有无法保存的字符（空字符或不成对的代理项）")
 
 
 TYPE_NAMES = {str: "文本", int: "整数", dict: "对象", list: "数组"}
@@ -69,7 +103,7 @@ def path_id(request: Request, name: str = "id") -> int:
         value = int(request.path_params[name])
     except (KeyError, ValueError):
         raise HttpError(404, "not_found", "资源不存在") from None
-    if value < 1:
+    if not 1 <= value <= MAX_ID:
         raise HttpError(404, "not_found", "资源不存在")
     return value
 

@@ -45,6 +45,8 @@ def check_subtree(sessions: sessionmaker, caller: Caller, org: dict, after_id=0,
         after_id, limit = int(after_id), int(limit)
     except (TypeError, ValueError):
         raise ValidationFailed("分页参数应为整数", {"after_id": "应为整数"}) from None
+    if not 0 <= after_id < 2**63:
+        raise ValidationFailed("起始党员编号超出范围", {"after_id": "超出范围"})
     if not 1 <= limit <= CHECK_PAGE_MAX:
         raise ValidationFailed(f"每次校核1到{CHECK_PAGE_MAX}名党员", {"limit": "超出范围"})
     today = today or date.today()
