@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
-from services.shared.outbox import record_event
+from services.shared.messaging.outbox import record_event
 
 from .domain import status
 from .domain.info_sets import (
@@ -35,7 +35,7 @@ def _duplicate(id_number: str) -> Conflict:
 
 
 def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
-    """`org_lookup(org_id)` asks the org service (which checks the caller's scope too)."""
+    """`org_lookup(org_id)` reads the organization directory (and checks the caller's scope)."""
     data = validated(validate_new_member, raw, "党员")
     org_id = data.pop("org_id")
     try:
