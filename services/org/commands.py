@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, Unauthorized, ValidationFailed, validated
-from services.shared.outbox import record_event
+from services.shared.messaging.outbox import record_event
 from services.shared.passwords import password_expired, password_problem
 
 from .domain.hierarchy import can_have_children, child_path
