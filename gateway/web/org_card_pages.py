@@ -5,7 +5,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from services.shared.org_sheet import ORG_IMPORT_COLUMNS
+from services.org.contract import ORG_IMPORT_COLUMNS
 
 from ..api.common import call, path_id
 from ..auth import require_session
