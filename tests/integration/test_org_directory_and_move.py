@@ -117,7 +117,7 @@ def test_an_organization_not_projected_yet_is_asked_for_once_and_kept(system, rp
     outsider = Caller(user_id="t", scope_path=f"{org['path']}999999/")
     assert remote_error(lambda: rpc.call("member", "create_member", caller=outsider,
                                          data=member_data(org["id"]))).exc_type == "Forbidden"
-    assert remote_error(lambda: rpc.call("member", "create_member", data=member_data(10**9))).exc_type == "NotFound"
+    assert remote_error(lambda: rpc.call("member", "create_member", data=member_data(10**9))).exc_type == "ValidationFailed"
 
 
 def test_a_moved_subtree_takes_its_members_projections_and_counts_along(system, rpc, layout):
