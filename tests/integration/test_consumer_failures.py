@@ -109,3 +109,26 @@ def test_one_poison_event_does_not_hold_back_the_others_in_its_batch(system, eve
     assert events.processed([poison["event_id"]]) == set()
     events.fakes.pop(int(poison["aggregate_id"]))  # nothing of it was counted: nothing to retire
     events.retire_all()
+
+
+def test_a_nameko_handler_parks_a_failing_event_and_a_replay_applies_it(system, rpc, root_id):
+    """The same limit for nameko event handlers (`@consumes`): member's organization directory."""
+    queue = "evt-org-org_created--member.on_org_created"
+    with conn_of(system) as conn:
+        conn.execute("ALTER TABLE member.org_directory RENAME TO org_directory_away")
+        try:
+            org = rpc.call("org", "create_org", data={"name": "处理器死信支部", "code": code("H"), "type": "31",
+                                                      "parent_id": root_id})
+            event_id = conn.execute("SELECT event_id::text FROM org.outbox WHERE event_type = 'org_created' "
+                                    "AND envelope->'payload'->>'id' = %s", (str(org["id"]),)).fetchone()[0]
+            parked = wait_for(lambda: dlq(system, "list", "--queue", queue, "--id", event_id), bool,
+                              what="member's handler to park the event")
+            assert parked[0][:4] == [queue, event_id, "org_created", "4"]
+        finally:
+            conn.execute("ALTER TABLE member.org_directory_away RENAME TO org_directory")
+        in_directory = "SELECT count(*) FROM member.org_directory WHERE id = %s"
+        assert conn.execute(in_directory, (org["id"],)).fetchone()[0] == 0
+        assert [row[1] for row in dlq(system, "replay", "--id", event_id)] == [event_id]
+        wait_for(lambda: conn.execute(in_directory, (org["id"],)).fetchone()[0], lambda n: n == 1,
+                 what="the replayed event to be projected")
+        assert conn.execute("SELECT count(*) FROM member.inbox WHERE event_id = %s", (event_id,)).fetchone()[0] == 1

@@ -117,7 +117,8 @@ def test_an_organization_not_projected_yet_is_asked_for_once_and_kept(system, rp
     outsider = Caller(user_id="t", scope_path=f"{org['path']}999999/")
     assert remote_error(lambda: rpc.call("member", "create_member", caller=outsider,
                                          data=member_data(org["id"]))).exc_type == "Forbidden"
-    assert remote_error(lambda: rpc.call("member", "create_member", data=member_data(10**9))).exc_type == "ValidationFailed"
+    unknown = remote_error(lambda: rpc.call("member", "create_member", data=member_data(10**9)))
+    assert unknown.exc_type == "ValidationFailed"
 
 
 def test_a_moved_subtree_takes_its_members_projections_and_counts_along(system, rpc, layout):
@@ -137,7 +138,12 @@ def test_a_moved_subtree_takes_its_members_projections_and_counts_along(system, 
     wait_for(lambda: (stats_total(rpc, a["id"]), stats_total(rpc, b["id"])), lambda t: t == (2, 1),
              what="the counters to follow the move")
     assert stats_total(rpc, a2["id"]) == 1
-    assert rpc.call("member", "list_members", org_id=b["id"])["total"] == 1  # found under the new parent
+    # Scope follows: the member in A21 is now B's, no longer A's.
+    moved_member = layout["members"][2]
+    of_b, of_a = Caller(user_id="b", scope_path=b["path"]), Caller(user_id="a", scope_path=a["path"])
+    assert rpc.call("member", "get_member", caller=of_b, member_id=moved_member)["org_path"] == new_a21
+    assert remote_error(lambda: rpc.call("member", "get_member", caller=of_a,
+                                         member_id=moved_member)).exc_type == "Forbidden"
     history = rpc.call("org", "org_history", org_id=a2["id"])
     assert (history["items"][0]["action"], history["items"][0]["action_name"]) == ("moved", "移动")
     assert system.wait_consistent() == []  # reconcile: the counters equal a recount
@@ -166,7 +172,9 @@ def test_moves_that_are_refused(system, rpc, layout, root_id):
     assert refused(a, a["id"]).exc_type == "ValidationFailed"
     assert refused(a2, a1["id"]).exc_type == "ValidationFailed"      # a branch cannot have sub-organizations
     assert refused(a2, a["id"]).exc_type == "ValidationFailed"       # already there
-    assert refused(a2, b["id"], version=1).exc_type == "Conflict"    # read before someone else's change
+    read = version_of(rpc, a2["id"])
+    rpc.call("org", "rename_org", org_id=a2["id"], name="甲第二党委（更名）")
+    assert refused(a2, b["id"], version=read).exc_type == "Conflict"  # read before someone else's change
     assert refused(a2, b["id"], date="2999-01-01").exc_type == "ValidationFailed"
     assert refused(a2, b["id"], date="不是日期").exc_type == "ValidationFailed"
     assert refused(a2, 10**9).exc_type == "ValidationFailed"          # no such target
