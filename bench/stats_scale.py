@@ -32,7 +32,7 @@ from psycopg.rows import namedtuple_row
 
 from services.member.events import MEMBER_UPDATED, change_payload, member_facts
 from services.shared.context import Caller
-from services.shared.outbox import envelope
+from services.shared.messaging.outbox import envelope
 
 from . import province, scale
 from .harness import admin_client, record, running_system, summary_ms

@@ -11,6 +11,7 @@ import pytest
 
 from launcher.system import System
 from services.shared.context import Caller
+from services.shared.service_list import SERVICES
 
 from .support.environment import TestEnvironment
 from .support.rpc import SyncRpc
@@ -31,7 +32,7 @@ class RunningSystem:
         deadline = time.monotonic() + timeout
         while True:
             pending = sum(self.rpc.call(s, "health")["outbox_pending"]
-                          for s in ("org", "member", "media", "stats", "transfer", "dues"))
+                          for s in SERVICES)
             differences = self.rpc.call("stats", "reconcile", org_id=self.root_id)["differences"]
             if (not pending and not differences) or time.monotonic() > deadline:
                 return differences

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.member.domain.info_sets import CODE, INFO_SETS, YEAR
+from services.member.contract import CODE, INFO_SETS, YEAR
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json

@@ -68,6 +68,10 @@ async def revoke_org(request: Request):
     return await _action(request, "revoke_org", optional_body=False)
 
 
+async def move_org(request: Request):
+    return await _action(request, "move_org", optional_body=False)
+
+
 async def restore_org(request: Request):
     return await _action(request, "restore_org", optional_body=True)
 
@@ -182,6 +186,7 @@ routes = [
     Route("/orgs/{id}", delete_org, methods=["DELETE"]),
     Route("/orgs/{id}/rename", rename_org, methods=["POST"]),
     Route("/orgs/{id}/revoke", revoke_org, methods=["POST"]),
+    Route("/orgs/{id}/move", move_org, methods=["POST"]),
     Route("/orgs/{id}/restore", restore_org, methods=["POST"]),
     Route("/orgs/{id}/sort", sort_org, methods=["POST"]),
     Route("/orgs/{id}/history", org_history),
@@ -268,6 +273,14 @@ OPENAPI_PATHS = {
                                      obj(["date", "reason"], date={**DATE, "description": "撤销日期，不晚于今天"},
                                          reason={"type": "string", "maxLength": 500}, version=OPTIONAL_VERSION),
                                      params=[ID])},
+    "/orgs/{id}/move": {"post": op(
+        "移动党组织：连同全部下级党组织和党员移到另一上级党组织之下（须带读取时的 version；"
+        "不能移到本组织或其下级之下、已撤销的组织或党支部之下；源或目标超出管理范围返回 403）", "移动后",
+        obj(["id", "parent_id", "path", "version"], id=INT, parent_id=INT, path=STR, version=INT),
+        obj(["parent_id", "date", "reason", "version"], parent_id={**INT, "description": "新的上级党组织"},
+            date={**DATE, "description": "移动日期，不晚于今天、不早于成立日期"},
+            reason={"type": "string", "maxLength": 500}, version={**VERSION, "description": "读取时的 version"}),
+        params=[ID])},
     "/orgs/{id}/restore": {"post": op("恢复已撤销的党组织（上级党组织须在用）", "恢复后",
                                       obj(["id", "status", "version"], id=INT, status=STR, version=INT),
                                       obj([], version=OPTIONAL_VERSION), params=[ID], body_required=False)},

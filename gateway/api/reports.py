@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from services.stats.domain.report_cover import COVER_FIELDS
+from services.stats.contract import COVER_FIELDS
 
 from ..auth import require_session
 from ..excel.report import report_workbook

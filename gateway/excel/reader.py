@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from python_calamine import CalamineWorkbook
 
-from services.shared.member_sheet import IMPORT_COLUMNS
-from services.shared.org_sheet import ORG_IMPORT_COLUMNS
+from services.member.contract import IMPORT_COLUMNS
+from services.org.contract import ORG_IMPORT_COLUMNS
 
 MAX_ROWS = 200_000
 NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"

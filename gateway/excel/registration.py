@@ -8,7 +8,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.page import PageMargins
 
-from services.member.domain.info_sets import INFO_SETS
+from services.member.contract import INFO_SETS
 
 from .cells import inert
 

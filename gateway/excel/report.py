@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from services.stats.domain.report_cover import COVER_FIELDS
+from services.stats.contract import COVER_FIELDS
 
 from .cells import inert
 

@@ -7,9 +7,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from services.member.contract import IMPORT_COLUMNS
+from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS, ORG_AFFILIATIONS, ORG_TYPES
-from services.shared.member_sheet import IMPORT_COLUMNS
-from services.shared.org_sheet import ORG_IMPORT_COLUMNS
 
 DATA_ROWS = 5000  # rows that get drop-downs and text formatting
 

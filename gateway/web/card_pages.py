@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from services.member.domain.info_sets import BATCH_SETS, INFO_SETS
+from services.member.contract import BATCH_SETS, INFO_SETS
 
 from ..api.common import call, path_id, read_body
 from ..auth import CSRF_FIELD, require_session

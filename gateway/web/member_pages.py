@@ -4,7 +4,7 @@ from datetime import date
 
 from starlette.requests import Request
 
-from services.member.domain.info_sets import INFO_SETS
+from services.member.contract import INFO_SETS
 from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KIND_GROUPS, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS
 
 from ..api.common import call, path_id

@@ -5,7 +5,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from services.shared.org_sheet import ORG_IMPORT_COLUMNS
+from services.org.contract import ORG_IMPORT_COLUMNS
 
 from ..api.common import call, path_id
 from ..auth import require_session
@@ -53,6 +53,31 @@ async def rename(request: Request):
 async def revoke(request: Request):
     return await _card_action(request, "revoke_org", lambda f: {"data": _fields(f, "version", "date", "reason")},
                               "revoke")
+
+
+async def move(request: Request):
+    """移动: the new parent is picked by its code (what staff know and type); the org service
+    decides everything else (scope, cycles, history, version)."""
+    async def arguments(session, form):
+        code = (form.get("parent_code") or "").strip()
+        found = (await call(request, session, "org", "orgs_by_code", codes=[code])).get(code) if code else None
+        if found is None:
+            message = "请填写新的上级党组织代码" if not code else f"没有代码为“{code}”的党组织"
+            raise HttpError(400, "validation", message, {"parent_code": message})
+        data = {**_fields(form, "date", "reason"), "parent_id": found["id"],
+                "version": int(form["version"]) if (form.get("version") or "").isdigit() else form.get("version")}
+        return await call(request, session, "org", "move_org", org_id=path_id(request), data=data)
+
+    org_id = path_id(request)
+
+    async def rerender(session, form, error):
+        if "parent_id" in error.fields:  # the form names the parent by its code
+            error.fields.setdefault("parent_code", error.fields.pop("parent_id"))
+        context = await org_context(request, session, org_id)
+        return render(request, "org.html", status=error.status, session=session, form_error=error,
+                      open_form="move", form_values=form, **context)
+
+    return await submit_form(request, arguments, rerender, f"/orgs/{org_id}")
 
 
 async def restore(request: Request):

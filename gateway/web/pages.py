@@ -93,6 +93,7 @@ routes = [
     Route("/orgs/{id}/card", card.edit_card, methods=["POST"]),
     Route("/orgs/{id}/rename", card.rename, methods=["POST"]),
     Route("/orgs/{id}/revoke", card.revoke, methods=["POST"]),
+    Route("/orgs/{id}/move", card.move, methods=["POST"]),
     Route("/orgs/{id}/restore", card.restore, methods=["POST"]),
     Route("/orgs/{id}/delete", card.delete, methods=["POST"]),
     Route("/orgs/{id}/children/{child}/sort", card.sort, methods=["POST"]),

@@ -7,7 +7,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from services.stats.domain.report_cover import COVER_FIELDS
+from services.stats.contract import COVER_FIELDS
 
 from ..api.common import call, path_id
 from ..auth import Session, require_session

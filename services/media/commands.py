@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
 from services.shared.ids import uuid_or_not_found
-from services.shared.outbox import record_event
+from services.shared.messaging.outbox import record_event
 
 from .domain.images import ALLOWED_CONTENT_TYPES, MAX_BYTES, ImageRejected, process_photo
 from .events import MEMBER_PHOTO_ATTACHED

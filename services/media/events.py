@@ -1,2 +1,8 @@
-"""Events the media service emits."""
+"""Events the media service emits, and those it consumes (topology reads both)."""
+from services.shared.org_directory import ORG_EVENTS
+
 MEMBER_PHOTO_ATTACHED = "member_photo_attached"
+
+EMITS = {MEMBER_PHOTO_ATTACHED: "a verified photo became a member's photo"}
+# The organization directory (services/shared/org_directory.py) follows every org event.
+CONSUMES = [("org", event_type) for event_type in ORG_EVENTS]

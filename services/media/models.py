@@ -2,7 +2,9 @@
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, MetaData, Table, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 
-from services.shared.outbox import inbox_table, outbox_table
+from services.shared.messaging.inbox import inbox_table
+from services.shared.messaging.outbox import outbox_table
+from services.shared.org_directory import org_directory_table
 
 metadata = MetaData(schema="media")
 
@@ -36,3 +38,4 @@ Index("photos_member_current", photos.c.member_id, unique=True, postgresql_where
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+org_directory = org_directory_table(metadata)  # projection of org's tree (org events)

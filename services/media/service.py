@@ -6,8 +6,11 @@ from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
+from services.shared.messaging.consumers import consumes
+from services.shared.org_directory import OrgDirectory
 
-from . import commands, queries
+from . import commands, org_events, queries
+from .models import org_directory
 from .storage import storage
 
 api = rpc(expected_exceptions=PmisError)
@@ -24,6 +27,7 @@ class MediaService:
     caller = CallerProvider()
     store = ObjectStorage()
     member = RpcProxy("member")
+    org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
 
     @rpc
     def health(self):
@@ -31,8 +35,42 @@ class MediaService:
 
     @api
     def begin_upload(self, member_id, content_type, size):
-        return commands.begin_upload(self.db, self.store, self.caller(), self.member.get_member, member_id,
+        return commands.begin_upload(self.db, self.store, self.caller(), self._member, member_id,
                                      content_type, size)
+
+    def _member(self, member_id):
+        """The member (member service), placed by the organization directory's current path."""
+        member = self.member.get_member(member_id)
+        org = OrgDirectory(self.db, org_directory, self.org.org_path).org(self.caller(), member["org_id"])
+        return {**member, "org_path": org["path"]}
+
+    @consumes("org", "org_created")
+    def on_org_created(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_renamed")
+    def on_org_renamed(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_updated")
+    def on_org_updated(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_revoked")
+    def on_org_revoked(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_restored")
+    def on_org_restored(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_deleted")
+    def on_org_deleted(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_moved")
+    def on_org_moved(self, event):
+        org_events.project(self.db, event)
 
     @api
     def complete_upload(self, upload_id):

@@ -5,7 +5,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
-from services.shared.outbox import record_event
+from services.shared.messaging.outbox import record_event
+from services.shared.versions import require_version
 
 from .domain import status
 from .domain.info_sets import (
@@ -35,7 +36,7 @@ def _duplicate(id_number: str) -> Conflict:
 
 
 def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
-    """`org_lookup(org_id)` asks the org service (which checks the caller's scope too)."""
+    """`org_lookup(org_id)` reads the organization directory (and checks the caller's scope)."""
     data = validated(validate_new_member, raw, "党员")
     org_id = data.pop("org_id")
     try:
@@ -72,9 +73,7 @@ def _locked_member(session: Session, caller: Caller, member_id):
 
 
 def _require_version(row, read_version: int | None) -> None:
-    if read_version is not None and read_version != row.version:
-        raise Conflict(f"该党员信息已被他人修改（您读取的是第{read_version}版，当前为第{row.version}版），"
-                       "请刷新后重新操作", {"version": "版本已过期"})
+    require_version(row.version, read_version, "该党员信息")
 
 
 def _refused(refused: status.TransitionRefused) -> Conflict:

@@ -1,8 +1,17 @@
 """Events the member service emits. Payloads carry the member's counted facts before and after
 the change, so the stats service needs no other source (house rule 3; /work/wt/EVENT_CONTRACT.md).
 """
+from services.shared.org_directory import ORG_EVENTS
+
 MEMBER_CREATED = "member_created"
 MEMBER_UPDATED = "member_updated"
+
+EMITS = {
+    MEMBER_CREATED: "a member or applicant was recorded (counted facts after)",
+    MEMBER_UPDATED: "a member's counted facts changed (before and after)",
+}
+# The organization directory (services/shared/org_directory.py) follows every org event.
+CONSUMES = [("org", event_type) for event_type in ORG_EVENTS]
 
 # leave_kind and left_on feed the 出党 and 停止党籍 tables of the annual report (None while active);
 # org_path lets a consumer place the member in the tree without asking; education (highest) and

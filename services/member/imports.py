@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.bulk import copy_rows, next_ids
 from services.shared.context import Caller
 from services.shared.errors import Conflict
-from services.shared.outbox import record_events
+from services.shared.messaging.outbox import record_events
 from services.shared.sheet_imports import (
     CHUNK,
     all_or_nothing_flag,

@@ -16,7 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from services.shared.outbox import inbox_table, outbox_table
+from services.shared.messaging.inbox import inbox_table
+from services.shared.messaging.outbox import outbox_table
+from services.shared.org_directory import org_directory_table
 from services.shared.sheet_imports import import_tables
 
 from .domain.info_sets import DATE, INFO_SETS, YEAR
@@ -175,3 +177,4 @@ Index("members_id_suspect", members.c.org_path, postgresql_ops={"org_path": "tex
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+org_directory = org_directory_table(metadata)  # projection of org's tree (org events)

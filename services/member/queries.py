@@ -142,7 +142,7 @@ def get_member(sessions: sessionmaker, caller: Caller, member_id) -> dict:
 
 
 def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50, history=False) -> dict:
-    """Members directly in `org` (looked up, and scope-checked, by the org service): those on
+    """Members directly in `org` (from the organization directory, scope-checked): those on
     the active rolls by name, or with `history` those who left, the latest first."""
     caller.require(org["path"], "该党组织")
     page, size = page_bounds(page, size)

@@ -5,6 +5,8 @@ from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
+from services.shared.messaging.consumers import consumes
+from services.shared.org_directory import OrgDirectory
 
 from . import (
     batch_changes,
@@ -13,11 +15,13 @@ from . import (
     commands,
     imports,
     member_queries,
+    org_events,
     queries,
     query_catalog,
     report_lists,
     supervision,
 )
+from .models import org_directory
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -26,15 +30,57 @@ class MemberService:
     name = "member"
     db = Database()
     caller = CallerProvider()
-    org = RpcProxy("org")
+    org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
 
     @rpc
     def health(self):
         return health_report(self.name, self.db)
 
+    # --- the organization directory (a projection of org's tree, fed by its events) ---------
+
+    def _orgs(self) -> OrgDirectory:
+        return OrgDirectory(self.db, org_directory, self.org.org_path)
+
+    def _org_path(self, org_id):
+        return self._orgs().org(self.caller(), org_id)
+
+    def _org_lookup(self):
+        return self._orgs().lookup(self.caller())
+
+    def _orgs_by_code(self, codes):
+        return self._orgs().by_codes(self.caller(), codes, self._orgs_by_code)
+
+    @consumes("org", "org_created")
+    def on_org_created(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_renamed")
+    def on_org_renamed(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_updated")
+    def on_org_updated(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_revoked")
+    def on_org_revoked(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_restored")
+    def on_org_restored(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_deleted")
+    def on_org_deleted(self, event):
+        org_events.project(self.db, event)
+
+    @consumes("org", "org_moved")
+    def on_org_moved(self, event):
+        org_events.project(self.db, event)
+
     @api
     def create_member(self, data):
-        return commands.create_member(self.db, self.caller(), self.org.org_path, data)
+        return commands.create_member(self.db, self.caller(), self._org_lookup(), data)
 
     @api
     def get_member(self, member_id):
@@ -62,15 +108,15 @@ class MemberService:
 
     @api
     def check_subtree(self, org_id, after_id=0, limit=500):
-        return checks.check_subtree(self.db, self.caller(), self.org.org_path(org_id), after_id, limit)
+        return checks.check_subtree(self.db, self.caller(), self._org_path(org_id), after_id, limit)
 
     @api
     def preview_batch(self, org_id, data):
-        return batches.preview_batch(self.db, self.caller(), self.org.org_path(org_id), data)
+        return batches.preview_batch(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
     def commit_batch(self, org_id, data):
-        return batches.commit_batch(self.db, self.caller(), self.org.org_path(org_id), data)
+        return batches.commit_batch(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
     def undo_batch(self, batch_id):
@@ -90,11 +136,11 @@ class MemberService:
 
     @api
     def list_members(self, org_id, page=1, size=50, history=False):
-        return queries.list_members(self.db, self.caller(), self.org.org_path(org_id), page, size, history)
+        return queries.list_members(self.db, self.caller(), self._org_path(org_id), page, size, history)
 
     @api
     def create_import(self, rows):
-        return imports.create_import(self.db, self.caller(), self.org.orgs_by_code, rows)
+        return imports.create_import(self.db, self.caller(), self._orgs_by_code, rows)
 
     @api
     def get_import(self, import_id):
@@ -110,19 +156,19 @@ class MemberService:
 
     @api
     def reminders(self, org_id):
-        return supervision.reminders(self.db, self.caller(), self.org.org_path(org_id))
+        return supervision.reminders(self.db, self.caller(), self._org_path(org_id))
 
     @api
     def overdue_probation(self, org_id, page=1, size=50):
-        return supervision.overdue_probation(self.db, self.caller(), self.org.org_path(org_id), page, size)
+        return supervision.overdue_probation(self.db, self.caller(), self._org_path(org_id), page, size)
 
     @api
     def report_name_list(self, org_id, year, kind, page=1, size=50):
-        return report_lists.report_name_list(self.db, self.caller(), self.org.org_path(org_id), year, kind, page, size)
+        return report_lists.report_name_list(self.db, self.caller(), self._org_path(org_id), year, kind, page, size)
 
     @api
     def roster_page(self, org_id, after_id=0, limit=2000):
-        return queries.roster_page(self.db, self.caller(), self.org.org_path(org_id), after_id, limit)
+        return queries.roster_page(self.db, self.caller(), self._org_path(org_id), after_id, limit)
 
     @api
     def facts_page(self, path, after_id=0, limit=2000):
@@ -135,15 +181,15 @@ class MemberService:
 
     @api
     def combined_query(self, query, page=1, size=50):
-        return member_queries.combined_query(self.db, self.caller(), self.org.org_path, query, page, size)
+        return member_queries.combined_query(self.db, self.caller(), self._org_lookup(), query, page, size)
 
     @api
     def combined_query_page(self, query, after_id=0, limit=2000):
-        return member_queries.combined_query_page(self.db, self.caller(), self.org.org_path, query, after_id, limit)
+        return member_queries.combined_query_page(self.db, self.caller(), self._org_lookup(), query, after_id, limit)
 
     @api
     def save_query(self, name, query):
-        return member_queries.save_query(self.db, self.caller(), self.org.org_path, name, query)
+        return member_queries.save_query(self.db, self.caller(), self._org_lookup(), name, query)
 
     @api
     def list_saved_queries(self):
@@ -163,11 +209,11 @@ class MemberService:
 
     @api
     def preview_batch_change(self, data):
-        return batch_changes.preview_batch(self.db, self.caller(), self.org.org_path, data)
+        return batch_changes.preview_batch(self.db, self.caller(), self._org_lookup(), data)
 
     @api
     def save_batch_change(self, data):
-        return batch_changes.save_batch(self.db, self.caller(), self.org.org_path, data)
+        return batch_changes.save_batch(self.db, self.caller(), self._org_lookup(), data)
 
     @api
     def list_batch_changes(self):
@@ -184,15 +230,15 @@ class MemberService:
     # --- 工作督查 ---
     @api
     def duplicate_ids(self, org_id, page=1, size=50):
-        return supervision.duplicate_ids(self.db, self.caller(), self.org.org_path(org_id), page, size)
+        return supervision.duplicate_ids(self.db, self.caller(), self._org_path(org_id), page, size)
 
     @api
     def invalid_ids(self, org_id, page=1, size=50):
-        return supervision.invalid_ids(self.db, self.caller(), self.org.org_path(org_id), page, size)
+        return supervision.invalid_ids(self.db, self.caller(), self._org_path(org_id), page, size)
 
     @api
     def incomplete_members(self, org_id, page=1, size=50):
-        return supervision.incomplete_members(self.db, self.caller(), self.org.org_path(org_id), page, size)
+        return supervision.incomplete_members(self.db, self.caller(), self._org_path(org_id), page, size)
 
     @api
     def count_facts(self, path):

@@ -13,7 +13,8 @@ from .models import history, orgs
 from .queries import STATUS_NAMES, org_view
 
 ACTION_NAMES = {
-    "created": "新建", "imported": "导入", "updated": "修改组织情况", "renamed": "更名", "revoked": "撤销",
+    "created": "新建", "imported": "导入", "updated": "修改组织情况", "renamed": "更名", "moved": "移动",
+    "revoked": "撤销",
     "restored": "恢复", "deleted": "删除", "sorted": "排序", "unit_added": "新增单位信息",
     "unit_updated": "修改单位信息", "unit_removed": "删除单位信息", "sanction_added": "新增组织奖惩",
     "sanction_updated": "修改组织奖惩", "sanction_removed": "删除组织奖惩", "batch": "批量修改",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
-from services.shared.outbox import record_event
+from services.shared.messaging.outbox import record_event
 
 from .commands import load_org, log_change, require_active, require_version, save_org
 from .domain.org_card import (

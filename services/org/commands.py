@@ -5,10 +5,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import versions
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, Unauthorized, ValidationFailed, validated
-from services.shared.outbox import record_event
+from services.shared.messaging.outbox import record_event
 from services.shared.passwords import password_expired, password_problem
 
 from .domain.hierarchy import can_have_children, child_path
@@ -42,9 +43,7 @@ def log_change(session: Session, caller: Caller, org_id: int, action: str, chang
 
 def require_version(row, read: int | None) -> None:
     """Optimistic locking, as for members: a card read before someone else's change is stale."""
-    if read is not None and read != row.version:
-        raise Conflict(f"该党组织信息已被他人修改（您读取的是第{read}版，当前为第{row.version}版），请刷新后重新操作",
-                       {"version": "版本已过期"})
+    versions.require_version(row.version, read, "该党组织信息")
 
 
 def require_active(row, doing: str) -> None:

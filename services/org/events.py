@@ -8,6 +8,18 @@ ORG_UPDATED = "org_updated"    # card edits (type included), units and rewards, 
 ORG_REVOKED = "org_revoked"    # 撤销: moved to the history organizations
 ORG_RESTORED = "org_restored"  # a revoked organization put back
 ORG_DELETED = "org_deleted"    # removed for good (it had no sub-organizations and no members)
+ORG_MOVED = "org_moved"        # under another parent with its subtree: state + old_path, new_path, moved_on
+
+EMITS = {
+    ORG_CREATED: "an organization was created (its state)",
+    ORG_RENAMED: "an organization's name changed (its state)",
+    ORG_UPDATED: "card fields, units or rewards changed (its state)",
+    ORG_REVOKED: "an organization was revoked: status history (its state)",
+    ORG_RESTORED: "a revoked organization was put back (its state)",
+    ORG_DELETED: "an organization was removed for good (its last state)",
+    ORG_MOVED: "an organization and its subtree went under another parent (state, old_path, new_path, moved_on)",
+}
+CONSUMES: list = []
 
 
 def org_state(row, status: str | None = None) -> dict:

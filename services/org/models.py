@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from services.shared.outbox import inbox_table, outbox_table
+from services.shared.messaging.inbox import inbox_table
+from services.shared.messaging.outbox import outbox_table
 from services.shared.sheet_imports import import_tables
 
 metadata = MetaData(schema="org")

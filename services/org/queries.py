@@ -84,11 +84,13 @@ def children(sessions: sessionmaker, caller: Caller, org_id, history=False) -> l
 
 
 def org_path(sessions: sessionmaker, caller: Caller, org_id) -> dict:
-    """The minimal facts other services need to check scope: id, path, type."""
+    """What other services' org directories hold (services/shared/org_directory.py): their
+    fallback for an organization whose events have not reached them yet."""
     with sessions() as session:
         row = load_org(session, org_id)
         caller.require(row.path)
-        return {"id": row.id, "path": row.path, "type": row.type, "name": row.name, "status": row.status}
+        return {"id": row.id, "path": row.path, "type": row.type, "name": row.name, "status": row.status,
+                "parent_id": row.parent_id, "code": row.code, "version": row.version}
 
 
 def root_org(sessions: sessionmaker, caller: Caller) -> dict:

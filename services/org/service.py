@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import batches, card_queries, cards, commands, imports, queries, supervision
+from . import batches, card_queries, cards, commands, imports, moves, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -102,6 +102,10 @@ class OrgService:
     @api
     def revoke_org(self, org_id, data):
         return cards.revoke_org(self.db, self.caller(), org_id, data, self._member_counts)
+
+    @api
+    def move_org(self, org_id, data):
+        return moves.move_org(self.db, self.caller(), org_id, data)
 
     @api
     def restore_org(self, org_id, data=None):

@@ -6,8 +6,8 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from . import topology
 from .config import database_url
+from .messaging import topology
 from .migrations import upgrade
 
 

@@ -1,7 +1,7 @@
 """The stats ingester: applies org and member events to the counters in batches.
 
 `python -m services.stats.ingest` — run any number of them; they compete for the same queues
-(the ones the stats service declares in `event_queues`). Each takes up to BATCH messages (also
+(the ones stats/events.py declares). Each takes up to BATCH messages (also
 each queue's prefetch) or what arrived within WAIT_MS, applies them in ONE transaction (consumers.py: inbox
 rows, counted states locked in id order, deltas in one insert), commits, then acks each. A crash
 before the commit rolls back and the unacked messages are redelivered: counts stay exact.
@@ -21,11 +21,18 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.config import amqp_uri, int_setting
 from services.shared.db import make_engine
-from services.shared.topology import event_exchange, subscriptions
+from services.shared.messaging.redelivery import (
+    ATTEMPTS_HEADER,
+    DLQ_EXCHANGE,
+    after_failure,
+    dlq_name,
+    max_attempts,
+    retry_seconds,
+)
+from services.shared.messaging.topology import event_exchange, subscriptions
 
 from .consumers import apply_events
 from .domain.fold import MEMBER_EVENTS, ORG_EVENTS
-from .service import StatsService
 
 log = logging.getLogger("pmis.stats.ingest")
 HEARTBEAT_MAX_AGE = 30
@@ -38,7 +45,7 @@ def heartbeat_path() -> Path:
 
 def queues() -> list[tuple[str, str, str]]:
     """(source service, event type, queue name) of every queue the ingesters consume."""
-    return subscriptions(StatsService)
+    return subscriptions("stats")
 
 
 async def _collect(arrived: asyncio.Queue, size: int, wait_ms: int, stop: asyncio.Event) -> list:
@@ -79,30 +86,69 @@ def _envelope(body: bytes) -> dict | None:
     return event
 
 
-async def _settle(sessions: sessionmaker, batch: list) -> None:
+class Redelivery:
+    """Retries and parks failed messages (services/shared/messaging/redelivery.py) through a
+    channel with publisher confirms: the copy is confirmed before the original is acked."""
+
+    def __init__(self, channel: aio_pika.abc.AbstractChannel):
+        self.channel = channel
+        self.queue_names: dict = {}  # consumer tag -> queue (a retried message's routing key is its queue)
+
+    async def failed(self, message, error: str, limit: int | None = None) -> None:
+        queue = self.queue_names[message.consumer_tag]
+        decision = after_failure(queue, message.headers, error, limit or max_attempts())
+        copy = aio_pika.Message(body=message.body, headers=decision.headers, content_type=message.content_type,
+                                content_encoding=message.content_encoding, message_id=message.message_id,
+                                delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+        try:
+            exchange = (self.channel.default_exchange if not decision.park
+                        else await self.channel.get_exchange(DLQ_EXCHANGE))
+            await exchange.publish(copy, routing_key=decision.routing_key)
+        except Exception as exc:  # not taken by the broker: the original stays in its queue
+            log.warning("could not retry or park message %s: %r; requeueing it", message.message_id, exc)
+            await message.nack(requeue=True)
+            return
+        if decision.park:
+            log.error("parked event %s in %s after %d attempts: %s", message.message_id, dlq_name(queue),
+                      decision.headers[ATTEMPTS_HEADER], error)
+        await message.ack()
+
+
+async def _apply_one_by_one(sessions: sessionmaker, events: list) -> tuple[set, dict]:
+    """After a batch failed: each event alone, so one poison event does not hold back the others.
+    Returns (deferred event ids, {event id: error} of those that failed)."""
+    deferred, failed = set(), {}
+    for event in events:
+        try:
+            deferred |= {e["event_id"] for e in await asyncio.to_thread(apply_events, sessions, [event])}
+        except Exception as exc:
+            failed[event["event_id"]] = repr(exc)
+    return deferred, failed
+
+
+async def _settle(sessions: sessionmaker, batch: list, redelivery: Redelivery) -> None:
     events, messages = [], []
     for message in batch:
         event = _envelope(message.body)
         if event is None:
-            log.error("rejecting message %s from %s: not an org or member event envelope", message.message_id,
+            log.error("parking message %s from %s: not an org or member event envelope", message.message_id,
                       message.routing_key)
-            await message.reject(requeue=False)
+            await redelivery.failed(message, "不是党组织或党员事件的信封", limit=1)  # it could never apply
             continue
         events.append(event)
         messages.append(message)
     if not events:
         return
+    failed: dict = {}
     try:
-        deferred = await asyncio.to_thread(apply_events, sessions, events)
+        later = {event["event_id"] for event in await asyncio.to_thread(apply_events, sessions, events)}
     except Exception:
-        # Nothing was committed: every message goes back to its queue, to be applied later
-        # (by this ingester or another) once the cause is gone.
-        log.exception("applying %d events failed; requeueing them", len(events))
-        await asyncio.sleep(RETRY_SECONDS)
-        for message in messages:
-            await message.nack(requeue=True)
-        return
-    later = {event["event_id"] for event in deferred}
+        # Nothing was committed. Each event alone, then: the failing ones are retried later
+        # (by this ingester or another) once the cause is gone, or parked after too many tries.
+        log.exception("applying %d events failed; applying them one by one", len(events))
+        later, failed = await _apply_one_by_one(sessions, events)
+        if failed:
+            await asyncio.sleep(retry_seconds())
     if later:
         log.info("%d member events name an organization not known yet; requeueing them", len(later))
         await asyncio.sleep(RETRY_SECONDS if len(later) == len(events) else 0)
@@ -110,7 +156,9 @@ async def _settle(sessions: sessionmaker, batch: list) -> None:
     # callbacks run in delivery-tag order, and acking a tag not yet applied could lose it.
     # An ack is a frame with no reply, so this costs no round trips.
     for message, event in zip(messages, events):
-        if event["event_id"] in later:
+        if event["event_id"] in failed:
+            await redelivery.failed(message, failed[event["event_id"]])
+        elif event["event_id"] in later:
             await message.nack(requeue=True)
         else:
             await message.ack()
@@ -126,18 +174,23 @@ async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> Non
         async with connection:
             channel = await connection.channel()
             await channel.set_qos(prefetch_count=size)
+            confirming = await connection.channel(publisher_confirms=True)
+            redelivery = Redelivery(confirming)
+            dead_letters = await confirming.declare_exchange(DLQ_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True)
             for source, event_type, name in queues():
                 exchange = await channel.declare_exchange(event_exchange(source).name, aio_pika.ExchangeType.TOPIC,
                                                           durable=True)
                 queue = await channel.declare_queue(name, durable=True)
                 await queue.bind(exchange, routing_key=event_type)
-                await queue.consume(arrived.put)
+                parked = await confirming.declare_queue(dlq_name(name), durable=True)
+                await parked.bind(dead_letters, routing_key=name)
+                redelivery.queue_names[await queue.consume(arrived.put)] = name
             log.info("stats ingester started: batches of up to %d events or %d ms", size, wait_ms)
             while not stop.is_set():
                 batch = await _collect(arrived, size, wait_ms, stop)
                 if batch:
                     try:
-                        await _settle(sessions, batch)
+                        await _settle(sessions, batch, redelivery)
                     except (aio_pika.exceptions.AMQPError, aio_pika.exceptions.ChannelInvalidStateError) as exc:
                         # e.g. a channel lost and reopened: its deliveries can no longer be acked;
                         # RabbitMQ redelivers them and the inbox makes that harmless.

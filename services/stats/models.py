@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from services.shared.outbox import inbox_table, outbox_table
+from services.shared.messaging.inbox import inbox_table
+from services.shared.messaging.outbox import outbox_table
 
 metadata = MetaData(schema="stats")
 

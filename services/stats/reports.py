@@ -17,6 +17,7 @@ from services.shared.errors import Conflict, Forbidden, ValidationFailed, valida
 from services.shared.field_errors import RuleViolation
 from services.shared.field_rules import blank, record_id, text
 from services.shared.report_years import FIRST_YEAR, report_year
+from services.shared.versions import require_version
 
 from . import queries
 from .domain.report_cells import (
@@ -214,9 +215,7 @@ class ReportDesk:
         row = self._stored(session, org_id, year, lock=True)
         if row is None or not row.tables:
             raise Conflict(f"{year}年报表尚未生成，请先直统或汇总")
-        if version not in (None, "") and str(version) != str(row.version):
-            raise Conflict(f"报表已被他人修改（您读取的是第{version}版，当前为第{row.version}版），请刷新后重新操作",
-                           {"version": "版本已过期"})
+        require_version(row.version, version, "报表")
         return row
 
     def _require_editable(self, row, what: str) -> None:

@@ -1,7 +1,7 @@
 """The stats service's nameko entrypoints: adapters only.
 
 Events are applied by the batch ingester (`python -m services.stats.ingest`, any number of
-them), not here; `event_queues` names the queues it consumes so `migrate` declares them."""
+them), not here; events.py declares the queues it consumes so `migrate` declares them."""
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
@@ -11,7 +11,6 @@ from services.shared.errors import PmisError
 from services.shared.health import health_report
 
 from . import compaction, queries, recount, reports
-from .ingest_queues import INGESTED
 
 api = rpc(expected_exceptions=PmisError)
 COMPACTOR = compaction.Compactor()  # one per process: it remembers how much it folded since its last vacuum
@@ -19,7 +18,6 @@ COMPACTOR = compaction.Compactor()  # one per process: it remembers how much it 
 
 class StatsService:
     name = "stats"
-    event_queues = INGESTED
     db = Database()
     caller = CallerProvider()
     member = RpcProxy("member")

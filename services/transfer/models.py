@@ -2,7 +2,8 @@
 the outbox and inbox are here from the start so every service has the same shape."""
 from sqlalchemy import MetaData
 
-from services.shared.outbox import inbox_table, outbox_table
+from services.shared.messaging.inbox import inbox_table
+from services.shared.messaging.outbox import outbox_table
 
 metadata = MetaData(schema="transfer")
 outbox = outbox_table(metadata)

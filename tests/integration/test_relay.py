@@ -8,7 +8,7 @@ import aio_pika
 import psycopg
 
 from services.shared.context import Caller
-from services.shared.outbox import envelope
+from services.shared.messaging.outbox import envelope
 from tests.support.helpers import plain_dsn
 
 

@@ -12,7 +12,7 @@ import aio_pika
 import psycopg
 
 from gateway.rpc import RemoteError
-from services.shared.relay import event_message
+from services.shared.messaging.relay import event_message
 from tests.support.factories import code
 from tests.support.helpers import plain_dsn, wait_for
 
@@ -44,7 +44,7 @@ def facts(org_id: int, status="active", sex="1", category="01") -> dict:
 
 def member_event(member_id: int, version: int, after: dict | None, before: dict | None = None,
                  event_type: str | None = None) -> dict:
-    """A member event envelope, as services/shared/outbox.py writes it."""
+    """A member event envelope, as services/shared/messaging/outbox.py writes it."""
     return {
         "event_id": str(uuid.uuid4()),
         "type": event_type or ("member_created" if version == 1 else "member_updated"),

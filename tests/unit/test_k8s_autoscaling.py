@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from services.shared.topology import subscriptions
+from services.shared.messaging.topology import subscriptions
 from services.stats.service import StatsService
 
 BASE = Path(__file__).resolve().parents[2] / "k8s" / "base"

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from services.shared.service_list import SERVICES
+
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "k8s" / "base"
 KUSTOMIZATION = BASE / "kustomization.yaml"
 MANIFESTS = sorted(p for p in BASE.glob("*.y*ml") if p.name != KUSTOMIZATION.name)
 # Custom resources (KEDA) are not in Kubernetes' own schemas: test_k8s_autoscaling.py checks them.
 CUSTOM = {"stats-ingest-scaling.yaml"}
-SERVICES = ("org", "member", "transfer", "dues", "media", "stats")
 
 
 def documents(path: Path) -> list[dict]:
@@ -89,7 +90,7 @@ def test_each_service_runs_with_its_relay():
     for svc in SERVICES:
         commands = [c["command"] for c in containers(deployments[svc])]
         assert ["nameko", "run", "--config", "services/nameko.yaml", f"services.{svc}.service"] in commands
-        assert ["python", "-m", "services.shared.relay", svc] in commands
+        assert ["python", "-m", "services.shared.messaging.relay", svc] in commands
     assert deployments["stats"]["spec"]["replicas"] == 1
     # Events reach the counters through the stats ingesters, which scale out on their own.
     assert [c["command"] for c in containers(deployments["stats-ingest"])] == [
@@ -142,7 +143,7 @@ def test_compose_runs_every_process():
     assert expected <= set(services)
     for svc in SERVICES:
         assert services[svc]["command"][-1] == f"services.{svc}.service"
-        assert services[f"{svc}-relay"]["command"] == ["python", "-m", "services.shared.relay", svc]
+        assert services[f"{svc}-relay"]["command"] == ["python", "-m", "services.shared.messaging.relay", svc]
     assert services["stats-ingest"]["command"] == ["python", "-m", "services.stats.ingest"]
     for name in [*SERVICES, *(f"{svc}-relay" for svc in SERVICES), "stats-ingest", "gateway"]:
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name

@@ -8,6 +8,7 @@ QUEUES = {
     "evt-org-org_created--stats.on_org_created", "evt-org-org_renamed--stats.on_org_renamed",
     "evt-org-org_updated--stats.on_org_updated", "evt-org-org_revoked--stats.on_org_revoked",
     "evt-org-org_deleted--stats.on_org_deleted", "evt-org-org_restored--stats.on_org_restored",
+    "evt-org-org_moved--stats.on_org_moved",
     "evt-member-member_created--stats.on_member_created", "evt-member-member_updated--stats.on_member_updated",
 }
 

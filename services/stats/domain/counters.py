@@ -166,3 +166,19 @@ def differences(expected: Counter, actual: Counter) -> list[dict]:
     return [{"org_id": key[0], "dimension": key[1], "value": key[2], "year": key[3],
              "expected": expected.get(key, 0), "actual": actual.get(key, 0)}
             for key in keys if expected.get(key, 0) != actual.get(key, 0)]
+
+
+def rehomed(amounts: Counter, org_id: int, old_path: str, new_path: str) -> Counter:
+    """Counter deltas when the organization `org_id` moves from `old_path` to `new_path` with
+    its subtree: what is counted at it (`amounts`, (dimension, value, year) → n: its whole
+    subtree, rolled up) leaves its old ancestors and joins its new ones. Ancestors on both
+    paths, and the organization itself, are unchanged."""
+    result: Counter = Counter()
+    old_above = [i for i in path_ids(old_path) if i != org_id]
+    new_above = [i for i in path_ids(new_path) if i != org_id]
+    for key, n in amounts.items():
+        for ancestor in old_above:
+            result[(ancestor, *key)] -= n
+        for ancestor in new_above:
+            result[(ancestor, *key)] += n
+    return Counter({k: n for k, n in result.items() if n})

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from .counters import member_entries, org_entries, rolled
 
-ORG_EVENTS = ("org_created", "org_renamed", "org_updated", "org_revoked", "org_deleted", "org_restored")
+ORG_EVENTS = ("org_created", "org_renamed", "org_updated", "org_revoked", "org_deleted", "org_restored",
+              "org_moved")
 MEMBER_EVENTS = ("member_created", "member_updated")
 
 
@@ -66,8 +67,8 @@ class Folded:
 
 def fold(events: list, orgs: dict, members: dict, known_paths: dict) -> Folded:
     """Fold `events` (first deliveries only) over the counted `orgs` and `members` ({id: Fact},
-    missing = nothing counted). `known_paths` maps org ids to paths for member facts without an
-    org_path (events older than the contract's org_path)."""
+    missing = nothing counted). `known_paths` maps org ids to their counted paths (the member
+    events' organizations)."""
     orgs, members = dict(orgs), dict(members)
     changed_orgs, changed_members, deltas, deferred = {}, {}, Counter(), []
     for event in sorted(events, key=lambda e: not is_org_event(e)):
@@ -89,7 +90,9 @@ def fold(events: list, orgs: dict, members: dict, known_paths: dict) -> Folded:
         after = (event.get("payload") or {}).get("after")
         path = None
         if after:
-            path = after.get("org_path") or _known_path(after.get("org_id"), orgs, known_paths)
+            # The organization's path as counted here wins over the one the event carries: after
+            # a move, an event written before the member service learned of it still names the old.
+            path = _known_path(after.get("org_id"), orgs, known_paths) or after.get("org_path")
             if path is None:
                 deferred.append(event)
                 continue

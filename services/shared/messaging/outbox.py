@@ -1,18 +1,14 @@
-"""Transactional outbox and inbox (house rule 2).
-
-A command writes its change and `record_event` in one transaction; the relay publishes later.
-A consumer calls `first_delivery` in the transaction of its effect: a redelivered event finds
-its inbox row and changes nothing.
-"""
+"""Transactional outbox (house rule 2): a command writes its change and `record_event` in one
+transaction; the relay publishes later. The consumer side is inbox.py."""
 import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, Table, Text, func, text
-from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session
 
-from .bulk import copy_rows
-from .context import Caller
+from ..bulk import copy_rows
+from ..context import Caller
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -27,15 +23,6 @@ def outbox_table(metadata: MetaData) -> Table:
     )
     Index("outbox_unsent", table.c.id, postgresql_where=text("sent_at IS NULL"))
     return table
-
-
-def inbox_table(metadata: MetaData) -> Table:
-    return Table(
-        "inbox", metadata,
-        Column("event_id", UUID(as_uuid=True), primary_key=True),
-        Column("event_type", Text, nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    )
 
 
 def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dict, caller: Caller) -> dict:
@@ -71,11 +58,3 @@ def record_events(session: Session, outbox: Table, events: list[tuple], caller: 
         session.execute(outbox.insert(), rows)
     return envelopes
 
-
-def first_delivery(session: Session, inbox: Table, event: dict) -> bool:
-    """Claim the event in the inbox; False when it was processed before."""
-    claimed = session.execute(
-        insert(inbox).values(event_id=event["event_id"], event_type=event["type"])
-        .on_conflict_do_nothing().returning(inbox.c.event_id)
-    ).first()
-    return claimed is not None

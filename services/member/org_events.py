@@ -1,0 +1,17 @@
+"""Org events in the member service: the organization directory follows them, and a move
+rewrites the copy of the path each member row keeps for scope checks and subtree lists."""
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.org_directory import apply_event, on_move, rewrite_paths
+
+from .models import inbox, members, org_directory
+
+
+def project(sessions: sessionmaker, event: dict) -> bool:
+    """Apply one org event (once: the inbox claim commits with the change)."""
+    with sessions.begin() as session:
+        if not apply_event(session, org_directory, inbox, event):
+            return False
+        if moved := on_move(event):
+            rewrite_paths(session, members, "org_path", *moved)
+        return True

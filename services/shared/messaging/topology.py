@@ -1,0 +1,103 @@
+"""The event topology, read from each service's `events.py` declarations.
+
+Every service declares as data what it emits (`EMITS = {event type: meaning}`) and consumes
+(`CONSUMES = [(source service, event type), …]`); a consumer method is named `on_<event type>`
+and its queue is named as nameko names it ("evt-org-org_created--member.on_org_created"), so
+queues that exist keep their messages. `migrate` declares every exchange, queue and dead-letter
+queue before any relay publishes: an event published before its consumer started still has
+somewhere to go.
+"""
+import importlib
+import inspect
+
+from kombu import Connection, Exchange, Queue
+from nameko.events import EventHandler
+
+from ..config import amqp_uri
+from ..service_list import SERVICES
+from .redelivery import DLQ_EXCHANGE, dlq_name
+
+__all__ = ["SERVICES", "declare_all", "declarations", "event_exchange", "handler_problems", "subscriptions"]
+
+
+def event_exchange(source_service: str) -> Exchange:
+    return Exchange(f"{source_service}.events", type="topic", durable=True)
+
+
+def dead_letter_exchange() -> Exchange:
+    return Exchange(DLQ_EXCHANGE, type="direct", durable=True)
+
+
+def declarations(service: str) -> tuple[dict, list]:
+    """(EMITS, CONSUMES) of a service's events.py."""
+    module = importlib.import_module(f"services.{service}.events")
+    return dict(module.EMITS), [tuple(pair) for pair in module.CONSUMES]
+
+
+def queue_name(service: str, source: str, event_type: str) -> str:
+    return f"evt-{source}-{event_type}--{service}.on_{event_type}"
+
+
+def subscriptions(service) -> list[tuple[str, str, str]]:
+    """(source service, event type, queue name) of each event a service consumes; `service`
+    is its name or its nameko class."""
+    name = service if isinstance(service, str) else service.name
+    return [(source, event_type, queue_name(name, source, event_type)) for source, event_type in declarations(name)[1]]
+
+
+def service_class(name: str):
+    module = importlib.import_module(f"services.{name}.service")
+    return next(obj for obj in vars(module).values()
+                if inspect.isclass(obj) and getattr(obj, "name", None) == name)
+
+
+def nameko_handlers(service_cls) -> dict:
+    """{(source, event type): method name} of a service class's nameko event handlers."""
+    found = {}
+    for method_name, method in inspect.getmembers(service_cls, inspect.isfunction):
+        for entrypoint in getattr(method, "nameko_entrypoints", ()):
+            if isinstance(entrypoint, EventHandler):
+                found[(entrypoint.source_service, entrypoint.event_type)] = method_name
+    return found
+
+
+def handler_problems(name: str) -> list[str]:
+    """Where a service's declarations and its code disagree: a handler not declared or misnamed,
+    a declared event nobody emits, a declared event with no handler (unless the service consumes
+    its queues outside nameko, like the stats ingesters: `CONSUMED_BY` in events.py)."""
+    emits_by = {service: declarations(service)[0] for service in SERVICES}
+    _, consumes = declarations(name)
+    module = importlib.import_module(f"services.{name}.events")
+    outside_nameko = getattr(module, "CONSUMED_BY", None) is not None
+    handlers = nameko_handlers(service_class(name))
+    problems = []
+    for source, event_type in consumes:
+        if event_type not in emits_by.get(source, {}):
+            problems.append(f"{name} consumes {source}.{event_type}, which {source} does not emit")
+        if not outside_nameko and (source, event_type) not in handlers:
+            problems.append(f"{name} declares {source}.{event_type} but has no handler for it")
+    for (source, event_type), method in handlers.items():
+        if (source, event_type) not in consumes:
+            problems.append(f"{name}.{method} handles {source}.{event_type}, not declared in CONSUMES")
+        if method != f"on_{event_type}":
+            problems.append(f"{name}.{method} handles {event_type}: name it on_{event_type}")
+    return problems
+
+
+def declare_all(services=SERVICES) -> list[str]:
+    declared = []
+    with Connection(amqp_uri()) as connection:
+        channel = connection.channel()
+        dead_letters = dead_letter_exchange()(channel)
+        dead_letters.declare()
+        for name in services:
+            event_exchange(name)(channel).declare()
+        for name in services:
+            for source, event_type, queue in subscriptions(name):
+                event_exchange(source)(channel).declare()
+                Queue(queue, exchange=event_exchange(source), routing_key=event_type,
+                      durable=True, auto_delete=False, exclusive=False)(channel).declare()
+                Queue(dlq_name(queue), exchange=dead_letter_exchange(), routing_key=queue,
+                      durable=True, auto_delete=False, exclusive=False)(channel).declare()
+                declared.append(queue)
+    return declared

@@ -1,0 +1,3 @@
+"""Events the transfer service emits and consumes (none yet; topology reads these declarations)."""
+EMITS: dict = {}
+CONSUMES: list = []
