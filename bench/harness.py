@@ -40,11 +40,13 @@ def running_system(**extra_env):
 def admin_client(system: System, env: dict) -> httpx.Client:
     base = f"{system.gateway_url}/api/v1"
     first = {"username": "admin", "password": env["PMIS_ADMIN_PASSWORD"]}
-    token = httpx.post(f"{base}/session", json=first).json()["token"]
+    # Password hashing (argon2) can take seconds on a busy 2-core VM: wait longer than httpx's 5 s.
+    token = httpx.post(f"{base}/session", json=first, timeout=60).json()["token"]
     httpx.post(f"{base}/session/password", json={"old_password": env["PMIS_ADMIN_PASSWORD"],
                                                  "new_password": ADMIN_PASSWORD},
-               headers={"Authorization": f"Bearer {token}"}).raise_for_status()
-    token = httpx.post(f"{base}/session", json={"username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
+               headers={"Authorization": f"Bearer {token}"}, timeout=60).raise_for_status()
+    token = httpx.post(f"{base}/session", json={"username": "admin", "password": ADMIN_PASSWORD},
+                       timeout=60).json()["token"]
     return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 

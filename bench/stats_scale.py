@@ -175,7 +175,7 @@ def wait_root_known(dsn: str, system) -> None:
 
 def stop_ingesters(system, names: list[str]) -> None:
     for name in names:
-        process = system.processes.pop(name)
+        process = system.remove(name)  # not restarted by the supervisor
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 

@@ -1,5 +1,6 @@
 """`make run`: start everything with local defaults, print the URL and the one-time password,
-stop everything on Ctrl-C."""
+restart whatever dies, stop everything on Ctrl-C or SIGTERM (and the children die with it even
+on SIGKILL)."""
 import logging
 import secrets
 import signal
@@ -8,7 +9,8 @@ import warnings
 from pathlib import Path
 
 warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")
-logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the local S3 endpoint's access log
+# The supervisor's restarts go to the terminal, beside the URL.
+logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
 
 from services.shared.config import setting  # noqa: E402
 
@@ -27,14 +29,15 @@ def secret_key(state_dir: Path) -> str:
 
 def main() -> int:
     state_dir = Path(setting("PMIS_STATE_DIR"))
-    env = {"PMIS_SECRET_KEY": setting("PMIS_SECRET_KEY") or secret_key(state_dir)}
+    env = {"PMIS_SECRET_KEY": setting("PMIS_SECRET_KEY") or secret_key(state_dir), "PMIS_STATE_DIR": str(state_dir)}
     system = System(env, state_dir / "logs")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         print("正在启动 PMIS …", flush=True)
         system.start(timeout=120)
         if system.local_s3:
-            print(f"未配置 PMIS_S3_ENDPOINT：已在 {system.local_s3.endpoint} 启动本地 S3 端点（moto，仅供开发测试）")
+            print(f"未配置 PMIS_S3_ENDPOINT：已在 {system.local_s3.endpoint} 启动本地 S3 端点（SeaweedFS，"
+                  f"数据和密钥在 {system.local_s3.directory}）")
         print(system.bootstrap_output.strip())
         print(f"\nPMIS 已启动：{system.gateway_url}/    （日志：{state_dir / 'logs'}；按 Ctrl-C 停止）", flush=True)
         return system.wait()

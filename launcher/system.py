@@ -1,17 +1,22 @@
-"""Start and stop every process of PMIS: migrations and bootstrap, the six nameko services,
-their outbox relays, the stats ingesters and the gateway."""
+"""Start and stop every process of PMIS: the local S3 store when none is configured, migrations
+and bootstrap, the six nameko services, their outbox relays, the stats ingesters and the gateway.
+Once started, a supervisor restarts any child that dies."""
+import atexit
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import httpx
 
+from services.shared.config import DEFAULTS
 from services.shared.topology import SERVICES
 
 from .local_s3 import LocalS3
+from .supervisor import Child, Supervisor, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,12 +26,24 @@ class StartupFailed(RuntimeError):
 
 
 class System:
+    """Call `start` and `stop` from one long-lived thread: children die with the thread that
+    started them (see supervisor.py)."""
+
     def __init__(self, env: dict, log_dir: Path):
         self.env = {**os.environ, **env, "PSYCOPG_WAIT_FUNC": "wait_select", "PYTHONUNBUFFERED": "1"}
         self.log_dir = log_dir
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.state_dir = Path(self.env.get("PMIS_STATE_DIR") or DEFAULTS["PMIS_STATE_DIR"])
+        self.children: dict[str, Child] = {}
         self.local_s3: LocalS3 | None = None
         self.bootstrap_output = ""
+        self._lock = threading.RLock()
+        self.supervisor = Supervisor(self.children, self.env, self._lock)
+
+    @property
+    def processes(self) -> dict[str, subprocess.Popen]:
+        """The current process of every child (a restarted child has a new one)."""
+        with self._lock:
+            return {name: child.process for name, child in self.children.items()}
 
     @property
     def gateway_url(self) -> str:
@@ -42,17 +59,25 @@ class System:
             raise StartupFailed(f"{name} 失败：\n{result.stdout}\n{result.stderr}")
         return result.stdout
 
-    def _spawn(self, name: str, args: list[str]) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                                start_new_session=True)
+    def _spawn(self, name: str, args: list[str], cwd: Path = ROOT) -> None:
+        """Start child `name` unless it runs already (a dead one is started now, not after its backoff)."""
+        with self._lock:
+            child = self.children.get(name)
+            if child and child.process.poll() is None:
+                return
+            child = child or Child(name, args, cwd, self.log_dir / f"{name}.log")
+            launch(child, self.env)
+            self.children[name] = child
+
+    def remove(self, name: str) -> subprocess.Popen:
+        """Take child `name` out of supervision (it is no longer restarted) and return its process."""
+        with self._lock:
+            return self.children.pop(name).process
 
     def start(self, timeout: float = 60) -> None:
+        atexit.register(self.stop)
         if not self.env.get("PMIS_S3_ENDPOINT"):
-            self.local_s3 = LocalS3(int(self.env.get("PMIS_S3_LOCAL_PORT") or 9000))
-            self.local_s3.start()
-            self.env["PMIS_S3_ENDPOINT"] = self.local_s3.endpoint
+            self._start_local_s3(timeout)
         self._run_once("数据库迁移", "-m", "services.shared.migrate")
         self.bootstrap_output = self._run_once("初始化", "-m", "services.org.bootstrap")
         nameko = str(Path(sys.executable).with_name("nameko"))
@@ -64,6 +89,20 @@ class System:
             self.spawn_ingester(number)
         self._spawn("gateway", self._python("-m", "gateway"))
         self._wait_ready(timeout)
+        # Only now: a child that dies during start-up is a configuration error to report, not retry.
+        self.supervisor.start()
+
+    def _start_local_s3(self, timeout: float) -> None:
+        self.local_s3 = LocalS3(self.state_dir / "s3", int(self.env.get("PMIS_S3_LOCAL_PORT")
+                                                          or DEFAULTS["PMIS_S3_LOCAL_PORT"]))
+        self.env.update(self.local_s3.settings())
+        self._spawn("s3", self.local_s3.command(), cwd=self.local_s3.directory)
+        deadline = time.monotonic() + timeout
+        while not self.local_s3.ready():
+            self._check_alive()
+            if time.monotonic() > deadline:
+                raise StartupFailed(f"本地 S3（SeaweedFS）启动超时（日志见 {self.log_dir / 's3.log'}）")
+            time.sleep(0.25)
 
     def spawn_ingester(self, number: int) -> str:
         name = f"stats-ingest-{number}"
@@ -78,11 +117,12 @@ class System:
             if time.monotonic() > deadline:
                 raise StartupFailed(f"启动超时，尚未就绪：{', '.join(sorted(pending))}（日志见 {self.log_dir}）")
             for name in sorted(pending):
-                if self._ready(name):
+                if self.ready(name):
                     pending.discard(name)
             time.sleep(0.2)
 
-    def _ready(self, name: str) -> bool:
+    def ready(self, name: str) -> bool:
+        """Does the gateway or nameko service `name` answer its health check?"""
         if name == "gateway":
             try:
                 return httpx.get(f"{self.gateway_url}/readyz", timeout=1).status_code == 200
@@ -99,29 +139,36 @@ class System:
                 raise StartupFailed(f"进程 {name} 已退出（代码 {process.returncode}）：\n{tail}")
 
     def wait(self) -> int:
-        """Block until a process dies (returns 1) or Ctrl-C (returns 0)."""
+        """Serve until Ctrl-C or SIGTERM (returns 0); the supervisor restarts dead children meanwhile."""
         try:
             while True:
-                self._check_alive()
-                time.sleep(0.5)
-        except StartupFailed as exc:
-            print(exc, file=sys.stderr)
-            return 1
+                time.sleep(1)
         except KeyboardInterrupt:
             return 0
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        self.processes.clear()
-        if self.local_s3:
-            self.local_s3.stop()
-            self.local_s3 = None
+        """Stop every child (SIGTERM, then SIGKILL after 10 s). Safe to call twice."""
+        with self._lock:
+            self.supervisor.stopping = True
+            processes = [child.process for child in self.children.values() if child.process]
+            for process in processes:
+                if process.poll() is None:
+                    _signal_group(process, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            for process in processes:
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    _signal_group(process, signal.SIGKILL)
+                    process.wait()
+            self.children.clear()
+        self.supervisor.join()
+        self.local_s3 = None
+        atexit.unregister(self.stop)
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:  # it ended between the check and the signal
+        pass

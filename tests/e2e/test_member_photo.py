@@ -1,11 +1,13 @@
 """A member's photo over HTTP: begin an upload, post the file straight to object storage with the
 presigned form, complete it, and download the re-encoded photo. The server trusts neither the
-declared type nor the declared size: it checks what arrived (moto does not enforce the policy)."""
+declared type nor the declared size: it checks what arrived. The store enforces the upload
+policy too (the local SeaweedFS does), so an oversized file is also refused at the door."""
 import io
 import uuid
 
 import httpx
 import pytest
+from minio import Minio
 from PIL import Image
 
 from tests.support.helpers import assert_error
@@ -210,8 +212,7 @@ def oversized_bmp() -> bytes:
 @pytest.mark.parametrize("make, content_type, declared, reason", [
     (text_file, "image/jpeg", None, "格式"),
     (truncated_jpeg, "image/jpeg", None, "损坏"),
-    (oversized_bmp, "image/bmp", 100_000, "5MB"),
-], ids=["text-as-jpeg", "truncated-jpeg", "over-5MB-declared-small"])
+], ids=["text-as-jpeg", "truncated-jpeg"])
 def test_complete_refuses_a_bad_file_and_keeps_the_previous_photo(api, member_with_photo, make, content_type,
                                                                   declared, reason):
     """Content, not the declared type or size, decides; a refused file changes nothing."""
@@ -222,6 +223,25 @@ def test_complete_refuses_a_bad_file_and_keeps_the_previous_photo(api, member_wi
     assert photo_of(api, member)["photo_id"] == previous
     # A refused upload is finished: completing it again is a conflict, not a second try.
     assert_error(api.post(f"/media/uploads/{upload_id}/complete"), 409, "conflict")
+    assert photo_of(api, member)["photo_id"] == previous
+
+
+def test_over_5mb_declared_small_is_refused_by_the_store_and_by_complete(system, api, member_with_photo):
+    """The presigned policy caps the size, so the store itself refuses the file; and should a
+    store not enforce it (the object put there with the service's own keys), complete refuses."""
+    member, previous = member_with_photo
+    data = oversized_bmp()
+    started = begin(api, member, "image/bmp", 100_000)
+    assert started.status_code == 201, started.text
+    body = started.json()
+    refused = httpx.post(body["url"], data=body["fields"], files={"file": ("big.bmp", data, "image/bmp")}, timeout=60)
+    assert refused.status_code in (400, 403) and "EntityTooLarge" in refused.text, refused.text
+    env = system.system.env
+    store = Minio(env["PMIS_S3_ENDPOINT"], access_key=env["PMIS_S3_ACCESS_KEY"], secret_key=env["PMIS_S3_SECRET_KEY"],
+                  secure=False, region=env.get("PMIS_S3_REGION") or "us-east-1")
+    store.put_object(env["PMIS_S3_BUCKET"], body["fields"]["key"], io.BytesIO(data), len(data))
+    error = assert_error(api.post(f"/media/uploads/{body['upload_id']}/complete"), 400, "validation")
+    assert "5MB" in error["fields"]["file"], error
     assert photo_of(api, member)["photo_id"] == previous
 
 

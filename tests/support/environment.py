@@ -2,12 +2,14 @@
 
 Order of preference: PMIS_TEST_* variables; testcontainers when a Docker engine answers; the
 services already running on localhost (CI here). Each session gets its own database, its own
-RabbitMQ vhost and free ports, and removes them afterwards.
+RabbitMQ vhost, free ports and a state directory (where the launcher keeps the local SeaweedFS
+store and its generated keys when no S3 endpoint is given), and removes them afterwards.
 """
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import uuid
 from contextlib import ExitStack
 
@@ -64,6 +66,7 @@ class TestEnvironment:
         self.database = f"pmis_test_{self.tag}"
         self.vhost = None
         self.admin_dsn = None
+        self.state_dir = None
         self.env: dict[str, str] = {}
 
     def start(self) -> dict:
@@ -89,7 +92,9 @@ class TestEnvironment:
                 amqp = f"amqp://{LOCAL_AMQP_HOST}/{self.vhost}"
             else:
                 amqp = f"amqp://{LOCAL_AMQP_HOST}/"
+        self.state_dir = tempfile.mkdtemp(prefix=f"pmis-{self.tag}-")
         self.env = {
+            "PMIS_STATE_DIR": self.state_dir,
             "PMIS_DATABASE_URL": db_url,
             "PMIS_AMQP_URI": amqp,
             "PMIS_GATEWAY_HOST": "127.0.0.1",
@@ -114,4 +119,6 @@ class TestEnvironment:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.database)))
         if self.vhost:
             _vhost(self.vhost, "delete")
+        if self.state_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
         self.stack.close()

@@ -1,0 +1,112 @@
+"""Keep the launcher's children running: restart a dead one with backoff, and make every child
+die with the launcher, even when the launcher itself is killed with SIGKILL."""
+import ctypes
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("pmis.launcher")
+
+FIRST_DELAY = 0.5
+MAX_DELAY = 30.0
+STABLE_AFTER = 60.0  # a child up this long starts its backoff again from the first delay
+PR_SET_PDEATHSIG = 1
+
+# Loaded now, not in the forked child: dlopen after fork in a threaded parent can deadlock.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def backoff_seconds(restarts: int) -> float:
+    """Delay before the `restarts`-th restart in a row (1-based): 0.5, 1, 2, 4 … capped at 30 s."""
+    return min(MAX_DELAY, FIRST_DELAY * 2 ** max(0, restarts - 1))
+
+
+def _die_with(parent_pid: int):
+    def preexec() -> None:
+        # SIGKILL, not SIGTERM: a launcher killed outright cannot wait for graceful stops, and a
+        # child that ignored SIGTERM would live on holding its ports. Outbox and inbox make an
+        # abrupt end safe. The signal follows the parent *thread* that forked the child.
+        if _prctl is not None:
+            _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the launcher died before prctl took effect
+            os._exit(1)
+    return preexec
+
+
+@dataclass
+class Child:
+    name: str
+    args: list[str]
+    cwd: Path
+    log_path: Path
+    process: subprocess.Popen | None = None
+    started_at: float = 0.0
+    restarts: int = 0  # restarts in a row, reset once the child has stayed up STABLE_AFTER
+    restart_at: float | None = None  # when a dead child is due to be started again
+    history: list[dict] = field(default_factory=list)
+
+
+def launch(child: Child, env: dict) -> None:
+    child.log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(child.log_path, "ab") as out:
+        # A new session keeps the terminal's Ctrl-C for the launcher alone; it stops the children.
+        child.process = subprocess.Popen(child.args, cwd=child.cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True, preexec_fn=_die_with(os.getpid()))
+    child.started_at = time.monotonic()
+    child.restart_at = None
+
+
+class Supervisor:
+    """A thread that restarts dead children. The children it restarts die if this thread ends
+    (PR_SET_PDEATHSIG follows the forking thread), so it ends only after they are stopped:
+    call `stop_children` and then `join`."""
+
+    def __init__(self, children: dict[str, Child], env: dict, lock: threading.Lock, interval: float = 0.2):
+        self.children, self.env, self.lock, self.interval = children, env, lock, interval
+        self.stopping = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pmis-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(self.interval):
+            with self.lock:
+                if not self.stopping:
+                    for child in list(self.children.values()):
+                        self.tend(child, time.monotonic())
+
+    def tend(self, child: Child, now: float) -> None:
+        process = child.process
+        if process is None or (process.poll() is None and child.restart_at is None):
+            if process is not None and child.restarts and now - child.started_at >= STABLE_AFTER:
+                child.restarts = 0
+            return
+        if child.restart_at is None:
+            child.restarts += 1
+            delay = backoff_seconds(child.restarts)
+            child.restart_at = now + delay
+            child.history.append({"pid": process.pid, "code": process.returncode, "died_at": time.time()})
+            log.warning("进程 %s 退出（代码 %s），第 %d 次重启，等待 %g 秒",
+                        child.name, process.returncode, child.restarts, delay)
+        elif now >= child.restart_at:
+            try:
+                launch(child, self.env)
+            except OSError as exc:  # e.g. too many open files: try again after the next delay
+                child.restart_at = None
+                log.error("进程 %s 重启失败：%s", child.name, exc)
+                return
+            child.history[-1]["restarted_pid"] = child.process.pid
+            log.warning("进程 %s 已重启（pid %d）", child.name, child.process.pid)
+
+    def join(self) -> None:
+        self._done.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)

@@ -1,0 +1,54 @@
+"""The launcher's local SeaweedFS store keeps its keys and its objects across restarts (`make run`
+stopped and started again), although its internal ports change every time."""
+import io
+import subprocess
+import time
+
+from launcher.local_s3 import LocalS3, credentials
+from tests.support.environment import free_port
+
+
+def started(store: LocalS3, log) -> subprocess.Popen:
+    process = subprocess.Popen(store.command(), cwd=store.directory, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not store.ready():
+        assert process.poll() is None and time.monotonic() < deadline, "SeaweedFS did not start"
+        time.sleep(0.25)
+    return process
+
+
+def stopped(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def test_keys_are_generated_once_and_private(tmp_path):
+    keys = credentials(tmp_path)
+    assert keys == credentials(tmp_path)
+    assert len(keys["secret_key"]) >= 30 and keys["access_key"] != keys["secret_key"]
+    assert (tmp_path / "identities.json").stat().st_mode & 0o777 == 0o600
+    assert credentials(tmp_path / "other") != keys
+
+
+def test_objects_and_keys_survive_a_restart(tmp_path):
+    port = free_port()
+    with open(tmp_path / "weed.log", "ab") as log:
+        store = LocalS3(tmp_path / "s3", port)
+        process = started(store, log)
+        try:
+            client = store.client()
+            client.make_bucket("pmis-kept")
+            client.put_object("pmis-kept", "a/b.txt", io.BytesIO(b"kept"), 4)
+        finally:
+            stopped(process)
+        again = LocalS3(tmp_path / "s3", port)
+        assert again.keys == store.keys
+        process = started(again, log)
+        try:
+            assert again.client().get_object("pmis-kept", "a/b.txt").read() == b"kept"
+        finally:
+            stopped(process)
