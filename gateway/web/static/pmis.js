@@ -58,6 +58,10 @@
       link.setAttribute("aria-selected", on ? "true" : "false");
       link.classList.toggle("active", on);
     }
+    // Parts of a panel that live elsewhere in the page (e.g. outside an htmx-swapped body).
+    document.querySelectorAll("[data-tab-of]").forEach((part) => {
+      if (panelsOf(nav).some(([, panel]) => panel.id === part.dataset.tabOf)) part.hidden = part.dataset.tabOf !== id;
+    });
     if (remember) sessionStorage.setItem("pmis.tab." + location.pathname + "." + nav.id, id);
   }
 
