@@ -16,6 +16,7 @@ def test_add_an_evaluation_row_through_the_form(system, api, root_id, phone):
     phone.goto(f"{system.url}/members/{member_id}")
     phone.evaluate("window.__same_page = true")  # gone if the form reloaded the page
 
+    phone.locator("#member-tabs").get_by_role("tab", name="民主评议").click()  # the info sets are tabs
     section = phone.locator("#set-evaluations")
     section.get_by_text("新增民主评议").click()
     form = phone.locator("#add-evaluations")
@@ -47,6 +48,7 @@ def test_on_a_phone_a_row_can_still_be_edited(system, api, root_id, phone):
                                                             "unit": "第一机床厂", "started_on": "2016-01-01"})
     log_in(phone, system, api, root_id, f"phe{code('')}")
     phone.goto(f"{system.url}/members/{member_id}")
+    phone.locator("#member-tabs").get_by_role("tab", name="工作岗位（1）").click()
     row = phone.locator("#rows-work_posts tbody tr").first
     row.get_by_text("修改").click()
     form = row.locator("form.stack")

@@ -1,0 +1,156 @@
+"""Every page at a desktop's 1280 px and a phone's 390 px: each visible button, link and submit
+input has WCAG AA contrast (4.5:1) between its text and the background it really sits on, and
+on the phone every control (buttons, the tree's toggles, the toolbar, tabs, fields) offers at
+least a 44×44 px target. Screenshots of every page go to test-artifacts/screens/."""
+from datetime import date
+from pathlib import Path
+
+import pytest
+from starlette.routing import Route
+
+from gateway.web.pages import routes as page_routes
+from tests.conftest import login
+from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org
+from tests.support.factories import code, id_number, member_data
+from tests.support.helpers import wait_for
+
+SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+YEAR = date.today().year
+MIN_RATIO, MIN_TARGET = 4.5, 44
+
+# htmx fragments, not pages: they are swapped into /query and the tree, and checked there.
+FRAGMENTS = {"/orgs/{id}/tree", "/query/row", "/query/block", "/query/inputs"}
+# Every GET page, as the test visits it (ids filled from the data below).
+PAGES = {
+    "/login": "/login",
+    "/": "/",
+    "/password": "/password",
+    "/orgs/{id}": "/orgs/{committee}",
+    "/orgs/{id}/supervision": "/orgs/{committee}/supervision",
+    "/orgs/{id}/import": "/orgs/{branch}/import",
+    "/orgs/{id}/reports": "/orgs/{branch}/reports",
+    "/orgs/{id}/reports/{year}": "/orgs/{branch}/reports/{year}",
+    "/orgs/{id}/reports/{year}/comparison": "/orgs/{branch}/reports/{year}/comparison",
+    "/orgs/{id}/reports/{year}/name-lists/{kind}": "/orgs/{branch}/reports/{year}/name-lists/suspended",
+    "/orgs/{id}/history": "/orgs/{branch}/history",
+    "/orgs/{id}/check": "/orgs/{committee}/check?subtree=1",
+    "/orgs/{id}/orgs": "/orgs/{committee}/orgs",
+    "/orgs/{id}/batch": "/orgs/{committee}/batch",
+    "/orgs/{id}/org-import": "/orgs/{committee}/org-import",
+    "/search": "/search?q=%E5%AF%B9%E6%AF%94",
+    "/members/{id}": "/members/{member}",
+    "/members/{id}/check": "/members/{member}/check",
+    "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
+    "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
+    "/query": "/query?saved={saved}",
+    "/queries": "/queries",
+    "/member-batches": "/member-batches",
+    "/member-batches/{id}": "/member-batches/{batch}",
+}
+
+CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
+                        .splitlines() if not line.startswith("//"))
+
+# Controls a thumb must hit. Links inside running text and table cells are WCAG 2.5.8's
+# inline exception; the toolbar's, tabs' and topbar's links are not.
+TARGETS = ("button, input[type=submit], input[type=button], summary, select, "
+           "input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file]), "
+           ".toolbar a, .tabs a, .tab, .topbar a, .tree-twisty")
+TARGET_JS = """(selector) => [...document.querySelectorAll(selector)].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width && box.height && getComputedStyle(el).visibility !== 'hidden';
+  }).map(el => { const box = el.getBoundingClientRect();
+    return {text: (el.innerText || el.value || el.getAttribute('aria-label') || el.tagName).trim().slice(0, 30),
+            width: Math.round(box.width), height: Math.round(box.height)}; })
+  .filter(t => t.width < 44 || t.height < 44)"""
+
+
+def test_every_get_page_is_visited():
+    """The list above covers every page route: a new page cannot escape the contrast check."""
+    gets = {r.path for r in page_routes if isinstance(r, Route) and "GET" in (r.methods or {"GET"})}
+    assert gets - FRAGMENTS == set(PAGES), f"未检查的页面：{gets - FRAGMENTS - set(PAGES)}"
+
+
+@pytest.fixture(scope="module")
+def data(system, api, root_id):
+    """An organization with children, a member with info-set rows, a saved query with
+    conditions, a member batch, and a generated report with a correction."""
+    committee = create_org(api, root_id, "对比度党委", "党委")
+    branch = create_org(api, committee, "对比度第一支部")
+    create_org(api, committee, "对比度第二支部")
+    men = [member_data(branch, name=name, joined_on=joined, id_number=id_number(female=False))
+           for name, joined in (("对比度甲", "2012-07-01"), ("对比度乙", "2015-07-01"))]
+    member, _ = (api.post("/members", json=m).json()["id"] for m in men)
+    card = api.get(f"/members/{member}").json()
+    row = {"version": card["version"], "occupation": "工人", "unit": "第一机床厂", "started_on": "2016-01-01"}
+    assert api.post(f"/members/{member}/info/work_posts", json=row).status_code < 300
+    username = f"contrast{code('')}".lower()
+    staff = staff_account(system, api, root_id, username)
+    query = {"org_id": committee, "where": {"join": "or", "conditions": [
+        {"join": "and", "conditions": [{"field": "name", "operator": "starts", "value": "对比度"},
+                                       {"field": "sex", "operator": "eq", "value": "男"}]}]}}
+    saved = staff.post("/saved-queries", json={"name": "对比度查询", "query": query})
+    assert saved.status_code == 201, saved.text
+    batch = staff.post("/member-batches", json={"query": query, "field": "ethnicity", "value": "满族", "expected": 2})
+    assert batch.status_code == 201, batch.text
+    wait_for(lambda: api.get(f"/orgs/{branch}/reports/{YEAR}").json()["year_end_total"], lambda n: n == 2,
+             what="年报计数")
+    base = f"/orgs/{branch}/reports/{YEAR}"
+    assert staff.post(base + "/generate").status_code == 200
+    assert staff.post(base + "/corrections", json={"table": "t1", "row": "total", "column": "year_end",
+                                                   "value": 3, "reason": "对比度录改"}).status_code == 200
+    staff.close()
+    return {"committee": committee, "branch": branch, "member": member, "saved": saved.json()["id"],
+            "batch": batch.json()["id"], "year": YEAR, "username": username}
+
+
+def staff_account(system, api, org_id: int, username: str):
+    """An API client of a new account (bound to `org_id`) that the browser then signs in as."""
+    assert api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
+                                       "org_id": org_id}).status_code == 201
+    first = login(system.url, username, FIRST_PASSWORD)
+    assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
+                                                 "new_password": PASSWORD}).status_code == 204
+    first.close()
+    return login(system.url, username, PASSWORD)
+
+
+def sign_in(page, url: str, username: str) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{url}/")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_is_legible_and_touchable(system, data, browser, width):
+    phone = width < 720
+    context = browser.new_context(viewport={"width": width, "height": 900 if not phone else 844}, locale="zh-CN",
+                                  device_scale_factor=1 if not phone else 2, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.set_default_timeout(30000)  # a 2-core machine shared with other work
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    faint, small = [], []
+    try:
+        for route, path in PAGES.items():
+            if route == "/login":
+                page.goto(system.url + path)
+            else:
+                if route == "/":
+                    sign_in(page, system.url, data["username"])
+                page.goto(system.url + path.format(**data))
+            page.wait_for_load_state("networkidle")
+            assert "/login" not in page.url or route == "/login", f"{route} 未登录"
+            name = route.strip("/").replace("/", "_").replace("{", "").replace("}", "") or "home"
+            page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+            for item in page.evaluate(CONTRAST_JS, "a, button, input[type=submit], input[type=button], summary"):
+                if item["ratio"] < MIN_RATIO:
+                    faint.append(f"{route} “{item['text']}” {item['ratio']}:1")
+            if phone:
+                small += [f"{route} “{t['text']}” {t['width']}×{t['height']}"
+                          for t in page.evaluate(TARGET_JS, TARGETS)]
+    finally:
+        context.close()
+    assert not faint, "对比度不足 4.5:1：\n" + "\n".join(faint)
+    assert not small, "触控目标小于 44×44 px：\n" + "\n".join(small)
