@@ -24,10 +24,11 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.migrations import upgrade
@@ -86,6 +87,7 @@ def private_database():
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     dsn = f"{ADMIN_DSN.rsplit('/', 1)[0]}/{name}"
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    url = os.environ.get("PMIS_DATABASE_URL")
     try:
         os.environ["PMIS_DATABASE_URL"] = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
         upgrade("stats")
@@ -93,6 +95,10 @@ def private_database():
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if url is None:
+            os.environ.pop("PMIS_DATABASE_URL", None)
+        else:
+            os.environ["PMIS_DATABASE_URL"] = url
         with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
@@ -102,7 +108,9 @@ class Backlog:
         self.dsn = dsn
         self.conn = psycopg.connect(dsn, autocommit=True)
         self.generated = 0
-        self.engine = create_engine(os.environ["PMIS_DATABASE_URL"], pool_size=1)
+        # One connection, so its server process's CPU time is the fold's.
+        self.engine = create_engine(dsn.replace("postgresql://", "postgresql+psycopg://", 1), pool_size=1,
+                                    max_overflow=0)
         self.sessions = sessionmaker(self.engine)
         self.held = None
 
@@ -141,6 +149,7 @@ class Backlog:
     def fold_all(self, old: bool = False) -> dict:
         """Fold until nothing is left; the rate overall and at each 100,000 of backlog."""
         pending, before = self.pending(), self.figures()
+        cpu_before = self.server_cpu()
         folded, runs, started = 0, [], time.perf_counter()
         while True:
             run_started = time.perf_counter()
@@ -150,16 +159,26 @@ class Backlog:
             folded += moved
             runs.append((pending - folded + moved, moved, time.perf_counter() - run_started))
         seconds = time.perf_counter() - started
+        cpu = self.server_cpu() - cpu_before
         if self.figures() != before or folded != pending:
             raise AssertionError(f"the fold changed the figures (folded {folded} of {pending})")
         return {"pending": pending, "seconds": round(seconds, 1), "deltas_per_s": round(folded / seconds),
                 "first_batch_per_s": round(runs[0][1] / runs[0][2]) if runs else None,
                 "last_batch_per_s": round(runs[-1][1] / runs[-1][2]) if runs else None,
-                "runs": len(runs)}
+                "runs": len(runs), "server_cpu_s": round(cpu, 1),
+                "deltas_per_cpu_s": round(folded / cpu) if cpu else None}
+
+    def server_cpu(self) -> float:
+        """CPU seconds used so far by the folding connection's server process (same machine):
+        the fold's cost apart from the other work sharing the cores."""
+        with self.engine.connect() as connection:
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def _fold_old(self) -> int:
         with self.sessions.begin() as session:
-            return session.execute(compaction.text(OLD_FOLD), {"batch": compaction.BATCH}).one().moved
+            return session.execute(text(OLD_FOLD), {"batch": compaction.BATCH}).one().moved
 
 
 def check(pending: int = 2_000_000, history: int = 2_000_000, old: bool = False) -> dict:

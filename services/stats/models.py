@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from services.shared.outbox import inbox_table, outbox_table
 
@@ -74,14 +74,14 @@ Index("counters_org_year", counters.c.org_id, counters.c.year,
       postgresql_include=["dimension", "value", "n"])
 
 # Where the compactor's fold resumes (one row; services/stats/compaction.py): every delta below
-# `floor` is folded; `mark` (the sequence's last id) and `mark_xmax` (the next transaction id then)
-# let the floor rise once every writer that could still commit an id up to the mark has ended.
+# `floor` is folded; `mark` (the sequence's last id) and `mark_xids` (the writing transactions then
+# running) let the floor rise once every writer that could still commit an id up to the mark has ended.
 fold_progress = Table(
     "fold_progress", metadata,
     Column("only_row", Boolean, primary_key=True, server_default="true"),
     Column("floor", BigInteger, nullable=False, server_default="0"),
     Column("mark", BigInteger),
-    Column("mark_xmax", BigInteger),
+    Column("mark_xids", ARRAY(BigInteger)),
 )
 
 # A number per organization that changes whenever any of its folded counters do (statement

@@ -13,7 +13,7 @@ down_revision = "stats_0007"
 
 def upgrade():
     op.execute("CREATE TABLE stats.fold_progress (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), "
-               "floor bigint NOT NULL DEFAULT 0, mark bigint, mark_xmax bigint)")
+               "floor bigint NOT NULL DEFAULT 0, mark bigint, mark_xids bigint[])")
     op.execute("INSERT INTO stats.fold_progress DEFAULT VALUES")
     op.execute("ALTER TABLE stats.counter_deltas SET (autovacuum_vacuum_scale_factor = 0, "
                "autovacuum_vacuum_threshold = 200000, autovacuum_vacuum_insert_scale_factor = 0, "
