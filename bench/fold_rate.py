@@ -21,7 +21,6 @@ checked to sum to the same figures before and after.
 import argparse
 import contextlib
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -34,7 +33,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.migrations import upgrade
 from services.stats import compaction
 
-from .harness import record
+from .harness import exit_code, record, signals_held, stopping_on_signals
 
 ADMIN_DSN = os.environ.get("PMIS_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRED = 50_000  # deltas/s the regression check asks for
@@ -71,14 +70,6 @@ OLD_FOLD = compaction.FOLD.text.replace(
     "WHERE id >= :low AND id < :high", "WHERE id IN (SELECT id FROM stats.counter_deltas ORDER BY id LIMIT :batch)")
 
 
-class Stopped(Exception):
-    pass
-
-
-def _stop(signum, frame):
-    raise Stopped(signal.Signals(signum).name)
-
-
 @contextlib.contextmanager
 def private_database():
     """A database migrated to the stats head, dropped afterwards (also on SIGTERM or SIGINT)."""
@@ -86,21 +77,20 @@ def private_database():
     with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     dsn = f"{ADMIN_DSN.rsplit('/', 1)[0]}/{name}"
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     url = os.environ.get("PMIS_DATABASE_URL")
-    try:
-        os.environ["PMIS_DATABASE_URL"] = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
-        upgrade("stats")
-        yield dsn
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if url is None:
-            os.environ.pop("PMIS_DATABASE_URL", None)
-        else:
-            os.environ["PMIS_DATABASE_URL"] = url
-        with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with stopping_on_signals():
+        try:
+            os.environ["PMIS_DATABASE_URL"] = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
+            upgrade("stats")
+            yield dsn
+        finally:
+            with signals_held():
+                if url is None:
+                    os.environ.pop("PMIS_DATABASE_URL", None)
+                else:
+                    os.environ["PMIS_DATABASE_URL"] = url
+                with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:  # FORCE: a running fold ends too
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 class Backlog:
@@ -231,4 +221,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(exit_code(main))

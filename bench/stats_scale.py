@@ -35,7 +35,7 @@ from services.shared.context import Caller
 from services.shared.outbox import envelope
 
 from . import province, scale
-from .harness import admin_client, record, running_system, summary_ms
+from .harness import admin_client, exit_code, record, running_system, summary_ms
 
 ROUND = 40_000
 BURST = 200_000
@@ -269,5 +269,5 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
         stop_ingesters(system, names)
 
 
-if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:]))  # MEMBERS [ROUND BURST [WITH_DAILY]] (smaller: a smoke run)
+if __name__ == "__main__":  # MEMBERS [ROUND BURST [WITH_DAILY]] (smaller: a smoke run)
+    sys.exit(exit_code(lambda: main(*(int(arg) for arg in sys.argv[1:]))))
