@@ -1,5 +1,6 @@
 """The compactor's fold rate against its backlog and its history (issue 19), at database level:
-`python -m bench.fold_rate check` (the regression check: exits 1 under 50,000 deltas/s) or
+`python -m bench.fold_rate check` (the regression check: exits 1 under 50,000 deltas/s; with
+`--cpu`, per CPU second of the folding server process, for a machine shared with other work) or
 `python -m bench.fold_rate curve` (100k, 1M and 5M pending), optionally `--old` to time the
 fold statement it replaced on the same state.
 
@@ -206,6 +207,9 @@ def main(argv=None) -> int:
     parser.add_argument("--old", action="store_true", help="time the replaced ORDER BY id LIMIT fold")
     parser.add_argument("--pending", type=int, default=2_000_000)
     parser.add_argument("--history", type=int, default=2_000_000)
+    parser.add_argument("--cpu", action="store_true",
+                        help="judge the check by the folding server process's CPU seconds, not wall time "
+                             "(on a machine shared with other work)")
     args = parser.parse_args(argv)
     method = __doc__.strip().split("\n\n")[1].replace("\n", " ")
     suffix = "_old" if args.old else ""
@@ -214,9 +218,11 @@ def main(argv=None) -> int:
         return 0
     result = check(args.pending, args.history, args.old)
     record(f"fold_rate_check{suffix}", {"method": method, "required_per_s": REQUIRED, **result})
-    if result["deltas_per_s"] < REQUIRED:
-        print(f"FAIL: {result['deltas_per_s']} deltas/s < {REQUIRED}", file=sys.stderr)
+    rate = result["deltas_per_cpu_s"] if args.cpu else result["deltas_per_s"]
+    if rate is None or rate < REQUIRED:
+        print(f"FAIL: {rate} deltas/{'CPU ' if args.cpu else ''}s < {REQUIRED}", file=sys.stderr)
         return 1
+    print(f"OK: {rate} deltas/{'CPU ' if args.cpu else ''}s >= {REQUIRED}")
     return 0
 
 
