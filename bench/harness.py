@@ -4,8 +4,10 @@ import contextlib
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,21 +22,77 @@ RESULTS = ROOT / "bench" / "results"
 ADMIN_PASSWORD = "Bench#Pass2026"
 
 
+SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class Stopped(Exception):
+    """A signal asked the benchmark to stop: raised where it runs, so its `finally`s clean up."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stopping_on_signals():
+    """SIGTERM and SIGINT raise Stopped while inside (a benchmark's children run in sessions of
+    their own: a signal to the benchmark reaches none of them, only its cleanup can)."""
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Cleanup runs to its end: a second Ctrl-C or SIGTERM is ignored meanwhile."""
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 @contextlib.contextmanager
 def running_system(**extra_env):
+    """The system, stopped (every process it started, its database with any statement still
+    running in it, its vhost) when the benchmark ends, fails, or gets SIGTERM or SIGINT."""
     environment = TestEnvironment()
-    env = {**environment.start(), **extra_env}
-    system = System(env, RESULTS / "logs" / environment.tag)
-    try:
-        system.start(timeout=120)
-        rpc = SyncRpc(env["PMIS_AMQP_URI"], timeout=120)
+    system = None
+    with stopping_on_signals():
         try:
-            yield system, rpc, env
+            env = {**environment.start(), **extra_env}
+            system = System(env, RESULTS / "logs" / environment.tag)
+            system.start(timeout=120)
+            rpc = SyncRpc(env["PMIS_AMQP_URI"], timeout=120)
+            try:
+                yield system, rpc, env
+            finally:
+                rpc.close()
         finally:
-            rpc.close()
-    finally:
-        system.stop()
-        environment.stop()
+            with signals_held():
+                try:
+                    if system is not None:
+                        system.stop()
+                finally:
+                    environment.stop()  # DROP DATABASE … WITH (FORCE): a fold still running ends too
+
+
+def exit_code(main) -> int:
+    """Run a benchmark's main: its exit code, or 128 + the signal that stopped it (what it started
+    already stopped)."""
+    try:
+        return main() or 0
+    except Stopped as stopped:
+        print(f"stopped by {stopped}", file=sys.stderr)
+        return 128 + stopped.signum
 
 
 def admin_client(system: System, env: dict) -> httpx.Client:

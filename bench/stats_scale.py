@@ -12,7 +12,9 @@ province is generated with its counters (bench/province.py). Then:
    occupation, or a death) and their member_updated events published with no ingester running;
    then the ingesters start and the clock runs until every change is counted.
 3. A year-end burst: 200,000 changes written as fast as possible (batches of 10,000) with 4
-   ingesters running; the clock runs from the first write until every change is counted.
+   ingesters running; the clock runs from the first write until every change is counted, and
+   until the deltas are folded (the drain: folded minus counted). Meanwhile the root's report
+   is read through the gateway every 0.2 s (its p95 during the burst).
 Each counted state is checked against the member's version in the member schema; the
 reconcile of the root must then find no difference (its own time is reported too), once
 the compactor has folded the burst's deltas (reads sum counters and deltas, so they are exact
@@ -24,9 +26,11 @@ import os
 import signal
 import statistics
 import sys
+import threading
 import time
 from datetime import date, timedelta
 
+import httpx
 import psycopg
 from psycopg.rows import namedtuple_row
 
@@ -35,7 +39,7 @@ from services.shared.context import Caller
 from services.shared.messaging.outbox import envelope
 
 from . import province, scale
-from .harness import admin_client, record, running_system, summary_ms
+from .harness import admin_client, exit_code, record, running_system, summary_ms
 
 ROUND = 40_000
 BURST = 200_000
@@ -213,6 +217,37 @@ def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
             "ratio": round(recount_ms / counters_ms, 1), "ratio_cold": round(recount_ms / cold_ms, 1)}
 
 
+class ReportsMeanwhile:
+    """The root's report through the gateway, read again and again in a thread while the burst
+    is written, counted and folded: the figure operators see at year end."""
+
+    def __init__(self, client, root: dict, year: int):
+        self.client = httpx.Client(base_url=client.base_url, headers=client.headers, timeout=60)
+        self.path = f"/orgs/{root['id']}/reports/{year}"
+        self.timings: list[float] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+
+    def _read(self) -> None:
+        while not self.done.is_set():
+            started = time.perf_counter()
+            self.client.get(self.path).raise_for_status()
+            self.timings.append(time.perf_counter() - started)
+            self.done.wait(0.2)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join(timeout=120)
+        self.client.close()
+
+    def summary(self) -> dict:
+        return summary_ms(self.timings) if self.timings else {"n": 0}
+
+
 def reconciled(rpc, root: dict) -> dict:
     started = time.perf_counter()
     result = rpc.call("stats", "reconcile", org_id=root["id"])
@@ -251,14 +286,17 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
             stop_ingesters(system, names)
             return
         chosen = pick_members(dsn, burst, offset)
-        started = time.perf_counter()
-        write_changes(dsn, chosen)
-        written = time.perf_counter() - started
-        seconds = wait_counted(dsn, chosen, started)
-        wait_folded(dsn)
+        with ReportsMeanwhile(client, root, year) as meanwhile:
+            started = time.perf_counter()
+            write_changes(dsn, chosen)
+            written = time.perf_counter() - started
+            seconds = wait_counted(dsn, chosen, started)
+            wait_folded(dsn)
+            folded = time.perf_counter() - started
         results["burst"] = {"changes": len(chosen), "ingesters": 4, "writing_s": round(written, 1),
-                            "until_exact_s": round(seconds, 1),
-                            "until_deltas_folded_s": round(time.perf_counter() - started, 1),
+                            "until_exact_s": round(seconds, 1), "until_deltas_folded_s": round(folded, 1),
+                            "drained_after_counted_s": round(folded - seconds, 1),
+                            "report_during_burst": meanwhile.summary(),
                             "reconcile": reconciled(rpc, root)}
         results["report_after_burst"] = timed_report(client, rpc, dsn, root, year)
         record(f"stats_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
@@ -269,5 +307,5 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
         stop_ingesters(system, names)
 
 
-if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:]))  # MEMBERS [ROUND BURST [WITH_DAILY]] (smaller: a smoke run)
+if __name__ == "__main__":  # MEMBERS [ROUND BURST [WITH_DAILY]] (smaller: a smoke run)
+    sys.exit(exit_code(lambda: main(*(int(arg) for arg in sys.argv[1:]))))

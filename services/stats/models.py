@@ -1,6 +1,7 @@
 """Tables of the stats service, schema "stats": projections fed by events, and counters."""
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -13,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from services.shared.messaging.inbox import inbox_table
 from services.shared.messaging.outbox import outbox_table
@@ -72,6 +73,17 @@ counters = Table(
 # Reports read one organization's rows for years up to the report year: an index-only scan.
 Index("counters_org_year", counters.c.org_id, counters.c.year,
       postgresql_include=["dimension", "value", "n"])
+
+# Where the compactor's fold resumes (one row; services/stats/compaction.py): every delta below
+# `floor` is folded; `mark` (the sequence's last id) and `mark_xids` (the writing transactions then
+# running) let the floor rise once every writer that could still commit an id up to the mark has ended.
+fold_progress = Table(
+    "fold_progress", metadata,
+    Column("only_row", Boolean, primary_key=True, server_default="true"),
+    Column("floor", BigInteger, nullable=False, server_default="0"),
+    Column("mark", BigInteger),
+    Column("mark_xids", ARRAY(BigInteger)),
+)
 
 # A number per organization that changes whenever any of its folded counters do (statement
 # triggers on `counters`, migration stats_0006): what a report read from the counters may be

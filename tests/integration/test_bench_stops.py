@@ -1,0 +1,74 @@
+"""A benchmark stops what it starts (issue 19: a SIGTERM to bench.stats_scale left its services,
+relays, gateway and ingesters running, and a fold still running in the database). Its children
+run in sessions of their own, so only the benchmark's own cleanup can stop them."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.support.environment import LOCAL_PG
+
+ROOT = Path(__file__).resolve().parents[2]
+# What every benchmark does (bench/harness.py): run the system, here until a signal comes.
+BENCHMARK = """
+import sys, time
+from bench.harness import exit_code, running_system
+
+def main():
+    with running_system(PMIS_STATS_INGESTERS="1") as (system, rpc, env):
+        print("up", env["PMIS_DATABASE_URL"].rsplit("/", 1)[1], flush=True)
+        time.sleep(900)
+
+sys.exit(exit_code(main))
+"""
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return state != "Z"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_a_benchmark_stops_its_whole_system(sig):
+    benchmark = subprocess.Popen([sys.executable, "-c", BENCHMARK], cwd=ROOT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = benchmark.stdout.readline()
+        assert line.startswith("up "), "the benchmark's system did not start"
+        database = line.split()[1]
+        started = children(benchmark.pid)
+        assert len(started) >= 14  # 6 services, 6 relays, an ingester, the gateway (and local S3)
+        benchmark.send_signal(sig)
+        assert benchmark.wait(timeout=90) == 128 + sig
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [pid for pid in started if alive(pid)] == []
+        with psycopg.connect(os.environ.get("PMIS_TEST_ADMIN_DSN", LOCAL_PG)) as conn:
+            assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone() is None
+    finally:
+        if benchmark.poll() is None:
+            benchmark.kill()
+            benchmark.wait()

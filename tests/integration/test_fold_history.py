@@ -1,0 +1,93 @@
+"""The compactor's fold after a history of folded deltas (issue 19), in a private database with
+the stats schema alone (no service runs, so no other compactor folds meanwhile).
+
+A fold's cost must not grow with the deltas folded before it: it starts at the fold's floor,
+not at the start of the id index with a dead entry for every delta ever folded (none can be
+skipped while a snapshot older than them is held, as here). Bounded by the buffers the fold's
+reads touch, not by a timing. And the floor must never pass a delta still to be committed: an
+ingester's transaction may commit a lower id after higher ones were folded."""
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from bench.fold_rate import Backlog, private_database
+from services.stats import compaction
+
+HISTORY = 200_000
+PENDING = 200_000
+
+
+@pytest.fixture
+def backlog():
+    with private_database() as dsn:
+        backlog = Backlog(dsn)
+        try:
+            yield backlog
+        finally:
+            backlog.close()
+
+
+def floor(backlog: Backlog) -> int:
+    return backlog.conn.execute("SELECT floor FROM stats.fold_progress").fetchone()[0]
+
+
+def explained(backlog: Backlog, statement: str, params: dict) -> list[str]:
+    with backlog.engine.connect() as connection:
+        lines = [row[0] for row in connection.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {statement}"), params)]
+        connection.rollback()
+    return lines
+
+
+def buffers(lines: list[str]) -> int:
+    """Shared buffers hit and read by the statement's first node (all of it)."""
+    line = next(line for line in lines if "Buffers: shared" in line)
+    counts = line.split("shared ")[1].split(",")[0].split()
+    return sum(int(part.split("=")[1]) for part in counts if part.startswith(("hit=", "read=")))
+
+
+def test_folding_after_a_history_reads_no_dead_entry_and_keeps_every_count(backlog):
+    backlog.hold_snapshot()  # older than every delta below: none of their dead entries can be skipped
+    backlog.add(HISTORY)
+    assert compaction.fold_deltas(backlog.sessions, batch=HISTORY) == HISTORY  # the history, folded
+    assert compaction.fold_deltas(backlog.sessions) == 0  # its writers have ended: the floor rises past it
+    assert floor(backlog) == HISTORY + 1
+    backlog.add(PENDING)
+    before = backlog.figures()
+
+    lowest = explained(backlog, compaction.LOWEST.text, {"floor": floor(backlog)})
+    from_the_start = explained(backlog, compaction.LOWEST.text, {"floor": 0})
+    # From the floor: a few index pages. From the start: a heap visit for each dead entry.
+    assert buffers(lowest) < 20, lowest
+    assert buffers(from_the_start) > HISTORY / 200, from_the_start
+    fold = explained(backlog, compaction.FOLD.text, {"low": HISTORY + 1, "high": HISTORY + 1 + compaction.BATCH})
+    deleted = fold[next(number for number, line in enumerate(fold) if "Delete on" in line):]
+    # ~2 buffers a deleted row (index and heap), nothing for the 200,000 dead ones before it.
+    assert buffers(deleted) < 3 * compaction.BATCH, deleted
+
+    result = backlog.fold_all()
+    assert result["pending"] == PENDING and backlog.pending() == 0
+    assert backlog.figures() == before  # counters + deltas: the same figures, every delta folded once
+
+
+def test_the_floor_waits_for_a_writer_that_has_not_committed_its_lower_id(backlog):
+    backlog.add(10)
+    late = psycopg.connect(backlog.dsn)  # an ingester's transaction: inbox rows first, then its deltas
+    late.execute("SELECT pg_current_xact_id()")
+    late.execute("INSERT INTO stats.counter_deltas (org_id, dimension, value, year, n) "
+                 "VALUES (1, 'total', '', 2026, 7)")
+    backlog.add(10)  # higher ids, committed first
+    try:
+        for _ in range(4):  # folds what is visible; the floor may not pass the uncommitted id
+            compaction.fold_deltas(backlog.sessions)
+        assert backlog.pending() == 0
+        assert floor(backlog) <= 11
+        late.commit()
+        while compaction.fold_deltas(backlog.sessions):
+            pass
+        assert backlog.pending() == 0
+        assert backlog.conn.execute("SELECT n FROM stats.counters WHERE org_id = 1 AND dimension = 'total'"
+                                    ).fetchone()[0] == 7
+        compaction.fold_deltas(backlog.sessions)
+        assert floor(backlog) == 22  # every writer ended: past the last id
+    finally:
+        late.close()
