@@ -40,9 +40,8 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def _account_by_name(session: Session, username: str, lock: bool = False):
-    query = select(accounts).where(func.lower(accounts.c.username) == username.strip().lower())
-    return session.execute(query.with_for_update() if lock else query).first()
+def _account_by_name(session: Session, username: str):
+    return session.execute(select(accounts).where(func.lower(accounts.c.username) == username.strip().lower())).first()
 
 
 def _view(account, org_name: str, scope_path: str, now: datetime) -> dict:
@@ -83,15 +82,18 @@ def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip
     if not isinstance(username, str) or not isinstance(password, str) or not username.strip():
         verify_password(None, "")  # the same time as any other refusal
         raise Unauthorized(BAD_LOGIN)
-    now = _now()
-    refusal = None
     with sessions.begin() as session:
-        # Locked for the verify, so concurrent guesses are all counted.
-        account = _account_by_name(session, username, lock=True)
-        correct = verify_password(account.password_hash if account else None, password)
-        if account is None:
-            refusal = Unauthorized(BAD_LOGIN)
-        elif is_locked(account.locked_until, now):
+        account = _account_by_name(session, username)
+    # Verified outside any transaction: no connection or row lock is held for argon2's time.
+    correct = verify_password(account.password_hash if account else None, password)
+    if account is None:
+        raise Unauthorized(BAD_LOGIN)
+    verified_hash, now, refusal = account.password_hash, _now(), None
+    with sessions.begin() as session:
+        # Decided on the row as it is now, locked, so concurrent guesses are all counted.
+        account = session.execute(select(accounts).where(accounts.c.id == account.id).with_for_update()).first()
+        correct = correct and account.password_hash == verified_hash  # not changed meanwhile
+        if is_locked(account.locked_until, now):
             refusal = Locked(LOCKED_MESSAGE)
         elif not correct:
             failed_count, locked_until = after_failure(account.failed_count, now)
@@ -144,20 +146,25 @@ def change_password(sessions: sessionmaker, account_id, old_password, new_passwo
     """Change the password and end every other session of the account (`keep_token`'s stays)."""
     if isinstance(account_id, bool) or not isinstance(account_id, int):
         raise Unauthorized("账号不存在")
-    now = _now()
     with sessions.begin() as session:
-        account = session.execute(select(accounts).where(accounts.c.id == account_id).with_for_update()).first()
+        account = session.execute(select(accounts).where(accounts.c.id == account_id)).first()
         if account is None:
             raise Unauthorized("账号不存在")
-        if not isinstance(old_password, str) or not verify_password(account.password_hash, old_password):
-            raise ValidationFailed("原密码不正确", {"old_password": "原密码不正确"})
-        if not isinstance(new_password, str):
-            raise ValidationFailed("新密码必填", {"new_password": "必填"})
         org = load_org(session, account.org_id)
-        if problem := password_problem(new_password, account.username, old_password, _org_names(org)):
-            raise ValidationFailed(problem, {"new_password": problem})
-        session.execute(update(accounts).where(accounts.c.id == account.id).values(
-            password_hash=hash_password(new_password), must_change_password=False, password_changed_at=now))
+    # argon2 (verify, then hash) outside any transaction, as for a login.
+    if not isinstance(old_password, str) or not verify_password(account.password_hash, old_password):
+        raise ValidationFailed("原密码不正确", {"old_password": "原密码不正确"})
+    if not isinstance(new_password, str):
+        raise ValidationFailed("新密码必填", {"new_password": "必填"})
+    if problem := password_problem(new_password, account.username, old_password, _org_names(org)):
+        raise ValidationFailed(problem, {"new_password": problem})
+    new_hash, now = hash_password(new_password), _now()
+    with sessions.begin() as session:
+        changed = session.execute(update(accounts).where(
+            accounts.c.id == account.id, accounts.c.password_hash == account.password_hash,
+        ).values(password_hash=new_hash, must_change_password=False, password_changed_at=now)).rowcount
+        if not changed:  # another change won the race: the old password checked here is no longer it
+            raise Conflict("密码刚刚已被修改，请重新登录后再试")
         keep = token_hash(keep_token) if isinstance(keep_token, str) and keep_token else None
         _end_sessions(session, account.id, now, keep)
         account = session.execute(select(accounts).where(accounts.c.id == account.id)).first()
@@ -200,7 +207,7 @@ def create_account(sessions: sessionmaker, caller: Caller, username, password, o
 
 def _taken(username: str, existing: str) -> Conflict:
     same = "" if existing == username else f"（与已有的“{existing}”仅大小写不同）"
-    return Conflict(f"用户名“{username}”已存在{same}", {"username": "用户名已存在（不区分大小写）"})
+    return Conflict(f"用户名“{username}”已存在{same}", {"username": "用户名已存在"})
 
 
 def ensure_admin(sessions: sessionmaker, root_id: int, password: str) -> bool:

@@ -187,7 +187,7 @@ def test_usernames_are_unique_whatever_their_case(system, api, orgs):
     username = new_account(system, api, orgs["a"], prefix="case")
     error = assert_error(api.post("/accounts", json={"username": username.upper(), "password": "Third#Work2027r",
                                                      "org_id": orgs["b"]}), 409, "conflict")
-    assert "用户名" in error["message"] and error["fields"] == {"username": "用户名已存在（不区分大小写）"}
+    assert "仅大小写不同" in error["message"] and error["fields"] == {"username": "用户名已存在"}
     assert_error(api.post("/accounts", json={"username": "ADMIN", "password": "Third#Work2027r",
                                              "org_id": orgs["b"]}), 409, "conflict")
     assert post_login(system, username.upper(), PASSWORD).status_code == 200  # login ignores case too
