@@ -188,6 +188,7 @@ def create_account(sessions: sessionmaker, caller: Caller, username, password, o
     if fields:
         raise ValidationFailed("账号信息有误：" + "；".join(fields.values()), fields)
     username = username.strip()
+    password_hash = hash_password(password)  # before the transaction: no connection held meanwhile
     try:
         with sessions.begin() as session:
             org = load_org(session, org_id)
@@ -198,7 +199,7 @@ def create_account(sessions: sessionmaker, caller: Caller, username, password, o
             if existing := _account_by_name(session, username):
                 raise _taken(username, existing.username)
             account_id = session.execute(accounts.insert().values(
-                username=username, password_hash=hash_password(password), org_id=org.id, must_change_password=True,
+                username=username, password_hash=password_hash, org_id=org.id, must_change_password=True,
             ).returning(accounts.c.id)).scalar_one()
     except IntegrityError:  # the same name created at the same moment
         raise _taken(username, username) from None
