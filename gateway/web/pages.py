@@ -62,7 +62,7 @@ from .report_pages import (
                            submit,
                            undo_correction,
 )
-from .session_pages import login, logout, password
+from .session_pages import account_action, accounts_page, login, logout, password
 
 __all__ = ["error_page", "routes"]
 
@@ -71,6 +71,8 @@ routes = [
     Route("/login", login, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/password", password, methods=["GET", "POST"]),
+    Route("/accounts", accounts_page),
+    Route("/accounts/{id}/{action}", account_action, methods=["POST"]),
     Route("/orgs/{id}", org_page),
     Route("/orgs/{id}/tree", tree_children),
     Route("/orgs/{id}/children", create_child_org, methods=["POST"]),

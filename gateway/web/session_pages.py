@@ -1,13 +1,15 @@
-"""Login (with its own CSRF cookie), logout and the password change."""
+"""Login (with its own CSRF cookie), logout, the password change, and 账号管理 (the accounts
+of one's subtree: status, disable/enable, unlock)."""
 import secrets
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from ..api.common import call
-from ..auth import COOKIE, CSRF_FIELD, SESSION_HOURS, require_session
-from ..errors import as_http_error
-from .rendering import form_of, render
+from ..api.common import call, path_id
+from ..api.sessions import client_of
+from ..auth import COOKIE, CSRF_FIELD, SESSION_HOURS, end_session, require_session
+from ..errors import HttpError, as_http_error
+from .rendering import form_of, render, submit_form
 
 LOGIN_CSRF_COOKIE = "pmis_login_csrf"
 
@@ -36,19 +38,20 @@ async def login(request: Request):
         return await login_page(request, "页面已过期，请重新登录", 403)
     try:
         view = await call(request, None, "org", "authenticate", username=form.get("username", ""),
-                          password=form.get("password", ""))
+                          password=form.get("password", ""), **client_of(request))
     except Exception as exc:  # noqa: BLE001 — shown as the form's message
         error = as_http_error(exc)
         return await login_page(request, error.message, error.status, form.get("username", ""))
     response = RedirectResponse("/password" if view["must_change_password"] else "/", status_code=303)
-    set_session_cookie(response, request, request.app.state.tokens.issue(view))
+    set_session_cookie(response, request, view["token"])
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 
 async def logout(request: Request):
     form = await form_of(request)
-    await require_session(request, allow_password_change_pending=True, form_csrf=form.get(CSRF_FIELD))
+    session = await require_session(request, allow_password_change_pending=True, form_csrf=form.get(CSRF_FIELD))
+    await end_session(request, session)  # the cookie's token is dead even if a copy of it survives
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -61,14 +64,45 @@ async def password(request: Request):
     form = await form_of(request)
     session = await require_session(request, allow_password_change_pending=True, form_csrf=form.get(CSRF_FIELD))
     try:
-        view = await call(request, session, "org", "change_password", account_id=session.account_id,
-                          old_password=form.get("old_password", ""), new_password=form.get("new_password", ""))
+        if form.get("new_password", "") != form.get("confirm_password", ""):
+            raise HttpError(400, "validation", "两次输入的新密码不一致", {"confirm_password": "与新密码不一致"})
+        # This session stays; every other session of the account ends.
+        await call(request, session, "org", "change_password", account_id=session.account_id,
+                   old_password=form.get("old_password", ""), new_password=form.get("new_password", ""),
+                   keep_token=session.token)
     except Exception as exc:  # noqa: BLE001
         error = as_http_error(exc)
+        if error.status >= 500:
+            raise error from None
         return render(request, "password.html", status=error.status, session=session, error=error)
-    response = RedirectResponse("/", status_code=303)
-    set_session_cookie(response, request, request.app.state.tokens.issue(view))
-    return response
+    return RedirectResponse("/", status_code=303)
+
+
+# --- 账号管理 ------------------------------------------------------------------------------------
+
+ACCOUNT_ACTIONS = {"disable": "disable_account", "enable": "enable_account", "unlock": "unlock_account"}
+
+
+async def accounts_page(request: Request, session=None, error=None, status: int = 200):
+    session = session or await require_session(request)
+    page = request.query_params.get("page", "1")
+    listing = await call(request, session, "org", "list_accounts", page=page, size=50)
+    return render(request, "accounts.html", status=status, session=session, listing=listing, error=error)
+
+
+async def account_action(request: Request):
+    action = request.path_params["action"]
+    if action not in ACCOUNT_ACTIONS:
+        raise HttpError(404, "not_found", "资源不存在")
+    account_id = path_id(request)
+
+    async def perform(session, form):
+        return await call(request, session, "org", ACCOUNT_ACTIONS[action], account_id=account_id)
+
+    async def rerender(session, form, error):
+        return await accounts_page(request, session, error, error.status)
+
+    return await submit_form(request, perform, rerender, "/accounts")
 
 
 # --- organizations and members -------------------------------------------------------------

@@ -8,7 +8,8 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.config import setting
 from services.shared.db import make_engine
 
-from .commands import ensure_admin, ensure_root
+from .accounts import ensure_admin
+from .commands import ensure_root
 
 
 def one_time_password() -> str:

@@ -8,17 +8,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared import versions
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, Unauthorized, ValidationFailed, validated
+from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.messaging.outbox import record_event
-from services.shared.passwords import password_expired, password_problem
 
 from .domain.hierarchy import can_have_children, child_path
 from .domain.org_card import CARD_FIELDS, plain, read_version
 from .domain.org_card import validate_new_card as validate_new_org
 from .domain.org_fields import validate_rename
 from .events import ORG_CREATED, ORG_RENAMED, org_state
-from .models import accounts, history, org_id_seq, orgs, outbox
-from .passwords import hash_password, verify_password
+from .models import history, org_id_seq, orgs, outbox
 
 
 def load_org(session: Session, org_id, lock: bool = False):
@@ -134,82 +132,3 @@ def rename_org(sessions: sessionmaker, caller: Caller, org_id, name, version=Non
         row = save_org(session, caller, row, {"name": new_name}, ORG_RENAMED, "renamed",
                        [{"field": "name", "label": "党组织名称", "old": row.name, "new": new_name}])
         return {"id": row.id, "name": row.name, "version": row.version}
-
-
-# --- accounts -------------------------------------------------------------------------------
-
-def _account_by_name(session: Session, username: str):
-    return session.execute(select(accounts).where(accounts.c.username == username)).first()
-
-
-def create_account(sessions: sessionmaker, caller: Caller, username, password, org_id) -> dict:
-    fields = {}
-    if not isinstance(username, str) or not (3 <= len(username.strip()) <= 32):
-        fields["username"] = "用户名应为3到32个字符"
-    if not isinstance(password, str):
-        fields["password"] = "必填"
-    elif problem := password_problem(password, str(username)):
-        fields["password"] = problem
-    if fields:
-        raise ValidationFailed("账号信息有误：" + "；".join(fields.values()), fields)
-    username = username.strip()
-    with sessions.begin() as session:
-        org = load_org(session, org_id)
-        caller.require(org.path)
-        if _account_by_name(session, username):
-            raise Conflict(f"用户名“{username}”已存在", {"username": "用户名已存在"})
-        account_id = session.execute(accounts.insert().values(
-            username=username, password_hash=hash_password(password), org_id=org.id, must_change_password=True,
-        ).returning(accounts.c.id)).scalar_one()
-        return {"id": account_id, "username": username, "org_id": org.id}
-
-
-def ensure_admin(sessions: sessionmaker, root_id: int, password: str) -> bool:
-    """Create `admin` bound to the root with a one-time password; False if it exists."""
-    with sessions.begin() as session:
-        if _account_by_name(session, "admin"):
-            return False
-        session.execute(accounts.insert().values(username="admin", password_hash=hash_password(password),
-                                                 org_id=root_id, must_change_password=True))
-        return True
-
-
-def _session_view(session: Session, account) -> dict:
-    org = load_org(session, account.org_id)
-    now = datetime.now(timezone.utc)
-    return {
-        "account_id": account.id, "username": account.username, "org_id": org.id, "org_name": org.name,
-        "scope_path": org.path,
-        "must_change_password": account.must_change_password or password_expired(account.password_changed_at, now),
-        "password_expired": password_expired(account.password_changed_at, now),
-    }
-
-
-def authenticate(sessions: sessionmaker, username, password) -> dict:
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise Unauthorized("用户名或密码错误")
-    with sessions.begin() as session:
-        account = _account_by_name(session, username.strip())
-        if account is None or not verify_password(account.password_hash, password):
-            raise Unauthorized("用户名或密码错误")
-        return _session_view(session, account)
-
-
-def change_password(sessions: sessionmaker, account_id, old_password, new_password) -> dict:
-    if isinstance(account_id, bool) or not isinstance(account_id, int):
-        raise Unauthorized("账号不存在")
-    with sessions.begin() as session:
-        account = session.execute(select(accounts).where(accounts.c.id == account_id).with_for_update()).first()
-        if account is None:
-            raise Unauthorized("账号不存在")
-        if not isinstance(old_password, str) or not verify_password(account.password_hash, old_password):
-            raise ValidationFailed("原密码不正确", {"old_password": "原密码不正确"})
-        if not isinstance(new_password, str):
-            raise ValidationFailed("新密码必填", {"new_password": "必填"})
-        if problem := password_problem(new_password, account.username, old_password):
-            raise ValidationFailed(problem, {"new_password": problem})
-        session.execute(update(accounts).where(accounts.c.id == account.id).values(
-            password_hash=hash_password(new_password), must_change_password=False,
-            password_changed_at=datetime.now(timezone.utc)))
-        account = session.execute(select(accounts).where(accounts.c.id == account.id)).first()
-        return _session_view(session, account)

@@ -8,6 +8,7 @@ from sqlalchemy import (
                         ForeignKey,
                         Index,
                         Integer,
+                        LargeBinary,
                         MetaData,
                         Sequence,
                         Table,
@@ -56,13 +57,34 @@ Index("orgs_parent", orgs.c.parent_id, orgs.c.sort_order)
 accounts = Table(
     "accounts", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("username", Text, nullable=False, unique=True),
+    Column("username", Text, nullable=False),  # unique by lower(username), below
     Column("password_hash", Text, nullable=False),
     Column("org_id", BigInteger, ForeignKey("org.orgs.id"), nullable=False),
     Column("must_change_password", Boolean, nullable=False, server_default="true"),
     Column("password_changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Consecutive failed logins; at LOCK_AFTER_FAILURES the account is locked until locked_until.
+    Column("failed_count", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("disabled_at", DateTime(timezone=True)),  # 已停用: no login, no session
 )
+Index("accounts_username_lower", func.lower(accounts.c.username), unique=True)
+
+# Server-side sessions: a token is valid only while its row is live (logout, a password change
+# or disabling the account end it at once). Only the token's SHA-256 is stored.
+login_sessions = Table(
+    "sessions", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("token_hash", LargeBinary, nullable=False, unique=True),
+    Column("account_id", BigInteger, ForeignKey("org.accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("user_agent", Text),
+    Column("ip", Text),
+)
+Index("sessions_live_by_account", login_sessions.c.account_id, postgresql_where=login_sessions.c.ended_at.is_(None))
 
 # 单位信息: the units (work units, villages, communities…) an organization is set up in.
 units = Table(

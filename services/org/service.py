@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import batches, card_queries, cards, commands, imports, moves, queries, supervision
+from . import accounts, batches, card_queries, cards, commands, imports, moves, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -61,17 +61,43 @@ class OrgService:
     def org_path(self, org_id):
         return queries.org_path(self.db, self.caller(), org_id)
 
-    @api
-    def authenticate(self, username, password):
-        return commands.authenticate(self.db, username, password)
+    # --- accounts and sessions (login, resolve and logout run before there is a caller) ----
 
     @api
-    def change_password(self, account_id, old_password, new_password):
-        return commands.change_password(self.db, account_id, old_password, new_password)
+    def authenticate(self, username, password, user_agent=None, ip=None):
+        return accounts.authenticate(self.db, username, password, user_agent, ip)
+
+    @api
+    def resolve_session(self, token):
+        return accounts.resolve_session(self.db, token)
+
+    @api
+    def end_session(self, token):
+        return accounts.end_session(self.db, token)
+
+    @api
+    def change_password(self, account_id, old_password, new_password, keep_token=None):
+        return accounts.change_password(self.db, account_id, old_password, new_password, keep_token)
 
     @api
     def create_account(self, username, password, org_id):
-        return commands.create_account(self.db, self.caller(), username, password, org_id)
+        return accounts.create_account(self.db, self.caller(), username, password, org_id)
+
+    @api
+    def list_accounts(self, org_id=None, page=1, size=50):
+        return accounts.list_accounts(self.db, self.caller(), org_id, page, size)
+
+    @api
+    def disable_account(self, account_id):
+        return accounts.disable_account(self.db, self.caller(), account_id)
+
+    @api
+    def enable_account(self, account_id):
+        return accounts.enable_account(self.db, self.caller(), account_id)
+
+    @api
+    def unlock_account(self, account_id):
+        return accounts.unlock_account(self.db, self.caller(), account_id)
 
     @api
     def incomplete_orgs(self, org_id, page=1, size=50):

@@ -52,12 +52,20 @@ class Conflict(PmisError):
 
 
 @deserialize_to_instance
+class Locked(PmisError):
+    """Too many failed logins: the account is locked for a while (429, even with the right password)."""
+    code = "locked"
+    status = 429
+
+
+@deserialize_to_instance
 class Unavailable(PmisError):
     code = "unavailable"
     status = 503
 
 
-BY_NAME = {cls.__name__: cls for cls in (ValidationFailed, Unauthorized, Forbidden, NotFound, Conflict, Unavailable)}
+BY_NAME = {cls.__name__: cls for cls in (ValidationFailed, Unauthorized, Forbidden, NotFound, Conflict, Locked,
+                                          Unavailable)}
 
 
 def validated(validate, data, what: str):

@@ -45,6 +45,7 @@ def log_in(page, system, api, org_id: int, username: str, password: str = "Ready
     page.get_by_label("密码").fill(initial)
     page.get_by_role("button", name="登录").click()
     page.get_by_label("原密码").fill(initial)
-    page.get_by_label("新密码").fill(password)
+    page.get_by_label("新密码", exact=True).fill(password)
+    page.get_by_label("确认新密码").fill(password)
     page.get_by_role("button", name="确定").click()
     page.wait_for_url(f"{system.url}/")

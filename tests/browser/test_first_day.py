@@ -34,7 +34,8 @@ def test_first_day_on_a_phone(system, api, root_id, phone):
 
     expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
     page.get_by_label("原密码").fill(initial)
-    page.get_by_label("新密码").fill(final)
+    page.get_by_label("新密码", exact=True).fill(final)
+    page.get_by_label("确认新密码").fill(final)
     page.get_by_role("button", name="确定").click()
     expect(page.locator("#home-title")).to_be_visible()  # the home page: reminders of the own organization
     page.locator("#enter-org").click()

@@ -23,7 +23,7 @@ def browser_session(system, api, root_id):
     assert "HttpOnly" in cookie and "pmis_session=" in cookie and "samesite=lax" in cookie.lower()
     form = client.get("/password")
     response = client.post("/password", data={"old_password": "Init#Pass2026w", "new_password": PASSWORD,
-                                              "csrf_token": csrf_of(form.text)})
+                                              "confirm_password": PASSWORD, "csrf_token": csrf_of(form.text)})
     assert response.status_code == 303
     yield client
     client.close()

@@ -68,7 +68,7 @@ def test_search_page(system, api, people):
         form = web.post("/login", data={"username": username, "password": "Init#Pass2026p", "csrf_token": token})
         token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
         web.post("/password", data={"old_password": "Init#Pass2026p", "new_password": "Page#Pass2026",
-                                    "csrf_token": token})
+                                    "confirm_password": "Page#Pass2026", "csrf_token": token})
         result = web.get("/search", params={"q": "oyx"})
         assert result.status_code == 200 and "欧阳修文" in result.text and "欧阳锋外" not in result.text
         assert "不能超过" in web.get("/search", params={"q": "张" * 51}).text

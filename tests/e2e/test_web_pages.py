@@ -86,7 +86,7 @@ def test_out_of_scope_page_is_a_chinese_403(system, api, root_id):
                                     "csrf_token": csrf_of(page.text)})
         form = client.get("/password")
         client.post("/password", data={"old_password": "Init#Pass2026s", "new_password": PASSWORD,
-                                       "csrf_token": csrf_of(form.text)})
+                                       "confirm_password": PASSWORD, "csrf_token": csrf_of(form.text)})
         response = client.get(f"/orgs/{b['id']}")
     assert response.status_code == 403
     assert "不在本账号的管理范围内" in response.text
