@@ -6,6 +6,7 @@ file on stdin, JSON on stdout): one that runs out of memory or time is killed al
 left to recover, and a concurrent read of another user's file is untouched. At most
 PMIS_IMPORT_WORKERS run at once; the gateway awaits them without blocking its event loop."""
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -32,6 +33,9 @@ def _too_much_memory(megabytes: int) -> SheetTooLarge:
 def limit_resources(megabytes: int, seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (megabytes * 1024 * 1024,) * 2)
     resource.setrlimit(resource.RLIMIT_CPU, (seconds + 1,) * 2)  # a backstop should the parent vanish
+    # Should the container's memory run out all the same, the kernel kills this reader, not the gateway.
+    with contextlib.suppress(OSError):
+        Path("/proc/self/oom_score_adj").write_text("1000")
 
 
 def main(argv: list[str]) -> None:
