@@ -2,8 +2,9 @@
 hostile file costs one refused request, never the gateway.
 
 Each read is its own short-lived process (`python -m gateway.excel.worker KIND MB SECONDS`, the
-file on stdin, JSON on stdout): one that runs out of memory or time is killed alone, nothing is
-left to recover, and a concurrent read of another user's file is untouched. At most
+file on stdin; on stdout "rows" or "error" on a line, then JSON): one that runs out of memory or
+time is killed alone, nothing is left to recover, and a concurrent read of another user's file
+is untouched. At most
 PMIS_IMPORT_WORKERS run at once; the gateway awaits them without blocking its event loop."""
 import asyncio
 import contextlib
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from services.shared.config import int_setting
 
+from ..rpc import EncodedJson
 from .safe_read import MAX_FILE_BYTES, SheetError, SheetTooLarge
 
 log = logging.getLogger("pmis.gateway")
@@ -45,18 +47,23 @@ def main(argv: list[str]) -> None:
 
     content = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
-        answer = {"rows": {"member": read_member_rows, "org": read_org_rows}[kind](content)}
+        answer = b"rows\n" + json.dumps({"member": read_member_rows, "org": read_org_rows}[kind](content),
+                                        ensure_ascii=False).encode()
     except SheetError as exc:
-        answer = {"error": {"status": exc.status, "message": exc.message}}
+        answer = _error_answer(exc)
     except MemoryError:
-        error = _too_much_memory(megabytes)
-        answer = {"error": {"status": error.status, "message": error.message}}
-    sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False).encode())
+        answer = _error_answer(_too_much_memory(megabytes))
+    sys.stdout.buffer.write(answer)
 
 
-async def read_in_worker(kind: str, content: bytes) -> list[dict]:
-    """The rows of the `kind` collection sheet in `content`, read in a limited child process;
-    SheetError (400) or SheetTooLarge (413) when it cannot or may not be read."""
+def _error_answer(error: SheetError) -> bytes:
+    return b"error\n" + json.dumps({"status": error.status, "message": error.message}, ensure_ascii=False).encode()
+
+
+async def read_in_worker(kind: str, content: bytes) -> EncodedJson:
+    """The rows of the `kind` collection sheet in `content` as JSON ([{"row": n, <key>: text}, …]),
+    read in a limited child process and passed on to the service undecoded; SheetError (400) or
+    SheetTooLarge (413) when the file cannot or may not be read."""
     global _slots
     if kind not in KINDS:
         raise ValueError(kind)
@@ -78,14 +85,14 @@ async def read_in_worker(kind: str, content: bytes) -> list[dict]:
                 await child.wait()
     if child.returncode == -signal.SIGXCPU:
         raise SheetTooLarge(f"表格读取超时（上限 {seconds} 秒），已拒绝；请分批导入")
-    if child.returncode != 0 or not out:
+    kind_of_answer, _, payload = out.partition(b"\n")
+    if child.returncode != 0 or kind_of_answer not in (b"rows", b"error"):
         log.warning("sheet worker ended with %s: %s", child.returncode, err[-500:].decode(errors="replace"))
         raise _too_much_memory(megabytes)
-    answer = await asyncio.to_thread(json.loads, out)
-    if "error" in answer:
-        error = answer["error"]
+    if kind_of_answer == b"error":
+        error = json.loads(payload)
         raise (SheetTooLarge if error["status"] == 413 else SheetError)(error["message"])
-    return answer["rows"]
+    return EncodedJson(payload)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The sheet worker: collection sheets are read in a child process with memory and time limits;
 a child that dies or overruns becomes one refused read, and the next read works."""
 import asyncio
+import json
 import subprocess
 import sys
 
@@ -18,8 +19,8 @@ def valid_sheet() -> bytes:
     return hostile.tiny_xlsx(hostile.worksheet([hostile.header_row(), row]))
 
 
-def read(content: bytes, kind: str = "member"):
-    return asyncio.run(read_in_worker(kind, content))
+def read(content: bytes, kind: str = "member") -> list[dict]:
+    return json.loads(asyncio.run(read_in_worker(kind, content)))
 
 
 def refused(content: bytes) -> SheetError:
