@@ -17,12 +17,11 @@ from services.shared.codes import (
 
 from ..auth import require_session
 from ..errors import HttpError
-from ..excel.reader import read_org_rows
 from ..excel.roster import RosterColumn, RosterWriter
 from ..excel.template import org_template
 from .common import call, check_types, history_flag, path_id, read_json
 from .exports import XLSX, download_operation, workbook_download
-from .imports import ERRORS_LIST, IMPORT_ID, import_endpoints
+from .imports import ERRORS_LIST, FILE_LIMITS, IMPORT_ID, import_endpoints
 from .spec import BOOL, DATE, ID, INT, STR, obj, op, path_param, query_param, values
 
 ENTRY_KINDS = {"units": "unit", "sanctions": "sanction"}  # path segment → the org service's info set
@@ -176,7 +175,7 @@ async def org_import_template(request: Request):
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党组织采集表.xlsx')}"})
 
 
-create_org_import, get_org_import, commit_org_import = import_endpoints("org", read_org_rows)
+create_org_import, get_org_import, commit_org_import = import_endpoints("org")
 
 
 routes = [
@@ -319,7 +318,7 @@ OPENAPI_PATHS = {
         **op("上传党组织采集表，返回预览：每行的问题（行号按表格编号）", "预览",
              obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST), status="201"),
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
-            ["file"], file={"type": "string", "format": "binary", "description": ".xlsx，上限 20 MB"})}}}}},
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
     "/imports/orgs/{id}": {"get": op("党组织导入的状态和预览结果", "导入", params=[IMPORT_ID])},
     "/imports/orgs/{id}/commit": {"post": op(
         "按表格顺序写入预览中的有效行（上级在前）；all_or_nothing 为 true 时只要有错误行就不写入", "写入结果",
