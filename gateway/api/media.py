@@ -31,7 +31,7 @@ async def photo_download(request: Request):
         raise HttpError(404, "not_found", "资源不存在")
     url = await call(request, session, "media", "download_url", photo_id=request.path_params["photo_id"],
                      variant=variant)
-    return RedirectResponse(url, status_code=302, headers={"Cache-Control": "private, max-age=60"})
+    return RedirectResponse(url, status_code=302)  # no-store: the link is a credential (security_headers)
 
 
 routes = [
