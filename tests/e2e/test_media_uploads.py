@@ -211,3 +211,14 @@ def test_an_unknown_owner_kind_or_a_missing_owner_is_refused(api, body, field):
     error = assert_error(api.post("/media/uploads", json={**body, "content_type": "image/png", "size": 100}),
                          400, "validation")
     assert field in error["fields"] and CJK.search(error["fields"][field])
+
+
+# --- a decompression bomb, end to end -------------------------------------------------------------
+
+def test_a_png_declaring_8900_square_pixels_is_refused_and_leaves_nothing(api, bucket, member):
+    from tests.unit.test_images import black_png
+    upload_id = upload(api, member, black_png(8900, 8900), "image/png")
+    error = assert_error(api.post(f"/media/uploads/{upload_id}/complete"), 400, "validation")
+    assert error["fields"]["file"] == "图片像素过大（最大 1600 万像素）"
+    assert photo_of(api, member) is None
+    assert bucket(f"photos/{member}/") == set() and bucket(f"uploads/{upload_id}") == set()
