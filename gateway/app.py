@@ -17,6 +17,7 @@ from .auth import Tokens, new_secret, request_id
 from .errors import HttpError, as_http_error, error_response
 from .request_guard import RequestGuard
 from .rpc import RemoteError, RpcClient, RpcError
+from .security_headers import SecurityHeaders, s3_origin
 from .web import pages
 
 log = logging.getLogger("pmis.gateway")
@@ -70,10 +71,16 @@ async def readyz(request: Request):
     return JSONResponse({"ok": True})
 
 
+class Gateway(Starlette):
+    def build_middleware_stack(self):
+        # Outermost, so the responses of Starlette's error middleware (the 500 page) get them too.
+        return SecurityHeaders(super().build_middleware_stack(), s3_origin())
+
+
 def create_app() -> Starlette:
     from .api.routes import routes as api_routes
 
-    app = Starlette(
+    app = Gateway(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),

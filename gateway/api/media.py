@@ -1,4 +1,5 @@
-"""Member photos: presigned upload, completion (verification), download links."""
+"""Uploads (member photos today; any owner kind the media service registers): presigned
+upload, completion (verification), download links."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
@@ -12,9 +13,14 @@ from .spec import ERRORS, INT, STR, obj, op, path_param
 async def begin_upload(request: Request):
     session = await require_session(request)
     data = await read_json(request)
-    check_types(data, {"member_id": int, "content_type": str, "size": int})
-    upload = await call(request, session, "media", "begin_upload", member_id=data.get("member_id"),
-                        content_type=data.get("content_type"), size=data.get("size"))
+    check_types(data, {"member_id": int, "owner_kind": str, "owner_id": (int, str), "content_type": str,
+                       "size": int})
+    if "owner_kind" in data:  # the general form; {member_id} is the member photo's short form
+        owner = {"owner_kind": data.get("owner_kind"), "owner_id": data.get("owner_id")}
+    else:
+        owner = {"member_id": data.get("member_id")}
+    upload = await call(request, session, "media", "begin_upload", content_type=data.get("content_type"),
+                        size=data.get("size"), **owner)
     return JSONResponse(upload, status_code=201)
 
 
@@ -31,7 +37,7 @@ async def photo_download(request: Request):
         raise HttpError(404, "not_found", "资源不存在")
     url = await call(request, session, "media", "download_url", photo_id=request.path_params["photo_id"],
                      variant=variant)
-    return RedirectResponse(url, status_code=302, headers={"Cache-Control": "private, max-age=60"})
+    return RedirectResponse(url, status_code=302)  # no-store: the link is a credential (security_headers)
 
 
 routes = [
@@ -42,13 +48,20 @@ routes = [
 
 OPENAPI_PATHS = {
     "/media/uploads": {"post": op(
-        "开始上传党员照片：返回直传对象存储的预签名请求", "预签名请求",
+        "开始上传：返回直传对象存储的预签名请求（党员照片可只给 member_id，等同 owner_kind=member_photo）",
+        "预签名请求",
         obj(["upload_id", "url", "fields"], upload_id=STR, url=STR, fields={"type": "object"}, max_bytes=INT),
-        obj(["member_id", "content_type", "size"], member_id=INT, size=INT,
+        obj(["content_type", "size"], member_id=INT, size=INT,
+            owner_kind={"type": "string", "enum": ["member_photo"]},
+            owner_id={"oneOf": [INT, STR]},
             content_type={"type": "string", "enum": ["image/jpeg", "image/png", "image/gif", "image/bmp"]}),
         status="201")},
     "/media/uploads/{upload_id}/complete": {"post": op(
-        "完成上传：校验图片内容、去除EXIF、生成缩略图", "照片", params=[path_param("upload_id", STR)])},
+        "完成上传：校验图片内容（先查像素数再解码）、去除EXIF、生成缩略图；同一上传并发完成只产生一张照片，"
+        "其余得到 409", "照片",
+        obj(["photo_id", "owner_kind", "owner_id", "width", "height"], photo_id=STR, member_id=INT,
+            owner_kind=STR, owner_id=STR, width=INT, height=INT),
+        params=[path_param("upload_id", STR)])},
     "/media/photos/{photo_id}/{variant}": {"get": {
         "summary": "照片下载（302 跳转到限时链接）", "responses": {"302": {"description": "跳转"}, **ERRORS},
         "parameters": [path_param("photo_id", STR),

@@ -1,96 +1,200 @@
-"""Media use cases: issue a presigned upload, then verify and keep what arrived."""
-import uuid
-from datetime import datetime, timezone
+"""Media use cases: issue a presigned upload for an owner, then verify and keep what arrived.
 
-from sqlalchemy import select, update
+`complete` is a small state machine on the upload row (domain/owners.py): the first call claims
+the upload (pending → verifying) in its own short transaction, so a parallel call gets a conflict
+instead of processing the file again; the keys it will write are recorded first, so an object
+whose final commit fails is found and deleted by the sweeper (sweeper.py).
+"""
+import logging
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, ValidationFailed
+from services.shared.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from services.shared.ids import uuid_or_not_found
 from services.shared.messaging.outbox import record_event
 
-from .domain.images import ALLOWED_CONTENT_TYPES, MAX_BYTES, ImageRejected, process_photo
+from .domain.images import ImageRejected, Photo, process_photo
+from .domain.owners import KINDS, MEMBER_PHOTO, PENDING, REJECTED, VERIFIED, VERIFYING, OwnerKind, claim_refusal
 from .events import MEMBER_PHOTO_ATTACHED
-from .models import outbox, photos, uploads
+from .models import outbox, pending_objects, photos, uploads
 from .storage import Storage
 
+log = logging.getLogger("pmis.media")
 
-def _declared(content_type, size) -> None:
-    fields = {}
-    if content_type not in ALLOWED_CONTENT_TYPES:
-        fields["content_type"] = "仅支持JPG、PNG、GIF、BMP格式的图片"
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        fields["size"] = "文件大小应为正整数（字节）"
-    elif size > MAX_BYTES:
-        fields["size"] = "图片不能超过5MB"
+UPLOAD_MINUTES = 15  # the presigned request's lifetime; `complete` is refused after it
+SWEEP_GRACE = timedelta(minutes=10)  # how long a key may wait for its commit before it is swept
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def owner_kind(name) -> OwnerKind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise ValidationFailed("不支持的上传类型", {"owner_kind": "应为 " + "、".join(KINDS)})
+    return kind
+
+
+def begin_upload(sessions: sessionmaker, store: Storage, caller: Caller, owner_lookups: dict, kind_name,
+                 owner_id, content_type, size) -> dict:
+    """`owner_lookups[kind](owner_id)` asks the service that owns the owner for its `org_path`
+    (the member service for a member photo; it refuses owners outside the caller's scope)."""
+    kind = owner_kind(kind_name)
+    fields = kind.declared_errors(content_type, size)
     if fields:
         raise ValidationFailed("；".join(fields.values()), fields)
-
-
-def begin_upload(sessions: sessionmaker, store: Storage, caller: Caller, member_lookup, member_id,
-                 content_type, size) -> dict:
-    """`member_lookup` asks the member service, which refuses members outside the caller's scope."""
-    _declared(content_type, size)
-    member = member_lookup(member_id)
-    caller.require(member["org_path"], "该党员")
+    if owner_id is None or owner_id == "":
+        raise ValidationFailed("缺少上传对象", {"owner_id": "必填"})
+    owner = owner_lookups[kind.name](owner_id)
+    caller.require(owner["org_path"], kind.owner_noun)
     upload_id = uuid.uuid4()
     key = f"uploads/{upload_id}"
-    request = store.presigned_upload(key, MAX_BYTES)
+    expires_at = _now() + timedelta(minutes=UPLOAD_MINUTES)
+    request = store.presigned_upload(key, kind.limits.max_bytes, UPLOAD_MINUTES)
     with sessions.begin() as session:
-        session.execute(uploads.insert().values(id=upload_id, member_id=member["id"], org_path=member["org_path"],
-                                                object_key=key))
-    return {"upload_id": str(upload_id), "max_bytes": MAX_BYTES, **request}
+        session.execute(uploads.insert().values(
+            id=upload_id, owner_kind=kind.name, owner_id=str(owner["id"]), org_path=owner["org_path"],
+            member_id=owner["id"] if kind.name == MEMBER_PHOTO else None, object_key=key, expires_at=expires_at))
+        # The browser writes the source object itself: swept once the upload can no longer finish.
+        session.execute(pending_objects.insert().values(key=key, upload_id=upload_id,
+                                                        due_at=expires_at + SWEEP_GRACE))
+    return {"upload_id": str(upload_id), "max_bytes": kind.limits.max_bytes, **request}
 
 
-def _load_upload(session, caller: Caller, upload_id):
-    upload_id = uuid_or_not_found(upload_id, "上传记录不存在")
-    row = session.execute(select(uploads).where(uploads.c.id == upload_id).with_for_update()).first()
+def _load(session, caller: Caller, upload_id, lock: bool = False):
+    query = select(uploads).where(uploads.c.id == upload_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
     if row is None:
         raise NotFound("上传记录不存在")
-    caller.require(row.org_path, "该党员")
+    caller.require(row.org_path, KINDS[row.owner_kind].owner_noun)
     return row
 
 
-def _reject(sessions: sessionmaker, store: Storage, upload, message: str):
-    store.remove(upload.object_key)
+def _photo_keys(upload, claim: uuid.UUID) -> tuple[str, str]:
+    return f"photos/{upload.owner_id}/{claim}.jpg", f"photos/{upload.owner_id}/{claim}-thumb.jpg"
+
+
+def _claim(sessions: sessionmaker, caller: Caller, upload_id) -> tuple:
+    """pending → verifying, with the keys this claim will write recorded (committed) first."""
+    claim = uuid.uuid4()
+    now = _now()
     with sessions.begin() as session:
+        upload = _load(session, caller, upload_id, lock=True)  # a parallel complete waits here
+        refusal = claim_refusal(upload.status, upload.expires_at, now)
+        if refusal:
+            raise Conflict(refusal)
         session.execute(update(uploads).where(uploads.c.id == upload.id).values(
-            status="rejected", reason=message, completed_at=datetime.now(timezone.utc)))
+            status=VERIFYING, claim=claim, verifying_since=now))
+        session.execute(pending_objects.insert().values(
+            [{"key": key, "upload_id": upload.id, "due_at": now + SWEEP_GRACE} for key in _photo_keys(upload, claim)]))
+    return upload, claim
+
+
+def _finish(session, upload, claim, **values) -> None:
+    """verifying → `status`, only if this call still holds the claim (the sweeper may have
+    given a dead claim back)."""
+    done = session.execute(update(uploads).where(uploads.c.id == upload.id, uploads.c.status == VERIFYING,
+                                                 uploads.c.claim == claim)
+                           .values(completed_at=_now(), **values))
+    if done.rowcount != 1:
+        raise Conflict("该上传已处理，请重新上传")
+
+
+def _release(sessions: sessionmaker, upload, claim) -> None:
+    """verifying → pending after a failure that is not the file's fault, so it can be retried."""
+    try:
+        with sessions.begin() as session:
+            session.execute(update(uploads).where(uploads.c.id == upload.id, uploads.c.claim == claim)
+                            .values(status=PENDING, claim=None, verifying_since=None))
+    except SQLAlchemyError:
+        log.exception("upload %s: could not give the claim back; the sweeper will", upload.id)
+
+
+def _remove_quietly(store: Storage, *keys: str) -> None:
+    """Best effort: every key removed here is also recorded for the sweeper."""
+    for key in keys:
+        try:
+            store.remove(key)
+        except Exception:
+            log.warning("could not remove %s now; the sweeper will", key, exc_info=True)
+
+
+def _reject(sessions: sessionmaker, store: Storage, upload, claim, message: str) -> ValidationFailed:
+    with sessions.begin() as session:
+        _finish(session, upload, claim, status=REJECTED, reason=message)
+    _remove_quietly(store, upload.object_key)
     return ValidationFailed(message, {"file": message})
 
 
+def _keep_member_photo(session, caller: Caller, upload, claim, photo: Photo) -> dict:
+    key, thumb_key = _photo_keys(upload, claim)
+    session.execute(update(photos).where(photos.c.member_id == upload.member_id, photos.c.current)
+                    .values(current=False))
+    session.execute(photos.insert().values(
+        id=claim, member_id=upload.member_id, org_path=upload.org_path, key=key, thumb_key=thumb_key,
+        width=photo.width, height=photo.height, size=len(photo.jpeg)))
+    record_event(session, outbox, MEMBER_PHOTO_ATTACHED, upload.member_id, 1,
+                 {"member_id": upload.member_id, "photo_id": str(claim)}, caller)
+    return {"photo_id": str(claim), "member_id": upload.member_id}
+
+
+KEEPERS = {MEMBER_PHOTO: _keep_member_photo}
+
+
 def complete_upload(sessions: sessionmaker, store: Storage, caller: Caller, upload_id) -> dict:
+    upload_id = uuid_or_not_found(upload_id, "上传记录不存在")
     with sessions() as session:
-        upload = _load_upload(session, caller, upload_id)
-    if upload.status != "pending":
-        raise Conflict("该上传已处理，请重新上传")
+        upload = _load(session, caller, upload_id)
+    refusal = claim_refusal(upload.status, upload.expires_at, _now())
+    if refusal:
+        raise Conflict(refusal)
+    kind = KINDS[upload.owner_kind]
     size = store.size(upload.object_key)
-    if size is None:
+    if size is None:  # checked before claiming: the file may still come
         raise ValidationFailed("尚未收到上传的文件，请重新上传", {"file": "未收到文件"})
-    if size > MAX_BYTES:
-        raise _reject(sessions, store, upload, "图片不能超过5MB")
+    upload, claim = _claim(sessions, caller, upload_id)
     try:
-        photo = process_photo(store.read(upload.object_key, MAX_BYTES))
+        photo = _verified(sessions, store, upload, claim, kind, size)
+        key, thumb_key = _photo_keys(upload, claim)
+        store.write(key, photo.jpeg, "image/jpeg")
+        store.write(thumb_key, photo.thumbnail, "image/jpeg")
+    except ValidationFailed:
+        raise
+    except Exception:
+        _release(sessions, upload, claim)
+        raise
+    try:
+        with sessions.begin() as session:
+            _finish(session, upload, claim, status=VERIFIED)
+            kept = KEEPERS[kind.name](session, caller, upload, claim, photo)
+            session.execute(delete(pending_objects).where(pending_objects.c.key.in_(_photo_keys(upload, claim))))
+    except Conflict:  # the claim was given back meanwhile (a stalled worker): keep nothing
+        _remove_quietly(store, *_photo_keys(upload, claim))
+        raise
+    except SQLAlchemyError:
+        # The objects stay recorded in pending_objects: the sweeper deletes them once due.
+        log.exception("upload %s: keeping the photo failed", upload.id)
+        _release(sessions, upload, claim)
+        raise Unavailable("保存失败，请稍后重试") from None
+    _remove_quietly(store, upload.object_key)  # its pending_objects row sweeps it otherwise
+    return {**kept, "owner_kind": kind.name, "owner_id": upload.owner_id,
+            "width": photo.width, "height": photo.height}
+
+
+def _verified(sessions: sessionmaker, store: Storage, upload, claim, kind: OwnerKind, size: int) -> Photo:
+    """The file's content decides (not what was declared); a refusal finishes the upload.
+    The read is bounded too: the browser may post again under the same key until expiry."""
+    too_big = f"{kind.label}不能超过{kind.limits.max_bytes // (1024 * 1024)}MB"
+    if size > kind.limits.max_bytes:
+        raise _reject(sessions, store, upload, claim, too_big)
+    try:
+        return process_photo(store.read(upload.object_key, kind.limits.max_bytes), kind.limits)
     except ImageRejected as exc:
-        raise _reject(sessions, store, upload, exc.message) from None
-    photo_id = uuid.uuid4()
-    key = f"photos/{upload.member_id}/{photo_id}.jpg"
-    thumb_key = f"photos/{upload.member_id}/{photo_id}-thumb.jpg"
-    store.write(key, photo.jpeg, "image/jpeg")
-    store.write(thumb_key, photo.thumbnail, "image/jpeg")
-    with sessions.begin() as session:
-        upload = _load_upload(session, caller, upload.id)  # re-lock: a parallel complete loses here
-        if upload.status != "pending":
-            raise Conflict("该上传已处理，请重新上传")
-        session.execute(update(photos).where(photos.c.member_id == upload.member_id, photos.c.current)
-                        .values(current=False))
-        session.execute(photos.insert().values(
-            id=photo_id, member_id=upload.member_id, org_path=upload.org_path, key=key, thumb_key=thumb_key,
-            width=photo.width, height=photo.height, size=len(photo.jpeg)))
-        session.execute(update(uploads).where(uploads.c.id == upload.id).values(
-            status="verified", completed_at=datetime.now(timezone.utc)))
-        record_event(session, outbox, MEMBER_PHOTO_ATTACHED, upload.member_id, 1,
-                     {"member_id": upload.member_id, "photo_id": str(photo_id)}, caller)
-    store.remove(upload.object_key)
-    return {"photo_id": str(photo_id), "member_id": upload.member_id, "width": photo.width, "height": photo.height}
+        raise _reject(sessions, store, upload, claim, exc.message) from None
+

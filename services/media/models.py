@@ -9,17 +9,38 @@ from services.shared.org_directory import org_directory_table
 metadata = MetaData(schema="media")
 
 # An upload session: the presigned request issued, waiting for the browser and `complete`.
+# States (domain/owners.py): pending → verifying (one `complete` holds `claim`) → verified /
+# rejected; pending → expired (the sweeper). member_id is set for member photos only.
 uploads = Table(
     "uploads", metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("member_id", BigInteger, nullable=False),
+    Column("owner_kind", Text, nullable=False, server_default="member_photo"),
+    Column("owner_id", Text, nullable=False),
+    Column("member_id", BigInteger),
     Column("org_path", Text, nullable=False),
     Column("object_key", Text, nullable=False),
-    Column("status", Text, nullable=False, server_default="pending"),  # pending / verified / rejected
+    Column("status", Text, nullable=False, server_default="pending"),
     Column("reason", Text),
+    Column("claim", UUID(as_uuid=True)),
+    Column("verifying_since", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("completed_at", DateTime(timezone=True)),
 )
+Index("uploads_open", uploads.c.expires_at, postgresql_where=text("status IN ('pending', 'verifying')"))
+
+# Keys written (or about to be) whose keeping is not yet committed. Recorded, and committed,
+# before the object is written; the commit that keeps an object deletes its row. A row past
+# `due_at` therefore names an object whose commit failed or whose upload was abandoned: the
+# sweeper deletes the object (unless a photo refers to it) and the row.
+pending_objects = Table(
+    "pending_objects", metadata,
+    Column("key", Text, primary_key=True),
+    Column("upload_id", UUID(as_uuid=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("pending_objects_due", pending_objects.c.due_at)
 
 photos = Table(
     "photos", metadata,

@@ -1,6 +1,7 @@
 """The media service's nameko entrypoints: adapters only."""
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
 from services.shared.context import CallerProvider
 from services.shared.db import Database
@@ -9,7 +10,8 @@ from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, org_events, queries
+from . import commands, org_events, queries, sweeper
+from .domain.owners import MEMBER_PHOTO
 from .models import org_directory
 from .storage import storage
 
@@ -34,9 +36,11 @@ class MediaService:
         return health_report(self.name, self.db)
 
     @api
-    def begin_upload(self, member_id, content_type, size):
-        return commands.begin_upload(self.db, self.store, self.caller(), self._member, member_id,
-                                     content_type, size)
+    def begin_upload(self, content_type, size, owner_kind=MEMBER_PHOTO, owner_id=None, member_id=None):
+        """`member_id` is the member photo's original form: (member_photo, member_id)."""
+        owner_lookups = {MEMBER_PHOTO: self._member}
+        return commands.begin_upload(self.db, self.store, self.caller(), owner_lookups, owner_kind,
+                                     owner_id if member_id is None else member_id, content_type, size)
 
     def _member(self, member_id):
         """The member (member service), placed by the organization directory's current path."""
@@ -75,6 +79,10 @@ class MediaService:
     @api
     def complete_upload(self, upload_id):
         return commands.complete_upload(self.db, self.store, self.caller(), upload_id)
+
+    @timer(interval=60)
+    def sweep(self):
+        sweeper.sweep(self.db, self.store, commands.SWEEP_GRACE)
 
     @api
     def member_photo(self, member_id):
