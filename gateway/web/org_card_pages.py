@@ -11,7 +11,7 @@ from ..api.common import call, path_id
 from ..auth import require_session
 from ..errors import HttpError, as_http_error
 from .org_pages import org_context
-from .rendering import form_of, render, submit_form
+from .rendering import form_of, redirect_with_flash, render, submit_form
 
 ENTRY_KEYS = {"unit": ("name", "category", "party_setup", "industry", "credit_code"),
               "sanction": ("kind", "name", "approved_on", "approver", "reason")}
@@ -91,15 +91,21 @@ def _entry_action(kind: str):
         return await _card_action(request, "save_entry",
                                   lambda f: {"kind": kind, "data": _fields(f, "version", *ENTRY_KEYS[kind])}, kind)
 
+    async def edit(request: Request):
+        entry_id = path_id(request, "entry")
+        return await _card_action(request, "save_entry",
+                                  lambda f: {"kind": kind, "entry_id": entry_id,
+                                             "data": _fields(f, "version", *ENTRY_KEYS[kind])}, f"{kind}-{entry_id}")
+
     async def remove(request: Request):
         entry_id = path_id(request, "entry")
         return await _card_action(request, "remove_entry",
                                   lambda f: {"kind": kind, "entry_id": entry_id, "data": _fields(f, "version")}, kind)
-    return add, remove
+    return add, edit, remove
 
 
-add_unit, remove_unit = _entry_action("unit")
-add_sanction, remove_sanction = _entry_action("sanction")
+add_unit, edit_unit, remove_unit = _entry_action("unit")
+add_sanction, edit_sanction, remove_sanction = _entry_action("sanction")
 
 
 # --- pages of their own ----------------------------------------------------------------------
@@ -162,7 +168,7 @@ def _org_ids(raw: str) -> list[int]:
 async def batch_page(request: Request):
     """GET: the form and recent batches; POST: preview (action=preview) or save (action=save)."""
     org_id = path_id(request)
-    form, preview, saved, error = {}, None, None, None
+    form, preview, error = {}, None, None
     if request.method == "POST":
         form = await form_of(request)
         session = await require_session(request, form_csrf=form.get("csrf_token"))
@@ -171,6 +177,9 @@ async def batch_page(request: Request):
             if form.get("action") == "save":
                 spec["org_ids"] = _org_ids(form.get("org_ids", ""))
                 saved = await call(request, session, "org", "save_batch", org_id=org_id, data=spec)
+                # Post/Redirect/Get: F5 on the page after must not save the batch again.
+                return redirect_with_flash(f"/orgs/{org_id}/batch", f"已修改 {saved['changed']} 个党组织。"
+                                           "如需还原，可在下方“最近的批量修改”中撤销。")
             else:
                 preview = await call(request, session, "org", "preview_batch", org_id=org_id, data=spec)
         except Exception as exc:  # noqa: BLE001 — shown above the form
@@ -183,7 +192,7 @@ async def batch_page(request: Request):
     fields, batches = await asyncio.gather(call(request, session, "org", "card_fields"),
                                            call(request, session, "org", "recent_batches", org_id=org_id))
     return render(request, "org_batch.html", status=error.status if error else 200, session=session,
-                  form_values=form, preview=preview, saved=saved, form_error=error, fields=fields["org"],
+                  form_values=form, preview=preview, form_error=error, fields=fields["org"],
                   batches=batches, org_ids=",".join(str(c["id"]) for c in preview["changes"]) if preview else "",
                   **context)
 
@@ -201,7 +210,7 @@ async def undo_batch(request: Request):
 
     return await submit_form(request, lambda session, form: call(request, session, "org", "undo_batch",
                                                                  batch_id=batch_id),
-                             rerender, f"/orgs/{org_id}/batch")
+                             rerender, f"/orgs/{org_id}/batch", "已撤销这次批量修改")
 
 
 async def import_page(request: Request):
