@@ -14,6 +14,9 @@ from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, a
 from .events import member_facts
 from .models import info_tables, members, status_changes
 
+# Names in the order a Chinese reader expects: by pinyin (names.sort_key), then the name, then id.
+PINYIN_ORDER = (members.c.name_sort.asc().nulls_last(), members.c.name, members.c.id)
+
 
 def load_member(session: Session, member_id, for_update: bool = False):
     """The member's row; `for_update` locks it, so changes of one member take turns."""
@@ -149,7 +152,7 @@ def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size
     if not isinstance(history, bool):
         raise ValidationFailed("history 应为 true 或 false", {"history": "应为布尔值"})
     where = (members.c.org_id == org["id"]) & (members.c.status == (LEFT if history else ACTIVE))
-    order = (members.c.left_on.desc(), members.c.name, members.c.id) if history else (members.c.name, members.c.id)
+    order = (members.c.left_on.desc(), *PINYIN_ORDER) if history else PINYIN_ORDER
     with sessions() as session:
         total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
         rows = session.execute(select(members).where(where).order_by(*order)
@@ -264,7 +267,7 @@ def quick_search(sessions: sessionmaker, caller: Caller, q, page=1, size=20) -> 
         # province, and "more than 1,000, type more" is all a quick search needs to say.
         capped = select(members.c.id).where(where).limit(SEARCH_COUNT_CAP + 1).subquery()
         total = session.execute(select(func.count()).select_from(capped)).scalar_one()
-        rows = session.execute(select(members).where(where).order_by(members.c.name, members.c.id)
+        rows = session.execute(select(members).where(where).order_by(*PINYIN_ORDER)
                                .limit(size).offset((page - 1) * size)).all()
     return {"q": q, "total": min(total, SEARCH_COUNT_CAP), "more": total > SEARCH_COUNT_CAP, "page": page,
             "size": size, "items": [member_view(row) for row in rows]}
