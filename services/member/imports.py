@@ -44,7 +44,8 @@ def create_import(sessions: sessionmaker, caller: Caller, orgs_by_code, raw_rows
     orgs = orgs_by_code(sorted({str(r.get("org_code") or "").strip() for r in rows} - {""}))
     with sessions.begin() as session:
         checked = check_rows(rows, orgs, _registered(session, rows))
-        return save_preview(session, imports, import_rows, caller, len(rows), checked.valid, checked.errors)
+        preview = save_preview(session, imports, import_rows, caller, len(rows), checked.valid, checked.errors)
+        return {**preview, "notes": checked.notes}  # shown with the upload's preview
 
 
 def get_import(sessions: sessionmaker, caller: Caller, import_id) -> dict:

@@ -26,4 +26,6 @@ def test_polyphonic_surnames_sort_by_their_surname_reading():
 
 def test_a_syllable_ends_before_a_longer_one_and_tones_order_the_same_pinyin():
     assert sort_key("安") < sort_key("昂") and sort_key("马") < sort_key("骂")  # an1 < ang2; ma3 < ma4
-    assert sort_key("") == "" and sort_key("Tom") == "tom" and sort_key(" 张三 ") == "zhang1san1"
+    assert sort_key("") == "" and sort_key("Tom") == "tom Tom" and sort_key(" 张三 ") == "zhang1san1 张三"
+    assert sort_key("张") < sort_key("张三") < sort_key("张山")  # a shorter name first; san1 < shan1
+    assert sort_key("章三") != sort_key("张三")  # homophones stay apart, each name's people together

@@ -19,14 +19,17 @@ assert set(SURNAME_PINYIN) == set(SURNAME_INITIALS)
 
 
 def sort_key(name: str) -> str:
-    """The name's syllables with their tones, joined: 张三 → zhang1san1. Compared byte by byte
-    (COLLATE "C"), a tone digit ends each syllable and sorts before any letter, so 安 an1 comes
-    before 昂 ang2; same pinyin, then same tones, fall back to the name itself. Characters
-    without pinyin (letters, digits) stand as themselves, lower-cased."""
+    """The name's syllables with their tones, joined, then a space and the name: 张三 →
+    "zhang1san1 张三". Compared byte by byte (COLLATE "C"), a tone digit ends each syllable and
+    sorts before any letter, so 安 an1 comes before 昂 ang2, and the space before any of them,
+    so 张 comes before 张三; the same pinyin and tones fall back to the name itself, which keeps
+    each name's people together and makes the key a total order with the id. Characters without
+    pinyin (letters, digits) stand as themselves, lower-cased."""
     text = unicodedata.normalize("NFKC", name or "").strip()
     if not text:
         return ""
-    return "".join([SURNAME_PINYIN.get(text[0]) or _syllable(text[0])] + [_syllable(ch) for ch in text[1:]])
+    spelled = "".join([SURNAME_PINYIN.get(text[0]) or _syllable(text[0])] + [_syllable(ch) for ch in text[1:]])
+    return f"{spelled} {text}"
 
 
 @lru_cache(maxsize=30_000)
