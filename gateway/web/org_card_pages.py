@@ -21,7 +21,7 @@ def _fields(form: dict, *names: str) -> dict:
     return {name: form.get(name, "") for name in names if name in form}
 
 
-async def _card_action(request: Request, method: str, kwargs, form_name: str, success=None):
+async def _card_action(request: Request, method: str, kwargs, form_name: str, success=None, flash: str = "已保存"):
     """A form on the organization page: the RPC gets org_id and `kwargs(form)`; on success back
     to the card (or `success(result)`); a refusal re-renders the page with the form open."""
     org_id = path_id(request)
@@ -33,7 +33,7 @@ async def _card_action(request: Request, method: str, kwargs, form_name: str, su
 
     return await submit_form(request, lambda session, form: call(request, session, "org", method, org_id=org_id,
                                                                  **kwargs(form)),
-                             rerender, success or f"/orgs/{org_id}")
+                             rerender, success or f"/orgs/{org_id}", flash)
 
 
 CARD_KEYS = ("version", "short_name", "code", "type", "affiliation", "established_on", "contact_person",
@@ -47,16 +47,18 @@ async def edit_card(request: Request):
 
 async def rename(request: Request):
     return await _card_action(request, "rename_org", lambda f: {"name": f.get("name", ""),
-                                                                "version": f.get("version") or None}, "rename")
+                                                                "version": f.get("version") or None}, "rename",
+                              flash="已更名，原名称保留在变更历史中")
 
 
 async def revoke(request: Request):
     return await _card_action(request, "revoke_org", lambda f: {"data": _fields(f, "version", "date", "reason")},
-                              "revoke")
+                              "revoke", flash="已撤销，该党组织转入历史党组织")
 
 
 async def restore(request: Request):
-    return await _card_action(request, "restore_org", lambda f: {"data": _fields(f, "version")}, "restore")
+    return await _card_action(request, "restore_org", lambda f: {"data": _fields(f, "version")}, "restore",
+                              flash="已恢复为在用党组织")
 
 
 async def delete(request: Request):
@@ -64,7 +66,7 @@ async def delete(request: Request):
     parent = request.query_params.get("parent", "")
     after = f"/orgs/{parent}" if parent.isdigit() else "/"
     return await _card_action(request, "delete_org", lambda f: {"data": _fields(f, "version")}, "delete",
-                              lambda result: after if result.get("deleted") else f"/orgs/{org_id}")
+                              lambda result: after if result.get("deleted") else f"/orgs/{org_id}", "已删除")
 
 
 async def sort(request: Request):
@@ -100,7 +102,8 @@ def _entry_action(kind: str):
     async def remove(request: Request):
         entry_id = path_id(request, "entry")
         return await _card_action(request, "remove_entry",
-                                  lambda f: {"kind": kind, "entry_id": entry_id, "data": _fields(f, "version")}, kind)
+                                  lambda f: {"kind": kind, "entry_id": entry_id, "data": _fields(f, "version")}, kind,
+                                  flash="已删除")
     return add, edit, remove
 
 
