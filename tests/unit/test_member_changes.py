@@ -17,8 +17,8 @@ def with_check(first17: str) -> str:
 
 
 CURRENT = {"org_id": 7, "name": "张三", "name_initials": "zs", "name_sort": "zhang1san1 张三", "id_number": ID,
-           "sex": "2", "birth_date": date(1949, 12, 31), "ethnicity": "01", "category": "01", "joined_on": date(1975, 7, 1),
-           "left_on": None}
+           "sex": "2", "birth_date": date(1949, 12, 31), "ethnicity": "01", "category": "01",
+           "joined_on": date(1975, 7, 1), "left_on": None}
 
 
 def changes(data, current=CURRENT):
