@@ -2,11 +2,12 @@
 错误" beside its control and in the summary at the top — never `id_number`. Each form is known
 by the name its page opens it with (`open_form`); the labels come from the specs that already
 name the fields (member basic fields, info sets, the organization card)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.member.domain.card_check import LABELS as MEMBER_LABELS
 from services.member.domain.info_sets import INFO_SETS
 from services.org.domain.org_card import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
+from services.stats.domain.report_cover import COVER_FIELDS
 
 # Fields any form may be refused on without a control of its own (shown as text only).
 COMMON = {"version": "版本", "data": "表单", "org_id": "所在党组织", "parent_id": "上级党组织"}
@@ -21,6 +22,12 @@ def _labels(fields) -> dict[str, str]:
 class FormSpec:
     prefix: str               # a control's id is prefix + field key
     labels: dict[str, str]    # the fields that have a control on the form
+    controls: dict[str, str] = field(default_factory=dict)  # fields answered by another's control
+
+    def control(self, key: str) -> str | None:
+        if key in self.controls:
+            return self.prefix + self.controls[key]
+        return self.prefix + key if key in self.labels else None
 
 
 FORMS = {
@@ -36,6 +43,13 @@ FORMS = {
     "revoke": FormSpec("revoke-", {"date": "撤销日期", "reason": "撤销原因"}),
     "unit": FormSpec("unit-", _labels(UNIT_FIELDS)),
     "sanction": FormSpec("sanction-", _labels(SANCTION_FIELDS)),
+    # the annual report: a correction names one cell (table, row and column: one control)
+    "correct": FormSpec("correct-", {"cell": "单元格", "table": "单元格", "row": "单元格", "column": "单元格",
+                                     "value": "新数值", "reason": "录改原因"},
+                        {"table": "cell", "row": "cell", "column": "cell"}),
+    "explain": FormSpec("explain-", {"explanation": "报表说明"}),
+    "decide": FormSpec("decide-", {"comment": "审核意见"}),
+    "cover": FormSpec("cover-", dict(COVER_FIELDS)),
 }
 
 
@@ -84,6 +98,8 @@ class FormErrors:
     def get(self, key: str) -> FieldError | None:
         return self._by_key.get(key)
 
+    __getitem__ = get  # for templates' `map("extract", errors)`
+
     def extra(self, keys) -> list[FieldError]:
         """Errors of fields the form has no control for among `keys` (shown together below it)."""
         return [item for item in self.items if item.key not in keys and item.key != "version"]
@@ -105,6 +121,6 @@ def form_errors(form: str | None, fields: dict | None) -> FormErrors:
     items = []
     for key, message in (fields or {}).items():
         label = labels.get(key) or COMMON.get(key, "")
-        control = spec.prefix + key if spec and key in labels else None
+        control = spec.control(key) if spec else None
         items.append(FieldError(str(key), label, str(message), control))
     return FormErrors(form, tuple(items))

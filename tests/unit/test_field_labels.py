@@ -30,6 +30,13 @@ def test_every_form_kind_labels_its_fields(form, field, label, control):
     assert (error.text, error.control) == (f"{label}：必填", control)
 
 
+def test_a_report_correction_points_its_cell_parts_to_the_one_cell_control():
+    errors = form_errors("correct", {"row": "没有这一行", "value": "应为非负整数"})
+    assert texts(errors) == [("单元格：没有这一行", "correct-cell"), ("新数值：应为非负整数", "correct-value")]
+    (cover,) = form_errors("cover", {"reported_on": "日期格式应为YYYY-MM-DD"})
+    assert (cover.text, cover.control) == ("报出日期：日期格式应为YYYY-MM-DD", "cover-reported_on")
+
+
 def test_fields_without_a_control_get_a_common_label_or_none_never_the_name():
     errors = form_errors("edit", {"version": "版本已过期", "org_id": "党组织不存在", "whatever_key": "不能在此修改"})
     assert texts(errors) == [("版本已过期", None), ("所在党组织：党组织不存在", None), ("不能在此修改", None)]
