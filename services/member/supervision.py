@@ -111,7 +111,7 @@ def invalid_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=
     page, size = page_bounds(page, size)
     with sessions() as session:
         rows = session.execute(select(members).where(_subtree(org), _suspect_id())
-                               .order_by(members.c.org_path, members.c.id).limit(INVALID_SCAN_MAX)).all()
+                               .order_by(members.c.org_path, *PINYIN_ORDER).limit(INVALID_SCAN_MAX)).all()
     items = []
     for row in rows:
         problem = id_number_problem(row.id_number, row.birth_date, row.sex, today)
@@ -142,7 +142,8 @@ def incomplete_members(sessions: sessionmaker, caller: Caller, org: dict, page=1
         missing = [p["field_name"] for p in check_member(row._mapping, list(years), today) if p["kind"] == MISSING]
         return {**member_view_lenient(row), "missing": missing}
 
-    return _paged(sessions, where, (members.c.org_path, members.c.id), page, size, view)
+    # by organization, then pinyin
+    return _paged(sessions, where, (members.c.org_path, *PINYIN_ORDER), page, size, view)
 
 
 def member_view_lenient(row) -> dict:
