@@ -192,6 +192,9 @@ def test_org_import_preview_lists_problems_and_commit_creates_parents_first(api,
     assert problems[(4, "name")] == "必填" and problems[(4, "type")] == "未知的党组织类别：火星组织"
     assert problems[(4, "parent_code")].startswith("上级党组织代码不存在")
     assert problems[(5, "parent_code")] == "上级党组织（第3行）是党支部，不能设立下级党组织"
+    # the import says which values it read otherwise than typed
+    assert {"row": 2, "name": "导入总支", "org": committee["code"], "field": "affiliation",
+            "message": "隶属关系：县 → 县（市、区、旗）"} in preview["notes"]
     committed = api.post(f"/imports/orgs/{preview['id']}/commit", json={})
     assert committed.status_code == 200 and committed.json()["written"] == 2
     assert_error(api.post(f"/imports/orgs/{preview['id']}/commit", json={}), 409, "conflict")
