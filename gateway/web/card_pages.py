@@ -1,5 +1,6 @@
 """校核 pages (one member, or a subtree batch by batch) and batch add (批量添加)."""
 import asyncio
+import re
 from datetime import date
 from urllib.parse import parse_qsl
 
@@ -10,7 +11,7 @@ from services.member.contract import BATCH_SETS, INFO_SETS
 from ..api.common import call, path_id, read_body
 from ..auth import CSRF_FIELD, require_session
 from ..errors import HttpError, as_http_error
-from .rendering import MAX_FORM_BYTES, render
+from .rendering import MAX_FORM_BYTES, redirect_with_flash, render
 
 CHECK_BATCH = 1000
 
@@ -82,11 +83,33 @@ async def _render_batch(request: Request, session, org_id: int, key: str, status
 
 
 async def batch_page(request: Request):
+    """The form; after a saved batch (`done`: its id) the way to undo it."""
     session = await require_session(request)
+    done = request.query_params.get("done", "")
+    if _UUID.fullmatch(done):
+        return await _render_batch(request, session, path_id(request), _batch_set(request.query_params.get("set")),
+                                   stage="done", result={"id": done})
     return await _render_batch(request, session, path_id(request), _batch_set(request.query_params.get("set")))
 
 
-async def _batch_step(request: Request, method: str, stage: str):
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+REFUSED_NAMED = 5
+
+
+def _done_message(result: dict, label: str) -> str:
+    """What a saved batch add did, for the page it redirects to: counts, and the first few
+    members not added with why."""
+    message = f"已为 {len(result['accepted'])} 名党员添加{label}"
+    refused = result["refused"]
+    if refused:
+        named = "；".join(f"{r.get('name') or '编号 ' + str(r['member_id'])}（{r['reason']}）"
+                         for r in refused[:REFUSED_NAMED])
+        message += f"，{len(refused)} 名未添加：{named}{'等' if len(refused) > REFUSED_NAMED else ''}"
+    return message + "。"
+
+
+async def _batch_step(request: Request, method: str, stage: str | None):
+    """Preview (`stage` "preview": a page) or save (None: Post/Redirect/Get to the batch page)."""
     org_id = path_id(request)
     session, form, chosen = await _batch_form(request)
     data = _batch_request(form, chosen)
@@ -98,6 +121,10 @@ async def _batch_step(request: Request, method: str, stage: str):
             raise error from None
         return await _render_batch(request, session, org_id, data["info_set"], status=error.status, error=error,
                                    values=form, chosen=chosen)
+    if stage is None:
+        done = f"&done={result['id']}" if result.get("id") else ""
+        return redirect_with_flash(f"/orgs/{org_id}/member-batch?set={data['info_set']}{done}",
+                                   _done_message(result, INFO_SETS[data["info_set"]].label))
     return await _render_batch(request, session, org_id, data["info_set"], stage=stage, result=result)
 
 
@@ -106,7 +133,7 @@ async def preview_batch(request: Request):
 
 
 async def commit_batch(request: Request):
-    return await _batch_step(request, "commit_batch", "done")
+    return await _batch_step(request, "commit_batch", None)
 
 
 async def undo_batch(request: Request):
@@ -120,4 +147,6 @@ async def undo_batch(request: Request):
         if error.status >= 500 or error.status in (401, 403, 404):
             raise error from None
         return await _render_batch(request, session, org_id, key, status=error.status, error=error)
-    return await _render_batch(request, session, org_id, result["info_set"], stage="undone", result=result)
+    label = INFO_SETS[result["info_set"]].label
+    return redirect_with_flash(f"/orgs/{org_id}/member-batch?set={result['info_set']}",
+                               f"已撤销本次批量添加，{result['undone']} 名党员的{label}信息已删除。")

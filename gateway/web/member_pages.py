@@ -4,6 +4,7 @@ from datetime import date
 
 from starlette.requests import Request
 
+from services.member import contract as member_contract
 from services.member.contract import INFO_SETS
 from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KIND_GROUPS, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS
 
@@ -27,7 +28,11 @@ async def _member_context(request: Request, session: Session, member_id: int) ->
         call(request, session, "media", "member_photo", member_id=member_id),
         call(request, session, "org", "get_org", org_id=member["org_id"]),
         call(request, session, "org", "get_org", org_id=session.org_id))
+    last = next((c for c in member.get("status_changes", ()) if not c["undone"]), None)
     return dict(member=member, photo=photo, org=org, root=root, ethnicities=ETHNICITIES.items(),
+                undo_meaning=member_contract.UNDO_MEANING, restore_meaning=member_contract.RESTORE_MEANING,
+                restore_hint=member_contract.restore_hint(last, date.today(), session.username) if member["actions"]["restore"]
+                else None,
                 categories=MEMBER_CATEGORIES.items(), leave_kind_groups=_leave_kind_groups(),
                 educations=EDUCATION.items(), occupations=OCCUPATIONS.items(), info_set_specs=INFO_SETS.values(),
                 today=date.today().isoformat(), year=date.today().year)
@@ -39,7 +44,21 @@ async def member_page(request: Request):
                                                                                      path_id(request)))
 
 
-async def _member_action(request: Request, method: str, data, form_name: str, **kwargs):
+async def member_history_page(request: Request):
+    """变更历史: every change of the card, field by field, names not codes, who and when."""
+    session = await require_session(request)
+    member_id = path_id(request)
+    member = await call(request, session, "member", "get_member", member_id=member_id)  # first: 404/403
+    changes, org, root = await asyncio.gather(
+        call(request, session, "member", "member_history", member_id=member_id,
+             page=request.query_params.get("page", "1")),
+        call(request, session, "org", "get_org", org_id=member["org_id"]),
+        call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "member_history.html", session=session, member=member, org=org, root=root,
+                  changes=changes)
+
+
+async def _member_action(request: Request, method: str, data, form_name: str, flash: str = "已保存", **kwargs):
     """A form on the member card: on success back to the card. A refusal re-renders the card
     with the message; for htmx (which swaps only 2xx answers) with status 200."""
     member_id = path_id(request)
@@ -53,7 +72,7 @@ async def _member_action(request: Request, method: str, data, form_name: str, **
     return await submit_form(
         request, lambda session, form: call(request, session, "member", method, member_id=member_id, data=data(form),
                                             **kwargs),
-        rerender, f"/members/{member_id}")
+        rerender, f"/members/{member_id}", flash)
 
 
 def _fields(form: dict, *names: str, optional=()) -> dict:
@@ -95,18 +114,19 @@ async def update_info_row(request: Request):
 async def delete_info_row(request: Request):
     key, row_id = _info_set(request), path_id(request, "row_id")
     return await _member_action(request, "delete_info_row", lambda f: _fields(f, "version"), f"{key}-{row_id}",
-                                info_set=key, row_id=row_id)
+                                "已删除", info_set=key, row_id=row_id)
 
 
 async def leave_member(request: Request):
     return await _member_action(request, "leave_member", lambda f: _fields(f, "version", "kind", "date", "reason"),
-                                "leave")
+                                "leave", "已办理，该党员转入历史党员")
 
 
 async def restore_member(request: Request):
     return await _member_action(request, "restore_member", lambda f: _fields(f, "version", "date", "reason"),
-                                "restore")
+                                "restore", "已找回，计入年报的党员增加")
 
 
 async def undo_status_change(request: Request):
-    return await _member_action(request, "undo_status_change", lambda f: _fields(f, "version"), "undo")
+    return await _member_action(request, "undo_status_change", lambda f: _fields(f, "version"), "undo",
+                                "已回退，年报中不留下这次变动的记录")

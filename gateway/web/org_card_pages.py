@@ -11,7 +11,7 @@ from ..api.common import call, path_id
 from ..auth import require_session
 from ..errors import HttpError, as_http_error
 from .org_pages import org_context
-from .rendering import form_of, render, submit_form
+from .rendering import form_of, redirect_with_flash, render, submit_form
 
 ENTRY_KEYS = {"unit": ("name", "category", "party_setup", "industry", "credit_code"),
               "sanction": ("kind", "name", "approved_on", "approver", "reason")}
@@ -21,7 +21,7 @@ def _fields(form: dict, *names: str) -> dict:
     return {name: form.get(name, "") for name in names if name in form}
 
 
-async def _card_action(request: Request, method: str, kwargs, form_name: str, success=None):
+async def _card_action(request: Request, method: str, kwargs, form_name: str, success=None, flash: str = "已保存"):
     """A form on the organization page: the RPC gets org_id and `kwargs(form)`; on success back
     to the card (or `success(result)`); a refusal re-renders the page with the form open."""
     org_id = path_id(request)
@@ -33,7 +33,7 @@ async def _card_action(request: Request, method: str, kwargs, form_name: str, su
 
     return await submit_form(request, lambda session, form: call(request, session, "org", method, org_id=org_id,
                                                                  **kwargs(form)),
-                             rerender, success or f"/orgs/{org_id}")
+                             rerender, success or f"/orgs/{org_id}", flash)
 
 
 CARD_KEYS = ("version", "short_name", "code", "type", "affiliation", "established_on", "contact_person",
@@ -47,12 +47,13 @@ async def edit_card(request: Request):
 
 async def rename(request: Request):
     return await _card_action(request, "rename_org", lambda f: {"name": f.get("name", ""),
-                                                                "version": f.get("version") or None}, "rename")
+                                                                "version": f.get("version") or None}, "rename",
+                              flash="已更名，原名称保留在变更历史中")
 
 
 async def revoke(request: Request):
     return await _card_action(request, "revoke_org", lambda f: {"data": _fields(f, "version", "date", "reason")},
-                              "revoke")
+                              "revoke", flash="已撤销，该党组织转入历史党组织")
 
 
 async def move(request: Request):
@@ -81,7 +82,8 @@ async def move(request: Request):
 
 
 async def restore(request: Request):
-    return await _card_action(request, "restore_org", lambda f: {"data": _fields(f, "version")}, "restore")
+    return await _card_action(request, "restore_org", lambda f: {"data": _fields(f, "version")}, "restore",
+                              flash="已恢复为在用党组织")
 
 
 async def delete(request: Request):
@@ -89,7 +91,7 @@ async def delete(request: Request):
     parent = request.query_params.get("parent", "")
     after = f"/orgs/{parent}" if parent.isdigit() else "/"
     return await _card_action(request, "delete_org", lambda f: {"data": _fields(f, "version")}, "delete",
-                              lambda result: after if result.get("deleted") else f"/orgs/{org_id}")
+                              lambda result: after if result.get("deleted") else f"/orgs/{org_id}", "已删除")
 
 
 async def sort(request: Request):
@@ -116,15 +118,22 @@ def _entry_action(kind: str):
         return await _card_action(request, "save_entry",
                                   lambda f: {"kind": kind, "data": _fields(f, "version", *ENTRY_KEYS[kind])}, kind)
 
+    async def edit(request: Request):
+        entry_id = path_id(request, "entry")
+        return await _card_action(request, "save_entry",
+                                  lambda f: {"kind": kind, "entry_id": entry_id,
+                                             "data": _fields(f, "version", *ENTRY_KEYS[kind])}, f"{kind}-{entry_id}")
+
     async def remove(request: Request):
         entry_id = path_id(request, "entry")
         return await _card_action(request, "remove_entry",
-                                  lambda f: {"kind": kind, "entry_id": entry_id, "data": _fields(f, "version")}, kind)
-    return add, remove
+                                  lambda f: {"kind": kind, "entry_id": entry_id, "data": _fields(f, "version")}, kind,
+                                  flash="已删除")
+    return add, edit, remove
 
 
-add_unit, remove_unit = _entry_action("unit")
-add_sanction, remove_sanction = _entry_action("sanction")
+add_unit, edit_unit, remove_unit = _entry_action("unit")
+add_sanction, edit_sanction, remove_sanction = _entry_action("sanction")
 
 
 # --- pages of their own ----------------------------------------------------------------------
@@ -187,7 +196,7 @@ def _org_ids(raw: str) -> list[int]:
 async def batch_page(request: Request):
     """GET: the form and recent batches; POST: preview (action=preview) or save (action=save)."""
     org_id = path_id(request)
-    form, preview, saved, error = {}, None, None, None
+    form, preview, error = {}, None, None
     if request.method == "POST":
         form = await form_of(request)
         session = await require_session(request, form_csrf=form.get("csrf_token"))
@@ -196,6 +205,9 @@ async def batch_page(request: Request):
             if form.get("action") == "save":
                 spec["org_ids"] = _org_ids(form.get("org_ids", ""))
                 saved = await call(request, session, "org", "save_batch", org_id=org_id, data=spec)
+                # Post/Redirect/Get: F5 on the page after must not save the batch again.
+                return redirect_with_flash(f"/orgs/{org_id}/batch", f"已修改 {saved['changed']} 个党组织。"
+                                           "如需还原，可在下方“最近的批量修改”中撤销。")
             else:
                 preview = await call(request, session, "org", "preview_batch", org_id=org_id, data=spec)
         except Exception as exc:  # noqa: BLE001 — shown above the form
@@ -208,7 +220,7 @@ async def batch_page(request: Request):
     fields, batches = await asyncio.gather(call(request, session, "org", "card_fields"),
                                            call(request, session, "org", "recent_batches", org_id=org_id))
     return render(request, "org_batch.html", status=error.status if error else 200, session=session,
-                  form_values=form, preview=preview, saved=saved, form_error=error, fields=fields["org"],
+                  form_values=form, preview=preview, form_error=error, fields=fields["org"],
                   batches=batches, org_ids=",".join(str(c["id"]) for c in preview["changes"]) if preview else "",
                   **context)
 
@@ -226,7 +238,7 @@ async def undo_batch(request: Request):
 
     return await submit_form(request, lambda session, form: call(request, session, "org", "undo_batch",
                                                                  batch_id=batch_id),
-                             rerender, f"/orgs/{org_id}/batch")
+                             rerender, f"/orgs/{org_id}/batch", "已撤销这次批量修改")
 
 
 async def import_page(request: Request):

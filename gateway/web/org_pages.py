@@ -93,14 +93,18 @@ async def search_page(request: Request):
     session = await require_session(request)
     q = request.query_params.get("q", "")
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    results, error = None, None
+    results, error, org_names = None, None, {}
     if q.strip():
         try:
             results = await call(request, session, "member", "quick_search", q=q,
                                  page=request.query_params.get("page", "1"), size=20)
         except RemoteError as exc:
             error = as_http_error(exc)
-    return render(request, "search.html", session=session, root=root, q=q, results=results, error=error)
+    if results and results["items"]:  # 姓名 and 所在党组织 tell two people of one name apart
+        org_names = await call(request, session, "org", "org_names",
+                               org_ids=sorted({m["org_id"] for m in results["items"]}))
+    return render(request, "search.html", session=session, root=root, q=q, results=results, error=error,
+                  org_names=org_names)
 
 
 async def import_page(request: Request):

@@ -8,7 +8,9 @@ from services.shared.errors import Conflict, NotFound, ValidationFailed, validat
 from services.shared.messaging.outbox import record_event
 from services.shared.versions import require_version
 
+from . import history
 from .domain import status
+from .domain.history import basic_changes, row_changes
 from .domain.info_sets import (
     DERIVED_FROM,
     MemberDates,
@@ -130,9 +132,11 @@ def change_member(session: Session, caller: Caller, row, raw):
         raise _duplicate(number)
     try:
         with session.begin_nested():
-            return _write(session, caller, row, changes)
+            after = _write(session, caller, row, changes)
     except IntegrityError:
         raise _duplicate(number) from None
+    history.record(session, caller, row.id, after.version, "updated", basic_changes(row._mapping, changes))
+    return after
 
 
 def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
@@ -239,17 +243,21 @@ def after_row_change(session: Session, caller: Caller, member, before_facts: dic
     return _save(session, caller, member, derived, before_facts, card)
 
 
-def _change_row(sessions: sessionmaker, caller: Caller, member_id, key, decide) -> dict:
+def _change_row(sessions: sessionmaker, caller: Caller, member_id, key, action: str, decide) -> dict:
     """The one way a row changes: `decide(session, spec, member)` validates and returns (the
-    version the client read, the statement to run), under the member's lock."""
+    version the client read, the statement to run, the row before and after it for the
+    history), under the member's lock."""
     spec = _spec(key)
     with sessions.begin() as session:
         member = _locked_member(session, caller, member_id)
-        read, statement = decide(session, spec, member)
+        read, statement, before, after = decide(session, spec, member)
         _require_version(member, read)
         before_facts = facts_of(session, member)
         session.execute(statement)
-        return after_row_change(session, caller, member, before_facts)
+        card = after_row_change(session, caller, member, before_facts)
+        history.record(session, caller, member.id, card["version"], action, row_changes(spec, before, after),
+                       spec.key)
+        return card
 
 
 def _validated_row(spec, member, data, others) -> tuple[int, dict]:
@@ -260,9 +268,9 @@ def _validated_row(spec, member, data, others) -> tuple[int, dict]:
 def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
     def decide(session, spec, member):
         read, values = _validated_row(spec, member, raw, _set_rows(session, spec, member.id))
-        return read, info_tables[spec.key].insert().values(member_id=member.id, **values)
+        return read, info_tables[spec.key].insert().values(member_id=member.id, **values), None, values
 
-    return _change_row(sessions, caller, member_id, key, decide)
+    return _change_row(sessions, caller, member_id, key, "row_added", decide)
 
 
 def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
@@ -274,9 +282,9 @@ def update_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_
                   **(raw if isinstance(raw, dict) else {"data": raw})}
         read, values = _validated_row(spec, member, merged, others)
         table = info_tables[spec.key]
-        return read, update(table).where(table.c.id == current.id).values(**values)
+        return read, update(table).where(table.c.id == current.id).values(**values), current._mapping, values
 
-    return _change_row(sessions, caller, member_id, key, decide)
+    return _change_row(sessions, caller, member_id, key, "row_updated", decide)
 
 
 def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_id, raw) -> dict:
@@ -284,6 +292,6 @@ def delete_info_row(sessions: sessionmaker, caller: Caller, member_id, key, row_
         current = _info_row(session, spec, member.id, row_id)
         read = validated(read_version, raw if isinstance(raw, dict) else {}, spec.label)
         table = info_tables[spec.key]
-        return read, table.delete().where(table.c.id == current.id)
+        return read, table.delete().where(table.c.id == current.id), current._mapping, None
 
-    return _change_row(sessions, caller, member_id, key, decide)
+    return _change_row(sessions, caller, member_id, key, "row_removed", decide)

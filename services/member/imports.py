@@ -22,6 +22,7 @@ from services.shared.sheet_imports import (
 
 from .domain.import_rows import check_rows
 from .domain.member_fields import EXTRA_FIELDS, OPTIONAL_DATES
+from .domain.names import sort_key
 from .events import MEMBER_CREATED, change_payload, member_facts
 from .models import import_rows, imports, members, outbox
 
@@ -43,7 +44,8 @@ def create_import(sessions: sessionmaker, caller: Caller, orgs_by_code, raw_rows
     orgs = orgs_by_code(sorted({str(r.get("org_code") or "").strip() for r in rows} - {""}))
     with sessions.begin() as session:
         checked = check_rows(rows, orgs, _registered(session, rows))
-        return save_preview(session, imports, import_rows, caller, len(rows), checked.valid, checked.errors)
+        preview = save_preview(session, imports, import_rows, caller, len(rows), checked.valid, checked.errors)
+        return {**preview, "notes": checked.notes}  # shown with the upload's preview
 
 
 def get_import(sessions: sessionmaker, caller: Caller, import_id) -> dict:
@@ -57,7 +59,7 @@ def _day(value):
 
 def _member_values(data: dict) -> dict:
     return {"org_id": data["org_id"], "org_path": data["org_path"], "name": data["name"],
-            "name_initials": data["name_initials"],
+            "name_initials": data["name_initials"], "name_sort": sort_key(data["name"]),
             "id_number": data["id_number"], "sex": data["sex"], "birth_date": date.fromisoformat(data["birth_date"]),
             "ethnicity": data["ethnicity"], "category": data["category"],
             "joined_on": date.fromisoformat(data["joined_on"]),

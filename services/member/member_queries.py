@@ -11,7 +11,7 @@ from services.shared.field_rules import text
 from .domain.conditions import Query, describe, validate_query
 from .domain.status import ACTIVE
 from .models import members, saved_queries
-from .queries import keyset_page, member_view, page_bounds
+from .queries import member_view, page_bounds, sorted_page
 from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
 
 NAME_MAX = 50
@@ -54,9 +54,12 @@ def combined_query(sessions: sessionmaker, caller: Caller, org_lookup, raw, page
 
 
 def combined_query_page(sessions: sessionmaker, caller: Caller, org_lookup, raw, after_id=0, limit=2000) -> dict:
-    """One keyset page (id order) of a query's members: exports read every match page by page."""
+    """One keyset page of a query's members in the query's own order (as on screen): exports
+    read every match page by page (`after_id`: the previous page's `next_after_id`)."""
     query = check_query(raw)
-    return keyset_page(sessions, selection(query, scoped(caller, org_lookup, query)), after_id, limit)
+    column = SORTS[query.sort.removeprefix("-")][1]
+    return sorted_page(sessions, selection(query, scoped(caller, org_lookup, query)), column,
+                       query.sort.startswith("-"), after_id, limit)
 
 
 # --- 固定查询 ---------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ members = Table(
     Column("org_path", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("name_initials", Text, nullable=False, server_default=""),  # pinyin initials, for quick search
+    # Pinyin sort key (domain/names.sort_key), compared byte by byte; NULL in rows written
+    # before it (bench COPY), which sort last (migration member_0009_name_sort).
+    Column("name_sort", Text(collation="C")),
     Column("id_number", Text, nullable=False, unique=True),  # unique in the province
     Column("sex", Text, nullable=False),
     Column("birth_date", Date, nullable=False),
@@ -63,6 +66,7 @@ members = Table(
                     name="members_status_facts"),
 )
 Index("members_org", members.c.org_id, members.c.name)
+Index("members_org_sort", members.c.org_id, members.c.name_sort, members.c.id)
 Index("members_org_path", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"})
 # Quick search: prefixes of the name, the pinyin initials and the ID number.
 Index("members_name_prefix", members.c.name, postgresql_ops={"name": "text_pattern_ops"})
@@ -91,6 +95,23 @@ status_changes = Table(
     Column("undone_by", Text),
 )
 Index("status_changes_member", status_changes.c.member_id, status_changes.c.id)
+
+# What a person can read of every change of a member's card (migration member_0008_basic_history):
+# basic information and info-set rows, each field before → after (codes; names when read), who
+# and when — written in the same transaction as the change. Status changes have their own table.
+history = Table(
+    "history", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, ForeignKey("member.members.id"), nullable=False),
+    Column("action", Text, nullable=False),  # updated / row_added / row_updated / row_removed
+    Column("info_set", Text),  # the row's set, for row changes
+    Column("changes", JSONB, nullable=False),  # [{field, label, old, new}]
+    Column("version", Integer, nullable=False),  # the member's version after the change
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("history_member", history.c.member_id, history.c.id)
 
 
 

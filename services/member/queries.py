@@ -1,7 +1,8 @@
 """Member service read paths."""
 import unicodedata
+from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Date, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
@@ -9,10 +10,15 @@ from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
 from services.shared.paging import MAX_PAGE_SIZE, page_bounds  # noqa: F401  (the member service's own name)
 
+from .domain.history import plain
 from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
 from .events import member_facts
 from .models import info_tables, members, status_changes
+
+# Names in the order a Chinese reader expects: by pinyin (names.sort_key, which ends with the
+# name itself), then id. Lists, quick search and exports share it.
+PINYIN_ORDER = (members.c.name_sort.asc().nulls_last(), members.c.id)
 
 
 def load_member(session: Session, member_id, for_update: bool = False):
@@ -149,7 +155,7 @@ def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size
     if not isinstance(history, bool):
         raise ValidationFailed("history 应为 true 或 false", {"history": "应为布尔值"})
     where = (members.c.org_id == org["id"]) & (members.c.status == (LEFT if history else ACTIVE))
-    order = (members.c.left_on.desc(), members.c.name, members.c.id) if history else (members.c.name, members.c.id)
+    order = (members.c.left_on.desc(), *PINYIN_ORDER) if history else PINYIN_ORDER
     with sessions() as session:
         total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
         rows = session.execute(select(members).where(where).order_by(*order)
@@ -161,26 +167,51 @@ def list_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size
 ROSTER_PAGE_MAX = 5000
 
 
-def keyset_page(sessions: sessionmaker, where, after_id=0, limit=2000) -> dict:
-    """Members matching `where` after `after_id`, in id order, one page (at most ROSTER_PAGE_MAX):
-    exports read a whole selection page by page, with memory bounded by the page."""
+def _after(column, descending: bool, cursor: dict):
+    """Rows after the last one sent (`cursor`: its id and sort value) in the order (column
+    [DESC] NULLS LAST, id [DESC])."""
     try:
-        after_id, limit = int(after_id), min(int(limit), ROSTER_PAGE_MAX)
+        last_id, value = int(cursor["id"]), cursor.get("value")
+        if value is not None and isinstance(column.type, Date):
+            value = date.fromisoformat(value)
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed("分页参数有误", {"after_id": "格式有误"}) from None
+    past_id = members.c.id < last_id if descending else members.c.id > last_id
+    if value is None:  # among the trailing empty values
+        return column.is_(None) & past_id
+    beyond = column < value if descending else column > value
+    return or_(beyond, (column == value) & past_id, column.is_(None))
+
+
+def sorted_page(sessions: sessionmaker, where, column, descending=False, after=None, limit=2000) -> dict:
+    """One keyset page of the members matching `where` in the order a list shows them (column,
+    empty values last, then id): exports keep the on-screen order however many pages they read.
+    `after` is the previous page's `next_after_id` (None or 0 for the first)."""
+    try:
+        limit = min(int(limit), ROSTER_PAGE_MAX)
     except (TypeError, ValueError):
-        raise ValidationFailed("分页参数应为整数", {"after_id": "应为整数"}) from None
+        raise ValidationFailed("分页参数应为整数", {"limit": "应为整数"}) from None
     if limit < 1:
         raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
+    if after not in (None, 0, "0", ""):
+        if not isinstance(after, dict):
+            raise ValidationFailed("分页参数有误", {"after_id": "应为上一页的 next_after_id"})
+        where = where & _after(column, descending, after)
+    order = (column.desc().nulls_last(), members.c.id.desc()) if descending \
+        else (column.asc().nulls_last(), members.c.id)
     with sessions() as session:
-        rows = session.execute(select(members).where(where, members.c.id > after_id)
-                               .order_by(members.c.id).limit(limit)).all()
-    return {"items": [member_view(row) for row in rows], "next_after_id": rows[-1].id if len(rows) == limit else None}
+        rows = session.execute(select(members).where(where).order_by(*order).limit(limit)).all()
+    last = rows[-1] if len(rows) == limit else None
+    cursor = {"id": last.id, "value": plain(last._mapping[column.key])} if last is not None else None
+    return {"items": [member_view(row) for row in rows], "next_after_id": cursor}
 
 
 def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, limit=2000) -> dict:
-    """Active members of `org`'s subtree in id order, one keyset page, however large the subtree."""
+    """Active members of `org`'s subtree by pinyin, as lists show them, one keyset page however
+    large the subtree (`after_id`: the previous page's `next_after_id`)."""
     caller.require(org["path"], "该党组织")
     where = members.c.org_path.startswith(org["path"], autoescape=True) & (members.c.status == "active")
-    return keyset_page(sessions, where, after_id, limit)
+    return sorted_page(sessions, where, members.c.name_sort, False, after_id, limit)
 
 
 FACTS_PAGE_MAX = 5000
@@ -264,7 +295,7 @@ def quick_search(sessions: sessionmaker, caller: Caller, q, page=1, size=20) -> 
         # province, and "more than 1,000, type more" is all a quick search needs to say.
         capped = select(members.c.id).where(where).limit(SEARCH_COUNT_CAP + 1).subquery()
         total = session.execute(select(func.count()).select_from(capped)).scalar_one()
-        rows = session.execute(select(members).where(where).order_by(members.c.name, members.c.id)
+        rows = session.execute(select(members).where(where).order_by(*PINYIN_ORDER)
                                .limit(size).offset((page - 1) * size)).all()
     return {"q": q, "total": min(total, SEARCH_COUNT_CAP), "more": total > SEARCH_COUNT_CAP, "page": page,
             "size": size, "items": [member_view(row) for row in rows]}

@@ -81,7 +81,7 @@ FIELDS = catalog(
 
 # Result orders: key → (label, column); ties broken by id. "-key" sorts descending.
 SORTS = {
-    "name": ("姓名", members.c.name),
+    "name": ("姓名", members.c.name_sort),  # by pinyin (domain/names.sort_key)
     "birth_date": ("出生日期", members.c.birth_date),
     "joined_on": ("入党日期", members.c.joined_on),
     "id_number": ("公民身份号码", members.c.id_number),

@@ -13,6 +13,7 @@ from . import (
     batches,
     checks,
     commands,
+    history,
     imports,
     member_queries,
     org_events,
@@ -89,6 +90,10 @@ class MemberService:
     @api
     def update_member(self, member_id, data):
         return commands.update_member(self.db, self.caller(), member_id, data)
+
+    @api
+    def member_history(self, member_id, page=1):
+        return history.member_history(self.db, self.caller(), member_id, page)
 
     @api
     def add_info_row(self, member_id, info_set, data):

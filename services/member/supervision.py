@@ -11,7 +11,7 @@ from .domain.id_checks import id_number_problem, person_key
 from .domain.member_fields import REQUIRED_FOR_CHECK, SYSTEM_REQUIRED
 from .domain.probation import ending_soon_range, overdue_joined_before, probation_ends
 from .models import info_tables, members
-from .queries import member_view, page_bounds
+from .queries import PINYIN_ORDER, member_view, page_bounds
 
 PROBATIONARY = "02"
 
@@ -32,7 +32,7 @@ def reminders(sessions: sessionmaker, caller: Caller, org: dict, today: date | N
     with sessions() as session:
         birthdays = session.execute(
             select(members).where(own, extract("month", members.c.birth_date) == today.month)
-            .order_by(extract("day", members.c.birth_date), members.c.name).limit(200)).all()
+            .order_by(extract("day", members.c.birth_date), *PINYIN_ORDER).limit(200)).all()
         probation = session.execute(
             select(members).where(own, members.c.category == PROBATIONARY, members.c.joined_on.between(first, last))
             .order_by(members.c.joined_on).limit(200)).all()
@@ -111,7 +111,7 @@ def invalid_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=
     page, size = page_bounds(page, size)
     with sessions() as session:
         rows = session.execute(select(members).where(_subtree(org), _suspect_id())
-                               .order_by(members.c.org_path, members.c.id).limit(INVALID_SCAN_MAX)).all()
+                               .order_by(members.c.org_path, *PINYIN_ORDER).limit(INVALID_SCAN_MAX)).all()
     items = []
     for row in rows:
         problem = id_number_problem(row.id_number, row.birth_date, row.sex, today)
@@ -142,7 +142,8 @@ def incomplete_members(sessions: sessionmaker, caller: Caller, org: dict, page=1
         missing = [p["field_name"] for p in check_member(row._mapping, list(years), today) if p["kind"] == MISSING]
         return {**member_view_lenient(row), "missing": missing}
 
-    return _paged(sessions, where, (members.c.org_path, members.c.id), page, size, view)
+    # by organization, then pinyin
+    return _paged(sessions, where, (members.c.org_path, *PINYIN_ORDER), page, size, view)
 
 
 def member_view_lenient(row) -> dict:

@@ -7,7 +7,7 @@ from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
 
 from .commands import load_org
-from .domain.org_card import INFO_SETS, LEVEL_NAMES
+from .domain.org_card import CARD_FIELDS, INFO_SETS, LEVEL_NAMES, SANCTION_FIELDS, UNIT_FIELDS, display
 from .domain.org_check import card_problems, structure_problems, tally
 from .models import history, orgs
 from .queries import STATUS_NAMES, org_view
@@ -34,6 +34,15 @@ def card_fields() -> dict:
 HISTORY_PAGE = 100
 
 
+def readable_changes(action: str, changes) -> list[dict]:
+    """Each change with `old_name` / `new_name` as a person reads them: 党组织类别 党支部, not 31;
+    行业 制造业, not C. The line keeps the codes."""
+    fields = UNIT_FIELDS if action.startswith("unit_") else SANCTION_FIELDS if action.startswith("sanction_") \
+        else CARD_FIELDS
+    return [{**c, "old_name": display(fields, c.get("field"), c.get("old")),
+             "new_name": display(fields, c.get("field"), c.get("new"))} for c in changes or ()]
+
+
 def org_history(sessions: sessionmaker, caller: Caller, org_id, page=1) -> dict:
     """Every change of the organization, newest first."""
     try:
@@ -49,7 +58,7 @@ def org_history(sessions: sessionmaker, caller: Caller, org_id, page=1) -> dict:
                                 .limit(HISTORY_PAGE).offset((page - 1) * HISTORY_PAGE)).all()
     return {"org_id": row.id, "total": total, "page": page, "size": HISTORY_PAGE, "items": [
         {"id": line.id, "action": line.action, "action_name": ACTION_NAMES.get(line.action, line.action),
-         "changes": line.changes, "note": line.note, "version": line.version,
+         "changes": readable_changes(line.action, line.changes), "note": line.note, "version": line.version,
          "batch_id": str(line.batch_id) if line.batch_id else None, "actor": line.actor,
          "actor_name": line.actor_name or line.actor, "at": line.at.isoformat()} for line in lines]}
 

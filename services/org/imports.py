@@ -44,7 +44,8 @@ def create_import(sessions: sessionmaker, caller: Caller, raw_rows) -> dict:
         existing = _existing(session, [r.get("code") for r in rows] + [r.get("parent_code") for r in rows])
         by_code = {code: {**org, "in_scope": caller.covers(org["path"])} for code, org in existing.items()}
         checked = check_org_rows(rows, by_code)
-        return save_preview(session, imports, import_rows, caller, len(rows), checked.valid, checked.errors)
+        preview = save_preview(session, imports, import_rows, caller, len(rows), checked.valid, checked.errors)
+        return {**preview, "notes": checked.notes}  # shown with the upload's preview
 
 
 def get_import(sessions: sessionmaker, caller: Caller, import_id) -> dict:

@@ -110,9 +110,12 @@ MEMBER_CATEGORIES = CodeTable(
 )
 
 # PMIS's own codes: the official 党组织类别 codes are not confirmed (RULES.md).
+# 地方委员会: the party committees of a province, city or county (省委/市委/县委 …), above the
+# grassroots ones; 校核 holds them to no member-count threshold (that of 基层党委 is not theirs).
 ORG_TYPES = CodeTable(
     "党组织类别",
     [
+        ("10", "地方委员会"),
         ("11", "党委"),
         ("12", "党工委"),
         ("21", "党总支"),
@@ -121,7 +124,8 @@ ORG_TYPES = CodeTable(
         ("33", "临时党支部"),
         ("41", "党组"),
     ],
-    {"基层党委": "11", "支部": "31", "总支": "21"},
+    {"基层党委": "11", "支部": "31", "总支": "21", "地方党委": "10", "省委": "10", "自治区党委": "10", "市委": "10",
+     "州委": "10", "盟委": "10", "县委": "10", "区委": "10", "旗委": "10"},
 )
 
 # GB/T 4658-2006, top level only; short forms are what people type.

@@ -24,8 +24,13 @@ def test_card_edit_shows_field_errors_and_prints_cleanly(system, api, root_id, p
     form.get_by_label("邮政编码").fill("12ab")
     form.get_by_label("联系人").fill("赵六")
     form.get_by_role("button", name="保存").click()
-    expect(phone.locator("#error-card-postcode")).to_have_text("邮政编码：邮政编码应为6位数字")
+    expect(phone.locator("#error-card-postcode")).to_have_text("邮政编码应为6位数字")
     expect(phone.locator("#form-error")).to_contain_text("邮政编码应为6位数字")
+    # forms.js: the first refused control is brought into view with the focus, and points to its error
+    postcode = phone.locator("#card-form").get_by_label("邮政编码")
+    expect(postcode).to_be_focused()
+    expect(postcode).to_have_attribute("aria-describedby", "error-card-postcode")
+    expect(postcode).to_be_in_viewport()
     expect(phone.locator("#card-form").get_by_label("联系人")).to_have_value("赵六")
     assert api.get(f"/orgs/{branch}").json()["contact_person"] is None
 

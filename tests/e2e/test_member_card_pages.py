@@ -70,7 +70,11 @@ def test_a_bad_row_shows_field_errors_keeps_the_typed_values_and_writes_nothing(
         "csrf_token": csrf_of(page.text), "version": hidden_version(page.text, "add-evaluations"), "year": "1999",
         "grade": "", "note": "补录"})
     assert response.status_code == 400
-    assert '<span class="field-error">必填</span>' in response.text  # the grade
+    # the grade, named by its label beside its control, which points to it; the summary links to it
+    assert '<span class="field-error" id="error-add-evaluations-grade">评议结果：必填</span>' in response.text
+    assert 'id="add-evaluations-grade" aria-invalid="true" aria-describedby="error-add-evaluations-grade"' \
+        in response.text
+    assert '<a href="#add-evaluations-grade">评议结果：必填</a>' in response.text
     assert 'value="1999"' in response.text and '>补录</textarea>' in response.text
     # htmx swaps only 2xx answers: the same refusal comes as 200 with the form open.
     htmx = browser_session.post(f"/members/{member['id']}/info/evaluations", headers={"HX-Request": "true"}, data={

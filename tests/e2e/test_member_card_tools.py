@@ -95,13 +95,17 @@ def test_batch_page_preview_commit_and_undo(api, browser_session, tree):
         "csrf_token": csrf_of(preview.text), "info_set": "work_posts", "occupation": "5", "unit": "某局", "post": "",
         "started_on": "2021-01-01", "ended_on": "", "member_id": [str(i) for i in ids]})
     assert 'name="member_id"' in commit_form
-    assert done.status_code == 200 and "已为 2 名党员添加工作岗位" in done.text
+    # Post/Redirect/Get: the save answers 303; the page it leads to says what was done, once
+    assert done.status_code == 303 and "&done=" in done.headers["location"]
+    done = browser_session.get(done.headers["location"])
+    assert done.status_code == 200 and "已为 2 名党员添加工作岗位" in done.text and 'id="batch-done"' in done.text
     assert api.get(f"/members/{tree['plain']}").json()["occupation"] == "5"
 
     undo_action = done.text[done.text.index('action="/batches/'):].split('"')[1]
     undone = browser_session.post(undo_action, data={"csrf_token": csrf_of(done.text),
                                                      "org_id": str(tree["committee"]), "info_set": "work_posts"})
-    assert undone.status_code == 200 and 'id="batch-undone"' in undone.text
+    assert undone.status_code == 303
+    assert "已撤销本次批量添加，2 名党员的工作岗位信息已删除" in browser_session.get(undone.headers["location"]).text
     assert api.get(f"/members/{tree['plain']}").json()["info_sets"]["work_posts"] == []
 
     bad = browser_session.post(f"/orgs/{tree['committee']}/member-batch/preview", data={

@@ -192,6 +192,9 @@ def test_org_import_preview_lists_problems_and_commit_creates_parents_first(api,
     assert problems[(4, "name")] == "必填" and problems[(4, "type")] == "未知的党组织类别：火星组织"
     assert problems[(4, "parent_code")].startswith("上级党组织代码不存在")
     assert problems[(5, "parent_code")] == "上级党组织（第3行）是党支部，不能设立下级党组织"
+    # the import says which values it read otherwise than typed
+    assert {"row": 2, "name": "导入总支", "org": committee["code"], "field": "affiliation",
+            "message": "隶属关系：县 → 县（市、区、旗）"} in preview["notes"]
     committed = api.post(f"/imports/orgs/{preview['id']}/commit", json={})
     assert committed.status_code == 200 and committed.json()["written"] == 2
     assert_error(api.post(f"/imports/orgs/{preview['id']}/commit", json={}), 409, "conflict")
@@ -229,7 +232,8 @@ def test_a_card_form_with_a_bad_item_shows_the_field_error_and_keeps_what_was_ty
             "type": "31", "postcode": "12ab", "contact_person": "填了的人"}
     response = browser_session.post(f"/orgs/{branch['id']}/card", data=form)
     assert response.status_code == 400
-    assert "邮政编码：邮政编码应为6位数字" in response.text and 'value="填了的人"' in response.text
+    assert '<span class="field-error" id="error-card-postcode">邮政编码应为6位数字</span>' in response.text
+    assert 'value="填了的人"' in response.text
     assert api.get(f"/orgs/{branch['id']}").json()["contact_person"] is None
     ok = browser_session.post(f"/orgs/{branch['id']}/card", data={**form, "postcode": "100000"})
     assert ok.status_code == 303 and api.get(f"/orgs/{branch['id']}").json()["postcode"] == "100000"
@@ -282,7 +286,10 @@ def test_history_check_batch_and_import_pages(browser_session, api, committee):
     assert api.get(f"/orgs/{branch['id']}").json()["contact_person"] is None
     org_ids = re.search(r'name="org_ids" value="([^"]*)"', preview.text).group(1)
     saved = browser_session.post(f"/orgs/{committee['id']}/batch", data={**form, "action": "save", "org_ids": org_ids})
-    assert saved.status_code == 200 and 'id="batch-saved"' in saved.text
+    assert saved.status_code == 303 and saved.headers["location"] == f"/orgs/{committee['id']}/batch"
+    after = browser_session.get(saved.headers["location"])  # Post/Redirect/Get: F5 here saves nothing again
+    assert 'id="flash"' in after.text and f"已修改 {len(org_ids.split(','))} 个党组织" in after.text
+    assert 'id="flash"' not in browser_session.get(saved.headers["location"]).text  # said once
     assert api.get(f"/orgs/{branch['id']}").json()["contact_person"] == "批量联系人"
     bad = browser_session.post(f"/orgs/{committee['id']}/batch", data={**form, "field": "name"})
     assert bad.status_code == 400 and "该信息项不能批量修改" in bad.text

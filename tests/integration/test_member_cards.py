@@ -1,7 +1,8 @@
 """The member card through the member service's real RPC entrypoints: the rest of the basic set,
 the repeating info sets (add, edit, delete a row), the facts they decide (highest education,
 current occupation, 民主评议 grades) carried before and after in member_updated with the version
-bumped, and every refused change writing nothing."""
+bumped, each change's readable history line, and every refused change writing nothing (no
+history line either)."""
 from datetime import date
 
 import psycopg
@@ -22,7 +23,8 @@ def snapshot(system, member_id: int) -> tuple:
                 [conn.execute(f"SELECT * FROM member.{t} WHERE member_id = %s ORDER BY id", (member_id,)).fetchall()
                  for t in tables],
                 conn.execute("SELECT count(*) FROM member.outbox WHERE envelope->>'aggregate_id' = %s",
-                             (str(member_id),)).fetchall())
+                             (str(member_id),)).fetchall(),
+                conn.execute("SELECT * FROM member.history WHERE member_id = %s ORDER BY id", (member_id,)).fetchall())
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +55,37 @@ def test_basic_fields_are_saved_and_counted_ones_travel_in_the_event(system, rpc
         {"education": None, "occupation": None, "full_on": None}
     assert {k: payload["after"][k] for k in ("education", "occupation", "full_on", "org_path")} == \
         {"education": "20", "occupation": "1", "full_on": "2011-07-01", "org_path": member["org_path"]}
+
+
+def test_every_change_of_the_card_has_its_history_line_with_the_version_it_made(system, rpc, root_id, member):
+    card = rpc.call("member", "update_member", member_id=member["id"], data={
+        "version": member["version"], "ethnicity": "回族", "phone": "0531-1234567"})
+    card = rpc.call("member", "add_info_row", member_id=member["id"], info_set="work_posts",
+                    data={"version": card["version"], "occupation": "工人", "started_on": "2015-03-01"})
+    row_id = card["info_sets"]["work_posts"][0]["id"]
+    card = rpc.call("member", "update_info_row", member_id=member["id"], info_set="work_posts", row_id=row_id,
+                    data={"version": card["version"], "unit": "某厂"})
+    card = rpc.call("member", "delete_info_row", member_id=member["id"], info_set="work_posts", row_id=row_id,
+                    data={"version": card["version"]})
+    unchanged = rpc.call("member", "update_member", member_id=member["id"],
+                         data={"version": card["version"], "phone": "0531-1234567"})
+    assert unchanged["version"] == card["version"]  # nothing changed: no line
+    history = rpc.call("member", "member_history", member_id=member["id"])
+    assert history["total"] == 4
+    lines = list(reversed(history["items"]))
+    assert [(line["action"], line["info_set"], line["action_name"]) for line in lines] == [
+        ("updated", None, "修改基本信息"), ("row_added", "work_posts", "新增工作岗位"),
+        ("row_updated", "work_posts", "修改工作岗位"), ("row_removed", "work_posts", "删除工作岗位")]
+    assert [line["version"] for line in lines] == list(range(member["version"] + 1, card["version"] + 1))
+    assert [(c["field"], c["old"], c["new"], c["new_name"]) for c in lines[0]["changes"]] == [
+        ("ethnicity", "01", "03", "回族"), ("phone", None, "0531-1234567", "0531-1234567")]
+    assert [(c["field"], c["old"], c["new"]) for c in lines[2]["changes"]] == [("unit", None, "某厂")]
+    assert {c["field"]: c["old"] for c in lines[3]["changes"]} == {"occupation": "1", "unit": "某厂",
+                                                                   "started_on": "2015-03-01"}
+    outsider = create_org(rpc, root_id, name="历史无关支部")
+    error = remote_error(lambda: rpc.call("member", "member_history", caller=Caller("x", outsider["path"]),
+                                          member_id=member["id"]))
+    assert error.exc_type == "Forbidden"
 
 
 def test_a_probationary_member_has_no_full_on_and_full_on_follows_joining(system, rpc, branch):

@@ -124,6 +124,34 @@ def test_sorting_and_paging(rpc, world):
     assert len(page["items"]) == 4 and len(rest["items"]) == 2 and rest["next_after_id"] is None
 
 
+def every_page(rpc, method, limit, **kwargs) -> list[str]:
+    """The names of every keyset page, `limit` at a time, as an export reads them."""
+    names, after = [], 0
+    while after is not None:
+        page = rpc.call("member", method, after_id=after, limit=limit, **kwargs)
+        names += [m["name"] for m in page["items"]]
+        after = page["next_after_id"]
+    return names
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "birth_date", "-birth_date", "joined_on", "-left_on"])
+def test_export_pages_keep_the_on_screen_order(rpc, world, sort):
+    """Page boundaries fall inside runs of equal values and among empty ones (left_on): the
+    keyset pages, joined, are the query's own order, each member once."""
+    query = {"org_id": world["orgs"]["committee"]["id"], "sort": sort, "history": sort == "-left_on"}
+    shown = [m["name"] for m in rpc.call("member", "combined_query", query=query, page=1, size=50)["items"]]
+    for limit in (1, 2, 3):
+        assert every_page(rpc, "combined_query_page", limit, query=query) == shown
+
+
+def test_the_roster_pages_are_in_pinyin_order(rpc, world):
+    roster = every_page(rpc, "roster_page", 2, org_id=world["orgs"]["committee"]["id"])
+    listed = [m["name"] for m in rpc.call("member", "combined_query", query={
+        "org_id": world["orgs"]["committee"]["id"]}, page=1, size=50)["items"]]
+    # 李 li3, 钱 qian2, 孙 sun1, 吴 wu2, 张 zhang1, 赵 zhao4 (周五 has left)
+    assert roster == listed == ["李四", "钱二", "孙三", "吴六", "张_七", "赵一"]
+
+
 def test_bad_queries_and_scope(rpc, world):
     error = remote_error(lambda: run(rpc, world, {"conditions": [c("sex", "gt", "1"), c("nope", "eq", 1)]}))
     assert error.exc_type == "ValidationFailed" and set(error.exc_args[1]) == {"1", "2"}
@@ -280,8 +308,9 @@ def test_invalid_id_numbers(rpc, legacy):
 
 def test_incomplete_members_and_orgs(rpc, legacy, root_id):
     result = rpc.call("member", "incomplete_members", org_id=legacy["branch"]["id"], page=1, size=50)
-    assert [(m["id"], m["missing"]) for m in result["items"]] == [(legacy["ids"]["无名"], ["姓名"]),
-                                                                   (legacy["ids"]["缺学历"], ["学历"])]
+    # by organization, then pinyin (无名's key is still that of the name it was created with: wu2ming2)
+    assert [(m["id"], m["missing"]) for m in result["items"]] == [(legacy["ids"]["缺学历"], ["学历"]),
+                                                                   (legacy["ids"]["无名"], ["姓名"])]
     # The branch was created with only the system-required items: the card's norm-required ones
     # (the same its 校核 lists) are missing.
     orgs = rpc.call("org", "incomplete_orgs", org_id=legacy["branch"]["id"], page=1, size=50)

@@ -16,9 +16,9 @@ def with_check(first17: str) -> str:
     return first17 + check_char(first17)
 
 
-CURRENT = {"org_id": 7, "name": "张三", "name_initials": "zs", "id_number": ID, "sex": "2",
-           "birth_date": date(1949, 12, 31), "ethnicity": "01", "category": "01", "joined_on": date(1975, 7, 1),
-           "left_on": None}
+CURRENT = {"org_id": 7, "name": "张三", "name_initials": "zs", "name_sort": "zhang1san1 张三", "id_number": ID,
+           "sex": "2", "birth_date": date(1949, 12, 31), "ethnicity": "01", "category": "01",
+           "joined_on": date(1975, 7, 1), "left_on": None}
 
 
 def changes(data, current=CURRENT):
@@ -33,7 +33,8 @@ def errors_of(data, current=CURRENT) -> dict:
 
 def test_only_the_fields_that_differ_come_back():
     assert changes({"version": 3, "name": "张三", "ethnicity": "回族"}) == (3, {"ethnicity": "03"})
-    assert changes({"version": "3", "name": " 李四 "}) == (3, {"name": "李四", "name_initials": "ls"})
+    assert changes({"version": "3", "name": " 李四 "}) == (3, {"name": "李四", "name_initials": "ls",
+                                                           "name_sort": "li3si4 李四"})
 
 
 def test_nothing_different_is_an_empty_change():

@@ -39,6 +39,7 @@ def test_valid_member_is_normalized():
         "org_id": 7,
         "name": "张三",
         "name_initials": "zs",
+        "name_sort": "zhang1san1 张三",
         "id_number": "11010519491231002X",
         "sex": "2",
         "birth_date": date(1949, 12, 31),

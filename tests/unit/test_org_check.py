@@ -1,7 +1,9 @@
 """校核 rules: required items left empty, and organization types against their members (RULES.md §3)."""
 import pytest
 
-from services.org.domain.org_check import Counts, card_problems, structure_problems, tally
+from services.org.domain.hierarchy import can_have_children
+from services.org.domain.org_check import LOCAL_COMMITTEE, Counts, card_problems, structure_problems, tally
+from services.shared.codes import ORG_TYPES
 
 
 @pytest.mark.parametrize("type_code, counts, messages", [
@@ -27,6 +29,15 @@ def test_type_against_member_counts(type_code, counts, messages):
 
 def test_the_root_committee_is_not_held_to_the_grassroots_minimum():
     assert structure_problems("11", Counts(0, 0, 3), is_root=True) == []
+
+
+def test_a_local_committee_is_not_held_to_the_grassroots_committee_minimum():
+    """地方委员会 (县委 under a 市委): few members directly, none of 基层党委's thresholds."""
+    assert ORG_TYPES.resolve("县委") == LOCAL_COMMITTEE
+    assert structure_problems(LOCAL_COMMITTEE, Counts(0, 0, 30)) == []
+    assert structure_problems(LOCAL_COMMITTEE, Counts(0, 0, 0)) == []
+    assert can_have_children(LOCAL_COMMITTEE)
+    assert structure_problems("11", Counts(0, 0, 30)) != []  # the same counts under 基层党委 are flagged
 
 
 def test_missing_required_items_are_listed_optional_ones_are_not():

@@ -51,3 +51,13 @@ def test_parents_that_cannot_take_the_row():
 
 def test_sheet_problems_come_first():
     assert errors([row(2, sheet_problems={"code": "表格中的问题"})]) == {(2, "code"): "表格中的问题"}
+
+
+def test_coded_items_typed_otherwise_are_noted_with_what_is_written():
+    checked = check_org_rows([row(2, "某县委", "C1", "县委", "P", affiliation="县"),
+                              row(3, "支部", "B1", "党支部", "C1")], EXISTING)
+    assert checked.errors == [] and checked.valid[0]["type"] == "10"
+    assert checked.notes == [
+        {"row": 2, "name": "某县委", "org": "P", "field": "type", "message": "党组织类别：县委 → 地方委员会"},
+        {"row": 2, "name": "某县委", "org": "P", "field": "affiliation", "message": "隶属关系：县 → 县（市、区、旗）"},
+    ]

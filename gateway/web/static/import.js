@@ -23,16 +23,27 @@
     document.getElementById("import-preview").hidden = false;
     document.getElementById("preview-summary").textContent =
       `共 ${preview.rows} 行，有效 ${preview.valid} 行，问题 ${preview.errors.length} 处`;
+    // A member import names the person and the organization of each row (姓名, 所在党组织).
+    const who = (e) => ("name" in e ? [e.name, e.org] : []);
     const body = document.querySelector("#preview-errors tbody");
-    body.replaceChildren(...preview.errors.map((e) => {
-      const tr = document.createElement("tr");
-      for (const text of [e.row, FIELDS[e.field] || e.field, e.message]) {
-        const td = document.createElement("td");
-        td.textContent = text;
-        tr.appendChild(td);
-      }
-      return tr;
-    }));
+    body.replaceChildren(...preview.errors.map((e) => row([e.row, ...who(e), FIELDS[e.field] || e.field, e.message])));
+    // The values the import read otherwise than typed (民族：汉 → 汉族).
+    const notes = document.getElementById("preview-notes");
+    if (notes) {
+      const list = preview.notes || [];
+      notes.hidden = list.length === 0;
+      notes.querySelector("tbody").replaceChildren(...list.map((n) => row([n.row, n.name, n.org, n.message])));
+    }
+  }
+
+  function row(texts) {
+    const tr = document.createElement("tr");
+    for (const text of texts) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.appendChild(td);
+    }
+    return tr;
   }
 
   form.addEventListener("submit", (event) => {

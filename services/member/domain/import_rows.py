@@ -2,23 +2,42 @@
 
 Every problem is reported with its sheet row number, its field and a Chinese message: bad
 values (through the same validator as a single new member), duplicate ID numbers within the
-file or already registered, unknown or out-of-scope organization codes.
+file or already registered, unknown or out-of-scope organization codes. Each problem also names the person (姓名) and
+the organization (所在党组织: its name, or the code as typed when it is unknown or out of
+scope), and every coded value the import read differently from what was typed is noted
+(民族：汉 → 汉族), so the clerk sees what will be written.
 """
 from dataclasses import dataclass, field
 from datetime import date
 
 from services.shared.field_errors import FieldErrors
 
+from .history import BASIC_LABELS, BASIC_TABLES
 from .member_fields import validate_new_member
+
+NOTED = ("ethnicity", "category", "education", "occupation")
 
 
 @dataclass
 class CheckedRows:
     valid: list[dict] = field(default_factory=list)    # normalized rows, each with "row" and "org_id"
-    errors: list[dict] = field(default_factory=list)   # {"row", "field", "message"}
+    errors: list[dict] = field(default_factory=list)   # {"row", "name", "org", "field", "message"}
+    notes: list[dict] = field(default_factory=list)    # {"row", "name", "org", "field", "message"}: normalized
 
-    def add_error(self, row: int, field_name: str, message: str) -> None:
-        self.errors.append({"row": row, "field": field_name, "message": message})
+    def add_error(self, row: int, who: dict, field_name: str, message: str) -> None:
+        self.errors.append({"row": row, **who, "field": field_name, "message": message})
+
+
+def normalized(raw: dict, data: dict) -> list[tuple[str, str]]:
+    """(field, "民族：汉 → 汉族") for each coded value typed otherwise than its name."""
+    notes = []
+    for key in NOTED:
+        typed, code = str(raw.get(key) or "").strip(), data.get(key)
+        if typed and code:
+            name = BASIC_TABLES[key].name(code)
+            if typed != name:
+                notes.append((key, f"{BASIC_LABELS[key]}：{typed} → {name}"))
+    return notes
 
 
 def check_rows(rows: list[dict], orgs_by_code: dict, registered_ids: set[str],
@@ -54,8 +73,14 @@ def check_rows(rows: list[dict], orgs_by_code: dict, registered_ids: set[str],
                 problems["id_number"] = f"公民身份号码 {number} 已登记为党员"
             else:
                 first_seen[number] = row
+        # Who the row is about: an unknown or out-of-scope organization only as typed.
+        typed_code = str(raw.get("org_code") or "").strip()
+        who = {"name": str(raw.get("name") or "").strip(),
+               "org": org["name"] if org and org["in_scope"] and "name" in org else typed_code}
         for field_name, message in problems.items():
-            checked.add_error(row, field_name, message)
+            checked.add_error(row, who, field_name, message)
+        if data is not None:
+            checked.notes += [{"row": row, **who, "field": key, "message": note} for key, note in normalized(raw, data)]
         if not problems:
             checked.valid.append({**data, "row": row, "org_id": org["id"], "org_path": org["path"]})
     return checked

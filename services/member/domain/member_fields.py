@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from services.member.domain.id_number import IdNumberError, age_on, parse_id_number
-from services.member.domain.names import initials
+from services.member.domain.names import initials, sort_key
 from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS
 from services.shared.field_errors import FieldErrors
 from services.shared.field_rules import (
@@ -57,6 +57,7 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
     try:
         out["name"] = text(data.get("name"), NAME_MAX)
         out["name_initials"] = initials(out["name"])  # derived, like sex and birth date
+        out["name_sort"] = sort_key(out["name"])
     except ValueError as e:
         errors["name"] = str(e)
 

@@ -211,6 +211,33 @@ def undo_label(last: StatusChange) -> str:
     return f"撤销找回，恢复为历史党员（{LEAVE_KINDS.name(last.kind)}）"
 
 
+# --- 找回 or 回退: what each means for the annual report ------------------------------------------
+# 回退 corrects a mistaken entry: the leaving is taken back as if never recorded, and the report
+# keeps no trace of it. 找回 is a real return (恢复党籍…): the leaving stays in its year's report
+# and the return counts as an increase. A clerk about to 找回 a leaving that was recorded
+# recently — this year, or by the clerk — is most likely correcting a mistake: point to 回退.
+
+UNDO_MEANING = "回退：更正误录，撤销最后一次党籍变动，不在年报中留下任何记录。"
+RESTORE_MEANING = ("找回：党员真实恢复党籍（如恢复党籍、误减少后经组织认定恢复），减少仍计入当年年报，"
+                   "找回计入年报的党员增加。")
+
+
+def restore_hint(last: Mapping | None, today: date, username: str) -> str | None:
+    """The notice beside 找回 when the leaving looks like a mistake to correct with 回退: `last`
+    is the newest status change as the card lists it ({action, kind, kind_name, at, actor_name,
+    undone}); None when there is nothing to point to."""
+    if not last or last.get("action") != "leave" or last.get("undone"):
+        return None
+    recorded = date.fromisoformat(str(last["at"])[:10])
+    by_you = bool(username) and last.get("actor_name") == username
+    if not (by_you or recorded.year == today.year or last.get("kind") == DEATH):
+        return None
+    who = "您" if by_you else (last.get("actor_name") or "他人")
+    lead = "死亡不会真实恢复。" if last.get("kind") == DEATH else ""
+    return (f"该党员的“{last.get('kind_name')}”是{who}于{recorded.isoformat()}录入的。{lead}"
+            "如果是误录，请使用“回退”更正：回退不在年报中留下任何记录；“找回”表示真实恢复，会计入年报的党员增加。")
+
+
 # --- what a card offers -----------------------------------------------------------------------
 
 def allowed_actions(member: Standing, last: StatusChange | None) -> dict:

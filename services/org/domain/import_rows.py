@@ -8,13 +8,28 @@ from services.shared.codes import ORG_TYPES
 from services.shared.field_errors import FieldErrors
 
 from .hierarchy import can_have_children
-from .org_card import validate_new_card
+from .org_card import FIELDS, validate_new_card
+
+NOTED = ("type", "affiliation")  # coded items: typed names and aliases (县委, 支部) are read as codes
 
 
 @dataclass
 class CheckedOrgRows:
     valid: list[dict] = field(default_factory=list)   # normalized, with "row", "parent_code", "parent_id"|None
     errors: list[dict] = field(default_factory=list)  # {"row", "field", "message"}
+    notes: list[dict] = field(default_factory=list)   # {"row", "name", "org", "field", "message"}: normalized
+
+
+def normalized(raw: dict, data: dict) -> list[tuple[str, str]]:
+    """(field, "党组织类别：县委 → 地方委员会") for each coded item typed otherwise than its name."""
+    notes = []
+    for key in NOTED:
+        typed, code = str(raw.get(key) or "").strip(), data.get(key)
+        if typed and code:
+            name = FIELDS[key].table.name(code)
+            if typed != name:
+                notes.append((key, f"{FIELDS[key].label}：{typed} → {name}"))
+    return notes
 
 
 def _parent_problem(parent_code: str, in_file: dict, orgs_by_code: dict) -> str | None:
@@ -65,6 +80,9 @@ def check_org_rows(rows: list[dict], orgs_by_code: dict) -> CheckedOrgRows:
             in_file[code] = (row, None if problems else data["type"])
         for field_name, message in problems.items():
             checked.errors.append({"row": row, "field": field_name, "message": message})
+        if data is not None:
+            checked.notes += [{"row": row, "name": data["name"], "org": parent_code, "field": key, "message": note}
+                              for key, note in normalized(raw, data)]
         if not problems:
             parent = orgs_by_code.get(parent_code)
             data.pop("parent_id")

@@ -3,7 +3,8 @@
 Structure rules (RULES.md §3, 支部工作条例 2018): a 党支部 needs ≥3 full members (fewer →
 联合党支部) and normally ≤50 members; a 党总支 is for 50–100 members and a 基层党委 for ≥100
 — either may be set up below that with the higher level's approval, so those are warnings to
-look at, not refusals; a branch with no members at all is an empty shell.
+look at, not refusals; a branch with no members at all is an empty shell. A 地方委员会
+(省委/市委/县委 …) leads whole regions: no member-count rule of a grassroots organization is its.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from .org_card import CARD_FIELDS, NORM, SYSTEM
 
 BRANCH, JOINT_BRANCH, TEMPORARY_BRANCH, GENERAL_BRANCH, COMMITTEE = "31", "32", "33", "21", "11"
+LOCAL_COMMITTEE = "10"
 BRANCH_TYPES = frozenset({BRANCH, JOINT_BRANCH, TEMPORARY_BRANCH})
 BRANCH_MIN_FULL, BRANCH_MAX = 3, 50
 GENERAL_BRANCH_RANGE = (50, 100)
@@ -36,6 +38,8 @@ def card_problems(org: dict) -> list[tuple[str, str]]:
 def structure_problems(type_code: str, counts: Counts, is_root: bool = False) -> list[tuple[str, str]]:
     """(field, message) where the organization's type does not fit its members."""
     problems = []
+    if type_code == LOCAL_COMMITTEE:
+        return problems
     if type_code in BRANCH_TYPES:
         if counts.direct == 0:
             problems.append(("members", "党支部没有党员"))

@@ -1,0 +1,126 @@
+"""The Chinese label of every field a page's form sends, so an error reads "公民身份号码：校验码
+错误" beside its control and in the summary at the top — never `id_number`. Each form is known
+by the name its page opens it with (`open_form`); the labels come from the specs that already
+name the fields (member basic fields, info sets, the organization card)."""
+from dataclasses import dataclass, field
+
+from services.member.domain.card_check import LABELS as MEMBER_LABELS
+from services.member.domain.info_sets import INFO_SETS
+from services.org.domain.org_card import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
+from services.stats.domain.report_cover import COVER_FIELDS
+
+# Fields any form may be refused on without a control of its own (shown as text only).
+COMMON = {"version": "版本", "data": "表单", "org_id": "所在党组织", "parent_id": "上级党组织"}
+BASIC = {**MEMBER_LABELS, "former_name": "曾用名", "address": "家庭住址"}
+
+
+def _labels(fields) -> dict[str, str]:
+    return {f.key: f.label for f in fields}
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    prefix: str               # a control's id is prefix + field key
+    labels: dict[str, str]    # the fields that have a control on the form
+    controls: dict[str, str] = field(default_factory=dict)  # fields answered by another's control
+
+    def control(self, key: str) -> str | None:
+        if key in self.controls:
+            return self.prefix + self.controls[key]
+        return self.prefix + key if key in self.labels else None
+
+
+FORMS = {
+    # the member card
+    "edit": FormSpec("basic-", BASIC),
+    "leave": FormSpec("leave-", {"kind": "减少类型", "date": "日期", "reason": "原因"}),
+    "restore": FormSpec("restore-", {"date": "找回日期", "reason": "找回原因"}),
+    # the organization page
+    "member": FormSpec("member-", {k: BASIC[k] for k in ("name", "id_number", "ethnicity", "category", "joined_on")}),
+    "org": FormSpec("new-", {**_labels(CARD_FIELDS), "name": "名称"}),
+    "card": FormSpec("card-", _labels(CARD_FIELDS)),
+    "rename": FormSpec("rename-", {"name": "新名称"}),
+    "revoke": FormSpec("revoke-", {"date": "撤销日期", "reason": "撤销原因"}),
+    "unit": FormSpec("unit-", _labels(UNIT_FIELDS)),
+    "sanction": FormSpec("sanction-", _labels(SANCTION_FIELDS)),
+    # the annual report: a correction names one cell (table, row and column: one control)
+    "correct": FormSpec("correct-", {"cell": "单元格", "table": "单元格", "row": "单元格", "column": "单元格",
+                                     "value": "新数值", "reason": "录改原因"},
+                        {"table": "cell", "row": "cell", "column": "cell"}),
+    "explain": FormSpec("explain-", {"explanation": "报表说明"}),
+    "decide": FormSpec("decide-", {"comment": "审核意见"}),
+    "cover": FormSpec("cover-", dict(COVER_FIELDS)),
+}
+
+
+def form_spec(form: str | None) -> FormSpec | None:
+    """The spec of a named form; an info-set row's forms are "<set>-add" and "<set>-<row id>",
+    and an organization record's edit forms "unit-<id>" / "sanction-<id>"."""
+    if form in FORMS:
+        return FORMS[form]
+    key, _, row = (form or "").rpartition("-")
+    if key in INFO_SETS:
+        return FormSpec(f"{'add-' + key if row == 'add' else 'edit-' + form}-", _labels(INFO_SETS[key].fields))
+    if key in ("unit", "sanction") and row.isdigit():
+        return FormSpec(f"{form}-", FORMS[key].labels)
+    return None
+
+
+@dataclass(frozen=True)
+class FieldError:
+    key: str
+    label: str
+    message: str
+    control: str | None  # the id of the control it sits beside, when the form has one
+
+    @property
+    def text(self) -> str:
+        if not self.label or self.message.startswith(self.label):
+            return self.message
+        return f"{self.label}：{self.message}"
+
+    @property
+    def id(self) -> str:
+        return f"error-{self.control}" if self.control else ""
+
+
+class FormErrors:
+    """The refused fields of the one open form, in the order the service gave them."""
+
+    def __init__(self, form: str | None = None, items: tuple[FieldError, ...] = ()):
+        self.form, self.items = form, items
+        self._by_key = {item.key: item for item in items}
+
+    def of(self, form: str) -> "FormErrors":
+        """These errors on the form `form`, none on any other."""
+        return self if form == self.form else NO_ERRORS
+
+    def get(self, key: str) -> FieldError | None:
+        return self._by_key.get(key)
+
+    __getitem__ = get  # for templates' `map("extract", errors)`
+
+    def extra(self, keys) -> list[FieldError]:
+        """Errors of fields the form has no control for among `keys` (shown together below it)."""
+        return [item for item in self.items if item.key not in keys and item.key != "version"]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+NO_ERRORS = FormErrors()
+
+
+def form_errors(form: str | None, fields: dict | None) -> FormErrors:
+    """The refusal's `fields` (machine names → messages) as the form `form` shows them."""
+    spec = form_spec(form)
+    labels = spec.labels if spec else {}
+    items = []
+    for key, message in (fields or {}).items():
+        label = labels.get(key) or COMMON.get(key, "")
+        control = spec.control(key) if spec else None
+        items.append(FieldError(str(key), label, str(message), control))
+    return FormErrors(form, tuple(items))
