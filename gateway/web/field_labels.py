@@ -4,10 +4,10 @@ by the name its page opens it with (`open_form`); the labels come from the specs
 name the fields (member basic fields, info sets, the organization card)."""
 from dataclasses import dataclass, field
 
-from services.member.domain.card_check import LABELS as MEMBER_LABELS
-from services.member.domain.info_sets import INFO_SETS
-from services.org.domain.org_card import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
-from services.stats.domain.report_cover import COVER_FIELDS
+from services.member.contract import BASIC_LABELS as MEMBER_LABELS
+from services.member.contract import INFO_SETS
+from services.org.contract import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
+from services.stats.contract import COVER_FIELDS
 
 # Fields any form may be refused on without a control of its own (shown as text only).
 COMMON = {"version": "版本", "data": "表单", "org_id": "所在党组织", "parent_id": "上级党组织"}
