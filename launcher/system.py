@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from services.shared.config import DEFAULTS
-from services.shared.topology import SERVICES
+from services.shared.service_list import SERVICES
 
 from .local_s3 import LocalS3
 from .supervisor import Child, Supervisor, launch
@@ -83,7 +83,7 @@ class System:
         nameko = str(Path(sys.executable).with_name("nameko"))
         for service in SERVICES:
             self._spawn(service, [nameko, "run", "--config", "services/nameko.yaml", f"services.{service}.service"])
-            self._spawn(f"{service}-relay", self._python("-m", "services.shared.relay", service))
+            self._spawn(f"{service}-relay", self._python("-m", "services.shared.messaging.relay", service))
         # Stats ingesters compete for the same event queues; any number gives the same counts.
         for number in range(1, int(self.env.get("PMIS_STATS_INGESTERS") or 1) + 1):
             self.spawn_ingester(number)
