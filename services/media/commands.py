@@ -9,7 +9,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
@@ -134,6 +134,7 @@ def _reject(sessions: sessionmaker, store: Storage, upload, claim, message: str)
 
 def _keep_member_photo(session, caller: Caller, upload, claim, photo: Photo) -> dict:
     key, thumb_key = _photo_keys(upload, claim)
+    _lock_owner(session, upload)  # two uploads of one member: the second replaces the first, no clash
     session.execute(update(photos).where(photos.c.member_id == upload.member_id, photos.c.current)
                     .values(current=False))
     session.execute(photos.insert().values(
@@ -145,6 +146,13 @@ def _keep_member_photo(session, caller: Caller, upload, claim, photo: Photo) -> 
 
 
 KEEPERS = {MEMBER_PHOTO: _keep_member_photo}
+
+OWNER_LOCK_CLASS = 7402  # the two-key advisory locks (a key space apart from stats' one-key locks)
+
+
+def _lock_owner(session, upload) -> None:
+    session.execute(select(func.pg_advisory_xact_lock(
+        OWNER_LOCK_CLASS, func.hashtext(f"{upload.owner_kind}:{upload.owner_id}"))))
 
 
 def complete_upload(sessions: sessionmaker, store: Storage, caller: Caller, upload_id) -> dict:

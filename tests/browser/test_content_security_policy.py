@@ -27,7 +27,7 @@ def desktop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # the shared 2-core VM is slow at times
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.console_messages = console

@@ -222,3 +222,23 @@ def test_a_png_declaring_8900_square_pixels_is_refused_and_leaves_nothing(api, b
     assert error["fields"]["file"] == "图片像素过大（最大 1600 万像素）"
     assert photo_of(api, member) is None
     assert bucket(f"photos/{member}/") == set() and bucket(f"uploads/{upload_id}") == set()
+
+
+def test_two_uploads_of_one_member_completed_at_once_leave_one_current_photo(api, db, member):
+    uploads = [upload(api, member, bmp(), "image/bmp") for _ in range(3)]
+    start = threading.Barrier(len(uploads))
+    answers = []
+
+    def complete(upload_id):
+        start.wait()
+        answers.append(api.post(f"/media/uploads/{upload_id}/complete"))
+
+    threads = [threading.Thread(target=complete, args=(u,)) for u in uploads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [a.status_code for a in answers] == [200, 200, 200], [a.text for a in answers]
+    assert photos_in_db(db, member) == 3
+    current = db.execute("SELECT id::text FROM media.photos WHERE member_id = %s AND current", (member,)).fetchall()
+    assert len(current) == 1 and photo_of(api, member)["photo_id"] == current[0][0]
