@@ -98,7 +98,9 @@ class FormErrors:
     def get(self, key: str) -> FieldError | None:
         return self._by_key.get(key)
 
-    __getitem__ = get  # for templates' `map("extract", errors)`
+    def messages(self, *keys: str) -> str:
+        """The messages of `keys` that were refused, joined (fields that share one control)."""
+        return "；".join(self._by_key[key].message for key in keys if key in self._by_key)
 
     def extra(self, keys) -> list[FieldError]:
         """Errors of fields the form has no control for among `keys` (shown together below it)."""

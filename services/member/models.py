@@ -67,6 +67,8 @@ members = Table(
 )
 Index("members_org", members.c.org_id, members.c.name)
 Index("members_org_sort", members.c.org_id, members.c.name_sort, members.c.id)
+# Exports of a large subtree read it in pinyin order a keyset page at a time.
+Index("members_name_sort", members.c.name_sort, members.c.id)
 Index("members_org_path", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"})
 # Quick search: prefixes of the name, the pinyin initials and the ID number.
 Index("members_name_prefix", members.c.name, postgresql_ops={"name": "text_pattern_ops"})

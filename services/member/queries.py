@@ -2,7 +2,7 @@
 import unicodedata
 from datetime import date
 
-from sqlalchemy import Date, func, or_, select
+from sqlalchemy import Date, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
@@ -176,11 +176,11 @@ def _after(column, descending: bool, cursor: dict):
             value = date.fromisoformat(value)
     except (KeyError, TypeError, ValueError):
         raise ValidationFailed("分页参数有误", {"after_id": "格式有误"}) from None
-    past_id = members.c.id < last_id if descending else members.c.id > last_id
     if value is None:  # among the trailing empty values
-        return column.is_(None) & past_id
-    beyond = column < value if descending else column > value
-    return or_(beyond, (column == value) & past_id, column.is_(None))
+        return column.is_(None) & (members.c.id < last_id if descending else members.c.id > last_id)
+    # A row comparison, which an index on (column, id) serves; the empty values come last.
+    pair, last = tuple_(column, members.c.id), tuple_(literal(value, column.type), literal(last_id))
+    return or_(pair < last if descending else pair > last, column.is_(None))
 
 
 def sorted_page(sessions: sessionmaker, where, column, descending=False, after=None, limit=2000) -> dict:

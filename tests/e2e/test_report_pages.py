@@ -67,6 +67,10 @@ def test_generate_then_a_bad_correction_shows_the_message_and_keeps_the_input(br
         "csrf_token": csrf_of(page.text), "cell": "t1:total:year_end", "value": "-4", "reason": "多录一人"})
     assert refused.status_code == 400
     assert "不能为负数" in refused.text and 'value="-4"' in refused.text and 'value="多录一人"' in refused.text
+    # named by its label beside the control, which points to it, and linked from the summary
+    error = re.search(r'<span class="field-error" id="error-correct-value">([^<]*)</span>', refused.text).group(1)
+    assert error.startswith("新数值：") and f'<a href="#correct-value">{error}</a>' in refused.text
+    assert 'id="correct-value" aria-invalid="true" aria-describedby="error-correct-value"' in refused.text
     for cell in ("decrease_other", "decrease_total"):  # one other decrease: the sum holds, the end does not
         saved = browser_session.post(base + "/corrections", data={
             "csrf_token": csrf_of(page.text), "cell": f"t1:total:{cell}", "value": "1", "reason": "漏统一人"})

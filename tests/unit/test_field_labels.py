@@ -33,6 +33,7 @@ def test_every_form_kind_labels_its_fields(form, field, label, control):
 def test_a_report_correction_points_its_cell_parts_to_the_one_cell_control():
     errors = form_errors("correct", {"row": "没有这一行", "value": "应为非负整数"})
     assert texts(errors) == [("单元格：没有这一行", "correct-cell"), ("新数值：应为非负整数", "correct-value")]
+    assert errors.messages("cell", "table", "row", "column") == "没有这一行" and NO_ERRORS.messages("row") == ""
     (cover,) = form_errors("cover", {"reported_on": "日期格式应为YYYY-MM-DD"})
     assert (cover.text, cover.control) == ("报出日期：日期格式应为YYYY-MM-DD", "cover-reported_on")
 

@@ -27,8 +27,10 @@ def upgrade():
                            [{"id": row.id, "key": sort_key(row.name)} for row in rows])
         last = rows[-1].id
     op.create_index("members_org_sort", "members", ["org_id", "name_sort", "id"], schema=S)
+    op.create_index("members_name_sort", "members", ["name_sort", "id"], schema=S)
 
 
 def downgrade():
+    op.drop_index("members_name_sort", table_name="members", schema=S)
     op.drop_index("members_org_sort", table_name="members", schema=S)
     op.drop_column("members", "name_sort", schema=S)
