@@ -40,11 +40,13 @@ def running_system(**extra_env):
 def admin_client(system: System, env: dict) -> httpx.Client:
     base = f"{system.gateway_url}/api/v1"
     first = {"username": "admin", "password": env["PMIS_ADMIN_PASSWORD"]}
-    token = httpx.post(f"{base}/session", json=first).json()["token"]
+    wait = 60  # password hashing on a busy 2-core VM took longer than httpx's default 5 s
+    token = httpx.post(f"{base}/session", json=first, timeout=wait).json()["token"]
     httpx.post(f"{base}/session/password", json={"old_password": env["PMIS_ADMIN_PASSWORD"],
                                                  "new_password": ADMIN_PASSWORD},
-               headers={"Authorization": f"Bearer {token}"}).raise_for_status()
-    token = httpx.post(f"{base}/session", json={"username": "admin", "password": ADMIN_PASSWORD}).json()["token"]
+               headers={"Authorization": f"Bearer {token}"}, timeout=wait).raise_for_status()
+    token = httpx.post(f"{base}/session", json={"username": "admin", "password": ADMIN_PASSWORD},
+                       timeout=wait).json()["token"]
     return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
