@@ -7,6 +7,7 @@ time is killed alone, nothing is left to recover, and a concurrent read of anoth
 is untouched. At most
 PMIS_IMPORT_WORKERS run at once; the gateway awaits them without blocking its event loop."""
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -14,6 +15,7 @@ import os
 import resource
 import signal
 import sys
+import zlib
 from pathlib import Path
 
 from services.shared.config import int_setting
@@ -47,8 +49,9 @@ def main(argv: list[str]) -> None:
 
     content = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
-        answer = b"rows\n" + json.dumps({"member": read_member_rows, "org": read_org_rows}[kind](content),
-                                        ensure_ascii=False).encode()
+        rows = {"member": read_member_rows, "org": read_org_rows}[kind](content)
+        # Packed as services/shared/sheet_imports.unpacked_rows takes them: the gateway only relays.
+        answer = b"rows\n" + base64.b64encode(zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1))
     except SheetError as exc:
         answer = _error_answer(exc)
     except MemoryError:
@@ -61,9 +64,9 @@ def _error_answer(error: SheetError) -> bytes:
 
 
 async def read_in_worker(kind: str, content: bytes) -> EncodedJson:
-    """The rows of the `kind` collection sheet in `content` as JSON ([{"row": n, <key>: text}, …]),
-    read in a limited child process and passed on to the service undecoded; SheetError (400) or
-    SheetTooLarge (413) when the file cannot or may not be read."""
+    """The rows of the `kind` collection sheet in `content` ([{"row": n, <key>: text}, …]) packed
+    as JSON for the service (sheet_imports.unpacked_rows), read in a limited child process and
+    never decoded here; SheetError (400) or SheetTooLarge (413) when the file cannot or may not be read."""
     global _slots
     if kind not in KINDS:
         raise ValueError(kind)
@@ -92,7 +95,7 @@ async def read_in_worker(kind: str, content: bytes) -> EncodedJson:
     if kind_of_answer == b"error":
         error = json.loads(payload)
         raise (SheetTooLarge if error["status"] == 413 else SheetError)(error["message"])
-    return EncodedJson(payload)
+    return EncodedJson(b'{"zlib_json": "' + payload + b'"}')
 
 
 if __name__ == "__main__":

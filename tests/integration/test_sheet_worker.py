@@ -9,6 +9,7 @@ import pytest
 
 from gateway.excel.safe_read import SheetError
 from gateway.excel.worker import ROOT, read_in_worker
+from services.shared.sheet_imports import unpacked_rows
 from tests.support import hostile_sheets as hostile
 
 MEMBER = ["张三", "11010519491231002X", "汉族", "正式党员", "2010-07-01", "B1"]
@@ -20,7 +21,7 @@ def valid_sheet() -> bytes:
 
 
 def read(content: bytes, kind: str = "member") -> list[dict]:
-    return json.loads(asyncio.run(read_in_worker(kind, content)))
+    return unpacked_rows(json.loads(asyncio.run(read_in_worker(kind, content))))
 
 
 def refused(content: bytes) -> SheetError:
