@@ -1,7 +1,8 @@
 """Every page at a desktop's 1280 px and a phone's 390 px: each visible button, link and submit
 input has WCAG AA contrast (4.5:1) between its text and the background it really sits on, and
 on the phone every control (buttons, the tree's toggles, the toolbar, tabs, fields) offers at
-least a 44×44 px target. Screenshots of every page go to test-artifacts/screens/."""
+least a 44×44 px target; on the desktop the keyboard's focus shows a ring. Screenshots of
+every page go to test-artifacts/screens/."""
 from datetime import date
 from pathlib import Path
 
@@ -131,7 +132,7 @@ def test_every_page_is_legible_and_touchable(system, data, browser, width):
     page = context.new_page()
     page.set_default_timeout(30000)  # a 2-core machine shared with other work
     SCREENS.mkdir(parents=True, exist_ok=True)
-    faint, small = [], []
+    faint, small, unfocused = [], [], []
     try:
         for route, path in PAGES.items():
             if route == "/login":
@@ -147,6 +148,12 @@ def test_every_page_is_legible_and_touchable(system, data, browser, width):
             for item in page.evaluate(CONTRAST_JS, "a, button, input[type=submit], input[type=button], summary"):
                 if item["ratio"] < MIN_RATIO:
                     faint.append(f"{route} “{item['text']}” {item['ratio']}:1")
+            if not phone:  # the keyboard's focus is visible: a ring of at least 2 px
+                page.keyboard.press("Tab")
+                ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+                    return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+                if ring[0] == "BODY" or ring[1] == "none" or ring[2] < 2:
+                    unfocused.append(f"{route} {ring}")
             if phone:
                 small += [f"{route} “{t['text']}” {t['width']}×{t['height']}"
                           for t in page.evaluate(TARGET_JS, TARGETS)]
@@ -154,3 +161,4 @@ def test_every_page_is_legible_and_touchable(system, data, browser, width):
         context.close()
     assert not faint, "对比度不足 4.5:1：\n" + "\n".join(faint)
     assert not small, "触控目标小于 44×44 px：\n" + "\n".join(small)
+    assert not unfocused, "键盘焦点不可见：\n" + "\n".join(unfocused)

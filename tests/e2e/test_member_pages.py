@@ -41,7 +41,8 @@ def test_the_card_shows_status_and_offers_the_forms(browser_session, member):
     assert 'id="restore-form"' not in page.text and 'id="undo-form"' not in page.text
     assert hidden_version(page.text, "edit-form") == str(member["version"])
     for group in ("死亡", "出党", "停止党籍"):
-        assert f'<optgroup label="{group}">' in page.text
+        # each group carries the confirmation saying what leaving does (pmis.js asks it first)
+        assert re.search(rf'<optgroup label="{group}" data-confirm="[^"]*{group}[^"]*历史党员', page.text), group
     assert forms_have_csrf(page.text)
 
 

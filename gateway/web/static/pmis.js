@@ -77,8 +77,8 @@
         panel.classList.add("tab-panel");
       });
       const ids = pairs.map(([, panel]) => panel.id);
-      const hashed = ids.find((id) => location.hash && document.getElementById(id).querySelector(location.hash) ||
-        location.hash === "#" + id);
+      const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      const hashed = target && ids.find((id) => document.getElementById(id).contains(target));
       const busy = pairs.find(([, panel]) => panel.querySelector("details[open] form, .field-error"));
       const last = sessionStorage.getItem("pmis.tab." + location.pathname + "." + nav.id);
       showTab(nav, hashed || (busy && busy[1].id) || (ids.includes(last) ? last : ids[0]), false);
