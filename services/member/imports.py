@@ -39,7 +39,7 @@ def _registered(session, rows: list[dict]) -> set[str]:
 
 
 def create_import(sessions: sessionmaker, caller: Caller, orgs_by_code, raw_rows) -> dict:
-    """`orgs_by_code(codes)` asks the org service, which marks codes outside the caller's scope."""
+    """`orgs_by_code(codes)` reads the organization directory, marking codes outside the caller's scope."""
     rows = sheet_rows(raw_rows, ROW_KEYS)
     orgs = orgs_by_code(sorted({str(r.get("org_code") or "").strip() for r in rows} - {""}))
     with sessions.begin() as session:

@@ -49,7 +49,7 @@ class MemberService:
         return self._orgs().lookup(self.caller())
 
     def _orgs_by_code(self, codes):
-        return self._orgs().by_codes(self.caller(), codes, self._orgs_by_code)
+        return self._orgs().by_codes(self.caller(), codes, self.org.orgs_by_code)
 
     @consumes("org", "org_created")
     def on_org_created(self, event):

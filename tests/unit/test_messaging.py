@@ -35,6 +35,12 @@ def test_a_missing_or_bad_count_counts_as_no_attempt_yet(headers):
     assert after_failure(QUEUE, headers, "e", limit=5).headers[ATTEMPTS_HEADER] == 1
 
 
+def test_the_error_is_kept_on_one_line():
+    error = "ProgrammingError: relation missing\n[SQL: SELECT 1]\tmore"
+    assert after_failure(QUEUE, None, error, limit=5).headers["x-pmis-error"] == \
+        "ProgrammingError: relation missing [SQL: SELECT 1] more"
+
+
 def test_a_limit_of_one_parks_at_once():
     assert after_failure(QUEUE, None, "not an envelope", limit=1).park
 

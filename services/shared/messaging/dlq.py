@@ -31,7 +31,8 @@ class Parked:
     error: str
 
     def line(self) -> str:
-        return "\t".join([self.queue, self.event_id, self.event_type, str(self.attempts), self.parked_at, self.error])
+        fields = [self.queue, self.event_id, self.event_type, str(self.attempts), self.parked_at, self.error]
+        return "\t".join(" ".join(field.split()) for field in fields)
 
 
 def all_queues() -> list[str]:

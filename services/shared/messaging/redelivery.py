@@ -53,7 +53,7 @@ def after_failure(queue: str, headers: dict | None, error: str, limit: int, now:
     attempts = attempts_so_far(headers) + 1
     kept = {k: v for k, v in (headers or {}).items() if k not in (ATTEMPTS_HEADER, ERROR_HEADER)}
     kept[ATTEMPTS_HEADER] = attempts
-    kept[ERROR_HEADER] = error[:ERROR_CHARS]
+    kept[ERROR_HEADER] = " ".join(error.split())[:ERROR_CHARS]  # one line: the dlq command lists line by line
     if attempts < limit:
         return Decision(False, queue, "", kept)
     kept[QUEUE_HEADER] = queue
