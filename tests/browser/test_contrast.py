@@ -41,6 +41,8 @@ PAGES = {
     "/search": "/search?q=%E5%AF%B9%E6%AF%94",
     "/members/{id}": "/members/{member}",
     "/members/{id}/check": "/members/{member}/check",
+    "/members/{id}/history": "/members/{member}/history",
+    "/accounts": "/accounts",
     "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
     "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
     "/query": "/query?saved={saved}",
