@@ -1,9 +1,10 @@
 """What server-side sessions cost: `python -m bench.sessions [N]`.
 
 (1) `org.resolve_session` as a direct RPC (what the gateway adds to every request), N calls;
-(2) N sequential `GET /api/v1/orgs/{id}` through the gateway (resolve + get_org); (3) 20 logins
-(argon2 verify + a session row); (4) a wrong password against an unknown username, 20 each,
-interleaved (a success every 4 failures so the account does not lock). Warm-ups discarded.
+(2) N sequential `GET /api/v1/orgs/{id}` through the gateway (resolve + get_org); (3) L logins
+(argon2 verify + a session row); (4) a wrong password against an unknown username, L each,
+interleaved (a success every 4 failures so the account does not lock). Warm-ups of 100 discarded.
+`python -m bench.sessions [N [L]]`, defaults 500 and 10.
 """
 import sys
 import time
@@ -26,35 +27,36 @@ def timed(call, n: int) -> list[float]:
     return timings
 
 
-def main(n: int = 1000) -> None:
+def main(n: int = 500, logins: int = 10) -> None:
     with running_system() as (system, rpc, env):
         client = admin_client(system, env)
         token = client.headers["Authorization"].split(" ", 1)[1]
         root = rpc.call("org", "root")["id"]
         login_url = f"{system.gateway_url}/api/v1/session"
 
-        timed(lambda: rpc.call("org", "resolve_session", token=token), 200)
+        timed(lambda: rpc.call("org", "resolve_session", token=token), 100)
         resolve = timed(lambda: rpc.call("org", "resolve_session", token=token), n)
-        timed(lambda: client.get(f"/orgs/{root}").raise_for_status(), 200)
+        timed(lambda: client.get(f"/orgs/{root}").raise_for_status(), 100)
         through_gateway = timed(lambda: client.get(f"/orgs/{root}").raise_for_status(), n)
 
         username = f"bench{code('')}".lower()
         rpc.call("org", "create_account", username=username, password=PASSWORD, org_id=root)
-        login = timed(lambda: httpx.post(login_url, json={"username": username, "password": PASSWORD})
-                      .raise_for_status(), 20)
+        def attempt(name: str, password: str) -> httpx.Response:
+            return httpx.post(login_url, json={"username": name, "password": password}, timeout=60)
+
+        login = timed(lambda: attempt(username, PASSWORD).raise_for_status(), logins)
         wrong, missing = [], []
-        for i in range(20):
-            wrong += timed(lambda: httpx.post(login_url, json={"username": username, "password": "Wrong#Guess2026"}), 1)
-            missing += timed(lambda: httpx.post(login_url, json={"username": username + "zz",
-                                                                 "password": "Wrong#Guess2026"}), 1)
+        for i in range(logins):
+            wrong += timed(lambda: attempt(username, "Wrong#Guess2026"), 1)
+            missing += timed(lambda: attempt(username + "zz", "Wrong#Guess2026"), 1)
             if i % 4 == 3:
-                httpx.post(login_url, json={"username": username, "password": PASSWORD}).raise_for_status()
+                attempt(username, PASSWORD).raise_for_status()
         record("sessions", {
-            "method": f"{n} org.resolve_session RPCs and {n} GET /api/v1/orgs/{{id}} after 200 warm-up each; "
-                      "20 logins; 20 wrong-password and 20 unknown-user logins interleaved",
+            "method": f"{n} org.resolve_session RPCs and {n} GET /api/v1/orgs/{{id}} after 100 warm-up each; "
+                      f"{logins} logins; {logins} wrong-password and {logins} unknown-user logins interleaved",
             "resolve_session_rpc": summary_ms(resolve), "get_org_through_gateway": summary_ms(through_gateway),
             "login": summary_ms(login), "wrong_password": summary_ms(wrong), "unknown_user": summary_ms(missing)})
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    main(*(int(a) for a in sys.argv[1:3]))

@@ -221,7 +221,7 @@ def test_a_duplicate_username_is_a_conflict(api, orgs, account, username):
 ], ids=["wrong-password", "unknown-user", "empty-password", "no-password"])
 def test_a_bad_login_is_unauthorized_with_one_message(system, credentials):
     """Wrong password and unknown user get the same 401 and message (no user enumeration)."""
-    response = httpx.post(f"{system.url}/api/v1/session", json=credentials)
+    response = httpx.post(f"{system.url}/api/v1/session", json=credentials, timeout=60)  # argon2 even when unknown
     error = assert_error(response, 401, "unauthorized")
     assert error["message"] == "用户名或密码错误"
     assert "token" not in response.json()

@@ -3,7 +3,7 @@ change and disabling an account end sessions at once; tokens are opaque; five fa
 account for 15 minutes; usernames are unique case-insensitively; weak passwords are refused;
 administrators see and manage the accounts of their subtree only."""
 import base64
-import binascii
+import json
 
 import httpx
 import pytest
@@ -15,6 +15,7 @@ from tests.support.helpers import CJK, assert_error, csrf_of
 from ..conftest import login
 
 SECOND_PASSWORD = "Other#Work2027q"
+TIMEOUT = 60
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,9 @@ def alive(client: httpx.Client, org_id: int) -> bool:
 
 
 def post_login(system, username: str, password: str) -> httpx.Response:
-    return httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": password})
+    # A login is one argon2 verify: seconds on a busy shared machine, hence the generous timeout.
+    return httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": password},
+                      timeout=TIMEOUT)
 
 
 def account_row(api, username: str, org_id: int) -> dict:
@@ -65,13 +68,12 @@ def test_a_token_is_random_and_opaque(system, api, orgs):
     tokens = [token_of(login(system.url, username, PASSWORD)) for _ in range(2)]
     assert tokens[0] != tokens[1]
     for token in tokens:
-        assert "." not in token and len(token) >= 40
+        assert "." not in token and len(token) >= 40  # no payload.signature, as the old tokens had
         assert username not in token
-        try:
-            decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        except (binascii.Error, ValueError):
-            continue
-        assert b"{" not in decoded and username.encode() not in decoded  # no readable payload
+        decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        assert len(decoded) == 32 and username.encode() not in decoded  # 32 random bytes
+        with pytest.raises(ValueError):
+            json.loads(decoded)  # no readable payload
 
 
 # --- ending sessions -----------------------------------------------------------------------------
@@ -124,7 +126,7 @@ def test_an_administrator_cannot_disable_its_own_account(api, orgs):
 
 def test_web_logout_ends_the_cookie_session(system, api, orgs):
     username = new_account(system, api, orgs["a"])
-    with httpx.Client(base_url=system.url, timeout=20) as web:
+    with httpx.Client(base_url=system.url, timeout=TIMEOUT) as web:
         page = web.get("/login")
         assert web.post("/login", data={"username": username, "password": PASSWORD,
                                         "csrf_token": csrf_of(page.text)}).status_code == 303
@@ -133,11 +135,11 @@ def test_web_logout_ends_the_cookie_session(system, api, orgs):
         assert home.status_code == 200 and "账号管理" in home.text
         assert web.post("/logout", data={"csrf_token": csrf_of(home.text)}).status_code == 303
     # The stolen copy of the cookie, replayed after logout, opens nothing.
-    with httpx.Client(base_url=system.url, timeout=20, cookies={"pmis_session": cookie}) as replay:
+    with httpx.Client(base_url=system.url, timeout=TIMEOUT, cookies={"pmis_session": cookie}) as replay:
         response = replay.get(f"/orgs/{orgs['a']}")
         assert response.status_code == 303 and response.headers["location"] == "/login"
-    assert_error(httpx.get(f"{system.url}/api/v1/orgs/{orgs['a']}", headers={"Authorization": f"Bearer {cookie}"}),
-                 401, "unauthorized")
+    assert_error(httpx.get(f"{system.url}/api/v1/orgs/{orgs['a']}", headers={"Authorization": f"Bearer {cookie}"},
+                           timeout=TIMEOUT), 401, "unauthorized")
 
 
 # --- lockout -------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def test_the_lock_shows_on_the_web_login_form(system, api, orgs):
     username = new_account(system, api, orgs["a1"])
     for _ in range(5):
         post_login(system, username, "Wrong#Guess2026")
-    with httpx.Client(base_url=system.url, timeout=20) as web:
+    with httpx.Client(base_url=system.url, timeout=TIMEOUT) as web:
         page = web.get("/login")
         response = web.post("/login", data={"username": username, "password": PASSWORD,
                                             "csrf_token": csrf_of(page.text)})
@@ -250,7 +252,7 @@ def test_the_accounts_page_unlocks_with_its_form(system, api, orgs):
     for _ in range(5):
         post_login(system, username, "Wrong#Guess2026")
     admin_name = new_account(system, api, orgs["a"])
-    with httpx.Client(base_url=system.url, timeout=20) as web:
+    with httpx.Client(base_url=system.url, timeout=TIMEOUT) as web:
         page = web.get("/login")
         web.post("/login", data={"username": admin_name, "password": PASSWORD, "csrf_token": csrf_of(page.text)})
         accounts = web.get("/accounts")
@@ -270,7 +272,7 @@ def test_the_password_page_asks_to_confirm_the_new_password(system, api, orgs):
     username = f"conf{code('')}".lower()
     assert api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
                                        "org_id": orgs["a"]}).status_code == 201
-    with httpx.Client(base_url=system.url, timeout=20) as web:
+    with httpx.Client(base_url=system.url, timeout=TIMEOUT) as web:
         page = web.get("/login")
         web.post("/login", data={"username": username, "password": FIRST_PASSWORD, "csrf_token": csrf_of(page.text)})
         form = web.get("/password")
