@@ -9,6 +9,11 @@ from tests.support.factories import code, member_data
 from tests.support.helpers import plain_dsn, remote_error, wait_for
 
 
+def coded(changes: list[dict]) -> list[dict]:
+    """History changes as stored (codes), without the names added for reading."""
+    return [{k: v for k, v in change.items() if k not in ("old_name", "new_name")} for change in changes]
+
+
 def query(system, sql: str, *params) -> list:
     with psycopg.connect(plain_dsn(system)) as conn:
         return conn.execute(sql, params).fetchall()
@@ -60,7 +65,8 @@ def test_create_takes_card_items_and_records_created_in_history(system, rpc, com
     assert created["payload"]["revoked_on"] is None
     history = rpc.call("org", "org_history", org_id=org["id"])
     assert history["items"][0]["action"] == "created"
-    assert {"field": "contact_person", "label": "联系人", "old": None, "new": "王五"} in history["items"][0]["changes"]
+    changes = coded(history["items"][0]["changes"])
+    assert {"field": "contact_person", "label": "联系人", "old": None, "new": "王五"} in changes
 
 
 def test_create_with_bad_card_items_is_refused_per_field(system, rpc, committee):
@@ -84,7 +90,10 @@ def test_update_changes_items_bumps_version_emits_org_updated_and_logs_old_and_n
     assert event["payload"]["type"] == "32" and event["payload"]["established_on"] == "2019-03-01"
     line = rpc.call("org", "org_history", org_id=branch["id"])["items"][0]
     assert line["action"] == "updated" and line["version"] == 2
-    assert {"field": "type", "label": "党组织类别", "old": "31", "new": "32"} in line["changes"]
+    assert {"field": "type", "label": "党组织类别", "old": "31", "new": "32"} in coded(line["changes"])
+    # …and as a person reads it: names, not codes
+    assert {"field": "type", "old_name": "党支部", "new_name": "联合党支部"}.items() <= next(
+        c for c in line["changes"] if c["field"] == "type").items()
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(system, rpc, branch):
@@ -174,7 +183,8 @@ def test_rename_keeps_the_old_name_in_history(system, rpc, branch):
     rpc.call("org", "rename_org", org_id=branch["id"], name="更名后支部", version=1)
     line = rpc.call("org", "org_history", org_id=branch["id"])["items"][0]
     assert line["action"] == "renamed"
-    assert line["changes"] == [{"field": "name", "label": "党组织名称", "old": "卡片测试支部", "new": "更名后支部"}]
+    expected = [{"field": "name", "label": "党组织名称", "old": "卡片测试支部", "new": "更名后支部"}]
+    assert coded(line["changes"]) == expected
     assert events(system, branch["id"])[-1]["type"] == "org_renamed"
     error = remote_error(lambda: rpc.call("org", "rename_org", org_id=branch["id"], name="再改", version=1))
     assert error.exc_type == "Conflict"

@@ -1,6 +1,5 @@
 """The sheet worker: collection sheets are read in a child process with memory and time limits;
 a child that dies or overruns becomes one refused read, and the next read works."""
-import asyncio
 import json
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from gateway.excel.safe_read import SheetError
 from gateway.excel.worker import ROOT, read_in_worker
 from services.shared.sheet_imports import unpacked_rows
 from tests.support import hostile_sheets as hostile
+from tests.support.helpers import run_coroutine
 
 MEMBER = ["张三", "11010519491231002X", "汉族", "正式党员", "2010-07-01", "B1"]
 
@@ -21,7 +21,7 @@ def valid_sheet() -> bytes:
 
 
 def read(content: bytes, kind: str = "member") -> list[dict]:
-    return unpacked_rows(json.loads(asyncio.run(read_in_worker(kind, content))))
+    return unpacked_rows(json.loads(run_coroutine(read_in_worker(kind, content))))
 
 
 def refused(content: bytes) -> SheetError:

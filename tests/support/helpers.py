@@ -1,7 +1,9 @@
 """Small helpers every test layer uses: waiting for asynchronous effects, the database URL
 for psycopg, and the one error shape."""
+import asyncio
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -9,6 +11,13 @@ import pytest
 from gateway.rpc import RemoteError
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def run_coroutine(coroutine):
+    """asyncio.run in a thread of its own: a browser test's Playwright session keeps an event loop
+    running in the main thread for the rest of the test session, where asyncio.run is refused."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def csrf_of(html: str) -> str:

@@ -1,8 +1,8 @@
 """The security-header policy (pure): no inline script or style, the S3 origin only where the
 browser needs it, and only static assets cacheable."""
-import asyncio
 
 from gateway.security_headers import SecurityHeaders, cacheable, content_security_policy
+from tests.support.helpers import run_coroutine
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -41,7 +41,7 @@ def run(app, path: str) -> dict[bytes, list[bytes]]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(SecurityHeaders(app, "")({"type": "http", "path": path}, receive, send))
+    run_coroutine(SecurityHeaders(app, "")({"type": "http", "path": path}, receive, send))
     headers: dict[bytes, list[bytes]] = {}
     for name, value in sent[0]["headers"]:
         headers.setdefault(name, []).append(value)
