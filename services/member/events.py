@@ -1,5 +1,5 @@
 """Events the member service emits. Payloads carry the member's counted facts before and after
-the change, so the stats service needs no other source (house rule 3; /work/wt/EVENT_CONTRACT.md).
+the change, so the stats service needs no other source (house rule 3; docs/ARCHITECTURE.md).
 """
 from services.shared.org_directory import ORG_EVENTS
 
