@@ -3,11 +3,11 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
+from services.shared import org_directory_handlers
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
-from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
 from . import commands, org_events, queries, sweeper
@@ -23,7 +23,7 @@ class ObjectStorage(DependencyProvider):
         return storage()
 
 
-class MediaService:
+class MediaService(org_directory_handlers.FollowsOrgDirectory):
     name = "media"
     db = Database()
     caller = CallerProvider()
@@ -34,6 +34,9 @@ class MediaService:
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    def project_org_event(self, event):
+        org_events.project(self.db, event)
 
     @api
     def begin_upload(self, content_type, size, owner_kind=MEMBER_PHOTO, owner_id=None, member_id=None):
@@ -47,34 +50,6 @@ class MediaService:
         member = self.member.get_member(member_id)
         org = OrgDirectory(self.db, org_directory, self.org.org_path).org(self.caller(), member["org_id"])
         return {**member, "org_path": org["path"]}
-
-    @consumes("org", "org_created")
-    def on_org_created(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_renamed")
-    def on_org_renamed(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_updated")
-    def on_org_updated(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_revoked")
-    def on_org_revoked(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_restored")
-    def on_org_restored(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_deleted")
-    def on_org_deleted(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_moved")
-    def on_org_moved(self, event):
-        org_events.project(self.db, event)
 
     @api
     def complete_upload(self, upload_id):

@@ -1,11 +1,11 @@
 """The member service's nameko entrypoints: adapters only."""
 from nameko.rpc import RpcProxy, rpc
 
+from services.shared import org_directory_handlers
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
-from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
 from . import (
@@ -27,7 +27,7 @@ from .models import org_directory
 api = rpc(expected_exceptions=PmisError)
 
 
-class MemberService:
+class MemberService(org_directory_handlers.FollowsOrgDirectory):
     name = "member"
     db = Database()
     caller = CallerProvider()
@@ -36,6 +36,9 @@ class MemberService:
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    def project_org_event(self, event):
+        org_events.project(self.db, event)
 
     # --- the organization directory (a projection of org's tree, fed by its events) ---------
 
@@ -50,34 +53,6 @@ class MemberService:
 
     def _orgs_by_code(self, codes):
         return self._orgs().by_codes(self.caller(), codes, self.org.orgs_by_code)
-
-    @consumes("org", "org_created")
-    def on_org_created(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_renamed")
-    def on_org_renamed(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_updated")
-    def on_org_updated(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_revoked")
-    def on_org_revoked(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_restored")
-    def on_org_restored(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_deleted")
-    def on_org_deleted(self, event):
-        org_events.project(self.db, event)
-
-    @consumes("org", "org_moved")
-    def on_org_moved(self, event):
-        org_events.project(self.db, event)
 
     @api
     def create_member(self, data):
