@@ -4,9 +4,10 @@ from collections.abc import Mapping
 from datetime import date
 
 from services.shared.field_errors import FieldErrors
-from services.shared.field_rules import blank, iso_date, text, version
+from services.shared.field_rules import blank, version
 
 from .hierarchy import can_have_children, child_path
+from .org_card import dated_reason
 
 
 def validate_move(data, established_on: date | None, today: date | None = None) -> dict:
@@ -22,19 +23,7 @@ def validate_move(data, established_on: date | None, today: date | None = None) 
         errors["parent_id"] = "请选择新的上级党组织" if blank(parent_id) else "上级党组织编号应为正整数"
     else:
         out["parent_id"] = parent_id
-    try:
-        day = iso_date(data.get("date"))
-        if day > today:
-            raise ValueError("移动日期不能晚于今天")
-        if established_on is not None and day < established_on:
-            raise ValueError("移动日期不能早于成立日期")
-        out["date"] = day
-    except ValueError as exc:
-        errors["date"] = str(exc)
-    try:
-        out["reason"] = text(data.get("reason"), 500)
-    except ValueError as exc:
-        errors["reason"] = str(exc)
+    dated_reason(data, "移动", established_on, today, out, errors)
     try:
         if blank(data.get("version")):
             raise ValueError("请提供读取时的版本号")

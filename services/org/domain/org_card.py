@@ -212,18 +212,15 @@ def read_version(data) -> int | None:
         raise FieldErrors({"version": str(exc)}) from None
 
 
-def validate_revoke(data, established_on: date | None, today: date | None = None) -> dict:
-    """撤销: the date (not in the future, not before the organization was set up) and reason."""
-    data = _mapping(data)
-    today = today or date.today()
-    errors: dict[str, str] = {}
-    out: dict = {}
+def dated_reason(data, action: str, established_on: date | None, today: date, out: dict, errors: dict) -> None:
+    """The date (not in the future, not before the organization was set up) and the reason of an
+    action on an organization (撤销, 移动): into `out`, or their messages into `errors`."""
     try:
         day = iso_date(data.get("date"))
         if day > today:
-            raise ValueError("撤销日期不能晚于今天")
+            raise ValueError(f"{action}日期不能晚于今天")
         if established_on is not None and day < established_on:
-            raise ValueError("撤销日期不能早于成立日期")
+            raise ValueError(f"{action}日期不能早于成立日期")
         out["date"] = day
     except ValueError as exc:
         errors["date"] = str(exc)
@@ -231,6 +228,15 @@ def validate_revoke(data, established_on: date | None, today: date | None = None
         out["reason"] = text(data.get("reason"), 500)
     except ValueError as exc:
         errors["reason"] = str(exc)
+
+
+def validate_revoke(data, established_on: date | None, today: date | None = None) -> dict:
+    """撤销: the date (not in the future, not before the organization was set up) and reason."""
+    data = _mapping(data)
+    today = today or date.today()
+    errors: dict[str, str] = {}
+    out: dict = {}
+    dated_reason(data, "撤销", established_on, today, out, errors)
     try:
         out["version"] = read_version(data)
     except FieldErrors as exc:
