@@ -1,5 +1,6 @@
 """Login (with its own CSRF cookie), logout, the password change, and 账号管理 (the accounts
 of one's subtree: status, disable/enable, unlock)."""
+import asyncio
 import secrets
 
 from starlette.requests import Request
@@ -86,8 +87,10 @@ ACCOUNT_ACTIONS = {"disable": "disable_account", "enable": "enable_account", "un
 async def accounts_page(request: Request, session=None, error=None, status: int = 200):
     session = session or await require_session(request)
     page = request.query_params.get("page", "1")
-    listing = await call(request, session, "org", "list_accounts", page=page, size=50)
-    return render(request, "accounts.html", status=status, session=session, listing=listing, error=error)
+    listing, root = await asyncio.gather(call(request, session, "org", "list_accounts", page=page, size=50),
+                                         call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "accounts.html", status=status, session=session, listing=listing, root=root,
+                  error=error)
 
 
 async def account_action(request: Request):
