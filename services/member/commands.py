@@ -38,7 +38,7 @@ def _duplicate(id_number: str) -> Conflict:
 
 
 def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
-    """`org_lookup(org_id)` reads the organization directory (and checks the caller's scope)."""
+    """`org_lookup(org_id)` answers the organization as it is now (and checks the caller's scope)."""
     data = validated(validate_new_member, raw, "党员")
     org_id = data.pop("org_id")
     try:

@@ -56,7 +56,8 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory):
 
     @api
     def create_member(self, data):
-        return commands.create_member(self.db, self.caller(), self._org_lookup(), data)
+        orgs, caller = self._orgs(), self.caller()
+        return commands.create_member(self.db, caller, lambda org_id: orgs.current(caller, org_id), data)
 
     @api
     def get_member(self, member_id):
