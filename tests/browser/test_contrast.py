@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from gateway.web.pages import routes as page_routes
 from tests.conftest import login
-from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org
+from tests.support.api import PASSWORD, create_org, new_staff_account
 from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import wait_for
 
@@ -109,13 +109,7 @@ def data(system, api, root_id):
 
 def staff_account(system, api, org_id: int, username: str):
     """An API client of a new account (bound to `org_id`) that the browser then signs in as."""
-    assert api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
-                                       "org_id": org_id}).status_code == 201
-    first = login(system.url, username, FIRST_PASSWORD)
-    assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
-                                                 "new_password": PASSWORD}).status_code == 204
-    first.close()
-    return login(system.url, username, PASSWORD)
+    return login(system.url, new_staff_account(system, api, org_id, username), PASSWORD)
 
 
 def sign_in(page, url: str, username: str) -> None:

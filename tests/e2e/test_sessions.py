@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org
+from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org, new_staff_account
 from tests.support.factories import code
 from tests.support.helpers import CJK, assert_error, csrf_of
 
@@ -27,14 +27,7 @@ def orgs(api, root_id):
 
 def new_account(system, api, org_id: int, prefix: str = "sess") -> str:
     """A new account bound to `org_id`, its first password already changed to PASSWORD."""
-    username = f"{prefix}{code('')}".lower()
-    assert api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
-                                       "org_id": org_id}).status_code == 201
-    first = login(system.url, username, FIRST_PASSWORD)
-    assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
-                                                 "new_password": PASSWORD}).status_code == 204
-    first.close()
-    return username
+    return new_staff_account(system, api, org_id, f"{prefix}{code('')}".lower())
 
 
 def token_of(client: httpx.Client) -> str:

@@ -13,15 +13,22 @@ def create_org(api: httpx.Client, parent_id: int, name: str, type_: str = "å…šæ”
     return response.json()["id"]
 
 
-def staff_client(system, api: httpx.Client, org_id: int, prefix: str = "staff") -> httpx.Client:
-    """A logged-in API client of a new account bound to `org_id`, past its first password change."""
+def new_staff_account(system, api: httpx.Client, org_id: int, username: str) -> str:
+    """A new account bound to `org_id`, its first password already changed to PASSWORD."""
     from tests.conftest import login  # the session's login helper
 
-    username = f"{prefix}{code('')}".lower()
     assert api.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
                                        "org_id": org_id}).status_code == 201
     first = login(system.url, username, FIRST_PASSWORD)
     assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
                                                  "new_password": PASSWORD}).status_code == 204
     first.close()
+    return username
+
+
+def staff_client(system, api: httpx.Client, org_id: int, prefix: str = "staff") -> httpx.Client:
+    """A logged-in API client of a new account bound to `org_id`, past its first password change."""
+    from tests.conftest import login
+
+    username = new_staff_account(system, api, org_id, f"{prefix}{code('')}".lower())
     return login(system.url, username, PASSWORD)
