@@ -73,6 +73,8 @@ def test_revoke_until_the_receiving_side_acted():
         states.revoke(TO_RECEIVE, steps)
     with pytest.raises(states.Refused):
         states.revoke(RECEIVING, route())
+    returned, steps = states.return_(TO_RECEIVE, steps, ACTOR, "不接收", AT)
+    assert states.revoke(returned, steps) == REVOKED  # back with the sender
 
 
 def test_refused_by_the_member_service_goes_back_to_receive():
