@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
+from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
 from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event
 
@@ -21,6 +21,7 @@ from .domain.validation import (
     validate_reason,
     validate_receipt,
     validate_receive,
+    validate_reroute,
 )
 from .events import (
     TRANSFER_APPLIED,
@@ -193,8 +194,7 @@ def revoke(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
             state = states.revoke(row.state, route)
         except states.Refused as refused:
             raise _refused(refused) from None
-        route = [{**step, "state": "skipped"} if step["state"] in ("current", "waiting") else step
-                 for step in route]
+        route = states.stop_route(route)
         store.save_steps(session, row.id, route)
         row = store.save(session, row, {"state": state},
                          store.history_entry(caller, "revoked", row.from_org_id, reason))
@@ -234,6 +234,57 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         row = store.save(session, row, {**_route_values(drawn, today), "receipt": None},
                          store.history_entry(caller, "reapplied", row.from_org_id))
         _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        return _finish(session, caller, row, route)
+
+
+def reroute(sessions: sessionmaker, caller: Caller, members: Members, transfer_id, data, find_org) -> dict:
+    """路径变更: the sender names another target while the transfer is in flight (in-system kinds);
+    the route is drawn again, approvals the sending side already gave stand."""
+    raw = data if isinstance(data, dict) else {}
+    with sessions() as session:
+        row = store.load_transfer(session, transfer_id)
+        route = store.load_steps(session, row.id)
+        orgs = store.route_orgs(session, row, route)
+        store.require_visible(caller, row, route, orgs)
+        store.require_sender(caller, row, orgs)
+    if row.kind not in IN_SYSTEM_KINDS:
+        raise Conflict("跨省和转到系统外的转接不能变更接收党组织，请撤销后重新发起")
+    to_org_id = validated(validate_reroute, raw, "变更接收党组织")
+    if to_org_id == row.to_org_id:
+        raise ValidationFailed("新的接收党组织与原接收党组织相同", {"to_org_id": "与原接收党组织相同"})
+    drawn = draw(sessions, caller, members, {"member_id": row.member_id, "kind": row.kind, "to_org_id": to_org_id,
+                                            "to_outside": None, "reason": row.reason}, find_org)
+    at = store.now().isoformat()
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        try:
+            state, route = states.reroute(row.state, route, drawn.route, at)
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state, "to_org_id": to_org_id},
+                         store.history_entry(caller, "rerouted", row.from_org_id,
+                                             f"接收党组织由“{store.org_name(orgs, row.to_org_id)}”变更为"
+                                             f"“{drawn.to_org['name']}”"))
+        _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        return _finish(session, caller, row, route)
+
+
+def close(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    """异常办结 by an account above both sides (its scope covers the sender and the target)."""
+    reason = validated(lambda d: validate_reason(d, "异常办结"), data, "异常办结")
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        if not all(store.covers(caller, orgs, org_id) for org_id in (row.from_org_id, row.to_org_id) if org_id):
+            raise Forbidden("异常办结须由转出和接收双方共同的上级党组织办理")
+        try:
+            state = states.close(row.state)
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        route = states.stop_route(route)
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state}, store.history_entry(caller, "closed", None, reason))
+        _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
 
 

@@ -216,7 +216,8 @@ def view(row, route: list[dict], orgs: dict, caller: Caller | None = None) -> di
     if caller is not None:
         out["actions"] = states.allowed_actions(
             row.state, route, row.kind, current is not None and covers(caller, orgs, current["org_id"]),
-            covers(caller, orgs, row.from_org_id))
+            covers(caller, orgs, row.from_org_id),
+            all(covers(caller, orgs, org_id) for org_id in (row.from_org_id, row.to_org_id) if org_id))
     return out
 
 

@@ -20,6 +20,7 @@ from .codes import (
     RECEIVING,
     RETURNED,
     REVOKED,
+    SKIPPED,
     STATE_NAMES,
     STEP_RETURNED,
     TO_RECEIVE,
@@ -148,12 +149,39 @@ def transfer_refused(state: str, steps: Sequence[dict], at: str) -> tuple[str, l
 
 
 def close(state: str) -> str:
+    """异常办结 (by an administrator above both sides); not while the member service is moving
+    the member (the saga's answer decides that)."""
     _require_state(state, (APPROVING, TO_RECEIVE, RETURNED, EXPIRED), "异常办结")
     return CLOSED
 
 
+def stop_route(steps: Sequence[dict]) -> list[dict]:
+    """An ended transfer's steps that will never come: skipped."""
+    return [{**step, "state": SKIPPED} if step["state"] in (CURRENT, WAITING) else dict(step) for step in steps]
+
+
+def reroute(state: str, old: Sequence[dict], new: Sequence[dict], at: str) -> tuple[str, list[dict]]:
+    """路径变更 while in flight: the new target's route, keeping the sending side's approvals
+    already given where the new route has the same step; the first step not done is current."""
+    _require_state(state, MOVING, "变更接收党组织")
+    if receiving_side_acted(old):
+        raise Refused("接收方已经办理，不能变更接收党组织，请退回后重新发起")
+    steps = _copy(new)
+    for step, before in zip(steps, old):
+        if (step["org_id"], step["action"], step["side"]) != (before["org_id"], before["action"], before["side"]):
+            break
+        if before["state"] in (DONE, SKIPPED):
+            step.update({key: before.get(key) for key in ("state", "handler", "handler_name", "opinion", "acted_at")})
+    for step in steps:
+        if step["state"] == CURRENT:
+            step["state"] = WAITING
+    following = next(step for step in steps if step["state"] == WAITING)
+    following["state"], following["since"] = CURRENT, at
+    return state_of_step(following), steps
+
+
 def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current: bool,
-                    covers_sender: bool) -> list[str]:
+                    covers_sender: bool, covers_both: bool = False) -> list[str]:
     """What a caller may do now (for the page's buttons; the commands check again)."""
     actions = []
     step = current_step(steps)
@@ -170,6 +198,10 @@ def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current
             actions.append("reapply")
         if state in (RETURNED, EXPIRED) or state in MOVING and not receiving_side_acted(steps):
             actions.append("revoke")
+        if state in MOVING and kind not in PAPER_KINDS and not receiving_side_acted(steps):
+            actions.append("reroute")
+    if covers_both and state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED):
+        actions.append("close")
     return actions
 
 

@@ -150,6 +150,16 @@ def validate_reason(data, what: str) -> str:
         raise FieldErrors({"reason": f"请填写{what}原因" if str(exc) == rules.REQUIRED else str(exc)}) from None
 
 
+def validate_reroute(data) -> int:
+    """路径变更: the new target."""
+    data = data if isinstance(data, dict) else {}
+    errors: dict = {}
+    to_org_id = _field(errors, "to_org_id", rules.record_id, data.get("to_org_id"), "请选择新的接收党组织")
+    if errors:
+        raise FieldErrors(errors)
+    return to_org_id
+
+
 def acting_date(value, applied_on: date, today: date, label: str) -> date:
     """A date a step took effect: today by default, not in the future, not before the transfer."""
     if rules.blank(value):
