@@ -372,3 +372,38 @@ def test_reroute_and_close(system, rpc, tree):
     closed = act(rpc, "close", moved, scoped(tree["a"]), reason="党员失联")
     assert closed["state"] == "closed" and outbox(system, t["id"])[-1][1]["state"] == "closed"
     assert rpc.call("transfer", "member_in_transit", member_id=t["member_id"]) is None
+
+
+def test_two_applies_of_one_member_at_once_give_one_transfer(system, rpc, tree):
+    member_id = new_member(rpc, tree["a1"]["id"])
+    results, barrier = [], threading.Barrier(2)
+
+    def send(to):
+        barrier.wait()
+        try:
+            results.append(apply(rpc, member_id, tree[to]["id"]))
+        except RemoteError as error:
+            results.append(Failure(error))
+    threads = [threading.Thread(target=send, args=(to,)) for to in ("a2", "b1")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    made = [r for r in results if isinstance(r, dict)]
+    assert len(made) == 1 and [r.code for r in results if isinstance(r, Failure)] == ["conflict"]
+    assert sql(system, "SELECT count(*) FROM transfer.transfers WHERE member_id = %s", member_id)[0][0] == 1
+    act(rpc, "revoke", made[0], reason="测试")
+
+
+def test_approval_rights_are_data(rpc, root_id, tree):
+    rpc.call("transfer", "set_approval_rights", org_id=tree["b"]["id"], can_approve=False)
+    try:
+        shown = rpc.call("transfer", "preview", data={"member_id": new_member(rpc, tree["a1"]["id"]), "kind": "within",
+                                                      "to_org_id": tree["b1"]["id"], "reason": "01",
+                                                      "dues_paid_to": f"{YEAR}-01"})
+        assert [s["org_id"] for s in shown["route"]] == [tree["a"]["id"], root_id, tree["b1"]["id"]]
+    finally:
+        rpc.call("transfer", "set_approval_rights", org_id=tree["b"]["id"], can_approve=None)
+    error = remote_error(lambda: rpc.call("transfer", "set_approval_rights", caller=scoped(tree["a"]),
+                                          org_id=tree["b"]["id"], can_approve=True))
+    assert error.code == "forbidden"
