@@ -13,7 +13,7 @@ from services.shared.messaging.outbox import record_event
 
 from . import store
 from .domain import states
-from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, RECEIVED
+from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, PAPER_KINDS, RECEIVED, TO_RECEIVE
 from .domain.validation import (
     valid_until,
     validate_opinion,
@@ -293,10 +293,12 @@ def expire_overdue(sessions: sessionmaker, today: date | None = None, limit: int
     today, caller = today or date.today(), Caller.system("expiry")
     with sessions.begin() as session:
         rows = session.execute(select(transfers).where(transfers.c.state.in_(MOVING),
-                                                       transfers.c.valid_until < today)
+                                                       transfers.c.valid_until < today,
+                                                       ~(transfers.c.kind.in_(PAPER_KINDS)
+                                                         & (transfers.c.state == TO_RECEIVE)))
                                .order_by(transfers.c.id).limit(limit).with_for_update(skip_locked=True)).all()
         for row in rows:
-            row = store.save(session, row, {"state": states.expire(row.state, row.valid_until, today)},
+            row = store.save(session, row, {"state": states.expire(row.state, row.valid_until, today, row.kind)},
                              store.history_entry(caller, "expired", None, f"介绍信有效期至{row.valid_until}，已超期"))
             _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return len(rows)

@@ -197,7 +197,9 @@ def summary(row, orgs: dict) -> dict:
         "to_org_name": org_name(orgs, row.to_org_id) if row.to_org_id else outside_name(row.to_outside),
         "to_outside": row.to_outside, "letter_no": row.letter_no, "applied_on": row.applied_on.isoformat(),
         "valid_until": row.valid_until.isoformat() if row.valid_until else None,
-        "overdue": states.is_overdue(row.state, row.valid_until, date.today()), "version": row.version,
+        "overdue": states.is_overdue(row.state, row.valid_until, date.today(), row.kind),
+        "receipt_missing": states.receipt_missing(row.state, row.kind, row.valid_until, date.today()),
+        "version": row.version,
     }
 
 

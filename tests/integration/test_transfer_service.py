@@ -286,7 +286,7 @@ def test_scope_only_the_route_sees_and_acts(rpc, tree):
     t = act(rpc, "approve", t, scoped(tree["a"]))
     assert t["id"] in ids("a", "open") and t["id"] in ids("b", "todo") and t["id"] not in ids("a", "todo")
     counts = rpc.call("transfer", "counts", caller=scoped(tree["b"]), org_id=tree["b"]["id"])
-    assert counts["todo"] >= 1 and set(counts) == {"todo", "open", "upcoming", "overdue"}
+    assert counts["todo"] >= 1 and set(counts) == {"todo", "open", "upcoming", "overdue", "no_receipt"}
     assert remote_error(lambda: rpc.call("transfer", "work_list", caller=scoped(tree["c"]), org_id=tree["b"]["id"],
                                          box="todo")).code == "forbidden"
     assert remote_error(lambda: rpc.call("transfer", "work_list", org_id=tree["b"]["id"], box="x")).code == \
@@ -332,6 +332,16 @@ def test_outside_with_its_letter_and_paper_receipt(system, rpc, tree):
         publish_member_event(system, "member_transfer_refused", {"transfer_id": t["id"], "member_id": member_id,
                                                                  "reason": "测试"})
     wait_for(lambda: get(rpc, t), lambda x: x["state"] == "to_receive", what="compensation")
+    # the paper letter left with the member: past its validity it waits for the receipt, and a
+    # month later it is on the sending side's supervision list
+    sql(system, "UPDATE transfer.transfers SET valid_until = current_date - 31 WHERE id = %s RETURNING id", t["id"])
+    rpc.call("transfer", "expire_overdue")
+    late = get(rpc, t)
+    assert late["state"] == "to_receive" and late["receipt_missing"] and not late["overdue"]
+    box = rpc.call("transfer", "work_list", caller=scoped(tree["a"]), org_id=tree["a"]["id"], box="no_receipt")
+    assert t["id"] in [item["id"] for item in box["items"]]
+    assert rpc.call("transfer", "counts", org_id=tree["a"]["id"])["no_receipt"] >= 1
+    act(rpc, "close", late, reason="测试结束")
 
 
 def test_preview_writes_nothing(system, rpc, tree):

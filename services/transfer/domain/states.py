@@ -120,15 +120,32 @@ def require_reapply(state: str) -> None:
     _require_state(state, (RETURNED, EXPIRED), "重新发起（只有已退回或已超期的转接可以重新发起）")
 
 
-def is_overdue(state: str, valid_until: date | None, today: date) -> bool:
+def expiring_states(kind: str) -> tuple[str, ...]:
+    """Where the letter's validity still matters. A paper letter (跨省, 系统外) in 待接收 has left
+    with the member: the receiver's 回执 may come back after the validity (within a month of
+    接收), so it waits for the receipt; a missing one shows on the supervision list instead."""
+    return (APPROVING,) if kind in PAPER_KINDS else MOVING
+
+
+def is_overdue(state: str, valid_until: date | None, today: date, kind: str = "within") -> bool:
     """The letter's validity ran out before the member was received (超期)."""
-    return state in MOVING and valid_until is not None and today > valid_until
+    return state in expiring_states(kind) and valid_until is not None and today > valid_until
 
 
-def expire(state: str, valid_until: date | None, today: date) -> str:
-    if not is_overdue(state, valid_until, today):
+def expire(state: str, valid_until: date | None, today: date, kind: str = "within") -> str:
+    if not is_overdue(state, valid_until, today, kind):
         raise Refused("介绍信尚在有效期内")
     return EXPIRED
+
+
+RECEIPT_DAYS = 30  # a 回执 is returned within one month (RULES.md §4)
+
+
+def receipt_missing(state: str, kind: str, valid_until: date | None, today: date) -> bool:
+    """A paper letter whose receipt has not come back a month after the letter's validity: on
+    the supervision list (督查)."""
+    return kind in PAPER_KINDS and state == TO_RECEIVE and valid_until is not None \
+        and (today - valid_until).days > RECEIPT_DAYS
 
 
 def transferred(state: str) -> str | None:

@@ -94,6 +94,15 @@ def test_expiry_by_validity():
         states.expire(TO_RECEIVE, date(2026, 4, 1), date(2026, 3, 31))
 
 
+def test_a_paper_letter_out_with_the_member_waits_for_its_receipt():
+    assert states.is_overdue(APPROVING, date(2026, 3, 1), date(2026, 3, 31), "outside")
+    assert not states.is_overdue(TO_RECEIVE, date(2026, 3, 1), date(2026, 3, 31), "cross_province")
+    assert not states.receipt_missing(TO_RECEIVE, "outside", date(2026, 3, 1), date(2026, 3, 31))
+    assert states.receipt_missing(TO_RECEIVE, "outside", date(2026, 3, 1), date(2026, 4, 1))
+    assert not states.receipt_missing(TO_RECEIVE, "within", date(2026, 3, 1), date(2026, 5, 1))
+    assert not states.receipt_missing(RECEIVING, "outside", date(2026, 3, 1), date(2026, 5, 1))
+
+
 def test_allowed_actions_for_the_buttons():
     assert states.allowed_actions(APPROVING, route(), "within", True, False) == ["approve", "return"]
     assert states.allowed_actions(APPROVING, route(), "within", False, True) == ["revoke", "reroute"]
