@@ -16,6 +16,7 @@ from .domain import states
 from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, PAPER_KINDS, RECEIVED, TO_RECEIVE
 from .domain.validation import (
     valid_until,
+    validate_assignment,
     validate_opinion,
     validate_reapply,
     validate_reason,
@@ -152,15 +153,33 @@ def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
         row, route, orgs = _locked(session, caller, transfer_id, data)
         step = store.require_current_step(caller, route, orgs)
         day = validated(lambda d: validate_receive(d, row.applied_on, date.today()), data, "接收")
+        assign_to = validated(validate_assignment, data, "接收")
         try:
             state, route = states.receive(row.state, route, row.kind, _actor(caller), store.now().isoformat())
         except states.Refused as refused:
             raise _refused(refused) from None
+        values, note = {"state": state}, None
+        if assign_to is not None and assign_to != row.to_org_id:
+            placed = _assignment(session, caller, orgs[step["org_id"]], assign_to)
+            values["to_org_id"], note = placed["id"], f"编入“{placed['name']}”"
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state},
-                         store.history_entry(caller, "received", step["org_id"], None, effective_on=day.isoformat()))
+        row = store.save(session, row, values,
+                         store.history_entry(caller, "received", step["org_id"], note, effective_on=day.isoformat()))
         _emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, day.isoformat()))
         return _finish(session, caller, row, route)
+
+
+def _assignment(session: Session, caller: Caller, receiver: dict, org_id: int) -> dict:
+    """The organization a receiving 党委 places the member in: its own, active, in the caller's scope."""
+    org = store.org_rows(session, [org_id]).get(org_id)
+    if org is None or org["status"] == "deleted":
+        raise ValidationFailed("编入的党组织不存在", {"assign_to_org_id": "党组织不存在"})
+    if not org["path"].startswith(receiver["path"]):
+        raise ValidationFailed(f"只能编入“{receiver['name']}”所属的党组织", {"assign_to_org_id": "不属于接收党组织"})
+    if org["status"] != "active":
+        raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能编入", {"assign_to_org_id": "党组织已撤销"})
+    caller.require(org["path"], "编入的党组织")
+    return org
 
 
 def record_receipt(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
@@ -352,6 +371,8 @@ def on_member_transfer_refused(sessions: sessionmaker, event: dict) -> bool:
 def set_approval_rights(sessions: sessionmaker, caller: Caller, org: dict, can_approve) -> dict:
     """Approval rights of one organization (data, not code); None puts the default back."""
     caller.require(org["path"])
+    if caller.scope_path == org["path"]:
+        raise Forbidden("审批权限由上级党组织设置")
     if can_approve is not None and not isinstance(can_approve, bool):
         raise ValidationFailed("审批权限应为是或否", {"can_approve": "应为布尔值"})
     with sessions.begin() as session:

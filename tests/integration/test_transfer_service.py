@@ -414,6 +414,23 @@ def test_approval_rights_are_data(rpc, root_id, tree):
         assert [s["org_id"] for s in shown["route"]] == [tree["a"]["id"], root_id, tree["b1"]["id"]]
     finally:
         rpc.call("transfer", "set_approval_rights", org_id=tree["b"]["id"], can_approve=None)
-    error = remote_error(lambda: rpc.call("transfer", "set_approval_rights", caller=scoped(tree["a"]),
-                                          org_id=tree["b"]["id"], can_approve=True))
-    assert error.code == "forbidden"
+    for clerk in ("a", "b"):  # neither another 党委 nor the 党委 itself: an organization above it
+        error = remote_error(lambda: rpc.call("transfer", "set_approval_rights", caller=scoped(tree[clerk]),
+                                              org_id=tree["b"]["id"], can_approve=True))
+        assert error.code == "forbidden"
+
+
+def test_a_receiving_committee_places_the_member_in_one_of_its_branches(system, rpc, tree):
+    member_id = new_member(rpc, tree["b1"]["id"])
+    t = apply(rpc, member_id, tree["a"]["id"])
+    assert [(s["org_id"], s["action"]) for s in t["route"]] == [(tree["b"]["id"], "approve"),
+                                                                (tree["a"]["id"], "receive")]
+    t = act(rpc, "approve", t)
+    error = remote_error(lambda: act(rpc, "receive", t, scoped(tree["a"]), assign_to_org_id=tree["b1"]["id"]))
+    assert error.code == "validation" and error.fields == {"assign_to_org_id": "不属于接收党组织"}
+    t = act(rpc, "receive", t, scoped(tree["a"]), assign_to_org_id=tree["a2"]["id"])
+    assert t["state"] == "receiving" and t["to_org_id"] == tree["a2"]["id"] and "甲二支部" in t["history"][-1]["note"]
+    assert outbox(system, t["id"])[-1][1]["to_org_id"] == tree["a2"]["id"]
+    if SAGA:
+        wait_for(lambda: rpc.call("member", "get_member", member_id=member_id)["org_id"],
+                 lambda org_id: org_id == tree["a2"]["id"], what="the member to be placed in the branch")

@@ -181,6 +181,18 @@ def validate_receive(data, applied_on: date, today: date) -> date:
     return day
 
 
+def validate_assignment(data) -> int | None:
+    """接收 by a 党委 that places the member in one of its organizations at once (编入支部)."""
+    data = data if isinstance(data, dict) else {}
+    if rules.blank(data.get("assign_to_org_id")):
+        return None
+    errors: dict = {}
+    org_id = _field(errors, "assign_to_org_id", rules.record_id, data.get("assign_to_org_id"))
+    if errors:
+        raise FieldErrors(errors)
+    return org_id
+
+
 def validate_receipt(data, applied_on: date, today: date) -> dict:
     """回执 of a paper letter: {date, handler (经办人), phone, scan_id?}."""
     data = data if isinstance(data, dict) else {}
