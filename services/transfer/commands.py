@@ -58,7 +58,8 @@ def _route_values(plan_: Plan, today: date) -> dict:
             "state": states.state_of_step(states.current_step(plan_.route)), "reason": data["reason"],
             "dues_paid_to": data.get("dues_paid_to"), "valid_days": data.get("valid_days"), "applied_on": today,
             "valid_until": valid_until(today, data.get("valid_days")), "phone": data.get("phone"),
-            "address": data.get("address"), "postcode": data.get("postcode")}
+            "address": data.get("address"), "postcode": data.get("postcode"),
+            "sender_phone": data.get("sender_phone"), "sender_fax": data.get("sender_fax")}
 
 
 def _stamp_route(route: list[dict]) -> list[dict]:
@@ -235,7 +236,8 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
     except states.Refused as refused:
         raise _refused(refused) from None
     current = {"dues_paid_to": row.dues_paid_to, "phone": row.phone, "address": row.address,
-               "postcode": row.postcode, "valid_days": row.valid_days, "reason": row.reason}
+               "postcode": row.postcode, "valid_days": row.valid_days, "reason": row.reason,
+               "sender_phone": row.sender_phone, "sender_fax": row.sender_fax}
     fields = validated(lambda d: validate_reapply(d, row.kind, current), data, "重新发起")
     drawn = draw(sessions, caller, members, {"member_id": row.member_id, "kind": row.kind, "to_org_id": row.to_org_id,
                                             "to_outside": row.to_outside, **fields}, find_org)

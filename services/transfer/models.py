@@ -45,6 +45,8 @@ transfers = Table(
     Column("phone", Text),
     Column("address", Text),
     Column("postcode", Text),
+    Column("sender_phone", Text),  # the sending 基层党委's telephone and fax, on the letter
+    Column("sender_fax", Text),
     Column("letter_no", Text, unique=True),
     Column("receipt", JSONB),
     Column("history", JSONB, nullable=False, server_default=text("'[]'::jsonb")),

@@ -137,6 +137,7 @@ def letter(sessions: sessionmaker, caller: Caller, transfer_id) -> dict:
                 "from_org_name": store.org_name(orgs, row.from_org_id), "dues_paid_to": row.dues_paid_to,
                 "valid_days": row.valid_days, "valid_until": row.valid_until.isoformat() if row.valid_until else None,
                 "phone": row.phone, "address": row.address, "postcode": row.postcode,
+                "sender_phone": row.sender_phone, "sender_fax": row.sender_fax,
                 "kind_name": KINDS.name(row.kind)}
     fields = letter_fields(transfer, row.member, store.org_name(orgs, issuer["org_id"]) or "", to_name, addressee,
                            row.applied_on)

@@ -214,7 +214,8 @@ def view(row, route: list[dict], orgs: dict, caller: Caller | None = None) -> di
         "reason": row.reason, "reason_name": TRANSFER_REASONS.name(row.reason) if row.reason in TRANSFER_REASONS
         else row.reason,
         "dues_paid_to": row.dues_paid_to, "valid_days": row.valid_days, "phone": row.phone, "address": row.address,
-        "postcode": row.postcode, "route": [step_view(step, orgs) for step in route],
+        "postcode": row.postcode, "sender_phone": row.sender_phone, "sender_fax": row.sender_fax,
+        "route": [step_view(step, orgs) for step in route],
         "current_step": step_view(current, orgs) if current else None,
         "history": [{**entry, "org_name": org_name(orgs, entry.get("org_id"))} for entry in row.history],
         "receipt": row.receipt, "created_at": row.created_at.isoformat(),

@@ -313,7 +313,8 @@ def test_between_branches_by_the_committee_itself_needs_no_approval(rpc, tree):
 def test_outside_with_its_letter_and_paper_receipt(system, rpc, tree):
     member_id = new_member(rpc, tree["a1"]["id"], name="转接乙")
     t = apply(rpc, member_id, kind="outside", to_outside={"party_committee": "某某公司党委"},
-              dues_paid_to=f"{YEAR}-03", address="某市某路1号", postcode="310000")
+              dues_paid_to=f"{YEAR}-03", address="某市某路1号", postcode="310000", sender_phone="0571-1234567",
+              sender_fax="0571-7654321")
     assert t["valid_days"] == 90 and t["to_org_name"] == "某某公司党委"
     letter = rpc.call("transfer", "letter", transfer_id=t["id"])
     assert letter["letter_no"] == t["letter_no"] and letter["member_name"] == "转接乙"
@@ -321,6 +322,7 @@ def test_outside_with_its_letter_and_paper_receipt(system, rpc, tree):
     assert (letter["issuer_name"], letter["addressee"], letter["sender_postcode"]) == (
         "转接测试甲党委", "某某公司党委", "310000")
     assert letter["category"] == "正式党员" and letter["ethnicity"] == "汉族"
+    assert (letter["sender_phone"], letter["sender_fax"]) == ("0571-1234567", "0571-7654321")
     t = act(rpc, "approve", t)
     assert t["state"] == "to_receive"
     assert remote_error(lambda: act(rpc, "receive", t)).code == "conflict"

@@ -37,6 +37,8 @@ LETTER_FIELDS = (
     ("phone", "党员联系电话"),
     ("sender_address", "党员原所在基层党委通讯地址"),
     ("sender_postcode", "邮编"),
+    ("sender_phone", "基层党委联系电话"),
+    ("sender_fax", "传真"),
     ("receipt_addressee", "回执抬头（转出基层党委）"),
     ("kind_name", "转接类型"),
 )
@@ -77,6 +79,8 @@ def letter_fields(transfer: dict, member: dict, issuer_name: str, to_name: str, 
         "phone": transfer.get("phone") or "",
         "sender_address": transfer.get("address") or "",
         "sender_postcode": transfer.get("postcode") or "",
+        "sender_phone": transfer.get("sender_phone") or "",
+        "sender_fax": transfer.get("sender_fax") or "",
         "receipt_addressee": issuer_name,
         "kind_name": transfer.get("kind_name") or "",
     }

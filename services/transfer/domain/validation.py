@@ -78,7 +78,7 @@ def to_outside(value, kind: str) -> dict:
 
 def validate_apply(data) -> dict:
     """发起 / 预览: {member_id, kind, to_org_id | to_outside, reason, dues_paid_to, valid_days,
-    phone, address, postcode}."""
+    phone, address, postcode, sender_phone, sender_fax}."""
     if not isinstance(data, dict):
         raise FieldErrors({"data": "应为对象"})
     errors: dict = {}
@@ -115,13 +115,16 @@ def _letter_fields(data: dict, kind: str, errors: dict) -> dict:
         "phone": _field(errors, "phone", rules.optional_phone, data.get("phone")),
         "address": _field(errors, "address", rules.optional_text, data.get("address"), 200),
         "postcode": _field(errors, "postcode", postcode, data.get("postcode")),
+        "sender_phone": _field(errors, "sender_phone", rules.optional_phone, data.get("sender_phone")),
+        "sender_fax": _field(errors, "sender_fax", rules.optional_phone, data.get("sender_fax")),
     }
 
 
 def validate_reapply(data, kind: str, current: dict) -> dict:
     """重新发起: the letter fields may be corrected; what is not given stays as it was."""
     data = data if isinstance(data, dict) else {}
-    merged = {key: data.get(key, current.get(key)) for key in ("dues_paid_to", "phone", "address", "postcode")}
+    merged = {key: data.get(key, current.get(key))
+              for key in ("dues_paid_to", "phone", "address", "postcode", "sender_phone", "sender_fax")}
     merged["valid_days"] = data.get("valid_days", current.get("valid_days"))
     merged["reason"] = data.get("reason", current.get("reason"))
     errors: dict = {}

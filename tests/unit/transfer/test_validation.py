@@ -23,7 +23,9 @@ def errors(data) -> dict:
 
 
 def test_a_within_transfer_with_defaults():
-    out = validate_apply({**WITHIN, "reason": "调动工作", "phone": "0571-1234567", "postcode": "310000"})
+    out = validate_apply({**WITHIN, "reason": "调动工作", "phone": "0571-1234567", "postcode": "310000",
+                          "sender_fax": "0571-7654321"})
+    assert out["sender_fax"] == "0571-7654321" and out["sender_phone"] is None
     assert out["reason"] == "01" and out["valid_days"] == 30 and out["to_outside"] is None
     assert out["phone"] == "0571-1234567" and out["postcode"] == "310000"
 
