@@ -6,7 +6,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, ValidationFailed
+from services.shared.errors import Conflict, ValidationFailed, validated
 from services.shared.paging import page_bounds
 
 from . import store
@@ -20,12 +20,14 @@ from .domain.codes import (
     OPEN,
     PAPER_KINDS,
     RECEIVE_SIDE,
+    STEP_RETURNED,
     TO_RECEIVE,
     WAITING,
     WORK_BOXES,
 )
 from .domain.letter import letter_fields
 from .domain.states import RECEIPT_DAYS
+from .domain.validation import validate_list_filters
 from .models import org_directory, steps, transfers
 from .planning import Members, plan, preview_view
 
@@ -64,6 +66,8 @@ def box_filter(box: str, path: str):
         return _org_in_subtree(transfers.c.from_org_id, path)
     if box == "in":
         return _org_in_subtree(transfers.c.to_org_id, path)
+    if box == "acted":  # 审批记录: the subtree approved, received or returned a step of it
+        return _step_in_subtree(path, steps.c.state.in_((DONE, STEP_RETURNED)), steps.c.acted_at.isnot(None))
     if box == "no_receipt":  # 督查: paper letters whose 回执 is a month late (states.receipt_missing)
         return and_(transfers.c.kind.in_(PAPER_KINDS), transfers.c.state == TO_RECEIVE,
                     transfers.c.valid_until < date.today() - timedelta(days=RECEIPT_DAYS),
@@ -89,16 +93,32 @@ def _summaries(session, rows) -> list[dict]:
     return items
 
 
-def work_list(sessions: sessionmaker, caller: Caller, org: dict, box, page=1, size=PAGE_SIZE) -> dict:
-    """`org`: the directory's row, scope-checked by the caller's OrgDirectory."""
+def filtered(where, filters: dict):
+    conditions = [where]
+    if "kind" in filters:
+        conditions.append(transfers.c.kind == filters["kind"])
+    if "state" in filters:
+        conditions.append(transfers.c.state == filters["state"])
+    if "applied_from" in filters:
+        conditions.append(transfers.c.applied_on >= filters["applied_from"])
+    if "applied_to" in filters:
+        conditions.append(transfers.c.applied_on <= filters["applied_to"])
+    return and_(*conditions)
+
+
+def work_list(sessions: sessionmaker, caller: Caller, org: dict, box, page=1, size=PAGE_SIZE, filters=None) -> dict:
+    """`org`: the directory's row, scope-checked by the caller's OrgDirectory. `filters` (for the
+    histories): kind, state, applied_from, applied_to."""
     caller.require(org["path"])
     page, size = page_bounds(page, size)
-    where = box_filter(box, org["path"])
+    wanted = validated(validate_list_filters, filters, "筛选条件")
+    where = filtered(box_filter(box, org["path"]), wanted)
     with sessions() as session:
         total = session.execute(select(func.count()).select_from(transfers).where(where)).scalar_one()
         rows = session.execute(select(transfers).where(where).order_by(transfers.c.id.desc())
                                .limit(size).offset((page - 1) * size)).all()
-        return {"box": box, "box_name": BOXES[box], "total": total, "page": page, "size": size,
+        return {"box": box, "box_name": BOXES[box], "total": total, "page": page, "size": size, "filters": {
+                    key: value.isoformat() if isinstance(value, date) else value for key, value in wanted.items()},
                 "items": _summaries(session, rows)}
 
 

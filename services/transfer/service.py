@@ -87,9 +87,9 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return queries.get(self.db, self.caller(), transfer_id)
 
     @api
-    def work_list(self, org_id, box, page=1, size=queries.PAGE_SIZE):
+    def work_list(self, org_id, box, page=1, size=queries.PAGE_SIZE, filters=None):
         caller = self.caller()
-        return queries.work_list(self.db, caller, self._orgs().org(caller, org_id), box, page, size)
+        return queries.work_list(self.db, caller, self._orgs().org(caller, org_id), box, page, size, filters)
 
     @api
     def counts(self, org_id):

@@ -285,6 +285,15 @@ def test_scope_only_the_route_sees_and_acts(rpc, tree):
     assert t["id"] not in ids("b", "todo") and t["id"] in ids("b1", "in")
     t = act(rpc, "approve", t, scoped(tree["a"]))
     assert t["id"] in ids("a", "open") and t["id"] in ids("b", "todo") and t["id"] not in ids("a", "todo")
+    assert t["id"] in ids("a", "acted") and t["id"] not in ids("b", "acted")
+    history = rpc.call("transfer", "work_list", caller=scoped(tree["a1"]), org_id=tree["a1"]["id"], box="out",
+                       filters={"kind": "within", "applied_from": date.today().isoformat(), "state": "approving"})
+    assert t["id"] in [item["id"] for item in history["items"]] and history["filters"]["kind"] == "within"
+    for wrong in ({"kind": "between_branches"}, {"applied_to": "2000-01-01"}):
+        assert t["id"] not in [item["id"] for item in rpc.call(
+            "transfer", "work_list", org_id=tree["a1"]["id"], box="out", filters=wrong)["items"]]
+    assert remote_error(lambda: rpc.call("transfer", "work_list", org_id=tree["a1"]["id"], box="out",
+                                         filters={"kind": "moon"})).code == "validation"
     counts = rpc.call("transfer", "counts", caller=scoped(tree["b"]), org_id=tree["b"]["id"])
     assert counts["todo"] >= 1 and set(counts) == {"todo", "open", "upcoming", "overdue", "no_receipt"}
     assert remote_error(lambda: rpc.call("transfer", "work_list", caller=scoped(tree["c"]), org_id=tree["b"]["id"],

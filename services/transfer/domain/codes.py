@@ -48,4 +48,4 @@ SEND, RECEIVE_SIDE = "send", "receive"  # which side of the route a step belongs
 
 # Work lists of an organization's subtree (docs/TRANSFERS.md).
 WORK_BOXES = {"todo": "待办", "open": "未办结", "upcoming": "即将办理", "out": "转出", "in": "转入",
-              "no_receipt": "回执未返回"}
+              "no_receipt": "回执未返回", "acted": "审批记录"}

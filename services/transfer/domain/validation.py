@@ -13,6 +13,7 @@ from .codes import (
     MEMBER_KINDS,
     OUTSIDE,
     PAPER_KINDS,
+    STATE_NAMES,
     TRANSFER_REASONS,
     WITHIN,
 )
@@ -182,6 +183,34 @@ def validate_receive(data, applied_on: date, today: date) -> date:
     if errors:
         raise FieldErrors(errors)
     return day
+
+
+def validate_list_filters(filters) -> dict:
+    """Filters of a work list or history (转出/转入历史, 审批记录): kind, state, and the period of
+    发起 (`applied_from`, `applied_to`, YYYY-MM-DD, both included)."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise FieldErrors({"filters": "应为对象"})
+    errors: dict = {}
+    out: dict = {}
+    kind, state = filters.get("kind"), filters.get("state")
+    if not rules.blank(kind):
+        if kind not in KINDS:
+            errors["kind"] = f"未知的转接类型：{kind}"
+        out["kind"] = kind
+    if not rules.blank(state):
+        if state not in STATE_NAMES:
+            errors["state"] = f"未知的转接状态：{state}"
+        out["state"] = state
+    for key in ("applied_from", "applied_to"):
+        if not rules.blank(filters.get(key)):
+            out[key] = _field(errors, key, rules.iso_date, filters.get(key))
+    if not errors and out.get("applied_from") and out.get("applied_to") and out["applied_from"] > out["applied_to"]:
+        errors["applied_to"] = "结束日期不能早于开始日期"
+    if errors:
+        raise FieldErrors(errors)
+    return out
 
 
 def validate_assignment(data) -> int | None:

@@ -7,6 +7,7 @@ from services.shared.field_errors import FieldErrors
 from services.transfer.domain.validation import (
     valid_until,
     validate_apply,
+    validate_list_filters,
     validate_reapply,
     validate_reason,
     validate_receipt,
@@ -80,6 +81,17 @@ def test_reasons_dates_and_receipts():
     with pytest.raises(FieldErrors) as caught:
         validate_receipt({"date": "2026-03-05"}, applied, today)
     assert set(caught.value.fields) == {"handler"}
+
+
+def test_list_filters():
+    assert validate_list_filters(None) == {}
+    assert validate_list_filters({"kind": "within", "applied_from": "2026-01-01", "state": ""}) == {
+        "kind": "within", "applied_from": date(2026, 1, 1)}
+    with pytest.raises(FieldErrors) as caught:
+        validate_list_filters({"kind": "moon", "state": "lost", "applied_from": "2026-02-01", "applied_to": "x"})
+    assert set(caught.value.fields) == {"kind", "state", "applied_to"}
+    with pytest.raises(FieldErrors, match="结束日期"):
+        validate_list_filters({"applied_from": "2026-02-01", "applied_to": "2026-01-01"})
 
 
 def test_validity_counts_the_day_of_issue():
