@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
+from services.shared.errors import Conflict, Forbidden, NotFound, PmisError, ValidationFailed, validated
 from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event
 
@@ -15,6 +15,7 @@ from . import store
 from .domain import states
 from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, PAPER_KINDS, RECEIVED, TO_RECEIVE
 from .domain.validation import (
+    batch_member_ids,
     valid_until,
     validate_assignment,
     validate_opinion,
@@ -92,6 +93,20 @@ def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_or
         row = store.load_transfer(session, transfer_id)
         _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
         return store.view(row, route, store.route_orgs(session, row, route), caller)
+
+
+def apply_many(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> dict:
+    """发起 for several members with one form: each its own transfer and transaction; those refused
+    are listed with the reason, the others are sent."""
+    member_ids = validated(batch_member_ids, raw, "转接")
+    created, refused = [], []
+    for member_id in member_ids:
+        try:
+            created.append(apply(sessions, caller, members, {**raw, "member_id": member_id}, find_org))
+        except PmisError as error:
+            refused.append({"member_id": member_id, "code": error.code, "message": error.message,
+                            "fields": error.fields})
+    return {"created": created, "refused": refused}
 
 
 def _locked(session: Session, caller: Caller, transfer_id, data):

@@ -45,6 +45,10 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return commands.apply(self.db, self.caller(), self._members(), data, self._orgs().find)
 
     @api
+    def apply_many(self, data):
+        return commands.apply_many(self.db, self.caller(), self._members(), data, self._orgs().find)
+
+    @api
     def approve(self, transfer_id, data=None):
         return commands.approve(self.db, self.caller(), transfer_id, data)
 

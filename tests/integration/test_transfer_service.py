@@ -188,6 +188,19 @@ def test_one_unfinished_transfer_per_member(rpc, tree):
     act(rpc, "revoke", second, reason="测试")
 
 
+def test_several_members_with_one_form(system, rpc, tree):
+    ready = [new_member(rpc, tree["a1"]["id"]) for _ in range(2)]
+    incomplete = rpc.call("member", "create_member", data=member_data(tree["a1"]["id"]))["id"]
+    result = rpc.call("transfer", "apply_many", data={"member_ids": [*ready, incomplete], "kind": "within",
+                                                      "to_org_id": tree["b1"]["id"], "reason": "01",
+                                                      "dues_paid_to": f"{YEAR}-01"})
+    assert sorted(t["member_id"] for t in result["created"]) == sorted(ready)
+    assert len({t["letter_no"] for t in result["created"]}) == 2
+    assert [(r["member_id"], r["code"]) for r in result["refused"]] == [(incomplete, "validation")]
+    for t in result["created"]:
+        act(rpc, "revoke", t, reason="测试")
+
+
 def test_incomplete_members_and_revoked_targets_are_refused(system, rpc, tree):
     incomplete = rpc.call("member", "create_member", data=member_data(tree["a1"]["id"]))["id"]
     error = remote_error(lambda: apply(rpc, incomplete, tree["b1"]["id"]))
@@ -445,3 +458,15 @@ def test_a_receiving_committee_places_the_member_in_one_of_its_branches(system, 
     if SAGA:
         wait_for(lambda: rpc.call("member", "get_member", member_id=member_id)["org_id"],
                  lambda org_id: org_id == tree["a2"]["id"], what="the member to be placed in the branch")
+
+
+def test_names_follow_the_org_directory(rpc, tree):
+    target = create_org(rpc, tree["b"]["id"], "乙新支部")
+    wait_for(lambda: rpc.call("transfer", "preview", data={
+        "member_id": new_member(rpc, tree["a1"]["id"]), "kind": "within", "to_org_id": target["id"], "reason": "01",
+        "dues_paid_to": f"{YEAR}-01"}), lambda shown: shown["to_org_name"] == "乙新支部")
+    t = apply(rpc, new_member(rpc, tree["a1"]["id"]), target["id"])
+    rpc.call("org", "rename_org", org_id=target["id"], name="乙新支部（更名）")
+    wait_for(lambda: get(rpc, t)["to_org_name"], lambda name: name == "乙新支部（更名）",
+             what="the transfer to show the organization's new name")
+    act(rpc, "revoke", get(rpc, t), reason="测试")

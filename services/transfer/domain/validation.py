@@ -15,6 +15,7 @@ from .codes import (
     PAPER_KINDS,
     STATE_NAMES,
     TRANSFER_REASONS,
+    WHOLE_ORG,
     WITHIN,
 )
 
@@ -86,7 +87,10 @@ def validate_apply(data) -> dict:
     out: dict = {}
     out["member_id"] = _field(errors, "member_id", rules.record_id, data.get("member_id"), "请选择党员")
     kind = data.get("kind")
-    if kind not in MEMBER_KINDS:
+    if kind == WHOLE_ORG:
+        errors["kind"] = "整建制转移从党组织发起，尚未开放"
+        kind = None
+    elif kind not in MEMBER_KINDS:
         errors["kind"] = ("请选择转接类型（省内、跨省、系统外或支部间）" if rules.blank(kind)
                           else f"未知的转接类型：{kind}")
         kind = None
@@ -119,6 +123,25 @@ def _letter_fields(data: dict, kind: str, errors: dict) -> dict:
         "sender_phone": _field(errors, "sender_phone", rules.optional_phone, data.get("sender_phone")),
         "sender_fax": _field(errors, "sender_fax", rules.optional_phone, data.get("sender_fax")),
     }
+
+
+MAX_BATCH = 50
+
+
+def batch_member_ids(data) -> list[int]:
+    """发起 for several members at once: `member_ids`, each sent like `member_id` alone."""
+    ids = data.get("member_ids") if isinstance(data, dict) else None
+    if not isinstance(ids, list) or not ids:
+        raise FieldErrors({"member_ids": "请选择党员"})
+    if len(ids) > MAX_BATCH:
+        raise FieldErrors({"member_ids": f"一次最多发起{MAX_BATCH}名党员"})
+    try:
+        found = [rules.record_id(value) for value in ids]
+    except ValueError as exc:
+        raise FieldErrors({"member_ids": str(exc)}) from None
+    if len(set(found)) != len(found):
+        raise FieldErrors({"member_ids": "党员重复"})
+    return found
 
 
 def validate_reapply(data, kind: str, current: dict) -> dict:

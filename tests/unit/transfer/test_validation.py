@@ -5,6 +5,7 @@ import pytest
 
 from services.shared.field_errors import FieldErrors
 from services.transfer.domain.validation import (
+    batch_member_ids,
     valid_until,
     validate_apply,
     validate_list_filters,
@@ -81,6 +82,15 @@ def test_reasons_dates_and_receipts():
     with pytest.raises(FieldErrors) as caught:
         validate_receipt({"date": "2026-03-05"}, applied, today)
     assert set(caught.value.fields) == {"handler"}
+
+
+def test_batch_of_members():
+    assert batch_member_ids({"member_ids": [3, "4"]}) == [3, 4]
+    for bad in ({}, {"member_ids": []}, {"member_ids": [1, 1]}, {"member_ids": ["x"]},
+                {"member_ids": list(range(1, 52))}):
+        with pytest.raises(FieldErrors):
+            batch_member_ids(bad)
+    assert "整建制" in errors({**WITHIN, "kind": "whole_org"})["kind"]
 
 
 def test_list_filters():
