@@ -5,33 +5,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
+from services.shared.errors import Conflict, NotFound, ValidationFailed
 from services.shared.field_rules import text
+from services.shared.paging import page_bounds
 
-from .domain.conditions import Query, describe, validate_query
-from .domain.status import ACTIVE
+from .domain.conditions import describe
 from .models import members, saved_queries
-from .queries import member_view, page_bounds, sorted_page
-from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
+from .query_catalog import SORTS
+from .store import check_query, member_view, scoped, selection, sorted_page
 
 NAME_MAX = 50
-
-
-def check_query(raw) -> Query:
-    return validated(lambda data: validate_query(data, FIELDS, SORTS, DEFAULT_SORT), raw, "查询条件")
-
-
-def scoped(caller: Caller, org_lookup, query: Query) -> dict:
-    """The query's root organization, asked of the org service (which checks the scope too)."""
-    org = org_lookup(query.org_id)
-    caller.require(org["path"], "所选党组织")
-    return org
-
-
-def selection(query: Query, org: dict):
-    """Members of the subtree matching the conditions; those in history only when asked."""
-    where = members.c.org_path.startswith(org["path"], autoescape=True) & compile_where(query.where)
-    return where if query.history else where & (members.c.status == ACTIVE)
 
 
 def _order(sort: str):
