@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import (
+    batch_changes,
     batches,
     exports,
     imports,
@@ -25,7 +26,7 @@ from . import (
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
-             supervision, member_queries, reports,
+             supervision, member_queries, batch_changes, reports,
              org_cards)
 
 
