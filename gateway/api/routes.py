@@ -7,8 +7,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import (
+    batch_add,
     batch_changes,
-    batches,
     exports,
     imports,
     media,
@@ -25,7 +25,7 @@ from . import (
 )
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
+RESOURCES = (sessions, orgs, members, member_cards, member_checks, batch_add, registration, media, exports, imports,
              supervision, member_queries, batch_changes, reports,
              org_cards)
 

@@ -3,14 +3,8 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import org_card_pages as card
-from .card_pages import (
-                         batch_page,
-                         commit_batch,
-                         member_check_page,
-                         org_check_page,
-                         preview_batch,
-                         undo_batch,
-)
+from .batch_add_pages import batch_add_page, commit_batch, preview_batch, undo_batch
+from .member_check_pages import check_subtree_page, member_check_page
 from .member_pages import (
                          add_info_row,
                          delete_info_row,
@@ -120,8 +114,8 @@ routes = [
     Route("/members/{id}/restore", restore_member, methods=["POST"]),
     Route("/members/{id}/status/undo", undo_status_change, methods=["POST"]),
     Route("/members/{id}/check", member_check_page),
-    Route("/orgs/{id}/member-check", org_check_page),
-    Route("/orgs/{id}/member-batch", batch_page),
+    Route("/orgs/{id}/member-check", check_subtree_page),
+    Route("/orgs/{id}/member-batch", batch_add_page),
     Route("/orgs/{id}/member-batch/preview", preview_batch, methods=["POST"]),
     Route("/orgs/{id}/member-batch", commit_batch, methods=["POST"]),
     Route("/batches/{batch_id}/undo", undo_batch, methods=["POST"]),
