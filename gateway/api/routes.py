@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import (
+    accounts,
     batch_add,
     batch_changes,
     exports,
@@ -25,9 +26,8 @@ from . import (
 )
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, member_cards, member_checks, batch_add, registration, media, exports, imports,
-             supervision, member_queries, batch_changes, reports,
-             org_cards)
+RESOURCES = (sessions, accounts, orgs, members, member_cards, member_checks, batch_add, registration, media, exports,
+             imports, supervision, member_queries, batch_changes, reports, org_cards)
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import org_card_pages as card
+from .account_pages import account_action, accounts_page
 from .batch_add_pages import batch_add_page, commit_batch, preview_batch, undo_batch
 from .member_check_pages import check_subtree_page, member_check_page
 from .member_pages import (
@@ -57,7 +58,7 @@ from .report_pages import (
                          submit,
                          undo_correction,
 )
-from .session_pages import account_action, accounts_page, login, logout, password
+from .session_pages import login, logout, password
 
 __all__ = ["error_page", "routes"]
 
