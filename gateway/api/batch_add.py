@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
-from .member_cards import row_schema
+from .info_sets import row_schema
 from .spec import ID, INT, STR, obj, op, path_param
 
 BATCH_TYPES = {"info_set": str, "values": dict, "member_ids": list}

@@ -12,8 +12,8 @@ from . import (
     batch_changes,
     exports,
     imports,
+    info_sets,
     media,
-    member_cards,
     member_checks,
     member_queries,
     members,
@@ -26,7 +26,7 @@ from . import (
 )
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, accounts, orgs, members, member_cards, member_checks, batch_add, registration, media, exports,
+RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards)
 
 
@@ -43,7 +43,7 @@ def openapi_document() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": member_cards.MEMBER_CARD}},
+                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD}},
     }
 
 
