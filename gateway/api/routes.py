@@ -17,7 +17,9 @@ from . import (
     member_checks,
     member_queries,
     members,
+    org_batches,
     org_cards,
+    org_imports,
     orgs,
     registration,
     reports,
@@ -27,7 +29,8 @@ from . import (
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
-             imports, supervision, member_queries, batch_changes, reports, org_cards)
+             imports, supervision, member_queries, batch_changes, reports, org_cards,
+             org_batches, org_imports)
 
 
 @lru_cache(maxsize=1)
