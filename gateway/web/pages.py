@@ -17,6 +17,7 @@ from .member_pages import (
                          undo_status_change,
                          update_info_row,
 )
+from .org_batch_pages import org_batch_page, undo_org_batch
 from .org_pages import (
                          create_child_org,
                          create_member,
@@ -104,8 +105,8 @@ routes = [
     Route("/orgs/{id}/history", card.history_page),
     Route("/orgs/{id}/check", card.check_page),
     Route("/orgs/{id}/orgs", card.search_page),
-    Route("/orgs/{id}/batch", card.batch_page, methods=["GET", "POST"]),
-    Route("/orgs/{id}/batch/{batch}/undo", card.undo_batch, methods=["POST"]),
+    Route("/orgs/{id}/batch", org_batch_page, methods=["GET", "POST"]),
+    Route("/orgs/{id}/batch/{batch}/undo", undo_org_batch, methods=["POST"]),
     Route("/orgs/{id}/org-import", card.import_page),
     Route("/search", search_page),
     Route("/members/{id}", member_page),
