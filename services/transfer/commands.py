@@ -13,7 +13,7 @@ from services.shared.messaging.outbox import record_event
 
 from . import store
 from .domain import states
-from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, PAPER_KINDS, RECEIVED, TO_RECEIVE
+from .domain.codes import CURRENT, IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, PAPER_KINDS, RECEIVED, TO_RECEIVE
 from .domain.validation import (
     batch_member_ids,
     valid_until,
@@ -65,7 +65,7 @@ def _route_values(plan_: Plan, today: date) -> dict:
 
 def _stamp_route(route: list[dict]) -> list[dict]:
     at = store.now().isoformat()
-    return [{**step, "since": at if step["state"] == "current" else None} for step in route]
+    return [{**step, "since": at if step["state"] == CURRENT else None} for step in route]
 
 
 def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> dict:

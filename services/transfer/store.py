@@ -17,6 +17,7 @@ from .domain import states
 from .domain.codes import (
     ACTION_NAMES,
     CURRENT,
+    HISTORY_ACTIONS,
     KINDS,
     MOVING,
     STATE_NAMES,
@@ -217,7 +218,8 @@ def view(row, route: list[dict], orgs: dict, caller: Caller | None = None) -> di
         "postcode": row.postcode, "sender_phone": row.sender_phone, "sender_fax": row.sender_fax,
         "route": [step_view(step, orgs) for step in route],
         "current_step": step_view(current, orgs) if current else None,
-        "history": [{**entry, "org_name": org_name(orgs, entry.get("org_id"))} for entry in row.history],
+        "history": [{**entry, "org_name": org_name(orgs, entry.get("org_id")),
+                     "action_name": HISTORY_ACTIONS.get(entry["action"], entry["action"])} for entry in row.history],
         "receipt": row.receipt, "created_at": row.created_at.isoformat(),
         "in_flight": row.state in MOVING,
     }

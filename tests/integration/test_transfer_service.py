@@ -278,6 +278,7 @@ def test_revoke_until_the_receiving_side_acted(rpc, tree):
     t = act(rpc, "return_transfer", t, scoped(tree["b1"]), reason="不接收")
     t = act(rpc, "revoke", t, scoped(tree["a1"]), reason="不转了")
     assert t["state"] == "revoked" and t["history"][-1]["note"] == "不转了"
+    assert [entry["action_name"] for entry in t["history"]] == ["发起", "审批同意", "审批同意", "退回", "撤销"]
 
 
 def test_scope_only_the_route_sees_and_acts(rpc, tree):

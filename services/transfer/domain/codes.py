@@ -46,6 +46,12 @@ WAITING, CURRENT, DONE, STEP_RETURNED, SKIPPED = "waiting", "current", "done", "
 STEP_STATE_NAMES = {WAITING: "未到达", CURRENT: "办理中", DONE: "已办理", STEP_RETURNED: "已退回", SKIPPED: "无需办理"}
 SEND, RECEIVE_SIDE = "send", "receive"  # which side of the route a step belongs to
 
+# Lines of a transfer's history (people read names, not codes).
+HISTORY_ACTIONS = {"applied": "发起", "approved": "审批同意", "returned": "退回", "received": "接收",
+                   "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起",
+                   "rerouted": "变更接收党组织", "closed": "异常办结", "expired": "超期退回发起方",
+                   "transferred": "已转入接收党组织", "transfer_refused": "未能转入"}
+
 # Work lists of an organization's subtree (docs/TRANSFERS.md).
 WORK_BOXES = {"todo": "待办", "open": "未办结", "upcoming": "即将办理", "out": "转出", "in": "转入",
               "no_receipt": "回执未返回", "acted": "审批记录"}
