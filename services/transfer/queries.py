@@ -123,17 +123,28 @@ def work_list(sessions: sessionmaker, caller: Caller, org: dict, box, page=1, si
 
 
 def counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
-    """待办, 未办结, 即将办理 and overdue (a current step waiting longer than STEP_OVERDUE_DAYS)."""
+    """待办, 未办结, 即将办理, overdue (a current step waiting longer than STEP_OVERDUE_DAYS) and
+    回执未返回: the step lists in one pass over the subtree's steps of unfinished transfers."""
     caller.require(org["path"])
     path = org["path"]
     late = store.now() - timedelta(days=store.STEP_OVERDUE_DAYS)
+    moving = transfers.c.state.in_(MOVING)
+
+    def distinct_where(*conditions):
+        return func.count(transfers.c.id.distinct()).filter(and_(*conditions))
+    step_counts = (select(distinct_where(steps.c.state == CURRENT, moving),
+                          distinct_where(steps.c.state == DONE),
+                          distinct_where(steps.c.state == WAITING, moving),
+                          distinct_where(steps.c.state == CURRENT, moving, steps.c.since < late))
+                   .select_from(steps.join(org_directory, org_directory.c.id == steps.c.org_id)
+                                .join(transfers, transfers.c.id == steps.c.transfer_id))
+                   .where(_under(path), transfers.c.state.in_(UNFINISHED),
+                          steps.c.state.in_((CURRENT, DONE, WAITING))))
     with sessions() as session:
-        def count(where):
-            return session.execute(select(func.count()).select_from(transfers).where(where)).scalar_one()
-        return {"todo": count(box_filter("todo", path)), "open": count(box_filter("open", path)),
-                "upcoming": count(box_filter("upcoming", path)), "no_receipt": count(box_filter("no_receipt", path)),
-                "overdue": count(and_(transfers.c.state.in_(MOVING),
-                                      _step_in_subtree(path, steps.c.state == CURRENT, steps.c.since < late)))}
+        todo, unfinished, upcoming, overdue = session.execute(step_counts).one()
+        no_receipt = session.execute(select(func.count()).select_from(transfers)
+                                     .where(box_filter("no_receipt", path))).scalar_one()
+    return {"todo": todo, "open": unfinished, "upcoming": upcoming, "overdue": overdue, "no_receipt": no_receipt}
 
 
 def letter(sessions: sessionmaker, caller: Caller, transfer_id) -> dict:
