@@ -8,7 +8,7 @@ from services.shared.errors import Conflict, NotFound, ValidationFailed, validat
 from services.shared.messaging.outbox import record_event
 from services.shared.versions import require_version
 
-from . import history
+from . import history, transit
 from .domain import status
 from .domain.history import basic_changes, row_changes
 from .domain.info_sets import (
@@ -144,6 +144,7 @@ def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dic
     date joined). The organization is not changed here: that is a transfer."""
     with sessions.begin() as session:
         row = _locked_member(session, caller, member_id)
+        transit.refuse_org_change(session, row, raw)
         after = change_member(session, caller, row, raw)
         return member_card(session, row if after is None else after)
 

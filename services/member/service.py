@@ -21,13 +21,14 @@ from . import (
     query_catalog,
     report_lists,
     supervision,
+    transfers,
 )
 from .models import org_directory
 
 api = rpc(expected_exceptions=PmisError)
 
 
-class MemberService(org_directory_handlers.FollowsOrgDirectory):
+class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.FollowsTransfers):
     name = "member"
     db = Database()
     caller = CallerProvider()
