@@ -70,6 +70,19 @@ def _org_name(session: Session, org_id) -> str:
     return row.name if row is not None and row.name else f"党组织 {org_id}"
 
 
+def _why_not(session: Session, member, payload: dict) -> str | None:
+    """Why the member cannot move (Chinese), or None."""
+    if payload.get("to_org_id") is None:  # 跨省/系统外 after the paper 回执
+        return "转出本系统（跨省、系统外）的党员离开名册尚未实现，请稍后再登记回执"
+    # The organization directory (fed by org events), not OrgDirectory.current's RPC: an event
+    # carries no caller scope to ask the org service with. So a revoke whose event is still on
+    # its way is not seen here (the transfer service checked the target when it was chosen).
+    target = _org(session, payload["to_org_id"])
+    if target is None:
+        raise OrgNotKnownYet(f"接收党组织 {payload['to_org_id']} 尚未同步到党员服务")
+    return refusal(member._mapping if member is not None else None, target._mapping)
+
+
 def receive(sessions: sessionmaker, event: dict) -> bool:
     """transfer_receiving; False when seen before or the transfer already moved the member."""
     payload, caller = event["payload"], _caller(event)
@@ -81,17 +94,12 @@ def receive(sessions: sessionmaker, event: dict) -> bool:
         if record.state == MOVED:
             return False
         member = session.execute(select(members).where(members.c.id == member_id).with_for_update()).first()
-        # The organization directory (fed by org events), not OrgDirectory.current's RPC: an event
-        # carries no caller scope to ask the org service with. So a revoke whose event is still on
-        # its way is not seen here (the transfer service checked the target when it was chosen).
-        target = _org(session, payload["to_org_id"])
-        if target is None:
-            raise OrgNotKnownYet(f"接收党组织 {payload['to_org_id']} 尚未同步到党员服务")
-        reason = refusal(member._mapping if member is not None else None, target._mapping)
+        reason = _why_not(session, member, payload)
         if reason is not None:
             record_event(session, outbox, MEMBER_TRANSFER_REFUSED, member_id, member.version if member else 0,
                          {"transfer_id": payload["transfer_id"], "member_id": member_id, "reason": reason}, caller)
             return True
+        target = _org(session, payload["to_org_id"])
         _move(session, caller, member, target, payload)
         return True
 
