@@ -10,14 +10,14 @@ members created in the member service, with transfer ids no real transfer has.
 """
 import itertools
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import psycopg
 import pytest
 
 from tests.support.factories import member_data
 from tests.support.helpers import plain_dsn, remote_error, wait_for
-from tests.support.stats_events import publish_events
+from tests.support.stats_events import create_org, known_to_stats, publish_events
 
 _transfer_ids = itertools.count(10**12 + int(uuid.uuid4().int % 10**6) * 1000)
 
@@ -152,3 +152,24 @@ def test_a_move_between_branches_is_not_counted_as_a_transfer(system, rpc, tree,
     reconciled(rpc, tree["committee"])
     for org in ("one", "two", "committee"):
         assert transfers_of(t1(rpc, tree[org], 2025)) == {}
+
+
+def test_an_org_moved_after_the_fact_takes_its_transfers_along(system, rpc, root_id, tree, member):
+    """The sending branch moves under another committee after the transfer: its 转出 leaves the
+    old committee for the new one, and the counters still equal a recount."""
+    transfer = Transfer(system, member["id"], tree["one"], tree["two"])
+    transfer.publish(transfer.event("transfer_receiving", effective_on="2025-06-30"))
+    transfer.counted_by_stats()
+    other = create_org(rpc, root_id, type_="11", name="另一党委")
+    wait_for(lambda: known_to_stats(rpc, other["id"]), bool, what="stats to learn the new committee")
+    rpc.call("org", "move_org", org_id=tree["one"], data={
+        "parent_id": other["id"], "date": date.today().isoformat(), "reason": "隶属关系调整",
+        "version": rpc.call("org", "get_org", org_id=tree["one"])["version"]})
+
+    wait_for(lambda: transfers_of(t1(rpc, other["id"], 2025)), lambda found: found != {}, timeout=30,
+             what="the move to reach the counters")
+    assert transfers_of(t1(rpc, other["id"], 2025)) == {"decrease_transfer_out": 1, "transfer_out_within": 1}
+    assert transfers_of(t1(rpc, tree["committee"], 2025)) == {"increase_transfer_in": 1, "transfer_in_within": 1}
+    [from_path] = transfer.rows("SELECT from_path FROM stats.transfer_facts WHERE transfer_id = %s", transfer.id)
+    assert from_path[0] == f"{other['path']}{tree['one']}/"
+    assert system.wait_consistent() == []
