@@ -107,9 +107,10 @@ def receiving_side_acted(steps: Sequence[dict]) -> bool:
 
 
 def revoke(state: str, steps: Sequence[dict]) -> str:
-    """撤销 by the sender, until the receiving side has acted."""
+    """撤销 by the sender, until the receiving side has acted (a transfer returned to the sender
+    or expired is the sender's again)."""
     _require_state(state, (APPROVING, TO_RECEIVE, RETURNED, EXPIRED), "撤销")
-    if receiving_side_acted(steps):
+    if state in MOVING and receiving_side_acted(steps):
         raise Refused("接收方已经办理，不能撤销")
     return REVOKED
 
@@ -167,7 +168,7 @@ def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current
     if covers_sender:
         if state in (RETURNED, EXPIRED):
             actions.append("reapply")
-        if state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED) and not receiving_side_acted(steps):
+        if state in (RETURNED, EXPIRED) or state in MOVING and not receiving_side_acted(steps):
             actions.append("revoke")
     return actions
 
