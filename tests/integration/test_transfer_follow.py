@@ -173,3 +173,39 @@ def test_an_org_moved_after_the_fact_takes_its_transfers_along(system, rpc, root
     [from_path] = transfer.rows("SELECT from_path FROM stats.transfer_facts WHERE transfer_id = %s", transfer.id)
     assert from_path[0] == f"{other['path']}{tree['one']}/"
     assert system.wait_consistent() == []
+
+
+# --- the whole saga through the transfer service's RPC -----------------------------------------
+
+COMPLETE = {"native_place": "浙江杭州", "education": "大学本科", "occupation": "专业技术人员",
+            "branch_joined_on": "2015-01-01", "phone": "13800000000", "full_on": "2011-07-01"}
+
+
+def test_apply_approve_receive_moves_the_member_and_the_report_counts_it(system, rpc, root_id, tree):
+    """省内 from tree's branch one to another committee's branch: the member shows 转出中 while it
+    is approved, moves on 接收 (the transfer service hears member_transferred and is 已接收), and
+    this year's table 1 counts 转出 on one side and 转入 on the other."""
+    other = create_org(rpc, root_id, type_="11", name="转入党委")
+    target = create_org(rpc, other["id"], name="转入支部")
+    wait_for(lambda: known_to_stats(rpc, target["id"]), bool, what="stats to learn the target")
+    member_id = rpc.call("member", "create_member", data=member_data(tree["one"], **COMPLETE))["id"]
+    today = date.today()
+    t = rpc.call("transfer", "apply", data={"member_id": member_id, "kind": "within", "to_org_id": target["id"],
+                                            "reason": "01", "dues_paid_to": f"{today.year}-01", "phone": "13900000000"})
+    wait_for(lambda: card(rpc, member_id)["in_transit"], lambda shown: shown == {"transfer_id": t["id"]},
+             what="the card to show 转出中")
+    while t["state"] == "approving":
+        t = rpc.call("transfer", "approve", transfer_id=t["id"], data={"version": t["version"], "opinion": "同意"})
+    t = rpc.call("transfer", "receive", transfer_id=t["id"], data={"version": t["version"], "date": today.isoformat()})
+    done = wait_for(lambda: rpc.call("transfer", "get", transfer_id=t["id"]), lambda x: x["state"] == "received",
+                    timeout=30, what="the saga to end 已接收")
+    assert done["receipt"]["auto"] is True
+
+    moved = card(rpc, member_id)
+    assert (moved["org_id"], moved["org_path"], moved["in_transit"]) == (target["id"], target["path"], None)
+    wait_for(lambda: transfers_of(t1(rpc, target["id"], today.year)), lambda found: found != {}, timeout=30,
+             what="stats to count the transfer")
+    assert transfers_of(t1(rpc, target["id"], today.year)) == {"increase_transfer_in": 1, "transfer_in_within": 1}
+    assert transfers_of(t1(rpc, tree["committee"], today.year)) == {
+        "decrease_transfer_out": 1, "transfer_out_within": 1}
+    reconciled(rpc, root_id)
