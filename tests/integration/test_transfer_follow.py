@@ -209,3 +209,22 @@ def test_apply_approve_receive_moves_the_member_and_the_report_counts_it(system,
     assert transfers_of(t1(rpc, tree["committee"], today.year)) == {
         "decrease_transfer_out": 1, "transfer_out_within": 1}
     reconciled(rpc, root_id)
+
+
+def test_reconcile_finds_lost_transfer_counts_and_rebuild_brings_them_back(system, rpc, tree, member):
+    transfer = Transfer(system, member["id"], tree["one"], tree["two"])
+    transfer.publish(transfer.event("transfer_receiving", effective_on="2024-11-11"))
+    transfer.counted_by_stats()
+    expected = {"increase_transfer_in": 1, "transfer_in_within": 1}
+    assert transfers_of(t1(rpc, tree["two"], 2024)) == expected
+    with psycopg.connect(plain_dsn(system)) as conn:
+        for table in ("counters", "counter_deltas"):
+            conn.execute(f"DELETE FROM stats.{table} WHERE org_id = %s AND dimension = 'transfer_in'", (tree["two"],))
+    assert transfers_of(t1(rpc, tree["two"], 2024)) == {}
+    damage = rpc.call("stats", "reconcile", org_id=tree["committee"])["differences"]
+    assert {(d["org_id"], d["dimension"], d["value"], d["year"], d["expected"]) for d in damage} >= {
+        (tree["two"], "transfer_in", "within", 2024, 1)}
+
+    assert rpc.call("stats", "rebuild")["corrected"] >= 1
+    assert transfers_of(t1(rpc, tree["two"], 2024)) == expected
+    reconciled(rpc, tree["committee"])
