@@ -21,11 +21,11 @@ from services.shared.messaging.consumers import consumes
 from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event, record_events
 
-from . import history
 from .commands import facts_of
 from .domain.transfers import ACTION, MOVED, history_changes, next_state, refusal
 from .events import MEMBER_TRANSFER_REFUSED, MEMBER_TRANSFERRED, MEMBER_UPDATED, change_payload
 from .models import inbox, members, org_directory, outbox, transfers
+from .store import record_history
 
 
 class OrgNotKnownYet(RuntimeError):
@@ -117,7 +117,7 @@ def _move(session: Session, caller: Caller, member, target, payload: dict) -> No
     record_events(session, outbox, [
         (MEMBER_UPDATED, after.id, after.version, change_payload(after.id, before, facts_of(session, after))),
         (MEMBER_TRANSFERRED, after.id, after.version, moved)], caller)
-    history.record(session, caller, member.id, after.version, ACTION, history_changes(
+    record_history(session, caller, member.id, after.version, ACTION, history_changes(
         _org_name(session, member.org_id), target.name or f"党组织 {target.id}", effective_on.isoformat(),
         member.branch_joined_on))
     session.execute(update(transfers).where(transfers.c.transfer_id == int(payload["transfer_id"])).values(

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from services.media import sweeper
-from services.media.commands import SWEEP_GRACE
 from services.media.storage import Storage
+from services.media.store import SWEEP_GRACE
 from tests.support.factories import code, member_data
 from tests.support.helpers import CJK, assert_error, plain_dsn
 
