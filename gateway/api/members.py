@@ -146,7 +146,9 @@ MEMBER = obj(["id", "org_id", "name", "id_number", "status", "version"], id=INT,
              **OPTIONAL_BASIC, education_name={"type": ["string", "null"]},
              occupation_name={"type": ["string", "null"]},
              actions=obj([], leave=BOOL, restore=BOOL, restore_refused={"type": ["string", "null"]}, undo=BOOL,
-                         undo_label={"type": ["string", "null"]}))
+                         undo_label={"type": ["string", "null"]}),
+             in_transit={"type": ["object", "null"], "required": ["transfer_id"], "properties": {"transfer_id": INT},
+                         "description": "转出中：正在办理的组织关系转接（未接收、未撤销）；否则为 null"})
 
 CARD = {"$ref": "#/components/schemas/MemberCard"}  # MEMBER with its info sets (info_sets.py)
 

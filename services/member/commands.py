@@ -7,6 +7,7 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.messaging.outbox import record_event
 
+from . import transit
 from .domain import status
 from .domain.history import basic_changes, row_changes
 from .domain.info_sets import (
@@ -140,6 +141,7 @@ def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dic
     date joined). The organization is not changed here: that is a transfer."""
     with sessions.begin() as session:
         row = _locked_member(session, caller, member_id)
+        transit.refuse_org_change(session, row, raw)
         after = change_member(session, caller, row, raw)
         return member_card(session, row if after is None else after)
 

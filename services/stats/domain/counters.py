@@ -21,7 +21,7 @@ NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
 
 STOCK = ("total", "sex", "ethnicity", "category", "birth_year", "joined_period", "education", "occupation",
          "student_birth_year", "org_type")  # student_birth_year: students only, for the audit
-FLOW = ("increase", "decrease", "expel", "evaluation")
+FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_out")  # transfers: domain/transfers.py
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
