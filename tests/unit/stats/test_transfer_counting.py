@@ -80,3 +80,25 @@ def test_table_one_shows_transfers_by_kind_and_still_balances():
     assert common["increase_transfer_in"] == common["decrease_transfer_out"] == 1 and common["difference"] == 0
     for check in evaluate(T1, figures([], 2026))["sums"]:
         assert check["total"] in {"increase_total", "decrease_total", "increase_transfer_in", "decrease_transfer_out"}
+
+
+def test_a_member_transferred_out_of_the_system_leaves_the_stock_and_counts_转出_once():
+    """跨省 from branch 5: the member leaves the rolls as 组织关系转出 (kind 40) on the receipt's
+    date. Their own leaving counts no 减少 group (死亡, 出党, 停止党籍, 其他); the transfer fact
+    counts 转出·跨省 once; table 1 still balances at the sending side."""
+    left = {**MEMBER, "status": "left", "leave_kind": "40", "left_on": "2026-03-05"}
+    own = member_entries(left)
+    assert not [key for key in own if key[0] in ("decrease", "expel")]
+    assert own[("total", "", 2026)] == -1  # out of the year-end stock
+    fact = {**WITHIN, "kind": "cross_province", "to_path": None}
+    cells = table_one(transfer_deltas(fact), 5, 2026, own)
+    assert cells["decrease_transfer_out"] == cells["transfer_out_cross_province"] == 1
+    assert cells["decrease_death"] == cells["decrease_expel"] == cells["decrease_suspend"] == 0
+    assert cells["decrease_other"] == 0 and cells["decrease_total"] == 1
+    assert (cells["year_start"], cells["year_end"], cells["difference"]) == (1, 0, 0)
+
+
+def test_other_leave_kinds_still_count_their_decrease_group():
+    for kind, column in (("10", "death"), ("21", "expel"), ("30", "suspend"), ("99", "other")):
+        own = member_entries({**MEMBER, "status": "left", "leave_kind": kind, "left_on": "2026-03-05"})
+        assert own[("decrease", column, 2026)] == 1, kind
