@@ -1,7 +1,19 @@
 """How a member follows a transfer's events (services/member/domain/transfers.py, pure)."""
 from datetime import date
 
-from services.member.domain.transfers import ENDED, IN_TRANSIT, MOVED, history_changes, next_state, refusal
+from services.member.domain.transfers import (
+    ENDED,
+    IN_TRANSIT,
+    MOVED,
+    history_changes,
+    leave_history_changes,
+    leaves_the_rolls,
+    left_state,
+    member_refusal,
+    next_state,
+    outside_target,
+    refusal,
+)
 
 ACTIVE = {"status": "active", "leave_kind": None}
 TARGET = {"status": "active", "name": "第二支部"}
@@ -36,3 +48,29 @@ def test_the_history_line_names_both_organizations_and_the_new_branch_date():
     changes = history_changes("第一支部", "第二支部", "2026-03-05", date(2020, 1, 1))
     assert changes == [{"field": "org_id", "label": "所在党组织", "old": "第一支部", "new": "第二支部"},
                        {"field": "branch_joined_on", "label": "进入支部日期", "old": "2020-01-01", "new": "2026-03-05"}]
+
+
+def test_only_跨省_and_系统外_take_the_member_out_of_the_rolls():
+    assert leaves_the_rolls("cross_province") and leaves_the_rolls("outside")
+    assert not any(leaves_the_rolls(kind) for kind in ("within", "between_branches", "whole_org", None))
+
+
+def test_a_member_leaving_the_system_is_historical_as_组织关系转出():
+    state = left_state(date(2026, 3, 5), "浙江省杭州市某党委")
+    assert state == {"status": "left", "leave_kind": "40", "left_on": date(2026, 3, 5),
+                     "leave_reason": "组织关系转出至浙江省杭州市某党委"}
+    assert leave_history_changes("第一支部", "浙江省杭州市某党委", state) == [
+        {"field": "org_id", "label": "所在党组织", "old": "第一支部", "new": "组织关系转出至浙江省杭州市某党委"},
+        {"field": "status", "label": "党籍状态", "old": "在册", "new": "历史（组织关系转出，2026-03-05）"}]
+
+
+def test_the_outside_target_is_named_even_when_the_event_does_not():
+    assert outside_target(" 某省某党委 ") == "某省某党委"
+    assert outside_target(None) == outside_target("  ") == "本系统外"
+
+
+def test_leaving_the_system_needs_only_a_member_on_the_rolls():
+    assert member_refusal(ACTIVE) is None
+    assert member_refusal({"status": "left", "leave_kind": "40"}) == \
+        "该党员已组织关系转出，不在党员名册中，无法办理接收"
+    assert member_refusal(None) == "党员信息已删除，无法办理接收"
