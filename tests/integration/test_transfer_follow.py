@@ -4,7 +4,8 @@ members created in the member service, with transfer ids no real transfer has.
 
 - transfer_applied / transfer_ended: the member card shows 转出中, or no longer;
 - transfer_receiving: the member moves once however often the request comes, or the move is
-  refused with a Chinese reason (member left);
+  refused with a Chinese reason (member left); 跨省/系统外 take the member off the rolls as
+  组织关系转出 (leave kind 40), which neither 找回 nor 回退 takes back;
 - stats: 转出 at the old side, 转入 at the new, by kind, in the effective year; 支部间转移 counts
   nothing; reconcile stays clean (the session's closing reconcile checks the whole tree too).
 """
@@ -56,6 +57,15 @@ class Transfer:
             "SELECT 1 FROM member.outbox o JOIN stats.inbox i ON i.event_id = o.event_id "
             "WHERE o.event_type = 'member_transferred' AND o.envelope->'payload'->>'transfer_id' = %s", str(self.id)),
             bool, timeout=30, what="stats to take member_transferred")
+
+    def taken_by_stats(self) -> None:
+        """Wait until the stats ingesters have taken every event the member service wrote for
+        this transfer's member (member_updated too, not only member_transferred)."""
+        member_id = str(self.base["member_id"])
+        wait_for(lambda: self.rows(
+            "SELECT count(*) FROM member.outbox o LEFT JOIN stats.inbox i ON i.event_id = o.event_id "
+            "WHERE o.envelope->>'aggregate_id' = %s AND i.event_id IS NULL", member_id)[0][0],
+            lambda missing: missing == 0, timeout=30, what="stats to take the member's events")
 
     def emitted(self, event_type: str) -> list[dict]:
         """Payloads of the member service's events of this transfer."""
@@ -139,6 +149,56 @@ def test_a_member_who_left_is_refused_with_the_reason(system, rpc, tree, member)
     assert refused["reason"] == "该党员已死亡，不在党员名册中，无法办理接收"
     assert transfer.emitted("member_transferred") == []
     assert card(rpc, member["id"])["org_id"] == tree["one"]
+
+
+@pytest.mark.parametrize("kind", ["cross_province", "outside"])
+def test_out_of_the_system_the_member_leaves_the_rolls_once(system, rpc, tree, member, kind):
+    """The paper 回执 of a 跨省/系统外 transfer recorded: the member is 历史 as 组织关系转出 on
+    its date, however often the request comes; 找回 and 回退 are refused; table 1 counts one
+    转出 of that kind and no other 减少, balances, and reconcile stays clean."""
+    transfer = Transfer(system, member["id"], tree["one"], None, kind=kind)
+    transfer.publish(transfer.event("transfer_applied"))
+    receiving = transfer.event("transfer_receiving", to_outside="浙江省某某市委组织部", effective_on="2025-06-30")
+    transfer.publish(receiving, receiving, {**receiving, "event_id": str(uuid.uuid4())})
+
+    gone = card(rpc, member["id"])
+    assert (gone["status"], gone["leave_kind"], gone["leave_kind_name"], gone["left_on"]) == (
+        "left", "40", "组织关系转出", "2025-06-30")
+    assert (gone["org_id"], gone["in_transit"], gone["version"]) == (tree["one"], None, 2)
+    assert gone["leave_reason"] == "组织关系转出至浙江省某某市委组织部"
+    assert [(c["action"], c["kind"], c["date"]) for c in gone["status_changes"]] == [("leave", "40", "2025-06-30")]
+    assert (gone["actions"]["restore"], gone["actions"]["undo"]) == (False, False)
+    [moved] = transfer.emitted("member_transferred")
+    assert (moved["from_org_id"], moved["to_org_id"], moved["to_outside"], moved["kind"], moved["effective_on"]) == (
+        tree["one"], None, "浙江省某某市委组织部", kind, "2025-06-30")
+    assert transfer.emitted("member_transfer_refused") == []
+    assert transfer.rows("SELECT count(*) FROM member.outbox WHERE event_type = 'member_updated' "
+                         "AND envelope->>'aggregate_id' = %s", str(member["id"]))[0][0] == 1
+    [line] = [line for line in rpc.call("member", "member_history", member_id=member["id"])["items"]
+              if line["action"] == "transferred"]
+    assert [(c["label"], c["new_name"]) for c in line["changes"]] == [
+        ("所在党组织", "组织关系转出至浙江省某某市委组织部"), ("党籍状态", "历史（组织关系转出，2025-06-30）")]
+
+    for method, words in (("restore_member", "不能找回"), ("undo_status_change", "不能回退")):
+        refused = remote_error(lambda: rpc.call("member", method, member_id=member["id"], data={}))
+        assert refused.exc_type == "Conflict" and words in refused.value and "请办理转入" in refused.value
+    assert card(rpc, member["id"])["version"] == 2
+
+    transfer.taken_by_stats()
+    cells = t1(rpc, tree["one"], 2025)
+    assert transfers_of(cells) == {"decrease_transfer_out": 1, f"transfer_out_{kind}": 1}
+    assert (cells["decrease_total"], cells["decrease_other"], cells["decrease_death"]) == (1, 0, 0)
+    assert (cells["year_start"], cells["year_end"], cells["difference"]) == (1, 0, 0)
+    assert transfers_of(t1(rpc, tree["committee"], 2025)) == {"decrease_transfer_out": 1, f"transfer_out_{kind}": 1}
+    reconciled(rpc, tree["committee"])
+
+
+def test_a_clerk_cannot_record_组织关系转出_as_a_leave(rpc, member):
+    refused = remote_error(lambda: rpc.call("member", "leave_member", member_id=member["id"],
+                                            data={"kind": "组织关系转出", "date": "2025-01-01"}))
+    assert refused.exc_type == "ValidationFailed"
+    assert refused.exc_args[1] == {"kind": "组织关系转出须通过组织关系转接办理"}
+    assert card(rpc, member["id"])["status"] == "active"
 
 
 def test_a_move_between_branches_is_not_counted_as_a_transfer(system, rpc, tree, member):
