@@ -155,6 +155,7 @@ def test_leave_restore_and_undo(api, orgs, member):
 
 @pytest.mark.parametrize("body, field", [
     ({"kind": "升职", "date": "2024-01-01"}, "kind"),
+    ({"kind": "组织关系转出", "date": "2024-01-01"}, "kind"),  # only a transfer records it
     ({"kind": "死亡", "date": (date.today() + timedelta(days=1)).isoformat()}, "date"),
     ({"kind": "开除党籍", "date": "2024-01-01"}, "reason"),
     ({"kind": "死亡", "date": "2024/01/01"}, "date"),
