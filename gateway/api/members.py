@@ -4,7 +4,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS
+from services.shared.codes import CLERK_LEAVE_KINDS, EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
@@ -120,10 +120,11 @@ MEMBER_CHANGES = {
                    "ethnicity": MEMBER_IN["properties"]["ethnicity"], "category": MEMBER_IN["properties"]["category"],
                    "joined_on": DATE, **OPTIONAL_BASIC},
 }
-KIND = {"type": "string", "enum": values(LEAVE_KINDS),
-        "description": "减少类型（名称或代码）：" + "，".join(f"{code} {name}" for code, name in LEAVE_KINDS.items())
+KIND = {"type": "string", "enum": values(CLERK_LEAVE_KINDS),
+        "description": "减少类型（名称或代码）："
+        + "，".join(f"{code} {name}" for code, name in CLERK_LEAVE_KINDS.items())
         + "。死亡；出党：开除党籍、劝退除名（劝而不退除名，简称“除名”）、自行脱党除名、退党除名、"
-          "取消预备党员资格（仅限预备党员）；停止党籍"}
+          "取消预备党员资格（仅限预备党员）；停止党籍。组织关系转出（40）须通过组织关系转接办理"}
 LEAVE_IN = obj(["kind", "date"], kind=KIND,
                date={**DATE, "description": "不晚于今天，不早于入党日期"},
                reason={"type": "string", "maxLength": 500, "description": "原因；出党必填"},
@@ -140,13 +141,15 @@ MEMBER = obj(["id", "org_id", "name", "id_number", "status", "version"], id=INT,
              sex=STR, birth_date=DATE, ethnicity=STR, category=STR, joined_on=DATE, version=INT,
              status={"type": "string", "enum": ["active", "left"], "description": "active 在册；left 历史"},
              status_name=STR, leave_kind={"type": ["string", "null"]}, leave_kind_name={"type": ["string", "null"]},
-             leave_group={"type": ["string", "null"], "description": "死亡、出党或停止党籍"},
+             leave_group={"type": ["string", "null"], "description": "死亡、出党、停止党籍或转出"},
              left_on={"type": ["string", "null"], "format": "date"}, leave_reason={"type": ["string", "null"]},
              status_changes={"type": "array", "items": STATUS_CHANGE},
              **OPTIONAL_BASIC, education_name={"type": ["string", "null"]},
              occupation_name={"type": ["string", "null"]},
              actions=obj([], leave=BOOL, restore=BOOL, restore_refused={"type": ["string", "null"]}, undo=BOOL,
-                         undo_label={"type": ["string", "null"]}))
+                         undo_label={"type": ["string", "null"]}),
+             in_transit={"type": ["object", "null"], "required": ["transfer_id"], "properties": {"transfer_id": INT},
+                         "description": "转出中：正在办理的组织关系转接（未接收、未撤销）；否则为 null"})
 
 CARD = {"$ref": "#/components/schemas/MemberCard"}  # MEMBER with its info sets (info_sets.py)
 

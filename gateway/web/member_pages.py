@@ -6,7 +6,14 @@ from starlette.requests import Request
 
 from services.member import contract as member_contract
 from services.member.contract import INFO_SETS
-from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KIND_GROUPS, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS
+from services.shared.codes import (
+    CLERK_LEAVE_KINDS,
+    EDUCATION,
+    ETHNICITIES,
+    LEAVE_KIND_GROUPS,
+    MEMBER_CATEGORIES,
+    OCCUPATIONS,
+)
 
 from ..api.common import call, path_id
 from ..auth import Session, require_session
@@ -15,9 +22,10 @@ from .rendering import render, submit_form
 
 
 def _leave_kind_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The leave kinds by group (死亡, 出党, 停止党籍), for the form's option groups."""
+    """The leave kinds a clerk records, by group (死亡, 出党, 停止党籍), for the form's option
+    groups (组织关系转出 is recorded by a transfer only)."""
     groups: dict[str, list] = {}
-    for code, name in LEAVE_KINDS.items():
+    for code, name in CLERK_LEAVE_KINDS.items():
         groups.setdefault(LEAVE_KIND_GROUPS[code], []).append((code, name))
     return list(groups.items())
 

@@ -7,6 +7,7 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.messaging.outbox import record_event
 
+from . import transit
 from .domain import status
 from .domain.history import basic_changes, row_changes
 from .domain.info_sets import (
@@ -140,11 +141,13 @@ def update_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dic
     date joined). The organization is not changed here: that is a transfer."""
     with sessions.begin() as session:
         row = _locked_member(session, caller, member_id)
+        transit.refuse_org_change(session, row, raw)
         after = change_member(session, caller, row, raw)
         return member_card(session, row if after is None else after)
 
 
-def _record_change(session: Session, caller: Caller, row, to_status: str, kind, day, reason) -> None:
+def record_status_change(session: Session, caller: Caller, row, to_status: str, kind, day, reason) -> None:
+    """A 党籍 change of `row` (as it was before it), for the card's list, 回退 and the absences."""
     session.execute(status_changes.insert().values(
         member_id=row.id, from_status=row.status, to_status=to_status, kind=kind, changed_on=day, reason=reason,
         prior=status.plain_state(row._mapping), actor=caller.user_id, actor_name=caller.username))
@@ -162,7 +165,7 @@ def leave_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict
         except status.TransitionRefused as refused:
             raise _refused(refused) from None
         before = facts_of(session, row)
-        _record_change(session, caller, row, status.LEFT, change["kind"], change["date"], change["reason"])
+        record_status_change(session, caller, row, status.LEFT, change["kind"], change["date"], change["reason"])
         return _save(session, caller, row, status.left_state(change), before)
 
 
@@ -178,7 +181,7 @@ def restore_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> di
         except status.TransitionRefused as refused:
             raise _refused(refused) from None
         before = facts_of(session, row)
-        _record_change(session, caller, row, status.ACTIVE, row.leave_kind, change["date"], change["reason"])
+        record_status_change(session, caller, row, status.ACTIVE, row.leave_kind, change["date"], change["reason"])
         return _save(session, caller, row, dict(status.ACTIVE_STATE), before)
 
 

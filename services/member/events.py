@@ -11,12 +11,16 @@ MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
 EMITS = {
     MEMBER_CREATED: "a member or applicant was recorded (counted facts after)",
     MEMBER_UPDATED: "a member's counted facts changed (before and after)",
-    MEMBER_TRANSFERRED: "a transfer's member was moved: {transfer_id, member_id, from_org_id, to_org_id, kind, "
-                        "effective_on}",
+    MEMBER_TRANSFERRED: "a transfer's member was moved: {transfer_id, member_id, from_org_id, from_org_path, "
+                        "to_org_id, to_org_path, kind, effective_on}; out of this system (跨省, 系统外): "
+                        "to_org_id null and to_outside the receiving side as text (the member left the rolls)",
     MEMBER_TRANSFER_REFUSED: "a transfer's member could not be moved: {transfer_id, member_id, reason}",
 }
-# The organization directory (services/shared/org_directory.py) follows every org event.
-CONSUMES = [("org", event_type) for event_type in ORG_EVENTS]
+# The organization directory (services/shared/org_directory.py) follows every org event; a
+# member follows its transfers (services/member/transfers.py).
+TRANSFER_EVENTS = ("transfer_applied", "transfer_ended", "transfer_receiving")
+CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("transfer", event_type)
+                                                                  for event_type in TRANSFER_EVENTS]
 
 # leave_kind and left_on feed the 出党 and 停止党籍 tables of the annual report (None while active);
 # org_path lets a consumer place the member in the tree without asking; education (highest) and

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -115,6 +116,22 @@ history = Table(
 )
 Index("history_member", history.c.member_id, history.c.id)
 
+
+# The transfers (组织关系转接) this member service follows by the transfer service's events
+# (migration member_0011_transfers; services/member/transfers.py): `state` in_transit (转出中),
+# ended (撤销/退回/超期/办结) or moved (the member was moved by it: never again); `version` is
+# the transfer's, so a late event of an older version changes nothing.
+transfers = Table(
+    "transfers", metadata,
+    Column("transfer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("to_org_id", BigInteger),
+    Column("effective_on", Date),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("transfers_in_transit", transfers.c.member_id, postgresql_where=text("state = 'in_transit'"))
 
 
 def _info_set_table(spec) -> Table:

@@ -22,13 +22,14 @@ from . import (
     report_lists,
     saved_queries,
     supervision,
+    transfers,
 )
 from .models import org_directory
 
 api = rpc(expected_exceptions=PmisError)
 
 
-class MemberService(org_directory_handlers.FollowsOrgDirectory):
+class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.FollowsTransfers):
     name = "member"
     db = Database()
     caller = CallerProvider()

@@ -18,6 +18,7 @@ from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
 from .models import history, info_tables, members, status_changes
 from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
+from .transit import in_transit
 
 # Names in the order a Chinese reader expects: by pinyin (names.sort_key, which ends with the
 # name itself), then id. Lists, quick search and exports share it.
@@ -145,6 +146,7 @@ def member_card(session: Session, row) -> dict:
                               .order_by(status_changes.c.id.desc()).limit(STATUS_CHANGES_SHOWN)).all()
     view["status_changes"] = [_change_view(change) for change in changes]
     view["actions"] = allowed_actions(Standing.of(row), as_status_change(last_status_change(session, row.id)))
+    view["in_transit"] = in_transit(session, row.id)  # 转出中: {"transfer_id"} or None
     return view
 
 

@@ -153,34 +153,40 @@ EDUCATION = CodeTable(
     },
 )
 
-# Ways a member leaves the active rolls (RULES.md §9, decrease reasons other than transfers).
-# PMIS's own codes, grouped by tens: 1x 死亡, 2x 出党, 3x 停止党籍 (official codes not confirmed).
+# Ways a member leaves the active rolls (RULES.md §9, decrease reasons).
+# PMIS's own codes, grouped by tens: 1x 死亡, 2x 出党, 3x 停止党籍, 4x 转出 (official codes not confirmed).
 # 除名 alone means 党章 art. 38's 劝而不退除名, its most common use.
-LEAVE_KINDS = CodeTable(
-    "党员减少类型",
-    [
-        ("10", "死亡"),
-        ("21", "开除党籍"),
-        ("22", "劝退除名"),
-        ("23", "自行脱党除名"),
-        ("24", "退党除名"),
-        ("25", "取消预备党员资格"),
-        ("30", "停止党籍"),
-    ],
-    {
-        "去世": "10",
-        "开除": "21",
-        "劝而不退除名": "22",
-        "劝退": "22",
-        "除名": "22",
-        "自行脱党": "23",
-        "脱党": "23",
-        "退党": "24",
-        "取消预备资格": "25",
-    },
-)
-# The group each kind is reported under: 死亡, 出党 or 停止党籍.
-LEAVE_KIND_GROUPS = {code: {"1": "死亡", "2": "出党", "3": "停止党籍"}[code[0]] for code in LEAVE_KINDS.codes()}
+_LEAVE_KINDS_BY_HAND = [
+    ("10", "死亡"),
+    ("21", "开除党籍"),
+    ("22", "劝退除名"),
+    ("23", "自行脱党除名"),
+    ("24", "退党除名"),
+    ("25", "取消预备党员资格"),
+    ("30", "停止党籍"),
+]
+_LEAVE_ALIASES = {
+    "去世": "10",
+    "开除": "21",
+    "劝而不退除名": "22",
+    "劝退": "22",
+    "除名": "22",
+    "自行脱党": "23",
+    "脱党": "23",
+    "退党": "24",
+    "取消预备资格": "25",
+}
+# 组织关系转出: set only by the member service when a 跨省/系统外 transfer completes (its paper
+# 回执), never by a clerk's 减少; it is in the table so lists and histories can name it.
+TRANSFERRED_OUT = "40"
+LEAVE_KINDS = CodeTable("党员减少类型", [*_LEAVE_KINDS_BY_HAND, (TRANSFERRED_OUT, "组织关系转出")],
+                        {**_LEAVE_ALIASES, "转出": TRANSFERRED_OUT})
+# The kinds a clerk may record by 减少 (the form's choices and the leave RPC's).
+CLERK_LEAVE_KINDS = CodeTable("党员减少类型", _LEAVE_KINDS_BY_HAND, _LEAVE_ALIASES)
+# The group each kind is reported under: 死亡, 出党, 停止党籍 — or 转出, which the annual report
+# counts from the transfer (转出 by kind), not as a 减少 of the member's own.
+LEAVE_KIND_GROUPS = {code: {"1": "死亡", "2": "出党", "3": "停止党籍", "4": "转出"}[code[0]]
+                     for code in LEAVE_KINDS.codes()}
 
 # Occupation as the statistics bulletins group it (RULES.md §9); PMIS's own codes (the official
 # numeric 岗位 codes are not confirmed). Work posts (工作岗位) are recorded in these categories.

@@ -16,8 +16,11 @@ from services.shared.messaging.inbox import claim, unclaim
 
 from .domain.counters import rehomed
 from .domain.fold import Fact, fold, is_org_event, subject
+from .domain.transfers import TRANSFER_EVENTS
 from .models import counter_deltas, inbox, member_facts, orgs
 from .store import org_fact
+from .transfers import apply_transfers
+from .transfers import rehome as rehome_transfers
 
 MOVE_LOCK = 7_401_004  # advisory lock key: org-event batches exclusive, member-only batches shared
 MOVE_LOCK_EXCLUSIVE = text("SELECT pg_advisory_xact_lock(:key)")
@@ -128,6 +131,7 @@ def _rehome(session: Session, org_id: int, old_path: str, new_path: str) -> None
                     .values(path=text(":new || substr(path, :cut)").bindparams(new=new_path, cut=cut)))
     session.execute(update(member_facts).where(member_facts.c.org_path.startswith(old_path, autoescape=True))
                     .values(org_path=text(":new || substr(org_path, :cut)").bindparams(new=new_path, cut=cut)))
+    rehome_transfers(session, old_path, new_path)
 
 
 def apply_events(sessions: sessionmaker, events: list) -> list:
@@ -145,6 +149,8 @@ def apply_states(session: Session, events: list) -> list:
     if not events:
         return []
     _lock_for(session, events)
+    transferred = [event for event in events if event["type"] in TRANSFER_EVENTS]
+    events = [event for event in events if event["type"] not in TRANSFER_EVENTS]
     counted_orgs = _lock_orgs(session, sorted({subject(e) for e in events if is_org_event(e)}))
     for org_id, old_path, new_path in _moves(events, counted_orgs):
         _rehome(session, org_id, old_path, new_path)
@@ -156,5 +162,8 @@ def apply_states(session: Session, events: list) -> list:
     result = fold(events, counted_orgs, counted_members, _known_paths(session, events))
     _write_orgs(session, result.orgs)
     _write_members(session, result.members)
+    # Transfers after the organizations: an end created in this batch has its path by now.
+    moved, later = apply_transfers(session, transferred)
+    result.deltas.update(moved)
     write_deltas(session, result.deltas)
-    return result.deferred
+    return result.deferred + later

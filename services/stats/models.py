@@ -46,6 +46,23 @@ member_facts = Table(
     Column("facts", JSONB),
 )
 
+# Every transfer (组织关系转接) that moved a member (member_transferred events): what its counters
+# count (domain/transfers.py), kept so a reconcile or rebuild recounts 转入/转出 from it. The
+# paths are the ends' counted paths; an org move rewrites them like the members' paths.
+transfer_facts = Table(
+    "transfer_facts", metadata,
+    Column("transfer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("from_org_id", BigInteger),
+    Column("to_org_id", BigInteger),
+    Column("from_path", Text),
+    Column("to_path", Text),
+)
+Index("transfer_facts_from", transfer_facts.c.from_path, postgresql_ops={"from_path": "text_pattern_ops"})
+Index("transfer_facts_to", transfer_facts.c.to_path, postgresql_ops={"to_path": "text_pattern_ops"})
+
 # Counts per organization, rolled up: an organization's rows count its whole subtree, so any
 # report reads one organization's rows. Keyed by the year a fact took effect (stock dimensions
 # as +1/-1 changes, flows as counts; services/stats/domain/counters.py). Consumers only append

@@ -17,6 +17,7 @@ from .domain.counters import member_entries, org_entries
 from .domain.fold import org_state
 from .models import member_facts, orgs
 from .store import org_fact, org_node
+from .transfers import counted_sides
 
 PAGE = 2000
 REBUILD_LOCK = 7_401_002  # advisory lock key of a rebuild's correction (compaction.py has 7_401_001)
@@ -86,7 +87,8 @@ def stage(session: Session, entries) -> None:
 
 
 def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member_page, org_page) -> dict:
-    """Recount a subtree from the member and org services and list every counter that differs."""
+    """Recount a subtree from the member and org services (and 转入/转出 from the transfer facts)
+    and list every counter that differs."""
     org_id, path = org_node(sessions, caller, org_id, org_lookup)
     with sessions.begin() as session:
         session.execute(STAGE)
@@ -94,6 +96,9 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
             stage(session, map(member_item_entries, items))
         for items in pages(org_page, path, "next_after_path", ""):
             stage(session, map(org_item_entries, items))
+        # 转入/转出 from the transfers counted (no source service keeps them as the counters do).
+        for sides in counted_sides(session, path):
+            stage(session, sides)
         rows = session.execute(DIFFERENCES, {"depth": path.strip("/").count("/") + 1, "path": path,
                                              "limit": LISTED}).all()
     return {"org_id": org_id, "total_differences": int(rows[0].total) if rows else 0, "differences": [
@@ -182,5 +187,7 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> di
                 break
             stage(session, ((row.org_path, member_entries(row.facts)) for row in rows if row.facts))
             counted, after = counted + len(rows), rows[-1].member_id
+        for sides in counted_sides(session):
+            stage(session, sides)
         corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
     return {"synced": synced, "members": counted, "corrected": corrected}

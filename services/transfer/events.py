@@ -6,6 +6,8 @@ service moves the member (with its own member_updated, in one transaction) and a
 `member_transferred` (→ `received`) or `member_transfer_refused` (→ back to `to_receive`)."""
 from services.shared.org_directory import ORG_EVENTS
 
+from .store import outside_name
+
 TRANSFER_APPLIED = "transfer_applied"
 TRANSFER_ENDED = "transfer_ended"
 TRANSFER_RECEIVING = "transfer_receiving"
@@ -18,7 +20,8 @@ EMITS = {
     TRANSFER_ENDED: "a transfer stopped without moving the member (revoked, closed, expired, returned): "
                     "{transfer_id, member_id, state}",
     TRANSFER_RECEIVING: "the receiving side received: move the member {transfer_id, member_id, kind, from_org_id, "
-                        "to_org_id, effective_on}",
+                        "to_org_id, to_outside, effective_on} (跨省/系统外: to_org_id null, to_outside the "
+                        "receiving side as text; the member leaves the rolls)",
 }
 # The organization directory follows every org event; the saga's answers come from member.
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
@@ -35,4 +38,6 @@ def ended_payload(row) -> dict:
 
 
 def receiving_payload(row, effective_on: str) -> dict:
-    return {**applied_payload(row), "effective_on": effective_on}
+    """The receiving side as text too: a member leaving this system (跨省, 系统外) is recorded as
+    转出 to it."""
+    return {**applied_payload(row), "to_outside": outside_name(row.to_outside) or None, "effective_on": effective_on}

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.shared.codes import LEAVE_KINDS
+from services.shared.codes import CLERK_LEAVE_KINDS
 from tests.support.helpers import assert_error, wait_for
 
 from ..conftest import login
@@ -155,6 +155,7 @@ def test_leave_restore_and_undo(api, orgs, member):
 
 @pytest.mark.parametrize("body, field", [
     ({"kind": "升职", "date": "2024-01-01"}, "kind"),
+    ({"kind": "组织关系转出", "date": "2024-01-01"}, "kind"),  # only a transfer records it
     ({"kind": "死亡", "date": (date.today() + timedelta(days=1)).isoformat()}, "date"),
     ({"kind": "开除党籍", "date": "2024-01-01"}, "reason"),
     ({"kind": "死亡", "date": "2024/01/01"}, "date"),
@@ -247,7 +248,9 @@ def test_openapi_lists_the_new_paths_and_the_kinds(api):
         assert "post" in paths[path]
     kind = paths["/members/{id}/leave"]["post"]["requestBody"]["content"]["application/json"]["schema"][
         "properties"]["kind"]
-    assert set(kind["enum"]) == set(LEAVE_KINDS.names()) | set(LEAVE_KINDS.codes())
+    # the kinds a clerk records: 组织关系转出 (40) only comes by a transfer
+    assert set(kind["enum"]) == set(CLERK_LEAVE_KINDS.names()) | set(CLERK_LEAVE_KINDS.codes())
+    assert "40" not in kind["enum"] and "组织关系转出" not in kind["enum"]
     params = {p["name"] for p in paths["/orgs/{id}/members"]["get"]["parameters"]}
     assert "history" in params
     json.dumps(document, ensure_ascii=False)  # serializable as is

@@ -80,6 +80,7 @@ def test_a_status_change_error_names_the_field_and_the_kind_starts_at_please_cho
     page = browser_session.get(f"/members/{member['id']}")
     form = page.text[page.text.index('id="leave-form"'):]
     assert re.search(r'<select name="kind"[^>]*required><option value="">请选择</option>', form)
+    assert "组织关系转出" not in form[:form.index("</select>")]  # only a transfer records it
     response = browser_session.post(f"/members/{member['id']}/leave", data={
         "csrf_token": csrf_of(page.text), "version": hidden_version(page.text, "leave-form"), "kind": "",
         "date": "2024-03-01", "reason": ""})

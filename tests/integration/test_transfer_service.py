@@ -140,7 +140,7 @@ def test_within_apply_approve_approve_receive_and_the_saga(system, rpc, tree):
     events = outbox(system, t["id"])
     assert events[-1] == ("transfer_receiving", {
         "transfer_id": t["id"], "member_id": member_id, "kind": "within", "from_org_id": tree["a1"]["id"],
-        "to_org_id": tree["b1"]["id"], "effective_on": date.today().isoformat()})
+        "to_org_id": tree["b1"]["id"], "to_outside": None, "effective_on": date.today().isoformat()})
 
     answer = {"transfer_id": t["id"], "member_id": member_id, "from_org_id": tree["a1"]["id"],
               "to_org_id": tree["b1"]["id"], "kind": "within", "effective_on": date.today().isoformat()}
@@ -352,13 +352,22 @@ def test_outside_with_its_letter_and_paper_receipt(system, rpc, tree):
     t = act(rpc, "record_receipt", t, scoped(tree["a"]), date=date.today().isoformat(), handler="李四",
             phone="0571-88888888")
     assert t["state"] == "receiving" and t["receipt"]["handler"] == "李四"
-    assert outbox(system, t["id"])[-1][1]["to_org_id"] is None
-    if not SAGA:  # leaving the rolls by a paper transfer is not built in the member service yet
-        publish_member_event(system, "member_transfer_refused", {"transfer_id": t["id"], "member_id": member_id,
-                                                                 "reason": "测试"})
-    wait_for(lambda: get(rpc, t), lambda x: x["state"] == "to_receive", what="compensation")
-    # the paper letter left with the member: past its validity it waits for the receipt, and a
-    # month later it is on the sending side's supervision list
+    receiving = outbox(system, t["id"])[-1][1]
+    assert (receiving["to_org_id"], receiving["to_outside"]) == (None, "某某公司党委")
+    if not SAGA:  # the member service's answer, as its relay would publish it
+        publish_member_event(system, "member_transferred", {
+            "transfer_id": t["id"], "member_id": member_id, "kind": "outside", "from_org_id": tree["a1"]["id"],
+            "to_org_id": None, "to_outside": "某某公司党委", "effective_on": date.today().isoformat()})
+    wait_for(lambda: get(rpc, t), lambda x: x["state"] == "received", what="the member to leave the rolls")
+    if SAGA:
+        gone = rpc.call("member", "get_member", member_id=member_id)
+        assert (gone["status"], gone["leave_kind_name"]) == ("left", "组织关系转出")
+
+    # a paper letter whose receipt does not come back: past its validity it waits for the
+    # receipt, and a month later it is on the sending side's supervision list
+    t = act(rpc, "approve", apply(rpc, new_member(rpc, tree["a1"]["id"], name="转接丁"), kind="outside",
+                                  to_outside={"party_committee": "某某公司党委"}, dues_paid_to=f"{YEAR}-03"))
+    assert t["state"] == "to_receive"
     sql(system, "UPDATE transfer.transfers SET valid_until = current_date - 31 WHERE id = %s RETURNING id", t["id"])
     rpc.call("transfer", "expire_overdue")
     late = get(rpc, t)

@@ -18,11 +18,23 @@ from tests.support.helpers import plain_dsn, wait_for
 
 FAKE_MEMBER_BASE = 10**12
 EVENT_QUEUES = [f"evt-member-{event_type}--stats.on_{event_type}" for event_type in ("member_created",
-                                                                                      "member_updated")]
+                                                                                      "member_updated",
+                                                                                      "member_transferred")]
 _fake_ids = iter(range(FAKE_MEMBER_BASE + 1, FAKE_MEMBER_BASE + 10**6))
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+async def publish_events(amqp_uri: str, source: str, envelopes) -> None:
+    """Publish envelopes on `source`'s event exchange as the outbox relay does (confirmed, and
+    refused when no queue is bound for the type)."""
+    connection = await aio_pika.connect(amqp_uri)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+        exchange = await channel.declare_exchange(f"{source}.events", aio_pika.ExchangeType.TOPIC, durable=True)
+        for envelope in envelopes:
+            await exchange.publish(event_message(envelope), routing_key=envelope["type"], mandatory=True)
+
 
 def stays(fetch, predicate, seconds: float = 1.0, what: str = "condition"):
     """Poll `fetch` for `seconds`: `predicate` must hold every time (nothing late changes it)."""
@@ -67,19 +79,11 @@ class Events:
         self.fakes: dict[int, dict] = {}  # member id -> {"version": highest sent}
 
     # publishing
-    async def _publish(self, envelopes) -> None:
-        connection = await aio_pika.connect(self.amqp_uri)
-        async with connection:
-            channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
-            exchange = await channel.declare_exchange("member.events", aio_pika.ExchangeType.TOPIC, durable=True)
-            for envelope in envelopes:
-                await exchange.publish(event_message(envelope), routing_key=envelope["type"], mandatory=True)
-
     def publish(self, *envelopes: dict) -> None:
         for envelope in envelopes:
             fake = self.fakes.setdefault(int(envelope["aggregate_id"]), {"version": 0})
             fake["version"] = max(fake["version"], envelope["aggregate_version"])
-        self.rpc.run(self._publish(envelopes))
+        self.rpc.run(publish_events(self.amqp_uri, "member", envelopes))
 
     def new_member(self) -> int:
         member_id = next(_fake_ids)

@@ -16,7 +16,8 @@ BASIC_TABLES = {"ethnicity": ETHNICITIES, "category": MEMBER_CATEGORIES, "educat
 BASIC_ORDER = ("name", "id_number", "sex", "birth_date", "ethnicity", "category", "joined_on", "full_on",
                "former_name", "native_place", "education", "occupation", "branch_joined_on", "phone", "address")
 
-ACTION_NAMES = {"updated": "修改基本信息", "row_added": "新增", "row_updated": "修改", "row_removed": "删除"}
+ACTION_NAMES = {"updated": "修改基本信息", "row_added": "新增", "row_updated": "修改", "row_removed": "删除",
+                "transferred": "组织关系转接"}
 
 
 def plain(value):

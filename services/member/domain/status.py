@@ -8,7 +8,10 @@ Pure rules (RULES.md §9, decrease reasons other than transfers):
   membership is restored — but members who left by 开除党籍 or a 除名 "generally cannot have
   their membership restored" (they may apply to join again);
 - 回退: undo the last status change not yet undone (a leave or a 找回), whatever its kind —
-  the way to take back a mistaken entry.
+  the way to take back a mistaken entry;
+- 组织关系转出 (a 跨省/系统外 transfer completed, services/member/transfers.py) is recorded only
+  by the transfer: no clerk records it by 减少, and it is neither found back nor undone (a member
+  who comes back is received by a transfer in).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from services.shared.codes import LEAVE_KIND_GROUPS, LEAVE_KINDS
+from services.shared.codes import CLERK_LEAVE_KINDS, LEAVE_KIND_GROUPS, LEAVE_KINDS, TRANSFERRED_OUT
 from services.shared.field_errors import FieldErrors, RuleViolation
 from services.shared.field_rules import blank, code_value, iso_date, optional_text, version
 
@@ -30,6 +33,8 @@ REASON_REQUIRED = frozenset(kind for kind, group in KIND_GROUPS.items() if group
 NOT_RESTORABLE = frozenset({EXPELLED, PERSUADED, LAPSED, WITHDREW})
 PROBATIONARY = "02"
 REASON_MAX = 500
+BY_TRANSFER_ONLY = "组织关系转出须通过组织关系转接办理"
+TRANSFERRED_OUT_FINAL = "经组织关系转接转出的党员不能{}；如其转回，请办理转入"
 
 ACTIVE_STATE = {"status": ACTIVE, "leave_kind": None, "left_on": None, "leave_reason": None}
 STATE_FIELDS = tuple(ACTIVE_STATE)
@@ -142,6 +147,8 @@ def validate_leave(data, member: Standing, today: date | None = None) -> dict:
     kind = None
     try:
         kind = code_value(data.get("kind"), LEAVE_KINDS, "未知的减少类型")
+        if kind not in CLERK_LEAVE_KINDS:
+            raise ValueError(BY_TRANSFER_ONLY)
         if kind == PROBATION_CANCELLED and member.category != PROBATIONARY:
             raise ValueError("取消预备党员资格只适用于预备党员")
     except ValueError as e:
@@ -180,6 +187,8 @@ def validate_restore(data, member: Standing, today: date | None = None) -> dict:
 def check_restore(member: Standing) -> None:
     if member.status != LEFT:
         raise TransitionRefused("该党员在党员名册中，无需找回")
+    if member.leave_kind == TRANSFERRED_OUT:
+        raise TransitionRefused(TRANSFERRED_OUT_FINAL.format("找回"))
     if member.leave_kind in NOT_RESTORABLE:
         raise TransitionRefused(
             f"因{LEAVE_KINDS.name(member.leave_kind)}离开党员队伍的，一般不能恢复党籍，不能找回（可重新申请入党）；"
@@ -200,6 +209,8 @@ def check_undo(member: Standing, last: StatusChange | None) -> dict:
     """The state 回退 puts back: the one before the last change not yet undone."""
     if last is None:
         raise TransitionRefused("该党员没有可回退的党籍变动")
+    if last.to_status == LEFT and last.kind == TRANSFERRED_OUT:
+        raise TransitionRefused(TRANSFERRED_OUT_FINAL.format("回退"))
     if member.status != last.to_status:
         raise TransitionRefused("党员当前状态与最后一次党籍变动不一致，不能回退")
     return state_from_plain(last.prior)

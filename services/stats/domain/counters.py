@@ -21,10 +21,13 @@ NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
 
 STOCK = ("total", "sex", "ethnicity", "category", "birth_year", "joined_period", "education", "occupation",
          "student_birth_year", "org_type")  # student_birth_year: students only, for the audit
-FLOW = ("increase", "decrease", "expel", "evaluation")
+FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_out")  # transfers: domain/transfers.py
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
+# A member who left by 组织关系转出 (跨省/系统外) counts no decrease of their own: the 转出 is
+# counted once, by kind, from the transfer fact (domain/transfers.py).
+COUNTED_AS_TRANSFER = "转出"
 
 # 入党时间 periods of the annual report: (key, first day of the next period as "YYYY-MM-DD").
 JOINED_PERIODS = (
@@ -105,6 +108,8 @@ def member_entries(facts: dict | None) -> Counter:
 
 def _decrease(entries: Counter, kind, year: int) -> None:
     group = LEAVE_KIND_GROUPS.get(kind)
+    if group == COUNTED_AS_TRANSFER:
+        return
     entries[("decrease", DECREASE_GROUPS.get(group, "other"), year)] += 1
     if group == "出党":
         entries[("expel", kind, year)] += 1

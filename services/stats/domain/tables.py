@@ -100,9 +100,6 @@ class Formula:
         return self.expression(*(cell(key) for key in self.keys))
 
 
-ZERO = Sum(())  # a column whose facts no module records yet (e.g. 转入 until transfers exist)
-
-
 def _pick(values: dict, wanted, exclude) -> int:
     return sum(n for value, n in values.items() if (wanted is None or value in wanted) and value not in exclude)
 
@@ -149,17 +146,23 @@ def _check(total: str, columns: tuple, label: str) -> Check:
     return Check(total, tuple(column.key for column in columns), label)
 
 
+# 转入/转出 by kind (domain/transfers.py: 支部间转移 is not counted).
+TRANSFER_KINDS = (("within", "省内"), ("cross_province", "跨省"), ("outside", "系统外"), ("whole_org", "整建制"))
+TRANSFERS_IN = tuple(Column(f"transfer_in_{kind}", f"{name}转入", Flow("transfer_in", (kind,)), "转入组织关系")
+                     for kind, name in TRANSFER_KINDS)
+TRANSFERS_OUT = tuple(Column(f"transfer_out_{kind}", f"{name}转出", Flow("transfer_out", (kind,)), "转出组织关系")
+                      for kind, name in TRANSFER_KINDS)
 INCREASES = (
     Column("increase_develop", "发展党员", Flow("increase", ("develop",)), "增加党员"),
     Column("increase_restore", "恢复党籍", Flow("increase", ("restore",)), "增加党员"),
-    Column("increase_transfer_in", "转入", ZERO, "增加党员"),
+    Column("increase_transfer_in", "转入", Flow("transfer_in"), "增加党员"),
     Column("increase_other", "其他", Flow("increase", ("other",)), "增加党员"),
 )
 DECREASES = (
     Column("decrease_death", "死亡", Flow("decrease", ("death",)), "减少党员"),
     Column("decrease_expel", "出党", Flow("decrease", ("expel",)), "减少党员"),
     Column("decrease_suspend", "停止党籍", Flow("decrease", ("suspend",)), "减少党员"),
-    Column("decrease_transfer_out", "转出", ZERO, "减少党员"),
+    Column("decrease_transfer_out", "转出", Flow("transfer_out"), "减少党员"),
     Column("decrease_other", "其他", Flow("decrease", ("other",)), "减少党员"),
 )
 T1 = Table("t1", "两年党员数综合比较", (
@@ -168,12 +171,16 @@ T1 = Table("t1", "两年党员数综合比较", (
     *INCREASES,
     Column("decrease_total", "合计", Sum(tuple(c.key for c in DECREASES)), "减少党员"),
     *DECREASES,
+    *TRANSFERS_IN,
+    *TRANSFERS_OUT,
     Column("year_end", "本年底实有党员数", Stock("total")),
     Column("difference", "实有数与应有数之差",
            Formula(("year_end", "year_start", "increase_total", "decrease_total"),
                    lambda end, start, increase, decrease: end - (start + increase - decrease))),
 ), sums=(_check("increase_total", INCREASES, "增加党员合计等于各项增加之和"),
-         _check("decrease_total", DECREASES, "减少党员合计等于各项减少之和")))
+         _check("decrease_total", DECREASES, "减少党员合计等于各项减少之和"),
+         _check("increase_transfer_in", TRANSFERS_IN, "转入合计等于各类转入之和"),
+         _check("decrease_transfer_out", TRANSFERS_OUT, "转出合计等于各类转出之和")))
 
 AGES = tuple(Column(key, label, Stock("age_band", (key,)), "年龄") for key, label, _ in AGE_BANDS)
 JOBS = _coded("occupation", OCCUPATIONS.items(), "occupation", "职业", unrecorded=True)

@@ -48,9 +48,11 @@ def leave_errors(data, member=FULL) -> dict:
 
 def test_kinds_and_their_groups():
     assert LEAVE_KINDS.items() == [("10", "死亡"), ("21", "开除党籍"), ("22", "劝退除名"), ("23", "自行脱党除名"),
-                                   ("24", "退党除名"), ("25", "取消预备党员资格"), ("30", "停止党籍")]
+                                   ("24", "退党除名"), ("25", "取消预备党员资格"), ("30", "停止党籍"),
+                                   ("40", "组织关系转出")]
     assert {kind: kind_group(kind) for kind in LEAVE_KINDS.codes()} == {
-        "10": "死亡", "21": "出党", "22": "出党", "23": "出党", "24": "出党", "25": "出党", "30": "停止党籍"}
+        "10": "死亡", "21": "出党", "22": "出党", "23": "出党", "24": "出党", "25": "出党", "30": "停止党籍",
+        "40": "转出"}
     assert kind_group(None) is None
 
 
@@ -85,6 +87,13 @@ def test_cancelling_probation_is_only_for_probationary_members():
     data = {"kind": "取消预备党员资格", "date": "2024-05-01", "reason": "预备期间表现不合格"}
     assert leave_errors(data, FULL) == {"kind": "取消预备党员资格只适用于预备党员"}
     assert validate_leave(data, PROBATIONARY, today=TODAY)["kind"] == "25"
+
+
+@pytest.mark.parametrize("kind", ["40", "组织关系转出", "转出"])
+def test_a_transfer_out_is_not_recorded_by_leave(kind):
+    """组织关系转出 is the transfer's (services/member/transfers.py), not a 减少 a clerk records."""
+    assert leave_errors({"kind": kind, "date": "2024-05-01", "reason": "调动"}) == {
+        "kind": "组织关系转出须通过组织关系转接办理"}
 
 
 def test_every_bad_leave_field_at_once():
@@ -141,6 +150,20 @@ def test_expelled_and_除名_members_cannot_be_restored(kind):
         check_restore(gone(kind))
     assert f"因{LEAVE_KINDS.name(kind)}离开党员队伍的，一般不能恢复党籍" in refused.value.message
     assert "回退" in refused.value.message
+
+
+def test_a_member_transferred_out_is_neither_found_back_nor_undone():
+    """A member who left by a 跨省/系统外 transfer comes back by a transfer in, if ever."""
+    with pytest.raises(TransitionRefused) as refused:
+        check_restore(gone("40"))
+    assert refused.value.message == "经组织关系转接转出的党员不能找回；如其转回，请办理转入"
+    leave = StatusChange(ACTIVE, LEFT, "40", plain_state(ACTIVE_STATE))
+    with pytest.raises(TransitionRefused) as refused:
+        check_undo(gone("40"), leave)
+    assert refused.value.message == "经组织关系转接转出的党员不能回退；如其转回，请办理转入"
+    actions = allowed_actions(gone("40"), leave)
+    assert (actions["restore"], actions["undo"]) == (False, False)
+    assert actions["restore_refused"] == "经组织关系转接转出的党员不能找回；如其转回，请办理转入"
 
 
 def test_an_active_member_needs_no_restore():

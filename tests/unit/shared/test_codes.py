@@ -1,8 +1,10 @@
 import pytest
 
 from services.shared.codes import (
+    CLERK_LEAVE_KINDS,
     EDUCATION,
     ETHNICITIES,
+    LEAVE_KIND_GROUPS,
     LEAVE_KINDS,
     MEMBER_CATEGORIES,
     ORG_TYPES,
@@ -159,12 +161,27 @@ def test_constructor_rejects_bad_definitions():
 
 def test_leave_kinds():
     assert LEAVE_KINDS.names() == ["死亡", "开除党籍", "劝退除名", "自行脱党除名", "退党除名", "取消预备党员资格",
-                                   "停止党籍"]
+                                   "停止党籍", "组织关系转出"]
     for value, code in [
         ("死亡", "10"), ("去世", "10"), (10, "10"), ("开除党籍", "21"), ("开除", "21"), ("除名", "22"),
         ("劝退", "22"), ("劝而不退除名", "22"), ("自行脱党", "23"), ("脱党", "23"), ("退党", "24"),
         ("退党除名", "24"), ("取消预备资格", "25"), ("停止党籍", "30"), ("30", "30"),
     ]:
         assert LEAVE_KINDS.resolve(value) == code, value
-    for value in ["转出", "11", "调走", "", None]:
+        assert CLERK_LEAVE_KINDS.resolve(value) == code, value
+    for value in ["11", "调走", "", None]:
         assert LEAVE_KINDS.resolve(value) is None, value
+
+
+def test_a_clerk_cannot_pick_转出_as_a_减少_kind():
+    """组织关系转出 (40) is named in lists and histories, but only a transfer records it: the
+    kinds a clerk picks from are the others, and 转出 by any name resolves to none of them."""
+    assert LEAVE_KINDS.resolve("组织关系转出") == LEAVE_KINDS.resolve("转出") == LEAVE_KINDS.resolve(40) == "40"
+    assert CLERK_LEAVE_KINDS.items() == [item for item in LEAVE_KINDS.items() if item[0] != "40"]
+    for value in ["转出", "组织关系转出", "40", 40, "调走"]:
+        assert CLERK_LEAVE_KINDS.resolve(value) is None, value
+
+
+def test_every_leave_kind_has_its_report_group():
+    assert LEAVE_KIND_GROUPS == {"10": "死亡", "21": "出党", "22": "出党", "23": "出党", "24": "出党", "25": "出党",
+                                 "30": "停止党籍", "40": "转出"}

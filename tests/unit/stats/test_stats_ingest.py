@@ -10,6 +10,7 @@ QUEUES = {
     "evt-org-org_deleted--stats.on_org_deleted", "evt-org-org_restored--stats.on_org_restored",
     "evt-org-org_moved--stats.on_org_moved",
     "evt-member-member_created--stats.on_member_created", "evt-member-member_updated--stats.on_member_updated",
+    "evt-member-member_transferred--stats.on_member_transferred",  # 转入/转出 (issue 10)
 }
 
 

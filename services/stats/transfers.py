@@ -1,0 +1,102 @@
+"""转入/转出 in the counters: member_transferred events become transfer facts (stats.transfer_facts)
+and their counter deltas in the ingester's transaction (consumers.apply_states); reconcile and
+rebuild recount them from those facts (recount.py). The counting rule is domain/transfers.py.
+
+A transfer counts once: its fact is keyed by the transfer id, so an event delivered again, or
+published again under a new event id, inserts nothing and adds nothing.
+"""
+from collections import Counter
+
+from sqlalchemy import or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from .domain.transfers import sides, transfer_deltas
+from .models import orgs, transfer_facts
+
+PAGE = 2000
+
+
+def _counted_paths(session: Session, events: list) -> dict:
+    wanted = {int(org_id) for event in events for key in ("from_org_id", "to_org_id")
+              for org_id in [(event.get("payload") or {}).get(key)] if org_id is not None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(wanted), orgs.c.path != "")).all())
+
+
+def _end(payload: dict, end: str, counted: dict) -> tuple[bool, str | None]:
+    """(known, path) of one end: the path as counted here wins over the event's (an org move
+    may not have reached the member service when it wrote the event); no organization (an end
+    outside this system) is known and has no path."""
+    org_id = payload.get(f"{end}_org_id")
+    if org_id is None:
+        return True, None
+    path = counted.get(int(org_id)) or payload.get(f"{end}_org_path")
+    return path is not None, path
+
+
+def fact_row(event: dict, counted: dict) -> dict | None:
+    """The transfer fact of a member_transferred event, or None while an end's organization is
+    not known here."""
+    payload = event["payload"]
+    (from_known, from_path), (to_known, to_path) = _end(payload, "from", counted), _end(payload, "to", counted)
+    if not (from_known and to_known):
+        return None
+    return {"transfer_id": int(payload["transfer_id"]), "member_id": int(payload["member_id"]),
+            "kind": payload["kind"], "effective_on": str(payload["effective_on"])[:10],
+            "from_org_id": payload.get("from_org_id"), "to_org_id": payload.get("to_org_id"),
+            "from_path": from_path, "to_path": to_path}
+
+
+def as_fact(row) -> dict:
+    return {"kind": row.kind, "effective_on": row.effective_on.isoformat(), "from_path": row.from_path,
+            "to_path": row.to_path}
+
+
+def apply_transfers(session: Session, events: list) -> tuple[Counter, list]:
+    """Record the transfers first seen in `events` (in the caller's transaction): (their counter
+    deltas, the events deferred because an end's organization is not known yet)."""
+    counted = _counted_paths(session, events)
+    rows, deferred = {}, []
+    for event in events:
+        row = fact_row(event, counted)
+        if row is None:
+            deferred.append(event)
+        else:
+            rows[row["transfer_id"]] = row
+    deltas: Counter = Counter()
+    if rows:
+        inserted = session.execute(insert(transfer_facts).values(list(rows.values()))
+                                   .on_conflict_do_nothing(index_elements=[transfer_facts.c.transfer_id])
+                                   .returning(*transfer_facts.c))
+        for row in inserted:
+            deltas.update(transfer_deltas(as_fact(row)))
+    return deltas, deferred
+
+
+def rehome(session: Session, old_path: str, new_path: str) -> None:
+    """An organization moved: the ends under it now have their new paths (its counters are
+    re-homed with everything else it counts, consumers._rehome)."""
+    cut = len(old_path) + 1
+    for column in (transfer_facts.c.from_path, transfer_facts.c.to_path):
+        session.execute(update(transfer_facts).where(column.startswith(old_path, autoescape=True))
+                        .values({column: text(f":new || substr({column.name}, :cut)").bindparams(new=new_path,
+                                                                                                   cut=cut)}))
+
+
+def counted_sides(session: Session, path: str | None = None):
+    """Pages of (path, entries) of every counted end of a transfer at or under `path` (None:
+    everywhere), for a recount."""
+    after = 0
+    while True:
+        query = select(transfer_facts).where(transfer_facts.c.transfer_id > after)
+        if path is not None:
+            query = query.where(or_(transfer_facts.c.from_path.startswith(path, autoescape=True),
+                                    transfer_facts.c.to_path.startswith(path, autoescape=True)))
+        rows = session.execute(query.order_by(transfer_facts.c.transfer_id).limit(PAGE)).all()
+        if not rows:
+            return
+        yield [(side_path, entries) for row in rows for side_path, entries in sides(as_fact(row))
+               if path is None or side_path.startswith(path)]
+        after = rows[-1].transfer_id
