@@ -100,7 +100,11 @@ class System:
     def _start_local_s3(self, timeout: float) -> None:
         self.local_s3 = LocalS3(self.state_dir / "s3", int(self._setting("PMIS_S3_LOCAL_PORT")))
         self.env.update(self.local_s3.settings())
-        self._spawn("s3", self.local_s3.command(), cwd=self.local_s3.directory)
+        try:
+            command = self.local_s3.command()
+        except FileNotFoundError as exc:  # no weed: a set-up answer, not a traceback
+            raise StartupFailed(str(exc)) from None
+        self._spawn("s3", command, cwd=self.local_s3.directory)
         deadline = time.monotonic() + timeout
         while not self.local_s3.ready():
             self._check_alive()
