@@ -63,7 +63,7 @@ from .report_pages import (
                            submit,
                            undo_correction,
 )
-from .session_pages import account_action, accounts_page, login, logout, password
+from .session_pages import account_action, accounts_page, create_account, login, logout, password
 
 __all__ = ["error_page", "routes"]
 
@@ -73,6 +73,7 @@ routes = [
     Route("/logout", logout, methods=["POST"]),
     Route("/password", password, methods=["GET", "POST"]),
     Route("/accounts", accounts_page),
+    Route("/accounts/new", create_account, methods=["POST"]),
     Route("/accounts/{id}/{action}", account_action, methods=["POST"]),
     Route("/orgs/{id}", org_page),
     Route("/orgs/{id}/tree", tree_children),
