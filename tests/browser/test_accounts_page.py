@@ -1,43 +1,17 @@
 """账号管理 in a real browser: a new account made with the page's form (a refused one keeps what
 was typed, with the error beside its field), disabled after a confirmation, shown as 已停用 and
 unable to log in; a locked account shows its lock and is unlocked. Screenshots at desktop and
-phone width go to /work/shots/fixes/ (PMIS_SHOTS) for a person to look at."""
-import os
-from pathlib import Path
-
+phone width (the `screen` fixture) go to PMIS_SHOTS for a person to look at."""
 import httpx
-import pytest
 from playwright.sync_api import expect
 
 from tests.support.api import create_org
 from tests.support.factories import code
 
-from .conftest import log_in
+from .conftest import log_in, no_sideways_scroll, shot
 from .test_confirm import answer
 
-SHOTS = Path(os.environ.get("PMIS_SHOTS", "/work/shots/fixes"))
 STRONG = "Clerk#Start2026z"
-
-
-@pytest.fixture(params=[(1366, 900), (390, 844)], ids=["desktop", "phone"])
-def screen(browser, request):
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                  is_mobile=width < 600, has_touch=width < 600)
-    page = context.new_page()
-    page.set_default_timeout(30000)  # a 2-core machine shared with other work
-    yield page, f"{width}x{height}"
-    context.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def no_sideways_scroll(page) -> None:
-    """The page itself never scrolls sideways (a wide table scrolls inside its own box)."""
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_create_disable_and_see_the_state(system, api, root_id, screen):

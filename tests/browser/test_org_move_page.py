@@ -1,7 +1,7 @@
 """移动 on the organization card in a real browser: a bad target is refused with its Chinese
 error beside the field (the focus brought there), the move asks first, and after it the
-organization sits under its new parent in the tree. Screenshots at desktop and phone width go
-to /work/shots/fixes/ (PMIS_SHOTS) for a person to look at."""
+organization sits under its new parent in the tree. Screenshots at desktop and phone width (the
+`screen` fixture) go to PMIS_SHOTS for a person to look at."""
 from datetime import date
 
 from playwright.sync_api import expect
@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from tests.support.api import create_org
 from tests.support.factories import code
 
-from .conftest import log_in
-from .test_accounts_page import no_sideways_scroll, screen, shot  # noqa: F401 — screen is a fixture
+from .conftest import log_in, no_sideways_scroll, shot
 from .test_confirm import answer
 
 SLOW = 30000  # ms: each tree level arrives through htmx
