@@ -5,10 +5,14 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test unit bench clean
 
-$(VENV)/.installed: requirements.txt requirements-test.txt
+# One venv for both commands: requirements-test.txt includes requirements-local.txt (the local
+# S3 store `make run` starts), which includes requirements.txt; a change to any reinstalls.
+REQUIREMENTS := requirements.txt requirements-local.txt requirements-test.txt
+
+$(VENV)/.installed: $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-test.txt
+	$(PY) -m pip install -q -r requirements-local.txt -r requirements-test.txt
 	touch $@
 
 run: $(VENV)/.installed

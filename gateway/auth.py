@@ -58,6 +58,19 @@ class Tokens:
         return bool(presented) and hmac.compare_digest(self.csrf_token(session_token), presented)
 
 
+def _cookie_flags(request: Request) -> dict:
+    return {"httponly": True, "samesite": "lax", "secure": request.url.scheme == "https", "path": "/"}
+
+
+def set_session_cookie(response, request: Request, token: str) -> None:
+    response.set_cookie(COOKIE, token, max_age=SESSION_HOURS * 3600, **_cookie_flags(request))
+
+
+def clear_session_cookie(response, request: Request) -> None:
+    """Expire the cookie with the flags it was set with, or a browser keeps sending it."""
+    response.delete_cookie(COOKIE, **_cookie_flags(request))
+
+
 def request_id(request: Request) -> str:
     if not hasattr(request.state, "request_id"):
         request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
@@ -93,6 +106,13 @@ async def resolve_session(request: Request) -> Session | None:
 def session_from(request: Request) -> Session | None:
     """The session already resolved for this request (for error pages), else None."""
     return getattr(request.state, "session", None)
+
+
+def dead_session_cookie(request: Request) -> bool:
+    """The request carried a session cookie that the org service no longer accepts (logged out
+    elsewhere, password changed, account disabled, expired)."""
+    token, via_cookie = presented_token(request)
+    return bool(token) and via_cookie and hasattr(request.state, "session") and request.state.session is None
 
 
 async def end_session(request: Request, session: Session) -> None:

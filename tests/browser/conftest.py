@@ -1,6 +1,7 @@
 """Debian's Chromium driven by Playwright (no browser download: executable_path)."""
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -49,3 +50,29 @@ def log_in(page, system, api, org_id: int, username: str, password: str = "Ready
     page.get_by_label("确认新密码").fill(password)
     page.get_by_role("button", name="确定").click()
     page.wait_for_url(f"{system.url}/")
+
+
+# Screenshots for a person to look at (the file-view tool shows PNGs).
+SHOTS = Path(os.environ.get("PMIS_SHOTS") or Path(__file__).resolve().parents[2] / "test-artifacts" / "shots")
+
+
+@pytest.fixture(params=[(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def screen(browser, request):
+    """A desktop (1366x900) and a phone (390x844) page, in turn; yields (page, "WxH")."""
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  is_mobile=width < 600, has_touch=width < 600)
+    page = context.new_page()
+    page.set_default_timeout(30000)  # a 2-core machine shared with other work
+    yield page, f"{width}x{height}"
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def no_sideways_scroll(page) -> None:
+    """The page itself never scrolls sideways (a wide table scrolls inside its own box)."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

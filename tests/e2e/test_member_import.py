@@ -1,14 +1,16 @@
 """Member import through HTTP: the downloaded template filled in, a preview with every row's
 problems, a commit of the valid rows (or of nothing), and files that cannot be read."""
 import io
+from datetime import date
 
 import httpx
+import psycopg
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import login
 from tests.support.factories import code, id_number
-from tests.support.helpers import assert_error, wait_for
+from tests.support.helpers import assert_error, plain_dsn, wait_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -135,6 +137,70 @@ def test_unknown_or_foreign_imports(api, system, committee_user, branches):
     assert_error(api.post(f"/imports/{preview['id']}/commit", content=b"{bad",
                           headers={"Content-Type": "application/json"}), 400, "malformed")
     assert api.post(f"/imports/{preview['id']}/commit").json()["written"] == 1
+
+
+def member_directory(system, org_id: int, column: str) -> str | None:
+    with psycopg.connect(plain_dsn(system)) as conn:
+        row = conn.execute(f"SELECT {column} FROM member.org_directory WHERE id = %s", (org_id,)).fetchone()
+    return row and row[0]
+
+
+def imported(system, id_number_: str) -> list[tuple]:
+    with psycopg.connect(plain_dsn(system)) as conn:
+        return conn.execute("SELECT org_id, org_path FROM member.members WHERE id_number = %s",
+                            (id_number_,)).fetchall()
+
+
+def new_branch(api, parent_id: int, name: str) -> dict:
+    branch_code = code("IR")
+    response = api.post("/orgs", json={"name": name, "code": branch_code, "type": "31", "parent_id": parent_id})
+    assert response.status_code == 201, response.text
+    return {**response.json(), "code": branch_code}
+
+
+def test_a_commit_into_an_organization_revoked_since_the_preview_is_refused(system, api, committee_user, branches):
+    """The preview read the member service's projection; the commit asks the org service, so an
+    organization revoked a moment before (its event not yet arrived) receives nobody."""
+    branch = new_branch(api, branches["committee"], "导入后撤销支部")
+    other_id = id_number()
+    content = sheet_bytes(api, [["撤销前", other_id, "汉族", "正式党员", "2012-07-01", branch["code"]]])
+    preview = upload(committee_user, content).json()
+    assert preview["valid"] == 1 and preview["errors"] == []
+    revoked = api.post(f"/orgs/{branch['id']}/revoke", json={"date": date.today().isoformat(), "reason": "撤并"})
+    assert revoked.status_code == 200, revoked.text
+    wait_for(lambda: member_directory(system, branch["id"], "status"), lambda s: s == "revoked",
+             what="the revoke to reach the member service")
+    with psycopg.connect(plain_dsn(system)) as conn:  # as if the revoke's event were still on its way
+        conn.execute("UPDATE member.org_directory SET status = 'active' WHERE id = %s", (branch["id"],))
+
+    for all_or_nothing in (False, True):
+        refused = committee_user.post(f"/imports/{preview['id']}/commit", json={"all_or_nothing": all_or_nothing})
+        error = assert_error(refused, 409, "conflict")
+        assert "导入后撤销支部" in error["message"] and "已撤销" in error["message"]
+    assert imported(system, other_id) == []
+    assert committee_user.get(f"/imports/{preview['id']}").json()["status"] == "previewed"
+
+
+def test_a_commit_into_an_organization_moved_since_the_preview_uses_its_new_path(system, api, committee_user,
+                                                                                  branches):
+    branch = new_branch(api, branches["committee"], "导入后移动支部")
+    middle = api.post("/orgs", json={"name": "导入后移入党总支", "code": code("IM"), "type": "21",
+                                     "parent_id": branches["committee"]}).json()
+    number = id_number()
+    preview = upload(committee_user, sheet_bytes(api, [["移动前", number, "汉族", "正式党员", "2012-07-01",
+                                                         branch["code"]]])).json()
+    assert preview["valid"] == 1
+    moved = api.post(f"/orgs/{branch['id']}/move", json={"parent_id": middle["id"], "date": date.today().isoformat(),
+                                                        "reason": "隶属关系调整",
+                                                        "version": api.get(f"/orgs/{branch['id']}").json()["version"]})
+    assert moved.status_code == 200, moved.text
+    # Once the move has reached the member service, a row written with the preview's old path
+    # would stay there for good.
+    wait_for(lambda: member_directory(system, branch["id"], "path"), lambda p: p == moved.json()["path"],
+             what="the move to reach the member service")
+    result = committee_user.post(f"/imports/{preview['id']}/commit")
+    assert result.status_code == 200 and result.json()["written"] == 1, result.text
+    assert imported(system, number) == [(branch["id"], moved.json()["path"])]
 
 
 def test_a_large_import_is_written_and_counted_in_full(api, committee_user, branches):

