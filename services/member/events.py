@@ -5,10 +5,15 @@ from services.shared.org_directory import ORG_EVENTS
 
 MEMBER_CREATED = "member_created"
 MEMBER_UPDATED = "member_updated"
+MEMBER_TRANSFERRED = "member_transferred"
+MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
 
 EMITS = {
     MEMBER_CREATED: "a member or applicant was recorded (counted facts after)",
     MEMBER_UPDATED: "a member's counted facts changed (before and after)",
+    MEMBER_TRANSFERRED: "a transfer's member was moved: {transfer_id, member_id, from_org_id, to_org_id, kind, "
+                        "effective_on}",
+    MEMBER_TRANSFER_REFUSED: "a transfer's member could not be moved: {transfer_id, member_id, reason}",
 }
 # The organization directory (services/shared/org_directory.py) follows every org event.
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS]

@@ -1,3 +1,38 @@
-"""Events the transfer service emits and consumes (none yet; topology reads these declarations)."""
-EMITS: dict = {}
-CONSUMES: list = []
+"""Events the transfer service emits and consumes (topology reads these declarations; the
+contract is /work/briefs/transfer-contract.md, written out in docs/TRANSFERS.md).
+
+The saga of a 接收: the transfer goes to `receiving` and emits `transfer_receiving`; the member
+service moves the member (with its own member_updated, in one transaction) and answers
+`member_transferred` (→ `received`) or `member_transfer_refused` (→ back to `to_receive`)."""
+from services.shared.org_directory import ORG_EVENTS
+
+TRANSFER_APPLIED = "transfer_applied"
+TRANSFER_ENDED = "transfer_ended"
+TRANSFER_RECEIVING = "transfer_receiving"
+MEMBER_TRANSFERRED = "member_transferred"
+MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
+
+EMITS = {
+    TRANSFER_APPLIED: "a member's transfer was applied or re-applied: {transfer_id, member_id, kind, from_org_id, "
+                      "to_org_id} (the member shows 转出中)",
+    TRANSFER_ENDED: "a transfer stopped without moving the member (revoked, closed, expired, returned): "
+                    "{transfer_id, member_id, state}",
+    TRANSFER_RECEIVING: "the receiving side received: move the member {transfer_id, member_id, kind, from_org_id, "
+                        "to_org_id, effective_on}",
+}
+# The organization directory follows every org event; the saga's answers come from member.
+CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
+    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED)]
+
+
+def applied_payload(row) -> dict:
+    return {"transfer_id": row.id, "member_id": row.member_id, "kind": row.kind, "from_org_id": row.from_org_id,
+            "to_org_id": row.to_org_id}
+
+
+def ended_payload(row) -> dict:
+    return {"transfer_id": row.id, "member_id": row.member_id, "state": row.state}
+
+
+def receiving_payload(row, effective_on: str) -> dict:
+    return {**applied_payload(row), "effective_on": effective_on}

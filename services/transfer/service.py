@@ -1,14 +1,122 @@
-"""The transfer service (组织关系转接): boots with its schema and health; transfers come with their issue."""
-from nameko.rpc import rpc
+"""The transfer service's nameko entrypoints (组织关系转接): adapters only."""
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
+from services.shared import org_directory_handlers
+from services.shared.config import int_setting
+from services.shared.context import CallerProvider
 from services.shared.db import Database
+from services.shared.errors import Forbidden, PmisError
 from services.shared.health import health_report
+from services.shared.messaging.consumers import consumes
+from services.shared.org_directory import OrgDirectory
+
+from . import commands, org_events, queries
+from .models import org_directory
+from .planning import Members
+
+api = rpc(expected_exceptions=PmisError)
 
 
-class TransferService:
+class TransferService(org_directory_handlers.FollowsOrgDirectory):
     name = "transfer"
     db = Database()
+    caller = CallerProvider()
+    member = RpcProxy("member")
+    org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
 
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    def project_org_event(self, event):
+        org_events.project(self.db, event)
+
+    def _orgs(self) -> OrgDirectory:
+        return OrgDirectory(self.db, org_directory, self.org.org_path)
+
+    def _members(self) -> Members:
+        return Members(lambda member_id: self.member.get_member(member_id),
+                       lambda member_id: self.member.check_member(member_id))
+
+    # --- commands ---
+    @api
+    def apply(self, data):
+        return commands.apply(self.db, self.caller(), self._members(), data, self._orgs().find)
+
+    @api
+    def approve(self, transfer_id, data=None):
+        return commands.approve(self.db, self.caller(), transfer_id, data)
+
+    @api
+    def return_transfer(self, transfer_id, data=None):
+        return commands.return_transfer(self.db, self.caller(), transfer_id, data)
+
+    @api
+    def receive(self, transfer_id, data=None):
+        return commands.receive(self.db, self.caller(), transfer_id, data)
+
+    @api
+    def record_receipt(self, transfer_id, data=None):
+        return commands.record_receipt(self.db, self.caller(), transfer_id, data)
+
+    @api
+    def revoke(self, transfer_id, data=None):
+        return commands.revoke(self.db, self.caller(), transfer_id, data)
+
+    @api
+    def reapply(self, transfer_id, data=None):
+        return commands.reapply(self.db, self.caller(), self._members(), transfer_id, data, self._orgs().find)
+
+    @api
+    def set_approval_rights(self, org_id, can_approve):
+        caller = self.caller()
+        return commands.set_approval_rights(self.db, caller, self._orgs().org(caller, org_id), can_approve)
+
+    # --- queries ---
+    @api
+    def get(self, transfer_id):
+        return queries.get(self.db, self.caller(), transfer_id)
+
+    @api
+    def work_list(self, org_id, box, page=1, size=queries.PAGE_SIZE):
+        caller = self.caller()
+        return queries.work_list(self.db, caller, self._orgs().org(caller, org_id), box, page, size)
+
+    @api
+    def counts(self, org_id):
+        caller = self.caller()
+        return queries.counts(self.db, caller, self._orgs().org(caller, org_id))
+
+    @api
+    def letter(self, transfer_id):
+        return queries.letter(self.db, self.caller(), transfer_id)
+
+    @api
+    def preview(self, data):
+        return queries.preview(self.db, self.caller(), self._members(), data, self._orgs().find)
+
+    @api
+    def member_in_transit(self, member_id):
+        return queries.member_in_transit(self.db, self.caller(), member_id)
+
+    # --- 超期: the letter's validity, checked periodically ---
+    @timer(interval=int_setting("PMIS_TRANSFER_EXPIRY_SECONDS"))
+    def expire(self):
+        commands.expire_overdue(self.db)
+
+    @api
+    def expire_overdue(self):
+        """The same check on demand, for trusted callers (the system scope) such as tests and ops."""
+        if self.caller().scope_path != "/":
+            raise Forbidden("只有系统可以执行超期检查")
+        return {"expired": commands.expire_overdue(self.db)}
+
+    # --- the saga's answers (member service) ---
+    @consumes("member", "member_transferred")
+    def on_member_transferred(self, event):
+        commands.on_member_transferred(self.db, event)
+
+    @consumes("member", "member_transfer_refused")
+    def on_member_transfer_refused(self, event):
+        commands.on_member_transfer_refused(self.db, event)

@@ -1,0 +1,308 @@
+"""Transfer use cases: validate, lock the transfer (FOR UPDATE), check scope, version and state,
+change it, write the outbox, commit. Nothing is half-written: one transaction each."""
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
+from services.shared.messaging.inbox import claim
+from services.shared.messaging.outbox import record_event
+
+from . import store
+from .domain import states
+from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, RECEIVED
+from .domain.validation import (
+    valid_until,
+    validate_opinion,
+    validate_reapply,
+    validate_reason,
+    validate_receipt,
+    validate_receive,
+)
+from .events import (
+    TRANSFER_APPLIED,
+    TRANSFER_ENDED,
+    TRANSFER_RECEIVING,
+    applied_payload,
+    ended_payload,
+    receiving_payload,
+)
+from .models import approval_rights, inbox, outbox, transfers
+from .planning import Members, Plan, draw, plan
+
+ALREADY_OPEN = "该党员已有未办结的组织关系转接"
+EXPIRY_BATCH = 500
+
+
+def _already_open(existing_id=None) -> Conflict:
+    hint = f"（转接编号{existing_id}，请办结、撤销或重新发起该转接）" if existing_id else ""
+    return Conflict(ALREADY_OPEN + hint, {"member_id": ALREADY_OPEN})
+
+
+def _version(data):
+    return data.get("version") if isinstance(data, dict) else None
+
+
+def _emit(session: Session, caller: Caller, event_type: str, row, payload: dict) -> None:
+    record_event(session, outbox, event_type, row.id, row.version, payload, caller)
+
+
+def _route_values(plan_: Plan, today: date) -> dict:
+    data = plan_.data
+    return {"member_name": plan_.member["name"], "member": plan_.snapshot(), "from_org_id": plan_.from_org["id"],
+            "state": states.state_of_step(states.current_step(plan_.route)), "reason": data["reason"],
+            "dues_paid_to": data.get("dues_paid_to"), "valid_days": data.get("valid_days"), "applied_on": today,
+            "valid_until": valid_until(today, data.get("valid_days")), "phone": data.get("phone"),
+            "address": data.get("address"), "postcode": data.get("postcode")}
+
+
+def _stamp_route(route: list[dict]) -> list[dict]:
+    at = store.now().isoformat()
+    return [{**step, "since": at if step["state"] == "current" else None} for step in route]
+
+
+def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> dict:
+    """发起: one transfer of one member; a second unfinished one is refused (409)."""
+    drawn = plan(sessions, caller, members, raw, find_org)
+    data, today = drawn.data, date.today()
+    route = _stamp_route(drawn.route)
+    with sessions.begin() as session:
+        existing = session.execute(select(transfers.c.id).where(transfers.c.member_id == data["member_id"],
+                                                                transfers.c.state.in_(OPEN))).scalar()
+        if existing:
+            raise _already_open(existing)
+        values = {**_route_values(drawn, today), "member_id": data["member_id"], "kind": data["kind"],
+                  "to_org_id": data.get("to_org_id"), "to_outside": data.get("to_outside"),
+                  "letter_no": store.next_letter_no(session, today) if data["kind"] in LETTER_KINDS else None,
+                  "created_by": caller.user_id,
+                  "history": [store.history_entry(caller, "applied", drawn.from_org["id"])]}
+        try:
+            with session.begin_nested():
+                transfer_id = session.execute(transfers.insert().values(**values)
+                                              .returning(transfers.c.id)).scalar_one()
+        except IntegrityError:
+            raise _already_open() from None  # another clerk's 发起 of the same member won the race
+        store.save_steps(session, transfer_id, route)
+        row = store.load_transfer(session, transfer_id)
+        _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        return store.view(row, route, store.route_orgs(session, row, route), caller)
+
+
+def _locked(session: Session, caller: Caller, transfer_id, data):
+    """The transfer locked, visible to the caller, at the version the caller read."""
+    row = store.load_transfer(session, transfer_id, lock=True)
+    route = store.load_steps(session, row.id)
+    orgs = store.route_orgs(session, row, route)
+    store.require_visible(caller, row, route, orgs)
+    store.check_version(row, _version(data))
+    return row, route, orgs
+
+
+def _refused(refused: states.Refused) -> Conflict:
+    return Conflict(refused.message)
+
+
+def _actor(caller: Caller) -> dict:
+    return {"user_id": caller.user_id, "username": caller.username}
+
+
+def _finish(session: Session, caller: Caller, row, route: list[dict]) -> dict:
+    return store.view(row, route, store.route_orgs(session, row, route), caller)
+
+
+def approve(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    opinion = validated(validate_opinion, data, "审批")
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        step = store.require_current_step(caller, route, orgs)
+        try:
+            state, route = states.approve(row.state, route, _actor(caller), opinion, store.now().isoformat())
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state},
+                         store.history_entry(caller, "approved", step["org_id"], opinion))
+        return _finish(session, caller, row, route)
+
+
+def return_transfer(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    """退回 to the sender with a required reason; the member is no longer 转出中."""
+    reason = validated(lambda d: validate_reason(d, "退回"), data, "退回")
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        step = store.require_current_step(caller, route, orgs)
+        try:
+            state, route = states.return_(row.state, route, _actor(caller), reason, store.now().isoformat())
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state},
+                         store.history_entry(caller, "returned", step["org_id"], reason))
+        _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+        return _finish(session, caller, row, route)
+
+
+def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    """接收: the transfer waits (receiving) for the member service to move the member."""
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        step = store.require_current_step(caller, route, orgs)
+        day = validated(lambda d: validate_receive(d, row.applied_on, date.today()), data, "接收")
+        try:
+            state, route = states.receive(row.state, route, row.kind, _actor(caller), store.now().isoformat())
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state},
+                         store.history_entry(caller, "received", step["org_id"], None, effective_on=day.isoformat()))
+        _emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, day.isoformat()))
+        return _finish(session, caller, row, route)
+
+
+def record_receipt(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    """The paper 回执 of a 跨省/系统外 transfer: the member leaves the sender's rolls on its date."""
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        step = store.require_current_step(caller, route, orgs)
+        receipt = validated(lambda d: validate_receipt(d, row.applied_on, date.today()), data, "回执")
+        try:
+            state, route = states.record_receipt(row.state, route, row.kind, _actor(caller),
+                                                 store.now().isoformat())
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        receipt = {**receipt, "date": receipt["date"].isoformat(), "auto": False,
+                   "recorded_by": caller.user_id, "recorded_by_name": caller.username}
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state, "receipt": receipt},
+                         store.history_entry(caller, "receipt_recorded", step["org_id"], None,
+                                             effective_on=receipt["date"]))
+        _emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, receipt["date"]))
+        return _finish(session, caller, row, route)
+
+
+def revoke(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    """撤销 by the sender until the receiving side has acted."""
+    reason = validated(lambda d: validate_reason(d, "撤销"), data, "撤销")
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        store.require_sender(caller, row, orgs)
+        try:
+            state = states.revoke(row.state, route)
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        route = [{**step, "state": "skipped"} if step["state"] in ("current", "waiting") else step
+                 for step in route]
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state},
+                         store.history_entry(caller, "revoked", row.from_org_id, reason))
+        _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+        return _finish(session, caller, row, route)
+
+
+def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_id, data, find_org) -> dict:
+    """重新发起 after 退回 or 超期: the route is drawn again (the tree may have changed), the letter
+    keeps its number and its validity starts again today."""
+    with sessions() as session:
+        row = store.load_transfer(session, transfer_id)
+        route = store.load_steps(session, row.id)
+        orgs = store.route_orgs(session, row, route)
+        store.require_visible(caller, row, route, orgs)
+        store.require_sender(caller, row, orgs)
+    try:
+        states.require_reapply(row.state)
+    except states.Refused as refused:
+        raise _refused(refused) from None
+    current = {"dues_paid_to": row.dues_paid_to, "phone": row.phone, "address": row.address,
+               "postcode": row.postcode, "valid_days": row.valid_days, "reason": row.reason}
+    fields = validated(lambda d: validate_reapply(d, row.kind, current), data, "重新发起")
+    drawn = draw(sessions, caller, members, {"member_id": row.member_id, "kind": row.kind, "to_org_id": row.to_org_id,
+                                            "to_outside": row.to_outside, **fields}, find_org)
+    if drawn.from_org["id"] != row.from_org_id:
+        raise Conflict("该党员所在党组织已变化，请撤销本转接后重新发起")
+    today = date.today()
+    route = _stamp_route(drawn.route)
+    with sessions.begin() as session:
+        row, _, orgs = _locked(session, caller, transfer_id, data)
+        try:
+            states.require_reapply(row.state)  # again, under the lock
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {**_route_values(drawn, today), "receipt": None},
+                         store.history_entry(caller, "reapplied", row.from_org_id))
+        _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        return _finish(session, caller, row, route)
+
+
+def expire_overdue(sessions: sessionmaker, today: date | None = None, limit: int = EXPIRY_BATCH) -> int:
+    """超期: transfers whose letter ran out before 接收 go back to the sender (the service's timer)."""
+    today, caller = today or date.today(), Caller.system("expiry")
+    with sessions.begin() as session:
+        rows = session.execute(select(transfers).where(transfers.c.state.in_(MOVING),
+                                                       transfers.c.valid_until < today)
+                               .order_by(transfers.c.id).limit(limit).with_for_update(skip_locked=True)).all()
+        for row in rows:
+            row = store.save(session, row, {"state": states.expire(row.state, row.valid_until, today)},
+                             store.history_entry(caller, "expired", None, f"介绍信有效期至{row.valid_until}，已超期"))
+            _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+        return len(rows)
+
+
+# --- the saga's answers from the member service ------------------------------------------------
+
+def _saga_row(session: Session, event: dict):
+    if not claim(session, inbox, [event]):
+        return None
+    try:
+        return store.load_transfer(session, event["payload"]["transfer_id"], lock=True)
+    except NotFound:
+        return None  # not one of ours (nothing to compensate)
+
+
+def on_member_transferred(sessions: sessionmaker, event: dict) -> bool:
+    """The member moved: the transfer is 已接收 (an in-system receipt is automatic)."""
+    with sessions.begin() as session:
+        row = _saga_row(session, event)
+        if row is None or states.transferred(row.state) is None:
+            return False
+        payload, caller = event["payload"], Caller.system(event.get("request_id") or "")
+        values = {"state": RECEIVED}
+        if row.kind in IN_SYSTEM_KINDS:
+            values["receipt"] = {"date": payload.get("effective_on"), "auto": True}
+        store.save(session, row, values, store.history_entry(caller, "transferred", row.to_org_id, None,
+                                                             effective_on=payload.get("effective_on")))
+        return True
+
+
+def on_member_transfer_refused(sessions: sessionmaker, event: dict) -> bool:
+    """The member could not be moved (left, deleted…): back to 待接收, the reason in the history."""
+    with sessions.begin() as session:
+        row = _saga_row(session, event)
+        if row is None:
+            return False
+        route = store.load_steps(session, row.id)
+        undone = states.transfer_refused(row.state, route, store.now().isoformat())
+        if undone is None:
+            return False
+        state, route = undone
+        caller = Caller.system(event.get("request_id") or "")
+        store.save_steps(session, row.id, route)
+        store.save(session, row, {"state": state, "receipt": None},
+                   store.history_entry(caller, "transfer_refused", None,
+                                       f"党员未能转入：{event['payload'].get('reason') or '成员服务拒绝'}"))
+        return True
+
+
+def set_approval_rights(sessions: sessionmaker, caller: Caller, org: dict, can_approve) -> dict:
+    """Approval rights of one organization (data, not code); None puts the default back."""
+    caller.require(org["path"])
+    if can_approve is not None and not isinstance(can_approve, bool):
+        raise ValidationFailed("审批权限应为是或否", {"can_approve": "应为布尔值"})
+    with sessions.begin() as session:
+        session.execute(approval_rights.delete().where(approval_rights.c.org_id == org["id"]))
+        if can_approve is not None:
+            session.execute(approval_rights.insert().values(org_id=org["id"], can_approve=can_approve))
+    return {"org_id": org["id"], "can_approve": can_approve}

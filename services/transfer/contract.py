@@ -1,0 +1,14 @@
+"""What other code (the gateway) may import from the transfer service: its code tables, the
+work lists and the letter's fields."""
+from .domain.codes import (  # noqa: F401
+    ACTION_NAMES,
+    KINDS,
+    MEMBER_KINDS,
+    STATE_NAMES,
+    STEP_STATE_NAMES,
+    TRANSFER_REASONS,
+)
+from .domain.letter import LETTER_FIELDS  # noqa: F401
+from .domain.validation import DEFAULT_VALID_DAYS, MAX_VALID_DAYS  # noqa: F401
+
+WORK_BOXES = {"todo": "待办", "open": "未办结", "upcoming": "即将办理", "out": "转出", "in": "转入"}

@@ -1,0 +1,96 @@
+"""The route of a transfer (MANUALS.md §1.6, decided in docs/TRANSFERS.md): pure, from the org
+directory's rows of the organizations above the sender and the target.
+
+Sending branch → the nearest organization with approval rights at or above it (approves and
+issues the letter) → the nearest one with rights at or above the target (approves, when it is
+not the same) → the target (receives). 支部间转移 stays inside one such 党委: one approval, or
+none when the clerk applying is that 党委 itself. 跨省/系统外 end at the sending 党委, which
+records the paper receipt (the `receive` step is that record).
+"""
+from collections.abc import Mapping, Sequence
+
+from .codes import (
+    APPROVE,
+    BETWEEN_BRANCHES,
+    CURRENT,
+    PAPER_KINDS,
+    RECEIVE,
+    RECEIVE_SIDE,
+    SEND,
+    SKIPPED,
+    WAITING,
+)
+
+# 地方委员会 (县委 and above: their 组织部 may transfer nationwide), 党委, 党工委.
+DEFAULT_APPROVING_TYPES = ("10", "11", "12")
+
+
+class RouteProblem(ValueError):
+    """No route can be drawn; `.message` is Chinese and `.field` the input to blame."""
+
+    def __init__(self, message: str, field: str = "to_org_id"):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def path_ids(path: str) -> list[int]:
+    """Ids of a materialized path, root first: "/1/5/23/" → [1, 5, 23]."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def chain(path: str, orgs: Mapping[int, Mapping]) -> list[Mapping]:
+    """The directory rows from the root down to the organization of `path`."""
+    missing = [org_id for org_id in path_ids(path) if org_id not in orgs]
+    if missing:
+        raise RouteProblem(f"党组织目录缺少编号为{missing[0]}的党组织，请稍后再试", "from_org_id")
+    return [orgs[org_id] for org_id in path_ids(path)]
+
+
+def can_approve(org: Mapping, rights: Mapping[int, bool]) -> bool:
+    """Approval rights are data (transfer.approval_rights); by default every 党委/党工委 (and
+    地方委员会) has them, and no branch has."""
+    return rights.get(org["id"], org["type"] in DEFAULT_APPROVING_TYPES)
+
+
+def nearest_approver(orgs: Sequence[Mapping], rights: Mapping[int, bool]) -> Mapping | None:
+    """The nearest organization with rights, from the organization itself (last) upwards."""
+    return next((org for org in reversed(orgs) if can_approve(org, rights)), None)
+
+
+def _step(org: Mapping, action: str, side: str) -> dict:
+    return {"org_id": org["id"], "org_name": org.get("name") or "", "action": action, "side": side,
+            "state": WAITING, "handler": None, "handler_name": None, "opinion": None, "acted_at": None}
+
+
+def compute_route(kind: str, from_chain: Sequence[Mapping], to_chain: Sequence[Mapping] | None,
+                  rights: Mapping[int, bool], caller_scope: str = "") -> list[dict]:
+    """The ordered steps (seq from 1) of a new transfer. `caller_scope`: the applying clerk's scope
+    path; the sending approval is skipped when the clerk is that 党委 itself."""
+    sender = nearest_approver(from_chain, rights)
+    if sender is None:
+        raise RouteProblem("转出党组织上级没有具有审批权的党委，无法生成转接路径", "member_id")
+    steps = [_step(sender, APPROVE, SEND)]
+    if kind in PAPER_KINDS:
+        steps.append(_step(sender, RECEIVE, SEND))  # the paper receipt, recorded by the sender
+    else:
+        if not to_chain:
+            raise RouteProblem("请选择接收党组织")
+        target = to_chain[-1]
+        receiver = nearest_approver(to_chain, rights)
+        if kind == BETWEEN_BRANCHES and (receiver is None or receiver["id"] != sender["id"]):
+            raise RouteProblem("支部间转移只能在同一基层党委内进行，其他情况请选择省内转接")
+        if receiver is None:
+            raise RouteProblem("接收党组织上级没有具有审批权的党委")
+        if receiver["id"] != sender["id"]:
+            steps.append(_step(receiver, APPROVE, RECEIVE_SIDE))
+        if steps[-1]["org_id"] == target["id"]:
+            steps.pop()  # the receiving 党委 is the target: its 接收 is its approval
+        steps.append(_step(target, RECEIVE, RECEIVE_SIDE))
+    if caller_scope and caller_scope == sender["path"] and steps[0]["action"] == APPROVE \
+            and steps[0]["org_id"] == sender["id"] and len(steps) > 1:
+        steps[0]["state"] = SKIPPED  # the 党委 applies itself: 发起 is its approval
+    for seq, step in enumerate(steps, start=1):
+        step["seq"] = seq
+    first = next(step for step in steps if step["state"] == WAITING)
+    first["state"] = CURRENT
+    return steps

@@ -1,0 +1,176 @@
+"""Which action is allowed in which state, on which step, and what it leaves behind: pure
+functions over the transfer's state and its route (a list of step dicts). Each returns the new
+(state, steps); the steps are copies. A refusal raises `Refused` (a 409 for the caller)."""
+from collections.abc import Sequence
+from datetime import date
+
+from .codes import (
+    APPROVE,
+    APPROVING,
+    CLOSED,
+    CURRENT,
+    DONE,
+    ENDED,
+    EXPIRED,
+    MOVING,
+    PAPER_KINDS,
+    RECEIVE,
+    RECEIVE_SIDE,
+    RECEIVED,
+    RECEIVING,
+    RETURNED,
+    REVOKED,
+    STATE_NAMES,
+    STEP_RETURNED,
+    TO_RECEIVE,
+    WAITING,
+)
+
+
+class Refused(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _copy(steps: Sequence[dict]) -> list[dict]:
+    return [dict(step) for step in steps]
+
+
+def current_step(steps: Sequence[dict]) -> dict | None:
+    return next((step for step in steps if step["state"] == CURRENT), None)
+
+
+def state_of_step(step: dict | None) -> str:
+    """The transfer's state while `step` is current."""
+    return TO_RECEIVE if step is not None and step["action"] == RECEIVE else APPROVING
+
+
+def _require_state(state: str, allowed: Sequence[str], doing: str) -> None:
+    if state not in allowed:
+        raise Refused(f"该转接当前为“{STATE_NAMES.get(state, state)}”，不能{doing}")
+
+
+def _act(steps: Sequence[dict], action: str, actor: dict, opinion: str | None, at: str) -> tuple[list[dict], dict]:
+    steps = _copy(steps)
+    step = current_step(steps)
+    if step is None or step["action"] != action:
+        raise Refused("当前步骤不是" + ("审批" if action == APPROVE else "接收"))
+    step.update(state=DONE, handler=actor.get("user_id"), handler_name=actor.get("username"), opinion=opinion,
+                acted_at=at)
+    return steps, step
+
+
+def _next(steps: list[dict], at: str) -> dict | None:
+    following = next((step for step in steps if step["state"] == WAITING), None)
+    if following is not None:
+        following["state"], following["since"] = CURRENT, at
+    return following
+
+
+def approve(state: str, steps: Sequence[dict], actor: dict, opinion: str | None, at: str) -> tuple[str, list[dict]]:
+    _require_state(state, (APPROVING,), "审批")
+    steps, _ = _act(steps, APPROVE, actor, opinion, at)
+    return state_of_step(_next(steps, at)), steps
+
+
+def receive(state: str, steps: Sequence[dict], kind: str, actor: dict, at: str) -> tuple[str, list[dict]]:
+    """接收 (in-system kinds): the member service is asked to move the member (state receiving)."""
+    _require_state(state, (TO_RECEIVE,), "接收")
+    if kind in PAPER_KINDS:
+        raise Refused("跨省和转到系统外的转接由转出党委登记回执，不在本系统接收")
+    steps, _ = _act(steps, RECEIVE, actor, None, at)
+    return RECEIVING, steps
+
+
+def record_receipt(state: str, steps: Sequence[dict], kind: str, actor: dict, at: str) -> tuple[str, list[dict]]:
+    """The paper receipt of a 跨省/系统外 transfer came back: the member leaves the rolls."""
+    _require_state(state, (TO_RECEIVE,), "登记回执")
+    if kind not in PAPER_KINDS:
+        raise Refused("系统内转接在接收时自动生成回执，无需登记")
+    steps, _ = _act(steps, RECEIVE, actor, None, at)
+    return RECEIVING, steps
+
+
+def return_(state: str, steps: Sequence[dict], actor: dict, reason: str, at: str) -> tuple[str, list[dict]]:
+    """退回 by the current step's organization, back to the sender (who may 重新发起)."""
+    _require_state(state, MOVING, "退回")
+    steps = _copy(steps)
+    step = current_step(steps)
+    step.update(state=STEP_RETURNED, handler=actor.get("user_id"), handler_name=actor.get("username"),
+                opinion=reason, acted_at=at)
+    return RETURNED, steps
+
+
+def receiving_side_acted(steps: Sequence[dict]) -> bool:
+    return any(step["side"] == RECEIVE_SIDE and step["state"] == DONE for step in steps)
+
+
+def revoke(state: str, steps: Sequence[dict]) -> str:
+    """撤销 by the sender, until the receiving side has acted."""
+    _require_state(state, (APPROVING, TO_RECEIVE, RETURNED, EXPIRED), "撤销")
+    if receiving_side_acted(steps):
+        raise Refused("接收方已经办理，不能撤销")
+    return REVOKED
+
+
+def require_reapply(state: str) -> None:
+    _require_state(state, (RETURNED, EXPIRED), "重新发起（只有已退回或已超期的转接可以重新发起）")
+
+
+def is_overdue(state: str, valid_until: date | None, today: date) -> bool:
+    """The letter's validity ran out before the member was received (超期)."""
+    return state in MOVING and valid_until is not None and today > valid_until
+
+
+def expire(state: str, valid_until: date | None, today: date) -> str:
+    if not is_overdue(state, valid_until, today):
+        raise Refused("介绍信尚在有效期内")
+    return EXPIRED
+
+
+def transferred(state: str) -> str | None:
+    """member_transferred: the member moved; None when already applied (nothing to do)."""
+    if state == RECEIVING:
+        return RECEIVED
+    return None
+
+
+def transfer_refused(state: str, steps: Sequence[dict], at: str) -> tuple[str, list[dict]] | None:
+    """member_transfer_refused (compensation): back to 待接收 with the receive step current again."""
+    if state != RECEIVING:
+        return None
+    steps = _copy(steps)
+    step = next(step for step in reversed(steps) if step["action"] == RECEIVE)
+    step.update(state=CURRENT, handler=None, handler_name=None, opinion=None, acted_at=None, since=at)
+    return TO_RECEIVE, steps
+
+
+def close(state: str) -> str:
+    _require_state(state, (APPROVING, TO_RECEIVE, RETURNED, EXPIRED), "异常办结")
+    return CLOSED
+
+
+def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current: bool,
+                    covers_sender: bool) -> list[str]:
+    """What a caller may do now (for the page's buttons; the commands check again)."""
+    actions = []
+    step = current_step(steps)
+    if state in MOVING and step is not None and covers_current:
+        if step["action"] == APPROVE:
+            actions.append("approve")
+        elif kind in PAPER_KINDS:
+            actions.append("record_receipt")
+        else:
+            actions.append("receive")
+        actions.append("return")
+    if covers_sender:
+        if state in (RETURNED, EXPIRED):
+            actions.append("reapply")
+        if state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED) and not receiving_side_acted(steps):
+            actions.append("revoke")
+    return actions
+
+
+def is_ended(state: str) -> bool:
+    return state in ENDED

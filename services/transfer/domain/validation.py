@@ -1,0 +1,195 @@
+"""Input of the transfer commands, checked field by field (Chinese messages, every bad field at
+once). Pure: the organizations and the member are checked by the service layer."""
+import re
+from datetime import date, timedelta
+
+from services.shared import field_rules as rules
+from services.shared.field_errors import FieldErrors
+
+from .codes import (
+    CROSS_PROVINCE,
+    KINDS,
+    LETTER_KINDS,
+    MEMBER_KINDS,
+    OUTSIDE,
+    PAPER_KINDS,
+    TRANSFER_REASONS,
+    WITHIN,
+)
+
+MAX_VALID_DAYS = 90
+DEFAULT_VALID_DAYS = {WITHIN: 30, CROSS_PROVINCE: 90, OUTSIDE: 90}
+_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_POSTCODE = re.compile(r"[0-9]{6}")
+OPINION_MAX, REASON_MAX, TEXT_MAX = 500, 500, 100
+
+
+def _field(errors: dict, name: str, check, *args):
+    try:
+        return check(*args)
+    except ValueError as exc:
+        errors[name] = str(exc)
+        return None
+
+
+def year_month(value) -> str:
+    if rules.blank(value):
+        raise ValueError(rules.REQUIRED)
+    match = _YEAR_MONTH.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1921:
+        raise ValueError("格式应为YYYY-MM（如2026-03）")
+    return value.strip()
+
+
+def valid_days(value, kind: str) -> int | None:
+    if kind not in LETTER_KINDS:
+        return None  # 支部间转移: no letter, no validity
+    if rules.blank(value):
+        return DEFAULT_VALID_DAYS[kind]
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())):
+        raise ValueError("应为天数（整数）")
+    days = int(value)
+    if not 1 <= days <= MAX_VALID_DAYS:
+        raise ValueError(f"有效期应为1到{MAX_VALID_DAYS}天")
+    return days
+
+
+def postcode(value) -> str | None:
+    code = rules.optional_text(value, 6)
+    if code is not None and not _POSTCODE.fullmatch(code):
+        raise ValueError("邮政编码应为6位数字")
+    return code
+
+
+def to_outside(value, kind: str) -> dict:
+    """The receiving side typed by hand: 跨省 needs the province and the receiving 党委."""
+    if not isinstance(value, dict):
+        raise FieldErrors({"to_outside": "请填写接收方（省份、接收党委）"})
+    errors: dict = {}
+    province = _field(errors, "to_outside.province", rules.optional_text, value.get("province"), TEXT_MAX)
+    if kind == CROSS_PROVINCE and not province and "to_outside.province" not in errors:
+        errors["to_outside.province"] = "跨省转接请填写转入省份"
+    committee = _field(errors, "to_outside.party_committee", rules.text, value.get("party_committee"), TEXT_MAX)
+    branch = _field(errors, "to_outside.branch", rules.optional_text, value.get("branch"), TEXT_MAX)
+    if errors:
+        raise FieldErrors(errors)
+    return {"province": province, "party_committee": committee, "branch": branch}
+
+
+def validate_apply(data) -> dict:
+    """发起 / 预览: {member_id, kind, to_org_id | to_outside, reason, dues_paid_to, valid_days,
+    phone, address, postcode}."""
+    if not isinstance(data, dict):
+        raise FieldErrors({"data": "应为对象"})
+    errors: dict = {}
+    out: dict = {}
+    out["member_id"] = _field(errors, "member_id", rules.record_id, data.get("member_id"), "请选择党员")
+    kind = data.get("kind")
+    if kind not in MEMBER_KINDS:
+        errors["kind"] = ("请选择转接类型（省内、跨省、系统外或支部间）" if rules.blank(kind)
+                          else f"未知的转接类型：{kind}")
+        kind = None
+    out["kind"] = kind
+    out["to_org_id"], out["to_outside"] = None, None
+    if kind in PAPER_KINDS:
+        try:
+            out["to_outside"] = to_outside(data.get("to_outside"), kind)
+        except FieldErrors as exc:
+            errors.update(exc.fields)
+    elif kind is not None:
+        out["to_org_id"] = _field(errors, "to_org_id", rules.record_id, data.get("to_org_id"), "请选择接收党组织")
+    out["reason"] = _field(errors, "reason", rules.code_value, data.get("reason"), TRANSFER_REASONS, "未知的转接原因")
+    if kind is not None:
+        out.update(_letter_fields(data, kind, errors))
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def _letter_fields(data: dict, kind: str, errors: dict) -> dict:
+    letter = kind in LETTER_KINDS
+    dues = data.get("dues_paid_to")
+    return {
+        "dues_paid_to": _field(errors, "dues_paid_to", year_month, dues) if letter or not rules.blank(dues) else None,
+        "valid_days": _field(errors, "valid_days", valid_days, data.get("valid_days"), kind),
+        "phone": _field(errors, "phone", rules.optional_phone, data.get("phone")),
+        "address": _field(errors, "address", rules.optional_text, data.get("address"), 200),
+        "postcode": _field(errors, "postcode", postcode, data.get("postcode")),
+    }
+
+
+def validate_reapply(data, kind: str, current: dict) -> dict:
+    """重新发起: the letter fields may be corrected; what is not given stays as it was."""
+    data = data if isinstance(data, dict) else {}
+    merged = {key: data.get(key, current.get(key)) for key in ("dues_paid_to", "phone", "address", "postcode")}
+    merged["valid_days"] = data.get("valid_days", current.get("valid_days"))
+    merged["reason"] = data.get("reason", current.get("reason"))
+    errors: dict = {}
+    out = _letter_fields(merged, kind, errors)
+    out["reason"] = _field(errors, "reason", rules.code_value, merged["reason"], TRANSFER_REASONS, "未知的转接原因")
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def validate_opinion(data) -> str | None:
+    data = data if isinstance(data, dict) else {}
+    errors: dict = {}
+    opinion = _field(errors, "opinion", rules.optional_text, data.get("opinion"), OPINION_MAX)
+    if errors:
+        raise FieldErrors(errors)
+    return opinion
+
+
+def validate_reason(data, what: str) -> str:
+    """A required reason (退回, 撤销, 异常办结)."""
+    data = data if isinstance(data, dict) else {}
+    try:
+        return rules.text(data.get("reason"), REASON_MAX)
+    except ValueError as exc:
+        raise FieldErrors({"reason": f"请填写{what}原因" if str(exc) == rules.REQUIRED else str(exc)}) from None
+
+
+def acting_date(value, applied_on: date, today: date, label: str) -> date:
+    """A date a step took effect: today by default, not in the future, not before the transfer."""
+    if rules.blank(value):
+        return today
+    day = rules.iso_date(value)
+    if day > today:
+        raise ValueError(f"{label}不能晚于今天")
+    if day < applied_on:
+        raise ValueError(f"{label}不能早于发起日期（{applied_on.isoformat()}）")
+    return day
+
+
+def validate_receive(data, applied_on: date, today: date) -> date:
+    data = data if isinstance(data, dict) else {}
+    errors: dict = {}
+    day = _field(errors, "date", acting_date, data.get("date"), applied_on, today, "接收日期")
+    if errors:
+        raise FieldErrors(errors)
+    return day
+
+
+def validate_receipt(data, applied_on: date, today: date) -> dict:
+    """回执 of a paper letter: {date, handler (经办人), phone, scan_id?}."""
+    data = data if isinstance(data, dict) else {}
+    errors: dict = {}
+    out = {
+        "date": _field(errors, "date", acting_date, data.get("date"), applied_on, today, "回执日期"),
+        "handler": _field(errors, "handler", rules.text, data.get("handler"), 50),
+        "phone": _field(errors, "phone", rules.optional_phone, data.get("phone")),
+        "scan_id": _field(errors, "scan_id", rules.optional_text, data.get("scan_id"), 100),
+    }
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def valid_until(applied_on: date, days: int | None) -> date | None:
+    """The last day the letter is valid (the day it is issued counts as the first)."""
+    return applied_on + timedelta(days=days - 1) if days else None
+
+
+def kind_name(kind: str) -> str:
+    return KINDS.name(kind)

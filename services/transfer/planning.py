@@ -1,0 +1,120 @@
+"""Drawing a transfer before it is written: the input checked, the member asked of the member
+service (scope-checked there too) and checked (校核), the organizations found in the directory,
+the route computed. Shared by 发起, 预览 and 重新发起 (commands.py and queries.py)."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import Forbidden, NotFound, ValidationFailed, validated
+from services.shared.org_directory import DELETED
+
+from . import store
+from .domain import route as routes
+from .domain.codes import IN_SYSTEM_KINDS, KINDS
+from .domain.validation import valid_until, validate_apply
+
+ACTIVE = "active"
+
+
+class Members:
+    """What the transfer service asks of the member service (by RPC: member never calls transfer)."""
+
+    def __init__(self, get_member, check_member):
+        self.get_member, self.check_member = get_member, check_member
+
+    def get(self, member_id: int) -> dict:
+        try:
+            return self.get_member(member_id)
+        except NotFound:
+            raise ValidationFailed("党员不存在", {"member_id": "党员不存在"}) from None
+
+    def problems(self, member_id: int) -> list[dict]:
+        return self.check_member(member_id)["problems"]
+
+
+@dataclass
+class Plan:
+    data: dict
+    member: dict
+    from_org: dict
+    to_org: dict | None
+    route: list[dict]
+
+    def snapshot(self) -> dict:
+        """The member as the letter shows them (a letter is a document of its day)."""
+        keys = ("name", "sex_name", "birth_date", "ethnicity_name", "category", "category_name", "id_number")
+        return {key: self.member.get(key) for key in keys}
+
+
+def member_ready(members: Members, member: dict) -> None:
+    """On the active rolls, with every required field (校核: a Chinese list of what is missing)."""
+    if member.get("status") != ACTIVE:
+        raise ValidationFailed("该党员不在正式党员名册中，不能转出", {"member_id": "党员已不在名册中"})
+    missing = [problem for problem in members.problems(member["id"]) if problem.get("kind") == "missing"]
+    if missing:
+        names = "、".join(problem.get("field_name") or problem["field"] for problem in missing)
+        raise ValidationFailed(f"该党员信息不完整，不能转出，请先补全：{names}",
+                               {"member_id": f"信息不完整：{names}"})
+
+
+def target(orgs: dict, data: dict, from_org: dict) -> dict | None:
+    if data["kind"] not in IN_SYSTEM_KINDS:
+        return None
+    org = orgs.get(data["to_org_id"])
+    if org is None or org["status"] == DELETED:
+        raise ValidationFailed("接收党组织不存在", {"to_org_id": "党组织不存在"})
+    if org["status"] != ACTIVE:
+        raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能接收党员", {"to_org_id": "党组织已撤销"})
+    if org["id"] == from_org["id"]:
+        raise ValidationFailed("接收党组织就是该党员现在的党组织", {"to_org_id": "与转出党组织相同"})
+    return org
+
+
+def plan(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> Plan:
+    """`find_org(org_id)`: the directory's row, asked of the org service when not projected yet."""
+    data = validated(validate_apply, raw, "转接")
+    return draw(sessions, caller, members, data, find_org)
+
+
+def draw(sessions: sessionmaker, caller: Caller, members: Members, data: dict, find_org) -> Plan:
+    member = members.get(data["member_id"])
+    member_ready(members, member)
+    for org_id in (member["org_id"], data.get("to_org_id")):
+        if org_id is not None:
+            try:
+                find_org(org_id)  # projected now if it was not (a just-created organization)
+            except (NotFound, Forbidden):
+                pass
+    with sessions() as session:
+        found = store.org_rows(session, [member["org_id"], data.get("to_org_id")])
+        from_org = found.get(member["org_id"])
+        if from_org is None:
+            raise ValidationFailed("党员所在党组织不存在", {"member_id": "所在党组织不存在"})
+        caller.require(from_org["path"], "该党员所在党组织")
+        to_org = target(found, data, from_org)
+        ids = routes.path_ids(from_org["path"]) + (routes.path_ids(to_org["path"]) if to_org else [])
+        orgs = store.org_rows(session, ids)
+        rights = store.rights_of(session, ids)
+    try:
+        from_chain = routes.chain(from_org["path"], orgs)
+        to_chain = routes.chain(to_org["path"], orgs) if to_org else None
+        route = routes.compute_route(data["kind"], from_chain, to_chain, rights, caller.scope_path)
+    except routes.RouteProblem as problem:
+        raise ValidationFailed(problem.message, {problem.field: problem.message}) from None
+    return Plan(data, member, from_org, to_org, route)
+
+
+def preview_view(plan: Plan, today: date) -> dict:
+    """What the clerk checks before 确认发起: the route and the letter's fields (number not yet given)."""
+    data = plan.data
+    until = valid_until(today, data.get("valid_days"))
+    return {
+        "member_id": plan.member["id"], "member_name": plan.member["name"], "kind": data["kind"],
+        "kind_name": KINDS.name(data["kind"]), "from_org_id": plan.from_org["id"],
+        "from_org_name": plan.from_org["name"], "to_org_id": plan.to_org["id"] if plan.to_org else None,
+        "to_org_name": plan.to_org["name"] if plan.to_org else store.outside_name(data.get("to_outside")),
+        "valid_until": until.isoformat() if until else None,
+        "route": [{**step, "org_name": step["org_name"]} for step in plan.route],
+    }

@@ -1,0 +1,158 @@
+"""Transfer read paths: one transfer, the work lists of an organization's subtree and their
+counts, the letter's fields, the preview before 发起, a member's unfinished transfer."""
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import Conflict, ValidationFailed
+from services.shared.paging import page_bounds
+
+from . import store
+from .domain.codes import APPROVE, CURRENT, DONE, KINDS, LETTER_KINDS, MOVING, OPEN, RECEIVE_SIDE, WAITING
+from .domain.letter import letter_fields
+from .models import org_directory, steps, transfers
+from .planning import Members, plan, preview_view
+
+BOXES = {"todo": "待办", "open": "未办结", "upcoming": "即将办理", "out": "转出", "in": "转入"}
+PAGE_SIZE = 20
+# 未办结: the organization's step is done, the member is not received yet.
+UNFINISHED = (*MOVING, "receiving")
+
+
+def get(sessions: sessionmaker, caller: Caller, transfer_id) -> dict:
+    with sessions() as session:
+        return store.load_view(session, caller, transfer_id)
+
+
+def _under(path: str):
+    return org_directory.c.path.startswith(path, autoescape=True)
+
+
+def _step_in_subtree(path: str, *where):
+    return exists(select(steps.c.seq).select_from(steps.join(org_directory, org_directory.c.id == steps.c.org_id))
+                  .where(steps.c.transfer_id == transfers.c.id, _under(path), *where))
+
+
+def _org_in_subtree(column, path: str):
+    return exists(select(org_directory.c.id).where(org_directory.c.id == column, _under(path)))
+
+
+def box_filter(box: str, path: str):
+    if box == "todo":
+        return and_(transfers.c.state.in_(MOVING), _step_in_subtree(path, steps.c.state == CURRENT))
+    if box == "open":
+        return and_(transfers.c.state.in_(UNFINISHED), _step_in_subtree(path, steps.c.state == DONE))
+    if box == "upcoming":
+        return and_(transfers.c.state.in_(MOVING), _step_in_subtree(path, steps.c.state == WAITING))
+    if box == "out":
+        return _org_in_subtree(transfers.c.from_org_id, path)
+    if box == "in":
+        return _org_in_subtree(transfers.c.to_org_id, path)
+    raise ValidationFailed(f"未知的工作列表：{box}（可选：{'、'.join(BOXES)}）", {"box": "未知的列表"})
+
+
+def _summaries(session, rows) -> list[dict]:
+    ids = [row.id for row in rows]
+    current = {}
+    if ids:
+        for step in session.execute(select(steps).where(steps.c.transfer_id.in_(ids), steps.c.state == CURRENT)):
+            current[step.transfer_id] = {"seq": step.seq, "org_id": step.org_id, "action": step.action,
+                                         "state": step.state, "since": step.since.isoformat() if step.since else None}
+    orgs = store.org_rows(session, [*(r.from_org_id for r in rows), *(r.to_org_id for r in rows),
+                                    *(c["org_id"] for c in current.values())])
+    items = []
+    for row in rows:
+        item = store.summary(row, orgs)
+        step = current.get(row.id)
+        item["current_step"] = store.step_view(step, orgs) if step else None
+        items.append(item)
+    return items
+
+
+def work_list(sessions: sessionmaker, caller: Caller, org: dict, box, page=1, size=PAGE_SIZE) -> dict:
+    """`org`: the directory's row, scope-checked by the caller's OrgDirectory."""
+    caller.require(org["path"])
+    page, size = page_bounds(page, size)
+    where = box_filter(box, org["path"])
+    with sessions() as session:
+        total = session.execute(select(func.count()).select_from(transfers).where(where)).scalar_one()
+        rows = session.execute(select(transfers).where(where).order_by(transfers.c.id.desc())
+                               .limit(size).offset((page - 1) * size)).all()
+        return {"box": box, "box_name": BOXES[box], "total": total, "page": page, "size": size,
+                "items": _summaries(session, rows)}
+
+
+def counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
+    """待办, 未办结, 即将办理 and overdue (a current step waiting longer than STEP_OVERDUE_DAYS)."""
+    caller.require(org["path"])
+    path = org["path"]
+    late = store.now() - timedelta(days=store.STEP_OVERDUE_DAYS)
+    with sessions() as session:
+        def count(where):
+            return session.execute(select(func.count()).select_from(transfers).where(where)).scalar_one()
+        return {"todo": count(box_filter("todo", path)), "open": count(box_filter("open", path)),
+                "upcoming": count(box_filter("upcoming", path)),
+                "overdue": count(and_(transfers.c.state.in_(MOVING),
+                                      _step_in_subtree(path, steps.c.state == CURRENT, steps.c.since < late)))}
+
+
+def letter(sessions: sessionmaker, caller: Caller, transfer_id) -> dict:
+    """The fields the PDF is drawn from (MANUALS.md §1.8), already written for reading."""
+    with sessions() as session:
+        row = store.load_transfer(session, transfer_id)
+        route = store.load_steps(session, row.id)
+        orgs = store.route_orgs(session, row, route)
+        store.require_visible(caller, row, route, orgs)
+    if row.kind not in LETTER_KINDS:
+        raise Conflict("支部间转移不开具介绍信")
+    issuer = route[0]
+    receiving = next((step for step in route if step["side"] == RECEIVE_SIDE and step["action"] == APPROVE), None)
+    if row.to_org_id:
+        to_name = store.org_name(orgs, row.to_org_id) or ""
+        addressee = store.org_name(orgs, (receiving or route[-1])["org_id"]) or to_name
+    else:
+        to_name = store.outside_name(row.to_outside)
+        addressee = (row.to_outside or {}).get("party_committee") or to_name
+    transfer = {"letter_no": row.letter_no, "member_name": row.member_name,
+                "from_org_name": store.org_name(orgs, row.from_org_id), "dues_paid_to": row.dues_paid_to,
+                "valid_days": row.valid_days, "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+                "phone": row.phone, "address": row.address, "postcode": row.postcode,
+                "kind_name": KINDS.name(row.kind)}
+    fields = letter_fields(transfer, row.member, store.org_name(orgs, issuer["org_id"]) or "", to_name, addressee,
+                           row.applied_on)
+    return {**fields, "transfer_id": row.id, "state": row.state}
+
+
+def preview(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> dict:
+    drawn = plan(sessions, caller, members, raw, find_org)
+    today = date.today()
+    out = preview_view(drawn, today)
+    if drawn.data["kind"] in LETTER_KINDS:
+        transfer = {**drawn.data, "letter_no": None, "member_name": drawn.member["name"],
+                    "from_org_name": drawn.from_org["name"], "valid_until": out["valid_until"],
+                    "kind_name": out["kind_name"]}
+        receiving = next((s for s in drawn.route if s["side"] == RECEIVE_SIDE and s["action"] == APPROVE), None)
+        addressee = (receiving or drawn.route[-1])["org_name"] if drawn.to_org else \
+            drawn.data["to_outside"]["party_committee"]
+        out["letter"] = letter_fields(transfer, drawn.snapshot(), drawn.route[0]["org_name"], out["to_org_name"],
+                                      addressee, today)
+    else:
+        out["letter"] = None
+    return out
+
+
+def member_in_transit(sessions: sessionmaker, caller: Caller, member_id) -> int | None:
+    """The member's unfinished transfer (if the caller may see it), for the card's 转出中 link."""
+    try:
+        member_id = int(member_id)
+    except (TypeError, ValueError):
+        return None
+    with sessions() as session:
+        row = session.execute(select(transfers).where(transfers.c.member_id == member_id,
+                                                      transfers.c.state.in_(OPEN))).first()
+        if row is None:
+            return None
+        route = store.load_steps(session, row.id)
+        return row.id if store.can_see(caller, row, route, store.route_orgs(session, row, route)) else None

@@ -1,0 +1,228 @@
+"""Loading and saving transfers: the row (locked for a change), its route, the org directory's
+rows it needs, the caller's view, and the scope rule (only organizations on the route see a
+transfer). commands.py and queries.py both build on this module, never on each other."""
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.shared.context import Caller
+from services.shared.errors import Forbidden, NotFound
+from services.shared.org_directory import DELETED
+from services.shared.versions import require_version
+
+from .domain import states
+from .domain.codes import (
+    ACTION_NAMES,
+    CURRENT,
+    KINDS,
+    MOVING,
+    STATE_NAMES,
+    STEP_STATE_NAMES,
+    TRANSFER_REASONS,
+)
+from .domain.letter import letter_no
+from .models import approval_rights, letter_serials, org_directory, steps, transfers
+
+# A step current for longer than this is overdue (审批超时; the manuals give no length).
+STEP_OVERDUE_DAYS = 7
+STEP_COLUMNS = ("seq", "org_id", "action", "side", "state", "handler", "handler_name", "opinion", "acted_at", "since")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _int_or_not_found(value) -> int:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = int(value)
+        if not 0 < number < 2 ** 63:
+            raise ValueError
+        return number
+    except (TypeError, ValueError):
+        raise NotFound("转接记录不存在") from None
+
+
+def load_transfer(session: Session, transfer_id, lock: bool = False):
+    query = select(transfers).where(transfers.c.id == _int_or_not_found(transfer_id))
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound("转接记录不存在")
+    return row
+
+
+def load_steps(session: Session, transfer_id: int) -> list[dict]:
+    rows = session.execute(select(steps).where(steps.c.transfer_id == transfer_id).order_by(steps.c.seq)).all()
+    return [{column: _plain(getattr(row, column)) for column in STEP_COLUMNS} for row in rows]
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _stamp(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def save_steps(session: Session, transfer_id: int, route: list[dict]) -> None:
+    """Replace the route (the transfer's row is locked by the caller)."""
+    session.execute(steps.delete().where(steps.c.transfer_id == transfer_id))
+    session.execute(steps.insert(), [
+        {"transfer_id": transfer_id, **{column: step.get(column) for column in STEP_COLUMNS},
+         "acted_at": _stamp(step.get("acted_at")), "since": _stamp(step.get("since"))} for step in route])
+
+
+def history_entry(caller: Caller, action: str, org_id=None, note=None, **extra) -> dict:
+    return {"at": now().isoformat(), "action": action, "actor": caller.user_id, "actor_name": caller.username,
+            "org_id": org_id, "note": note, **extra}
+
+
+def save(session: Session, row, values: dict, entry: dict | None = None):
+    """Write `values`, bump the version, append a history line; the row after."""
+    if entry is not None:
+        values = {**values, "history": [*row.history, entry]}
+    session.execute(update(transfers).where(transfers.c.id == row.id)
+                    .values(**values, version=transfers.c.version + 1, updated_at=now()))
+    return load_transfer(session, row.id)
+
+
+def check_version(row, read) -> None:
+    require_version(row.version, read, "该转接")
+
+
+def next_letter_no(session: Session, day: date) -> str:
+    """The next number of the year (the year's row stays locked until the transfer commits, so
+    numbers are given in commit order and none is lost to a rollback)."""
+    statement = insert(letter_serials).values(year=day.year, last=1)
+    statement = statement.on_conflict_do_update(index_elements=[letter_serials.c.year],
+                                                set_={"last": letter_serials.c.last + 1})
+    serial = session.execute(statement.returning(letter_serials.c.last)).scalar_one()
+    return letter_no(day.year, serial)
+
+
+# --- the org directory -------------------------------------------------------------------------
+
+def org_rows(session: Session, ids: Iterable[int]) -> dict[int, dict]:
+    ids = sorted({int(i) for i in ids if i is not None})
+    if not ids:
+        return {}
+    rows = session.execute(select(org_directory).where(org_directory.c.id.in_(ids))).all()
+    return {row.id: {"id": row.id, "parent_id": row.parent_id, "path": row.path, "name": row.name,
+                     "type": row.type, "status": row.status, "code": row.code} for row in rows}
+
+
+def rights_of(session: Session, ids: Iterable[int]) -> dict[int, bool]:
+    ids = sorted(set(ids))
+    rows = session.execute(select(approval_rights).where(approval_rights.c.org_id.in_(ids))).all() if ids else []
+    return {row.org_id: row.can_approve for row in rows}
+
+
+def route_orgs(session: Session, row, route: list[dict]) -> dict[int, dict]:
+    return org_rows(session, [row.from_org_id, row.to_org_id, *(step["org_id"] for step in route)])
+
+
+def org_path(orgs: dict, org_id) -> str | None:
+    org = orgs.get(org_id)
+    return org["path"] if org and org["status"] != DELETED else None
+
+
+def covers(caller: Caller, orgs: dict, org_id) -> bool:
+    path = org_path(orgs, org_id)
+    return path is not None and caller.covers(path)
+
+
+def can_see(caller: Caller, row, route: list[dict], orgs: dict) -> bool:
+    """Only organizations on the route see a transfer: the sender, the target, a step's org."""
+    return any(covers(caller, orgs, org_id)
+               for org_id in (row.from_org_id, row.to_org_id, *(step["org_id"] for step in route)))
+
+
+def require_visible(caller: Caller, row, route: list[dict], orgs: dict) -> None:
+    if not can_see(caller, row, route, orgs):
+        raise Forbidden("无权访问该转接：转接路径上没有本账号管理的党组织")
+
+
+def require_current_step(caller: Caller, route: list[dict], orgs: dict) -> dict:
+    """A handler acts only on the current step, and only for that step's organization."""
+    step = states.current_step(route)
+    if step is None:
+        return None
+    if not covers(caller, orgs, step["org_id"]):
+        raise Forbidden("当前步骤不由本账号管理的党组织办理")
+    return step
+
+
+def require_sender(caller: Caller, row, orgs: dict) -> None:
+    if not covers(caller, orgs, row.from_org_id):
+        raise Forbidden("只有转出党组织可以办理此操作")
+
+
+# --- the view ----------------------------------------------------------------------------------
+
+def org_name(orgs: dict, org_id) -> str | None:
+    return orgs[org_id]["name"] if org_id in orgs else None
+
+
+def outside_name(to_outside: dict | None) -> str:
+    if not to_outside:
+        return ""
+    return "".join(part for part in (to_outside.get("province"), to_outside.get("party_committee"),
+                                      to_outside.get("branch")) if part)
+
+
+def step_overdue(step: dict, at: datetime | None = None) -> bool:
+    since = _stamp(step.get("since"))
+    return step["state"] == CURRENT and since is not None and (at or now()) - since > timedelta(days=STEP_OVERDUE_DAYS)
+
+
+def step_view(step: dict, orgs: dict) -> dict:
+    return {**step, "org_name": org_name(orgs, step["org_id"]) or step.get("org_name"),
+            "action_name": ACTION_NAMES.get(step["action"], step["action"]),
+            "state_name": STEP_STATE_NAMES.get(step["state"], step["state"]), "overdue": step_overdue(step)}
+
+
+def summary(row, orgs: dict) -> dict:
+    """What a list shows of a transfer."""
+    return {
+        "id": row.id, "member_id": row.member_id, "member_name": row.member_name, "kind": row.kind,
+        "kind_name": KINDS.name(row.kind), "state": row.state, "state_name": STATE_NAMES.get(row.state, row.state),
+        "from_org_id": row.from_org_id, "from_org_name": org_name(orgs, row.from_org_id),
+        "to_org_id": row.to_org_id,
+        "to_org_name": org_name(orgs, row.to_org_id) if row.to_org_id else outside_name(row.to_outside),
+        "to_outside": row.to_outside, "letter_no": row.letter_no, "applied_on": row.applied_on.isoformat(),
+        "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+        "overdue": states.is_overdue(row.state, row.valid_until, date.today()), "version": row.version,
+    }
+
+
+def view(row, route: list[dict], orgs: dict, caller: Caller | None = None) -> dict:
+    """The transfer dict of the contract (names, not codes, beside every code)."""
+    current = states.current_step(route)
+    out = {
+        **summary(row, orgs),
+        "reason": row.reason, "reason_name": TRANSFER_REASONS.name(row.reason) if row.reason in TRANSFER_REASONS
+        else row.reason,
+        "dues_paid_to": row.dues_paid_to, "valid_days": row.valid_days, "phone": row.phone, "address": row.address,
+        "postcode": row.postcode, "route": [step_view(step, orgs) for step in route],
+        "current_step": step_view(current, orgs) if current else None,
+        "history": [{**entry, "org_name": org_name(orgs, entry.get("org_id"))} for entry in row.history],
+        "receipt": row.receipt, "created_at": row.created_at.isoformat(),
+        "in_flight": row.state in MOVING,
+    }
+    if caller is not None:
+        out["actions"] = states.allowed_actions(
+            row.state, route, row.kind, current is not None and covers(caller, orgs, current["org_id"]),
+            covers(caller, orgs, row.from_org_id))
+    return out
+
+
+def load_view(session: Session, caller: Caller, transfer_id) -> dict:
+    row = load_transfer(session, transfer_id)
+    route = load_steps(session, row.id)
+    orgs = route_orgs(session, row, route)
+    require_visible(caller, row, route, orgs)
+    return view(row, route, orgs, caller)
