@@ -1,20 +1,15 @@
 """中国共产党党员组织关系介绍信 as a PDF: the three parts of the 组通字〔2006〕45号 form (存根, 介绍信,
 回执联) on one A4 sheet, each with the same number, cut lines between them and the 骑缝 marked.
 
-It draws what the transfer service's `letter` RPC returns, already formatted (names, not codes;
-党费交至 and 有效期 in capital numerals), and adds nothing of its own but the layout:
-
-    letter_no        "2026000123"                 member_name, sex ("男"/"女"), age ("35"), ethnicity ("汉族")
-    category         "正式" | "预备"               id_number
-    from_org_name    原所在党组织                   to_org_name    转往党组织（跨省/系统外：所填名称）
-    addressee        介绍信抬头（接收党组织）          dues_paid_to   "贰零贰陆年拾壹月"
-    valid_days       "叁拾"                        issued_on      "2026年12月2日"
-    issuer_name      开具介绍信的基层党委（盖章处，回执联抬头）
-    member_phone, sender_address, sender_phone, sender_fax, sender_postcode
-
+It draws what the transfer service's `letter` RPC returns (`LETTER_FIELDS` of its contract),
+already written for reading: names, not codes; 党费交到 and 有效期 in capital numerals
+(`dues_paid_to_capital` "贰零贰陆年拾壹月", `valid_days_capital` "叁拾"). Only two things are the
+form's own wording: 系中共（正式、预备）党员 takes the category without its 党员, and the date is
+written 2026年12月2日.
 A missing or empty value leaves its blank for the pen, as on the paper form. The font is the
 built-in CID font STSong-Light: no font file ships and the text stays extractable and searchable.
 """
+from datetime import date
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -66,6 +61,8 @@ class _Sheet:
     def v(self, key: str) -> str:
         """A filled value, underlined as on a completed form; an empty one is a blank."""
         value = self.letter.get(key)
+        if key == "category" and isinstance(value, str):
+            value = value.removesuffix("党员")
         text = escape(str(value)) if value not in (None, "") else PEN
         return f"<u>\u00a0{text}\u00a0</u>"
 
@@ -85,7 +82,7 @@ class _Sheet:
         self.y -= size + 8 * self.scale
 
     def date(self) -> str:
-        return self.letter.get("issued_on") or f"{BLANK}年{BLANK}月{BLANK}日"
+        return written_date(self.letter.get("issued_on")) or f"{BLANK}年{BLANK}月{BLANK}日"
 
     def title(self, part: str) -> None:
         self.para(f"{TITLE}{part}", self.heading)
@@ -132,16 +129,16 @@ class _Sheet:
         self.para(f"{v('member_name')}同志（{v('sex')}），{v('age')}岁，{v('ethnicity')}，系中共{v('category')}"
                   f"党员，身份证号码{v('id_number')}，由{v('from_org_name')}去{v('to_org_name')}，请转接组织关系。",
                   self.indented)
-        self.para(f"该同志党费已交到{v('dues_paid_to')}。", self.indented)
+        self.para(f"该同志党费已交到{v('dues_paid_to_capital')}。", self.indented)
         self.gap(4)
-        self.para(f"（有效期{v('valid_days')}天）", self.indented)
+        self.para(f"（有效期{v('valid_days_capital')}天）", self.indented)
         self.gap(8)
         issuer = escape(str(self.letter.get("issuer_name") or ""))
         self.para(f"{issuer}（盖章）", self.seal, WIDTH * 0.7 - 6 * mm, MARGIN + WIDTH * 0.3)
         self.gap(4)
         self.right(self.date())
         self.gap(6)
-        self.para(f"党员联系电话或其他联系方式：{v('member_phone')}", self.small)
+        self.para(f"党员联系电话或其他联系方式：{v('phone')}", self.small)
         self.para(f"党员原所在基层党委通讯地址：{v('sender_address')}", self.small)
         self.para(f"联系电话：{v('sender_phone')}　　传真：{v('sender_fax')}　　邮编：{v('sender_postcode')}",
                   self.small)
@@ -149,13 +146,22 @@ class _Sheet:
     def receipt(self) -> None:
         v = self.v
         self.title("（回执联）")
-        self.para(f"{v('issuer_name')}：", self.body)
+        self.para(f"{v('receipt_addressee')}：", self.body)
         self.para(f"{v('member_name')}同志的党员组织关系已转达我处，特此回执。", self.indented)
         self.gap(8)
         self.right("（盖章）")
         self.right(f"{BLANK}年{BLANK}月{BLANK}日")
         self.gap(6)
         self.para(f"经办人：<u>{PEN * 2}</u>　　联系电话：<u>{PEN * 2}</u>", self.small)
+
+
+def written_date(value) -> str:
+    """2026-12-02 as the form writes it, 2026年12月2日 (anything else as it came)."""
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def render_letter(letter: dict) -> bytes:

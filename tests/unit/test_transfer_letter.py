@@ -6,15 +6,17 @@ from io import BytesIO
 from pypdf import PdfReader
 
 from gateway.pdf.transfer_letter import render_letter
+from services.transfer.contract import LETTER_FIELDS
 
-LETTER = {
-    "letter_no": "2026000123", "member_name": "张三", "sex": "男", "age": "35", "ethnicity": "汉族",
-    "category": "预备", "id_number": "11010519900307123X",
+LETTER = {  # as the transfer service's `letter` RPC returns it
+    "letter_no": "2026000123", "member_name": "张三", "sex": "男", "age": 35, "ethnicity": "汉族",
+    "category": "预备党员", "id_number": "11010519900307123X",
     "from_org_name": "中共某某街道第一社区支部委员会", "to_org_name": "中共某某大学计算机学院教工第二党支部",
-    "addressee": "中共某某大学委员会", "dues_paid_to": "贰零贰陆年拾壹月", "valid_days": "叁拾",
-    "issued_on": "2026年12月2日", "issuer_name": "中共某某街道工作委员会", "member_phone": "13800138000",
-    "sender_address": "某某市某某路1号", "sender_phone": "010-12345678", "sender_fax": "010-12345679",
-    "sender_postcode": "100020",
+    "addressee": "中共某某大学委员会", "dues_paid_to": "2026年11月", "dues_paid_to_capital": "贰零贰陆年拾壹月",
+    "valid_days": 30, "valid_days_capital": "叁拾", "valid_until": "2026-12-31", "issued_on": "2026-12-02",
+    "issuer_name": "中共某某街道工作委员会", "phone": "13800138000", "sender_address": "某某市某某路1号",
+    "sender_postcode": "100020", "receipt_addressee": "中共某某街道工作委员会", "kind_name": "省内转接",
+    "sender_phone": "010-12345678", "sender_fax": "010-12345679",  # not sent yet: blanks when missing
 }
 
 
@@ -90,9 +92,14 @@ def test_names_long_enough_to_overflow_shrink_the_type_instead():
 
     long_name = "中共某某省某某市某某区某某街道某某社区某某小区第一网格" * 4 + "党支部"
     letter = {**LETTER, "from_org_name": long_name, "to_org_name": long_name, "addressee": long_name,
-              "issuer_name": long_name, "sender_address": long_name}
+              "issuer_name": long_name, "receipt_addressee": long_name, "sender_address": long_name}
     lowest = [transfer_letter._Sheet(transfer_letter.Canvas(BytesIO()), letter, s).draw()
               for s in transfer_letter.SCALES]
     assert lowest[0] < 0 < lowest[-1]  # at full size it would run off the page; smaller, it fits
     # stub 2; letter: addressee, from, to, seal, address; receipt: addressee
     assert text_of(render_letter(letter)).count(long_name) == 8
+
+
+def test_it_reads_the_fields_the_transfer_service_publishes():
+    published = {key for key, _ in LETTER_FIELDS}
+    assert set(LETTER) - {"sender_phone", "sender_fax"} == published
