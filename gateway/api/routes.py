@@ -21,12 +21,13 @@ from . import (
     reports,
     sessions,
     supervision,
+    transfers,
 )
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
              supervision, member_queries, reports,
-             org_cards)
+             org_cards, transfers)
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +43,8 @@ def openapi_document() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": member_cards.MEMBER_CARD}},
+                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": member_cards.MEMBER_CARD,
+                                                  **transfers.SCHEMAS}},
     }
 
 
