@@ -34,9 +34,13 @@ def tree(system, api, root_id):
 
 
 def new_member(api, org_id: int, name: str = "转接党员") -> int:
+    """A member whose card passes 校核 (an incomplete one cannot be sent)."""
     response = api.post("/members", json=member_data(org_id, name=name, **COMPLETE))
     assert response.status_code == 201, response.text
-    return response.json()["id"]
+    member = api.get(f"/members/{response.json()['id']}").json()
+    evaluation = {"version": member["version"], "year": date.today().year - 1, "grade": "合格"}
+    assert api.post(f"/members/{member['id']}/info/evaluations", json=evaluation).status_code == 201
+    return member["id"]
 
 
 def apply(client, member_id: int, to_org_id: int, **overrides):
@@ -167,7 +171,9 @@ def test_bad_input_gets_chinese_field_messages_and_writes_nothing(api, tree):
                                postcode="12"), 400, "validation")
     assert set(error["fields"]) >= {"valid_days", "dues_paid_to", "postcode"}
     assert "90" in error["fields"]["valid_days"]
-    assert_error(apply(client, member_id, orgs["B1"], member_id="abc"), 400, "validation")  # wrong JSON type
+    error = assert_error(client.post("/transfers", json={"member_id": "abc", "kind": "within", "valid_days": "x"}),
+                         400, "validation")  # wrong JSON types
+    assert set(error["fields"]) == {"member_id", "valid_days"}
     assert_error(apply(client, member_id, orgs["B1"], kind="moon"), 400, "validation")
     error = assert_error(apply(client, member_id, None, kind="cross_province", to_outside={"branch": "某支部"}),
                          400, "validation")
