@@ -3,6 +3,7 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import org_card_pages as card
+from . import transfer_pages as transfer
 from .card_pages import (
                          batch_page,
                          commit_batch,
@@ -141,4 +142,13 @@ routes = [
     Route("/member-batches", member_batches_page),
     Route("/member-batches/{id}", member_batch_page),
     Route("/member-batches/{id}/undo", member_batch_undo, methods=["POST"]),
+    Route("/transfers", transfer.home_redirect),
+    Route("/transfers/members", transfer.member_options),
+    Route("/transfers/targets", transfer.target_options),
+    Route("/transfers/{id}", transfer.transfer_page),
+    Route("/transfers/{id}/{action}", transfer.transfer_action, methods=["POST"]),
+    Route("/orgs/{id}/transfers", transfer.work_lists_page),
+    Route("/orgs/{id}/transfers", transfer.apply, methods=["POST"]),
+    Route("/orgs/{id}/transfers/new", transfer.new_page),
+    Route("/orgs/{id}/transfers/preview", transfer.preview, methods=["POST"]),
 ]
