@@ -110,7 +110,7 @@ async def new_page(request: Request):
 async def member_options(request: Request):
     """The member search of the form (htmx): members of the account's scope by 姓名 or 身份证号."""
     session = await require_session(request)
-    q = request.query_params.get("q", "").strip()
+    q = request.query_params.get("member_q", "").strip()
     results = None
     if q:
         results = await call(request, session, "member", "quick_search", q=q[:50], page=1, size=10)
@@ -124,7 +124,7 @@ async def member_options(request: Request):
 async def target_options(request: Request):
     """The target search of the form (htmx): any organization in use, by name or code."""
     session = await require_session(request)
-    q = request.query_params.get("q", "").strip()
+    q = request.query_params.get("target_q", "").strip()
     results = await call(request, session, "transfer", "targets", q=q[:50]) if q else None
     return render(request, "_transfer_target_options.html", session=session, results=results, q=q)
 
