@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from tests.support.api import create_org, staff_client
 from tests.support.factories import member_data
-from tests.support.helpers import CJK, assert_error, wait_for
+from tests.support.helpers import CJK, assert_error, csrf_of, wait_for
 
 COMPLETE = {"native_place": "浙江杭州", "education": "大学本科", "occupation": "专业技术人员",
             "branch_joined_on": "2015-01-01", "phone": "13800000000", "full_on": "2011-07-01"}
@@ -219,3 +219,29 @@ def test_between_branches_has_one_approval_and_no_letter(api, tree):
     ok(act(clerks["A2"], approved, "receive"))
     wait_for(lambda: ok(clerks["A2"].get(f"/transfers/{created['id']}")), lambda t: t["state"] == "received",
              what="the member service to move the member")
+
+
+def test_the_pages_answer_hostile_input_with_4xx(browser_session, api, tree):
+    orgs, clerks = tree
+    member_id = new_member(api, orgs["A1"], "页面党员")
+    page = browser_session.get(f"/orgs/{orgs['A1']}/transfers", params={"box": "<script>"})
+    assert page.status_code == 200 and "组织关系转接" in page.text and "<script>" not in page.text
+    csrf = csrf_of(page.text)
+    assert browser_session.get("/transfers/abc").status_code == 404
+    assert browser_session.get("/transfers/999999999").status_code in (403, 404)
+    created = ok(apply(clerks["A1"], member_id, orgs["B1"]), 201)
+    assert browser_session.post(f"/transfers/{created['id']}/explode", data={"csrf_token": csrf}).status_code == 404
+    # A refused 发起 comes back to the form, labelled in Chinese, what was typed kept.
+    refused = browser_session.post(f"/orgs/{orgs['A1']}/transfers/preview", data={
+        "csrf_token": csrf, "member_id": str(member_id), "kind": "within", "to_org_id": str(orgs["B1"]),
+        "reason": "01", "dues_paid_to": DUES, "valid_days": "120", "phone": "一二三"})
+    assert refused.status_code == 400
+    assert "介绍信有效期：" in refused.text and 'value="一二三"' in refused.text
+    assert browser_session.post(f"/orgs/{orgs['A1']}/transfers/preview",
+                                content=b"a=" + b"x" * (70 * 1024)).status_code == 413
+    for path, name in (("/transfers/members", "member_q"), ("/transfers/targets", "target_q")):
+        for q in ("x" * 500, "\x00", "%", "' OR 1=1 --"):
+            assert browser_session.get(path, params={name: q}).status_code < 500, (path, q)
+    # The member card offers the transfer (the one in flight once the member service says so).
+    card = browser_session.get(f"/members/{member_id}")
+    assert f"/transfers/{created['id']}" in card.text or f"transfers/new?member_id={member_id}" in card.text
