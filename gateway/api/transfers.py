@@ -1,6 +1,6 @@
-"""组织关系转接: 发起 (with a preview), the transfer, its steps (审批, 退回, 接收, 回执), 撤销 and
-重新发起, an organization's work lists and counts, and the 介绍信 PDF. Each route is one RPC to the
-transfer service, which checks scope, state and version itself."""
+"""组织关系转接: 发起 (with a preview), the transfer, its steps (审批, 退回, 接收, 回执), 撤销,
+重新发起, 路径变更 and 异常办结, an organization's work lists and counts, and the 介绍信 PDF.
+Each route is one RPC to the transfer service, which checks scope, state and version itself."""
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -29,8 +29,10 @@ VERSION_TYPE = {"version": int}
 STEP_TYPES = {
     "approve": {"opinion": str},
     "return_transfer": {"reason": str},
-    "receive": {"date": str},
+    "receive": {"date": str, "assign_to_org_id": int},
     "revoke": {"reason": str},
+    "reroute": {"to_org_id": int},
+    "close": {"reason": str},
     "record_receipt": {"date": str, "handler": str, "phone": str},
     "reapply": {key: APPLY_TYPES[key] for key in ("reason", "dues_paid_to", "valid_days", "phone", "address",
                                                   "postcode")},
@@ -101,6 +103,8 @@ routes = [
     Route("/transfers/{id}/receipt", step_route("record_receipt"), methods=["POST"]),
     Route("/transfers/{id}/revoke", step_route("revoke"), methods=["POST"]),
     Route("/transfers/{id}/reapply", step_route("reapply"), methods=["POST"]),
+    Route("/transfers/{id}/reroute", step_route("reroute"), methods=["POST"]),
+    Route("/transfers/{id}/close", step_route("close"), methods=["POST"]),
     Route("/transfers/{id}/letter.pdf", letter_pdf),
     Route("/orgs/{id}/transfers", work_list),
     Route("/orgs/{id}/transfers/counts", counts),
@@ -149,7 +153,7 @@ TRANSFER = obj(["id", "member_id", "kind", "state", "from_org_id", "to_org_id", 
                route={"type": "array", "items": STEP}, current_step={"oneOf": [STEP, {"type": "null"}]},
                history={"type": "array", "items": {"type": "object"}}, receipt={"type": ["object", "null"]},
                actions={"type": "array", "items": {"type": "string", "enum": [
-                   "approve", "receive", "record_receipt", "return", "revoke", "reapply"]},
+                   "approve", "receive", "record_receipt", "return", "revoke", "reapply", "reroute", "close"]},
                         "description": "本账号现在可以办理的操作"})
 REF = {"$ref": "#/components/schemas/Transfer"}
 PREVIEW = obj(["route"], route={"type": "array", "items": STEP}, letter={"type": ["object", "null"]})
@@ -178,13 +182,18 @@ OPENAPI_PATHS = {
     "/transfers/{id}/return": _step_op("退回发起方（须填写原因）", obj(
         ["reason"], reason={"type": "string", "maxLength": 500, "description": "退回原因"})),
     "/transfers/{id}/receive": _step_op("接收（组织关系于接收日期转入）", obj(
-        [], date={"type": "string", "format": "date", "description": "接收日期，默认今天"})),
+        [], date={"type": "string", "format": "date", "description": "接收日期，默认今天"},
+        assign_to_org_id={"type": "integer", "description": "接收的党委同时编入的下级党组织（可选）"})),
     "/transfers/{id}/receipt": _step_op("登记纸质回执（跨省、系统外）", obj(
         ["handler"], date={"type": "string", "format": "date", "description": "回执日期，默认今天"},
         handler={"type": "string", "maxLength": 50, "description": "经办人"},
         phone={"type": "string", "maxLength": 30, "description": "联系电话"})),
     "/transfers/{id}/revoke": _step_op("撤销（发起方，接收方办理之前）", obj(
         ["reason"], reason={"type": "string", "maxLength": 500, "description": "撤销原因"})),
+    "/transfers/{id}/reroute": _step_op("路径变更：发起方改选接收党组织（转出方已办理的审批保留）", obj(
+        ["to_org_id"], to_org_id={"type": "integer", "description": "新的接收党组织"})),
+    "/transfers/{id}/close": _step_op("异常办结（转出和接收双方共同的上级党组织，须填写原因）", obj(
+        ["reason"], reason={"type": "string", "maxLength": 500, "description": "异常办结原因"})),
     "/transfers/{id}/reapply": _step_op("重新发起（退回或超期之后；可修改介绍信各项，编号不变）", obj([], **LETTER_IN)),
     "/transfers/{id}/letter.pdf": {"get": _pdf_op("组织关系介绍信：存根、介绍信、回执联（A4 PDF）")},
     "/orgs/{id}/transfers": {"get": op(
@@ -196,7 +205,8 @@ OPENAPI_PATHS = {
                 query_param("page", INT), query_param("size", INT, "每页条数，1到200，默认20")])},
     "/orgs/{id}/transfers/counts": {"get": op(
         "本组织及下级的转接待办数", "数量", obj(["todo", "open", "upcoming", "overdue"], todo=INT, open=INT,
-                                              upcoming=INT, overdue={**INT, "description": "审批超时的待办"}),
+                                              upcoming=INT, overdue={**INT, "description": "审批超时的待办"},
+                                              no_receipt={**INT, "description": "回执未返回（跨省、系统外）"}),
         params=[ID])},
 }
 SCHEMAS = {"Transfer": TRANSFER}

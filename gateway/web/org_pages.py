@@ -1,5 +1,5 @@
-"""The home page (with the transfer counts of the account's subtree), organization pages (card, tree, children, members, forms), search, import
-and supervision."""
+"""The home page (with the transfer counts of the account's subtree), organization pages
+(card, tree, children, members, forms), search, import and supervision."""
 import asyncio
 
 from starlette.requests import Request

@@ -7,20 +7,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
+from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
 from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event
 
 from . import store
 from .domain import states
-from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, RECEIVED
+from .domain.codes import IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, PAPER_KINDS, RECEIVED, TO_RECEIVE
 from .domain.validation import (
     valid_until,
+    validate_assignment,
     validate_opinion,
     validate_reapply,
     validate_reason,
     validate_receipt,
     validate_receive,
+    validate_reroute,
 )
 from .events import (
     TRANSFER_APPLIED,
@@ -151,15 +153,33 @@ def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
         row, route, orgs = _locked(session, caller, transfer_id, data)
         step = store.require_current_step(caller, route, orgs)
         day = validated(lambda d: validate_receive(d, row.applied_on, date.today()), data, "接收")
+        assign_to = validated(validate_assignment, data, "接收")
         try:
             state, route = states.receive(row.state, route, row.kind, _actor(caller), store.now().isoformat())
         except states.Refused as refused:
             raise _refused(refused) from None
+        values, note = {"state": state}, None
+        if assign_to is not None and assign_to != row.to_org_id:
+            placed = _assignment(session, caller, orgs[step["org_id"]], assign_to)
+            values["to_org_id"], note = placed["id"], f"编入“{placed['name']}”"
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state},
-                         store.history_entry(caller, "received", step["org_id"], None, effective_on=day.isoformat()))
+        row = store.save(session, row, values,
+                         store.history_entry(caller, "received", step["org_id"], note, effective_on=day.isoformat()))
         _emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, day.isoformat()))
         return _finish(session, caller, row, route)
+
+
+def _assignment(session: Session, caller: Caller, receiver: dict, org_id: int) -> dict:
+    """The organization a receiving 党委 places the member in: its own, active, in the caller's scope."""
+    org = store.org_rows(session, [org_id]).get(org_id)
+    if org is None or org["status"] == "deleted":
+        raise ValidationFailed("编入的党组织不存在", {"assign_to_org_id": "党组织不存在"})
+    if not org["path"].startswith(receiver["path"]):
+        raise ValidationFailed(f"只能编入“{receiver['name']}”所属的党组织", {"assign_to_org_id": "不属于接收党组织"})
+    if org["status"] != "active":
+        raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能编入", {"assign_to_org_id": "党组织已撤销"})
+    caller.require(org["path"], "编入的党组织")
+    return org
 
 
 def record_receipt(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
@@ -193,8 +213,7 @@ def revoke(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
             state = states.revoke(row.state, route)
         except states.Refused as refused:
             raise _refused(refused) from None
-        route = [{**step, "state": "skipped"} if step["state"] in ("current", "waiting") else step
-                 for step in route]
+        route = states.stop_route(route)
         store.save_steps(session, row.id, route)
         row = store.save(session, row, {"state": state},
                          store.history_entry(caller, "revoked", row.from_org_id, reason))
@@ -237,15 +256,68 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         return _finish(session, caller, row, route)
 
 
+def reroute(sessions: sessionmaker, caller: Caller, members: Members, transfer_id, data, find_org) -> dict:
+    """路径变更: the sender names another target while the transfer is in flight (in-system kinds);
+    the route is drawn again, approvals the sending side already gave stand."""
+    raw = data if isinstance(data, dict) else {}
+    with sessions() as session:
+        row = store.load_transfer(session, transfer_id)
+        route = store.load_steps(session, row.id)
+        orgs = store.route_orgs(session, row, route)
+        store.require_visible(caller, row, route, orgs)
+        store.require_sender(caller, row, orgs)
+    if row.kind not in IN_SYSTEM_KINDS:
+        raise Conflict("跨省和转到系统外的转接不能变更接收党组织，请撤销后重新发起")
+    to_org_id = validated(validate_reroute, raw, "变更接收党组织")
+    if to_org_id == row.to_org_id:
+        raise ValidationFailed("新的接收党组织与原接收党组织相同", {"to_org_id": "与原接收党组织相同"})
+    drawn = draw(sessions, caller, members, {"member_id": row.member_id, "kind": row.kind, "to_org_id": to_org_id,
+                                            "to_outside": None, "reason": row.reason}, find_org)
+    at = store.now().isoformat()
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        try:
+            state, route = states.reroute(row.state, route, drawn.route, at)
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state, "to_org_id": to_org_id},
+                         store.history_entry(caller, "rerouted", row.from_org_id,
+                                             f"接收党组织由“{store.org_name(orgs, row.to_org_id)}”变更为"
+                                             f"“{drawn.to_org['name']}”"))
+        _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        return _finish(session, caller, row, route)
+
+
+def close(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    """异常办结 by an account above both sides (its scope covers the sender and the target)."""
+    reason = validated(lambda d: validate_reason(d, "异常办结"), data, "异常办结")
+    with sessions.begin() as session:
+        row, route, orgs = _locked(session, caller, transfer_id, data)
+        if not all(store.covers(caller, orgs, org_id) for org_id in (row.from_org_id, row.to_org_id) if org_id):
+            raise Forbidden("异常办结须由转出和接收双方共同的上级党组织办理")
+        try:
+            state = states.close(row.state)
+        except states.Refused as refused:
+            raise _refused(refused) from None
+        route = states.stop_route(route)
+        store.save_steps(session, row.id, route)
+        row = store.save(session, row, {"state": state}, store.history_entry(caller, "closed", None, reason))
+        _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+        return _finish(session, caller, row, route)
+
+
 def expire_overdue(sessions: sessionmaker, today: date | None = None, limit: int = EXPIRY_BATCH) -> int:
     """超期: transfers whose letter ran out before 接收 go back to the sender (the service's timer)."""
     today, caller = today or date.today(), Caller.system("expiry")
     with sessions.begin() as session:
         rows = session.execute(select(transfers).where(transfers.c.state.in_(MOVING),
-                                                       transfers.c.valid_until < today)
+                                                       transfers.c.valid_until < today,
+                                                       ~(transfers.c.kind.in_(PAPER_KINDS)
+                                                         & (transfers.c.state == TO_RECEIVE)))
                                .order_by(transfers.c.id).limit(limit).with_for_update(skip_locked=True)).all()
         for row in rows:
-            row = store.save(session, row, {"state": states.expire(row.state, row.valid_until, today)},
+            row = store.save(session, row, {"state": states.expire(row.state, row.valid_until, today, row.kind)},
                              store.history_entry(caller, "expired", None, f"介绍信有效期至{row.valid_until}，已超期"))
             _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return len(rows)
@@ -299,6 +371,8 @@ def on_member_transfer_refused(sessions: sessionmaker, event: dict) -> bool:
 def set_approval_rights(sessions: sessionmaker, caller: Caller, org: dict, can_approve) -> dict:
     """Approval rights of one organization (data, not code); None puts the default back."""
     caller.require(org["path"])
+    if caller.scope_path == org["path"]:
+        raise Forbidden("审批权限由上级党组织设置")
     if can_approve is not None and not isinstance(can_approve, bool):
         raise ValidationFailed("审批权限应为是或否", {"can_approve": "应为布尔值"})
     with sessions.begin() as session:

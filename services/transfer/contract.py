@@ -7,8 +7,8 @@ from .domain.codes import (  # noqa: F401
     STATE_NAMES,
     STEP_STATE_NAMES,
     TRANSFER_REASONS,
+    WORK_BOXES,
 )
 from .domain.letter import LETTER_FIELDS  # noqa: F401
 from .domain.validation import DEFAULT_VALID_DAYS, MAX_VALID_DAYS  # noqa: F401
 
-WORK_BOXES = {"todo": "待办", "open": "未办结", "upcoming": "即将办理", "out": "转出", "in": "转入"}

@@ -16,6 +16,9 @@ from .domain.codes import IN_SYSTEM_KINDS, KINDS
 from .domain.validation import valid_until, validate_apply
 
 ACTIVE = "active"
+# 校核 also lists last year's missing 民主评议 grade: a yearly record, not the card's information a
+# letter carries, so it does not hold a transfer back.
+NOT_BLOCKING = {"evaluations"}
 
 
 class Members:
@@ -52,7 +55,8 @@ def member_ready(members: Members, member: dict) -> None:
     """On the active rolls, with every required field (校核: a Chinese list of what is missing)."""
     if member.get("status") != ACTIVE:
         raise ValidationFailed("该党员不在正式党员名册中，不能转出", {"member_id": "党员已不在名册中"})
-    missing = [problem for problem in members.problems(member["id"]) if problem.get("kind") == "missing"]
+    missing = [problem for problem in members.problems(member["id"]) if problem.get("kind") == "missing"
+               and problem.get("field") not in NOT_BLOCKING]
     if missing:
         names = "、".join(problem.get("field_name") or problem["field"] for problem in missing)
         raise ValidationFailed(f"该党员信息不完整，不能转出，请先补全：{names}",

@@ -10,12 +10,26 @@ from services.shared.errors import Conflict, ValidationFailed
 from services.shared.paging import page_bounds
 
 from . import store
-from .domain.codes import APPROVE, CURRENT, DONE, KINDS, LETTER_KINDS, MOVING, OPEN, RECEIVE_SIDE, WAITING
+from .domain.codes import (
+    APPROVE,
+    CURRENT,
+    DONE,
+    KINDS,
+    LETTER_KINDS,
+    MOVING,
+    OPEN,
+    PAPER_KINDS,
+    RECEIVE_SIDE,
+    TO_RECEIVE,
+    WAITING,
+    WORK_BOXES,
+)
 from .domain.letter import letter_fields
+from .domain.states import RECEIPT_DAYS
 from .models import org_directory, steps, transfers
 from .planning import Members, plan, preview_view
 
-BOXES = {"todo": "待办", "open": "未办结", "upcoming": "即将办理", "out": "转出", "in": "转入"}
+BOXES = WORK_BOXES
 PAGE_SIZE = 20
 # 未办结: the organization's step is done, the member is not received yet.
 UNFINISHED = (*MOVING, "receiving")
@@ -50,6 +64,10 @@ def box_filter(box: str, path: str):
         return _org_in_subtree(transfers.c.from_org_id, path)
     if box == "in":
         return _org_in_subtree(transfers.c.to_org_id, path)
+    if box == "no_receipt":  # 督查: paper letters whose 回执 is a month late (states.receipt_missing)
+        return and_(transfers.c.kind.in_(PAPER_KINDS), transfers.c.state == TO_RECEIVE,
+                    transfers.c.valid_until < date.today() - timedelta(days=RECEIPT_DAYS),
+                    _org_in_subtree(transfers.c.from_org_id, path))
     raise ValidationFailed(f"未知的工作列表：{box}（可选：{'、'.join(BOXES)}）", {"box": "未知的列表"})
 
 
@@ -93,7 +111,7 @@ def counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
         def count(where):
             return session.execute(select(func.count()).select_from(transfers).where(where)).scalar_one()
         return {"todo": count(box_filter("todo", path)), "open": count(box_filter("open", path)),
-                "upcoming": count(box_filter("upcoming", path)),
+                "upcoming": count(box_filter("upcoming", path)), "no_receipt": count(box_filter("no_receipt", path)),
                 "overdue": count(and_(transfers.c.state.in_(MOVING),
                                       _step_in_subtree(path, steps.c.state == CURRENT, steps.c.since < late)))}
 

@@ -69,6 +69,14 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return commands.reapply(self.db, self.caller(), self._members(), transfer_id, data, self._orgs().find)
 
     @api
+    def reroute(self, transfer_id, data=None):
+        return commands.reroute(self.db, self.caller(), self._members(), transfer_id, data, self._orgs().find)
+
+    @api
+    def close(self, transfer_id, data=None):
+        return commands.close(self.db, self.caller(), transfer_id, data)
+
+    @api
     def set_approval_rights(self, org_id, can_approve):
         caller = self.caller()
         return commands.set_approval_rights(self.db, caller, self._orgs().org(caller, org_id), can_approve)

@@ -22,6 +22,7 @@ from .domain.codes import (
     STATE_NAMES,
     STEP_STATE_NAMES,
     TRANSFER_REASONS,
+    WAITING,
 )
 from .domain.letter import letter_no
 from .models import approval_rights, letter_serials, org_directory, steps, transfers
@@ -175,6 +176,7 @@ def outside_name(to_outside: dict | None) -> str:
 
 
 def step_overdue(step: dict, at: datetime | None = None) -> bool:
+    """Only a moving transfer's current step can be overdue (callers pass those)."""
     since = _stamp(step.get("since"))
     return step["state"] == CURRENT and since is not None and (at or now()) - since > timedelta(days=STEP_OVERDUE_DAYS)
 
@@ -195,13 +197,18 @@ def summary(row, orgs: dict) -> dict:
         "to_org_name": org_name(orgs, row.to_org_id) if row.to_org_id else outside_name(row.to_outside),
         "to_outside": row.to_outside, "letter_no": row.letter_no, "applied_on": row.applied_on.isoformat(),
         "valid_until": row.valid_until.isoformat() if row.valid_until else None,
-        "overdue": states.is_overdue(row.state, row.valid_until, date.today()), "version": row.version,
+        "overdue": states.is_overdue(row.state, row.valid_until, date.today(), row.kind),
+        "receipt_missing": states.receipt_missing(row.state, row.kind, row.valid_until, date.today()),
+        "version": row.version,
     }
 
 
 def view(row, route: list[dict], orgs: dict, caller: Caller | None = None) -> dict:
-    """The transfer dict of the contract (names, not codes, beside every code)."""
-    current = states.current_step(route)
+    """The transfer dict of the contract (names, not codes, beside every code). A returned or
+    expired transfer keeps its route as it stood, but no step of it is being handled."""
+    current = states.current_step(route) if row.state in MOVING else None
+    if row.state not in MOVING:
+        route = [{**step, "state": WAITING} if step["state"] == CURRENT else step for step in route]
     out = {
         **summary(row, orgs),
         "reason": row.reason, "reason_name": TRANSFER_REASONS.name(row.reason) if row.reason in TRANSFER_REASONS
@@ -216,7 +223,8 @@ def view(row, route: list[dict], orgs: dict, caller: Caller | None = None) -> di
     if caller is not None:
         out["actions"] = states.allowed_actions(
             row.state, route, row.kind, current is not None and covers(caller, orgs, current["org_id"]),
-            covers(caller, orgs, row.from_org_id))
+            covers(caller, orgs, row.from_org_id),
+            all(covers(caller, orgs, org_id) for org_id in (row.from_org_id, row.to_org_id) if org_id))
     return out
 
 

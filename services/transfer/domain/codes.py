@@ -43,5 +43,9 @@ APPROVE, RECEIVE = "approve", "receive"
 ACTION_NAMES = {APPROVE: "审批", RECEIVE: "接收"}
 # Step states.
 WAITING, CURRENT, DONE, STEP_RETURNED, SKIPPED = "waiting", "current", "done", "returned", "skipped"
-STEP_STATE_NAMES = {WAITING: "未到达", CURRENT: "办理中", DONE: "已办理", STEP_RETURNED: "已退回", SKIPPED: "免审批"}
+STEP_STATE_NAMES = {WAITING: "未到达", CURRENT: "办理中", DONE: "已办理", STEP_RETURNED: "已退回", SKIPPED: "无需办理"}
 SEND, RECEIVE_SIDE = "send", "receive"  # which side of the route a step belongs to
+
+# Work lists of an organization's subtree (docs/TRANSFERS.md).
+WORK_BOXES = {"todo": "待办", "open": "未办结", "upcoming": "即将办理", "out": "转出", "in": "转入",
+              "no_receipt": "回执未返回"}

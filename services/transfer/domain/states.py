@@ -20,6 +20,7 @@ from .codes import (
     RECEIVING,
     RETURNED,
     REVOKED,
+    SKIPPED,
     STATE_NAMES,
     STEP_RETURNED,
     TO_RECEIVE,
@@ -107,9 +108,10 @@ def receiving_side_acted(steps: Sequence[dict]) -> bool:
 
 
 def revoke(state: str, steps: Sequence[dict]) -> str:
-    """撤销 by the sender, until the receiving side has acted."""
+    """撤销 by the sender, until the receiving side has acted (a transfer returned to the sender
+    or expired is the sender's again)."""
     _require_state(state, (APPROVING, TO_RECEIVE, RETURNED, EXPIRED), "撤销")
-    if receiving_side_acted(steps):
+    if state in MOVING and receiving_side_acted(steps):
         raise Refused("接收方已经办理，不能撤销")
     return REVOKED
 
@@ -118,15 +120,32 @@ def require_reapply(state: str) -> None:
     _require_state(state, (RETURNED, EXPIRED), "重新发起（只有已退回或已超期的转接可以重新发起）")
 
 
-def is_overdue(state: str, valid_until: date | None, today: date) -> bool:
+def expiring_states(kind: str) -> tuple[str, ...]:
+    """Where the letter's validity still matters. A paper letter (跨省, 系统外) in 待接收 has left
+    with the member: the receiver's 回执 may come back after the validity (within a month of
+    接收), so it waits for the receipt; a missing one shows on the supervision list instead."""
+    return (APPROVING,) if kind in PAPER_KINDS else MOVING
+
+
+def is_overdue(state: str, valid_until: date | None, today: date, kind: str = "within") -> bool:
     """The letter's validity ran out before the member was received (超期)."""
-    return state in MOVING and valid_until is not None and today > valid_until
+    return state in expiring_states(kind) and valid_until is not None and today > valid_until
 
 
-def expire(state: str, valid_until: date | None, today: date) -> str:
-    if not is_overdue(state, valid_until, today):
+def expire(state: str, valid_until: date | None, today: date, kind: str = "within") -> str:
+    if not is_overdue(state, valid_until, today, kind):
         raise Refused("介绍信尚在有效期内")
     return EXPIRED
+
+
+RECEIPT_DAYS = 30  # a 回执 is returned within one month (RULES.md §4)
+
+
+def receipt_missing(state: str, kind: str, valid_until: date | None, today: date) -> bool:
+    """A paper letter whose receipt has not come back a month after the letter's validity: on
+    the supervision list (督查)."""
+    return kind in PAPER_KINDS and state == TO_RECEIVE and valid_until is not None \
+        and (today - valid_until).days > RECEIPT_DAYS
 
 
 def transferred(state: str) -> str | None:
@@ -147,12 +166,39 @@ def transfer_refused(state: str, steps: Sequence[dict], at: str) -> tuple[str, l
 
 
 def close(state: str) -> str:
+    """异常办结 (by an administrator above both sides); not while the member service is moving
+    the member (the saga's answer decides that)."""
     _require_state(state, (APPROVING, TO_RECEIVE, RETURNED, EXPIRED), "异常办结")
     return CLOSED
 
 
+def stop_route(steps: Sequence[dict]) -> list[dict]:
+    """An ended transfer's steps that will never come: skipped."""
+    return [{**step, "state": SKIPPED} if step["state"] in (CURRENT, WAITING) else dict(step) for step in steps]
+
+
+def reroute(state: str, old: Sequence[dict], new: Sequence[dict], at: str) -> tuple[str, list[dict]]:
+    """路径变更 while in flight: the new target's route, keeping the sending side's approvals
+    already given where the new route has the same step; the first step not done is current."""
+    _require_state(state, MOVING, "变更接收党组织")
+    if receiving_side_acted(old):
+        raise Refused("接收方已经办理，不能变更接收党组织，请退回后重新发起")
+    steps = _copy(new)
+    for step, before in zip(steps, old):
+        if (step["org_id"], step["action"], step["side"]) != (before["org_id"], before["action"], before["side"]):
+            break
+        if before["state"] in (DONE, SKIPPED):
+            step.update({key: before.get(key) for key in ("state", "handler", "handler_name", "opinion", "acted_at")})
+    for step in steps:
+        if step["state"] == CURRENT:
+            step["state"] = WAITING
+    following = next(step for step in steps if step["state"] == WAITING)
+    following["state"], following["since"] = CURRENT, at
+    return state_of_step(following), steps
+
+
 def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current: bool,
-                    covers_sender: bool) -> list[str]:
+                    covers_sender: bool, covers_both: bool = False) -> list[str]:
     """What a caller may do now (for the page's buttons; the commands check again)."""
     actions = []
     step = current_step(steps)
@@ -167,8 +213,12 @@ def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current
     if covers_sender:
         if state in (RETURNED, EXPIRED):
             actions.append("reapply")
-        if state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED) and not receiving_side_acted(steps):
+        if state in (RETURNED, EXPIRED) or state in MOVING and not receiving_side_acted(steps):
             actions.append("revoke")
+        if state in MOVING and kind not in PAPER_KINDS and not receiving_side_acted(steps):
+            actions.append("reroute")
+    if covers_both and state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED):
+        actions.append("close")
     return actions
 
 

@@ -150,6 +150,16 @@ def validate_reason(data, what: str) -> str:
         raise FieldErrors({"reason": f"请填写{what}原因" if str(exc) == rules.REQUIRED else str(exc)}) from None
 
 
+def validate_reroute(data) -> int:
+    """路径变更: the new target."""
+    data = data if isinstance(data, dict) else {}
+    errors: dict = {}
+    to_org_id = _field(errors, "to_org_id", rules.record_id, data.get("to_org_id"), "请选择新的接收党组织")
+    if errors:
+        raise FieldErrors(errors)
+    return to_org_id
+
+
 def acting_date(value, applied_on: date, today: date, label: str) -> date:
     """A date a step took effect: today by default, not in the future, not before the transfer."""
     if rules.blank(value):
@@ -169,6 +179,18 @@ def validate_receive(data, applied_on: date, today: date) -> date:
     if errors:
         raise FieldErrors(errors)
     return day
+
+
+def validate_assignment(data) -> int | None:
+    """接收 by a 党委 that places the member in one of its organizations at once (编入支部)."""
+    data = data if isinstance(data, dict) else {}
+    if rules.blank(data.get("assign_to_org_id")):
+        return None
+    errors: dict = {}
+    org_id = _field(errors, "assign_to_org_id", rules.record_id, data.get("assign_to_org_id"))
+    if errors:
+        raise FieldErrors(errors)
+    return org_id
 
 
 def validate_receipt(data, applied_on: date, today: date) -> dict:

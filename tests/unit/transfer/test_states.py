@@ -73,6 +73,8 @@ def test_revoke_until_the_receiving_side_acted():
         states.revoke(TO_RECEIVE, steps)
     with pytest.raises(states.Refused):
         states.revoke(RECEIVING, route())
+    returned, steps = states.return_(TO_RECEIVE, steps, ACTOR, "不接收", AT)
+    assert states.revoke(returned, steps) == REVOKED  # back with the sender
 
 
 def test_refused_by_the_member_service_goes_back_to_receive():
@@ -92,8 +94,43 @@ def test_expiry_by_validity():
         states.expire(TO_RECEIVE, date(2026, 4, 1), date(2026, 3, 31))
 
 
+def test_a_paper_letter_out_with_the_member_waits_for_its_receipt():
+    assert states.is_overdue(APPROVING, date(2026, 3, 1), date(2026, 3, 31), "outside")
+    assert not states.is_overdue(TO_RECEIVE, date(2026, 3, 1), date(2026, 3, 31), "cross_province")
+    assert not states.receipt_missing(TO_RECEIVE, "outside", date(2026, 3, 1), date(2026, 3, 31))
+    assert states.receipt_missing(TO_RECEIVE, "outside", date(2026, 3, 1), date(2026, 4, 1))
+    assert not states.receipt_missing(TO_RECEIVE, "within", date(2026, 3, 1), date(2026, 5, 1))
+    assert not states.receipt_missing(RECEIVING, "outside", date(2026, 3, 1), date(2026, 5, 1))
+
+
 def test_allowed_actions_for_the_buttons():
     assert states.allowed_actions(APPROVING, route(), "within", True, False) == ["approve", "return"]
-    assert states.allowed_actions(APPROVING, route(), "within", False, True) == ["revoke"]
+    assert states.allowed_actions(APPROVING, route(), "within", False, True) == ["revoke", "reroute"]
+    assert states.allowed_actions(APPROVING, route(), "outside", False, True) == ["revoke"]
+    assert states.allowed_actions(APPROVING, route(), "within", False, True, True) == ["revoke", "reroute", "close"]
     assert states.allowed_actions(RETURNED, route(), "within", False, True) == ["reapply", "revoke"]
     assert states.allowed_actions(RECEIVED, route(), "within", True, True) == []
+
+
+def test_reroute_keeps_the_senders_approval():
+    _, steps = states.approve(APPROVING, route(), ACTOR, "同意", AT)
+    new = [{"seq": 1, "org_id": 3, "action": "approve", "side": "send", "state": "current"},
+           {"seq": 2, "org_id": 9, "action": "receive", "side": "receive", "state": "waiting"}]
+    state, rerouted = states.reroute(APPROVING, steps, new, AT)
+    assert state == TO_RECEIVE and [s["state"] for s in rerouted] == ["done", "current"]
+    assert rerouted[0]["opinion"] == "同意" and rerouted[1]["since"] == AT
+    state, rerouted = states.reroute(APPROVING, route(), new, AT)
+    assert state == APPROVING and [s["state"] for s in rerouted] == ["current", "waiting"]
+    _, steps = states.approve(APPROVING, steps, ACTOR, None, AT)
+    with pytest.raises(states.Refused, match="接收方已经办理"):
+        states.reroute(TO_RECEIVE, steps, new, AT)
+    with pytest.raises(states.Refused):
+        states.reroute(RETURNED, route(), new, AT)
+
+
+def test_close_and_the_steps_that_will_never_come():
+    assert states.close(RETURNED) == "closed"
+    with pytest.raises(states.Refused):
+        states.close(RECEIVING)
+    assert [s["state"] for s in states.stop_route(states.approve(APPROVING, route(), ACTOR, None, AT)[1])] == [
+        "done", "skipped", "skipped"]
