@@ -29,14 +29,17 @@ OUTSIDE_FIELDS = ("province", "party_committee", "branch")
 TABS = {**WORK_BOXES, "out": "转出历史", "in": "转入历史"}
 HISTORY_NAMES = {"applied": "发起", "approved": "审批通过", "returned": "退回", "received": "接收",
                  "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起", "expired": "超期",
-                 "transferred": "组织关系已转入", "transfer_refused": "接收未完成"}
+                 "transferred": "组织关系已转入", "transfer_refused": "接收未完成", "rerouted": "路径变更",
+                 "closed": "异常办结"}
 # The form's action → the transfer RPC, its flash, and the body fields it reads.
 ACTIONS = {
     "approve": ("approve", "已审批", ("opinion",)),
     "return": ("return_transfer", "已退回发起方", ("reason",)),
-    "receive": ("receive", "已接收", ("date",)),
+    "receive": ("receive", "已接收", ("date", "assign_to_org_id")),
     "receipt": ("record_receipt", "已登记回执", ("date", "handler", "phone")),
     "revoke": ("revoke", "已撤销", ("reason",)),
+    "reroute": ("reroute", "已变更接收党组织", ("to_org_id",)),
+    "close": ("close", "已异常办结", ("reason",)),
     "reapply": ("reapply", "已重新发起", ("reason", "dues_paid_to", "valid_days", "phone", "address", "postcode")),
 }
 
@@ -165,8 +168,13 @@ async def apply(request: Request):
 async def _transfer_context(request: Request, session, transfer_id: int) -> dict:
     transfer = await call(request, session, "transfer", "get", transfer_id=transfer_id)  # first: 404/403
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return dict(transfer=transfer, root=root, reasons=TRANSFER_REASONS.items(), max_days=MAX_VALID_DAYS,
-                today=date.today().isoformat(), step_states=STEP_STATE_NAMES, history_names=HISTORY_NAMES)
+    step = transfer.get("current_step")
+    assignable = []  # a receiving 党委 may place the member in one of its organizations at once
+    if "receive" in (transfer.get("actions") or []) and step:
+        assignable = await call(request, session, "org", "children", org_id=step["org_id"], history=False)
+    return dict(transfer=transfer, root=root, assignable=assignable, reasons=TRANSFER_REASONS.items(),
+                max_days=MAX_VALID_DAYS, today=date.today().isoformat(), step_states=STEP_STATE_NAMES,
+                history_names=HISTORY_NAMES)
 
 
 async def transfer_page(request: Request):
@@ -185,8 +193,9 @@ async def transfer_action(request: Request):
 
     def data(form: dict) -> dict:
         body = {key: form[key] for key in fields if form.get(key, "").strip()}
-        if str(body.get("valid_days", "")).strip().isdigit():
-            body["valid_days"] = int(body["valid_days"])
+        for key in ("valid_days", "to_org_id", "assign_to_org_id"):
+            if str(body.get(key, "")).strip().isdigit():
+                body[key] = int(body[key])
         return {**body, "version": form.get("version", "")}
 
     async def rerender(session, form, error):
