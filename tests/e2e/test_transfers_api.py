@@ -27,6 +27,7 @@ def tree(system, api, root_id):
     orgs["A1"] = create_org(api, orgs["A"], "转出第一支部")
     orgs["A2"] = create_org(api, orgs["A"], "转出第二支部")
     orgs["B1"] = create_org(api, orgs["B"], "转入第一支部")
+    orgs["B2"] = create_org(api, orgs["B"], "转入第二支部")
     clerks = {name: staff_client(system, api, org_id, f"tr{name.lower()}") for name, org_id in orgs.items()}
     yield orgs, clerks
     for client in clerks.values():
@@ -157,6 +158,22 @@ def test_a_stale_version_and_two_approvers_at_once_give_one_step(api, tree):
     after = ok(clerks["A"].get(f"/transfers/{created['id']}"))
     assert [s["state"] for s in after["route"]] == ["done", "current", "waiting"]
     assert [e["action"] for e in after["history"]].count("approved") == 1
+
+
+def test_the_sender_reroutes_in_flight_and_a_common_superior_closes(api, tree):
+    orgs, clerks = tree
+    member_id = new_member(api, orgs["A1"], "变更党员")
+    created = ok(apply(clerks["A1"], member_id, orgs["B1"]), 201)
+    approved = ok(act(clerks["A"], created, "approve"))
+    assert_error(act(clerks["A1"], approved, "reroute"), 400, "validation")
+    rerouted = ok(act(clerks["A1"], approved, "reroute", to_org_id=orgs["B2"]))
+    assert rerouted["to_org_id"] == orgs["B2"] and rerouted["route"][-1]["org_id"] == orgs["B2"]
+    assert rerouted["route"][0]["state"] == "done"  # the sending side's approval stands
+    assert_error(act(clerks["B"], rerouted, "close", reason="无法联系"), 403)  # not above both sides
+    assert_error(act(api, rerouted, "close"), 400, "validation")
+    closed = ok(act(api, rerouted, "close", reason="党员出国，无法办理"))
+    assert closed["state"] == "closed"
+    assert_error(act(api, closed, "close", reason="再次"), 409)
 
 
 def test_bad_input_gets_chinese_field_messages_and_writes_nothing(api, tree):
