@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.unit.test_images import black_png
+from tests.support.images import black_png
 
 ROOT = Path(__file__).resolve().parent.parent
 

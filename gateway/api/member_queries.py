@@ -1,4 +1,5 @@
-"""综合查询 over members, 固定查询 (an account's saved queries) and 批量修改 (batch changes)."""
+"""综合查询 over members and 固定查询 (an account's saved queries); 批量修改 of the members a query
+selects is batch_changes.py."""
 import json
 
 from starlette.requests import Request
@@ -10,7 +11,7 @@ from ..errors import HttpError
 from ..excel.roster import QUERY_COLUMNS, RosterWriter, parse_columns
 from .common import call, check_types, path_id, read_json
 from .exports import PAGE, download_operation, workbook_download
-from .spec import BOOL, ID, INT, STR, obj, op, query_param
+from .spec import ID, INT, STR, obj, op, query_param
 
 
 async def query_fields(request: Request):
@@ -129,46 +130,6 @@ async def saved_xlsx(request: Request):
     return await query_download(request, session, saved["query"], saved["name"])
 
 
-# --- 批量修改 ---
-
-BATCH_TYPES = {"field": str, "expected": int}
-
-
-async def _batch_body(request: Request) -> dict:
-    data = await read_json(request)
-    check_types(data, BATCH_TYPES)
-    if not isinstance(data.get("query"), dict):
-        raise HttpError(400, "validation", "query 应为查询条件对象", {"query": "应为对象"})
-    return data
-
-
-async def preview_batch(request: Request):
-    session = await require_session(request)
-    data = await _batch_body(request)
-    return JSONResponse(await call(request, session, "member", "preview_batch_change", data=data))
-
-
-async def save_batch(request: Request):
-    session = await require_session(request)
-    data = await _batch_body(request)
-    return JSONResponse(await call(request, session, "member", "save_batch_change", data=data), status_code=201)
-
-
-async def list_batches(request: Request):
-    session = await require_session(request)
-    return JSONResponse({"items": await call(request, session, "member", "list_batch_changes")})
-
-
-async def get_batch(request: Request):
-    session = await require_session(request)
-    return JSONResponse(await call(request, session, "member", "get_batch_change", batch_id=path_id(request)))
-
-
-async def undo_batch(request: Request):
-    session = await require_session(request)
-    return JSONResponse(await call(request, session, "member", "undo_batch_change", batch_id=path_id(request)))
-
-
 routes = [
     Route("/member-queries/fields", query_fields),
     Route("/member-queries", run_query, methods=["POST"]),
@@ -180,11 +141,6 @@ routes = [
     Route("/saved-queries/{id}", delete_saved, methods=["DELETE"]),
     Route("/saved-queries/{id}/members", run_saved),
     Route("/saved-queries/{id}/members.xlsx", saved_xlsx),
-    Route("/member-batches", list_batches),
-    Route("/member-batches", save_batch, methods=["POST"]),
-    Route("/member-batches/preview", preview_batch, methods=["POST"]),
-    Route("/member-batches/{id}", get_batch),
-    Route("/member-batches/{id}/undo", undo_batch, methods=["POST"]),
 ]
 
 CONDITION = obj(["field", "operator"], field={"type": "string", "description": "查询项（见 /member-queries/fields）"},
@@ -206,13 +162,6 @@ QUERY = obj(["org_id"], org_id={"type": "integer", "description": "查询范围�
 RESULTS = obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, query=QUERY, description=STR,
               items={"type": "array"})
 SAVED = obj(["id", "name", "query"], id=INT, name=STR, query=QUERY, description=STR)
-BATCH_IN = obj(["query", "field", "value"], query=QUERY,
-               field={"type": "string", "enum": ["ethnicity", "native_place", "education", "occupation"],
-                                            "description": "民族、籍贯、学历、工作岗位"},
-               value={"type": "string", "description": "新值（代码或名称）"},
-               expected={"type": "integer", "description": "预览得到的修改人数；查询结果已变化时返回 409"})
-BATCH = obj(["id", "field", "value", "changed", "undone"], id=INT, field=STR, field_label=STR, value=STR,
-            value_name=STR, changed=INT, skipped={"type": "array"}, undone=BOOL, items={"type": "array"})
 COLUMNS = query_param("columns", {"type": "string"}, "逗号分隔的列：" + "、".join(
     f"{c.key}（{c.header}）" for c in QUERY_COLUMNS.values()) + "；缺省为全部")
 
@@ -235,14 +184,4 @@ OPENAPI_PATHS = {
     "/saved-queries/{id}/members": {"get": op("执行固定查询", "分页结果", RESULTS, params=[
         ID, query_param("page", INT), query_param("size", INT), query_param("sort", STR)])},
     "/saved-queries/{id}/members.xlsx": {"get": download_operation("导出固定查询结果（Excel）", params=[ID, COLUMNS])},
-    "/member-batches": {
-        "get": op("本账号的批量修改记录（最近50次）", "列表", obj(["items"], items={"type": "array", "items": BATCH})),
-        "post": op("批量修改：对查询出的党员设置一个信息项（每人记录修改前后，可整批撤销）", "批量修改记录", BATCH,
-                   BATCH_IN, status="201")},
-    "/member-batches/preview": {"post": op("批量修改预览：每名党员的原值和新值，以及不能修改的原因", "预览",
-                                           obj(["total", "changes", "items"], total=INT, changes=INT, unchanged=INT,
-                                               problems=INT, items={"type": "array"}), BATCH_IN)},
-    "/member-batches/{id}": {"get": op("批量修改记录及每名党员的修改", "批量修改记录", BATCH, params=[ID])},
-    "/member-batches/{id}/undo": {"post": op("撤销整批修改（其中有党员在此后又被修改时拒绝，不作任何修改）",
-                                             "撤销后的记录", BATCH, params=[ID], body_required=False)},
 }

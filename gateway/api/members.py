@@ -1,4 +1,5 @@
-"""Members: create, read (with the photo's links), search, change, and status changes (leave, 找回, 回退)."""
+"""Members: create, read (with the photo's links), search, change, status changes (leave, 找回, 回退) and
+the card's history; the repeating info sets are info_sets.py."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -72,6 +73,13 @@ async def undo_status_change(request: Request):
     return await _status_change(request, "undo_status_change", optional_body=True)
 
 
+async def member_history(request: Request):
+    """The readable history of the member's card: basic information and info-set rows."""
+    session = await require_session(request)
+    return JSONResponse(await call(request, session, "member", "member_history", member_id=path_id(request),
+                                   page=request.query_params.get("page", "1")))
+
+
 routes = [
     Route("/members", search_members, methods=["GET"]),
     Route("/members", create_member, methods=["POST"]),
@@ -80,6 +88,7 @@ routes = [
     Route("/members/{id}/leave", leave_member, methods=["POST"]),
     Route("/members/{id}/restore", restore_member, methods=["POST"]),
     Route("/members/{id}/status/undo", undo_status_change, methods=["POST"]),
+    Route("/members/{id}/history", member_history),
 ]
 
 MEMBER_IN = obj(["org_id", "name", "id_number", "ethnicity", "category", "joined_on"],
@@ -139,8 +148,14 @@ MEMBER = obj(["id", "org_id", "name", "id_number", "status", "version"], id=INT,
              actions=obj([], leave=BOOL, restore=BOOL, restore_refused={"type": ["string", "null"]}, undo=BOOL,
                          undo_label={"type": ["string", "null"]}))
 
-CARD = {"$ref": "#/components/schemas/MemberCard"}  # MEMBER with its info sets (member_cards.py)
+CARD = {"$ref": "#/components/schemas/MemberCard"}  # MEMBER with its info sets (info_sets.py)
 
+CHANGE = obj(["field", "label", "old", "new"], field=STR, label=STR, old={}, new={},
+             old_name={"type": ["string", "null"], "description": "修改前的值（代码显示为名称）"},
+             new_name={"type": ["string", "null"], "description": "修改后的值（代码显示为名称）"})
+HISTORY_LINE = obj(["action", "action_name", "changes", "actor_name", "at"], id=INT, action=STR, action_name=STR,
+                   info_set={"type": ["string", "null"]}, changes={"type": "array", "items": CHANGE},
+                   version=INT, actor=STR, actor_name=STR, at=STR)
 OPENAPI_PATHS = {
     "/members": {
         "post": op("新建党员", "已创建", obj(["id"], id=INT), MEMBER_IN, status="201"),
@@ -159,4 +174,9 @@ OPENAPI_PATHS = {
                                          "找回后的党员", MEMBER, RESTORE_IN, params=[ID], body_required=False)},
     "/members/{id}/status/undo": {"post": op("回退：撤销最后一次党籍变动（减少或找回）", "回退后的党员", MEMBER,
                                              UNDO_IN, params=[ID], body_required=False)},
+    "/members/{id}/history": {"get": op(
+        "党员信息的变更历史（基本信息和各信息集：修改前后的值、操作人和时间，最新的在前）", "历史",
+        obj(["total", "page", "size", "items"], member_id=INT, total=INT, page=INT, size=INT,
+            items={"type": "array", "items": HISTORY_LINE}),
+        params=[ID, query_param("page", INT)])},
 }

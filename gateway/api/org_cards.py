@@ -1,9 +1,9 @@
-"""The organization card: edit, 单位信息 and 组织奖惩, 更名, 撤销 and 恢复, delete, sort, history,
-search (in use or 历史), 校核 (JSON and Excel), 批量修改 with undo, and the 党组织采集表 import."""
-from urllib.parse import quote
+"""The organization card: edit, 单位信息 and 组织奖惩, 更名, 撤销 and 恢复, delete, sort, move, history,
+search (in use or 历史) and 校核 (JSON and Excel); 批量修改 is org_batches.py, the 党组织采集表 import
+org_imports.py."""
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from services.shared.codes import (
@@ -18,10 +18,8 @@ from services.shared.codes import (
 from ..auth import require_session
 from ..errors import HttpError
 from ..excel.roster import RosterColumn, RosterWriter
-from ..excel.template import org_template
 from .common import call, check_types, history_flag, path_id, read_json
-from .exports import XLSX, download_operation, workbook_download
-from .imports import ERRORS_LIST, FILE_LIMITS, IMPORT_ID, import_endpoints
+from .exports import download_operation, workbook_download
 from .spec import BOOL, DATE, ID, INT, STR, obj, op, path_param, query_param, values
 
 ENTRY_KINDS = {"units": "unit", "sanctions": "sanction"}  # path segment → the org service's info set
@@ -146,36 +144,6 @@ async def check_workbook(request: Request):
     return await workbook_download(request, session, writer, pages(), f"{result['org_name']}-校核结果.xlsx")
 
 
-async def preview_batch(request: Request):
-    session = await require_session(request)
-    data = await read_json(request)
-    return JSONResponse(await call(request, session, "org", "preview_batch", org_id=path_id(request), data=data))
-
-
-async def save_batch(request: Request):
-    session = await require_session(request)
-    data = await read_json(request)
-    saved = await call(request, session, "org", "save_batch", org_id=path_id(request), data=data)
-    return JSONResponse(saved, status_code=201)
-
-
-async def get_batch(request: Request):
-    session = await require_session(request)
-    return JSONResponse(await call(request, session, "org", "get_batch", batch_id=request.path_params["id"]))
-
-
-async def undo_batch(request: Request):
-    session = await require_session(request)
-    return JSONResponse(await call(request, session, "org", "undo_batch", batch_id=request.path_params["id"]))
-
-
-async def org_import_template(request: Request):
-    await require_session(request)
-    return Response(org_template(), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党组织采集表.xlsx')}"})
-
-
-create_org_import, get_org_import, commit_org_import = import_endpoints("org")
 
 
 routes = [
@@ -191,18 +159,10 @@ routes = [
     Route("/orgs/{id}/history", org_history),
     Route("/orgs/{id}/check", check_orgs),
     Route("/orgs/{id}/check.xlsx", check_workbook),
-    Route("/orgs/{id}/batch/preview", preview_batch, methods=["POST"]),
-    Route("/orgs/{id}/batch", save_batch, methods=["POST"]),
-    Route("/org-batches/{id}", get_batch),
-    Route("/org-batches/{id}/undo", undo_batch, methods=["POST"]),
     *[route for kind in ENTRY_KINDS for route in (
         Route(f"/orgs/{{id}}/{kind}", add_entry, methods=["POST"]),
         Route(f"/orgs/{{id}}/{kind}/{{entry}}", change_entry, methods=["PATCH"]),
         Route(f"/orgs/{{id}}/{kind}/{{entry}}", remove_entry, methods=["DELETE"]))],
-    Route("/imports/orgs/template.xlsx", org_import_template),
-    Route("/imports/orgs", create_org_import, methods=["POST"]),
-    Route("/imports/orgs/{id}", get_org_import),
-    Route("/imports/orgs/{id}/commit", commit_org_import, methods=["POST"]),
 ]
 
 # --- OpenAPI ---------------------------------------------------------------------------------
@@ -237,19 +197,6 @@ SANCTION = obj(["kind", "name", "approved_on", "approver"], kind=_code(ORG_SANCT
 CHANGED = obj(["id", "version"], id=INT, version=INT)
 ENTRY = path_param("entry", INT)
 VERSION_QUERY = query_param("version", INT, "可选：读取时的 version，已过期则返回 409")
-CONDITION = obj(["field", "op"], field={"type": "string", "description": "组织情况信息项，如 type、affiliation"},
-                op={"type": "string", "enum": ["eq", "ne", "contains", "empty", "not_empty"]},
-                value={"description": "eq/ne/contains 时必填（代码项可用名称或代码）"})
-BATCH_IN = obj(["field"], conditions={"type": "array", "items": CONDITION, "maxItems": 10},
-               field={"type": "string", "description": "要修改的信息项（名称、代码除外）"},
-               value={"description": "新值；为空表示清空（系统必填项不能清空）"},
-               org_ids={"type": "array", "items": INT,
-                        "description": "保存时可带预览结果中的党组织，结果已变化则返回 409"})
-BATCH_CHANGE = obj(["id", "name", "old", "new"], id=INT, name=STR, code=STR, old={}, new={}, old_name=NULL_STR,
-                   new_name=NULL_STR)
-BATCH = obj(["id", "field", "status", "items"], id=STR, org_id=INT, field=STR, field_label=STR, changed=INT,
-            status={"type": "string", "enum": ["saved", "undone"]}, items={"type": "array", "items": BATCH_CHANGE})
-BATCH_ID = path_param("id", STR)
 PROBLEM = obj(["org_id", "org_name", "field", "message"], org_id=INT, org_name=STR, org_code=STR, type_name=STR,
               field=STR, message=STR)
 SUBTREE = query_param("subtree", {"type": "string", "enum": ["0", "1"]}, "1：校核本组织及所有下级党组织")
@@ -293,15 +240,6 @@ OPENAPI_PATHS = {
                                    obj(["passed", "problems"], passed=BOOL, checked=INT, truncated=BOOL,
                                        problems={"type": "array", "items": PROBLEM}), params=[ID, SUBTREE])},
     "/orgs/{id}/check.xlsx": {"get": download_operation("导出校核结果（Excel）", params=[ID, SUBTREE])},
-    "/orgs/{id}/batch/preview": {"post": op("批量修改预览：本组织及下级中符合条件的党组织及修改前后的值", "预览",
-                                            obj(["changes", "problems"], matched=INT,
-                                                changes={"type": "array", "items": BATCH_CHANGE},
-                                                problems={"type": "array"}), BATCH_IN, params=[ID])},
-    "/orgs/{id}/batch": {"post": op("批量修改保存（每个党组织一个 org_updated 事件）", "已保存", BATCH, BATCH_IN,
-                                    params=[ID], status="201")},
-    "/org-batches/{id}": {"get": op("批量修改记录", "记录", BATCH, params=[BATCH_ID])},
-    "/org-batches/{id}/undo": {"post": op("撤销批量修改（其中的党组织之后未被修改时）", "已撤销", BATCH,
-                                          params=[BATCH_ID])},
     **{path: item for kind, (what, schema) in {"units": ("单位信息", UNIT), "sanctions": ("组织奖惩", SANCTION)}.items()
        for path, item in (
         (f"/orgs/{{id}}/{kind}", {"post": op(f"新增一条{what}", "已新增", obj(["id", "version"], id=INT, org_id=INT,
@@ -312,16 +250,5 @@ OPENAPI_PATHS = {
                         params=[ID, ENTRY]),
             "delete": op(f"删除一条{what}", "已删除", obj(["version"], org_id=INT, version=INT),
                          params=[ID, ENTRY, VERSION_QUERY])}))},
-    "/imports/orgs/template.xlsx": {"get": download_operation(
-        "下载党组织采集表模板（中文表头、必填列标红、类别和隶属关系下拉）")},
-    "/imports/orgs": {"post": {
-        **op("上传党组织采集表，返回预览：每行的问题（行号按表格编号）", "预览",
-             obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST), status="201"),
-        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
-            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
-    "/imports/orgs/{id}": {"get": op("党组织导入的状态和预览结果", "导入", params=[IMPORT_ID])},
-    "/imports/orgs/{id}/commit": {"post": op(
-        "按表格顺序写入预览中的有效行（上级在前）；all_or_nothing 为 true 时只要有错误行就不写入", "写入结果",
-        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
-        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+
 }

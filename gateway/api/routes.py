@@ -7,15 +7,19 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from . import (
-    batches,
+    accounts,
+    batch_add,
+    batch_changes,
     exports,
     imports,
+    info_sets,
     media,
-    member_cards,
     member_checks,
     member_queries,
     members,
+    org_batches,
     org_cards,
+    org_imports,
     orgs,
     registration,
     reports,
@@ -25,9 +29,9 @@ from . import (
 )
 from .spec import SCHEMAS
 
-RESOURCES = (sessions, orgs, members, member_cards, member_checks, batches, registration, media, exports, imports,
-             supervision, member_queries, reports,
-             org_cards, transfers)
+RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
+             imports, supervision, member_queries, batch_changes, reports, org_cards,
+             org_batches, org_imports, transfers)
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +47,8 @@ def openapi_document() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": member_cards.MEMBER_CARD,
-                                                  **transfers.SCHEMAS}},
+                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
+                                  **transfers.SCHEMAS}},
     }
 
 

@@ -1,6 +1,6 @@
-"""The organization card's forms (edit, 更名, 撤销, 恢复, 删除, 排序, 单位信息, 组织奖惩) on the
-organization page, and its own pages: history, 校核, 批量修改 and the 党组织采集表 import."""
-import asyncio
+"""The organization card's forms (edit, 更名, 撤销, 恢复, 删除, 排序, 移动, 单位信息, 组织奖惩) on the
+organization page, and its own pages: history, search, 校核 and the 党组织采集表 import; 批量修改 is
+org_batch_pages.py."""
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -11,7 +11,7 @@ from ..api.common import call, path_id
 from ..auth import require_session
 from ..errors import HttpError, as_http_error
 from .org_pages import org_context
-from .rendering import form_of, redirect_with_flash, render, submit_form
+from .rendering import form_of, render, submit_form
 
 ENTRY_KEYS = {"unit": ("name", "category", "party_setup", "industry", "credit_code"),
               "sanction": ("kind", "name", "approved_on", "approver", "reason")}
@@ -138,7 +138,7 @@ add_sanction, edit_sanction, remove_sanction = _entry_action("sanction")
 
 # --- pages of their own ----------------------------------------------------------------------
 
-async def _page_context(request: Request, session, org_id: int) -> dict:
+async def page_context(request: Request, session, org_id: int) -> dict:
     org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
     return {"org": org, "root": root}
@@ -147,7 +147,7 @@ async def _page_context(request: Request, session, org_id: int) -> dict:
 async def history_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)
-    context = await _page_context(request, session, org_id)
+    context = await page_context(request, session, org_id)
     changes = await call(request, session, "org", "org_history", org_id=org_id,
                          page=request.query_params.get("page", "1"))
     return render(request, "org_history.html", session=session, changes=changes, **context)
@@ -157,7 +157,7 @@ async def search_page(request: Request):
     """党组织查询 below this organization: name or code, in use or (历史) revoked."""
     session = await require_session(request)
     org_id = path_id(request)
-    context = await _page_context(request, session, org_id)
+    context = await page_context(request, session, org_id)
     params = request.query_params
     history = params.get("history") == "1"
     results = await call(request, session, "org", "search_orgs", q=params.get("q", ""), history=history,
@@ -169,80 +169,13 @@ async def check_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)
     subtree = request.query_params.get("subtree", "1") == "1"
-    context = await _page_context(request, session, org_id)
+    context = await page_context(request, session, org_id)
     result = await call(request, session, "org", "check_orgs", org_id=org_id, subtree=subtree)
     return render(request, "org_check.html", session=session, result=result, subtree=subtree, **context)
 
 
-def batch_spec(form: dict) -> dict:
-    """The batch form (one or more condition rows, the item and its new value) as the service takes it."""
-    conditions = []
-    for index in range(3):
-        field = form.get(f"cond_field_{index}", "")
-        if field:
-            conditions.append({"field": field, "op": form.get(f"cond_op_{index}", "eq"),
-                               "value": form.get(f"cond_value_{index}", "")})
-    return {"conditions": conditions, "field": form.get("field", ""), "value": form.get("value", "")}
-
-
-def _org_ids(raw: str) -> list[int]:
-    """The previewed organizations the page sends back with 保存 ("12,15,…")."""
-    try:
-        return [int(part) for part in raw.split(",") if part.strip()]
-    except ValueError:
-        raise HttpError(400, "validation", "预览结果有误，请重新预览", {"org_ids": "格式有误"}) from None
-
-
-async def batch_page(request: Request):
-    """GET: the form and recent batches; POST: preview (action=preview) or save (action=save)."""
-    org_id = path_id(request)
-    form, preview, error = {}, None, None
-    if request.method == "POST":
-        form = await form_of(request)
-        session = await require_session(request, form_csrf=form.get("csrf_token"))
-        spec = batch_spec(form)
-        try:
-            if form.get("action") == "save":
-                spec["org_ids"] = _org_ids(form.get("org_ids", ""))
-                saved = await call(request, session, "org", "save_batch", org_id=org_id, data=spec)
-                # Post/Redirect/Get: F5 on the page after must not save the batch again.
-                return redirect_with_flash(f"/orgs/{org_id}/batch", f"已修改 {saved['changed']} 个党组织。"
-                                           "如需还原，可在下方“最近的批量修改”中撤销。")
-            else:
-                preview = await call(request, session, "org", "preview_batch", org_id=org_id, data=spec)
-        except Exception as exc:  # noqa: BLE001 — shown above the form
-            error = as_http_error(exc)
-            if error.status >= 500 or error.status in (401, 403, 404):
-                raise error from None
-    else:
-        session = await require_session(request)
-    context = await _page_context(request, session, org_id)
-    fields, batches = await asyncio.gather(call(request, session, "org", "card_fields"),
-                                           call(request, session, "org", "recent_batches", org_id=org_id))
-    return render(request, "org_batch.html", status=error.status if error else 200, session=session,
-                  form_values=form, preview=preview, form_error=error, fields=fields["org"],
-                  batches=batches, org_ids=",".join(str(c["id"]) for c in preview["changes"]) if preview else "",
-                  **context)
-
-
-async def undo_batch(request: Request):
-    org_id = path_id(request)
-    batch_id = request.path_params["batch"]
-
-    async def rerender(session, form, error):
-        context = await _page_context(request, session, org_id)
-        fields, batches = await asyncio.gather(call(request, session, "org", "card_fields"),
-                                               call(request, session, "org", "recent_batches", org_id=org_id))
-        return render(request, "org_batch.html", status=error.status, session=session, form_values={},
-                      form_error=error, fields=fields["org"], batches=batches, **context)
-
-    return await submit_form(request, lambda session, form: call(request, session, "org", "undo_batch",
-                                                                 batch_id=batch_id),
-                             rerender, f"/orgs/{org_id}/batch", "已撤销这次批量修改")
-
-
 async def import_page(request: Request):
     session = await require_session(request)
-    context = await _page_context(request, session, path_id(request))
+    context = await page_context(request, session, path_id(request))
     return render(request, "import.html", session=session, kind="org",
                   field_names={column.key: column.header for column in ORG_IMPORT_COLUMNS}, **context)

@@ -184,21 +184,21 @@ delete_saved_query = _saved_action("delete_saved_query", lambda form: {})
 
 # --- 批量修改 ---
 
-def _batch_data(form: dict) -> dict:
+def _batch_change_data(form: dict) -> dict:
     data = {"query": _query_of_form(form), "field": form.get("field", ""), "value": form.get("value", "")}
     if form.get("expected", "").isdigit():
         data["expected"] = int(form["expected"])
     return data
 
 
-async def member_batch_preview(request: Request):
+async def preview_batch_change(request: Request):
     """The preview of a batch change: each member's old and new value, and who cannot take it."""
     async def perform(session, form):
-        preview = await call(request, session, "member", "preview_batch_change", data=_batch_data(form))
+        preview = await call(request, session, "member", "preview_batch_change", data=_batch_change_data(form))
         org_ids = sorted({m["org_id"] for m in preview["items"]})
         names, root = await asyncio.gather(call(request, session, "org", "org_names", org_ids=org_ids),
                                            call(request, session, "org", "get_org", org_id=session.org_id))
-        return render(request, "member_batch_preview.html", session=session, root=root, preview=preview,
+        return render(request, "batch_change_preview.html", session=session, root=root, preview=preview,
                       org_names=names, query_json=form.get("q", ""))
 
     async def rerender(session, form, error):
@@ -221,50 +221,50 @@ async def _render_or_rerender(request: Request, perform, rerender):
     return rendered.get("page", response)
 
 
-async def member_batch_save(request: Request):
+async def save_batch_change(request: Request):
     async def rerender(session, form, error):
         preview = None
         try:
             preview = await call(request, session, "member", "preview_batch_change",
-                                 data={k: v for k, v in _batch_data(form).items() if k != "expected"})
+                                 data={k: v for k, v in _batch_change_data(form).items() if k != "expected"})
         except RemoteError:
             pass
         root = await call(request, session, "org", "get_org", org_id=session.org_id)
-        return render(request, "member_batch_preview.html", status=error.status, session=session, root=root,
+        return render(request, "batch_change_preview.html", status=error.status, session=session, root=root,
                       preview=preview, org_names={}, query_json=form.get("q", ""), error=error)
 
     return await submit_form(request, lambda session, form: call(request, session, "member", "save_batch_change",
-                                                                 data=_batch_data(form)),
+                                                                 data=_batch_change_data(form)),
                              rerender, lambda batch: f"/member-batches/{batch['id']}")
 
 
-async def member_batch_page(request: Request):
-    return await _batch(request, await require_session(request))
+async def batch_change_page(request: Request):
+    return await _batch_change(request, await require_session(request))
 
 
-async def _batch(request: Request, session, status: int = 200, error=None):
+async def _batch_change(request: Request, session, status: int = 200, error=None):
     batch = await call(request, session, "member", "get_batch_change", batch_id=path_id(request))
     org_ids = sorted({i["org_id"] for i in batch["items"]})
     names, root = await asyncio.gather(call(request, session, "org", "org_names", org_ids=org_ids),
                                        call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "member_batch.html", status=status, session=session, root=root, batch=batch, org_names=names,
+    return render(request, "batch_change.html", status=status, session=session, root=root, batch=batch, org_names=names,
                   error=error)
 
 
-async def member_batch_undo(request: Request):
+async def undo_batch_change(request: Request):
     batch_id = path_id(request)
 
     async def rerender(session, form, error):
-        return await _batch(request, session, status=error.status, error=error)
+        return await _batch_change(request, session, status=error.status, error=error)
 
     return await submit_form(request, lambda session, form: call(request, session, "member", "undo_batch_change",
                                                                  batch_id=batch_id),
                              rerender, f"/member-batches/{batch_id}")
 
 
-async def member_batches_page(request: Request):
+async def batch_changes_page(request: Request):
     session = await require_session(request)
     batches, root = await asyncio.gather(call(request, session, "member", "list_batch_changes"),
                                          call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "member_batches.html", session=session, root=root, batches=batches)
+    return render(request, "batch_changes.html", session=session, root=root, batches=batches)
 

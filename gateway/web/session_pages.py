@@ -1,16 +1,14 @@
-"""Login (with its own CSRF cookie), logout, the password change, and 账号管理 (the accounts
-of one's subtree: status, disable/enable, unlock)."""
-import asyncio
+"""Login (with its own CSRF cookie), logout and the password change; 账号管理 is account_pages.py."""
 import secrets
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from ..api.common import call, path_id
+from ..api.common import call
 from ..api.sessions import client_of
 from ..auth import COOKIE, CSRF_FIELD, SESSION_HOURS, end_session, require_session
 from ..errors import HttpError, as_http_error
-from .rendering import form_of, render, submit_form
+from .rendering import form_of, render
 
 LOGIN_CSRF_COOKIE = "pmis_login_csrf"
 
@@ -77,35 +75,3 @@ async def password(request: Request):
             raise error from None
         return render(request, "password.html", status=error.status, session=session, error=error)
     return RedirectResponse("/", status_code=303)
-
-
-# --- 账号管理 ------------------------------------------------------------------------------------
-
-ACCOUNT_ACTIONS = {"disable": "disable_account", "enable": "enable_account", "unlock": "unlock_account"}
-
-
-async def accounts_page(request: Request, session=None, error=None, status: int = 200):
-    session = session or await require_session(request)
-    page = request.query_params.get("page", "1")
-    listing, root = await asyncio.gather(call(request, session, "org", "list_accounts", page=page, size=50),
-                                         call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "accounts.html", status=status, session=session, listing=listing, root=root,
-                  error=error)
-
-
-async def account_action(request: Request):
-    action = request.path_params["action"]
-    if action not in ACCOUNT_ACTIONS:
-        raise HttpError(404, "not_found", "资源不存在")
-    account_id = path_id(request)
-
-    async def perform(session, form):
-        return await call(request, session, "org", ACCOUNT_ACTIONS[action], account_id=account_id)
-
-    async def rerender(session, form, error):
-        return await accounts_page(request, session, error, error.status)
-
-    return await submit_form(request, perform, rerender, "/accounts")
-
-
-# --- organizations and members -------------------------------------------------------------

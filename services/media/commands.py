@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, Unavailable, ValidationFailed
+from services.shared.errors import Conflict, Unavailable, ValidationFailed
 from services.shared.ids import uuid_or_not_found
 from services.shared.messaging.outbox import record_event
 
@@ -23,11 +23,11 @@ from .domain.owners import KINDS, MEMBER_PHOTO, PENDING, REJECTED, VERIFIED, VER
 from .events import MEMBER_PHOTO_ATTACHED
 from .models import outbox, pending_objects, photos, uploads
 from .storage import Storage
+from .store import SWEEP_GRACE, load_upload
 
 log = logging.getLogger("pmis.media")
 
 UPLOAD_MINUTES = 15  # the presigned request's lifetime; `complete` is refused after it
-SWEEP_GRACE = timedelta(minutes=10)  # how long a key may wait for its commit before it is swept
 
 
 def _now() -> datetime:
@@ -67,15 +67,6 @@ def begin_upload(sessions: sessionmaker, store: Storage, caller: Caller, owner_l
     return {"upload_id": str(upload_id), "max_bytes": kind.limits.max_bytes, **request}
 
 
-def _load(session, caller: Caller, upload_id, lock: bool = False):
-    query = select(uploads).where(uploads.c.id == upload_id)
-    row = session.execute(query.with_for_update() if lock else query).first()
-    if row is None:
-        raise NotFound("上传记录不存在")
-    caller.require(row.org_path, KINDS[row.owner_kind].owner_noun)
-    return row
-
-
 def _photo_keys(upload, claim: uuid.UUID) -> tuple[str, str]:
     return f"photos/{upload.owner_id}/{claim}.jpg", f"photos/{upload.owner_id}/{claim}-thumb.jpg"
 
@@ -85,7 +76,7 @@ def _claim(sessions: sessionmaker, caller: Caller, upload_id) -> tuple:
     claim = uuid.uuid4()
     now = _now()
     with sessions.begin() as session:
-        upload = _load(session, caller, upload_id, lock=True)  # a parallel complete waits here
+        upload = load_upload(session, caller, upload_id, lock=True)  # a parallel complete waits here
         refusal = claim_refusal(upload.status, upload.expires_at, now)
         if refusal:
             raise Conflict(refusal)
@@ -158,7 +149,7 @@ def _lock_owner(session, upload) -> None:
 def complete_upload(sessions: sessionmaker, store: Storage, caller: Caller, upload_id) -> dict:
     upload_id = uuid_or_not_found(upload_id, "上传记录不存在")
     with sessions() as session:
-        upload = _load(session, caller, upload_id)
+        upload = load_upload(session, caller, upload_id)
     refusal = claim_refusal(upload.status, upload.expires_at, _now())
     if refusal:
         raise Conflict(refusal)

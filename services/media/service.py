@@ -14,6 +14,7 @@ from . import commands, org_events, queries, sweeper
 from .domain.owners import MEMBER_PHOTO
 from .models import org_directory
 from .storage import storage
+from .store import SWEEP_GRACE
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -57,7 +58,7 @@ class MediaService(org_directory_handlers.FollowsOrgDirectory):
 
     @timer(interval=60)
     def sweep(self):
-        sweeper.sweep(self.db, self.store, commands.SWEEP_GRACE)
+        sweeper.sweep(self.db, self.store, SWEEP_GRACE)
 
     @api
     def member_photo(self, member_id):

@@ -16,9 +16,9 @@ from services.shared.errors import Conflict, NotFound, ValidationFailed
 
 from .commands import change_member, member_changes
 from .domain.conditions import field_value
-from .member_queries import check_query, scoped, selection
 from .models import batch_change_items, batch_changes, members
 from .query_catalog import FIELDS
+from .store import check_query, scoped, selection
 
 BATCH_FIELDS = ("ethnicity", "native_place", "education", "occupation")
 MAX_BATCH = 2000

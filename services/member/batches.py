@@ -14,12 +14,12 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, validated
 from services.shared.ids import uuid_or_not_found
 
-from . import history
 from .commands import after_row_change, facts_of
 from .domain.batch_add import Candidate, decide, parse_request
 from .domain.history import row_changes
 from .domain.info_sets import INFO_SETS, MemberDates
 from .models import batches, info_tables, members
+from .store import record_history
 
 
 def _candidates(session: Session, caller: Caller, org: dict, spec, member_ids: list[int], lock: bool) -> tuple:
@@ -61,7 +61,7 @@ def commit_batch(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict
             row_id = session.execute(info_tables[spec.key].insert().values(member_id=member.id, **values)
                                      .returning(info_tables[spec.key].c.id)).scalar_one()
             after = after_row_change(session, caller, member, before, card=False)
-            history.record(session, caller, member.id, after["version"], "row_added",
+            record_history(session, caller, member.id, after["version"], "row_added",
                            row_changes(spec, None, values), spec.key)
             items.append({"member_id": member.id, "row_id": row_id, "version": after["version"]})
         if items:

@@ -10,7 +10,7 @@ from services.shared.errors import ValidationFailed
 
 from .domain.card_check import check_member
 from .models import info_tables, members
-from .queries import load_member
+from .store import load_member
 
 CHECK_PAGE_MAX = 2000
 

@@ -6,9 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.messaging.outbox import record_event
-from services.shared.versions import require_version
 
-from . import history
 from .domain import status
 from .domain.history import basic_changes, row_changes
 from .domain.info_sets import (
@@ -22,7 +20,7 @@ from .domain.info_sets import (
 from .domain.member_fields import validate_member_changes, validate_new_member
 from .events import MEMBER_CREATED, MEMBER_UPDATED, change_payload, member_facts
 from .models import info_tables, members, outbox, status_changes
-from .queries import (
+from .store import (
     absences_by_member,
     as_status_change,
     evaluations_of,
@@ -30,6 +28,8 @@ from .queries import (
     last_status_change,
     load_member,
     member_card,
+    record_history,
+    require_member_version,
 )
 
 
@@ -72,10 +72,6 @@ def _locked_member(session: Session, caller: Caller, member_id):
     row = load_member(session, member_id, for_update=True)
     caller.require(row.org_path, "该党员")
     return row
-
-
-def _require_version(row, read_version: int | None) -> None:
-    require_version(row.version, read_version, "该党员信息")
 
 
 def _refused(refused: status.TransitionRefused) -> Conflict:
@@ -123,7 +119,7 @@ def change_member(session: Session, caller: Caller, row, raw):
     one member of a 批量修改): validated, version checked, written with its member_updated
     event. The member's row after it, or None when nothing differs; errors before any write."""
     read_version, changes = member_changes(session, row, raw)
-    _require_version(row, read_version)
+    require_member_version(row, read_version)
     if not changes:
         return None
     number = changes.get("id_number")
@@ -135,7 +131,7 @@ def change_member(session: Session, caller: Caller, row, raw):
             after = _write(session, caller, row, changes)
     except IntegrityError:
         raise _duplicate(number) from None
-    history.record(session, caller, row.id, after.version, "updated", basic_changes(row._mapping, changes))
+    record_history(session, caller, row.id, after.version, "updated", basic_changes(row._mapping, changes))
     return after
 
 
@@ -160,7 +156,7 @@ def leave_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict
         row = _locked_member(session, caller, member_id)
         standing = status.Standing.of(row)
         change = validated(lambda data: status.validate_leave(data, standing), raw, "党员减少")
-        _require_version(row, change["version"])
+        require_member_version(row, change["version"])
         try:
             status.check_leave(standing)
         except status.TransitionRefused as refused:
@@ -176,7 +172,7 @@ def restore_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> di
         row = _locked_member(session, caller, member_id)
         standing = status.Standing.of(row)
         change = validated(lambda data: status.validate_restore(data, standing), raw or {}, "找回")
-        _require_version(row, change["version"])
+        require_member_version(row, change["version"])
         try:
             status.check_restore(standing)
         except status.TransitionRefused as refused:
@@ -191,7 +187,7 @@ def undo_status_change(sessions: sessionmaker, caller: Caller, member_id, raw) -
     with sessions.begin() as session:
         row = _locked_member(session, caller, member_id)
         change = validated(status.validate_undo, raw or {}, "回退")
-        _require_version(row, change["version"])
+        require_member_version(row, change["version"])
         last = last_status_change(session, row.id)
         try:
             prior = status.check_undo(status.Standing.of(row), as_status_change(last))
@@ -251,11 +247,11 @@ def _change_row(sessions: sessionmaker, caller: Caller, member_id, key, action: 
     with sessions.begin() as session:
         member = _locked_member(session, caller, member_id)
         read, statement, before, after = decide(session, spec, member)
-        _require_version(member, read)
+        require_member_version(member, read)
         before_facts = facts_of(session, member)
         session.execute(statement)
         card = after_row_change(session, caller, member, before_facts)
-        history.record(session, caller, member.id, card["version"], action, row_changes(spec, before, after),
+        record_history(session, caller, member.id, card["version"], action, row_changes(spec, before, after),
                        spec.key)
         return card
 

@@ -1,7 +1,7 @@
-"""A member's readable history: a line per change of the card, written with the change (same
-transaction), read newest first with code names, who and when."""
+"""A member's readable history: the lines each change of the card wrote with it (store.record_history),
+read newest first with code names, who and when."""
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
@@ -9,18 +9,9 @@ from services.shared.errors import ValidationFailed
 from .domain.history import ACTION_NAMES, readable
 from .domain.info_sets import INFO_SETS
 from .models import history
-from .queries import load_member
+from .store import load_member
 
 HISTORY_PAGE = 100
-
-
-def record(session: Session, caller: Caller, member_id: int, version: int, action: str, changes: list[dict],
-           info_set: str | None = None) -> None:
-    """One line; nothing when no field changed."""
-    if changes:
-        session.execute(history.insert().values(member_id=member_id, action=action, info_set=info_set,
-                                                changes=changes, version=version, actor=caller.user_id,
-                                                actor_name=caller.username or ""))
 
 
 def _action_name(action: str, info_set: str | None) -> str:

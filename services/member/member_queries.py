@@ -1,37 +1,15 @@
-"""综合查询 (combined query over member fields, within a subtree of the caller's scope) and
-固定查询 (an account's saved queries)."""
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+"""综合查询: a combined query over member fields, within a subtree of the caller's scope
+(固定查询, an account's saved queries, are in saved_queries.py)."""
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
-from services.shared.field_rules import text
+from services.shared.paging import page_bounds
 
-from .domain.conditions import Query, describe, validate_query
-from .domain.status import ACTIVE
-from .models import members, saved_queries
-from .queries import member_view, page_bounds, sorted_page
-from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
-
-NAME_MAX = 50
-
-
-def check_query(raw) -> Query:
-    return validated(lambda data: validate_query(data, FIELDS, SORTS, DEFAULT_SORT), raw, "查询条件")
-
-
-def scoped(caller: Caller, org_lookup, query: Query) -> dict:
-    """The query's root organization, asked of the org service (which checks the scope too)."""
-    org = org_lookup(query.org_id)
-    caller.require(org["path"], "所选党组织")
-    return org
-
-
-def selection(query: Query, org: dict):
-    """Members of the subtree matching the conditions; those in history only when asked."""
-    where = members.c.org_path.startswith(org["path"], autoescape=True) & compile_where(query.where)
-    return where if query.history else where & (members.c.status == ACTIVE)
+from .domain.conditions import describe
+from .models import members
+from .query_catalog import SORTS
+from .store import check_query, member_view, scoped, selection, sorted_page
 
 
 def _order(sort: str):
@@ -60,83 +38,3 @@ def combined_query_page(sessions: sessionmaker, caller: Caller, org_lookup, raw,
     column = SORTS[query.sort.removeprefix("-")][1]
     return sorted_page(sessions, selection(query, scoped(caller, org_lookup, query)), column,
                        query.sort.startswith("-"), after_id, limit)
-
-
-# --- 固定查询 ---------------------------------------------------------------------------------
-
-def _name(raw) -> str:
-    try:
-        return text(raw, NAME_MAX)
-    except ValueError as exc:
-        raise ValidationFailed(f"固定查询名称有误：{exc}", {"name": str(exc)}) from None
-
-
-def _saved_view(row) -> dict:
-    try:
-        description = describe(check_query(row.query).where)
-    except ValidationFailed as exc:  # a field since removed from the catalog
-        description = f"（查询条件已失效：{exc.message}）"
-    return {"id": row.id, "name": row.name, "query": row.query, "description": description,
-            "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat()}
-
-
-def _name_taken(name: str) -> Conflict:
-    return Conflict(f"已有名为“{name}”的固定查询，请换一个名称", {"name": "名称已存在"})
-
-
-def save_query(sessions: sessionmaker, caller: Caller, org_lookup, name, raw) -> dict:
-    name = _name(name)
-    query = check_query(raw)
-    scoped(caller, org_lookup, query)
-    with sessions.begin() as session:
-        try:
-            with session.begin_nested():
-                row = session.execute(saved_queries.insert().values(
-                    account=caller.user_id, name=name, query=query.plain()).returning(saved_queries)).one()
-        except IntegrityError:
-            raise _name_taken(name) from None
-        return _saved_view(row)
-
-
-def list_saved_queries(sessions: sessionmaker, caller: Caller) -> list[dict]:
-    with sessions() as session:
-        rows = session.execute(select(saved_queries).where(saved_queries.c.account == caller.user_id)
-                               .order_by(saved_queries.c.name)).all()
-    return [_saved_view(row) for row in rows]
-
-
-def _own(session, caller: Caller, saved_id, for_update=False):
-    try:
-        saved_id = int(saved_id)
-    except (TypeError, ValueError):
-        raise NotFound("固定查询不存在") from None
-    statement = select(saved_queries).where(saved_queries.c.id == saved_id,
-                                            saved_queries.c.account == caller.user_id)
-    row = session.execute(statement.with_for_update() if for_update else statement).first()
-    if row is None:  # another account's saved query is not shown to exist
-        raise NotFound("固定查询不存在")
-    return row
-
-
-def get_saved_query(sessions: sessionmaker, caller: Caller, saved_id) -> dict:
-    with sessions() as session:
-        return _saved_view(_own(session, caller, saved_id))
-
-
-def rename_saved_query(sessions: sessionmaker, caller: Caller, saved_id, name) -> dict:
-    name = _name(name)
-    with sessions.begin() as session:
-        row = _own(session, caller, saved_id, for_update=True)
-        try:
-            with session.begin_nested():
-                row = session.execute(update(saved_queries).where(saved_queries.c.id == row.id)
-                                      .values(name=name, updated_at=func.now()).returning(saved_queries)).one()
-        except IntegrityError:
-            raise _name_taken(name) from None
-        return _saved_view(row)
-
-
-def delete_saved_query(sessions: sessionmaker, caller: Caller, saved_id) -> None:
-    with sessions.begin() as session:
-        row = _own(session, caller, saved_id, for_update=True)
-        session.execute(delete(saved_queries).where(saved_queries.c.id == row.id))

@@ -9,11 +9,12 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.codes import LEAVE_KIND_GROUPS, STUDENT
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
+from services.shared.paging import page_bounds
 from services.shared.report_years import OLDER_STUDENT_AGE, report_year
 
 from .domain.status import ACTIVE, LEFT
 from .models import members, status_changes
-from .queries import member_view, page_bounds
+from .store import member_view
 
 SUSPENSION_KINDS = sorted(kind for kind, group in LEAVE_KIND_GROUPS.items() if group == "停止党籍")
 LISTS = {"suspended": "停止党籍党员名单", "restored": "恢复党籍党员名单", "older_students": "46岁及以上学生党员名单"}

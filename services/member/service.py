@@ -20,6 +20,7 @@ from . import (
     queries,
     query_catalog,
     report_lists,
+    saved_queries,
     supervision,
 )
 from .models import org_directory
@@ -170,23 +171,23 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory):
 
     @api
     def save_query(self, name, query):
-        return member_queries.save_query(self.db, self.caller(), self._org_lookup(), name, query)
+        return saved_queries.save_query(self.db, self.caller(), self._org_lookup(), name, query)
 
     @api
     def list_saved_queries(self):
-        return member_queries.list_saved_queries(self.db, self.caller())
+        return saved_queries.list_saved_queries(self.db, self.caller())
 
     @api
     def get_saved_query(self, saved_id):
-        return member_queries.get_saved_query(self.db, self.caller(), saved_id)
+        return saved_queries.get_saved_query(self.db, self.caller(), saved_id)
 
     @api
     def rename_saved_query(self, saved_id, name):
-        return member_queries.rename_saved_query(self.db, self.caller(), saved_id, name)
+        return saved_queries.rename_saved_query(self.db, self.caller(), saved_id, name)
 
     @api
     def delete_saved_query(self, saved_id):
-        return member_queries.delete_saved_query(self.db, self.caller(), saved_id)
+        return saved_queries.delete_saved_query(self.db, self.caller(), saved_id)
 
     @api
     def preview_batch_change(self, data):

@@ -5,13 +5,14 @@ from sqlalchemy import Text, exists, extract, func, not_, or_, select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
+from services.shared.paging import page_bounds
 
 from .domain.card_check import FULL, MISSING, check_member
 from .domain.id_checks import id_number_problem, person_key
 from .domain.member_fields import REQUIRED_FOR_CHECK, SYSTEM_REQUIRED
 from .domain.probation import ending_soon_range, overdue_joined_before, probation_ends
 from .models import info_tables, members
-from .queries import PINYIN_ORDER, member_view, page_bounds
+from .store import PINYIN_ORDER, member_view
 
 PROBATIONARY = "02"
 

@@ -18,10 +18,10 @@ from services.shared.errors import Conflict, Forbidden, Locked, NotFound, Unauth
 from services.shared.paging import page_bounds
 from services.shared.passwords import password_expired, password_problem
 
-from .commands import load_org
 from .domain.lockout import LOCKED_MESSAGE, account_status, after_failure, is_locked
 from .models import accounts, login_sessions, orgs
 from .passwords import hash_password, verify_password
+from .store import load_org
 
 SESSION_HOURS = 12
 # last_seen_at is for people reading the list, not for expiry: one write a minute is enough.

@@ -6,11 +6,10 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
 
-from .commands import load_org
 from .domain.org_card import CARD_FIELDS, INFO_SETS, LEVEL_NAMES, SANCTION_FIELDS, UNIT_FIELDS, display
 from .domain.org_check import card_problems, structure_problems, tally
 from .models import history, orgs
-from .queries import STATUS_NAMES, org_view
+from .store import STATUS_NAMES, load_org, org_view
 
 ACTION_NAMES = {
     "created": "新建", "imported": "导入", "updated": "修改组织情况", "renamed": "更名", "moved": "移动",

@@ -9,7 +9,6 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.messaging.outbox import record_event
 
-from .commands import load_org, log_change, require_active, require_version, save_org
 from .domain.org_card import (
     CARD_FIELDS,
     SANCTION_FIELDS,
@@ -23,6 +22,7 @@ from .domain.org_card import (
 )
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, units
+from .store import load_org, log_change, require_active, require_version, save_org
 
 
 def _locked(session: Session, caller: Caller, org_id):

@@ -1,91 +1,19 @@
-"""Org service use cases: validate, load, change, write the outbox, commit."""
-from datetime import datetime, timezone
+"""Org service use cases: create an organization (and the root), rename one. The organization card's
+use cases are in cards.py, moves in moves.py; what they share with the read side is in store.py."""
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
-from services.shared import versions
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
-from services.shared.messaging.outbox import record_event
+from services.shared.errors import NotFound, ValidationFailed, validated
 
-from .domain.hierarchy import can_have_children, child_path
-from .domain.org_card import CARD_FIELDS, plain, read_version
+from .domain.hierarchy import can_have_children
+from .domain.org_card import read_version
 from .domain.org_card import validate_new_card as validate_new_org
 from .domain.org_fields import validate_rename
-from .events import ORG_CREATED, ORG_RENAMED, org_state
-from .models import history, org_id_seq, orgs, outbox
-
-
-def load_org(session: Session, org_id, lock: bool = False):
-    try:
-        org_id = int(org_id)
-    except (TypeError, ValueError):
-        raise NotFound("党组织不存在") from None
-    query = select(orgs).where(orgs.c.id == org_id)
-    row = session.execute(query.with_for_update() if lock else query).first()
-    if row is None:
-        raise NotFound("党组织不存在")
-    return row
-
-
-def log_change(session: Session, caller: Caller, org_id: int, action: str, changes=(), note=None,
-               version=None, batch_id=None) -> None:
-    """One line of the organization's history (who, when, what: [{field, label, old, new}])."""
-    session.execute(history.insert().values(org_id=org_id, action=action, changes=list(changes), note=note,
-                                            version=version, batch_id=batch_id, actor=caller.user_id,
-                                            actor_name=caller.username))
-
-
-def require_version(row, read: int | None) -> None:
-    """Optimistic locking, as for members: a card read before someone else's change is stale."""
-    versions.require_version(row.version, read, "该党组织信息")
-
-
-def require_active(row, doing: str) -> None:
-    if row.status != "active":
-        raise Conflict(f"党组织“{row.name}”已撤销，不能{doing}")
-
-
-def code_taken(code: str) -> Conflict:
-    return Conflict(f"党组织代码“{code}”已被使用", {"code": "代码已存在"})
-
-
-def save_org(session: Session, caller: Caller, before, values: dict, event_type: str, action: str, changes=(),
-             note=None, batch_id=None):
-    """Write `values`, bump the version, record the event (the state after) and the history."""
-    try:
-        with session.begin_nested():
-            session.execute(update(orgs).where(orgs.c.id == before.id).values(
-                **values, version=orgs.c.version + 1, updated_at=datetime.now(timezone.utc)))
-    except IntegrityError:
-        raise code_taken(values.get("code", "")) from None
-    row = load_org(session, before.id)
-    record_event(session, outbox, event_type, row.id, row.version, org_state(row), caller)
-    log_change(session, caller, row.id, action, changes, note, row.version, batch_id)
-    return row
-
-
-def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
-    new_id = session.execute(org_id_seq.next_value()).scalar_one()
-    path = child_path(parent.path if parent is not None else "/", new_id)
-    values = dict(data, id=new_id, parent_id=parent.id if parent is not None else None, path=path)
-    if parent is not None:  # last among its siblings until someone sorts them
-        values["sort_order"] = session.execute(select(func.coalesce(func.max(orgs.c.sort_order), 0) + 1)
-                                               .where(orgs.c.parent_id == parent.id)).scalar_one()
-    try:
-        with session.begin_nested():
-            session.execute(orgs.insert().values(**values))
-    except IntegrityError:
-        raise code_taken(data["code"]) from None
-    row = load_org(session, new_id)
-    record_event(session, outbox, ORG_CREATED, row.id, row.version, org_state(row), caller)
-    log_change(session, caller, row.id, "created",
-               [{"field": f.key, "label": f.label, "old": None, "new": plain(values.get(f.key))}
-                for f in CARD_FIELDS if values.get(f.key) is not None], note, row.version)
-    return row
+from .events import ORG_RENAMED
+from .models import orgs
+from .store import insert_org, load_org, require_active, require_version, save_org
 
 
 def create_org(sessions: sessionmaker, caller: Caller, raw: dict) -> dict:

@@ -18,11 +18,11 @@ from services.shared.sheet_imports import (
     sheet_rows,
 )
 
-from .commands import insert_org
 from .domain.hierarchy import can_have_children
 from .domain.import_rows import check_org_rows
 from .domain.org_card import EXTRA_KEYS
 from .models import import_rows, imports, orgs
+from .store import insert_org
 
 ROW_KEYS = ("name", "code", "type", "parent_code") + EXTRA_KEYS
 

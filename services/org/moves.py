@@ -11,10 +11,10 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
 from services.shared.messaging.outbox import record_event
 
-from .commands import load_org, log_change, require_active, require_version
 from .domain.move import new_path, target_problem, validate_move
 from .events import ORG_MOVED, org_state
 from .models import orgs, outbox
+from .store import load_org, log_change, require_active, require_version
 
 
 def move_org(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:

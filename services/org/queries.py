@@ -2,31 +2,13 @@
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
 
-from .commands import load_org
-from .domain.hierarchy import can_have_children
-from .domain.org_card import CARD_FIELDS, INFO_SETS, display, plain
+from .domain.org_card import INFO_SETS, display, plain
 from .events import org_state
 from .models import orgs, sanctions, units
-
-STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
-
-
-def org_view(row, parent_name=None) -> dict:
-    view = {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code, "name": row.name,
-            "type": row.type, "type_name": ORG_TYPES.name(row.type), "version": row.version,
-            "parent_name": parent_name, "can_have_children": can_have_children(row.type) and row.status == "active",
-            "status": row.status, "status_name": STATUS_NAMES.get(row.status, row.status),
-            "revoked_on": plain(row.revoked_on), "revoke_reason": row.revoke_reason, "sort_order": row.sort_order}
-    for field in CARD_FIELDS:
-        if field.key not in view:
-            view[field.key] = plain(getattr(row, field.key))
-        if field.table is not None:
-            view[f"{field.key}_name"] = display(CARD_FIELDS, field.key, getattr(row, field.key))
-    return view
+from .store import load_org, org_view
 
 
 def _entries(session: Session, table, fields, org_id: int, order) -> list[dict]:

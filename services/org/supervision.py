@@ -5,9 +5,9 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.context import Caller
 from services.shared.paging import page_bounds
 
-from .commands import load_org
 from .domain.required_info import ORG_REQUIRED_FIELDS, missing_required
 from .models import orgs
+from .store import load_org
 
 
 def incomplete_orgs(sessions: sessionmaker, caller: Caller, org_id, page=1, size=50) -> dict:

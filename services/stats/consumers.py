@@ -17,6 +17,7 @@ from services.shared.messaging.inbox import claim, unclaim
 from .domain.counters import rehomed
 from .domain.fold import Fact, fold, is_org_event, subject
 from .models import counter_deltas, inbox, member_facts, orgs
+from .store import org_fact
 
 MOVE_LOCK = 7_401_004  # advisory lock key: org-event batches exclusive, member-only batches shared
 MOVE_LOCK_EXCLUSIVE = text("SELECT pg_advisory_xact_lock(:key)")
@@ -33,18 +34,6 @@ INSERT INTO stats.member_facts (member_id, version) SELECT unnest(CAST(:ids AS b
 ON CONFLICT (member_id) DO UPDATE SET member_id = excluded.member_id
 RETURNING member_id, version, org_path, facts
 """)
-
-
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
-
-
-def org_fact(row) -> Fact:
-    if not row or row.version == 0:
-        return Fact(0, None, None)
-    return Fact(row.version, row.path, {
-        "id": row.id, "parent_id": row.parent_id, "path": row.path, "type": row.type, "status": row.status,
-        "established_on": _iso(row.established_on), "revoked_on": _iso(row.revoked_on)})
 
 
 def _lock_orgs(session: Session, ids: list) -> dict:

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import Conflict
 
-from .consumers import apply_states, org_fact
+from .consumers import apply_states
 from .domain.counters import member_entries, org_entries
 from .domain.fold import org_state
 from .models import member_facts, orgs
-from .queries import org_node
+from .store import org_fact, org_node
 
 PAGE = 2000
 REBUILD_LOCK = 7_401_002  # advisory lock key of a rebuild's correction (compaction.py has 7_401_001)

@@ -19,7 +19,6 @@ from services.shared.field_rules import blank, record_id, text
 from services.shared.report_years import FIRST_YEAR, report_year
 from services.shared.versions import require_version
 
-from . import queries
 from .domain.report_cells import (
     apply_correction,
     carry_forward,
@@ -34,7 +33,9 @@ from .domain.report_checks import check
 from .domain.report_compare import compare
 from .domain.report_cover import validate_cover
 from .domain.report_sum import sum_reports
+from .domain.tables import evaluate_all, older_students
 from .models import report_history, reports
+from .store import org_figures, org_node
 
 STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回"}
 SOURCE_NAMES = {"direct": "直统", "aggregated": "汇总"}
@@ -73,11 +74,17 @@ class ReportDesk:
 
     def _target(self, org_id, year) -> tuple[int, str, int]:
         year = report_year(year)
-        org_id, path = queries.org_node(self.sessions, self.caller, org_id, self.org_lookup)
+        org_id, path = org_node(self.sessions, self.caller, org_id, self.org_lookup)
         return org_id, path, year
 
     def _live(self, org_id: int, year: int, scope: str = "subtree") -> list:
-        return queries.report(self.sessions, self.caller, org_id, year, scope, self.org_lookup)["tables"]
+        return evaluate_all(org_figures(self.sessions, self.caller, org_id, year, self.org_lookup, scope)[1])
+
+    def _older_students(self, org_id: int, year: int) -> int:
+        """Student members of the subtree aged 46 or over at the end of `year` (for the audit)."""
+        _, counted = org_figures(self.sessions, self.caller, org_id, year, self.org_lookup,
+                                 dimensions=["student_birth_year"])
+        return older_students(counted)
 
     @staticmethod
     def _stored(session: Session, org_id: int, year: int, lock: bool = False):
@@ -158,7 +165,7 @@ class ReportDesk:
             "updated_at": _iso(row.updated_at) if row else None,
             **totals(tables), "tables": named(tables),
             "checks": check(tables, previous, row.explanation if row else "",
-                            queries.older_student_count(self.sessions, self.caller, org_id, year, self.org_lookup)),
+                            self._older_students(org_id, year)),
             "subordinates": subordinates,
             "unsubmitted": [s for s in subordinates if not s["submitted"]],
         }

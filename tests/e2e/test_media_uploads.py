@@ -13,10 +13,11 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from services.media import sweeper
-from services.media.commands import SWEEP_GRACE
 from services.media.storage import Storage
+from services.media.store import SWEEP_GRACE
 from tests.support.factories import code, member_data
 from tests.support.helpers import CJK, assert_error, plain_dsn
+from tests.support.images import black_png
 
 from .test_member_photo import bmp, jpeg_with_gps, photo_of, post_to_storage, upload
 
@@ -216,7 +217,6 @@ def test_an_unknown_owner_kind_or_a_missing_owner_is_refused(api, body, field):
 # --- a decompression bomb, end to end -------------------------------------------------------------
 
 def test_a_png_declaring_8900_square_pixels_is_refused_and_leaves_nothing(api, bucket, member):
-    from tests.unit.test_images import black_png
     upload_id = upload(api, member, black_png(8900, 8900), "image/png")
     error = assert_error(api.post(f"/media/uploads/{upload_id}/complete"), 400, "validation")
     assert error["fields"]["file"] == "图片像素过大（最大 1600 万像素）"

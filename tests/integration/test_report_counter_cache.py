@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.stats import compaction, queries
+from services.stats import compaction, store
 from tests.support.helpers import plain_dsn, wait_for
 
 X = 9_000_101  # an organization id far above anything the tests create
@@ -84,11 +84,11 @@ def test_a_fold_committed_during_a_read_is_counted_once(system, counted_org):
             compactor.commit()
 
     try:
-        queries.folded_rows.entries.clear()
-        _, rows = queries.org_rows(sessions, Caller.system("test"), X, NOW, None, dimensions=["total"])
+        store.folded_rows.entries.clear()
+        _, rows = store.org_rows(sessions, Caller.system("test"), X, NOW, None, dimensions=["total"])
         assert folded and folded[0] >= 1  # the fold did happen mid-read
         assert sum(n for _, _, _, n in rows) == 8
-        _, rows = queries.org_rows(sessions, Caller.system("test"), X, NOW, None, dimensions=["total"])
+        _, rows = store.org_rows(sessions, Caller.system("test"), X, NOW, None, dimensions=["total"])
         assert sum(n for _, _, _, n in rows) == 8  # and after it, from the new generation
     finally:
         compactor.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": compaction.FOLD_LOCK})

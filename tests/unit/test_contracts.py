@@ -3,44 +3,13 @@
 - services/shared depends on no service;
 - a `domain/` module imports no I/O (database, messaging, storage, HTTP) and no models;
 - the gateway imports only contracts and services/shared."""
-import ast
-from pathlib import Path
-
 import pytest
 
 from services.shared.service_list import SERVICES
+from tests.support.import_walk import ROOT, imports, module_name, sources
 
-ROOT = Path(__file__).resolve().parents[2]
 IO_MODULES = ("sqlalchemy", "psycopg", "nameko", "kombu", "aio_pika", "amqp", "eventlet", "minio", "httpx",
               "starlette", "alembic", "boto3", "requests")
-
-
-def module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imports(path: Path, source: str | None = None) -> list[str]:
-    """Absolute names of every module `path` imports (relative imports resolved)."""
-    package = module_name(path).split(".")
-    if path.name != "__init__.py":
-        package = package[:-1]
-    found = []
-    for node in ast.walk(ast.parse(source if source is not None else path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
-            module = ".".join([*base, *(node.module.split(".") if node.module else [])])
-            found.append(module)
-            # `from . import commands` imports a module too
-            found += [f"{module}.{alias.name}" for alias in node.names if not node.module]
-    return found
-
-
-def sources(*folders: str) -> list[Path]:
-    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py")
-                  if "migrations" not in p.parts or folder == "services")
 
 
 def owner(name: str) -> str | None:

@@ -237,6 +237,11 @@ def evaluate(table: Table, figures: Figures) -> dict:
     }
 
 
+def evaluate_all(figures: Figures) -> list[dict]:
+    """Every table of the annual report (TABLES, in order)."""
+    return [evaluate(table, figures) for table in TABLES]
+
+
 def summary(figures: Figures) -> dict:
     """The tree's figure of an organization: members at the year end, by sex and category."""
     return {"total": figures.end.get("total", {}).get("", 0),

@@ -1,7 +1,7 @@
-"""The member card's repeating info sets (学历学位, 工作岗位, 职务, 技术职务, 民主评议, 奖惩情况,
-其他党团信息, 困难党员): add, edit and delete a row. Each change carries the member `version` last
-read — the whole card is one record, so a stale version is a 409 and changes nothing — and
-answers with the whole card, its new version included."""
+"""信息集 (services/member/domain/info_sets.py): the member card's repeating info sets (学历学位,
+工作岗位, 职务, 技术职务, 民主评议, 奖惩情况, 其他党团信息, 困难党员): add, edit and delete a row. Each
+change carries the member `version` last read — the whole card is one record, so a stale version is a
+409 and changes nothing — and answers with the whole card, its new version included."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -11,7 +11,7 @@ from services.member.contract import CODE, INFO_SETS, YEAR
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
 from .members import MEMBER
-from .spec import DATE, INT, STR, obj, op, path_param, query_param, values
+from .spec import DATE, INT, STR, op, path_param, values
 
 VERSION = {"type": "integer", "description": "读取党员信息时得到的 version；已被他人修改时返回 409，不作任何修改"}
 
@@ -48,13 +48,6 @@ async def delete_info_row(request: Request, key: str):
                                    info_set=key, row_id=row_id, data=data))
 
 
-async def member_history(request: Request):
-    """The readable history of the member's card: basic information and info-set rows."""
-    session = await require_session(request)
-    return JSONResponse(await call(request, session, "member", "member_history", member_id=path_id(request),
-                                   page=request.query_params.get("page", "1")))
-
-
 def _for_set(handler, key: str):
     async def endpoint(request: Request):
         return await handler(request, key)
@@ -62,7 +55,7 @@ def _for_set(handler, key: str):
 
 
 # One path per set, so each is documented with its own fields.
-routes = [Route("/members/{id}/history", member_history)] + [route for key in INFO_SETS for route in (
+routes = [route for key in INFO_SETS for route in (
     Route(f"/members/{{id}}/info/{key}", _for_set(add_info_row, key), methods=["POST"]),
     Route(f"/members/{{id}}/info/{key}/{{row_id}}", _for_set(update_info_row, key), methods=["PATCH"]),
     Route(f"/members/{{id}}/info/{key}/{{row_id}}", _for_set(delete_info_row, key), methods=["DELETE"]),
@@ -103,17 +96,7 @@ ROW_ID = path_param("row_id", INT)
 VERSION_PARAM = {"name": "version", "in": "query", "required": True, "schema": INT,
                  "description": "读取党员信息时得到的 version"}
 
-CHANGE = obj(["field", "label", "old", "new"], field=STR, label=STR, old={}, new={},
-             old_name={"type": ["string", "null"], "description": "修改前的值（代码显示为名称）"},
-             new_name={"type": ["string", "null"], "description": "修改后的值（代码显示为名称）"})
-HISTORY_LINE = obj(["action", "action_name", "changes", "actor_name", "at"], id=INT, action=STR, action_name=STR,
-                   info_set={"type": ["string", "null"]}, changes={"type": "array", "items": CHANGE},
-                   version=INT, actor=STR, actor_name=STR, at=STR)
-OPENAPI_PATHS = {"/members/{id}/history": {"get": op(
-    "党员信息的变更历史（基本信息和各信息集：修改前后的值、操作人和时间，最新的在前）", "历史",
-    obj(["total", "page", "size", "items"], member_id=INT, total=INT, page=INT, size=INT,
-        items={"type": "array", "items": HISTORY_LINE}),
-    params=[path_param("id", INT), query_param("page", INT)])}}
+OPENAPI_PATHS = {}
 for _key, _spec in INFO_SETS.items():
     OPENAPI_PATHS[f"/members/{{id}}/info/{_key}"] = {"post": op(
         f"新增一条{_spec.label}信息（须带读取时的 version）", "修改后的党员信息卡", CARD,

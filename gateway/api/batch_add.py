@@ -1,12 +1,12 @@
-"""批量添加: one work post or 民主评议 grade to many members of a subtree — preview (who gets it,
-who is refused and why), commit, and undo of the whole batch."""
+"""批量添加 (services/member/batches.py, domain/batch_add.py): one work post or 民主评议 grade to many
+members of a subtree — preview (who gets it, who is refused and why), commit, and undo of the whole batch."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
-from .member_cards import row_schema
+from .info_sets import row_schema
 from .spec import ID, INT, STR, obj, op, path_param
 
 BATCH_TYPES = {"info_set": str, "values": dict, "member_ids": list}

@@ -1,10 +1,8 @@
 """Photo checks: the declared pixel count is refused from the header, before any decoding, and
 what is decoded stays bounded."""
 import io
-import struct
 import subprocess
 import sys
-import zlib
 
 import pytest
 from PIL import Image, ImageFile
@@ -16,19 +14,7 @@ from services.media.domain.images import (
     pixel_limit_message,
     process_photo,
 )
-
-
-def _chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def black_png(width: int, height: int) -> bytes:
-    """A valid all-black RGB PNG, compressed row by row so the test itself stays small."""
-    squeeze = zlib.compressobj(9)
-    row = b"\x00" * (1 + 3 * width)
-    idat = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+from tests.support.images import black_png
 
 
 @pytest.fixture(scope="module")

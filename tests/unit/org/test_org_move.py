@@ -1,5 +1,5 @@
-"""移动党组织: the request's rules, refused targets, and how a subtree's counters are re-homed."""
-from collections import Counter
+"""移动党组织: the request's rules, refused targets and the paths it rewrites (the counters' re-homing is
+tested with the stats rules, tests/unit/stats/test_rehoming.py)."""
 from datetime import date
 from types import SimpleNamespace
 
@@ -8,7 +8,6 @@ import pytest
 from services.org.domain.move import new_path, target_problem, validate_move
 from services.shared.field_errors import FieldErrors
 from services.shared.org_directory import moved_path
-from services.stats.domain.counters import rehomed, rolled
 
 TODAY = date(2026, 12, 2)
 GOOD = {"parent_id": 7, "date": "2026-11-30", "reason": "隶属关系调整", "version": 3}
@@ -68,23 +67,3 @@ def test_the_new_path_and_rewritten_paths_below():
     assert new_path("/1/4/", 5) == "/1/4/5/"
     assert moved_path("/1/2/5/9/", "/1/2/5/", "/1/4/5/") == "/1/4/5/9/"
     assert moved_path("/1/3/", "/1/2/5/", "/1/4/5/") == "/1/3/"
-
-
-def test_rehoming_moves_the_subtree_counts_from_old_to_new_ancestors_only():
-    amounts = Counter({("total", "", 0): 3, ("sex", "2", 0): 1})
-    deltas = rehomed(amounts, 5, "/1/2/5/", "/1/4/5/")
-    assert deltas == Counter({(2, "total", "", 0): -3, (2, "sex", "2", 0): -1,
-                              (4, "total", "", 0): 3, (4, "sex", "2", 0): 1})
-
-
-def test_rehoming_equals_counting_the_subtree_again_under_its_new_path():
-    """Counted at every level (rolled) under the old path, plus the re-homing deltas, gives
-    exactly what counting under the new path gives."""
-    members = {"/1/2/5/": Counter({("total", "", 0): 2}), "/1/2/5/9/": Counter({("total", "", 0): 1})}
-    before = sum((rolled(entries, path) for path, entries in members.items()), Counter())
-    at_moved = Counter({key[1:]: n for key, n in before.items() if key[0] == 5})
-    after = before + Counter()
-    after.update(rehomed(at_moved, 5, "/1/2/5/", "/1/3/7/5/"))
-    expected = sum((rolled(entries, path.replace("/1/2/5/", "/1/3/7/5/")) for path, entries in members.items()),
-                   Counter())
-    assert +after == +expected

@@ -13,7 +13,7 @@ import yaml
 from services.shared.messaging.topology import subscriptions
 from services.stats.service import StatsService
 
-BASE = Path(__file__).resolve().parents[2] / "k8s" / "base"
+BASE = Path(__file__).resolve().parents[3] / "k8s" / "base"
 SCALING = BASE / "stats-ingest-scaling.yaml"
 
 _NAME = {"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}

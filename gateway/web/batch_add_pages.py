@@ -1,4 +1,5 @@
-"""校核 pages (one member, or a subtree batch by batch) and batch add (批量添加)."""
+"""批量添加 pages (services/member/batches.py, domain/batch_add.py): one work post or 民主评议 grade to
+many members of a subtree — the form, its preview, the save and the undo of a whole batch."""
 import asyncio
 import re
 from datetime import date
@@ -12,35 +13,6 @@ from ..api.common import call, path_id, read_body
 from ..auth import CSRF_FIELD, require_session
 from ..errors import HttpError, as_http_error
 from .rendering import MAX_FORM_BYTES, redirect_with_flash, render
-
-CHECK_BATCH = 1000
-
-
-async def member_check_page(request: Request):
-    session = await require_session(request)
-    member_id = path_id(request)
-    member = await call(request, session, "member", "get_member", member_id=member_id)  # first: 404/403
-    checked, root = await asyncio.gather(
-        call(request, session, "member", "check_member", member_id=member_id),
-        call(request, session, "org", "get_org", org_id=session.org_id))
-    result = {"checked": 1, "items": [checked] if checked["problems"] else [], "next_after_id": None}
-    return render(request, "check.html", session=session, root=root, member=member, org=None,
-                  subject=member["name"], result=result)
-
-
-async def org_check_page(request: Request):
-    session = await require_session(request)
-    org_id = path_id(request)
-    org = await call(request, session, "org", "get_org", org_id=org_id)
-    result, root = await asyncio.gather(
-        call(request, session, "member", "check_subtree", org_id=org_id,
-             after_id=request.query_params.get("after_id", "0"), limit=CHECK_BATCH),
-        call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "check.html", session=session, root=root, member=None, org=org, subject=org["name"],
-                  result=result)
-
-
-# --- 批量添加 ------------------------------------------------------------------------------------
 
 BATCH_MEMBERS_SHOWN = 500
 
@@ -77,12 +49,12 @@ async def _render_batch(request: Request, session, org_id: int, key: str, status
         call(request, session, "member", "roster_page", org_id=org_id, limit=BATCH_MEMBERS_SHOWN))
     members["more"] = members["next_after_id"] is not None
     context = {"stage": "form", "values": {}, "chosen": [], "error": None, "result": None, **context}
-    return render(request, "batch.html", status=status, session=session, org=org, root=root, members=members,
+    return render(request, "batch_add.html", status=status, session=session, org=org, root=root, members=members,
                   spec=INFO_SETS[key], batch_sets=[(k, INFO_SETS[k].label) for k in BATCH_SETS],
                   today=date.today().isoformat(), year=date.today().year, **context)
 
 
-async def batch_page(request: Request):
+async def batch_add_page(request: Request):
     """The form; after a saved batch (`done`: its id) the way to undo it."""
     session = await require_session(request)
     done = request.query_params.get("done", "")

@@ -10,7 +10,7 @@ import yaml
 
 from services.shared.service_list import SERVICES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BASE = ROOT / "k8s" / "base"
 KUSTOMIZATION = BASE / "kustomization.yaml"
 MANIFESTS = sorted(p for p in BASE.glob("*.y*ml") if p.name != KUSTOMIZATION.name)

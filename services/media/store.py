@@ -1,0 +1,40 @@
+"""The media service's interior, shared by its use cases (commands), its read paths (queries)
+and the sweeper: loading an upload or a photo with the caller's scope checked, and how long a
+written key may wait for its commit."""
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.shared.context import Caller
+from services.shared.errors import NotFound
+
+from .domain.owners import KINDS
+from .models import photos, uploads
+
+SWEEP_GRACE = timedelta(minutes=10)  # how long a key may wait for its commit before it is swept
+
+
+def load_upload(session: Session, caller: Caller, upload_id, lock: bool = False):
+    query = select(uploads).where(uploads.c.id == upload_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound("上传记录不存在")
+    caller.require(row.org_path, KINDS[row.owner_kind].owner_noun)
+    return row
+
+
+def current_photo(session: Session, caller: Caller, member_id: int):
+    """The member's current photo (None if there is none)."""
+    row = session.execute(select(photos).where(photos.c.member_id == member_id, photos.c.current)).first()
+    if row is not None:
+        caller.require(row.org_path, "该党员")
+    return row
+
+
+def load_photo(session: Session, caller: Caller, photo_id):
+    row = session.execute(select(photos).where(photos.c.id == photo_id)).first()
+    if row is None:
+        raise NotFound("照片不存在")
+    caller.require(row.org_path, "该照片")
+    return row

@@ -1,0 +1,223 @@
+"""The member service's interior, shared by its read side (queries, member_queries, supervision,
+report_lists, history) and its write side (commands, batches, batch_changes, imports): loading a
+member and its info-set rows, the views of a member, keyset pages of members, the version check,
+the history line a change writes, and a 综合查询's selection. Neither side imports the other."""
+from datetime import date
+
+from sqlalchemy import Date, literal, or_, select, tuple_
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
+from services.shared.context import Caller
+from services.shared.errors import NotFound, ValidationFailed, validated
+from services.shared.versions import require_version
+
+from .domain.conditions import Query, validate_query
+from .domain.history import plain
+from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
+from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
+from .models import history, info_tables, members, status_changes
+from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
+
+# Names in the order a Chinese reader expects: by pinyin (names.sort_key, which ends with the
+# name itself), then id. Lists, quick search and exports share it.
+PINYIN_ORDER = (members.c.name_sort.asc().nulls_last(), members.c.id)
+
+
+def load_member(session: Session, member_id, for_update: bool = False):
+    """The member's row; `for_update` locks it, so changes of one member take turns."""
+    try:
+        member_id = int(member_id)
+    except (TypeError, ValueError):
+        raise NotFound("党员不存在") from None
+    statement = select(members).where(members.c.id == member_id)
+    row = session.execute(statement.with_for_update() if for_update else statement).first()
+    if row is None:
+        raise NotFound("党员不存在")
+    return row
+
+
+def require_member_version(row, read_version) -> None:
+    """Optimistic locking: a change carrying a stale version of the member changes nothing (409)."""
+    require_version(row.version, read_version, "该党员信息")
+
+
+def member_view(row) -> dict:
+    return {
+        "id": row.id, "org_id": row.org_id, "org_path": row.org_path, "name": row.name, "id_number": row.id_number,
+        "sex": row.sex, "sex_name": SEXES.name(row.sex), "birth_date": row.birth_date.isoformat(),
+        "ethnicity": row.ethnicity, "ethnicity_name": ETHNICITIES.name(row.ethnicity),
+        "category": row.category, "category_name": MEMBER_CATEGORIES.name(row.category),
+        "joined_on": row.joined_on.isoformat(), "status": row.status, "version": row.version,
+        "status_name": STATUS_NAMES.get(row.status, row.status), "leave_kind": row.leave_kind,
+        "leave_kind_name": LEAVE_KINDS.name(row.leave_kind) if row.leave_kind else None,
+        "leave_group": kind_group(row.leave_kind), "left_on": row.left_on.isoformat() if row.left_on else None,
+        "leave_reason": row.leave_reason,
+        "former_name": row.former_name, "native_place": row.native_place,
+        "education": row.education, "education_name": _name(EDUCATION, row.education),
+        "occupation": row.occupation, "occupation_name": _name(OCCUPATIONS, row.occupation),
+        "full_on": _iso(row.full_on), "branch_joined_on": _iso(row.branch_joined_on),
+        "phone": row.phone, "address": row.address,
+    }
+
+
+def _iso(day):
+    return day.isoformat() if day is not None else None
+
+
+def _name(table, code):
+    return table.name(code) if code in table else code
+
+
+# --- the repeating info sets ------------------------------------------------------------------
+
+def info_rows(session: Session, member_id: int, keys=None) -> dict[str, list]:
+    """The member's rows of each info set (or of `keys`), newest first."""
+    rows = {}
+    for key in keys or INFO_SETS:
+        table, spec = info_tables[key], INFO_SETS[key]
+        rows[key] = session.execute(select(table).where(table.c.member_id == member_id).order_by(
+            table.c[spec.sort_field].desc().nulls_last(), table.c.id.desc())).all()
+    return rows
+
+
+def info_row_view(key: str, row) -> dict:
+    """A row as the card shows it: each field's value (dates as ISO text) and, for codes, its name."""
+    view = {"id": row.id}
+    for item in INFO_SETS[key].fields:
+        value = getattr(row, item.key)
+        view[item.key] = _iso(value) if hasattr(value, "isoformat") else value
+        if item.table is not None:
+            view[f"{item.key}_name"] = item.name_of(value)
+    return view
+
+
+def evaluations_of(session: Session, member_id: int) -> dict:
+    """{"2025": "1", …}: the member's 民主评议 grades, for the event facts."""
+    return evaluation_facts(row._mapping for row in info_rows(session, member_id, ("evaluations",))["evaluations"])
+
+
+def absences_by_member(session: Session, member_ids: list) -> dict[int, list]:
+    """{member_id: absences} (domain/status.absences) from the status changes not undone."""
+    changes: dict[int, list] = {}
+    for change in session.execute(select(status_changes).where(
+            status_changes.c.member_id.in_(member_ids), status_changes.c.undone_at.is_(None))
+            .order_by(status_changes.c.member_id, status_changes.c.id)):
+        changes.setdefault(change.member_id, []).append(change)
+    return {member_id: absences(rows) for member_id, rows in changes.items()}
+
+
+def last_status_change(session: Session, member_id: int):
+    """The member's last status change not yet undone (what 回退 would take back), or None."""
+    return session.execute(select(status_changes).where(
+        status_changes.c.member_id == member_id, status_changes.c.undone_at.is_(None))
+        .order_by(status_changes.c.id.desc()).limit(1)).first()
+
+
+def as_status_change(row) -> StatusChange | None:
+    return None if row is None else StatusChange(row.from_status, row.to_status, row.kind, row.prior)
+
+
+def _change_view(row) -> dict:
+    return {
+        "id": row.id, "action": "leave" if row.to_status == LEFT else "restore",
+        "action_name": kind_group(row.kind) if row.to_status == LEFT else "找回",
+        "from_status": row.from_status, "to_status": row.to_status,
+        "kind": row.kind, "kind_name": LEAVE_KINDS.name(row.kind) if row.kind else None,
+        "date": row.changed_on.isoformat(), "reason": row.reason, "actor": row.actor, "actor_name": row.actor_name,
+        "at": row.at.isoformat(), "undone": row.undone_at is not None,
+        "undone_at": row.undone_at.isoformat() if row.undone_at else None,
+    }
+
+
+STATUS_CHANGES_SHOWN = 50
+
+
+def member_card(session: Session, row) -> dict:
+    """The member with every info set: the basic set, the repeating sets (`info_sets`, each
+    newest first), the 党籍 set (status changes, newest first) and the status changes allowed
+    now. `from_info_sets`: basic fields decided by a set's rows (not editable on the basic set)."""
+    view = member_view(row)
+    rows = info_rows(session, row.id)
+    view["info_sets"] = {key: [info_row_view(key, r) for r in set_rows] for key, set_rows in rows.items()}
+    view["from_info_sets"] = [fact for fact, (key, _) in DERIVED_FROM.items() if rows[key]]
+    changes = session.execute(select(status_changes).where(status_changes.c.member_id == row.id)
+                              .order_by(status_changes.c.id.desc()).limit(STATUS_CHANGES_SHOWN)).all()
+    view["status_changes"] = [_change_view(change) for change in changes]
+    view["actions"] = allowed_actions(Standing.of(row), as_status_change(last_status_change(session, row.id)))
+    return view
+
+
+# --- keyset pages of members ----------------------------------------------------------------
+
+ROSTER_PAGE_MAX = 5000
+
+
+def _after(column, descending: bool, cursor: dict):
+    """Rows after the last one sent (`cursor`: its id and sort value) in the order (column
+    [DESC] NULLS LAST, id [DESC])."""
+    try:
+        last_id, value = int(cursor["id"]), cursor.get("value")
+        if value is not None and isinstance(column.type, Date):
+            value = date.fromisoformat(value)
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed("分页参数有误", {"after_id": "格式有误"}) from None
+    if value is None:  # among the trailing empty values
+        return column.is_(None) & (members.c.id < last_id if descending else members.c.id > last_id)
+    # A row comparison, which an index on (column, id) serves; the empty values come last.
+    pair, last = tuple_(column, members.c.id), tuple_(literal(value, column.type), literal(last_id))
+    return or_(pair < last if descending else pair > last, column.is_(None))
+
+
+def sorted_page(sessions: sessionmaker, where, column, descending=False, after=None, limit=2000) -> dict:
+    """One keyset page of the members matching `where` in the order a list shows them (column,
+    empty values last, then id): exports keep the on-screen order however many pages they read.
+    `after` is the previous page's `next_after_id` (None or 0 for the first)."""
+    try:
+        limit = min(int(limit), ROSTER_PAGE_MAX)
+    except (TypeError, ValueError):
+        raise ValidationFailed("分页参数应为整数", {"limit": "应为整数"}) from None
+    if limit < 1:
+        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
+    if after not in (None, 0, "0", ""):
+        if not isinstance(after, dict):
+            raise ValidationFailed("分页参数有误", {"after_id": "应为上一页的 next_after_id"})
+        where = where & _after(column, descending, after)
+    order = (column.desc().nulls_last(), members.c.id.desc()) if descending \
+        else (column.asc().nulls_last(), members.c.id)
+    with sessions() as session:
+        rows = session.execute(select(members).where(where).order_by(*order).limit(limit)).all()
+    last = rows[-1] if len(rows) == limit else None
+    cursor = {"id": last.id, "value": plain(last._mapping[column.key])} if last is not None else None
+    return {"items": [member_view(row) for row in rows], "next_after_id": cursor}
+
+
+# --- history lines ---------------------------------------------------------------------------
+
+def record_history(session: Session, caller: Caller, member_id: int, version: int, action: str,
+                   changes: list[dict], info_set: str | None = None) -> None:
+    """One line of the member's readable history, written with the change (same transaction);
+    nothing when no field changed."""
+    if changes:
+        session.execute(history.insert().values(member_id=member_id, action=action, info_set=info_set,
+                                                changes=changes, version=version, actor=caller.user_id,
+                                                actor_name=caller.username or ""))
+
+
+# --- 综合查询's selection (lists, exports and 批量修改 select the same members) -----------------
+
+def check_query(raw) -> Query:
+    return validated(lambda data: validate_query(data, FIELDS, SORTS, DEFAULT_SORT), raw, "查询条件")
+
+
+def scoped(caller: Caller, org_lookup, query: Query) -> dict:
+    """The query's root organization, asked of the org service (which checks the scope too)."""
+    org = org_lookup(query.org_id)
+    caller.require(org["path"], "所选党组织")
+    return org
+
+
+def selection(query: Query, org: dict):
+    """Members of the subtree matching the conditions; those in history only when asked."""
+    where = members.c.org_path.startswith(org["path"], autoescape=True) & compile_where(query.where)
+    return where if query.history else where & (members.c.status == ACTIVE)

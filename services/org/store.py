@@ -1,0 +1,106 @@
+"""The org service's interior, shared by its write side (commands, cards, moves, batches,
+imports, accounts) and its read side (queries, card_queries, supervision): loading an
+organization's row (locked or not), the version and status checks, the row's view, and
+writing a change with its event and history line. Use cases live in the modules that call it."""
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.shared import versions
+from services.shared.codes import ORG_TYPES
+from services.shared.context import Caller
+from services.shared.errors import Conflict, NotFound
+from services.shared.messaging.outbox import record_event
+
+from .domain.hierarchy import can_have_children, child_path
+from .domain.org_card import CARD_FIELDS, display, plain
+from .events import ORG_CREATED, org_state
+from .models import history, org_id_seq, orgs, outbox
+
+STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
+
+
+def load_org(session: Session, org_id, lock: bool = False):
+    try:
+        org_id = int(org_id)
+    except (TypeError, ValueError):
+        raise NotFound("党组织不存在") from None
+    query = select(orgs).where(orgs.c.id == org_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound("党组织不存在")
+    return row
+
+
+def require_version(row, read: int | None) -> None:
+    """Optimistic locking, as for members: a card read before someone else's change is stale."""
+    versions.require_version(row.version, read, "该党组织信息")
+
+
+def require_active(row, doing: str) -> None:
+    if row.status != "active":
+        raise Conflict(f"党组织“{row.name}”已撤销，不能{doing}")
+
+
+def org_view(row, parent_name=None) -> dict:
+    view = {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code, "name": row.name,
+            "type": row.type, "type_name": ORG_TYPES.name(row.type), "version": row.version,
+            "parent_name": parent_name, "can_have_children": can_have_children(row.type) and row.status == "active",
+            "status": row.status, "status_name": STATUS_NAMES.get(row.status, row.status),
+            "revoked_on": plain(row.revoked_on), "revoke_reason": row.revoke_reason, "sort_order": row.sort_order}
+    for field in CARD_FIELDS:
+        if field.key not in view:
+            view[field.key] = plain(getattr(row, field.key))
+        if field.table is not None:
+            view[f"{field.key}_name"] = display(CARD_FIELDS, field.key, getattr(row, field.key))
+    return view
+
+
+def log_change(session: Session, caller: Caller, org_id: int, action: str, changes=(), note=None,
+               version=None, batch_id=None) -> None:
+    """One line of the organization's history (who, when, what: [{field, label, old, new}])."""
+    session.execute(history.insert().values(org_id=org_id, action=action, changes=list(changes), note=note,
+                                            version=version, batch_id=batch_id, actor=caller.user_id,
+                                            actor_name=caller.username))
+
+
+def code_taken(code: str) -> Conflict:
+    return Conflict(f"党组织代码“{code}”已被使用", {"code": "代码已存在"})
+
+
+def save_org(session: Session, caller: Caller, before, values: dict, event_type: str, action: str, changes=(),
+             note=None, batch_id=None):
+    """Write `values`, bump the version, record the event (the state after) and the history."""
+    try:
+        with session.begin_nested():
+            session.execute(update(orgs).where(orgs.c.id == before.id).values(
+                **values, version=orgs.c.version + 1, updated_at=datetime.now(timezone.utc)))
+    except IntegrityError:
+        raise code_taken(values.get("code", "")) from None
+    row = load_org(session, before.id)
+    record_event(session, outbox, event_type, row.id, row.version, org_state(row), caller)
+    log_change(session, caller, row.id, action, changes, note, row.version, batch_id)
+    return row
+
+
+def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
+    """A new organization under `parent` (None: the root), with its event and history line."""
+    new_id = session.execute(org_id_seq.next_value()).scalar_one()
+    path = child_path(parent.path if parent is not None else "/", new_id)
+    values = dict(data, id=new_id, parent_id=parent.id if parent is not None else None, path=path)
+    if parent is not None:  # last among its siblings until someone sorts them
+        values["sort_order"] = session.execute(select(func.coalesce(func.max(orgs.c.sort_order), 0) + 1)
+                                               .where(orgs.c.parent_id == parent.id)).scalar_one()
+    try:
+        with session.begin_nested():
+            session.execute(orgs.insert().values(**values))
+    except IntegrityError:
+        raise code_taken(data["code"]) from None
+    row = load_org(session, new_id)
+    record_event(session, outbox, ORG_CREATED, row.id, row.version, org_state(row), caller)
+    log_change(session, caller, row.id, "created",
+               [{"field": f.key, "label": f.label, "old": None, "new": plain(values.get(f.key))}
+                for f in CARD_FIELDS if values.get(f.key) is not None], note, row.version)
+    return row

@@ -1,0 +1,134 @@
+"""The stats service's interior, shared by its read paths (queries), its report work (reports),
+its consumers and its recount: finding an organization in the projection within the caller's
+scope, reading its counted rows, and the counted state of an organization row.
+
+Counters are rolled up (every organization's rows count its whole subtree), so each read is one
+organization's rows: folded `counters` plus not yet folded `counter_deltas`. The folded part is
+kept per process while the counters stand (counter_cache.py), so a report in quiet times reads
+a generation number and an empty range of deltas.
+"""
+from collections import Counter
+from contextlib import contextmanager
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import NotFound
+
+from .counter_cache import FoldedRows
+from .domain.fold import Fact
+from .domain.tables import Figures, figures
+from .models import counter_generations, orgs
+
+
+def org_node(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> tuple[int, str]:
+    """The organization's id and path from the projection; for one created a moment ago whose
+    event has not arrived yet, from the org service (`org_lookup`, which checks scope itself)."""
+    org_id = _org_id(org_id)
+    with sessions() as session:
+        path = _projected_path(session, org_id)
+    return org_id, _in_scope(caller, org_id, path, org_lookup)
+
+
+def _org_id(org_id) -> int:
+    if isinstance(org_id, bool):
+        raise NotFound("党组织不存在")
+    try:
+        return int(org_id)
+    except (TypeError, ValueError):
+        raise NotFound("党组织不存在") from None
+
+
+def _projected_path(session, org_id: int) -> str | None:
+    return session.execute(select(orgs.c.path).where(orgs.c.id == org_id, orgs.c.path != "")).scalar()
+
+
+def _in_scope(caller: Caller, org_id: int, path: str | None, org_lookup) -> str:
+    if path is None:
+        path = org_lookup(org_id)["path"]
+    caller.require(path)
+    return path
+
+
+# One organization's rows for a report year from one table, folded counters or not yet folded
+# deltas, or (direct) its rows minus its children's: what belongs to it alone. (:dimensions
+# NULL: every dimension.) The year is collapsed in SQL: `figures` needs only what changed up to
+# the previous year end (summed into year - 1) and during the year itself; later years cannot
+# matter. At the province root this turns ~7,000 rows (every birth year × year of change) into
+# ~300.
+ROWS = """
+SELECT dimension, value, CASE WHEN year < :year THEN :year - 1 ELSE :year END AS year,
+       sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
+FROM stats.{table}
+WHERE org_id = ANY(:ids) AND year <= :year AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
+GROUP BY 1, 2, 3
+"""
+FOLDED_ROWS, DELTA_ROWS = text(ROWS.format(table="counters")), text(ROWS.format(table="counter_deltas"))
+folded_rows = FoldedRows()
+
+
+def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",
+             dimensions: list | None = None) -> tuple[int, list]:
+    """The organization (checked against the caller's scope) and its (dimension, value, year, n)
+    rows that give `figures(rows, year)` exactly: the folded counters' rows (kept while their
+    generations stand) plus the deltas', read in one snapshot."""
+    org_id = _org_id(org_id)
+    with _snapshot(sessions) as session:
+        path = _projected_path(session, org_id)
+        if path is not None:  # the usual case: one short read-only transaction
+            caller.require(path)
+            return org_id, _counted_rows(session, org_id, year, scope, dimensions)
+    _in_scope(caller, org_id, path, org_lookup)  # created a moment ago: its event is on its way
+    with _snapshot(sessions) as session:
+        return org_id, _counted_rows(session, org_id, year, scope, dimensions)
+
+
+@contextmanager
+def _snapshot(sessions: sessionmaker):
+    """A session whose reads all see one snapshot (REPEATABLE READ)."""
+    with sessions() as session:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
+
+
+def _counted_rows(session, org_id: int, year: int, scope: str, dimensions: list | None) -> list:
+    ids = [org_id]
+    if scope == "direct":
+        ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
+    params = {"org_id": org_id, "ids": ids, "dimensions": dimensions, "year": year}
+    generations = tuple(sorted(session.execute(
+        select(counter_generations.c.org_id, counter_generations.c.generation)
+        .where(counter_generations.c.org_id.in_(ids))).tuples()))
+    key = (tuple(ids), year, tuple(dimensions or ()), generations)
+    folded = folded_rows.get(key)
+    if folded is None:
+        folded = [tuple(row) for row in session.execute(FOLDED_ROWS, params)]
+        folded_rows.put(key, folded)
+    deltas = session.execute(DELTA_ROWS, params).all()
+    if not deltas:
+        return [row for row in folded if row[3]]
+    summed: Counter = Counter()
+    for dimension, value, row_year, n in (*folded, *deltas):
+        summed[(dimension, value, row_year)] += n
+    return [(*cell, n) for cell, n in summed.items() if n]
+
+
+def org_figures(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",
+                dimensions: list | None = None) -> tuple[int, Figures]:
+    """The organization (checked against the caller's scope) and its figures for `year`."""
+    org_id, rows = org_rows(sessions, caller, org_id, year, org_lookup, scope, dimensions)
+    return org_id, figures(rows, year)
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def org_fact(row) -> Fact:
+    """The counted state of an organization row (version 0: a placeholder, nothing counted yet)."""
+    if not row or row.version == 0:
+        return Fact(0, None, None)
+    return Fact(row.version, row.path, {
+        "id": row.id, "parent_id": row.parent_id, "path": row.path, "type": row.type, "status": row.status,
+        "established_on": _iso(row.established_on), "revoked_on": _iso(row.revoked_on)})
