@@ -137,7 +137,7 @@ STEP = obj(["seq", "org_id", "action", "state"], seq=INT, org_id=INT, org_name=N
            action={"type": "string", "enum": ["approve", "receive"]}, action_name=STR,
            side={"type": "string", "enum": ["send", "receive"]},
            state={"type": "string", "enum": ["waiting", "current", "done", "returned", "skipped"]}, state_name=STR,
-           handler={"type": ["integer", "null"]}, handler_name=NULLABLE_STR, opinion=NULLABLE_STR,
+           handler={**NULLABLE_STR, "description": "经办账号"}, handler_name=NULLABLE_STR, opinion=NULLABLE_STR,
            acted_at=NULLABLE_STR, since=NULLABLE_STR, overdue=BOOL)
 STATE = {"type": "string", "enum": list(STATE_NAMES),
          "description": "；".join(f"{k} {n}" for k, n in STATE_NAMES.items())}
