@@ -83,13 +83,26 @@ def row_schema(key: str, with_version: bool, partial: bool = False) -> dict:
             "description": f"{spec.label}信息集" + ("：只需提交要修改的项" if partial else "")}
 
 
+def _nullable(schema: dict) -> dict:
+    out = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def stored_row_schema(key: str) -> dict:
+    """A row as the card shows it: an optional item left empty is null."""
+    schema = row_schema(key, False)
+    required = {f.key for f in INFO_SETS[key].fields if f.required}
+    properties = {k: v if k in required else _nullable(v) for k, v in schema["properties"].items()}
+    return {**schema, "properties": properties, "required": ["id"], "additionalProperties": True}
+
+
 CARD = {"$ref": "#/components/schemas/MemberCard"}
 MEMBER_CARD = {**MEMBER, "properties": {
     **MEMBER["properties"],
     "info_sets": {"type": "object", "description": "各信息集的记录（新的在前）；代码项另有 *_name 名称",
-                  "properties": {key: {"type": "array", "items": {**row_schema(key, False), "required": ["id"],
-                                                                   "additionalProperties": True}}
-                                 for key in INFO_SETS}},
+                  "properties": {key: {"type": "array", "items": stored_row_schema(key)} for key in INFO_SETS}},
     "from_info_sets": {"type": "array", "items": {"type": "string", "enum": ["education", "occupation"]},
                        "description": "由信息集确定、不能在基本信息中修改的项"}}}
 ROW_ID = path_param("row_id", INT)

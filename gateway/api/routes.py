@@ -25,12 +25,13 @@ from . import (
     reports,
     sessions,
     supervision,
+    transfers,
 )
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batches, org_imports)
+             org_batches, org_imports, transfers)
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +47,8 @@ def openapi_document() -> dict:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD}},
+                       "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
+                                  **transfers.SCHEMAS}},
     }
 
 

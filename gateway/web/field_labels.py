@@ -56,6 +56,25 @@ FORMS = {
     "explain": FormSpec("explain-", {"explanation": "报表说明"}),
     "decide": FormSpec("decide-", {"comment": "审核意见"}),
     "cover": FormSpec("cover-", dict(COVER_FIELDS)),
+    # 组织关系转接: the 发起 form (the member and the target are searched: the search box stands for
+    # the choice) and the steps on the transfer page
+    "transfer": FormSpec("transfer-", {
+        "member_id": "党员", "kind": "转接类型", "to_org_id": "接收党组织", "to_outside.province": "转入省份",
+        "to_outside.party_committee": "接收党委", "to_outside.branch": "接收党支部", "reason": "转接原因",
+        "dues_paid_to": "党费交至", "valid_days": "介绍信有效期", "phone": "党员联系电话",
+        "address": "党员原所在基层党委通讯地址", "postcode": "邮政编码"},
+        {"to_outside.province": "province", "to_outside.party_committee": "party_committee",
+         "to_outside.branch": "branch", "to_outside": "party_committee"}),
+    "transfer-approve": FormSpec("approve-", {"opinion": "审批意见"}),
+    "transfer-return": FormSpec("return-", {"reason": "退回原因"}),
+    "transfer-receive": FormSpec("receive-", {"date": "接收日期", "assign_to_org_id": "编入党组织"}),
+    "transfer-reroute": FormSpec("reroute-", {"to_org_id": "新的接收党组织"}),
+    "transfer-close": FormSpec("close-", {"reason": "异常办结原因"}),
+    "transfer-receipt": FormSpec("receipt-", {"date": "回执日期", "handler": "经办人", "phone": "联系电话"}),
+    "transfer-revoke": FormSpec("tr-revoke-", {"reason": "撤销原因"}),
+    "transfer-reapply": FormSpec("reapply-", {"reason": "转接原因", "dues_paid_to": "党费交至",
+                                              "valid_days": "介绍信有效期", "phone": "党员联系电话",
+                                              "address": "党员原所在基层党委通讯地址", "postcode": "邮政编码"}),
 }
 
 

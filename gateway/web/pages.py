@@ -3,6 +3,7 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import org_card_pages as card
+from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
 from .batch_add_pages import batch_add_page, commit_batch, preview_batch, undo_batch
 from .member_check_pages import check_subtree_page, member_check_page
@@ -138,4 +139,13 @@ routes = [
     Route("/member-batches", batch_changes_page),
     Route("/member-batches/{id}", batch_change_page),
     Route("/member-batches/{id}/undo", undo_batch_change, methods=["POST"]),
+    Route("/transfers", transfer.home_redirect),
+    Route("/transfers/members", transfer.member_options),
+    Route("/transfers/targets", transfer.target_options),
+    Route("/transfers/{id}", transfer.transfer_page),
+    Route("/transfers/{id}/{action}", transfer.transfer_action, methods=["POST"]),
+    Route("/orgs/{id}/transfers", transfer.work_lists_page),
+    Route("/orgs/{id}/transfers", transfer.apply, methods=["POST"]),
+    Route("/orgs/{id}/transfers/new", transfer.new_page),
+    Route("/orgs/{id}/transfers/preview", transfer.preview, methods=["POST"]),
 ]

@@ -11,7 +11,7 @@ from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, org_events, queries
+from . import commands, org_events, queries, targets
 from .models import org_directory
 from .planning import Members
 
@@ -107,6 +107,12 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     @api
     def preview(self, data):
         return queries.preview(self.db, self.caller(), self._members(), data, self._orgs().find)
+
+    @api
+    def targets(self, q=""):
+        """Organizations a transfer may go to, by name or code (the 发起 form's search)."""
+        self.caller()  # an authenticated caller only
+        return targets.search_targets(self.db, q)
 
     @api
     def member_in_transit(self, member_id):

@@ -1,0 +1,208 @@
+"""组织关系转接 pages: the work lists of an organization (待办, 未办结, 即将办理, 转出历史, 转入历史)
+with their counts, the 发起 form with its preview (route and letter) before 确认发起, and the
+transfer page with the steps the account may take now (审批, 退回, 接收, 回执, 撤销, 重新发起)."""
+import asyncio
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from services.transfer.contract import (
+    DEFAULT_VALID_DAYS,
+    KINDS,
+    MAX_VALID_DAYS,
+    MEMBER_KINDS,
+    STEP_STATE_NAMES,
+    TRANSFER_REASONS,
+    WORK_BOXES,
+)
+
+from ..api.common import call, path_id
+from ..auth import require_session
+from ..errors import HttpError, as_http_error
+from .rendering import form_of, render, submit_form
+
+APPLY_FIELDS = ("member_id", "kind", "to_org_id", "reason", "dues_paid_to", "valid_days", "phone", "address",
+                "postcode")
+OUTSIDE_FIELDS = ("province", "party_committee", "branch")
+# The tabs of the work lists: the service's boxes, the two histories named as clerks know them.
+TABS = {**WORK_BOXES, "out": "转出历史", "in": "转入历史"}
+HISTORY_NAMES = {"applied": "发起", "approved": "审批通过", "returned": "退回", "received": "接收",
+                 "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起", "expired": "超期",
+                 "transferred": "组织关系已转入", "transfer_refused": "接收未完成", "rerouted": "路径变更",
+                 "closed": "异常办结"}
+# The form's action → the transfer RPC, its flash, and the body fields it reads.
+ACTIONS = {
+    "approve": ("approve", "已审批", ("opinion",)),
+    "return": ("return_transfer", "已退回发起方", ("reason",)),
+    "receive": ("receive", "已接收", ("date", "assign_to_org_id")),
+    "receipt": ("record_receipt", "已登记回执", ("date", "handler", "phone")),
+    "revoke": ("revoke", "已撤销", ("reason",)),
+    "reroute": ("reroute", "已变更接收党组织", ("to_org_id",)),
+    "close": ("close", "已异常办结", ("reason",)),
+    "reapply": ("reapply", "已重新发起", ("reason", "dues_paid_to", "valid_days", "phone", "address", "postcode")),
+}
+
+
+def apply_data(form: dict) -> dict:
+    """The 发起 form as the transfer service takes it (its field names; blanks left out)."""
+    data = {key: form[key].strip() for key in APPLY_FIELDS if form.get(key, "").strip()}
+    for key in ("member_id", "to_org_id", "valid_days"):
+        if data.get(key, "").isdigit():
+            data[key] = int(data[key])
+    if data.get("kind") in ("cross_province", "outside"):
+        data.pop("to_org_id", None)
+        data["to_outside"] = {key: form.get(f"to_outside.{key}", "").strip() for key in OUTSIDE_FIELDS}
+    else:
+        data.pop("to_outside", None)
+    return data
+
+
+async def home_redirect(request: Request):
+    session = await require_session(request)
+    return RedirectResponse(f"/orgs/{session.org_id}/transfers", status_code=303)
+
+
+async def work_lists_page(request: Request):
+    """组织关系转接: the organization's counts and one work list at a time (tabs)."""
+    session = await require_session(request)
+    org_id = path_id(request)
+    box = request.query_params.get("box", "todo")
+    if box not in TABS:
+        box = "todo"
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    root, counts, work = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "transfer", "counts", org_id=org_id),
+        call(request, session, "transfer", "work_list", org_id=org_id, box=box,
+             page=request.query_params.get("page", "1")))
+    return render(request, "transfers.html", session=session, org=org, root=root, counts=counts, work=work,
+                  box=box, boxes=TABS)
+
+
+def _form_context(org_id: int) -> dict:
+    return dict(kinds=[(k, KINDS.name(k)) for k in MEMBER_KINDS], reasons=TRANSFER_REASONS.items(),
+                default_days=DEFAULT_VALID_DAYS, max_days=MAX_VALID_DAYS, this_month=date.today().strftime("%Y-%m"),
+                org_id=org_id)
+
+
+async def _new_form(request: Request, session, org_id: int, values: dict, status: int = 200, error=None):
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    member = None
+    if str(values.get("member_id", "")).isdigit():
+        try:
+            member = await call(request, session, "member", "get_member", member_id=int(values["member_id"]))
+        except Exception:  # noqa: BLE001 — a stale or foreign id: the clerk picks again
+            member = None
+    target = None
+    if str(values.get("to_org_id", "")).isdigit():
+        target_id = int(values["to_org_id"])
+        target = {"id": target_id, "name": values.get(f"to_org_name_{target_id}", "")}
+    return render(request, "transfer_new.html", status=status, session=session, org=org, root=root, v=values,
+                  member=member, target=target, form_error=error, open_form="transfer", **_form_context(org_id))
+
+
+async def new_page(request: Request):
+    """发起: the form (a member may come preselected from the member card)."""
+    session = await require_session(request)
+    org_id = path_id(request)
+    return await _new_form(request, session, org_id, dict(request.query_params))
+
+
+async def member_options(request: Request):
+    """The member search of the form (htmx): members of the account's scope by 姓名 or 身份证号."""
+    session = await require_session(request)
+    q = request.query_params.get("member_q", "").strip()
+    results = None
+    if q:
+        results = await call(request, session, "member", "quick_search", q=q[:50], page=1, size=10)
+        names = await call(request, session, "org", "org_names",
+                           org_ids=sorted({m["org_id"] for m in results["items"]})) if results["items"] else {}
+        for item in results["items"]:
+            item["org_name"] = names.get(str(item["org_id"]))
+    return render(request, "_transfer_member_options.html", session=session, results=results, q=q)
+
+
+async def target_options(request: Request):
+    """The target search of the form (htmx): any organization in use, by name or code."""
+    session = await require_session(request)
+    q = request.query_params.get("target_q", "").strip()
+    results = await call(request, session, "transfer", "targets", q=q[:50]) if q else None
+    return render(request, "_transfer_target_options.html", session=session, results=results, q=q)
+
+
+async def preview(request: Request):
+    """The route and the letter, before 确认发起; a refusal goes back to the form."""
+    org_id = path_id(request)
+    form = await form_of(request)
+    session = await require_session(request, form_csrf=form.get("csrf_token"))
+    try:
+        drawn = await call(request, session, "transfer", "preview", data=apply_data(form))
+    except Exception as exc:  # noqa: BLE001 — shown beside the form, or as an error page
+        error = as_http_error(exc)
+        if error.status >= 500 or error.status in (401, 403, 404):
+            raise error from None
+        return await _new_form(request, session, org_id, form, error.status, error)
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    hidden = {key: value for key, value in form.items() if key != "csrf_token"}
+    reason = form.get("reason", "")
+    drawn["reason_name"] = TRANSFER_REASONS.name(reason) if reason in TRANSFER_REASONS else reason
+    return render(request, "transfer_preview.html", session=session, org=org, root=root, drawn=drawn,
+                  hidden=hidden, step_states=STEP_STATE_NAMES)
+
+
+async def apply(request: Request):
+    """确认发起: the transfer is written; its page follows."""
+    org_id = path_id(request)
+
+    async def rerender(session, form, error):
+        return await _new_form(request, session, org_id, form, error.status, error)
+
+    return await submit_form(request, lambda session, form: call(request, session, "transfer", "apply",
+                                                                 data=apply_data(form)),
+                             rerender, lambda created: f"/transfers/{created['id']}", flash="已发起组织关系转接")
+
+
+async def _transfer_context(request: Request, session, transfer_id: int) -> dict:
+    transfer = await call(request, session, "transfer", "get", transfer_id=transfer_id)  # first: 404/403
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    step = transfer.get("current_step")
+    assignable = []  # a receiving 党委 may place the member in one of its organizations at once
+    if "receive" in (transfer.get("actions") or []) and step:
+        assignable = await call(request, session, "org", "children", org_id=step["org_id"], history=False)
+    return dict(transfer=transfer, root=root, assignable=assignable, reasons=TRANSFER_REASONS.items(),
+                max_days=MAX_VALID_DAYS, today=date.today().isoformat(), step_states=STEP_STATE_NAMES,
+                history_names=HISTORY_NAMES)
+
+
+async def transfer_page(request: Request):
+    session = await require_session(request)
+    return render(request, "transfer.html", session=session,
+                  **await _transfer_context(request, session, path_id(request)))
+
+
+async def transfer_action(request: Request):
+    """One step of the transfer (the form names it); back to the transfer page."""
+    transfer_id = path_id(request)
+    action = request.path_params.get("action")
+    if action not in ACTIONS:
+        raise HttpError(404, "not_found", "页面不存在")
+    method, flash, fields = ACTIONS[action]
+
+    def data(form: dict) -> dict:
+        body = {key: form[key] for key in fields if form.get(key, "").strip()}
+        for key in ("valid_days", "to_org_id", "assign_to_org_id"):
+            if str(body.get(key, "")).strip().isdigit():
+                body[key] = int(body[key])
+        return {**body, "version": form.get("version", "")}
+
+    async def rerender(session, form, error):
+        context = await _transfer_context(request, session, transfer_id)
+        return render(request, "transfer.html", status=error.status, session=session, form_error=error,
+                      open_form=f"transfer-{action}", form_values=form, **context)
+
+    return await submit_form(request, lambda session, form: call(request, session, "transfer", method,
+                                                                 transfer_id=transfer_id, data=data(form)),
+                             rerender, f"/transfers/{transfer_id}", flash=flash)
