@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from gateway.web.pages import routes as page_routes
 from tests.conftest import login
-from tests.support.api import PASSWORD, create_org, new_staff_account
+from tests.support.api import PASSWORD, complete_member, create_org, new_staff_account
 from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import wait_for
 
@@ -20,7 +20,8 @@ YEAR = date.today().year
 MIN_RATIO, MIN_TARGET = 4.5, 44
 
 # htmx fragments, not pages: they are swapped into /query and the tree, and checked there.
-FRAGMENTS = {"/orgs/{id}/tree", "/query/row", "/query/block", "/query/inputs"}
+FRAGMENTS = {"/orgs/{id}/tree", "/query/row", "/query/block", "/query/inputs", "/transfers/members",
+             "/transfers/targets"}
 # Every GET page, as the test visits it (ids filled from the data below).
 PAGES = {
     "/login": "/login",
@@ -49,6 +50,10 @@ PAGES = {
     "/queries": "/queries",
     "/member-batches": "/member-batches",
     "/member-batches/{id}": "/member-batches/{batch}",
+    "/transfers": "/transfers",
+    "/orgs/{id}/transfers": "/orgs/{branch}/transfers",
+    "/orgs/{id}/transfers/new": "/orgs/{branch}/transfers/new",
+    "/transfers/{id}": "/transfers/{transfer}",
 }
 
 CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
@@ -80,7 +85,7 @@ def data(system, api, root_id):
     conditions, a member batch, and a generated report with a correction."""
     committee = create_org(api, root_id, "对比度党委", "党委")
     branch = create_org(api, committee, "对比度第一支部")
-    create_org(api, committee, "对比度第二支部")
+    second = create_org(api, committee, "对比度第二支部")
     men = [member_data(branch, name=name, joined_on=joined, id_number=id_number(female=False))
            for name, joined in (("对比度甲", "2012-07-01"), ("对比度乙", "2015-07-01"))]
     member, _ = (api.post("/members", json=m).json()["id"] for m in men)
@@ -103,8 +108,12 @@ def data(system, api, root_id):
     assert staff.post(base + "/corrections", json={"table": "t1", "row": "total", "column": "year_end",
                                                    "value": 3, "reason": "对比度录改"}).status_code == 200
     staff.close()
+    sent = complete_member(api, branch, "对比度转出")
+    transfer = api.post("/transfers", json={"member_id": sent, "kind": "within", "to_org_id": second, "reason": "01",
+                                            "dues_paid_to": f"{YEAR}-01", "phone": "13900000000"})
+    assert transfer.status_code == 201, transfer.text
     return {"committee": committee, "branch": branch, "member": member, "saved": saved.json()["id"],
-            "batch": batch.json()["id"], "year": YEAR, "username": username}
+            "batch": batch.json()["id"], "year": YEAR, "username": username, "transfer": transfer.json()["id"]}
 
 
 def staff_account(system, api, org_id: int, username: str):

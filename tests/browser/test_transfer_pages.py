@@ -4,21 +4,17 @@ receiving 党委 approve from their 待办; the receiving branch receives. Every
 1366×900 and 390×844 into /work/shots/transfer (or PMIS_SHOTS)."""
 import os
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.api import create_org
-from tests.support.factories import code, member_data
+from tests.support.api import complete_member, create_org
+from tests.support.factories import code
 
 from .conftest import log_in
 
 SHOTS = Path(os.environ.get("PMIS_SHOTS", "/work/shots/transfer"))
-COMPLETE = {"native_place": "浙江杭州", "education": "大学本科", "occupation": "专业技术人员",
-            "branch_joined_on": "2015-01-01", "phone": "13800000000", "full_on": "2011-07-01"}
-
 
 def shoot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -45,14 +41,6 @@ def pages(browser):
         context.close()
 
 
-def new_member(api, org_id: int, name: str) -> int:
-    member_id = api.post("/members", json=member_data(org_id, name=name, **COMPLETE)).json()["id"]
-    version = api.get(f"/members/{member_id}").json()["version"]
-    assert api.post(f"/members/{member_id}/info/evaluations",
-                    json={"version": version, "year": date.today().year - 1, "grade": "合格"}).status_code == 201
-    return member_id
-
-
 def apply_through_the_form(page, system, branch: int, member_name: str, target_name: str) -> None:
     page.goto(f"{system.url}/")
     page.locator("#nav-transfers").click()
@@ -76,7 +64,7 @@ def test_apply_with_preview_then_approve_and_receive_as_the_right_accounts(syste
     receiver = create_org(api, root_id, "浏览器转入党委", "党委")
     target = create_org(api, receiver, f"浏览器转入支部{code('')}")
     target_name = api.get(f"/orgs/{target}").json()["name"]
-    new_member(api, branch, "浏览器转接")
+    complete_member(api, branch, "浏览器转接")
 
     clerk = pages()
     log_in(clerk, system, api, branch, f"tb{code('')}".lower())
@@ -124,7 +112,7 @@ def test_apply_with_preview_then_approve_and_receive_as_the_right_accounts(syste
 
     phone = pages(phone=True)
     log_in(phone, system, api, branch, f"tp{code('')}".lower())
-    new_member(api, branch, "手机转接")
+    complete_member(api, branch, "手机转接")
     apply_through_the_form(phone, system, branch, "手机转接", target_name)
     shoot(phone, "transfer-preview")
     phone.get_by_role("button", name="确认发起").click()

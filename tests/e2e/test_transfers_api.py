@@ -10,12 +10,9 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from tests.support.api import create_org, staff_client
-from tests.support.factories import member_data
+from tests.support.api import complete_member, create_org, staff_client
 from tests.support.helpers import CJK, assert_error, csrf_of, wait_for
 
-COMPLETE = {"native_place": "浙江杭州", "education": "大学本科", "occupation": "专业技术人员",
-            "branch_joined_on": "2015-01-01", "phone": "13800000000", "full_on": "2011-07-01"}
 DUES = f"{date.today().year}-01"
 
 
@@ -32,16 +29,6 @@ def tree(system, api, root_id):
     yield orgs, clerks
     for client in clerks.values():
         client.close()
-
-
-def new_member(api, org_id: int, name: str = "转接党员") -> int:
-    """A member whose card passes 校核 (an incomplete one cannot be sent)."""
-    response = api.post("/members", json=member_data(org_id, name=name, **COMPLETE))
-    assert response.status_code == 201, response.text
-    member = api.get(f"/members/{response.json()['id']}").json()
-    evaluation = {"version": member["version"], "year": date.today().year - 1, "grade": "合格"}
-    assert api.post(f"/members/{member['id']}/info/evaluations", json=evaluation).status_code == 201
-    return member["id"]
 
 
 def apply(client, member_id: int, to_org_id: int, **overrides):
@@ -69,7 +56,7 @@ def ids(client, org_id: int, box: str) -> list[int]:
 
 def test_within_the_province_from_application_to_receipt(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "省内转出")
+    member_id = complete_member(api, orgs["A1"], "省内转出")
     created = ok(apply(clerks["A1"], member_id, orgs["B1"]), 201)
     assert re.fullmatch(rf"{date.today().year}\d{{6}}", created["letter_no"])
     assert created["state"] == "approving"
@@ -102,7 +89,7 @@ def test_within_the_province_from_application_to_receipt(api, tree):
 
 def test_the_letter_pdf_has_the_three_parts_and_capital_numerals(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "介绍信党员")
+    member_id = complete_member(api, orgs["A1"], "介绍信党员")
     created = ok(apply(clerks["A1"], member_id, orgs["B1"], dues_paid_to="2026-11", valid_days=30), 201)
     response = clerks["A1"].get(f"/transfers/{created['id']}/letter.pdf")
     assert response.status_code == 200, response.text
@@ -119,7 +106,7 @@ def test_the_letter_pdf_has_the_three_parts_and_capital_numerals(api, tree):
 
 def test_return_needs_a_reason_then_the_sender_reissues_with_the_same_number(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "退回党员")
+    member_id = complete_member(api, orgs["A1"], "退回党员")
     created = ok(apply(clerks["A1"], member_id, orgs["B1"]), 201)
     error = assert_error(act(clerks["A"], created, "return"), 400, "validation")
     assert CJK.search(error["fields"]["reason"])
@@ -136,7 +123,7 @@ def test_return_needs_a_reason_then_the_sender_reissues_with_the_same_number(api
 
 def test_the_sender_revokes_until_the_receiving_side_acts(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "撤销党员")
+    member_id = complete_member(api, orgs["A1"], "撤销党员")
     created = ok(apply(clerks["A1"], member_id, orgs["B1"]), 201)
     assert_error(act(clerks["B"], created, "revoke", reason="误发"), 403)  # not the sender
     assert_error(act(clerks["A1"], created, "revoke"), 400, "validation")  # a reason is required
@@ -149,7 +136,7 @@ def test_the_sender_revokes_until_the_receiving_side_acts(api, tree):
 
 def test_a_stale_version_and_two_approvers_at_once_give_one_step(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "并发党员")
+    member_id = complete_member(api, orgs["A1"], "并发党员")
     created = ok(apply(clerks["A1"], member_id, orgs["B1"]), 201)
     assert_error(act(clerks["A"], {**created, "version": created["version"] + 5}, "approve"), 409)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -162,7 +149,7 @@ def test_a_stale_version_and_two_approvers_at_once_give_one_step(api, tree):
 
 def test_the_sender_reroutes_in_flight_and_a_common_superior_closes(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "变更党员")
+    member_id = complete_member(api, orgs["A1"], "变更党员")
     created = ok(apply(clerks["A1"], member_id, orgs["B1"]), 201)
     approved = ok(act(clerks["A"], created, "approve"))
     assert_error(act(clerks["A1"], approved, "reroute"), 400, "validation")
@@ -183,7 +170,7 @@ def test_bad_input_gets_chinese_field_messages_and_writes_nothing(api, tree):
     assert {"member_id", "kind", "reason"} <= set(error["fields"])
     assert all(CJK.search(message) for message in error["fields"].values())
 
-    member_id = new_member(api, orgs["A1"], "输入党员")
+    member_id = complete_member(api, orgs["A1"], "输入党员")
     error = assert_error(apply(client, member_id, orgs["B1"], valid_days=91, dues_paid_to="2026-13",
                                postcode="12"), 400, "validation")
     assert set(error["fields"]) >= {"valid_days", "dues_paid_to", "postcode"}
@@ -209,7 +196,7 @@ def test_bad_input_gets_chinese_field_messages_and_writes_nothing(api, tree):
 
 def test_out_of_scope_is_refused(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "范围党员")
+    member_id = complete_member(api, orgs["A1"], "范围党员")
     # Another organization's member, and a transfer not on its route.
     assert apply(clerks["C"], member_id, orgs["B1"]).status_code in (403, 404)
     assert apply(clerks["A2"], member_id, orgs["B1"]).status_code in (403, 404)
@@ -228,7 +215,7 @@ def test_out_of_scope_is_refused(api, tree):
 
 def test_between_branches_has_one_approval_and_no_letter(api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "支部间党员")
+    member_id = complete_member(api, orgs["A1"], "支部间党员")
     created = ok(apply(clerks["A1"], member_id, orgs["A2"], kind="between_branches"), 201)
     assert created["letter_no"] is None
     assert steps(created) == [(orgs["A"], "approve", "current"), (orgs["A2"], "receive", "waiting")]
@@ -241,7 +228,7 @@ def test_between_branches_has_one_approval_and_no_letter(api, tree):
 
 def test_the_pages_answer_hostile_input_with_4xx(browser_session, api, tree):
     orgs, clerks = tree
-    member_id = new_member(api, orgs["A1"], "页面党员")
+    member_id = complete_member(api, orgs["A1"], "页面党员")
     page = browser_session.get(f"/orgs/{orgs['A1']}/transfers", params={"box": "<script>"})
     assert page.status_code == 200 and "组织关系转接" in page.text and "<script>" not in page.text
     csrf = csrf_of(page.text)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 import psycopg
 import pytest
 
-from tests.support.factories import member_data
+from tests.support.factories import COMPLETE_CARD, member_data
 from tests.support.helpers import plain_dsn, remote_error, wait_for
 from tests.support.stats_events import create_org, known_to_stats, publish_events
 
@@ -237,9 +237,6 @@ def test_an_org_moved_after_the_fact_takes_its_transfers_along(system, rpc, root
 
 # --- the whole saga through the transfer service's RPC -----------------------------------------
 
-COMPLETE = {"native_place": "浙江杭州", "education": "大学本科", "occupation": "专业技术人员",
-            "branch_joined_on": "2015-01-01", "phone": "13800000000", "full_on": "2011-07-01"}
-
 
 def test_apply_approve_receive_moves_the_member_and_the_report_counts_it(system, rpc, root_id, tree):
     """省内 from tree's branch one to another committee's branch: the member shows 转出中 while it
@@ -248,7 +245,7 @@ def test_apply_approve_receive_moves_the_member_and_the_report_counts_it(system,
     other = create_org(rpc, root_id, type_="11", name="转入党委")
     target = create_org(rpc, other["id"], name="转入支部")
     wait_for(lambda: known_to_stats(rpc, target["id"]), bool, what="stats to learn the target")
-    member_id = rpc.call("member", "create_member", data=member_data(tree["one"], **COMPLETE))["id"]
+    member_id = rpc.call("member", "create_member", data=member_data(tree["one"], **COMPLETE_CARD))["id"]
     today = date.today()
     t = rpc.call("transfer", "apply", data={"member_id": member_id, "kind": "within", "to_org_id": target["id"],
                                             "reason": "01", "dues_paid_to": f"{today.year}-01", "phone": "13900000000"})

@@ -16,7 +16,7 @@ from gateway.rpc import RemoteError
 from services.shared.context import Caller
 from services.shared.messaging.relay import event_message
 from services.shared.messaging.topology import declarations
-from tests.support.factories import code, member_data
+from tests.support.factories import COMPLETE_CARD, code, member_data
 from tests.support.helpers import plain_dsn, wait_for
 from tests.support.helpers import remote_error as raised
 
@@ -25,9 +25,6 @@ YEAR = date.today().year
 # its answers are published here as its relay would; with it, the real answers are awaited (a
 # made-up member_transferred would reach the stats counters for a member who never moved).
 SAGA = ("transfer", "transfer_receiving") in declarations("member")[1]
-COMPLETE = {"native_place": "浙江杭州", "education": "大学本科", "occupation": "专业技术人员",
-            "branch_joined_on": "2015-01-01", "phone": "13800000000", "full_on": "2011-07-01"}
-
 
 class Failure:
     """A service's typed error as the gateway would map it: code, Chinese message, fields."""
@@ -58,7 +55,7 @@ def scoped(org: dict, user="clerk") -> Caller:
 
 
 def new_member(rpc, org_id, **overrides) -> int:
-    return rpc.call("member", "create_member", data=member_data(org_id, **{**COMPLETE, **overrides}))["id"]
+    return rpc.call("member", "create_member", data=member_data(org_id, **{**COMPLETE_CARD, **overrides}))["id"]
 
 
 def apply(rpc, member_id, to_org_id=None, caller=None, **overrides) -> dict:

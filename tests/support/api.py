@@ -1,7 +1,9 @@
 """Setting up through the JSON API: organizations, and staff accounts bound to one."""
+from datetime import date
+
 import httpx
 
-from .factories import code
+from .factories import COMPLETE_CARD, code, member_data
 
 FIRST_PASSWORD = "Start#Pass2026s"
 PASSWORD = "Staff#Work2026s"
@@ -32,3 +34,13 @@ def staff_client(system, api: httpx.Client, org_id: int, prefix: str = "staff") 
 
     username = new_staff_account(system, api, org_id, f"{prefix}{code('')}".lower())
     return login(system.url, username, PASSWORD)
+
+
+def complete_member(api: httpx.Client, org_id: int, name: str = "转接党员") -> int:
+    """A member whose card passes 校核, with last year's 民主评议 (a transfer can send it)."""
+    response = api.post("/members", json=member_data(org_id, name=name, **COMPLETE_CARD))
+    assert response.status_code == 201, response.text
+    member = api.get(f"/members/{response.json()['id']}").json()
+    evaluation = {"version": member["version"], "year": date.today().year - 1, "grade": "合格"}
+    assert api.post(f"/members/{member['id']}/info/evaluations", json=evaluation).status_code == 201
+    return member["id"]
