@@ -1,4 +1,4 @@
-"""批量添加 (services/member/batches.py, domain/batch_add.py): one work post or 民主评议 grade to many
+"""批量添加 (services/member/batch_add.py, domain/batch_add.py): one work post or 民主评议 grade to many
 members of a subtree — preview (who gets it, who is refused and why), commit, and undo of the whole batch."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse

@@ -1,4 +1,4 @@
-"""批量添加 pages (services/member/batches.py, domain/batch_add.py): one work post or 民主评议 grade to
+"""批量添加 pages (services/member/batch_add.py, domain/batch_add.py): one work post or 民主评议 grade to
 many members of a subtree — the form, its preview, the save and the undo of a whole batch."""
 import asyncio
 import re

@@ -9,8 +9,8 @@ from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
 from . import (
+    batch_add,
     batch_changes,
-    batches,
     checks,
     commands,
     history,
@@ -94,15 +94,15 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory):
 
     @api
     def preview_batch(self, org_id, data):
-        return batches.preview_batch(self.db, self.caller(), self._org_path(org_id), data)
+        return batch_add.preview_batch(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
     def commit_batch(self, org_id, data):
-        return batches.commit_batch(self.db, self.caller(), self._org_path(org_id), data)
+        return batch_add.commit_batch(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
     def undo_batch(self, batch_id):
-        return batches.undo_batch(self.db, self.caller(), batch_id)
+        return batch_add.undo_batch(self.db, self.caller(), batch_id)
 
     @api
     def leave_member(self, member_id, data):
