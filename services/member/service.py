@@ -93,16 +93,16 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory):
         return checks.check_subtree(self.db, self.caller(), self._org_path(org_id), after_id, limit)
 
     @api
-    def preview_batch(self, org_id, data):
-        return batch_add.preview_batch(self.db, self.caller(), self._org_path(org_id), data)
+    def preview_batch_add(self, org_id, data):
+        return batch_add.preview_batch_add(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
-    def commit_batch(self, org_id, data):
-        return batch_add.commit_batch(self.db, self.caller(), self._org_path(org_id), data)
+    def commit_batch_add(self, org_id, data):
+        return batch_add.commit_batch_add(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
-    def undo_batch(self, batch_id):
-        return batch_add.undo_batch(self.db, self.caller(), batch_id)
+    def undo_batch_add(self, batch_id):
+        return batch_add.undo_batch_add(self.db, self.caller(), batch_id)
 
     @api
     def leave_member(self, member_id, data):
