@@ -1,4 +1,4 @@
-"""批量修改 of organizations (services/org/batches.py, domain/org_batch.py): the organizations of a
+"""批量修改 of organizations (services/org/batch_changes.py, domain/batch_changes.py): the organizations of a
 subtree that conditions find get one item set — preview, save, the record, and undo while unchanged."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse

@@ -1,4 +1,4 @@
-"""批量修改 of organizations (services/org/batches.py, domain/org_batch.py): the form with its
+"""批量修改 of organizations (services/org/batch_changes.py, domain/batch_changes.py): the form with its
 conditions, the preview, the save and the recent batches with their undo."""
 import asyncio
 

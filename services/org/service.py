@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import accounts, batches, card_queries, cards, commands, imports, moves, queries, supervision
+from . import accounts, batch_changes, card_queries, cards, commands, imports, moves, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -159,23 +159,23 @@ class OrgService:
 
     @api
     def preview_batch(self, org_id, data):
-        return batches.preview_batch(self.db, self.caller(), org_id, data)
+        return batch_changes.preview_batch(self.db, self.caller(), org_id, data)
 
     @api
     def save_batch(self, org_id, data):
-        return batches.save_batch(self.db, self.caller(), org_id, data)
+        return batch_changes.save_batch(self.db, self.caller(), org_id, data)
 
     @api
     def get_batch(self, batch_id):
-        return batches.get_batch(self.db, self.caller(), batch_id)
+        return batch_changes.get_batch(self.db, self.caller(), batch_id)
 
     @api
     def recent_batches(self, org_id):
-        return batches.recent_batches(self.db, self.caller(), org_id)
+        return batch_changes.recent_batches(self.db, self.caller(), org_id)
 
     @api
     def undo_batch(self, batch_id):
-        return batches.undo_batch(self.db, self.caller(), batch_id)
+        return batch_changes.undo_batch(self.db, self.caller(), batch_id)
 
     @api
     def create_import(self, rows):

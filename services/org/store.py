@@ -1,4 +1,4 @@
-"""The org service's interior, shared by its write side (commands, cards, moves, batches,
+"""The org service's interior, shared by its write side (commands, cards, moves, batch_changes,
 imports, accounts) and its read side (queries, card_queries, supervision): loading an
 organization's row (locked or not), the version and status checks, the row's view, and
 writing a change with its event and history line. Use cases live in the modules that call it."""

@@ -13,7 +13,7 @@ from tests.support.import_walk import ROOT, imports
 # models, domain, events, service, org_events, storage…) belongs to neither and may be imported
 # by both.
 READ_VIEWS = ("supervision", "report_lists", "history")
-WRITE_SIDE = ("commands", "cards", "moves", "batch_add", "batches", "batch_changes", "imports", "accounts")
+WRITE_SIDE = ("commands", "cards", "moves", "batch_add", "batch_changes", "imports", "accounts")
 
 
 def side(module: str) -> str | None:

@@ -10,7 +10,7 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.ids import uuid_or_not_found
 
-from .domain.org_batch import MAX_ORGS, BatchSpec, Condition, preview, validate_batch
+from .domain.batch_changes import MAX_ORGS, BatchSpec, Condition, preview, validate_batch
 from .domain.org_card import CARD_FIELDS, FIELDS, changes_list
 from .events import ORG_UPDATED
 from .models import batches, orgs
