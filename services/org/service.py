@@ -158,24 +158,24 @@ class OrgService:
         return card_queries.check_orgs(self.db, self.caller(), org_id, subtree, self.member.count_facts)
 
     @api
-    def preview_batch(self, org_id, data):
-        return batch_changes.preview_batch(self.db, self.caller(), org_id, data)
+    def preview_batch_change(self, org_id, data):
+        return batch_changes.preview_batch_change(self.db, self.caller(), org_id, data)
 
     @api
-    def save_batch(self, org_id, data):
-        return batch_changes.save_batch(self.db, self.caller(), org_id, data)
+    def save_batch_change(self, org_id, data):
+        return batch_changes.save_batch_change(self.db, self.caller(), org_id, data)
 
     @api
-    def get_batch(self, batch_id):
-        return batch_changes.get_batch(self.db, self.caller(), batch_id)
+    def get_batch_change(self, batch_id):
+        return batch_changes.get_batch_change(self.db, self.caller(), batch_id)
 
     @api
-    def recent_batches(self, org_id):
-        return batch_changes.recent_batches(self.db, self.caller(), org_id)
+    def list_batch_changes(self, org_id):
+        return batch_changes.list_batch_changes(self.db, self.caller(), org_id)
 
     @api
-    def undo_batch(self, batch_id):
-        return batch_changes.undo_batch(self.db, self.caller(), batch_id)
+    def undo_batch_change(self, batch_id):
+        return batch_changes.undo_batch_change(self.db, self.caller(), batch_id)
 
     @api
     def create_import(self, rows):
