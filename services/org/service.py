@@ -6,7 +6,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import accounts, batch_changes, card_queries, cards, commands, imports, moves, queries, supervision
+from . import accounts, batch_changes, card_queries, cards, checks, commands, imports, moves, queries, supervision
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -155,7 +155,7 @@ class OrgService:
 
     @api
     def check_orgs(self, org_id, subtree=False):
-        return card_queries.check_orgs(self.db, self.caller(), org_id, subtree, self.member.count_facts)
+        return checks.check_orgs(self.db, self.caller(), org_id, subtree, self.member.count_facts)
 
     @api
     def preview_batch_change(self, org_id, data):
