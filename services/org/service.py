@@ -6,7 +6,19 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import accounts, batch_changes, card_queries, cards, checks, commands, imports, moves, queries, supervision
+from . import (
+    accounts,
+    batch_changes,
+    card_queries,
+    cards,
+    checks,
+    commands,
+    imports,
+    moves,
+    queries,
+    sessions,
+    supervision,
+)
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -65,19 +77,19 @@ class OrgService:
 
     @api
     def authenticate(self, username, password, user_agent=None, ip=None):
-        return accounts.authenticate(self.db, username, password, user_agent, ip)
+        return sessions.authenticate(self.db, username, password, user_agent, ip)
 
     @api
     def resolve_session(self, token):
-        return accounts.resolve_session(self.db, token)
+        return sessions.resolve_session(self.db, token)
 
     @api
     def end_session(self, token):
-        return accounts.end_session(self.db, token)
+        return sessions.end_session(self.db, token)
 
     @api
     def change_password(self, account_id, old_password, new_password, keep_token=None):
-        return accounts.change_password(self.db, account_id, old_password, new_password, keep_token)
+        return sessions.change_password(self.db, account_id, old_password, new_password, keep_token)
 
     @api
     def create_account(self, username, password, org_id):
