@@ -16,10 +16,10 @@ from . import (
     history,
     imports,
     member_queries,
+    name_lists,
     org_events,
     queries,
     query_catalog,
-    report_lists,
     saved_queries,
     supervision,
 )
@@ -146,7 +146,7 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory):
 
     @api
     def report_name_list(self, org_id, year, kind, page=1, size=50):
-        return report_lists.report_name_list(self.db, self.caller(), self._org_path(org_id), year, kind, page, size)
+        return name_lists.report_name_list(self.db, self.caller(), self._org_path(org_id), year, kind, page, size)
 
     @api
     def roster_page(self, org_id, after_id=0, limit=2000):

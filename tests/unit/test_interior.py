@@ -12,7 +12,7 @@ from tests.support.import_walk import ROOT, imports
 # supervision, name lists). Write side: use cases that change data. Anything else (store,
 # models, domain, events, service, org_events, storage…) belongs to neither and may be imported
 # by both.
-READ_VIEWS = ("supervision", "report_lists", "history")
+READ_VIEWS = ("supervision", "name_lists", "history")
 WRITE_SIDE = ("commands", "cards", "moves", "batch_add", "batch_changes", "imports", "accounts", "sessions")
 
 
@@ -57,7 +57,7 @@ def test_org_accounts_and_sessions_import_only_the_store_of_the_org_service(modu
 
 
 @pytest.mark.parametrize("module, expected", [
-    ("queries", "read"), ("card_queries", "read"), ("member_queries", "read"), ("report_lists", "read"),
+    ("queries", "read"), ("card_queries", "read"), ("member_queries", "read"), ("name_lists", "read"),
     ("history", "read"), ("supervision", "read"), ("commands", "write"), ("batch_changes", "write"),
     ("accounts", "write"), ("sessions", "write"), ("batch_add", "write"), ("store", None), ("service", None),
     ("models", None), ("sweeper", None),
