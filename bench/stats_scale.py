@@ -3,7 +3,7 @@
 The whole system runs (private database and vhost) with no stats ingester of its own; the
 province is generated with its counters (bench/province.py). Then:
 1. Report: the root's annual report through the gateway (GET /orgs/{root}/reports/{year}; 20
-   warm-up requests, then 200), and the stats.report RPC from the counters against a recount of
+   warm-up requests, then 200), and the stats.counted_report RPC from the counters against a recount of
    the same figures by one SQL query over member data (GROUPING SETS over the root's subtree):
    medians of 5 runs each, and their ratio. The RPC is timed warm (the root's folded counters
    as kept by the service) and cold (each call after a no-op write to a root counter, which
@@ -196,13 +196,13 @@ def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
     from_counters, cold, recount = [], [], []
     for _ in range(RECOUNT_RUNS):
         started = time.perf_counter()
-        rpc.call("stats", "report", org_id=root["id"], year=year)
+        rpc.call("stats", "counted_report", org_id=root["id"], year=year)
         from_counters.append(time.perf_counter() - started)
     with psycopg.connect(dsn, autocommit=True) as conn:
         for _ in range(RECOUNT_RUNS):  # what a fold does to the root: its generation moves
             conn.execute(TOUCH_ROOT, {"root": root["id"]})
             started = time.perf_counter()
-            rpc.call("stats", "report", org_id=root["id"], year=year)
+            rpc.call("stats", "counted_report", org_id=root["id"], year=year)
             cold.append(time.perf_counter() - started)
     params = {"path": root["path"] + "%", "year": year, "end": date(year, 12, 31), "prev": date(year - 1, 12, 31)}
     with psycopg.connect(dsn) as conn:

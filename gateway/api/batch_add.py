@@ -1,4 +1,4 @@
-"""批量添加 (services/member/batches.py, domain/batch_add.py): one work post or 民主评议 grade to many
+"""批量添加 (services/member/batch_add.py, domain/batch_add.py): one work post or 民主评议 grade to many
 members of a subtree — preview (who gets it, who is refused and why), commit, and undo of the whole batch."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -20,23 +20,24 @@ async def _batch(request: Request, method: str, status: int):
     return JSONResponse(await call(request, session, "member", method, org_id=org_id, data=data), status_code=status)
 
 
-async def preview_batch(request: Request):
-    return await _batch(request, "preview_batch", 200)
+async def preview_batch_add(request: Request):
+    return await _batch(request, "preview_batch_add", 200)
 
 
-async def commit_batch(request: Request):
-    return await _batch(request, "commit_batch", 201)
+async def commit_batch_add(request: Request):
+    return await _batch(request, "commit_batch_add", 201)
 
 
-async def undo_batch(request: Request):
+async def undo_batch_add(request: Request):
     session = await require_session(request)
-    return JSONResponse(await call(request, session, "member", "undo_batch", batch_id=request.path_params["batch_id"]))
+    undone = await call(request, session, "member", "undo_batch_add", batch_id=request.path_params["batch_id"])
+    return JSONResponse(undone)
 
 
 routes = [
-    Route("/orgs/{id}/batches/preview", preview_batch, methods=["POST"]),
-    Route("/orgs/{id}/batches", commit_batch, methods=["POST"]),
-    Route("/batches/{batch_id}/undo", undo_batch, methods=["POST"]),
+    Route("/orgs/{id}/batches/preview", preview_batch_add, methods=["POST"]),
+    Route("/orgs/{id}/batches", commit_batch_add, methods=["POST"]),
+    Route("/batches/{batch_id}/undo", undo_batch_add, methods=["POST"]),
 ]
 
 BATCH_IN = {"type": "object", "required": ["info_set", "values", "member_ids"], "properties": {

@@ -1,5 +1,5 @@
 """The organization card: edit, 单位信息 and 组织奖惩, 更名, 撤销 and 恢复, delete, sort, move, history,
-search (in use or 历史) and 校核 (JSON and Excel); 批量修改 is org_batches.py, the 党组织采集表 import
+search (in use or 历史) and 校核 (JSON and Excel); 批量修改 is org_batch_changes.py, the 党组织采集表 import
 org_imports.py."""
 
 from starlette.requests import Request

@@ -17,7 +17,7 @@ from . import (
     member_checks,
     member_queries,
     members,
-    org_batches,
+    org_batch_changes,
     org_cards,
     org_imports,
     orgs,
@@ -31,7 +31,7 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batches, org_imports, transfers)
+             org_batch_changes, org_imports, transfers)
 
 
 @lru_cache(maxsize=1)

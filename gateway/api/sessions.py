@@ -1,4 +1,4 @@
-"""Sessions: login, logout and the password change (services/org/accounts.py); the accounts
+"""Sessions: login, logout and the password change (services/org/sessions.py); the accounts
 themselves (账号管理) are accounts.py."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response

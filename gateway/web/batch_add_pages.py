@@ -1,4 +1,4 @@
-"""批量添加 pages (services/member/batches.py, domain/batch_add.py): one work post or 民主评议 grade to
+"""批量添加 pages (services/member/batch_add.py, domain/batch_add.py): one work post or 民主评议 grade to
 many members of a subtree — the form, its preview, the save and the undo of a whole batch."""
 import asyncio
 import re
@@ -100,20 +100,20 @@ async def _batch_step(request: Request, method: str, stage: str | None):
     return await _render_batch(request, session, org_id, data["info_set"], stage=stage, result=result)
 
 
-async def preview_batch(request: Request):
-    return await _batch_step(request, "preview_batch", "preview")
+async def preview_batch_add(request: Request):
+    return await _batch_step(request, "preview_batch_add", "preview")
 
 
-async def commit_batch(request: Request):
-    return await _batch_step(request, "commit_batch", None)
+async def commit_batch_add(request: Request):
+    return await _batch_step(request, "commit_batch_add", None)
 
 
-async def undo_batch(request: Request):
+async def undo_batch_add(request: Request):
     session, form, _ = await _batch_form(request)
     org_id = int(form["org_id"]) if form.get("org_id", "").isdigit() else session.org_id
     key = _batch_set(form.get("info_set"))
     try:
-        result = await call(request, session, "member", "undo_batch", batch_id=request.path_params["batch_id"])
+        result = await call(request, session, "member", "undo_batch_add", batch_id=request.path_params["batch_id"])
     except Exception as exc:  # noqa: BLE001
         error = as_http_error(exc)
         if error.status >= 500 or error.status in (401, 403, 404):

@@ -1,4 +1,4 @@
-"""校核 pages of members (services/member/checks.py, domain/card_check.py): one member's card, or a
+"""校核 pages of members (services/member/checks.py, domain/member_check.py): one member's card, or a
 subtree's members batch by batch."""
 import asyncio
 

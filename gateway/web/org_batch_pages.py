@@ -1,4 +1,4 @@
-"""批量修改 of organizations (services/org/batches.py, domain/org_batch.py): the form with its
+"""批量修改 of organizations (services/org/batch_changes.py, domain/batch_changes.py): the form with its
 conditions, the preview, the save and the recent batches with their undo."""
 import asyncio
 
@@ -41,12 +41,12 @@ async def org_batch_page(request: Request):
         try:
             if form.get("action") == "save":
                 spec["org_ids"] = _org_ids(form.get("org_ids", ""))
-                saved = await call(request, session, "org", "save_batch", org_id=org_id, data=spec)
+                saved = await call(request, session, "org", "save_batch_change", org_id=org_id, data=spec)
                 # Post/Redirect/Get: F5 on the page after must not save the batch again.
                 return redirect_with_flash(f"/orgs/{org_id}/batch", f"已修改 {saved['changed']} 个党组织。"
                                            "如需还原，可在下方“最近的批量修改”中撤销。")
             else:
-                preview = await call(request, session, "org", "preview_batch", org_id=org_id, data=spec)
+                preview = await call(request, session, "org", "preview_batch_change", org_id=org_id, data=spec)
         except Exception as exc:  # noqa: BLE001 — shown above the form
             error = as_http_error(exc)
             if error.status >= 500 or error.status in (401, 403, 404):
@@ -55,7 +55,7 @@ async def org_batch_page(request: Request):
         session = await require_session(request)
     context = await page_context(request, session, org_id)
     fields, batches = await asyncio.gather(call(request, session, "org", "card_fields"),
-                                           call(request, session, "org", "recent_batches", org_id=org_id))
+                                           call(request, session, "org", "list_batch_changes", org_id=org_id))
     return render(request, "org_batch.html", status=error.status if error else 200, session=session,
                   form_values=form, preview=preview, form_error=error, fields=fields["org"],
                   batches=batches, org_ids=",".join(str(c["id"]) for c in preview["changes"]) if preview else "",
@@ -69,10 +69,10 @@ async def undo_org_batch(request: Request):
     async def rerender(session, form, error):
         context = await page_context(request, session, org_id)
         fields, batches = await asyncio.gather(call(request, session, "org", "card_fields"),
-                                               call(request, session, "org", "recent_batches", org_id=org_id))
+                                               call(request, session, "org", "list_batch_changes", org_id=org_id))
         return render(request, "org_batch.html", status=error.status, session=session, form_values={},
                       form_error=error, fields=fields["org"], batches=batches, **context)
 
-    return await submit_form(request, lambda session, form: call(request, session, "org", "undo_batch",
+    return await submit_form(request, lambda session, form: call(request, session, "org", "undo_batch_change",
                                                                  batch_id=batch_id),
                              rerender, f"/orgs/{org_id}/batch", "已撤销这次批量修改")

@@ -5,7 +5,7 @@ from starlette.routing import Route
 from . import org_card_pages as card
 from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
-from .batch_add_pages import batch_add_page, commit_batch, preview_batch, undo_batch
+from .batch_add_pages import batch_add_page, commit_batch_add, preview_batch_add, undo_batch_add
 from .member_check_pages import check_subtree_page, member_check_page
 from .member_pages import (
                          add_info_row,
@@ -120,9 +120,9 @@ routes = [
     Route("/members/{id}/check", member_check_page),
     Route("/orgs/{id}/member-check", check_subtree_page),
     Route("/orgs/{id}/member-batch", batch_add_page),
-    Route("/orgs/{id}/member-batch/preview", preview_batch, methods=["POST"]),
-    Route("/orgs/{id}/member-batch", commit_batch, methods=["POST"]),
-    Route("/batches/{batch_id}/undo", undo_batch, methods=["POST"]),
+    Route("/orgs/{id}/member-batch/preview", preview_batch_add, methods=["POST"]),
+    Route("/orgs/{id}/member-batch", commit_batch_add, methods=["POST"]),
+    Route("/batches/{batch_id}/undo", undo_batch_add, methods=["POST"]),
     Route("/members/{id}/info/{set}", add_info_row, methods=["POST"]),
     Route("/members/{id}/info/{set}/{row_id}", update_info_row, methods=["POST"]),
     Route("/members/{id}/info/{set}/{row_id}/delete", delete_info_row, methods=["POST"]),

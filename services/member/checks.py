@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
 
-from .domain.card_check import check_member
+from .domain.member_check import check_member
 from .models import info_tables, members
 from .store import load_member
 

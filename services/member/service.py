@@ -9,17 +9,17 @@ from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
 from . import (
+    batch_add,
     batch_changes,
-    batches,
     checks,
     commands,
     history,
     imports,
     member_queries,
+    name_lists,
     org_events,
     queries,
     query_catalog,
-    report_lists,
     saved_queries,
     supervision,
     transfers,
@@ -94,16 +94,16 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
         return checks.check_subtree(self.db, self.caller(), self._org_path(org_id), after_id, limit)
 
     @api
-    def preview_batch(self, org_id, data):
-        return batches.preview_batch(self.db, self.caller(), self._org_path(org_id), data)
+    def preview_batch_add(self, org_id, data):
+        return batch_add.preview_batch_add(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
-    def commit_batch(self, org_id, data):
-        return batches.commit_batch(self.db, self.caller(), self._org_path(org_id), data)
+    def commit_batch_add(self, org_id, data):
+        return batch_add.commit_batch_add(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
-    def undo_batch(self, batch_id):
-        return batches.undo_batch(self.db, self.caller(), batch_id)
+    def undo_batch_add(self, batch_id):
+        return batch_add.undo_batch_add(self.db, self.caller(), batch_id)
 
     @api
     def leave_member(self, member_id, data):
@@ -149,7 +149,7 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
 
     @api
     def report_name_list(self, org_id, year, kind, page=1, size=50):
-        return report_lists.report_name_list(self.db, self.caller(), self._org_path(org_id), year, kind, page, size)
+        return name_lists.report_name_list(self.db, self.caller(), self._org_path(org_id), year, kind, page, size)
 
     @api
     def roster_page(self, org_id, after_id=0, limit=2000):

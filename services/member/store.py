@@ -1,5 +1,5 @@
 """The member service's interior, shared by its read side (queries, member_queries, supervision,
-report_lists, history) and its write side (commands, batches, batch_changes, imports): loading a
+name_lists, history) and its write side (commands, batch_add, batch_changes, imports): loading a
 member and its info-set rows, the views of a member, keyset pages of members, the version check,
 the history line a change writes, and a 综合查询's selection. Neither side imports the other."""
 from datetime import date

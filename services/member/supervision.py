@@ -7,8 +7,8 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.context import Caller
 from services.shared.paging import page_bounds
 
-from .domain.card_check import FULL, MISSING, check_member
 from .domain.id_checks import id_number_problem, person_key
+from .domain.member_check import FULL, MISSING, check_member
 from .domain.member_fields import REQUIRED_FOR_CHECK, SYSTEM_REQUIRED
 from .domain.probation import ending_soon_range, overdue_joined_before, probation_ends
 from .models import info_tables, members
@@ -125,7 +125,7 @@ def invalid_ids(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=
 def incomplete_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50,
                        today: date | None = None) -> dict:
     """Active members of the subtree lacking required information, by 校核's own definition
-    (domain/card_check.py: the system-required and 校核-required fields, a full member's 转正日期,
+    (domain/member_check.py: the system-required and 校核-required fields, a full member's 转正日期,
     last year's 民主评议): the same conditions in SQL, so the list pages and counts in the database."""
     caller.require(org["path"], "该党组织")
     today = today or date.today()

@@ -6,7 +6,19 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import accounts, batches, card_queries, cards, commands, imports, moves, queries, supervision
+from . import (
+    accounts,
+    batch_changes,
+    card_queries,
+    cards,
+    checks,
+    commands,
+    imports,
+    moves,
+    queries,
+    sessions,
+    supervision,
+)
 
 api = rpc(expected_exceptions=PmisError)
 
@@ -65,19 +77,19 @@ class OrgService:
 
     @api
     def authenticate(self, username, password, user_agent=None, ip=None):
-        return accounts.authenticate(self.db, username, password, user_agent, ip)
+        return sessions.authenticate(self.db, username, password, user_agent, ip)
 
     @api
     def resolve_session(self, token):
-        return accounts.resolve_session(self.db, token)
+        return sessions.resolve_session(self.db, token)
 
     @api
     def end_session(self, token):
-        return accounts.end_session(self.db, token)
+        return sessions.end_session(self.db, token)
 
     @api
     def change_password(self, account_id, old_password, new_password, keep_token=None):
-        return accounts.change_password(self.db, account_id, old_password, new_password, keep_token)
+        return sessions.change_password(self.db, account_id, old_password, new_password, keep_token)
 
     @api
     def create_account(self, username, password, org_id):
@@ -155,27 +167,27 @@ class OrgService:
 
     @api
     def check_orgs(self, org_id, subtree=False):
-        return card_queries.check_orgs(self.db, self.caller(), org_id, subtree, self.member.count_facts)
+        return checks.check_orgs(self.db, self.caller(), org_id, subtree, self.member.count_facts)
 
     @api
-    def preview_batch(self, org_id, data):
-        return batches.preview_batch(self.db, self.caller(), org_id, data)
+    def preview_batch_change(self, org_id, data):
+        return batch_changes.preview_batch_change(self.db, self.caller(), org_id, data)
 
     @api
-    def save_batch(self, org_id, data):
-        return batches.save_batch(self.db, self.caller(), org_id, data)
+    def save_batch_change(self, org_id, data):
+        return batch_changes.save_batch_change(self.db, self.caller(), org_id, data)
 
     @api
-    def get_batch(self, batch_id):
-        return batches.get_batch(self.db, self.caller(), batch_id)
+    def get_batch_change(self, batch_id):
+        return batch_changes.get_batch_change(self.db, self.caller(), batch_id)
 
     @api
-    def recent_batches(self, org_id):
-        return batches.recent_batches(self.db, self.caller(), org_id)
+    def list_batch_changes(self, org_id):
+        return batch_changes.list_batch_changes(self.db, self.caller(), org_id)
 
     @api
-    def undo_batch(self, batch_id):
-        return batches.undo_batch(self.db, self.caller(), batch_id)
+    def undo_batch_change(self, batch_id):
+        return batch_changes.undo_batch_change(self.db, self.caller(), batch_id)
 
     @api
     def create_import(self, rows):

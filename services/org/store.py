@@ -1,7 +1,8 @@
-"""The org service's interior, shared by its write side (commands, cards, moves, batches,
-imports, accounts) and its read side (queries, card_queries, supervision): loading an
-organization's row (locked or not), the version and status checks, the row's view, and
-writing a change with its event and history line. Use cases live in the modules that call it."""
+"""The org service's interior, shared by its write side (commands, cards, moves, batch_changes,
+imports, accounts, sessions) and its read side (queries, card_queries, supervision): loading an
+organization's row (locked or not), the version and status checks, the row's view, writing a
+change with its event and history line, and an account's row and sessions as both accounts and
+sessions use them. Use cases live in the modules that call it."""
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select, update
@@ -17,7 +18,7 @@ from services.shared.messaging.outbox import record_event
 from .domain.hierarchy import can_have_children, child_path
 from .domain.org_card import CARD_FIELDS, display, plain
 from .events import ORG_CREATED, org_state
-from .models import history, org_id_seq, orgs, outbox
+from .models import accounts, history, login_sessions, org_id_seq, orgs, outbox
 
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
@@ -104,3 +105,22 @@ def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
                [{"field": f.key, "label": f.label, "old": None, "new": plain(values.get(f.key))}
                 for f in CARD_FIELDS if values.get(f.key) is not None], note, row.version)
     return row
+
+
+def account_by_name(session: Session, username: str):
+    """The account of a username, whatever its case (one person, one name)."""
+    return session.execute(select(accounts).where(func.lower(accounts.c.username) == username.strip().lower())).first()
+
+
+def org_names(org) -> tuple:
+    """An organization's own names: words a password must not be made of."""
+    return tuple(n for n in (org.name, getattr(org, "short_name", None)) if n)
+
+
+def end_sessions(session: Session, account_id: int, now: datetime, keep: bytes | None = None) -> None:
+    """End the account's live sessions (all but `keep`'s token hash)."""
+    query = update(login_sessions).where(login_sessions.c.account_id == account_id,
+                                         login_sessions.c.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(login_sessions.c.token_hash != keep)
+    session.execute(query.values(ended_at=now))

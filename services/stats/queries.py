@@ -23,7 +23,7 @@ def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) ->
     return {"members": summary(counted)}
 
 
-def report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_lookup) -> dict:
+def counted_report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_lookup) -> dict:
     """The annual report of an organization for the period ending 12-31 of `year`: every table,
     each change counted in the year it took effect."""
     year = report_year(year)

@@ -40,8 +40,8 @@ class StatsService:
         return queries.member_totals(self.db, self.caller(), org_ids)
 
     @api
-    def report(self, org_id, year, scope="subtree"):
-        return queries.report(self.db, self.caller(), org_id, year, scope, self.org.org_path)
+    def counted_report(self, org_id, year, scope="subtree"):
+        return queries.counted_report(self.db, self.caller(), org_id, year, scope, self.org.org_path)
 
     @api
     def reconcile(self, org_id):

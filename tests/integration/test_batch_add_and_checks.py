@@ -32,7 +32,7 @@ def test_preview_decides_each_member_and_writes_nothing(system, rpc, tree):
     rpc.call("member", "add_info_row", member_id=tree["b"]["id"], info_set="evaluations",
              data={"version": tree["b"]["version"], "year": 2023, "grade": "优秀"})
     before = [snapshot(system, tree[k]["id"]) for k in ("a", "b", "young")]
-    preview = rpc.call("member", "preview_batch", org_id=tree["committee"]["id"],
+    preview = rpc.call("member", "preview_batch_add", org_id=tree["committee"]["id"],
                        data=request(tree, "a", "b", "young", "outside"))
     assert preview["accepted"] == [{"member_id": tree["a"]["id"], "name": "批量甲"}]
     assert {r["member_id"]: r["reason"] for r in preview["refused"]} == {
@@ -44,17 +44,17 @@ def test_preview_decides_each_member_and_writes_nothing(system, rpc, tree):
 
 
 def test_a_bad_value_refuses_the_whole_batch(rpc, tree):
-    error = remote_error(lambda: rpc.call("member", "preview_batch", org_id=tree["committee"]["id"], data={
+    error = remote_error(lambda: rpc.call("member", "preview_batch_add", org_id=tree["committee"]["id"], data={
         "info_set": "rewards", "values": {}, "member_ids": []}))
     assert error.exc_type == "ValidationFailed" and set(error.exc_args[1]) == {"info_set", "member_ids"}
-    error = remote_error(lambda: rpc.call("member", "commit_batch", org_id=tree["committee"]["id"],
+    error = remote_error(lambda: rpc.call("member", "commit_batch_add", org_id=tree["committee"]["id"],
                                           data=request(tree, "a", info_set="work_posts", occupation="宇航员")))
     assert error.exc_args[1] == {"occupation": "未知的工作岗位：宇航员", "started_on": "必填"}
 
 
 def test_commit_adds_to_each_accepted_member_with_its_event_and_undo_takes_the_batch_back(system, rpc, tree):
     caller = Caller("batcher", tree["committee"]["path"], "req-b", "批量员")
-    done = rpc.call("member", "commit_batch", caller=caller, org_id=tree["committee"]["id"],
+    done = rpc.call("member", "commit_batch_add", caller=caller, org_id=tree["committee"]["id"],
                     data=request(tree, "a", "b", info_set="work_posts", occupation="管理人员", unit="某公司",
                                  started_on="2020-01-01"))
     assert done["id"] and [e["member_id"] for e in done["accepted"]] == [tree["a"]["id"], tree["b"]["id"]]
@@ -65,23 +65,23 @@ def test_commit_adds_to_each_accepted_member_with_its_event_and_undo_takes_the_b
         assert (event["aggregate_version"], event["request_id"]) == (card["version"], "req-b")
         assert (event["payload"]["before"]["occupation"], event["payload"]["after"]["occupation"]) == (None, "4")
 
-    undone = rpc.call("member", "undo_batch", caller=caller, batch_id=done["id"])
+    undone = rpc.call("member", "undo_batch_add", caller=caller, batch_id=done["id"])
     assert undone["undone"] == 2
     for key in ("a", "b"):
         card = rpc.call("member", "get_member", member_id=tree[key]["id"])
         assert card["info_sets"]["work_posts"] == [] and card["version"] == tree[key]["version"] + 2
         payload = events(system, tree[key]["id"])[-1]["payload"]
         assert payload["before"]["occupation"] == "4"  # the basic value stays once the rows are gone
-    assert remote_error(lambda: rpc.call("member", "undo_batch", batch_id=done["id"])).exc_type == "Conflict"
+    assert remote_error(lambda: rpc.call("member", "undo_batch_add", batch_id=done["id"])).exc_type == "Conflict"
 
 
 def test_undo_is_refused_whole_when_a_member_changed_since(system, rpc, tree):
-    done = rpc.call("member", "commit_batch", org_id=tree["committee"]["id"], data=request(tree, "a", "b"))
+    done = rpc.call("member", "commit_batch_add", org_id=tree["committee"]["id"], data=request(tree, "a", "b"))
     card = rpc.call("member", "get_member", member_id=tree["b"]["id"])
     rpc.call("member", "update_member", member_id=tree["b"]["id"], data={"version": card["version"],
                                                                           "phone": "13700000000"})
     before = [snapshot(system, tree[k]["id"]) for k in ("a", "b")]
-    error = remote_error(lambda: rpc.call("member", "undo_batch", batch_id=done["id"]))
+    error = remote_error(lambda: rpc.call("member", "undo_batch_add", batch_id=done["id"]))
     assert error.exc_type == "Conflict" and "批量乙" in error.exc_args[0] and "批量甲" not in error.exc_args[0]
     assert [snapshot(system, tree[k]["id"]) for k in ("a", "b")] == before
     assert query(system, "SELECT undone_at FROM member.batches WHERE id = %s", done["id"]) == [(None,)]
@@ -89,11 +89,11 @@ def test_undo_is_refused_whole_when_a_member_changed_since(system, rpc, tree):
 
 def test_a_batch_outside_the_callers_scope_is_forbidden(rpc, tree):
     outsider = Caller("x", tree["other"]["path"])
-    error = remote_error(lambda: rpc.call("member", "preview_batch", caller=outsider,
+    error = remote_error(lambda: rpc.call("member", "preview_batch_add", caller=outsider,
                                           org_id=tree["committee"]["id"], data=request(tree, "a")))
     assert error.exc_type == "Forbidden"
-    done = rpc.call("member", "commit_batch", org_id=tree["committee"]["id"], data=request(tree, "a"))
-    assert remote_error(lambda: rpc.call("member", "undo_batch", caller=outsider,
+    done = rpc.call("member", "commit_batch_add", org_id=tree["committee"]["id"], data=request(tree, "a"))
+    assert remote_error(lambda: rpc.call("member", "undo_batch_add", caller=outsider,
                                          batch_id=done["id"])).exc_type == "Forbidden"
 
 

@@ -254,7 +254,7 @@ def test_batch_refusals(rpc, world):
         assert error.exc_type == "ValidationFailed" and field in error.exc_args[1]
 
 
-# What 校核 requires beyond the system-required fields (domain/card_check.py): a probationary
+# What 校核 requires beyond the system-required fields (domain/member_check.py): a probationary
 # member who joined this half-year needs no 转正日期 and no 民主评议 yet.
 COMPLETE = {"native_place": "山东济南", "education": "本科", "occupation": "工人", "branch_joined_on": "2010-07-01",
             "phone": "0531-1234567", "category": "预备党员",

@@ -327,22 +327,22 @@ def test_batch_preview_save_and_undo(system, rpc, committee):
     b = create(rpc, committee["id"], name="批量乙", affiliation="3")
     c = create(rpc, committee["id"], "32", name="批量丙")
     spec = {"conditions": [{"field": "type", "op": "eq", "value": "党支部"}], "field": "affiliation", "value": "县"}
-    preview = rpc.call("org", "preview_batch", org_id=committee["id"], data=spec)
+    preview = rpc.call("org", "preview_batch_change", org_id=committee["id"], data=spec)
     assert preview["matched"] == 2
     assert [(x["id"], x["old_name"], x["new_name"]) for x in preview["changes"]] == [
         (a["id"], None, "县（市、区、旗）"), (b["id"], "市（地、州、盟）", "县（市、区、旗）")]
     assert card(rpc, a["id"])["affiliation"] is None  # a preview writes nothing
-    saved = rpc.call("org", "save_batch", org_id=committee["id"],
+    saved = rpc.call("org", "save_batch_change", org_id=committee["id"],
                      data={**spec, "org_ids": [x["id"] for x in preview["changes"]]})
     assert saved["changed"] == 2
     assert card(rpc, a["id"])["affiliation"] == "4" and card(rpc, c["id"])["affiliation"] is None
     assert events(system, a["id"])[-1]["type"] == "org_updated"
     assert rpc.call("org", "org_history", org_id=a["id"])["items"][0]["batch_id"] == saved["id"]
-    undone = rpc.call("org", "undo_batch", batch_id=saved["id"])
+    undone = rpc.call("org", "undo_batch_change", batch_id=saved["id"])
     assert undone["status"] == "undone"
     assert card(rpc, a["id"])["affiliation"] is None and card(rpc, b["id"])["affiliation"] == "3"
     assert card(rpc, b["id"])["version"] == 3
-    error = remote_error(lambda: rpc.call("org", "undo_batch", batch_id=saved["id"]))
+    error = remote_error(lambda: rpc.call("org", "undo_batch_change", batch_id=saved["id"]))
     assert error.exc_type == "Conflict" and "已撤销" in error.exc_args[0]
 
 
@@ -350,26 +350,26 @@ def test_batch_undo_is_refused_when_an_org_changed_since(system, rpc, committee)
     a = create(rpc, committee["id"], name="批量丁")
     spec = {"conditions": [{"field": "name", "op": "contains", "value": "批量丁"}], "field": "contact_person",
             "value": "新联系人"}
-    saved = rpc.call("org", "save_batch", org_id=committee["id"], data=spec)
+    saved = rpc.call("org", "save_batch_change", org_id=committee["id"], data=spec)
     rpc.call("org", "update_org", org_id=a["id"], data={"version": 2, "postcode": "100000"})
     before = snapshot(system, a["id"])
-    error = remote_error(lambda: rpc.call("org", "undo_batch", batch_id=saved["id"]))
+    error = remote_error(lambda: rpc.call("org", "undo_batch_change", batch_id=saved["id"]))
     assert error.exc_type == "Conflict" and "批量丁" in error.exc_args[0]
     assert snapshot(system, a["id"]) == before
-    assert rpc.call("org", "get_batch", batch_id=saved["id"])["status"] == "saved"
+    assert rpc.call("org", "get_batch_change", batch_id=saved["id"])["status"] == "saved"
 
 
 def test_batch_with_bad_input_or_stale_preview_changes_nothing(system, rpc, committee, branch):
-    error = remote_error(lambda: rpc.call("org", "preview_batch", org_id=committee["id"], data={
+    error = remote_error(lambda: rpc.call("org", "preview_batch_change", org_id=committee["id"], data={
         "conditions": [{"field": "nope", "op": "eq", "value": 1}], "field": "name", "value": "x"}))
     assert error.exc_args[1] == {"conditions.0.field": "不能按该信息项查询：nope", "field": "该信息项不能批量修改"}
     before = snapshot(system, branch["id"])
-    error = remote_error(lambda: rpc.call("org", "save_batch", org_id=committee["id"], data={
+    error = remote_error(lambda: rpc.call("org", "save_batch_change", org_id=committee["id"], data={
         "conditions": [{"field": "type", "op": "eq", "value": "31"}], "field": "postcode", "value": "200000",
         "org_ids": [1]}))
     assert error.exc_type == "Conflict"
     assert snapshot(system, branch["id"]) == before
-    error = remote_error(lambda: rpc.call("org", "save_batch", org_id=committee["id"], data={
+    error = remote_error(lambda: rpc.call("org", "save_batch_change", org_id=committee["id"], data={
         "conditions": [{"field": "type", "op": "eq", "value": "11"}], "field": "type", "value": "31"}))
     assert error.exc_type == "ValidationFailed" and "不能修改" in error.exc_args[0]
 

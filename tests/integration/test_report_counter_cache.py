@@ -35,11 +35,11 @@ def counted_org(system, root_id):
 
 
 def year_end(rpc) -> int:
-    return rpc.call("stats", "report", org_id=X, year=NOW)["year_end_total"]
+    return rpc.call("stats", "counted_report", org_id=X, year=NOW)["year_end_total"]
 
 
 def female(rpc) -> int:
-    t2 = next(t for t in rpc.call("stats", "report", org_id=X, year=NOW)["tables"] if t["key"] == "t2")
+    t2 = next(t for t in rpc.call("stats", "counted_report", org_id=X, year=NOW)["tables"] if t["key"] == "t2")
     return t2["rows"][0]["cells"]["female"]
 
 

@@ -49,7 +49,7 @@ def reported(events, tree, paths):
 
 
 def test_table_one_counts_each_change_in_the_year_it_took_effect(rpc, tree, reported):
-    report = rpc.call("stats", "report", org_id=tree["committee"], year=YEAR)
+    report = rpc.call("stats", "counted_report", org_id=tree["committee"], year=YEAR)
     assert (report["org_id"], report["year"], report["period_end"], report["scope"]) == (
         tree["committee"], YEAR, "2024-12-31", "subtree")
     assert report["year_start_total"] == 2 and report["year_end_total"] == 2
@@ -57,12 +57,12 @@ def test_table_one_counts_each_change_in_the_year_it_took_effect(rpc, tree, repo
     assert t1["year_start"] == 2 and t1["increase_develop"] == 1 and t1["increase_total"] == 1
     assert t1["decrease_death"] == 1 and t1["decrease_total"] == 1 and t1["year_end"] == 2
     assert t1["difference"] == 0
-    earlier = rpc.call("stats", "report", org_id=tree["committee"], year=2023)
+    earlier = rpc.call("stats", "counted_report", org_id=tree["committee"], year=2023)
     assert cells(earlier, "t1")["year_end"] == 2 and cells(earlier, "t1")["decrease_total"] == 0
 
 
 def test_other_tables_and_the_report_shape(rpc, tree, reported):
-    report = rpc.call("stats", "report", org_id=tree["committee"], year=YEAR)
+    report = rpc.call("stats", "counted_report", org_id=tree["committee"], year=YEAR)
     assert [t["key"] for t in report["tables"]] == ["t1", "t2", "t3", "t4", "t8", "t10", "orgs"]
     t1 = report["tables"][0]
     assert t1["title"] == "两年党员数综合比较" and t1["rows"][0]["label"] == "合计"
@@ -79,21 +79,22 @@ def test_other_tables_and_the_report_shape(rpc, tree, reported):
 
 
 def test_direct_scope_is_the_organization_alone(rpc, tree, reported):
-    direct = rpc.call("stats", "report", org_id=tree["committee"], year=YEAR, scope="direct")
+    direct = rpc.call("stats", "counted_report", org_id=tree["committee"], year=YEAR, scope="direct")
     assert direct["scope"] == "direct" and direct["year_end_total"] == 0
     assert cells(direct, "orgs")["total"] == 1 and cells(direct, "orgs")["type_11"] == 1
-    branch = rpc.call("stats", "report", org_id=tree["one"], year=YEAR, scope="direct")
+    branch = rpc.call("stats", "counted_report", org_id=tree["one"], year=YEAR, scope="direct")
     assert branch["year_end_total"] == 1 and cells(branch, "t1")["decrease_death"] == 1
 
 
 def test_bad_years_scopes_and_organizations_are_refused_in_chinese(rpc, tree, paths):
     for year in (1900, date.today().year + 1, "二〇二四", 2024.5, None, True):
-        error = remote_error(lambda: rpc.call("stats", "report", org_id=tree["committee"], year=year))
+        error = remote_error(lambda: rpc.call("stats", "counted_report", org_id=tree["committee"], year=year))
         assert error.exc_type == "ValidationFailed" and error.exc_args[0].startswith("年份无效"), year
-    error = remote_error(lambda: rpc.call("stats", "report", org_id=tree["committee"], year=YEAR, scope="all"))
+    error = remote_error(lambda: rpc.call("stats", "counted_report", org_id=tree["committee"], year=YEAR, scope="all"))
     assert error.exc_type == "ValidationFailed" and "统计范围" in error.exc_args[0]
-    assert remote_error(lambda: rpc.call("stats", "report", org_id=987654321, year=YEAR)).exc_type == "NotFound"
+    assert remote_error(lambda: rpc.call("stats", "counted_report", org_id=987654321, year=YEAR)).exc_type == "NotFound"
     branch_only = Caller("staff", paths["one"])
-    error = remote_error(lambda: rpc.call("stats", "report", caller=branch_only, org_id=tree["committee"], year=YEAR))
+    error = remote_error(lambda: rpc.call("stats", "counted_report", caller=branch_only, org_id=tree["committee"],
+                                          year=YEAR))
     assert error.exc_type == "Forbidden" and "无权" in error.exc_args[0]
-    assert rpc.call("stats", "report", caller=branch_only, org_id=tree["one"], year="2024")["year"] == YEAR
+    assert rpc.call("stats", "counted_report", caller=branch_only, org_id=tree["one"], year="2024")["year"] == YEAR

@@ -13,7 +13,7 @@ from ..support.factories import id_number, member_data
 
 
 def t1(rpc, org_id: int, year: int) -> dict:
-    return rpc.call("stats", "report", org_id=org_id, year=year)["tables"][0]["rows"][0]["cells"]
+    return rpc.call("stats", "counted_report", org_id=org_id, year=year)["tables"][0]["rows"][0]["cells"]
 
 
 def figures(rpc, org_id: int) -> dict:

@@ -84,7 +84,7 @@ def card(rpc, member_id: int) -> dict:
 
 
 def t1(rpc, org_id: int, year: int) -> dict:
-    report = rpc.call("stats", "report", org_id=org_id, year=year)
+    report = rpc.call("stats", "counted_report", org_id=org_id, year=year)
     return next(t for t in report["tables"] if t["key"] == "t1")["rows"][0]["cells"]
 
 

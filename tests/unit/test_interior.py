@@ -12,8 +12,8 @@ from tests.support.import_walk import ROOT, imports
 # supervision, name lists). Write side: use cases that change data. Anything else (store,
 # models, domain, events, service, org_events, storage…) belongs to neither and may be imported
 # by both.
-READ_VIEWS = ("supervision", "report_lists", "history")
-WRITE_SIDE = ("commands", "cards", "moves", "batches", "batch_changes", "imports", "accounts")
+READ_VIEWS = ("supervision", "name_lists", "history")
+WRITE_SIDE = ("commands", "cards", "moves", "batch_add", "batch_changes", "imports", "accounts", "sessions")
 
 
 def side(module: str) -> str | None:
@@ -47,18 +47,20 @@ def test_read_and_write_sides_share_only_the_store(service):
     assert [problem for path in modules(service) for problem in crossings(path)] == []
 
 
-def test_org_accounts_import_only_the_store_of_the_org_service():
-    """Accounts are their own module: of the org service they use only store, their own domain
-    rule and password hashing (and the tables)."""
+@pytest.mark.parametrize("module", ["accounts.py", "sessions.py"])
+def test_org_accounts_and_sessions_import_only_the_store_of_the_org_service(module):
+    """Accounts and sessions are their own modules: of the org service they use only store, their
+    own domain rule and password hashing (and the tables) — not each other."""
     allowed = ("services.org", "services.org.store", "services.org.models", "services.org.passwords")
-    own = [name for name in imports(ROOT / "services" / "org" / "accounts.py") if name.startswith("services.org")]
+    own = [name for name in imports(ROOT / "services" / "org" / module) if name.startswith("services.org")]
     assert own and [name for name in own if name not in allowed and not name.startswith("services.org.domain")] == []
 
 
 @pytest.mark.parametrize("module, expected", [
-    ("queries", "read"), ("card_queries", "read"), ("member_queries", "read"), ("report_lists", "read"),
+    ("queries", "read"), ("card_queries", "read"), ("member_queries", "read"), ("name_lists", "read"),
     ("history", "read"), ("supervision", "read"), ("commands", "write"), ("batch_changes", "write"),
-    ("accounts", "write"), ("store", None), ("service", None), ("models", None), ("sweeper", None),
+    ("accounts", "write"), ("sessions", "write"), ("batch_add", "write"), ("store", None), ("service", None),
+    ("models", None), ("sweeper", None),
 ])
 def test_the_classification(module, expected):
     assert side(module) == expected

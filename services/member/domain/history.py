@@ -7,8 +7,8 @@ from datetime import date
 
 from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
 
-from .card_check import LABELS
 from .info_sets import INFO_SETS, InfoSet
+from .member_check import LABELS
 
 BASIC_LABELS = {**LABELS, "former_name": "曾用名", "address": "家庭住址"}
 BASIC_TABLES = {"ethnicity": ETHNICITIES, "category": MEMBER_CATEGORIES, "education": EDUCATION,

@@ -1,4 +1,4 @@
-"""批量修改 of organizations (services/org/batches.py, domain/org_batch.py): the organizations of a
+"""批量修改 of organizations (services/org/batch_changes.py, domain/batch_changes.py): the organizations of a
 subtree that conditions find get one item set — preview, save, the record, and undo while unchanged."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -9,34 +9,34 @@ from .common import call, path_id, read_json
 from .spec import ID, INT, STR, obj, op, path_param
 
 
-async def preview_batch(request: Request):
+async def preview_batch_change(request: Request):
     session = await require_session(request)
     data = await read_json(request)
-    return JSONResponse(await call(request, session, "org", "preview_batch", org_id=path_id(request), data=data))
+    return JSONResponse(await call(request, session, "org", "preview_batch_change", org_id=path_id(request), data=data))
 
 
-async def save_batch(request: Request):
+async def save_batch_change(request: Request):
     session = await require_session(request)
     data = await read_json(request)
-    saved = await call(request, session, "org", "save_batch", org_id=path_id(request), data=data)
+    saved = await call(request, session, "org", "save_batch_change", org_id=path_id(request), data=data)
     return JSONResponse(saved, status_code=201)
 
 
-async def get_batch(request: Request):
+async def get_batch_change(request: Request):
     session = await require_session(request)
-    return JSONResponse(await call(request, session, "org", "get_batch", batch_id=request.path_params["id"]))
+    return JSONResponse(await call(request, session, "org", "get_batch_change", batch_id=request.path_params["id"]))
 
 
-async def undo_batch(request: Request):
+async def undo_batch_change(request: Request):
     session = await require_session(request)
-    return JSONResponse(await call(request, session, "org", "undo_batch", batch_id=request.path_params["id"]))
+    return JSONResponse(await call(request, session, "org", "undo_batch_change", batch_id=request.path_params["id"]))
 
 
 routes = [
-    Route("/orgs/{id}/batch/preview", preview_batch, methods=["POST"]),
-    Route("/orgs/{id}/batch", save_batch, methods=["POST"]),
-    Route("/org-batches/{id}", get_batch),
-    Route("/org-batches/{id}/undo", undo_batch, methods=["POST"]),
+    Route("/orgs/{id}/batch/preview", preview_batch_change, methods=["POST"]),
+    Route("/orgs/{id}/batch", save_batch_change, methods=["POST"]),
+    Route("/org-batches/{id}", get_batch_change),
+    Route("/org-batches/{id}/undo", undo_batch_change, methods=["POST"]),
 ]
 
 NULL_STR = {"type": ["string", "null"]}

@@ -38,7 +38,7 @@ def _plain(values: dict) -> dict:
     return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in values.items()}
 
 
-def preview_batch(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict:
+def preview_batch_add(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict:
     caller.require(org["path"], "该党组织")
     spec, values, member_ids = validated(parse_request, raw, "批量添加")
     with sessions() as session:
@@ -47,7 +47,7 @@ def preview_batch(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dic
     return {"info_set": spec.key, "values": _plain(values), "accepted": accepted, "refused": refused}
 
 
-def commit_batch(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict:
+def commit_batch_add(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict:
     caller.require(org["path"], "该党组织")
     spec, values, member_ids = validated(parse_request, raw, "批量添加")
     batch_id = uuid.uuid4()
@@ -71,7 +71,7 @@ def commit_batch(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict
             "accepted": accepted, "refused": refused}
 
 
-def undo_batch(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
+def undo_batch_add(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
     batch_id = uuid_or_not_found(batch_id, "批量添加记录不存在")
     with sessions.begin() as session:
         batch = session.execute(select(batches).where(batches.c.id == batch_id).with_for_update()).first()

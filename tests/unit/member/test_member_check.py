@@ -1,9 +1,9 @@
-"""校核 of one member's card (domain/card_check.py): missing required fields and facts that
+"""校核 of one member's card (domain/member_check.py): missing required fields and facts that
 contradict each other, each named by its field."""
 from datetime import date
 
-from services.member.domain.card_check import check_member
 from services.member.domain.id_number import check_char
+from services.member.domain.member_check import check_member
 
 TODAY = date(2024, 6, 1)
 ID = "11010519491231002X"  # 1949-12-31, female

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from services.org.domain.org_batch import BatchSpec, Condition, preview, validate_batch
+from services.org.domain.batch_changes import BatchSpec, Condition, preview, validate_batch
 from services.shared.field_errors import FieldErrors
 
 

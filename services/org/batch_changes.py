@@ -10,7 +10,7 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
 from services.shared.ids import uuid_or_not_found
 
-from .domain.org_batch import MAX_ORGS, BatchSpec, Condition, preview, validate_batch
+from .domain.batch_changes import MAX_ORGS, BatchSpec, Condition, preview, validate_batch
 from .domain.org_card import CARD_FIELDS, FIELDS, changes_list
 from .events import ORG_UPDATED
 from .models import batches, orgs
@@ -50,7 +50,7 @@ def _top(session: Session, caller: Caller, org_id):
     return top
 
 
-def preview_batch(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
+def preview_batch_change(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
     spec = validated(validate_batch, raw, "批量修改")
     with sessions() as session:
         top = _top(session, caller, org_id)
@@ -60,7 +60,7 @@ def preview_batch(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
             "matched": len(matched), **result}
 
 
-def save_batch(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
+def save_batch_change(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
     """Apply the batch as previewed. `org_ids` (from the preview), when given, must still be the
     organizations that change, or nothing is written."""
     spec = validated(validate_batch, raw, "批量修改")
@@ -105,12 +105,12 @@ def _batch_view(record) -> dict:
             "undone_at": record.undone_at.isoformat() if record.undone_at else None}
 
 
-def get_batch(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
+def get_batch_change(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
     with sessions() as session:
         return _batch_view(_batch(session, caller, batch_id))
 
 
-def recent_batches(sessions: sessionmaker, caller: Caller, org_id, limit: int = 10) -> list[dict]:
+def list_batch_changes(sessions: sessionmaker, caller: Caller, org_id, limit: int = 10) -> list[dict]:
     with sessions() as session:
         top = _top(session, caller, org_id)
         rows = session.execute(select(batches).where(batches.c.org_id == top.id)
@@ -118,7 +118,7 @@ def recent_batches(sessions: sessionmaker, caller: Caller, org_id, limit: int = 
     return [_batch_view(row) for row in rows if caller.covers(row.scope_path)]
 
 
-def undo_batch(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
+def undo_batch_change(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
     """Put back the old values — only when none of the organizations changed since the batch."""
     with sessions.begin() as session:
         record = _batch(session, caller, batch_id)
