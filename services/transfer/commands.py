@@ -131,36 +131,33 @@ def _finish(session: Session, caller: Caller, row, route: list[dict]) -> dict:
     return store.view(row, route, store.route_orgs(session, row, route), caller)
 
 
-def approve(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
-    opinion = validated(validate_opinion, data, "审批")
+def _act_on_current_step(sessions: sessionmaker, caller: Caller, transfer_id, data, transition, action: str,
+                         note: str, ends: bool) -> dict:
+    """审批 or 退回 by the current step's organization: the route moves by `transition`, the history
+    records `action` with `note`; `ends` emits transfer_ended (the member is no longer 转出中)."""
     with sessions.begin() as session:
         row, route, orgs = _locked(session, caller, transfer_id, data)
         step = store.require_current_step(caller, route, orgs)
         try:
-            state, route = states.approve(row.state, route, _actor(caller), opinion, store.now().isoformat())
+            state, route = transition(row.state, route, _actor(caller), note, store.now().isoformat())
         except states.Refused as refused:
             raise _refused(refused) from None
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state},
-                         store.history_entry(caller, "approved", step["org_id"], opinion))
+        row = store.save(session, row, {"state": state}, store.history_entry(caller, action, step["org_id"], note))
+        if ends:
+            _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
+
+
+def approve(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
+    opinion = validated(validate_opinion, data, "审批")
+    return _act_on_current_step(sessions, caller, transfer_id, data, states.approve, "approved", opinion, ends=False)
 
 
 def return_transfer(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
     """退回 to the sender with a required reason; the member is no longer 转出中."""
     reason = validated(lambda d: validate_reason(d, "退回"), data, "退回")
-    with sessions.begin() as session:
-        row, route, orgs = _locked(session, caller, transfer_id, data)
-        step = store.require_current_step(caller, route, orgs)
-        try:
-            state, route = states.return_(row.state, route, _actor(caller), reason, store.now().isoformat())
-        except states.Refused as refused:
-            raise _refused(refused) from None
-        store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state},
-                         store.history_entry(caller, "returned", step["org_id"], reason))
-        _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
-        return _finish(session, caller, row, route)
+    return _act_on_current_step(sessions, caller, transfer_id, data, states.return_, "returned", reason, ends=True)
 
 
 def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
