@@ -1,5 +1,5 @@
 """Events the transfer service emits and consumes (topology reads these declarations; the
-contract is /work/briefs/transfer-contract.md, written out in docs/TRANSFERS.md).
+contract with the member and stats services is in docs/TRANSFERS.md).
 
 The saga of a 接收: the transfer goes to `receiving` and emits `transfer_receiving`; the member
 service moves the member (with its own member_updated, in one transaction) and answers

@@ -1,10 +1,8 @@
 """组织关系转接 in a real browser, each step by the account whose step it is: the sending branch
 finds the member and the target, previews route and letter, confirms; the sending 党委 and the
 receiving 党委 approve from their 待办; the receiving branch receives. Every page is shot at
-1366×900 and 390×844 into /work/shots/transfer (or PMIS_SHOTS)."""
-import os
+1366×900 and 390×844 (conftest's `shot`: test-artifacts/shots, or PMIS_SHOTS)."""
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,14 +10,11 @@ from playwright.sync_api import expect
 from tests.support.api import complete_member, create_org
 from tests.support.factories import code
 
-from .conftest import log_in
+from .conftest import log_in, shot
 
-SHOTS = Path(os.environ.get("PMIS_SHOTS", "/work/shots/transfer"))
 
 def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    shot(page, f"{name}-{page.viewport_size['width']}")
 
 
 @pytest.fixture
