@@ -3,6 +3,7 @@
 Each route is one RPC to the transfer service, which checks scope, state and version itself."""
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -75,7 +76,8 @@ async def letter_pdf(request: Request):
     session = await require_session(request)
     letter = await call(request, session, "transfer", "letter", transfer_id=path_id(request))
     filename = quote(f"组织关系介绍信-{letter.get('letter_no') or letter['transfer_id']}.pdf")
-    return Response(render_letter(letter), media_type="application/pdf",
+    pdf = await run_in_threadpool(render_letter, letter)  # drawing it is CPU work: off the event loop
+    return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f"inline; filename*=utf-8''{filename}",
                              "Cache-Control": "no-store"})
 
