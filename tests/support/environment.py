@@ -7,7 +7,6 @@ store and its generated keys when no S3 endpoint is given), and removes them aft
 """
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -16,14 +15,10 @@ from contextlib import ExitStack
 import psycopg
 from psycopg import sql
 
+from launcher.ports import free_port
+
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP_HOST = "guest:guest@127.0.0.1:5672"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _docker_containers(stack: ExitStack) -> dict | None:
