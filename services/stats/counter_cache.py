@@ -1,9 +1,12 @@
 """The folded counters' part of a report, kept while those counters stand.
 
 A report reads an organization's folded counters (the root's ~7,000 rows, collapsed to ~300)
-and its not yet folded deltas (few, or none when quiet). Folded counters change only with the
-organization's counter generation (triggers on stats.counters, migration stats_0006), so their
-collapsed rows are kept under the generations they were read at and reused until one moves.
+and its not yet folded deltas (few, or none when quiet). Folded counters change only with their
+counter generation, one per organization and year of change (triggers on stats.counters,
+migrations stats_0006 and stats_0010). A report's folded rows are kept in two parts: the years
+before the report year (collapsed into one) and the report year itself, each under the
+generations of its years. A fold during a year-end burst touches this year's rows only, so a
+report then re-reads just those (the previous year's report stays kept whole).
 The generations, the deltas and (on a miss) the counters are read in one snapshot, so a fold
 committing in between can neither be missed nor counted twice.
 

@@ -102,12 +102,13 @@ fold_progress = Table(
     Column("mark_xids", ARRAY(BigInteger)),
 )
 
-# A number per organization that changes whenever any of its folded counters do (statement
-# triggers on `counters`, migration stats_0006): what a report read from the counters may be
-# reused for (services/stats/counter_cache.py).
+# A number per organization and year of change that changes whenever any of its folded counters
+# of that year do (statement triggers on `counters`, migrations stats_0006 and stats_0010): what
+# a report read from the counters may be reused for (services/stats/counter_cache.py).
 counter_generations = Table(
     "counter_generations", metadata,
     Column("org_id", BigInteger, primary_key=True),
+    Column("year", Integer, primary_key=True),
     Column("generation", BigInteger, nullable=False),
 )
 

@@ -56,15 +56,19 @@ def _in_scope(caller: Caller, org_id: int, path: str | None, org_lookup) -> str:
 # NULL: every dimension.) The year is collapsed in SQL: `figures` needs only what changed up to
 # the previous year end (summed into year - 1) and during the year itself; later years cannot
 # matter. At the province root this turns ~7,000 rows (every birth year × year of change) into
-# ~300.
+# ~300. The folded counters are read in two parts, kept apart (counter_cache.py): the years
+# before the report year, and the report year itself.
 ROWS = """
 SELECT dimension, value, CASE WHEN year < :year THEN :year - 1 ELSE :year END AS year,
        sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
 FROM stats.{table}
-WHERE org_id = ANY(:ids) AND year <= :year AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
+WHERE org_id = ANY(:ids) AND year {years} :year
+  AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
 GROUP BY 1, 2, 3
 """
-FOLDED_ROWS, DELTA_ROWS = text(ROWS.format(table="counters")), text(ROWS.format(table="counter_deltas"))
+EARLIER_ROWS = text(ROWS.format(table="counters", years="<"))
+YEAR_ROWS = text(ROWS.format(table="counters", years="="))
+DELTA_ROWS = text(ROWS.format(table="counter_deltas", years="<="))
 folded_rows = FoldedRows()
 
 
@@ -97,21 +101,28 @@ def _counted_rows(session, org_id: int, year: int, scope: str, dimensions: list 
     if scope == "direct":
         ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
     params = {"org_id": org_id, "ids": ids, "dimensions": dimensions, "year": year}
-    generations = tuple(sorted(session.execute(
-        select(counter_generations.c.org_id, counter_generations.c.generation)
-        .where(counter_generations.c.org_id.in_(ids))).tuples()))
-    key = (tuple(ids), year, tuple(dimensions or ()), generations)
-    folded = folded_rows.get(key)
-    if folded is None:
-        folded = [tuple(row) for row in session.execute(FOLDED_ROWS, params)]
-        folded_rows.put(key, folded)
+    generations = sorted(session.execute(
+        select(counter_generations.c.org_id, counter_generations.c.year, counter_generations.c.generation)
+        .where(counter_generations.c.org_id.in_(ids), counter_generations.c.year <= year)).tuples())
+    reading = (tuple(ids), year, tuple(dimensions or ()))
+    earlier = _kept(session, (*reading, "earlier", tuple(g for g in generations if g[1] < year)), EARLIER_ROWS, params)
+    this_year = _kept(session, (*reading, "year", tuple(g for g in generations if g[1] == year)), YEAR_ROWS, params)
     deltas = session.execute(DELTA_ROWS, params).all()
-    if not deltas:
-        return [row for row in folded if row[3]]
+    if not deltas:  # the two folded parts never share a row: their years differ
+        return [row for row in (*earlier, *this_year) if row[3]]
     summed: Counter = Counter()
-    for dimension, value, row_year, n in (*folded, *deltas):
+    for dimension, value, row_year, n in (*earlier, *this_year, *deltas):
         summed[(dimension, value, row_year)] += n
     return [(*cell, n) for cell, n in summed.items() if n]
+
+
+def _kept(session, key: tuple, statement, params: dict) -> list:
+    """A part of the folded counters, as kept under its generations or read now."""
+    rows = folded_rows.get(key)
+    if rows is None:
+        rows = [tuple(row) for row in session.execute(statement, params)]
+        folded_rows.put(key, rows)
+    return rows
 
 
 def org_figures(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",

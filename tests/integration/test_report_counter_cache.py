@@ -117,3 +117,42 @@ def test_the_compactor_vacuums_what_it_churned_once_a_busy_spell_is_over(system)
         wait_for(vacuums, lambda count: count > before, what="the vacuum to show in the statistics")
     finally:
         engine.dispose()
+
+
+def test_a_change_of_this_year_rereads_only_this_years_counters(system, counted_org):
+    """Generations are kept per year of change: after a fold of this year's deltas (a year-end
+    burst) a report reads this year's folded rows again and keeps the earlier years' part; a
+    change of an earlier year (a repair) rereads that part."""
+    engine = create_engine(system.env["PMIS_DATABASE_URL"])
+    sessions = sessionmaker(engine)
+    reads = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count_reads(conn, cursor, statement, parameters, context, executemany):
+        if "FROM stats.counters" in statement:
+            reads.append("earlier" if "AND year < " in statement else "year")
+
+    def total(year=NOW) -> int:
+        _, rows = store.org_rows(sessions, Caller.system("test"), X, year, None, dimensions=["total"])
+        return sum(n for _, _, _, n in rows)
+
+    try:
+        store.folded_rows.entries.clear()
+        assert total() == 5 and sorted(reads) == ["earlier", "year"]
+        reads.clear()
+        assert total() == 5 and reads == []  # both parts kept
+        with psycopg.connect(counted_org) as conn:  # what a fold of this year's deltas writes
+            conn.execute("INSERT INTO stats.counters (org_id, dimension, value, year, n) "
+                         "VALUES (%s, 'total', '', %s, 4)", (X, NOW))
+        assert total() == 9 and reads == ["year"]
+        reads.clear()
+        assert total(NOW - 1) == 5 and sorted(reads) == ["earlier", "year"]  # last year: its own keys
+        reads.clear()
+        assert total(NOW - 1) == 5 and reads == []
+        with psycopg.connect(counted_org) as conn:  # a repair of 2001 moves that year's generation
+            conn.execute("UPDATE stats.counters SET n = 7 WHERE org_id = %s AND dimension = 'total' "
+                         "AND year = 2001", (X,))
+        assert total() == 11 and reads == ["earlier"]
+        assert total(NOW - 1) == 7
+    finally:
+        engine.dispose()
