@@ -5,7 +5,7 @@ A report is a snapshot: once generated, the counters may move on (a change keyed
 changing it; next year's report starts from its year end, so the change shows there as a
 difference to be explained. Every change to a report is kept in its history.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import func, insert, select, update
@@ -33,9 +33,9 @@ from .domain.report_checks import check
 from .domain.report_compare import compare
 from .domain.report_cover import validate_cover
 from .domain.report_sum import sum_reports
-from .domain.tables import evaluate_all, older_students
+from .domain.tables import Figures, evaluate_all, figures, older_students
 from .models import report_history, reports
-from .store import org_figures, org_node
+from .store import org_node, org_rows
 
 STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回"}
 SOURCE_NAMES = {"direct": "直统", "aggregated": "汇总"}
@@ -69,6 +69,7 @@ class ReportDesk:
     caller: Caller
     org_lookup: Callable
     children: Callable
+    read: dict = field(default_factory=dict)  # rows read from the counters during this call
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -77,14 +78,23 @@ class ReportDesk:
         org_id, path = org_node(self.sessions, self.caller, org_id, self.org_lookup)
         return org_id, path, year
 
+    def _figures(self, org_id: int, year: int, scope: str = "subtree") -> Figures:
+        """The organization's figures for `year`; rows read for `year` serve `year - 1` too, so a
+        report and last year's beside it (and its audit) are one read of the counters."""
+        for read_year in (year, year + 1):
+            rows = self.read.get((org_id, scope, read_year))
+            if rows is not None:
+                return figures(rows, year)
+        rows = org_rows(self.sessions, self.caller, org_id, year, self.org_lookup, scope)[1]
+        self.read[(org_id, scope, year)] = rows
+        return figures(rows, year)
+
     def _live(self, org_id: int, year: int, scope: str = "subtree") -> list:
-        return evaluate_all(org_figures(self.sessions, self.caller, org_id, year, self.org_lookup, scope)[1])
+        return evaluate_all(self._figures(org_id, year, scope))
 
     def _older_students(self, org_id: int, year: int) -> int:
         """Student members of the subtree aged 46 or over at the end of `year` (for the audit)."""
-        _, counted = org_figures(self.sessions, self.caller, org_id, year, self.org_lookup,
-                                 dimensions=["student_birth_year"])
-        return older_students(counted)
+        return older_students(self._figures(org_id, year))
 
     @staticmethod
     def _stored(session: Session, org_id: int, year: int, lock: bool = False):

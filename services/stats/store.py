@@ -54,12 +54,13 @@ def _in_scope(caller: Caller, org_id: int, path: str | None, org_lookup) -> str:
 # One organization's rows for a report year from one table, folded counters or not yet folded
 # deltas, or (direct) its rows minus its children's: what belongs to it alone. (:dimensions
 # NULL: every dimension.) The year is collapsed in SQL: `figures` needs only what changed up to
-# the previous year end (summed into year - 1) and during the year itself; later years cannot
-# matter. At the province root this turns ~7,000 rows (every birth year × year of change) into
-# ~300. The folded counters are read in two parts, kept apart (counter_cache.py): the years
-# before the report year, and the report year itself.
+# the previous year end and during the year itself; later years cannot matter. The years before
+# the previous one are summed into year - 2, so the same rows give the previous year's figures
+# too (a report shows both). At the province root this turns ~7,000 rows (every birth year ×
+# year of change) into ~450. The folded counters are read in two parts, kept apart
+# (counter_cache.py): the years before the report year, and the report year itself.
 ROWS = """
-SELECT dimension, value, CASE WHEN year < :year THEN :year - 1 ELSE :year END AS year,
+SELECT dimension, value, CASE WHEN year < :year - 1 THEN :year - 2 ELSE year END AS year,
        sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
 FROM stats.{table}
 WHERE org_id = ANY(:ids) AND year {years} :year
@@ -75,7 +76,7 @@ folded_rows = FoldedRows()
 def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",
              dimensions: list | None = None) -> tuple[int, list]:
     """The organization (checked against the caller's scope) and its (dimension, value, year, n)
-    rows that give `figures(rows, year)` exactly: the folded counters' rows (kept while their
+    rows that give `figures(rows, year)` and `figures(rows, year - 1)` exactly: the folded counters' rows (kept while their
     generations stand) plus the deltas', read in one snapshot."""
     org_id = _org_id(org_id)
     with _snapshot(sessions) as session:
