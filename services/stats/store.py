@@ -76,8 +76,8 @@ folded_rows = FoldedRows()
 def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",
              dimensions: list | None = None) -> tuple[int, list]:
     """The organization (checked against the caller's scope) and its (dimension, value, year, n)
-    rows that give `figures(rows, year)` and `figures(rows, year - 1)` exactly: the folded counters' rows (kept while their
-    generations stand) plus the deltas', read in one snapshot."""
+    rows that give `figures(rows, year)` and `figures(rows, year - 1)` exactly: the folded
+    counters' rows (kept while their generations stand) plus the deltas', read in one snapshot."""
     org_id = _org_id(org_id)
     with _snapshot(sessions) as session:
         path = _projected_path(session, org_id)

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from launcher.local_s3 import LocalS3, credentials
-from launcher.system import StartupFailed, System
 from launcher.ports import free_port
+from launcher.system import StartupFailed, System
 
 
 def started(store: LocalS3, log) -> subprocess.Popen:
