@@ -281,9 +281,9 @@ def _due(state: _State, today: date) -> tuple[Due, ...]:
         if not ready and due_on is None:
             continue
         not_before = None
-        if rule.earliest and (start := state.anchor(rule.earliest.after)) is not None:
-            not_before = max(add_months(start, rule.earliest.months), today) if ready else None
-            not_before = not_before if not_before and not_before > today else None
+        if ready and rule.earliest and (start := state.anchor(rule.earliest.after)) is not None:
+            first = add_months(start, rule.earliest.months)
+            not_before = first if first > today else None
         out.append(Due(rule.name, rule.label, due_on, not_before, due_on is not None and today > due_on))
     return tuple(out)
 
