@@ -169,8 +169,10 @@ def _requirement_met_on(state: _State, name: str, needed: int) -> date:
     return sorted(state.dates[name])[needed - 1]
 
 
-def problems(state: _State, step: Step, today: date) -> list[str]:
-    """Every refusal of `step` after the folded history (FieldErrors for malformed fields)."""
+def problems(state: _State, step: Step, today: date, *, supervising: bool = False) -> list[str]:
+    """Every refusal of `step` after the folded history (FieldErrors for malformed fields).
+    `supervising` (an imported history) leaves out the stage check: a step keyed out of order
+    is reported once, by its missing prerequisites, not again by every step after it."""
     rules = rules_on(step.on, state.versions)
     rule = rule_of(step.name, step.on, state.versions)
     if rule is None:
@@ -183,7 +185,7 @@ def problems(state: _State, step: Step, today: date) -> list[str]:
         out.append(f"{label}的日期不能早于提出入党申请的日期（{state.applicant.applied_on.isoformat()}）")
     if state.stopped:
         out.append(state.stopped)
-    if state.stage not in rule.while_stages:
+    if state.stage not in rule.while_stages and not supervising:
         out.append(f"当前为{rules.stages.get(state.stage, state.stage)}，不能办理{label}")
     elif state.count(step.name) and not rule.repeat:
         out.append(f"{label}已办理，不能重复")

@@ -1,9 +1,10 @@
 """工作督查 of imported histories: the rules that refuse a keyed step, run over a complete history
 recorded elsewhere, list what they would have refused instead of refusing. Pure.
 
-Each step is judged against the steps before it, as if it were being keyed on that day, and then
-counted as done whatever the verdict, so one early step is reported once and the steps after it
-are judged on their own.
+The history is taken in date order (steps of one day in the 细则's order of steps). Each step is
+judged against the steps before it, as if it were being keyed on that day, and then counted as
+done whatever the verdict, so one early step is reported once and the steps after it are judged
+on their own.
 """
 from __future__ import annotations
 
@@ -29,13 +30,18 @@ class Violation:
 
 def violations(applicant: Applicant, history: Sequence[Step], today: date,
                versions: tuple[RuleSet, ...] = VERSIONS) -> list[Violation]:
-    """Every rule a complete history breaks, in history order (empty: it is clean)."""
+    """Every rule a complete history breaks, in date order (empty: it is clean); `index` points
+    into `history` as given."""
     found = [Violation(None, "application", applicant.applied_on, message)
              for message in application_problems(applicant, versions)]
     state = fold(applicant, (), versions)
-    for index, step in enumerate(history):
+    def order(item: tuple[int, Step]) -> tuple[date, int]:
+        rule = rule_of(item[1].name, item[1].on, versions)
+        return item[1].on, rule.number if rule is not None else 0
+
+    for index, step in sorted(enumerate(history), key=order):
         try:
-            messages = problems(state, step, today)
+            messages = problems(state, step, today, supervising=True)
         except FieldErrors as error:
             messages = [str(message) for message in error.fields.values()]
         found += [Violation(index, step.name, step.on, message) for message in messages]
