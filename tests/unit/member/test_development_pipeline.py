@@ -10,6 +10,7 @@ from services.member.domain.development import (
     parse_step,
     progress,
     propose,
+    rules_on,
     undo_last,
 )
 from services.shared.field_errors import FieldErrors
@@ -223,3 +224,49 @@ def test_an_applicant_must_be_eighteen_when_applying():
     with pytest.raises(StepRefused, match="提出入党申请时须年满18周岁"):
         check_application(replace(APPLICANT, birth_date=D("2006-01-11")))
     check_application(replace(APPLICANT, birth_date=D("2006-01-10")))
+
+
+PREREQUISITES = {  # RULES.md §2's order, as the 2014 version must keep it
+    "activist": ["talk"], "activist_filed": ["activist"], "contacts": ["activist"], "assessment": ["activist"],
+    "candidate": ["activist_filed", "contacts", "assessment"], "candidate_filed": ["candidate"],
+    "introducers": ["candidate"], "political_review": ["candidate"], "training": ["candidate"],
+    "committee_review": ["candidate_filed", "introducers", "political_review", "training"],
+    "pre_review": ["committee_review"], "application_form": ["pre_review"], "branch_meeting": ["application_form"],
+    "higher_talk": ["branch_meeting"], "approval": ["higher_talk"], "filed": ["approval"], "grouped": ["approval"],
+    "oath": ["approval"], "full_application": ["approval"], "confirm": ["full_application"],
+    "archived": ["confirm"],
+}
+
+
+@pytest.mark.parametrize("name, required", [(n, r) for n, rs in PREREQUISITES.items() for r in rs])
+def test_each_step_is_refused_without_each_prerequisite(name, required):
+    history = until(name)
+    proposed = HAPPY[len(history)]
+    without = [s for s in history if s.name != required]
+    with pytest.raises(StepRefused) as caught:
+        propose(APPLICANT, without, proposed, TODAY)
+    missing = next(m for m in caught.value.messages if "须先完成" in m)
+    assert f"“{rules_on(proposed.on).label(required)}”" in missing
+
+
+DEADLINES = [  # (step, the day after its anchor step is recorded, due by) — RULES.md §2 and the decided ones
+    ("talk", "2024-01-10", "2024-02-10"),  # a month after 申请
+    ("activist_filed", "2024-03-02", "2024-04-01"),  # a month after the decision
+    ("candidate_filed", "2025-03-02", "2025-04-01"),
+    ("pre_review", "2025-05-02", "2025-06-01"),  # a month after the 支委会 review
+    ("approval", "2025-06-02", "2025-09-01"),  # three months after the 支部大会
+    ("full_application", "2025-07-02", "2026-06-01"),  # by the end of probation
+]
+
+
+@pytest.mark.parametrize("name, today, due_on", DEADLINES)
+def test_each_time_limit_gives_its_due_date(name, today, due_on):
+    anchor = {"talk": 0, "activist_filed": len(until("activist")) + 1, "candidate_filed": len(until("candidate")) + 1,
+              "pre_review": len(until("committee_review")) + 1, "approval": len(until("branch_meeting")) + 1,
+              "full_application": len(until("approval")) + 1}[name]
+    due = {d.step: d.due_on for d in progress(APPLICANT, HAPPY[:anchor], D(today)).due}
+    assert due[name] == D(due_on)
+
+
+def test_duplicate_contacts_are_refused():
+    assert refusal(until("contacts"), step("contacts", "2024-03-01", contacts=[FULL_A, FULL_A])) == "培养联系人不能重复"

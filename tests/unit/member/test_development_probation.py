@@ -102,3 +102,8 @@ def _refusal(history, proposed) -> str:
     with pytest.raises(StepRefused) as caught:
         propose(APPLICANT, history, proposed, TODAY)
     return caught.value.message
+
+
+def test_an_extension_is_decided_when_probation_ends():
+    assert refused(JOINED, EXTEND, meeting_on="2026-05-01", approved_on="2026-05-02", months=6) == \
+        "预备期满（2026-06-01）时才能讨论延长预备期"
