@@ -233,7 +233,7 @@ PREREQUISITES = {  # RULES.md §2's order, as the 2014 version must keep it
     "committee_review": ["candidate_filed", "introducers", "political_review", "training"],
     "pre_review": ["committee_review"], "application_form": ["pre_review"], "branch_meeting": ["application_form"],
     "higher_talk": ["branch_meeting"], "approval": ["higher_talk"], "filed": ["approval"], "grouped": ["approval"],
-    "oath": ["approval"], "full_application": ["approval"], "confirm": ["full_application"],
+    "oath": ["approval"], "full_application": ["approval"], "confirm": ["approval"],
     "archived": ["confirm"],
 }
 
@@ -270,3 +270,18 @@ def test_each_time_limit_gives_its_due_date(name, today, due_on):
 
 def test_duplicate_contacts_are_refused():
     assert refusal(until("contacts"), step("contacts", "2024-03-01", contacts=[FULL_A, FULL_A])) == "培养联系人不能重复"
+
+
+@pytest.mark.parametrize("fields", [
+    {"entitled": "²", "present": "9" * 5000, "yes": [1]},
+    {"entitled": {"a": 1}, "present": None, "yes": 1.5},
+])
+def test_hostile_vote_fields_are_bad_input_not_a_crash(fields):
+    assert set(bad_fields(until("branch_meeting"), meeting(**fields))) == {"entitled", "present", "yes"}
+
+
+def test_hostile_people_are_refused_not_a_crash():
+    odd = [{"name": ["x"], "member_id": {"a": 1}, "category": ["01"], "status": "active"}, FULL_A]
+    message = refusal(until("introducers"), step("introducers", "2025-03-10", introducers=odd))
+    assert message == "入党介绍人须为正式党员：['x']（非党员）"
+    assert "introducers" in bad_fields(until("introducers"), step("introducers", "2025-03-10", introducers=[1, 2]))

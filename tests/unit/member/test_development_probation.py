@@ -90,8 +90,7 @@ def test_outcomes_in_the_pipeline_cancel_and_refusals():
     assert cancelled.left_on == D("2026-02-01")
     with pytest.raises(StepRefused, match="不能回退"):
         undo_last(APPLICANT, history + [step("cancel", "2026-02-01", meeting_on="2026-01-10")], "误录", TODAY)
-    # 转正 needs the written application first; the meeting's votes, when given, are checked
-    assert "“提出转正申请”" in _refusal(history, step("confirm", "2026-06-10", meeting_on="2026-06-01"))
+    # the meeting's votes, when given, are checked
     confirm = until("confirm")
     assert "未能通过" in _refusal(confirm, step("confirm", "2026-06-10", meeting_on="2026-06-01",
                                              entitled=20, present=15, yes=10))
@@ -107,3 +106,11 @@ def _refusal(history, proposed) -> str:
 def test_an_extension_is_decided_when_probation_ends():
     assert refused(JOINED, EXTEND, meeting_on="2026-05-01", approved_on="2026-05-02", months=6) == \
         "预备期满（2026-06-01）时才能讨论延长预备期"
+
+
+def test_a_member_of_a_temporary_branch_gets_no_decision_and_votes_are_checked():
+    fields = {"meeting_on": "2026-06-01", "approved_on": "2026-06-20"}
+    with pytest.raises(StepRefused, match="临时党组织"):
+        decide(JOINED, CONFIRM, fields, TODAY, org_kind="33")
+    with pytest.raises(StepRefused, match="未能通过"):
+        decide(JOINED, CONFIRM, {**fields, "entitled": 9, "present": 9, "yes": 4}, TODAY, org_kind="31")

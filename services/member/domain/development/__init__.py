@@ -9,16 +9,27 @@
   reminders.
 - `undo_last(applicant, history, reason, today)` → (step taken back, reason, Progress).
 - `violations(applicant, history, today)` → [Violation]: 工作督查 of an imported history.
-- `decide(ProbationFacts, outcome, fields, today)` → probation `Decision` for a member without a
-  development history (转正 / 延长预备期 / 取消预备党员资格).
+- `decide(ProbationFacts, outcome, fields, today, org_kind)` → probation `Decision` for a member
+  (转正 / 延长预备期 / 取消预备党员资格), the same checks as the `confirm`/`extend`/`cancel` steps.
 - `check_application(applicant)`: the age rule when an applicant is added.
 - `VERSIONS`, `rules_on(day)`: the rule versions (rules/rules_*.json) and the one in force.
 
 docs/DEVELOPMENT.md lists the steps, their fields, limits and sources.
 """
 from .errors import StepRefused
-from .machine import Applicant, Due, Progress, Step, check_application, parse_step, progress, propose, undo_last
-from .probation import CANCEL, CONFIRM, EXTEND, Decision, ProbationFacts, decide
+from .machine import (
+    Applicant,
+    Due,
+    Progress,
+    Step,
+    check_application,
+    decide,
+    parse_step,
+    progress,
+    propose,
+    undo_last,
+)
+from .probation import CANCEL, CONFIRM, EXTEND, Decision, ProbationFacts
 from .rules import VERSIONS, RuleSet, add_months, load, rules_on
 from .supervision import Violation, violations
 

@@ -6,6 +6,7 @@ numbers (how many introducers, how many days of training, …) come from the ver
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from services.shared.field_errors import FieldErrors
@@ -17,6 +18,16 @@ MAX_COUNT = 100_000  # no branch meeting has more voters; stops absurd numbers e
 MAX_PEOPLE = 10
 
 
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(value):
+    """A whole number given as text ("12") becomes an int; anything else is returned as is."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    return value
+
+
 def count(fields: Mapping, name: str, label: str, errors: dict, *, required: bool = True) -> int | None:
     """A whole number ≥ 0 (not a bool), or None when optional and absent; errors[name] otherwise."""
     value = fields.get(name)
@@ -24,8 +35,7 @@ def count(fields: Mapping, name: str, label: str, errors: dict, *, required: boo
         if required:
             errors[name] = f"请填写{label}"
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    value = whole_number(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
         errors[name] = f"{label}应为0到{MAX_COUNT}之间的整数"
         return None
@@ -47,13 +57,14 @@ def _not_full(people: list[Mapping]) -> list[str]:
     for person in people:
         if person.get("status", ACTIVE) != ACTIVE:
             out.append(f"{person['name']}（不在党员名册中）")
-        elif person.get("category") != FULL_CATEGORY:
-            out.append(f"{person['name']}（{CATEGORY_NAMES.get(person.get('category'), '非党员')}）")
+        elif (category := person.get("category")) != FULL_CATEGORY:
+            name = CATEGORY_NAMES.get(category, "非党员") if isinstance(category, str) else "非党员"
+            out.append(f"{person['name']}（{name}）")
     return out
 
 
 def _duplicated(people: list[Mapping]) -> bool:
-    keys = [person.get("member_id") or str(person["name"]).strip() for person in people]
+    keys = [str(person.get("member_id") or person["name"]).strip() for person in people]
     return len(set(keys)) != len(keys)
 
 

@@ -346,3 +346,36 @@ def check_application(applicant: Applicant, versions: tuple[RuleSet, ...] = VERS
     """StepRefused when the application itself breaks a rule (for adding an applicant)."""
     if found := application_problems(applicant, versions):
         raise StepRefused(found)
+
+
+def decide(facts: probation.ProbationFacts, outcome: str, fields: Mapping, today: date, org_kind: str | None = None,
+           versions: tuple[RuleSet, ...] = VERSIONS) -> probation.Decision:
+    """A probation outcome (confirm / extend / cancel) for a member, with or without a development
+    history in PMIS: `fields` = {meeting_on, approved_on, months (extend only), votes
+    (optional)}; `org_kind` = the member's branch type. Runs the same checks as the outcome's
+    step. FieldErrors for bad input, StepRefused with every refusal otherwise."""
+    if outcome not in probation.OUTCOMES:
+        raise FieldErrors({"outcome": "应为 confirm（转正）、extend（延长预备期）或 cancel（取消预备党员资格）"})
+    errors = {}
+    try:
+        approved_on = iso_date(fields.get("approved_on"))
+    except ValueError as error:
+        errors["approved_on"] = f"审批日期：{error}"
+    parts = [probation.meeting_date] + ([probation.months_field] if outcome == probation.EXTEND else [])
+    for part in parts:
+        try:
+            part(fields)
+        except FieldErrors as error:
+            errors.update(error.fields)
+    if not errors and max(approved_on, probation.meeting_date(fields)) > today:
+        errors["approved_on"] = "日期不能晚于今天"
+    if errors:
+        raise FieldErrors(errors)
+    state = _State(Applicant(facts.joined_on, org_kind or ""), versions, stage="probationary",
+                   joined_on=facts.joined_on, extended_months=facts.extended_months, extensions=facts.extensions)
+    rules = rules_on(approved_on, versions)
+    step = Step(outcome, approved_on, fields)
+    if found := _check_problems(state, rules, rules.steps[outcome], step, today):
+        raise StepRefused(found)
+    months = probation.months_field(fields) if outcome == probation.EXTEND else None
+    return probation.decision(facts, outcome, probation.meeting_date(fields), approved_on, months, rules.probation)

@@ -3,7 +3,8 @@
 (`approved_on`, within the version's limit after the meeting).
 
 Works for any probationary member, with or without a development history in PMIS: the facts
-are the date joined (the 支部大会 that accepted them) and the extensions already granted.
+are the date joined (the 支部大会 that accepted them) and the extensions already granted
+(`machine.decide` for a member, the `confirm`/`extend`/`cancel` steps for an applicant's history).
 """
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from datetime import date
 from services.shared.field_errors import FieldErrors
 from services.shared.field_rules import iso_date
 
-from .errors import StepRefused
-from .rules import VERSIONS, Probation, RuleSet, add_months, rules_on
+from .checks import whole_number
+from .rules import Probation, add_months
 
 CONFIRM, EXTEND, CANCEL = "confirm", "extend", "cancel"
 OUTCOMES = {CONFIRM: "按期转为正式党员", EXTEND: "延长预备期", CANCEL: "取消预备党员资格"}
@@ -53,9 +54,7 @@ def meeting_date(fields: Mapping) -> date:
 
 
 def months_field(fields: Mapping) -> int:
-    value = fields.get("months")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    value = whole_number(fields.get("months"))
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 120:
         raise FieldErrors({"months": "请填写延长的月数（整数）"})
     return value
@@ -91,35 +90,3 @@ def decision(facts: ProbationFacts, outcome: str, meeting_on: date, approved_on:
     if outcome == EXTEND:
         return Decision(EXTEND, probation_ends=add_months(facts.ends(limits), months or 0))
     return Decision(CANCEL, left_on=approved_on)
-
-
-def decide(facts: ProbationFacts, outcome: str, fields: Mapping, today: date,
-           versions: tuple[RuleSet, ...] = VERSIONS) -> Decision:
-    """One outcome for a member without a development history in PMIS (e.g. imported):
-    `fields` = {meeting_on, approved_on, months (extend only)}. FieldErrors for bad input,
-    RuleViolation (StepRefused) with every refusal joined otherwise."""
-    if outcome not in OUTCOMES:
-        raise FieldErrors({"outcome": "应为 confirm（转正）、extend（延长预备期）或 cancel（取消预备党员资格）"})
-    errors = {}
-    try:
-        meeting_on = meeting_date(fields)
-    except FieldErrors as error:
-        errors.update(error.fields)
-    try:
-        approved_on = iso_date(fields.get("approved_on"))
-    except ValueError as error:
-        errors["approved_on"] = f"审批日期：{error}"
-    if not errors and max(meeting_on, approved_on) > today:
-        errors["approved_on"] = "日期不能晚于今天"
-    months = None
-    if outcome == EXTEND:
-        try:
-            months = months_field(fields)
-        except FieldErrors as error:
-            errors.update(error.fields)
-    if errors:
-        raise FieldErrors(errors)
-    limits = rules_on(approved_on, versions).probation
-    if found := problems(facts, outcome, meeting_on, approved_on, months, limits):
-        raise StepRefused(found)
-    return decision(facts, outcome, meeting_on, approved_on, months, limits)
