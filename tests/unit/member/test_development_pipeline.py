@@ -125,7 +125,7 @@ def test_contacts_are_one_or_two_full_members():
     history = until("contacts")
     third = {"name": "孙五", "member_id": 5, "category": "01", "status": "active"}
     assert refusal(history, step("contacts", "2024-03-01", contacts=[FULL_A, FULL_B, third])) == \
-        "培养联系人应为1至2名正式党员"
+        "培养联系人应为1至2名正式党员，现有3名"
     probationary = {"name": "赵三", "category": "02"}
     assert refusal(history, step("contacts", "2024-03-01", contacts=[probationary])) == \
         "培养联系人须为正式党员：赵三（预备党员）"
@@ -269,7 +269,8 @@ def test_each_time_limit_gives_its_due_date(name, today, due_on):
 
 
 def test_duplicate_contacts_are_refused():
-    assert refusal(until("contacts"), step("contacts", "2024-03-01", contacts=[FULL_A, FULL_A])) == "培养联系人不能重复"
+    same_twice = step("contacts", "2024-03-01", contacts=[FULL_A, FULL_A])
+    assert refusal(until("contacts"), same_twice) == "培养联系人不能是同一人"
 
 
 @pytest.mark.parametrize("fields", [

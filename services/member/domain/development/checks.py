@@ -68,30 +68,27 @@ def _duplicated(people: list[Mapping]) -> bool:
     return len(set(keys)) != len(keys)
 
 
-def contacts(params: Mapping, fields: Mapping) -> list[str]:
-    """培养联系人: min–max full members."""
-    people = _people(fields, "contacts", "培养联系人")
+def _group(people: list[Mapping], label: str, low: int, high: int) -> list[str]:
+    """low–high different full members."""
     problems = []
-    if not params["min"] <= len(people) <= params["max"]:
-        problems.append(f"培养联系人应为{params['min']}至{params['max']}名正式党员")
+    if not low <= len(people) <= high:
+        wanted = f"{low}" if low == high else f"{low}至{high}"
+        problems.append(f"{label}应为{wanted}名正式党员，现有{len(people)}名")
     if _duplicated(people):
-        problems.append("培养联系人不能重复")
+        problems.append(f"{label}不能是同一人")
     if bad := _not_full(people):
-        problems.append("培养联系人须为正式党员：" + "、".join(bad))
+        problems.append(f"{label}须为正式党员：" + "、".join(bad))
     return problems
+
+
+def contacts(params: Mapping, fields: Mapping) -> list[str]:
+    """培养联系人: min–max different full members."""
+    return _group(_people(fields, "contacts", "培养联系人"), "培养联系人", params["min"], params["max"])
 
 
 def introducers(params: Mapping, fields: Mapping) -> list[str]:
-    """入党介绍人: exactly `count` different full members."""
-    people = _people(fields, "introducers", "入党介绍人")
-    problems = []
-    if len(people) != params["count"]:
-        problems.append(f"入党介绍人应为{params['count']}名正式党员，现有{len(people)}名")
-    if _duplicated(people):
-        problems.append("入党介绍人不能是同一人")
-    if bad := _not_full(people):
-        problems.append("入党介绍人须为正式党员：" + "、".join(bad))
-    return problems
+    """入党介绍人: min–max (the 2014 细则: exactly 2) different full members."""
+    return _group(_people(fields, "introducers", "入党介绍人"), "入党介绍人", params["min"], params["max"])
 
 
 def passed(fields: Mapping) -> bool:
