@@ -46,7 +46,8 @@ class Step:
 @dataclass(frozen=True)
 class Due:
     """A step that is now to be done: by `due_on` (None: no time limit), not before `not_before`
-    (None: at once); `overdue` when today is past `due_on`."""
+    (None: no waiting time); `overdue` when today is past `due_on`. Only `overdue` depends on
+    today, so the wiring may store `due_on` when a step is recorded and list reminders by it."""
     step: str
     label: str
     due_on: date | None
@@ -197,7 +198,7 @@ def problems(state: _State, step: Step, today: date, *, supervising: bool = Fals
         if state.count(name) >= needed and step.on < (before := _requirement_met_on(state, name, needed)):
             out.append(f"{label}的日期不能早于“{rules.label(name)}”的日期（{before.isoformat()}）")
     out += _limit_problems(state, rules, rule, step)
-    out += _check_problems(state, rules, rule, step, today)
+    out += _check_problems(state, rules, rule, step)
     return out
 
 
@@ -226,7 +227,7 @@ def _limit_problems(state: _State, rules: RuleSet, rule: StepRule, step: Step) -
     return out
 
 
-def _check_problems(state: _State, rules: RuleSet, rule: StepRule, step: Step, today: date) -> list[str]:
+def _check_problems(state: _State, rules: RuleSet, rule: StepRule, step: Step) -> list[str]:
     out: list[str] = []
     errors: dict[str, str] = {}
     for kind, params in rule.checks.items():
@@ -284,8 +285,7 @@ def _due(state: _State, today: date) -> tuple[Due, ...]:
             continue
         not_before = None
         if ready and rule.earliest and (start := state.anchor(rule.earliest.after)) is not None:
-            first = add_months(start, rule.earliest.months)
-            not_before = first if first > today else None
+            not_before = add_months(start, rule.earliest.months)
         out.append(Due(rule.name, rule.label, due_on, not_before, due_on is not None and today > due_on))
     return tuple(out)
 
@@ -375,7 +375,7 @@ def decide(facts: probation.ProbationFacts, outcome: str, fields: Mapping, today
                    joined_on=facts.joined_on, extended_months=facts.extended_months, extensions=facts.extensions)
     rules = rules_on(approved_on, versions)
     step = Step(outcome, approved_on, fields)
-    if found := _check_problems(state, rules, rules.steps[outcome], step, today):
+    if found := _check_problems(state, rules, rules.steps[outcome], step):
         raise StepRefused(found)
     months = probation.months_field(fields) if outcome == probation.EXTEND else None
     return probation.decision(facts, outcome, probation.meeting_date(fields), approved_on, months, rules.probation)
