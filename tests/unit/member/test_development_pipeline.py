@@ -10,6 +10,7 @@ from services.member.domain.development import (
     parse_step,
     progress,
     propose,
+    propose_many,
     rules_on,
     undo_last,
 )
@@ -286,3 +287,16 @@ def test_hostile_people_are_refused_not_a_crash():
     message = refusal(until("introducers"), step("introducers", "2025-03-10", introducers=odd))
     assert message == "入党介绍人须为正式党员：['x']（非党员）"
     assert "introducers" in bad_fields(until("introducers"), step("introducers", "2025-03-10", introducers=[1, 2]))
+
+
+def test_a_batch_meeting_is_all_or_nothing_and_names_who_was_refused():
+    history = until("branch_meeting")
+    good = ("张三", APPLICANT, history, meeting(**VOTES))
+    short = ("李四", APPLICANT, history, meeting(entitled=20, present=15, yes=10))
+    assert [p.stage for p in propose_many([good, good], TODAY)] == ["candidate", "candidate"]
+    with pytest.raises(StepRefused) as caught:
+        propose_many([good, short], TODAY)
+    assert caught.value.messages == ["李四：赞成票（10）须超过应到会有表决权的正式党员（20）的半数，未能通过"]
+    with pytest.raises(FieldErrors) as caught:
+        propose_many([good, ("王五", APPLICANT, history, meeting(entitled="x"))], TODAY)
+    assert set(caught.value.fields) == {"王五"}

@@ -5,6 +5,7 @@
 - `parse_step(name, date, fields)`: a Step from request input (FieldErrors → 400).
 - `propose(applicant, history, step, today)` → `Progress` (stage, due, joined_on …) or
   StepRefused (→ 422, `.message` in Chinese).
+- `propose_many([(who, applicant, history, step), …], today)` → [Progress]: a batch, all or nothing.
 - `progress(applicant, history, today)` → `Progress`: the due list and overdue steps for
   reminders.
 - `undo_last(applicant, history, reason, today)` → (step taken back, reason, Progress).
@@ -27,6 +28,7 @@ from .machine import (
     parse_step,
     progress,
     propose,
+    propose_many,
     undo_last,
 )
 from .probation import CANCEL, CONFIRM, EXTEND, Decision, ProbationFacts
@@ -36,5 +38,5 @@ from .supervision import Violation, violations
 __all__ = [
     "Applicant", "Step", "Due", "Progress", "StepRefused", "Violation", "Decision", "ProbationFacts", "RuleSet",
     "CONFIRM", "EXTEND", "CANCEL", "VERSIONS", "add_months", "check_application", "decide", "load",
-    "parse_step", "progress", "propose", "rules_on", "undo_last", "violations",
+    "parse_step", "progress", "propose", "propose_many", "rules_on", "undo_last", "violations",
 ]

@@ -315,6 +315,27 @@ def propose(applicant: Applicant, history: Sequence[Step], step: Step, today: da
     return _progress(state, today)
 
 
+def propose_many(cases: Sequence[tuple[str, Applicant, Sequence[Step], Step]], today: date,
+                 versions: tuple[RuleSet, ...] = VERSIONS) -> list[Progress]:
+    """A batch (a training class, a 支部大会 voting on several, each with their own votes): every
+    case (who, applicant, history, step) is judged before anything is written, and one refusal
+    refuses the whole batch, each refused person named ("张三：…"). Bad input of several people
+    becomes FieldErrors keyed by who."""
+    results, refused, errors = [], [], {}
+    for who, applicant, history, step in cases:
+        try:
+            results.append(propose(applicant, history, step, today, versions))
+        except StepRefused as error:
+            refused.append(f"{who}：{error.message}")
+        except FieldErrors as error:
+            errors[who] = str(error)
+    if errors:
+        raise FieldErrors(errors)
+    if refused:
+        raise StepRefused(refused)
+    return results
+
+
 def undo_last(applicant: Applicant, history: Sequence[Step], reason, today: date,
               versions: tuple[RuleSet, ...] = VERSIONS) -> tuple[Step, str, Progress]:
     """回退 of the last step: (the step taken back, the reason cleaned, the progress without it).
