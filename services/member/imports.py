@@ -67,10 +67,10 @@ def _member_values(data: dict) -> dict:
             **{key: _day(data.get(key)) if key in OPTIONAL_DATES else data.get(key) for key in EXTRA_FIELDS}}
 
 
-def _current_targets(rows: list[dict], current_org) -> dict[int, dict]:
+def current_targets(rows: list[dict], current_org, who: str = "党员") -> dict[int, dict]:
     """Every organization the rows go into, as the org service has it now: the preview read the
     projection, which may be a moment behind (an organization revoked since, or its event on the
-    way). Refuses the commit if one of them may no longer receive members."""
+    way). Refuses the commit if one of them may no longer receive members (or applicants: `who`)."""
     targets, gone = {}, []
     for org_id in sorted({int(r["org_id"]) for r in rows}):
         try:
@@ -82,7 +82,7 @@ def _current_targets(rows: list[dict], current_org) -> dict[int, dict]:
             gone.append(f"“{org['name']}”已撤销")
         targets[org_id] = org
     if gone:
-        raise Conflict(f"预览后党组织{'、'.join(gone)}，不能导入党员，未写入任何数据；请重新上传预览",
+        raise Conflict(f"预览后党组织{'、'.join(gone)}，不能导入{who}，未写入任何数据；请重新上传预览",
                        {"org_code": "党组织已撤销或删除"})
     return targets
 
@@ -95,7 +95,7 @@ def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id
         record = load_import(session, imports, caller, import_id, for_commit=True)
         refuse_partial(record, all_or_nothing)
         rows = preview_rows(session, import_rows, record)
-        targets = _current_targets(rows, current_org)
+        targets = current_targets(rows, current_org)
         # The path as it is now: an organization moved since the preview has a new one.
         rows = [{**r, "org_path": targets[int(r["org_id"])]["path"]} for r in rows]
         registered = _registered(session, rows)  # registered since the preview
