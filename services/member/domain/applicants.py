@@ -172,5 +172,6 @@ def applicant_facts(row) -> dict:
     for key in ("birth_date", "applied_on"):
         facts[key] = facts[key].isoformat()
     deleted_at = getattr(row, "deleted_at")
-    facts["deleted_on"] = deleted_at.date().isoformat() if deleted_at is not None else None
+    # The day of the deletion as the server's calendar reads it (the same clock as date.today()).
+    facts["deleted_on"] = deleted_at.astimezone().date().isoformat() if deleted_at is not None else None
     return facts
