@@ -111,7 +111,7 @@ def test_duplicates_against_applicants_and_active_members_are_refused(api, tree)
     ({"education": ["大学"]}, "education"),
 ])
 def test_bad_input_is_refused_with_chinese_field_messages(api, tree, body, field):
-    error = assert_error(api.post("/applicants", json=applicant(tree["branch"], **body)), 400)
+    error = assert_error(api.post("/applicants", json={**applicant(tree["branch"]), **body}), 400)
     assert field in error["fields"]
 
 
