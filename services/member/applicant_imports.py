@@ -2,23 +2,15 @@
 that checks every row (domain/import_rows.check_rows with the applicant's validator) and keeps
 the valid ones in its own tables, then a commit that writes them with their applicant_created
 events, or nothing when asked."""
-from datetime import date, datetime, timezone
+from datetime import date
 
-from sqlalchemy import any_, select, update
 from sqlalchemy.orm import sessionmaker
 
-from services.shared.bulk import copy_rows, next_ids
 from services.shared.context import Caller
-from services.shared.errors import Conflict
 from services.shared.member_sheet import APPLICANT_IMPORT_COLUMNS
-from services.shared.messaging.outbox import record_events
 from services.shared.sheet_imports import (
-    CHUNK,
-    all_or_nothing_flag,
     import_view,
     load_import,
-    preview_rows,
-    refuse_partial,
     save_preview,
     sheet_rows,
 )
@@ -26,8 +18,8 @@ from services.shared.sheet_imports import (
 from .domain.applicants import applicant_facts, duplicate_message, validate_new_applicant
 from .domain.import_rows import check_rows
 from .events import APPLICANT_CREATED, applicant_payload
-from .imports import current_targets
-from .models import applicant_import_rows, applicant_imports, applicants, outbox
+from .imports import commit_previewed
+from .models import applicant_import_rows, applicant_imports, applicants
 from .store import registered_as
 
 ROW_KEYS = tuple(column.key for column in APPLICANT_IMPORT_COLUMNS)
@@ -61,29 +53,8 @@ def _values(data: dict) -> dict:
 
 
 def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id, all_or_nothing=False) -> dict:
-    all_or_nothing = all_or_nothing_flag(all_or_nothing)
-    with sessions.begin() as session:
-        record = load_import(session, applicant_imports, caller, import_id, for_commit=True)
-        refuse_partial(record, all_or_nothing)
-        rows = preview_rows(session, applicant_import_rows, record)
-        targets = current_targets(rows, current_org, "入党申请人")
-        rows = [{**r, "org_path": targets[int(r["org_id"])]["path"]} for r in rows]
-        registered = _registered(session, rows)  # registered since the preview
-        late = [{"row": r["row"], "field": "id_number", "message": duplicate_message(r["id_number"],
-                                                                                    registered[r["id_number"]])}
-                for r in rows if r["id_number"] in registered]
-        if late and all_or_nothing:
-            raise Conflict("预览后有公民身份号码已被登记，按要求未写入任何数据", {"file": "存在重复"})
-        rows = [r for r in rows if r["id_number"] not in registered]
-        ids = next_ids(session, applicants, len(rows))
-        copy_rows(session, applicants, [{"id": applicant_id, **_values(r)} for applicant_id, r in zip(ids, rows)])
-        for start in range(0, len(ids), CHUNK):
-            written = session.execute(select(applicants).where(applicants.c.id == any_(ids[start:start + CHUNK]))).all()
-            record_events(session, outbox, [(APPLICANT_CREATED, a.id, a.version,
-                                             applicant_payload(a.id, None, applicant_facts(a))) for a in written],
-                          caller)
-        session.execute(update(applicant_imports).where(applicant_imports.c.id == record.id).values(
-            status="committed", written=len(rows), committed_at=datetime.now(timezone.utc),
-            errors=record.errors + late))
-    return {"id": str(record.id), "written": len(rows), "skipped_rows": len({e["row"] for e in record.errors + late}),
-            "errors": record.errors + late}
+    return commit_previewed(
+        sessions, caller, current_org, import_id, all_or_nothing, imports=applicant_imports,
+        import_rows=applicant_import_rows, table=applicants, who="入党申请人", registered=_registered,
+        message=duplicate_message, values=_values,
+        event=lambda a: (APPLICANT_CREATED, a.id, a.version, applicant_payload(a.id, None, applicant_facts(a))))

@@ -11,12 +11,11 @@ from datetime import date
 
 from services.shared.codes import EDUCATION, ETHNICITIES, OCCUPATIONS
 from services.shared.field_errors import FieldErrors
-from services.shared.field_rules import NOT_TEXT, REQUIRED, blank, code_value, iso_date, record_id, text, version
+from services.shared.field_rules import blank, code_value, iso_date, record_id, text, version
 
-from .id_number import IdNumberError, age_on, parse_id_number
-from .names import initials, sort_key
+from .id_number import age_on
+from .member_fields import person
 
-NAME_MAX = 50
 MIN_APPLY_AGE = 18  # 党章 art. 1; 2014 细则 (RULES.md §2 "Age")
 
 APPLICANT, ACTIVIST, CANDIDATE = "applicant", "activist", "candidate"
@@ -50,27 +49,7 @@ def validate_new_applicant(data, today: date | None = None, with_org: bool = Tru
             out["org_id"] = record_id(data.get("org_id"), invalid="应为党组织编号")
         except ValueError as e:
             errors["org_id"] = str(e)
-    try:
-        out["name"] = text(data.get("name"), NAME_MAX)
-        out["name_initials"] = initials(out["name"])
-        out["name_sort"] = sort_key(out["name"])
-    except ValueError as e:
-        errors["name"] = str(e)
-
-    ident = None
-    raw_id = data.get("id_number")
-    if blank(raw_id):
-        errors["id_number"] = REQUIRED
-    elif not isinstance(raw_id, str):
-        errors["id_number"] = NOT_TEXT
-    else:
-        try:
-            ident = parse_id_number(raw_id, today=today)
-        except IdNumberError as e:
-            errors["id_number"] = e.message
-        else:
-            out.update(id_number=ident.value, sex=ident.sex, birth_date=ident.birth_date)
-
+    ident = person(data, out, errors, today)
     try:
         out["ethnicity"] = code_value(data.get("ethnicity"), ETHNICITIES, "未知的民族")
     except ValueError as e:
