@@ -3,8 +3,9 @@
 with preview → commit; duplicates by ID number; scope; hostile input; and an organization with
 applicants refused 撤销 and 删除 (the org service learns them by events)."""
 import io
+import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime, timezone
 
 import psycopg
 import pytest
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from tests.support.api import create_org, staff_client
 from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import assert_error, plain_dsn, wait_for
+from tests.support.stats_events import publish_events
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,6 +47,12 @@ def projected(system, applicant_id: int):
     with psycopg.connect(plain_dsn(system)) as db:
         return db.execute("SELECT org_id, deleted, version FROM org.applicants WHERE applicant_id = %s",
                           (applicant_id,)).fetchone()
+
+
+def claimed(system, event_ids: list[str]) -> int:
+    """How many of the events the org service has processed (its inbox)."""
+    with psycopg.connect(plain_dsn(system)) as db:
+        return db.execute("SELECT count(*) FROM org.inbox WHERE event_id = ANY(%s::uuid[])", (event_ids,)).fetchone()[0]
 
 
 def test_add_read_edit_delete_and_find_again(api, tree):
@@ -240,3 +248,27 @@ def test_the_openapi_document_lists_the_applicant_endpoints(api):
                  "/imports/applicants/{id}/commit"):
         assert path in paths, path
     assert {"get", "patch", "delete"} <= set(paths["/applicants/{id}"])
+
+
+def test_the_org_projection_keeps_the_newest_version_whatever_the_order(system, api, tree):
+    """applicant events published by hand as the member relay does: a late older event and a
+    redelivered one change nothing (the made-up applicant exists only in the org's projection)."""
+    branch = create_org(api, tree["committee"], "投影测试支部", "31")
+    fake = 10**12 + int(uuid.uuid4().int % 10**6)
+
+    def event(version: int, deleted: bool) -> dict:
+        facts = {"org_id": branch, "stage": "applicant", "deleted_on": "2026-01-02" if deleted else None}
+        return {"event_id": str(uuid.uuid4()), "type": "applicant_updated", "aggregate_id": str(fake),
+                "aggregate_version": version, "occurred_at": datetime.now(timezone.utc).isoformat(), "actor": "test",
+                "request_id": "", "payload": {"applicant_id": fake, "before": None, "after": facts}}
+
+    newer, older = event(3, deleted=False), event(2, deleted=True)
+    system.rpc.run(publish_events(system.env["PMIS_AMQP_URI"], "member", [newer, older, newer]))
+    wait_for(lambda: claimed(system, [newer["event_id"], older["event_id"]]), lambda n: n == 2,
+             what="the org service to take both events")
+    assert projected(system, fake) == (branch, False, 3)
+    assert "1名入党申请人" in assert_error(api.post(f"/orgs/{branch}/revoke",
+                                                  json={"date": "2026-01-01", "reason": "撤并"}), 409)["message"]
+    system.rpc.run(publish_events(system.env["PMIS_AMQP_URI"], "member", [event(4, deleted=True)]))
+    wait_for(lambda: projected(system, fake), lambda row: row == (branch, True, 4), what="the deletion")
+    assert api.post(f"/orgs/{branch}/revoke", json={"date": "2026-01-01", "reason": "撤并"}).status_code == 200
