@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
+from services.shared.errors import Conflict, NotFound, validated
 from services.shared.messaging.outbox import record_event
 from services.shared.versions import require_version
 
+from .commands import receiving_org
 from .domain.applicants import (
     applicant_facts,
     duplicate_message,
@@ -38,22 +39,10 @@ def refuse_registered(session: Session, id_number: str, exclude: int | None = No
         raise duplicate(id_number, where)
 
 
-def receiving_org(org_lookup, caller: Caller, org_id) -> dict:
-    """The organization an applicant goes into, as it is now: in scope and in use."""
-    try:
-        org = org_lookup(org_id)
-    except NotFound:
-        raise ValidationFailed("所在党组织不存在", {"org_id": "党组织不存在"}) from None
-    caller.require(org["path"], "所选党组织")
-    if org.get("status", "active") != "active":
-        raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能新增入党申请人", {"org_id": "党组织已撤销"})
-    return org
-
-
 def create_applicant(sessions: sessionmaker, caller: Caller, org_lookup, raw) -> dict:
     """`org_lookup(org_id)` answers the organization as it is now (scope checked too)."""
     data = validated(validate_new_applicant, raw, "入党申请人")
-    org = receiving_org(org_lookup, caller, data.pop("org_id"))
+    org = receiving_org(caller, org_lookup, data.pop("org_id"), "入党申请人")
     with sessions.begin() as session:
         refuse_registered(session, data["id_number"])
         try:
