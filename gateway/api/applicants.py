@@ -154,7 +154,8 @@ OPENAPI_PATHS = {
         "delete": op("删除入党申请人（保留记录，可找回）", "删除后的入党申请人", REF, REASONED, params=[ID],
                      body_required=False)},
     "/applicants/{id}/restore": {"post": op("找回已删除的入党申请人（原党组织须在用）", "找回后的入党申请人", REF,
-                                            REASONED, params=[ID], body_required=False)},
+                                            obj([], version=REASONED["properties"]["version"]), params=[ID],
+                                            body_required=False)},
     "/orgs/{id}/applicants": {"get": op(
         "本组织及下级的入党申请人：按发展阶段筛选、快速查询、排序、分页", "分页结果",
         obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, sort=STR, deleted=BOOL,

@@ -95,8 +95,7 @@ async def delete_applicant(request: Request):
 
 
 async def restore_applicant(request: Request):
-    return await _applicant_action(request, "restore_applicant",
-                                   lambda f: {"version": f.get("version", ""), "reason": f.get("reason", "")},
+    return await _applicant_action(request, "restore_applicant", lambda f: {"version": f.get("version", "")},
                                    "applicant-restore", "已找回")
 
 

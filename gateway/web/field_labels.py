@@ -42,7 +42,7 @@ FORMS = {
     "applicant": FormSpec("applicant-", APPLICANT_LABELS),
     "applicant-edit": FormSpec("applicant-edit-", APPLICANT_LABELS),
     "applicant-delete": FormSpec("applicant-delete-", {"reason": "删除原因"}),
-    "applicant-restore": FormSpec("applicant-restore-", {"reason": "找回原因"}),
+    "applicant-restore": FormSpec("applicant-restore-", {}),
     "card": FormSpec("card-", _labels(CARD_FIELDS)),
     "rename": FormSpec("rename-", {"name": "新名称"}),
     "revoke": FormSpec("revoke-", {"date": "撤销日期", "reason": "撤销原因"}),

@@ -104,7 +104,7 @@ def restore_applicant(sessions: sessionmaker, caller: Caller, org_lookup, applic
     use and the person has not been registered as a member since."""
     with sessions.begin() as session:
         row = load_applicant(session, caller, applicant_id, for_update=True)
-        read, _ = validated(validate_reason, raw, "找回")
+        read, _ = validated(validate_reason, raw, "找回")  # a reason, if given, is checked but not kept
         require_version(row.version, read, WHAT)
         if row.deleted_at is None:
             raise Conflict(f"入党申请人“{row.name}”未删除，无需找回")
