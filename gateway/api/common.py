@@ -90,11 +90,12 @@ def check_types(data: dict, types: dict[str, type | tuple]) -> None:
 HISTORY_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
 
 
-def history_flag(request: Request) -> bool:
-    """`?history=1` asks for history (members who left) instead of the active rolls."""
-    value = request.query_params.get("history", "")
+def history_flag(request: Request, name: str = "history") -> bool:
+    """`?history=1` asks for history (members who left) instead of the active rolls; another
+    on/off parameter (`?deleted=1`, the deleted applicants) is read the same way by its `name`."""
+    value = request.query_params.get(name, "")
     if value.strip().lower() not in HISTORY_VALUES:
-        raise HttpError(400, "validation", "history 参数应为 1 或 0", {"history": "应为1或0"})
+        raise HttpError(400, "validation", f"{name} 参数应为 1 或 0", {name: "应为1或0"})
     return HISTORY_VALUES[value.strip().lower()]
 
 

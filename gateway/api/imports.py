@@ -53,26 +53,32 @@ async def uploaded_rows(request: Request, kind: str) -> list[dict]:
         raise sheet_http_error(exc) from None
 
 
-SHEETS = {"member": "党员采集表", "org": "党组织采集表"}
+SHEETS = {"member": "党员采集表", "org": "党组织采集表", "applicant": "入党申请人采集表"}
 
 
-def import_endpoints(service: str):
-    """The three endpoints of a collection-sheet import handled by `service` (its create_import,
-    get_import and commit_import RPCs; the sheet is the service's kind in SHEETS)."""
+def import_endpoints(service: str, kind: str | None = None):
+    """The three endpoints of a collection-sheet import handled by `service`: the `kind` sheet of
+    SHEETS (the service's own by default) through its create_import, get_import and commit_import
+    RPCs — for another sheet of the service, create_<kind>_import and so on."""
+    kind = kind or service
+    infix = "" if kind == service else f"{kind}_"
+
     async def create(request: Request):
         session = await require_session(request)
-        rows = await uploaded_rows(request, service)
-        preview = await call(request, session, service, "create_import", rows=rows, timeout=IMPORT_TIMEOUT)
+        rows = await uploaded_rows(request, kind)
+        preview = await call(request, session, service, f"create_{infix}import", rows=rows, timeout=IMPORT_TIMEOUT)
         return JSONResponse(preview, status_code=201)
 
     async def get(request: Request):
         session = await require_session(request)
-        return JSONResponse(await call(request, session, service, "get_import", import_id=request.path_params["id"]))
+        return JSONResponse(await call(request, session, service, f"get_{infix}import",
+                                       import_id=request.path_params["id"]))
 
     async def commit(request: Request):
         session = await require_session(request)
         options = await read_json(request, optional=True)
-        return JSONResponse(await call(request, session, service, "commit_import", import_id=request.path_params["id"],
+        return JSONResponse(await call(request, session, service, f"commit_{infix}import",
+                                       import_id=request.path_params["id"],
                                        all_or_nothing=options.get("all_or_nothing", False), timeout=IMPORT_TIMEOUT))
 
     return create, get, commit

@@ -44,6 +44,13 @@ QUERY_COLUMNS = {**ROSTER_COLUMNS, **{column.key: column for column in (
     RosterColumn("address", "家庭住址", 30),
 )}}
 
+# 入党申请人名册: rows are applicant views (services/member/store.applicant_view).
+APPLICANT_COLUMNS = [RosterColumn("name", "姓名", 12), RosterColumn("sex", "性别", 6),
+                     RosterColumn("birth_date", "出生日期", 12), RosterColumn("ethnicity", "民族", 10),
+                     RosterColumn("id_number", "公民身份号码", 21), RosterColumn("education", "学历", 12),
+                     RosterColumn("occupation", "工作岗位", 16), RosterColumn("applied_on", "申请入党日期", 12),
+                     RosterColumn("stage", "发展阶段", 12), RosterColumn("org", "所在党组织", 30)]
+
 # 组织名册: rows are organization views (name, code, type_name, parent_name, depth).
 ORG_ROSTER_COLUMNS = [RosterColumn("depth", "层级", 6), RosterColumn("name", "党组织名称", 36),
                       RosterColumn("code", "党组织代码", 16), RosterColumn("type_name", "党组织类别", 12),
@@ -71,6 +78,7 @@ DERIVED = {
     "leave_kind": lambda row, names: row.get("leave_kind_name"),
     "education": lambda row, names: row.get("education_name"),
     "occupation": lambda row, names: row.get("occupation_name"),
+    "stage": lambda row, names: row.get("stage_name"),
 }
 
 

@@ -4,8 +4,8 @@ by the name its page opens it with (`open_form`); the labels come from the specs
 name the fields (member basic fields, info sets, the organization card)."""
 from dataclasses import dataclass, field
 
+from services.member.contract import APPLICANT_LABELS, INFO_SETS
 from services.member.contract import BASIC_LABELS as MEMBER_LABELS
-from services.member.contract import INFO_SETS
 from services.org.contract import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
 from services.stats.contract import COVER_FIELDS
 
@@ -38,6 +38,11 @@ FORMS = {
     # the organization page
     "member": FormSpec("member-", {k: BASIC[k] for k in ("name", "id_number", "ethnicity", "category", "joined_on")}),
     "org": FormSpec("new-", {**_labels(CARD_FIELDS), "name": "名称"}),
+    # 入党申请人: the list page's new applicant, the applicant page's edit, 删除 and 找回
+    "applicant": FormSpec("applicant-", APPLICANT_LABELS),
+    "applicant-edit": FormSpec("applicant-edit-", APPLICANT_LABELS),
+    "applicant-delete": FormSpec("applicant-delete-", {"reason": "删除原因"}),
+    "applicant-restore": FormSpec("applicant-restore-", {}),
     "card": FormSpec("card-", _labels(CARD_FIELDS)),
     "rename": FormSpec("rename-", {"name": "新名称"}),
     "revoke": FormSpec("revoke-", {"date": "撤销日期", "reason": "撤销原因"}),

@@ -2,6 +2,7 @@
 of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
+from . import applicant_pages as applicant
 from . import org_card_pages as card
 from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
@@ -110,6 +111,13 @@ routes = [
     Route("/orgs/{id}/batch", org_batch_page, methods=["GET", "POST"]),
     Route("/orgs/{id}/batch/{batch}/undo", undo_org_batch, methods=["POST"]),
     Route("/orgs/{id}/org-import", card.import_page),
+    Route("/orgs/{id}/applicants", applicant.applicants_page),
+    Route("/orgs/{id}/applicants", applicant.create_applicant, methods=["POST"]),
+    Route("/orgs/{id}/applicant-import", applicant.applicant_import_page),
+    Route("/applicants/{id}", applicant.applicant_page),
+    Route("/applicants/{id}/edit", applicant.edit_applicant, methods=["POST"]),
+    Route("/applicants/{id}/delete", applicant.delete_applicant, methods=["POST"]),
+    Route("/applicants/{id}/restore", applicant.restore_applicant, methods=["POST"]),
     Route("/search", search_page),
     Route("/members/{id}", member_page),
     Route("/members/{id}/edit", edit_member, methods=["POST"]),

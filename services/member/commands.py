@@ -38,17 +38,23 @@ def _duplicate(id_number: str) -> Conflict:
     return Conflict(f"公民身份号码 {id_number} 已登记为党员，不能重复录入", {"id_number": "该公民身份号码已存在"})
 
 
-def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
-    """`org_lookup(org_id)` answers the organization as it is now (and checks the caller's scope)."""
-    data = validated(validate_new_member, raw, "党员")
-    org_id = data.pop("org_id")
+def receiving_org(caller: Caller, org_lookup, org_id, who: str = "党员") -> dict:
+    """The organization a new member (or 入党申请人: `who`) goes into, as `org_lookup` answers it
+    now: existing, in the caller's scope and in use — or the refusal, on the field org_id."""
     try:
         org = org_lookup(org_id)
     except NotFound:
         raise ValidationFailed("所在党组织不存在", {"org_id": "党组织不存在"}) from None
     caller.require(org["path"], "所选党组织")
     if org.get("status", "active") != "active":
-        raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能新增党员", {"org_id": "党组织已撤销"})
+        raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能新增{who}", {"org_id": "党组织已撤销"})
+    return org
+
+
+def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
+    """`org_lookup(org_id)` answers the organization as it is now (and checks the caller's scope)."""
+    data = validated(validate_new_member, raw, "党员")
+    org = receiving_org(caller, org_lookup, data.pop("org_id"))
     with sessions.begin() as session:
         if session.execute(select(members.c.id).where(members.c.id_number == data["id_number"])).first():
             raise _duplicate(data["id_number"])

@@ -1,11 +1,13 @@
 """What other code may import from the member service (the gateway's forms, sheets and cards):
 the info-set specs, the basic fields' labels, the member import sheet's columns and what 回退 and
 找回 mean. Everything else is internal."""
-from services.shared.member_sheet import IMPORT_COLUMNS
+from services.shared.member_sheet import APPLICANT_IMPORT_COLUMNS, IMPORT_COLUMNS
 
+from .domain.applicants import LABELS as APPLICANT_LABELS
+from .domain.applicants import STAGE_NAMES, STAGES
 from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, YEAR
 from .domain.member_check import LABELS as BASIC_LABELS
 from .domain.status import RESTORE_MEANING, UNDO_MEANING, restore_hint
 
-__all__ = ["BASIC_LABELS", "BATCH_SETS", "CODE", "IMPORT_COLUMNS", "INFO_SETS", "RESTORE_MEANING",
-           "UNDO_MEANING", "YEAR", "restore_hint"]
+__all__ = ["APPLICANT_IMPORT_COLUMNS", "APPLICANT_LABELS", "BASIC_LABELS", "BATCH_SETS", "CODE", "IMPORT_COLUMNS",
+           "INFO_SETS", "RESTORE_MEANING", "STAGES", "STAGE_NAMES", "UNDO_MEANING", "YEAR", "restore_hint"]

@@ -7,6 +7,8 @@ MEMBER_CREATED = "member_created"
 MEMBER_UPDATED = "member_updated"
 MEMBER_TRANSFERRED = "member_transferred"
 MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
+APPLICANT_CREATED = "applicant_created"
+APPLICANT_UPDATED = "applicant_updated"
 
 EMITS = {
     MEMBER_CREATED: "a member or applicant was recorded (counted facts after)",
@@ -15,6 +17,11 @@ EMITS = {
                         "to_org_id, to_org_path, kind, effective_on}; out of this system (跨省, 系统外): "
                         "to_org_id null and to_outside the receiving side as text (the member left the rolls)",
     MEMBER_TRANSFER_REFUSED: "a transfer's member could not be moved: {transfer_id, member_id, reason}",
+    APPLICANT_CREATED: "an 入党申请人 was recorded: {applicant_id, before: null, after: facts} "
+                       "(domain/applicants.applicant_facts: org_id, org_path, stage, sex, birth_date, ethnicity, "
+                       "education, occupation, applied_on, deleted_on)",
+    APPLICANT_UPDATED: "an 入党申请人 changed — edited, deleted (after.deleted_on set), found again (找回: "
+                       "deleted_on back to null) or moved on a stage: {applicant_id, before, after}",
 }
 # The organization directory (services/shared/org_directory.py) follows every org event; a
 # member follows its transfers (services/member/transfers.py).
@@ -42,6 +49,10 @@ def member_facts(row, evaluations: dict | None = None, absences: list | None = N
     facts["evaluations"] = dict(evaluations or {})
     facts["absences"] = [list(absence) for absence in absences or ()]
     return facts
+
+
+def applicant_payload(applicant_id: int, before, after) -> dict:
+    return {"applicant_id": applicant_id, "before": before, "after": after}
 
 
 def change_payload(member_id: int, before, after) -> dict:

@@ -67,10 +67,10 @@ def _member_values(data: dict) -> dict:
             **{key: _day(data.get(key)) if key in OPTIONAL_DATES else data.get(key) for key in EXTRA_FIELDS}}
 
 
-def _current_targets(rows: list[dict], current_org) -> dict[int, dict]:
+def current_targets(rows: list[dict], current_org, who: str = "党员") -> dict[int, dict]:
     """Every organization the rows go into, as the org service has it now: the preview read the
     projection, which may be a moment behind (an organization revoked since, or its event on the
-    way). Refuses the commit if one of them may no longer receive members."""
+    way). Refuses the commit if one of them may no longer receive members (or applicants: `who`)."""
     targets, gone = {}, []
     for org_id in sorted({int(r["org_id"]) for r in rows}):
         try:
@@ -82,7 +82,7 @@ def _current_targets(rows: list[dict], current_org) -> dict[int, dict]:
             gone.append(f"“{org['name']}”已撤销")
         targets[org_id] = org
     if gone:
-        raise Conflict(f"预览后党组织{'、'.join(gone)}，不能导入党员，未写入任何数据；请重新上传预览",
+        raise Conflict(f"预览后党组织{'、'.join(gone)}，不能导入{who}，未写入任何数据；请重新上传预览",
                        {"org_code": "党组织已撤销或删除"})
     return targets
 
@@ -90,27 +90,40 @@ def _current_targets(rows: list[dict], current_org) -> dict[int, dict]:
 def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id, all_or_nothing=False) -> dict:
     """`current_org(org_id)` answers an organization as the org service has it now (and checks
     the caller's scope), as for a single new member."""
+    return commit_previewed(
+        sessions, caller, current_org, import_id, all_or_nothing, imports=imports, import_rows=import_rows,
+        table=members, who="党员", registered=lambda session, rows: dict.fromkeys(_registered(session, rows)),
+        message=lambda number, where: f"公民身份号码 {number} 已登记为党员", values=_member_values,
+        event=lambda m: (MEMBER_CREATED, m.id, m.version, change_payload(m.id, None, member_facts(m))))
+
+
+def commit_previewed(sessions: sessionmaker, caller: Caller, current_org, import_id, all_or_nothing, *, imports,
+                     import_rows, table, who: str, registered, message, values, event) -> dict:
+    """The commit of a preview (members', or applicants': applicant_imports.py): the valid rows
+    kept by the preview, into the organizations as they are now, less the ID numbers registered
+    since (`registered(session, rows)` → {number: where}, worded by `message(number, where)`) —
+    or nothing, with `all_or_nothing`. Each row is `values(row)` in `table`, and `event(row read
+    back)` goes to the outbox in the same transaction."""
     all_or_nothing = all_or_nothing_flag(all_or_nothing)
     with sessions.begin() as session:
         record = load_import(session, imports, caller, import_id, for_commit=True)
         refuse_partial(record, all_or_nothing)
         rows = preview_rows(session, import_rows, record)
-        targets = _current_targets(rows, current_org)
+        targets = current_targets(rows, current_org, who)
         # The path as it is now: an organization moved since the preview has a new one.
         rows = [{**r, "org_path": targets[int(r["org_id"])]["path"]} for r in rows]
-        registered = _registered(session, rows)  # registered since the preview
-        late = [{"row": r["row"], "field": "id_number", "message": f"公民身份号码 {r['id_number']} 已登记为党员"}
-                for r in rows if r["id_number"] in registered]
+        since = registered(session, rows)  # registered since the preview
+        late = [{"row": r["row"], "field": "id_number", "message": message(r["id_number"], since[r["id_number"]])}
+                for r in rows if r["id_number"] in since]
         if late and all_or_nothing:
             raise Conflict("预览后有公民身份号码已被登记，按要求未写入任何数据", {"file": "存在重复"})
-        rows = [r for r in rows if r["id_number"] not in registered]
+        rows = [r for r in rows if r["id_number"] not in since]
         # COPY with ids drawn first, then the rows read back for their events (defaults included).
-        ids = next_ids(session, members, len(rows))
-        copy_rows(session, members, [{"id": member_id, **_member_values(r)} for member_id, r in zip(ids, rows)])
+        ids = next_ids(session, table, len(rows))
+        copy_rows(session, table, [{"id": row_id, **values(r)} for row_id, r in zip(ids, rows)])
         for start in range(0, len(ids), CHUNK):
-            written = session.execute(select(members).where(members.c.id == any_(ids[start:start + CHUNK]))).all()
-            record_events(session, outbox, [(MEMBER_CREATED, m.id, m.version,
-                                             change_payload(m.id, None, member_facts(m))) for m in written], caller)
+            written = session.execute(select(table).where(table.c.id == any_(ids[start:start + CHUNK]))).all()
+            record_events(session, outbox, [event(row) for row in written], caller)
         session.execute(update(imports).where(imports.c.id == record.id).values(
             status="committed", written=len(rows), committed_at=datetime.now(timezone.utc),
             errors=record.errors + late))

@@ -78,6 +78,44 @@ Index("members_id_number_prefix", members.c.id_number, postgresql_ops={"id_numbe
 
 # An import's preview: its checked rows' errors, and its valid rows until they are committed.
 imports, import_rows = import_tables(metadata)
+# The same for the 入党申请人采集表 (migration member_0012_applicants).
+applicant_imports, applicant_import_rows = import_tables(metadata, prefix="applicant_")
+
+# 入党申请人 (migration member_0012_applicants; domain/applicants.py): the person's basic facts
+# (sex and birth date derived from the ID number, as for members), 申请入党日期, the branch
+# (org_id, with a copy of its path for scope checks and subtree lists, rewritten by org moves
+# like the members'), the development stage — only `applicant` is set here; the pipeline sets
+# the rest — and `deleted_at` (删除 keeps the row, so it can be found again: 找回).
+applicants = Table(
+    "applicants", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("org_path", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("name_initials", Text, nullable=False, server_default=""),
+    Column("name_sort", Text(collation="C"), nullable=False),
+    Column("id_number", Text, nullable=False, unique=True),  # one record per person, deleted ones included
+    Column("sex", Text, nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("ethnicity", Text, nullable=False),
+    Column("education", Text),
+    Column("occupation", Text),
+    Column("applied_on", Date, nullable=False),
+    Column("stage", Text, nullable=False, server_default="applicant"),
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_reason", Text),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("stage IN ('applicant', 'activist', 'candidate')", name="applicants_stage"),
+)
+Index("applicants_org_path", applicants.c.org_path, applicants.c.name_sort, applicants.c.id,
+      postgresql_ops={"org_path": "text_pattern_ops"})
+Index("applicants_org", applicants.c.org_id)
+Index("applicants_name_prefix", applicants.c.name, postgresql_ops={"name": "text_pattern_ops"})
+Index("applicants_initials_prefix", applicants.c.name_initials,
+      postgresql_ops={"name_initials": "text_pattern_ops"})
+Index("applicants_id_number_prefix", applicants.c.id_number, postgresql_ops={"id_number": "text_pattern_ops"})
 
 # Every status change (leave, 找回) with who recorded it; 回退 marks the last one undone and puts
 # back `prior`, the member's status fields before it.

@@ -1,10 +1,10 @@
 """Org events in the member service: the organization directory follows them, and a move
-rewrites the copy of the path each member row keeps for scope checks and subtree lists."""
+rewrites the copy of the path each member (and applicant) row keeps for scope checks and subtree lists."""
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.org_directory import apply_event, on_move, rewrite_paths
 
-from .models import inbox, members, org_directory
+from .models import applicants, inbox, members, org_directory
 
 
 def project(sessions: sessionmaker, event: dict) -> bool:
@@ -14,4 +14,5 @@ def project(sessions: sessionmaker, event: dict) -> bool:
             return False
         if moved := on_move(event):
             rewrite_paths(session, members, "org_path", *moved)
+            rewrite_paths(session, applicants, "org_path", *moved)
         return True

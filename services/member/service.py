@@ -9,6 +9,9 @@ from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
 from . import (
+    applicant_imports,
+    applicant_queries,
+    applicants,
     batch_add,
     batch_changes,
     checks,
@@ -224,6 +227,48 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     @api
     def incomplete_members(self, org_id, page=1, size=50):
         return supervision.incomplete_members(self.db, self.caller(), self._org_path(org_id), page, size)
+
+    # --- 入党申请人 ---
+    def _current_org(self):
+        orgs, caller = self._orgs(), self.caller()
+        return lambda org_id: orgs.current(caller, org_id)
+
+    @api
+    def create_applicant(self, data):
+        return applicants.create_applicant(self.db, self.caller(), self._current_org(), data)
+
+    @api
+    def get_applicant(self, applicant_id):
+        return applicant_queries.get_applicant(self.db, self.caller(), applicant_id)
+
+    @api
+    def update_applicant(self, applicant_id, data):
+        return applicants.update_applicant(self.db, self.caller(), applicant_id, data)
+
+    @api
+    def delete_applicant(self, applicant_id, data=None):
+        return applicants.delete_applicant(self.db, self.caller(), applicant_id, data)
+
+    @api
+    def restore_applicant(self, applicant_id, data=None):
+        return applicants.restore_applicant(self.db, self.caller(), self._current_org(), applicant_id, data)
+
+    @api
+    def list_applicants(self, org_id, stage=None, q=None, sort="name", page=1, size=50, deleted=False):
+        return applicant_queries.list_applicants(self.db, self.caller(), self._org_path(org_id), stage, q, sort, page,
+                                                 size, deleted)
+
+    @api
+    def create_applicant_import(self, rows):
+        return applicant_imports.create_import(self.db, self.caller(), self._orgs_by_code, rows)
+
+    @api
+    def get_applicant_import(self, import_id):
+        return applicant_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_applicant_import(self, import_id, all_or_nothing=False):
+        return applicant_imports.commit_import(self.db, self.caller(), self._current_org(), import_id, all_or_nothing)
 
     @api
     def count_facts(self, path):

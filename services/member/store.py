@@ -12,11 +12,12 @@ from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed, validated
 from services.shared.versions import require_version
 
+from .domain.applicants import STAGE_NAMES
 from .domain.conditions import Query, validate_query
 from .domain.history import plain
 from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
-from .models import history, info_tables, members, status_changes
+from .models import applicants, history, info_tables, members, status_changes
 from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
 from .transit import in_transit
 
@@ -192,6 +193,56 @@ def sorted_page(sessions: sessionmaker, where, column, descending=False, after=N
     last = rows[-1] if len(rows) == limit else None
     cursor = {"id": last.id, "value": plain(last._mapping[column.key])} if last is not None else None
     return {"items": [member_view(row) for row in rows], "next_after_id": cursor}
+
+
+# --- 入党申请人 (applicants.py writes, applicant_queries.py reads) ---------------------------
+
+def load_applicant(session: Session, caller: Caller, applicant_id, for_update: bool = False):
+    """The applicant's row, in the caller's scope (NotFound / Forbidden); `for_update` locks it."""
+    try:
+        applicant_id = int(applicant_id)
+    except (TypeError, ValueError):
+        raise NotFound("入党申请人不存在") from None
+    statement = select(applicants).where(applicants.c.id == applicant_id)
+    row = session.execute(statement.with_for_update() if for_update else statement).first()
+    if row is None:
+        raise NotFound("入党申请人不存在")
+    caller.require(row.org_path, "该入党申请人")
+    return row
+
+
+def applicant_view(row) -> dict:
+    return {
+        "id": row.id, "org_id": row.org_id, "org_path": row.org_path, "name": row.name,
+        "id_number": row.id_number, "sex": row.sex, "sex_name": SEXES.name(row.sex),
+        "birth_date": row.birth_date.isoformat(), "ethnicity": row.ethnicity,
+        "ethnicity_name": ETHNICITIES.name(row.ethnicity), "education": row.education,
+        "education_name": _name(EDUCATION, row.education) if row.education else None,
+        "occupation": row.occupation,
+        "occupation_name": _name(OCCUPATIONS, row.occupation) if row.occupation else None,
+        "applied_on": row.applied_on.isoformat(), "stage": row.stage, "stage_name": STAGE_NAMES[row.stage],
+        "deleted": row.deleted_at is not None,
+        "deleted_at": row.deleted_at.isoformat() if row.deleted_at else None, "deleted_reason": row.deleted_reason,
+        "version": row.version,
+    }
+
+
+def registered_as(session: Session, id_numbers: list[str], exclude_applicant: int | None = None) -> dict[str, str]:
+    """{ID number: "applicant" | "deleted" | "member"} for those of `id_numbers` already on
+    record: as an applicant (deleted or not; `exclude_applicant` aside) or as an active member."""
+    found: dict[str, str] = {}
+    for start in range(0, len(id_numbers), 1000):
+        chunk = id_numbers[start:start + 1000]
+        for number in session.execute(select(members.c.id_number).where(
+                members.c.id_number.in_(chunk), members.c.status == ACTIVE)).scalars():
+            found[number] = "member"
+        where = applicants.c.id_number.in_(chunk)
+        if exclude_applicant is not None:
+            where = where & (applicants.c.id != exclude_applicant)
+        for number, deleted_at in session.execute(select(applicants.c.id_number, applicants.c.deleted_at)
+                                                  .where(where)).all():
+            found[number] = "applicant" if deleted_at is None else "deleted"
+    return found
 
 
 # --- history lines ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .domain.org_card import (
 )
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, units
-from .store import load_org, log_change, require_active, require_version, save_org
+from .store import applicant_counts, load_org, log_change, require_active, require_version, save_org
 
 
 def _locked(session: Session, caller: Caller, org_id):
@@ -128,9 +128,11 @@ def remove_entry(sessions: sessionmaker, caller: Caller, org_id, kind: str, entr
 # --- 撤销, its undoing, and delete ---------------------------------------------------------------
 # The manual: only an organization without sub-organizations, members and applicants can be
 # revoked or deleted. A revoked one keeps its history members and revoked sub-organizations;
-# a deleted one must have none at all. Applicants (入党申请人) are not recorded yet: when they
-# are, they are counted here too. The member count is asked while this row is locked; a member
-# created in the same instant is not prevented (the member service does not lock organizations).
+# a deleted one must have none at all (deleted applicants included: they could be found again).
+# The member count is asked while this row is locked; the applicants are this service's
+# projection of the applicant events (applicant_counts.py). A member or applicant created in the
+# same instant (its event still on its way) is not prevented: the member service does not lock
+# organizations, and refuses a new one only once the organization's revocation has reached it.
 
 def _refuse_if_occupied(session: Session, row, counts: dict, doing: str, history_too: bool) -> None:
     if has_children(session, row.id, active_only=not history_too):
@@ -139,6 +141,12 @@ def _refuse_if_occupied(session: Session, row, counts: dict, doing: str, history
         raise Conflict(f"党组织“{row.name}”有{counts['active']}名在册党员，不能{doing}")
     if history_too and counts.get("history"):
         raise Conflict(f"党组织“{row.name}”有{counts['history']}名历史党员，不能{doing}（可改为撤销）")
+    waiting = applicant_counts(session, row.id)
+    if waiting["active"]:
+        raise Conflict(f"党组织“{row.name}”有{waiting['active']}名入党申请人，不能{doing}")
+    if history_too and waiting["deleted"]:
+        raise Conflict(f"党组织“{row.name}”有{waiting['deleted']}名已删除的入党申请人（可找回），"
+                       f"不能{doing}（可改为撤销）")
 
 
 def _not_root(row, doing: str) -> None:

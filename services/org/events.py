@@ -19,7 +19,9 @@ EMITS = {
     ORG_DELETED: "an organization was removed for good (its last state)",
     ORG_MOVED: "an organization and its subtree went under another parent (state, old_path, new_path, moved_on)",
 }
-CONSUMES: list = []
+# The member service's 入党申请人, projected so an organization with applicants is not revoked
+# or deleted (applicant_counts.py).
+CONSUMES = [("member", "applicant_created"), ("member", "applicant_updated")]
 
 
 def org_state(row, status: str | None = None) -> dict:

@@ -8,6 +8,7 @@ from services.shared.health import health_report
 
 from . import (
     accounts,
+    applicant_counts,
     batch_changes,
     card_queries,
     cards,
@@ -23,7 +24,7 @@ from . import (
 api = rpc(expected_exceptions=PmisError)
 
 
-class OrgService:
+class OrgService(applicant_counts.FollowsApplicants):
     name = "org"
     db = Database()
     caller = CallerProvider()

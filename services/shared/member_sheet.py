@@ -28,3 +28,14 @@ IMPORT_COLUMNS = (
     Column("former_name", "曾用名", False, "不超过50个字"),
     Column("address", "家庭住址", False, "不超过200个字"),
 )
+
+# The 入党申请人采集表: an applicant's fields (sex and birth date follow from the ID number).
+APPLICANT_IMPORT_COLUMNS = (
+    Column("name", "姓名", True, "不超过50个字"),
+    Column("id_number", "公民身份号码", True, "18位，末位可为X；性别和出生日期由此确定"),
+    Column("ethnicity", "民族", True, "如 汉族，见“代码表”"),
+    Column("applied_on", "申请入党日期", True, "格式 YYYY-MM-DD；申请时须年满18周岁"),
+    Column("org_code", "所在党组织代码", True, "党组织代码，须在本账号管理范围内"),
+    Column("education", "学历", False, "如 大学本科，见“代码表”"),
+    Column("occupation", "工作岗位", False, "如 专业技术人员，见“代码表”"),
+)

@@ -24,11 +24,13 @@ CHUNK = 1000
 MAX_PACKED_JSON = 512 * 1024 * 1024  # what a packed sheet may inflate to (200,000 full rows ≈ 80 MB)
 
 
-def import_tables(metadata: MetaData) -> tuple[Table, Table]:
+def import_tables(metadata: MetaData, prefix: str = "") -> tuple[Table, Table]:
     """A service's `imports` (each preview: its errors and counts) and `import_rows` (the valid
-    rows kept until the commit), in the service's own schema."""
+    rows kept until the commit), in the service's own schema; `prefix` names a second pair for
+    another sheet of the same service (member: `applicant_imports`), so a preview of one sheet
+    can never be committed as the other."""
     imports = Table(
-        "imports", metadata,
+        f"{prefix}imports", metadata,
         Column("id", UUID(as_uuid=True), primary_key=True),
         Column("account", Text, nullable=False),
         Column("scope_path", Text, nullable=False),
@@ -41,8 +43,8 @@ def import_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("committed_at", DateTime(timezone=True)),
     )
     import_rows = Table(
-        "import_rows", metadata,
-        Column("import_id", UUID(as_uuid=True), ForeignKey(f"{metadata.schema}.imports.id", ondelete="CASCADE"),
+        f"{prefix}import_rows", metadata,
+        Column("import_id", UUID(as_uuid=True), ForeignKey(f"{metadata.schema}.{prefix}imports.id", ondelete="CASCADE"),
                primary_key=True),
         Column("row_no", Integer, primary_key=True),
         Column("data", JSONB, nullable=False),

@@ -13,7 +13,8 @@ from tests.support.import_walk import ROOT, imports
 # models, domain, events, service, org_events, storage…) belongs to neither and may be imported
 # by both.
 READ_VIEWS = ("supervision", "name_lists", "history")
-WRITE_SIDE = ("commands", "cards", "moves", "batch_add", "batch_changes", "imports", "accounts", "sessions")
+WRITE_SIDE = ("commands", "cards", "moves", "batch_add", "batch_changes", "imports", "accounts", "sessions",
+              "applicants", "applicant_imports")
 
 
 def side(module: str) -> str | None:

@@ -40,12 +40,20 @@ def normalized(raw: dict, data: dict) -> list[tuple[str, str]]:
     return notes
 
 
-def check_rows(rows: list[dict], orgs_by_code: dict, registered_ids: set[str],
-               today: date | None = None) -> CheckedRows:
+def _member_registered(number: str, where) -> str:
+    return f"公民身份号码 {number} 已登记为党员"
+
+
+def check_rows(rows: list[dict], orgs_by_code: dict, registered_ids, today: date | None = None,
+               validate=validate_new_member, registered_message=_member_registered,
+               who: str = "党员") -> CheckedRows:
     """`rows`: {"row": sheet row number, name, id_number, ethnicity, category, joined_on, org_code,
     optionally "sheet_problems": {field: message} found while reading the file}.
     `orgs_by_code`: code → {"id", "path", "in_scope"} for the codes that exist.
-    `registered_ids`: the file's ID numbers that are already registered in the province."""
+    `registered_ids`: the file's ID numbers that are already registered in the province (a set,
+    or a mapping number → where, which `registered_message(number, where)` words).
+    The 入党申请人采集表 is checked the same way with its own `validate`, message and `who`."""
+    registered_ids = registered_ids if hasattr(registered_ids, "get") else dict.fromkeys(registered_ids)
     checked = CheckedRows()
     first_seen: dict[str, int] = {}
     for raw in rows:
@@ -59,9 +67,9 @@ def check_rows(rows: list[dict], orgs_by_code: dict, registered_ids: set[str],
         elif not org["in_scope"]:
             problems["org_code"] = f"党组织不在本账号的管理范围内：{raw['org_code']}"
         elif org.get("status", "active") != "active":
-            problems["org_code"] = f"党组织已撤销，不能新增党员：{raw['org_code']}"
+            problems["org_code"] = f"党组织已撤销，不能新增{who}：{raw['org_code']}"
         try:
-            data = validate_new_member({**raw, "org_id": org["id"] if org else 1}, today=today)
+            data = validate({**raw, "org_id": org["id"] if org else 1}, today=today)
         except FieldErrors as exc:
             data = None
             problems.update({k: v for k, v in exc.fields.items() if k != "org_id" and k not in problems})
@@ -70,7 +78,7 @@ def check_rows(rows: list[dict], orgs_by_code: dict, registered_ids: set[str],
             if number in first_seen:
                 problems["id_number"] = f"与第{first_seen[number]}行的公民身份号码重复"
             elif number in registered_ids:
-                problems["id_number"] = f"公民身份号码 {number} 已登记为党员"
+                problems["id_number"] = registered_message(number, registered_ids[number])
             else:
                 first_seen[number] = row
         # Who the row is about: an unknown or out-of-scope organization only as typed.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from services.member.domain.id_number import IdNumberError, age_on, parse_id_number
+from services.member.domain.id_number import IdNumber, IdNumberError, age_on, parse_id_number
 from services.member.domain.names import initials, sort_key
 from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS
 from services.shared.field_errors import FieldErrors
@@ -54,28 +54,7 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
     except ValueError as e:
         errors["org_id"] = str(e)
 
-    try:
-        out["name"] = text(data.get("name"), NAME_MAX)
-        out["name_initials"] = initials(out["name"])  # derived, like sex and birth date
-        out["name_sort"] = sort_key(out["name"])
-    except ValueError as e:
-        errors["name"] = str(e)
-
-    raw_id = data.get("id_number")
-    ident = None
-    if blank(raw_id):
-        errors["id_number"] = REQUIRED
-    elif not isinstance(raw_id, str):
-        errors["id_number"] = NOT_TEXT
-    else:
-        try:
-            ident = parse_id_number(raw_id, today=today)
-        except IdNumberError as e:
-            errors["id_number"] = e.message
-        else:
-            out["id_number"] = ident.value
-            out["sex"] = ident.sex
-            out["birth_date"] = ident.birth_date
+    ident = person(data, out, errors, today)
 
     for field, table, unknown in (
         ("ethnicity", ETHNICITIES, "未知的民族"),
@@ -101,6 +80,33 @@ def validate_new_member(data: dict, today: date | None = None) -> dict:
     if errors:
         raise FieldErrors(errors)
     return out
+
+
+def person(data: Mapping, out: dict, errors: dict, today: date) -> IdNumber | None:
+    """The person's name (with its pinyin initials and sort key) and ID number (with the sex
+    and birth date it gives) into `out`, or their messages into `errors`: a member's and an
+    入党申请人's (domain/applicants.py) alike. The parsed ID number, or None when it is bad."""
+    try:
+        out["name"] = text(data.get("name"), NAME_MAX)
+        out["name_initials"] = initials(out["name"])  # derived, like sex and birth date
+        out["name_sort"] = sort_key(out["name"])
+    except ValueError as e:
+        errors["name"] = str(e)
+
+    raw_id = data.get("id_number")
+    if blank(raw_id):
+        errors["id_number"] = REQUIRED
+    elif not isinstance(raw_id, str):
+        errors["id_number"] = NOT_TEXT
+    else:
+        try:
+            ident = parse_id_number(raw_id, today=today)
+        except IdNumberError as e:
+            errors["id_number"] = e.message
+        else:
+            out.update(id_number=ident.value, sex=ident.sex, birth_date=ident.birth_date)
+            return ident
+    return None
 
 
 def _extras(data: Mapping, out: dict, errors: dict, today: date, ident) -> None:
