@@ -19,11 +19,14 @@ EMITS = {
     ORG_DELETED: "an organization was removed for good (its last state)",
     ORG_MOVED: "an organization and its subtree went under another parent (state, old_path, new_path, moved_on)",
 }
-CONSUMES: list = []
+# Transfers in flight (transit.py): an organization members are leaving or coming to stays.
+CONSUMES = [("transfer", event_type) for event_type in
+            ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received")]
 
 
 def org_state(row, status: str | None = None) -> dict:
     return {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code,
             "name": row.name, "type": row.type, "status": status or row.status,
+            "contact_person": row.contact_person, "contact_phone": row.contact_phone,
             "established_on": row.established_on.isoformat() if row.established_on else None,
             "revoked_on": row.revoked_on.isoformat() if row.revoked_on else None}
