@@ -182,6 +182,9 @@ def preview(sessions: sessionmaker, caller: Caller, members: Members, raw, find_
     out = preview_view(drawn, today)
     with sessions() as session:
         out["reason_name"] = store.reason_names(session, [drawn.data["reason"]]).get(drawn.data["reason"])
+        orgs = store.org_rows(session, [step["org_id"] for step in out["route"]])
+    out["route"] = [{**step, "contact_person": orgs.get(step["org_id"], {}).get("contact_person"),
+                     "contact_phone": orgs.get(step["org_id"], {}).get("contact_phone")} for step in out["route"]]
     if drawn.data["kind"] in LETTER_KINDS:
         transfer = {**drawn.data, "letter_no": None, "member_name": drawn.member["name"],
                     "from_org_name": drawn.from_org["name"], "valid_until": out["valid_until"],
