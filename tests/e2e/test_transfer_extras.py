@@ -88,7 +88,7 @@ def test_histories_are_filtered_and_exported_with_names(api, tree):
 
     sheet = workbook(clerks["A"].get(f"/orgs/{orgs['A']}/transfers/export.xlsx",
                                      params={"box": "out", "kind": "within"}))
-    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
     assert "联系转出党委" in rows[0][0] and "转出历史" in rows[0][0] and "省内转接" in rows[0][0]
     assert rows[1][:6] == ("党员姓名", "转接类型", "转出党组织", "转入党组织", "转接原因", "状态")
     row = next(r for r in rows[2:] if r[0] == "历史导出党员")
