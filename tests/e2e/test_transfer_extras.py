@@ -5,6 +5,7 @@ revoked or deleted (the org service's projection of transfer events); 转接原�
 administrator edits and 发起 checks."""
 import io
 import random
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -163,7 +164,11 @@ def test_reasons_are_a_code_table_the_administrator_edits(api, tree):
     ok(api.patch(f"/transfer-reasons/{code}", json={"enabled": True}))
     # An unused code may be deleted (a mistaken entry).
     spare = str((int(code) + 1) % 9000 + 1000)
-    ok(api.post("/transfer-reasons", json={"code": spare, "name": f"误录{spare}"}), 201)
+    with ThreadPoolExecutor(2) as pool:  # the same code twice at once: one is added, the other 409
+        answers = sorted(r.status_code for r in pool.map(
+            lambda name: api.post("/transfer-reasons", json={"code": spare, "name": name}),
+            (f"误录{spare}", f"重录{spare}")))
+    assert answers == [201, 409], answers
     assert ok(api.delete(f"/transfer-reasons/{spare}")) == {"code": spare, "deleted": True}
     assert_error(api.delete(f"/transfer-reasons/{spare}"), 404)
     assert_error(api.patch("/transfer-reasons/" + "9" * 60, json={"name": "长"}), 404)
