@@ -58,7 +58,9 @@ routes = [
 ]
 
 ORG = obj(["id", "name", "code", "type", "path"], id=INT, name=STR, code=STR, type=STR, type_name=STR, path=STR,
-          parent_id={"type": ["integer", "null"]}, can_have_children=BOOL)
+          parent_id={"type": ["integer", "null"]}, can_have_children=BOOL,
+          in_transit=obj(["leaving", "coming"], leaving={**INT, "description": "正在转出（转接未办结）的党员数"},
+                         coming={**INT, "description": "以本组织为接收党组织的未办结转接数"}))
 ORG_IN = obj(["name", "code", "type", "parent_id"], name=STR, code=STR, parent_id=INT,
              type={"type": "string", "enum": values(ORG_TYPES), "description": "党组织类别（名称或代码）"},
              **{key: item for key, item in CARD_ITEMS.items() if key not in ("code", "type")})

@@ -19,9 +19,12 @@ from services.transfer.contract import (
 )
 
 from ..auth import require_session
+from ..errors import HttpError
+from ..excel.roster import RosterColumn, RosterWriter
 from ..pdf.transfer_letter import render_letter
 from .common import call, check_types, path_id, read_json
-from .spec import BOOL, ID, INT, STR, obj, op, query_param
+from .exports import download_operation, every_page, workbook_download
+from .spec import BOOL, ID, INT, STR, obj, op, path_param, query_param
 
 APPLY_TYPES = {"member_id": int, "kind": str, "to_org_id": int, "to_outside": dict, "reason": (str, int),
                "dues_paid_to": str, "valid_days": int, "phone": str, "address": str, "postcode": str}
@@ -82,12 +85,108 @@ async def letter_pdf(request: Request):
                              "Cache-Control": "no-store"})
 
 
+FILTER_KEYS = ("kind", "state", "applied_from", "applied_to")
+FILTER_MAX = 50  # a code or a date: anything longer is refused by the service as it is
+
+
+def list_filters(params) -> dict:
+    """The history filters of the query string (转接类型, 状态, 发起日期 from/to); blanks left out."""
+    return {key: params[key].strip()[:FILTER_MAX] for key in FILTER_KEYS if params.get(key, "").strip()}
+
+
 async def work_list(request: Request):
     session = await require_session(request)
     params = request.query_params
     return JSONResponse(await call(request, session, "transfer", "work_list", org_id=path_id(request),
                                    box=params.get("box", "todo"), page=params.get("page", "1"),
-                                   size=params.get("size", "20")))
+                                   size=params.get("size", "20"), filters=list_filters(params)))
+
+
+# The histories of the 2017 system, exported to Excel with the filters on screen.
+HISTORY_BOXES = {"out": "转出历史", "in": "转入历史", "acted": "审批记录"}
+EXPORT_COLUMNS = [RosterColumn("member_name", "党员姓名", 10), RosterColumn("kind_name", "转接类型", 10),
+                  RosterColumn("from_org_name", "转出党组织", 28), RosterColumn("to_org_name", "转入党组织", 28),
+                  RosterColumn("reason_name", "转接原因", 12), RosterColumn("state_name", "状态", 10),
+                  RosterColumn("step", "当前步骤", 24), RosterColumn("contact", "当前步骤联系人", 22),
+                  RosterColumn("applied_on", "发起日期", 12), RosterColumn("valid_until", "有效期至", 12),
+                  RosterColumn("letter_no", "介绍信编号", 14)]
+
+
+def export_row(item: dict) -> dict:
+    """A work-list item as the sheet shows it: names, not codes; the current step in words."""
+    step = item.get("current_step")
+    contact = " ".join(part for part in (step.get("contact_person"), step.get("contact_phone")) if part) if step else ""
+    return {**item, "step": f"{step['org_name'] or ''} {step['action_name']}" if step else "",
+            "contact": contact}
+
+
+def filters_text(filters: dict) -> str:
+    parts = [KINDS.name(filters["kind"]) if filters.get("kind") in KINDS else None,
+             STATE_NAMES.get(filters.get("state")),
+             "发起于" + "至".join(filters.get(key) or "…" for key in ("applied_from", "applied_to"))
+             if filters.get("applied_from") or filters.get("applied_to") else None]
+    return "（" + "，".join(part for part in parts if part) + "）" if any(parts) else ""
+
+
+async def export_histories(request: Request):
+    """转出历史, 转入历史, 审批记录 of an organization's subtree as Excel, with the list's filters."""
+    session = await require_session(request)
+    org_id = path_id(request)
+    box = request.query_params.get("box", "")
+    if box not in HISTORY_BOXES:
+        raise HttpError(400, "validation", "box 应为 out（转出历史）、in（转入历史）或 acted（审批记录）",
+                        {"box": "应为 out、in 或 acted"})
+    filters = list_filters(request.query_params)
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    title = HISTORY_BOXES[box]
+
+    async def fetch(page, size):
+        return await call(request, session, "transfer", "work_list", org_id=org_id, box=box, page=page, size=size,
+                          filters=filters)
+
+    first = await fetch(1, 1)  # bad filters or scope answer before the download starts
+    writer = RosterWriter(f"{org['name']} {title}{filters_text(first['filters'])}", EXPORT_COLUMNS, sheet_name=title)
+
+    async def rows():
+        async for items in every_page(fetch):
+            yield [export_row(item) for item in items]
+
+    return await workbook_download(request, session, writer, rows(), f"{org['name']}-{title}.xlsx")
+
+
+# --- 转接原因: the editable code table --------------------------------------------------------
+
+async def list_reasons(request: Request):
+    session = await require_session(request)
+    return JSONResponse(await call(request, session, "transfer", "reasons"))
+
+
+async def add_reason(request: Request):
+    session = await require_session(request)
+    data = await read_json(request)
+    check_types(data, {"code": (str, int), "name": str})
+    return JSONResponse(await call(request, session, "transfer", "add_reason", data=data), status_code=201)
+
+
+def _code(request: Request) -> str:
+    code = request.path_params["code"]
+    if len(code) > FILTER_MAX:
+        raise HttpError(404, "not_found", "转接原因代码不存在")
+    return code
+
+
+async def change_reason(request: Request):
+    session = await require_session(request)
+    data = await read_json(request)
+    check_types(data, {"name": str, **VERSION_TYPE})
+    return JSONResponse(await call(request, session, "transfer", "change_reason", code=_code(request), data=data))
+
+
+async def delete_reason(request: Request):
+    session = await require_session(request)
+    data = await read_json(request, optional=True)
+    check_types(data, VERSION_TYPE)
+    return JSONResponse(await call(request, session, "transfer", "delete_reason", code=_code(request), data=data))
 
 
 async def counts(request: Request):
@@ -109,6 +208,11 @@ routes = [
     Route("/transfers/{id}/close", step_route("close"), methods=["POST"]),
     Route("/transfers/{id}/letter.pdf", letter_pdf),
     Route("/orgs/{id}/transfers", work_list),
+    Route("/orgs/{id}/transfers/export.xlsx", export_histories),
+    Route("/transfer-reasons", list_reasons),
+    Route("/transfer-reasons", add_reason, methods=["POST"]),
+    Route("/transfer-reasons/{code}", change_reason, methods=["PATCH"]),
+    Route("/transfer-reasons/{code}", delete_reason, methods=["DELETE"]),
     Route("/orgs/{id}/transfers/counts", counts),
 ]
 
@@ -120,8 +224,8 @@ OUTSIDE = obj(["party_committee"], province={"type": "string", "maxLength": 100,
               party_committee={"type": "string", "maxLength": 100, "description": "接收党委"},
               branch={"type": "string", "maxLength": 100, "description": "接收党支部"})
 LETTER_IN = {
-    "reason": {"type": "string", "enum": TRANSFER_REASONS.codes() + TRANSFER_REASONS.names(),
-               "description": "转接原因：" + "，".join(f"{c} {n}" for c, n in TRANSFER_REASONS.items())},
+    "reason": {"type": "string", "description": "转接原因：代码表 GET /transfer-reasons 中启用的代码或名称（初始："
+               + "，".join(f"{c} {n}" for c, n in TRANSFER_REASONS.items()) + "）"},
     "dues_paid_to": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "党费交至年月，如 2026-11"},
     "valid_days": {"type": "integer", "minimum": 1, "maximum": MAX_VALID_DAYS,
                    "description": "介绍信有效期（天），默认：" + "，".join(
@@ -140,16 +244,18 @@ STEP = obj(["seq", "org_id", "action", "state"], seq=INT, org_id=INT, org_name=N
            side={"type": "string", "enum": ["send", "receive"]},
            state={"type": "string", "enum": ["waiting", "current", "done", "returned", "skipped"]}, state_name=STR,
            handler={**NULLABLE_STR, "description": "经办账号"}, handler_name=NULLABLE_STR, opinion=NULLABLE_STR,
-           acted_at=NULLABLE_STR, since=NULLABLE_STR, overdue=BOOL)
+           acted_at=NULLABLE_STR, since=NULLABLE_STR, overdue=BOOL,
+           contact_person={**NULLABLE_STR, "description": "办理党组织的联系人（党组织信息卡）"},
+           contact_phone={**NULLABLE_STR, "description": "办理党组织的联系电话（党组织信息卡）"})
 STATE = {"type": "string", "enum": list(STATE_NAMES),
          "description": "；".join(f"{k} {n}" for k, n in STATE_NAMES.items())}
 SUMMARY = dict(id=INT, member_id=INT, member_name=STR, kind=STR, kind_name=STR, state=STATE, state_name=STR,
                from_org_id=INT, from_org_name=NULLABLE_STR, to_org_id={"type": ["integer", "null"]},
                to_org_name=NULLABLE_STR, letter_no={**NULLABLE_STR, "description": "介绍信编号：年份+6位序号"},
                applied_on=STR, valid_until=NULLABLE_STR, overdue={**BOOL, "description": "介绍信已过有效期"},
-               version=INT)
+               reason=STR, reason_name=STR, version=INT)
 TRANSFER = obj(["id", "member_id", "kind", "state", "from_org_id", "to_org_id", "route", "history", "version"],
-               **SUMMARY, reason=STR, reason_name=STR, dues_paid_to=NULLABLE_STR,
+               **SUMMARY, dues_paid_to=NULLABLE_STR,
                valid_days={"type": ["integer", "null"]}, phone=NULLABLE_STR, address=NULLABLE_STR,
                postcode=NULLABLE_STR, to_outside={"type": ["object", "null"]},
                route={"type": "array", "items": STEP}, current_step={"oneOf": [STEP, {"type": "null"}]},
@@ -158,6 +264,14 @@ TRANSFER = obj(["id", "member_id", "kind", "state", "from_org_id", "to_org_id", 
                    "approve", "receive", "record_receipt", "return", "revoke", "reapply", "reroute", "close"]},
                         "description": "本账号现在可以办理的操作"})
 REF = {"$ref": "#/components/schemas/Transfer"}
+FILTER_PARAMS = [query_param("kind", {"type": "string", "enum": list(KINDS.codes())}, "转接类型"),
+                 query_param("state", STATE, "状态"),
+                 query_param("applied_from", {"type": "string", "format": "date"}, "发起日期自（含）"),
+                 query_param("applied_to", {"type": "string", "format": "date"}, "发起日期至（含）")]
+REASON = obj(["code", "name", "enabled", "used", "version"], code=STR, name=STR, enabled=BOOL,
+             used={**INT, "description": "使用该原因的转接数（已使用的代码不能删除）"}, version=INT,
+             updated_at=NULLABLE_STR)
+REASON_CODE = path_param("code", {"type": "string", "pattern": "^[0-9]{2,4}$"})
 PREVIEW = obj(["route"], route={"type": "array", "items": STEP}, letter={"type": ["object", "null"]})
 
 
@@ -200,11 +314,28 @@ OPENAPI_PATHS = {
     "/transfers/{id}/letter.pdf": {"get": _pdf_op("组织关系介绍信：存根、介绍信、回执联（A4 PDF）")},
     "/orgs/{id}/transfers": {"get": op(
         "本组织及下级的转接工作列表", "列表",
-        obj(["items", "total"], items={"type": "array", "items": obj(["id", "state"], **SUMMARY)}, total=INT,
-            page=INT, size=INT),
+        obj(["items", "total"], items={"type": "array", "items": obj(
+            ["id", "state"], **SUMMARY, current_step={"oneOf": [STEP, {"type": "null"}],
+                                                      "description": "当前步骤及其办理党组织的联系人"})},
+            total=INT, page=INT, size=INT, filters={"type": "object"}),
         params=[ID, query_param("box", {"type": "string", "enum": list(WORK_BOXES)},
                                 "；".join(f"{k} {n}" for k, n in WORK_BOXES.items())),
-                query_param("page", INT), query_param("size", INT, "每页条数，1到200，默认20")])},
+                query_param("page", INT), query_param("size", INT, "每页条数，1到200，默认20"), *FILTER_PARAMS])},
+    "/orgs/{id}/transfers/export.xlsx": {"get": download_operation(
+        "导出转出历史、转入历史或审批记录（Excel，按筛选条件）",
+        params=[ID, query_param("box", {"type": "string", "enum": list(HISTORY_BOXES)},
+                                "；".join(f"{k} {n}" for k, n in HISTORY_BOXES.items())), *FILTER_PARAMS])},
+    "/transfer-reasons": {
+        "get": op("转接原因代码表（含停用的代码及使用次数）", "代码表", obj(
+            ["items"], items={"type": "array", "items": REASON}, may_edit={**BOOL, "description": "本账号可维护"})),
+        "post": op("新增转接原因代码（根党组织的管理账号）", "新增的代码", REASON, obj(
+            ["code", "name"], code={"type": "string", "pattern": "^[0-9]{2,4}$"},
+            name={"type": "string", "maxLength": 20}), status="201")},
+    "/transfer-reasons/{code}": {
+        "patch": op("转接原因更名、停用或启用", "修改后的代码", REASON, obj(
+            [], name={"type": "string", "maxLength": 20}, enabled=BOOL, version=INT), params=[REASON_CODE]),
+        "delete": op("删除未被使用的转接原因代码（已使用的只能停用）", "已删除", obj(["code"], code=STR, deleted=BOOL),
+                     obj([], version=INT), params=[REASON_CODE], body_required=False)},
     "/orgs/{id}/transfers/counts": {"get": op(
         "本组织及下级的转接待办数", "数量", obj(["todo", "open", "upcoming", "overdue"], todo=INT, open=INT,
                                               upcoming=INT, overdue={**INT, "description": "审批超时的待办"},

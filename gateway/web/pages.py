@@ -4,6 +4,7 @@ from starlette.routing import Route
 
 from . import applicant_pages as applicant
 from . import org_card_pages as card
+from . import reason_pages
 from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
 from .batch_add_pages import batch_add_page, commit_batch_add, preview_batch_add, undo_batch_add
@@ -148,6 +149,9 @@ routes = [
     Route("/member-batches/{id}", batch_change_page),
     Route("/member-batches/{id}/undo", undo_batch_change, methods=["POST"]),
     Route("/transfers", transfer.home_redirect),
+    Route("/transfer-reasons", reason_pages.reasons_page),
+    Route("/transfer-reasons", reason_pages.add_reason, methods=["POST"]),
+    Route("/transfer-reasons/{code}/{action}", reason_pages.reason_action, methods=["POST"]),
     Route("/transfers/members", transfer.member_options),
     Route("/transfers/targets", transfer.target_options),
     Route("/transfers/{id}", transfer.transfer_page),

@@ -3,6 +3,7 @@ with their counts, the 发起 form with its preview (route and letter) before �
 transfer page with the steps the account may take now (审批, 退回, 接收, 回执, 撤销, 重新发起)."""
 import asyncio
 from datetime import date
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -12,12 +13,13 @@ from services.transfer.contract import (
     KINDS,
     MAX_VALID_DAYS,
     MEMBER_KINDS,
+    STATE_NAMES,
     STEP_STATE_NAMES,
-    TRANSFER_REASONS,
     WORK_BOXES,
 )
 
 from ..api.common import call, path_id
+from ..api.transfers import HISTORY_BOXES, list_filters
 from ..auth import require_session
 from ..errors import HttpError, as_http_error
 from .rendering import form_of, render, submit_form
@@ -70,18 +72,38 @@ async def work_lists_page(request: Request):
     box = request.query_params.get("box", "todo")
     if box not in TABS:
         box = "todo"
+    # The histories (转出历史, 转入历史, 审批记录) are filtered by 转接类型, 状态 and 发起日期, and
+    # exported to Excel with the same filters.
+    filters = list_filters(request.query_params) if box in HISTORY_BOXES else {}
     org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
-    root, counts, work = await asyncio.gather(
-        call(request, session, "org", "get_org", org_id=session.org_id),
-        call(request, session, "transfer", "counts", org_id=org_id),
-        call(request, session, "transfer", "work_list", org_id=org_id, box=box,
-             page=request.query_params.get("page", "1")))
-    return render(request, "transfers.html", session=session, org=org, root=root, counts=counts, work=work,
-                  box=box, boxes=TABS)
+    root, counts = await asyncio.gather(call(request, session, "org", "get_org", org_id=session.org_id),
+                                        call(request, session, "transfer", "counts", org_id=org_id))
+    error, status = None, 200
+    try:
+        work = await call(request, session, "transfer", "work_list", org_id=org_id, box=box,
+                          page=request.query_params.get("page", "1"), filters=filters)
+    except Exception as exc:  # noqa: BLE001 — a bad filter is shown beside the form
+        error = as_http_error(exc)
+        if error.status != 400:
+            raise error from None
+        status, work = 400, {"box": box, "total": 0, "page": 1, "size": 20, "items": [], "filters": filters}
+    filter_query = urlencode(filters)
+    return render(request, "transfers.html", status=status, session=session, org=org, root=root, counts=counts,
+                  work=work, box=box, boxes=TABS, filters=filters, filter_query=filter_query,
+                  history_box=box in HISTORY_BOXES, kinds=KINDS.items(), states=list(STATE_NAMES.items()),
+                  form_error=error, open_form="filters")
 
 
-def _form_context(org_id: int) -> dict:
-    return dict(kinds=[(k, KINDS.name(k)) for k in MEMBER_KINDS], reasons=TRANSFER_REASONS.items(),
+async def reason_options(request: Request, session, keep: str | None = None) -> list[tuple[str, str]]:
+    """The 转接原因 a form offers: the enabled codes of the code table (and `keep`, the code a
+    transfer already has, for 重新发起)."""
+    table = await call(request, session, "transfer", "reasons")
+    return [(r["code"], r["name"] if r["enabled"] else f"{r['name']}（已停用）") for r in table["items"]
+            if r["enabled"] or r["code"] == keep]
+
+
+def _form_context(org_id: int, reasons) -> dict:
+    return dict(kinds=[(k, KINDS.name(k)) for k in MEMBER_KINDS], reasons=reasons,
                 default_days=DEFAULT_VALID_DAYS, max_days=MAX_VALID_DAYS, this_month=date.today().strftime("%Y-%m"),
                 org_id=org_id)
 
@@ -100,7 +122,8 @@ async def _new_form(request: Request, session, org_id: int, values: dict, status
         target_id = int(values["to_org_id"])
         target = {"id": target_id, "name": values.get(f"to_org_name_{target_id}", "")}
     return render(request, "transfer_new.html", status=status, session=session, org=org, root=root, v=values,
-                  member=member, target=target, form_error=error, open_form="transfer", **_form_context(org_id))
+                  member=member, target=target, form_error=error, open_form="transfer",
+                  **_form_context(org_id, await reason_options(request, session)))
 
 
 async def new_page(request: Request):
@@ -147,8 +170,6 @@ async def preview(request: Request):
     org = await call(request, session, "org", "get_org", org_id=org_id)
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
     hidden = {key: value for key, value in form.items() if key != "csrf_token"}
-    reason = form.get("reason", "")
-    drawn["reason_name"] = TRANSFER_REASONS.name(reason) if reason in TRANSFER_REASONS else reason
     return render(request, "transfer_preview.html", session=session, org=org, root=root, drawn=drawn,
                   hidden=hidden, step_states=STEP_STATE_NAMES)
 
@@ -172,7 +193,9 @@ async def _transfer_context(request: Request, session, transfer_id: int) -> dict
     assignable = []  # a receiving 党委 may place the member in one of its organizations at once
     if "receive" in (transfer.get("actions") or []) and step:
         assignable = await call(request, session, "org", "children", org_id=step["org_id"], history=False)
-    return dict(transfer=transfer, root=root, assignable=assignable, reasons=TRANSFER_REASONS.items(),
+    reasons = await reason_options(request, session, keep=transfer.get("reason")) \
+        if "reapply" in (transfer.get("actions") or []) else []
+    return dict(transfer=transfer, root=root, assignable=assignable, reasons=reasons,
                 max_days=MAX_VALID_DAYS, today=date.today().isoformat(), step_states=STEP_STATE_NAMES,
                 history_names=HISTORY_NAMES)
 

@@ -23,6 +23,7 @@ from .domain.org_card import (
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, units
 from .store import applicant_counts, load_org, log_change, require_active, require_version, save_org
+from .transit import refuse_if_in_transit
 
 
 def _locked(session: Session, caller: Caller, org_id):
@@ -135,6 +136,7 @@ def remove_entry(sessions: sessionmaker, caller: Caller, org_id, kind: str, entr
 # organizations, and refuses a new one only once the organization's revocation has reached it.
 
 def _refuse_if_occupied(session: Session, row, counts: dict, doing: str, history_too: bool) -> None:
+    refuse_if_in_transit(session, row, doing)  # first: its own members in transit are also on its rolls
     if has_children(session, row.id, active_only=not history_too):
         raise Conflict(f"党组织“{row.name}”有{'' if history_too else '在用的'}下级党组织，不能{doing}")
     if counts.get("active"):

@@ -20,12 +20,16 @@ EMITS = {
     ORG_MOVED: "an organization and its subtree went under another parent (state, old_path, new_path, moved_on)",
 }
 # The member service's 入党申请人, projected so an organization with applicants is not revoked
-# or deleted (applicant_counts.py).
-CONSUMES = [("member", "applicant_created"), ("member", "applicant_updated")]
+# or deleted (applicant_counts.py); transfers in flight (transit.py): an organization members
+# are leaving or coming to stays.
+CONSUMES = [("member", "applicant_created"), ("member", "applicant_updated")] + [
+    ("transfer", event_type) for event_type in
+    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received")]
 
 
 def org_state(row, status: str | None = None) -> dict:
     return {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code,
             "name": row.name, "type": row.type, "status": status or row.status,
+            "contact_person": row.contact_person, "contact_phone": row.contact_phone,
             "established_on": row.established_on.isoformat() if row.established_on else None,
             "revoked_on": row.revoked_on.isoformat() if row.revoked_on else None}

@@ -14,6 +14,7 @@ from sqlalchemy import (
                         Table,
                         Text,
                         func,
+                        text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -158,6 +159,20 @@ applicants = Table(
     Column("version", Integer, nullable=False),
 )
 Index("applicants_org", applicants.c.org_id)
+
+# Transfers in flight (组织关系转接), a projection of the transfer service's events (transit.py):
+# an organization that members are leaving or coming to cannot be revoked or deleted.
+transfers_in_transit = Table(
+    "transfers_in_transit", metadata,
+    Column("transfer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger),
+    Column("from_org_id", BigInteger),
+    Column("to_org_id", BigInteger),
+    Column("in_flight", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),  # the transfer's aggregate_version: the newest event wins
+)
+Index("transfers_in_transit_from", transfers_in_transit.c.from_org_id, postgresql_where=text("in_flight"))
+Index("transfers_in_transit_to", transfers_in_transit.c.to_org_id, postgresql_where=text("in_flight"))
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -9,6 +9,7 @@ from .domain.org_card import INFO_SETS, display, plain
 from .events import org_state
 from .models import orgs, sanctions, units
 from .store import load_org, org_view
+from .transit import in_transit
 
 
 def _entries(session: Session, table, fields, org_id: int, order) -> list[dict]:
@@ -45,6 +46,8 @@ def get_org(sessions: sessionmaker, caller: Caller, org_id) -> dict:
         view["ancestors"] = [{"id": i, "name": names.get(i, "")} for i in ancestor_ids
                              if caller.covers(row.path[: row.path.index(f"/{i}/") + len(f"/{i}/")])]
         view.update(card_entries(session, row.id))
+        leaving, coming = in_transit(session, row.id)
+        view["in_transit"] = {"leaving": leaving, "coming": coming}  # 撤销 and 删除 wait for these
         return view
 
 

@@ -5,6 +5,7 @@ from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
+from services.shared.messaging.consumers import consumes
 
 from . import (
     accounts,
@@ -19,6 +20,7 @@ from . import (
     queries,
     sessions,
     supervision,
+    transit,
 )
 
 api = rpc(expected_exceptions=PmisError)
@@ -33,6 +35,23 @@ class OrgService(applicant_counts.FollowsApplicants):
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    # --- transfers in flight (a projection of the transfer service's events) ---
+    @consumes("transfer", "transfer_applied")
+    def on_transfer_applied(self, event):
+        transit.project(self.db, event)
+
+    @consumes("transfer", "transfer_receiving")
+    def on_transfer_receiving(self, event):
+        transit.project(self.db, event)
+
+    @consumes("transfer", "transfer_ended")
+    def on_transfer_ended(self, event):
+        transit.project(self.db, event)
+
+    @consumes("transfer", "transfer_received")
+    def on_transfer_received(self, event):
+        transit.project(self.db, event)
 
     @api
     def create_org(self, data):

@@ -28,6 +28,7 @@ from .domain.validation import (
 from .events import (
     TRANSFER_APPLIED,
     TRANSFER_ENDED,
+    TRANSFER_RECEIVED,
     TRANSFER_RECEIVING,
     applied_payload,
     ended_payload,
@@ -92,7 +93,7 @@ def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_or
         store.save_steps(session, transfer_id, route)
         row = store.load_transfer(session, transfer_id)
         _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
-        return store.view(row, route, store.route_orgs(session, row, route), caller)
+        return _finish(session, caller, row, route)
 
 
 def apply_many(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> dict:
@@ -128,7 +129,8 @@ def _actor(caller: Caller) -> dict:
 
 
 def _finish(session: Session, caller: Caller, row, route: list[dict]) -> dict:
-    return store.view(row, route, store.route_orgs(session, row, route), caller)
+    return store.view(row, route, store.route_orgs(session, row, route), caller,
+                      store.reason_names(session, [row.reason]))
 
 
 def _act_on_current_step(sessions: sessionmaker, caller: Caller, transfer_id, data, transition, action: str,
@@ -250,7 +252,9 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
     current = {"dues_paid_to": row.dues_paid_to, "phone": row.phone, "address": row.address,
                "postcode": row.postcode, "valid_days": row.valid_days, "reason": row.reason,
                "sender_phone": row.sender_phone, "sender_fax": row.sender_fax}
-    fields = validated(lambda d: validate_reapply(d, row.kind, current), data, "重新发起")
+    with sessions() as session:
+        reasons = store.reason_table(session, keep=row.reason)
+    fields = validated(lambda d: validate_reapply(d, row.kind, current, reasons), data, "重新发起")
     drawn = draw(sessions, caller, members, {"member_id": row.member_id, "kind": row.kind, "to_org_id": row.to_org_id,
                                             "to_outside": row.to_outside, **fields}, find_org)
     if drawn.from_org["id"] != row.from_org_id:
@@ -358,8 +362,9 @@ def on_member_transferred(sessions: sessionmaker, event: dict) -> bool:
         values = {"state": RECEIVED}
         if row.kind in IN_SYSTEM_KINDS:
             values["receipt"] = {"date": payload.get("effective_on"), "auto": True}
-        store.save(session, row, values, store.history_entry(caller, "transferred", row.to_org_id, None,
-                                                             effective_on=payload.get("effective_on")))
+        row = store.save(session, row, values, store.history_entry(caller, "transferred", row.to_org_id, None,
+                                                                   effective_on=payload.get("effective_on")))
+        _emit(session, caller, TRANSFER_RECEIVED, row, ended_payload(row))
         return True
 
 

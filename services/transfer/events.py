@@ -11,6 +11,7 @@ from .store import outside_name
 TRANSFER_APPLIED = "transfer_applied"
 TRANSFER_ENDED = "transfer_ended"
 TRANSFER_RECEIVING = "transfer_receiving"
+TRANSFER_RECEIVED = "transfer_received"
 MEMBER_TRANSFERRED = "member_transferred"
 MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
 
@@ -18,10 +19,12 @@ EMITS = {
     TRANSFER_APPLIED: "a member's transfer was applied or re-applied: {transfer_id, member_id, kind, from_org_id, "
                       "to_org_id} (the member shows 转出中)",
     TRANSFER_ENDED: "a transfer stopped without moving the member (revoked, closed, expired, returned): "
-                    "{transfer_id, member_id, state}",
+                    "{transfer_id, member_id, kind, from_org_id, to_org_id, state}",
     TRANSFER_RECEIVING: "the receiving side received: move the member {transfer_id, member_id, kind, from_org_id, "
                         "to_org_id, to_outside, effective_on} (跨省/系统外: to_org_id null, to_outside the "
                         "receiving side as text; the member leaves the rolls)",
+    TRANSFER_RECEIVED: "the member moved (已接收): the transfer is over {transfer_id, member_id, kind, from_org_id, "
+                       "to_org_id, state}",
 }
 # The organization directory follows every org event; the saga's answers come from member.
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
@@ -34,7 +37,8 @@ def applied_payload(row) -> dict:
 
 
 def ended_payload(row) -> dict:
-    return {"transfer_id": row.id, "member_id": row.member_id, "state": row.state}
+    """Also the transfer's end of 已接收 (transfer_received)."""
+    return {**applied_payload(row), "state": row.state}
 
 
 def receiving_payload(row, effective_on: str) -> dict:

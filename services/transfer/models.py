@@ -37,7 +37,7 @@ transfers = Table(
     Column("from_org_id", BigInteger, nullable=False),
     Column("to_org_id", BigInteger),
     Column("to_outside", JSONB),
-    Column("reason", Text, nullable=False),
+    Column("reason", Text, ForeignKey("transfer.reason_codes.code", name="transfers_reason_code"), nullable=False),
     Column("dues_paid_to", Text),
     Column("valid_days", Integer),
     Column("applied_on", Date, nullable=False),
@@ -92,6 +92,31 @@ letter_serials = Table(
     "letter_serials", metadata,
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("last", Integer, nullable=False),
+)
+
+# 转接原因 (an editable code table; docs/TRANSFERS.md "Reasons"): a used code is never deleted, only
+# disabled (no longer offered) or renamed (histories read the current name).
+reason_codes = Table(
+    "reason_codes", metadata,
+    Column("code", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("sort_order", Integer, nullable=False, server_default="0"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_by", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("reason_codes_name", reason_codes.c.name, unique=True)
+Index("transfers_reason", transfers.c.reason)
+
+# 联系人 and 联系电话 of each organization's card, projected from org events (the route shows each
+# step's contact); newest event wins by the organization's version.
+org_contacts = Table(
+    "org_contacts", metadata,
+    Column("org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("contact_person", Text),
+    Column("contact_phone", Text),
+    Column("version", Integer, nullable=False),
 )
 
 outbox = outbox_table(metadata)

@@ -1,12 +1,32 @@
 """Org events in the transfer service: the organization directory follows them (transfers keep
-organization ids only, so a move needs no rewrite here)."""
-from sqlalchemy.orm import sessionmaker
+organization ids only, so a move needs no rewrite here), and so do the organizations' contacts
+(联系人, 联系电话 of the org card) that the route shows beside each step."""
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.org_directory import apply_event
 
-from .models import inbox, org_directory
+from .models import inbox, org_contacts, org_directory
+
+CONTACT_KEYS = ("contact_person", "contact_phone")
 
 
 def project(sessions: sessionmaker, event: dict) -> bool:
     with sessions.begin() as session:
-        return apply_event(session, org_directory, inbox, event)
+        if not apply_event(session, org_directory, inbox, event):
+            return False
+        remember_contact(session, event)
+        return True
+
+
+def remember_contact(session: Session, event: dict) -> None:
+    """The newest contact of the organization (an event older than the row changes nothing; an
+    event from before contacts travelled in org events carries none and changes nothing)."""
+    state = event["payload"]
+    if not any(key in state for key in CONTACT_KEYS):
+        return
+    values = {key: state.get(key) or None for key in CONTACT_KEYS}
+    values["version"] = int(event["aggregate_version"])
+    statement = insert(org_contacts).values(org_id=state["id"], **values)
+    session.execute(statement.on_conflict_do_update(index_elements=[org_contacts.c.org_id], set_=values,
+                                                    where=org_contacts.c.version < statement.excluded.version))

@@ -78,7 +78,9 @@ def target(orgs: dict, data: dict, from_org: dict) -> dict | None:
 
 def plan(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> Plan:
     """`find_org(org_id)`: the directory's row, asked of the org service when not projected yet."""
-    data = validated(validate_apply, raw, "转接")
+    with sessions() as session:
+        reasons = store.reason_table(session)
+    data = validated(lambda d: validate_apply(d, reasons), raw, "转接")
     return draw(sessions, caller, members, data, find_org)
 
 

@@ -84,9 +84,10 @@ def _summaries(session, rows) -> list[dict]:
                                          "state": step.state, "since": step.since.isoformat() if step.since else None}
     orgs = store.org_rows(session, [*(r.from_org_id for r in rows), *(r.to_org_id for r in rows),
                                     *(c["org_id"] for c in current.values())])
+    reason_names = store.reason_names(session, [row.reason for row in rows])
     items = []
     for row in rows:
-        item = store.summary(row, orgs)
+        item = store.summary(row, orgs, reason_names)
         step = current.get(row.id)
         item["current_step"] = store.step_view(step, orgs) if step else None
         items.append(item)
@@ -179,6 +180,11 @@ def preview(sessions: sessionmaker, caller: Caller, members: Members, raw, find_
     drawn = plan(sessions, caller, members, raw, find_org)
     today = date.today()
     out = preview_view(drawn, today)
+    with sessions() as session:
+        out["reason_name"] = store.reason_names(session, [drawn.data["reason"]]).get(drawn.data["reason"])
+        orgs = store.org_rows(session, [step["org_id"] for step in out["route"]])
+    out["route"] = [{**step, "contact_person": orgs.get(step["org_id"], {}).get("contact_person"),
+                     "contact_phone": orgs.get(step["org_id"], {}).get("contact_phone")} for step in out["route"]]
     if drawn.data["kind"] in LETTER_KINDS:
         transfer = {**drawn.data, "letter_no": None, "member_name": drawn.member["name"],
                     "from_org_name": drawn.from_org["name"], "valid_until": out["valid_until"],

@@ -11,7 +11,7 @@ from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, org_events, queries, targets
+from . import commands, org_events, queries, reasons, targets
 from .models import org_directory
 from .planning import Members
 
@@ -117,6 +117,23 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     @api
     def member_in_transit(self, member_id):
         return queries.member_in_transit(self.db, self.caller(), member_id)
+
+    # --- 转接原因: the editable code table ---
+    @api
+    def reasons(self):
+        return reasons.list_reasons(self.db, self.caller())
+
+    @api
+    def add_reason(self, data):
+        return reasons.add_reason(self.db, self.caller(), data)
+
+    @api
+    def change_reason(self, code, data):
+        return reasons.change_reason(self.db, self.caller(), code, data)
+
+    @api
+    def delete_reason(self, code, data=None):
+        return reasons.delete_reason(self.db, self.caller(), code, data)
 
     # --- 超期: the letter's validity, checked periodically ---
     @timer(interval=int_setting("PMIS_TRANSFER_EXPIRY_SECONDS"))

@@ -13,7 +13,7 @@ from services.shared.errors import Forbidden, NotFound
 from services.shared.org_directory import DELETED
 from services.shared.versions import require_version
 
-from .domain import states
+from .domain import reasons, states
 from .domain.codes import (
     ACTION_NAMES,
     CURRENT,
@@ -22,11 +22,10 @@ from .domain.codes import (
     MOVING,
     STATE_NAMES,
     STEP_STATE_NAMES,
-    TRANSFER_REASONS,
     WAITING,
 )
 from .domain.letter import letter_no
-from .models import approval_rights, letter_serials, org_directory, steps, transfers
+from .models import approval_rights, letter_serials, org_contacts, org_directory, reason_codes, steps, transfers
 
 # A step current for longer than this is overdue (审批超时; the manuals give no length).
 STEP_OVERDUE_DAYS = 7
@@ -106,15 +105,40 @@ def next_letter_no(session: Session, day: date) -> str:
     return letter_no(day.year, serial)
 
 
+# --- 转接原因 (the editable code table) ---------------------------------------------------------
+
+def reason_rows(session: Session) -> list[tuple[str, str, bool]]:
+    """(code, name, enabled) in the table's order."""
+    return [tuple(row) for row in session.execute(
+        select(reason_codes.c.code, reason_codes.c.name, reason_codes.c.enabled)
+        .order_by(reason_codes.c.sort_order, reason_codes.c.code))]
+
+
+def reason_table(session: Session, keep: str | None = None):
+    """The reasons 发起 may choose now (and `keep`, a transfer's own code, for 重新发起)."""
+    return reasons.reason_table(reason_rows(session), keep)
+
+
+def reason_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    codes = sorted({code for code in codes if code})
+    if not codes:
+        return {}
+    return dict(session.execute(select(reason_codes.c.code, reason_codes.c.name)
+                                .where(reason_codes.c.code.in_(codes))).all())
+
+
 # --- the org directory -------------------------------------------------------------------------
 
 def org_rows(session: Session, ids: Iterable[int]) -> dict[int, dict]:
     ids = sorted({int(i) for i in ids if i is not None})
     if not ids:
         return {}
-    rows = session.execute(select(org_directory).where(org_directory.c.id.in_(ids))).all()
+    rows = session.execute(select(org_directory, org_contacts.c.contact_person, org_contacts.c.contact_phone)
+                           .outerjoin(org_contacts, org_contacts.c.org_id == org_directory.c.id)
+                           .where(org_directory.c.id.in_(ids))).all()
     return {row.id: {"id": row.id, "parent_id": row.parent_id, "path": row.path, "name": row.name,
-                     "type": row.type, "status": row.status, "code": row.code} for row in rows}
+                     "type": row.type, "status": row.status, "code": row.code,
+                     "contact_person": row.contact_person, "contact_phone": row.contact_phone} for row in rows}
 
 
 def rights_of(session: Session, ids: Iterable[int]) -> dict[int, bool]:
@@ -183,13 +207,17 @@ def step_overdue(step: dict, at: datetime | None = None) -> bool:
 
 
 def step_view(step: dict, orgs: dict) -> dict:
-    return {**step, "org_name": org_name(orgs, step["org_id"]) or step.get("org_name"),
+    """A step with its organization's name and contact (联系人, 联系电话 of the org card: whom the
+    clerks on the route call about it)."""
+    org = orgs.get(step["org_id"]) or {}
+    return {**step, "org_name": org.get("name") or step.get("org_name"),
+            "contact_person": org.get("contact_person"), "contact_phone": org.get("contact_phone"),
             "action_name": ACTION_NAMES.get(step["action"], step["action"]),
             "state_name": STEP_STATE_NAMES.get(step["state"], step["state"]), "overdue": step_overdue(step)}
 
 
-def summary(row, orgs: dict) -> dict:
-    """What a list shows of a transfer."""
+def summary(row, orgs: dict, reason_names: dict | None = None) -> dict:
+    """What a list shows of a transfer (`reason_names`: {code: name} of the 转接原因 table)."""
     return {
         "id": row.id, "member_id": row.member_id, "member_name": row.member_name, "kind": row.kind,
         "kind_name": KINDS.name(row.kind), "state": row.state, "state_name": STATE_NAMES.get(row.state, row.state),
@@ -200,20 +228,19 @@ def summary(row, orgs: dict) -> dict:
         "valid_until": row.valid_until.isoformat() if row.valid_until else None,
         "overdue": states.is_overdue(row.state, row.valid_until, date.today(), row.kind),
         "receipt_missing": states.receipt_missing(row.state, row.kind, row.valid_until, date.today()),
+        "reason": row.reason, "reason_name": (reason_names or {}).get(row.reason) or row.reason,
         "version": row.version,
     }
 
 
-def view(row, route: list[dict], orgs: dict, caller: Caller | None = None) -> dict:
+def view(row, route: list[dict], orgs: dict, caller: Caller | None = None, reason_names: dict | None = None) -> dict:
     """The transfer dict of the contract (names, not codes, beside every code). A returned or
     expired transfer keeps its route as it stood, but no step of it is being handled."""
     current = states.current_step(route) if row.state in MOVING else None
     if row.state not in MOVING:
         route = [{**step, "state": WAITING} if step["state"] == CURRENT else step for step in route]
     out = {
-        **summary(row, orgs),
-        "reason": row.reason, "reason_name": TRANSFER_REASONS.name(row.reason) if row.reason in TRANSFER_REASONS
-        else row.reason,
+        **summary(row, orgs, reason_names),
         "dues_paid_to": row.dues_paid_to, "valid_days": row.valid_days, "phone": row.phone, "address": row.address,
         "postcode": row.postcode, "sender_phone": row.sender_phone, "sender_fax": row.sender_fax,
         "route": [step_view(step, orgs) for step in route],
@@ -236,4 +263,4 @@ def load_view(session: Session, caller: Caller, transfer_id) -> dict:
     route = load_steps(session, row.id)
     orgs = route_orgs(session, row, route)
     require_visible(caller, row, route, orgs)
-    return view(row, route, orgs, caller)
+    return view(row, route, orgs, caller, reason_names(session, [row.reason]))

@@ -144,6 +144,9 @@ def test_within_apply_approve_approve_receive_and_the_saga(system, rpc, tree):
     event = None if SAGA else publish_member_event(system, "member_transferred", answer)
     done = wait_for(lambda: get(rpc, t), lambda x: x["state"] == "received", what="the transfer to be received")
     assert done["receipt"] == {"date": date.today().isoformat(), "auto": True}
+    assert outbox(system, t["id"])[-1] == ("transfer_received", {  # the org service's in-transit guard ends
+        "transfer_id": t["id"], "member_id": member_id, "kind": "within", "from_org_id": tree["a1"]["id"],
+        "to_org_id": tree["b1"]["id"], "state": "received"})
     assert rpc.call("transfer", "member_in_transit", member_id=member_id) is None
     if SAGA:
         assert rpc.call("member", "get_member", member_id=member_id)["org_id"] == tree["b1"]["id"]
@@ -247,8 +250,9 @@ def test_return_then_reapply_keeps_the_letter_number(system, rpc, tree):
     assert error.code == "validation" and error.fields == {"reason": "请填写退回原因"}
     t = act(rpc, "return_transfer", t, scoped(tree["b"]), reason="党费未交清")
     assert t["state"] == "returned" and t["route"][1]["state"] == "returned"
-    assert outbox(system, t["id"])[-1] == ("transfer_ended", {"transfer_id": t["id"], "member_id": t["member_id"],
-                                                              "state": "returned"})
+    assert outbox(system, t["id"])[-1] == ("transfer_ended", {
+        "transfer_id": t["id"], "member_id": t["member_id"], "kind": "within", "from_org_id": t["from_org_id"],
+        "to_org_id": t["to_org_id"], "state": "returned"})
     assert t["actions"] == []  # 党委B does not send: only the sender re-issues
     error = remote_error(lambda: act(rpc, "reapply", t, scoped(tree["b"])))
     assert error.code == "forbidden"

@@ -20,12 +20,16 @@ PAPER_KINDS = (CROSS_PROVINCE, OUTSIDE)
 # Carry a 介绍信 (支部间转移 is an internal move: no letter, no receipt; MANUALS.md §1.12).
 LETTER_KINDS = (WITHIN, CROSS_PROVINCE, OUTSIDE, WHOLE_ORG)
 
+# 转接原因: the seed of the editable code table `transfer.reason_codes` (migration 0004 writes it;
+# administrators add, rename and disable codes since: domain/reasons.py). Unit tests and the
+# aliases use it; the service validates against the table.
+REASON_ALIASES = {"工作调动": "01", "升学": "02", "毕业": "02", "入学或毕业": "02", "参军": "03", "退伍": "03",
+                  "外出务工": "04", "务工经商": "04", "户籍": "05", "离休": "06", "退休": "06"}
 TRANSFER_REASONS = CodeTable(
     "转接原因",
     [("01", "调动工作"), ("02", "升学/毕业"), ("03", "参军/退伍"), ("04", "外出务工经商"), ("05", "户籍迁移"),
      ("06", "离退休"), ("99", "其他")],
-    {"工作调动": "01", "升学": "02", "毕业": "02", "入学或毕业": "02", "参军": "03", "退伍": "03",
-     "外出务工": "04", "务工经商": "04", "户籍": "05", "离休": "06", "退休": "06"},
+    REASON_ALIASES,
 )
 
 APPROVING, TO_RECEIVE, RECEIVING, RECEIVED = "approving", "to_receive", "receiving", "received"

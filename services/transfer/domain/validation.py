@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 from services.shared import field_rules as rules
+from services.shared.codes import CodeTable
 from services.shared.field_errors import FieldErrors
 
 from .codes import (
@@ -24,6 +25,7 @@ DEFAULT_VALID_DAYS = {WITHIN: 30, CROSS_PROVINCE: 90, OUTSIDE: 90}
 _YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _POSTCODE = re.compile(r"[0-9]{6}")
 OPINION_MAX, REASON_MAX, TEXT_MAX = 500, 500, 100
+UNKNOWN_REASON = "未知或已停用的转接原因"
 
 
 def _field(errors: dict, name: str, check, *args):
@@ -78,9 +80,10 @@ def to_outside(value, kind: str) -> dict:
     return {"province": province, "party_committee": committee, "branch": branch}
 
 
-def validate_apply(data) -> dict:
+def validate_apply(data, reasons: CodeTable = TRANSFER_REASONS) -> dict:
     """发起 / 预览: {member_id, kind, to_org_id | to_outside, reason, dues_paid_to, valid_days,
-    phone, address, postcode, sender_phone, sender_fax}."""
+    phone, address, postcode, sender_phone, sender_fax}. `reasons`: the enabled 转接原因 (the
+    service passes its code table; domain/reasons.reason_table)."""
     if not isinstance(data, dict):
         raise FieldErrors({"data": "应为对象"})
     errors: dict = {}
@@ -103,7 +106,7 @@ def validate_apply(data) -> dict:
             errors.update(exc.fields)
     elif kind is not None:
         out["to_org_id"] = _field(errors, "to_org_id", rules.record_id, data.get("to_org_id"), "请选择接收党组织")
-    out["reason"] = _field(errors, "reason", rules.code_value, data.get("reason"), TRANSFER_REASONS, "未知的转接原因")
+    out["reason"] = _field(errors, "reason", rules.code_value, data.get("reason"), reasons, UNKNOWN_REASON)
     if kind is not None:
         out.update(_letter_fields(data, kind, errors))
     if errors:
@@ -144,7 +147,7 @@ def batch_member_ids(data) -> list[int]:
     return found
 
 
-def validate_reapply(data, kind: str, current: dict) -> dict:
+def validate_reapply(data, kind: str, current: dict, reasons: CodeTable = TRANSFER_REASONS) -> dict:
     """重新发起: the letter fields may be corrected; what is not given stays as it was."""
     data = data if isinstance(data, dict) else {}
     merged = {key: data.get(key, current.get(key))
@@ -153,7 +156,7 @@ def validate_reapply(data, kind: str, current: dict) -> dict:
     merged["reason"] = data.get("reason", current.get("reason"))
     errors: dict = {}
     out = _letter_fields(merged, kind, errors)
-    out["reason"] = _field(errors, "reason", rules.code_value, merged["reason"], TRANSFER_REASONS, "未知的转接原因")
+    out["reason"] = _field(errors, "reason", rules.code_value, merged["reason"], reasons, UNKNOWN_REASON)
     if errors:
         raise FieldErrors(errors)
     return out

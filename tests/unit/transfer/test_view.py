@@ -6,7 +6,8 @@ from types import SimpleNamespace
 from services.shared.context import Caller
 from services.transfer import store
 
-ORGS = {3: {"id": 3, "path": "/1/3/", "name": "甲党委", "status": "active"},
+ORGS = {3: {"id": 3, "path": "/1/3/", "name": "甲党委", "status": "active", "contact_person": "王明",
+            "contact_phone": "010-12345678"},
         4: {"id": 4, "path": "/1/3/4/", "name": "甲一支部", "status": "active"},
         8: {"id": 8, "path": "/1/7/8/", "name": "乙一支部", "status": "active"}}
 
@@ -26,10 +27,13 @@ def route(since=None):
 
 
 def test_names_beside_codes_and_the_callers_actions():
-    view = store.view(row(), route(), ORGS, Caller("u", "/1/3/"))
+    view = store.view(row(), route(), ORGS, Caller("u", "/1/3/"), {"01": "调动工作"})
     assert (view["kind_name"], view["state_name"], view["reason_name"]) == ("省内转接", "审批中", "调动工作")
     assert (view["from_org_name"], view["to_org_name"]) == ("甲一支部", "乙一支部")
     assert view["current_step"]["org_name"] == "甲党委" and view["route"][1]["state_name"] == "未到达"
+    # Each step's contact (联系人, 联系电话 of its organization's card); none recorded: None.
+    assert (view["current_step"]["contact_person"], view["current_step"]["contact_phone"]) == ("王明", "010-12345678")
+    assert view["route"][1]["contact_person"] is None
     assert view["history"][0]["action_name"] == "发起" and view["history"][0]["org_name"] == "甲一支部"
     assert view["actions"] == ["approve", "return", "revoke", "reroute"]
     assert store.view(row(), route(), ORGS, Caller("u", "/1/7/8/"))["actions"] == []
