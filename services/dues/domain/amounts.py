@@ -71,9 +71,8 @@ def parse_base(kind, amount, from_month, versions: Sequence[RuleSet] = VERSIONS)
     except ValueError as error:
         errors["from_month"] = str(error)
     value = None
-    needs_amount = kind in known and any(
-        rules.kinds[kind].fixed is None or rules.kinds[kind].fixed[0] != rules.kinds[kind].fixed[1]
-        for rules in versions if kind in rules.kinds)
+    needs_amount = "kind" not in errors and any(rules.kinds[kind].needs_amount
+                                                 for rules in versions if kind in rules.kinds)
     if needs_amount or amount not in (None, ""):
         try:
             value = money.amount(amount)

@@ -9,7 +9,8 @@ is over where the branch allows quarterly payment (art. 12).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,7 @@ PAYMENT_LABELS = {ON_TIME: "按月", LATE: "补交", EARLY: "预交"}
 METHODS = {"self": "本人", "proxy": "代交"}
 REPORT, LAPSED = "report", "lapsed"
 REASON_MAX = 500
+MAX_PAYMENTS = 60  # one member's payments judged at once (a year of 补交 plus a year of 预交 is 24)
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,18 @@ def _exemption(account: Account, month: Month) -> Exemption | None:
     return next((e for e in account.exemptions if e.approved and e.from_month <= month <= e.to_month), None)
 
 
+def by_month(payments: Sequence[Payment]) -> Mapping[Month, list[Payment]]:
+    grouped = defaultdict(list)
+    for payment in payments:
+        grouped[payment.month].append(payment)
+    return grouped
+
+
 def month_status(account: Account, branch: Branch, month: Month, as_of: Month,
-                 versions: Sequence[RuleSet] = VERSIONS) -> MonthStatus:
-    payments = [p for p in account.payments if p.month == month]
+                 versions: Sequence[RuleSet] = VERSIONS, grouped: Mapping[Month, list[Payment]] | None = None
+                 ) -> MonthStatus:
+    """One month of the ledger; `grouped` is `by_month(account.payments)` when the caller has it."""
+    payments = (grouped if grouped is not None else by_month(account.payments)).get(month, [])
     paid = sum((p.amount for p in payments), money.ZERO)
     paid_on = max((p.paid_on for p in payments), default=None)
     base, standard, problem = base_in(account.bases, month), None, None
@@ -152,7 +163,8 @@ def statement(account: Account, branch: Branch, as_of: Month, through: Month | N
     last = max([as_of, *(p.month for p in account.payments), *([through] if through else [])])
     if account.left_on is not None:
         last = min(last, Month.of(account.left_on))
-    rows = tuple(month_status(account, branch, m, as_of, versions) for m in months(first, last))
+    grouped = by_month(account.payments)
+    rows = tuple(month_status(account, branch, m, as_of, versions, grouped) for m in months(first, last))
     return Statement(rows, arrears(account, branch, rows, as_of, versions), paid_to(rows, first, account))
 
 
@@ -210,23 +222,24 @@ def accept_payments(account: Account, branch: Branch, new: Sequence[Payment], to
     """Judges new payments of one member (a month, several 补交/预交 months, a quarter) in order,
     each against the ledger with the ones before it; all accepted or DuesRefused listing every
     reason (nothing is to be written)."""
+    if len(new) > MAX_PAYMENTS:
+        raise DuesRefused([f"一名党员一次最多登记{MAX_PAYMENTS}笔党费"])
     as_of, first = Month.of(today), first_month(account, branch)
-    problems, accepted, payments = [], [], list(account.payments)
+    problems, accepted, grouped = [], [], by_month(account.payments)
     for payment in new:
-        current = Account(account.accepted_on, account.bases, payments, account.exemptions, account.left_on,
-                          account.on_rolls_on)
-        reasons, kind, warnings = _judge(current, branch, payment, today, as_of, first, versions)
+        reasons, kind, warnings = _judge(account, branch, payment, today, as_of, first, versions, grouped)
         problems += [f"{payment.month.label}：{reason}" for reason in reasons]
         if not reasons:
             accepted.append(Accepted(payment, kind, warnings))
-            payments.append(payment)
+            grouped[payment.month].append(payment)
     if problems:
         raise DuesRefused(problems)
     return accepted
 
 
 def _judge(account: Account, branch: Branch, payment: Payment, today: date, as_of: Month, first: Month,
-           versions: Sequence[RuleSet]) -> tuple[list[str], str, tuple[str, ...]]:
+           versions: Sequence[RuleSet], grouped: Mapping[Month, list[Payment]]
+           ) -> tuple[list[str], str, tuple[str, ...]]:
     month, rules = payment.month, rules_for(as_of, versions)
     if payment.paid_on > today:
         return ["交纳日期不能晚于今天"], ON_TIME, ()
@@ -240,7 +253,7 @@ def _judge(account: Account, branch: Branch, payment: Payment, today: date, as_o
         return ["该党员此时已不在册"], ON_TIME, ()
     if month > as_of + rules.prepay_months:
         return [f"预交最多交到{(as_of + rules.prepay_months).label}"], ON_TIME, ()
-    row = month_status(account, branch, month, as_of, versions)
+    row = month_status(account, branch, month, as_of, versions, grouped)
     if row.status == EXEMPT:
         return ["该月已批准免交"], ON_TIME, ()
     if row.settled:

@@ -61,6 +61,11 @@ class Kind:
     source: str
 
     @property
+    def needs_amount(self) -> bool:
+        """A base amount is needed: a bracket kind, or a fixed range the branch chooses in (农民)."""
+        return self.fixed is None or self.fixed[0] != self.fixed[1]
+
+    @property
     def fixed_label(self) -> str:
         low, high = self.fixed
         text = f"{_yuan(low)}元" if low == high else f"{_yuan(low)}–{_yuan(high)}元"

@@ -84,6 +84,9 @@ def test_parse_base_names_every_bad_field():
     assert caught.value.fields == {"amount": "请填写金额", "from_month": "格式应为YYYY-MM（如2026-03）"}
     with pytest.raises(FieldErrors, match="不能为负数"):
         parse_base("retired", "-3000", "2024-03")
+    with pytest.raises(FieldErrors) as caught:  # hostile shapes are field errors, not crashes
+        parse_base(["employed"], {"yuan": 1}, ["2024-03"])
+    assert set(caught.value.fields) == {"kind", "amount", "from_month"}
 
 
 def test_self_employed_base_is_the_last_quarters_average_rounded_to_the_fen():

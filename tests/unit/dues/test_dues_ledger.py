@@ -150,6 +150,8 @@ def test_payments_are_refused_with_every_reason_and_nothing_accepted():
         "2024年3月：多交部分达到1000.00元，应作为大额党费单独登记", "2024年5月：交纳日期不能晚于今天"]
     with pytest.raises(DuesRefused, match="支部大会通过之前不需交纳党费"):
         accept_payments(account(accepted="2024-03-10"), BRANCH, [pay("2024-02", on="2024-03-12")], D("2024-05-20"))
+    with pytest.raises(DuesRefused, match="一次最多登记60笔"):
+        accept_payments(book, BRANCH, [pay("2024-02")] * 61, D("2024-05-20"))
     exempt = [Exemption(M("2024-02"), M("2024-02"), "exempt", approved=True)]
     with pytest.raises(DuesRefused, match="已批准免交"):
         accept_payments(account(exemptions=exempt), BRANCH, [pay("2024-02")], D("2024-05-20"))
