@@ -13,11 +13,12 @@ ValueError at import, not at a user's request.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+
+from services.shared.rule_versions import in_force, load_versions
 
 from .money import FEN, percent
 from .months import Month
@@ -172,12 +173,7 @@ def parse(data: Mapping) -> RuleSet:
 
 def load(directory: Path = RULES_DIR) -> tuple[RuleSet, ...]:
     """Every `rules_*.json` of a directory, oldest first; two versions from one month are refused."""
-    versions = sorted((parse(json.loads(path.read_text(encoding="utf-8")))
-                       for path in directory.glob("rules_*.json")), key=lambda rules: rules.effective_from)
-    starts = [rules.effective_from for rules in versions]
-    if not versions or len(set(starts)) != len(starts):
-        raise ValueError(f"{directory}: no versions, or two in force from the same month")
-    return tuple(versions)
+    return load_versions(directory, parse, "month")
 
 
 VERSIONS = load()
@@ -186,9 +182,4 @@ VERSIONS = load()
 def rules_for(month: Month, versions: Iterable[RuleSet] = VERSIONS) -> RuleSet:
     """The version in force in `month`; before the first version, the first one (PMIS keeps no
     older rules: a month of 2007 is computed by the 2008 规定)."""
-    versions = tuple(versions)
-    current = versions[0]
-    for rules in versions:
-        if rules.effective_from <= month:
-            current = rules
-    return current
+    return in_force(versions, month)
