@@ -16,7 +16,7 @@
 docs/DUES.md has the rules table with sources and the decisions.
 """
 from . import money
-from .amounts import Base, MonthlyDue, base_in, monthly_due, parse_base, quarter_average
+from .amounts import Base, MonthlyDue, monthly_due, parse_base, quarter_average
 from .errors import DuesRefused
 from .ledger import (
     EXEMPT,
@@ -47,7 +47,7 @@ from .months import Month, months
 from .rules import VERSIONS, RuleSet, load, rules_for
 
 __all__ = [
-    "money", "Base", "MonthlyDue", "base_in", "monthly_due", "parse_base", "quarter_average", "DuesRefused",
+    "money", "Base", "MonthlyDue", "monthly_due", "parse_base", "quarter_average", "DuesRefused",
     "EXEMPT", "LAPSED", "PAID", "PAYMENT_LABELS", "REDUCED", "REPORT", "STATUS_LABELS", "UNPAID", "Accepted",
     "Account", "Arrears", "Branch", "Exemption", "MonthStatus", "Payment", "Statement", "accept_payments",
     "check_exemption", "check_large", "is_large", "parse_exemption", "parse_payment", "statement", "Month",

@@ -84,16 +84,6 @@ def parse_base(kind, amount, from_month, versions: Sequence[RuleSet] = VERSIONS)
     return base, monthly_due(kind, value, month, versions)
 
 
-def base_in(bases: Sequence[Base], month: Month) -> Base | None:
-    """The base in force in `month`: the latest starting on or before it (for one month, the last
-    given wins: a correction replaces)."""
-    found = None
-    for base in bases:
-        if base.from_month <= month and (found is None or base.from_month >= found.from_month):
-            found = base
-    return found
-
-
 def quarter_average(incomes: Mapping[Month, Decimal], month: Month, versions: Sequence[RuleSet] = VERSIONS) -> Base:
     """个体 (art. 4): the base for `month`'s quarter is the average monthly net income of the quarter
     before, rounded like dues; DuesRefused naming the months missing. A loss month is entered as 0."""

@@ -9,8 +9,9 @@ is over where the branch allows quarterly payment (art. 12).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,7 +20,7 @@ from services.shared.field_errors import FieldErrors
 from services.shared.field_rules import iso_date
 
 from . import money
-from .amounts import Base, MonthlyDue, base_in, monthly_due
+from .amounts import Base, MonthlyDue, monthly_due
 from .errors import DuesRefused
 from .months import Month, months
 from .rules import VERSIONS, RuleSet, rules_for
@@ -116,11 +117,63 @@ def _overdue(month: Month, as_of: Month, branch: Branch) -> bool:
     return end < as_of
 
 
-def _exemption(account: Account, month: Month) -> Exemption | None:
-    return next((e for e in account.exemptions if e.approved and e.from_month <= month <= e.to_month), None)
+class _Ledger:
+    """One account's facts indexed once (payments by month, bases by start month, approved
+    exemptions), so a statement of many months stays linear."""
+
+    def __init__(self, account: Account, branch: Branch, as_of: Month, versions: Sequence[RuleSet]):
+        self.account, self.branch, self.as_of, self.versions = account, branch, as_of, versions
+        self.payments = by_month(account.payments)
+        ordered = sorted(enumerate(account.bases), key=lambda item: (item[1].from_month, item[0]))
+        self.bases = [base for _, base in ordered]  # for one month, the last given is last
+        self.starts = [_index(base.from_month) for base in self.bases]
+        self.exemptions = [e for e in account.exemptions if e.approved]
+        self.dues: dict = {}  # (base position, rule version) → MonthlyDue or the refusal, computed once
+
+    def standard(self, month: Month) -> tuple[MonthlyDue | None, str | None]:
+        """The due by the base in force in `month` (None and why when there is none)."""
+        position = bisect_right(self.starts, _index(month)) - 1
+        if position < 0:
+            return None, "未核定党费基数"
+        key = (position, rules_for(month, self.versions).version)
+        if key not in self.dues:
+            base = self.bases[position]
+            try:
+                self.dues[key] = monthly_due(base.kind, base.amount, month, self.versions)
+            except DuesRefused as refused:
+                self.dues[key] = refused.message
+        found = self.dues[key]
+        if isinstance(found, str):
+            return None, found
+        return MonthlyDue(month, found.kind, found.base, found.amount, found.bracket, found.rule_version), None
+
+    def exemption(self, month: Month) -> Exemption | None:
+        return next((e for e in self.exemptions if e.from_month <= month <= e.to_month), None)
+
+    def row(self, month: Month) -> MonthStatus:
+        payments = self.payments.get(month, [])
+        paid = sum((p.amount for p in payments), money.ZERO)
+        paid_on = max((p.paid_on for p in payments), default=None)
+        standard, problem = self.standard(month)
+        exemption = self.exemption(month)
+        due = None if standard is None else standard.amount
+        if exemption is not None and exemption.kind == "exempt":
+            due, status = money.ZERO, EXEMPT
+        else:
+            if exemption is not None:
+                due = exemption.amount if due is None else min(due, exemption.amount)
+            covered = paid >= due if due is not None else paid > 0
+            status = (REDUCED if exemption is not None else PAID) if covered else UNPAID
+        owed = max(due - paid, money.ZERO) if due is not None else money.ZERO
+        overdue = _overdue(month, self.as_of, self.branch)
+        return MonthStatus(month, standard, due, paid, paid_on, status, owed, overdue, problem)
 
 
-def by_month(payments: Sequence[Payment]) -> Mapping[Month, list[Payment]]:
+def _index(month: Month) -> int:
+    return month.year * 12 + month.month
+
+
+def by_month(payments: Sequence[Payment]) -> dict[Month, list[Payment]]:
     grouped = defaultdict(list)
     for payment in payments:
         grouped[payment.month].append(payment)
@@ -128,31 +181,9 @@ def by_month(payments: Sequence[Payment]) -> Mapping[Month, list[Payment]]:
 
 
 def month_status(account: Account, branch: Branch, month: Month, as_of: Month,
-                 versions: Sequence[RuleSet] = VERSIONS, grouped: Mapping[Month, list[Payment]] | None = None
-                 ) -> MonthStatus:
-    """One month of the ledger; `grouped` is `by_month(account.payments)` when the caller has it."""
-    payments = (grouped if grouped is not None else by_month(account.payments)).get(month, [])
-    paid = sum((p.amount for p in payments), money.ZERO)
-    paid_on = max((p.paid_on for p in payments), default=None)
-    base, standard, problem = base_in(account.bases, month), None, None
-    if base is None:
-        problem = "未核定党费基数"
-    else:
-        try:
-            standard = monthly_due(base.kind, base.amount, month, versions)
-        except DuesRefused as refused:
-            problem = refused.message
-    exemption = _exemption(account, month)
-    due = None if standard is None else standard.amount
-    if exemption is not None and exemption.kind == "exempt":
-        due, status = money.ZERO, EXEMPT
-    else:
-        if exemption is not None:
-            due = exemption.amount if due is None else min(due, exemption.amount)
-        covered = paid >= due if due is not None else paid > 0
-        status = (REDUCED if exemption is not None else PAID) if covered else UNPAID
-    owed = max(due - paid, money.ZERO) if due is not None else money.ZERO
-    return MonthStatus(month, standard, due, paid, paid_on, status, owed, _overdue(month, as_of, branch), problem)
+                 versions: Sequence[RuleSet] = VERSIONS) -> MonthStatus:
+    """One month of the ledger (a branch's month: one call per member)."""
+    return _Ledger(account, branch, as_of, versions).row(month)
 
 
 def statement(account: Account, branch: Branch, as_of: Month, through: Month | None = None,
@@ -163,8 +194,8 @@ def statement(account: Account, branch: Branch, as_of: Month, through: Month | N
     last = max([as_of, *(p.month for p in account.payments), *([through] if through else [])])
     if account.left_on is not None:
         last = min(last, Month.of(account.left_on))
-    grouped = by_month(account.payments)
-    rows = tuple(month_status(account, branch, m, as_of, versions, grouped) for m in months(first, last))
+    ledger = _Ledger(account, branch, as_of, versions)
+    rows = tuple(ledger.row(m) for m in months(first, last))
     return Statement(rows, arrears(account, branch, rows, as_of, versions), paid_to(rows, first, account))
 
 
@@ -225,22 +256,21 @@ def accept_payments(account: Account, branch: Branch, new: Sequence[Payment], to
     if len(new) > MAX_PAYMENTS:
         raise DuesRefused([f"一名党员一次最多登记{MAX_PAYMENTS}笔党费"])
     as_of, first = Month.of(today), first_month(account, branch)
-    problems, accepted, grouped = [], [], by_month(account.payments)
+    problems, accepted, ledger = [], [], _Ledger(account, branch, as_of, versions)
     for payment in new:
-        reasons, kind, warnings = _judge(account, branch, payment, today, as_of, first, versions, grouped)
+        reasons, kind, warnings = _judge(ledger, payment, today, first)
         problems += [f"{payment.month.label}：{reason}" for reason in reasons]
         if not reasons:
             accepted.append(Accepted(payment, kind, warnings))
-            grouped[payment.month].append(payment)
+            ledger.payments[payment.month].append(payment)
     if problems:
         raise DuesRefused(problems)
     return accepted
 
 
-def _judge(account: Account, branch: Branch, payment: Payment, today: date, as_of: Month, first: Month,
-           versions: Sequence[RuleSet], grouped: Mapping[Month, list[Payment]]
-           ) -> tuple[list[str], str, tuple[str, ...]]:
-    month, rules = payment.month, rules_for(as_of, versions)
+def _judge(ledger: _Ledger, payment: Payment, today: date, first: Month) -> tuple[list[str], str, tuple[str, ...]]:
+    account, branch, as_of = ledger.account, ledger.branch, ledger.as_of
+    month, rules = payment.month, rules_for(as_of, ledger.versions)
     if payment.paid_on > today:
         return ["交纳日期不能晚于今天"], ON_TIME, ()
     if payment.paid_on < account.accepted_on:
@@ -253,7 +283,7 @@ def _judge(account: Account, branch: Branch, payment: Payment, today: date, as_o
         return ["该党员此时已不在册"], ON_TIME, ()
     if month > as_of + rules.prepay_months:
         return [f"预交最多交到{(as_of + rules.prepay_months).label}"], ON_TIME, ()
-    row = month_status(account, branch, month, as_of, versions, grouped)
+    row = ledger.row(month)
     if row.status == EXEMPT:
         return ["该月已批准免交"], ON_TIME, ()
     if row.settled:
