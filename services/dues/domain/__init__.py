@@ -7,6 +7,7 @@
 - `quarter_average(incomes, month)` → the 个体 `Base` for month's quarter.
 - `statement(Account, Branch, as_of, through=None)` → `Statement(months, arrears, paid_to)`: the
   per-month 应交/实交/status, arrears with the unpaid streak (3: report, 6: 自行脱党 case), 党费交至.
+- `month_status(Account, Branch, month, as_of)` → one `MonthStatus` (a branch's month, member by member).
 - `parse_payment(…)`, `accept_payments(Account, Branch, payments, today)` → [Accepted(kind 按月/补交/预交,
   warnings)] or DuesRefused (nothing to write).
 - `check_large(amount, paid_on)`, `is_large(…)`: 大额党费 ≥ 1000.
@@ -39,6 +40,7 @@ from .ledger import (
     check_exemption,
     check_large,
     is_large,
+    month_status,
     parse_exemption,
     parse_payment,
     statement,
@@ -50,6 +52,6 @@ __all__ = [
     "money", "Base", "MonthlyDue", "monthly_due", "parse_base", "quarter_average", "DuesRefused",
     "EXEMPT", "LAPSED", "PAID", "PAYMENT_LABELS", "REDUCED", "REPORT", "STATUS_LABELS", "UNPAID", "Accepted",
     "Account", "Arrears", "Branch", "Exemption", "MonthStatus", "Payment", "Statement", "accept_payments",
-    "check_exemption", "check_large", "is_large", "parse_exemption", "parse_payment", "statement", "Month",
-    "months", "VERSIONS", "RuleSet", "load", "rules_for",
+    "check_exemption", "check_large", "is_large", "month_status", "parse_exemption", "parse_payment", "statement",
+    "Month", "months", "VERSIONS", "RuleSet", "load", "rules_for",
 ]

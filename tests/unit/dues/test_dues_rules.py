@@ -1,11 +1,12 @@
 """The dues rules are versioned data: the version in force in a due's month applies, a second
 file changing a rate changes results without code, and a malformed file is refused at load."""
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from services.dues.domain import VERSIONS, Month, load, monthly_due, rules_for
+from services.dues.domain import VERSIONS, Account, Base, Branch, Month, load, monthly_due, rules_for, statement
 from services.dues.domain.rules import RULES_DIR, parse
 
 
@@ -39,6 +40,12 @@ def test_a_second_version_file_changes_a_rate_without_code(tmp_path):
     assert (before.amount, before.rule_version) == (Decimal("400.00"), "2008")
     assert (after.amount, after.rule_version, after.bracket[-4:]) == (Decimal("500.00"), "2030", "2.5%")
     assert monthly_due("student", None, Month(2030, 1), versions).amount == Decimal("0.50")
+    # one base across the change: each month by the version in force in it
+    book = Account(date(2020, 1, 1), [Base("employed", Decimal("20000.00"), Month(2020, 1))])
+    rows = statement(book, Branch(Month(2029, 11)), Month(2030, 2), versions=versions).months
+    assert [(str(r.month), r.due, r.standard.rule_version) for r in rows] == [
+        ("2029-11", Decimal("400.00"), "2008"), ("2029-12", Decimal("400.00"), "2008"),
+        ("2030-01", Decimal("500.00"), "2030"), ("2030-02", Decimal("500.00"), "2030")]
 
 
 @pytest.mark.parametrize("change, problem", [
