@@ -11,12 +11,13 @@ unknown stages or check kinds raise ValueError at import, not at a user's reques
 """
 from __future__ import annotations
 
-import json
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from services.shared.rule_versions import in_force, load_versions
 
 RULES_DIR = Path(__file__).with_name("rules")
 APPLICATION = "application"  # anchor: the date the application was received (申请日期)
@@ -142,12 +143,7 @@ def _validate(rule: StepRule, steps: Mapping[str, StepRule], stages: Mapping[str
 
 def load(directory: Path = RULES_DIR) -> tuple[RuleSet, ...]:
     """Every `rules_*.json` of a directory, oldest first; two versions from one day are refused."""
-    versions = sorted((parse(json.loads(path.read_text(encoding="utf-8")))
-                       for path in directory.glob("rules_*.json")), key=lambda rules: rules.effective_from)
-    days = [rules.effective_from for rules in versions]
-    if not versions or len(set(days)) != len(days):
-        raise ValueError(f"{directory}: no versions, or two in force from the same day")
-    return tuple(versions)
+    return load_versions(directory, parse, "day")
 
 
 VERSIONS = load()
@@ -156,9 +152,4 @@ VERSIONS = load()
 def rules_on(day: date, versions: Iterable[RuleSet] = VERSIONS) -> RuleSet:
     """The version in force on `day`; before the first version, the first one (PMIS keeps no
     older rules: a step of 2013 is judged by the 2014 细则)."""
-    versions = tuple(versions)
-    current = versions[0]
-    for rules in versions:
-        if rules.effective_from <= day:
-            current = rules
-    return current
+    return in_force(versions, day)
