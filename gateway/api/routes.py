@@ -25,13 +25,14 @@ from . import (
     reports,
     sessions,
     supervision,
+    transfer_inbound,
     transfers,
 )
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers)
+             org_batch_changes, org_imports, transfers, transfer_inbound)
 
 
 @lru_cache(maxsize=1)

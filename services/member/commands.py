@@ -38,10 +38,8 @@ def _duplicate(id_number: str) -> Conflict:
     return Conflict(f"公民身份号码 {id_number} 已登记为党员，不能重复录入", {"id_number": "该公民身份号码已存在"})
 
 
-def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
-    """`org_lookup(org_id)` answers the organization as it is now (and checks the caller's scope)."""
-    data = validated(validate_new_member, raw, "党员")
-    org_id = data.pop("org_id")
+def placed_in(caller: Caller, org_lookup, org_id) -> dict:
+    """The organization a new member is placed in: existing, in the caller's scope, active."""
     try:
         org = org_lookup(org_id)
     except NotFound:
@@ -49,6 +47,13 @@ def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict)
     caller.require(org["path"], "所选党组织")
     if org.get("status", "active") != "active":
         raise ValidationFailed(f"党组织“{org['name']}”已撤销，不能新增党员", {"org_id": "党组织已撤销"})
+    return org
+
+
+def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
+    """`org_lookup(org_id)` answers the organization as it is now (and checks the caller's scope)."""
+    data = validated(validate_new_member, raw, "党员")
+    org = placed_in(caller, org_lookup, data.pop("org_id"))
     with sessions.begin() as session:
         if session.execute(select(members.c.id).where(members.c.id_number == data["id_number"])).first():
             raise _duplicate(data["id_number"])

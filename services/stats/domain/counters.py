@@ -125,7 +125,9 @@ def _present(entries: Counter, membership: tuple, absences) -> list[tuple]:
             continue
         segments.append((start, away))
         _decrease(entries, kind, away)
-        entries[("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back)] += 1
+        if LEAVE_KIND_GROUPS.get(kind) != COUNTED_AS_TRANSFER:
+            # Back after 组织关系转出 is a 线下转入: its 转入 is the transfer fact's (domain/transfers.py).
+            entries[("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back)] += 1
         start = back
     return [*segments, (start, membership[1])]
 
