@@ -120,7 +120,7 @@ def test_bad_member_data_is_refused_by_the_member_rules_and_writes_nothing(api, 
     assert {"member.joined_on", "member.ethnicity"} <= set(error["fields"])
     error = assert_error(key_in(clerks["K"], orgs["B1"], None, letter_no="", from_kind="月球"), 400)
     assert {"letter_no", "from_kind", "member"} <= set(error["fields"])
-    assert_error(key_in(clerks["K"], orgs["B1"], person(), to_org_id="一"), 400)
+    assert_error(key_in(clerks["K"], "一", person()), 400)
     assert_error(key_in(clerks["K"], orgs["B1"], person(name="名" * 5000)), 400)
     assert_error(clerks["K"].post("/transfers/inbound", content=b"{not json", headers={
         "content-type": "application/json"}), 400)
