@@ -104,6 +104,8 @@ def test_keyed_in_routed_received_and_the_member_is_created_and_counted(api, rpc
     wait_for(lambda: transfers_in(rpc, orgs["B1"]), lambda cells: cells.get("transfer_in_cross_province") == 1,
              timeout=30, what="stats to count the 转入")
     assert transfers_in(rpc, orgs["K"]) == {"increase_transfer_in": 1, "transfer_in_cross_province": 1}
+    cells = t1(rpc, orgs["B1"])  # counted from the arrival (arrived_on), not as a 发展 in 2012
+    assert (cells["year_start"], cells["year_end"], cells["increase_develop"], cells["difference"]) == (0, 1, 0, 0)
     reconciled(rpc, orgs["K"])
     # The same person again: on the rolls now.
     error = assert_error(key_in(clerks["K"], orgs["B2"], data), 409, "conflict")

@@ -55,8 +55,10 @@ def on_file(existing: Mapping | None) -> tuple[str | None, int | None]:
 
 
 def new_values(data: Mapping, target: Mapping, effective_on: date) -> dict:
-    """A new member's row: the form, the receiving organization, 进入支部日期 = 接收 date."""
-    return {**data, "org_id": target["id"], "org_path": target["path"], "branch_joined_on": effective_on}
+    """A new member's row: the form, the receiving organization, 进入支部日期 = 接收 date, and the
+    day they came into this system (the report counts them from then on, not as a 发展)."""
+    return {**data, "org_id": target["id"], "org_path": target["path"], "branch_joined_on": effective_on,
+            "arrived_on": effective_on}
 
 
 def returning_values(data: Mapping, target: Mapping, effective_on: date) -> dict:
