@@ -10,7 +10,8 @@ from services.transfer.contract import FROM_KINDS
 
 from ..api.common import call, path_id
 from ..auth import require_session
-from .rendering import render, submit_form
+from .rendering import render
+from .transfer_pages import submit_new_transfer
 
 LETTER_FIELDS = ("letter_no", "from_kind", "from_text", "dues_paid_to")
 MEMBER_FIELDS = ("name", "id_number", "ethnicity", "category", "joined_on", "native_place", "phone")
@@ -48,11 +49,4 @@ async def inbound_page(request: Request):
 
 
 async def key_in(request: Request):
-    org_id = path_id(request)
-
-    async def rerender(session, form, error):
-        return await _form(request, session, org_id, form, error.status, error)
-
-    return await submit_form(request, lambda session, form: call(request, session, "transfer", "inbound",
-                                                                 data=inbound_data(form)),
-                             rerender, lambda created: f"/transfers/{created['id']}", flash="已录入线下转入")
+    return await submit_new_transfer(request, _form, "inbound", inbound_data, "已录入线下转入")
