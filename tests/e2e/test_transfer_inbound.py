@@ -146,7 +146,11 @@ def test_out_of_scope_and_without_rights_is_refused(api, tree):
 
 def test_two_receives_at_once_give_one_member(api, rpc, tree):
     orgs, clerks = tree
-    created = ok(key_in(clerks["K"], orgs["B2"], person("并发转入党员"), from_kind="outside"), 201)
+    data = person("并发转入党员")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the same person keyed in twice at once: one transfer
+        answers = list(pool.map(lambda _: key_in(clerks["K"], orgs["B2"], data, from_kind="outside"), range(2)))
+    assert sorted(r.status_code for r in answers) == [201, 409]
+    created = next(r.json() for r in answers if r.status_code == 201)
     approved = ok(act(clerks["B"], created, "approve"))
     with ThreadPoolExecutor(max_workers=2) as pool:
         answers = list(pool.map(lambda _: act(clerks["B2"], approved, "receive"), range(2)))
