@@ -27,8 +27,9 @@ APPLY_FIELDS = ("member_id", "kind", "to_org_id", "reason", "dues_paid_to", "val
 OUTSIDE_FIELDS = ("province", "party_committee", "branch")
 # The tabs of the work lists: the service's boxes, the two histories named as clerks know them.
 TABS = {**WORK_BOXES, "out": "转出历史", "in": "转入历史"}
-HISTORY_NAMES = {"applied": "发起", "approved": "审批通过", "returned": "退回", "received": "接收",
-                 "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起", "expired": "超期",
+HISTORY_NAMES = {"applied": "发起", "keyed_in": "线下转入登记", "approved": "审批通过", "returned": "退回",
+                 "received": "接收", "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起",
+                 "expired": "超期",
                  "transferred": "组织关系已转入", "transfer_refused": "接收未完成", "rerouted": "路径变更",
                  "closed": "异常办结"}
 # The form's action → the transfer RPC, its flash, and the body fields it reads.

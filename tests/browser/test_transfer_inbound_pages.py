@@ -50,6 +50,7 @@ def test_key_in_a_person_with_a_paper_letter(system, api, root_id, browser, phon
     expect(page.locator("#from-kind")).to_contain_text("河北省某某县委组织部")
     expect(page.locator("#paper-letter-no")).to_have_text("冀组转字0099")
     expect(page.locator("#transfer-fields")).to_contain_text(target_name)
+    expect(page.get_by_text("线下转入登记")).to_be_visible()  # the history names the step
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     shot(page, f"transfer-inbound-page-{width}")
     context.close()
