@@ -26,13 +26,14 @@ from . import (
     reports,
     sessions,
     supervision,
+    transfer_inbound,
     transfers,
 )
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers, applicants)
+             org_batch_changes, org_imports, transfers, applicants, transfer_inbound)
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from services.transfer.contract import (
     DEFAULT_VALID_DAYS,
+    FROM_KINDS,
     KINDS,
     MAX_VALID_DAYS,
     MEMBER_KINDS,
@@ -249,9 +250,15 @@ STEP = obj(["seq", "org_id", "action", "state"], seq=INT, org_id=INT, org_name=N
            contact_phone={**NULLABLE_STR, "description": "办理党组织的联系电话（党组织信息卡）"})
 STATE = {"type": "string", "enum": list(STATE_NAMES),
          "description": "；".join(f"{k} {n}" for k, n in STATE_NAMES.items())}
-SUMMARY = dict(id=INT, member_id=INT, member_name=STR, kind=STR, kind_name=STR, state=STATE, state_name=STR,
+SUMMARY = dict(id=INT, member_id={"type": ["integer", "null"], "description": "线下转入在接收前为空"},
+               member_name=STR, kind={"type": "string", "enum": list(KINDS.codes())}, kind_name=STR,
+               from_kind={"type": ["string", "null"], "enum": [*FROM_KINDS.codes(), None],
+                          "description": "线下转入的来源（跨省、系统外），其他类型为空"},
+               from_kind_name=NULLABLE_STR, from_text={**NULLABLE_STR, "description": "线下转入：开具介绍信的党组织"},
+               state=STATE, state_name=STR,
                from_org_id=INT, from_org_name=NULLABLE_STR, to_org_id={"type": ["integer", "null"]},
-               to_org_name=NULLABLE_STR, letter_no={**NULLABLE_STR, "description": "介绍信编号：年份+6位序号"},
+               to_org_name=NULLABLE_STR, letter_no={**NULLABLE_STR,
+                          "description": "介绍信编号：年份+6位序号（线下转入：纸质介绍信的编号）"},
                applied_on=STR, valid_until=NULLABLE_STR, overdue={**BOOL, "description": "介绍信已过有效期"},
                reason=STR, reason_name=STR, version=INT)
 TRANSFER = obj(["id", "member_id", "kind", "state", "from_org_id", "to_org_id", "route", "history", "version"],
@@ -260,6 +267,7 @@ TRANSFER = obj(["id", "member_id", "kind", "state", "from_org_id", "to_org_id", 
                postcode=NULLABLE_STR, to_outside={"type": ["object", "null"]},
                route={"type": "array", "items": STEP}, current_step={"oneOf": [STEP, {"type": "null"}]},
                history={"type": "array", "items": {"type": "object"}}, receipt={"type": ["object", "null"]},
+               member={"type": "object", "description": "介绍信上的党员信息（发起时的快照；线下转入为录入的党员信息）"},
                actions={"type": "array", "items": {"type": "string", "enum": [
                    "approve", "receive", "record_receipt", "return", "revoke", "reapply", "reroute", "close"]},
                         "description": "本账号现在可以办理的操作"})

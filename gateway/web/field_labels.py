@@ -70,6 +70,13 @@ FORMS = {
         "address": "党员原所在基层党委通讯地址", "postcode": "邮政编码"},
         {"to_outside.province": "province", "to_outside.party_committee": "party_committee",
          "to_outside.branch": "branch", "to_outside": "party_committee"}),
+    # 线下转入: the paper letter and the member form's fields (the service names those member.x; the
+    # page names them x), the target searched as on the 发起 form
+    "inbound": FormSpec("inbound-", {
+        "letter_no": "介绍信编号", "from_kind": "转入来源", "from_text": "开具介绍信的党组织",
+        "dues_paid_to": "党费交至",
+        **{k: BASIC[k] for k in ("name", "id_number", "ethnicity", "category", "joined_on", "native_place", "phone")},
+        "to_org_id": "接收党组织"}),
     "transfer-approve": FormSpec("approve-", {"opinion": "审批意见"}),
     "transfer-return": FormSpec("return-", {"reason": "退回原因"}),
     "transfer-receive": FormSpec("receive-", {"date": "接收日期", "assign_to_org_id": "编入党组织"}),

@@ -5,6 +5,7 @@ from starlette.routing import Route
 from . import applicant_pages as applicant
 from . import org_card_pages as card
 from . import reason_pages
+from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
 from .batch_add_pages import batch_add_page, commit_batch_add, preview_batch_add, undo_batch_add
@@ -159,5 +160,7 @@ routes = [
     Route("/orgs/{id}/transfers", transfer.work_lists_page),
     Route("/orgs/{id}/transfers", transfer.apply, methods=["POST"]),
     Route("/orgs/{id}/transfers/new", transfer.new_page),
+    Route("/orgs/{id}/transfers/inbound", transfer_inbound.inbound_page),
+    Route("/orgs/{id}/transfers/inbound", transfer_inbound.key_in, methods=["POST"]),
     Route("/orgs/{id}/transfers/preview", transfer.preview, methods=["POST"]),
 ]

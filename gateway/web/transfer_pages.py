@@ -29,8 +29,9 @@ APPLY_FIELDS = ("member_id", "kind", "to_org_id", "reason", "dues_paid_to", "val
 OUTSIDE_FIELDS = ("province", "party_committee", "branch")
 # The tabs of the work lists: the service's boxes, the two histories named as clerks know them.
 TABS = {**WORK_BOXES, "out": "转出历史", "in": "转入历史"}
-HISTORY_NAMES = {"applied": "发起", "approved": "审批通过", "returned": "退回", "received": "接收",
-                 "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起", "expired": "超期",
+HISTORY_NAMES = {"applied": "发起", "keyed_in": "线下转入登记", "approved": "审批通过", "returned": "退回",
+                 "received": "接收", "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起",
+                 "expired": "超期",
                  "transferred": "组织关系已转入", "transfer_refused": "接收未完成", "rerouted": "路径变更",
                  "closed": "异常办结"}
 # The form's action → the transfer RPC, its flash, and the body fields it reads.
@@ -174,16 +175,22 @@ async def preview(request: Request):
                   hidden=hidden, step_states=STEP_STATE_NAMES)
 
 
-async def apply(request: Request):
-    """确认发起: the transfer is written; its page follows."""
+async def submit_new_transfer(request: Request, form_page, method: str, data_of, flash: str):
+    """A form that writes a new transfer (发起, 线下转入) by the transfer RPC `method`: refused, its
+    form again (`form_page`); written, the transfer's page."""
     org_id = path_id(request)
 
     async def rerender(session, form, error):
-        return await _new_form(request, session, org_id, form, error.status, error)
+        return await form_page(request, session, org_id, form, error.status, error)
 
-    return await submit_form(request, lambda session, form: call(request, session, "transfer", "apply",
-                                                                 data=apply_data(form)),
-                             rerender, lambda created: f"/transfers/{created['id']}", flash="已发起组织关系转接")
+    return await submit_form(request, lambda session, form: call(request, session, "transfer", method,
+                                                                 data=data_of(form)),
+                             rerender, lambda created: f"/transfers/{created['id']}", flash=flash)
+
+
+async def apply(request: Request):
+    """确认发起: the transfer is written; its page follows."""
+    return await submit_new_transfer(request, _new_form, "apply", apply_data, "已发起组织关系转接")
 
 
 async def _transfer_context(request: Request, session, transfer_id: int) -> dict:

@@ -32,7 +32,9 @@ CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("transfer", ev
 # leave_kind and left_on feed the 出党 and 停止党籍 tables of the annual report (None while active);
 # org_path lets a consumer place the member in the tree without asking; education (highest) and
 # occupation (current work post) are kept on the member row (derived from their info sets);
-# full_on (转正日期) feeds the 转正 table. `evaluations` (民主评议 grade per year) and `absences`
+# full_on (转正日期) feeds the 转正 table; arrived_on (only for a member keyed in by 线下转入, so the
+# contract of the others is unchanged) starts the member's years here.
+# `evaluations` (民主评议 grade per year) and `absences`
 # (each leave later taken back by 找回: [kind, left_on, back_on], domain/status.absences) come from
 # their own tables and are added by member_facts.
 COUNTED_FIELDS = ("org_id", "org_path", "status", "sex", "category", "ethnicity", "birth_date", "joined_on",
@@ -46,6 +48,9 @@ def member_facts(row, evaluations: dict | None = None, absences: list | None = N
     facts = {field: getattr(row, field) for field in COUNTED_FIELDS}
     for field in DATE_FIELDS:
         facts[field] = facts[field].isoformat() if facts[field] is not None else None
+    arrived_on = getattr(row, "arrived_on", None)
+    if arrived_on is not None:
+        facts["arrived_on"] = arrived_on.isoformat()
     facts["evaluations"] = dict(evaluations or {})
     facts["absences"] = [list(absence) for absence in absences or ()]
     return facts

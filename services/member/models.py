@@ -57,6 +57,9 @@ members = Table(
     Column("occupation", Text),
     Column("full_on", Date),  # 转正日期: full members only
     Column("branch_joined_on", Date),  # 进入支部日期
+    # The day a member keyed in by 线下转入 came into this system (migration member_0012_inbound): the
+    # report counts them from then on, by the 转入 (services/member/inbound.py); null for the others.
+    Column("arrived_on", Date),
     Column("phone", Text),
     Column("address", Text),
     Column("version", Integer, nullable=False, server_default="1"),

@@ -18,6 +18,7 @@ from . import (
     commands,
     history,
     imports,
+    inbound,
     member_queries,
     name_lists,
     org_events,
@@ -63,6 +64,12 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     def create_member(self, data):
         orgs, caller = self._orgs(), self.caller()
         return commands.create_member(self.db, caller, lambda org_id: orgs.current(caller, org_id), data)
+
+    @api
+    def check_inbound(self, data):
+        """A 线下转入's member form checked before the transfer service keys it in."""
+        orgs, caller = self._orgs(), self.caller()
+        return inbound.check_inbound(self.db, caller, lambda org_id: orgs.current(caller, org_id), data)
 
     @api
     def get_member(self, member_id):

@@ -26,6 +26,7 @@ from services.shared.messaging.consumers import consumes
 from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event, record_events
 
+from . import inbound
 from .commands import facts_of, record_status_change
 from .domain.status import LEFT
 from .domain.transfers import (
@@ -70,6 +71,8 @@ def follow(sessions: sessionmaker, event: dict) -> bool:
     with sessions.begin() as session:
         if not claim(session, inbox, [event]):
             return False
+        if payload.get("member_id") is None:
+            return True  # a 线下转入: no member of this system is in transit
         record = _locked_record(session, int(payload["transfer_id"]), int(payload["member_id"]))
         state = next_state((record.state, record.version), event["type"], version)
         if state is not None:
@@ -85,6 +88,18 @@ def _org(session: Session, org_id):
 def _org_name(session: Session, org_id) -> str:
     row = _org(session, org_id)
     return row.name if row is not None and row.name else f"党组织 {org_id}"
+
+
+def target_org(session: Session, org_id):
+    """The receiving organization's directory row; retried later when not known here yet."""
+    target = _org(session, org_id)
+    if target is None:
+        raise OrgNotKnownYet(f"接收党组织 {org_id} 尚未同步到党员服务")
+    return target
+
+
+# For the 线下转入's receive (inbound.py), which follows a transfer the same way.
+caller_of, locked_record = _caller, _locked_record
 
 
 def _why_not(session: Session, member, payload: dict) -> str | None:
@@ -180,4 +195,4 @@ class FollowsTransfers:
 
     @consumes("transfer", "transfer_receiving")
     def on_transfer_receiving(self, event):
-        receive(self.db, event)
+        (inbound.receive if inbound.is_inbound(event) else receive)(self.db, event)

@@ -13,7 +13,17 @@ from services.shared.messaging.outbox import record_event
 
 from . import store
 from .domain import states
-from .domain.codes import CURRENT, IN_SYSTEM_KINDS, LETTER_KINDS, MOVING, OPEN, PAPER_KINDS, RECEIVED, TO_RECEIVE
+from .domain.codes import (
+    CURRENT,
+    IN_SYSTEM_KINDS,
+    INBOUND,
+    LETTER_KINDS,
+    MOVING,
+    OPEN,
+    PAPER_KINDS,
+    RECEIVED,
+    TO_RECEIVE,
+)
 from .domain.validation import (
     batch_member_ids,
     valid_until,
@@ -246,7 +256,7 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         store.require_visible(caller, row, route, orgs)
         store.require_sender(caller, row, orgs)
     try:
-        states.require_reapply(row.state)
+        states.require_reapply(row.state, row.kind)
     except states.Refused as refused:
         raise _refused(refused) from None
     current = {"dues_paid_to": row.dues_paid_to, "phone": row.phone, "address": row.address,
@@ -264,7 +274,7 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
     with sessions.begin() as session:
         row, _, orgs = _locked(session, caller, transfer_id, data)
         try:
-            states.require_reapply(row.state)  # again, under the lock
+            states.require_reapply(row.state, row.kind)  # again, under the lock
         except states.Refused as refused:
             raise _refused(refused) from None
         store.save_steps(session, row.id, route)
@@ -284,6 +294,8 @@ def reroute(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         orgs = store.route_orgs(session, row, route)
         store.require_visible(caller, row, route, orgs)
         store.require_sender(caller, row, orgs)
+    if row.kind == INBOUND:
+        raise Conflict("线下转入不能变更接收党组织，请撤销后重新录入")
     if row.kind not in IN_SYSTEM_KINDS:
         raise Conflict("跨省和转到系统外的转接不能变更接收党组织，请撤销后重新发起")
     to_org_id = validated(validate_reroute, raw, "变更接收党组织")
@@ -360,6 +372,8 @@ def on_member_transferred(sessions: sessionmaker, event: dict) -> bool:
             return False
         payload, caller = event["payload"], Caller.system(event.get("request_id") or "")
         values = {"state": RECEIVED}
+        if row.member_id is None:  # 线下转入: the member the member service created (or took back)
+            values["member_id"] = int(payload["member_id"])
         if row.kind in IN_SYSTEM_KINDS:
             values["receipt"] = {"date": payload.get("effective_on"), "auto": True}
         row = store.save(session, row, values, store.history_entry(caller, "transferred", row.to_org_id, None,

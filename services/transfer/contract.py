@@ -2,6 +2,7 @@
 work lists and the letter's fields."""
 from .domain.codes import (  # noqa: F401
     ACTION_NAMES,
+    FROM_KINDS,
     HISTORY_ACTIONS,
     KINDS,
     MEMBER_KINDS,

@@ -22,7 +22,8 @@ EMITS = {
                     "{transfer_id, member_id, kind, from_org_id, to_org_id, state}",
     TRANSFER_RECEIVING: "the receiving side received: move the member {transfer_id, member_id, kind, from_org_id, "
                         "to_org_id, to_outside, effective_on} (跨省/系统外: to_org_id null, to_outside the "
-                        "receiving side as text; the member leaves the rolls)",
+                        "receiving side as text; the member leaves the rolls; 线下转入 (kind inbound): member_id "
+                        "null, member (the keyed-in form), from_kind, from_text, letter_no: create the member)",
     TRANSFER_RECEIVED: "the member moved (已接收): the transfer is over {transfer_id, member_id, kind, from_org_id, "
                        "to_org_id, state}",
 }
@@ -43,5 +44,11 @@ def ended_payload(row) -> dict:
 
 def receiving_payload(row, effective_on: str) -> dict:
     """The receiving side as text too: a member leaving this system (跨省, 系统外) is recorded as
-    转出 to it."""
-    return {**applied_payload(row), "to_outside": outside_name(row.to_outside) or None, "effective_on": effective_on}
+    转出 to it. A 线下转入 (member_id null) carries the keyed-in member form (`member`) and where it
+    came from (`from_kind` 跨省/系统外, `from_text`): the member service creates the member."""
+    payload = {**applied_payload(row), "to_outside": outside_name(row.to_outside) or None,
+               "effective_on": effective_on}
+    if row.source:
+        payload.update(member=row.member, from_kind=row.source["from_kind"], from_text=row.source["from_text"],
+                       letter_no=row.source["letter_no"])
+    return payload

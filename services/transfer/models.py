@@ -29,7 +29,7 @@ metadata = MetaData(schema="transfer")
 transfers = Table(
     "transfers", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("member_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger),  # null: a 线下转入 until the member service created the member
     Column("member_name", Text, nullable=False),
     Column("member", JSONB, nullable=False),
     Column("kind", Text, nullable=False),
@@ -49,6 +49,8 @@ transfers = Table(
     Column("sender_fax", Text),
     Column("letter_no", Text, unique=True),
     Column("receipt", JSONB),
+    # 线下转入: the paper letter it came with {letter_no, from_kind, from_text} (migration transfer_0004_inbound).
+    Column("source", JSONB),
     Column("history", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_by", Text),
@@ -58,6 +60,10 @@ transfers = Table(
 # At most one unfinished transfer per member, whatever races (the 409 of a second 发起).
 Index("transfers_one_open", transfers.c.member_id, unique=True,
       postgresql_where=text("state IN ('approving', 'to_receive', 'receiving', 'returned', 'expired')"))
+# At most one unfinished 线下转入 per ID number.
+Index("transfers_one_open_inbound", text("(member->>'id_number')"), unique=True,
+      postgresql_where=text("kind = 'inbound' AND state IN ('approving', 'to_receive', 'receiving', 'returned', "
+                            "'expired')"))
 Index("transfers_from", transfers.c.from_org_id, transfers.c.id)
 Index("transfers_to", transfers.c.to_org_id, transfers.c.id)
 Index("transfers_due", transfers.c.valid_until, postgresql_where=text("state IN ('approving', 'to_receive')"))

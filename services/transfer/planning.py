@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Forbidden, NotFound, ValidationFailed, validated
+from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
 from services.shared.org_directory import DELETED
 
 from . import store
@@ -24,8 +24,17 @@ NOT_BLOCKING = {"evaluations"}
 class Members:
     """What the transfer service asks of the member service (by RPC: member never calls transfer)."""
 
-    def __init__(self, get_member, check_member):
-        self.get_member, self.check_member = get_member, check_member
+    def __init__(self, get_member, check_member, check_inbound=None):
+        self.get_member, self.check_member, self._check_inbound = get_member, check_member, check_inbound
+
+    def check_inbound(self, data: dict) -> dict:
+        """A 线下转入's member form checked by the member service's rules (400/409 from there):
+        the snapshot the transfer keeps. Its fields are named as in the request (member.id_number…)."""
+        try:
+            return self._check_inbound(data)
+        except (ValidationFailed, Conflict) as error:
+            fields = {key if key == "org_id" else f"member.{key}": text for key, text in error.fields.items()}
+            raise type(error)(error.message, fields) from None
 
     def get(self, member_id: int) -> dict:
         try:

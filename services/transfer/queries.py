@@ -14,6 +14,7 @@ from .domain.codes import (
     APPROVE,
     CURRENT,
     DONE,
+    INBOUND,
     KINDS,
     LETTER_KINDS,
     MOVING,
@@ -155,6 +156,8 @@ def letter(sessions: sessionmaker, caller: Caller, transfer_id) -> dict:
         route = store.load_steps(session, row.id)
         orgs = store.route_orgs(session, row, route)
         store.require_visible(caller, row, route, orgs)
+    if row.kind == INBOUND:
+        raise Conflict("线下转入持纸质介绍信转入，本系统不开具介绍信")
     if row.kind not in LETTER_KINDS:
         raise Conflict("支部间转移不开具介绍信")
     issuer = route[0]

@@ -11,7 +11,7 @@ from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, org_events, queries, reasons, targets
+from . import commands, inbound, org_events, queries, reasons, targets
 from .models import org_directory
 from .planning import Members
 
@@ -37,7 +37,8 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
 
     def _members(self) -> Members:
         return Members(lambda member_id: self.member.get_member(member_id),
-                       lambda member_id: self.member.check_member(member_id))
+                       lambda member_id: self.member.check_member(member_id),
+                       lambda data: self.member.check_inbound(data))
 
     # --- commands ---
     @api
@@ -47,6 +48,10 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     @api
     def apply_many(self, data):
         return commands.apply_many(self.db, self.caller(), self._members(), data, self._orgs().find)
+
+    @api
+    def inbound(self, data):
+        return inbound.inbound(self.db, self.caller(), self._members(), data, self._orgs().find)
 
     @api
     def approve(self, transfer_id, data=None):

@@ -17,6 +17,7 @@ from .domain import reasons, states
 from .domain.codes import (
     ACTION_NAMES,
     CURRENT,
+    FROM_KINDS,
     HISTORY_ACTIONS,
     KINDS,
     MOVING,
@@ -216,6 +217,14 @@ def step_view(step: dict, orgs: dict) -> dict:
             "state_name": STEP_STATE_NAMES.get(step["state"], step["state"]), "overdue": step_overdue(step)}
 
 
+def source_view(source: dict | None) -> dict:
+    """Where a 线下转入 came from (null for the other kinds): the paper letter's side."""
+    source = source or {}
+    kind = source.get("from_kind")
+    return {"from_kind": kind, "from_kind_name": FROM_KINDS.name(kind) if kind else None,
+            "from_text": source.get("from_text")}
+
+
 def summary(row, orgs: dict, reason_names: dict | None = None) -> dict:
     """What a list shows of a transfer (`reason_names`: {code: name} of the 转接原因 table)."""
     return {
@@ -224,7 +233,8 @@ def summary(row, orgs: dict, reason_names: dict | None = None) -> dict:
         "from_org_id": row.from_org_id, "from_org_name": org_name(orgs, row.from_org_id),
         "to_org_id": row.to_org_id,
         "to_org_name": org_name(orgs, row.to_org_id) if row.to_org_id else outside_name(row.to_outside),
-        "to_outside": row.to_outside, "letter_no": row.letter_no, "applied_on": row.applied_on.isoformat(),
+        "to_outside": row.to_outside, "letter_no": row.letter_no or (row.source or {}).get("letter_no"),
+        **source_view(row.source), "applied_on": row.applied_on.isoformat(),
         "valid_until": row.valid_until.isoformat() if row.valid_until else None,
         "overdue": states.is_overdue(row.state, row.valid_until, date.today(), row.kind),
         "receipt_missing": states.receipt_missing(row.state, row.kind, row.valid_until, date.today()),
@@ -248,6 +258,7 @@ def view(row, route: list[dict], orgs: dict, caller: Caller | None = None, reaso
         "history": [{**entry, "org_name": org_name(orgs, entry.get("org_id")),
                      "action_name": HISTORY_ACTIONS.get(entry["action"], entry["action"])} for entry in row.history],
         "receipt": row.receipt, "created_at": row.created_at.isoformat(),
+        "member": row.member,  # the letter's snapshot (线下转入: the keyed-in member form)
         "in_flight": row.state in MOVING,
     }
     if caller is not None:

@@ -211,6 +211,8 @@ def check_undo(member: Standing, last: StatusChange | None) -> dict:
         raise TransitionRefused("该党员没有可回退的党籍变动")
     if last.to_status == LEFT and last.kind == TRANSFERRED_OUT:
         raise TransitionRefused(TRANSFERRED_OUT_FINAL.format("回退"))
+    if last.to_status == ACTIVE and last.kind == TRANSFERRED_OUT:  # taken back by a 线下转入
+        raise TransitionRefused("经组织关系转接转入的党员不能回退；如转入有误，请办理组织关系转出")
     if member.status != last.to_status:
         raise TransitionRefused("党员当前状态与最后一次党籍变动不一致，不能回退")
     return state_from_plain(last.prior)

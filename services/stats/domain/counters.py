@@ -78,7 +78,11 @@ def member_entries(facts: dict | None) -> Counter:
     if left and not facts.get("left_on"):
         return entries
     joined = year_of(facts.get("joined_on"))
-    membership = (BEGINNING if joined is None else joined, year_of(facts.get("left_on")) if left else None)
+    # A member keyed in by 线下转入 belongs here from their arrival (counted as a 转入 by the
+    # transfer fact), not from their 入党日期 (a 发展 elsewhere).
+    arrived = year_of(facts.get("arrived_on"))
+    start = arrived if arrived is not None else joined
+    membership = (BEGINNING if start is None else start, year_of(facts.get("left_on")) if left else None)
     full = year_of(facts.get("full_on"))
     for segment in _present(entries, membership, facts.get("absences") or ()):
         for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
@@ -96,7 +100,7 @@ def member_entries(facts: dict | None) -> Counter:
             _span(entries, "category", FULL, full, None, within=segment)
         else:
             _span(entries, "category", facts.get("category") or FULL, *segment, within=segment)
-    if joined is not None:
+    if joined is not None and arrived is None:
         entries[("increase", "develop", joined)] += 1
     if left:
         _decrease(entries, facts.get("leave_kind"), year_of(facts["left_on"]))
@@ -125,7 +129,9 @@ def _present(entries: Counter, membership: tuple, absences) -> list[tuple]:
             continue
         segments.append((start, away))
         _decrease(entries, kind, away)
-        entries[("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back)] += 1
+        if LEAVE_KIND_GROUPS.get(kind) != COUNTED_AS_TRANSFER:
+            # Back after 组织关系转出 is a 线下转入: its 转入 is the transfer fact's (domain/transfers.py).
+            entries[("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back)] += 1
         start = back
     return [*segments, (start, membership[1])]
 

@@ -4,13 +4,18 @@ from services.shared.codes import CodeTable
 
 WITHIN, CROSS_PROVINCE, OUTSIDE, BETWEEN_BRANCHES, WHOLE_ORG = (
     "within", "cross_province", "outside", "between_branches", "whole_org")
+INBOUND = "inbound"  # 线下转入 (非建库): a person arriving with a paper letter, keyed in here
 
 KINDS = CodeTable(
     "转接类型",
     [(WITHIN, "省内转接"), (CROSS_PROVINCE, "跨省转接"), (OUTSIDE, "转到系统外"),
-     (BETWEEN_BRANCHES, "支部间转移"), (WHOLE_ORG, "整建制转移")],
-    {"省内": WITHIN, "跨省": CROSS_PROVINCE, "系统外": OUTSIDE, "支部间": BETWEEN_BRANCHES, "整建制": WHOLE_ORG},
+     (BETWEEN_BRANCHES, "支部间转移"), (WHOLE_ORG, "整建制转移"), (INBOUND, "线下转入")],
+    {"省内": WITHIN, "跨省": CROSS_PROVINCE, "系统外": OUTSIDE, "支部间": BETWEEN_BRANCHES, "整建制": WHOLE_ORG,
+     "非建库": INBOUND},
 )
+# Where a 线下转入 came from: the kind its 转入 is counted as in the annual report.
+FROM_KINDS = CodeTable("转入来源", [(CROSS_PROVINCE, "外省（跨省转入）"), (OUTSIDE, "系统外")],
+                       {"跨省": CROSS_PROVINCE, "外省": CROSS_PROVINCE, "系统外": OUTSIDE})
 # Kinds a clerk applies for one member (整建制 moves an organization: a later slice).
 MEMBER_KINDS = (WITHIN, CROSS_PROVINCE, OUTSIDE, BETWEEN_BRANCHES)
 # The target is an organization of this deployment.
@@ -51,8 +56,8 @@ STEP_STATE_NAMES = {WAITING: "未到达", CURRENT: "办理中", DONE: "已办理
 SEND, RECEIVE_SIDE = "send", "receive"  # which side of the route a step belongs to
 
 # Lines of a transfer's history (people read names, not codes).
-HISTORY_ACTIONS = {"applied": "发起", "approved": "审批同意", "returned": "退回", "received": "接收",
-                   "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起",
+HISTORY_ACTIONS = {"applied": "发起", "keyed_in": "线下转入登记", "approved": "审批同意", "returned": "退回",
+                   "received": "接收", "receipt_recorded": "登记回执", "revoked": "撤销", "reapplied": "重新发起",
                    "rerouted": "变更接收党组织", "closed": "异常办结", "expired": "超期退回发起方",
                    "transferred": "已转入接收党组织", "transfer_refused": "未能转入"}
 

@@ -94,3 +94,36 @@ def compute_route(kind: str, from_chain: Sequence[Mapping], to_chain: Sequence[M
     first = next(step for step in steps if step["state"] == WAITING)
     first["state"] = CURRENT
     return steps
+
+
+KEYER = "keyer"  # a RouteProblem of the account keying in, not of an input (a 403)
+
+
+def keying_org(to_chain: Sequence[Mapping], caller_scope: str, rights: Mapping[int, bool]) -> Mapping:
+    """Who keys in a 线下转入: the organization of the caller's account, on the target's chain
+    (the target is in its scope), with approval rights (a 组织部 of a 地方委员会, or a 党委 with
+    预备党员审批权: MANUALS.md §1.10). The system scope keys in as the target's nearest approver."""
+    if caller_scope == "/":
+        keyer = nearest_approver(to_chain, rights)
+    else:
+        keyer = next((org for org in to_chain if org["path"] == caller_scope), None)
+    if keyer is None or not can_approve(keyer, rights):
+        raise RouteProblem("线下转入须由具有审批权的党委或县级以上组织部门录入", KEYER)
+    return keyer
+
+
+def compute_inbound_route(keyer: Mapping, to_chain: Sequence[Mapping], rights: Mapping[int, bool]) -> list[dict]:
+    """线下转入: the keying organization (its 录入 is its approval: skipped) → the receiving 党委's
+    approval when it is not the keyer → the target's 接收 (one step when the receiving 党委 is the
+    target)."""
+    if not to_chain:
+        raise RouteProblem("请选择接收党组织")
+    target, receiver = to_chain[-1], nearest_approver(to_chain, rights)
+    steps = [{**_step(keyer, APPROVE, SEND), "state": SKIPPED}]
+    if receiver is not None and receiver["id"] != keyer["id"] and receiver["id"] != target["id"]:
+        steps.append(_step(receiver, APPROVE, RECEIVE_SIDE))
+    steps.append(_step(target, RECEIVE, RECEIVE_SIDE))
+    for seq, step in enumerate(steps, start=1):
+        step["seq"] = seq
+    steps[1]["state"] = CURRENT
+    return steps

@@ -12,6 +12,7 @@ from .codes import (
     DONE,
     ENDED,
     EXPIRED,
+    INBOUND,
     MOVING,
     PAPER_KINDS,
     RECEIVE,
@@ -116,7 +117,9 @@ def revoke(state: str, steps: Sequence[dict]) -> str:
     return REVOKED
 
 
-def require_reapply(state: str) -> None:
+def require_reapply(state: str, kind: str = "within") -> None:
+    if kind == INBOUND:
+        raise Refused("线下转入不能重新发起：请撤销后重新录入")
     _require_state(state, (RETURNED, EXPIRED), "重新发起（只有已退回或已超期的转接可以重新发起）")
 
 
@@ -211,11 +214,11 @@ def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current
             actions.append("receive")
         actions.append("return")
     if covers_sender:
-        if state in (RETURNED, EXPIRED):
+        if state in (RETURNED, EXPIRED) and kind != INBOUND:
             actions.append("reapply")
         if state in (RETURNED, EXPIRED) or state in MOVING and not receiving_side_acted(steps):
             actions.append("revoke")
-        if state in MOVING and kind not in PAPER_KINDS and not receiving_side_acted(steps):
+        if state in MOVING and kind not in (*PAPER_KINDS, INBOUND) and not receiving_side_acted(steps):
             actions.append("reroute")
     if covers_both and state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED):
         actions.append("close")

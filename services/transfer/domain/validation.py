@@ -9,6 +9,7 @@ from services.shared.field_errors import FieldErrors
 
 from .codes import (
     CROSS_PROVINCE,
+    FROM_KINDS,
     KINDS,
     LETTER_KINDS,
     MEMBER_KINDS,
@@ -126,6 +127,36 @@ def _letter_fields(data: dict, kind: str, errors: dict) -> dict:
         "sender_phone": _field(errors, "sender_phone", rules.optional_phone, data.get("sender_phone")),
         "sender_fax": _field(errors, "sender_fax", rules.optional_phone, data.get("sender_fax")),
     }
+
+
+LETTER_NO_MAX, FROM_TEXT_MAX = 50, 200
+OTHER_REASON = "99"
+
+
+def validate_inbound(data, reasons: CodeTable = TRANSFER_REASONS) -> dict:
+    """线下转入: {to_org_id, letter_no, from_kind, from_text, dues_paid_to?, member: {the member
+    form}}. The member's fields are checked by the member service's own rules (not here)."""
+    if not isinstance(data, dict):
+        raise FieldErrors({"data": "应为对象"})
+    errors: dict = {}
+    out = {
+        "to_org_id": _field(errors, "to_org_id", rules.record_id, data.get("to_org_id"), "请选择接收党组织"),
+        "letter_no": _field(errors, "letter_no", rules.text, data.get("letter_no"), LETTER_NO_MAX),
+        "from_kind": _field(errors, "from_kind", rules.code_value, data.get("from_kind"), FROM_KINDS,
+                            "转入来源应为跨省或系统外"),
+        "from_text": _field(errors, "from_text", rules.text, data.get("from_text"), FROM_TEXT_MAX),
+        "dues_paid_to": None if rules.blank(data.get("dues_paid_to"))
+        else _field(errors, "dues_paid_to", year_month, data.get("dues_paid_to")),
+        "reason": OTHER_REASON if rules.blank(data.get("reason"))
+        else _field(errors, "reason", rules.code_value, data.get("reason"), reasons, "未知的转接原因"),
+    }
+    member = data.get("member")
+    if not isinstance(member, dict) or not member:
+        errors["member"] = "请填写党员信息"
+    out["member"] = member
+    if errors:
+        raise FieldErrors(errors)
+    return out
 
 
 MAX_BATCH = 50

@@ -107,3 +107,23 @@ def test_differences_name_each_key_with_both_figures():
         {"org_id": 5, "dimension": "sex", "value": "1", "year": 2010, "expected": 2, "actual": 1},
         {"org_id": 6, "dimension": "total", "value": "", "year": 2011, "expected": 0, "actual": 1},
     ]
+
+
+def test_a_member_keyed_in_by_inbound_counts_from_the_arrival_not_as_a_develop():
+    """线下转入: the stock starts in the year of arrival; the 转入 is the transfer fact's."""
+    from services.stats.domain.counters import member_entries
+    facts = {"status": "active", "sex": "1", "category": "01", "joined_on": "2010-07-01", "birth_date": "1985-01-01",
+             "arrived_on": "2026-05-20"}
+    entries = member_entries(facts)
+    assert entries[("total", "", 2026)] == 1 and entries[("total", "", 2010)] == 0
+    assert not [key for key in entries if key[0] == "increase"]
+
+
+def test_back_after_a_transfer_out_is_no_other_increase():
+    """A kind-40 absence ends by a 线下转入, counted by its transfer fact."""
+    from services.stats.domain.counters import member_entries
+    facts = {"status": "active", "sex": "1", "category": "01", "joined_on": "2010-07-01", "birth_date": "1985-01-01",
+             "absences": [["40", "2024-03-01", "2026-05-20"]]}
+    entries = member_entries(facts)
+    assert entries[("total", "", 2024)] == -1 and entries[("total", "", 2026)] == 1
+    assert entries[("increase", "other", 2026)] == 0 and entries[("decrease", "other", 2024)] == 0

@@ -16,7 +16,7 @@ def row(**overrides):
     values = dict(id=9, member_id=5, member_name="张三", kind="within", state="approving", from_org_id=4, to_org_id=8,
                   to_outside=None, letter_no="2026000001", applied_on=date(2026, 3, 1), valid_until=date(2026, 3, 30),
                   version=2, reason="01", dues_paid_to="2026-02", valid_days=30, phone=None, address=None,
-                  postcode=None, sender_phone=None, sender_fax=None, receipt=None,
+                  postcode=None, sender_phone=None, sender_fax=None, receipt=None, source=None, member={},
                   history=[{"action": "applied", "org_id": 4}], created_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
     return SimpleNamespace(**{**values, **overrides})
 
