@@ -124,3 +124,10 @@ def end_sessions(session: Session, account_id: int, now: datetime, keep: bytes |
     if keep is not None:
         query = query.where(login_sessions.c.token_hash != keep)
     session.execute(query.values(ended_at=now))
+
+
+def refuse_if_held(hold: dict | None, doing: str) -> None:
+    """`hold`: the transfer service's answer (org_transfer_hold) for the organization."""
+    if hold:
+        raise Conflict(f"“{hold['org_name']}”正在办理整建制转移（转接编号{hold['transfer_id']}），"
+                       f"办结前不能{doing}该党组织")

@@ -11,6 +11,8 @@ from .store import outside_name
 TRANSFER_APPLIED = "transfer_applied"
 TRANSFER_ENDED = "transfer_ended"
 TRANSFER_RECEIVING = "transfer_receiving"
+ORG_TRANSFER_RECEIVING = "org_transfer_receiving"
+ORG_TRANSFER_REFUSED = "org_transfer_refused"
 MEMBER_TRANSFERRED = "member_transferred"
 MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
 
@@ -22,10 +24,14 @@ EMITS = {
     TRANSFER_RECEIVING: "the receiving side received: move the member {transfer_id, member_id, kind, from_org_id, "
                         "to_org_id, to_outside, effective_on} (跨省/系统外: to_org_id null, to_outside the "
                         "receiving side as text; the member leaves the rolls)",
+    ORG_TRANSFER_RECEIVING: "整建制转移 received: move the organization {transfer_id, org_id, from_parent_id, "
+                            "to_parent_id, effective_on, reason, counted} (the org service answers with org_moved "
+                            "carrying `transfer`, or org_transfer_refused)",
 }
-# The organization directory follows every org event; the saga's answers come from member.
+# The organization directory follows every org event; the saga's answers come from member (a
+# member's transfer) and org (整建制: org_moved with `transfer`, or org_transfer_refused).
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
-    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED)]
+    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED), ("org", ORG_TRANSFER_REFUSED)]
 
 
 def applied_payload(row) -> dict:
@@ -41,3 +47,10 @@ def receiving_payload(row, effective_on: str) -> dict:
     """The receiving side as text too: a member leaving this system (跨省, 系统外) is recorded as
     转出 to it."""
     return {**applied_payload(row), "to_outside": outside_name(row.to_outside) or None, "effective_on": effective_on}
+
+
+def org_receiving_payload(row, effective_on: str) -> dict:
+    """What the org service needs to move the organization (and check it is still where it was)."""
+    return {"transfer_id": row.id, "org_id": row.org_id, "from_parent_id": row.from_org_id,
+            "to_parent_id": row.to_org_id, "effective_on": effective_on, "reason": row.reason,
+            "counted": bool((row.member or {}).get("counted", True))}

@@ -25,6 +25,7 @@ from .codes import (
     STEP_RETURNED,
     TO_RECEIVE,
     WAITING,
+    WHOLE_ORG,
 )
 
 
@@ -211,11 +212,11 @@ def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current
             actions.append("receive")
         actions.append("return")
     if covers_sender:
-        if state in (RETURNED, EXPIRED):
+        if state in (RETURNED, EXPIRED) and kind != WHOLE_ORG:  # 整建制: revoke and apply again
             actions.append("reapply")
         if state in (RETURNED, EXPIRED) or state in MOVING and not receiving_side_acted(steps):
             actions.append("revoke")
-        if state in MOVING and kind not in PAPER_KINDS and not receiving_side_acted(steps):
+        if state in MOVING and kind not in (*PAPER_KINDS, WHOLE_ORG) and not receiving_side_acted(steps):
             actions.append("reroute")
     if covers_both and state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED):
         actions.append("close")
