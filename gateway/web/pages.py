@@ -148,4 +148,7 @@ routes = [
     Route("/orgs/{id}/transfers", transfer.apply, methods=["POST"]),
     Route("/orgs/{id}/transfers/new", transfer.new_page),
     Route("/orgs/{id}/transfers/preview", transfer.preview, methods=["POST"]),
+    Route("/orgs/{id}/whole-transfer", transfer.whole_org_page),
+    Route("/orgs/{id}/whole-transfer", transfer.whole_org_apply, methods=["POST"]),
+    Route("/orgs/{id}/whole-transfer/preview", transfer.whole_org_preview, methods=["POST"]),
 ]
