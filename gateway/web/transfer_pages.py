@@ -133,20 +133,30 @@ async def target_options(request: Request):
                   new_parent=request.query_params.get("for") == "whole")
 
 
-async def preview(request: Request):
-    """The route and the letter, before 确认发起; a refusal goes back to the form."""
-    org_id = path_id(request)
+async def _previewed(request: Request, org_id: int, method: str, body, reform, **arguments):
+    """A preview RPC for the posted form: (session, form, drawn, org, root), or the form again
+    with the refusal beside its fields (a response)."""
     form = await form_of(request)
     session = await require_session(request, form_csrf=form.get("csrf_token"))
     try:
-        drawn = await call(request, session, "transfer", "preview", data=apply_data(form))
+        drawn = await call(request, session, "transfer", method, data=body(form), **arguments)
     except Exception as exc:  # noqa: BLE001 — shown beside the form, or as an error page
         error = as_http_error(exc)
         if error.status >= 500 or error.status in (401, 403, 404):
             raise error from None
-        return await _new_form(request, session, org_id, form, error.status, error)
+        return await reform(request, session, org_id, form, error.status, error)
     org = await call(request, session, "org", "get_org", org_id=org_id)
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return session, form, drawn, org, root
+
+
+async def preview(request: Request):
+    """The route and the letter, before 确认发起; a refusal goes back to the form."""
+    org_id = path_id(request)
+    previewed = await _previewed(request, org_id, "preview", apply_data, _new_form)
+    if not isinstance(previewed, tuple):
+        return previewed
+    session, form, drawn, org, root = previewed
     hidden = {key: value for key, value in form.items() if key != "csrf_token"}
     reason = form.get("reason", "")
     drawn["reason_name"] = TRANSFER_REASONS.name(reason) if reason in TRANSFER_REASONS else reason
@@ -233,7 +243,8 @@ async def _whole_org_form(request: Request, session, org_id: int, values: dict, 
     if chosen.isdigit():
         target = {"id": int(chosen), "name": values.get(f"to_org_name_{chosen}", "")}
     if error is not None and error.fields and "to_parent_id" in error.fields:
-        error.fields["to_org_id"] = error.fields.pop("to_parent_id")  # beside the search that chose it
+        # beside the search that chose it, in the service's order
+        error.fields = {("to_org_id" if key == "to_parent_id" else key): text for key, text in error.fields.items()}
     return render(request, "whole_transfer_new.html", status=status, session=session, org=org, root=root,
                   v=values, target=target, form_error=error, open_form="whole", max_days=MAX_VALID_DAYS,
                   default_days=DEFAULT_VALID_DAYS["whole_org"])
@@ -248,18 +259,11 @@ async def whole_org_page(request: Request):
 async def whole_org_preview(request: Request):
     """The route, the member count and the letter, before 确认发起; a refusal goes back to the form."""
     org_id = path_id(request)
-    form = await form_of(request)
-    session = await require_session(request, form_csrf=form.get("csrf_token"))
-    try:
-        drawn = await call(request, session, "transfer", "preview_org", org_id=org_id, data=whole_org_data(form))
-    except Exception as exc:  # noqa: BLE001 — shown beside the form, or as an error page
-        error = as_http_error(exc)
-        if error.status >= 500 or error.status in (401, 403, 404):
-            raise error from None
-        return await _whole_org_form(request, session, org_id, form, error.status, error)
-    org = await call(request, session, "org", "get_org", org_id=org_id)
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    hidden = {key: value for key, value in whole_org_data(form).items()}
+    previewed = await _previewed(request, org_id, "preview_org", whole_org_data, _whole_org_form, org_id=org_id)
+    if not isinstance(previewed, tuple):
+        return previewed
+    session, form, drawn, org, root = previewed
+    hidden = whole_org_data(form)
     return render(request, "whole_transfer_preview.html", session=session, org=org, root=root, drawn=drawn,
                   hidden=hidden, reason=form.get("reason", ""), step_states=STEP_STATE_NAMES)
 
