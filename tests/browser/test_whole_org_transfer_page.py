@@ -61,3 +61,5 @@ def test_whole_org_transfer_from_the_card(system, api, root_id, screen):
     expect(page.locator("#letter-link")).to_be_visible()
     no_sideways_scroll(page)
     shot(page, f"whole-transfer-page-{size}")
+    created = api.get(page.url.replace(system.url, "")).json()
+    assert (created["kind"], created["org_id"], created["to_org_id"]) == ("whole_org", moving, target)
