@@ -133,7 +133,7 @@ async def target_options(request: Request):
                   new_parent=request.query_params.get("for") == "whole")
 
 
-async def _previewed(request: Request, org_id: int, method: str, body, reform, **arguments):
+async def _previewed(request: Request, page_org: int, method: str, body, reform, **arguments):
     """A preview RPC for the posted form: (session, form, drawn, org, root), or the form again
     with the refusal beside its fields (a response)."""
     form = await form_of(request)
@@ -144,8 +144,8 @@ async def _previewed(request: Request, org_id: int, method: str, body, reform, *
         error = as_http_error(exc)
         if error.status >= 500 or error.status in (401, 403, 404):
             raise error from None
-        return await reform(request, session, org_id, form, error.status, error)
-    org = await call(request, session, "org", "get_org", org_id=org_id)
+        return await reform(request, session, page_org, form, error.status, error)
+    org = await call(request, session, "org", "get_org", org_id=page_org)
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
     return session, form, drawn, org, root
 
