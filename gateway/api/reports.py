@@ -114,6 +114,7 @@ routes = [
     Route(BASE + "/checks", _reader("report_checks")),
     Route(BASE + "/comparison", _reader("report_comparison")),
     Route(BASE + "/history", _reader("report_history")),
+    Route(BASE + "/whole-org-transfers", _reader("whole_org_transfers")),
     Route(BASE + "/name-lists/{kind}.xlsx", name_list_xlsx),
     Route(BASE + "/name-lists/{kind}", name_list),
     Route(BASE + "/generate", _action("generate_report"), methods=["POST"]),
@@ -185,6 +186,14 @@ OPENAPI_PATHS = {
         obj(["kind", "title", "year", "total", "page", "size", "items"], kind=STR, title=STR, year=INT, total=INT,
             page=INT, size=INT, items={"type": "array"}),
         params=[*PARAMS, KIND, query_param("page", INT), query_param("size", INT)])},
+    BASE + "/whole-org-transfers": {"get": op(
+        "附表 整建制转入/转出情况：报告年度内本组织及下级（转出或转入一端）的整建制转移，"
+        "转移的党组织、随转党员数、生效（接收）日期、方向（out 转出，in 转入，both 两端均在本组织内）",
+        "整建制转移情况", obj(["items", "out_members", "in_members"], year=INT, items={"type": "array", "items": obj(
+            ["transfer_id", "org_name", "members", "effective_on", "direction"], transfer_id=INT, org_id=INT,
+            org_name=STR, members=INT, effective_on=STR, from_org_id=INT, to_org_id=INT,
+            direction={"type": "string", "enum": ["out", "in", "both"]})}, out_members=INT, in_members=INT),
+        params=PARAMS)},
     BASE + "/name-lists/{kind}.xlsx": {"get": download_operation("导出校核所需名单（Excel）", params=[*PARAMS, KIND])},
     BASE + "/generate": _post("直统：按本组织及下级的党员数据生成报表（已上报的不能重新生成）"),
     BASE + "/aggregate": _post("汇总：本组织直属党员的数据加上各下级已上报的报表；列出尚未上报的下级"),

@@ -59,6 +59,27 @@ async def preview(request: Request):
     return JSONResponse(await call(request, session, "transfer", "preview", data=data))
 
 
+ORG_APPLY_TYPES = {"to_parent_id": int, "reason": str, "valid_days": int, "phone": str, "address": str,
+                   "postcode": str, "sender_phone": str, "sender_fax": str}
+
+
+async def apply_org(request: Request):
+    """整建制转移 of the organization with its subtree and members."""
+    session = await require_session(request)
+    data = await read_json(request)
+    check_types(data, ORG_APPLY_TYPES)
+    return JSONResponse(await call(request, session, "transfer", "apply_org", org_id=path_id(request), data=data),
+                        status_code=201)
+
+
+async def preview_org(request: Request):
+    """The route and the letter a 整建制转移 would give, without writing anything."""
+    session = await require_session(request)
+    data = await read_json(request)
+    check_types(data, ORG_APPLY_TYPES)
+    return JSONResponse(await call(request, session, "transfer", "preview_org", org_id=path_id(request), data=data))
+
+
 async def get_transfer(request: Request):
     session = await require_session(request)
     return JSONResponse(await call(request, session, "transfer", "get", transfer_id=path_id(request)))
@@ -214,6 +235,8 @@ routes = [
     Route("/transfer-reasons", add_reason, methods=["POST"]),
     Route("/transfer-reasons/{code}", change_reason, methods=["PATCH"]),
     Route("/transfer-reasons/{code}", delete_reason, methods=["DELETE"]),
+    Route("/orgs/{id}/transfers", apply_org, methods=["POST"]),
+    Route("/orgs/{id}/transfers/preview", preview_org, methods=["POST"]),
     Route("/orgs/{id}/transfers/counts", counts),
 ]
 
@@ -250,8 +273,11 @@ STEP = obj(["seq", "org_id", "action", "state"], seq=INT, org_id=INT, org_name=N
            contact_phone={**NULLABLE_STR, "description": "办理党组织的联系电话（党组织信息卡）"})
 STATE = {"type": "string", "enum": list(STATE_NAMES),
          "description": "；".join(f"{k} {n}" for k, n in STATE_NAMES.items())}
-SUMMARY = dict(id=INT, member_id={"type": ["integer", "null"], "description": "线下转入在接收前为空"},
-               member_name=STR, kind={"type": "string", "enum": list(KINDS.codes())}, kind_name=STR,
+SUMMARY = dict(id=INT, member_id={"type": ["integer", "null"],
+                                  "description": "党员（线下转入在接收前为空，整建制转移为空）"},
+               member_name={**STR, "description": "党员姓名；整建制转移为党组织名称"},
+               kind={"type": "string", "enum": list(KINDS.codes()),
+                     "description": "；".join(f"{k} {n}" for k, n in KINDS.items())}, kind_name=STR,
                from_kind={"type": ["string", "null"], "enum": [*FROM_KINDS.codes(), None],
                           "description": "线下转入的来源（跨省、系统外），其他类型为空"},
                from_kind_name=NULLABLE_STR, from_text={**NULLABLE_STR, "description": "线下转入：开具介绍信的党组织"},
@@ -260,7 +286,11 @@ SUMMARY = dict(id=INT, member_id={"type": ["integer", "null"], "description": "�
                to_org_name=NULLABLE_STR, letter_no={**NULLABLE_STR,
                           "description": "介绍信编号：年份+6位序号（线下转入：纸质介绍信的编号）"},
                applied_on=STR, valid_until=NULLABLE_STR, overdue={**BOOL, "description": "介绍信已过有效期"},
-               reason=STR, reason_name=STR, version=INT)
+               reason=STR, reason_name=STR,
+               org_id={"type": ["integer", "null"], "description": "整建制转移的党组织（连同下级和党员）"},
+               org_name={**NULLABLE_STR, "description": "整建制转移的党组织名称"},
+               member_count={"type": ["integer", "null"], "description": "整建制转移：发起时该组织及下级的党员数"},
+               version=INT)
 TRANSFER = obj(["id", "member_id", "kind", "state", "from_org_id", "to_org_id", "route", "history", "version"],
                **SUMMARY, dues_paid_to=NULLABLE_STR,
                valid_days={"type": ["integer", "null"]}, phone=NULLABLE_STR, address=NULLABLE_STR,
@@ -281,6 +311,17 @@ REASON = obj(["code", "name", "enabled", "used", "version"], code=STR, name=STR,
              updated_at=NULLABLE_STR)
 REASON_CODE = path_param("code", {"type": "string", "pattern": "^[0-9]{2,4}$"})
 PREVIEW = obj(["route"], route={"type": "array", "items": STEP}, letter={"type": ["object", "null"]})
+ORG_APPLY_IN = obj(
+    ["to_parent_id", "reason"],
+    to_parent_id={"type": "integer", "description": "新的上级党组织（本系统内在用、非党支部、不在本组织之下）"},
+    reason={"type": "string", "maxLength": 500, "description": "整建制转移原因，如：行政区划调整"},
+    **{key: LETTER_IN[key] for key in ("valid_days", "phone", "address", "postcode")},
+    sender_phone={"type": "string", "maxLength": 30, "description": "基层党委联系电话"},
+    sender_fax={"type": "string", "maxLength": 30, "description": "传真"})
+ORG_PREVIEW = obj(["route", "member_count"], route={"type": "array", "items": STEP}, org_id=INT, org_name=STR,
+                  from_org_id=INT, from_org_name=STR, to_org_id=INT, to_org_name=STR, member_count=INT,
+                  counted={**BOOL, "description": "是否计入统计的整建制转入/转出（同一基层党委内的转移不计）"},
+                  letter={"type": "object"})
 
 
 def _step_op(summary: str, body: dict) -> dict:
@@ -320,7 +361,13 @@ OPENAPI_PATHS = {
         ["reason"], reason={"type": "string", "maxLength": 500, "description": "异常办结原因"})),
     "/transfers/{id}/reapply": _step_op("重新发起（退回或超期之后；可修改介绍信各项，编号不变）", obj([], **LETTER_IN)),
     "/transfers/{id}/letter.pdf": {"get": _pdf_op("组织关系介绍信：存根、介绍信、回执联（A4 PDF）")},
-    "/orgs/{id}/transfers": {"get": op(
+    "/orgs/{id}/transfers/preview": {"post": op(
+        "整建制转移发起前预览：路径、党员数和介绍信内容（不保存）", "路径和介绍信", ORG_PREVIEW, ORG_APPLY_IN,
+        params=[ID])},
+    "/orgs/{id}/transfers": {"post": op(
+        "发起整建制转移：本组织连同下级组织和党员转到新的上级党组织之下（审批路径同省内转接；接收后组织移动，"
+        "党员随组织转移；办理期间其党员不能单独转出，本组织不能移动或撤销）", "已发起的整建制转移（kind whole_org）",
+        REF, ORG_APPLY_IN, params=[ID], status="201"), "get": op(
         "本组织及下级的转接工作列表", "列表",
         obj(["items", "total"], items={"type": "array", "items": obj(
             ["id", "state"], **SUMMARY, current_step={"oneOf": [STEP, {"type": "null"}],

@@ -6,10 +6,15 @@ already written for reading: names, not codes; 党费交到 and 有效期 in cap
 (`dues_paid_to_capital` "贰零贰陆年拾壹月", `valid_days_capital` "叁拾"). Only two things are the
 form's own wording: 系中共（正式、预备）党员 takes the category without its 党员, and the date is
 written 2026年12月2日.
+A 整建制转移's letter (`whole_org`) names the organization and its members' number where a
+member's letter names the member, and its attached list (附：整建制转移党员名单: 序号, 姓名, 所在党组织)
+follows on as many A4 pages as it needs, three columns of 45 a page, each page numbered and
+headed with the letter's number (a county's 6,000 members: 45 pages).
 A missing or empty value leaves its blank for the pen, as on the paper form. The font is the
 built-in CID font STSong-Light: no font file ships and the text stays extractable and searchable.
 """
 from datetime import date
+from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -48,6 +53,7 @@ class _Sheet:
                                       alignment=TA_CENTER)
         self.seal = ParagraphStyle("seal", parent=self.body, alignment=TA_RIGHT)
         self.y = PAGE_HEIGHT - MARGIN
+        self.whole = bool(letter.get("whole_org"))
 
     def draw(self) -> float:
         """Draws the three parts; the lowest point reached."""
@@ -97,8 +103,12 @@ class _Sheet:
         box_width, box_height = 40 * mm, 30 * mm  # 贴回执联处, beside the text
         text_width = WIDTH - box_width - 6 * mm
         top = self.y
-        self.para(f"{self.v('member_name')}同志系中共{self.v('category')}党员，组织关系由"
-                  f"{self.v('from_org_name')}转到{self.v('to_org_name')}。", self.indented, text_width)
+        if self.whole:
+            self.para(f"{self.v('org_name')}（整建制，党员{self.v('member_count')}名，名单附后）组织关系由"
+                      f"{self.v('from_org_name')}转到{self.v('to_org_name')}。", self.indented, text_width)
+        else:
+            self.para(f"{self.v('member_name')}同志系中共{self.v('category')}党员，组织关系由"
+                      f"{self.v('from_org_name')}转到{self.v('to_org_name')}。", self.indented, text_width)
         self.gap(8)
         self.right(self.date(), right=MARGIN + text_width)
         canvas = self.canvas
@@ -126,10 +136,14 @@ class _Sheet:
         v = self.v
         self.title("")
         self.para(f"{v('addressee')}：", self.body)
-        self.para(f"{v('member_name')}同志（{v('sex')}），{v('age')}岁，{v('ethnicity')}，系中共{v('category')}"
-                  f"党员，身份证号码{v('id_number')}，由{v('from_org_name')}去{v('to_org_name')}，请转接组织关系。",
-                  self.indented)
-        self.para(f"该同志党费已交到{v('dues_paid_to_capital')}。", self.indented)
+        if self.whole:
+            self.para(f"{v('org_name')}整建制转移，全体党员{v('member_count')}名（名单附后），由{v('from_org_name')}"
+                      f"去{v('to_org_name')}，请转接组织关系。", self.indented)
+        else:
+            self.para(f"{v('member_name')}同志（{v('sex')}），{v('age')}岁，{v('ethnicity')}，系中共{v('category')}"
+                      f"党员，身份证号码{v('id_number')}，由{v('from_org_name')}去{v('to_org_name')}，请转接组织关系。",
+                      self.indented)
+            self.para(f"该同志党费已交到{v('dues_paid_to_capital')}。", self.indented)
         self.gap(4)
         self.para(f"（有效期{v('valid_days_capital')}天）", self.indented)
         self.gap(8)
@@ -147,7 +161,8 @@ class _Sheet:
         v = self.v
         self.title("（回执联）")
         self.para(f"{v('receipt_addressee')}：", self.body)
-        self.para(f"{v('member_name')}同志的党员组织关系已转达我处，特此回执。", self.indented)
+        who = f"{v('org_name')}全体党员{v('member_count')}名" if self.whole else f"{v('member_name')}同志"
+        self.para(f"{who}的党员组织关系已转达我处，特此回执。", self.indented)
         self.gap(8)
         self.right("（盖章）")
         self.right(f"{BLANK}年{BLANK}月{BLANK}日")
@@ -164,8 +179,62 @@ def written_date(value) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+LIST_COLUMNS, LIST_ROWS = 3, 45  # names a page: 135
+LIST_ROW = 15.5  # points a row
+
+
+@lru_cache(maxsize=4096)
+def _fit(text: str, size: float, width: float) -> str:
+    """`text` cut with … to fit `width` (long organization names)."""
+    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def draw_member_list(canvas: Canvas, letter: dict) -> int:
+    """附：整建制转移党员名单, page by page after the letter (drawn straight on the canvas: thousands
+    of names stay quick); the number of pages drawn."""
+    members = letter.get("members") or []
+    per_page = LIST_COLUMNS * LIST_ROWS
+    pages = max(1, -(-len(members) // per_page))
+    column_width = WIDTH / LIST_COLUMNS
+    for page in range(pages):
+        y = PAGE_HEIGHT - MARGIN
+        canvas.setFont(FONT, 13)
+        canvas.drawCentredString(PAGE_WIDTH / 2, y - 13, "附：整建制转移党员名单")
+        canvas.setFont(FONT, 9.5)
+        y -= 30
+        canvas.drawString(MARGIN, y, _fit(f"{letter.get('org_name') or ''}　共{len(members)}名", 9.5, WIDTH * 0.6))
+        canvas.drawRightString(MARGIN + WIDTH, y, f"介绍信第 {letter.get('letter_no') or BLANK} 号　"
+                                                  f"第 {page + 1} 页，共 {pages} 页")
+        y -= 10
+        canvas.line(MARGIN, y, MARGIN + WIDTH, y)
+        y -= 14
+        canvas.setFont(FONT, 9)
+        for column in range(LIST_COLUMNS):
+            x = MARGIN + column * column_width
+            canvas.drawRightString(x + 9 * mm, y, "序号")
+            canvas.drawString(x + 10.5 * mm, y, "姓名")
+            canvas.drawString(x + 31 * mm, y, "所在党组织")
+        top = y - LIST_ROW
+        chunk = members[page * per_page:(page + 1) * per_page]
+        for index, member in enumerate(chunk):
+            column, row = divmod(index, LIST_ROWS)
+            x, y = MARGIN + column * column_width, top - row * LIST_ROW
+            number = page * per_page + index + 1
+            canvas.setFont(FONT, 9)
+            canvas.drawRightString(x + 9 * mm, y, str(number))
+            canvas.drawString(x + 10.5 * mm, y, _fit(str(member.get("name") or ""), 9, 20 * mm))
+            canvas.setFont(FONT, 7.5)
+            canvas.drawString(x + 31 * mm, y, _fit(str(member.get("org_name") or ""), 7.5, column_width - 32 * mm))
+        canvas.showPage()
+    return pages
+
+
 def render_letter(letter: dict) -> bytes:
-    """The letter as PDF bytes (one A4 page)."""
+    """The letter as PDF bytes (one A4 page; a 整建制转移's list of members on the pages after)."""
     scale = next((s for s in SCALES if _Sheet(Canvas(BytesIO()), letter, s).draw() >= MARGIN / 2), SCALES[-1])
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
@@ -174,5 +243,7 @@ def render_letter(letter: dict) -> bytes:
     canvas.setCreator("PMIS")
     _Sheet(canvas, letter, scale).draw()
     canvas.showPage()
+    if letter.get("whole_org"):
+        draw_member_list(canvas, letter)
     canvas.save()
     return buffer.getvalue()

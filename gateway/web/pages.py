@@ -163,4 +163,7 @@ routes = [
     Route("/orgs/{id}/transfers/inbound", transfer_inbound.inbound_page),
     Route("/orgs/{id}/transfers/inbound", transfer_inbound.key_in, methods=["POST"]),
     Route("/orgs/{id}/transfers/preview", transfer.preview, methods=["POST"]),
+    Route("/orgs/{id}/whole-transfer", transfer.whole_org_page),
+    Route("/orgs/{id}/whole-transfer", transfer.whole_org_apply, methods=["POST"]),
+    Route("/orgs/{id}/whole-transfer/preview", transfer.whole_org_preview, methods=["POST"]),
 ]

@@ -153,23 +153,34 @@ async def target_options(request: Request):
     session = await require_session(request)
     q = request.query_params.get("target_q", "").strip()
     results = await call(request, session, "transfer", "targets", q=q[:50]) if q else None
-    return render(request, "_transfer_target_options.html", session=session, results=results, q=q)
+    return render(request, "_transfer_target_options.html", session=session, results=results, q=q,
+                  new_parent=request.query_params.get("for") == "whole")
+
+
+async def _previewed(request: Request, page_org: int, method: str, body, reform, **arguments):
+    """A preview RPC for the posted form: (session, form, drawn, org, root), or the form again
+    with the refusal beside its fields (a response)."""
+    form = await form_of(request)
+    session = await require_session(request, form_csrf=form.get("csrf_token"))
+    try:
+        drawn = await call(request, session, "transfer", method, data=body(form), **arguments)
+    except Exception as exc:  # noqa: BLE001 — shown beside the form, or as an error page
+        error = as_http_error(exc)
+        if error.status >= 500 or error.status in (401, 403, 404):
+            raise error from None
+        return await reform(request, session, page_org, form, error.status, error)
+    org = await call(request, session, "org", "get_org", org_id=page_org)
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return session, form, drawn, org, root
 
 
 async def preview(request: Request):
     """The route and the letter, before 确认发起; a refusal goes back to the form."""
     org_id = path_id(request)
-    form = await form_of(request)
-    session = await require_session(request, form_csrf=form.get("csrf_token"))
-    try:
-        drawn = await call(request, session, "transfer", "preview", data=apply_data(form))
-    except Exception as exc:  # noqa: BLE001 — shown beside the form, or as an error page
-        error = as_http_error(exc)
-        if error.status >= 500 or error.status in (401, 403, 404):
-            raise error from None
-        return await _new_form(request, session, org_id, form, error.status, error)
-    org = await call(request, session, "org", "get_org", org_id=org_id)
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    previewed = await _previewed(request, org_id, "preview", apply_data, _new_form)
+    if not isinstance(previewed, tuple):
+        return previewed
+    session, form, drawn, org, root = previewed
     hidden = {key: value for key, value in form.items() if key != "csrf_token"}
     return render(request, "transfer_preview.html", session=session, org=org, root=root, drawn=drawn,
                   hidden=hidden, step_states=STEP_STATE_NAMES)
@@ -236,3 +247,64 @@ async def transfer_action(request: Request):
     return await submit_form(request, lambda session, form: call(request, session, "transfer", method,
                                                                  transfer_id=transfer_id, data=data(form)),
                              rerender, f"/transfers/{transfer_id}", flash=flash)
+
+
+# --- 整建制转移: from the organization's card ----------------------------------------------------
+
+WHOLE_ORG_FIELDS = ("to_parent_id", "reason", "valid_days", "phone", "address", "postcode")
+
+
+def whole_org_data(form: dict) -> dict:
+    """The 整建制转移 form as the transfer service takes it: the target search's choice
+    (`to_org_id`, the same search as 发起) is the new parent."""
+    values = {**form, "to_parent_id": form.get("to_org_id") or form.get("to_parent_id", "")}  # a new choice wins
+    data = {key: values[key].strip() for key in WHOLE_ORG_FIELDS if values.get(key, "").strip()}
+    for key in ("to_parent_id", "valid_days"):
+        if data.get(key, "").isdigit():
+            data[key] = int(data[key])
+    return data
+
+
+async def _whole_org_form(request: Request, session, org_id: int, values: dict, status: int = 200, error=None):
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    target = None
+    chosen = str(values.get("to_org_id") or values.get("to_parent_id") or "")
+    if chosen.isdigit():
+        target = {"id": int(chosen), "name": values.get(f"to_org_name_{chosen}", "")}
+    if error is not None and error.fields and "to_parent_id" in error.fields:
+        # beside the search that chose it, in the service's order
+        error.fields = {("to_org_id" if key == "to_parent_id" else key): text for key, text in error.fields.items()}
+    return render(request, "whole_transfer_new.html", status=status, session=session, org=org, root=root,
+                  v=values, target=target, form_error=error, open_form="whole", max_days=MAX_VALID_DAYS,
+                  default_days=DEFAULT_VALID_DAYS["whole_org"])
+
+
+async def whole_org_page(request: Request):
+    """整建制转移: the form (new parent by search, reason, letter fields), then 预览."""
+    session = await require_session(request)
+    return await _whole_org_form(request, session, path_id(request), dict(request.query_params))
+
+
+async def whole_org_preview(request: Request):
+    """The route, the member count and the letter, before 确认发起; a refusal goes back to the form."""
+    org_id = path_id(request)
+    previewed = await _previewed(request, org_id, "preview_org", whole_org_data, _whole_org_form, org_id=org_id)
+    if not isinstance(previewed, tuple):
+        return previewed
+    session, form, drawn, org, root = previewed
+    hidden = whole_org_data(form)
+    return render(request, "whole_transfer_preview.html", session=session, org=org, root=root, drawn=drawn,
+                  hidden=hidden, reason=form.get("reason", ""), step_states=STEP_STATE_NAMES)
+
+
+async def whole_org_apply(request: Request):
+    """确认发起 of the 整建制转移: the transfer page follows."""
+    org_id = path_id(request)
+
+    async def rerender(session, form, error):
+        return await _whole_org_form(request, session, org_id, form, error.status, error)
+
+    return await submit_form(request, lambda session, form: call(request, session, "transfer", "apply_org",
+                                                                 org_id=org_id, data=whole_org_data(form)),
+                             rerender, lambda created: f"/transfers/{created['id']}", flash="已发起整建制转移")

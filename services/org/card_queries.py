@@ -12,6 +12,7 @@ from .store import load_org, org_view
 
 ACTION_NAMES = {
     "created": "新建", "imported": "导入", "updated": "修改组织情况", "renamed": "更名", "moved": "移动",
+    "whole_org_transferred": "整建制转移",
     "revoked": "撤销",
     "restored": "恢复", "deleted": "删除", "sorted": "排序", "unit_added": "新增单位信息",
     "unit_updated": "修改单位信息", "unit_removed": "删除单位信息", "sanction_added": "新增组织奖惩",

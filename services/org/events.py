@@ -9,6 +9,8 @@ ORG_REVOKED = "org_revoked"    # 撤销: moved to the history organizations
 ORG_RESTORED = "org_restored"  # a revoked organization put back
 ORG_DELETED = "org_deleted"    # removed for good (it had no sub-organizations and no members)
 ORG_MOVED = "org_moved"        # under another parent with its subtree: state + old_path, new_path, moved_on
+ORG_TRANSFER_REFUSED = "org_transfer_refused"  # 整建制转移's move could not be done: {transfer_id, org_id, reason}
+ORG_TRANSFER_RECEIVING = "org_transfer_receiving"  # the transfer service's request (整建制转移 received)
 
 EMITS = {
     ORG_CREATED: "an organization was created (its state)",
@@ -17,14 +19,18 @@ EMITS = {
     ORG_REVOKED: "an organization was revoked: status history (its state)",
     ORG_RESTORED: "a revoked organization was put back (its state)",
     ORG_DELETED: "an organization was removed for good (its last state)",
-    ORG_MOVED: "an organization and its subtree went under another parent (state, old_path, new_path, moved_on)",
+    ORG_MOVED: "an organization and its subtree went under another parent (state, old_path, new_path, moved_on; "
+               "`transfer` {id, kind, counted, effective_on} when a 整建制转移 moved it)",
+    ORG_TRANSFER_REFUSED: "a 整建制转移's move could not be done (the organization was revoked or moved meanwhile, "
+                          "the target revoked…): {transfer_id, org_id, reason}",
 }
 # The member service's 入党申请人, projected so an organization with applicants is not revoked
 # or deleted (applicant_counts.py); transfers in flight (transit.py): an organization members
-# are leaving or coming to stays.
-CONSUMES = [("member", "applicant_created"), ("member", "applicant_updated")] + [
+# are leaving or coming to stays; 整建制转移: the transfer service asks for the move once the new
+# parent has received.
+CONSUMES: list = [("member", "applicant_created"), ("member", "applicant_updated")] + [
     ("transfer", event_type) for event_type in
-    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received")]
+    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING)]
 
 
 def org_state(row, status: str | None = None) -> dict:

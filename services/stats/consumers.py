@@ -19,7 +19,7 @@ from .domain.fold import Fact, fold, is_org_event, subject
 from .domain.transfers import TRANSFER_EVENTS
 from .models import counter_deltas, inbox, member_facts, orgs
 from .store import org_fact
-from .transfers import apply_transfers
+from .transfers import apply_transfers, apply_whole_org, whole_org_moves
 from .transfers import rehome as rehome_transfers
 
 MOVE_LOCK = 7_401_004  # advisory lock key: org-event batches exclusive, member-only batches shared
@@ -165,5 +165,6 @@ def apply_states(session: Session, events: list) -> list:
     # Transfers after the organizations: an end created in this batch has its path by now.
     moved, later = apply_transfers(session, transferred)
     result.deltas.update(moved)
+    result.deltas.update(apply_whole_org(session, whole_org_moves(events)))
     write_deltas(session, result.deltas)
     return result.deferred + later

@@ -52,13 +52,18 @@ member_facts = Table(
 transfer_facts = Table(
     "transfer_facts", metadata,
     Column("transfer_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("member_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger),  # null for 整建制转移 (kind whole_org)
     Column("kind", Text, nullable=False),
     Column("effective_on", Date, nullable=False),
     Column("from_org_id", BigInteger),
     Column("to_org_id", BigInteger),
     Column("from_path", Text),
     Column("to_path", Text),
+    # 整建制转移 (org_moved with `transfer`): the members it moved, counted at both ends, and the
+    # organization moved (the attachment list 整建制转入/转出情况). A member's transfer: 1, null, null.
+    Column("members", Integer, nullable=False, server_default="1"),
+    Column("org_id", BigInteger),
+    Column("org_name", Text),
 )
 Index("transfer_facts_from", transfer_facts.c.from_path, postgresql_ops={"from_path": "text_pattern_ops"})
 Index("transfer_facts_to", transfer_facts.c.to_path, postgresql_ops={"to_path": "text_pattern_ops"})

@@ -2,7 +2,7 @@
 organization's counted rows are read is in store.py."""
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
@@ -10,8 +10,8 @@ from services.shared.errors import ValidationFailed
 from services.shared.report_years import report_year
 
 from .domain.tables import evaluate_all, summary
-from .models import orgs
-from .store import org_figures
+from .models import orgs, transfer_facts
+from .store import org_figures, org_node
 
 SCOPES = ("subtree", "direct")
 SUMMARY_DIMENSIONS = ["total", "sex", "category"]
@@ -61,3 +61,30 @@ def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict
             totals = session.execute(NODE_TOTALS, {"ids": nodes, "year": date.today().year})
             result.update({str(org_id): int(total) for org_id, total in totals})
     return result
+
+
+def whole_org_transfers(sessions: sessionmaker, caller: Caller, org_id, year, org_lookup) -> dict:
+    """附表 整建制转入/转出情况 of an organization's report for `year`: every 整建制转移 counted in
+    it (an end at or under the organization), the organization moved, the members it moved and
+    the date it took effect; `direction` out (转出), in (转入), or both (a common ancestor). The
+    ends are organization ids (the gateway names them); totals by direction as table 1 counts."""
+    year = report_year(year)
+    org_id, path = org_node(sessions, caller, org_id, org_lookup)
+    under = [transfer_facts.c.from_path.startswith(path, autoescape=True),
+             transfer_facts.c.to_path.startswith(path, autoescape=True)]
+    with sessions() as session:
+        rows = session.execute(select(transfer_facts).where(
+            transfer_facts.c.kind == "whole_org", or_(*under),
+            transfer_facts.c.effective_on.between(date(year, 1, 1), date(year, 12, 31)))
+            .order_by(transfer_facts.c.effective_on, transfer_facts.c.transfer_id)).all()
+    items, totals = [], {"out": 0, "in": 0}
+    for row in rows:
+        out = bool(row.from_path and row.from_path.startswith(path))
+        into = bool(row.to_path and row.to_path.startswith(path))
+        totals["out"] += row.members if out else 0
+        totals["in"] += row.members if into else 0
+        items.append({"transfer_id": row.transfer_id, "org_id": row.org_id, "org_name": row.org_name,
+                      "members": row.members, "effective_on": row.effective_on.isoformat(),
+                      "from_org_id": row.from_org_id, "to_org_id": row.to_org_id,
+                      "direction": "both" if out and into else "out" if out else "in"})
+    return {"org_id": org_id, "year": year, "items": items, "out_members": totals["out"], "in_members": totals["in"]}

@@ -44,6 +44,11 @@ class StatsService:
         return queries.counted_report(self.db, self.caller(), org_id, year, scope, self.org.org_path)
 
     @api
+    def whole_org_transfers(self, org_id, year):
+        """附表 整建制转入/转出情况 of the organization's report for the year."""
+        return queries.whole_org_transfers(self.db, self.caller(), org_id, year, self.org.org_path)
+
+    @api
     def reconcile(self, org_id):
         return recount.reconcile(self.db, self.caller(), org_id, self.org.org_path, self.member.facts_page,
                                  self.org.states_page)

@@ -51,7 +51,7 @@ def fact_row(event: dict, counted: dict) -> dict | None:
 
 def as_fact(row) -> dict:
     return {"kind": row.kind, "effective_on": row.effective_on.isoformat(), "from_path": row.from_path,
-            "to_path": row.to_path}
+            "to_path": row.to_path, "members": row.members}
 
 
 def apply_transfers(session: Session, events: list) -> tuple[Counter, list]:
@@ -73,6 +73,43 @@ def apply_transfers(session: Session, events: list) -> tuple[Counter, list]:
         for row in inserted:
             deltas.update(transfer_deltas(as_fact(row)))
     return deltas, deferred
+
+
+ON_ROLLS = text("""
+SELECT count(*) FROM stats.member_facts
+WHERE org_path LIKE :prefix AND facts IS NOT NULL AND coalesce(facts->>'status', '') <> 'left'
+""")
+
+
+def whole_org_moves(events: list) -> list:
+    """The org_moved events of a 整建制转移 counted in the report (not a move inside one 基层党委)."""
+    return [event for event in events if event["type"] == "org_moved"
+            and ((event.get("payload") or {}).get("transfer") or {}).get("counted")]
+
+
+def apply_whole_org(session: Session, events: list) -> Counter:
+    """Record the 整建制转移 first seen in `events` (org_moved with a counted `transfer`), in the
+    caller's transaction after the moves re-homed the subtree: one fact each, its `members` the
+    members on the rolls counted under the organization now (set-based: one count), its ends
+    the old and the new parent as counted here. Their counter deltas."""
+    deltas: Counter = Counter()
+    for event in events:
+        payload, transfer = event["payload"], event["payload"]["transfer"]
+        ids = [int(payload["id"]), int(payload["old_parent_id"]), int(payload["parent_id"])]
+        paths = dict(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids), orgs.c.path != "")).all())
+        org_path = paths.get(ids[0]) or payload.get("path")
+        members = session.execute(ON_ROLLS, {"prefix": org_path + "%"}).scalar_one()  # paths: digits and /
+        row = {"transfer_id": int(transfer["id"]), "member_id": None, "kind": "whole_org",
+               "effective_on": str(transfer["effective_on"])[:10], "from_org_id": ids[1], "to_org_id": ids[2],
+               "from_path": paths.get(ids[1]) or payload["old_path"][:payload["old_path"].rstrip("/").rfind("/") + 1],
+               "to_path": paths.get(ids[2]) or payload["new_path"][:payload["new_path"].rstrip("/").rfind("/") + 1],
+               "members": members, "org_id": ids[0], "org_name": payload.get("name")}
+        inserted = session.execute(insert(transfer_facts).values(row)
+                                   .on_conflict_do_nothing(index_elements=[transfer_facts.c.transfer_id])
+                                   .returning(*transfer_facts.c))
+        for fact in inserted:
+            deltas.update(transfer_deltas(as_fact(fact)))
+    return deltas
 
 
 def rehome(session: Session, old_path: str, new_path: str) -> None:

@@ -23,6 +23,7 @@ from .domain.codes import (
     PAPER_KINDS,
     RECEIVED,
     TO_RECEIVE,
+    WHOLE_ORG,
 )
 from .domain.validation import (
     batch_member_ids,
@@ -36,12 +37,14 @@ from .domain.validation import (
     validate_reroute,
 )
 from .events import (
+    ORG_TRANSFER_RECEIVING,
     TRANSFER_APPLIED,
     TRANSFER_ENDED,
     TRANSFER_RECEIVED,
     TRANSFER_RECEIVING,
     applied_payload,
     ended_payload,
+    org_receiving_payload,
     receiving_payload,
 )
 from .models import approval_rights, inbox, outbox, transfers
@@ -60,7 +63,11 @@ def _version(data):
     return data.get("version") if isinstance(data, dict) else None
 
 
-def _emit(session: Session, caller: Caller, event_type: str, row, payload: dict) -> None:
+def emit(session: Session, caller: Caller, event_type: str, row, payload: dict) -> None:
+    """A 整建制转移 has no member: the member service hears nothing of it (transfer_applied and
+    transfer_ended mark one member 转出中); its members follow the organization's move."""
+    if row.kind == WHOLE_ORG and event_type in (TRANSFER_APPLIED, TRANSFER_ENDED):
+        return
     record_event(session, outbox, event_type, row.id, row.version, payload, caller)
 
 
@@ -74,7 +81,7 @@ def _route_values(plan_: Plan, today: date) -> dict:
             "sender_phone": data.get("sender_phone"), "sender_fax": data.get("sender_fax")}
 
 
-def _stamp_route(route: list[dict]) -> list[dict]:
+def stamp_route(route: list[dict]) -> list[dict]:
     at = store.now().isoformat()
     return [{**step, "since": at if step["state"] == CURRENT else None} for step in route]
 
@@ -83,7 +90,7 @@ def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_or
     """发起: one transfer of one member; a second unfinished one is refused (409)."""
     drawn = plan(sessions, caller, members, raw, find_org)
     data, today = drawn.data, date.today()
-    route = _stamp_route(drawn.route)
+    route = stamp_route(drawn.route)
     with sessions.begin() as session:
         existing = session.execute(select(transfers.c.id).where(transfers.c.member_id == data["member_id"],
                                                                 transfers.c.state.in_(OPEN))).scalar()
@@ -102,7 +109,7 @@ def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_or
             raise _already_open() from None  # another clerk's 发起 of the same member won the race
         store.save_steps(session, transfer_id, route)
         row = store.load_transfer(session, transfer_id)
-        _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
         return _finish(session, caller, row, route)
 
 
@@ -157,7 +164,7 @@ def _act_on_current_step(sessions: sessionmaker, caller: Caller, transfer_id, da
         store.save_steps(session, row.id, route)
         row = store.save(session, row, {"state": state}, store.history_entry(caller, action, step["org_id"], note))
         if ends:
-            _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+            emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
 
 
@@ -179,6 +186,9 @@ def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
         step = store.require_current_step(caller, route, orgs)
         day = validated(lambda d: validate_receive(d, row.applied_on, date.today()), data, "接收")
         assign_to = validated(validate_assignment, data, "接收")
+        if assign_to is not None and row.kind == WHOLE_ORG:
+            raise ValidationFailed("整建制转移由新的上级党组织接收，不能编入其他党组织",
+                                   {"assign_to_org_id": "整建制转移不能编入"})
         try:
             state, route = states.receive(row.state, route, row.kind, _actor(caller), store.now().isoformat())
         except states.Refused as refused:
@@ -190,7 +200,10 @@ def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
         store.save_steps(session, row.id, route)
         row = store.save(session, row, values,
                          store.history_entry(caller, "received", step["org_id"], note, effective_on=day.isoformat()))
-        _emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, day.isoformat()))
+        if row.kind == WHOLE_ORG:  # the org service moves the organization (saga, docs/TRANSFERS.md)
+            emit(session, caller, ORG_TRANSFER_RECEIVING, row, org_receiving_payload(row, day.isoformat()))
+        else:
+            emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, day.isoformat()))
         return _finish(session, caller, row, route)
 
 
@@ -224,7 +237,7 @@ def record_receipt(sessions: sessionmaker, caller: Caller, transfer_id, data) ->
         row = store.save(session, row, {"state": state, "receipt": receipt},
                          store.history_entry(caller, "receipt_recorded", step["org_id"], None,
                                              effective_on=receipt["date"]))
-        _emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, receipt["date"]))
+        emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, receipt["date"]))
         return _finish(session, caller, row, route)
 
 
@@ -242,7 +255,7 @@ def revoke(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
         store.save_steps(session, row.id, route)
         row = store.save(session, row, {"state": state},
                          store.history_entry(caller, "revoked", row.from_org_id, reason))
-        _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+        emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
 
 
@@ -255,6 +268,8 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         orgs = store.route_orgs(session, row, route)
         store.require_visible(caller, row, route, orgs)
         store.require_sender(caller, row, orgs)
+    if row.kind == WHOLE_ORG:
+        raise Conflict("整建制转移不能重新发起，请撤销后从党组织重新发起")
     try:
         states.require_reapply(row.state, row.kind)
     except states.Refused as refused:
@@ -270,7 +285,7 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
     if drawn.from_org["id"] != row.from_org_id:
         raise Conflict("该党员所在党组织已变化，请撤销本转接后重新发起")
     today = date.today()
-    route = _stamp_route(drawn.route)
+    route = stamp_route(drawn.route)
     with sessions.begin() as session:
         row, _, orgs = _locked(session, caller, transfer_id, data)
         try:
@@ -280,7 +295,7 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         store.save_steps(session, row.id, route)
         row = store.save(session, row, {**_route_values(drawn, today), "receipt": None},
                          store.history_entry(caller, "reapplied", row.from_org_id))
-        _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
         return _finish(session, caller, row, route)
 
 
@@ -298,6 +313,8 @@ def reroute(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         raise Conflict("线下转入不能变更接收党组织，请撤销后重新录入")
     if row.kind not in IN_SYSTEM_KINDS:
         raise Conflict("跨省和转到系统外的转接不能变更接收党组织，请撤销后重新发起")
+    if row.kind == WHOLE_ORG:
+        raise Conflict("整建制转移不能变更新的上级党组织，请撤销后重新发起")
     to_org_id = validated(validate_reroute, raw, "变更接收党组织")
     if to_org_id == row.to_org_id:
         raise ValidationFailed("新的接收党组织与原接收党组织相同", {"to_org_id": "与原接收党组织相同"})
@@ -315,7 +332,7 @@ def reroute(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
                          store.history_entry(caller, "rerouted", row.from_org_id,
                                              f"接收党组织由“{store.org_name(orgs, row.to_org_id)}”变更为"
                                              f"“{drawn.to_org['name']}”"))
-        _emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
+        emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
         return _finish(session, caller, row, route)
 
 
@@ -333,7 +350,7 @@ def close(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
         route = states.stop_route(route)
         store.save_steps(session, row.id, route)
         row = store.save(session, row, {"state": state}, store.history_entry(caller, "closed", None, reason))
-        _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+        emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
 
 
@@ -349,7 +366,7 @@ def expire_overdue(sessions: sessionmaker, today: date | None = None, limit: int
         for row in rows:
             row = store.save(session, row, {"state": states.expire(row.state, row.valid_until, today, row.kind)},
                              store.history_entry(caller, "expired", None, f"介绍信有效期至{row.valid_until}，已超期"))
-            _emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
+            emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return len(rows)
 
 
@@ -367,23 +384,28 @@ def _saga_row(session: Session, event: dict):
 def on_member_transferred(sessions: sessionmaker, event: dict) -> bool:
     """The member moved: the transfer is 已接收 (an in-system receipt is automatic)."""
     with sessions.begin() as session:
-        row = _saga_row(session, event)
-        if row is None or states.transferred(row.state) is None:
-            return False
-        payload, caller = event["payload"], Caller.system(event.get("request_id") or "")
-        values = {"state": RECEIVED}
-        if row.member_id is None:  # 线下转入: the member the member service created (or took back)
-            values["member_id"] = int(payload["member_id"])
-        if row.kind in IN_SYSTEM_KINDS:
-            values["receipt"] = {"date": payload.get("effective_on"), "auto": True}
-        row = store.save(session, row, values, store.history_entry(caller, "transferred", row.to_org_id, None,
-                                                                   effective_on=payload.get("effective_on")))
-        _emit(session, caller, TRANSFER_RECEIVED, row, ended_payload(row))
-        return True
+        return moved(session, _saga_row(session, event), event, event["payload"].get("effective_on"))
 
 
-def on_member_transfer_refused(sessions: sessionmaker, event: dict) -> bool:
-    """The member could not be moved (left, deleted…): back to 待接收, the reason in the history."""
+def moved(session: Session, row, event: dict, effective_on) -> bool:
+    """The saga's move is done (the member's, or the organization's for 整建制): 已接收."""
+    if row is None or states.transferred(row.state) is None:
+        return False
+    caller = Caller.system(event.get("request_id") or "")
+    values = {"state": RECEIVED}
+    if row.kind == INBOUND and row.member_id is None:  # 线下转入: the member the member service created
+        values["member_id"] = int(event["payload"]["member_id"])  # (or took back)
+    if row.kind in IN_SYSTEM_KINDS:
+        values["receipt"] = {"date": effective_on, "auto": True}
+    row = store.save(session, row, values, store.history_entry(caller, "transferred", row.to_org_id, None,
+                                                               effective_on=effective_on))
+    emit(session, caller, TRANSFER_RECEIVED, row, ended_payload(row))
+    return True
+
+
+def on_move_refused(sessions: sessionmaker, event: dict) -> bool:
+    """The member (member_transfer_refused) or the organization (org_transfer_refused) could not be
+    moved (left, deleted, revoked, moved meanwhile…): back to 待接收, the reason in the history."""
     with sessions.begin() as session:
         row = _saga_row(session, event)
         if row is None:
@@ -397,7 +419,7 @@ def on_member_transfer_refused(sessions: sessionmaker, event: dict) -> bool:
         store.save_steps(session, row.id, route)
         store.save(session, row, {"state": state, "receipt": None},
                    store.history_entry(caller, "transfer_refused", None,
-                                       f"党员未能转入：{event['payload'].get('reason') or '成员服务拒绝'}"))
+                                       f"未能转入：{event['payload'].get('reason') or '未说明原因'}"))
         return True
 
 

@@ -12,6 +12,8 @@ TRANSFER_APPLIED = "transfer_applied"
 TRANSFER_ENDED = "transfer_ended"
 TRANSFER_RECEIVING = "transfer_receiving"
 TRANSFER_RECEIVED = "transfer_received"
+ORG_TRANSFER_RECEIVING = "org_transfer_receiving"
+ORG_TRANSFER_REFUSED = "org_transfer_refused"
 MEMBER_TRANSFERRED = "member_transferred"
 MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
 
@@ -25,11 +27,15 @@ EMITS = {
                         "receiving side as text; the member leaves the rolls; 线下转入 (kind inbound): member_id "
                         "null, member (the keyed-in form), from_kind, from_text, letter_no: create the member)",
     TRANSFER_RECEIVED: "the member moved (已接收): the transfer is over {transfer_id, member_id, kind, from_org_id, "
-                       "to_org_id, state}",
+                       "to_org_id, state} (整建制: member_id null, the organization moved)",
+    ORG_TRANSFER_RECEIVING: "整建制转移 received: move the organization {transfer_id, org_id, from_parent_id, "
+                            "to_parent_id, effective_on, reason, counted} (the org service answers with org_moved "
+                            "carrying `transfer`, or org_transfer_refused)",
 }
-# The organization directory follows every org event; the saga's answers come from member.
+# The organization directory follows every org event; the saga's answers come from member (a
+# member's transfer) and org (整建制: org_moved with `transfer`, or org_transfer_refused).
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
-    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED)]
+    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED), ("org", ORG_TRANSFER_REFUSED)]
 
 
 def applied_payload(row) -> dict:
@@ -52,3 +58,10 @@ def receiving_payload(row, effective_on: str) -> dict:
         payload.update(member=row.member, from_kind=row.source["from_kind"], from_text=row.source["from_text"],
                        letter_no=row.source["letter_no"])
     return payload
+
+
+def org_receiving_payload(row, effective_on: str) -> dict:
+    """What the org service needs to move the organization (and check it is still where it was)."""
+    return {"transfer_id": row.id, "org_id": row.org_id, "from_parent_id": row.from_org_id,
+            "to_parent_id": row.to_org_id, "effective_on": effective_on, "reason": row.reason,
+            "counted": bool((row.member or {}).get("counted", True))}

@@ -29,8 +29,10 @@ metadata = MetaData(schema="transfer")
 transfers = Table(
     "transfers", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column("member_id", BigInteger),  # null: a 线下转入 until the member service created the member
-    Column("member_name", Text, nullable=False),
+    # null: a 线下转入 until the member service created the member; 整建制转移 (whole_org) moves `org_id`
+    Column("member_id", BigInteger),
+    Column("member_name", Text, nullable=False),  # 整建制: the organization's name
+    Column("org_id", BigInteger),  # 整建制: the organization moved with its subtree
     Column("member", JSONB, nullable=False),
     Column("kind", Text, nullable=False),
     Column("state", Text, nullable=False),
@@ -64,6 +66,9 @@ Index("transfers_one_open", transfers.c.member_id, unique=True,
 Index("transfers_one_open_inbound", text("(member->>'id_number')"), unique=True,
       postgresql_where=text("kind = 'inbound' AND state IN ('approving', 'to_receive', 'receiving', 'returned', "
                             "'expired')"))
+# At most one 整建制转移 of an organization in flight (its members count as in transit meanwhile).
+Index("transfers_org_in_flight", transfers.c.org_id, unique=True,
+      postgresql_where=text("state IN ('approving', 'to_receive', 'receiving')"))
 Index("transfers_from", transfers.c.from_org_id, transfers.c.id)
 Index("transfers_to", transfers.c.to_org_id, transfers.c.id)
 Index("transfers_due", transfers.c.valid_until, postgresql_where=text("state IN ('approving', 'to_receive')"))
@@ -84,6 +89,17 @@ steps = Table(
     Column("since", DateTime(timezone=True)),  # when it became current (overdue steps)
 )
 Index("steps_org_state", steps.c.org_id, steps.c.state)
+
+# 整建制转移: the members of the organization's subtree when it was applied (the letter's attached
+# list, 名单), in the roster's order.
+moved_members = Table(
+    "moved_members", metadata,
+    Column("transfer_id", BigInteger, ForeignKey("transfer.transfers.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("org_id", BigInteger, nullable=False),
+)
 
 # Approval rights are data: a row overrides the default (every 党委/党工委/地方委员会 has them).
 approval_rights = Table(

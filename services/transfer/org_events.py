@@ -1,11 +1,16 @@
 """Org events in the transfer service: the organization directory follows them (transfers keep
 organization ids only, so a move needs no rewrite here), and so do the organizations' contacts
-(联系人, 联系电话 of the org card) that the route shows beside each step."""
+(联系人, 联系电话 of the org card) that the route shows beside each step. An `org_moved` that
+carries `transfer` is also the answer of a 整建制转移's saga: the transfer is 已接收 in the same
+transaction."""
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared.errors import NotFound
 from services.shared.org_directory import apply_event
 
+from . import store
+from .commands import moved
 from .models import inbox, org_contacts, org_directory
 
 CONTACT_KEYS = ("contact_person", "contact_phone")
@@ -16,6 +21,13 @@ def project(sessions: sessionmaker, event: dict) -> bool:
         if not apply_event(session, org_directory, inbox, event):
             return False
         remember_contact(session, event)
+        transfer = (event.get("payload") or {}).get("transfer")
+        if event["type"] == "org_moved" and transfer:
+            try:
+                row = store.load_transfer(session, transfer["id"], lock=True)
+            except NotFound:
+                return True
+            moved(session, row, event, transfer.get("effective_on"))
         return True
 
 

@@ -13,7 +13,7 @@ from services.shared.org_directory import DELETED
 from . import store
 from .domain import route as routes
 from .domain.codes import IN_SYSTEM_KINDS, KINDS
-from .domain.validation import valid_until, validate_apply
+from .domain.validation import valid_until, validate_apply, validate_org_apply
 
 ACTIVE = "active"
 # 校核 also lists last year's missing 民主评议 grade: a yearly record, not the card's information a
@@ -108,6 +108,10 @@ def draw(sessions: sessionmaker, caller: Caller, members: Members, data: dict, f
         if from_org is None:
             raise ValidationFailed("党员所在党组织不存在", {"member_id": "所在党组织不存在"})
         caller.require(from_org["path"], "该党员所在党组织")
+        held = store.whole_org_holds(session, from_org["path"])
+        if held:
+            raise Conflict(f"该党员所在的“{held[0].name}”正在办理整建制转移（转接编号{held[0].id}），"
+                           "其党员随组织转移，不能单独转出", {"member_id": "所在党组织正在整建制转移"})
         to_org = target(found, data, from_org)
         ids = routes.path_ids(from_org["path"]) + (routes.path_ids(to_org["path"]) if to_org else [])
         orgs = store.org_rows(session, ids)
@@ -133,3 +137,64 @@ def preview_view(plan: Plan, today: date) -> dict:
         "valid_until": until.isoformat() if until else None,
         "route": [{**step, "org_name": step["org_name"]} for step in plan.route],
     }
+
+
+# --- 整建制转移 ---------------------------------------------------------------------------------
+
+@dataclass
+class OrgPlan:
+    data: dict
+    org: dict
+    parent: dict
+    target: dict
+    route: list[dict]
+    counted: bool  # not a move inside one 基层党委 (routes.counted_move)
+
+
+def draw_org(sessions: sessionmaker, caller: Caller, org_id, raw, find_org) -> OrgPlan:
+    """整建制转移 of `org_id` under `to_parent_id`: applied by an account above the organization (as
+    移动: not by the organization's own), to any active non-branch organization outside its
+    subtree; the route as 省内 from its parent's 党委 to the new parent's."""
+    data = validated(validate_org_apply, raw, "整建制转移")
+    org_id = store.org_id_or_not_found(org_id)
+    for wanted in (org_id, data["to_parent_id"]):
+        try:
+            find_org(wanted)  # projected now if it was not (a just-created organization)
+        except (NotFound, Forbidden):
+            pass
+    with sessions() as session:
+        found = store.org_rows(session, [org_id, data["to_parent_id"]])
+        org = found.get(org_id)
+        if org is None or org["status"] == DELETED:
+            raise NotFound("党组织不存在")
+        caller.require(org["path"], "该党组织")
+        if org["parent_id"] is None:
+            raise Conflict("根党组织不能整建制转移")
+        if caller.scope_path == org["path"]:
+            raise Forbidden("整建制转移须由上级党组织的账号发起，不能由本组织的账号发起")
+        if org["status"] != ACTIVE:
+            raise Conflict(f"党组织“{org['name']}”已撤销，不能整建制转移")
+        target_org = found.get(data["to_parent_id"])
+        problem = routes.whole_org_target_problem(org, target_org)
+        if problem:
+            raise ValidationFailed(problem, {"to_parent_id": problem})
+        ids = routes.path_ids(org["path"])[:-1] + routes.path_ids(target_org["path"])
+        orgs = store.org_rows(session, ids)
+        rights = store.rights_of(session, ids)
+    try:
+        parent_chain = routes.chain(org["path"][:org["path"].rstrip("/").rfind("/") + 1], orgs)
+        target_chain = routes.chain(target_org["path"], orgs)
+        route = routes.whole_org_route(parent_chain, target_chain, rights, caller.scope_path)
+    except routes.RouteProblem as problem:
+        raise ValidationFailed(problem.message, {"to_parent_id": problem.message}) from None
+    return OrgPlan(data, org, parent_chain[-1], target_org, route,
+                   routes.counted_move(parent_chain, target_chain, rights))
+
+
+def org_preview_view(plan: OrgPlan, today: date, member_count: int | None = None) -> dict:
+    """What the clerk checks before 确认发起 of a 整建制转移."""
+    until = valid_until(today, plan.data.get("valid_days"))
+    return {"kind": plan.data["kind"], "kind_name": KINDS.name(plan.data["kind"]), "org_id": plan.org["id"],
+            "org_name": plan.org["name"], "from_org_id": plan.parent["id"], "from_org_name": plan.parent["name"],
+            "to_org_id": plan.target["id"], "to_org_name": plan.target["name"], "member_count": member_count,
+            "counted": plan.counted, "valid_until": until.isoformat() if until else None, "route": plan.route}

@@ -24,13 +24,14 @@ from .domain.codes import (
     STEP_RETURNED,
     TO_RECEIVE,
     WAITING,
+    WHOLE_ORG,
     WORK_BOXES,
 )
 from .domain.letter import letter_fields
 from .domain.states import RECEIPT_DAYS
 from .domain.validation import validate_list_filters
-from .models import org_directory, steps, transfers
-from .planning import Members, plan, preview_view
+from .models import moved_members, org_directory, steps, transfers
+from .planning import Members, draw_org, org_preview_view, plan, preview_view
 
 BOXES = WORK_BOXES
 PAGE_SIZE = 20
@@ -84,7 +85,7 @@ def _summaries(session, rows) -> list[dict]:
             current[step.transfer_id] = {"seq": step.seq, "org_id": step.org_id, "action": step.action,
                                          "state": step.state, "since": step.since.isoformat() if step.since else None}
     orgs = store.org_rows(session, [*(r.from_org_id for r in rows), *(r.to_org_id for r in rows),
-                                    *(c["org_id"] for c in current.values())])
+                                    *(r.org_id for r in rows), *(c["org_id"] for c in current.values())])
     reason_names = store.reason_names(session, [row.reason for row in rows])
     items = []
     for row in rows:
@@ -176,7 +177,47 @@ def letter(sessions: sessionmaker, caller: Caller, transfer_id) -> dict:
                 "kind_name": KINDS.name(row.kind)}
     fields = letter_fields(transfer, row.member, store.org_name(orgs, issuer["org_id"]) or "", to_name, addressee,
                            row.applied_on)
-    return {**fields, "transfer_id": row.id, "state": row.state}
+    out = {**fields, "transfer_id": row.id, "state": row.state}
+    if row.kind == WHOLE_ORG:
+        out.update(whole_org=True, org_name=row.member_name, members=moved_member_list(sessions, row.id))
+        out["member_count"] = len(out["members"])
+    return out
+
+
+def moved_member_list(sessions: sessionmaker, transfer_id: int) -> list[dict]:
+    """The letter's attached list of a 整建制转移: the subtree's members when it was applied, with
+    the name of the organization each was in (as the directory names it now)."""
+    with sessions() as session:
+        rows = session.execute(select(moved_members.c.name, moved_members.c.org_id, org_directory.c.name.label("org"))
+                               .select_from(moved_members.outerjoin(org_directory,
+                                                                    org_directory.c.id == moved_members.c.org_id))
+                               .where(moved_members.c.transfer_id == transfer_id)
+                               .order_by(moved_members.c.seq)).all()
+    return [{"name": row.name, "org_name": row.org or ""} for row in rows]
+
+
+def preview_org(sessions: sessionmaker, caller: Caller, count_members, org_id, raw, find_org) -> dict:
+    """The route and the letter a 整建制转移 would give, nothing written. `count_members(path)`: the
+    subtree's members on the rolls (asked of the member service)."""
+    drawn = draw_org(sessions, caller, org_id, raw, find_org)
+    today = date.today()
+    out = org_preview_view(drawn, today, count_members(drawn.org["path"]))
+    transfer = {**drawn.data, "letter_no": None, "member_name": drawn.org["name"],
+                "from_org_name": drawn.parent["name"], "valid_until": out["valid_until"], "kind_name": out["kind_name"]}
+    receiving = next((s for s in drawn.route if s["side"] == RECEIVE_SIDE and s["action"] == APPROVE), None)
+    out["letter"] = {**letter_fields(transfer, {}, drawn.route[0]["org_name"], drawn.target["name"],
+                                     (receiving or drawn.route[-1])["org_name"], today),
+                     "whole_org": True, "org_name": drawn.org["name"], "member_count": out["member_count"]}
+    return out
+
+
+def org_transfer_hold(sessions: sessionmaker, caller: Caller, org: dict) -> dict | None:
+    """The 整建制转移 in flight that keeps `org` from being moved or revoked otherwise: one of the
+    organization or of one above or below it, or one going to it (the org service asks)."""
+    caller.require(org["path"])
+    with sessions() as session:
+        held = store.whole_org_holds(session, org["path"], below=True, target=org["id"])
+    return {"transfer_id": held[0].id, "org_id": held[0].org_id, "org_name": held[0].name} if held else None
 
 
 def preview(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> dict:

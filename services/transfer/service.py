@@ -11,7 +11,7 @@ from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, inbound, org_events, queries, reasons, targets
+from . import commands, inbound, org_events, queries, reasons, targets, whole_org
 from .models import org_directory
 from .planning import Members
 
@@ -48,6 +48,33 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     @api
     def apply_many(self, data):
         return commands.apply_many(self.db, self.caller(), self._members(), data, self._orgs().find)
+
+    def _roster(self, org_id: int) -> list[dict]:
+        """The subtree's members on the rolls, page by page (a county: a few pages, not a call per member)."""
+        members, after = [], 0
+        while True:
+            page = self.member.roster_page(org_id, after, 2000)
+            members.extend(page["items"])
+            after = page.get("next_after_id")
+            if not after:
+                return members
+
+    @api
+    def apply_org(self, org_id, data):
+        """整建制转移 of an organization with its subtree and members."""
+        return whole_org.apply_org(self.db, self.caller(), self._roster, org_id, data, self._orgs().find)
+
+    @api
+    def preview_org(self, org_id, data):
+        return queries.preview_org(self.db, self.caller(), self._count_members, org_id, data, self._orgs().find)
+
+    def _count_members(self, path: str) -> int:
+        return sum(row["n"] for row in self.member.count_facts(path))
+
+    @api
+    def org_transfer_hold(self, org_id):
+        caller = self.caller()
+        return queries.org_transfer_hold(self.db, caller, self._orgs().org(caller, org_id))
 
     @api
     def inbound(self, data):
@@ -159,4 +186,9 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
 
     @consumes("member", "member_transfer_refused")
     def on_member_transfer_refused(self, event):
-        commands.on_member_transfer_refused(self.db, event)
+        commands.on_move_refused(self.db, event)
+
+    # 整建制: the org service's refusal (its success is the org_moved carrying `transfer`, org_events.py)
+    @consumes("org", "org_transfer_refused")
+    def on_org_transfer_refused(self, event):
+        commands.on_move_refused(self.db, event)

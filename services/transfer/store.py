@@ -4,7 +4,7 @@ transfer). commands.py and queries.py both build on this module, never on each o
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from .domain.codes import (
     STATE_NAMES,
     STEP_STATE_NAMES,
     WAITING,
+    WHOLE_ORG,
 )
 from .domain.letter import letter_no
 from .models import approval_rights, letter_serials, org_contacts, org_directory, reason_codes, steps, transfers
@@ -47,6 +48,13 @@ def _int_or_not_found(value) -> int:
         return number
     except (TypeError, ValueError):
         raise NotFound("转接记录不存在") from None
+
+
+def org_id_or_not_found(value) -> int:
+    try:
+        return _int_or_not_found(value)
+    except NotFound:
+        raise NotFound("党组织不存在") from None
 
 
 def load_transfer(session: Session, transfer_id, lock: bool = False):
@@ -149,7 +157,7 @@ def rights_of(session: Session, ids: Iterable[int]) -> dict[int, bool]:
 
 
 def route_orgs(session: Session, row, route: list[dict]) -> dict[int, dict]:
-    return org_rows(session, [row.from_org_id, row.to_org_id, *(step["org_id"] for step in route)])
+    return org_rows(session, [row.from_org_id, row.to_org_id, row.org_id, *(step["org_id"] for step in route)])
 
 
 def org_path(orgs: dict, org_id) -> str | None:
@@ -163,9 +171,10 @@ def covers(caller: Caller, orgs: dict, org_id) -> bool:
 
 
 def can_see(caller: Caller, row, route: list[dict], orgs: dict) -> bool:
-    """Only organizations on the route see a transfer: the sender, the target, a step's org."""
+    """Only organizations on the route see a transfer: the sender, the target, a step's org (and
+    the organization a 整建制转移 moves)."""
     return any(covers(caller, orgs, org_id)
-               for org_id in (row.from_org_id, row.to_org_id, *(step["org_id"] for step in route)))
+               for org_id in (row.from_org_id, row.to_org_id, row.org_id, *(step["org_id"] for step in route)))
 
 
 def require_visible(caller: Caller, row, route: list[dict], orgs: dict) -> None:
@@ -186,6 +195,26 @@ def require_current_step(caller: Caller, route: list[dict], orgs: dict) -> dict:
 def require_sender(caller: Caller, row, orgs: dict) -> None:
     if not covers(caller, orgs, row.from_org_id):
         raise Forbidden("只有转出党组织可以办理此操作")
+
+
+# --- 整建制转移 in flight -------------------------------------------------------------------------
+ORG_IN_FLIGHT = (*MOVING, "receiving")
+
+
+def whole_org_holds(session: Session, path: str, below: bool = False, target: int | None = None) -> list:
+    """整建制转移 in flight that hold the organization at `path`: one of an organization at or
+    above it (its members are in transit with it); with `below`, also of one under it; with
+    `target`, also one going to that organization. Rows (id, org_id, name)."""
+    held = literal(path).startswith(org_directory.c.path)
+    if below:
+        held = or_(held, org_directory.c.path.startswith(path, autoescape=True))
+    if target is not None:
+        held = or_(held, transfers.c.to_org_id == target)
+    return session.execute(
+        select(transfers.c.id, transfers.c.org_id, org_directory.c.name)
+        .select_from(transfers.join(org_directory, org_directory.c.id == transfers.c.org_id))
+        .where(transfers.c.kind == WHOLE_ORG, transfers.c.state.in_(ORG_IN_FLIGHT), held)
+        .order_by(transfers.c.id)).all()
 
 
 # --- the view ----------------------------------------------------------------------------------
@@ -239,6 +268,8 @@ def summary(row, orgs: dict, reason_names: dict | None = None) -> dict:
         "overdue": states.is_overdue(row.state, row.valid_until, date.today(), row.kind),
         "receipt_missing": states.receipt_missing(row.state, row.kind, row.valid_until, date.today()),
         "reason": row.reason, "reason_name": (reason_names or {}).get(row.reason) or row.reason,
+        "org_id": row.org_id, "org_name": org_name(orgs, row.org_id) if row.org_id else None,
+        "member_count": (row.member or {}).get("member_count") if row.kind == WHOLE_ORG else None,
         "version": row.version,
     }
 

@@ -18,11 +18,15 @@ TRANSFER_IN, TRANSFER_OUT = "transfer_in", "transfer_out"
 
 def sides(fact: dict) -> list[tuple[str, Counter]]:
     """(path, entries) of each counted end of a transfer fact {kind, effective_on, from_path,
-    to_path}: the member's old organization counts one 转出, the new one one 转入."""
+    to_path, members}: the member's old organization counts one 转出, the new one one 转入. A
+    整建制转移 counts its `members` (those of the organization's subtree when it moved) at the old
+    parent and above as 转出 and at the new parent and above as 转入: the organization moved with
+    them and counts neither."""
     kind, year = fact.get("kind"), year_of(fact.get("effective_on"))
-    if kind not in COUNTED_KINDS or year is None:
+    members = int(fact.get("members", 1) or 0) if kind == "whole_org" else 1
+    if kind not in COUNTED_KINDS or year is None or members <= 0:
         return []
-    return [(path, Counter({(dimension, kind, year): 1}))
+    return [(path, Counter({(dimension, kind, year): members}))
             for path, dimension in ((fact.get("from_path"), TRANSFER_OUT), (fact.get("to_path"), TRANSFER_IN))
             if path]
 

@@ -127,3 +127,38 @@ def compute_inbound_route(keyer: Mapping, to_chain: Sequence[Mapping], rights: M
         step["seq"] = seq
     steps[1]["state"] = CURRENT
     return steps
+
+
+# --- 整建制转移: a whole organization goes under another parent ---------------------------------
+# Branches are the tree's leaves (支部工作条例); the org service refuses them as parents too.
+LEAF_TYPES = frozenset({"31", "32", "33"})
+
+
+def whole_org_target_problem(org: Mapping, target: Mapping | None) -> str | None:
+    """Why `target` cannot become the new parent of `org` (directory rows); None when it can."""
+    if target is None or target["status"] == "deleted":
+        return "新的上级党组织不存在"
+    if target["path"].startswith(org["path"]):
+        return "不能转移到本组织或其下级党组织之下"
+    if target["id"] == org["parent_id"]:
+        return f"该党组织已在“{target['name']}”之下"
+    if target["status"] != "active":
+        return f"“{target['name']}”已撤销，不能作为上级党组织"
+    if target["type"] in LEAF_TYPES:
+        return f"“{target['name']}”是党支部，不能设立下级党组织"
+    return None
+
+
+def whole_org_route(parent_chain: Sequence[Mapping], target_chain: Sequence[Mapping],
+                    rights: Mapping[int, bool], caller_scope: str = "") -> list[dict]:
+    """The route of 整建制转移: as 省内, from the organization's parent (the moving organization
+    does not approve its own move) to the new parent, which receives."""
+    return compute_route("whole_org", parent_chain, target_chain, rights, caller_scope)
+
+
+def counted_move(parent_chain: Sequence[Mapping], target_chain: Sequence[Mapping],
+                 rights: Mapping[int, bool]) -> bool:
+    """A move inside one 基层党委 (the same 党委 sends and receives) is internal, like 支部间转移:
+    the annual report counts no 整建制转入/转出 for it."""
+    sender, receiver = nearest_approver(parent_chain, rights), nearest_approver(target_chain, rights)
+    return not (sender is not None and receiver is not None and sender["id"] == receiver["id"])

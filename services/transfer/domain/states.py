@@ -26,6 +26,7 @@ from .codes import (
     STEP_RETURNED,
     TO_RECEIVE,
     WAITING,
+    WHOLE_ORG,
 )
 
 
@@ -214,11 +215,11 @@ def allowed_actions(state: str, steps: Sequence[dict], kind: str, covers_current
             actions.append("receive")
         actions.append("return")
     if covers_sender:
-        if state in (RETURNED, EXPIRED) and kind != INBOUND:
+        if state in (RETURNED, EXPIRED) and kind not in (INBOUND, WHOLE_ORG):  # 整建制: revoke and apply again
             actions.append("reapply")
         if state in (RETURNED, EXPIRED) or state in MOVING and not receiving_side_acted(steps):
             actions.append("revoke")
-        if state in MOVING and kind not in (*PAPER_KINDS, INBOUND) and not receiving_side_acted(steps):
+        if state in MOVING and kind not in (*PAPER_KINDS, INBOUND, WHOLE_ORG) and not receiving_side_acted(steps):
             actions.append("reroute")
     if covers_both and state in (APPROVING, TO_RECEIVE, RETURNED, EXPIRED):
         actions.append("close")

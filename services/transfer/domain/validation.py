@@ -22,7 +22,7 @@ from .codes import (
 )
 
 MAX_VALID_DAYS = 90
-DEFAULT_VALID_DAYS = {WITHIN: 30, CROSS_PROVINCE: 90, OUTSIDE: 90}
+DEFAULT_VALID_DAYS = {WITHIN: 30, CROSS_PROVINCE: 90, OUTSIDE: 90, WHOLE_ORG: 30}
 _YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _POSTCODE = re.compile(r"[0-9]{6}")
 OPINION_MAX, REASON_MAX, TEXT_MAX = 500, 500, 100
@@ -115,8 +115,34 @@ def validate_apply(data, reasons: CodeTable = TRANSFER_REASONS) -> dict:
     return out
 
 
-def _letter_fields(data: dict, kind: str, errors: dict) -> dict:
-    letter = kind in LETTER_KINDS
+ORG_APPLY_FIELDS = {"to_parent_id", "reason", "valid_days", "phone", "address", "postcode", "sender_phone",
+                    "sender_fax"}
+
+
+def validate_org_apply(data) -> dict:
+    """整建制转移 发起 / 预览: {to_parent_id, reason (text), valid_days?, phone?, address?, postcode?,
+    sender_phone?, sender_fax?}; no 党费 month (each member's dues stay with the member)."""
+    if not isinstance(data, dict):
+        raise FieldErrors({"data": "应为对象"})
+    errors: dict = {}
+    out: dict = {"kind": WHOLE_ORG}
+    out["to_parent_id"] = _field(errors, "to_parent_id", rules.record_id, data.get("to_parent_id"),
+                                 "请选择新的上级党组织")
+    try:
+        out["reason"] = rules.text(data.get("reason"), REASON_MAX)
+    except ValueError as exc:
+        errors["reason"] = "请填写整建制转移原因" if str(exc) == rules.REQUIRED else str(exc)
+    out.update({key: value for key, value in _letter_fields({**data, "dues_paid_to": None}, WHOLE_ORG,
+                                                            errors, dues=False).items()})
+    for key in set(data) - ORG_APPLY_FIELDS:
+        errors[str(key)[:50]] = "未知的信息项"
+    if errors:
+        raise FieldErrors(errors)
+    return out
+
+
+def _letter_fields(data: dict, kind: str, errors: dict, dues: bool = True) -> dict:
+    letter = kind in LETTER_KINDS and dues
     dues = data.get("dues_paid_to")
     return {
         "dues_paid_to": _field(errors, "dues_paid_to", year_month, dues) if letter or not rules.blank(dues) else None,

@@ -102,3 +102,16 @@ def test_other_leave_kinds_still_count_their_decrease_group():
     for kind, column in (("10", "death"), ("21", "expel"), ("30", "suspend"), ("99", "other")):
         own = member_entries({**MEMBER, "status": "left", "leave_kind": kind, "left_on": "2026-03-05"})
         assert own[("decrease", column, 2026)] == 1, kind
+
+
+def test_a_whole_organization_counts_its_members_at_the_parents_ends():
+    """整建制: the members moved, as 转出 at the old parent and above and 转入 at the new parent and
+    above (the organization itself moved with them and counts neither)."""
+    fact = {"kind": "whole_org", "effective_on": "2026-07-01", "from_path": "/1/2/", "to_path": "/1/3/",
+            "members": 6000}
+    deltas = transfer_deltas(fact)
+    assert flows(deltas, 2) == {("transfer_out", "whole_org", 2026): 6000}
+    assert flows(deltas, 3) == {("transfer_in", "whole_org", 2026): 6000}
+    assert flows(deltas, 1) == {("transfer_out", "whole_org", 2026): 6000, ("transfer_in", "whole_org", 2026): 6000}
+    assert transfer_deltas({**fact, "members": 0}) == Counter()
+    assert sum(n for _, entries in sides({**WITHIN, "members": 50}) for n in entries.values()) == 2  # a member: 1

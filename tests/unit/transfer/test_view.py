@@ -17,7 +17,8 @@ def row(**overrides):
                   to_outside=None, letter_no="2026000001", applied_on=date(2026, 3, 1), valid_until=date(2026, 3, 30),
                   version=2, reason="01", dues_paid_to="2026-02", valid_days=30, phone=None, address=None,
                   postcode=None, sender_phone=None, sender_fax=None, receipt=None, source=None, member={},
-                  history=[{"action": "applied", "org_id": 4}], created_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
+                  history=[{"action": "applied", "org_id": 4}], created_at=datetime(2026, 3, 1, tzinfo=timezone.utc),
+                  org_id=None)
     return SimpleNamespace(**{**values, **overrides})
 
 
