@@ -23,9 +23,19 @@ EMITS = {
                         "to_org_id, to_outside, effective_on} (跨省/系统外: to_org_id null, to_outside the "
                         "receiving side as text; the member leaves the rolls)",
 }
-# The organization directory follows every org event; the saga's answers come from member.
+# 流动党员 (docs/MOBILITY.md): aggregate ids "outflow-<id>" / "inflow-<id>".
+EMITS.update({
+    "outflow_opened": "流出登记: {outflow_id, member_id, home_org_id, home_org_path, state, destination_kind "
+                      "(in_system/domestic/abroad), to_org_id, from_date, effective_on}",
+    "outflow_changed": "失联 or 取得联系: the same payload, state lost or out, effective_on the date",
+    "outflow_closed": "返回 or the member left the rolls: the same payload, state returned or closed, effective_on",
+    "inflow_opened": "流入登记: {inflow_id, org_id, outflow_id (null: from outside), state, from_date, ended_on}",
+    "inflow_ended": "the member left the receiving organization: the same payload",
+})
+# The organization directory follows every org event; the saga's answers come from member; a
+# member leaving the rolls (member_updated) closes their outflow.
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
-    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED)]
+    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED), ("member", "member_updated")]
 
 
 def applied_payload(row) -> dict:
