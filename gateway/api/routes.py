@@ -17,6 +17,7 @@ from . import (
     member_checks,
     member_queries,
     members,
+    mobility,
     org_batch_changes,
     org_cards,
     org_imports,
@@ -31,7 +32,7 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers)
+             org_batch_changes, org_imports, transfers, mobility)
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,7 @@ def openapi_document() -> dict:
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
-                                  **transfers.SCHEMAS}},
+                                  **transfers.SCHEMAS, **mobility.SCHEMAS}},
     }
 
 

@@ -104,7 +104,8 @@ def register_outflow(sessions: sessionmaker, caller: Caller, get_member, member_
                   "destination_kind": rules.destination_kind(data["to_org_id"], data["destination"]),
                   "to_org_id": to_org["id"] if to_org else None, "to_org_text": data["to_org_text"],
                   "expected_return": data["expected_return"], "phone": data["phone"], "created_by": caller.user_id,
-                  "history": [store.entry(caller, "registered", home["id"], effective_on=data["from_date"].isoformat())]}
+                  "history": [store.entry(caller, "registered", home["id"],
+                                          effective_on=data["from_date"].isoformat())]}
         try:
             with session.begin_nested():
                 outflow_id = session.execute(outflows.insert().values(**values).returning(outflows.c.id)).scalar_one()
