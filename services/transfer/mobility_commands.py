@@ -62,7 +62,10 @@ def _emit_inflow(session: Session, caller: Caller, event_type: str, row) -> None
 
 
 def _receiving_org(find_org, to_org_id: int, home: dict) -> dict:
-    org = find_org(to_org_id)
+    try:
+        org = find_org(to_org_id)
+    except NotFound:
+        org = None
     if org is None:
         raise ValidationFailed("流入党组织不存在", {"to_org_id": "党组织不存在"})
     if org.get("status") != "active":
