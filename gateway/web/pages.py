@@ -2,6 +2,7 @@
 of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
+from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
@@ -148,4 +149,12 @@ routes = [
     Route("/orgs/{id}/transfers", transfer.apply, methods=["POST"]),
     Route("/orgs/{id}/transfers/new", transfer.new_page),
     Route("/orgs/{id}/transfers/preview", transfer.preview, methods=["POST"]),
+    Route("/mobility", mobility.home_redirect),
+    Route("/orgs/{id}/mobility", mobility.mobility_page),
+    Route("/orgs/{id}/inflows", mobility.register_inflow, methods=["POST"]),
+    Route("/inflows/{id}/end", mobility.end_inflow, methods=["POST"]),
+    Route("/members/{id}/outflows/new", mobility.new_outflow_page),
+    Route("/members/{id}/outflows", mobility.register_outflow, methods=["POST"]),
+    Route("/outflows/{id}", mobility.outflow_page),
+    Route("/outflows/{id}/{action}", mobility.outflow_action, methods=["POST"]),
 ]
