@@ -8,5 +8,6 @@ from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, YEAR
 from .domain.member_check import LABELS as BASIC_LABELS
 from .domain.status import RESTORE_MEANING, UNDO_MEANING, restore_hint
 
-__all__ = ["BASIC_LABELS", "BATCH_SETS", "CODE", "IMPORT_COLUMNS", "INFO_SETS", "IdNumberError", "parse_id_number", "RESTORE_MEANING",
+__all__ = ["BASIC_LABELS", "BATCH_SETS", "CODE", "IMPORT_COLUMNS", "INFO_SETS", "IdNumberError", "parse_id_number",
+           "RESTORE_MEANING",
            "UNDO_MEANING", "YEAR", "restore_hint"]
