@@ -252,3 +252,16 @@ def test_the_openapi_document_lists_mobility(api):
     for path in ("/members/{id}/outflows", "/outflows/{id}/return", "/outflows/{id}/lost", "/outflows/{id}/found",
                  "/orgs/{id}/inflows", "/orgs/{id}/mobility", "/outflows/{id}/certificate.pdf"):
         assert path in paths, path
+
+
+def test_home_page_and_lists_remind_of_pending_inflows(api, tree, browser_session):
+    orgs, clerks = tree
+    member_id = new_member(api, orgs["A1"], "待确认党员")
+    ok(clerks["A1"].post(f"/members/{member_id}/outflows", json=outflow_data(to_org_id=orgs["B1"],
+                                                                              certificate=False)), 201)
+    home = browser_session.get("/")
+    assert home.status_code == 200 and 'id="home-mobility"' in home.text and "名流入党员待确认" in home.text
+    page = browser_session.get(f"/orgs/{orgs['B']}/mobility", params={"tab": "pending"})
+    assert page.status_code == 200 and "待确认党员" in page.text and "确认流入" in page.text
+    card = browser_session.get(f"/members/{member_id}")
+    assert 'id="mobility-current"' in card.text and 'id="outflow-link"' not in card.text
