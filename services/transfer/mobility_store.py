@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.shared.context import Caller
 from services.shared.errors import Forbidden, NotFound
+from services.shared.ids import int_or_not_found
 from services.shared.versions import require_version
 
 from .domain import mobility as rules
@@ -22,31 +23,23 @@ MEMBER_KEYS = ("name", "sex_name", "birth_date", "ethnicity_name", "id_number", 
 
 
 def record_id(value, what: str) -> int:
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = int(value)
-        if not 0 < number < 2 ** 63:
-            raise ValueError
-        return number
-    except (TypeError, ValueError):
-        raise NotFound(f"{what}不存在") from None
+    return int_or_not_found(value, f"{what}不存在")
+
+
+def _load(session: Session, table, record, what: str, lock: bool):
+    query = select(table).where(table.c.id == record_id(record, what))
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound(f"{what}不存在")
+    return row
 
 
 def load_outflow(session: Session, outflow_id, lock: bool = False):
-    query = select(outflows).where(outflows.c.id == record_id(outflow_id, "流出登记"))
-    row = session.execute(query.with_for_update() if lock else query).first()
-    if row is None:
-        raise NotFound("流出登记不存在")
-    return row
+    return _load(session, outflows, outflow_id, "流出登记", lock)
 
 
 def load_inflow(session: Session, inflow_id, lock: bool = False):
-    query = select(inflows).where(inflows.c.id == record_id(inflow_id, "流入登记"))
-    row = session.execute(query.with_for_update() if lock else query).first()
-    if row is None:
-        raise NotFound("流入登记不存在")
-    return row
+    return _load(session, inflows, inflow_id, "流入登记", lock)
 
 
 def open_outflow(session: Session, member_id: int, lock: bool = False):
