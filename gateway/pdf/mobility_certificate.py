@@ -33,7 +33,7 @@ def _p(value, style=BODY) -> Paragraph:
 def _photo(photo: bytes | None):
     if photo:
         try:
-            return Image(BytesIO(photo), width=25 * mm, height=35 * mm)
+            return Image(BytesIO(photo), width=25 * mm, height=35 * mm, kind="proportional")
         except Exception:  # a photo reportlab cannot read: the box, as without one
             pass
     return _p("（贴一寸免冠照片，加盖发证党委印章）", CENTER)
@@ -58,10 +58,11 @@ def _outflow_table(card: dict) -> Table:
     rows = [["流出日期", _p(card.get("from_date")), "流出原因", _p(card.get("reason_name"))],
             ["流向地", _p(card.get("destination")), "联系电话", _p(card.get("phone"))],
             ["流入党组织", _p(card.get("to_org_name")), "预计返回", _p(card.get("expected_return"))],
-            ["流入地党支部（流入地填写）", "", "流入时间", ""],
-            ["联系人及电话（流入地填写）", "", "", ""]]
-    table = Table(rows, colWidths=[30 * mm, 62 * mm, 22 * mm, 54 * mm], rowHeights=[9 * mm] * 5)
-    table.setStyle(TableStyle([*GRID.getCommands(), ("SPAN", (1, 4), (3, 4))]))
+            ["以下由流入地党支部接收时填写", "", "", ""],
+            ["流入地党支部", "", "流入时间", ""],
+            ["联系人及电话", "", "", ""]]
+    table = Table(rows, colWidths=[30 * mm, 62 * mm, 22 * mm, 54 * mm], rowHeights=[9 * mm] * 6)
+    table.setStyle(TableStyle([*GRID.getCommands(), ("SPAN", (0, 3), (3, 3)), ("SPAN", (1, 5), (3, 5))]))
     return table
 
 

@@ -259,8 +259,8 @@ def register_inflow(sessions: sessionmaker, caller: Caller, org: dict, raw) -> d
                     history=[store.entry(caller, "inflow_confirmed", values["org_id"],
                                          effective_on=data["from_date"].isoformat())]).returning(inflows.c.id)
                 ).scalar_one()
-        except IntegrityError:
-            raise Conflict("该党员已确认流入") from None
+        except IntegrityError:  # another clerk's 流入登记 of the same member won the race
+            raise Conflict("该党员已在本党组织登记流入" if outflow is None else "该党员已确认流入") from None
         if outflow is not None:
             store.save(session, outflows, outflow, {}, store.entry(caller, "inflow_confirmed", values["org_id"]))
         row = store.load_inflow(session, inflow_id)

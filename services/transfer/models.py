@@ -156,6 +156,9 @@ inflows = Table(
 )
 Index("inflows_one_per_outflow", inflows.c.outflow_id, unique=True, postgresql_where=text("state = 'in'"))
 Index("inflows_org", inflows.c.org_id, inflows.c.id)
+# A member from outside is in one organization's inflows once at a time (two clerks at once: one).
+Index("inflows_one_external", inflows.c.org_id, text("(external ->> 'id_number')"), unique=True,
+      postgresql_where=text("state = 'in' AND external IS NOT NULL"))
 
 # 流动党员活动证: numbered per county-level organization (`county_org_id`); a reissued card voids
 # the old number (`voided_on`), which is never given again.

@@ -265,3 +265,17 @@ def test_home_page_and_lists_remind_of_pending_inflows(api, tree, browser_sessio
     assert page.status_code == 200 and "待确认党员" in page.text and "确认流入" in page.text
     card = browser_session.get(f"/members/{member_id}")
     assert 'id="mobility-current"' in card.text and 'id="outflow-link"' not in card.text
+
+
+def test_two_inflow_registrations_at_once_give_one(api, tree):
+    orgs, clerks = tree
+    member_id = new_member(api, orgs["A1"], "并发流入")
+    out = ok(clerks["A1"].post(f"/members/{member_id}/outflows", json=outflow_data(to_org_id=orgs["B1"],
+                                                                                    certificate=False)), 201)
+    external = {"name": "并发外来", "home_org_text": "外省"}
+    bodies = [{"outflow_id": out["id"], "from_date": TODAY.isoformat()}] * 3 + [
+        {"external": {**external, "id_number": "11010519491231002X"}, "from_date": FROM}] * 3
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda body: api.post(f"/orgs/{orgs['B1']}/inflows", json=body), bodies))
+    assert sorted(r.status_code for r in answers[:3]) == [201, 409, 409]
+    assert sorted(r.status_code for r in answers[3:]) == [201, 409, 409]

@@ -65,6 +65,8 @@ def upgrade():
     op.create_index("inflows_one_per_outflow", "inflows", ["outflow_id"], unique=True, schema=S,
                     postgresql_where=sa.text("state = 'in'"))
     op.create_index("inflows_org", "inflows", ["org_id", "id"], schema=S)
+    op.create_index("inflows_one_external", "inflows", ["org_id", sa.text("(external ->> 'id_number')")],
+                    unique=True, schema=S, postgresql_where=sa.text("state = 'in' AND external IS NOT NULL"))
     op.create_table(
         "certificates",
         sa.Column("number", sa.Text, primary_key=True),
