@@ -195,6 +195,29 @@ def member_mobility(sessions: sessionmaker, caller: Caller, member_id) -> dict:
     return {"current": current, "history": items}
 
 
+def _lost_long_where(path: str, today: date):
+    return and_(_in_subtree(outflows.c.home_org_id, path), outflows.c.state == rules.LOST,
+                outflows.c.lost["since"].astext <= rules.lost_cutoff(today).isoformat())
+
+
+def lost_members(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50) -> dict:
+    """工作督查: the subtree's members lost 6 months or more (RULES.md §5: then 停止党籍), longest first;
+    items shaped like the member service's lists (id is the member's)."""
+    caller.require(org["path"])
+    page, size = page_bounds(page, size)
+    where = _lost_long_where(org["path"], date.today())
+    with sessions() as session:
+        total = session.execute(select(func.count()).select_from(outflows).where(where)).scalar_one()
+        rows = session.execute(select(outflows).where(where).order_by(outflows.c.lost["since"].astext, outflows.c.id)
+                               .limit(size).offset((page - 1) * size)).all()
+        orgs = org_rows(session, [r.home_org_id for r in rows])
+    items = [{"id": r.member_id, "outflow_id": r.id, "name": r.member_name, "sex_name": r.member.get("sex_name"),
+              "birth_date": r.member.get("birth_date"), "id_number": r.member.get("id_number"),
+              "lost_since": r.lost["since"], "lost_reason_name": rules.LOST_REASONS.name(r.lost["reason"]),
+              "home_org_name": (orgs.get(r.home_org_id) or {}).get("name")} for r in rows]
+    return {"total": total, "page": page, "size": size, "items": items}
+
+
 def mobility_counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
     """The subtree's figures for the page's tabs and the reminders: open outflows, lost (and lost
     ≥ 6 months), confirmed inflows, outflows waiting to be confirmed, overdue returns."""
@@ -207,8 +230,8 @@ def mobility_counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
             func.count().filter(outflows.c.state == rules.LOST),
             func.count().filter(outflows.c.state == rules.OUT, outflows.c.expected_return < today))
             .where(home)).one()
-        lost_long = sum(1 for (lost_,) in session.execute(select(outflows.c.lost).where(
-            home, outflows.c.state == rules.LOST)) if rules.lost_long(date.fromisoformat(lost_["since"]), today))
+        lost_long = session.execute(select(func.count()).select_from(outflows)
+                                    .where(_lost_long_where(path, today))).scalar_one()
         inflow = session.execute(select(func.count()).select_from(inflows).where(_inflow_where(path, {}))).scalar_one()
         pending = session.execute(select(func.count()).select_from(outflows)
                                   .where(_outflow_where("pending", path, {}))).scalar_one()

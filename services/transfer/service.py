@@ -192,6 +192,11 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return mobility_queries.mobility_counts(self.db, caller, self._orgs().org(caller, org_id))
 
     @api
+    def lost_members(self, org_id, page=1, size=50):
+        caller = self.caller()
+        return mobility_queries.lost_members(self.db, caller, self._orgs().org(caller, org_id), page, size)
+
+    @api
     def certificate(self, outflow_id):
         return mobility_queries.certificate(self.db, self.caller(), outflow_id)
 

@@ -279,3 +279,25 @@ def test_two_inflow_registrations_at_once_give_one(api, tree):
         answers = list(pool.map(lambda body: api.post(f"/orgs/{orgs['B1']}/inflows", json=body), bodies))
     assert sorted(r.status_code for r in answers[:3]) == [201, 409, 409]
     assert sorted(r.status_code for r in answers[3:]) == [201, 409, 409]
+
+
+def test_lost_six_months_on_supervision(api, tree, browser_session):
+    orgs, clerks = tree
+    member_id = new_member(api, orgs["A1"], "久失联党员")
+    out = ok(clerks["A1"].post(f"/members/{member_id}/outflows", json=outflow_data(
+        from_date=(TODAY - timedelta(days=400)).isoformat(), certificate=False)), 201)
+    since = (TODAY - timedelta(days=200)).isoformat()
+    ok(clerks["A1"].post(f"/outflows/{out['id']}/lost", json={"since": since, "reason": "6"}))
+    recent = ok(clerks["A1"].post(f"/members/{new_member(api, orgs['A1'], '新失联党员')}/outflows",
+                                  json=outflow_data(certificate=False)), 201)
+    ok(clerks["A1"].post(f"/outflows/{recent['id']}/lost", json={"since": TODAY.isoformat(), "reason": "6"}))
+
+    listed = ok(clerks["A"].get(f"/orgs/{orgs['A']}/supervision/lost-members"))
+    assert [(i["name"], i["lost_since"], i["lost_reason_name"]) for i in listed["items"]] == [
+        ("久失联党员", since, "居住地改变")]
+    assert ok(clerks["A"].get(f"/orgs/{orgs['A']}/mobility/counts"))["lost_long"] == 1
+    assert_error(clerks["B1"].get(f"/orgs/{orgs['A']}/supervision/lost-members"), 403)
+    sheet = load_workbook(BytesIO(clerks["A"].get(f"/orgs/{orgs['A']}/supervision/lost-members.xlsx").content))
+    assert "久失联党员" in [row[0] for row in sheet.active.iter_rows(values_only=True)]
+    page = browser_session.get(f"/orgs/{orgs['A']}/supervision")
+    assert "失联满6个月的党员（1）" in page.text and f"/outflows/{out['id']}" in page.text

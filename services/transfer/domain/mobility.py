@@ -3,6 +3,7 @@
 An outflow is `out` (away), `lost` (失联), and ends `returned` (返回) or `closed` (the member left
 the rolls). An inflow is `in` at the receiving organization and `ended` when the member moves on
 or the outflow ends. Every refusal is a Refused with a Chinese reason (409)."""
+import calendar
 import re
 from datetime import date
 
@@ -263,6 +264,14 @@ def lost_long(since: date | None, today: date, months: int = LOST_MONTHS) -> boo
         return False
     total = (today.year - since.year) * 12 + today.month - since.month - (today.day < since.day)
     return total >= months
+
+
+def lost_cutoff(today: date, months: int = LOST_MONTHS) -> date:
+    """The latest 失联 date that is `months` or more before `today` (lost_long as a bound for SQL)."""
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
 # --- the 活动证 --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """流动党员's pure rules: the outflow form, the state machine (one open outflow, 失联 → 取得联系 →
 返回), lost ≥ 6 months, and the 活动证's number, validity, 查验 years and issuing organizations."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -116,3 +116,11 @@ def test_the_county_and_the_issuer():
     assert m.county_of(chain)["id"] == 2 and m.issuer_of(chain)["id"] == 3
     flat = [{"id": 1, "type": "11"}, {"id": 4, "type": "31"}]
     assert m.county_of(flat)["id"] == 1 and m.issuer_of(flat)["id"] == 1
+
+
+def test_the_cutoff_agrees_with_lost_six_months():
+    start = date(2023, 1, 1)
+    for offset in range(0, 1200, 7):
+        today = start + timedelta(days=offset)
+        cutoff = m.lost_cutoff(today)
+        assert m.lost_long(cutoff, today) and not m.lost_long(cutoff + timedelta(days=1), today), today
