@@ -1,12 +1,12 @@
 """transfer: 流动党员 — outflows, inflows, 活动证 and their serials per county
 
-Revision ID: transfer_0004
+Revision ID: transfer_0004_mobility
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "transfer_0004"
+revision = "transfer_0004_mobility"
 down_revision = "transfer_0003"
 
 S = "transfer"
