@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
-async def _photo(request: Request, session, member_id: int) -> bytes | None:
+async def member_photo_bytes(request: Request, session, member_id: int) -> bytes | None:
     """The member's verified photo, or None (no photo, or storage unreachable: the form is
     still worth having, with an empty photo box)."""
     photo = await call(request, session, "media", "member_photo", member_id=member_id)
@@ -43,7 +43,7 @@ async def registration_xlsx(request: Request):
     member_id = path_id(request)
     card = await call(request, session, "member", "get_member", member_id=member_id)  # first: 404/403
     org, photo = await asyncio.gather(call(request, session, "org", "get_org", org_id=card["org_id"]),
-                                      _photo(request, session, member_id))
+                                      member_photo_bytes(request, session, member_id))
     content = await asyncio.to_thread(registration_workbook, card, org["name"], photo)
     disposition = f"attachment; filename*=utf-8''{quote(card['name'] + '-党员登记表.xlsx')}"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})

@@ -18,6 +18,7 @@ from . import (
     member_checks,
     member_queries,
     members,
+    mobility,
     org_batch_changes,
     org_cards,
     org_imports,
@@ -33,7 +34,7 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers, applicants, transfer_inbound)
+             org_batch_changes, org_imports, transfers, applicants, transfer_inbound, mobility)
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,7 @@ def openapi_document() -> dict:
         "paths": paths,
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
-                                  **transfers.SCHEMAS, **applicants.SCHEMAS}},
+                                  **transfers.SCHEMAS, **applicants.SCHEMAS, **mobility.SCHEMAS}},
     }
 
 

@@ -51,6 +51,10 @@ LISTS = {
     "incomplete-orgs": ("org", "incomplete_orgs", "党组织信息不完整",
                         [RosterColumn("name", "党组织名称", 36), RosterColumn("code", "党组织代码", 16),
                          RosterColumn("missing_names", "缺少的必填项", 30)]),
+    "lost-members": ("transfer", "lost_members", "失联满6个月的党员",
+                     MEMBER_LIST_COLUMNS + [RosterColumn("lost_since", "失联日期", 12),
+                                            RosterColumn("lost_reason_name", "失联原因", 14),
+                                            RosterColumn("home_org_name", "所在党组织", 30)]),
 }
 
 
@@ -115,6 +119,7 @@ LIST_SUMMARIES = {
                    "不是规范的18位形式，或与登记的出生日期、性别不一致",
     "incomplete-members": "必填信息不完整的在册党员（items[].missing 为缺少的信息项）",
     "incomplete-orgs": "必填信息不完整的党组织（items[].missing 为缺少的信息项）",
+    "lost-members": "失联满6个月的流动党员（按规定应予停止党籍；items[].lost_since 失联日期）",
 }
 for _name, _summary in LIST_SUMMARIES.items():
     OPENAPI_PATHS[f"/orgs/{{id}}/supervision/{_name}"] = {"get": op(

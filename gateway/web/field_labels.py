@@ -92,6 +92,19 @@ FORMS = {
     "transfer-reapply": FormSpec("reapply-", {"reason": "转接原因", "dues_paid_to": "党费交至",
                                               "valid_days": "介绍信有效期", "phone": "党员联系电话",
                                               "address": "党员原所在基层党委通讯地址", "postcode": "邮政编码"}),
+    # 流动党员 (gateway/web/mobility_pages.py)
+    "outflow": FormSpec("outflow-", {
+        "from_date": "流出日期", "reason": "流出原因", "destination.code": "流向地行政区划代码",
+        "destination.text": "流向地", "to_org_id": "流入党组织", "to_org_text": "流入党组织（系统外）",
+        "expected_return": "预计返回日期", "phone": "联系电话", "certificate": "发放活动证"},
+        {"destination": "destination.text", "member_id": "from_date"}),
+    "outflow-return": FormSpec("return-", {"date": "返回日期", "report": "外出期间情况报告"}),
+    "outflow-lost": FormSpec("lost-", {"since": "失联日期", "reason": "失联原因", "note": "说明"}),
+    "outflow-found": FormSpec("found-", {"date": "取得联系日期"}),
+    "outflow-certificate": FormSpec("cert-", {"reason": "补发原因"}),
+    "inflow": FormSpec("inflow-", {"external.name": "姓名", "external.id_number": "公民身份号码",
+                                   "external.home_org_text": "流出地党组织", "external.certificate_no": "活动证编号",
+                                   "from_date": "流入日期"}, {"outflow_id": "from_date"}),
 }
 
 

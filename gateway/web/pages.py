@@ -3,6 +3,7 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import applicant_pages as applicant
+from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import reason_pages
 from . import transfer_inbound_pages as transfer_inbound
@@ -166,4 +167,12 @@ routes = [
     Route("/orgs/{id}/whole-transfer", transfer.whole_org_page),
     Route("/orgs/{id}/whole-transfer", transfer.whole_org_apply, methods=["POST"]),
     Route("/orgs/{id}/whole-transfer/preview", transfer.whole_org_preview, methods=["POST"]),
+    Route("/mobility", mobility.home_redirect),
+    Route("/orgs/{id}/mobility", mobility.mobility_page),
+    Route("/orgs/{id}/inflows", mobility.register_inflow, methods=["POST"]),
+    Route("/inflows/{id}/end", mobility.end_inflow, methods=["POST"]),
+    Route("/members/{id}/outflows/new", mobility.new_outflow_page),
+    Route("/members/{id}/outflows", mobility.register_outflow, methods=["POST"]),
+    Route("/outflows/{id}", mobility.outflow_page),
+    Route("/outflows/{id}/{action}", mobility.outflow_action, methods=["POST"]),
 ]

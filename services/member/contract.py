@@ -5,9 +5,11 @@ from services.shared.member_sheet import APPLICANT_IMPORT_COLUMNS, IMPORT_COLUMN
 
 from .domain.applicants import LABELS as APPLICANT_LABELS
 from .domain.applicants import STAGE_NAMES, STAGES
+from .domain.id_number import IdNumberError, parse_id_number
 from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, YEAR
 from .domain.member_check import LABELS as BASIC_LABELS
 from .domain.status import RESTORE_MEANING, UNDO_MEANING, restore_hint
 
 __all__ = ["APPLICANT_IMPORT_COLUMNS", "APPLICANT_LABELS", "BASIC_LABELS", "BATCH_SETS", "CODE", "IMPORT_COLUMNS",
-           "INFO_SETS", "RESTORE_MEANING", "STAGES", "STAGE_NAMES", "UNDO_MEANING", "YEAR", "restore_hint"]
+           "INFO_SETS", "IdNumberError", "RESTORE_MEANING", "STAGES", "STAGE_NAMES", "UNDO_MEANING", "YEAR",
+           "parse_id_number", "restore_hint"]

@@ -47,6 +47,7 @@ from .events import (
     org_receiving_payload,
     receiving_payload,
 )
+from .mobility_commands import refuse_transfer_if_mobile
 from .models import approval_rights, inbox, outbox, transfers
 from .planning import Members, Plan, draw, plan
 
@@ -92,6 +93,7 @@ def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_or
     data, today = drawn.data, date.today()
     route = stamp_route(drawn.route)
     with sessions.begin() as session:
+        refuse_transfer_if_mobile(session, data["member_id"])  # 流动党员 return first (docs/MOBILITY.md)
         existing = session.execute(select(transfers.c.id).where(transfers.c.member_id == data["member_id"],
                                                                 transfers.c.state.in_(OPEN))).scalar()
         if existing:

@@ -12,5 +12,12 @@ from .domain.codes import (  # noqa: F401
     WORK_BOXES,
 )
 from .domain.letter import LETTER_FIELDS  # noqa: F401
+from .domain.mobility import (  # noqa: F401, E402
+    DESTINATION_KINDS,
+    DIRECTIONS,
+    INFLOW_STATES,
+    LOST_REASONS,
+    OUTFLOW_REASONS,
+    OUTFLOW_STATES,
+)
 from .domain.validation import DEFAULT_VALID_DAYS, MAX_VALID_DAYS  # noqa: F401
-

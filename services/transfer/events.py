@@ -32,10 +32,21 @@ EMITS = {
                             "to_parent_id, effective_on, reason, counted} (the org service answers with org_moved "
                             "carrying `transfer`, or org_transfer_refused)",
 }
+# 流动党员 (docs/MOBILITY.md): aggregate ids "outflow-<id>" / "inflow-<id>".
+EMITS.update({
+    "outflow_opened": "流出登记: {outflow_id, member_id, home_org_id, home_org_path, state, destination_kind "
+                      "(in_system/domestic/abroad), to_org_id, from_date, effective_on}",
+    "outflow_changed": "失联 or 取得联系: the same payload, state lost or out, effective_on the date",
+    "outflow_closed": "返回 or the member left the rolls: the same payload, state returned or closed, effective_on",
+    "inflow_opened": "流入登记: {inflow_id, org_id, outflow_id (null: from outside), state, from_date, ended_on}",
+    "inflow_ended": "the member left the receiving organization: the same payload",
+})
 # The organization directory follows every org event; the saga's answers come from member (a
-# member's transfer) and org (整建制: org_moved with `transfer`, or org_transfer_refused).
+# member's transfer) and org (整建制: org_moved with `transfer`, or org_transfer_refused); a
+# member leaving the rolls (member_updated) closes their outflow.
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
-    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED), ("org", ORG_TRANSFER_REFUSED)]
+    ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED), ("org", ORG_TRANSFER_REFUSED),
+    ("member", "member_updated")]
 
 
 def applied_payload(row) -> dict:

@@ -144,3 +144,86 @@ org_contacts = Table(
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 org_directory = org_directory_table(metadata)  # projection of org's tree (org events)
+
+# --- 流动党员 (docs/MOBILITY.md) ---------------------------------------------------------------
+# One outflow of one member from the home organization (`home_org_id`, where the member's
+# relationship stays). `member`: the member as registered (name, sex, birth date, ID number…) for
+# the lists and the 活动证. `destination`: {code, text, abroad}; the receiving organization is an
+# id of this deployment (`to_org_id`) or typed (`to_org_text`). `lost`: {since, reason, note} while
+# or after 失联. `history`: [{at, action, actor, actor_name, org_id, note}], oldest first.
+outflows = Table(
+    "outflows", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("member_name", Text, nullable=False),
+    Column("member", JSONB, nullable=False),
+    Column("home_org_id", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("from_date", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("destination", JSONB, nullable=False),
+    Column("destination_kind", Text, nullable=False),
+    Column("to_org_id", BigInteger),
+    Column("to_org_text", Text),
+    Column("expected_return", Date),
+    Column("phone", Text),
+    Column("certificate_no", Text),
+    Column("lost", JSONB),
+    Column("returned_on", Date),
+    Column("return_report", Text),
+    Column("closed_on", Date),
+    Column("history", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+# One open outflow per member, whatever races (the 409 of a second 流出登记).
+Index("outflows_one_open", outflows.c.member_id, unique=True, postgresql_where=text("state IN ('out', 'lost')"))
+Index("outflows_home", outflows.c.home_org_id, outflows.c.id)
+Index("outflows_to", outflows.c.to_org_id, postgresql_where=text("to_org_id IS NOT NULL"))
+
+# A member taking part in organizational life at `org_id`: an outflow of this deployment
+# confirmed there, or a member from outside keyed in (`external`: {name, id_number,
+# home_org_text, certificate_no}).
+inflows = Table(
+    "inflows", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("outflow_id", BigInteger, ForeignKey("transfer.outflows.id")),
+    Column("external", JSONB),
+    Column("member_name", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("from_date", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("history", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("inflows_one_per_outflow", inflows.c.outflow_id, unique=True, postgresql_where=text("state = 'in'"))
+Index("inflows_org", inflows.c.org_id, inflows.c.id)
+# A member from outside is in one organization's inflows once at a time (two clerks at once: one).
+Index("inflows_one_external", inflows.c.org_id, text("(external ->> 'id_number')"), unique=True,
+      postgresql_where=text("state = 'in' AND external IS NOT NULL"))
+
+# 流动党员活动证: numbered per county-level organization (`county_org_id`); a reissued card voids
+# the old number (`voided_on`), which is never given again.
+certificates = Table(
+    "certificates", metadata,
+    Column("number", Text, primary_key=True),
+    Column("outflow_id", BigInteger, ForeignKey("transfer.outflows.id"), nullable=False),
+    Column("county_org_id", BigInteger, nullable=False),
+    Column("issuer_org_id", BigInteger, nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("voided_on", Date),
+    Column("void_reason", Text),
+)
+Index("certificates_outflow", certificates.c.outflow_id)
+
+certificate_serials = Table(
+    "certificate_serials", metadata,
+    Column("county_org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)

@@ -11,7 +11,17 @@ from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, inbound, org_events, queries, reasons, targets, whole_org
+from . import (
+    commands,
+    inbound,
+    mobility_commands,
+    mobility_queries,
+    org_events,
+    queries,
+    reasons,
+    targets,
+    whole_org,
+)
 from .models import org_directory
 from .planning import Members
 
@@ -192,3 +202,72 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     @consumes("org", "org_transfer_refused")
     def on_org_transfer_refused(self, event):
         commands.on_move_refused(self.db, event)
+
+    # --- 流动党员 (docs/MOBILITY.md) ---
+    @api
+    def register_outflow(self, member_id, data):
+        return mobility_commands.register_outflow(self.db, self.caller(), self.member.get_member, member_id, data,
+                                                  self._orgs().find)
+
+    @api
+    def return_outflow(self, outflow_id, data=None):
+        return mobility_commands.return_outflow(self.db, self.caller(), outflow_id, data)
+
+    @api
+    def mark_lost(self, outflow_id, data=None):
+        return mobility_commands.mark_lost(self.db, self.caller(), outflow_id, data)
+
+    @api
+    def mark_found(self, outflow_id, data=None):
+        return mobility_commands.mark_found(self.db, self.caller(), outflow_id, data)
+
+    @api
+    def reissue_certificate(self, outflow_id, data=None):
+        return mobility_commands.reissue_certificate(self.db, self.caller(), outflow_id, data, self._orgs().find)
+
+    @api
+    def register_inflow(self, org_id, data):
+        caller = self.caller()
+        return mobility_commands.register_inflow(self.db, caller, self._orgs().org(caller, org_id), data)
+
+    @api
+    def end_inflow(self, inflow_id, data=None):
+        return mobility_commands.end_inflow(self.db, self.caller(), inflow_id, data)
+
+    @api
+    def get_outflow(self, outflow_id):
+        return mobility_queries.get_outflow(self.db, self.caller(), outflow_id)
+
+    @api
+    def mobility_list(self, org_id, direction, page=1, size=mobility_queries.PAGE_SIZE, filters=None):
+        caller = self.caller()
+        return mobility_queries.mobility_list(self.db, caller, self._orgs().org(caller, org_id), direction, page,
+                                              size, filters)
+
+    @api
+    def mobility_export_page(self, org_id, direction, filters=None, after_id=0, limit=2000):
+        caller = self.caller()
+        return mobility_queries.mobility_export_page(self.db, caller, self._orgs().org(caller, org_id), direction,
+                                                     filters, after_id, limit)
+
+    @api
+    def mobility_counts(self, org_id):
+        caller = self.caller()
+        return mobility_queries.mobility_counts(self.db, caller, self._orgs().org(caller, org_id))
+
+    @api
+    def lost_members(self, org_id, page=1, size=50):
+        caller = self.caller()
+        return mobility_queries.lost_members(self.db, caller, self._orgs().org(caller, org_id), page, size)
+
+    @api
+    def certificate(self, outflow_id):
+        return mobility_queries.certificate(self.db, self.caller(), outflow_id)
+
+    @api
+    def member_mobility(self, member_id):
+        return mobility_queries.member_mobility(self.db, self.caller(), member_id)
+
+    @consumes("member", "member_updated")
+    def on_member_updated(self, event):
+        mobility_commands.on_member_updated(self.db, event)

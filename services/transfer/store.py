@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.shared.context import Caller
 from services.shared.errors import Forbidden, NotFound
+from services.shared.ids import int_or_not_found
 from services.shared.org_directory import DELETED
 from services.shared.versions import require_version
 
@@ -39,15 +40,7 @@ def now() -> datetime:
 
 
 def _int_or_not_found(value) -> int:
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = int(value)
-        if not 0 < number < 2 ** 63:
-            raise ValueError
-        return number
-    except (TypeError, ValueError):
-        raise NotFound("转接记录不存在") from None
+    return int_or_not_found(value, "转接记录不存在")
 
 
 def org_id_or_not_found(value) -> int:

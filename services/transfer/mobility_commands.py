@@ -1,0 +1,312 @@
+"""流动党员 use cases: 流出登记, 返回, 失联, 找回联系, 活动证 issue and reissue, 流入登记 and its end,
+and the member leaving the rolls. Each validates, locks, checks scope, version and state,
+changes, writes the outbox and commits in one transaction (docs/MOBILITY.md)."""
+from datetime import date
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared import field_rules
+from services.shared.context import Caller
+from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
+from services.shared.field_errors import FieldErrors
+from services.shared.messaging.inbox import claim
+from services.shared.messaging.outbox import record_event
+
+from . import mobility_store as store
+from .domain import mobility as rules
+from .domain.codes import OPEN as OPEN_TRANSFER
+from .models import certificates, inbox, inflows, outbox, outflows, transfers
+from .store import org_rows
+
+OUTFLOW_OPENED, OUTFLOW_CHANGED, OUTFLOW_CLOSED = "outflow_opened", "outflow_changed", "outflow_closed"
+INFLOW_OPENED, INFLOW_ENDED = "inflow_opened", "inflow_ended"
+IN_TRANSFER = "该党员正在办理组织关系转接，不能登记为流出党员，请先办结或撤销该转接"
+IS_MOBILE = "该党员已登记为流出党员，请先办理返回，再转接组织关系"
+# One advisory lock key space for "a member's transfer or outflow is being written".
+_LOCK_SPACE = 0x6D6F62 << 40
+
+
+def lock_member(session: Session, member_id: int) -> None:
+    """Serializes 流出登记 and 发起 of one member (two tables, one decision)."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_SPACE | int(member_id)})
+
+
+def refuse_transfer_if_mobile(session: Session, member_id: int) -> None:
+    """For 发起 of a transfer (commands.apply): a registered outflow must end first."""
+    lock_member(session, member_id)
+    if store.open_outflow(session, member_id) is not None:
+        raise Conflict(IS_MOBILE, {"member_id": "已登记为流出党员"})
+
+
+def _payload(row, orgs: dict, effective_on: date | None) -> dict:
+    return {"outflow_id": row.id, "member_id": row.member_id, "home_org_id": row.home_org_id,
+            "home_org_path": store.path_of(orgs, row.home_org_id), "state": row.state,
+            "destination_kind": row.destination_kind, "to_org_id": row.to_org_id,
+            "from_date": row.from_date.isoformat(),
+            "effective_on": (effective_on or row.from_date).isoformat()}
+
+
+def _emit(session: Session, caller: Caller, event_type: str, row, effective_on: date | None = None) -> None:
+    orgs = org_rows(session, [row.home_org_id])
+    record_event(session, outbox, event_type, f"outflow-{row.id}", row.version, _payload(row, orgs, effective_on),
+                 caller)
+
+
+def _emit_inflow(session: Session, caller: Caller, event_type: str, row) -> None:
+    record_event(session, outbox, event_type, f"inflow-{row.id}", row.version,
+                 {"inflow_id": row.id, "org_id": row.org_id, "outflow_id": row.outflow_id, "state": row.state,
+                  "from_date": row.from_date.isoformat(), "ended_on": row.ended_on.isoformat() if row.ended_on
+                  else None}, caller)
+
+
+def _receiving_org(find_org, to_org_id: int, home: dict) -> dict:
+    try:
+        org = find_org(to_org_id)
+    except NotFound:
+        org = None
+    if org is None:
+        raise ValidationFailed("流入党组织不存在", {"to_org_id": "党组织不存在"})
+    if org.get("status") != "active":
+        raise ValidationFailed(f"党组织“{org['name']}”已撤销", {"to_org_id": "党组织已撤销"})
+    if org["id"] == home["id"]:
+        raise ValidationFailed("流入党组织就是该党员所在的党组织", {"to_org_id": "与所在党组织相同"})
+    return org
+
+
+def register_outflow(sessions: sessionmaker, caller: Caller, get_member, member_id, raw, find_org) -> dict:
+    """流出登记: one open outflow per member, none while a transfer is unfinished."""
+    today = date.today()
+    data = validated(lambda d: rules.validate_outflow(d, today), raw, "流出登记")
+    member = get_member(store.record_id(member_id, "党员"))  # the member service checks its scope too
+    if member.get("status") != "active":
+        raise Conflict("该党员不在党员名册中，不能登记流出")
+    if member.get("in_transit"):
+        raise Conflict(IN_TRANSFER, {"member_id": "正在转接组织关系"})
+    home = find_org(member["org_id"])
+    if home is None:
+        raise NotFound("党员所在党组织不存在")
+    caller.require(home["path"], "该党员")
+    to_org = _receiving_org(find_org, data["to_org_id"], home) if data["to_org_id"] else None
+    snapshot = {key: member.get(key) for key in store.MEMBER_KEYS}
+    snapshot["org_name"] = home["name"]
+    with sessions.begin() as session:
+        lock_member(session, member["id"])
+        if session.execute(select(transfers.c.id).where(transfers.c.member_id == member["id"],
+                                                        transfers.c.state.in_(OPEN_TRANSFER))).first():
+            raise Conflict(IN_TRANSFER, {"member_id": "正在转接组织关系"})
+        existing = store.open_outflow(session, member["id"])
+        try:
+            rules.refuse_open(existing.state if existing else None)
+        except rules.Refused as refused:
+            raise Conflict(refused.message, {"member_id": "已登记为流出党员"}) from None
+        values = {"member_id": member["id"], "member_name": member["name"], "member": snapshot,
+                  "home_org_id": home["id"], "state": rules.OUT, "from_date": data["from_date"],
+                  "reason": data["reason"], "destination": data["destination"],
+                  "destination_kind": rules.destination_kind(data["to_org_id"], data["destination"]),
+                  "to_org_id": to_org["id"] if to_org else None, "to_org_text": data["to_org_text"],
+                  "expected_return": data["expected_return"], "phone": data["phone"], "created_by": caller.user_id,
+                  "history": [store.entry(caller, "registered", home["id"],
+                                          effective_on=data["from_date"].isoformat())]}
+        try:
+            with session.begin_nested():
+                outflow_id = session.execute(outflows.insert().values(**values).returning(outflows.c.id)).scalar_one()
+        except IntegrityError:
+            raise Conflict("该党员已登记为流动党员，请先办理返回", {"member_id": "已登记为流出党员"}) from None
+        row = store.load_outflow(session, outflow_id)
+        if data["certificate"]:
+            number = store.issue_certificate(session, row.id, home, today)
+            row = store.save(session, outflows, row, {"certificate_no": number},
+                             store.entry(caller, "certificate_issued", home["id"], number))
+        _emit(session, caller, OUTFLOW_OPENED, row)
+        return store.outflow_view(session, row, caller)
+
+
+def _locked(session: Session, caller: Caller, outflow_id, data):
+    row = store.load_outflow(session, outflow_id, lock=True)
+    orgs = org_rows(session, [row.home_org_id, row.to_org_id])
+    store.require_outflow_visible(caller, orgs, row)
+    store.require_home(caller, orgs, row)
+    store.check_version(row, data.get("version") if isinstance(data, dict) else None)
+    return row
+
+
+def _transition(step, state: str) -> str:
+    try:
+        return step(state)
+    except rules.Refused as refused:
+        raise Conflict(refused.message) from None
+
+
+def _end_inflow(session: Session, caller: Caller, outflow_row, day: date) -> None:
+    inflow = store.open_inflow_of(session, outflow_row.id, lock=True)
+    if inflow is not None:
+        inflow = store.save(session, inflows, inflow, {"state": rules.ENDED, "ended_on": max(day, inflow.from_date)},
+                            store.entry(caller, "inflow_ended", inflow.org_id))
+        _emit_inflow(session, caller, INFLOW_ENDED, inflow)
+
+
+def return_outflow(sessions: sessionmaker, caller: Caller, outflow_id, data) -> dict:
+    """返回: the outflow ends with a date and the member's report; the inflow ends with it."""
+    with sessions.begin() as session:
+        row = _locked(session, caller, outflow_id, data)
+        state = _transition(rules.return_, row.state)
+        fields = validated(lambda d: rules.validate_return(d, row.from_date, date.today()), data, "返回")
+        row = store.save(session, outflows, row, {"state": state, "returned_on": fields["date"],
+                                                  "return_report": fields["report"]},
+                         store.entry(caller, "returned", row.home_org_id, fields["report"],
+                                     effective_on=fields["date"].isoformat()))
+        _end_inflow(session, caller, row, fields["date"])
+        _emit(session, caller, OUTFLOW_CLOSED, row, fields["date"])
+        return store.outflow_view(session, row, caller)
+
+
+def mark_lost(sessions: sessionmaker, caller: Caller, outflow_id, data) -> dict:
+    with sessions.begin() as session:
+        row = _locked(session, caller, outflow_id, data)
+        state = _transition(rules.lose, row.state)
+        fields = validated(lambda d: rules.validate_lost(d, row.from_date, date.today()), data, "失联登记")
+        lost = {"since": fields["since"].isoformat(), "reason": fields["reason"], "note": fields["note"],
+                "found_on": None}
+        row = store.save(session, outflows, row, {"state": state, "lost": lost},
+                         store.entry(caller, "lost", row.home_org_id,
+                                     f"{rules.LOST_REASONS.name(fields['reason'])}"
+                                     + (f"：{fields['note']}" if fields["note"] else ""),
+                                     effective_on=lost["since"]))
+        _emit(session, caller, OUTFLOW_CHANGED, row, fields["since"])
+        return store.outflow_view(session, row, caller)
+
+
+def mark_found(sessions: sessionmaker, caller: Caller, outflow_id, data) -> dict:
+    with sessions.begin() as session:
+        row = _locked(session, caller, outflow_id, data)
+        state = _transition(rules.find, row.state)
+        since = date.fromisoformat(row.lost["since"])
+        day = validated(lambda d: rules.validate_found(d, since, date.today()), data, "取得联系")
+        row = store.save(session, outflows, row, {"state": state, "lost": {**row.lost, "found_on": day.isoformat()}},
+                         store.entry(caller, "found", row.home_org_id, None, effective_on=day.isoformat()))
+        _emit(session, caller, OUTFLOW_CHANGED, row, day)
+        return store.outflow_view(session, row, caller)
+
+
+def reissue_certificate(sessions: sessionmaker, caller: Caller, outflow_id, data, find_org) -> dict:
+    """发放 (if none yet) or 补发 of the 活动证: the old number is voided, never given again."""
+    today = date.today()
+    with sessions.begin() as session:
+        row = _locked(session, caller, outflow_id, data)
+        try:
+            rules.can_reissue(row.state, row.certificate_no)
+        except rules.Refused as refused:
+            raise Conflict(refused.message) from None
+        home = find_org(row.home_org_id)
+        if home is None:
+            raise Conflict("该党员所在党组织已不存在，不能发放活动证")
+        reason = None
+        if row.certificate_no:
+            given = data.get("reason") if isinstance(data, dict) else None
+            reason = validated(_reason, given or "遗失补发", "补发活动证")
+            session.execute(certificates.update().where(certificates.c.number == row.certificate_no)
+                            .values(voided_on=today, void_reason=reason))
+        number = store.issue_certificate(session, row.id, home, today)
+        action = "certificate_reissued" if reason else "certificate_issued"
+        note = f"{number}（原{row.certificate_no}作废：{reason}）" if reason else number
+        row = store.save(session, outflows, row, {"certificate_no": number},
+                         store.entry(caller, action, row.home_org_id, note))
+        return store.outflow_view(session, row, caller)
+
+
+def _reason(value) -> str:
+    try:
+        return field_rules.text(value, rules.NOTE_MAX)
+    except ValueError as exc:
+        raise FieldErrors({"reason": str(exc)}) from None
+
+
+def register_inflow(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict:
+    """流入登记 at `org` (scope-checked): an outflow of this deployment to it, or a member from outside."""
+    caller.require(org["path"])
+    if org.get("status") != "active":
+        raise Conflict(f"党组织“{org['name']}”已撤销，不能登记流入")
+    data = validated(lambda d: rules.validate_inflow(d, date.today()), raw, "流入登记")
+    with sessions.begin() as session:
+        if data["outflow_id"]:
+            outflow = store.load_outflow(session, data["outflow_id"], lock=True)
+            orgs = org_rows(session, [outflow.home_org_id, outflow.to_org_id])
+            to_path = store.path_of(orgs, outflow.to_org_id)
+            if to_path is None or not to_path.startswith(org["path"]):
+                raise Conflict("该党员未登记流向本党组织，不能确认流入")
+            if outflow.state != rules.OUT:
+                raise Conflict(f"该流出登记现为“{rules.OUTFLOW_STATES[outflow.state]}”，不能确认流入")
+            if store.open_inflow_of(session, outflow.id) is not None:
+                raise Conflict("该党员已确认流入")
+            if data["from_date"] < outflow.from_date:
+                raise ValidationFailed("流入日期不能早于流出日期",
+                                       {"from_date": f"不能早于流出日期{outflow.from_date.isoformat()}"})
+            values = {"org_id": outflow.to_org_id, "outflow_id": outflow.id, "member_name": outflow.member_name}
+        else:
+            external = data["external"]
+            duplicate = session.execute(select(inflows.c.id).where(
+                inflows.c.org_id == org["id"], inflows.c.state == rules.IN,
+                inflows.c.external["id_number"].astext == external["id_number"])).first()
+            if duplicate:
+                raise Conflict("该党员已在本党组织登记流入", {"external.id_number": "已登记流入"})
+            values, outflow = {"org_id": org["id"], "external": external, "member_name": external["name"]}, None
+        try:
+            with session.begin_nested():
+                inflow_id = session.execute(inflows.insert().values(
+                    **values, state=rules.IN, from_date=data["from_date"], created_by=caller.user_id,
+                    history=[store.entry(caller, "inflow_confirmed", values["org_id"],
+                                         effective_on=data["from_date"].isoformat())]).returning(inflows.c.id)
+                ).scalar_one()
+        except IntegrityError:  # another clerk's 流入登记 of the same member won the race
+            raise Conflict("该党员已在本党组织登记流入" if outflow is None else "该党员已确认流入") from None
+        if outflow is not None:
+            store.save(session, outflows, outflow, {}, store.entry(caller, "inflow_confirmed", values["org_id"]))
+        row = store.load_inflow(session, inflow_id)
+        _emit_inflow(session, caller, INFLOW_OPENED, row)
+        return store.inflow_summary(row, org_rows(session, [row.org_id, outflow.home_org_id if outflow else None]),
+                                    outflow)
+
+
+def end_inflow(sessions: sessionmaker, caller: Caller, inflow_id, data) -> dict:
+    """The member left the receiving organization (a member from outside, or before the outflow ends)."""
+    with sessions.begin() as session:
+        row = store.load_inflow(session, inflow_id, lock=True)
+        orgs = org_rows(session, [row.org_id])
+        path = store.path_of(orgs, row.org_id)
+        if path is None or not caller.covers(path):
+            raise NotFound("流入登记不存在")
+        store.check_version(row, data.get("version") if isinstance(data, dict) else None, "该流入登记")
+        if row.state != rules.IN:
+            raise Conflict("该党员已离开本党组织")
+        day = validated(lambda d: rules.validate_found(d, row.from_date, date.today()), data, "离开")
+        row = store.save(session, inflows, row, {"state": rules.ENDED, "ended_on": day},
+                         store.entry(caller, "inflow_ended", row.org_id))
+        _emit_inflow(session, caller, INFLOW_ENDED, row)
+        outflow = store.load_outflow(session, row.outflow_id) if row.outflow_id else None
+        return store.inflow_summary(row, org_rows(session, [row.org_id, outflow.home_org_id if outflow else None]),
+                                    outflow)
+
+
+def on_member_updated(sessions: sessionmaker, event: dict) -> bool:
+    """A member who leaves the rolls (死亡, 出党, 停止党籍…) closes their open outflow."""
+    payload = event.get("payload") or {}
+    after = payload.get("after") or {}
+    with sessions.begin() as session:
+        if not claim(session, inbox, [event]):
+            return False
+        if after.get("status") in (None, "active"):
+            return False
+        row = store.open_outflow(session, payload["member_id"], lock=True)
+        state = rules.close(row.state) if row is not None else None
+        if state is None:
+            return False
+        caller = Caller.system(event.get("request_id") or "")
+        day = date.fromisoformat(after["left_on"]) if after.get("left_on") else date.today()
+        day = max(day, row.from_date)
+        row = store.save(session, outflows, row, {"state": state, "closed_on": day},
+                         store.entry(caller, "closed", row.home_org_id, None, effective_on=day.isoformat()))
+        _end_inflow(session, caller, row, day)
+        _emit(session, caller, OUTFLOW_CLOSED, row, day)
+        return True

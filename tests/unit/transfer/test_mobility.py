@@ -1,0 +1,126 @@
+"""流动党员's pure rules: the outflow form, the state machine (one open outflow, 失联 → 取得联系 →
+返回), lost ≥ 6 months, and the 活动证's number, validity, 查验 years and issuing organizations."""
+from datetime import date, timedelta
+
+import pytest
+
+from services.shared.field_errors import FieldErrors
+from services.transfer.domain import mobility as m
+
+TODAY = date(2026, 12, 2)
+GOOD = {"from_date": "2026-11-01", "reason": "01", "destination": {"code": "110105", "text": "北京市朝阳区"},
+        "expected_return": "2027-06-30", "phone": "13900000000", "certificate": True}
+
+
+def errors_of(call, *args) -> dict:
+    with pytest.raises(FieldErrors) as caught:
+        call(*args)
+    return caught.value.fields
+
+
+def test_a_complete_outflow():
+    data = m.validate_outflow(GOOD, TODAY)
+    assert data["from_date"] == date(2026, 11, 1) and data["reason"] == "01" and data["certificate"] is True
+    assert data["destination"] == {"code": "110105", "text": "北京市朝阳区", "abroad": False}
+    assert m.destination_kind(None, data["destination"]) == m.DOMESTIC
+    assert m.destination_kind(7, data["destination"]) == m.IN_SYSTEM
+    assert m.validate_outflow({**GOOD, "reason": "外出务工经商"}, TODAY)["reason"] == "01"
+
+
+def test_every_bad_field_at_once():
+    fields = errors_of(m.validate_outflow, {"from_date": "2027-01-01", "reason": "88",
+                                            "destination": {"code": "12345", "text": ""},
+                                            "expected_return": "2026-01-01", "phone": "abc",
+                                            "certificate": "yes"}, TODAY)
+    assert set(fields) == {"from_date", "reason", "destination.code", "destination.text", "phone", "certificate",
+                           "expected_return"}
+    assert fields["from_date"] == "不能晚于今天"
+
+
+def test_abroad_needs_no_division_code_and_home_needs_one():
+    assert m.validate_outflow({**GOOD, "destination": {"text": "新加坡", "abroad": True}}, TODAY)[
+        "destination"]["abroad"] is True
+    assert "destination.code" in errors_of(m.validate_outflow, {**GOOD, "destination": {"text": "某地"}}, TODAY)
+
+
+def test_an_org_of_the_deployment_or_typed_text_not_both():
+    fields = errors_of(m.validate_outflow, {**GOOD, "to_org_id": 5, "to_org_text": "某党委"}, TODAY)
+    assert "to_org_text" in fields
+    assert "expected_return" in errors_of(m.validate_outflow, {**GOOD, "expected_return": "2026-10-01"}, TODAY)
+
+
+def test_one_open_outflow_per_member():
+    m.refuse_open(None)
+    m.refuse_open(m.RETURNED)
+    for state in (m.OUT, m.LOST):
+        with pytest.raises(m.Refused, match="已登记为流动党员"):
+            m.refuse_open(state)
+
+
+def test_the_state_machine():
+    assert m.lose(m.OUT) == m.LOST
+    assert m.find(m.LOST) == m.OUT
+    assert m.return_(m.OUT) == m.RETURNED
+    with pytest.raises(m.Refused, match="请先登记取得联系"):
+        m.return_(m.LOST)
+    for step, state in ((m.lose, m.LOST), (m.lose, m.RETURNED), (m.find, m.OUT), (m.return_, m.RETURNED),
+                        (m.return_, m.CLOSED)):
+        with pytest.raises(m.Refused):
+            step(state)
+    assert m.close(m.OUT) == m.CLOSED and m.close(m.LOST) == m.CLOSED and m.close(m.RETURNED) is None
+
+
+def test_lost_needs_a_note_for_other():
+    assert "note" in errors_of(m.validate_lost, {"since": "2026-05-01", "reason": "7"}, date(2026, 1, 1), TODAY)
+    lost = m.validate_lost({"since": "2026-05-01", "reason": "出国(境)"}, date(2026, 1, 1), TODAY)
+    assert lost["reason"] == "5"
+
+
+def test_found_and_return_not_before_their_start():
+    assert "date" in errors_of(m.validate_found, {"date": "2026-04-01"}, date(2026, 5, 1), TODAY)
+    assert "date" in errors_of(m.validate_return, {"date": "2026-04-01", "report": "x"}, date(2026, 5, 1), TODAY)
+    assert "report" in errors_of(m.validate_return, {"date": "2026-06-01"}, date(2026, 5, 1), TODAY)
+
+
+@pytest.mark.parametrize("since, today, expected", [
+    (date(2026, 1, 2), date(2026, 7, 2), True), (date(2026, 1, 2), date(2026, 7, 1), False),
+    (date(2025, 12, 31), date(2026, 6, 30), False), (date(2025, 12, 31), date(2026, 7, 1), True), (None, TODAY, False)])
+def test_lost_six_months(since, today, expected):
+    assert m.lost_long(since, today) is expected
+
+
+def test_inflow_outflow_or_external():
+    assert m.validate_inflow({"outflow_id": 3, "from_date": "2026-11-02"}, TODAY)["outflow_id"] == 3
+    ext = m.validate_inflow({"external": {"name": "李四", "id_number": "11010519491231002x",
+                                          "home_org_text": "外省某党委"}, "from_date": "2026-11-02"}, TODAY)
+    assert ext["external"]["id_number"] == "11010519491231002X"
+    assert "external.id_number" in errors_of(m.validate_inflow, {"external": {
+        "name": "李四", "id_number": "110105194912310021", "home_org_text": "x"}, "from_date": "2026-11-02"}, TODAY)
+    assert "outflow_id" in errors_of(m.validate_inflow, {"from_date": "2026-11-02"}, TODAY)
+
+
+def test_certificate_number_per_county():
+    assert m.certificate_no("330106", 42) == "330106000042"
+    with pytest.raises(ValueError):
+        m.certificate_no("330106", 1_000_000)
+
+
+def test_certificate_validity_and_check_years():
+    assert m.certificate_valid_until(date(2026, 12, 2)) == date(2029, 12, 1)
+    assert m.certificate_valid_until(date(2028, 2, 29)) == date(2031, 2, 27)
+    assert m.check_years(date(2026, 12, 2), date(2029, 12, 1)) == [2027, 2028, 2029]
+
+
+def test_the_county_and_the_issuer():
+    chain = [{"id": 1, "type": "10"}, {"id": 2, "type": "10"}, {"id": 3, "type": "11"}, {"id": 4, "type": "31"}]
+    assert m.county_of(chain)["id"] == 2 and m.issuer_of(chain)["id"] == 3
+    flat = [{"id": 1, "type": "11"}, {"id": 4, "type": "31"}]
+    assert m.county_of(flat)["id"] == 1 and m.issuer_of(flat)["id"] == 1
+
+
+def test_the_cutoff_agrees_with_lost_six_months():
+    start = date(2023, 1, 1)
+    for offset in range(0, 1200, 7):
+        today = start + timedelta(days=offset)
+        cutoff = m.lost_cutoff(today)
+        assert m.lost_long(cutoff, today) and not m.lost_long(cutoff + timedelta(days=1), today), today
