@@ -14,7 +14,7 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
 
 from . import store
-from .commands import _stamp_route
+from .commands import stamp_route
 from .domain import route as routes
 from .domain import states
 from .domain.codes import INBOUND, OPEN
@@ -69,7 +69,7 @@ def inbound(sessions: sessionmaker, caller: Caller, members: Members, raw, find_
     data = validated(lambda d: validate_inbound(d, reasons), raw, "线下转入")
     to_org, route = _draw(sessions, caller, data, find_org)
     snapshot = members.check_inbound({**data["member"], "org_id": to_org["id"]})
-    today, route = date.today(), _stamp_route(route)
+    today, route = date.today(), stamp_route(route)
     keyer_id = route[0]["org_id"]
     with sessions.begin() as session:
         existing = session.execute(select(transfers.c.id).where(
