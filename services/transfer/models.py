@@ -61,6 +61,9 @@ Index("transfers_one_open", transfers.c.member_id, unique=True,
 Index("transfers_from", transfers.c.from_org_id, transfers.c.id)
 Index("transfers_to", transfers.c.to_org_id, transfers.c.id)
 Index("transfers_due", transfers.c.valid_until, postgresql_where=text("state IN ('approving', 'to_receive')"))
+# The work lists' unfinished transfers without their wide rows (migration 0004_worklist_indexes).
+Index("transfers_unfinished", transfers.c.id, postgresql_include=["state"],
+      postgresql_where=text("state IN ('approving', 'to_receive', 'receiving')"))
 
 # The route, one row per step (work lists find a subtree's steps through the org directory).
 steps = Table(
@@ -77,7 +80,7 @@ steps = Table(
     Column("acted_at", DateTime(timezone=True)),
     Column("since", DateTime(timezone=True)),  # when it became current (overdue steps)
 )
-Index("steps_org_state", steps.c.org_id, steps.c.state)
+Index("steps_org_state", steps.c.org_id, steps.c.state, postgresql_include=["transfer_id", "since"])
 
 # Approval rights are data: a row overrides the default (every 党委/党工委/地方委员会 has them).
 approval_rights = Table(
