@@ -441,6 +441,10 @@ def whole_org(admin: httpx.Client, conn, rpc, root: dict, county: dict, to_paren
             and reflected - started < 30}
 
 
+def progress(message: str) -> None:
+    print(f"{datetime.now():%H:%M:%S} {message}", file=sys.stderr, flush=True)
+
+
 def main(members: int = 1_000_000, in_flight: int = 20_000, cycles: int = 200, concurrent: int = 1_000) -> None:
     with running_system(PMIS_RPC_TIMEOUT="900") as (system, rpc, env):
         rpc.client.timeout = 900
@@ -448,7 +452,9 @@ def main(members: int = 1_000_000, in_flight: int = 20_000, cycles: int = 200, c
         dsn = dsn_of(env)
         generated = province.generate(dsn, members)
         generated["org_directories_s"] = province.fill_org_directories(dsn)
+        progress(f"province generated: {generated}")
         seeded = seed_in_flight(dsn, in_flight)
+        progress(f"in flight: {seeded}")
         with psycopg.connect(dsn, autocommit=True) as conn:
             orgs = load_orgs(conn)
             root = next(org for org in orgs.values() if org["parent_id"] is None)
@@ -462,9 +468,12 @@ def main(members: int = 1_000_000, in_flight: int = 20_000, cycles: int = 200, c
                 f"county ({listed['name']})": work_lists(lister, listed["id"]),
                 "province (root)": work_lists(admin, root["id"])}}
             lister.close()
+            progress("work lists measured")
             results["steps"] = steps_in_turn(admin, conn, orgs, cities, cycles)
+            progress("steps measured")
             results["concurrent"] = concurrent_clerks(system, admin, conn, rpc, orgs, root, clerk_counties,
                                                      concurrent)
+            progress("concurrent clerks measured")
             results["whole_org"] = whole_org(admin, conn, rpc, root, counties[6][0], cities[7])
         record(f"transfers_scale_{members}", {
             "method": __doc__.strip().split("\n\n")[1].replace("\n", " "), "in_flight": in_flight, **results})

@@ -503,12 +503,15 @@ def test_work_lists_and_counts_are_exact_beside_finished_transfers(system, rpc, 
     act(rpc, "return_transfer", act(rpc, "approve", sent[3], scoped(d)), scoped(e), reason="材料不全")
 
     def lists(org):
-        return {box: sorted(item["id"] for item in rpc.call("transfer", "work_list", caller=scoped(org),
-                                                            org_id=org["id"], box=box)["items"])
+        return {box: [item["id"] for item in rpc.call("transfer", "work_list", caller=scoped(org),
+                                                      org_id=org["id"], box=box)["items"]]
                 for box in ("todo", "open", "upcoming")}
+    newest_first = [at_e["id"], waiting["id"]]
     assert lists(d) == {"todo": [waiting["id"]], "open": [at_e["id"]], "upcoming": []}
-    assert lists(e) == {"todo": [at_e["id"]], "open": [], "upcoming": sorted([waiting["id"], at_e["id"]])}
-    assert lists(e1) == {"todo": [], "open": [], "upcoming": sorted([waiting["id"], at_e["id"]])}
+    assert lists(e) == {"todo": [at_e["id"]], "open": [], "upcoming": newest_first}
+    assert lists(e1) == {"todo": [], "open": [], "upcoming": newest_first}
+    second = rpc.call("transfer", "work_list", org_id=e["id"], box="upcoming", page=2, size=1)
+    assert (second["total"], [item["id"] for item in second["items"]]) == (2, [waiting["id"]])
     assert rpc.call("transfer", "counts", caller=scoped(d), org_id=d["id"]) == {
         "todo": 1, "open": 1, "upcoming": 0, "overdue": 1, "no_receipt": 0}
     assert rpc.call("transfer", "counts", caller=scoped(e), org_id=e["id"]) == {
