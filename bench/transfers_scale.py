@@ -49,7 +49,7 @@ from services.transfer.domain.letter import letter_no
 from services.transfer.domain.states import state_of_step
 from services.transfer.domain.validation import valid_until
 
-from . import province
+from . import province, scale
 from .harness import admin_client, clerk_client, exit_code, record, running_system, summary_ms
 
 CLERKS = 10
@@ -200,15 +200,9 @@ def seed_in_flight(dsn: str, count: int, seed: int = 2026) -> dict:
 
 # --- measuring ---------------------------------------------------------------------------------
 
-def timed_get(client: httpx.Client, path: str, params=None, n: int = 200) -> dict:
-    for _ in range(20):
-        client.get(path, params=params).raise_for_status()
-    timings = []
-    for _ in range(n):
-        started = time.perf_counter()
-        client.get(path, params=params).raise_for_status()
-        timings.append(time.perf_counter() - started)
-    return {**summary_ms(timings), "total": client.get(path, params=params).json().get("total")}
+def timed_get(client: httpx.Client, path: str, params=None) -> dict:
+    """bench/scale.py's 20 warm-up and 200 timed requests, and the list's total."""
+    return {**scale.timed(client, path, params), "total": client.get(path, params=params).json().get("total")}
 
 
 def work_lists(client: httpx.Client, org_id: int) -> dict:
