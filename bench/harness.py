@@ -108,6 +108,22 @@ def admin_client(system: System, env: dict) -> httpx.Client:
     return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
+def clerk_client(system: System, admin: httpx.Client, org_id: int, username: str) -> httpx.Client:
+    """A logged-in API client of a new staff account bound to `org_id` (its scope), past its first
+    password change (the passwords of tests/support/api.py)."""
+    from tests.support.api import FIRST_PASSWORD, PASSWORD
+
+    admin.post("/accounts", json={"username": username, "password": FIRST_PASSWORD, "org_id": org_id},
+               timeout=60).raise_for_status()
+    base = f"{system.gateway_url}/api/v1"
+    token = httpx.post(f"{base}/session", json={"username": username, "password": FIRST_PASSWORD},
+                       timeout=60).json()["token"]
+    httpx.post(f"{base}/session/password", json={"old_password": FIRST_PASSWORD, "new_password": PASSWORD},
+               headers={"Authorization": f"Bearer {token}"}, timeout=60).raise_for_status()
+    token = httpx.post(f"{base}/session", json={"username": username, "password": PASSWORD}, timeout=60).json()["token"]
+    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]

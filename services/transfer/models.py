@@ -72,6 +72,9 @@ Index("transfers_org_in_flight", transfers.c.org_id, unique=True,
 Index("transfers_from", transfers.c.from_org_id, transfers.c.id)
 Index("transfers_to", transfers.c.to_org_id, transfers.c.id)
 Index("transfers_due", transfers.c.valid_until, postgresql_where=text("state IN ('approving', 'to_receive')"))
+# The work lists' unfinished transfers without their wide rows (migration 0004_worklist_indexes).
+Index("transfers_unfinished", transfers.c.id, postgresql_include=["state"],
+      postgresql_where=text("state IN ('approving', 'to_receive', 'receiving')"))
 
 # The route, one row per step (work lists find a subtree's steps through the org directory).
 steps = Table(
@@ -88,7 +91,7 @@ steps = Table(
     Column("acted_at", DateTime(timezone=True)),
     Column("since", DateTime(timezone=True)),  # when it became current (overdue steps)
 )
-Index("steps_org_state", steps.c.org_id, steps.c.state)
+Index("steps_org_state", steps.c.org_id, steps.c.state, postgresql_include=["transfer_id", "since"])
 
 # 整建制转移: the members of the organization's subtree when it was applied (the letter's attached
 # list, 名单), in the roster's order.

@@ -118,8 +118,12 @@ def work_list(sessions: sessionmaker, caller: Caller, org: dict, box, page=1, si
     where = filtered(box_filter(box, org["path"]), wanted)
     with sessions() as session:
         total = session.execute(select(func.count()).select_from(transfers).where(where)).scalar_one()
-        rows = session.execute(select(transfers).where(where).order_by(transfers.c.id.desc())
-                               .limit(size).offset((page - 1) * size)).all()
+        # The page's ids first (the unfinished ones come from an index alone), then those rows: read
+        # with the rows, a county's 未办结 walked ~4,000 wide rows of the province to keep 20.
+        page_ids = (select(transfers.c.id).where(where).order_by(transfers.c.id.desc())
+                    .limit(size).offset((page - 1) * size))
+        rows = session.execute(select(transfers).where(transfers.c.id.in_(page_ids.scalar_subquery()))
+                               .order_by(transfers.c.id.desc())).all()
         return {"box": box, "box_name": BOXES[box], "total": total, "page": page, "size": size, "filters": {
                     key: value.isoformat() if isinstance(value, date) else value for key, value in wanted.items()},
                 "items": _summaries(session, rows)}

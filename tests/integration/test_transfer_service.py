@@ -481,3 +481,42 @@ def test_names_follow_the_org_directory(rpc, tree):
     wait_for(lambda: get(rpc, t)["to_org_name"], lambda name: name == "乙新支部（更名）",
              what="the transfer to show the organization's new name")
     act(rpc, "revoke", get(rpc, t), reason="测试")
+
+
+def test_work_lists_and_counts_are_exact_beside_finished_transfers(system, rpc, root_id):
+    """The lists the work-list indexes serve (migration 0004_worklist_indexes): a fresh pair of 党委
+    so every figure is exact. Done steps of a received or returned transfer are no one's 未办结."""
+    d = create_org(rpc, root_id, "计数测试丁党委", "11")
+    e = create_org(rpc, root_id, "计数测试戊党委", "11")
+    d1, e1 = create_org(rpc, d["id"], "丁一支部"), create_org(rpc, e["id"], "戊一支部")
+    ids = [org["id"] for org in (d, e, d1, e1)]
+    wait_for(lambda: sql(system, "SELECT count(*) FROM transfer.org_directory WHERE id = ANY(%s)", ids)[0][0],
+             lambda n: n == len(ids), what="the transfer service to project the test organizations")
+    sent = [apply(rpc, new_member(rpc, d1["id"]), e1["id"]) for _ in range(4)]
+    waiting = sent[0]  # 丁's 审批 current, overdue
+    sql(system, "UPDATE transfer.steps SET since = now() - interval '8 days' WHERE transfer_id = %s "
+                "AND state = 'current' RETURNING seq", waiting["id"])
+    at_e = act(rpc, "approve", sent[1], scoped(d))  # 戊's 审批 current
+    received = act(rpc, "receive", act(rpc, "approve", act(rpc, "approve", sent[2], scoped(d)), scoped(e)),
+                   scoped(e1), date=date.today().isoformat())
+    if not SAGA:
+        publish_member_event(system, "member_transferred", {
+            "transfer_id": received["id"], "member_id": received["member_id"], "from_org_id": d1["id"],
+            "to_org_id": e1["id"], "kind": "within", "effective_on": date.today().isoformat()})
+    wait_for(lambda: get(rpc, received), lambda x: x["state"] == "received", what="the transfer to be received")
+    act(rpc, "return_transfer", act(rpc, "approve", sent[3], scoped(d)), scoped(e), reason="材料不全")
+
+    def lists(org):
+        return {box: [item["id"] for item in rpc.call("transfer", "work_list", caller=scoped(org),
+                                                      org_id=org["id"], box=box)["items"]]
+                for box in ("todo", "open", "upcoming")}
+    newest_first = [at_e["id"], waiting["id"]]
+    assert lists(d) == {"todo": [waiting["id"]], "open": [at_e["id"]], "upcoming": []}
+    assert lists(e) == {"todo": [at_e["id"]], "open": [], "upcoming": newest_first}
+    assert lists(e1) == {"todo": [], "open": [], "upcoming": newest_first}
+    second = rpc.call("transfer", "work_list", org_id=e["id"], box="upcoming", page=2, size=1)
+    assert (second["total"], [item["id"] for item in second["items"]]) == (2, [waiting["id"]])
+    assert rpc.call("transfer", "counts", caller=scoped(d), org_id=d["id"]) == {
+        "todo": 1, "open": 1, "upcoming": 0, "overdue": 1, "no_receipt": 0}
+    assert rpc.call("transfer", "counts", caller=scoped(e), org_id=e["id"]) == {
+        "todo": 1, "open": 0, "upcoming": 2, "overdue": 0, "no_receipt": 0}
