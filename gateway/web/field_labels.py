@@ -79,7 +79,7 @@ FORMS = {
         "to_org_id": "接收党组织"}),
     # 整建制转移 from the organization card: the new parent is chosen by the same search (its
     # refusal, to_parent_id, is shown beside the search box: transfer_pages._whole_org_form)
-    "whole": FormSpec("whole-", {"to_org_id": "新的上级党组织", "reason": "整建制转移原因",
+    "whole": FormSpec("whole-", {"to_org_id": "新的上级党组织", "reason": "转接原因",
                                  "valid_days": "介绍信有效期", "phone": "联系电话",
                                  "address": "原所在基层党委通讯地址", "postcode": "邮政编码"}),
     "transfer-approve": FormSpec("approve-", {"opinion": "审批意见"}),

@@ -277,7 +277,7 @@ async def _whole_org_form(request: Request, session, org_id: int, values: dict, 
         error.fields = {("to_org_id" if key == "to_parent_id" else key): text for key, text in error.fields.items()}
     return render(request, "whole_transfer_new.html", status=status, session=session, org=org, root=root,
                   v=values, target=target, form_error=error, open_form="whole", max_days=MAX_VALID_DAYS,
-                  default_days=DEFAULT_VALID_DAYS["whole_org"])
+                  default_days=DEFAULT_VALID_DAYS["whole_org"], reasons=await reason_options(request, session))
 
 
 async def whole_org_page(request: Request):
@@ -295,7 +295,8 @@ async def whole_org_preview(request: Request):
     session, form, drawn, org, root = previewed
     hidden = whole_org_data(form)
     return render(request, "whole_transfer_preview.html", session=session, org=org, root=root, drawn=drawn,
-                  hidden=hidden, reason=form.get("reason", ""), step_states=STEP_STATE_NAMES)
+                  hidden=hidden, reason=dict(await reason_options(request, session)).get(form.get("reason", ""), ""),
+                  step_states=STEP_STATE_NAMES)
 
 
 async def whole_org_apply(request: Request):

@@ -203,7 +203,8 @@ def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
         row = store.save(session, row, values,
                          store.history_entry(caller, "received", step["org_id"], note, effective_on=day.isoformat()))
         if row.kind == WHOLE_ORG:  # the org service moves the organization (saga, docs/TRANSFERS.md)
-            emit(session, caller, ORG_TRANSFER_RECEIVING, row, org_receiving_payload(row, day.isoformat()))
+            emit(session, caller, ORG_TRANSFER_RECEIVING, row, org_receiving_payload(
+                row, day.isoformat(), store.reason_names(session, [row.reason]).get(row.reason, row.reason)))
         else:
             emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, day.isoformat()))
         return _finish(session, caller, row, route)

@@ -71,8 +71,9 @@ def receiving_payload(row, effective_on: str) -> dict:
     return payload
 
 
-def org_receiving_payload(row, effective_on: str) -> dict:
-    """What the org service needs to move the organization (and check it is still where it was)."""
+def org_receiving_payload(row, effective_on: str, reason_name: str) -> dict:
+    """What the org service needs to move the organization (and check it is still where it was);
+    `reason` is the 转接原因's name, as the organization's history shows it."""
     return {"transfer_id": row.id, "org_id": row.org_id, "from_parent_id": row.from_org_id,
-            "to_parent_id": row.to_org_id, "effective_on": effective_on, "reason": row.reason,
+            "to_parent_id": row.to_org_id, "effective_on": effective_on, "reason": reason_name,
             "counted": bool((row.member or {}).get("counted", True))}

@@ -155,7 +155,9 @@ def draw_org(sessions: sessionmaker, caller: Caller, org_id, raw, find_org) -> O
     """整建制转移 of `org_id` under `to_parent_id`: applied by an account above the organization (as
     移动: not by the organization's own), to any active non-branch organization outside its
     subtree; the route as 省内 from its parent's 党委 to the new parent's."""
-    data = validated(validate_org_apply, raw, "整建制转移")
+    with sessions() as session:
+        reasons = store.reason_table(session)  # the 转接原因 code table as it stands
+    data = validated(lambda d: validate_org_apply(d, reasons), raw, "整建制转移")
     org_id = store.org_id_or_not_found(org_id)
     for wanted in (org_id, data["to_parent_id"]):
         try:

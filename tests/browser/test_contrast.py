@@ -54,6 +54,16 @@ PAGES = {
     "/orgs/{id}/transfers": "/orgs/{branch}/transfers",
     "/orgs/{id}/transfers/new": "/orgs/{branch}/transfers/new",
     "/transfers/{id}": "/transfers/{transfer}",
+    "/orgs/{id}/transfers/inbound": "/orgs/{committee}/transfers/inbound",
+    "/orgs/{id}/whole-transfer": "/orgs/{branch}/whole-transfer",
+    "/transfer-reasons": "/transfer-reasons",
+    "/mobility": "/mobility",
+    "/orgs/{id}/mobility": "/orgs/{committee}/mobility",
+    "/members/{id}/outflows/new": "/members/{member}/outflows/new",
+    "/outflows/{id}": "/outflows/{outflow}",
+    "/orgs/{id}/applicants": "/orgs/{branch}/applicants",
+    "/orgs/{id}/applicant-import": "/orgs/{branch}/applicant-import",
+    "/applicants/{id}": "/applicants/{applicant}",
 }
 
 CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
@@ -112,8 +122,17 @@ def data(system, api, root_id):
     transfer = api.post("/transfers", json={"member_id": sent, "kind": "within", "to_org_id": second, "reason": "01",
                                             "dues_paid_to": f"{YEAR}-01", "phone": "13900000000"})
     assert transfer.status_code == 201, transfer.text
+    away = complete_member(api, branch, "对比度流出")
+    outflow = api.post(f"/members/{away}/outflows", json={
+        "from_date": f"{YEAR}-01-02", "reason": "01", "destination": {"code": "110105", "text": "北京市朝阳区"},
+        "phone": "13900000000", "certificate": True})
+    assert outflow.status_code == 201, outflow.text
+    applicant = api.post("/applicants", json={"org_id": branch, "name": "对比度申请人", "ethnicity": "汉族",
+                                              "id_number": id_number(date(1998, 5, 6)), "applied_on": f"{YEAR}-01-02"})
+    assert applicant.status_code == 201, applicant.text
     return {"committee": committee, "branch": branch, "member": member, "saved": saved.json()["id"],
-            "batch": batch.json()["id"], "year": YEAR, "username": username, "transfer": transfer.json()["id"]}
+            "batch": batch.json()["id"], "year": YEAR, "username": username, "transfer": transfer.json()["id"],
+            "outflow": outflow.json()["id"], "applicant": applicant.json()["id"]}
 
 
 def staff_account(system, api, org_id: int, username: str):

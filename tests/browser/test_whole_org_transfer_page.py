@@ -33,7 +33,7 @@ def test_whole_org_transfer_from_the_card(system, api, root_id, screen):
 
     page.get_by_label("按名称或代码查找").fill(f"整建制页接收党委{tag}")
     page.locator("#target-choices").get_by_label(f"整建制页接收党委{tag}", exact=False).check()
-    page.get_by_label("整建制转移原因").fill("隶属关系调整")
+    page.get_by_label("转接原因").select_option("99")
     shot(page, f"whole-transfer-new-{size}")
     page.get_by_role("button", name="预览路径和介绍信").click()
 

@@ -76,12 +76,12 @@ def test_whole_organization_from_application_to_the_report(system, api, tree):
     orgs, members, clerks = tree
     x = ok(api.get(f"/orgs/{orgs['X']}"))
     preview = ok(api.post(f"/orgs/{orgs['X']}/transfers/preview", json={"to_parent_id": orgs["BX"],
-                                                                         "reason": "隶属关系调整"}))
+                                                                         "reason": "99"}))
     assert preview["member_count"] == 3 and preview["counted"] is True
     assert [(s["org_id"], s["action"]) for s in preview["route"]] == [
         (orgs["A"], "approve"), (orgs["B"], "approve"), (orgs["BX"], "receive")]
 
-    created = ok(api.post(f"/orgs/{orgs['X']}/transfers", json={"to_parent_id": orgs["BX"], "reason": "隶属关系调整"}),
+    created = ok(api.post(f"/orgs/{orgs['X']}/transfers", json={"to_parent_id": orgs["BX"], "reason": "99"}),
                  201)
     assert (created["kind"], created["kind_name"], created["org_id"], created["member_count"]) == (
         "whole_org", "整建制转移", orgs["X"], 3)
@@ -103,8 +103,8 @@ def test_whole_organization_from_application_to_the_report(system, api, tree):
     revoke = assert_error(api.post(f"/orgs/{orgs['X2']}/revoke", json={
         "date": TODAY.isoformat(), "reason": "撤销", "version": branch["version"]}), 409)
     assert "整建制转移" in revoke["message"]
-    assert_error(api.post(f"/orgs/{orgs['X']}/transfers", json={"to_parent_id": orgs["C"], "reason": "再次"}), 409)
-    assert_error(api.post(f"/orgs/{orgs['X1']}/transfers", json={"to_parent_id": orgs["C"], "reason": "下级"}), 409)
+    assert_error(api.post(f"/orgs/{orgs['X']}/transfers", json={"to_parent_id": orgs["C"], "reason": "99"}), 409)
+    assert_error(api.post(f"/orgs/{orgs['X1']}/transfers", json={"to_parent_id": orgs["C"], "reason": "99"}), 409)
 
     # Who sees it: the route, and the organization moved; not an unrelated 党委.
     assert ok(clerks["X"].get(f"/transfers/{created['id']}"))["org_name"] == "整建制转移总支"
@@ -176,25 +176,25 @@ def test_hostile_input_and_scope(api, tree):
         assert CJK.search(error["fields"][field]), error
         return error["fields"][field]
 
-    assert refused({"to_parent_id": branch, "reason": "自身"}, "to_parent_id") == "不能转移到本组织或其下级党组织之下"
-    assert refused({"to_parent_id": target, "reason": "已撤销"}, "to_parent_id") == \
+    assert refused({"to_parent_id": branch, "reason": "99"}, "to_parent_id") == "不能转移到本组织或其下级党组织之下"
+    assert refused({"to_parent_id": target, "reason": "99"}, "to_parent_id") == \
         "“整建制已撤销总支”已撤销，不能作为上级党组织"
-    assert "党支部" in refused({"to_parent_id": orgs["B1"], "reason": "支部"}, "to_parent_id")
-    assert refused({"to_parent_id": 10 ** 15, "reason": "不存在"}, "to_parent_id") == "新的上级党组织不存在"
-    assert refused({"reason": "缺少"}, "to_parent_id")
-    assert refused({"to_parent_id": orgs["C"], "reason": "长" * 501}, "reason")
-    assert refused({"to_parent_id": orgs["C"], "reason": "多余", "member_id": 1}, "member_id") == "未知的信息项"
+    assert "党支部" in refused({"to_parent_id": orgs["B1"], "reason": "99"}, "to_parent_id")
+    assert refused({"to_parent_id": 10 ** 15, "reason": "99"}, "to_parent_id") == "新的上级党组织不存在"
+    assert refused({"reason": "99"}, "to_parent_id")
+    assert refused({"to_parent_id": orgs["C"], "reason": "98"}, "reason") == "未知或已停用的转接原因：98"
+    assert refused({"to_parent_id": orgs["C"], "reason": "99", "member_id": 1}, "member_id") == "未知的信息项"
     assert_error(api.post(url, json=[1, 2]), 400)
     assert_error(api.post(url, content=b"{not json", headers={"content-type": "application/json"}), 400)
-    assert_error(api.post(url, json={"to_parent_id": "九", "reason": "类型"}), 400)
+    assert_error(api.post(url, json={"to_parent_id": "九", "reason": "99"}), 400)
     # A target inside the organization's own subtree
-    assert_error(api.post(f"/orgs/{orgs['B']}/transfers", json={"to_parent_id": orgs["BX"], "reason": "下级"}), 400)
+    assert_error(api.post(f"/orgs/{orgs['B']}/transfers", json={"to_parent_id": orgs["BX"], "reason": "99"}), 400)
     # Out of scope, or the organization's own account: refused; an unknown one is 404.
-    assert clerks["C"].post(url, json={"to_parent_id": orgs["C"], "reason": "越权"}).status_code in (403, 404)
+    assert clerks["C"].post(url, json={"to_parent_id": orgs["C"], "reason": "99"}).status_code in (403, 404)
     assert clerks["X"].post(f"/orgs/{orgs['X']}/transfers", json={"to_parent_id": orgs["C"],
-                                                                  "reason": "本级"}).status_code in (403, 404, 409)
-    assert_error(api.post("/orgs/999999999999/transfers", json={"to_parent_id": orgs["C"], "reason": "无"}), 404)
-    assert_error(api.post("/orgs/0/transfers", json={"to_parent_id": orgs["C"], "reason": "无"}), 404)
+                                                                  "reason": "99"}).status_code in (403, 404, 409)
+    assert_error(api.post("/orgs/999999999999/transfers", json={"to_parent_id": orgs["C"], "reason": "99"}), 404)
+    assert_error(api.post("/orgs/0/transfers", json={"to_parent_id": orgs["C"], "reason": "99"}), 404)
     # Nothing was written by any refusal.
     assert ok(api.get(f"/orgs/{branch}/transfers", params={"box": "out"}))["total"] == 0
 
@@ -205,7 +205,7 @@ def test_two_applications_and_two_receives_at_once_give_one_move_inside_a_commit
     branch = create_org(api, orgs["A"], "整建制并发支部")
     _member(api, branch, "整建制丁")
     before = whole_org_cells(api, orgs["A"])
-    body = {"to_parent_id": orgs["A2"], "reason": "支部调整"}
+    body = {"to_parent_id": orgs["A2"], "reason": "99"}
     with ThreadPoolExecutor(2) as pool:
         answers = list(pool.map(lambda _: api.post(f"/orgs/{branch}/transfers", json=body), range(2)))
     assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]

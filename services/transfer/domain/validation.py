@@ -119,19 +119,17 @@ ORG_APPLY_FIELDS = {"to_parent_id", "reason", "valid_days", "phone", "address", 
                     "sender_fax"}
 
 
-def validate_org_apply(data) -> dict:
-    """整建制转移 发起 / 预览: {to_parent_id, reason (text), valid_days?, phone?, address?, postcode?,
-    sender_phone?, sender_fax?}; no 党费 month (each member's dues stay with the member)."""
+def validate_org_apply(data, reasons: CodeTable = TRANSFER_REASONS) -> dict:
+    """整建制转移 发起 / 预览: {to_parent_id, reason (a code of the 转接原因 table, as for every kind),
+    valid_days?, phone?, address?, postcode?, sender_phone?, sender_fax?}; no 党费 month (each
+    member's dues stay with the member)."""
     if not isinstance(data, dict):
         raise FieldErrors({"data": "应为对象"})
     errors: dict = {}
     out: dict = {"kind": WHOLE_ORG}
     out["to_parent_id"] = _field(errors, "to_parent_id", rules.record_id, data.get("to_parent_id"),
                                  "请选择新的上级党组织")
-    try:
-        out["reason"] = rules.text(data.get("reason"), REASON_MAX)
-    except ValueError as exc:
-        errors["reason"] = "请填写整建制转移原因" if str(exc) == rules.REQUIRED else str(exc)
+    out["reason"] = _field(errors, "reason", rules.code_value, data.get("reason"), reasons, UNKNOWN_REASON)
     out.update({key: value for key, value in _letter_fields({**data, "dues_paid_to": None}, WHOLE_ORG,
                                                             errors, dues=False).items()})
     for key in set(data) - ORG_APPLY_FIELDS:
