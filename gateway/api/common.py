@@ -3,8 +3,9 @@ import json
 import re
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 
-from ..auth import Session, request_id
+from ..auth import Session, request_id, require_session
 from ..errors import HttpError
 
 MAX_JSON_BYTES = 64 * 1024
@@ -112,6 +113,20 @@ def path_id(request: Request, name: str = "id") -> int:
 async def call(request: Request, session: Session | None, service: str, method: str, **kwargs):
     context = session.context(request_id(request)) if session else {"request_id": request_id(request)}
     return await request.app.state.rpc.call(service, method, context, **kwargs)
+
+
+def record_action(service: str, method: str, id_name: str, types: dict):
+    """A POST on one record (`/things/{id}/do`): the optional JSON body checked against `types`
+    (and an optional `version`), then `service.method(<id_name>=id, data=body)`."""
+    async def endpoint(request: Request):
+        session = await require_session(request)
+        record_id = path_id(request)
+        data = await read_json(request, optional=True)
+        check_types(data, {**types, "version": int})
+        return JSONResponse(await call(request, session, service, method, **{id_name: record_id}, data=data))
+
+    endpoint.__name__ = method
+    return endpoint
 
 
 async def children_with_counts(request: Request, session: Session, org_id: int, history: bool = False) -> list[dict]:

@@ -22,7 +22,7 @@ from ..excel.mobility import MOBILITY_COLUMNS, rows_of
 from ..excel.roster import RosterWriter
 from ..pdf.mobility_certificate import render_certificate
 from ..rpc import RemoteError
-from .common import call, check_types, path_id, read_json
+from .common import call, check_types, path_id, read_json, record_action
 from .exports import download_operation, keyset_pages, workbook_download
 from .registration import member_photo_bytes
 from .spec import BOOL, DATE, ID, INT, STR, obj, op, query_param
@@ -53,15 +53,7 @@ async def get_outflow(request: Request):
 
 
 def step_route(method: str):
-    async def endpoint(request: Request):
-        session = await require_session(request)
-        outflow_id = path_id(request)
-        data = await read_json(request, optional=True)
-        check_types(data, {**STEP_TYPES[method], "version": int})
-        return JSONResponse(await call(request, session, "transfer", method, outflow_id=outflow_id, data=data))
-
-    endpoint.__name__ = method
-    return endpoint
+    return record_action("transfer", method, "outflow_id", STEP_TYPES[method])
 
 
 async def register_inflow(request: Request):

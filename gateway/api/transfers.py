@@ -23,7 +23,7 @@ from ..auth import require_session
 from ..errors import HttpError
 from ..excel.roster import RosterColumn, RosterWriter
 from ..pdf.transfer_letter import render_letter
-from .common import call, check_types, path_id, read_json
+from .common import call, check_types, path_id, read_json, record_action
 from .exports import download_operation, every_page, workbook_download
 from .spec import BOOL, ID, INT, STR, obj, op, path_param, query_param
 
@@ -86,15 +86,7 @@ async def get_transfer(request: Request):
 
 
 def step_route(method: str):
-    async def endpoint(request: Request):
-        session = await require_session(request)
-        transfer_id = path_id(request)
-        data = await read_json(request, optional=True)
-        check_types(data, {**STEP_TYPES[method], **VERSION_TYPE})
-        return JSONResponse(await call(request, session, "transfer", method, transfer_id=transfer_id, data=data))
-
-    endpoint.__name__ = method
-    return endpoint
+    return record_action("transfer", method, "transfer_id", STEP_TYPES[method])
 
 
 async def letter_pdf(request: Request):
