@@ -22,7 +22,7 @@ from .domain.org_card import (
 )
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, units
-from .store import applicant_counts, load_org, log_change, refuse_if_held, require_active, require_version, save_org
+from .store import applicant_counts, load_org, log_change, require_active, require_version, save_org
 from .transit import refuse_if_in_transit
 
 
@@ -156,15 +156,10 @@ def _not_root(row, doing: str) -> None:
         raise Conflict(f"根党组织不能{doing}")
 
 
-def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_counts, held=None) -> dict:
+def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_counts) -> dict:
     """撤销: the organization moves to the history organizations with its date and reason.
-    `member_counts(row)` asks the member service: {"active": n, "history": n}; `held(org_id)` the
-    transfer service: the 整建制转移 in flight that holds it (moves.refuse_if_held)."""
-    if held is not None:
-        try:
-            refuse_if_held(held(int(org_id)), "撤销")
-        except (NotFound, TypeError, ValueError):
-            pass  # an unknown organization is answered below, as always
+    `member_counts(row)` asks the member service: {"active": n, "history": n}; transfers in flight
+    (a 整建制转移 that holds it included) come from this service's projection (transit.py)."""
     with sessions.begin() as session:
         row = _locked(session, caller, org_id)
         change = validated(lambda data: validate_revoke(data, row.established_on), raw, "撤销")

@@ -168,11 +168,14 @@ transfers_in_transit = Table(
     Column("member_id", BigInteger),
     Column("from_org_id", BigInteger),
     Column("to_org_id", BigInteger),
+    Column("org_id", BigInteger),  # 整建制转移: the organization moved with its subtree (else null)
     Column("in_flight", Boolean, nullable=False),
     Column("version", Integer, nullable=False),  # the transfer's aggregate_version: the newest event wins
 )
 Index("transfers_in_transit_from", transfers_in_transit.c.from_org_id, postgresql_where=text("in_flight"))
 Index("transfers_in_transit_to", transfers_in_transit.c.to_org_id, postgresql_where=text("in_flight"))
+Index("transfers_in_transit_org", transfers_in_transit.c.org_id,
+      postgresql_where=text("in_flight AND org_id IS NOT NULL"))
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

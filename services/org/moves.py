@@ -21,19 +21,16 @@ from services.shared.messaging.outbox import record_event
 from .domain.move import new_path, target_problem, validate_move
 from .events import ORG_MOVED, ORG_TRANSFER_REFUSED, org_state
 from .models import inbox, orgs, outbox
-from .store import load_org, log_change, refuse_if_held, require_active, require_version
+from .store import load_org, log_change, require_active, require_version
+from .transit import refuse_if_held
 
 
-def move_org(sessions: sessionmaker, caller: Caller, org_id, raw, held=None) -> dict:
-    """`held(org_id)`: the 整建制转移 in flight that holds the organization, if any."""
-    if held is not None:
-        try:
-            refuse_if_held(held(int(org_id)), "移动")
-        except (NotFound, TypeError, ValueError):
-            pass  # an unknown organization is answered below, as always
+def move_org(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
+    """移动 under another parent; refused while a 整建制转移 in flight holds the organization."""
     with sessions.begin() as session:
         row = load_org(session, org_id, lock=True)
         caller.require(row.path)
+        refuse_if_held(session, row, "移动")
         change = validated(lambda data: validate_move(data, row.established_on), raw, "移动")
         require_version(row, change["version"])
         if row.parent_id is None:

@@ -31,7 +31,6 @@ class OrgService(applicant_counts.FollowsApplicants):
     db = Database()
     caller = CallerProvider()
     member = RpcProxy("member")
-    transfer = RpcProxy("transfer")  # only: is a 整建制转移 in flight before a move or revoke
 
     @rpc
     def health(self):
@@ -160,15 +159,11 @@ class OrgService(applicant_counts.FollowsApplicants):
 
     @api
     def revoke_org(self, org_id, data):
-        return cards.revoke_org(self.db, self.caller(), org_id, data, self._member_counts, self._transfer_hold)
+        return cards.revoke_org(self.db, self.caller(), org_id, data, self._member_counts)
 
     @api
     def move_org(self, org_id, data):
-        return moves.move_org(self.db, self.caller(), org_id, data, self._transfer_hold)
-
-    def _transfer_hold(self, org_id):
-        """The 整建制转移 in flight that holds the organization (transfer service), or None."""
-        return self.transfer.org_transfer_hold(org_id)
+        return moves.move_org(self.db, self.caller(), org_id, data)
 
     @consumes("transfer", "org_transfer_receiving")
     def on_org_transfer_receiving(self, event):

@@ -133,10 +133,3 @@ def applicant_counts(session: Session, org_id: int) -> dict:
                                  func.count().filter(applicants.c.deleted.is_(True)).label("deleted"))
                           .where(applicants.c.org_id == org_id)).one()
     return {"active": row.active, "deleted": row.deleted}
-
-
-def refuse_if_held(hold: dict | None, doing: str) -> None:
-    """`hold`: the transfer service's answer (org_transfer_hold) for the organization."""
-    if hold:
-        raise Conflict(f"“{hold['org_name']}”正在办理整建制转移（转接编号{hold['transfer_id']}），"
-                       f"办结前不能{doing}该党组织")

@@ -65,10 +65,8 @@ def _version(data):
 
 
 def emit(session: Session, caller: Caller, event_type: str, row, payload: dict) -> None:
-    """A 整建制转移 has no member: the member service hears nothing of it (transfer_applied and
-    transfer_ended mark one member 转出中); its members follow the organization's move."""
-    if row.kind == WHOLE_ORG and event_type in (TRANSFER_APPLIED, TRANSFER_ENDED):
-        return
+    """Through the outbox, in the caller's transaction. A 整建制转移's events carry no member (the
+    member service passes them by); the org service's transit projection holds its organization."""
     record_event(session, outbox, event_type, row.id, row.version, payload, caller)
 
 

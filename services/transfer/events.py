@@ -50,8 +50,9 @@ CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
 
 
 def applied_payload(row) -> dict:
+    """A 整建制转移's also carry `org_id`, the organization it moves."""
     return {"transfer_id": row.id, "member_id": row.member_id, "kind": row.kind, "from_org_id": row.from_org_id,
-            "to_org_id": row.to_org_id}
+            "to_org_id": row.to_org_id, **({"org_id": row.org_id} if row.org_id else {})}
 
 
 def ended_payload(row) -> dict:

@@ -215,15 +215,6 @@ def preview_org(sessions: sessionmaker, caller: Caller, count_members, org_id, r
     return out
 
 
-def org_transfer_hold(sessions: sessionmaker, caller: Caller, org: dict) -> dict | None:
-    """The 整建制转移 in flight that keeps `org` from being moved or revoked otherwise: one of the
-    organization or of one above or below it, or one going to it (the org service asks)."""
-    caller.require(org["path"])
-    with sessions() as session:
-        held = store.whole_org_holds(session, org["path"], below=True, target=org["id"])
-    return {"transfer_id": held[0].id, "org_id": held[0].org_id, "org_name": held[0].name} if held else None
-
-
 def preview(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org) -> dict:
     drawn = plan(sessions, caller, members, raw, find_org)
     today = date.today()

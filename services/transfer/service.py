@@ -82,11 +82,6 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return sum(row["n"] for row in self.member.count_facts(path))
 
     @api
-    def org_transfer_hold(self, org_id):
-        caller = self.caller()
-        return queries.org_transfer_hold(self.db, caller, self._orgs().org(caller, org_id))
-
-    @api
     def inbound(self, data):
         return inbound.inbound(self.db, self.caller(), self._members(), data, self._orgs().find)
 

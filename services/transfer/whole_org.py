@@ -15,10 +15,11 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict
 
 from . import store
-from .commands import stamp_route
+from .commands import emit, stamp_route
 from .domain import states
 from .domain.codes import WHOLE_ORG
 from .domain.validation import valid_until
+from .events import TRANSFER_APPLIED, applied_payload
 from .models import moved_members, org_directory, transfers
 from .planning import OrgPlan, draw_org
 
@@ -76,7 +77,8 @@ def apply_org(sessions: sessionmaker, caller: Caller, roster: Callable[[int], li
         copy_rows(session, moved_members, [
             {"transfer_id": transfer_id, "seq": seq, "member_id": member["id"], "name": member["name"],
              "org_id": member["org_id"]} for seq, member in enumerate(members, start=1)])
-        # No event: the member service has no member to mark 转出中 (planning refuses the
-        # subtree's members while this is in flight), and the org service asks before a move.
         row = store.load_transfer(session, transfer_id)
+        # The org service holds the organization from this event on (its transit projection);
+        # the member service passes it by (no member: planning refuses the subtree's members).
+        emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
         return store.view(row, route, store.route_orgs(session, row, route), caller)
