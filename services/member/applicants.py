@@ -24,6 +24,7 @@ from .domain.applicants import (
 )
 from .events import APPLICANT_CREATED, APPLICANT_UPDATED, applicant_payload
 from .models import applicants, outbox
+from .org_holds import open_org
 from .store import applicant_view, load_applicant, registered_as
 
 WHAT = "该入党申请人信息"
@@ -40,10 +41,12 @@ def refuse_registered(session: Session, id_number: str, exclude: int | None = No
 
 
 def create_applicant(sessions: sessionmaker, caller: Caller, org_lookup, raw) -> dict:
-    """`org_lookup(org_id)` answers the organization as it is now (scope checked too)."""
+    """`org_lookup(org_id)` answers the organization from the directory (scope checked too); the
+    insert reads it again under its rolls lock (org_holds.open_org)."""
     data = validated(validate_new_applicant, raw, "入党申请人")
     org = receiving_org(caller, org_lookup, data.pop("org_id"), "入党申请人")
     with sessions.begin() as session:
+        org = open_org(session, org, "入党申请人")
         refuse_registered(session, data["id_number"])
         try:
             with session.begin_nested():
@@ -114,5 +117,6 @@ def restore_applicant(sessions: sessionmaker, caller: Caller, org_lookup, applic
             raise Conflict(f"入党申请人“{row.name}”原所在党组织已删除，不能找回") from None
         if org.get("status", "active") != "active":
             raise Conflict(f"入党申请人“{row.name}”原所在党组织“{org['name']}”已撤销，不能找回")
+        open_org(session, org, "入党申请人", Conflict, "，不能找回")
         refuse_registered(session, row.id_number, exclude=row.id)
         return applicant_view(_write(session, caller, row, {"deleted_at": None, "deleted_reason": None}))

@@ -21,6 +21,7 @@ from .domain.info_sets import (
 from .domain.member_fields import validate_member_changes, validate_new_member
 from .events import MEMBER_CREATED, MEMBER_UPDATED, change_payload, member_facts
 from .models import info_tables, members, outbox, status_changes
+from .org_holds import open_org
 from .store import (
     absences_by_member,
     as_status_change,
@@ -52,10 +53,12 @@ def receiving_org(caller: Caller, org_lookup, org_id, who: str = "党员") -> di
 
 
 def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict) -> dict:
-    """`org_lookup(org_id)` answers the organization as it is now (and checks the caller's scope)."""
+    """`org_lookup(org_id)` answers the organization from the directory (and checks the caller's
+    scope); the insert reads it again under its rolls lock (org_holds.open_org)."""
     data = validated(validate_new_member, raw, "党员")
     org = receiving_org(caller, org_lookup, data.pop("org_id"))
     with sessions.begin() as session:
+        org = open_org(session, org, "党员")
         if session.execute(select(members.c.id).where(members.c.id_number == data["id_number"])).first():
             raise _duplicate(data["id_number"])
         try:

@@ -25,6 +25,7 @@ from .domain.member_fields import EXTRA_FIELDS, OPTIONAL_DATES
 from .domain.names import sort_key
 from .events import MEMBER_CREATED, change_payload, member_facts
 from .models import import_rows, imports, members, outbox
+from .org_holds import open_org
 
 ROW_KEYS = ("name", "id_number", "ethnicity", "category", "joined_on", "org_code", *EXTRA_FIELDS)
 
@@ -68,9 +69,10 @@ def _member_values(data: dict) -> dict:
 
 
 def current_targets(rows: list[dict], current_org, who: str = "党员") -> dict[int, dict]:
-    """Every organization the rows go into, as the org service has it now: the preview read the
-    projection, which may be a moment behind (an organization revoked since, or its event on the
-    way). Refuses the commit if one of them may no longer receive members (or applicants: `who`)."""
+    """Every organization the rows go into, looked up again: the preview may be older than an
+    organization's revocation, deletion or move. Refuses the commit if one of them may no longer
+    receive members (or applicants: `who`); the commit's transaction then reads each again under
+    its rolls lock, which also refuses one being revoked at this moment (org_holds.open_org)."""
     targets, gone = {}, []
     for org_id in sorted({int(r["org_id"]) for r in rows}):
         try:
@@ -88,8 +90,8 @@ def current_targets(rows: list[dict], current_org, who: str = "党员") -> dict[
 
 
 def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id, all_or_nothing=False) -> dict:
-    """`current_org(org_id)` answers an organization as the org service has it now (and checks
-    the caller's scope), as for a single new member."""
+    """`current_org(org_id)` answers an organization from the directory (and checks the caller's
+    scope), as for a single new member."""
     return commit_previewed(
         sessions, caller, current_org, import_id, all_or_nothing, imports=imports, import_rows=import_rows,
         table=members, who="党员", registered=lambda session, rows: dict.fromkeys(_registered(session, rows)),
@@ -109,7 +111,8 @@ def commit_previewed(sessions: sessionmaker, caller: Caller, current_org, import
         record = load_import(session, imports, caller, import_id, for_commit=True)
         refuse_partial(record, all_or_nothing)
         rows = preview_rows(session, import_rows, record)
-        targets = current_targets(rows, current_org, who)
+        targets = {org_id: open_org(session, org, who, Conflict, "，未写入任何数据；请重新上传预览")
+                   for org_id, org in current_targets(rows, current_org, who).items()}
         # The path as it is now: an organization moved since the preview has a new one.
         rows = [{**r, "org_path": targets[int(r["org_id"])]["path"]} for r in rows]
         since = registered(session, rows)  # registered since the preview

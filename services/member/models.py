@@ -175,6 +175,19 @@ transfers = Table(
 Index("transfers_in_transit", transfers.c.member_id, postgresql_where=text("state = 'in_transit'"))
 
 
+# Organizations whose rolls are closed while the org service revokes or deletes them (migration
+# member_0014_org_holds; org_holds.py): the org service asks for the counts and, when they allow
+# it, the hold refuses new members and applicants there until `until`, so one created in the
+# same instant cannot slip in while the org_revoked event is on its way. `org_version` is the
+# organization's version when held: a newer org event that shows it in use again ends the hold.
+org_holds = Table(
+    "org_holds", metadata,
+    Column("org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("doing", Text, nullable=False),
+    Column("org_version", Integer, nullable=False),
+    Column("until", DateTime(timezone=True), nullable=False),
+)
+
 def _info_set_table(spec) -> Table:
     """One table per repeating info set, a column per field (migration member_0006_member_cards)."""
     kinds = {DATE: Date, YEAR: Integer}

@@ -76,21 +76,6 @@ def facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, li
             "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 
-def org_member_counts(sessions: sessionmaker, caller: Caller, org_id, path: str) -> dict:
-    """Members directly in one organization, on the rolls and in history: the org service asks
-    before it deletes or revokes the organization (`path` is the organization's, for scope)."""
-    caller.require(path, "该党组织")
-    with sessions() as session:
-        rows = session.execute(select(members.c.status, members.c.org_path, func.count().label("n"))
-                               .where(members.c.org_id == int(org_id))
-                               .group_by(members.c.status, members.c.org_path)).all()
-    counts = {ACTIVE: 0, LEFT: 0}
-    for row in rows:
-        caller.require(row.org_path, "该党组织")  # the members' own copy of the path, not only the one given
-        counts[row.status] = counts.get(row.status, 0) + row.n
-    return {"active": counts[ACTIVE], "history": counts[LEFT]}
-
-
 def count_facts(sessions: sessionmaker, caller: Caller, path: str) -> list[dict]:
     """Active members of a subtree grouped by organization, sex and category (the org card's
     校核 compares each organization's type with its full members)."""

@@ -22,6 +22,7 @@ from . import (
     member_queries,
     name_lists,
     org_events,
+    org_holds,
     queries,
     query_catalog,
     saved_queries,
@@ -62,14 +63,12 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
 
     @api
     def create_member(self, data):
-        orgs, caller = self._orgs(), self.caller()
-        return commands.create_member(self.db, caller, lambda org_id: orgs.current(caller, org_id), data)
+        return commands.create_member(self.db, self.caller(), self._org_lookup(), data)
 
     @api
     def check_inbound(self, data):
         """A 线下转入's member form checked before the transfer service keys it in."""
-        orgs, caller = self._orgs(), self.caller()
-        return inbound.check_inbound(self.db, caller, lambda org_id: orgs.current(caller, org_id), data)
+        return inbound.check_inbound(self.db, self.caller(), self._org_lookup(), data)
 
     @api
     def get_member(self, member_id):
@@ -141,9 +140,7 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
 
     @api
     def commit_import(self, import_id, all_or_nothing=False):
-        orgs, caller = self._orgs(), self.caller()
-        return imports.commit_import(self.db, caller, lambda org_id: orgs.current(caller, org_id), import_id,
-                                     all_or_nothing)
+        return imports.commit_import(self.db, self.caller(), self._org_lookup(), import_id, all_or_nothing)
 
     @api
     def quick_search(self, q, page=1, size=20):
@@ -236,13 +233,9 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
         return supervision.incomplete_members(self.db, self.caller(), self._org_path(org_id), page, size)
 
     # --- 入党申请人 ---
-    def _current_org(self):
-        orgs, caller = self._orgs(), self.caller()
-        return lambda org_id: orgs.current(caller, org_id)
-
     @api
     def create_applicant(self, data):
-        return applicants.create_applicant(self.db, self.caller(), self._current_org(), data)
+        return applicants.create_applicant(self.db, self.caller(), self._org_lookup(), data)
 
     @api
     def get_applicant(self, applicant_id):
@@ -258,7 +251,7 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
 
     @api
     def restore_applicant(self, applicant_id, data=None):
-        return applicants.restore_applicant(self.db, self.caller(), self._current_org(), applicant_id, data)
+        return applicants.restore_applicant(self.db, self.caller(), self._org_lookup(), applicant_id, data)
 
     @api
     def list_applicants(self, org_id, stage=None, q=None, sort="name", page=1, size=50, deleted=False):
@@ -275,12 +268,13 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
 
     @api
     def commit_applicant_import(self, import_id, all_or_nothing=False):
-        return applicant_imports.commit_import(self.db, self.caller(), self._current_org(), import_id, all_or_nothing)
+        return applicant_imports.commit_import(self.db, self.caller(), self._org_lookup(), import_id, all_or_nothing)
 
     @api
     def count_facts(self, path):
         return queries.count_facts(self.db, self.caller(), path)
 
     @api
-    def org_member_counts(self, org_id, path):
-        return queries.org_member_counts(self.db, self.caller(), org_id, path)
+    def hold_org_rolls(self, org_id, path, doing, org_version):
+        """Asked by the org service before it revokes or deletes an organization (org_holds.py)."""
+        return org_holds.hold_org_rolls(self.db, self.caller(), org_id, path, doing, org_version)

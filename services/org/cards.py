@@ -22,7 +22,7 @@ from .domain.org_card import (
 )
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, units
-from .store import applicant_counts, load_org, log_change, require_active, require_version, save_org
+from .store import load_org, log_change, require_active, require_version, save_org
 from .transit import refuse_if_in_transit
 
 
@@ -130,24 +130,24 @@ def remove_entry(sessions: sessionmaker, caller: Caller, org_id, kind: str, entr
 # The manual: only an organization without sub-organizations, members and applicants can be
 # revoked or deleted. A revoked one keeps its history members and revoked sub-organizations;
 # a deleted one must have none at all (deleted applicants included: they could be found again).
-# The member count is asked while this row is locked; the applicants are this service's
-# projection of the applicant events (applicant_counts.py). A member or applicant created in the
-# same instant (its event still on its way) is not prevented: the member service does not lock
-# organizations, and refuses a new one only once the organization's revocation has reached it.
+# The member service is asked last, while this row is locked (`hold_rolls(row)`): it counts the
+# members and applicants and, when the counts allow it, holds the organization's rolls closed,
+# so one created in the same instant is refused there rather than slipping into an organization
+# revoked a moment later (services/member/org_holds.py).
 
-def _refuse_if_occupied(session: Session, row, counts: dict, doing: str, history_too: bool) -> None:
+def _refuse_if_occupied(session: Session, row, hold_rolls, doing: str, history_too: bool) -> None:
     refuse_if_in_transit(session, row, doing)  # first: its own members in transit are also on its rolls
     if has_children(session, row.id, active_only=not history_too):
         raise Conflict(f"党组织“{row.name}”有{'' if history_too else '在用的'}下级党组织，不能{doing}")
+    counts = hold_rolls(row)
     if counts.get("active"):
         raise Conflict(f"党组织“{row.name}”有{counts['active']}名在册党员，不能{doing}")
     if history_too and counts.get("history"):
         raise Conflict(f"党组织“{row.name}”有{counts['history']}名历史党员，不能{doing}（可改为撤销）")
-    waiting = applicant_counts(session, row.id)
-    if waiting["active"]:
-        raise Conflict(f"党组织“{row.name}”有{waiting['active']}名入党申请人，不能{doing}")
-    if history_too and waiting["deleted"]:
-        raise Conflict(f"党组织“{row.name}”有{waiting['deleted']}名已删除的入党申请人（可找回），"
+    if counts.get("applicants"):
+        raise Conflict(f"党组织“{row.name}”有{counts['applicants']}名入党申请人，不能{doing}")
+    if history_too and counts.get("deleted_applicants"):
+        raise Conflict(f"党组织“{row.name}”有{counts['deleted_applicants']}名已删除的入党申请人（可找回），"
                        f"不能{doing}（可改为撤销）")
 
 
@@ -156,9 +156,10 @@ def _not_root(row, doing: str) -> None:
         raise Conflict(f"根党组织不能{doing}")
 
 
-def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_counts) -> dict:
+def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, hold_rolls) -> dict:
     """撤销: the organization moves to the history organizations with its date and reason.
-    `member_counts(row)` asks the member service: {"active": n, "history": n}; transfers in flight
+    `hold_rolls(row)` asks the member service: {"active", "history", "applicants",
+    "deleted_applicants"} (and holds the rolls when they allow it); transfers in flight
     (a 整建制转移 that holds it included) come from this service's projection (transit.py)."""
     with sessions.begin() as session:
         row = _locked(session, caller, org_id)
@@ -167,7 +168,7 @@ def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_count
         _not_root(row, "撤销")
         if row.status == "revoked":
             raise Conflict(f"党组织“{row.name}”已于{row.revoked_on.isoformat()}撤销，不能重复撤销")
-        _refuse_if_occupied(session, row, member_counts(row), "撤销", history_too=False)
+        _refuse_if_occupied(session, row, hold_rolls, "撤销", history_too=False)
         row = save_org(session, caller, row, {"status": "revoked", "revoked_on": change["date"],
                                               "revoke_reason": change["reason"]}, ORG_REVOKED, "revoked",
                        [{"field": "status", "label": "状态", "old": "在用", "new": "已撤销"},
@@ -195,16 +196,16 @@ def restore_org(sessions: sessionmaker, caller: Caller, org_id, raw=None) -> dic
         return {"id": row.id, "status": row.status, "version": row.version}
 
 
-def delete_org(sessions: sessionmaker, caller: Caller, org_id, raw, member_counts) -> dict:
+def delete_org(sessions: sessionmaker, caller: Caller, org_id, raw, hold_rolls) -> dict:
     """删除: the organization and its units and rewards are gone; its history lines stay."""
     read = _optional_version(raw)
     with sessions.begin() as session:
         row = _locked(session, caller, org_id)
         require_version(row, read)
         _not_root(row, "删除")
-        _refuse_if_occupied(session, row, member_counts(row), "删除", history_too=True)
         if session.execute(select(exists().where(accounts.c.org_id == row.id))).scalar():
             raise Conflict(f"党组织“{row.name}”绑定了管理账号，不能删除")
+        _refuse_if_occupied(session, row, hold_rolls, "删除", history_too=True)
         state = {**org_state(row, status="deleted")}
         session.execute(delete(orgs).where(orgs.c.id == row.id))
         record_event(session, outbox, ORG_DELETED, row.id, row.version + 1, state, caller)

@@ -24,11 +24,11 @@ EMITS = {
     ORG_TRANSFER_REFUSED: "a 整建制转移's move could not be done (the organization was revoked or moved meanwhile, "
                           "the target revoked…): {transfer_id, org_id, reason}",
 }
-# The member service's 入党申请人, projected so an organization with applicants is not revoked
-# or deleted (applicant_counts.py); transfers in flight (transit.py): an organization members
-# are leaving or coming to stays; 整建制转移: the transfer service asks for the move once the new
-# parent has received.
-CONSUMES: list = [("member", "applicant_created"), ("member", "applicant_updated")] + [
+# Transfers in flight (transit.py): an organization members are leaving or coming to stays;
+# 整建制转移: the transfer service asks for the move once the new parent has received. (Members
+# and applicants in an organization are asked of the member service when it is revoked or
+# deleted: services/member/org_holds.py.)
+CONSUMES: list = [
     ("transfer", event_type) for event_type in
     ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING)]
 

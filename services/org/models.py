@@ -147,19 +147,6 @@ batches = Table(
 # 党组织采集表 imports: the preview's errors, and its valid rows until they are committed.
 imports, import_rows = import_tables(metadata)
 
-# The member service's 入党申请人 as the org service needs them (migration org_0004_applicants;
-# applicant_counts.py): which organization each one is in and whether it is deleted, fed by
-# applicant_created / applicant_updated (`version` the applicant's: a late event of an older
-# version changes nothing). An organization with applicants cannot be revoked or deleted.
-applicants = Table(
-    "applicants", metadata,
-    Column("applicant_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("org_id", BigInteger, nullable=False),
-    Column("deleted", Boolean, nullable=False),
-    Column("version", Integer, nullable=False),
-)
-Index("applicants_org", applicants.c.org_id)
-
 # Transfers in flight (组织关系转接), a projection of the transfer service's events (transit.py):
 # an organization that members are leaving or coming to cannot be revoked or deleted.
 transfers_in_transit = Table(

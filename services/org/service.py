@@ -9,7 +9,6 @@ from services.shared.messaging.consumers import consumes
 
 from . import (
     accounts,
-    applicant_counts,
     batch_changes,
     card_queries,
     cards,
@@ -26,7 +25,7 @@ from . import (
 api = rpc(expected_exceptions=PmisError)
 
 
-class OrgService(applicant_counts.FollowsApplicants):
+class OrgService:
     name = "org"
     db = Database()
     caller = CallerProvider()
@@ -137,9 +136,10 @@ class OrgService(applicant_counts.FollowsApplicants):
 
     # --- the organization card ------------------------------------------------------------
 
-    def _member_counts(self, org):
-        """Members directly in the organization, on the rolls and in history (member service)."""
-        return self.member.org_member_counts(org.id, org.path)
+    def _hold_rolls(self, doing):
+        """Members and applicants directly in the organization, asked of the member service, which
+        holds the organization's rolls closed when the counts allow `doing` (revoke, delete)."""
+        return lambda org: self.member.hold_org_rolls(org.id, org.path, doing, org.version)
 
     @api
     def card_fields(self):
@@ -159,7 +159,7 @@ class OrgService(applicant_counts.FollowsApplicants):
 
     @api
     def revoke_org(self, org_id, data):
-        return cards.revoke_org(self.db, self.caller(), org_id, data, self._member_counts)
+        return cards.revoke_org(self.db, self.caller(), org_id, data, self._hold_rolls("revoke"))
 
     @api
     def move_org(self, org_id, data):
@@ -175,7 +175,7 @@ class OrgService(applicant_counts.FollowsApplicants):
 
     @api
     def delete_org(self, org_id, data=None):
-        return cards.delete_org(self.db, self.caller(), org_id, data, self._member_counts)
+        return cards.delete_org(self.db, self.caller(), org_id, data, self._hold_rolls("delete"))
 
     @api
     def sort_org(self, org_id, data):

@@ -18,7 +18,7 @@ from services.shared.messaging.outbox import record_event
 from .domain.hierarchy import can_have_children, child_path
 from .domain.org_card import CARD_FIELDS, display, plain
 from .events import ORG_CREATED, org_state
-from .models import accounts, applicants, history, login_sessions, org_id_seq, orgs, outbox
+from .models import accounts, history, login_sessions, org_id_seq, orgs, outbox
 
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
@@ -124,12 +124,3 @@ def end_sessions(session: Session, account_id: int, now: datetime, keep: bytes |
     if keep is not None:
         query = query.where(login_sessions.c.token_hash != keep)
     session.execute(query.values(ended_at=now))
-
-
-def applicant_counts(session: Session, org_id: int) -> dict:
-    """入党申请人 directly in an organization, as the applicant events told (applicant_counts.py):
-    {"active": on record, "deleted": deleted (they may be found again)}."""
-    row = session.execute(select(func.count().filter(applicants.c.deleted.is_(False)).label("active"),
-                                 func.count().filter(applicants.c.deleted.is_(True)).label("deleted"))
-                          .where(applicants.c.org_id == org_id)).one()
-    return {"active": row.active, "deleted": row.deleted}

@@ -156,21 +156,6 @@ class OrgDirectory:
         """`org_lookup(org_id)` for the use cases, bound to the caller."""
         return lambda org_id: self.org(caller, org_id)
 
-    def current(self, caller: Caller, org_id) -> dict:
-        """The organization as the org service has it now, for a write that puts something into
-        it: a projection a moment behind (an org revoked a second ago, its event on the way)
-        would let a member into a revoked organization. Reads keep using the projection."""
-        if not self.fallback:
-            return self.org(caller, org_id)
-        try:
-            org_id = int(org_id)
-        except (TypeError, ValueError):
-            raise NotFound("党组织不存在") from None
-        found = self.fallback(org_id)  # raises NotFound/Forbidden as the org service decides
-        self._remember(found)
-        caller.require(found["path"])
-        return found
-
     def by_codes(self, caller: Caller, codes, fallback=None) -> dict:
         """{code: {"id", "path", "name", "in_scope", "type", "status"}} of the codes that exist."""
         wanted = sorted({str(code).strip() for code in codes if str(code).strip()})

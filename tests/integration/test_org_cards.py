@@ -382,14 +382,42 @@ def test_stats_projection_follows_the_new_org_events(system, rpc, committee):
              lambda rows: rows == [("32", 2)], what="stats projection of org_updated")
 
 
-def test_member_counts_of_an_org_are_scope_checked(rpc, root_id, branch):
-    path = card(rpc, branch["id"])["path"]
+def test_the_rolls_count_is_scope_checked(rpc, root_id, branch):
+    org = card(rpc, branch["id"])
     rpc.call("member", "create_member", data=member_data(branch["id"]))
-    assert rpc.call("member", "org_member_counts", org_id=branch["id"], path=path) == {"active": 1, "history": 0}
+    counts = rpc.call("member", "hold_org_rolls", org_id=branch["id"], path=org["path"], doing="revoke",
+                      org_version=org["version"])
+    assert counts == {"active": 1, "history": 0, "applicants": 0, "deleted_applicants": 0, "held": False}
     elsewhere = Caller(user_id="x", scope_path=card(rpc, create(rpc, root_id, "11", "计数别处")["id"])["path"])
-    error = remote_error(lambda: rpc.call("member", "org_member_counts", caller=elsewhere, org_id=branch["id"],
-                                          path=path))
-    assert error.exc_type == "Forbidden"
-    error = remote_error(lambda: rpc.call("member", "org_member_counts", caller=elsewhere, org_id=branch["id"],
-                                          path=elsewhere.scope_path))  # a path of its own does not open another
-    assert error.exc_type == "Forbidden"
+    for path in (org["path"], elsewhere.scope_path):  # a path of its own does not open another
+        error = remote_error(lambda: rpc.call("member", "hold_org_rolls", caller=elsewhere, org_id=branch["id"],
+                                              path=path, doing="revoke", org_version=org["version"]))
+        assert error.exc_type == "Forbidden"
+    error = remote_error(lambda: rpc.call("member", "hold_org_rolls", org_id=branch["id"], path=org["path"],
+                                          doing="rename", org_version=org["version"]))
+    assert error.exc_type == "ValidationFailed"
+
+
+def test_held_rolls_refuse_newcomers_until_the_organization_shows_in_use(rpc, committee):
+    """What a revoke whose event is still on its way looks like to the member service: the hold
+    refuses a new member, and a newer org event with the organization in use (no revoke came)
+    ends it."""
+    empty = create(rpc, committee["id"], name="待撤销空支部")
+    org = card(rpc, empty["id"])
+    held = rpc.call("member", "hold_org_rolls", org_id=empty["id"], path=org["path"], doing="revoke",
+                    org_version=org["version"])
+    assert held["held"] is True
+    error = remote_error(lambda: rpc.call("member", "create_member", data=member_data(empty["id"])))
+    assert error.exc_type == "ValidationFailed" and "正在撤销" in error.exc_args[0]
+    rpc.call("org", "update_org", org_id=empty["id"], data={"version": org["version"], "contact_person": "张三"})
+    created = wait_for(lambda: _try_create(rpc, empty["id"]), lambda result: result is not None,
+                       what="the hold to end on the newer org event")
+    assert created["id"]
+
+
+def _try_create(rpc, org_id):
+    try:
+        return rpc.call("member", "create_member", data=member_data(org_id))
+    except Exception as refused:  # still held while the org event is on its way
+        assert "正在撤销" in str(refused)
+        return None
