@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import sessionmaker
 
+from services.shared.config import setting
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
 from services.shared.org_directory import DELETED
@@ -58,6 +59,18 @@ class Plan:
         """The member as the letter shows them (a letter is a document of its day)."""
         keys = ("name", "sex_name", "birth_date", "ethnicity_name", "category", "category_name", "id_number")
         return {key: self.member.get(key) for key in keys}
+
+
+ROUTE_RULES = {"nearest": False, "levels": True}
+
+
+def route_levels() -> bool:
+    """The deployment's route rule (PMIS_TRANSFER_ROUTE): `nearest` — the sending and the
+    receiving 党委 only; `levels` — 逐级报批 through every level up to the common ancestor."""
+    rule = setting("PMIS_TRANSFER_ROUTE")
+    if rule not in ROUTE_RULES:
+        raise ValueError(f"PMIS_TRANSFER_ROUTE 应为 nearest 或 levels，而不是 {rule!r}")
+    return ROUTE_RULES[rule]
 
 
 def member_ready(members: Members, member: dict) -> None:
@@ -119,7 +132,8 @@ def draw(sessions: sessionmaker, caller: Caller, members: Members, data: dict, f
     try:
         from_chain = routes.chain(from_org["path"], orgs)
         to_chain = routes.chain(to_org["path"], orgs) if to_org else None
-        route = routes.compute_route(data["kind"], from_chain, to_chain, rights, caller.scope_path)
+        route = routes.compute_route(data["kind"], from_chain, to_chain, rights, caller.scope_path,
+                                     route_levels())
     except routes.RouteProblem as problem:
         raise ValidationFailed(problem.message, {problem.field: problem.message}) from None
     return Plan(data, member, from_org, to_org, route)
@@ -186,7 +200,7 @@ def draw_org(sessions: sessionmaker, caller: Caller, org_id, raw, find_org) -> O
     try:
         parent_chain = routes.chain(org["path"][:org["path"].rstrip("/").rfind("/") + 1], orgs)
         target_chain = routes.chain(target_org["path"], orgs)
-        route = routes.whole_org_route(parent_chain, target_chain, rights, caller.scope_path)
+        route = routes.whole_org_route(parent_chain, target_chain, rights, caller.scope_path, route_levels())
     except routes.RouteProblem as problem:
         raise ValidationFailed(problem.message, {"to_parent_id": problem.message}) from None
     return OrgPlan(data, org, parent_chain[-1], target_org, route,

@@ -62,10 +62,30 @@ def _step(org: Mapping, action: str, side: str) -> dict:
             "state": WAITING, "handler": None, "handler_name": None, "opinion": None, "acted_at": None}
 
 
+def levels_between(from_chain: Sequence[Mapping], to_chain: Sequence[Mapping], sender: Mapping,
+                   receiver: Mapping, rights: Mapping[int, bool]) -> tuple[list[Mapping], list[Mapping]]:
+    """逐级报批: the organizations with approval rights between the sending and the receiving 党委 —
+    up from the sender to the common ancestor (included), then down from there to the receiver —
+    as ([up…], [down…]). Neither the sender nor the receiver is among them."""
+    depth = 0
+    while depth < min(len(from_chain), len(to_chain)) and from_chain[depth]["id"] == to_chain[depth]["id"]:
+        depth += 1  # from_chain[depth - 1] is the common ancestor
+    at_sender = next(i for i, org in enumerate(from_chain) if org["id"] == sender["id"])
+    at_receiver = next(i for i, org in enumerate(to_chain) if org["id"] == receiver["id"])
+    skip = {sender["id"], receiver["id"]}
+    up = [from_chain[i] for i in range(at_sender - 1, depth - 2, -1)
+          if from_chain[i]["id"] not in skip and can_approve(from_chain[i], rights)]
+    down = [to_chain[i] for i in range(depth, at_receiver)
+            if to_chain[i]["id"] not in skip and can_approve(to_chain[i], rights)]
+    return up, down
+
+
 def compute_route(kind: str, from_chain: Sequence[Mapping], to_chain: Sequence[Mapping] | None,
-                  rights: Mapping[int, bool], caller_scope: str = "") -> list[dict]:
+                  rights: Mapping[int, bool], caller_scope: str = "", levels: bool = False) -> list[dict]:
     """The ordered steps (seq from 1) of a new transfer. `caller_scope`: the applying clerk's scope
-    path; the sending approval is skipped when the clerk is that 党委 itself."""
+    path; the sending approval is skipped when the clerk is that 党委 itself. `levels` (a
+    deployment's rule, PMIS_TRANSFER_ROUTE=levels): between two 党委 every organization with
+    approval rights up to the common ancestor and down again approves too (逐级报批)."""
     sender = nearest_approver(from_chain, rights)
     if sender is None:
         raise RouteProblem("转出党组织上级没有具有审批权的党委，无法生成转接路径", "member_id")
@@ -82,6 +102,10 @@ def compute_route(kind: str, from_chain: Sequence[Mapping], to_chain: Sequence[M
         if receiver is None:
             raise RouteProblem("接收党组织上级没有具有审批权的党委")
         if receiver["id"] != sender["id"]:
+            if levels:
+                up, down = levels_between(from_chain, to_chain, sender, receiver, rights)
+                steps += [_step(org, APPROVE, SEND) for org in up]
+                steps += [_step(org, APPROVE, RECEIVE_SIDE) for org in down]
             steps.append(_step(receiver, APPROVE, RECEIVE_SIDE))
         if steps[-1]["org_id"] == target["id"]:
             steps.pop()  # the receiving 党委 is the target: its 接收 is its approval
@@ -150,10 +174,10 @@ def whole_org_target_problem(org: Mapping, target: Mapping | None) -> str | None
 
 
 def whole_org_route(parent_chain: Sequence[Mapping], target_chain: Sequence[Mapping],
-                    rights: Mapping[int, bool], caller_scope: str = "") -> list[dict]:
+                    rights: Mapping[int, bool], caller_scope: str = "", levels: bool = False) -> list[dict]:
     """The route of 整建制转移: as 省内, from the organization's parent (the moving organization
     does not approve its own move) to the new parent, which receives."""
-    return compute_route("whole_org", parent_chain, target_chain, rights, caller_scope)
+    return compute_route("whole_org", parent_chain, target_chain, rights, caller_scope, levels)
 
 
 def counted_move(parent_chain: Sequence[Mapping], target_chain: Sequence[Mapping],

@@ -76,3 +76,62 @@ def test_no_approver_above_is_a_clear_refusal():
 def test_an_organization_missing_from_the_directory_is_named():
     with pytest.raises(RouteProblem, match="缺少"):
         chain("/1/2/99/", ORGS)
+
+
+# 逐级报批 (PMIS_TRANSFER_ROUTE=levels): a wider tree.
+# 1 省委 ─ 2 县委 ─ 3 党委A ─ 4 A1
+#        │       └ 7 党委B ─ 8 B1
+#        └ 20 市委 ─ 21 县委2 ─ 22 党委C (11) ─ 23 C1
+#                          └ 24 总支 (21) ─ 25 branch under 县委2's 总支
+WIDE = {**ORGS,
+        20: {"id": 20, "path": "/1/20/", "type": "10", "name": "市委"},
+        21: {"id": 21, "path": "/1/20/21/", "type": "10", "name": "县委2"},
+        22: {"id": 22, "path": "/1/20/21/22/", "type": "11", "name": "党委C"},
+        23: {"id": 23, "path": "/1/20/21/22/23/", "type": "31", "name": "C1支部"},
+        24: {"id": 24, "path": "/1/20/21/24/", "type": "21", "name": "县委2总支"},
+        25: {"id": 25, "path": "/1/20/21/24/25/", "type": "31", "name": "总支下支部"}}
+
+
+def levels_route(from_id, to_id, rights=None, kind="within"):
+    return compute_route(kind, chain(WIDE[from_id]["path"], WIDE), chain(WIDE[to_id]["path"], WIDE),
+                         rights or {}, "", levels=True)
+
+
+def test_levels_go_up_to_the_common_ancestor_and_down_again():
+    assert shape(levels_route(4, 23)) == [(1, 3, "approve", "send", "current"),
+                                          (2, 2, "approve", "send", "waiting"),
+                                          (3, 1, "approve", "send", "waiting"),
+                                          (4, 20, "approve", "receive", "waiting"),
+                                          (5, 21, "approve", "receive", "waiting"),
+                                          (6, 22, "approve", "receive", "waiting"),
+                                          (7, 23, "receive", "receive", "waiting")]
+
+
+def test_levels_under_one_county_add_the_county_only():
+    assert [s["org_id"] for s in levels_route(4, 8)] == [3, 2, 7, 8]
+    assert [s["org_id"] for s in route("within", 4, 8)] == [3, 7, 8]  # the default rule: nearest only
+
+
+def test_levels_skip_organizations_without_rights_and_never_repeat_the_receiver():
+    # the target's nearest approver is 县委2 itself (the 总支 has no rights): it approves once, on its side
+    assert [(s["org_id"], s["side"]) for s in levels_route(4, 25)] == [
+        (3, "send"), (2, "send"), (1, "send"), (20, "receive"), (21, "receive"), (25, "receive")]
+    assert [s["org_id"] for s in levels_route(4, 23, rights={20: False})] == [3, 2, 1, 21, 22, 23]
+
+
+def test_levels_change_nothing_inside_one_committee_or_on_paper():
+    assert [s["org_id"] for s in levels_route(4, 6)] == [3, 6]
+    paper = compute_route("outside", chain(WIDE[4]["path"], WIDE), None, {}, "", levels=True)
+    assert [s["org_id"] for s in paper] == [3, 3]
+
+
+def test_the_route_rule_is_a_deployment_setting(monkeypatch):
+    from services.transfer.planning import route_levels
+
+    monkeypatch.delenv("PMIS_TRANSFER_ROUTE", raising=False)
+    assert route_levels() is False
+    monkeypatch.setenv("PMIS_TRANSFER_ROUTE", "levels")
+    assert route_levels() is True
+    monkeypatch.setenv("PMIS_TRANSFER_ROUTE", "everyone")
+    with pytest.raises(ValueError, match="PMIS_TRANSFER_ROUTE"):
+        route_levels()
