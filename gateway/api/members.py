@@ -148,7 +148,9 @@ MEMBER = obj(["id", "org_id", "name", "id_number", "status", "version"], id=INT,
              occupation_name={"type": ["string", "null"]},
              actions=obj([], leave=BOOL, restore=BOOL, restore_refused={"type": ["string", "null"]}, undo=BOOL,
                          undo_label={"type": ["string", "null"]}),
-             in_transit={"type": ["object", "null"], "required": ["transfer_id"], "properties": {"transfer_id": INT},
+             in_transit={"type": ["object", "null"], "required": ["transfer_id", "whole_org"],
+                         "properties": {"transfer_id": INT, "whole_org": {
+                             **BOOL, "description": "true：所在党组织（或其上级）正在整建制转移，党员随组织转移"}},
                          "description": "转出中：正在办理的组织关系转接（未接收、未撤销）；否则为 null"})
 
 CARD = {"$ref": "#/components/schemas/MemberCard"}  # MEMBER with its info sets (info_sets.py)

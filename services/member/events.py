@@ -25,7 +25,7 @@ EMITS = {
 }
 # The organization directory (services/shared/org_directory.py) follows every org event; a
 # member follows its transfers (services/member/transfers.py).
-TRANSFER_EVENTS = ("transfer_applied", "transfer_ended", "transfer_receiving")
+TRANSFER_EVENTS = ("transfer_applied", "transfer_ended", "transfer_receiving", "transfer_received")
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("transfer", event_type)
                                                                   for event_type in TRANSFER_EVENTS]
 

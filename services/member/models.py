@@ -161,11 +161,14 @@ Index("history_member", history.c.member_id, history.c.id)
 # The transfers (组织关系转接) this member service follows by the transfer service's events
 # (migration member_0011_transfers; services/member/transfers.py): `state` in_transit (转出中),
 # ended (撤销/退回/超期/办结) or moved (the member was moved by it: never again); `version` is
-# the transfer's, so a late event of an older version changes nothing.
+# the transfer's, so a late event of an older version changes nothing. A 整建制转移 has no member
+# but the organization it moves (`org_id`, migration member_0015_whole_org_transit): every member
+# under it is in transit while it is.
 transfers = Table(
     "transfers", metadata,
     Column("transfer_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("member_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger),
+    Column("org_id", BigInteger),
     Column("state", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("to_org_id", BigInteger),
@@ -173,6 +176,8 @@ transfers = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 Index("transfers_in_transit", transfers.c.member_id, postgresql_where=text("state = 'in_transit'"))
+Index("transfers_whole_org_in_transit", transfers.c.org_id,
+      postgresql_where=text("state = 'in_transit' AND org_id IS NOT NULL"))
 
 
 # Organizations whose rolls are closed while the org service revokes or deletes them (migration

@@ -147,7 +147,7 @@ def member_card(session: Session, row) -> dict:
                               .order_by(status_changes.c.id.desc()).limit(STATUS_CHANGES_SHOWN)).all()
     view["status_changes"] = [_change_view(change) for change in changes]
     view["actions"] = allowed_actions(Standing.of(row), as_status_change(last_status_change(session, row.id)))
-    view["in_transit"] = in_transit(session, row.id)  # 转出中: {"transfer_id"} or None
+    view["in_transit"] = in_transit(session, row)  # 转出中: {"transfer_id", "whole_org"} or None
     return view
 
 

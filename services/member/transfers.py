@@ -57,23 +57,27 @@ def _caller(event: dict) -> Caller:
                   request_id=str(event.get("request_id") or ""))
 
 
-def _locked_record(session: Session, transfer_id: int, member_id: int):
+def _locked_record(session: Session, transfer_id: int, member_id: int | None, org_id: int | None = None):
     """This service's row of the transfer, created empty (version 0) if new, and locked: the
     events of one transfer take turns whatever queue they came by."""
-    session.execute(insert(transfers).values(transfer_id=transfer_id, member_id=member_id, state="", version=0)
+    session.execute(insert(transfers).values(transfer_id=transfer_id, member_id=member_id, org_id=org_id, state="",
+                                             version=0)
                     .on_conflict_do_nothing(index_elements=[transfers.c.transfer_id]))
     return session.execute(select(transfers).where(transfers.c.transfer_id == transfer_id).with_for_update()).one()
 
 
 def follow(sessions: sessionmaker, event: dict) -> bool:
-    """transfer_applied / transfer_ended; False when seen before."""
+    """transfer_applied / transfer_ended / transfer_received; False when seen before. A member's
+    transfer or a 整建制转移 (its organization: `org_id`, no member)."""
     payload, version = event["payload"], int(event["aggregate_version"])
     with sessions.begin() as session:
         if not claim(session, inbox, [event]):
             return False
-        if payload.get("member_id") is None:
+        member_id, org_id = payload.get("member_id"), payload.get("org_id")
+        if member_id is None and org_id is None:
             return True  # a 线下转入: no member of this system is in transit
-        record = _locked_record(session, int(payload["transfer_id"]), int(payload["member_id"]))
+        record = _locked_record(session, int(payload["transfer_id"]), None if member_id is None else int(member_id),
+                                None if member_id is not None else int(org_id))
         state = next_state((record.state, record.version), event["type"], version)
         if state is not None:
             session.execute(update(transfers).where(transfers.c.transfer_id == record.transfer_id).values(
@@ -191,6 +195,10 @@ class FollowsTransfers:
 
     @consumes("transfer", "transfer_ended")
     def on_transfer_ended(self, event):
+        follow(self.db, event)
+
+    @consumes("transfer", "transfer_received")
+    def on_transfer_received(self, event):
         follow(self.db, event)
 
     @consumes("transfer", "transfer_receiving")

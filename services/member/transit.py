@@ -10,15 +10,27 @@ from .domain.transfers import IN_TRANSIT
 from .models import transfers
 
 
-def in_transit(session: Session, member_id: int) -> dict | None:
-    """{"transfer_id"} of the transfer the member is in, or None."""
+def in_transit(session: Session, row) -> dict | None:
+    """{"transfer_id", "whole_org"} of the transfer the member (`row`: id, org_path) is in, or
+    None: their own, or a 整建制转移 of their organization or one above it."""
     transfer_id = session.execute(select(transfers.c.transfer_id).where(
-        transfers.c.member_id == member_id, transfers.c.state == IN_TRANSIT).limit(1)).scalar()
-    return None if transfer_id is None else {"transfer_id": transfer_id}
+        transfers.c.member_id == row.id, transfers.c.state == IN_TRANSIT).limit(1)).scalar()
+    if transfer_id is not None:
+        return {"transfer_id": transfer_id, "whole_org": False}
+    above = [int(part) for part in row.org_path.strip("/").split("/") if part]  # the path's ids, root first
+    transfer_id = session.execute(select(transfers.c.transfer_id).where(
+        transfers.c.state == IN_TRANSIT, transfers.c.org_id.in_(above)).limit(1)).scalar()
+    return None if transfer_id is None else {"transfer_id": transfer_id, "whole_org": True}
 
 
 def refuse_org_change(session: Session, row, raw) -> None:
     """A card edit naming another organization while the member is in transit is a conflict
     with the transfer (409), not only a field the card cannot set."""
-    if isinstance(raw, dict) and "org_id" in raw and in_transit(session, row.id):
+    if not (isinstance(raw, dict) and "org_id" in raw):
+        return
+    transit = in_transit(session, row)
+    if transit and transit["whole_org"]:
+        raise Conflict(f"该党员所在党组织正在办理整建制转移（转接编号{transit['transfer_id']}），"
+                       "党员随组织转移，不能修改所在党组织")
+    if transit:
         raise Conflict("该党员正在办理组织关系转接（转出中），不能修改所在党组织")

@@ -105,6 +105,16 @@ def test_whole_organization_from_application_to_the_report(system, api, tree):
     assert "整建制转移" in revoke["message"]
     assert_error(api.post(f"/orgs/{orgs['X']}/transfers", json={"to_parent_id": orgs["C"], "reason": "99"}), 409)
     assert_error(api.post(f"/orgs/{orgs['X1']}/transfers", json={"to_parent_id": orgs["C"], "reason": "99"}), 409)
+    # Its members' cards say so (the member service follows transfer_applied), and their
+    # organization cannot be changed on the card meanwhile.
+    card = wait_for(lambda: ok(api.get(f"/members/{members[2]}")), lambda m: m["in_transit"] is not None,
+                    timeout=30, what="the member card to show the 整建制转移")
+    assert card["in_transit"] == {"transfer_id": created["id"], "whole_org": True}
+    edit = assert_error(api.patch(f"/members/{members[2]}", json={"version": card["version"], "org_id": orgs["A2"]}),
+                        409)
+    assert "整建制转移" in edit["message"]
+    assert ok(api.get(f"/members/{members[2]}"))["org_id"] == orgs["X2"]
+    assert ok(api.get(f"/members/{_member(api, orgs['A2'], '不随转')}"))["in_transit"] is None
 
     # Who sees it: the route, and the organization moved; not an unrelated 党委.
     assert ok(clerks["X"].get(f"/transfers/{created['id']}"))["org_name"] == "整建制转移总支"
@@ -137,6 +147,8 @@ def test_whole_organization_from_application_to_the_report(system, api, tree):
     wait_for(lambda: ok(api.get(f"/members/{members[2]}")), lambda m: m["org_path"].startswith(moved["path"]),
              timeout=30, what="the member's organization path to follow the move")
     assert ok(api.get(f"/members/{members[2]}"))["org_id"] == orgs["X2"]
+    wait_for(lambda: ok(api.get(f"/members/{members[2]}"))["in_transit"], lambda t: t is None, timeout=30,
+             what="the card's 整建制转移 to end with 已接收")
     history = ok(api.get(f"/orgs/{orgs['X']}/history"))["items"][0]
     assert history["action_name"] == "整建制转移"
     # Its members may be sent again, from where they are now.

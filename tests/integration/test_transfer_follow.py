@@ -101,7 +101,7 @@ def test_applied_shows_in_transit_and_ended_clears_it_whatever_the_order(system,
     transfer = Transfer(system, member["id"], tree["one"], tree["two"])
     applied = transfer.event("transfer_applied")
     transfer.publish(applied)
-    assert card(rpc, member["id"])["in_transit"] == {"transfer_id": transfer.id}
+    assert card(rpc, member["id"])["in_transit"] == {"transfer_id": transfer.id, "whole_org": False}
 
     moved = remote_error(lambda: rpc.call("member", "update_member", member_id=member["id"],
                                           data={"version": 1, "org_id": tree["two"]}))
@@ -249,7 +249,7 @@ def test_apply_approve_receive_moves_the_member_and_the_report_counts_it(system,
     today = date.today()
     t = rpc.call("transfer", "apply", data={"member_id": member_id, "kind": "within", "to_org_id": target["id"],
                                             "reason": "01", "dues_paid_to": f"{today.year}-01", "phone": "13900000000"})
-    wait_for(lambda: card(rpc, member_id)["in_transit"], lambda shown: shown == {"transfer_id": t["id"]},
+    wait_for(lambda: card(rpc, member_id)["in_transit"], lambda shown: shown == {"transfer_id": t["id"], "whole_org": False},
              what="the card to show 转出中")
     while t["state"] == "approving":
         t = rpc.call("transfer", "approve", transfer_id=t["id"], data={"version": t["version"], "opinion": "同意"})

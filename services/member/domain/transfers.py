@@ -18,7 +18,8 @@ from . import status
 
 IN_TRANSIT, ENDED, MOVED = "in_transit", "ended", "moved"
 APPLIED, ENDED_EVENT, RECEIVING = "transfer_applied", "transfer_ended", "transfer_receiving"
-STATE_AFTER = {APPLIED: IN_TRANSIT, ENDED_EVENT: ENDED}
+RECEIVED = "transfer_received"  # a member's own transfer has moved them by then; a 整建制转移 ends with it
+STATE_AFTER = {APPLIED: IN_TRANSIT, ENDED_EVENT: ENDED, RECEIVED: ENDED}
 
 ACTION = "transferred"  # the history line's action
 ORG_LABEL = "所在党组织"

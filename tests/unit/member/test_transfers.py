@@ -34,6 +34,12 @@ def test_a_late_or_repeated_event_changes_nothing():
 def test_a_transfer_that_moved_the_member_is_final():
     assert next_state((MOVED, 1), "transfer_ended", 9) is None
     assert next_state((MOVED, 1), "transfer_applied", 9) is None
+    assert next_state((MOVED, 1), "transfer_received", 9) is None  # a member's own 已接收 comes after the move
+
+
+def test_received_ends_a_whole_organization_in_transit():
+    assert next_state((IN_TRANSIT, 1), "transfer_received", 5) == ENDED
+    assert next_state((ENDED, 5), "transfer_applied", 2) is None  # a late applied cannot reopen it
 
 
 def test_refusals_say_why_in_chinese():
