@@ -12,6 +12,7 @@ from services.stats.contract import COVER_FIELDS
 from ..auth import require_session
 from ..excel.report import report_workbook
 from ..excel.roster import QUERY_COLUMNS, RosterColumn, RosterWriter
+from ..rpc import RemoteError
 from .common import call, check_types, path_id, read_json
 from .exports import XLSX, download_operation, every_page, workbook_download
 from .spec import ID, INT, STR, obj, op, path_param, query_param
@@ -68,12 +69,36 @@ async def fill_cover(request: Request):
                                    cover={key: data.get(key) for key in COVER_FIELDS}, version=data.get("version")))
 
 
+async def whole_org_attachment(request: Request, session, org_id, year) -> dict:
+    """附表 整建制转入/转出情况 with both ends named: the stats service counts by organization id,
+    the transfer names its ends (an end outside the caller's scope included, as the transfer
+    shows it to those on its route); an end the caller may not see stays unnamed."""
+    attachment = await call(request, session, "stats", "whole_org_transfers", org_id=org_id, year=year)
+
+    async def named(item: dict) -> dict:
+        try:
+            transfer = await call(request, session, "transfer", "get", transfer_id=item["transfer_id"])
+        except RemoteError as refused:
+            if refused.exc_type not in ("Forbidden", "NotFound"):
+                raise
+            return {**item, "from_org_name": None, "to_org_name": None}
+        return {**item, "from_org_name": transfer["from_org_name"], "to_org_name": transfer["to_org_name"]}
+    attachment["items"] = list(await asyncio.gather(*(named(item) for item in attachment["items"])))
+    return attachment
+
+
+async def whole_org_transfers(request: Request):
+    session = await require_session(request)
+    return JSONResponse(await whole_org_attachment(request, session, **_target(request)))
+
+
 async def report_xlsx(request: Request):
     session = await require_session(request)
     target = _target(request)
     report = await call(request, session, "stats", "get_report", **target)
-    org = await call(request, session, "org", "get_org", org_id=target["org_id"])
-    content = await asyncio.to_thread(report_workbook, report, org["name"])
+    org, attachment = await asyncio.gather(call(request, session, "org", "get_org", org_id=target["org_id"]),
+                                           whole_org_attachment(request, session, **target))
+    content = await asyncio.to_thread(report_workbook, report, org["name"], attachment)
     filename = f"{org['name']}-{report['year']}年党内统计年报.xlsx"
     return Response(content, media_type=XLSX,
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
@@ -114,7 +139,7 @@ routes = [
     Route(BASE + "/checks", _reader("report_checks")),
     Route(BASE + "/comparison", _reader("report_comparison")),
     Route(BASE + "/history", _reader("report_history")),
-    Route(BASE + "/whole-org-transfers", _reader("whole_org_transfers")),
+    Route(BASE + "/whole-org-transfers", whole_org_transfers),
     Route(BASE + "/name-lists/{kind}.xlsx", name_list_xlsx),
     Route(BASE + "/name-lists/{kind}", name_list),
     Route(BASE + "/generate", _action("generate_report"), methods=["POST"]),
@@ -190,8 +215,10 @@ OPENAPI_PATHS = {
         "附表 整建制转入/转出情况：报告年度内本组织及下级（转出或转入一端）的整建制转移，"
         "转移的党组织、随转党员数、生效（接收）日期、方向（out 转出，in 转入，both 两端均在本组织内）",
         "整建制转移情况", obj(["items", "out_members", "in_members"], year=INT, items={"type": "array", "items": obj(
-            ["transfer_id", "org_name", "members", "effective_on", "direction"], transfer_id=INT, org_id=INT,
-            org_name=STR, members=INT, effective_on=STR, from_org_id=INT, to_org_id=INT,
+            ["transfer_id", "org_name", "members", "effective_on", "direction", "from_org_name", "to_org_name"],
+            transfer_id=INT, org_id=INT, org_name=STR, members=INT, effective_on=STR, from_org_id=INT, to_org_id=INT,
+            from_org_name={"type": ["string", "null"], "description": "原上级党组织（调出方）；无权查看时为 null"},
+            to_org_name={"type": ["string", "null"], "description": "新的上级党组织（接收方）；无权查看时为 null"},
             direction={"type": "string", "enum": ["out", "in", "both"]})}, out_members=INT, in_members=INT),
         params=PARAMS)},
     BASE + "/name-lists/{kind}.xlsx": {"get": download_operation("导出校核所需名单（Excel）", params=[*PARAMS, KIND])},

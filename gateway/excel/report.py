@@ -117,14 +117,52 @@ def _write_cover(sheet, report: dict, org_name: str, status_name: str) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
 
 
-def report_workbook(report: dict, org_name: str) -> bytes:
-    """The report (tables, year, status_name, explanation) as an .xlsx file's bytes."""
+DIRECTIONS = {"out": "转出", "in": "转入", "both": "转出、转入（两端均在本组织内）"}
+WHOLE_ORG_COLUMNS = (("序号", 6), ("整建制转移的党组织", 30), ("原上级党组织", 26), ("新的上级党组织", 26),
+                     ("随转党员数", 11), ("接收日期", 12), ("方向", 16))
+
+
+def _write_whole_org(sheet, attachment: dict, org_name: str, year: int) -> None:
+    """附表 整建制转入/转出情况: one row per 整建制转移 counted in the report, then the totals."""
+    width = len(WHOLE_ORG_COLUMNS)
+    _text(sheet, 1, 1, "附表 整建制转入/转出情况", font=Font(bold=True, size=16), alignment=CENTER)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    _text(sheet, 2, 1, f"填报单位：{org_name}　报告期：{year}年")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    for index, (label, column_width) in enumerate(WHOLE_ORG_COLUMNS, start=1):
+        _text(sheet, 3, index, label, font=Font(bold=True), alignment=CENTER, border=BOX)
+        sheet.column_dimensions[get_column_letter(index)].width = column_width
+    row = 3
+    for number, item in enumerate(attachment["items"], start=1):
+        row += 1
+        values = (number, item["org_name"], item.get("from_org_name") or "—", item.get("to_org_name") or "—",
+                  item["members"], item["effective_on"], DIRECTIONS[item["direction"]])
+        for index, value in enumerate(values, start=1):
+            cell = _text(sheet, row, index, value, border=BOX) if isinstance(value, str) else \
+                sheet.cell(row=row, column=index, value=value)
+            cell.border = BOX
+    if not attachment["items"]:
+        row += 1
+        _text(sheet, row, 1, "报告年度内无整建制转移", border=BOX)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    totals = f"合计：整建制转出党员{attachment['out_members']}名，整建制转入党员{attachment['in_members']}名"
+    _text(sheet, row + 2, 1, totals)
+    sheet.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=width)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+
+
+def report_workbook(report: dict, org_name: str, whole_org: dict | None = None) -> bytes:
+    """The report (tables, year, status_name, explanation) as an .xlsx file's bytes; `whole_org`,
+    the attachment 整建制转入/转出情况 (whole_org_attachment), as its own sheet."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     status_name = report.get("status_name") or ""
     _write_cover(workbook.create_sheet("封面"), report, org_name, status_name)
     for table in report["tables"]:
         _write_table(workbook.create_sheet(sheet_name(table)), table, org_name, report["year"], status_name)
+    if whole_org is not None:
+        _write_whole_org(workbook.create_sheet("附表 整建制转入转出情况"), whole_org, org_name, report["year"])
     if report.get("explanation"):
         notes = workbook.create_sheet("报表说明")
         _text(notes, 1, 1, "报表说明", font=Font(bold=True, size=14))

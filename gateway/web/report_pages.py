@@ -10,8 +10,10 @@ from starlette.responses import RedirectResponse
 from services.stats.contract import COVER_FIELDS
 
 from ..api.common import call, path_id
+from ..api.reports import whole_org_attachment
 from ..auth import Session, require_session
 from ..errors import HttpError
+from ..excel.report import DIRECTIONS
 from .charts import report_charts
 from .rendering import render, submit_form
 
@@ -57,12 +59,14 @@ def header_rows(columns: list) -> list[dict]:
 
 async def _context(request: Request, session: Session, org_id: int, year: str) -> dict:
     report = await call(request, session, "stats", "get_report", org_id=org_id, year=year)  # first: 400/403/404
-    org, root, children, history = await asyncio.gather(
+    org, root, children, history, whole_org = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=org_id),
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "org", "children", org_id=org_id),
-        call(request, session, "stats", "report_history", org_id=org_id, year=year))
-    return dict(report=report, org=org, root=root, children=children, history=history["items"],
+        call(request, session, "stats", "report_history", org_id=org_id, year=year),
+        whole_org_attachment(request, session, org_id, year))
+    return dict(report=report, org=org, root=root, children=children, history=history["items"], whole_org=whole_org,
+                directions=DIRECTIONS,
                 cover_fields=COVER_FIELDS, years=_years(), flagged=_flagged(report),
                 charts=report_charts(report["tables"]),
                 headers={t["key"]: header_rows(t["columns"]) for t in report["tables"]})

@@ -68,9 +68,14 @@ def screen(browser, request):
     context.close()
 
 
-def shot(page, name: str) -> None:
+def shot_path(name: str):
+    """Where a screenshot named `name` goes (an element's shot: `locator.screenshot(path=…)`)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    return SHOTS / f"{name}.png"
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(shot_path(name)), full_page=True)
 
 
 def no_sideways_scroll(page) -> None:

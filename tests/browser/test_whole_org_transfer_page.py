@@ -2,12 +2,15 @@
 refusal named beside the search, the preview with the route and the member count, the question
 before 确认发起 (cancelling writes nothing), then the transfer page with the organization and its
 members. Screenshots at desktop and phone width (the `screen` fixture) for a person to look at."""
+from datetime import date
+
 from playwright.sync_api import expect
 
 from tests.support.api import create_org
 from tests.support.factories import code, member_data
+from tests.support.helpers import wait_for
 
-from .conftest import log_in, no_sideways_scroll, shot
+from .conftest import log_in, no_sideways_scroll, shot, shot_path
 from .test_confirm import answer
 
 
@@ -63,3 +66,20 @@ def test_whole_org_transfer_from_the_card(system, api, root_id, screen):
     shot(page, f"whole-transfer-page-{size}")
     created = api.get(page.url.replace(system.url, "")).json()
     assert (created["kind"], created["org_id"], created["to_org_id"]) == ("whole_org", moving, target)
+
+    # 接收 (the new parent is a 党委: its 接收 is its approval); the move counted, the sending 党委's
+    # report lists it in the attachment 整建制转入/转出情况 with the receiving end named.
+    receive = api.post(f"/transfers/{created['id']}/receive",
+                       json={"version": created["version"], "date": date.today().isoformat()})
+    assert receive.status_code == 200, receive.text
+    report = f"/orgs/{sender}/reports/{date.today().year}"
+    wait_for(lambda: api.get(f"{report}/whole-org-transfers")
+             .json()["items"], bool, timeout=30, what="the move to be counted (the org service's saga, then stats)")
+    page.goto(f"{system.url}{report}")
+    expect(page.locator("#whole-org-table tbody tr")).to_contain_text(f"整建制页总支{tag}")
+    row = page.locator("#whole-org-table tbody tr").first
+    expect(row).to_contain_text(f"整建制页接收党委{tag}")
+    expect(row).to_contain_text("转出")
+    expect(page.locator("#whole-org-totals")).to_contain_text("整建制转出党员 4 名")
+    no_sideways_scroll(page)
+    page.locator("#whole-org").screenshot(path=str(shot_path(f"whole-transfer-report-{size}")))

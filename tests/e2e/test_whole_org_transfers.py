@@ -12,6 +12,7 @@ from io import BytesIO
 
 import psycopg
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.support.api import complete_member, create_org, staff_client
@@ -165,9 +166,18 @@ def test_whole_organization_from_application_to_the_report(system, api, tree):
     assert (root["transfer_in_whole_org"], root["transfer_out_whole_org"]) == (3, 3)
     assert whole_org_cells(api, orgs["X"]) == {}  # the organization moved with its members
     attachment = ok(api.get(f"/orgs/{orgs['A']}/reports/{YEAR}/whole-org-transfers"))
-    assert [(i["org_name"], i["members"], i["effective_on"], i["direction"]) for i in attachment["items"]] == [
-        ("整建制转移总支", 3, TODAY.isoformat(), "out")]
+    assert [(i["org_name"], i["members"], i["effective_on"], i["direction"], i["from_org_name"], i["to_org_name"])
+            for i in attachment["items"]] == [
+        ("整建制转移总支", 3, TODAY.isoformat(), "out", "整建制转出党委", "接收党委第一总支")]
     assert attachment["out_members"] == 3 and attachment["in_members"] == 0
+    # A's clerk sees the receiving end named too (it is on the transfer's route), on screen and in Excel.
+    assert ok(clerks["A"].get(f"/orgs/{orgs['A']}/reports/{YEAR}/whole-org-transfers"))["items"][0][
+        "to_org_name"] == "接收党委第一总支"
+    book = load_workbook(BytesIO(clerks["A"].get(f"/orgs/{orgs['A']}/reports/{YEAR}.xlsx").content))
+    sheet = book["附表 整建制转入转出情况"]
+    assert [cell.value for cell in sheet[4]] == [1, "整建制转移总支", "整建制转出党委", "接收党委第一总支", 3,
+                                                TODAY.isoformat(), "转出"]
+    assert any("整建制转出党员3名" in str(row[0].value) for row in sheet.iter_rows())
     assert ok(api.get(f"/orgs/{orgs['B']}/reports/{YEAR}/whole-org-transfers"))["items"][0]["direction"] == "in"
     for org_id in (orgs["A"], orgs["B"], system.root_id):
         wait_for(lambda: ok(api.post(f"/orgs/{org_id}/stats/reconcile"))["total_differences"], lambda n: n == 0,
@@ -237,3 +247,17 @@ def test_two_applications_and_two_receives_at_once_give_one_move_inside_a_commit
     wait_for(lambda: ok(api.post(f"/orgs/{orgs['A']}/stats/reconcile"))["total_differences"], lambda n: n == 0,
              timeout=30, what="reconcile to be clean")
     assert whole_org_cells(api, orgs["A"]) == before  # a move inside one 基层党委 is not counted
+
+
+def test_the_report_page_shows_the_attachment(system, api, browser_session, tree):
+    """After the move above (module order): the report page of the receiving 党委 lists it."""
+    orgs = tree[0]
+    page = browser_session.get(f"/orgs/{orgs['B']}/reports/{YEAR}")
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="whole-org"'):]
+    section = section[:section.index("</section>")]
+    for text in ("附表 整建制转入/转出情况", "整建制转移总支", "整建制转出党委", "接收党委第一总支", ">3<", "转入",
+                 "整建制转入党员 3 名"):
+        assert text in section, text
+    empty = browser_session.get(f"/orgs/{orgs['C']}/reports/{YEAR}").text
+    assert 'id="whole-org-none"' in empty
