@@ -40,25 +40,15 @@ def refuse_transfer_if_mobile(session: Session, member_id: int) -> None:
         raise Conflict(IS_MOBILE, {"member_id": "已登记为流出党员"})
 
 
-def _payload(row, orgs: dict, effective_on: date | None) -> dict:
-    return {"outflow_id": row.id, "member_id": row.member_id, "home_org_id": row.home_org_id,
-            "home_org_path": store.path_of(orgs, row.home_org_id), "state": row.state,
-            "destination_kind": row.destination_kind, "to_org_id": row.to_org_id,
-            "from_date": row.from_date.isoformat(),
-            "effective_on": (effective_on or row.from_date).isoformat()}
-
-
 def _emit(session: Session, caller: Caller, event_type: str, row, effective_on: date | None = None) -> None:
-    orgs = org_rows(session, [row.home_org_id])
-    record_event(session, outbox, event_type, f"outflow-{row.id}", row.version, _payload(row, orgs, effective_on),
-                 caller)
+    payload = {**store.outflow_facts(row, org_rows(session, [row.home_org_id])),
+               "effective_on": (effective_on or row.from_date).isoformat()}
+    record_event(session, outbox, event_type, f"outflow-{row.id}", row.version, payload, caller)
 
 
 def _emit_inflow(session: Session, caller: Caller, event_type: str, row) -> None:
     record_event(session, outbox, event_type, f"inflow-{row.id}", row.version,
-                 {"inflow_id": row.id, "org_id": row.org_id, "outflow_id": row.outflow_id, "state": row.state,
-                  "from_date": row.from_date.isoformat(), "ended_on": row.ended_on.isoformat() if row.ended_on
-                  else None}, caller)
+                 store.inflow_facts(row, org_rows(session, [row.org_id])), caller)
 
 
 def _receiving_org(find_org, to_org_id: int, home: dict) -> dict:

@@ -195,6 +195,33 @@ def member_mobility(sessions: sessionmaker, caller: Caller, member_id) -> dict:
     return {"current": current, "history": items}
 
 
+FACTS_PAGE_MAX = 5000
+FACTS_KINDS = {"outflow": (outflows, outflows.c.home_org_id, store.outflow_facts),
+               "inflow": (inflows, inflows.c.org_id, store.inflow_facts)}
+
+
+def mobility_facts_page(sessions: sessionmaker, caller: Caller, path: str, kind, after_id=0, limit=2000) -> dict:
+    """Every outflow (of the subtree's members) or inflow (into the subtree), any state, in id
+    order, one keyset page, with the facts its events carry: the stats service's reconcile and
+    rebuild recount the 流动党员 figures from them."""
+    caller.require(path, "该党组织")
+    if kind not in FACTS_KINDS:
+        raise ValidationFailed("未知的流动记录类别", {"kind": "可选：outflow、inflow"})
+    try:
+        after_id, limit = int(after_id), min(int(limit), FACTS_PAGE_MAX)
+    except (TypeError, ValueError):
+        raise ValidationFailed("分页参数应为整数", {"after_id": "应为整数"}) from None
+    if limit < 1:
+        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
+    table, org_column, facts = FACTS_KINDS[kind]
+    with sessions() as session:
+        rows = session.execute(select(table).where(_in_subtree(org_column, path), table.c.id > after_id)
+                               .order_by(table.c.id).limit(limit)).all()
+        orgs = org_rows(session, [row._mapping[org_column.name] for row in rows])
+    return {"items": [{"id": row.id, "version": row.version, "facts": facts(row, orgs)} for row in rows],
+            "next_after_id": rows[-1].id if len(rows) == limit else None}
+
+
 def _lost_long_where(path: str, today: date):
     return and_(_in_subtree(outflows.c.home_org_id, path), outflows.c.state == rules.LOST,
                 outflows.c.lost["since"].astext <= rules.lost_cutoff(today).isoformat())

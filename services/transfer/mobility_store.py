@@ -135,6 +135,26 @@ def certificates_of(session: Session, outflow_id: int) -> list[dict]:
             for r in rows]
 
 
+# --- the facts events carry (and the stats service's recount reads) ---------------------------
+
+def outflow_facts(row, orgs: dict) -> dict:
+    """An outflow's state as the statistics count it (docs/MOBILITY.md): where it is counted (the
+    home organization), where it went, when it began and ended, and every 失联 period."""
+    return {"outflow_id": row.id, "member_id": row.member_id, "home_org_id": row.home_org_id,
+            "home_org_path": path_of(orgs, row.home_org_id), "state": row.state,
+            "destination_kind": row.destination_kind, "destination_code": (row.destination or {}).get("code"),
+            "to_org_id": row.to_org_id, "from_date": row.from_date.isoformat(),
+            "ended_on": _iso(row.returned_on or row.closed_on), "lost_periods": rules.lost_periods(row.history)}
+
+
+def inflow_facts(row, orgs: dict) -> dict:
+    """An inflow's state as the statistics count it: at the receiving organization, from its
+    date until it ended; `outflow_id` null for a member from outside this deployment."""
+    return {"inflow_id": row.id, "org_id": row.org_id, "org_path": path_of(orgs, row.org_id),
+            "outflow_id": row.outflow_id, "state": row.state, "from_date": row.from_date.isoformat(),
+            "ended_on": _iso(row.ended_on)}
+
+
 # --- views ------------------------------------------------------------------------------------
 
 def _iso(value):

@@ -260,6 +260,11 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return mobility_queries.certificate(self.db, self.caller(), outflow_id)
 
     @api
+    def mobility_facts_page(self, path, kind, after_id=0, limit=2000):
+        """For the stats service's reconcile and rebuild (docs/MOBILITY.md, Statistics)."""
+        return mobility_queries.mobility_facts_page(self.db, self.caller(), path, kind, after_id, limit)
+
+    @api
     def member_mobility(self, member_id):
         return mobility_queries.member_mobility(self.db, self.caller(), member_id)
 

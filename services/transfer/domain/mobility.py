@@ -220,6 +220,18 @@ def id_number(value) -> str:
         raise ValueError(exc.message) from None
 
 
+def lost_periods(history: list) -> list[list]:
+    """[since, found_on or None] of each 失联 of an outflow, from its history's effective dates
+    (what the statistics count as 失去联系 at a year end)."""
+    periods: list[list] = []
+    for item in history or ():
+        if item.get("action") == "lost":
+            periods.append([item.get("effective_on"), None])
+        elif item.get("action") == "found" and periods and periods[-1][1] is None:
+            periods[-1][1] = item.get("effective_on")
+    return periods
+
+
 # --- the state machine -------------------------------------------------------------------------
 
 def refuse_open(existing_state: str | None) -> None:

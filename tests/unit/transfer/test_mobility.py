@@ -124,3 +124,11 @@ def test_the_cutoff_agrees_with_lost_six_months():
         today = start + timedelta(days=offset)
         cutoff = m.lost_cutoff(today)
         assert m.lost_long(cutoff, today) and not m.lost_long(cutoff + timedelta(days=1), today), today
+
+
+def test_lost_periods_from_the_history_for_the_statistics():
+    history = [{"action": "registered", "effective_on": "2024-01-05"}, {"action": "certificate_issued"},
+               {"action": "lost", "effective_on": "2024-03-01"}, {"action": "found", "effective_on": "2024-09-01"},
+               {"action": "lost", "effective_on": "2025-02-01"}]
+    assert m.lost_periods(history) == [["2024-03-01", "2024-09-01"], ["2025-02-01", None]]
+    assert m.lost_periods([]) == []
