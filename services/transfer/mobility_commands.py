@@ -17,7 +17,7 @@ from services.shared.messaging.outbox import record_event
 from . import mobility_store as store
 from .domain import mobility as rules
 from .domain.codes import OPEN as OPEN_TRANSFER
-from .models import certificates, inbox, inflows, outbox, outflows, transfers
+from .models import certificate_checks, certificates, inbox, inflows, outbox, outflows, transfers
 from .store import org_rows
 
 OUTFLOW_OPENED, OUTFLOW_CHANGED, OUTFLOW_CLOSED = "outflow_opened", "outflow_changed", "outflow_closed"
@@ -203,6 +203,37 @@ def reissue_certificate(sessions: sessionmaker, caller: Caller, outflow_id, data
         note = f"{number}（原{row.certificate_no}作废：{reason}）" if reason else number
         row = store.save(session, outflows, row, {"certificate_no": number},
                          store.entry(caller, action, row.home_org_id, note))
+        return store.outflow_view(session, row, caller)
+
+
+def check_certificate(sessions: sessionmaker, caller: Caller, outflow_id, data) -> dict:
+    """活动证查验 (年审, with 民主评议): once a year per card, by the home organization."""
+    today = date.today()
+    with sessions.begin() as session:
+        row = _locked(session, caller, outflow_id, data)
+        card = store.certificate_row(session, row.certificate_no)
+        try:
+            rules.can_check(row.state, card is not None, card.voided_on if card else None)
+        except rules.Refused as refused:
+            raise Conflict(refused.message) from None
+        fields = validated(lambda d: rules.validate_check(d, card.issued_on, card.valid_until, today), data,
+                           "活动证查验")
+        done = store.checks_of(session, [card.number]).get(card.number, {}).get(fields["year"])
+        if done is not None:
+            raise Conflict(f"该活动证{fields['year']}年度已于{done['checked_on']}查验，不能重复查验",
+                           {"year": "本年度已查验"})
+        org_text = fields["org_text"] or (org_rows(session, [row.home_org_id]).get(row.home_org_id) or {}).get(
+            "name", "")
+        try:
+            with session.begin_nested():
+                session.execute(certificate_checks.insert().values(
+                    number=card.number, year=fields["year"], checked_on=fields["checked_on"], org_text=org_text,
+                    note=fields["note"], created_by=caller.user_id))
+        except IntegrityError:  # another clerk's 查验 of the same year won the race
+            raise Conflict(f"该活动证{fields['year']}年度已查验，不能重复查验", {"year": "本年度已查验"}) from None
+        row = store.save(session, outflows, row, {}, store.entry(
+            caller, "certificate_checked", row.home_org_id, f"{card.number} {fields['year']}年度",
+            effective_on=fields["checked_on"].isoformat()))
         return store.outflow_view(session, row, caller)
 
 

@@ -3,7 +3,7 @@ with filters, paging and total, the pages an export walks, the 活动证's field
 mobility for the member card (docs/MOBILITY.md)."""
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared import field_rules
@@ -13,7 +13,7 @@ from services.shared.paging import page_bounds
 
 from . import mobility_store as store
 from .domain import mobility as rules
-from .models import certificates, inflows, org_directory, outflows
+from .models import certificate_checks, certificates, inflows, org_directory, outflows
 from .store import org_rows
 
 PAGE_SIZE = 20
@@ -176,6 +176,7 @@ def certificate(sessions: sessionmaker, caller: Caller, outflow_id) -> dict:
                 "name", ""), "county_name": (issuers.get(card.county_org_id) or {}).get("name", ""),
             "issued_on": card.issued_on.isoformat(), "valid_until": card.valid_until.isoformat(),
             "check_years": rules.check_years(card.issued_on, card.valid_until),
+            "checks": list(store.checks_of(session, [card.number]).get(card.number, {}).values()),
             "from_date": summary["from_date"], "reason_name": summary["reason_name"],
             "destination": (row.destination or {}).get("text"), "to_org_name": summary["to_org_name"],
             "expected_return": summary["expected_return"], "phone": row.phone, "state": row.state}
@@ -264,7 +265,11 @@ def mobility_counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
                                   .where(_outflow_where("pending", path, {}))).scalar_one()
         check_due = session.execute(select(func.count()).select_from(certificates.join(
             outflows, outflows.c.certificate_no == certificates.c.number)).where(
-            home, outflows.c.state.in_(rules.OPEN_OUTFLOW), certificates.c.voided_on.is_(None),
-            or_(func.extract("year", certificates.c.issued_on) < today.year))).scalar_one()
+            home, outflows.c.state == rules.OUT, certificates.c.voided_on.is_(None),
+            func.extract("year", certificates.c.issued_on) < today.year,
+            func.extract("year", certificates.c.valid_until) >= today.year,
+            ~exists(select(certificate_checks.c.number).where(certificate_checks.c.number == certificates.c.number,
+                                                              certificate_checks.c.year == today.year)))
+        ).scalar_one()
     return {"out": out, "lost": lost, "lost_long": lost_long, "in": inflow, "pending": pending,
             "overdue_return": overdue, "check_due": check_due}

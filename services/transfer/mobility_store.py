@@ -14,7 +14,7 @@ from services.shared.ids import int_or_not_found
 from services.shared.versions import require_version
 
 from .domain import mobility as rules
-from .models import certificate_serials, certificates, inflows, outflows
+from .models import certificate_checks, certificate_serials, certificates, inflows, outflows
 from .store import history_entry, now, org_rows
 
 # The member as the outflow keeps them (the lists and the 活动证 show it).
@@ -127,11 +127,29 @@ def certificate_row(session: Session, number: str | None):
     return session.execute(select(certificates).where(certificates.c.number == number)).first()
 
 
-def certificates_of(session: Session, outflow_id: int) -> list[dict]:
+def checks_of(session: Session, numbers: list) -> dict:
+    """number → {year: {year, checked_on, org_text, note}} of the cards' yearly 查验."""
+    found: dict = {}
+    if numbers:
+        for r in session.execute(select(certificate_checks).where(certificate_checks.c.number.in_(numbers))
+                                 .order_by(certificate_checks.c.year)):
+            found.setdefault(r.number, {})[r.year] = {"year": r.year, "checked_on": r.checked_on.isoformat(),
+                                                      "org_text": r.org_text, "note": r.note}
+    return found
+
+
+def certificates_of(session: Session, outflow_id: int, today: date | None = None) -> list[dict]:
+    """The outflow's cards, each with its 查验 rows and whether this year's is due."""
+    today = today or date.today()
     rows = session.execute(select(certificates).where(certificates.c.outflow_id == outflow_id)
                            .order_by(certificates.c.issued_on, certificates.c.number)).all()
+    checks = checks_of(session, [r.number for r in rows])
     return [{"number": r.number, "issued_on": r.issued_on.isoformat(), "valid_until": r.valid_until.isoformat(),
-             "voided_on": r.voided_on.isoformat() if r.voided_on else None, "void_reason": r.void_reason}
+             "voided_on": r.voided_on.isoformat() if r.voided_on else None, "void_reason": r.void_reason,
+             "check_years": rules.check_years(r.issued_on, r.valid_until),
+             "checks": list(checks.get(r.number, {}).values()),
+             "check_due": r.voided_on is None and today.year in rules.check_years(r.issued_on, r.valid_until)
+             and today.year not in checks.get(r.number, {})}
             for r in rows]
 
 
@@ -206,7 +224,7 @@ def outflow_view(session: Session, row, caller: Caller | None = None) -> dict:
 def actions(row, caller: Caller, orgs: dict) -> list[str]:
     if not sees_home(caller, orgs, row):
         return []
-    return {rules.OUT: ["return", "lost", "reissue"] if row.certificate_no else ["return", "lost", "issue"],
+    return {rules.OUT: ["return", "lost", "reissue", "check"] if row.certificate_no else ["return", "lost", "issue"],
             rules.LOST: ["found"]}.get(row.state, [])
 
 

@@ -221,6 +221,10 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return mobility_commands.reissue_certificate(self.db, self.caller(), outflow_id, data, self._orgs().find)
 
     @api
+    def check_certificate(self, outflow_id, data=None):
+        return mobility_commands.check_certificate(self.db, self.caller(), outflow_id, data)
+
+    @api
     def register_inflow(self, org_id, data):
         caller = self.caller()
         return mobility_commands.register_inflow(self.db, caller, self._orgs().org(caller, org_id), data)
