@@ -4,11 +4,12 @@ deployment and from outside. The 流动党员情况 table of each year end at th
 receiving branch and their common county equals what the effective dates say; reconcile (which
 recounts from the transfer service's records) is clean; the outflow's events delivered again and
 out of order change nothing."""
-import asyncio
 from datetime import date
+from io import BytesIO
 
 import psycopg
 import pytest
+from openpyxl import load_workbook
 
 from tests.support.api import create_org
 from tests.support.factories import member_data
@@ -85,6 +86,18 @@ def test_each_year_end_counts_by_the_effective_dates_and_reconcile_is_clean(rpc,
     assert result["total_differences"] == 0, result["differences"]
 
 
+def test_the_excel_export_has_the_table(api, rpc, counted):
+    orgs, _, expected = counted
+    settled(rpc, orgs, expected)
+    response = api.get(f"/orgs/{orgs['K']}/reports/{YEAR}.xlsx")
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(BytesIO(response.content))["流动党员情况"]
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "流动党员情况" in values and "跨省" in values and "其中失去联系" in values
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "合计"]
+    assert rows and list(rows[0][1:1 + len(ZERO)]) == [expected[("K", YEAR)][key] for key in ZERO]
+
+
 def test_the_events_again_and_out_of_order_change_nothing(system, rpc, counted):
     orgs, inside, expected = counted
     settled(rpc, orgs, expected)
@@ -95,7 +108,7 @@ def test_the_events_again_and_out_of_order_change_nothing(system, rpc, counted):
     assert [e["type"] for e in envelopes] == ["outflow_opened", "outflow_changed", "outflow_changed"]
     # The same events (the inbox drops them) and copies under new ids, oldest last.
     again = envelopes + [{**e, "event_id": f"{e['event_id'][:-4]}beef"} for e in reversed(envelopes)]
-    asyncio.run(publish_events(system.env["PMIS_AMQP_URI"], "transfer", again))
+    rpc.run(publish_events(system.env["PMIS_AMQP_URI"], "transfer", again))
     wait_for(lambda: [e for e in again if not _seen(system, e["event_id"])], lambda left: not left, timeout=30,
              what="the stats ingesters to take the events")
     settled(rpc, orgs, expected)
