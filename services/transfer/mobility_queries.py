@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared import field_rules
 from services.shared.context import Caller
 from services.shared.errors import Conflict, ValidationFailed
-from services.shared.paging import page_bounds
+from services.shared.paging import keyset_bounds, page_bounds
 
 from . import mobility_store as store
 from .domain import mobility as rules
@@ -208,12 +208,7 @@ def mobility_facts_page(sessions: sessionmaker, caller: Caller, path: str, kind,
     caller.require(path, "该党组织")
     if kind not in FACTS_KINDS:
         raise ValidationFailed("未知的流动记录类别", {"kind": "可选：outflow、inflow"})
-    try:
-        after_id, limit = int(after_id), min(int(limit), FACTS_PAGE_MAX)
-    except (TypeError, ValueError):
-        raise ValidationFailed("分页参数应为整数", {"after_id": "应为整数"}) from None
-    if limit < 1:
-        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
+    after_id, limit = keyset_bounds(after_id, limit, FACTS_PAGE_MAX)
     table, org_column, facts = FACTS_KINDS[kind]
     with sessions() as session:
         rows = session.execute(select(table).where(_in_subtree(org_column, path), table.c.id > after_id)
