@@ -52,6 +52,16 @@ async def get_outflow(request: Request):
     return JSONResponse(await call(request, session, "transfer", "get_outflow", outflow_id=path_id(request)))
 
 
+async def check_certificate(request: Request):
+    """活动证查验: one per card and year; answers the outflow with the card's 查验 rows."""
+    session = await require_session(request)
+    outflow_id = path_id(request)
+    data = await read_json(request)
+    check_types(data, {"year": (int, str), "checked_on": str, "org_text": str, "note": str, "version": int})
+    return JSONResponse(await call(request, session, "transfer", "check_certificate", outflow_id=outflow_id,
+                                   data=data), status_code=201)
+
+
 def step_route(method: str):
     return record_action("transfer", method, "outflow_id", STEP_TYPES[method])
 
@@ -137,6 +147,7 @@ routes = [
     Route("/outflows/{id}/found", step_route("mark_found"), methods=["POST"]),
     Route("/outflows/{id}/certificate", step_route("reissue_certificate"), methods=["POST"]),
     Route("/outflows/{id}/certificate.pdf", certificate_pdf),
+    Route("/outflows/{id}/certificate/checks", check_certificate, methods=["POST"]),
     Route("/orgs/{id}/inflows", register_inflow, methods=["POST"]),
     Route("/inflows/{id}/end", end_inflow, methods=["POST"]),
     Route("/orgs/{id}/mobility", mobility_list),
@@ -183,7 +194,8 @@ OUTFLOW = obj(["id", "member_id", "state", "version"], id=INT, member_id=INT, me
               returned_on=NULLABLE_STR, return_report=NULLABLE_STR, version=INT,
               history={"type": "array", "items": {"type": "object"}},
               certificates={"type": "array", "items": {"type": "object"},
-                            "description": "发放过的活动证（作废的有 voided_on）"},
+                            "description": "发放过的活动证（作废的有 voided_on），各有 check_years、"
+                                           "checks（已查验年度）、check_due（本年度待查验）"},
               actions={"type": "array", "items": {"type": "string"}, "description": "本账号现在可以办理的操作"})
 REF = {"$ref": "#/components/schemas/Outflow"}
 INFLOW = obj(["id", "org_id", "state"], id=INT, org_id=INT, org_name=NULLABLE_STR,
@@ -230,6 +242,14 @@ OPENAPI_PATHS = {
     "/outflows/{id}/found": _step("经查找取得联系", obj(["date"], date={**DATE, "description": "取得联系日期"})),
     "/outflows/{id}/certificate": _step("发放或补发活动证（补发时原编号作废）", obj(
         [], reason={"type": "string", "maxLength": 500, "description": "补发原因，默认“遗失补发”"})),
+    "/outflows/{id}/certificate/checks": {"post": op(
+        "活动证年度查验（与民主评议一并进行；每本活动证每年一次，未发证、已作废或非流出中的不能查验）",
+        "查验后的流出登记",
+        REF, obj(["year", "checked_on"], year={**INT, "description": "查验年度（活动证的查验栏年度之一，不晚于今年）"},
+                 checked_on={**DATE, "description": "查验日期（在查验年度内）"},
+                 org_text={"type": "string", "maxLength": 100, "description": "查验党组织，默认流出党员所在党组织"},
+                 note={"type": "string", "maxLength": 500, "description": "查验情况"}, version=VERSION),
+        params=[ID], status="201")},
     "/outflows/{id}/certificate.pdf": {"get": _pdf_op(
         "流动党员活动证（PDF：党员信息、照片、发证党委、有效期、年度查验栏）")},
     "/orgs/{id}/inflows": {"post": op("流入登记：确认本系统内流向本组织的党员，或登记系统外流入的党员", "流入登记",

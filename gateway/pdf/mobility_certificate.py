@@ -68,7 +68,9 @@ def _outflow_table(card: dict) -> Table:
 
 def _checks_table(card: dict) -> Table:
     rows = [["年度", "查验情况（与民主评议一并进行）", "查验党组织（盖章）", "日期"]]
-    rows += [[f"{year}年", "", "", ""] for year in card.get("check_years") or []]
+    done = {check["year"]: check for check in card.get("checks") or ()}
+    rows += [[f"{year}年", _p(done[year].get("note") or "已查验"), _p(done[year]["org_text"]), done[year]["checked_on"]]
+             if year in done else [f"{year}年", "", "", ""] for year in card.get("check_years") or []]
     table = Table(rows, colWidths=[20 * mm, 74 * mm, 46 * mm, 28 * mm], rowHeights=[8 * mm] * len(rows))
     table.setStyle(GRID)
     return table

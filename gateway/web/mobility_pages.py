@@ -1,7 +1,7 @@
 """流动党员 pages: an organization's lists (流出, 流入, 失联, 待确认流入) with counts, a name filter,
 the Excel export, the 流入 confirmation of an outflow to it and the form for a member from
 outside; the 流出登记 form (from the member card); the outflow's page with 返回, 失联, 取得联系
-and 活动证 (print, 补发). Every irreversible action asks first (docs/MOBILITY.md)."""
+and 活动证 (print, 补发, the yearly 查验). Every irreversible action asks first (docs/MOBILITY.md)."""
 import asyncio
 from datetime import date
 
@@ -21,6 +21,7 @@ ACTIONS = {  # the form's action → the transfer RPC, its flash, the fields it 
     "lost": ("mark_lost", "已登记失联", ("since", "reason", "note")),
     "found": ("mark_found", "已登记取得联系", ("date",)),
     "certificate": ("reissue_certificate", "已发放活动证", ("reason",)),
+    "check": ("check_certificate", "已登记活动证查验", ("year", "checked_on", "org_text", "note")),
 }
 OUTFLOW_FIELDS = ("from_date", "reason", "to_org_text", "expected_return", "phone")
 EXTERNAL_FIELDS = ("name", "id_number", "home_org_text", "certificate_no")
@@ -145,7 +146,9 @@ async def register_outflow(request: Request):
 async def _outflow_context(request: Request, session, outflow_id: int) -> dict:
     outflow = await call(request, session, "transfer", "get_outflow", outflow_id=outflow_id)  # first: 404/403
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return dict(outflow=outflow, root=root, lost_reasons=LOST_REASONS.items(), today=date.today().isoformat())
+    today = date.today()
+    return dict(outflow=outflow, root=root, lost_reasons=LOST_REASONS.items(), today=today.isoformat(),
+                this_year=today.year)
 
 
 async def outflow_page(request: Request):

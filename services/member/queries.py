@@ -6,7 +6,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
-from services.shared.paging import page_bounds
+from services.shared.paging import keyset_bounds, page_bounds
 
 from .domain.info_sets import evaluation_facts
 from .domain.status import ACTIVE, LEFT
@@ -54,12 +54,7 @@ def facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, li
     """Every member of a subtree (active or left) in id order, one keyset page, with the counted
     facts events carry (events.member_facts), for the stats service's reconcile and rebuild."""
     caller.require(path, "该党组织")
-    try:
-        after_id, limit = int(after_id), min(int(limit), FACTS_PAGE_MAX)
-    except (TypeError, ValueError):
-        raise ValidationFailed("分页参数应为整数", {"after_id": "应为整数"}) from None
-    if limit < 1:
-        raise ValidationFailed("每页条数应为正整数", {"limit": "应为正整数"})
+    after_id, limit = keyset_bounds(after_id, limit, FACTS_PAGE_MAX)
     with sessions() as session:
         rows = session.execute(
             select(members).where(members.c.org_path.startswith(path, autoescape=True), members.c.id > after_id)

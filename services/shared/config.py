@@ -20,6 +20,7 @@ DEFAULTS = {
     "PMIS_SECRET_KEY": "",
     "PMIS_ROOT_ORG_NAME": "中共示例省委员会",
     "PMIS_ROOT_ORG_CODE": "000001",
+    "PMIS_PROVINCE_DIVISION": "",
     "PMIS_ADMIN_PASSWORD": "",
     "PMIS_MAX_WORKERS": "10",
     "PMIS_RPC_TIMEOUT": "10",

@@ -16,7 +16,10 @@ from services.shared.messaging.inbox import claim, unclaim
 
 from .domain.counters import rehomed
 from .domain.fold import Fact, fold, is_org_event, subject
+from .domain.mobility import MOBILITY_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
+from .mobility import apply_mobility
+from .mobility import rehome as rehome_mobility
 from .models import counter_deltas, inbox, member_facts, orgs
 from .store import org_fact
 from .transfers import apply_transfers, apply_whole_org, whole_org_moves
@@ -132,6 +135,7 @@ def _rehome(session: Session, org_id: int, old_path: str, new_path: str) -> None
     session.execute(update(member_facts).where(member_facts.c.org_path.startswith(old_path, autoescape=True))
                     .values(org_path=text(":new || substr(org_path, :cut)").bindparams(new=new_path, cut=cut)))
     rehome_transfers(session, old_path, new_path)
+    rehome_mobility(session, old_path, new_path)
 
 
 def apply_events(sessions: sessionmaker, events: list) -> list:
@@ -150,7 +154,8 @@ def apply_states(session: Session, events: list) -> list:
         return []
     _lock_for(session, events)
     transferred = [event for event in events if event["type"] in TRANSFER_EVENTS]
-    events = [event for event in events if event["type"] not in TRANSFER_EVENTS]
+    mobile = [event for event in events if event["type"] in MOBILITY_EVENTS]
+    events = [event for event in events if event["type"] not in TRANSFER_EVENTS + MOBILITY_EVENTS]
     counted_orgs = _lock_orgs(session, sorted({subject(e) for e in events if is_org_event(e)}))
     for org_id, old_path, new_path in _moves(events, counted_orgs):
         _rehome(session, org_id, old_path, new_path)
@@ -166,5 +171,7 @@ def apply_states(session: Session, events: list) -> list:
     moved, later = apply_transfers(session, transferred)
     result.deltas.update(moved)
     result.deltas.update(apply_whole_org(session, whole_org_moves(events)))
+    counted, unknown = apply_mobility(session, mobile)  # after the members: rows locked in one order
+    result.deltas.update(counted)
     write_deltas(session, result.deltas)
-    return result.deferred + later
+    return result.deferred + later + unknown

@@ -33,6 +33,7 @@ from services.shared.messaging.topology import event_exchange, subscriptions
 
 from .consumers import apply_events
 from .domain.fold import MEMBER_EVENTS, ORG_EVENTS
+from .domain.mobility import MOBILITY_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
 
 log = logging.getLogger("pmis.stats.ingest")
@@ -82,7 +83,7 @@ def _envelope(body: bytes) -> dict | None:
         return None
     if not isinstance(event, dict) or any(key not in event for key in ENVELOPE_KEYS):
         return None
-    if event["type"] not in ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS:
+    if event["type"] not in ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS:
         return None
     return event
 

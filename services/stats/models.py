@@ -68,6 +68,21 @@ transfer_facts = Table(
 Index("transfer_facts_from", transfer_facts.c.from_path, postgresql_ops={"from_path": "text_pattern_ops"})
 Index("transfer_facts_to", transfer_facts.c.to_path, postgresql_ops={"to_path": "text_pattern_ops"})
 
+# The last counted state of each outflow and inflow (流动党员, the transfer service's events):
+# kind (outflow / inflow), its id, the version counted, the organization it counts at (home or
+# receiving) with its counted path, and the facts (domain/mobility.py). A version 0 row is a
+# placeholder locked before its first event is counted.
+mobility_facts = Table(
+    "mobility_facts", metadata,
+    Column("kind", Text, primary_key=True),
+    Column("record_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("org_id", BigInteger),
+    Column("path", Text),
+    Column("facts", JSONB),
+)
+Index("mobility_facts_path", mobility_facts.c.path, postgresql_ops={"path": "text_pattern_ops"})
+
 # Counts per organization, rolled up: an organization's rows count its whole subtree, so any
 # report reads one organization's rows. Keyed by the year a fact took effect (stock dimensions
 # as +1/-1 changes, flows as counts; services/stats/domain/counters.py). Consumers only append

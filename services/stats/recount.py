@@ -15,7 +15,11 @@ from services.shared.errors import Conflict
 from .consumers import apply_states
 from .domain.counters import member_entries, org_entries
 from .domain.fold import org_state
-from .models import member_facts, orgs
+from .domain.mobility import KINDS as MOBILITY_KINDS
+from .mobility import as_event as mobility_as_event
+from .mobility import counted_sides as counted_mobility
+from .mobility import source_entries as mobility_entries
+from .models import member_facts, mobility_facts, orgs
 from .store import org_fact, org_node
 from .transfers import counted_sides
 
@@ -86,9 +90,18 @@ def stage(session: Session, entries) -> None:
                 copy.write_row((*row, n))
 
 
-def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member_page, org_page) -> dict:
-    """Recount a subtree from the member and org services (and 转入/转出 from the transfer facts)
-    and list every counter that differs."""
+def mobility_pages(mobility_page, path: str):
+    """(kind, items) of every outflow and inflow of a subtree, from the transfer service."""
+    for kind in MOBILITY_KINDS:
+        for items in pages(lambda p, after, size: mobility_page(p, kind, after, size), path, "next_after_id", 0):
+            yield kind, items
+
+
+def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member_page, org_page,
+              mobility_page) -> dict:
+    """Recount a subtree from the member, org and transfer services (流动党员: the transfer
+    service's outflows and inflows; 转入/转出 from the transfer facts) and list every counter
+    that differs."""
     org_id, path = org_node(sessions, caller, org_id, org_lookup)
     with sessions.begin() as session:
         session.execute(STAGE)
@@ -96,6 +109,8 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
             stage(session, map(member_item_entries, items))
         for items in pages(org_page, path, "next_after_path", ""):
             stage(session, map(org_item_entries, items))
+        for kind, items in mobility_pages(mobility_page, path):
+            stage(session, mobility_entries(kind, items))
         # 转入/转出 from the transfers counted (no source service keeps them as the counters do).
         for sides in counted_sides(session, path):
             stage(session, sides)
@@ -154,7 +169,17 @@ SELECT count(*) FROM corrected
 """)
 
 
-def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> dict:
+def _sync_mobility(sessions: sessionmaker, kind: str, items: list) -> int:
+    with sessions.begin() as session:
+        counted = {(kind, row.record_id): row.version for row in session.execute(
+            select(mobility_facts.c.record_id, mobility_facts.c.version).where(
+                mobility_facts.c.kind == kind, mobility_facts.c.record_id.in_([item["id"] for item in items])))}
+        newer = [item for item in items if item["version"] > counted.get((kind, item["id"]), 0)]
+        apply_states(session, [mobility_as_event(kind, item) for item in newer])
+    return len(newer)
+
+
+def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobility_page) -> dict:
     """Recount every counter from the source services while the system runs, locking nobody out.
 
     1. The counted states catch up with the sources: a newer source version is applied like an
@@ -164,12 +189,14 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> di
        compactor) transaction keeps counters and counted states in step atomically, so what
        differs in a consistent snapshot is damage, and stays exactly that after it: correcting
        it needs no lock, and events applied meanwhile add their own deltas as usual."""
-    synced = {"orgs": 0, "members": 0}
+    synced = {"orgs": 0, "members": 0, "mobility": 0}
     for items in pages(org_page, root_path, "next_after_path", ""):
         synced["orgs"] += _sync(sessions, orgs, orgs.c.id, items, lambda item: item["id"], _org_as_event)
     for items in pages(member_page, root_path, "next_after_id", 0):
         synced["members"] += _sync(sessions, member_facts, member_facts.c.member_id, items,
                                    lambda item: item["member_id"], _member_as_event)
+    for kind, items in mobility_pages(mobility_page, root_path):
+        synced["mobility"] += _sync_mobility(sessions, kind, items)
     with sessions.begin() as session:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         # Two corrections of the same damage would both apply: one rebuild at a time (a try, not
@@ -188,6 +215,8 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page) -> di
             stage(session, ((row.org_path, member_entries(row.facts)) for row in rows if row.facts))
             counted, after = counted + len(rows), rows[-1].member_id
         for sides in counted_sides(session):
+            stage(session, sides)
+        for sides in counted_mobility(session):
             stage(session, sides)
         corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
     return {"synced": synced, "members": counted, "corrected": corrected}

@@ -35,10 +35,12 @@ EMITS = {
 # 流动党员 (docs/MOBILITY.md): aggregate ids "outflow-<id>" / "inflow-<id>".
 EMITS.update({
     "outflow_opened": "流出登记: {outflow_id, member_id, home_org_id, home_org_path, state, destination_kind "
-                      "(in_system/domestic/abroad), to_org_id, from_date, effective_on}",
+                      "(in_system/domestic/abroad), destination_code (行政区划), to_org_id, from_date, ended_on, "
+                      "lost_periods [[since, found_on]], effective_on} (mobility_store.outflow_facts)",
     "outflow_changed": "失联 or 取得联系: the same payload, state lost or out, effective_on the date",
     "outflow_closed": "返回 or the member left the rolls: the same payload, state returned or closed, effective_on",
-    "inflow_opened": "流入登记: {inflow_id, org_id, outflow_id (null: from outside), state, from_date, ended_on}",
+    "inflow_opened": "流入登记: {inflow_id, org_id, org_path, outflow_id (null: from outside), state, from_date, "
+                     "ended_on} (mobility_store.inflow_facts)",
     "inflow_ended": "the member left the receiving organization: the same payload",
 })
 # The organization directory follows every org event; the saga's answers come from member (a

@@ -17,7 +17,7 @@ from services.shared.messaging.outbox import record_event
 from . import mobility_store as store
 from .domain import mobility as rules
 from .domain.codes import OPEN as OPEN_TRANSFER
-from .models import certificates, inbox, inflows, outbox, outflows, transfers
+from .models import certificate_checks, certificates, inbox, inflows, outbox, outflows, transfers
 from .store import org_rows
 
 OUTFLOW_OPENED, OUTFLOW_CHANGED, OUTFLOW_CLOSED = "outflow_opened", "outflow_changed", "outflow_closed"
@@ -40,25 +40,15 @@ def refuse_transfer_if_mobile(session: Session, member_id: int) -> None:
         raise Conflict(IS_MOBILE, {"member_id": "已登记为流出党员"})
 
 
-def _payload(row, orgs: dict, effective_on: date | None) -> dict:
-    return {"outflow_id": row.id, "member_id": row.member_id, "home_org_id": row.home_org_id,
-            "home_org_path": store.path_of(orgs, row.home_org_id), "state": row.state,
-            "destination_kind": row.destination_kind, "to_org_id": row.to_org_id,
-            "from_date": row.from_date.isoformat(),
-            "effective_on": (effective_on or row.from_date).isoformat()}
-
-
 def _emit(session: Session, caller: Caller, event_type: str, row, effective_on: date | None = None) -> None:
-    orgs = org_rows(session, [row.home_org_id])
-    record_event(session, outbox, event_type, f"outflow-{row.id}", row.version, _payload(row, orgs, effective_on),
-                 caller)
+    payload = {**store.outflow_facts(row, org_rows(session, [row.home_org_id])),
+               "effective_on": (effective_on or row.from_date).isoformat()}
+    record_event(session, outbox, event_type, f"outflow-{row.id}", row.version, payload, caller)
 
 
 def _emit_inflow(session: Session, caller: Caller, event_type: str, row) -> None:
     record_event(session, outbox, event_type, f"inflow-{row.id}", row.version,
-                 {"inflow_id": row.id, "org_id": row.org_id, "outflow_id": row.outflow_id, "state": row.state,
-                  "from_date": row.from_date.isoformat(), "ended_on": row.ended_on.isoformat() if row.ended_on
-                  else None}, caller)
+                 store.inflow_facts(row, org_rows(session, [row.org_id])), caller)
 
 
 def _receiving_org(find_org, to_org_id: int, home: dict) -> dict:
@@ -213,6 +203,37 @@ def reissue_certificate(sessions: sessionmaker, caller: Caller, outflow_id, data
         note = f"{number}（原{row.certificate_no}作废：{reason}）" if reason else number
         row = store.save(session, outflows, row, {"certificate_no": number},
                          store.entry(caller, action, row.home_org_id, note))
+        return store.outflow_view(session, row, caller)
+
+
+def check_certificate(sessions: sessionmaker, caller: Caller, outflow_id, data) -> dict:
+    """活动证查验 (年审, with 民主评议): once a year per card, by the home organization."""
+    today = date.today()
+    with sessions.begin() as session:
+        row = _locked(session, caller, outflow_id, data)
+        card = store.certificate_row(session, row.certificate_no)
+        try:
+            rules.can_check(row.state, card is not None, card.voided_on if card else None)
+        except rules.Refused as refused:
+            raise Conflict(refused.message) from None
+        fields = validated(lambda d: rules.validate_check(d, card.issued_on, card.valid_until, today), data,
+                           "活动证查验")
+        done = store.checks_of(session, [card.number]).get(card.number, {}).get(fields["year"])
+        if done is not None:
+            raise Conflict(f"该活动证{fields['year']}年度已于{done['checked_on']}查验，不能重复查验",
+                           {"year": "本年度已查验"})
+        org_text = fields["org_text"] or (org_rows(session, [row.home_org_id]).get(row.home_org_id) or {}).get(
+            "name", "")
+        try:
+            with session.begin_nested():
+                session.execute(certificate_checks.insert().values(
+                    number=card.number, year=fields["year"], checked_on=fields["checked_on"], org_text=org_text,
+                    note=fields["note"], created_by=caller.user_id))
+        except IntegrityError:  # another clerk's 查验 of the same year won the race
+            raise Conflict(f"该活动证{fields['year']}年度已查验，不能重复查验", {"year": "本年度已查验"}) from None
+        row = store.save(session, outflows, row, {}, store.entry(
+            caller, "certificate_checked", row.home_org_id, f"{card.number} {fields['year']}年度",
+            effective_on=fields["checked_on"].isoformat()))
         return store.outflow_view(session, row, caller)
 
 

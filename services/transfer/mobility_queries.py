@@ -3,17 +3,17 @@ with filters, paging and total, the pages an export walks, the 活动证's field
 mobility for the member card (docs/MOBILITY.md)."""
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared import field_rules
 from services.shared.context import Caller
 from services.shared.errors import Conflict, ValidationFailed
-from services.shared.paging import page_bounds
+from services.shared.paging import keyset_bounds, page_bounds
 
 from . import mobility_store as store
 from .domain import mobility as rules
-from .models import certificates, inflows, org_directory, outflows
+from .models import certificate_checks, certificates, inflows, org_directory, outflows
 from .store import org_rows
 
 PAGE_SIZE = 20
@@ -176,6 +176,7 @@ def certificate(sessions: sessionmaker, caller: Caller, outflow_id) -> dict:
                 "name", ""), "county_name": (issuers.get(card.county_org_id) or {}).get("name", ""),
             "issued_on": card.issued_on.isoformat(), "valid_until": card.valid_until.isoformat(),
             "check_years": rules.check_years(card.issued_on, card.valid_until),
+            "checks": list(store.checks_of(session, [card.number]).get(card.number, {}).values()),
             "from_date": summary["from_date"], "reason_name": summary["reason_name"],
             "destination": (row.destination or {}).get("text"), "to_org_name": summary["to_org_name"],
             "expected_return": summary["expected_return"], "phone": row.phone, "state": row.state}
@@ -193,6 +194,28 @@ def member_mobility(sessions: sessionmaker, caller: Caller, member_id) -> dict:
         items = [store.outflow_summary(r, orgs) for r in seen]
     current = next((item for item in items if item["state"] in rules.OPEN_OUTFLOW), None)
     return {"current": current, "history": items}
+
+
+FACTS_PAGE_MAX = 5000
+FACTS_KINDS = {"outflow": (outflows, outflows.c.home_org_id, store.outflow_facts),
+               "inflow": (inflows, inflows.c.org_id, store.inflow_facts)}
+
+
+def mobility_facts_page(sessions: sessionmaker, caller: Caller, path: str, kind, after_id=0, limit=2000) -> dict:
+    """Every outflow (of the subtree's members) or inflow (into the subtree), any state, in id
+    order, one keyset page, with the facts its events carry: the stats service's reconcile and
+    rebuild recount the 流动党员 figures from them."""
+    caller.require(path, "该党组织")
+    if kind not in FACTS_KINDS:
+        raise ValidationFailed("未知的流动记录类别", {"kind": "可选：outflow、inflow"})
+    after_id, limit = keyset_bounds(after_id, limit, FACTS_PAGE_MAX)
+    table, org_column, facts = FACTS_KINDS[kind]
+    with sessions() as session:
+        rows = session.execute(select(table).where(_in_subtree(org_column, path), table.c.id > after_id)
+                               .order_by(table.c.id).limit(limit)).all()
+        orgs = org_rows(session, [row._mapping[org_column.name] for row in rows])
+    return {"items": [{"id": row.id, "version": row.version, "facts": facts(row, orgs)} for row in rows],
+            "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 
 def _lost_long_where(path: str, today: date):
@@ -237,7 +260,11 @@ def mobility_counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
                                   .where(_outflow_where("pending", path, {}))).scalar_one()
         check_due = session.execute(select(func.count()).select_from(certificates.join(
             outflows, outflows.c.certificate_no == certificates.c.number)).where(
-            home, outflows.c.state.in_(rules.OPEN_OUTFLOW), certificates.c.voided_on.is_(None),
-            or_(func.extract("year", certificates.c.issued_on) < today.year))).scalar_one()
+            home, outflows.c.state == rules.OUT, certificates.c.voided_on.is_(None),
+            func.extract("year", certificates.c.issued_on) < today.year,
+            func.extract("year", certificates.c.valid_until) >= today.year,
+            ~exists(select(certificate_checks.c.number).where(certificate_checks.c.number == certificates.c.number,
+                                                              certificate_checks.c.year == today.year)))
+        ).scalar_one()
     return {"out": out, "lost": lost, "lost_long": lost_long, "in": inflow, "pending": pending,
             "overdue_return": overdue, "check_due": check_due}

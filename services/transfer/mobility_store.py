@@ -14,7 +14,7 @@ from services.shared.ids import int_or_not_found
 from services.shared.versions import require_version
 
 from .domain import mobility as rules
-from .models import certificate_serials, certificates, inflows, outflows
+from .models import certificate_checks, certificate_serials, certificates, inflows, outflows
 from .store import history_entry, now, org_rows
 
 # The member as the outflow keeps them (the lists and the 活动证 show it).
@@ -127,12 +127,50 @@ def certificate_row(session: Session, number: str | None):
     return session.execute(select(certificates).where(certificates.c.number == number)).first()
 
 
-def certificates_of(session: Session, outflow_id: int) -> list[dict]:
+def checks_of(session: Session, numbers: list) -> dict:
+    """number → {year: {year, checked_on, org_text, note}} of the cards' yearly 查验."""
+    found: dict = {}
+    if numbers:
+        for r in session.execute(select(certificate_checks).where(certificate_checks.c.number.in_(numbers))
+                                 .order_by(certificate_checks.c.year)):
+            found.setdefault(r.number, {})[r.year] = {"year": r.year, "checked_on": r.checked_on.isoformat(),
+                                                      "org_text": r.org_text, "note": r.note}
+    return found
+
+
+def certificates_of(session: Session, outflow_id: int, today: date | None = None) -> list[dict]:
+    """The outflow's cards, each with its 查验 rows and whether this year's is due."""
+    today = today or date.today()
     rows = session.execute(select(certificates).where(certificates.c.outflow_id == outflow_id)
                            .order_by(certificates.c.issued_on, certificates.c.number)).all()
+    checks = checks_of(session, [r.number for r in rows])
     return [{"number": r.number, "issued_on": r.issued_on.isoformat(), "valid_until": r.valid_until.isoformat(),
-             "voided_on": r.voided_on.isoformat() if r.voided_on else None, "void_reason": r.void_reason}
+             "voided_on": r.voided_on.isoformat() if r.voided_on else None, "void_reason": r.void_reason,
+             "check_years": rules.check_years(r.issued_on, r.valid_until),
+             "checks": list(checks.get(r.number, {}).values()),
+             "check_due": r.voided_on is None and today.year in rules.check_years(r.issued_on, r.valid_until)
+             and today.year not in checks.get(r.number, {})}
             for r in rows]
+
+
+# --- the facts events carry (and the stats service's recount reads) ---------------------------
+
+def outflow_facts(row, orgs: dict) -> dict:
+    """An outflow's state as the statistics count it (docs/MOBILITY.md): where it is counted (the
+    home organization), where it went, when it began and ended, and every 失联 period."""
+    return {"outflow_id": row.id, "member_id": row.member_id, "home_org_id": row.home_org_id,
+            "home_org_path": path_of(orgs, row.home_org_id), "state": row.state,
+            "destination_kind": row.destination_kind, "destination_code": (row.destination or {}).get("code"),
+            "to_org_id": row.to_org_id, "from_date": row.from_date.isoformat(),
+            "ended_on": _iso(row.returned_on or row.closed_on), "lost_periods": rules.lost_periods(row.history)}
+
+
+def inflow_facts(row, orgs: dict) -> dict:
+    """An inflow's state as the statistics count it: at the receiving organization, from its
+    date until it ended; `outflow_id` null for a member from outside this deployment."""
+    return {"inflow_id": row.id, "org_id": row.org_id, "org_path": path_of(orgs, row.org_id),
+            "outflow_id": row.outflow_id, "state": row.state, "from_date": row.from_date.isoformat(),
+            "ended_on": _iso(row.ended_on)}
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -186,7 +224,7 @@ def outflow_view(session: Session, row, caller: Caller | None = None) -> dict:
 def actions(row, caller: Caller, orgs: dict) -> list[str]:
     if not sees_home(caller, orgs, row):
         return []
-    return {rules.OUT: ["return", "lost", "reissue"] if row.certificate_no else ["return", "lost", "issue"],
+    return {rules.OUT: ["return", "lost", "reissue", "check"] if row.certificate_no else ["return", "lost", "issue"],
             rules.LOST: ["found"]}.get(row.state, [])
 
 

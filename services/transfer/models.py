@@ -225,6 +225,18 @@ certificates = Table(
 )
 Index("certificates_outflow", certificates.c.outflow_id)
 
+# The yearly 查验 (年审) of a card (MANUALS.md §2.3): one per card and year.
+certificate_checks = Table(
+    "certificate_checks", metadata,
+    Column("number", Text, ForeignKey("transfer.certificates.number"), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("checked_on", Date, nullable=False),
+    Column("org_text", Text, nullable=False),
+    Column("note", Text),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 certificate_serials = Table(
     "certificate_serials", metadata,
     Column("county_org_id", BigInteger, primary_key=True, autoincrement=False),

@@ -221,6 +221,10 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return mobility_commands.reissue_certificate(self.db, self.caller(), outflow_id, data, self._orgs().find)
 
     @api
+    def check_certificate(self, outflow_id, data=None):
+        return mobility_commands.check_certificate(self.db, self.caller(), outflow_id, data)
+
+    @api
     def register_inflow(self, org_id, data):
         caller = self.caller()
         return mobility_commands.register_inflow(self.db, caller, self._orgs().org(caller, org_id), data)
@@ -258,6 +262,11 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     @api
     def certificate(self, outflow_id):
         return mobility_queries.certificate(self.db, self.caller(), outflow_id)
+
+    @api
+    def mobility_facts_page(self, path, kind, after_id=0, limit=2000):
+        """For the stats service's reconcile and rebuild (docs/MOBILITY.md, Statistics)."""
+        return mobility_queries.mobility_facts_page(self.db, self.caller(), path, kind, after_id, limit)
 
     @api
     def member_mobility(self, member_id):

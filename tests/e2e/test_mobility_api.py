@@ -7,13 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from io import BytesIO
 
+import psycopg
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.support.api import complete_member, create_org, staff_client
 from tests.support.factories import member_data
-from tests.support.helpers import assert_error, wait_for
+from tests.support.helpers import assert_error, plain_dsn, wait_for
 
 TODAY = date.today()
 FROM = (TODAY - timedelta(days=30)).isoformat()
@@ -250,7 +251,8 @@ def test_hostile_ids_and_lists(api, tree):
 def test_the_openapi_document_lists_mobility(api):
     paths = api.get("/openapi.json").json()["paths"]
     for path in ("/members/{id}/outflows", "/outflows/{id}/return", "/outflows/{id}/lost", "/outflows/{id}/found",
-                 "/orgs/{id}/inflows", "/orgs/{id}/mobility", "/outflows/{id}/certificate.pdf"):
+                 "/orgs/{id}/inflows", "/orgs/{id}/mobility", "/outflows/{id}/certificate.pdf",
+                 "/outflows/{id}/certificate/checks"):
         assert path in paths, path
 
 
@@ -301,3 +303,51 @@ def test_lost_six_months_on_supervision(api, tree, browser_session):
     assert "久失联党员" in [row[0] for row in sheet.active.iter_rows(values_only=True)]
     page = browser_session.get(f"/orgs/{orgs['A']}/supervision")
     assert "失联满6个月的党员（1）" in page.text and f"/outflows/{out['id']}" in page.text
+
+
+def test_the_yearly_certificate_check(system, api, tree):
+    """活动证查验: once a year per card, only by the home side, shown on the outflow, in the PDF's 查验
+    rows and no longer counted as due; refused without a card, for a year not on the card, twice,
+    and once the outflow ended. The card is dated back a year (as time would make it) so this
+    year is one of its 查验 rows."""
+    orgs, clerks = tree
+    out = ok(clerks["A1"].post(f"/members/{new_member(api, orgs['A1'], '查验党员')}/outflows",
+                               json=outflow_data()), 201)
+    issued = date(TODAY.year - 1, 6, 1)
+    with psycopg.connect(plain_dsn(system)) as pg:
+        pg.execute("UPDATE transfer.certificates SET issued_on = %s, valid_until = %s WHERE number = %s",
+                   (issued, date(TODAY.year + 2, 5, 31), out["certificate_no"]))
+    card = ok(clerks["A1"].get(f"/outflows/{out['id']}"))["certificates"][0]
+    assert card["check_years"] == [TODAY.year, TODAY.year + 1, TODAY.year + 2] and card["check_due"]
+    due = ok(clerks["A1"].get(f"/orgs/{orgs['A1']}/mobility/counts"))["check_due"]
+    assert due >= 1
+    url = f"/outflows/{out['id']}/certificate/checks"
+    check = {"year": TODAY.year, "checked_on": TODAY.isoformat(), "note": "按时参加组织生活，交纳党费"}
+
+    without = ok(clerks["A1"].post(f"/members/{new_member(api, orgs['A1'], '无证查验')}/outflows",
+                                   json=outflow_data(certificate=False)), 201)
+    assert "未发放活动证" in assert_error(clerks["A1"].post(f"/outflows/{without['id']}/certificate/checks",
+                                                         json=check), 409)["message"]
+    assert "year" in assert_error(clerks["A1"].post(url, json={**check, "year": TODAY.year + 1}), 400)["fields"]
+    assert "year" in assert_error(clerks["A1"].post(url, json={**check, "year": 2001}), 400)["fields"]
+    assert "checked_on" in assert_error(clerks["A1"].post(url, json={**check, "checked_on": "2001-05-01"}),
+                                        400)["fields"]
+    assert_error(clerks["A1"].post(url, json={**check, "year": True}), 400)
+    assert_error(clerks["B1"].post(url, json=check), 403)  # the receiving side reports; the home side checks
+    assert_error(clerks["C"].post(url, json=check), 403)
+
+    checked = ok(clerks["A1"].post(url, json=check), 201)
+    card = checked["certificates"][0]
+    assert card["checks"] == [{"year": TODAY.year, "checked_on": TODAY.isoformat(), "org_text": "流出第一支部",
+                               "note": "按时参加组织生活，交纳党费"}]
+    assert not card["check_due"] and checked["history"][-1]["action_name"] == "活动证查验"
+    twice = assert_error(clerks["A1"].post(url, json={**check, "note": "再次"}), 409)
+    assert "已于" in twice["message"] and "不能重复查验" in twice["message"]
+    assert ok(clerks["A1"].get(f"/orgs/{orgs['A1']}/mobility/counts"))["check_due"] == due - 1
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(
+        clerks["A1"].get(f"/outflows/{out['id']}/certificate.pdf").content)).pages)
+    for expected in ("按时参加组织生活，交纳党费", "流出第一支部", TODAY.isoformat(), f"{TODAY.year + 2}年"):
+        assert expected in text, expected
+
+    ok(clerks["A1"].post(f"/outflows/{out['id']}/return", json={"date": TODAY.isoformat(), "report": "已返回"}))
+    assert "流出中" in assert_error(clerks["A1"].post(url, json={**check, "year": TODAY.year}), 409)["message"]

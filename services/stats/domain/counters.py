@@ -21,7 +21,8 @@ NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
 
 STOCK = ("total", "sex", "ethnicity", "category", "birth_year", "joined_period", "education", "occupation",
          "student_birth_year", "org_type")  # student_birth_year: students only, for the audit
-FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_out")  # transfers: domain/transfers.py
+FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_out",  # transfers: domain/transfers.py
+        "outflow_new", "outflow_ended", "inflow_new")  # 流动党员: domain/mobility.py
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
@@ -50,7 +51,7 @@ def joined_period(iso) -> str:
     return next(key for key, before in JOINED_PERIODS if before is None or day < before)
 
 
-def _span(entries: Counter, dimension: str, value, start: int, end: int | None, within: tuple) -> None:
+def span(entries: Counter, dimension: str, value, start: int, end: int | None, within: tuple) -> None:
     """A stock state held from `start` until `end` (None: still held), clipped to `within`."""
     start = max(start, within[0])
     ends = [year for year in (end, within[1]) if year is not None]
@@ -92,14 +93,14 @@ def member_entries(facts: dict | None) -> Counter:
                                  # for every year the member belonged.
                                  ("education", EDUCATION_BUCKETS.get(facts.get("education"))),
                                  ("occupation", facts.get("occupation"))):
-            _span(entries, dimension, value, *segment, within=segment)
+            span(entries, dimension, value, *segment, within=segment)
         if facts.get("occupation") == STUDENT:
-            _span(entries, "student_birth_year", year_of(facts.get("birth_date")), *segment, within=segment)
+            span(entries, "student_birth_year", year_of(facts.get("birth_date")), *segment, within=segment)
         if full is not None:
-            _span(entries, "category", PROBATIONARY, membership[0], full, within=segment)
-            _span(entries, "category", FULL, full, None, within=segment)
+            span(entries, "category", PROBATIONARY, membership[0], full, within=segment)
+            span(entries, "category", FULL, full, None, within=segment)
         else:
-            _span(entries, "category", facts.get("category") or FULL, *segment, within=segment)
+            span(entries, "category", facts.get("category") or FULL, *segment, within=segment)
     if joined is not None and arrived is None:
         entries[("increase", "develop", joined)] += 1
     if left:
@@ -146,8 +147,8 @@ def org_entries(state: dict | None) -> Counter:
     if revoked and not state.get("revoked_on"):
         return entries
     start = year_of(state.get("established_on"))
-    span = (BEGINNING if start is None else start, year_of(state.get("revoked_on")) if revoked else None)
-    _span(entries, "org_type", state.get("type"), *span, within=span)
+    years = (BEGINNING if start is None else start, year_of(state.get("revoked_on")) if revoked else None)
+    span(entries, "org_type", state.get("type"), *years, within=years)
     return entries
 
 

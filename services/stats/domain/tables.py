@@ -12,6 +12,7 @@ from services.shared.codes import EDUCATION, EVALUATION_GRADES, LEAVE_KINDS, OCC
 from services.shared.report_years import OLDER_STUDENT_AGE
 
 from .counters import FLOW, JOINED_PERIODS, NOT_RECORDED
+from .mobility import AREAS, CLOSED, RETURNED, SOURCES
 
 HAN = "01"
 
@@ -220,7 +221,27 @@ ORG_KINDS = _coded("type", ORG_TYPES.items(), "org_type", "党组织类别")
 ORGS = Table("orgs", "党组织数", (Column("total", "党组织总数", Stock("org_type")), *ORG_KINDS),
              sums=(_check("total", ORG_KINDS, "党组织总数等于各类别之和"),))
 
-TABLES = (T1, T2, T3, T4, T8, T10, ORGS)
+# 流动党员 (domain/mobility.py; RULES.md §7 gives no table: the columns are PMIS's, docs/MOBILITY.md):
+# outflows counted at the home organization, inflows at the receiving one.
+OUTFLOW_AREAS = tuple(Column(f"outflow_{key}", label, Stock("outflow", (key,)), "本年底流出党员流向")
+                      for key, label in AREAS)
+INFLOW_SOURCES = tuple(Column(f"inflow_{key}", label, Stock("inflow", (key,)), "流入党员")
+                       for key, label in SOURCES)
+MOBILE = Table("mobile", "流动党员情况", (
+    Column("outflow_start", "上年底流出党员", Stock("outflow", at="start"), "流出党员"),
+    Column("outflow_new", "本年流出", Flow("outflow_new"), "流出党员"),
+    Column("outflow_returned", "本年返回", Flow("outflow_ended", (RETURNED,)), "流出党员"),
+    Column("outflow_closed", "本年终止（离开党员队伍）", Flow("outflow_ended", (CLOSED,)), "流出党员"),
+    Column("outflow_end", "本年底流出党员", Stock("outflow"), "流出党员"),
+    *OUTFLOW_AREAS,
+    Column("outflow_lost", "其中失去联系", Stock("outflow_lost")),
+    Column("inflow_end", "本年底流入党员", Stock("inflow"), "流入党员"),
+    *INFLOW_SOURCES,
+    Column("inflow_new", "本年流入", Flow("inflow_new"), "流入党员"),
+), sums=(_check("outflow_end", OUTFLOW_AREAS, "本年底流出党员等于各流向之和"),
+         _check("inflow_end", INFLOW_SOURCES, "本年底流入党员等于本系统内与系统外流入之和")))
+
+TABLES = (T1, T2, T3, T4, T8, T10, ORGS, MOBILE)
 
 
 def evaluate(table: Table, figures: Figures) -> dict:

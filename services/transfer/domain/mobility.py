@@ -41,7 +41,7 @@ DESTINATION_KINDS = {IN_SYSTEM: "本系统内党组织", DOMESTIC: "系统外（
 DIRECTIONS = {"out": "流出党员", "in": "流入党员", "lost": "失联党员", "pending": "待确认流入"}
 HISTORY_ACTIONS = {"registered": "流出登记", "certificate_issued": "发放活动证", "certificate_reissued": "补发活动证",
                    "lost": "登记失联", "found": "取得联系", "returned": "返回", "closed": "党员离开名册，流出终止",
-                   "inflow_confirmed": "流入地确认", "inflow_ended": "离开流入地"}
+                   "inflow_confirmed": "流入地确认", "inflow_ended": "离开流入地", "certificate_checked": "活动证查验"}
 
 # The 活动证: no source gives a validity (RULES.md §5 ❌); PMIS issues it for three years with a
 # yearly 查验 row, the 年审 the manuals describe (MANUALS.md §2.3).
@@ -220,6 +220,18 @@ def id_number(value) -> str:
         raise ValueError(exc.message) from None
 
 
+def lost_periods(history: list) -> list[list]:
+    """[since, found_on or None] of each 失联 of an outflow, from its history's effective dates
+    (what the statistics count as 失去联系 at a year end)."""
+    periods: list[list] = []
+    for item in history or ():
+        if item.get("action") == "lost":
+            periods.append([item.get("effective_on"), None])
+        elif item.get("action") == "found" and periods and periods[-1][1] is None:
+            periods[-1][1] = item.get("effective_on")
+    return periods
+
+
 # --- the state machine -------------------------------------------------------------------------
 
 def refuse_open(existing_state: str | None) -> None:
@@ -294,6 +306,48 @@ def certificate_valid_until(issued_on: date, years: int = CERTIFICATE_YEARS) -> 
 def check_years(issued_on: date, valid_until: date) -> list[int]:
     """The years of the yearly 查验 rows: each year after issue up to the end of validity."""
     return list(range(issued_on.year + 1, valid_until.year + 1)) or [issued_on.year]
+
+
+def can_check(state: str, card_issued: bool, voided_on) -> None:
+    """A 查验 needs a valid card of an outflow still away and in contact."""
+    if not card_issued:
+        raise Refused("该流出党员未发放活动证，不能查验")
+    if voided_on is not None:
+        raise Refused("该活动证已作废，不能查验")
+    if state != OUT:
+        raise Refused(f"只有流出中的党员可以查验活动证（现为{OUTFLOW_STATES.get(state, state)}）")
+
+
+def _year(value) -> int:
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())):
+        raise ValueError("应为年份，如2026")
+    return int(value)
+
+
+def validate_check(data, issued_on: date, valid_until: date, today: date) -> dict:
+    """活动证查验 {year, checked_on, org_text?, note?}: a year of the card's 查验 rows, not after this
+    one, checked on a day of that year, not before the card was issued nor after today."""
+    data = _object(data)
+    errors: dict = {}
+    year = _field(errors, "year", _year, data.get("year"))
+    checked_on = _field(errors, "checked_on", rules.iso_date, data.get("checked_on"))
+    org_text = _field(errors, "org_text", rules.optional_text, data.get("org_text"), TEXT_MAX)
+    note = _field(errors, "note", rules.optional_text, data.get("note"), NOTE_MAX)
+    _not_future(checked_on, today, "checked_on", errors)
+    years = check_years(issued_on, valid_until)
+    if year is not None:
+        if year not in years:
+            errors["year"] = f"该活动证的查验年度为{years[0]}年至{years[-1]}年"
+        elif year > today.year:
+            errors["year"] = "不能查验以后的年度"
+    if checked_on is not None and "checked_on" not in errors:
+        if checked_on < issued_on:
+            errors["checked_on"] = f"不能早于发证日期{issued_on.isoformat()}"
+        elif year is not None and checked_on.year != year:
+            errors["checked_on"] = f"查验日期应在{year}年内"
+    if errors:
+        raise FieldErrors(errors)
+    return {"year": year, "checked_on": checked_on, "org_text": org_text, "note": note}
 
 
 def county_of(ancestors: list[dict]) -> dict:

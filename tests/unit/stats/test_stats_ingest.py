@@ -11,6 +11,10 @@ QUEUES = {
     "evt-org-org_moved--stats.on_org_moved",
     "evt-member-member_created--stats.on_member_created", "evt-member-member_updated--stats.on_member_updated",
     "evt-member-member_transferred--stats.on_member_transferred",  # 转入/转出 (issue 10)
+    # 流动党员 (issue 11)
+    "evt-transfer-outflow_opened--stats.on_outflow_opened", "evt-transfer-outflow_changed--stats.on_outflow_changed",
+    "evt-transfer-outflow_closed--stats.on_outflow_closed", "evt-transfer-inflow_opened--stats.on_inflow_opened",
+    "evt-transfer-inflow_ended--stats.on_inflow_ended",
 }
 
 

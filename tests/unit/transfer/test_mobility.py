@@ -124,3 +124,36 @@ def test_the_cutoff_agrees_with_lost_six_months():
         today = start + timedelta(days=offset)
         cutoff = m.lost_cutoff(today)
         assert m.lost_long(cutoff, today) and not m.lost_long(cutoff + timedelta(days=1), today), today
+
+
+def test_lost_periods_from_the_history_for_the_statistics():
+    history = [{"action": "registered", "effective_on": "2024-01-05"}, {"action": "certificate_issued"},
+               {"action": "lost", "effective_on": "2024-03-01"}, {"action": "found", "effective_on": "2024-09-01"},
+               {"action": "lost", "effective_on": "2025-02-01"}]
+    assert m.lost_periods(history) == [["2024-03-01", "2024-09-01"], ["2025-02-01", None]]
+    assert m.lost_periods([]) == []
+
+
+def test_a_check_needs_a_valid_card_of_an_outflow_away():
+    m.can_check("out", True, None)
+    refusals = (("out", False, None, "未发放活动证"), ("out", True, date(2026, 1, 5), "已作废"),
+                ("lost", True, None, "流出中"), ("returned", True, None, "流出中"))
+    for state, issued, voided, message in refusals:
+        with pytest.raises(m.Refused, match=message):
+            m.can_check(state, issued, voided)
+
+
+def test_the_check_year_and_date():
+    issued, until, today = date(2025, 6, 1), date(2028, 5, 31), date(2026, 7, 1)
+    ok = m.validate_check({"year": "2026", "checked_on": "2026-06-30", "note": "良好"}, issued, until, today)
+    assert ok == {"year": 2026, "checked_on": date(2026, 6, 30), "org_text": None, "note": "良好"}
+    assert set(errors_of(m.validate_check, {}, issued, until, today)) == {"year", "checked_on"}
+    assert "2026年至2028年" in errors_of(m.validate_check, {"year": 2025, "checked_on": "2026-01-01"}, issued, until,
+                                       today)["year"]
+    assert errors_of(m.validate_check, {"year": 2027, "checked_on": "2026-01-01"}, issued, until, today)["year"] \
+        == "不能查验以后的年度"
+    assert "2026年内" in errors_of(m.validate_check, {"year": 2026, "checked_on": "2025-12-31"}, issued, until,
+                                  today)["checked_on"]
+    assert errors_of(m.validate_check, {"year": 2026, "checked_on": "2026-08-01"}, issued, until,
+                     today)["checked_on"] == "不能晚于今天"
+    assert "year" in errors_of(m.validate_check, {"year": True, "checked_on": "2026-06-30"}, issued, until, today)
