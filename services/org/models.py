@@ -157,6 +157,8 @@ applicants = Table(
     Column("org_id", BigInteger, nullable=False),
     Column("deleted", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    # Accepted as a 预备党员 (migration org_0007_applicants_accepted): a member now, no longer an applicant.
+    Column("accepted", Boolean, nullable=False, server_default="false"),
 )
 Index("applicants_org", applicants.c.org_id)
 

@@ -128,8 +128,9 @@ def end_sessions(session: Session, account_id: int, now: datetime, keep: bytes |
 
 def applicant_counts(session: Session, org_id: int) -> dict:
     """入党申请人 directly in an organization, as the applicant events told (applicant_counts.py):
-    {"active": on record, "deleted": deleted (they may be found again)}."""
+    {"active": on record, "deleted": deleted (they may be found again)}; those accepted as 预备党员
+    are members now and count as members."""
     row = session.execute(select(func.count().filter(applicants.c.deleted.is_(False)).label("active"),
                                  func.count().filter(applicants.c.deleted.is_(True)).label("deleted"))
-                          .where(applicants.c.org_id == org_id)).one()
+                          .where(applicants.c.org_id == org_id, applicants.c.accepted.is_(False))).one()
     return {"active": row.active, "deleted": row.deleted}
