@@ -15,7 +15,7 @@ from services.shared.versions import require_version
 from .domain import development as pipeline
 from .domain.applicants import ALL_STAGE_NAMES
 from .domain.conditions import Query, validate_query
-from .domain.development.forms import described, form_fields, next_steps
+from .domain.development.forms import date_label, described, field_view, form_fields, next_steps
 from .domain.development.machine import fold, rule_of
 from .domain.history import plain
 from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
@@ -326,10 +326,8 @@ def due_view(item: pipeline.Due) -> dict:
 
 
 def _next_view(rule) -> dict:
-    return {"step": rule.name, "label": rule.label, "undo": rule.undo,
-            "date_label": "审批日期" if "probation" in rule.checks else "日期",
-            "fields": [{"name": f.name, "label": f.label, "kind": f.kind, "required": f.required, "hint": f.hint}
-                       for f in form_fields(rule)]}
+    return {"step": rule.name, "label": rule.label, "undo": rule.undo, "date_label": date_label(rule),
+            "fields": [field_view(f) for f in form_fields(rule)]}
 
 
 def development_view(session: Session, row, today: date, rows=None) -> dict:

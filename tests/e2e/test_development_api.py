@@ -3,40 +3,13 @@ created on 党委审批 with the 支部大会 date, 转正 through the member's 
 refusal (out of order, too early, an introducer not a full member, a vote short of the majority, a
 临时党支部, a branch account approving); 回退 with its reason kept; a batch all or nothing; the
 due list; the annual report counting the 发展党员 in the meeting's year with reconcile clean."""
-from datetime import date
-
 import pytest
 
 from tests.support.api import create_org, staff_client
-from tests.support.factories import id_number, member_data
+from tests.support.development import PATH, VOTES, add_applicant, step_body, upto
+from tests.support.development import walk as walk_steps
+from tests.support.factories import member_data
 from tests.support.helpers import assert_error, wait_for
-
-VOTES = {"entitled": 10, "present": 8, "yes": 7}
-# One person's history, oldest first (the 2014 细则's order and time limits).
-PATH = [
-    ("talk", "2022-01-20", {"actors": "支部书记谈话"}),
-    ("activist", "2022-03-01", {}),
-    ("activist_filed", "2022-03-15", {}),
-    ("contacts", "2022-03-10", "contacts"),
-    ("assessment", "2022-09-01", {}),
-    ("assessment", "2023-03-01", {}),
-    ("candidate", "2023-03-02", {}),
-    ("candidate_filed", "2023-03-20", {}),
-    ("introducers", "2023-04-01", "introducers"),
-    ("political_review", "2023-05-01", {"passed": True}),
-    ("training", "2023-05-10", {"days": 3}),
-    ("committee_review", "2023-06-01", {}),
-    ("pre_review", "2023-06-15", {"passed": True}),
-    ("application_form", "2023-06-20", {}),
-    ("branch_meeting", "2023-07-01", VOTES),
-    ("higher_talk", "2023-07-10", {}),
-    ("approval", "2023-08-01", {}),
-]
-
-
-def upto(name: str) -> list:
-    """The path's steps before the first `name`."""
-    return PATH[:[step for step, _, _ in PATH].index(name)]
 
 
 @pytest.fixture(scope="module")
@@ -52,28 +25,15 @@ def tree(api, root_id):
 
 
 def add(api, org_id, applied_on="2022-01-10", name="发展对象人") -> int:
-    response = api.post("/applicants", json={"org_id": org_id, "name": name, "id_number": id_number(date(1998, 4, 2)),
-                                             "ethnicity": "汉族", "applied_on": applied_on, "education": "大学本科",
-                                             "occupation": "专业技术人员"})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+    return add_applicant(api, org_id, applied_on, name)
 
 
 def body(tree, step: str, on: str, fields) -> dict:
-    if fields == "contacts":
-        fields = {"contacts": [{"member_id": tree["full"][0]}]}
-    elif fields == "introducers":
-        fields = {"introducers": [{"member_id": member_id} for member_id in tree["full"]]}
-    return {"step": step, "date": on, **fields}
+    return step_body(tree["full"], step, on, fields)
 
 
 def walk(api, tree, applicant_id: int, steps) -> dict:
-    result = None
-    for step, on, fields in steps:
-        response = api.post(f"/applicants/{applicant_id}/steps", json=body(tree, step, on, fields))
-        assert response.status_code == 200, (step, response.text)
-        result = response.json()
-    return result
+    return walk_steps(api, tree["full"], applicant_id, steps)
 
 
 def t1(report: dict) -> dict:

@@ -28,7 +28,8 @@ def test_every_step_of_the_newest_version_has_a_form():
     forms = step_forms(VERSIONS[-1])
     assert list(forms)[:3] == ["talk", "activist", "activist_filed"] and "approval" in forms
     assert forms["political_review"]["fields"][0] == {"name": "passed", "label": "审查结果", "kind": "bool",
-                                                      "required": True, "hint": "不合格的，停止发展"}
+                                                      "required": True, "hint": "不合格的，停止发展", "count": 1}
+    assert forms["introducers"]["fields"][0]["count"] == 2 and forms["confirm"]["date_label"] == "审批日期"
 
 
 def test_a_recorded_step_reads_in_chinese():

@@ -20,6 +20,7 @@ class FormField:
     kind: str  # text | int | date | bool | people
     required: bool = False
     hint: str = ""
+    count: int = 1  # people: how many may be named
 
 
 FREE = (FormField("actors", "经办人/参加人员", "text", hint="谈话人、推荐方式、会议主持人等"),
@@ -38,9 +39,10 @@ def _votes(params) -> tuple[FormField, ...]:
 
 def _fields_of(kind: str, params) -> tuple[FormField, ...]:
     if kind == "contacts":
-        return (FormField("contacts", "培养联系人", "people", True, f"{params['min']}至{params['max']}名正式党员"),)
+        return (FormField("contacts", "培养联系人", "people", True, f"{params['min']}至{params['max']}名正式党员",
+                          params["max"]),)
     if kind == "introducers":
-        return (FormField("introducers", "入党介绍人", "people", True, f"{params['min']}名正式党员"),)
+        return (FormField("introducers", "入党介绍人", "people", True, f"{params['min']}名正式党员", params["max"]),)
     if kind == "result":
         return (FormField("passed", "审查结果", "bool", True, "不合格的，停止发展"),)
     if kind == "training":
@@ -105,6 +107,14 @@ def next_steps(state_stage: str, stopped: bool, counts: dict[str, int], rules) -
 def step_forms(rules) -> dict[str, dict]:
     """{step: {"label", "fields": [{name, label, kind, required, hint}]}} of a rule version, in the
     细则's order (the API's list of step names and the pages' forms)."""
-    return {rule.name: {"label": rule.label, "fields": [
-        {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required, "hint": f.hint}
-        for f in form_fields(rule)]} for rule in rules.steps.values()}
+    return {rule.name: {"label": rule.label, "date_label": date_label(rule),
+                        "fields": [field_view(f) for f in form_fields(rule)]} for rule in rules.steps.values()}
+
+
+def field_view(f: FormField) -> dict:
+    return {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required, "hint": f.hint, "count": f.count}
+
+
+def date_label(rule: StepRule) -> str:
+    """What the step's date is: the approval for 转正/延长/取消 (the meeting is a field)."""
+    return "审批日期" if "probation" in rule.checks else "办理日期"
