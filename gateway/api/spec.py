@@ -14,7 +14,7 @@ def _error(description: str) -> dict:
 ERRORS = {
     "400": _error("输入有误（字段错误见 error.fields）"), "401": _error("未登录或登录已过期"),
     "403": _error("超出本账号管理范围，或须先修改密码"), "404": _error("不存在"),
-    "409": _error("冲突（如公民身份号码重复）"),
+    "409": _error("冲突（如公民身份号码重复）"), "422": _error("不符合规定，不能办理（error.message 为原因）"),
     "413": _error("请求体过大"), "504": _error("服务超时"),
 }
 

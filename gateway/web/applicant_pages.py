@@ -57,9 +57,15 @@ async def create_applicant(request: Request):
 
 async def _applicant_context(request: Request, session: Session, applicant_id: int) -> dict:
     applicant = await call(request, session, "member", "get_applicant", applicant_id=applicant_id)  # first: 404/403
-    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=applicant["org_id"]),
-                                     call(request, session, "org", "get_org", org_id=session.org_id))
-    return dict(applicant=applicant, org=org, root=root, today=date.today().isoformat(), **CODES)
+    org, root, development = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=applicant["org_id"]),
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "get_development", applicant_id=applicant_id))
+    people = []  # the branch's members to choose 培养联系人 and 入党介绍人 from
+    if any(field["kind"] == "people" for step in development["next"] for field in step["fields"]):
+        people = (await call(request, session, "member", "list_members", org_id=applicant["org_id"], size=200))["items"]
+    return dict(applicant=applicant, org=org, root=root, development=development, people=people,
+                today=date.today().isoformat(), **CODES)
 
 
 async def applicant_page(request: Request):

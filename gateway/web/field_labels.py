@@ -4,7 +4,7 @@ by the name its page opens it with (`open_form`); the labels come from the specs
 name the fields (member basic fields, info sets, the organization card)."""
 from dataclasses import dataclass, field
 
-from services.member.contract import APPLICANT_LABELS, INFO_SETS
+from services.member.contract import APPLICANT_LABELS, INFO_SETS, STEP_FORMS
 from services.member.contract import BASIC_LABELS as MEMBER_LABELS
 from services.org.contract import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
 from services.stats.contract import COVER_FIELDS
@@ -92,6 +92,10 @@ FORMS = {
     "transfer-reapply": FormSpec("reapply-", {"reason": "转接原因", "dues_paid_to": "党费交至",
                                               "valid_days": "介绍信有效期", "phone": "党员联系电话",
                                               "address": "党员原所在基层党委通讯地址", "postcode": "邮政编码"}),
+    # 发展党员: 回退 on the applicant page, 转正/延长/取消 on a 预备党员's card (development_pages.py)
+    "step-undo": FormSpec("step-undo-", {"reason": "回退原因"}),
+    "probation": FormSpec("probation-", {"outcome": "处理结果", "meeting_on": "支部大会日期", "approved_on": "审批日期",
+                                         "months": "延长月数", "note": "备注"}),
     # 流动党员 (gateway/web/mobility_pages.py)
     "outflow": FormSpec("outflow-", {
         "from_date": "流出日期", "reason": "流出原因", "destination.code": "流向地行政区划代码",
@@ -118,6 +122,10 @@ def form_spec(form: str | None) -> FormSpec | None:
         return FormSpec(f"{'add-' + key if row == 'add' else 'edit-' + form}-", _labels(INFO_SETS[key].fields))
     if key in ("unit", "sanction") and row.isdigit():
         return FormSpec(f"{form}-", FORMS[key].labels)
+    if key == "step" and row in STEP_FORMS:  # 发展党员: a step's form (applicant page or a batch)
+        spec = STEP_FORMS[row]
+        return FormSpec(f"{form}-", {"date": spec["date_label"], "step": "发展步骤", "items": "人员",
+                                     **{f["name"]: f["label"] for f in spec["fields"]}})
     return None
 
 

@@ -3,6 +3,7 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import applicant_pages as applicant
+from . import development_pages as development
 from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import reason_pages
@@ -121,6 +122,11 @@ routes = [
     Route("/applicants/{id}/edit", applicant.edit_applicant, methods=["POST"]),
     Route("/applicants/{id}/delete", applicant.delete_applicant, methods=["POST"]),
     Route("/applicants/{id}/restore", applicant.restore_applicant, methods=["POST"]),
+    Route("/applicants/{id}/steps/undo", development.undo_step, methods=["POST"]),
+    Route("/applicants/{id}/steps/{step}", development.record_step, methods=["POST"]),
+    Route("/orgs/{id}/development", development.development_page),
+    Route("/orgs/{id}/development/batch/{step}", development.record_batch, methods=["POST"]),
+    Route("/members/{id}/probation", development.decide_probation, methods=["POST"]),
     Route("/search", search_page),
     Route("/members/{id}", member_page),
     Route("/members/{id}/edit", edit_member, methods=["POST"]),

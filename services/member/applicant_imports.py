@@ -20,7 +20,7 @@ from .domain.import_rows import check_rows
 from .events import APPLICANT_CREATED, applicant_payload
 from .imports import commit_previewed
 from .models import applicant_import_rows, applicant_imports, applicants
-from .store import registered_as
+from .store import opening_due, registered_as
 
 ROW_KEYS = tuple(column.key for column in APPLICANT_IMPORT_COLUMNS)
 VALUES = ("org_id", "org_path", "name", "name_initials", "name_sort", "id_number", "sex", "ethnicity", "education",
@@ -48,8 +48,9 @@ def get_import(sessions: sessionmaker, caller: Caller, import_id) -> dict:
 
 
 def _values(data: dict) -> dict:
+    applied_on = date.fromisoformat(data["applied_on"])
     return {**{key: data.get(key) for key in VALUES}, "birth_date": date.fromisoformat(data["birth_date"]),
-            "applied_on": date.fromisoformat(data["applied_on"])}
+            "applied_on": applied_on, "due_on": opening_due(applied_on)}
 
 
 def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id, all_or_nothing=False) -> dict:

@@ -42,6 +42,8 @@ def _filters(org: dict, stage, q, deleted) -> list:
         if stage not in STAGES:
             raise ValidationFailed("发展阶段应为 applicant、activist 或 candidate", {"stage": "未知的发展阶段"})
         where.append(_A.stage == stage)
+    else:  # those accepted as 预备党员 are members now: on the members' lists
+        where.append(_A.stage.in_(STAGES))
     if q not in (None, ""):
         if not isinstance(q, str):
             raise ValidationFailed("查询内容应为文本", {"q": "应为文本"})

@@ -25,7 +25,7 @@ from .domain.applicants import (
 from .events import APPLICANT_CREATED, APPLICANT_UPDATED, applicant_payload
 from .models import applicants, outbox
 from .org_holds import open_org
-from .store import applicant_view, load_applicant, registered_as
+from .store import applicant_view, due_on_of, load_applicant, opening_due, registered_as
 
 WHAT = "该入党申请人信息"
 
@@ -51,7 +51,8 @@ def create_applicant(sessions: sessionmaker, caller: Caller, org_lookup, raw) ->
         try:
             with session.begin_nested():
                 applicant_id = session.execute(applicants.insert().values(
-                    org_id=org["id"], org_path=org["path"], **data).returning(applicants.c.id)).scalar_one()
+                    org_id=org["id"], org_path=org["path"], due_on=opening_due(data["applied_on"]), **data)
+                    .returning(applicants.c.id)).scalar_one()
         except IntegrityError:  # the same number keyed at the same moment
             raise duplicate(data["id_number"], "applicant") from None
         row = load_applicant(session, caller, applicant_id)
@@ -70,6 +71,12 @@ def _write(session: Session, caller: Caller, before, values: dict):
     return after
 
 
+def refuse_accepted(row, doing: str) -> None:
+    """Once accepted as a 预备党员 the person is a member: their record is the member's."""
+    if row.member_id is not None:
+        raise Conflict(f"“{row.name}”已接收为预备党员，不能{doing}；请在党员信息中办理")
+
+
 def update_applicant(sessions: sessionmaker, caller: Caller, applicant_id, raw) -> dict:
     """Name, ID number (and so sex and birth date), ethnicity, 申请日期, education, occupation.
     The branch changes by a transfer, the stage by the development pipeline."""
@@ -79,10 +86,13 @@ def update_applicant(sessions: sessionmaker, caller: Caller, applicant_id, raw) 
         require_version(row.version, read, WHAT)
         if row.deleted_at is not None:
             raise Conflict(f"入党申请人“{row.name}”已删除，不能修改；请先找回")
+        refuse_accepted(row, "在此修改")
         if not changes:
             return applicant_view(row)
         if "id_number" in changes:
             refuse_registered(session, changes["id_number"], exclude=row.id)
+        if "applied_on" in changes:  # the time limits count from it
+            changes["due_on"] = due_on_of(session, row, changes["applied_on"])
         try:
             with session.begin_nested():
                 after = _write(session, caller, row, changes)
@@ -99,6 +109,7 @@ def delete_applicant(sessions: sessionmaker, caller: Caller, applicant_id, raw) 
         require_version(row.version, read, WHAT)
         if row.deleted_at is not None:
             raise Conflict(f"入党申请人“{row.name}”已删除")
+        refuse_accepted(row, "删除")
         return applicant_view(_write(session, caller, row, {"deleted_at": func.now(), "deleted_reason": reason}))
 
 

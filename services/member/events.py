@@ -33,7 +33,9 @@ CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("transfer", ev
 # org_path lets a consumer place the member in the tree without asking; education (highest) and
 # occupation (current work post) are kept on the member row (derived from their info sets);
 # full_on (转正日期) feeds the 转正 table; arrived_on (only for a member keyed in by 线下转入, so the
-# contract of the others is unchanged) starts the member's years here.
+# contract of the others is unchanged) starts the member's years here; extended_on (likewise only
+# when set) is the approval of a 延长预备期. 转正 is category 01 with full_on; 取消预备党员资格 the
+# leave kind 25.
 # `evaluations` (民主评议 grade per year) and `absences`
 # (each leave later taken back by 找回: [kind, left_on, back_on], domain/status.absences) come from
 # their own tables and are added by member_facts.
@@ -51,6 +53,9 @@ def member_facts(row, evaluations: dict | None = None, absences: list | None = N
     arrived_on = getattr(row, "arrived_on", None)
     if arrived_on is not None:
         facts["arrived_on"] = arrived_on.isoformat()
+    extended_on = getattr(row, "probation_extended_on", None)
+    if extended_on is not None:  # 延长预备期 approved that day (development.py), for the report's 延长
+        facts["extended_on"] = extended_on.isoformat()
     facts["evaluations"] = dict(evaluations or {})
     facts["absences"] = [list(absence) for absence in absences or ()]
     return facts

@@ -62,6 +62,10 @@ members = Table(
     Column("arrived_on", Date),
     Column("phone", Text),
     Column("address", Text),
+    # 延长预备期 (migration member_0014_development; development.py): the months the probation was
+    # extended by in total, and the approval date of the last extension (the 延长 the report counts).
+    Column("probation_extended_months", Integer, nullable=False, server_default="0"),
+    Column("probation_extended_on", Date),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -87,8 +91,11 @@ applicant_imports, applicant_import_rows = import_tables(metadata, prefix="appli
 # 入党申请人 (migration member_0012_applicants; domain/applicants.py): the person's basic facts
 # (sex and birth date derived from the ID number, as for members), 申请入党日期, the branch
 # (org_id, with a copy of its path for scope checks and subtree lists, rewritten by org moves
-# like the members'), the development stage — only `applicant` is set here; the pipeline sets
-# the rest — and `deleted_at` (删除 keeps the row, so it can be found again: 找回).
+# like the members'), the development stage — `applicant` when added; the pipeline (development.py,
+# migration member_0014_development) moves it on to 积极分子, 发展对象 and, on 党委审批, 预备党员
+# (`member_id`: the member created) and then 正式党员 or 取消 —, `due_on` (the earliest time limit
+# of the steps due, for the reminders) and `deleted_at` (删除 keeps the row, so it can be found
+# again: 找回).
 applicants = Table(
     "applicants", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
@@ -105,12 +112,15 @@ applicants = Table(
     Column("occupation", Text),
     Column("applied_on", Date, nullable=False),
     Column("stage", Text, nullable=False, server_default="applicant"),
+    Column("member_id", BigInteger, ForeignKey("member.members.id")),
+    Column("due_on", Date),
     Column("deleted_at", DateTime(timezone=True)),
     Column("deleted_reason", Text),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    CheckConstraint("stage IN ('applicant', 'activist', 'candidate')", name="applicants_stage"),
+    CheckConstraint("stage IN ('applicant', 'activist', 'candidate', 'probationary', 'full', 'cancelled')",
+                    name="applicants_stage"),
 )
 Index("applicants_org_path", applicants.c.org_path, applicants.c.name_sort, applicants.c.id,
       postgresql_ops={"org_path": "text_pattern_ops"})
@@ -119,6 +129,47 @@ Index("applicants_name_prefix", applicants.c.name, postgresql_ops={"name": "text
 Index("applicants_initials_prefix", applicants.c.name_initials,
       postgresql_ops={"name_initials": "text_pattern_ops"})
 Index("applicants_id_number_prefix", applicants.c.id_number, postgresql_ops={"id_number": "text_pattern_ops"})
+Index("applicants_due", applicants.c.org_path, applicants.c.due_on, postgresql_ops={"org_path": "text_pattern_ops"},
+      postgresql_where=text("due_on IS NOT NULL AND deleted_at IS NULL"))
+Index("applicants_member", applicants.c.member_id, postgresql_where=text("member_id IS NOT NULL"))
+
+# 发展党员: every step recorded for an applicant (domain/development; development.py), oldest first:
+# its English name, date and fields (actors, votes, introducers…), who keyed it and when, and the
+# batch it came in. 回退 marks the last one undone (`undo_reason`, who, when); nothing is deleted.
+development_steps = Table(
+    "development_steps", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("applicant_id", BigInteger, ForeignKey("member.applicants.id"), nullable=False),
+    Column("step", Text, nullable=False),
+    Column("on", Date, nullable=False),
+    Column("fields", JSONB, nullable=False, server_default="{}"),
+    Column("batch_id", UUID(as_uuid=True)),
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("undone_at", DateTime(timezone=True)),
+    Column("undone_by", Text),
+    Column("undo_reason", Text),
+)
+Index("development_steps_applicant", development_steps.c.applicant_id, development_steps.c.id)
+
+# A probationary member's 转正, 延长预备期 or 取消预备党员资格 (POST /members/{id}/probation): the
+# 支部大会 and approval dates, the months of an extension, the other fields (votes), who keyed it.
+probation_decisions = Table(
+    "probation_decisions", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, ForeignKey("member.members.id"), nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("meeting_on", Date, nullable=False),
+    Column("approved_on", Date, nullable=False),
+    Column("months", Integer),
+    Column("fields", JSONB, nullable=False, server_default="{}"),
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("outcome IN ('confirm', 'extend', 'cancel')", name="probation_decisions_outcome"),
+)
+Index("probation_decisions_member", probation_decisions.c.member_id, probation_decisions.c.id)
 
 # Every status change (leave, 找回) with who recorded it; 回退 marks the last one undone and puts
 # back `prior`, the member's status fields before it.

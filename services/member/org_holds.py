@@ -21,6 +21,7 @@ from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
 from services.shared.org_directory import DELETED, view
 
+from .domain.applicants import STAGES
 from .domain.org_rolls import DOINGS, allows
 from .domain.status import ACTIVE, LEFT
 from .models import applicants, members, org_directory, org_holds
@@ -44,8 +45,10 @@ def _counts(session: Session, caller: Caller, org_id: int) -> dict:
     for row in rows:
         caller.require(row.org_path, "该党组织")  # the members' own copy of the path, not only the one given
         counts[{ACTIVE: "active", LEFT: "history"}.get(row.status, "history")] += row.n
+    # Applicants on hand (before acceptance: one accepted as 预备党员 is counted as the member now).
     waiting = session.execute(select((applicants.c.deleted_at.is_(None)).label("kept"), func.count().label("n"))
-                              .where(applicants.c.org_id == org_id).group_by(text("1"))).all()
+                              .where(applicants.c.org_id == org_id, applicants.c.stage.in_(STAGES))
+                              .group_by(text("1"))).all()
     for row in waiting:
         counts["applicants" if row.kept else "deleted_applicants"] += row.n
     return counts

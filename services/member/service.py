@@ -16,6 +16,8 @@ from . import (
     batch_changes,
     checks,
     commands,
+    development,
+    development_queries,
     history,
     imports,
     inbound,
@@ -269,6 +271,39 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     @api
     def commit_applicant_import(self, import_id, all_or_nothing=False):
         return applicant_imports.commit_import(self.db, self.caller(), self._org_lookup(), import_id, all_or_nothing)
+
+    # --- 发展党员 ---
+    @api
+    def get_development(self, applicant_id):
+        return development_queries.get_development(self.db, self.caller(), applicant_id)
+
+    @api
+    def record_step(self, applicant_id, data):
+        return development.record_step(self.db, self.caller(), applicant_id, data)
+
+    @api
+    def undo_step(self, applicant_id, data=None):
+        return development.undo_step(self.db, self.caller(), applicant_id, data)
+
+    @api
+    def record_batch(self, org_id, data):
+        return development.record_batch(self.db, self.caller(), self._org_path(org_id), data)
+
+    @api
+    def development_due(self, org_id, page=1, size=50, within=development_queries.DUE_WITHIN_DAYS):
+        return development_queries.due_list(self.db, self.caller(), self._org_path(org_id), page, size, within)
+
+    @api
+    def development_supervision(self, org_id, after_id=0, limit=200):
+        return development_queries.supervision(self.db, self.caller(), self._org_path(org_id), after_id, limit)
+
+    @api
+    def member_development(self, member_id):
+        return development_queries.member_development(self.db, self.caller(), member_id)
+
+    @api
+    def decide_probation(self, member_id, data):
+        return development.decide_probation(self.db, self.caller(), member_id, data)
 
     @api
     def count_facts(self, path):

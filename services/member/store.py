@@ -4,7 +4,7 @@ member and its info-set rows, the views of a member, keyset pages of members, th
 the history line a change writes, and a 综合查询's selection. Neither side imports the other."""
 from datetime import date
 
-from sqlalchemy import Date, literal, or_, select, tuple_
+from sqlalchemy import Date, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
@@ -12,12 +12,24 @@ from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed, validated
 from services.shared.versions import require_version
 
-from .domain.applicants import STAGE_NAMES
+from .domain import development as pipeline
+from .domain.applicants import ALL_STAGE_NAMES
 from .domain.conditions import Query, validate_query
+from .domain.development.forms import date_label, described, field_view, form_fields, next_steps
+from .domain.development.machine import fold, rule_of
 from .domain.history import plain
 from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
-from .models import applicants, history, info_tables, members, status_changes
+from .models import (
+    applicants,
+    development_steps,
+    history,
+    info_tables,
+    members,
+    org_directory,
+    probation_decisions,
+    status_changes,
+)
 from .query_catalog import DEFAULT_SORT, FIELDS, SORTS, compile_where
 from .transit import in_transit
 
@@ -220,10 +232,10 @@ def applicant_view(row) -> dict:
         "education_name": _name(EDUCATION, row.education) if row.education else None,
         "occupation": row.occupation,
         "occupation_name": _name(OCCUPATIONS, row.occupation) if row.occupation else None,
-        "applied_on": row.applied_on.isoformat(), "stage": row.stage, "stage_name": STAGE_NAMES[row.stage],
+        "applied_on": row.applied_on.isoformat(), "stage": row.stage, "stage_name": ALL_STAGE_NAMES[row.stage],
         "deleted": row.deleted_at is not None,
         "deleted_at": row.deleted_at.isoformat() if row.deleted_at else None, "deleted_reason": row.deleted_reason,
-        "version": row.version,
+        "member_id": row.member_id, "due_on": _iso(row.due_on), "version": row.version,
     }
 
 
@@ -239,10 +251,112 @@ def registered_as(session: Session, id_numbers: list[str], exclude_applicant: in
         where = applicants.c.id_number.in_(chunk)
         if exclude_applicant is not None:
             where = where & (applicants.c.id != exclude_applicant)
-        for number, deleted_at in session.execute(select(applicants.c.id_number, applicants.c.deleted_at)
-                                                  .where(where)).all():
-            found[number] = "applicant" if deleted_at is None else "deleted"
+        for number, deleted_at, member_id in session.execute(
+                select(applicants.c.id_number, applicants.c.deleted_at, applicants.c.member_id).where(where)).all():
+            # one accepted as 预备党员 is a member now (in history too, after 取消预备党员资格)
+            found[number] = "member" if member_id is not None else "applicant" if deleted_at is None else "deleted"
     return found
+
+
+# --- 发展党员 (development.py writes, development_queries.py reads) -----------------------------
+
+def org_row(session: Session, org_id: int):
+    """An organization as the directory (org events) has it: type, path, parent, name; or None."""
+    return session.execute(select(org_directory).where(org_directory.c.id == org_id)).first()
+
+
+def parent_path(path: str) -> str:
+    """The path of the organization above the one at `path` ("/1/5/23/" → "/1/5/"; "" for a root)."""
+    parts = path.strip("/").split("/")
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ""
+
+
+def step_rows(session: Session, applicant_id: int) -> list:
+    """Every step recorded for the applicant, 回退 ones included, oldest first."""
+    return session.execute(select(development_steps).where(development_steps.c.applicant_id == applicant_id)
+                           .order_by(development_steps.c.id)).all()
+
+
+def history_of(rows) -> list:
+    """The steps the rules see: those not taken back, oldest first."""
+    return [pipeline.Step(r.step, r.on, r.fields or {}) for r in rows if r.undone_at is None]
+
+
+def person_of(session: Session, row) -> pipeline.Applicant:
+    """What the rules need of the applicant: 申请日期, the branch's 党组织类别, birth date."""
+    org = org_row(session, row.org_id)
+    return pipeline.Applicant(row.applied_on, org.type if org is not None else "", row.birth_date)
+
+
+def first_due(progress: pipeline.Progress) -> date | None:
+    """The earliest time limit of the steps due (the applicant's `due_on`, for the reminders)."""
+    return min((d.due_on for d in progress.due if d.due_on is not None), default=None)
+
+
+def opening_due(applied_on: date) -> date | None:
+    """`due_on` of a new applicant: the first talk's limit."""
+    return first_due(pipeline.progress(pipeline.Applicant(applied_on, ""), [], date.today()))
+
+
+def due_on_of(session: Session, row, applied_on: date) -> date | None:
+    """`due_on` of an applicant whose 申请日期 changed to `applied_on` (the limits count from it)."""
+    person = pipeline.Applicant(applied_on, "", row.birth_date)
+    return first_due(pipeline.progress(person, history_of(step_rows(session, row.id)), date.today()))
+
+
+def probation_extensions(session: Session, member_id: int) -> int:
+    return session.execute(select(func.count()).select_from(probation_decisions).where(
+        probation_decisions.c.member_id == member_id, probation_decisions.c.outcome == "extend")).scalar_one()
+
+
+def _step_view(row) -> dict:
+    rule = rule_of(row.step, row.on, pipeline.VERSIONS)
+    return {"id": row.id, "step": row.step, "label": rule.label if rule else row.step,
+            "number": rule.number if rule else None, "phase": rule.phase if rule else None,
+            "date": row.on.isoformat(), "fields": row.fields or {},
+            "shown": [{"label": label, "text": text_} for label, text_ in described(rule, row.fields)],
+            "batch_id": str(row.batch_id) if row.batch_id else None, "actor_name": row.actor_name or row.actor,
+            "at": row.at.isoformat(), "undone": row.undone_at is not None,
+            "undone_at": _iso(row.undone_at), "undone_by": row.undone_by, "undo_reason": row.undo_reason}
+
+
+def due_view(item: pipeline.Due) -> dict:
+    return {"step": item.step, "label": item.label, "due_on": _iso(item.due_on), "not_before": _iso(item.not_before),
+            "overdue": item.overdue}
+
+
+def _next_view(rule) -> dict:
+    return {"step": rule.name, "label": rule.label, "undo": rule.undo, "date_label": date_label(rule),
+            "fields": [field_view(f) for f in form_fields(rule)]}
+
+
+def development_view(session: Session, row, today: date, rows=None) -> dict:
+    """The applicant's pipeline: stage, every recorded step (回退 ones marked), the steps due
+    (with their time limits) and the steps that may be keyed now with their forms' fields."""
+    rows = step_rows(session, row.id) if rows is None else rows
+    person, steps = person_of(session, row), history_of(rows)
+    progress = pipeline.progress(person, steps, today)
+    state = fold(person, steps)
+    allowed = next_steps(progress.stage, progress.stopped is not None,
+                         {name: len(days) for name, days in state.dates.items()}, pipeline.rules_on(today))
+    last = next((r for r in reversed(rows) if r.undone_at is None), None)
+    last_rule = rule_of(last.step, last.on, pipeline.VERSIONS) if last is not None else None
+    return {
+        "applicant_id": row.id, "name": row.name, "member_id": row.member_id, "version": row.version,
+        "stage": progress.stage, "stage_name": progress.stage_name, "stopped": progress.stopped,
+        "joined_on": _iso(progress.joined_on), "probation_ends": _iso(progress.probation_ends),
+        "full_on": _iso(progress.full_on), "left_on": _iso(progress.left_on),
+        "steps": [_step_view(r) for r in rows], "due": [due_view(d) for d in progress.due],
+        "next": [_next_view(rule) for rule in allowed],
+        "undo": {"step": last.step, "label": last_rule.label if last_rule else last.step, "date": last.on.isoformat()}
+        if last is not None and (last_rule is None or last_rule.undo) else None,
+    }
+
+
+def decision_view(row) -> dict:
+    return {"id": row.id, "outcome": row.outcome, "outcome_name": pipeline.probation.OUTCOMES[row.outcome],
+            "meeting_on": row.meeting_on.isoformat(), "approved_on": row.approved_on.isoformat(),
+            "months": row.months, "actor_name": row.actor_name, "at": row.at.isoformat()}
 
 
 # --- history lines ---------------------------------------------------------------------------

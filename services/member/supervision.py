@@ -7,6 +7,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.context import Caller
 from services.shared.paging import page_bounds
 
+from .domain.development.rules import add_months
 from .domain.id_checks import id_number_problem, person_key
 from .domain.member_check import FULL, MISSING, check_member
 from .domain.member_fields import REQUIRED_FOR_CHECK, SYSTEM_REQUIRED
@@ -19,8 +20,14 @@ PROBATIONARY = "02"
 
 def _with_probation(row) -> dict:
     view = member_view(row)
-    view["probation_ends"] = probation_ends(row.joined_on).isoformat()
+    view["probation_ends"] = add_months(probation_ends(row.joined_on), row.probation_extended_months).isoformat()
     return view
+
+
+def _not_extended_past(today: date):
+    """An extended probation (延长预备期) ends that many months later: not yet due if still running."""
+    ends = members.c.joined_on + func.make_interval(0, 12 + members.c.probation_extended_months)
+    return (members.c.probation_extended_months == 0) | (ends < today)
 
 
 def reminders(sessions: sessionmaker, caller: Caller, org: dict, today: date | None = None) -> dict:
@@ -35,7 +42,8 @@ def reminders(sessions: sessionmaker, caller: Caller, org: dict, today: date | N
             select(members).where(own, extract("month", members.c.birth_date) == today.month)
             .order_by(extract("day", members.c.birth_date), *PINYIN_ORDER).limit(200)).all()
         probation = session.execute(
-            select(members).where(own, members.c.category == PROBATIONARY, members.c.joined_on.between(first, last))
+            select(members).where(own, members.c.category == PROBATIONARY, members.c.joined_on.between(first, last),
+                                  members.c.probation_extended_months == 0)
             .order_by(members.c.joined_on).limit(200)).all()
     return {"birthdays": [member_view(r) for r in birthdays],
             "probation_ending": [_with_probation(r) for r in probation]}
@@ -48,7 +56,8 @@ def overdue_probation(sessions: sessionmaker, caller: Caller, org: dict, page=1,
     page, size = page_bounds(page, size)
     where = (members.c.org_path.startswith(org["path"], autoescape=True) & (members.c.status == "active")
              & (members.c.category == PROBATIONARY)
-             & (members.c.joined_on < overdue_joined_before(today or date.today())))
+             & (members.c.joined_on < overdue_joined_before(today or date.today()))
+             & _not_extended_past(today or date.today()))
     with sessions() as session:
         total = session.execute(select(func.count()).select_from(members).where(where)).scalar_one()
         rows = session.execute(select(members).where(where).order_by(members.c.joined_on, members.c.id)

@@ -52,6 +52,14 @@ class Conflict(PmisError):
 
 
 @deserialize_to_instance
+class Refused(PmisError):
+    """A rule says no to well-formed input (a development step out of order, too early, a vote
+    short of the majority…): 422 with the rule's Chinese message."""
+    code = "refused"
+    status = 422
+
+
+@deserialize_to_instance
 class Locked(PmisError):
     """Too many failed logins: the account is locked for a while (429, even with the right password)."""
     code = "locked"
@@ -64,7 +72,7 @@ class Unavailable(PmisError):
     status = 503
 
 
-BY_NAME = {cls.__name__: cls for cls in (ValidationFailed, Unauthorized, Forbidden, NotFound, Conflict, Locked,
+BY_NAME = {cls.__name__: cls for cls in (ValidationFailed, Unauthorized, Forbidden, NotFound, Conflict, Refused, Locked,
                                           Unavailable)}
 
 

@@ -64,6 +64,7 @@ PAGES = {
     "/orgs/{id}/applicants": "/orgs/{branch}/applicants",
     "/orgs/{id}/applicant-import": "/orgs/{branch}/applicant-import",
     "/applicants/{id}": "/applicants/{applicant}",
+    "/orgs/{id}/development": "/orgs/{branch}/development?step=branch_meeting",
 }
 
 CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")

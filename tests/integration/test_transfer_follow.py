@@ -249,8 +249,8 @@ def test_apply_approve_receive_moves_the_member_and_the_report_counts_it(system,
     today = date.today()
     t = rpc.call("transfer", "apply", data={"member_id": member_id, "kind": "within", "to_org_id": target["id"],
                                             "reason": "01", "dues_paid_to": f"{today.year}-01", "phone": "13900000000"})
-    wait_for(lambda: card(rpc, member_id)["in_transit"], lambda shown: shown == {"transfer_id": t["id"], "whole_org": False},
-             what="the card to show 转出中")
+    wait_for(lambda: card(rpc, member_id)["in_transit"],
+             lambda shown: shown == {"transfer_id": t["id"], "whole_org": False}, what="the card to show 转出中")
     while t["state"] == "approving":
         t = rpc.call("transfer", "approve", transfer_id=t["id"], data={"version": t["version"], "opinion": "同意"})
     t = rpc.call("transfer", "receive", transfer_id=t["id"], data={"version": t["version"], "date": today.isoformat()})

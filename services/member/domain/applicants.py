@@ -3,7 +3,8 @@ facts their events carry. The ID number goes through the same rules as a member'
 (id_number.parse_id_number): sex and birth date are derived from it, never typed.
 
 The development pipeline (domain/development/, another module) moves an applicant on to
-积极分子 and 发展对象; here only the first stage, 申请人, is ever set."""
+积极分子, 发展对象 and, once accepted, 预备党员 (a member from then on); here only the first
+stage, 申请人, is ever set."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -19,6 +20,9 @@ from .member_fields import person
 APPLICANT, ACTIVIST, CANDIDATE = "applicant", "activist", "candidate"
 STAGES = (APPLICANT, ACTIVIST, CANDIDATE)
 STAGE_NAMES = {APPLICANT: "入党申请人", ACTIVIST: "入党积极分子", CANDIDATE: "发展对象"}
+# After 党委审批 the person is a member; the applicant's record stays, with its development history.
+PROBATIONARY, FULL, CANCELLED = "probationary", "full", "cancelled"
+ALL_STAGE_NAMES = {**STAGE_NAMES, PROBATIONARY: "预备党员", FULL: "正式党员", CANCELLED: "取消预备党员资格"}
 
 # What a clerk keys on the form; sex and birth date follow from the ID number.
 FIELDS = ("name", "id_number", "ethnicity", "applied_on", "education", "occupation")

@@ -1,0 +1,60 @@
+"""One person's development history for tests (the 2014 细则's order and time limits), and keying
+it through the API."""
+from datetime import date
+
+import httpx
+
+from .factories import id_number
+
+VOTES = {"entitled": 10, "present": 8, "yes": 7}
+# Oldest first; "contacts"/"introducers" stand for the full members a test names.
+PATH = [
+    ("talk", "2022-01-20", {"actors": "支部书记谈话"}),
+    ("activist", "2022-03-01", {}),
+    ("activist_filed", "2022-03-15", {}),
+    ("contacts", "2022-03-10", "contacts"),
+    ("assessment", "2022-09-01", {}),
+    ("assessment", "2023-03-01", {}),
+    ("candidate", "2023-03-02", {}),
+    ("candidate_filed", "2023-03-20", {}),
+    ("introducers", "2023-04-01", "introducers"),
+    ("political_review", "2023-05-01", {"passed": True}),
+    ("training", "2023-05-10", {"days": 3}),
+    ("committee_review", "2023-06-01", {}),
+    ("pre_review", "2023-06-15", {"passed": True}),
+    ("application_form", "2023-06-20", {}),
+    ("branch_meeting", "2023-07-01", VOTES),
+    ("higher_talk", "2023-07-10", {}),
+    ("approval", "2023-08-01", {}),
+]
+
+
+def upto(name: str) -> list:
+    """The path's steps before the first `name`."""
+    return PATH[:[step for step, _, _ in PATH].index(name)]
+
+
+def add_applicant(api: httpx.Client, org_id: int, applied_on: str = "2022-01-10", name: str = "发展对象人") -> int:
+    response = api.post("/applicants", json={"org_id": org_id, "name": name, "id_number": id_number(date(1998, 4, 2)),
+                                             "ethnicity": "汉族", "applied_on": applied_on, "education": "大学本科",
+                                             "occupation": "专业技术人员"})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def step_body(full_members: list[int], step: str, on: str, fields) -> dict:
+    if fields == "contacts":
+        fields = {"contacts": [{"member_id": full_members[0]}]}
+    elif fields == "introducers":
+        fields = {"introducers": [{"member_id": member_id} for member_id in full_members]}
+    return {"step": step, "date": on, **fields}
+
+
+def walk(api: httpx.Client, full_members: list[int], applicant_id: int, steps) -> dict:
+    """Key `steps` ((step, date, fields), …) one by one; the pipeline after the last."""
+    result = None
+    for step, on, fields in steps:
+        response = api.post(f"/applicants/{applicant_id}/steps", json=step_body(full_members, step, on, fields))
+        assert response.status_code == 200, (step, response.text)
+        result = response.json()
+    return result
