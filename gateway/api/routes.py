@@ -11,6 +11,7 @@ from . import (
     applicants,
     batch_add,
     batch_changes,
+    dues,
     exports,
     imports,
     info_sets,
@@ -34,7 +35,7 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers, applicants, transfer_inbound, mobility)
+             org_batch_changes, org_imports, transfers, applicants, transfer_inbound, mobility, dues)
 
 
 @lru_cache(maxsize=1)
