@@ -5,8 +5,10 @@ duplicate month, a negative or absurd amount, out of scope, an approver who is n
 党委) with nothing written; two clerks paying one month at once record one payment."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from services.dues.domain import Month
 from tests.support.api import create_org, staff_client
@@ -200,3 +202,19 @@ def test_two_clerks_pay_one_month_at_once(system, api, tree):
     paid = [p for p in ok(clerks["A1"].get(f"/members/{student}/dues", params={"year": month.year}))["payments"]
             if p["month"] == str(month) and not p["voided"]]
     assert len(paid) == 1
+
+
+def test_the_month_sheet_and_the_summary_in_excel(tree):
+    orgs, clerks, members = tree
+    sheet = clerks["A1"].get(f"/orgs/{orgs['A1']}/dues/month.xlsx", params={"month": str(NOW)})
+    assert sheet.status_code == 200, sheet.text
+    rows = [[cell for cell in row if cell is not None]
+            for row in load_workbook(BytesIO(sheet.content)).active.iter_rows(values_only=True)]
+    assert "党费收缴表" in rows[0][0] and rows[1][:4] == ["姓名", "基数档次", "应交（元）", "实交（元）"]
+    assert any(row[:1] == ["在职甲"] and "50.00" in row for row in rows)
+    assert rows[-1][0] == "合计"
+    summary = clerks["A"].get(f"/orgs/{orgs['A']}/dues/summary.xlsx", params={"year": NOW.year})
+    assert summary.status_code == 200, summary.text
+    labels = [row[0] for row in load_workbook(BytesIO(summary.content)).active.iter_rows(values_only=True)]
+    assert "全年合计" in labels and "党费第一支部" in labels and f"{NOW.month}月" in labels
+    assert clerks["C"].get(f"/orgs/{orgs['A1']}/dues/month.xlsx").status_code == 403
