@@ -98,30 +98,25 @@ async def arrears_counts(request: Request):
     return await _json(request, "arrears_counts", org_id=path_id(request))
 
 
-async def month_xlsx(request: Request):
-    session = await require_session(request)
-    sheet = await call(request, session, "dues", "branch_month", org_id=path_id(request),
-                       month=request.query_params.get("month"))
-    writer, rows = month_sheet(sheet)
+def _sheet(method: str, param: str, build, filename):
+    """An Excel download of one dues RPC's answer (`method(org_id, <param>=?<param>)`): `build`
+    gives the writer and rows, `filename` the file's name."""
+    async def endpoint(request: Request):
+        session = await require_session(request)
+        answer = await call(request, session, "dues", method, org_id=path_id(request),
+                            **{param: request.query_params.get(param)})
+        writer, rows = build(answer)
 
-    async def pages():
-        yield rows
+        async def pages():
+            yield rows
 
-    return await workbook_download(request, session, writer, pages(),
-                                   f"{sheet['org']['name']}-{sheet['label']}党费收缴表.xlsx")
+        return await workbook_download(request, session, writer, pages(), filename(answer))
+    endpoint.__name__ = f"{method}_xlsx"
+    return endpoint
 
 
-async def summary_xlsx(request: Request):
-    session = await require_session(request)
-    figures = await call(request, session, "dues", "summary", org_id=path_id(request),
-                         year=request.query_params.get("year"))
-    writer, rows = summary_sheet(figures)
-
-    async def pages():
-        yield rows
-
-    return await workbook_download(request, session, writer, pages(),
-                                   f"{figures['org_name']}-{figures['year']}年党费收缴汇总.xlsx")
+month_xlsx = _sheet("branch_month", "month", month_sheet, lambda s: f"{s['org']['name']}-{s['label']}党费收缴表.xlsx")
+summary_xlsx = _sheet("summary", "year", summary_sheet, lambda s: f"{s['org_name']}-{s['year']}年党费收缴汇总.xlsx")
 
 
 routes = [

@@ -188,11 +188,21 @@ def _member_form(member_id: int, form_name: str, perform, flash: str):
     return endpoint
 
 
-async def set_base(request: Request):
-    member_id = path_id(request)
-    return await _member_form(member_id, "dues-base", lambda r, s, form: call(
-        r, s, "dues", "set_base", member_id=member_id, data={key: form.get(key, "").strip() for key in (
-            "kind", "amount", "from_month")}), "已核定党费基数")(request)
+def _fields_form(method: str, form_name: str, fields: tuple, flash: str):
+    """A member form whose fields go as they are to one dues RPC (`method(member_id, data)`)."""
+    async def endpoint(request: Request):
+        member_id = path_id(request)
+        return await _member_form(member_id, form_name, lambda r, s, form: call(
+            r, s, "dues", method, member_id=member_id,
+            data={key: form.get(key, "").strip() for key in fields}), flash)(request)
+    return endpoint
+
+
+set_base = _fields_form("set_base", "dues-base", ("kind", "amount", "from_month"), "已核定党费基数")
+record_large = _fields_form("record_large", "dues-large", ("amount", "paid_on", "receipt_no"), "已登记大额党费")
+apply_exemption = _fields_form("apply_exemption", "dues-exemption",
+                               ("from_month", "to_month", "kind", "amount", "reason"),
+                               "已提交少交/免交申请，待上级党委审批")
 
 
 async def pay_member(request: Request):
@@ -207,17 +217,3 @@ async def pay_member(request: Request):
                 "method": form.get("method") or "self", "collector": form.get("collector", "")}]})
 
     return await _member_form(member_id, "dues-pay", perform, "已登记党费")(request)
-
-
-async def record_large(request: Request):
-    member_id = path_id(request)
-    return await _member_form(member_id, "dues-large", lambda r, s, form: call(
-        r, s, "dues", "record_large", member_id=member_id, data={key: form.get(key, "").strip() for key in (
-            "amount", "paid_on", "receipt_no")}), "已登记大额党费")(request)
-
-
-async def apply_exemption(request: Request):
-    member_id = path_id(request)
-    return await _member_form(member_id, "dues-exemption", lambda r, s, form: call(
-        r, s, "dues", "apply_exemption", member_id=member_id, data={key: form.get(key, "").strip() for key in (
-            "from_month", "to_month", "kind", "amount", "reason")}), "已提交少交/免交申请，待上级党委审批")(request)

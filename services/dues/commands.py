@@ -255,17 +255,23 @@ def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, 
             "refused": [{"member_id": item["member_id"], "message": item["message"]} for item in refused]}
 
 
+def _member_record(session: Session, caller: Caller, table, record_id: int, missing: str):
+    """A member's record (a payment, an application) and the member, both locked, member first
+    (the order every change of that member takes); NotFound, or Forbidden out of scope."""
+    found = session.execute(select(table.c.member_id).where(table.c.id == record_id)).first()
+    if found is None:
+        raise NotFound(missing)
+    member = load_member(session, caller, found.member_id, lock=True)
+    return member, session.execute(select(table).where(table.c.id == record_id).with_for_update()).one()
+
+
 def void_payment(sessions: sessionmaker, caller: Caller, payment_id, data: dict) -> dict:
     """作废 a payment with its reason (kept, shown struck out); the month is owed again."""
     data = data or {}
     reason = _text(data, "reason", "作废原因", REASON_MAX, required=True)
     payment_id = member_id_of(payment_id)
     with sessions.begin() as session:
-        found = session.execute(select(payments).where(payments.c.id == payment_id)).first()
-        if found is None:
-            raise NotFound("党费记录不存在")
-        row = load_member(session, caller, found.member_id, lock=True)
-        current = session.execute(select(payments).where(payments.c.id == payment_id).with_for_update()).one()
+        row, current = _member_record(session, caller, payments, payment_id, "党费记录不存在")
         if current.voided_at is not None:
             raise Conflict("该笔党费已作废")
         session.execute(update(payments).where(payments.c.id == payment_id).values(
@@ -378,12 +384,8 @@ def decide_exemption(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory,
     opinion = _text(data, "opinion", "审批意见", REASON_MAX, required=not approve)
     exemption_id = member_id_of(exemption_id)
     with sessions.begin() as session:
-        found = session.execute(select(exemptions).where(exemptions.c.id == exemption_id)).first()
-        if found is None:
-            raise NotFound("少交/免交申请不存在")
-        row = load_member(session, caller, found.member_id, lock=True)
+        row, current = _member_record(session, caller, exemptions, exemption_id, "少交/免交申请不存在")
         approver = require_higher_committee(caller, orgs, row.org_path)
-        current = session.execute(select(exemptions).where(exemptions.c.id == exemption_id).with_for_update()).one()
         require_version(current.version, data.get("version"), "该申请")
         if current.state != "applied":
             raise Conflict("该申请已审批，不能再次审批")
