@@ -12,6 +12,7 @@ from . import (
     batch_add,
     batch_changes,
     development,
+    dues,
     exports,
     imports,
     info_sets,
@@ -35,7 +36,7 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility)
+             org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility, dues)
 
 
 @lru_cache(maxsize=1)

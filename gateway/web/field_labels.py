@@ -109,6 +109,17 @@ FORMS = {
     "inflow": FormSpec("inflow-", {"external.name": "姓名", "external.id_number": "公民身份号码",
                                    "external.home_org_text": "流出地党组织", "external.certificate_no": "活动证编号",
                                    "from_date": "流入日期"}, {"outflow_id": "from_date"}),
+    # 党费 (gateway/web/dues_pages.py): a branch's settings and month, a member's dues
+    "dues-settings": FormSpec("dues-settings-", {"registration_start": "党费登记开始月份", "quarterly": "按季度交纳"}),
+    "dues-month": FormSpec("dues-month-", {"paid_on": "交纳日期", "collector": "收缴人", "payments": "党费"}),
+    "dues-base": FormSpec("dues-base-", {"kind": "党费类别", "amount": "交纳基数", "from_month": "起始月份"}),
+    "dues-pay": FormSpec("dues-pay-", {"month": "交纳月份", "amount": "金额", "paid_on": "交纳日期",
+                                       "method": "交纳方式", "collector": "收缴人"}),
+    "dues-large": FormSpec("dues-large-", {"amount": "金额", "paid_on": "交纳日期", "receipt_no": "收据号"}),
+    "dues-exemption": FormSpec("dues-exemption-", {"from_month": "开始月份", "to_month": "结束月份", "kind": "类型",
+                                                   "amount": "少交后每月应交", "reason": "原因"}),
+    "dues-void": FormSpec("dues-void-", {"reason": "作废原因"}),
+    "dues-decide": FormSpec("dues-decide-", {"opinion": "审批意见"}),
 }
 
 

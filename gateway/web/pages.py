@@ -4,6 +4,7 @@ from starlette.routing import Route
 
 from . import applicant_pages as applicant
 from . import development_pages as development
+from . import dues_pages as dues
 from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import reason_pages
@@ -181,4 +182,15 @@ routes = [
     Route("/members/{id}/outflows", mobility.register_outflow, methods=["POST"]),
     Route("/outflows/{id}", mobility.outflow_page),
     Route("/outflows/{id}/{action}", mobility.outflow_action, methods=["POST"]),
+    Route("/dues", dues.home_redirect),
+    Route("/orgs/{id}/dues", dues.dues_page),
+    Route("/orgs/{id}/dues/payments", dues.record_month, methods=["POST"]),
+    Route("/orgs/{id}/dues/settings", dues.save_settings, methods=["POST"]),
+    Route("/dues/payments/{id}/void", dues.void_payment, methods=["POST"]),
+    Route("/dues/exemptions/{id}/{action}", dues.decide_exemption, methods=["POST"]),
+    Route("/members/{id}/dues", dues.member_dues_page),
+    Route("/members/{id}/dues/base", dues.set_base, methods=["POST"]),
+    Route("/members/{id}/dues/pay", dues.pay_member, methods=["POST"]),
+    Route("/members/{id}/dues/large", dues.record_large, methods=["POST"]),
+    Route("/members/{id}/dues/exemptions", dues.apply_exemption, methods=["POST"]),
 ]

@@ -1,3 +1,34 @@
-"""Events the dues service emits and consumes (none yet; topology reads these declarations)."""
-EMITS: dict = {}
-CONSUMES: list = []
+"""Events the dues service emits and consumes (topology reads these declarations).
+
+Nobody consumes the dues events yet (the 工作督查 and the transfer letter read by RPC); they
+carry what a consumer would need: aggregate ids are "member-<id>" (bases, payments, large dues,
+exemptions of one member) and "branch-<org id>" (系统设置)."""
+from services.shared.org_directory import ORG_EVENTS
+
+DUES_SETTINGS_CHANGED = "dues_settings_changed"
+DUES_BASE_SET = "dues_base_set"
+DUES_PAID = "dues_paid"
+DUES_PAYMENT_VOIDED = "dues_payment_voided"
+DUES_LARGE_PAID = "dues_large_paid"
+DUES_EXEMPTION_APPLIED = "dues_exemption_applied"
+DUES_EXEMPTION_DECIDED = "dues_exemption_decided"
+
+EMITS = {
+    DUES_SETTINGS_CHANGED: "a branch's 系统设置: {org_id, registration_start: YYYY-MM, quarterly}",
+    DUES_BASE_SET: "a member's base from a month on: {member_id, org_id, kind, amount, from_month, monthly_due, "
+                   "bracket, rule_version}",
+    DUES_PAID: "monthly dues recorded for one member: {member_id, org_id, payments: [{id, month, amount, paid_on, "
+               "method, kind (monthly 按月 / late 补交 / early 预交)}], paid_to}",
+    DUES_PAYMENT_VOIDED: "a payment voided with its reason: {member_id, org_id, payment_id, month, amount, reason, "
+                         "paid_to}",
+    DUES_LARGE_PAID: "大额党费: {member_id, org_id, id, amount, paid_on, receipt_no}",
+    DUES_EXEMPTION_APPLIED: "少交/免交 applied for: {exemption_id, member_id, org_id, from_month, to_month, kind, "
+                            "amount, state: applied}",
+    DUES_EXEMPTION_DECIDED: "少交/免交 approved or refused by the higher 党委: the same payload with state, opinion, "
+                            "approver_org_id",
+}
+# The organization directory (services/shared/org_directory.py) follows every org event; the
+# member projection (services/dues/projection.py) follows the member service's members.
+MEMBER_EVENTS = ("member_created", "member_updated")
+CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("member", event_type)
+                                                                  for event_type in MEMBER_EVENTS]

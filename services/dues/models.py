@@ -1,10 +1,171 @@
-"""Tables of the dues service, schema "dues". Its business tables arrive with its own issue;
-the outbox and inbox are here from the start so every service has the same shape."""
-from sqlalchemy import MetaData
+"""Tables of the dues service, schema "dues" (docs/DUES.md, "The wiring").
+
+- `members`: the service's own projection of the member service's members, fed by
+  member_created / member_updated (version-guarded: an older event changes nothing); the path
+  follows the organization directory (org_moved rewrites it).
+- `branch_settings`: a branch's 系统设置 (党费登记开始月份, quarterly payment).
+- `bases`, `payments`, `large_payments`, `exemptions`: what clerks record; nothing is deleted
+  (a base is superseded by a later one, a payment voided with its reason).
+- `counted` and `totals`: the summary counters kept incrementally. `counted` holds, per member,
+  the contributions last added (month → [due, paid, late, waived, large, unpaid]) and the
+  arrears as of the month counted; `totals` the sums rolled up to every organization on the
+  member's path, keyed (org_id, year, month; month 0 = the year's member counts), changed in the
+  transaction of the change, so a summary reads a dozen rows and an arrears list an index range.
+"""
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from services.shared.messaging.inbox import inbox_table
 from services.shared.messaging.outbox import outbox_table
+from services.shared.org_directory import org_directory_table
 
 metadata = MetaData(schema="dues")
+MONEY = Numeric(12, 2)
+
+members = Table(
+    "members", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("org_id", BigInteger, nullable=False),
+    Column("org_path", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("category", Text),
+    Column("joined_on", Date),
+    Column("full_on", Date),
+    Column("left_on", Date),
+    Column("version", Integer, nullable=False),
+)
+Index("dues_members_org", members.c.org_id, members.c.member_id)
+Index("dues_members_path", members.c.org_path, postgresql_ops={"org_path": "text_pattern_ops"})
+
+branch_settings = Table(
+    "branch_settings", metadata,
+    Column("org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("registration_start", Date, nullable=False),  # the first day of the month
+    Column("quarterly", Boolean, nullable=False, server_default="false"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_by", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+bases = Table(
+    "bases", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("amount", MONEY),
+    Column("from_month", Date, nullable=False),
+    Column("monthly_due", MONEY, nullable=False),
+    Column("bracket", Text, nullable=False),
+    Column("rule_version", Text, nullable=False),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("dues_bases_member", bases.c.member_id, bases.c.id)
+
+payments = Table(
+    "payments", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("org_id", BigInteger, nullable=False),  # the branch that recorded it
+    Column("month", Date, nullable=False),  # the month paid for (its first day)
+    Column("amount", MONEY, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("method", Text, nullable=False),  # self 本人 | proxy 代交
+    Column("collector", Text),  # 收缴人
+    Column("kind", Text, nullable=False),  # monthly 按月 | late 补交 | early 预交
+    Column("voided_at", DateTime(timezone=True)),
+    Column("void_reason", Text),
+    Column("voided_by", Text),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("amount > 0", name="dues_payments_positive"),
+)
+# One active payment per member and month: two clerks at once record one (the second is refused).
+Index("dues_payments_one_active", payments.c.member_id, payments.c.month, unique=True,
+      postgresql_where=text("voided_at IS NULL"))
+
+large_payments = Table(
+    "large_payments", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("org_id", BigInteger, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("receipt_no", Text, nullable=False, unique=True),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("dues_large_member", large_payments.c.member_id)
+
+exemptions = Table(
+    "exemptions", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("org_id", BigInteger, nullable=False),  # the applying branch
+    Column("from_month", Date, nullable=False),
+    Column("to_month", Date, nullable=False),
+    Column("kind", Text, nullable=False),  # reduce 少交 | exempt 免交
+    Column("amount", MONEY),
+    Column("reason", Text, nullable=False),
+    Column("state", Text, nullable=False, server_default="applied"),  # applied | approved | refused
+    Column("opinion", Text),
+    Column("approver_org_id", BigInteger),
+    Column("approver", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("applied_by", Text),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("dues_exemptions_member", exemptions.c.member_id)
+Index("dues_exemptions_open", exemptions.c.org_id, postgresql_where=text("state = 'applied'"))
+
+counted = Table(
+    "counted", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("org_path", Text, nullable=False),
+    Column("contributions", JSONB, nullable=False),
+    Column("as_of", Date, nullable=False),  # the month the arrears were judged at
+    Column("streak", SmallInteger, nullable=False, server_default="0"),
+    Column("streak_from", Date),
+    Column("arrears_months", SmallInteger, nullable=False, server_default="0"),
+    Column("arrears_amount", MONEY, nullable=False, server_default="0"),
+    Column("paid_to", Date),
+)
+Index("dues_counted_streak", counted.c.org_path, counted.c.streak,
+      postgresql_ops={"org_path": "text_pattern_ops"}, postgresql_where=text("streak > 0"))
+Index("dues_counted_as_of", counted.c.as_of)
+
+totals = Table(
+    "totals", metadata,
+    Column("org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("year", SmallInteger, primary_key=True, autoincrement=False),
+    Column("month", SmallInteger, primary_key=True, autoincrement=False),  # 0: the year's member counts
+    Column("due", MONEY, nullable=False, server_default="0"),
+    Column("paid", MONEY, nullable=False, server_default="0"),
+    Column("late", MONEY, nullable=False, server_default="0"),
+    Column("waived", MONEY, nullable=False, server_default="0"),
+    Column("large", MONEY, nullable=False, server_default="0"),
+    Column("unpaid_members", Integer, nullable=False, server_default="0"),
+    Column("exempt_members", Integer, nullable=False, server_default="0"),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+org_directory = org_directory_table(metadata)  # projection of org's tree (org events)

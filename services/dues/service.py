@@ -1,14 +1,104 @@
-"""The dues service (党费): boots with its schema and health; dues come with their issue."""
-from nameko.rpc import rpc
+"""The dues service's nameko entrypoints (党费): adapters only (docs/DUES.md)."""
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 
+from services.shared import org_directory_handlers
+from services.shared.context import CallerProvider
 from services.shared.db import Database
+from services.shared.errors import PmisError
 from services.shared.health import health_report
+from services.shared.org_directory import OrgDirectory
+
+from . import commands, org_events, projection, queries
+from .models import org_directory
+
+api = rpc(expected_exceptions=PmisError)
 
 
-class DuesService:
+class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.FollowsMembers):
     name = "dues"
     db = Database()
+    caller = CallerProvider()
+    org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
 
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    def project_org_event(self, event):
+        org_events.project(self.db, event)
+
+    def _orgs(self) -> OrgDirectory:
+        return OrgDirectory(self.db, org_directory, self.org.org_path)
+
+    @timer(interval=60)
+    def advance(self):
+        """A new month: members counted in the last one are recounted, a batch a minute."""
+        commands.advance(self.db)
+
+    # --- commands ---
+    @api
+    def set_settings(self, org_id, data):
+        return commands.set_settings(self.db, self.caller(), self._orgs(), org_id, data)
+
+    @api
+    def set_base(self, member_id, data):
+        return commands.set_base(self.db, self.caller(), member_id, data)
+
+    @api
+    def record_payments(self, org_id, data):
+        return commands.record_payments(self.db, self.caller(), self._orgs(), org_id, data)
+
+    @api
+    def void_payment(self, payment_id, data):
+        return commands.void_payment(self.db, self.caller(), payment_id, data)
+
+    @api
+    def record_large(self, member_id, data):
+        return commands.record_large(self.db, self.caller(), member_id, data)
+
+    @api
+    def apply_exemption(self, member_id, data):
+        return commands.apply_exemption(self.db, self.caller(), member_id, data)
+
+    @api
+    def approve_exemption(self, exemption_id, data=None):
+        return commands.decide_exemption(self.db, self.caller(), self._orgs(), exemption_id, True, data)
+
+    @api
+    def refuse_exemption(self, exemption_id, data=None):
+        return commands.decide_exemption(self.db, self.caller(), self._orgs(), exemption_id, False, data)
+
+    # --- queries ---
+    @api
+    def settings(self, org_id):
+        return queries.settings(self.db, self.caller(), self._orgs(), org_id)
+
+    @api
+    def member_dues(self, member_id, year=None):
+        return queries.member_dues(self.db, self.caller(), member_id, year)
+
+    @api
+    def paid_to(self, member_id):
+        """党费交至, for the transfer letter."""
+        return queries.paid_to(self.db, self.caller(), member_id)
+
+    @api
+    def branch_month(self, org_id, month=None):
+        return queries.branch_month(self.db, self.caller(), self._orgs(), org_id, month)
+
+    @api
+    def summary(self, org_id, year=None, month=None):
+        return queries.summary(self.db, self.caller(), self._orgs(), org_id, year, month)
+
+    @api
+    def arrears(self, org_id, months=6, page=1, size=50):
+        return queries.arrears(self.db, self.caller(), self._orgs(), org_id, months, page, size)
+
+    @api
+    def arrears_counts(self, org_id):
+        return queries.arrears_counts(self.db, self.caller(), self._orgs(), org_id)
+
+    @api
+    def exemptions(self, org_id, state="applied", page=1, size=50):
+        return queries.exemption_list(self.db, self.caller(), self._orgs(), org_id, state, page, size)

@@ -35,7 +35,7 @@ CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("transfer", ev
 # full_on (转正日期) feeds the 转正 table; arrived_on (only for a member keyed in by 线下转入, so the
 # contract of the others is unchanged) starts the member's years here; extended_on (likewise only
 # when set) is the approval of a 延长预备期. 转正 is category 01 with full_on; 取消预备党员资格 the
-# leave kind 25.
+# leave kind 25. name (not counted) feeds the dues service's rosters.
 # `evaluations` (民主评议 grade per year) and `absences`
 # (each leave later taken back by 找回: [kind, left_on, back_on], domain/status.absences) come from
 # their own tables and are added by member_facts.
@@ -50,6 +50,9 @@ def member_facts(row, evaluations: dict | None = None, absences: list | None = N
     facts = {field: getattr(row, field) for field in COUNTED_FIELDS}
     for field in DATE_FIELDS:
         facts[field] = facts[field].isoformat() if facts[field] is not None else None
+    name = getattr(row, "name", None)
+    if name is not None:  # not counted: the dues service's roster shows it (services/dues/projection.py)
+        facts["name"] = name
     arrived_on = getattr(row, "arrived_on", None)
     if arrived_on is not None:
         facts["arrived_on"] = arrived_on.isoformat()

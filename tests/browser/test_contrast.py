@@ -65,6 +65,9 @@ PAGES = {
     "/orgs/{id}/applicant-import": "/orgs/{branch}/applicant-import",
     "/applicants/{id}": "/applicants/{applicant}",
     "/orgs/{id}/development": "/orgs/{branch}/development?step=branch_meeting",
+    "/dues": "/dues",
+    "/orgs/{id}/dues": "/orgs/{branch}/dues",
+    "/members/{id}/dues": "/members/{member}/dues",
 }
 
 CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")

@@ -85,10 +85,11 @@ def test_update_changes_fields_bumps_the_version_and_records_the_facts_before_an
     assert event["payload"]["before"] == {
         "org_id": member["org_id"], "status": "active", "sex": member["sex"], "category": "02", "ethnicity": "01",
         "birth_date": member["birth_date"], "joined_on": "2015-07-01", "leave_kind": None, "left_on": None,
-        **unchanged}
+        "name": "王五", **unchanged}
     assert event["payload"]["after"] == {
         "org_id": member["org_id"], "status": "active", "sex": "1", "category": "01", "ethnicity": "11",
-        "birth_date": "1970-02-03", "joined_on": "2016-07-01", "leave_kind": None, "left_on": None, **unchanged}
+        "birth_date": "1970-02-03", "joined_on": "2016-07-01", "leave_kind": None, "left_on": None,
+        "name": "王五一", **unchanged}
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(system, rpc, member):

@@ -240,7 +240,7 @@ def test_create_writes_member_created_event_and_relay_sends_it(system, rpc, orgs
                                 "ethnicity": "03", "birth_date": "1988-08-08", "joined_on": "2015-07-01",
                                 "leave_kind": None, "left_on": None, "org_path": orgs["a"]["path"],
                                 "education": None, "occupation": None, "full_on": None, "evaluations": {},
-                                "absences": []}
+                                "absences": [], "name": "测试党员"}
 
     sent_at = wait_for(lambda: query(system, "SELECT sent_at FROM member.outbox WHERE event_id = %s", event_id)[0][0],
                        lambda value: value is not None, timeout=10, what="the relay to mark the event sent")

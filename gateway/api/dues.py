@@ -1,0 +1,269 @@
+"""党费 (docs/DUES.md): a branch's 系统设置 and month (交纳登记), payments (and voiding one), bases,
+大额党费, 少交/免交 with the higher 党委's approval, summaries, arrears and the Excel sheets. Each
+route is one RPC to the dues service, which checks scope and the rules itself; amounts travel as
+strings with two decimals."""
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ..auth import require_session
+from ..excel.dues import month_sheet, summary_sheet
+from .common import call, check_types, path_id, read_json, record_action
+from .exports import download_operation, workbook_download
+from .spec import BOOL, DATE, ID, INT, STR, obj, op, query_param
+
+AMOUNT = {"type": "string", "pattern": r"^\d+\.\d{2}$", "description": "金额（元，两位小数）"}
+AMOUNT_IN = {"type": ["string", "number"], "description": "金额（元），最多两位小数；建议用字符串，如 \"12.50\""}
+MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "年月 YYYY-MM"}
+NULLABLE = {"type": ["string", "null"]}
+
+
+async def _json(request: Request, method: str, status: int = 200, **kwargs):
+    session = await require_session(request)
+    return JSONResponse(await call(request, session, "dues", method, **kwargs), status_code=status)
+
+
+async def _body(request: Request, types: dict, optional: bool = False) -> dict:
+    data = await read_json(request, optional=optional)
+    check_types(data, types)
+    return data
+
+
+async def get_settings(request: Request):
+    return await _json(request, "settings", org_id=path_id(request))
+
+
+async def put_settings(request: Request):
+    org_id = path_id(request)
+    data = await _body(request, {"registration_start": str, "version": int})
+    return await _json(request, "set_settings", org_id=org_id, data=data)
+
+
+async def put_base(request: Request):
+    member_id = path_id(request)
+    data = await _body(request, {"kind": str, "amount": (str, int), "from_month": str})
+    return await _json(request, "set_base", member_id=member_id, data=data)
+
+
+async def member_dues(request: Request):
+    return await _json(request, "member_dues", member_id=path_id(request), year=request.query_params.get("year"))
+
+
+async def paid_to(request: Request):
+    return await _json(request, "paid_to", member_id=path_id(request))
+
+
+async def record_payments(request: Request):
+    org_id = path_id(request)
+    data = await _body(request, {"month": str, "payments": list})
+    return await _json(request, "record_payments", status=201, org_id=org_id, data=data)
+
+
+async def branch_month(request: Request):
+    return await _json(request, "branch_month", org_id=path_id(request), month=request.query_params.get("month"))
+
+
+async def record_large(request: Request):
+    member_id = path_id(request)
+    data = await _body(request, {"amount": (str, int), "paid_on": str, "receipt_no": str})
+    return await _json(request, "record_large", status=201, member_id=member_id, data=data)
+
+
+async def apply_exemption(request: Request):
+    member_id = path_id(request)
+    data = await _body(request, {"from_month": str, "to_month": str, "kind": str, "amount": (str, int),
+                                 "reason": str})
+    return await _json(request, "apply_exemption", status=201, member_id=member_id, data=data)
+
+
+async def exemptions(request: Request):
+    params = request.query_params
+    return await _json(request, "exemptions", org_id=path_id(request), state=params.get("state", "applied"),
+                       page=params.get("page", "1"), size=params.get("size", "50"))
+
+
+async def summary(request: Request):
+    params = request.query_params
+    return await _json(request, "summary", org_id=path_id(request), year=params.get("year"),
+                       month=params.get("month"))
+
+
+async def arrears(request: Request):
+    params = request.query_params
+    return await _json(request, "arrears", org_id=path_id(request), months=params.get("months", "6"),
+                       page=params.get("page", "1"), size=params.get("size", "50"))
+
+
+async def arrears_counts(request: Request):
+    return await _json(request, "arrears_counts", org_id=path_id(request))
+
+
+def _sheet(method: str, param: str, build, filename):
+    """An Excel download of one dues RPC's answer (`method(org_id, <param>=?<param>)`): `build`
+    gives the writer and rows, `filename` the file's name."""
+    async def endpoint(request: Request):
+        session = await require_session(request)
+        answer = await call(request, session, "dues", method, org_id=path_id(request),
+                            **{param: request.query_params.get(param)})
+        writer, rows = build(answer)
+
+        async def pages():
+            yield rows
+
+        return await workbook_download(request, session, writer, pages(), filename(answer))
+    endpoint.__name__ = f"{method}_xlsx"
+    return endpoint
+
+
+month_xlsx = _sheet("branch_month", "month", month_sheet, lambda s: f"{s['org']['name']}-{s['label']}党费收缴表.xlsx")
+summary_xlsx = _sheet("summary", "year", summary_sheet, lambda s: f"{s['org_name']}-{s['year']}年党费收缴汇总.xlsx")
+
+
+routes = [
+    Route("/orgs/{id}/dues/settings", get_settings),
+    Route("/orgs/{id}/dues/settings", put_settings, methods=["PUT"]),
+    Route("/members/{id}/dues/base", put_base, methods=["PUT"]),
+    Route("/members/{id}/dues", member_dues),
+    Route("/members/{id}/dues/paid-to", paid_to),
+    Route("/members/{id}/dues/large", record_large, methods=["POST"]),
+    Route("/members/{id}/dues/exemptions", apply_exemption, methods=["POST"]),
+    Route("/orgs/{id}/dues/payments", record_payments, methods=["POST"]),
+    Route("/orgs/{id}/dues/month", branch_month),
+    Route("/orgs/{id}/dues/month.xlsx", month_xlsx),
+    Route("/orgs/{id}/dues/exemptions", exemptions),
+    Route("/orgs/{id}/dues/summary", summary),
+    Route("/orgs/{id}/dues/summary.xlsx", summary_xlsx),
+    Route("/orgs/{id}/dues/arrears", arrears),
+    Route("/orgs/{id}/dues/arrears/counts", arrears_counts),
+    Route("/dues/payments/{id}/void", record_action("dues", "void_payment", "payment_id", {"reason": str}),
+          methods=["POST"]),
+    Route("/dues/exemptions/{id}/approve", record_action("dues", "approve_exemption", "exemption_id",
+                                                         {"opinion": str}), methods=["POST"]),
+    Route("/dues/exemptions/{id}/refuse", record_action("dues", "refuse_exemption", "exemption_id",
+                                                        {"opinion": str}), methods=["POST"]),
+]
+
+# --- OpenAPI ----------------------------------------------------------------------------------
+
+KINDS = {"type": "string", "enum": ["employed", "annual_salary", "self_employed", "retired", "farmer", "student",
+                                    "unemployed", "relief", "subsistence"],
+         "description": "；".join((
+             "employed 在职（税后月工资）", "annual_salary 年薪制（当月实际收入）",
+             "self_employed 个体（上季度月平均纯收入）", "retired 离退休（实得离退休费）",
+             "farmer 农民（每月0.2—1元，支部确定的数额）", "student 学生", "unemployed 下岗失业",
+             "relief 依靠抚恤或救济生活", "subsistence 低保（每月0.2元）"))}
+VERSION = {"type": "integer", "description": "读取时得到的 version；已被他人修改时返回 409"}
+SETTINGS = obj(["org_id", "registration_start", "quarterly", "version"], org_id=INT,
+               registration_start={**MONTH, "description": "党费登记开始月份（此前的月份不计欠交）"},
+               quarterly={**BOOL, "description": "允许按季度交纳"}, version=INT,
+               set={**BOOL, "description": "是否已设置（未设置时开始月份按本月计）"})
+MONTH_ROW = obj(["month", "due", "paid", "paid_on"], month=MONTH,
+                due={**NULLABLE, "description": "应交（少交/免交批准后；无基数时为 null）"},
+                standard={**NULLABLE, "description": "按基数应交"}, bracket=NULLABLE, paid=AMOUNT,
+                paid_on={**NULLABLE, "format": "date"},
+                status={"type": "string", "enum": ["paid", "unpaid", "reduced", "exempt", "not_counted"]},
+                status_name=STR, owed=AMOUNT, overdue=BOOL)
+PAYMENT = obj(["id", "member_id", "month", "amount", "paid_on", "kind"], id=INT, member_id=INT, month=MONTH,
+              amount=AMOUNT, paid_on=DATE, method={"type": "string", "enum": ["self", "proxy"]}, collector=STR,
+              kind={"type": "string", "enum": ["monthly", "late", "early"], "description": "按月、补交、预交"},
+              voided=BOOL, void_reason=NULLABLE, warnings={"type": "array", "items": STR})
+EXEMPTION = obj(["id", "member_id", "from_month", "to_month", "kind", "state"], id=INT, member_id=INT,
+                member_name=STR, from_month=MONTH, to_month=MONTH,
+                kind={"type": "string", "enum": ["reduce", "exempt"]},
+                amount={**NULLABLE, "description": "少交后每月应交"}, reason=STR,
+                state={"type": "string", "enum": ["applied", "approved", "refused"]}, state_name=STR,
+                opinion=NULLABLE, approver=NULLABLE, version=INT)
+FIGURES = {"due": {**AMOUNT, "description": "应交"}, "paid": {**AMOUNT, "description": "实交"},
+           "late": {**AMOUNT, "description": "实交中的补交"}, "large": {**AMOUNT, "description": "大额党费"},
+           "exempt": {**AMOUNT, "description": "少交、免交减免的金额"},
+           "arrears_members": {**INT, "description": "欠交人数（年：当年有逾期未交月份的党员；月：该月未交的党员）"},
+           "exempt_members": {**INT, "description": "少交/免交人数"}}
+SUMMARY = obj(["due", "paid", "arrears_members", "large", "exempt"], org_id=INT, org_name=STR, year=INT,
+              month={"type": ["integer", "null"]}, **FIGURES,
+              months={"type": "array", "items": obj([], month=MONTH, **FIGURES)},
+              children={"type": "array", "items": obj([], org_id=INT, name=STR, **FIGURES),
+                        "description": "直属下级党组织（各含其下级）"})
+ENTRY = obj(["member_id", "amount", "paid_on"], member_id=INT, amount=AMOUNT_IN, paid_on=DATE,
+            method={"type": "string", "enum": ["self", "proxy"], "description": "本人（默认）或代交"},
+            collector={"type": "string", "maxLength": 50, "description": "收缴人"},
+            month={**MONTH, "description": "本笔的交纳月份（缺省为上面的 month）"})
+PAYMENTS_IN = obj(["month", "payments"], month={**MONTH, "description": "交纳月份（每笔可另指定，用于补交、预交）"},
+                  payments={"type": "array", "maxItems": 500, "items": ENTRY},
+                  all_or_nothing={**BOOL, "description": "true：任何一笔不能登记则全部不登记（409）"})
+REFUSED = {"type": "array", "items": obj(["member_id", "message"], member_id={"type": ["integer", "null"]},
+                                          message=STR)}
+RECORDED = obj(["recorded", "refused"], recorded={"type": "array", "items": PAYMENT}, refused=REFUSED, count=INT)
+MEMBER_DUES = obj(["paid_to", "months"], paid_to={**NULLABLE, "description": "党费交至 YYYY-MM"},
+                  months={"type": "array", "items": MONTH_ROW}, payments={"type": "array", "items": PAYMENT},
+                  exemptions={"type": "array", "items": EXEMPTION}, base={"type": ["object", "null"]},
+                  arrears={"type": ["object", "null"]})
+BASE_OUT = obj(["monthly_due", "bracket"], monthly_due=AMOUNT, bracket=STR, kind=STR, kind_name=STR,
+               amount=NULLABLE, from_month=MONTH, rule_version=STR)
+BASE_IN = obj(["kind", "from_month"], kind=KINDS, amount=AMOUNT_IN, from_month=MONTH)
+LARGE = obj(["id", "amount", "paid_on", "receipt_no"], id=INT, amount=AMOUNT, paid_on=DATE, receipt_no=STR)
+LARGE_IN = obj(["amount", "paid_on", "receipt_no"], amount=AMOUNT_IN, paid_on=DATE,
+               receipt_no={"type": "string", "maxLength": 40, "description": "收据号（不能重复）"})
+EXEMPTION_IN = obj(["from_month", "to_month", "kind", "reason"], from_month=MONTH, to_month=MONTH,
+                   kind={"type": "string", "enum": ["reduce", "exempt"], "description": "reduce 少交；exempt 免交"},
+                   amount={**AMOUNT_IN, "description": "少交后每月应交（少交时必填）"},
+                   reason={"type": "string", "maxLength": 500})
+ARREAR = obj(["member_id", "name", "streak"], member_id=INT, name=STR, org_id=INT, org_name=NULLABLE, streak=INT,
+             streak_from=MONTH, arrears_months=INT, amount=AMOUNT, paid_to=NULLABLE, level=NULLABLE,
+             level_name=NULLABLE)
+YEAR = query_param("year", INT, "年度，缺省为今年")
+MONTH_PARAM = query_param("month", MONTH, "缺省为本月")
+PAGING = [query_param("page", INT), query_param("size", INT, "每页条数，1到200，默认50")]
+STATE = query_param("state", {"type": "string", "enum": ["applied", "approved", "refused", "all"]}, "缺省为待审批")
+DECISION = obj([], opinion={"type": "string", "maxLength": 500, "description": "审批意见（不批准时必填）"},
+               version=VERSION)
+SUMMARY_TEXT = "本组织及下级的党费汇总（年或月）：应交、实交、补交、大额、减免、欠交人数"
+PAYMENTS_TEXT = ("交纳登记：一个支部一个月（或逐笔指定月份的补交、预交）的党费；"
+                 "不能登记的列在 refused（没有一笔能登记时 409，不写入）")
+DUES_TEXT = "党员的党费：基数、当年各月应交/实交/交纳日期、党费交至、欠交、大额党费、少交/免交"
+
+
+def _list(items: dict) -> dict:
+    return obj(["items", "total"], items={"type": "array", "items": items}, total=INT, page=INT, size=INT)
+
+
+OPENAPI_PATHS = {
+    "/orgs/{id}/dues/settings": {
+        "get": op("支部党费设置（党费登记开始月份、是否按季度交纳）", "设置", SETTINGS, params=[ID]),
+        "put": op("修改支部党费设置；本支部党员的欠交随之重算", "设置", SETTINGS, obj(
+            ["registration_start"], registration_start=MONTH, quarterly=BOOL, version=VERSION), params=[ID])},
+    "/members/{id}/dues/base": {"put": op("核定党费基数（从某月起）：按规定计算每月应交及所用档次", "应交",
+                                          BASE_OUT, BASE_IN, params=[ID])},
+    "/members/{id}/dues": {"get": op(DUES_TEXT, "党费", MEMBER_DUES, params=[ID, YEAR])},
+    "/members/{id}/dues/paid-to": {"get": op("党费交至（组织关系介绍信使用）", "党费交至", obj(
+        ["member_id", "paid_to"], member_id=INT, paid_to=NULLABLE), params=[ID])},
+    "/orgs/{id}/dues/payments": {"post": op(PAYMENTS_TEXT, "已登记", RECORDED, PAYMENTS_IN, params=[ID],
+                                            status="201")},
+    "/orgs/{id}/dues/month": {"get": op("交纳登记名册：该月在册党员、应交（预填）、已交", "名册", obj(
+        ["month", "members", "totals"], month=MONTH, members={"type": "array", "items": {"type": "object"}},
+        totals={"type": "object"}), params=[ID, MONTH_PARAM])},
+    "/orgs/{id}/dues/month.xlsx": {"get": download_operation("导出支部月度党费收缴表（Excel）",
+                                                             params=[ID, MONTH_PARAM])},
+    "/dues/payments/{id}/void": {"post": op("作废一笔党费（须填原因，保留记录）；该月重新计为未交", "已作废",
+                                            PAYMENT, obj(["reason"], reason={"type": "string", "maxLength": 500}),
+                                            params=[ID])},
+    "/members/{id}/dues/large": {"post": op("大额党费（一次1000元以上，单独登记，不计入按月党费）", "已登记",
+                                            LARGE, LARGE_IN, params=[ID], status="201")},
+    "/members/{id}/dues/exemptions": {"post": op("申请少交/免交（由上级党委审批，批准后改变应交）", "已申请",
+                                                 EXEMPTION, EXEMPTION_IN, params=[ID], status="201")},
+    "/orgs/{id}/dues/exemptions": {"get": op("本组织及下级的少交/免交申请", "列表", _list(EXEMPTION),
+                                             params=[ID, STATE, *PAGING])},
+    "/dues/exemptions/{id}/approve": {"post": op("上级党委批准少交/免交", "已批准", EXEMPTION, DECISION, params=[ID],
+                                                 body_required=False)},
+    "/dues/exemptions/{id}/refuse": {"post": op("上级党委不批准少交/免交（须填意见）", "未批准", EXEMPTION, DECISION,
+                                                params=[ID], body_required=False)},
+    "/orgs/{id}/dues/summary": {"get": op(SUMMARY_TEXT, "汇总", SUMMARY, params=[
+        ID, YEAR, query_param("month", INT, "1—12；缺省为全年")])},
+    "/orgs/{id}/dues/summary.xlsx": {"get": download_operation("导出年度党费收缴汇总（按月、按直属下级）",
+                                                               params=[ID, YEAR])},
+    "/orgs/{id}/dues/arrears": {"get": op("欠交党员：连续 months 个月（缺省6）未交党费的在册党员", "列表",
+                                          {**_list(ARREAR), "properties": {**_list(ARREAR)["properties"],
+                                                                           "months": INT}},
+                                          params=[ID, query_param("months", INT, "连续未交月数，缺省6"), *PAGING])},
+    "/orgs/{id}/dues/arrears/counts": {"get": op("连续3个月、6个月未交党费的人数", "人数", obj(
+        ["three", "six"], three=INT, six=INT), params=[ID])},
+}

@@ -1,0 +1,219 @@
+"""党费 pages (docs/DUES.md): an organization's dues with four tabs — 交纳登记 (a month's roster,
+应交 prefilled, marked paid one by one or all at once; a payment voided with its reason), 欠交
+党员, 少交/免交 (the higher 党委 approves or refuses) and 汇总 (by month and sub-organization) —
+with the branch's 系统设置 and the Excel sheets; a member's dues (base with its computed monthly
+amount and bracket, the year's months, 党费交至, 补交/预交, 大额党费, 少交/免交 applications). The
+same RPCs as the API; every irreversible action asks first."""
+import asyncio
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from ..api.common import call, path_id
+from ..auth import require_session
+from ..errors import HttpError
+from .rendering import render, submit_form
+
+TABS = {"month": "交纳登记", "arrears": "欠交党员", "exemptions": "少交/免交", "summary": "汇总"}
+KINDS = {"employed": "在职（税后月工资）", "annual_salary": "年薪制（当月实际收入）",
+         "self_employed": "个体（上季度月平均纯收入）", "retired": "离退休（实得离退休费）",
+         "farmer": "农民（每月0.2—1元）", "student": "学生", "unemployed": "下岗失业", "relief": "依靠抚恤或救济生活",
+         "subsistence": "低保"}
+METHODS = {"self": "本人", "proxy": "代交"}
+EXEMPTION_KINDS = {"exempt": "免交", "reduce": "少交"}
+DECISIONS = {"approve": ("approve_exemption", "已批准"), "refuse": ("refuse_exemption", "已不批准")}
+
+
+def _digits(value) -> int | None:
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _tab(request: Request) -> str:
+    tab = request.query_params.get("tab", "month")
+    return tab if tab in TABS else "month"
+
+
+def _back(org_id: int, tab: str = "month", month: str | None = None) -> str:
+    return f"/orgs/{org_id}/dues?tab={tab}" + (f"&month={month}" if month else "")
+
+
+async def home_redirect(request: Request):
+    session = await require_session(request)
+    return RedirectResponse(f"/orgs/{session.org_id}/dues", status_code=303)
+
+
+async def _org_context(request: Request, session, org_id: int, tab: str, month: str | None = None) -> dict:
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    params = request.query_params
+    month = month or params.get("month") or None
+    calls = {"root": call(request, session, "org", "get_org", org_id=session.org_id),
+             "settings": call(request, session, "dues", "settings", org_id=org_id),
+             "counts": call(request, session, "dues", "arrears_counts", org_id=org_id)}
+    if tab == "month":
+        calls["sheet"] = call(request, session, "dues", "branch_month", org_id=org_id, month=month)
+    elif tab == "arrears":
+        calls["listing"] = call(request, session, "dues", "arrears", org_id=org_id, months=params.get("months", "6"),
+                                page=params.get("page", "1"))
+    elif tab == "exemptions":
+        calls["listing"] = call(request, session, "dues", "exemptions", org_id=org_id,
+                                state=params.get("state", "applied"), page=params.get("page", "1"))
+    else:
+        calls["summary"] = call(request, session, "dues", "summary", org_id=org_id, year=params.get("year"),
+                                month=params.get("m") or None)
+    found = dict(zip(calls, await asyncio.gather(*calls.values())))
+    return dict(org=org, tab=tab, tabs=TABS, today=date.today().isoformat(), methods=METHODS,
+                this_month=date.today().strftime("%Y-%m"), **found)
+
+
+async def dues_page(request: Request):
+    session = await require_session(request)
+    tab = _tab(request)
+    return render(request, "dues.html", session=session, **await _org_context(request, session, path_id(request), tab))
+
+
+def payments_of(form: dict) -> list[dict]:
+    """The roster form's rows to record: those ticked (or every payable row with 全部登记), each with
+    its amount and method, the batch's date and collector."""
+    everyone = form.get("all") == "1"
+    rows = []
+    for key in form:
+        if not key.startswith("amount."):
+            continue
+        member_id = _digits(key[7:])
+        if member_id is None or not (everyone or form.get(f"pay.{member_id}") == "1"):
+            continue
+        rows.append({"member_id": member_id, "amount": form[key].strip(), "paid_on": form.get("paid_on", ""),
+                     "method": form.get(f"method.{member_id}") or "self", "collector": form.get("collector", "")})
+    return rows
+
+
+async def record_month(request: Request):
+    org_id = path_id(request)
+
+    async def perform(session, form):
+        rows = payments_of(form)
+        if not rows:
+            raise HttpError(400, "validation", "请勾选已交党费的党员", {"payments": "请至少勾选一名党员"})
+        return await call(request, session, "dues", "record_payments", org_id=org_id,
+                          data={"month": form.get("month", ""), "payments": rows})
+
+    async def rerender(session, form, error):
+        context = await _org_context(request, session, org_id, "month", form.get("month"))
+        return render(request, "dues.html", status=error.status, session=session, form_error=error,
+                      open_form="dues-month", form_values=form, **context)
+
+    return await submit_form(request, perform, rerender,
+                             lambda result: _back(org_id, "month", result["recorded"][0]["month"]),
+                             flash="已登记党费")
+
+
+async def save_settings(request: Request):
+    org_id = path_id(request)
+
+    async def rerender(session, form, error):
+        context = await _org_context(request, session, org_id, "month")
+        return render(request, "dues.html", status=error.status, session=session, form_error=error,
+                      open_form="dues-settings", form_values=form, **context)
+
+    return await submit_form(request, lambda session, form: call(
+        request, session, "dues", "set_settings", org_id=org_id,
+        data={"registration_start": form.get("registration_start", ""), "quarterly": form.get("quarterly") == "1",
+              "version": form.get("version", "")}), rerender, _back(org_id), flash="已保存党费设置")
+
+
+async def void_payment(request: Request):
+    payment_id = path_id(request)
+    back = request.query_params.get("back", "")
+    if not back.startswith("/") or back.startswith("//"):
+        raise HttpError(404, "not_found", "页面不存在")
+
+    async def rerender(session, form, error):
+        raise error
+
+    return await submit_form(request, lambda session, form: call(
+        request, session, "dues", "void_payment", payment_id=payment_id, data={"reason": form.get("reason", "")}),
+        rerender, back, flash="已作废该笔党费")
+
+
+async def decide_exemption(request: Request):
+    exemption_id = path_id(request)
+    org_id = _digits(request.query_params.get("org"))
+    action = request.path_params.get("action")
+    if not org_id or action not in DECISIONS:
+        raise HttpError(404, "not_found", "页面不存在")
+    method, flash = DECISIONS[action]
+
+    async def rerender(session, form, error):
+        context = await _org_context(request, session, org_id, "exemptions")
+        return render(request, "dues.html", status=error.status, session=session, form_error=error,
+                      open_form="dues-decide", form_values=form, **context)
+
+    return await submit_form(request, lambda session, form: call(
+        request, session, "dues", method, exemption_id=exemption_id,
+        data={"opinion": form.get("opinion", ""), "version": form.get("version", "")}),
+        rerender, _back(org_id, "exemptions"), flash=flash)
+
+
+# --- a member's dues ----------------------------------------------------------------------------
+
+async def _member_context(request: Request, session, member_id: int, year=None) -> dict:
+    dues = await call(request, session, "dues", "member_dues", member_id=member_id,
+                      year=year or request.query_params.get("year"))  # first: 404/403
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=dues["member"]["org_id"]),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return dict(dues=dues, member=dues["member"], org=org, root=root, kinds=KINDS, methods=METHODS,
+                exemption_kinds=EXEMPTION_KINDS, today=date.today().isoformat(),
+                this_month=date.today().strftime("%Y-%m"))
+
+
+async def member_dues_page(request: Request):
+    session = await require_session(request)
+    return render(request, "member_dues.html", session=session,
+                  **await _member_context(request, session, path_id(request)))
+
+
+def _member_form(member_id: int, form_name: str, perform, flash: str):
+    """A form on the member's dues page: `perform(request, session, form)` makes the RPC; a refusal
+    shows the page again with the error beside its field."""
+    async def endpoint(request: Request):
+        async def rerender(session, form, error):
+            context = await _member_context(request, session, member_id)
+            return render(request, "member_dues.html", status=error.status, session=session, form_error=error,
+                          open_form=form_name, form_values=form, **context)
+
+        return await submit_form(request, lambda session, form: perform(request, session, form), rerender,
+                                 f"/members/{member_id}/dues", flash=flash)
+    return endpoint
+
+
+def _fields_form(method: str, form_name: str, fields: tuple, flash: str):
+    """A member form whose fields go as they are to one dues RPC (`method(member_id, data)`)."""
+    async def endpoint(request: Request):
+        member_id = path_id(request)
+        return await _member_form(member_id, form_name, lambda r, s, form: call(
+            r, s, "dues", method, member_id=member_id,
+            data={key: form.get(key, "").strip() for key in fields}), flash)(request)
+    return endpoint
+
+
+set_base = _fields_form("set_base", "dues-base", ("kind", "amount", "from_month"), "已核定党费基数")
+record_large = _fields_form("record_large", "dues-large", ("amount", "paid_on", "receipt_no"), "已登记大额党费")
+apply_exemption = _fields_form("apply_exemption", "dues-exemption",
+                               ("from_month", "to_month", "kind", "amount", "reason"),
+                               "已提交少交/免交申请，待上级党委审批")
+
+
+async def pay_member(request: Request):
+    """补交 or 预交 (or this month) for one member, through the branch's payments."""
+    member_id = path_id(request)
+
+    async def perform(r, s, form):
+        dues = await call(r, s, "dues", "member_dues", member_id=member_id)
+        return await call(r, s, "dues", "record_payments", org_id=dues["member"]["org_id"], data={
+            "month": form.get("month", ""), "payments": [{
+                "member_id": member_id, "amount": form.get("amount", "").strip(), "paid_on": form.get("paid_on", ""),
+                "method": form.get("method") or "self", "collector": form.get("collector", "")}]})
+
+    return await _member_form(member_id, "dues-pay", perform, "已登记党费")(request)

@@ -1,0 +1,425 @@
+"""Use cases that change dues: a branch's 系统设置, bases, payments (and voiding one), 大额党费,
+少交/免交 applications and their approval. Each validates with the pure rules (domain/), checks
+the caller's scope, locks the members concerned, writes, recounts the summary counters and
+records its event, in one transaction; a refusal writes nothing."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import Conflict, NotFound, ValidationFailed
+from services.shared.field_errors import FieldErrors
+from services.shared.field_rules import iso_date
+from services.shared.messaging.outbox import record_event
+from services.shared.org_directory import OrgDirectory
+from services.shared.versions import require_version
+
+from . import events
+from .domain import (
+    DuesRefused,
+    Exemption,
+    Month,
+    accept_payments,
+    check_exemption,
+    check_large,
+    money,
+    parse_base,
+    parse_exemption,
+    parse_payment,
+)
+from .models import bases, branch_settings, counted, exemptions, large_payments, members, outbox, payments
+from .store import (
+    accounts,
+    base_view,
+    branch_of,
+    branch_rows,
+    counting_lock,
+    exemption_view,
+    large_view,
+    load_member,
+    member_id_of,
+    month_text,
+    paid_to_of,
+    payment_view,
+    recount,
+    require_higher_committee,
+    settings_row,
+    this_month,
+)
+
+MAX_PAYMENTS = 500  # one request: a large branch's month, or a member's years of 补交
+TEXT_MAX = 50
+ALREADY_RECORDED = "该月党费已登记，不能重复登记（如需更正，请先作废原记录）"
+REASON_MAX = 500
+FIELD_LABELS = {"month": "月份", "amount": "金额", "paid_on": "交纳日期", "method": "交纳方式",
+                "member_id": "党员", "collector": "收缴人"}
+
+
+def _fields_message(errors: FieldErrors) -> str:
+    return "；".join(f"{FIELD_LABELS.get(name, name)}：{message}" for name, message in errors.fields.items())
+
+
+def _event(session: Session, caller: Caller, event_type: str, aggregate: str, version: int, payload: dict) -> None:
+    record_event(session, outbox, event_type, aggregate, version, payload, caller)
+
+
+def _text(data: dict, name: str, label: str, limit: int = TEXT_MAX, required: bool = False) -> str | None:
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationFailed(f"请填写{label}", {name: f"请填写{label}"})
+        return None
+    if not isinstance(value, str) or len(value.strip()) > limit:
+        raise ValidationFailed(f"{label}应为不超过{limit}字的文本", {name: f"不超过{limit}字"})
+    return value.strip()
+
+
+# --- 系统设置 ------------------------------------------------------------------------------------
+
+def set_settings(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, data: dict) -> dict:
+    """党费登记开始月份 and quarterly payment of a branch; its members are recounted (months before
+    the start are not arrears)."""
+    org = orgs.org(caller, org_id)
+    data = data or {}
+    errors = {}
+    try:
+        start = Month.parse(data.get("registration_start"))
+    except ValueError as error:
+        errors["registration_start"] = str(error)
+    quarterly = data.get("quarterly", False)
+    if not isinstance(quarterly, bool):
+        errors["quarterly"] = "应为是或否"
+    if errors:
+        raise ValidationFailed("党费设置有误", errors)
+    if start > this_month():
+        raise ValidationFailed("党费登记开始月份不能晚于本月", {"registration_start": "不能晚于本月"})
+    with sessions.begin() as session:
+        counting_lock(session)
+        current = session.execute(select(branch_settings).where(branch_settings.c.org_id == org["id"])
+                                  .with_for_update()).first()
+        require_version(current.version if current else 0, data.get("version"), "党费设置")
+        values = {"registration_start": start.first_day, "quarterly": quarterly, "updated_by": caller.username
+                  or caller.user_id, "updated_at": datetime.now(timezone.utc)}
+        if current is None:
+            session.execute(branch_settings.insert().values(org_id=org["id"], version=1, **values))
+        else:
+            session.execute(update(branch_settings).where(branch_settings.c.org_id == org["id"])
+                            .values(version=branch_settings.c.version + 1, **values))
+        recount(session, branch_rows(session, org["id"], lock=True))
+        row = settings_row(session, org["id"])
+        _event(session, caller, events.DUES_SETTINGS_CHANGED, f"branch-{org['id']}", row.version,
+               {"org_id": org["id"], "registration_start": str(start), "quarterly": quarterly})
+        return settings_view(row)
+
+
+def settings_view(row) -> dict:
+    return {"org_id": row.org_id, "registration_start": month_text(row.registration_start),
+            "quarterly": row.quarterly, "version": row.version, "set": True}
+
+
+# --- 基数 ---------------------------------------------------------------------------------------
+
+def set_base(sessions: sessionmaker, caller: Caller, member_id, data: dict) -> dict:
+    """A member's base from a month on: the monthly amount is computed by the rules in force."""
+    data = data or {}
+    try:
+        base, due = parse_base(data.get("kind"), data.get("amount"), data.get("from_month"))
+    except FieldErrors as errors:
+        raise ValidationFailed(f"党费基数有误：{_fields_message(errors)}", errors.fields) from None
+    except DuesRefused as refused:
+        raise ValidationFailed(refused.message, {"amount": refused.message}) from None
+    with sessions.begin() as session:
+        row = load_member(session, caller, member_id, lock=True)
+        base_id = session.execute(bases.insert().values(
+            member_id=row.member_id, kind=base.kind, amount=base.amount, from_month=base.from_month.first_day,
+            monthly_due=due.amount, bracket=due.bracket, rule_version=due.rule_version,
+            created_by=caller.username or caller.user_id).returning(bases.c.id)).scalar_one()
+        recount(session, [row])
+        saved = session.execute(select(bases).where(bases.c.id == base_id)).one()
+        view = {**base_view(saved), "monthly_due": money.shown(due.amount), "bracket": due.bracket}
+        _event(session, caller, events.DUES_BASE_SET, f"member-{row.member_id}", base_id,
+               {"member_id": row.member_id, "org_id": row.org_id, **{k: view[k] for k in (
+                   "kind", "amount", "from_month", "monthly_due", "bracket", "rule_version")}})
+        return view
+
+
+# --- 交纳登记 -----------------------------------------------------------------------------------
+
+def _parse_entries(data: dict) -> tuple[dict, list]:
+    """{member_id: [(Payment, collector)]} and the entries refused on their own."""
+    entries = data.get("payments")
+    if not isinstance(entries, list) or not entries:
+        raise ValidationFailed("请至少登记一名党员的党费", {"payments": "请至少登记一笔"})
+    if len(entries) > MAX_PAYMENTS:
+        raise ValidationFailed(f"一次最多登记{MAX_PAYMENTS}笔党费", {"payments": f"最多{MAX_PAYMENTS}笔"})
+    parsed, refused = defaultdict(list), []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            refused.append({"member_id": None, "message": "每笔党费应为一个对象", "input": True})
+            continue
+        try:
+            member_id = member_id_of(entry.get("member_id"))
+        except NotFound:
+            refused.append({"member_id": None, "message": "党员编号有误", "input": True})
+            continue
+        try:
+            payment = parse_payment(entry.get("month") or data.get("month"), entry.get("amount"),
+                                    entry.get("paid_on"), entry.get("method"))
+            collector = _text(entry, "collector", "收缴人")
+        except FieldErrors as errors:
+            refused.append({"member_id": member_id, "message": _fields_message(errors), "input": True})
+            continue
+        except ValidationFailed as error:
+            refused.append({"member_id": member_id, "message": error.message, "input": True})
+            continue
+        parsed[member_id].append((payment, collector))
+    return parsed, refused
+
+
+def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, data: dict) -> dict:
+    """A branch's payments for a month (or several: each entry may name its own month for 补交/
+    预交). Each member's are judged by the rules against their ledger; a member refused is listed
+    with the reason and the others recorded — or, with `all_or_nothing`, nothing is recorded. A
+    request with nothing recorded is refused as a whole (409, nothing written)."""
+    org = orgs.org(caller, org_id)
+    data = data or {}
+    all_or_nothing = data.get("all_or_nothing", False)
+    if not isinstance(all_or_nothing, bool):
+        raise ValidationFailed("all_or_nothing 应为 true 或 false", {"all_or_nothing": "应为是或否"})
+    parsed, refused = _parse_entries(data)
+    today = date.today()
+    recorded, written = [], []
+    with sessions.begin() as session:
+        counting_lock(session)
+        rows = {row.member_id: row for row in session.execute(
+            select(members).where(members.c.member_id.in_(sorted(parsed))).order_by(members.c.member_id)
+            .with_for_update())}
+        branch = branch_of(session, org["id"])
+        found = accounts(session, list(rows.values()))
+        accepted_by_member = {}
+        for member_id in sorted(parsed):
+            row = rows.get(member_id)
+            if row is None or row.org_id != org["id"]:
+                refused.append({"member_id": member_id, "message": "该党员不在本组织的党员名册中"})
+                continue
+            if member_id not in found:
+                refused.append({"member_id": member_id, "message": "该党员缺少入党日期，无法计算党费"})
+                continue
+            new = [payment for payment, _ in parsed[member_id]]
+            taken = {payment.month for payment in found[member_id].payments}
+            duplicates = sorted({payment.month for payment in new if payment.month in taken})
+            if duplicates:
+                refused.append({"member_id": member_id, "message": "；".join(
+                    f"{month.label}：{ALREADY_RECORDED}" for month in duplicates)})
+                continue
+            try:
+                accepted_by_member[member_id] = accept_payments(found[member_id], branch, new, today)
+            except DuesRefused as refusal:
+                refused.append({"member_id": member_id, "message": refusal.message})
+        if refused and (all_or_nothing or not accepted_by_member):
+            names = {row.member_id: row.name for row in rows.values()}
+            lines = [f"{names.get(item['member_id']) or item['member_id']}：{item['message']}" for item in refused]
+            prefix = f"有{len(refused)}名党员的党费不能登记，全部未登记：" if all_or_nothing and accepted_by_member \
+                else "党费未登记："
+            error = ValidationFailed if all(item.get("input") for item in refused) else Conflict
+            raise error(prefix + "；".join(lines), {str(item["member_id"]): item["message"] for item in refused})
+        for member_id, accepted in accepted_by_member.items():
+            collectors = [collector for _, collector in parsed[member_id]]
+            values = [{"member_id": member_id, "org_id": org["id"], "month": item.payment.month.first_day,
+                       "amount": item.payment.amount, "paid_on": item.payment.paid_on, "method": item.payment.method,
+                       "collector": collector, "kind": item.kind, "created_by": caller.username or caller.user_id}
+                      for item, collector in zip(accepted, collectors)]
+            try:
+                with session.begin_nested():
+                    saved = session.execute(payments.insert().values(values).returning(*payments.c)).all()
+            except IntegrityError:  # the unique index: another clerk's payment of that month won
+                refused.append({"member_id": member_id, "message": "该月党费已由他人登记，不能重复登记"})
+                continue
+            warnings = [warning for item in accepted for warning in item.warnings]
+            recorded.extend({**payment_view(row), "warnings": warnings} for row in saved)
+            written.append((rows[member_id], saved))
+        if not written:
+            raise Conflict("党费未登记：" + "；".join(item["message"] for item in refused))
+        recount(session, [row for row, _ in written])
+        for row, saved in written:
+            _event(session, caller, events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
+                "member_id": row.member_id, "org_id": org["id"], "paid_to": paid_to_of(session, row.member_id),
+                "payments": [{key: view[key] for key in ("id", "month", "amount", "paid_on", "method", "kind")}
+                             for view in map(payment_view, saved)]})
+    return {"recorded": recorded, "count": len(recorded),
+            "refused": [{"member_id": item["member_id"], "message": item["message"]} for item in refused]}
+
+
+def _member_record(session: Session, caller: Caller, table, record_id: int, missing: str):
+    """A member's record (a payment, an application) and the member, both locked, member first
+    (the order every change of that member takes); NotFound, or Forbidden out of scope."""
+    found = session.execute(select(table.c.member_id).where(table.c.id == record_id)).first()
+    if found is None:
+        raise NotFound(missing)
+    member = load_member(session, caller, found.member_id, lock=True)
+    return member, session.execute(select(table).where(table.c.id == record_id).with_for_update()).one()
+
+
+def void_payment(sessions: sessionmaker, caller: Caller, payment_id, data: dict) -> dict:
+    """作废 a payment with its reason (kept, shown struck out); the month is owed again."""
+    data = data or {}
+    reason = _text(data, "reason", "作废原因", REASON_MAX, required=True)
+    payment_id = member_id_of(payment_id)
+    with sessions.begin() as session:
+        row, current = _member_record(session, caller, payments, payment_id, "党费记录不存在")
+        if current.voided_at is not None:
+            raise Conflict("该笔党费已作废")
+        session.execute(update(payments).where(payments.c.id == payment_id).values(
+            voided_at=datetime.now(timezone.utc), void_reason=reason, voided_by=caller.username or caller.user_id))
+        recount(session, [row])
+        saved = session.execute(select(payments).where(payments.c.id == payment_id)).one()
+        _event(session, caller, events.DUES_PAYMENT_VOIDED, f"member-{row.member_id}", payment_id, {
+            "member_id": row.member_id, "org_id": row.org_id, "payment_id": payment_id,
+            "month": month_text(saved.month), "amount": money.shown(saved.amount), "reason": reason,
+            "paid_to": paid_to_of(session, row.member_id)})
+        return payment_view(saved)
+
+
+# --- 大额党费 -----------------------------------------------------------------------------------
+
+def record_large(sessions: sessionmaker, caller: Caller, member_id, data: dict) -> dict:
+    """A voluntary single payment of 1000 元 or more, with its receipt number, apart from dues."""
+    data = data or {}
+    errors, values = {}, {}
+    for name, check in (("amount", money.amount), ("paid_on", iso_date)):
+        try:
+            values[name] = check(data.get(name))
+        except ValueError as error:
+            errors[name] = str(error)
+    try:
+        receipt = _text(data, "receipt_no", "收据号", 40, required=True)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+    if errors:
+        raise ValidationFailed("大额党费信息有误：" + "；".join(
+            f"{FIELD_LABELS.get(k, '收据号')}：{v}" for k, v in errors.items()), errors)
+    if values["paid_on"] > date.today():
+        raise ValidationFailed("交纳日期不能晚于今天", {"paid_on": "不能晚于今天"})
+    try:
+        check_large(values["amount"], values["paid_on"])
+    except DuesRefused as refused:
+        raise ValidationFailed(refused.message, {"amount": refused.message}) from None
+    with sessions.begin() as session:
+        row = load_member(session, caller, member_id, lock=True)
+        if row.joined_on is None or values["paid_on"] < row.joined_on:
+            raise Conflict("交纳日期早于入党日期")
+        if row.status != "active" and row.left_on and values["paid_on"] > row.left_on:
+            raise Conflict("该党员此时已不在册")
+        try:
+            with session.begin_nested():
+                saved = session.execute(large_payments.insert().values(
+                    member_id=row.member_id, org_id=row.org_id, amount=values["amount"], paid_on=values["paid_on"],
+                    receipt_no=receipt, created_by=caller.username or caller.user_id)
+                    .returning(*large_payments.c)).one()
+        except IntegrityError:
+            raise Conflict(f"收据号{receipt}已登记过大额党费", {"receipt_no": "已登记"}) from None
+        recount(session, [row])
+        view = large_view(saved)
+        _event(session, caller, events.DUES_LARGE_PAID, f"member-{row.member_id}", saved.id,
+               {**{k: view[k] for k in ("id", "amount", "paid_on", "receipt_no")}, "member_id": row.member_id,
+                "org_id": row.org_id})
+        return view
+
+
+# --- 少交/免交 ----------------------------------------------------------------------------------
+
+def _exemption(row) -> Exemption:
+    return Exemption(Month.of(row.from_month), Month.of(row.to_month), row.kind, row.amount,
+                     approved=row.state == "approved")
+
+
+def _exemptions_of(session: Session, member_id: int, state: str, but: int | None = None) -> list:
+    query = select(exemptions).where(exemptions.c.member_id == member_id, exemptions.c.state == state)
+    if but is not None:
+        query = query.where(exemptions.c.id != but)
+    return [_exemption(row) for row in session.execute(query)]
+
+
+def apply_exemption(sessions: sessionmaker, caller: Caller, member_id, data: dict) -> dict:
+    """The branch applies for 少交/免交 for a member (period, kind, amount, reason)."""
+    data = data or {}
+    try:
+        new = parse_exemption(data.get("from_month"), data.get("to_month"), data.get("kind"), data.get("amount"),
+                              data.get("reason"))
+    except FieldErrors as errors:
+        raise ValidationFailed("少交/免交申请有误", errors.fields) from None
+    with sessions.begin() as session:
+        row = load_member(session, caller, member_id, lock=True)
+        account = accounts(session, [row]).get(row.member_id)
+        if account is None:
+            raise Conflict("该党员缺少入党日期，无法申请")
+        try:
+            check_exemption(account, new, _exemptions_of(session, row.member_id, "applied"))
+        except DuesRefused as refused:
+            raise Conflict(refused.message) from None
+        saved = session.execute(exemptions.insert().values(
+            member_id=row.member_id, org_id=row.org_id, from_month=new.from_month.first_day,
+            to_month=new.to_month.first_day, kind=new.kind, amount=new.amount, reason=data["reason"].strip(),
+            applied_by=caller.username or caller.user_id).returning(*exemptions.c)).one()
+        view = exemption_view(saved, row.name)
+        _event(session, caller, events.DUES_EXEMPTION_APPLIED, f"member-{row.member_id}", saved.id,
+               exemption_payload(view))
+        return view
+
+
+def exemption_payload(view: dict) -> dict:
+    return {"exemption_id": view["id"], **{key: view[key] for key in (
+        "member_id", "org_id", "from_month", "to_month", "kind", "amount", "state", "opinion", "approver_org_id")}}
+
+
+def decide_exemption(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, exemption_id, approve: bool,
+                     data: dict) -> dict:
+    """The higher 党委 approves (应交 changes from then on) or refuses, with its opinion."""
+    data = data or {}
+    opinion = _text(data, "opinion", "审批意见", REASON_MAX, required=not approve)
+    exemption_id = member_id_of(exemption_id)
+    with sessions.begin() as session:
+        row, current = _member_record(session, caller, exemptions, exemption_id, "少交/免交申请不存在")
+        approver = require_higher_committee(caller, orgs, row.org_path)
+        require_version(current.version, data.get("version"), "该申请")
+        if current.state != "applied":
+            raise Conflict("该申请已审批，不能再次审批")
+        if approve:
+            account = accounts(session, [row])[row.member_id]
+            try:
+                check_exemption(account, _exemption(current))
+            except DuesRefused as refused:
+                raise Conflict(refused.message) from None
+        session.execute(update(exemptions).where(exemptions.c.id == exemption_id).values(
+            state="approved" if approve else "refused", opinion=opinion, approver_org_id=approver["id"],
+            approver=f"{approver['name']}（{caller.username or caller.user_id}）",
+            decided_at=datetime.now(timezone.utc), version=exemptions.c.version + 1))
+        if approve:
+            recount(session, [row])
+        saved = session.execute(select(exemptions).where(exemptions.c.id == exemption_id)).one()
+        view = exemption_view(saved, row.name)
+        _event(session, caller, events.DUES_EXEMPTION_DECIDED, f"member-{row.member_id}", saved.id,
+               exemption_payload(view))
+        return view
+
+
+# --- the monthly advance ----------------------------------------------------------------------
+
+def advance(sessions: sessionmaker, limit: int = 200) -> int:
+    """Members counted in an earlier month are recounted (a month over makes arrears and 应交 of
+    the new month): a batch per call, from a timer, until none is behind."""
+    first = this_month().first_day
+    with sessions.begin() as session:
+        ids = session.execute(select(counted.c.member_id).where(counted.c.as_of < first)
+                              .order_by(counted.c.member_id).limit(limit)).scalars().all()
+        if not ids:
+            return 0
+        rows = session.execute(select(members).where(members.c.member_id.in_(ids)).order_by(members.c.member_id)
+                               .with_for_update(skip_locked=True)).all()
+        recount(session, rows)
+        return len(rows)
