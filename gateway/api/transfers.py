@@ -302,7 +302,9 @@ REASON = obj(["code", "name", "enabled", "used", "version"], code=STR, name=STR,
              used={**INT, "description": "使用该原因的转接数（已使用的代码不能删除）"}, version=INT,
              updated_at=NULLABLE_STR)
 REASON_CODE = path_param("code", {"type": "string", "pattern": "^[0-9]{2,4}$"})
-PREVIEW = obj(["route"], route={"type": "array", "items": STEP}, letter={"type": ["object", "null"]})
+PREVIEW = obj(["route"], route={"type": "array", "items": STEP}, letter={"type": ["object", "null"]},
+              dues_paid_to={"type": ["string", "null"],
+                            "description": "党费交至（年月）：未填时取党费服务的记录"})
 ORG_APPLY_IN = obj(
     ["to_parent_id", "reason"],
     to_parent_id={"type": "integer", "description": "新的上级党组织（本系统内在用、非党支部、不在本组织之下）"},

@@ -118,12 +118,20 @@ async def _new_form(request: Request, session, org_id: int, values: dict, status
             member = await call(request, session, "member", "get_member", member_id=int(values["member_id"]))
         except Exception:  # noqa: BLE001 — a stale or foreign id: the clerk picks again
             member = None
+    paid_to = None  # 党费交至 as the dues service has it, prefilled (the clerk may change it)
+    if member is not None:
+        try:
+            paid_to = (await call(request, session, "dues", "paid_to", member_id=member["id"]))["paid_to"]
+        except Exception:  # noqa: BLE001 — not in the dues service yet: the clerk types it
+            paid_to = None
+        if paid_to and not values.get("dues_paid_to"):
+            values = {**values, "dues_paid_to": paid_to}
     target = None
     if str(values.get("to_org_id", "")).isdigit():
         target_id = int(values["to_org_id"])
         target = {"id": target_id, "name": values.get(f"to_org_name_{target_id}", "")}
     return render(request, "transfer_new.html", status=status, session=session, org=org, root=root, v=values,
-                  member=member, target=target, form_error=error, open_form="transfer",
+                  member=member, target=target, form_error=error, open_form="transfer", dues_paid_to=paid_to,
                   **_form_context(org_id, await reason_options(request, session)))
 
 

@@ -23,10 +23,22 @@ NOT_BLOCKING = {"evaluations"}
 
 
 class Members:
-    """What the transfer service asks of the member service (by RPC: member never calls transfer)."""
+    """What the transfer service asks of the member service (by RPC: member never calls transfer),
+    and of the dues service the member's 党费交至 (`paid_to(member_id)` → "YYYY-MM" or None; dues
+    never calls transfer either)."""
 
-    def __init__(self, get_member, check_member, check_inbound=None):
+    def __init__(self, get_member, check_member, check_inbound=None, paid_to=None):
         self.get_member, self.check_member, self._check_inbound = get_member, check_member, check_inbound
+        self._paid_to = paid_to
+
+    def paid_to(self, member_id) -> str | None:
+        """党费交至 as the dues service has it; None when it has none (or the id is no number)."""
+        if self._paid_to is None or not str(member_id).strip().isdigit():
+            return None
+        try:
+            return self._paid_to(int(str(member_id).strip()))
+        except NotFound:  # not in the dues service's projection yet (or no such member: refused below)
+            return None
 
     def check_inbound(self, data: dict) -> dict:
         """A 线下转入's member form checked by the member service's rules (400/409 from there):
@@ -102,6 +114,9 @@ def plan(sessions: sessionmaker, caller: Caller, members: Members, raw, find_org
     """`find_org(org_id)`: the directory's row, asked of the org service when not projected yet."""
     with sessions() as session:
         reasons = store.reason_table(session)
+    if isinstance(raw, dict) and not str(raw.get("dues_paid_to") or "").strip():
+        # The letter's 党费交至 comes from the dues service unless the clerk gives it.
+        raw = {**raw, "dues_paid_to": members.paid_to(raw.get("member_id"))}
     data = validated(lambda d: validate_apply(d, reasons), raw, "转接")
     return draw(sessions, caller, members, data, find_org)
 
@@ -149,6 +164,7 @@ def preview_view(plan: Plan, today: date) -> dict:
         "from_org_name": plan.from_org["name"], "to_org_id": plan.to_org["id"] if plan.to_org else None,
         "to_org_name": plan.to_org["name"] if plan.to_org else store.outside_name(data.get("to_outside")),
         "valid_until": until.isoformat() if until else None,
+        "dues_paid_to": data.get("dues_paid_to"),  # the clerk's, or the dues service's when left out
         "route": [{**step, "org_name": step["org_name"]} for step in plan.route],
     }
 

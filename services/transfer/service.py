@@ -33,6 +33,7 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     db = Database()
     caller = CallerProvider()
     member = RpcProxy("member")
+    dues = RpcProxy("dues")  # 党费交至 for the letter
     org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
 
     @rpc
@@ -48,7 +49,8 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     def _members(self) -> Members:
         return Members(lambda member_id: self.member.get_member(member_id),
                        lambda member_id: self.member.check_member(member_id),
-                       lambda data: self.member.check_inbound(data))
+                       lambda data: self.member.check_inbound(data),
+                       lambda member_id: self.dues.paid_to(member_id)["paid_to"])
 
     # --- commands ---
     @api

@@ -250,3 +250,27 @@ def test_the_pages_answer_hostile_input_with_4xx(browser_session, api, tree):
     # The member card offers the transfer (the one in flight once the member service says so).
     card = browser_session.get(f"/members/{member_id}")
     assert f"/transfers/{created['id']}" in card.text or f"transfers/new?member_id={member_id}" in card.text
+
+
+def test_the_letters_dues_paid_to_comes_from_the_dues_service(api, tree):
+    """Left out, 党费交至 is the dues service's (months before the branch registers dues in PMIS are
+    taken as settled, then the unbroken run paid); given, the clerk's stands."""
+    from services.dues.domain import Month
+
+    orgs, clerks = tree
+    branch = clerks["A1"]
+    now = Month.of(date.today())
+    member_id = complete_member(api, orgs["A1"], "党费交至党员")
+    wait_for(lambda: branch.get(f"/members/{member_id}/dues").status_code, lambda status: status == 200,
+             what="the dues service's projection of the new member")
+    ok(branch.put(f"/orgs/{orgs['A1']}/dues/settings", json={"registration_start": str(now - 2)}))
+    ok(branch.put(f"/members/{member_id}/dues/base", json={"kind": "employed", "amount": "5000",
+                                                          "from_month": str(now - 2)}))
+    request = {"member_id": member_id, "kind": "within", "to_org_id": orgs["B1"], "reason": "01",
+               "phone": "13900000000"}
+    assert ok(branch.post("/transfers/preview", json=request))["dues_paid_to"] == str(now - 3)
+    for month in (now - 2, now - 1):
+        ok(branch.post(f"/orgs/{orgs['A1']}/dues/payments", json={"month": str(month), "payments": [
+            {"member_id": member_id, "amount": "50.00", "paid_on": date.today().isoformat()}]}), 201)
+    assert ok(branch.post("/transfers/preview", json=request))["dues_paid_to"] == str(now - 1)
+    assert ok(branch.post("/transfers/preview", json={**request, "dues_paid_to": DUES}))["dues_paid_to"] == DUES
