@@ -4,9 +4,8 @@ the PDF and the Excel (both served to the page's session); the report of the mee
 表13–15 and the applicants' table like the others, each scrolling inside its own box."""
 from playwright.sync_api import expect
 
-from tests.support.api import create_org
-from tests.support.development import PATH, add_applicant, upto, walk
-from tests.support.factories import code, member_data
+from tests.support.development import PATH, add_applicant, development_tree, upto, walk
+from tests.support.factories import code
 from tests.support.helpers import wait_for
 
 from .conftest import log_in, no_sideways_scroll, shot, shot_path
@@ -14,9 +13,8 @@ from .conftest import log_in, no_sideways_scroll, shot, shot_path
 
 def test_the_record_links_and_the_development_tables(system, api, root_id, screen):
     page, size = screen
-    committee = create_org(api, root_id, f"浏览器纪实党委{code('')}", "党委")
-    branch = create_org(api, committee, "浏览器纪实支部", "党支部")
-    full = [api.post("/members", json=member_data(branch, name=name)).json()["id"] for name in ("纪实王", "纪实李")]
+    tree = development_tree(api, root_id, f"浏览器纪实党委{code('')}", "浏览器纪实支部", ("纪实王", "纪实李"))
+    committee, branch, full = tree["committee"], tree["branch"], tree["full"]
     accepted = add_applicant(api, branch, name="纪实接收")
     member_id = walk(api, full, accepted, PATH)["member_id"]
     activist = add_applicant(api, branch, name="纪实积极分子")

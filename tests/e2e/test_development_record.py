@@ -9,16 +9,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.support.api import create_org, staff_client
-from tests.support.development import PATH, add_applicant, walk
-from tests.support.factories import member_data
+from tests.support.development import PATH, add_applicant, development_tree, walk
 
 
 @pytest.fixture(scope="module")
 def recorded(system, api, root_id):
-    committee = create_org(api, root_id, "纪实测试党委", "党委")
-    branch = create_org(api, committee, "纪实测试支部", "党支部")
-    other = create_org(api, committee, "纪实测试其他支部", "党支部")
-    full = [api.post("/members", json=member_data(branch, name=name)).json()["id"] for name in ("纪实甲", "纪实乙")]
+    tree = development_tree(api, root_id, "纪实测试党委", "纪实测试支部", ("纪实甲", "纪实乙"))
+    branch, full = tree["branch"], tree["full"]
+    other = create_org(api, tree["committee"], "纪实测试其他支部", "党支部")
     applicant_id = add_applicant(api, branch, name="纪实对象")
     walk(api, full, applicant_id, PATH[:2])
     taken_back = api.post(f"/applicants/{applicant_id}/steps/undo", json={"reason": "积极分子的支委会日期录错"})

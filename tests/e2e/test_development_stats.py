@@ -9,16 +9,15 @@ report's Excel has the tables."""
 from datetime import date
 from io import BytesIO
 
-import psycopg
 import pytest
 from openpyxl import load_workbook
 
 from tests.support.api import create_org
-from tests.support.development import PATH, upto
+from tests.support.development import PATH, development_tree, upto
 from tests.support.development import walk as walk_steps
 from tests.support.factories import id_number, member_data
-from tests.support.helpers import plain_dsn, wait_for
-from tests.support.stats_events import publish_events
+from tests.support.helpers import wait_for
+from tests.support.stats_events import deliver_again, outbox_envelopes
 
 YEAR = date.today().year
 TABLES = ("applicants", "t13", "t14", "t15")
@@ -56,10 +55,9 @@ def pool(applicants=0, activists=0, candidates=0, applied=0) -> dict:
 
 @pytest.fixture(scope="module")
 def developed(system, api, root_id):
-    committee = create_org(api, root_id, "发展统计党委", "党委")
-    branch = create_org(api, committee, "发展统计一支部", "党支部")
+    tree = development_tree(api, root_id, "发展统计党委", "发展统计一支部", ("统计甲", "统计乙"))
+    committee, branch, full = tree["committee"], tree["branch"], tree["full"]
     second = create_org(api, committee, "发展统计二支部", "党支部")
-    full = [ok(api.post("/members", json=member_data(branch, name=name)), 201)["id"] for name in ("统计甲", "统计乙")]
 
     def walk(applicant_id: int, steps) -> dict:
         return walk_steps(api, full, applicant_id, steps)
@@ -140,15 +138,9 @@ def test_each_year_end_counts_by_the_effective_dates_and_reconcile_is_clean(rpc,
 def test_the_applicant_events_again_and_out_of_order_change_nothing(system, rpc, developed):
     orgs, accepted, expected = developed
     settled(rpc, orgs, expected)
-    with psycopg.connect(plain_dsn(system)) as pg:
-        envelopes = [row[0] for row in pg.execute(
-            "SELECT envelope FROM member.outbox WHERE envelope->>'aggregate_id' = %s "
-            "AND envelope->>'type' LIKE 'applicant%%' ORDER BY id", (str(accepted),))]
+    envelopes = outbox_envelopes(system, "member", str(accepted), "applicant%")
     assert envelopes[0]["type"] == "applicant_created" and len(envelopes) >= 4  # created, activist, candidate, accepted
-    again = envelopes + [{**e, "event_id": f"{e['event_id'][:-4]}beef"} for e in reversed(envelopes)]
-    rpc.run(publish_events(system.env["PMIS_AMQP_URI"], "member", again))
-    wait_for(lambda: [e for e in again if not _seen(system, e["event_id"])], lambda left: not left, timeout=30,
-             what="the stats ingesters to take the events")
+    deliver_again(system, "member", envelopes)
     settled(rpc, orgs, expected)
     assert rpc.call("stats", "reconcile", org_id=orgs["committee"])["total_differences"] == 0
 
@@ -168,7 +160,3 @@ def test_the_excel_export_has_the_development_tables(api, rpc, developed):
         cells = dict(zip((c["key"] for c in columns), total[1:]))
         assert {key: n for key, n in cells.items() if n} == expected[("committee", 2024)][table]
 
-
-def _seen(system, event_id: str) -> bool:
-    with psycopg.connect(plain_dsn(system)) as pg:
-        return pg.execute("SELECT 1 FROM stats.inbox WHERE event_id = %s", (event_id,)).fetchone() is not None
