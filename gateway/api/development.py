@@ -1,15 +1,24 @@
 """发展党员 through the JSON API: an applicant's pipeline (read, record a step, 回退 the last one),
 a batch of one step for several applicants of an organization, the steps due or overdue in an
 organization's subtree, the 工作督查 of histories, a member's development history and the
-probation outcome (转正 / 延长预备期 / 取消预备党员资格). Every rule is the member service's."""
+probation outcome (转正 / 延长预备期 / 取消预备党员资格), and the applicant's 发展纪实 printed (PDF,
+Excel). Every rule is the member service's."""
+import asyncio
+from datetime import date
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from services.member.contract import PIPELINE_STAGE_NAMES, STEP_FORMS
 
 from ..auth import require_session
+from ..excel.development_record import record_workbook
+from ..pdf.development_record import TITLE, render_record
 from .common import call, check_types, path_id, read_json, record_action
+from .exports import XLSX, download_operation, pdf_operation
 from .spec import BOOL, DATE, ID, INT, STR, obj, op, query_param
 
 STEP_TYPES = {"step": str, "date": str, "version": int}
@@ -65,7 +74,41 @@ async def probation(request: Request):
     return JSONResponse(await call(request, session, "member", "decide_probation", member_id=member_id, data=data))
 
 
+async def development_record(request: Request, session) -> dict:
+    """What the 发展纪实 prints: the applicant (scope checked there first), its pipeline and the
+    name of its organization."""
+    applicant_id = path_id(request)
+    applicant = await call(request, session, "member", "get_applicant", applicant_id=applicant_id)
+    development, org = await asyncio.gather(
+        call(request, session, "member", "get_development", applicant_id=applicant_id),
+        call(request, session, "org", "get_org", org_id=applicant["org_id"]))
+    return {"applicant": applicant, "development": development, "org_name": org["name"],
+            "printed_on": date.today().isoformat()}
+
+
+def _download(content: bytes, media_type: str, record: dict, suffix: str, disposition: str) -> Response:
+    filename = quote(f"{record['applicant']['name']}-{TITLE}.{suffix}")
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f"{disposition}; filename*=utf-8''{filename}",
+                             "Cache-Control": "no-store"})
+
+
+async def record_pdf(request: Request):
+    session = await require_session(request)
+    record = await development_record(request, session)
+    pdf = await run_in_threadpool(render_record, record)  # drawing is CPU work: off the event loop
+    return _download(pdf, "application/pdf", record, "pdf", "inline")
+
+
+async def record_xlsx(request: Request):
+    session = await require_session(request)
+    record = await development_record(request, session)
+    return _download(await run_in_threadpool(record_workbook, record), XLSX, record, "xlsx", "attachment")
+
+
 routes = [
+    Route("/applicants/{id}/record.pdf", record_pdf),
+    Route("/applicants/{id}/record.xlsx", record_xlsx),
     Route("/applicants/{id}/steps", get_steps),
     Route("/applicants/{id}/steps", record_step, methods=["POST"]),
     Route("/applicants/{id}/steps/undo", record_action("member", "undo_step", "applicant_id", {"reason": str}),
@@ -135,6 +178,10 @@ PROBATION_IN = obj(["outcome", "meeting_on", "approved_on"],
                    version={**INT, "description": "可选：读取时的 version"})
 
 OPENAPI_PATHS = {
+    "/applicants/{id}/record.pdf": {"get": pdf_operation(
+        "打印发展纪实（A4 PDF）：基本情况，按发展阶段列出每个步骤的日期、办理情况（谈话人、培养联系人、入党介绍人、"
+        "表决票数、审查结论等）和录入人（回退的步骤注明原因），以及待办步骤和期限", params=[ID])},
+    "/applicants/{id}/record.xlsx": {"get": download_operation("导出发展纪实（Excel），内容同 PDF", params=[ID])},
     "/applicants/{id}/steps": {
         "get": op("入党申请人的发展纪实：阶段、已办理步骤、应办理步骤及期限、可办理步骤", "发展纪实", REF, params=[ID]),
         "post": {**op("办理一个发展步骤；不符合规定（顺序、时间、介绍人、表决等）返回 422 和原因；"

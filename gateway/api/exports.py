@@ -109,6 +109,12 @@ def download_operation(summary: str, params=()) -> dict:
     return operation
 
 
+def pdf_operation(summary: str, params=()) -> dict:
+    operation = op(summary, "PDF 文件", params=params)
+    operation["responses"]["200"]["content"] = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+    return operation
+
+
 OPENAPI_PATHS = {
     "/orgs/{id}/orgs.xlsx": {"get": download_operation("导出本组织及下级的党组织名册（层级、名称、代码、类别、上级）",
                                                        params=[ID])},

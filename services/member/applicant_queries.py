@@ -7,9 +7,9 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
-from services.shared.paging import page_bounds
+from services.shared.paging import keyset_bounds, page_bounds
 
-from .domain.applicants import STAGES
+from .domain.applicants import STAGES, applicant_facts
 from .models import applicants
 from .store import applicant_view, load_applicant
 
@@ -76,3 +76,20 @@ def list_applicants(sessions: sessionmaker, caller: Caller, org: dict, stage=Non
                                .limit(size).offset((page - 1) * size)).all()
     return {"total": total, "page": page, "size": size, "sort": sort, "deleted": deleted,
             "items": [applicant_view(row) for row in rows]}
+
+
+FACTS_PAGE_MAX = 5000
+
+
+def facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, limit=2000) -> dict:
+    """Every applicant of a subtree (deleted and accepted ones too: they count for the years they
+    were on record) in id order, one keyset page, with the counted facts their events carry
+    (domain/applicants.applicant_facts), for the stats service's reconcile and rebuild."""
+    caller.require(path, "该党组织")
+    after_id, limit = keyset_bounds(after_id, limit, FACTS_PAGE_MAX)
+    with sessions() as session:
+        rows = session.execute(select(applicants).where(_A.org_path.startswith(path, autoescape=True), _A.id > after_id)
+                               .order_by(_A.id).limit(limit)).all()
+    return {"items": [{"applicant_id": row.id, "version": row.version, "org_path": row.org_path,
+                       "facts": applicant_facts(row)} for row in rows],
+            "next_after_id": rows[-1].id if len(rows) == limit else None}

@@ -8,6 +8,7 @@ from .domain.applicants import LABELS as APPLICANT_LABELS
 from .domain.applicants import STAGE_NAMES, STAGES
 from .domain.development import VERSIONS as _VERSIONS
 from .domain.development.forms import step_forms
+from .domain.development.rules import PHASES as PHASE_NAMES
 from .domain.id_number import IdNumberError, parse_id_number
 from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, YEAR
 from .domain.member_check import LABELS as BASIC_LABELS
@@ -17,5 +18,5 @@ from .domain.status import RESTORE_MEANING, UNDO_MEANING, restore_hint
 STEP_FORMS = step_forms(_VERSIONS[-1])
 
 __all__ = ["APPLICANT_IMPORT_COLUMNS", "APPLICANT_LABELS", "BASIC_LABELS", "BATCH_SETS", "CODE", "IMPORT_COLUMNS",
-           "INFO_SETS", "IdNumberError", "PIPELINE_STAGE_NAMES", "RESTORE_MEANING", "STAGES", "STAGE_NAMES",
-           "STEP_FORMS", "UNDO_MEANING", "YEAR", "parse_id_number", "restore_hint"]
+           "INFO_SETS", "IdNumberError", "PHASE_NAMES", "PIPELINE_STAGE_NAMES", "RESTORE_MEANING", "STAGES",
+           "STAGE_NAMES", "STEP_FORMS", "UNDO_MEANING", "YEAR", "parse_id_number", "restore_hint"]

@@ -172,11 +172,13 @@ def _judge(session: Session, caller: Caller, row, step: pipeline.Step, today: da
 
 
 def _update_applicant(session: Session, caller: Caller, row, progress: pipeline.Progress, **values):
-    """The applicant row in step with the rules (stage, next time limit), its version bumped;
+    """The applicant row in step with the rules (stage and the dates it was entered, next time
+    limit), its version bumped;
     applicant_updated when its counted facts changed. The row after."""
     session.execute(update(applicants).where(applicants.c.id == row.id).values(
-        stage=progress.stage, due_on=first_due(progress), version=applicants.c.version + 1, updated_at=func.now(),
-        **values))
+        stage=progress.stage, due_on=first_due(progress), activist_on=progress.entered.get("activist"),
+        candidate_on=progress.entered.get("candidate"), joined_on=progress.joined_on,
+        version=applicants.c.version + 1, updated_at=func.now(), **values))
     after = load_applicant(session, caller, row.id)
     before_facts, after_facts = applicant_facts(row), applicant_facts(after)
     if before_facts != after_facts:

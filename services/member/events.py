@@ -19,9 +19,10 @@ EMITS = {
     MEMBER_TRANSFER_REFUSED: "a transfer's member could not be moved: {transfer_id, member_id, reason}",
     APPLICANT_CREATED: "an 入党申请人 was recorded: {applicant_id, before: null, after: facts} "
                        "(domain/applicants.applicant_facts: org_id, org_path, stage, sex, birth_date, ethnicity, "
-                       "education, occupation, applied_on, deleted_on)",
+                       "education, occupation, applied_on, activist_on, candidate_on, joined_on, deleted_on)",
     APPLICANT_UPDATED: "an 入党申请人 changed — edited, deleted (after.deleted_on set), found again (找回: "
-                       "deleted_on back to null) or moved on a stage: {applicant_id, before, after}",
+                       "deleted_on back to null) or moved on a stage (the stage's date with it, a 回退 "
+                       "clears it): {applicant_id, before, after}",
 }
 # The organization directory (services/shared/org_directory.py) follows every org event; a
 # member follows its transfers (services/member/transfers.py).

@@ -114,6 +114,11 @@ applicants = Table(
     Column("stage", Text, nullable=False, server_default="applicant"),
     Column("member_id", BigInteger, ForeignKey("member.members.id")),
     Column("due_on", Date),
+    # When the pipeline's steps put the person in a stage (domain/development: the dates of the steps
+    # 确定为入党积极分子 and 列为发展对象, and the accepting 支部大会), for the counts by effective date.
+    Column("activist_on", Date),
+    Column("candidate_on", Date),
+    Column("joined_on", Date),
     Column("deleted_at", DateTime(timezone=True)),
     Column("deleted_reason", Text),
     Column("version", Integer, nullable=False, server_default="1"),

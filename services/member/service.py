@@ -168,6 +168,10 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     def facts_page(self, path, after_id=0, limit=2000):
         return queries.facts_page(self.db, self.caller(), path, after_id, limit)
 
+    @api
+    def applicant_facts_page(self, path, after_id=0, limit=2000):
+        return applicant_queries.facts_page(self.db, self.caller(), path, after_id, limit)
+
     # --- 综合查询, 固定查询, 批量修改 ---
     @api
     def query_fields(self):

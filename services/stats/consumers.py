@@ -14,14 +14,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.bulk import copy_rows
 from services.shared.messaging.inbox import claim, unclaim
 
+from .applicant_counts import apply_applicants
 from .domain.counters import rehomed
+from .domain.development import APPLICANT_EVENTS
 from .domain.fold import Fact, fold, is_org_event, subject
 from .domain.mobility import MOBILITY_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
 from .mobility import apply_mobility
 from .mobility import rehome as rehome_mobility
-from .models import counter_deltas, inbox, member_facts, orgs
-from .store import org_fact
+from .models import applicant_facts, counter_deltas, inbox, member_facts, orgs
+from .store import org_fact, rewrite_paths
 from .transfers import apply_transfers, apply_whole_org, whole_org_moves
 from .transfers import rehome as rehome_transfers
 
@@ -132,10 +134,10 @@ def _rehome(session: Session, org_id: int, old_path: str, new_path: str) -> None
     cut = len(old_path) + 1
     session.execute(update(orgs).where(orgs.c.path.startswith(old_path, autoescape=True), orgs.c.id != org_id)
                     .values(path=text(":new || substr(path, :cut)").bindparams(new=new_path, cut=cut)))
-    session.execute(update(member_facts).where(member_facts.c.org_path.startswith(old_path, autoescape=True))
-                    .values(org_path=text(":new || substr(org_path, :cut)").bindparams(new=new_path, cut=cut)))
+    rewrite_paths(session, member_facts.c.org_path, old_path, new_path)
     rehome_transfers(session, old_path, new_path)
     rehome_mobility(session, old_path, new_path)
+    rewrite_paths(session, applicant_facts.c.path, old_path, new_path)
 
 
 def apply_events(sessions: sessionmaker, events: list) -> list:
@@ -155,7 +157,8 @@ def apply_states(session: Session, events: list) -> list:
     _lock_for(session, events)
     transferred = [event for event in events if event["type"] in TRANSFER_EVENTS]
     mobile = [event for event in events if event["type"] in MOBILITY_EVENTS]
-    events = [event for event in events if event["type"] not in TRANSFER_EVENTS + MOBILITY_EVENTS]
+    applied = [event for event in events if event["type"] in APPLICANT_EVENTS]
+    events = [event for event in events if event["type"] not in TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS]
     counted_orgs = _lock_orgs(session, sorted({subject(e) for e in events if is_org_event(e)}))
     for org_id, old_path, new_path in _moves(events, counted_orgs):
         _rehome(session, org_id, old_path, new_path)
@@ -173,5 +176,7 @@ def apply_states(session: Session, events: list) -> list:
     result.deltas.update(apply_whole_org(session, whole_org_moves(events)))
     counted, unknown = apply_mobility(session, mobile)  # after the members: rows locked in one order
     result.deltas.update(counted)
+    counted, unplaced = apply_applicants(session, applied)  # locked last, in every batch alike
+    result.deltas.update(counted)
     write_deltas(session, result.deltas)
-    return result.deferred + later + unknown
+    return result.deferred + later + unknown + unplaced

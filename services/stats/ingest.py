@@ -32,6 +32,7 @@ from services.shared.messaging.redelivery import (
 from services.shared.messaging.topology import event_exchange, subscriptions
 
 from .consumers import apply_events
+from .domain.development import APPLICANT_EVENTS
 from .domain.fold import MEMBER_EVENTS, ORG_EVENTS
 from .domain.mobility import MOBILITY_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
@@ -83,7 +84,7 @@ def _envelope(body: bytes) -> dict | None:
         return None
     if not isinstance(event, dict) or any(key not in event for key in ENVELOPE_KEYS):
         return None
-    if event["type"] not in ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS:
+    if event["type"] not in ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS:
         return None
     return event
 

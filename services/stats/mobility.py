@@ -16,7 +16,8 @@ from services.shared.config import setting
 
 from .domain.counters import delta, rolled
 from .domain.mobility import KINDS, counted_org, counted_path, mobility_entries, record_of
-from .models import mobility_facts, orgs
+from .models import mobility_facts
+from .store import counted_paths, rewrite_paths
 
 PAGE = 2000
 LOCK = text("""
@@ -45,12 +46,6 @@ def _newest(events: list) -> dict:
     return newest
 
 
-def _counted_paths(session: Session, wanted: set) -> dict:
-    if not wanted:
-        return {}
-    return dict(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(wanted), orgs.c.path != "")).all())
-
-
 def apply_mobility(session: Session, events: list) -> tuple[Counter, list]:
     """Count the outflow and inflow states in `events` newer than what is counted (in the caller's
     transaction, rows locked in key order): (their counter deltas, the events deferred because
@@ -62,7 +57,7 @@ def apply_mobility(session: Session, events: list) -> tuple[Counter, list]:
     keys = sorted(newest)
     locked = {(row.kind, row.record_id): row for row in session.execute(
         LOCK, {"kinds": [kind for kind, _ in keys], "ids": [number for _, number in keys]})}
-    paths = _counted_paths(session, {int(org_id) for (kind, _), event in newest.items()
+    paths = counted_paths(session, {int(org_id) for (kind, _), event in newest.items()
                                      for org_id in [counted_org(kind, event["payload"])] if org_id is not None})
     deltas: Counter = Counter()
     changed, deferred = [], []
@@ -90,9 +85,7 @@ def apply_mobility(session: Session, events: list) -> tuple[Counter, list]:
 
 def rehome(session: Session, old_path: str, new_path: str) -> None:
     """An organization moved: the outflows and inflows counted under it have their new paths."""
-    cut = len(old_path) + 1
-    session.execute(update(mobility_facts).where(mobility_facts.c.path.startswith(old_path, autoescape=True))
-                    .values(path=text(":new || substr(path, :cut)").bindparams(new=new_path, cut=cut)))
+    rewrite_paths(session, mobility_facts.c.path, old_path, new_path)
 
 
 def source_entries(kind: str, items: list) -> list:

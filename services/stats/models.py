@@ -83,6 +83,19 @@ mobility_facts = Table(
 )
 Index("mobility_facts_path", mobility_facts.c.path, postgresql_ops={"path": "text_pattern_ops"})
 
+# The last counted state of each 入党申请人 (the member service's applicant events): its version, the
+# organization it counts at with its counted path, and the facts (domain/development.py). A
+# version 0 row is a placeholder locked before its first event is counted.
+applicant_facts = Table(
+    "applicant_facts", metadata,
+    Column("applicant_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("org_id", BigInteger),
+    Column("path", Text),
+    Column("facts", JSONB),
+)
+Index("applicant_facts_path", applicant_facts.c.path, postgresql_ops={"path": "text_pattern_ops"})
+
 # Counts per organization, rolled up: an organization's rows count its whole subtree, so any
 # report reads one organization's rows. Keyed by the year a fact took effect (stock dimensions
 # as +1/-1 changes, flows as counts; services/stats/domain/counters.py). Consumers only append

@@ -1,4 +1,4 @@
-"""`python -m services.stats.rebuild`: recount every counter from the member and org services
+"""`python -m services.stats.rebuild`: recount every counter from the member, org and transfer services
 while the system keeps running (services/stats/recount.py explains how it stays exact)."""
 import sys
 
@@ -16,7 +16,9 @@ def rebuild() -> dict:
 
 def main(argv=None) -> int:
     result = rebuild()
-    print(f"重建完成：按源数据更新党组织 {result['synced']['orgs']} 个、党员 {result['synced']['members']} 名；"
+    synced = result["synced"]
+    print(f"重建完成：按源数据更新党组织 {synced['orgs']} 个、党员 {synced['members']} 名、"
+          f"入党申请人 {synced['applicants']} 名；"
           f"重新统计党员 {result['members']} 名，修正计数 {result['corrected']} 项")
     return 0
 

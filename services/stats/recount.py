@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import Conflict
 
+from . import applicant_counts
 from .consumers import apply_states
 from .domain.counters import member_entries, org_entries
 from .domain.fold import org_state
@@ -19,7 +20,7 @@ from .domain.mobility import KINDS as MOBILITY_KINDS
 from .mobility import as_event as mobility_as_event
 from .mobility import counted_sides as counted_mobility
 from .mobility import source_entries as mobility_entries
-from .models import member_facts, mobility_facts, orgs
+from .models import applicant_facts, member_facts, mobility_facts, orgs
 from .store import org_fact, org_node
 from .transfers import counted_sides
 
@@ -98,10 +99,10 @@ def mobility_pages(mobility_page, path: str):
 
 
 def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member_page, org_page,
-              mobility_page) -> dict:
-    """Recount a subtree from the member, org and transfer services (流动党员: the transfer
-    service's outflows and inflows; 转入/转出 from the transfer facts) and list every counter
-    that differs."""
+              mobility_page, applicant_page) -> dict:
+    """Recount a subtree from the member, org and transfer services (入党申请人: the member
+    service's applicants; 流动党员: the transfer service's outflows and inflows; 转入/转出 from the
+    transfer facts) and list every counter that differs."""
     org_id, path = org_node(sessions, caller, org_id, org_lookup)
     with sessions.begin() as session:
         session.execute(STAGE)
@@ -111,6 +112,8 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
             stage(session, map(org_item_entries, items))
         for kind, items in mobility_pages(mobility_page, path):
             stage(session, mobility_entries(kind, items))
+        for items in pages(applicant_page, path, "next_after_id", 0):
+            stage(session, applicant_counts.source_entries(items))
         # 转入/转出 from the transfers counted (no source service keeps them as the counters do).
         for sides in counted_sides(session, path):
             stage(session, sides)
@@ -179,7 +182,7 @@ def _sync_mobility(sessions: sessionmaker, kind: str, items: list) -> int:
     return len(newer)
 
 
-def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobility_page) -> dict:
+def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobility_page, applicant_page) -> dict:
     """Recount every counter from the source services while the system runs, locking nobody out.
 
     1. The counted states catch up with the sources: a newer source version is applied like an
@@ -189,7 +192,7 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
        compactor) transaction keeps counters and counted states in step atomically, so what
        differs in a consistent snapshot is damage, and stays exactly that after it: correcting
        it needs no lock, and events applied meanwhile add their own deltas as usual."""
-    synced = {"orgs": 0, "members": 0, "mobility": 0}
+    synced = {"orgs": 0, "members": 0, "mobility": 0, "applicants": 0}
     for items in pages(org_page, root_path, "next_after_path", ""):
         synced["orgs"] += _sync(sessions, orgs, orgs.c.id, items, lambda item: item["id"], _org_as_event)
     for items in pages(member_page, root_path, "next_after_id", 0):
@@ -197,6 +200,9 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
                                    lambda item: item["member_id"], _member_as_event)
     for kind, items in mobility_pages(mobility_page, root_path):
         synced["mobility"] += _sync_mobility(sessions, kind, items)
+    for items in pages(applicant_page, root_path, "next_after_id", 0):
+        synced["applicants"] += _sync(sessions, applicant_facts, applicant_facts.c.applicant_id, items,
+                                      lambda item: item["applicant_id"], applicant_counts.as_event)
     with sessions.begin() as session:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         # Two corrections of the same damage would both apply: one rebuild at a time (a try, not
@@ -217,6 +223,8 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
         for sides in counted_sides(session):
             stage(session, sides)
         for sides in counted_mobility(session):
+            stage(session, sides)
+        for sides in applicant_counts.counted_sides(session):
             stage(session, sides)
         corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
     return {"synced": synced, "members": counted, "corrected": corrected}

@@ -10,8 +10,8 @@ a generation number and an empty range of deltas.
 from collections import Counter
 from contextlib import contextmanager
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import NotFound
@@ -144,3 +144,18 @@ def org_fact(row) -> Fact:
     return Fact(row.version, row.path, {
         "id": row.id, "parent_id": row.parent_id, "path": row.path, "type": row.type, "status": row.status,
         "established_on": _iso(row.established_on), "revoked_on": _iso(row.revoked_on)})
+
+
+def counted_paths(session: Session, ids: set) -> dict:
+    """{org id: its counted path} of the organizations in `ids` known here."""
+    if not ids:
+        return {}
+    return dict(session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids), orgs.c.path != "")).all())
+
+
+def rewrite_paths(session: Session, column, old_path: str, new_path: str) -> None:
+    """An organization moved from `old_path` to `new_path`: every path in `column` under it
+    follows (the counters are re-homed apart, consumers._rehome)."""
+    cut = len(old_path) + 1
+    session.execute(update(column.table).where(column.startswith(old_path, autoescape=True))
+                    .values({column: text(f":new || substr({column.name}, :cut)").bindparams(new=new_path, cut=cut)}))

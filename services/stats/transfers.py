@@ -7,12 +7,13 @@ published again under a new event id, inserts nothing and adds nothing.
 """
 from collections import Counter
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from .domain.transfers import sides, transfer_deltas
 from .models import orgs, transfer_facts
+from .store import rewrite_paths
 
 PAGE = 2000
 
@@ -115,11 +116,8 @@ def apply_whole_org(session: Session, events: list) -> Counter:
 def rehome(session: Session, old_path: str, new_path: str) -> None:
     """An organization moved: the ends under it now have their new paths (its counters are
     re-homed with everything else it counts, consumers._rehome)."""
-    cut = len(old_path) + 1
     for column in (transfer_facts.c.from_path, transfer_facts.c.to_path):
-        session.execute(update(transfer_facts).where(column.startswith(old_path, autoescape=True))
-                        .values({column: text(f":new || substr({column.name}, :cut)").bindparams(new=new_path,
-                                                                                                   cut=cut)}))
+        rewrite_paths(session, column, old_path, new_path)
 
 
 def counted_sides(session: Session, path: str | None = None):

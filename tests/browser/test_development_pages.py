@@ -4,18 +4,16 @@ first and keeps its reason, the organization's 发展党员 page (due list, a ba
 member card's 发展纪实 tab and its 转正 form, and the home page's reminder. Every page is shot."""
 from playwright.sync_api import expect
 
-from tests.support.api import create_org
-from tests.support.development import PATH, add_applicant, upto, walk
-from tests.support.factories import code, member_data
+from tests.support.development import PATH, add_applicant, development_tree, upto, walk
+from tests.support.factories import code
 
 from .conftest import log_in, no_sideways_scroll, shot
 
 
 def test_the_pipeline_through_the_pages(system, api, root_id, screen):
     page, size = screen
-    committee = create_org(api, root_id, f"浏览器发展党委{code('')}", "党委")
-    branch = create_org(api, committee, "浏览器发展支部", "党支部")
-    full = [api.post("/members", json=member_data(branch, name=name)).json()["id"] for name in ("王介绍", "李介绍")]
+    tree = development_tree(api, root_id, f"浏览器发展党委{code('')}", "浏览器发展支部", ("王介绍", "李介绍"))
+    committee, branch, full = tree["committee"], tree["branch"], tree["full"]
     keyed = add_applicant(api, branch, name="周发展")
     walk(api, full, keyed, upto("introducers"))
     trainee = add_applicant(api, branch, name="吴培训")

@@ -7,14 +7,13 @@ out of order change nothing."""
 from datetime import date
 from io import BytesIO
 
-import psycopg
 import pytest
 from openpyxl import load_workbook
 
 from tests.support.api import create_org
 from tests.support.factories import member_data
-from tests.support.helpers import plain_dsn, wait_for
-from tests.support.stats_events import publish_events
+from tests.support.helpers import wait_for
+from tests.support.stats_events import deliver_again, outbox_envelopes
 
 TODAY = date.today()
 YEAR, LAST = TODAY.year, TODAY.year - 1
@@ -101,20 +100,8 @@ def test_the_excel_export_has_the_table(api, rpc, counted):
 def test_the_events_again_and_out_of_order_change_nothing(system, rpc, counted):
     orgs, inside, expected = counted
     settled(rpc, orgs, expected)
-    with psycopg.connect(plain_dsn(system)) as pg:
-        envelopes = [row[0] for row in pg.execute(
-            "SELECT envelope FROM transfer.outbox WHERE envelope->>'aggregate_id' = %s ORDER BY id",
-            (f"outflow-{inside['id']}",))]
+    envelopes = outbox_envelopes(system, "transfer", f"outflow-{inside['id']}")
     assert [e["type"] for e in envelopes] == ["outflow_opened", "outflow_changed", "outflow_changed"]
-    # The same events (the inbox drops them) and copies under new ids, oldest last.
-    again = envelopes + [{**e, "event_id": f"{e['event_id'][:-4]}beef"} for e in reversed(envelopes)]
-    rpc.run(publish_events(system.env["PMIS_AMQP_URI"], "transfer", again))
-    wait_for(lambda: [e for e in again if not _seen(system, e["event_id"])], lambda left: not left, timeout=30,
-             what="the stats ingesters to take the events")
+    deliver_again(system, "transfer", envelopes)
     settled(rpc, orgs, expected)
     assert rpc.call("stats", "reconcile", org_id=orgs["K"])["total_differences"] == 0
-
-
-def _seen(system, event_id: str) -> bool:
-    with psycopg.connect(plain_dsn(system)) as pg:
-        return pg.execute("SELECT 1 FROM stats.inbox WHERE event_id = %s", (event_id,)).fetchone() is not None

@@ -4,7 +4,8 @@ from datetime import date
 
 import httpx
 
-from .factories import id_number
+from .api import create_org
+from .factories import id_number, member_data
 
 VOTES = {"entitled": 10, "present": 8, "yes": 7}
 # Oldest first; "contacts"/"introducers" stand for the full members a test names.
@@ -27,6 +28,15 @@ PATH = [
     ("higher_talk", "2023-07-10", {}),
     ("approval", "2023-08-01", {}),
 ]
+
+
+def development_tree(api: httpx.Client, parent_id: int, committee: str, branch: str, full: tuple[str, str]) -> dict:
+    """A 党委 under `parent_id` with a 党支部 holding two full members (contacts, introducers):
+    {committee, branch, full: [member ids]}."""
+    committee_id = create_org(api, parent_id, committee, "党委")
+    branch_id = create_org(api, committee_id, branch, "党支部")
+    members = [api.post("/members", json=member_data(branch_id, name=name)).json()["id"] for name in full]
+    return {"committee": committee_id, "branch": branch_id, "full": members}
 
 
 def upto(name: str) -> list:

@@ -36,6 +36,28 @@ async def publish_events(amqp_uri: str, source: str, envelopes) -> None:
             await exchange.publish(event_message(envelope), routing_key=envelope["type"], mandatory=True)
 
 
+def outbox_envelopes(system, schema: str, aggregate_id: str, types: str = "%") -> list[dict]:
+    """The envelopes a service's outbox holds for one aggregate, oldest first (`types`: a LIKE
+    pattern of their types)."""
+    with psycopg.connect(plain_dsn(system)) as pg:
+        return [row[0] for row in pg.execute(
+            f"SELECT envelope FROM {schema}.outbox WHERE envelope->>'aggregate_id' = %s "
+            "AND envelope->>'type' LIKE %s ORDER BY id", (aggregate_id, types))]
+
+
+def deliver_again(system, source: str, envelopes: list[dict]) -> None:
+    """The same envelopes (the inbox drops them) and copies under new event ids, newest first,
+    published again; returns once the stats ingesters have taken every one."""
+    again = envelopes + [{**e, "event_id": f"{e['event_id'][:-4]}beef"} for e in reversed(envelopes)]
+    system.rpc.run(publish_events(system.env["PMIS_AMQP_URI"], source, again))
+
+    def unseen() -> list:
+        with psycopg.connect(plain_dsn(system)) as pg:
+            return [e for e in again if pg.execute("SELECT 1 FROM stats.inbox WHERE event_id = %s",
+                                                   (e["event_id"],)).fetchone() is None]
+    wait_for(unseen, lambda left: not left, timeout=30, what="the stats ingesters to take the events")
+
+
 def stays(fetch, predicate, seconds: float = 1.0, what: str = "condition"):
     """Poll `fetch` for `seconds`: `predicate` must hold every time (nothing late changes it)."""
     deadline = time.monotonic() + seconds

@@ -145,15 +145,19 @@ def duplicate_message(id_number: str, where: str) -> str:
 
 
 # --- the facts events carry (house rule 3): enough for a consumer to count without asking ---
-COUNTED = ("org_id", "org_path", "stage", "sex", "birth_date", "ethnicity", "education", "occupation", "applied_on")
+COUNTED = ("org_id", "org_path", "stage", "sex", "birth_date", "ethnicity", "education", "occupation", "applied_on",
+           "activist_on", "candidate_on", "joined_on")
+DATES = ("birth_date", "applied_on", "activist_on", "candidate_on", "joined_on")
 
 
 def applicant_facts(row) -> dict:
     """The counted facts of an applicant row: its branch and path, stage, the fields the annual
-    report breaks applicants down by, 申请日期, and `deleted_on` (None while on record)."""
+    report breaks applicants down by, 申请日期, the dates the pipeline put the person in a stage
+    (`activist_on`, `candidate_on`; `joined_on`, the accepting 支部大会, once a 预备党员; None
+    before), and `deleted_on` (None while on record)."""
     facts = {key: getattr(row, key) for key in COUNTED}
-    for key in ("birth_date", "applied_on"):
-        facts[key] = facts[key].isoformat()
+    for key in DATES:
+        facts[key] = facts[key].isoformat() if facts[key] is not None else None
     deleted_at = getattr(row, "deleted_at")
     # The day of the deletion as the server's calendar reads it (the same clock as date.today()).
     facts["deleted_on"] = deleted_at.astimezone().date().isoformat() if deleted_at is not None else None

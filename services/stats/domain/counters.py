@@ -20,9 +20,16 @@ BEGINNING = 0  # the year of a state with no known start (an organization withou
 NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
 
 STOCK = ("total", "sex", "ethnicity", "category", "birth_year", "joined_period", "education", "occupation",
-         "student_birth_year", "org_type")  # student_birth_year: students only, for the audit
+         "student_birth_year", "org_type",  # student_birth_year: students only, for the audit
+         "applicant_stage")  # 申请人/积极分子/发展对象: domain/development.py
+# 发展党员 by sex, ethnicity, birth year (an age band at the year end), education and occupation,
+# in the year of joining: the same members as increase/develop.
+DEVELOPED = ("develop_sex", "develop_ethnicity", "develop_birth_year", "develop_education", "develop_occupation")
 FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_out",  # transfers: domain/transfers.py
-        "outflow_new", "outflow_ended", "inflow_new")  # 流动党员: domain/mobility.py
+        "outflow_new", "outflow_ended", "inflow_new",  # 流动党员: domain/mobility.py
+        *DEVELOPED, "confirm", "probation_extended",  # 转正 (on_time / extended) and 延长预备期, by their dates
+        "applied")  # 入党申请 received: domain/development.py
+CONFIRMED_ON_TIME, CONFIRMED_EXTENDED = "on_time", "extended"
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
@@ -103,12 +110,28 @@ def member_entries(facts: dict | None) -> Counter:
             span(entries, "category", facts.get("category") or FULL, *segment, within=segment)
     if joined is not None and arrived is None:
         entries[("increase", "develop", joined)] += 1
+        values = (facts.get("sex"), facts.get("ethnicity"), year_of(facts.get("birth_date")),
+                  EDUCATION_BUCKETS.get(facts.get("education")), facts.get("occupation"))
+        for dimension, value in zip(DEVELOPED, values):
+            entries[(dimension, NOT_RECORDED if value is None else str(value), joined)] += 1
+    _probation(entries, facts, full)
     if left:
         _decrease(entries, facts.get("leave_kind"), year_of(facts["left_on"]))
     for year, grade in (facts.get("evaluations") or {}).items():
         if str(year).isdigit() and grade:
             entries[("evaluation", str(grade), int(year))] += 1
     return entries
+
+
+def _probation(entries: Counter, facts: dict, full: int | None) -> None:
+    """转正 in the year of the 转正日期 (按期, or after an extension), 延长预备期 in the year it was
+    approved; a member keyed in by 线下转入 as a full member was confirmed elsewhere. (取消预备党员资格
+    is the leave kind 25, an 出党 way: `expel`.)"""
+    extended = year_of(facts.get("extended_on"))
+    if full is not None and not (facts.get("arrived_on") and str(facts["full_on"]) < str(facts["arrived_on"])):
+        entries[("confirm", CONFIRMED_EXTENDED if extended is not None else CONFIRMED_ON_TIME, full)] += 1
+    if extended is not None:
+        entries[("probation_extended", "", extended)] += 1
 
 
 def _decrease(entries: Counter, kind, year: int) -> None:

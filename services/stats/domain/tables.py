@@ -11,7 +11,8 @@ from typing import Callable
 from services.shared.codes import EDUCATION, EVALUATION_GRADES, LEAVE_KINDS, OCCUPATIONS, ORG_TYPES
 from services.shared.report_years import OLDER_STUDENT_AGE
 
-from .counters import FLOW, JOINED_PERIODS, NOT_RECORDED
+from .counters import CONFIRMED_EXTENDED, CONFIRMED_ON_TIME, FLOW, JOINED_PERIODS, NOT_RECORDED
+from .development import ACTIVIST, APPLICANT, CANDIDATE
 from .mobility import AREAS, CLOSED, RETURNED, SOURCES
 
 HAN = "01"
@@ -48,6 +49,8 @@ def figures(rows, year: int) -> Figures:
         if dimension in FLOW:
             if row_year == year:
                 _add(result.flow, dimension, value, n)
+                if dimension == "develop_birth_year":  # 发展党员's age at the year end, as table 2's
+                    _add(result.flow, "develop_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
             continue
         for stock, at in ((result.end, year), (result.start, year - 1)):
             if row_year <= at:
@@ -241,7 +244,48 @@ MOBILE = Table("mobile", "流动党员情况", (
 ), sums=(_check("outflow_end", OUTFLOW_AREAS, "本年底流出党员等于各流向之和"),
          _check("inflow_end", INFLOW_SOURCES, "本年底流入党员等于本系统内与系统外流入之和")))
 
-TABLES = (T1, T2, T3, T4, T8, T10, ORGS, MOBILE)
+# 预备党员转正 (表13): 转正 in the year of the 转正日期 (按期, or after an extension), 延长预备期 in the
+# year approved, 取消预备党员资格 (leave kind 25) in the year it took effect.
+CONFIRMED = (Column("confirm_on_time", "按期转正", Flow("confirm", (CONFIRMED_ON_TIME,)), "转为正式党员"),
+             Column("confirm_extended", "延长预备期后转正", Flow("confirm", (CONFIRMED_EXTENDED,)), "转为正式党员"))
+T13 = Table("t13", "预备党员转正", (
+    Column("probationary_start", "上年底预备党员", Stock("category", ("02",), at="start")),
+    Column("confirm_total", "合计", Sum(tuple(c.key for c in CONFIRMED)), "转为正式党员"),
+    *CONFIRMED,
+    Column("extended", "延长预备期", Flow("probation_extended")),
+    Column("cancelled", "取消预备党员资格", Flow("expel", ("25",))),
+    Column("probationary_end", "本年底预备党员", Stock("category", ("02",))),
+), sums=(_check("confirm_total", CONFIRMED, "转为正式党员合计等于按期转正与延长预备期后转正之和"),))
+
+# 发展党员 (表14, 表15): the members joined in the year (table 1's 发展党员), by sex, ethnicity and age
+# at the year end; by education and occupation.
+DEVELOPED = Flow("increase", ("develop",))
+DEVELOPED_AGES = tuple(Column(f"develop_{key}", label, Flow("develop_age_band", (key,)), "年龄")
+                       for key, label, _ in AGE_BANDS)
+T14 = Table("t14", "发展党员（一）", (
+    Column("total", "发展党员数", DEVELOPED),
+    Column("female", "女性", Flow("develop_sex", ("2",))),
+    Column("minority", "少数民族", Flow("develop_ethnicity", exclude=(HAN, NOT_RECORDED))),
+    *DEVELOPED_AGES,
+), sums=(_check("total", DEVELOPED_AGES, "发展党员数等于各年龄段之和"),))
+DEVELOPED_DEGREES = _coded("education", EDUCATION_COLUMNS, "develop_education", "学历", kind=Flow, unrecorded=True)
+DEVELOPED_JOBS = _coded("occupation", OCCUPATIONS.items(), "develop_occupation", "职业", kind=Flow, unrecorded=True)
+T15 = Table("t15", "发展党员（二）", (Column("total", "发展党员数", DEVELOPED), *DEVELOPED_DEGREES, *DEVELOPED_JOBS),
+            sums=(_check("total", DEVELOPED_DEGREES, "发展党员数等于各学历之和"),
+                  _check("total", DEVELOPED_JOBS, "发展党员数等于各职业之和")))
+
+# 入党申请人、入党积极分子和发展对象 on hand at the year end, by the stage they were in then
+# (domain/development.py), and the applications received in the year.
+POOL = (Column("applicants", "入党申请人", Stock("applicant_stage", (APPLICANT,)), "本年底"),
+        Column("activists", "入党积极分子", Stock("applicant_stage", (ACTIVIST,)), "本年底"),
+        Column("candidates", "发展对象", Stock("applicant_stage", (CANDIDATE,)), "本年底"))
+APPLICANTS = Table("applicants", "入党申请人、入党积极分子和发展对象", (
+    Column("total", "合计", Sum(tuple(c.key for c in POOL)), "本年底"),
+    *POOL,
+    Column("applied", "本年申请入党", Flow("applied")),
+), sums=(_check("total", POOL, "本年底合计等于入党申请人、入党积极分子与发展对象之和"),))
+
+TABLES = (T1, T2, T3, T4, T8, T10, T13, T14, T15, APPLICANTS, ORGS, MOBILE)
 
 
 def evaluate(table: Table, figures: Figures) -> dict:

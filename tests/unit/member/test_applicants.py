@@ -126,10 +126,14 @@ def test_duplicates_are_worded_by_where_the_number_is():
 
 
 def test_the_facts_carry_the_branch_stage_dates_and_deletion():
-    row = SimpleNamespace(**current(), org_path="/1/5/", stage="applicant", deleted_at=None)
+    row = SimpleNamespace(**current(), org_path="/1/5/", stage="applicant", deleted_at=None, activist_on=None,
+                          candidate_on=None, joined_on=None)
     facts = applicant_facts(row)
     assert facts["org_id"] == 5 and facts["stage"] == "applicant" and facts["deleted_on"] is None
     assert facts["applied_on"] == "2025-05-04" and facts["birth_date"] == "2000-03-04"
+    assert facts["activist_on"] is None and facts["candidate_on"] is None and facts["joined_on"] is None
+    row.stage, row.activist_on = "activist", date(2025, 6, 1)
+    assert applicant_facts(row)["activist_on"] == "2025-06-01"
     row.deleted_at = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
     assert applicant_facts(row)["deleted_on"] == "2026-11-30"
 

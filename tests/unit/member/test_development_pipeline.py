@@ -42,6 +42,15 @@ def test_the_clean_path_goes_from_application_to_full_member():
     assert final.due == ()
 
 
+def test_the_progress_says_when_each_stage_was_entered_and_undo_forgets_it():
+    """The dates the statistics count the stages by (申请人/积极分子/发展对象 at a year end)."""
+    assert record(until("candidate")).entered == {"activist": D("2024-03-01")}
+    assert record(until("filed")).entered == {"activist": D("2024-03-01"), "candidate": D("2025-03-01"),
+                                              "probationary": D("2025-07-01")}
+    _, _, back = undo_last(APPLICANT, until("candidate_filed"), "误录", TODAY)
+    assert back.stage == "activist" and back.entered == {"activist": D("2024-03-01")}
+
+
 def test_approval_makes_a_probationary_member_joined_on_the_meeting_date():
     accepted = record(until("filed"))
     assert accepted.stage == "probationary"

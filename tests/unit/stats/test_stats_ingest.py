@@ -15,6 +15,9 @@ QUEUES = {
     "evt-transfer-outflow_opened--stats.on_outflow_opened", "evt-transfer-outflow_changed--stats.on_outflow_changed",
     "evt-transfer-outflow_closed--stats.on_outflow_closed", "evt-transfer-inflow_opened--stats.on_inflow_opened",
     "evt-transfer-inflow_ended--stats.on_inflow_ended",
+    # 入党申请人 (issue 12)
+    "evt-member-applicant_created--stats.on_applicant_created",
+    "evt-member-applicant_updated--stats.on_applicant_updated",
 }
 
 

@@ -65,6 +65,9 @@ class Progress:
     probation_ends: date | None = None
     full_on: date | None = None  # 党龄 from: the end of probation (set on 转正)
     left_on: date | None = None  # 取消预备党员资格 took effect
+    # stage → the date of the step that entered it (activist, candidate…), for the counts by
+    # effective date (the stage an applicant was in at a year end)
+    entered: Mapping[str, date] = field(default_factory=dict)
 
     @property
     def overdue(self) -> tuple[Due, ...]:
@@ -84,6 +87,7 @@ class _State:
     extensions: int = 0
     full_on: date | None = None
     left_on: date | None = None
+    entered: dict[str, date] = field(default_factory=dict)
 
     def count(self, name: str) -> int:
         return len(self.dates.get(name, ()))
@@ -108,6 +112,7 @@ class _State:
         self.dates.setdefault(step.name, []).append(step.on)
         if rule.enters:
             self.stage = rule.enters
+            self.entered[rule.enters] = step.on
         if "result" in rule.checks and rule.checks["result"].get("stops") and step.fields.get("passed") is False:
             self.stopped = f"“{rule.label}”未通过，停止发展"
         if step.name == "approval":
@@ -301,7 +306,7 @@ def _progress(state: _State, today: date) -> Progress:
     return Progress(stage=state.stage, stage_name=rules.stages.get(state.stage, state.stage),
                     due=_due(state, today), stopped=state.stopped, joined_on=state.joined_on,
                     probation_ends=state.probation_ends() if state.stage == "probationary" else None,
-                    full_on=state.full_on, left_on=state.left_on)
+                    full_on=state.full_on, left_on=state.left_on, entered=dict(state.entered))
 
 
 def propose(applicant: Applicant, history: Sequence[Step], step: Step, today: date,

@@ -22,6 +22,9 @@ from services.shared.rule_versions import in_force, load_versions
 RULES_DIR = Path(__file__).with_name("rules")
 APPLICATION = "application"  # anchor: the date the application was received (申请日期)
 PROBATION_END = "probation_end"  # anchor: the end of the (possibly extended) probation
+# The 细则's five stages (its chapters 二 to 六), as the steps' `phase` numbers them.
+PHASES = {1: "申请入党", 2: "入党积极分子的确定和培养", 3: "发展对象的确定和考察", 4: "预备党员的接收",
+          5: "预备党员的教育、考察和转正"}
 CHECK_KINDS = frozenset({"contacts", "introducers", "result", "training", "votes", "not_temporary", "probation"})
 STEP_KEYS = frozenset({"name", "number", "label", "phase", "while", "requires", "enters", "repeat", "undo", "optional",
                        "deadline", "earliest", "latest", "every", "checks", "source"})
@@ -137,6 +140,7 @@ def _validate(rule: StepRule, steps: Mapping[str, StepRule], stages: Mapping[str
     problems += [f"unknown anchor {limit.after}" for limit in (rule.deadline, rule.earliest, rule.latest, rule.every)
                  if limit is not None and limit.after not in anchors]
     problems += [f"unknown check {kind}" for kind in rule.checks if kind not in CHECK_KINDS]
+    problems += [f"unknown phase {rule.phase}"] if rule.phase not in PHASES else []
     if problems:
         raise ValueError(f"step {rule.name}: " + "; ".join(problems))
 
