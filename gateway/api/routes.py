@@ -16,6 +16,7 @@ from . import (
     imports,
     info_sets,
     media,
+    meetings,
     member_checks,
     member_queries,
     members,
@@ -35,7 +36,8 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility)
+             org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility,
+             meetings)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,7 @@ def openapi_document() -> dict:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
                                   **transfers.SCHEMAS, **applicants.SCHEMAS, **development.SCHEMAS,
-                                  **mobility.SCHEMAS}},
+                                  **mobility.SCHEMAS, **meetings.SCHEMAS}},
     }
 
 
