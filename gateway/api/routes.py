@@ -9,6 +9,7 @@ from starlette.routing import Route
 from . import (
     accounts,
     applicants,
+    attachments,
     batch_add,
     batch_changes,
     development,
@@ -37,7 +38,7 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility,
-             meetings)
+             meetings, attachments)
 
 
 @lru_cache(maxsize=1)
