@@ -23,6 +23,7 @@ from services.shared.messaging.outbox import record_event
 from .domain.meetings import (
     DRAFT,
     MEETING_KINDS,
+    SIGN_ROLES,
     MeetingRefused,
     change_reason,
     change_refusal,
@@ -181,5 +182,5 @@ def sign_meeting(sessions: sessionmaker, caller: Caller, meeting_id, raw) -> dic
         who = getattr(row, role)
         saved = _save(session, caller, row, {f"{role}_signed_by": who, f"{role}_signed_at": datetime.now(timezone.utc),
                                              "status": status}, "signed",
-                      [{"field": role, "label": "签认", "old": None, "new": who}])
+                      [{"field": role, "label": SIGN_ROLES[role], "old": None, "new": who}])
         return {"id": saved.id, "version": saved.version, "status": saved.status}
