@@ -3,12 +3,12 @@ sends the bytes straight to object storage, resumes after an interruption, then 
 (the media service verifies the content). Downloads are redirects to short-lived signed links,
 given only in scope. No file byte passes through the gateway."""
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..auth import require_session
-from ..errors import HttpError
 from .common import call, check_types, path_id, read_json
+from .media import signed_redirect
 from .spec import ERRORS, ID, INT, STR, obj, op, path_param
 
 BASE = "/api/v1/attachments"
@@ -52,22 +52,13 @@ async def complete_attachment(request: Request):
     return JSONResponse(with_links(kept))
 
 
-async def attachment_download(request: Request):
-    session = await require_session(request)
-    variant = request.path_params["variant"]
-    if variant not in ("file", "thumb"):
-        raise HttpError(404, "not_found", "资源不存在")
-    url = await call(request, session, "media", "attachment_url", attachment_id=request.path_params["upload_id"],
-                     variant=variant)
-    return RedirectResponse(url, status_code=302)  # no-store: the link is a credential (security_headers)
-
-
 routes = [
     Route("/meetings/{id}/attachments", begin_attachment, methods=["POST"]),
     Route("/meetings/{id}/attachments", meeting_attachments, methods=["GET"]),
     Route("/attachments/{upload_id}/resume", resume_attachment, methods=["POST"]),
     Route("/attachments/{upload_id}/complete", complete_attachment, methods=["POST"]),
-    Route("/attachments/{upload_id}/{variant}", attachment_download, methods=["GET"]),
+    Route("/attachments/{attachment_id}/{variant}",
+          signed_redirect("attachment_url", "attachment_id", ("file", "thumb")), methods=["GET"]),
 ]
 
 PARTS = {"type": "array", "items": obj(["number", "url"], number=INT, url=STR)}
@@ -94,9 +85,9 @@ OPENAPI_PATHS = {
         "图片去除EXIF并生成缩略图；同一上传重复完成得到同一附件", "附件", ATTACHMENT,
         obj([], parts={"type": "array", "items": obj(["number", "etag"], number=INT, etag=STR)}),
         params=[UPLOAD_ID], body_required=False)},
-    "/attachments/{upload_id}/{variant}": {"get": {
+    "/attachments/{attachment_id}/{variant}": {"get": {
         "summary": "附件下载或缩略图（302 跳转到限时签名链接，仅限管理范围内）",
         "responses": {"302": {"description": "跳转"}, **ERRORS},
-        "parameters": [path_param("upload_id", {**STR, "description": "附件编号"}),
+        "parameters": [path_param("attachment_id", {**STR, "description": "附件编号"}),
                        path_param("variant", {"type": "string", "enum": ["file", "thumb"]})]}},
 }
