@@ -30,14 +30,23 @@ async def complete_upload(request: Request):
     return JSONResponse(await call(request, session, "media", "complete_upload", upload_id=upload_id))
 
 
-async def photo_download(request: Request):
-    session = await require_session(request)
-    variant = request.path_params["variant"]
-    if variant not in ("photo", "thumb"):
-        raise HttpError(404, "not_found", "资源不存在")
-    url = await call(request, session, "media", "download_url", photo_id=request.path_params["photo_id"],
-                     variant=variant)
-    return RedirectResponse(url, status_code=302)  # no-store: the link is a credential (security_headers)
+def signed_redirect(method: str, id_name: str, variants: tuple[str, ...]):
+    """GET /…/{<id_name>}/{variant}: a 302 to the short-lived signed link `media.<method>` gives
+    (after its scope check); the link is a credential, so the answer is no-store (security_headers)."""
+    async def endpoint(request: Request):
+        session = await require_session(request)
+        variant = request.path_params["variant"]
+        if variant not in variants:
+            raise HttpError(404, "not_found", "资源不存在")
+        url = await call(request, session, "media", method, variant=variant,
+                         **{id_name: request.path_params[id_name]})
+        return RedirectResponse(url, status_code=302)
+
+    endpoint.__name__ = method
+    return endpoint
+
+
+photo_download = signed_redirect("download_url", "photo_id", ("photo", "thumb"))
 
 
 routes = [

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from . import (
     accounts,
     applicants,
+    attachments,
     batch_add,
     batch_changes,
     development,
@@ -17,6 +18,7 @@ from . import (
     imports,
     info_sets,
     media,
+    meetings,
     member_checks,
     member_queries,
     members,
@@ -36,7 +38,8 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility, dues)
+             org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility, dues,
+             meetings, attachments)
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +57,7 @@ def openapi_document() -> dict:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
                                   **transfers.SCHEMAS, **applicants.SCHEMAS, **development.SCHEMAS,
-                                  **mobility.SCHEMAS}},
+                                  **mobility.SCHEMAS, **meetings.SCHEMAS}},
     }
 
 

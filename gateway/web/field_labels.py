@@ -102,6 +102,13 @@ FORMS = {
         "destination.text": "流向地", "to_org_id": "流入党组织", "to_org_text": "流入党组织（系统外）",
         "expected_return": "预计返回日期", "phone": "联系电话", "certificate": "发放活动证"},
         {"destination": "destination.text", "member_id": "from_date"}),
+    # 组织生活: the meeting form (attendees and absentees are the roster's rows, one message above it)
+    "meeting": FormSpec("meeting-", {"kind": "类型", "held_at": "时间", "place": "地点", "host": "主持人",
+                                     "recorder": "记录人", "topic": "会议主题", "speaker": "授课人",
+                                     "lecture_title": "党课题目", "content": "会议内容", "decisions": "决议事项",
+                                     "nonvoting": "列席人员", "attendees": "出席人员", "absentees": "缺席人员"},
+                        {"absentees": "attendees"}),
+    "meeting-sign": FormSpec("sign-", {"role": "签认人"}),
     "outflow-return": FormSpec("return-", {"date": "返回日期", "report": "外出期间情况报告"}),
     "outflow-lost": FormSpec("lost-", {"since": "失联日期", "reason": "失联原因", "note": "说明"}),
     "outflow-found": FormSpec("found-", {"date": "取得联系日期"}),

@@ -33,14 +33,16 @@ async def org_context(request: Request, session: Session, org_id: int) -> dict:
     page = request.query_params.get("page", "1")
     history = history_flag(request)
     revoked_children = request.query_params.get("orgs") == "history"  # 历史 (revoked) sub-organizations
-    children, stats, members, root, fields = await asyncio.gather(
+    children, stats, members, root, fields, latest_meeting = await asyncio.gather(
         children_with_counts(request, session, org_id, revoked_children),
         call(request, session, "stats", "subtree_stats", org_id=org_id),
         call(request, session, "member", "list_members", org_id=org_id, page=page, size=20, history=history),
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "org", "card_fields"),
+        call(request, session, "org", "latest_meeting", org_id=org_id),
     )
     return dict(org=org, children=children, stats=stats["members"], members=members, root=root, history=history,
+                latest_meeting=latest_meeting,
                 org_types=ORG_TYPES.items(), ethnicities=ETHNICITIES.items(), revoked_children=revoked_children,
                 categories=MEMBER_CATEGORIES.items(), sexes={"1": "男", "2": "女"}, fields=fields)
 

@@ -7,6 +7,7 @@ from . import development_pages as development
 from . import dues_pages as dues
 from . import mobility_pages as mobility
 from . import org_card_pages as card
+from . import orglife_pages as orglife
 from . import reason_pages
 from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
@@ -174,6 +175,12 @@ routes = [
     Route("/orgs/{id}/whole-transfer", transfer.whole_org_page),
     Route("/orgs/{id}/whole-transfer", transfer.whole_org_apply, methods=["POST"]),
     Route("/orgs/{id}/whole-transfer/preview", transfer.whole_org_preview, methods=["POST"]),
+    Route("/org-life", orglife.home_redirect),
+    Route("/orgs/{id}/org-life", orglife.orglife_page),
+    Route("/orgs/{id}/meetings/new", orglife.new_meeting_page),
+    Route("/orgs/{id}/meetings", orglife.record_meeting, methods=["POST"]),
+    Route("/meetings/{id}", orglife.meeting_page),
+    Route("/meetings/{id}/sign", orglife.sign_meeting, methods=["POST"]),
     Route("/mobility", mobility.home_redirect),
     Route("/orgs/{id}/mobility", mobility.mobility_page),
     Route("/orgs/{id}/inflows", mobility.register_inflow, methods=["POST"]),

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, Unavailable, ValidationFailed
+from services.shared.errors import Conflict, PmisError, Unavailable, ValidationFailed
 from services.shared.ids import uuid_or_not_found
 from services.shared.messaging.outbox import record_event
 
@@ -46,6 +46,8 @@ def begin_upload(sessions: sessionmaker, store: Storage, caller: Caller, owner_l
     """`owner_lookups[kind](owner_id)` asks the service that owns the owner for its `org_path`
     (the member service for a member photo; it refuses owners outside the caller's scope)."""
     kind = owner_kind(kind_name)
+    if kind.name != MEMBER_PHOTO:  # files in parts have their own use case (attachments.py)
+        raise ValidationFailed("该类型的上传请使用其附件接口", {"owner_kind": "应为 member_photo"})
     fields = kind.declared_errors(content_type, size)
     if fields:
         raise ValidationFailed("；".join(fields.values()), fields)
@@ -71,8 +73,9 @@ def _photo_keys(upload, claim: uuid.UUID) -> tuple[str, str]:
     return f"photos/{upload.owner_id}/{claim}.jpg", f"photos/{upload.owner_id}/{claim}-thumb.jpg"
 
 
-def _claim(sessions: sessionmaker, caller: Caller, upload_id) -> tuple:
-    """pending → verifying, with the keys this claim will write recorded (committed) first."""
+def _claim(sessions: sessionmaker, caller: Caller, upload_id, keys=_photo_keys) -> tuple:
+    """pending → verifying, with the keys this claim will write (`keys(upload, claim)`) recorded
+    (committed) first."""
     claim = uuid.uuid4()
     now = _now()
     with sessions.begin() as session:
@@ -83,7 +86,7 @@ def _claim(sessions: sessionmaker, caller: Caller, upload_id) -> tuple:
         session.execute(update(uploads).where(uploads.c.id == upload.id).values(
             status=VERIFYING, claim=claim, verifying_since=now))
         session.execute(pending_objects.insert().values(
-            [{"key": key, "upload_id": upload.id, "due_at": now + SWEEP_GRACE} for key in _photo_keys(upload, claim)]))
+            [{"key": key, "upload_id": upload.id, "due_at": now + SWEEP_GRACE} for key in keys(upload, claim)]))
     return upload, claim
 
 
@@ -116,11 +119,12 @@ def _remove_quietly(store: Storage, *keys: str) -> None:
             log.warning("could not remove %s now; the sweeper will", key, exc_info=True)
 
 
-def _reject(sessions: sessionmaker, store: Storage, upload, claim, message: str) -> ValidationFailed:
+def _reject(sessions: sessionmaker, store: Storage, upload, claim, message: str,
+            error=ValidationFailed) -> PmisError:
     with sessions.begin() as session:
         _finish(session, upload, claim, status=REJECTED, reason=message)
     _remove_quietly(store, upload.object_key)
-    return ValidationFailed(message, {"file": message})
+    return error(message, {"file": message})
 
 
 def _keep_member_photo(session, caller: Caller, upload, claim, photo: Photo) -> dict:

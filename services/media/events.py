@@ -4,5 +4,7 @@ from services.shared.org_directory import ORG_EVENTS
 MEMBER_PHOTO_ATTACHED = "member_photo_attached"
 
 EMITS = {MEMBER_PHOTO_ATTACHED: "a verified photo became a member's photo"}
-# The organization directory (services/shared/org_directory.py) follows every org event.
-CONSUMES = [("org", event_type) for event_type in ORG_EVENTS]
+# The organization directory (services/shared/org_directory.py) follows every org event; the
+# meetings of 组织生活 (meeting_events.py) place their attachments.
+CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
+    ("org", "meeting_recorded"), ("org", "meeting_changed")]

@@ -26,6 +26,13 @@ uploads = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("completed_at", DateTime(timezone=True)),
+    # Files in parts (migration media_0004_attachments): the name and type the browser declared,
+    # the declared size, the S3 multipart upload's id and its number of parts (null: one PUT).
+    Column("filename", Text),
+    Column("content_type", Text),
+    Column("declared_size", BigInteger),
+    Column("multipart_id", Text),
+    Column("parts", Integer),
 )
 Index("uploads_open", uploads.c.expires_at, postgresql_where=text("status IN ('pending', 'verifying')"))
 
@@ -56,6 +63,36 @@ photos = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 Index("photos_member_current", photos.c.member_id, unique=True, postgresql_where=text("current"))
+
+# 组织生活 attachments (attachments.py): a verified file of a meeting. `key` is the re-encoded photo or
+# the uploaded object itself (videos, documents); `thumb_key` photos only. One per upload.
+attachments = Table(
+    "attachments", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("upload_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("meeting_id", BigInteger, nullable=False),
+    Column("org_path", Text, nullable=False),
+    Column("category", Text, nullable=False),  # image / video / document
+    Column("filename", Text, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("thumb_key", Text),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("attachments_meeting", attachments.c.meeting_id, attachments.c.created_at)
+
+# The meetings attachments belong to, projected from the org service's meeting events (meeting_events.py):
+# the organization a meeting is of, so its attachments' scope is that organization's path.
+meetings = Table(
+    "meetings", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("org_id", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -4,7 +4,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.org_directory import apply_event, on_move, rewrite_paths
 
-from .models import inbox, org_directory, photos, uploads
+from .models import attachments, inbox, org_directory, photos, uploads
 
 
 def project(sessions: sessionmaker, event: dict) -> bool:
@@ -14,4 +14,5 @@ def project(sessions: sessionmaker, event: dict) -> bool:
         if moved := on_move(event):
             rewrite_paths(session, uploads, "org_path", *moved)
             rewrite_paths(session, photos, "org_path", *moved)
+            rewrite_paths(session, attachments, "org_path", *moved)
         return True

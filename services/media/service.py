@@ -8,9 +8,10 @@ from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
+from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, org_events, queries, sweeper
+from . import attachment_queries, attachments, commands, meeting_events, org_events, queries, sweeper
 from .domain.owners import MEMBER_PHOTO
 from .models import org_directory
 from .storage import storage
@@ -51,6 +52,42 @@ class MediaService(org_directory_handlers.FollowsOrgDirectory):
         member = self.member.get_member(member_id)
         org = OrgDirectory(self.db, org_directory, self.org.org_path).org(self.caller(), member["org_id"])
         return {**member, "org_path": org["path"]}
+
+    # --- 组织生活 attachments (meetings projected from the org service's events) -----------------
+
+    @consumes("org", "meeting_recorded")
+    def on_meeting_recorded(self, event):
+        meeting_events.project(self.db, event)
+
+    @consumes("org", "meeting_changed")
+    def on_meeting_changed(self, event):
+        meeting_events.project(self.db, event)
+
+    def _meeting_path(self, meeting_id):
+        """The path of the meeting's organization (its projection, else asked of the org service once)."""
+        org_id = meeting_events.meeting_org(self.db, meeting_id, self.org.meeting_owner)
+        return OrgDirectory(self.db, org_directory, self.org.org_path).org(self.caller(), org_id)["path"]
+
+    @api
+    def begin_attachment(self, meeting_id, filename, content_type, size):
+        return attachments.begin_attachment(self.db, self.store, self.caller(), self._meeting_path, meeting_id,
+                                            filename, content_type, size)
+
+    @api
+    def resume_attachment(self, upload_id):
+        return attachments.resume_attachment(self.db, self.store, self.caller(), upload_id)
+
+    @api
+    def complete_attachment(self, upload_id, parts=None):
+        return attachments.complete_attachment(self.db, self.store, self.caller(), upload_id, parts)
+
+    @api
+    def meeting_attachments(self, meeting_id):
+        return attachment_queries.meeting_attachments(self.db, self.caller(), self._meeting_path, meeting_id)
+
+    @api
+    def attachment_url(self, attachment_id, variant="file"):
+        return attachment_queries.attachment_url(self.db, self.store, self.caller(), attachment_id, variant)
 
     @api
     def complete_upload(self, upload_id):

@@ -10,7 +10,7 @@ from services.shared.context import Caller
 from services.shared.errors import NotFound
 
 from .domain.owners import KINDS
-from .models import photos, uploads
+from .models import attachments, photos, uploads
 
 SWEEP_GRACE = timedelta(minutes=10)  # how long a key may wait for its commit before it is swept
 
@@ -38,3 +38,17 @@ def load_photo(session: Session, caller: Caller, photo_id):
         raise NotFound("照片不存在")
     caller.require(row.org_path, "该照片")
     return row
+
+
+def load_attachment(session: Session, caller: Caller, attachment_id):
+    row = session.execute(select(attachments).where(attachments.c.id == attachment_id)).first()
+    if row is None:
+        raise NotFound("附件不存在")
+    caller.require(row.org_path, "该附件")
+    return row
+
+
+def attachment_view(row) -> dict:
+    return {"id": str(row.id), "meeting_id": row.meeting_id, "kind": row.category, "filename": row.filename,
+            "content_type": row.content_type, "size": row.size, "width": row.width, "height": row.height,
+            "has_thumbnail": row.thumb_key is not None, "created_at": row.created_at.isoformat()}

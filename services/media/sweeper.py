@@ -12,7 +12,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import sessionmaker
 
 from .domain.owners import EXPIRED, PENDING, VERIFYING
-from .models import pending_objects, photos, uploads
+from .models import attachments, pending_objects, photos, uploads
 from .storage import Storage
 
 log = logging.getLogger("pmis.media")
@@ -27,8 +27,16 @@ def sweep(sessions: sessionmaker, store: Storage, grace: timedelta, now: datetim
         reclaimed = session.execute(update(uploads).where(
             uploads.c.status == VERIFYING, uploads.c.verifying_since < now - grace)
             .values(status=PENDING, claim=None, verifying_since=None)).rowcount
-        expired = session.execute(update(uploads).where(uploads.c.status == PENDING, uploads.c.expires_at <= now)
-                                  .values(status=EXPIRED, completed_at=now)).rowcount
+        expired_rows = session.execute(
+            update(uploads).where(uploads.c.status == PENDING, uploads.c.expires_at <= now)
+            .values(status=EXPIRED, completed_at=now).returning(uploads.c.object_key, uploads.c.multipart_id)).all()
+    expired = len(expired_rows)
+    for row in expired_rows:  # an abandoned upload in parts: the parts the store holds go too
+        if row.multipart_id:
+            try:
+                store.abort_multipart(row.object_key, row.multipart_id)
+            except Exception:
+                log.warning("could not abort the multipart upload of %s", row.object_key, exc_info=True)
     removed = 0
     while True:
         with sessions.begin() as session:
@@ -37,11 +45,12 @@ def sweep(sessions: sessionmaker, store: Storage, grace: timedelta, now: datetim
                 .order_by(pending_objects.c.due_at).limit(BATCH).with_for_update(skip_locked=True)).scalars().all()
             if not due:
                 break
-            kept = set(session.execute(select(photos.c.key, photos.c.thumb_key).where(
-                or_(photos.c.key.in_(due), photos.c.thumb_key.in_(due)))).all())
-            kept = {key for row in kept for key in row}
+            kept = set()
+            for table in (photos, attachments):
+                kept |= {key for row in session.execute(select(table.c.key, table.c.thumb_key).where(
+                    or_(table.c.key.in_(due), table.c.thumb_key.in_(due)))) for key in row}
             for key in due:
-                if key not in kept:  # never delete what a photo refers to
+                if key not in kept:  # never delete what a photo or an attachment refers to
                     store.remove(key)  # S3 answers a missing key with success: a retry is harmless
                     removed += 1
             session.execute(delete(pending_objects).where(pending_objects.c.key.in_(due)))

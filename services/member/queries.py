@@ -6,9 +6,11 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
+from services.shared.field_rules import iso_date, record_id
 from services.shared.paging import keyset_bounds, page_bounds
 
 from .domain.info_sets import evaluation_facts
+from .domain.rolls import on_rolls
 from .domain.status import ACTIVE, LEFT
 from .events import member_facts
 from .models import info_tables, members
@@ -45,6 +47,37 @@ def roster_page(sessions: sessionmaker, caller: Caller, org: dict, after_id=0, l
     caller.require(org["path"], "该党组织")
     where = members.c.org_path.startswith(org["path"], autoescape=True) & (members.c.status == "active")
     return sorted_page(sessions, where, members.c.name_sort, False, after_id, limit)
+
+
+ROLLS_CHECK_MAX = 2000
+
+
+def _rolls_question(on, member_ids) -> tuple:
+    try:
+        day = iso_date(on)
+    except ValueError as exc:
+        raise ValidationFailed(f"日期{exc}", {"on": str(exc)}) from None
+    if not isinstance(member_ids, list) or len(member_ids) > ROLLS_CHECK_MAX:
+        raise ValidationFailed("党员编号应为数组", {"member_ids": f"应为至多{ROLLS_CHECK_MAX}个编号的数组"})
+    try:
+        return day, [record_id(member_id) for member_id in member_ids]
+    except ValueError as exc:
+        raise ValidationFailed(f"党员编号{exc}", {"member_ids": str(exc)}) from None
+
+
+def members_on_rolls(sessions: sessionmaker, caller: Caller, org: dict, on, member_ids) -> dict:
+    """Which of `member_ids` were on the rolls of `org`'s subtree on day `on` (domain/rolls.py):
+    `members` [{id, name}] and `not_on_rolls` [id] (unknown ids among them). Asked by the org
+    service for 组织生活's attendees (org → member, never back)."""
+    caller.require(org["path"], "该党组织")
+    day, ids = _rolls_question(on, member_ids)
+    with sessions() as session:
+        rows = session.execute(select(members).where(members.c.id.in_(ids))).all() if ids else []
+    found = {row.id: row for row in rows
+             if row.org_path.startswith(org["path"])
+             and on_rolls(day, row.joined_on, row.left_on, row.branch_joined_on, row.arrived_on)}
+    return {"members": [{"id": member_id, "name": found[member_id].name} for member_id in ids if member_id in found],
+            "not_on_rolls": [member_id for member_id in ids if member_id not in found]}
 
 
 FACTS_PAGE_MAX = 5000

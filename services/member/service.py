@@ -165,6 +165,10 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
         return queries.roster_page(self.db, self.caller(), self._org_path(org_id), after_id, limit)
 
     @api
+    def members_on_rolls(self, org_id, on, member_ids):
+        return queries.members_on_rolls(self.db, self.caller(), self._org_path(org_id), on, member_ids)
+
+    @api
     def facts_page(self, path, after_id=0, limit=2000):
         return queries.facts_page(self.db, self.caller(), path, after_id, limit)
 

@@ -11,6 +11,8 @@ ORG_DELETED = "org_deleted"    # removed for good (it had no sub-organizations a
 ORG_MOVED = "org_moved"        # under another parent with its subtree: state + old_path, new_path, moved_on
 ORG_TRANSFER_REFUSED = "org_transfer_refused"  # 整建制转移's move could not be done: {transfer_id, org_id, reason}
 ORG_TRANSFER_RECEIVING = "org_transfer_receiving"  # the transfer service's request (整建制转移 received)
+MEETING_RECORDED = "meeting_recorded"  # 组织生活: a meeting recorded (its state)
+MEETING_CHANGED = "meeting_changed"    # 组织生活: a record changed or signed (its state)
 
 EMITS = {
     ORG_CREATED: "an organization was created (its state)",
@@ -23,6 +25,9 @@ EMITS = {
                "`transfer` {id, kind, counted, effective_on} when a 整建制转移 moved it)",
     ORG_TRANSFER_REFUSED: "a 整建制转移's move could not be done (the organization was revoked or moved meanwhile, "
                           "the target revoked…): {transfer_id, org_id, reason}",
+    MEETING_RECORDED: "a 组织生活 meeting was recorded: {id, org_id, kind, held_at, year, status} (aggregate: the "
+                      "meeting, version 1)",
+    MEETING_CHANGED: "a 组织生活 record was changed or signed: its state after, as meeting_recorded's",
 }
 # Transfers in flight (transit.py): an organization members are leaving or coming to stays;
 # 整建制转移: the transfer service asks for the move once the new parent has received. (Members
@@ -39,3 +44,9 @@ def org_state(row, status: str | None = None) -> dict:
             "contact_person": row.contact_person, "contact_phone": row.contact_phone,
             "established_on": row.established_on.isoformat() if row.established_on else None,
             "revoked_on": row.revoked_on.isoformat() if row.revoked_on else None}
+
+
+def meeting_state(row) -> dict:
+    """A meeting's state in its events: enough to place it (its organization) and count it."""
+    return {"id": row.id, "org_id": row.org_id, "kind": row.kind, "held_at": row.held_at.isoformat(),
+            "year": row.year, "status": row.status}

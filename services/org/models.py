@@ -2,6 +2,7 @@
 from sqlalchemy import (
                         BigInteger,
                         Boolean,
+                        CheckConstraint,
                         Column,
                         Date,
                         DateTime,
@@ -13,6 +14,7 @@ from sqlalchemy import (
                         Sequence,
                         Table,
                         Text,
+                        UniqueConstraint,
                         func,
                         text,
 )
@@ -163,6 +165,79 @@ Index("transfers_in_transit_from", transfers_in_transit.c.from_org_id, postgresq
 Index("transfers_in_transit_to", transfers_in_transit.c.to_org_id, postgresql_where=text("in_flight"))
 Index("transfers_in_transit_org", transfers_in_transit.c.org_id,
       postgresql_where=text("in_flight AND org_id IS NOT NULL"))
+
+# 组织生活 (meetings.py, domain/meetings.py; migration org_0008_meetings): one record per meeting of an
+# organization, by kind and local date-time as the minutes say (one per organization, kind and
+# minute: the same meeting keyed twice is refused). `status` draft → locked once host and recorder
+# have signed; a locked record changes only with a reason (meeting_history).
+meetings = Table(
+    "meetings", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("held_at", DateTime(timezone=False), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("host", Text, nullable=False),
+    Column("recorder", Text, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("speaker", Text),
+    Column("lecture_title", Text),
+    Column("content", Text),
+    Column("decisions", Text),
+    Column("nonvoting", JSONB, nullable=False, server_default="[]"),  # 列席: names
+    Column("status", Text, nullable=False, server_default="draft"),
+    Column("host_signed_by", Text),
+    Column("host_signed_at", DateTime(timezone=True)),
+    Column("recorder_signed_by", Text),
+    Column("recorder_signed_at", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by", Text, nullable=False),
+    Column("created_by_name", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("org_id", "kind", "held_at", name="meetings_one_per_time"),
+    CheckConstraint("status IN ('draft', 'locked')", name="meetings_status"),
+)
+Index("meetings_org_year", meetings.c.org_id, meetings.c.year, meetings.c.held_at.desc())
+
+# Who was there: attendees (attended) and absentees with their reason, by member id, with the name
+# the member service gave when the record was written (the minutes' names).
+meeting_people = Table(
+    "meeting_people", metadata,
+    Column("meeting_id", BigInteger, ForeignKey("org.meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("attended", Boolean, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("reason", Text),
+)
+Index("meeting_people_member", meeting_people.c.member_id)
+
+# Every change of a record: recorded, changed (with the reason once locked), signed.
+meeting_history = Table(
+    "meeting_history", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("meeting_id", BigInteger, ForeignKey("org.meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("action", Text, nullable=False),
+    Column("changes", JSONB, nullable=False, server_default="[]"),
+    Column("reason", Text),
+    Column("version", Integer, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("meeting_history_meeting", meeting_history.c.meeting_id, meeting_history.c.id)
+
+# Meetings held per organization, year and kind, kept in the transaction of each record and change;
+# a subtree's summary sums them over the organizations under its path.
+meeting_counts = Table(
+    "meeting_counts", metadata,
+    Column("org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("kind", Text, primary_key=True),
+    Column("held", Integer, nullable=False),
+)
+Index("meeting_counts_year", meeting_counts.c.year, meeting_counts.c.org_id)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

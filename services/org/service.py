@@ -15,6 +15,8 @@ from . import (
     checks,
     commands,
     imports,
+    meeting_queries,
+    meetings,
     moves,
     queries,
     sessions,
@@ -212,6 +214,40 @@ class OrgService:
     @api
     def undo_batch_change(self, batch_id):
         return batch_changes.undo_batch_change(self.db, self.caller(), batch_id)
+
+    # --- 组织生活 (meeting records; attendees asked of the member service) -----------------------
+
+    @api
+    def record_meeting(self, org_id, data):
+        return meetings.record_meeting(self.db, self.caller(), org_id, data, self.member.members_on_rolls)
+
+    @api
+    def change_meeting(self, meeting_id, data):
+        return meetings.change_meeting(self.db, self.caller(), meeting_id, data, self.member.members_on_rolls)
+
+    @api
+    def sign_meeting(self, meeting_id, data):
+        return meetings.sign_meeting(self.db, self.caller(), meeting_id, data)
+
+    @api
+    def get_meeting(self, meeting_id):
+        return meeting_queries.get_meeting(self.db, self.caller(), meeting_id)
+
+    @api
+    def list_meetings(self, org_id, year=None, kind=None, page=1, size=50):
+        return meeting_queries.list_meetings(self.db, self.caller(), org_id, year, kind, page, size)
+
+    @api
+    def latest_meeting(self, org_id):
+        return meeting_queries.latest_meeting(self.db, self.caller(), org_id)
+
+    @api
+    def meeting_owner(self, meeting_id):
+        return meeting_queries.meeting_owner(self.db, self.caller(), meeting_id)
+
+    @api
+    def orglife_summary(self, org_id, year=None):
+        return meeting_queries.orglife_summary(self.db, self.caller(), org_id, year)
 
     @api
     def create_import(self, rows):

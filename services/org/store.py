@@ -16,9 +16,11 @@ from services.shared.errors import Conflict, NotFound
 from services.shared.messaging.outbox import record_event
 
 from .domain.hierarchy import can_have_children, child_path
+from .domain.meetings import MEETING_KINDS, SIGN_ROLES
+from .domain.meetings import STATUS_NAMES as MEETING_STATUS_NAMES
 from .domain.org_card import CARD_FIELDS, display, plain
 from .events import ORG_CREATED, org_state
-from .models import accounts, history, login_sessions, org_id_seq, orgs, outbox
+from .models import accounts, history, login_sessions, meeting_people, meetings, org_id_seq, orgs, outbox
 
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
@@ -124,3 +126,57 @@ def end_sessions(session: Session, account_id: int, now: datetime, keep: bytes |
     if keep is not None:
         query = query.where(login_sessions.c.token_hash != keep)
     session.execute(query.values(ended_at=now))
+
+
+# --- 组织生活 records -------------------------------------------------------------------------------
+
+def load_meeting(session: Session, caller: Caller, meeting_id, lock: bool = False):
+    """(meeting, its organization), the caller's scope checked against the organization."""
+    try:
+        meeting_id = int(meeting_id)
+    except (TypeError, ValueError):
+        raise NotFound("组织生活记录不存在") from None
+    query = select(meetings).where(meetings.c.id == meeting_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound("组织生活记录不存在")
+    org = load_org(session, row.org_id)
+    caller.require(org.path, "该组织生活记录")
+    return row, org
+
+
+def meeting_people_of(session: Session, meeting_id: int) -> list:
+    return session.execute(select(meeting_people).where(meeting_people.c.meeting_id == meeting_id)
+                           .order_by(meeting_people.c.member_id)).all()
+
+
+def meeting_record(row, people) -> dict:
+    """The record's values in domain form (domain/meetings.py: validate_meeting's output)."""
+    record = {key: getattr(row, key) for key in ("kind", "held_at", "place", "host", "recorder", "topic", "speaker",
+                                                 "lecture_title", "content", "decisions")}
+    record["nonvoting"] = list(row.nonvoting or [])
+    record["attendees"] = [p.member_id for p in people if p.attended]
+    record["absentees"] = [{"member_id": p.member_id, "reason": p.reason} for p in people if not p.attended]
+    return record
+
+
+def meeting_summary(row) -> dict:
+    """A meeting as lists show it."""
+    return {"id": row.id, "org_id": row.org_id, "kind": row.kind, "kind_name": MEETING_KINDS.name(row.kind),
+            "held_at": row.held_at.strftime("%Y-%m-%dT%H:%M"), "year": row.year, "topic": row.topic,
+            "place": row.place, "host": row.host, "status": row.status,
+            "status_name": MEETING_STATUS_NAMES[row.status], "version": row.version}
+
+
+def meeting_view(row, org, people) -> dict:
+    view = meeting_summary(row)
+    view.update({key: getattr(row, key) for key in ("recorder", "speaker", "lecture_title", "content", "decisions")})
+    view.update(org_name=org.name, org_path=org.path, nonvoting=list(row.nonvoting or []),
+                attendees=[{"member_id": p.member_id, "name": p.name} for p in people if p.attended],
+                absentees=[{"member_id": p.member_id, "name": p.name, "reason": p.reason}
+                           for p in people if not p.attended],
+                signatures={role: {"label": label, "by": getattr(row, f"{role}_signed_by"),
+                                   "at": plain(getattr(row, f"{role}_signed_at"))}
+                            for role, label in SIGN_ROLES.items()},
+                created_by_name=row.created_by_name, created_at=plain(row.created_at))
+    return view

@@ -68,6 +68,10 @@ PAGES = {
     "/dues": "/dues",
     "/orgs/{id}/dues": "/orgs/{branch}/dues",
     "/members/{id}/dues": "/members/{member}/dues",
+    "/org-life": "/org-life",
+    "/orgs/{id}/org-life": "/orgs/{committee}/org-life",
+    "/orgs/{id}/meetings/new": "/orgs/{branch}/meetings/new",
+    "/meetings/{id}": "/meetings/{meeting}",
 }
 
 CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
@@ -134,9 +138,13 @@ def data(system, api, root_id):
     applicant = api.post("/applicants", json={"org_id": branch, "name": "对比度申请人", "ethnicity": "汉族",
                                               "id_number": id_number(date(1998, 5, 6)), "applied_on": f"{YEAR}-01-02"})
     assert applicant.status_code == 201, applicant.text
+    meeting = api.post(f"/orgs/{branch}/meetings", json={
+        "kind": "支部党员大会", "held_at": f"{YEAR}-01-01T00:00", "place": "会议室", "host": "对比度甲",
+        "recorder": "对比度乙", "topic": "对比度会议", "attendees": [member]})
+    assert meeting.status_code == 201, meeting.text
     return {"committee": committee, "branch": branch, "member": member, "saved": saved.json()["id"],
             "batch": batch.json()["id"], "year": YEAR, "username": username, "transfer": transfer.json()["id"],
-            "outflow": outflow.json()["id"], "applicant": applicant.json()["id"]}
+            "outflow": outflow.json()["id"], "applicant": applicant.json()["id"], "meeting": meeting.json()["id"]}
 
 
 def staff_account(system, api, org_id: int, username: str):

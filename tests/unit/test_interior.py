@@ -14,7 +14,7 @@ from tests.support.import_walk import ROOT, imports
 # by both.
 READ_VIEWS = ("supervision", "name_lists", "history")
 WRITE_SIDE = ("commands", "cards", "moves", "batch_add", "batch_changes", "imports", "accounts", "sessions",
-              "applicants", "applicant_imports", "development")
+              "applicants", "applicant_imports", "development", "meetings", "attachments")
 
 
 def side(module: str) -> str | None:

@@ -3,15 +3,17 @@
 An upload session carries (owner_kind, owner_id). Each kind states what it accepts (declared
 content types, byte and pixel limits) and in whose words scope refusals are given; the service
 layer supplies, per kind, how to find the owner's organization path (an RPC to the service that
-owns it), so scope is always checked against the owner's organization. Only member photos are
-registered today; a meeting attachment kind adds an entry here and a lookup in the service.
+owns it), so scope is always checked against the owner's organization. Two kinds: member photos
+(one image, re-encoded) and meeting attachments (组织生活: images, videos and documents, files.py).
 """
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import files
 from .images import ALLOWED_CONTENT_TYPES, PHOTO_LIMITS, ImageLimits
 
 MEMBER_PHOTO = "member_photo"
+MEETING_ATTACHMENT = "meeting_attachment"
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,20 @@ class OwnerKind:
         return fields
 
 
+@dataclass(frozen=True)
+class FileOwnerKind:
+    """Files of several categories (files.py), each with its own limit, uploaded in parts."""
+    name: str
+    label: str
+    owner_noun: str
+
+    def declared_errors(self, content_type, size) -> dict[str, str]:
+        return files.declared_errors(content_type, size)
+
+
 KINDS = {kind.name: kind for kind in (
     OwnerKind(MEMBER_PHOTO, "图片", "该党员", ALLOWED_CONTENT_TYPES, PHOTO_LIMITS, "JPG、PNG、GIF、BMP"),
+    FileOwnerKind(MEETING_ATTACHMENT, "附件", "该组织生活记录"),
 )}
 
 

@@ -1,0 +1,114 @@
+"""组织生活 pages: an organization's meetings of a year with the summary (held versus required per
+kind, completion), the form to record a meeting (attendees picked from the roster: each member
+present, or absent with a reason), and a meeting's page — its record, signing by host and
+recorder, its history, and its attachments, uploaded by the browser straight to object storage
+(static/attachments.js) with thumbnails for photos (docs/ORGLIFE.md)."""
+import asyncio
+from datetime import date, datetime
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from services.org.contract import MEETING_KINDS
+
+from ..api.attachments import with_links
+from ..api.common import call, path_id
+from ..auth import require_session
+from .rendering import render, submit_form
+
+ROSTER_SHOWN = 500  # members offered as attendees (a branch; a larger subtree picks by the API)
+TEXT_FIELDS = ("kind", "held_at", "place", "host", "recorder", "topic", "speaker", "lecture_title", "content",
+               "decisions", "nonvoting")
+
+
+async def home_redirect(request: Request):
+    session = await require_session(request)
+    return RedirectResponse(f"/orgs/{session.org_id}/org-life", status_code=303)
+
+
+def _year(request: Request) -> str:
+    value = request.query_params.get("year", "").strip()
+    return value if value.isdigit() and len(value) == 4 else str(date.today().year)
+
+
+async def orglife_page(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    year, kind = _year(request), request.query_params.get("kind", "").strip() or None
+    root, summary, meetings = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "org", "orglife_summary", org_id=org_id, year=year),
+        call(request, session, "org", "list_meetings", org_id=org_id, year=year, kind=kind,
+             page=request.query_params.get("page", "1"), size=20))
+    years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
+    return render(request, "orglife.html", session=session, org=org, root=root, summary=summary, meetings=meetings,
+                  year=year, kind=kind or "", kinds=MEETING_KINDS.items(), years=years)
+
+
+async def _form_context(request: Request, session, org_id: int) -> dict:
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    root, roster = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "roster_page", org_id=org_id, limit=ROSTER_SHOWN))
+    now = datetime.now().strftime("%Y-%m-%dT%H:%M")
+    return dict(org=org, root=root, roster=roster["items"], kinds=MEETING_KINDS.items(), now=now)
+
+
+async def new_meeting_page(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    context = await _form_context(request, session, org_id)
+    return render(request, "meeting_new.html", session=session, form_values={}, **context)
+
+
+def meeting_data(form: dict) -> dict:
+    """The form as the org service takes it: each roster member ticked present, or absent with the
+    reason typed beside them."""
+    data = {key: form.get(key, "") for key in TEXT_FIELDS}
+    members = [key.split(".", 1)[1] for key in form if key.startswith("member.")]
+    data["attendees"] = [int(m) for m in members if m.isdigit() and form.get(f"attend.{m}") == "1"]
+    data["absentees"] = [{"member_id": int(m), "reason": form.get(f"reason.{m}", "")}
+                         for m in members if m.isdigit() and form.get(f"attend.{m}") != "1"]
+    return data
+
+
+async def record_meeting(request: Request):
+    org_id = path_id(request)
+
+    async def rerender(session, form, error):
+        context = await _form_context(request, session, org_id)
+        return render(request, "meeting_new.html", status=error.status, session=session, form_error=error,
+                      open_form="meeting", form_values=form, **context)
+
+    return await submit_form(
+        request, lambda session, form: call(request, session, "org", "record_meeting", org_id=org_id,
+                                            data=meeting_data(form)),
+        rerender, lambda created: f"/meetings/{created['id']}", flash="已记录组织生活")
+
+
+async def _meeting_context(request: Request, session, meeting_id: int) -> dict:
+    meeting = await call(request, session, "org", "get_meeting", meeting_id=meeting_id)  # first: 404/403
+    root, attachments = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "media", "meeting_attachments", meeting_id=meeting_id))
+    return dict(meeting=meeting, root=root, attachments=[with_links(a) for a in attachments["items"]])
+
+
+async def meeting_page(request: Request):
+    session = await require_session(request)
+    return render(request, "meeting.html", session=session, **await _meeting_context(request, session,
+                                                                                      path_id(request)))
+
+
+async def sign_meeting(request: Request):
+    meeting_id = path_id(request)
+
+    async def rerender(session, form, error):
+        return render(request, "meeting.html", status=error.status, session=session, form_error=error,
+                      open_form="meeting-sign", **await _meeting_context(request, session, meeting_id))
+
+    return await submit_form(
+        request, lambda session, form: call(request, session, "org", "sign_meeting", meeting_id=meeting_id,
+                                            data={"role": form.get("role"), "version": form.get("version")}),
+        rerender, f"/meetings/{meeting_id}", flash="已签认")

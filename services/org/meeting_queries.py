@@ -1,0 +1,108 @@
+"""组织生活 read paths: a record with its people and history, an organization's meetings of a year,
+the 最近一次组织生活 of the organization card, and a subtree's year summary (held versus required per
+kind, from the held counts kept with each record and the versioned frequency rules)."""
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.shared.errors import ValidationFailed
+from services.shared.paging import page_bounds
+
+from .domain.meetings import MEETING_KINDS
+from .domain.orglife_rules import rules_for, summary
+from .models import meeting_counts, meeting_history, meetings, orgs
+from .store import load_meeting, load_org, meeting_people_of, meeting_summary, meeting_view
+
+FIRST_YEAR = 1949
+
+
+def year_of(value, default: int | None = None) -> int:
+    if value in (None, ""):
+        if default is None:
+            raise ValidationFailed("请指定年份", {"year": "必填"})
+        return default
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed("年份应为四位数字", {"year": "应为四位数字"}) from None
+    if not FIRST_YEAR <= year <= date.today().year + 1:
+        raise ValidationFailed("年份超出范围", {"year": "超出范围"})
+    return year
+
+
+def kind_of(value) -> str | None:
+    if value in (None, ""):
+        return None
+    kind = MEETING_KINDS.resolve(value)
+    if kind is None:
+        raise ValidationFailed("未知的组织生活类型", {"kind": "未知的类型"})
+    return kind
+
+
+def get_meeting(sessions: sessionmaker, caller: Caller, meeting_id) -> dict:
+    with sessions() as session:
+        row, org = load_meeting(session, caller, meeting_id)
+        view = meeting_view(row, org, meeting_people_of(session, row.id))
+        view["history"] = [
+            {"action": h.action, "changes": h.changes, "reason": h.reason, "version": h.version,
+             "actor_name": h.actor_name or h.actor, "at": h.at.isoformat()}
+            for h in session.execute(select(meeting_history).where(meeting_history.c.meeting_id == row.id)
+                                     .order_by(meeting_history.c.id.desc()))]
+    return view
+
+
+def list_meetings(sessions: sessionmaker, caller: Caller, org_id, year=None, kind=None, page=1, size=50) -> dict:
+    """The organization's own meetings of a year (this year unless said), the latest first."""
+    year, kind = year_of(year, date.today().year), kind_of(kind)
+    page, size = page_bounds(page, size)
+    with sessions() as session:
+        org = load_org(session, org_id)
+        caller.require(org.path)
+        where = (meetings.c.org_id == org.id) & (meetings.c.year == year)
+        if kind:
+            where &= meetings.c.kind == kind
+        total = session.execute(select(func.count()).select_from(meetings).where(where)).scalar_one()
+        rows = session.execute(select(meetings).where(where).order_by(meetings.c.held_at.desc(), meetings.c.id.desc())
+                               .limit(size).offset((page - 1) * size)).all()
+    return {"org_id": org.id, "org_name": org.name, "year": year, "kind": kind, "total": total, "page": page,
+            "size": size, "items": [meeting_summary(row) for row in rows]}
+
+
+def latest_meeting(sessions: sessionmaker, caller: Caller, org_id) -> dict | None:
+    """最近一次组织生活 of the organization card (read-only there; kept only by this module)."""
+    with sessions() as session:
+        org = load_org(session, org_id)
+        caller.require(org.path)
+        row = session.execute(select(meetings).where(meetings.c.org_id == org.id)
+                              .order_by(meetings.c.held_at.desc(), meetings.c.id.desc()).limit(1)).first()
+    return meeting_summary(row) if row else None
+
+
+def meeting_owner(sessions: sessionmaker, caller: Caller, meeting_id) -> dict:
+    """What the media service needs of a meeting it has not learnt from events yet: its organization."""
+    with sessions() as session:
+        row, org = load_meeting(session, caller, meeting_id)
+    return {"id": row.id, "org_id": row.org_id, "version": row.version}
+
+
+def orglife_summary(sessions: sessionmaker, caller: Caller, org_id, year=None) -> dict:
+    """The subtree's year: held versus required per kind and the completion (domain/orglife_rules)."""
+    year = year_of(year, date.today().year)
+    rules = rules_for(year)
+    with sessions() as session:
+        org = load_org(session, org_id)
+        caller.require(org.path)
+        under = orgs.c.path.startswith(org.path, autoescape=True)
+        applies = orgs.c.type.in_(sorted(rules.applies_to))
+        organizations = session.execute(select(func.count()).select_from(orgs).where(
+            under, applies, orgs.c.status == "active")).scalar_one()
+        required = case({kind: rules.required(kind) for kind in rules.kinds}, value=meeting_counts.c.kind, else_=0)
+        rows = session.execute(
+            select(meeting_counts.c.kind, func.sum(meeting_counts.c.held).label("held"),
+                   func.sum(func.least(meeting_counts.c.held, required)).filter(applies).label("met"))
+            .join(orgs, orgs.c.id == meeting_counts.c.org_id)
+            .where(under, meeting_counts.c.year == year).group_by(meeting_counts.c.kind)).all()
+    result = summary(rules, {r.kind: r.held for r in rows}, {r.kind: r.met or 0 for r in rows}, organizations)
+    return {"org_id": org.id, "org_name": org.name, "year": year, **result}

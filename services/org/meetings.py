@@ -1,0 +1,186 @@
+"""组织生活 use cases: record a meeting, change a record (once locked: only with a reason), sign it.
+
+Attendees and absentees must be on the organization's rolls on the meeting's day: the member
+service is asked (`rolls(org_id, day, member_ids)`, its members_on_rolls RPC; org → member is the
+allowed direction, the member schema is never read). Each record or change writes, in one
+transaction: the record, who was there, the held count of (organization, year, kind), a history
+line and its event (meeting_recorded / meeting_changed) in the outbox.
+"""
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared import versions
+from services.shared.context import Caller
+from services.shared.errors import Conflict, Refused, ValidationFailed, validated
+from services.shared.field_errors import FieldErrors
+from services.shared.messaging.outbox import record_event
+
+from .domain.meetings import (
+    DRAFT,
+    MEETING_KINDS,
+    SIGN_ROLES,
+    MeetingRefused,
+    change_reason,
+    change_refusal,
+    differences,
+    merged,
+    raw_form,
+    sign,
+    validate_meeting,
+)
+from .events import MEETING_CHANGED, MEETING_RECORDED, meeting_state
+from .models import meeting_counts, meeting_history, meeting_people, meetings, outbox
+from .store import load_meeting, load_org, meeting_people_of, meeting_record, require_active
+
+Rolls = Callable[[int, str, list], dict]  # member.members_on_rolls(org_id, on, member_ids)
+WHAT = "组织生活记录"
+
+
+def _now() -> datetime:
+    return datetime.now()  # local time, as meetings are written down
+
+
+def _valid(raw) -> dict:
+    return validated(lambda data: validate_meeting(data, _now()), raw, WHAT)
+
+
+def _names_on_rolls(org, data: dict, rolls: Rolls) -> dict[int, str]:
+    """Every attendee's and absentee's name, or a refusal naming who is not on the rolls that day."""
+    ids = data["attendees"] + [a["member_id"] for a in data["absentees"]]
+    day = data["held_at"].date()
+    answer = rolls(org.id, day.isoformat(), ids)
+    if answer["not_on_rolls"]:
+        missing = set(answer["not_on_rolls"])
+        fields = {}
+        absent = [a["member_id"] for a in data["absentees"]]
+        for field, people in (("attendees", data["attendees"]), ("absentees", absent)):
+            wrong = [str(member_id) for member_id in people if member_id in missing]
+            if wrong:
+                fields[field] = f"不在本组织{day.isoformat()}的党员名册中（党员编号{'、'.join(wrong)}）"
+        raise ValidationFailed("；".join(fields.values()), fields)
+    return {member["id"]: member["name"] for member in answer["members"]}
+
+
+def _write_people(session: Session, meeting_id: int, data: dict, names: dict[int, str]) -> None:
+    rows = [{"meeting_id": meeting_id, "member_id": member_id, "attended": True, "name": names[member_id],
+             "reason": None} for member_id in data["attendees"]]
+    rows += [{"meeting_id": meeting_id, "member_id": a["member_id"], "attended": False, "name": names[a["member_id"]],
+              "reason": a["reason"]} for a in data["absentees"]]
+    session.execute(delete(meeting_people).where(meeting_people.c.meeting_id == meeting_id))
+    if rows:
+        session.execute(meeting_people.insert(), rows)
+
+
+def _count(session: Session, org_id: int, year: int, kind: str, step: int) -> None:
+    """The held count of (organization, year, kind), in the record's own transaction."""
+    statement = insert(meeting_counts).values(org_id=org_id, year=year, kind=kind, held=step)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[meeting_counts.c.org_id, meeting_counts.c.year, meeting_counts.c.kind],
+        set_={"held": meeting_counts.c.held + step}))
+
+
+def _log(session: Session, caller: Caller, row, action: str, changes=(), reason=None) -> None:
+    session.execute(meeting_history.insert().values(
+        meeting_id=row.id, action=action, changes=list(changes), reason=reason, version=row.version,
+        actor=caller.user_id, actor_name=caller.username))
+
+
+def _duplicate(data: dict) -> Conflict:
+    return Conflict(f"本组织已有{data['held_at'].strftime('%Y-%m-%d %H:%M')}的"
+                    f"{MEETING_KINDS.name(data['kind'])}记录，请勿重复录入", {"held_at": "该时间已有同类会议记录"})
+
+
+def _columns(data: dict) -> dict:
+    values = {key: data[key] for key in ("kind", "held_at", "place", "host", "recorder", "topic", "speaker",
+                                          "lecture_title", "content", "decisions", "nonvoting")}
+    return {**values, "year": data["held_at"].year}
+
+
+def record_meeting(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls) -> dict:
+    data = _valid(raw)
+    with sessions.begin() as session:
+        org = load_org(session, org_id)
+        caller.require(org.path)
+        require_active(org, "记录组织生活")
+        names = _names_on_rolls(org, data, rolls)
+        try:
+            with session.begin_nested():
+                row = session.execute(meetings.insert().values(
+                    org_id=org.id, **_columns(data), status=DRAFT, created_by=caller.user_id,
+                    created_by_name=caller.username).returning(meetings)).one()
+        except IntegrityError:
+            raise _duplicate(data) from None
+        _write_people(session, row.id, data, names)
+        _count(session, org.id, row.year, row.kind, 1)
+        _log(session, caller, row, "recorded")
+        record_event(session, outbox, MEETING_RECORDED, row.id, row.version, meeting_state(row), caller)
+        return {"id": row.id, "version": row.version}
+
+
+def _save(session: Session, caller: Caller, row, values: dict, action: str, changes=(), reason=None):
+    saved = session.execute(update(meetings).where(meetings.c.id == row.id).values(
+        **values, version=meetings.c.version + 1, updated_at=datetime.now(timezone.utc)).returning(meetings)).one()
+    _log(session, caller, saved, action, changes, reason)
+    record_event(session, outbox, MEETING_CHANGED, saved.id, saved.version, meeting_state(saved), caller)
+    return saved
+
+
+def change_meeting(sessions: sessionmaker, caller: Caller, meeting_id, raw, rolls: Rolls) -> dict:
+    """`raw` names the fields it changes, with the `version` read and, once locked, a `reason`."""
+    if not isinstance(raw, dict):
+        raise ValidationFailed(f"{WHAT}信息有误", {"data": "应为键值对象"})
+    reason = validated(lambda data: change_reason(data.get("reason")), raw, WHAT)
+    with sessions.begin() as session:
+        row, org = load_meeting(session, caller, meeting_id, lock=True)
+        versions.require_version(row.version, raw.get("version"), "该组织生活记录")
+        refusal = change_refusal(row.status, reason)
+        if refusal:
+            raise Refused(refusal, {"reason": "必填"})
+        require_active(org, "修改组织生活记录")
+        before = meeting_record(row, meeting_people_of(session, row.id))
+        try:
+            after = validate_meeting(merged(raw_form(before), raw), _now())
+        except FieldErrors as exc:
+            raise ValidationFailed(f"{WHAT}信息有误：{exc}", exc.fields) from None
+        changes = differences(before, after)
+        if not changes:
+            raise ValidationFailed("没有修改任何内容", {})
+        people_changed = any(line["field"] in ("attendees", "absentees", "held_at") for line in changes)
+        if people_changed:
+            _write_people(session, row.id, after, _names_on_rolls(org, after, rolls))
+        columns = _columns(after)
+        if (columns["year"], columns["kind"]) != (row.year, row.kind):
+            _count(session, org.id, row.year, row.kind, -1)
+            _count(session, org.id, columns["year"], columns["kind"], 1)
+        try:
+            with session.begin_nested():
+                saved = _save(session, caller, row, columns, "changed", changes, reason)
+        except IntegrityError:
+            raise _duplicate(after) from None
+        return {"id": saved.id, "version": saved.version}
+
+
+def sign_meeting(sessions: sessionmaker, caller: Caller, meeting_id, raw) -> dict:
+    """Host or recorder confirms the record (the clerk keys it for them); both → locked."""
+    raw = raw if isinstance(raw, dict) else {}
+    with sessions.begin() as session:
+        row, org = load_meeting(session, caller, meeting_id, lock=True)
+        versions.require_version(row.version, raw.get("version"), "该组织生活记录")
+        signed = {role: getattr(row, f"{role}_signed_at") is not None for role in ("host", "recorder")}
+        try:
+            _, status = sign(signed, raw.get("role"))
+        except FieldErrors as exc:
+            raise ValidationFailed(f"签认信息有误：{exc}", exc.fields) from None
+        except MeetingRefused as exc:
+            raise Conflict(exc.message) from None
+        role = raw["role"]
+        who = getattr(row, role)
+        saved = _save(session, caller, row, {f"{role}_signed_by": who, f"{role}_signed_at": datetime.now(timezone.utc),
+                                             "status": status}, "signed",
+                      [{"field": role, "label": SIGN_ROLES[role], "old": None, "new": who}])
+        return {"id": saved.id, "version": saved.version, "status": saved.status}
