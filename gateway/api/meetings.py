@@ -64,9 +64,11 @@ ABSENTEES = {"type": "array", "items": obj(["member_id", "reason"], member_id=IN
 DATETIME = {"type": "string", "description": "会议开始时间（当地时间）YYYY-MM-DDTHH:MM，不能晚于当前"}
 MEETING_FIELDS = dict(
     kind=KIND, held_at=DATETIME, place=STR, host=STR, recorder=STR, topic=STR,
-    content={"type": "string", "description": "会议内容（纯文本，保留换行）"}, decisions=STR,
-    speaker={"type": "string", "description": "授课人（党课必填）"},
-    lecture_title={"type": "string", "description": "党课题目（党课必填）"}, attendees=PEOPLE, absentees=ABSENTEES,
+    content={"type": ["string", "null"], "description": "会议内容（纯文本，保留换行）"},
+    decisions={"type": ["string", "null"]},
+    speaker={"type": ["string", "null"], "description": "授课人（党课必填）"},
+    lecture_title={"type": ["string", "null"], "description": "党课题目（党课必填）"},
+    attendees=PEOPLE, absentees=ABSENTEES,
     nonvoting={"type": "array", "items": STR, "description": "列席人员姓名"})
 MEETING_IN = obj(["kind", "held_at", "place", "host", "recorder", "topic", "attendees"], **MEETING_FIELDS)
 CHANGE_IN = obj([], **MEETING_FIELDS, version=INT,

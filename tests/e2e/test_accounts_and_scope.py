@@ -89,6 +89,7 @@ def _every_other_route():
 def test_before_the_password_is_changed_every_other_endpoint_is_refused(fresh_login, orgs, method, path):
     """A one-time password opens nothing but the password change (403 password_change_required)."""
     values = {"id": orgs["a"], "upload_id": SOME_UUID, "photo_id": SOME_UUID, "variant": "thumb", "row_id": 1,
+              "attachment_id": SOME_UUID,
               "batch_id": SOME_UUID, "year": 2025, "entry": 1, "kind": "suspended", "correction_id": 1, "code": "01"}
     concrete = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
     body = member_data(orgs["a1"]) if path == "/members" else {}
