@@ -19,7 +19,8 @@ import psycopg
 from services.member.domain.id_number import check_char
 from services.member.domain.names import initials
 from services.shared.config import plain_dsn
-from services.stats.domain.counters import member_entries, org_entries, path_ids
+from services.shared.paths import path_ids
+from services.stats.domain.counters import member_entries, org_entries
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"

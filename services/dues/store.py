@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from services.shared.context import Caller
 from services.shared.errors import Forbidden, NotFound
 from services.shared.org_directory import OrgDirectory
+from services.shared.paths import path_ids
 
 from .domain import (
     Account,
@@ -160,10 +161,6 @@ def require_higher_committee(caller: Caller, orgs: OrgDirectory, member_path: st
 
 
 # --- counting ---------------------------------------------------------------------------------
-
-def path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
-
 
 class Tally:
     """The counters' changes of one transaction, written once, in key order (`flush`)."""

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.shared.errors import Conflict
+from services.shared.paths import path_ids
 
 from .domain.transfers import IN_TRANSIT
 from .models import transfers
@@ -17,9 +18,8 @@ def in_transit(session: Session, row) -> dict | None:
         transfers.c.member_id == row.id, transfers.c.state == IN_TRANSIT).limit(1)).scalar()
     if transfer_id is not None:
         return {"transfer_id": transfer_id, "whole_org": False}
-    above = [int(part) for part in row.org_path.strip("/").split("/") if part]  # the path's ids, root first
     transfer_id = session.execute(select(transfers.c.transfer_id).where(
-        transfers.c.state == IN_TRANSIT, transfers.c.org_id.in_(above)).limit(1)).scalar()
+        transfers.c.state == IN_TRANSIT, transfers.c.org_id.in_(path_ids(row.org_path))).limit(1)).scalar()
     return None if transfer_id is None else {"transfer_id": transfer_id, "whole_org": True}
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.shared.context import Caller
 from services.shared.errors import Forbidden, NotFound
 from services.shared.ids import int_or_not_found
+from services.shared.paths import path_ids
 from services.shared.versions import require_version
 
 from .domain import mobility as rules
@@ -98,7 +99,7 @@ def require_outflow_visible(caller: Caller, orgs: dict, row) -> None:
 
 def ancestors(session: Session, org: dict) -> list[dict]:
     """The organization's ancestors and itself, root first (from its projected path)."""
-    ids = [int(part) for part in org["path"].strip("/").split("/") if part]
+    ids = path_ids(org["path"])
     rows = org_rows(session, ids)
     return [rows[i] for i in ids if i in rows] or [org]
 

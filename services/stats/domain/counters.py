@@ -15,6 +15,7 @@ the result does not depend on event order or repetition (house rule 3).
 from collections import Counter
 
 from services.shared.codes import LEAVE_KIND_GROUPS, STUDENT
+from services.shared.paths import path_ids
 
 BEGINNING = 0  # the year of a state with no known start (an organization without 成立日期)
 NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
@@ -173,10 +174,6 @@ def org_entries(state: dict | None) -> Counter:
     years = (BEGINNING if start is None else start, year_of(state.get("revoked_on")) if revoked else None)
     span(entries, "org_type", state.get("type"), *years, within=years)
     return entries
-
-
-def path_ids(path: str | None) -> list[int]:
-    return [int(part) for part in (path or "").strip("/").split("/") if part]
 
 
 def rolled(entries: Counter, path: str | None) -> Counter:

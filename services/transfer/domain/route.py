@@ -9,6 +9,8 @@ records the paper receipt (the `receive` step is that record).
 """
 from collections.abc import Mapping, Sequence
 
+from services.shared.paths import path_ids
+
 from .codes import (
     APPROVE,
     BETWEEN_BRANCHES,
@@ -31,11 +33,6 @@ class RouteProblem(ValueError):
     def __init__(self, message: str, field: str = "to_org_id"):
         super().__init__(message)
         self.message, self.field = message, field
-
-
-def path_ids(path: str) -> list[int]:
-    """Ids of a materialized path, root first: "/1/5/23/" → [1, 5, 23]."""
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def chain(path: str, orgs: Mapping[int, Mapping]) -> list[Mapping]:
