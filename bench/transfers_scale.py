@@ -170,7 +170,7 @@ def seed_in_flight(dsn: str, count: int, seed: int = 2026) -> dict:
             for step in route:
                 steps.append((transfer_id, step["seq"], step["org_id"], step["action"], step["side"], step["state"],
                               step.get("handler"), step.get("handler_name"), step.get("opinion"),
-                              step.get("acted_at"), step.get("since")))
+                              step.get("acted_at"), step.get("since"), orgs[step["org_id"]]["path"], state))
             follows.append((transfer_id, member_id, "in_transit", 1))
             kinds[kind] += 1
             states[state] += 1
@@ -182,7 +182,7 @@ def seed_in_flight(dsn: str, count: int, seed: int = 2026) -> dict:
                 copy.write_row(row)
         with conn.cursor().copy(
                 "COPY transfer.steps (transfer_id, seq, org_id, action, side, state, handler, handler_name, "
-                "opinion, acted_at, since) FROM STDIN") as copy:
+                "opinion, acted_at, since, path, transfer_state) FROM STDIN") as copy:
             for row in steps:
                 copy.write_row(row)
         with conn.cursor().copy("COPY member.transfers (transfer_id, member_id, state, version) FROM STDIN") as copy:

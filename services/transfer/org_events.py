@@ -1,25 +1,33 @@
 """Org events in the transfer service: the organization directory follows them (transfers keep
-organization ids only, so a move needs no rewrite here), and so do the organizations' contacts
+organization ids; the steps' paths, kept for the work lists, follow a move here), and so do the organizations' contacts
 (联系人, 联系电话 of the org card) that the route shows beside each step. An `org_moved` that
 carries `transfer` is also the answer of a 整建制转移's saga: the transfer is 已接收 in the same
 transaction."""
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.errors import NotFound
-from services.shared.org_directory import apply_event
+from services.shared.org_directory import apply_event, rewrite_paths
 
 from . import store
 from .commands import moved
-from .models import inbox, org_contacts, org_directory
+from .models import inbox, org_contacts, org_directory, steps
 
 CONTACT_KEYS = ("contact_person", "contact_phone")
 
 
 def project(sessions: sessionmaker, event: dict) -> bool:
     with sessions.begin() as session:
+        before = session.execute(select(org_directory.c.path).where(org_directory.c.id == event["payload"]["id"])
+                                 .with_for_update()).scalar()
         if not apply_event(session, org_directory, inbox, event):
             return False
+        after = session.execute(select(org_directory.c.path)
+                                .where(org_directory.c.id == event["payload"]["id"])).scalar()
+        if before and after and before != after:
+            # The steps of the moved subtree follow it (store.save_steps reads paths under FOR SHARE).
+            rewrite_paths(session, steps, "path", before, after)
         remember_contact(session, event)
         transfer = (event.get("payload") or {}).get("transfer")
         if event["type"] == "org_moved" and transfer:

@@ -72,11 +72,19 @@ def _stamp(value):
 
 
 def save_steps(session: Session, transfer_id: int, route: list[dict]) -> None:
-    """Replace the route (the transfer's row is locked by the caller)."""
+    """Replace the route (the transfer's row is locked by the caller). Each step carries its
+    organization's path, read under FOR SHARE so that a move being projected either finishes first
+    (and this reads its new path) or waits and then rewrites these steps too, and the transfer's
+    state (`save` keeps it)."""
     session.execute(steps.delete().where(steps.c.transfer_id == transfer_id))
+    state = session.execute(select(transfers.c.state).where(transfers.c.id == transfer_id)).scalar_one()
+    org_ids = sorted({int(step["org_id"]) for step in route})
+    paths = dict(session.execute(select(org_directory.c.id, org_directory.c.path)
+                                 .where(org_directory.c.id.in_(org_ids)).with_for_update(read=True)).all())
     session.execute(steps.insert(), [
         {"transfer_id": transfer_id, **{column: step.get(column) for column in STEP_COLUMNS},
-         "acted_at": _stamp(step.get("acted_at")), "since": _stamp(step.get("since"))} for step in route])
+         "acted_at": _stamp(step.get("acted_at")), "since": _stamp(step.get("since")),
+         "path": paths.get(int(step["org_id"])), "transfer_state": state} for step in route])
 
 
 def history_entry(caller: Caller, action: str, org_id=None, note=None, **extra) -> dict:
@@ -90,6 +98,8 @@ def save(session: Session, row, values: dict, entry: dict | None = None):
         values = {**values, "history": [*row.history, entry]}
     session.execute(update(transfers).where(transfers.c.id == row.id)
                     .values(**values, version=transfers.c.version + 1, updated_at=now()))
+    if "state" in values and values["state"] != row.state:
+        session.execute(update(steps).where(steps.c.transfer_id == row.id).values(transfer_state=values["state"]))
     return load_transfer(session, row.id)
 
 

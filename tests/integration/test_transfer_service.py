@@ -520,3 +520,18 @@ def test_work_lists_and_counts_are_exact_beside_finished_transfers(system, rpc, 
         "todo": 1, "open": 1, "upcoming": 0, "overdue": 1, "no_receipt": 0}
     assert rpc.call("transfer", "counts", caller=scoped(e), org_id=e["id"]) == {
         "todo": 1, "open": 0, "upcoming": 2, "overdue": 0, "no_receipt": 0}
+
+    # The receiving branch moves under a new 党委: its live steps follow it (steps_live by path).
+    f = create_org(rpc, root_id, "计数测试己党委", "11")
+    wait_for(lambda: sql(system, "SELECT count(*) FROM transfer.org_directory WHERE id = %s", f["id"])[0][0],
+             lambda n: n == 1, what="the transfer service to project the new committee")
+    rpc.call("org", "move_org", org_id=e1["id"], data={
+        "parent_id": f["id"], "date": date.today().isoformat(), "reason": "隶属关系调整",
+        "version": rpc.call("org", "get_org", org_id=e1["id"])["version"]})
+    wait_for(lambda: lists(f), lambda found: found == {"todo": [], "open": [], "upcoming": newest_first},
+             what="the moved branch's steps to count under its new parent")
+    # e keeps its own steps; the branch's 接收 of the transfer at e's 审批 has left e's subtree.
+    assert lists(e) == {"todo": [at_e["id"]], "open": [], "upcoming": [waiting["id"]]}
+    assert rpc.call("transfer", "counts", caller=scoped(f), org_id=f["id"]) == {
+        "todo": 0, "open": 0, "upcoming": 2, "overdue": 0, "no_receipt": 0}
+    assert rpc.call("transfer", "counts", caller=scoped(e), org_id=e["id"])["upcoming"] == 1
