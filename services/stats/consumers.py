@@ -24,7 +24,7 @@ from .mobility import apply_mobility
 from .mobility import rehome as rehome_mobility
 from .models import applicant_facts, counter_deltas, inbox, member_facts, orgs
 from .store import org_fact, rewrite_paths
-from .transfers import apply_transfers, apply_whole_org, whole_org_moves
+from .transfers import apply_transfers, apply_whole_org, member_moves, moved_members, whole_org_moves
 from .transfers import rehome as rehome_transfers
 
 MOVE_LOCK = 7_401_004  # advisory lock key: org-event batches exclusive, member-only batches shared
@@ -165,13 +165,16 @@ def apply_states(session: Session, events: list) -> list:
         # Its own entries moved with the subtree's: the fold sees it as already there.
         old = counted_orgs[org_id]
         counted_orgs[org_id] = Fact(old.version, new_path, {**old.facts, "path": new_path})
-    # Members are locked (and their counted paths read) after any move rewrote them.
-    counted_members = _lock_members(session, sorted({subject(e) for e in events if not is_org_event(e)}))
-    result = fold(events, counted_orgs, counted_members, _known_paths(session, events))
+    # Members are locked (and their counted paths read) after any move rewrote them: those of the
+    # member events and those a 省内 transfer moves, in one order.
+    member_ids = sorted({subject(e) for e in events if not is_org_event(e)} | moved_members(transferred))
+    counted_members = _lock_members(session, member_ids)
+    moves = member_moves(session, member_ids)
+    result = fold(events, counted_orgs, counted_members, _known_paths(session, events), moves)
     _write_orgs(session, result.orgs)
     _write_members(session, result.members)
     # Transfers after the organizations: an end created in this batch has its path by now.
-    moved, later = apply_transfers(session, transferred)
+    moved, later = apply_transfers(session, transferred, {**counted_members, **result.members}, moves)
     result.deltas.update(moved)
     result.deltas.update(apply_whole_org(session, whole_org_moves(events)))
     counted, unknown = apply_mobility(session, mobile)  # after the members: rows locked in one order

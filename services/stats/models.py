@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -67,6 +68,7 @@ transfer_facts = Table(
 )
 Index("transfer_facts_from", transfer_facts.c.from_path, postgresql_ops={"from_path": "text_pattern_ops"})
 Index("transfer_facts_to", transfer_facts.c.to_path, postgresql_ops={"to_path": "text_pattern_ops"})
+Index("transfer_facts_member", transfer_facts.c.member_id, postgresql_where=text("member_id IS NOT NULL"))
 
 # The last counted state of each outflow and inflow (流动党员, the transfer service's events):
 # kind (outflow / inflow), its id, the version counted, the organization it counts at (home or

@@ -14,7 +14,7 @@ from services.shared.errors import Conflict
 
 from . import applicant_counts
 from .consumers import apply_states
-from .domain.counters import member_entries, org_entries
+from .domain.counters import org_entries, placed
 from .domain.fold import org_state
 from .domain.mobility import KINDS as MOBILITY_KINDS
 from .mobility import as_event as mobility_as_event
@@ -22,7 +22,7 @@ from .mobility import counted_sides as counted_mobility
 from .mobility import source_entries as mobility_entries
 from .models import applicant_facts, member_facts, mobility_facts, orgs
 from .store import org_fact, org_node
-from .transfers import counted_sides
+from .transfers import counted_sides, member_moves
 
 PAGE = 2000
 REBUILD_LOCK = 7_401_002  # advisory lock key of a rebuild's correction (compaction.py has 7_401_001)
@@ -68,9 +68,43 @@ def pages(fetch, path: str, cursor_key: str, start):
             return
 
 
-def member_item_entries(item: dict) -> tuple[str, Counter]:
-    facts = item["facts"]
-    return (facts or {}).get("org_path") or item["org_path"], member_entries(facts)
+def member_item_path(item: dict) -> str:
+    return (item["facts"] or {}).get("org_path") or item["org_path"]
+
+
+def under(path: str, parts) -> list[tuple[str, Counter]]:
+    """The parts counted at or under `path` (a subtree's recount)."""
+    return [(where, entries) for where, entries in parts if where and where.startswith(path)]
+
+
+MOVED_OUT = text("""
+SELECT m.member_id, m.org_path, m.facts FROM stats.member_facts m
+WHERE m.member_id IN (SELECT t.member_id FROM stats.transfer_facts t
+                      WHERE t.kind = 'within' AND t.member_id IS NOT NULL AND left(t.from_path, length(:path)) = :path)
+  AND left(coalesce(m.org_path, ''), length(:path)) <> :path AND m.facts IS NOT NULL AND m.member_id > :after
+ORDER BY m.member_id LIMIT :limit
+""")
+
+
+def moved_out(session: Session, path: str):
+    """Pages of [(member id, path, facts)] of the members counted outside `path` now who left it by
+    a 省内 transfer, as counted here (the member service lists a subtree's members by where they are)."""
+    after = 0
+    while True:
+        rows = session.execute(MOVED_OUT, {"path": path, "after": after, "limit": PAGE}).all()
+        if not rows:
+            return
+        yield [(row.member_id, row.org_path, row.facts) for row in rows]
+        after = rows[-1].member_id
+
+
+def placed_members(session: Session, members) -> list[tuple[str, Counter]]:
+    """(path, entries) of source members [(member id, path, facts)], each part where it was
+    counted (the members' counted 省内 transfers: counters.placed)."""
+    members = list(members)
+    moves = member_moves(session, [member_id for member_id, _, _ in members])
+    return [part for member_id, path, facts in members
+            for part in placed(facts, path, moves.get(member_id, ()))]
 
 
 def org_item_entries(item: dict) -> tuple[str, Counter]:
@@ -107,7 +141,11 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
     with sessions.begin() as session:
         session.execute(STAGE)
         for items in pages(member_page, path, "next_after_id", 0):
-            stage(session, map(member_item_entries, items))
+            stage(session, under(path, placed_members(
+                session, ((item["member_id"], member_item_path(item), item["facts"]) for item in items))))
+        # Members who have left the subtree by a 省内 transfer still count their years before it here.
+        for members in moved_out(session, path):
+            stage(session, under(path, placed_members(session, members)))
         for items in pages(org_page, path, "next_after_path", ""):
             stage(session, map(org_item_entries, items))
         for kind, items in mobility_pages(mobility_page, path):
@@ -148,7 +186,7 @@ def _org_as_event(item: dict) -> dict:
 
 
 def _member_as_event(item: dict) -> dict:
-    path, _ = member_item_entries(item)
+    path = member_item_path(item)
     after = {**item["facts"], "org_path": path} if item["facts"] else None
     return {"event_id": None, "type": "member_updated", "aggregate_id": str(item["member_id"]),
             "aggregate_version": item["version"], "payload": {"member_id": item["member_id"], "after": after}}
@@ -218,7 +256,8 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
                                    .order_by(member_facts.c.member_id).limit(PAGE)).all()
             if not rows:
                 break
-            stage(session, ((row.org_path, member_entries(row.facts)) for row in rows if row.facts))
+            stage(session, placed_members(session, ((row.member_id, row.org_path, row.facts)
+                                                    for row in rows if row.facts)))
             counted, after = counted + len(rows), rows[-1].member_id
         for sides in counted_sides(session):
             stage(session, sides)

@@ -11,7 +11,9 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from .domain.transfers import sides, transfer_deltas
+from .domain.counters import placed_rolled
+from .domain.fold import Fact
+from .domain.transfers import WITHIN, moves_member, sides, transfer_deltas
 from .models import orgs, transfer_facts
 from .store import rewrite_paths
 
@@ -55,9 +57,47 @@ def as_fact(row) -> dict:
             "to_path": row.to_path, "members": row.members}
 
 
-def apply_transfers(session: Session, events: list) -> tuple[Counter, list]:
+def member_moves(session: Session, member_ids) -> dict:
+    """member id → the member's counted 省内 transfers [(effective_on, from_path)] (counters.placed)."""
+    ids = sorted({int(i) for i in member_ids})
+    found: dict = {}
+    if not ids:
+        return found
+    rows = session.execute(select(transfer_facts).where(transfer_facts.c.member_id.in_(ids),
+                                                         transfer_facts.c.kind == WITHIN)).all()
+    for row in rows:
+        fact = {**as_fact(row), "member_id": row.member_id}
+        if moves_member(fact):
+            found.setdefault(row.member_id, []).append((fact["effective_on"], row.from_path))
+    return {member_id: sorted(moves) for member_id, moves in found.items()}
+
+
+def moved_members(events: list) -> set:
+    """The members whose counted 省内 transfer `events` may record (their rows are locked with the
+    batch's members, in one order)."""
+    return {int(payload["member_id"]) for event in events for payload in [event.get("payload") or {}]
+            if payload.get("kind") == WITHIN and payload.get("member_id") is not None}
+
+
+def _replaced(fact: dict, member: Fact | None, moves: dict) -> Counter:
+    """A new 省内 transfer places what the member counted before it at the organization left."""
+    member_id = fact["member_id"]
+    before = moves.get(member_id, [])
+    after = sorted([*before, (fact["effective_on"], fact["from_path"])])
+    moves[member_id] = after
+    if member is None or not member.facts:
+        return Counter()
+    result = placed_rolled(member.facts, member.path, after)
+    result.subtract(placed_rolled(member.facts, member.path, before))
+    return result
+
+
+def apply_transfers(session: Session, events: list, members: dict | None = None,
+                    moves: dict | None = None) -> tuple[Counter, list]:
     """Record the transfers first seen in `events` (in the caller's transaction): (their counter
-    deltas, the events deferred because an end's organization is not known yet)."""
+    deltas, the events deferred because an end's organization is not known yet). `members`: the
+    counted member states (locked by the caller), `moves`: their counted 省内 transfers (updated)."""
+    members, moves = members or {}, moves if moves is not None else {}
     counted = _counted_paths(session, events)
     rows, deferred = {}, []
     for event in events:
@@ -72,7 +112,10 @@ def apply_transfers(session: Session, events: list) -> tuple[Counter, list]:
                                    .on_conflict_do_nothing(index_elements=[transfer_facts.c.transfer_id])
                                    .returning(*transfer_facts.c))
         for row in inserted:
-            deltas.update(transfer_deltas(as_fact(row)))
+            fact = as_fact(row)
+            deltas.update(transfer_deltas(fact))
+            if moves_member({**fact, "member_id": row.member_id}):
+                deltas.update(_replaced({**fact, "member_id": row.member_id}, members.get(row.member_id), moves))
     return deltas, deferred
 
 

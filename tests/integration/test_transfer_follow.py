@@ -138,6 +138,14 @@ def test_receiving_moves_the_member_once_however_often_it_comes(system, rpc, tre
         "increase_transfer_in": 1, "transfer_in_within": 1, "decrease_transfer_out": 1, "transfer_out_within": 1}
     assert transfers_of(t1(rpc, tree["two"], 2026)) == {}
     reconciled(rpc, tree["committee"])
+    # What the member counted before 2025 stays with the branch they left: table 1 balances at both
+    # ends in the year of the move (上年底 + 增 − 减 = 本年底), and a reconcile of each branch alone
+    # (the sending one recounts the member who left it) is clean.
+    transfer.taken_by_stats()
+    for org in ("one", "two", "committee"):
+        assert t1(rpc, tree[org], 2025)["difference"] == 0, org
+    reconciled(rpc, tree["one"])
+    reconciled(rpc, tree["two"])
 
 
 def test_a_member_who_left_is_refused_with_the_reason(system, rpc, tree, member):

@@ -72,20 +72,54 @@ def span(entries: Counter, dimension: str, value, start: int, end: int | None, w
         entries[(dimension, value, end)] -= 1
 
 
-def member_entries(facts: dict | None) -> Counter:
+ALWAYS = (None, None)  # a window without bounds: everything a member counts
+
+
+def _window_years(window: tuple) -> tuple:
+    """The year ends a window of days holds: those of the years from its first day's to (not
+    including) its end's (the end's year end is after the end)."""
+    return (BEGINNING if window[0] is None else year_of(window[0]), None if window[1] is None else year_of(window[1]))
+
+
+def _within(segment: tuple, years: tuple) -> tuple:
+    ends = [year for year in (segment[1], years[1]) if year is not None]
+    return max(segment[0], years[0]), min(ends) if ends else None
+
+
+class _Flows:
+    """Adds a dated flow only when its day lies in the window [first, end)."""
+
+    def __init__(self, entries: Counter, window: tuple):
+        self.entries, self.window = entries, window
+
+    def add(self, key: tuple, on, n: int = 1) -> None:
+        day = str(on)[:10] if on else None
+        first, end = self.window
+        if day is None and end is not None:  # undated: counted once, where the member is now
+            return
+        if day is not None and (first is not None and day < first or end is not None and day >= end):
+            return
+        self.entries[key] += n
+
+
+def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
     """(dimension, value, year) → n for one member's facts (the event contract's shape).
 
     A member who left keeps counting for the years they belonged and for what happened then;
     one without a leaving date cannot be placed and counts nowhere. A leave later taken back
     (facts["absences"]: [kind, left_on, back_on]) counts as a decrease in the year it took
     effect and an increase (恢复党籍 after 停止党籍, otherwise 其他) in the year of the return,
-    and the member is in no year end between."""
+    and the member is in no year end between.
+
+    `window` ([first day, end day), ISO dates, None: open): only what the member counted while
+    in one organization (`placed`): the year ends inside it and the flows dated inside it."""
     entries: Counter = Counter()
     if not facts:
         return entries
     left = facts.get("status") == "left"
     if left and not facts.get("left_on"):
         return entries
+    flows, years = _Flows(entries, window), _window_years(window)
     joined = year_of(facts.get("joined_on"))
     # A member keyed in by 线下转入 belongs here from their arrival (counted as a 转入 by the
     # transfer fact), not from their 入党日期 (a 发展 elsewhere).
@@ -93,7 +127,8 @@ def member_entries(facts: dict | None) -> Counter:
     start = arrived if arrived is not None else joined
     membership = (BEGINNING if start is None else start, year_of(facts.get("left_on")) if left else None)
     full = year_of(facts.get("full_on"))
-    for segment in _present(entries, membership, facts.get("absences") or ()):
+    for present in _present(flows, membership, facts.get("absences") or ()):
+        segment = _within(present, years)
         for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
                                  ("birth_year", year_of(facts.get("birth_date"))),
                                  ("joined_period", joined_period(facts.get("joined_on"))),
@@ -110,41 +145,43 @@ def member_entries(facts: dict | None) -> Counter:
         else:
             span(entries, "category", facts.get("category") or FULL, *segment, within=segment)
     if joined is not None and arrived is None:
-        entries[("increase", "develop", joined)] += 1
+        on = facts.get("joined_on")
+        flows.add(("increase", "develop", joined), on)
         values = (facts.get("sex"), facts.get("ethnicity"), year_of(facts.get("birth_date")),
                   EDUCATION_BUCKETS.get(facts.get("education")), facts.get("occupation"))
         for dimension, value in zip(DEVELOPED, values):
-            entries[(dimension, NOT_RECORDED if value is None else str(value), joined)] += 1
-    _probation(entries, facts, full)
+            flows.add((dimension, NOT_RECORDED if value is None else str(value), joined), on)
+    _probation(flows, facts, full)
     if left:
-        _decrease(entries, facts.get("leave_kind"), year_of(facts["left_on"]))
+        _decrease(flows, facts.get("leave_kind"), facts["left_on"])
     for year, grade in (facts.get("evaluations") or {}).items():
-        if str(year).isdigit() and grade:
-            entries[("evaluation", str(grade), int(year))] += 1
+        if str(year).isdigit() and grade:  # a year's 民主评议 counts where the member was at its end
+            flows.add(("evaluation", str(grade), int(year)), f"{int(year):04d}-12-31")
     return entries
 
 
-def _probation(entries: Counter, facts: dict, full: int | None) -> None:
+def _probation(flows: _Flows, facts: dict, full: int | None) -> None:
     """转正 in the year of the 转正日期 (按期, or after an extension), 延长预备期 in the year it was
     approved; a member keyed in by 线下转入 as a full member was confirmed elsewhere. (取消预备党员资格
     is the leave kind 25, an 出党 way: `expel`.)"""
     extended = year_of(facts.get("extended_on"))
     if full is not None and not (facts.get("arrived_on") and str(facts["full_on"]) < str(facts["arrived_on"])):
-        entries[("confirm", CONFIRMED_EXTENDED if extended is not None else CONFIRMED_ON_TIME, full)] += 1
+        flows.add(("confirm", CONFIRMED_EXTENDED if extended is not None else CONFIRMED_ON_TIME, full),
+                  facts["full_on"])
     if extended is not None:
-        entries[("probation_extended", "", extended)] += 1
+        flows.add(("probation_extended", "", extended), facts["extended_on"])
 
 
-def _decrease(entries: Counter, kind, year: int) -> None:
-    group = LEAVE_KIND_GROUPS.get(kind)
+def _decrease(flows: _Flows, kind, on) -> None:
+    group, year = LEAVE_KIND_GROUPS.get(kind), year_of(on)
     if group == COUNTED_AS_TRANSFER:
         return
-    entries[("decrease", DECREASE_GROUPS.get(group, "other"), year)] += 1
+    flows.add(("decrease", DECREASE_GROUPS.get(group, "other"), year), on)
     if group == "出党":
-        entries[("expel", kind, year)] += 1
+        flows.add(("expel", kind, year), on)
 
 
-def _present(entries: Counter, membership: tuple, absences) -> list[tuple]:
+def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
     """The spans of years the member was on the rolls: `membership` less each absence, whose
     leaving and return are counted as they go."""
     segments, start = [], membership[0]
@@ -153,12 +190,39 @@ def _present(entries: Counter, membership: tuple, absences) -> list[tuple]:
         if away is None or back is None:
             continue
         segments.append((start, away))
-        _decrease(entries, kind, away)
+        _decrease(flows, kind, left_on)
         if LEAVE_KIND_GROUPS.get(kind) != COUNTED_AS_TRANSFER:
             # Back after 组织关系转出 is a 线下转入: its 转入 is the transfer fact's (domain/transfers.py).
-            entries[("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back)] += 1
+            flows.add(("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back),
+                      back_on)
         start = back
     return [*segments, (start, membership[1])]
+
+
+def placed(facts: dict | None, path: str | None, moves=()) -> list[tuple[str, Counter]]:
+    """(path, entries) of one member, each where it was counted: `moves` are the member's counted
+    省内 transfers [(effective_on, from_path)]; before each, the member counted in the organization
+    it left (its year ends and its dated flows: a 发展 there stays there), and from the last one
+    on under `path`, where the member is now. So the sending side's 上年底 + 增 − 减 = 本年底 holds
+    in the year of the move, as the transfer's 转出 is counted there (domain/transfers.py). An
+    organization's own move (uncounted) takes everything counted under it along."""
+    if not moves:
+        return [(path, member_entries(facts))]
+    result, first = [], None
+    for on, from_path in sorted(moves):
+        on = str(on)[:10]
+        result.append((from_path, member_entries(facts, (first, on))))
+        first = on
+    result.append((path, member_entries(facts, (first, None))))
+    return result
+
+
+def placed_rolled(facts: dict | None, path: str | None, moves=()) -> Counter:
+    """A member's counter entries rolled up from where each was counted (`placed`)."""
+    result: Counter = Counter()
+    for where, entries in placed(facts, path, moves):
+        result.update(rolled(entries, where))
+    return result
 
 
 def org_entries(state: dict | None) -> Counter:

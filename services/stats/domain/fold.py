@@ -9,7 +9,7 @@ creation arrives in the same batch.
 from collections import Counter
 from dataclasses import dataclass
 
-from .counters import member_entries, org_entries, rolled
+from .counters import member_entries, org_entries, placed_rolled, rolled
 
 ORG_EVENTS = ("org_created", "org_renamed", "org_updated", "org_revoked", "org_deleted", "org_restored",
               "org_moved")
@@ -65,10 +65,22 @@ class Folded:
     deferred: list  # member events that could not be placed yet (organization unknown)
 
 
-def fold(events: list, orgs: dict, members: dict, known_paths: dict) -> Folded:
+def member_change(old: Fact, new: Fact, moves=()) -> Counter:
+    """What a member's going from `old` to `new` does to the counters, each part counted where
+    the member was then (`moves`: the member's counted 省内 transfers, counters.placed)."""
+    if not moves:
+        return change(old, new, member_entries)
+    result = placed_rolled(new.facts, new.path, moves) if new.facts else Counter()
+    if old.facts:
+        result.subtract(placed_rolled(old.facts, old.path, moves))
+    return result
+
+
+def fold(events: list, orgs: dict, members: dict, known_paths: dict, moves: dict | None = None) -> Folded:
     """Fold `events` (first deliveries only) over the counted `orgs` and `members` ({id: Fact},
     missing = nothing counted). `known_paths` maps org ids to their counted paths (the member
-    events' organizations)."""
+    events' organizations); `moves` member id → the member's counted 省内 transfers."""
+    moves = moves or {}
     orgs, members = dict(orgs), dict(members)
     changed_orgs, changed_members, deltas, deferred = {}, {}, Counter(), []
     for event in sorted(events, key=lambda e: not is_org_event(e)):
@@ -97,7 +109,7 @@ def fold(events: list, orgs: dict, members: dict, known_paths: dict) -> Folded:
                 deferred.append(event)
                 continue
         new = Fact(version, path, after)
-        deltas.update(change(old, new, member_entries))
+        deltas.update(member_change(old, new, moves.get(member_id, ())))
         members[member_id] = changed_members[member_id] = new
     return Folded(changed_orgs, changed_members, Counter({k: n for k, n in deltas.items() if n}), deferred)
 

@@ -14,6 +14,14 @@ from .counters import rolled, year_of
 TRANSFER_EVENTS = ("member_transferred",)
 COUNTED_KINDS = ("within", "cross_province", "outside", "whole_org")  # 省内, 跨省, 系统外, 整建制
 TRANSFER_IN, TRANSFER_OUT = "transfer_in", "transfer_out"
+WITHIN = "within"
+
+
+def moves_member(fact: dict) -> bool:
+    """A counted 省内 transfer: the member stays in the system and what they counted before it stays
+    with the organization they left (counters.placed)."""
+    return fact.get("kind") == WITHIN and bool(fact.get("member_id")) and bool(fact.get("from_path")) \
+        and bool(fact.get("to_path")) and bool(fact.get("effective_on"))
 
 
 def sides(fact: dict) -> list[tuple[str, Counter]]:

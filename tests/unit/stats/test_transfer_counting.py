@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from services.stats.domain.counters import member_entries, rehomed
+from services.stats.domain.counters import member_entries, placed, placed_rolled, rehomed, rolled
 from services.stats.domain.tables import T1, evaluate, figures
 from services.stats.domain.transfers import sides, transfer_deltas
 
@@ -115,3 +115,64 @@ def test_a_whole_organization_counts_its_members_at_the_parents_ends():
     assert flows(deltas, 1) == {("transfer_out", "whole_org", 2026): 6000, ("transfer_in", "whole_org", 2026): 6000}
     assert transfer_deltas({**fact, "members": 0}) == Counter()
     assert sum(n for _, entries in sides({**WITHIN, "members": 50}) for n in entries.values()) == 2  # a member: 1
+
+
+# --- what a member counted before a 省内 transfer stays where it was counted (counters.placed) ---
+
+def balance(org_id: int, year: int, member: dict, moves, *facts) -> dict:
+    """Table 1 of one organization: the member placed by their moves, plus the transfer facts."""
+    counted = Counter(placed_rolled(member, "/1/3/7/", moves))
+    for fact in facts:
+        counted.update(transfer_deltas(fact))
+    return table_one(counted, org_id, year)
+
+
+def test_a_member_moved_in_a_year_balances_table_one_at_both_ends_and_above():
+    moves = [(WITHIN["effective_on"], WITHIN["from_path"])]
+    for org_id, start, end in ((5, 1, 0), (2, 1, 0), (7, 0, 1), (3, 0, 1), (1, 1, 1)):
+        cells = balance(org_id, 2026, MEMBER, moves, WITHIN)
+        assert (cells["year_start"], cells["year_end"], cells["difference"]) == (start, end, 0), org_id
+    # the years before: the member was in branch 5, and the receiving side had nothing then
+    assert balance(5, 2025, MEMBER, moves, WITHIN)["year_end"] == 1
+    assert balance(7, 2025, MEMBER, moves, WITHIN)["year_end"] == 0
+
+
+def test_a_member_developed_and_moved_in_one_year_counts_the_发展_where_it_happened():
+    joined = {**MEMBER, "joined_on": "2026-01-10", "category": "02"}
+    moves = [(WITHIN["effective_on"], WITHIN["from_path"])]
+    sending, receiving = balance(5, 2026, joined, moves, WITHIN), balance(7, 2026, joined, moves, WITHIN)
+    assert (sending["increase_develop"], sending["decrease_transfer_out"], sending["year_end"]) == (1, 1, 0)
+    assert (receiving["increase_develop"], receiving["increase_transfer_in"], receiving["year_end"]) == (0, 1, 1)
+    assert sending["difference"] == receiving["difference"] == 0
+
+
+def test_two_moves_and_a_death_after_them_each_count_where_they_happened():
+    second = {"kind": "within", "effective_on": "2026-09-01", "from_path": "/1/3/7/", "to_path": "/1/4/8/"}
+    dead = {**MEMBER, "status": "left", "leave_kind": "10", "left_on": "2026-11-01"}
+    moves = [(WITHIN["effective_on"], WITHIN["from_path"]), (second["effective_on"], second["from_path"])]
+    counted = Counter()
+    for where, entries in placed(dead, "/1/4/8/", moves):
+        counted.update(rolled(entries, where))
+    for fact in (WITHIN, second):
+        counted.update(transfer_deltas(fact))
+    cells = {org_id: table_one(counted, org_id, 2026) for org_id in (5, 7, 8, 1)}
+    assert [(c["year_start"], c["increase_total"], c["decrease_total"], c["year_end"]) for c in cells.values()] == [
+        (1, 0, 1, 0), (0, 1, 1, 0), (0, 1, 1, 0), (1, 2, 3, 0)]
+    assert cells[8]["decrease_death"] == 1 and all(c["difference"] == 0 for c in cells.values())
+
+
+def test_an_edit_after_the_move_changes_every_year_where_it_was_counted():
+    """Education has no history: the current value stands for every year, at each place."""
+    moves = [(WITHIN["effective_on"], WITHIN["from_path"])]
+    before = placed_rolled(MEMBER, "/1/3/7/", moves)
+    after = placed_rolled({**MEMBER, "education": "20"}, "/1/3/7/", moves)
+    change = Counter(after)
+    change.subtract(before)
+    years = {(org, year) for (org, dimension, value, year), n in change.items() if n}
+    assert {org for org, _ in years} == {1, 2, 5, 3, 7}
+    assert sum(after.values()) == sum(before.values())
+
+
+def test_without_moves_a_member_counts_where_they_are():
+    assert placed(MEMBER, "/1/3/7/") == [("/1/3/7/", member_entries(MEMBER))]
+    assert placed_rolled(MEMBER, "/1/3/7/", []) == rolled(member_entries(MEMBER), "/1/3/7/")
