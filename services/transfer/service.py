@@ -43,6 +43,12 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     def project_org_event(self, event):
         org_events.project(self.db, event)
 
+    @api
+    def backfill_contacts(self):
+        """One-off (`python -m services.transfer.backfill_contacts`): contacts from the org service."""
+        root = self.org.root()  # the org service refuses a caller whose scope is not the whole tree
+        return org_events.backfill_contacts(self.db, root["path"], self.org.states_page)
+
     def _orgs(self) -> OrgDirectory:
         return OrgDirectory(self.db, org_directory, self.org.org_path)
 

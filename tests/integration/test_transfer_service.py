@@ -535,3 +535,24 @@ def test_work_lists_and_counts_are_exact_beside_finished_transfers(system, rpc, 
     assert rpc.call("transfer", "counts", caller=scoped(f), org_id=f["id"]) == {
         "todo": 0, "open": 0, "upcoming": 2, "overdue": 0, "no_receipt": 0}
     assert rpc.call("transfer", "counts", caller=scoped(e), org_id=e["id"])["upcoming"] == 1
+
+
+def test_contacts_back_filled_from_the_org_service(system, rpc, root_id):
+    """An organization last changed before org events carried contacts has no row in
+    transfer.org_contacts (its steps show 未登记): the back-fill reads it from the org service, once;
+    only the whole tree's caller may run it."""
+    org = create_org(rpc, root_id, "联系人补录党委", "11")
+    rpc.call("org", "update_org", org_id=org["id"], data={"version": 1, "contact_person": "赵六",
+                                                          "contact_phone": "13812345678"})
+    wait_for(lambda: sql(system, "SELECT contact_person FROM transfer.org_contacts WHERE org_id = %s", org["id"]),
+             lambda rows: rows == [("赵六",)], what="the contact to be projected")
+    sql(system, "DELETE FROM transfer.org_contacts WHERE org_id = %s RETURNING org_id", org["id"])
+
+    done = rpc.call("transfer", "backfill_contacts")
+    assert done["organizations"] >= 2 and done["written"] >= 1
+    assert sql(system, "SELECT contact_person, contact_phone, version FROM transfer.org_contacts WHERE org_id = %s",
+               org["id"]) == [("赵六", "13812345678", 2)]
+    again = rpc.call("transfer", "backfill_contacts")
+    assert again["written"] == 0
+    refused = remote_error(lambda: rpc.call("transfer", "backfill_contacts", caller=scoped(org)))
+    assert refused.code == "forbidden"
