@@ -26,6 +26,7 @@ from . import (
     org_batch_changes,
     org_cards,
     org_imports,
+    orglife,
     orgs,
     registration,
     reports,
@@ -39,7 +40,7 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility, dues,
-             meetings, attachments)
+             meetings, attachments, orglife)
 
 
 @lru_cache(maxsize=1)

@@ -51,6 +51,9 @@ LISTS = {
     "incomplete-orgs": ("org", "incomplete_orgs", "党组织信息不完整",
                         [RosterColumn("name", "党组织名称", 36), RosterColumn("code", "党组织代码", 16),
                          RosterColumn("missing_names", "缺少的必填项", 30)]),
+    "orglife-behind": ("org", "orglife_behind", "组织生活未按期开展的党支部",
+                       [RosterColumn("name", "党组织名称", 36), RosterColumn("code", "党组织代码", 16),
+                        RosterColumn("missing_names", "上一周期未开展", 60)]),
     "lost-members": ("transfer", "lost_members", "失联满6个月的党员",
                      MEMBER_LIST_COLUMNS + [RosterColumn("lost_since", "失联日期", 12),
                                             RosterColumn("lost_reason_name", "失联原因", 14),
@@ -119,6 +122,8 @@ LIST_SUMMARIES = {
                    "不是规范的18位形式，或与登记的出生日期、性别不一致",
     "incomplete-members": "必填信息不完整的在册党员（items[].missing 为缺少的信息项）",
     "incomplete-orgs": "必填信息不完整的党组织（items[].missing 为缺少的信息项）",
+    "orglife-behind": "上一个已结束周期（上月、上季度、上年）未开展规定组织生活的党支部（items[].missing 为未开展的"
+                      "类型及周期，按支部工作条例的频次）",
     "lost-members": "失联满6个月的流动党员（按规定应予停止党籍；items[].lost_since 失联日期）",
 }
 for _name, _summary in LIST_SUMMARIES.items():

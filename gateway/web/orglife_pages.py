@@ -112,3 +112,116 @@ async def sign_meeting(request: Request):
         request, lambda session, form: call(request, session, "org", "sign_meeting", meeting_id=meeting_id,
                                             data={"role": form.get("role"), "version": form.get("version")}),
         rerender, f"/meetings/{meeting_id}", flash="已签认")
+
+
+def record_values(meeting: dict) -> dict:
+    """A record as the form shows it (the edit form starts from it)."""
+    values = {key: meeting.get(key) or "" for key in TEXT_FIELDS}
+    values.update(kind=meeting["kind"], held_at=meeting["held_at"], nonvoting="、".join(meeting["nonvoting"]))
+    values.update({f"attend.{a['member_id']}": "1" for a in meeting["attendees"]})
+    values.update({f"reason.{a['member_id']}": a["reason"] for a in meeting["absentees"]})
+    return values
+
+
+async def _edit_context(request: Request, session, meeting_id: int) -> dict:
+    meeting = await call(request, session, "org", "get_meeting", meeting_id=meeting_id)  # first: 404/403
+    root, roster = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "member", "roster_page", org_id=meeting["org_id"], limit=ROSTER_SHOWN))
+    listed = {m["id"] for m in roster["items"]}
+    # Those on the record stay offered even if they have left the rolls since.
+    people = [{"id": p["member_id"], "name": p["name"]} for p in meeting["attendees"] + meeting["absentees"]
+              if p["member_id"] not in listed]
+    return dict(meeting=meeting, root=root, roster=people + roster["items"], kinds=MEETING_KINDS.items(),
+                now=datetime.now().strftime("%Y-%m-%dT%H:%M"))
+
+
+async def edit_meeting_page(request: Request):
+    session = await require_session(request)
+    context = await _edit_context(request, session, path_id(request))
+    return render(request, "meeting_edit.html", session=session, form_values=record_values(context["meeting"]),
+                  **context)
+
+
+async def change_meeting(request: Request):
+    meeting_id = path_id(request)
+
+    async def rerender(session, form, error):
+        return render(request, "meeting_edit.html", status=error.status, session=session, form_error=error,
+                      open_form="meeting", form_values=form, **await _edit_context(request, session, meeting_id))
+
+    return await submit_form(
+        request, lambda session, form: call(request, session, "org", "change_meeting", meeting_id=meeting_id, data={
+            **meeting_data(form), "version": form.get("version"), "reason": form.get("reason", "")}),
+        rerender, f"/meetings/{meeting_id}", flash="已保存修改")
+
+
+async def void_meeting(request: Request):
+    meeting_id = path_id(request)
+
+    async def rerender(session, form, error):
+        return render(request, "meeting.html", status=error.status, session=session, form_error=error,
+                      open_form="meeting-void", **await _meeting_context(request, session, meeting_id))
+
+    return await submit_form(
+        request, lambda session, form: call(request, session, "org", "void_meeting", meeting_id=meeting_id,
+                                            data={"reason": form.get("reason", ""), "version": form.get("version")}),
+        rerender, f"/meetings/{meeting_id}", flash="已作废")
+
+
+# --- the yearly plan, attendance ----------------------------------------------------------------------
+
+PLAN_BLANK_ROWS = 6
+
+
+async def _plan_context(request: Request, session, org_id: int, year: str) -> dict:
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    root, plan = await asyncio.gather(call(request, session, "org", "get_org", org_id=session.org_id),
+                                      call(request, session, "org", "orglife_plan", org_id=org_id, year=year))
+    years = [str(y) for y in range(date.today().year + 1, date.today().year - 5, -1)]
+    return dict(org=org, root=root, plan=plan, year=str(plan["year"]), years=years, kinds=MEETING_KINDS.items(),
+                months=range(1, 13), blank_rows=PLAN_BLANK_ROWS)
+
+
+async def plan_page(request: Request):
+    session = await require_session(request)
+    context = await _plan_context(request, session, path_id(request), _year(request))
+    return render(request, "orglife_plan.html", session=session, **context)
+
+
+def plan_items(form: dict) -> list[dict]:
+    """The plan form's rows (kind.N, month.N, planned_on.N, topic.N); rows left without a kind are dropped."""
+    rows = sorted({int(key.split(".", 1)[1]) for key in form if key.startswith("kind.") and key[5:].isdigit()})
+    return [{"kind": form[f"kind.{n}"], "month": form.get(f"month.{n}", ""),
+             "planned_on": form.get(f"planned_on.{n}", ""), "topic": form.get(f"topic.{n}", "")}
+            for n in rows if form.get(f"kind.{n}", "").strip()]
+
+
+async def save_plan(request: Request):
+    org_id = path_id(request)
+
+    async def rerender(session, form, error):
+        context = await _plan_context(request, session, org_id, form.get("year", ""))
+        context["plan"] = {**context["plan"], "items": plan_items(form), "template": []}  # what was typed
+        return render(request, "orglife_plan.html", status=error.status, session=session, form_error=error,
+                      open_form="plan", **context)
+
+    async def perform(session, form):
+        return await call(request, session, "org", "save_orglife_plan", org_id=org_id, data={
+            "year": form.get("year"), "items": plan_items(form), "version": form.get("version") or None})
+
+    return await submit_form(request, perform, rerender,
+                             lambda saved: f"/orgs/{org_id}/org-life/plan?year={saved['year']}", flash="已保存计划")
+
+
+async def attendance_page(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    kind = request.query_params.get("kind", "").strip() or None
+    root, attendance = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "org", "org_attendance", org_id=org_id, year=_year(request), kind=kind))
+    years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
+    return render(request, "orglife_attendance.html", session=session, org=org, root=root, attendance=attendance,
+                  year=str(attendance["year"]), kind=kind or "", kinds=MEETING_KINDS.items(), years=years)

@@ -12,7 +12,7 @@ ORG_MOVED = "org_moved"        # under another parent with its subtree: state + 
 ORG_TRANSFER_REFUSED = "org_transfer_refused"  # 整建制转移's move could not be done: {transfer_id, org_id, reason}
 ORG_TRANSFER_RECEIVING = "org_transfer_receiving"  # the transfer service's request (整建制转移 received)
 MEETING_RECORDED = "meeting_recorded"  # 组织生活: a meeting recorded (its state)
-MEETING_CHANGED = "meeting_changed"    # 组织生活: a record changed or signed (its state)
+MEETING_CHANGED = "meeting_changed"    # 组织生活: a record changed, signed or voided (its state)
 
 EMITS = {
     ORG_CREATED: "an organization was created (its state)",
@@ -25,9 +25,10 @@ EMITS = {
                "`transfer` {id, kind, counted, effective_on} when a 整建制转移 moved it)",
     ORG_TRANSFER_REFUSED: "a 整建制转移's move could not be done (the organization was revoked or moved meanwhile, "
                           "the target revoked…): {transfer_id, org_id, reason}",
-    MEETING_RECORDED: "a 组织生活 meeting was recorded: {id, org_id, kind, held_at, year, status} (aggregate: the "
-                      "meeting, version 1)",
-    MEETING_CHANGED: "a 组织生活 record was changed or signed: its state after, as meeting_recorded's",
+    MEETING_RECORDED: "a 组织生活 meeting was recorded: {id, org_id, kind, held_at, year, status, voided} "
+                      "(aggregate: the meeting, version 1)",
+    MEETING_CHANGED: "a 组织生活 record was changed, signed or voided (作废): its state after, as meeting_recorded's "
+                     "(`voided` true once voided)",
 }
 # Transfers in flight (transit.py): an organization members are leaving or coming to stays;
 # 整建制转移: the transfer service asks for the move once the new parent has received. (Members
@@ -49,4 +50,4 @@ def org_state(row, status: str | None = None) -> dict:
 def meeting_state(row) -> dict:
     """A meeting's state in its events: enough to place it (its organization) and count it."""
     return {"id": row.id, "org_id": row.org_id, "kind": row.kind, "held_at": row.held_at.isoformat(),
-            "year": row.year, "status": row.status}
+            "year": row.year, "status": row.status, "voided": row.voided_at is not None}

@@ -12,7 +12,7 @@ from services.shared.paging import page_bounds
 
 from .domain.meetings import MEETING_KINDS
 from .domain.orglife_rules import rules_for, summary
-from .models import meeting_counts, meeting_history, meetings, orgs
+from .models import meeting_counts, meeting_history, meeting_people, meetings, orgs
 from .store import load_meeting, load_org, meeting_people_of, meeting_summary, meeting_view
 
 FIRST_YEAR = 1949
@@ -54,7 +54,8 @@ def get_meeting(sessions: sessionmaker, caller: Caller, meeting_id) -> dict:
 
 
 def list_meetings(sessions: sessionmaker, caller: Caller, org_id, year=None, kind=None, page=1, size=50) -> dict:
-    """The organization's own meetings of a year (this year unless said), the latest first."""
+    """The organization's own meetings of a year (this year unless said), the latest first, voided
+    ones too (marked), each with its numbers of attendees and absentees."""
     year, kind = year_of(year, date.today().year), kind_of(kind)
     page, size = page_bounds(page, size)
     with sessions() as session:
@@ -66,8 +67,18 @@ def list_meetings(sessions: sessionmaker, caller: Caller, org_id, year=None, kin
         total = session.execute(select(func.count()).select_from(meetings).where(where)).scalar_one()
         rows = session.execute(select(meetings).where(where).order_by(meetings.c.held_at.desc(), meetings.c.id.desc())
                                .limit(size).offset((page - 1) * size)).all()
+        people = {r.meeting_id: r for r in session.execute(
+            select(meeting_people.c.meeting_id, func.count().filter(meeting_people.c.attended).label("attended"),
+                   func.count().filter(~meeting_people.c.attended).label("absent"))
+            .where(meeting_people.c.meeting_id.in_([row.id for row in rows]))
+            .group_by(meeting_people.c.meeting_id))} if rows else {}
+    items = []
+    for row in rows:
+        counted = people.get(row.id)
+        items.append({**meeting_summary(row), "recorder": row.recorder, "attended": counted.attended if counted else 0,
+                      "absent": counted.absent if counted else 0})
     return {"org_id": org.id, "org_name": org.name, "year": year, "kind": kind, "total": total, "page": page,
-            "size": size, "items": [meeting_summary(row) for row in rows]}
+            "size": size, "items": items}
 
 
 def latest_meeting(sessions: sessionmaker, caller: Caller, org_id) -> dict | None:
@@ -75,7 +86,7 @@ def latest_meeting(sessions: sessionmaker, caller: Caller, org_id) -> dict | Non
     with sessions() as session:
         org = load_org(session, org_id)
         caller.require(org.path)
-        row = session.execute(select(meetings).where(meetings.c.org_id == org.id)
+        row = session.execute(select(meetings).where(meetings.c.org_id == org.id, meetings.c.voided_at.is_(None))
                               .order_by(meetings.c.held_at.desc(), meetings.c.id.desc()).limit(1)).first()
     return meeting_summary(row) if row else None
 

@@ -14,7 +14,6 @@ from sqlalchemy import (
                         Sequence,
                         Table,
                         Text,
-                        UniqueConstraint,
                         func,
                         text,
 )
@@ -196,9 +195,14 @@ meetings = Table(
     Column("created_by_name", Text, nullable=False, server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    UniqueConstraint("org_id", "kind", "held_at", name="meetings_one_per_time"),
+    # 作废: kept with its reason and history, no longer counted; its minute may be recorded again.
+    Column("voided_at", DateTime(timezone=True)),
+    Column("void_reason", Text),
+    Column("voided_by_name", Text),
     CheckConstraint("status IN ('draft', 'locked')", name="meetings_status"),
 )
+Index("meetings_one_per_time", meetings.c.org_id, meetings.c.kind, meetings.c.held_at, unique=True,
+      postgresql_where=meetings.c.voided_at.is_(None))
 Index("meetings_org_year", meetings.c.org_id, meetings.c.year, meetings.c.held_at.desc())
 
 # Who was there: attendees (attended) and absentees with their reason, by member id, with the name
@@ -238,6 +242,37 @@ meeting_counts = Table(
     Column("held", Integer, nullable=False),
 )
 Index("meeting_counts_year", meeting_counts.c.year, meeting_counts.c.org_id)
+
+# Meetings held per organization, year, period of the kind's frequency ("M03", "Q1", "Y") and
+# kind, for the organizations the frequency rules apply to; orglife_done rolls up, to every
+# organization on the path, the branches that held the kind in the period (services/org/orglife_counts).
+meeting_period_counts = Table(
+    "meeting_period_counts", metadata,
+    Column("org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("period", Text, primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("held", Integer, nullable=False),
+)
+orglife_done = Table(
+    "orglife_done", metadata,
+    Column("org_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("period", Text, primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("branches", Integer, nullable=False),
+)
+
+# An organization's yearly plan of 组织生活 (计划): items [{kind, month, planned_on, topic}], versioned.
+meeting_plans = Table(
+    "meeting_plans", metadata,
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id"), primary_key=True, autoincrement=False),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("items", JSONB, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_by_name", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -18,6 +18,7 @@ from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFail
 from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event
 
+from . import orglife_counts
 from .domain.move import new_path, target_problem, validate_move
 from .events import ORG_MOVED, ORG_TRANSFER_REFUSED, org_state
 from .models import inbox, orgs, outbox
@@ -64,6 +65,7 @@ def _move(session: Session, caller: Caller, row, target, day: date, reason: str,
     session.execute(update(orgs).where(orgs.c.id == row.id).values(
         parent_id=target.id, path=new, sort_order=last + 1, version=orgs.c.version + 1,
         updated_at=datetime.now(timezone.utc)))
+    orglife_counts.move_done(session, row.id, old_parent.path, target.path)
     row = load_org(session, row.id)
     payload = {**org_state(row), "old_path": old, "new_path": new, "old_parent_id": old_parent.id,
                "moved_on": day.isoformat(), "reason": reason}

@@ -18,6 +18,7 @@ from . import (
     meeting_queries,
     meetings,
     moves,
+    orglife_work,
     queries,
     sessions,
     supervision,
@@ -248,6 +249,34 @@ class OrgService:
     @api
     def orglife_summary(self, org_id, year=None):
         return meeting_queries.orglife_summary(self.db, self.caller(), org_id, year)
+
+    @api
+    def void_meeting(self, meeting_id, data):
+        return meetings.void_meeting(self.db, self.caller(), meeting_id, data)
+
+    @api
+    def orglife_plan(self, org_id, year=None):
+        return orglife_work.get_plan(self.db, self.caller(), org_id, year)
+
+    @api
+    def save_orglife_plan(self, org_id, data):
+        return orglife_work.save_plan(self.db, self.caller(), org_id, data)
+
+    @api
+    def orglife_due(self, org_id):
+        return orglife_work.orglife_due(self.db, self.caller(), org_id)
+
+    @api
+    def orglife_behind(self, org_id, page=1, size=50):
+        return orglife_work.orglife_behind(self.db, self.caller(), org_id, page, size)
+
+    @api
+    def org_attendance(self, org_id, year=None, kind=None):
+        return orglife_work.org_attendance(self.db, self.caller(), org_id, year, kind)
+
+    @api
+    def member_attendance(self, member_id, page=1, size=50):
+        return orglife_work.member_attendance(self.db, self.caller(), member_id, page, size)
 
     @api
     def create_import(self, rows):

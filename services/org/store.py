@@ -165,7 +165,8 @@ def meeting_summary(row) -> dict:
     return {"id": row.id, "org_id": row.org_id, "kind": row.kind, "kind_name": MEETING_KINDS.name(row.kind),
             "held_at": row.held_at.strftime("%Y-%m-%dT%H:%M"), "year": row.year, "topic": row.topic,
             "place": row.place, "host": row.host, "status": row.status,
-            "status_name": MEETING_STATUS_NAMES[row.status], "version": row.version}
+            "status_name": MEETING_STATUS_NAMES[row.status], "version": row.version,
+            "voided": row.voided_at is not None, "void_reason": row.void_reason}
 
 
 def meeting_view(row, org, people) -> dict:
@@ -178,5 +179,6 @@ def meeting_view(row, org, people) -> dict:
                 signatures={role: {"label": label, "by": getattr(row, f"{role}_signed_by"),
                                    "at": plain(getattr(row, f"{role}_signed_at"))}
                             for role, label in SIGN_ROLES.items()},
-                created_by_name=row.created_by_name, created_at=plain(row.created_at))
+                created_by_name=row.created_by_name, created_at=plain(row.created_at),
+                voided_at=plain(row.voided_at), voided_by_name=row.voided_by_name)
     return view

@@ -244,6 +244,14 @@ def change_reason(value) -> str | None:
         raise FieldErrors({"reason": str(exc)}) from None
 
 
+def void_reason(value) -> str:
+    """作废 needs its reason (kept in the history)."""
+    try:
+        return text(value, REASON_MAX)
+    except ValueError as exc:
+        raise FieldErrors({"reason": f"作废原因{exc}"}) from None
+
+
 def sign(signed: dict, role) -> tuple[dict, str]:
     """Host or recorder confirms the record: (the signatures after, the status after). Both → locked."""
     if role not in SIGN_ROLES:
