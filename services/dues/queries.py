@@ -217,13 +217,8 @@ def branch_month(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org
     for row in sorted(rows, key=lambda r: (r.name, r.member_id)):
         account = found.get(row.member_id)
         status = month_status(account, branch, month, as_of) if account else None
-        view = _status_view(status) if status else {"due": None, "standard": None, "bracket": None, "paid": "0.00",
-                                                    "paid_on": None, "status": "unpaid", "status_name": "未交",
-                                                    "owed": "0.00", "overdue": False,
-                                                    "problem": "缺少入党日期"}
+        view, suggested = _roster_row(status)
         payment = recorded.get(row.member_id)
-        view.pop("month", None)
-        suggested = status.owed if status and status.owed > 0 else (status.due if status and status.due else None)
         shown_payment = payment_view(payment) if payment else None
         if shown_payment:
             shown_payment["collected_by_org_name"] = names.get(payment.collected_by_org_id)
@@ -242,6 +237,17 @@ def branch_month(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org
             "totals": {"members": len(entries), "due": shown(sums["due"]), "paid": shown(sums["paid"]),
                        "paid_members": counts["paid"], "unpaid_members": counts["unpaid"],
                        "reduced_members": counts["reduced"], "exempt_members": counts["exempt"]}}
+
+
+def _roster_row(status) -> tuple[dict, object]:
+    """A roster row's month (without the month itself) and the amount to prefill: what is still
+    owed, else the due; a member without 入党日期 has no status."""
+    if status is None:
+        return {"due": None, "standard": None, "bracket": None, "paid": "0.00", "paid_on": None, "status": "unpaid",
+                "status_name": "未交", "owed": "0.00", "overdue": False, "problem": "缺少入党日期"}, None
+    view = _status_view(status)
+    view.pop("month", None)
+    return view, status.owed if status.owed > 0 else (status.due or None)
 
 
 def with_collectors(session, views: list[dict]) -> list[dict]:
@@ -289,12 +295,8 @@ def _inflow_section(session, org_id: int, month: Month, as_of: Month) -> dict:
         home = homes.get(row.member_id)
         account = found.get(row.member_id)
         status = month_status(account, branches[home.org_id], month, as_of) if account and home else None
-        view = _status_view(status) if status else {"due": None, "standard": None, "bracket": None, "paid": "0.00",
-                                                    "paid_on": None, "status": "unpaid", "status_name": "未交",
-                                                    "owed": "0.00", "overdue": False, "problem": "缺少入党日期"}
-        view.pop("month", None)
+        view, suggested = _roster_row(status)
         payment = recorded.get(row.member_id)
-        suggested = status.owed if status and status.owed > 0 else (status.due if status and status.due else None)
         shown_payment = payment_view(payment) if payment else None
         if shown_payment:
             shown_payment["collected_by_org_name"] = names.get(payment.collected_by_org_id)
