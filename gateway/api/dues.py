@@ -59,6 +59,13 @@ async def record_payments(request: Request):
     return await _json(request, "record_payments", status=201, org_id=org_id, data=data)
 
 
+async def record_inflow_payments(request: Request):
+    """党费 of 流入 members from outside this deployment (the inflow ledger)."""
+    org_id = path_id(request)
+    data = await _body(request, {"month": str, "payments": list})
+    return await _json(request, "record_inflow_payments", status=201, org_id=org_id, data=data)
+
+
 async def branch_month(request: Request):
     return await _json(request, "branch_month", org_id=path_id(request), month=request.query_params.get("month"))
 
@@ -128,6 +135,7 @@ routes = [
     Route("/members/{id}/dues/large", record_large, methods=["POST"]),
     Route("/members/{id}/dues/exemptions", apply_exemption, methods=["POST"]),
     Route("/orgs/{id}/dues/payments", record_payments, methods=["POST"]),
+    Route("/orgs/{id}/dues/inflow-payments", record_inflow_payments, methods=["POST"]),
     Route("/orgs/{id}/dues/month", branch_month),
     Route("/orgs/{id}/dues/month.xlsx", month_xlsx),
     Route("/orgs/{id}/dues/exemptions", exemptions),
@@ -137,6 +145,8 @@ routes = [
     Route("/orgs/{id}/dues/arrears/counts", arrears_counts),
     Route("/dues/payments/{id}/void", record_action("dues", "void_payment", "payment_id", {"reason": str}),
           methods=["POST"]),
+    Route("/dues/inflow-payments/{id}/void", record_action("dues", "void_inflow_payment", "payment_id",
+                                                           {"reason": str}), methods=["POST"]),
     Route("/dues/exemptions/{id}/approve", record_action("dues", "approve_exemption", "exemption_id",
                                                          {"opinion": str}), methods=["POST"]),
     Route("/dues/exemptions/{id}/refuse", record_action("dues", "refuse_exemption", "exemption_id",
@@ -166,7 +176,20 @@ MONTH_ROW = obj(["month", "due", "paid", "paid_on"], month=MONTH,
 PAYMENT = obj(["id", "member_id", "month", "amount", "paid_on", "kind"], id=INT, member_id=INT, month=MONTH,
               amount=AMOUNT, paid_on=DATE, method={"type": "string", "enum": ["self", "proxy"]}, collector=STR,
               kind={"type": "string", "enum": ["monthly", "late", "early"], "description": "按月、补交、预交"},
+              collected_by_org_id={"type": ["integer", "null"],
+                                   "description": "在流入地交纳时：收缴的流入党组织（否则为 null）"},
+              collected_by_org_name={**NULLABLE, "description": "收缴的流入党组织名称"},
+              inflow_id={"type": ["integer", "null"], "description": "交纳时的流入登记"},
               voided=BOOL, void_reason=NULLABLE, warnings={"type": "array", "items": STR})
+INFLOW_PAYMENT = obj(["id", "inflow_id", "month", "amount", "paid_on"], id=INT, inflow_id=INT, org_id=INT,
+                     month=MONTH, amount=AMOUNT, paid_on=DATE, method={"type": "string", "enum": ["self", "proxy"]},
+                     collector=STR, certificate_no={**NULLABLE, "description": "活动证编号"}, voided=BOOL,
+                     void_reason=NULLABLE)
+INFLOW_ENTRY = obj(["inflow_id", "amount", "paid_on"], inflow_id={**INT, "description": "系统外流入党员的流入登记编号"},
+                   amount=AMOUNT_IN, paid_on=DATE,
+                   method={"type": "string", "enum": ["self", "proxy"], "description": "本人（默认）或代交"},
+                   collector={"type": "string", "maxLength": 50, "description": "收缴人"},
+                   month={**MONTH, "description": "本笔的交纳月份（缺省为上面的 month）"})
 EXEMPTION = obj(["id", "member_id", "from_month", "to_month", "kind", "state"], id=INT, member_id=INT,
                 member_name=STR, from_month=MONTH, to_month=MONTH,
                 kind={"type": "string", "enum": ["reduce", "exempt"]},
@@ -193,6 +216,9 @@ PAYMENTS_IN = obj(["month", "payments"], month={**MONTH, "description": "交纳�
 REFUSED = {"type": "array", "items": obj(["member_id", "message"], member_id={"type": ["integer", "null"]},
                                           message=STR)}
 RECORDED = obj(["recorded", "refused"], recorded={"type": "array", "items": PAYMENT}, refused=REFUSED, count=INT)
+INFLOW_RECORDED = obj(["recorded", "refused"], recorded={"type": "array", "items": INFLOW_PAYMENT}, count=INT,
+                      refused={"type": "array", "items": obj(["inflow_id", "message"],
+                                                             inflow_id={"type": ["integer", "null"]}, message=STR)})
 MEMBER_DUES = obj(["paid_to", "months"], paid_to={**NULLABLE, "description": "党费交至 YYYY-MM"},
                   months={"type": "array", "items": MONTH_ROW}, payments={"type": "array", "items": PAYMENT},
                   exemptions={"type": "array", "items": EXEMPTION}, base={"type": ["object", "null"]},
@@ -238,9 +264,22 @@ OPENAPI_PATHS = {
         ["member_id", "paid_to"], member_id=INT, paid_to=NULLABLE), params=[ID])},
     "/orgs/{id}/dues/payments": {"post": op(PAYMENTS_TEXT, "已登记", RECORDED, PAYMENTS_IN, params=[ID],
                                             status="201")},
-    "/orgs/{id}/dues/month": {"get": op("交纳登记名册：该月在册党员、应交（预填）、已交", "名册", obj(
-        ["month", "members", "totals"], month=MONTH, members={"type": "array", "items": {"type": "object"}},
-        totals={"type": "object"}), params=[ID, MONTH_PARAM])},
+    "/orgs/{id}/dues/inflow-payments": {"post": op(
+        "系统外流入党员在本组织交纳的党费（单独的流入党费账，记活动证编号）：仅本组织流入中的党员，"
+        "流入月份起；不能登记的列在 refused（没有一笔能登记时 409，不写入）", "已登记", INFLOW_RECORDED, obj(
+            ["month", "payments"], month=MONTH, payments={"type": "array", "maxItems": 500, "items": INFLOW_ENTRY},
+            all_or_nothing={**BOOL, "description": "true：任何一笔不能登记则全部不登记（409）"}),
+        params=[ID], status="201")},
+    "/dues/inflow-payments/{id}/void": {"post": op("作废系统外流入党员的一笔党费（流入党组织，须填原因）", "已作废",
+                                                   INFLOW_PAYMENT, obj(["reason"], reason={"type": "string",
+                                                                                           "maxLength": 500}),
+                                                   params=[ID])},
+    "/orgs/{id}/dues/month": {"get": op(
+        "交纳登记名册：该月在册党员、应交（预填）、已交；inflows 为本组织当前的流入党员（不计入合计）", "名册", obj(
+            ["month", "members", "totals"], month=MONTH, members={"type": "array", "items": {"type": "object"}},
+            totals={"type": "object"}, inflows=obj(["members", "totals"],
+                                                   members={"type": "array", "items": {"type": "object"}},
+                                                   totals={"type": "object"})), params=[ID, MONTH_PARAM])},
     "/orgs/{id}/dues/month.xlsx": {"get": download_operation("导出支部月度党费收缴表（Excel）",
                                                              params=[ID, MONTH_PARAM])},
     "/dues/payments/{id}/void": {"post": op("作废一笔党费（须填原因，保留记录）；该月重新计为未交", "已作废",

@@ -83,6 +83,21 @@ async def end_inflow(request: Request):
     return JSONResponse(await call(request, session, "transfer", "end_inflow", inflow_id=inflow_id, data=data))
 
 
+async def get_inflow(request: Request):
+    session = await require_session(request)
+    return JSONResponse(await call(request, session, "transfer", "get_inflow", inflow_id=path_id(request)))
+
+
+async def record_activity(request: Request):
+    """活动记录 of a 流入 member, by the inflow organization; answers the inflow."""
+    session = await require_session(request)
+    inflow_id = path_id(request)
+    data = await read_json(request)
+    check_types(data, {"date": str, "what": str, "version": int})
+    return JSONResponse(await call(request, session, "transfer", "record_activity", inflow_id=inflow_id, data=data),
+                        status_code=201)
+
+
 def filters_of(request: Request) -> dict:
     return {key: request.query_params[key] for key in FILTER_KEYS if request.query_params.get(key)}
 
@@ -149,6 +164,8 @@ routes = [
     Route("/outflows/{id}/certificate.pdf", certificate_pdf),
     Route("/outflows/{id}/certificate/checks", check_certificate, methods=["POST"]),
     Route("/orgs/{id}/inflows", register_inflow, methods=["POST"]),
+    Route("/inflows/{id}", get_inflow),
+    Route("/inflows/{id}/activities", record_activity, methods=["POST"]),
     Route("/inflows/{id}/end", end_inflow, methods=["POST"]),
     Route("/orgs/{id}/mobility", mobility_list),
     Route("/orgs/{id}/mobility/counts", mobility_counts),
@@ -196,12 +213,29 @@ OUTFLOW = obj(["id", "member_id", "state", "version"], id=INT, member_id=INT, me
               certificates={"type": "array", "items": {"type": "object"},
                             "description": "发放过的活动证（作废的有 voided_on），各有 check_years、"
                                            "checks（已查验年度）、check_due（本年度待查验）"},
-              actions={"type": "array", "items": {"type": "string"}, "description": "本账号现在可以办理的操作"})
+              actions={"type": "array", "items": {"type": "string"}, "description": "本账号现在可以办理的操作"},
+              participation={"type": "array", "items": {"type": "object"},
+                             "description": "各次流入：流入地、活动记录、在流入地交纳的党费（返回时的报告）"})
 REF = {"$ref": "#/components/schemas/Outflow"}
 INFLOW = obj(["id", "org_id", "state"], id=INT, org_id=INT, org_name=NULLABLE_STR,
              outflow_id={"type": ["integer", "null"]}, member_name=STR, state=_named(INFLOW_STATES), state_name=STR,
              from_date=STR, ended_on=NULLABLE_STR, external={"type": ["object", "null"]},
              home_org_name=NULLABLE_STR, certificate_no=NULLABLE_STR, version=INT)
+DUES_THERE = obj(["count", "total", "months"], inflow_id=INT, count=INT,
+                 total={"type": "string", "description": "在流入地交纳的党费合计（元）"},
+                 months={"type": "array", "items": obj(["month", "amount"], month=STR, amount=STR,
+                                                       paid_on=STR)})
+PARTICIPATION = {**INFLOW, "properties": {
+    **INFLOW["properties"],
+    "activities": {"type": "array", "items": obj(["date", "what"], id=INT, date=STR, what=STR,
+                                                 recorded_by=NULLABLE_STR),
+                   "description": "活动记录（流入党组织登记）"},
+    "dues": {"oneOf": [DUES_THERE, {"type": "null"}], "description": "在流入地交纳的党费（党费服务）"},
+    "dues_known": {**BOOL, "description": "false：党费服务暂时不能回答"}}}
+INFLOW_VIEW = {**PARTICIPATION, "properties": {
+    **PARTICIPATION["properties"], "member_id": {"type": ["integer", "null"]},
+    "history": {"type": "array", "items": {"type": "object"}},
+    "actions": {"type": "array", "items": {"type": "string"}, "description": "本账号现在可以办理的操作"}}}
 EXTERNAL = obj(["name", "id_number", "home_org_text"], name={"type": "string", "maxLength": 50},
                id_number={"type": "string", "description": "公民身份号码"},
                home_org_text={"type": "string", "maxLength": 100, "description": "流出地党组织"},
@@ -256,6 +290,13 @@ OPENAPI_PATHS = {
                                       INFLOW, obj(["from_date"], outflow_id=INT, external=EXTERNAL,
                                                   from_date={**DATE, "description": "流入日期"}),
                                       params=[ID], status="201")},
+    "/inflows/{id}": {"get": op("流入登记详情：流入党员、活动记录、在流入地交纳的党费（流入地和所在党组织可见）",
+                                "流入登记", INFLOW_VIEW, params=[ID])},
+    "/inflows/{id}/activities": {"post": op("登记流入党员的活动记录（流入党组织，流入期间；日期在流入日期至今天之间）",
+                                            "流入登记", INFLOW_VIEW, obj(
+                                                ["date", "what"], date={**DATE, "description": "活动日期"},
+                                                what={"type": "string", "maxLength": 200, "description": "参加的活动"},
+                                                version=VERSION), params=[ID], status="201")},
     "/inflows/{id}/end": {"post": op("流入党员离开本组织", "流入登记", INFLOW, obj(
         ["date"], date={**DATE, "description": "离开日期"}, version=VERSION), params=[ID])},
     "/orgs/{id}/mobility": {"get": op("本组织及下级的流动党员列表（流出、流入、失联、待确认流入）", "列表", obj(

@@ -73,40 +73,54 @@ async def dues_page(request: Request):
     return render(request, "dues.html", session=session, **await _org_context(request, session, path_id(request), tab))
 
 
-def payments_of(form: dict) -> list[dict]:
+def payments_of(form: dict, prefix: str = "", id_key: str = "member_id") -> list[dict]:
     """The roster form's rows to record: those ticked (or every payable row with 全部登记), each with
-    its amount and method, the batch's date and collector."""
+    its amount and method, the batch's date and collector. The 系统外流入党员 rows are named with the
+    prefix "x" and carry the inflow's id."""
     everyone = form.get("all") == "1"
-    rows = []
+    rows, amount = [], f"{prefix}amount."
     for key in form:
-        if not key.startswith("amount."):
+        if not key.startswith(amount):
             continue
-        member_id = _digits(key[7:])
-        if member_id is None or not (everyone or form.get(f"pay.{member_id}") == "1"):
+        record_id = _digits(key[len(amount):])
+        if record_id is None or not (everyone or form.get(f"{prefix}pay.{record_id}") == "1"):
             continue
-        rows.append({"member_id": member_id, "amount": form[key].strip(), "paid_on": form.get("paid_on", ""),
-                     "method": form.get(f"method.{member_id}") or "self", "collector": form.get("collector", "")})
+        rows.append({id_key: record_id, "amount": form[key].strip(), "paid_on": form.get("paid_on", ""),
+                     "method": form.get(f"{prefix}method.{record_id}") or "self",
+                     "collector": form.get("collector", "")})
     return rows
 
 
-async def record_month(request: Request):
-    org_id = path_id(request)
+def _roster_form(method: str, form_name: str, prefix: str = "", id_key: str = "member_id"):
+    """A roster form of the 交纳登记 tab: the ticked rows go to one dues RPC (`method(org_id, data)`);
+    a refusal shows the roster again with the error above the form."""
+    async def endpoint(request: Request):
+        org_id = path_id(request)
 
-    async def perform(session, form):
-        rows = payments_of(form)
-        if not rows:
-            raise HttpError(400, "validation", "请勾选已交党费的党员", {"payments": "请至少勾选一名党员"})
-        return await call(request, session, "dues", "record_payments", org_id=org_id,
-                          data={"month": form.get("month", ""), "payments": rows})
+        async def perform(session, form):
+            rows = payments_of(form, prefix, id_key)
+            if not rows:
+                raise HttpError(400, "validation", "请勾选已交党费的党员", {"payments": "请至少勾选一名党员"})
+            return await call(request, session, "dues", method, org_id=org_id,
+                              data={"month": form.get("month", ""), "payments": rows})
 
-    async def rerender(session, form, error):
-        context = await _org_context(request, session, org_id, "month", form.get("month"))
-        return render(request, "dues.html", status=error.status, session=session, form_error=error,
-                      open_form="dues-month", form_values=form, **context)
+        async def rerender(session, form, error):
+            context = await _org_context(request, session, org_id, "month", form.get("month"))
+            return render(request, "dues.html", status=error.status, session=session, form_error=error,
+                          open_form=form_name, form_values=form, **context)
 
-    return await submit_form(request, perform, rerender,
-                             lambda result: _back(org_id, "month", result["recorded"][0]["month"]),
-                             flash="已登记党费")
+        return await submit_form(request, perform, rerender,
+                                 lambda result: _back(org_id, "month", result["recorded"][0]["month"]),
+                                 flash="已登记党费")
+    endpoint.__name__ = method
+    return endpoint
+
+
+record_month = _roster_form("record_payments", "dues-month")
+# 流入党员 of this deployment pay through record_payments (their own ledger); those from outside
+# through the inflow ledger.
+record_inflow_month = _roster_form("record_payments", "dues-inflow")
+record_external_month = _roster_form("record_inflow_payments", "dues-external", "x", "inflow_id")
 
 
 async def save_settings(request: Request):
@@ -123,18 +137,26 @@ async def save_settings(request: Request):
               "version": form.get("version", "")}), rerender, _back(org_id), flash="已保存党费设置")
 
 
-async def void_payment(request: Request):
-    payment_id = path_id(request)
-    back = request.query_params.get("back", "")
-    if not back.startswith("/") or back.startswith("//"):
-        raise HttpError(404, "not_found", "页面不存在")
+def _void(method: str):
+    """作废 a payment (`method`: of a member's ledger, or of the inflow ledger), back to `?back=`."""
+    async def endpoint(request: Request):
+        payment_id = path_id(request)
+        back = request.query_params.get("back", "")
+        if not back.startswith("/") or back.startswith("//"):
+            raise HttpError(404, "not_found", "页面不存在")
 
-    async def rerender(session, form, error):
-        raise error
+        async def rerender(session, form, error):
+            raise error
 
-    return await submit_form(request, lambda session, form: call(
-        request, session, "dues", "void_payment", payment_id=payment_id, data={"reason": form.get("reason", "")}),
-        rerender, back, flash="已作废该笔党费")
+        return await submit_form(request, lambda session, form: call(
+            request, session, "dues", method, payment_id=payment_id, data={"reason": form.get("reason", "")}),
+            rerender, back, flash="已作废该笔党费")
+    endpoint.__name__ = method
+    return endpoint
+
+
+void_payment = _void("void_payment")
+void_inflow_payment = _void("void_inflow_payment")
 
 
 async def decide_exemption(request: Request):

@@ -113,6 +113,7 @@ FORMS = {
     "outflow-lost": FormSpec("lost-", {"since": "失联日期", "reason": "失联原因", "note": "说明"}),
     "outflow-found": FormSpec("found-", {"date": "取得联系日期"}),
     "outflow-certificate": FormSpec("cert-", {"reason": "补发原因"}),
+    "inflow-activity": FormSpec("activity-", {"date": "活动日期", "what": "参加的活动"}),
     "inflow": FormSpec("inflow-", {"external.name": "姓名", "external.id_number": "公民身份号码",
                                    "external.home_org_text": "流出地党组织", "external.certificate_no": "活动证编号",
                                    "from_date": "流入日期"}, {"outflow_id": "from_date"}),
@@ -125,6 +126,8 @@ FORMS = {
     "dues-large": FormSpec("dues-large-", {"amount": "金额", "paid_on": "交纳日期", "receipt_no": "收据号"}),
     "dues-exemption": FormSpec("dues-exemption-", {"from_month": "开始月份", "to_month": "结束月份", "kind": "类型",
                                                    "amount": "少交后每月应交", "reason": "原因"}),
+    "dues-inflow": FormSpec("dues-inflow-", {"paid_on": "交纳日期", "collector": "收缴人", "payments": "党费"}),
+    "dues-external": FormSpec("dues-external-", {"paid_on": "交纳日期", "collector": "收缴人", "payments": "党费"}),
     "dues-void": FormSpec("dues-void-", {"reason": "作废原因"}),
     "dues-decide": FormSpec("dues-decide-", {"opinion": "审批意见"}),
 }

@@ -114,6 +114,33 @@ async def end_inflow(request: Request):
         rerender, f"/orgs/{org_id}/mobility?tab=in", flash="已登记离开")
 
 
+async def _inflow_context(request: Request, session, inflow_id: int) -> dict:
+    inflow = await call(request, session, "transfer", "get_inflow", inflow_id=inflow_id)  # first: 404/403
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return dict(inflow=inflow, root=root, today=date.today().isoformat())
+
+
+async def inflow_page(request: Request):
+    """A 流入 member at the inflow organization: 活动记录 and the dues paid there."""
+    session = await require_session(request)
+    return render(request, "inflow.html", session=session,
+                  **await _inflow_context(request, session, path_id(request)))
+
+
+async def record_activity(request: Request):
+    inflow_id = path_id(request)
+
+    async def rerender(session, form, error):
+        context = await _inflow_context(request, session, inflow_id)
+        return render(request, "inflow.html", status=error.status, session=session, form_error=error,
+                      open_form="inflow-activity", form_values=form, **context)
+
+    return await submit_form(request, lambda session, form: call(
+        request, session, "transfer", "record_activity", inflow_id=inflow_id,
+        data={"date": form.get("date", ""), "what": form.get("what", ""), "version": form.get("version", "")}),
+        rerender, f"/inflows/{inflow_id}", flash="已登记活动记录")
+
+
 async def _new_form(request: Request, session, member_id: int, values: dict, status: int = 200, error=None):
     member = await call(request, session, "member", "get_member", member_id=member_id)  # first: 404/403
     org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=member["org_id"]),

@@ -20,19 +20,33 @@ from services.shared.org_directory import OrgDirectory
 from services.shared.versions import require_version
 
 from . import events
+from . import inflows as visiting
 from .domain import (
     DuesRefused,
     Exemption,
     Month,
     accept_payments,
     check_exemption,
+    check_external_payments,
+    check_inflow_payments,
     check_large,
     money,
     parse_base,
     parse_exemption,
     parse_payment,
 )
-from .models import bases, branch_settings, counted, exemptions, large_payments, members, outbox, payments
+from .models import (
+    bases,
+    branch_settings,
+    counted,
+    exemptions,
+    inflow_payments,
+    inflows,
+    large_payments,
+    members,
+    outbox,
+    payments,
+)
 from .store import (
     accounts,
     base_view,
@@ -40,6 +54,7 @@ from .store import (
     branch_rows,
     counting_lock,
     exemption_view,
+    inflow_payment_view,
     large_view,
     load_member,
     member_id_of,
@@ -56,6 +71,7 @@ MAX_PAYMENTS = 500  # one request: a large branch's month, or a member's years o
 TEXT_MAX = 50
 ALREADY_RECORDED = "该月党费已登记，不能重复登记（如需更正，请先作废原记录）"
 REASON_MAX = 500
+NOT_HERE = "该党员不在本组织的党员名册中，也不是本组织的流入党员"
 FIELD_LABELS = {"month": "月份", "amount": "金额", "paid_on": "交纳日期", "method": "交纳方式",
                 "member_id": "党员", "collector": "收缴人"}
 
@@ -150,8 +166,8 @@ def set_base(sessions: sessionmaker, caller: Caller, member_id, data: dict) -> d
 
 # --- 交纳登记 -----------------------------------------------------------------------------------
 
-def _parse_entries(data: dict) -> tuple[dict, list]:
-    """{member_id: [(Payment, collector)]} and the entries refused on their own."""
+def _parse_entries(data: dict, key: str = "member_id") -> tuple[dict, list]:
+    """{member_id (or inflow_id): [(Payment, collector)]} and the entries refused on their own."""
     entries = data.get("payments")
     if not isinstance(entries, list) or not entries:
         raise ValidationFailed("请至少登记一名党员的党费", {"payments": "请至少登记一笔"})
@@ -160,22 +176,23 @@ def _parse_entries(data: dict) -> tuple[dict, list]:
     parsed, refused = defaultdict(list), []
     for entry in entries:
         if not isinstance(entry, dict):
-            refused.append({"member_id": None, "message": "每笔党费应为一个对象", "input": True})
+            refused.append({key: None, "message": "每笔党费应为一个对象", "input": True})
             continue
         try:
-            member_id = member_id_of(entry.get("member_id"))
+            member_id = member_id_of(entry.get(key))
         except NotFound:
-            refused.append({"member_id": None, "message": "党员编号有误", "input": True})
+            refused.append({key: None, "message": "党员编号有误" if key == "member_id" else "流入登记编号有误",
+                            "input": True})
             continue
         try:
             payment = parse_payment(entry.get("month") or data.get("month"), entry.get("amount"),
                                     entry.get("paid_on"), entry.get("method"))
             collector = _text(entry, "collector", "收缴人")
         except FieldErrors as errors:
-            refused.append({"member_id": member_id, "message": _fields_message(errors), "input": True})
+            refused.append({key: member_id, "message": _fields_message(errors), "input": True})
             continue
         except ValidationFailed as error:
-            refused.append({"member_id": member_id, "message": error.message, "input": True})
+            refused.append({key: member_id, "message": error.message, "input": True})
             continue
         parsed[member_id].append((payment, collector))
     return parsed, refused
@@ -199,13 +216,15 @@ def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, 
         rows = {row.member_id: row for row in session.execute(
             select(members).where(members.c.member_id.in_(sorted(parsed))).order_by(members.c.member_id)
             .with_for_update())}
-        branch = branch_of(session, org["id"])
+        # 流入党员 of this organization pay into their own ledger, judged by their home branch's settings.
+        here = visiting.open_at(session, org["id"], [m for m, row in rows.items() if row.org_id != org["id"]])
+        branches = {org["id"]: branch_of(session, org["id"])}
         found = accounts(session, list(rows.values()))
         accepted_by_member = {}
         for member_id in sorted(parsed):
-            row = rows.get(member_id)
-            if row is None or row.org_id != org["id"]:
-                refused.append({"member_id": member_id, "message": "该党员不在本组织的党员名册中"})
+            row, inflow = rows.get(member_id), here.get(member_id)
+            if row is None or (row.org_id != org["id"] and inflow is None):
+                refused.append({"member_id": member_id, "message": NOT_HERE})
                 continue
             if member_id not in found:
                 refused.append({"member_id": member_id, "message": "该党员缺少入党日期，无法计算党费"})
@@ -217,22 +236,25 @@ def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, 
                 refused.append({"member_id": member_id, "message": "；".join(
                     f"{month.label}：{ALREADY_RECORDED}" for month in duplicates)})
                 continue
+            if row.org_id not in branches:
+                branches[row.org_id] = branch_of(session, row.org_id)
             try:
-                accepted_by_member[member_id] = accept_payments(found[member_id], branch, new, today)
+                if inflow is not None:
+                    check_inflow_payments(inflow.state == visiting.IN, inflow.from_date, new)
+                accepted_by_member[member_id] = accept_payments(found[member_id], branches[row.org_id], new, today)
             except DuesRefused as refusal:
                 refused.append({"member_id": member_id, "message": refusal.message})
         if refused and (all_or_nothing or not accepted_by_member):
-            names = {row.member_id: row.name for row in rows.values()}
-            lines = [f"{names.get(item['member_id']) or item['member_id']}：{item['message']}" for item in refused]
-            prefix = f"有{len(refused)}名党员的党费不能登记，全部未登记：" if all_or_nothing and accepted_by_member \
-                else "党费未登记："
-            error = ValidationFailed if all(item.get("input") for item in refused) else Conflict
-            raise error(prefix + "；".join(lines), {str(item["member_id"]): item["message"] for item in refused})
+            _refuse_all(refused, {row.member_id: row.name for row in rows.values()}, all_or_nothing,
+                        bool(accepted_by_member))
         for member_id, accepted in accepted_by_member.items():
             collectors = [collector for _, collector in parsed[member_id]]
-            values = [{"member_id": member_id, "org_id": org["id"], "month": item.payment.month.first_day,
+            inflow = here.get(member_id)
+            at = {"collected_by_org_id": org["id"], "inflow_id": inflow.inflow_id} if inflow is not None else {}
+            values = [{"member_id": member_id, "org_id": rows[member_id].org_id, "month": item.payment.month.first_day,
                        "amount": item.payment.amount, "paid_on": item.payment.paid_on, "method": item.payment.method,
-                       "collector": collector, "kind": item.kind, "created_by": caller.username or caller.user_id}
+                       "collector": collector, "kind": item.kind, "created_by": caller.username or caller.user_id,
+                       **at}
                       for item, collector in zip(accepted, collectors)]
             try:
                 with session.begin_nested():
@@ -248,20 +270,126 @@ def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, 
         recount(session, [row for row, _ in written])
         for row, saved in written:
             _event(session, caller, events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
-                "member_id": row.member_id, "org_id": org["id"], "paid_to": paid_to_of(session, row.member_id),
+                "member_id": row.member_id, "org_id": row.org_id, "collected_by_org_id": saved[-1].collected_by_org_id,
+                "paid_to": paid_to_of(session, row.member_id),
                 "payments": [{key: view[key] for key in ("id", "month", "amount", "paid_on", "method", "kind")}
                              for view in map(payment_view, saved)]})
     return {"recorded": recorded, "count": len(recorded),
             "refused": [{"member_id": item["member_id"], "message": item["message"]} for item in refused]}
 
 
-def _member_record(session: Session, caller: Caller, table, record_id: int, missing: str):
+def _refuse_all(refused: list, names: dict, all_or_nothing: bool, any_accepted: bool, key: str = "member_id"):
+    """Nothing is written: one error listing every refusal (400 when all are input errors, else 409)."""
+    lines = [f"{names.get(item[key]) or item[key]}：{item['message']}" for item in refused]
+    prefix = "党费未登记："
+    if all_or_nothing and any_accepted:
+        prefix = f"有{len(refused)}名党员的党费不能登记，全部未登记："
+    error = ValidationFailed if all(item.get("input") for item in refused) else Conflict
+    raise error(prefix + "；".join(lines), {str(item[key]): item["message"] for item in refused})
+
+
+def record_inflow_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, data: dict) -> dict:
+    """党费 of 流入 members from outside this deployment, paid at this organization: a separate
+    inflow ledger (no member record, no base), with the 活动证 number; the same refusals and
+    all-or-nothing option as `record_payments`."""
+    org = orgs.org(caller, org_id)
+    data = data or {}
+    all_or_nothing = data.get("all_or_nothing", False)
+    if not isinstance(all_or_nothing, bool):
+        raise ValidationFailed("all_or_nothing 应为 true 或 false", {"all_or_nothing": "应为是或否"})
+    parsed, refused = _parse_entries(data, "inflow_id")
+    today, recorded, accepted = date.today(), [], {}
+    with sessions.begin() as session:
+        rows = {row.inflow_id: row for row in session.execute(
+            select(inflows).where(inflows.c.inflow_id.in_(sorted(parsed))).order_by(inflows.c.inflow_id)
+            .with_for_update())}
+        taken: dict = {}
+        for payment in session.execute(select(inflow_payments.c.inflow_id, inflow_payments.c.month).where(
+                inflow_payments.c.inflow_id.in_(sorted(rows)), inflow_payments.c.voided_at.is_(None))):
+            taken.setdefault(payment.inflow_id, set()).add(Month.of(payment.month))
+        for inflow_id in sorted(parsed):
+            row = rows.get(inflow_id)
+            if row is None or row.org_id != org["id"] or row.member_id is not None:
+                refused.append({"inflow_id": inflow_id, "message": "不是本组织登记的系统外流入党员"})
+                continue
+            new = [payment for payment, _ in parsed[inflow_id]]
+            try:
+                check_external_payments(row.state == visiting.IN, row.from_date, new, taken.get(inflow_id, set()),
+                                        today)
+                accepted[inflow_id] = new
+            except DuesRefused as refusal:
+                refused.append({"inflow_id": inflow_id, "message": refusal.message})
+        if refused and (all_or_nothing or not accepted):
+            _refuse_all(refused, {i: row.member_name for i, row in rows.items()}, all_or_nothing, bool(accepted),
+                        "inflow_id")
+        for inflow_id, new in accepted.items():
+            row = rows[inflow_id]
+            values = [{"inflow_id": inflow_id, "org_id": org["id"], "month": payment.month.first_day,
+                       "amount": payment.amount, "paid_on": payment.paid_on, "method": payment.method,
+                       "collector": collector, "certificate_no": row.certificate_no,
+                       "created_by": caller.username or caller.user_id}
+                      for payment, (_, collector) in zip(new, parsed[inflow_id])]
+            try:
+                with session.begin_nested():
+                    saved = session.execute(inflow_payments.insert().values(values)
+                                            .returning(*inflow_payments.c)).all()
+            except IntegrityError:  # the unique index: another clerk's payment of that month won
+                refused.append({"inflow_id": inflow_id, "message": "该月党费已由他人登记，不能重复登记"})
+                continue
+            views = [inflow_payment_view(p) for p in saved]
+            recorded.extend(views)
+            _event(session, caller, events.DUES_INFLOW_PAID, f"inflow-{inflow_id}", saved[-1].id, {
+                "inflow_id": inflow_id, "org_id": org["id"], "certificate_no": row.certificate_no,
+                "payments": [{key: view[key] for key in ("id", "month", "amount", "paid_on", "method")}
+                             for view in views]})
+        if not recorded:
+            raise Conflict("党费未登记：" + "；".join(item["message"] for item in refused))
+    return {"recorded": recorded, "count": len(recorded),
+            "refused": [{"inflow_id": item["inflow_id"], "message": item["message"]} for item in refused]}
+
+
+def void_inflow_payment(sessions: sessionmaker, caller: Caller, payment_id, data: dict) -> dict:
+    """作废 a payment of the inflow ledger (a member from outside) by the inflow organization."""
+    data = data or {}
+    reason = _text(data, "reason", "作废原因", REASON_MAX, required=True)
+    payment_id = member_id_of(payment_id)
+    with sessions.begin() as session:
+        current = session.execute(select(inflow_payments).where(inflow_payments.c.id == payment_id)
+                                  .with_for_update()).first()
+        path = visiting.org_path(session, current.org_id) if current is not None else None
+        if current is None or path is None or not caller.covers(path):
+            raise NotFound("党费记录不存在")
+        if current.voided_at is not None:
+            raise Conflict("该笔党费已作废")
+        session.execute(update(inflow_payments).where(inflow_payments.c.id == payment_id).values(
+            voided_at=datetime.now(timezone.utc), void_reason=reason, voided_by=caller.username or caller.user_id))
+        saved = session.execute(select(inflow_payments).where(inflow_payments.c.id == payment_id)).one()
+        view = inflow_payment_view(saved)
+        _event(session, caller, events.DUES_INFLOW_PAYMENT_VOIDED, f"inflow-{saved.inflow_id}", payment_id, {
+            "inflow_id": saved.inflow_id, "org_id": saved.org_id, "payment_id": payment_id, "month": view["month"],
+            "amount": view["amount"], "reason": reason})
+        return view
+
+
+def _collecting(session: Session, caller: Caller, payment) -> bool:
+    """The inflow organization that collected a payment may void it while the member is still there."""
+    path = visiting.org_path(session, payment.collected_by_org_id)
+    if path is None or not caller.covers(path):
+        return False
+    return session.execute(select(inflows.c.inflow_id).where(
+        inflows.c.inflow_id == payment.inflow_id, inflows.c.state == visiting.IN)).first() is not None
+
+
+def _member_record(session: Session, caller: Caller, table, record_id: int, missing: str,
+                   collector_may: bool = False):
     """A member's record (a payment, an application) and the member, both locked, member first
-    (the order every change of that member takes); NotFound, or Forbidden out of scope."""
-    found = session.execute(select(table.c.member_id).where(table.c.id == record_id)).first()
+    (the order every change of that member takes); NotFound, or Forbidden out of scope (with
+    `collector_may`, a payment's collecting inflow organization is in scope too)."""
+    found = session.execute(select(table).where(table.c.id == record_id)).first()
     if found is None:
         raise NotFound(missing)
-    member = load_member(session, caller, found.member_id, lock=True)
+    collector = collector_may and found.collected_by_org_id is not None and _collecting(session, caller, found)
+    member = load_member(session, caller, found.member_id, lock=True, scoped=not collector)
     return member, session.execute(select(table).where(table.c.id == record_id).with_for_update()).one()
 
 
@@ -271,7 +399,8 @@ def void_payment(sessions: sessionmaker, caller: Caller, payment_id, data: dict)
     reason = _text(data, "reason", "作废原因", REASON_MAX, required=True)
     payment_id = member_id_of(payment_id)
     with sessions.begin() as session:
-        row, current = _member_record(session, caller, payments, payment_id, "党费记录不存在")
+        row, current = _member_record(session, caller, payments, payment_id, "党费记录不存在",
+                                      collector_may=True)
         if current.voided_at is not None:
             raise Conflict("该笔党费已作废")
         session.execute(update(payments).where(payments.c.id == payment_id).values(

@@ -12,12 +12,15 @@ DUES_PAYMENT_VOIDED = "dues_payment_voided"
 DUES_LARGE_PAID = "dues_large_paid"
 DUES_EXEMPTION_APPLIED = "dues_exemption_applied"
 DUES_EXEMPTION_DECIDED = "dues_exemption_decided"
+DUES_INFLOW_PAID = "dues_inflow_paid"
+DUES_INFLOW_PAYMENT_VOIDED = "dues_inflow_payment_voided"
 
 EMITS = {
     DUES_SETTINGS_CHANGED: "a branch's 系统设置: {org_id, registration_start: YYYY-MM, quarterly}",
     DUES_BASE_SET: "a member's base from a month on: {member_id, org_id, kind, amount, from_month, monthly_due, "
                    "bracket, rule_version}",
-    DUES_PAID: "monthly dues recorded for one member: {member_id, org_id, payments: [{id, month, amount, paid_on, "
+    DUES_PAID: "monthly dues recorded for one member: {member_id, org_id (the member's branch), collected_by_org_id "
+               "(the inflow organization that collected it, else null), payments: [{id, month, amount, paid_on, "
                "method, kind (monthly 按月 / late 补交 / early 预交)}], paid_to}",
     DUES_PAYMENT_VOIDED: "a payment voided with its reason: {member_id, org_id, payment_id, month, amount, reason, "
                          "paid_to}",
@@ -26,9 +29,14 @@ EMITS = {
                             "amount, state: applied}",
     DUES_EXEMPTION_DECIDED: "少交/免交 approved or refused by the higher 党委: the same payload with state, opinion, "
                             "approver_org_id",
+    DUES_INFLOW_PAID: "dues of a 流入 member from outside this deployment, paid at the inflow organization: "
+                      "{inflow_id, org_id, certificate_no, payments: [{id, month, amount, paid_on, method}]}",
+    DUES_INFLOW_PAYMENT_VOIDED: "such a payment voided: {inflow_id, org_id, payment_id, month, amount, reason}",
 }
 # The organization directory (services/shared/org_directory.py) follows every org event; the
 # member projection (services/dues/projection.py) follows the member service's members.
 MEMBER_EVENTS = ("member_created", "member_updated")
-CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("member", event_type)
-                                                                  for event_type in MEMBER_EVENTS]
+# The inflows (流入) a member may pay at (services/dues/inflows.py).
+INFLOW_EVENTS = ("inflow_opened", "inflow_ended")
+CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
+    ("member", event_type) for event_type in MEMBER_EVENTS] + [("transfer", event_type) for event_type in INFLOW_EVENTS]

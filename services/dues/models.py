@@ -90,6 +90,8 @@ payments = Table(
     Column("method", Text, nullable=False),  # self 本人 | proxy 代交
     Column("collector", Text),  # 收缴人
     Column("kind", Text, nullable=False),  # monthly 按月 | late 补交 | early 预交
+    Column("collected_by_org_id", BigInteger),  # the inflow organization that collected it (流入地交纳)
+    Column("inflow_id", BigInteger),  # the inflow it was collected during
     Column("voided_at", DateTime(timezone=True)),
     Column("void_reason", Text),
     Column("voided_by", Text),
@@ -99,6 +101,50 @@ payments = Table(
 )
 # One active payment per member and month: two clerks at once record one (the second is refused).
 Index("dues_payments_one_active", payments.c.member_id, payments.c.month, unique=True,
+      postgresql_where=text("voided_at IS NULL"))
+
+Index("dues_payments_inflow", payments.c.inflow_id, postgresql_where=text("inflow_id IS NOT NULL"))
+
+# The transfer service's inflows (流入), projected from inflow_opened / inflow_ended (newest version
+# wins): who may pay at which organization and from when. `member_id` null: a member from outside
+# this deployment, whose dues go to `inflow_payments` (docs/DUES.md, "流入党员").
+inflows = Table(
+    "inflows", metadata,
+    Column("inflow_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("org_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger),
+    Column("outflow_id", BigInteger),
+    Column("member_name", Text, nullable=False, server_default=""),
+    Column("certificate_no", Text),
+    Column("state", Text, nullable=False),  # in 流入中 | ended 已离开
+    Column("from_date", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("version", Integer, nullable=False),
+)
+Index("dues_inflows_org", inflows.c.org_id, inflows.c.state)
+Index("dues_inflows_member", inflows.c.member_id)
+
+# The dues a member from outside this deployment paid at the inflow organization (no member record,
+# no base: the amount is what the member paid against their 活动证), one active payment per month.
+inflow_payments = Table(
+    "inflow_payments", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("inflow_id", BigInteger, nullable=False),
+    Column("org_id", BigInteger, nullable=False),
+    Column("month", Date, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("collector", Text),
+    Column("certificate_no", Text),
+    Column("voided_at", DateTime(timezone=True)),
+    Column("void_reason", Text),
+    Column("voided_by", Text),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("amount > 0", name="dues_inflow_payments_positive"),
+)
+Index("dues_inflow_payments_one_active", inflow_payments.c.inflow_id, inflow_payments.c.month, unique=True,
       postgresql_where=text("voided_at IS NULL"))
 
 large_payments = Table(

@@ -15,6 +15,7 @@ from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
 from services.shared.org_directory import OrgDirectory
 
+from . import inflows as visiting
 from .domain import (
     LAPSED,
     REPORT,
@@ -27,7 +28,18 @@ from .domain import (
     monthly_due,
     statement,
 )
-from .models import bases, counted, exemptions, large_payments, members, org_directory, payments, totals
+from .models import (
+    bases,
+    counted,
+    exemptions,
+    inflow_payments,
+    inflows,
+    large_payments,
+    members,
+    org_directory,
+    payments,
+    totals,
+)
 from .store import (
     AMOUNTS,
     EXEMPTION_STATE_NAMES,
@@ -39,6 +51,7 @@ from .store import (
     branch_rows,
     exemption_view,
     higher_committee,
+    inflow_payment_view,
     large_view,
     load_member,
     member_brief,
@@ -145,10 +158,14 @@ def member_dues(sessions: sessionmaker, caller: Caller, member_id, year=None) ->
                 "problem": None})
         history = [base_view(b) for b in session.execute(
             select(bases).where(bases.c.member_id == row.member_id).order_by(bases.c.id.desc()))]
-        year_payments = [payment_view(p) for p in session.execute(
+        year_payments = with_collectors(session, [payment_view(p) for p in session.execute(
             select(payments).where(payments.c.member_id == row.member_id,
                                    func.extract("year", payments.c.month) == year)
-            .order_by(payments.c.month, payments.c.id))]
+            .order_by(payments.c.month, payments.c.id))])
+        elsewhere = {p["month"]: p["collected_by_org_name"] for p in year_payments
+                     if not p["voided"] and p["collected_by_org_id"]}
+        for entry in months:
+            entry["collected_by_org_name"] = elsewhere.get(entry["month"])
         large = [large_view(p) for p in session.execute(
             select(large_payments).where(large_payments.c.member_id == row.member_id)
             .order_by(large_payments.c.paid_on.desc()))]
@@ -193,20 +210,20 @@ def branch_month(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org
         recorded = {p.member_id: p for p in session.execute(select(payments).where(
             payments.c.member_id.in_([row.member_id for row in rows]), payments.c.month == month.first_day,
             payments.c.voided_at.is_(None)))}
+        names = visiting.org_names(session, {p.collected_by_org_id for p in recorded.values()})
+        visitors = _inflow_section(session, org["id"], month, as_of)
     entries, sums = [], defaultdict(lambda: money.ZERO)
     counts = defaultdict(int)
     for row in sorted(rows, key=lambda r: (r.name, r.member_id)):
         account = found.get(row.member_id)
         status = month_status(account, branch, month, as_of) if account else None
-        view = _status_view(status) if status else {"due": None, "standard": None, "bracket": None, "paid": "0.00",
-                                                    "paid_on": None, "status": "unpaid", "status_name": "未交",
-                                                    "owed": "0.00", "overdue": False,
-                                                    "problem": "缺少入党日期"}
+        view, suggested = _roster_row(status)
         payment = recorded.get(row.member_id)
-        view.pop("month", None)
-        suggested = status.owed if status and status.owed > 0 else (status.due if status and status.due else None)
+        shown_payment = payment_view(payment) if payment else None
+        if shown_payment:
+            shown_payment["collected_by_org_name"] = names.get(payment.collected_by_org_id)
         entries.append({"member_id": row.member_id, "name": row.name, "category": row.category, **view,
-                        "payment": payment_view(payment) if payment else None,
+                        "payment": shown_payment,
                         "suggested": None if suggested is None else shown(suggested),
                         "payable": status is not None and status.status == "unpaid" and payment is None})
         if status:
@@ -216,10 +233,104 @@ def branch_month(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org
     return {"org": {"id": org["id"], "name": org["name"], "type": org.get("type")}, "month": str(month),
             "label": month.label, "as_of": str(as_of), "current": month == as_of,
             "registration_start": str(branch.registration_start), "quarterly": branch.quarterly,
-            "settings_set": setting is not None, "members": entries,
+            "settings_set": setting is not None, "members": entries, "inflows": visitors,
             "totals": {"members": len(entries), "due": shown(sums["due"]), "paid": shown(sums["paid"]),
                        "paid_members": counts["paid"], "unpaid_members": counts["unpaid"],
                        "reduced_members": counts["reduced"], "exempt_members": counts["exempt"]}}
+
+
+def _roster_row(status) -> tuple[dict, object]:
+    """A roster row's month (without the month itself) and the amount to prefill: what is still
+    owed, else the due; a member without 入党日期 has no status."""
+    if status is None:
+        return {"due": None, "standard": None, "bracket": None, "paid": "0.00", "paid_on": None, "status": "unpaid",
+                "status_name": "未交", "owed": "0.00", "overdue": False, "problem": "缺少入党日期"}, None
+    view = _status_view(status)
+    view.pop("month", None)
+    return view, status.owed if status.owed > 0 else (status.due or None)
+
+
+def with_collectors(session, views: list[dict]) -> list[dict]:
+    """Payment views with the name of the inflow organization that collected them (在流入地交纳)."""
+    names = visiting.org_names(session, {view.get("collected_by_org_id") for view in views})
+    for view in views:
+        view["collected_by_org_name"] = names.get(view.get("collected_by_org_id"))
+    return views
+
+
+def _inflow_section(session, org_id: int, month: Month, as_of: Month) -> dict:
+    """The organization's current 流入党员 for a month's roster (not its members: not in its totals).
+    A member of this deployment shows their own ledger's month (应交 by their home branch); a
+    member from outside, the inflow ledger's payment of the month."""
+    rows = visiting.current(session, org_id, month)
+    own = [row for row in rows if row.member_id is not None]
+    homes = {row.member_id: row for row in session.execute(
+        select(members).where(members.c.member_id.in_([row.member_id for row in own])))} if own else {}
+    found = accounts(session, list(homes.values()))
+    branches = {home.org_id: branch_of(session, home.org_id) for home in homes.values()}
+    recorded = {p.member_id: p for p in session.execute(select(payments).where(
+        payments.c.member_id.in_(list(homes)), payments.c.month == month.first_day,
+        payments.c.voided_at.is_(None)))} if homes else {}
+    outside = {p.inflow_id: p for p in session.execute(select(inflow_payments).where(
+        inflow_payments.c.inflow_id.in_([row.inflow_id for row in rows if row.member_id is None]),
+        inflow_payments.c.month == month.first_day, inflow_payments.c.voided_at.is_(None)))}
+    names = visiting.org_names(session, [home.org_id for home in homes.values()]
+                               + [p.collected_by_org_id for p in recorded.values()])
+    entries, paid = [], money.ZERO
+    for row in rows:
+        opened = Month.of(row.from_date) <= month
+        base = {"inflow_id": row.inflow_id, "member_id": row.member_id, "name": row.member_name,
+                "certificate_no": row.certificate_no, "from_date": row.from_date.isoformat(),
+                "external": row.member_id is None}
+        if row.member_id is None:
+            payment = outside.get(row.inflow_id)
+            entries.append({**base, "home_org_name": None, "due": None, "bracket": None,
+                            "paid": shown(payment.amount if payment else 0),
+                            "paid_on": payment.paid_on.isoformat() if payment else None,
+                            "status": "paid" if payment else "unpaid", "status_name": "已交" if payment else "未交",
+                            "payment": inflow_payment_view(payment) if payment else None, "suggested": None,
+                            "payable": payment is None and opened})
+            paid += payment.amount if payment else money.ZERO
+            continue
+        home = homes.get(row.member_id)
+        account = found.get(row.member_id)
+        status = month_status(account, branches[home.org_id], month, as_of) if account and home else None
+        view, suggested = _roster_row(status)
+        payment = recorded.get(row.member_id)
+        shown_payment = payment_view(payment) if payment else None
+        if shown_payment:
+            shown_payment["collected_by_org_name"] = names.get(payment.collected_by_org_id)
+        entries.append({**base, **view, "home_org_name": names.get(home.org_id) if home else None,
+                        "payment": shown_payment, "suggested": None if suggested is None else shown(suggested),
+                        "payable": opened and status is not None and status.status == "unpaid" and payment is None})
+        paid += status.paid if status else money.ZERO
+    return {"members": entries, "totals": {"members": len(entries), "paid": shown(paid),
+                                           "paid_members": sum(1 for e in entries if e["status"] != "unpaid")}}
+
+
+def inflow_dues(sessions: sessionmaker, caller: Caller, inflow_ids) -> dict:
+    """The dues paid at the inflow organization during each inflow (for the transfer service's
+    inflow page and 返回 report): {inflow id: {months: [{month, amount, paid_on}], count, total}}.
+    Inflows the caller may not see (or not projected here yet) are left out."""
+    if not isinstance(inflow_ids, list) or len(inflow_ids) > 50:
+        raise ValidationFailed("流入登记编号应为不超过50个的列表", {"inflow_ids": "应为列表"})
+    ids = sorted({int(i) for i in inflow_ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63})
+    with sessions() as session:
+        rows = [row for row in session.execute(select(inflows).where(inflows.c.inflow_id.in_(ids)))
+                if visiting.may_see(session, caller, row)]
+        paid: dict = {row.inflow_id: [] for row in rows}
+        own = [row.inflow_id for row in rows if row.member_id is not None]
+        outside = [row.inflow_id for row in rows if row.member_id is None]
+        for table, wanted in ((payments, own), (inflow_payments, outside)):
+            if wanted:
+                for p in session.execute(select(table).where(table.c.inflow_id.in_(wanted), table.c.voided_at.is_(None))
+                                         .order_by(table.c.month, table.c.id)):
+                    paid[p.inflow_id].append(p)
+    return {str(inflow_id): {"inflow_id": inflow_id, "count": len(found),
+                             "total": shown(sum((p.amount for p in found), money.ZERO)),
+                             "months": [{"month": month_text(p.month), "amount": shown(p.amount),
+                                         "paid_on": p.paid_on.isoformat()} for p in found]}
+            for inflow_id, found in paid.items()}
 
 
 def _figures(row: dict | None) -> dict:

@@ -9,13 +9,13 @@ from services.shared.errors import PmisError
 from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, org_events, projection, queries
+from . import commands, inflows, org_events, projection, queries
 from .models import org_directory
 
 api = rpc(expected_exceptions=PmisError)
 
 
-class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.FollowsMembers):
+class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.FollowsMembers, inflows.FollowsInflows):
     name = "dues"
     db = Database()
     caller = CallerProvider()
@@ -50,6 +50,15 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
         return commands.record_payments(self.db, self.caller(), self._orgs(), org_id, data)
 
     @api
+    def record_inflow_payments(self, org_id, data):
+        """党费 of 流入 members from outside this deployment (the inflow ledger)."""
+        return commands.record_inflow_payments(self.db, self.caller(), self._orgs(), org_id, data)
+
+    @api
+    def void_inflow_payment(self, payment_id, data):
+        return commands.void_inflow_payment(self.db, self.caller(), payment_id, data)
+
+    @api
     def void_payment(self, payment_id, data):
         return commands.void_payment(self.db, self.caller(), payment_id, data)
 
@@ -82,6 +91,11 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     def paid_to(self, member_id):
         """党费交至, for the transfer letter."""
         return queries.paid_to(self.db, self.caller(), member_id)
+
+    @api
+    def inflow_dues(self, inflow_ids):
+        """Dues paid at the inflow organization during inflows (the transfer service asks)."""
+        return queries.inflow_dues(self.db, self.caller(), inflow_ids)
 
     @api
     def branch_month(self, org_id, month=None):

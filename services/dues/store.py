@@ -77,14 +77,16 @@ def member_id_of(value) -> int:
     return member_id
 
 
-def load_member(session: Session, caller: Caller, member_id, lock: bool = False):
+def load_member(session: Session, caller: Caller, member_id, lock: bool = False, scoped: bool = True):
     """The projected member if the caller may act on them (NotFound while the member service's
-    event is on its way: the dues service knows only what its projection holds)."""
+    event is on its way: the dues service knows only what its projection holds). `scoped=False`
+    only where the caller's scope was checked otherwise (the inflow organization's payment)."""
     statement_ = select(members).where(members.c.member_id == member_id_of(member_id))
     row = session.execute(statement_.with_for_update() if lock else statement_).first()
     if row is None:
         raise NotFound("党员不存在（新增的党员稍后才出现在党费中）")
-    caller.require(row.org_path, "该党员")
+    if scoped:
+        caller.require(row.org_path, "该党员")
     return row
 
 
@@ -286,9 +288,19 @@ def payment_view(row) -> dict:
             "amount": shown(row.amount), "paid_on": row.paid_on.isoformat(), "method": row.method,
             "method_name": METHOD_NAMES.get(row.method, row.method), "collector": row.collector or "",
             "kind": row.kind, "kind_name": PAYMENT_KIND_NAMES.get(row.kind, row.kind),
+            "collected_by_org_id": row.collected_by_org_id, "inflow_id": row.inflow_id,
             "voided": row.voided_at is not None, "void_reason": row.void_reason,
             "voided_by": row.voided_by, "recorded_by": row.created_by,
             "recorded_at": row.created_at.isoformat() if row.created_at else None}
+
+
+def inflow_payment_view(row) -> dict:
+    """A payment of the inflow ledger (a member from outside this deployment)."""
+    return {"id": row.id, "inflow_id": row.inflow_id, "org_id": row.org_id, "month": month_text(row.month),
+            "amount": shown(row.amount), "paid_on": row.paid_on.isoformat(), "method": row.method,
+            "method_name": METHOD_NAMES.get(row.method, row.method), "collector": row.collector or "",
+            "certificate_no": row.certificate_no, "voided": row.voided_at is not None,
+            "void_reason": row.void_reason, "recorded_by": row.created_by}
 
 
 def base_view(row) -> dict:

@@ -3,7 +3,7 @@ and the member leaving the rolls. Each validates, locks, checks scope, version a
 changes, writes the outbox and commits in one transaction (docs/MOBILITY.md)."""
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,10 +14,11 @@ from services.shared.field_errors import FieldErrors
 from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event
 
+from . import mobility_queries
 from . import mobility_store as store
 from .domain import mobility as rules
 from .domain.codes import OPEN as OPEN_TRANSFER
-from .models import certificate_checks, certificates, inbox, inflows, outbox, outflows, transfers
+from .models import certificate_checks, certificates, inbox, inflow_activities, inflows, outbox, outflows, transfers
 from .store import org_rows
 
 OUTFLOW_OPENED, OUTFLOW_CHANGED, OUTFLOW_CLOSED = "outflow_opened", "outflow_changed", "outflow_closed"
@@ -47,8 +48,9 @@ def _emit(session: Session, caller: Caller, event_type: str, row, effective_on: 
 
 
 def _emit_inflow(session: Session, caller: Caller, event_type: str, row) -> None:
+    outflow = store.outflows_of(session, [row]).get(row.outflow_id)
     record_event(session, outbox, event_type, f"inflow-{row.id}", row.version,
-                 store.inflow_facts(row, org_rows(session, [row.org_id])), caller)
+                 store.inflow_facts(row, org_rows(session, [row.org_id]), outflow), caller)
 
 
 def _receiving_org(find_org, to_org_id: int, home: dict) -> dict:
@@ -294,10 +296,7 @@ def end_inflow(sessions: sessionmaker, caller: Caller, inflow_id, data) -> dict:
     """The member left the receiving organization (a member from outside, or before the outflow ends)."""
     with sessions.begin() as session:
         row = store.load_inflow(session, inflow_id, lock=True)
-        orgs = org_rows(session, [row.org_id])
-        path = store.path_of(orgs, row.org_id)
-        if path is None or not caller.covers(path):
-            raise NotFound("流入登记不存在")
+        store.require_inflow_org(caller, org_rows(session, [row.org_id]), row)
         store.check_version(row, data.get("version") if isinstance(data, dict) else None, "该流入登记")
         if row.state != rules.IN:
             raise Conflict("该党员已离开本党组织")
@@ -308,6 +307,24 @@ def end_inflow(sessions: sessionmaker, caller: Caller, inflow_id, data) -> dict:
         outflow = store.load_outflow(session, row.outflow_id) if row.outflow_id else None
         return store.inflow_summary(row, org_rows(session, [row.org_id, outflow.home_org_id if outflow else None]),
                                     outflow)
+
+
+def record_activity(sessions: sessionmaker, caller: Caller, inflow_id, data, dues_of=None) -> dict:
+    """活动记录: the inflow organization logs what a 流入 member took part in (date, what)."""
+    with sessions.begin() as session:
+        row = store.load_inflow(session, inflow_id, lock=True)
+        store.require_inflow_org(caller, org_rows(session, [row.org_id]), row)
+        store.check_version(row, data.get("version") if isinstance(data, dict) else None, "该流入登记")
+        count = session.execute(select(func.count()).select_from(inflow_activities)
+                                .where(inflow_activities.c.inflow_id == row.id)).scalar_one()
+        try:
+            rules.can_record_activity(row.state, count)
+        except rules.Refused as refused:
+            raise Conflict(refused.message) from None
+        fields = validated(lambda d: rules.validate_activity(d, row.from_date, date.today()), data, "活动记录")
+        session.execute(inflow_activities.insert().values(inflow_id=row.id, on_date=fields["date"],
+                                                          what=fields["what"], created_by=caller.user_id))
+    return mobility_queries.get_inflow(sessions, caller, row.id, dues_of)
 
 
 def on_member_updated(sessions: sessionmaker, event: dict) -> bool:

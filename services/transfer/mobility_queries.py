@@ -8,22 +8,72 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared import field_rules
 from services.shared.context import Caller
-from services.shared.errors import Conflict, ValidationFailed
+from services.shared.errors import Conflict, Forbidden, ValidationFailed
 from services.shared.paging import keyset_bounds, page_bounds
 
 from . import mobility_store as store
 from .domain import mobility as rules
-from .models import certificate_checks, certificates, inflows, org_directory, outflows
+from .models import certificate_checks, certificates, inflow_activities, inflows, org_directory, outflows
 from .store import org_rows
 
 PAGE_SIZE = 20
 
 
-def get_outflow(sessions: sessionmaker, caller: Caller, outflow_id) -> dict:
+def get_outflow(sessions: sessionmaker, caller: Caller, outflow_id, dues_of=None) -> dict:
+    """The outflow with, for its 返回 report, what the member did at each inflow organization
+    (`participation`: 活动记录 and the dues paid there)."""
     with sessions() as session:
         row = store.load_outflow(session, outflow_id)
         store.require_outflow_visible(caller, org_rows(session, [row.home_org_id, row.to_org_id]), row)
-        return store.outflow_view(session, row, caller)
+        view = store.outflow_view(session, row, caller)
+        rows = session.execute(select(inflows).where(inflows.c.outflow_id == row.id)
+                               .order_by(inflows.c.id.desc())).all()
+        view["participation"] = _participation(session, rows, dues_of, {row.id: row})
+        return view
+
+
+def _participation(session, rows, dues_of, linked: dict) -> list[dict]:
+    """Each inflow with its 活动记录 and the dues paid there (the dues service's answer, by RPC:
+    `dues_of([inflow ids])` → {id: summary}; None when the dues service cannot answer now)."""
+    if not rows:
+        return []
+    orgs = org_rows(session, [r.org_id for r in rows] + [o.home_org_id for o in linked.values()])
+    logged: dict = {}
+    for a in session.execute(select(inflow_activities).where(inflow_activities.c.inflow_id.in_([r.id for r in rows]))
+                             .order_by(inflow_activities.c.on_date, inflow_activities.c.id)):
+        logged.setdefault(a.inflow_id, []).append({"id": a.id, "date": a.on_date.isoformat(), "what": a.what,
+                                                   "recorded_by": a.created_by})
+    dues = _dues(dues_of, [r.id for r in rows])
+    return [{**store.inflow_summary(r, orgs, linked.get(r.outflow_id)), "activities": logged.get(r.id, []),
+             "dues": dues.get(str(r.id)) if dues is not None else None, "dues_known": dues is not None}
+            for r in rows]
+
+
+def _dues(dues_of, ids: list) -> dict | None:
+    if dues_of is None:
+        return None
+    try:
+        return dues_of(ids)
+    except Exception:  # noqa: BLE001 — the page shows the rest; the dues part says it is not available now
+        return None
+
+
+def get_inflow(sessions: sessionmaker, caller: Caller, inflow_id, dues_of=None) -> dict:
+    """One inflow for its page: who, from where, the 活动记录 and the dues paid there; visible to
+    the receiving organization's subtree and to the member's home organization."""
+    with sessions() as session:
+        row = store.load_inflow(session, inflow_id)
+        outflow = store.outflows_of(session, [row]).get(row.outflow_id)
+        orgs = org_rows(session, [row.org_id] + ([outflow.home_org_id, outflow.to_org_id] if outflow else []))
+        at_inflow = store.sees_inflow_org(caller, orgs, row)
+        if not at_inflow and not (outflow is not None and store.sees_home(caller, orgs, outflow)):
+            raise Forbidden("无权访问该流入登记：不在本账号的管理范围内")
+        view = _participation(session, [row], dues_of, {outflow.id: outflow} if outflow else {})[0]
+        view["member_id"] = outflow.member_id if outflow is not None else None
+        view["history"] = [{**item, "action_name": rules.HISTORY_ACTIONS.get(item["action"], item["action"])}
+                           for item in row.history]
+        view["actions"] = ["activity", "end"] if at_inflow and row.state == rules.IN else []
+        return view
 
 
 def _in_subtree(column, path: str):
@@ -214,7 +264,10 @@ def mobility_facts_page(sessions: sessionmaker, caller: Caller, path: str, kind,
         rows = session.execute(select(table).where(_in_subtree(org_column, path), table.c.id > after_id)
                                .order_by(table.c.id).limit(limit)).all()
         orgs = org_rows(session, [row._mapping[org_column.name] for row in rows])
-    return {"items": [{"id": row.id, "version": row.version, "facts": facts(row, orgs)} for row in rows],
+        linked = store.outflows_of(session, rows) if kind == "inflow" else {}
+    return {"items": [{"id": row.id, "version": row.version,
+                       "facts": facts(row, orgs, linked.get(row.outflow_id)) if kind == "inflow" else facts(row, orgs)}
+                      for row in rows],
             "next_after_id": rows[-1].id if len(rows) == limit else None}
 
 

@@ -97,6 +97,18 @@ def require_outflow_visible(caller: Caller, orgs: dict, row) -> None:
         raise Forbidden("无权访问该流出登记：不在本账号的管理范围内")
 
 
+def sees_inflow_org(caller: Caller, orgs: dict, row) -> bool:
+    path = path_of(orgs, row.org_id)
+    return path is not None and caller.covers(path)
+
+
+def require_inflow_org(caller: Caller, orgs: dict, row) -> None:
+    """Changes of an inflow belong to the receiving organization's subtree (404 elsewhere, like
+    登记离开: an unrelated organization does not learn the record exists)."""
+    if not sees_inflow_org(caller, orgs, row):
+        raise NotFound("流入登记不存在")
+
+
 def ancestors(session: Session, org: dict) -> list[dict]:
     """The organization's ancestors and itself, root first (from its projected path)."""
     ids = path_ids(org["path"])
@@ -166,12 +178,26 @@ def outflow_facts(row, orgs: dict) -> dict:
             "ended_on": _iso(row.returned_on or row.closed_on), "lost_periods": rules.lost_periods(row.history)}
 
 
-def inflow_facts(row, orgs: dict) -> dict:
+def inflow_facts(row, orgs: dict, outflow=None) -> dict:
     """An inflow's state as the statistics count it: at the receiving organization, from its
-    date until it ended; `outflow_id` null for a member from outside this deployment."""
+    date until it ended; `outflow_id` null for a member from outside this deployment. Who it is
+    (`member_id` of an outflow of this deployment, else null; name; 活动证 number) for the dues
+    service, where the member may pay while there."""
+    external = row.external or {}
     return {"inflow_id": row.id, "org_id": row.org_id, "org_path": path_of(orgs, row.org_id),
             "outflow_id": row.outflow_id, "state": row.state, "from_date": row.from_date.isoformat(),
-            "ended_on": _iso(row.ended_on)}
+            "ended_on": _iso(row.ended_on), "member_id": outflow.member_id if outflow is not None else None,
+            "member_name": row.member_name,
+            "certificate_no": external.get("certificate_no") if row.external else
+            (outflow.certificate_no if outflow is not None else None)}
+
+
+def outflows_of(session: Session, rows) -> dict:
+    """The outflows of inflow rows, by id (for their facts)."""
+    ids = {row.outflow_id for row in rows if row.outflow_id}
+    if not ids:
+        return {}
+    return {r.id: r for r in session.execute(select(outflows).where(outflows.c.id.in_(ids)))}
 
 
 # --- views ------------------------------------------------------------------------------------

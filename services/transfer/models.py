@@ -219,6 +219,19 @@ Index("inflows_org", inflows.c.org_id, inflows.c.id)
 Index("inflows_one_external", inflows.c.org_id, text("(external ->> 'id_number')"), unique=True,
       postgresql_where=text("state = 'in' AND external IS NOT NULL"))
 
+# 活动记录: what a 流入 member took part in at the inflow organization (its own log; meetings
+# attendance is the org service's).
+inflow_activities = Table(
+    "inflow_activities", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("inflow_id", BigInteger, ForeignKey("transfer.inflows.id"), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("what", Text, nullable=False),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("inflow_activities_inflow", inflow_activities.c.inflow_id, inflow_activities.c.on_date)
+
 # 流动党员活动证: numbered per county-level organization (`county_org_id`); a reissued card voids
 # the old number (`voided_on`), which is never given again.
 certificates = Table(

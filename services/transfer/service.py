@@ -33,7 +33,7 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     db = Database()
     caller = CallerProvider()
     member = RpcProxy("member")
-    dues = RpcProxy("dues")  # 党费交至 for the letter
+    dues = RpcProxy("dues")  # 党费交至 for the letter; dues paid at an inflow organization
     org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
 
     @rpc
@@ -241,9 +241,21 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     def end_inflow(self, inflow_id, data=None):
         return mobility_commands.end_inflow(self.db, self.caller(), inflow_id, data)
 
+    def _inflow_dues(self, inflow_ids):
+        """The dues paid at the inflow organization (the dues service; it never calls transfer)."""
+        return self.dues.inflow_dues(inflow_ids)
+
     @api
     def get_outflow(self, outflow_id):
-        return mobility_queries.get_outflow(self.db, self.caller(), outflow_id)
+        return mobility_queries.get_outflow(self.db, self.caller(), outflow_id, self._inflow_dues)
+
+    @api
+    def get_inflow(self, inflow_id):
+        return mobility_queries.get_inflow(self.db, self.caller(), inflow_id, self._inflow_dues)
+
+    @api
+    def record_activity(self, inflow_id, data=None):
+        return mobility_commands.record_activity(self.db, self.caller(), inflow_id, data, self._inflow_dues)
 
     @api
     def mobility_list(self, org_id, direction, page=1, size=mobility_queries.PAGE_SIZE, filters=None):

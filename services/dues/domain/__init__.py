@@ -12,6 +12,8 @@
   warnings)] or DuesRefused (nothing to write).
 - `check_large(amount, paid_on)`, `is_large(…)`: 大额党费 ≥ 1000.
 - `parse_exemption(…)`, `check_exemption(Account, Exemption, pending)`: 少交/免交 applications.
+- `check_inflow_payments(active, from_date, payments, today)`, `check_external_payments(…)`: 党费 of
+  流入 members at the inflow organization (the inflow's window; outside members' separate ledger).
 - `VERSIONS`, `rules_for(month)`, `load(directory)`: the rule versions (rules/rules_*.json).
 
 docs/DUES.md has the rules table with sources and the decisions.
@@ -19,6 +21,7 @@ docs/DUES.md has the rules table with sources and the decisions.
 from . import money
 from .amounts import Base, MonthlyDue, monthly_due, parse_base, quarter_average
 from .errors import DuesRefused
+from .inflow import check_external_payments, check_inflow_payments
 from .ledger import (
     EXEMPT,
     LAPSED,
@@ -53,5 +56,5 @@ __all__ = [
     "EXEMPT", "LAPSED", "PAID", "PAYMENT_LABELS", "REDUCED", "REPORT", "STATUS_LABELS", "UNPAID", "Accepted",
     "Account", "Arrears", "Branch", "Exemption", "MonthStatus", "Payment", "Statement", "accept_payments",
     "check_exemption", "check_large", "is_large", "month_status", "parse_exemption", "parse_payment", "statement",
-    "Month", "months", "VERSIONS", "RuleSet", "load", "rules_for",
+    "check_external_payments", "check_inflow_payments", "Month", "months", "VERSIONS", "RuleSet", "load", "rules_for",
 ]

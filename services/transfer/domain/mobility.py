@@ -212,6 +212,32 @@ def validate_inflow(data, today: date) -> dict:
     return out
 
 
+ACTIVITY_MAX = 200  # 活动记录: what the member took part in, one line
+ACTIVITIES_MAX = 1000  # per inflow: a member there for years with a record a week stays far below
+
+
+def validate_activity(data, from_date: date, today: date) -> dict:
+    """活动记录 {date, what}: a day of the inflow (not before it began, not after today) and what
+    the member took part in (主题党日, 党课, 志愿服务…)."""
+    data = _object(data)
+    errors: dict = {}
+    day = _field(errors, "date", rules.iso_date, data.get("date"))
+    what = _field(errors, "what", rules.text, data.get("what"), ACTIVITY_MAX)
+    _not_future(day, today, "date", errors)
+    if day is not None and day < from_date and "date" not in errors:
+        errors["date"] = f"不能早于流入日期{from_date.isoformat()}"
+    if errors:
+        raise FieldErrors(errors)
+    return {"date": day, "what": what}
+
+
+def can_record_activity(state: str, count: int) -> None:
+    if state != IN:
+        raise Refused("该党员已离开本党组织，不能再登记活动记录")
+    if count >= ACTIVITIES_MAX:
+        raise Refused(f"一次流入最多登记{ACTIVITIES_MAX}条活动记录")
+
+
 def id_number(value) -> str:
     """A resident ID number checked by the member service's one GB 11643 rule."""
     try:

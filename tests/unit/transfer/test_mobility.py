@@ -157,3 +157,24 @@ def test_the_check_year_and_date():
     assert errors_of(m.validate_check, {"year": 2026, "checked_on": "2026-08-01"}, issued, until,
                      today)["checked_on"] == "不能晚于今天"
     assert "year" in errors_of(m.validate_check, {"year": True, "checked_on": "2026-06-30"}, issued, until, today)
+
+
+def test_activity_record():
+    """活动记录: a day of the inflow (not before it, not after today) and what, one line."""
+    from services.transfer.domain.mobility import Refused, can_record_activity, validate_activity
+
+    came, today = date(2026, 5, 20), date(2026, 7, 10)
+    assert validate_activity({"date": "2026-05-20", "what": " 主题党日 "}, came, today) == {
+        "date": came, "what": "主题党日"}
+    cases = (({"date": "2026-05-19", "what": "党课"}, "date"), ({"date": "2026-07-11", "what": "党课"}, "date"),
+             ({"date": "2026-06-01", "what": "x" * 201}, "what"), ({"date": "2026-06-01"}, "what"),
+             ({"date": "6/1", "what": "党课"}, "date"))
+    for data, field in cases:
+        with pytest.raises(FieldErrors) as errors:
+            validate_activity(data, came, today)
+        assert field in errors.value.fields
+    can_record_activity("in", 999)
+    with pytest.raises(Refused, match="已离开"):
+        can_record_activity("ended", 0)
+    with pytest.raises(Refused, match="最多"):
+        can_record_activity("in", 1000)
