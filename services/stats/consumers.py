@@ -24,7 +24,7 @@ from .mobility import apply_mobility
 from .mobility import rehome as rehome_mobility
 from .models import applicant_facts, counter_deltas, inbox, member_facts, orgs
 from .store import org_fact, rewrite_paths
-from .transfers import apply_transfers, apply_whole_org, member_moves, moved_members, whole_org_moves
+from .transfers import apply_transfers, apply_whole_org, detached, member_moves, moved_members, whole_org_moves
 from .transfers import rehome as rehome_transfers
 
 MOVE_LOCK = 7_401_004  # advisory lock key: org-event batches exclusive, member-only batches shared
@@ -128,6 +128,7 @@ def _rehome(session: Session, org_id: int, old_path: str, new_path: str) -> None
     """Move what the subtree counts from the old ancestors to the new, and the paths below."""
     amounts = Counter({(row.dimension, row.value, row.year): row.n
                        for row in session.execute(SUBTREE_AMOUNTS, {"org_id": org_id}) if row.n})
+    amounts.subtract(detached(session, org_id, old_path))  # an earlier 整建制's past stays where it was
     deltas = rehomed(amounts, org_id, old_path, new_path)
     if deltas:
         write_deltas(session, deltas)
@@ -160,8 +161,10 @@ def apply_states(session: Session, events: list) -> list:
     applied = [event for event in events if event["type"] in APPLICANT_EVENTS]
     events = [event for event in events if event["type"] not in TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS]
     counted_orgs = _lock_orgs(session, sorted({subject(e) for e in events if is_org_event(e)}))
+    old_paths = {}
     for org_id, old_path, new_path in _moves(events, counted_orgs):
         _rehome(session, org_id, old_path, new_path)
+        old_paths[org_id] = old_path
         # Its own entries moved with the subtree's: the fold sees it as already there.
         old = counted_orgs[org_id]
         counted_orgs[org_id] = Fact(old.version, new_path, {**old.facts, "path": new_path})
@@ -176,7 +179,7 @@ def apply_states(session: Session, events: list) -> list:
     # Transfers after the organizations: an end created in this batch has its path by now.
     moved, later = apply_transfers(session, transferred, {**counted_members, **result.members}, moves)
     result.deltas.update(moved)
-    result.deltas.update(apply_whole_org(session, whole_org_moves(events)))
+    result.deltas.update(apply_whole_org(session, whole_org_moves(events), old_paths))
     counted, unknown = apply_mobility(session, mobile)  # after the members: rows locked in one order
     result.deltas.update(counted)
     counted, unplaced = apply_applicants(session, applied)  # locked last, in every batch alike

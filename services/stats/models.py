@@ -70,6 +70,19 @@ Index("transfer_facts_from", transfer_facts.c.from_path, postgresql_ops={"from_p
 Index("transfer_facts_to", transfer_facts.c.to_path, postgresql_ops={"to_path": "text_pattern_ops"})
 Index("transfer_facts_member", transfer_facts.c.member_id, postgresql_where=text("member_id IS NOT NULL"))
 
+# The members a counted 整建制转移 moved with their organization: what each counted before its 接收
+# date stays at the path it had then (`from_path`, rewritten by later org moves like the facts'),
+# as a 省内 transfer's member's does (domain/counters.placed).
+member_placements = Table(
+    "member_placements", metadata,
+    Column("transfer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("effective_on", Date, nullable=False),
+    Column("from_path", Text, nullable=False),
+)
+Index("member_placements_member", member_placements.c.member_id)
+Index("member_placements_from", member_placements.c.from_path, postgresql_ops={"from_path": "text_pattern_ops"})
+
 # The last counted state of each outflow and inflow (流动党员, the transfer service's events):
 # kind (outflow / inflow), its id, the version counted, the organization it counts at (home or
 # receiving) with its counted path, and the facts (domain/mobility.py). A version 0 row is a

@@ -38,9 +38,15 @@ WHERE a.depth >= :depth
 GROUP BY 1, 2, 3, 4
 """
 
+# A subtree's expected counters: at its organizations now, or at one stats does not know (damage to
+# list). A member placed by an earlier 整建制转移 counts their past at the paths then, through
+# organizations that have since moved out of the subtree: those are another subtree's to compare.
 DIFFERENCES = text(f"""
-WITH expected AS ({EXPECTED}),
-scope AS (SELECT id FROM stats.orgs WHERE left(path, length(:path)) = :path UNION SELECT org_id FROM expected),
+WITH staged AS ({EXPECTED}),
+subtree AS (SELECT id FROM stats.orgs WHERE left(path, length(:path)) = :path),
+expected AS (SELECT * FROM staged s WHERE s.org_id IN (SELECT id FROM subtree)
+             OR NOT EXISTS (SELECT 1 FROM stats.orgs o WHERE o.id = s.org_id AND o.path <> '')),
+scope AS (SELECT id FROM subtree UNION SELECT org_id FROM expected),
 actual AS (
     SELECT org_id, dimension, value, year, sum(n) AS n
     FROM (SELECT org_id, dimension, value, year, n FROM stats.counters
@@ -72,26 +78,25 @@ def member_item_path(item: dict) -> str:
     return (item["facts"] or {}).get("org_path") or item["org_path"]
 
 
-def under(path: str, parts) -> list[tuple[str, Counter]]:
-    """The parts counted at or under `path` (a subtree's recount)."""
-    return [(where, entries) for where, entries in parts if where and where.startswith(path)]
-
-
 MOVED_OUT = text("""
 SELECT m.member_id, m.org_path, m.facts FROM stats.member_facts m
 WHERE m.member_id IN (SELECT t.member_id FROM stats.transfer_facts t
-                      WHERE t.kind = 'within' AND t.member_id IS NOT NULL AND left(t.from_path, length(:path)) = :path)
+                      WHERE t.kind = 'within' AND t.member_id IS NOT NULL AND left(t.from_path, length(:path)) = :path
+                      UNION SELECT p.member_id FROM stats.member_placements p
+                      WHERE left(p.from_path, length(:path)) = :path OR strpos(p.from_path, :inner) > 0)
   AND left(coalesce(m.org_path, ''), length(:path)) <> :path AND m.facts IS NOT NULL AND m.member_id > :after
 ORDER BY m.member_id LIMIT :limit
 """)
 
 
-def moved_out(session: Session, path: str):
+def moved_out(session: Session, org_id: int, path: str):
     """Pages of [(member id, path, facts)] of the members counted outside `path` now who left it by
-    a 省内 transfer, as counted here (the member service lists a subtree's members by where they are)."""
+    a 省内 transfer or with their organization's 整建制转移 (or whose past was placed through it), as
+    counted here (the member service lists a subtree's members by where they are)."""
     after = 0
     while True:
-        rows = session.execute(MOVED_OUT, {"path": path, "after": after, "limit": PAGE}).all()
+        rows = session.execute(MOVED_OUT, {"path": path, "inner": f"/{org_id}/", "after": after,
+                                           "limit": PAGE}).all()
         if not rows:
             return
         yield [(row.member_id, row.org_path, row.facts) for row in rows]
@@ -140,12 +145,14 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
     org_id, path = org_node(sessions, caller, org_id, org_lookup)
     with sessions.begin() as session:
         session.execute(STAGE)
+        # Each member's parts are staged where they were counted; DIFFERENCES compares only the
+        # subtree's organizations (a part counted at the paths before a move is another subtree's).
         for items in pages(member_page, path, "next_after_id", 0):
-            stage(session, under(path, placed_members(
-                session, ((item["member_id"], member_item_path(item), item["facts"]) for item in items))))
+            stage(session, placed_members(
+                session, ((item["member_id"], member_item_path(item), item["facts"]) for item in items)))
         # Members who have left the subtree by a 省内 transfer still count their years before it here.
-        for members in moved_out(session, path):
-            stage(session, under(path, placed_members(session, members)))
+        for members in moved_out(session, org_id, path):
+            stage(session, placed_members(session, members))
         for items in pages(org_page, path, "next_after_path", ""):
             stage(session, map(org_item_entries, items))
         for kind, items in mobility_pages(mobility_page, path):

@@ -11,10 +11,10 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from .domain.counters import placed_rolled
+from .domain.counters import placed, placed_rolled
 from .domain.fold import Fact
 from .domain.transfers import WITHIN, moves_member, sides, transfer_deltas
-from .models import orgs, transfer_facts
+from .models import member_placements, orgs, transfer_facts
 from .store import rewrite_paths
 
 PAGE = 2000
@@ -58,7 +58,8 @@ def as_fact(row) -> dict:
 
 
 def member_moves(session: Session, member_ids) -> dict:
-    """member id → the member's counted 省内 transfers [(effective_on, from_path)] (counters.placed)."""
+    """member id → the member's counted 省内 transfers and 整建制 placements [(effective_on, from_path)]
+    (counters.placed)."""
     ids = sorted({int(i) for i in member_ids})
     found: dict = {}
     if not ids:
@@ -69,6 +70,8 @@ def member_moves(session: Session, member_ids) -> dict:
         fact = {**as_fact(row), "member_id": row.member_id}
         if moves_member(fact):
             found.setdefault(row.member_id, []).append((fact["effective_on"], row.from_path))
+    for row in session.execute(select(member_placements).where(member_placements.c.member_id.in_(ids))):
+        found.setdefault(row.member_id, []).append((row.effective_on.isoformat(), row.from_path))
     return {member_id: sorted(moves) for member_id, moves in found.items()}
 
 
@@ -131,12 +134,68 @@ def whole_org_moves(events: list) -> list:
             and ((event.get("payload") or {}).get("transfer") or {}).get("counted")]
 
 
-def apply_whole_org(session: Session, events: list) -> Counter:
+MOVED_WITH = text("""
+SELECT member_id, org_path, facts FROM stats.member_facts
+WHERE org_path LIKE :prefix AND facts IS NOT NULL ORDER BY member_id
+""")
+
+
+def _place_moved(session: Session, transfer_id: int, effective_on: str, old_path: str, new_path: str) -> Counter:
+    """The members counted under a moved organization keep what they counted before the 接收 date at
+    their paths then (old_path's subtree): a placement each, and the difference it makes."""
+    members = session.execute(MOVED_WITH, {"prefix": new_path + "%"}).all()  # paths: digits and /
+    if not members:
+        return Counter()
+    rows = [{"transfer_id": transfer_id, "member_id": m.member_id, "effective_on": effective_on,
+             "from_path": old_path + m.org_path[len(new_path):]} for m in members]
+    inserted = {row.member_id for row in session.execute(
+        insert(member_placements).values(rows).on_conflict_do_nothing().returning(member_placements.c.member_id))}
+    placed_ = {row["member_id"]: row for row in rows if row["member_id"] in inserted}
+    moves = member_moves(session, placed_)  # with the new placements
+    deltas: Counter = Counter()
+    for m in members:
+        if m.member_id not in placed_:
+            continue
+        after = moves.get(m.member_id, [])
+        before = list(after)
+        before.remove((effective_on, placed_[m.member_id]["from_path"]))
+        deltas.update(placed_rolled(m.facts, m.org_path, after))
+        deltas.subtract(placed_rolled(m.facts, m.org_path, before))
+    return deltas
+
+
+DETACHED = text("""
+SELECT p.member_id, m.org_path, m.facts FROM stats.member_placements p JOIN stats.member_facts m USING (member_id)
+WHERE strpos(p.from_path, :inner) > 0 AND left(p.from_path, length(:path)) <> :path AND m.facts IS NOT NULL
+""")
+
+
+def detached(session: Session, org_id: int, path: str) -> Counter:
+    """What is counted at an organization (at `path` now) but not at its ancestors now: the past of
+    members an earlier 整建制转移 of it (or of an organization above it then) placed at the paths
+    they had before, through this organization under its old parents. A later move of the
+    organization leaves that past where it is (consumers._rehome moves the rest)."""
+    rows = session.execute(DETACHED, {"inner": f"/{org_id}/", "path": path}).all()
+    if not rows:
+        return Counter()
+    moves = member_moves(session, {row.member_id for row in rows})
+    result: Counter = Counter()
+    for row in {row.member_id: row for row in rows}.values():
+        for where, entries in placed(row.facts, row.org_path, moves.get(row.member_id, ())):
+            if f"/{org_id}/" in where and not where.startswith(path):
+                result.update(entries)
+    return result
+
+
+def apply_whole_org(session: Session, events: list, old_paths: dict | None = None) -> Counter:
     """Record the 整建制转移 first seen in `events` (org_moved with a counted `transfer`), in the
     caller's transaction after the moves re-homed the subtree: one fact each, its `members` the
     members on the rolls counted under the organization now (set-based: one count), its ends
-    the old and the new parent as counted here. Their counter deltas."""
+    the old and the new parent as counted here; and the moved members' placements (what they
+    counted before stays at the old side; `old_paths`: org id → its counted path before this
+    batch's move). Their counter deltas."""
     deltas: Counter = Counter()
+    old_paths = old_paths or {}
     for event in events:
         payload, transfer = event["payload"], event["payload"]["transfer"]
         ids = [int(payload["id"]), int(payload["old_parent_id"]), int(payload["parent_id"])]
@@ -153,13 +212,15 @@ def apply_whole_org(session: Session, events: list) -> Counter:
                                    .returning(*transfer_facts.c))
         for fact in inserted:
             deltas.update(transfer_deltas(as_fact(fact)))
+            deltas.update(_place_moved(session, row["transfer_id"], row["effective_on"],
+                                       old_paths.get(ids[0]) or payload["old_path"], org_path))
     return deltas
 
 
 def rehome(session: Session, old_path: str, new_path: str) -> None:
     """An organization moved: the ends under it now have their new paths (its counters are
     re-homed with everything else it counts, consumers._rehome)."""
-    for column in (transfer_facts.c.from_path, transfer_facts.c.to_path):
+    for column in (transfer_facts.c.from_path, transfer_facts.c.to_path, member_placements.c.from_path):
         rewrite_paths(session, column, old_path, new_path)
 
 

@@ -63,9 +63,12 @@ def steps(transfer: dict) -> list[tuple]:
 
 
 def whole_org_cells(api, org_id: int) -> dict:
-    report = ok(api.get(f"/orgs/{org_id}/reports/{YEAR}"))
-    cells = next(t for t in report["tables"] if t["key"] == "t1")["rows"][0]["cells"]
-    return {key: n for key, n in cells.items() if n and "whole_org" in key}
+    return {key: n for key, n in t1_cells(api, org_id).items() if n and "whole_org" in key}
+
+
+def t1_cells(api, org_id: int, year: int = YEAR) -> dict:
+    report = ok(api.get(f"/orgs/{org_id}/reports/{year}"))
+    return next(t for t in report["tables"] if t["key"] == "t1")["rows"][0]["cells"]
 
 
 def received(client, transfer_id: int) -> dict:
@@ -181,9 +184,27 @@ def test_whole_organization_from_application_to_the_report(system, api, tree):
                                                 TODAY.isoformat(), "转出"]
     assert any("整建制转出党员3名" in str(row[0].value) for row in sheet.iter_rows())
     assert ok(api.get(f"/orgs/{orgs['B']}/reports/{YEAR}/whole-org-transfers"))["items"][0]["direction"] == "in"
+    # Table 1 balances at both ends in the move's year (上年底 + 增 − 减 = 本年底): the members' past
+    # stays on A's side (stats.member_placements), so BX, new, starts the year with none of them.
+    for org_id in (orgs["A"], orgs["B"], orgs["BX"], orgs["X"]):
+        assert t1_cells(api, org_id)["difference"] == 0, org_id
+    assert (t1_cells(api, orgs["BX"])["year_start"], t1_cells(api, orgs["BX"])["year_end"]) == (0, 3)
+    assert t1_cells(api, orgs["A"], YEAR - 1)["year_end"] >= 3 and t1_cells(api, orgs["BX"], YEAR - 1)["year_end"] == 0
     for org_id in (orgs["A"], orgs["B"], system.root_id):
         wait_for(lambda: ok(api.post(f"/orgs/{org_id}/stats/reconcile"))["total_differences"], lambda n: n == 0,
                  timeout=30, what="reconcile to be clean")
+
+    # Moved again later (an uncounted 移动, to C): what it counts now goes along, its members' past
+    # before the 整建制 stays on A's side, and every subtree still reconciles.
+    x = ok(api.get(f"/orgs/{orgs['X']}"))
+    ok(api.post(f"/orgs/{orgs['X']}/move", json={"parent_id": orgs["C"], "date": TODAY.isoformat(),
+                                                 "reason": "隶属关系调整", "version": x["version"]}))
+    wait_for(lambda: t1_cells(api, orgs["C"])["year_end"], lambda n: n == 3, timeout=30,
+             what="stats to count the moved organization under C")
+    assert t1_cells(api, orgs["BX"])["year_end"] == 0 and t1_cells(api, orgs["A"], YEAR - 1)["year_end"] >= 3
+    for org_id in (orgs["A"], orgs["B"], orgs["C"], orgs["X"], system.root_id):
+        wait_for(lambda: ok(api.post(f"/orgs/{org_id}/stats/reconcile"))["total_differences"], lambda n: n == 0,
+                 timeout=30, what="reconcile to be clean after the second move")
 
 
 def test_hostile_input_and_scope(api, tree):
