@@ -2,28 +2,14 @@
 organization's 发展党员 page with the year's plan versus what happened (a plan made through the
 form, the totals and completion, a named person), and the 导入发展纪实 page (a paper history
 uploaded, previewed and written; the 工作督查 then lists it). Every page is shot."""
-import io
-
-from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.support.development import PATH, add_applicant, development_tree, walk
+from tests.support.development import PATH, add_applicant, development_tree, history_sheet, walk
 from tests.support.factories import code
 
 from .conftest import log_in, no_sideways_scroll, shot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def history_sheet(api, rows) -> bytes:
-    book = load_workbook(io.BytesIO(api.get("/imports/development/template.xlsx").content))
-    sheet = book["发展纪实采集表"]
-    for offset, values in enumerate(rows):
-        for column, value in enumerate(values, start=1):
-            sheet.cell(row=2 + offset, column=column, value=value)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_plan_and_import_pages(system, api, root_id, screen):

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.api import create_org, staff_client
-from tests.support.development import PATH, add_applicant, development_tree, walk
+from tests.support.development import PATH, add_applicant, development_tree, history_sheet, walk
 from tests.support.factories import id_number
 from tests.support.helpers import assert_error
 
@@ -108,17 +108,6 @@ def test_plan_bad_input_and_two_saves_at_once(api, tree):
     assert api.get(url).json()["plan"]["version"] == 4
 
 
-def history_sheet(template: bytes, rows: list[list]) -> bytes:
-    book = load_workbook(io.BytesIO(template))
-    sheet = book["发展纪实采集表"]
-    for offset, values in enumerate(rows):
-        for column, value in enumerate(values, start=1):
-            sheet.cell(row=2 + offset, column=column, value=value)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_import_of_a_paper_history_and_its_supervision(api, tree):
     template = api.get("/imports/development/template.xlsx")
     assert template.status_code == 200
@@ -141,7 +130,7 @@ def test_import_of_a_paper_history_and_its_supervision(api, tree):
         [keyed_number, "纸质乙", "确定为入党积极分子", "2022-01-01"],  # 10: before the last recorded step
         [number, "纸质甲", "集中培训", "2099-01-01", None, None, "三"],  # 11: future, not a number
     ]
-    preview = api.post("/imports/development", files={"file": ("发展纪实.xlsx", history_sheet(template.content, rows),
+    preview = api.post("/imports/development", files={"file": ("发展纪实.xlsx", history_sheet(api, rows),
                                                                 XLSX)})
     assert preview.status_code == 201, preview.text
     result = preview.json()
@@ -172,7 +161,7 @@ def test_import_of_a_paper_history_and_its_supervision(api, tree):
     # … and the year's plan report counts them.
     assert api.get(plan_url(tree["branch"], 2023)).json()["total"]["actual"]["candidates"] >= 2
     # The same sheet again: every step is recorded already.
-    again = api.post("/imports/development", files={"file": ("x.xlsx", history_sheet(template.content, rows[:2]),
+    again = api.post("/imports/development", files={"file": ("x.xlsx", history_sheet(api, rows[:2]),
                                                               XLSX)}).json()
     assert again["valid"] == 0 and all("已记录" in e["message"] or "早于" in e["message"] for e in again["errors"])
     assert_error(api.post("/imports/development", files={"file": ("x.xlsx", b"not a workbook", XLSX)}), 400)
@@ -181,11 +170,10 @@ def test_import_of_a_paper_history_and_its_supervision(api, tree):
 def test_the_import_respects_scope(system, api, tree):
     person = add_applicant(api, tree["branch"], applied_on="2023-01-10", name="他支部人")
     number = api.get(f"/applicants/{person}").json()["id_number"]
-    template = api.get("/imports/development/template.xlsx").content
     other = staff_client(system, api, tree["second"], "imp")
     try:
         preview = other.post("/imports/development", files={"file": (
-            "x.xlsx", history_sheet(template, [[number, "他支部人", "派人谈话", "2023-01-20"]]), XLSX)}).json()
+            "x.xlsx", history_sheet(api, [[number, "他支部人", "派人谈话", "2023-01-20"]]), XLSX)}).json()
         assert preview["valid"] == 0 and "未找到" in preview["errors"][0]["message"]
     finally:
         other.close()
