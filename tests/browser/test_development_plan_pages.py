@@ -48,12 +48,13 @@ def test_plan_and_import_pages(system, api, root_id, screen):
                                 [number, "别人", "集中培训", "2023-06-10"]])
     page.locator("#import-file").set_input_files(files=[{"name": "发展纪实.xlsx", "mimeType": XLSX, "buffer": sheet}])
     page.get_by_role("button", name="上传并预览").click()
-    expect(page.locator("#preview-summary")).to_have_text("共 4 行，有效 3 行，问题 1 处")
+    # the sheet is read in a worker process: slower than a page on a busy machine
+    expect(page.locator("#preview-summary")).to_have_text("共 4 行，有效 3 行，问题 1 处", timeout=30_000)
     expect(page.locator("#preview-errors tbody")).to_contain_text("不一致")
     no_sideways_scroll(page)
     shot(page, f"development-import-{size}")
     page.get_by_role("button", name="写入有效行").click()
-    expect(page.locator("#commit-status")).to_have_text("已写入 3 个发展步骤，跳过 1 行")
+    expect(page.locator("#commit-status")).to_have_text("已写入 3 个发展步骤，跳过 1 行", timeout=30_000)
 
     page.goto(f"{system.url}/orgs/{branch}/development")
     expect(page.locator("#development-supervision")).to_contain_text("孙纸质")
