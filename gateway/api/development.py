@@ -156,7 +156,7 @@ DUE = obj(["step", "label", "due_on", "overdue"], step=STEP, label=STR, due_on={
           not_before={"type": ["string", "null"]}, overdue=BOOL)
 RECORDED = obj(["id", "step", "date", "undone"], id=INT, step=STEP, label=STR, date=DATE, fields={"type": "object"},
                shown={"type": "array"}, actor_name=STR, at=STR, undone=BOOL, undo_reason={"type": ["string", "null"]},
-               batch_id={"type": ["string", "null"]})
+               batch_id={"type": ["string", "null"]}, imported={**BOOL, "description": "从发展纪实采集表导入的"})
 PIPELINE = obj(["stage", "steps", "due"], applicant_id=INT, stage=STAGE, stage_name=STR,
                stopped={"type": ["string", "null"], "description": "政审或预审不合格时停止发展的原因"},
                member_id={"type": ["integer", "null"], "description": "审批（approval）后创建的预备党员"},

@@ -53,7 +53,8 @@ async def uploaded_rows(request: Request, kind: str) -> list[dict]:
         raise sheet_http_error(exc) from None
 
 
-SHEETS = {"member": "党员采集表", "org": "党组织采集表", "applicant": "入党申请人采集表"}
+SHEETS = {"member": "党员采集表", "org": "党组织采集表", "applicant": "入党申请人采集表",
+          "development": "发展纪实采集表"}
 
 
 def import_endpoints(service: str, kind: str | None = None):

@@ -13,6 +13,7 @@ from . import (
     batch_add,
     batch_changes,
     development,
+    development_plans,
     dues,
     exports,
     imports,
@@ -39,8 +40,8 @@ from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
-             org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility, dues,
-             meetings, attachments, orglife)
+             org_batch_changes, org_imports, transfers, applicants, development, development_plans,
+             transfer_inbound, mobility, dues, meetings, attachments, orglife)
 
 
 @lru_cache(maxsize=1)

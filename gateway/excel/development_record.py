@@ -18,7 +18,9 @@ LABEL_FILL = PatternFill("solid", fgColor="EEEEEE")
 STEP_COLUMNS = (("序号", 6), ("日期", 12), ("步骤", 24), ("办理情况", 60), ("录入", 26), ("状态", 10))
 
 
-class _Rows:
+class Rows:
+    """A sheet written row by row: boxed, wrapped, formula-safe cells."""
+
     def __init__(self, sheet):
         self.sheet, self.row = sheet, 0
 
@@ -45,7 +47,7 @@ def record_workbook(record: dict) -> bytes:
     sheet = workbook.active
     sheet.title = TITLE
     name = record["applicant"]["name"]
-    rows = _Rows(sheet)
+    rows = Rows(sheet)
     rows.write([f"{name} {TITLE}"], bold=True)
     sheet.cell(row=1, column=1).font = Font(bold=True, size=16)
     rows.merge(1, len(STEP_COLUMNS))
@@ -74,7 +76,14 @@ def record_workbook(record: dict) -> bytes:
             rows.write(["", "", item["label"], f"{item['due_on']}前" + ("（已超期）" if item.get("overdue") else "")])
     rows.row += 1
     sheet.cell(row=rows.row + 1, column=1, value=inert(f"打印日期：{record['printed_on']}"))
-    for index, (_, width) in enumerate(STEP_COLUMNS, start=1):
+    return landscape(workbook, STEP_COLUMNS, header)
+
+
+def landscape(workbook, columns, header: int) -> bytes:
+    """The active sheet's `columns` ((label, width), …) sized, printed landscape on A4 fit to the
+    page width with row `header` repeated on every page; the workbook's bytes."""
+    sheet = workbook.active
+    for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
     sheet.print_title_rows = f"{header}:{header}"
     sheet.page_setup.orientation = "landscape"

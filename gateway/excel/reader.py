@@ -9,13 +9,14 @@ from datetime import date, datetime
 
 from python_calamine import CalamineWorkbook
 
-from services.member.contract import APPLICANT_IMPORT_COLUMNS, IMPORT_COLUMNS
+from services.member.contract import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS
 from services.org.contract import ORG_IMPORT_COLUMNS
 
 from .safe_read import MAX_ROWS, SheetError, SheetTooLarge, not_a_workbook, vetted_workbook
 
 NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"
-__all__ = ["SheetError", "read_applicant_rows", "read_member_rows", "read_org_rows", "read_rows"]
+__all__ = ["SheetError", "read_applicant_rows", "read_development_rows", "read_member_rows", "read_org_rows",
+           "read_rows"]
 
 
 def _text(value) -> str:
@@ -50,6 +51,10 @@ def read_member_rows(content: bytes) -> list[dict]:
 
 def read_applicant_rows(content: bytes) -> list[dict]:
     return read_rows(content, APPLICANT_IMPORT_COLUMNS, "入党申请人采集表")
+
+
+def read_development_rows(content: bytes) -> list[dict]:
+    return read_rows(content, DEVELOPMENT_IMPORT_COLUMNS, "发展纪实采集表")
 
 
 def read_org_rows(content: bytes) -> list[dict]:

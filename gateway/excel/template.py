@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from services.member.contract import APPLICANT_IMPORT_COLUMNS, IMPORT_COLUMNS
+from services.member.contract import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS, IMPORT_STEPS
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS, ORG_AFFILIATIONS, ORG_TYPES
 
@@ -31,6 +31,12 @@ def applicant_template() -> bytes:
     return collection_template("入党申请人采集表", APPLICANT_IMPORT_COLUMNS,
                                {"ethnicity": ETHNICITIES, "education": EDUCATION, "occupation": OCCUPATIONS},
                                ("id_number", "applied_on", "org_code"))
+
+
+@lru_cache(maxsize=1)
+def development_template() -> bytes:
+    return collection_template("发展纪实采集表", DEVELOPMENT_IMPORT_COLUMNS, {"step": IMPORT_STEPS},
+                               ("id_number", "date"))
 
 
 @lru_cache(maxsize=1)

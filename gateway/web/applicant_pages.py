@@ -105,9 +105,14 @@ async def restore_applicant(request: Request):
                                    "applicant-restore", "已找回")
 
 
-async def applicant_import_page(request: Request):
+async def import_page(request: Request, kind: str, columns):
+    """The import page of a collection sheet (import.html: upload, preview, commit) for `kind`."""
     session = await require_session(request)
     org = await call(request, session, "org", "get_org", org_id=path_id(request))
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return render(request, "import.html", session=session, root=root, org=org, kind="applicant",
-                  field_names={column.key: column.header for column in APPLICANT_IMPORT_COLUMNS})
+    return render(request, "import.html", session=session, root=root, org=org, kind=kind,
+                  field_names={column.key: column.header for column in columns})
+
+
+async def applicant_import_page(request: Request):
+    return await import_page(request, "applicant", APPLICANT_IMPORT_COLUMNS)

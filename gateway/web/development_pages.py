@@ -7,12 +7,12 @@ from datetime import date
 
 from starlette.requests import Request
 
-from services.member.contract import STEP_FORMS
+from services.member.contract import DEVELOPMENT_IMPORT_COLUMNS, STEP_FORMS
 
 from ..api.common import call, path_id
 from ..auth import require_session
 from ..errors import HttpError
-from .applicant_pages import _applicant_action
+from .applicant_pages import _applicant_action, import_page
 from .member_pages import _fields, _member_action
 from .rendering import render, submit_form
 
@@ -72,17 +72,25 @@ async def decide_probation(request: Request):
 
 # --- an organization's 发展党员 page ----------------------------------------------------------------
 
-async def _org_context(request: Request, session, org_id: int, step: str | None) -> dict:
+def plan_year(value, today: date) -> int:
+    """The year the page shows: the one asked for when it is a plan year, else this year."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 2000 <= int(text) <= today.year + 1 else today.year
+
+
+async def _org_context(request: Request, session, org_id: int, step: str | None, year: int | None = None) -> dict:
     org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
-    root, due, supervision = await asyncio.gather(
+    year = year or plan_year(request.query_params.get("year"), date.today())
+    root, due, supervision, plan, applicants = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "member", "development_due", org_id=org_id,
              page=request.query_params.get("page", "1"), size=20),
-        call(request, session, "member", "development_supervision", org_id=org_id, limit=200))
-    candidates = None
-    if step:
-        candidates = (await call(request, session, "member", "list_applicants", org_id=org_id, size=200))["items"]
-    return dict(org=org, root=root, due=due, supervision=supervision, step=step,
+        call(request, session, "member", "development_supervision", org_id=org_id, limit=200),
+        call(request, session, "member", "development_plan", org_id=org_id, year=year),
+        call(request, session, "member", "list_applicants", org_id=org_id, size=200))
+    candidates = applicants["items"] if step else None
+    return dict(org=org, root=root, due=due, supervision=supervision, step=step, plan=plan,
+                plan_people=applicants["items"],
                 form=STEP_FORMS.get(step) if step else None, candidates=candidates, per_person=PER_PERSON,
                 batch_steps=[(name, STEP_FORMS[name]["label"]) for name in BATCH_STEPS],
                 today=date.today().isoformat())
@@ -120,3 +128,34 @@ async def record_batch(request: Request):
                                             data=batch_body(form, step)),
         rerender, lambda done: f"/orgs/{org_id}/development",
         f"已为选中的人员办理：{STEP_FORMS[step]['label']}")
+
+
+# --- the annual development plan, and the import of development histories --------------------------
+
+def plan_body(form: dict) -> dict:
+    """The plan form as the service takes it: the numbers, the note, the named applicants
+    (`named.<id>` checkboxes) and the version read."""
+    named = sorted(int(key.split(".", 1)[1]) for key, value in form.items()
+                   if key.startswith("named.") and key[6:].isdigit() and value)
+    return {**{key: form.get(key, "") for key in ("members", "activists", "candidates", "note", "version")},
+            "named": named}
+
+
+async def save_plan(request: Request):
+    org_id = path_id(request)
+    year = request.path_params["year"]
+
+    async def rerender(session, form, error):
+        context = await _org_context(request, session, org_id, None, plan_year(year, date.today()))
+        return render(request, "development.html", status=error.status, session=session, form_error=error,
+                      open_form="plan", form_values=form, **context)
+
+    return await submit_form(
+        request, lambda session, form: call(request, session, "member", "save_development_plan", org_id=org_id,
+                                            year=year, data=plan_body(form)),
+        rerender, lambda saved: f"/orgs/{org_id}/development?year={saved['year']}#plan",
+        f"已保存{year}年发展计划")
+
+
+async def development_import_page(request: Request):
+    return await import_page(request, "development", DEVELOPMENT_IMPORT_COLUMNS)

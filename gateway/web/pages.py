@@ -128,6 +128,8 @@ routes = [
     Route("/applicants/{id}/steps/{step}", development.record_step, methods=["POST"]),
     Route("/orgs/{id}/development", development.development_page),
     Route("/orgs/{id}/development/batch/{step}", development.record_batch, methods=["POST"]),
+    Route("/orgs/{id}/development/plans/{year}", development.save_plan, methods=["POST"]),
+    Route("/orgs/{id}/development-import", development.development_import_page),
     Route("/members/{id}/probation", development.decide_probation, methods=["POST"]),
     Route("/search", search_page),
     Route("/members/{id}", member_page),

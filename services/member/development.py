@@ -171,7 +171,7 @@ def _judge(session: Session, caller: Caller, row, step: pipeline.Step, today: da
         raise _invalid(error) from None
 
 
-def _update_applicant(session: Session, caller: Caller, row, progress: pipeline.Progress, **values):
+def update_progress(session: Session, caller: Caller, row, progress: pipeline.Progress, **values):
     """The applicant row in step with the rules (stage and the dates it was entered, next time
     limit), its version bumped;
     applicant_updated when its counted facts changed. The row after."""
@@ -187,11 +187,12 @@ def _update_applicant(session: Session, caller: Caller, row, progress: pipeline.
     return after
 
 
-def _insert_step(session: Session, caller: Caller, applicant_id: int, step: pipeline.Step, batch_id=None) -> None:
+def insert_step(session: Session, caller: Caller, applicant_id: int, step: pipeline.Step, batch_id=None,
+                import_id=None) -> None:
     fields = {key: (value.isoformat() if isinstance(value, date) else value) for key, value in step.fields.items()}
     session.execute(development_steps.insert().values(
         applicant_id=applicant_id, step=step.name, on=step.on, fields=fields, batch_id=batch_id,
-        actor=caller.user_id, actor_name=caller.username or ""))
+        import_id=import_id, actor=caller.user_id, actor_name=caller.username or ""))
 
 
 def _accept(session: Session, caller: Caller, row, progress: pipeline.Progress) -> int:
@@ -214,9 +215,9 @@ def _accept(session: Session, caller: Caller, row, progress: pipeline.Progress) 
 
 def _write_step(session: Session, caller: Caller, row, step: pipeline.Step, progress: pipeline.Progress,
                 batch_id=None):
-    _insert_step(session, caller, row.id, step, batch_id)
+    insert_step(session, caller, row.id, step, batch_id)
     extra = {"member_id": _accept(session, caller, row, progress)} if step.name == "approval" else {}
-    return _update_applicant(session, caller, row, progress, **extra)
+    return update_progress(session, caller, row, progress, **extra)
 
 
 def record_step(sessions: sessionmaker, caller: Caller, applicant_id, raw, today: date | None = None) -> dict:
@@ -260,7 +261,7 @@ def undo_step(sessions: sessionmaker, caller: Caller, applicant_id, raw, today: 
         last = next(r for r in reversed(rows) if r.undone_at is None)
         session.execute(update(development_steps).where(development_steps.c.id == last.id).values(
             undone_at=func.now(), undone_by=caller.username or caller.user_id, undo_reason=reason))
-        return development_view(session, _update_applicant(session, caller, row, progress), today)
+        return development_view(session, update_progress(session, caller, row, progress), today)
 
 
 # --- a batch: a training class, a 支部大会 voting on several ------------------------------------
@@ -379,8 +380,8 @@ def _follow_on_applicant(session: Session, caller: Caller, member_id: int, outco
     step = pipeline.Step(outcome, approved_on, {k: v for k, v in fields.items() if k != "approved_on"})
     history = history_of(step_rows(session, row.id)) + [step]
     progress = pipeline.progress(person_of(session, row), history, today)
-    _insert_step(session, caller, row.id, step)
-    _update_applicant(session, caller, row, progress)
+    insert_step(session, caller, row.id, step)
+    update_progress(session, caller, row, progress)
 
 
 def decide_probation(sessions: sessionmaker, caller: Caller, member_id, raw, today: date | None = None) -> dict:

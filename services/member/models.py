@@ -87,6 +87,8 @@ Index("members_id_number_prefix", members.c.id_number, postgresql_ops={"id_numbe
 imports, import_rows = import_tables(metadata)
 # The same for the 入党申请人采集表 (migration member_0012_applicants).
 applicant_imports, applicant_import_rows = import_tables(metadata, prefix="applicant_")
+# The same for the 发展纪实采集表 (steps taken on paper; migration member_0018_development_plans).
+development_imports, development_import_rows = import_tables(metadata, prefix="development_")
 
 # 入党申请人 (migration member_0012_applicants; domain/applicants.py): the person's basic facts
 # (sex and birth date derived from the ID number, as for members), 申请入党日期, the branch
@@ -155,8 +157,30 @@ development_steps = Table(
     Column("undone_at", DateTime(timezone=True)),
     Column("undone_by", Text),
     Column("undo_reason", Text),
+    Column("import_id", UUID(as_uuid=True)),  # imported from a 发展纪实采集表 (migration member_0018_development_plans)
 )
 Index("development_steps_applicant", development_steps.c.applicant_id, development_steps.c.id)
+
+# An organization's annual development plan (发展计划; development_plans.py): the planned numbers of
+# 发展党员, 确定入党积极分子 and 确定发展对象 for a year, and the applicants named in it (ids).
+development_plans = Table(
+    "development_plans", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("org_path", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("members", Integer, nullable=False),
+    Column("activists", Integer, nullable=False),
+    Column("candidates", Integer, nullable=False),
+    Column("named", JSONB, nullable=False, server_default="[]"),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_by", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("org_id", "year", name="development_plans_org_year"),
+)
+Index("development_plans_path", development_plans.c.org_path, development_plans.c.year,
+      postgresql_ops={"org_path": "text_pattern_ops"})
 
 # A probationary member's 转正, 延长预备期 or 取消预备党员资格 (POST /members/{id}/probation): the
 # 支部大会 and approval dates, the months of an extension, the other fields (votes), who keyed it.

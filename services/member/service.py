@@ -17,6 +17,8 @@ from . import (
     checks,
     commands,
     development,
+    development_imports,
+    development_plans,
     development_queries,
     history,
     imports,
@@ -312,6 +314,26 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     @api
     def decide_probation(self, member_id, data):
         return development.decide_probation(self.db, self.caller(), member_id, data)
+
+    @api
+    def save_development_plan(self, org_id, year, data):
+        return development_plans.save_plan(self.db, self.caller(), self._org_path(org_id), year, data)
+
+    @api
+    def development_plan(self, org_id, year):
+        return development_plans.plan_report(self.db, self.caller(), self._org_path(org_id), year)
+
+    @api
+    def create_development_import(self, rows):
+        return development_imports.create_import(self.db, self.caller(), rows)
+
+    @api
+    def get_development_import(self, import_id):
+        return development_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_development_import(self, import_id, all_or_nothing=False):
+        return development_imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
 
     @api
     def count_facts(self, path):

@@ -315,7 +315,8 @@ def _step_view(row) -> dict:
             "number": rule.number if rule else None, "phase": rule.phase if rule else None,
             "date": row.on.isoformat(), "fields": row.fields or {},
             "shown": [{"label": label, "text": text_} for label, text_ in described(rule, row.fields)],
-            "batch_id": str(row.batch_id) if row.batch_id else None, "actor_name": row.actor_name or row.actor,
+            "batch_id": str(row.batch_id) if row.batch_id else None, "imported": row.import_id is not None,
+            "actor_name": row.actor_name or row.actor,
             "at": row.at.isoformat(), "undone": row.undone_at is not None,
             "undone_at": _iso(row.undone_at), "undone_by": row.undone_by, "undo_reason": row.undo_reason}
 

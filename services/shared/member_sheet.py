@@ -39,3 +39,22 @@ APPLICANT_IMPORT_COLUMNS = (
     Column("education", "学历", False, "如 大学本科，见“代码表”"),
     Column("occupation", "工作岗位", False, "如 专业技术人员，见“代码表”"),
 )
+
+# The 发展纪实采集表: development steps taken on paper, one step a row, for applicants already
+# recorded (found by the ID number). Which step takes which column: docs/DEVELOPMENT.md "导入发展纪实".
+DEVELOPMENT_IMPORT_COLUMNS = (
+    Column("id_number", "公民身份号码", True, "入党申请人的18位公民身份号码（须已录入或导入入党申请人）"),
+    Column("name", "姓名", True, "须与入党申请人的姓名一致"),
+    Column("step", "发展步骤", True, "如 确定为入党积极分子，见“代码表”；审批及以后的步骤不在此导入"),
+    Column("date", "办理日期", True, "格式 YYYY-MM-DD，不晚于今天；顺序颠倒、时间不足的照样导入，由工作督查列出"),
+    Column("people", "培养联系人/入党介绍人", False, "指定培养联系人、确定入党介绍人时填写姓名，多人用“、”分隔"),
+    Column("passed", "审查结果", False, "政治审查、上级党委预审：合格 或 不合格"),
+    Column("days", "培训天数", False, "集中培训：整数"),
+    Column("hours", "培训学时", False, "集中培训：整数"),
+    Column("entitled", "应到会有表决权人数", False, "支部大会：整数"),
+    Column("present", "实到会有表决权人数", False, "支部大会：整数"),
+    Column("written", "书面意见人数", False, "支部大会：整数，可不填"),
+    Column("yes", "赞成票数", False, "支部大会：整数（含书面意见）"),
+    Column("actors", "经办人/参加人员", False, "不超过500个字"),
+    Column("note", "备注", False, "不超过500个字"),
+)

@@ -65,6 +65,7 @@ PAGES = {
     "/orgs/{id}/applicant-import": "/orgs/{branch}/applicant-import",
     "/applicants/{id}": "/applicants/{applicant}",
     "/orgs/{id}/development": "/orgs/{branch}/development?step=branch_meeting",
+    "/orgs/{id}/development-import": "/orgs/{branch}/development-import",
     "/dues": "/dues",
     "/orgs/{id}/dues": "/orgs/{branch}/dues",
     "/members/{id}/dues": "/members/{member}/dues",

@@ -1,8 +1,10 @@
 """One person's development history for tests (the 2014 细则's order and time limits), and keying
 it through the API."""
+import io
 from datetime import date
 
 import httpx
+from openpyxl import load_workbook
 
 from .api import create_org
 from .factories import id_number, member_data
@@ -68,3 +70,15 @@ def walk(api: httpx.Client, full_members: list[int], applicant_id: int, steps) -
         assert response.status_code == 200, (step, response.text)
         result = response.json()
     return result
+
+
+def history_sheet(api: httpx.Client, rows: list[list]) -> bytes:
+    """The downloaded 发展纪实采集表 template with `rows` from row 2 (values in its column order)."""
+    book = load_workbook(io.BytesIO(api.get("/imports/development/template.xlsx").content))
+    sheet = book["发展纪实采集表"]
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=2 + offset, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
