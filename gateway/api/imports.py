@@ -53,7 +53,7 @@ async def uploaded_rows(request: Request, kind: str) -> list[dict]:
         raise sheet_http_error(exc) from None
 
 
-SHEETS = {"member": "党员采集表", "org": "党组织采集表", "applicant": "入党申请人采集表"}
+SHEETS = {"member": "党员采集表", "org": "党组织采集表", "applicant": "入党申请人采集表", "dues_base": "党费基数表"}
 
 
 def import_endpoints(service: str, kind: str | None = None):

@@ -126,6 +126,8 @@ FORMS = {
     "dues-exemption": FormSpec("dues-exemption-", {"from_month": "开始月份", "to_month": "结束月份", "kind": "类型",
                                                    "amount": "少交后每月应交", "reason": "原因"}),
     "dues-void": FormSpec("dues-void-", {"reason": "作废原因"}),
+    "dues-reset": FormSpec("dues-reset-", {"year": "年度", "from_month": "起始月份", "bases": "党员"}),
+    "dues-import": FormSpec("dues-import-", {"file": "党费基数表"}),
     "dues-decide": FormSpec("dues-decide-", {"opinion": "审批意见"}),
 }
 
