@@ -232,8 +232,9 @@ def _year_param(value) -> str | None:
 async def _bases_context(request: Request, session, org_id: int, year=None) -> dict:
     roster = await call(request, session, "dues", "base_roster", org_id=org_id,
                         year=year or request.query_params.get("year"))  # first: 404/403
-    org = await call(request, session, "org", "get_org", org_id=org_id)
-    return dict(org=org, roster=roster, kinds=KINDS, kind_names=roster["kinds"])
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return dict(org=org, root=root, roster=roster, kinds=KINDS, kind_names=roster["kinds"])
 
 
 async def bases_page(request: Request):
@@ -286,16 +287,18 @@ async def save_bases(request: Request):
 async def base_import_page(request: Request):
     """The 党费基数表: download it prefilled, upload it (static/import.js), then its preview page."""
     session = await require_session(request)
-    org = await call(request, session, "org", "get_org", org_id=path_id(request))
-    return render(request, "import.html", session=session, org=org, kind="dues_base")
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))  # first: 404/403
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return render(request, "import.html", session=session, org=org, root=root, kind="dues_base")
 
 
 async def _import_context(request: Request, session, import_id: str) -> dict:
     preview = await call(request, session, "dues", "get_base_import", import_id=import_id)  # first: 404/403
-    org = await call(request, session, "org", "get_org", org_id=preview["org_id"])
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=preview["org_id"]),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
     rows = sorted([{**item, "ok": True} for item in preview["items"]]
                   + [{**item, "ok": False} for item in preview["errors"]], key=lambda r: r["row"])
-    return dict(org=org, preview=preview, rows=rows, kind_names=KIND_NAMES)
+    return dict(org=org, root=root, preview=preview, rows=rows, kind_names=KIND_NAMES)
 
 
 async def base_import_preview(request: Request):
