@@ -38,6 +38,7 @@ from .domain.bulk_bases import KINDS
 from .domain.counters import AMOUNTS, FIELDS, contributions
 from .models import bases, branch_settings, counted, exemptions, large_payments, members, payments, totals
 
+FLUSH_ROWS = 5000  # totals rows an upsert: 10 parameters each
 COUNTING_LOCK = 0x6475657301  # pg advisory lock key: counting (shared) vs org moves (exclusive)
 ACTIVE = "active"
 KIND_NAMES = dict(KINDS.items())  # the kinds of base by their Chinese names (domain/bulk_bases.KINDS)
@@ -235,8 +236,10 @@ class Tally:
         rows = [{"org_id": org_id, "year": year, "month": month, **dict(zip(FIELDS, values))}
                 for (org_id, year, month), values in sorted(self.deltas.items()) if any(values)]
         self.deltas.clear()
-        if rows:
-            statement_ = insert(totals).values(rows)
+        # In key order, a chunk a statement (a statement takes at most 65,535 parameters: a batch
+        # of members across many branches — the monthly advance — touches thousands of rows).
+        for start in range(0, len(rows), FLUSH_ROWS):
+            statement_ = insert(totals).values(rows[start:start + FLUSH_ROWS])
             session.execute(statement_.on_conflict_do_update(
                 index_elements=[totals.c.org_id, totals.c.year, totals.c.month],
                 set_={name: totals.c[name] + statement_.excluded[name] for name in FIELDS}))

@@ -17,7 +17,8 @@ def row(number, name="张三", id_number="11010519491231002X", kind="在职", am
 
 
 @pytest.mark.parametrize("text, kind", [("在职", "employed"), ("离退休", "retired"), ("退休", "retired"),
-                                        ("在职（税后月工资）", "employed"), ("student", "student"), (" 低保 ", "subsistence"),
+                                        ("在职（税后月工资）", "employed"), ("student", "student"),
+                                        (" 低保 ", "subsistence"),
                                         ("农民", "farmer"), ("个体经营", "self_employed")])
 def test_kinds_by_name_alias_or_key(text, kind):
     assert kind_of(text) == kind
