@@ -161,7 +161,7 @@ def generate(dsn: str, members: int, seed: int = 2026) -> dict:
 
 
 # The services that keep a projection of the org tree (services/shared/org_directory.py).
-DIRECTORIES = ("member", "transfer", "media")
+DIRECTORIES = ("member", "transfer", "media", "dues")
 
 
 def fill_org_directories(dsn: str) -> float:

@@ -2,14 +2,18 @@
 大额党费, 少交/免交 with the higher 党委's approval, summaries, arrears and the Excel sheets. Each
 route is one RPC to the dues service, which checks scope and the rules itself; amounts travel as
 strings with two decimals."""
+from urllib.parse import quote
+
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..auth import require_session
 from ..excel.dues import month_sheet, summary_sheet
+from ..excel.template import dues_base_template
 from .common import call, check_types, path_id, read_json, record_action
-from .exports import download_operation, workbook_download
+from .exports import XLSX, download_operation, workbook_download
+from .imports import ERRORS_LIST, FILE_LIMITS, IMPORT_ID, IMPORT_TIMEOUT, uploaded_rows
 from .spec import BOOL, DATE, ID, INT, STR, obj, op, query_param
 
 AMOUNT = {"type": "string", "pattern": r"^\d+\.\d{2}$", "description": "金额（元，两位小数）"}
@@ -43,6 +47,46 @@ async def put_base(request: Request):
     member_id = path_id(request)
     data = await _body(request, {"kind": str, "amount": (str, int), "from_month": str})
     return await _json(request, "set_base", member_id=member_id, data=data)
+
+
+async def base_roster(request: Request):
+    return await _json(request, "base_roster", org_id=path_id(request), year=request.query_params.get("year"))
+
+
+async def set_bases(request: Request):
+    org_id = path_id(request)
+    data = await _body(request, {"year": (int, str), "from_month": str, "bases": list})
+    return await _json(request, "set_bases", org_id=org_id, data=data)
+
+
+async def base_template(request: Request):
+    """The 党费基数表 prefilled with the organization's members."""
+    session = await require_session(request)
+    sheet = await call(request, session, "dues", "base_sheet", org_id=path_id(request))
+    filename = quote(f"{sheet['org']['name']}-党费基数表.xlsx")
+    return Response(dues_base_template(sheet), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{filename}"})
+
+
+async def create_base_import(request: Request):
+    """An uploaded 党费基数表 read as every sheet is (limits, a worker process), previewed by the
+    dues service."""
+    session = await require_session(request)
+    org_id = path_id(request)
+    rows = await uploaded_rows(request, "dues_base")
+    return JSONResponse(await call(request, session, "dues", "create_base_import", org_id=org_id, rows=rows,
+                                   timeout=IMPORT_TIMEOUT), status_code=201)
+
+
+async def get_base_import(request: Request):
+    return await _json(request, "get_base_import", import_id=request.path_params["id"])
+
+
+async def commit_base_import(request: Request):
+    session = await require_session(request)
+    await read_json(request, optional=True)
+    return JSONResponse(await call(request, session, "dues", "commit_base_import",
+                                   import_id=request.path_params["id"], timeout=IMPORT_TIMEOUT))
 
 
 async def member_dues(request: Request):
@@ -130,6 +174,12 @@ routes = [
     Route("/orgs/{id}/dues/settings", get_settings),
     Route("/orgs/{id}/dues/settings", put_settings, methods=["PUT"]),
     Route("/members/{id}/dues/base", put_base, methods=["PUT"]),
+    Route("/orgs/{id}/dues/bases", base_roster),
+    Route("/orgs/{id}/dues/bases", set_bases, methods=["POST"]),
+    Route("/orgs/{id}/dues/bases/template.xlsx", base_template),
+    Route("/orgs/{id}/dues/bases/imports", create_base_import, methods=["POST"]),
+    Route("/dues/base-imports/{id}", get_base_import),
+    Route("/dues/base-imports/{id}/commit", commit_base_import, methods=["POST"]),
     Route("/members/{id}/dues", member_dues),
     Route("/members/{id}/dues/paid-to", paid_to),
     Route("/members/{id}/dues/large", record_large, methods=["POST"]),
@@ -236,6 +286,31 @@ EXEMPTION_IN = obj(["from_month", "to_month", "kind", "reason"], from_month=MONT
 ARREAR = obj(["member_id", "name", "streak"], member_id=INT, name=STR, org_id=INT, org_name=NULLABLE, streak=INT,
              streak_from=MONTH, arrears_months=INT, amount=AMOUNT, paid_to=NULLABLE, level=NULLABLE,
              level_name=NULLABLE)
+BASE_ROW = obj(["member_id", "kind", "from_month", "monthly_due", "bracket"], row={"type": ["integer", "null"]},
+               member_id=INT, name=STR, id_number=STR, kind=KINDS, amount=NULLABLE, from_month=MONTH,
+               monthly_due=AMOUNT, bracket=STR, rule_version=STR)
+ROSTER_BASE = {"type": ["object", "null"], "description": "现行基数（无基数时为 null）",
+               "properties": {"kind": KINDS, "kind_name": STR, "amount": NULLABLE, "from_month": MONTH,
+                              "monthly_due": AMOUNT, "bracket": STR, "problem": NULLABLE}}
+BASE_ROSTER = obj(["year", "from_month", "members", "counts"], year=INT,
+                  from_month={**MONTH, "description": "新基数缺省的起始月份（该年1月）"}, as_of=MONTH,
+                  org={"type": "object"}, kinds={"type": "object"},
+                  members={"type": "array", "items": obj(
+                      ["member_id", "name", "base", "reset"], member_id=INT, name=STR, category=NULLABLE,
+                      base=ROSTER_BASE, reset={**BOOL, "description": "该年1月以来已核定（有从该年某月起的基数）"})},
+                  counts=obj(["members", "reset", "not_reset"], members=INT, reset=INT, not_reset=INT))
+BASES_IN = obj(["bases"], year={**INT, "description": "核定年度，缺省为今年"},
+               from_month={**MONTH, "description": "起始月份，缺省为该年1月"},
+               bases={"type": "array", "maxItems": 2000, "items": obj(
+                   ["member_id"], member_id=INT, amount=AMOUNT_IN,
+                   kind={**KINDS, "description": "缺省为现行基数的类别"},
+                   from_month={**MONTH, "description": "本项的起始月份（缺省为上面的 from_month）"})})
+BASES_OUT = obj(["written", "bases"], org_id=INT, year=INT, written=INT, bases={"type": "array", "items": BASE_ROW})
+IMPORT_ERRORS = {"type": "array", "items": obj(["row", "field", "message"], row=INT, field=STR, message=STR,
+                                                 name=STR, id_number=STR)}
+BASE_IMPORT = obj(["id", "rows", "valid", "errors", "items"], id=STR, status=STR, org_id=INT, org_name=STR,
+                  rows=INT, valid=INT, written={"type": ["integer", "null"]}, errors=IMPORT_ERRORS,
+                  items={"type": "array", "items": BASE_ROW, "description": "有效行：匹配到的党员、每月应交及档次"})
 YEAR = query_param("year", INT, "年度，缺省为今年")
 MONTH_PARAM = query_param("month", MONTH, "缺省为本月")
 PAGING = [query_param("page", INT), query_param("size", INT, "每页条数，1到200，默认50")]
@@ -260,6 +335,27 @@ OPENAPI_PATHS = {
     "/members/{id}/dues/base": {"put": op("核定党费基数（从某月起）：按规定计算每月应交及所用档次", "应交",
                                           BASE_OUT, BASE_IN, params=[ID])},
     "/members/{id}/dues": {"get": op(DUES_TEXT, "党费", MEMBER_DUES, params=[ID, YEAR])},
+    "/orgs/{id}/dues/bases": {
+        "get": op("年度核定名册：本组织在册党员的现行基数（类别、金额、起始月份、每月应交），是否已于该年核定",
+                  "名册", BASE_ROSTER, params=[ID, YEAR]),
+        "post": op("年度核定：一次为多名党员核定新基数（起始月份缺省为该年1月）；任何一项有误则全部不核定，"
+                   "fields 按党员编号列出原因（400 输入有误，409 不在本组织在册党员中）", "已核定", BASES_OUT, BASES_IN,
+                   params=[ID])},
+    "/orgs/{id}/dues/bases/template.xlsx": {"get": download_operation(
+        "下载党费基数表（按本组织在册党员预填姓名、公民身份号码、现行类别和基数，起始月份为本月）", params=[ID])},
+    "/orgs/{id}/dues/bases/imports": {"post": {
+        **op("上传党费基数表，返回预览：每行匹配的党员、每月应交及档次，或该行的问题", "预览", BASE_IMPORT,
+             params=[ID], status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary",
+                            "description": FILE_LIMITS + "；党费基数表最多 2000 行"})}}}}},
+    "/dues/base-imports/{id}": {"get": op("党费基数导入的预览和状态", "导入", BASE_IMPORT, params=[IMPORT_ID])},
+    "/dues/base-imports/{id}/commit": {"post": op(
+        "写入预览中的全部有效行（一个事务）；预览后有党员不能再核定（已转出、减少等）时全部不写入（409）", "写入结果",
+        obj(["written", "refused"], id=STR, org_id=INT, written=INT, skipped_rows=INT,
+            refused={**ERRORS_LIST, "description": "预览中有误、未写入的行"},
+            bases={"type": "array", "items": BASE_ROW}),
+        params=[IMPORT_ID])},
     "/members/{id}/dues/paid-to": {"get": op("党费交至（组织关系介绍信使用）", "党费交至", obj(
         ["member_id", "paid_to"], member_id=INT, paid_to=NULLABLE), params=[ID])},
     "/orgs/{id}/dues/payments": {"post": op(PAYMENTS_TEXT, "已登记", RECORDED, PAYMENTS_IN, params=[ID],

@@ -58,6 +58,10 @@ LISTS = {
                      MEMBER_LIST_COLUMNS + [RosterColumn("lost_since", "失联日期", 12),
                                             RosterColumn("lost_reason_name", "失联原因", 14),
                                             RosterColumn("home_org_name", "所在党组织", 30)]),
+    "dues-lapsed": ("dues", "lapsed_members", "连续6个月未交党费的党员",
+                    [ROSTER_COLUMNS["name"], RosterColumn("org_name", "所在党组织", 30),
+                     RosterColumn("streak", "连续未交月数", 10), RosterColumn("streak_from", "自", 10),
+                     RosterColumn("amount", "欠交金额（元）", 12), RosterColumn("paid_to", "党费交至", 10)]),
 }
 
 
@@ -125,6 +129,8 @@ LIST_SUMMARIES = {
     "orglife-behind": "上一个已结束周期（上月、上季度、上年）未开展规定组织生活的党支部（items[].missing 为未开展的"
                       "类型及周期，按支部工作条例的频次）",
     "lost-members": "失联满6个月的流动党员（按规定应予停止党籍；items[].lost_since 失联日期）",
+    "dues-lapsed": "连续6个月以上未交党费的在册党员（按自行脱党处理的情形，须支部核实处理；"
+                   "items[].streak 连续未交月数，streak_from 自何月，amount 欠交金额，paid_to 党费交至）",
 }
 for _name, _summary in LIST_SUMMARIES.items():
     OPENAPI_PATHS[f"/orgs/{{id}}/supervision/{_name}"] = {"get": op(

@@ -7,9 +7,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from services.dues.contract import BASE_IMPORT_COLUMNS, BASE_KINDS, BASE_SHEET
 from services.member.contract import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS, IMPORT_STEPS
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS, ORG_AFFILIATIONS, ORG_TYPES
+
+from .cells import inert
 
 DATA_ROWS = 5000  # rows that get drop-downs and text formatting
 
@@ -45,10 +48,21 @@ def org_template() -> bytes:
                                ("code", "parent_code", "established_on", "contact_phone", "postcode"))
 
 
-def collection_template(title: str, columns, code_lists: dict, text_keys) -> bytes:
+def dues_base_template(sheet: dict) -> bytes:
+    """The 党费基数表 of an organization, prefilled (the dues service's base_sheet answer): each
+    member's name and 公民身份号码 as in the member roster, the kind and amount of the base in
+    force, and this month as the month the new bases apply from; kinds as a drop-down."""
+    rows = [[member["name"], member["id_number"], member["kind"], member["amount"], member["from_month"]]
+            for member in sheet["members"]]
+    return collection_template(BASE_SHEET, BASE_IMPORT_COLUMNS, {"kind": BASE_KINDS},
+                               ("id_number", "amount", "from_month"), rows)
+
+
+def collection_template(title: str, columns, code_lists: dict, text_keys, rows=()) -> bytes:
     """A sheet `title` with `columns` (required headers red on pink), drop-downs from the code
     tables of `code_lists` ({column key: CodeTable}, listed on 代码表), `text_keys` columns
-    formatted as text, and a 填写说明 sheet."""
+    formatted as text, a 填写说明 sheet, and `rows` (lists of values in the columns' order)
+    filled in from row 2, as text that never runs as a formula."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -59,10 +73,13 @@ def collection_template(title: str, columns, code_lists: dict, text_keys) -> byt
         cell.fill = required if column.required else PatternFill()
         sheet.column_dimensions[_column_letter(index - 1)].width = max(12, len(column.header) * 2 + 4)
     sheet.freeze_panes = "A2"
+    for number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=index, value=inert(value))
     # ID numbers, codes and dates are text: 18 digits would lose precision as a number.
     for index, column in enumerate(columns):
         if column.key in text_keys:
-            for row in range(2, DATA_ROWS + 2):
+            for row in range(2, max(DATA_ROWS, len(rows)) + 2):
                 sheet[f"{_column_letter(index)}{row}"].number_format = "@"
 
     codes = workbook.create_sheet("代码表")

@@ -25,7 +25,7 @@ from .safe_read import MAX_FILE_BYTES, SheetError, SheetTooLarge
 
 log = logging.getLogger("pmis.gateway")
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("member", "org", "applicant", "development")  # 党员, 党组织, 入党申请人, 发展纪实采集表
+KINDS = ("member", "org", "applicant", "development", "dues_base")  # 党员, 党组织, 入党申请人, 发展纪实采集表, 党费基数表
 _slots: asyncio.Semaphore | None = None
 
 
@@ -45,12 +45,13 @@ def limit_resources(megabytes: int, seconds: int) -> None:
 def main(argv: list[str]) -> None:
     kind, megabytes, seconds = argv[0], int(argv[1]), int(argv[2])
     limit_resources(megabytes, seconds)
-    from .reader import read_applicant_rows, read_development_rows, read_member_rows, read_org_rows
+    from .reader import (read_applicant_rows, read_development_rows, read_dues_base_rows, read_member_rows,
+                         read_org_rows)
 
     content = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
         rows = {"member": read_member_rows, "org": read_org_rows, "applicant": read_applicant_rows,
-                "development": read_development_rows}[kind](content)
+                "development": read_development_rows, "dues_base": read_dues_base_rows}[kind](content)
         # Packed as services/shared/sheet_imports.unpacked_rows takes them: the gateway only relays.
         answer = b"rows\n" + base64.b64encode(zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1))
     except SheetError as exc:

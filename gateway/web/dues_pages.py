@@ -10,6 +10,8 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from services.dues.contract import BASE_KINDS
+
 from ..api.common import call, path_id
 from ..auth import require_session
 from ..errors import HttpError
@@ -20,6 +22,7 @@ KINDS = {"employed": "在职（税后月工资）", "annual_salary": "年薪制�
          "self_employed": "个体（上季度月平均纯收入）", "retired": "离退休（实得离退休费）",
          "farmer": "农民（每月0.2—1元）", "student": "学生", "unemployed": "下岗失业", "relief": "依靠抚恤或救济生活",
          "subsistence": "低保"}
+KIND_NAMES = dict(BASE_KINDS.items())  # the short names (在职, 离退休 …) the sheet and the 年度核定 screen use
 METHODS = {"self": "本人", "proxy": "代交"}
 EXEMPTION_KINDS = {"exempt": "免交", "reduce": "少交"}
 DECISIONS = {"approve": ("approve_exemption", "已批准"), "refuse": ("refuse_exemption", "已不批准")}
@@ -239,3 +242,100 @@ async def pay_member(request: Request):
                 "method": form.get("method") or "self", "collector": form.get("collector", "")}]})
 
     return await _member_form(member_id, "dues-pay", perform, "已登记党费")(request)
+
+
+# --- bases in bulk: 年度核定 and the 党费基数表 -------------------------------------------------------
+
+def _year_param(value) -> str | None:
+    value = str(value or "").strip()
+    return value if value.isdigit() and len(value) == 4 else None
+
+
+async def _bases_context(request: Request, session, org_id: int, year=None) -> dict:
+    roster = await call(request, session, "dues", "base_roster", org_id=org_id,
+                        year=year or request.query_params.get("year"))  # first: 404/403
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return dict(org=org, root=root, roster=roster, kinds=KINDS, kind_names=roster["kinds"])
+
+
+async def bases_page(request: Request):
+    """年度核定: the organization's members with their base in force, those not re-set since January
+    marked; new amounts for many at once."""
+    session = await require_session(request)
+    return render(request, "dues_bases.html", session=session,
+                  **await _bases_context(request, session, path_id(request)))
+
+
+def bases_of_form(form: dict) -> list[dict]:
+    """The 年度核定 form's rows to re-set: those ticked or with an amount typed, each with its kind
+    and amount (the month is the form's)."""
+    rows = []
+    for key in form:
+        if not key.startswith("kind."):
+            continue
+        member_id = _digits(key[5:])
+        amount = form.get(f"amount.{member_id}", "").strip()
+        if member_id is None or not (amount or form.get(f"pick.{member_id}") == "1"):
+            continue
+        rows.append({"member_id": member_id, "kind": form[key], "amount": amount})
+    return rows
+
+
+async def save_bases(request: Request):
+    org_id = path_id(request)
+
+    async def perform(session, form):
+        rows = bases_of_form(form)
+        if not rows:
+            raise HttpError(400, "validation", "请为至少一名党员填写新的基数（学生等固定数额的请勾选）",
+                            {"bases": "请至少填写一名党员"})
+        return await call(request, session, "dues", "set_bases", org_id=org_id, data={
+            "year": _year_param(form.get("year")), "from_month": form.get("from_month", ""), "bases": rows})
+
+    async def rerender(session, form, error):
+        context = await _bases_context(request, session, org_id, _year_param(form.get("year")))
+        names = {str(m["member_id"]): m["name"] for m in context["roster"]["members"]}
+        named = HttpError(error.status, error.code, error.message, {
+            key: f"{names[key]}：{message}" if key in names else message for key, message in error.fields.items()})
+        return render(request, "dues_bases.html", status=error.status, session=session, form_error=named,
+                      open_form="dues-reset", form_values=form, row_errors=error.fields, **context)
+
+    return await submit_form(request, perform, rerender,
+                             lambda result: f"/orgs/{org_id}/dues/bases?year={result['year']}",
+                             flash="已核定党费基数")
+
+
+async def base_import_page(request: Request):
+    """The 党费基数表: download it prefilled, upload it (static/import.js), then its preview page."""
+    session = await require_session(request)
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))  # first: 404/403
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return render(request, "import.html", session=session, org=org, root=root, kind="dues_base")
+
+
+async def _import_context(request: Request, session, import_id: str) -> dict:
+    preview = await call(request, session, "dues", "get_base_import", import_id=import_id)  # first: 404/403
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=preview["org_id"]),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    rows = sorted([{**item, "ok": True} for item in preview["items"]]
+                  + [{**item, "ok": False} for item in preview["errors"]], key=lambda r: r["row"])
+    return dict(org=org, root=root, preview=preview, rows=rows, kind_names=KIND_NAMES)
+
+
+async def base_import_preview(request: Request):
+    session = await require_session(request)
+    return render(request, "dues_base_import.html", session=session,
+                  **await _import_context(request, session, request.path_params["id"]))
+
+
+async def commit_base_import(request: Request):
+    import_id = request.path_params["id"]
+
+    async def rerender(session, form, error):
+        return render(request, "dues_base_import.html", status=error.status, session=session, form_error=error,
+                      open_form="dues-import", **await _import_context(request, session, import_id))
+
+    return await submit_form(request, lambda session, form: call(
+        request, session, "dues", "commit_base_import", import_id=import_id), rerender,
+        lambda result: f"/orgs/{result['org_id']}/dues/bases", flash="已导入党费基数")

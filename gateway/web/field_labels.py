@@ -129,6 +129,8 @@ FORMS = {
     "dues-inflow": FormSpec("dues-inflow-", {"paid_on": "交纳日期", "collector": "收缴人", "payments": "党费"}),
     "dues-external": FormSpec("dues-external-", {"paid_on": "交纳日期", "collector": "收缴人", "payments": "党费"}),
     "dues-void": FormSpec("dues-void-", {"reason": "作废原因"}),
+    "dues-reset": FormSpec("dues-reset-", {"year": "年度", "from_month": "起始月份", "bases": "党员"}),
+    "dues-import": FormSpec("dues-import-", {"file": "党费基数表"}),
     "dues-decide": FormSpec("dues-decide-", {"opinion": "审批意见"}),
 }
 

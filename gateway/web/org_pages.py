@@ -18,16 +18,18 @@ from .rendering import render, submit_form
 async def home(request: Request):
     """The account's own organization, with its reminders (not its sub-organizations')."""
     session = await require_session(request)
-    root, reminders, transfer_counts, mobility_counts, development_due, orglife_due = await asyncio.gather(
+    (root, reminders, transfer_counts, mobility_counts, development_due, orglife_due,
+     dues_counts) = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "member", "reminders", org_id=session.org_id),
         call(request, session, "transfer", "counts", org_id=session.org_id),
         call(request, session, "transfer", "mobility_counts", org_id=session.org_id),
         call(request, session, "member", "development_due", org_id=session.org_id, size=10),  # 发展党员, subtree
-        call(request, session, "org", "orglife_due", org_id=session.org_id))  # 组织生活, subtree
+        call(request, session, "org", "orglife_due", org_id=session.org_id),  # 组织生活, subtree
+        call(request, session, "dues", "arrears_counts", org_id=session.org_id))  # 欠交党费, subtree
     return render(request, "home.html", session=session, root=root, org=root, reminders=reminders,
                   transfer_counts=transfer_counts, mobility_counts=mobility_counts, development_due=development_due,
-                  orglife_due=orglife_due)
+                  orglife_due=orglife_due, dues_counts=dues_counts)
 
 
 async def org_context(request: Request, session: Session, org_id: int) -> dict:

@@ -15,7 +15,7 @@ from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
 from services.shared.field_errors import FieldErrors
 from services.shared.field_rules import iso_date
-from services.shared.messaging.outbox import record_event
+from services.shared.messaging.outbox import record_event, record_events
 from services.shared.org_directory import OrgDirectory
 from services.shared.versions import require_version
 
@@ -35,6 +35,7 @@ from .domain import (
     parse_exemption,
     parse_payment,
 )
+from .domain.bulk_bases import check_reset, reset_month
 from .models import (
     bases,
     branch_settings,
@@ -48,11 +49,13 @@ from .models import (
     payments,
 )
 from .store import (
+    ACTIVE,
     accounts,
     base_view,
     branch_of,
     branch_rows,
     counting_lock,
+    current_kinds,
     exemption_view,
     inflow_payment_view,
     large_view,
@@ -65,6 +68,7 @@ from .store import (
     require_higher_committee,
     settings_row,
     this_month,
+    year_of,
 )
 
 MAX_PAYMENTS = 500  # one request: a large branch's month, or a member's years of 补交
@@ -162,6 +166,89 @@ def set_base(sessions: sessionmaker, caller: Caller, member_id, data: dict) -> d
                {"member_id": row.member_id, "org_id": row.org_id, **{k: view[k] for k in (
                    "kind", "amount", "from_month", "monthly_due", "bracket", "rule_version")}})
         return view
+
+
+# --- bases in bulk (年度核定, the 党费基数表) ----------------------------------------------------
+
+MAX_BASES = 2000  # one request or import: a branch's members (a branch over 50 is split; a 党委's own members)
+NOT_ON_ROLLS = "该党员不在本组织的在册党员中"
+
+
+def _base_event(view: dict, row) -> tuple:
+    return (events.DUES_BASE_SET, f"member-{row.member_id}", view["id"], {
+        "member_id": row.member_id, "org_id": row.org_id,
+        **{k: view[k] for k in ("kind", "amount", "from_month", "monthly_due", "bracket", "rule_version")}})
+
+
+def write_bases(session: Session, caller: Caller, org_id: int, entries: list[dict]) -> tuple[list[dict], dict]:
+    """Bases of many members of one organization in the caller's transaction (`entries` judged by
+    domain/bulk_bases: member_id, kind, amount, from_month, monthly_due, bracket, rule_version):
+    the members locked in id order, every one checked to be on the organization's rolls; then all
+    written, recounted and their events recorded — or, when any is refused, nothing, and the
+    refusals {member_id: reason} answered (the caller raises, so nothing is written)."""
+    ids = sorted({item["member_id"] for item in entries})
+    counting_lock(session)
+    rows = {row.member_id: row for row in session.execute(
+        select(members).where(members.c.member_id.in_(ids)).order_by(members.c.member_id).with_for_update())}
+    refused = {}
+    for member_id in ids:
+        row = rows.get(member_id)
+        if row is None or row.org_id != org_id or row.status != ACTIVE or not caller.covers(row.org_path):
+            refused[member_id] = NOT_ON_ROLLS
+    if refused:
+        return [], refused
+    who = caller.username or caller.user_id
+    saved = session.execute(bases.insert().values([{
+        "member_id": item["member_id"], "kind": item["kind"], "amount": item["amount"],
+        "from_month": Month.parse(item["from_month"]).first_day, "monthly_due": item["monthly_due"],
+        "bracket": item["bracket"], "rule_version": item["rule_version"], "created_by": who} for item in entries])
+        .returning(*bases.c)).all()
+    recount(session, [rows[member_id] for member_id in ids])
+    views = [{**base_view(row), "member_id": row.member_id, "name": rows[row.member_id].name} for row in saved]
+    record_events(session, outbox, [_base_event(view, rows[view["member_id"]]) for view in views], caller)
+    return views, refused
+
+
+def set_bases(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, data: dict) -> dict:
+    """年度核定: new bases for many members of an organization in one request — `year` (its January
+    is where they start unless `from_month` or an entry's own month says otherwise) and `bases`
+    [{member_id, amount, kind?, from_month?}] (a missing kind keeps the member's current one).
+    All or nothing: any entry refused → 400 (its input) or 409 (not on the rolls), each reason
+    keyed by the member id, nothing written."""
+    org = orgs.org(caller, org_id)
+    data = data or {}
+    year = year_of(data.get("year"))
+    default = reset_month(year)
+    if data.get("from_month") not in (None, ""):
+        try:
+            default = Month.parse(data["from_month"])
+        except ValueError as error:
+            raise ValidationFailed(f"起始月份{error}", {"from_month": str(error)}) from None
+    entries = data.get("bases")
+    if isinstance(entries, list) and len(entries) > MAX_BASES:
+        raise ValidationFailed(f"一次最多核定{MAX_BASES}名党员的基数", {"bases": f"最多{MAX_BASES}项"})
+    with sessions.begin() as session:
+        kinds = current_kinds(session, org["id"])
+        try:
+            judged, errors = check_reset(entries, kinds, default)
+        except ValueError as error:
+            raise ValidationFailed(str(error), {"bases": str(error)}) from None
+        names = {row.member_id: row.name for row in branch_rows(session, org["id"])}
+        if errors:
+            raise ValidationFailed(f"有{len(errors)}名党员的基数有误，全部未核定：" + _named(errors, names), errors)
+        views, refused = write_bases(session, caller, org["id"], judged)
+        if refused:
+            fields = {str(k): v for k, v in refused.items()}
+            raise Conflict(f"有{len(refused)}名党员不能核定，全部未核定：" + _named(fields, names), fields)
+    return {"org_id": org["id"], "year": year, "written": len(views), "bases": views}
+
+
+def _named(errors: dict[str, str], names: dict[int, str]) -> str:
+    """Reasons keyed by member id, as a sentence naming the members."""
+    def who(key: str) -> str:
+        return names.get(int(key), key) if key.isdigit() else key
+    return "；".join(f"{who(key)}：{message}" for key, message in list(errors.items())[:20]) + (
+        "等" if len(errors) > 20 else "")
 
 
 # --- 交纳登记 -----------------------------------------------------------------------------------

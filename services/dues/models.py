@@ -11,6 +11,8 @@
   arrears as of the month counted; `totals` the sums rolled up to every organization on the
   member's path, keyed (org_id, year, month; month 0 = the year's member counts), changed in the
   transaction of the change, so a summary reads a dozen rows and an arrears list an index range.
+- `base_imports`, `base_import_rows`: a 党费基数表's preview (its refused rows, the organization it
+  is for) and its valid rows with the member matched and the monthly due computed, until the commit.
 """
 from sqlalchemy import (
     BigInteger,
@@ -34,6 +36,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from services.shared.messaging.inbox import inbox_table
 from services.shared.messaging.outbox import outbox_table
 from services.shared.org_directory import org_directory_table
+from services.shared.sheet_imports import import_tables
 
 metadata = MetaData(schema="dues")
 MONEY = Numeric(12, 2)
@@ -215,3 +218,4 @@ totals = Table(
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 org_directory = org_directory_table(metadata)  # projection of org's tree (org events)
+base_imports, base_import_rows = import_tables(metadata, "base_", Column("org_id", BigInteger, nullable=False))

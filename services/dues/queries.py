@@ -5,7 +5,6 @@ whatever the subtree), the arrears list (an index range of the counted streaks) 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -28,6 +27,7 @@ from .domain import (
     monthly_due,
     statement,
 )
+from .domain.bulk_bases import reset_month, was_reset
 from .models import (
     bases,
     counted,
@@ -41,12 +41,16 @@ from .models import (
     totals,
 )
 from .store import (
+    ACTIVE,
     AMOUNTS,
     EXEMPTION_STATE_NAMES,
     FIELDS,
     KIND_NAMES,
     accounts,
+    base_in_force,
     base_view,
+    bases_of,
+    branch_identities,
     branch_of,
     branch_rows,
     exemption_view,
@@ -62,22 +66,11 @@ from .store import (
     shown,
     this_month,
     totals_of,
+    year_of,
 )
 
 LEVEL_NAMES = {REPORT: "连续3个月未交", LAPSED: "连续6个月未交（按自行脱党处理的情形）"}
 PAGE_MAX = 200
-
-
-def _year(value) -> int:
-    if value in (None, ""):
-        return date.today().year
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed("年份应为四位数字", {"year": "应为四位数字"}) from None
-    if not 2000 <= year <= 2100:
-        raise ValidationFailed("年份超出范围（2000—2100）", {"year": "超出范围"})
-    return year
 
 
 def _month(value, default: Month | None = None) -> Month:
@@ -124,11 +117,12 @@ def _status_view(status) -> dict:
 def current_base(session, member_id: int, as_of: Month) -> dict | None:
     """The base in force this month (the latest from a month on or before it; else the first to
     come), with its monthly amount and bracket by this month's rules."""
-    rows = session.execute(select(bases).where(bases.c.member_id == member_id).order_by(bases.c.id)).all()
-    if not rows:
+    return base_shown(base_in_force(bases_of(session, [member_id]).get(member_id, []), as_of), as_of)
+
+
+def base_shown(row, as_of: Month) -> dict | None:
+    if row is None:
         return None
-    started = [row for row in rows if Month.of(row.from_month) <= as_of]
-    row = max(started, key=lambda r: (r.from_month, r.id)) if started else min(rows, key=lambda r: (r.from_month, r.id))
     view = base_view(row)
     try:
         due: MonthlyDue = monthly_due(row.kind, row.amount, max(as_of, Month.of(row.from_month)))
@@ -138,10 +132,57 @@ def current_base(session, member_id: int, as_of: Month) -> dict | None:
     return view
 
 
+def base_roster(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, year=None) -> dict:
+    """年度核定: the organization's members on the rolls, each with the base in force (kind, amount,
+    from month, monthly due and bracket) and whether it was re-set for `year` (a base applying
+    from a month of that year); the base shown is the one in force this month, or in the year's
+    December (January) for a year past (to come)."""
+    org = orgs.org(caller, org_id)
+    year = year_of(year)
+    as_of = min(max(this_month(), Month(year, 1)), Month(year, 12))
+    with sessions() as session:
+        rows = [row for row in branch_rows(session, org["id"]) if row.status == ACTIVE]
+        found = bases_of(session, [row.member_id for row in rows])
+    entries = []
+    for row in sorted(rows, key=lambda r: (r.name, r.member_id)):
+        history = found.get(row.member_id, [])
+        reset = was_reset([Month.of(b.from_month) for b in history], year)
+        entries.append({"member_id": row.member_id, "name": row.name, "category": row.category,
+                        "base": base_shown(base_in_force(history, as_of), as_of), "reset": reset})
+    done = sum(1 for item in entries if item["reset"])
+    return {"org": {"id": org["id"], "name": org["name"], "type": org.get("type")}, "year": year,
+            "from_month": str(reset_month(year)), "as_of": str(as_of), "members": entries,
+            "counts": {"members": len(entries), "reset": done, "not_reset": len(entries) - done},
+            "kinds": KIND_NAMES}
+
+
+def base_sheet(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, list_members, org_id) -> dict:
+    """The 党费基数表 prefilled: the organization's members on both the member service's rolls and
+    the dues service's (name and 公民身份号码 as in the member roster) with the kind and amount of
+    the base in force this month; `from_month` is this month."""
+    org = orgs.org(caller, org_id)
+    identities = branch_identities(list_members, org["id"])
+    as_of = this_month()
+    with sessions() as session:
+        rows = {row.member_id: row for row in branch_rows(session, org["id"]) if row.status == ACTIVE}
+        found = bases_of(session, list(rows))
+    entries = []
+    for item in identities:
+        member_id = int(item["id"])
+        if member_id not in rows:
+            continue
+        base = base_in_force(found.get(member_id, []), as_of)
+        entries.append({"member_id": member_id, "name": item["name"], "id_number": item["id_number"],
+                        "kind": KIND_NAMES[base.kind] if base else "",
+                        "amount": "" if base is None or base.amount is None else shown(base.amount),
+                        "from_month": str(as_of)})
+    return {"org": {"id": org["id"], "name": org["name"]}, "from_month": str(as_of), "members": entries}
+
+
 def member_dues(sessions: sessionmaker, caller: Caller, member_id, year=None) -> dict:
     """The member card's dues: the base, the year's months (应交/实交/date/status), 党费交至, arrears,
     payments of the year (voided ones too), 大额党费 and 少交/免交."""
-    year, as_of = _year(year), this_month()
+    year, as_of = year_of(year), this_month()
     with sessions() as session:
         row = load_member(session, caller, member_id)
         account = accounts(session, [row]).get(row.member_id)
@@ -355,7 +396,7 @@ def summary(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, 
     members with an overdue month unpaid that year) or one month (欠交: not settled that month),
     with the months of the year and the direct sub-organizations' figures."""
     org = orgs.org(caller, org_id)
-    year = _year(year)
+    year = year_of(year)
     number = None
     if month not in (None, ""):
         try:

@@ -9,7 +9,7 @@ from services.shared.errors import PmisError
 from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, inflows, org_events, projection, queries
+from . import commands, imports, inflows, org_events, projection, queries
 from .models import org_directory
 
 api = rpc(expected_exceptions=PmisError)
@@ -20,6 +20,7 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     db = Database()
     caller = CallerProvider()
     org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
+    member = RpcProxy("member")  # names and 公民身份号码 of a branch's members, for the 党费基数表 (never back)
 
     @rpc
     def health(self):
@@ -30,6 +31,9 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
 
     def _orgs(self) -> OrgDirectory:
         return OrgDirectory(self.db, org_directory, self.org.org_path)
+
+    def _list_members(self, org_id, page, size):
+        return self.member.list_members(org_id=org_id, page=page, size=size)
 
     @timer(interval=60)
     def advance(self):
@@ -44,6 +48,23 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     @api
     def set_base(self, member_id, data):
         return commands.set_base(self.db, self.caller(), member_id, data)
+
+    @api
+    def set_bases(self, org_id, data):
+        """年度核定: many members' new bases at once, all or nothing."""
+        return commands.set_bases(self.db, self.caller(), self._orgs(), org_id, data)
+
+    @api
+    def create_base_import(self, org_id, rows):
+        return imports.create_base_import(self.db, self.caller(), self._orgs(), self._list_members, org_id, rows)
+
+    @api
+    def get_base_import(self, import_id):
+        return imports.get_base_import(self.db, self.caller(), self._orgs(), import_id)
+
+    @api
+    def commit_base_import(self, import_id):
+        return imports.commit_base_import(self.db, self.caller(), import_id)
 
     @api
     def record_payments(self, org_id, data):
@@ -112,6 +133,20 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     @api
     def arrears_counts(self, org_id):
         return queries.arrears_counts(self.db, self.caller(), self._orgs(), org_id)
+
+    @api
+    def lapsed_members(self, org_id, page=1, size=50):
+        """工作督查: members 6 months or more unpaid (the 自行脱党 case)."""
+        return queries.arrears(self.db, self.caller(), self._orgs(), org_id, 6, page, size)
+
+    @api
+    def base_roster(self, org_id, year=None):
+        return queries.base_roster(self.db, self.caller(), self._orgs(), org_id, year)
+
+    @api
+    def base_sheet(self, org_id):
+        """The 党费基数表 prefilled with the organization's members."""
+        return queries.base_sheet(self.db, self.caller(), self._orgs(), self._list_members, org_id)
 
     @api
     def exemptions(self, org_id, state="applied", page=1, size=50):

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.shared.context import Caller
-from services.shared.errors import Forbidden, NotFound
+from services.shared.errors import Forbidden, NotFound, ValidationFailed
 from services.shared.org_directory import OrgDirectory
 from services.shared.paths import path_ids
 
@@ -34,14 +34,14 @@ from .domain import (
     money,
     statement,
 )
+from .domain.bulk_bases import KINDS
 from .domain.counters import AMOUNTS, FIELDS, contributions
 from .models import bases, branch_settings, counted, exemptions, large_payments, members, payments, totals
 
+FLUSH_ROWS = 5000  # totals rows an upsert: 10 parameters each
 COUNTING_LOCK = 0x6475657301  # pg advisory lock key: counting (shared) vs org moves (exclusive)
 ACTIVE = "active"
-KIND_NAMES = {"employed": "在职", "annual_salary": "年薪制", "self_employed": "个体", "retired": "离退休",
-              "farmer": "农民", "student": "学生", "unemployed": "下岗失业", "relief": "抚恤救济",
-              "subsistence": "低保"}
+KIND_NAMES = dict(KINDS.items())  # the kinds of base by their Chinese names (domain/bulk_bases.KINDS)
 PAYMENT_KIND_NAMES = {"monthly": "按月", "late": "补交", "early": "预交"}
 METHOD_NAMES = {"self": "本人", "proxy": "代交"}
 EXEMPTION_KIND_NAMES = {"reduce": "少交", "exempt": "免交"}
@@ -77,6 +77,19 @@ def member_id_of(value) -> int:
     return member_id
 
 
+def year_of(value) -> int:
+    """A year from a query or form (this year when empty); 400 outside 2000—2100."""
+    if value in (None, ""):
+        return date.today().year
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed("年份应为四位数字", {"year": "应为四位数字"}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed("年份超出范围（2000—2100）", {"year": "超出范围"})
+    return year
+
+
 def load_member(session: Session, caller: Caller, member_id, lock: bool = False, scoped: bool = True):
     """The projected member if the caller may act on them (NotFound while the member service's
     event is on its way: the dues service knows only what its projection holds). `scoped=False`
@@ -94,6 +107,46 @@ def branch_rows(session: Session, org_id: int, lock: bool = False) -> list:
     """The members placed directly in an organization (on the rolls or not), by id."""
     query = select(members).where(members.c.org_id == org_id).order_by(members.c.member_id)
     return session.execute(query.with_for_update() if lock else query).all()
+
+
+def bases_of(session: Session, member_ids: Sequence[int]) -> dict[int, list]:
+    """Every base given to each of the members, in the order given."""
+    found = defaultdict(list)
+    if member_ids:
+        for row in session.execute(select(bases).where(bases.c.member_id.in_(list(member_ids))).order_by(bases.c.id)):
+            found[row.member_id].append(row)
+    return found
+
+
+def base_in_force(rows: Sequence, as_of: Month):
+    """Of a member's bases, the one in force in `as_of` (the latest from a month on or before it,
+    the last given of one month); else the first to come; None without any."""
+    if not rows:
+        return None
+    started = [row for row in rows if Month.of(row.from_month) <= as_of]
+    if started:
+        return max(started, key=lambda r: (r.from_month, r.id))
+    return min(rows, key=lambda r: (r.from_month, r.id))
+
+
+def current_kinds(session: Session, org_id: int) -> dict[int, str]:
+    """The kind of base in force this month of each member placed in the organization."""
+    ids = [row.member_id for row in branch_rows(session, org_id)]
+    as_of = this_month()
+    return {member_id: base_in_force(rows, as_of).kind for member_id, rows in bases_of(session, ids).items()}
+
+
+def branch_identities(list_members, org_id: int, size: int = 200) -> list[dict]:
+    """The members placed in the organization on the member service's rolls, with their name and
+    公民身份号码 (the dues projection keeps no ID numbers): `list_members(org_id, page, size)`, the
+    member service's RPC, asked page by page."""
+    found, page = [], 1
+    while True:
+        answer = list_members(org_id, page, size)
+        found.extend(answer["items"])
+        if not answer["items"] or page * size >= answer["total"]:
+            return found
+        page += 1
 
 
 def settings_row(session: Session, org_id: int):
@@ -185,8 +238,10 @@ class Tally:
         rows = [{"org_id": org_id, "year": year, "month": month, **dict(zip(FIELDS, values))}
                 for (org_id, year, month), values in sorted(self.deltas.items()) if any(values)]
         self.deltas.clear()
-        if rows:
-            statement_ = insert(totals).values(rows)
+        # In key order, a chunk a statement (a statement takes at most 65,535 parameters: a batch
+        # of members across many branches — the monthly advance — touches thousands of rows).
+        for start in range(0, len(rows), FLUSH_ROWS):
+            statement_ = insert(totals).values(rows[start:start + FLUSH_ROWS])
             session.execute(statement_.on_conflict_do_update(
                 index_elements=[totals.c.org_id, totals.c.year, totals.c.month],
                 set_={name: totals.c[name] + statement_.excluded[name] for name in FIELDS}))

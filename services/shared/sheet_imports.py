@@ -24,11 +24,12 @@ CHUNK = 1000
 MAX_PACKED_JSON = 512 * 1024 * 1024  # what a packed sheet may inflate to (200,000 full rows ≈ 80 MB)
 
 
-def import_tables(metadata: MetaData, prefix: str = "") -> tuple[Table, Table]:
+def import_tables(metadata: MetaData, prefix: str = "", *extra: Column) -> tuple[Table, Table]:
     """A service's `imports` (each preview: its errors and counts) and `import_rows` (the valid
     rows kept until the commit), in the service's own schema; `prefix` names a second pair for
     another sheet of the same service (member: `applicant_imports`), so a preview of one sheet
-    can never be committed as the other."""
+    can never be committed as the other; `extra` columns of the import (dues: the organization
+    a 党费基数表 is for)."""
     imports = Table(
         f"{prefix}imports", metadata,
         Column("id", UUID(as_uuid=True), primary_key=True),
@@ -41,6 +42,7 @@ def import_tables(metadata: MetaData, prefix: str = "") -> tuple[Table, Table]:
         Column("errors", JSONB, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("committed_at", DateTime(timezone=True)),
+        *extra,
     )
     import_rows = Table(
         f"{prefix}import_rows", metadata,
@@ -90,10 +92,11 @@ def plain_row(row: dict) -> dict:
 
 
 def save_preview(session: Session, imports: Table, import_rows: Table, caller: Caller, total: int,
-                 valid: list[dict], errors: list[dict]) -> dict:
+                 valid: list[dict], errors: list[dict], **extra) -> dict:
+    """The preview kept: its record (with the `extra` columns' values) and its valid rows."""
     import_id = uuid.uuid4()
     session.execute(imports.insert().values(id=import_id, account=caller.user_id, scope_path=caller.scope_path,
-                                            total_rows=total, valid_rows=len(valid), errors=errors))
+                                            total_rows=total, valid_rows=len(valid), errors=errors, **extra))
     copy_rows(session, import_rows, [{"import_id": import_id, "row_no": row["row"], "data": plain_row(row)}
                                      for row in valid])
     return {"id": str(import_id), "rows": total, "valid": len(valid), "errors": errors}

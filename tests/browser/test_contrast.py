@@ -3,10 +3,12 @@ input has WCAG AA contrast (4.5:1) between its text and the background it really
 on the phone every control (buttons, the tree's toggles, the toolbar, tabs, fields) offers at
 least a 44×44 px target; on the desktop the keyboard's focus shows a ring. Screenshots of
 every page go to test-artifacts/screens/."""
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from starlette.routing import Route
 
 from gateway.web.pages import routes as page_routes
@@ -69,6 +71,9 @@ PAGES = {
     "/dues": "/dues",
     "/orgs/{id}/dues": "/orgs/{branch}/dues",
     "/members/{id}/dues": "/members/{member}/dues",
+    "/orgs/{id}/dues/bases": "/orgs/{branch}/dues/bases",
+    "/orgs/{id}/dues/bases/import": "/orgs/{branch}/dues/bases/import",
+    "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",
     "/orgs/{id}/org-life": "/orgs/{committee}/org-life",
     "/orgs/{id}/meetings/new": "/orgs/{branch}/meetings/new",
@@ -126,6 +131,14 @@ def data(system, api, root_id):
     assert staff.post(base + "/generate").status_code == 200
     assert staff.post(base + "/corrections", json={"table": "t1", "row": "total", "column": "year_end",
                                                    "value": 3, "reason": "对比度录改"}).status_code == 200
+    wait_for(lambda: staff.get(f"/members/{member}/dues").status_code, lambda status: status == 200,
+             what="党费中的党员")
+    sheet = load_workbook(io.BytesIO(staff.get(f"/orgs/{branch}/dues/bases/template.xlsx").content))
+    sheet["党费基数表"].append([men[0]["name"], men[0]["id_number"], "在职", "4000", f"{YEAR}-01"])
+    content = io.BytesIO()
+    sheet.save(content)
+    base_import = staff.post(f"/orgs/{branch}/dues/bases/imports", files={"file": ("基数.xlsx", content.getvalue())})
+    assert base_import.status_code == 201, base_import.text
     staff.close()
     sent = complete_member(api, branch, "对比度转出")
     transfer = api.post("/transfers", json={"member_id": sent, "kind": "within", "to_org_id": second, "reason": "01",
@@ -145,7 +158,8 @@ def data(system, api, root_id):
     assert meeting.status_code == 201, meeting.text
     return {"committee": committee, "branch": branch, "member": member, "saved": saved.json()["id"],
             "batch": batch.json()["id"], "year": YEAR, "username": username, "transfer": transfer.json()["id"],
-            "outflow": outflow.json()["id"], "applicant": applicant.json()["id"], "meeting": meeting.json()["id"]}
+            "outflow": outflow.json()["id"], "applicant": applicant.json()["id"], "meeting": meeting.json()["id"],
+            "base_import": base_import.json()["id"]}
 
 
 def staff_account(system, api, org_id: int, username: str):

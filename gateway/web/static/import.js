@@ -65,14 +65,18 @@
       progress.hidden = true;
       let data = {};
       try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-      if (xhr.status === 201) { status.textContent = "校验完成"; showPreview(data); }
+      // A sheet whose preview is a page of its own (the 党费基数表) goes there.
+      if (xhr.status === 201 && form.dataset.previewPage) { window.location.assign(form.dataset.previewPage + data.id); }
+      else if (xhr.status === 201) { status.textContent = "校验完成"; showPreview(data); }
       else status.textContent = errorMessage(data);
     };
     xhr.onerror = () => { progress.hidden = true; status.textContent = "上传失败，请检查网络后重试"; };
     xhr.send(body);
   });
 
-  document.getElementById("commit-import").addEventListener("click", async () => {
+  const commitButton = document.getElementById("commit-import");
+  if (!commitButton) return;
+  commitButton.addEventListener("click", async () => {
     const commitStatus = document.getElementById("commit-status");
     commitStatus.textContent = "正在写入…";
     const response = await fetch(`${commitBase}${importId}/commit`, {

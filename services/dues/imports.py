@@ -1,0 +1,109 @@
+"""Bases in bulk through the 党费基数表 (Excel): the member import's pattern (member/imports.py) —
+a preview that matches every row to a member of the organization (by 公民身份号码, the member
+service's; the name must agree), computes the monthly due and bracket or says why not, and keeps
+the valid rows; then a commit that writes all of them in one transaction, or none when any can
+no longer be written (the member left, moved), with the refused rows listed."""
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.shared.dues_sheet import BASE_IMPORT_COLUMNS
+from services.shared.errors import Conflict, ValidationFailed
+from services.shared.org_directory import OrgDirectory
+from services.shared.sheet_imports import import_view, load_import, preview_rows, save_preview, sheet_rows
+
+from .commands import MAX_BASES, write_bases
+from .domain.bulk_bases import Identity, check_sheet, entry, judged
+from .models import base_import_rows, base_imports, members
+from .store import ACTIVE, branch_identities
+
+ROW_KEYS = tuple(column.key for column in BASE_IMPORT_COLUMNS)
+NOT_IN_DUES = "该党员尚未同步到党费（新增或转入的党员稍后出现），请稍后重新上传"
+
+
+def roster(session, identities: list[dict], org_id: int) -> dict[str, Identity]:
+    """{公民身份号码: Identity} of the organization's members on the member service's rolls, each
+    with why a base cannot be taken for them now (not yet in the dues service's projection, no
+    入党日期) as the dues service sees them."""
+    ids = [int(item["id"]) for item in identities]
+    known = {row.member_id: row for row in session.execute(
+        select(members).where(members.c.member_id.in_(ids)))} if ids else {}
+    found = {}
+    for item in identities:
+        row = known.get(int(item["id"]))
+        problem = None
+        if row is None or row.org_id != org_id or row.status != ACTIVE:
+            problem = NOT_IN_DUES
+        elif row.joined_on is None:
+            problem = "该党员缺少入党日期，无法计算党费"
+        found[str(item["id_number"]).strip().upper()] = Identity(int(item["id"]), item["name"],
+                                                                 str(item["id_number"]).strip().upper(), problem)
+    return found
+
+
+def create_base_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, list_members, org_id,
+                       raw_rows) -> dict:
+    """The preview of an uploaded 党费基数表 for organization `org_id`: every row matched and
+    judged; the valid ones kept for the commit."""
+    org = orgs.org(caller, org_id)
+    rows = sheet_rows(raw_rows, ROW_KEYS)
+    if len(rows) > MAX_BASES:
+        raise ValidationFailed(f"一次最多导入{MAX_BASES}行", {"file": "行数过多"})
+    identities = branch_identities(list_members, org["id"])
+    with sessions.begin() as session:
+        checked = check_sheet(rows, roster(session, identities, org["id"]))
+        preview = save_preview(session, base_imports, base_import_rows, caller, len(rows), checked.valid,
+                               checked.errors, org_id=org["id"])
+    return {**preview, "org_id": org["id"], "org_name": org["name"], "status": "previewed", "written": None,
+            "items": checked.valid}
+
+
+def get_base_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, import_id) -> dict:
+    with sessions() as session:
+        record = load_import(session, base_imports, caller, import_id)
+        items = preview_rows(session, base_import_rows, record)
+    org = orgs.find(record.org_id) or {"name": ""}
+    return {**import_view(record), "org_id": record.org_id, "org_name": org["name"], "items": items}
+
+
+def commit_base_import(sessions: sessionmaker, caller: Caller, import_id) -> dict:
+    """Every valid row of the preview written (judged again by the rules in force), in one
+    transaction; none when a row's member is no longer on the organization's rolls (409 naming
+    the rows). The preview's refused rows are listed in the answer."""
+    with sessions.begin() as session:
+        record = load_import(session, base_imports, caller, import_id, for_commit=True)
+        rows = preview_rows(session, base_import_rows, record)
+        if not rows:
+            raise Conflict("预览中没有可导入的行，未写入任何数据", {"file": "没有有效行"})
+        entries, stale = [], []
+        for row in rows:
+            try:
+                base, due = judged(row["kind"], row["amount"], row["from_month"])
+            except ValueError as error:
+                stale.append({"row": row["row"], "field": "amount", "message": str(error), "name": row["name"],
+                              "id_number": row["id_number"]})
+                continue
+            entries.append(entry(row["row"], row["member_id"], base, due))
+        if stale:
+            raise Conflict(_rows_message(stale), {f"row {item['row']}": item["message"] for item in stale})
+        views, refused = write_bases(session, caller, record.org_id, entries)
+        if refused:
+            late = [{"row": row["row"], "field": "id_number", "message": refused[row["member_id"]],
+                     "name": row["name"], "id_number": row["id_number"]}
+                    for row in rows if row["member_id"] in refused]
+            raise Conflict(_rows_message(late), {f"row {item['row']}": item["message"] for item in late})
+        session.execute(update(base_imports).where(base_imports.c.id == record.id).values(
+            status="committed", written=len(views), committed_at=datetime.now(timezone.utc)))
+    return {"id": str(record.id), "org_id": record.org_id, "written": len(views), "refused": record.errors,
+            "skipped_rows": len({item["row"] for item in record.errors}),
+            "bases": [{key: view[key] for key in ("member_id", "name", "kind", "amount", "from_month", "monthly_due",
+                                                   "bracket")} for view in views]}
+
+
+def _rows_message(items: list[dict]) -> str:
+    listed = "；".join(f"第{item['row']}行{item['name']}：{item['message']}" for item in items[:20])
+    more = "等" if len(items) > 20 else ""
+    return f"预览后有{len(items)}行不能再导入，全部未写入：{listed}{more}；请重新下载模板上传预览"
+
