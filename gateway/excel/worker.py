@@ -25,7 +25,8 @@ from .safe_read import MAX_FILE_BYTES, SheetError, SheetTooLarge
 
 log = logging.getLogger("pmis.gateway")
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("member", "org", "applicant", "development", "dues_base")  # 党员, 党组织, 入党申请人, 发展纪实采集表, 党费基数表
+# 党员, 党组织, 入党申请人, 发展纪实采集表, 党费基数表
+KINDS = ("member", "org", "applicant", "development", "dues_base")
 _slots: asyncio.Semaphore | None = None
 
 
@@ -45,8 +46,13 @@ def limit_resources(megabytes: int, seconds: int) -> None:
 def main(argv: list[str]) -> None:
     kind, megabytes, seconds = argv[0], int(argv[1]), int(argv[2])
     limit_resources(megabytes, seconds)
-    from .reader import (read_applicant_rows, read_development_rows, read_dues_base_rows, read_member_rows,
-                         read_org_rows)
+    from .reader import (
+        read_applicant_rows,
+        read_development_rows,
+        read_dues_base_rows,
+        read_member_rows,
+        read_org_rows,
+    )
 
     content = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
