@@ -32,6 +32,7 @@ from . import (
     reports,
     sessions,
     supervision,
+    terms,
     transfer_inbound,
     transfers,
 )
@@ -40,7 +41,7 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, transfer_inbound, mobility, dues,
-             meetings, attachments, orglife)
+             meetings, attachments, orglife, terms)
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +59,7 @@ def openapi_document() -> dict:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
                                   **transfers.SCHEMAS, **applicants.SCHEMAS, **development.SCHEMAS,
-                                  **mobility.SCHEMAS, **meetings.SCHEMAS}},
+                                  **mobility.SCHEMAS, **meetings.SCHEMAS, **terms.SCHEMAS}},
     }
 
 

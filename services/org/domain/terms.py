@@ -214,13 +214,15 @@ def count_election(rules: TermRules, election: Mapping, full_members: set[int]) 
                             + "、".join(str(m) for m in not_full) + "）")
     for candidate in candidates:
         if candidate["votes"] > present:
-            raise RuleViolation(f"党员编号{candidate['member_id']}的得票（{candidate['votes']}）多于实到人数（{present}）")
+            raise RuleViolation(f"党员编号{candidate['member_id']}的得票（{candidate['votes']}）"
+                                f"多于实到人数（{present}）")
     ranked = sorted(candidates, key=lambda c: -c["votes"])
     passed = [c for c in ranked if c["votes"] * 2 > present]
     if not passed:
         raise RuleViolation(f"没有候选人得票超过实到人数（{present}）的半数，选举未产生委员")
     if len(passed) > seats and passed[seats - 1]["votes"] == passed[seats]["votes"]:
-        raise RuleViolation(f"得票过半的候选人多于应选名额且末位得票相同（{passed[seats]['votes']}票），须对票数相同的候选人再次投票")
+        raise RuleViolation(f"得票过半的候选人多于应选名额且末位得票相同（{passed[seats]['votes']}票），"
+                            "须对票数相同的候选人再次投票")
     winners = passed[:seats]
     warnings = []
     vacant = seats - len(winners)
@@ -244,8 +246,8 @@ def check_committee(rules: TermRules, org_type: str, full_count: int | None, pos
         if full_count < rules.branch_committee_from:
             others = [POSTS.name(p) for p in posts if p not in LEADER_POSTS]
             if others or deputies > 1:
-                raise RuleViolation(f"正式党员不足{rules.branch_committee_from}人（{full_count}人）的党支部不设支部委员会，"
-                                    "只设书记（可设一名副书记）")
+                raise RuleViolation(f"正式党员不足{rules.branch_committee_from}人（{full_count}人）的党支部"
+                                    "不设支部委员会，只设书记（可设一名副书记）")
         else:
             limits = rules.branch_committee
             if size > limits.max:
@@ -479,3 +481,8 @@ def validate_approval(raw, today: date) -> dict:
     if errors:
         raise FieldErrors(errors)
     return data
+
+
+def full_on_day(category: str | None, full_on: date | None, day: date) -> bool:
+    """A 正式党员 on `day`: category 正式党员 now, and 转正 (when recorded) not after that day."""
+    return category == "01" and (full_on is None or full_on <= day)

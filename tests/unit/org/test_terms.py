@@ -194,9 +194,10 @@ def test_member_dates():
 # --- input -----------------------------------------------------------------------------------------------
 
 def test_a_new_term_input_is_read_by_name_or_code():
-    data = t.validate_new_term({"elected_on": "2026-05-01", "method": "党员大会选举", "approval_no": " 组字〔2026〕1号 ",
-                                "election": {"entitled": "10", "present": 9, "seats": 3, "candidates": [
-                                    {"member_id": 1, "votes": 9, "post": "书记"}, {"member_id": "2", "votes": 8}]}},
+    data = t.validate_new_term({"elected_on": "2026-05-01", "method": "党员大会选举",
+                                "approval_no": " 组字〔2026〕1号 ", "election": {
+                                    "entitled": "10", "present": 9, "seats": 3, "candidates": [
+                                        {"member_id": 1, "votes": 9, "post": "书记"}, {"member_id": "2", "votes": 8}]}},
                                TODAY)
     assert data["method"] == "1" and data["approval_no"] == "组字〔2026〕1号" and data["term_years"] is None
     assert data["election"]["entitled"] == 10
@@ -256,3 +257,9 @@ def test_midterm_leave_and_approval_inputs():
     for bad in (None, [], "x"):
         with pytest.raises(FieldErrors):
             t.validate_new_term(bad, TODAY)
+
+
+def test_full_member_on_the_day():
+    day = date(2026, 5, 1)
+    assert t.full_on_day("01", None, day) and t.full_on_day("01", day, day)
+    assert not t.full_on_day("01", date(2026, 5, 2), day) and not t.full_on_day("02", None, day)
