@@ -154,6 +154,10 @@ def open_term(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls,
         found, full = _on_rolls(org, day, people, rolls, field)
         if election:
             try:
+                rules.check_quorum(term_rules, election["entitled"], election["present"])
+            except RuleViolation as exc:
+                raise _refused(exc, "election.present") from None
+            try:
                 outcome = rules.count_election(term_rules, election, full)
             except RuleViolation as exc:
                 raise _refused(exc, field) from None

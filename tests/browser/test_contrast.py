@@ -69,6 +69,7 @@ PAGES = {
     "/orgs/{id}/dues": "/orgs/{branch}/dues",
     "/members/{id}/dues": "/members/{member}/dues",
     "/org-life": "/org-life",
+    "/orgs/{id}/terms": "/orgs/{committee}/terms",
     "/orgs/{id}/org-life": "/orgs/{committee}/org-life",
     "/orgs/{id}/meetings/new": "/orgs/{branch}/meetings/new",
     "/meetings/{id}": "/meetings/{meeting}",

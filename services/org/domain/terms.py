@@ -194,15 +194,20 @@ class Outcome:
     warnings: tuple[str, ...]
 
 
+def check_quorum(rules: TermRules, entitled: int, present: int) -> None:
+    """实到 no more than 应到, and more than 4/5 of it."""
+    if present > entitled:
+        raise RuleViolation(f"实到人数（{present}）不能多于应到人数（{entitled}）")
+    if present * 5 <= entitled * rules.quorum_fifths:
+        raise RuleViolation(f"实到{present}人，未超过应到{entitled}人的五分之四，选举无效")
+
+
 def count_election(rules: TermRules, election: Mapping, full_members: set[int]) -> Outcome:
     """The election's figures checked and the winners found. `full_members`: the candidates who
     were 正式党员 on the rolls that day (only they vote and stand)."""
     entitled, present, seats = election["entitled"], election["present"], election["seats"]
     candidates = election["candidates"]
-    if present > entitled:
-        raise RuleViolation(f"实到人数（{present}）不能多于应到人数（{entitled}）")
-    if present * 5 <= entitled * rules.quorum_fifths:
-        raise RuleViolation(f"实到{present}人，未超过应到{entitled}人的五分之四，选举无效")
+    check_quorum(rules, entitled, present)
     if seats > len(candidates):
         raise RuleViolation(f"候选人（{len(candidates)}人）少于应选名额（{seats}名）")
     if len(candidates) * 100 < seats * (100 + rules.surplus_percent):
