@@ -25,7 +25,7 @@ from services.shared.messaging.outbox import record_event
 from .domain import terms as rules
 from .events import COMMITTEE_CHANGED, TERM_APPROVED, TERM_CLOSED, TERM_OPENED, term_state
 from .models import committee_members, inbox, member_versions, orgs, outbox, terms, units
-from .store import load_org, require_active
+from .store import load_org, load_owned, require_active
 
 Rolls = Callable[[int, str, list], dict]       # member.members_on_rolls(org_id, on, member_ids)
 CountFacts = Callable[[str], list]              # member.count_facts(path)
@@ -43,17 +43,7 @@ def _refused(exc: RuleViolation, field: str | None = None) -> Refused:
 
 def load_term(session: Session, caller: Caller, term_id, lock: bool = False):
     """(term, its organization), the caller's scope checked against the organization."""
-    try:
-        term_id = int(term_id)
-    except (TypeError, ValueError):
-        raise NotFound("届次不存在") from None
-    query = select(terms).where(terms.c.id == term_id)
-    row = session.execute(query.with_for_update() if lock else query).first()
-    if row is None:
-        raise NotFound("届次不存在")
-    org = load_org(session, row.org_id)
-    caller.require(org.path, "该届次")
-    return row, org
+    return load_owned(session, caller, terms, term_id, "届次", lock)
 
 
 def term_rows(session: Session, term_id: int) -> list:

@@ -383,35 +383,35 @@ def _election(raw, errors: dict) -> dict | None:
     return election
 
 
+def _read(raw, readers: dict) -> tuple[dict, dict]:
+    """Each field of `raw` through its reader: (values, errors by field)."""
+    if not isinstance(raw, dict):
+        raise FieldErrors({"data": "应为键值对象"})
+    data, errors = {}, {}
+    for key, read in readers.items():
+        try:
+            data[key] = read(raw.get(key))
+        except ValueError as exc:
+            errors[key] = str(exc)
+    return data, errors
+
+
+def _checked(raw, readers: dict) -> dict:
+    data, errors = _read(raw, readers)
+    if errors:
+        raise FieldErrors(errors)
+    return data
+
+
 def validate_new_term(raw, today: date) -> dict:
     """换届's input: {elected_on, method, term_years?, approved_on?, approval_no?, election?, members?}.
     An elected term brings its election's figures (or, for a past term whose figures are lost, its
     members); an appointed one its members."""
-    if not isinstance(raw, dict):
-        raise FieldErrors({"data": "应为键值对象"})
-    errors: dict[str, str] = {}
-    data: dict = {}
-    try:
-        data["elected_on"] = _day(raw.get("elected_on"), today)
-    except ValueError as exc:
-        errors["elected_on"] = str(exc)
-    try:
-        data["method"] = code_value(raw.get("method"), METHODS, "未知的产生方式")
-    except ValueError as exc:
-        errors["method"] = str(exc)
-    years = raw.get("term_years")
-    try:
-        data["term_years"] = None if blank(years) else _count(years, 1)
-    except ValueError as exc:
-        errors["term_years"] = str(exc)
-    try:
-        data["approved_on"] = _optional_day(raw.get("approved_on"), today)
-    except ValueError as exc:
-        errors["approved_on"] = str(exc)
-    try:
-        data["approval_no"] = optional_text(raw.get("approval_no"), APPROVAL_NO_MAX)
-    except ValueError as exc:
-        errors["approval_no"] = str(exc)
+    data, errors = _read(raw, {
+        "elected_on": lambda v: _day(v, today), "method": lambda v: code_value(v, METHODS, "未知的产生方式"),
+        "term_years": lambda v: None if blank(v) else _count(v, 1),
+        "approved_on": lambda v: _optional_day(v, today),
+        "approval_no": lambda v: optional_text(v, APPROVAL_NO_MAX)})
     data["election"] = None if raw.get("election") is None else _election(raw.get("election"), errors)
     data["members"] = [] if raw.get("members") is None else _people(raw.get("members"), errors, "members",
                                                                    MAX_MEMBERS, _appointee)
@@ -433,59 +433,20 @@ def validate_new_term(raw, today: date) -> dict:
 
 def validate_addition(raw, today: date) -> dict:
     """届中调整: {member_id, post, since, how (补选/指派)}."""
-    if not isinstance(raw, dict):
-        raise FieldErrors({"data": "应为键值对象"})
-    errors, data = {}, {}
-    for key, read in (("member_id", record_id), ("post", lambda v: code_value(v, POSTS, "未知的职务")),
-                      ("since", lambda v: _day(v, today)),
-                      ("how", lambda v: code_value(v, MIDTERM_HOWS, "届中调整只能补选或指派"))):
-        try:
-            data[key] = read(raw.get(key))
-        except ValueError as exc:
-            errors[key] = str(exc)
-    if errors:
-        raise FieldErrors(errors)
-    return data
+    return _checked(raw, {"member_id": record_id, "post": lambda v: code_value(v, POSTS, "未知的职务"),
+                          "since": lambda v: _day(v, today),
+                          "how": lambda v: code_value(v, MIDTERM_HOWS, "届中调整只能补选或指派")})
 
 
 def validate_leave(raw, today: date) -> dict:
     """离任: {date, reason}."""
-    if not isinstance(raw, dict):
-        raise FieldErrors({"data": "应为键值对象"})
-    errors, data = {}, {}
-    try:
-        data["date"] = _day(raw.get("date"), today)
-    except ValueError as exc:
-        errors["date"] = str(exc)
-    try:
-        data["reason"] = text(raw.get("reason"), REASON_MAX)
-    except ValueError as exc:
-        errors["reason"] = str(exc)
-    if errors:
-        raise FieldErrors(errors)
-    return data
+    return _checked(raw, {"date": lambda v: _day(v, today), "reason": lambda v: text(v, REASON_MAX)})
 
 
 def validate_approval(raw, today: date) -> dict:
-    """The higher level's 批复 of a term: {approved_on, approval_no}."""
-    if not isinstance(raw, dict):
-        raise FieldErrors({"data": "应为键值对象"})
-    errors, data = {}, {}
-    try:
-        data["approved_on"] = _day(raw.get("approved_on"), today)
-    except ValueError as exc:
-        errors["approved_on"] = str(exc)
-    try:
-        data["approval_no"] = text(raw.get("approval_no"), APPROVAL_NO_MAX)
-    except ValueError as exc:
-        errors["approval_no"] = str(exc)
-    try:
-        data["postponed_to"] = None if blank(raw.get("postponed_to")) else iso_date(raw.get("postponed_to"))
-    except ValueError as exc:
-        errors["postponed_to"] = str(exc)
-    if errors:
-        raise FieldErrors(errors)
-    return data
+    """The higher level's 批复 of a term: {approved_on, approval_no, postponed_to?}."""
+    return _checked(raw, {"approved_on": lambda v: _day(v, today), "approval_no": lambda v: text(v, APPROVAL_NO_MAX),
+                          "postponed_to": lambda v: None if blank(v) else iso_date(v)})
 
 
 def full_on_day(category: str | None, full_on: date | None, day: date) -> bool:
