@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -314,12 +315,13 @@ def on_member_event(sessions: sessionmaker, event: dict) -> int:
     payload = event["payload"]
     member_id = int(payload["member_id"])
     version = int(event["aggregate_version"])
+    applies = True
     if event["type"] == "member_updated":
         before, after = payload.get("before") or {}, payload.get("after") or {}
-        if after.get("status") != "left" or before.get("status") == "left":
-            return 0
+        applies = after.get("status") == "left" and before.get("status") != "left"
         day = _day(after.get("left_on")) or _day(event["occurred_at"][:10])
-        reason = f"党籍变化：{LEAVE_KINDS.name(after.get('leave_kind')) or '减少'}"
+        kind = after.get("leave_kind")
+        reason = f"党籍变化：{LEAVE_KINDS.name(kind) if kind in LEAVE_KINDS else '减少'}"
         stays_under = None
     else:
         day = _day(payload.get("effective_on")) or _day(event["occurred_at"][:10])
@@ -328,15 +330,14 @@ def on_member_event(sessions: sessionmaker, event: dict) -> int:
     with sessions.begin() as session:
         if not claim(session, inbox, [event]):
             return 0
-        seen = session.execute(select(member_versions.c.version).where(member_versions.c.member_id == member_id)
-                               .with_for_update()).scalar()
-        if seen is not None and seen > version:
+        statement = insert(member_versions).values(member_id=member_id, version=version)
+        newest = session.execute(statement.on_conflict_do_update(
+            index_elements=[member_versions.c.member_id], set_={"version": statement.excluded.version},
+            where=member_versions.c.version <= statement.excluded.version).returning(member_versions.c.version)).first()
+        if newest is None:  # an older version of the member than one already applied
             return 0
-        if seen is None:
-            session.execute(member_versions.insert().values(member_id=member_id, version=version))
-        else:
-            session.execute(update(member_versions).where(member_versions.c.member_id == member_id)
-                            .values(version=version))
+        if not applies:  # its version is kept all the same: an older leave arriving later is stale
+            return 0
         rows = session.execute(
             select(committee_members, orgs.c.path).join(orgs, orgs.c.id == committee_members.c.org_id)
             .where(committee_members.c.member_id == member_id, committee_members.c.left_on.is_(None))
