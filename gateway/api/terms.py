@@ -103,12 +103,29 @@ async def terms_due_xlsx(request: Request):
     return await workbook_download(request, session, writer, pages(), f"{first['org_name']}-换届提醒.xlsx")
 
 
+COMMITTEE_COLUMNS = [RosterColumn("org_name", "党组织名称", 36), RosterColumn("org_code", "党组织代码", 16),
+                     RosterColumn("number", "届次", 6), RosterColumn("post_name", "职务", 10),
+                     RosterColumn("name", "姓名", 10), RosterColumn("how_name", "任职方式", 8),
+                     RosterColumn("since", "任职日期", 12), RosterColumn("due_on", "届满日期", 12)]
+
+
+async def committees_xlsx(request: Request):
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)
+    pages = every_page(lambda page, size: call(request, session, "org", "committees_page", org_id=org_id,
+                                               page=page, size=size))
+    writer = RosterWriter(f"{org['name']} 班子成员（含下级）", COMMITTEE_COLUMNS, sheet_name="班子成员")
+    return await workbook_download(request, session, writer, pages, f"{org['name']}-班子成员.xlsx")
+
+
 routes = [
     Route("/orgs/{id}/terms", open_term, methods=["POST"]),
     Route("/orgs/{id}/terms", org_terms, methods=["GET"]),
     Route("/orgs/{id}/terms/due", terms_due),
     Route("/orgs/{id}/terms/due.xlsx", terms_due_xlsx),
     Route("/orgs/{id}/terms/reminder", terms_reminder),
+    Route("/orgs/{id}/committees.xlsx", committees_xlsx),
     Route("/terms/{id}/members", add_member, methods=["POST"]),
     Route("/terms/{id}/members/{row_id}/leave", leave_member, methods=["POST"]),
     Route("/terms/{id}/approval", approve, methods=["POST"]),
@@ -172,6 +189,8 @@ OPENAPI_PATHS = {
     "/orgs/{id}/terms/due.xlsx": {"get": download_operation(
         "导出本组织及下级换届提醒（Excel）", params=[ID, query_param("within_days", INT),
                                        query_param("kind", {"type": "string", "enum": ["due", "none"]})])},
+    "/orgs/{id}/committees.xlsx": {"get": download_operation(
+        "导出本组织及下级现任班子成员（Excel：党组织、届次、职务、姓名、任职方式、任职日期、届满日期）", params=[ID])},
     "/orgs/{id}/terms/reminder": {"get": op(
         "换届提醒：本组织届满前30天（未选举产生的班子不提醒），下级党组织6个月内届满或已超期的个数", "提醒",
         obj(["own", "subordinates_due"], org_id=INT,

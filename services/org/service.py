@@ -321,6 +321,10 @@ class OrgService:
         return term_queries.terms_reminder(self.db, self.caller(), org_id)
 
     @api
+    def committees_page(self, org_id, page=1, size=50):
+        return term_queries.committees_page(self.db, self.caller(), org_id, page, size)
+
+    @api
     def member_posts(self, member_id):
         return term_queries.member_posts(self.db, self.caller(), member_id)
 

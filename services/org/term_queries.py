@@ -205,3 +205,24 @@ def committee(sessions: sessionmaker, caller: Caller, org_id) -> dict | None:
         if row is None:
             return None
         return term_view(row, [m for m in term_rows(session, row.id) if m.left_on is None], today)
+
+
+def committees_page(sessions: sessionmaker, caller: Caller, org_id, page=1, size=50) -> dict:
+    """The committee members in office of a subtree's open terms, by organization and post (the
+    committees' Excel)."""
+    page, size = page_bounds(page, size)
+    with sessions() as session:
+        root = load_org(session, org_id)
+        caller.require(root.path)
+        where = and_(_subtree(root), terms.c.closed_on.is_(None), committee_members.c.left_on.is_(None))
+        joined = committee_members.join(terms, terms.c.id == committee_members.c.term_id).join(
+            orgs, orgs.c.id == committee_members.c.org_id)
+        total = session.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
+        rows = session.execute(
+            select(committee_members, orgs.c.name.label("org_name"), orgs.c.code.label("org_code"), terms.c.number,
+                   DUE_ON.label("due_on")).select_from(joined).where(where)
+            .order_by(orgs.c.path, committee_members.c.post, committee_members.c.id)
+            .limit(size).offset((page - 1) * size)).all()
+    return {"total": total, "page": page, "size": size, "items": [
+        {**member_view(r), "org_id": r.org_id, "org_name": r.org_name, "org_code": r.org_code, "number": r.number,
+         "due_on": _iso(r.due_on)} for r in rows]}

@@ -5,8 +5,10 @@ majority, a probationary or foreign candidate, a small branch's 支委会, a 临
 scope; and a member who leaves the rolls or transfers out leaves the committee (member events)."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.support.api import complete_member, create_org, staff_client
 from tests.support.factories import member_data
@@ -234,6 +236,13 @@ def test_a_second_election_closes_the_old_term_and_the_due_lists_follow(api, wor
     assert closed["closed_on"] == TODAY.isoformat()
     assert {(m["left_on"], m["leave_reason"]) for m in closed["members"]} == {(TODAY.isoformat(), "换届")}
     assert w["S"] not in [i["id"] for i in ok(api.get(f"/orgs/{w['P']}/terms/due", params={"size": 200}))["items"]]
+    sheet = clerks["P"].get(f"/orgs/{w['P']}/committees.xlsx")
+    assert sheet.status_code == 200, sheet.text
+    cells = [[c for c in row if c is not None] for row in load_workbook(BytesIO(sheet.content)).active.iter_rows(
+        values_only=True)]
+    assert ["换届小支部", "书记", "换届丙2"] == [c for c in next(r for r in cells if "换届丙2" in r)
+                                          if c in ("换届小支部", "书记", "换届丙2")]
+    assert not any("换届丙0" in row for row in cells)  # left with the old term
 
 
 def test_scope_and_hostile_input(world):
