@@ -33,6 +33,7 @@ from . import (
     reports,
     sessions,
     supervision,
+    terms,
     transfer_inbound,
     transfers,
 )
@@ -41,7 +42,7 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
-             transfer_inbound, mobility, dues, meetings, attachments, orglife)
+             transfer_inbound, mobility, dues, meetings, attachments, orglife, terms)
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +60,7 @@ def openapi_document() -> dict:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                        "schemas": {**SCHEMAS, "Org": orgs.ORG, "MemberCard": info_sets.MEMBER_CARD,
                                   **transfers.SCHEMAS, **applicants.SCHEMAS, **development.SCHEMAS,
-                                  **mobility.SCHEMAS, **meetings.SCHEMAS}},
+                                  **mobility.SCHEMAS, **meetings.SCHEMAS, **terms.SCHEMAS}},
     }
 
 

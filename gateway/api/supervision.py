@@ -54,6 +54,9 @@ LISTS = {
     "orglife-behind": ("org", "orglife_behind", "组织生活未按期开展的党支部",
                        [RosterColumn("name", "党组织名称", 36), RosterColumn("code", "党组织代码", 16),
                         RosterColumn("missing_names", "上一周期未开展", 60)]),
+    "terms-due": ("org", "terms_behind", "任期届满需换届的党组织",
+                  [RosterColumn("name", "党组织名称", 36), RosterColumn("code", "党组织代码", 16),
+                   RosterColumn("missing_names", "届满情况", 40)]),
     "lost-members": ("transfer", "lost_members", "失联满6个月的党员",
                      MEMBER_LIST_COLUMNS + [RosterColumn("lost_since", "失联日期", 12),
                                             RosterColumn("lost_reason_name", "失联原因", 14),
@@ -128,6 +131,8 @@ LIST_SUMMARIES = {
     "incomplete-orgs": "必填信息不完整的党组织（items[].missing 为缺少的信息项）",
     "orglife-behind": "上一个已结束周期（上月、上季度、上年）未开展规定组织生活的党支部（items[].missing 为未开展的"
                       "类型及周期，按支部工作条例的频次）",
+    "terms-due": "任期已届满或6个月内届满、尚未换届的下级党组织（按届满日期，延期换届的按批准的延期日期；"
+                 "items[].missing 为届满情况）",
     "lost-members": "失联满6个月的流动党员（按规定应予停止党籍；items[].lost_since 失联日期）",
     "dues-lapsed": "连续6个月以上未交党费的在册党员（按自行脱党处理的情形，须支部核实处理；"
                    "items[].streak 连续未交月数，streak_from 自何月，amount 欠交金额，paid_to 党费交至）",

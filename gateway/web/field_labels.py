@@ -109,6 +109,17 @@ FORMS = {
                                      "nonvoting": "列席人员", "attendees": "出席人员", "absentees": "缺席人员"},
                         {"absentees": "attendees"}),
     "meeting-sign": FormSpec("sign-", {"role": "签认人"}),
+    # 换届选举 (gateway/web/term_pages.py): 换届 (candidates and members are the roster's rows, one
+    # message above it), 届中调整, 离任 (per row: "committee-leave-<id>"), the higher level's 批复
+    "term": FormSpec("term-", {"elected_on": "选举（指派）日期", "method": "产生方式", "term_years": "任期（年）",
+                               "approved_on": "批复日期", "approval_no": "批复文号", "election.entitled": "应到人数",
+                               "election.present": "实到人数", "election.seats": "应选名额",
+                               "election.candidates": "候选人及得票", "members": "班子成员", "election": "选举情况"},
+                     {"election.candidates": "candidates", "members": "candidates", "election": "election.entitled"}),
+    "committee-add": FormSpec("add-", {"member_id": "党员", "post": "职务", "since": "任职日期", "how": "任职方式"}),
+    "committee-leave": FormSpec("leave-", {"date": "离任日期", "reason": "离任原因"}),
+    "term-approval": FormSpec("approval-", {"approved_on": "批复日期", "approval_no": "批复文号",
+                                            "postponed_to": "延期换届至"}),
     "outflow-return": FormSpec("return-", {"date": "返回日期", "report": "外出期间情况报告"}),
     "outflow-lost": FormSpec("lost-", {"since": "失联日期", "reason": "失联原因", "note": "说明"}),
     "outflow-found": FormSpec("found-", {"date": "取得联系日期"}),
@@ -143,7 +154,7 @@ def form_spec(form: str | None) -> FormSpec | None:
     key, _, row = (form or "").rpartition("-")
     if key in INFO_SETS:
         return FormSpec(f"{'add-' + key if row == 'add' else 'edit-' + form}-", _labels(INFO_SETS[key].fields))
-    if key in ("unit", "sanction") and row.isdigit():
+    if key in ("unit", "sanction", "committee-leave") and row.isdigit():
         return FormSpec(f"{form}-", FORMS[key].labels)
     if key == "step" and row in STEP_FORMS:  # 发展党员: a step's form (applicant page or a batch)
         spec = STEP_FORMS[row]

@@ -19,17 +19,18 @@ async def home(request: Request):
     """The account's own organization, with its reminders (not its sub-organizations')."""
     session = await require_session(request)
     (root, reminders, transfer_counts, mobility_counts, development_due, orglife_due,
-     dues_counts) = await asyncio.gather(
+     dues_counts, terms_due) = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "member", "reminders", org_id=session.org_id),
         call(request, session, "transfer", "counts", org_id=session.org_id),
         call(request, session, "transfer", "mobility_counts", org_id=session.org_id),
         call(request, session, "member", "development_due", org_id=session.org_id, size=10),  # 发展党员, subtree
         call(request, session, "org", "orglife_due", org_id=session.org_id),  # 组织生活, subtree
-        call(request, session, "dues", "arrears_counts", org_id=session.org_id))  # 欠交党费, subtree
+        call(request, session, "dues", "arrears_counts", org_id=session.org_id),  # 欠交党费, subtree
+        call(request, session, "org", "terms_reminder", org_id=session.org_id))  # 换届: own 30 days, below 6 months
     return render(request, "home.html", session=session, root=root, org=root, reminders=reminders,
                   transfer_counts=transfer_counts, mobility_counts=mobility_counts, development_due=development_due,
-                  orglife_due=orglife_due, dues_counts=dues_counts)
+                  orglife_due=orglife_due, dues_counts=dues_counts, terms_due=terms_due)
 
 
 async def org_context(request: Request, session: Session, org_id: int) -> dict:
@@ -37,16 +38,17 @@ async def org_context(request: Request, session: Session, org_id: int) -> dict:
     page = request.query_params.get("page", "1")
     history = history_flag(request)
     revoked_children = request.query_params.get("orgs") == "history"  # 历史 (revoked) sub-organizations
-    children, stats, members, root, fields, latest_meeting = await asyncio.gather(
+    children, stats, members, root, fields, latest_meeting, committee = await asyncio.gather(
         children_with_counts(request, session, org_id, revoked_children),
         call(request, session, "stats", "subtree_stats", org_id=org_id),
         call(request, session, "member", "list_members", org_id=org_id, page=page, size=20, history=history),
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "org", "card_fields"),
         call(request, session, "org", "latest_meeting", org_id=org_id),
+        call(request, session, "org", "org_committee", org_id=org_id),  # 换届: the open term, read-only here
     )
     return dict(org=org, children=children, stats=stats["members"], members=members, root=root, history=history,
-                latest_meeting=latest_meeting,
+                latest_meeting=latest_meeting, committee=committee,
                 org_types=ORG_TYPES.items(), ethnicities=ETHNICITIES.items(), revoked_children=revoked_children,
                 categories=MEMBER_CATEGORIES.items(), sexes={"1": "男", "2": "女"}, fields=fields)
 

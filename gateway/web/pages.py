@@ -8,7 +8,7 @@ from . import dues_pages as dues
 from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import orglife_pages as orglife
-from . import reason_pages
+from . import reason_pages, term_pages
 from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
@@ -177,6 +177,11 @@ routes = [
     Route("/orgs/{id}/whole-transfer", transfer.whole_org_page),
     Route("/orgs/{id}/whole-transfer", transfer.whole_org_apply, methods=["POST"]),
     Route("/orgs/{id}/whole-transfer/preview", transfer.whole_org_preview, methods=["POST"]),
+    Route("/orgs/{id}/terms", term_pages.terms_page),
+    Route("/orgs/{id}/terms", term_pages.open_term, methods=["POST"]),
+    Route("/terms/{id}/members", term_pages.add_member, methods=["POST"]),
+    Route("/terms/{id}/members/{row_id}/leave", term_pages.leave_member, methods=["POST"]),
+    Route("/terms/{id}/approval", term_pages.approve, methods=["POST"]),
     Route("/org-life", orglife.home_redirect),
     Route("/orgs/{id}/org-life", orglife.orglife_page),
     Route("/orgs/{id}/meetings/new", orglife.new_meeting_page),

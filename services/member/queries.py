@@ -67,8 +67,8 @@ def _rolls_question(on, member_ids) -> tuple:
 
 def members_on_rolls(sessions: sessionmaker, caller: Caller, org: dict, on, member_ids) -> dict:
     """Which of `member_ids` were on the rolls of `org`'s subtree on day `on` (domain/rolls.py):
-    `members` [{id, name}] and `not_on_rolls` [id] (unknown ids among them). Asked by the org
-    service for 组织生活's attendees (org → member, never back)."""
+    `members` [{id, name, category, full_on}] and `not_on_rolls` [id] (unknown ids among them). Asked
+    by the org service for 组织生活's attendees and 换届's committee (org → member, never back)."""
     caller.require(org["path"], "该党组织")
     day, ids = _rolls_question(on, member_ids)
     with sessions() as session:
@@ -76,7 +76,10 @@ def members_on_rolls(sessions: sessionmaker, caller: Caller, org: dict, on, memb
     found = {row.id: row for row in rows
              if row.org_path.startswith(org["path"])
              and on_rolls(day, row.joined_on, row.left_on, row.branch_joined_on, row.arrived_on)}
-    return {"members": [{"id": member_id, "name": found[member_id].name} for member_id in ids if member_id in found],
+    # category and full_on (转正日期): the org service's 换届 lets only 正式党员 stand (services/org/terms.py).
+    return {"members": [{"id": member_id, "name": found[member_id].name, "category": found[member_id].category,
+                         "full_on": found[member_id].full_on.isoformat() if found[member_id].full_on else None}
+                        for member_id in ids if member_id in found],
             "not_on_rolls": [member_id for member_id in ids if member_id not in found]}
 
 

@@ -13,6 +13,10 @@ ORG_TRANSFER_REFUSED = "org_transfer_refused"  # 整建制转移's move could no
 ORG_TRANSFER_RECEIVING = "org_transfer_receiving"  # the transfer service's request (整建制转移 received)
 MEETING_RECORDED = "meeting_recorded"  # 组织生活: a meeting recorded (its state)
 MEETING_CHANGED = "meeting_changed"    # 组织生活: a record changed, signed or voided (its state)
+TERM_OPENED = "term_opened"            # 换届: a new term with its committee (the term's state)
+TERM_CLOSED = "term_closed"            # 换届: the previous term closed, all its members 离任 that day
+TERM_APPROVED = "term_approved"        # the higher level's 批复 (and 延期换届) recorded
+COMMITTEE_CHANGED = "committee_changed"  # 届中调整 (补选, 指派, 离任) or a member who left the rolls
 
 EMITS = {
     ORG_CREATED: "an organization was created (its state)",
@@ -34,9 +38,12 @@ EMITS = {
 # 整建制转移: the transfer service asks for the move once the new parent has received. (Members
 # and applicants in an organization are asked of the member service when it is revoked or
 # deleted: services/member/org_holds.py.)
+# 换届: a member who leaves the rolls (member_updated, status left) or transfers (member_transferred)
+# leaves the committees they no longer belong to (terms.on_member_event).
 CONSUMES: list = [
     ("transfer", event_type) for event_type in
-    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING)]
+    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING)] + [
+    ("member", "member_updated"), ("member", "member_transferred")]
 
 
 def org_state(row, status: str | None = None) -> dict:
@@ -51,3 +58,16 @@ def meeting_state(row) -> dict:
     """A meeting's state in its events: enough to place it (its organization) and count it."""
     return {"id": row.id, "org_id": row.org_id, "kind": row.kind, "held_at": row.held_at.isoformat(),
             "year": row.year, "status": row.status, "voided": row.voided_at is not None}
+
+
+def term_state(row, org_path: str, members) -> dict:
+    """A term's state in its events: enough to place it, count it (completed 换届 by date) and
+    count its open committee."""
+    def day(value):
+        return value.isoformat() if value else None
+    return {"id": row.id, "org_id": row.org_id, "org_path": org_path, "number": row.number, "method": row.method,
+            "elected": row.method in ("1", "2"), "elected_on": day(row.elected_on), "term_years": row.term_years,
+            "expires_on": day(row.expires_on), "postponed_to": day(row.postponed_to),
+            "approved_on": day(row.approved_on), "approval_no": row.approval_no, "closed_on": day(row.closed_on),
+            "members": [{"row_id": m.id, "member_id": m.member_id, "post": m.post, "how": m.how, "since": day(m.since)}
+                        for m in members if m.left_on is None]}

@@ -274,5 +274,65 @@ meeting_plans = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# 换届选举 (terms.py, domain/terms.py; migration org_0010_terms): an organization's 届次, one open
+# (closed_on null) at a time. `method` 党员大会选举 / 代表大会选举 / 上级指派; `expires_on` null for an
+# appointed leadership without 换届 (临时党支部…); `postponed_to` a 延期换届 the higher level approved;
+# `election` the figures {entitled, present, seats, candidates: [{member_id, name, votes, post, elected}]}.
+terms = Table(
+    "terms", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("elected_on", Date, nullable=False),
+    Column("term_years", Integer),
+    Column("expires_on", Date),
+    Column("postponed_to", Date),
+    Column("approved_on", Date),
+    Column("approval_no", Text),
+    Column("election", JSONB),
+    Column("warnings", JSONB, nullable=False, server_default="[]"),
+    Column("closed_on", Date),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by_name", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("terms_org_number", terms.c.org_id, terms.c.number, unique=True)
+Index("terms_one_open", terms.c.org_id, unique=True, postgresql_where=terms.c.closed_on.is_(None))
+Index("terms_open_due", func.coalesce(terms.c.postponed_to, terms.c.expires_on),
+      postgresql_where=terms.c.closed_on.is_(None) & terms.c.expires_on.isnot(None))
+
+# 班子成员: a member (by id, with the name the member service gave) in a post of a term, how they
+# came (选举/补选/指派), 任职 and 离任. One open row per member and term; one open 书记 per term.
+committee_members = Table(
+    "committee_members", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("term_id", BigInteger, ForeignKey("org.terms.id"), nullable=False),
+    Column("org_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("member_name", Text, nullable=False),
+    Column("post", Text, nullable=False),
+    Column("how", Text, nullable=False),
+    Column("since", Date, nullable=False),
+    Column("left_on", Date),
+    Column("leave_reason", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("committee_members_term", committee_members.c.term_id, committee_members.c.id)
+Index("committee_members_open_member", committee_members.c.term_id, committee_members.c.member_id, unique=True,
+      postgresql_where=committee_members.c.left_on.is_(None))
+Index("committee_members_one_secretary", committee_members.c.term_id, unique=True,
+      postgresql_where=committee_members.c.left_on.is_(None) & (committee_members.c.post == "01"))
+Index("committee_members_member", committee_members.c.member_id, postgresql_where=committee_members.c.left_on.is_(None))
+
+# The newest member_updated / member_transferred version applied per member (terms.on_member_event):
+# an older event, however late, changes nothing.
+member_versions = Table(
+    "member_versions", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -22,6 +22,8 @@ from . import (
     queries,
     sessions,
     supervision,
+    term_queries,
+    terms,
     transit,
 )
 
@@ -277,6 +279,62 @@ class OrgService:
     @api
     def member_attendance(self, member_id, page=1, size=50):
         return orglife_work.member_attendance(self.db, self.caller(), member_id, page, size)
+
+    # --- 换届选举 (committee members asked of the member service; member events close posts) ------
+
+    @api
+    def open_term(self, org_id, data):
+        return terms.open_term(self.db, self.caller(), org_id, data, self.member.members_on_rolls,
+                               self.member.count_facts)
+
+    @api
+    def org_terms(self, org_id):
+        return term_queries.org_terms(self.db, self.caller(), org_id)
+
+    @api
+    def org_committee(self, org_id):
+        return term_queries.committee(self.db, self.caller(), org_id)
+
+    @api
+    def add_committee_member(self, term_id, data):
+        return terms.add_member(self.db, self.caller(), term_id, data, self.member.members_on_rolls,
+                                self.member.count_facts)
+
+    @api
+    def leave_committee_member(self, term_id, row_id, data):
+        return terms.leave_member(self.db, self.caller(), term_id, row_id, data)
+
+    @api
+    def approve_term(self, term_id, data):
+        return terms.approve_term(self.db, self.caller(), term_id, data)
+
+    @api
+    def terms_due(self, org_id, within_days=180, kind="due", page=1, size=50):
+        return term_queries.terms_due(self.db, self.caller(), org_id, within_days, kind, page, size)
+
+    @api
+    def terms_behind(self, org_id, page=1, size=50):
+        return term_queries.terms_behind(self.db, self.caller(), org_id, page, size)
+
+    @api
+    def terms_reminder(self, org_id):
+        return term_queries.terms_reminder(self.db, self.caller(), org_id)
+
+    @api
+    def committees_page(self, org_id, page=1, size=50):
+        return term_queries.committees_page(self.db, self.caller(), org_id, page, size)
+
+    @api
+    def member_posts(self, member_id):
+        return term_queries.member_posts(self.db, self.caller(), member_id)
+
+    @consumes("member", "member_updated")
+    def on_member_updated(self, event):
+        terms.on_member_event(self.db, event)
+
+    @consumes("member", "member_transferred")
+    def on_member_transferred(self, event):
+        terms.on_member_event(self.db, event)
 
     @api
     def create_import(self, rows):

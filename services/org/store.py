@@ -130,19 +130,25 @@ def end_sessions(session: Session, account_id: int, now: datetime, keep: bytes |
 
 # --- 组织生活 records -------------------------------------------------------------------------------
 
-def load_meeting(session: Session, caller: Caller, meeting_id, lock: bool = False):
-    """(meeting, its organization), the caller's scope checked against the organization."""
+def load_owned(session: Session, caller: Caller, table, record_id, name: str, lock: bool = False):
+    """(row of `table` with an org_id, its organization), the caller's scope checked against the
+    organization; `name` says what the record is (组织生活记录, 届次)."""
     try:
-        meeting_id = int(meeting_id)
+        record_id = int(record_id)
     except (TypeError, ValueError):
-        raise NotFound("组织生活记录不存在") from None
-    query = select(meetings).where(meetings.c.id == meeting_id)
+        raise NotFound(f"{name}不存在") from None
+    query = select(table).where(table.c.id == record_id)
     row = session.execute(query.with_for_update() if lock else query).first()
     if row is None:
-        raise NotFound("组织生活记录不存在")
+        raise NotFound(f"{name}不存在")
     org = load_org(session, row.org_id)
-    caller.require(org.path, "该组织生活记录")
+    caller.require(org.path, f"该{name}")
     return row, org
+
+
+def load_meeting(session: Session, caller: Caller, meeting_id, lock: bool = False):
+    """(meeting, its organization), the caller's scope checked against the organization."""
+    return load_owned(session, caller, meetings, meeting_id, "组织生活记录", lock)
 
 
 def meeting_people_of(session: Session, meeting_id: int) -> list:

@@ -75,6 +75,7 @@ PAGES = {
     "/orgs/{id}/dues/bases/import": "/orgs/{branch}/dues/bases/import",
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",
+    "/orgs/{id}/terms": "/orgs/{committee}/terms",
     "/orgs/{id}/org-life": "/orgs/{committee}/org-life",
     "/orgs/{id}/meetings/new": "/orgs/{branch}/meetings/new",
     "/meetings/{id}": "/meetings/{meeting}",

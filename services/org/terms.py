@@ -1,0 +1,354 @@
+"""换届选举 use cases: 换届 (close the open term, all its members 离任 that day, open the next with
+its election), 届中调整 (补选 or 指派 into a post, 离任), the higher level's 批复 and 延期换届, and
+members who leave the rolls or transfer out leaving the committees (member events).
+
+A committee member is a member record on the organization's rolls (its subtree) on the day, and a
+正式党员 then: the member service is asked (`members_on_rolls`, org → member only). The rules are
+pure (domain/terms.py); a refusal is 422 with the rule's Chinese message. Every change bumps the
+term's version and writes its state to the outbox in the same transaction.
+"""
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.shared import versions
+from services.shared.codes import LEAVE_KINDS
+from services.shared.context import Caller
+from services.shared.errors import Conflict, Forbidden, NotFound, Refused, ValidationFailed, validated
+from services.shared.field_errors import RuleViolation
+from services.shared.messaging.inbox import claim
+from services.shared.messaging.outbox import record_event
+
+from .domain import terms as rules
+from .events import COMMITTEE_CHANGED, TERM_APPROVED, TERM_CLOSED, TERM_OPENED, term_state
+from .models import committee_members, inbox, member_versions, orgs, outbox, terms, units
+from .store import load_org, load_owned, require_active
+
+Rolls = Callable[[int, str, list], dict]       # member.members_on_rolls(org_id, on, member_ids)
+CountFacts = Callable[[str], list]              # member.count_facts(path)
+WHAT = "换届"
+CLOSED_BY_ELECTION = "换届"
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _refused(exc: RuleViolation, field: str | None = None) -> Refused:
+    return Refused(exc.message, {field: exc.message} if field else {})
+
+
+def load_term(session: Session, caller: Caller, term_id, lock: bool = False):
+    """(term, its organization), the caller's scope checked against the organization."""
+    return load_owned(session, caller, terms, term_id, "届次", lock)
+
+
+def term_rows(session: Session, term_id: int) -> list:
+    return session.execute(select(committee_members).where(committee_members.c.term_id == term_id)
+                           .order_by(committee_members.c.post, committee_members.c.id)).all()
+
+
+def _emit(session: Session, caller: Caller, term_id: int, org_path: str, event_type: str, values=None,
+          change=None):
+    """Bump the term's version (with `values`), and record its state as `event_type`."""
+    row = session.execute(update(terms).where(terms.c.id == term_id).values(
+        **(values or {}), version=terms.c.version + 1, updated_at=datetime.now(timezone.utc)).returning(terms)).one()
+    payload = term_state(row, org_path, term_rows(session, term_id))
+    if change is not None:
+        payload["change"] = change
+    record_event(session, outbox, event_type, row.id, row.version, payload, caller)
+    return row
+
+
+def _on_rolls(org, day: date, ids: list[int], rolls: Rolls, field: str) -> tuple[dict[int, dict], set[int]]:
+    """({member id: member} of `ids`, those who were 正式党员 that day), or a refusal naming who is
+    not on the organization's rolls that day."""
+    answer = rolls(org.id, day.isoformat(), ids)
+    if answer["not_on_rolls"]:
+        message = (f"不在本组织{day.isoformat()}的党员名册中（党员编号"
+                   + "、".join(str(m) for m in answer["not_on_rolls"]) + "）")
+        raise ValidationFailed(message, {field: message})
+    found = {m["id"]: m for m in answer["members"]}
+    return found, {m for m in ids if rules.full_on_day(found[m].get("category"), _day(found[m].get("full_on")), day)}
+
+
+def _require_full(found: dict, full: set, ids: list[int], day: date, field: str) -> None:
+    missing = [m for m in ids if m not in full]
+    if missing:
+        message = (f"班子成员须为{day.isoformat()}的正式党员（"
+                   + "、".join(f"{found[m]['name']}（党员编号{m}）" for m in missing) + "不是）")
+        raise Refused(message, {field: message})
+
+
+def _day(value):
+    return date.fromisoformat(value) if value else None
+
+
+def _full_count(org, count_facts: CountFacts) -> int | None:
+    """Full members directly in a branch (the committee thresholds); None for other types."""
+    if org.type not in rules.rules_for(_today()).branch_types:
+        return None
+    return sum(f["n"] for f in count_facts(org.path) if f["org_id"] == org.id and f["category"] == "01")
+
+
+def _unit_categories(session: Session, org_id: int) -> list[str]:
+    return list(session.execute(select(units.c.category).where(units.c.org_id == org_id)).scalars())
+
+
+def _open_term(session: Session, org_id: int):
+    return session.execute(select(terms).where(terms.c.org_id == org_id, terms.c.closed_on.is_(None))
+                           .with_for_update()).first()
+
+
+def open_term(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls, count_facts: CountFacts) -> dict:
+    """换届: the open term (if any) closes on the election day with all its members 离任; the new
+    term opens with the winners of its election (or the appointed members)."""
+    today = _today()
+    data = validated(lambda value: rules.validate_new_term(value, today), raw, WHAT)
+    day = data["elected_on"]
+    with sessions.begin() as session:
+        org = load_org(session, org_id, lock=True)  # two 换届 of one organization at once: one waits, then is refused
+        caller.require(org.path)
+        require_active(org, WHAT)
+        term_rules = rules.rules_for(day)
+        try:
+            years = rules.term_length(term_rules, org.type, _unit_categories(session, org.id), data["method"],
+                                      data["term_years"])
+        except RuleViolation as exc:
+            raise _refused(exc, "term_years" if data["term_years"] else "method") from None
+        previous = _open_term(session, org.id)
+        warnings: list[str] = []
+        if previous is not None:
+            if day == previous.elected_on:  # the same 换届 sent twice
+                raise Conflict(f"本组织{day.isoformat()}的换届已经办理（第{previous.number}届）",
+                               {"elected_on": "已办理"})
+            if day < previous.elected_on:
+                raise Refused(f"换届日期应晚于本届（第{previous.number}届）的选举日期{previous.elected_on.isoformat()}",
+                               {"elected_on": "应晚于本届开始日期"})
+            latest = session.execute(select(func.max(committee_members.c.since)).where(
+                committee_members.c.term_id == previous.id, committee_members.c.left_on.is_(None))).scalar()
+            if latest and day < latest:
+                raise Refused(f"本届有成员{latest.isoformat()}任职，换届日期不能早于该日期",
+                              {"elected_on": "早于成员任职"})
+            try:
+                warnings += rules.check_shift(term_rules, previous.expires_on, previous.postponed_to, day)
+            except RuleViolation as exc:
+                raise _refused(exc, "elected_on") from None
+        election = data["election"]
+        people = [c["member_id"] for c in election["candidates"]] if election else [m["member_id"]
+                                                                                   for m in data["members"]]
+        field = "election.candidates" if election else "members"
+        found, full = _on_rolls(org, day, people, rolls, field)
+        if election:
+            try:
+                rules.check_quorum(term_rules, election["entitled"], election["present"])
+            except RuleViolation as exc:
+                raise _refused(exc, "election.present") from None
+            try:
+                outcome = rules.count_election(term_rules, election, full)
+            except RuleViolation as exc:
+                raise _refused(exc, field) from None
+            seated = [(member_id, post) for member_id, _, post in outcome.winners]
+            warnings += outcome.warnings
+            elected = {member_id for member_id, _ in seated}
+            figures = {**{k: election[k] for k in ("entitled", "present", "seats")}, "candidates": [
+                {**c, "name": found[c["member_id"]]["name"], "elected": c["member_id"] in elected}
+                for c in election["candidates"]]}
+        else:
+            _require_full(found, full, people, day, field)
+            seated = [(m["member_id"], m["post"]) for m in data["members"]]
+            figures = None
+        try:
+            warnings += rules.check_committee(term_rules, org.type, _full_count(org, count_facts),
+                                              [post for _, post in seated])
+        except RuleViolation as exc:
+            raise _refused(exc, field) from None
+        number = 1
+        if previous is not None:
+            session.execute(update(committee_members).where(
+                committee_members.c.term_id == previous.id, committee_members.c.left_on.is_(None)).values(
+                left_on=day, leave_reason=CLOSED_BY_ELECTION))
+            _emit(session, caller, previous.id, org.path, TERM_CLOSED, {"closed_on": day})
+            number = previous.number + 1
+        else:
+            number = (session.execute(select(func.max(terms.c.number)).where(terms.c.org_id == org.id)).scalar()
+                      or 0) + 1
+        how = rules.ASSIGNED if data["method"] == rules.APPOINTED else rules.ELECTED
+        try:
+            with session.begin_nested():
+                row = session.execute(terms.insert().values(
+                    org_id=org.id, number=number, method=data["method"], elected_on=day, term_years=years,
+                    expires_on=rules.add_years(day, years) if years else None, approved_on=data["approved_on"],
+                    approval_no=data["approval_no"], election=figures, warnings=warnings, version=0,
+                    created_by_name=caller.username or caller.user_id).returning(terms)).one()
+        except IntegrityError:
+            raise Conflict("本组织正在办理换届，请刷新后重试") from None
+        if seated:
+            session.execute(committee_members.insert(), [
+                {"term_id": row.id, "org_id": org.id, "member_id": member_id, "member_name": found[member_id]["name"],
+                 "post": post, "how": how, "since": day} for member_id, post in seated])
+        row = _emit(session, caller, row.id, org.path, TERM_OPENED)
+        return {"id": row.id, "number": row.number, "version": row.version, "elected_on": day.isoformat(),
+                "expires_on": row.expires_on.isoformat() if row.expires_on else None, "warnings": warnings,
+                "members": [member_view(m) for m in term_rows(session, row.id)]}
+
+
+def member_view(m) -> dict:
+    return {"id": m.id, "member_id": m.member_id, "name": m.member_name, "post": m.post,
+            "post_name": rules.POSTS.name(m.post), "how": m.how, "how_name": rules.HOWS.name(m.how),
+            "since": m.since.isoformat(), "left_on": m.left_on.isoformat() if m.left_on else None,
+            "leave_reason": m.leave_reason}
+
+
+def add_member(sessions: sessionmaker, caller: Caller, term_id, raw, rolls: Rolls, count_facts: CountFacts) -> dict:
+    """届中调整: 补选 or 指派 a member into a post of the open term."""
+    today = _today()
+    data = validated(lambda value: rules.validate_addition(value, today), raw, "班子成员")
+    with sessions.begin() as session:
+        term, org = load_term(session, caller, term_id, lock=True)
+        if term.closed_on is not None:
+            raise Conflict(f"第{term.number}届已于{term.closed_on.isoformat()}换届结束，不能再调整班子成员")
+        require_active(org, "调整班子成员")
+        try:
+            rules.check_member_dates(term.elected_on, data["how"], data["since"], today)
+        except RuleViolation as exc:
+            raise _refused(exc, "since") from None
+        current = [m for m in term_rows(session, term.id) if m.left_on is None]
+        holder = next((m for m in current if m.member_id == data["member_id"]), None)
+        if holder is not None:
+            raise Conflict(f"{holder.member_name}已是本届{rules.POSTS.name(holder.post)}，请先办理离任",
+                           {"member_id": "已在班子中"})
+        if data["post"] == rules.SECRETARY:
+            secretary = next((m for m in current if m.post == rules.SECRETARY), None)
+            if secretary is not None:
+                raise Refused(f"本届已有书记{secretary.member_name}，一个班子只能有一名书记，请先办理其离任",
+                              {"post": "已有书记"})
+        found, full = _on_rolls(org, data["since"], [data["member_id"]], rolls, "member_id")
+        _require_full(found, full, [data["member_id"]], data["since"], "member_id")
+        try:
+            warnings = rules.check_committee(rules.rules_for(term.elected_on), org.type,
+                                             _full_count(org, count_facts), [m.post for m in current] + [data["post"]])
+        except RuleViolation as exc:
+            raise _refused(exc, "post") from None
+        try:
+            with session.begin_nested():
+                added = session.execute(committee_members.insert().values(
+                    term_id=term.id, org_id=org.id, member_id=data["member_id"],
+                    member_name=found[data["member_id"]]["name"], post=data["post"], how=data["how"],
+                    since=data["since"]).returning(committee_members)).one()
+        except IntegrityError:
+            raise Conflict("班子成员已变化，请刷新后重试") from None
+        saved = _emit(session, caller, term.id, org.path, COMMITTEE_CHANGED, change=_change(added))
+        return {**member_view(added), "term_id": term.id, "version": saved.version, "warnings": warnings}
+
+
+def _change(m) -> dict:
+    return {"row_id": m.id, "member_id": m.member_id, "post": m.post, "how": m.how, "since": m.since.isoformat(),
+            "left_on": m.left_on.isoformat() if m.left_on else None, "leave_reason": m.leave_reason}
+
+
+def leave_member(sessions: sessionmaker, caller: Caller, term_id, row_id, raw) -> dict:
+    """离任 of one committee member within the term."""
+    today = _today()
+    data = validated(lambda value: rules.validate_leave(value, today), raw, "离任")
+    with sessions.begin() as session:
+        term, org = load_term(session, caller, term_id, lock=True)
+        try:
+            row_id = int(row_id)
+        except (TypeError, ValueError):
+            raise NotFound("班子成员不存在") from None
+        row = session.execute(select(committee_members).where(committee_members.c.id == row_id,
+                                                              committee_members.c.term_id == term.id)).first()
+        if row is None:
+            raise NotFound("班子成员不存在")
+        if row.left_on is not None:
+            raise Conflict(f"{row.member_name}已于{row.left_on.isoformat()}离任")
+        try:
+            rules.check_leave_date(row.since, data["date"], today)
+        except RuleViolation as exc:
+            raise _refused(exc, "date") from None
+        left = session.execute(update(committee_members).where(committee_members.c.id == row.id).values(
+            left_on=data["date"], leave_reason=data["reason"]).returning(committee_members)).one()
+        saved = _emit(session, caller, term.id, org.path, COMMITTEE_CHANGED, change=_change(left))
+        return {**member_view(left), "term_id": term.id, "version": saved.version}
+
+
+def approve_term(sessions: sessionmaker, caller: Caller, term_id, raw) -> dict:
+    """The higher level's 批复 of a term (date and document number), with an optional 延期换届
+    (postponed_to, at most a year after 届满). Only an account above the organization records it."""
+    today = _today()
+    data = validated(lambda value: rules.validate_approval(value, today), raw, "批复")
+    with sessions.begin() as session:
+        term, org = load_term(session, caller, term_id, lock=True)
+        if caller.scope_path == org.path:
+            raise Forbidden("届次的批复由上级党组织录入")
+        versions.require_version(term.version, (raw or {}).get("version") if isinstance(raw, dict) else None,
+                                 "该届次")
+        if data["approved_on"] < term.elected_on:
+            raise Refused("批复日期不能早于选举（指派）日期", {"approved_on": "早于选举日期"})
+        values = {"approved_on": data["approved_on"], "approval_no": data["approval_no"]}
+        if data["postponed_to"] is not None:
+            if term.closed_on is not None or term.expires_on is None:
+                raise Conflict("只有未换届、有任期届满日期的届次才能延期换届")
+            try:
+                rules.check_postponement(rules.rules_for(term.elected_on), term.expires_on, data["postponed_to"])
+            except RuleViolation as exc:
+                raise _refused(exc, "postponed_to") from None
+            values["postponed_to"] = data["postponed_to"]
+        saved = _emit(session, caller, term.id, org.path, TERM_APPROVED, values)
+        return {"id": saved.id, "version": saved.version, "approved_on": saved.approved_on.isoformat(),
+                "approval_no": saved.approval_no,
+                "postponed_to": saved.postponed_to.isoformat() if saved.postponed_to else None}
+
+
+# --- members leaving the rolls or transferring (member events) -------------------------------------
+
+def on_member_event(sessions: sessionmaker, event: dict) -> int:
+    """member_updated (status → left: every post ends on left_on) and member_transferred (posts in
+    organizations the member's new place is not under end on effective_on; out of the system: all).
+    Idempotent: the inbox drops a redelivery and an event older than the newest applied for the
+    member changes nothing. Returns the rows closed."""
+    payload = event["payload"]
+    member_id = int(payload["member_id"])
+    version = int(event["aggregate_version"])
+    applies = True
+    if event["type"] == "member_updated":
+        before, after = payload.get("before") or {}, payload.get("after") or {}
+        applies = after.get("status") == "left" and before.get("status") != "left"
+        day = _day(after.get("left_on")) or _day(event["occurred_at"][:10])
+        kind = after.get("leave_kind")
+        reason = f"党籍变化：{LEAVE_KINDS.name(kind) if kind in LEAVE_KINDS else '减少'}"
+        stays_under = None
+    else:
+        day = _day(payload.get("effective_on")) or _day(event["occurred_at"][:10])
+        reason = "组织关系转出"
+        stays_under = payload.get("to_org_path") if payload.get("to_org_id") else None
+    with sessions.begin() as session:
+        if not claim(session, inbox, [event]):
+            return 0
+        statement = insert(member_versions).values(member_id=member_id, version=version)
+        newest = session.execute(statement.on_conflict_do_update(
+            index_elements=[member_versions.c.member_id], set_={"version": statement.excluded.version},
+            where=member_versions.c.version <= statement.excluded.version).returning(member_versions.c.version)).first()
+        if newest is None:  # an older version of the member than one already applied
+            return 0
+        if not applies:  # its version is kept all the same: an older leave arriving later is stale
+            return 0
+        rows = session.execute(
+            select(committee_members, orgs.c.path).join(orgs, orgs.c.id == committee_members.c.org_id)
+            .where(committee_members.c.member_id == member_id, committee_members.c.left_on.is_(None))
+            .with_for_update(of=committee_members)).all()
+        closed = 0
+        system = Caller.system(str(event.get("event_id", "")))
+        for row in rows:
+            if stays_under and stays_under.startswith(row.path):
+                continue  # still under this organization (a move between its branches)
+            left = session.execute(update(committee_members).where(committee_members.c.id == row.id).values(
+                left_on=max(day, row.since), leave_reason=reason).returning(committee_members)).one()
+            _emit(session, system, row.term_id, row.path, COMMITTEE_CHANGED, change=_change(left))
+            closed += 1
+        return closed
