@@ -34,9 +34,11 @@ EMITS = {
 # 整建制转移: the transfer service asks for the move once the new parent has received. (Members
 # and applicants in an organization are asked of the member service when it is revoked or
 # deleted: services/member/org_holds.py.)
+# 流入 members who may attend an organization's meetings (inflows.py): inflow_opened / inflow_ended.
 CONSUMES: list = [
     ("transfer", event_type) for event_type in
-    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING)]
+    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING,
+     "inflow_opened", "inflow_ended")]
 
 
 def org_state(row, status: str | None = None) -> dict:
