@@ -121,7 +121,7 @@ async def _inflow_context(request: Request, session, inflow_id: int) -> dict:
     root, meetings = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "org", "inflow_meetings", inflow_id=inflow_id, size=100))
-    return dict(inflow=inflow, root=root, meetings=meetings, today=date.today().isoformat())
+    return dict(inflow=inflow, root=root, inflow_meetings=meetings, today=date.today().isoformat())
 
 
 async def inflow_page(request: Request):
