@@ -7,24 +7,16 @@ meetings an inflow member attended there."""
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed
 from services.shared.field_rules import blank, iso_date
-from services.shared.messaging.inbox import claim
+from services.shared.inflow_projection import project_inflow
 from services.shared.paging import page_bounds
 
-from .domain.meetings import MEETING_KINDS
 from .models import inbox, inflows, meeting_inflow_people, meetings, orgs
-from .store import load_org
-
-IN = "in"
-
-
-def _date(value):
-    return date.fromisoformat(value) if value else None
+from .store import attended_line, load_org
 
 
 def day_of(value) -> date:
@@ -39,21 +31,7 @@ def day_of(value) -> date:
 
 def project(sessions: sessionmaker, event: dict) -> bool:
     """Apply one inflow event; False when it was seen before."""
-    facts = event.get("payload") or {}
-    with sessions.begin() as session:
-        if not claim(session, inbox, [event]):
-            return False
-        if facts.get("inflow_id") is None or facts.get("org_id") is None or not facts.get("from_date"):
-            return True
-        values = {"org_id": int(facts["org_id"]),
-                  "member_id": int(facts["member_id"]) if facts.get("member_id") is not None else None,
-                  "member_name": facts.get("member_name") or "", "certificate_no": facts.get("certificate_no"),
-                  "state": facts.get("state") or IN, "from_date": _date(facts["from_date"]),
-                  "ended_on": _date(facts.get("ended_on")), "version": int(event["aggregate_version"])}
-        statement = insert(inflows).values(inflow_id=int(facts["inflow_id"]), **values)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[inflows.c.inflow_id], set_=values, where=inflows.c.version < statement.excluded.version))
-        return True
+    return project_inflow(sessions, inbox, inflows, event)
 
 
 def _on(day: date):
@@ -116,6 +94,4 @@ def inflow_meetings(sessions: sessionmaker, caller: Caller, inflow_id, page=1, s
                                .order_by(meetings.c.held_at.desc(), meetings.c.id.desc())
                                .limit(size).offset((page - 1) * size)).all()
     return {"inflow_id": inflow_id, "total": total, "page": page, "size": size,
-            "items": [{"id": r.id, "kind": r.kind, "kind_name": MEETING_KINDS.name(r.kind),
-                       "held_at": r.held_at.strftime("%Y-%m-%dT%H:%M"), "topic": r.topic, "org_id": r.org_id,
-                       "org_name": r.org_name} for r in rows]}
+            "items": [attended_line(r) for r in rows]}

@@ -283,6 +283,7 @@ inflows = Table(
     Column("inflow_id", BigInteger, primary_key=True, autoincrement=False),
     Column("org_id", BigInteger, nullable=False),
     Column("member_id", BigInteger),
+    Column("outflow_id", BigInteger),
     Column("member_name", Text, nullable=False, server_default=""),
     Column("certificate_no", Text),
     Column("state", Text, nullable=False),  # in 流入中 | ended 已离开

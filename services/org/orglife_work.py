@@ -38,7 +38,7 @@ from .models import (
     orgs,
 )
 from .orglife_counts import branches_under
-from .store import load_org, require_active
+from .store import attended_line, load_org, require_active
 
 # --- the yearly plan ------------------------------------------------------------------------------
 
@@ -227,6 +227,4 @@ def member_attendance(sessions: sessionmaker, caller: Caller, member_id, page=1,
                                .limit(size).offset((page - 1) * size)).all()
     return {"member_id": member_id, "total": attended + absent, "attended": attended, "absent": absent,
             "rate": ratio(attended, attended + absent), "page": page, "size": size,
-            "items": [{"id": r.id, "kind": r.kind, "kind_name": MEETING_KINDS.name(r.kind),
-                       "held_at": r.held_at.strftime("%Y-%m-%dT%H:%M"), "topic": r.topic, "org_id": r.org_id,
-                       "org_name": r.org_name, "attended": r.attended, "reason": r.reason} for r in rows]}
+            "items": [{**attended_line(r), "attended": r.attended, "reason": r.reason} for r in rows]}

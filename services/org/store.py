@@ -186,6 +186,13 @@ def meeting_summary(row) -> dict:
             "voided": row.voided_at is not None, "void_reason": row.void_reason}
 
 
+def attended_line(r) -> dict:
+    """A meeting as someone's attendance history lists it (`r`: id, kind, held_at, topic, org_id, org_name)."""
+    return {"id": r.id, "kind": r.kind, "kind_name": MEETING_KINDS.name(r.kind),
+            "held_at": r.held_at.strftime("%Y-%m-%dT%H:%M"), "topic": r.topic, "org_id": r.org_id,
+            "org_name": r.org_name}
+
+
 def meeting_view(row, org, people, inflows=()) -> dict:
     view = meeting_summary(row)
     view.update({key: getattr(row, key) for key in ("recorder", "speaker", "lecture_title", "content", "decisions")})

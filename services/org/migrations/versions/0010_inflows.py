@@ -18,6 +18,7 @@ def upgrade():
         sa.Column("inflow_id", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("org_id", sa.BigInteger, nullable=False),
         sa.Column("member_id", sa.BigInteger),
+        sa.Column("outflow_id", sa.BigInteger),
         sa.Column("member_name", sa.Text, nullable=False, server_default=""),
         sa.Column("certificate_no", sa.Text),
         sa.Column("state", sa.Text, nullable=False),
