@@ -2,7 +2,9 @@
 
 Attendees and absentees must be on the organization's rolls on the meeting's day: the member
 service is asked (`rolls(org_id, day, member_ids)`, its members_on_rolls RPC; org → member is the
-allowed direction, the member schema is never read). Each record or change writes, in one
+allowed direction, the member schema is never read); 流入 attendees (by inflow id) must be on its
+inflow list that day (inflows.py, a projection of the transfer service's events) and are stored
+apart, in no attendance rate. Each record or change writes, in one
 transaction: the record, who was there, the held count of (organization, year, kind), a history
 line and its event (meeting_recorded / meeting_changed) in the outbox.
 """
