@@ -8,11 +8,11 @@ from services.org.contract import MEETING_KINDS
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json, record_action
-from .spec import ID, INT, STR, obj, op, query_param, values
+from .spec import DATE, ID, INT, STR, obj, op, query_param, values
 
 FIELD_TYPES = {"kind": (str, int), "held_at": str, "place": str, "host": str, "recorder": str, "topic": str,
                "content": str, "decisions": str, "speaker": str, "lecture_title": str, "attendees": list,
-               "absentees": list, "nonvoting": (list, str), "reason": str, "version": int}
+               "absentees": list, "inflows": list, "nonvoting": (list, str), "reason": str, "version": int}
 
 
 async def record_meeting(request: Request):
@@ -49,10 +49,25 @@ async def orglife_summary(request: Request):
                                    year=request.query_params.get("year") or None))
 
 
+async def meeting_inflows(request: Request):
+    session = await require_session(request)
+    return JSONResponse(await call(request, session, "org", "meeting_inflows", org_id=path_id(request),
+                                   on=request.query_params.get("on") or None))
+
+
+async def inflow_meetings(request: Request):
+    session = await require_session(request)
+    params = request.query_params
+    return JSONResponse(await call(request, session, "org", "inflow_meetings", inflow_id=path_id(request),
+                                   page=params.get("page", "1"), size=params.get("size", "50")))
+
+
 routes = [
     Route("/orgs/{id}/meetings", record_meeting, methods=["POST"]),
     Route("/orgs/{id}/meetings", org_meetings, methods=["GET"]),
     Route("/orgs/{id}/org-life/summary", orglife_summary),
+    Route("/orgs/{id}/meeting-inflows", meeting_inflows),
+    Route("/inflows/{id}/meetings", inflow_meetings),
     Route("/meetings/{id}", get_meeting, methods=["GET"]),
     Route("/meetings/{id}", change_meeting, methods=["PATCH"]),
     Route("/meetings/{id}/sign", record_action("org", "sign_meeting", "meeting_id", {"role": str}), methods=["POST"]),
@@ -69,6 +84,9 @@ MEETING_FIELDS = dict(
     speaker={"type": ["string", "null"], "description": "授课人（党课必填）"},
     lecture_title={"type": ["string", "null"], "description": "党课题目（党课必填）"},
     attendees=PEOPLE, absentees=ABSENTEES,
+    inflows={"type": "array", "items": INT,
+             "description": "出席的流入党员（流入记录编号，须在会议当日本组织流入党员名单中；"
+                            "单独记录，不计入本组织党员出席率）"},
     nonvoting={"type": "array", "items": STR, "description": "列席人员姓名"})
 MEETING_IN = obj(["kind", "held_at", "place", "host", "recorder", "topic", "attendees"], **MEETING_FIELDS)
 CHANGE_IN = obj([], **MEETING_FIELDS, version=INT,
@@ -79,10 +97,20 @@ SUMMARY_ITEM = {"type": "object", "required": ["held", "required"], "properties"
 MEETING = obj(["id", "org_id", "kind", "held_at", "status", "version"], id=INT, org_id=INT, org_name=STR,
               kind=STR, kind_name=STR, held_at=STR, year=INT, status={"type": "string", "enum": ["draft", "locked"]},
               status_name=STR, version=INT, attendees={"type": "array"}, absentees={"type": "array"},
+              inflows={"type": "array", "items": obj(["inflow_id", "name"], inflow_id=INT,
+                                                     member_id={"type": ["integer", "null"]}, name=STR,
+                                                     certificate_no={"type": ["string", "null"]},
+                                                     external={"type": "boolean"})},
               signatures={"type": "object"}, history={"type": "array"}, **{
                   key: MEETING_FIELDS[key] for key in ("place", "host", "recorder", "topic", "content", "decisions",
                                                        "speaker", "lecture_title", "nonvoting")})
 SCHEMAS = {"Meeting": MEETING}
+INFLOW_ITEM = obj(["inflow_id", "org_id", "name", "state", "from_date"], inflow_id=INT, org_id=INT,
+                  member_id={"type": ["integer", "null"], "description": "本系统内流入的党员编号；系统外流入为空"},
+                  name=STR, certificate_no={"type": ["string", "null"], "description": "流动党员活动证编号"},
+                  external={"type": "boolean"}, state=STR, from_date=STR, ended_on={"type": ["string", "null"]})
+ATTENDED_ITEM = obj(["id", "kind", "held_at", "org_id"], id=INT, kind=STR, kind_name=STR, held_at=STR, topic=STR,
+                    org_id=INT, org_name=STR)
 YEAR = query_param("year", INT, "年份（默认本年）")
 
 OPENAPI_PATHS = {
@@ -99,6 +127,16 @@ OPENAPI_PATHS = {
         "completion 为按组织逐类不超过应开展数累计的完成率", "完成情况",
         obj(["kinds", "completion"], kinds={"type": "object", "additionalProperties": SUMMARY_ITEM},
             completion={"type": ["number", "null"]}, organizations=INT, year=INT), params=[ID, YEAR])},
+    "/orgs/{id}/meeting-inflows": {"get": op(
+        "出席人员可选的流入党员：某日（默认今天）已流入本组织及下级党组织且尚未离开的流入党员"
+        "（系统外流入的以姓名和活动证编号标识）", "流入党员名单",
+        obj(["org_id", "on", "items"], org_id=INT, on=STR, items={"type": "array", "items": INFLOW_ITEM}),
+        params=[ID, query_param("on", DATE, "日期 YYYY-MM-DD（默认今天）")])},
+    "/inflows/{id}/meetings": {"get": op(
+        "流入党员在流入地参加的组织生活（未作废的记录，本账号管理范围内的党组织），按时间倒序", "参加的会议",
+        obj(["inflow_id", "total", "items"], inflow_id=INT, total=INT, page=INT, size=INT,
+            items={"type": "array", "items": ATTENDED_ITEM}),
+        params=[ID, query_param("page", INT), query_param("size", INT)])},
     "/meetings/{id}": {
         "get": op("组织生活记录（含出席、缺席、签认和修改历史）", "记录", {"$ref": "#/components/schemas/Meeting"},
                   params=[ID]),

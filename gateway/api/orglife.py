@@ -124,7 +124,11 @@ RATE = {"type": ["number", "null"], "description": "出席率（出席/应出席
 ATTENDANCE = obj(["org_id", "year", "members"], org_id=INT, org_name=STR, year=INT, kind=NULL_STR, meetings=INT,
                  attended=INT, listed=INT, rate=RATE, members={"type": "array", "items": obj(
                      ["member_id", "name", "attended", "absent", "rate"], member_id=INT, name=STR, attended=INT,
-                     absent=INT, listed=INT, rate=RATE)})
+                     absent=INT, listed=INT, rate=RATE)},
+                 inflows={"type": "array", "description": "流入党员的出席次数（单独列出，不计入出席率）",
+                          "items": obj(["inflow_id", "name", "attended"], inflow_id=INT,
+                                       member_id={"type": ["integer", "null"]}, name=STR,
+                                       certificate_no=NULL_STR, external={"type": "boolean"}, attended=INT)})
 MEMBER_MEETINGS = obj(["member_id", "total", "items"], member_id=INT, total=INT, attended=INT, absent=INT, rate=RATE,
                       page=INT, size=INT, items={"type": "array", "items": obj(
                           ["id", "kind", "held_at", "attended"], id=INT, kind=STR, kind_name=STR, held_at=STR,

@@ -106,7 +106,8 @@ FORMS = {
     "meeting": FormSpec("meeting-", {"kind": "类型", "held_at": "时间", "place": "地点", "host": "主持人",
                                      "recorder": "记录人", "topic": "会议主题", "speaker": "授课人",
                                      "lecture_title": "党课题目", "content": "会议内容", "decisions": "决议事项",
-                                     "nonvoting": "列席人员", "attendees": "出席人员", "absentees": "缺席人员"},
+                                     "nonvoting": "列席人员", "attendees": "出席人员", "absentees": "缺席人员",
+                                     "inflows": "出席的流入党员"},
                         {"absentees": "attendees"}),
     "meeting-sign": FormSpec("sign-", {"role": "签认人"}),
     # 换届选举 (gateway/web/term_pages.py): 换届 (candidates and members are the roster's rows, one

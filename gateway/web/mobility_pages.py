@@ -116,8 +116,12 @@ async def end_inflow(request: Request):
 
 async def _inflow_context(request: Request, session, inflow_id: int) -> dict:
     inflow = await call(request, session, "transfer", "get_inflow", inflow_id=inflow_id)  # first: 404/403
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return dict(inflow=inflow, root=root, today=date.today().isoformat())
+    # The meetings attended there: the org service's records (its own inflow projection), composed
+    # here from a second RPC (no service reads the other's schema); only those in the caller's scope.
+    root, meetings = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        call(request, session, "org", "inflow_meetings", inflow_id=inflow_id, size=100))
+    return dict(inflow=inflow, root=root, inflow_meetings=meetings, today=date.today().isoformat())
 
 
 async def inflow_page(request: Request):

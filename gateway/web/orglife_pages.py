@@ -48,11 +48,13 @@ async def orglife_page(request: Request):
 
 async def _form_context(request: Request, session, org_id: int) -> dict:
     org = await call(request, session, "org", "get_org", org_id=org_id)
-    root, roster = await asyncio.gather(
+    root, roster, inflows = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
-        call(request, session, "member", "roster_page", org_id=org_id, limit=ROSTER_SHOWN))
+        call(request, session, "member", "roster_page", org_id=org_id, limit=ROSTER_SHOWN),
+        call(request, session, "org", "meeting_inflows", org_id=org_id))
     now = datetime.now().strftime("%Y-%m-%dT%H:%M")
-    return dict(org=org, root=root, roster=roster["items"], kinds=MEETING_KINDS.items(), now=now)
+    return dict(org=org, root=root, roster=roster["items"], inflows=inflows["items"], kinds=MEETING_KINDS.items(),
+                now=now)
 
 
 async def new_meeting_page(request: Request):
@@ -70,6 +72,8 @@ def meeting_data(form: dict) -> dict:
     data["attendees"] = [int(m) for m in members if m.isdigit() and form.get(f"attend.{m}") == "1"]
     data["absentees"] = [{"member_id": int(m), "reason": form.get(f"reason.{m}", "")}
                          for m in members if m.isdigit() and form.get(f"attend.{m}") != "1"]
+    inflows = [key.split(".", 1)[1] for key in form if key.startswith("inflow.") and form[key] == "1"]
+    data["inflows"] = [int(i) for i in inflows if i.isdigit()]
     return data
 
 
@@ -120,20 +124,24 @@ def record_values(meeting: dict) -> dict:
     values.update(kind=meeting["kind"], held_at=meeting["held_at"], nonvoting="、".join(meeting["nonvoting"]))
     values.update({f"attend.{a['member_id']}": "1" for a in meeting["attendees"]})
     values.update({f"reason.{a['member_id']}": a["reason"] for a in meeting["absentees"]})
+    values.update({f"inflow.{i['inflow_id']}": "1" for i in meeting["inflows"]})
     return values
 
 
 async def _edit_context(request: Request, session, meeting_id: int) -> dict:
     meeting = await call(request, session, "org", "get_meeting", meeting_id=meeting_id)  # first: 404/403
-    root, roster = await asyncio.gather(
+    root, roster, inflows = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
-        call(request, session, "member", "roster_page", org_id=meeting["org_id"], limit=ROSTER_SHOWN))
+        call(request, session, "member", "roster_page", org_id=meeting["org_id"], limit=ROSTER_SHOWN),
+        call(request, session, "org", "meeting_inflows", org_id=meeting["org_id"], on=meeting["held_at"][:10]))
     listed = {m["id"] for m in roster["items"]}
-    # Those on the record stay offered even if they have left the rolls since.
+    # Those on the record stay offered even if they have left the rolls (or the inflow list) since.
     people = [{"id": p["member_id"], "name": p["name"]} for p in meeting["attendees"] + meeting["absentees"]
               if p["member_id"] not in listed]
-    return dict(meeting=meeting, root=root, roster=people + roster["items"], kinds=MEETING_KINDS.items(),
-                now=datetime.now().strftime("%Y-%m-%dT%H:%M"))
+    offered = {i["inflow_id"] for i in inflows["items"]}
+    guests = [i for i in meeting["inflows"] if i["inflow_id"] not in offered]
+    return dict(meeting=meeting, root=root, roster=people + roster["items"], inflows=guests + inflows["items"],
+                kinds=MEETING_KINDS.items(), now=datetime.now().strftime("%Y-%m-%dT%H:%M"))
 
 
 async def edit_meeting_page(request: Request):

@@ -2,46 +2,23 @@
 service's inflows (inflow_opened / inflow_ended carry the inflow's state; the newest version
 wins, the inbox claim commits with the effect), and the loading both sides need — an
 organization's current inflows, one inflow with the caller's scope."""
-from datetime import date
-
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
+from services.shared.inflow_projection import IN, project_inflow
 from services.shared.messaging.consumers import consumes
-from services.shared.messaging.inbox import claim
 
 from .domain import Month
 from .models import inbox, inflows, members, org_directory
 
-IN = "in"
 FIELDS = ("org_id", "member_id", "outflow_id", "member_name", "certificate_no", "state", "from_date", "ended_on",
           "version")
 
 
-def _date(value):
-    return date.fromisoformat(value) if value else None
-
-
 def project(sessions: sessionmaker, event: dict) -> bool:
     """Apply one inflow event; False when it was seen before."""
-    facts = event.get("payload") or {}
-    with sessions.begin() as session:
-        if not claim(session, inbox, [event]):
-            return False
-        if facts.get("inflow_id") is None or facts.get("org_id") is None or not facts.get("from_date"):
-            return True
-        values = {"org_id": int(facts["org_id"]),
-                  "member_id": int(facts["member_id"]) if facts.get("member_id") is not None else None,
-                  "outflow_id": facts.get("outflow_id"), "member_name": facts.get("member_name") or "",
-                  "certificate_no": facts.get("certificate_no"), "state": facts.get("state") or IN,
-                  "from_date": _date(facts["from_date"]), "ended_on": _date(facts.get("ended_on")),
-                  "version": int(event["aggregate_version"])}
-        statement = insert(inflows).values(inflow_id=int(facts["inflow_id"]), **values)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[inflows.c.inflow_id], set_=values, where=inflows.c.version < statement.excluded.version))
-        return True
+    return project_inflow(sessions, inbox, inflows, event)
 
 
 class FollowsInflows:

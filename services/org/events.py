@@ -40,9 +40,11 @@ EMITS = {
 # deleted: services/member/org_holds.py.)
 # 换届: a member who leaves the rolls (member_updated, status left) or transfers (member_transferred)
 # leaves the committees they no longer belong to (terms.on_member_event).
+# 流入 members who may attend an organization's meetings (inflows.py): inflow_opened / inflow_ended.
 CONSUMES: list = [
     ("transfer", event_type) for event_type in
-    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING)] + [
+    ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING,
+     "inflow_opened", "inflow_ended")] + [
     ("member", "member_updated"), ("member", "member_transferred")]
 
 

@@ -13,7 +13,7 @@ from services.shared.paging import page_bounds
 from .domain.meetings import MEETING_KINDS
 from .domain.orglife_rules import rules_for, summary
 from .models import meeting_counts, meeting_history, meeting_people, meetings, orgs
-from .store import load_meeting, load_org, meeting_people_of, meeting_summary, meeting_view
+from .store import load_meeting, load_org, meeting_inflows_of, meeting_people_of, meeting_summary, meeting_view
 
 FIRST_YEAR = 1949
 
@@ -44,7 +44,7 @@ def kind_of(value) -> str | None:
 def get_meeting(sessions: sessionmaker, caller: Caller, meeting_id) -> dict:
     with sessions() as session:
         row, org = load_meeting(session, caller, meeting_id)
-        view = meeting_view(row, org, meeting_people_of(session, row.id))
+        view = meeting_view(row, org, meeting_people_of(session, row.id), meeting_inflows_of(session, row.id))
         view["history"] = [
             {"action": h.action, "changes": h.changes, "reason": h.reason, "version": h.version,
              "actor_name": h.actor_name or h.actor, "at": h.at.isoformat()}

@@ -2,7 +2,9 @@
 
 Attendees and absentees must be on the organization's rolls on the meeting's day: the member
 service is asked (`rolls(org_id, day, member_ids)`, its members_on_rolls RPC; org → member is the
-allowed direction, the member schema is never read). Each record or change writes, in one
+allowed direction, the member schema is never read); 流入 attendees (by inflow id) must be on its
+inflow list that day (inflows.py, a projection of the transfer service's events) and are stored
+apart, in no attendance rate. Each record or change writes, in one
 transaction: the record, who was there, the held count of (organization, year, kind), a history
 line and its event (meeting_recorded / meeting_changed) in the outbox.
 """
@@ -19,6 +21,7 @@ from services.shared.errors import Conflict, Refused, ValidationFailed, validate
 from services.shared.field_errors import FieldErrors
 from services.shared.messaging.outbox import record_event
 
+from . import inflows as inflow_list
 from . import orglife_counts
 from .domain.meetings import (
     DRAFT,
@@ -35,8 +38,8 @@ from .domain.meetings import (
     void_reason,
 )
 from .events import MEETING_CHANGED, MEETING_RECORDED, meeting_state
-from .models import meeting_history, meeting_people, meetings, outbox
-from .store import load_meeting, load_org, meeting_people_of, meeting_record, require_active
+from .models import meeting_history, meeting_inflow_people, meeting_people, meetings, outbox
+from .store import load_meeting, load_org, meeting_inflows_of, meeting_people_of, meeting_record, require_active
 
 Rolls = Callable[[int, str, list], dict]  # member.members_on_rolls(org_id, on, member_ids)
 WHAT = "组织生活记录"
@@ -67,7 +70,25 @@ def _names_on_rolls(org, data: dict, rolls: Rolls) -> dict[int, str]:
     return {member["id"]: member["name"] for member in answer["members"]}
 
 
-def _write_people(session: Session, meeting_id: int, data: dict, names: dict[int, str]) -> None:
+def _inflows_on_list(session: Session, org, data: dict) -> list:
+    """The 流入 attendees' inflows, or a refusal naming those not on the organization's inflow list
+    that day (an inflow of another organization, not begun yet, ended before, or unknown)."""
+    day = data["held_at"].date()
+    found = inflow_list.listed_on(session, org, day, data["inflows"])
+    wrong = sorted(set(data["inflows"]) - {row.inflow_id for row in found})
+    if wrong:
+        message = (f"不在本组织{day.isoformat()}的流入党员名单中（流入记录编号{'、'.join(map(str, wrong))}）："
+                   "流入党员须在会议当日已流入本组织且尚未离开")
+        raise ValidationFailed(message, {"inflows": message})
+    return found
+
+
+def _write_people(session: Session, meeting_id: int, data: dict, names: dict[int, str], inflows=()) -> None:
+    session.execute(delete(meeting_inflow_people).where(meeting_inflow_people.c.meeting_id == meeting_id))
+    if inflows:
+        session.execute(meeting_inflow_people.insert(), [
+            {"meeting_id": meeting_id, "inflow_id": row.inflow_id, "member_id": row.member_id,
+             "name": row.member_name, "certificate_no": row.certificate_no} for row in inflows])
     rows = [{"meeting_id": meeting_id, "member_id": member_id, "attended": True, "name": names[member_id],
              "reason": None} for member_id in data["attendees"]]
     rows += [{"meeting_id": meeting_id, "member_id": a["member_id"], "attended": False, "name": names[a["member_id"]],
@@ -106,6 +127,7 @@ def record_meeting(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: R
         caller.require(org.path)
         require_active(org, "记录组织生活")
         names = _names_on_rolls(org, data, rolls)
+        inflows = _inflows_on_list(session, org, data)
         try:
             with session.begin_nested():
                 row = session.execute(meetings.insert().values(
@@ -113,7 +135,7 @@ def record_meeting(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: R
                     created_by_name=caller.username).returning(meetings)).one()
         except IntegrityError:
             raise _duplicate(data) from None
-        _write_people(session, row.id, data, names)
+        _write_people(session, row.id, data, names, inflows)
         orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, 1)
         _log(session, caller, row, "recorded")
         record_event(session, outbox, MEETING_RECORDED, row.id, row.version, meeting_state(row), caller)
@@ -141,7 +163,7 @@ def change_meeting(sessions: sessionmaker, caller: Caller, meeting_id, raw, roll
         if refusal:
             raise Refused(refusal, {"reason": "必填"})
         require_active(org, "修改组织生活记录")
-        before = meeting_record(row, meeting_people_of(session, row.id))
+        before = meeting_record(row, meeting_people_of(session, row.id), meeting_inflows_of(session, row.id))
         try:
             after = validate_meeting(merged(raw_form(before), raw), _now())
         except FieldErrors as exc:
@@ -149,9 +171,10 @@ def change_meeting(sessions: sessionmaker, caller: Caller, meeting_id, raw, roll
         changes = differences(before, after)
         if not changes:
             raise ValidationFailed("没有修改任何内容", {})
-        people_changed = any(line["field"] in ("attendees", "absentees", "held_at") for line in changes)
+        people_changed = any(line["field"] in ("attendees", "absentees", "inflows", "held_at") for line in changes)
         if people_changed:
-            _write_people(session, row.id, after, _names_on_rolls(org, after, rolls))
+            _write_people(session, row.id, after, _names_on_rolls(org, after, rolls),
+                          _inflows_on_list(session, org, after))
         columns = _columns(after)
         if (columns["held_at"].year, columns["held_at"].month, columns["kind"]) != (row.year, row.held_at.month,
                                                                                      row.kind):

@@ -334,5 +334,36 @@ member_versions = Table(
     Column("version", Integer, nullable=False),
 )
 
+# 流入 members (the transfer service's inflows), projected from inflow_opened / inflow_ended
+# (inflows.py; newest aggregate version wins): who may attend an organization's meetings besides
+# its rolls, and from when until when. `member_id` null: a member from outside this deployment,
+# known by name and 活动证 number.
+inflows = Table(
+    "inflows", metadata,
+    Column("inflow_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("org_id", BigInteger, nullable=False),
+    Column("member_id", BigInteger),
+    Column("outflow_id", BigInteger),
+    Column("member_name", Text, nullable=False, server_default=""),
+    Column("certificate_no", Text),
+    Column("state", Text, nullable=False),  # in 流入中 | ended 已离开
+    Column("from_date", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("version", Integer, nullable=False),
+)
+Index("inflows_org", inflows.c.org_id, inflows.c.from_date)
+
+# 流入 members who attended a meeting, kept apart from meeting_people: they are not on the
+# organization's rolls and count in none of its members' attendance rates.
+meeting_inflow_people = Table(
+    "meeting_inflow_people", metadata,
+    Column("meeting_id", BigInteger, ForeignKey("org.meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("inflow_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", BigInteger),
+    Column("name", Text, nullable=False),
+    Column("certificate_no", Text),
+)
+Index("meeting_inflow_people_inflow", meeting_inflow_people.c.inflow_id)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

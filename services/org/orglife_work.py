@@ -28,9 +28,17 @@ from .domain.orglife_rules import (
     validate_plan,
 )
 from .meeting_queries import kind_of, year_of
-from .models import meeting_people, meeting_period_counts, meeting_plans, meetings, orglife_done, orgs
+from .models import (
+    meeting_inflow_people,
+    meeting_people,
+    meeting_period_counts,
+    meeting_plans,
+    meetings,
+    orglife_done,
+    orgs,
+)
 from .orglife_counts import branches_under
-from .store import load_org, require_active
+from .store import attended_line, load_org, require_active
 
 # --- the yearly plan ------------------------------------------------------------------------------
 
@@ -178,12 +186,22 @@ def org_attendance(sessions: sessionmaker, caller: Caller, org_id, year=None, ki
             .join(meetings, meetings.c.id == mp.c.meeting_id).where(*where)
             .group_by(mp.c.member_id).order_by(func.max(mp.c.name), mp.c.member_id)).all()
         held = session.execute(select(func.count()).select_from(meetings).where(*where)).scalar_one()
+        mip = meeting_inflow_people
+        guests = session.execute(
+            select(mip.c.inflow_id, func.max(mip.c.name).label("name"), func.max(mip.c.certificate_no).label("cert"),
+                   func.max(mip.c.member_id).label("member_id"), func.count().label("attended"))
+            .join(meetings, meetings.c.id == mip.c.meeting_id).where(*where)
+            .group_by(mip.c.inflow_id).order_by(func.max(mip.c.name), mip.c.inflow_id)).all()
     members = [{"member_id": r.member_id, "name": r.name, "attended": r.attended, "absent": r.absent,
                 "listed": r.attended + r.absent, "rate": ratio(r.attended, r.attended + r.absent)} for r in rows]
     attended = sum(m["attended"] for m in members)
     listed = sum(m["listed"] for m in members)
+    # 流入 members are not on the rolls: their attendance is listed apart and counts in no rate.
+    inflows = [{"inflow_id": g.inflow_id, "member_id": g.member_id, "name": g.name, "certificate_no": g.cert,
+                "external": g.member_id is None, "attended": g.attended} for g in guests]
     return {"org_id": org.id, "org_name": org.name, "year": year, "kind": kind, "meetings": held,
-            "attended": attended, "listed": listed, "rate": ratio(attended, listed), "members": members}
+            "attended": attended, "listed": listed, "rate": ratio(attended, listed), "members": members,
+            "inflows": inflows}
 
 
 def member_attendance(sessions: sessionmaker, caller: Caller, member_id, page=1, size=50) -> dict:
@@ -209,6 +227,4 @@ def member_attendance(sessions: sessionmaker, caller: Caller, member_id, page=1,
                                .limit(size).offset((page - 1) * size)).all()
     return {"member_id": member_id, "total": attended + absent, "attended": attended, "absent": absent,
             "rate": ratio(attended, attended + absent), "page": page, "size": size,
-            "items": [{"id": r.id, "kind": r.kind, "kind_name": MEETING_KINDS.name(r.kind),
-                       "held_at": r.held_at.strftime("%Y-%m-%dT%H:%M"), "topic": r.topic, "org_id": r.org_id,
-                       "org_name": r.org_name, "attended": r.attended, "reason": r.reason} for r in rows]}
+            "items": [{**attended_line(r), "attended": r.attended, "reason": r.reason} for r in rows]}

@@ -15,6 +15,7 @@ from . import (
     checks,
     commands,
     imports,
+    inflows,
     meeting_queries,
     meetings,
     moves,
@@ -56,6 +57,15 @@ class OrgService:
     @consumes("transfer", "transfer_received")
     def on_transfer_received(self, event):
         transit.project(self.db, event)
+
+    # --- 流入 members (a projection of the transfer service's inflow events: who may attend meetings) ---
+    @consumes("transfer", "inflow_opened")
+    def on_inflow_opened(self, event):
+        inflows.project(self.db, event)
+
+    @consumes("transfer", "inflow_ended")
+    def on_inflow_ended(self, event):
+        inflows.project(self.db, event)
 
     @api
     def create_org(self, data):
@@ -335,6 +345,14 @@ class OrgService:
     @consumes("member", "member_transferred")
     def on_member_transferred(self, event):
         terms.on_member_event(self.db, event)
+
+    @api
+    def meeting_inflows(self, org_id, on=None):
+        return inflows.meeting_inflows(self.db, self.caller(), org_id, on)
+
+    @api
+    def inflow_meetings(self, inflow_id, page=1, size=50):
+        return inflows.inflow_meetings(self.db, self.caller(), inflow_id, page, size)
 
     @api
     def create_import(self, rows):

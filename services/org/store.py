@@ -20,7 +20,17 @@ from .domain.meetings import MEETING_KINDS, SIGN_ROLES
 from .domain.meetings import STATUS_NAMES as MEETING_STATUS_NAMES
 from .domain.org_card import CARD_FIELDS, display, plain
 from .events import ORG_CREATED, org_state
-from .models import accounts, history, login_sessions, meeting_people, meetings, org_id_seq, orgs, outbox
+from .models import (
+    accounts,
+    history,
+    login_sessions,
+    meeting_inflow_people,
+    meeting_people,
+    meetings,
+    org_id_seq,
+    orgs,
+    outbox,
+)
 
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
@@ -156,13 +166,20 @@ def meeting_people_of(session: Session, meeting_id: int) -> list:
                            .order_by(meeting_people.c.member_id)).all()
 
 
-def meeting_record(row, people) -> dict:
+def meeting_inflows_of(session: Session, meeting_id: int) -> list:
+    """The 流入 members who attended (kept apart from the rolls' people)."""
+    return session.execute(select(meeting_inflow_people).where(meeting_inflow_people.c.meeting_id == meeting_id)
+                           .order_by(meeting_inflow_people.c.inflow_id)).all()
+
+
+def meeting_record(row, people, inflows=()) -> dict:
     """The record's values in domain form (domain/meetings.py: validate_meeting's output)."""
     record = {key: getattr(row, key) for key in ("kind", "held_at", "place", "host", "recorder", "topic", "speaker",
                                                  "lecture_title", "content", "decisions")}
     record["nonvoting"] = list(row.nonvoting or [])
     record["attendees"] = [p.member_id for p in people if p.attended]
     record["absentees"] = [{"member_id": p.member_id, "reason": p.reason} for p in people if not p.attended]
+    record["inflows"] = [p.inflow_id for p in inflows]
     return record
 
 
@@ -175,13 +192,22 @@ def meeting_summary(row) -> dict:
             "voided": row.voided_at is not None, "void_reason": row.void_reason}
 
 
-def meeting_view(row, org, people) -> dict:
+def attended_line(r) -> dict:
+    """A meeting as someone's attendance history lists it (`r`: id, kind, held_at, topic, org_id, org_name)."""
+    return {"id": r.id, "kind": r.kind, "kind_name": MEETING_KINDS.name(r.kind),
+            "held_at": r.held_at.strftime("%Y-%m-%dT%H:%M"), "topic": r.topic, "org_id": r.org_id,
+            "org_name": r.org_name}
+
+
+def meeting_view(row, org, people, inflows=()) -> dict:
     view = meeting_summary(row)
     view.update({key: getattr(row, key) for key in ("recorder", "speaker", "lecture_title", "content", "decisions")})
     view.update(org_name=org.name, org_path=org.path, nonvoting=list(row.nonvoting or []),
                 attendees=[{"member_id": p.member_id, "name": p.name} for p in people if p.attended],
                 absentees=[{"member_id": p.member_id, "name": p.name, "reason": p.reason}
                            for p in people if not p.attended],
+                inflows=[{"inflow_id": p.inflow_id, "member_id": p.member_id, "name": p.name,
+                          "certificate_no": p.certificate_no, "external": p.member_id is None} for p in inflows],
                 signatures={role: {"label": label, "by": getattr(row, f"{role}_signed_by"),
                                    "at": plain(getattr(row, f"{role}_signed_at"))}
                             for role, label in SIGN_ROLES.items()},

@@ -79,6 +79,10 @@ PAGES = {
     "/orgs/{id}/org-life": "/orgs/{committee}/org-life",
     "/orgs/{id}/meetings/new": "/orgs/{branch}/meetings/new",
     "/meetings/{id}": "/meetings/{meeting}",
+    "/meetings/{id}/edit": "/meetings/{meeting}/edit",
+    "/orgs/{id}/org-life/plan": "/orgs/{branch}/org-life/plan",
+    "/orgs/{id}/org-life/attendance": "/orgs/{branch}/org-life/attendance",
+    "/inflows/{id}": "/inflows/{inflow}",
 }
 
 CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
@@ -150,17 +154,34 @@ def data(system, api, root_id):
         "from_date": f"{YEAR}-01-02", "reason": "01", "destination": {"code": "110105", "text": "北京市朝阳区"},
         "phone": "13900000000", "certificate": True})
     assert outflow.status_code == 201, outflow.text
+    # 流入 members at the branch (one from the second branch, one from outside): the dues page's 流入
+    # section, the inflow page, the meeting form's 流入 picker, the meeting's and attendance's 流入 rows.
+    mover = complete_member(api, second, "对比度流入")
+    inflow_out = api.post(f"/members/{mover}/outflows", json={
+        "from_date": f"{YEAR}-01-01", "reason": "01", "to_org_id": branch, "phone": "13900000000",
+        "destination": {"code": "110105", "text": "北京市朝阳区"}, "certificate": True})
+    assert inflow_out.status_code == 201, inflow_out.text
+    inflow = api.post(f"/orgs/{branch}/inflows", json={"outflow_id": inflow_out.json()["id"],
+                                                       "from_date": f"{YEAR}-01-01"})
+    assert inflow.status_code == 201, inflow.text
+    outside = api.post(f"/orgs/{branch}/inflows", json={"from_date": f"{YEAR}-01-01", "external": {
+        "name": "对比度系统外", "id_number": id_number(), "home_org_text": "外省某党支部",
+        "certificate_no": "LD-0001"}})
+    assert outside.status_code == 201, outside.text
+    inflows = [inflow.json()["id"], outside.json()["id"]]
+    wait_for(lambda: api.get(f"/orgs/{branch}/meeting-inflows", params={"on": f"{YEAR}-01-01"}).json()["items"],
+             lambda items: {i["inflow_id"] for i in items} >= set(inflows), what="组织生活的流入党员")
     applicant = api.post("/applicants", json={"org_id": branch, "name": "对比度申请人", "ethnicity": "汉族",
                                               "id_number": id_number(date(1998, 5, 6)), "applied_on": f"{YEAR}-01-02"})
     assert applicant.status_code == 201, applicant.text
     meeting = api.post(f"/orgs/{branch}/meetings", json={
         "kind": "支部党员大会", "held_at": f"{YEAR}-01-01T00:00", "place": "会议室", "host": "对比度甲",
-        "recorder": "对比度乙", "topic": "对比度会议", "attendees": [member]})
+        "recorder": "对比度乙", "topic": "对比度会议", "attendees": [member], "inflows": inflows})
     assert meeting.status_code == 201, meeting.text
     return {"committee": committee, "branch": branch, "member": member, "saved": saved.json()["id"],
             "batch": batch.json()["id"], "year": YEAR, "username": username, "transfer": transfer.json()["id"],
             "outflow": outflow.json()["id"], "applicant": applicant.json()["id"], "meeting": meeting.json()["id"],
-            "base_import": base_import.json()["id"]}
+            "base_import": base_import.json()["id"], "inflow": inflows[0]}
 
 
 def staff_account(system, api, org_id: int, username: str):
@@ -188,12 +209,14 @@ def test_every_page_is_legible_and_touchable(system, data, browser, width):
     try:
         for route, path in PAGES.items():
             if route == "/login":
-                page.goto(system.url + path)
+                response = page.goto(system.url + path)
             else:
                 if route == "/":
                     sign_in(page, system.url, data["username"])
-                page.goto(system.url + path.format(**data))
+                response = page.goto(system.url + path.format(**data))
             page.wait_for_load_state("networkidle")
+            # An error page would pass the contrast check: every page must answer as itself.
+            assert response is not None and response.ok, f"{route} 返回 {response.status if response else None}"
             assert "/login" not in page.url or route == "/login", f"{route} 未登录"
             name = route.strip("/").replace("/", "_").replace("{", "").replace("}", "") or "home"
             page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)

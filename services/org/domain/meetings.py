@@ -39,12 +39,15 @@ EARLIEST = datetime(1949, 10, 1)
 TOPIC_MAX, NAME_MAX, PLACE_MAX, REASON_MAX = 200, 50, 100, 200
 CONTENT_MAX, DECISIONS_MAX = 20_000, 5_000
 PEOPLE_MAX = 2_000  # attendees and absentees of one meeting
+# 流入 members attend by their inflow's id (a member from outside this deployment has no member id);
+# they are kept apart from the rolls' attendees and absentees and count in no attendance rate.
+INFLOW_ID = "流入记录编号"
 
 # Field keys in the order a record shows them, with their labels (history lines name fields by these).
 LABELS = {
     "kind": "类型", "held_at": "时间", "place": "地点", "host": "主持人", "recorder": "记录人", "topic": "主题",
     "speaker": "授课人", "lecture_title": "党课题目", "content": "内容", "decisions": "决议事项",
-    "attendees": "出席人员", "absentees": "缺席人员", "nonvoting": "列席人员",
+    "attendees": "出席人员", "absentees": "缺席人员", "inflows": "出席的流入党员", "nonvoting": "列席人员",
 }
 TEXT_FIELDS = ("place", "host", "recorder", "topic", "speaker", "lecture_title", "content", "decisions")
 SIGN_ROLES = {"host": "主持人", "recorder": "记录人"}
@@ -101,15 +104,15 @@ def held_at(value, now: datetime) -> datetime:
     return when
 
 
-def _member_ids(value, field: str) -> list[int]:
+def _member_ids(value, field: str, what: str = "党员编号") -> list[int]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise FieldErrors({field: "应为党员编号的数组"})
+        raise FieldErrors({field: f"应为{what}的数组"})
     if len(value) > PEOPLE_MAX:
         raise FieldErrors({field: f"人数不能超过{PEOPLE_MAX}"})
     try:
-        ids = [record_id(item, invalid="应为党员编号（正整数）") for item in value]
+        ids = [record_id(item, invalid=f"应为{what}（正整数）") for item in value]
     except ValueError as exc:
         raise FieldErrors({field: str(exc)}) from None
     if len(set(ids)) != len(ids):
@@ -170,7 +173,8 @@ def validate_meeting(data, now: datetime) -> dict:
             out[field] = check(data.get(field))
         except ValueError as exc:
             errors[field] = str(exc)
-    for field, check in (("attendees", lambda v: _member_ids(v, "attendees")), ("absentees", _absentees)):
+    for field, check in (("attendees", lambda v: _member_ids(v, "attendees")), ("absentees", _absentees),
+                         ("inflows", lambda v: _member_ids(v, "inflows", INFLOW_ID))):
         try:
             out[field] = check(data.get(field))
         except FieldErrors as exc:
@@ -179,7 +183,7 @@ def validate_meeting(data, now: datetime) -> dict:
         for field in ("speaker", "lecture_title"):
             if not out.get(field) and field not in errors:
                 errors[field] = "党课须填写" + LABELS[field]
-    if "attendees" in out and not out["attendees"] and "attendees" not in errors:
+    if "attendees" in out and not out["attendees"] and not out.get("inflows") and "attendees" not in errors:
         errors["attendees"] = "请选择出席的党员"
     both = set(out.get("attendees") or ()) & {a["member_id"] for a in out.get("absentees") or ()}
     if both:
@@ -220,7 +224,7 @@ def differences(before: dict, after: dict) -> list[dict]:
     lines = []
     for field, label in LABELS.items():
         old, new = before.get(field), after.get(field)
-        if field == "attendees":
+        if field in ("attendees", "inflows"):
             old, new = sorted(old or ()), sorted(new or ())
         elif field == "absentees":
             old = sorted(old or (), key=lambda a: a["member_id"])

@@ -68,6 +68,26 @@ def test_people_are_checked():
     assert "请选择出席" in errors(form(attendees=[]))["attendees"]
 
 
+def test_inflow_attendees_are_inflow_ids_kept_apart_from_the_rolls():
+    record = validate_meeting(form(inflows=[7, 5]), NOW)
+    assert record["inflows"] == [7, 5] and record["attendees"] == [3, 1, 2]
+    assert validate_meeting(form(), NOW)["inflows"] == []
+    # 流入 members alone are an attendance (a meeting of the branch's 流入 members).
+    assert validate_meeting(form(attendees=[], absentees=[], inflows=[5]), NOW)["inflows"] == [5]
+    assert errors(form(attendees=[], absentees=[], inflows=[]))["attendees"] == "请选择出席的党员"
+    assert "流入记录编号" in errors(form(inflows=["x"]))["inflows"]
+    assert errors(form(inflows=[5, 5]))["inflows"] == "同一党员不能重复"
+    assert "数组" in errors(form(inflows="5"))["inflows"]
+    assert errors(form(inflows=list(range(1, 2002))))["inflows"].startswith("人数不能超过")
+
+
+def test_a_change_of_inflow_attendees_is_a_history_line():
+    before = validate_meeting(form(inflows=[5]), NOW)
+    after = validate_meeting(merged(raw_form(before), {"inflows": [6, 5]}), NOW)
+    assert differences(before, after) == [{"field": "inflows", "label": "出席的流入党员", "old": [5], "new": [5, 6]}]
+    assert differences(before, validate_meeting(merged(raw_form(before), {"inflows": [5]}), NOW)) == []
+
+
 def test_a_lecture_needs_its_speaker_and_title():
     found = errors(form(kind="党课"))
     assert "授课人" in found["speaker"] and "题目" in found["lecture_title"]
