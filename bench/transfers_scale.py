@@ -99,7 +99,7 @@ def _progress(route: list[dict], done: int, applied: datetime) -> list[dict]:
     return out
 
 
-def seed_in_flight(dsn: str, count: int, seed: int = 2026) -> dict:
+def seed_in_flight(dsn: str, count: int, seed: int = 2026, spare: str | None = None) -> dict:
     """`count` transfers in flight, written with COPY into the transfer service's own tables as
     its commands would have left them: routes drawn by its pure route rules (domain/route.py) from
     its org directory, a random number of steps already done (state 审批中 or 待接收 accordingly),
@@ -108,17 +108,20 @@ def seed_in_flight(dsn: str, count: int, seed: int = 2026) -> dict:
     transfer_applied would have left), so cards show 转出中 and a second 发起 is 409. Kinds: 8 in 10
     省内 (to any branch), 1 in 10 支部间 (another branch of the same 党委, where there is one, else
     省内), 1 in 10 跨省 (the paper receipt to record). 发起 0–24 days ago: letters are valid and some
-    steps are overdue (current for more than 7 days), as on a working day."""
+    steps are overdue (current for more than 7 days), as on a working day. `spare`: a subtree's
+    path no seeded transfer leaves or reaches (the 整建制 part moves it: an organization with members
+    in transit cannot be moved)."""
     rng, today = random.Random(seed), date.today()
     started = time.perf_counter()
     with psycopg.connect(dsn) as conn:
         orgs = load_orgs(conn)
-        branches = [org for org in orgs.values() if org["type"] == "31"]
+        branches = [org for org in orgs.values()
+                    if org["type"] == "31" and not (spare and org["path"].startswith(spare))]
         siblings = defaultdict(list)
         for branch in branches:
             siblings[branch["parent_id"]].append(branch)
-        chosen = conn.execute(SENDABLE + " ORDER BY md5(m.id::text) LIMIT %(n)s", {"open": list(OPEN), "n": count}
-                              ).fetchall()
+        chosen = conn.execute(SENDABLE + " AND m.org_path NOT LIKE %(spare)s ORDER BY md5(m.id::text) LIMIT %(n)s",
+                              {"open": list(OPEN), "n": count, "spare": f"{spare}%" if spare else ""}).fetchall()
         complete_cards(conn, [member_id for member_id, _ in chosen])
         members = {row[0]: row for row in conn.execute(
             "SELECT id, org_id, name, sex, birth_date, ethnicity, category, id_number FROM member.members "
@@ -447,14 +450,16 @@ def main(members: int = 1_000_000, in_flight: int = 20_000, cycles: int = 200, c
         generated = province.generate(dsn, members)
         generated["org_directories_s"] = province.fill_org_directories(dsn)
         progress(f"province generated: {generated}")
-        seeded = seed_in_flight(dsn, in_flight)
-        progress(f"in flight: {seeded}")
         with psycopg.connect(dsn, autocommit=True) as conn:
             orgs = load_orgs(conn)
             root = next(org for org in orgs.values() if org["parent_id"] is None)
             cities = sorted((org for org in orgs.values() if org["parent_id"] == root["id"]), key=lambda o: o["id"])
             counties = [sorted((org for org in orgs.values() if org["parent_id"] == city["id"]),
                                key=lambda o: o["id"]) for city in cities]
+        seeded = seed_in_flight(dsn, in_flight, spare=counties[6][0]["path"])
+        progress(f"in flight: {seeded}")
+        name = f"transfers_scale_{members}"
+        with psycopg.connect(dsn, autocommit=True) as conn:
             # Counties of their own for each part: the work lists' county is a clerk's own (its scope).
             listed, clerk_counties = counties[2][0], [counties[3 + n // 5][n % 5] for n in range(CLERKS)]
             lister = clerk_client(system, admin, listed["id"], "bench_lister")
@@ -462,15 +467,19 @@ def main(members: int = 1_000_000, in_flight: int = 20_000, cycles: int = 200, c
                 f"county ({listed['name']})": work_lists(lister, listed["id"]),
                 "province (root)": work_lists(admin, root["id"])}}
             lister.close()
-            progress("work lists measured")
+
+            def keep(part: str) -> None:  # each part is recorded as it ends: a later failure keeps it
+                progress(f"{part} measured")
+                record(name, {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "), "in_flight": in_flight,
+                              **results})
+            keep("work lists")
             results["steps"] = steps_in_turn(admin, conn, orgs, cities, cycles)
-            progress("steps measured")
+            keep("steps")
             results["concurrent"] = concurrent_clerks(system, admin, conn, rpc, orgs, root, clerk_counties,
                                                      concurrent)
-            progress("concurrent clerks measured")
+            keep("concurrent clerks")
             results["whole_org"] = whole_org(admin, conn, rpc, root, counties[6][0], cities[7])
-        record(f"transfers_scale_{members}", {
-            "method": __doc__.strip().split("\n\n")[1].replace("\n", " "), "in_flight": in_flight, **results})
+            keep("whole_org")
 
 
 if __name__ == "__main__":  # MEMBERS [IN_FLIGHT [CYCLES [CONCURRENT]]] (smaller: a smoke run)
