@@ -32,6 +32,9 @@ def main() -> int:
     env = {"PMIS_SECRET_KEY": setting("PMIS_SECRET_KEY") or secret_key(state_dir), "PMIS_STATE_DIR": str(state_dir)}
     system = System(env, state_dir / "logs")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job inherits
+    # SIG_IGN, and Python then installs no KeyboardInterrupt handler).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         print("正在启动 PMIS …", flush=True)
         system.start(timeout=120)
