@@ -44,8 +44,8 @@ GROUP BY 1, 2, 3, 4
 DIFFERENCES = text(f"""
 WITH staged AS ({EXPECTED}),
 subtree AS (SELECT id FROM stats.orgs WHERE left(path, length(:path)) = :path),
-expected AS (SELECT * FROM staged s WHERE s.org_id IN (SELECT id FROM subtree)
-             OR NOT EXISTS (SELECT 1 FROM stats.orgs o WHERE o.id = s.org_id AND o.path <> '')),
+expected AS (SELECT s.* FROM staged s LEFT JOIN stats.orgs o ON o.id = s.org_id
+             WHERE o.id IS NULL OR o.path = '' OR left(o.path, length(:path)) = :path),
 scope AS (SELECT id FROM subtree UNION SELECT org_id FROM expected),
 actual AS (
     SELECT org_id, dimension, value, year, sum(n) AS n

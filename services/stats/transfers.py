@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from .domain.counters import placed, placed_rolled
+from .domain.counters import placed, replaced
 from .domain.fold import Fact
 from .domain.transfers import WITHIN, moves_member, sides, transfer_deltas
 from .models import member_placements, orgs, transfer_facts
@@ -88,11 +88,7 @@ def _replaced(fact: dict, member: Fact | None, moves: dict) -> Counter:
     before = moves.get(member_id, [])
     after = sorted([*before, (fact["effective_on"], fact["from_path"])])
     moves[member_id] = after
-    if member is None or not member.facts:
-        return Counter()
-    result = placed_rolled(member.facts, member.path, after)
-    result.subtract(placed_rolled(member.facts, member.path, before))
-    return result
+    return replaced(member.facts, member.path, before, after) if member else Counter()
 
 
 def apply_transfers(session: Session, events: list, members: dict | None = None,
@@ -159,8 +155,7 @@ def _place_moved(session: Session, transfer_id: int, effective_on: str, old_path
         after = moves.get(m.member_id, [])
         before = list(after)
         before.remove((effective_on, placed_[m.member_id]["from_path"]))
-        deltas.update(placed_rolled(m.facts, m.org_path, after))
-        deltas.subtract(placed_rolled(m.facts, m.org_path, before))
+        deltas.update(replaced(m.facts, m.org_path, before, after))
     return deltas
 
 

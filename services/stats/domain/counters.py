@@ -225,6 +225,16 @@ def placed_rolled(facts: dict | None, path: str | None, moves=()) -> Counter:
     return result
 
 
+def replaced(facts: dict | None, path: str | None, before, after) -> Counter:
+    """What a member's counters change by when their moves go from `before` to `after` (a new 省内
+    transfer or 整建制 placement counted)."""
+    if not facts:
+        return Counter()
+    result = placed_rolled(facts, path, after)
+    result.subtract(placed_rolled(facts, path, before))
+    return result
+
+
 def org_entries(state: dict | None) -> Counter:
     """(dimension, value, year) → n for one organization: its type while it exists, from its
     成立日期 (or always) until it is revoked; a deleted one counts nowhere."""
