@@ -25,7 +25,7 @@ def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def wait_for(fetch, predicate, timeout: float = 15.0, what: str = "condition"):
+def wait_for(fetch, predicate, timeout: float = 60.0, what: str = "condition"):
     """Poll `fetch` until `predicate(value)` holds; fail with the last value after `timeout`."""
     deadline = time.monotonic() + timeout
     while True:
