@@ -133,9 +133,12 @@ OPENAPI_PATHS = {
         obj(["org_id", "on", "items"], org_id=INT, on=STR, items={"type": "array", "items": INFLOW_ITEM}),
         params=[ID, query_param("on", DATE, "日期 YYYY-MM-DD（默认今天）")])},
     "/inflows/{id}/meetings": {"get": op(
-        "流入党员在流入地参加的组织生活（未作废的记录，本账号管理范围内的党组织），按时间倒序", "参加的会议",
+        "流入党员在流入地参加的组织生活（未作废的记录），按时间倒序：流入地只见本账号管理范围内党组织的会议；"
+        "党员所在（流出）党组织见全部，作为返回报告的内容（in_scope 为 false 的会议记录本身不可打开）", "参加的会议",
         obj(["inflow_id", "total", "items"], inflow_id=INT, total=INT, page=INT, size=INT,
-            items={"type": "array", "items": ATTENDED_ITEM}),
+            items={"type": "array", "items": {**ATTENDED_ITEM, "properties": {
+                **ATTENDED_ITEM["properties"], "in_scope": {"type": "boolean",
+                                                            "description": "本账号可打开该会议记录"}}}}),
         params=[ID, query_param("page", INT), query_param("size", INT)])},
     "/meetings/{id}": {
         "get": op("组织生活记录（含出席、缺席、签认和修改历史）", "记录", {"$ref": "#/components/schemas/Meeting"},

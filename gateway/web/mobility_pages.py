@@ -176,10 +176,22 @@ async def register_outflow(request: Request):
 
 async def _outflow_context(request: Request, session, outflow_id: int) -> dict:
     outflow = await call(request, session, "transfer", "get_outflow", outflow_id=outflow_id)  # first: 404/403
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    inflow_ids = [p["id"] for p in outflow.get("participation") or []]
+    root, *found = await asyncio.gather(
+        call(request, session, "org", "get_org", org_id=session.org_id),
+        *(_attended(request, session, inflow_id) for inflow_id in inflow_ids))
     today = date.today()
     return dict(outflow=outflow, root=root, lost_reasons=LOST_REASONS.items(), today=today.isoformat(),
-                this_year=today.year)
+                this_year=today.year, attended=dict(zip(inflow_ids, found)))
+
+
+async def _attended(request: Request, session, inflow_id: int):
+    """The meetings attended at one inflow organization, for the 返回 report (the org service keeps
+    them); None when it cannot answer now — the report shows the rest."""
+    try:
+        return await call(request, session, "org", "inflow_meetings", inflow_id=inflow_id, size=100)
+    except HttpError:
+        return None
 
 
 async def outflow_page(request: Request):

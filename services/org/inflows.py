@@ -74,24 +74,30 @@ def meeting_inflows(sessions: sessionmaker, caller: Caller, org_id, on=None) -> 
 
 
 def inflow_meetings(sessions: sessionmaker, caller: Caller, inflow_id, page=1, size=50) -> dict:
-    """The meetings (not voided) a 流入 member attended at the inflow organization, latest first: for
-    the inflow organization's subtree (the caller's scope covers the meetings' organizations). The
-    member's home organization reads them from the inflow page only where its scope covers them."""
+    """The meetings (not voided) a 流入 member attended at the inflow organization, latest first.
+    The inflow organization's side reads those of organizations in its scope (`in_scope`: it may
+    open them); the member's home organization (the outflow's, projected with the inflow) reads all
+    of them as lines of its member's 返回 report, without opening the records; anyone else none."""
     page, size = page_bounds(page, size)
     try:
         inflow_id = int(inflow_id)
     except (TypeError, ValueError):
         raise NotFound("流入记录不存在") from None
     mip = meeting_inflow_people
-    where = [mip.c.inflow_id == inflow_id, meetings.c.voided_at.is_(None),
-             orgs.c.path.startswith(caller.scope_path, autoescape=True)]
-    base = select().select_from(mip.join(meetings, meetings.c.id == mip.c.meeting_id)
-                                .join(orgs, orgs.c.id == meetings.c.org_id)).where(*where)
     with sessions() as session:
+        home_path = session.execute(select(orgs.c.path).select_from(inflows.join(orgs, orgs.c.id == inflows.c.home_org_id))
+                                    .where(inflows.c.inflow_id == inflow_id)).scalar()
+        at_home = home_path is not None and caller.covers(home_path)
+        where = [mip.c.inflow_id == inflow_id, meetings.c.voided_at.is_(None)]
+        if not at_home:
+            where.append(orgs.c.path.startswith(caller.scope_path, autoescape=True))
+        base = select().select_from(mip.join(meetings, meetings.c.id == mip.c.meeting_id)
+                                    .join(orgs, orgs.c.id == meetings.c.org_id)).where(*where)
         total = session.execute(base.add_columns(func.count())).scalar_one()
         rows = session.execute(base.add_columns(meetings.c.id, meetings.c.kind, meetings.c.held_at, meetings.c.topic,
-                                                meetings.c.org_id, orgs.c.name.label("org_name"))
+                                                meetings.c.org_id, orgs.c.name.label("org_name"),
+                                                orgs.c.path.label("org_path"))
                                .order_by(meetings.c.held_at.desc(), meetings.c.id.desc())
                                .limit(size).offset((page - 1) * size)).all()
     return {"inflow_id": inflow_id, "total": total, "page": page, "size": size,
-            "items": [attended_line(r) for r in rows]}
+            "items": [{**attended_line(r), "in_scope": caller.covers(r.org_path)} for r in rows]}

@@ -344,6 +344,7 @@ inflows = Table(
     Column("org_id", BigInteger, nullable=False),
     Column("member_id", BigInteger),
     Column("outflow_id", BigInteger),
+    Column("home_org_id", BigInteger),  # the outflow's home organization (null: from outside)
     Column("member_name", Text, nullable=False, server_default=""),
     Column("certificate_no", Text),
     Column("state", Text, nullable=False),  # in 流入中 | ended 已离开

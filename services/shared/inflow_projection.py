@@ -33,6 +33,8 @@ def project_inflow(sessions: sessionmaker, inbox: Table, table: Table, event: di
                   "certificate_no": facts.get("certificate_no"), "state": facts.get("state") or IN,
                   "from_date": _date(facts["from_date"]), "ended_on": _date(facts.get("ended_on")),
                   "version": int(event["aggregate_version"])}
+        if "home_org_id" in table.c:  # the org service's (who may read the meetings attended there)
+            values["home_org_id"] = int(facts["home_org_id"]) if facts.get("home_org_id") is not None else None
         statement = insert(table).values(inflow_id=int(facts["inflow_id"]), **values)
         session.execute(statement.on_conflict_do_update(
             index_elements=[table.c.inflow_id], set_=values, where=table.c.version < statement.excluded.version))

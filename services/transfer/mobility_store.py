@@ -182,12 +182,13 @@ def inflow_facts(row, orgs: dict, outflow=None) -> dict:
     """An inflow's state as the statistics count it: at the receiving organization, from its
     date until it ended; `outflow_id` null for a member from outside this deployment. Who it is
     (`member_id` of an outflow of this deployment, else null; name; 活动证 number) for the dues
-    service, where the member may pay while there."""
+    service, where the member may pay while there; `home_org_id` (the outflow's) so the org service
+    can show the home organization the meetings attended there."""
     external = row.external or {}
     return {"inflow_id": row.id, "org_id": row.org_id, "org_path": path_of(orgs, row.org_id),
             "outflow_id": row.outflow_id, "state": row.state, "from_date": row.from_date.isoformat(),
             "ended_on": _iso(row.ended_on), "member_id": outflow.member_id if outflow is not None else None,
-            "member_name": row.member_name,
+            "home_org_id": outflow.home_org_id if outflow is not None else None, "member_name": row.member_name,
             "certificate_no": external.get("certificate_no") if row.external else
             (outflow.certificate_no if outflow is not None else None)}
 

@@ -81,12 +81,22 @@ def test_inflow_dues_and_activities_through_the_pages(system, api, root_id, scre
     clerk.goto(f"{system.url}/members/{member}/dues")
     expect(clerk.locator("#payment-history")).to_contain_text("在流入地交纳")
     shot(clerk, f"inflow-member-dues-{size}")
+    # A meeting attended at the inflow organization (its org service's projection of the inflow first).
+    wait_for(lambda: api.get(f"/orgs/{there}/meeting-inflows").json()["items"],
+             lambda items: inflow["id"] in [i["inflow_id"] for i in items], what="the org service's inflow list")
+    api.post(f"/orgs/{there}/meetings", json={
+        "kind": "主题党日", "held_at": f"{TODAY.isoformat()}T00:05", "place": "党员活动室", "host": "王书记",
+        "recorder": "赵委员", "topic": "流入党员参加的主题党日", "attendees": [], "inflows": [inflow["id"]]}
+             ).raise_for_status()
     api.post(f"/outflows/{out['id']}/return", json={"date": TODAY.isoformat(), "report": "按时参加组织生活"}
              ).raise_for_status()
     clerk.goto(f"{system.url}/outflows/{out['id']}")
     participation = clerk.locator("#participation")
     expect(participation).to_contain_text("参加支部主题党日活动")
     expect(participation).to_contain_text("合计 40.00 元")
+    expect(clerk.locator(f"#meetings-{inflow['id']}")).to_contain_text("参加组织生活 1 次")
+    expect(clerk.locator(f"#meetings-list-{inflow['id']}")).to_contain_text("流入党员参加的主题党日")
+    expect(clerk.locator(f"#meetings-list-{inflow['id']}").get_by_role("link")).to_have_count(0)
     no_sideways_scroll(clerk)
     shot(clerk, f"inflow-return-report-{size}")
     clerk.context.close()

@@ -116,11 +116,18 @@ def test_inflow_attendees_are_recorded_apart_and_not_in_the_rate(world):
     # The member's own history (at the home side) has no attendance from the inflow organization.
     assert ok(world["clerks"]["A1"].get(f"/members/{p['会议流入甲']}/meetings"))["total"] == 0
 
-    # The inflow's meetings: the inflow organization sees them; the home and an unrelated one see none of them.
+    # The inflow's meetings: the inflow organization sees them and may open them; the member's home
+    # organization sees them as lines of its 返回 report (not openable: the record is not in its scope);
+    # an unrelated one sees none, and the outside member's inflow (no home here) shows the home none.
     seen = ok(there.get(f"/inflows/{world['inside']}/meetings"))
     assert created["id"] in [m["id"] for m in seen["items"]] and seen["items"][0]["org_name"] == "会议流入流入支部"
+    assert all(m["in_scope"] for m in seen["items"])
     assert ok(world["clerks"]["C1"].get(f"/inflows/{world['inside']}/meetings"))["total"] == 0
-    assert ok(world["clerks"]["A1"].get(f"/inflows/{world['inside']}/meetings"))["total"] == 0
+    home = ok(world["clerks"]["A1"].get(f"/inflows/{world['inside']}/meetings"))
+    assert [m["id"] for m in home["items"]] == [m["id"] for m in seen["items"]]
+    assert not any(m["in_scope"] for m in home["items"])
+    assert_error(world["clerks"]["A1"].get(f"/meetings/{created['id']}"), 403)
+    assert ok(world["clerks"]["A1"].get(f"/inflows/{world['outside']}/meetings"))["total"] == 0
 
     # A change that drops one 流入 attendee is a history line; the rule holds on a change of date too.
     changed = ok(there.patch(f"/meetings/{created['id']}", json={"inflows": [world["inside"]], "version": 1}))
