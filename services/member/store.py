@@ -277,15 +277,37 @@ def step_rows(session: Session, applicant_id: int) -> list:
                            .order_by(development_steps.c.id)).all()
 
 
+def steps_by_applicant(session: Session, applicant_ids) -> dict[int, list]:
+    """`step_rows` of several applicants in one read (a list page's), by applicant id."""
+    found: dict[int, list] = {applicant_id: [] for applicant_id in applicant_ids}
+    if found:
+        for row in session.execute(select(development_steps).where(development_steps.c.applicant_id.in_(list(found)))
+                                   .order_by(development_steps.c.applicant_id, development_steps.c.id)):
+            found[row.applicant_id].append(row)
+    return found
+
+
 def history_of(rows) -> list:
     """The steps the rules see: those not taken back, oldest first."""
     return [pipeline.Step(r.step, r.on, r.fields or {}) for r in rows if r.undone_at is None]
 
 
-def person_of(session: Session, row) -> pipeline.Applicant:
-    """What the rules need of the applicant: 申请日期, the branch's 党组织类别, birth date."""
-    org = org_row(session, row.org_id)
-    return pipeline.Applicant(row.applied_on, org.type if org is not None else "", row.birth_date)
+def person_of(session: Session, row, org_types: dict | None = None) -> pipeline.Applicant:
+    """What the rules need of the applicant: 申请日期, the branch's 党组织类别, birth date
+    (`org_types`: {org id: type} already read for a page of applicants)."""
+    if org_types is None:
+        org = org_row(session, row.org_id)
+        org_types = {row.org_id: org.type} if org is not None else {}
+    return pipeline.Applicant(row.applied_on, org_types.get(row.org_id, ""), row.birth_date)
+
+
+def org_types(session: Session, org_ids) -> dict[int, str]:
+    """{org id: 党组织类别} of several organizations, from the directory, in one read."""
+    ids = sorted(set(org_ids))
+    if not ids:
+        return {}
+    return dict(session.execute(select(org_directory.c.id, org_directory.c.type)
+                                .where(org_directory.c.id.in_(ids))).all())
 
 
 def first_due(progress: pipeline.Progress) -> date | None:
