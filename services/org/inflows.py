@@ -85,7 +85,8 @@ def inflow_meetings(sessions: sessionmaker, caller: Caller, inflow_id, page=1, s
         raise NotFound("流入记录不存在") from None
     mip = meeting_inflow_people
     with sessions() as session:
-        home_path = session.execute(select(orgs.c.path).select_from(inflows.join(orgs, orgs.c.id == inflows.c.home_org_id))
+        home_path = session.execute(select(orgs.c.path)
+                                    .select_from(inflows.join(orgs, orgs.c.id == inflows.c.home_org_id))
                                     .where(inflows.c.inflow_id == inflow_id)).scalar()
         at_home = home_path is not None and caller.covers(home_path)
         where = [mip.c.inflow_id == inflow_id, meetings.c.voided_at.is_(None)]

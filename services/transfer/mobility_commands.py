@@ -19,7 +19,7 @@ from . import mobility_store as store
 from .domain import mobility as rules
 from .domain.codes import OPEN as OPEN_TRANSFER
 from .models import certificate_checks, certificates, inbox, inflow_activities, inflows, outbox, outflows, transfers
-from .store import org_rows
+from .store import org_rows, shared_paths
 
 OUTFLOW_OPENED, OUTFLOW_CHANGED, OUTFLOW_CLOSED = "outflow_opened", "outflow_changed", "outflow_closed"
 INFLOW_OPENED, INFLOW_ENDED = "inflow_opened", "inflow_ended"
@@ -93,8 +93,11 @@ def register_outflow(sessions: sessionmaker, caller: Caller, get_member, member_
             rules.refuse_open(existing.state if existing else None)
         except rules.Refused as refused:
             raise Conflict(refused.message, {"member_id": "已登记为流出党员"}) from None
+        paths = shared_paths(session, [home["id"], to_org["id"] if to_org else None])
         values = {"member_id": member["id"], "member_name": member["name"], "member": snapshot,
-                  "home_org_id": home["id"], "state": rules.OUT, "from_date": data["from_date"],
+                  "home_org_id": home["id"], "home_path": paths.get(home["id"], home["path"]),
+                  "to_path": (paths.get(to_org["id"], to_org["path"]) if to_org else None),
+                  "state": rules.OUT, "from_date": data["from_date"],
                   "reason": data["reason"], "destination": data["destination"],
                   "destination_kind": rules.destination_kind(data["to_org_id"], data["destination"]),
                   "to_org_id": to_org["id"] if to_org else None, "to_org_text": data["to_org_text"],
@@ -275,6 +278,7 @@ def register_inflow(sessions: sessionmaker, caller: Caller, org: dict, raw) -> d
             if duplicate:
                 raise Conflict("该党员已在本党组织登记流入", {"external.id_number": "已登记流入"})
             values, outflow = {"org_id": org["id"], "external": external, "member_name": external["name"]}, None
+        values["org_path"] = shared_paths(session, [values["org_id"]]).get(values["org_id"], org["path"])
         try:
             with session.begin_nested():
                 inflow_id = session.execute(inflows.insert().values(

@@ -13,7 +13,7 @@ from services.shared.paging import keyset_bounds, page_bounds
 
 from . import mobility_store as store
 from .domain import mobility as rules
-from .models import certificate_checks, certificates, inflow_activities, inflows, org_directory, outflows
+from .models import certificate_checks, certificates, inflow_activities, inflows, outflows
 from .store import org_rows
 
 PAGE_SIZE = 20
@@ -76,9 +76,9 @@ def get_inflow(sessions: sessionmaker, caller: Caller, inflow_id, dues_of=None) 
         return view
 
 
-def _in_subtree(column, path: str):
-    return exists(select(org_directory.c.id).where(org_directory.c.id == column,
-                                                   org_directory.c.path.startswith(path, autoescape=True)))
+def _under(column, path: str):
+    """Rows placed under the subtree by their kept path (outflows.home_path / to_path, inflows.org_path)."""
+    return column.startswith(path, autoescape=True)
 
 
 def _filters(raw) -> dict:
@@ -112,11 +112,11 @@ def _filters(raw) -> dict:
 
 def _outflow_where(direction: str, path: str, wanted: dict):
     if direction == "pending":
-        where = [outflows.c.state == rules.OUT, _in_subtree(outflows.c.to_org_id, path),
+        where = [outflows.c.state == rules.OUT, _under(outflows.c.to_path, path),
                  ~exists(select(inflows.c.id).where(inflows.c.outflow_id == outflows.c.id,
                                                     inflows.c.state == rules.IN))]
     else:
-        where = [_in_subtree(outflows.c.home_org_id, path)]
+        where = [_under(outflows.c.home_path, path)]
         if direction == "lost":
             where.append(outflows.c.state == rules.LOST)
         elif wanted.get("state") == "all":
@@ -141,7 +141,7 @@ def _outflow_where(direction: str, path: str, wanted: dict):
 
 
 def _inflow_where(path: str, wanted: dict):
-    where = [_in_subtree(inflows.c.org_id, path)]
+    where = [_under(inflows.c.org_path, path)]
     if wanted.get("state") != "all":
         where.append(inflows.c.state == (wanted.get("state") or rules.IN))
     if "q" in wanted:
@@ -247,8 +247,8 @@ def member_mobility(sessions: sessionmaker, caller: Caller, member_id) -> dict:
 
 
 FACTS_PAGE_MAX = 5000
-FACTS_KINDS = {"outflow": (outflows, outflows.c.home_org_id, store.outflow_facts),
-               "inflow": (inflows, inflows.c.org_id, store.inflow_facts)}
+FACTS_KINDS = {"outflow": (outflows, outflows.c.home_org_id, outflows.c.home_path, store.outflow_facts),
+               "inflow": (inflows, inflows.c.org_id, inflows.c.org_path, store.inflow_facts)}
 
 
 def mobility_facts_page(sessions: sessionmaker, caller: Caller, path: str, kind, after_id=0, limit=2000) -> dict:
@@ -259,9 +259,9 @@ def mobility_facts_page(sessions: sessionmaker, caller: Caller, path: str, kind,
     if kind not in FACTS_KINDS:
         raise ValidationFailed("未知的流动记录类别", {"kind": "可选：outflow、inflow"})
     after_id, limit = keyset_bounds(after_id, limit, FACTS_PAGE_MAX)
-    table, org_column, facts = FACTS_KINDS[kind]
+    table, org_column, path_column, facts = FACTS_KINDS[kind]
     with sessions() as session:
-        rows = session.execute(select(table).where(_in_subtree(org_column, path), table.c.id > after_id)
+        rows = session.execute(select(table).where(_under(path_column, path), table.c.id > after_id)
                                .order_by(table.c.id).limit(limit)).all()
         orgs = org_rows(session, [row._mapping[org_column.name] for row in rows])
         linked = store.outflows_of(session, rows) if kind == "inflow" else {}
@@ -272,7 +272,7 @@ def mobility_facts_page(sessions: sessionmaker, caller: Caller, path: str, kind,
 
 
 def _lost_long_where(path: str, today: date):
-    return and_(_in_subtree(outflows.c.home_org_id, path), outflows.c.state == rules.LOST,
+    return and_(_under(outflows.c.home_path, path), outflows.c.state == rules.LOST,
                 outflows.c.lost["since"].astext <= rules.lost_cutoff(today).isoformat())
 
 
@@ -299,7 +299,7 @@ def mobility_counts(sessions: sessionmaker, caller: Caller, org: dict) -> dict:
     ≥ 6 months), confirmed inflows, outflows waiting to be confirmed, overdue returns."""
     caller.require(org["path"])
     path, today = org["path"], date.today()
-    home = _in_subtree(outflows.c.home_org_id, path)
+    home = _under(outflows.c.home_path, path)
     with sessions() as session:
         out, lost, overdue = session.execute(select(
             func.count().filter(outflows.c.state.in_(rules.OPEN_OUTFLOW)),

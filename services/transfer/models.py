@@ -170,12 +170,14 @@ outflows = Table(
     Column("member_name", Text, nullable=False),
     Column("member", JSONB, nullable=False),
     Column("home_org_id", BigInteger, nullable=False),
+    Column("home_path", Text),  # the home organization's path, rewritten with the directory on a move
     Column("state", Text, nullable=False),
     Column("from_date", Date, nullable=False),
     Column("reason", Text, nullable=False),
     Column("destination", JSONB, nullable=False),
     Column("destination_kind", Text, nullable=False),
     Column("to_org_id", BigInteger),
+    Column("to_path", Text),  # the receiving organization's path (this deployment's), likewise
     Column("to_org_text", Text),
     Column("expected_return", Date),
     Column("phone", Text),
@@ -194,6 +196,13 @@ outflows = Table(
 Index("outflows_one_open", outflows.c.member_id, unique=True, postgresql_where=text("state IN ('out', 'lost')"))
 Index("outflows_home", outflows.c.home_org_id, outflows.c.id)
 Index("outflows_to", outflows.c.to_org_id, postgresql_where=text("to_org_id IS NOT NULL"))
+# A subtree's lists and counts read the rows by path prefix (no join with the directory: at the
+# province's root that join was most of a list's time).
+Index("outflows_home_path", outflows.c.home_path, outflows.c.state, postgresql_ops={"home_path": "text_pattern_ops"})
+Index("outflows_open_path", outflows.c.home_path, outflows.c.state, outflows.c.expected_return,
+      postgresql_ops={"home_path": "text_pattern_ops"}, postgresql_where=text("state IN ('out', 'lost')"))
+Index("outflows_to_path", outflows.c.to_path, postgresql_ops={"to_path": "text_pattern_ops"},
+      postgresql_where=text("state = 'out' AND to_path IS NOT NULL"))
 
 # A member taking part in organizational life at `org_id`: an outflow of this deployment
 # confirmed there, or a member from outside keyed in (`external`: {name, id_number,
@@ -202,6 +211,7 @@ inflows = Table(
     "inflows", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
     Column("org_id", BigInteger, nullable=False),
+    Column("org_path", Text),  # the inflow organization's path, rewritten with the directory on a move
     Column("outflow_id", BigInteger, ForeignKey("transfer.outflows.id")),
     Column("external", JSONB),
     Column("member_name", Text, nullable=False),
@@ -215,6 +225,7 @@ inflows = Table(
 )
 Index("inflows_one_per_outflow", inflows.c.outflow_id, unique=True, postgresql_where=text("state = 'in'"))
 Index("inflows_org", inflows.c.org_id, inflows.c.id)
+Index("inflows_path", inflows.c.org_path, inflows.c.state, postgresql_ops={"org_path": "text_pattern_ops"})
 # A member from outside is in one organization's inflows once at a time (two clerks at once: one).
 Index("inflows_one_external", inflows.c.org_id, text("(external ->> 'id_number')"), unique=True,
       postgresql_where=text("state = 'in' AND external IS NOT NULL"))

@@ -1,8 +1,8 @@
 """Org events in the transfer service: the organization directory follows them (transfers keep
-organization ids; the steps' paths, kept for the work lists, follow a move here), and so do the organizations' contacts
-(联系人, 联系电话 of the org card) that the route shows beside each step. An `org_moved` that
-carries `transfer` is also the answer of a 整建制转移's saga: the transfer is 已接收 in the same
-transaction."""
+organization ids; the paths kept on steps, outflows and inflows for the lists follow a move
+here), and so do the organizations' contacts (联系人, 联系电话 of the org card) that the route
+shows beside each step. An `org_moved` that carries `transfer` is also the answer of a
+整建制转移's saga: the transfer is 已接收 in the same transaction."""
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,7 +12,10 @@ from services.shared.org_directory import apply_event, rewrite_paths
 
 from . import store
 from .commands import moved
-from .models import inbox, org_contacts, org_directory, steps
+from .models import inbox, inflows, org_contacts, org_directory, outflows, steps
+
+# Rows placed by an organization's path: they follow a move of the subtree.
+PLACED = ((steps, "path"), (outflows, "home_path"), (outflows, "to_path"), (inflows, "org_path"))
 
 CONTACT_KEYS = ("contact_person", "contact_phone")
 
@@ -26,8 +29,9 @@ def project(sessions: sessionmaker, event: dict) -> bool:
         after = session.execute(select(org_directory.c.path)
                                 .where(org_directory.c.id == event["payload"]["id"])).scalar()
         if before and after and before != after:
-            # The steps of the moved subtree follow it (store.save_steps reads paths under FOR SHARE).
-            rewrite_paths(session, steps, "path", before, after)
+            # The rows of the moved subtree follow it (written with paths read under FOR SHARE).
+            for table, column in PLACED:
+                rewrite_paths(session, table, column, before, after)
         remember_contact(session, event)
         transfer = (event.get("payload") or {}).get("transfer")
         if event["type"] == "org_moved" and transfer:

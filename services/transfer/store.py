@@ -78,13 +78,22 @@ def save_steps(session: Session, transfer_id: int, route: list[dict]) -> None:
     state (`save` keeps it)."""
     session.execute(steps.delete().where(steps.c.transfer_id == transfer_id))
     state = session.execute(select(transfers.c.state).where(transfers.c.id == transfer_id)).scalar_one()
-    org_ids = sorted({int(step["org_id"]) for step in route})
-    paths = dict(session.execute(select(org_directory.c.id, org_directory.c.path)
-                                 .where(org_directory.c.id.in_(org_ids)).with_for_update(read=True)).all())
+    paths = shared_paths(session, [step["org_id"] for step in route])
     session.execute(steps.insert(), [
         {"transfer_id": transfer_id, **{column: step.get(column) for column in STEP_COLUMNS},
          "acted_at": _stamp(step.get("acted_at")), "since": _stamp(step.get("since")),
          "path": paths.get(int(step["org_id"])), "transfer_state": state} for step in route])
+
+
+def shared_paths(session: Session, org_ids) -> dict[int, str]:
+    """Organizations' paths for rows placed by path (steps, outflows, inflows), read under FOR
+    SHARE: a move being projected either finishes first (and this reads its new path) or waits and
+    then rewrites the rows written here too (org_events.project)."""
+    ids = sorted({int(org_id) for org_id in org_ids if org_id is not None})
+    if not ids:
+        return {}
+    return dict(session.execute(select(org_directory.c.id, org_directory.c.path)
+                                .where(org_directory.c.id.in_(ids)).with_for_update(read=True)).all())
 
 
 def history_entry(caller: Caller, action: str, org_id=None, note=None, **extra) -> dict:

@@ -351,3 +351,32 @@ def test_the_yearly_certificate_check(system, api, tree):
 
     ok(clerks["A1"].post(f"/outflows/{out['id']}/return", json={"date": TODAY.isoformat(), "report": "已返回"}))
     assert "流出中" in assert_error(clerks["A1"].post(url, json={**check, "year": TODAY.year}), 409)["message"]
+
+
+def test_lists_follow_an_organization_move(api, root_id):
+    """The lists read rows by the paths they keep (outflows: home and receiving organization; inflows:
+    theirs): a move of the home branch, and one of the receiving branch, carries them to the new parent."""
+    p = create_org(api, root_id, "流动迁移甲党委", "党委")
+    q = create_org(api, root_id, "流动迁移乙党委", "党委")
+    home, there, later = (create_org(api, p, "流动迁移流出支部"), create_org(api, q, "流动迁移流入支部"),
+                          create_org(api, q, "流动迁移待确认支部"))
+    member, waiting = new_member(api, home, "迁移流出甲"), new_member(api, home, "迁移流出乙")
+    out = ok(api.post(f"/members/{member}/outflows", json=outflow_data(to_org_id=there)), 201)
+    pending = ok(api.post(f"/members/{waiting}/outflows", json=outflow_data(to_org_id=later)), 201)
+    inflow = ok(api.post(f"/orgs/{there}/inflows", json={"outflow_id": out["id"], "from_date": TODAY.isoformat()}), 201)
+
+    def move(org_id: int, parent_id: int) -> None:
+        version = ok(api.get(f"/orgs/{org_id}"))["version"]
+        ok(api.post(f"/orgs/{org_id}/move", json={"parent_id": parent_id, "date": TODAY.isoformat(),
+                                                  "reason": "隶属关系调整", "version": version}))
+
+    move(home, q)
+    wait_for(lambda: listed(api, p, "out"), lambda ids: ids == [], what="the outflows leaving the old parent")
+    assert set(listed(api, q, "out")) == {out["id"], pending["id"]}
+    move(there, p)
+    move(later, p)
+    wait_for(lambda: listed(api, p, "in"), lambda ids: ids == [inflow["id"]], what="the inflow under the new parent")
+    wait_for(lambda: listed(api, p, "pending"), lambda ids: ids == [pending["id"]], what="the pending outflow")
+    assert listed(api, q, "in") == [] and listed(api, q, "pending") == []
+    counts = ok(api.get(f"/orgs/{q}/mobility/counts"))
+    assert (counts["out"], counts["in"], counts["pending"]) == (2, 0, 0)
