@@ -1,5 +1,6 @@
 """党费 sheets in Excel, written by the roster's writer: a branch's monthly collection sheet
-(who paid, who did not, the totals) and a year's summary (by month and by sub-organization)."""
+(who paid, who did not, the totals), a year's summary (by month and by sub-organization) and a year's 上缴
+(the organization's own remittances, its subordinates' collected and remitted, those received)."""
 from .roster import RosterColumn, RosterWriter
 
 _C = RosterColumn
@@ -8,7 +9,13 @@ MONTH_COLUMNS = [_C("name", "姓名", 12), _C("bracket", "基数档次", 28), _C
                  _C("collector", "收缴人", 10), _C("kind", "类型", 8), _C("status_name", "状态", 8)]
 SUMMARY_COLUMNS = [_C("label", "月份／党组织", 30), _C("due", "应交（元）", 14), _C("paid", "实交（元）", 14),
                    _C("late", "其中补交（元）", 14), _C("large", "大额党费（元）", 14), _C("exempt", "减免（元）", 12),
-                   _C("arrears_members", "欠交人数", 10), _C("exempt_members", "少交/免交人数", 12)]
+                   _C("arrears_members", "欠交人数", 10), _C("exempt_members", "少交/免交人数", 12),
+                   _C("remitted", "上缴（元）", 14)]
+REMITTANCE_COLUMNS = [_C("label", "党组织／期间", 30), _C("period", "所缴期间", 16), _C("collected", "实交（元）", 14),
+                      _C("remitted", "上缴（元）", 14), _C("confirmed", "其中已确认（元）", 16),
+                      _C("difference", "差额（元）", 14), _C("remitted_on", "上缴日期", 12),
+                      _C("receipt_no", "收据号", 14),
+                      _C("state", "状态", 10), _C("note", "备注", 36)]
 
 
 def month_sheet(sheet: dict) -> tuple[RosterWriter, list[dict]]:
@@ -36,3 +43,34 @@ def summary_sheet(figures: dict) -> tuple[RosterWriter, list[dict]]:
     rows.append({**figures, "label": "全年合计"})
     rows.extend({**child, "label": child["name"]} for child in figures["children"])
     return writer, rows
+
+
+def remittance_sheet(overview: dict) -> tuple[RosterWriter, list[dict]]:
+    """The writer and rows of a year's 上缴 (the dues service's remittances answer): the organization's
+    own quarters and year with its records, its direct subordinates, the records received from them."""
+    org = overview["org"]
+    writer = RosterWriter(f"{org['name']} {overview['year']}年党费上缴情况", REMITTANCE_COLUMNS, sheet_name="党费上缴")
+    parent = overview.get("parent")
+    rows = [{"label": f"本组织上缴{parent['name'] if parent else '（无上级党组织）'}"}]
+    own = overview["own"]
+    rows.extend({**figures, "label": figures["label"], "period": figures["period"]}
+                for figures in [*own["quarters"], own["year"]])
+    rows.extend(_record_row(item, item["period_label"]) for item in own["items"])
+    if overview["children"]:
+        rows.append({})
+        rows.append({"label": f"直属下级党组织（{overview['period_label']}，含其下级）"})
+        rows.extend({**child, "label": child["name"]} for child in overview["children"])
+    if overview["received"]:
+        rows.append({})
+        rows.append({"label": "下级上缴本组织的记录"})
+        rows.extend(_record_row(item, item["org_name"] or "") for item in overview["received"])
+    return writer, rows
+
+
+def _record_row(item: dict, label: str) -> dict:
+    state = item["state_name"] + (f"（{item['void_reason']}）" if item["voided"] and item.get("void_reason") else "")
+    confirmed = item["state"] == "confirmed" and not item["voided"]
+    return {"label": label, "period": item["period_label"], "collected": item["collected"],
+            "remitted": item["amount"], "confirmed": item["amount"] if confirmed else "",
+            "difference": item["difference"], "remitted_on": item["remitted_on"],
+            "receipt_no": item.get("receipt_no") or "", "state": state, "note": item.get("note") or ""}

@@ -10,6 +10,7 @@ from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
 from . import commands, imports, inflows, org_events, projection, queries
+from . import remittances as upward
 from .models import org_directory
 
 api = rpc(expected_exceptions=PmisError)
@@ -98,6 +99,27 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     @api
     def refuse_exemption(self, exemption_id, data=None):
         return commands.decide_exemption(self.db, self.caller(), self._orgs(), exemption_id, False, data)
+
+    # --- 上缴 (remittance upward) ---
+    @api
+    def record_remittance(self, org_id, data):
+        return upward.record(self.db, self.caller(), self._orgs(), org_id, data)
+
+    @api
+    def correct_remittance(self, remittance_id, data):
+        return upward.correct(self.db, self.caller(), remittance_id, data)
+
+    @api
+    def void_remittance(self, remittance_id, data):
+        return upward.void(self.db, self.caller(), remittance_id, data)
+
+    @api
+    def confirm_remittance(self, remittance_id, data=None):
+        return upward.confirm(self.db, self.caller(), self._orgs(), remittance_id, data)
+
+    @api
+    def remittances(self, org_id, year=None, period=None):
+        return upward.overview(self.db, self.caller(), self._orgs(), org_id, year, period)
 
     # --- queries ---
     @api
