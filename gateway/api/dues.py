@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..auth import require_session
-from ..excel.dues import month_sheet, summary_sheet
+from ..excel.dues import month_sheet, remittance_sheet, summary_sheet
 from ..excel.template import dues_base_template
 from .common import call, check_types, path_id, read_json, record_action
 from .exports import XLSX, download_operation, workbook_download
@@ -149,6 +149,28 @@ async def arrears_counts(request: Request):
     return await _json(request, "arrears_counts", org_id=path_id(request))
 
 
+async def remittances(request: Request):
+    params = request.query_params
+    return await _json(request, "remittances", org_id=path_id(request), year=params.get("year"),
+                       period=params.get("period"))
+
+
+REMITTANCE_TYPES = {"amount": (str, int), "remitted_on": str, "receipt_no": str, "note": str}
+
+
+async def record_remittance(request: Request):
+    org_id = path_id(request)
+    data = await _body(request, {"period": str, **REMITTANCE_TYPES})
+    return await _json(request, "record_remittance", status=201, org_id=org_id, data=data)
+
+
+async def correct_remittance(request: Request):
+    """更正: the old record voided with the reason, the new one recorded (201)."""
+    remittance_id = path_id(request)
+    data = await _body(request, {**REMITTANCE_TYPES, "reason": str, "version": int})
+    return await _json(request, "correct_remittance", status=201, remittance_id=remittance_id, data=data)
+
+
 def _sheet(method: str, param: str, build, filename):
     """An Excel download of one dues RPC's answer (`method(org_id, <param>=?<param>)`): `build`
     gives the writer and rows, `filename` the file's name."""
@@ -168,6 +190,8 @@ def _sheet(method: str, param: str, build, filename):
 
 month_xlsx = _sheet("branch_month", "month", month_sheet, lambda s: f"{s['org']['name']}-{s['label']}党费收缴表.xlsx")
 summary_xlsx = _sheet("summary", "year", summary_sheet, lambda s: f"{s['org_name']}-{s['year']}年党费收缴汇总.xlsx")
+remittances_xlsx = _sheet("remittances", "year", remittance_sheet,
+                          lambda s: f"{s['org']['name']}-{s['year']}年党费上缴.xlsx")
 
 
 routes = [
@@ -191,6 +215,14 @@ routes = [
     Route("/orgs/{id}/dues/exemptions", exemptions),
     Route("/orgs/{id}/dues/summary", summary),
     Route("/orgs/{id}/dues/summary.xlsx", summary_xlsx),
+    Route("/orgs/{id}/dues/remittances", remittances),
+    Route("/orgs/{id}/dues/remittances", record_remittance, methods=["POST"]),
+    Route("/orgs/{id}/dues/remittances.xlsx", remittances_xlsx),
+    Route("/dues/remittances/{id}/correct", correct_remittance, methods=["POST"]),
+    Route("/dues/remittances/{id}/void", record_action("dues", "void_remittance", "remittance_id", {"reason": str}),
+          methods=["POST"]),
+    Route("/dues/remittances/{id}/confirm", record_action("dues", "confirm_remittance", "remittance_id",
+                                                          {"opinion": str}), methods=["POST"]),
     Route("/orgs/{id}/dues/arrears", arrears),
     Route("/orgs/{id}/dues/arrears/counts", arrears_counts),
     Route("/dues/payments/{id}/void", record_action("dues", "void_payment", "payment_id", {"reason": str}),
@@ -246,7 +278,9 @@ EXEMPTION = obj(["id", "member_id", "from_month", "to_month", "kind", "state"], 
                 amount={**NULLABLE, "description": "少交后每月应交"}, reason=STR,
                 state={"type": "string", "enum": ["applied", "approved", "refused"]}, state_name=STR,
                 opinion=NULLABLE, approver=NULLABLE, version=INT)
+SIGNED = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "金额（元，两位小数，可为负）"}
 FIGURES = {"due": {**AMOUNT, "description": "应交"}, "paid": {**AMOUNT, "description": "实交"},
+           "remitted": {**AMOUNT, "description": "本组织上缴上级的金额（按所缴期间的最后一个月计）"},
            "late": {**AMOUNT, "description": "实交中的补交"}, "large": {**AMOUNT, "description": "大额党费"},
            "exempt": {**AMOUNT, "description": "少交、免交减免的金额"},
            "arrears_members": {**INT, "description": "欠交人数（年：当年有逾期未交月份的党员；月：该月未交的党员）"},
@@ -311,6 +345,41 @@ IMPORT_ERRORS = {"type": "array", "items": obj(["row", "field", "message"], row=
 BASE_IMPORT = obj(["id", "rows", "valid", "errors", "items"], id=STR, status=STR, org_id=INT, org_name=STR,
                   rows=INT, valid=INT, written={"type": ["integer", "null"]}, errors=IMPORT_ERRORS,
                   items={"type": "array", "items": BASE_ROW, "description": "有效行：匹配到的党员、每月应交及档次"})
+PERIOD = {"type": "string", "description": "所缴期间：YYYY-MM（月）、YYYY-Qn（季度）、YYYY-Hn（半年）或 YYYY（全年）"}
+REMITTANCE = obj(
+    ["id", "org_id", "to_org_id", "period", "amount", "remitted_on", "state"], id=INT, org_id=INT,
+    org_name={**NULLABLE, "description": "上缴的党组织"}, to_org_id=INT,
+    to_org_name={**NULLABLE, "description": "收款的上级党组织"}, period=PERIOD, period_label=STR, amount=AMOUNT,
+    collected={**AMOUNT, "description": "上缴组织（含下级）该期间的实交党费"},
+    difference={**SIGNED, "description": "差额：实交 − 上缴"}, remitted_on=DATE, receipt_no=NULLABLE, note=NULLABLE,
+    state={"type": "string", "enum": ["recorded", "confirmed"], "description": "recorded 待确认；confirmed 已确认收到"},
+    state_name=STR, opinion=NULLABLE, confirmed_by=NULLABLE, confirmed_at=NULLABLE,
+    replaces_id={"type": ["integer", "null"], "description": "更正时：被更正（已作废）的记录"}, voided=BOOL,
+    void_reason=NULLABLE, voided_by=NULLABLE, recorded_by=NULLABLE, recorded_at=NULLABLE, version=INT,
+    can_confirm=BOOL, can_correct=BOOL, can_void=BOOL)
+STANDING = obj(["period", "collected", "remitted", "difference"], period=PERIOD, label=STR,
+               collected={**AMOUNT, "description": "实交"}, remitted={**AMOUNT, "description": "上缴"},
+               confirmed={**AMOUNT, "description": "其中已确认收到"},
+               difference={**SIGNED, "description": "实交 − 上缴"},
+               pending={**INT, "description": "待确认的上缴笔数"})
+REMITTANCES = obj(
+    ["org", "year", "own", "children", "received"], org={"type": "object"}, year=INT, period=PERIOD, period_label=STR,
+    parent={"type": ["object", "null"], "description": "收款的上级党组织（无上级时为 null）"},
+    can_record={**BOOL, "description": "本账号可以登记本组织的上缴（本组织的账号）"},
+    choices={"type": "array", "description": "可选的所缴期间（已开始的；taken：与已登记的重叠）",
+             "items": obj(["period", "label", "taken"], period=PERIOD, label=STR, taken=BOOL)},
+    own=obj(["quarters", "year", "items"], quarters={"type": "array", "items": STANDING}, year=STANDING,
+            items={"type": "array", "items": REMITTANCE}),
+    children={"type": "array", "items": obj(["org_id", "name"], org_id=INT, name=STR,
+                                            **STANDING["properties"]),
+              "description": "直属下级党组织：其（含下级）实交、上缴本组织的金额和差额"},
+    received={"type": "array", "items": REMITTANCE, "description": "下级上缴本组织的记录（含已作废）"})
+REMITTANCE_FIELDS = dict(amount=AMOUNT_IN, remitted_on={**DATE, "description": "上缴日期"},
+                         receipt_no={"type": "string", "maxLength": 40, "description": "收据号"},
+                         note={"type": "string", "maxLength": 500, "description": "备注"})
+REMITTANCE_IN = obj(["period", "amount", "remitted_on"], period=PERIOD, **REMITTANCE_FIELDS)
+CORRECTION_IN = obj(["amount", "remitted_on", "reason"], **REMITTANCE_FIELDS,
+                    reason={"type": "string", "maxLength": 500, "description": "更正原因"}, version=VERSION)
 YEAR = query_param("year", INT, "年度，缺省为今年")
 MONTH_PARAM = query_param("month", MONTH, "缺省为本月")
 PAGING = [query_param("page", INT), query_param("size", INT, "每页条数，1到200，默认50")]
@@ -395,6 +464,23 @@ OPENAPI_PATHS = {
         ID, YEAR, query_param("month", INT, "1—12；缺省为全年")])},
     "/orgs/{id}/dues/summary.xlsx": {"get": download_operation("导出年度党费收缴汇总（按月、按直属下级）",
                                                                params=[ID, YEAR])},
+    "/orgs/{id}/dues/remittances": {
+        "get": op("党费上缴：本组织上缴上级的记录及各季度实交、上缴、差额；直属下级的实交、上缴本组织的金额和差额；"
+                  "下级上缴本组织的记录（待确认可确认收到）", "上缴", REMITTANCES,
+                  params=[ID, YEAR, query_param("period", PERIOD, "下级汇总的期间，缺省为全年")]),
+        "post": op("登记本组织上缴上级党组织的党费（仅本组织的账号）：期间已开始、已有实交、不超过实交、"
+                   "与已登记的期间不重叠", "已登记", REMITTANCE, REMITTANCE_IN, params=[ID], status="201")},
+    "/orgs/{id}/dues/remittances.xlsx": {"get": download_operation("导出年度党费上缴情况（Excel）", params=[ID, YEAR])},
+    "/dues/remittances/{id}/correct": {"post": op(
+        "更正未确认的上缴（本组织）：原记录作废（保留，注明原因），按新金额等重新登记同一期间", "已更正", REMITTANCE,
+        CORRECTION_IN, params=[ID], status="201")},
+    "/dues/remittances/{id}/void": {"post": op(
+        "作废上缴记录（须填原因，保留记录）：待确认的由本组织作废，已确认的由收款的上级党组织作废", "已作废",
+        REMITTANCE,
+        obj(["reason"], reason={"type": "string", "maxLength": 500}, version=VERSION), params=[ID])},
+    "/dues/remittances/{id}/confirm": {"post": op(
+        "收款的上级党组织（或更上级）确认收到上缴", "已确认", REMITTANCE,
+        obj([], opinion={"type": "string", "maxLength": 500}, version=VERSION), params=[ID], body_required=False)},
     "/orgs/{id}/dues/arrears": {"get": op("欠交党员：连续 months 个月（缺省6）未交党费的在册党员", "列表",
                                           {**_list(ARREAR), "properties": {**_list(ARREAR)["properties"],
                                                                            "months": INT}},

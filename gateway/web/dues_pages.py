@@ -339,3 +339,67 @@ async def commit_base_import(request: Request):
     return await submit_form(request, lambda session, form: call(
         request, session, "dues", "commit_base_import", import_id=import_id), rerender,
         lambda result: f"/orgs/{result['org_id']}/dues/bases", flash="已导入党费基数")
+
+
+# --- 上缴: an organization's remittance upward, its subordinates', confirmation -----------------------
+
+REMITTANCE_FIELDS = ("amount", "remitted_on", "receipt_no", "note")
+REMITTANCE_ACTIONS = {"void": ("void_remittance", ("reason", "version"), "已作废该上缴记录"),
+                      "correct": ("correct_remittance", (*REMITTANCE_FIELDS, "reason", "version"), "已更正上缴"),
+                      "confirm": ("confirm_remittance", ("opinion", "version"), "已确认收到")}
+
+
+def _remittances_url(org_id: int, year=None) -> str:
+    year = _year_param(year)
+    return f"/orgs/{org_id}/dues/remittances" + (f"?year={year}" if year else "")
+
+
+async def _remittances_context(request: Request, session, org_id: int, year=None) -> dict:
+    params = request.query_params
+    view = await call(request, session, "dues", "remittances", org_id=org_id,
+                      year=year or params.get("year"), period=None if year else params.get("period") or None)
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return dict(org=org, root=root, view=view, tabs=TABS, today=date.today().isoformat())
+
+
+async def remittances_page(request: Request):
+    """党费上缴: the organization's own remittances to its parent (recorded here by its own clerk), its
+    direct subordinates' 实交/上缴/差额 and the records they sent, to confirm."""
+    session = await require_session(request)
+    return render(request, "dues_remittances.html", session=session,
+                  **await _remittances_context(request, session, path_id(request)))
+
+
+def _rerender_remittances(request: Request, org_id: int, form_name: str):
+    async def rerender(session, form, error):
+        context = await _remittances_context(request, session, org_id, _year_param(form.get("year")))
+        return render(request, "dues_remittances.html", status=error.status, session=session, form_error=error,
+                      open_form=form_name, form_values=form, **context)
+    return rerender
+
+
+async def record_remittance(request: Request):
+    org_id = path_id(request)
+    return await submit_form(request, lambda session, form: call(
+        request, session, "dues", "record_remittance", org_id=org_id,
+        data={key: form.get(key, "").strip() for key in ("period", *REMITTANCE_FIELDS)}),
+        _rerender_remittances(request, org_id, "dues-remit"),
+        lambda result: _remittances_url(org_id, result["period"][:4]), flash="已登记上缴")
+
+
+async def remittance_action(request: Request):
+    """作废, 更正 or 确认收到 of one record, from the remittances page of `?org=` (shown again with
+    the refusal)."""
+    remittance_id = path_id(request)
+    org_id = _digits(request.query_params.get("org"))
+    action = REMITTANCE_ACTIONS.get(request.path_params.get("action"))
+    if not org_id or action is None:
+        raise HttpError(404, "not_found", "页面不存在")
+    method, fields, flash = action
+    form_name = f"remit-fix-{remittance_id}" if method == "correct_remittance" else "dues-remit-row"
+    return await submit_form(request, lambda session, form: call(
+        request, session, "dues", method, remittance_id=remittance_id,
+        data={key: form.get(key, "").strip() for key in fields}),
+        _rerender_remittances(request, org_id, form_name),
+        lambda result: _remittances_url(org_id, result["period"][:4]), flash=flash)

@@ -144,6 +144,12 @@ FORMS = {
     "dues-reset": FormSpec("dues-reset-", {"year": "年度", "from_month": "起始月份", "bases": "党员"}),
     "dues-import": FormSpec("dues-import-", {"file": "党费基数表"}),
     "dues-decide": FormSpec("dues-decide-", {"opinion": "审批意见"}),
+    # 上缴 (gateway/web/dues_pages.py): the record form and a record's correction ("remit-fix-<id>"); a
+    # record's 作废 / 确认收到 are refused in the summary at the top (no spec)
+    "dues-remit": FormSpec("dues-remit-", {"period": "所缴期间", "amount": "上缴金额", "remitted_on": "上缴日期",
+                                           "receipt_no": "收据号", "note": "备注"}),
+    "remit-fix": FormSpec("remit-fix-", {"amount": "上缴金额", "remitted_on": "上缴日期", "receipt_no": "收据号",
+                                         "note": "备注", "reason": "更正原因"}),
 }
 
 
@@ -155,7 +161,7 @@ def form_spec(form: str | None) -> FormSpec | None:
     key, _, row = (form or "").rpartition("-")
     if key in INFO_SETS:
         return FormSpec(f"{'add-' + key if row == 'add' else 'edit-' + form}-", _labels(INFO_SETS[key].fields))
-    if key in ("unit", "sanction", "committee-leave") and row.isdigit():
+    if key in ("unit", "sanction", "committee-leave", "remit-fix") and row.isdigit():
         return FormSpec(f"{form}-", FORMS[key].labels)
     if key == "step" and row in STEP_FORMS:  # 发展党员: a step's form (applicant page or a batch)
         spec = STEP_FORMS[row]

@@ -80,8 +80,8 @@ FIELD_LABELS = {"month": "月份", "amount": "金额", "paid_on": "交纳日期"
                 "member_id": "党员", "collector": "收缴人"}
 
 
-def _fields_message(errors: FieldErrors) -> str:
-    return "；".join(f"{FIELD_LABELS.get(name, name)}：{message}" for name, message in errors.fields.items())
+def _fields_message(errors: FieldErrors, labels: dict = FIELD_LABELS) -> str:
+    return "；".join(f"{labels.get(name, name)}：{message}" for name, message in errors.fields.items())
 
 
 def _event(session: Session, caller: Caller, event_type: str, aggregate: str, version: int, payload: dict) -> None:

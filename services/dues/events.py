@@ -2,7 +2,7 @@
 
 Nobody consumes the dues events yet (the 工作督查 and the transfer letter read by RPC); they
 carry what a consumer would need: aggregate ids are "member-<id>" (bases, payments, large dues,
-exemptions of one member) and "branch-<org id>" (系统设置)."""
+exemptions of one member), "branch-<org id>" (系统设置) and "remittance-<id>" (上缴, its version)."""
 from services.shared.org_directory import ORG_EVENTS
 
 DUES_SETTINGS_CHANGED = "dues_settings_changed"
@@ -14,6 +14,9 @@ DUES_EXEMPTION_APPLIED = "dues_exemption_applied"
 DUES_EXEMPTION_DECIDED = "dues_exemption_decided"
 DUES_INFLOW_PAID = "dues_inflow_paid"
 DUES_INFLOW_PAYMENT_VOIDED = "dues_inflow_payment_voided"
+DUES_REMITTED = "dues_remitted"
+DUES_REMITTANCE_VOIDED = "dues_remittance_voided"
+DUES_REMITTANCE_CONFIRMED = "dues_remittance_confirmed"
 
 EMITS = {
     DUES_SETTINGS_CHANGED: "a branch's 系统设置: {org_id, registration_start: YYYY-MM, quarterly}",
@@ -32,6 +35,11 @@ EMITS = {
     DUES_INFLOW_PAID: "dues of a 流入 member from outside this deployment, paid at the inflow organization: "
                       "{inflow_id, org_id, certificate_no, payments: [{id, month, amount, paid_on, method}]}",
     DUES_INFLOW_PAYMENT_VOIDED: "such a payment voided: {inflow_id, org_id, payment_id, month, amount, reason}",
+    DUES_REMITTED: "上缴 recorded (or a correction's new record): {remittance_id, org_id, to_org_id, period, "
+                   "from_month, to_month, amount, remitted_on, receipt_no, state, replaces_id}",
+    DUES_REMITTANCE_VOIDED: "上缴 voided (or replaced by a correction): the same payload with reason",
+    DUES_REMITTANCE_CONFIRMED: "上缴 confirmed by the receiving organization: the same payload with state confirmed, "
+                               "confirmer_org_id, opinion",
 }
 # The organization directory (services/shared/org_directory.py) follows every org event; the
 # member projection (services/dues/projection.py) follows the member service's members.

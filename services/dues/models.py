@@ -11,6 +11,7 @@
   arrears as of the month counted; `totals` the sums rolled up to every organization on the
   member's path, keyed (org_id, year, month; month 0 = the year's member counts), changed in the
   transaction of the change, so a summary reads a dozen rows and an arrears list an index range.
+- `remittances`: 上缴, an organization's remittance of collected dues to its higher organization.
 - `base_imports`, `base_import_rows`: a 党费基数表's preview (its refused rows, the organization it
   is for) and its valid rows with the member matched and the monthly due computed, until the commit.
 """
@@ -184,6 +185,43 @@ exemptions = Table(
 )
 Index("dues_exemptions_member", exemptions.c.member_id)
 Index("dues_exemptions_open", exemptions.c.org_id, postgresql_where=text("state = 'applied'"))
+
+# 上缴 (docs/DUES.md, "上缴"): what an organization remitted of the dues its subtree collected to its
+# higher organization (`to_org_id`, the parent when recorded) for a month, quarter, half-year or year
+# (from_month..to_month); `recorded` until the receiving organization confirms it (`confirmed`). A void
+# keeps the row with its reason; a correction voids it and records the new one (`replaces_id`). One
+# active remittance per organization and period (the index); overlapping periods are refused under a
+# per-organization lock.
+remittances = Table(
+    "remittances", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("to_org_id", BigInteger, nullable=False),
+    Column("from_month", Date, nullable=False),
+    Column("to_month", Date, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("remitted_on", Date, nullable=False),
+    Column("receipt_no", Text),
+    Column("note", Text),
+    Column("state", Text, nullable=False, server_default="recorded"),  # recorded 待确认 | confirmed 已确认
+    Column("opinion", Text),
+    Column("confirmer_org_id", BigInteger),
+    Column("confirmed_by", Text),
+    Column("confirmed_at", DateTime(timezone=True)),
+    Column("replaces_id", BigInteger),
+    Column("voided_at", DateTime(timezone=True)),
+    Column("void_reason", Text),
+    Column("voided_by", Text),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("amount > 0", name="dues_remittances_positive"),
+    CheckConstraint("to_month >= from_month", name="dues_remittances_period"),
+)
+Index("dues_remittances_one_active", remittances.c.org_id, remittances.c.from_month, remittances.c.to_month,
+      unique=True, postgresql_where=text("voided_at IS NULL"))
+Index("dues_remittances_org", remittances.c.org_id, remittances.c.from_month)
+Index("dues_remittances_to", remittances.c.to_org_id, remittances.c.from_month)
 
 counted = Table(
     "counted", metadata,

@@ -4,52 +4,86 @@ status, category, 入党日期, 转正日期, left_on, name); the newest version
 repetition do not matter (the inbox claim commits with the effect). The path is the projected
 organization directory's when it knows the organization (an org move reaches members through
 it). A change recounts the member (a transfer moves their contributions to the new branch's
-counters; their ledger stays theirs)."""
+counters; their ledger stays theirs).
+
+The back-fill (`python -m services.dues.backfill_members`, docs/DUES.md "Back-fill") reads the same
+facts page by page from the member service (`member.facts_page`, the page stats' reconcile reads) and
+applies them the same way: a member missing here is added, an older projection updated, a newer one
+left alone; every member written is recounted. A second run writes nothing."""
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.messaging.consumers import consumes
 from services.shared.messaging.inbox import claim
+from services.shared.paging import keyset_bounds
 
 from .models import inbox, members, org_directory
 from .store import recount
 
 FIELDS = ("name", "org_id", "org_path", "status", "category", "joined_on", "full_on", "left_on", "version")
+BACKFILL_PAGE_MAX = 2000
 
 
 def _date(value):
     return date.fromisoformat(value) if value else None
 
 
-def member_values(session, facts: dict, version: int) -> dict:
+def member_values(facts: dict, version: int, paths: dict[int, str]) -> dict:
+    """The projected row of a member's facts at `version`; `paths`: the directory's paths by org id."""
     org_id = int(facts["org_id"])
-    path = session.execute(select(org_directory.c.path).where(org_directory.c.id == org_id)).scalar()
-    return {"name": facts.get("name") or "", "org_id": org_id, "org_path": path or facts["org_path"],
+    return {"name": facts.get("name") or "", "org_id": org_id, "org_path": paths.get(org_id) or facts["org_path"],
             "status": facts.get("status") or "active", "category": facts.get("category"),
             "joined_on": _date(facts.get("joined_on")), "full_on": _date(facts.get("full_on")),
             "left_on": _date(facts.get("left_on")), "version": version}
 
 
+def apply(session: Session, items) -> list:
+    """Members' facts [(member id, facts, version)] written where newer than the projection (or
+    missing from it), in id order; the members written are recounted. Returns the rows written,
+    each with `added` (it was missing)."""
+    items = sorted(((int(member_id), facts, int(version)) for member_id, facts, version in items
+                    if facts and facts.get("org_id") is not None), key=lambda item: item[0])
+    if not items:
+        return []
+    org_ids = {int(facts["org_id"]) for _, facts, _ in items}
+    paths = dict(session.execute(select(org_directory.c.id, org_directory.c.path).where(
+        org_directory.c.id.in_(org_ids))).all())
+    statement = insert(members).values([{"member_id": member_id, **member_values(facts, version, paths)}
+                                        for member_id, facts, version in items])
+    written = session.execute(statement.on_conflict_do_update(
+        index_elements=[members.c.member_id], set_={name: statement.excluded[name] for name in FIELDS},
+        where=members.c.version < statement.excluded.version)
+        .returning(*members.c, literal_column("xmax = 0").label("added"))).all()
+    if written:
+        recount(session, sorted(written, key=lambda row: row.member_id))
+    return written
+
+
 def project(sessions: sessionmaker, event: dict) -> bool:
     """Apply one member event; False when it was seen before."""
     payload = event.get("payload") or {}
-    facts = payload.get("after")
     with sessions.begin() as session:
         if not claim(session, inbox, [event]):
             return False
-        if not facts or payload.get("member_id") is None or facts.get("org_id") is None:
-            return True
-        values = member_values(session, facts, int(event["aggregate_version"]))
-        statement = insert(members).values(member_id=int(payload["member_id"]), **values)
-        applied = session.execute(statement.on_conflict_do_update(
-            index_elements=[members.c.member_id], set_=values,
-            where=members.c.version < statement.excluded.version).returning(*members.c)).all()
-        if applied:
-            recount(session, applied)
+        if payload.get("member_id") is not None:
+            apply(session, [(payload["member_id"], payload.get("after"), event["aggregate_version"])])
         return True
+
+
+def backfill(sessions: sessionmaker, facts_page, root_path: str, after_id=0, limit=500) -> dict:
+    """One page of the back-fill: the members after `after_id` read from the member service
+    (`facts_page(path, after_id, limit)`) applied in one transaction. Returns what was read,
+    added and updated, and where the next page starts (None: done)."""
+    after_id, limit = keyset_bounds(after_id, limit, BACKFILL_PAGE_MAX)
+    page = facts_page(root_path, after_id, limit)
+    with sessions.begin() as session:
+        written = apply(session, [(item["member_id"], item["facts"], item["version"]) for item in page["items"]])
+    added = sum(1 for row in written if row.added)
+    return {"read": len(page["items"]), "added": added, "updated": len(written) - added,
+            "next_after_id": page["next_after_id"]}
 
 
 class FollowsMembers:

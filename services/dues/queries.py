@@ -40,6 +40,7 @@ from .models import (
     payments,
     totals,
 )
+from .remittances import remitted_by_month
 from .store import (
     ACTIVE,
     AMOUNTS,
@@ -394,7 +395,8 @@ def _year_sum(by_month: dict) -> dict:
 def summary(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, year=None, month=None) -> dict:
     """The subtree's 应交, 实交 (of it 补交), 大额党费, 少交/免交 amounts and 欠交人数 for a year (欠交:
     members with an overdue month unpaid that year) or one month (欠交: not settled that month),
-    with the months of the year and the direct sub-organizations' figures."""
+    with the months of the year and the direct sub-organizations' figures; `remitted`: what the
+    organization itself remitted upward (上缴, by the month its period ends in)."""
     org = orgs.org(caller, org_id)
     year = year_of(year)
     number = None
@@ -416,13 +418,21 @@ def summary(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, 
                                                             totals.c.year == year)):
                 child_rows[row.org_id][row.month] = {name: getattr(row, name) for name in FIELDS}
 
+        remitted = remitted_by_month(session, [org["id"], *(c.id for c in children)], year)
+
     def pick(rows: dict) -> dict:
         return rows.get(number) if number else _year_sum(rows)
 
+    def sent(org_id: int, month: int | None = None) -> dict:
+        by_month = remitted.get(org_id, {})
+        month = month or number
+        return {"remitted": shown(by_month.get(month, 0) if month else sum(by_month.values(), money.ZERO))}
+
     return {"org_id": org["id"], "org_name": org["name"], "year": year, "month": number,
-            **_figures(pick(by_month)),
-            "months": [{"month": f"{year:04d}-{n:02d}", **_figures(by_month.get(n))} for n in range(1, 13)],
-            "children": [{"org_id": c.id, "name": c.name, **_figures(pick(child_rows.get(c.id, {})))}
+            **_figures(pick(by_month)), **sent(org["id"]),
+            "months": [{"month": f"{year:04d}-{n:02d}", **_figures(by_month.get(n)), **sent(org["id"], n)}
+                       for n in range(1, 13)],
+            "children": [{"org_id": c.id, "name": c.name, **_figures(pick(child_rows.get(c.id, {}))), **sent(c.id)}
                          for c in children]}
 
 

@@ -10,6 +10,7 @@ from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
 from . import commands, imports, inflows, org_events, projection, queries
+from . import remittances as upward
 from .models import org_directory
 
 api = rpc(expected_exceptions=PmisError)
@@ -19,8 +20,8 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     name = "dues"
     db = Database()
     caller = CallerProvider()
-    org = RpcProxy("org")  # only the org directory's fallback, for an organization not projected yet
-    member = RpcProxy("member")  # names and 公民身份号码 of a branch's members, for the 党费基数表 (never back)
+    org = RpcProxy("org")  # the org directory's fallback (an organization not projected yet); the root
+    member = RpcProxy("member")  # names and 公民身份号码 for the 党费基数表; facts for the back-fill (never back)
 
     @rpc
     def health(self):
@@ -34,6 +35,13 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
 
     def _list_members(self, org_id, page, size):
         return self.member.list_members(org_id=org_id, page=page, size=size)
+
+    @api
+    def backfill_members(self, after_id=0, limit=500):
+        """One page of `python -m services.dues.backfill_members`: the member service's members (whole
+        tree; the org service refuses a caller whose scope is not the root) into the projection."""
+        root = self.org.root()
+        return projection.backfill(self.db, self.member.facts_page, root["path"], after_id, limit)
 
     @timer(interval=60)
     def advance(self):
@@ -98,6 +106,27 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     @api
     def refuse_exemption(self, exemption_id, data=None):
         return commands.decide_exemption(self.db, self.caller(), self._orgs(), exemption_id, False, data)
+
+    # --- 上缴 (remittance upward) ---
+    @api
+    def record_remittance(self, org_id, data):
+        return upward.record(self.db, self.caller(), self._orgs(), org_id, data)
+
+    @api
+    def correct_remittance(self, remittance_id, data):
+        return upward.correct(self.db, self.caller(), remittance_id, data)
+
+    @api
+    def void_remittance(self, remittance_id, data):
+        return upward.void(self.db, self.caller(), remittance_id, data)
+
+    @api
+    def confirm_remittance(self, remittance_id, data=None):
+        return upward.confirm(self.db, self.caller(), self._orgs(), remittance_id, data)
+
+    @api
+    def remittances(self, org_id, year=None, period=None):
+        return upward.overview(self.db, self.caller(), self._orgs(), org_id, year, period)
 
     # --- queries ---
     @api

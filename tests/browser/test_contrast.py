@@ -72,6 +72,7 @@ PAGES = {
     "/orgs/{id}/dues": "/orgs/{branch}/dues",
     "/members/{id}/dues": "/members/{member}/dues",
     "/orgs/{id}/dues/bases": "/orgs/{branch}/dues/bases",
+    "/orgs/{id}/dues/remittances": "/orgs/{committee}/dues/remittances",
     "/orgs/{id}/dues/bases/import": "/orgs/{branch}/dues/bases/import",
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",

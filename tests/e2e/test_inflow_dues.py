@@ -3,10 +3,13 @@ clerk whose organization it is: 流出 → 流入 → dues paid at the inflow or
 member's one ledger (the home branch sees the month paid, 在流入地交纳; the summary counts it; the
 home branch cannot record the month again) → 活动记录 → 返回 shows the participation summary; the
 refusals of scope (a member not flowing in, an unrelated organization, months before the inflow or
-after it ended); a member from outside this deployment pays into the separate inflow ledger."""
+after it ended); a member from outside this deployment pays into the separate inflow ledger; the
+monthly collection sheet in Excel lists the 流入党员 apart from the branch's totals."""
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from services.dues.domain import Month
 from tests.support.api import create_org, staff_client
@@ -187,3 +190,45 @@ def test_a_member_from_outside_pays_into_the_inflow_ledger(api, tree):
     assert_error(there.post(f"/dues/inflow-payments/{recorded['id']}/void", json={"reason": "再次"}), 409)
     ok(pay(there, orgs["B1"], NOW, (inflow["id"], "35.00"), **ext), 201)
     assert ok(there.get(f"/inflows/{inflow['id']}"))["dues"]["total"] == "35.00"
+
+
+def sheet_rows(response) -> list[list]:
+    assert response.status_code == 200, response.text
+    return [[cell for cell in row if cell is not None]
+            for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)]
+
+
+def row_of(rows: list[list], name: str) -> list:
+    return next(row for row in rows if row[:1] == [name])
+
+
+def test_the_month_sheet_in_excel_keeps_the_inflow_members_apart(api, tree):
+    """The monthly collection sheet (Excel) lists the organization's 流入党员 after its own totals, as
+    on screen: 本系统内 (their ledger's month, where they belong) and 系统外 (the 活动证), each with a
+    subtotal; the home branch's sheet says which month was paid at the inflow organization."""
+    orgs, clerks = tree
+    there = clerks["B1"]
+    member_id, _, _ = flow_in(tree, api, "流入表格戊")
+    ok(pay(there, orgs["B1"], NOW, (member_id, "50.00")), 201)
+    outside = ok(there.post(f"/orgs/{orgs['B1']}/inflows", json={"from_date": TODAY.isoformat(), "external": {
+        "name": "外省表格己", "id_number": id_number(), "home_org_text": "外省某支部", "certificate_no": "HB000777"}}),
+        201)
+    wait_for(lambda: inflow_rows(there, orgs["B1"]), lambda rows: outside["id"] in rows,
+             what="the dues service's projection of the inflow")
+    ok(pay(there, orgs["B1"], NOW, (outside["id"], "20.00"), path="inflow-payments", key="inflow_id"), 201)
+
+    rows = sheet_rows(there.get(f"/orgs/{orgs['B1']}/dues/month.xlsx", params={"month": str(NOW)}))
+    firsts = [row[0] if row else None for row in rows]
+    assert rows[1][-1] == "备注"
+    total = firsts.index("合计")
+    inside, external = (firsts.index("流入党员（本系统内，不计入上面的合计）"),
+                        firsts.index("流入党员（系统外，单独记账，不计入上面的合计）"))
+    assert total < inside < firsts.index("流入表格戊") < external < firsts.index("外省表格己")
+    assert rows[total][1].startswith("0人")  # the branch's own totals: none of the 流入党员
+    mine = row_of(rows, "流入表格戊")
+    assert "50.00" in mine and "已交" in mine and any("所在党组织：流入党费流出支部" in str(c) for c in mine)
+    theirs = row_of(rows, "外省表格己")
+    assert "20.00" in theirs and any("活动证编号：HB000777" in str(c) for c in theirs)
+    assert firsts.count("小计") == 2
+    home = sheet_rows(clerks["A1"].get(f"/orgs/{orgs['A1']}/dues/month.xlsx", params={"month": str(NOW)}))
+    assert "在流入地交纳（流入党费流入支部）" in row_of(home, "流入表格戊")

@@ -24,6 +24,8 @@ def test_member_basic_fields_are_named_by_their_labels():
     ("leave", "kind", "减少类型", "leave-kind"),
     ("member", "id_number", "公民身份号码", "member-id_number"),
     ("org", "type", "党组织类别", "new-type"),
+    ("dues-remit", "period", "所缴期间", "dues-remit-period"),
+    ("remit-fix-17", "amount", "上缴金额", "remit-fix-17-amount"),
 ])
 def test_every_form_kind_labels_its_fields(form, field, label, control):
     (error,) = form_errors(form, {field: "必填"})
