@@ -274,6 +274,20 @@ meeting_plans = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# 民主评议党员 (evaluations.py, domain/evaluations.py; migration org_0013_evaluations): a branch's record of
+# a year — its dates and a note; the counts come from the members' grades (member service).
+evaluation_records = Table(
+    "evaluation_records", metadata,
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id"), primary_key=True, autoincrement=False),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("note", Text),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_by_name", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 # 换届选举 (terms.py, domain/terms.py; migration org_0010_terms): an organization's 届次, one open
 # (closed_on null) at a time. `method` 党员大会选举 / 代表大会选举 / 上级指派; `expires_on` null for an
 # appointed leadership without 换届 (临时党支部…); `postponed_to` a 延期换届 the higher level approved;
