@@ -14,6 +14,7 @@ from services.org.contract import MEETING_KINDS
 from ..api.attachments import with_links
 from ..api.common import call, path_id
 from ..auth import require_session
+from .charts import orglife_charts
 from .rendering import render, submit_form
 
 ROSTER_SHOWN = 500  # members offered as attendees (a branch; a larger subtree picks by the API)
@@ -43,7 +44,7 @@ async def orglife_page(request: Request):
              page=request.query_params.get("page", "1"), size=20))
     years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
     return render(request, "orglife.html", session=session, org=org, root=root, summary=summary, meetings=meetings,
-                  year=year, kind=kind or "", kinds=MEETING_KINDS.items(), years=years)
+                  year=year, kind=kind or "", kinds=MEETING_KINDS.items(), years=years, charts=orglife_charts(summary))
 
 
 async def _form_context(request: Request, session, org_id: int) -> dict:

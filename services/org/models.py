@@ -240,6 +240,9 @@ meeting_counts = Table(
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("kind", Text, primary_key=True),
     Column("held", Integer, nullable=False),
+    # members present and members on the records (attendees + absentees; migration org_0014_attendance_counts)
+    Column("attended", Integer, nullable=False, server_default="0"),
+    Column("listed", Integer, nullable=False, server_default="0"),
 )
 Index("meeting_counts_year", meeting_counts.c.year, meeting_counts.c.org_id)
 
