@@ -22,7 +22,9 @@ def test_the_committee_list_and_a_branch_record(system, api, root_id, screen):
     create_org(api, committee, f"评议页面第二支部{tag}")
     people = []
     for name, value in (("赵一", "优秀"), ("钱二", "合格"), ("孙三", "合格"), ("李四", None)):
-        member = api.post("/members", json=member_data(branch, name=name)).json()
+        created = api.post("/members", json=member_data(branch, name=name))
+        assert created.status_code == 201, created.text
+        member = api.get(f"/members/{created.json()['id']}").json()
         people.append(member["id"])
         if value:
             added = api.post(f"/members/{member['id']}/info/evaluations",
