@@ -86,8 +86,10 @@ def seed_meetings(dsn: str, target: int, seed: int = 2026) -> dict:
         keep = min(1.0, target / max(1, len(branches) * len(slots)))
         first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM org.meetings").fetchone()[0]
         # What the later passes need of each meeting, compactly: its organization, day, status.
-        org_of, day_of, locked_of = array("q"), array("l"), array("b")
+        org_of, day_of, locked_of, kind_of = array("q"), array("l"), array("b"), array("b")
         held_counts: Counter = Counter()
+        attended_counts: Counter = Counter()  # members present, and listed, per held count's key
+        listed_counts: Counter = Counter()
         next_id = first_id
         with conn.cursor().copy(
                 "COPY org.meetings (id, org_id, kind, held_at, year, place, host, recorder, topic, speaker, "
@@ -118,6 +120,7 @@ def seed_meetings(dsn: str, target: int, seed: int = 2026) -> dict:
                     day_of.append(held.toordinal())
                     locked_of.append(1 if locked else 0)
                     held_counts[(org_id, year, kind)] += 1
+                    kind_of.append(int(kind))
                     next_id += 1
         count = next_id - first_id
         progress(f"meetings written: {count}")
@@ -132,6 +135,9 @@ def seed_meetings(dsn: str, target: int, seed: int = 2026) -> dict:
                     present = rng.random() < 0.9
                     copy.write_row((first_id + i, member_id, present, name, None if present else rng.choice(REASONS)))
                     people_rows += 1
+                    key = (org_of[i], day.year, f"{kind_of[i]:02d}")
+                    attended_counts[key] += present
+                    listed_counts[key] += 1
         progress(f"meeting people written: {people_rows}")
         with conn.cursor().copy("COPY org.meeting_history (meeting_id, action, changes, version, actor, actor_name, "
                                 "at) FROM STDIN") as copy:
@@ -143,11 +149,12 @@ def seed_meetings(dsn: str, target: int, seed: int = 2026) -> dict:
                         change = f'[{{"field": "{field}", "label": "{label}", "old": null, "new": "签认"}}]'
                         copy.write_row((first_id + i, "signed", change, version, "bench", "基准测试", at))
         conn.execute("CREATE TEMP TABLE seeded_counts (LIKE org.meeting_counts) ON COMMIT DROP")
-        with conn.cursor().copy("COPY seeded_counts (org_id, year, kind, held) FROM STDIN") as copy:
-            for (org_id, year, kind), n in held_counts.items():
-                copy.write_row((org_id, year, kind, n))
+        with conn.cursor().copy("COPY seeded_counts (org_id, year, kind, held, attended, listed) FROM STDIN") as copy:
+            for key, n in held_counts.items():
+                copy.write_row((*key, n, attended_counts[key], listed_counts[key]))
         conn.execute("INSERT INTO org.meeting_counts AS c SELECT * FROM seeded_counts "
-                     "ON CONFLICT (org_id, year, kind) DO UPDATE SET held = c.held + excluded.held")
+                     "ON CONFLICT (org_id, year, kind) DO UPDATE SET held = c.held + excluded.held, "
+                     "attended = c.attended + excluded.attended, listed = c.listed + excluded.listed")
         conn.execute("SELECT setval('org.meetings_id_seq', %s)", (next_id,))
     # The period counts and the roll-up: the service's own recount from the records.
     engine = create_engine("postgresql+psycopg://" + dsn.split("://", 1)[1])

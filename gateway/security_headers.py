@@ -3,7 +3,8 @@
 A pure ASGI wrapper (not BaseHTTPMiddleware) placed outside Starlette's error middleware, so even
 the 500 page gets them. The policy allows no inline script or style: pages load only PMIS's own
 files; photos come from the S3 endpoint through presigned links and the browser uploads straight
-to it, so that one origin is added to img-src and connect-src.
+to it, so that one origin is added to img-src and connect-src. A video about to be uploaded is
+played from its local blob: URL to capture its poster frame (media-src).
 """
 from services.shared.config import setting
 
@@ -25,6 +26,9 @@ def content_security_policy(storage_origin: str) -> str:
         "default-src 'self'",
         f"img-src 'self'{extra}",
         f"connect-src 'self'{extra}",
+        # A video being uploaded is opened from the phone's own file (a blob: URL) so the browser
+        # can draw its poster frame: the server has no video decoder (docs/ORGLIFE.md).
+        "media-src 'self' blob:",
         "object-src 'none'",
         "frame-ancestors 'none'",
         "base-uri 'self'",

@@ -1,4 +1,4 @@
-"""Uploads (member photos today; any owner kind the media service registers): presigned
+"""Uploads (member photos and videos' poster frames; any image owner kind the media service registers): presigned
 upload, completion (verification), download links."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
@@ -57,18 +57,20 @@ routes = [
 
 OPENAPI_PATHS = {
     "/media/uploads": {"post": op(
-        "开始上传：返回直传对象存储的预签名请求（党员照片可只给 member_id，等同 owner_kind=member_photo）",
+        "开始上传：返回直传对象存储的预签名请求（党员照片可只给 member_id，等同 owner_kind=member_photo；"
+        "video_poster 为视频附件的封面帧，owner_id 为附件编号，由浏览器在上传视频时截取，每个视频一张）",
         "预签名请求",
         obj(["upload_id", "url", "fields"], upload_id=STR, url=STR, fields={"type": "object"}, max_bytes=INT),
         obj(["content_type", "size"], member_id=INT, size=INT,
-            owner_kind={"type": "string", "enum": ["member_photo"]},
+            owner_kind={"type": "string", "enum": ["member_photo", "video_poster"]},
             owner_id={"oneOf": [INT, STR]},
             content_type={"type": "string", "enum": ["image/jpeg", "image/png", "image/gif", "image/bmp"]}),
         status="201")},
     "/media/uploads/{upload_id}/complete": {"post": op(
         "完成上传：校验图片内容（先查像素数再解码）、去除EXIF、生成缩略图；同一上传并发完成只产生一张照片，"
-        "其余得到 409", "照片",
-        obj(["photo_id", "owner_kind", "owner_id", "width", "height"], photo_id=STR, member_id=INT,
+        "其余得到 409；视频封面成为该视频附件的缩略图（已有封面 409）", "照片",
+        obj(["owner_kind", "owner_id", "width", "height"], photo_id=STR, member_id=INT,
+            attachment_id={**STR, "description": "视频封面所属的附件"},
             owner_kind=STR, owner_id=STR, width=INT, height=INT),
         params=[path_param("upload_id", STR)])},
     "/media/photos/{photo_id}/{variant}": {"get": {

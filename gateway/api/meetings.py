@@ -93,7 +93,11 @@ CHANGE_IN = obj([], **MEETING_FIELDS, version=INT,
                 reason={"type": "string", "description": "修改原因（已签认锁定的记录必填）"})
 SUMMARY_ITEM = {"type": "object", "required": ["held", "required"], "properties": {
     "name": STR, "held": INT, "required": INT, "met": {**INT, "description": "按组织逐一计、不超过应开展数的已开展数"},
-    "completion": {"type": ["number", "null"]}}}
+    "completion": {"type": ["number", "null"]},
+    "attended": {**INT, "description": "记录中出席的党员人次"},
+    "listed": {**INT, "description": "记录中出席与缺席的党员人次"},
+    "attendance": {"type": ["number", "null"],
+                   "description": "出席率 attended/listed（无记录时为 null；流入党员不计入）"}}}
 MEETING = obj(["id", "org_id", "kind", "held_at", "status", "version"], id=INT, org_id=INT, org_name=STR,
               kind=STR, kind_name=STR, held_at=STR, year=INT, status={"type": "string", "enum": ["draft", "locked"]},
               status_name=STR, version=INT, attendees={"type": "array"}, absentees={"type": "array"},
@@ -119,14 +123,16 @@ OPENAPI_PATHS = {
                    "未来的会议不能记为已召开；同一组织同类会议同一时间只能记录一次（409）",
                    "已记录", obj(["id", "version"], id=INT, version=INT),
                    MEETING_IN, params=[ID], status="201"),
-        "get": op("本组织某年的组织生活记录（按时间倒序，分页）", "列表", params=[
+        "get": op("本组织某年的组织生活记录（按时间倒序，分页；每条含名册党员出席 attended、缺席 absent 人数，"
+                  "另列流入党员出席人数 inflow_attended）", "列表", params=[
             ID, YEAR, query_param("kind", KIND), query_param("page", INT), query_param("size", INT)])},
     "/orgs/{id}/org-life/summary": {"get": op(
         "本组织及下级某年组织生活完成情况：各类型已开展与应开展次数"
         "（频次规则按年份取版本，仅对党支部、联合党支部计应开展），"
-        "completion 为按组织逐类不超过应开展数累计的完成率", "完成情况",
+        "completion 为按组织逐类不超过应开展数累计的完成率；attendance 为党员出席率（随每条记录增量累计）", "完成情况",
         obj(["kinds", "completion"], kinds={"type": "object", "additionalProperties": SUMMARY_ITEM},
-            completion={"type": ["number", "null"]}, organizations=INT, year=INT), params=[ID, YEAR])},
+            completion={"type": ["number", "null"]}, organizations=INT, year=INT, attended=INT, listed=INT,
+            attendance={"type": ["number", "null"]}), params=[ID, YEAR])},
     "/orgs/{id}/meeting-inflows": {"get": op(
         "出席人员可选的流入党员：某日（默认今天）已流入本组织及下级党组织且尚未离开的流入党员"
         "（系统外流入的以姓名和活动证编号标识）", "流入党员名单",

@@ -5,6 +5,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from services.org.contract import MEETING_KINDS
+
 from ..auth import require_session
 from ..excel.roster import RosterColumn, RosterWriter
 from .common import call, check_types, path_id, read_json, record_action
@@ -49,10 +51,16 @@ MEETING_COLUMNS = [RosterColumn("held_at_text", "时间", 17), RosterColumn("kin
                    RosterColumn("topic", "主题", 36), RosterColumn("place", "地点", 20),
                    RosterColumn("host", "主持人", 10),
                    RosterColumn("recorder", "记录人", 10), RosterColumn("attended", "出席人数", 9),
-                   RosterColumn("absent", "缺席人数", 9), RosterColumn("state", "状态", 12)]
+                   RosterColumn("absent", "缺席人数", 9), RosterColumn("inflow_attended", "流入党员出席", 12),
+                   RosterColumn("state", "状态", 12)]
 SUMMARY_COLUMNS = [RosterColumn("name", "类型", 14), RosterColumn("held", "已开展", 9),
                    RosterColumn("required", "应开展", 9), RosterColumn("met", "计入完成率", 11),
                    RosterColumn("completion_text", "完成率", 9)]
+
+
+ATTENDANCE_COLUMNS = [RosterColumn("group", "类别", 16), RosterColumn("name", "姓名", 14),
+                      RosterColumn("attended", "出席次数", 10), RosterColumn("absent", "缺席次数", 10),
+                      RosterColumn("rate_text", "出席率", 10)]
 
 
 def _percent(value) -> str:
@@ -87,15 +95,37 @@ async def summary_xlsx(request: Request):
                  "required": summary["required_total"], "met": summary["met_total"],
                  "completion_text": _percent(summary["completion"])})
     title = f"{org['name']}（含下级{summary['organizations']}个党支部）{summary['year']}年组织生活完成情况"
-    writer = RosterWriter(title, SUMMARY_COLUMNS, sheet_name="完成情况")
+    return await _one_sheet(request, session, RosterWriter(title, SUMMARY_COLUMNS, sheet_name="完成情况"), rows,
+                            f"{org['name']}-{summary['year']}年组织生活完成情况.xlsx")
 
+
+async def _one_sheet(request: Request, session, writer: RosterWriter, rows: list[dict], filename: str):
+    """A workbook of rows already at hand (a summary, not pages of a list)."""
     async def pages():
         yield rows
-    return await workbook_download(request, session, writer, pages(),
-                                   f"{org['name']}-{summary['year']}年组织生活完成情况.xlsx")
+    return await workbook_download(request, session, writer, pages(), filename)
+
+
+async def attendance_xlsx(request: Request):
+    """Members' attendance of a year (one kind if said): the members on the records with their rate,
+    a total line, then 流入 members apart (their attendance counts in no rate)."""
+    session = await require_session(request)
+    params = request.query_params
+    found = await call(request, session, "org", "org_attendance", org_id=path_id(request),
+                       year=params.get("year") or None, kind=params.get("kind") or None)
+    rows = [{**m, "group": "党员", "rate_text": _percent(m["rate"])} for m in found["members"]]
+    rows.append({"group": "合计", "name": f"{found['meetings']}次会议", "attended": found["attended"],
+                 "absent": found["listed"] - found["attended"], "rate_text": _percent(found["rate"])})
+    rows += [{"group": "流入党员（不计入出席率）", "name": i["name"], "attended": i["attended"], "absent": None,
+              "rate_text": "—"} for i in found["inflows"]]
+    kind = f"（{MEETING_KINDS.name(found['kind'])}）" if found["kind"] else ""
+    title = f"{found['org_name']} {found['year']}年组织生活党员出席情况{kind}"
+    return await _one_sheet(request, session, RosterWriter(title, ATTENDANCE_COLUMNS, sheet_name="出席情况"), rows,
+                            f"{found['org_name']}-{found['year']}年党员出席情况.xlsx")
 
 
 routes = [
+    Route("/orgs/{id}/org-life/attendance.xlsx", attendance_xlsx),
     Route("/meetings/{id}/void", record_action("org", "void_meeting", "meeting_id", {"reason": str}),
           methods=["POST"]),
     Route("/orgs/{id}/org-life/plan", plan, methods=["GET"]),
@@ -159,6 +189,9 @@ OPENAPI_PATHS = {
         "党员参加组织生活的记录（本账号管理范围内的组织，不含已作废记录，按时间倒序）", "出席记录", MEMBER_MEETINGS,
         params=[ID, query_param("page", INT), query_param("size", INT)])},
     "/orgs/{id}/meetings.xlsx": {"get": download_operation("导出本组织某年的组织生活记录（Excel）", params=[ID, YEAR])},
+    "/orgs/{id}/org-life/attendance.xlsx": {"get": download_operation(
+        "导出本组织某年组织生活的党员出席情况（Excel；流入党员单独列出，不计入出席率）",
+        params=[ID, YEAR, query_param("kind", KIND)])},
     "/orgs/{id}/org-life/summary.xlsx": {"get": download_operation(
         "导出本组织及下级某年组织生活完成情况（Excel）", params=[ID, YEAR])},
 }

@@ -15,6 +15,7 @@ from . import (
     development,
     development_plans,
     dues,
+    evaluations,
     exports,
     imports,
     info_sets,
@@ -42,7 +43,7 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
-             transfer_inbound, mobility, dues, meetings, attachments, orglife, terms)
+             transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms)
 
 
 @lru_cache(maxsize=1)

@@ -110,6 +110,9 @@ FORMS = {
                                      "inflows": "出席的流入党员"},
                         {"absentees": "attendees"}),
     "meeting-sign": FormSpec("sign-", {"role": "签认人"}),
+    # 民主评议情况 (a branch's record; the counts come from the members' grades)
+    "evaluation": FormSpec("evaluation-", {"started_on": "开展日期", "ended_on": "结束日期", "note": "备注",
+                                           "year": "评议年度"}),
     # 换届选举 (gateway/web/term_pages.py): 换届 (candidates and members are the roster's rows, one
     # message above it), 届中调整, 离任 (per row: "committee-leave-<id>"), the higher level's 批复
     "term": FormSpec("term-", {"elected_on": "选举（指派）日期", "method": "产生方式", "term_years": "任期（年）",

@@ -14,6 +14,7 @@ from services.org.contract import MEETING_KINDS
 from ..api.attachments import with_links
 from ..api.common import call, path_id
 from ..auth import require_session
+from .charts import orglife_charts
 from .rendering import render, submit_form
 
 ROSTER_SHOWN = 500  # members offered as attendees (a branch; a larger subtree picks by the API)
@@ -43,7 +44,7 @@ async def orglife_page(request: Request):
              page=request.query_params.get("page", "1"), size=20))
     years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
     return render(request, "orglife.html", session=session, org=org, root=root, summary=summary, meetings=meetings,
-                  year=year, kind=kind or "", kinds=MEETING_KINDS.items(), years=years)
+                  year=year, kind=kind or "", kinds=MEETING_KINDS.items(), years=years, charts=orglife_charts(summary))
 
 
 async def _form_context(request: Request, session, org_id: int) -> dict:
@@ -233,3 +234,44 @@ async def attendance_page(request: Request):
     years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
     return render(request, "orglife_attendance.html", session=session, org=org, root=root, attendance=attendance,
                   year=str(attendance["year"]), kind=kind or "", kinds=MEETING_KINDS.items(), years=years)
+
+
+# --- 民主评议情况 -------------------------------------------------------------------------------------
+
+
+async def _evaluation_context(request: Request, session, org_id: int, year: str) -> dict:
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    root, overview = await asyncio.gather(call(request, session, "org", "get_org", org_id=session.org_id),
+                                          call(request, session, "org", "evaluation_overview", org_id=org_id,
+                                               year=year))
+    evaluation = None
+    if overview["branch"]:
+        evaluation = await call(request, session, "org", "get_evaluation", org_id=org_id, year=year)
+    years = [str(y) for y in range(date.today().year, date.today().year - 6, -1)]
+    return dict(org=org, root=root, overview=overview, evaluation=evaluation, year=str(overview["year"]),
+                years=years, today=date.today().isoformat())
+
+
+async def evaluation_page(request: Request):
+    session = await require_session(request)
+    context = await _evaluation_context(request, session, path_id(request), _year(request))
+    record = (context["evaluation"] or {}).get("record") or {}
+    return render(request, "orglife_evaluation.html", session=session, form_values=record, **context)
+
+
+async def save_evaluation(request: Request):
+    org_id = path_id(request)
+
+    async def rerender(session, form, error):
+        context = await _evaluation_context(request, session, org_id, form.get("year", ""))
+        return render(request, "orglife_evaluation.html", status=error.status, session=session, form_error=error,
+                      open_form="evaluation", form_values=form, **context)
+
+    async def perform(session, form):
+        return await call(request, session, "org", "save_evaluation", org_id=org_id, data={
+            "year": form.get("year"), "started_on": form.get("started_on", ""), "ended_on": form.get("ended_on", ""),
+            "note": form.get("note", ""), "version": form.get("version") or None})
+
+    return await submit_form(request, perform, rerender,
+                             lambda saved: f"/orgs/{org_id}/org-life/evaluation?year={saved['year']}",
+                             flash="已保存民主评议情况")

@@ -194,6 +194,8 @@ routes = [
     Route("/orgs/{id}/org-life/plan", orglife.plan_page),
     Route("/orgs/{id}/org-life/plan", orglife.save_plan, methods=["POST"]),
     Route("/orgs/{id}/org-life/attendance", orglife.attendance_page),
+    Route("/orgs/{id}/org-life/evaluation", orglife.evaluation_page),
+    Route("/orgs/{id}/org-life/evaluation", orglife.save_evaluation, methods=["POST"]),
     Route("/mobility", mobility.home_redirect),
     Route("/orgs/{id}/mobility", mobility.mobility_page),
     Route("/orgs/{id}/inflows", mobility.register_inflow, methods=["POST"]),

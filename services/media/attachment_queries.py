@@ -4,9 +4,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import NotFound, ValidationFailed
+from services.shared.errors import Conflict, NotFound, ValidationFailed
 from services.shared.ids import uuid_or_not_found
 
+from .domain.files import VIDEO
+from .domain.owners import POSTER_TAKEN
 from .models import attachments
 from .storage import Storage
 from .store import attachment_view, load_attachment
@@ -36,3 +38,15 @@ def attachment_url(sessions: sessionmaker, store: Storage, caller: Caller, attac
     if key is None:
         raise NotFound("该附件没有缩略图")
     return store.download_url(key)
+
+
+def video_owner(sessions: sessionmaker, caller: Caller, attachment_id) -> dict:
+    """What a poster frame's upload belongs to: a video attachment in scope that has no poster yet."""
+    attachment_id = uuid_or_not_found(attachment_id, "附件不存在")
+    with sessions() as session:
+        row = load_attachment(session, caller, attachment_id)
+    if row.category != VIDEO:
+        raise ValidationFailed("只有视频附件可以上传封面", {"owner_id": "应为视频附件"})
+    if row.thumb_key is not None:
+        raise Conflict(POSTER_TAKEN)
+    return {"id": str(row.id), "org_path": row.org_path}

@@ -18,10 +18,22 @@ from services.shared.errors import Conflict, PmisError, Unavailable, ValidationF
 from services.shared.ids import uuid_or_not_found
 from services.shared.messaging.outbox import record_event
 
+from .domain.files import VIDEO
 from .domain.images import ImageRejected, Photo, process_photo
-from .domain.owners import KINDS, MEMBER_PHOTO, PENDING, REJECTED, VERIFIED, VERIFYING, OwnerKind, claim_refusal
+from .domain.owners import (
+    KINDS,
+    MEMBER_PHOTO,
+    PENDING,
+    POSTER_TAKEN,
+    REJECTED,
+    VERIFIED,
+    VERIFYING,
+    VIDEO_POSTER,
+    OwnerKind,
+    claim_refusal,
+)
 from .events import MEMBER_PHOTO_ATTACHED
-from .models import outbox, pending_objects, photos, uploads
+from .models import attachments, outbox, pending_objects, photos, uploads
 from .storage import Storage
 from .store import SWEEP_GRACE, load_upload
 
@@ -44,10 +56,12 @@ def owner_kind(name) -> OwnerKind:
 def begin_upload(sessions: sessionmaker, store: Storage, caller: Caller, owner_lookups: dict, kind_name,
                  owner_id, content_type, size) -> dict:
     """`owner_lookups[kind](owner_id)` asks the service that owns the owner for its `org_path`
-    (the member service for a member photo; it refuses owners outside the caller's scope)."""
+    (the member service for a member photo, the attachment itself for a video's poster frame; it
+    refuses owners outside the caller's scope)."""
     kind = owner_kind(kind_name)
-    if kind.name != MEMBER_PHOTO:  # files in parts have their own use case (attachments.py)
-        raise ValidationFailed("该类型的上传请使用其附件接口", {"owner_kind": "应为 member_photo"})
+    if not isinstance(kind, OwnerKind):  # files in parts have their own use case (attachments.py)
+        raise ValidationFailed("该类型的上传请使用其附件接口",
+                               {"owner_kind": f"应为 {MEMBER_PHOTO} 或 {VIDEO_POSTER}"})
     fields = kind.declared_errors(content_type, size)
     if fields:
         raise ValidationFailed("；".join(fields.values()), fields)
@@ -140,7 +154,20 @@ def _keep_member_photo(session, caller: Caller, upload, claim, photo: Photo) -> 
     return {"photo_id": str(claim), "member_id": upload.member_id}
 
 
-KEEPERS = {MEMBER_PHOTO: _keep_member_photo}
+def _keep_video_poster(session, caller: Caller, upload, claim, photo: Photo) -> dict:
+    """The poster's thumbnail becomes the video attachment's thumbnail (once: a second poster is
+    refused, so nothing is replaced); the larger re-encoded frame is not needed."""
+    key, thumb_key = _photo_keys(upload, claim)
+    done = session.execute(update(attachments).where(
+        attachments.c.id == uuid.UUID(upload.owner_id), attachments.c.category == VIDEO,
+        attachments.c.thumb_key.is_(None)).values(thumb_key=thumb_key))
+    if done.rowcount != 1:
+        raise Conflict(POSTER_TAKEN)
+    return {"attachment_id": upload.owner_id, UNUSED: [key]}
+
+
+KEEPERS = {MEMBER_PHOTO: _keep_member_photo, VIDEO_POSTER: _keep_video_poster}
+UNUSED = "unused"  # a keeper's keys written but not kept (removed after the commit)
 
 OWNER_LOCK_CLASS = 7402  # the two-key advisory locks (a key space apart from stats' one-key locks)
 
@@ -176,7 +203,9 @@ def complete_upload(sessions: sessionmaker, store: Storage, caller: Caller, uplo
         with sessions.begin() as session:
             _finish(session, upload, claim, status=VERIFIED)
             kept = KEEPERS[kind.name](session, caller, upload, claim, photo)
-            session.execute(delete(pending_objects).where(pending_objects.c.key.in_(_photo_keys(upload, claim))))
+            unused = kept.pop(UNUSED, [])
+            session.execute(delete(pending_objects).where(pending_objects.c.key.in_(
+                [key for key in _photo_keys(upload, claim) if key not in unused])))
     except Conflict:  # the claim was given back meanwhile (a stalled worker): keep nothing
         _remove_quietly(store, *_photo_keys(upload, claim))
         raise
@@ -185,7 +214,7 @@ def complete_upload(sessions: sessionmaker, store: Storage, caller: Caller, uplo
         log.exception("upload %s: keeping the photo failed", upload.id)
         _release(sessions, upload, claim)
         raise Unavailable("保存失败，请稍后重试") from None
-    _remove_quietly(store, upload.object_key)  # its pending_objects row sweeps it otherwise
+    _remove_quietly(store, upload.object_key, *unused)  # their pending_objects rows sweep them otherwise
     return {**kept, "owner_kind": kind.name, "owner_id": upload.owner_id,
             "width": photo.width, "height": photo.height}
 

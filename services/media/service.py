@@ -12,7 +12,7 @@ from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
 from . import attachment_queries, attachments, commands, meeting_events, org_events, queries, sweeper
-from .domain.owners import MEMBER_PHOTO
+from .domain.owners import MEMBER_PHOTO, VIDEO_POSTER
 from .models import org_directory
 from .storage import storage
 from .store import SWEEP_GRACE
@@ -43,7 +43,9 @@ class MediaService(org_directory_handlers.FollowsOrgDirectory):
     @api
     def begin_upload(self, content_type, size, owner_kind=MEMBER_PHOTO, owner_id=None, member_id=None):
         """`member_id` is the member photo's original form: (member_photo, member_id)."""
-        owner_lookups = {MEMBER_PHOTO: self._member}
+        owner_lookups = {MEMBER_PHOTO: self._member,
+                         VIDEO_POSTER: lambda attachment_id: attachment_queries.video_owner(
+                             self.db, self.caller(), attachment_id)}
         return commands.begin_upload(self.db, self.store, self.caller(), owner_lookups, owner_kind,
                                      owner_id if member_id is None else member_id, content_type, size)
 

@@ -20,6 +20,7 @@ from . import (
     development_imports,
     development_plans,
     development_queries,
+    evaluation_queries,
     history,
     imports,
     inbound,
@@ -169,6 +170,14 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     @api
     def members_on_rolls(self, org_id, on, member_ids):
         return queries.members_on_rolls(self.db, self.caller(), self._org_path(org_id), on, member_ids)
+
+    @api
+    def evaluation_roll(self, org_id, year):
+        return evaluation_queries.evaluation_roll(self.db, self.caller(), self._org_path(org_id), year)
+
+    @api
+    def evaluation_counts(self, org_id, year):
+        return evaluation_queries.evaluation_counts(self.db, self.caller(), self._org_path(org_id), year)
 
     @api
     def facts_page(self, path, after_id=0, limit=2000):

@@ -17,7 +17,7 @@ ACTION_NAMES = {
     "restored": "恢复", "deleted": "删除", "sorted": "排序", "unit_added": "新增单位信息",
     "unit_updated": "修改单位信息", "unit_removed": "删除单位信息", "sanction_added": "新增组织奖惩",
     "sanction_updated": "修改组织奖惩", "sanction_removed": "删除组织奖惩", "batch": "批量修改",
-    "batch_undone": "撤销批量修改",
+    "batch_undone": "撤销批量修改", "evaluation": "民主评议情况",
 }
 
 

@@ -12,7 +12,7 @@ from services.shared.paging import page_bounds
 
 from .domain.meetings import MEETING_KINDS
 from .domain.orglife_rules import rules_for, summary
-from .models import meeting_counts, meeting_history, meeting_people, meetings, orgs
+from .models import meeting_counts, meeting_history, meeting_inflow_people, meeting_people, meetings, orgs
 from .store import load_meeting, load_org, meeting_inflows_of, meeting_people_of, meeting_summary, meeting_view
 
 FIRST_YEAR = 1949
@@ -55,7 +55,8 @@ def get_meeting(sessions: sessionmaker, caller: Caller, meeting_id) -> dict:
 
 def list_meetings(sessions: sessionmaker, caller: Caller, org_id, year=None, kind=None, page=1, size=50) -> dict:
     """The organization's own meetings of a year (this year unless said), the latest first, voided
-    ones too (marked), each with its numbers of attendees and absentees."""
+    ones too (marked), each with its numbers of attendees and absentees on the rolls and, apart, of
+    流入 members who attended."""
     year, kind = year_of(year, date.today().year), kind_of(kind)
     page, size = page_bounds(page, size)
     with sessions() as session:
@@ -72,11 +73,15 @@ def list_meetings(sessions: sessionmaker, caller: Caller, org_id, year=None, kin
                    func.count().filter(~meeting_people.c.attended).label("absent"))
             .where(meeting_people.c.meeting_id.in_([row.id for row in rows]))
             .group_by(meeting_people.c.meeting_id))} if rows else {}
+        mip = meeting_inflow_people
+        guests = dict(session.execute(
+            select(mip.c.meeting_id, func.count()).where(mip.c.meeting_id.in_([row.id for row in rows]))
+            .group_by(mip.c.meeting_id)).all()) if rows else {}
     items = []
     for row in rows:
         counted = people.get(row.id)
         items.append({**meeting_summary(row), "recorder": row.recorder, "attended": counted.attended if counted else 0,
-                      "absent": counted.absent if counted else 0})
+                      "absent": counted.absent if counted else 0, "inflow_attended": guests.get(row.id, 0)})
     return {"org_id": org.id, "org_name": org.name, "year": year, "kind": kind, "total": total, "page": page,
             "size": size, "items": items}
 
@@ -99,7 +104,8 @@ def meeting_owner(sessions: sessionmaker, caller: Caller, meeting_id) -> dict:
 
 
 def orglife_summary(sessions: sessionmaker, caller: Caller, org_id, year=None) -> dict:
-    """The subtree's year: held versus required per kind and the completion (domain/orglife_rules)."""
+    """The subtree's year: held versus required per kind and the completion, and members' attendance
+    per kind (domain/orglife_rules; all from the counts kept with each record)."""
     year = year_of(year, date.today().year)
     rules = rules_for(year)
     with sessions() as session:
@@ -112,8 +118,11 @@ def orglife_summary(sessions: sessionmaker, caller: Caller, org_id, year=None) -
         required = case({kind: rules.required(kind) for kind in rules.kinds}, value=meeting_counts.c.kind, else_=0)
         rows = session.execute(
             select(meeting_counts.c.kind, func.sum(meeting_counts.c.held).label("held"),
-                   func.sum(func.least(meeting_counts.c.held, required)).filter(applies).label("met"))
+                   func.sum(func.least(meeting_counts.c.held, required)).filter(applies).label("met"),
+                   func.sum(meeting_counts.c.attended).label("attended"),
+                   func.sum(meeting_counts.c.listed).label("listed"))
             .join(orgs, orgs.c.id == meeting_counts.c.org_id)
             .where(under, meeting_counts.c.year == year).group_by(meeting_counts.c.kind)).all()
-    result = summary(rules, {r.kind: r.held for r in rows}, {r.kind: r.met or 0 for r in rows}, organizations)
+    result = summary(rules, {r.kind: r.held for r in rows}, {r.kind: r.met or 0 for r in rows}, organizations,
+                     {r.kind: (r.attended, r.listed) for r in rows})
     return {"org_id": org.id, "org_name": org.name, "year": year, **result}

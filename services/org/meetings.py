@@ -32,6 +32,7 @@ from .domain.meetings import (
     change_refusal,
     differences,
     merged,
+    people_counts,
     raw_form,
     sign,
     validate_meeting,
@@ -136,7 +137,7 @@ def record_meeting(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: R
         except IntegrityError:
             raise _duplicate(data) from None
         _write_people(session, row.id, data, names, inflows)
-        orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, 1)
+        orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, 1, people_counts(data))
         _log(session, caller, row, "recorded")
         record_event(session, outbox, MEETING_RECORDED, row.id, row.version, meeting_state(row), caller)
         return {"id": row.id, "version": row.version}
@@ -178,8 +179,12 @@ def change_meeting(sessions: sessionmaker, caller: Caller, meeting_id, raw, roll
         columns = _columns(after)
         if (columns["held_at"].year, columns["held_at"].month, columns["kind"]) != (row.year, row.held_at.month,
                                                                                      row.kind):
-            orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, -1)
-            orglife_counts.count(session, org, columns["year"], columns["held_at"].month, columns["kind"], 1)
+            orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, -1, people_counts(before))
+            orglife_counts.count(session, org, columns["year"], columns["held_at"].month, columns["kind"], 1,
+                                 people_counts(after))
+        elif people_changed:
+            orglife_counts.recount_people(session, org.id, row.year, row.kind, people_counts(before),
+                                          people_counts(after))
         try:
             with session.begin_nested():
                 saved = _save(session, caller, row, columns, "changed", changes, reason)
@@ -219,7 +224,8 @@ def void_meeting(sessions: sessionmaker, caller: Caller, meeting_id, raw) -> dic
         row, org = load_meeting(session, caller, meeting_id, lock=True)
         versions.require_version(row.version, raw.get("version"), "该组织生活记录")
         _refuse_voided(row, "再次作废")
-        orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, -1)
+        people = people_counts(meeting_record(row, meeting_people_of(session, row.id)))
+        orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, -1, people)
         saved = _save(session, caller, row, {"voided_at": datetime.now(timezone.utc), "void_reason": reason,
                                              "voided_by_name": caller.username or caller.user_id}, "voided",
                       reason=reason)

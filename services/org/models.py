@@ -240,6 +240,9 @@ meeting_counts = Table(
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("kind", Text, primary_key=True),
     Column("held", Integer, nullable=False),
+    # members present and members on the records (attendees + absentees; migration org_0014_attendance_counts)
+    Column("attended", Integer, nullable=False, server_default="0"),
+    Column("listed", Integer, nullable=False, server_default="0"),
 )
 Index("meeting_counts_year", meeting_counts.c.year, meeting_counts.c.org_id)
 
@@ -269,6 +272,20 @@ meeting_plans = Table(
     Column("org_id", BigInteger, ForeignKey("org.orgs.id"), primary_key=True, autoincrement=False),
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("items", JSONB, nullable=False, server_default="[]"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("updated_by_name", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# 民主评议党员 (evaluations.py, domain/evaluations.py; migration org_0013_evaluations): a branch's record of
+# a year — its dates and a note; the counts come from the members' grades (member service).
+evaluation_records = Table(
+    "evaluation_records", metadata,
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id"), primary_key=True, autoincrement=False),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("note", Text),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("updated_by_name", Text, nullable=False, server_default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

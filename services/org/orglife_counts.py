@@ -1,7 +1,8 @@
 """组织生活 counts, kept in the transaction of each record, change and voiding (no subtree scan when
 they are read):
 
-- `meeting_counts` (organization, year, kind): meetings held, summed over a subtree for the summary;
+- `meeting_counts` (organization, year, kind): meetings held, and members present and listed on
+  them (the attendance rate), summed over a subtree for the summary;
 - `meeting_period_counts` (organization, year, period, kind): meetings held in the period of the
   kind's frequency ("M03", "Q1", "Y"; domain/orglife_rules), for the organizations the rules apply to;
 - `orglife_done` (organization, year, period, kind): how many branches at or under the organization
@@ -11,7 +12,7 @@ they are read):
   row) from the old ancestors to the new ones (`move_done`).
 
 `rebuild` recounts the last two from the records (after the migration, or to repair)."""
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -35,9 +36,16 @@ def _roll(session: Session, ancestor_ids: list[int], year: int, key: str, kind: 
         _upsert(session, orglife_done, {"org_id": org_id, "year": year, "period": key, "kind": kind}, "branches", step)
 
 
-def count(session: Session, org, year: int, month: int, kind: str, step: int) -> None:
-    """A meeting of `kind` held by `org` in `year`/`month` counted (step 1) or uncounted (step -1)."""
-    _upsert(session, meeting_counts, {"org_id": org.id, "year": year, "kind": kind}, "held", step)
+def count(session: Session, org, year: int, month: int, kind: str, step: int, people=(0, 0)) -> None:
+    """A meeting of `kind` held by `org` in `year`/`month` counted (step 1) or uncounted (step -1),
+    with its `people` (attended, listed: domain/meetings.people_counts)."""
+    attended, listed = people
+    mc = meeting_counts
+    session.execute(insert(mc).values(org_id=org.id, year=year, kind=kind, held=step, attended=step * attended,
+                                      listed=step * listed)
+                    .on_conflict_do_update(index_elements=[mc.c.org_id, mc.c.year, mc.c.kind], set_={
+                        "held": mc.c.held + step, "attended": mc.c.attended + step * attended,
+                        "listed": mc.c.listed + step * listed}))
     rules = rules_for(year)
     frequency = rules.kinds.get(kind)
     if frequency is None or org.type not in rules.applies_to:
@@ -47,6 +55,15 @@ def count(session: Session, org, year: int, month: int, kind: str, step: int) ->
                    "held", step)
     if (step > 0 and held == step) or (step < 0 and held == 0):
         _roll(session, path_ids(org.path), year, key, kind, 1 if step > 0 else -1)
+
+
+def recount_people(session: Session, org_id: int, year: int, kind: str, before, after) -> None:
+    """A record's attendees or absentees changed (its kind and time did not): move its people counts."""
+    attended, listed = after[0] - before[0], after[1] - before[1]
+    if attended or listed:
+        mc = meeting_counts
+        session.execute(update(mc).where(mc.c.org_id == org_id, mc.c.year == year, mc.c.kind == kind)
+                        .values(attended=mc.c.attended + attended, listed=mc.c.listed + listed))
 
 
 def move_done(session: Session, org_id: int, old_parent_path: str, new_parent_path: str) -> None:

@@ -14,6 +14,7 @@ from . import (
     cards,
     checks,
     commands,
+    evaluations,
     imports,
     inflows,
     meeting_queries,
@@ -273,6 +274,18 @@ class OrgService:
     @api
     def save_orglife_plan(self, org_id, data):
         return orglife_work.save_plan(self.db, self.caller(), org_id, data)
+
+    @api
+    def get_evaluation(self, org_id, year=None):
+        return evaluations.get_evaluation(self.db, self.caller(), org_id, year, self.member.evaluation_roll)
+
+    @api
+    def save_evaluation(self, org_id, data):
+        return evaluations.save_evaluation(self.db, self.caller(), org_id, data, self.member.evaluation_roll)
+
+    @api
+    def evaluation_overview(self, org_id, year=None):
+        return evaluations.evaluation_overview(self.db, self.caller(), org_id, year, self.member.evaluation_counts)
 
     @api
     def orglife_due(self, org_id):

@@ -83,6 +83,7 @@ PAGES = {
     "/meetings/{id}/edit": "/meetings/{meeting}/edit",
     "/orgs/{id}/org-life/plan": "/orgs/{branch}/org-life/plan",
     "/orgs/{id}/org-life/attendance": "/orgs/{branch}/org-life/attendance",
+    "/orgs/{id}/org-life/evaluation": "/orgs/{branch}/org-life/evaluation",
     "/inflows/{id}": "/inflows/{inflow}",
 }
 

@@ -2,8 +2,9 @@
 支部党员大会 (a refused form names its fields in Chinese; attendees ticked on the roster, one absent
 with a reason), uploads photos and a video from the meeting page straight to the local S3 server
 (static/attachments.js: presigned PUTs, no byte through the gateway) and sees the thumbnails, signs
-as host and recorder (each asks first; then it is locked), and finds it in the year's summary and
-as 最近一次组织生活 on the organization card. Every page is shot and scrolls only inside its tables."""
+as host and recorder (each asks first; then it is locked), and finds it in the year's summary (with
+its charts) and as 最近一次组织生活 on the organization card. Every page is shot and scrolls only
+inside its tables."""
 import io
 import os
 from datetime import datetime, timedelta
@@ -81,6 +82,12 @@ def test_a_branch_records_a_meeting_with_photos_and_a_video(system, api, root_id
     expect(page.locator('#summary-table tr[data-kind="11"]')).to_contain_text("1")
     expect(page.locator("#meeting-list")).to_contain_text("学习贯彻党章")
     expect(page.locator("#completion")).not_to_have_text("—")
+    # The charts: held against required, and the attendance rate (2 of 3 present), drawn on the server,
+    # with the figures in words; the same as the table's.
+    expect(page.locator("#chart-held svg desc")).to_contain_text("支部党员大会已开展1次，应开展4次")
+    expect(page.locator("#chart-attendance svg desc")).to_contain_text("支部党员大会66.7%")
+    expect(page.locator("#attendance")).to_have_text("66.7%")
+    expect(page.locator('#summary-table tr[data-kind="11"] td[data-label="出席率"]')).to_have_text("66.7%（2/3）")
     no_sideways_scroll(page)
     shot(page, f"orglife-list-{size}")
 

@@ -2,7 +2,8 @@
 bytes go straight from the client to storage with presigned PUTs, in parts for a large file, an
 interrupted upload resumes, the content decides what a file is (422 when it does not match), photos
 lose their EXIF, completing twice gives one attachment, an abandoned upload's parts are aborted,
-and signed links are given only in scope and only for their own key."""
+signed links are given only in scope and only for their own key, and a video gets one poster frame
+(drawn by the browser, uploaded by the photos' path) as its thumbnail."""
 import io
 import os
 import zipfile
@@ -18,7 +19,7 @@ from tests.support.factories import member_data
 from tests.support.helpers import assert_error
 
 from .test_media_uploads import bucket, db, s3_env, sweep  # noqa: F401 (fixtures)
-from .test_member_photo import GPS_IFD, jpeg_with_gps
+from .test_member_photo import GPS_IFD, jpeg_with_gps, post_to_storage
 
 MB = 1024 * 1024
 
@@ -187,3 +188,54 @@ def test_an_abandoned_upload_in_parts_is_aborted(api, db, world, sweep):  # noqa
     assert_error(complete(api, body["upload_id"]), 409, "conflict")
     assert db.execute("SELECT count(*) FROM media.attachments WHERE upload_id = %s",
                       (body["upload_id"],)).fetchone()[0] == 0
+
+
+def poster_begin(client, attachment_id: str, size: int, content_type: str = "image/jpeg") -> httpx.Response:
+    return client.post("/media/uploads", json={"owner_kind": "video_poster", "owner_id": attachment_id,
+                                               "content_type": content_type, "size": size})
+
+
+def poster(client, attachment_id: str, data: bytes) -> httpx.Response:
+    """What attachments.js does after a video's upload: the frame it drew, by the photos' path."""
+    started = poster_begin(client, attachment_id, len(data))
+    assert started.status_code == 201, started.text
+    post_to_storage(started.json(), data)
+    return client.post(f"/media/uploads/{started.json()['upload_id']}/complete")
+
+
+def test_a_video_gets_one_poster_frame_as_its_thumbnail(system, api, world, bucket):  # noqa: F811
+    video = complete(api, upload(api, world["meeting"], "录像.mp4", "video/mp4", mp4(60_000))["upload_id"]).json()
+    assert video["kind"] == "video" and "thumbnail_url" not in video
+    kept = poster(api, video["id"], jpeg_with_gps((1920, 1080)))
+    assert kept.status_code == 200, kept.text
+    assert (kept.json()["attachment_id"], kept.json()["owner_kind"]) == (video["id"], "video_poster")
+    listed = {item["id"]: item for item in api.get(f"/meetings/{world['meeting']}/attachments").json()["items"]}
+    assert listed[video["id"]]["kind"] == "video" and listed[video["id"]]["thumbnail_url"]
+    link = api.get(listed[video["id"]]["thumbnail_url"].removeprefix("/api/v1"), follow_redirects=False)
+    thumb = Image.open(io.BytesIO(httpx.get(link.headers["location"], timeout=30).content))
+    assert thumb.format == "JPEG" and max(thumb.size) <= 320 and GPS_IFD not in thumb.getexif()
+    # The video itself is untouched, and the larger re-encoded frame is not kept.
+    file_link = api.get(video["url"].removeprefix("/api/v1"), follow_redirects=False).headers["location"]
+    assert httpx.get(file_link, headers={"Range": "bytes=0-7"}, timeout=30).content == mp4(60_000)[:8]
+    assert len(bucket(f"photos/{video['id']}/")) == 1
+    # One poster per video: a second is refused before anything is uploaded.
+    assert_error(poster_begin(api, video["id"], 1000), 409, "conflict")
+
+
+def test_a_poster_must_be_an_image_of_a_video_in_scope(system, api, world):
+    video = complete(api, upload(api, world["meeting"], "录像2.mp4", "video/mp4", mp4(30_000))["upload_id"]).json()
+    document = complete(api, upload(api, world["meeting"], "c.pdf", "application/pdf", b"%PDF-1.7\n")["upload_id"])
+    assert "owner_id" in assert_error(poster_begin(api, document.json()["id"], 1000), 400, "validation")["fields"]
+    assert "size" in assert_error(poster_begin(api, video["id"], 3 * MB), 400, "validation")["fields"]
+    assert "content_type" in assert_error(poster_begin(api, video["id"], 100, "video/mp4"), 400, "validation")["fields"]
+    assert_error(poster_begin(api, "00000000-0000-0000-0000-000000000000", 1000), 404, "not_found")
+    refused = poster(api, video["id"], b"not an image at all")
+    assert_error(refused, 400, "validation")
+    assert "thumbnail_url" not in {item["id"]: item for item in api.get(
+        f"/meetings/{world['meeting']}/attachments").json()["items"]}[video["id"]]
+    outsider = staff_client(system, api, world["elsewhere"], "poster")
+    try:
+        assert_error(poster_begin(outsider, video["id"], 1000), 403, "forbidden")
+    finally:
+        outsider.close()
+    assert poster(api, video["id"], jpeg_with_gps((640, 360))).status_code == 200  # a real frame still may

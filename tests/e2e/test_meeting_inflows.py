@@ -5,10 +5,12 @@ one from outside, by name and 活动证 number), refuses those not on it (before
 ended, another organization's) with a Chinese message and nothing written; they are stored apart
 and count in no attendance rate; the inflow's meetings are shown to the inflow organization only.
 The projection keeps the newest version whatever the order and however often events arrive."""
+import io
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
@@ -113,6 +115,24 @@ def test_inflow_attendees_are_recorded_apart_and_not_in_the_rate(world):
     assert {m["member_id"] for m in rate["members"]} == {p["会议流入本支部乙"], p["会议流入本支部丙"]}
     assert rate["listed"] == 2 and rate["rate"] == 0.5
     assert {i["inflow_id"]: i["attended"] for i in rate["inflows"]} == {world["inside"]: 1, world["outside"]: 1}
+    # The year's list and its Excel count the 流入 attendees apart from the rolls' 出席/缺席; so does
+    # the attendance Excel, below the members and their total, outside any rate.
+    line = next(m for m in ok(there.get(f"/orgs/{orgs['B1']}/meetings", params={"year": at(2)[:4]}))["items"]
+                if m["id"] == created["id"])
+    assert (line["attended"], line["absent"], line["inflow_attended"]) == (1, 1, 2)
+    book = there.get(f"/orgs/{orgs['B1']}/meetings.xlsx", params={"year": at(2)[:4]})
+    rows = list(load_workbook(io.BytesIO(book.content)).active.values)
+    column = rows[1].index("流入党员出席")
+    assert rows[1][column - 2:column] == ("出席人数", "缺席人数")
+    assert any(row[2] == "流入党员参加主题党日" and str(row[column]) == "2" for row in rows[2:])
+    book = there.get(f"/orgs/{orgs['B1']}/org-life/attendance.xlsx", params={"year": at(2)[:4]})
+    assert book.status_code == 200, book.text
+    rows = list(load_workbook(io.BytesIO(book.content)).active.values)
+    assert rows[1] == ("类别", "姓名", "出席次数", "缺席次数", "出席率")
+    by_name = {row[1]: row for row in rows[2:]}
+    assert by_name["会议流入本支部乙"][0] == "党员" and by_name["会议流入本支部乙"][4] == "100.0%"
+    assert rows[2 + len(rate["members"])][0] == "合计" and rows[2 + len(rate["members"])][4] == "50.0%"
+    assert by_name["系统外流入丁"][0] == "流入党员（不计入出席率）" and by_name["系统外流入丁"][4] == "—"
     # The member's own history (at the home side) has no attendance from the inflow organization.
     assert ok(world["clerks"]["A1"].get(f"/members/{p['会议流入甲']}/meetings"))["total"] == 0
 

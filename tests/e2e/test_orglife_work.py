@@ -175,3 +175,33 @@ def test_edit_keeps_history(api, world):
     changed = api.patch(f"/meetings/{meeting_id}", json={"topic": "改后的主题", "version": 1})
     assert changed.status_code == 200, changed.text
     assert api.get(f"/meetings/{meeting_id}").json()["history"][0]["changes"][0]["new"] == "改后的主题"
+
+
+def test_the_summary_keeps_attendance_with_each_record_change_and_void(api, root_id):
+    """The subtree's attendance rate per kind is counted with each record (no scan): a change of the
+    attendees, of the kind, and a void move it; 流入 members are in no rate."""
+    committee = create_org(api, root_id, "出席率统计党委", "党委")
+    branch = create_org(api, committee, "出席率统计支部")
+    ids = [api.post("/members", json=member_data(branch, name=f"出席{n}", joined_on="2010-07-01")).json()["id"]
+           for n in "甲乙丙"]
+    year = LAST_MONTH.year
+
+    def kinds() -> dict:
+        summary = api.get(f"/orgs/{committee}/org-life/summary", params={"year": year}).json()
+        return {code: (k["attended"], k["listed"], k["attendance"]) for code, k in summary["kinds"].items()
+                if k["listed"]} | {"all": (summary["attended"], summary["listed"], summary["attendance"])}
+
+    created = api.post(f"/orgs/{branch}/meetings", json={
+        "kind": "主题党日", "held_at": when(LAST_MONTH, 12), "place": "社区", "host": "甲", "recorder": "乙",
+        "topic": "志愿服务", "attendees": ids[:2], "absentees": [{"member_id": ids[2], "reason": "病假"}]})
+    assert created.status_code == 201, created.text
+    meeting = created.json()["id"]
+    assert kinds() == {"21": (2, 3, 0.6667), "all": (2, 3, 0.6667)}
+    changed = api.patch(f"/meetings/{meeting}", json={"attendees": ids, "absentees": [], "version": 1})
+    assert changed.status_code == 200, changed.text
+    assert kinds() == {"21": (3, 3, 1.0), "all": (3, 3, 1.0)}
+    moved = api.patch(f"/meetings/{meeting}", json={"kind": "支部党员大会", "version": 2})
+    assert moved.status_code == 200, moved.text
+    assert kinds() == {"11": (3, 3, 1.0), "all": (3, 3, 1.0)}
+    assert api.post(f"/meetings/{meeting}/void", json={"reason": "误录"}).status_code == 200
+    assert kinds() == {"all": (0, 0, None)}

@@ -2,6 +2,10 @@
 // file), send each part straight to object storage with progress, retry a failed part a few
 // times, resume after an interruption (the parts already stored are skipped), then ask to
 // complete: the server verifies the content. No file byte goes through the gateway.
+// A video gets a poster frame: the server has no video decoder, so the browser plays the chosen
+// file locally (a blob: URL), draws a frame on a canvas and uploads it as a JPEG by the photos'
+// path (presigned POST; the media service checks it is an image, re-encodes it, drops EXIF).
+// When no frame can be drawn (a format the browser cannot play) the page shows a video icon.
 (function () {
   const form = document.getElementById("attachment-form");
   if (!form) return;
@@ -81,7 +85,72 @@
     }
     status.textContent = `正在校验 ${file.name}…`;
     const parts = Object.entries(done).map(([number, etag]) => ({ number: Number(number), etag }));
-    await api(`/api/v1/attachments/${upload.upload_id}/complete`, parts.every((p) => p.etag) ? { parts } : {});
+    const kept = await api(`/api/v1/attachments/${upload.upload_id}/complete`, parts.every((p) => p.etag) ? { parts } : {});
+    if (kept.kind === "video" && !kept.thumbnail_url) await sendPoster(file, kept.id);
+  }
+
+  const POSTER_SIDE = 1280;  // the media service keeps a 320 px thumbnail of it
+  const POSTER_WAIT = 15000;
+
+  function frameOf(file) {  // a JPEG of a frame near the start, or null
+    return new Promise((resolve) => {
+      const video = document.createElement("video");
+      const url = URL.createObjectURL(file);
+      let settled = false;
+      const finish = (blob) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        video.removeAttribute("src");
+        video.load();
+        URL.revokeObjectURL(url);
+        resolve(blob);
+      };
+      const timer = setTimeout(() => finish(null), POSTER_WAIT);
+      const draw = () => {
+        const scale = Math.min(1, POSTER_SIDE / Math.max(video.videoWidth, video.videoHeight));
+        const width = Math.round(video.videoWidth * scale), height = Math.round(video.videoHeight * scale);
+        if (!width || !height) { finish(null); return; }
+        const canvas = document.createElement("canvas");
+        canvas.width = width;
+        canvas.height = height;
+        canvas.getContext("2d").drawImage(video, 0, 0, width, height);
+        canvas.toBlob((blob) => finish(blob), "image/jpeg", 0.85);
+      };
+      video.muted = true;
+      video.playsInline = true;
+      video.preload = "auto";
+      video.addEventListener("error", () => finish(null));
+      video.addEventListener("loadeddata", () => {
+        // A second into a longer video says more than its (often black) first frame.
+        if (Number.isFinite(video.duration) && video.duration > 2) {
+          video.addEventListener("seeked", draw, { once: true });
+          video.currentTime = 1;
+        } else {
+          draw();
+        }
+      }, { once: true });
+      video.src = url;
+    });
+  }
+
+  async function sendPoster(file, attachmentId) {  // best effort: the video is kept either way
+    try {
+      status.textContent = `正在生成 ${file.name} 的封面…`;
+      const frame = await frameOf(file);
+      if (!frame) return;
+      const upload = await api("/api/v1/media/uploads", {
+        owner_kind: "video_poster", owner_id: attachmentId, content_type: "image/jpeg", size: frame.size,
+      });
+      const body = new FormData();
+      for (const [name, value] of Object.entries(upload.fields)) body.append(name, value);
+      body.append("file", frame, "poster.jpg");
+      const stored = await fetch(upload.url, { method: "POST", body });
+      if (!stored.ok) return;
+      await api(`/api/v1/media/uploads/${upload.upload_id}/complete`);
+    } catch (error) {
+      // no poster: the page shows the video icon
+    }
   }
 
   form.addEventListener("submit", async (event) => {

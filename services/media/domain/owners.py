@@ -3,8 +3,10 @@
 An upload session carries (owner_kind, owner_id). Each kind states what it accepts (declared
 content types, byte and pixel limits) and in whose words scope refusals are given; the service
 layer supplies, per kind, how to find the owner's organization path (an RPC to the service that
-owns it), so scope is always checked against the owner's organization. Two kinds: member photos
-(one image, re-encoded) and meeting attachments (组织生活: images, videos and documents, files.py).
+owns it), so scope is always checked against the owner's organization. Three kinds: member photos
+(one image, re-encoded), meeting attachments (组织生活: images, videos and documents, files.py), and
+a video attachment's poster frame — captured by the browser from the video (the server has no
+video decoder) and uploaded as a small image by the member photos' path (re-encoded, EXIF gone).
 """
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +16,10 @@ from .images import ALLOWED_CONTENT_TYPES, PHOTO_LIMITS, ImageLimits
 
 MEMBER_PHOTO = "member_photo"
 MEETING_ATTACHMENT = "meeting_attachment"
+VIDEO_POSTER = "video_poster"
+# A poster frame: a frame of a phone video at most 1280 px on its long side, kept as a 320 px thumbnail.
+POSTER_LIMITS = ImageLimits(max_bytes=2 * 1024 * 1024, max_side=1280, thumb_size=(320, 320))
+POSTER_TAKEN = "该视频已有封面"  # one poster per video: a second is refused (409), nothing is replaced
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class FileOwnerKind:
 KINDS = {kind.name: kind for kind in (
     OwnerKind(MEMBER_PHOTO, "图片", "该党员", ALLOWED_CONTENT_TYPES, PHOTO_LIMITS, "JPG、PNG、GIF、BMP"),
     FileOwnerKind(MEETING_ATTACHMENT, "附件", "该组织生活记录"),
+    OwnerKind(VIDEO_POSTER, "视频封面", "该附件", {"image/jpeg": "JPEG", "image/png": "PNG"}, POSTER_LIMITS,
+              "JPG、PNG"),
 )}
 
 

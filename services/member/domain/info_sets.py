@@ -178,16 +178,19 @@ def _value(spec: Field, raw, today: date):
             raise ValueError(f"{spec.label}不能晚于今天")
         return day
     if spec.kind == YEAR:
-        if blank(raw):
-            return None
-        text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
-        if not (text.isascii() and text.isdigit()):
-            raise ValueError("应为四位数年份")
-        year = int(text)
-        if not EARLIEST_YEAR <= year <= today.year:
-            raise ValueError(f"年度应在{EARLIEST_YEAR}至{today.year}之间")
-        return year
+        return None if blank(raw) else year_value(raw, today)
     return optional_text(raw, spec.max_length)
+
+
+def year_value(raw, today: date) -> int:
+    """A year field (评议年度): four digits, from the Party's founding to this year."""
+    text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError("应为四位数年份")
+    year = int(text)
+    if not EARLIEST_YEAR <= year <= today.year:
+        raise ValueError(f"年度应在{EARLIEST_YEAR}至{today.year}之间")
+    return year
 
 
 def validate_row(spec: InfoSet, data, member: MemberDates, today: date | None = None,

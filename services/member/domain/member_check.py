@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from .evaluations import whole_year_member
 from .id_number import IdNumberError, age_on, parse_id_number
 from .member_fields import MIN_JOIN_AGE, PROBATIONARY, REQUIRED_FOR_CHECK, SYSTEM_REQUIRED
 from .probation import overdue_joined_before, probation_ends
@@ -78,7 +79,7 @@ def _evaluations(member: Mapping, years: Iterable[int], today: date) -> list[dic
     """民主评议 is yearly: a member who was in the Party for the whole of last year has a grade
     for it (the manual names it among the counted items easily left empty)."""
     last_year, joined = today.year - 1, member.get("joined_on")
-    if member.get("status", "active") != "active" or not joined or joined.year >= last_year:
+    if member.get("status", "active") != "active" or not joined or not whole_year_member(joined, last_year):
         return []
     if last_year not in set(years):
         return [_problem("evaluations", MISSING, f"缺少{last_year}年度民主评议结果")]

@@ -268,3 +268,10 @@ def sign(signed: dict, role) -> tuple[dict, str]:
 
 def meeting_year(when: datetime | date) -> int:
     return when.year
+
+
+def people_counts(record: Mapping) -> tuple[int, int]:
+    """(attended, listed) of a record — members present, and present plus absent — as the attendance
+    rates count them (流入 members, recorded apart, are in no rate)."""
+    attended = len(record.get("attendees") or ())
+    return attended, attended + len(record.get("absentees") or ())

@@ -77,21 +77,30 @@ def ratio(done: int, required: int) -> float | None:
     return float((Decimal(done) / Decimal(required)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
 
 
-def summary(rules: OrgLifeRules, held: Mapping[str, int], met: Mapping[str, int], organizations: int) -> dict:
+def summary(rules: OrgLifeRules, held: Mapping[str, int], met: Mapping[str, int], organizations: int,
+            people: Mapping[str, tuple[int, int]] | None = None) -> dict:
     """The subtree's year: per kind held, required (per organization × organizations it applies
     to) and met (held up to each organization's requirement); completion over the required kinds.
-    `held` and `met` come from the counts (met: Σ min(held, required) over those organizations)."""
+    `held` and `met` come from the counts (met: Σ min(held, required) over those organizations);
+    `people` per kind (attended, listed) — members present and members on the records — gives the
+    attendance rate per kind and in all (流入 members are in no rate)."""
+    people = people or {}
     kinds = {}
     for kind, name in MEETING_KINDS.items():
         required = rules.required(kind) * organizations
+        attended, listed = (int(n) for n in people.get(kind, (0, 0)))
         entry = {"name": name, "held": int(held.get(kind, 0)), "required": required,
-                 "met": min(int(met.get(kind, 0)), required)}
+                 "met": min(int(met.get(kind, 0)), required), "attended": attended, "listed": listed,
+                 "attendance": ratio(attended, listed)}
         entry["completion"] = ratio(entry["met"], required)
         kinds[kind] = entry
     required = sum(entry["required"] for entry in kinds.values())
     met_total = sum(entry["met"] for entry in kinds.values())
+    attended = sum(entry["attended"] for entry in kinds.values())
+    listed = sum(entry["listed"] for entry in kinds.values())
     return {"kinds": kinds, "required_total": required, "met_total": met_total,
             "completion": ratio(met_total, required), "organizations": organizations,
+            "attended": attended, "listed": listed, "attendance": ratio(attended, listed),
             "rules": {"version": rules.version, "title": rules.title}}
 
 

@@ -18,6 +18,9 @@ def test_the_policy_allows_only_self_and_storage_for_images_and_uploads():
     assert policy["connect-src"] == ["'self'", "http://s3.example:9000"]
     assert "script-src" not in policy and "style-src" not in policy  # default-src 'self': nothing inline
     assert "unsafe" not in content_security_policy("http://s3.example:9000")
+    # A video is played from the phone's own file (blob:) only to draw its poster frame; the stored
+    # videos are downloaded through signed links, never played from the storage origin.
+    assert policy["media-src"] == ["'self'", "blob:"]
 
 
 def test_without_storage_the_policy_is_self_only():

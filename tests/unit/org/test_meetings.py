@@ -12,6 +12,7 @@ from services.org.domain.meetings import (
     change_refusal,
     differences,
     merged,
+    people_counts,
     raw_form,
     sign,
     validate_meeting,
@@ -132,10 +133,26 @@ def test_the_frequency_rules_and_completion():
         "11": 4, "12": 12, "13": 12, "14": 4, "21": 12, "22": 1, "24": 1, "23": 0, "99": 0}
     assert rules.applies_to == {"31", "32"}
     result = orglife_rules.summary(rules, held={"11": 5, "23": 1}, met={"11": 4}, organizations=2)
-    assert result["kinds"]["11"] == {"name": "支部党员大会", "held": 5, "required": 8, "met": 4, "completion": 0.5}
+    assert result["kinds"]["11"] == {"name": "支部党员大会", "held": 5, "required": 8, "met": 4, "completion": 0.5,
+                                     "attended": 0, "listed": 0, "attendance": None}
     assert result["kinds"]["23"]["required"] == 0 and result["kinds"]["23"]["completion"] is None
     assert result["required_total"] == 2 * 46 and result["completion"] == round(4 / 92, 4)
     assert orglife_rules.summary(rules, {}, {}, 0)["completion"] is None
+
+
+def test_attendance_per_kind_and_in_all_comes_from_the_people_counts():
+    rules = orglife_rules.rules_for(2026)
+    result = orglife_rules.summary(rules, held={"11": 2, "13": 1}, met={"11": 2, "13": 1}, organizations=1,
+                                   people={"11": (9, 10), "13": (1, 2)})
+    assert (result["kinds"]["11"]["attendance"], result["kinds"]["13"]["attendance"]) == (0.9, 0.5)
+    assert (result["attended"], result["listed"], result["attendance"]) == (10, 12, 0.8333)
+    assert result["kinds"]["14"]["attendance"] is None
+
+
+def test_a_records_people_counts_leave_out_inflow_members():
+    assert people_counts({"attendees": [1, 2], "absentees": [{"member_id": 3, "reason": "病假"}],
+                          "inflows": [7, 8]}) == (2, 3)
+    assert people_counts({"attendees": [], "absentees": []}) == (0, 0)
 
 
 def test_a_rules_file_with_a_wrong_period_is_refused():
