@@ -17,7 +17,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from services.media.store import kept_object_keys
+from services.shared.service_list import SERVICES
 
 from . import database, manifest, objects
 
@@ -41,18 +44,21 @@ def _destination(dest: Path) -> None:
 def backup(dest: Path, log=print) -> dict:
     _destination(dest)
     started = time.monotonic()
+    store = objects.storage()
     eng = database.engine()
     dump_path = dest / manifest.DUMP
     try:
         with database.snapshot(eng) as (conn, snapshot_id, at):
             schemas = database.contents(conn)
+            absent = [service for service in SERVICES if service not in schemas]
+            if absent:
+                raise ValueError(f"数据库中没有模式 {', '.join(absent)}：不是 PMIS 的数据库，或尚未迁移")
             keys = sorted(conn.execute(kept_object_keys()).scalars())
             log(f"数据库快照 {at.isoformat()}：{len(schemas)} 个模式，"
                 f"{sum(len(s['tables']) for s in schemas.values())} 张表；正在转储……")
             pg_dump = database.dump(dump_path, snapshot_id)
     finally:
         eng.dispose()
-    store = objects.storage()
     log(f"正在复制对象存储 {store.bucket} 中的 {len(keys)} 个对象……")
     copied, missing = [], []
     for key in keys:
@@ -81,8 +87,11 @@ def main(argv=None) -> int:
         return 2
     try:
         result = backup(Path(args[0]))
-    except (ValueError, database.ToolFailed) as exc:
+    except (ValueError, database.ToolFailed, OperationalError) as exc:
         print(f"备份失败：{exc}", file=sys.stderr)
+        return 2
+    except objects.UNAVAILABLE as exc:
+        print(f"备份失败：对象存储不可用或拒绝访问（{exc}）", file=sys.stderr)
         return 2
     if result["storage"]["missing"]:
         print(f"警告：数据库引用的 {len(result['storage']['missing'])} 个对象在存储中不存在，未能备份"

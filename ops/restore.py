@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     except (Refused, ValueError) as exc:
         print(f"拒绝恢复：{exc}", file=sys.stderr)
         return 2
-    except (database.ToolFailed, OperationalError) as exc:
+    except (database.ToolFailed, OperationalError, *objects.UNAVAILABLE) as exc:
         print(f"恢复失败：{exc}", file=sys.stderr)
         return 3
     if problems:

@@ -165,7 +165,9 @@ def restored(system, backup):
     vhost and ports; the session's S3 server)."""
     environment = environments.TestEnvironment()  # not imported by name: pytest would collect it
     env = {**environment.start(), **{name: system.system.env[name] for name in S3_SETTINGS},
-           "PMIS_S3_BUCKET": f"pmis-restored-{environment.tag}".replace("_", "-")}
+           "PMIS_S3_BUCKET": f"pmis-restored-{environment.tag}".replace("_", "-"),
+           # Fewer database connections beside the session's system (PostgreSQL is shared).
+           "PMIS_MAX_WORKERS": "3", "PMIS_STATS_INGESTERS": "1"}
     copy = System(env, ROOT / "test-artifacts" / "logs" / f"{environment.tag}-restored")
     rpc = None
     try:
