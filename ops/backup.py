@@ -60,10 +60,9 @@ def backup(dest: Path, log=print) -> dict:
     finally:
         eng.dispose()
     log(f"正在复制对象存储 {store.bucket} 中的 {len(keys)} 个对象……")
-    copied, missing = [], []
-    for key in keys:
-        item = objects.copy_out(store, key, dest)
-        (copied.append(item) if item else missing.append(key))
+    results = objects.each(lambda key: objects.copy_out(store, key, dest), keys)
+    copied = [item for item in results if item]
+    missing = [key for key, item in zip(keys, results) if item is None]
     result = {
         "format": manifest.FORMAT,
         "snapshot_at": at.isoformat(),

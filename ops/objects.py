@@ -3,6 +3,8 @@ settings the media service reads. With no PMIS_S3_ENDPOINT it is `make run`'s lo
 (SeaweedFS under PMIS_STATE_DIR, which must be running)."""
 import hashlib
 import os
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import urllib3
@@ -13,6 +15,15 @@ from services.media.storage import Storage
 from services.shared.config import setting
 
 from .manifest import CHUNK, object_path
+
+JOBS = 8  # objects copied or read back at once: each is a round trip to the store, mostly waiting
+
+
+def each(work, items) -> list:
+    """work(item) for every item, JOBS at a time, results in order (the minio client is thread-safe)."""
+    with ThreadPoolExecutor(JOBS) as pool:
+        return list(pool.map(work, items))
+
 
 # What a store that cannot be reached or refuses raises (for the commands' one-line answer).
 UNAVAILABLE = (S3Error, urllib3.exceptions.HTTPError)
@@ -54,7 +65,7 @@ def _stream(store: Storage, key: str, out=None) -> tuple[int, str, str] | None:
 
 def copy_out(store: Storage, key: str, backup: Path) -> dict | None:
     """Stream one object into the backup, stored by its sha256; None when the store lacks it."""
-    partial = backup / "objects" / ".partial"
+    partial = backup / "objects" / f".partial-{uuid.uuid4().hex}"  # one per thread (see each)
     partial.parent.mkdir(parents=True, exist_ok=True)
     with open(partial, "wb") as out:
         read = _stream(store, key, out)

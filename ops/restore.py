@@ -49,7 +49,8 @@ def verify(eng, store, data: dict) -> list[str]:
     with database.snapshot(eng) as (conn, _, _at):
         problems = manifest.table_problems(data["database"]["schemas"], database.contents(conn))
     items = data["storage"]["objects"]
-    found = {item["key"]: objects.fingerprint(store, item["key"]) for item in items}
+    read = objects.each(lambda item: objects.fingerprint(store, item["key"]), items)
+    found = {item["key"]: fingerprint for item, fingerprint in zip(items, read)}
     return problems + manifest.object_problems(items, found)
 
 
@@ -66,8 +67,7 @@ def restore(src: Path, replay_minutes: int = 60, log=print) -> list[str]:
         database.restore(src / manifest.DUMP)
         store.ensure_bucket()
         log(f"正在恢复存储桶 {store.bucket} 的对象……")
-        for item in data["storage"]["objects"]:
-            objects.copy_in(store, item, src)
+        objects.each(lambda item: objects.copy_in(store, item, src), data["storage"]["objects"])
         problems = verify(eng, store, data)
         if not problems and replay_minutes > 0:
             since = datetime.fromisoformat(data["snapshot_at"]) - timedelta(minutes=replay_minutes)
