@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test unit bench clean
+.PHONY: run test unit bench clean backup restore
 
 # One venv for both commands: requirements-test.txt includes requirements-local.txt (the local
 # S3 store `make run` starts), which includes requirements.txt; a change to any reinstalls.
@@ -23,6 +23,16 @@ test: $(VENV)/.installed
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
+
+# Backup and restore (docs/OPERATIONS.md), with the same PMIS_* settings as the system:
+# `make backup DEST=/backups/pmis-20261203`, `make restore SRC=/backups/pmis-20261203`.
+backup: $(VENV)/.installed
+	@test -n "$(DEST)" || { echo "用法：make backup DEST=备份目录"; exit 2; }
+	$(PY) -m ops.backup "$(DEST)"
+
+restore: $(VENV)/.installed
+	@test -n "$(SRC)" || { echo "用法：make restore SRC=备份目录"; exit 2; }
+	$(PY) -m ops.restore "$(SRC)"
 
 clean:
 	rm -rf $(VENV) .pmis .pytest_cache

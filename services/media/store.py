@@ -3,7 +3,7 @@ and the sweeper: loading an upload or a photo with the caller's scope checked, a
 written key may wait for its commit."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from services.shared.context import Caller
@@ -52,3 +52,10 @@ def attachment_view(row) -> dict:
     return {"id": str(row.id), "meeting_id": row.meeting_id, "kind": row.category, "filename": row.filename,
             "content_type": row.content_type, "size": row.size, "width": row.width, "height": row.height,
             "has_thumbnail": row.thumb_key is not None, "created_at": row.created_at.isoformat()}
+
+
+def kept_object_keys():
+    """Every object key a photo or an attachment refers to: the objects the media service keeps
+    (never deleted; ops.backup copies exactly these from its database snapshot)."""
+    return union(*(select(column.label("key")).where(column.is_not(None))
+                   for table in (photos, attachments) for column in (table.c.key, table.c.thumb_key)))

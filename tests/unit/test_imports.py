@@ -5,7 +5,7 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ["services", "gateway", "launcher", "bench"]
+PACKAGES = ["services", "gateway", "launcher", "bench", "ops"]
 
 
 def modules() -> list[str]:

@@ -1,0 +1,1 @@
+"""Operator commands: backup and restore (python -m ops.backup / ops.restore)."""
