@@ -15,7 +15,7 @@ from .exports import download_operation, every_page, workbook_download
 from .spec import DATE, ID, INT, STR, obj, op, path_param, query_param, values
 
 TERM_TYPES = {"elected_on": str, "method": (str, int), "term_years": (int, str), "approved_on": str,
-              "approval_no": str, "election": dict, "members": list}
+              "approval_no": str, "election": dict, "members": list}  # record_failed: the service reads it
 
 
 async def open_term(request: Request):
@@ -69,6 +69,14 @@ async def approve(request: Request):
     data = await read_json(request)
     check_types(data, {"approved_on": str, "approval_no": str, "postponed_to": str, "version": int})
     return JSONResponse(await call(request, session, "org", "approve_term", term_id=path_id(request), data=data))
+
+
+async def correct(request: Request):
+    session = await require_session(request)
+    data = await read_json(request)
+    check_types(data, {"elected_on": str, "term_years": (int, str), "approved_on": str, "approval_no": str,
+                       "reason": str, "version": int})
+    return JSONResponse(await call(request, session, "org", "correct_term", term_id=path_id(request), data=data))
 
 
 async def member_posts(request: Request):
@@ -129,6 +137,7 @@ routes = [
     Route("/terms/{id}/members", add_member, methods=["POST"]),
     Route("/terms/{id}/members/{row_id}/leave", leave_member, methods=["POST"]),
     Route("/terms/{id}/approval", approve, methods=["POST"]),
+    Route("/terms/{id}/correction", correct, methods=["POST"]),
     Route("/members/{id}/posts", member_posts),
 ]
 
@@ -150,18 +159,28 @@ TERM_IN = obj(["elected_on", "method"], elected_on=DATE,
                           "description": "任期（年），默认按党组织类别：党委5年，总支、支部3年，村、社区5年"},
               approved_on=NULL_DATE, approval_no=NULL_STR, election={**ELECTION_IN, "type": ["object", "null"]},
               members={"type": ["array", "null"], "items": obj(["member_id"], member_id=INT, post=POST),
-                       "description": "上级指派（或未录入选举情况的往届）的班子成员"})
+                       "description": "上级指派（或未录入选举情况的往届）的班子成员"},
+              record_failed={"type": "boolean", "description": "true：选举不符合规定（未成功）时仅作记录"
+                                                                "（201，failed 为 true，reasons 为原因），"
+                                                                "不换届；符合规定的 422"})
 MEMBER = obj(["id", "member_id", "name", "post", "how", "since"], id=INT, member_id=INT, name=STR, post=STR,
              post_name=STR, how=STR, how_name=STR, since=STR, left_on=NULL_STR, leave_reason=NULL_STR)
 TERM = obj(["id", "number", "method", "elected_on", "members"], id=INT, org_id=INT, number=INT, method=STR,
            method_name=STR, elected={"type": "boolean"}, elected_on=STR, term_years=NULL_INT, expires_on=NULL_STR,
            postponed_to=NULL_STR, due_on=NULL_STR, days_left=NULL_INT, approved_on=NULL_STR, approval_no=NULL_STR,
            election={"type": ["object", "null"]}, warnings={"type": "array", "items": STR}, closed_on=NULL_STR,
-           version=INT, created_by_name=STR, members={"type": "array", "items": MEMBER})
+           version=INT, created_by_name=STR, members={"type": "array", "items": MEMBER},
+           corrections={"type": "array", "items": obj(
+               ["changes", "reason"], id=INT, reason=STR, actor_name=STR, at=STR,
+               changes={"type": "array", "items": obj(["field", "label"], field=STR, label=STR,
+                                                      old={"type": ["string", "integer", "null"]},
+                                                      new={"type": ["string", "integer", "null"]})})})
 NULL_TERM = {**TERM, "type": ["object", "null"]}
 DUE_ITEM = obj(["id", "name"], id=INT, name=STR, code=STR, type=STR, type_name=STR, term_id=INT, number=INT,
                elected_on=STR, expires_on=NULL_STR, postponed_to=NULL_STR, due_on=STR, days_left=INT,
                overdue={"type": "boolean"})
+FAILED = obj(["id", "held_on", "reasons"], id=INT, held_on=STR, method=STR, method_name=STR,
+             election={"type": "object"}, reasons={"type": "array", "items": STR}, created_by_name=STR)
 SCHEMAS = {"Term": TERM}
 ROW_ID = path_param("row_id", INT)
 
@@ -170,14 +189,19 @@ OPENAPI_PATHS = {
         "post": op("换届：关闭本届（全体成员当日离任），开启新一届。选举的须填选举情况：实到须超过应到的五分之四，"
                    "候选人须多于应选名额的20%，得票超过实到人数半数者当选；候选人须为当日本组织的正式党员；"
                    "班子构成按支部工作条例校验（正式党员不足7人只设书记、副书记）。"
-                   "不符合规定 422（error.message 为原因）；临时党支部等不进行换届选举，只能上级指派", "已换届",
-                   obj(["id", "number", "expires_on", "members"], id=INT, number=INT, version=INT, elected_on=STR,
-                       expires_on=NULL_STR, warnings={"type": "array", "items": STR},
+                   "不符合规定 422（error.message 为原因），"
+                   "或 record_failed 为 true 时记录为未成功的选举（201，不换届）；"
+                   "临时党支部等不进行换届选举，只能上级指派", "已换届",
+                   obj(["id", "number", "expires_on", "members"], id=INT, failed={"type": "boolean"}, number=NULL_INT,
+                       version=INT, elected_on=STR, expires_on=NULL_STR, warnings={"type": "array", "items": STR},
+                       reasons={"type": "array", "items": STR, "description": "未成功的选举的原因（failed 为 true）"},
                        members={"type": "array", "items": MEMBER}), TERM_IN, params=[ID], status="201"),
-        "get": op("本组织的班子届次：current 为本届（含成员，离任的在后），history 为往届", "届次",
+        "get": op("本组织的班子届次：current 为本届（含成员，离任的在后），history 为往届，"
+                  "failed_elections 为记录在案的未成功的选举", "届次",
                   obj(["current", "history"], org_id=INT, org_name=STR, org_type=STR, org_type_name=STR,
                       has_elections={"type": "boolean"}, default_years=NULL_INT, current=NULL_TERM,
-                      history={"type": "array", "items": TERM}), params=[ID])},
+                      history={"type": "array", "items": TERM},
+                      failed_elections={"type": "array", "items": FAILED}), params=[ID])},
     "/orgs/{id}/terms/due": {"get": op(
         "本组织及下级中任期已届满（overdue）或 within_days 天内届满的党组织（按届满日期，延期换届的按延期日期）；"
         "kind=none 列出没有选举产生的班子的党组织（不提醒）", "列表",
@@ -212,6 +236,14 @@ OPENAPI_PATHS = {
         "本组织自己的账号不能录入（403）", "已录入",
         obj(["id", "version"], id=INT, version=INT, approved_on=STR, approval_no=STR, postponed_to=NULL_STR),
         obj(["approved_on", "approval_no"], approved_on=DATE, approval_no=STR, postponed_to=DATE, version=INT),
+        params=[ID])},
+    "/terms/{id}/correction": {"post": op(
+        "更正届次：选举（指派）日期、任期、批复日期或文号（只填要更正的），须填原因；重新校验任期、届满与延期、"
+        "与上下届及成员任职日期的先后；更正选举日期时随届产生的成员任职日期和上一届的结束日期一并更正。"
+        "批复由上级党组织更正（本组织账号 403）；不符合规定 422；版本过期 409", "已更正",
+        obj(["id", "version", "changes"], id=INT, version=INT, elected_on=STR, expires_on=NULL_STR,
+            changes={"type": "array", "items": {"type": "object"}}),
+        obj(["reason"], elected_on=DATE, term_years=INT, approved_on=DATE, approval_no=STR, reason=STR, version=INT),
         params=[ID])},
     "/members/{id}/posts": {"get": op(
         "党员现任的班子职务（本账号管理范围内的党组织）", "职务",

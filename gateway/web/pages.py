@@ -182,6 +182,7 @@ routes = [
     Route("/terms/{id}/members", term_pages.add_member, methods=["POST"]),
     Route("/terms/{id}/members/{row_id}/leave", term_pages.leave_member, methods=["POST"]),
     Route("/terms/{id}/approval", term_pages.approve, methods=["POST"]),
+    Route("/terms/{id}/correction", term_pages.correct, methods=["POST"]),
     Route("/org-life", orglife.home_redirect),
     Route("/orgs/{id}/org-life", orglife.orglife_page),
     Route("/orgs/{id}/meetings/new", orglife.new_meeting_page),

@@ -65,8 +65,9 @@ def error_page(request: Request, error: HttpError):
 async def submit_form(request: Request, perform, rerender, success_url: str, flash: str = "已保存"):
     """The one way a page's form is handled: CSRF and session checked, `perform(session, form)`
     makes the RPC; success is a 303 to `success_url` (Post/Redirect/Get) whose page says
-    `flash` once; a refusal (400/409) re-renders the page through `rerender(session, form,
-    error)` with the message and what was typed; anything else is an error page."""
+    `flash` once (a string, or made from the result); a refusal (400/409) re-renders the page
+    through `rerender(session, form, error)` with the message and what was typed; anything else
+    is an error page."""
     form = await form_of(request)
     session = await require_session(request, form_csrf=form.get(CSRF_FIELD))
     try:
@@ -76,4 +77,5 @@ async def submit_form(request: Request, perform, rerender, success_url: str, fla
         if error.status >= 500 or error.status in (401, 403, 404):
             raise error from None
         return await rerender(session, form, error)
-    return redirect_with_flash(success_url(result) if callable(success_url) else success_url, flash)
+    return redirect_with_flash(success_url(result) if callable(success_url) else success_url,
+                               flash(result) if callable(flash) else flash)

@@ -51,6 +51,7 @@ def term_data(form: dict) -> dict:
     rows = [key.split(".", 1)[1] for key in form if key.startswith("row.") and key[4:].isdigit()]
     data = {key: form.get(key, "") for key in ("elected_on", "method", "approved_on", "approval_no")}
     data["term_years"] = _number(form.get("term_years"))
+    data["record_failed"] = form.get("record_failed") == "1"
     figures = {key: _number(form.get(key)) for key in ("entitled", "present", "seats")}
     if any(value is not None for value in figures.values()):
         data["election"] = {**figures, "candidates": [
@@ -71,7 +72,8 @@ async def open_term(request: Request):
     return await submit_form(
         request, lambda session, form: call(request, session, "org", "open_term", org_id=org_id,
                                             data=term_data(form)),
-        rerender, f"/orgs/{org_id}/terms", flash="已换届")
+        rerender, f"/orgs/{org_id}/terms",
+        flash=lambda result: "已记录未成功的选举（未换届）" if result.get("failed") else "已换届")
 
 
 async def _on_term(request: Request, method: str, data, form_name, flash: str, **ids):
@@ -108,6 +110,20 @@ async def leave_member(request: Request):
     return await _on_term(request, "leave_committee_member", lambda f: {"date": f.get("date", ""),
                                                                         "reason": f.get("reason", "")},
                           f"committee-leave-{row_id}", "已离任", row_id=row_id)
+
+
+def correction_data(form: dict) -> dict:
+    """更正届次: the fields changed from what the form showed (blank or unchanged: left alone)."""
+    data = {"reason": form.get("reason", ""), "version": _number(form.get("version"))}
+    for key in ("elected_on", "term_years", "approved_on", "approval_no"):
+        value = (form.get(key) or "").strip()
+        if value and value != (form.get(f"was.{key}") or "").strip():
+            data[key] = _number(value) if key == "term_years" else value
+    return data
+
+
+async def correct(request: Request):
+    return await _on_term(request, "correct_term", correction_data, "term-correction", "已更正届次信息")
 
 
 async def approve(request: Request):

@@ -23,6 +23,7 @@ from .domain.org_card import (
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, units
 from .store import load_org, log_change, require_active, require_version, save_org
+from .terms import close_on_revocation
 from .transit import refuse_if_in_transit
 
 
@@ -157,7 +158,8 @@ def _not_root(row, doing: str) -> None:
 
 
 def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, hold_rolls) -> dict:
-    """撤销: the organization moves to the history organizations with its date and reason.
+    """撤销: the organization moves to the history organizations with its date and reason; its
+    open term closes that day, its committee members 离任 (reason 组织撤销).
     `hold_rolls(row)` asks the member service: {"active", "history", "applicants",
     "deleted_applicants"} (and holds the rolls when they allow it); transfers in flight
     (a 整建制转移 that holds it included) come from this service's projection (transit.py)."""
@@ -168,6 +170,7 @@ def revoke_org(sessions: sessionmaker, caller: Caller, org_id, raw, hold_rolls) 
         _not_root(row, "撤销")
         if row.status == "revoked":
             raise Conflict(f"党组织“{row.name}”已于{row.revoked_on.isoformat()}撤销，不能重复撤销")
+        close_on_revocation(session, caller, row, change["date"])  # its open term ends that day
         _refuse_if_occupied(session, row, hold_rolls, "撤销", history_too=False)
         row = save_org(session, caller, row, {"status": "revoked", "revoked_on": change["date"],
                                               "revoke_reason": change["reason"]}, ORG_REVOKED, "revoked",

@@ -17,6 +17,7 @@ TERM_OPENED = "term_opened"            # 换届: a new term with its committee (
 TERM_CLOSED = "term_closed"            # 换届: the previous term closed, all its members 离任 that day
 TERM_APPROVED = "term_approved"        # the higher level's 批复 (and 延期换届) recorded
 COMMITTEE_CHANGED = "committee_changed"  # 届中调整 (补选, 指派, 离任) or a member who left the rolls
+TERM_CORRECTED = "term_corrected"      # 更正届次: dates, length or 批复 corrected (and the previous term's end)
 
 EMITS = {
     ORG_CREATED: "an organization was created (its state)",
@@ -33,6 +34,13 @@ EMITS = {
                       "(aggregate: the meeting, version 1)",
     MEETING_CHANGED: "a 组织生活 record was changed, signed or voided (作废): its state after, as meeting_recorded's "
                      "(`voided` true once voided)",
+    TERM_OPENED: "换届: a new term with its committee (term_state; aggregate: the term, its version grows with "
+                 "every change)",
+    TERM_CLOSED: "换届 or 撤销: the term closed, its members in office 离任 that day (term_state)",
+    TERM_APPROVED: "the higher level's 批复 or 延期换届 of a term (term_state)",
+    COMMITTEE_CHANGED: "届中调整 (补选, 指派, 离任) or a member who left the rolls (term_state + `change`)",
+    TERM_CORRECTED: "更正届次: a term's election day, length or 批复 corrected, with a reason (term_state); a "
+                    "corrected election day also moves the previous term's end (its own term_corrected)",
 }
 # Transfers in flight (transit.py): an organization members are leaving or coming to stays;
 # 整建制转移: the transfer service asks for the move once the new parent has received. (Members
@@ -64,7 +72,8 @@ def meeting_state(row) -> dict:
 
 def term_state(row, org_path: str, members) -> dict:
     """A term's state in its events: enough to place it, count it (completed 换届 by date) and
-    count its open committee."""
+    count its committee. `members`: its open rows; `committee`: every row with its 任职 and 离任
+    dates (the stats service counts who was in office on 12-31 from it)."""
     def day(value):
         return value.isoformat() if value else None
     return {"id": row.id, "org_id": row.org_id, "org_path": org_path, "number": row.number, "method": row.method,
@@ -72,4 +81,6 @@ def term_state(row, org_path: str, members) -> dict:
             "expires_on": day(row.expires_on), "postponed_to": day(row.postponed_to),
             "approved_on": day(row.approved_on), "approval_no": row.approval_no, "closed_on": day(row.closed_on),
             "members": [{"row_id": m.id, "member_id": m.member_id, "post": m.post, "how": m.how, "since": day(m.since)}
-                        for m in members if m.left_on is None]}
+                        for m in members if m.left_on is None],
+            "committee": [{"row_id": m.id, "member_id": m.member_id, "post": m.post, "how": m.how,
+                           "since": day(m.since), "left_on": day(m.left_on)} for m in members]}

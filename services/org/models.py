@@ -343,6 +343,36 @@ Index("committee_members_one_secretary", committee_members.c.term_id, unique=Tru
       postgresql_where=committee_members.c.left_on.is_(None) & (committee_members.c.post == "01"))
 Index("committee_members_member", committee_members.c.member_id, postgresql_where=committee_members.c.left_on.is_(None))
 
+# An election that failed the rules, recorded for the record (换届 with record_failed, migration
+# org_0013_failed_elections): the day, the method, the figures (as a term's `election`, no one
+# elected) and every reason it failed. No term is opened or closed; no event (nothing to count).
+failed_elections = Table(
+    "failed_elections", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, ForeignKey("org.orgs.id"), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("election", JSONB, nullable=False),
+    Column("reasons", JSONB, nullable=False),
+    Column("created_by_name", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("failed_elections_org", failed_elections.c.org_id, failed_elections.c.held_on)
+
+# 更正届次 (terms.correct_term, migration org_0014_term_corrections): each correction of a term's
+# facts with its reason — [{field, label, old, new}] — who made it and when, oldest first.
+term_corrections = Table(
+    "term_corrections", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("term_id", BigInteger, ForeignKey("org.terms.id"), nullable=False),
+    Column("changes", JSONB, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("version", Integer, nullable=False),  # the term's version after it
+    Column("actor_name", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("term_corrections_term", term_corrections.c.term_id, term_corrections.c.id)
+
 # The newest member_updated / member_transferred version applied per member (terms.on_member_event):
 # an older event, however late, changes nothing.
 member_versions = Table(

@@ -332,6 +332,10 @@ class OrgService:
         return terms.approve_term(self.db, self.caller(), term_id, data)
 
     @api
+    def correct_term(self, term_id, data):
+        return terms.correct_term(self.db, self.caller(), term_id, data)
+
+    @api
     def terms_due(self, org_id, within_days=180, kind="due", page=1, size=50):
         return term_queries.terms_due(self.db, self.caller(), org_id, within_days, kind, page, size)
 
@@ -350,6 +354,11 @@ class OrgService:
     @api
     def member_posts(self, member_id):
         return term_queries.member_posts(self.db, self.caller(), member_id)
+
+    @api
+    def term_facts_page(self, path, after_id=0, limit=2000):
+        """Every term of a subtree with its events' state (the stats service's reconcile and rebuild)."""
+        return term_queries.term_facts_page(self.db, self.caller(), path, after_id, limit)
 
     @consumes("member", "member_updated")
     def on_member_updated(self, event):

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
-from services.shared.paging import page_bounds
+from services.shared.paging import keyset_bounds, page_bounds
 
 from .domain import terms as rules
-from .models import committee_members, orgs, terms, units
+from .events import term_state
+from .models import committee_members, failed_elections, orgs, term_corrections, terms, units
 from .store import load_org
 from .terms import member_view, term_rows
 
 HISTORY_SHOWN = 50
+FACTS_PAGE_MAX = 5000
 MAX_WITHIN_DAYS = 3660
 DUE_ON = func.coalesce(terms.c.postponed_to, terms.c.expires_on)
 
@@ -32,7 +34,7 @@ def due_on(row) -> date | None:
     return row.postponed_to or row.expires_on
 
 
-def term_view(row, members, today: date) -> dict:
+def term_view(row, members, today: date, corrections=()) -> dict:
     due = due_on(row)
     return {"id": row.id, "org_id": row.org_id, "number": row.number, "method": row.method,
             "method_name": rules.METHODS.name(row.method), "elected": row.method in rules.ELECTED_METHODS,
@@ -42,11 +44,14 @@ def term_view(row, members, today: date) -> dict:
             "approved_on": _iso(row.approved_on), "approval_no": row.approval_no, "election": row.election,
             "warnings": list(row.warnings or []), "closed_on": _iso(row.closed_on), "version": row.version,
             "created_by_name": row.created_by_name,
-            "members": [member_view(m) for m in sorted(members, key=lambda m: (m.left_on is not None, m.post, m.id))]}
+            "members": [member_view(m) for m in sorted(members, key=lambda m: (m.left_on is not None, m.post, m.id))],
+            "corrections": [{"id": c.id, "changes": c.changes, "reason": c.reason, "actor_name": c.actor_name,
+                             "at": c.at.isoformat()} for c in corrections]}
 
 
 def org_terms(sessions: sessionmaker, caller: Caller, org_id) -> dict:
-    """{current, history} of an organization, with what its type allows (default term, 换届 or not)."""
+    """{current, history, failed_elections} of an organization, with what its type allows (default
+    term, 换届 or not)."""
     today = date.today()
     with sessions() as session:
         org = load_org(session, org_id)
@@ -54,18 +59,34 @@ def org_terms(sessions: sessionmaker, caller: Caller, org_id) -> dict:
         rows = session.execute(select(terms).where(terms.c.org_id == org.id).order_by(terms.c.number.desc())
                                .limit(HISTORY_SHOWN + 1)).all()
         members: dict[int, list] = {}
+        corrections: dict[int, list] = {}
         if rows:
-            for m in session.execute(select(committee_members).where(
-                    committee_members.c.term_id.in_([r.id for r in rows]))).all():
+            ids = [r.id for r in rows]
+            for m in session.execute(select(committee_members).where(committee_members.c.term_id.in_(ids))).all():
                 members.setdefault(m.term_id, []).append(m)
+            for c in session.execute(select(term_corrections).where(term_corrections.c.term_id.in_(ids))
+                                     .order_by(term_corrections.c.id)).all():
+                corrections.setdefault(c.term_id, []).append(c)
         categories = list(session.execute(select(units.c.category).where(units.c.org_id == org.id)).scalars())
+        failed = session.execute(select(failed_elections).where(failed_elections.c.org_id == org.id).order_by(
+            failed_elections.c.held_on.desc(), failed_elections.c.id.desc()).limit(HISTORY_SHOWN)).all()
     current = next((r for r in rows if r.closed_on is None), None)
     term_rules = rules.rules_for(today)
     return {"org_id": org.id, "org_name": org.name, "org_type": org.type, "org_type_name": ORG_TYPES.name(org.type),
             "has_elections": rules.has_elections(term_rules, org.type),
             "default_years": rules.default_years(term_rules, org.type, categories),
-            "current": term_view(current, members.get(current.id, []), today) if current else None,
-            "history": [term_view(r, members.get(r.id, []), today) for r in rows if r.closed_on is not None]}
+            "current": term_view(current, members.get(current.id, []), today, corrections.get(current.id, ()))
+            if current else None,
+            "history": [term_view(r, members.get(r.id, []), today, corrections.get(r.id, ()))
+                        for r in rows if r.closed_on is not None],
+            "failed_elections": [failed_view(r) for r in failed]}
+
+
+def failed_view(row) -> dict:
+    """An election that failed, recorded for the record: its figures and every reason."""
+    return {"id": row.id, "held_on": row.held_on.isoformat(), "method": row.method,
+            "method_name": rules.METHODS.name(row.method), "election": row.election, "reasons": list(row.reasons),
+            "created_by_name": row.created_by_name}
 
 
 def _within(value) -> int:
@@ -226,3 +247,25 @@ def committees_page(sessions: sessionmaker, caller: Caller, org_id, page=1, size
     return {"total": total, "page": page, "size": size, "items": [
         {**member_view(r), "org_id": r.org_id, "org_name": r.org_name, "org_code": r.org_code, "number": r.number,
          "due_on": _iso(r.due_on)} for r in rows]}
+
+
+def term_facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, limit=2000) -> dict:
+    """Every term of a subtree's organizations (closed ones and those of revoked organizations
+    too: they count for the years they were open) in id order, one keyset page, with the state
+    its events carry (events.term_state, the organization's path now): the stats service's
+    reconcile and rebuild recount the 换届 tables from them."""
+    caller.require(path, "该党组织")
+    after_id, limit = keyset_bounds(after_id, limit, FACTS_PAGE_MAX)
+    with sessions() as session:
+        rows = session.execute(select(terms, orgs.c.path.label("org_path")).join(orgs, orgs.c.id == terms.c.org_id)
+                               .where(orgs.c.path.startswith(path, autoescape=True), terms.c.id > after_id)
+                               .order_by(terms.c.id).limit(limit)).all()
+        members: dict[int, list] = {}
+        if rows:
+            for m in session.execute(select(committee_members).where(
+                    committee_members.c.term_id.in_([r.id for r in rows]))
+                    .order_by(committee_members.c.post, committee_members.c.id)).all():
+                members.setdefault(m.term_id, []).append(m)
+    return {"items": [{"id": row.id, "version": row.version,
+                       "facts": term_state(row, row.org_path, members.get(row.id, []))} for row in rows],
+            "next_after_id": rows[-1].id if len(rows) == limit else None}

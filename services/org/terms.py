@@ -24,14 +24,25 @@ from services.shared.messaging.inbox import claim
 from services.shared.messaging.outbox import record_event
 
 from .domain import terms as rules
-from .events import COMMITTEE_CHANGED, TERM_APPROVED, TERM_CLOSED, TERM_OPENED, term_state
-from .models import committee_members, inbox, member_versions, orgs, outbox, terms, units
+from .events import COMMITTEE_CHANGED, TERM_APPROVED, TERM_CLOSED, TERM_CORRECTED, TERM_OPENED, term_state
+from .models import (
+    committee_members,
+    failed_elections,
+    inbox,
+    member_versions,
+    orgs,
+    outbox,
+    term_corrections,
+    terms,
+    units,
+)
 from .store import load_org, load_owned, require_active
 
 Rolls = Callable[[int, str, list], dict]       # member.members_on_rolls(org_id, on, member_ids)
 CountFacts = Callable[[str], list]              # member.count_facts(path)
 WHAT = "换届"
 CLOSED_BY_ELECTION = "换届"
+CLOSED_BY_REVOCATION = "组织撤销"
 
 
 def _today() -> date:
@@ -120,6 +131,8 @@ def open_term(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls,
                                       data["term_years"])
         except RuleViolation as exc:
             raise _refused(exc, "term_years" if data["term_years"] else "method") from None
+        if data["record_failed"]:
+            return _record_failed(session, caller, org, data, term_rules, rolls)
         previous = _open_term(session, org.id)
         warnings: list[str] = []
         if previous is not None:
@@ -154,10 +167,7 @@ def open_term(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls,
                 raise _refused(exc, field) from None
             seated = [(member_id, post) for member_id, _, post in outcome.winners]
             warnings += outcome.warnings
-            elected = {member_id for member_id, _ in seated}
-            figures = {**{k: election[k] for k in ("entitled", "present", "seats")}, "candidates": [
-                {**c, "name": found[c["member_id"]]["name"], "elected": c["member_id"] in elected}
-                for c in election["candidates"]]}
+            figures = _figures(election, found, {member_id for member_id, _ in seated})
         else:
             _require_full(found, full, people, day, field)
             seated = [(m["member_id"], m["post"]) for m in data["members"]]
@@ -192,9 +202,55 @@ def open_term(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls,
                 {"term_id": row.id, "org_id": org.id, "member_id": member_id, "member_name": found[member_id]["name"],
                  "post": post, "how": how, "since": day} for member_id, post in seated])
         row = _emit(session, caller, row.id, org.path, TERM_OPENED)
-        return {"id": row.id, "number": row.number, "version": row.version, "elected_on": day.isoformat(),
+        return {"id": row.id, "failed": False, "number": row.number, "version": row.version,
+                "elected_on": day.isoformat(),
                 "expires_on": row.expires_on.isoformat() if row.expires_on else None, "warnings": warnings,
                 "members": [member_view(m) for m in term_rows(session, row.id)]}
+
+
+def _figures(election: dict, found: dict, elected: set) -> dict:
+    """An election's figures as kept: each candidate with their name and whether elected."""
+    return {**{k: election[k] for k in ("entitled", "present", "seats")}, "candidates": [
+        {**c, "name": found[c["member_id"]]["name"], "elected": c["member_id"] in elected}
+        for c in election["candidates"]]}
+
+
+def _record_failed(session: Session, caller: Caller, org, data: dict, term_rules, rolls: Rolls) -> dict:
+    """An election that failed the rules, recorded for the record with every reason: no term is
+    opened or closed, nothing is counted. One that stands is refused: it is a 换届."""
+    day, election = data["elected_on"], data["election"]
+    found, full = _on_rolls(org, day, [c["member_id"] for c in election["candidates"]], rolls, "election.candidates")
+    reasons = rules.election_failures(term_rules, election, full)
+    if not reasons:
+        message = "该选举符合各项规定，应办理换届，不能记为未成功的选举"
+        raise Refused(message, {"record_failed": message})
+    row = session.execute(failed_elections.insert().values(
+        org_id=org.id, held_on=day, method=data["method"], election=_figures(election, found, set()),
+        reasons=reasons, created_by_name=caller.username or caller.user_id).returning(failed_elections)).one()
+    return {"id": row.id, "failed": True, "number": None, "elected_on": day.isoformat(),
+            "expires_on": None, "warnings": [], "reasons": reasons, "members": []}
+
+
+def close_on_revocation(session: Session, caller: Caller, org, day: date) -> int | None:
+    """撤销 (cards.revoke_org, in its transaction, the organization row locked): the open term
+    closes on the revocation date and its members in office 离任 that day (reason 组织撤销); the
+    term's id, or None when it had none. A date before the term began or before a member's 任职
+    is refused: the closing would come before the opening."""
+    term = _open_term(session, org.id)
+    if term is None:
+        return None
+    latest = session.execute(select(func.max(committee_members.c.since)).where(
+        committee_members.c.term_id == term.id, committee_members.c.left_on.is_(None))).scalar()
+    start = max(term.elected_on, latest or term.elected_on)
+    if day < start:
+        what = "开始日期" if start == term.elected_on else "成员任职日期"
+        message = f"撤销日期不能早于本届（第{term.number}届）{what}{start.isoformat()}"
+        raise Refused(message, {"date": message})
+    session.execute(update(committee_members).where(
+        committee_members.c.term_id == term.id, committee_members.c.left_on.is_(None)).values(
+        left_on=day, leave_reason=CLOSED_BY_REVOCATION))
+    _emit(session, caller, term.id, org.path, TERM_CLOSED, {"closed_on": day})
+    return term.id
 
 
 def member_view(m) -> dict:
@@ -303,6 +359,93 @@ def approve_term(sessions: sessionmaker, caller: Caller, term_id, raw) -> dict:
         return {"id": saved.id, "version": saved.version, "approved_on": saved.approved_on.isoformat(),
                 "approval_no": saved.approval_no,
                 "postponed_to": saved.postponed_to.isoformat() if saved.postponed_to else None}
+
+
+# --- 更正届次 -----------------------------------------------------------------------------------------
+
+def _neighbour(session: Session, org_id: int, number: int):
+    return session.execute(select(terms).where(terms.c.org_id == org_id, terms.c.number == number)
+                           .with_for_update()).first()
+
+
+def _previous_latest(session: Session, previous, closed_on: date) -> date | None:
+    """The latest 任职 of the previous term's members, or 离任 before its 换届: a corrected 换届
+    cannot come before it."""
+    rows = term_rows(session, previous.id)
+    days = [m.since for m in rows] + [m.left_on for m in rows if m.left_on and m.left_on < closed_on]
+    return max(days) if days else None
+
+
+def correct_term(sessions: sessionmaker, caller: Caller, term_id, raw) -> dict:
+    """更正届次: a term's election day, length or 批复 corrected with a reason; the rules are checked
+    again (length, 届满 and postponement, dates against the terms around it and the members'), the
+    members who came with the term and the previous term's end move with a corrected election
+    day, and the correction is kept (term_corrections). The 批复 is the higher level's to correct."""
+    today = _today()
+    data = validated(lambda value: rules.validate_correction(value, today), raw, "更正届次")
+    with sessions.begin() as session:
+        org = load_org(session, load_term(session, caller, term_id)[0].org_id, lock=True)  # as 换届 does
+        term, _ = load_term(session, caller, term_id, lock=True)
+        require_active(org, "更正届次")
+        versions.require_version(term.version, raw.get("version"), "该届次")
+        new = {key: term._mapping[key] if data[key] is None else data[key] for key, _ in rules.CORRECTABLE}
+        changes = [{"field": key, "label": label, "old": _plain(term._mapping[key]), "new": _plain(new[key])}
+                   for key, label in rules.CORRECTABLE if new[key] != term._mapping[key]]
+        if not changes:
+            raise Refused("与现有内容相同，无需更正", {"data": "没有变化"})
+        if caller.scope_path == org.path and any(c["field"] in rules.APPROVAL_FIELDS for c in changes):
+            raise Forbidden("届次的批复由上级党组织录入和更正")
+        day, old_day = new["elected_on"], term.elected_on
+        term_rules = rules.rules_for(day)
+        try:
+            years = rules.term_length(term_rules, org.type, _unit_categories(session, org.id), term.method,
+                                      new["term_years"])
+        except RuleViolation as exc:
+            raise _refused(exc, "term_years") from None
+        expires = rules.add_years(day, years) if years else None
+        if term.postponed_to is not None:
+            try:
+                rules.check_postponement(term_rules, expires, term.postponed_to)
+            except RuleViolation as exc:
+                raise _refused(RuleViolation(f"{exc.message}（已批准延期至{term.postponed_to.isoformat()}）"),
+                               "term_years") from None
+        previous = _neighbour(session, org.id, term.number - 1)
+        following = _neighbour(session, org.id, term.number + 1)
+        own = term_rows(session, term.id)
+        around = rules.Neighbours(
+            previous.elected_on if previous else None,
+            _previous_latest(session, previous, old_day) if previous and day != old_day else None,
+            following.elected_on if following else None,
+            tuple((m.how, m.since, m.left_on) for m in own))
+        try:
+            rules.check_corrected_dates(day, old_day, new["approved_on"], around)
+        except RuleViolation as exc:
+            raise _refused(exc, "approved_on" if "批复" in exc.message else "elected_on") from None
+        if previous is not None and day != old_day:
+            try:  # more than a year before the previous 届满 is refused, as at the 换届
+                rules.check_shift(term_rules, previous.expires_on, previous.postponed_to, day)
+            except RuleViolation as exc:
+                raise _refused(exc, "elected_on") from None
+        if day != old_day:
+            session.execute(update(committee_members).where(committee_members.c.term_id == term.id,
+                                                            committee_members.c.since == old_day).values(since=day))
+            if previous is not None and previous.closed_on == old_day:
+                session.execute(update(committee_members).where(
+                    committee_members.c.term_id == previous.id, committee_members.c.left_on == old_day,
+                    committee_members.c.leave_reason == CLOSED_BY_ELECTION).values(left_on=day))
+                _emit(session, caller, previous.id, org.path, TERM_CORRECTED, {"closed_on": day})
+        saved = _emit(session, caller, term.id, org.path, TERM_CORRECTED, {
+            "elected_on": day, "term_years": years, "expires_on": expires, "approved_on": new["approved_on"],
+            "approval_no": new["approval_no"]})
+        session.execute(term_corrections.insert().values(
+            term_id=term.id, changes=changes, reason=data["reason"], version=saved.version,
+            actor_name=caller.username or caller.user_id))
+        return {"id": saved.id, "version": saved.version, "elected_on": day.isoformat(),
+                "expires_on": expires.isoformat() if expires else None, "changes": changes}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
 
 
 # --- members leaving the rolls or transferring (member events) -------------------------------------

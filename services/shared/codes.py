@@ -292,3 +292,14 @@ INDUSTRIES = CodeTable(
 
 # 组织奖惩: whether a record is a reward or a punishment (PMIS's own codes).
 ORG_SANCTION_KINDS = REWARD_KINDS
+
+# 换届选举 (services/org/domain/terms.py; counted by the stats service's 换届 tables). PMIS's own
+# codes: the national code list is not confirmed.
+TERM_METHODS = CodeTable("产生方式", [("1", "党员大会选举"), ("2", "代表大会选举"), ("3", "上级指派")],
+                         {"党员大会": "1", "代表大会": "2", "指派": "3", "上级任命": "3"})
+COMMITTEE_POSTS = CodeTable("班子职务", [
+    ("01", "书记"), ("02", "副书记"), ("03", "组织委员"), ("04", "宣传委员"), ("05", "纪检委员"),
+    ("06", "委员"), ("07", "青年委员"), ("08", "妇女委员"), ("09", "统战委员")],
+    {"党支部书记": "01", "支部书记": "01", "党委书记": "01", "副": "02", "纪律检查委员": "05"})
+COMMITTEE_HOWS = CodeTable("任职方式", [("1", "选举"), ("2", "补选"), ("3", "指派")],
+                           {"选举产生": "1", "上级指派": "3", "任命": "3"})

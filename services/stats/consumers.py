@@ -19,11 +19,14 @@ from .domain.counters import rehomed
 from .domain.development import APPLICANT_EVENTS
 from .domain.fold import Fact, fold, is_org_event, subject
 from .domain.mobility import MOBILITY_EVENTS
+from .domain.terms import TERM_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
 from .mobility import apply_mobility
 from .mobility import rehome as rehome_mobility
 from .models import applicant_facts, counter_deltas, inbox, member_facts, orgs
 from .store import org_fact, rewrite_paths
+from .term_counts import apply_terms
+from .term_counts import rehome as rehome_terms
 from .transfers import apply_transfers, apply_whole_org, detached, member_moves, moved_members, whole_org_moves
 from .transfers import rehome as rehome_transfers
 
@@ -139,6 +142,7 @@ def _rehome(session: Session, org_id: int, old_path: str, new_path: str) -> None
     rehome_transfers(session, old_path, new_path)
     rehome_mobility(session, old_path, new_path)
     rewrite_paths(session, applicant_facts.c.path, old_path, new_path)
+    rehome_terms(session, old_path, new_path)
 
 
 def apply_events(sessions: sessionmaker, events: list) -> list:
@@ -159,7 +163,9 @@ def apply_states(session: Session, events: list) -> list:
     transferred = [event for event in events if event["type"] in TRANSFER_EVENTS]
     mobile = [event for event in events if event["type"] in MOBILITY_EVENTS]
     applied = [event for event in events if event["type"] in APPLICANT_EVENTS]
-    events = [event for event in events if event["type"] not in TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS]
+    termed = [event for event in events if event["type"] in TERM_EVENTS]
+    events = [event for event in events
+              if event["type"] not in TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS + TERM_EVENTS]
     counted_orgs = _lock_orgs(session, sorted({subject(e) for e in events if is_org_event(e)}))
     old_paths = {}
     for org_id, old_path, new_path in _moves(events, counted_orgs):
@@ -182,7 +188,9 @@ def apply_states(session: Session, events: list) -> list:
     result.deltas.update(apply_whole_org(session, whole_org_moves(events), old_paths))
     counted, unknown = apply_mobility(session, mobile)  # after the members: rows locked in one order
     result.deltas.update(counted)
-    counted, unplaced = apply_applicants(session, applied)  # locked last, in every batch alike
+    counted, unplaced = apply_applicants(session, applied)  # locked in one order in every batch alike
+    result.deltas.update(counted)
+    counted, untermed = apply_terms(session, termed)  # locked last
     result.deltas.update(counted)
     write_deltas(session, result.deltas)
-    return result.deferred + later + unknown + unplaced
+    return result.deferred + later + unknown + unplaced + untermed

@@ -35,6 +35,7 @@ from .consumers import apply_events
 from .domain.development import APPLICANT_EVENTS
 from .domain.fold import MEMBER_EVENTS, ORG_EVENTS
 from .domain.mobility import MOBILITY_EVENTS
+from .domain.terms import TERM_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
 
 log = logging.getLogger("pmis.stats.ingest")
@@ -74,6 +75,7 @@ async def _collect(arrived: asyncio.Queue, size: int, wait_ms: int, stop: asynci
 
 
 ENVELOPE_KEYS = ("event_id", "type", "aggregate_id", "aggregate_version", "payload")
+COUNTED_EVENTS = ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS + TERM_EVENTS
 
 
 def _envelope(body: bytes) -> dict | None:
@@ -84,7 +86,7 @@ def _envelope(body: bytes) -> dict | None:
         return None
     if not isinstance(event, dict) or any(key not in event for key in ENVELOPE_KEYS):
         return None
-    if event["type"] not in ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS:
+    if event["type"] not in COUNTED_EVENTS:
         return None
     return event
 

@@ -111,6 +111,19 @@ applicant_facts = Table(
 )
 Index("applicant_facts_path", applicant_facts.c.path, postgresql_ops={"path": "text_pattern_ops"})
 
+# The last counted state of each term (届次, the org service's term events): its version, the
+# organization it counts at with its counted path, and the facts (domain/terms.py). A version 0
+# row is a placeholder locked before its first event is counted.
+term_facts = Table(
+    "term_facts", metadata,
+    Column("term_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("org_id", BigInteger),
+    Column("path", Text),
+    Column("facts", JSONB),
+)
+Index("term_facts_path", term_facts.c.path, postgresql_ops={"path": "text_pattern_ops"})
+
 # Counts per organization, rolled up: an organization's rows count its whole subtree, so any
 # report reads one organization's rows. Keyed by the year a fact took effect (stock dimensions
 # as +1/-1 changes, flows as counts; services/stats/domain/counters.py). Consumers only append

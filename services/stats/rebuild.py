@@ -18,7 +18,7 @@ def main(argv=None) -> int:
     result = rebuild()
     synced = result["synced"]
     print(f"重建完成：按源数据更新党组织 {synced['orgs']} 个、党员 {synced['members']} 名、"
-          f"入党申请人 {synced['applicants']} 名；"
+          f"入党申请人 {synced['applicants']} 名、届次 {synced['terms']} 个；"
           f"重新统计党员 {result['members']} 名，修正计数 {result['corrected']} 项")
     return 0
 

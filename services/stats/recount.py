@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import Conflict
 
-from . import applicant_counts
+from . import applicant_counts, term_counts
 from .consumers import apply_states
 from .domain.counters import org_entries, placed
 from .domain.fold import org_state
@@ -20,7 +20,7 @@ from .domain.mobility import KINDS as MOBILITY_KINDS
 from .mobility import as_event as mobility_as_event
 from .mobility import counted_sides as counted_mobility
 from .mobility import source_entries as mobility_entries
-from .models import applicant_facts, member_facts, mobility_facts, orgs
+from .models import applicant_facts, member_facts, mobility_facts, orgs, term_facts
 from .store import org_fact, org_node
 from .transfers import counted_sides, member_moves
 
@@ -138,10 +138,10 @@ def mobility_pages(mobility_page, path: str):
 
 
 def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member_page, org_page,
-              mobility_page, applicant_page) -> dict:
+              mobility_page, applicant_page, term_page) -> dict:
     """Recount a subtree from the member, org and transfer services (入党申请人: the member
-    service's applicants; 流动党员: the transfer service's outflows and inflows; 转入/转出 from the
-    transfer facts) and list every counter that differs."""
+    service's applicants; 流动党员: the transfer service's outflows and inflows; 换届: the org
+    service's terms; 转入/转出 from the transfer facts) and list every counter that differs."""
     org_id, path = org_node(sessions, caller, org_id, org_lookup)
     with sessions.begin() as session:
         session.execute(STAGE)
@@ -159,6 +159,8 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
             stage(session, mobility_entries(kind, items))
         for items in pages(applicant_page, path, "next_after_id", 0):
             stage(session, applicant_counts.source_entries(items))
+        for items in pages(term_page, path, "next_after_id", 0):
+            stage(session, term_counts.TERMS.source_entries(items))
         # 转入/转出 from the transfers counted (no source service keeps them as the counters do).
         for sides in counted_sides(session, path):
             stage(session, sides)
@@ -227,7 +229,8 @@ def _sync_mobility(sessions: sessionmaker, kind: str, items: list) -> int:
     return len(newer)
 
 
-def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobility_page, applicant_page) -> dict:
+def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobility_page, applicant_page,
+            term_page) -> dict:
     """Recount every counter from the source services while the system runs, locking nobody out.
 
     1. The counted states catch up with the sources: a newer source version is applied like an
@@ -237,7 +240,7 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
        compactor) transaction keeps counters and counted states in step atomically, so what
        differs in a consistent snapshot is damage, and stays exactly that after it: correcting
        it needs no lock, and events applied meanwhile add their own deltas as usual."""
-    synced = {"orgs": 0, "members": 0, "mobility": 0, "applicants": 0}
+    synced = {"orgs": 0, "members": 0, "mobility": 0, "applicants": 0, "terms": 0}
     for items in pages(org_page, root_path, "next_after_path", ""):
         synced["orgs"] += _sync(sessions, orgs, orgs.c.id, items, lambda item: item["id"], _org_as_event)
     for items in pages(member_page, root_path, "next_after_id", 0):
@@ -248,6 +251,9 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
     for items in pages(applicant_page, root_path, "next_after_id", 0):
         synced["applicants"] += _sync(sessions, applicant_facts, applicant_facts.c.applicant_id, items,
                                       lambda item: item["applicant_id"], applicant_counts.as_event)
+    for items in pages(term_page, root_path, "next_after_id", 0):
+        synced["terms"] += _sync(sessions, term_facts, term_facts.c.term_id, items, lambda item: item["id"],
+                                 term_counts.as_event)
     with sessions.begin() as session:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         # Two corrections of the same damage would both apply: one rebuild at a time (a try, not
@@ -271,6 +277,8 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
         for sides in counted_mobility(session):
             stage(session, sides)
         for sides in applicant_counts.counted_sides(session):
+            stage(session, sides)
+        for sides in term_counts.TERMS.counted_sides(session):
             stage(session, sides)
         corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
     return {"synced": synced, "members": counted, "corrected": corrected}

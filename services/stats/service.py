@@ -53,13 +53,14 @@ class StatsService:
     def reconcile(self, org_id):
         return recount.reconcile(self.db, self.caller(), org_id, self.org.org_path, self.member.facts_page,
                                  self.org.states_page, self.transfer.mobility_facts_page,
-                                 self.member.applicant_facts_page)
+                                 self.member.applicant_facts_page, self.org.term_facts_page)
 
     @api
     def rebuild(self):
         root = self.org.root()  # the org service refuses a caller whose scope is not the whole tree
         return recount.rebuild(self.db, root["path"], self.member.facts_page, self.org.states_page,
-                               self.transfer.mobility_facts_page, self.member.applicant_facts_page)
+                               self.transfer.mobility_facts_page, self.member.applicant_facts_page,
+                               self.org.term_facts_page)
 
     # --- report work (统计报表) --------------------------------------------------------------
 

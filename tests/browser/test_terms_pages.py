@@ -1,6 +1,8 @@
 """换届选举 in a real browser, desktop and phone, as the 党委's clerk: the home page reminds of a
 branch whose term ends within 6 months; on the branch's 班子届次 page a refused election names the
-rule, the corrected one opens the next term (asked first), 届中 补选 and the 批复 are recorded; the
+rule, recorded for the record it leaves the term as it was and shows in the history with its
+reason, the corrected one opens the next term (asked first), the term's length is corrected with
+a reason (kept and shown), 届中 补选 and the 批复 are recorded; the
 organization card shows the committee read-only with links, the member card the post; 工作督查
 lists the branch. Every page is shot and scrolls only inside its tables."""
 from datetime import date, timedelta
@@ -43,21 +45,34 @@ def test_election_midterm_approval_card_and_reminders(system, api, root_id, scre
     page.goto(f"{system.url}/orgs/{branch}/terms")
     expect(page.locator("#term-number")).to_have_text("第1届")
     expect(page.locator("#term-expires")).to_contain_text("还有")
-    page.get_by_text("办理换届").click()
-    page.get_by_label("选举（指派）日期").fill(today.isoformat())
-    page.get_by_label("应到人数（正式党员）").fill("8")
-    page.get_by_label("实到人数").fill("6")
-    page.get_by_label("应选名额").fill("3")
-    for n, votes in enumerate((6, 6, 5, 1)):
-        page.get_by_label(f"{names[n]}{tag[-2:]}的得票").fill(str(votes))
-    page.get_by_label(f"{names[0]}{tag[-2:]}的职务").select_option(label="书记")
-    page.get_by_label(f"{names[1]}{tag[-2:]}的职务").select_option(label="组织委员")
-    page.get_by_label(f"{names[2]}{tag[-2:]}的职务").select_option(label="宣传委员")
+
+    def fill_election(present: str) -> None:
+        page.get_by_text("办理换届").click()
+        page.get_by_label("选举（指派）日期", exact=True).fill(today.isoformat())
+        page.get_by_label("应到人数（正式党员）").fill("8")
+        page.get_by_label("实到人数").fill(present)
+        page.get_by_label("应选名额").fill("3")
+        for n, votes in enumerate((6, 6, 5, 1)):
+            page.get_by_label(f"{names[n]}{tag[-2:]}的得票").fill(str(votes))
+        page.get_by_label(f"{names[0]}{tag[-2:]}的职务").select_option(label="书记")
+        page.get_by_label(f"{names[1]}{tag[-2:]}的职务").select_option(label="组织委员")
+        page.get_by_label(f"{names[2]}{tag[-2:]}的职务").select_option(label="宣传委员")
+
+    fill_election("6")
     page.locator("#term-button").click()
     expect(page.locator("#form-error")).to_contain_text("五分之四")
     no_sideways_scroll(page)
     shot(page, f"terms-refused-{size}")
-    page.get_by_label("实到人数").fill("8")
+    # The same election recorded for the record: the term stays, the history lists it with its reason.
+    page.get_by_label("选举未成功，仅作记录（不换届）").check()
+    page.locator("#term-button").click()
+    expect(page.locator("#flash")).to_have_text("已记录未成功的选举（未换届）")
+    expect(page.locator("#term-number")).to_have_text("第1届")
+    expect(page.locator("#failed-elections")).to_contain_text("五分之四")
+    page.locator("#failed-elections").scroll_into_view_if_needed()
+    no_sideways_scroll(page)
+    shot(page, f"terms-failed-election-{size}")
+    fill_election("8")
     page.locator("#term-button").click()
     expect(page.locator("#flash")).to_have_text("已换届")
     expect(page.locator("#term-number")).to_have_text("第2届")
@@ -77,6 +92,14 @@ def test_election_midterm_approval_card_and_reminders(system, api, root_id, scre
     page.get_by_role("button", name="保存批复").click()
     expect(page.locator("#flash")).to_have_text("已录入批复")
     expect(page.locator("#term-approval")).to_contain_text("组字")
+
+    page.get_by_text("更正届次信息").click()
+    page.get_by_label("任期（年）更正为").fill("5")
+    page.get_by_label("更正原因").fill("村党支部任期应为5年")
+    page.get_by_role("button", name="保存更正").click()
+    expect(page.locator("#flash")).to_have_text("已更正届次信息")
+    expect(page.locator("#term-corrections")).to_contain_text("任期（年）由 3 改为 5")
+    expect(page.locator("#term-corrections")).to_contain_text("村党支部任期应为5年")
     no_sideways_scroll(page)
     shot(page, f"terms-branch-{size}")
 

@@ -25,30 +25,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from services.shared.codes import ORG_TYPES, CodeTable
+from services.shared.codes import COMMITTEE_HOWS, COMMITTEE_POSTS, ORG_TYPES, TERM_METHODS, CodeTable
 from services.shared.field_errors import FieldErrors, RuleViolation
 from services.shared.field_rules import REQUIRED, blank, code_value, iso_date, optional_text, record_id, text
 from services.shared.rule_versions import in_force, load_versions
 
 RULES_DIR = Path(__file__).with_name("terms_rules")
 
+# The code tables are shared (services/shared/codes.py): the stats service counts by them too.
 BY_MEETING, BY_CONGRESS, APPOINTED = "1", "2", "3"
-METHODS = CodeTable("产生方式", [(BY_MEETING, "党员大会选举"), (BY_CONGRESS, "代表大会选举"), (APPOINTED, "上级指派")],
-                    {"党员大会": BY_MEETING, "代表大会": BY_CONGRESS, "指派": APPOINTED, "上级任命": APPOINTED})
+METHODS = TERM_METHODS
 ELECTED_METHODS = frozenset({BY_MEETING, BY_CONGRESS})
 
 SECRETARY, DEPUTY = "01", "02"
-# The posts of a committee (PMIS's own codes; the national code list is not confirmed).
-POSTS = CodeTable("班子职务", [
-    (SECRETARY, "书记"), (DEPUTY, "副书记"), ("03", "组织委员"), ("04", "宣传委员"), ("05", "纪检委员"),
-    ("06", "委员"), ("07", "青年委员"), ("08", "妇女委员"), ("09", "统战委员")],
-    {"党支部书记": SECRETARY, "支部书记": SECRETARY, "党委书记": SECRETARY, "副": DEPUTY, "纪律检查委员": "05"})
+POSTS = COMMITTEE_POSTS
 MEMBER_POST = "06"
 LEADER_POSTS = frozenset({SECRETARY, DEPUTY})
 
 ELECTED, BY_ELECTION, ASSIGNED = "1", "2", "3"
-HOWS = CodeTable("任职方式", [(ELECTED, "选举"), (BY_ELECTION, "补选"), (ASSIGNED, "指派")],
-                 {"选举产生": ELECTED, "上级指派": ASSIGNED, "任命": ASSIGNED})
+HOWS = COMMITTEE_HOWS
 MIDTERM_HOWS = CodeTable("任职方式", [(BY_ELECTION, "补选"), (ASSIGNED, "指派")], {"任命": ASSIGNED})
 
 OWN_REMINDER_DAYS = 30      # 基层版 home page: 30 days before 届满 (seed S1)
@@ -202,12 +197,10 @@ def check_quorum(rules: TermRules, entitled: int, present: int) -> None:
         raise RuleViolation(f"实到{present}人，未超过应到{entitled}人的五分之四，选举无效")
 
 
-def count_election(rules: TermRules, election: Mapping, full_members: set[int]) -> Outcome:
-    """The election's figures checked and the winners found. `full_members`: the candidates who
-    were 正式党员 on the rolls that day (only they vote and stand)."""
-    entitled, present, seats = election["entitled"], election["present"], election["seats"]
-    candidates = election["candidates"]
-    check_quorum(rules, entitled, present)
+def check_candidates(rules: TermRules, election: Mapping, full_members: set[int]) -> None:
+    """Enough candidates for a 差额 election, each a 正式党员 on the day, none with more votes than
+    those present."""
+    present, seats, candidates = election["present"], election["seats"], election["candidates"]
     if seats > len(candidates):
         raise RuleViolation(f"候选人（{len(candidates)}人）少于应选名额（{seats}名）")
     if len(candidates) * 100 < seats * (100 + rules.surplus_percent):
@@ -221,6 +214,11 @@ def count_election(rules: TermRules, election: Mapping, full_members: set[int]) 
         if candidate["votes"] > present:
             raise RuleViolation(f"党员编号{candidate['member_id']}的得票（{candidate['votes']}）"
                                 f"多于实到人数（{present}）")
+
+
+def find_winners(election: Mapping) -> Outcome:
+    """Those with more than half the votes of those present, at most `seats` of them by votes."""
+    present, seats, candidates = election["present"], election["seats"], election["candidates"]
     ranked = sorted(candidates, key=lambda c: -c["votes"])
     passed = [c for c in ranked if c["votes"] * 2 > present]
     if not passed:
@@ -234,6 +232,27 @@ def count_election(rules: TermRules, election: Mapping, full_members: set[int]) 
     if vacant:
         warnings.append(f"得票过半的候选人少于应选名额，尚缺{vacant}名，须另行选举或补选")
     return Outcome(tuple((c["member_id"], c["votes"], c["post"]) for c in winners), vacant, tuple(warnings))
+
+
+def count_election(rules: TermRules, election: Mapping, full_members: set[int]) -> Outcome:
+    """The election's figures checked and the winners found. `full_members`: the candidates who
+    were 正式党员 on the rolls that day (only they vote and stand)."""
+    check_quorum(rules, election["entitled"], election["present"])
+    check_candidates(rules, election, full_members)
+    return find_winners(election)
+
+
+def election_failures(rules: TermRules, election: Mapping, full_members: set[int]) -> list[str]:
+    """Every reason an election failed (quorum, candidates, winners), each checked on its own: what
+    a failed election recorded for the record keeps. Empty: the election stands."""
+    reasons = []
+    for check in (lambda: check_quorum(rules, election["entitled"], election["present"]),
+                  lambda: check_candidates(rules, election, full_members), lambda: find_winners(election)):
+        try:
+            check()
+        except RuleViolation as exc:
+            reasons.append(exc.message)
+    return reasons
 
 
 # --- committee composition --------------------------------------------------------------------------
@@ -403,15 +422,25 @@ def _checked(raw, readers: dict) -> dict:
     return data
 
 
+def _flag(value) -> bool:
+    """A yes/no of the API (true/false) or of a form (a checked box sends "1" or "on")."""
+    if value is None or value is False or value == "":
+        return False
+    if value is True or value in ("1", "on", "true"):
+        return True
+    raise ValueError("应为 true 或 false")
+
+
 def validate_new_term(raw, today: date) -> dict:
-    """换届's input: {elected_on, method, term_years?, approved_on?, approval_no?, election?, members?}.
-    An elected term brings its election's figures (or, for a past term whose figures are lost, its
-    members); an appointed one its members."""
+    """换届's input: {elected_on, method, term_years?, approved_on?, approval_no?, election?, members?,
+    record_failed?}. An elected term brings its election's figures (or, for a past term whose
+    figures are lost, its members); an appointed one its members. `record_failed`: an election
+    that failed the rules is recorded for the record (its figures required) instead of refused."""
     data, errors = _read(raw, {
         "elected_on": lambda v: _day(v, today), "method": lambda v: code_value(v, METHODS, "未知的产生方式"),
         "term_years": lambda v: None if blank(v) else _count(v, 1),
         "approved_on": lambda v: _optional_day(v, today),
-        "approval_no": lambda v: optional_text(v, APPROVAL_NO_MAX)})
+        "approval_no": lambda v: optional_text(v, APPROVAL_NO_MAX), "record_failed": _flag})
     data["election"] = None if raw.get("election") is None else _election(raw.get("election"), errors)
     data["members"] = [] if raw.get("members") is None else _people(raw.get("members"), errors, "members",
                                                                    MAX_MEMBERS, _appointee)
@@ -426,6 +455,8 @@ def validate_new_term(raw, today: date) -> dict:
         errors["election"] = "请填写选举情况（应到、实到、应选名额、候选人得票）"
     if data["election"] is not None and data["members"]:
         errors["members"] = "有选举情况时，班子成员由得票产生，不能另填"
+    if data.get("record_failed") and data["election"] is None and "election" not in errors:
+        errors["election"] = "记录未成功的选举须填写选举情况（应到、实到、应选名额、候选人得票）"
     if errors:
         raise FieldErrors(errors)
     return data
@@ -447,6 +478,58 @@ def validate_approval(raw, today: date) -> dict:
     """The higher level's 批复 of a term: {approved_on, approval_no, postponed_to?}."""
     return _checked(raw, {"approved_on": lambda v: _day(v, today), "approval_no": lambda v: text(v, APPROVAL_NO_MAX),
                           "postponed_to": lambda v: None if blank(v) else iso_date(v)})
+
+
+# --- correcting a term ------------------------------------------------------------------------------
+
+CORRECTABLE = (("elected_on", "选举（指派）日期"), ("term_years", "任期（年）"), ("approved_on", "批复日期"),
+               ("approval_no", "批复文号"))
+APPROVAL_FIELDS = ("approved_on", "approval_no")
+
+
+def validate_correction(raw, today: date) -> dict:
+    """更正届次: {elected_on?, term_years?, approved_on?, approval_no?, reason, version?}: the fields
+    given (null or absent: unchanged) and the reason, required."""
+    data, errors = _read(raw, {
+        "elected_on": lambda v: _optional_day(v, today), "term_years": lambda v: None if blank(v) else _count(v, 1),
+        "approved_on": lambda v: _optional_day(v, today), "approval_no": lambda v: optional_text(v, APPROVAL_NO_MAX),
+        "reason": lambda v: text(v, REASON_MAX)})
+    if not errors and all(data[key] is None for key, _ in CORRECTABLE):
+        errors["data"] = "请填写要更正的内容（选举日期、任期、批复日期或批复文号）"
+    if errors:
+        raise FieldErrors(errors)
+    return data
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What a term's dates must fit: the previous term (its election day, and the latest 任职, or
+    离任 before the 换届, of its members), the next term's election day, and this term's members
+    [(how, since, left_on)] (those whose 任职 was the term's first day move with it)."""
+    previous_elected_on: date | None
+    previous_latest: date | None
+    next_elected_on: date | None
+    members: tuple
+
+
+def check_corrected_dates(elected_on: date, old_elected_on: date, approved_on: date | None,
+                          around: Neighbours) -> None:
+    """A corrected election day against the terms around it and the members' dates (RuleViolation)."""
+    if around.previous_elected_on is not None and elected_on <= around.previous_elected_on:
+        raise RuleViolation(f"选举日期应晚于上一届的选举日期{around.previous_elected_on.isoformat()}")
+    if around.previous_latest is not None and elected_on < around.previous_latest:
+        raise RuleViolation(f"上一届有成员{around.previous_latest.isoformat()}任职或离任，换届日期不能早于该日期")
+    if around.next_elected_on is not None and elected_on >= around.next_elected_on:
+        raise RuleViolation(f"选举日期应早于下一届的选举日期{around.next_elected_on.isoformat()}")
+    for how, since, left_on in around.members:
+        if since == old_elected_on:
+            since = elected_on  # came with the term: moves with it
+        if how in (ELECTED, BY_ELECTION) and since < elected_on:
+            raise RuleViolation(f"本届有选举产生的成员{since.isoformat()}任职，选举日期不能晚于该日期")
+        if left_on is not None and left_on < since:
+            raise RuleViolation(f"本届有成员{left_on.isoformat()}离任，选举日期不能晚于该日期")
+    if approved_on is not None and approved_on < elected_on:
+        raise RuleViolation("批复日期不能早于选举（指派）日期")
 
 
 def full_on_day(category: str | None, full_on: date | None, day: date) -> bool:

@@ -22,14 +22,16 @@ NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
 
 STOCK = ("total", "sex", "ethnicity", "category", "birth_year", "joined_period", "education", "occupation",
          "student_birth_year", "org_type",  # student_birth_year: students only, for the audit
-         "applicant_stage")  # 申请人/积极分子/发展对象: domain/development.py
+         "applicant_stage",  # 申请人/积极分子/发展对象: domain/development.py
+         "term_open", "term_overdue", "term_postponed", "committee_post", "committee_how")  # 换届: domain/terms.py
 # 发展党员 by sex, ethnicity, birth year (an age band at the year end), education and occupation,
 # in the year of joining: the same members as increase/develop.
 DEVELOPED = ("develop_sex", "develop_ethnicity", "develop_birth_year", "develop_education", "develop_occupation")
 FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_out",  # transfers: domain/transfers.py
         "outflow_new", "outflow_ended", "inflow_new",  # 流动党员: domain/mobility.py
         *DEVELOPED, "confirm", "probation_extended",  # 转正 (on_time / extended) and 延长预备期, by their dates
-        "applied")  # 入党申请 received: domain/development.py
+        "applied",  # 入党申请 received: domain/development.py
+        "term_elected", "term_first", "term_expiring")  # 换届: domain/terms.py
 CONFIRMED_ON_TIME, CONFIRMED_EXTENDED = "on_time", "extended"
 
 FULL, PROBATIONARY = "01", "02"

@@ -8,12 +8,22 @@ figures)` computes a table from them.
 from dataclasses import dataclass, field
 from typing import Callable
 
-from services.shared.codes import EDUCATION, EVALUATION_GRADES, LEAVE_KINDS, OCCUPATIONS, ORG_TYPES
+from services.shared.codes import (
+    COMMITTEE_HOWS,
+    COMMITTEE_POSTS,
+    EDUCATION,
+    EVALUATION_GRADES,
+    LEAVE_KINDS,
+    OCCUPATIONS,
+    ORG_TYPES,
+    TERM_METHODS,
+)
 from services.shared.report_years import OLDER_STUDENT_AGE
 
 from .counters import CONFIRMED_EXTENDED, CONFIRMED_ON_TIME, FLOW, JOINED_PERIODS, NOT_RECORDED
 from .development import ACTIVIST, APPLICANT, CANDIDATE
 from .mobility import AREAS, CLOSED, RETURNED, SOURCES
+from .terms import APPOINTED, ELECTED
 
 HAN = "01"
 
@@ -285,7 +295,32 @@ APPLICANTS = Table("applicants", "入党申请人、入党积极分子和发展�
     Column("applied", "本年申请入党", Flow("applied")),
 ), sums=(_check("total", POOL, "本年底合计等于入党申请人、入党积极分子与发展对象之和"),))
 
-TABLES = (T1, T2, T3, T4, T8, T10, T13, T14, T15, APPLICANTS, ORGS, MOBILE)
+# 换届 (domain/terms.py; RULES.md §7 gives no table: the columns are PMIS's, docs/TERMS.md): the
+# subtree's organizations and their terms at the year end, the terms that began and fell due in
+# the year; the committee members in office on 12-31 by post and by how they came (posts, not persons).
+COMPLETED = _coded("completed", TERM_METHODS.items(), "term_elected", "本年产生新一届班子", kind=Flow)
+TERMS = Table("terms", "基层党组织换届情况", (
+    Column("orgs", "党组织总数", Stock("org_type"), "本年底"),
+    Column("elected", "有选举产生的班子", Stock("term_open", (ELECTED,)), "本年底"),
+    Column("appointed", "班子由上级指派", Stock("term_open", (APPOINTED,)), "本年底"),
+    Column("not_elected", "无选举产生的班子", Formula(("orgs", "elected"), lambda total, elected: total - elected),
+           "本年底"),
+    Column("expiring", "本年任期届满", Flow("term_expiring")),
+    Column("completed_total", "合计", Sum(tuple(c.key for c in COMPLETED)), "本年产生新一届班子"),
+    *COMPLETED,
+    Column("completed_first", "其中首届", Flow("term_first"), "本年产生新一届班子"),
+    Column("overdue", "本年底届满未换届", Stock("term_overdue")),
+    Column("postponed", "本年底经批准延期换届", Stock("term_postponed")),
+), sums=(_check("completed_total", COMPLETED, "本年产生新一届班子合计等于各产生方式之和"),))
+COMMITTEE_BY_POST = _coded("post", COMMITTEE_POSTS.items(), "committee_post", "职务")
+COMMITTEE_BY_HOW = _coded("how", COMMITTEE_HOWS.items(), "committee_how", "任职方式")
+COMMITTEES = Table("committees", "基层党组织班子成员", (
+    Column("total", "本年底在任班子成员（人次）", Stock("committee_post")),
+    *COMMITTEE_BY_POST, *COMMITTEE_BY_HOW,
+), sums=(_check("total", COMMITTEE_BY_POST, "班子成员等于各职务之和"),
+         _check("total", COMMITTEE_BY_HOW, "班子成员等于各任职方式之和")))
+
+TABLES = (T1, T2, T3, T4, T8, T10, T13, T14, T15, APPLICANTS, ORGS, MOBILE, TERMS, COMMITTEES)
 
 
 def evaluate(table: Table, figures: Figures) -> dict:

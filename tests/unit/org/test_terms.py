@@ -140,6 +140,30 @@ def test_only_full_members_stand_and_votes_fit_those_present():
         t.count_election(R, election(present=9, votes=(10, 8, 7, 2)), ALL)
 
 
+def test_a_failed_election_gives_every_reason_and_a_valid_one_none():
+    assert t.election_failures(R, election(), ALL) == []
+    reasons = t.election_failures(R, election(entitled=10, present=8, seats=3, votes=(4, 4, 3)), ALL)
+    assert len(reasons) == 3
+    assert "五分之四" in reasons[0] and "差额选举" in reasons[1] and "没有候选人得票超过" in reasons[2]
+    assert t.election_failures(R, election(present=9, votes=(9, 8, 7, 7)), ALL) == [
+        "得票过半的候选人多于应选名额且末位得票相同（7票），须对票数相同的候选人再次投票"]
+    assert "正式党员" in t.election_failures(R, election(), {1, 2, 3})[0]
+
+
+def test_record_failed_needs_the_figures_and_reads_true_false_or_a_checked_box():
+    base = {"elected_on": "2026-05-01", "method": "党员大会选举", "election": election()}
+    assert t.validate_new_term({**base, "record_failed": True}, TODAY)["record_failed"] is True
+    assert t.validate_new_term({**base, "record_failed": "1"}, TODAY)["record_failed"] is True
+    assert t.validate_new_term(base, TODAY)["record_failed"] is False
+    with pytest.raises(FieldErrors) as caught:
+        t.validate_new_term({**base, "record_failed": "maybe"}, TODAY)
+    assert "record_failed" in caught.value.fields
+    with pytest.raises(FieldErrors) as caught:
+        t.validate_new_term({"elected_on": "2026-05-01", "method": "1", "members": [{"member_id": 1, "post": "书记"}],
+                             "record_failed": True}, TODAY)
+    assert "记录未成功的选举须填写选举情况" in caught.value.fields["election"]
+
+
 # --- committee composition ----------------------------------------------------------------------------
 
 def test_a_small_branch_has_only_a_secretary_and_a_deputy():
@@ -263,3 +287,34 @@ def test_full_member_on_the_day():
     day = date(2026, 5, 1)
     assert t.full_on_day("01", None, day) and t.full_on_day("01", day, day)
     assert not t.full_on_day("01", date(2026, 5, 2), day) and not t.full_on_day("02", None, day)
+
+
+# --- correcting a term ---------------------------------------------------------------------------------
+
+def test_a_correction_names_what_changes_and_needs_a_reason():
+    assert t.validate_correction({"elected_on": "2026-05-01", "reason": "录入错误"}, TODAY) == {
+        "elected_on": date(2026, 5, 1), "term_years": None, "approved_on": None, "approval_no": None,
+        "reason": "录入错误"}
+    for raw, field in (({"reason": "录入错误"}, "data"), ({"term_years": 5}, "reason"),
+                       ({"elected_on": "2026-07-01", "reason": "x"}, "elected_on"),
+                       ({"term_years": "五", "reason": "x"}, "term_years")):
+        with pytest.raises(FieldErrors) as caught:
+            t.validate_correction(raw, TODAY)
+        assert field in caught.value.fields
+
+
+def test_a_corrected_election_day_fits_between_the_terms_and_the_members():
+    old = date(2025, 3, 1)
+    around = t.Neighbours(date(2022, 3, 1), date(2024, 5, 1), date(2026, 4, 1),
+                          (("1", old, None), ("2", date(2025, 6, 1), None), ("3", date(2024, 1, 1), date(2025, 2, 1))))
+    t.check_corrected_dates(date(2025, 2, 1), old, None, around)  # the elected ones move with the term
+    t.check_corrected_dates(date(2024, 5, 1), old, date(2024, 6, 1), around)
+    for day, approved, words in ((date(2022, 3, 1), None, "应晚于上一届"), (date(2024, 4, 30), None, "任职或离任"),
+                                 (date(2026, 4, 1), None, "应早于下一届"), (date(2025, 7, 1), None, "选举产生的成员"),
+                                 (date(2025, 2, 1), date(2025, 1, 31), "批复日期")):
+        with pytest.raises(RuleViolation, match=words):
+            t.check_corrected_dates(day, old, approved, around)
+    # a member who left before the new first day
+    left = t.Neighbours(None, None, None, (("1", old, date(2025, 4, 1)),))
+    with pytest.raises(RuleViolation, match="离任"):
+        t.check_corrected_dates(date(2025, 5, 1), old, None, left)

@@ -18,6 +18,10 @@ QUEUES = {
     # 入党申请人 (issue 12)
     "evt-member-applicant_created--stats.on_applicant_created",
     "evt-member-applicant_updated--stats.on_applicant_updated",
+    # 换届 (issue 15)
+    "evt-org-term_opened--stats.on_term_opened", "evt-org-term_closed--stats.on_term_closed",
+    "evt-org-term_approved--stats.on_term_approved", "evt-org-committee_changed--stats.on_committee_changed",
+    "evt-org-term_corrected--stats.on_term_corrected",
 }
 
 
