@@ -67,7 +67,7 @@ def test_inflow_attendees_on_the_meeting_pages(system, api, root_id, screen):
     shot(page, f"orglife-attendance-inflows-{size}")
 
     page.goto(f"{system.url}/inflows/{inside.json()['id']}")
-    expect(page.locator("#inflow-meetings")).to_contain_text("流入党员一起过主题党日")
+    expect(page.locator(f"#meetings-list-{inside.json()['id']}")).to_contain_text("流入党员一起过主题党日")
     no_sideways_scroll(page)
     shot(page, f"inflow-meetings-{size}")
     assert own  # on the rolls: the one attendee of the rate
