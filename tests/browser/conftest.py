@@ -1,6 +1,7 @@
 """Debian's Chromium driven by Playwright (no browser download: executable_path)."""
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,17 @@ def shot_path(name: str):
 
 def shot(page, name: str) -> None:
     page.screenshot(path=str(shot_path(name)), full_page=True)
+
+
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression from here until it is truthy. Playwright's wait_for_function
+    polls inside the page with a compiled function, which the pages' CSP (no 'unsafe-eval')
+    refuses as soon as the first check is false; page.evaluate is not affected."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting in the page for: {expression}")
+        time.sleep(0.1)
 
 
 def no_sideways_scroll(page) -> None:

@@ -8,6 +8,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from ..support.factories import code, id_number
+from .conftest import wait_until
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -68,8 +69,7 @@ def test_first_day_on_a_phone(system, api, root_id, phone):
     page.get_by_role("button", name="上传").click()
     photo = page.locator("img#member-photo")
     expect(photo).to_be_visible()
-    # A function, not an expression: Playwright evals an expression in the page, which the CSP refuses.
-    page.wait_for_function("() => document.getElementById('member-photo').naturalWidth > 0")
+    wait_until(page, "document.getElementById('member-photo').naturalWidth > 0")
     page.screenshot(path=str(ARTIFACTS / "browser-member-card.png"), full_page=True)
 
     page.goto(org_url)

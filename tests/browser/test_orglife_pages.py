@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.support.api import create_org
 from tests.support.factories import code, member_data
 
-from .conftest import log_in, no_sideways_scroll, shot
+from .conftest import log_in, no_sideways_scroll, shot, wait_until
 
 
 def jpeg(color) -> bytes:
@@ -66,7 +66,7 @@ def test_a_branch_records_a_meeting_with_photos_and_a_video(system, api, root_id
     page.locator("#attachment-button").click()
     expect(page.locator(".attachment")).to_have_count(3, timeout=60000)
     expect(page.locator('.attachment[data-kind="image"] img')).to_have_count(2)
-    page.wait_for_function(  # the thumbnails came from the S3 server through their signed links
+    wait_until(page,   # the thumbnails came from the S3 server through their signed links
         "Array.from(document.querySelectorAll('.attachment img')).every(i => i.complete && i.naturalWidth > 0)")
     expect(page.locator('.attachment[data-kind="video"]')).to_contain_text("会议.mp4")
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.support.factories import code, id_number, member_data
 
-from .conftest import log_in
+from .conftest import log_in, wait_until
 
 
 def htmx(page, path: str, action) -> None:
@@ -16,7 +16,7 @@ def htmx(page, path: str, action) -> None:
     with page.expect_response(lambda response: path in response.url):
         action()
     # A function, not an expression: Playwright evals an expression in the page, which the CSP refuses.
-    page.wait_for_function("() => document.querySelectorAll('.htmx-request, .htmx-added, .htmx-settling').length === 0")
+    wait_until(page, "document.querySelectorAll('.htmx-request, .htmx-added, .htmx-settling').length === 0")
 
 
 def test_build_run_and_sort_a_query(system, api, root_id, phone):

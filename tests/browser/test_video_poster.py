@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from tests.support.api import create_org
 from tests.support.factories import code, member_data
 
-from .conftest import log_in, no_sideways_scroll, shot
+from .conftest import log_in, no_sideways_scroll, shot, wait_until
 
 # A second and a half of a red canvas with a white square moving across, recorded as MP4 (the
 # codecs Chromium can put in MP4; the server accepts MP4 or MOV by content).
@@ -73,7 +73,7 @@ def test_a_video_gets_its_poster_frame_and_an_unplayable_one_an_icon(system, api
     played = page.locator(".attachment", has_text="活动录像.mp4")
     expect(played.locator("img")).to_have_attribute("alt", "活动录像.mp4（视频封面）")
     expect(played.locator(".play")).to_have_count(1)
-    page.wait_for_function("Array.from(document.querySelectorAll('.attachment img'))"
+    wait_until(page, "Array.from(document.querySelectorAll('.attachment img'))"
                            ".every(i => i.complete && i.naturalWidth > 0)")
     unplayable = page.locator(".attachment", has_text="无法播放.mp4")
     expect(unplayable.locator(".video-icon")).to_be_visible()
