@@ -112,11 +112,13 @@ def test_the_manifest_lists_every_schema_table_and_object(backup, world):
     schemas = manifest["database"]["schemas"]
     assert set(SERVICES) <= set(schemas)
     assert all(schemas[service]["heads"] for service in SERVICES)  # each schema's alembic head
-    assert schemas["org"]["tables"]["orgs"] >= 4 and schemas["media"]["tables"]["photos"] == 1
+    # The session's system is shared: other modules' photos and attachments may be in it too.
+    assert schemas["org"]["tables"]["orgs"] >= 4 and schemas["media"]["tables"]["photos"] >= 1
     assert schemas["transfer"]["tables"]["transfers"] >= 1
     assert manifest["app"]["version"] and manifest["snapshot_at"]
     objects = manifest["storage"]["objects"]
-    assert len(objects) == 2 and manifest["storage"]["missing"] == []  # the photo and its thumbnail
+    # At least this module's photo and its thumbnail (the copy serves their very bytes: see below).
+    assert len(objects) >= 2 and manifest["storage"]["missing"] == []
     for item in objects:
         stored = backup / "objects" / item["sha256"][:2] / item["sha256"]
         assert stored.stat().st_size == item["size"] > 0
