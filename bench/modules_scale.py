@@ -4,7 +4,7 @@ then each named benchmark seeds its own records into it and measures, one after 
 measurement overlaps another's seeding), recording its own results file exactly as when run
 alone (bench/mobility_scale.py, bench/development_scale.py: their docstrings give each method).
 Each measurement starts only once the machine is quiet — the 1-minute load average below
-PMIS_BENCH_QUIET_LOAD (default 2.0; the benchmark's idle system alone is ~1) — so the province may be
+PMIS_BENCH_QUIET_LOAD (default 1.0; the benchmark's idle system alone is below it) — so the province may be
 generated while other work runs; the load at the start of each measurement is recorded."""
 import os
 import sys
@@ -25,7 +25,7 @@ def load_average() -> float:
 
 def wait_until_quiet() -> float:
     """Block until the 1-minute load average is below the threshold (or an hour passed); its value."""
-    threshold = float(os.environ.get("PMIS_BENCH_QUIET_LOAD", "2.0"))
+    threshold = float(os.environ.get("PMIS_BENCH_QUIET_LOAD", "1.0"))
     deadline = time.monotonic() + QUIET_WAIT_S
     while (load := load_average()) >= threshold and time.monotonic() < deadline:
         progress(f"waiting for a quiet machine: load {load:.2f} ≥ {threshold}")
