@@ -141,9 +141,9 @@ def main(members: int = 1_000_000, applicants: int = 150_000, meeting_count: int
 
 
 def measure(system, admin, dsn: str, members: int, generated: dict, applicants: int = 150_000,
-            meeting_count: int = 10) -> None:
+            meeting_count: int = 10, seeded: tuple | None = None) -> None:
     """Seed APPLICANTS into a generated province of a running system, measure, record."""
-    seeded, ready = seed_applicants(dsn, applicants, meeting_count)
+    seeded, ready = seeded if seeded is not None else seed_applicants(dsn, applicants, meeting_count)
     progress(f"applicants seeded: {seeded}")
     with psycopg.connect(dsn, autocommit=True) as conn:
         orgs = load_orgs(conn)

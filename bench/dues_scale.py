@@ -185,21 +185,27 @@ def main(members: int = 1_000_000, recordings: int = 200) -> None:
         generated = province.generate(dsn, members)
         generated["org_directories_s"] = province.fill_org_directories(dsn)
         progress(f"province generated: {generated}")
-        seeded = seed_dues(dsn)
-        progress(f"dues seeded: {seeded}")
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            root_id = conn.execute("SELECT id FROM org.orgs WHERE parent_id IS NULL").fetchone()[0]
-            opened, recorded = branches_with_members(conn, 200), branches_with_members(conn, recordings + 200)[200:]
-        year = date.today().year
-        results = {"generated": generated, "seeded": seeded,
-                   "branch_month_open": open_months(admin, opened)}
-        progress("month open measured")
-        results["branch_month_record"] = record_months(admin, recorded or opened[:recordings])
-        progress("month recording measured")
-        results["province_year_summary"] = scale.timed(admin, f"/orgs/{root_id}/dues/summary", {"year": year})
-        progress("summary measured")
-        results["province_arrears_6"] = arrears_list(admin, root_id)
-        record(f"dues_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "), **results})
+        measure(system, admin, dsn, members, generated, recordings)
+
+
+def measure(system, admin, dsn: str, members: int, generated: dict, recordings: int = 200,
+            seeded: dict | None = None) -> None:
+    """Seed the dues into a generated province of a running system, measure, record."""
+    seeded = seeded if seeded is not None else seed_dues(dsn)
+    progress(f"dues seeded: {seeded}")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        root_id = conn.execute("SELECT id FROM org.orgs WHERE parent_id IS NULL").fetchone()[0]
+        opened, recorded = branches_with_members(conn, 200), branches_with_members(conn, recordings + 200)[200:]
+    year = date.today().year
+    results = {"generated": generated, "seeded": seeded,
+               "branch_month_open": open_months(admin, opened)}
+    progress("month open measured")
+    results["branch_month_record"] = record_months(admin, recorded or opened[:recordings])
+    progress("month recording measured")
+    results["province_year_summary"] = scale.timed(admin, f"/orgs/{root_id}/dues/summary", {"year": year})
+    progress("summary measured")
+    results["province_arrears_6"] = arrears_list(admin, root_id)
+    record(f"dues_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "), **results})
 
 
 if __name__ == "__main__":  # MEMBERS [RECORDINGS] (smaller: a smoke run)

@@ -178,9 +178,9 @@ def main(members: int = 1_000_000, outflows: int = 50_000, registered: int = 200
 
 
 def measure(system, admin, dsn: str, members: int, generated: dict, outflows: int = 50_000,
-            registered: int = 200) -> None:
+            registered: int = 200, seeded: dict | None = None) -> None:
     """Seed OUTFLOWS into a generated province of a running system, measure, record."""
-    seeded = seed_outflows(dsn, outflows)
+    seeded = seeded if seeded is not None else seed_outflows(dsn, outflows)
     progress(f"outflows seeded: {seeded}")
     with psycopg.connect(dsn, autocommit=True) as conn:
         orgs = load_orgs(conn)

@@ -1,8 +1,9 @@
 """Several modules' figures on one synthetic province: `python -m bench.modules_scale MEMBERS
-mobility,development` — the province is generated once (14–15 minutes at 1M on the 2-core VM),
-then each named benchmark seeds its own records into it and measures, one after the other (no
-measurement overlaps another's seeding), recording its own results file exactly as when run
-alone (bench/mobility_scale.py, bench/development_scale.py: their docstrings give each method).
+mobility,terms,orglife,dues,development` — the province is generated once (14–15 minutes at 1M on
+the 2-core VM), each named benchmark's records are seeded into it (each module its own tables, so
+one seeding does not change another's figures), then each measures in turn, one after the other
+(no measurement overlaps any seeding), recording its own results file exactly as when run alone
+(bench/<module>_scale.py: their docstrings give each method and default sizes).
 Each measurement starts only once the machine is quiet — the 1-minute load average below
 PMIS_BENCH_QUIET_LOAD (default 1.0; the benchmark's idle system alone is below it) — so the province may be
 generated while other work runs; the load at the start of each measurement is recorded."""
@@ -10,11 +11,20 @@ import os
 import sys
 import time
 
-from . import development_scale, mobility_scale, province
+from . import development_scale, dues_scale, mobility_scale, orglife_scale, province, terms_scale
 from .harness import admin_client, exit_code, running_system
 from .transfers_scale import dsn_of, progress
 
-MODULES = {"mobility": mobility_scale.measure, "development": development_scale.measure}
+# name → (seed(dsn, members), measure(system, admin, dsn, members, generated, seeded=…)), at each
+# module's default sizes at 1M (outflows and applicants in proportion to MEMBERS for a smoke run).
+MODULES = {
+    "mobility": (lambda dsn, members: mobility_scale.seed_outflows(dsn, members // 20), mobility_scale.measure),
+    "development": (lambda dsn, members: development_scale.seed_applicants(dsn, members * 3 // 20, 10),
+                    development_scale.measure),
+    "terms": (lambda dsn, members: terms_scale.seed_terms(dsn), terms_scale.measure),
+    "orglife": (lambda dsn, members: orglife_scale.seed_meetings(dsn, 2 * members), orglife_scale.measure),
+    "dues": (lambda dsn, members: dues_scale.seed_dues(dsn), dues_scale.measure),
+}
 QUIET_WAIT_S = 3600
 
 
@@ -45,10 +55,14 @@ def main(members: int = 1_000_000, modules: str = "mobility,development") -> Non
         generated = province.generate(dsn, members)
         generated["org_directories_s"] = province.fill_org_directories(dsn)
         progress(f"province generated: {generated}")
+        seeded = {}
+        for name in chosen:
+            seeded[name] = MODULES[name][0](dsn, members)
+            progress(f"{name} seeded")
         for name in chosen:
             load = wait_until_quiet()
             progress(f"{name}: measuring at load {load:.2f}")
-            MODULES[name](system, admin, dsn, members, {**generated, "load_at_start": load})
+            MODULES[name][1](system, admin, dsn, members, {**generated, "load_at_start": load}, seeded=seeded[name])
             progress(f"{name} measured")
 
 

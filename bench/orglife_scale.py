@@ -291,7 +291,6 @@ def uploads(system, client: httpx.Client, meeting_id: int, count: int, megabytes
 # --- the run ---------------------------------------------------------------------------------------
 
 def main(members: int = 1_000_000, meetings: int | None = None, upload_mb: float = 20, count: int = 20) -> None:
-    meetings = meetings if meetings is not None else 2 * members
     with running_system(PMIS_RPC_TIMEOUT="900") as (system, rpc, env):
         rpc.client.timeout = 900
         admin = admin_client(system, env)
@@ -299,31 +298,38 @@ def main(members: int = 1_000_000, meetings: int | None = None, upload_mb: float
         generated = province.generate(dsn, members)
         generated["org_directories_s"] = province.fill_org_directories(dsn)
         progress(f"province generated: {generated}")
-        seeded = seed_meetings(dsn, meetings)
-        progress(f"meetings seeded: {seeded}")
-        last_year = str(date.today().year - 1)
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            root = conn.execute("SELECT id FROM org.orgs WHERE parent_id IS NULL").fetchone()[0]
-            branch = conn.execute("SELECT org_id FROM org.meeting_counts WHERE year = %s GROUP BY org_id "
-                                  "ORDER BY sum(held) DESC, org_id LIMIT 1", (int(last_year),)).fetchone()[0]
-        clerk = clerk_client(system, admin, branch, "bench_orglife_clerk")
-        listed = ok(clerk.get(f"/orgs/{branch}/meetings", params={"year": last_year}))["total"]
-        results = {"generated": generated, "seeded": seeded, "reads": {
-            f"branch year list ({listed} records)": timed(clerk, f"/orgs/{branch}/meetings", {"year": last_year}),
-            "province summary": timed(admin, f"/orgs/{root}/org-life/summary", {"year": last_year}),
-            "province due (home page)": timed(admin, f"/orgs/{root}/org-life/due")}}
-        progress("reads measured")
-        held = (datetime.now() - timedelta(days=1)).replace(hour=10, minute=0).strftime("%Y-%m-%dT%H:%M")
-        roll = ok(clerk.get(f"/orgs/{branch}/meetings", params={"year": last_year, "size": 1}))
-        attendee = ok(clerk.get(f"/meetings/{roll['items'][0]['id']}"))["attendees"][:1]
-        meeting_id = ok(clerk.post(f"/orgs/{branch}/meetings", json={
-            "kind": "支部党员大会", "held_at": held, "place": "党员活动室", "host": "书记", "recorder": "委员",
-            "topic": "基准测试：上传会议视频", "attendees": [a["member_id"] for a in attendee]}), 201)["id"]
-        results["uploads"] = uploads(system, clerk, meeting_id, count, upload_mb)
-        progress("uploads measured")
-        clerk.close()
-        record(f"orglife_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
-                                            **results})
+        measure(system, admin, dsn, members, generated, meetings, upload_mb, count)
+
+
+def measure(system, admin, dsn: str, members: int, generated: dict, meetings: int | None = None,
+            upload_mb: float = 20, count: int = 20, seeded: dict | None = None) -> None:
+    """Seed MEETINGS into a generated province of a running system, measure, record."""
+    meetings = meetings if meetings is not None else 2 * members
+    seeded = seeded if seeded is not None else seed_meetings(dsn, meetings)
+    progress(f"meetings seeded: {seeded}")
+    last_year = str(date.today().year - 1)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        root = conn.execute("SELECT id FROM org.orgs WHERE parent_id IS NULL").fetchone()[0]
+        branch = conn.execute("SELECT org_id FROM org.meeting_counts WHERE year = %s GROUP BY org_id "
+                              "ORDER BY sum(held) DESC, org_id LIMIT 1", (int(last_year),)).fetchone()[0]
+    clerk = clerk_client(system, admin, branch, "bench_orglife_clerk")
+    listed = ok(clerk.get(f"/orgs/{branch}/meetings", params={"year": last_year}))["total"]
+    results = {"generated": generated, "seeded": seeded, "reads": {
+        f"branch year list ({listed} records)": timed(clerk, f"/orgs/{branch}/meetings", {"year": last_year}),
+        "province summary": timed(admin, f"/orgs/{root}/org-life/summary", {"year": last_year}),
+        "province due (home page)": timed(admin, f"/orgs/{root}/org-life/due")}}
+    progress("reads measured")
+    held = (datetime.now() - timedelta(days=1)).replace(hour=10, minute=0).strftime("%Y-%m-%dT%H:%M")
+    roll = ok(clerk.get(f"/orgs/{branch}/meetings", params={"year": last_year, "size": 1}))
+    attendee = ok(clerk.get(f"/meetings/{roll['items'][0]['id']}"))["attendees"][:1]
+    meeting_id = ok(clerk.post(f"/orgs/{branch}/meetings", json={
+        "kind": "支部党员大会", "held_at": held, "place": "党员活动室", "host": "书记", "recorder": "委员",
+        "topic": "基准测试：上传会议视频", "attendees": [a["member_id"] for a in attendee]}), 201)["id"]
+    results["uploads"] = uploads(system, clerk, meeting_id, count, upload_mb)
+    progress("uploads measured")
+    clerk.close()
+    record(f"orglife_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
+                                        **results})
 
 
 if __name__ == "__main__":  # MEMBERS [MEETINGS [UPLOAD_MB [UPLOADS]]] (smaller: a smoke run)

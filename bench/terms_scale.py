@@ -92,25 +92,32 @@ def main(members: int = 1_000_000, card_count: int = 200) -> None:
         admin = admin_client(system, env)
         dsn = dsn_of(env)
         generated = province.generate(dsn, members)
+        generated["org_directories_s"] = province.fill_org_directories(dsn)
         progress(f"province generated: {generated}")
-        seeded = seed_terms(dsn)
-        progress(f"terms seeded: {seeded}")
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            root = conn.execute("SELECT id FROM org.orgs WHERE parent_id IS NULL").fetchone()[0]
-            county = conn.execute("SELECT id FROM org.orgs WHERE path ~ '^/[0-9]+/[0-9]+/[0-9]+/$' ORDER BY id "
-                                  "LIMIT 1").fetchone()
-            branches = [row[0] for row in conn.execute(
-                "SELECT id FROM org.orgs WHERE type = '31' ORDER BY md5(id::text) LIMIT %s", (card_count,))]
-        results = {"generated": generated, "seeded": seeded, "due": {
-            "province (root)": {**scale.timed(admin, f"/orgs/{root}/terms/due"),
-                                "total": ok(admin.get(f"/orgs/{root}/terms/due"))["total"]}}}
-        if county:
-            results["due"]["county"] = {**scale.timed(admin, f"/orgs/{county[0]}/terms/due"),
-                                        "total": ok(admin.get(f"/orgs/{county[0]}/terms/due"))["total"]}
-        progress("due lists measured")
-        results["card_committee"] = cards(admin, branches)
-        progress("cards measured")
-        record(f"terms_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "), **results})
+        measure(system, admin, dsn, members, generated, card_count)
+
+
+def measure(system, admin, dsn: str, members: int, generated: dict, card_count: int = 200,
+            seeded: dict | None = None) -> None:
+    """Seed the terms into a generated province of a running system, measure, record."""
+    seeded = seeded if seeded is not None else seed_terms(dsn)
+    progress(f"terms seeded: {seeded}")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        root = conn.execute("SELECT id FROM org.orgs WHERE parent_id IS NULL").fetchone()[0]
+        county = conn.execute("SELECT id FROM org.orgs WHERE path ~ '^/[0-9]+/[0-9]+/[0-9]+/$' ORDER BY id "
+                              "LIMIT 1").fetchone()
+        branches = [row[0] for row in conn.execute(
+            "SELECT id FROM org.orgs WHERE type = '31' ORDER BY md5(id::text) LIMIT %s", (card_count,))]
+    results = {"generated": generated, "seeded": seeded, "due": {
+        "province (root)": {**scale.timed(admin, f"/orgs/{root}/terms/due"),
+                            "total": ok(admin.get(f"/orgs/{root}/terms/due"))["total"]}}}
+    if county:
+        results["due"]["county"] = {**scale.timed(admin, f"/orgs/{county[0]}/terms/due"),
+                                    "total": ok(admin.get(f"/orgs/{county[0]}/terms/due"))["total"]}
+    progress("due lists measured")
+    results["card_committee"] = cards(admin, branches)
+    progress("cards measured")
+    record(f"terms_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "), **results})
 
 
 if __name__ == "__main__":  # MEMBERS [CARDS] (smaller: a smoke run)
