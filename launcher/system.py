@@ -2,6 +2,7 @@
 and bootstrap, the six nameko services, their outbox relays, the stats ingesters and the gateway.
 Once started, a supervisor restarts any child that dies."""
 import atexit
+import logging
 import os
 import signal
 import subprocess
@@ -13,12 +14,16 @@ from pathlib import Path
 import httpx
 
 from services.shared.config import DEFAULTS
+from services.shared.healthcheck import health_problem
 from services.shared.service_list import SERVICES
 
 from .local_s3 import LocalS3
 from .supervisor import Child, Supervisor, launch
 
 ROOT = Path(__file__).resolve().parent.parent
+# The readiness checks' RPC proxies close while a publisher confirm may still arrive; py-amqp warns
+# "Received method … during closing channel", which is no news on the launcher's console.
+logging.getLogger("amqp").setLevel(logging.ERROR)
 
 
 class StartupFailed(RuntimeError):
@@ -136,9 +141,7 @@ class System:
                 return httpx.get(f"{self.gateway_url}/readyz", timeout=1).status_code == 200
             except httpx.HTTPError:
                 return False
-        result = subprocess.run(self._python("-m", "services.shared.healthcheck", name), cwd=ROOT, env=self.env,
-                                capture_output=True)
-        return result.returncode == 0
+        return health_problem(name, self._setting("PMIS_AMQP_URI"), timeout=2) is None
 
     def _check_alive(self) -> None:
         for name, process in self.processes.items():

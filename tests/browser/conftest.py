@@ -90,6 +90,16 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
         time.sleep(0.1)
 
 
+# The page has loaded and htmx has swapped in what it loads by itself (the layout's tree): cheaper
+# than Playwright's networkidle, which always waits a further half second of silence.
+SETTLED = """document.readyState === 'complete' && !document.querySelector('.htmx-request')
+  && ![...document.querySelectorAll('[hx-trigger="load"]')].some(el => el.querySelector(':scope > li.muted'))"""
+
+
+def settle(page, timeout: float = 30.0) -> None:
+    wait_until(page, SETTLED, timeout)
+
+
 def no_sideways_scroll(page) -> None:
     """The page itself never scrolls sideways (a wide table scrolls inside its own box)."""
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -17,6 +17,8 @@ from tests.support.api import PASSWORD, complete_member, create_org, new_staff_a
 from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import wait_for
 
+from .conftest import settle
+
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 YEAR = date.today().year
 MIN_RATIO, MIN_TARGET = 4.5, 44
@@ -216,7 +218,7 @@ def test_every_page_is_legible_and_touchable(system, data, browser, width):
                 if route == "/":
                     sign_in(page, system.url, data["username"])
                 response = page.goto(system.url + path.format(**data))
-            page.wait_for_load_state("networkidle")
+            settle(page)
             # An error page would pass the contrast check: every page must answer as itself.
             assert response is not None and response.ok, f"{route} 返回 {response.status if response else None}"
             assert "/login" not in page.url or route == "/login", f"{route} 未登录"

@@ -1,6 +1,8 @@
 """A benchmark stops what it starts (issue 19: a SIGTERM to bench.stats_scale left its services,
 relays, gateway and ingesters running, and a fold still running in the database). Its children
-run in sessions of their own, so only the benchmark's own cleanup can stop them."""
+run in sessions of their own, so only the benchmark's own cleanup can stop them. SIGTERM and
+SIGINT share one handler: the whole system is started once (for SIGTERM), and both signals are
+shown to reach the same cleanup with a benchmark that starts nothing."""
 import os
 import signal
 import subprocess
@@ -50,8 +52,41 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+# What running_system does around the system: its cleanup is a `finally` inside the handlers.
+CLEANUP = """
+import sys, time
+from bench.harness import exit_code, signals_held, stopping_on_signals
+
+def main():
+    with stopping_on_signals():
+        try:
+            print("up", flush=True)
+            time.sleep(900)
+        finally:
+            with signals_held():
+                print("cleaned up", flush=True)
+
+sys.exit(exit_code(main))
+"""
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_to_a_benchmark_stops_its_whole_system(sig):
+def test_either_signal_runs_a_benchmarks_cleanup_and_exits_128_plus_it(sig):
+    benchmark = subprocess.Popen([sys.executable, "-c", CLEANUP], cwd=ROOT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert benchmark.stdout.readline() == "up\n"
+        benchmark.send_signal(sig)
+        assert benchmark.wait(timeout=30) == 128 + sig
+        assert benchmark.stdout.read() == "cleaned up\n"
+    finally:
+        if benchmark.poll() is None:
+            benchmark.kill()
+            benchmark.wait()
+
+
+def test_a_signal_to_a_benchmark_stops_its_whole_system():
+    sig = signal.SIGTERM
     benchmark = subprocess.Popen([sys.executable, "-c", BENCHMARK], cwd=ROOT, stdout=subprocess.PIPE,
                                  stderr=subprocess.DEVNULL, text=True)
     try:
