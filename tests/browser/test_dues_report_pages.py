@@ -59,7 +59,7 @@ def test_large_dues_the_publication_and_the_remittance_reminder(system, api, roo
     page.goto(f"{system.url}/orgs/{branch}/dues")
     page.locator("#publication-link").click()
     page.goto(f"{system.url}/orgs/{branch}/dues/publication?year={PQ.year}")
-    expect(page.locator("#pub-title")).to_have_text(f"页面报表支部{tag}{PQ.year}年党费收缴情况公示")
+    expect(page.locator("#pub-title")).to_have_text(f"页面报表支部{tag} {PQ.year}年党费收缴情况公示")
     row = page.locator(f"#pub-member-{people['页面公示乙']}")
     expect(row).to_contain_text("240.00")
     expect(page.locator("#publication-table")).to_contain_text("1500.00" if PQ.year == TODAY.year else "页面公示乙")

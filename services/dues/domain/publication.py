@@ -45,9 +45,10 @@ def member_year(ledger: Statement | None, year: int, as_of: Month, large: Decima
 
 
 def branch_year(lines: list[YearLine]) -> YearLine:
-    """The branch's line: each month's sums over its members (0.00 for a month nobody owed)."""
-    def column(values) -> Decimal:
-        return sum((v for v in values if v is not None), money.ZERO)
-    return YearLine(tuple(column(line.due[i] for line in lines) for i in range(12)),
-                    tuple(column(line.paid[i] for line in lines) for i in range(12)),
+    """The branch's line: each month's sums over its members (None for a month no member counts)."""
+    def column(values) -> Decimal | None:
+        counted = [v for v in values if v is not None]
+        return sum(counted, money.ZERO) if counted else None
+    return YearLine(tuple(column([line.due[i] for line in lines]) for i in range(12)),
+                    tuple(column([line.paid[i] for line in lines]) for i in range(12)),
                     sum((line.large for line in lines), money.ZERO))
