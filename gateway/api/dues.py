@@ -1,5 +1,6 @@
 """党费 (docs/DUES.md): a branch's 系统设置 and month (交纳登记), payments (and voiding one), bases,
-大额党费, 少交/免交 with the higher 党委's approval, summaries, arrears and the Excel sheets. Each
+大额党费 (and a subtree's, reported upward), 少交/免交 with the higher 党委's approval, summaries,
+arrears, 上缴 (and its reminder), the yearly 公示 and the Excel sheets. Each
 route is one RPC to the dues service, which checks scope and the rules itself; amounts travel as
 strings with two decimals."""
 from urllib.parse import quote
@@ -9,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..auth import require_session
-from ..excel.dues import month_sheet, remittance_sheet, summary_sheet
+from ..excel.dues import large_sheet, month_sheet, publication_sheet, remittance_sheet, summary_sheet
 from ..excel.template import dues_base_template
 from .common import call, check_types, path_id, read_json, record_action
 from .exports import XLSX, download_operation, workbook_download
@@ -155,6 +156,41 @@ async def remittances(request: Request):
                        period=params.get("period"))
 
 
+async def remittance_due(request: Request):
+    return await _json(request, "remittance_due", org_id=path_id(request))
+
+
+async def large_dues(request: Request):
+    params = request.query_params
+    return await _json(request, "large_dues", org_id=path_id(request), year=params.get("year"),
+                       page=params.get("page", "1"), size=params.get("size", "50"))
+
+
+LARGE_PAGE = 200
+
+
+async def large_xlsx(request: Request):
+    """A subtree's 大额党费 of a year in Excel: every page of the list, then the totals."""
+    session = await require_session(request)
+    org_id, year = path_id(request), request.query_params.get("year")
+    pages = [await call(request, session, "dues", "large_dues", org_id=org_id, year=year, page=1, size=LARGE_PAGE)]
+    while len(pages) * LARGE_PAGE < pages[0]["total"]:
+        pages.append(await call(request, session, "dues", "large_dues", org_id=org_id, year=year,
+                                page=len(pages) + 1, size=LARGE_PAGE))
+    writer, rows = large_sheet(pages[0], pages)
+
+    async def chunks():
+        yield rows
+
+    listing = pages[0]
+    return await workbook_download(request, session, writer, chunks(),
+                                   f"{listing['org']['name']}-{listing['year']}年大额党费.xlsx")
+
+
+async def publication(request: Request):
+    return await _json(request, "publication", org_id=path_id(request), year=request.query_params.get("year"))
+
+
 REMITTANCE_TYPES = {"amount": (str, int), "remitted_on": str, "receipt_no": str, "note": str}
 
 
@@ -192,6 +228,8 @@ month_xlsx = _sheet("branch_month", "month", month_sheet, lambda s: f"{s['org'][
 summary_xlsx = _sheet("summary", "year", summary_sheet, lambda s: f"{s['org_name']}-{s['year']}年党费收缴汇总.xlsx")
 remittances_xlsx = _sheet("remittances", "year", remittance_sheet,
                           lambda s: f"{s['org']['name']}-{s['year']}年党费上缴.xlsx")
+publication_xlsx = _sheet("publication", "year", publication_sheet,
+                          lambda s: f"{s['org']['name']}-{s['year']}年党费收缴情况公示.xlsx")
 
 
 routes = [
@@ -218,6 +256,11 @@ routes = [
     Route("/orgs/{id}/dues/remittances", remittances),
     Route("/orgs/{id}/dues/remittances", record_remittance, methods=["POST"]),
     Route("/orgs/{id}/dues/remittances.xlsx", remittances_xlsx),
+    Route("/orgs/{id}/dues/remittances/due", remittance_due),
+    Route("/orgs/{id}/dues/large", large_dues),
+    Route("/orgs/{id}/dues/large.xlsx", large_xlsx),
+    Route("/orgs/{id}/dues/publication", publication),
+    Route("/orgs/{id}/dues/publication.xlsx", publication_xlsx),
     Route("/dues/remittances/{id}/correct", correct_remittance, methods=["POST"]),
     Route("/dues/remittances/{id}/void", record_action("dues", "void_remittance", "remittance_id", {"reason": str}),
           methods=["POST"]),
@@ -381,6 +424,33 @@ REMITTANCE_IN = obj(["period", "amount", "remitted_on"], period=PERIOD, **REMITT
 CORRECTION_IN = obj(["amount", "remitted_on", "reason"], **REMITTANCE_FIELDS,
                     reason={"type": "string", "maxLength": 500, "description": "更正原因"}, version=VERSION)
 YEAR = query_param("year", INT, "年度，缺省为今年")
+REMITTANCE_DUE = obj(
+    ["period", "own", "children"], org_id=INT, period=PERIOD, period_label=STR,
+    own={"type": ["object", "null"],
+         "description": "本组织尚未上缴的月份（months）及其实交（collected）、收款的上级（parent）；"
+                        "已上缴或无实交时为 null"},
+    children={"type": "array", "description": "尚未上缴的直属下级党组织",
+              "items": obj(["org_id", "name", "months", "collected"], org_id=INT, name=STR,
+                           months={"type": "array", "items": MONTH}, collected=AMOUNT)})
+LARGE_ITEM = obj(["id", "member_id", "name", "amount", "paid_on", "receipt_no"], id=INT, member_id=INT, name=STR,
+                 org_id={**INT, "description": "党员现所在党组织"}, org_name=NULLABLE,
+                 recorded_org_id={**INT, "description": "登记时的党组织"}, recorded_org_name=NULLABLE,
+                 amount=AMOUNT, paid_on=DATE, receipt_no=STR, recorded_by=NULLABLE)
+LARGE_LIST = obj(["year", "items", "total", "amount", "years"], org={"type": "object"}, year=INT,
+                 items={"type": "array", "items": LARGE_ITEM}, total={**INT, "description": "该年笔数"},
+                 amount={**AMOUNT, "description": "该年合计"}, page=INT, size=INT,
+                 years={"type": "array", "description": "各年度合计（新的在前）",
+                        "items": obj(["year", "count", "amount"], year=INT, count=INT, amount=AMOUNT)})
+YEAR_LINE = {"months": {"type": "array", "items": obj(["month", "due", "paid"], month=MONTH,
+                                                      due={**NULLABLE, "description": "应交（未计的月份为 null）"},
+                                                      paid={**NULLABLE, "description": "实交"})},
+             "due": {**AMOUNT, "description": "全年应交"}, "paid": {**AMOUNT, "description": "全年实交"},
+             "large": {**AMOUNT, "description": "大额党费（不计入实交）"}}
+PUBLICATION = obj(["year", "members", "totals"], org={"type": "object"}, year=INT, as_of=MONTH,
+                  through={**MONTH, "description": "统计截至月份"}, generated_on=DATE,
+                  members={"type": "array", "items": obj(["member_id", "name", "months", "due", "paid"],
+                                                         member_id=INT, name=STR, left=BOOL, **YEAR_LINE)},
+                  totals=obj(["members", "months", "due", "paid"], members=INT, **YEAR_LINE))
 MONTH_PARAM = query_param("month", MONTH, "缺省为本月")
 PAGING = [query_param("page", INT), query_param("size", INT, "每页条数，1到200，默认50")]
 STATE = query_param("state", {"type": "string", "enum": ["applied", "approved", "refused", "all"]}, "缺省为待审批")
@@ -481,6 +551,19 @@ OPENAPI_PATHS = {
     "/dues/remittances/{id}/confirm": {"post": op(
         "收款的上级党组织（或更上级）确认收到上缴", "已确认", REMITTANCE,
         obj([], opinion={"type": "string", "maxLength": 500}, version=VERSION), params=[ID], body_required=False)},
+    "/orgs/{id}/dues/remittances/due": {"get": op(
+        "上缴提醒：上一季度（已结束的最近一个季度）有实交而尚未登记上缴的月份——本组织（有上级时）和各直属下级党组织；"
+        "按月、季度、半年或全年登记的上缴均计入", "提醒", REMITTANCE_DUE, params=[ID])},
+    "/orgs/{id}/dues/large": {"get": op(
+        "本组织及下级党员交纳的大额党费（单独登记，不计入按月党费）：该年逐笔（党员、所在党组织、金额、日期、收据号）"
+        "及各年度合计", "大额党费", LARGE_LIST, params=[ID, YEAR, *PAGING])},
+    "/orgs/{id}/dues/large.xlsx": {"get": download_operation("导出该年大额党费（逐笔及各年度合计，Excel）",
+                                                             params=[ID, YEAR])},
+    "/orgs/{id}/dues/publication": {"get": op(
+        "党费收缴情况公示（年度）：本组织党员每月应交、实交及全年合计，大额党费单独列出，支部合计；"
+        "不能公示尚未开始的年度（400）", "公示", PUBLICATION, params=[ID, YEAR])},
+    "/orgs/{id}/dues/publication.xlsx": {"get": download_operation(
+        "导出党费收缴情况公示（Excel，A4横向）", params=[ID, YEAR])},
     "/orgs/{id}/dues/arrears": {"get": op("欠交党员：连续 months 个月（缺省6）未交党费的在册党员", "列表",
                                           {**_list(ARREAR), "properties": {**_list(ARREAR)["properties"],
                                                                            "months": INT}},

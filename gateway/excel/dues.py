@@ -1,25 +1,33 @@
 """党费 sheets in Excel, written by the roster's writer: a branch's monthly collection sheet
 (who paid, who did not, the totals; then the organization's 流入党员, 本系统内 and 系统外, apart from
-the totals as on screen), a year's summary (by month and by sub-organization) and a year's 上缴
-(the organization's own remittances, its subordinates' collected and remitted, those received)."""
+the totals as on screen), a year's summary (by month and by sub-organization), a year's 上缴
+(the organization's own remittances, its subordinates' collected and remitted, those received), a
+subtree's 大额党费 and a branch's yearly 党费收缴情况公示. Amounts are number cells with two decimals
+(cells.money_cell), a negative 差额 too."""
 from decimal import Decimal
 
 from .roster import RosterColumn, RosterWriter
 
 _C = RosterColumn
-MONTH_COLUMNS = [_C("name", "姓名", 12), _C("bracket", "基数档次", 28), _C("due", "应交（元）", 12),
-                 _C("paid", "实交（元）", 12), _C("paid_on", "交纳日期", 12), _C("method", "交纳方式", 8),
+MONTH_COLUMNS = [_C("name", "姓名", 12), _C("bracket", "基数档次", 28), _C("due", "应交（元）", 12, True),
+                 _C("paid", "实交（元）", 12, True), _C("paid_on", "交纳日期", 12), _C("method", "交纳方式", 8),
                  _C("collector", "收缴人", 10), _C("kind", "类型", 8), _C("status_name", "状态", 8),
                  _C("note", "备注", 36)]
-SUMMARY_COLUMNS = [_C("label", "月份／党组织", 30), _C("due", "应交（元）", 14), _C("paid", "实交（元）", 14),
-                   _C("late", "其中补交（元）", 14), _C("large", "大额党费（元）", 14), _C("exempt", "减免（元）", 12),
-                   _C("arrears_members", "欠交人数", 10), _C("exempt_members", "少交/免交人数", 12),
-                   _C("remitted", "上缴（元）", 14)]
-REMITTANCE_COLUMNS = [_C("label", "党组织／期间", 30), _C("period", "所缴期间", 16), _C("collected", "实交（元）", 14),
-                      _C("remitted", "上缴（元）", 14), _C("confirmed", "其中已确认（元）", 16),
-                      _C("difference", "差额（元）", 14), _C("remitted_on", "上缴日期", 12),
-                      _C("receipt_no", "收据号", 14),
+SUMMARY_COLUMNS = [_C("label", "月份／党组织", 30), _C("due", "应交（元）", 14, True),
+                   _C("paid", "实交（元）", 14, True),
+                   _C("late", "其中补交（元）", 14, True), _C("large", "大额党费（元）", 14, True),
+                   _C("exempt", "减免（元）", 12, True), _C("arrears_members", "欠交人数", 10),
+                   _C("exempt_members", "少交/免交人数", 12), _C("remitted", "上缴（元）", 14, True)]
+REMITTANCE_COLUMNS = [_C("label", "党组织／期间", 30), _C("period", "所缴期间", 16),
+                      _C("collected", "实交（元）", 14, True), _C("remitted", "上缴（元）", 14, True),
+                      _C("confirmed", "其中已确认（元）", 16, True), _C("difference", "差额（元）", 14, True),
+                      _C("remitted_on", "上缴日期", 12), _C("receipt_no", "收据号", 14),
                       _C("state", "状态", 10), _C("note", "备注", 36)]
+LARGE_COLUMNS = [_C("label", "党员姓名", 14), _C("org_name", "所在党组织", 30), _C("amount", "金额（元）", 14, True),
+                 _C("paid_on", "交纳日期", 12), _C("receipt_no", "收据号", 18), _C("recorded_org_name", "登记组织", 30)]
+PUBLICATION_COLUMNS = [_C("label", "姓名", 12), _C("item", "项目", 6),
+                       *(_C(f"m{n}", f"{n}月", 8, True) for n in range(1, 13)),
+                       _C("total", "全年合计", 11, True), _C("large", "大额党费", 11, True)]
 
 
 def month_sheet(sheet: dict) -> tuple[RosterWriter, list[dict]]:
@@ -111,3 +119,39 @@ def _record_row(item: dict, label: str) -> dict:
             "remitted": item["amount"], "confirmed": item["amount"] if confirmed else "",
             "difference": item["difference"], "remitted_on": item["remitted_on"],
             "receipt_no": item.get("receipt_no") or "", "state": state, "note": item.get("note") or ""}
+
+
+def large_sheet(listing: dict, pages: list[dict]) -> tuple[RosterWriter, list[dict]]:
+    """The writer and rows of a subtree's 大额党费 of a year (the dues service's large_dues answer, its
+    pages' items): each payment, the year's 合计, then every year's totals."""
+    org = listing["org"]
+    writer = RosterWriter(f"{org['name']} {listing['year']}年大额党费", LARGE_COLUMNS, sheet_name="大额党费")
+    rows = [{**item, "label": item["name"]} for page in pages for item in page["items"]]
+    rows.append({"label": "合计", "org_name": f"{listing['total']}笔", "amount": listing["amount"]})
+    if listing["years"]:
+        rows.append({})
+        rows.append({"label": "各年度合计"})
+        rows.extend({"label": f"{y['year']}年", "org_name": f"{y['count']}笔", "amount": y["amount"]}
+                    for y in listing["years"])
+    return writer, rows
+
+
+def publication_sheet(found: dict) -> tuple[RosterWriter, list[dict]]:
+    """The writer and rows of a branch's 党费收缴情况公示 (the dues service's publication answer): two rows
+    a member (应交, 实交) by month with the year's sums and 大额党费 apart, then the branch's; A4 landscape."""
+    title = f"{found['org']['name']} {found['year']}年党费收缴情况公示"
+    writer = RosterWriter(title, PUBLICATION_COLUMNS, sheet_name="党费收缴情况公示").landscape()
+    rows = []
+    for label, line in [*((m["name"], m) for m in found["members"]), ("合计", found["totals"])]:
+        for item, key, total in (("应交", "due", line["due"]), ("实交", "paid", line["paid"])):
+            row = {"label": label if key == "due" else "", "item": item, "total": total,
+                   "large": line["large"] if key == "paid" else ""}
+            row.update({f"m{n}": month[key] if month[key] is not None else "—"
+                        for n, month in enumerate(line["months"], start=1)})
+            rows.append(row)
+    rows.append({})
+    through = found["through"]
+    rows.append({"label": f"截至{through[:4]}年{int(through[5:])}月，共{found['totals']['members']}名党员；"
+                          f"应交为按基数计算（少交、免交批准后）的数额，大额党费单独列出、不计入实交。"
+                          f"公示日期：{found['generated_on']}"})
+    return writer, rows

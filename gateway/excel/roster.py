@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from .cells import text_cell
+from .cells import money_cell, text_cell
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class RosterColumn:
     key: str
     header: str
     width: int
+    money: bool = False  # an amount: a number cell with two decimals (cells.money_cell)
 
 
 ROSTER_COLUMNS = {column.key: column for column in (
@@ -93,14 +95,26 @@ class RosterWriter:
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(sheet_name)
         for index, column in enumerate(self.columns):
-            self.sheet.column_dimensions[chr(ord("A") + index)].width = column.width
+            self.sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
         self.sheet.freeze_panes = "A3"
         self.sheet.append([text_cell(self.sheet, title, font=Font(bold=True, size=14))])
         self.sheet.append([text_cell(self.sheet, c.header, font=Font(bold=True)) for c in self.columns])
 
+    def landscape(self) -> "RosterWriter":
+        """Print on A4 landscape, one page wide, the title and header rows on every page (before rows
+        are written: a write-only sheet)."""
+        self.sheet.page_setup.orientation = "landscape"
+        self.sheet.page_setup.paperSize = "9"  # A4 (the write-only sheet lacks PAPERSIZE_A4)
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.page_setup.fitToHeight = 0
+        self.sheet.print_title_rows = "1:2"
+        return self
+
     def append(self, rows: list[dict], org_names: dict) -> None:
         for row in rows:
-            self.sheet.append([text_cell(self.sheet, cell_value(row, c.key, org_names)) for c in self.columns])
+            self.sheet.append([(money_cell if c.money else text_cell)(self.sheet, cell_value(row, c.key, org_names))
+                               for c in self.columns])
 
     def save(self) -> str:
         """Write the workbook to a temporary file and return its path (the caller deletes it)."""

@@ -403,3 +403,29 @@ async def remittance_action(request: Request):
         data={key: form.get(key, "").strip() for key in fields}),
         _rerender_remittances(request, org_id, form_name),
         lambda result: _remittances_url(org_id, result["period"][:4]), flash=flash)
+
+
+# --- 大额党费 of the subtree (reported upward) and the yearly 党费收缴情况公示 ---------------------------
+
+async def large_page(request: Request):
+    """大额党费 of the organization's subtree for a year, by date, with every year's totals."""
+    session = await require_session(request)
+    org_id, params = path_id(request), request.query_params
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    listing, root = await asyncio.gather(
+        call(request, session, "dues", "large_dues", org_id=org_id, year=params.get("year"),
+             page=params.get("page", "1")),
+        call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "dues_large.html", session=session, org=org, root=root, listing=listing, tabs=TABS)
+
+
+async def publication_page(request: Request):
+    """党费收缴情况公示 of a branch for a year: a printable page (A4 landscape) for the notice board."""
+    session = await require_session(request)
+    org_id = path_id(request)
+    org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
+    pub, root = await asyncio.gather(
+        call(request, session, "dues", "publication", org_id=org_id, year=request.query_params.get("year")),
+        call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "dues_publication.html", session=session, org=org, root=root, pub=pub, tabs=TABS,
+                  this_year=date.today().year)

@@ -19,7 +19,7 @@ async def home(request: Request):
     """The account's own organization, with its reminders (not its sub-organizations')."""
     session = await require_session(request)
     (root, reminders, transfer_counts, mobility_counts, development_due, orglife_due,
-     dues_counts, terms_due) = await asyncio.gather(
+     dues_counts, remittance_due, terms_due) = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "member", "reminders", org_id=session.org_id),
         call(request, session, "transfer", "counts", org_id=session.org_id),
@@ -27,10 +27,12 @@ async def home(request: Request):
         call(request, session, "member", "development_due", org_id=session.org_id, size=10),  # 发展党员, subtree
         call(request, session, "org", "orglife_due", org_id=session.org_id),  # 组织生活, subtree
         call(request, session, "dues", "arrears_counts", org_id=session.org_id),  # 欠交党费, subtree
+        call(request, session, "dues", "remittance_due", org_id=session.org_id),  # 上缴: own and direct subordinates
         call(request, session, "org", "terms_reminder", org_id=session.org_id))  # 换届: own 30 days, below 6 months
     return render(request, "home.html", session=session, root=root, org=root, reminders=reminders,
                   transfer_counts=transfer_counts, mobility_counts=mobility_counts, development_due=development_due,
-                  orglife_due=orglife_due, dues_counts=dues_counts, terms_due=terms_due)
+                  orglife_due=orglife_due, dues_counts=dues_counts, remittance_due=remittance_due,
+                  terms_due=terms_due)
 
 
 async def org_context(request: Request, session: Session, org_id: int) -> dict:

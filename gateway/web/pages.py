@@ -215,6 +215,8 @@ routes = [
     Route("/dues/inflow-payments/{id}/void", dues.void_inflow_payment, methods=["POST"]),
     Route("/orgs/{id}/dues/settings", dues.save_settings, methods=["POST"]),
     Route("/orgs/{id}/dues/remittances", dues.remittances_page),
+    Route("/orgs/{id}/dues/large", dues.large_page),
+    Route("/orgs/{id}/dues/publication", dues.publication_page),
     Route("/orgs/{id}/dues/remittances", dues.record_remittance, methods=["POST"]),
     Route("/dues/remittances/{id}/{action}", dues.remittance_action, methods=["POST"]),
     Route("/orgs/{id}/dues/bases", dues.bases_page),

@@ -36,12 +36,14 @@ from .domain.remittance import (
     choices,
     collected_in,
     parse_remittance,
+    previous_quarter,
     quarters,
     standing,
+    unremitted,
 )
 from .domain.remittance import check_remittance as judge
 from .models import org_directory, outbox, remittances, totals
-from .store import shown, year_of
+from .store import shown, this_month, year_of
 
 RECORDED, CONFIRMED = "recorded", "confirmed"
 STATE_NAMES = {RECORDED: "待确认", CONFIRMED: "已确认"}
@@ -354,3 +356,39 @@ def overview(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id,
                      for c in children],
         "received": [view for _, view in received],
     }
+
+
+def due(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id) -> dict:
+    """上缴提醒 (the home page): the last quarter over (the 总支 remits quarterly, MANUALS §4.2) — whether
+    the organization itself (when it has a parent) has months with 实交 that no active remittance
+    covers, and which direct subordinates have. A period remitted by month, quarter, half-year or year
+    counts; a quarter with nothing collected asks nothing (there is nothing to remit)."""
+    org = orgs.org(caller, org_id)
+    period = previous_quarter(this_month())
+    with sessions() as session:
+        children = session.execute(select(org_directory.c.id, org_directory.c.name).where(
+            org_directory.c.parent_id == org["id"], org_directory.c.status != "deleted")
+            .order_by(org_directory.c.id)).all()
+        ids = ([org["id"]] if org.get("parent_id") is not None else []) + [c.id for c in children]
+        paid = paid_by_month(session, ids, period.year)
+        active = defaultdict(list)
+        if ids:
+            for row in session.execute(select(remittances.c.org_id, remittances.c.from_month, remittances.c.to_month)
+                                       .where(remittances.c.org_id.in_(ids), remittances.c.voided_at.is_(None),
+                                              remittances.c.from_month <= period.last.first_day,
+                                              remittances.c.to_month >= period.first.first_day)):
+                active[row.org_id].append(_period(row))
+        parent = orgs.find(org["parent_id"]) if org.get("parent_id") is not None else None
+
+    def missing(org_id: int) -> dict | None:
+        months = unremitted(period, paid.get(org_id, {}), active.get(org_id, []))
+        if not months:
+            return None
+        return {"months": [str(m) for m in months],
+                "collected": shown(sum((paid[org_id][m] for m in months), money.ZERO))}
+
+    own = missing(org["id"]) if parent is not None else None
+    behind = [{"org_id": c.id, "name": c.name, **found} for c in children if (found := missing(c.id))]
+    return {"org_id": org["id"], "period": str(period), "period_label": period.label,
+            "own": {**own, "parent": {"id": parent["id"], "name": parent["name"]}} if own else None,
+            "children": behind}

@@ -9,7 +9,7 @@ from services.shared.errors import PmisError
 from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
-from . import commands, imports, inflows, org_events, projection, queries
+from . import commands, imports, inflows, org_events, projection, queries, reports
 from . import remittances as upward
 from .models import org_directory
 
@@ -128,6 +128,11 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     def remittances(self, org_id, year=None, period=None):
         return upward.overview(self.db, self.caller(), self._orgs(), org_id, year, period)
 
+    @api
+    def remittance_due(self, org_id):
+        """上缴提醒: the last quarter's 实交 not remitted, the organization's own and its subordinates'."""
+        return upward.due(self.db, self.caller(), self._orgs(), org_id)
+
     # --- queries ---
     @api
     def settings(self, org_id):
@@ -176,6 +181,16 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     def base_sheet(self, org_id):
         """The 党费基数表 prefilled with the organization's members."""
         return queries.base_sheet(self.db, self.caller(), self._orgs(), self._list_members, org_id)
+
+    @api
+    def large_dues(self, org_id, year=None, page=1, size=50):
+        """大额党费 of the subtree (reported upward), with the totals per year."""
+        return reports.large_list(self.db, self.caller(), self._orgs(), org_id, year, page, size)
+
+    @api
+    def publication(self, org_id, year=None):
+        """党费收缴情况公示: a branch's year, member by member."""
+        return reports.publication(self.db, self.caller(), self._orgs(), org_id, year)
 
     @api
     def exemptions(self, org_id, state="applied", page=1, size=50):

@@ -75,6 +75,8 @@ PAGES = {
     "/members/{id}/dues": "/members/{member}/dues",
     "/orgs/{id}/dues/bases": "/orgs/{branch}/dues/bases",
     "/orgs/{id}/dues/remittances": "/orgs/{committee}/dues/remittances",
+    "/orgs/{id}/dues/large": "/orgs/{committee}/dues/large",
+    "/orgs/{id}/dues/publication": "/orgs/{branch}/dues/publication",
     "/orgs/{id}/dues/bases/import": "/orgs/{branch}/dues/bases/import",
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",

@@ -201,3 +201,18 @@ def standing(period: Period, paid_by_month: dict[Month, Decimal],
                     sum((amount for amount, _ in inside), money.ZERO),
                     sum((amount for amount, confirmed in inside if confirmed), money.ZERO),
                     sum(1 for _, confirmed in inside if not confirmed))
+
+
+def previous_quarter(as_of: Month) -> Period:
+    """The last quarter over by `as_of` (the month now): the 上缴 reminder's period (the 总支 remits
+    quarterly, MANUALS §4.2)."""
+    first = as_of.quarter_start - 3
+    return Period(first, first + 2)
+
+
+def unremitted(period: Period, paid_by_month: dict[Month, Decimal], active: Iterable[Period]) -> list[Month]:
+    """The months of `period` with 实交 that no active remittance covers (by month, quarter, half-year or
+    year): empty when the period is remitted or nothing was collected in it (nothing to remit)."""
+    active = list(active)
+    return [month for month in period.months if Decimal(paid_by_month.get(month, 0)) > 0
+            and not any(other.first <= month <= other.last for other in active)]

@@ -13,8 +13,10 @@ from services.dues.domain.remittance import (
     choices,
     collected_in,
     parse_remittance,
+    previous_quarter,
     quarters,
     standing,
+    unremitted,
 )
 from services.shared.field_errors import FieldErrors
 
@@ -113,3 +115,20 @@ def test_choices_begun_and_taken():
     assert ("2026-Q3", False) in labels and ("2026-Q4", False) not in labels
     assert ("2026-H1", True) in labels and ("2026-H2", False) in labels and ("2026", True) in labels
     assert len(choices(2025, [], Month(2026, 7))) == 19
+
+
+@pytest.mark.parametrize("now, period", [("2026-12", "2026-Q3"), ("2026-10", "2026-Q3"), ("2026-09", "2026-Q2"),
+                                         ("2027-01", "2026-Q4"), ("2027-03", "2026-Q4"), ("2027-04", "2027-Q1")])
+def test_the_reminder_asks_for_the_last_quarter_over(now, period):
+    assert str(previous_quarter(Month.parse(now))) == period
+
+
+def test_unremitted_months_are_those_collected_and_not_covered():
+    q3 = Period.parse("2026-Q3")
+    paid = {Month(2026, 7): Decimal("50.00"), Month(2026, 8): Decimal("0"), Month(2026, 9): Decimal("10.00")}
+    assert unremitted(q3, paid, []) == [Month(2026, 7), Month(2026, 9)]
+    assert unremitted(q3, {}, []) == []  # nothing collected: nothing to remit
+    assert unremitted(q3, paid, [Period.parse("2026-07")]) == [Month(2026, 9)]
+    for covering in ("2026-Q3", "2026-H2", "2026"):
+        assert unremitted(q3, paid, [Period.parse(covering)]) == []
+    assert unremitted(q3, paid, [Period.parse("2026-Q2"), Period.parse("2026-Q4")]) == [Month(2026, 7), Month(2026, 9)]
