@@ -75,7 +75,7 @@ def _login_entry(session: Session, caller: Caller, account, path: str, action: s
 
 def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip=None, request_id: str = "") -> dict:
     """Check the credentials and start a session: the view of the account plus its `token`.
-    Each outcome is an entry of the 操作日志 (a failure for an unknown name under the root)."""
+    Each outcome is an entry of the 操作日志 (a failure for an unknown name under the root organization)."""
     caller = _anonymous(ip, request_id)
     if not isinstance(username, str) or not isinstance(password, str) or not username.strip():
         verify_password(None, "")  # the same time as any other refusal
@@ -85,8 +85,9 @@ def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip
     # Verified outside any transaction: no connection or row lock is held for argon2's time.
     correct = verify_password(account.password_hash if account else None, password)
     if account is None:
-        with sessions.begin() as session:
-            record_for_account(session, outbox, caller, None, "/", "登录失败", [
+        with sessions.begin() as session:  # under the root: the province's administrators see it
+            root = session.execute(select(orgs.c.path).where(orgs.c.parent_id.is_(None))).scalar() or "/"
+            record_for_account(session, outbox, caller, None, root, "登录失败", [
                 {"field": "用户名", "before": None, "after": username.strip()[:64]},
                 {"field": "原因", "before": None, "after": "用户名不存在"}])
         raise Unauthorized(BAD_LOGIN)
