@@ -81,7 +81,7 @@ def _text(filters: dict, name: str) -> str | None:
     value = filters.get(name)
     if value in (None, ""):
         return None
-    if not isinstance(value, (str, int)) or isinstance(value, bool) or len(str(value)) > 100:
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or len(str(value)) > 100 or "\x00" in str(value):
         raise ValidationFailed("查询条件有误", {name: "应为100字以内的文本"})
     return str(value).strip()
 

@@ -80,7 +80,9 @@ def record(session: Session, outbox: Table, caller: Caller, *, org_path: str, en
     body = payload(caller, org_path=org_path, entity=entity, entity_id=entity_id, action=action, changes=found,
                    account=account)
     body["source"] = outbox.schema  # the service: each keeps its outbox in its own schema
-    return record_event(session, outbox, AUDIT_RECORDED, body["entity_id"] or "-", 1, body, caller)
+    # Its own aggregate ("audit:member:42"): the entity's events keep theirs to themselves.
+    return record_event(session, outbox, AUDIT_RECORDED, f"audit:{entity}:{body['entity_id'] or '-'}", 1, body,
+                        caller)
 
 
 class ContextData(DependencyProvider):
