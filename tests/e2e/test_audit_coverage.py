@@ -54,7 +54,7 @@ def test_dues_bases_and_payments_are_logged(api, tree):
     fields = {c["field"]: c["after"] for c in base["changes"]}
     assert fields["党员"] == "日志党费党员" and fields["起始月份"] == month and fields["基数类型"] != "employed"
     large = ok(api.post(f"/members/{member_id}/dues/large", json={
-        "amount": "2000", "paid_on": date.today().isoformat(), "receipt_no": f"R{code('')}"}))
+        "amount": "2000", "paid_on": date.today().isoformat(), "receipt_no": f"R{code('')}"}), 201)
     entry = logged(api, "dues_payment", large["id"], "登记大额党费")
     assert {"field": "金额", "before": None, "after": "2000.00"} in entry["changes"]
 
