@@ -150,6 +150,9 @@ def set_settings(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org
                             .values(version=branch_settings.c.version + 1, **values))
         recount(session, branch_rows(session, org["id"], lock=True))
         row = settings_row(session, org["id"])
+        audit.record(session, outbox, caller, org_path=org["path"], entity="dues_settings", entity_id=org["id"],
+                     action="党费设置", before=settings_view(current) if current else None, after=settings_view(row),
+                     labels={"registration_start": "党费登记开始月份", "quarterly": "按季度交纳"})
         _event(session, caller, events.DUES_SETTINGS_CHANGED, f"branch-{org['id']}", row.version,
                {"org_id": org["id"], "registration_start": str(start), "quarterly": quarterly})
         return settings_view(row)
