@@ -110,8 +110,13 @@ def path_id(request: Request, name: str = "id") -> int:
     return value
 
 
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 async def call(request: Request, session: Session | None, service: str, method: str, **kwargs):
     context = session.context(request_id(request)) if session else {"request_id": request_id(request)}
+    context["ip"] = client_ip(request)  # for the 操作日志 (services/shared/audit.py)
     return await request.app.state.rpc.call(service, method, context, **kwargs)
 
 

@@ -10,6 +10,7 @@ from . import (
     accounts,
     applicants,
     attachments,
+    audit,
     batch_add,
     batch_changes,
     development,
@@ -43,7 +44,7 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
-             transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms)
+             transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit)
 
 
 @lru_cache(maxsize=1)

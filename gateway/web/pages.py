@@ -12,6 +12,7 @@ from . import reason_pages, term_pages
 from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
 from .account_pages import account_action, accounts_page, create_account
+from .audit_pages import audit_page
 from .batch_add_pages import batch_add_page, commit_batch_add, preview_batch_add, undo_batch_add
 from .member_check_pages import check_subtree_page, member_check_page
 from .member_pages import (
@@ -79,6 +80,7 @@ routes = [
     Route("/accounts", accounts_page),
     Route("/accounts/new", create_account, methods=["POST"]),
     Route("/accounts/{id}/{action}", account_action, methods=["POST"]),
+    Route("/audit", audit_page),
     Route("/orgs/{id}", org_page),
     Route("/orgs/{id}/tree", tree_children),
     Route("/orgs/{id}/children", create_child_org, methods=["POST"]),

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
 from services.shared.field_errors import FieldErrors
@@ -88,6 +89,23 @@ def _event(session: Session, caller: Caller, event_type: str, aggregate: str, ve
     record_event(session, outbox, event_type, aggregate, version, payload, caller)
 
 
+# 操作日志 lines of the views (their *_name keys already read as names, amounts as text).
+BASE_LABELS = {"kind_name": "基数类型", "amount": "基数", "from_month": "起始月份", "monthly_due": "月缴党费"}
+PAYMENT_LABELS = {"month": "月份", "amount": "金额", "paid_on": "交纳日期", "method_name": "交纳方式",
+                  "kind_name": "类别", "void_reason": "作废原因"}
+LARGE_LABELS = {"amount": "金额", "paid_on": "交纳日期", "receipt_no": "收据号"}
+EXEMPTION_LABELS = {"from_month": "起始月份", "to_month": "截止月份", "kind_name": "类型", "amount": "金额",
+                    "reason": "原因", "state_name": "状态", "opinion": "审批意见"}
+
+
+def _audit(session: Session, caller: Caller, row, entity: str, entity_id, action: str, before=None, after=None,
+           labels: dict | None = None) -> None:
+    """One 操作日志 entry about a member's dues (`row`: the member), in the change's transaction."""
+    audit.record(session, outbox, caller, org_path=row.org_path, entity=entity, entity_id=entity_id, action=action,
+                 lines=[{"field": "党员", "before": None, "after": row.name}], before=before, after=after,
+                 labels=labels)
+
+
 def _text(data: dict, name: str, label: str, limit: int = TEXT_MAX, required: bool = False) -> str | None:
     value = data.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -132,6 +150,9 @@ def set_settings(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org
                             .values(version=branch_settings.c.version + 1, **values))
         recount(session, branch_rows(session, org["id"], lock=True))
         row = settings_row(session, org["id"])
+        audit.record(session, outbox, caller, org_path=org["path"], entity="dues_settings", entity_id=org["id"],
+                     action="党费设置", before=settings_view(current) if current else None, after=settings_view(row),
+                     labels={"registration_start": "党费登记开始月份", "quarterly": "按季度交纳"})
         _event(session, caller, events.DUES_SETTINGS_CHANGED, f"branch-{org['id']}", row.version,
                {"org_id": org["id"], "registration_start": str(start), "quarterly": quarterly})
         return settings_view(row)
@@ -162,6 +183,7 @@ def set_base(sessions: sessionmaker, caller: Caller, member_id, data: dict) -> d
         recount(session, [row])
         saved = session.execute(select(bases).where(bases.c.id == base_id)).one()
         view = {**base_view(saved), "monthly_due": money.shown(due.amount), "bracket": due.bracket}
+        _audit(session, caller, row, "dues_base", row.member_id, "设定党费基数", None, view, BASE_LABELS)
         _event(session, caller, events.DUES_BASE_SET, f"member-{row.member_id}", base_id,
                {"member_id": row.member_id, "org_id": row.org_id, **{k: view[k] for k in (
                    "kind", "amount", "from_month", "monthly_due", "bracket", "rule_version")}})
@@ -205,6 +227,9 @@ def write_bases(session: Session, caller: Caller, org_id: int, entries: list[dic
         .returning(*bases.c)).all()
     recount(session, [rows[member_id] for member_id in ids])
     views = [{**base_view(row), "member_id": row.member_id, "name": rows[row.member_id].name} for row in saved]
+    for view in views:
+        _audit(session, caller, rows[view["member_id"]], "dues_base", view["member_id"], "核定党费基数", None, view,
+               BASE_LABELS)
     record_events(session, outbox, [_base_event(view, rows[view["member_id"]]) for view in views], caller)
     return views, refused
 
@@ -356,6 +381,9 @@ def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, 
             raise Conflict("党费未登记：" + "；".join(item["message"] for item in refused))
         recount(session, [row for row, _ in written])
         for row, saved in written:
+            for payment in saved:
+                _audit(session, caller, row, "dues_payment", payment.id, "登记党费", None, payment_view(payment),
+                       PAYMENT_LABELS)
             _event(session, caller, events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
                 "member_id": row.member_id, "org_id": row.org_id, "collected_by_org_id": saved[-1].collected_by_org_id,
                 "paid_to": paid_to_of(session, row.member_id),
@@ -494,6 +522,8 @@ def void_payment(sessions: sessionmaker, caller: Caller, payment_id, data: dict)
             voided_at=datetime.now(timezone.utc), void_reason=reason, voided_by=caller.username or caller.user_id))
         recount(session, [row])
         saved = session.execute(select(payments).where(payments.c.id == payment_id)).one()
+        _audit(session, caller, row, "dues_payment", payment_id, "作废党费记录", payment_view(current),
+               payment_view(saved), {**PAYMENT_LABELS, "voided": "已作废"})
         _event(session, caller, events.DUES_PAYMENT_VOIDED, f"member-{row.member_id}", payment_id, {
             "member_id": row.member_id, "org_id": row.org_id, "payment_id": payment_id,
             "month": month_text(saved.month), "amount": money.shown(saved.amount), "reason": reason,
@@ -541,6 +571,7 @@ def record_large(sessions: sessionmaker, caller: Caller, member_id, data: dict) 
             raise Conflict(f"收据号{receipt}已登记过大额党费", {"receipt_no": "已登记"}) from None
         recount(session, [row])
         view = large_view(saved)
+        _audit(session, caller, row, "dues_payment", saved.id, "登记大额党费", None, view, LARGE_LABELS)
         _event(session, caller, events.DUES_LARGE_PAID, f"member-{row.member_id}", saved.id,
                {**{k: view[k] for k in ("id", "amount", "paid_on", "receipt_no")}, "member_id": row.member_id,
                 "org_id": row.org_id})
@@ -583,6 +614,7 @@ def apply_exemption(sessions: sessionmaker, caller: Caller, member_id, data: dic
             to_month=new.to_month.first_day, kind=new.kind, amount=new.amount, reason=data["reason"].strip(),
             applied_by=caller.username or caller.user_id).returning(*exemptions.c)).one()
         view = exemption_view(saved, row.name)
+        _audit(session, caller, row, "dues_exemption", saved.id, "申请少交/免交", None, view, EXEMPTION_LABELS)
         _event(session, caller, events.DUES_EXEMPTION_APPLIED, f"member-{row.member_id}", saved.id,
                exemption_payload(view))
         return view
@@ -619,6 +651,8 @@ def decide_exemption(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory,
             recount(session, [row])
         saved = session.execute(select(exemptions).where(exemptions.c.id == exemption_id)).one()
         view = exemption_view(saved, row.name)
+        _audit(session, caller, row, "dues_exemption", saved.id, "批准少交/免交" if approve else "不批准少交/免交",
+               exemption_view(current, row.name), view, EXEMPTION_LABELS)
         _event(session, caller, events.DUES_EXEMPTION_DECIDED, f"member-{row.member_id}", saved.id,
                exemption_payload(view))
         return view

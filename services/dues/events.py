@@ -3,6 +3,7 @@
 Nobody consumes the dues events yet (the 工作督查 and the transfer letter read by RPC); they
 carry what a consumer would need: aggregate ids are "member-<id>" (bases, payments, large dues,
 exemptions of one member), "branch-<org id>" (系统设置) and "remittance-<id>" (上缴, its version)."""
+from services.shared.audit import EMITS as AUDIT_EMITS
 from services.shared.org_directory import ORG_EVENTS
 
 DUES_SETTINGS_CHANGED = "dues_settings_changed"
@@ -19,6 +20,7 @@ DUES_REMITTANCE_VOIDED = "dues_remittance_voided"
 DUES_REMITTANCE_CONFIRMED = "dues_remittance_confirmed"
 
 EMITS = {
+    **AUDIT_EMITS,
     DUES_SETTINGS_CHANGED: "a branch's 系统设置: {org_id, registration_start: YYYY-MM, quarterly}",
     DUES_BASE_SET: "a member's base from a month on: {member_id, org_id, kind, amount, from_month, monthly_due, "
                    "bracket, rule_version}",

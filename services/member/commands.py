@@ -9,7 +9,7 @@ from services.shared.messaging.outbox import record_event
 
 from . import transit
 from .domain import status
-from .domain.history import basic_changes, row_changes
+from .domain.history import BASIC_LABELS, BASIC_TABLES, basic_changes, row_changes
 from .domain.info_sets import (
     DERIVED_FROM,
     MemberDates,
@@ -23,6 +23,8 @@ from .events import MEMBER_CREATED, MEMBER_UPDATED, change_payload, member_facts
 from .models import info_tables, members, outbox, status_changes
 from .org_holds import open_org
 from .store import (
+    STATE_LABELS,
+    STATE_TABLES,
     absences_by_member,
     as_status_change,
     evaluations_of,
@@ -31,6 +33,7 @@ from .store import (
     load_member,
     member_card,
     record_history,
+    record_member_audit,
     require_member_version,
 )
 
@@ -70,6 +73,9 @@ def create_member(sessions: sessionmaker, caller: Caller, org_lookup, raw: dict)
         row = load_member(session, member_id)
         record_event(session, outbox, MEMBER_CREATED, row.id, row.version,
                      change_payload(row.id, None, member_facts(row)), caller)
+        record_member_audit(session, caller, row.id, "新增党员", before=None, after=row._mapping,
+                            labels={**BASIC_LABELS, "org_id": "所在党组织"},
+                            tables={**BASIC_TABLES, "org_id": {str(org["id"]): org["name"]}})
         return {"id": row.id}
 
 
@@ -175,7 +181,14 @@ def leave_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict
             raise _refused(refused) from None
         before = facts_of(session, row)
         record_status_change(session, caller, row, status.LEFT, change["kind"], change["date"], change["reason"])
-        return _save(session, caller, row, status.left_state(change), before)
+        return _save_state(session, caller, row, status.left_state(change), before, "党员减少")
+
+
+def _save_state(session: Session, caller: Caller, row, state: dict, before_facts: dict, action: str) -> dict:
+    """A 党籍 change written (`_save`) with its 操作日志 entry: the state fields before → after."""
+    record_member_audit(session, caller, row.id, action, before=row._mapping, after=state, labels=STATE_LABELS,
+                        tables=STATE_TABLES)
+    return _save(session, caller, row, state, before_facts)
 
 
 def restore_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
@@ -191,7 +204,7 @@ def restore_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> di
             raise _refused(refused) from None
         before = facts_of(session, row)
         record_status_change(session, caller, row, status.ACTIVE, row.leave_kind, change["date"], change["reason"])
-        return _save(session, caller, row, dict(status.ACTIVE_STATE), before)
+        return _save_state(session, caller, row, dict(status.ACTIVE_STATE), before, "找回")
 
 
 def undo_status_change(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
@@ -208,7 +221,7 @@ def undo_status_change(sessions: sessionmaker, caller: Caller, member_id, raw) -
         before = facts_of(session, row)
         session.execute(update(status_changes).where(status_changes.c.id == last.id).values(
             undone_at=func.now(), undone_by=caller.username or caller.user_id))
-        return _save(session, caller, row, prior, before)
+        return _save_state(session, caller, row, prior, before, "回退党籍变动")
 
 
 # --- the repeating info sets (学历学位, 工作岗位, … domain/info_sets.py) ---------------------------

@@ -1,6 +1,7 @@
 """Events the member service emits. Payloads carry the member's counted facts before and after
 the change, so the stats service needs no other source (house rule 3; docs/ARCHITECTURE.md).
 """
+from services.shared.audit import EMITS as AUDIT_EMITS
 from services.shared.org_directory import ORG_EVENTS
 
 MEMBER_CREATED = "member_created"
@@ -11,6 +12,7 @@ APPLICANT_CREATED = "applicant_created"
 APPLICANT_UPDATED = "applicant_updated"
 
 EMITS = {
+    **AUDIT_EMITS,
     MEMBER_CREATED: "a member or applicant was recorded (counted facts after)",
     MEMBER_UPDATED: "a member's counted facts changed (before and after)",
     MEMBER_TRANSFERRED: "a transfer's member was moved: {transfer_id, member_id, from_org_id, from_org_path, "

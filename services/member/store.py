@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import Date, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import audit
 from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed, validated
@@ -17,7 +18,7 @@ from .domain.applicants import ALL_STAGE_NAMES
 from .domain.conditions import Query, validate_query
 from .domain.development.forms import date_label, described, field_view, form_fields, next_steps
 from .domain.development.machine import fold, rule_of
-from .domain.history import plain
+from .domain.history import ACTION_NAMES, plain, readable
 from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     info_tables,
     members,
     org_directory,
+    outbox,
     probation_decisions,
     status_changes,
 )
@@ -386,12 +388,28 @@ def decision_view(row) -> dict:
 
 def record_history(session: Session, caller: Caller, member_id: int, version: int, action: str,
                    changes: list[dict], info_set: str | None = None) -> None:
-    """One line of the member's readable history, written with the change (same transaction);
-    nothing when no field changed."""
+    """One line of the member's readable history, written with the change (same transaction),
+    and its entry in the 操作日志 (names, not codes); nothing when no field changed."""
     if changes:
         session.execute(history.insert().values(member_id=member_id, action=action, info_set=info_set,
                                                 changes=changes, version=version, actor=caller.user_id,
                                                 actor_name=caller.username or ""))
+        label = INFO_SETS[info_set].label if info_set in INFO_SETS else ""
+        record_member_audit(session, caller, member_id, f"{ACTION_NAMES.get(action, action)}{label}", lines=[
+            {"field": c["label"], "before": c["old_name"], "after": c["new_name"]}
+            for c in readable(info_set, changes)])
+
+
+STATE_LABELS = {"status": "党籍状态", "leave_kind": "减少类型", "left_on": "减少日期", "leave_reason": "减少原因"}
+STATE_TABLES = {"status": STATUS_NAMES, "leave_kind": LEAVE_KINDS}
+
+
+def record_member_audit(session: Session, caller: Caller, member_id: int, action: str, **what) -> None:
+    """One 操作日志 entry about a member (audit.record's `before`/`after`/`labels`/`tables` or `lines`),
+    placed under the organization the member is in now."""
+    path = session.execute(select(members.c.org_path).where(members.c.id == member_id)).scalar()
+    audit.record(session, outbox, caller, org_path=path or "/", entity="member", entity_id=member_id,
+                 action=action, **what)
 
 
 # --- 综合查询's selection (lists, exports and 批量修改 select the same members) -----------------

@@ -11,8 +11,9 @@ from services.shared.errors import Conflict, NotFound, ValidationFailed
 from services.shared.paging import page_bounds
 from services.shared.passwords import password_problem
 
+from .audit import record_for_account
 from .domain.lockout import account_status
-from .models import accounts, orgs
+from .models import accounts, orgs, outbox
 from .passwords import hash_password
 from .store import account_by_name, end_sessions, load_org, org_names
 
@@ -44,9 +45,13 @@ def create_account(sessions: sessionmaker, caller: Caller, username, password, o
                 raise ValidationFailed("账号信息有误：" + problem, {"password": problem})
             if existing := account_by_name(session, username):
                 raise _taken(username, existing.username)
-            account_id = session.execute(accounts.insert().values(
+            account = session.execute(accounts.insert().values(
                 username=username, password_hash=password_hash, org_id=org.id, must_change_password=True,
-            ).returning(accounts.c.id)).scalar_one()
+            ).returning(accounts.c.id, accounts.c.username)).first()
+            account_id = account.id
+            record_for_account(session, outbox, caller, account, org.path, "新建账号", [
+                {"field": "用户名", "before": None, "after": username},
+                {"field": "所在党组织", "before": None, "after": org.name}])
     except IntegrityError:  # the same name created at the same moment
         raise _taken(username, username) from None
     return {"id": account_id, "username": username, "org_id": org.id}
@@ -110,13 +115,18 @@ def _load_for_admin(session: Session, caller: Caller, account_id):
     return row
 
 
-def _set(sessions: sessionmaker, caller: Caller, account_id, values: dict, ends_sessions: bool = False) -> dict:
+def _set(sessions: sessionmaker, caller: Caller, account_id, values: dict, action: str,
+         ends_sessions: bool = False) -> dict:
     now = _now()
     with sessions.begin() as session:
         row = _load_for_admin(session, caller, account_id)
         if ends_sessions and str(row.id) == caller.user_id:
             raise Conflict("不能停用本人正在使用的账号")
         session.execute(update(accounts).where(accounts.c.id == row.id).values(**values))
+        before = account_status(row.disabled_at, row.locked_until, now)[1]
+        record_for_account(session, outbox, caller, row, row.path, action, [
+            {"field": "状态", "before": before, "after": account_status(
+                values.get("disabled_at", row.disabled_at), values.get("locked_until", row.locked_until), now)[1]}])
         if ends_sessions:
             end_sessions(session, row.id, now)
         row = session.execute(select(*_LISTED).join(orgs, orgs.c.id == accounts.c.org_id)
@@ -126,12 +136,13 @@ def _set(sessions: sessionmaker, caller: Caller, account_id, values: dict, ends_
 
 def disable_account(sessions: sessionmaker, caller: Caller, account_id) -> dict:
     """停用: no login, and every session of the account ends now."""
-    return _set(sessions, caller, account_id, {"disabled_at": _now()}, ends_sessions=True)
+    return _set(sessions, caller, account_id, {"disabled_at": _now()}, "停用账号", ends_sessions=True)
 
 
 def enable_account(sessions: sessionmaker, caller: Caller, account_id) -> dict:
-    return _set(sessions, caller, account_id, {"disabled_at": None, "failed_count": 0, "locked_until": None})
+    return _set(sessions, caller, account_id, {"disabled_at": None, "failed_count": 0, "locked_until": None},
+                "启用账号")
 
 
 def unlock_account(sessions: sessionmaker, caller: Caller, account_id) -> dict:
-    return _set(sessions, caller, account_id, {"failed_count": 0, "locked_until": None})
+    return _set(sessions, caller, account_id, {"failed_count": 0, "locked_until": None}, "解锁账号")

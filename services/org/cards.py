@@ -212,7 +212,8 @@ def delete_org(sessions: sessionmaker, caller: Caller, org_id, raw, hold_rolls) 
         state = {**org_state(row, status="deleted")}
         session.execute(delete(orgs).where(orgs.c.id == row.id))
         record_event(session, outbox, ORG_DELETED, row.id, row.version + 1, state, caller)
-        log_change(session, caller, row.id, "deleted", [], f"{row.name}（{row.code}）", row.version + 1)
+        log_change(session, caller, row.id, "deleted", [], f"{row.name}（{row.code}）", row.version + 1,
+                   path=row.path)
         return {"id": row.id, "deleted": True}
 
 

@@ -2,6 +2,9 @@
 
 Every event carries the organization's state (EVENT_CONTRACT.md); aggregate_version is the
 organization's version after the change, so consumers keep the newest."""
+from services.shared.audit import AUDIT_RECORDED
+from services.shared.audit import EMITS as AUDIT_EMITS
+
 ORG_CREATED = "org_created"
 ORG_RENAMED = "org_renamed"
 ORG_UPDATED = "org_updated"    # card edits (type included), units and rewards, batch changes
@@ -20,6 +23,7 @@ COMMITTEE_CHANGED = "committee_changed"  # 届中调整 (补选, 指派, 离任)
 TERM_CORRECTED = "term_corrected"      # 更正届次: dates, length or 批复 corrected (and the previous term's end)
 
 EMITS = {
+    **AUDIT_EMITS,
     ORG_CREATED: "an organization was created (its state)",
     ORG_RENAMED: "an organization's name changed (its state)",
     ORG_UPDATED: "card fields, units or rewards changed (its state)",
@@ -53,7 +57,8 @@ CONSUMES: list = [
     ("transfer", event_type) for event_type in
     ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING,
      "inflow_opened", "inflow_ended")] + [
-    ("member", "member_updated"), ("member", "member_transferred")]
+    ("member", "member_updated"), ("member", "member_transferred")] + [
+    (source, AUDIT_RECORDED) for source in ("org", "member", "transfer", "dues")]  # 操作日志 (audit.py)
 
 
 def org_state(row, status: str | None = None) -> dict:

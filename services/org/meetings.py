@@ -15,7 +15,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.shared import versions
+from services.shared import audit, versions
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Refused, ValidationFailed, validated
 from services.shared.field_errors import FieldErrors
@@ -99,10 +99,21 @@ def _write_people(session: Session, meeting_id: int, data: dict, names: dict[int
         session.execute(meeting_people.insert(), rows)
 
 
+AUDIT_ACTIONS = {"recorded": "录入组织生活记录", "changed": "修改组织生活记录", "signed": "签认组织生活记录",
+                 "voided": "作废组织生活记录"}
+
+
 def _log(session: Session, caller: Caller, row, action: str, changes=(), reason=None) -> None:
+    """The record's history line and its 操作日志 entry (the lines already read as names)."""
     session.execute(meeting_history.insert().values(
         meeting_id=row.id, action=action, changes=list(changes), reason=reason, version=row.version,
         actor=caller.user_id, actor_name=caller.username))
+    lines = [{"field": "会议", "before": None, "after": f"{MEETING_KINDS.name(row.kind)} {row.held_at:%Y-%m-%d %H:%M}"}]
+    lines += [{"field": c["label"], "before": c["old"], "after": c["new"]} for c in changes]
+    if reason:
+        lines.append({"field": "原因", "before": None, "after": reason})
+    audit.record(session, outbox, caller, org_path=load_org(session, row.org_id).path, entity="meeting",
+                 entity_id=row.id, action=AUDIT_ACTIONS.get(action, action), lines=lines)
 
 
 def _refuse_voided(row, doing: str) -> None:

@@ -413,5 +413,31 @@ meeting_inflow_people = Table(
 )
 Index("meeting_inflow_people_inflow", meeting_inflow_people.c.inflow_id)
 
+# 操作日志: one row per audit_recorded event of any service (services/shared/audit.py, docs/AUDIT.md).
+# Append-only: no code path updates or deletes it, and a trigger (migration org_0016) refuses
+# UPDATE, DELETE and TRUNCATE for everyone who reaches it through SQL.
+audit_entries = Table(
+    "audit_entries", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),  # a redelivery stores nothing
+    Column("source", Text, nullable=False),  # the service that made the change
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("account_id", Text, nullable=False, server_default=""),
+    Column("username", Text, nullable=False, server_default=""),
+    Column("ip", Text, nullable=False, server_default=""),
+    Column("request_id", Text, nullable=False, server_default=""),
+    Column("org_path", Text, nullable=False),  # the subtree the entity belonged to when it changed
+    Column("entity", Text, nullable=False),
+    Column("entity_id", Text),
+    Column("action", Text, nullable=False),
+    Column("changes", JSONB, nullable=False, server_default="[]"),  # [{field, before, after}] as read
+)
+Index("audit_entries_entity", audit_entries.c.entity, audit_entries.c.entity_id, audit_entries.c.at.desc(),
+      audit_entries.c.id.desc())
+Index("audit_entries_account", audit_entries.c.username, audit_entries.c.at.desc(), audit_entries.c.id.desc())
+Index("audit_entries_at", audit_entries.c.at.desc(), audit_entries.c.id.desc())
+Index("audit_entries_path", audit_entries.c.org_path, audit_entries.c.at.desc(),
+      postgresql_ops={"org_path": "text_pattern_ops"})
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

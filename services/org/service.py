@@ -1,6 +1,7 @@
 """The org service's nameko entrypoints: adapters only."""
 from nameko.rpc import RpcProxy, rpc
 
+from services.shared.audit import ContextData
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
@@ -9,6 +10,7 @@ from services.shared.messaging.consumers import consumes
 
 from . import (
     accounts,
+    audit,
     batch_changes,
     card_queries,
     cards,
@@ -36,6 +38,7 @@ class OrgService:
     name = "org"
     db = Database()
     caller = CallerProvider()
+    context = ContextData()
     member = RpcProxy("member")
 
     @rpc
@@ -110,9 +113,22 @@ class OrgService:
 
     # --- accounts and sessions (login, resolve and logout run before there is a caller) ----
 
+    # --- 操作日志: every service's audit_recorded events, kept append-only (audit.py) ---
+    @consumes("org", "audit_recorded")
+    @consumes("member", "audit_recorded")
+    @consumes("transfer", "audit_recorded")
+    @consumes("dues", "audit_recorded")
+    def on_audit_recorded(self, event):
+        audit.store(self.db, event)
+
+    @api
+    def audit_entries(self, filters=None, after=None, limit=audit.PAGE):
+        return audit.search(self.db, self.caller(), filters, after, limit)
+
     @api
     def authenticate(self, username, password, user_agent=None, ip=None):
-        return sessions.authenticate(self.db, username, password, user_agent, ip)
+        return sessions.authenticate(self.db, username, password, user_agent, ip,
+                                     self.context.get("request_id") or "")
 
     @api
     def resolve_session(self, token):
@@ -124,7 +140,8 @@ class OrgService:
 
     @api
     def change_password(self, account_id, old_password, new_password, keep_token=None):
-        return sessions.change_password(self.db, account_id, old_password, new_password, keep_token)
+        return sessions.change_password(self.db, account_id, old_password, new_password, keep_token,
+                                        self.context)
 
     @api
     def create_account(self, username, password, org_id):

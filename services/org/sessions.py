@@ -13,11 +13,13 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, Locked, Unauthorized, ValidationFailed
 from services.shared.passwords import password_expired, password_problem
 
-from .domain.lockout import LOCKED_MESSAGE, after_failure, is_locked
-from .models import accounts, login_sessions, orgs
+from .audit import record_for_account
+from .domain.lockout import CHINA_TIME, LOCKED_MESSAGE, after_failure, is_locked
+from .models import accounts, login_sessions, orgs, outbox
 from .passwords import hash_password, verify_password
 from .store import account_by_name, end_sessions, load_org, org_names
 
@@ -61,8 +63,20 @@ def _start_session(session: Session, account_id: int, now: datetime, user_agent,
     return token
 
 
-def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip=None) -> dict:
-    """Check the credentials and start a session: the view of the account plus its `token`."""
+def _anonymous(ip, request_id: str) -> Caller:
+    """Who logs in, for the 操作日志: nobody yet, from `ip`."""
+    return Caller(user_id="", scope_path="/", request_id=request_id, ip=ip[:64] if isinstance(ip, str) else "")
+
+
+def _login_entry(session: Session, caller: Caller, account, path: str, action: str, reason: str | None = None):
+    record_for_account(session, outbox, caller, account, path, action,
+                       [{"field": "原因", "before": None, "after": reason}] if reason else None)
+
+
+def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip=None, request_id: str = "") -> dict:
+    """Check the credentials and start a session: the view of the account plus its `token`.
+    Each outcome is an entry of the 操作日志 (a failure for an unknown name under the root organization)."""
+    caller = _anonymous(ip, request_id)
     if not isinstance(username, str) or not isinstance(password, str) or not username.strip():
         verify_password(None, "")  # the same time as any other refusal
         raise Unauthorized(BAD_LOGIN)
@@ -71,26 +85,39 @@ def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip
     # Verified outside any transaction: no connection or row lock is held for argon2's time.
     correct = verify_password(account.password_hash if account else None, password)
     if account is None:
+        with sessions.begin() as session:  # under the root: the province's administrators see it
+            root = session.execute(select(orgs.c.path).where(orgs.c.parent_id.is_(None))).scalar() or "/"
+            record_for_account(session, outbox, caller, None, root, "登录失败", [
+                {"field": "用户名", "before": None, "after": username.strip()[:64]},
+                {"field": "原因", "before": None, "after": "用户名不存在"}])
         raise Unauthorized(BAD_LOGIN)
     verified_hash, now, refusal = account.password_hash, _now(), None
     with sessions.begin() as session:
         # Decided on the row as it is now, locked, so concurrent guesses are all counted.
         account = session.execute(select(accounts).where(accounts.c.id == account.id).with_for_update()).first()
         correct = correct and account.password_hash == verified_hash  # not changed meanwhile
+        org = load_org(session, account.org_id)
         if is_locked(account.locked_until, now):
             refusal = Locked(LOCKED_MESSAGE)
+            _login_entry(session, caller, account, org.path, "登录失败", "账号已锁定")
         elif not correct:
             failed_count, locked_until = after_failure(account.failed_count, now)
             session.execute(update(accounts).where(accounts.c.id == account.id).values(
                 failed_count=failed_count, locked_until=locked_until))
             refusal = Locked(LOCKED_MESSAGE) if locked_until else Unauthorized(BAD_LOGIN)
+            attempt = account.failed_count + 1
+            _login_entry(session, caller, account, org.path, "登录失败", f"密码错误（连续第{attempt}次）")
+            if locked_until:
+                _login_entry(session, caller, account, org.path, "账号锁定",
+                             f"连续{attempt}次登录失败，锁定至{locked_until.astimezone(CHINA_TIME):%Y-%m-%d %H:%M}")
         elif account.disabled_at is not None:
             refusal = Forbidden(DISABLED)
+            _login_entry(session, caller, account, org.path, "登录失败", "账号已停用")
         else:
             session.execute(update(accounts).where(accounts.c.id == account.id).values(
                 failed_count=0, locked_until=None))
             token = _start_session(session, account.id, now, user_agent, ip)
-            org = load_org(session, account.org_id)
+            _login_entry(session, caller, account, org.path, "登录")
             return {**_view(account, org.name, org.path, now), "token": token}
     # Raised after the commit: the failure count must be kept.
     raise refusal
@@ -126,8 +153,10 @@ def end_session(sessions: sessionmaker, token) -> None:
                                                      login_sessions.c.ended_at.is_(None)).values(ended_at=_now()))
 
 
-def change_password(sessions: sessionmaker, account_id, old_password, new_password, keep_token=None) -> dict:
-    """Change the password and end every other session of the account (`keep_token`'s stays)."""
+def change_password(sessions: sessionmaker, account_id, old_password, new_password, keep_token=None,
+                    context: dict | None = None) -> dict:
+    """Change the password and end every other session of the account (`keep_token`'s stays).
+    `context`: the request's context data, for the 操作日志 entry."""
     if isinstance(account_id, bool) or not isinstance(account_id, int):
         raise Unauthorized("账号不存在")
     with sessions.begin() as session:
@@ -151,5 +180,9 @@ def change_password(sessions: sessionmaker, account_id, old_password, new_passwo
             raise Conflict("密码刚刚已被修改，请重新登录后再试")
         keep = token_hash(keep_token) if isinstance(keep_token, str) and keep_token else None
         end_sessions(session, account.id, now, keep)
+        context = context or {}
+        who = Caller(user_id=str(account.id), scope_path=org.path, request_id=str(context.get("request_id") or ""),
+                     username=account.username, ip=str(context.get("ip") or ""))
+        record_for_account(session, outbox, who, account, org.path, "修改密码")
         account = session.execute(select(accounts).where(accounts.c.id == account.id)).first()
         return _view(account, org.name, org.path, now)

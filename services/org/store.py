@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.shared import versions
+from services.shared import audit, versions
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound
@@ -72,11 +72,19 @@ def org_view(row, parent_name=None) -> dict:
 
 
 def log_change(session: Session, caller: Caller, org_id: int, action: str, changes=(), note=None,
-               version=None, batch_id=None) -> None:
-    """One line of the organization's history (who, when, what: [{field, label, old, new}])."""
+               version=None, batch_id=None, path: str | None = None) -> None:
+    """One line of the organization's history (who, when, what: [{field, label, old, new}]), and
+    its entry in the 操作日志 (the same transaction)."""
     session.execute(history.insert().values(org_id=org_id, action=action, changes=list(changes), note=note,
                                             version=version, batch_id=batch_id, actor=caller.user_id,
                                             actor_name=caller.username))
+    from .card_queries import ACTION_NAMES, readable_changes  # it reads through this module
+    path = path or session.execute(select(orgs.c.path).where(orgs.c.id == org_id)).scalar()
+    lines = [{"field": c.get("label") or c.get("field"), "before": c.get("old_name"), "after": c.get("new_name")}
+             for c in readable_changes(action, changes)]
+    audit.record(session, outbox, caller, org_path=path or "/", entity="org", entity_id=org_id,
+                 action=ACTION_NAMES.get(action, action),
+                 lines=lines + ([{"field": "说明", "before": None, "after": note}] if note else []))
 
 
 def code_taken(code: str) -> Conflict:

@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.shared import versions
-from services.shared.codes import LEAVE_KINDS
+from services.shared import audit, versions
+from services.shared.codes import COMMITTEE_HOWS, COMMITTEE_POSTS, LEAVE_KINDS, TERM_METHODS
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, Refused, ValidationFailed, validated
 from services.shared.field_errors import RuleViolation
@@ -65,14 +65,32 @@ def term_rows(session: Session, term_id: int) -> list:
 
 def _emit(session: Session, caller: Caller, term_id: int, org_path: str, event_type: str, values=None,
           change=None):
-    """Bump the term's version (with `values`), and record its state as `event_type`."""
+    """Bump the term's version (with `values`), and record its state as `event_type` and its
+    操作日志 entry (the term's fields before → after, and the committee member's change)."""
+    before = session.execute(select(terms).where(terms.c.id == term_id)).one()
     row = session.execute(update(terms).where(terms.c.id == term_id).values(
         **(values or {}), version=terms.c.version + 1, updated_at=datetime.now(timezone.utc)).returning(terms)).one()
     payload = term_state(row, org_path, term_rows(session, term_id))
     if change is not None:
         payload["change"] = change
     record_event(session, outbox, event_type, row.id, row.version, payload, caller)
+    lines = [{"field": "届次", "before": None, "after": f"第{row.number}届"}]
+    if change is not None:
+        lines += audit.changes(None, change, CHANGE_LABELS, CHANGE_TABLES)
+    audit.record(session, outbox, caller, org_path=org_path, entity="term", entity_id=row.id,
+                 action=TERM_ACTIONS[event_type], lines=lines,
+                 before=None if event_type == TERM_OPENED else before._mapping, after=row._mapping,
+                 labels=TERM_LABELS, tables={"method": TERM_METHODS})
     return row
+
+
+TERM_ACTIONS = {TERM_OPENED: "换届：新一届", TERM_CLOSED: "届满", TERM_APPROVED: "上级批复",
+                COMMITTEE_CHANGED: "届中调整", TERM_CORRECTED: "更正届次"}
+TERM_LABELS = {"method": "产生方式", "elected_on": "选举日期", "term_years": "任期（年）", "expires_on": "届满日期",
+               "postponed_to": "延期至", "approved_on": "批复日期", "approval_no": "批复文号", "closed_on": "结束日期"}
+CHANGE_LABELS = {"member_id": "党员编号", "post": "职务", "how": "任职方式", "since": "任职日期", "left_on": "离任日期",
+                 "leave_reason": "离任原因"}
+CHANGE_TABLES = {"post": COMMITTEE_POSTS, "how": COMMITTEE_HOWS}
 
 
 def _on_rolls(org, day: date, ids: list[int], rolls: Rolls, field: str) -> tuple[dict[int, dict], set[int]]:

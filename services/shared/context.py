@@ -19,6 +19,7 @@ class Caller:
     scope_path: str
     request_id: str = ""
     username: str = ""  # for the records people read (who recorded a change); user_id is the key
+    ip: str = ""  # the client's address as the gateway saw it (操作日志)
 
     @classmethod
     def system(cls, request_id: str = "") -> "Caller":
@@ -32,7 +33,8 @@ class Caller:
             # trusted service gets nothing.
             raise Forbidden("缺少调用者权限范围")
         return cls(user_id=str(data.get("user_id") or ""), scope_path=scope,
-                   request_id=str(data.get("request_id") or ""), username=str(data.get("username") or ""))
+                   request_id=str(data.get("request_id") or ""), username=str(data.get("username") or ""),
+                   ip=str(data.get("ip") or ""))
 
     def covers(self, path: str) -> bool:
         return path.startswith(self.scope_path)
@@ -43,7 +45,7 @@ class Caller:
 
     def as_context_data(self) -> dict:
         return {"user_id": self.user_id, "scope_path": self.scope_path, "request_id": self.request_id,
-                "username": self.username}
+                "username": self.username, "ip": self.ip}
 
 
 class CallerProvider(DependencyProvider):

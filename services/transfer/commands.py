@@ -15,6 +15,7 @@ from . import store
 from .domain import states
 from .domain.codes import (
     CURRENT,
+    HISTORY_ACTIONS,
     IN_SYSTEM_KINDS,
     INBOUND,
     LETTER_KINDS,
@@ -22,6 +23,7 @@ from .domain.codes import (
     OPEN,
     PAPER_KINDS,
     RECEIVED,
+    STATE_NAMES,
     TO_RECEIVE,
     WHOLE_ORG,
 )
@@ -109,6 +111,8 @@ def apply(sessions: sessionmaker, caller: Caller, members: Members, raw, find_or
             raise _already_open() from None  # another clerk's 发起 of the same member won the race
         store.save_steps(session, transfer_id, route)
         row = store.load_transfer(session, transfer_id)
+        store.log_entry(session, caller, "transfer", None, row, values["history"][0], HISTORY_ACTIONS, STATE_NAMES,
+                        [row.from_org_id])
         emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
         return _finish(session, caller, row, route)
 
@@ -162,7 +166,8 @@ def _act_on_current_step(sessions: sessionmaker, caller: Caller, transfer_id, da
         except states.Refused as refused:
             raise _refused(refused) from None
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state}, store.history_entry(caller, action, step["org_id"], note))
+        row = store.save_and_log(session, caller, row, {"state": state},
+                                 store.history_entry(caller, action, step["org_id"], note))
         if ends:
             emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
@@ -198,7 +203,7 @@ def receive(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
             placed = _assignment(session, caller, orgs[step["org_id"]], assign_to)
             values["to_org_id"], note = placed["id"], f"编入“{placed['name']}”"
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, values,
+        row = store.save_and_log(session, caller, row, values,
                          store.history_entry(caller, "received", step["org_id"], note, effective_on=day.isoformat()))
         if row.kind == WHOLE_ORG:  # the org service moves the organization (saga, docs/TRANSFERS.md)
             emit(session, caller, ORG_TRANSFER_RECEIVING, row, org_receiving_payload(
@@ -235,7 +240,7 @@ def record_receipt(sessions: sessionmaker, caller: Caller, transfer_id, data) ->
         receipt = {**receipt, "date": receipt["date"].isoformat(), "auto": False,
                    "recorded_by": caller.user_id, "recorded_by_name": caller.username}
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state, "receipt": receipt},
+        row = store.save_and_log(session, caller, row, {"state": state, "receipt": receipt},
                          store.history_entry(caller, "receipt_recorded", step["org_id"], None,
                                              effective_on=receipt["date"]))
         emit(session, caller, TRANSFER_RECEIVING, row, receiving_payload(row, receipt["date"]))
@@ -254,7 +259,7 @@ def revoke(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
             raise _refused(refused) from None
         route = states.stop_route(route)
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state},
+        row = store.save_and_log(session, caller, row, {"state": state},
                          store.history_entry(caller, "revoked", row.from_org_id, reason))
         emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
@@ -294,7 +299,7 @@ def reapply(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         except states.Refused as refused:
             raise _refused(refused) from None
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {**_route_values(drawn, today), "receipt": None},
+        row = store.save_and_log(session, caller, row, {**_route_values(drawn, today), "receipt": None},
                          store.history_entry(caller, "reapplied", row.from_org_id))
         emit(session, caller, TRANSFER_APPLIED, row, applied_payload(row))
         return _finish(session, caller, row, route)
@@ -329,7 +334,7 @@ def reroute(sessions: sessionmaker, caller: Caller, members: Members, transfer_i
         except states.Refused as refused:
             raise _refused(refused) from None
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state, "to_org_id": to_org_id},
+        row = store.save_and_log(session, caller, row, {"state": state, "to_org_id": to_org_id},
                          store.history_entry(caller, "rerouted", row.from_org_id,
                                              f"接收党组织由“{store.org_name(orgs, row.to_org_id)}”变更为"
                                              f"“{drawn.to_org['name']}”"))
@@ -350,7 +355,8 @@ def close(sessions: sessionmaker, caller: Caller, transfer_id, data) -> dict:
             raise _refused(refused) from None
         route = states.stop_route(route)
         store.save_steps(session, row.id, route)
-        row = store.save(session, row, {"state": state}, store.history_entry(caller, "closed", None, reason))
+        row = store.save_and_log(session, caller, row, {"state": state},
+                                 store.history_entry(caller, "closed", None, reason))
         emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return _finish(session, caller, row, route)
 
@@ -365,7 +371,8 @@ def expire_overdue(sessions: sessionmaker, today: date | None = None, limit: int
                                                          & (transfers.c.state == TO_RECEIVE)))
                                .order_by(transfers.c.id).limit(limit).with_for_update(skip_locked=True)).all()
         for row in rows:
-            row = store.save(session, row, {"state": states.expire(row.state, row.valid_until, today, row.kind)},
+            row = store.save_and_log(session, caller, row,
+                                     {"state": states.expire(row.state, row.valid_until, today, row.kind)},
                              store.history_entry(caller, "expired", None, f"介绍信有效期至{row.valid_until}，已超期"))
             emit(session, caller, TRANSFER_ENDED, row, ended_payload(row))
         return len(rows)
@@ -398,8 +405,9 @@ def moved(session: Session, row, event: dict, effective_on) -> bool:
         values["member_id"] = int(event["payload"]["member_id"])  # (or took back)
     if row.kind in IN_SYSTEM_KINDS:
         values["receipt"] = {"date": effective_on, "auto": True}
-    row = store.save(session, row, values, store.history_entry(caller, "transferred", row.to_org_id, None,
-                                                               effective_on=effective_on))
+    row = store.save_and_log(session, caller, row, values,
+                             store.history_entry(caller, "transferred", row.to_org_id, None,
+                                                 effective_on=effective_on))
     emit(session, caller, TRANSFER_RECEIVED, row, ended_payload(row))
     return True
 
@@ -418,7 +426,7 @@ def on_move_refused(sessions: sessionmaker, event: dict) -> bool:
         state, route = undone
         caller = Caller.system(event.get("request_id") or "")
         store.save_steps(session, row.id, route)
-        store.save(session, row, {"state": state, "receipt": None},
+        store.save_and_log(session, caller, row, {"state": state, "receipt": None},
                    store.history_entry(caller, "transfer_refused", None,
                                        f"未能转入：{event['payload'].get('reason') or '未说明原因'}"))
         return True

@@ -4,6 +4,7 @@ contract with the member and stats services is in docs/TRANSFERS.md).
 The saga of a 接收: the transfer goes to `receiving` and emits `transfer_receiving`; the member
 service moves the member (with its own member_updated, in one transaction) and answers
 `member_transferred` (→ `received`) or `member_transfer_refused` (→ back to `to_receive`)."""
+from services.shared.audit import EMITS as AUDIT_EMITS
 from services.shared.org_directory import ORG_EVENTS
 
 from .store import outside_name
@@ -18,6 +19,7 @@ MEMBER_TRANSFERRED = "member_transferred"
 MEMBER_TRANSFER_REFUSED = "member_transfer_refused"
 
 EMITS = {
+    **AUDIT_EMITS,
     TRANSFER_APPLIED: "a member's transfer was applied or re-applied: {transfer_id, member_id, kind, from_org_id, "
                       "to_org_id} (the member shows 转出中)",
     TRANSFER_ENDED: "a transfer stopped without moving the member (revoked, closed, expired, returned): "

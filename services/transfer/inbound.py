@@ -17,7 +17,7 @@ from . import store
 from .commands import stamp_route
 from .domain import route as routes
 from .domain import states
-from .domain.codes import INBOUND, OPEN
+from .domain.codes import HISTORY_ACTIONS, INBOUND, OPEN, STATE_NAMES
 from .domain.validation import validate_inbound
 from .models import transfers
 from .planning import ACTIVE, Members
@@ -93,4 +93,6 @@ def inbound(sessions: sessionmaker, caller: Caller, members: Members, raw, find_
             raise _already_keyed() from None  # another clerk keyed in the same person meanwhile
         store.save_steps(session, transfer_id, route)
         row = store.load_transfer(session, transfer_id)
+        store.log_entry(session, caller, "transfer", None, row, values["history"][0], HISTORY_ACTIONS, STATE_NAMES,
+                        [keyer_id])
         return store.view(row, route, store.route_orgs(session, row, route), caller)

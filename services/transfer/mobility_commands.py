@@ -110,9 +110,10 @@ def register_outflow(sessions: sessionmaker, caller: Caller, get_member, member_
         except IntegrityError:
             raise Conflict("该党员已登记为流动党员，请先办理返回", {"member_id": "已登记为流出党员"}) from None
         row = store.load_outflow(session, outflow_id)
+        store.log_mobility(session, caller, outflows, None, row, values["history"][0])
         if data["certificate"]:
             number = store.issue_certificate(session, row.id, home, today)
-            row = store.save(session, outflows, row, {"certificate_no": number},
+            row = store.save_and_log(session, caller, outflows, row, {"certificate_no": number},
                              store.entry(caller, "certificate_issued", home["id"], number))
         _emit(session, caller, OUTFLOW_OPENED, row)
         return store.outflow_view(session, row, caller)
@@ -137,7 +138,8 @@ def _transition(step, state: str) -> str:
 def _end_inflow(session: Session, caller: Caller, outflow_row, day: date) -> None:
     inflow = store.open_inflow_of(session, outflow_row.id, lock=True)
     if inflow is not None:
-        inflow = store.save(session, inflows, inflow, {"state": rules.ENDED, "ended_on": max(day, inflow.from_date)},
+        inflow = store.save_and_log(session, caller, inflows, inflow,
+                                    {"state": rules.ENDED, "ended_on": max(day, inflow.from_date)},
                             store.entry(caller, "inflow_ended", inflow.org_id))
         _emit_inflow(session, caller, INFLOW_ENDED, inflow)
 
@@ -148,7 +150,7 @@ def return_outflow(sessions: sessionmaker, caller: Caller, outflow_id, data) -> 
         row = _locked(session, caller, outflow_id, data)
         state = _transition(rules.return_, row.state)
         fields = validated(lambda d: rules.validate_return(d, row.from_date, date.today()), data, "返回")
-        row = store.save(session, outflows, row, {"state": state, "returned_on": fields["date"],
+        row = store.save_and_log(session, caller, outflows, row, {"state": state, "returned_on": fields["date"],
                                                   "return_report": fields["report"]},
                          store.entry(caller, "returned", row.home_org_id, fields["report"],
                                      effective_on=fields["date"].isoformat()))
@@ -164,7 +166,7 @@ def mark_lost(sessions: sessionmaker, caller: Caller, outflow_id, data) -> dict:
         fields = validated(lambda d: rules.validate_lost(d, row.from_date, date.today()), data, "失联登记")
         lost = {"since": fields["since"].isoformat(), "reason": fields["reason"], "note": fields["note"],
                 "found_on": None}
-        row = store.save(session, outflows, row, {"state": state, "lost": lost},
+        row = store.save_and_log(session, caller, outflows, row, {"state": state, "lost": lost},
                          store.entry(caller, "lost", row.home_org_id,
                                      f"{rules.LOST_REASONS.name(fields['reason'])}"
                                      + (f"：{fields['note']}" if fields["note"] else ""),
@@ -179,7 +181,8 @@ def mark_found(sessions: sessionmaker, caller: Caller, outflow_id, data) -> dict
         state = _transition(rules.find, row.state)
         since = date.fromisoformat(row.lost["since"])
         day = validated(lambda d: rules.validate_found(d, since, date.today()), data, "取得联系")
-        row = store.save(session, outflows, row, {"state": state, "lost": {**row.lost, "found_on": day.isoformat()}},
+        row = store.save_and_log(session, caller, outflows, row,
+                                 {"state": state, "lost": {**row.lost, "found_on": day.isoformat()}},
                          store.entry(caller, "found", row.home_org_id, None, effective_on=day.isoformat()))
         _emit(session, caller, OUTFLOW_CHANGED, row, day)
         return store.outflow_view(session, row, caller)
@@ -206,7 +209,7 @@ def reissue_certificate(sessions: sessionmaker, caller: Caller, outflow_id, data
         number = store.issue_certificate(session, row.id, home, today)
         action = "certificate_reissued" if reason else "certificate_issued"
         note = f"{number}（原{row.certificate_no}作废：{reason}）" if reason else number
-        row = store.save(session, outflows, row, {"certificate_no": number},
+        row = store.save_and_log(session, caller, outflows, row, {"certificate_no": number},
                          store.entry(caller, action, row.home_org_id, note))
         return store.outflow_view(session, row, caller)
 
@@ -236,7 +239,7 @@ def check_certificate(sessions: sessionmaker, caller: Caller, outflow_id, data) 
                     note=fields["note"], created_by=caller.user_id))
         except IntegrityError:  # another clerk's 查验 of the same year won the race
             raise Conflict(f"该活动证{fields['year']}年度已查验，不能重复查验", {"year": "本年度已查验"}) from None
-        row = store.save(session, outflows, row, {}, store.entry(
+        row = store.save_and_log(session, caller, outflows, row, {}, store.entry(
             caller, "certificate_checked", row.home_org_id, f"{card.number} {fields['year']}年度",
             effective_on=fields["checked_on"].isoformat()))
         return store.outflow_view(session, row, caller)
@@ -289,8 +292,10 @@ def register_inflow(sessions: sessionmaker, caller: Caller, org: dict, raw) -> d
         except IntegrityError:  # another clerk's 流入登记 of the same member won the race
             raise Conflict("该党员已在本党组织登记流入" if outflow is None else "该党员已确认流入") from None
         if outflow is not None:
-            store.save(session, outflows, outflow, {}, store.entry(caller, "inflow_confirmed", values["org_id"]))
+            store.save_and_log(session, caller, outflows, outflow, {},
+                               store.entry(caller, "inflow_confirmed", values["org_id"]))
         row = store.load_inflow(session, inflow_id)
+        store.log_mobility(session, caller, inflows, None, row, row.history[0])
         _emit_inflow(session, caller, INFLOW_OPENED, row)
         return store.inflow_summary(row, org_rows(session, [row.org_id, outflow.home_org_id if outflow else None]),
                                     outflow)
@@ -305,7 +310,7 @@ def end_inflow(sessions: sessionmaker, caller: Caller, inflow_id, data) -> dict:
         if row.state != rules.IN:
             raise Conflict("该党员已离开本党组织")
         day = validated(lambda d: rules.validate_found(d, row.from_date, date.today()), data, "离开")
-        row = store.save(session, inflows, row, {"state": rules.ENDED, "ended_on": day},
+        row = store.save_and_log(session, caller, inflows, row, {"state": rules.ENDED, "ended_on": day},
                          store.entry(caller, "inflow_ended", row.org_id))
         _emit_inflow(session, caller, INFLOW_ENDED, row)
         outflow = store.load_outflow(session, row.outflow_id) if row.outflow_id else None
@@ -347,7 +352,7 @@ def on_member_updated(sessions: sessionmaker, event: dict) -> bool:
         caller = Caller.system(event.get("request_id") or "")
         day = date.fromisoformat(after["left_on"]) if after.get("left_on") else date.today()
         day = max(day, row.from_date)
-        row = store.save(session, outflows, row, {"state": state, "closed_on": day},
+        row = store.save_and_log(session, caller, outflows, row, {"state": state, "closed_on": day},
                          store.entry(caller, "closed", row.home_org_id, None, effective_on=day.isoformat()))
         _end_inflow(session, caller, row, day)
         _emit(session, caller, OUTFLOW_CLOSED, row, day)

@@ -16,7 +16,7 @@ from services.shared.versions import require_version
 
 from .domain import mobility as rules
 from .models import certificate_checks, certificate_serials, certificates, inflows, outflows
-from .store import history_entry, now, org_rows
+from .store import history_entry, log_entry, now, org_rows
 
 # The member as the outflow keeps them (the lists and the 活动证 show it).
 MEMBER_KEYS = ("name", "sex_name", "birth_date", "ethnicity_name", "id_number", "category_name", "joined_on",
@@ -59,6 +59,20 @@ def save(session: Session, table, row, values: dict, entry: dict | None = None):
     extra = {"updated_at": now()} if "updated_at" in table.c else {}
     session.execute(update(table).where(table.c.id == row.id).values(**values, version=table.c.version + 1, **extra))
     return session.execute(select(table).where(table.c.id == row.id)).first()
+
+
+def save_and_log(session: Session, caller: Caller, table, row, values: dict, entry: dict):
+    """`save`, with the history line's 操作日志 entry (the same transaction)."""
+    after = save(session, table, row, values, entry)
+    log_mobility(session, caller, table, row, after, entry)
+    return after
+
+
+def log_mobility(session: Session, caller: Caller, table, before, after, entry: dict) -> None:
+    inflow = table is inflows
+    log_entry(session, caller, "inflow" if inflow else "outflow", before, after, entry, rules.HISTORY_ACTIONS,
+              rules.INFLOW_STATES if inflow else rules.OUTFLOW_STATES,
+              [after.org_id] if inflow else [after.home_org_id])
 
 
 def check_version(row, read, what: str = "该流出登记") -> None:

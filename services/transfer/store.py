@@ -8,6 +8,7 @@ from sqlalchemy import literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Forbidden, NotFound
 from services.shared.ids import int_or_not_found
@@ -28,7 +29,16 @@ from .domain.codes import (
     WHOLE_ORG,
 )
 from .domain.letter import letter_no
-from .models import approval_rights, letter_serials, org_contacts, org_directory, reason_codes, steps, transfers
+from .models import (
+    approval_rights,
+    letter_serials,
+    org_contacts,
+    org_directory,
+    outbox,
+    reason_codes,
+    steps,
+    transfers,
+)
 
 # A step current for longer than this is overdue (审批超时; the manuals give no length).
 STEP_OVERDUE_DAYS = 7
@@ -110,6 +120,34 @@ def save(session: Session, row, values: dict, entry: dict | None = None):
     if "state" in values and values["state"] != row.state:
         session.execute(update(steps).where(steps.c.transfer_id == row.id).values(transfer_state=values["state"]))
     return load_transfer(session, row.id)
+
+
+def save_and_log(session: Session, caller: Caller, row, values: dict, entry: dict):
+    """`save`, with the history line's 操作日志 entry (the same transaction)."""
+    after = save(session, row, values, entry)
+    log_entry(session, caller, "transfer", row, after, entry, HISTORY_ACTIONS, STATE_NAMES,
+              [entry.get("org_id"), after.from_org_id, after.to_org_id])
+    return after
+
+
+def log_entry(session: Session, caller: Caller, entity: str, before, after, entry: dict, action_names: dict,
+              state_names: dict, org_ids: list) -> None:
+    """One 操作日志 entry of a transfer, an outflow or an inflow: the member, the state before →
+    after (names), the note and the date; placed under the first of `org_ids` that is known."""
+    lines = [{"field": "党员", "before": None, "after": getattr(after, "member_name", None)}]
+    old_state = before.state if before is not None else None
+    if old_state != after.state:
+        lines.append({"field": "状态", "before": state_names.get(old_state, old_state),
+                      "after": state_names.get(after.state, after.state)})
+    if entry.get("note"):
+        lines.append({"field": "意见或说明", "before": None, "after": entry["note"]})
+    if entry.get("effective_on"):
+        lines.append({"field": "日期", "before": None, "after": entry["effective_on"]})
+    known = [org_id for org_id in org_ids if org_id]
+    paths = org_rows(session, known) if known else {}
+    path = next((paths[org_id]["path"] for org_id in known if org_id in paths), "/")
+    audit.record(session, outbox, caller, org_path=path, entity=entity, entity_id=after.id,
+                 action=action_names.get(entry["action"], entry["action"]), lines=lines)
 
 
 def check_version(row, read) -> None:

@@ -48,6 +48,7 @@ PAGES = {
     "/members/{id}/check": "/members/{member}/check",
     "/members/{id}/history": "/members/{member}/history",
     "/accounts": "/accounts",
+    "/audit": "/audit",
     "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
     "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
     "/query": "/query?saved={saved}",

@@ -103,15 +103,19 @@ def test_failed_create_leaves_no_outbox_row(system, rpc, root_id, failure):
 
 
 def test_successful_create_writes_one_outbox_row(system, rpc, root_id):
-    """The counterpart of the above: a create does write its org_created event."""
+    """The counterpart of the above: a create does write its org_created event (and its audit entry)."""
     before = count_rows(system, "org.outbox")
     created = create(rpc, root_id)
     with psycopg.connect(plain_dsn(system)) as conn:
         rows = conn.execute("SELECT event_type, envelope FROM org.outbox WHERE envelope->>'aggregate_id' = %s",
                             (str(created["id"]),)).fetchall()
-    assert count_rows(system, "org.outbox") == before + 1
+    assert count_rows(system, "org.outbox") == before + 2  # and its 操作日志 entry (docs/AUDIT.md)
     assert [(t, e["aggregate_version"], e["payload"]["path"]) for t, e in rows] == \
         [("org_created", 1, created["path"])]
+    with psycopg.connect(plain_dsn(system)) as conn:
+        audit = conn.execute("SELECT envelope->'payload' FROM org.outbox WHERE envelope->>'aggregate_id' = %s",
+                             (f"audit:org:{created['id']}",)).fetchall()
+    assert [(p["action"], p["org_path"]) for p, in audit] == [("新建", created["path"])]
 
 
 def test_rename_bumps_version(rpc, root_id):
