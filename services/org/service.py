@@ -1,6 +1,7 @@
 """The org service's nameko entrypoints: adapters only."""
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
+from services.shared.checked_rpc import rpc
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
@@ -22,6 +23,7 @@ from . import (
     moves,
     orglife_work,
     queries,
+    roles,
     sessions,
     supervision,
     term_queries,
@@ -127,8 +129,24 @@ class OrgService:
         return sessions.change_password(self.db, account_id, old_password, new_password, keep_token)
 
     @api
-    def create_account(self, username, password, org_id):
-        return accounts.create_account(self.db, self.caller(), username, password, org_id)
+    def create_account(self, username, password, org_id, role=None, name=None, phone=None):
+        return accounts.create_account(self.db, self.caller(), username, password, org_id, role, name, phone)
+
+    @api
+    def update_account(self, account_id, data):
+        return accounts.update_account(self.db, self.caller(), account_id, data)
+
+    @api
+    def reset_password(self, account_id):
+        return accounts.reset_password(self.db, self.caller(), account_id)
+
+    @api
+    def list_roles(self):
+        return roles.list_roles(self.db, self.caller())
+
+    @api
+    def create_role(self, name, rights):
+        return roles.create_role(self.db, self.caller(), name, rights)
 
     @api
     def list_accounts(self, org_id=None, page=1, size=50):
