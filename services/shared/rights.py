@@ -147,9 +147,9 @@ RPC_RIGHTS = {
                    "revoke", "reapply", "reroute", "close", "add_reason", "change_reason", "delete_reason"),
         **_methods(_TA, "approve", "return_transfer", "receive", "set_approval_rights"),
         **_methods(_M, "get_outflow", "get_inflow", "mobility_list", "mobility_export_page", "mobility_counts",
-                   "lost_members", "certificate", "member_mobility", "check_certificate"),
+                   "lost_members", "certificate", "member_mobility"),
         **_methods(_MW, "register_outflow", "return_outflow", "mark_lost", "mark_found", "reissue_certificate",
-                   "register_inflow", "end_inflow", "record_activity"),
+                   "register_inflow", "end_inflow", "record_activity", "check_certificate"),
     },
     "dues": {
         **_methods(PUBLIC, "health"),
@@ -176,9 +176,9 @@ RPC_RIGHTS = {
         **_methods(SIGNED_IN, "member_totals"),
         **_methods(INTERNAL, "rebuild"),
         **_methods(_S, "subtree_stats", "counted_report", "whole_org_transfers", "get_report", "report_checks",
-                   "report_comparison", "report_history", "explain_report"),
+                   "report_comparison", "report_history"),
         **_methods(_SW, "reconcile", "generate_report", "aggregate_report", "correct_report",
-                   "undo_report_correction", "fill_report_cover"),
+                   "undo_report_correction", "fill_report_cover", "explain_report"),
         **_methods(_SA, "submit_report", "accept_report", "return_report"),
     },
 }
