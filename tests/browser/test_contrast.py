@@ -46,6 +46,7 @@ PAGES = {
     "/members/{id}/check": "/members/{member}/check",
     "/members/{id}/history": "/members/{member}/history",
     "/accounts": "/accounts",
+    "/roles": "/roles",
     "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
     "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
     "/query": "/query?saved={saved}",

@@ -2,6 +2,7 @@
 organization's 系统管理员, who makes a 党费-only clerk and a read-only account; every service
 checks the right itself; administrators reach only their own organization's 业务用户 and the
 系统管理员 below; a reset password is one-time; the last root administrator stays."""
+from contextlib import closing
 from datetime import date
 
 import httpx
@@ -10,7 +11,7 @@ import pytest
 from services.dues.domain import Month
 from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org
 from tests.support.factories import code, member_data
-from tests.support.helpers import assert_error, wait_for
+from tests.support.helpers import assert_error, csrf_of, wait_for
 
 from ..conftest import login
 
@@ -210,7 +211,7 @@ def test_a_reset_password_is_one_time(system, world):
                                                       "new_password": "Reader#Again2026"}).status_code == 204
     finally:
         fresh.close()
-    world["reader"] = login(system.url, username, "Reader#Again2026")
+    world["reader"], world["reader_password"] = login(system.url, username, "Reader#Again2026"), "Reader#Again2026"
     assert ok(world["reader"].get(f"/members/{world['member']}"))
     assert_error(admin_a.post(f"/accounts/{ids['admin_a']}/reset-password"), 409)  # its own: 修改密码
 
@@ -234,3 +235,57 @@ def test_the_last_root_administrator_stays(system, api, root_id):
         for other in root_admins:
             ok(api.patch(f"/accounts/{other['id']}", json={"disabled": False}))
         keeper.close()
+
+
+def web_login(system, username: str, password: str = PASSWORD) -> httpx.Client:
+    client = httpx.Client(base_url=system.url, timeout=20, follow_redirects=False)
+    page = client.get("/login")
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": csrf_of(page.text)})
+    assert response.status_code == 303, response.text
+    return client
+
+
+def test_the_pages_show_only_what_the_role_may_use(system, world):
+    listed = {a["id"]: a for a in ok(world["admin_a"].get("/accounts", params={"size": 200}))["items"]}
+    orgs = world["orgs"]
+    with closing(web_login(system, listed[world["ids"]["clerk"]]["username"])) as clerk:
+        home = clerk.get("/")
+        assert home.status_code == 200, home.text
+        assert 'id="nav-dues"' in home.text and 'id="home-dues"' in home.text
+        for hidden in ('id="nav-transfers"', 'id="nav-accounts"', 'id="nav-orglife"', 'id="home-development"',
+                       'id="home-terms"', 'id="probation-title"', 'action="/search"'):
+            assert hidden not in home.text, hidden
+        org = clerk.get(f"/orgs/{orgs['A1']}")  # the organization page without its member list
+        assert org.status_code == 200, org.text
+        assert 'id="dues-link"' in org.text and 'id="member-form"' not in org.text
+        assert 'id="stats-title"' not in org.text and "导入党员" not in org.text
+        assert clerk.get(f"/orgs/{orgs['A1']}/dues").status_code == 200
+        assert clerk.get("/accounts").status_code == 403
+    with closing(web_login(system, listed[world["ids"]["admin_a"]]["username"])) as admin:
+        accounts = admin.get("/accounts")
+        assert accounts.status_code == 200 and "用户管理" in accounts.text
+        assert world["role"]["name"] in accounts.text and "最近登录" in accounts.text
+        roles = admin.get("/roles")
+        assert roles.status_code == 200 and world["role"]["name"] in roles.text and "审批" in roles.text
+        name = f"页面角色{code('')}"
+        created = admin.post("/roles/new", data={"name": name, "rights-dues": "read", "rights-terms": "write",
+                                                 "csrf_token": csrf_of(roles.text)})
+        assert created.status_code == 303, created.text
+        made = {r["name"]: r for r in ok(world["admin_a"].get("/roles"))["items"]}[name]
+        assert made["rights"] == {"dues": "read", "terms": "write"}
+        refused = admin.post("/roles/new", data={"name": "", "csrf_token": csrf_of(roles.text)})
+        assert refused.status_code == 400 and 'id="role-form"' in refused.text
+        reset = admin.post(f"/accounts/{world['ids']['clerk']}/reset-password",
+                           data={"csrf_token": csrf_of(accounts.text)})
+        assert reset.status_code == 200 and 'id="one-time-password"' in reset.text
+        assert reset.headers["cache-control"] == "no-store"
+        edited = admin.post(f"/accounts/{world['ids']['clerk']}/edit",
+                            data={"role": world["role"]["name"], "name": "张会计", "phone": "",
+                                  "csrf_token": csrf_of(accounts.text)})
+        assert edited.status_code == 303, edited.text
+    reader_name = listed[world["ids"]["reader"]]["username"]
+    with closing(web_login(system, reader_name, world.get("reader_password", PASSWORD))) as reader:
+        accounts = reader.get("/accounts")  # 只读 sees the list, without the forms
+        assert accounts.status_code == 200 and 'id="account-form"' not in accounts.text
+        assert "重置密码" not in accounts.text
