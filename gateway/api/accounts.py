@@ -79,6 +79,7 @@ ACCOUNT = obj(["id", "username", "org_id", "org_name", "role", "disabled", "stat
               locked_until={"type": ["string", "null"], "format": "date-time"}, failed_count=INT,
               created_at={"type": "string", "format": "date-time"},
               last_login={"type": ["string", "null"], "format": "date-time"},
+              last_login_label={**STR, "description": "最近登录（北京时间），或“从未登录”"},
               manageable={**BOOL, "description": "本账号能否管理该账号（否则只可查看）"})
 LEVEL = {"type": "string", "enum": ["read", "write", "approve"]}
 RIGHTS = {"type": "object", "additionalProperties": LEVEL,

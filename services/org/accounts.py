@@ -17,7 +17,7 @@ from services.shared.passwords import password_problem
 from services.shared.rights import ADMIN_ROLE, MODULES, exceeding
 
 from .domain.account_reach import is_last_root_admin, reaches
-from .domain.lockout import account_status
+from .domain.lockout import CHINA_TIME, account_status
 from .models import accounts, orgs, roles
 from .passwords import hash_password
 from .store import account_by_name, end_sessions, load_org, org_names
@@ -142,6 +142,8 @@ def _listed(row, now: datetime, manageable: bool) -> dict:
             "locked_until": row.locked_until.isoformat() if status == "locked" else None,
             "failed_count": row.failed_count, "created_at": row.created_at.isoformat(),
             "last_login": row.last_login_at.isoformat() if row.last_login_at else None,
+            "last_login_label": f"{row.last_login_at.astimezone(CHINA_TIME):%Y-%m-%d %H:%M}" if row.last_login_at
+            else "从未登录",
             "manageable": manageable}
 
 

@@ -75,6 +75,8 @@ def test_create_disable_and_see_the_state(system, api, root_id, screen):
     no_sideways_scroll(page)
     # Nor does the table: its actions are in reach without scrolling it (a phone hid them once).
     assert page.evaluate("(t => t.scrollWidth <= t.clientWidth + 1)(document.querySelector('#accounts').parentElement)")
+    # On a phone each account is a card further down: scrolled to, its button shows whole.
+    row.get_by_role("button", name="解锁").scroll_into_view_if_needed()
     expect(row.get_by_role("button", name="解锁")).to_be_in_viewport(ratio=1)
     shot(page, f"accounts-{size}")
     row.get_by_role("button", name="解锁").click()
