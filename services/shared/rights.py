@@ -120,8 +120,14 @@ RPC_RIGHTS = {
         **_methods(PUBLIC, "health"),
         **_methods(INTERNAL, "check_inbound", "members_on_rolls", "evaluation_roll", "evaluation_counts",
                    "facts_page", "applicant_facts_page", "count_facts", "hold_org_rolls"),
-        **_methods(_D, "get_member", "member_history", "check_member", "check_subtree", "list_members",
-                   "get_import", "quick_search", "reminders", "roster_page", "combined_query",
+        # A member's card and the rolls are also what 关系接转, 流动党员, 组织生活, 换届 and 发展党员
+        # pages pick members from (any one of those read rights suffices).
+        **_methods(f"{_D}|{_T}|{_M}|{_TE}", "get_member"),
+        **_methods(f"{_D}|{_T}", "quick_search"),
+        **_methods(f"{_D}|{_O}|{_TE}", "roster_page"),
+        **_methods(f"{_D}|{_V}", "list_members"),
+        **_methods(_D, "member_history", "check_member", "check_subtree",
+                   "get_import", "reminders", "combined_query",
                    "combined_query_page", "query_fields", "list_saved_queries", "get_saved_query",
                    "list_batch_changes", "get_batch_change", "duplicate_ids", "invalid_ids", "incomplete_members"),
         **_methods(_DW, "create_member", "update_member", "add_info_row", "update_info_row", "delete_info_row",
@@ -154,7 +160,8 @@ RPC_RIGHTS = {
     "dues": {
         **_methods(PUBLIC, "health"),
         **_methods(INTERNAL, "backfill_members", "inflow_dues"),
-        **_methods(_DU, "remittances", "settings", "member_dues", "paid_to", "branch_month", "summary", "arrears",
+        **_methods(f"{_DU}|{_T}", "paid_to"),  # 党费交至, on a transfer's letter
+        **_methods(_DU, "remittances", "settings", "member_dues", "branch_month", "summary", "arrears",
                    "arrears_counts", "lapsed_members", "base_roster", "base_sheet", "exemptions",
                    "get_base_import"),
         **_methods(_DUW, "set_settings", "set_base", "set_bases", "create_base_import", "commit_base_import",
