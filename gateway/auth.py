@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 
 from services.shared.context import encode_rights
-from services.shared.rights import allows
+from services.shared.rights import allows, missing_right
 
 from .errors import HttpError
 from .rpc import RemoteError
@@ -48,6 +48,10 @@ class Session:
 
     def can(self, module: str, level: str = "read") -> bool:
         return allows(self.rights, module, level)
+
+    def may_call(self, service: str, method: str) -> bool:
+        """Whether the services would let this account make the RPC (the one map, rights.py)."""
+        return missing_right(self.rights, service, method) is None
 
 
 def session_of(token: str, view: dict, via_cookie: bool = False) -> Session:

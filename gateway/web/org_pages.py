@@ -138,11 +138,13 @@ async def supervision_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)
     org = await call(request, session, "org", "get_org", org_id=org_id)
+    # Only the lists of modules the account's role may read (each list is one module's RPC).
+    shown = [name for name, (service, method, *_) in SUPERVISION_LISTS.items() if session.may_call(service, method)]
     root, overdue, *lists = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
-        call(request, session, "member", "overdue_probation", org_id=org_id,
-             page=request.query_params.get("page", "1"), size=50),
+        call_if(request, session, ("development", "read"), "member", "overdue_probation", org_id=org_id,
+                page=request.query_params.get("page", "1"), size=50),
         *[supervision_list(request, name, org_id, request.query_params.get(f"{name}-page", "1"), 20)
-          for name in SUPERVISION_LISTS])
+          for name in shown])
     return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue,
-                  lists=[(name, SUPERVISION_LISTS[name][2], result) for name, result in zip(SUPERVISION_LISTS, lists)])
+                  lists=[(name, SUPERVISION_LISTS[name][2], result) for name, result in zip(shown, lists)])

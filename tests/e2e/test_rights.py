@@ -289,3 +289,43 @@ def test_the_pages_show_only_what_the_role_may_use(system, world):
         accounts = reader.get("/accounts")  # 只读 sees the list, without the forms
         assert accounts.status_code == 200 and 'id="account-form"' not in accounts.text
         assert "重置密码" not in accounts.text
+
+
+def test_the_supervision_page_lists_only_readable_modules(system, world):
+    listed = {a["id"]: a for a in ok(world["admin_a"].get("/accounts", params={"size": 200}))["items"]}
+    orgs = world["orgs"]
+    with closing(web_login(system, listed[world["ids"]["admin_a"]]["username"])) as admin:
+        full = admin.get(f"/orgs/{orgs['A']}/supervision")
+        assert full.status_code == 200 and 'id="dues-lapsed-title"' in full.text
+        assert 'id="duplicate-ids-title"' in full.text and "预备期已满" in full.text
+    reset = ok(world["admin_a"].post(f"/accounts/{world['ids']['clerk']}/reset-password"))
+    first = login(system.url, listed[world["ids"]["clerk"]]["username"], reset["one_time_password"])
+    assert first.post("/session/password", json={"old_password": reset["one_time_password"],
+                                                 "new_password": PASSWORD}).status_code == 204
+    first.close()
+    with closing(web_login(system, listed[world["ids"]["clerk"]]["username"])) as clerk:
+        page = clerk.get(f"/orgs/{orgs['A']}/supervision")
+        assert page.status_code == 200, page.text
+        assert 'id="dues-lapsed-title"' in page.text
+        for hidden in ('id="duplicate-ids-title"', 'id="lost-members-title"', 'id="terms-due-title"', "预备期已满"):
+            assert hidden not in page.text, hidden
+        member = clerk.get(f"/members/{world['member']}")
+        assert member.status_code == 403  # the card is 日常管理's
+
+
+def test_a_daily_only_account_sees_the_member_card_without_other_modules(system, world):
+    admin_a, orgs = world["admin_a"], world["orgs"]
+    role = ok(admin_a.post("/roles", json={"name": f"日常{code('')}", "rights": {"daily": "write"}}), 201)
+    daily_api, daily_id = new_login(system, admin_a, orgs["A"], "rtdaily", role["name"])
+    refused_for_right(daily_api.get("/accounts"), "系统工具")
+    daily_api.close()
+    listed = {a["id"]: a for a in ok(admin_a.get("/accounts", params={"size": 200}))["items"]}
+    with closing(web_login(system, listed[daily_id]["username"])) as daily:
+        card = daily.get(f"/members/{world['member']}")
+        assert card.status_code == 200, card.text
+        assert 'id="tab-orglife"' not in card.text and 'id="dues-link"' not in card.text
+        assert 'id="transfer-link"' not in card.text and 'id="outflow-link"' not in card.text
+        org = daily.get(f"/orgs/{orgs['A1']}")
+        assert org.status_code == 200 and 'id="member-form"' in org.text and 'id="dues-link"' not in org.text
+        home = daily.get("/")
+        assert home.status_code == 200 and 'id="probation-title"' in home.text and 'id="home-dues"' not in home.text
