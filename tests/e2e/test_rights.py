@@ -260,6 +260,7 @@ def test_the_pages_show_only_what_the_role_may_use(system, world):
         assert org.status_code == 200, org.text
         assert 'id="dues-link"' in org.text and 'id="member-form"' not in org.text
         assert 'id="stats-title"' not in org.text and "导入党员" not in org.text
+        assert 'id="card-form"' not in org.text and 'id="delete-form"' not in org.text  # 日常管理 维护 only
         assert clerk.get(f"/orgs/{orgs['A1']}/dues").status_code == 200
         assert clerk.get("/accounts").status_code == 403
     with closing(web_login(system, listed[world["ids"]["admin_a"]]["username"])) as admin:
@@ -327,5 +328,6 @@ def test_a_daily_only_account_sees_the_member_card_without_other_modules(system,
         assert 'id="transfer-link"' not in card.text and 'id="outflow-link"' not in card.text
         org = daily.get(f"/orgs/{orgs['A1']}")
         assert org.status_code == 200 and 'id="member-form"' in org.text and 'id="dues-link"' not in org.text
+        assert 'id="card-form"' in org.text and 'id="stats-title"' not in org.text
         home = daily.get("/")
         assert home.status_code == 200 and 'id="probation-title"' in home.text and 'id="home-dues"' not in home.text
