@@ -11,9 +11,12 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
+
+from services.shared.context import encode_rights
+from services.shared.rights import allows, missing_right
 
 from .errors import HttpError
 from .rpc import RemoteError
@@ -34,15 +37,27 @@ class Session:
     scope_path: str
     must_change_password: bool
     via_cookie: bool = False
+    role: str = ""
+    # Module rights (services/shared/rights.py), read fresh with the session on every request: the
+    # services check them; pages use them only to hide what would be refused.
+    rights: dict = field(default_factory=dict, hash=False)
 
     def context(self, request_id: str) -> dict:
         return {"user_id": str(self.account_id), "username": self.username, "scope_path": self.scope_path,
-                "request_id": request_id}
+                "request_id": request_id, "rights": encode_rights(self.rights)}
+
+    def can(self, module: str, level: str = "read") -> bool:
+        return allows(self.rights, module, level)
+
+    def may_call(self, service: str, method: str) -> bool:
+        """Whether the services would let this account make the RPC (the one map, rights.py)."""
+        return missing_right(self.rights, service, method) is None
 
 
 def session_of(token: str, view: dict, via_cookie: bool = False) -> Session:
     return Session(token, view["account_id"], view["username"], view["org_id"], view["scope_path"],
-                   bool(view["must_change_password"]), via_cookie)
+                   bool(view["must_change_password"]), via_cookie, view.get("role") or "",
+                   dict(view.get("rights") or {}))
 
 
 class Tokens:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from launcher.system import System
 from services.shared.context import Caller
@@ -17,6 +18,10 @@ from .support.environment import TestEnvironment
 from .support.rpc import SyncRpc
 
 ROOT = Path(__file__).resolve().parent.parent
+# Property tests check rules, not speed: hypothesis's 200 ms deadline per example failed a pure test
+# once on the 2-core machine while other suites ran.
+settings.register_profile("pmis", deadline=None)
+settings.load_profile("pmis")
 ADMIN_PASSWORD = "Strong#Pass2026"
 
 

@@ -120,6 +120,14 @@ async def call(request: Request, session: Session | None, service: str, method: 
     return await request.app.state.rpc.call(service, method, context, **kwargs)
 
 
+async def call_if(request: Request, session: Session, right: tuple[str, str], service: str, method: str, **kwargs):
+    """The call, or None when the account's role lacks `right` (module, level): a page leaves that
+    part out instead of failing. The service checks the right anyway (services/shared/rights.py)."""
+    if not session.can(*right):
+        return None
+    return await call(request, session, service, method, **kwargs)
+
+
 def record_action(service: str, method: str, id_name: str, types: dict):
     """A POST on one record (`/things/{id}/do`): the optional JSON body checked against `types`
     (and an optional `version`), then `service.method(<id_name>=id, data=body)`."""

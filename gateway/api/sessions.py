@@ -20,7 +20,7 @@ async def login(request: Request):
     view = await call(request, None, "org", "authenticate", username=data.get("username"),
                       password=data.get("password"), **client_of(request))
     return JSONResponse({"token": view["token"], "must_change_password": view["must_change_password"],
-                         "org_id": view["org_id"]})
+                         "org_id": view["org_id"], "role": view["role"], "rights": view["rights"]})
 
 
 async def logout(request: Request):
@@ -47,7 +47,9 @@ routes = [
 
 def _login_op() -> dict:
     operation = op("登录（连续5次失败锁定15分钟）", "令牌（随机、不透明；退出登录即失效）",
-                   obj(["token", "must_change_password", "org_id"], token=STR, must_change_password=BOOL, org_id=INT),
+                   obj(["token", "must_change_password", "org_id"], token=STR, must_change_password=BOOL, org_id=INT,
+                       role=STR, rights={"type": "object", "additionalProperties": STR,
+                                         "description": "本账号各模块的权限（read / write / approve）"}),
                    obj(["username", "password"], username=STR, password=STR), auth=False)
     operation["responses"]["429"] = _error("连续登录失败，账号已锁定（即使密码正确）")
     return operation

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from services.member.contract import APPLICANT_LABELS, INFO_SETS, STEP_FORMS
 from services.member.contract import BASIC_LABELS as MEMBER_LABELS
 from services.org.contract import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
+from services.shared.rights import MODULES
 from services.stats.contract import COVER_FIELDS
 
 # Fields any form may be refused on without a control of its own (shown as text only).
@@ -50,8 +51,14 @@ FORMS = {
     "move": FormSpec("move-", {"parent_code": "新的上级党组织代码", "date": "移动日期", "reason": "移动原因"},
                      {"parent_id": "parent_code"}),
     # 账号管理: a new account's organization is named by its code
-    "account": FormSpec("account-", {"username": "用户名", "password": "初始密码", "org_code": "所在党组织代码"},
+    "account": FormSpec("account-", {"username": "用户名", "password": "初始密码", "org_code": "所在党组织代码",
+                                     "name": "姓名", "phone": "联系电话", "role": "角色"},
                         {"org_id": "org_code"}),
+    # 用户管理: one account's edit form (its row's), and a new role with its rights per module
+    "account-edit": FormSpec("edit-", {"role": "角色", "name": "姓名", "phone": "联系电话", "disabled": "状态"}),
+    "role": FormSpec("role-", {"name": "角色名称", "rights": "权限",
+                               **{f"rights.{m}": f"{label}权限" for m, label in MODULES.items()}},
+                     {"rights": "rights-daily", **{f"rights.{m}": f"rights-{m}" for m in MODULES}}),
     "unit": FormSpec("unit-", _labels(UNIT_FIELDS)),
     "sanction": FormSpec("sanction-", _labels(SANCTION_FIELDS)),
     # the annual report: a correction names one cell (table, row and column: one control)

@@ -15,7 +15,7 @@ from services.shared.codes import (
     OCCUPATIONS,
 )
 
-from ..api.common import call, path_id
+from ..api.common import call, call_if, path_id
 from ..auth import Session, require_session
 from ..errors import HttpError
 from .rendering import render, submit_form
@@ -33,16 +33,20 @@ def _leave_kind_groups() -> list[tuple[str, list[tuple[str, str]]]]:
 async def _member_context(request: Request, session: Session, member_id: int) -> dict:
     member = await call(request, session, "member", "get_member", member_id=member_id)  # first: 404/403
     photo, org, root, mobility, development, attendance, posts = await asyncio.gather(
-        call(request, session, "media", "member_photo", member_id=member_id),
+        # Each part only for a role that may read its module (None: the page leaves it out).
+        call_if(request, session, ("daily", "read"), "media", "member_photo", member_id=member_id),
         call(request, session, "org", "get_org", org_id=member["org_id"]),
         call(request, session, "org", "get_org", org_id=session.org_id),
-        call(request, session, "transfer", "member_mobility", member_id=member_id),  # 流动党员 (transfer)
-        call(request, session, "member", "member_development", member_id=member_id),  # 发展纪实, 转正
-        call(request, session, "org", "member_attendance", member_id=member_id, size=20),  # 组织生活 (org)
-        call(request, session, "org", "member_posts", member_id=member_id))  # 班子职务 (org: one source)
+        call_if(request, session, ("mobility", "read"), "transfer", "member_mobility", member_id=member_id),
+        call_if(request, session, ("development", "read"), "member", "member_development",
+                member_id=member_id),  # 发展纪实, 转正
+        call_if(request, session, ("orglife", "read"), "org", "member_attendance", member_id=member_id,
+                size=20),  # 组织生活 (org)
+        call_if(request, session, ("terms", "read"), "org", "member_posts",
+                member_id=member_id))  # 班子职务 (org: one source)
     last = next((c for c in member.get("status_changes", ()) if not c["undone"]), None)
     return dict(member=member, photo=photo, org=org, root=root, mobility=mobility, development=development,
-                attendance=attendance, posts=posts["items"], ethnicities=ETHNICITIES.items(),
+                attendance=attendance, posts=posts["items"] if posts else [], ethnicities=ETHNICITIES.items(),
                 undo_meaning=member_contract.UNDO_MEANING, restore_meaning=member_contract.RESTORE_MEANING,
                 restore_hint=(member_contract.restore_hint(last, date.today(), session.username)
                               if member["actions"]["restore"] else None),

@@ -6,13 +6,15 @@ from starlette.requests import Request
 
 from services.shared.codes import ETHNICITIES, MEMBER_CATEGORIES, ORG_TYPES
 
-from ..api.common import call, children_with_counts, history_flag, path_id
+from ..api.common import call, call_if, children_with_counts, history_flag, path_id
 from ..api.supervision import LISTS as SUPERVISION_LISTS
 from ..api.supervision import supervision_list
 from ..auth import Session, require_session
 from ..errors import as_http_error
 from ..rpc import RemoteError
 from .rendering import render, submit_form
+
+READ_DAILY = ("daily", "read")
 
 
 async def home(request: Request):
@@ -21,14 +23,18 @@ async def home(request: Request):
     (root, reminders, transfer_counts, mobility_counts, development_due, orglife_due,
      dues_counts, remittance_due, terms_due) = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
-        call(request, session, "member", "reminders", org_id=session.org_id),
-        call(request, session, "transfer", "counts", org_id=session.org_id),
-        call(request, session, "transfer", "mobility_counts", org_id=session.org_id),
-        call(request, session, "member", "development_due", org_id=session.org_id, size=10),  # 发展党员, subtree
-        call(request, session, "org", "orglife_due", org_id=session.org_id),  # 组织生活, subtree
-        call(request, session, "dues", "arrears_counts", org_id=session.org_id),  # 欠交党费, subtree
-        call(request, session, "dues", "remittance_due", org_id=session.org_id),  # 上缴: own and direct subordinates
-        call(request, session, "org", "terms_reminder", org_id=session.org_id))  # 换届: own 30 days, below 6 months
+        # Each part only for a role that may read its module (None: left out).
+        call_if(request, session, READ_DAILY, "member", "reminders", org_id=session.org_id),
+        call_if(request, session, ("transfer", "read"), "transfer", "counts", org_id=session.org_id),
+        call_if(request, session, ("mobility", "read"), "transfer", "mobility_counts", org_id=session.org_id),
+        call_if(request, session, ("development", "read"), "member", "development_due", org_id=session.org_id,
+                size=10),  # 发展党员, subtree
+        call_if(request, session, ("orglife", "read"), "org", "orglife_due", org_id=session.org_id),  # subtree
+        call_if(request, session, ("dues", "read"), "dues", "arrears_counts", org_id=session.org_id),  # 欠交党费
+        call_if(request, session, ("dues", "read"), "dues", "remittance_due",
+                org_id=session.org_id),  # 上缴: own and direct subordinates
+        call_if(request, session, ("terms", "read"), "org", "terms_reminder",
+                org_id=session.org_id))  # 换届: own 30 days, below 6 months
     return render(request, "home.html", session=session, root=root, org=root, reminders=reminders,
                   transfer_counts=transfer_counts, mobility_counts=mobility_counts, development_due=development_due,
                   orglife_due=orglife_due, dues_counts=dues_counts, remittance_due=remittance_due,
@@ -42,14 +48,17 @@ async def org_context(request: Request, session: Session, org_id: int) -> dict:
     revoked_children = request.query_params.get("orgs") == "history"  # 历史 (revoked) sub-organizations
     children, stats, members, root, fields, latest_meeting, committee = await asyncio.gather(
         children_with_counts(request, session, org_id, revoked_children),
-        call(request, session, "stats", "subtree_stats", org_id=org_id),
-        call(request, session, "member", "list_members", org_id=org_id, page=page, size=20, history=history),
+        call_if(request, session, ("stats", "read"), "stats", "subtree_stats", org_id=org_id),
+        call_if(request, session, READ_DAILY, "member", "list_members", org_id=org_id, page=page, size=20,
+                history=history),
         call(request, session, "org", "get_org", org_id=session.org_id),
         call(request, session, "org", "card_fields"),
-        call(request, session, "org", "latest_meeting", org_id=org_id),
-        call(request, session, "org", "org_committee", org_id=org_id),  # 换届: the open term, read-only here
+        call_if(request, session, ("orglife", "read"), "org", "latest_meeting", org_id=org_id),
+        # 换届: the open term, read-only here
+        call_if(request, session, ("terms", "read"), "org", "org_committee", org_id=org_id),
     )
-    return dict(org=org, children=children, stats=stats["members"], members=members, root=root, history=history,
+    return dict(org=org, children=children, stats=stats["members"] if stats else None, members=members, root=root,
+                history=history,
                 latest_meeting=latest_meeting, committee=committee,
                 org_types=ORG_TYPES.items(), ethnicities=ETHNICITIES.items(), revoked_children=revoked_children,
                 categories=MEMBER_CATEGORIES.items(), sexes={"1": "男", "2": "女"}, fields=fields)
@@ -132,11 +141,13 @@ async def supervision_page(request: Request):
     session = await require_session(request)
     org_id = path_id(request)
     org = await call(request, session, "org", "get_org", org_id=org_id)
+    # Only the lists of modules the account's role may read (each list is one module's RPC).
+    shown = [name for name, (service, method, *_) in SUPERVISION_LISTS.items() if session.may_call(service, method)]
     root, overdue, *lists = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
-        call(request, session, "member", "overdue_probation", org_id=org_id,
-             page=request.query_params.get("page", "1"), size=50),
+        call_if(request, session, ("development", "read"), "member", "overdue_probation", org_id=org_id,
+                page=request.query_params.get("page", "1"), size=50),
         *[supervision_list(request, name, org_id, request.query_params.get(f"{name}-page", "1"), 20)
-          for name in SUPERVISION_LISTS])
+          for name in shown])
     return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue,
-                  lists=[(name, SUPERVISION_LISTS[name][2], result) for name, result in zip(SUPERVISION_LISTS, lists)])
+                  lists=[(name, SUPERVISION_LISTS[name][2], result) for name, result in zip(shown, lists)])

@@ -11,7 +11,15 @@ from . import orglife_pages as orglife
 from . import reason_pages, term_pages
 from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
-from .account_pages import account_action, accounts_page, create_account
+from .account_pages import (
+    account_action,
+    accounts_page,
+    create_account,
+    create_role,
+    edit_account,
+    reset_password,
+    roles_page,
+)
 from .audit_pages import audit_page
 from .batch_add_pages import batch_add_page, commit_batch_add, preview_batch_add, undo_batch_add
 from .member_check_pages import check_subtree_page, member_check_page
@@ -79,6 +87,10 @@ routes = [
     Route("/password", password, methods=["GET", "POST"]),
     Route("/accounts", accounts_page),
     Route("/accounts/new", create_account, methods=["POST"]),
+    Route("/accounts/{id}/edit", edit_account, methods=["POST"]),
+    Route("/accounts/{id}/reset-password", reset_password, methods=["POST"]),
+    Route("/roles", roles_page),
+    Route("/roles/new", create_role, methods=["POST"]),
     Route("/accounts/{id}/{action}", account_action, methods=["POST"]),
     Route("/audit", audit_page),
     Route("/orgs/{id}", org_page),

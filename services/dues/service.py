@@ -1,8 +1,9 @@
 """The dues service's nameko entrypoints (党费): adapters only (docs/DUES.md)."""
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.shared import org_directory_handlers
+from services.shared.checked_rpc import rpc
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError

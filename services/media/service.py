@@ -1,9 +1,10 @@
 """The media service's nameko entrypoints: adapters only."""
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.shared import org_directory_handlers
+from services.shared.checked_rpc import rpc
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError

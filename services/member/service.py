@@ -1,7 +1,8 @@
 """The member service's nameko entrypoints: adapters only."""
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from services.shared import org_directory_handlers
+from services.shared.checked_rpc import rpc
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError

@@ -56,6 +56,17 @@ orgs = Table(
 Index("orgs_path_prefix", orgs.c.path, postgresql_ops={"path": "text_pattern_ops"})
 Index("orgs_parent", orgs.c.parent_id, orgs.c.sort_order)
 
+# Roles: module rights (services/shared/rights.py); 系统管理员, 业务管理员 and 只读 are built in.
+roles = Table(
+    "roles", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("rights", JSONB, nullable=False),  # {module: "read" | "write" | "approve"}
+    Column("builtin", Boolean, nullable=False, server_default="false"),
+    Column("created_by", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 accounts = Table(
     "accounts", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
@@ -69,8 +80,13 @@ accounts = Table(
     Column("failed_count", Integer, nullable=False, server_default="0"),
     Column("locked_until", DateTime(timezone=True)),
     Column("disabled_at", DateTime(timezone=True)),  # 已停用: no login, no session
+    Column("role_id", BigInteger, ForeignKey("org.roles.id"), nullable=False),
+    Column("name", Text),  # 姓名 (display)
+    Column("phone", Text),  # 联系电话
+    Column("last_login_at", DateTime(timezone=True)),
 )
 Index("accounts_username_lower", func.lower(accounts.c.username), unique=True)
+Index("accounts_role", accounts.c.role_id)
 
 # Server-side sessions: a token is valid only while its row is live (logout, a password change
 # or disabling the account end it at once). Only the token's SHA-256 is stored.

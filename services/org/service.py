@@ -1,7 +1,8 @@
 """The org service's nameko entrypoints: adapters only."""
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 
 from services.shared.audit import ContextData
+from services.shared.checked_rpc import rpc
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError
@@ -24,6 +25,7 @@ from . import (
     moves,
     orglife_work,
     queries,
+    roles,
     sessions,
     supervision,
     term_queries,
@@ -144,8 +146,24 @@ class OrgService:
                                         self.context)
 
     @api
-    def create_account(self, username, password, org_id):
-        return accounts.create_account(self.db, self.caller(), username, password, org_id)
+    def create_account(self, username, password, org_id, role=None, name=None, phone=None):
+        return accounts.create_account(self.db, self.caller(), username, password, org_id, role, name, phone)
+
+    @api
+    def update_account(self, account_id, data):
+        return accounts.update_account(self.db, self.caller(), account_id, data)
+
+    @api
+    def reset_password(self, account_id):
+        return accounts.reset_password(self.db, self.caller(), account_id)
+
+    @api
+    def list_roles(self):
+        return roles.list_roles(self.db, self.caller())
+
+    @api
+    def create_role(self, name, rights):
+        return roles.create_role(self.db, self.caller(), name, rights)
 
     @api
     def list_accounts(self, org_id=None, page=1, size=50):

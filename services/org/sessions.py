@@ -9,6 +9,7 @@ time as a wrong password.
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,10 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, Locked, Unauthorized, ValidationFailed
 from services.shared.passwords import password_expired, password_problem
+from services.shared.rights import clean_rights
 
 from .audit import record_for_account
 from .domain.lockout import CHINA_TIME, LOCKED_MESSAGE, after_failure, is_locked
-from .models import accounts, login_sessions, orgs, outbox
+from .models import accounts, login_sessions, orgs, outbox, roles
 from .passwords import hash_password, verify_password
 from .store import account_by_name, end_sessions, load_org, org_names
 
@@ -40,14 +42,19 @@ def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def _view(account, org_name: str, scope_path: str, now: datetime) -> dict:
-    """What the gateway needs of a session, read fresh on every request."""
+def _view(account, org_name: str, scope_path: str, now: datetime, role) -> dict:
+    """What the gateway needs of a session, read fresh on every request: the account's rights go
+    into the context data of every call it makes (services/shared/rights.py)."""
     expired = password_expired(account.password_changed_at, now)
     return {
         "account_id": account.id, "username": account.username, "org_id": account.org_id, "org_name": org_name,
         "scope_path": scope_path, "must_change_password": account.must_change_password or expired,
-        "password_expired": expired,
+        "password_expired": expired, "role": role.name, "rights": clean_rights(role.rights),
     }
+
+
+def _role(session: Session, role_id: int):
+    return session.execute(select(roles.c.name, roles.c.rights).where(roles.c.id == role_id)).one()
 
 
 def _start_session(session: Session, account_id: int, now: datetime, user_agent, ip) -> str:
@@ -115,10 +122,10 @@ def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip
             _login_entry(session, caller, account, org.path, "登录失败", "账号已停用")
         else:
             session.execute(update(accounts).where(accounts.c.id == account.id).values(
-                failed_count=0, locked_until=None))
+                failed_count=0, locked_until=None, last_login_at=now))
             token = _start_session(session, account.id, now, user_agent, ip)
             _login_entry(session, caller, account, org.path, "登录")
-            return {**_view(account, org.name, org.path, now), "token": token}
+            return {**_view(account, org.name, org.path, now, _role(session, account.role_id)), "token": token}
     # Raised after the commit: the failure count must be kept.
     raise refusal
 
@@ -131,9 +138,11 @@ def resolve_session(sessions: sessionmaker, token) -> dict:
     with sessions.begin() as session:
         row = session.execute(
             select(login_sessions.c.id.label("session_id"), login_sessions.c.last_seen_at,
-                   accounts, orgs.c.name.label("org_name"), orgs.c.path.label("org_path"))
+                   accounts, orgs.c.name.label("org_name"), orgs.c.path.label("org_path"),
+                   roles.c.name.label("role_name"), roles.c.rights.label("role_rights"))
             .join(accounts, accounts.c.id == login_sessions.c.account_id)
             .join(orgs, orgs.c.id == accounts.c.org_id)
+            .join(roles, roles.c.id == accounts.c.role_id)
             .where(login_sessions.c.token_hash == token_hash(token), login_sessions.c.ended_at.is_(None),
                    login_sessions.c.expires_at > now, accounts.c.disabled_at.is_(None))).first()
         if row is None:
@@ -141,7 +150,7 @@ def resolve_session(sessions: sessionmaker, token) -> dict:
         if now - row.last_seen_at >= LAST_SEEN_EVERY:
             session.execute(update(login_sessions).where(login_sessions.c.id == row.session_id)
                             .values(last_seen_at=now))
-        return _view(row, row.org_name, row.org_path, now)
+        return _view(row, row.org_name, row.org_path, now, SimpleNamespace(name=row.role_name, rights=row.role_rights))
 
 
 def end_session(sessions: sessionmaker, token) -> None:
@@ -185,4 +194,4 @@ def change_password(sessions: sessionmaker, account_id, old_password, new_passwo
                      username=account.username, ip=str(context.get("ip") or ""))
         record_for_account(session, outbox, who, account, org.path, "修改密码")
         account = session.execute(select(accounts).where(accounts.c.id == account.id)).first()
-        return _view(account, org.name, org.path, now)
+        return _view(account, org.name, org.path, now, _role(session, account.role_id))

@@ -2,9 +2,10 @@
 
 Events are applied by the batch ingester (`python -m services.stats.ingest`, any number of
 them), not here; events.py declares the queues it consumes so `migrate` declares them."""
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
+from services.shared.checked_rpc import rpc
 from services.shared.context import CallerProvider
 from services.shared.db import Database
 from services.shared.errors import PmisError

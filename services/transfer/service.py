@@ -1,8 +1,9 @@
 """The transfer service's nameko entrypoints (组织关系转接): adapters only."""
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.shared import org_directory_handlers
+from services.shared.checked_rpc import rpc
 from services.shared.config import int_setting
 from services.shared.context import CallerProvider
 from services.shared.db import Database

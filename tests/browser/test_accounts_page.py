@@ -1,4 +1,4 @@
-"""账号管理 in a real browser: a new account made with the page's form (a refused one keeps what
+"""用户管理 in a real browser: a new account made with the page's form (a refused one keeps what
 was typed, with the error beside its field), disabled after a confirmation, shown as 已停用 and
 unable to log in; a locked account shows its lock and is unlocked. Screenshots at desktop and
 phone width (the `screen` fixture) go to PMIS_SHOTS for a person to look at."""
@@ -18,11 +18,12 @@ def test_create_disable_and_see_the_state(system, api, root_id, screen):
     page, size = screen
     committee = create_org(api, root_id, f"账号页党委{size}", "党委")
     branch_code = code("AC")
-    assert api.post("/orgs", json={"name": f"账号页支部{size}", "code": branch_code, "type": "31",
-                                   "parent_id": committee}).status_code == 201
+    branch = api.post("/orgs", json={"name": f"账号页支部{size}", "code": branch_code, "type": "31",
+                                     "parent_id": committee})
+    assert branch.status_code == 201, branch.text
     log_in(page, system, api, committee, f"accadm{code('')}".lower())
     page.goto(f"{system.url}/accounts")
-    expect(page.get_by_role("heading", name="账号管理")).to_be_visible()
+    expect(page.get_by_role("heading", name="用户管理")).to_be_visible()
 
     # A refused new account: the message beside its field, what was typed kept (not the password).
     username = f"clerk{code('')}".lower()
@@ -60,9 +61,11 @@ def test_create_disable_and_see_the_state(system, api, root_id, screen):
                          timeout=60)
     assert refused.status_code == 403 and "停用" in refused.json()["error"]["message"]
 
-    # A locked account (five wrong passwords) shows until when, and can be unlocked here.
+    # A locked account (five wrong passwords) shows until when, and can be unlocked here (the
+    # branch's 系统管理员: the committee's administrator administers it).
     locked = f"lock{code('')}".lower()
-    assert api.post("/accounts", json={"username": locked, "password": STRONG, "org_id": committee}).status_code == 201
+    assert api.post("/accounts", json={"username": locked, "password": STRONG,
+                                       "org_id": branch.json()["id"]}).status_code == 201
     for _ in range(5):
         httpx.post(f"{system.url}/api/v1/session", json={"username": locked, "password": "Wrong#Guess2026"},
                    timeout=60)
@@ -72,6 +75,8 @@ def test_create_disable_and_see_the_state(system, api, root_id, screen):
     no_sideways_scroll(page)
     # Nor does the table: its actions are in reach without scrolling it (a phone hid them once).
     assert page.evaluate("(t => t.scrollWidth <= t.clientWidth + 1)(document.querySelector('#accounts').parentElement)")
+    # On a phone each account is a card further down: scrolled to, its button shows whole.
+    row.get_by_role("button", name="解锁").scroll_into_view_if_needed()
     expect(row.get_by_role("button", name="解锁")).to_be_in_viewport(ratio=1)
     shot(page, f"accounts-{size}")
     row.get_by_role("button", name="解锁").click()

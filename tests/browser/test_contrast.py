@@ -49,6 +49,7 @@ PAGES = {
     "/members/{id}/history": "/members/{member}/history",
     "/accounts": "/accounts",
     "/audit": "/audit",
+    "/roles": "/roles",
     "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
     "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
     "/query": "/query?saved={saved}",

@@ -85,15 +85,22 @@ def _every_other_route():
             yield method, route.path
 
 
-@pytest.mark.parametrize("method, path", list(_every_other_route()))
-def test_before_the_password_is_changed_every_other_endpoint_is_refused(fresh_login, orgs, method, path):
-    """A one-time password opens nothing but the password change (403 password_change_required)."""
+def _concrete(path: str, orgs: dict, member_id: int | None = None) -> str:
+    """The path with its parameters filled: the organization A (in scope), a member of A1 for a
+    member's paths when given (so a 2xx would be a real leak), harmless values for the rest."""
     values = {"id": orgs["a"], "upload_id": SOME_UUID, "photo_id": SOME_UUID, "variant": "thumb", "row_id": 1,
               "attachment_id": SOME_UUID,
               "batch_id": SOME_UUID, "year": 2025, "entry": 1, "kind": "suspended", "correction_id": 1, "code": "01"}
-    concrete = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+    if member_id is not None and path.startswith("/members/{id}"):
+        values["id"] = member_id
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
+
+
+@pytest.mark.parametrize("method, path", list(_every_other_route()))
+def test_before_the_password_is_changed_every_other_endpoint_is_refused(fresh_login, orgs, method, path):
+    """A one-time password opens nothing but the password change (403 password_change_required)."""
     body = member_data(orgs["a1"]) if path == "/members" else {}
-    assert_error(fresh_login.request(method, concrete, json=body), 403, "password_change_required")
+    assert_error(fresh_login.request(method, _concrete(path, orgs), json=body), 403, "password_change_required")
 
 
 def test_the_password_policy_is_enforced_on_change(fresh_login, username):
@@ -259,3 +266,71 @@ def test_openapi_enums_list_the_chinese_names(document):
     assert "正式党员" in _enum(body("/members"), "category")
     assert "汉族" in _enum(body("/members"), "ethnicity")
     assert "01" in _enum(body("/members"), "ethnicity")  # codes are accepted too
+
+
+# --- the authorization matrix: missing module right, read-only role (issue 16) ------------------
+
+@pytest.fixture(scope="module")
+def a1_member(api, orgs) -> int:
+    response = api.post("/members", json=member_data(orgs["a1"], name="矩阵党员"))
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+@pytest.fixture(scope="module")
+def limited(system, staff, orgs):
+    """Accounts of A made by A's 系统管理员 (staff): a 党费-only clerk and a read-only one."""
+    role = staff.post("/roles", json={"name": f"矩阵党费{code()}", "rights": {"dues": "write"}})
+    assert role.status_code == 201, role.text
+    clients = {}
+    for kind, role_name in (("clerk", role.json()["name"]), ("reader", "只读")):
+        username = f"{kind}{code()}".lower()
+        created = staff.post("/accounts", json={"username": username, "password": FIRST_PASSWORD,
+                                                "org_id": orgs["a"], "role": role_name})
+        assert created.status_code == 201, created.text
+        first = login(system.url, username, FIRST_PASSWORD)
+        assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
+                                                     "new_password": NEW_PASSWORD}).status_code == 204
+        first.close()
+        clients[kind] = login(system.url, username, NEW_PASSWORD)
+    yield clients
+    for client in clients.values():
+        client.close()
+
+
+# Operations open to every account: the organization tree everyone navigates, and blank templates.
+OPEN_TO_ALL = {("GET", "/orgs/{id}"), ("GET", "/orgs/{id}/children"), ("GET", "/orgs"), ("GET", "/org-fields")}
+# POSTs that only read (a query sent as a body): a read-only account may use them.
+READING_POSTS = {("POST", "/member-queries")}
+
+
+def _not_dues(operation) -> bool:
+    method, path = operation
+    return "dues" not in path and operation not in OPEN_TO_ALL and not path.endswith("template.xlsx")
+
+
+@pytest.mark.parametrize("method, path", [op for op in _every_other_route() if _not_dues(op)])
+def test_without_the_modules_right_nothing_is_done_or_shown(limited, orgs, a1_member, method, path):
+    """A 党费-only clerk in scope (organization A, A1's member) gets no 2xx outside 党费; a read is
+    refused for the right itself (403), not for a missing record."""
+    response = limited["clerk"].request(method, _concrete(path, orgs, a1_member), json={})
+    assert not 200 <= response.status_code < 400, (response.status_code, response.text[:300])
+    if method == "GET":  # refused for the right itself, or its input refused before any call
+        assert response.status_code in (400, 403), response.text[:300]
+        if response.status_code == 403:
+            assert assert_error(response, 403, "forbidden")["message"].startswith("无权操作")
+
+
+@pytest.mark.parametrize("method, path", [op for op in _every_other_route()
+                                          if op[0] != "GET" and op not in READING_POSTS])
+def test_a_read_only_account_changes_nothing(limited, orgs, a1_member, method, path):
+    response = limited["reader"].request(method, _concrete(path, orgs, a1_member), json={})
+    assert not 200 <= response.status_code < 400, (response.status_code, response.text[:300])
+
+
+def test_a_read_only_account_reads_in_scope_and_not_outside(limited, orgs, a1_member):
+    reader = limited["reader"]
+    assert reader.get(f"/members/{a1_member}").status_code == 200
+    assert reader.get(f"/orgs/{orgs['a']}/members").status_code == 200
+    assert_error(reader.get(f"/members/{orgs['b_member']}"), 403, "forbidden")
+    assert_error(reader.get(f"/orgs/{orgs['b']}/members"), 403, "forbidden")

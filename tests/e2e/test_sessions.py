@@ -126,7 +126,7 @@ def test_web_logout_ends_the_cookie_session(system, api, orgs):
                                         "csrf_token": csrf_of(page.text)}).status_code == 303
         cookie = web.cookies["pmis_session"]
         home = web.get(f"/orgs/{orgs['a']}")
-        assert home.status_code == 200 and "账号管理" in home.text
+        assert home.status_code == 200 and "用户管理" in home.text
         assert web.post("/logout", data={"csrf_token": csrf_of(home.text)}).status_code == 303
     # The stolen copy of the cookie, replayed after logout, opens nothing.
     with httpx.Client(base_url=system.url, timeout=TIMEOUT, cookies={"pmis_session": cookie}) as replay:
@@ -299,7 +299,7 @@ def test_the_accounts_page_unlocks_with_its_form(system, api, orgs):
         page = web.get("/login")
         web.post("/login", data={"username": admin_name, "password": PASSWORD, "csrf_token": csrf_of(page.text)})
         accounts = web.get("/accounts")
-        assert accounts.status_code == 200 and "账号管理" in accounts.text
+        assert accounts.status_code == 200 and "用户管理" in accounts.text
         assert username in accounts.text and "已锁定至" in accounts.text
         account_id = account_row(api, username, orgs["a1"])["id"]
         done = web.post(f"/accounts/{account_id}/unlock", data={"csrf_token": csrf_of(accounts.text)})

@@ -1,0 +1,35 @@
+"""The RPC entrypoint every PMIS service uses: nameko's Rpc, with the module right the method needs
+(services/shared/rights.py RPC_RIGHTS) checked before a worker is spawned, so no entrypoint can
+forget it and a method missing from the map is refused.
+
+Checked where a request enters the services (from the gateway or a standalone client). A call one
+PMIS service makes to another while doing an operation it already authorized (dues asking the
+member service for names) runs under that operation's right; the callee still checks the scope.
+"""
+from nameko.rpc import Rpc
+
+from .context import Caller
+from .errors import Forbidden
+from .rights import PUBLIC, SIGNED_IN, from_service, missing_right, needed
+from .service_list import SERVICES
+
+
+class CheckedRpc(Rpc):
+    def handle_message(self, body, message):
+        # Raised here, the error goes back to the caller as the RPC's reply (RpcConsumer).
+        self.check_right(self.unpack_message_headers(message))
+        return super().handle_message(body, message)
+
+    def check_right(self, context_data: dict) -> None:
+        service, method = self.container.service_name, self.method_name
+        spec = needed(service, method)
+        if spec is None:
+            raise Forbidden(missing_right({}, service, method))
+        if spec == PUBLIC or from_service(context_data.get("call_id_stack"), SERVICES):
+            return
+        caller = Caller.from_context_data(context_data)  # Forbidden without a scope
+        if spec != SIGNED_IN and (problem := missing_right(caller.rights, service, method)):
+            raise Forbidden(problem)
+
+
+rpc = CheckedRpc.decorator
