@@ -233,8 +233,8 @@ def _held_rows(session: Session, org: dict, before: date | None, limit: int, off
 
 
 def _held_totals(session: Session, org: dict, before: date | None = None):
-    found = session.execute(select(func.count().label("count"), func.sum(large_payments.c.amount).label("amount"))
-                            .select_from(_held_query(org, before).subquery())).one()
+    rows = _held_query(org, before).subquery()
+    found = session.execute(select(func.count().label("count"), func.sum(rows.c.amount).label("amount"))).one()
     return found.count, found.amount or money.ZERO
 
 
