@@ -94,8 +94,9 @@ def record(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, d
                 large_remittance_items.c.payment_id.in_(new.payment_ids))).scalars())
         try:
             check_large_remittance(new, [_held(row) for row in rows], forwarded, date.today())
-        except LargeRefused as refused:
-            raise REFUSALS[refused.kind](refused.message) from None
+        except LargeRefused as refused:  # the form marks the field at fault
+            field = {"amount": "amount", "date": "remitted_on"}.get(refused.kind)
+            raise REFUSALS[refused.kind](refused.message, {field: refused.message} if field else None) from None
         try:
             with session.begin_nested():
                 saved = session.execute(large_remittances.insert().values(
