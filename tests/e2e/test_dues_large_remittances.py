@@ -5,9 +5,11 @@ the caller's → 403, nothing written then; 作废 holds them again; the 大额�
 levels forwarded it and the year's 已上缴 / 未上缴; 工作督查 lists the 大额党费 held over 30 days and the
 subordinates whose quarterly 上缴 is due."""
 from datetime import date, timedelta
+from io import BytesIO
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from services.dues.domain import Month
 from tests.conftest import login
@@ -139,6 +141,11 @@ def test_supervision_lists_large_dues_held_too_long_and_the_quarterly_remittance
     assert [item["id"] for item in county["items"]] == [payments["甲旧"]] and county["amount"] == "1500.00"
     assert county["items"][0]["held_by"] == "大额上缴县委"
     assert_error(clerks["C"].get(f"/orgs/{orgs['K']}/supervision/dues-large-held"), 403)
+    download = clerks["K"].get(f"/orgs/{orgs['K']}/supervision/dues-large-held.xlsx")
+    assert download.status_code == 200, download.text
+    rows = [[cell.value for cell in row] for row in load_workbook(BytesIO(download.content)).active.iter_rows()]
+    line = next(row for row in rows if row[0] == "上缴甲")
+    assert (line[1], line[2], line[5]) == ("大额上缴一支部", 1500, "大额上缴县委")  # the amount a number cell
     with httpx.Client(base_url=system.url, follow_redirects=True) as web:
         page = web.get("/login")
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
