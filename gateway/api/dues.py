@@ -1,6 +1,6 @@
 """党费 (docs/DUES.md): a branch's 系统设置 and month (交纳登记), payments (and voiding one), bases,
-大额党费 (and a subtree's, reported upward), 少交/免交 with the higher 党委's approval, summaries,
-arrears, 上缴 (and its reminder), the yearly 公示 and the Excel sheets. Each
+大额党费 (and a subtree's, reported upward, and handed up in full level by level), 少交/免交 with the
+higher 党委's approval, summaries, arrears, 上缴 (and its reminder), the yearly 公示 and the Excel sheets. Each
 route is one RPC to the dues service, which checks scope and the rules itself; amounts travel as
 strings with two decimals."""
 from urllib.parse import quote

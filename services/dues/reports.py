@@ -1,7 +1,8 @@
 """Two read-only reports of the dues service (docs/DUES.md, "大额党费 upward" and "公示"):
 
 - 大额党费 of a subtree for a higher 党委, county or province: each payment (member, branch, amount, date,
-  receipt number) and the totals per year — kept apart from monthly dues as everywhere;
+  receipt number), which levels handed it up (large_remittances.py) and the totals per year — kept apart
+  from monthly dues as everywhere;
 - 党费收缴情况公示: a branch's year for its members — each member's 应交/实交 by month and the year's
   sums, 大额党费 apart, the branch's totals (pure lines: domain/publication.py).
 
