@@ -1,6 +1,6 @@
 """党费 (docs/DUES.md): a branch's 系统设置 and month (交纳登记), payments (and voiding one), bases,
-大额党费 (and a subtree's, reported upward), 少交/免交 with the higher 党委's approval, summaries,
-arrears, 上缴 (and its reminder), the yearly 公示 and the Excel sheets. Each
+大额党费 (and a subtree's, reported upward, and handed up in full level by level), 少交/免交 with the
+higher 党委's approval, summaries, arrears, 上缴 (and its reminder), the yearly 公示 and the Excel sheets. Each
 route is one RPC to the dues service, which checks scope and the rules itself; amounts travel as
 strings with two decimals."""
 from urllib.parse import quote
@@ -207,6 +207,18 @@ async def correct_remittance(request: Request):
     return await _json(request, "correct_remittance", status=201, remittance_id=remittance_id, data=data)
 
 
+async def large_remittances(request: Request):
+    return await _json(request, "large_remittances", org_id=path_id(request), year=request.query_params.get("year"))
+
+
+async def record_large_remittance(request: Request):
+    """大额党费 handed up in full: the payments held (all, or `payment_ids`), the amount their sum (201)."""
+    org_id = path_id(request)
+    data = await _body(request, {"remitted_on": str, "amount": (str, int), "voucher_no": str, "note": str,
+                                 "payment_ids": list})
+    return await _json(request, "record_large_remittance", status=201, org_id=org_id, data=data)
+
+
 def _sheet(method: str, param: str, build, filename):
     """An Excel download of one dues RPC's answer (`method(org_id, <param>=?<param>)`): `build`
     gives the writer and rows, `filename` the file's name."""
@@ -259,6 +271,10 @@ routes = [
     Route("/orgs/{id}/dues/remittances/due", remittance_due),
     Route("/orgs/{id}/dues/large", large_dues),
     Route("/orgs/{id}/dues/large.xlsx", large_xlsx),
+    Route("/orgs/{id}/dues/large/remittances", large_remittances),
+    Route("/orgs/{id}/dues/large/remittances", record_large_remittance, methods=["POST"]),
+    Route("/dues/large-remittances/{id}/void", record_action("dues", "void_large_remittance", "remittance_id",
+                                                             {"reason": str}), methods=["POST"]),
     Route("/orgs/{id}/dues/publication", publication),
     Route("/orgs/{id}/dues/publication.xlsx", publication_xlsx),
     Route("/dues/remittances/{id}/correct", correct_remittance, methods=["POST"]),
@@ -432,15 +448,48 @@ REMITTANCE_DUE = obj(
     children={"type": "array", "description": "尚未上缴的直属下级党组织",
               "items": obj(["org_id", "name", "months", "collected"], org_id=INT, name=STR,
                            months={"type": "array", "items": MONTH}, collected=AMOUNT)})
+FORWARDING = obj(["remittance_id", "org_id", "remitted_on"], remittance_id=INT, org_id=INT, org_name=NULLABLE,
+                 to_org_id={"type": ["integer", "null"], "description": "收款的上级党组织（null：上缴党中央）"},
+                 to_org_name=NULLABLE, remitted_on=DATE, voucher_no=STR)
+LARGE_COUNT = obj(["count", "amount"], count=INT, amount=AMOUNT)
 LARGE_ITEM = obj(["id", "member_id", "name", "amount", "paid_on", "receipt_no"], id=INT, member_id=INT, name=STR,
                  org_id={**INT, "description": "党员现所在党组织"}, org_name=NULLABLE,
                  recorded_org_id={**INT, "description": "登记时的党组织"}, recorded_org_name=NULLABLE,
-                 amount=AMOUNT, paid_on=DATE, receipt_no=STR, recorded_by=NULLABLE)
+                 amount=AMOUNT, paid_on=DATE, receipt_no=STR, recorded_by=NULLABLE,
+                 forwarded={"type": "array", "items": FORWARDING,
+                            "description": "各级上缴该笔大额党费的记录（按日期）"},
+                 remitted_on={**NULLABLE, "description": "本组织上缴该笔的日期（未上缴为 null）"},
+                 held_by={**NULLABLE, "description": "（持有清单）该笔现在所在的党组织"})
 LARGE_LIST = obj(["year", "items", "total", "amount", "years"], org={"type": "object"}, year=INT,
                  items={"type": "array", "items": LARGE_ITEM}, total={**INT, "description": "该年笔数"},
                  amount={**AMOUNT, "description": "该年合计"}, page=INT, size=INT,
                  years={"type": "array", "description": "各年度合计（新的在前）",
-                        "items": obj(["year", "count", "amount"], year=INT, count=INT, amount=AMOUNT)})
+                        "items": obj(["year", "count", "amount"], year=INT, count=INT, amount=AMOUNT)},
+                 remitted={**LARGE_COUNT, "description": "该年已由本组织上缴的笔数、金额"},
+                 unremitted={**LARGE_COUNT, "description": "该年本组织尚未上缴的笔数、金额"})
+LARGE_REMITTANCE = obj(
+    ["id", "org_id", "remitted_on", "amount", "voucher_no", "payments", "voided"], id=INT, org_id=INT,
+    org_name=NULLABLE, to_org_id={"type": ["integer", "null"], "description": "收款的上级党组织（null：党中央）"},
+    to_org_name=NULLABLE, remitted_on=DATE, amount=AMOUNT, voucher_no=STR, note=NULLABLE,
+    payments={"type": "array", "items": obj(["id", "amount", "paid_on", "receipt_no"], id=INT, member_id=INT,
+                                            name=NULLABLE, amount=AMOUNT, paid_on=DATE, receipt_no=STR)},
+    voided=BOOL, void_reason=NULLABLE, voided_by=NULLABLE, recorded_by=NULLABLE, recorded_at=NULLABLE,
+    version=INT, can_void=BOOL)
+LARGE_REMITTANCE_IN = obj(
+    ["remitted_on", "amount", "voucher_no"], remitted_on={**DATE, "description": "上缴日期"},
+    amount={**AMOUNT_IN, "description": "上缴金额：须等于所缴各笔大额党费之和"},
+    voucher_no={"type": "string", "maxLength": 40, "description": "收据（凭证）号"},
+    note={"type": "string", "maxLength": 500, "description": "备注"},
+    payment_ids={"type": "array", "maxItems": 500, "items": INT,
+                 "description": "所缴的大额党费（编号）；缺省为本组织持有的全部未上缴大额党费"})
+LARGE_REMITTANCES = obj(
+    ["org", "to", "can_record", "held", "items"], org={"type": "object"},
+    to={"type": "object", "description": "收款的上级党组织（根组织为党中央，id 为 null）"},
+    can_record={**BOOL, "description": "本账号可以登记本组织的大额党费上缴（本组织的账号）"},
+    held=obj(["count", "amount", "items"], count=INT, amount=AMOUNT,
+             items={"type": "array", "items": LARGE_ITEM,
+                    "description": "本组织持有（本组织及下级登记、本组织尚未上缴）的大额党费；held_by 现在何处"}),
+    items={"type": "array", "items": LARGE_REMITTANCE, "description": "本组织及下级的大额党费上缴记录（新的在前）"})
 YEAR_LINE = {"months": {"type": "array", "items": obj(["month", "due", "paid"], month=MONTH,
                                                       due={**NULLABLE, "description": "应交（未计的月份为 null）"},
                                                       paid={**NULLABLE, "description": "实交"})},
@@ -559,6 +608,17 @@ OPENAPI_PATHS = {
         "及各年度合计", "大额党费", LARGE_LIST, params=[ID, YEAR, *PAGING])},
     "/orgs/{id}/dues/large.xlsx": {"get": download_operation("导出该年大额党费（逐笔及各年度合计，Excel）",
                                                              params=[ID, YEAR])},
+    "/orgs/{id}/dues/large/remittances": {
+        "get": op("大额党费上缴：本组织持有（本组织及下级登记、本组织尚未上缴）的大额党费及合计；"
+                  "本组织及下级的上缴记录",
+                  "大额党费上缴", LARGE_REMITTANCES, params=[ID, query_param("year", INT, "只列该年的上缴记录")]),
+        "post": op("登记本组织将大额党费全额上缴上级党组织（仅本组织的账号）：缺省为持有的全部未上缴大额党费；"
+                   "金额须等于所缴各笔之和（否则422）；本组织已上缴过的（409）；非本组织及下级登记的（403）；"
+                   "不符时不登记任何内容", "已登记", LARGE_REMITTANCE, LARGE_REMITTANCE_IN, params=[ID],
+                   status="201")},
+    "/dues/large-remittances/{id}/void": {"post": op(
+        "作废大额党费上缴记录（本组织，须填原因，保留记录）：所缴各笔重新计为本组织未上缴", "已作废", LARGE_REMITTANCE,
+        obj(["reason"], reason={"type": "string", "maxLength": 500}, version=VERSION), params=[ID])},
     "/orgs/{id}/dues/publication": {"get": op(
         "党费收缴情况公示（年度）：本组织党员每月应交、实交及全年合计，大额党费单独列出，支部合计；"
         "不能公示尚未开始的年度（400）", "公示", PUBLICATION, params=[ID, YEAR])},

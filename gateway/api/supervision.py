@@ -65,6 +65,10 @@ LISTS = {
                     [ROSTER_COLUMNS["name"], RosterColumn("org_name", "所在党组织", 30),
                      RosterColumn("streak", "连续未交月数", 10), RosterColumn("streak_from", "自", 10),
                      RosterColumn("amount", "欠交金额（元）", 12), RosterColumn("paid_to", "党费交至", 10)]),
+    "dues-large-held": ("dues", "large_overdue", "超过30天未上缴的大额党费",
+                        [ROSTER_COLUMNS["name"], RosterColumn("recorded_org_name", "登记的党组织", 30),
+                         RosterColumn("amount", "金额（元）", 12, money=True), RosterColumn("paid_on", "交纳日期", 12),
+                         RosterColumn("receipt_no", "收据号", 16), RosterColumn("held_by", "现在何处", 30)]),
 }
 
 
@@ -136,6 +140,8 @@ LIST_SUMMARIES = {
     "lost-members": "失联满6个月的流动党员（按规定应予停止党籍；items[].lost_since 失联日期）",
     "dues-lapsed": "连续6个月以上未交党费的在册党员（按自行脱党处理的情形，须支部核实处理；"
                    "items[].streak 连续未交月数，streak_from 自何月，amount 欠交金额，paid_to 党费交至）",
+    "dues-large-held": "交纳已超过30天、本组织尚未上缴的大额党费（本组织及下级登记；大额党费须全额上缴党中央；"
+                       "items[].held_by 现在所在的党组织，forwarded 各级已上缴的记录；amount 为合计）",
 }
 for _name, _summary in LIST_SUMMARIES.items():
     OPENAPI_PATHS[f"/orgs/{{id}}/supervision/{_name}"] = {"get": op(

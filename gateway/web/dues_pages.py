@@ -407,16 +407,66 @@ async def remittance_action(request: Request):
 
 # --- 大额党费 of the subtree (reported upward) and the yearly 党费收缴情况公示 ---------------------------
 
-async def large_page(request: Request):
-    """大额党费 of the organization's subtree for a year, by date, with every year's totals."""
-    session = await require_session(request)
-    org_id, params = path_id(request), request.query_params
+async def _large_context(request: Request, session, org_id: int, year=None) -> dict:
+    params = request.query_params
     org = await call(request, session, "org", "get_org", org_id=org_id)  # first: 404/403
-    listing, root = await asyncio.gather(
-        call(request, session, "dues", "large_dues", org_id=org_id, year=params.get("year"),
-             page=params.get("page", "1")),
+    listing, upward, root = await asyncio.gather(
+        call(request, session, "dues", "large_dues", org_id=org_id, year=year or params.get("year"),
+             page=params.get("page", "1") if year is None else "1"),
+        call(request, session, "dues", "large_remittances", org_id=org_id),
         call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "dues_large.html", session=session, org=org, root=root, listing=listing, tabs=TABS)
+    return dict(org=org, root=root, listing=listing, upward=upward, tabs=TABS, today=date.today().isoformat())
+
+
+async def large_page(request: Request):
+    """大额党费 of the organization's subtree for a year, by date, with every year's totals, each payment's
+    上缴 status; what the organization holds, its 上缴 form and the records (大额党费 上缴)."""
+    session = await require_session(request)
+    return render(request, "dues_large.html", session=session,
+                  **await _large_context(request, session, path_id(request)))
+
+
+def _rerender_large(request: Request, org_id: int, form_name: str):
+    async def rerender(session, form, error):
+        context = await _large_context(request, session, org_id, _year_param(form.get("year")))
+        return render(request, "dues_large.html", status=error.status, session=session, form_error=error,
+                      open_form=form_name, form_values=form, **context)
+    return rerender
+
+
+def _large_url(org_id: int, year=None) -> str:
+    year = _year_param(year)
+    return f"/orgs/{org_id}/dues/large" + (f"?year={year}" if year else "")
+
+
+async def record_large_remittance(request: Request):
+    """The 上缴 form: the payments ticked (`pick.<id>`), their sum typed as the amount (checked again by
+    the service: 大额党费 is handed up whole)."""
+    org_id = path_id(request)
+
+    async def perform(session, form):
+        ids = [number for key, value in form.items() if key.startswith("pick.") and value == "1"
+               and (number := _digits(key[len("pick."):])) is not None]
+        return await call(request, session, "dues", "record_large_remittance", org_id=org_id, data={
+            **{key: form.get(key, "").strip() for key in ("remitted_on", "amount", "voucher_no", "note")},
+            "payment_ids": ids})
+
+    return await submit_form(request, perform, _rerender_large(request, org_id, "large-remit"),
+                             lambda result: _large_url(org_id, request.query_params.get("year")),
+                             flash=lambda result: f"已登记大额党费上缴 {result['amount']} 元")
+
+
+async def void_large_remittance(request: Request):
+    """作废 of a 大额党费 上缴 record from the 大额党费 page of `?org=`."""
+    remittance_id = path_id(request)
+    org_id = _digits(request.query_params.get("org"))
+    if not org_id:
+        raise HttpError(404, "not_found", "页面不存在")
+    return await submit_form(request, lambda session, form: call(
+        request, session, "dues", "void_large_remittance", remittance_id=remittance_id,
+        data={key: form.get(key, "").strip() for key in ("reason", "version")}),
+        _rerender_large(request, org_id, "large-void"),
+        lambda result: _large_url(org_id, request.query_params.get("year")), flash="已作废该大额党费上缴记录")
 
 
 async def publication_page(request: Request):

@@ -165,6 +165,10 @@ FORMS = {
                                            "receipt_no": "收据号", "note": "备注"}),
     "remit-fix": FormSpec("remit-fix-", {"amount": "上缴金额", "remitted_on": "上缴日期", "receipt_no": "收据号",
                                          "note": "备注", "reason": "更正原因"}),
+    # 大额党费 上缴 (the 大额党费 page): the record form; a record's 作废 is refused in the summary at the top
+    "large-remit": FormSpec("large-remit-", {"remitted_on": "上缴日期", "amount": "上缴金额",
+                                             "voucher_no": "收据（凭证）号", "note": "备注"},
+                            {"payment_ids": "amount"}),
 }
 
 

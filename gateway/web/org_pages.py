@@ -143,11 +143,14 @@ async def supervision_page(request: Request):
     org = await call(request, session, "org", "get_org", org_id=org_id)
     # Only the lists of modules the account's role may read (each list is one module's RPC).
     shown = [name for name, (service, method, *_) in SUPERVISION_LISTS.items() if session.may_call(service, method)]
-    root, overdue, *lists = await asyncio.gather(
+    root, overdue, remittance_due, *lists = await asyncio.gather(
         call(request, session, "org", "get_org", org_id=session.org_id),
         call_if(request, session, ("development", "read"), "member", "overdue_probation", org_id=org_id,
                 page=request.query_params.get("page", "1"), size=50),
+        # the 上缴 reminder of the home page (the last quarter over), the subordinates behind
+        call_if(request, session, ("dues", "read"), "dues", "remittance_due", org_id=org_id),
         *[supervision_list(request, name, org_id, request.query_params.get(f"{name}-page", "1"), 20)
           for name in shown])
     return render(request, "supervision.html", session=session, root=root, org=org, overdue=overdue,
+                  remittance_due=remittance_due,
                   lists=[(name, SUPERVISION_LISTS[name][2], result) for name, result in zip(shown, lists)])

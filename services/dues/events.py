@@ -2,7 +2,8 @@
 
 Nobody consumes the dues events yet (the 工作督查 and the transfer letter read by RPC); they
 carry what a consumer would need: aggregate ids are "member-<id>" (bases, payments, large dues,
-exemptions of one member), "branch-<org id>" (系统设置) and "remittance-<id>" (上缴, its version)."""
+exemptions of one member), "branch-<org id>" (系统设置), "remittance-<id>" (上缴, its version) and
+"large-remittance-<id>" (大额党费 上缴)."""
 from services.shared.audit import EMITS as AUDIT_EMITS
 from services.shared.org_directory import ORG_EVENTS
 
@@ -18,6 +19,8 @@ DUES_INFLOW_PAYMENT_VOIDED = "dues_inflow_payment_voided"
 DUES_REMITTED = "dues_remitted"
 DUES_REMITTANCE_VOIDED = "dues_remittance_voided"
 DUES_REMITTANCE_CONFIRMED = "dues_remittance_confirmed"
+DUES_LARGE_REMITTED = "dues_large_remitted"
+DUES_LARGE_REMITTANCE_VOIDED = "dues_large_remittance_voided"
 
 EMITS = {
     **AUDIT_EMITS,
@@ -42,6 +45,9 @@ EMITS = {
     DUES_REMITTANCE_VOIDED: "上缴 voided (or replaced by a correction): the same payload with reason",
     DUES_REMITTANCE_CONFIRMED: "上缴 confirmed by the receiving organization: the same payload with state confirmed, "
                                "confirmer_org_id, opinion",
+    DUES_LARGE_REMITTED: "大额党费 handed up in full: {large_remittance_id, org_id, to_org_id (null: to the Centre), "
+                         "amount, remitted_on, voucher_no, payment_ids}",
+    DUES_LARGE_REMITTANCE_VOIDED: "a 大额党费 上缴 voided: the same payload with reason (its payments held again)",
 }
 # The organization directory (services/shared/org_directory.py) follows every org event; the
 # member projection (services/dues/projection.py) follows the member service's members.

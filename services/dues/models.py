@@ -12,6 +12,8 @@
   member's path, keyed (org_id, year, month; month 0 = the year's member counts), changed in the
   transaction of the change, so a summary reads a dozen rows and an arrears list an index range.
 - `remittances`: 上缴, an organization's remittance of collected dues to its higher organization.
+- `large_remittances`, `large_remittance_items`: 大额党费 上缴, an organization handing the 大额党费 it holds
+  up in full (each payment once per forwarding organization).
 - `base_imports`, `base_import_rows`: a 党费基数表's preview (its refused rows, the organization it
   is for) and its valid rows with the member matched and the monthly due computed, until the commit.
 """
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -222,6 +225,38 @@ Index("dues_remittances_one_active", remittances.c.org_id, remittances.c.from_mo
       unique=True, postgresql_where=text("voided_at IS NULL"))
 Index("dues_remittances_org", remittances.c.org_id, remittances.c.from_month)
 Index("dues_remittances_to", remittances.c.to_org_id, remittances.c.from_month)
+
+# 大额党费 上缴 (dues_0006): one record per forwarding by an organization, its payments in the items; a
+# payment is forwarded once by each level (the partial unique index), voided records free their items.
+large_remittances = Table(
+    "large_remittances", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("to_org_id", BigInteger),  # the parent when recorded; null: the root hands up to the Centre
+    Column("remitted_on", Date, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("voucher_no", Text, nullable=False),
+    Column("note", Text),
+    Column("voided_at", DateTime(timezone=True)),
+    Column("void_reason", Text),
+    Column("voided_by", Text),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("amount > 0", name="dues_large_remittances_positive"),
+)
+Index("dues_large_remittances_org", large_remittances.c.org_id, large_remittances.c.remitted_on)
+
+large_remittance_items = Table(
+    "large_remittance_items", metadata,
+    Column("remittance_id", BigInteger, ForeignKey("dues.large_remittances.id"), primary_key=True),
+    Column("payment_id", BigInteger, ForeignKey("dues.large_payments.id"), primary_key=True),
+    Column("org_id", BigInteger, nullable=False),  # the forwarding organization (for the unique index)
+    Column("voided", Boolean, nullable=False, server_default="false"),
+)
+Index("dues_large_remittance_items_once", large_remittance_items.c.org_id, large_remittance_items.c.payment_id,
+      unique=True, postgresql_where=text("NOT voided"))
+Index("dues_large_remittance_items_payment", large_remittance_items.c.payment_id)
 
 counted = Table(
     "counted", metadata,

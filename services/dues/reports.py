@@ -1,7 +1,8 @@
 """Two read-only reports of the dues service (docs/DUES.md, "大额党费 upward" and "公示"):
 
 - 大额党费 of a subtree for a higher 党委, county or province: each payment (member, branch, amount, date,
-  receipt number) and the totals per year — kept apart from monthly dues as everywhere;
+  receipt number), which levels handed it up (large_remittances.py) and the totals per year — kept apart
+  from monthly dues as everywhere;
 - 党费收缴情况公示: a branch's year for its members — each member's 应交/实交 by month and the year's
   sums, 大额党费 apart, the branch's totals (pure lines: domain/publication.py).
 
@@ -22,7 +23,8 @@ from services.shared.org_directory import OrgDirectory
 from . import inflows as visiting
 from .domain import Month, money, statement
 from .domain.publication import YearLine, branch_year, member_year
-from .models import large_payments, members
+from .large_remittances import forwardings
+from .models import large_payments, large_remittance_items, members
 from .queries import _page
 from .store import accounts, branch_of, branch_rows, shown, this_month, year_of
 
@@ -52,14 +54,28 @@ def large_list(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_i
                                .order_by(large_payments.c.paid_on, large_payments.c.id)
                                .limit(size).offset((page - 1) * size)).all()
         names = visiting.org_names(session, {row.member_org_id for row in rows} | {row.org_id for row in rows})
+        levels = forwardings(session, [row.id for row in rows])
+        # 已上缴 / 未上缴 of the year, as this organization sees it: handed up by it, or still held at it or below
+        here = select(large_remittance_items.c.payment_id).where(large_remittance_items.c.org_id == org["id"],
+                                                                  large_remittance_items.c.voided.is_(False))
+        sent = session.execute(select(func.count().label("count"), func.sum(large_payments.c.amount).label("amount"))
+                               .select_from(joined).where(under, *in_year, large_payments.c.id.in_(here))).one()
     this_year = next((y for y in years if int(y.year) == year), None)
+    year_amount = this_year.amount if this_year else money.ZERO
+    sent_amount = sent.amount or money.ZERO
     items = [{"id": row.id, "member_id": row.member_id, "name": row.name, "org_id": row.member_org_id,
               "org_name": names.get(row.member_org_id), "recorded_org_id": row.org_id,
               "recorded_org_name": names.get(row.org_id), "amount": shown(row.amount),
-              "paid_on": row.paid_on.isoformat(), "receipt_no": row.receipt_no, "recorded_by": row.created_by}
+              "paid_on": row.paid_on.isoformat(), "receipt_no": row.receipt_no, "recorded_by": row.created_by,
+              "forwarded": levels.get(row.id, []),
+              "remitted_on": next((f["remitted_on"] for f in levels.get(row.id, []) if f["org_id"] == org["id"]),
+                                  None)}
              for row in rows]
     return {"org": _org(org), "year": year, "items": items, "total": this_year.count if this_year else 0,
-            "amount": shown(this_year.amount if this_year else 0), "page": page, "size": size,
+            "amount": shown(year_amount), "page": page, "size": size,
+            "remitted": {"count": sent.count, "amount": shown(sent_amount)},
+            "unremitted": {"count": (this_year.count if this_year else 0) - sent.count,
+                           "amount": shown(year_amount - sent_amount)},
             "years": [{"year": int(y.year), "count": y.count, "amount": shown(y.amount)} for y in years]}
 
 

@@ -11,6 +11,7 @@ from services.shared.health import health_report
 from services.shared.org_directory import OrgDirectory
 
 from . import commands, imports, inflows, org_events, projection, queries, reports
+from . import large_remittances as large_upward
 from . import remittances as upward
 from .models import org_directory
 
@@ -133,6 +134,25 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     def remittance_due(self, org_id):
         """上缴提醒: the last quarter's 实交 not remitted, the organization's own and its subordinates'."""
         return upward.due(self.db, self.caller(), self._orgs(), org_id)
+
+    # --- 大额党费 上缴 (handed up in full, apart from the monthly dues' 上缴) ---
+    @api
+    def record_large_remittance(self, org_id, data):
+        return large_upward.record(self.db, self.caller(), self._orgs(), org_id, data)
+
+    @api
+    def void_large_remittance(self, remittance_id, data):
+        return large_upward.void(self.db, self.caller(), remittance_id, data)
+
+    @api
+    def large_remittances(self, org_id, year=None):
+        """What the organization holds of 大额党费 and the 上缴 records of its subtree."""
+        return large_upward.listing(self.db, self.caller(), self._orgs(), org_id, year)
+
+    @api
+    def large_overdue(self, org_id, page=1, size=50):
+        """工作督查: 大额党费 held more than 30 days without being handed up."""
+        return large_upward.overdue_held(self.db, self.caller(), self._orgs(), org_id, page, size)
 
     # --- queries ---
     @api
