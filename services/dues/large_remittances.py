@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, Refused, ValidationFailed
 from services.shared.field_errors import FieldErrors
+from services.shared.ids import int_or_not_found
 from services.shared.messaging.outbox import record_event
 from services.shared.org_directory import OrgDirectory
 from services.shared.versions import require_version
@@ -136,12 +137,7 @@ def void(sessions: sessionmaker, caller: Caller, remittance_id, data: dict) -> d
 
 def _load(session: Session, caller: Caller, remittance_id):
     """A record locked (its organization's lock first); NotFound outside the caller's scope."""
-    try:
-        remittance_id = int(remittance_id)
-    except (TypeError, ValueError):
-        raise NotFound(MISSING) from None
-    if not 1 <= remittance_id < 2**63:
-        raise NotFound(MISSING)
+    remittance_id = int_or_not_found(remittance_id, MISSING)
     row = session.execute(select(large_remittances).where(large_remittances.c.id == remittance_id)).first()
     if row is None:
         raise NotFound(MISSING)
