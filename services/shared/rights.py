@@ -163,9 +163,10 @@ RPC_RIGHTS = {
         **_methods(f"{_DU}|{_T}", "paid_to"),  # 党费交至, on a transfer's letter
         **_methods(_DU, "remittances", "settings", "member_dues", "branch_month", "summary", "arrears",
                    "arrears_counts", "lapsed_members", "base_roster", "base_sheet", "exemptions",
-                   "get_base_import", "large_dues", "publication", "remittance_due", "large_overdue",
-                   "large_remittances"),
+                   "get_base_import", "get_payment_import", "large_dues", "publication", "remittance_due",
+                   "large_overdue", "large_remittances"),
         **_methods(_DUW, "set_settings", "set_base", "set_bases", "create_base_import", "commit_base_import",
+                   "create_payment_import", "commit_payment_import",
                    "record_payments", "record_inflow_payments", "void_inflow_payment", "void_payment",
                    "record_large", "apply_exemption", "record_remittance", "correct_remittance",
                    "void_remittance", "record_large_remittance", "void_large_remittance"),

@@ -18,8 +18,17 @@
     return (data && data.error.message) || "操作失败，请重试";
   }
 
+  // The import's report (Excel: counts and every refused row with its reason), offered once previewed.
+  function showReport() {
+    const link = document.getElementById("import-report");
+    if (!link || !form.dataset.report) return;
+    link.href = `${form.dataset.report}${importId}/report.xlsx`;
+    link.hidden = false;
+  }
+
   function showPreview(preview) {
     importId = preview.id;
+    showReport();
     document.getElementById("import-preview").hidden = false;
     document.getElementById("preview-summary").textContent =
       `共 ${preview.rows} 行，有效 ${preview.valid} 行，问题 ${preview.errors.length} 处`;
@@ -86,5 +95,6 @@
     });
     const data = await response.json().catch(() => ({}));
     commitStatus.textContent = response.ok ? `已写入 ${data.written} ${what}，跳过 ${data.skipped_rows} 行` : errorMessage(data);
+    if (response.ok) showReport();
   });
 })();
