@@ -6,19 +6,23 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from services.dues.contract import BASE_IMPORT_COLUMNS, PAYMENT_IMPORT_COLUMNS
+from services.dues.contract import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
 from services.member.contract import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS
 from services.org.contract import ORG_IMPORT_COLUMNS
 
 from .cells import inert
 
-# A refused row's column by its header in the sheet (the first sheet naming a key wins).
-HEADERS = {}
-for _columns in (IMPORT_COLUMNS, ORG_IMPORT_COLUMNS, APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS,
-                 BASE_IMPORT_COLUMNS, PAYMENT_IMPORT_COLUMNS):
-    for _column in _columns:
-        HEADERS.setdefault(_column.key, _column.header)
-HEADERS.update({"file": "文件", "rows": "数据", "people": "培养联系人/入党介绍人", "month": "交纳月份"})
+# Each sheet's columns, so a refused row names its column by the header of that sheet.
+COLUMNS = {"党员采集表": IMPORT_COLUMNS, "党组织采集表": ORG_IMPORT_COLUMNS,
+           "入党申请人采集表": APPLICANT_IMPORT_COLUMNS, "发展纪实采集表": DEVELOPMENT_IMPORT_COLUMNS,
+           BASE_SHEET: BASE_IMPORT_COLUMNS, PAYMENT_SHEET: PAYMENT_IMPORT_COLUMNS}
+COMMON = {"file": "文件", "rows": "数据", "people": "培养联系人/入党介绍人"}
+
+
+def column_names(sheet: str) -> dict[str, str]:
+    return {**COMMON, **{column.key: column.header for column in COLUMNS.get(sheet, ())}}
+
+
 STATES = {"previewed": "已预览，尚未写入", "committed": "已写入"}
 
 
@@ -40,6 +44,7 @@ def import_report(sheet: str, record: dict) -> bytes:
             summary.append([label, inert(value)])
     for row in summary.iter_rows(min_col=1, max_col=1):
         row[0].font = Font(bold=True)
+    names = column_names(sheet)
     refused = workbook.create_sheet("未导入的行")
     headers = ["行号", "姓名", "公民身份号码", "所在党组织", "列", "原因"]
     refused.append(headers)
@@ -51,7 +56,7 @@ def import_report(sheet: str, record: dict) -> bytes:
     for error in sorted(errors, key=lambda item: (item.get("row") or 0)):
         field = error.get("field") or ""
         refused.append([error.get("row"), inert(error.get("name") or ""), inert(error.get("id_number") or ""),
-                        inert(error.get("org") or ""), HEADERS.get(field, field), inert(error.get("message") or "")])
+                        inert(error.get("org") or ""), names.get(field, field), inert(error.get("message") or "")])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -326,11 +326,12 @@ def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, 
 
 
 def write_payments(session: Session, caller: Caller, org: dict, parsed: dict, refused: list,
-                   all_or_nothing: bool) -> dict:
+                   all_or_nothing: bool, action: str = "登记党费") -> dict:
     """The payments of `parsed` ({member_id: [(Payment, collector)]}) judged against each member's
     ledger and written in the caller's transaction, with their events and 操作日志 entries (交纳登记,
     and the 党费交纳记录表's commit: imports.commit_payment_import); `refused` collects the members
-    refused, listed in the answer — or, with `all_or_nothing` or nothing accepted, nothing is written."""
+    refused, listed in the answer — or, with `all_or_nothing` or nothing accepted, nothing is written.
+    `action` names the 操作日志 entry of each payment."""
     today = date.today()
     recorded, written = [], []
     counting_lock(session)
@@ -391,7 +392,7 @@ def write_payments(session: Session, caller: Caller, org: dict, parsed: dict, re
     recount(session, [row for row, _ in written])
     for row, saved in written:
         for payment in saved:
-            _audit(session, caller, row, "dues_payment", payment.id, "登记党费", None, payment_view(payment),
+            _audit(session, caller, row, "dues_payment", payment.id, action, None, payment_view(payment),
                    PAYMENT_LABELS)
         _event(session, caller, events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
             "member_id": row.member_id, "org_id": row.org_id, "collected_by_org_id": saved[-1].collected_by_org_id,

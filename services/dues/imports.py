@@ -124,6 +124,7 @@ def _rows_message(items: list[dict]) -> str:
 # --- 党费交纳记录表 (数据迁移: months paid before PMIS) ------------------------------------------------
 
 PAYMENT_ROW_KEYS = tuple(column.key for column in PAYMENT_IMPORT_COLUMNS)
+IMPORTED = "导入党费交纳记录"  # each payment's 操作日志 entry (数据迁移)
 PAYMENT_ROUND = 60  # a member's payments judged and written at once (domain ledger.MAX_PAYMENTS)
 
 
@@ -183,7 +184,7 @@ def commit_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirec
                 continue
             refused = []
             try:
-                answer = write_payments(session, caller, org, parsed, refused, all_or_nothing)
+                answer = write_payments(session, caller, org, parsed, refused, all_or_nothing, IMPORTED)
             except Conflict:
                 if all_or_nothing or not refused:
                     raise
