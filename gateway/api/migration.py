@@ -13,10 +13,10 @@ from starlette.routing import Route
 from ..auth import require_session
 from ..errors import HttpError
 from ..excel.import_report import import_report
-from ..excel.template import dues_payment_template
+from ..excel.template import dues_payment_template, history_template
 from .common import call, path_id, read_json
 from .exports import XLSX, download_operation
-from .imports import ERRORS_LIST, FILE_LIMITS, IMPORT_ID, IMPORT_TIMEOUT, uploaded_rows
+from .imports import ERRORS_LIST, FILE_LIMITS, IMPORT_ID, IMPORT_TIMEOUT, import_endpoints, uploaded_rows
 from .spec import BOOL, ID, INT, STR, obj, op, path_param
 
 
@@ -42,6 +42,9 @@ KINDS = (
          "/orgs/{org}/import", "在册党员的基本信息（入党日期、转正日期等）"),
     Kind("applicants", "入党申请人采集表", "development", "member", "get_applicant_import",
          "/api/v1/imports/applicants/template.xlsx", "/orgs/{org}/applicant-import", "入党申请人"),
+    Kind("member-history", "党籍变动历史表", "daily", "member", "get_history_import",
+         "/api/v1/imports/member-history/template.xlsx", "/orgs/{org}/history-import",
+         "迁移前的党籍变动：入党、转正、转入/转出、减少及其日期（须先导入党员）"),
     Kind("development", "发展纪实采集表", "development", "member", "get_development_import",
          "/api/v1/imports/development/template.xlsx", "/orgs/{org}/development-import", "纸质材料中已办理的发展步骤"),
     Kind("dues-bases", "党费基数表", "dues", "dues", "get_base_import", "/api/v1/orgs/{org}/dues/bases/template.xlsx",
@@ -52,8 +55,16 @@ KINDS = (
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # What the official system exports that cannot be imported yet (shown on the page, docs/MIGRATION.md).
-NOT_YET = (("党员党籍变动历史", "入党、转正、转入/转出、减少的日期（迁移前的历史）"),
-           ("流动党员", "外出流动登记"), ("换届", "本届领导班子的选举日期和任期"), ("组织生活", "会议记录"))
+NOT_YET = (("流动党员", "外出流动登记"), ("换届", "本届领导班子的选举日期和任期"), ("组织生活", "会议记录"))
+
+
+async def history_import_template(request: Request):
+    await require_session(request)
+    return Response(history_template(), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党籍变动历史表.xlsx')}"})
+
+
+create_history_import, get_history_import, commit_history_import = import_endpoints("member", "history")
 
 
 async def dues_payment_import_template(request: Request):
@@ -109,6 +120,10 @@ async def kinds(request: Request):
 
 routes = [
     Route("/migration/kinds", kinds),
+    Route("/imports/member-history/template.xlsx", history_import_template),
+    Route("/imports/member-history", create_history_import, methods=["POST"]),
+    Route("/imports/member-history/{id}", get_history_import),
+    Route("/imports/member-history/{id}/commit", commit_history_import, methods=["POST"]),
     Route("/imports/dues-payments/template.xlsx", dues_payment_import_template),
     Route("/orgs/{id}/dues/payment-imports", create_payment_import, methods=["POST"]),
     Route("/dues/payment-imports/{id}", get_payment_import),
@@ -129,6 +144,19 @@ OPENAPI_PATHS = {
         ["items"], items={"type": "array", "items": obj(["key", "sheet"], key=STR, sheet=STR, module=STR, what=STR,
                                                         per_org=BOOL, template=STR)},
         not_yet={"type": "array", "items": obj(["sheet"], sheet=STR, what=STR)}))},
+    "/imports/member-history/template.xlsx": {"get": download_operation(
+        "下载党籍变动历史表模板（数据迁移：每行一个迁移前的入党、转正、转入/转出或减少；填写说明含示例行）")},
+    "/imports/member-history": {"post": {
+        **op("上传党籍变动历史表，返回预览：每行的问题；按公民身份号码找本账号管理范围内的党员", "预览",
+             obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST), status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/member-history/{id}": {"get": op("党籍变动历史导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/member-history/{id}/commit": {"post": op(
+        "写入预览中的有效行：入党、转正改入党日期和转正日期，减少办理党员减少，每行在党员的修改记录中留一行；"
+        "预览后已变化的党员其行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
     "/imports/dues-payments/template.xlsx": {"get": download_operation(
         "下载党费交纳记录表模板（数据迁移：每行一个已交纳的月份；填写说明含示例行）")},
     "/orgs/{id}/dues/payment-imports": {"post": {

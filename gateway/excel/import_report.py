@@ -7,7 +7,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from services.dues.contract import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
-from services.member.contract import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS
+from services.member.contract import (
+    APPLICANT_IMPORT_COLUMNS,
+    DEVELOPMENT_IMPORT_COLUMNS,
+    HISTORY_IMPORT_COLUMNS,
+    IMPORT_COLUMNS,
+)
 from services.org.contract import ORG_IMPORT_COLUMNS
 
 from .cells import inert
@@ -15,7 +20,8 @@ from .cells import inert
 # Each sheet's columns, so a refused row names its column by the header of that sheet.
 COLUMNS = {"党员采集表": IMPORT_COLUMNS, "党组织采集表": ORG_IMPORT_COLUMNS,
            "入党申请人采集表": APPLICANT_IMPORT_COLUMNS, "发展纪实采集表": DEVELOPMENT_IMPORT_COLUMNS,
-           BASE_SHEET: BASE_IMPORT_COLUMNS, PAYMENT_SHEET: PAYMENT_IMPORT_COLUMNS}
+           BASE_SHEET: BASE_IMPORT_COLUMNS, PAYMENT_SHEET: PAYMENT_IMPORT_COLUMNS,
+           "党籍变动历史表": HISTORY_IMPORT_COLUMNS}
 COMMON = {"file": "文件", "rows": "数据", "people": "培养联系人/入党介绍人"}
 
 

@@ -16,9 +16,25 @@ from services.dues.contract import (
     PAYMENT_METHODS,
     PAYMENT_SHEET,
 )
-from services.member.contract import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS, IMPORT_STEPS
+from services.member.contract import (
+    APPLICANT_IMPORT_COLUMNS,
+    DEVELOPMENT_IMPORT_COLUMNS,
+    HISTORY_EXAMPLE,
+    HISTORY_IMPORT_COLUMNS,
+    HISTORY_KINDS,
+    IMPORT_COLUMNS,
+    IMPORT_STEPS,
+)
 from services.org.contract import ORG_IMPORT_COLUMNS
-from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS, ORG_AFFILIATIONS, ORG_TYPES
+from services.shared.codes import (
+    CLERK_LEAVE_KINDS,
+    EDUCATION,
+    ETHNICITIES,
+    MEMBER_CATEGORIES,
+    OCCUPATIONS,
+    ORG_AFFILIATIONS,
+    ORG_TYPES,
+)
 
 from .cells import inert
 
@@ -64,6 +80,14 @@ def dues_base_template(sheet: dict) -> bytes:
             for member in sheet["members"]]
     return collection_template(BASE_SHEET, BASE_IMPORT_COLUMNS, {"kind": BASE_KINDS},
                                ("id_number", "amount", "from_month"), rows)
+
+
+@lru_cache(maxsize=1)
+def history_template() -> bytes:
+    """The 党籍变动历史表 (数据迁移): one 党籍 change before PMIS a row; its 填写说明 shows an example row."""
+    return collection_template("党籍变动历史表", HISTORY_IMPORT_COLUMNS,
+                               {"kind": HISTORY_KINDS, "leave_kind": CLERK_LEAVE_KINDS}, ("id_number", "date"),
+                               example=HISTORY_EXAMPLE)
 
 
 @lru_cache(maxsize=1)
