@@ -176,3 +176,93 @@ def test_scope_and_rights(system, api, branch):
                 (START + 6).first_day.isoformat(), "", ""]]
         error = assert_error(upload(reader, branch["org"], sheet(own)), 403)
         assert "党费" in error["message"]
+
+
+# --- 党籍变动历史表 ---------------------------------------------------------------------------------
+
+HISTORY_HEADERS = ["公民身份号码", "姓名", "变动类型", "变动日期", "减少类型", "说明"]
+
+
+def history_sheet(rows: list[list]) -> bytes:
+    book = Workbook()
+    page = book.active
+    page.title = "党籍变动历史表"
+    page.append(HISTORY_HEADERS)
+    for row in rows:
+        page.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload_history(client, content: bytes):
+    return client.post("/imports/member-history", files={"file": ("党籍变动历史表.xlsx", content, XLSX)}, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def histories(api, branch):
+    people = {}
+    for name, org in (("历史甲", branch["org"]), ("历史乙", branch["org"]), ("历史丙", branch["other"])):
+        data = member_data(org, name=name)
+        people[name] = {"id": ok(api.post("/members", json=data), 201)["id"], "id_number": data["id_number"]}
+    return people
+
+
+def test_the_history_template(branch):
+    response = branch["clerk"].get("/imports/member-history/template.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    assert [cell.value for cell in book["党籍变动历史表"][1]] == HISTORY_HEADERS
+    notes = [[cell.value for cell in row] for row in book["填写说明"].iter_rows()]
+    assert notes[0][3] == "示例" and notes[3][:1] == ["变动类型"] and notes[3][3] == "转入"
+    kinds = [row[0] for row in book["代码表"].iter_rows(values_only=True) if row[0]]
+    assert kinds[:6] == ["变动类型", "入党", "转正", "转入", "转出", "减少"]
+
+
+def test_history_preview_commit_card_and_the_same_file_twice(api, branch, histories):
+    clerk = branch["clerk"]
+    first, second, outside = histories["历史甲"], histories["历史乙"], histories["历史丙"]
+    content = history_sheet([
+        [first["id_number"], "历史甲", "入党", "2009-07-01", "", ""],
+        [first["id_number"], "历史甲", "转正", "2010-07-01", "", ""],
+        [first["id_number"], "历史甲", "转入", "2015-03-01", "", "原某市第三党支部"],
+        [second["id_number"], "历史乙", "减少", "2024-05-01", "死亡", "病故"],
+        [second["id_number"], "历史乙", "转入", "2025-01-01", "", ""],  # after the 减少
+        [outside["id_number"], "历史丙", "转入", "2015-03-01", "", ""],  # not the clerk's
+        [first["id_number"], "历史丁", "转出", "2016-03-01", "", ""],  # not the name on the rolls
+        [first["id_number"], "历史甲", "调动", "2016-03-01", "", ""],
+    ])
+    preview = ok(upload_history(clerk, content), 201)
+    assert (preview["rows"], preview["valid"]) == (8, 4)
+    reasons = {error["row"]: error["message"] for error in preview["errors"]}
+    assert set(reasons) == {6, 7, 8, 9}
+    assert "之后不能再有党籍变动" in reasons[6] and "管理范围内没有" in reasons[7]
+    assert "名册中为“历史甲”" in reasons[8] and "变动类型应为" in reasons[9]
+    assert ok(clerk.get(f"/members/{first['id']}"))["joined_on"] == "2010-07-01"  # a preview writes nothing
+
+    done = ok(clerk.post(f"/imports/member-history/{preview['id']}/commit", json={}))
+    assert (done["written"], done["skipped_rows"]) == (4, 4)
+    card = ok(clerk.get(f"/members/{first['id']}"))
+    card = card.get("member", card)
+    assert (card["joined_on"], card["full_on"]) == ("2009-07-01", "2010-07-01")
+    gone = ok(clerk.get(f"/members/{second['id']}"))
+    gone = gone.get("member", gone)
+    assert (gone["status"], gone["leave_kind_name"], gone["left_on"]) == ("left", "死亡", "2024-05-01")
+    lines = ok(clerk.get(f"/members/{first['id']}/history"))["items"]
+    imported = [line for line in lines if line["action"] == "history_imported"]
+    assert [line["action_name"] for line in imported] == ["导入党籍变动"] * 3
+    assert {line["changes"][0]["new_name"] for line in imported} == {"2009-07-01", "2010-07-01",
+                                                                      "2015-03-01 原某市第三党支部"}
+    logged = wait_for(lambda: ok(api.get("/audit", params={"entity": "member", "entity_id": second["id"]}))["items"],
+                      lambda items: {"导入党员减少", "导入党籍变动"} <= {item["action"] for item in items},
+                      what="the 操作日志 of the imported 减少")
+    assert logged
+
+    report = load_workbook(io.BytesIO(clerk.get(f"/imports/member-history/{preview['id']}/report.xlsx").content))
+    assert dict(report["概况"].iter_rows(values_only=True))["写入"] == 4
+
+    again = ok(upload_history(clerk, content), 201)  # the same file twice
+    assert again["valid"] == 0
+    again_reasons = {error["row"]: error["message"] for error in again["errors"]}
+    assert all("已导入" in again_reasons[row] for row in (2, 3, 4, 5))
+    after = ok(clerk.get(f"/members/{first['id']}/history"))["items"]
+    assert len([line for line in after if line["action"] == "history_imported"]) == 3
