@@ -30,7 +30,7 @@ def test_migration_through_the_pages(system, api, root_id, screen):
 
     log_in(page, system, api, committee, f"mp{tag}".lower())
     page.locator("#nav-migration").click()
-    expect(page.locator("#migration-kinds tbody tr")).to_have_count(6)
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(7)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
     expect(page.locator("#migration-not-yet")).to_contain_text("换届")
     no_sideways_scroll(page)
