@@ -56,7 +56,7 @@ def _known(session, caller: Caller, numbers: list[str]) -> dict[str, tuple]:
 
 def _org_names(session, org_ids) -> dict[int, str]:
     return dict(session.execute(select(org_directory.c.id, org_directory.c.name).where(
-        org_directory.c.id.in_(sorted(org_ids))))) if org_ids else {}
+        org_directory.c.id.in_(sorted(org_ids)))).all()) if org_ids else {}
 
 
 def create_import(sessions: sessionmaker, caller: Caller, raw_rows, today: date | None = None) -> dict:
