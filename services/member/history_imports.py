@@ -51,7 +51,8 @@ def _known(session, caller: Caller, numbers: list[str]) -> dict[str, tuple]:
                 history.c.member_id.in_(ids[start:start + CHUNK]), history.c.action == rules.ACTION)):
             lines[line.member_id].append(line.changes)
     return {row.id_number: (rules.Known(row.id, row.name, row.status, row.category, row.birth_date, row.joined_on,
-                                        row.full_on, rules.recorded_of(lines[row.id])), row) for row in rows}
+                                        row.full_on, row.left_on, rules.recorded_of(lines[row.id])), row)
+            for row in rows}
 
 
 def _org_names(session, org_ids) -> dict[int, str]:

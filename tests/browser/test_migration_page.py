@@ -65,3 +65,11 @@ def test_migration_through_the_pages(system, api, root_id, screen):
         page.locator("#import-report").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     shot(page, f"migration-payments-done-{size}")
+
+    # The 党籍变动历史表's page, reached from the list (not per organization).
+    page.goto(f"{system.url}/migration")
+    page.locator("#kind-member-history").get_by_role("link", name="导入").click()
+    page.wait_for_url(f"{system.url}/orgs/{committee}/history-import")
+    expect(page.locator("#import-title")).to_have_text("从党籍变动历史表导入")
+    no_sideways_scroll(page)
+    shot(page, f"migration-history-{size}")

@@ -41,6 +41,7 @@ class Known:
     birth_date: date
     joined_on: date
     full_on: date | None = None
+    left_on: date | None = None  # the day a member in history left the rolls
     recorded: frozenset = frozenset()
 
 
@@ -114,14 +115,15 @@ def judge(known: Known, lines: Iterable[tuple[int, Line]]) -> list[tuple[int, Li
     """Each of the member's rows (row number, line) with the reason it cannot be written, or None;
     rows in date order, each judged with the rows before it (an imported 入党 moves the date the
     later rows may not precede; nothing may follow a 减少)."""
-    judged, seen, member, left_on = [], set(), known, None
+    judged, seen, member = [], set(), known
+    left_on = known.left_on if known.status != ACTIVE else None
     for row_no, line in sorted(lines, key=lambda item: (item[1].on, KINDS.codes().index(item[1].kind), item[0])):
         problem = None
         if (line.kind, line.on.isoformat()) in known.recorded:
             problem = ALREADY
         elif line.kind in ONCE and line.kind in seen:
             problem = f"同一党员只能有一行“{KINDS.name(line.kind)}”"
-        elif left_on is not None:
+        elif left_on is not None and line.on >= left_on:
             problem = f"减少（{left_on.isoformat()}）之后不能再有党籍变动"
         elif line.kind == JOINED:
             if line.on < _age_18(member.birth_date):

@@ -82,3 +82,9 @@ def test_the_history_line_reads_as_a_person_wants():
     assert (change["label"], change["new"], change["date"]) == ("减少", "2020-01-01 死亡 病故", "2020-01-01")
     assert Line.of(Line("moved_out", date(2019, 5, 1), None, "去XX").plain()) == Line("moved_out", date(2019, 5, 1),
                                                                                     None, "去XX")
+
+
+def test_a_member_in_history_takes_no_change_after_leaving():
+    gone = Known(9, "王五", "left", "01", date(1960, 1, 1), date(1990, 1, 1), left_on=date(2020, 1, 1))
+    found = reasons(gone, Line("moved_in", date(2015, 1, 1)), Line("moved_out", date(2021, 1, 1)))
+    assert found[2] is None and "减少（2020-01-01）之后" in found[3]
