@@ -73,3 +73,21 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     expect(page.locator("#import-title")).to_have_text("从党籍变动历史表导入")
     no_sideways_scroll(page)
     shot(page, f"migration-history-{size}")
+
+    # A 转入 before PMIS, imported, reads on the member's 变更历史 as a line of its own.
+    history = Workbook()
+    rows = history.active
+    rows.title = "党籍变动历史表"
+    rows.append(["公民身份号码", "姓名", "变动类型", "变动日期", "减少类型", "说明"])
+    rows.append([person["id_number"], "页面迁移甲", "转入", "2015-03-01", "", "原某市第三党支部"])
+    filled = shot_path(f"migration-history-{size}").with_suffix(".xlsx")
+    history.save(filled)
+    page.locator("#import-file").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#preview-summary")).to_contain_text("共 1 行，有效 1 行", timeout=60000)
+    page.locator("#commit-import").click()
+    expect(page.locator("#commit-status")).to_contain_text("已写入 1 条党籍变动", timeout=60000)
+    page.goto(f"{system.url}/members/{member_id}/history")
+    expect(page.locator("#member-history")).to_contain_text("转入：2015-03-01 原某市第三党支部")
+    no_sideways_scroll(page)
+    shot(page, f"migration-member-history-{size}")
