@@ -141,8 +141,9 @@ def create_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirec
         found = accounts(session, session.execute(select(members).where(
             members.c.member_id.in_([identity.member_id for identity in known.values()]))).all())
         checked = payment_sheet.check_sheet(rows, known, found, branch_of(session, org["id"]), date.today())
+        errors = [{**error, "org": org["name"]} for error in checked.errors]  # the preview names the branch
         preview = save_preview(session, payment_imports, payment_import_rows, caller, len(rows), checked.valid,
-                               checked.errors, org_id=org["id"])
+                               errors, org_id=org["id"])
     return {**preview, "org_id": org["id"], "org_name": org["name"], "status": "previewed", "written": None,
             "items": checked.valid}
 

@@ -51,8 +51,12 @@ def sheet_day(value) -> date:
 def read_row(row: Mapping) -> tuple[Payment, str | None]:
     """One row's payment and collector; ValueError naming the field's problem as {field: message}."""
     problems, values = {}, {}
-    for field, label, parse in (("month", "交纳月份", sheet_month), ("amount", "交纳金额", money.amount),
+    # Labels before the parse's message (money's messages name the 金额 themselves).
+    for field, label, parse in (("month", "交纳月份", sheet_month), ("amount", "交纳", money.amount),
                                 ("paid_on", "交纳日期", sheet_day)):
+        if not str(row.get(field) or "").strip():
+            problems[field] = f"请填写{label}{'金额' if field == 'amount' else ''}"
+            continue
         try:
             values[field] = parse(row.get(field))
         except ValueError as error:

@@ -94,3 +94,8 @@ def test_days_and_payments_read_as_sheets_write_them():
     assert sheet_day("2025年7月10日") == sheet_day("2025.7.10") == sheet_day("2025-07-10 00:00:00") == date(2025, 7, 10)
     payment, collector = read_row(row(2, amount="１５元", method="本人"))
     assert payment == Payment(M("2025-07"), Decimal("15.00"), date(2025, 7, 10), "self") and collector is None
+
+
+def test_the_reasons_read_as_sentences():
+    found = reasons(check(row(2, amount="abc"), row(3, month=""), row(4, amount=""), row(5, paid_on="")))
+    assert found == {2: "交纳金额应为数字，如 1234.50", 3: "请填写交纳月份", 4: "请填写交纳金额", 5: "请填写交纳日期"}
