@@ -35,7 +35,9 @@
     // A member import names the person and the organization of each row (姓名, 所在党组织).
     const who = (e) => ("name" in e ? [e.name, e.org] : []);
     const body = document.querySelector("#preview-errors tbody");
-    body.replaceChildren(...preview.errors.map((e) => row([e.row, ...who(e), FIELDS[e.field] || e.field, e.message])));
+    const labels = [...document.querySelectorAll("#preview-errors thead th")].map((th) => th.textContent);
+    body.replaceChildren(...preview.errors.map((e) => row([e.row, ...who(e), FIELDS[e.field] || e.field, e.message],
+                                                          labels)));
     // The values the import read otherwise than typed (民族：汉 → 汉族).
     const notes = document.getElementById("preview-notes");
     if (notes) {
@@ -45,11 +47,13 @@
     }
   }
 
-  function row(texts) {
+  // A row of cells; `labels` name them on a phone's stacked table (the headers, as data-label).
+  function row(texts, labels) {
     const tr = document.createElement("tr");
-    for (const text of texts) {
+    for (const [index, text] of texts.entries()) {
       const td = document.createElement("td");
       td.textContent = text;
+      if (labels && labels[index]) td.dataset.label = labels[index];
       tr.appendChild(td);
     }
     return tr;
