@@ -3,6 +3,7 @@
 Chinese reason), commit, the months visible in the member's dues (党费交至), the same file twice
 writes nothing twice, a member out of the clerk's scope is refused; every import's report as Excel."""
 import io
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import date
 
@@ -151,6 +152,20 @@ def test_all_or_nothing_writes_nothing_when_a_row_is_refused(system, branch):
     assert "未写入任何数据" in assert_error(clerk.post(f"/dues/payment-imports/{preview['id']}/commit",
                                                        json={"all_or_nothing": True}), 400)["message"]
     assert str(month) not in payments_of(system, second["id"])
+
+
+def test_two_previews_of_one_file_committed_at_once_write_it_once(system, branch):
+    clerk, org_id, first = branch["clerk"], branch["org"], branch["people"]["迁移甲"]
+    month = START + 7
+    content = sheet([["迁移甲", first["id_number"], str(month), "30", month.first_day.isoformat(), "", ""]])
+    previews = [ok(upload(clerk, org_id, content), 201) for _ in range(2)]
+    assert [preview["valid"] for preview in previews] == [1, 1]
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda p: ok(clerk.post(f"/dues/payment-imports/{p['id']}/commit", json={},
+                                                        timeout=60)), previews))
+    assert sorted(answer["written"] for answer in answers) == [0, 1]
+    assert "已登记" in next(a for a in answers if not a["written"])["errors"][0]["message"]
+    assert payments_of(system, first["id"]).count(str(month)) == 1
 
 
 def test_scope_and_rights(system, api, branch):
