@@ -22,9 +22,10 @@ def started(store: LocalS3, log) -> subprocess.Popen:
 
 
 def stopped(process: subprocess.Popen) -> None:
+    """As the launcher stops it: SIGTERM, then SIGKILL after 2 s (weed's own graceful stop takes 15 s)."""
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=2)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
