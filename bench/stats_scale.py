@@ -37,7 +37,7 @@ from psycopg.rows import namedtuple_row
 from services.member.events import MEMBER_UPDATED, change_payload, member_facts
 from services.shared.context import Caller
 from services.shared.messaging.outbox import envelope
-from services.shared.priority import lower_backend_priority
+from services.shared.priority import batch_nice, lower_backend_priority
 
 from . import province, scale
 from .harness import admin_client, exit_code, record, running_system, summary_ms
@@ -303,6 +303,7 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
                             "report_during_burst": meanwhile.summary(),
                             "reconcile": reconciled(rpc, root)}
         results["report_after_burst"] = timed_report(client, rpc, dsn, root, year)
+        results["batch_nice"] = batch_nice()  # services/shared/priority.py: 0 = background work not lowered
         record(f"stats_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
                                           **results})
         if with_daily:  # issue 3's figures on the same province (the ingesters still running)
