@@ -2,7 +2,8 @@
 sees the payments it holds ticked with their sum prefilled, unticks one and is told in Chinese that the amount
 is not the sum (nothing written), corrects the amount and records; the list then shows the one handed up
 (已上缴 with the date) and the other still held, the record 待确认; the 党委's clerk sees it waiting on its
-大额党费 page and confirms it (已确认); its 工作督查 lists the branch under the 上缴 reminder. Every page is shot and scrolls only inside its tables."""
+大额党费 page and confirms it (已确认); its 工作督查 lists the branch under the 上缴 reminder. Every page is
+shot and scrolls only inside its tables."""
 from datetime import date
 
 from playwright.sync_api import expect
