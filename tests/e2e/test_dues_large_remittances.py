@@ -238,8 +238,8 @@ def test_the_root_hands_up_to_the_centre_without_a_receiver(api, root_id, tree):
     assert voided["state_name"] == "已作废"
 
 
-def test_unconfirmed_records_in_supervision_and_the_year_in_excel(tree):
-    orgs, clerks, _, payments = tree
+def test_unconfirmed_records_in_supervision_and_the_year_in_excel(system, tree):
+    orgs, clerks, users, payments = tree
     b1, a = clerks["B1"], clerks["A"]
     # B1 handed 甲旧 up 39 days ago (recorded now); the 党委 has not answered.
     ago = OLD + timedelta(days=1)
@@ -254,6 +254,12 @@ def test_unconfirmed_records_in_supervision_and_the_year_in_excel(tree):
         ok_download(a.get(f"/orgs/{orgs['A']}/supervision/dues-large-unconfirmed.xlsx")))).active.iter_rows()]
     line = next(row for row in rows if row[0] == "大额上缴一支部")
     assert line[:4] == ["大额上缴一支部", ago.isoformat(), 1500, "OLD-1"]
+    with httpx.Client(base_url=system.url, follow_redirects=True) as web:
+        token = web.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        web.post("/login", data={"username": users["A"], "password": PASSWORD, "csrf_token": token})
+        html = web.get(f"/orgs/{orgs['A']}/supervision").text
+    section = html.split('id="dues-large-unconfirmed"')[1].split("</table>")[0]
+    assert "大额上缴一支部" in section and "OLD-1" in section and "共 1 笔" in section
     # The year's records of the 党委's subtree in Excel: each record, its payments, the state, the totals.
     sheet = [[cell.value for cell in row] for row in load_workbook(BytesIO(ok_download(a.get(
         f"/orgs/{orgs['A']}/dues/large/remittances.xlsx", params={"year": TODAY.year})))).active.iter_rows()]
