@@ -86,7 +86,7 @@ async def change_entry(request: Request):
     if len(code) > CODE_MAX:
         raise HttpError(404, "not_found", "代码不存在")
     data = await read_json(request)
-    check_types(data, {"name": str, "retired": bool, "version": int})
+    check_types(data, {"name": str, "version": int})  # `retired` is checked by the service
     if "code" in data:
         raise HttpError(400, "validation", "代码不能修改：已有记录使用该代码，可停用后新增代码",
                         {"code": "代码不能修改"})

@@ -60,6 +60,13 @@ def _name_taken(session, name: str, code: str | None = None) -> None:
         raise Conflict(f"名称“{name}”已被代码{other}使用", {"name": "名称重复"})
 
 
+def _former_names(session, code: str) -> list[str]:
+    return list(session.execute(
+        select(reason_code_changes.c.name_before)
+        .where(reason_code_changes.c.code == code, reason_code_changes.c.action == rules.RENAMED)
+        .order_by(reason_code_changes.c.id)).scalars())
+
+
 def _used(session, code: str) -> int:
     return session.execute(select(func.count()).select_from(transfers).where(transfers.c.reason == code)).scalar_one()
 
@@ -129,7 +136,7 @@ def change_reason(sessions: sessionmaker, caller: Caller, code, data) -> dict:
                 _record(session, caller, row.code, (row.name, row.enabled), (after.name, after.enabled),
                         "、".join(rules.CHANGE_NAMES[a] for a in actions))
                 row = after
-            return _view(row, _used(session, row.code))
+            return _view(row, _used(session, row.code), _former_names(session, row.code))
     except IntegrityError:
         raise Conflict("名称已存在", {"name": "名称重复"}) from None
 
