@@ -19,7 +19,8 @@ async def code_tables_page(request: Request):
     session = await require_session(request)
     fixed = await call(request, session, "org", "code_tables")
     lists = [await _deployment(request, session, key) for key in registry.DEPLOYMENT]
-    return render(request, "code_tables.html", session=session, tables=fixed["items"], lists=lists)
+    return render(request, "code_tables.html", session=session, tables=fixed["items"], lists=lists,
+                  root=await _root(request, session))
 
 
 async def code_table_page(request: Request):
@@ -30,7 +31,12 @@ async def code_table_page(request: Request):
     if key in registry.DEPLOYMENT:
         return RedirectResponse(registry_page(key), status_code=303)
     table = await call(request, session, "org", "code_table", key=key)
-    return render(request, "code_table.html", session=session, table=table)
+    return render(request, "code_table.html", session=session, table=table, root=await _root(request, session))
+
+
+async def _root(request: Request, session) -> dict:
+    """The account's organization, which the layout's tree starts from."""
+    return await call(request, session, "org", "get_org", org_id=session.org_id)
 
 
 def registry_page(key: str) -> str:
