@@ -13,6 +13,7 @@ from . import (
     audit,
     batch_add,
     batch_changes,
+    code_tables,
     development,
     development_plans,
     dues,
@@ -44,7 +45,8 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
-             transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit)
+             transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit,
+             code_tables)
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from . import (
     card_queries,
     cards,
     checks,
+    code_tables,
     commands,
     evaluations,
     imports,
@@ -156,6 +157,14 @@ class OrgService:
     @api
     def reset_password(self, account_id):
         return accounts.reset_password(self.db, self.caller(), account_id)
+
+    @api
+    def code_tables(self):
+        return code_tables.list_tables(self.caller())
+
+    @api
+    def code_table(self, key):
+        return code_tables.get_table(self.caller(), key)
 
     @api
     def list_roles(self):

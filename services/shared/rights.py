@@ -103,7 +103,8 @@ RPC_RIGHTS = {
         **_methods(_DW, "create_org", "rename_org", "update_org", "save_entry", "remove_entry", "revoke_org",
                    "move_org", "restore_org", "delete_org", "sort_org", "preview_batch_change",
                    "save_batch_change", "undo_batch_change", "create_import", "commit_import"),
-        **_methods(_SY, "list_accounts", "list_roles", "audit_entries"),  # 操作日志 is 系统工具's
+        **_methods(_SY, "list_accounts", "list_roles", "audit_entries",  # 操作日志 is 系统工具's
+                   "code_tables", "code_table"),  # 代码表 too
         **_methods(_SYW, "create_account", "disable_account", "enable_account", "unlock_account",
                    "update_account", "reset_password", "create_role"),
         **_methods(_O, "get_meeting", "list_meetings", "latest_meeting", "orglife_summary", "orglife_plan",
@@ -148,9 +149,13 @@ RPC_RIGHTS = {
     "transfer": {
         **_methods(PUBLIC, "health"),
         **_methods(INTERNAL, "backfill_contacts", "expire_overdue", "mobility_facts_page"),
-        **_methods(_T, "get", "work_list", "counts", "letter", "targets", "member_in_transit", "reasons"),
+        **_methods(_T, "get", "work_list", "counts", "letter", "targets", "member_in_transit"),
+        # 转接原因 is a deployment list (代码表, docs/CODES.md): read by 发起's forms and by 系统工具,
+        # maintained by the provincial administrator (system write; the service also wants the root).
+        "reasons": f"{_T}|{_SY}",
+        **_methods(_SYW, "add_reason", "change_reason", "delete_reason"),
         **_methods(_TW, "apply", "apply_many", "apply_org", "preview", "preview_org", "inbound", "record_receipt",
-                   "revoke", "reapply", "reroute", "close", "add_reason", "change_reason", "delete_reason"),
+                   "revoke", "reapply", "reroute", "close"),
         **_methods(_TA, "approve", "return_transfer", "receive", "set_approval_rights"),
         **_methods(_M, "get_outflow", "get_inflow", "mobility_list", "mobility_export_page", "mobility_counts",
                    "lost_members", "certificate", "member_mobility"),

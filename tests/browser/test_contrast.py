@@ -53,6 +53,8 @@ PAGES = {
     "/members/{id}/history": "/members/{member}/history",
     "/accounts": "/accounts",
     "/audit": "/audit",
+    "/code-tables": "/code-tables",
+    "/code-tables/{key}": "/code-tables/leave_kind",
     "/roles": "/roles",
     "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
     "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
