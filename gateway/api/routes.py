@@ -34,6 +34,7 @@ from . import (
     registration,
     reports,
     sessions,
+    settings,
     supervision,
     terms,
     transfer_inbound,
@@ -44,7 +45,7 @@ from .spec import SCHEMAS
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
-             transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit)
+             transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit, settings)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import orglife_pages as orglife
 from . import reason_pages, term_pages
+from . import settings_pages as settings
 from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
 from .account_pages import (
@@ -93,6 +94,10 @@ routes = [
     Route("/roles/new", create_role, methods=["POST"]),
     Route("/accounts/{id}/{action}", account_action, methods=["POST"]),
     Route("/audit", audit_page),
+    Route("/settings", settings.home_redirect),
+    Route("/orgs/{id}/settings", settings.settings_page),
+    Route("/orgs/{id}/settings", settings.save_settings, methods=["POST"]),
+    Route("/orgs/{id}/settings/dues", settings.save_dues_settings, methods=["POST"]),
     Route("/orgs/{id}", org_page),
     Route("/orgs/{id}/tree", tree_children),
     Route("/orgs/{id}/children", create_child_org, methods=["POST"]),
