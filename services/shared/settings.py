@@ -42,7 +42,7 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("development_due_days", "发展党员提醒：到期前天数", 30, "天", "days", 0, 366,
             "发展党员提醒名单列出该天数内到期和已逾期的步骤"),
     Setting("report_date", "统计报告期截止日", "12-31", "月-日", "month_day",
-            note="党内统计年报的报告期截止日（缺省12月31日）"),
+            note="党内统计年报的报告期截止日（缺省12月31日）；统计报表暂按12月31日计算，尚未读取此项"),
 )}
 
 

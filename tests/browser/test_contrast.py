@@ -49,6 +49,8 @@ PAGES = {
     "/members/{id}/history": "/members/{member}/history",
     "/accounts": "/accounts",
     "/audit": "/audit",
+    "/settings": "/settings",
+    "/orgs/{id}/settings": "/orgs/{committee}/settings",
     "/roles": "/roles",
     "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
     "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
