@@ -50,7 +50,8 @@ class SettingProblems(ValueError):
     """Per-key Chinese problems of submitted values (nothing is written when there is any)."""
 
     def __init__(self, fields: dict[str, str]):
-        super().__init__("；".join(f"{SETTINGS[k].name if k in SETTINGS else k}：{m}" for k, m in fields.items()))
+        super().__init__("；".join(f"{SETTINGS[k].name if k in SETTINGS else '系统设置' if k == 'settings' else k}：{m}"
+                                   for k, m in fields.items()))
         self.fields = fields
 
 
@@ -90,6 +91,8 @@ def parse_changes(data) -> dict:
     key is unknown or any value is out of range."""
     if not isinstance(data, Mapping) or not data:
         raise SettingProblems({"settings": "请至少修改一项设置"})
+    if len(data) > len(SETTINGS):  # more keys than there are settings: refused without listing them
+        raise SettingProblems({"settings": f"设置项过多（共{len(SETTINGS)}项）"})
     problems, parsed = {}, {}
     for key, value in data.items():
         try:

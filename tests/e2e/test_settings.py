@@ -222,3 +222,8 @@ def test_the_development_due_list_follows_the_lead_time(api, world):
     ok(api.put(f"/orgs/{w['C']}/settings", json={DEVELOPMENT: None}))
     due = ok(api.get(f"/orgs/{w['C']}/development/due", params={"size": 200}))
     assert applicant in [i["id"] for i in due["items"]] and due["within"] == 60
+    # A role without 系统工具 gets its lists all the same: the member service asks the org service as
+    # a service, under the request's 发展党员 / 日常管理 right.
+    business = world[1]["business"]
+    assert ok(business.get(f"/orgs/{w['C']}/development/due", params={"size": 200}))["within"] == 60
+    assert ok(business.get("/reminders"))["probation_days"] == 45

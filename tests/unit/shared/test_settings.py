@@ -74,6 +74,9 @@ def test_a_change_is_checked_as_a_whole():
     for empty in ({}, None, [], "text"):
         with pytest.raises(SettingProblems):
             parse_changes(empty)
+    with pytest.raises(SettingProblems) as refused:
+        parse_changes({f"k{n}": n for n in range(5000)})
+    assert refused.value.fields == {"settings": "设置项过多（共5项）"}
 
 
 def test_values_as_people_read_them():
