@@ -35,6 +35,7 @@ from . import (
     registration,
     reports,
     sessions,
+    settings,
     supervision,
     terms,
     transfer_inbound,
@@ -46,7 +47,7 @@ RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
              transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit,
-             code_tables)
+             code_tables, settings)
 
 
 @lru_cache(maxsize=1)

@@ -122,9 +122,9 @@ routes = [
 PAGED = obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, items={"type": "array"})
 
 OPENAPI_PATHS = {
-    "/reminders": {"get": op("本账号所在党组织的提醒：本月过生日的党员、30天内预备期满的预备党员", "提醒",
-                             obj(["birthdays", "probation_ending"], birthdays={"type": "array"},
-                                 probation_ending={"type": "array"}))},
+    "/reminders": {"get": op("本账号所在党组织的提醒：本月过生日的党员、预备期将满的预备党员（天数见系统设置）",
+                             "提醒", obj(["birthdays", "probation_ending"], birthdays={"type": "array"},
+                                         probation_ending={"type": "array"}, probation_days=INT))},
     "/orgs/{id}/supervision/overdue-probation": {"get": op(
         "工作督查：预备期已满一年仍未转正、延长或取消的预备党员（含下级）", "列表", PAGED,
         params=[ID, query_param("page", INT), query_param("size", INT)])},

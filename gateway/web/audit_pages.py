@@ -16,7 +16,7 @@ ENTITIES = [("", "全部"), ("member", "党员"), ("org", "党组织"), ("accoun
             ("outflow", "流出党员"), ("inflow", "流入党员"), ("dues_payment", "党费缴纳"), ("dues_base", "党费基数"),
             ("dues_exemption", "党费减免"), ("dues_settings", "党费设置"), ("dues_remittance", "党费上缴"),
             ("dues_large_remittance", "大额党费上缴"), ("dues_inflow_payment", "流入党员党费"), ("meeting", "组织生活"),
-            ("term", "换届"), ("code_entry", "代码表")]
+            ("term", "换届"), ("code_entry", "代码表"), ("settings", "系统设置")]
 
 
 async def audit_page(request: Request):

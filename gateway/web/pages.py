@@ -9,6 +9,7 @@ from . import dues_pages as dues
 from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import orglife_pages as orglife
+from . import settings_pages as settings
 from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
 from .account_pages import (
@@ -95,6 +96,10 @@ routes = [
     Route("/audit", audit_page),
     Route("/code-tables", code_table_pages.code_tables_page),
     Route("/code-tables/{key}", code_table_pages.code_table_page),
+    Route("/settings", settings.home_redirect),
+    Route("/orgs/{id}/settings", settings.settings_page),
+    Route("/orgs/{id}/settings", settings.save_settings, methods=["POST"]),
+    Route("/orgs/{id}/settings/dues", settings.save_dues_settings, methods=["POST"]),
     Route("/orgs/{id}", org_page),
     Route("/orgs/{id}/tree", tree_children),
     Route("/orgs/{id}/children", create_child_org, methods=["POST"]),

@@ -28,6 +28,7 @@ from . import (
     queries,
     roles,
     sessions,
+    settings,
     supervision,
     term_queries,
     terms,
@@ -173,6 +174,23 @@ class OrgService:
     @api
     def create_role(self, name, rights):
         return roles.create_role(self.db, self.caller(), name, rights)
+
+    # --- 系统设置 (docs/SETTINGS.md) ---
+    @api
+    def org_settings(self, org_id):
+        return settings.org_settings(self.db, self.caller(), org_id)
+
+    @api
+    def set_org_settings(self, org_id, data):
+        return settings.set_org_settings(self.db, self.caller(), org_id, data)
+
+    @api
+    def settings_history(self, org_id, page=1, size=50):
+        return settings.settings_history(self.db, self.caller(), org_id, page, size)
+
+    @api
+    def effective_settings(self, org_id):
+        return settings.effective_settings(self.db, self.caller(), org_id)
 
     @api
     def list_accounts(self, org_id=None, page=1, size=50):
@@ -380,7 +398,7 @@ class OrgService:
         return terms.correct_term(self.db, self.caller(), term_id, data)
 
     @api
-    def terms_due(self, org_id, within_days=180, kind="due", page=1, size=50):
+    def terms_due(self, org_id, within_days=None, kind="due", page=1, size=50):
         return term_queries.terms_due(self.db, self.caller(), org_id, within_days, kind, page, size)
 
     @api

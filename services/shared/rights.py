@@ -97,16 +97,17 @@ RPC_RIGHTS = {
         **_methods(PUBLIC, "health", "authenticate", "resolve_session"),
         **_methods(SIGNED_IN, "end_session", "change_password", "get_org", "root", "children", "orgs_by_code",
                    "org_names", "org_path", "card_fields", "search_orgs"),
-        **_methods(INTERNAL, "states_page", "term_facts_page", "meeting_owner"),
+        **_methods(INTERNAL, "states_page", "term_facts_page", "meeting_owner", "effective_settings"),
         **_methods(_D, "subtree_page", "org_history", "check_orgs", "incomplete_orgs", "get_batch_change",
                    "list_batch_changes", "get_import"),
         **_methods(_DW, "create_org", "rename_org", "update_org", "save_entry", "remove_entry", "revoke_org",
                    "move_org", "restore_org", "delete_org", "sort_org", "preview_batch_change",
                    "save_batch_change", "undo_batch_change", "create_import", "commit_import"),
         **_methods(_SY, "list_accounts", "list_roles", "audit_entries",  # 操作日志 is 系统工具's
-                   "code_tables", "code_table"),  # 代码表 too
+                   "code_tables", "code_table",  # 代码表 too
+                   "org_settings", "settings_history"),  # and 系统设置
         **_methods(_SYW, "create_account", "disable_account", "enable_account", "unlock_account",
-                   "update_account", "reset_password", "create_role"),
+                   "update_account", "reset_password", "create_role", "set_org_settings"),
         **_methods(_O, "get_meeting", "list_meetings", "latest_meeting", "orglife_summary", "orglife_plan",
                    "get_evaluation", "evaluation_overview", "orglife_due", "orglife_behind", "org_attendance",
                    "member_attendance", "meeting_inflows", "inflow_meetings"),

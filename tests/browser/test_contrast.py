@@ -55,6 +55,8 @@ PAGES = {
     "/audit": "/audit",
     "/code-tables": "/code-tables",
     "/code-tables/{key}": "/code-tables/leave_kind",
+    "/settings": "/settings",
+    "/orgs/{id}/settings": "/orgs/{committee}/settings",
     "/roles": "/roles",
     "/orgs/{id}/member-check": "/orgs/{branch}/member-check",
     "/orgs/{id}/member-batch": "/orgs/{branch}/member-batch",
