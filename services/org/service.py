@@ -138,7 +138,7 @@ class OrgService:
 
     @api
     def end_session(self, token):
-        return sessions.end_session(self.db, token)
+        return sessions.end_session(self.db, token, self.context)
 
     @api
     def change_password(self, account_id, old_password, new_password, keep_token=None):

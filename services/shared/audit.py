@@ -71,18 +71,25 @@ def payload(caller: Caller, *, org_path: str, entity: str, entity_id, action: st
             "changes": changes}
 
 
-def record(session: Session, outbox: Table, caller: Caller, *, org_path: str, entity: str, entity_id, action: str,
-           before: Mapping | None = None, after: Mapping | None = None, labels: Mapping[str, str] | None = None,
-           tables: Mapping | None = None, lines: list[dict] | None = None, account: dict | None = None) -> dict:
-    """One audit entry, written to `outbox` in the caller's transaction (`session`). Either the
-    entity's `before`/`after` values with `labels` (and code `tables`), or ready `lines`."""
+def event(outbox: Table, caller: Caller, *, org_path: str, entity: str, entity_id, action: str,
+          before: Mapping | None = None, after: Mapping | None = None, labels: Mapping[str, str] | None = None,
+          tables: Mapping | None = None, lines: list[dict] | None = None, account: dict | None = None) -> tuple:
+    """One audit entry as an outbox event tuple (outbox.record_events' form), for a command that
+    writes many rows at once (an import) and records their events in bulk; `record` writes one."""
     found = list(lines or []) + (changes(before, after, labels, tables) if labels else [])
     body = payload(caller, org_path=org_path, entity=entity, entity_id=entity_id, action=action, changes=found,
                    account=account)
     body["source"] = outbox.schema  # the service: each keeps its outbox in its own schema
     # Its own aggregate ("audit:member:42"): the entity's events keep theirs to themselves.
-    return record_event(session, outbox, AUDIT_RECORDED, f"audit:{entity}:{body['entity_id'] or '-'}", 1, body,
-                        caller)
+    return AUDIT_RECORDED, f"audit:{entity}:{body['entity_id'] or '-'}", 1, body
+
+
+def record(session: Session, outbox: Table, caller: Caller, **what) -> dict:
+    """One audit entry, written to `outbox` in the caller's transaction (`session`). Either the
+    entity's `before`/`after` values with `labels` (and code `tables`), or ready `lines` (`event`'s
+    keywords)."""
+    event_type, aggregate, version, body = event(outbox, caller, **what)
+    return record_event(session, outbox, event_type, aggregate, version, body, caller)
 
 
 class ContextData(DependencyProvider):

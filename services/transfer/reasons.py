@@ -5,12 +5,21 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, validated
 from services.shared.versions import require_version
 
 from .domain import reasons as rules
-from .models import reason_codes, transfers
+from .models import outbox, reason_codes, transfers
+
+LABELS = {"code": "代码", "name": "名称", "enabled": "启用"}
+
+
+def _log(session, caller: Caller, code: str, action: str, before=None, after=None) -> None:
+    """The 操作日志 entry of a code-table edit, under the editor's own organization (the deployment's)."""
+    audit.record(session, outbox, caller, org_path=caller.scope_path, entity="transfer_reason", entity_id=code,
+                 action=action, before=before and dict(before), after=after and dict(after), labels=LABELS)
 
 
 def _view(row, used: int) -> dict:
@@ -53,6 +62,7 @@ def add_reason(sessions: sessionmaker, caller: Caller, data) -> dict:
             order = session.execute(select(func.coalesce(func.max(reason_codes.c.sort_order), 0) + 1)).scalar_one()
             session.execute(reason_codes.insert().values(**new, sort_order=order, updated_by=caller.username))
             row = session.execute(select(reason_codes).where(reason_codes.c.code == new["code"])).one()
+            _log(session, caller, row.code, "新增转接原因", after=row._mapping)
             return _view(row, 0)
     except IntegrityError:  # the same code or name added at the same moment
         raise Conflict("代码或名称已存在", {"code": "代码或名称已存在"}) from None
@@ -78,7 +88,8 @@ def change_reason(sessions: sessionmaker, caller: Caller, code, data) -> dict:
             session.execute(update(reason_codes).where(reason_codes.c.code == row.code)
                             .values(**change, version=reason_codes.c.version + 1, updated_by=caller.username,
                                     updated_at=func.now()))
-            row = session.execute(select(reason_codes).where(reason_codes.c.code == row.code)).one()
+            before, row = row, session.execute(select(reason_codes).where(reason_codes.c.code == row.code)).one()
+            _log(session, caller, row.code, "修改转接原因", before._mapping, row._mapping)
             return _view(row, _used(session, row.code))
     except IntegrityError:
         raise Conflict("名称已存在", {"name": "名称重复"}) from None
@@ -96,6 +107,7 @@ def delete_reason(sessions: sessionmaker, caller: Caller, code, data=None) -> di
             if used:
                 raise Conflict(f"转接原因“{row.name}”已被{used}条转接使用，不能删除（可停用）")
             session.execute(reason_codes.delete().where(reason_codes.c.code == row.code))
+            _log(session, caller, row.code, "删除转接原因", before=row._mapping)
             return {"code": row.code, "deleted": True}
     except IntegrityError:  # a transfer took the code at the same moment
         raise Conflict("该转接原因刚被转接使用，不能删除（可停用）") from None
