@@ -120,6 +120,8 @@ class OrgService:
     @consumes("member", "audit_recorded")
     @consumes("transfer", "audit_recorded")
     @consumes("dues", "audit_recorded")
+    @consumes("media", "audit_recorded")
+    @consumes("stats", "audit_recorded")
     def on_audit_recorded(self, event):
         audit.store(self.db, event)
 
