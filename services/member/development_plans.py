@@ -76,7 +76,8 @@ def save_plan(sessions: sessionmaker, caller: Caller, org: dict, year, raw, toda
                 **values, org_path=org["path"], version=development_plans.c.version + 1, updated_at=func.now()))
         row = session.execute(select(development_plans).where(
             development_plans.c.org_id == org["id"], development_plans.c.year == year)).one()
-        audit.record(session, outbox, caller, org_path=org["path"], entity="development_plan", entity_id=row.id,
+        audit.record(session, outbox, caller, org_path=org["path"], entity="development_plan",
+                     entity_id=f"{org['id']}-{year}",
                      action="修改发展计划" if before is not None else "制定发展计划",
                      lines=[{"field": "党组织", "before": None, "after": org.get("name")},
                             {"field": "年度", "before": None, "after": str(year)}],

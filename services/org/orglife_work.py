@@ -100,7 +100,7 @@ def save_plan(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
         version = session.execute(statement.on_conflict_do_update(
             index_elements=[meeting_plans.c.org_id, meeting_plans.c.year],
             set_={**values, "version": meeting_plans.c.version + 1}).returning(meeting_plans.c.version)).scalar_one()
-        audit.record(session, outbox, caller, org_path=org.path, entity="orglife_plan", entity_id=org.id,
+        audit.record(session, outbox, caller, org_path=org.path, entity="orglife_plan", entity_id=f"{org.id}-{year}",
                      action="修改组织生活计划" if current else "制定组织生活计划",
                      lines=[{"field": "年度", "before": None, "after": str(year)}],
                      before={"items": _plan_text(current.items) if current else None},

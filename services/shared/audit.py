@@ -22,6 +22,15 @@ AUDIT_RECORDED = "audit_recorded"
 EMITS = {AUDIT_RECORDED: "操作日志: one write's who/when/where/what with each field before → after, as people "
                          "read them (docs/AUDIT.md); the org service keeps it"}
 YES_NO = {True: "是", False: "否"}
+# The kinds of entity an entry is about, with their names (the search's filter, the page's list).
+ENTITY_NAMES = {
+    "member": "党员", "org": "党组织", "account": "账号", "role": "角色", "transfer": "组织关系转接",
+    "approval_rights": "转接审批权限", "transfer_reason": "转接原因", "outflow": "流出党员", "inflow": "流入党员",
+    "dues_payment": "党费缴纳", "dues_base": "党费基数", "dues_exemption": "党费减免", "dues_settings": "党费设置",
+    "meeting": "组织生活", "orglife_plan": "组织生活计划", "attachment": "组织生活附件", "term": "换届",
+    "applicant": "入党申请人", "development_plan": "发展计划", "saved_query": "固定查询", "member_batch": "批量修改",
+    "report": "统计报表",
+}
 
 
 def readable(value, table: CodeTable | Mapping | None = None):

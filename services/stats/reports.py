@@ -253,7 +253,8 @@ class ReportDesk:
             report_id=row.id, kind=kind, detail=detail, version=version, actor=self.caller.user_id,
             actor_name=self.caller.username or self.caller.user_id))
         audit.record(session, outbox, self.caller, org_path=self.paths.get(row.org_id) or "/", entity="report",
-                     entity_id=row.id, action=AUDIT_ACTIONS[kind], lines=audit_lines(row, kind, detail, values))
+                     entity_id=f"{row.org_id}-{row.year}", action=AUDIT_ACTIONS[kind],
+                     lines=audit_lines(row, kind, detail, values))
 
     def _locked_new_or_editable(self, session: Session, org_id: int, year: int):
         """The report row, locked; created empty if missing. Refused once submitted."""
