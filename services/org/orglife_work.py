@@ -91,7 +91,7 @@ def save_plan(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
         org = load_org(session, org_id)
         caller.require(org.path)
         require_active(org, "制定组织生活计划")
-        current = session.execute(select(meeting_plans.c.version, meeting_plans.c.items).where(
+        current = session.execute(select(meeting_plans.c.version, meeting_plans.c["items"]).where(
             meeting_plans.c.org_id == org.id, meeting_plans.c.year == year).with_for_update()).first()
         versions.require_version(current.version if current else 0, raw.get("version"), "该组织生活计划")
         values = {"items": items, "updated_by_name": caller.username or caller.user_id,
