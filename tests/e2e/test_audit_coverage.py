@@ -267,3 +267,19 @@ def test_a_reports_corrections_submission_and_decisions_are_logged(system, api, 
         clerk.close()
     ok(api.post(base + "/accept", json={}))
     assert fields(only(api, "report", report["id"], "接收报表"))["状态"] == ("已上报", "已接收")
+
+
+def test_a_member_imports_rows_are_logged(api, tree):
+    book = load_workbook(io.BytesIO(api.get("/imports/members/template.xlsx").content))
+    org_code = api.get(f"/orgs/{tree['B1']}").json()["code"]
+    for column, value in enumerate(["日志导入党员", id_number(), "汉族", "正式党员", "2010-07-01", org_code], 1):
+        book["党员采集表"].cell(row=2, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    preview = ok(api.post("/imports/members", files={"file": ("党员.xlsx", out.getvalue(), XLSX)}), 201)
+    assert ok(api.post(f"/imports/{preview['id']}/commit"))["written"] == 1
+    member = api.post("/member-queries", json={"org_id": tree["B1"], "where": {"conditions": [
+        {"field": "name", "operator": "eq", "value": "日志导入党员"}]}}).json()["items"][0]
+    entry = only(api, "member", member["id"], "导入党员")
+    assert fields(entry)["所在党组织"] == (None, "日志覆盖乙支部") and fields(entry)["民族"] == (None, "汉族")
+    assert fields(entry)["导入批次"] == (None, preview["id"])
