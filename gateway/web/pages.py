@@ -231,7 +231,7 @@ routes = [
     Route("/orgs/{id}/dues/remittances", dues.remittances_page),
     Route("/orgs/{id}/dues/large", dues.large_page),
     Route("/orgs/{id}/dues/large/remittances", dues.record_large_remittance, methods=["POST"]),
-    Route("/dues/large-remittances/{id}/void", dues.void_large_remittance, methods=["POST"]),
+    Route("/dues/large-remittances/{id}/{action}", dues.large_remittance_action, methods=["POST"]),
     Route("/orgs/{id}/dues/publication", dues.publication_page),
     Route("/orgs/{id}/dues/remittances", dues.record_remittance, methods=["POST"]),
     Route("/dues/remittances/{id}/{action}", dues.remittance_action, methods=["POST"]),

@@ -206,7 +206,8 @@ remittances = Table(
     Column("remitted_on", Date, nullable=False),
     Column("receipt_no", Text),
     Column("note", Text),
-    Column("state", Text, nullable=False, server_default="recorded"),  # recorded 待确认 | confirmed 已确认
+    # recorded 待确认 | confirmed 已确认 | returned 已退回 (the receiver's 退回: voided too, the period free)
+    Column("state", Text, nullable=False, server_default="recorded"),
     Column("opinion", Text),
     Column("confirmer_org_id", BigInteger),
     Column("confirmed_by", Text),
@@ -237,6 +238,12 @@ large_remittances = Table(
     Column("amount", MONEY, nullable=False),
     Column("voucher_no", Text, nullable=False),
     Column("note", Text),
+    # recorded 待确认 | confirmed 已确认 | returned 已退回 (by the receiver; a 退回 is voided too) — dues_0007
+    Column("state", Text, nullable=False, server_default="recorded"),
+    Column("opinion", Text),  # the receiver's: 确认意见 or 退回原因
+    Column("confirmer_org_id", BigInteger),  # the organization that answered (confirmed or returned)
+    Column("confirmed_by", Text),
+    Column("confirmed_at", DateTime(timezone=True)),
     Column("voided_at", DateTime(timezone=True)),
     Column("void_reason", Text),
     Column("voided_by", Text),
@@ -246,6 +253,8 @@ large_remittances = Table(
     CheckConstraint("amount > 0", name="dues_large_remittances_positive"),
 )
 Index("dues_large_remittances_org", large_remittances.c.org_id, large_remittances.c.remitted_on)
+Index("dues_large_remittances_to", large_remittances.c.to_org_id, large_remittances.c.remitted_on,
+      postgresql_where=text("state = 'recorded' AND voided_at IS NULL"))
 
 large_remittance_items = Table(
     "large_remittance_items", metadata,
