@@ -122,6 +122,8 @@ class OrgService:
     @consumes("member", "audit_recorded")
     @consumes("transfer", "audit_recorded")
     @consumes("dues", "audit_recorded")
+    @consumes("media", "audit_recorded")
+    @consumes("stats", "audit_recorded")
     def on_audit_recorded(self, event):
         audit.store(self.db, event)
 
@@ -140,7 +142,7 @@ class OrgService:
 
     @api
     def end_session(self, token):
-        return sessions.end_session(self.db, token)
+        return sessions.end_session(self.db, token, self.context)
 
     @api
     def change_password(self, account_id, old_password, new_password, keep_token=None):
