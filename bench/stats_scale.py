@@ -37,6 +37,7 @@ from psycopg.rows import namedtuple_row
 from services.member.events import MEMBER_UPDATED, change_payload, member_facts
 from services.shared.context import Caller
 from services.shared.messaging.outbox import envelope
+from services.shared.priority import batch_nice, lower_backend_priority
 
 from . import province, scale
 from .harness import admin_client, exit_code, record, running_system, summary_ms
@@ -106,9 +107,12 @@ def change(row, number: int, today: date) -> dict:
 
 def write_changes(dsn: str, member_ids: list[int]) -> None:
     """Change members in the member schema with their member_updated outbox events, BATCH per
-    transaction: what that many edits leave behind, without their RPCs."""
+    transaction: what that many edits leave behind, without their RPCs. Its backend runs at the
+    batch priority (services/shared/priority.py): it stands for edits already made, not for the
+    clerks' requests, each of which is small."""
     caller, today = Caller.system("bench"), date.today()
     with psycopg.connect(dsn, row_factory=namedtuple_row) as conn:
+        lower_backend_priority(conn)
         for first in range(0, len(member_ids), BATCH):
             with conn.transaction():
                 rows = conn.execute("SELECT * FROM member.members WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
@@ -299,6 +303,7 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
                             "report_during_burst": meanwhile.summary(),
                             "reconcile": reconciled(rpc, root)}
         results["report_after_burst"] = timed_report(client, rpc, dsn, root, year)
+        results["batch_nice"] = batch_nice()  # services/shared/priority.py: 0 = background work not lowered
         record(f"stats_scale_{members}", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
                                           **results})
         if with_daily:  # issue 3's figures on the same province (the ingesters still running)

@@ -131,8 +131,9 @@ def dead_session_cookie(request: Request) -> bool:
 
 
 async def end_session(request: Request, session: Session) -> None:
-    await request.app.state.rpc.call("org", "end_session", session.context(request_id(request)),
-                                     token=session.token)
+    context = session.context(request_id(request))
+    context["ip"] = request.client.host if request.client else ""  # the 退出登录 entry's (as api.common.call)
+    await request.app.state.rpc.call("org", "end_session", context, token=session.token)
     request.state.session = None
 
 

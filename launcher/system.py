@@ -21,6 +21,7 @@ from .local_s3 import LocalS3
 from .supervisor import Child, Supervisor, launch
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCAL_S3 = "s3"  # the local store's child name
 # The readiness checks' RPC proxies close while a publisher confirm may still arrive; py-amqp warns
 # "Received method … during closing channel", which is no news on the launcher's console.
 logging.getLogger("amqp").setLevel(logging.ERROR)
@@ -86,10 +87,14 @@ class System:
 
     def start(self, timeout: float = 60) -> None:
         atexit.register(self.stop)
+        deadline = time.monotonic() + timeout
         if not self.env.get("PMIS_S3_ENDPOINT"):
-            self._start_local_s3(timeout)
+            self._spawn_local_s3()
+        # The local store takes ~6 s to answer: the migrations and the bootstrap need only the database.
         self._run_once("数据库迁移", "-m", "services.shared.migrate")
         self.bootstrap_output = self._run_once("初始化", "-m", "services.org.bootstrap")
+        if self.local_s3:
+            self._wait_local_s3(deadline)
         nameko = str(Path(sys.executable).with_name("nameko"))
         for service in SERVICES:
             self._spawn(service, [nameko, "run", "--config", "services/nameko.yaml", f"services.{service}.service"])
@@ -102,15 +107,16 @@ class System:
         # Only now: a child that dies during start-up is a configuration error to report, not retry.
         self.supervisor.start()
 
-    def _start_local_s3(self, timeout: float) -> None:
+    def _spawn_local_s3(self) -> None:
         self.local_s3 = LocalS3(self.state_dir / "s3", int(self._setting("PMIS_S3_LOCAL_PORT")))
         self.env.update(self.local_s3.settings())
         try:
             command = self.local_s3.command()
         except FileNotFoundError as exc:  # no weed: a set-up answer, not a traceback
             raise StartupFailed(str(exc)) from None
-        self._spawn("s3", command, cwd=self.local_s3.directory)
-        deadline = time.monotonic() + timeout
+        self._spawn(LOCAL_S3, command, cwd=self.local_s3.directory)
+
+    def _wait_local_s3(self, deadline: float) -> None:
         while not self.local_s3.ready():
             self._check_alive()
             if time.monotonic() > deadline:
@@ -160,24 +166,33 @@ class System:
         return 1
 
     def stop(self) -> None:
-        """Stop every child (SIGTERM, then SIGKILL after 10 s). Safe to call twice."""
+        """Stop every child (SIGTERM, then SIGKILL after 10 s), the local S3 store last (the services
+        may still be writing to it) and with 2 s: SeaweedFS takes 15 s past SIGTERM in its filer's
+        gRPC graceful stop whatever it has to do, so it was always killed at the 10 s. Safe to call twice."""
         with self._lock:
             self.supervisor.stopping = True
-            processes = [child.process for child in self.children.values() if child.process]
-            for process in processes:
-                if process.poll() is None:
-                    _signal_group(process, signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            for process in processes:
-                try:
-                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    _signal_group(process, signal.SIGKILL)
-                    process.wait()
+            store = self.children.get(LOCAL_S3)
+            processes = [child.process for child in self.children.values() if child.process and child is not store]
+            _terminate(processes, grace=10)
+            if store and store.process:
+                _terminate([store.process], grace=2)
             self.children.clear()
         self.supervisor.join()
         self.local_s3 = None
         atexit.unregister(self.stop)
+
+
+def _terminate(processes: list[subprocess.Popen], grace: float) -> None:
+    for process in processes:
+        if process.poll() is None:
+            _signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:

@@ -50,7 +50,7 @@ async def due_list(request: Request):
     params = request.query_params
     return JSONResponse(await call(request, session, "member", "development_due", org_id=path_id(request),
                                    page=params.get("page", "1"), size=params.get("size", "50"),
-                                   within=params.get("within", "30")))
+                                   within=params.get("within") or None))
 
 
 async def supervision(request: Request):
@@ -202,7 +202,7 @@ OPENAPI_PATHS = {
         "本组织及下级的发展党员提醒：期限在 within 天内或已超期的步骤，最紧急的在前", "分页结果",
         obj(["total", "overdue", "items"], total=INT, overdue=INT, page=INT, size=INT, within=INT,
             items={"type": "array"}),
-        params=[ID, query_param("within", INT, "天数，0–366，缺省30"), query_param("page", INT),
+        params=[ID, query_param("within", INT, "天数0–366，缺省按本组织系统设置（30）"), query_param("page", INT),
                 query_param("size", INT)])},
     "/orgs/{id}/development/supervision": {"get": op(
         "发展党员工作督查：发展纪实中顺序颠倒、时间不足、介绍人不是正式党员、表决未过半数等问题（导入的历史）",

@@ -10,7 +10,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..auth import require_session
-from ..excel.dues import large_sheet, month_sheet, publication_sheet, remittance_sheet, summary_sheet
+from ..excel.dues import (
+    large_remittance_sheet,
+    large_sheet,
+    month_sheet,
+    publication_sheet,
+    remittance_sheet,
+    summary_sheet,
+)
 from ..excel.template import dues_base_template
 from .common import call, check_types, path_id, read_json, record_action
 from .exports import XLSX, download_operation, workbook_download
@@ -240,6 +247,8 @@ month_xlsx = _sheet("branch_month", "month", month_sheet, lambda s: f"{s['org'][
 summary_xlsx = _sheet("summary", "year", summary_sheet, lambda s: f"{s['org_name']}-{s['year']}年党费收缴汇总.xlsx")
 remittances_xlsx = _sheet("remittances", "year", remittance_sheet,
                           lambda s: f"{s['org']['name']}-{s['year']}年党费上缴.xlsx")
+large_remittances_xlsx = _sheet("large_remittance_year", "year", large_remittance_sheet,
+                                lambda s: f"{s['org']['name']}-{s['year']}年大额党费上缴.xlsx")
 publication_xlsx = _sheet("publication", "year", publication_sheet,
                           lambda s: f"{s['org']['name']}-{s['year']}年党费收缴情况公示.xlsx")
 
@@ -273,8 +282,13 @@ routes = [
     Route("/orgs/{id}/dues/large.xlsx", large_xlsx),
     Route("/orgs/{id}/dues/large/remittances", large_remittances),
     Route("/orgs/{id}/dues/large/remittances", record_large_remittance, methods=["POST"]),
+    Route("/orgs/{id}/dues/large/remittances.xlsx", large_remittances_xlsx),
     Route("/dues/large-remittances/{id}/void", record_action("dues", "void_large_remittance", "remittance_id",
                                                              {"reason": str}), methods=["POST"]),
+    Route("/dues/large-remittances/{id}/confirm", record_action("dues", "confirm_large_remittance", "remittance_id",
+                                                                {"opinion": str}), methods=["POST"]),
+    Route("/dues/large-remittances/{id}/return", record_action("dues", "return_large_remittance", "remittance_id",
+                                                               {"reason": str}), methods=["POST"]),
     Route("/orgs/{id}/dues/publication", publication),
     Route("/orgs/{id}/dues/publication.xlsx", publication_xlsx),
     Route("/dues/remittances/{id}/correct", correct_remittance, methods=["POST"]),
@@ -282,6 +296,8 @@ routes = [
           methods=["POST"]),
     Route("/dues/remittances/{id}/confirm", record_action("dues", "confirm_remittance", "remittance_id",
                                                           {"opinion": str}), methods=["POST"]),
+    Route("/dues/remittances/{id}/return", record_action("dues", "return_remittance", "remittance_id",
+                                                         {"reason": str}), methods=["POST"]),
     Route("/orgs/{id}/dues/arrears", arrears),
     Route("/orgs/{id}/dues/arrears/counts", arrears_counts),
     Route("/dues/payments/{id}/void", record_action("dues", "void_payment", "payment_id", {"reason": str}),
@@ -411,11 +427,13 @@ REMITTANCE = obj(
     to_org_name={**NULLABLE, "description": "收款的上级党组织"}, period=PERIOD, period_label=STR, amount=AMOUNT,
     collected={**AMOUNT, "description": "上缴组织（含下级）该期间的实交党费"},
     difference={**SIGNED, "description": "差额：实交 − 上缴"}, remitted_on=DATE, receipt_no=NULLABLE, note=NULLABLE,
-    state={"type": "string", "enum": ["recorded", "confirmed"], "description": "recorded 待确认；confirmed 已确认收到"},
+    state={"type": "string", "enum": ["recorded", "confirmed", "returned"],
+           "description": "recorded 待确认；confirmed 已确认收到；returned 已退回（收款方退回，不再计入，可重新登记）"},
     state_name=STR, opinion=NULLABLE, confirmed_by=NULLABLE, confirmed_at=NULLABLE,
     replaces_id={"type": ["integer", "null"], "description": "更正时：被更正（已作废）的记录"}, voided=BOOL,
     void_reason=NULLABLE, voided_by=NULLABLE, recorded_by=NULLABLE, recorded_at=NULLABLE, version=INT,
-    can_confirm=BOOL, can_correct=BOOL, can_void=BOOL)
+    can_confirm=BOOL, can_return={**BOOL, "description": "本账号可以退回（收款的上级党组织或更上级，待确认的）"},
+    can_correct=BOOL, can_void=BOOL)
 STANDING = obj(["period", "collected", "remitted", "difference"], period=PERIOD, label=STR,
                collected={**AMOUNT, "description": "实交"}, remitted={**AMOUNT, "description": "上缴"},
                confirmed={**AMOUNT, "description": "其中已确认收到"},
@@ -473,8 +491,17 @@ LARGE_REMITTANCE = obj(
     to_org_name=NULLABLE, remitted_on=DATE, amount=AMOUNT, voucher_no=STR, note=NULLABLE,
     payments={"type": "array", "items": obj(["id", "amount", "paid_on", "receipt_no"], id=INT, member_id=INT,
                                             name=NULLABLE, amount=AMOUNT, paid_on=DATE, receipt_no=STR)},
+    state={"type": "string", "enum": ["recorded", "confirmed", "returned", "centre"],
+           "description": "recorded 待确认；confirmed 收款的党组织已确认收到；"
+                          "returned 已退回（所缴各笔重新计为本组织未上缴）；"
+                          "centre 报党中央（根组织上缴党中央，系统内没有收款的党组织，无需确认）"},
+    state_name={**STR, "description": "待确认、已确认、已退回、已作废、报党中央"},
+    opinion={**NULLABLE, "description": "收款的党组织的确认意见或退回原因"}, confirmed_by=NULLABLE,
+    confirmed_at=NULLABLE,
     voided=BOOL, void_reason=NULLABLE, voided_by=NULLABLE, recorded_by=NULLABLE, recorded_at=NULLABLE,
-    version=INT, can_void=BOOL)
+    version=INT, can_void=BOOL,
+    can_confirm={**BOOL, "description": "本账号可以确认收到（收款的党组织的账号，待确认的）"},
+    can_return={**BOOL, "description": "本账号可以退回（同上）"})
 LARGE_REMITTANCE_IN = obj(
     ["remitted_on", "amount", "voucher_no"], remitted_on={**DATE, "description": "上缴日期"},
     amount={**AMOUNT_IN, "description": "上缴金额：须等于所缴各笔大额党费之和"},
@@ -484,6 +511,7 @@ LARGE_REMITTANCE_IN = obj(
                  "description": "所缴的大额党费（编号）；缺省为本组织持有的全部未上缴大额党费"})
 LARGE_REMITTANCES = obj(
     ["org", "to", "can_record", "held", "items"], org={"type": "object"},
+    to_confirm={**INT, "description": "下级上缴本组织、本组织尚未确认或退回的记录数"},
     to={"type": "object", "description": "收款的上级党组织（根组织为党中央，id 为 null）"},
     can_record={**BOOL, "description": "本账号可以登记本组织的大额党费上缴（本组织的账号）"},
     held=obj(["count", "amount", "items"], count=INT, amount=AMOUNT,
@@ -600,6 +628,10 @@ OPENAPI_PATHS = {
     "/dues/remittances/{id}/confirm": {"post": op(
         "收款的上级党组织（或更上级）确认收到上缴", "已确认", REMITTANCE,
         obj([], opinion={"type": "string", "maxLength": 500}, version=VERSION), params=[ID], body_required=False)},
+    "/dues/remittances/{id}/return": {"post": op(
+        "收款的上级党组织（或更上级）退回待确认的上缴（须填原因）：记录保留为已退回、不再计入，该期间可由上缴方重新登记",
+        "已退回", REMITTANCE, obj(["reason"], reason={"type": "string", "maxLength": 500}, version=VERSION),
+        params=[ID])},
     "/orgs/{id}/dues/remittances/due": {"get": op(
         "上缴提醒：上一季度（已结束的最近一个季度）有实交而尚未登记上缴的月份——本组织（有上级时）和各直属下级党组织；"
         "按月、季度、半年或全年登记的上缴均计入", "提醒", REMITTANCE_DUE, params=[ID])},
@@ -617,7 +649,18 @@ OPENAPI_PATHS = {
                    "不符时不登记任何内容", "已登记", LARGE_REMITTANCE, LARGE_REMITTANCE_IN, params=[ID],
                    status="201")},
     "/dues/large-remittances/{id}/void": {"post": op(
-        "作废大额党费上缴记录（本组织，须填原因，保留记录）：所缴各笔重新计为本组织未上缴", "已作废", LARGE_REMITTANCE,
+        "作废大额党费上缴记录（须填原因，保留记录）：待确认的由本组织作废，已确认的只能由收款的党组织作废（上缴方409）；"
+        "所缴各笔重新计为本组织未上缴", "已作废", LARGE_REMITTANCE,
+        obj(["reason"], reason={"type": "string", "maxLength": 500}, version=VERSION), params=[ID])},
+    "/orgs/{id}/dues/large/remittances.xlsx": {"get": download_operation(
+        "导出该年本组织及下级的大额党费上缴记录（逐条及所缴各笔、状态，按状态合计；Excel）", params=[ID, YEAR])},
+    "/dues/large-remittances/{id}/confirm": {"post": op(
+        "收款的党组织（仅其账号）确认收到下级的大额党费上缴；确认后上缴方不能作废（409）；上缴党中央的无需确认（409）",
+        "已确认", LARGE_REMITTANCE, obj([], opinion={"type": "string", "maxLength": 500}, version=VERSION),
+        params=[ID], body_required=False)},
+    "/dues/large-remittances/{id}/return": {"post": op(
+        "收款的党组织（仅其账号）退回待确认的大额党费上缴（须填原因）：记录保留为已退回，所缴各笔重新计为上缴方未上缴，"
+        "由上缴方重新登记", "已退回", LARGE_REMITTANCE,
         obj(["reason"], reason={"type": "string", "maxLength": 500}, version=VERSION), params=[ID])},
     "/orgs/{id}/dues/publication": {"get": op(
         "党费收缴情况公示（年度）：本组织党员每月应交、实交及全年合计，大额党费单独列出，支部合计；"

@@ -13,6 +13,7 @@ from . import (
     audit,
     batch_add,
     batch_changes,
+    code_tables,
     development,
     development_plans,
     dues,
@@ -35,6 +36,7 @@ from . import (
     registration,
     reports,
     sessions,
+    settings,
     supervision,
     terms,
     transfer_inbound,
@@ -46,7 +48,7 @@ RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
              transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit,
-             migration)
+             code_tables, settings, migration)
 
 
 @lru_cache(maxsize=1)

@@ -69,6 +69,11 @@ LISTS = {
                         [ROSTER_COLUMNS["name"], RosterColumn("recorded_org_name", "登记的党组织", 30),
                          RosterColumn("amount", "金额（元）", 12, money=True), RosterColumn("paid_on", "交纳日期", 12),
                          RosterColumn("receipt_no", "收据号", 16), RosterColumn("held_by", "现在何处", 30)]),
+    "dues-large-unconfirmed": ("dues", "large_unconfirmed", "超过30天未确认的大额党费上缴",
+                               [RosterColumn("org_name", "上缴组织", 30), RosterColumn("remitted_on", "上缴日期", 12),
+                                RosterColumn("amount", "金额（元）", 12, money=True),
+                                RosterColumn("voucher_no", "收据（凭证）号", 16),
+                                RosterColumn("recorded_by", "登记人", 14)]),
 }
 
 
@@ -117,9 +122,9 @@ routes = [
 PAGED = obj(["total", "page", "size", "items"], total=INT, page=INT, size=INT, items={"type": "array"})
 
 OPENAPI_PATHS = {
-    "/reminders": {"get": op("本账号所在党组织的提醒：本月过生日的党员、30天内预备期满的预备党员", "提醒",
-                             obj(["birthdays", "probation_ending"], birthdays={"type": "array"},
-                                 probation_ending={"type": "array"}))},
+    "/reminders": {"get": op("本账号所在党组织的提醒：本月过生日的党员、预备期将满的预备党员（天数见系统设置）",
+                             "提醒", obj(["birthdays", "probation_ending"], birthdays={"type": "array"},
+                                         probation_ending={"type": "array"}, probation_days=INT))},
     "/orgs/{id}/supervision/overdue-probation": {"get": op(
         "工作督查：预备期已满一年仍未转正、延长或取消的预备党员（含下级）", "列表", PAGED,
         params=[ID, query_param("page", INT), query_param("size", INT)])},
@@ -142,6 +147,8 @@ LIST_SUMMARIES = {
                    "items[].streak 连续未交月数，streak_from 自何月，amount 欠交金额，paid_to 党费交至）",
     "dues-large-held": "交纳已超过30天、本组织尚未上缴的大额党费（本组织及下级登记；大额党费须全额上缴党中央；"
                        "items[].held_by 现在所在的党组织，forwarded 各级已上缴的记录；amount 为合计）",
+    "dues-large-unconfirmed": "下级上缴本组织已超过30天、本组织尚未确认收到或退回的大额党费上缴记录（只列上缴本组织的；"
+                              "items 为上缴记录，amount 为合计）",
 }
 for _name, _summary in LIST_SUMMARIES.items():
     OPENAPI_PATHS[f"/orgs/{{id}}/supervision/{_name}"] = {"get": op(

@@ -33,7 +33,7 @@ async def org_terms(request: Request):
 
 def _due_args(request: Request) -> dict:
     params = request.query_params
-    return {"within_days": params.get("within_days", "180"), "kind": params.get("kind", "due")}
+    return {"within_days": params.get("within_days") or None, "kind": params.get("kind", "due")}
 
 
 async def terms_due(request: Request):
@@ -207,7 +207,7 @@ OPENAPI_PATHS = {
         "kind=none 列出没有选举产生的班子的党组织（不提醒）", "列表",
         obj(["total", "items"], org_id=INT, org_name=STR, kind=STR, within_days=INT, today=STR, total=INT, overdue=INT,
             without_committee=INT, page=INT, size=INT, items={"type": "array", "items": DUE_ITEM}),
-        params=[ID, query_param("within_days", INT, "天数（默认180）"),
+        params=[ID, query_param("within_days", INT, "天数（缺省按本组织系统设置，180）"),
                 query_param("kind", {"type": "string", "enum": ["due", "none"]}),
                 query_param("page", INT), query_param("size", INT)])},
     "/orgs/{id}/terms/due.xlsx": {"get": download_operation(

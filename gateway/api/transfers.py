@@ -300,7 +300,8 @@ FILTER_PARAMS = [query_param("kind", {"type": "string", "enum": list(KINDS.codes
                  query_param("applied_to", {"type": "string", "format": "date"}, "发起日期至（含）")]
 REASON = obj(["code", "name", "enabled", "used", "version"], code=STR, name=STR, enabled=BOOL,
              used={**INT, "description": "使用该原因的转接数（已使用的代码不能删除）"}, version=INT,
-             updated_at=NULLABLE_STR)
+             updated_at=NULLABLE_STR, retired={**BOOL, "description": "已停用（enabled 的反面）"},
+             former_names={"type": "array", "items": STR, "description": "曾用名称（更名历史）"})
 REASON_CODE = path_param("code", {"type": "string", "pattern": "^[0-9]{2,4}$"})
 PREVIEW = obj(["route"], route={"type": "array", "items": STEP}, letter={"type": ["object", "null"]},
               dues_paid_to={"type": ["string", "null"],
@@ -376,8 +377,9 @@ OPENAPI_PATHS = {
                                 "；".join(f"{k} {n}" for k, n in HISTORY_BOXES.items())), *FILTER_PARAMS])},
     "/transfer-reasons": {
         "get": op("转接原因代码表（含停用的代码及使用次数）", "代码表", obj(
-            ["items"], items={"type": "array", "items": REASON}, may_edit={**BOOL, "description": "本账号可维护"})),
-        "post": op("新增转接原因代码（根党组织的管理账号）", "新增的代码", REASON, obj(
+            ["items"], items={"type": "array", "items": REASON}, may_edit={**BOOL, "description": "本账号可维护"},
+            revision={**INT, "description": "代码表的修订次数"})),
+        "post": op("新增转接原因代码（根党组织具有系统工具维护权限的账号；亦见代码表 API）", "新增的代码", REASON, obj(
             ["code", "name"], code={"type": "string", "pattern": "^[0-9]{2,4}$"},
             name={"type": "string", "maxLength": 20}), status="201")},
     "/transfer-reasons/{code}": {

@@ -4,6 +4,7 @@ the totals as on screen), a year's summary (by month and by sub-organization), a
 (the organization's own remittances, its subordinates' collected and remitted, those received), a
 subtree's 大额党费 and a branch's yearly 党费收缴情况公示. Amounts are number cells with two decimals
 (cells.money_cell), a negative 差额 too."""
+from collections import Counter
 from decimal import Decimal
 
 from .roster import RosterColumn, RosterWriter
@@ -25,6 +26,10 @@ REMITTANCE_COLUMNS = [_C("label", "党组织／期间", 30), _C("period", "所�
                       _C("state", "状态", 10), _C("note", "备注", 36)]
 LARGE_COLUMNS = [_C("label", "党员姓名", 14), _C("org_name", "所在党组织", 30), _C("amount", "金额（元）", 14, True),
                  _C("paid_on", "交纳日期", 12), _C("receipt_no", "收据号", 18), _C("recorded_org_name", "登记组织", 30)]
+LARGE_REMITTANCE_COLUMNS = [_C("label", "上缴组织／党员", 30), _C("to", "收款", 24),
+                            _C("on", "上缴日期／交纳日期", 14), _C("amount", "金额（元）", 14, True),
+                            _C("voucher", "收据（凭证）号／收据号", 20), _C("state", "状态", 30),
+                            _C("note", "备注", 30)]
 PUBLICATION_COLUMNS = [_C("label", "姓名", 12), _C("item", "项目", 6),
                        *(_C(f"m{n}", f"{n}月", 8, True) for n in range(1, 13)),
                        _C("total", "全年合计", 11, True), _C("large", "大额党费", 11, True)]
@@ -133,6 +138,42 @@ def large_sheet(listing: dict, pages: list[dict]) -> tuple[RosterWriter, list[di
         rows.append({"label": "各年度合计"})
         rows.extend({"label": f"{y['year']}年", "org_name": f"{y['count']}笔", "amount": y["amount"]}
                     for y in listing["years"])
+    return writer, rows
+
+
+def large_remittance_sheet(found: dict) -> tuple[RosterWriter, list[dict]]:
+    """The writer and rows of a year's 大额党费 上缴 of a subtree (the dues service's large_remittance_year
+    answer): each record (who to whom, date, amount, voucher, state) followed by its payments, then the
+    totals by state — the active records (待确认, 已确认, 报党中央) and apart those 已作废 or 已退回."""
+    org = found["org"]
+    writer = RosterWriter(f"{org['name']} {found['year']}年大额党费上缴", LARGE_REMITTANCE_COLUMNS,
+                          sheet_name="大额党费上缴")
+    rows, counts, sums = [], Counter(), {}
+    for item in found["items"]:
+        state = item["state_name"]
+        if item["voided"] and item.get("void_reason"):
+            state += f"（{item['void_reason']}）"
+        elif item["state"] == "confirmed" and item.get("confirmed_by"):
+            state += f"（{item['confirmed_by']}{'：' + item['opinion'] if item.get('opinion') else ''}）"
+        rows.append({"label": item["org_name"] or "", "to": item["to_org_name"] or "", "on": item["remitted_on"],
+                     "amount": item["amount"], "voucher": item["voucher_no"], "state": state,
+                     "note": item.get("note") or ""})
+        rows.extend({"label": f"　{p['name'] or '—'}", "on": p["paid_on"], "amount": p["amount"],
+                     "voucher": p["receipt_no"]} for p in item["payments"])
+        key = "已作废或已退回（不计入合计）" if item["voided"] else item["state_name"]
+        counts[key] += 1
+        sums[key] = sums.get(key, Decimal("0.00")) + Decimal(item["amount"])
+    active = [key for key in sums if not key.startswith("已作废")]
+    rows.append({})
+    rows.append({"label": "合计", "to": f"{sum(counts[key] for key in active)}笔",
+                 "amount": f"{sum((sums[key] for key in active), Decimal('0.00')):.2f}"})
+    rows.extend({"label": f"其中{key}", "to": f"{counts[key]}笔", "amount": f"{sums[key]:.2f}"}
+                for key in ("待确认", "已确认", "报党中央") if key in sums)
+    if "已作废或已退回（不计入合计）" in sums:
+        key = "已作废或已退回（不计入合计）"
+        rows.append({"label": key, "to": f"{counts[key]}笔", "amount": f"{sums[key]:.2f}"})
+    if found.get("truncated"):
+        rows.append({"label": f"记录过多，只列出前{len(found['items'])}条"})
     return writer, rows
 
 

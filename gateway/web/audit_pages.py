@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
+from services.shared.audit import ENTITY_NAMES
+
 from ..api.audit import FILTER_KEYS, filters_of
 from ..api.common import call
 from ..auth import request_id, require_session
@@ -12,9 +14,7 @@ from ..errors import as_http_error
 from ..rpc import RemoteError
 from .rendering import render
 
-ENTITIES = [("", "全部"), ("member", "党员"), ("org", "党组织"), ("account", "账号"), ("transfer", "组织关系转接"),
-            ("outflow", "流出党员"), ("inflow", "流入党员"), ("dues_payment", "党费缴纳"), ("dues_base", "党费基数"),
-            ("dues_exemption", "党费减免"), ("dues_settings", "党费设置"), ("meeting", "组织生活"), ("term", "换届")]
+ENTITIES = [("", "全部"), *ENTITY_NAMES.items()]
 
 
 async def audit_page(request: Request):

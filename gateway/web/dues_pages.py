@@ -346,7 +346,8 @@ async def commit_base_import(request: Request):
 REMITTANCE_FIELDS = ("amount", "remitted_on", "receipt_no", "note")
 REMITTANCE_ACTIONS = {"void": ("void_remittance", ("reason", "version"), "已作废该上缴记录"),
                       "correct": ("correct_remittance", (*REMITTANCE_FIELDS, "reason", "version"), "已更正上缴"),
-                      "confirm": ("confirm_remittance", ("opinion", "version"), "已确认收到")}
+                      "confirm": ("confirm_remittance", ("opinion", "version"), "已确认收到"),
+                      "return": ("return_remittance", ("reason", "version"), "已退回该上缴记录")}
 
 
 def _remittances_url(org_id: int, year=None) -> str:
@@ -456,17 +457,25 @@ async def record_large_remittance(request: Request):
                              flash=lambda result: f"已登记大额党费上缴 {result['amount']} 元")
 
 
-async def void_large_remittance(request: Request):
-    """作废 of a 大额党费 上缴 record from the 大额党费 page of `?org=`."""
+LARGE_ACTIONS = {"void": ("void_large_remittance", ("reason", "version"), "已作废该大额党费上缴记录"),
+                 "confirm": ("confirm_large_remittance", ("opinion", "version"), "已确认收到该大额党费上缴"),
+                 "return": ("return_large_remittance", ("reason", "version"), "已退回该大额党费上缴")}
+
+
+async def large_remittance_action(request: Request):
+    """作废 (the sender), 确认收到 or 退回 (the receiver) of a 大额党费 上缴 record, from the 大额党费 page of
+    `?org=` (shown again with the refusal)."""
     remittance_id = path_id(request)
     org_id = _digits(request.query_params.get("org"))
-    if not org_id:
+    action = LARGE_ACTIONS.get(request.path_params.get("action"))
+    if not org_id or action is None:
         raise HttpError(404, "not_found", "页面不存在")
+    method, fields, flash = action
     return await submit_form(request, lambda session, form: call(
-        request, session, "dues", "void_large_remittance", remittance_id=remittance_id,
-        data={key: form.get(key, "").strip() for key in ("reason", "version")}),
+        request, session, "dues", method, remittance_id=remittance_id,
+        data={key: form.get(key, "").strip() for key in fields}),
         _rerender_large(request, org_id, "large-void"),
-        lambda result: _large_url(org_id, request.query_params.get("year")), flash="已作废该大额党费上缴记录")
+        lambda result: _large_url(org_id, request.query_params.get("year")), flash=flash)
 
 
 async def publication_page(request: Request):

@@ -8,6 +8,7 @@ from services.member.contract import APPLICANT_LABELS, INFO_SETS, STEP_FORMS
 from services.member.contract import BASIC_LABELS as MEMBER_LABELS
 from services.org.contract import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
 from services.shared.rights import MODULES
+from services.shared.settings import SETTINGS
 from services.stats.contract import COVER_FIELDS
 
 # Fields any form may be refused on without a control of its own (shown as text only).
@@ -146,6 +147,7 @@ FORMS = {
                                    "from_date": "流入日期"}, {"outflow_id": "from_date"}),
     # 党费 (gateway/web/dues_pages.py): a branch's settings and month, a member's dues
     "dues-settings": FormSpec("dues-settings-", {"registration_start": "党费登记开始月份", "quarterly": "按季度交纳"}),
+    "settings": FormSpec("setting-", {**{key: s.name for key, s in SETTINGS.items()}, "settings": "系统设置"}),
     "dues-month": FormSpec("dues-month-", {"paid_on": "交纳日期", "collector": "收缴人", "payments": "党费"}),
     "dues-base": FormSpec("dues-base-", {"kind": "党费类别", "amount": "交纳基数", "from_month": "起始月份"}),
     "dues-pay": FormSpec("dues-pay-", {"month": "交纳月份", "amount": "金额", "paid_on": "交纳日期",

@@ -3,12 +3,13 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import applicant_pages as applicant
+from . import code_table_pages, reason_pages, term_pages
 from . import development_pages as development
 from . import dues_pages as dues
 from . import mobility_pages as mobility
 from . import org_card_pages as card
 from . import orglife_pages as orglife
-from . import reason_pages, term_pages
+from . import settings_pages as settings
 from . import transfer_inbound_pages as transfer_inbound
 from . import transfer_pages as transfer
 from .account_pages import (
@@ -24,58 +25,58 @@ from .audit_pages import audit_page
 from .batch_add_pages import batch_add_page, commit_batch_add, preview_batch_add, undo_batch_add
 from .member_check_pages import check_subtree_page, member_check_page
 from .member_pages import (
-                         add_info_row,
-                         delete_info_row,
-                         edit_member,
-                         leave_member,
-                         member_history_page,
-                         member_page,
-                         restore_member,
-                         undo_status_change,
-                         update_info_row,
+    add_info_row,
+    delete_info_row,
+    edit_member,
+    leave_member,
+    member_history_page,
+    member_page,
+    restore_member,
+    undo_status_change,
+    update_info_row,
 )
 from .migration_pages import history_import_page, migration_page, open_kind, payment_import_page
 from .org_batch_pages import org_batch_page, undo_org_batch
 from .org_pages import (
-                         create_child_org,
-                         create_member,
-                         home,
-                         import_page,
-                         org_page,
-                         search_page,
-                         supervision_page,
-                         tree_children,
+    create_child_org,
+    create_member,
+    home,
+    import_page,
+    org_page,
+    search_page,
+    supervision_page,
+    tree_children,
 )
 from .query_pages import (
-                         batch_change_page,
-                         batch_changes_page,
-                         delete_saved_query,
-                         preview_batch_change,
-                         query_block,
-                         query_inputs,
-                         query_page,
-                         query_row,
-                         rename_saved_query,
-                         save_batch_change,
-                         save_query,
-                         saved_queries_page,
-                         undo_batch_change,
+    batch_change_page,
+    batch_changes_page,
+    delete_saved_query,
+    preview_batch_change,
+    query_block,
+    query_inputs,
+    query_page,
+    query_row,
+    rename_saved_query,
+    save_batch_change,
+    save_query,
+    saved_queries_page,
+    undo_batch_change,
 )
 from .rendering import error_page
 from .report_pages import (
-                         accept,
-                         aggregate,
-                         comparison_page,
-                         correct,
-                         cover,
-                         explain,
-                         generate,
-                         name_list_page,
-                         report_home,
-                         report_page,
-                         return_,
-                         submit,
-                         undo_correction,
+    accept,
+    aggregate,
+    comparison_page,
+    correct,
+    cover,
+    explain,
+    generate,
+    name_list_page,
+    report_home,
+    report_page,
+    return_,
+    submit,
+    undo_correction,
 )
 from .session_pages import login, logout, password
 
@@ -94,6 +95,12 @@ routes = [
     Route("/roles/new", create_role, methods=["POST"]),
     Route("/accounts/{id}/{action}", account_action, methods=["POST"]),
     Route("/audit", audit_page),
+    Route("/code-tables", code_table_pages.code_tables_page),
+    Route("/code-tables/{key}", code_table_pages.code_table_page),
+    Route("/settings", settings.home_redirect),
+    Route("/orgs/{id}/settings", settings.settings_page),
+    Route("/orgs/{id}/settings", settings.save_settings, methods=["POST"]),
+    Route("/orgs/{id}/settings/dues", settings.save_dues_settings, methods=["POST"]),
     Route("/orgs/{id}", org_page),
     Route("/orgs/{id}/tree", tree_children),
     Route("/orgs/{id}/children", create_child_org, methods=["POST"]),
@@ -232,7 +239,7 @@ routes = [
     Route("/orgs/{id}/dues/remittances", dues.remittances_page),
     Route("/orgs/{id}/dues/large", dues.large_page),
     Route("/orgs/{id}/dues/large/remittances", dues.record_large_remittance, methods=["POST"]),
-    Route("/dues/large-remittances/{id}/void", dues.void_large_remittance, methods=["POST"]),
+    Route("/dues/large-remittances/{id}/{action}", dues.large_remittance_action, methods=["POST"]),
     Route("/orgs/{id}/dues/publication", dues.publication_page),
     Route("/orgs/{id}/dues/remittances", dues.record_remittance, methods=["POST"]),
     Route("/dues/remittances/{id}/{action}", dues.remittance_action, methods=["POST"]),

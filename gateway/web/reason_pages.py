@@ -38,7 +38,8 @@ async def _rerender(request: Request, open_form: str):
 async def add_reason(request: Request):
     return await submit_form(
         request, lambda session, form: call(request, session, "transfer", "add_reason",
-                                            data={"code": form.get("code", ""), "name": form.get("name", "")}),
+                                            data={"code": form.get("code", ""), "name": form.get("name", "")},
+                                            code_required=False),
         await _rerender(request, "reason-new"), PAGE, flash="已新增转接原因")
 
 

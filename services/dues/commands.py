@@ -94,6 +94,8 @@ BASE_LABELS = {"kind_name": "基数类型", "amount": "基数", "from_month": "�
 PAYMENT_LABELS = {"month": "月份", "amount": "金额", "paid_on": "交纳日期", "method_name": "交纳方式",
                   "kind_name": "类别", "void_reason": "作废原因"}
 LARGE_LABELS = {"amount": "金额", "paid_on": "交纳日期", "receipt_no": "收据号"}
+INFLOW_PAYMENT_LABELS = {"month": "月份", "amount": "金额", "paid_on": "交纳日期", "method_name": "交纳方式",
+                         "collector": "收缴人", "certificate_no": "活动证编号", "void_reason": "作废原因"}
 EXEMPTION_LABELS = {"from_month": "起始月份", "to_month": "截止月份", "kind_name": "类型", "amount": "金额",
                     "reason": "原因", "state_name": "状态", "opinion": "审批意见"}
 
@@ -104,6 +106,15 @@ def _audit(session: Session, caller: Caller, row, entity: str, entity_id, action
     audit.record(session, outbox, caller, org_path=row.org_path, entity=entity, entity_id=entity_id, action=action,
                  lines=[{"field": "党员", "before": None, "after": row.name}], before=before, after=after,
                  labels=labels)
+
+
+def _audit_inflow(session: Session, caller: Caller, path: str, name: str, view: dict, action: str,
+                  before: dict | None = None) -> None:
+    """One 操作日志 entry about a payment of the inflow ledger (a 流入 member from outside), placed under the
+    inflow organization that collected it."""
+    audit.record(session, outbox, caller, org_path=path, entity="dues_inflow_payment", entity_id=view["id"],
+                 action=action, lines=[{"field": "流入党员", "before": None, "after": name}], before=before,
+                 after=view, labels=INFLOW_PAYMENT_LABELS)
 
 
 def _text(data: dict, name: str, label: str, limit: int = TEXT_MAX, required: bool = False) -> str | None:
@@ -463,6 +474,8 @@ def record_inflow_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDire
                 continue
             views = [inflow_payment_view(p) for p in saved]
             recorded.extend(views)
+            for view in views:
+                _audit_inflow(session, caller, org["path"], row.member_name, view, "登记流入党员党费")
             _event(session, caller, events.DUES_INFLOW_PAID, f"inflow-{inflow_id}", saved[-1].id, {
                 "inflow_id": inflow_id, "org_id": org["id"], "certificate_no": row.certificate_no,
                 "payments": [{key: view[key] for key in ("id", "month", "amount", "paid_on", "method")}
@@ -490,6 +503,8 @@ def void_inflow_payment(sessions: sessionmaker, caller: Caller, payment_id, data
             voided_at=datetime.now(timezone.utc), void_reason=reason, voided_by=caller.username or caller.user_id))
         saved = session.execute(select(inflow_payments).where(inflow_payments.c.id == payment_id)).one()
         view = inflow_payment_view(saved)
+        name = session.execute(select(inflows.c.member_name).where(inflows.c.inflow_id == saved.inflow_id)).scalar()
+        _audit_inflow(session, caller, path, name, view, "作废流入党员党费", inflow_payment_view(current))
         _event(session, caller, events.DUES_INFLOW_PAYMENT_VOIDED, f"inflow-{saved.inflow_id}", payment_id, {
             "inflow_id": saved.inflow_id, "org_id": saved.org_id, "payment_id": payment_id, "month": view["month"],
             "amount": view["amount"], "reason": reason})

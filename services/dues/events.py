@@ -21,6 +21,9 @@ DUES_REMITTANCE_VOIDED = "dues_remittance_voided"
 DUES_REMITTANCE_CONFIRMED = "dues_remittance_confirmed"
 DUES_LARGE_REMITTED = "dues_large_remitted"
 DUES_LARGE_REMITTANCE_VOIDED = "dues_large_remittance_voided"
+DUES_REMITTANCE_RETURNED = "dues_remittance_returned"
+DUES_LARGE_REMITTANCE_CONFIRMED = "dues_large_remittance_confirmed"
+DUES_LARGE_REMITTANCE_RETURNED = "dues_large_remittance_returned"
 
 EMITS = {
     **AUDIT_EMITS,
@@ -48,6 +51,12 @@ EMITS = {
     DUES_LARGE_REMITTED: "大额党费 handed up in full: {large_remittance_id, org_id, to_org_id (null: to the Centre), "
                          "amount, remitted_on, voucher_no, payment_ids}",
     DUES_LARGE_REMITTANCE_VOIDED: "a 大额党费 上缴 voided: the same payload with reason (its payments held again)",
+    DUES_REMITTANCE_RETURNED: "上缴 退回 by the receiving organization (unconfirmed; closed, its period free): the "
+                              "same payload with state returned, reason, confirmer_org_id",
+    DUES_LARGE_REMITTANCE_CONFIRMED: "a 大额党费 上缴 confirmed by the receiving organization: the same payload with "
+                                     "state confirmed, opinion, confirmer_org_id",
+    DUES_LARGE_REMITTANCE_RETURNED: "a 大额党费 上缴 退回 by the receiving organization: the same payload with state "
+                                    "returned, reason, confirmer_org_id (its payments held again by the sender)",
 }
 # The organization directory (services/shared/org_directory.py) follows every org event; the
 # member projection (services/dues/projection.py) follows the member service's members.

@@ -207,7 +207,8 @@ remittances = Table(
     Column("remitted_on", Date, nullable=False),
     Column("receipt_no", Text),
     Column("note", Text),
-    Column("state", Text, nullable=False, server_default="recorded"),  # recorded 待确认 | confirmed 已确认
+    # recorded 待确认 | confirmed 已确认 | returned 已退回 (the receiver's 退回: voided too, the period free)
+    Column("state", Text, nullable=False, server_default="recorded"),
     Column("opinion", Text),
     Column("confirmer_org_id", BigInteger),
     Column("confirmed_by", Text),
@@ -238,6 +239,12 @@ large_remittances = Table(
     Column("amount", MONEY, nullable=False),
     Column("voucher_no", Text, nullable=False),
     Column("note", Text),
+    # recorded 待确认 | confirmed 已确认 | returned 已退回 (by the receiver; a 退回 is voided too) — dues_0007
+    Column("state", Text, nullable=False, server_default="recorded"),
+    Column("opinion", Text),  # the receiver's: 确认意见 or 退回原因
+    Column("confirmer_org_id", BigInteger),  # the organization that answered (confirmed or returned)
+    Column("confirmed_by", Text),
+    Column("confirmed_at", DateTime(timezone=True)),
     Column("voided_at", DateTime(timezone=True)),
     Column("void_reason", Text),
     Column("voided_by", Text),
@@ -247,6 +254,8 @@ large_remittances = Table(
     CheckConstraint("amount > 0", name="dues_large_remittances_positive"),
 )
 Index("dues_large_remittances_org", large_remittances.c.org_id, large_remittances.c.remitted_on)
+Index("dues_large_remittances_to", large_remittances.c.to_org_id, large_remittances.c.remitted_on,
+      postgresql_where=text("state = 'recorded' AND voided_at IS NULL"))
 
 large_remittance_items = Table(
     "large_remittance_items", metadata,
@@ -293,6 +302,6 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 org_directory = org_directory_table(metadata)  # projection of org's tree (org events)
 base_imports, base_import_rows = import_tables(metadata, "base_", Column("org_id", BigInteger, nullable=False))
-# The 党费交纳记录表 (数据迁移: months paid before PMIS; migration dues_0007_payment_imports).
+# The 党费交纳记录表 (数据迁移: months paid before PMIS; migration dues_0008_payment_imports).
 payment_imports, payment_import_rows = import_tables(metadata, "payment_",
                                                      Column("org_id", BigInteger, nullable=False))

@@ -5,9 +5,11 @@ the subordinate's subtree collected (实交, from the summary counters), what it
 
 Who may do what (scope as everywhere, and narrower):
 - record, correct, void an unconfirmed record: only an account of the remitting organization itself;
-- confirm, void a confirmed record: an account of the receiving organization or above it.
+- confirm, 退回 an unconfirmed record (with the reason: the record is closed as 已退回, its period free
+  for the remitter to record anew), void a confirmed record: an account of the receiving organization or
+  above it.
 Each change takes the organization's remittance lock, judges the pure rules (domain/remittance.py),
-writes and records its event in one transaction; a refusal writes nothing."""
+writes and records its event and its 操作日志 entry in one transaction; a refusal writes nothing."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -18,6 +20,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.shared.field_errors import FieldErrors
@@ -45,11 +48,16 @@ from .domain.remittance import check_remittance as judge
 from .models import org_directory, outbox, remittances, totals
 from .store import shown, this_month, year_of
 
-RECORDED, CONFIRMED = "recorded", "confirmed"
-STATE_NAMES = {RECORDED: "待确认", CONFIRMED: "已确认"}
+RECORDED, CONFIRMED, RETURNED = "recorded", "confirmed", "returned"
+STATE_NAMES = {RECORDED: "待确认", CONFIRMED: "已确认", RETURNED: "已退回"}
+# 操作日志 lines of a record's view (docs/AUDIT.md)
+AUDIT_LABELS = {"period_label": "期间", "to_org_name": "收款组织", "amount": "金额", "remitted_on": "上缴日期",
+                "receipt_no": "收据号", "note": "备注", "state_name": "状态", "opinion": "意见",
+                "void_reason": "作废或退回原因"}
 FIELD_LABELS = {"period": "期间", "amount": "金额", "remitted_on": "上缴日期", "receipt_no": "收据号", "note": "备注"}
 NOT_OWN = "上缴由本组织登记：只有本组织的账号可以登记、更正或作废本组织的上缴"
 NOT_RECEIVER = "上缴须由收款的上级党组织（或更上级）确认"
+NOT_RECEIVER_RETURN = "上缴只能由收款的上级党组织（或更上级）退回"
 NO_PARENT = "本组织没有上级党组织，无需登记上缴"
 MISSING = "上缴记录不存在"
 
@@ -120,6 +128,15 @@ def _event(session: Session, caller: Caller, event_type: str, row, **extra) -> N
     record_event(session, outbox, event_type, f"remittance-{row.id}", row.version, _payload(row, **extra), caller)
 
 
+def _audit(session: Session, caller: Caller, row, action: str, before: dict | None, after: dict) -> None:
+    """One 操作日志 entry about a record, placed under the remitting organization (the receiver above
+    sees it too)."""
+    path = _paths(session, [row.org_id]).get(row.org_id)
+    audit.record(session, outbox, caller, org_path=path, entity="dues_remittance", entity_id=row.id, action=action,
+                 lines=[{"field": "上缴组织", "before": None, "after": after["org_name"]}], before=before,
+                 after=after, labels=AUDIT_LABELS)
+
+
 def _write(session: Session, caller: Caller, org: dict, to_org_id: int, new: Remittance,
            replaces: int | None = None):
     """Judge `new` against what the organization's subtree collected in the period and its other
@@ -142,6 +159,10 @@ def _write(session: Session, caller: Caller, org: dict, to_org_id: int, new: Rem
     return row
 
 
+def _view(session: Session, caller: Caller, row) -> dict:
+    return _views(session, caller, [row])[0]
+
+
 def record(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, data: dict) -> dict:
     """The organization's remittance to its parent: period, amount, date, receipt number, note."""
     org = orgs.org(caller, org_id)
@@ -155,7 +176,9 @@ def record(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id, d
     with sessions.begin() as session:
         _lock(session, org["id"])
         row = _write(session, caller, org, parent["id"], new)
-        return _views(session, caller, [row])[0]
+        view = _view(session, caller, row)
+        _audit(session, caller, row, "登记上缴", None, view)
+        return view
 
 
 def _load(session: Session, caller: Caller, remittance_id):
@@ -211,7 +234,10 @@ def void(sessions: sessionmaker, caller: Caller, remittance_id, data: dict) -> d
             raise Forbidden("上级党组织已确认收到，只有收款的上级党组织可以作废该记录")
         if row.state == RECORDED and own_org(caller) != row.org_id:
             raise Forbidden(NOT_OWN)
-        return _views(session, caller, [_void_row(session, caller, row, reason)])[0]
+        before = _view(session, caller, row)
+        view = _view(session, caller, _void_row(session, caller, row, reason))
+        _audit(session, caller, row, "作废上缴记录", before, view)
+        return view
 
 
 def correct(sessions: sessionmaker, caller: Caller, remittance_id, data: dict) -> dict:
@@ -230,9 +256,12 @@ def correct(sessions: sessionmaker, caller: Caller, remittance_id, data: dict) -
         require_version(row.version, data.get("version"), "该上缴记录")
         new = _parsed(data, str(_period(row)))
         org = {"id": row.org_id}
+        before = _view(session, caller, row)
         _void_row(session, caller, row, f"更正：{reason}")
         saved = _write(session, caller, org, row.to_org_id, new, replaces=row.id)
-        return _views(session, caller, [saved])[0]
+        view = _view(session, caller, saved)
+        _audit(session, caller, saved, "更正上缴", before, view)
+        return view
 
 
 def confirm(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, remittance_id, data: dict) -> dict:
@@ -248,16 +277,53 @@ def confirm(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, remittan
         if row.state == CONFIRMED:
             raise Conflict("该上缴已确认收到，不能再次确认")
         require_version(row.version, data.get("version"), "该上缴记录")
-        confirmer = orgs.find(own_org(caller)) if own_org(caller) else None
-        who = caller.username or caller.user_id
+        before = _view(session, caller, row)
+        confirmer_id, confirmed_by = _answerer(orgs, caller)
         session.execute(update(remittances).where(remittances.c.id == row.id).values(
-            state=CONFIRMED, opinion=opinion, confirmer_org_id=confirmer["id"] if confirmer else None,
-            confirmed_by=f"{confirmer['name']}（{who}）" if confirmer else who,
+            state=CONFIRMED, opinion=opinion, confirmer_org_id=confirmer_id, confirmed_by=confirmed_by,
             confirmed_at=datetime.now(timezone.utc), version=remittances.c.version + 1))
         saved = session.execute(select(remittances).where(remittances.c.id == row.id)).one()
         _event(session, caller, events.DUES_REMITTANCE_CONFIRMED, saved, opinion=opinion,
                confirmer_org_id=saved.confirmer_org_id)
-        return _views(session, caller, [saved])[0]
+        view = _view(session, caller, saved)
+        _audit(session, caller, saved, "确认收到上缴", before, view)
+        return view
+
+
+def return_(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, remittance_id, data: dict) -> dict:
+    """退回 an unconfirmed record with the reason (the receiving organization or one above it: not received,
+    a wrong amount …): closed as 已退回 and kept; it no longer counts, its period is free and the remitting
+    organization records anew."""
+    data = data or {}
+    reason = _text(data, "reason", "退回原因", REASON_MAX, required=True)
+    with sessions.begin() as session:
+        row, paths = _load(session, caller, remittance_id)
+        if not _receiver(caller, row, paths):
+            raise Forbidden(NOT_RECEIVER_RETURN)
+        if row.voided_at is not None:
+            raise Conflict("该上缴记录已作废或已退回")
+        if row.state == CONFIRMED:
+            raise Conflict("该上缴已确认收到，不能退回（确认有误的，请作废）")
+        require_version(row.version, data.get("version"), "该上缴记录")
+        before = _view(session, caller, row)
+        who = _answerer(orgs, caller)
+        session.execute(update(remittances).where(remittances.c.id == row.id).values(
+            state=RETURNED, opinion=reason, confirmer_org_id=who[0], confirmed_by=who[1],
+            confirmed_at=datetime.now(timezone.utc), voided_at=datetime.now(timezone.utc),
+            void_reason=f"退回：{reason}", voided_by=who[1], version=remittances.c.version + 1))
+        saved = session.execute(select(remittances).where(remittances.c.id == row.id)).one()
+        _event(session, caller, events.DUES_REMITTANCE_RETURNED, saved, reason=reason, confirmer_org_id=who[0])
+        view = _view(session, caller, saved)
+        _audit(session, caller, saved, "退回上缴", before, view)
+        return view
+
+
+def _answerer(orgs: OrgDirectory, caller: Caller) -> tuple[int | None, str]:
+    """The answering organization's id and "its name（account）" (who confirmed or returned)."""
+    mine = own_org(caller)
+    found = orgs.find(mine) if mine else None
+    who = caller.username or caller.user_id
+    return (found["id"], f"{found['name']}（{who}）") if found else (None, who)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -285,13 +351,16 @@ def _views(session: Session, caller: Caller, rows) -> list[dict]:
             "to_org_name": names.get(row.to_org_id), "period": str(period), "period_label": period.label,
             "amount": shown(row.amount), "collected": shown(collected), "difference": shown(collected - row.amount),
             "remitted_on": row.remitted_on.isoformat(), "receipt_no": row.receipt_no, "note": row.note,
-            "state": row.state, "state_name": "已作废" if not active else STATE_NAMES.get(row.state, row.state),
+            "state": row.state,
+            "state_name": STATE_NAMES[RETURNED] if row.state == RETURNED else "已作废" if not active
+            else STATE_NAMES.get(row.state, row.state),
             "opinion": row.opinion, "confirmed_by": row.confirmed_by,
             "confirmed_at": row.confirmed_at.isoformat() if row.confirmed_at else None,
             "replaces_id": row.replaces_id, "voided": not active, "void_reason": row.void_reason,
             "voided_by": row.voided_by, "recorded_by": row.created_by,
             "recorded_at": row.created_at.isoformat() if row.created_at else None, "version": row.version,
             "can_confirm": active and row.state == RECORDED and receiver,
+            "can_return": active and row.state == RECORDED and receiver,
             "can_correct": active and row.state == RECORDED and mine == row.org_id,
             "can_void": active and ((row.state == RECORDED and mine == row.org_id)
                                     or (row.state == CONFIRMED and receiver))})

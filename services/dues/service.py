@@ -140,6 +140,11 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
         return upward.confirm(self.db, self.caller(), self._orgs(), remittance_id, data)
 
     @api
+    def return_remittance(self, remittance_id, data=None):
+        """退回 of an unconfirmed 上缴 by the receiving organization (or above)."""
+        return upward.return_(self.db, self.caller(), self._orgs(), remittance_id, data)
+
+    @api
     def remittances(self, org_id, year=None, period=None):
         return upward.overview(self.db, self.caller(), self._orgs(), org_id, year, period)
 
@@ -158,9 +163,29 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
         return large_upward.void(self.db, self.caller(), remittance_id, data)
 
     @api
+    def confirm_large_remittance(self, remittance_id, data=None):
+        """确认收到 by the receiving organization."""
+        return large_upward.confirm(self.db, self.caller(), remittance_id, data)
+
+    @api
+    def return_large_remittance(self, remittance_id, data=None):
+        """退回 by the receiving organization: the sender holds the payments again."""
+        return large_upward.return_(self.db, self.caller(), remittance_id, data)
+
+    @api
+    def large_unconfirmed(self, org_id, page=1, size=50):
+        """工作督查: 大额党费 上缴 handed up to the organization more than 30 days ago, not answered."""
+        return large_upward.unconfirmed(self.db, self.caller(), self._orgs(), org_id, page, size)
+
+    @api
     def large_remittances(self, org_id, year=None):
         """What the organization holds of 大额党费 and the 上缴 records of its subtree."""
         return large_upward.listing(self.db, self.caller(), self._orgs(), org_id, year)
+
+    @api
+    def large_remittance_year(self, org_id, year=None):
+        """A year's 大额党费 上缴 records of the subtree with their payments (the Excel)."""
+        return large_upward.year_records(self.db, self.caller(), self._orgs(), org_id, year)
 
     @api
     def large_overdue(self, org_id, page=1, size=50):

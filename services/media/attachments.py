@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, Refused, Unavailable, ValidationFailed
 from services.shared.field_rules import text
@@ -27,7 +28,7 @@ from . import commands
 from .domain import files
 from .domain.images import ImageRejected, process_photo
 from .domain.owners import KINDS, MEETING_ATTACHMENT, VERIFIED, claim_refusal
-from .models import attachments, pending_objects, uploads
+from .models import attachments, outbox, pending_objects, uploads
 from .storage import Storage
 from .store import SWEEP_GRACE, attachment_view, load_upload
 
@@ -178,6 +179,12 @@ def complete_attachment(sessions: sessionmaker, store: Storage, caller: Caller, 
             done = [*_image_keys(upload, claim)] + ([] if written else [upload.object_key])
             session.execute(delete(pending_objects).where(pending_objects.c.key.in_(done)))
             row = session.execute(select(attachments).where(attachments.c.id == claim)).one()
+            audit.record(session, outbox, caller, org_path=upload.org_path, entity="attachment", entity_id=row.id,
+                         action="上传附件", lines=[
+                             {"field": "组织生活记录", "before": None, "after": upload.owner_id},
+                             {"field": "文件名", "before": None, "after": row.filename},
+                             {"field": "类别", "before": None, "after": files.CATEGORY_NAMES.get(row.category)},
+                             {"field": "大小", "before": None, "after": f"{row.size // 1024}KB"}])
     except Conflict:
         commands._remove_quietly(store, *written)
         raise

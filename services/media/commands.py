@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, PmisError, Unavailable, ValidationFailed
 from services.shared.ids import uuid_or_not_found
@@ -151,6 +152,9 @@ def _keep_member_photo(session, caller: Caller, upload, claim, photo: Photo) -> 
         width=photo.width, height=photo.height, size=len(photo.jpeg)))
     record_event(session, outbox, MEMBER_PHOTO_ATTACHED, upload.member_id, 1,
                  {"member_id": upload.member_id, "photo_id": str(claim)}, caller)
+    audit.record(session, outbox, caller, org_path=upload.org_path, entity="member", entity_id=upload.member_id,
+                 action="上传照片", lines=[{"field": "照片", "before": None,
+                                            "after": f"{photo.width}×{photo.height}像素，{len(photo.jpeg) // 1024}KB"}])
     return {"photo_id": str(claim), "member_id": upload.member_id}
 
 
@@ -163,6 +167,9 @@ def _keep_video_poster(session, caller: Caller, upload, claim, photo: Photo) -> 
         attachments.c.thumb_key.is_(None)).values(thumb_key=thumb_key))
     if done.rowcount != 1:
         raise Conflict(POSTER_TAKEN)
+    audit.record(session, outbox, caller, org_path=upload.org_path, entity="attachment", entity_id=upload.owner_id,
+                 action="上传视频封面", lines=[{"field": "封面", "before": None,
+                                              "after": f"{photo.width}×{photo.height}像素"}])
     return {"attachment_id": upload.owner_id, UNUSED: [key]}
 
 

@@ -32,7 +32,11 @@ class Storage:
 
     def ensure_bucket(self) -> None:
         if not self.client.bucket_exists(self.bucket):
-            self.client.make_bucket(self.bucket)
+            try:
+                self.client.make_bucket(self.bucket)
+            except S3Error as exc:  # two workers' first calls at once: the other one made it
+                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise
 
     def presigned_upload(self, key: str, max_bytes: int, minutes: int = 15) -> dict:
         policy = PostPolicy(self.bucket, datetime.now(timezone.utc) + timedelta(minutes=minutes))

@@ -20,7 +20,7 @@ from .domain.import_rows import check_rows
 from .events import APPLICANT_CREATED, applicant_payload
 from .imports import commit_previewed
 from .models import applicant_import_rows, applicant_imports, applicants
-from .store import opening_due, registered_as
+from .store import applicant_audit, opening_due, registered_as
 
 ROW_KEYS = tuple(column.key for column in APPLICANT_IMPORT_COLUMNS)
 VALUES = ("org_id", "org_path", "name", "name_initials", "name_sort", "id_number", "sex", "ethnicity", "education",
@@ -58,4 +58,6 @@ def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id
         sessions, caller, current_org, import_id, all_or_nothing, imports=applicant_imports,
         import_rows=applicant_import_rows, table=applicants, who="入党申请人", registered=_registered,
         message=duplicate_message, values=_values,
-        event=lambda a: (APPLICANT_CREATED, a.id, a.version, applicant_payload(a.id, None, applicant_facts(a))))
+        event=lambda a: (APPLICANT_CREATED, a.id, a.version, applicant_payload(a.id, None, applicant_facts(a))),
+        entry=lambda a, org_names, lines: applicant_audit(caller, a, "导入入党申请人", after=a, lines=[
+            {"field": "所在党支部", "before": None, "after": org_names.get(str(a.org_id))}, *lines]))

@@ -25,7 +25,7 @@ from .domain.applicants import (
 from .events import APPLICANT_CREATED, APPLICANT_UPDATED, applicant_payload
 from .models import applicants, outbox
 from .org_holds import open_org
-from .store import applicant_view, due_on_of, load_applicant, opening_due, registered_as
+from .store import applicant_view, due_on_of, load_applicant, opening_due, record_applicant_audit, registered_as
 
 WHAT = "该入党申请人信息"
 
@@ -58,16 +58,19 @@ def create_applicant(sessions: sessionmaker, caller: Caller, org_lookup, raw) ->
         row = load_applicant(session, caller, applicant_id)
         record_event(session, outbox, APPLICANT_CREATED, row.id, row.version,
                      applicant_payload(row.id, None, applicant_facts(row)), caller)
+        record_applicant_audit(session, caller, row, "新增入党申请人", after=row)
         return {"id": row.id, "stage": row.stage}
 
 
-def _write(session: Session, caller: Caller, before, values: dict):
-    """Write `values`, bump the version and record applicant_updated; the row after."""
+def _write(session: Session, caller: Caller, before, values: dict, action: str):
+    """Write `values`, bump the version and record applicant_updated and the 操作日志's `action`;
+    the row after."""
     session.execute(update(applicants).where(applicants.c.id == before.id).values(
         **values, version=applicants.c.version + 1, updated_at=func.now()))
     after = load_applicant(session, caller, before.id)
     record_event(session, outbox, APPLICANT_UPDATED, after.id, after.version,
                  applicant_payload(after.id, applicant_facts(before), applicant_facts(after)), caller)
+    record_applicant_audit(session, caller, after, action, before, after)
     return after
 
 
@@ -95,7 +98,7 @@ def update_applicant(sessions: sessionmaker, caller: Caller, applicant_id, raw) 
             changes["due_on"] = due_on_of(session, row, changes["applied_on"])
         try:
             with session.begin_nested():
-                after = _write(session, caller, row, changes)
+                after = _write(session, caller, row, changes, "修改入党申请人")
         except IntegrityError:
             raise duplicate(changes["id_number"], "applicant") from None
         return applicant_view(after)
@@ -110,7 +113,8 @@ def delete_applicant(sessions: sessionmaker, caller: Caller, applicant_id, raw) 
         if row.deleted_at is not None:
             raise Conflict(f"入党申请人“{row.name}”已删除")
         refuse_accepted(row, "删除")
-        return applicant_view(_write(session, caller, row, {"deleted_at": func.now(), "deleted_reason": reason}))
+        return applicant_view(_write(session, caller, row, {"deleted_at": func.now(), "deleted_reason": reason},
+                                      "删除入党申请人"))
 
 
 def restore_applicant(sessions: sessionmaker, caller: Caller, org_lookup, applicant_id, raw) -> dict:
@@ -130,4 +134,5 @@ def restore_applicant(sessions: sessionmaker, caller: Caller, org_lookup, applic
             raise Conflict(f"入党申请人“{row.name}”原所在党组织“{org['name']}”已撤销，不能找回")
         open_org(session, org, "入党申请人", Conflict, "，不能找回")
         refuse_registered(session, row.id_number, exclude=row.id)
-        return applicant_view(_write(session, caller, row, {"deleted_at": None, "deleted_reason": None}))
+        return applicant_view(_write(session, caller, row, {"deleted_at": None, "deleted_reason": None},
+                                      "找回入党申请人"))

@@ -11,12 +11,13 @@ procedure), dates, phone and address differ per person and stay single edits.
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
 
 from .commands import change_member, member_changes
-from .domain.conditions import field_value
-from .models import batch_change_items, batch_changes, members
+from .domain.conditions import describe, field_value
+from .models import batch_change_items, batch_changes, members, outbox
 from .query_catalog import FIELDS
 from .store import check_query, scoped, selection
 
@@ -135,7 +136,19 @@ def save_batch(sessions: sessionmaker, caller: Caller, org_lookup, raw) -> dict:
             account=caller.user_id, actor_name=caller.username, query=query.plain(), field=key, value=value,
             changed=len(items), skipped=skipped).returning(batch_changes.c.id)).scalar_one()
         session.execute(batch_change_items.insert(), [{"batch_id": batch_id, **item} for item in items])
+        _log(session, caller, org["path"], batch_id, "批量修改", [
+            {"field": "查询条件", "before": None, "after": describe(query.where)},
+            {"field": "修改项目", "before": None, "after": FIELDS[key].label},
+            {"field": "修改为", "before": None, "after": _shown(key, value)},
+            {"field": "修改人数", "before": None, "after": len(items)},
+            {"field": "未修改人数（有问题）", "before": None, "after": len(skipped)}])
         return _batch_view(session, _own(session, caller, batch_id))
+
+
+def _log(session, caller: Caller, org_path: str, batch_id: int, action: str, lines: list[dict]) -> None:
+    """The batch's own 操作日志 entry (each member's change has its entry too, from change_member)."""
+    audit.record(session, outbox, caller, org_path=org_path, entity="member_batch", entity_id=batch_id,
+                 action=action, lines=lines)
 
 
 def _own(session, caller: Caller, batch_id, for_update=False):
@@ -203,4 +216,7 @@ def undo_batch(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
         except (ValidationFailed, Conflict) as exc:
             raise Conflict(f"不能撤销该批量修改：{exc.message}") from None
         session.execute(update(batch_changes).where(batch_changes.c.id == batch.id).values(undone_at=func.now()))
+        _log(session, caller, caller.scope_path, batch.id, "撤销批量修改", [
+            {"field": "修改项目", "before": None, "after": FIELDS[batch.field].label},
+            {"field": "恢复人数", "before": None, "after": len(items)}])
         return _batch_view(session, _own(session, caller, batch.id))

@@ -45,7 +45,10 @@ from .store import (
     parent_path,
     person_of,
     probation_extensions,
+    record_applicant_audit,
     record_history,
+    record_member_audit,
+    step_lines,
     step_rows,
 )
 
@@ -210,6 +213,9 @@ def _accept(session: Session, caller: Caller, row, progress: pipeline.Progress) 
     member = load_member(session, member_id)
     record_event(session, outbox, MEMBER_CREATED, member.id, member.version,
                  change_payload(member.id, None, member_facts(member)), caller)
+    record_member_audit(session, caller, member.id, "接收为预备党员", lines=[
+        {"field": "姓名", "before": None, "after": member.name},
+        {"field": "入党日期", "before": None, "after": progress.joined_on.isoformat() if progress.joined_on else None}])
     return member_id
 
 
@@ -217,7 +223,10 @@ def _write_step(session: Session, caller: Caller, row, step: pipeline.Step, prog
                 batch_id=None):
     insert_step(session, caller, row.id, step, batch_id)
     extra = {"member_id": _accept(session, caller, row, progress)} if step.name == "approval" else {}
-    return update_progress(session, caller, row, progress, **extra)
+    after = update_progress(session, caller, row, progress, **extra)
+    batch = [{"field": "批量办理", "before": None, "after": str(batch_id)}] if batch_id else []
+    record_applicant_audit(session, caller, after, "办理发展步骤", row, after, step_lines(step) + batch)
+    return after
 
 
 def record_step(sessions: sessionmaker, caller: Caller, applicant_id, raw, today: date | None = None) -> dict:
@@ -261,7 +270,11 @@ def undo_step(sessions: sessionmaker, caller: Caller, applicant_id, raw, today: 
         last = next(r for r in reversed(rows) if r.undone_at is None)
         session.execute(update(development_steps).where(development_steps.c.id == last.id).values(
             undone_at=func.now(), undone_by=caller.username or caller.user_id, undo_reason=reason))
-        return development_view(session, update_progress(session, caller, row, progress), today)
+        after = update_progress(session, caller, row, progress)
+        undone = step_lines(pipeline.Step(last.step, last.on, last.fields or {}))[:2]
+        record_applicant_audit(session, caller, after, "回退发展步骤", row, after,
+                               undone + [{"field": "回退原因", "before": None, "after": reason}])
+        return development_view(session, after, today)
 
 
 # --- a batch: a training class, a 支部大会 voting on several ------------------------------------

@@ -31,7 +31,15 @@ from .development import insert_step, update_progress
 from .domain import development as pipeline
 from .domain.development_import import Known, filled_person, import_order, read_row
 from .models import applicants, development_import_rows, development_imports, development_steps, members, org_directory
-from .store import history_of, load_applicant, parent_path, person_of, step_rows
+from .store import (
+    history_of,
+    load_applicant,
+    parent_path,
+    person_of,
+    record_applicant_audit,
+    step_lines,
+    step_rows,
+)
 
 ROW_KEYS = tuple(column.key for column in DEVELOPMENT_IMPORT_COLUMNS)
 
@@ -159,7 +167,11 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_noth
             written += len(good)
             progress = pipeline.progress(person_of(session, applicant), history_of(step_rows(session, applicant.id)),
                                          today)
-            update_progress(session, caller, applicant, progress)
+            after = update_progress(session, caller, applicant, progress)
+            record_applicant_audit(session, caller, after, "导入发展步骤", applicant, after, [
+                *(line for step, _ in sorted(good, key=lambda item: (import_order(item[0]), item[1]))
+                  for line in step_lines(step)[:2]),
+                {"field": "导入批次", "before": None, "after": str(record.id)}])
         if late and all_or_nothing:
             raise Conflict("预览后有入党申请人的发展纪实已变化，按要求未写入任何数据", {"file": "存在变化"})
         session.execute(update(development_imports).where(development_imports.c.id == record.id).values(

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, ValidationFailed
 from services.shared.field_errors import FieldErrors
@@ -19,7 +20,7 @@ from services.shared.versions import require_version
 
 from .domain import development as pipeline
 from .domain import development_plans as plans_rules
-from .models import applicants, development_plans, org_directory
+from .models import applicants, development_plans, org_directory, outbox
 
 WHAT = "该发展计划"
 
@@ -66,15 +67,36 @@ def save_plan(sessions: sessionmaker, caller: Caller, org: dict, year, raw, toda
         inserted = session.execute(insert(development_plans).values(
             org_id=org["id"], org_path=org["path"], year=year, **values).on_conflict_do_nothing(
             constraint="development_plans_org_year").returning(development_plans.c.id)).first()
+        before = None
         if inserted is None:
-            row = session.execute(select(development_plans).where(
+            row = before = session.execute(select(development_plans).where(
                 development_plans.c.org_id == org["id"], development_plans.c.year == year).with_for_update()).one()
             require_version(row.version, raw.get("version"), WHAT)
             session.execute(update(development_plans).where(development_plans.c.id == row.id).values(
                 **values, org_path=org["path"], version=development_plans.c.version + 1, updated_at=func.now()))
         row = session.execute(select(development_plans).where(
             development_plans.c.org_id == org["id"], development_plans.c.year == year)).one()
+        audit.record(session, outbox, caller, org_path=org["path"], entity="development_plan",
+                     entity_id=f"{org['id']}-{year}",
+                     action="修改发展计划" if before is not None else "制定发展计划",
+                     lines=[{"field": "党组织", "before": None, "after": org.get("name")},
+                            {"field": "年度", "before": None, "after": str(year)}],
+                     before=_audited(session, before), after=_audited(session, row), labels=PLAN_LABELS)
         return _plan_view(row)
+
+
+PLAN_LABELS = {**dict(plans_rules.PLANNED), "named": "列入计划的入党申请人", "note": "备注"}
+
+
+def _audited(session, row) -> dict | None:
+    """A plan's values as the 操作日志 shows them: the named applicants by name."""
+    if row is None:
+        return None
+    ids = list(row.named or [])
+    names = dict(session.execute(select(applicants.c.id, applicants.c.name).where(applicants.c.id.in_(ids))).all()) \
+        if ids else {}
+    return {**{key: getattr(row, key) for key, _ in plans_rules.PLANNED}, "note": row.note,
+            "named": "、".join(names.get(i, str(i)) for i in ids) or None}
 
 
 def _actuals(session, root: str, year: int) -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
 from services.shared.paging import page_bounds
+from services.shared.settings import SETTINGS
 
 from .domain import development as pipeline
 from .models import applicants, development_steps, probation_decisions
@@ -25,7 +26,9 @@ from .store import (
     steps_by_applicant,
 )
 
-DUE_WITHIN_DAYS = 30  # the reminders list what is due within a month, and everything overdue
+# The reminders list what is due within a month, and everything overdue: by default; an organization's
+# own lead time is its 系统设置 (docs/SETTINGS.md).
+DUE_WITHIN_DAYS = SETTINGS["development_due_days"].default
 SUPERVISION_LIMIT_MAX = 500
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import any_, select, update
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.bulk import copy_rows, next_ids
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound
@@ -20,6 +21,7 @@ from services.shared.sheet_imports import (
     sheet_rows,
 )
 
+from .domain.history import BASIC_LABELS, BASIC_TABLES
 from .domain.import_rows import check_rows
 from .domain.member_fields import EXTRA_FIELDS, OPTIONAL_DATES
 from .domain.names import sort_key
@@ -96,16 +98,21 @@ def commit_import(sessions: sessionmaker, caller: Caller, current_org, import_id
         sessions, caller, current_org, import_id, all_or_nothing, imports=imports, import_rows=import_rows,
         table=members, who="党员", registered=lambda session, rows: dict.fromkeys(_registered(session, rows)),
         message=lambda number, where: f"公民身份号码 {number} 已登记为党员", values=_member_values,
-        event=lambda m: (MEMBER_CREATED, m.id, m.version, change_payload(m.id, None, member_facts(m))))
+        event=lambda m: (MEMBER_CREATED, m.id, m.version, change_payload(m.id, None, member_facts(m))),
+        entry=lambda m, org_names, lines: audit.event(
+            outbox, caller, org_path=m.org_path, entity="member", entity_id=m.id, action="导入党员", lines=lines,
+            before=None, after=m._mapping, labels={**BASIC_LABELS, "org_id": "所在党组织"},
+            tables={**BASIC_TABLES, "org_id": org_names}))
 
 
 def commit_previewed(sessions: sessionmaker, caller: Caller, current_org, import_id, all_or_nothing, *, imports,
-                     import_rows, table, who: str, registered, message, values, event) -> dict:
+                     import_rows, table, who: str, registered, message, values, event, entry) -> dict:
     """The commit of a preview (members', or applicants': applicant_imports.py): the valid rows
     kept by the preview, into the organizations as they are now, less the ID numbers registered
     since (`registered(session, rows)` → {number: where}, worded by `message(number, where)`) —
     or nothing, with `all_or_nothing`. Each row is `values(row)` in `table`, and `event(row read
-    back)` goes to the outbox in the same transaction."""
+    back)` goes to the outbox in the same transaction, with its 操作日志 entry `entry(row, {org id:
+    name}, lines)` (audit.event; `lines` name the import)."""
     all_or_nothing = all_or_nothing_flag(all_or_nothing)
     with sessions.begin() as session:
         record = load_import(session, imports, caller, import_id, for_commit=True)
@@ -122,11 +129,14 @@ def commit_previewed(sessions: sessionmaker, caller: Caller, current_org, import
             raise Conflict("预览后有公民身份号码已被登记，按要求未写入任何数据", {"file": "存在重复"})
         rows = [r for r in rows if r["id_number"] not in since]
         # COPY with ids drawn first, then the rows read back for their events (defaults included).
+        names = {str(org_id): org["name"] for org_id, org in targets.items()}
+        batch = [{"field": "导入批次", "before": None, "after": str(record.id)}]
         ids = next_ids(session, table, len(rows))
         copy_rows(session, table, [{"id": row_id, **values(r)} for row_id, r in zip(ids, rows)])
         for start in range(0, len(ids), CHUNK):
             written = session.execute(select(table).where(table.c.id == any_(ids[start:start + CHUNK]))).all()
-            record_events(session, outbox, [event(row) for row in written], caller)
+            record_events(session, outbox, [event(row) for row in written]
+                          + [entry(row, names, batch) for row in written], caller)
         session.execute(update(imports).where(imports.c.id == record.id).values(
             status="committed", written=len(rows), committed_at=datetime.now(timezone.utc),
             errors=record.errors + late))

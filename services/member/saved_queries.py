@@ -4,12 +4,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed
 from services.shared.field_rules import text
 
 from .domain.conditions import describe
-from .models import saved_queries
+from .models import outbox, saved_queries
 from .store import check_query, scoped
 
 NAME_MAX = 50
@@ -30,6 +31,16 @@ def _saved_view(row) -> dict:
             "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat()}
 
 
+def _log(session, caller: Caller, row, action: str, before_name: str | None = None, name: str | None = None,
+         query=None) -> None:
+    """The 操作日志 entry of the account's own saved query, under the account's organization."""
+    lines = [{"field": "名称", "before": before_name, "after": name}]
+    if query is not None:
+        lines.append({"field": "查询条件", "before": None, "after": _saved_view(row)["description"]})
+    audit.record(session, outbox, caller, org_path=caller.scope_path, entity="saved_query", entity_id=row.id,
+                 action=action, lines=lines)
+
+
 def _name_taken(name: str) -> Conflict:
     return Conflict(f"已有名为“{name}”的固定查询，请换一个名称", {"name": "名称已存在"})
 
@@ -45,6 +56,7 @@ def save_query(sessions: sessionmaker, caller: Caller, org_lookup, name, raw) ->
                     account=caller.user_id, name=name, query=query.plain()).returning(saved_queries)).one()
         except IntegrityError:
             raise _name_taken(name) from None
+        _log(session, caller, row, "保存固定查询", name=row.name, query=row.query)
         return _saved_view(row)
 
 
@@ -76,13 +88,14 @@ def get_saved_query(sessions: sessionmaker, caller: Caller, saved_id) -> dict:
 def rename_saved_query(sessions: sessionmaker, caller: Caller, saved_id, name) -> dict:
     name = _name(name)
     with sessions.begin() as session:
-        row = _own(session, caller, saved_id, for_update=True)
+        before = _own(session, caller, saved_id, for_update=True)
         try:
             with session.begin_nested():
-                row = session.execute(update(saved_queries).where(saved_queries.c.id == row.id)
+                row = session.execute(update(saved_queries).where(saved_queries.c.id == before.id)
                                       .values(name=name, updated_at=func.now()).returning(saved_queries)).one()
         except IntegrityError:
             raise _name_taken(name) from None
+        _log(session, caller, row, "重命名固定查询", before.name, row.name)
         return _saved_view(row)
 
 
@@ -90,3 +103,4 @@ def delete_saved_query(sessions: sessionmaker, caller: Caller, saved_id) -> None
     with sessions.begin() as session:
         row = _own(session, caller, saved_id, for_update=True)
         session.execute(delete(saved_queries).where(saved_queries.c.id == row.id))
+        _log(session, caller, row, "删除固定查询", before_name=row.name)

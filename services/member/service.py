@@ -153,9 +153,16 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     def quick_search(self, q, page=1, size=20):
         return queries.quick_search(self.db, self.caller(), q, page, size)
 
+    def _settings(self, org: dict) -> dict:
+        """系统设置 in force at the organization (kept by the org service, asked under this call's
+        caller: the scope is checked there too)."""
+        return self.org.effective_settings(org_id=org["id"])
+
     @api
     def reminders(self, org_id):
-        return supervision.reminders(self.db, self.caller(), self._org_path(org_id))
+        org = self._org_path(org_id)
+        return supervision.reminders(self.db, self.caller(), org,
+                                     days=self._settings(org)["probation_reminder_days"])
 
     @api
     def overdue_probation(self, org_id, page=1, size=50):
@@ -311,8 +318,11 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
         return development.record_batch(self.db, self.caller(), self._org_path(org_id), data)
 
     @api
-    def development_due(self, org_id, page=1, size=50, within=development_queries.DUE_WITHIN_DAYS):
-        return development_queries.due_list(self.db, self.caller(), self._org_path(org_id), page, size, within)
+    def development_due(self, org_id, page=1, size=50, within=None):
+        org = self._org_path(org_id)
+        if within is None or within == "":  # the organization's 系统设置
+            within = self._settings(org)["development_due_days"]
+        return development_queries.due_list(self.db, self.caller(), org, page, size, within)
 
     @api
     def development_supervision(self, org_id, after_id=0, limit=200):

@@ -11,6 +11,7 @@ from services.shared import audit
 from services.shared.codes import EDUCATION, ETHNICITIES, LEAVE_KINDS, MEMBER_CATEGORIES, OCCUPATIONS, SEXES
 from services.shared.context import Caller
 from services.shared.errors import NotFound, ValidationFailed, validated
+from services.shared.messaging.outbox import record_events
 from services.shared.versions import require_version
 
 from .domain import development as pipeline
@@ -410,6 +411,38 @@ def record_member_audit(session: Session, caller: Caller, member_id: int, action
     path = session.execute(select(members.c.org_path).where(members.c.id == member_id)).scalar()
     audit.record(session, outbox, caller, org_path=path or "/", entity="member", entity_id=member_id,
                  action=action, **what)
+
+
+APPLICANT_LABELS = {"name": "姓名", "id_number": "公民身份号码", "sex": "性别", "birth_date": "出生日期",
+                    "ethnicity": "民族", "applied_on": "申请入党日期", "education": "学历", "occupation": "工作岗位",
+                    "stage": "发展阶段", "deleted_reason": "删除原因"}
+APPLICANT_TABLES = {"sex": SEXES, "ethnicity": ETHNICITIES, "education": EDUCATION, "occupation": OCCUPATIONS,
+                    "stage": ALL_STAGE_NAMES}
+
+
+def applicant_audit(caller: Caller, row, action: str, before=None, after=None, lines: list[dict] | None = None):
+    """One 操作日志 entry about an 入党申请人 as an outbox event tuple (audit.event), placed under the
+    branch the applicant is in: their fields before → after (names, not codes) and `lines`. Every
+    entry but a creation names the person first."""
+    head = [] if before is None else [{"field": "入党申请人", "before": None, "after": row.name}]
+    values = {"before": dict(before._mapping) if before is not None else None,
+              "after": dict(after._mapping) if after is not None else None}
+    return audit.event(outbox, caller, org_path=row.org_path, entity="applicant", entity_id=row.id, action=action,
+                       lines=head + list(lines or []), labels=APPLICANT_LABELS, tables=APPLICANT_TABLES, **values)
+
+
+def record_applicant_audit(session: Session, caller: Caller, row, action: str, before=None, after=None,
+                           lines: list[dict] | None = None) -> None:
+    """`applicant_audit`, written in the command's transaction."""
+    record_events(session, outbox, [applicant_audit(caller, row, action, before, after, lines)], caller)
+
+
+def step_lines(step) -> list[dict]:
+    """A development step as 操作日志 lines: its name, its date and its fields as people read them."""
+    rule = rule_of(step.name, step.on, pipeline.VERSIONS)
+    lines = [{"field": "发展步骤", "before": None, "after": rule.label if rule else step.name},
+             {"field": date_label(rule) if rule else "办理日期", "before": None, "after": step.on.isoformat()}]
+    return lines + [{"field": label, "before": None, "after": text_} for label, text_ in described(rule, step.fields)]
 
 
 # --- 综合查询's selection (lists, exports and 批量修改 select the same members) -----------------

@@ -11,7 +11,7 @@ from .domain.development.rules import add_months
 from .domain.id_checks import id_number_problem, person_key
 from .domain.member_check import FULL, MISSING, check_member
 from .domain.member_fields import REQUIRED_FOR_CHECK, SYSTEM_REQUIRED
-from .domain.probation import ending_soon_range, overdue_joined_before, probation_ends
+from .domain.probation import REMINDER_DAYS, ending_soon_range, overdue_joined_before, probation_ends
 from .models import info_tables, members
 from .store import PINYIN_ORDER, member_view
 
@@ -30,13 +30,14 @@ def _not_extended_past(today: date):
     return (members.c.probation_extended_months == 0) | (ends < today)
 
 
-def reminders(sessions: sessionmaker, caller: Caller, org: dict, today: date | None = None) -> dict:
+def reminders(sessions: sessionmaker, caller: Caller, org: dict, today: date | None = None,
+              days: int = REMINDER_DAYS) -> dict:
     """For the organization's own members (not its sub-organizations', as in the official
-    system): birthdays this month, and probation ending within 30 days."""
+    system): birthdays this month, and probation ending within `days` (系统设置, 30 by default)."""
     caller.require(org["path"], "该党组织")
     today = today or date.today()
     own = (members.c.org_id == org["id"]) & (members.c.status == "active")
-    first, last = ending_soon_range(today)
+    first, last = ending_soon_range(today, days)
     with sessions() as session:
         birthdays = session.execute(
             select(members).where(own, extract("month", members.c.birth_date) == today.month)
@@ -46,7 +47,7 @@ def reminders(sessions: sessionmaker, caller: Caller, org: dict, today: date | N
                                   members.c.probation_extended_months == 0)
             .order_by(members.c.joined_on).limit(200)).all()
     return {"birthdays": [member_view(r) for r in birthdays],
-            "probation_ending": [_with_probation(r) for r in probation]}
+            "probation_ending": [_with_probation(r) for r in probation], "probation_days": days}
 
 
 def overdue_probation(sessions: sessionmaker, caller: Caller, org: dict, page=1, size=50,

@@ -22,9 +22,7 @@ from .store import account_by_name, load_org
 
 PAGE = 50
 MAX_PAGE = 500
-ENTITY_NAMES = {"member": "党员", "org": "党组织", "account": "账号", "transfer": "组织关系转接",
-                "outflow": "流出党员", "inflow": "流入党员", "dues_settings": "党费设置", "dues_payment": "党费缴纳",
-                "dues_base": "党费基数", "dues_exemption": "党费减免", "meeting": "组织生活", "term": "换届"}
+ENTITY_NAMES = audit.ENTITY_NAMES
 
 
 def _at(value) -> datetime:

@@ -21,7 +21,7 @@ from .domain.org_card import (
     validate_revoke,
 )
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
-from .models import accounts, orgs, outbox, sanctions, units
+from .models import accounts, orgs, outbox, sanctions, setting_values, units
 from .store import load_org, log_change, require_active, require_version, save_org
 from .terms import close_on_revocation
 from .transit import refuse_if_in_transit
@@ -210,6 +210,7 @@ def delete_org(sessions: sessionmaker, caller: Caller, org_id, raw, hold_rolls) 
             raise Conflict(f"党组织“{row.name}”绑定了管理账号，不能删除")
         _refuse_if_occupied(session, row, hold_rolls, "删除", history_too=True)
         state = {**org_state(row, status="deleted")}
+        session.execute(delete(setting_values).where(setting_values.c.org_id == row.id))  # their history stays
         session.execute(delete(orgs).where(orgs.c.id == row.id))
         record_event(session, outbox, ORG_DELETED, row.id, row.version + 1, state, caller)
         log_change(session, caller, row.id, "deleted", [], f"{row.name}（{row.code}）", row.version + 1,

@@ -4,6 +4,7 @@ Every event carries the organization's state (EVENT_CONTRACT.md); aggregate_vers
 organization's version after the change, so consumers keep the newest."""
 from services.shared.audit import AUDIT_RECORDED
 from services.shared.audit import EMITS as AUDIT_EMITS
+from services.shared.service_list import SERVICES
 
 ORG_CREATED = "org_created"
 ORG_RENAMED = "org_renamed"
@@ -58,7 +59,7 @@ CONSUMES: list = [
     ("transfer_applied", "transfer_receiving", "transfer_ended", "transfer_received", ORG_TRANSFER_RECEIVING,
      "inflow_opened", "inflow_ended")] + [
     ("member", "member_updated"), ("member", "member_transferred")] + [
-    (source, AUDIT_RECORDED) for source in ("org", "member", "transfer", "dues")]  # 操作日志 (audit.py)
+    (source, AUDIT_RECORDED) for source in SERVICES]  # 操作日志 (audit.py): every service's
 
 
 def org_state(row, status: str | None = None) -> dict:

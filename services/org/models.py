@@ -455,5 +455,29 @@ Index("audit_entries_at", audit_entries.c.at.desc(), audit_entries.c.id.desc())
 Index("audit_entries_path", audit_entries.c.org_path, audit_entries.c.at.desc(),
       postgresql_ops={"org_path": "text_pattern_ops"})
 
+# 系统设置 (services/org/settings.py, docs/SETTINGS.md): the values set at an organization (its
+# subtree inherits them unless a lower organization sets its own), and every change to them.
+setting_values = Table(
+    "settings", metadata,
+    Column("org_id", BigInteger, primary_key=True),  # no foreign key: 删除 of an organization drops its
+    Column("key", Text, primary_key=True),  # values (cards.delete_org), keeps their history
+    Column("value", JSONB, nullable=False),
+    Column("updated_by", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+setting_changes = Table(
+    "setting_changes", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("org_id", BigInteger, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("old_value", JSONB),  # null: not set here (inherited or the default)
+    Column("new_value", JSONB),  # null: unset here (恢复继承)
+    Column("account_id", Text, nullable=False, server_default=""),
+    Column("username", Text, nullable=False, server_default=""),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("setting_changes_org", setting_changes.c.org_id, setting_changes.c.at.desc(), setting_changes.c.id.desc())
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import sessionmaker
 
-from services.shared import versions
+from services.shared import audit, versions
 from services.shared.context import Caller
 from services.shared.errors import validated
 from services.shared.paging import page_bounds
@@ -36,6 +36,7 @@ from .models import (
     meetings,
     orglife_done,
     orgs,
+    outbox,
 )
 from .orglife_counts import branches_under
 from .store import attended_line, load_org, require_active
@@ -76,6 +77,11 @@ def get_plan(sessions: sessionmaker, caller: Caller, org_id, year=None) -> dict:
             "done": sum(1 for item in items if item["held"]), "total": len(items)}
 
 
+def _plan_text(items) -> str:
+    """A plan as people read it in the 操作日志: “1月 支部委员会、1月 党小组会 …”."""
+    return "、".join(f"{item['month']}月{MEETING_KINDS.name(item['kind'])}" for item in items or []) or "（无）"
+
+
 def save_plan(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
     """Replace the year's plan (`{year, items, version}`: the version read; 0 or none for a new plan)."""
     raw = raw if isinstance(raw, dict) else {}
@@ -85,15 +91,20 @@ def save_plan(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
         org = load_org(session, org_id)
         caller.require(org.path)
         require_active(org, "制定组织生活计划")
-        current = session.execute(select(meeting_plans.c.version).where(
-            meeting_plans.c.org_id == org.id, meeting_plans.c.year == year).with_for_update()).scalar()
-        versions.require_version(current or 0, raw.get("version"), "该组织生活计划")
+        current = session.execute(select(meeting_plans.c.version, meeting_plans.c["items"]).where(
+            meeting_plans.c.org_id == org.id, meeting_plans.c.year == year).with_for_update()).first()
+        versions.require_version(current.version if current else 0, raw.get("version"), "该组织生活计划")
         values = {"items": items, "updated_by_name": caller.username or caller.user_id,
                   "updated_at": datetime.now(timezone.utc)}
         statement = insert(meeting_plans).values(org_id=org.id, year=year, version=1, **values)
         version = session.execute(statement.on_conflict_do_update(
             index_elements=[meeting_plans.c.org_id, meeting_plans.c.year],
             set_={**values, "version": meeting_plans.c.version + 1}).returning(meeting_plans.c.version)).scalar_one()
+        audit.record(session, outbox, caller, org_path=org.path, entity="orglife_plan", entity_id=f"{org.id}-{year}",
+                     action="修改组织生活计划" if current else "制定组织生活计划",
+                     lines=[{"field": "年度", "before": None, "after": str(year)}],
+                     before={"items": _plan_text(current.items) if current else None},
+                     after={"items": _plan_text(items)}, labels={"items": "计划"})
     return {"org_id": org.id, "year": year, "version": version, "total": len(items)}
 
 

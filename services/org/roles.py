@@ -5,11 +5,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, ValidationFailed
-from services.shared.rights import MODULES, clean_rights, exceeding, rights_problems
+from services.shared.rights import LEVEL_LABELS, MODULES, clean_rights, exceeding, rights_problems
 
-from .models import roles
+from .models import outbox, roles
 
 NAME_MAX = 30
 
@@ -44,6 +45,10 @@ def create_role(sessions: sessionmaker, caller: Caller, name, rights) -> dict:
             row = session.execute(roles.insert().values(name=name, rights=rights, builtin=False,
                                                         created_by=caller.username or caller.user_id)
                                   .returning(*roles.c)).first()
+            rights_text = "、".join(f"{MODULES[m]}（{LEVEL_LABELS.get(level, level)}）" for m, level in rights.items())
+            audit.record(session, outbox, caller, org_path=caller.scope_path, entity="role", entity_id=row.id,
+                         action="新建角色", lines=[{"field": "角色名称", "before": None, "after": row.name},
+                                                  {"field": "权限", "before": None, "after": rights_text or "（无）"}])
     except IntegrityError:
         raise _taken(name) from None
     return _view(row)

@@ -16,6 +16,7 @@ from . import (
     card_queries,
     cards,
     checks,
+    code_tables,
     commands,
     evaluations,
     imports,
@@ -27,6 +28,7 @@ from . import (
     queries,
     roles,
     sessions,
+    settings,
     supervision,
     term_queries,
     terms,
@@ -120,6 +122,8 @@ class OrgService:
     @consumes("member", "audit_recorded")
     @consumes("transfer", "audit_recorded")
     @consumes("dues", "audit_recorded")
+    @consumes("media", "audit_recorded")
+    @consumes("stats", "audit_recorded")
     def on_audit_recorded(self, event):
         audit.store(self.db, event)
 
@@ -138,7 +142,7 @@ class OrgService:
 
     @api
     def end_session(self, token):
-        return sessions.end_session(self.db, token)
+        return sessions.end_session(self.db, token, self.context)
 
     @api
     def change_password(self, account_id, old_password, new_password, keep_token=None):
@@ -158,12 +162,37 @@ class OrgService:
         return accounts.reset_password(self.db, self.caller(), account_id)
 
     @api
+    def code_tables(self):
+        return code_tables.list_tables(self.caller())
+
+    @api
+    def code_table(self, key):
+        return code_tables.get_table(self.caller(), key)
+
+    @api
     def list_roles(self):
         return roles.list_roles(self.db, self.caller())
 
     @api
     def create_role(self, name, rights):
         return roles.create_role(self.db, self.caller(), name, rights)
+
+    # --- 系统设置 (docs/SETTINGS.md) ---
+    @api
+    def org_settings(self, org_id):
+        return settings.org_settings(self.db, self.caller(), org_id)
+
+    @api
+    def set_org_settings(self, org_id, data):
+        return settings.set_org_settings(self.db, self.caller(), org_id, data)
+
+    @api
+    def settings_history(self, org_id, page=1, size=50):
+        return settings.settings_history(self.db, self.caller(), org_id, page, size)
+
+    @api
+    def effective_settings(self, org_id):
+        return settings.effective_settings(self.db, self.caller(), org_id)
 
     @api
     def list_accounts(self, org_id=None, page=1, size=50):
@@ -371,7 +400,7 @@ class OrgService:
         return terms.correct_term(self.db, self.caller(), term_id, data)
 
     @api
-    def terms_due(self, org_id, within_days=180, kind="due", page=1, size=50):
+    def terms_due(self, org_id, within_days=None, kind="due", page=1, size=50):
         return term_queries.terms_due(self.db, self.caller(), org_id, within_days, kind, page, size)
 
     @api

@@ -153,13 +153,24 @@ def resolve_session(sessions: sessionmaker, token) -> dict:
         return _view(row, row.org_name, row.org_path, now, SimpleNamespace(name=row.role_name, rights=row.role_rights))
 
 
-def end_session(sessions: sessionmaker, token) -> None:
-    """Logout: the token is dead at once. Ending an unknown or ended session changes nothing."""
+def end_session(sessions: sessionmaker, token, context: dict | None = None) -> None:
+    """Logout: the token is dead at once, and the 操作日志 has its 退出登录 (by the account, from the
+    request's `context`). Ending an unknown or ended session changes nothing and records nothing.
+    A session that runs out (SESSION_HOURS) is not a write: it is refused when next resolved."""
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         return
     with sessions.begin() as session:
-        session.execute(update(login_sessions).where(login_sessions.c.token_hash == token_hash(token),
-                                                     login_sessions.c.ended_at.is_(None)).values(ended_at=_now()))
+        ended = session.execute(update(login_sessions).where(login_sessions.c.token_hash == token_hash(token),
+                                                             login_sessions.c.ended_at.is_(None))
+                                .values(ended_at=_now()).returning(login_sessions.c.account_id)).scalar()
+        if ended is None:
+            return
+        account = session.execute(select(accounts).where(accounts.c.id == ended)).first()
+        org = load_org(session, account.org_id)
+        context = context or {}
+        who = Caller(user_id=str(account.id), scope_path=org.path, request_id=str(context.get("request_id") or ""),
+                     username=account.username, ip=str(context.get("ip") or ""))
+        record_for_account(session, outbox, who, account, org.path, "退出登录")
 
 
 def change_password(sessions: sessionmaker, account_id, old_password, new_password, keep_token=None,

@@ -17,6 +17,7 @@ from services.shared.paging import keyset_bounds, page_bounds
 from .domain import terms as rules
 from .events import term_state
 from .models import committee_members, failed_elections, orgs, term_corrections, terms, units
+from .settings import effective, effective_value
 from .store import load_org
 from .terms import member_view, term_rows
 
@@ -103,6 +104,9 @@ def _subtree(root) -> object:
     return and_(orgs.c.path.startswith(root.path, autoescape=True), orgs.c.status == "active")
 
 
+OWN_LEAD, HIGHER_LEAD = "terms_own_reminder_days", "terms_higher_reminder_days"  # 系统设置 (docs/SETTINGS.md)
+
+
 def _due_items(session: Session, where, today: date, size: int, offset: int) -> list[dict]:
     rows = session.execute(
         select(orgs.c.id, orgs.c.name, orgs.c.code, orgs.c.type, orgs.c.path, terms.c.id.label("term_id"),
@@ -133,18 +137,21 @@ def _without_committee(root):
     return and_(_subtree(root), ~elected)
 
 
-def terms_due(sessions: sessionmaker, caller: Caller, org_id, within_days=rules.HIGHER_REMINDER_DAYS,
+def terms_due(sessions: sessionmaker, caller: Caller, org_id, within_days=None,
               kind="due", page=1, size=50) -> dict:
     """The subtree's organizations whose term is overdue or ends within `within_days` (kind "due",
-    soonest first), or those with no elected committee (kind "none": no reminder)."""
+    soonest first; by default the organization's 系统设置 “换届提醒：下级组织届满前天数”), or those
+    with no elected committee (kind "none": no reminder)."""
     page, size = page_bounds(page, size)
-    within = _within(within_days)
+    within = None if within_days in (None, "") else _within(within_days)
     if kind not in ("due", "none"):
         raise ValidationFailed("kind 应为 due 或 none", {"kind": "应为due或none"})
     today = date.today()
     with sessions() as session:
         root = load_org(session, org_id)
         caller.require(root.path)
+        if within is None:
+            within = effective_value(session, root, HIGHER_LEAD)
         if kind == "due":
             where = _due_where(root, today, within)
             total, overdue = session.execute(
@@ -168,7 +175,7 @@ def terms_due(sessions: sessionmaker, caller: Caller, org_id, within_days=rules.
 def terms_behind(sessions: sessionmaker, caller: Caller, org_id, page=1, size=50) -> dict:
     """工作督查: sub-organizations due within 6 months or overdue, in the supervision lists' shape
     (items[].missing says why)."""
-    result = terms_due(sessions, caller, org_id, rules.HIGHER_REMINDER_DAYS, "due", page, size)
+    result = terms_due(sessions, caller, org_id, None, "due", page, size)  # the lead time in 系统设置
     for item in result["items"]:
         item["missing"] = [f"第{item['number']}届已于{item['due_on']}届满，尚未换届" if item["overdue"]
                            else f"第{item['number']}届将于{item['due_on']}届满（还有{item['days_left']}天）"]
@@ -177,24 +184,27 @@ def terms_behind(sessions: sessionmaker, caller: Caller, org_id, page=1, size=50
 
 def terms_reminder(sessions: sessionmaker, caller: Caller, org_id) -> dict:
     """The home page: the organization's own term within 30 days of 届满 (or past it; none when its
-    committee was not elected), and how many organizations below it are due within 6 months or overdue."""
+    committee was not elected), and how many organizations below it are due within 6 months or overdue
+    (both lead times are the organization's 系统设置)."""
     today = date.today()
     with sessions() as session:
         root = load_org(session, org_id)
         caller.require(root.path)
+        found = effective(session, root)
+        own_lead, higher_lead = found[OWN_LEAD].value, found[HIGHER_LEAD].value
         own = session.execute(select(terms).where(terms.c.org_id == root.id, terms.c.closed_on.is_(None))).first()
         below, overdue = session.execute(
             select(func.count(), func.count().filter(DUE_ON < today))
             .select_from(terms.join(orgs, orgs.c.id == terms.c.org_id))
-            .where(_due_where(root, today, rules.HIGHER_REMINDER_DAYS, include_root=False))).one()
+            .where(_due_where(root, today, higher_lead, include_root=False))).one()
     mine = None
     if own is not None and own.method in rules.ELECTED_METHODS:
-        state = rules.due_state(due_on(own), today, rules.OWN_REMINDER_DAYS)
+        state = rules.due_state(due_on(own), today, own_lead)
         if state:
             mine = {"term_id": own.id, "number": own.number, "due_on": due_on(own).isoformat(),
                     "days_left": (due_on(own) - today).days, "overdue": state == "overdue"}
     return {"org_id": root.id, "own": mine, "subordinates_due": below, "subordinates_overdue": overdue,
-            "within_days": rules.HIGHER_REMINDER_DAYS}
+            "within_days": higher_lead, "own_within_days": own_lead}
 
 
 def member_posts(sessions: sessionmaker, caller: Caller, member_id) -> dict:

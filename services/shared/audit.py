@@ -22,6 +22,16 @@ AUDIT_RECORDED = "audit_recorded"
 EMITS = {AUDIT_RECORDED: "操作日志: one write's who/when/where/what with each field before → after, as people "
                          "read them (docs/AUDIT.md); the org service keeps it"}
 YES_NO = {True: "是", False: "否"}
+# The kinds of entity an entry is about, with their names (the search's filter, the page's list).
+ENTITY_NAMES = {
+    "member": "党员", "org": "党组织", "account": "账号", "role": "角色", "transfer": "组织关系转接",
+    "approval_rights": "转接审批权限", "code_entry": "代码表", "outflow": "流出党员", "inflow": "流入党员",
+    "dues_payment": "党费缴纳", "dues_base": "党费基数", "dues_exemption": "党费减免", "dues_settings": "党费设置",
+    "dues_remittance": "党费上缴", "dues_large_remittance": "大额党费上缴", "dues_inflow_payment": "流入党员党费",
+    "meeting": "组织生活", "orglife_plan": "组织生活计划", "attachment": "组织生活附件", "term": "换届",
+    "applicant": "入党申请人", "development_plan": "发展计划", "saved_query": "固定查询", "member_batch": "批量修改",
+    "report": "统计报表", "settings": "系统设置",
+}
 
 
 def readable(value, table: CodeTable | Mapping | None = None):
@@ -71,18 +81,25 @@ def payload(caller: Caller, *, org_path: str, entity: str, entity_id, action: st
             "changes": changes}
 
 
-def record(session: Session, outbox: Table, caller: Caller, *, org_path: str, entity: str, entity_id, action: str,
-           before: Mapping | None = None, after: Mapping | None = None, labels: Mapping[str, str] | None = None,
-           tables: Mapping | None = None, lines: list[dict] | None = None, account: dict | None = None) -> dict:
-    """One audit entry, written to `outbox` in the caller's transaction (`session`). Either the
-    entity's `before`/`after` values with `labels` (and code `tables`), or ready `lines`."""
+def event(outbox: Table, caller: Caller, *, org_path: str, entity: str, entity_id, action: str,
+          before: Mapping | None = None, after: Mapping | None = None, labels: Mapping[str, str] | None = None,
+          tables: Mapping | None = None, lines: list[dict] | None = None, account: dict | None = None) -> tuple:
+    """One audit entry as an outbox event tuple (outbox.record_events' form), for a command that
+    writes many rows at once (an import) and records their events in bulk; `record` writes one."""
     found = list(lines or []) + (changes(before, after, labels, tables) if labels else [])
     body = payload(caller, org_path=org_path, entity=entity, entity_id=entity_id, action=action, changes=found,
                    account=account)
     body["source"] = outbox.schema  # the service: each keeps its outbox in its own schema
     # Its own aggregate ("audit:member:42"): the entity's events keep theirs to themselves.
-    return record_event(session, outbox, AUDIT_RECORDED, f"audit:{entity}:{body['entity_id'] or '-'}", 1, body,
-                        caller)
+    return AUDIT_RECORDED, f"audit:{entity}:{body['entity_id'] or '-'}", 1, body
+
+
+def record(session: Session, outbox: Table, caller: Caller, **what) -> dict:
+    """One audit entry, written to `outbox` in the caller's transaction (`session`). Either the
+    entity's `before`/`after` values with `labels` (and code `tables`), or ready `lines` (`event`'s
+    keywords)."""
+    event_type, aggregate, version, body = event(outbox, caller, **what)
+    return record_event(session, outbox, event_type, aggregate, version, body, caller)
 
 
 class ContextData(DependencyProvider):

@@ -7,11 +7,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from .config import database_url
+from .priority import lower_engine_backends
 
 
-def make_engine(pool_size: int = 5) -> Engine:
-    # Pool size = max_workers: each worker holds at most one connection, none waits for another.
-    return create_engine(database_url(), pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
+def make_engine(pool_size: int = 5, batch: bool = False) -> Engine:
+    """Pool size = max_workers: each worker holds at most one connection, none waits for another.
+    `batch`: background work, whose backends yield the CPU to people's requests (priority.py)."""
+    engine = create_engine(database_url(), pool_size=pool_size, max_overflow=0, pool_pre_ping=True)
+    if batch:
+        lower_engine_backends(engine)
+    return engine
 
 
 class Database(DependencyProvider):

@@ -25,6 +25,8 @@ a root report 10 ms before a 100k-change burst, over 100 ms after it, for minute
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
+from services.shared.db import make_engine
+
 FOLD_LOCK = 7_401_001  # advisory lock key of the stats compactor
 VACUUM_LOCK = 7_401_003  # advisory lock key of the vacuum after a busy spell (one at a time)
 BATCH = 100_000
@@ -107,8 +109,15 @@ class Compactor:
     def __init__(self, settle_after: int = SETTLE_AFTER):
         self.settle_after = settle_after
         self.folded_since_vacuum = 0
+        self.sessions = None
 
-    def run(self, sessions: sessionmaker) -> int:
+    def run(self, sessions: sessionmaker | None = None) -> int:
+        """Fold through `sessions`, or by default its own connection, whose backend yields the CPU
+        to the reports the service answers (services/shared/priority.py)."""
+        if sessions is None:
+            if self.sessions is None:
+                self.sessions = sessionmaker(make_engine(pool_size=1, batch=True), expire_on_commit=False)
+            sessions = self.sessions
         moved = fold_deltas(sessions)
         self.folded_since_vacuum += moved
         if moved == 0 and self.folded_since_vacuum >= self.settle_after and vacuum(sessions):

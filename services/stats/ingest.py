@@ -30,6 +30,7 @@ from services.shared.messaging.redelivery import (
     retry_seconds,
 )
 from services.shared.messaging.topology import event_exchange, subscriptions
+from services.shared.priority import lower_own_priority
 
 from .consumers import apply_events
 from .domain.development import APPLICANT_EVENTS
@@ -171,7 +172,7 @@ async def _settle(sessions: sessionmaker, batch: list, redelivery: Redelivery) -
 
 async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
-    engine = make_engine(pool_size=1)
+    engine = make_engine(pool_size=1, batch=True)
     sessions = sessionmaker(engine, expire_on_commit=False)
     arrived: asyncio.Queue = asyncio.Queue()
     connection = await aio_pika.connect_robust(amqp_uri())
@@ -221,6 +222,7 @@ def main(argv=None) -> int:
     if args.check:
         return check()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s stats-ingest %(message)s")
+    lower_own_priority()
     while True:  # a lost database connection restarts the loop instead of ending the ingester
         try:
             asyncio.run(run(args.batch, args.wait_ms))

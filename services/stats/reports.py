@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, ValidationFailed, validated
 from services.shared.field_errors import RuleViolation
@@ -31,10 +32,10 @@ from .domain.report_cells import (
 )
 from .domain.report_checks import check
 from .domain.report_compare import compare
-from .domain.report_cover import validate_cover
+from .domain.report_cover import COVER_FIELDS, validate_cover
 from .domain.report_sum import sum_reports
 from .domain.tables import Figures, evaluate_all, figures, older_students
-from .models import report_history, reports
+from .models import outbox, report_history, reports
 from .store import org_node, org_rows
 
 STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回"}
@@ -45,6 +46,38 @@ MAX_COMMENT = 500
 HISTORY_NAMES = {"generated": "直统生成", "aggregated": "汇总生成", "corrected": "录改", "explained": "报表说明",
                  "correction_undone": "撤销录改", "covered": "填写封面", "submitted": "上报", "accepted": "接收",
                  "returned": "退回"}
+
+# 操作日志 (docs/AUDIT.md): each change of a report is one entry, named as people say it.
+AUDIT_ACTIONS = {"generated": "直统生成报表", "aggregated": "汇总生成报表", "corrected": "录改报表",
+                 "correction_undone": "撤销录改", "explained": "填写报表说明", "covered": "填写报表封面",
+                 "submitted": "上报报表", "accepted": "接收报表", "returned": "退回报表"}
+TOTAL_LABELS = {"year_start_total": "上年底党员总数", "year_end_total": "本年底实有党员数"}
+
+
+def audit_lines(row, kind: str, detail: dict, values: dict) -> list[dict]:
+    """A report's change as 操作日志 lines: the year, then what changed (a cell's label and values,
+    the totals, the explanation, the cover's fields, the status and the parent's comment)."""
+    lines = [{"field": "年度", "before": None, "after": str(row.year)}]
+    if kind in ("corrected", "correction_undone"):
+        lines.append({"field": detail.get("label") or "单元格", "before": detail.get("old"),
+                      "after": detail.get("new")})
+        if detail.get("reason"):
+            lines.append({"field": "录改原因", "before": None, "after": detail["reason"]})
+    if kind in ("generated", "aggregated"):
+        lines += audit.changes(None, detail, TOTAL_LABELS)
+    if kind == "aggregated":
+        lines.append({"field": "汇总的下级报表", "before": None,
+                      "after": "、".join(c["name"] for c in detail.get("included", [])) or "（无）"})
+    if kind == "explained":
+        lines += audit.changes({"text": row.explanation}, {"text": values.get("explanation")}, {"text": "报表说明"})
+    if kind == "covered":
+        lines += audit.changes(row.cover or {}, values.get("cover") or {}, COVER_FIELDS)
+    if values.get("status") and values["status"] != row.status:
+        lines += audit.changes({"status": row.status}, {"status": values["status"]}, {"status": "状态"},
+                               {"status": STATUS_NAMES})
+    if detail.get("comment"):
+        lines.append({"field": "意见", "before": None, "after": detail["comment"]})
+    return lines
 
 
 def parent_path(path: str) -> str | None:
@@ -70,12 +103,14 @@ class ReportDesk:
     org_lookup: Callable
     children: Callable
     read: dict = field(default_factory=dict)  # rows read from the counters during this call
+    paths: dict = field(default_factory=dict)  # the organizations' paths found by _target (for the 操作日志)
 
     # --- reading ---------------------------------------------------------------------------
 
     def _target(self, org_id, year) -> tuple[int, str, int]:
         year = report_year(year)
         org_id, path = org_node(self.sessions, self.caller, org_id, self.org_lookup)
+        self.paths[org_id] = path
         return org_id, path, year
 
     def _figures(self, org_id: int, year: int, scope: str = "subtree") -> Figures:
@@ -217,6 +252,9 @@ class ReportDesk:
         session.execute(insert(report_history).values(
             report_id=row.id, kind=kind, detail=detail, version=version, actor=self.caller.user_id,
             actor_name=self.caller.username or self.caller.user_id))
+        audit.record(session, outbox, self.caller, org_path=self.paths.get(row.org_id) or "/", entity="report",
+                     entity_id=f"{row.org_id}-{row.year}", action=AUDIT_ACTIONS[kind],
+                     lines=audit_lines(row, kind, detail, values))
 
     def _locked_new_or_editable(self, session: Session, org_id: int, year: int):
         """The report row, locked; created empty if missing. Refused once submitted."""

@@ -31,7 +31,7 @@ class StatsService:
 
     @timer(interval=1.0)
     def fold_counter_deltas(self):
-        COMPACTOR.run(self.db)
+        COMPACTOR.run()
 
     @api
     def subtree_stats(self, org_id):

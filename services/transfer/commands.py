@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, NotFound, PmisError, ValidationFailed, validated
 from services.shared.messaging.inbox import claim
@@ -53,6 +54,8 @@ from .mobility_commands import refuse_transfer_if_mobile
 from .models import approval_rights, inbox, outbox, transfers
 from .planning import Members, Plan, draw, plan
 
+# 转接审批权限 as people read it: an organization's own setting, or none (the default of its type).
+RIGHTS_NAMES = {True: "有审批权", False: "无审批权", None: "默认（按党组织类别）"}
 ALREADY_OPEN = "该党员已有未办结的组织关系转接"
 EXPIRY_BATCH = 500
 
@@ -440,7 +443,13 @@ def set_approval_rights(sessions: sessionmaker, caller: Caller, org: dict, can_a
     if can_approve is not None and not isinstance(can_approve, bool):
         raise ValidationFailed("审批权限应为是或否", {"can_approve": "应为布尔值"})
     with sessions.begin() as session:
+        before = session.execute(select(approval_rights.c.can_approve).where(
+            approval_rights.c.org_id == org["id"]).with_for_update()).scalar()
         session.execute(approval_rights.delete().where(approval_rights.c.org_id == org["id"]))
         if can_approve is not None:
             session.execute(approval_rights.insert().values(org_id=org["id"], can_approve=can_approve))
+        audit.record(session, outbox, caller, org_path=org["path"], entity="approval_rights", entity_id=org["id"],
+                     action="设置审批权限", before={"org": None, "can_approve": RIGHTS_NAMES[before]},
+                     after={"org": org.get("name"), "can_approve": RIGHTS_NAMES[can_approve]},
+                     labels={"org": "党组织", "can_approve": "转接审批权限"})
     return {"org_id": org["id"], "can_approve": can_approve}

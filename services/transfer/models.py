@@ -141,6 +141,18 @@ reason_codes = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 Index("reason_codes_name", reason_codes.c.name, unique=True)
+# The 转接原因 list's history (代码表, docs/CODES.md): added, renamed, retired, restored, deleted.
+reason_code_changes = Table(
+    "reason_code_changes", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("code", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("name_before", Text),
+    Column("name_after", Text),
+    Column("changed_by", Text),
+    Column("changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("reason_code_changes_code", reason_code_changes.c.code, reason_code_changes.c.id)
 Index("transfers_reason", transfers.c.reason)
 
 # 联系人 and 联系电话 of each organization's card, projected from org events (the route shows each

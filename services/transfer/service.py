@@ -170,8 +170,8 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
         return reasons.list_reasons(self.db, self.caller())
 
     @api
-    def add_reason(self, data):
-        return reasons.add_reason(self.db, self.caller(), data)
+    def add_reason(self, data, code_required=True):
+        return reasons.add_reason(self.db, self.caller(), data, code_required is not False)
 
     @api
     def change_reason(self, code, data):

@@ -1,8 +1,9 @@
 """大额党费 上缴 in a real browser, desktop and phone (the `screen` fixture): the branch's clerk opens 大额党费,
 sees the payments it holds ticked with their sum prefilled, unticks one and is told in Chinese that the amount
 is not the sum (nothing written), corrects the amount and records; the list then shows the one handed up
-(已上缴 with the date) and the other still held; the 党委's 工作督查 lists the branch under the 上缴
-reminder. Every page is shot and scrolls only inside its tables."""
+(已上缴 with the date) and the other still held, the record 待确认; the 党委's clerk sees it waiting on its
+大额党费 page and confirms it (已确认); its 工作督查 lists the branch under the 上缴 reminder. Every page is
+shot and scrolls only inside its tables."""
 from datetime import date
 
 from playwright.sync_api import expect
@@ -59,11 +60,21 @@ def test_a_branch_hands_up_its_large_dues(system, api, root_id, screen):
     expect(page.locator("#large-remittances")).to_contain_text(f"页面大额党委{tag}")
     expect(page.locator("#large-list")).to_contain_text(f"{TODAY.isoformat()}")
     expect(page.locator("#large-list")).to_contain_text("本组织未上缴")
+    record = api.get(f"/orgs/{branch}/dues/large/remittances").json()["items"][0]["id"]
+    expect(page.locator(f"#large-state-{record}")).to_have_text("待确认")
     no_sideways_scroll(page)
     shot(page, f"dues-large-remitted-{size}")
 
     page.locator("form[action='/logout'] button").click()
     log_in(page, system, api, committee, f"lc{tag}".lower())
+    page.goto(f"{system.url}/orgs/{committee}/dues/large")
+    expect(page.locator("#large-to-confirm")).to_contain_text("待本组织确认 1 条")
+    expect(page.locator(f"#large-return-{record}")).to_be_hidden()  # 退回 folded until asked for
+    no_sideways_scroll(page)
+    shot(page, f"dues-large-to-confirm-{size}")
+    page.locator(f"#large-confirm-{record}").click()
+    expect(page.locator(f"#large-state-{record}")).to_have_text("已确认")
+    expect(page.locator("#large-to-confirm")).to_have_count(0)
     page.goto(f"{system.url}/orgs/{committee}/supervision")
     expect(page.locator("#remit-due")).to_contain_text(f"页面大额支部{tag}")
     no_sideways_scroll(page)

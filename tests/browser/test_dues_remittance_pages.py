@@ -55,6 +55,7 @@ def test_a_branch_remits_and_the_committee_confirms(system, api, root_id, screen
     page.goto(f"{system.url}/orgs/{committee}/dues/remittances?year={LAST.year}")
     expect(page.locator("#children-figures")).to_contain_text(f"页面上缴支部{tag}")
     expect(page.locator("#received-remittances")).to_contain_text("50.00")
+    expect(page.locator("#received-remittances summary", has_text="退回")).to_be_visible()  # folded: a reason
     shot(page, f"dues-remittances-committee-{size}")
     page.locator("#received-remittances").get_by_role("button", name="确认收到").click()
     expect(page.locator("#flash")).to_have_text("已确认收到")

@@ -31,7 +31,7 @@ def test_election_midterm_approval_card_and_reminders(system, api, root_id, scre
     assert created.status_code == 201, created.text
     log_in(page, system, api, committee, f"hjp{tag}".lower())
 
-    expect(page.locator("#home-subordinate-terms")).to_contain_text("1 个下级党组织6个月内届满")
+    expect(page.locator("#home-subordinate-terms")).to_contain_text("1 个下级党组织180天内届满")
     shot(page, f"terms-home-{size}")
     page.goto(f"{system.url}/orgs/{committee}/supervision")
     expect(page.locator("#terms-due")).to_contain_text(f"页面换届支部{tag}")

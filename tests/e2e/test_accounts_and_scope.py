@@ -90,7 +90,8 @@ def _concrete(path: str, orgs: dict, member_id: int | None = None) -> str:
     member's paths when given (so a 2xx would be a real leak), harmless values for the rest."""
     values = {"id": orgs["a"], "upload_id": SOME_UUID, "photo_id": SOME_UUID, "variant": "thumb", "row_id": 1,
               "attachment_id": SOME_UUID,
-              "batch_id": SOME_UUID, "year": 2025, "entry": 1, "kind": "suspended", "correction_id": 1, "code": "01"}
+              "batch_id": SOME_UUID, "year": 2025, "entry": 1, "kind": "suspended", "correction_id": 1, "code": "01",
+              "key": "ethnicity"}
     if member_id is not None and path.startswith("/members/{id}"):
         values["id"] = member_id
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)

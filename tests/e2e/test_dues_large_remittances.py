@@ -3,7 +3,11 @@ the 大额党费 it holds in full (all by default), its 党委 hands them on (ch
 same level → 409, an amount that is not the sum → 422, a payment of another subtree or an organization not
 the caller's → 403, nothing written then; 作废 holds them again; the 大额党费 list shows per payment which
 levels forwarded it and the year's 已上缴 / 未上缴; 工作督查 lists the 大额党费 held over 30 days and the
-subordinates whose quarterly 上缴 is due."""
+subordinates whose quarterly 上缴 is due. The receiving organization (only its account) confirms a record (then
+final for the sender: 409) or returns it with a reason (its payments held again); the root's record to the
+Centre stays 报党中央; one answer wins when two come at once; 工作督查 lists what waits over 30 days for the
+receiver; the year's records in Excel."""
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -154,3 +158,124 @@ def test_supervision_lists_large_dues_held_too_long_and_the_quarterly_remittance
     section = html.split('id="remit-due"')[1].split("</table>")[0]
     assert "大额上缴一支部" in section and "大额上缴二支部" not in section and str(PQ) in section
     assert "超过30天未上缴的大额党费（" in html
+
+
+def test_the_receiver_confirms_or_returns(system, tree):
+    orgs, clerks, users, payments = tree
+    b2, a, k = clerks["B2"], clerks["A"], clerks["K"]
+    url = f"/orgs/{orgs['B2']}/dues/large/remittances"
+    entry = {"remitted_on": TODAY.isoformat(), "amount": "2500.00", "voucher_no": "QR-1"}
+    sent = ok(b2.post(url, json=entry), 201)
+    assert (sent["state"], sent["state_name"], sent["can_void"], sent["can_confirm"]) == (
+        "recorded", "待确认", True, False)
+    upper = held(a, orgs["A"])
+    assert upper["to_confirm"] >= 1
+    seen = {r["id"]: r for r in upper["items"]}[sent["id"]]
+    assert seen["can_confirm"] and seen["can_return"] and not seen["can_void"]
+    confirm = f"/dues/large-remittances/{sent['id']}/confirm"
+    # Only the receiving organization's account: not the sender, not the level above, not outside the scope.
+    assert "收款的党组织" in assert_error(b2.post(confirm, json={}), 403)["message"]
+    assert_error(k.post(confirm, json={}), 403)
+    assert_error(clerks["C"].post(confirm, json={}), 404)
+    assert_error(clerks["B1"].post(confirm, json={}), 404)
+    assert_error(a.post("/dues/large-remittances/99999999/confirm", json={}), 404)
+    assert_error(a.post("/dues/large-remittances/abc/confirm", json={}), 404)
+    assert_error(a.post(confirm, json={"opinion": "长" * 501}), 400)
+    assert_error(a.post(confirm, json={"version": sent["version"] + 1}), 409)
+    # Twice at once (two sessions of the receiver's clerk): one confirms, the other gets 409.
+    second = login(system.url, users["A"], PASSWORD)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda client: client.post(confirm, json={"opinion": "款已收到"}), (a, second)))
+    second.close()
+    assert sorted(answer.status_code for answer in answers) == [200, 409], [answer.text for answer in answers]
+    done = next(answer.json() for answer in answers if answer.status_code == 200)
+    assert (done["state"], done["state_name"], done["opinion"]) == ("confirmed", "已确认", "款已收到")
+    assert "大额上缴党委" in done["confirmed_by"] and done["can_void"] and not done["can_confirm"]
+    mine = {r["id"]: r for r in held(b2, orgs["B2"])["items"]}[sent["id"]]
+    assert mine["state_name"] == "已确认" and not mine["can_void"]
+    # Confirmed: final for the sender (409), not returned; the receiver may void it (confirmed by mistake).
+    assert "已确认" in assert_error(b2.post(f"/dues/large-remittances/{sent['id']}/void", json={"reason": "撤回"}),
+                                   409)["message"]
+    assert_error(a.post(f"/dues/large-remittances/{sent['id']}/return", json={"reason": "退回"}), 409)
+    assert_error(a.post(confirm, json={}), 409)
+    ok(a.post(f"/dues/large-remittances/{sent['id']}/void", json={"reason": "确认有误"}))
+    assert held(b2, orgs["B2"])["held"]["count"] == 1
+    # 退回 with a reason: kept as 已退回, the payment held again by the sender, who records anew.
+    again = ok(b2.post(url, json={**entry, "voucher_no": "QR-2"}), 201)
+    back = f"/dues/large-remittances/{again['id']}/return"
+    assert_error(a.post(back, json={}), 400)
+    assert_error(b2.post(back, json={"reason": "自己退回"}), 403)
+    assert_error(k.post(back, json={"reason": "上级退回"}), 403)
+    returned = ok(a.post(back, json={"reason": "凭证号不符"}))
+    assert (returned["state"], returned["state_name"], returned["voided"]) == ("returned", "已退回", True)
+    assert returned["void_reason"] == "退回：凭证号不符" and returned["opinion"] == "凭证号不符"
+    assert "已退回" in assert_error(b2.post(f"/dues/large-remittances/{again['id']}/void", json={"reason": "x"}),
+                                   409)["message"]
+    assert_error(a.post(f"/dues/large-remittances/{again['id']}/confirm", json={}), 409)
+    assert held(b2, orgs["B2"])["held"]["count"] == 1
+    last = ok(b2.post(url, json={**entry, "voucher_no": "QR-3"}), 201)
+    # Confirm and 退回 at once: one answer wins.
+    second = login(system.url, users["A"], PASSWORD)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda call: call(), (
+            lambda: a.post(f"/dues/large-remittances/{last['id']}/confirm", json={}),
+            lambda: second.post(f"/dues/large-remittances/{last['id']}/return", json={"reason": "同时退回"}))))
+    second.close()
+    assert sorted(answer.status_code for answer in answers) == [200, 409], [answer.text for answer in answers]
+
+
+def test_the_root_hands_up_to_the_centre_without_a_receiver(api, root_id, tree):
+    before = held(api, root_id)
+    assert before["to"] == {"id": None, "name": "党中央"} and before["held"]["count"] >= 1
+    record = ok(api.post(f"/orgs/{root_id}/dues/large/remittances", json={
+        "remitted_on": TODAY.isoformat(), "amount": before["held"]["amount"], "voucher_no": "ZY-1"}), 201)
+    assert (record["to_org_id"], record["to_org_name"], record["state"], record["state_name"]) == (
+        None, "党中央", "centre", "报党中央")
+    assert not record["can_confirm"] and not record["can_return"] and record["can_void"]
+    assert "党中央" in assert_error(api.post(f"/dues/large-remittances/{record['id']}/confirm", json={}),
+                                   409)["message"]
+    voided = ok(api.post(f"/dues/large-remittances/{record['id']}/void", json={"reason": "演示"}))
+    assert voided["state_name"] == "已作废"
+
+
+def test_unconfirmed_records_in_supervision_and_the_year_in_excel(system, tree):
+    orgs, clerks, users, payments = tree
+    b1, a = clerks["B1"], clerks["A"]
+    # B1 handed 甲旧 up 39 days ago (recorded now); the 党委 has not answered.
+    ago = OLD + timedelta(days=1)
+    old = ok(b1.post(f"/orgs/{orgs['B1']}/dues/large/remittances", json={
+        "remitted_on": ago.isoformat(), "amount": "1500.00", "voucher_no": "OLD-1", "payment_ids": [payments["甲旧"]]}),
+        201)
+    waiting = ok(a.get(f"/orgs/{orgs['A']}/supervision/dues-large-unconfirmed"))
+    assert [item["id"] for item in waiting["items"]] == [old["id"]] and waiting["amount"] == "1500.00"
+    assert ok(clerks["K"].get(f"/orgs/{orgs['K']}/supervision/dues-large-unconfirmed"))["items"] == []
+    assert_error(clerks["C"].get(f"/orgs/{orgs['A']}/supervision/dues-large-unconfirmed"), 403)
+    rows = [[cell.value for cell in row] for row in load_workbook(BytesIO(
+        ok_download(a.get(f"/orgs/{orgs['A']}/supervision/dues-large-unconfirmed.xlsx")))).active.iter_rows()]
+    line = next(row for row in rows if row[0] == "大额上缴一支部")
+    assert line[:4] == ["大额上缴一支部", ago.isoformat(), 1500, "OLD-1"]
+    with httpx.Client(base_url=system.url, follow_redirects=True) as web:
+        token = web.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        web.post("/login", data={"username": users["A"], "password": PASSWORD, "csrf_token": token})
+        html = web.get(f"/orgs/{orgs['A']}/supervision").text
+    section = html.split('id="dues-large-unconfirmed"')[1].split("</table>")[0]
+    assert "大额上缴一支部" in section and "OLD-1" in section and "共 1 笔" in section
+    # The year's records of the 党委's subtree in Excel: each record, its payments, the state, the totals.
+    sheet = [[cell.value for cell in row] for row in load_workbook(BytesIO(ok_download(a.get(
+        f"/orgs/{orgs['A']}/dues/large/remittances.xlsx", params={"year": TODAY.year})))).active.iter_rows()]
+    assert "大额党费上缴" in sheet[0][0]
+    assert sheet[1][:4] == ["上缴组织／党员", "收款", "上缴日期／交纳日期", "金额（元）"]
+    states = [row[5] for row in sheet[2:] if row[0] == "大额上缴二支部"]
+    assert any(state.startswith("已退回（退回：凭证号不符") for state in states)
+    assert any(state.startswith("已作废（确认有误") for state in states)
+    assert any(row[0] == "　上缴丙" and row[3] == 2500 for row in sheet)  # a payment's line, a number cell
+    total = next(row for row in sheet if row[0] == "合计")
+    assert isinstance(total[3], (int, float)) and total[3] > 0
+    assert any(row[0] == "已作废或已退回（不计入合计）" for row in sheet)
+    assert clerks["C"].get(f"/orgs/{orgs['A']}/dues/large/remittances.xlsx").status_code == 403
+    assert_error(a.get(f"/orgs/{orgs['A']}/dues/large/remittances.xlsx", params={"year": "abc"}), 400)
+
+
+def ok_download(response) -> bytes:
+    assert response.status_code == 200, response.text
+    return response.content

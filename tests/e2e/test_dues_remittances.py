@@ -214,3 +214,45 @@ def test_summaries_carry_what_was_remitted_and_the_year_in_excel(tree):
     assert totals.status_code == 200, totals.text
     header = list(load_workbook(BytesIO(totals.content)).active.iter_rows(values_only=True))[1]
     assert header[-1] == "上缴（元）"
+
+
+def test_the_receiver_returns_an_unconfirmed_remittance(tree):
+    """退回 (the receiving organization or above, with a reason): the record is kept as 已退回, counts no
+    more and frees its period; the remitter records anew. Confirmed or returned records are not returned."""
+    orgs, clerks = tree
+    branch, general = clerks["B1"], clerks["Z"]
+    # This month's dues of the branch (M1 and M2 are remitted by now).
+    roster = ok(branch.get(f"/orgs/{orgs['B1']}/dues/month", params={"month": str(NOW)}))["members"]
+    ok(branch.post(f"/orgs/{orgs['B1']}/dues/payments", json={"month": str(NOW), "payments": [
+        {"member_id": roster[0]["member_id"], "amount": "110.00", "paid_on": TODAY.isoformat()}]}), 201)
+    sent = ok(remit(branch, orgs["B1"], NOW, "100.00", receipt_no="TH-1"), 201)
+    assert not sent["can_return"]
+    received = {r["id"]: r for r in overview(general, orgs["Z"], NOW.year)["received"]}[sent["id"]]
+    assert received["can_return"] and received["can_confirm"]
+    url = f"/dues/remittances/{sent['id']}/return"
+    assert "退回" in assert_error(branch.post(url, json={"reason": "自己退回"}), 403)["message"]
+    assert_error(clerks["C"].post(url, json={"reason": "无关"}), 404)
+    assert_error(general.post(url, json={}), 400)
+    assert_error(general.post(url, json={"reason": "长" * 501}), 400)
+    assert_error(general.post(url, json={"reason": "金额不符", "version": sent["version"] + 1}), 409)
+    returned = ok(general.post(url, json={"reason": "金额不符", "version": sent["version"]}))
+    assert (returned["state"], returned["state_name"], returned["voided"]) == ("returned", "已退回", True)
+    assert returned["void_reason"] == "退回：金额不符" and "上缴测试总支" in returned["voided_by"]
+    assert not (returned["can_confirm"] or returned["can_return"] or returned["can_void"])
+    assert "已作废或已退回" in assert_error(general.post(url, json={"reason": "再次"}), 409)["message"]
+    assert_error(general.post(f"/dues/remittances/{sent['id']}/confirm", json={}), 409)
+    assert_error(branch.post(f"/dues/remittances/{sent['id']}/void", json={"reason": "作废"}), 409)
+    mine = {r["id"]: r for r in overview(branch, orgs["B1"], NOW.year)["own"]["items"]}[sent["id"]]
+    assert mine["state_name"] == "已退回"
+    # The month is free again; the 总支 and the 党委 above answer the new record at once: one wins.
+    again = ok(remit(branch, orgs["B1"], NOW, "110.00", receipt_no="TH-2"), 201)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda call: call(), (
+            lambda: general.post(f"/dues/remittances/{again['id']}/confirm", json={}),
+            lambda: clerks["A"].post(f"/dues/remittances/{again['id']}/return", json={"reason": "同时退回"}))))
+    assert sorted(answer.status_code for answer in answers) == [200, 409], [a.text for a in answers]
+    final = {r["id"]: r for r in overview(branch, orgs["B1"], NOW.year)["own"]["items"]}[again["id"]]
+    assert final["state"] in ("confirmed", "returned")
+    if final["state"] == "confirmed":
+        assert "不能退回" in assert_error(general.post(f"/dues/remittances/{again['id']}/return", json={
+            "reason": "确认后退回"}), 409)["message"]

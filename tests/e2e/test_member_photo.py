@@ -272,7 +272,7 @@ def test_completing_twice_is_a_conflict(api, member):
     assert photo_of(api, member)["photo_id"] == first.json()["photo_id"]
 
 
-@pytest.mark.parametrize("upload_id", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("upload_id", [str(uuid.uuid4()), "not-a-uuid"], ids=["unknown-uuid", "not-a-uuid"])
 def test_completing_an_unknown_upload_is_not_found(api, upload_id):
     assert_error(api.post(f"/media/uploads/{upload_id}/complete"), 404, "not_found")
 

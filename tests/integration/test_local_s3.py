@@ -22,9 +22,10 @@ def started(store: LocalS3, log) -> subprocess.Popen:
 
 
 def stopped(process: subprocess.Popen) -> None:
+    """As the launcher stops it: SIGTERM, then SIGKILL after 2 s (weed's own graceful stop takes 15 s)."""
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=2)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -71,3 +72,22 @@ def test_without_weed_or_an_endpoint_the_launcher_says_what_to_install(tmp_path,
         system.stop()
     assert "requirements-local.txt" in str(failed.value) and "PMIS_S3_ENDPOINT" in str(failed.value)
     assert not system.children  # nothing was started
+
+
+def test_a_bucket_made_meanwhile_by_another_worker_is_not_an_error(tmp_path, monkeypatch):
+    """Two media workers' first calls check and make the bucket at once: the later make_bucket
+    meets BucketAlreadyOwnedByYou, which means the bucket is there."""
+    from services.media.storage import Storage
+
+    store = LocalS3(tmp_path / "s3", free_port())
+    with open(tmp_path / "weed.log", "ab") as log:
+        process = started(store, log)
+        try:
+            for name, value in {**store.settings(), "PMIS_S3_BUCKET": "pmis-raced"}.items():
+                monkeypatch.setenv(name, value)
+            storage = Storage()
+            storage.client.make_bucket("pmis-raced")  # the other worker, between check and make
+            monkeypatch.setattr(storage.client, "bucket_exists", lambda bucket: False)
+            storage.ensure_bucket()
+        finally:
+            stopped(process)

@@ -3,7 +3,10 @@ date joined for a probationary member (RULES.md §2). A decision (转正, extens
 cancellation) is due when it ends."""
 from datetime import date, timedelta
 
-REMINDER_DAYS = 30
+from services.shared.settings import SETTINGS
+
+# The 转正 reminder's lead time by default; an organization's own is its 系统设置 (docs/SETTINGS.md).
+REMINDER_DAYS = SETTINGS["probation_reminder_days"].default
 
 
 def add_years(day: date, years: int) -> date:

@@ -46,8 +46,8 @@ ELECTED, BY_ELECTION, ASSIGNED = "1", "2", "3"
 HOWS = COMMITTEE_HOWS
 MIDTERM_HOWS = CodeTable("任职方式", [(BY_ELECTION, "补选"), (ASSIGNED, "指派")], {"任命": ASSIGNED})
 
-OWN_REMINDER_DAYS = 30      # 基层版 home page: 30 days before 届满 (seed S1)
-HIGHER_REMINDER_DAYS = 180  # the higher level's list: about 6 months (MANUALS §3.4)
+# The reminder lead times (基层版 home page: 30 days before 届满, seed S1; the higher level's list:
+# about 6 months, MANUALS §3.4) are 系统设置: services/shared/settings.py.
 MAX_CANDIDATES = 200
 MAX_MEMBERS = 60
 MAX_FIGURE = 1_000_000

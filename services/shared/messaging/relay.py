@@ -19,6 +19,7 @@ import aio_pika
 import psycopg
 
 from ..config import amqp_uri, plain_dsn
+from ..priority import lower_backend_priority, lower_own_priority
 
 log = logging.getLogger("pmis.relay")
 BATCH = 500
@@ -61,6 +62,7 @@ async def run(service: str, stop: asyncio.Event | None = None) -> None:
         channel = await connection.channel(publisher_confirms=True)
         exchange = await channel.declare_exchange(f"{service}.events", aio_pika.ExchangeType.TOPIC, durable=True)
         async with await psycopg.AsyncConnection.connect(plain_dsn()) as pg:
+            lower_backend_priority(pg)
             beat = heartbeat_path(service)
             log.info("relay for %s started", service)
             while not stop.is_set():
@@ -87,6 +89,7 @@ def main(argv=None) -> int:
     if args.check:
         return check(args.service)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s relay[%(name)s] %(message)s")
+    lower_own_priority()
     while True:  # a lost database connection restarts the loop instead of ending the relay
         try:
             asyncio.run(run(args.service))

@@ -1,14 +1,14 @@
 """dues: the 党费交纳记录表 import (数据迁移: months paid before PMIS)
 — its previews (payment_imports, payment_import_rows)
 
-Revision ID: dues_0007_payment_imports
+Revision ID: dues_0008_payment_imports
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-revision = "dues_0007_payment_imports"
-down_revision = "dues_0006_large_remittances"
+revision = "dues_0008_payment_imports"
+down_revision = "dues_0007_large_receipt"
 S = "dues"
 
 
