@@ -26,6 +26,7 @@ from . import (
     member_checks,
     member_queries,
     members,
+    migration,
     mobility,
     org_batch_changes,
     org_cards,
@@ -47,7 +48,7 @@ RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_
              imports, supervision, member_queries, batch_changes, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
              transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit,
-             code_tables, settings)
+             code_tables, settings, migration)
 
 
 @lru_cache(maxsize=1)

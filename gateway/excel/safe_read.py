@@ -14,8 +14,13 @@ import zipfile
 import zlib
 from xml.parsers import expat
 
-from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, BASE_SHEET
-from services.shared.member_sheet import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS
+from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
+from services.shared.member_sheet import (
+    APPLICANT_IMPORT_COLUMNS,
+    DEVELOPMENT_IMPORT_COLUMNS,
+    HISTORY_IMPORT_COLUMNS,
+    IMPORT_COLUMNS,
+)
 from services.shared.org_sheet import ORG_IMPORT_COLUMNS
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the upload itself
@@ -29,7 +34,9 @@ MAX_COLUMNS = 30  # room for the user's own notes beside the templates' columns:
 TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表": len(ORG_IMPORT_COLUMNS),  # 14 and 11
                     "入党申请人采集表": len(APPLICANT_IMPORT_COLUMNS),  # 7
                     "发展纪实采集表": len(DEVELOPMENT_IMPORT_COLUMNS),  # 14
-                    BASE_SHEET: len(BASE_IMPORT_COLUMNS)}  # 5
+                    BASE_SHEET: len(BASE_IMPORT_COLUMNS),  # 5
+                    PAYMENT_SHEET: len(PAYMENT_IMPORT_COLUMNS),  # 7
+                    "党籍变动历史表": len(HISTORY_IMPORT_COLUMNS)}  # 6
 CHUNK = 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024  # a start tag longer than this is not a spreadsheet's
 

@@ -7,10 +7,34 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from services.dues.contract import BASE_IMPORT_COLUMNS, BASE_KINDS, BASE_SHEET
-from services.member.contract import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS, IMPORT_STEPS
+from services.dues.contract import (
+    BASE_IMPORT_COLUMNS,
+    BASE_KINDS,
+    BASE_SHEET,
+    PAYMENT_EXAMPLE,
+    PAYMENT_IMPORT_COLUMNS,
+    PAYMENT_METHODS,
+    PAYMENT_SHEET,
+)
+from services.member.contract import (
+    APPLICANT_IMPORT_COLUMNS,
+    DEVELOPMENT_IMPORT_COLUMNS,
+    HISTORY_EXAMPLE,
+    HISTORY_IMPORT_COLUMNS,
+    HISTORY_KINDS,
+    IMPORT_COLUMNS,
+    IMPORT_STEPS,
+)
 from services.org.contract import ORG_IMPORT_COLUMNS
-from services.shared.codes import EDUCATION, ETHNICITIES, MEMBER_CATEGORIES, OCCUPATIONS, ORG_AFFILIATIONS, ORG_TYPES
+from services.shared.codes import (
+    CLERK_LEAVE_KINDS,
+    EDUCATION,
+    ETHNICITIES,
+    MEMBER_CATEGORIES,
+    OCCUPATIONS,
+    ORG_AFFILIATIONS,
+    ORG_TYPES,
+)
 
 from .cells import inert
 
@@ -58,10 +82,26 @@ def dues_base_template(sheet: dict) -> bytes:
                                ("id_number", "amount", "from_month"), rows)
 
 
-def collection_template(title: str, columns, code_lists: dict, text_keys, rows=()) -> bytes:
+@lru_cache(maxsize=1)
+def history_template() -> bytes:
+    """The 党籍变动历史表 (数据迁移): one 党籍 change before PMIS a row; its 填写说明 shows an example row."""
+    return collection_template("党籍变动历史表", HISTORY_IMPORT_COLUMNS,
+                               {"kind": HISTORY_KINDS, "leave_kind": CLERK_LEAVE_KINDS}, ("id_number", "date"),
+                               example=HISTORY_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def dues_payment_template() -> bytes:
+    """The 党费交纳记录表 (数据迁移): one paid month a row; its 填写说明 shows an example row."""
+    return collection_template(PAYMENT_SHEET, PAYMENT_IMPORT_COLUMNS, {"method": PAYMENT_METHODS},
+                               ("id_number", "month", "amount", "paid_on"), example=PAYMENT_EXAMPLE)
+
+
+def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(), example=()) -> bytes:
     """A sheet `title` with `columns` (required headers red on pink), drop-downs from the code
     tables of `code_lists` ({column key: CodeTable}, listed on 代码表), `text_keys` columns
-    formatted as text, a 填写说明 sheet, and `rows` (lists of values in the columns' order)
+    formatted as text, a 填写说明 sheet (with an 示例 column when an `example` row is given, so the
+    example is never imported), and `rows` (lists of values in the columns' order)
     filled in from row 2, as text that never runs as a formula."""
     workbook = Workbook()
     sheet = workbook.active
@@ -98,9 +138,10 @@ def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(
             sheet.add_data_validation(rule)
 
     notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "必填", "说明"])
-    for column in columns:
-        notes.append([column.header, "是" if column.required else "否", column.note])
+    notes.append(["列", "必填", "说明", *(["示例"] if example else [])])
+    for index, column in enumerate(columns):
+        notes.append([column.header, "是" if column.required else "否", column.note,
+                      *([example[index]] if example else [])])
     notes.column_dimensions["C"].width = 50
     out = io.BytesIO()
     workbook.save(out)

@@ -332,74 +332,84 @@ def record_payments(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, 
     if not isinstance(all_or_nothing, bool):
         raise ValidationFailed("all_or_nothing 应为 true 或 false", {"all_or_nothing": "应为是或否"})
     parsed, refused = _parse_entries(data)
+    with sessions.begin() as session:
+        return write_payments(session, caller, org, parsed, refused, all_or_nothing)
+
+
+def write_payments(session: Session, caller: Caller, org: dict, parsed: dict, refused: list,
+                   all_or_nothing: bool, action: str = "登记党费") -> dict:
+    """The payments of `parsed` ({member_id: [(Payment, collector)]}) judged against each member's
+    ledger and written in the caller's transaction, with their events and 操作日志 entries (交纳登记,
+    and the 党费交纳记录表's commit: imports.commit_payment_import); `refused` collects the members
+    refused, listed in the answer — or, with `all_or_nothing` or nothing accepted, nothing is written.
+    `action` names the 操作日志 entry of each payment."""
     today = date.today()
     recorded, written = [], []
-    with sessions.begin() as session:
-        counting_lock(session)
-        rows = {row.member_id: row for row in session.execute(
-            select(members).where(members.c.member_id.in_(sorted(parsed))).order_by(members.c.member_id)
-            .with_for_update())}
-        # 流入党员 of this organization pay into their own ledger, judged by their home branch's settings.
-        here = visiting.open_at(session, org["id"], [m for m, row in rows.items() if row.org_id != org["id"]])
-        branches = {org["id"]: branch_of(session, org["id"])}
-        found = accounts(session, list(rows.values()))
-        accepted_by_member = {}
-        for member_id in sorted(parsed):
-            row, inflow = rows.get(member_id), here.get(member_id)
-            if row is None or (row.org_id != org["id"] and inflow is None):
-                refused.append({"member_id": member_id, "message": NOT_HERE})
-                continue
-            if member_id not in found:
-                refused.append({"member_id": member_id, "message": "该党员缺少入党日期，无法计算党费"})
-                continue
-            new = [payment for payment, _ in parsed[member_id]]
-            taken = {payment.month for payment in found[member_id].payments}
-            duplicates = sorted({payment.month for payment in new if payment.month in taken})
-            if duplicates:
-                refused.append({"member_id": member_id, "message": "；".join(
-                    f"{month.label}：{ALREADY_RECORDED}" for month in duplicates)})
-                continue
-            if row.org_id not in branches:
-                branches[row.org_id] = branch_of(session, row.org_id)
-            try:
-                if inflow is not None:
-                    check_inflow_payments(inflow.state == visiting.IN, inflow.from_date, new)
-                accepted_by_member[member_id] = accept_payments(found[member_id], branches[row.org_id], new, today)
-            except DuesRefused as refusal:
-                refused.append({"member_id": member_id, "message": refusal.message})
-        if refused and (all_or_nothing or not accepted_by_member):
-            _refuse_all(refused, {row.member_id: row.name for row in rows.values()}, all_or_nothing,
-                        bool(accepted_by_member))
-        for member_id, accepted in accepted_by_member.items():
-            collectors = [collector for _, collector in parsed[member_id]]
-            inflow = here.get(member_id)
-            at = {"collected_by_org_id": org["id"], "inflow_id": inflow.inflow_id} if inflow is not None else {}
-            values = [{"member_id": member_id, "org_id": rows[member_id].org_id, "month": item.payment.month.first_day,
-                       "amount": item.payment.amount, "paid_on": item.payment.paid_on, "method": item.payment.method,
-                       "collector": collector, "kind": item.kind, "created_by": caller.username or caller.user_id,
-                       **at}
-                      for item, collector in zip(accepted, collectors)]
-            try:
-                with session.begin_nested():
-                    saved = session.execute(payments.insert().values(values).returning(*payments.c)).all()
-            except IntegrityError:  # the unique index: another clerk's payment of that month won
-                refused.append({"member_id": member_id, "message": "该月党费已由他人登记，不能重复登记"})
-                continue
-            warnings = [warning for item in accepted for warning in item.warnings]
-            recorded.extend({**payment_view(row), "warnings": warnings} for row in saved)
-            written.append((rows[member_id], saved))
-        if not written:
-            raise Conflict("党费未登记：" + "；".join(item["message"] for item in refused))
-        recount(session, [row for row, _ in written])
-        for row, saved in written:
-            for payment in saved:
-                _audit(session, caller, row, "dues_payment", payment.id, "登记党费", None, payment_view(payment),
-                       PAYMENT_LABELS)
-            _event(session, caller, events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
-                "member_id": row.member_id, "org_id": row.org_id, "collected_by_org_id": saved[-1].collected_by_org_id,
-                "paid_to": paid_to_of(session, row.member_id),
-                "payments": [{key: view[key] for key in ("id", "month", "amount", "paid_on", "method", "kind")}
-                             for view in map(payment_view, saved)]})
+    counting_lock(session)
+    rows = {row.member_id: row for row in session.execute(
+        select(members).where(members.c.member_id.in_(sorted(parsed))).order_by(members.c.member_id)
+        .with_for_update())}
+    # 流入党员 of this organization pay into their own ledger, judged by their home branch's settings.
+    here = visiting.open_at(session, org["id"], [m for m, row in rows.items() if row.org_id != org["id"]])
+    branches = {org["id"]: branch_of(session, org["id"])}
+    found = accounts(session, list(rows.values()))
+    accepted_by_member = {}
+    for member_id in sorted(parsed):
+        row, inflow = rows.get(member_id), here.get(member_id)
+        if row is None or (row.org_id != org["id"] and inflow is None):
+            refused.append({"member_id": member_id, "message": NOT_HERE})
+            continue
+        if member_id not in found:
+            refused.append({"member_id": member_id, "message": "该党员缺少入党日期，无法计算党费"})
+            continue
+        new = [payment for payment, _ in parsed[member_id]]
+        taken = {payment.month for payment in found[member_id].payments}
+        duplicates = sorted({payment.month for payment in new if payment.month in taken})
+        if duplicates:
+            refused.append({"member_id": member_id, "message": "；".join(
+                f"{month.label}：{ALREADY_RECORDED}" for month in duplicates)})
+            continue
+        if row.org_id not in branches:
+            branches[row.org_id] = branch_of(session, row.org_id)
+        try:
+            if inflow is not None:
+                check_inflow_payments(inflow.state == visiting.IN, inflow.from_date, new)
+            accepted_by_member[member_id] = accept_payments(found[member_id], branches[row.org_id], new, today)
+        except DuesRefused as refusal:
+            refused.append({"member_id": member_id, "message": refusal.message})
+    if refused and (all_or_nothing or not accepted_by_member):
+        _refuse_all(refused, {row.member_id: row.name for row in rows.values()}, all_or_nothing,
+                    bool(accepted_by_member))
+    for member_id, accepted in accepted_by_member.items():
+        collectors = [collector for _, collector in parsed[member_id]]
+        inflow = here.get(member_id)
+        at = {"collected_by_org_id": org["id"], "inflow_id": inflow.inflow_id} if inflow is not None else {}
+        values = [{"member_id": member_id, "org_id": rows[member_id].org_id, "month": item.payment.month.first_day,
+                   "amount": item.payment.amount, "paid_on": item.payment.paid_on, "method": item.payment.method,
+                   "collector": collector, "kind": item.kind, "created_by": caller.username or caller.user_id,
+                   **at}
+                  for item, collector in zip(accepted, collectors)]
+        try:
+            with session.begin_nested():
+                saved = session.execute(payments.insert().values(values).returning(*payments.c)).all()
+        except IntegrityError:  # the unique index: another clerk's payment of that month won
+            refused.append({"member_id": member_id, "message": "该月党费已由他人登记，不能重复登记"})
+            continue
+        warnings = [warning for item in accepted for warning in item.warnings]
+        recorded.extend({**payment_view(row), "warnings": warnings} for row in saved)
+        written.append((rows[member_id], saved))
+    if not written:
+        raise Conflict("党费未登记：" + "；".join(item["message"] for item in refused))
+    recount(session, [row for row, _ in written])
+    for row, saved in written:
+        for payment in saved:
+            _audit(session, caller, row, "dues_payment", payment.id, action, None, payment_view(payment),
+                   PAYMENT_LABELS)
+        _event(session, caller, events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
+            "member_id": row.member_id, "org_id": row.org_id, "collected_by_org_id": saved[-1].collected_by_org_id,
+            "paid_to": paid_to_of(session, row.member_id),
+            "payments": [{key: view[key] for key in ("id", "month", "amount", "paid_on", "method", "kind")}
+                         for view in map(payment_view, saved)]})
     return {"recorded": recorded, "count": len(recorded),
             "refused": [{"member_id": item["member_id"], "message": item["message"]} for item in refused]}
 

@@ -3,21 +3,33 @@ a preview that matches every row to a member of the organization (by 公民身�
 service's; the name must agree), computes the monthly due and bracket or says why not, and keeps
 the valid rows; then a commit that writes all of them in one transaction, or none when any can
 no longer be written (the member left, moved), with the refused rows listed."""
-from datetime import datetime, timezone
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.dues_sheet import BASE_IMPORT_COLUMNS
+from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, PAYMENT_IMPORT_COLUMNS
 from services.shared.errors import Conflict, ValidationFailed
 from services.shared.org_directory import OrgDirectory
-from services.shared.sheet_imports import import_view, load_import, preview_rows, save_preview, sheet_rows
+from services.shared.sheet_imports import (
+    all_or_nothing_flag,
+    import_view,
+    load_import,
+    preview_rows,
+    refuse_partial,
+    save_preview,
+    sheet_rows,
+)
 
-from .commands import MAX_BASES, write_bases
+from .commands import MAX_BASES, write_bases, write_payments
+from .domain import Month, Payment
+from .domain import payment_import as payment_sheet
 from .domain.bulk_bases import Identity, check_sheet, entry, judged
-from .models import base_import_rows, base_imports, members
-from .store import ACTIVE, branch_identities
+from .models import base_import_rows, base_imports, members, payment_import_rows, payment_imports
+from .store import ACTIVE, accounts, branch_identities, branch_of
 
 ROW_KEYS = tuple(column.key for column in BASE_IMPORT_COLUMNS)
 NOT_IN_DUES = "该党员尚未同步到党费（新增或转入的党员稍后出现），请稍后重新上传"
@@ -107,3 +119,86 @@ def _rows_message(items: list[dict]) -> str:
     more = "等" if len(items) > 20 else ""
     return f"预览后有{len(items)}行不能再导入，全部未写入：{listed}{more}；请重新下载模板上传预览"
 
+
+
+# --- 党费交纳记录表 (数据迁移: months paid before PMIS) ------------------------------------------------
+
+PAYMENT_ROW_KEYS = tuple(column.key for column in PAYMENT_IMPORT_COLUMNS)
+IMPORTED = "导入党费交纳记录"  # each payment's 操作日志 entry (数据迁移)
+PAYMENT_ROUND = 60  # a member's payments judged and written at once (domain ledger.MAX_PAYMENTS)
+
+
+def create_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, list_members, org_id,
+                          raw_rows) -> dict:
+    """The preview of an uploaded 党费交纳记录表 for organization `org_id`: every row matched to a
+    member of its rolls and judged by the ledger's rules (domain/payment_import.py); nothing written
+    but the preview."""
+    org = orgs.org(caller, org_id)
+    rows = sheet_rows(raw_rows, PAYMENT_ROW_KEYS)
+    identities = branch_identities(list_members, org["id"])
+    with sessions.begin() as session:
+        known = roster(session, identities, org["id"])
+        found = accounts(session, session.execute(select(members).where(
+            members.c.member_id.in_([identity.member_id for identity in known.values()]))).all())
+        checked = payment_sheet.check_sheet(rows, known, found, branch_of(session, org["id"]), date.today())
+        errors = [{**error, "org": org["name"]} for error in checked.errors]  # the preview names the branch
+        preview = save_preview(session, payment_imports, payment_import_rows, caller, len(rows), checked.valid,
+                               errors, org_id=org["id"])
+    return {**preview, "org_id": org["id"], "org_name": org["name"], "status": "previewed", "written": None,
+            "items": checked.valid}
+
+
+def get_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, import_id) -> dict:
+    with sessions() as session:
+        record = load_import(session, payment_imports, caller, import_id)
+        items = preview_rows(session, payment_import_rows, record)
+    org = orgs.find(record.org_id) or {"name": ""}
+    return {**import_view(record), "org_id": record.org_id, "org_name": org["name"], "items": items}
+
+
+def commit_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, import_id,
+                          all_or_nothing=False) -> dict:
+    """The preview's valid rows written through 交纳登记's own writer (commands.write_payments: judged
+    again against each member's ledger as it is now, with their events, recounts and 操作日志), a
+    member's months in rounds of PAYMENT_ROUND; a member refused now has their rows listed as refused.
+    With `all_or_nothing`, nothing is written when the preview refused a row or a member is refused now."""
+    all_or_nothing = all_or_nothing_flag(all_or_nothing)
+    with sessions.begin() as session:
+        record = load_import(session, payment_imports, caller, import_id, for_commit=True)
+        refuse_partial(record, all_or_nothing)
+        org = orgs.org(caller, record.org_id)
+        rows = preview_rows(session, payment_import_rows, record)
+        if not rows:
+            raise Conflict("预览中没有可导入的行，未写入任何数据", {"file": "没有有效行"})
+        by_member = defaultdict(list)
+        for row in sorted(rows, key=lambda item: (item["member_id"], item["month"])):
+            by_member[row["member_id"]].append(row)
+        late, late_rows, written = set(), [], 0
+        rounds = max(len(items) for items in by_member.values())
+        for start in range(0, rounds, PAYMENT_ROUND):
+            parsed = {member_id: [(Payment(Month.parse(item["month"]), Decimal(item["amount"]),
+                                           date.fromisoformat(item["paid_on"]), item["method"]), item["collector"])
+                                  for item in items[start:start + PAYMENT_ROUND]]
+                      for member_id, items in by_member.items() if member_id not in late
+                      and items[start:start + PAYMENT_ROUND]}
+            if not parsed:
+                continue
+            refused = []
+            try:
+                answer = write_payments(session, caller, org, parsed, refused, all_or_nothing, IMPORTED)
+            except Conflict:
+                if all_or_nothing or not refused:
+                    raise
+                answer = {"count": 0}
+            written += answer["count"]
+            for problem in refused:  # this round's rows of the member and the later ones are not written
+                late.add(problem["member_id"])
+                late_rows += [{"row": row["row"], "field": "month", "message": problem["message"], "name": row["name"],
+                               "id_number": row["id_number"]} for row in by_member[problem["member_id"]][start:]]
+        if late_rows and all_or_nothing:
+            raise Conflict(_rows_message(late_rows), {f"row {item['row']}": item["message"] for item in late_rows})
+        errors = sorted(record.errors + late_rows, key=lambda item: item["row"])
+        session.execute(update(payment_imports).where(payment_imports.c.id == record.id).values(
+            status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
+    return {"id": str(record.id), "org_id": record.org_id, "written": written, "errors": errors,
+            "skipped_rows": len({item["row"] for item in errors})}

@@ -16,6 +16,7 @@
   up in full (each payment once per forwarding organization).
 - `base_imports`, `base_import_rows`: a 党费基数表's preview (its refused rows, the organization it
   is for) and its valid rows with the member matched and the monthly due computed, until the commit.
+- `payment_imports`, `payment_import_rows`: the same for a 党费交纳记录表 (months paid before PMIS).
 """
 from sqlalchemy import (
     BigInteger,
@@ -301,3 +302,6 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 org_directory = org_directory_table(metadata)  # projection of org's tree (org events)
 base_imports, base_import_rows = import_tables(metadata, "base_", Column("org_id", BigInteger, nullable=False))
+# The 党费交纳记录表 (数据迁移: months paid before PMIS; migration dues_0008_payment_imports).
+payment_imports, payment_import_rows = import_tables(metadata, "payment_",
+                                                     Column("org_id", BigInteger, nullable=False))

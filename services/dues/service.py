@@ -77,6 +77,19 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
         return imports.commit_base_import(self.db, self.caller(), import_id)
 
     @api
+    def create_payment_import(self, org_id, rows):
+        """数据迁移: the 党费交纳记录表's preview (months paid before PMIS)."""
+        return imports.create_payment_import(self.db, self.caller(), self._orgs(), self._list_members, org_id, rows)
+
+    @api
+    def get_payment_import(self, import_id):
+        return imports.get_payment_import(self.db, self.caller(), self._orgs(), import_id)
+
+    @api
+    def commit_payment_import(self, import_id, all_or_nothing=False):
+        return imports.commit_payment_import(self.db, self.caller(), self._orgs(), import_id, all_or_nothing)
+
+    @api
     def record_payments(self, org_id, data):
         return commands.record_payments(self.db, self.caller(), self._orgs(), org_id, data)
 

@@ -171,17 +171,23 @@ def record_status_change(session: Session, caller: Caller, row, to_status: str, 
 def leave_member(sessions: sessionmaker, caller: Caller, member_id, raw) -> dict:
     """死亡, 出党 or 停止党籍: the member moves to history."""
     with sessions.begin() as session:
-        row = _locked_member(session, caller, member_id)
-        standing = status.Standing.of(row)
-        change = validated(lambda data: status.validate_leave(data, standing), raw, "党员减少")
-        require_member_version(row, change["version"])
-        try:
-            status.check_leave(standing)
-        except status.TransitionRefused as refused:
-            raise _refused(refused) from None
-        before = facts_of(session, row)
-        record_status_change(session, caller, row, status.LEFT, change["kind"], change["date"], change["reason"])
-        return _save_state(session, caller, row, status.left_state(change), before, "党员减少")
+        return leave(session, caller, _locked_member(session, caller, member_id), raw)
+
+
+def leave(session: Session, caller: Caller, row, raw, action: str = "党员减少") -> dict:
+    """减少 of the locked, scope-checked `row` in the caller's transaction (the 减少 form, and the
+    党籍变动历史表's 减少 rows: history_imports.py): validated, version checked, written with its
+    status change, member_updated event and 操作日志 entry (`action`); the card after it."""
+    standing = status.Standing.of(row)
+    change = validated(lambda data: status.validate_leave(data, standing), raw, "党员减少")
+    require_member_version(row, change["version"])
+    try:
+        status.check_leave(standing)
+    except status.TransitionRefused as refused:
+        raise _refused(refused) from None
+    before = facts_of(session, row)
+    record_status_change(session, caller, row, status.LEFT, change["kind"], change["date"], change["reason"])
+    return _save_state(session, caller, row, status.left_state(change), before, action)
 
 
 def _save_state(session: Session, caller: Caller, row, state: dict, before_facts: dict, action: str) -> dict:

@@ -1,7 +1,13 @@
 """What other code may import from the member service (the gateway's forms, sheets and cards):
 the info-set specs, the basic fields' labels, the member import sheet's columns and what 回退 and
 找回 mean. Everything else is internal."""
-from services.shared.member_sheet import APPLICANT_IMPORT_COLUMNS, DEVELOPMENT_IMPORT_COLUMNS, IMPORT_COLUMNS
+from services.shared.member_sheet import (
+    APPLICANT_IMPORT_COLUMNS,
+    DEVELOPMENT_IMPORT_COLUMNS,
+    HISTORY_EXAMPLE,
+    HISTORY_IMPORT_COLUMNS,
+    IMPORT_COLUMNS,
+)
 
 from .domain.applicants import ALL_STAGE_NAMES as PIPELINE_STAGE_NAMES
 from .domain.applicants import LABELS as APPLICANT_LABELS
@@ -10,6 +16,7 @@ from .domain.development import VERSIONS as _VERSIONS
 from .domain.development.forms import step_forms
 from .domain.development.rules import PHASES as PHASE_NAMES
 from .domain.development_import import STEPS as IMPORT_STEPS
+from .domain.history_import import KINDS as HISTORY_KINDS
 from .domain.id_number import IdNumberError, parse_id_number
 from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, YEAR
 from .domain.member_check import LABELS as BASIC_LABELS
@@ -19,6 +26,7 @@ from .domain.status import RESTORE_MEANING, UNDO_MEANING, restore_hint
 STEP_FORMS = step_forms(_VERSIONS[-1])
 
 __all__ = ["APPLICANT_IMPORT_COLUMNS", "APPLICANT_LABELS", "BASIC_LABELS", "BATCH_SETS", "CODE",
-           "DEVELOPMENT_IMPORT_COLUMNS", "IMPORT_COLUMNS", "IMPORT_STEPS",
+           "DEVELOPMENT_IMPORT_COLUMNS", "HISTORY_EXAMPLE", "HISTORY_IMPORT_COLUMNS", "HISTORY_KINDS",
+           "IMPORT_COLUMNS", "IMPORT_STEPS",
            "INFO_SETS", "IdNumberError", "PHASE_NAMES", "PIPELINE_STAGE_NAMES", "RESTORE_MEANING", "STAGES",
            "STAGE_NAMES", "STEP_FORMS", "UNDO_MEANING", "YEAR", "parse_id_number", "restore_hint"]

@@ -89,6 +89,9 @@ imports, import_rows = import_tables(metadata)
 applicant_imports, applicant_import_rows = import_tables(metadata, prefix="applicant_")
 # The same for the 发展纪实采集表 (steps taken on paper; migration member_0018_development_plans).
 development_imports, development_import_rows = import_tables(metadata, prefix="development_")
+# The same for the 党籍变动历史表 (数据迁移: 入党, 转正, 转入/转出, 减少 before PMIS; migration
+# member_0019_history_imports).
+history_imports, history_import_rows = import_tables(metadata, prefix="history_")
 
 # 入党申请人 (migration member_0012_applicants; domain/applicants.py): the person's basic facts
 # (sex and birth date derived from the ID number, as for members), 申请入党日期, the branch

@@ -23,6 +23,7 @@ from . import (
     development_queries,
     evaluation_queries,
     history,
+    history_imports,
     imports,
     inbound,
     member_queries,
@@ -354,6 +355,19 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     @api
     def commit_development_import(self, import_id, all_or_nothing=False):
         return development_imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
+
+    @api
+    def create_history_import(self, rows):
+        """数据迁移: the 党籍变动历史表's preview (入党, 转正, 转入/转出, 减少 before PMIS)."""
+        return history_imports.create_import(self.db, self.caller(), rows)
+
+    @api
+    def get_history_import(self, import_id):
+        return history_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_history_import(self, import_id, all_or_nothing=False):
+        return history_imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
 
     @api
     def count_facts(self, path):

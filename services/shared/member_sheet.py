@@ -58,3 +58,15 @@ DEVELOPMENT_IMPORT_COLUMNS = (
     Column("actors", "经办人/参加人员", False, "不超过500个字"),
     Column("note", "备注", False, "不超过500个字"),
 )
+
+# The 党籍变动历史表 (数据迁移): a member's 党籍 changes before PMIS, one a row, for members already
+# recorded (found by the ID number). What each kind writes: docs/MIGRATION.md "党籍变动历史".
+HISTORY_IMPORT_COLUMNS = (
+    Column("id_number", "公民身份号码", True, "党员的18位公民身份号码（须已录入或导入党员）"),
+    Column("name", "姓名", True, "须与党员名册一致"),
+    Column("kind", "变动类型", True, "入党、转正、转入、转出 或 减少，见“代码表”"),
+    Column("date", "变动日期", True, "格式 YYYY-MM-DD，不晚于今天，不早于入党日期"),
+    Column("leave_kind", "减少类型", False, "变动类型为减少时必填：死亡、开除党籍、停止党籍等，见“代码表”"),
+    Column("note", "说明", False, "转入填原党组织，转出填去往党组织；出党须填原因（如处分决定）；不超过200个字"),
+)
+HISTORY_EXAMPLE = ("110101199003071234", "张三", "转入", "2015-03-01", "", "原XX市XX党支部")

@@ -88,6 +88,10 @@ PAGES = {
     "/orgs/{id}/dues/large": "/orgs/{committee}/dues/large",
     "/orgs/{id}/dues/publication": "/orgs/{branch}/dues/publication",
     "/orgs/{id}/dues/bases/import": "/orgs/{branch}/dues/bases/import",
+    "/orgs/{id}/dues/payments/import": "/orgs/{branch}/dues/payments/import",
+    "/migration": "/migration",
+    "/orgs/{id}/history-import": "/orgs/{branch}/history-import",
+    "/migration/open": "/migration/open",  # without a kind: back to the 数据迁移 page
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",
     "/orgs/{id}/terms": "/orgs/{committee}/terms",

@@ -18,15 +18,26 @@
     return (data && data.error.message) || "操作失败，请重试";
   }
 
+  // The import's report (Excel: counts and every refused row with its reason), offered once previewed.
+  function showReport() {
+    const link = document.getElementById("import-report");
+    if (!link || !form.dataset.report) return;
+    link.href = `${form.dataset.report}${importId}/report.xlsx`;
+    link.hidden = false;
+  }
+
   function showPreview(preview) {
     importId = preview.id;
+    showReport();
     document.getElementById("import-preview").hidden = false;
     document.getElementById("preview-summary").textContent =
       `共 ${preview.rows} 行，有效 ${preview.valid} 行，问题 ${preview.errors.length} 处`;
     // A member import names the person and the organization of each row (姓名, 所在党组织).
     const who = (e) => ("name" in e ? [e.name, e.org] : []);
     const body = document.querySelector("#preview-errors tbody");
-    body.replaceChildren(...preview.errors.map((e) => row([e.row, ...who(e), FIELDS[e.field] || e.field, e.message])));
+    const labels = [...document.querySelectorAll("#preview-errors thead th")].map((th) => th.textContent);
+    body.replaceChildren(...preview.errors.map((e) => row([e.row, ...who(e), FIELDS[e.field] || e.field, e.message],
+                                                          labels)));
     // The values the import read otherwise than typed (民族：汉 → 汉族).
     const notes = document.getElementById("preview-notes");
     if (notes) {
@@ -36,11 +47,13 @@
     }
   }
 
-  function row(texts) {
+  // A row of cells; `labels` name them on a phone's stacked table (the headers, as data-label).
+  function row(texts, labels) {
     const tr = document.createElement("tr");
-    for (const text of texts) {
+    for (const [index, text] of texts.entries()) {
       const td = document.createElement("td");
       td.textContent = text;
+      if (labels && labels[index]) td.dataset.label = labels[index];
       tr.appendChild(td);
     }
     return tr;
@@ -86,5 +99,6 @@
     });
     const data = await response.json().catch(() => ({}));
     commitStatus.textContent = response.ok ? `已写入 ${data.written} ${what}，跳过 ${data.skipped_rows} 行` : errorMessage(data);
+    if (response.ok) showReport();
   });
 })();

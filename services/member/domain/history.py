@@ -17,7 +17,7 @@ BASIC_ORDER = ("name", "id_number", "sex", "birth_date", "ethnicity", "category"
                "former_name", "native_place", "education", "occupation", "branch_joined_on", "phone", "address")
 
 ACTION_NAMES = {"updated": "修改基本信息", "row_added": "新增", "row_updated": "修改", "row_removed": "删除",
-                "transferred": "组织关系转接"}
+                "transferred": "组织关系转接", "history_imported": "导入党籍变动"}
 
 
 def plain(value):

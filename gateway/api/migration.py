@@ -1,0 +1,176 @@
+"""数据迁移 (初始化, issue 16; docs/MIGRATION.md): bringing a province's data in from the official
+system's Excel exports. Every kind is an ordinary import of its own service (upload → preview →
+commit, services/shared/sheet_imports.py); this module adds the kinds that are new here — the
+党费交纳记录表 (months paid before PMIS) — and, for every kind, the import's report as Excel (what was
+written, every refused row with its reason). The list of kinds the 数据迁移 page shows is KINDS."""
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..auth import require_session
+from ..errors import HttpError
+from ..excel.import_report import import_report
+from ..excel.template import dues_payment_template, history_template
+from .common import call, path_id, read_json
+from .exports import XLSX, download_operation
+from .imports import ERRORS_LIST, FILE_LIMITS, IMPORT_ID, IMPORT_TIMEOUT, import_endpoints, uploaded_rows
+from .spec import BOOL, ID, INT, STR, obj, op, path_param
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One importable kind: its sheet, the API name its report is asked by, the service and RPC that
+    answer its import, whether it is imported per organization (the 党费 sheets) and what a row is."""
+    key: str
+    sheet: str
+    module: str  # the right it needs (MODULES of services/shared/rights.py)
+    service: str
+    get_rpc: str
+    template: str  # the template's URL ({org} for a prefilled per-organization one)
+    page: str  # the upload page's URL; {org} is the organization
+    what: str
+    per_org: bool = False
+
+
+KINDS = (
+    Kind("orgs", "党组织采集表", "daily", "org", "get_import", "/api/v1/imports/orgs/template.xlsx",
+         "/orgs/{org}/org-import", "党组织（上级写在下级之前）"),
+    Kind("members", "党员采集表", "daily", "member", "get_import", "/api/v1/imports/members/template.xlsx",
+         "/orgs/{org}/import", "在册党员的基本信息（入党日期、转正日期等）"),
+    Kind("member-history", "党籍变动历史表", "daily", "member", "get_history_import",
+         "/api/v1/imports/member-history/template.xlsx", "/orgs/{org}/history-import",
+         "迁移前的党籍变动：入党、转正、转入/转出、减少及其日期（须先导入党员）"),
+    Kind("applicants", "入党申请人采集表", "development", "member", "get_applicant_import",
+         "/api/v1/imports/applicants/template.xlsx", "/orgs/{org}/applicant-import", "入党申请人"),
+    Kind("development", "发展纪实采集表", "development", "member", "get_development_import",
+         "/api/v1/imports/development/template.xlsx", "/orgs/{org}/development-import", "纸质材料中已办理的发展步骤"),
+    Kind("dues-bases", "党费基数表", "dues", "dues", "get_base_import", "/api/v1/orgs/{org}/dues/bases/template.xlsx",
+         "/orgs/{org}/dues/bases/import", "党员的党费基数（按支部，模板按名册预填）", per_org=True),
+    Kind("dues-payments", "党费交纳记录表", "dues", "dues", "get_payment_import",
+         "/api/v1/imports/dues-payments/template.xlsx", "/orgs/{org}/dues/payments/import",
+         "迁移前已交纳的党费（每行一个月，按支部），使党费交至和欠交从第一天起正确", per_org=True),
+)
+BY_KEY = {kind.key: kind for kind in KINDS}
+# What the official system exports that cannot be imported yet (shown on the page, docs/MIGRATION.md).
+NOT_YET = (("流动党员", "外出流动登记"), ("换届", "本届领导班子的选举日期和任期"), ("组织生活", "会议记录"))
+
+
+async def history_import_template(request: Request):
+    await require_session(request)
+    return Response(history_template(), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党籍变动历史表.xlsx')}"})
+
+
+create_history_import, get_history_import, commit_history_import = import_endpoints("member", "history")
+
+
+async def dues_payment_import_template(request: Request):
+    await require_session(request)
+    return Response(dues_payment_template(), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党费交纳记录表.xlsx')}"})
+
+
+async def create_payment_import(request: Request):
+    """An uploaded 党费交纳记录表 for the organization, read as every sheet is, previewed by the dues service."""
+    session = await require_session(request)
+    org_id = path_id(request)
+    rows = await uploaded_rows(request, "dues_payment")
+    return JSONResponse(await call(request, session, "dues", "create_payment_import", org_id=org_id, rows=rows,
+                                   timeout=IMPORT_TIMEOUT), status_code=201)
+
+
+async def get_payment_import(request: Request):
+    session = await require_session(request)
+    return JSONResponse(await call(request, session, "dues", "get_payment_import",
+                                   import_id=request.path_params["id"]))
+
+
+async def commit_payment_import(request: Request):
+    session = await require_session(request)
+    options = await read_json(request, optional=True)
+    return JSONResponse(await call(request, session, "dues", "commit_payment_import",
+                                   import_id=request.path_params["id"],
+                                   all_or_nothing=options.get("all_or_nothing", False), timeout=IMPORT_TIMEOUT))
+
+
+async def report(request: Request):
+    """The import's report as Excel: its state and counts, every refused row with its reason."""
+    session = await require_session(request)
+    kind = BY_KEY.get(request.path_params["kind"])
+    if kind is None:
+        raise HttpError(404, "not_found", "没有这种导入")
+    record = await call(request, session, kind.service, kind.get_rpc, import_id=request.path_params["id"])
+    filename = quote(f"{kind.sheet}-导入报告.xlsx")
+    return Response(import_report(kind.sheet, record), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{filename}"})
+
+
+async def kinds(request: Request):
+    """What the 数据迁移 page lists: every importable kind, its template and page."""
+    session = await require_session(request)
+    return JSONResponse({"items": [{"key": kind.key, "sheet": kind.sheet, "module": kind.module, "what": kind.what,
+                                    "per_org": kind.per_org,
+                                    "template": kind.template.replace("{org}", str(session.org_id))}
+                                   for kind in KINDS],
+                         "not_yet": [{"sheet": sheet, "what": what} for sheet, what in NOT_YET]})
+
+
+routes = [
+    Route("/migration/kinds", kinds),
+    Route("/imports/member-history/template.xlsx", history_import_template),
+    Route("/imports/member-history", create_history_import, methods=["POST"]),
+    Route("/imports/member-history/{id}", get_history_import),
+    Route("/imports/member-history/{id}/commit", commit_history_import, methods=["POST"]),
+    Route("/imports/dues-payments/template.xlsx", dues_payment_import_template),
+    Route("/orgs/{id}/dues/payment-imports", create_payment_import, methods=["POST"]),
+    Route("/dues/payment-imports/{id}", get_payment_import),
+    Route("/dues/payment-imports/{id}/commit", commit_payment_import, methods=["POST"]),
+    Route("/imports/{kind}/{id}/report.xlsx", report),
+]
+
+PAYMENT_ROW = obj(["row", "member_id", "month", "amount", "paid_on"], row=INT, member_id=INT, name=STR,
+                  id_number=STR, month=STR, amount=STR, paid_on=STR, method=STR, collector={"type": ["string", "null"]},
+                  kind={"type": "string", "description": "monthly 按月 | late 补交 | early 预交"})
+PAYMENT_IMPORT = obj(["id", "rows", "valid", "errors"], id=STR, status=STR, org_id=INT, org_name=STR, rows=INT,
+                     valid=INT, written={"type": ["integer", "null"]}, errors=ERRORS_LIST,
+                     items={"type": "array", "items": PAYMENT_ROW, "description": "有效行：匹配到的党员和所交月份"})
+KIND = path_param("kind", {"type": "string", "enum": list(BY_KEY)})
+
+OPENAPI_PATHS = {
+    "/migration/kinds": {"get": op("数据迁移：可导入的各类数据（采集表、模板、导入页面）及尚不能导入的", "列表", obj(
+        ["items"], items={"type": "array", "items": obj(["key", "sheet"], key=STR, sheet=STR, module=STR, what=STR,
+                                                        per_org=BOOL, template=STR)},
+        not_yet={"type": "array", "items": obj(["sheet"], sheet=STR, what=STR)}))},
+    "/imports/member-history/template.xlsx": {"get": download_operation(
+        "下载党籍变动历史表模板（数据迁移：每行一个迁移前的入党、转正、转入/转出或减少；填写说明含示例行）")},
+    "/imports/member-history": {"post": {
+        **op("上传党籍变动历史表，返回预览：每行的问题；按公民身份号码找本账号管理范围内的党员", "预览",
+             obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST), status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/member-history/{id}": {"get": op("党籍变动历史导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/member-history/{id}/commit": {"post": op(
+        "写入预览中的有效行：入党、转正改入党日期和转正日期，减少办理党员减少，每行在党员的修改记录中留一行；"
+        "预览后已变化的党员其行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/dues-payments/template.xlsx": {"get": download_operation(
+        "下载党费交纳记录表模板（数据迁移：每行一个已交纳的月份；填写说明含示例行）")},
+    "/orgs/{id}/dues/payment-imports": {"post": {
+        **op("上传本组织的党费交纳记录表，返回预览：每行匹配的党员、所交月份，或该行不能导入的原因", "预览",
+             PAYMENT_IMPORT, params=[ID], status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/dues/payment-imports/{id}": {"get": op("党费交纳记录导入的预览和状态", "导入", PAYMENT_IMPORT,
+                                             params=[IMPORT_ID])},
+    "/dues/payment-imports/{id}/commit": {"post": op(
+        "写入预览中的有效行（按交纳登记的规则再次判断）；预览后不能再登记的党员，其行列为未写入；"
+        "all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], id=STR, org_id=INT, written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/{kind}/{id}/report.xlsx": {"get": download_operation(
+        "导入报告（Excel）：导入的状态、行数、写入数，以及每个未导入行的行号、姓名和原因", params=[KIND, IMPORT_ID])},
+}

@@ -1,0 +1,93 @@
+"""数据迁移 in a real browser, desktop and phone: a 党委's 系统管理员 opens 数据迁移 from the top bar,
+sees every kind with its template, opens the 党费交纳记录表 of a branch by its code (a wrong code is
+said so), uploads a sheet with a good and a bad row, sees the refused row's reason, writes the good
+one and gets the report link. Every page is shot and scrolls only inside its tables."""
+from datetime import date
+
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from services.dues.domain import Month
+from tests.support.api import create_org
+from tests.support.factories import code, member_data
+from tests.support.helpers import wait_for
+
+from .conftest import log_in, no_sideways_scroll, shot, shot_path
+
+START = Month.of(date.today()) - 6
+
+
+def test_migration_through_the_pages(system, api, root_id, screen):
+    page, size = screen
+    tag = code("")
+    committee = create_org(api, root_id, f"迁移页面党委{tag}", "党委")
+    branch = create_org(api, committee, f"迁移页面支部{tag}")
+    person = member_data(branch, name="页面迁移甲")
+    member_id = api.post("/members", json=person).json()["id"]
+    wait_for(lambda: api.get(f"/members/{member_id}/dues").status_code, lambda status: status == 200)
+    assert api.put(f"/orgs/{branch}/dues/settings", json={"registration_start": str(START)}).is_success
+    branch_code = api.get(f"/orgs/{branch}").json()["code"]
+
+    log_in(page, system, api, committee, f"mp{tag}".lower())
+    page.locator("#nav-migration").click()
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(7)
+    expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
+    expect(page.locator("#migration-not-yet")).to_contain_text("换届")
+    no_sideways_scroll(page)
+    shot(page, f"migration-{size}")
+
+    row = page.locator("#kind-dues-payments")
+    row.get_by_label("党组织代码").fill("no-such-code")
+    row.get_by_role("button", name="导入").click()
+    expect(page.locator("#migration-problem")).to_have_text("没有这个党组织代码")
+    page.locator("#kind-dues-payments").get_by_label("党组织代码").fill(branch_code)
+    page.locator("#kind-dues-payments").get_by_role("button", name="导入").click()
+    page.wait_for_url(f"{system.url}/orgs/{branch}/dues/payments/import")
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "党费交纳记录表"
+    sheet.append(["姓名", "公民身份号码", "交纳月份", "交纳金额（元）", "交纳日期", "交纳方式", "收缴人"])
+    sheet.append(["页面迁移甲", person["id_number"], str(START), "20", START.first_day.isoformat(), "本人", ""])
+    sheet.append(["页面迁移甲", person["id_number"], str(START + 1), "二十", (START + 1).first_day.isoformat(), "", ""])
+    filled = shot_path(f"migration-payments-{size}").with_suffix(".xlsx")
+    book.save(filled)
+    page.locator("#import-file").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#preview-summary")).to_contain_text("共 2 行，有效 1 行", timeout=60000)
+    expect(page.locator("#preview-errors tbody")).to_contain_text("交纳金额")
+    expect(page.locator("#import-report")).to_be_visible()
+    no_sideways_scroll(page)
+    shot(page, f"migration-payments-{size}")
+    page.locator("#commit-import").click()
+    expect(page.locator("#commit-status")).to_contain_text("已写入 1 个月的党费，跳过 1 行", timeout=60000)
+    with page.expect_download() as download:
+        page.locator("#import-report").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    shot(page, f"migration-payments-done-{size}")
+
+    # The 党籍变动历史表's page, reached from the list (not per organization).
+    page.goto(f"{system.url}/migration")
+    page.locator("#kind-member-history").get_by_role("link", name="导入").click()
+    page.wait_for_url(f"{system.url}/orgs/{committee}/history-import")
+    expect(page.locator("#import-title")).to_have_text("从党籍变动历史表导入")
+    no_sideways_scroll(page)
+    shot(page, f"migration-history-{size}")
+
+    # A 转入 before PMIS, imported, reads on the member's 变更历史 as a line of its own.
+    history = Workbook()
+    rows = history.active
+    rows.title = "党籍变动历史表"
+    rows.append(["公民身份号码", "姓名", "变动类型", "变动日期", "减少类型", "说明"])
+    rows.append([person["id_number"], "页面迁移甲", "转入", "2015-03-01", "", "原某市第三党支部"])
+    filled = shot_path(f"migration-history-{size}").with_suffix(".xlsx")
+    history.save(filled)
+    page.locator("#import-file").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#preview-summary")).to_contain_text("共 1 行，有效 1 行", timeout=60000)
+    page.locator("#commit-import").click()
+    expect(page.locator("#commit-status")).to_contain_text("已写入 1 条党籍变动", timeout=60000)
+    page.goto(f"{system.url}/members/{member_id}/history")
+    expect(page.locator("#member-history")).to_contain_text("转入：2015-03-01 原某市第三党支部")
+    no_sideways_scroll(page)
+    shot(page, f"migration-member-history-{size}")
