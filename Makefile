@@ -18,8 +18,12 @@ $(VENV)/.installed: $(REQUIREMENTS)
 run: $(VENV)/.installed
 	$(PY) -m launcher
 
+# Two workers, each with its own database, vhost and system: one test chain leaves a core idle.
+# Files stay whole on one worker (--dist loadfile), so a module's fixtures are made once.
+PMIS_TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PMIS_TEST_WORKERS) --dist loadfile
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
