@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from launcher.system import System
+from services.shared.config import setting
 from tests.support.environment import TestEnvironment
 from tests.support.rpc import SyncRpc
 
@@ -68,7 +69,8 @@ def running_system(**extra_env):
     system = None
     with stopping_on_signals():
         try:
-            env = {**environment.start(), **extra_env}
+            # Background work at the priority a deployment gives it (the tests' environment turns it off).
+            env = {**environment.start(), "PMIS_BATCH_NICE": setting("PMIS_BATCH_NICE"), **extra_env}
             system = System(env, RESULTS / "logs" / environment.tag)
             system.start(timeout=120)
             rpc = SyncRpc(env["PMIS_AMQP_URI"], timeout=120)
