@@ -77,8 +77,20 @@ class SheetCheck:
     errors: list[dict]  # {"row", "field", "message", "name", "id_number"}
 
 
-def _number(value) -> str:
+def id_number(value) -> str:
     return str(value or "").strip().upper()
+
+
+def identify(roster: Mapping[str, Identity], number: str, name: str) -> tuple[Identity | None, str, str]:
+    """The branch's member a sheet row names by 公民身份号码 and 姓名, or (None, field, message)."""
+    if not number:
+        return None, "id_number", "请填写公民身份号码"
+    identity = roster.get(number)
+    if identity is None:
+        return None, "id_number", "本组织在册党员中没有这个公民身份号码"
+    if name != identity.name:
+        return None, "name", f"姓名与公民身份号码不符（名册中为“{identity.name}”）" if name else "请填写姓名"
+    return identity, "", ""
 
 
 def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity]) -> SheetCheck:
@@ -89,11 +101,11 @@ def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity]) -> Shee
     valid, errors = [], []
     rows_of = defaultdict(list)
     for row in rows:
-        identity = roster.get(_number(row.get("id_number")))
+        identity = roster.get(id_number(row.get("id_number")))
         if identity is not None and str(row.get("name") or "").strip() == identity.name:
             rows_of[identity.member_id].append(row["row"])
     for row in rows:
-        number, name = _number(row.get("id_number")), str(row.get("name") or "").strip()
+        number, name = id_number(row.get("id_number")), str(row.get("name") or "").strip()
 
         def refuse(field: str, message: str) -> None:
             errors.append({"row": row["row"], "field": field, "message": message, "name": name,
@@ -104,15 +116,9 @@ def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity]) -> Shee
             field, message = next(iter(problems.items()))
             refuse(field, message)
             continue
-        if not number:
-            refuse("id_number", "请填写公民身份号码")
-            continue
-        identity = roster.get(number)
+        identity, field, message = identify(roster, number, name)
         if identity is None:
-            refuse("id_number", "本组织在册党员中没有这个公民身份号码")
-            continue
-        if name != identity.name:
-            refuse("name", f"姓名与公民身份号码不符（名册中为“{identity.name}”）" if name else "请填写姓名")
+            refuse(field, message)
             continue
         if identity.problem:
             refuse("id_number", identity.problem)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from . import money
-from .bulk_bases import Identity, sheet_month
+from .bulk_bases import Identity, id_number, identify, sheet_month
 from .errors import DuesRefused
 from .ledger import METHODS, Account, Branch, Payment, accept_payments
 
@@ -24,10 +24,6 @@ METHOD_NAMES = {name: key for key, name in METHODS.items()}
 class PaymentCheck:
     valid: list[dict]  # {"row", "member_id", "name", "id_number", "month", "amount", "paid_on", "method", …}
     errors: list[dict]  # {"row", "field", "message", "name", "id_number"}
-
-
-def _number(value) -> str:
-    return str(value or "").strip().upper()
 
 
 def sheet_day(value) -> date:
@@ -89,7 +85,7 @@ def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity], account
     errors, read = [], []
     seen: dict[tuple[int, object], int] = {}
     for row in rows:
-        number, name = _number(row.get("id_number")), str(row.get("name") or "").strip()
+        number, name = id_number(row.get("id_number")), str(row.get("name") or "").strip()
 
         def refuse(field: str, message: str, row=row, number=number, name=name) -> None:
             errors.append({"row": row["row"], "field": field, "message": message, "name": name, "id_number": number})
@@ -98,15 +94,9 @@ def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity], account
         if problems:
             refuse(*next(iter(problems.items())))
             continue
-        if not number:
-            refuse("id_number", "请填写公民身份号码")
-            continue
-        identity = roster.get(number)
+        identity, field, message = identify(roster, number, name)
         if identity is None:
-            refuse("id_number", "本组织在册党员中没有这个公民身份号码")
-            continue
-        if name != identity.name:
-            refuse("name", f"姓名与公民身份号码不符（名册中为“{identity.name}”）" if name else "请填写姓名")
+            refuse(field, message)
             continue
         if identity.problem or identity.member_id not in accounts:
             refuse("id_number", identity.problem or "该党员缺少入党日期，无法登记党费")
