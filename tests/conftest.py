@@ -4,6 +4,7 @@ Unit tests never touch these. After the session the counters must reconcile exac
 recount of member data; a difference fails the run.
 """
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -44,8 +45,9 @@ class RunningSystem:
             time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def system():
+@contextmanager
+def started_system():
+    """A whole system of its own; afterwards its counters must reconcile exactly."""
     environment = TestEnvironment()
     env = environment.start()
     pmis = System(env, ROOT / "test-artifacts" / "logs" / environment.tag)
@@ -62,6 +64,12 @@ def system():
             rpc.close()
         pmis.stop()
         environment.stop()
+
+
+@pytest.fixture(scope="session")
+def system():
+    with started_system() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +90,8 @@ def login(url: str, username: str, password: str) -> httpx.Client:
     return client
 
 
-@pytest.fixture(scope="session")
-def api(system) -> httpx.Client:
+@contextmanager
+def signed_in_admin(system):
     """The administrator, bound to the root, past the forced first password change."""
     client = login(system.url, "admin", system.env["PMIS_ADMIN_PASSWORD"])
     response = client.post("/session/password", json={"old_password": system.env["PMIS_ADMIN_PASSWORD"],
@@ -92,6 +100,12 @@ def api(system) -> httpx.Client:
     client = login(system.url, "admin", ADMIN_PASSWORD)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def api(system) -> httpx.Client:
+    with signed_in_admin(system) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

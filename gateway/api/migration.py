@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from services.shared.rights import READ, refusal
+
 from ..auth import require_session
 from ..errors import HttpError
 from ..excel.import_report import import_report
@@ -100,8 +102,8 @@ async def report(request: Request):
     """The import's report as Excel: its state and counts, every refused row with its reason."""
     session = await require_session(request)
     kind = BY_KEY.get(request.path_params["kind"])
-    if kind is None:
-        raise HttpError(404, "not_found", "没有这种导入")
+    if kind is None:  # a path the document's enum does not allow: bad input, asked of no service
+        raise HttpError(400, "validation", f"没有这种导入：可用的有 {'、'.join(BY_KEY)}")
     record = await call(request, session, kind.service, kind.get_rpc, import_id=request.path_params["id"])
     filename = quote(f"{kind.sheet}-导入报告.xlsx")
     return Response(import_report(kind.sheet, record), media_type=XLSX,
@@ -109,8 +111,11 @@ async def report(request: Request):
 
 
 async def kinds(request: Request):
-    """What the 数据迁移 page lists: every importable kind, its template and page."""
+    """What the 数据迁移 page lists: every importable kind, its template and page. The list is
+    系统工具's (the page's); no service holds it, so the right is checked here."""
     session = await require_session(request)
+    if not session.can("system"):
+        raise HttpError(403, "forbidden", refusal("system", READ))
     return JSONResponse({"items": [{"key": kind.key, "sheet": kind.sheet, "module": kind.module, "what": kind.what,
                                     "per_org": kind.per_org,
                                     "template": kind.template.replace("{org}", str(session.org_id))}

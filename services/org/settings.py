@@ -91,11 +91,11 @@ def set_org_settings(sessions: sessionmaker, caller: Caller, org_id, data) -> di
         parsed = rules.parse_changes(data)
     except rules.SettingProblems as problems:
         raise ValidationFailed(f"系统设置有误：{problems}", problems.fields) from None
-    now = datetime.now(timezone.utc)
     who = caller.username or caller.user_id
     with sessions.begin() as session:
         org = load_org(session, org_id, lock=True)  # two changes at once: one after the other
         caller.require(org.path)
+        now = datetime.now(timezone.utc)  # read under the lock, so the history's order is the changes' order
         own = dict(session.execute(select(setting_values.c.key, setting_values.c.value).where(
             setting_values.c.org_id == org.id, setting_values.c.key.in_(sorted(parsed)))).all())
         lines = []

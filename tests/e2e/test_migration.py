@@ -170,7 +170,7 @@ def test_two_previews_of_one_file_committed_at_once_write_it_once(system, branch
 
 def test_scope_and_rights(system, api, branch):
     """The branch's clerk cannot import into another branch nor read its previews; a read-only account
-    cannot upload; an unknown kind of report is 404."""
+    cannot upload; an unknown kind of report is refused as bad input (400)."""
     clerk = branch["clerk"]
     outside = branch["people"]["外支部丙"]
     content = sheet([["外支部丙", outside["id_number"], str(START), "30", START.first_day.isoformat(), "", ""]])
@@ -179,7 +179,7 @@ def test_scope_and_rights(system, api, branch):
     assert_error(clerk.get(f"/dues/payment-imports/{theirs['id']}"), 403)
     assert_error(clerk.post(f"/dues/payment-imports/{theirs['id']}/commit", json={}), 403)
     assert_error(clerk.get(f"/imports/dues-payments/{theirs['id']}/report.xlsx"), 403)
-    assert_error(clerk.get(f"/imports/nonsense/{theirs['id']}/report.xlsx"), 404)
+    assert_error(clerk.get(f"/imports/nonsense/{theirs['id']}/report.xlsx"), 400)
     assert_error(clerk.get("/dues/payment-imports/not-a-uuid"), 404)
     username = f"migread{code('')}".lower()
     ok(clerk.post("/accounts", json={"username": username, "password": FIRST_PASSWORD, "org_id": branch["org"],
