@@ -1,5 +1,7 @@
 """A test-only nameko service that holds a database connection for a while, to prove that
 psycopg under eventlet lets other green threads run (services.shared.greenpg)."""
+import time
+
 from nameko.rpc import rpc
 from sqlalchemy import text
 
@@ -12,9 +14,11 @@ class PgSleeper:
 
     @rpc
     def sleep(self, seconds):
+        """Returns when (this machine's clock) the connection was held: the sleep's start and end."""
         with self.db() as session:
+            started = time.time()
             session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
-        return seconds
+            return [started, time.time()]
 
     @rpc
     def wait_function(self):
