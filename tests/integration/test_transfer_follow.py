@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 import psycopg
 import pytest
 
+from services.stats.compaction import FOLD_LOCK
 from tests.support.factories import COMPLETE_CARD, member_data
 from tests.support.helpers import plain_dsn, remote_error, wait_for
 from tests.support.stats_events import create_org, known_to_stats, publish_events
@@ -283,6 +284,9 @@ def test_reconcile_finds_lost_transfer_counts_and_rebuild_brings_them_back(syste
     expected = {"increase_transfer_in": 1, "transfer_in_within": 1}
     assert transfers_of(t1(rpc, tree["two"], 2024)) == expected
     with psycopg.connect(plain_dsn(system)) as conn:
+        # Under the compactor's lock: a fold in flight would otherwise write the deleted delta into the
+        # counters after this transaction had looked at them (seen once in CI).
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (FOLD_LOCK,))
         for table in ("counters", "counter_deltas"):
             conn.execute(f"DELETE FROM stats.{table} WHERE org_id = %s AND dimension = 'transfer_in'", (tree["two"],))
     assert transfers_of(t1(rpc, tree["two"], 2024)) == {}
