@@ -1,6 +1,8 @@
 """The extras of 组织关系转接 in a real browser, desktop and phone: the route's contacts, the
 histories' filters and their Excel link, the 转接原因代码表 page (add, disable) and the org card's
 note on transfers in flight. Every page is shot (conftest's `shot`) and has no sideways scroll."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -77,7 +79,7 @@ def test_contacts_filters_reason_table_and_the_org_cards_note(system, api, root_
     shot(page, f"transfer-reasons-{size}")
 
     page.goto(f"{system.url}/orgs/{transfer['target']}")
-    page.locator("summary", has_text="撤销").click()
+    page.locator("summary.button", has_text=re.compile("^撤销$")).click()
     expect(page.locator("#in-transit-note")).to_contain_text("1个转接以本组织为接收党组织")
     no_sideways_scroll(page)
     shot(page, f"org-card-in-transit-{size}")
