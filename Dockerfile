@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# One image for every PMIS process: the gateway (default CMD), the nameko services
-# (`nameko run --config services/nameko.yaml services.<svc>.service`), their outbox relays
+# One image for every PMIS process: the gateway (default CMD), the nameko services in two parts
+# (`nameko run --config services/nameko.yaml services.shared.service_parts:<svc>_answering`,
+# and `…:<svc>_background` for its events and timers), their outbox relays
 # (`python -m services.shared.messaging.relay <svc>`) and the one-shot migration/bootstrap.
 # The deployments override the command; they run it from /app as uid 10001 with a read-only
 # root filesystem and a writable /tmp.

@@ -1,5 +1,6 @@
 """Start and stop every process of PMIS: the local S3 store when none is configured, migrations
-and bootstrap, the six nameko services, their outbox relays, the stats ingesters and the gateway.
+and bootstrap, the six nameko services (each in two parts: RPCs, and events + timers), their
+outbox relays, the stats ingesters and the gateway.
 Once started, a supervisor restarts any child that dies."""
 import atexit
 import logging
@@ -97,7 +98,9 @@ class System:
             self._wait_local_s3(deadline)
         nameko = str(Path(sys.executable).with_name("nameko"))
         for service in SERVICES:
-            self._spawn(service, [nameko, "run", "--config", "services/nameko.yaml", f"services.{service}.service"])
+            # Two parts per service (services/shared/service_parts.py): RPCs, and events + timers.
+            self._spawn(service, [nameko, *part_arguments(service, "answering")])
+            self._spawn(f"{service}-background", [nameko, *part_arguments(service, "background")])
             self._spawn(f"{service}-relay", self._python("-m", "services.shared.messaging.relay", service))
         # Stats ingesters compete for the same event queues; any number gives the same counts.
         for number in range(1, int(self.env.get("PMIS_STATS_INGESTERS") or 1) + 1):
@@ -180,6 +183,11 @@ class System:
         self.supervisor.join()
         self.local_s3 = None
         atexit.unregister(self.stop)
+
+
+def part_arguments(service: str, part: str) -> list[str]:
+    """`nameko` arguments running one part of a service (compose and k8s run the same)."""
+    return ["run", "--config", "services/nameko.yaml", f"services.shared.service_parts:{service}_{part}"]
 
 
 def _terminate(processes: list[subprocess.Popen], grace: float) -> None:

@@ -23,12 +23,17 @@ class Database(DependencyProvider):
     """One engine per service container; workers get the sessionmaker.
 
     The service layer opens a transaction with `with sessions.begin() as session:` so the
-    change, its outbox row and its inbox row commit together.
+    change, its outbox row and its inbox row commit together. `batch`: a service's background
+    part (service_parts.py), whose backends yield the CPU as the process does.
     """
+
+    def __init__(self, batch: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.batch = batch
 
     def setup(self):
         workers = int(self.container.config.get("max_workers", 10))
-        self.engine = make_engine(pool_size=workers)
+        self.engine = make_engine(pool_size=workers, batch=self.batch)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def stop(self):

@@ -11,14 +11,13 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 import time
-from pathlib import Path
 
 import aio_pika
 from sqlalchemy.orm import sessionmaker
 
+from services.shared import heartbeat
 from services.shared.config import amqp_uri, int_setting
 from services.shared.db import make_engine
 from services.shared.messaging.redelivery import (
@@ -40,12 +39,8 @@ from .domain.terms import TERM_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
 
 log = logging.getLogger("pmis.stats.ingest")
-HEARTBEAT_MAX_AGE = 30
 RETRY_SECONDS = 1.0
-
-
-def heartbeat_path() -> Path:
-    return Path(os.environ.get("PMIS_RELAY_HEARTBEAT_DIR", "/tmp")) / "pmis-stats-ingest.heartbeat"
+HEARTBEAT = "stats-ingest"
 
 
 def queues() -> list[tuple[str, str, str]]:
@@ -60,7 +55,7 @@ async def _collect(arrived: asyncio.Queue, size: int, wait_ms: int, stop: asynci
             batch = [await asyncio.wait_for(arrived.get(), 1.0)]
             break
         except asyncio.TimeoutError:
-            heartbeat_path().touch()
+            heartbeat.beat(HEARTBEAT)
     else:
         return []
     deadline = time.monotonic() + wait_ms / 1000
@@ -201,14 +196,9 @@ async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> Non
                         # e.g. a channel lost and reopened: its deliveries can no longer be acked;
                         # RabbitMQ redelivers them and the inbox makes that harmless.
                         log.warning("settling a batch failed: %r", exc)
-                heartbeat_path().touch()
+                heartbeat.beat(HEARTBEAT)
     finally:
         engine.dispose()
-
-
-def check() -> int:
-    path = heartbeat_path()
-    return 0 if path.exists() and time.time() - path.stat().st_mtime < HEARTBEAT_MAX_AGE else 1
 
 
 def main(argv=None) -> int:
@@ -220,7 +210,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 0 if an ingester's heartbeat is fresh")
     args = parser.parse_args(argv)
     if args.check:
-        return check()
+        return heartbeat.exit_code(HEARTBEAT)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s stats-ingest %(message)s")
     lower_own_priority()
     while True:  # a lost database connection restarts the loop instead of ending the ingester

@@ -3,6 +3,7 @@ PostgreSQL backend of a batch connection get the batch nice *and* their autogrou
 schedules autogroups first, so a plain renice of a session leader would change nothing)."""
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -11,6 +12,7 @@ import pytest
 from services.shared import priority
 from services.shared.db import make_engine
 from tests.support.environment import LOCAL_PG
+from tests.support.helpers import wait_for
 
 ADMIN_DSN = os.environ.get("PMIS_TEST_ADMIN_DSN", LOCAL_PG)  # a backend of this machine's server
 AUTOGROUPS = Path("/proc/self/autogroup").exists()
@@ -84,3 +86,18 @@ def test_nice_zero_turns_it_off(monkeypatch):
     with psycopg.connect(ADMIN_DSN) as conn:
         assert not priority.lower_backend_priority(conn)
         assert nice_of(conn.info.backend_pid) == 0
+
+
+@pytest.mark.skipif(not AUTOGROUPS, reason="no autogroup scheduling in this kernel")
+def test_a_service_s_background_part_lowers_itself_and_beats(tmp_path):
+    """What the launcher runs as `<service>-background` (services/shared/service_parts.py)."""
+    nameko = str(Path(sys.executable).with_name("nameko"))
+    env = {**os.environ, "PMIS_BATCH_NICE": "7", "PMIS_RELAY_HEARTBEAT_DIR": str(tmp_path)}
+    process = subprocess.Popen([nameko, "run", "tests.support.parts_probe:probe_background"], env=env,
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: (tmp_path / "pmis-probe-background.heartbeat").exists(), bool, timeout=60, what="heartbeat")
+        assert nice_of(process.pid) == 7 and autogroup_nice(process.pid) == 7
+    finally:
+        process.kill()
+        process.wait()

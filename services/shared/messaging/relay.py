@@ -10,25 +10,19 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 import time
-from pathlib import Path
 
 import aio_pika
 import psycopg
 
+from .. import heartbeat
 from ..config import amqp_uri, plain_dsn
 from ..priority import lower_backend_priority, lower_own_priority
 
 log = logging.getLogger("pmis.relay")
 BATCH = 500
 IDLE_SECONDS = 0.05
-HEARTBEAT_MAX_AGE = 30
-
-
-def heartbeat_path(service: str) -> Path:
-    return Path(os.environ.get("PMIS_RELAY_HEARTBEAT_DIR", "/tmp")) / f"pmis-relay-{service}.heartbeat"
 
 
 def event_message(envelope: dict) -> aio_pika.Message:
@@ -63,22 +57,15 @@ async def run(service: str, stop: asyncio.Event | None = None) -> None:
         exchange = await channel.declare_exchange(f"{service}.events", aio_pika.ExchangeType.TOPIC, durable=True)
         async with await psycopg.AsyncConnection.connect(plain_dsn()) as pg:
             lower_backend_priority(pg)
-            beat = heartbeat_path(service)
             log.info("relay for %s started", service)
             while not stop.is_set():
                 sent = await publish_batch(pg, exchange, service)
-                beat.touch()
+                heartbeat.beat(f"relay-{service}")
                 if sent < BATCH:
                     try:
                         await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
                     except asyncio.TimeoutError:
                         pass
-
-
-def check(service: str) -> int:
-    path = heartbeat_path(service)
-    fresh = path.exists() and time.time() - path.stat().st_mtime < HEARTBEAT_MAX_AGE
-    return 0 if fresh else 1
 
 
 def main(argv=None) -> int:
@@ -87,7 +74,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 0 if the relay's heartbeat is fresh")
     args = parser.parse_args(argv)
     if args.check:
-        return check(args.service)
+        return heartbeat.exit_code(f"relay-{args.service}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s relay[%(name)s] %(message)s")
     lower_own_priority()
     while True:  # a lost database connection restarts the loop instead of ending the relay

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from launcher.system import part_arguments
 from services.shared.service_list import SERVICES
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -86,12 +87,14 @@ def test_every_deployment_container_has_probes():
             assert "readinessProbe" in container, f"{name}/{container['name']}"
 
 
-def test_each_service_runs_with_its_relay():
+def test_each_service_runs_its_two_parts_with_its_relay():
+    """The same parts as the launcher runs (services/shared/service_parts.py), with the relay."""
     deployments = dict((d["metadata"]["name"], d) for _, d in workloads("Deployment"))
     assert set(deployments) == set(SERVICES) | {"gateway", "stats-ingest"}
     for svc in SERVICES:
         commands = [c["command"] for c in containers(deployments[svc])]
-        assert ["nameko", "run", "--config", "services/nameko.yaml", f"services.{svc}.service"] in commands
+        assert ["nameko", *part_arguments(svc, "answering")] in commands
+        assert ["nameko", *part_arguments(svc, "background")] in commands
         assert ["python", "-m", "services.shared.messaging.relay", svc] in commands
     assert deployments["stats"]["spec"]["replicas"] == 1
     # Events reach the counters through the stats ingesters, which scale out on their own.
@@ -140,14 +143,16 @@ def test_kustomize_builds():
 def test_compose_runs_every_process():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
-    expected = set(SERVICES) | {f"{svc}-relay" for svc in SERVICES} | {
+    expected = set(SERVICES) | {f"{svc}-relay" for svc in SERVICES} | {f"{svc}-background" for svc in SERVICES} | {
         "gateway", "migrate", "postgres", "rabbitmq", "minio", "stats-ingest"}
     assert expected <= set(services)
     for svc in SERVICES:
-        assert services[svc]["command"][-1] == f"services.{svc}.service"
+        assert services[svc]["command"] == ["nameko", *part_arguments(svc, "answering")]
+        assert services[f"{svc}-background"]["command"] == ["nameko", *part_arguments(svc, "background")]
         assert services[f"{svc}-relay"]["command"] == ["python", "-m", "services.shared.messaging.relay", svc]
     assert services["stats-ingest"]["command"] == ["python", "-m", "services.stats.ingest"]
-    for name in [*SERVICES, *(f"{svc}-relay" for svc in SERVICES), "stats-ingest", "gateway"]:
+    for name in [*SERVICES, *(f"{svc}-{part}" for svc in SERVICES for part in ("relay", "background")),
+                 "stats-ingest", "gateway"]:
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
         assert services[name]["environment"]["PSYCOPG_WAIT_FUNC"] == "wait_select", name
     assert services["migrate"]["restart"] == "no"
