@@ -17,6 +17,15 @@ RUN groupadd --system --gid 10001 pmis \
  && useradd --system --uid 10001 --gid 10001 --home-dir /home/pmis --create-home \
         --shell /usr/sbin/nologin pmis
 
+# pg_dump and pg_restore for `python -m ops.backup` / `ops.restore` (docs/OPERATIONS.md): a client
+# older than the server refuses to dump it, so PostgreSQL's own repository's client 17 (dumps
+# servers 9.2–17; Debian bookworm ships only 15).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-common \
+ && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+ && apt-get install -y --no-install-recommends postgresql-client-17 \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 # Dependencies first so that a code change does not reinstall them.

@@ -178,6 +178,13 @@ def test_the_image_installs_the_runtime_requirements_without_a_local_s3_store():
     assert "-r requirements-local.txt" in requirement_lines("requirements-test.txt")
 
 
+def test_the_image_has_the_backup_tools():
+    """ops.backup and ops.restore run pg_dump and pg_restore (ops/database.py) from the image: a
+    client at least as new as the production server (CloudNativePG's default 17)."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"apt-get install [^\n]*postgresql-client-(\d+)", dockerfile)
+    assert int(re.search(r"postgresql-client-(\d+)", dockerfile).group(1)) >= 17
+
 
 def test_the_venv_stamp_depends_on_every_requirement_file():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
