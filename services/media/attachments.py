@@ -163,7 +163,7 @@ def complete_attachment(sessions: sessionmaker, store: Storage, caller: Caller, 
         raise ValidationFailed("尚未收到上传的文件，请重新上传", {"file": "未收到文件"})
     upload, claim = commands._claim(sessions, caller, upload.id, keys=_image_keys)
     try:
-        kept = _verified(sessions, store, upload, claim, size)
+        kept = _verified(sessions, store, caller, upload, claim, size)
     except (Refused, ValidationFailed):
         raise
     except Exception:
@@ -197,12 +197,12 @@ def complete_attachment(sessions: sessionmaker, store: Storage, caller: Caller, 
     return attachment_view(row)
 
 
-def _verified(sessions: sessionmaker, store: Storage, upload, claim, size: int) -> dict:
+def _verified(sessions: sessionmaker, store: Storage, caller: Caller, upload, claim, size: int) -> dict:
     """The file's content decides; a refusal (422) finishes the upload and removes what arrived."""
     expected = files.declared(upload.content_type)
 
     def reject(message: str):
-        return commands._reject(sessions, store, upload, claim, message, error=Refused)
+        return commands._reject(sessions, store, caller, upload, claim, message, error=Refused)
 
     found = files.sniff(store.read_range(upload.object_key, 0, min(size, files.HEAD_BYTES)))
     if found == "ZIP":

@@ -23,6 +23,7 @@ from .domain.files import VIDEO
 from .domain.images import ImageRejected, Photo, process_photo
 from .domain.owners import (
     KINDS,
+    MEETING_ATTACHMENT,
     MEMBER_PHOTO,
     PENDING,
     POSTER_TAKEN,
@@ -134,10 +135,22 @@ def _remove_quietly(store: Storage, *keys: str) -> None:
             log.warning("could not remove %s now; the sweeper will", key, exc_info=True)
 
 
-def _reject(sessions: sessionmaker, store: Storage, upload, claim, message: str,
+# Whose log a refused upload goes on: the member of a photo, the 组织生活 record of an
+# attachment, the attachment of a video poster.
+REFUSED_ON = {MEMBER_PHOTO: ("member", "member_id"), MEETING_ATTACHMENT: ("meeting", "owner_id"),
+              VIDEO_POSTER: ("attachment", "owner_id")}
+
+
+def _reject(sessions: sessionmaker, store: Storage, caller: Caller, upload, claim, message: str,
             error=ValidationFailed) -> PmisError:
+    """The upload finished as refused, with the reason in the 操作日志 (上传被拒绝)."""
+    entity, id_field = REFUSED_ON[upload.owner_kind]
     with sessions.begin() as session:
         _finish(session, upload, claim, status=REJECTED, reason=message)
+        audit.record(session, outbox, caller, org_path=upload.org_path, entity=entity,
+                     entity_id=getattr(upload, id_field), action="上传被拒绝",
+                     lines=[{"field": "文件", "before": None, "after": upload.filename or upload.content_type},
+                            {"field": "拒绝原因", "before": None, "after": message}])
     _remove_quietly(store, upload.object_key)
     return error(message, {"file": message})
 
@@ -197,7 +210,7 @@ def complete_upload(sessions: sessionmaker, store: Storage, caller: Caller, uplo
         raise ValidationFailed("尚未收到上传的文件，请重新上传", {"file": "未收到文件"})
     upload, claim = _claim(sessions, caller, upload_id)
     try:
-        photo = _verified(sessions, store, upload, claim, kind, size)
+        photo = _verified(sessions, store, caller, upload, claim, kind, size)
         key, thumb_key = _photo_keys(upload, claim)
         store.write(key, photo.jpeg, "image/jpeg")
         store.write(thumb_key, photo.thumbnail, "image/jpeg")
@@ -226,14 +239,15 @@ def complete_upload(sessions: sessionmaker, store: Storage, caller: Caller, uplo
             "width": photo.width, "height": photo.height}
 
 
-def _verified(sessions: sessionmaker, store: Storage, upload, claim, kind: OwnerKind, size: int) -> Photo:
+def _verified(sessions: sessionmaker, store: Storage, caller: Caller, upload, claim, kind: OwnerKind,
+              size: int) -> Photo:
     """The file's content decides (not what was declared); a refusal finishes the upload.
     The read is bounded too: the browser may post again under the same key until expiry."""
     too_big = f"{kind.label}不能超过{kind.limits.max_bytes // (1024 * 1024)}MB"
     if size > kind.limits.max_bytes:
-        raise _reject(sessions, store, upload, claim, too_big)
+        raise _reject(sessions, store, caller, upload, claim, too_big)
     try:
         return process_photo(store.read(upload.object_key, kind.limits.max_bytes), kind.limits)
     except ImageRejected as exc:
-        raise _reject(sessions, store, upload, claim, exc.message) from None
+        raise _reject(sessions, store, caller, upload, claim, exc.message) from None
 

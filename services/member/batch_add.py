@@ -10,15 +10,16 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, validated
 from services.shared.ids import uuid_or_not_found
 
 from .commands import after_row_change, facts_of
 from .domain.batch_add import Candidate, decide, parse_request
-from .domain.history import row_changes
+from .domain.history import readable, row_changes
 from .domain.info_sets import INFO_SETS, MemberDates
-from .models import batches, info_tables, members
+from .models import batches, info_tables, members, outbox
 from .store import record_history
 
 
@@ -36,6 +37,17 @@ def _candidates(session: Session, caller: Caller, org: dict, spec, member_ids: l
 
 def _plain(values: dict) -> dict:
     return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in values.items()}
+
+
+def _log(session: Session, caller: Caller, org_path: str, batch_id, action: str, lines: list[dict]) -> None:
+    """The batch's own 操作日志 entry (each member's added or removed row has its entry too)."""
+    audit.record(session, outbox, caller, org_path=org_path, entity="member_batch_add", entity_id=str(batch_id),
+                 action=action, lines=lines)
+
+
+def _added_lines(spec, values: dict) -> list[dict]:
+    return [{"field": change["label"], "before": None, "after": change["new_name"]}
+            for change in readable(spec.key, row_changes(spec, None, values))]
 
 
 def preview_batch_add(sessions: sessionmaker, caller: Caller, org: dict, raw) -> dict:
@@ -67,6 +79,10 @@ def commit_batch_add(sessions: sessionmaker, caller: Caller, org: dict, raw) -> 
         if items:
             session.execute(batches.insert().values(id=batch_id, info_set=spec.key, values=_plain(values),
                                                     account=caller.user_id, scope_path=org["path"], items=items))
+            _log(session, caller, org["path"], batch_id, "批量添加", [
+                {"field": "信息集", "before": None, "after": spec.label}, *_added_lines(spec, values),
+                {"field": "添加人数", "before": None, "after": str(len(items))},
+                {"field": "未添加人数", "before": None, "after": str(len(refused))}])
     return {"id": str(batch_id) if items else None, "info_set": spec.key, "values": _plain(values),
             "accepted": accepted, "refused": refused}
 
@@ -97,5 +113,8 @@ def undo_batch_add(sessions: sessionmaker, caller: Caller, batch_id) -> dict:
             after_row_change(session, caller, member, before, card=False)
         session.execute(update(batches).where(batches.c.id == batch.id).values(
             undone_at=func.now(), undone_by=caller.username or caller.user_id))
+        _log(session, caller, batch.scope_path, batch.id, "撤销批量添加", [
+            {"field": "信息集", "before": None, "after": INFO_SETS[batch.info_set].label},
+            {"field": "撤销人数", "before": None, "after": str(len(batch.items))}])
     return {"id": str(batch.id), "info_set": batch.info_set, "label": INFO_SETS[batch.info_set].label,
             "undone": len(batch.items)}

@@ -9,6 +9,7 @@ from collections import Counter
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict
 
@@ -20,7 +21,7 @@ from .domain.mobility import KINDS as MOBILITY_KINDS
 from .mobility import as_event as mobility_as_event
 from .mobility import counted_sides as counted_mobility
 from .mobility import source_entries as mobility_entries
-from .models import applicant_facts, member_facts, mobility_facts, orgs, term_facts
+from .models import applicant_facts, member_facts, mobility_facts, orgs, outbox, term_facts
 from .store import org_fact, org_node
 from .transfers import counted_sides, member_moves
 
@@ -229,8 +230,8 @@ def _sync_mobility(sessions: sessionmaker, kind: str, items: list) -> int:
     return len(newer)
 
 
-def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobility_page, applicant_page,
-            term_page) -> dict:
+def rebuild(sessions: sessionmaker, caller: Caller, root_path: str, member_page, org_page, mobility_page,
+            applicant_page, term_page) -> dict:
     """Recount every counter from the source services while the system runs, locking nobody out.
 
     1. The counted states catch up with the sources: a newer source version is applied like an
@@ -281,4 +282,18 @@ def rebuild(sessions: sessionmaker, root_path: str, member_page, org_page, mobil
         for sides in term_counts.TERMS.counted_sides(session):
             stage(session, sides)
         corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
+        audit.record(session, outbox, caller, org_path=root_path, entity="statistics", entity_id=None,
+                     action="重新统计", lines=rebuild_lines(synced, counted, corrected))
     return {"synced": synced, "members": counted, "corrected": corrected}
+
+
+SYNCED_LABELS = {"orgs": "按源数据更新党组织", "members": "按源数据更新党员", "mobility": "按源数据更新流动党员",
+                 "applicants": "按源数据更新入党申请人", "terms": "按源数据更新届次"}
+
+
+def rebuild_lines(synced: dict, counted: int, corrected: int) -> list[dict]:
+    """重新统计 in the 操作日志: what was brought up to date, how many were recounted, how many
+    counters were corrected (each differing counter is one correction)."""
+    return [*({"field": SYNCED_LABELS[key], "before": None, "after": str(n)} for key, n in synced.items()),
+            {"field": "重新统计党员", "before": None, "after": str(counted)},
+            {"field": "修正计数", "before": None, "after": str(corrected)}]

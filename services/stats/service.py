@@ -59,7 +59,7 @@ class StatsService:
     @api
     def rebuild(self):
         root = self.org.root()  # the org service refuses a caller whose scope is not the whole tree
-        return recount.rebuild(self.db, root["path"], self.member.facts_page, self.org.states_page,
+        return recount.rebuild(self.db, self.caller(), root["path"], self.member.facts_page, self.org.states_page,
                                self.transfer.mobility_facts_page, self.member.applicant_facts_page,
                                self.org.term_facts_page)
 

@@ -237,6 +237,22 @@ def test_a_photo_and_an_attachment_are_logged(api, tree):
     assert fields(entry)["文件名"] == (None, "通知.pdf") and fields(entry)["类别"] == (None, "文档")
 
 
+def test_a_refused_upload_is_logged_with_its_reason(api, tree):
+    """A file the content checks refuse leaves nothing stored but an entry: who tried what, and why."""
+    member_id = ok(api.post("/members", json=member_data(tree["B1"], name="日志拒收")), 201)["id"]
+    png = black_png(8900, 8900)  # over the pixel limit
+    started = ok(api.post("/media/uploads", json={"member_id": member_id, "content_type": "image/png",
+                                                  "size": len(png)}), 201)
+    stored = httpx.post(started["url"], data=started["fields"], files={"file": ("大图.png", png, "image/png")},
+                        timeout=60)
+    assert 200 <= stored.status_code < 300, stored.text
+    assert api.post(f"/media/uploads/{started['upload_id']}/complete").status_code == 400
+    entry = only(api, "member", member_id, "上传被拒绝")
+    assert fields(entry)["拒绝原因"] == (None, "图片像素过大（最大 1600 万像素）")
+    assert not any(e["action"] == "上传照片" for e in api.get(
+        "/audit", params={"entity": "member", "entity_id": member_id}).json()["items"])
+
+
 def test_a_reports_corrections_submission_and_decisions_are_logged(system, api, tree):
     branch = create_org(api, tree["B"], "日志报表支部")
     base = f"/orgs/{branch}/reports/2025"

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.factories import code, id_number, member_data
-from tests.support.helpers import assert_error, csrf_of
+from tests.support.helpers import assert_error, csrf_of, wait_for
 
 from .test_member_import import sheet_bytes, upload
 from .test_member_photo import attach, gif
@@ -74,6 +74,13 @@ def test_batch_api_preview_commit_and_undo(api, tree):
     undone = api.post(f"/batches/{done.json()['id']}/undo")
     assert undone.status_code == 200 and undone.json()["undone"] == 3
     assert_error(api.post(f"/batches/{done.json()['id']}/undo"), 409, "conflict")
+    # The batch itself is in the 操作日志, added and undone, besides each member's row.
+    entries = wait_for(lambda: api.get("/audit", params={"entity": "member_batch_add",
+                                                        "entity_id": done.json()["id"]}).json()["items"],
+                       lambda found: len(found) == 2, what="批量添加的日志")
+    lines = {e["action"]: {c["field"]: c["after"] for c in e["changes"]} for e in entries}
+    assert lines["批量添加"]["信息集"] == "民主评议" and lines["批量添加"]["添加人数"] == "3"
+    assert lines["批量添加"]["评议结果"] == "优秀" and lines["撤销批量添加"]["撤销人数"] == "3"
     assert_error(api.post("/batches/not-a-batch/undo"), 404)
 
 

@@ -12,6 +12,13 @@ from tests.support.factories import member_data
 from tests.support.helpers import plain_dsn, remote_error, wait_for
 
 
+def audit_changes(system, action: str) -> list[dict]:
+    with psycopg.connect(plain_dsn(system)) as conn:
+        rows = conn.execute("SELECT changes FROM org.audit_entries WHERE entity = 'statistics' AND action = %s "
+                            "ORDER BY id", (action,)).fetchall()
+    return [{line["field"]: line["after"] for line in changes} for (changes,) in rows]
+
+
 def create_members(rpc, org_id: int, count: int, done: list) -> None:
     for _ in range(count):
         done.append(rpc.call("member", "create_member", data=member_data(org_id))["id"])
@@ -42,6 +49,10 @@ def test_rebuild_recounts_damaged_counters_while_events_flow(system, rpc, tree):
         flowing.join()
     assert result["synced"]["members"] >= 2 and result["members"] >= 5 and result["corrected"] > 0
     assert len(during) == 15
+    # 重新统计 writes counters: it is in the 操作日志 with what it did (org's audit consumer).
+    logged = wait_for(lambda: audit_changes(system, "重新统计"), bool, what="the 重新统计 entry")
+    assert logged[-1]["修正计数"] == str(result["corrected"])
+    assert logged[-1]["重新统计党员"] == str(result["members"])
     assert system.wait_consistent() == []
     assert rpc.call("stats", "subtree_stats", org_id=tree["committee"])["members"]["total"] == 20
 
