@@ -176,3 +176,10 @@ def test_seaweedfs_serves_the_buckets_and_secret_the_manifests_name():
     assert values["s3"]["existingConfigSecret"] in generated
     assert any(f.startswith("seaweedfs_s3_config=") for f in generated[values["s3"]["existingConfigSecret"]]["files"])
     assert f":{values['s3']['port']}" in store["spec"]["configuration"]["endpointURL"]
+
+
+def test_deploy_guide_installs_the_vendored_versions():
+    guide = (ROOT / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
+    for directory in (p.name for p in CRDS.iterdir() if p.is_dir()):
+        version = directory.rpartition("-")[2]
+        assert re.search(rf"\bv?{re.escape(version)}\b", guide), f"docs/DEPLOY.md does not name {directory}"

@@ -118,6 +118,23 @@ def test_overlay_wires_pmis_to_the_operators_clusters(overlay):
 
 
 @needs_kubectl
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_migration_step_selects_the_job_and_everything_it_reads(overlay):
+    """docs/DEPLOY.md "Upgrade" applies `-l 'app.kubernetes.io/component in (migration,config)'`
+    first and waits for the Job: that selection is the Job and the settings it reads, nothing else."""
+    selected = [doc for doc in built(overlay)
+                if doc["metadata"].get("labels", {}).get("app.kubernetes.io/component") in ("migration", "config")]
+    assert sorted(doc["kind"] for doc in selected) == ["ConfigMap", "Job", "Secret"]
+    [job] = [doc for doc in selected if doc["kind"] == "Job"]
+    pod = job["spec"]["template"]["spec"]
+    read = {name for c in pod["initContainers"] + pod["containers"] for ref in c["envFrom"]
+            for name in [ref.get("configMapRef", ref.get("secretRef", {})).get("name")]}
+    assert read == {doc["metadata"]["name"] for doc in selected if doc["kind"] != "Job"}
+    assert "app.kubernetes.io/component in (migration,config)" in (ROOT / "docs" / "DEPLOY.md").read_text(
+        encoding="utf-8")
+
+
+@needs_kubectl
 def test_production_is_highly_available_and_backed_up():
     docs = built("production")
     [cluster] = by_kind(docs, "Cluster").values()
@@ -135,10 +152,47 @@ def test_production_is_highly_available_and_backed_up():
     assert len(backup["spec"]["schedule"].split()) == 6, "CloudNativePG's schedule starts with seconds"
     # Session pooling: services/stats/compaction.py holds a session-level advisory lock.
     assert pooler["spec"]["pgbouncer"]["poolMode"] == "session"
-    parameters = pooler["spec"]["pgbouncer"]["parameters"]
-    assert pooler["spec"]["instances"] * int(parameters["default_pool_size"]) < int(
-        cluster["spec"]["postgresql"]["parameters"]["max_connections"])
     assert "gateway" in by_kind(docs, "Ingress")
+
+
+def pod_connections(deployment: dict, max_workers: int) -> int:
+    """The PostgreSQL connections one Pod keeps open: a nameko part pools one per worker
+    (services/shared/db.py), a relay or an ingester holds one, the stats background part's
+    compactor one more (services/stats/compaction.py); the gateway holds none."""
+    total = 0
+    for container in deployment["spec"]["template"]["spec"]["containers"]:
+        command = container["command"]
+        if command[0] == "nameko":
+            total += max_workers + (1 if command[-1] == "services.shared.service_parts:stats_background" else 0)
+        elif command != ["python", "-m", "gateway"]:
+            total += 1
+    return total
+
+
+@needs_kubectl
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_database_connection_budget(overlay):
+    """Session pooling: every pool stays open, so the pools of every Pod at the autoscalers'
+    maxima (plus the migrate Job) must fit through the poolers with one of them down, and the
+    poolers' server connections in max_connections with room for the operator, replication,
+    superusers and ops.backup."""
+    docs = built(overlay)
+    max_workers = int(by_kind(docs, "ConfigMap")["pmis-config"]["data"]["PMIS_MAX_WORKERS"])
+    maxima = {h["spec"]["scaleTargetRef"]["name"]: h["spec"]["maxReplicas"]
+              for h in by_kind(docs, "HorizontalPodAutoscaler").values()}
+    maxima |= {s["spec"]["scaleTargetRef"]["name"]: s["spec"]["maxReplicaCount"]
+               for s in by_kind(docs, "ScaledObject").values()}
+    deployments = by_kind(docs, "Deployment")
+    clients = 2 + sum(pod_connections(d, max_workers) * maxima.get(name, d["spec"].get("replicas", 1))
+                      for name, d in deployments.items())
+    [pooler] = by_kind(docs, "Pooler").values()
+    [cluster] = by_kind(docs, "Cluster").values()
+    per_pooler = int(pooler["spec"]["pgbouncer"]["parameters"]["max_db_connections"])
+    assert int(pooler["spec"]["pgbouncer"]["parameters"]["default_pool_size"]) <= per_pooler
+    instances = pooler["spec"]["instances"]
+    assert clients <= max(instances - 1, 1) * per_pooler, f"{clients} client connections"
+    assert int(pooler["spec"]["pgbouncer"]["parameters"]["max_client_conn"]) >= clients
+    assert instances * per_pooler + 50 <= int(cluster["spec"]["postgresql"]["parameters"]["max_connections"])
 
 
 @needs_kubectl
