@@ -1,6 +1,8 @@
 """The deployment files: k8s/base validates against Kubernetes 1.30, every container is
-hardened and sized, kustomization.yaml lists every manifest, compose.yaml runs every process, the
-image installs the runtime requirements only (no local S3 store)."""
+hardened and sized, every deployable has its disruption budget and (but stats) its autoscaler, the
+network policies let in only the gateway and let out only DNS, PostgreSQL, RabbitMQ and S3, the
+overlays build and validate, kustomization.yaml lists every manifest, compose.yaml runs every
+process, the image installs the runtime requirements only (no local S3 store)."""
 import re
 import shutil
 import subprocess
@@ -16,7 +18,9 @@ from services.shared.service_list import SERVICES
 ROOT = Path(__file__).resolve().parents[3]
 BASE = ROOT / "k8s" / "base"
 KUSTOMIZATION = BASE / "kustomization.yaml"
-MANIFESTS = sorted(p for p in BASE.glob("*.y*ml") if p.name != KUSTOMIZATION.name)
+# Kustomize's own files in the base: the kustomization and a transformer configuration.
+KUSTOMIZE_FILES = {KUSTOMIZATION.name, "keda-name-reference.yaml"}
+MANIFESTS = sorted(p for p in BASE.glob("*.y*ml") if p.name not in KUSTOMIZE_FILES)
 # Custom resources (KEDA) are not in Kubernetes' own schemas: test_k8s_autoscaling.py checks them.
 CUSTOM = {"stats-ingest-scaling.yaml"}
 
@@ -102,6 +106,36 @@ def test_each_service_runs_its_two_parts_with_its_relay():
         ["python", "-m", "services.stats.ingest"]]
 
 
+def test_autoscaled_deployments_leave_the_replica_count_to_their_autoscaler():
+    deployments = dict((d["metadata"]["name"], d) for _, d in workloads("Deployment"))
+    autoscalers = {h["spec"]["scaleTargetRef"]["name"]: h for _, h in workloads("HorizontalPodAutoscaler")}
+    # stats runs one replica; the ingesters scale on queue depth through KEDA.
+    assert set(autoscalers) == set(deployments) - {"stats", "stats-ingest"}
+    for name, autoscaler in autoscalers.items():
+        spec = autoscaler["spec"]
+        assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        assert "replicas" not in deployments[name]["spec"], f"{name}: every apply would reset the autoscaler"
+        assert 2 <= spec["minReplicas"] < spec["maxReplicas"]
+        assert spec["behavior"]["scaleDown"]["stabilizationWindowSeconds"] >= 60
+        for metric in spec["metrics"]:
+            if metric["type"] == "ContainerResource":
+                [container] = [c for c in containers(deployments[name])
+                               if c["name"] == metric["containerResource"]["container"]]
+                assert container["command"] == ["nameko", *part_arguments(name, "answering")], name
+    assert {m["type"] for h in autoscalers.values() for m in h["spec"]["metrics"]} <= {"Resource", "ContainerResource"}
+
+
+def test_every_deployment_has_one_disruption_budget():
+    budgets = [b for _, b in workloads("PodDisruptionBudget")]
+    for name, deployment in workloads("Deployment"):
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        matching = [b for b in budgets if b["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+        assert len(matching) == 1, name
+        # maxUnavailable, not minAvailable: a single replica can still be drained.
+        assert matching[0]["spec"] == {"maxUnavailable": 1, "selector": matching[0]["spec"]["selector"]}, name
+    assert len(budgets) == len(workloads("Deployment"))
+
+
 def test_gateway_service_maps_80_to_8000():
     services = [d for _, d in all_documents() if d.get("kind") == "Service"]
     gateway = next(s for s in services if s["metadata"]["name"] == "gateway")
@@ -124,6 +158,7 @@ def test_kustomization_lists_every_manifest():
     for name in listed:
         assert (BASE / name).is_file(), f"{name} is listed but missing"
     assert set(listed) == {p.name for p in MANIFESTS}
+    assert kustomization["configurations"] == ["keda-name-reference.yaml"]
     assert kustomization["namespace"] == "pmis"
     assert kustomization["labels"] == [
         {"pairs": {"app.kubernetes.io/part-of": "pmis"}, "includeSelectors": True}]
