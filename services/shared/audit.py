@@ -30,7 +30,7 @@ ENTITY_NAMES = {
     "dues_remittance": "党费上缴", "dues_large_remittance": "大额党费上缴", "dues_inflow_payment": "流入党员党费",
     "meeting": "组织生活", "orglife_plan": "组织生活计划", "attachment": "组织生活附件", "term": "换届",
     "applicant": "入党申请人", "development_plan": "发展计划", "saved_query": "固定查询", "member_batch": "批量修改",
-    "report": "统计报表", "settings": "系统设置",
+    "report": "统计报表", "report_template": "报表模板", "settings": "系统设置",
 }
 
 
