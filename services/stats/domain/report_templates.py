@@ -4,7 +4,7 @@ declared in code (tables.TABLES) under a name and version; a province may load e
 counters. This module parses and validates such a document and evaluates it.
 
 Formulas are a tiny language read with Python's `ast` and only these node types: integers,
-`+` and `-`, parentheses, names of other columns of the same row, and calls
+`+` and `-` (and a leading minus), parentheses, names of other columns of the same row, and calls
 `stock(dimension[, values])` (at the year end), `start(dimension[, values])` (at the previous
 year end) and `flow(dimension[, values])` (during the year), where dimension is a string and
 values a string or a list of strings. Nothing is ever `eval`ed.
@@ -92,6 +92,8 @@ def _compile(node):
         return ("column", node.id)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         return ("add" if isinstance(node.op, ast.Add) else "sub", _compile(node.left), _compile(node.right))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):  # -x is 0 - x
+        return ("sub", ("int", 0), _compile(node.operand))
     if isinstance(node, ast.Call):
         return _call(node)
     raise FormulaError("只能使用整数、+、-、括号、其他列名和 stock/start/flow")
