@@ -34,7 +34,7 @@ from .domain.report_checks import check
 from .domain.report_compare import compare
 from .domain.report_cover import COVER_FIELDS, validate_cover
 from .domain.report_sum import sum_reports
-from .domain.report_templates import evaluate_template, version_label
+from .domain.report_templates import evaluate_template, settle, version_label
 from .domain.tables import Figures, evaluate_all, figures, older_students
 from .models import outbox, report_history, reports
 from .store import org_node, org_rows
@@ -321,7 +321,7 @@ class ReportDesk:
                 .where(reports.c.org_id.in_([c["id"] for c in children]), reports.c.year == year)).all()}
             included = [c for c in children if c["id"] in found and found[c["id"]].status in FINAL]
             missing = [{"org_id": c["id"], "name": c["name"]} for c in children if c not in included]
-            summed = sum_reports(direct, [found[c["id"]].tables for c in included])
+            summed = settle(self._template(), sum_reports(direct, [found[c["id"]].tables for c in included]))
             tables = self._carried(self._stored(session, org_id, year - 1), summed)
             aggregation = {"included": [{"org_id": c["id"], "name": c["name"]} for c in included],
                            "missing": missing}

@@ -113,6 +113,17 @@ def parse_formula(text) -> tuple:
     return _compile(tree.body)
 
 
+def _kinds(tree: tuple) -> set:
+    if tree[0] in ("add", "sub"):
+        return _kinds(tree[1]) | _kinds(tree[2])
+    return {tree[0]}
+
+
+def counts(tree: tuple) -> bool:
+    """Whether the formula reads the counters (else it is over other columns and integers only)."""
+    return "count" in _kinds(tree)
+
+
 def references(tree: tuple) -> set:
     """The column keys a formula refers to."""
     if tree[0] == "column":
@@ -287,6 +298,10 @@ def _cells(columns: list, rows: list, where: str, problems: _Problems) -> None:
             except FormulaError as bad:
                 problems.add(at, f"公式「{text}」有误：{bad}")
                 continue
+            if counts(tree) and "int" in _kinds(tree):
+                problems.add(at, f"公式「{text}」有误：计数（stock、start、flow）不能与整数写在同一个公式里"
+                                 "（汇总时整数会按下级个数重复相加），请把整数放在另一列")
+                continue
             missing = sorted(references(tree) - keys)
             if missing:
                 problems.add(at, f"公式「{text}」引用了不存在的列：{'、'.join(missing)}")
@@ -392,6 +407,32 @@ def validate_template(raw) -> dict:
     if problems.found:
         raise FieldErrors(problems.found)
     return {"name": name, "tables": tables}
+
+
+def settle(template: dict | None, tables: list) -> list:
+    """After 汇总 (cells summed over subordinates): each provincial cell whose formula reads no
+    counter (only other columns and integers) computed again from the row's summed cells, so
+    "发展数加二" is the sum plus two, not plus two for every subordinate. Changes `tables` in place
+    and returns it; tables of another template version are left as summed."""
+    for table in template["tables"] if template else ():
+        summed = next((t for t in tables if t["key"] == PROVINCIAL_PREFIX + table["key"]), None)
+        for row in table["rows"] if summed else ():
+            target = next((r for r in summed["rows"] if r["key"] == row["key"]), None)
+            if target is None:
+                continue
+            trees = {key: parse_formula(text) for key, text in row["cells"].items()}
+            settled: dict = {}
+
+            def cell(key: str, trees=trees, settled=settled, target=target) -> int:
+                if key not in settled:
+                    tree = trees.get(key)
+                    settled[key] = (compute(tree, Figures(0), cell) if tree is not None and not counts(tree)
+                                    else int(target["cells"].get(key) or 0))
+                return settled[key]
+
+            for key in target["cells"]:
+                target["cells"][key] = cell(key)
+    return tables
 
 
 def evaluate_template(template: dict, figures: Figures) -> list[dict]:

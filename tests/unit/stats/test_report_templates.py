@@ -13,6 +13,7 @@ from services.stats.domain.report_templates import (
     evaluate_template,
     national_label,
     parse_formula,
+    settle,
     validate_template,
     version_label,
 )
@@ -101,6 +102,10 @@ def test_the_checks_and_the_sum_of_subordinates_work_on_provincial_tables():
     summed = sum_reports(evaluate_template(validate_template(GOOD), FIGURES),
                          [evaluate_template(validate_template(GOOD), FIGURES), []])  # an older report lacks it
     assert summed[0]["rows"][0]["cells"] == {"total": 20, "female": 8, "male": 12, "joined": 10}
+    assert summed[1]["rows"][0]["cells"] == {"young": 4, "plus": 18}  # 7 added twice: not what a direct count gives
+    settled = settle(validate_template(GOOD), summed)
+    assert settled[1]["rows"][0]["cells"] == {"young": 4, "plus": 11}  # computed again from the summed young
+    assert settled[0]["rows"][0]["cells"] == {"total": 20, "female": 8, "male": 12, "joined": 10}
 
 
 def test_version_labels():
@@ -167,6 +172,13 @@ def test_a_bad_formula_is_named():
     found = bad(lambda d: d["tables"][1]["columns"][0].update(formula="young * 2"))
     assert found["第2张表「发展党员补充」（develop）行 total 列 young"].startswith(
         "公式「young * 2」有误：只能使用整数")
+
+
+def test_a_count_and_an_integer_in_one_formula_is_refused_as_it_would_not_sum():
+    found = bad(lambda d: d["tables"][1]["columns"][0].update(formula='flow("applied") + 1'))
+    assert found == {"第2张表「发展党员补充」（develop）行 total 列 young":
+                     '公式「flow("applied") + 1」有误：计数（stock、start、flow）不能与整数写在同一个公式里'
+                     "（汇总时整数会按下级个数重复相加），请把整数放在另一列"}
 
 
 def test_a_reference_to_an_unknown_column():
