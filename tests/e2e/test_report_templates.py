@@ -166,3 +166,11 @@ def test_aggregation_and_checks_cover_the_provincial_table(api, tree):
     assert len(failures) == 1 and not corrected["checks"]["passed"]
     assert failures[0]["message"].startswith("省表1（女党员情况）「本年底」行：党员总数等于男女党员之和")
     assert failures[0]["cells"][0]["anchor"] == "cell-p_women-end-total"
+
+
+def test_the_openapi_document_describes_report_templates(api):
+    paths = ok(api.get("/openapi.json"))["paths"]
+    assert {"get", "post"} <= set(paths["/report-templates"])
+    assert "201" in paths["/report-templates"]["post"]["responses"]
+    report = paths["/orgs/{id}/reports/{year}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "template_version" in report["properties"]
