@@ -12,6 +12,7 @@ from services.shared.context import Caller
 from services.shared.errors import Forbidden, ValidationFailed, validated
 from services.shared.rights import WRITE
 
+from .domain.report_cells import table_name
 from .domain.report_templates import NATIONAL_NAME, NATIONAL_VERSION, validate_template, version_label
 from .domain.tables import TABLES
 from .models import orgs, outbox, report_templates
@@ -57,7 +58,8 @@ def list_templates(sessions: sessionmaker, caller: Caller) -> dict:
                   for index, row in enumerate(rows)]
     in_use = {**rows[0].definition, "name": rows[0].name, "version": rows[0].version} if rows else None
     return {"national": {"name": NATIONAL_NAME, "version": NATIONAL_VERSION, "tables": [
-                {"key": t.key, "title": t.title, "columns": len(t.columns), "rows": len(t.rows)} for t in TABLES]},
+                {"key": t.key, "name": table_name({"key": t.key, "title": t.title}), "title": t.title,
+                 "columns": len(t.columns), "rows": len(t.rows)} for t in TABLES]},
             "provincial": provincial, "in_use": version_label(in_use), "may_load": _may_load(sessions, caller)}
 
 
