@@ -3,7 +3,10 @@ administrator becomes a new version; reports generated after it carry its tables
 national ones (cells counted by hand here) and record the version, reports made before keep
 theirs; 汇总 and 校核 work on the provincial table; a bad document is refused naming each problem
 and writes nothing; an account without 统计报表 write, or below the root, gets 403."""
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from tests.conftest import login
 from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org, staff_client
@@ -149,6 +152,19 @@ def test_a_loaded_set_is_a_new_version_and_reports_after_it_carry_the_tables(api
     assert report["checks"]["passed"], report["checks"]
     history = ok(api.get(branch_report + "/history"))["items"]
     assert history[-1]["detail"]["template_version"] == loaded["in_use"]
+
+    compared = ok(api.get(branch_report + "/comparison"))
+    assert table(compared, "p_women")["name"] == "省表1"
+    exported = api.get(branch_report + ".xlsx")
+    assert exported.status_code == 200, exported.text
+    book = load_workbook(io.BytesIO(exported.content))
+    assert "省表1 女党员情况" in book.sheetnames
+
+    logged = wait_for(lambda: api.get("/audit", params={"entity": "report_template",
+                                                        "entity_id": str(loaded["version"])}).json()["items"],
+                      lambda items: items, what="载入省表的操作日志")
+    assert logged[0]["action"] == "载入省表模板"
+    assert {"field": "表", "before": None, "after": "省表1 女党员情况"} in logged[0]["changes"]
 
 
 def test_aggregation_and_checks_cover_the_provincial_table(api, tree):
