@@ -165,7 +165,9 @@ CHECKS = obj(["passed", "errors", "warnings", "failures"], passed={"type": "bool
                        "description": "须附的名单：GET /orgs/{id}/reports/{year}/name-lists/{list}"},
                  severity={"type": "string", "enum": ["error", "warning", "note"],
                            "description": "error 须修正后才能上报；warning 须在报表说明中说明；note 已说明"})})
-TABLE = obj(["key", "name", "title", "columns", "rows", "sums"], key=STR, name=STR, title=STR,
+TABLE = obj(["key", "name", "title", "columns", "rows", "sums"], key=STR, title=STR,
+            name={"type": "string", "description": "表号，如“表1”；省表为“省表1”等（docs/REPORT_TEMPLATES.md）"},
+            provincial={"type": "boolean", "description": "省表（排在国表之后；表代号以 p_ 开头）"},
             columns={"type": "array", "items": obj(["key", "label"], key=STR, label=STR,
                                                    group={"type": ["string", "null"]})},
             rows={"type": "array", "items": obj(["key", "label", "cells"], key=STR, label=STR,
@@ -185,6 +187,8 @@ REPORT = obj(["org_id", "year", "status", "year_start_total", "year_end_total", 
              cover=obj([], **COVER),
              checks=CHECKS, subordinates={"type": "array", "items": SUBORDINATE},
              unsubmitted={"type": "array", "items": SUBORDINATE},
+             template_version={"type": ["string", "null"], "description": "生成时所用的报表模板，"
+                               "如“2012国表 v1；某省省表 v2”（尚未生成时为当前模板）"},
              aggregation={"type": ["object", "null"]}, actions={"type": "object",
                                                                 "additionalProperties": {"type": "boolean"}})
 PARAMS = [ID, YEAR]
@@ -198,7 +202,8 @@ def _post(summary: str, body: dict | None = None, required: bool = False) -> dic
 
 OPENAPI_PATHS = {
     BASE: {"get": op("党内统计年报：已生成的报表，或尚未生成时按当前数据直统的结果；"
-                     "含校核结果、可办理的操作、下级上报情况", "报表", REPORT, params=PARAMS)},
+                     "全部表（国表在前，省表在后），每表的行、列按正式表样命名；"
+                     "含所用报表模板版本、校核结果、可办理的操作、下级上报情况", "报表", REPORT, params=PARAMS)},
     BASE + ".xlsx": {"get": download_operation("导出党内统计年报（Excel，按正式表样，每表一页）", params=PARAMS)},
     BASE + "/checks": {"get": op("校核：各项之和等于合计、表1与表2等总数一致、上年底数等于上年报表年底数、"
                                  "实有数与应有数之差须说明、与上年相比变化异常", "校核结果", CHECKS, params=PARAMS)},

@@ -34,6 +34,7 @@ from . import (
     orglife,
     orgs,
     registration,
+    report_templates,
     reports,
     sessions,
     settings,
@@ -45,7 +46,7 @@ from . import (
 from .spec import SCHEMAS
 
 RESOURCES = (sessions, accounts, orgs, members, info_sets, member_checks, batch_add, registration, media, exports,
-             imports, supervision, member_queries, batch_changes, reports, org_cards,
+             imports, supervision, member_queries, batch_changes, report_templates, reports, org_cards,
              org_batch_changes, org_imports, transfers, applicants, development, development_plans,
              transfer_inbound, mobility, dues, meetings, attachments, orglife, evaluations, terms, audit,
              code_tables, settings, migration)

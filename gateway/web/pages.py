@@ -3,7 +3,7 @@ of JSON. One module per kind of page; this one assembles their routes."""
 from starlette.routing import Route
 
 from . import applicant_pages as applicant
-from . import code_table_pages, reason_pages, term_pages
+from . import code_table_pages, reason_pages, report_template_pages, term_pages
 from . import development_pages as development
 from . import dues_pages as dues
 from . import mobility_pages as mobility
@@ -107,6 +107,8 @@ routes = [
     Route("/orgs/{id}/members", create_member, methods=["POST"]),
     Route("/orgs/{id}/supervision", supervision_page),
     Route("/orgs/{id}/import", import_page),
+    Route("/report-templates", report_template_pages.templates_page),
+    Route("/report-templates", report_template_pages.load_template, methods=["POST"]),
     Route("/orgs/{id}/reports", report_home),
     Route("/orgs/{id}/reports/{year}", report_page),
     Route("/orgs/{id}/reports/{year}/comparison", comparison_page),

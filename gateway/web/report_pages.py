@@ -57,6 +57,12 @@ def header_rows(columns: list) -> list[dict]:
     return [upper, lower]
 
 
+def _may_load_templates(session: Session, root: dict) -> bool:
+    """The link to 报表模板 is for who may load 省表: the root's accounts with 统计报表 write (the
+    service decides; this only hides a form that would be refused)."""
+    return root.get("parent_id") is None and session.can("stats", "write")
+
+
 async def _context(request: Request, session: Session, org_id: int, year: str) -> dict:
     report = await call(request, session, "stats", "get_report", org_id=org_id, year=year)  # first: 400/403/404
     org, root, children, history, whole_org = await asyncio.gather(
@@ -66,7 +72,7 @@ async def _context(request: Request, session: Session, org_id: int, year: str) -
         call(request, session, "stats", "report_history", org_id=org_id, year=year),
         whole_org_attachment(request, session, org_id, year))
     return dict(report=report, org=org, root=root, children=children, history=history["items"], whole_org=whole_org,
-                directions=DIRECTIONS,
+                directions=DIRECTIONS, may_load_templates=_may_load_templates(session, root),
                 cover_fields=COVER_FIELDS, years=_years(), flagged=_flagged(report),
                 charts=report_charts(report["tables"]),
                 headers={t["key"]: header_rows(t["columns"]) for t in report["tables"]})

@@ -28,6 +28,7 @@ ENTITY_NAMES = {
     "approval_rights": "转接审批权限", "code_entry": "代码表", "outflow": "流出党员", "inflow": "流入党员",
     "dues_payment": "党费缴纳", "dues_base": "党费基数", "dues_exemption": "党费减免", "dues_settings": "党费设置",
     "dues_remittance": "党费上缴", "dues_large_remittance": "大额党费上缴", "dues_inflow_payment": "流入党员党费",
+    "report_template": "报表模板",  # 省表 versions (docs/REPORT_TEMPLATES.md)
     "meeting": "组织生活", "orglife_plan": "组织生活计划", "attachment": "组织生活附件", "term": "换届",
     "applicant": "入党申请人", "development_plan": "发展计划", "saved_query": "固定查询", "member_batch": "批量修改",
     "member_batch_add": "批量添加",

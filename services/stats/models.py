@@ -188,6 +188,8 @@ reports = Table(
     Column("cover", JSONB, nullable=False, server_default="{}"),  # 报表封面 (domain/report_cover.py)
     Column("comment", Text),  # the parent's comment when it accepted or returned the report
     Column("aggregation", JSONB),  # 汇总: which subordinates' reports were included, which missing
+    # The table set it was made with: "2012国表 v1" or "2012国表 v1；某省省表 v3" (domain/report_templates.py)
+    Column("template_version", Text),
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -210,6 +212,18 @@ report_history = Table(
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 Index("report_history_report", report_history.c.report_id, report_history.c.id)
+
+# 接收报表模板: each load of the province's extra tables (省表) is a new version, never changed;
+# reports are made with the latest (docs/REPORT_TEMPLATES.md).
+report_templates = Table(
+    "report_templates", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("definition", JSONB, nullable=False),  # validated and normalized (domain/report_templates.py)
+    Column("loaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("loaded_by", Text, nullable=False),
+    Column("loaded_by_name", Text, nullable=False),
+)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -34,9 +34,11 @@ from .domain.report_checks import check
 from .domain.report_compare import compare
 from .domain.report_cover import COVER_FIELDS, validate_cover
 from .domain.report_sum import sum_reports
+from .domain.report_templates import evaluate_template, settle, version_label
 from .domain.tables import Figures, evaluate_all, figures, older_students
 from .models import outbox, report_history, reports
 from .store import org_node, org_rows
+from .templates import current as current_template
 
 STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回"}
 SOURCE_NAMES = {"direct": "直统", "aggregated": "汇总"}
@@ -52,6 +54,7 @@ AUDIT_ACTIONS = {"generated": "直统生成报表", "aggregated": "汇总生成�
                  "correction_undone": "撤销录改", "explained": "填写报表说明", "covered": "填写报表封面",
                  "submitted": "上报报表", "accepted": "接收报表", "returned": "退回报表"}
 TOTAL_LABELS = {"year_start_total": "上年底党员总数", "year_end_total": "本年底实有党员数"}
+GENERATED_LABELS = {**TOTAL_LABELS, "template_version": "报表模板"}
 
 
 def audit_lines(row, kind: str, detail: dict, values: dict) -> list[dict]:
@@ -64,7 +67,7 @@ def audit_lines(row, kind: str, detail: dict, values: dict) -> list[dict]:
         if detail.get("reason"):
             lines.append({"field": "录改原因", "before": None, "after": detail["reason"]})
     if kind in ("generated", "aggregated"):
-        lines += audit.changes(None, detail, TOTAL_LABELS)
+        lines += audit.changes(None, detail, GENERATED_LABELS)
     if kind == "aggregated":
         lines.append({"field": "汇总的下级报表", "before": None,
                       "after": "、".join(c["name"] for c in detail.get("included", [])) or "（无）"})
@@ -104,6 +107,8 @@ class ReportDesk:
     children: Callable
     read: dict = field(default_factory=dict)  # rows read from the counters during this call
     paths: dict = field(default_factory=dict)  # the organizations' paths found by _target (for the 操作日志)
+    template: dict | None = None  # the provincial tables in use (templates.current), read once per call
+    template_read: bool = False
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -124,8 +129,16 @@ class ReportDesk:
         self.read[(org_id, scope, year)] = rows
         return figures(rows, year)
 
+    def _template(self) -> dict | None:
+        if not self.template_read:
+            self.template, self.template_read = current_template(self.sessions), True
+        return self.template
+
     def _live(self, org_id: int, year: int, scope: str = "subtree") -> list:
-        return evaluate_all(self._figures(org_id, year, scope))
+        """The national tables, then the provincial ones in use (docs/REPORT_TEMPLATES.md)."""
+        figures_now = self._figures(org_id, year, scope)
+        provincial = self._template()
+        return evaluate_all(figures_now) + (evaluate_template(provincial, figures_now) if provincial else [])
 
     def _older_students(self, org_id: int, year: int) -> int:
         """Student members of the subtree aged 46 or over at the end of `year` (for the audit)."""
@@ -205,6 +218,7 @@ class ReportDesk:
             "explanation": row.explanation if row else "", "comment": row.comment if row else None,
             "cover": row.cover if row else {},
             "aggregation": row.aggregation if row else None,
+            "template_version": row.template_version if row else version_label(self._template()),
             "submitted_at": _iso(row.submitted_at) if row else None,
             "decided_at": _iso(row.decided_at) if row else None,
             "updated_at": _iso(row.updated_at) if row else None,
@@ -277,6 +291,9 @@ class ReportDesk:
         if row.status not in EDITABLE:
             raise Conflict(f"报表{STATUS_NAMES[row.status]}，不能{what}（如需修改，请上级党组织退回）")
 
+    def _version(self) -> str:
+        return version_label(self._template())
+
     def generate(self, org_id, year) -> dict:
         """直统: the report from the counters (this organization and everything under it)."""
         org_id, _, year = self._target(org_id, year)
@@ -284,8 +301,9 @@ class ReportDesk:
         with self.sessions.begin() as session:
             row = self._locked_new_or_editable(session, org_id, year)
             tables = self._carried(self._stored(session, org_id, year - 1), live)
-            self._record(session, row, "generated", totals(tables), tables=tables, source="direct",
-                         aggregation=None, status=row.status)
+            self._record(session, row, "generated", {**totals(tables), "template_version": self._version()},
+                         tables=tables, source="direct", aggregation=None, status=row.status,
+                         template_version=self._version())
         return self.view(org_id, year)
 
     def aggregate(self, org_id, year) -> dict:
@@ -303,12 +321,14 @@ class ReportDesk:
                 .where(reports.c.org_id.in_([c["id"] for c in children]), reports.c.year == year)).all()}
             included = [c for c in children if c["id"] in found and found[c["id"]].status in FINAL]
             missing = [{"org_id": c["id"], "name": c["name"]} for c in children if c not in included]
-            summed = sum_reports(direct, [found[c["id"]].tables for c in included])
+            summed = settle(self._template(), sum_reports(direct, [found[c["id"]].tables for c in included]))
             tables = self._carried(self._stored(session, org_id, year - 1), summed)
             aggregation = {"included": [{"org_id": c["id"], "name": c["name"]} for c in included],
                            "missing": missing}
-            self._record(session, row, "aggregated", {**totals(tables), **aggregation}, tables=tables,
-                         source="aggregated", aggregation=aggregation, status=row.status)
+            self._record(session, row, "aggregated", {**totals(tables), **aggregation,
+                                                      "template_version": self._version()},
+                         tables=tables, source="aggregated", aggregation=aggregation, status=row.status,
+                         template_version=self._version())
         return self.view(org_id, year)
 
     def correct(self, org_id, year, correction, version=None) -> dict:

@@ -11,7 +11,7 @@ from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 
-from . import compaction, queries, recount, reports
+from . import compaction, queries, recount, reports, templates
 
 api = rpc(expected_exceptions=PmisError)
 COMPACTOR = compaction.Compactor()  # one per process: it remembers how much it folded since its last vacuum
@@ -119,3 +119,13 @@ class StatsService:
     @api
     def return_report(self, org_id, year, comment=None):
         return self._desk().decide(org_id, year, False, comment)
+
+    # --- 接收报表模板 (docs/REPORT_TEMPLATES.md) ---------------------------------------------
+
+    @api
+    def list_report_templates(self):
+        return templates.list_templates(self.db, self.caller())
+
+    @api
+    def load_report_template(self, document):
+        return templates.load(self.db, self.caller(), document)

@@ -26,3 +26,12 @@
   document.addEventListener("DOMContentLoaded", () => showFirstError(document));
   document.addEventListener("htmx:afterSettle", () => showFirstError(document));
 })();
+
+// A file chosen in <input type="file" data-read-into="ID"> is read as text into the textarea ID
+// (报表模板: the form posts the document's text, never the file).
+document.addEventListener("change", (event) => {
+  const input = event.target.closest("input[type=file][data-read-into]");
+  const target = input && document.getElementById(input.dataset.readInto);
+  if (!target || !input.files.length) return;
+  input.files[0].text().then((text) => { target.value = text; });
+});

@@ -20,7 +20,10 @@ MAX_EXPLANATION = 2000
 
 
 def table_name(table: dict) -> str:
-    """表1, 表2 … for the numbered report tables; the title for the others (党组织数)."""
+    """表1, 表2 … for the numbered report tables; a provincial table's own name (省表1, from its
+    template); the title for the others (党组织数)."""
+    if table.get("name"):
+        return table["name"]
     key = table["key"]
     return f"表{key[1:]}" if key[:1] == "t" and key[1:].isdigit() else table["title"]
 

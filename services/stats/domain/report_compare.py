@@ -20,5 +20,6 @@ def compare(current: list, previous: list | None) -> dict:
                 changes += bool(change)
                 cells[column["key"]] = {"this": now, "last": last, "change": change, "changed": bool(change)}
             rows.append({"key": row["key"], "label": row["label"], "cells": cells})
-        tables.append({"key": table["key"], "title": table["title"], "columns": table["columns"], "rows": rows})
+        tables.append({"key": table["key"], "name": table.get("name"), "title": table["title"],
+                       "columns": table["columns"], "rows": rows})
     return {"has_previous": previous is not None, "changes": changes, "tables": tables}
