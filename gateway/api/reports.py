@@ -105,7 +105,8 @@ async def report_xlsx(request: Request):
 
 
 # 名单 the audit asks for (members of the subtree, from the member service): JSON and Excel.
-NAME_LISTS = {"suspended": "停止党籍", "restored": "恢复党籍", "older_students": "46岁及以上学生党员"}
+NAME_LISTS = {"suspended": "停止党籍", "restored": "恢复党籍", "returned": "找回（其他增加）",
+              "older_students": "46岁及以上学生党员"}
 NAME_LIST_COLUMNS = [QUERY_COLUMNS[key] for key in ("name", "sex", "birth_date", "id_number", "joined_on", "occupation")
                      ] + [RosterColumn("on", "党籍变动日期／出生日期", 14), QUERY_COLUMNS["org"]]
 
@@ -206,7 +207,8 @@ OPENAPI_PATHS = {
     BASE + "/history": {"get": op("报表的全部操作记录（生成、录改及原因、说明、上报、接收、退回）", "记录",
                                   obj(["items"], items={"type": "array"}), params=PARAMS)},
     BASE + "/name-lists/{kind}": {"get": op(
-        "校核所需名单：本组织及下级在报告年度内停止党籍（suspended）、恢复党籍（restored）的党员，"
+        "校核所需名单：本组织及下级在报告年度内停止党籍（suspended）、恢复党籍（restored）、"
+        "找回计入其他增加（returned）的党员，"
         "或年底时46岁及以上的学生党员（older_students）；分页", "名单",
         obj(["kind", "title", "year", "total", "page", "size", "items"], kind=STR, title=STR, year=INT, total=INT,
             page=INT, size=INT, items={"type": "array"}),
