@@ -193,7 +193,7 @@ RPC_RIGHTS = {
         **_methods(SIGNED_IN, "member_totals"),
         **_methods(INTERNAL, "rebuild"),
         **_methods(_S, "subtree_stats", "counted_report", "whole_org_transfers", "get_report", "report_checks",
-                   "report_comparison", "report_history"),
+                   "report_comparison", "report_history", "report_usage"),
         **_methods(_SW, "reconcile", "generate_report", "aggregate_report", "correct_report",
                    "undo_report_correction", "fill_report_cover", "explain_report"),
         **_methods(_SA, "submit_report", "accept_report", "return_report"),
