@@ -1,4 +1,4 @@
-"""报表使用情况 through the gateway (docs/REPORTS.md "报表使用情况"): a committee and five branches
+"""报表使用情况 through the gateway (docs/REPORT_TABLES.md "报表使用情况"): a committee and five branches
 whose reports are left generated with an audit error, checked, submitted, accepted and returned
 (the committee's own not generated); the counts per state, the state and level filters, the page;
 scope (a branch's account sees its own subtree only), the 统计报表 right, bad year and filters."""

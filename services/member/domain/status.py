@@ -240,6 +240,15 @@ RESTORE_MEANING = ("找回：党员确曾离开、现经组织认定回到党员
 RESTORE_COUNTS_AS = {"restore": "恢复党籍", "other": "其他"}  # table 1's columns under 增加党员
 
 
+def leave_undone(before: Mapping | None, after: Mapping | None) -> bool:
+    """Whether a member_updated event's facts (before → after) are the 回退 of a leave: back on the
+    rolls with no new absence — a 找回 (or a 线下转入 after a 转出) adds one. What a leave caused
+    elsewhere (a committee post closed) is taken back on a 回退, and stays on a 找回."""
+    before, after = before or {}, after or {}
+    return (before.get("status") == LEFT and after.get("status") == ACTIVE
+            and len(after.get("absences") or ()) == len(before.get("absences") or ()))
+
+
 def restore_counts_as(kind: str | None) -> str | None:
     """The 增加党员 column of table 1 a 找回 from `kind` counts in (None: counted as a 转入)."""
     return RESTORE_COUNTS_AS.get(return_increase(kind))
