@@ -111,3 +111,9 @@ def test_bad_year_or_filters_are_refused_in_chinese(api, tree, query, field):
     year = 1900 if field == "year" else YEAR
     error = assert_error(api.get(f"/orgs/{tree['committee']}/reports/{year}/usage", params=query), 400, "validation")
     assert field in error["fields"] and "无效" in error["message"], error
+
+
+def test_the_openapi_document_describes_the_usage(api):
+    operation = api.get("/openapi.json").json()["paths"]["/orgs/{id}/reports/{year}/usage"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"id", "year", "state", "level"}
+    assert "报表使用情况" in operation["summary"]

@@ -71,7 +71,7 @@ def test_a_mistaken_death_taken_back_by_undo_is_in_no_table(api, branches):
     reconcile_clean(api, org_id)
 
 
-def test_real_leaves_found_back_count_their_decrease_and_increase_with_name_lists(api, branches):
+def test_real_leaves_found_back_count_their_decrease_and_increase_with_name_lists(api, browser_session, branches):
     org_id = branches["real"]
     stopped = add_member(api, org_id, "停止后恢复")
     died = add_member(api, org_id, "死亡后找回")
@@ -79,6 +79,9 @@ def test_real_leaves_found_back_count_their_decrease_and_increase_with_name_list
     ok(api.post(f"/members/{stopped}/leave", json={"kind": "停止党籍", "date": day(2, 1), "reason": "停止党籍"}))
     ok(api.post(f"/members/{died}/leave", json={"kind": "死亡", "date": day(2, 1), "reason": "报死亡"}))
     settled(api, org_id, {"decrease_suspend": 1, "decrease_death": 1, "year_end": 0}, "两名党员减少")
+    # The card's 找回 form names the column of table 1 the return will count in.
+    assert '找回计入年报的党员增加（表1“恢复党籍”）' in browser_session.get(f"/members/{stopped}").text
+    assert '找回计入年报的党员增加（表1“其他”）' in browser_session.get(f"/members/{died}").text
     ok(api.post(f"/members/{stopped}/restore", json={"date": day(6, 1), "reason": "经党委批准恢复党籍"}))
     ok(api.post(f"/members/{died}/restore", json={"date": day(6, 1), "reason": "经核实仍健在"}))
     cells = settled(api, org_id, {"increase_restore": 1, "increase_other": 1, "year_end": 2}, "两名党员找回")
