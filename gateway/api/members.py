@@ -175,10 +175,13 @@ OPENAPI_PATHS = {
         "patch": op("修改党员基本信息（须带读取时的 version）", "修改后的党员", CARD, MEMBER_CHANGES, params=[ID])},
     "/members/{id}/leave": {"post": op("党员减少：死亡、出党或停止党籍，转入历史党员", "转入历史后的党员", MEMBER,
                                        LEAVE_IN, params=[ID])},
-    "/members/{id}/restore": {"post": op("找回：将误减少或恢复党籍的历史党员恢复为在册党员（开除党籍和除名的不能找回）",
-                                         "找回后的党员", MEMBER, RESTORE_IN, params=[ID], body_required=False)},
-    "/members/{id}/status/undo": {"post": op("回退：撤销最后一次党籍变动（减少或找回）", "回退后的党员", MEMBER,
-                                             UNDO_IN, params=[ID], body_required=False)},
+    "/members/{id}/restore": {"post": op(
+        "找回：确曾离开的历史党员经组织认定回到党员队伍，计入年报增加（停止党籍、取消预备党员资格后为恢复党籍，"
+        "死亡后为其他）；开除党籍和除名的不能找回；误录的减少请用回退",
+        "找回后的党员", MEMBER, RESTORE_IN, params=[ID], body_required=False)},
+    "/members/{id}/status/undo": {"post": op(
+        "回退：更正误录，撤销最后一次党籍变动（减少或找回），年报中不留任何记录", "回退后的党员", MEMBER,
+        UNDO_IN, params=[ID], body_required=False)},
     "/members/{id}/history": {"get": op(
         "党员信息的变更历史（基本信息和各信息集：修改前后的值、操作人和时间，最新的在前）", "历史",
         obj(["total", "page", "size", "items"], member_id=INT, total=INT, page=INT, size=INT,

@@ -105,7 +105,8 @@ async def report_xlsx(request: Request):
 
 
 # 名单 the audit asks for (members of the subtree, from the member service): JSON and Excel.
-NAME_LISTS = {"suspended": "停止党籍", "restored": "恢复党籍", "older_students": "46岁及以上学生党员"}
+NAME_LISTS = {"suspended": "停止党籍", "restored": "恢复党籍", "returned": "找回（其他增加）",
+              "older_students": "46岁及以上学生党员"}
 NAME_LIST_COLUMNS = [QUERY_COLUMNS[key] for key in ("name", "sex", "birth_date", "id_number", "joined_on", "occupation")
                      ] + [RosterColumn("on", "党籍变动日期／出生日期", 14), QUERY_COLUMNS["org"]]
 
@@ -131,6 +132,13 @@ async def name_list_xlsx(request: Request):
     return await workbook_download(request, session, writer, every_page(fetch), f"{org['name']}-{first['title']}.xlsx")
 
 
+async def usage(request: Request):
+    """报表使用情况 of the organization's subtree: the filters go to the service as typed."""
+    session = await require_session(request)
+    return JSONResponse(await call(request, session, "stats", "report_usage", **_target(request),
+                                   state=request.query_params.get("state"), level=request.query_params.get("level")))
+
+
 BASE = "/orgs/{id}/reports/{year}"
 routes = [
     # The .xlsx route first: "{year}" alone would also match "2025.xlsx".
@@ -139,6 +147,7 @@ routes = [
     Route(BASE + "/checks", _reader("report_checks")),
     Route(BASE + "/comparison", _reader("report_comparison")),
     Route(BASE + "/history", _reader("report_history")),
+    Route(BASE + "/usage", usage),
     Route(BASE + "/whole-org-transfers", whole_org_transfers),
     Route(BASE + "/name-lists/{kind}.xlsx", name_list_xlsx),
     Route(BASE + "/name-lists/{kind}", name_list),
@@ -192,6 +201,26 @@ REPORT = obj(["org_id", "year", "status", "year_start_total", "year_end_total", 
              aggregation={"type": ["object", "null"]}, actions={"type": "object",
                                                                 "additionalProperties": {"type": "boolean"}})
 PARAMS = [ID, YEAR]
+USAGE_STATES = ["none", "generated", "checked", "submitted", "accepted", "returned"]
+USAGE_STATE = {"type": "string", "enum": USAGE_STATES,
+               "description": "none 未生成；generated 已生成（直统或汇总），校核未通过；checked 已校核，待上报；"
+                              "submitted 已上报，待上级接收；accepted 已接收；returned 已退回"}
+USAGE_ITEM = obj(["org_id", "name", "level", "state", "state_name"], org_id=INT, name=STR,
+                 type_name={"type": ["string", "null"]}, parent_name={"type": ["string", "null"]},
+                 level={"type": "integer", "description": "层级：1 本组织，2 下一级……"}, level_name=STR,
+                 state=USAGE_STATE, state_name=STR,
+                 source={"type": ["string", "null"], "enum": ["direct", "aggregated", None]},
+                 source_name={"type": ["string", "null"]}, comment={"type": ["string", "null"]},
+                 updated_at={"type": ["string", "null"]}, submitted_at={"type": ["string", "null"]},
+                 decided_at={"type": ["string", "null"]})
+USAGE = obj(["org_id", "year", "counts", "total", "levels", "items"], org_id=INT, year=INT, total=INT,
+            period_end={"type": "string", "format": "date"},
+            state={"type": ["string", "null"]}, level={"type": ["integer", "null"]},
+            counts={"type": "array", "items": obj(["state", "state_name", "count"], state=USAGE_STATE,
+                                                  state_name=STR, count=INT)},
+            levels={"type": "array", "items": obj(["level", "level_name", "count"], level=INT, level_name=STR,
+                                                  count=INT)},
+            items={"type": "array", "items": USAGE_ITEM})
 KIND = path_param("kind", {"type": "string", "enum": list(NAME_LISTS), "description": "名单类别"})
 VERSION = {"type": "integer", "description": "读取时的 version（可选；过期则 409）"}
 
@@ -208,10 +237,16 @@ OPENAPI_PATHS = {
     BASE + "/checks": {"get": op("校核：各项之和等于合计、表1与表2等总数一致、上年底数等于上年报表年底数、"
                                  "实有数与应有数之差须说明、与上年相比变化异常", "校核结果", CHECKS, params=PARAMS)},
     BASE + "/comparison": {"get": op("比对：本年与上年逐格对照，标出变化", "比对结果", params=PARAMS)},
+    BASE + "/usage": {"get": op(
+        "报表使用情况：本组织及下级各党组织该年度报表的状态（未生成、已生成未通过校核、已校核待上报、已上报、已接收、"
+        "已退回），各状态的数量，可按状态和层级筛选", "报表使用情况", USAGE,
+        params=[*PARAMS, query_param("state", USAGE_STATE, "只列出该状态的党组织"),
+                query_param("level", {"type": "integer", "minimum": 1}, "只统计和列出该层级（1 本组织，2 下一级）")])},
     BASE + "/history": {"get": op("报表的全部操作记录（生成、录改及原因、说明、上报、接收、退回）", "记录",
                                   obj(["items"], items={"type": "array"}), params=PARAMS)},
     BASE + "/name-lists/{kind}": {"get": op(
-        "校核所需名单：本组织及下级在报告年度内停止党籍（suspended）、恢复党籍（restored）的党员，"
+        "校核所需名单：本组织及下级在报告年度内停止党籍（suspended）、恢复党籍（restored）、"
+        "找回计入其他增加（returned）的党员，"
         "或年底时46岁及以上的学生党员（older_students）；分页", "名单",
         obj(["kind", "title", "year", "total", "page", "size", "items"], kind=STR, title=STR, year=INT, total=INT,
             page=INT, size=INT, items={"type": "array"}),

@@ -50,6 +50,7 @@ async def _member_context(request: Request, session: Session, member_id: int) ->
                 undo_meaning=member_contract.UNDO_MEANING, restore_meaning=member_contract.RESTORE_MEANING,
                 restore_hint=(member_contract.restore_hint(last, date.today(), session.username)
                               if member["actions"]["restore"] else None),
+                restore_counts_as=member_contract.restore_counts_as,
                 categories=MEMBER_CATEGORIES.items(), leave_kind_groups=_leave_kind_groups(),
                 educations=EDUCATION.items(), occupations=OCCUPATIONS.items(), info_set_specs=INFO_SETS.values(),
                 today=date.today().isoformat(), year=date.today().year)

@@ -77,6 +77,7 @@ from .report_pages import (
     return_,
     submit,
     undo_correction,
+    usage_page,
 )
 from .session_pages import login, logout, password
 
@@ -113,6 +114,7 @@ routes = [
     Route("/orgs/{id}/reports/{year}", report_page),
     Route("/orgs/{id}/reports/{year}/comparison", comparison_page),
     Route("/orgs/{id}/reports/{year}/name-lists/{kind}", name_list_page),
+    Route("/orgs/{id}/reports/{year}/usage", usage_page),
     Route("/orgs/{id}/reports/{year}/generate", generate, methods=["POST"]),
     Route("/orgs/{id}/reports/{year}/aggregate", aggregate, methods=["POST"]),
     Route("/orgs/{id}/reports/{year}/corrections", correct, methods=["POST"]),

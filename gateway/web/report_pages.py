@@ -3,6 +3,7 @@ organization selector, 校核 results linking to the cells, 录改 and 报表说
 上报/接收/退回, 汇总 with the subordinates not yet submitted, charts; and the 比对 page."""
 import asyncio
 from datetime import date
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -109,9 +110,29 @@ async def comparison_page(request: Request):
 
 NAME_LIST_HINTS = {
     "suspended": "本组织及下级在报告年度内停止党籍的党员（已回退的不计）。表1「停止党籍」须附此名单。",
-    "restored": "本组织及下级在报告年度内恢复党籍的党员（已回退的不计）。表1「恢复党籍」须附此名单。",
+    "restored": "本组织及下级在报告年度内恢复党籍的党员（停止党籍、取消预备党员资格等后找回；已回退的不计）。"
+                "表1「恢复党籍」须附此名单。",
+    "returned": "本组织及下级在报告年度内死亡后又找回的党员（已回退的不计），即表1增加党员「其他」的名单。",
     "older_students": "报告年度年底时46岁及以上、职业为学生的党员：请逐一核实其职业信息。",
 }
+
+
+async def usage_page(request: Request):
+    """报表使用情况 of the organization's subtree; the year selector's choice (?year=) moves to the
+    path, the filters stay in the query."""
+    session = await require_session(request)
+    org_id, year = path_id(request), _year(request)
+    chosen = request.query_params.get("year", "").strip()
+    state, level = request.query_params.get("state", ""), request.query_params.get("level", "")
+    if chosen and chosen != year:
+        query = urlencode({key: value for key, value in (("state", state), ("level", level)) if value})
+        return RedirectResponse(f"/orgs/{org_id}/reports/{quote(chosen)}/usage" + (f"?{query}" if query else ""),
+                                status_code=303)
+    usage = await call(request, session, "stats", "report_usage", org_id=org_id, year=year, state=state or None,
+                       level=level or None)  # first: 400/403/404
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return render(request, "report_usage.html", session=session, usage=usage, org=org, root=root, years=_years())
 
 
 async def name_list_page(request: Request):

@@ -3,6 +3,7 @@ each value comes from, a form to set them for the organization's subtree (系统
 otherwise), their history; and the organization's 党费设置 (the dues service's own) shown and saved
 from the same page."""
 import asyncio
+from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -34,7 +35,7 @@ async def settings_page(request: Request, session=None, org_id=None, error=None,
     return render(request, "settings.html", status=status, session=session, current=current,
                   org=found["org"], root=found["root"], history=found["history"], dues=found.get("dues"),
                   can_write=session.can("system", "write"), can_dues=session.can("dues", "write"),
-                  form_error=error, open_form=open_form, form_values=form_values or {})
+                  form_error=error, open_form=open_form, form_values=form_values or {}, this_year=date.today().year)
 
 
 async def save_settings(request: Request):

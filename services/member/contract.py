@@ -20,7 +20,7 @@ from .domain.history_import import KINDS as HISTORY_KINDS
 from .domain.id_number import IdNumberError, parse_id_number
 from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, YEAR
 from .domain.member_check import LABELS as BASIC_LABELS
-from .domain.status import RESTORE_MEANING, UNDO_MEANING, restore_hint
+from .domain.status import RESTORE_MEANING, UNDO_MEANING, leave_undone, restore_counts_as, restore_hint
 
 # 发展党员: each step of the newest rule version with its form's fields (the API's step names, the pages).
 STEP_FORMS = step_forms(_VERSIONS[-1])
@@ -29,4 +29,5 @@ __all__ = ["APPLICANT_IMPORT_COLUMNS", "APPLICANT_LABELS", "BASIC_LABELS", "BATC
            "DEVELOPMENT_IMPORT_COLUMNS", "HISTORY_EXAMPLE", "HISTORY_IMPORT_COLUMNS", "HISTORY_KINDS",
            "IMPORT_COLUMNS", "IMPORT_STEPS",
            "INFO_SETS", "IdNumberError", "PHASE_NAMES", "PIPELINE_STAGE_NAMES", "RESTORE_MEANING", "STAGES",
-           "STAGE_NAMES", "STEP_FORMS", "UNDO_MEANING", "YEAR", "parse_id_number", "restore_hint"]
+           "STAGE_NAMES", "STEP_FORMS", "UNDO_MEANING", "YEAR", "leave_undone", "parse_id_number", "restore_counts_as",
+           "restore_hint"]

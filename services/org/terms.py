@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.member.contract import leave_undone
 from services.shared import audit, versions
 from services.shared.codes import COMMITTEE_HOWS, COMMITTEE_POSTS, LEAVE_KINDS, TERM_METHODS
 from services.shared.context import Caller
@@ -468,21 +469,27 @@ def _plain(value):
 
 # --- members leaving the rolls or transferring (member events) -------------------------------------
 
+def _leave_reason(kind) -> str:
+    return f"党籍变化：{LEAVE_KINDS.name(kind) if kind in LEAVE_KINDS else '减少'}"
+
+
 def on_member_event(sessions: sessionmaker, event: dict) -> int:
-    """member_updated (status → left: every post ends on left_on) and member_transferred (posts in
+    """member_updated (status → left: every post ends on left_on; the 回退 of a leave: the posts it
+    ended are open again, as if it had never been keyed in) and member_transferred (posts in
     organizations the member's new place is not under end on effective_on; out of the system: all).
     Idempotent: the inbox drops a redelivery and an event older than the newest applied for the
-    member changes nothing. Returns the rows closed."""
+    member changes nothing. Returns the rows closed (or reopened)."""
     payload = event["payload"]
     member_id = int(payload["member_id"])
     version = int(event["aggregate_version"])
-    applies = True
+    applies, undone = True, False
     if event["type"] == "member_updated":
         before, after = payload.get("before") or {}, payload.get("after") or {}
         applies = after.get("status") == "left" and before.get("status") != "left"
-        day = _day(after.get("left_on")) or _day(event["occurred_at"][:10])
-        kind = after.get("leave_kind")
-        reason = f"党籍变化：{LEAVE_KINDS.name(kind) if kind in LEAVE_KINDS else '减少'}"
+        undone = leave_undone(before, after)
+        left = before if undone else after
+        day = _day(left.get("left_on")) or _day(event["occurred_at"][:10])
+        reason = _leave_reason(left.get("leave_kind"))
         stays_under = None
     else:
         day = _day(payload.get("effective_on")) or _day(event["occurred_at"][:10])
@@ -497,6 +504,9 @@ def on_member_event(sessions: sessionmaker, event: dict) -> int:
             where=member_versions.c.version <= statement.excluded.version).returning(member_versions.c.version)).first()
         if newest is None:  # an older version of the member than one already applied
             return 0
+        system = Caller.system(str(event.get("event_id", "")))
+        if undone:
+            return _reopen_posts(session, system, member_id, day, reason)
         if not applies:  # its version is kept all the same: an older leave arriving later is stale
             return 0
         rows = session.execute(
@@ -504,7 +514,6 @@ def on_member_event(sessions: sessionmaker, event: dict) -> int:
             .where(committee_members.c.member_id == member_id, committee_members.c.left_on.is_(None))
             .with_for_update(of=committee_members)).all()
         closed = 0
-        system = Caller.system(str(event.get("event_id", "")))
         for row in rows:
             if stays_under and stays_under.startswith(row.path):
                 continue  # still under this organization (a move between its branches)
@@ -513,3 +522,27 @@ def on_member_event(sessions: sessionmaker, event: dict) -> int:
             _emit(session, system, row.term_id, row.path, COMMITTEE_CHANGED, change=_change(left))
             closed += 1
         return closed
+
+
+def _reopen_posts(session: Session, system: Caller, member_id: int, day: date, reason: str) -> int:
+    """The 回退 of a leave: the posts that leave ended (on its day, with its reason) are open again,
+    in terms still open, unless the member holds another post in the term since."""
+    rows = session.execute(
+        select(committee_members, orgs.c.path).join(orgs, orgs.c.id == committee_members.c.org_id)
+        .join(terms, terms.c.id == committee_members.c.term_id)
+        .where(committee_members.c.member_id == member_id, committee_members.c.leave_reason == reason,
+               committee_members.c.left_on == func.greatest(day, committee_members.c.since),
+               terms.c.closed_on.is_(None))
+        .with_for_update(of=committee_members)).all()
+    reopened = 0
+    for row in rows:
+        holds = session.execute(select(committee_members.c.id).where(
+            committee_members.c.term_id == row.term_id, committee_members.c.member_id == member_id,
+            committee_members.c.left_on.is_(None))).first()
+        if holds:
+            continue
+        back = session.execute(update(committee_members).where(committee_members.c.id == row.id).values(
+            left_on=None, leave_reason=None).returning(committee_members)).one()
+        _emit(session, system, row.term_id, row.path, COMMITTEE_CHANGED, change=_change(back))
+        reopened += 1
+    return reopened

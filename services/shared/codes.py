@@ -187,6 +187,26 @@ CLERK_LEAVE_KINDS = CodeTable("党员减少类型", _LEAVE_KINDS_BY_HAND, _LEAVE
 # counts from the transfer (转出 by kind), not as a 减少 of the member's own.
 LEAVE_KIND_GROUPS = {code: {"1": "死亡", "2": "出党", "3": "停止党籍", "4": "转出"}[code[0]]
                      for code in LEAVE_KINDS.codes()}
+# What a 找回 (a real return to the rolls, not the 回退 of a mistaken entry) counts as in the annual
+# report's 增加党员, by the kind the member had left by: 恢复党籍 after 停止党籍 or an 出党 way (of
+# which only 取消预备党员资格 can be found back by a clerk; an expulsion overturned on 复查 comes in
+# through the 党籍变动历史表), 其他 after 死亡. A return after 组织关系转出 is a 转入, counted by the
+# transfer, not here (None).
+RETURN_INCREASES = {"停止党籍": "restore", "出党": "restore", "死亡": "other"}
+RETURN_INCREASE_NAMES = {"restore": "恢复党籍", "other": "其他增加"}
+
+
+def return_increase(kind: str | None) -> str | None:
+    """"restore" (恢复党籍), "other" (其他增加) or None (counted as a 转入) for a 找回 from `kind`."""
+    group = LEAVE_KIND_GROUPS.get(kind)
+    if group == "转出":
+        return None
+    return RETURN_INCREASES.get(group, "other")
+
+
+def return_kinds(increase: str) -> list[str]:
+    """The leave kinds whose 找回 counts as `increase` ("restore" or "other")."""
+    return sorted(kind for kind in LEAVE_KINDS.codes() if return_increase(kind) == increase)
 
 # Occupation as the statistics bulletins group it (RULES.md §9); PMIS's own codes (the official
 # numeric 岗位 codes are not confirmed). Work posts (工作岗位) are recorded in these categories.

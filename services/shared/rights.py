@@ -193,7 +193,8 @@ RPC_RIGHTS = {
         **_methods(SIGNED_IN, "member_totals"),
         **_methods(INTERNAL, "rebuild"),
         **_methods(_S, "subtree_stats", "counted_report", "whole_org_transfers", "get_report", "report_checks",
-                   "report_comparison", "report_history", "list_report_templates"),
+                   "report_comparison", "report_history", "list_report_templates",
+                   "report_usage"),
         # 载入省表: 统计报表 write, and (checked by the service) a scope that is the root organization.
         **_methods(_SW, "load_report_template"),
         **_methods(_SW, "reconcile", "generate_report", "aggregate_report", "correct_report",

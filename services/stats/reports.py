@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared import audit
+from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
 from services.shared.errors import Conflict, Forbidden, ValidationFailed, validated
 from services.shared.field_errors import RuleViolation
@@ -35,8 +36,9 @@ from .domain.report_compare import compare
 from .domain.report_cover import COVER_FIELDS, validate_cover
 from .domain.report_sum import sum_reports
 from .domain.report_templates import evaluate_template, settle, version_label
+from .domain.report_usage import usage, validate_filters
 from .domain.tables import Figures, evaluate_all, figures, older_students
-from .models import outbox, report_history, reports
+from .models import orgs, outbox, report_history, reports
 from .store import org_node, org_rows
 from .templates import current as current_template
 
@@ -45,6 +47,7 @@ SOURCE_NAMES = {"direct": "直统", "aggregated": "汇总"}
 EDITABLE = ("draft", "returned")
 FINAL = ("submitted", "accepted")  # what the parent's 汇总 takes and next year starts from
 MAX_COMMENT = 500
+NAMES_PAGE = 2000  # organizations named per org_names call (报表使用情况)
 HISTORY_NAMES = {"generated": "直统生成", "aggregated": "汇总生成", "corrected": "录改", "explained": "报表说明",
                  "correction_undone": "撤销录改", "covered": "填写封面", "submitted": "上报", "accepted": "接收",
                  "returned": "退回"}
@@ -242,6 +245,51 @@ class ReportDesk:
         result = compare(named(tables), self._previous(last, org_id, year))
         result["tables"] = named(result["tables"])
         return {"org_id": org_id, "year": year, "previous_year": year - 1, **result}
+
+    def usage(self, org_id, year, names: Callable, state=None, level=None) -> dict:
+        """报表使用情况 of the organization's subtree for the year (domain/report_usage.py): the
+        organizations in force from the stats projection of the org tree, named by the org service
+        (`names(ids)` → {id: name}, in the caller's scope)."""
+        org_id, path, year = self._target(org_id, year)
+        state, level = validated(lambda _: validate_filters(state, level), None, "筛选条件")
+        with self.sessions() as session:
+            rows = session.execute(select(orgs.c.id, orgs.c.parent_id, orgs.c.path, orgs.c.type).where(
+                orgs.c.path.startswith(path, autoescape=True), orgs.c.status == "active").order_by(orgs.c.path)).all()
+        found: dict = {}
+        ids = [row.id for row in rows]
+        for start in range(0, len(ids), NAMES_PAGE):
+            found.update(names(ids[start:start + NAMES_PAGE]))
+        top = path.count("/")
+        tree = [{"id": row.id, "name": found.get(str(row.id), f"党组织{row.id}"), "type_name": ORG_TYPES.name(row.type),
+                 "parent_name": found.get(str(row.parent_id)), "depth": row.path.count("/") - top + 1}
+                for row in rows]
+        stored = self._usage_reports(ids, year)
+        return {"org_id": org_id, "year": year, "period_end": f"{year}-12-31", "state": state, "level": level,
+                **usage(tree, stored, state, level)}
+
+    def _usage_reports(self, ids: list, year: int) -> dict:
+        """org id → the year's stored report as 报表使用情况 needs it; a draft's (or returned one's)
+        audit run on its stored tables against last year's stored report, as 上报 would."""
+        with self.sessions() as session:
+            rows = session.execute(select(
+                reports.c.org_id, reports.c.status, reports.c.source, reports.c.comment, reports.c.updated_at,
+                reports.c.submitted_at, reports.c.decided_at).where(
+                reports.c.org_id.in_(ids), reports.c.year == year)).all() if ids else []
+            drafts = [row.org_id for row in rows if row.status in EDITABLE]
+            editable = {row.org_id: row for row in session.execute(
+                select(reports.c.org_id, reports.c.tables, reports.c.explanation).where(
+                    reports.c.org_id.in_(drafts), reports.c.year == year))} if drafts else {}
+            last = {row.org_id: row.tables for row in session.execute(
+                select(reports.c.org_id, reports.c.tables).where(
+                    reports.c.org_id.in_(drafts), reports.c.year == year - 1))} if drafts else {}
+        result = {}
+        for row in rows:
+            draft = editable.get(row.org_id)
+            passed = check(draft.tables, last.get(row.org_id), draft.explanation)["passed"] if draft else None
+            result[row.org_id] = {"status": row.status, "source": row.source, "passed": passed,
+                                  "comment": row.comment, "updated_at": _iso(row.updated_at),
+                                  "submitted_at": _iso(row.submitted_at), "decided_at": _iso(row.decided_at)}
+        return result
 
     def history(self, org_id, year) -> dict:
         org_id, _, year = self._target(org_id, year)

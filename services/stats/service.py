@@ -81,6 +81,10 @@ class StatsService:
         return self._desk().comparison(org_id, year)
 
     @api
+    def report_usage(self, org_id, year, state=None, level=None):
+        return self._desk().usage(org_id, year, self.org.org_names, state, level)
+
+    @api
     def report_history(self, org_id, year):
         return self._desk().history(org_id, year)
 

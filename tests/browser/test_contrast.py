@@ -43,6 +43,7 @@ PAGES = {
     "/orgs/{id}/reports/{year}/comparison": "/orgs/{branch}/reports/{year}/comparison",
     "/orgs/{id}/reports/{year}/name-lists/{kind}": "/orgs/{branch}/reports/{year}/name-lists/suspended",
     "/report-templates": "/report-templates",
+    "/orgs/{id}/reports/{year}/usage": "/orgs/{committee}/reports/{year}/usage",
     "/orgs/{id}/history": "/orgs/{branch}/history",
     "/orgs/{id}/check": "/orgs/{committee}/check?subtree=1",
     "/orgs/{id}/orgs": "/orgs/{committee}/orgs",

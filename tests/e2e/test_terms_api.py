@@ -278,7 +278,7 @@ def test_scope_and_hostile_input(world):
     assert terms_of(clerk, w["B"])["current"]["id"] == term["id"]
 
 
-def test_members_leaving_the_rolls_or_transferring_out_leave_the_committee(api, world):
+def test_members_leaving_the_rolls_or_transferring_out_leave_the_committee_and_undo_brings_them_back(api, world):
     w, clerks = world
     b = w["b"]
     term = terms_of(api, w["B"])["current"]
@@ -289,6 +289,11 @@ def test_members_leaving_the_rolls_or_transferring_out_leave_the_committee(api, 
                    lambda m: m["left_on"] is not None, what="the org service to follow member_updated")
     assert row["left_on"] == ago(1) and "死亡" in row["leave_reason"]
     assert ok(api.get(f"/members/{b[1]}/posts"))["items"] == []
+    # 回退 of the death (a mistaken entry): the post it ended is open again, as if never keyed in.
+    ok(api.post(f"/members/{b[1]}/status/undo", json={}))
+    row = wait_for(lambda: next(m for m in terms_of(api, w["B"])["current"]["members"] if m["member_id"] == b[1]),
+                   lambda m: m["left_on"] is None, what="the org service to reopen the post on 回退")
+    assert row["leave_reason"] is None and ok(api.get(f"/members/{b[1]}/posts"))["items"]
 
     # b[7] (宣传委员) transfers to another 党委's branch: each step by its organization's clerk.
     transfer = ok(clerks["B"].post("/transfers", json={

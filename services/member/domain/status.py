@@ -4,9 +4,10 @@ Pure rules (RULES.md §9, decrease reasons other than transfers):
 - leaving: 死亡, the 出党 kinds (开除党籍, 劝退除名, 自行脱党除名, 退党除名, 取消预备党员资格 — the
   last only for a probationary member) and 停止党籍, each with a date (not in the future, not
   before the member joined) and a reason (required for 出党: it records a decision);
-- 找回: back to the active rolls, for a member who was removed by mistake or whose stopped
-  membership is restored — but members who left by 开除党籍 or a 除名 "generally cannot have
-  their membership restored" (they may apply to join again);
+- 找回: back to the active rolls, for a member who really left and is brought back (a stopped
+  membership restored, a 取消预备党员资格 overturned…) — counted in the annual report (the
+  leaving in its year, the return as 恢复党籍 or 其他 in its own); members who left by 开除党籍 or
+  a 除名 "generally cannot have their membership restored" (they may apply to join again);
 - 回退: undo the last status change not yet undone (a leave or a 找回), whatever its kind —
   the way to take back a mistaken entry;
 - 组织关系转出 (a 跨省/系统外 transfer completed, services/member/transfers.py) is recorded only
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from services.shared.codes import CLERK_LEAVE_KINDS, LEAVE_KIND_GROUPS, LEAVE_KINDS, TRANSFERRED_OUT
+from services.shared.codes import CLERK_LEAVE_KINDS, LEAVE_KIND_GROUPS, LEAVE_KINDS, TRANSFERRED_OUT, return_increase
 from services.shared.field_errors import FieldErrors, RuleViolation
 from services.shared.field_rules import blank, code_value, iso_date, optional_text, version
 
@@ -226,13 +227,31 @@ def undo_label(last: StatusChange) -> str:
 
 # --- 找回 or 回退: what each means for the annual report ------------------------------------------
 # 回退 corrects a mistaken entry: the leaving is taken back as if never recorded, and the report
-# keeps no trace of it. 找回 is a real return (恢复党籍…): the leaving stays in its year's report
-# and the return counts as an increase. A clerk about to 找回 a leaving that was recorded
-# recently — this year, or by the clerk — is most likely correcting a mistake: point to 回退.
+# keeps no trace of it (the member's facts lose the change: stats/domain/counters.py). 找回 is a
+# real return: the leaving stays in its year's report and the return counts as an increase in its
+# own year — 恢复党籍 or 其他 as codes.return_increase says, named in that increase's name list
+# (member/name_lists.py). A clerk about to 找回 a leaving that was recorded recently — this year,
+# or by the clerk — is most likely correcting a mistake: point to 回退.
 
-UNDO_MEANING = "回退：更正误录，撤销最后一次党籍变动，不在年报中留下任何记录。"
-RESTORE_MEANING = ("找回：党员真实恢复党籍（如恢复党籍、误减少后经组织认定恢复），减少仍计入当年年报，"
-                   "找回计入年报的党员增加。")
+UNDO_MEANING = ("回退：更正误录，撤销最后一次党籍变动（减少或找回），如同从未录入，不在年报中留下任何记录"
+                "（既不计减少，也不计增加）。")
+RESTORE_MEANING = ("找回：党员确曾离开、现经组织认定回到党员队伍。原减少仍计入当年年报；"
+                   "找回计入年报的党员增加（找回当年）：停止党籍、取消预备党员资格后找回计为“恢复党籍”，死亡后找回计为“其他”，并列入年报相应的名单。")
+RESTORE_COUNTS_AS = {"restore": "恢复党籍", "other": "其他"}  # table 1's columns under 增加党员
+
+
+def leave_undone(before: Mapping | None, after: Mapping | None) -> bool:
+    """Whether a member_updated event's facts (before → after) are the 回退 of a leave: back on the
+    rolls with no new absence — a 找回 (or a 线下转入 after a 转出) adds one. What a leave caused
+    elsewhere (a committee post closed) is taken back on a 回退, and stays on a 找回."""
+    before, after = before or {}, after or {}
+    return (before.get("status") == LEFT and after.get("status") == ACTIVE
+            and len(after.get("absences") or ()) == len(before.get("absences") or ()))
+
+
+def restore_counts_as(kind: str | None) -> str | None:
+    """The 增加党员 column of table 1 a 找回 from `kind` counts in (None: counted as a 转入)."""
+    return RESTORE_COUNTS_AS.get(return_increase(kind))
 
 
 def restore_hint(last: Mapping | None, today: date, username: str) -> str | None:

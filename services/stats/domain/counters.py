@@ -14,7 +14,7 @@ the result does not depend on event order or repetition (house rule 3).
 """
 from collections import Counter
 
-from services.shared.codes import LEAVE_KIND_GROUPS, STUDENT
+from services.shared.codes import LEAVE_KIND_GROUPS, STUDENT, return_increase
 from services.shared.paths import path_ids
 
 BEGINNING = 0  # the year of a state with no known start (an organization without 成立日期)
@@ -108,10 +108,11 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
     """(dimension, value, year) → n for one member's facts (the event contract's shape).
 
     A member who left keeps counting for the years they belonged and for what happened then;
-    one without a leaving date cannot be placed and counts nowhere. A leave later taken back
-    (facts["absences"]: [kind, left_on, back_on]) counts as a decrease in the year it took
-    effect and an increase (恢复党籍 after 停止党籍, otherwise 其他) in the year of the return,
-    and the member is in no year end between.
+    one without a leaving date cannot be placed and counts nowhere. A leave later taken back by
+    找回 (facts["absences"]: [kind, left_on, back_on]) counts as a decrease in the year it took
+    effect and an increase (codes.return_increase: 恢复党籍 after 停止党籍 or 出党, 其他 after 死亡)
+    in the year of the return, and the member is in no year end between. A leave (or 找回) taken
+    back by 回退 is in neither the member's state nor their absences: it counts nowhere.
 
     `window` ([first day, end day), ISO dates, None: open): only what the member counted while
     in one organization (`placed`): the year ends inside it and the flows dated inside it."""
@@ -193,10 +194,10 @@ def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
             continue
         segments.append((start, away))
         _decrease(flows, kind, left_on)
-        if LEAVE_KIND_GROUPS.get(kind) != COUNTED_AS_TRANSFER:
+        increase = return_increase(kind)
+        if increase is not None:
             # Back after 组织关系转出 is a 线下转入: its 转入 is the transfer fact's (domain/transfers.py).
-            flows.add(("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back),
-                      back_on)
+            flows.add(("increase", increase, back), back_on)
         start = back
     return [*segments, (start, membership[1])]
 

@@ -6,7 +6,7 @@ explained in Chinese with the cells involved.
 - this year's 上年底党员总数 equals last year's 本年底实有党员数;
 - any 实有数与应有数之差 must be explained in the 报表说明;
 - abnormal year-on-year changes are flagged, to be explained;
-- 恢复党籍 and 停止党籍 need a name list (the system draws it: `list` names it);
+- 恢复党籍 and 停止党籍 need a name list (the system draws it: `list` names it); so has 其他增加 (找回);
 - student members aged 46 or over are flagged, to be checked one by one (with their list).
 
 An "error" blocks submission; a "warning" does not. Pure.
@@ -111,7 +111,9 @@ def _abnormal_failures(tables: list, previous: list | None, explained: bool) -> 
     return failures
 
 
-NAME_LISTS = (("increase_restore", "restored"), ("decrease_suspend", "suspended"))
+# Each T1 cell with its name list (member/name_lists.py): the two the rules ask for, and the
+# 其他增加 of 找回 after a 死亡, so every return the report counts is named.
+NAME_LISTS = (("increase_restore", "restored"), ("increase_other", "returned"), ("decrease_suspend", "suspended"))
 
 
 def _name_list_notes(tables: list) -> list:

@@ -40,3 +40,13 @@ def test_no_notice_without_a_leaving_to_take_back():
 def test_the_meanings_say_what_each_does_to_the_report():
     assert "不在年报中留下任何记录" in UNDO_MEANING and "更正误录" in UNDO_MEANING
     assert "计入年报的党员增加" in RESTORE_MEANING
+
+
+def test_an_undone_leave_is_told_from_a_return_by_the_absences():
+    from services.member.domain.status import leave_undone
+
+    left = {"status": "left", "leave_kind": "10", "left_on": "2026-05-01", "absences": []}
+    assert leave_undone(left, {"status": "active", "absences": []})  # 回退
+    assert not leave_undone(left, {"status": "active", "absences": [["10", "2026-05-01", "2026-06-01"]]})  # 找回
+    assert not leave_undone({"status": "active", "absences": []}, left)
+    assert not leave_undone(None, None)

@@ -127,3 +127,44 @@ def test_back_after_a_transfer_out_is_no_other_increase():
     entries = member_entries(facts)
     assert entries[("total", "", 2024)] == -1 and entries[("total", "", 2026)] == 1
     assert entries[("increase", "other", 2026)] == 0 and entries[("decrease", "other", 2024)] == 0
+
+
+# --- 找回 and 回退 (docs/REPORT_TABLES.md "找回 and 回退") -----------------------------------------
+
+def returned(kind: str, left_on: str = "2025-03-01", back_on: str = "2025-09-01") -> Counter:
+    return member_entries({**ACTIVE, "absences": [[kind, left_on, back_on]]})
+
+
+def test_a_return_counts_restore_after_a_stop_or_an_expulsion_way_and_other_after_a_death():
+    for kind, decrease in (("30", "suspend"), ("25", "expel"), ("21", "expel")):
+        entries = returned(kind)
+        assert entries[("decrease", decrease, 2025)] == 1 and entries[("increase", "restore", 2025)] == 1, kind
+        assert entries[("increase", "other", 2025)] == 0, kind
+    death = returned("10")
+    assert death[("decrease", "death", 2025)] == 1 and death[("increase", "other", 2025)] == 1
+    assert death[("increase", "restore", 2025)] == 0
+
+
+def test_a_return_after_a_transfer_out_is_the_transfers_and_counts_no_increase_here():
+    entries = returned("40")
+    assert not [key for key in entries if key[0] in ("increase", "decrease") and key[1] != "develop"]
+
+
+def test_an_undone_leave_leaves_no_trace_and_the_stock_comes_back_without_an_increase():
+    """回退 of a mistaken death: the member's facts are again those before the leave (no absence:
+    the undone change is in none), so the change between the counted states is exactly the
+    leave's contribution taken back — no decrease, no increase, the year end as before."""
+    died = member_entries({**ACTIVE, "status": "left", "leave_kind": "10", "left_on": "2025-05-01"})
+    taken_back = delta(died, member_entries({**ACTIVE, "absences": []}))
+    assert taken_back[("decrease", "death", 2025)] == -1 and taken_back[("total", "", 2025)] == 1
+    assert not [key for key in taken_back if key[0] == "increase"]
+    counted = Counter(died)
+    counted.update(taken_back)
+    assert +counted == +member_entries(ACTIVE)  # as if the death had never been keyed in
+
+
+def test_return_increase_is_the_one_rule_for_counters_and_name_lists():
+    from services.shared.codes import return_increase, return_kinds
+    assert [return_increase(kind) for kind in ("10", "21", "25", "30", "40")] == [
+        "other", "restore", "restore", "restore", None]
+    assert return_kinds("other") == ["10"] and "30" in return_kinds("restore") and "25" in return_kinds("restore")

@@ -182,6 +182,12 @@ def test_restored_and_stopped_memberships_need_their_name_lists():
     assert rules(check(tables())) == []
 
 
+def test_a_return_counted_as_other_increase_points_to_its_name_list():
+    notes = [f for f in check(tables(other=1))["failures"] if f["rule"] == "name_list"]
+    assert [(f["message"], f["list"]) for f in notes] == [
+        ("表1「增加党员·其他」1名：须附名单（系统已按党籍变动生成）", "returned")]
+
+
 def test_student_members_aged_46_or_over_are_a_warning_with_their_list():
     result = check(tables(), older_students=3)
     assert result["passed"] and result["warnings"] == 1
