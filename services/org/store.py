@@ -30,6 +30,7 @@ from .models import (
     org_id_seq,
     orgs,
     outbox,
+    units,
 )
 
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
@@ -91,6 +92,20 @@ def code_taken(code: str) -> Conflict:
     return Conflict(f"党组织代码“{code}”已被使用", {"code": "代码已存在"})
 
 
+def unit_states(session: Session, org_ids) -> dict:
+    """org id → its units as org events carry them ([{category, party_setup}], in the card's order)."""
+    found: dict = {}
+    for row in session.execute(select(units.c.org_id, units.c.category, units.c.party_setup)
+                               .where(units.c.org_id.in_(list(org_ids))).order_by(units.c.org_id, units.c.id)):
+        found.setdefault(row.org_id, []).append({"category": row.category, "party_setup": row.party_setup})
+    return found
+
+
+def state_of(session: Session, row, status: str | None = None) -> dict:
+    """The organization's state its events carry (events.org_state), its units included."""
+    return org_state(row, status, unit_states(session, [row.id]).get(row.id, ()))
+
+
 def save_org(session: Session, caller: Caller, before, values: dict, event_type: str, action: str, changes=(),
              note=None, batch_id=None):
     """Write `values`, bump the version, record the event (the state after) and the history."""
@@ -101,7 +116,7 @@ def save_org(session: Session, caller: Caller, before, values: dict, event_type:
     except IntegrityError:
         raise code_taken(values.get("code", "")) from None
     row = load_org(session, before.id)
-    record_event(session, outbox, event_type, row.id, row.version, org_state(row), caller)
+    record_event(session, outbox, event_type, row.id, row.version, state_of(session, row), caller)
     log_change(session, caller, row.id, action, changes, note, row.version, batch_id)
     return row
 
@@ -120,7 +135,7 @@ def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
     except IntegrityError:
         raise code_taken(data["code"]) from None
     row = load_org(session, new_id)
-    record_event(session, outbox, ORG_CREATED, row.id, row.version, org_state(row), caller)
+    record_event(session, outbox, ORG_CREATED, row.id, row.version, state_of(session, row), caller)
     log_change(session, caller, row.id, "created",
                [{"field": f.key, "label": f.label, "old": None, "new": plain(values.get(f.key))}
                 for f in CARD_FIELDS if values.get(f.key) is not None], note, row.version)

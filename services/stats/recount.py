@@ -21,7 +21,7 @@ from .mobility import as_event as mobility_as_event
 from .mobility import counted_sides as counted_mobility
 from .mobility import source_entries as mobility_entries
 from .models import applicant_facts, member_facts, mobility_facts, orgs, term_facts
-from .store import org_fact, org_node
+from .store import org_fact, org_node, unit_kinds
 from .transfers import counted_sides, member_moves
 
 PAGE = 2000
@@ -108,8 +108,12 @@ def placed_members(session: Session, members) -> list[tuple[str, Counter]]:
     counted (the members' counted 省内 transfers: counters.placed)."""
     members = list(members)
     moves = member_moves(session, [member_id for member_id, _, _ in members])
+    # The unit kinds (表5, 表6) are the organizations' as counted here (stats.orgs, kept from the
+    # org events whose units the org recount compares).
+    kinds = unit_kinds(session, [path for _, path, _ in members]
+                       + [from_path for found in moves.values() for _, from_path in found])
     return [part for member_id, path, facts in members
-            for part in placed(facts, path, moves.get(member_id, ()))]
+            for part in placed(facts, path, moves.get(member_id, ()), kinds)]
 
 
 def org_item_entries(item: dict) -> tuple[str, Counter]:
