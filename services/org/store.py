@@ -18,7 +18,7 @@ from services.shared.messaging.outbox import record_event
 from .domain.hierarchy import can_have_children, child_path
 from .domain.meetings import MEETING_KINDS, SIGN_ROLES
 from .domain.meetings import STATUS_NAMES as MEETING_STATUS_NAMES
-from .domain.org_card import CARD_FIELDS, display, plain
+from .domain.org_card import CARD_FIELDS, UNIT_FIELDS, display, plain
 from .events import ORG_CREATED, org_state
 from .models import (
     accounts,
@@ -30,8 +30,8 @@ from .models import (
     org_id_seq,
     orgs,
     outbox,
-    units,
 )
+from .models import units as units_table
 
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
@@ -95,8 +95,9 @@ def code_taken(code: str) -> Conflict:
 def unit_states(session: Session, org_ids) -> dict:
     """org id → its units as org events carry them ([{category, party_setup}], in the card's order)."""
     found: dict = {}
-    for row in session.execute(select(units.c.org_id, units.c.category, units.c.party_setup)
-                               .where(units.c.org_id.in_(list(org_ids))).order_by(units.c.org_id, units.c.id)):
+    for row in session.execute(select(units_table.c.org_id, units_table.c.category, units_table.c.party_setup)
+                               .where(units_table.c.org_id.in_(list(org_ids)))
+                               .order_by(units_table.c.org_id, units_table.c.id)):
         found.setdefault(row.org_id, []).append({"category": row.category, "party_setup": row.party_setup})
     return found
 
@@ -121,8 +122,9 @@ def save_org(session: Session, caller: Caller, before, values: dict, event_type:
     return row
 
 
-def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
-    """A new organization under `parent` (None: the root), with its event and history line."""
+def insert_org(session: Session, caller: Caller, parent, data: dict, note=None, units=()):
+    """A new organization under `parent` (None: the root), with its `units` (单位信息 records, as the
+    org 采集表 gives one), its event and history line."""
     new_id = session.execute(org_id_seq.next_value()).scalar_one()
     path = child_path(parent.path if parent is not None else "/", new_id)
     values = dict(data, id=new_id, parent_id=parent.id if parent is not None else None, path=path)
@@ -134,11 +136,15 @@ def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
             session.execute(orgs.insert().values(**values))
     except IntegrityError:
         raise code_taken(data["code"]) from None
+    for unit in units:
+        session.execute(units_table.insert().values(org_id=new_id, **unit))
     row = load_org(session, new_id)
     record_event(session, outbox, ORG_CREATED, row.id, row.version, state_of(session, row), caller)
     log_change(session, caller, row.id, "created",
                [{"field": f.key, "label": f.label, "old": None, "new": plain(values.get(f.key))}
-                for f in CARD_FIELDS if values.get(f.key) is not None], note, row.version)
+                for f in CARD_FIELDS if values.get(f.key) is not None]
+               + [{"field": f"unit_{f.key}", "label": f"单位信息·{f.label}", "old": None, "new": plain(unit.get(f.key))}
+                  for unit in units for f in UNIT_FIELDS if unit.get(f.key) is not None], note, row.version)
     return row
 
 
