@@ -160,23 +160,25 @@ def _batch_kinds(events: list, counted: dict) -> dict:
 COUNTED_AT = text("""
 SELECT member_id, org_path, facts FROM stats.member_facts
 WHERE facts IS NOT NULL AND (org_path = :path OR member_id IN (
-    SELECT member_id FROM stats.transfer_facts WHERE kind = 'within' AND from_path = :path AND member_id IS NOT NULL
-    UNION SELECT member_id FROM stats.member_placements WHERE from_path = :path))
+    SELECT member_id FROM stats.transfer_facts
+    WHERE kind = 'within' AND member_id IS NOT NULL AND right(from_path, length(:tail)) = :tail
+    UNION SELECT member_id FROM stats.member_placements WHERE right(from_path, length(:tail)) = :tail))
 """)
 
 
-def _counted_at(session: Session, path: str) -> Counter:
-    """year → the `total` entries counted at the organization at `path` itself (not below): its
-    members' years on its rolls, and those of members who left it by a 省内 or 整建制 transfer."""
-    rows = session.execute(COUNTED_AT, {"path": path}).all()
+def _counted_at(session: Session, org_id: int, path: str) -> dict:
+    """path → year → the `total` entries counted at the organization itself (not below), by the path
+    they are counted under: its members' years on its rolls, and those of members who left it by a
+    省内 or 整建制 transfer (under its path then, if it has moved since: counters.placed)."""
+    rows = session.execute(COUNTED_AT, {"path": path, "tail": f"/{org_id}/"}).all()
     moves = member_moves(session, [row.member_id for row in rows])
-    totals: Counter = Counter()
+    totals: dict = {}
     for row in rows:
         for where, entries in placed(row.facts, row.org_path, moves.get(row.member_id, ())):
-            if where == path:
+            if where and where.endswith(f"/{org_id}/"):
                 for (dimension, _, year), n in entries.items():
                     if dimension == "total":
-                        totals[year] += n
+                        totals.setdefault(where, Counter())[year] += n
     return totals
 
 
@@ -189,7 +191,8 @@ def _relabel(session: Session, counted: dict, kinds: dict) -> Counter:
         old = counted[org_id]
         old_kind = unit_kind(old.facts.get("units")) if old.facts else NOT_RECORDED
         if old.version and old.path and old_kind != kind:
-            deltas.update(relabelled(_counted_at(session, old.path), old_kind, kind, old.path))
+            for where, totals in _counted_at(session, org_id, old.path).items():
+                deltas.update(relabelled(totals, old_kind, kind, where))
     return deltas
 
 
