@@ -2,13 +2,16 @@
 branches (one from the 党组织采集表 with its 单位信息 columns, one a 联合党支部 of two villages), a 社区党委
 and a 街道党工委 recording a 社区 with no party organization, members and students in them. The tables
 at the 县委 equal the hand count; a village branch's unit changed to a 社区 takes its member from the
-村 counts to the 社区 ones; reconcile of the subtree is clean before and after."""
+村 counts to the 社区 ones; a member transferred (省内) from that branch to the 社区 this year counts there
+at this year end and at the branch the years before, and the branch's kind change takes those years
+along; reconcile of the subtree is clean after each step."""
 import io
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.api import complete_member, staff_client
 from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import wait_for
 
@@ -55,8 +58,8 @@ def member(api, org_id: int, name: str, **extra) -> int:
     return ok(api.post("/members", json=member_data(org_id, name=name, joined_on="2015-07-01", **extra)), 201)["id"]
 
 
-def tables(api, org_id: int) -> dict:
-    report = ok(api.get(f"/orgs/{org_id}/reports/{YEAR}"))
+def tables(api, org_id: int, year: int = YEAR) -> dict:
+    report = ok(api.get(f"/orgs/{org_id}/reports/{year}"))
     return {t["key"]: {key: n for key, n in t["rows"][0]["cells"].items() if n}
             for t in report["tables"] if t["key"] in KEYS}
 
@@ -85,17 +88,43 @@ def county(system, api, root_id):
     member(api, town["id"], "单位统计镇员")
     member(api, east, "单位统计村员甲")
     member(api, east, "单位统计村学生", occupation="学生", education="大学本科")
-    member(api, joint["id"], "单位统计联村员")
+    mover = complete_member(api, joint["id"], "单位统计联村员")
     ok(api.post("/members", json=member_data(
         community["id"], name="单位统计新生", occupation="学生", education="研究生", category="预备党员",
         joined_on=TODAY.isoformat(), id_number=id_number(date(2003, 3, 3)))), 201)
     member(api, community["id"], "单位统计老学生", occupation="学生", education="大学专科",
            id_number=id_number(date(1970, 3, 3)))
     member(api, street["id"], "单位统计街道员")
-    return {"top": top["id"], "joint": joint["id"], "joint_unit": joint["unit_ids"][0]}
+    return {"top": top["id"], "joint": joint["id"], "joint_unit": joint["unit_ids"][0], "mover": mover,
+            "community": community["id"]}
 
 
-def test_tables_five_to_seven_count_by_unit_kind_and_a_kind_change_moves_the_members(api, rpc, county):
+def transferred(system, api, member_id: int, to_org_id: int) -> None:
+    """A 省内 transfer effective today, each step by an account of its organization."""
+    clients = {}
+
+    def client(org_id: int):
+        if org_id not in clients:
+            clients[org_id] = staff_client(system, api, org_id, "uk")
+        return clients[org_id]
+
+    transfer = ok(api.post("/transfers", json={
+        "member_id": member_id, "kind": "within", "to_org_id": to_org_id, "reason": "01",
+        "dues_paid_to": f"{YEAR}-01", "phone": "13900000000", "address": "某某市某某路1号", "postcode": "100020"}), 201)
+    try:
+        while transfer["state"] in ("approving", "to_receive"):
+            step = next(s for s in transfer["route"] if s["state"] == "current")
+            data = {"date": TODAY.isoformat()} if step["action"] == "receive" else {}
+            transfer = ok(client(step["org_id"]).post(f"/transfers/{transfer['id']}/{step['action']}",
+                                                      json={"version": transfer["version"], **data}))
+        wait_for(lambda: ok(api.get(f"/transfers/{transfer['id']}"))["state"], lambda state: state == "received",
+                 what="the member service to move the member")
+    finally:
+        for opened in clients.values():
+            opened.close()
+
+
+def test_tables_five_to_seven_count_by_unit_kind_and_a_kind_change_moves_the_members(system, api, rpc, county):
     expected = {
         "t5": {"towns": 1, "towns_with_org": 1, "town_setup_1": 1, "town_orgs": 1, "town_members": 1,
                "villages": 3, "villages_with_org": 3, "village_setup_1": 1, "village_setup_2": 2, "village_orgs": 2,
@@ -115,6 +144,27 @@ def test_tables_five_to_seven_count_by_unit_kind_and_a_kind_change_moves_the_mem
     expected["t6"].update({"communities": 3, "communities_with_org": 2, "community_setup_2": 1,
                            "community_orgs": 2, "community_members": 3})
     settled(api, county["top"], expected)
+    reconciled(rpc, county["top"])
+
+    # Its member goes to the 社区党委 (省内, today): a 社区 member at this year end, a 村 one (the
+    # 联合党支部's other village is still a 村) at last year's.
+    def members_by_kind(year: int) -> tuple:
+        found = tables(api, county["top"], year)
+        return found["t5"].get("village_members", 0), found["t6"].get("community_members", 0)
+
+    assert members_by_kind(YEAR - 1) == (2, 2)  # the branch's past moved with its kind too
+    ok(api.patch(f"/orgs/{county['joint']}/units/{county['joint_unit']}", json={
+        "name": "统计南村", "category": "村", "party_setup": "联合建立党组织"}))  # back to a 村
+    wait_for(lambda: members_by_kind(YEAR - 1), lambda found: found == (3, 1), what="the 村 back")
+    transferred(system, api, county["mover"], county["community"])
+    wait_for(lambda: members_by_kind(YEAR), lambda found: found == (2, 3), what="the transferred member")
+    assert members_by_kind(YEAR - 1) == (3, 1)
+    reconciled(rpc, county["top"])
+    # The branch it left becomes a 社区 again: the member's years there go along, this year end stays.
+    ok(api.patch(f"/orgs/{county['joint']}/units/{county['joint_unit']}", json={
+        "name": "统计南社区", "category": "社区（居委会）", "party_setup": "联合建立党组织"}))
+    wait_for(lambda: members_by_kind(YEAR - 1), lambda found: found == (2, 2), what="the branch's past relabelled")
+    assert members_by_kind(YEAR) == (2, 3)
     reconciled(rpc, county["top"])
 
 
