@@ -30,7 +30,8 @@ routes = [
 
 OPENAPI_PATHS = {
     "/imports/orgs/template.xlsx": {"get": download_operation(
-        "下载党组织采集表模板（中文表头、必填列标红、类别和隶属关系下拉）")},
+        "下载党组织采集表模板（中文表头、必填列标红、类别、隶属关系和单位信息下拉；"
+        "填写单位性质类别则同时建立一条单位信息）")},
     "/imports/orgs": {"post": {
         **op("上传党组织采集表，返回预览：每行的问题（行号按表格编号）", "预览",
              obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST), status="201"),

@@ -31,7 +31,7 @@ RATIO_FLOOR = 1024 * 1024  # entries smaller than this cannot hurt, whatever the
 MAX_PART_BYTES = 4 * 1024 * 1024  # workbook.xml and its relationships, parsed in memory
 MAX_ROWS = 200_000  # data rows (the member and org services take at most this many)
 MAX_COLUMNS = 30  # room for the user's own notes beside the templates' columns:
-TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表": len(ORG_IMPORT_COLUMNS),  # 14 and 11
+TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表": len(ORG_IMPORT_COLUMNS),  # 14 and 14
                     "入党申请人采集表": len(APPLICANT_IMPORT_COLUMNS),  # 7
                     "发展纪实采集表": len(DEVELOPMENT_IMPORT_COLUMNS),  # 14
                     BASE_SHEET: len(BASE_IMPORT_COLUMNS),  # 5

@@ -34,6 +34,8 @@ from services.shared.codes import (
     OCCUPATIONS,
     ORG_AFFILIATIONS,
     ORG_TYPES,
+    PARTY_SETUPS,
+    UNIT_CATEGORIES,
 )
 
 from .cells import inert
@@ -68,7 +70,9 @@ def development_template() -> bytes:
 
 @lru_cache(maxsize=1)
 def org_template() -> bytes:
-    return collection_template("党组织采集表", ORG_IMPORT_COLUMNS, {"type": ORG_TYPES, "affiliation": ORG_AFFILIATIONS},
+    return collection_template("党组织采集表", ORG_IMPORT_COLUMNS,
+                               {"type": ORG_TYPES, "affiliation": ORG_AFFILIATIONS, "unit_category": UNIT_CATEGORIES,
+                                "unit_setup": PARTY_SETUPS},
                                ("code", "parent_code", "established_on", "contact_phone", "postcode"))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import Conflict
+from services.shared.org_sheet import UNIT_KEYS
 from services.shared.sheet_imports import (
     all_or_nothing_flag,
     import_view,
@@ -24,7 +25,7 @@ from .domain.org_card import EXTRA_KEYS
 from .models import import_rows, imports, orgs
 from .store import insert_org
 
-ROW_KEYS = ("name", "code", "type", "parent_code") + EXTRA_KEYS
+ROW_KEYS = ("name", "code", "type", "parent_code") + EXTRA_KEYS + tuple(UNIT_KEYS)
 
 
 def _existing(session, codes) -> dict:
@@ -87,7 +88,8 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_noth
                 continue
             parent_row = parent if not isinstance(parent, dict) else \
                 session.execute(select(orgs).where(orgs.c.id == parent["id"]).with_for_update()).first()
-            created[data["code"]] = insert_org(session, caller, parent_row, _card(data), note="党组织采集表导入")
+            created[data["code"]] = insert_org(session, caller, parent_row, _card(data), note="党组织采集表导入",
+                                               units=[data["unit"]] if data.get("unit") else ())
         if late and all_or_nothing:
             raise Conflict("预览后有党组织代码或上级党组织发生变化，按要求未写入任何数据", {"file": "存在冲突"})
         session.execute(update(imports).where(imports.c.id == record.id).values(

@@ -20,9 +20,9 @@ from services.shared.messaging.outbox import record_event
 
 from . import orglife_counts
 from .domain.move import new_path, target_problem, validate_move
-from .events import ORG_MOVED, ORG_TRANSFER_REFUSED, org_state
+from .events import ORG_MOVED, ORG_TRANSFER_REFUSED
 from .models import inbox, orgs, outbox
-from .store import load_org, log_change, require_active, require_version
+from .store import load_org, log_change, require_active, require_version, state_of
 from .transit import refuse_if_held
 
 
@@ -67,7 +67,7 @@ def _move(session: Session, caller: Caller, row, target, day: date, reason: str,
         updated_at=datetime.now(timezone.utc)))
     orglife_counts.move_done(session, row.id, old_parent.path, target.path)
     row = load_org(session, row.id)
-    payload = {**org_state(row), "old_path": old, "new_path": new, "old_parent_id": old_parent.id,
+    payload = {**state_of(session, row), "old_path": old, "new_path": new, "old_parent_id": old_parent.id,
                "moved_on": day.isoformat(), "reason": reason}
     if transfer is not None:
         payload["transfer"] = transfer

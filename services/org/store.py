@@ -18,7 +18,7 @@ from services.shared.messaging.outbox import record_event
 from .domain.hierarchy import can_have_children, child_path
 from .domain.meetings import MEETING_KINDS, SIGN_ROLES
 from .domain.meetings import STATUS_NAMES as MEETING_STATUS_NAMES
-from .domain.org_card import CARD_FIELDS, display, plain
+from .domain.org_card import CARD_FIELDS, UNIT_FIELDS, display, plain
 from .events import ORG_CREATED, org_state
 from .models import (
     accounts,
@@ -31,6 +31,7 @@ from .models import (
     orgs,
     outbox,
 )
+from .models import units as units_table
 
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
@@ -91,6 +92,21 @@ def code_taken(code: str) -> Conflict:
     return Conflict(f"党组织代码“{code}”已被使用", {"code": "代码已存在"})
 
 
+def unit_states(session: Session, org_ids) -> dict:
+    """org id → its units as org events carry them ([{category, party_setup}], in the card's order)."""
+    found: dict = {}
+    for row in session.execute(select(units_table.c.org_id, units_table.c.category, units_table.c.party_setup)
+                               .where(units_table.c.org_id.in_(list(org_ids)))
+                               .order_by(units_table.c.org_id, units_table.c.id)):
+        found.setdefault(row.org_id, []).append({"category": row.category, "party_setup": row.party_setup})
+    return found
+
+
+def state_of(session: Session, row, status: str | None = None) -> dict:
+    """The organization's state its events carry (events.org_state), its units included."""
+    return org_state(row, status, unit_states(session, [row.id]).get(row.id, ()))
+
+
 def save_org(session: Session, caller: Caller, before, values: dict, event_type: str, action: str, changes=(),
              note=None, batch_id=None):
     """Write `values`, bump the version, record the event (the state after) and the history."""
@@ -101,13 +117,14 @@ def save_org(session: Session, caller: Caller, before, values: dict, event_type:
     except IntegrityError:
         raise code_taken(values.get("code", "")) from None
     row = load_org(session, before.id)
-    record_event(session, outbox, event_type, row.id, row.version, org_state(row), caller)
+    record_event(session, outbox, event_type, row.id, row.version, state_of(session, row), caller)
     log_change(session, caller, row.id, action, changes, note, row.version, batch_id)
     return row
 
 
-def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
-    """A new organization under `parent` (None: the root), with its event and history line."""
+def insert_org(session: Session, caller: Caller, parent, data: dict, note=None, units=()):
+    """A new organization under `parent` (None: the root), with its `units` (单位信息 records, as the
+    org 采集表 gives one), its event and history line."""
     new_id = session.execute(org_id_seq.next_value()).scalar_one()
     path = child_path(parent.path if parent is not None else "/", new_id)
     values = dict(data, id=new_id, parent_id=parent.id if parent is not None else None, path=path)
@@ -119,11 +136,15 @@ def insert_org(session: Session, caller: Caller, parent, data: dict, note=None):
             session.execute(orgs.insert().values(**values))
     except IntegrityError:
         raise code_taken(data["code"]) from None
+    for unit in units:
+        session.execute(units_table.insert().values(org_id=new_id, **unit))
     row = load_org(session, new_id)
-    record_event(session, outbox, ORG_CREATED, row.id, row.version, org_state(row), caller)
+    record_event(session, outbox, ORG_CREATED, row.id, row.version, state_of(session, row), caller)
     log_change(session, caller, row.id, "created",
                [{"field": f.key, "label": f.label, "old": None, "new": plain(values.get(f.key))}
-                for f in CARD_FIELDS if values.get(f.key) is not None], note, row.version)
+                for f in CARD_FIELDS if values.get(f.key) is not None]
+               + [{"field": f"unit_{f.key}", "label": f"单位信息·{f.label}", "old": None, "new": plain(unit.get(f.key))}
+                  for unit in units for f in UNIT_FIELDS if unit.get(f.key) is not None], note, row.version)
     return row
 
 

@@ -15,4 +15,9 @@ ORG_IMPORT_COLUMNS = (
     Column("contact_phone", "联系电话", False, "必填项（可暂缺），数字、空格和 + - ( )"),
     Column("address", "通讯地址", False, "不超过200个字"),
     Column("postcode", "邮政编码", False, "6位数字"),
+    # 单位信息 (one unit; more on the card): what 表5/表6 count the organization and its members by.
+    Column("unit_category", "单位性质类别", False, "填写则建立一条单位信息，如 村、社区（居委会）、乡（镇）、街道"),
+    Column("unit_name", "单位名称", False, "填写单位性质类别时必填，不超过100个字"),
+    Column("unit_setup", "建立党组织情况", False, "填写单位性质类别时必填，如 单独建立党组织"),
 )
+UNIT_KEYS = {"unit_category": "category", "unit_name": "name", "unit_setup": "party_setup"}

@@ -15,7 +15,7 @@ from services.shared.bulk import copy_rows
 from services.shared.messaging.inbox import claim, unclaim
 
 from .applicant_counts import apply_applicants
-from .domain.counters import rehomed
+from .domain.counters import NOT_RECORDED, placed, rehomed, relabelled, unit_kind
 from .domain.development import APPLICANT_EVENTS
 from .domain.fold import Fact, fold, is_org_event, subject
 from .domain.mobility import MOBILITY_EVENTS
@@ -24,7 +24,7 @@ from .domain.transfers import TRANSFER_EVENTS
 from .mobility import apply_mobility
 from .mobility import rehome as rehome_mobility
 from .models import applicant_facts, counter_deltas, inbox, member_facts, orgs
-from .store import org_fact, rewrite_paths
+from .store import org_fact, rewrite_paths, unit_kinds
 from .term_counts import apply_terms
 from .term_counts import rehome as rehome_terms
 from .transfers import apply_transfers, apply_whole_org, detached, member_moves, moved_members, whole_org_moves
@@ -72,11 +72,11 @@ def _write_orgs(session: Session, changed: dict) -> None:
         session.execute(update(orgs).where(orgs.c.id == bindparam("org_id")).values(
             parent_id=bindparam("parent_id"), path=bindparam("path"), type=bindparam("type"),
             status=bindparam("status"), established_on=bindparam("established_on"),
-            revoked_on=bindparam("revoked_on"), version=bindparam("version")),
+            revoked_on=bindparam("revoked_on"), version=bindparam("version"), units=bindparam("units")),
             [{"org_id": org_id, "parent_id": f.facts["parent_id"], "path": f.facts["path"] or "",
               "type": f.facts["type"] or "", "status": f.facts["status"],
               "established_on": as_date(f.facts["established_on"]), "revoked_on": as_date(f.facts["revoked_on"]),
-              "version": f.version} for org_id, f in changed.items()])
+              "version": f.version, "units": f.facts.get("units") or []} for org_id, f in changed.items()])
 
 
 def _write_members(session: Session, changed: dict) -> None:
@@ -145,6 +145,57 @@ def _rehome(session: Session, org_id: int, old_path: str, new_path: str) -> None
     rehome_terms(session, old_path, new_path)
 
 
+def _batch_kinds(events: list, counted: dict) -> dict:
+    """org id → the unit kind of the organizations whose newest event in the batch is newer than
+    their counted state (what the fold will count them as)."""
+    newest: dict = {}
+    for event in events:
+        if is_org_event(event):
+            version = int(event["aggregate_version"])
+            if version > max(counted[subject(event)].version, newest.get(subject(event), (0,))[0]):
+                newest[subject(event)] = (version, unit_kind((event.get("payload") or {}).get("units")))
+    return {org_id: kind for org_id, (_, kind) in newest.items()}
+
+
+COUNTED_AT = text("""
+SELECT member_id, org_path, facts FROM stats.member_facts
+WHERE facts IS NOT NULL AND (org_path = :path OR member_id IN (
+    SELECT member_id FROM stats.transfer_facts
+    WHERE kind = 'within' AND member_id IS NOT NULL AND right(from_path, length(:tail)) = :tail
+    UNION SELECT member_id FROM stats.member_placements WHERE right(from_path, length(:tail)) = :tail))
+""")
+
+
+def _counted_at(session: Session, org_id: int, path: str) -> dict:
+    """path → year → the `total` entries counted at the organization itself (not below), by the path
+    they are counted under: its members' years on its rolls, and those of members who left it by a
+    省内 or 整建制 transfer (under its path then, if it has moved since: counters.placed)."""
+    rows = session.execute(COUNTED_AT, {"path": path, "tail": f"/{org_id}/"}).all()
+    moves = member_moves(session, [row.member_id for row in rows])
+    totals: dict = {}
+    for row in rows:
+        for where, entries in placed(row.facts, row.org_path, moves.get(row.member_id, ())):
+            if where and where.endswith(f"/{org_id}/"):
+                for (dimension, _, year), n in entries.items():
+                    if dimension == "total":
+                        totals.setdefault(where, Counter())[year] += n
+    return totals
+
+
+def _relabel(session: Session, counted: dict, kinds: dict) -> Counter:
+    """An organization whose unit kind changes takes the members counted at it from the old kind's
+    `unit_members` to the new one's (as an org's type change moves it between the org_type counts);
+    the batch's member changes are then folded with the new kind."""
+    deltas: Counter = Counter()
+    for org_id, kind in kinds.items():
+        old = counted[org_id]
+        old_kind = unit_kind(old.facts.get("units")) if old.facts else NOT_RECORDED
+        if old.version and old.path and old_kind != kind:
+            for where, totals in _counted_at(session, org_id, old.path).items():
+                deltas.update(relabelled(totals, old_kind, kind, where))
+    return deltas
+
+
 def apply_events(sessions: sessionmaker, events: list) -> list:
     """Apply a batch in one transaction; returns the events deferred (their organization is not
     known yet: to be redelivered), which are left unclaimed."""
@@ -179,7 +230,16 @@ def apply_states(session: Session, events: list) -> list:
     member_ids = sorted({subject(e) for e in events if not is_org_event(e)} | moved_members(transferred))
     counted_members = _lock_members(session, member_ids)
     moves = member_moves(session, member_ids)
-    result = fold(events, counted_orgs, counted_members, _known_paths(session, events), moves)
+    batch_kinds = _batch_kinds(events, counted_orgs)
+    relabel = _relabel(session, counted_orgs, batch_kinds)  # the members counted so far, before the fold
+    known_paths = _known_paths(session, events)
+    paths = [*known_paths.values(), *(f.path for f in counted_members.values()),
+             *(from_path for found in moves.values() for _, from_path in found),
+             *(after.get("org_path") for event in events if not is_org_event(event)
+               for after in [(event.get("payload") or {}).get("after")] if after)]
+    kinds = {**unit_kinds(session, paths), **batch_kinds}
+    result = fold(events, counted_orgs, counted_members, known_paths, moves, kinds)
+    result.deltas.update(relabel)
     _write_orgs(session, result.orgs)
     _write_members(session, result.members)
     # Transfers after the organizations: an end created in this batch has its path by now.

@@ -33,6 +33,8 @@ orgs = Table(
     Column("established_on", Date),
     Column("revoked_on", Date),
     Column("version", Integer, nullable=False),
+    # 单位信息 of the counted kinds' tables (表5, 表6): [{category, party_setup}] in the card's order.
+    Column("units", JSONB, nullable=False, server_default="[]"),
 )
 Index("stats_orgs_path", orgs.c.path, postgresql_ops={"path": "text_pattern_ops"})
 Index("stats_orgs_parent", orgs.c.parent_id)

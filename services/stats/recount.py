@@ -6,7 +6,7 @@ ancestors in SQL, so memory stays bounded by a page however large the subtree.
 """
 from collections import Counter
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared import audit
@@ -22,7 +22,7 @@ from .mobility import as_event as mobility_as_event
 from .mobility import counted_sides as counted_mobility
 from .mobility import source_entries as mobility_entries
 from .models import applicant_facts, member_facts, mobility_facts, orgs, outbox, term_facts
-from .store import org_fact, org_node
+from .store import org_fact, org_node, unit_kinds
 from .transfers import counted_sides, member_moves
 
 PAGE = 2000
@@ -109,8 +109,12 @@ def placed_members(session: Session, members) -> list[tuple[str, Counter]]:
     counted (the members' counted 省内 transfers: counters.placed)."""
     members = list(members)
     moves = member_moves(session, [member_id for member_id, _, _ in members])
+    # The unit kinds (表5, 表6) are the organizations' as counted here (stats.orgs, kept from the
+    # org events whose units the org recount compares).
+    kinds = unit_kinds(session, [path for _, path, _ in members]
+                       + [from_path for found in moves.values() for _, from_path in found])
     return [part for member_id, path, facts in members
-            for part in placed(facts, path, moves.get(member_id, ()))]
+            for part in placed(facts, path, moves.get(member_id, ()), kinds)]
 
 
 def org_item_entries(item: dict) -> tuple[str, Counter]:
@@ -190,6 +194,22 @@ def _sync(sessions: sessionmaker, table, key, items: list, item_id, as_event) ->
     return len(newer)
 
 
+def _sync_units(sessions: sessionmaker, items: list) -> int:
+    """Organizations counted at the source's version but without the units it has: units recorded
+    before the org events carried them (stats_0017_org_units). Their counted version steps back one
+    so the source state applies like an event (the same fold, and the members' unit kind relabelled)."""
+    with sessions.begin() as session:
+        counted = {row.id: row for row in session.execute(
+            select(orgs.c.id, orgs.c.version, orgs.c.units).where(orgs.c.id.in_([item["id"] for item in items])))}
+        stale = [item for item in items if item["id"] in counted and counted[item["id"]].version == item["version"]
+                 and counted[item["id"]].units != org_state(item["state"])["units"]]
+        if stale:
+            session.execute(update(orgs).where(orgs.c.id.in_([item["id"] for item in stale]))
+                            .values(version=orgs.c.version - 1))
+            apply_states(session, [_org_as_event(item) for item in stale])
+    return len(stale)
+
+
 def _org_as_event(item: dict) -> dict:
     return {"event_id": None, "type": "org_updated", "aggregate_id": str(item["id"]),
             "aggregate_version": item["version"], "payload": item["state"]}
@@ -235,7 +255,8 @@ def rebuild(sessions: sessionmaker, caller: Caller, root_path: str, member_page,
     """Recount every counter from the source services while the system runs, locking nobody out.
 
     1. The counted states catch up with the sources: a newer source version is applied like an
-       event (same fold, deltas included).
+       event (same fold, deltas included); so is an organization's state whose units the counted
+       one lacks (recorded before org events carried units).
     2. In ONE snapshot (REPEATABLE READ) the counted states are recounted and compared with
        counters plus deltas; the differences are appended as deltas. Every ingester (and
        compactor) transaction keeps counters and counted states in step atomically, so what
@@ -244,6 +265,7 @@ def rebuild(sessions: sessionmaker, caller: Caller, root_path: str, member_page,
     synced = {"orgs": 0, "members": 0, "mobility": 0, "applicants": 0, "terms": 0}
     for items in pages(org_page, root_path, "next_after_path", ""):
         synced["orgs"] += _sync(sessions, orgs, orgs.c.id, items, lambda item: item["id"], _org_as_event)
+        synced["orgs"] += _sync_units(sessions, items)
     for items in pages(member_page, root_path, "next_after_id", 0):
         synced["members"] += _sync(sessions, member_facts, member_facts.c.member_id, items,
                                    lambda item: item["member_id"], _member_as_event)

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.errors import NotFound
+from services.shared.paths import path_ids
 
 from .counter_cache import FoldedRows
+from .domain.counters import unit_kind
 from .domain.fold import Fact
 from .domain.tables import Figures, figures
 from .models import counter_generations, orgs
@@ -143,7 +145,7 @@ def org_fact(row) -> Fact:
         return Fact(0, None, None)
     return Fact(row.version, row.path, {
         "id": row.id, "parent_id": row.parent_id, "path": row.path, "type": row.type, "status": row.status,
-        "established_on": _iso(row.established_on), "revoked_on": _iso(row.revoked_on)})
+        "established_on": _iso(row.established_on), "revoked_on": _iso(row.revoked_on), "units": row.units or []})
 
 
 def counted_paths(session: Session, ids: set) -> dict:
@@ -159,3 +161,13 @@ def rewrite_paths(session: Session, column, old_path: str, new_path: str) -> Non
     cut = len(old_path) + 1
     session.execute(update(column.table).where(column.startswith(old_path, autoescape=True))
                     .values({column: text(f":new || substr({column.name}, :cut)").bindparams(new=new_path, cut=cut)}))
+
+
+def unit_kinds(session: Session, paths) -> dict:
+    """{org id: unit kind} of the organizations `paths` end at (where members are counted) that are
+    set up in a unit of a counted kind (domain/counters.unit_kind), as counted here."""
+    ids = sorted({path_ids(path)[-1] for path in paths if path_ids(path)})
+    if not ids:
+        return {}
+    rows = session.execute(select(orgs.c.id, orgs.c.units).where(orgs.c.id.in_(ids)))
+    return {row.id: kind for row in rows for kind in [unit_kind(row.units)] if kind}

@@ -15,7 +15,7 @@ from .domain.counters import placed, replaced
 from .domain.fold import Fact
 from .domain.transfers import WITHIN, moves_member, sides, transfer_deltas
 from .models import member_placements, orgs, transfer_facts
-from .store import rewrite_paths
+from .store import rewrite_paths, unit_kinds
 
 PAGE = 2000
 
@@ -82,13 +82,20 @@ def moved_members(events: list) -> set:
             if payload.get("kind") == WITHIN and payload.get("member_id") is not None}
 
 
-def _replaced(fact: dict, member: Fact | None, moves: dict) -> Counter:
+def _kinds(session: Session, path: str | None, moves) -> dict:
+    """The unit kinds of the organizations a member's parts are counted at (counters.placed)."""
+    return unit_kinds(session, [path, *(from_path for _, from_path in moves)])
+
+
+def _replaced(session: Session, fact: dict, member: Fact | None, moves: dict) -> Counter:
     """A new 省内 transfer places what the member counted before it at the organization left."""
     member_id = fact["member_id"]
     before = moves.get(member_id, [])
     after = sorted([*before, (fact["effective_on"], fact["from_path"])])
     moves[member_id] = after
-    return replaced(member.facts, member.path, before, after) if member else Counter()
+    if not member:
+        return Counter()
+    return replaced(member.facts, member.path, before, after, _kinds(session, member.path, after))
 
 
 def apply_transfers(session: Session, events: list, members: dict | None = None,
@@ -114,7 +121,8 @@ def apply_transfers(session: Session, events: list, members: dict | None = None,
             fact = as_fact(row)
             deltas.update(transfer_deltas(fact))
             if moves_member({**fact, "member_id": row.member_id}):
-                deltas.update(_replaced({**fact, "member_id": row.member_id}, members.get(row.member_id), moves))
+                deltas.update(_replaced(session, {**fact, "member_id": row.member_id}, members.get(row.member_id),
+                                        moves))
     return deltas, deferred
 
 
@@ -155,7 +163,7 @@ def _place_moved(session: Session, transfer_id: int, effective_on: str, old_path
         after = moves.get(m.member_id, [])
         before = list(after)
         before.remove((effective_on, placed_[m.member_id]["from_path"]))
-        deltas.update(replaced(m.facts, m.org_path, before, after))
+        deltas.update(replaced(m.facts, m.org_path, before, after, _kinds(session, m.org_path, after)))
     return deltas
 
 
@@ -176,7 +184,8 @@ def detached(session: Session, org_id: int, path: str) -> Counter:
     moves = member_moves(session, {row.member_id for row in rows})
     result: Counter = Counter()
     for row in {row.member_id: row for row in rows}.values():
-        for where, entries in placed(row.facts, row.org_path, moves.get(row.member_id, ())):
+        found = moves.get(row.member_id, ())
+        for where, entries in placed(row.facts, row.org_path, found, _kinds(session, row.org_path, found)):
             if f"/{org_id}/" in where and not where.startswith(path):
                 result.update(entries)
     return result

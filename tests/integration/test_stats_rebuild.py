@@ -78,3 +78,33 @@ def test_one_rebuild_at_a_time(system, rpc):
         conn.execute("SELECT pg_advisory_lock(%s)", (REBUILD_LOCK,))  # as a running rebuild holds it
         error = remote_error(lambda: rpc.call("stats", "rebuild"))
     assert error.exc_type == "Conflict" and "正在重建" in error.exc_args[0]
+
+
+def test_rebuild_brings_in_units_recorded_before_org_events_carried_them(system, rpc, tree):
+    """An organization counted at its version without its 村 unit (as after the upgrade that made
+    org events carry units): reconcile lists it, rebuild applies the source state again and the unit,
+    the organization and its member count under 村."""
+    branch = tree["one"]
+    rpc.call("org", "save_entry", org_id=branch, kind="unit",
+             data={"name": "重建村", "category": "51", "party_setup": "1"})
+    member_id = rpc.call("member", "create_member", data=member_data(branch))["id"]
+
+    def village_members():
+        with psycopg.connect(plain_dsn(system)) as conn:
+            return conn.execute("SELECT coalesce(sum(n), 0) FROM (SELECT n FROM stats.counters WHERE org_id = %s "
+                                "AND dimension = 'unit_members' AND value = '51' UNION ALL SELECT n FROM "
+                                "stats.counter_deltas WHERE org_id = %s AND dimension = 'unit_members' "
+                                "AND value = '51') AS counted", (branch, branch)).fetchone()[0]
+
+    wait_for(village_members, lambda n: n == 1, what=f"member {member_id} counted under 村")
+    with psycopg.connect(plain_dsn(system)) as conn:  # as counted before stats_0017: no units anywhere
+        conn.execute("UPDATE stats.orgs SET units = '[]' WHERE id = %s", (branch,))
+        for table in ("counters", "counter_deltas"):
+            conn.execute(f"DELETE FROM stats.{table} WHERE dimension IN ('unit', 'org_unit_kind', 'unit_members')")
+    assert village_members() == 0
+    damage = rpc.call("stats", "reconcile", org_id=tree["committee"])
+    assert {d["dimension"] for d in damage["differences"]} == {"unit", "org_unit_kind"}
+    result = rpc.call("stats", "rebuild")
+    assert result["synced"]["orgs"] >= 1
+    assert village_members() == 1
+    assert system.wait_consistent() == []

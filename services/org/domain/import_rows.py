@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from services.shared.codes import ORG_TYPES
 from services.shared.field_errors import FieldErrors
+from services.shared.org_sheet import UNIT_KEYS
 
 from .hierarchy import can_have_children
-from .org_card import FIELDS, validate_new_card
+from .org_card import FIELDS, UNIT_FIELDS, validate_entry, validate_new_card
 
 NOTED = ("type", "affiliation")  # coded items: typed names and aliases (县委, 支部) are read as codes
 
@@ -30,6 +31,20 @@ def normalized(raw: dict, data: dict) -> list[tuple[str, str]]:
             if typed != name:
                 notes.append((key, f"{FIELDS[key].label}：{typed} → {name}"))
     return notes
+
+
+def checked_unit(raw: dict) -> tuple[dict | None, dict]:
+    """The row's 单位信息 (None when its three columns are empty) and its problems by column: a
+    unit is written when 单位性质类别 is given, with its name and 建立党组织情况 (the card's rule)."""
+    given = {column: str(raw.get(column) or "").strip() for column in UNIT_KEYS}
+    if not any(given.values()):
+        return None, {}
+    try:
+        return validate_entry(UNIT_FIELDS, {key: given[column] or None for column, key in UNIT_KEYS.items()}), {}
+    except FieldErrors as exc:
+        columns = {key: column for column, key in UNIT_KEYS.items()}
+        return None, {columns[key]: ("填写单位信息时必填" if message == "必填" else message)
+                      for key, message in exc.fields.items() if key in columns}
 
 
 def _parent_problem(parent_code: str, in_file: dict, orgs_by_code: dict) -> str | None:
@@ -65,6 +80,9 @@ def check_org_rows(rows: list[dict], orgs_by_code: dict) -> CheckedOrgRows:
         except FieldErrors as exc:
             data = None
             problems.update({k: v for k, v in exc.fields.items() if k != "parent_id" and k not in problems})
+        unit, unit_problems = checked_unit(raw)
+        for key, message in unit_problems.items():
+            problems.setdefault(key, message)
         code = (data or {}).get("code") or str(raw.get("code") or "").strip()
         if code and "code" not in problems:
             if code in in_file:
@@ -86,6 +104,6 @@ def check_org_rows(rows: list[dict], orgs_by_code: dict) -> CheckedOrgRows:
         if not problems:
             parent = orgs_by_code.get(parent_code)
             data.pop("parent_id")
-            checked.valid.append({**data, "row": row, "parent_code": parent_code,
+            checked.valid.append({**data, "row": row, "parent_code": parent_code, "unit": unit,
                                   "parent_id": parent["id"] if parent and parent_code not in in_file else None})
     return checked

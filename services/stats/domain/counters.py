@@ -14,7 +14,7 @@ the result does not depend on event order or repetition (house rule 3).
 """
 from collections import Counter
 
-from services.shared.codes import LEAVE_KIND_GROUPS, STUDENT, return_increase
+from services.shared.codes import COMMUNITY, LEAVE_KIND_GROUPS, STREET, STUDENT, TOWNSHIP, VILLAGE, return_increase
 from services.shared.paths import path_ids
 
 BEGINNING = 0  # the year of a state with no known start (an organization without 成立日期)
@@ -33,6 +33,9 @@ FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_
         "applied",  # 入党申请 received: domain/development.py
         "term_elected", "term_first", "term_expiring")  # 换届: domain/terms.py
 CONFIRMED_ON_TIME, CONFIRMED_EXTENDED = "on_time", "extended"
+# 表5–7: students' 学历; units of the counted kinds by kind and 建立党组织情况, organizations by
+# the kind of unit they are set up in, members by the kind of their organization's unit.
+STOCK += ("student_education", "unit", "org_unit_kind", "unit_members")
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
@@ -142,6 +145,8 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
             span(entries, dimension, value, *segment, within=segment)
         if facts.get("occupation") == STUDENT:
             span(entries, "student_birth_year", year_of(facts.get("birth_date")), *segment, within=segment)
+            span(entries, "student_education", EDUCATION_BUCKETS.get(facts.get("education")), *segment,
+                 within=segment)
         if full is not None:
             span(entries, "category", PROBATIONARY, membership[0], full, within=segment)
             span(entries, "category", FULL, full, None, within=segment)
@@ -202,39 +207,40 @@ def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
     return [*segments, (start, membership[1])]
 
 
-def placed(facts: dict | None, path: str | None, moves=()) -> list[tuple[str, Counter]]:
+def placed(facts: dict | None, path: str | None, moves=(), kinds: dict | None = None) -> list[tuple[str, Counter]]:
     """(path, entries) of one member, each where it was counted: `moves` are the member's counted
     省内 transfers [(effective_on, from_path)]; before each, the member counted in the organization
     it left (its year ends and its dated flows: a 发展 there stays there), and from the last one
     on under `path`, where the member is now. So the sending side's 上年底 + 增 − 减 = 本年底 holds
     in the year of the move, as the transfer's 转出 is counted there (domain/transfers.py). An
-    organization's own move (uncounted) takes everything counted under it along."""
+    organization's own move (uncounted) takes everything counted under it along. `kinds`: org id →
+    the kind of unit it is set up in (unit_kind), for the members by unit kind (`with_unit_kind`)."""
     if not moves:
-        return [(path, member_entries(facts))]
+        return [(path, with_unit_kind(member_entries(facts), kind_at(path, kinds)))]
     result, first = [], None
     for on, from_path in sorted(moves):
         on = str(on)[:10]
-        result.append((from_path, member_entries(facts, (first, on))))
+        result.append((from_path, with_unit_kind(member_entries(facts, (first, on)), kind_at(from_path, kinds))))
         first = on
-    result.append((path, member_entries(facts, (first, None))))
+    result.append((path, with_unit_kind(member_entries(facts, (first, None)), kind_at(path, kinds))))
     return result
 
 
-def placed_rolled(facts: dict | None, path: str | None, moves=()) -> Counter:
+def placed_rolled(facts: dict | None, path: str | None, moves=(), kinds: dict | None = None) -> Counter:
     """A member's counter entries rolled up from where each was counted (`placed`)."""
     result: Counter = Counter()
-    for where, entries in placed(facts, path, moves):
+    for where, entries in placed(facts, path, moves, kinds):
         result.update(rolled(entries, where))
     return result
 
 
-def replaced(facts: dict | None, path: str | None, before, after) -> Counter:
+def replaced(facts: dict | None, path: str | None, before, after, kinds: dict | None = None) -> Counter:
     """What a member's counters change by when their moves go from `before` to `after` (a new 省内
     transfer or 整建制 placement counted)."""
     if not facts:
         return Counter()
-    result = placed_rolled(facts, path, after)
-    result.subtract(placed_rolled(facts, path, before))
+    result = placed_rolled(facts, path, after, kinds)
+    result.subtract(placed_rolled(facts, path, before, kinds))
     return result
 
 
@@ -250,6 +256,7 @@ def org_entries(state: dict | None) -> Counter:
     start = year_of(state.get("established_on"))
     years = (BEGINNING if start is None else start, year_of(state.get("revoked_on")) if revoked else None)
     span(entries, "org_type", state.get("type"), *years, within=years)
+    _unit_entries(entries, state, years)
     return entries
 
 
@@ -291,3 +298,61 @@ def rehomed(amounts: Counter, org_id: int, old_path: str, new_path: str) -> Coun
         for ancestor in new_above:
             result[(ancestor, *key)] += n
     return Counter({k: n for k, n in result.items() if n})
+
+
+# --- 表5, 表6: units and members by the kind of unit (乡镇, 街道, 村, 社区) ----------------------
+
+UNIT_KINDS = (TOWNSHIP, STREET, VILLAGE, COMMUNITY)
+
+
+def unit_kind(units) -> str:
+    """The kind of unit an organization is set up in, from its 单位信息 ([{category, party_setup}]):
+    the category of its first unit of a counted kind (NOT_RECORDED: none). An organization set up
+    in units of two kinds (a rare 联合党支部) counts its members once, by the first."""
+    return next((unit["category"] for unit in units or () if unit.get("category") in UNIT_KINDS), NOT_RECORDED)
+
+
+def unit_value(unit: dict) -> str:
+    """The `unit` counter value of a unit: its category and 建立党组织情况, "51/1"."""
+    return f"{unit['category']}/{unit.get('party_setup') or NOT_RECORDED}"
+
+
+def _unit_entries(entries: Counter, state: dict, years: tuple) -> None:
+    """An organization's units of the counted kinds (each record once) and its own unit kind,
+    while the organization exists (like its type)."""
+    for unit in state.get("units") or ():
+        if unit.get("category") in UNIT_KINDS:
+            span(entries, "unit", unit_value(unit), *years, within=years)
+    kind = unit_kind(state.get("units"))
+    if kind:
+        span(entries, "org_unit_kind", kind, *years, within=years)
+
+
+def kind_at(path: str | None, kinds: dict | None) -> str:
+    """The unit kind of the organization a path ends at (`kinds`: org id → unit kind)."""
+    ids = path_ids(path) if path and kinds else []
+    return kinds.get(ids[-1], NOT_RECORDED) if ids else NOT_RECORDED
+
+
+def with_unit_kind(entries: Counter, kind: str) -> Counter:
+    """A member's entries counted at an organization of unit kind `kind`, plus the members by unit
+    kind: the member's `total` (their years on the rolls there) again as `unit_members`. The kind
+    is the organization's now: like education, it carries no history."""
+    if kind:
+        for (dimension, _, year), n in list(entries.items()):
+            if dimension == "total" and n:
+                entries[("unit_members", kind, year)] += n
+    return entries
+
+
+def relabelled(totals: Counter, old_kind: str, new_kind: str, path: str) -> Counter:
+    """Counter deltas when the organization at `path` goes from unit kind `old_kind` to `new_kind`:
+    what its members count there (`totals`, year → n: their `total` entries counted at it, not
+    below) moves between the members by unit kind, at it and its ancestors."""
+    moved: Counter = Counter()
+    for year, n in totals.items():
+        if old_kind:
+            moved[("unit_members", old_kind, year)] -= n
+        if new_kind:
+            moved[("unit_members", new_kind, year)] += n
+    return rolled(moved, path)

@@ -9,7 +9,7 @@ creation arrives in the same batch.
 from collections import Counter
 from dataclasses import dataclass
 
-from .counters import member_entries, org_entries, placed_rolled, rolled
+from .counters import org_entries, placed, placed_rolled, rolled
 
 ORG_EVENTS = ("org_created", "org_renamed", "org_updated", "org_revoked", "org_deleted", "org_restored",
               "org_moved")
@@ -46,7 +46,9 @@ def org_state(payload: dict) -> dict:
     """An organization's counted state from an org event payload (missing keys: None)."""
     return {"id": payload.get("id"), "parent_id": payload.get("parent_id"), "path": payload.get("path"),
             "type": payload.get("type"), "status": payload.get("status") or "active",
-            "established_on": payload.get("established_on"), "revoked_on": payload.get("revoked_on")}
+            "established_on": payload.get("established_on"), "revoked_on": payload.get("revoked_on"),
+            "units": [{"category": unit.get("category"), "party_setup": unit.get("party_setup")}
+                      for unit in payload.get("units") or ()]}
 
 
 def is_org_event(event: dict) -> bool:
@@ -65,21 +67,27 @@ class Folded:
     deferred: list  # member events that could not be placed yet (organization unknown)
 
 
-def member_change(old: Fact, new: Fact, moves=()) -> Counter:
+def member_change(old: Fact, new: Fact, moves=(), kinds: dict | None = None) -> Counter:
     """What a member's going from `old` to `new` does to the counters, each part counted where
-    the member was then (`moves`: the member's counted 省内 transfers, counters.placed)."""
-    if not moves:
-        return change(old, new, member_entries)
-    result = placed_rolled(new.facts, new.path, moves) if new.facts else Counter()
+    the member was then (`moves`: the member's counted 省内 transfers, counters.placed; `kinds`:
+    org id → unit kind). Under the same path only the entries that differ are rolled up (an
+    education change moves 2 of a member's ~15 entries, at every level of the path)."""
+    if not moves and old.facts and new.facts and old.path == new.path:
+        (_, difference), = placed(new.facts, new.path, (), kinds)
+        difference.subtract(placed(old.facts, old.path, (), kinds)[0][1])
+        return rolled(difference, new.path)
+    result = placed_rolled(new.facts, new.path, moves, kinds) if new.facts else Counter()
     if old.facts:
-        result.subtract(placed_rolled(old.facts, old.path, moves))
+        result.subtract(placed_rolled(old.facts, old.path, moves, kinds))
     return result
 
 
-def fold(events: list, orgs: dict, members: dict, known_paths: dict, moves: dict | None = None) -> Folded:
+def fold(events: list, orgs: dict, members: dict, known_paths: dict, moves: dict | None = None,
+         kinds: dict | None = None) -> Folded:
     """Fold `events` (first deliveries only) over the counted `orgs` and `members` ({id: Fact},
     missing = nothing counted). `known_paths` maps org ids to their counted paths (the member
-    events' organizations); `moves` member id → the member's counted 省内 transfers."""
+    events' organizations); `moves` member id → the member's counted 省内 transfers; `kinds` org
+    id → the unit kind of the organizations members are counted at, as after the batch's org events."""
     moves = moves or {}
     orgs, members = dict(orgs), dict(members)
     changed_orgs, changed_members, deltas, deferred = {}, {}, Counter(), []
@@ -109,7 +117,7 @@ def fold(events: list, orgs: dict, members: dict, known_paths: dict, moves: dict
                 deferred.append(event)
                 continue
         new = Fact(version, path, after)
-        deltas.update(member_change(old, new, moves.get(member_id, ())))
+        deltas.update(member_change(old, new, moves.get(member_id, ()), kinds))
         members[member_id] = changed_members[member_id] = new
     return Folded(changed_orgs, changed_members, Counter({k: n for k, n in deltas.items() if n}), deferred)
 

@@ -11,12 +11,18 @@ from typing import Callable
 from services.shared.codes import (
     COMMITTEE_HOWS,
     COMMITTEE_POSTS,
+    COMMUNITY,
     EDUCATION,
     EVALUATION_GRADES,
     LEAVE_KINDS,
     OCCUPATIONS,
     ORG_TYPES,
+    PARTY_SETUPS,
+    STREET,
+    STUDENT,
     TERM_METHODS,
+    TOWNSHIP,
+    VILLAGE,
 )
 from services.shared.report_years import OLDER_STUDENT_AGE
 
@@ -320,7 +326,57 @@ COMMITTEES = Table("committees", "基层党组织班子成员", (
 ), sums=(_check("total", COMMITTEE_BY_POST, "班子成员等于各职务之和"),
          _check("total", COMMITTEE_BY_HOW, "班子成员等于各任职方式之和")))
 
-TABLES = (T1, T2, T3, T4, T8, T10, T13, T14, T15, APPLICANTS, ORGS, MOBILE, TERMS, COMMITTEES)
+# 表5 乡镇/村党员, 表6 街道/社区党员 (RULES.md §7 names them, not their cells: the columns are PMIS's
+# reading, docs/REPORT_TABLES.md): the units of the kind recorded in the subtree's 单位信息 (one per
+# record), those with a party organization (单独 or 联合建立) and without; the organizations set up
+# in such a unit; the members on the rolls of those organizations at the year end.
+def _unit_columns(kind: str, prefix: str, plural: str, name: str) -> tuple:
+    setups = tuple(Column(f"{prefix}_setup_{code}", f"{label}的{name}", Stock("unit", (f"{kind}/{code}",)),
+                          f"{name}数")
+                   for code, label in PARTY_SETUPS.items())
+    set_up = setups[:2]  # 单独建立, 联合建立
+    columns = (
+        Column(plural, f"{name}数", Stock("unit", tuple(f"{kind}/{code}" for code in PARTY_SETUPS.codes())),
+               f"{name}数"),
+        Column(f"{plural}_with_org", f"已建立党组织的{name}", Sum(tuple(c.key for c in set_up)), f"{name}数"),
+        *setups,
+        Column(f"{prefix}_orgs", f"{name}党组织", Stock("org_unit_kind", (kind,))),
+        Column(f"{prefix}_members", f"{name}党组织党员", Stock("unit_members", (kind,))),
+    )
+    checks = (_check(plural, setups, f"{name}数等于各建立党组织情况之和"),
+              _check(f"{plural}_with_org", set_up, f"已建立党组织的{name}等于单独建立与联合建立之和"))
+    return columns, checks
+
+
+def _unit_table(key: str, title: str, first: tuple, second: tuple) -> Table:
+    columns, checks = zip(_unit_columns(*first), _unit_columns(*second))
+    return Table(key, title, (*columns[0], *columns[1]), sums=(*checks[0], *checks[1]))
+
+
+T5 = _unit_table("t5", "乡镇、村党员", (TOWNSHIP, "town", "towns", "乡镇"), (VILLAGE, "village", "villages", "村"))
+T6 = _unit_table("t6", "街道、社区党员", (STREET, "street", "streets", "街道"),
+                 (COMMUNITY, "community", "communities", "社区"))
+
+
+@dataclass(frozen=True)
+class OlderStudents:
+    """Student members aged 46 or over at the year end (the audit flags them, RULES.md §7)."""
+
+    def value(self, figures: Figures, cell: Callable) -> int:
+        return older_students(figures)
+
+
+# 表7 学生党员: the members whose 职业 is 学生 at the year end, by their 学历 (PMIS keeps no 在读学历:
+# a student's 学历 is the education they have completed), the students developed in the year.
+STUDENT_DEGREES = _coded("education", EDUCATION_COLUMNS, "student_education", "学历", unrecorded=True)
+T7 = Table("t7", "学生党员", (
+    Column("total", "学生党员", Stock("occupation", (STUDENT,))),
+    *STUDENT_DEGREES,
+    Column("developed", "本年发展学生党员", Flow("develop_occupation", (STUDENT,))),
+    Column("older", "46岁及以上", OlderStudents()),
+), sums=(_check("total", STUDENT_DEGREES, "学生党员等于各学历之和"),))
+
+TABLES = (T1, T2, T3, T4, T5, T6, T7, T8, T10, T13, T14, T15, APPLICANTS, ORGS, MOBILE, TERMS, COMMITTEES)
 
 
 def evaluate(table: Table, figures: Figures) -> dict:

@@ -61,3 +61,18 @@ def test_coded_items_typed_otherwise_are_noted_with_what_is_written():
         {"row": 2, "name": "某县委", "org": "P", "field": "type", "message": "党组织类别：县委 → 地方委员会"},
         {"row": 2, "name": "某县委", "org": "P", "field": "affiliation", "message": "隶属关系：县 → 县（市、区、旗）"},
     ]
+
+
+def test_a_row_may_record_one_unit_with_its_category_name_and_party_setup():
+    checked = check_org_rows([row(2, code="V1", unit_category="村", unit_name="东村", unit_setup="单独建立"),
+                              row(3, code="V2"),
+                              row(4, code="V3", unit_category="乡镇", unit_name="", unit_setup=""),
+                              row(5, code="V4", unit_name="西村"),
+                              row(6, code="V5", unit_category="月球", unit_name="南村", unit_setup="1")], EXISTING)
+    assert [(v["code"], v["unit"]) for v in checked.valid] == [
+        ("V1", {"name": "东村", "category": "51", "party_setup": "1", "industry": None, "credit_code": None}),
+        ("V2", None)]
+    found = {(e["row"], e["field"]): e["message"] for e in checked.errors}
+    assert found[(4, "unit_name")] == "填写单位信息时必填" and found[(4, "unit_setup")] == "填写单位信息时必填"
+    assert found[(5, "unit_category")] == "填写单位信息时必填" and (5, "unit_name") not in found
+    assert found[(6, "unit_category")].startswith("未知")
