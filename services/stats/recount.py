@@ -196,7 +196,7 @@ def _sync(sessions: sessionmaker, table, key, items: list, item_id, as_event) ->
 
 def _sync_units(sessions: sessionmaker, items: list) -> int:
     """Organizations counted at the source's version but without the units it has: units recorded
-    before the org events carried them (stats_0017_org_units). Their counted version steps back one
+    before the org events carried them (stats_0018_org_units). Their counted version steps back one
     so the source state applies like an event (the same fold, and the members' unit kind relabelled)."""
     with sessions.begin() as session:
         counted = {row.id: row for row in session.execute(

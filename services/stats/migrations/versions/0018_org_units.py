@@ -1,7 +1,7 @@
 """stats: the units an organization is set up in (stats.orgs.units: [{category, party_setup}], from
 the org events' state), for the annual report's 表5 乡镇/村 and 表6 街道/社区
 
-Revision ID: stats_0017_org_units
+Revision ID: stats_0018_org_units
 """
 import sqlalchemy as sa
 from alembic import op
