@@ -33,6 +33,15 @@ FLOW = ("increase", "decrease", "expel", "evaluation", "transfer_in", "transfer_
         "applied",  # 入党申请 received: domain/development.py
         "term_elected", "term_first", "term_expiring")  # 换届: domain/terms.py
 CONFIRMED_ON_TIME, CONFIRMED_EXTENDED = "on_time", "extended"
+# 表11 出党（二）: the members who left the party (出党) by sex, ethnicity, birth year (an age band at
+# the year end), 入党时间 period and category on the day they left; the same members as expel.
+EXPELLED = ("expel_sex", "expel_ethnicity", "expel_birth_year", "expel_joined_period", "expel_category")
+# 表9 培训 (培训情况 rows: 人次 by the level that held it and by 培训方式, 学时, and the members trained)
+# and 表12 表彰 (the 奖励 of 奖惩情况: 人次 by the level that granted it, and the members commended),
+# each in the year of its date.
+TRAINED = ("training", "training_mode", "training_hours", "trained")
+COMMENDED = ("commended", "commended_members")
+FLOW = (*FLOW, *EXPELLED, *TRAINED, *COMMENDED)
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
@@ -129,7 +138,7 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
     start = arrived if arrived is not None else joined
     membership = (BEGINNING if start is None else start, year_of(facts.get("left_on")) if left else None)
     full = year_of(facts.get("full_on"))
-    for present in _present(flows, membership, facts.get("absences") or ()):
+    for present in _present(flows, membership, facts.get("absences") or (), facts):
         segment = _within(present, years)
         for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
                                  ("birth_year", year_of(facts.get("birth_date"))),
@@ -155,11 +164,52 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
             flows.add((dimension, NOT_RECORDED if value is None else str(value), joined), on)
     _probation(flows, facts, full)
     if left:
-        _decrease(flows, facts.get("leave_kind"), facts["left_on"])
+        _decrease(flows, facts.get("leave_kind"), facts["left_on"], facts)
     for year, grade in (facts.get("evaluations") or {}).items():
         if str(year).isdigit() and grade:  # a year's 民主评议 counts where the member was at its end
             flows.add(("evaluation", str(grade), int(year)), f"{int(year):04d}-12-31")
+    _trainings(flows, facts)
+    _commendations(flows, facts)
     return entries
+
+
+def _as_member(facts: dict, dated: list) -> list:
+    """The rows of `dated` ([day, …]) that fall while the member belonged here: from the 入党日期
+    (or the arrival of one keyed in by 线下转入) to the leaving day."""
+    since = str(facts.get("arrived_on") or facts.get("joined_on") or "")[:10]
+    until = str(facts["left_on"])[:10] if facts.get("status") == "left" else None
+    return [row for row in dated if row and row[0] and str(row[0])[:10] >= since
+            and (until is None or str(row[0])[:10] <= until)]
+
+
+def _first_each_year(flows: _Flows, dimension: str, days) -> None:
+    """One member counted once a year (the 人 beside the 人次), where they were on the year's first
+    such day."""
+    firsts: dict = {}
+    for day in sorted(str(day)[:10] for day in days):
+        firsts.setdefault(year_of(day), day)
+    for year, day in firsts.items():
+        flows.add((dimension, "", year), day)
+
+
+def _trainings(flows: _Flows, facts: dict) -> None:
+    """表9: each 培训情况 row ([started_on, level, mode, hours]) in the year it began."""
+    rows = _as_member(facts, facts.get("trainings") or [])
+    for started_on, level, mode, hours in rows:
+        year = year_of(started_on)
+        flows.add(("training", level or NOT_RECORDED, year), started_on)
+        flows.add(("training_mode", mode or NOT_RECORDED, year), started_on)
+        if hours:
+            flows.add(("training_hours", "", year), started_on, int(hours))
+    _first_each_year(flows, "trained", (row[0] for row in rows))
+
+
+def _commendations(flows: _Flows, facts: dict) -> None:
+    """表12: each 奖励 of 奖惩情况 ([decided_on, level]) in the year it was granted."""
+    rows = _as_member(facts, facts.get("commendations") or [])
+    for decided_on, level in rows:
+        flows.add(("commended", level or NOT_RECORDED, year_of(decided_on)), decided_on)
+    _first_each_year(flows, "commended_members", (row[0] for row in rows))
 
 
 def _probation(flows: _Flows, facts: dict, full: int | None) -> None:
@@ -174,16 +224,30 @@ def _probation(flows: _Flows, facts: dict, full: int | None) -> None:
         flows.add(("probation_extended", "", extended), facts["extended_on"])
 
 
-def _decrease(flows: _Flows, kind, on) -> None:
+def _decrease(flows: _Flows, kind, on, facts: dict) -> None:
     group, year = LEAVE_KIND_GROUPS.get(kind), year_of(on)
     if group == COUNTED_AS_TRANSFER:
         return
     flows.add(("decrease", DECREASE_GROUPS.get(group, "other"), year), on)
     if group == "出党":
         flows.add(("expel", kind, year), on)
+        for dimension, value in zip(EXPELLED, _expelled(facts, on)):
+            flows.add((dimension, NOT_RECORDED if value is None else str(value), year), on)
 
 
-def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
+def _expelled(facts: dict, on) -> tuple:
+    """What 表11 breaks an 出党 down by: sex, ethnicity, birth year, 入党时间 period, and the category
+    on the day of leaving (预备党员 until the 转正日期; without one, the member's category)."""
+    full_on = facts.get("full_on")
+    if full_on:
+        category = PROBATIONARY if str(full_on)[:10] > str(on)[:10] else FULL
+    else:
+        category = facts.get("category") or FULL
+    return (facts.get("sex"), facts.get("ethnicity"), year_of(facts.get("birth_date")),
+            joined_period(facts.get("joined_on")), category)
+
+
+def _present(flows: _Flows, membership: tuple, absences, facts: dict) -> list[tuple]:
     """The spans of years the member was on the rolls: `membership` less each absence, whose
     leaving and return are counted as they go."""
     segments, start = [], membership[0]
@@ -192,7 +256,7 @@ def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
         if away is None or back is None:
             continue
         segments.append((start, away))
-        _decrease(flows, kind, left_on)
+        _decrease(flows, kind, left_on, facts)
         if LEAVE_KIND_GROUPS.get(kind) != COUNTED_AS_TRANSFER:
             # Back after 组织关系转出 is a 线下转入: its 转入 is the transfer fact's (domain/transfers.py).
             flows.add(("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back),
