@@ -3,7 +3,9 @@ tables evaluated over them (domain/tables.py), hand-counted."""
 from collections import Counter
 
 from services.stats.domain.counters import member_entries, placed
-from services.stats.domain.tables import TABLES, evaluate, figures
+from services.stats.domain.report_cells import apply_correction
+from services.stats.domain.report_checks import check
+from services.stats.domain.tables import TABLES, evaluate, evaluate_all, figures
 
 MEMBER = {"status": "active", "org_id": 5, "sex": "1", "category": "01", "ethnicity": "01",
           "birth_date": "1990-03-01", "joined_on": "2015-07-01", "full_on": "2016-07-01"}
@@ -17,9 +19,9 @@ def table(key: str, year: int, *facts) -> dict:
         total.update(member_entries(one))
     rows = [(d, v, y, n) for (d, v, y), n in total.items() if n]
     result = evaluate(BY_KEY[key], figures(rows, year))
-    for check in result["sums"]:  # every 校核 sum holds on what the counters give
+    for rule in result["sums"]:  # every 校核 sum holds on what the counters give
         cells = result["rows"][0]["cells"]
-        assert cells[check["total"]] == sum(cells[p] for p in check["parts"]), check["label"]
+        assert cells[rule["total"]] == sum(cells[p] for p in rule["parts"]), rule["label"]
     return {k: n for k, n in result["rows"][0]["cells"].items() if n}
 
 
@@ -90,3 +92,21 @@ def test_commendations_by_level_and_each_member_once_a_year():
 def test_members_without_these_facts_contribute_nothing_new():
     entries = member_entries(MEMBER)
     assert not [key for key in entries if key[0].startswith(("training", "trained", "commended", "expel"))]
+
+
+def test_the_checks_pass_on_counted_tables_and_find_an_expulsion_count_corrected_apart():
+    expelled = {**MEMBER, "status": "left", "leave_kind": "23", "left_on": "2024-02-01",
+                "trainings": [["2024-01-10", "6", "1", 4]], "commendations": [["2024-01-20", "4"]]}
+    total = Counter(member_entries(expelled))
+    counted = evaluate_all(figures([(d, v, y, n) for (d, v, y), n in total.items() if n], 2024))
+    assert check(counted)["passed"]
+    corrected, _ = apply_correction(counted, {"table": "t11", "row": "total", "column": "total", "value": 2,
+                                              "reason": "录改"})
+    failures = [f for f in check(corrected)["failures"] if f["rule"] == "cross_table"]
+    assert [f["message"] for f in failures] == [
+        "表11（出党（二））「合计」行「出党党员」为2，与表10（出党）「合计」行「出党党员」1不一致"]
+    assert [c["anchor"] for c in failures[0]["cells"]] == ["cell-t11-total-total", "cell-t10-total-total"]
+    corrected, _ = apply_correction(counted, {"table": "t1", "row": "total", "column": "decrease_expel", "value": 0,
+                                              "reason": "录改"})
+    assert any(f["message"].startswith("表10（出党）「合计」行「出党党员」为1，与表1（两年党员数综合比较）")
+               for f in check(corrected)["failures"])
