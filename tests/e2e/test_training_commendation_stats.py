@@ -123,3 +123,23 @@ def test_the_rows_read_by_name_in_the_history_and_the_audit_log(api, keyed):
     reward = next(e for e in logged if e["action"] == "新增奖惩情况"
                   and {"field": "奖惩名称", "before": None, "after": "优秀共产党员"} in e["changes"])
     assert {"field": "批准机关级别", "before": None, "after": "市（地、州、盟）"} in reward["changes"]
+
+
+def test_a_training_added_by_batch_counts_once_per_member_and_its_undo_takes_it_back(api, rpc, root_id):
+    branch = create_org(api, root_id, "批量培训统计支部")
+    early = ok(api.post("/members", json=member_data(branch, name="批量培训甲")), 201)["id"]
+    late = ok(api.post("/members", json=member_data(branch, name="批量培训乙", joined_on="2024-05-01")), 201)["id"]
+    body = {"info_set": "trainings", "member_ids": [early, late],
+            "values": {"name": "春季集中轮训", "level": "乡镇（街道）", "mode": "集中培训", "started_on": "2024-04-01",
+                       "hours": 12}}
+    preview = ok(api.post(f"/orgs/{branch}/batches/preview", json=body))
+    assert [r["member_id"] for r in preview["accepted"]] == [early]
+    assert [(r["member_id"], r["reason"]) for r in preview["refused"]] == [
+        (late, "开始日期不能早于入党日期（2024-05-01）")]
+    done = ok(api.post(f"/orgs/{branch}/batches", json=body), 201)
+    counted = {"t9": {"members": 1, "total": 1, "level_5": 1, "mode_1": 1, "hours": 12}, "t10": {}, "t11": {},
+               "t12": {}}
+    wait_for(lambda: cells(api, branch, 2024), lambda found: found == counted, timeout=30, what="the batch's 表9")
+    assert rpc.call("stats", "reconcile", org_id=branch)["total_differences"] == 0
+    ok(api.post(f"/batches/{done['id']}/undo"))
+    wait_for(lambda: cells(api, branch, 2024)["t9"], lambda found: found == {}, timeout=30, what="表9 after the undo")

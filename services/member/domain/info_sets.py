@@ -177,8 +177,9 @@ INFO_SETS: dict[str, InfoSet] = {s.key: s for s in (
     ), spans=(("recorded_on", "relieved_on"),)),
 )}
 
-# The sets a batch may add to many members at once (2013 manual, 人员批量添加).
-BATCH_SETS = ("work_posts", "evaluations")
+# The sets a batch may add to many members at once (2013 manual, 人员批量添加: 工作岗位 and 民主评议;
+# PMIS adds 培训情况, as a training is usually many members').
+BATCH_SETS = ("work_posts", "evaluations", "trainings")
 
 
 def info_set(key) -> InfoSet:
