@@ -3,8 +3,10 @@ cards and members leaving by 出党 ways count, at their branch and the 党委 a
 their dates, exactly as hand-counted; the report page's 校核 passes; reconcile is clean; the rows'
 history and 操作日志 read names, not codes."""
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.support.api import create_org
 from tests.support.factories import id_number, member_data
@@ -102,6 +104,22 @@ def test_the_checks_pass_and_reconcile_is_clean(api, rpc, keyed):
     assert not [f for f in checks["failures"] if f["severity"] == "error"], checks["failures"]
     result = rpc.call("stats", "reconcile", org_id=orgs["committee"])
     assert result["total_differences"] == 0, result["differences"]
+
+
+def test_the_excel_report_has_the_three_tables_in_their_places(api, keyed):
+    orgs, _ = keyed
+    wait_for(lambda: cells(api, orgs["branch"], 2024), lambda found: found["t12"] == EXPECTED[2024]["t12"],
+             timeout=30, what="the 2024 tables")
+    workbook = load_workbook(BytesIO(api.get(f"/orgs/{orgs['branch']}/reports/2024.xlsx").content))
+    names = [name for name in workbook.sheetnames if name.startswith("表")]
+    assert names[names.index("表8 民主评议"):names.index("表13 预备党员转正")] == [
+        "表8 民主评议", "表9 党员培训", "表10 出党", "表11 出党（二）", "表12 表彰"]
+    report = ok(api.get(f"/orgs/{orgs['branch']}/reports/2024"))
+    for key, sheet_name in (("t9", "表9 党员培训"), ("t11", "表11 出党（二）"), ("t12", "表12 表彰")):
+        total = next(row for row in workbook[sheet_name].iter_rows(values_only=True) if row[0] == "合计")
+        columns = next(t for t in report["tables"] if t["key"] == key)["columns"]
+        found = dict(zip((c["key"] for c in columns), total[1:]))
+        assert {k: n for k, n in found.items() if n} == EXPECTED[2024][key], key
 
 
 def test_the_rows_read_by_name_in_the_history_and_the_audit_log(api, keyed):
