@@ -138,7 +138,7 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
     start = arrived if arrived is not None else joined
     membership = (BEGINNING if start is None else start, year_of(facts.get("left_on")) if left else None)
     full = year_of(facts.get("full_on"))
-    for present in _present(flows, membership, facts.get("absences") or (), facts):
+    for present in _present(flows, membership, facts.get("absences") or ()):
         segment = _within(present, years)
         for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
                                  ("birth_year", year_of(facts.get("birth_date"))),
@@ -164,13 +164,26 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
             flows.add((dimension, NOT_RECORDED if value is None else str(value), joined), on)
     _probation(flows, facts, full)
     if left:
-        _decrease(flows, facts.get("leave_kind"), facts["left_on"], facts)
+        _decrease(flows, facts.get("leave_kind"), facts["left_on"])
     for year, grade in (facts.get("evaluations") or {}).items():
         if str(year).isdigit() and grade:  # a year's 民主评议 counts where the member was at its end
             flows.add(("evaluation", str(grade), int(year)), f"{int(year):04d}-12-31")
+    _expulsions(flows, facts)
     _trainings(flows, facts)
     _commendations(flows, facts)
     return entries
+
+
+def _expulsions(flows: _Flows, facts: dict) -> None:
+    """表11: each 出党 counted as `expel` (the leaving, and a leave later taken back: `_decrease`),
+    broken down by the member's facts (EXPELLED) in the same year."""
+    leaves = [(kind, left_on) for kind, left_on, back_on in facts.get("absences") or () if left_on and back_on]
+    if facts.get("status") == "left":
+        leaves.append((facts.get("leave_kind"), facts["left_on"]))
+    for kind, on in leaves:
+        if LEAVE_KIND_GROUPS.get(kind) == "出党":
+            for dimension, value in zip(EXPELLED, _expelled(facts, on)):
+                flows.add((dimension, NOT_RECORDED if value is None else str(value), year_of(on)), on)
 
 
 def _as_member(facts: dict, dated: list) -> list:
@@ -224,15 +237,13 @@ def _probation(flows: _Flows, facts: dict, full: int | None) -> None:
         flows.add(("probation_extended", "", extended), facts["extended_on"])
 
 
-def _decrease(flows: _Flows, kind, on, facts: dict) -> None:
+def _decrease(flows: _Flows, kind, on) -> None:
     group, year = LEAVE_KIND_GROUPS.get(kind), year_of(on)
     if group == COUNTED_AS_TRANSFER:
         return
     flows.add(("decrease", DECREASE_GROUPS.get(group, "other"), year), on)
     if group == "出党":
         flows.add(("expel", kind, year), on)
-        for dimension, value in zip(EXPELLED, _expelled(facts, on)):
-            flows.add((dimension, NOT_RECORDED if value is None else str(value), year), on)
 
 
 def _expelled(facts: dict, on) -> tuple:
@@ -247,7 +258,7 @@ def _expelled(facts: dict, on) -> tuple:
             joined_period(facts.get("joined_on")), category)
 
 
-def _present(flows: _Flows, membership: tuple, absences, facts: dict) -> list[tuple]:
+def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
     """The spans of years the member was on the rolls: `membership` less each absence, whose
     leaving and return are counted as they go."""
     segments, start = [], membership[0]
@@ -256,7 +267,7 @@ def _present(flows: _Flows, membership: tuple, absences, facts: dict) -> list[tu
         if away is None or back is None:
             continue
         segments.append((start, away))
-        _decrease(flows, kind, left_on, facts)
+        _decrease(flows, kind, left_on)
         if LEAVE_KIND_GROUPS.get(kind) != COUNTED_AS_TRANSFER:
             # Back after 组织关系转出 is a 线下转入: its 转入 is the transfer fact's (domain/transfers.py).
             flows.add(("increase", "restore" if LEAVE_KIND_GROUPS.get(kind) == "停止党籍" else "other", back),
