@@ -1,8 +1,10 @@
-"""批量添加 (services/member/batch_add.py, domain/batch_add.py): one work post or 民主评议 grade to many
+"""批量添加 (services/member/batch_add.py, domain/batch_add.py): one work post, 民主评议 grade or training to many
 members of a subtree — preview (who gets it, who is refused and why), commit, and undo of the whole batch."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from services.member.contract import BATCH_SETS, INFO_SETS
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
@@ -41,8 +43,9 @@ routes = [
 ]
 
 BATCH_IN = {"type": "object", "required": ["info_set", "values", "member_ids"], "properties": {
-    "info_set": {"type": "string", "enum": ["work_posts", "evaluations"], "description": "工作岗位 或 民主评议"},
-    "values": {"oneOf": [row_schema("work_posts", False), row_schema("evaluations", False)],
+    "info_set": {"type": "string", "enum": list(BATCH_SETS), "description": "、".join(
+        INFO_SETS[key].label for key in BATCH_SETS)},
+    "values": {"oneOf": [row_schema(key, False) for key in BATCH_SETS],
                "description": "要添加的一条信息（字段同该信息集）"},
     "member_ids": {"type": "array", "items": INT, "maxItems": 500, "description": "本组织及下级的党员编号"}}}
 ENTRY = obj(["member_id", "name"], member_id=INT, name=STR,

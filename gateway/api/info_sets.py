@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from services.member.contract import CODE, INFO_SETS, YEAR
+from services.member.contract import CODE, INFO_SETS, NUMBER, YEAR
 
 from ..auth import require_session
 from .common import call, check_types, path_id, read_json
@@ -17,8 +17,9 @@ VERSION = {"type": "integer", "description": "读取党员信息时得到的 ver
 
 
 def _types(key: str) -> dict:
-    """JSON types of a set's fields: codes may come as numbers, years as numbers or text."""
-    return {"version": int, **{f.key: (str, int) if f.kind in (CODE, YEAR) else str for f in INFO_SETS[key].fields}}
+    """JSON types of a set's fields: codes may come as numbers, years and numbers as numbers or text."""
+    return {"version": int,
+            **{f.key: (str, int) if f.kind in (CODE, YEAR, NUMBER) else str for f in INFO_SETS[key].fields}}
 
 
 async def add_info_row(request: Request, key: str):
@@ -68,6 +69,8 @@ def _field_schema(item) -> dict:
                 "description": f"{item.label}（名称或代码）：" + "，".join(f"{c} {n}" for c, n in item.table.items())}
     if item.kind == YEAR:
         return {"type": "integer", "description": f"{item.label}（四位年份）"}
+    if item.kind == NUMBER:
+        return {"type": "integer", "minimum": 1, "maximum": item.maximum, "description": f"{item.label}（整数）"}
     if item.kind == "date":
         return {**DATE, "description": f"{item.label}（不晚于今天）"}
     return {**STR, "maxLength": item.max_length, "description": item.label}

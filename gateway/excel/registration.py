@@ -125,7 +125,7 @@ def registration_workbook(card: dict, org_name: str, photo: bytes | None = None)
     out.pairs(("所在党组织", org_name, COLUMNS - 1))
     out.pairs(("家庭住址", _dash(card.get("address")), COLUMNS - 1))
 
-    numbers = "二三四五六七八九十"
+    numbers = ("二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三")  # 一 is the basic set
     for index, (key, spec) in enumerate(INFO_SETS.items()):
         out.heading(f"{numbers[index]}、{spec.label}")
         out.table([f.label for f in spec.fields],

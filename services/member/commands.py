@@ -27,7 +27,6 @@ from .store import (
     STATE_TABLES,
     absences_by_member,
     as_status_change,
-    evaluations_of,
     info_rows,
     last_status_change,
     load_member,
@@ -35,6 +34,7 @@ from .store import (
     record_history,
     record_member_audit,
     require_member_version,
+    set_facts_by_member,
 )
 
 
@@ -95,7 +95,8 @@ def _refused(refused: status.TransitionRefused) -> Conflict:
 
 
 def facts_of(session: Session, row) -> dict:
-    return member_facts(row, evaluations_of(session, row.id), absences_by_member(session, [row.id]).get(row.id))
+    return member_facts(row, absences=absences_by_member(session, [row.id]).get(row.id),
+                        **set_facts_by_member(session, [row.id]).get(row.id, {}))
 
 
 def _write(session: Session, caller: Caller, before, values: dict, before_facts: dict | None = None):

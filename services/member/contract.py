@@ -18,7 +18,7 @@ from .domain.development.rules import PHASES as PHASE_NAMES
 from .domain.development_import import STEPS as IMPORT_STEPS
 from .domain.history_import import KINDS as HISTORY_KINDS
 from .domain.id_number import IdNumberError, parse_id_number
-from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, YEAR
+from .domain.info_sets import BATCH_SETS, CODE, INFO_SETS, NUMBER, YEAR
 from .domain.member_check import LABELS as BASIC_LABELS
 from .domain.status import RESTORE_MEANING, UNDO_MEANING, leave_undone, restore_counts_as, restore_hint
 
@@ -27,7 +27,7 @@ STEP_FORMS = step_forms(_VERSIONS[-1])
 
 __all__ = ["APPLICANT_IMPORT_COLUMNS", "APPLICANT_LABELS", "BASIC_LABELS", "BATCH_SETS", "CODE",
            "DEVELOPMENT_IMPORT_COLUMNS", "HISTORY_EXAMPLE", "HISTORY_IMPORT_COLUMNS", "HISTORY_KINDS",
-           "IMPORT_COLUMNS", "IMPORT_STEPS",
+           "IMPORT_COLUMNS", "IMPORT_STEPS", "NUMBER",
            "INFO_SETS", "IdNumberError", "PHASE_NAMES", "PIPELINE_STAGE_NAMES", "RESTORE_MEANING", "STAGES",
            "STAGE_NAMES", "STEP_FORMS", "UNDO_MEANING", "YEAR", "leave_undone", "parse_id_number", "restore_counts_as",
            "restore_hint"]

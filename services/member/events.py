@@ -41,15 +41,19 @@ CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [("transfer", ev
 # leave kind 25. name (not counted) feeds the dues service's rosters.
 # `evaluations` (民主评议 grade per year) and `absences`
 # (each leave later taken back by 找回: [kind, left_on, back_on], domain/status.absences) come from
-# their own tables and are added by member_facts.
+# their own tables and are added by member_facts; so are, only when the member has any (the contract
+# of the others is unchanged), `trainings` (培训情况: [started_on, level, mode, hours], 表9) and
+# `commendations` (the 奖励 of 奖惩情况: [decided_on, level], 表12), domain/info_sets.
 COUNTED_FIELDS = ("org_id", "org_path", "status", "sex", "category", "ethnicity", "birth_date", "joined_on",
                   "leave_kind", "left_on", "education", "occupation", "full_on")
 DATE_FIELDS = ("birth_date", "joined_on", "left_on", "full_on")
 
 
-def member_facts(row, evaluations: dict | None = None, absences: list | None = None) -> dict:
+def member_facts(row, evaluations: dict | None = None, absences: list | None = None, trainings: list | None = None,
+                 commendations: list | None = None) -> dict:
     """The counted facts of a member row; `evaluations` = {"2025": "1", …} and `absences` =
-    [["30", "2024-05-01", "2026-03-01"], …] (none for a new member)."""
+    [["30", "2024-05-01", "2026-03-01"], …] (none for a new member); `trainings` and
+    `commendations` as domain/info_sets.training_facts and commendation_facts give them."""
     facts = {field: getattr(row, field) for field in COUNTED_FIELDS}
     for field in DATE_FIELDS:
         facts[field] = facts[field].isoformat() if facts[field] is not None else None
@@ -64,6 +68,10 @@ def member_facts(row, evaluations: dict | None = None, absences: list | None = N
         facts["extended_on"] = extended_on.isoformat()
     facts["evaluations"] = dict(evaluations or {})
     facts["absences"] = [list(absence) for absence in absences or ()]
+    if trainings:
+        facts["trainings"] = [list(training) for training in trainings]
+    if commendations:
+        facts["commendations"] = [list(commendation) for commendation in commendations]
     return facts
 
 

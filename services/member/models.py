@@ -22,7 +22,7 @@ from services.shared.messaging.outbox import outbox_table
 from services.shared.org_directory import org_directory_table
 from services.shared.sheet_imports import import_tables
 
-from .domain.info_sets import DATE, INFO_SETS, YEAR
+from .domain.info_sets import DATE, INFO_SETS, NUMBER, YEAR
 
 metadata = MetaData(schema="member")
 
@@ -278,7 +278,7 @@ org_holds = Table(
 
 def _info_set_table(spec) -> Table:
     """One table per repeating info set, a column per field (migration member_0006_member_cards)."""
-    kinds = {DATE: Date, YEAR: Integer}
+    kinds = {DATE: Date, YEAR: Integer, NUMBER: Integer}
     extra = [UniqueConstraint("member_id", "year", name="evaluations_one_per_year")] if spec.key == "evaluations" \
         else []
     table = Table(

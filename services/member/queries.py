@@ -9,12 +9,19 @@ from services.shared.errors import ValidationFailed
 from services.shared.field_rules import iso_date, record_id
 from services.shared.paging import keyset_bounds, page_bounds
 
-from .domain.info_sets import evaluation_facts
 from .domain.rolls import on_rolls
 from .domain.status import ACTIVE, LEFT
 from .events import member_facts
-from .models import info_tables, members
-from .store import PINYIN_ORDER, absences_by_member, load_member, member_card, member_view, sorted_page
+from .models import members
+from .store import (
+    PINYIN_ORDER,
+    absences_by_member,
+    load_member,
+    member_card,
+    member_view,
+    set_facts_by_member,
+    sorted_page,
+)
 
 
 def get_member(sessions: sessionmaker, caller: Caller, member_id) -> dict:
@@ -95,14 +102,10 @@ def facts_page(sessions: sessionmaker, caller: Caller, path: str, after_id=0, li
         rows = session.execute(
             select(members).where(members.c.org_path.startswith(path, autoescape=True), members.c.id > after_id)
             .order_by(members.c.id).limit(limit)).all()
-        evaluations = info_tables["evaluations"]
-        graded: dict[int, list] = {}
-        for grade in session.execute(select(evaluations).where(
-                evaluations.c.member_id.in_([row.id for row in rows]))).mappings():
-            graded.setdefault(grade["member_id"], []).append(grade)
+        counted_sets = set_facts_by_member(session, [row.id for row in rows])
         away = absences_by_member(session, [row.id for row in rows])
     return {"items": [{"member_id": row.id, "version": row.version, "org_path": row.org_path,
-                       "facts": member_facts(row, evaluation_facts(graded.get(row.id, ())), away.get(row.id))}
+                       "facts": member_facts(row, absences=away.get(row.id), **counted_sets.get(row.id, {}))}
                       for row in rows],
             "next_after_id": rows[-1].id if len(rows) == limit else None}
 

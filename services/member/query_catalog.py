@@ -33,14 +33,15 @@ from .domain.conditions import (
     catalog,
 )
 from .domain.info_sets import INFO_SETS
+from .domain.info_sets import NUMBER as SET_NUMBER
 from .domain.info_sets import YEAR as SET_YEAR
 from .models import info_tables, members, status_changes
 
 # Full years on the database's current date, like domain.id_number.age_on.
 AGE = func.date_part("year", func.age(func.current_date(), members.c.birth_date))
 
-# A repeating info set's field kinds as query types (a 评议年度 compares as a number).
-_SET_TYPES = {"text": TEXT, "code": CODE, "date": DATE, SET_YEAR: NUMBER}
+# A repeating info set's field kinds as query types (a 评议年度 and 学时 compare as numbers).
+_SET_TYPES = {"text": TEXT, "code": CODE, "date": DATE, SET_YEAR: NUMBER, SET_NUMBER: NUMBER}
 
 
 def _info_set_fields() -> list[Field]:

@@ -20,7 +20,7 @@ from .domain.conditions import Query, validate_query
 from .domain.development.forms import date_label, described, field_view, form_fields, next_steps
 from .domain.development.machine import fold, rule_of
 from .domain.history import ACTION_NAMES, plain, readable
-from .domain.info_sets import DERIVED_FROM, INFO_SETS, evaluation_facts
+from .domain.info_sets import DERIVED_FROM, INFO_SETS, commendation_facts, evaluation_facts, training_facts
 from .domain.status import ACTIVE, LEFT, STATUS_NAMES, Standing, StatusChange, absences, allowed_actions, kind_group
 from .models import (
     applicants,
@@ -109,9 +109,22 @@ def info_row_view(key: str, row) -> dict:
     return view
 
 
-def evaluations_of(session: Session, member_id: int) -> dict:
-    """{"2025": "1", …}: the member's 民主评议 grades, for the event facts."""
-    return evaluation_facts(row._mapping for row in info_rows(session, member_id, ("evaluations",))["evaluations"])
+# The info sets whose rows are counted facts (events.member_facts's keyword of the same name): 民主评议
+# (表8), 培训情况 (表9) and the 奖励 of 奖惩情况 (表12).
+COUNTED_SETS = {"evaluations": ("evaluations", evaluation_facts), "trainings": ("trainings", training_facts),
+                "commendations": ("rewards", commendation_facts)}
+
+
+def set_facts_by_member(session: Session, member_ids: list) -> dict[int, dict]:
+    """{member_id: {"evaluations", "trainings", "commendations"}}: the counted facts the members' info-set
+    rows hold (events.member_facts's keywords); a member without rows is absent."""
+    rows: dict[int, dict[str, list]] = {}
+    for key in {key for key, _ in COUNTED_SETS.values()}:
+        table = info_tables[key]
+        for row in session.execute(select(table).where(table.c.member_id.in_(member_ids))).mappings():
+            rows.setdefault(row["member_id"], {}).setdefault(key, []).append(row)
+    return {member_id: {fact: facts(sets.get(key, ())) for fact, (key, facts) in COUNTED_SETS.items()}
+            for member_id, sets in rows.items()}
 
 
 def absences_by_member(session: Session, member_ids: list) -> dict[int, list]:

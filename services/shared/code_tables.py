@@ -69,6 +69,8 @@ FIXED = {t.key: t for t in (
     FixedTable("unit_category", codes.UNIT_CATEGORIES, OWN, _OWN_SOURCE, "1"),
     FixedTable("party_setup", codes.PARTY_SETUPS, OWN, _OWN_SOURCE, "1"),
     FixedTable("committee_post", codes.COMMITTEE_POSTS, OWN, _OWN_SOURCE, "1"),
+    FixedTable("body_level", codes.BODY_LEVELS, OWN, "党内统计年报 表9 培训、表12 表彰的级别（代码为PMIS自定）", "1"),
+    FixedTable("training_mode", codes.TRAINING_MODES, OWN, _OWN_SOURCE, "1"),
 )}
 
 TRANSFER_REASONS_KEY = "transfer_reasons"

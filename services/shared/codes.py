@@ -242,6 +242,18 @@ STUDY_MODES = CodeTable("学习形式", [("1", "全日制"), ("2", "在职")], {
 TITLE_LEVELS = CodeTable("专业技术职务等级", [("1", "正高级"), ("2", "副高级"), ("3", "中级"), ("4", "初级")],
                          {"正高": "1", "副高": "2", "中级职称": "3", "初级职称": "4"})
 REWARD_KINDS = CodeTable("奖惩类别", [("1", "奖励"), ("2", "惩处")], {"惩罚": "2", "处分": "2"})
+# The level of the body that held a training (培训 info set) or granted a reward (奖惩情况), as the
+# annual report's 表9 培训 and 表12 表彰 break them down (docs/REPORT_TABLES.md; PMIS's own codes).
+BODY_LEVELS = CodeTable(
+    "级别",
+    [("1", "中央"), ("2", "省（区、市）"), ("3", "市（地、州、盟）"), ("4", "县（市、区、旗）"), ("5", "乡镇（街道）"),
+     ("6", "基层党组织")],
+    {"国家级": "1", "省级": "2", "省": "2", "市级": "3", "市": "3", "地级": "3", "县级": "4", "县": "4",
+     "乡镇": "5", "乡镇级": "5", "街道": "5", "基层": "6"},
+)
+# 培训方式 of a member's training (PMIS's own codes).
+TRAINING_MODES = CodeTable("培训方式", [("1", "集中培训"), ("2", "远程教育"), ("3", "网络培训"), ("9", "其他")],
+                           {"脱产培训": "1", "集中轮训": "1", "现代远程教育": "2", "网络": "3", "在线学习": "3"})
 # 其他党团信息: the League and the eight democratic parties a member may also have belonged to.
 OTHER_PARTIES = CodeTable(
     "其他党团组织",

@@ -132,7 +132,7 @@ def test_registration_form_fits_one_a4_page_with_the_photo(api, tree):
     assert len(sheet._images) == 1
     text = [value for row in sheet.iter_rows(values_only=True) for value in row if value]
     assert "中国共产党党员登记表" in text and "完整党员" in text and "天津" in text and "工具测试支部" in text
-    for heading in ("二、学历学位", "六、民主评议", "十、党籍"):
+    for heading in ("二、学历学位", "六、民主评议", "七、培训情况", "十一、党籍"):
         assert heading in text
     assert_error(api.get("/members/999999999/registration.xlsx"), 404)
 

@@ -24,7 +24,7 @@ def member(api, branch) -> dict:
 
 def test_the_card_has_every_info_set_and_the_new_basic_fields(member):
     assert set(member["info_sets"]) == {"educations", "work_posts", "positions", "titles", "evaluations", "rewards",
-                                        "other_parties", "hardships"}
+                                        "other_parties", "hardships", "trainings"}
     assert (member["native_place"], member["phone"], member["full_on"]) == ("河北保定", "13800000000", None)
     assert member["status_changes"] == [] and member["from_info_sets"] == []
 

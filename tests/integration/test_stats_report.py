@@ -63,9 +63,9 @@ def test_table_one_counts_each_change_in_the_year_it_took_effect(rpc, tree, repo
 
 def test_other_tables_and_the_report_shape(rpc, tree, reported):
     report = rpc.call("stats", "counted_report", org_id=tree["committee"], year=YEAR)
-    assert [t["key"] for t in report["tables"]] == ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t10", "t13",
-                                                   "t14", "t15", "applicants", "orgs", "mobile", "terms",
-                                                   "committees"]
+    assert [t["key"] for t in report["tables"]] == ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10",
+                                                   "t11", "t12", "t13", "t14", "t15", "applicants", "orgs",
+                                                   "mobile", "terms", "committees"]
     t1 = report["tables"][0]
     assert t1["title"] == "两年党员数综合比较" and t1["rows"][0]["label"] == "合计"
     assert {"key": "increase_develop", "label": "发展党员", "group": "增加党员"} in t1["columns"]

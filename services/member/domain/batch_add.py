@@ -1,5 +1,5 @@
-"""批量添加: one work post or one 民主评议 grade added to many members at once (2013 manual,
-人员批量添加 — only those two sets); pure.
+"""批量添加: one work post, 民主评议 grade or training added to many members at once (2013 manual,
+人员批量添加 — the first two sets; PMIS adds 培训情况); pure.
 
 The request is checked whole first (a bad value refuses the batch); then each chosen member is
 decided on their own: accepted, or refused with the reason (not in the organization's subtree,
@@ -37,7 +37,7 @@ def parse_request(data, today: date | None = None) -> tuple[InfoSet, dict, list[
     errors: dict[str, str] = {}
     spec = INFO_SETS.get(data.get("info_set")) if data.get("info_set") in BATCH_SETS else None
     if spec is None:
-        errors["info_set"] = "批量添加只适用于工作岗位（work_posts）或民主评议（evaluations）"
+        errors["info_set"] = "批量添加只适用于" + "、".join(f"{INFO_SETS[key].label}（{key}）" for key in BATCH_SETS)
     ids = data.get("member_ids")
     member_ids: list[int] = []
     if not isinstance(ids, list) or not ids:

@@ -2,8 +2,9 @@
 
 The 2013 manual (3.2.2) lists a member's info sets: 基本信息集 (the member row itself), 学历学位,
 工作岗位, 职务, 技术职务, 党籍 (status_changes), 组织关系 (the member's organization), 民主评议,
-奖惩情况 and 其他党团信息; 4.12 adds 困难党员. Each repeating set here is a list of fields (text,
-date, year or a code table value, some required: "*" on the card) plus its cross-field rules.
+奖惩情况 and 其他党团信息; 4.12 adds 困难党员; PMIS adds 培训情况 (the annual report's 表9 counts it).
+Each repeating set here is a list of fields (text, date, year, a whole number or a code table value,
+some required: "*" on the card) plus its cross-field rules.
 Every row is checked whole — a partial edit is merged with the row's current values first — and
 every bad field is reported at once.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.shared.codes import (
+    BODY_LEVELS,
     DEGREES,
     EDUCATION,
     EVALUATION_GRADES,
@@ -28,12 +30,13 @@ from services.shared.codes import (
     REWARD_KINDS,
     STUDY_MODES,
     TITLE_LEVELS,
+    TRAINING_MODES,
     CodeTable,
 )
 from services.shared.field_errors import FieldErrors
 from services.shared.field_rules import REQUIRED, blank, code_value, iso_date, optional_text, version
 
-TEXT, DATE, CODE, YEAR = "text", "date", "code", "year"
+TEXT, DATE, CODE, YEAR, NUMBER = "text", "date", "code", "year", "number"
 EARLIEST_YEAR = 1921  # the Party's founding: no party record is older
 
 
@@ -45,6 +48,7 @@ class Field:
     required: bool = False
     max_length: int = 100
     table: CodeTable | None = None
+    maximum: int = 9999  # a NUMBER: a whole number from 1 to this
 
     def name_of(self, value) -> str | None:
         """What the card shows: a code's name, a date as ISO text, or the text."""
@@ -85,6 +89,14 @@ class InfoSet:
         the last date (an education by its graduation)."""
         timed = [f for f in self.fields if f.kind in (DATE, YEAR)]
         return next((f.key for f in timed if f.required), timed[-1].key)
+
+
+def _trained_as_member(values: Mapping, member: MemberDates, today: date, others: list[Mapping]) -> dict:
+    """表9 counts the training of party members: one begun before 入党 was a 发展对象's, not a member's."""
+    started = values.get("started_on")
+    if started is not None and started < member.joined_on:
+        return {"started_on": f"开始日期不能早于入党日期（{member.joined_on.isoformat()}）"}
+    return {}
 
 
 def _unique_year(values: Mapping, member: MemberDates, today: date, others: list[Mapping]) -> dict:
@@ -132,11 +144,23 @@ INFO_SETS: dict[str, InfoSet] = {s.key: s for s in (
         Field("grade", "评议结果", CODE, True, table=EVALUATION_GRADES),
         Field("note", "备注", max_length=200),
     ), rules=(_unique_year,)),
+    # 培训情况 (表9 培训): counted in the year of its 开始日期 by the level of the body that held it.
+    InfoSet("trainings", "培训情况", (
+        Field("name", "培训名称", TEXT, True, max_length=100),
+        Field("level", "举办单位级别", CODE, True, table=BODY_LEVELS),
+        Field("organizer", "举办单位", max_length=100),
+        Field("mode", "培训方式", CODE, table=TRAINING_MODES),
+        Field("started_on", "开始日期", DATE, True),
+        Field("ended_on", "结束日期", DATE),
+        Field("hours", "学时", NUMBER, maximum=2000),
+    ), rules=(_trained_as_member,), spans=(("started_on", "ended_on"),)),
     InfoSet("rewards", "奖惩情况", (
         Field("kind", "奖惩类别", CODE, True, table=REWARD_KINDS),
         Field("name", "奖惩名称", TEXT, True, max_length=100),
         Field("decided_on", "批准日期", DATE, True),
         Field("authority", "批准机关", max_length=100),
+        # 表12 表彰 counts a 奖励 by this level (rows recorded before it was asked have none: 未填写).
+        Field("level", "批准机关级别", CODE, table=BODY_LEVELS),
         Field("reason", "奖惩原因", max_length=500),
     )),
     InfoSet("other_parties", "其他党团信息", (
@@ -153,8 +177,9 @@ INFO_SETS: dict[str, InfoSet] = {s.key: s for s in (
     ), spans=(("recorded_on", "relieved_on"),)),
 )}
 
-# The sets a batch may add to many members at once (2013 manual, 人员批量添加).
-BATCH_SETS = ("work_posts", "evaluations")
+# The sets a batch may add to many members at once (2013 manual, 人员批量添加: 工作岗位 and 民主评议;
+# PMIS adds 培训情况, as a training is usually many members').
+BATCH_SETS = ("work_posts", "evaluations", "trainings")
 
 
 def info_set(key) -> InfoSet:
@@ -179,6 +204,8 @@ def _value(spec: Field, raw, today: date):
         return day
     if spec.kind == YEAR:
         return None if blank(raw) else year_value(raw, today)
+    if spec.kind == NUMBER:
+        return None if blank(raw) else whole_number(raw, spec.maximum)
     return optional_text(raw, spec.max_length)
 
 
@@ -191,6 +218,14 @@ def year_value(raw, today: date) -> int:
     if not EARLIEST_YEAR <= year <= today.year:
         raise ValueError(f"年度应在{EARLIEST_YEAR}至{today.year}之间")
     return year
+
+
+def whole_number(raw, maximum: int) -> int:
+    """A NUMBER field (学时): a whole number from 1 to `maximum`."""
+    text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= maximum:
+        raise ValueError(f"应为1至{maximum}的整数")
+    return int(text)
 
 
 def validate_row(spec: InfoSet, data, member: MemberDates, today: date | None = None,
@@ -265,6 +300,23 @@ def derived_facts(rows_by_set: Mapping[str, list[Mapping]]) -> dict:
 def evaluation_facts(rows: Iterable[Mapping]) -> dict:
     """{"2025": "1", …}: the 民主评议 grade per year, as the event contract carries it."""
     return {str(row["year"]): row["grade"] for row in sorted(rows, key=lambda row: row["year"])}
+
+
+def training_facts(rows: Iterable[Mapping]) -> list:
+    """[[开始日期, 级别, 培训方式, 学时], …] of the 培训情况 rows, oldest first, as the event contract
+    carries them (表9)."""
+    return [[row["started_on"].isoformat(), row["level"], row.get("mode"), row.get("hours")]
+            for row in sorted(rows, key=lambda row: (row["started_on"], row.get("id") or 0))]
+
+
+COMMENDED = "1"  # the 奖惩类别 奖励: 表12 表彰 counts these
+
+
+def commendation_facts(rows: Iterable[Mapping]) -> list:
+    """[[批准日期, 级别], …] of the 奖励 rows of 奖惩情况, oldest first (表12; a 惩处 is not counted)."""
+    return [[row["decided_on"].isoformat(), row.get("level")]
+            for row in sorted(rows, key=lambda row: (row["decided_on"], row.get("id") or 0))
+            if row["kind"] == COMMENDED]
 
 
 def validate_row_change(spec: InfoSet, data, member: MemberDates, today: date | None = None,

@@ -36,6 +36,15 @@ CONFIRMED_ON_TIME, CONFIRMED_EXTENDED = "on_time", "extended"
 # 表5–7: students' 学历; units of the counted kinds by kind and 建立党组织情况, organizations by
 # the kind of unit they are set up in, members by the kind of their organization's unit.
 STOCK += ("student_education", "unit", "org_unit_kind", "unit_members")
+# 表11 出党（二）: the members who left the party (出党) by sex, ethnicity, birth year (an age band at
+# the year end), 入党时间 period and category on the day they left; the same members as expel.
+EXPELLED = ("expel_sex", "expel_ethnicity", "expel_birth_year", "expel_joined_period", "expel_category")
+# 表9 培训 (培训情况 rows: 人次 by the level that held it and by 培训方式, 学时, and the members trained)
+# and 表12 表彰 (the 奖励 of 奖惩情况: 人次 by the level that granted it, and the members commended),
+# each in the year of its date.
+TRAINED = ("training", "training_mode", "training_hours", "trained")
+COMMENDED = ("commended", "commended_members")
+FLOW = (*FLOW, *EXPELLED, *TRAINED, *COMMENDED)
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
@@ -165,7 +174,61 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
     for year, grade in (facts.get("evaluations") or {}).items():
         if str(year).isdigit() and grade:  # a year's 民主评议 counts where the member was at its end
             flows.add(("evaluation", str(grade), int(year)), f"{int(year):04d}-12-31")
+    _expulsions(flows, facts)
+    _trainings(flows, facts)
+    _commendations(flows, facts)
     return entries
+
+
+def _expulsions(flows: _Flows, facts: dict) -> None:
+    """表11: each 出党 counted as `expel` (the leaving, and a leave later taken back: `_decrease`),
+    broken down by the member's facts (EXPELLED) in the same year."""
+    leaves = [(kind, left_on) for kind, left_on, back_on in facts.get("absences") or () if left_on and back_on]
+    if facts.get("status") == "left":
+        leaves.append((facts.get("leave_kind"), facts["left_on"]))
+    for kind, on in leaves:
+        if LEAVE_KIND_GROUPS.get(kind) == "出党":
+            for dimension, value in zip(EXPELLED, _expelled(facts, on)):
+                flows.add((dimension, NOT_RECORDED if value is None else str(value), year_of(on)), on)
+
+
+def _as_member(facts: dict, dated: list) -> list:
+    """The rows of `dated` ([day, …]) that fall while the member belonged here: from the 入党日期
+    (or the arrival of one keyed in by 线下转入) to the leaving day."""
+    since = str(facts.get("arrived_on") or facts.get("joined_on") or "")[:10]
+    until = str(facts["left_on"])[:10] if facts.get("status") == "left" else None
+    return [row for row in dated if row and row[0] and str(row[0])[:10] >= since
+            and (until is None or str(row[0])[:10] <= until)]
+
+
+def _first_each_year(flows: _Flows, dimension: str, days) -> None:
+    """One member counted once a year (the 人 beside the 人次), where they were on the year's first
+    such day."""
+    firsts: dict = {}
+    for day in sorted(str(day)[:10] for day in days):
+        firsts.setdefault(year_of(day), day)
+    for year, day in firsts.items():
+        flows.add((dimension, "", year), day)
+
+
+def _trainings(flows: _Flows, facts: dict) -> None:
+    """表9: each 培训情况 row ([started_on, level, mode, hours]) in the year it began."""
+    rows = _as_member(facts, facts.get("trainings") or [])
+    for started_on, level, mode, hours in rows:
+        year = year_of(started_on)
+        flows.add(("training", level or NOT_RECORDED, year), started_on)
+        flows.add(("training_mode", mode or NOT_RECORDED, year), started_on)
+        if hours:
+            flows.add(("training_hours", "", year), started_on, int(hours))
+    _first_each_year(flows, "trained", (row[0] for row in rows))
+
+
+def _commendations(flows: _Flows, facts: dict) -> None:
+    """表12: each 奖励 of 奖惩情况 ([decided_on, level]) in the year it was granted."""
+    rows = _as_member(facts, facts.get("commendations") or [])
+    for decided_on, level in rows:
+        flows.add(("commended", level or NOT_RECORDED, year_of(decided_on)), decided_on)
+    _first_each_year(flows, "commended_members", (row[0] for row in rows))
 
 
 def _probation(flows: _Flows, facts: dict, full: int | None) -> None:
@@ -187,6 +250,18 @@ def _decrease(flows: _Flows, kind, on) -> None:
     flows.add(("decrease", DECREASE_GROUPS.get(group, "other"), year), on)
     if group == "出党":
         flows.add(("expel", kind, year), on)
+
+
+def _expelled(facts: dict, on) -> tuple:
+    """What 表11 breaks an 出党 down by: sex, ethnicity, birth year, 入党时间 period, and the category
+    on the day of leaving (预备党员 until the 转正日期; without one, the member's category)."""
+    full_on = facts.get("full_on")
+    if full_on:
+        category = PROBATIONARY if str(full_on)[:10] > str(on)[:10] else FULL
+    else:
+        category = facts.get("category") or FULL
+    return (facts.get("sex"), facts.get("ethnicity"), year_of(facts.get("birth_date")),
+            joined_period(facts.get("joined_on")), category)
 
 
 def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:

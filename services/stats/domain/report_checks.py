@@ -3,6 +3,7 @@ explained in Chinese with the cells involved.
 
 - every breakdown sums to its total (each table's declared sums);
 - table 1's year-end total equals the member totals of tables 2, 3 and 4;
+- the 出党 count agrees across tables 1, 10 and 11 (SAME_CELLS);
 - this year's 上年底党员总数 equals last year's 本年底实有党员数;
 - any 实有数与应有数之差 must be explained in the 报表说明;
 - abnormal year-on-year changes are flagged, to be explained;
@@ -58,6 +59,22 @@ def _cross_table_failures(tables: list) -> list:
         failures.append(_failure("cross_table", "error", message,
                                  [cell_ref(tables, T1, TOTAL_ROW, "year_end"),
                                   cell_ref(tables, key, TOTAL_ROW, "total")]))
+    return failures
+
+
+# Cells that count the same members in two tables (a 录改 may put them apart): (table, column) pairs.
+SAME_CELLS = ((("t10", "total"), (T1, "decrease_expel")), (("t11", "total"), ("t10", "total")))
+
+
+def _same_cell_failures(tables: list) -> list:
+    failures = []
+    for (key, column), (other_key, other_column) in SAME_CELLS:
+        here, there = value(tables, key, TOTAL_ROW, column), value(tables, other_key, TOTAL_ROW, other_column)
+        if here is None or there is None or here == there:
+            continue
+        cells = [cell_ref(tables, key, TOTAL_ROW, column), cell_ref(tables, other_key, TOTAL_ROW, other_column)]
+        message = f"{cells[0]['label']}为{here}，与{cells[1]['label']}{there}不一致"
+        failures.append(_failure("cross_table", "error", message, cells))
     return failures
 
 
@@ -140,7 +157,8 @@ def check(tables: list, previous: list | None = None, explanation: str = "", old
     `older_students` the student members aged 46 or over at the year end (from member data).
     passed is True when nothing is an error."""
     explained = bool(explanation and explanation.strip())
-    findings = (_sum_failures(tables) + _cross_table_failures(tables) + _year_start_failures(tables, previous)
+    findings = (_sum_failures(tables) + _cross_table_failures(tables) + _same_cell_failures(tables)
+                + _year_start_failures(tables, previous)
                 + _difference_failures(tables, explained) + _abnormal_failures(tables, previous, explained)
                 + _name_list_notes(tables) + _older_student_warnings(older_students))
     errors = sum(1 for f in findings if f["severity"] == "error")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from services.shared.codes import (
+    BODY_LEVELS,
     COMMITTEE_HOWS,
     COMMITTEE_POSTS,
     COMMUNITY,
@@ -22,6 +23,7 @@ from services.shared.codes import (
     STUDENT,
     TERM_METHODS,
     TOWNSHIP,
+    TRAINING_MODES,
     VILLAGE,
 )
 from services.shared.report_years import OLDER_STUDENT_AGE
@@ -67,6 +69,8 @@ def figures(rows, year: int) -> Figures:
                 _add(result.flow, dimension, value, n)
                 if dimension == "develop_birth_year":  # 发展党员's age at the year end, as table 2's
                     _add(result.flow, "develop_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
+                if dimension == "expel_birth_year":  # 出党's age at the year end (表11), likewise
+                    _add(result.flow, "expel_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
             continue
         for stock, at in ((result.end, year), (result.start, year - 1)):
             if row_year <= at:
@@ -377,6 +381,55 @@ T7 = Table("t7", "学生党员", (
 ), sums=(_check("total", STUDENT_DEGREES, "学生党员等于各学历之和"),))
 
 TABLES = (T1, T2, T3, T4, T5, T6, T7, T8, T10, T13, T14, T15, APPLICANTS, ORGS, MOBILE, TERMS, COMMITTEES)
+
+# 表9 培训 (docs/REPORT_TABLES.md gives PMIS's reading of the 2012 form): the 培训情况 rows begun in
+# the year (人次) by the level of the body that held them and by 培训方式, the members trained (人, each
+# once a year) and the 学时 summed.
+TRAINING_LEVELS = _coded("level", BODY_LEVELS.items(), "training", "按举办单位级别", kind=Flow)  # a required field
+TRAINING_WAYS = _coded("mode", TRAINING_MODES.items(), "training_mode", "按培训方式", kind=Flow, unrecorded=True)
+T9 = Table("t9", "党员培训", (
+    Column("members", "参加培训党员（人）", Flow("trained")),
+    Column("total", "参加培训党员（人次）", Flow("training")),
+    *TRAINING_LEVELS, *TRAINING_WAYS,
+    Column("hours", "培训学时合计", Flow("training_hours")),
+), sums=(_check("total", TRAINING_LEVELS, "参加培训人次等于各举办单位级别之和"),
+         _check("total", TRAINING_WAYS, "参加培训人次等于各培训方式之和")))
+
+# 表11 出党（二）: the members of 表10 (出党 in the year) by sex, ethnicity, category on the day they
+# left, age at the year end and 入党时间 (birth and 入党日期 are required of a member, as in 表2 and 表3).
+EXPEL_AGES = tuple(Column(f"expel_{key}", label, Flow("expel_age_band", (key,)), "年龄")
+                   for key, label, _ in AGE_BANDS)
+EXPEL_PERIODS = tuple(Column(f"expel_{key}", label, Flow("expel_joined_period", (key,)), "入党时间")
+                      for (key, _), label in zip(JOINED_PERIODS, PERIOD_LABELS))
+T11 = Table("t11", "出党（二）", (
+    Column("total", "出党党员", Flow("expel")),
+    Column("female", "女性", Flow("expel_sex", ("2",))),
+    Column("minority", "少数民族", Flow("expel_ethnicity", exclude=(HAN, NOT_RECORDED))),
+    Column("probationary", "预备党员", Flow("expel_category", ("02",))),
+    *EXPEL_AGES, *EXPEL_PERIODS,
+), sums=(_check("total", EXPEL_AGES, "出党人数等于各年龄段之和"),
+         _check("total", EXPEL_PERIODS, "出党人数等于各入党时间段之和")))
+
+# 表12 表彰: the 奖励 of the members' 奖惩情况 granted in the year (人次) by the level of the body that
+# granted it, and the members commended (人, each once a year). Organizations' 奖惩 do not reach the
+# stats service (docs/REPORT_TABLES.md).
+COMMENDATION_LEVELS = _coded("level", BODY_LEVELS.items(), "commended", "按批准机关级别", kind=Flow,
+                             unrecorded=True)
+T12 = Table("t12", "表彰", (
+    Column("members", "受表彰党员（人）", Flow("commended_members")),
+    Column("total", "受表彰党员（人次）", Flow("commended")),
+    *COMMENDATION_LEVELS,
+), sums=(_check("total", COMMENDATION_LEVELS, "受表彰人次等于各批准机关级别之和"),))
+
+
+def _report_order(table: Table) -> tuple:
+    """The numbered tables (表N, key "tN") by their number, then the others as declared."""
+    number = table.key[1:]
+    return (0, int(number)) if table.key[:1] == "t" and number.isdigit() else (1, 0)
+
+
+# 表9, 表11 and 表12 take their places by number (a stable sort keeps the others' order).
+TABLES = tuple(sorted((*TABLES, T9, T11, T12), key=_report_order))
 
 
 def evaluate(table: Table, figures: Figures) -> dict:

@@ -28,7 +28,7 @@ def test_a_request_is_normalized_and_ids_deduplicated():
 
 def test_only_work_posts_and_evaluations_and_a_real_choice_of_members():
     assert parse_errors({"info_set": "rewards", "values": {}, "member_ids": []}) == {
-        "info_set": "批量添加只适用于工作岗位（work_posts）或民主评议（evaluations）",
+        "info_set": "批量添加只适用于工作岗位（work_posts）、民主评议（evaluations）、培训情况（trainings）",
         "member_ids": "请选择要添加信息的党员"}
     assert parse_errors({"info_set": "evaluations", "values": {"year": 2023, "grade": "优秀"},
                          "member_ids": [1, "2", True]}) == {"member_ids": "党员编号应为正整数"}
