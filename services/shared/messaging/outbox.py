@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..bulk import copy_rows
 from ..context import Caller
+from ..observability import tracing
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -26,7 +27,9 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dict, caller: Caller) -> dict:
-    """The event envelope of DESIGN.md rule 3; payload values must already be JSON-plain."""
+    """The event envelope of DESIGN.md rule 3; payload values must already be JSON-plain. `trace` (when
+    the writer is traced) names the writer's span, so the relay can continue its trace."""
+    trace_carrier = tracing.inject({})
     return {
         "event_id": str(uuid.uuid4()),
         "type": event_type,
@@ -36,6 +39,7 @@ def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dic
         "actor": caller.user_id,
         "request_id": caller.request_id,
         "payload": payload,
+        **({"trace": trace_carrier} if trace_carrier else {}),
     }
 
 
