@@ -30,7 +30,8 @@ def scrape(running, process: str) -> str:
 def sample(text: str, name: str, **labels) -> float | None:
     """The value of the sample `name` whose labels include `labels`, or None."""
     for line in text.splitlines():
-        if (line.startswith(name + "{") or line.startswith(name + " ")) and all(f'{key}="{value}"' in line for key, value in labels.items()):
+        if line.startswith((name + "{", name + " ")) and all(f'{key}="{value}"' in line
+                                                              for key, value in labels.items()):
             return float(line.rsplit(" ", 1)[1])
     return None
 
