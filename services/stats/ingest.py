@@ -58,6 +58,7 @@ async def _collect(arrived: asyncio.Queue, size: int, wait_ms: int, stop: asynci
             break
         except asyncio.TimeoutError:
             heartbeat.beat(HEARTBEAT)
+            metrics.INGEST_LAG_SECONDS.set(0)  # nothing waiting: no lag (not the last batch's, for ever)
     else:
         return []
     deadline = time.monotonic() + wait_ms / 1000
