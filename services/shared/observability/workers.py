@@ -44,7 +44,9 @@ class Observed(DependencyProvider):
     def worker_setup(self, worker_ctx):
         kind, span_kind = entrypoint_kind(worker_ctx.entrypoint)
         service, method = worker_ctx.service_name, worker_ctx.entrypoint.method_name
-        span = tracing.start_span(f"{service}.{method}", worker_ctx.data, span_kind,
+        # A timer (heartbeats, the compactor every second) would start a trace of its own each run: it is
+        # measured, not traced.
+        span = trace.INVALID_SPAN if kind == "timer" else tracing.start_span(f"{service}.{method}", worker_ctx.data, span_kind,
                                   attributes={"rpc.system": "nameko", "rpc.service": service, "rpc.method": method,
                                               "pmis.kind": kind,
                                               "pmis.request_id": str(worker_ctx.data.get("request_id") or "")})

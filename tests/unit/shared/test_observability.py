@@ -206,10 +206,13 @@ def test_a_refusal_is_an_expected_error_and_a_fault_an_unexpected_one(spans):
         assert span.status.status_code == status and span.events[0].name == "exception"
 
 
-def test_a_timer_starts_a_trace_of_its_own(spans):
+def test_a_timer_is_measured_but_starts_no_trace(spans):
     observed = Observed("background")
+    before = sample("pmis_service_call_seconds_count", service="demo", method="fold_counter_deltas", kind="timer")
     ctx = worker(Timer(interval=1), "fold_counter_deltas")
     observed.worker_setup(ctx)
+    assert "traceparent" not in ctx.context_data and tracing.inject({}) == {}
     observed.worker_result(ctx)
-    (span,) = spans.get_finished_spans()
-    assert span.parent is None and span.kind == SpanKind.INTERNAL
+    assert spans.get_finished_spans() == ()
+    assert sample("pmis_service_call_seconds_count", service="demo", method="fold_counter_deltas",
+                  kind="timer") == before + 1
