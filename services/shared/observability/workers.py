@@ -46,10 +46,13 @@ class Observed(DependencyProvider):
         service, method = worker_ctx.service_name, worker_ctx.entrypoint.method_name
         # A timer (heartbeats, the compactor every second) would start a trace of its own each run: it is
         # measured, not traced.
-        span = trace.INVALID_SPAN if kind == "timer" else tracing.start_span(f"{service}.{method}", worker_ctx.data, span_kind,
-                                  attributes={"rpc.system": "nameko", "rpc.service": service, "rpc.method": method,
-                                              "pmis.kind": kind,
-                                              "pmis.request_id": str(worker_ctx.data.get("request_id") or "")})
+        if kind == "timer":
+            span = trace.INVALID_SPAN
+        else:
+            span = tracing.start_span(f"{service}.{method}", worker_ctx.data, span_kind,
+                                      attributes={"rpc.system": "nameko", "rpc.service": service,
+                                                  "rpc.method": method, "pmis.kind": kind,
+                                                  "pmis.request_id": str(worker_ctx.data.get("request_id") or "")})
         worker_ctx.data.update(tracing.carrier_of(span))
         context_token = otel_context.attach(trace.set_span_in_context(span))
         request_token = logs.REQUEST_ID.set(str(worker_ctx.data.get("request_id") or ""))
