@@ -5,6 +5,7 @@ while it runs, and one access line at its end.
 
 The gateway's /metrics is not a route of this application (reachable from outside): like every
 process it serves it on its own PMIS_METRICS_PORT (services/shared/observability/metrics.py)."""
+import contextlib
 import logging
 import time
 
@@ -52,25 +53,29 @@ class Observability:
                 status = message["status"]
             await send(message)
 
-        headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
-                   if key == b"traceparent"}
         started = time.perf_counter()
-        with tracing.tracer().start_as_current_span(
-                f"{method} {scope['path']}", context=tracing.extract(headers), kind=SpanKind.SERVER,
-                attributes={"http.request.method": scope["method"], "pmis.request_id": rid}) as span:
+        span_context = contextlib.nullcontext()
+        if tracing.enabled():
+            traceparent = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
+                           if key == b"traceparent"}
+            span_context = tracing.tracer().start_as_current_span(
+                f"{method} {scope['path']}", context=tracing.extract(traceparent), kind=SpanKind.SERVER,
+                attributes={"http.request.method": scope["method"], "pmis.request_id": rid})
+        with span_context as span:
             try:
                 await self.app(scope, receive, send_with_status)
             finally:
                 seconds = time.perf_counter() - started
                 route = route_template(scope, root_path)
-                span.update_name(f"{method} {route}")
-                span.set_attribute("http.route", route)
-                span.set_attribute("http.response.status_code", status)
                 if status >= 500:
-                    span.set_status(Status(StatusCode.ERROR))
                     metrics.HTTP_ERRORS.labels(route, method, str(status)).inc()
                 metrics.HTTP_SECONDS.labels(route, method, metrics.status_class(status)).observe(seconds)
+                if span is not None:
+                    span.update_name(f"{method} {route}")
+                    span.set_attribute("http.route", route)
+                    span.set_attribute("http.response.status_code", status)
+                    if status >= 500:
+                        span.set_status(Status(StatusCode.ERROR))
                 if route not in QUIET_ROUTES:
                     log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, seconds * 1000)
                 logs.REQUEST_ID.reset(request_token)
-

@@ -107,6 +107,8 @@ class RpcClient:
 
     async def call(self, service: str, method: str, context: dict | None = None, timeout: float | None = None,
                    **kwargs):
+        if not tracing.enabled():
+            return await self._call(service, method, context or {}, timeout, kwargs)
         with tracing.tracer().start_as_current_span(f"{service}.{method}", kind=SpanKind.CLIENT,
                                                     attributes={"rpc.system": "nameko", "rpc.service": service,
                                                                 "rpc.method": method}):

@@ -144,6 +144,8 @@ def _lag_seconds(events: list, now: datetime) -> float:
 def _trace_applied(messages: list, events: list, applied: list, started_ns: int) -> None:
     """A span per traced event applied, in the trace of the request that caused it (the batch is one
     transaction, so each event's span is the batch's time)."""
+    if not tracing.enabled():
+        return
     applied_ids = {event["event_id"] for event in applied}
     for message, event in zip(messages, events):
         headers = message.headers or {}

@@ -56,7 +56,7 @@ async def publish_batch(pg: psycopg.AsyncConnection, exchange: aio_pika.abc.Abst
         spans = [tracing.start_span(f"publish {etype}", env["trace"], tracing.SpanKind.PRODUCER,
                                     attributes={"messaging.destination.name": f"{schema}.events",
                                                 "pmis.request_id": env.get("request_id") or ""})
-                 if env.get("trace") else None for _, etype, env in rows]
+                 if env.get("trace") and tracing.enabled() else None for _, etype, env in rows]
         try:
             await asyncio.gather(*(exchange.publish(event_message(env, span and tracing.carrier_of(span)),
                                                     routing_key=etype)

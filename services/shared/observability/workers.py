@@ -44,17 +44,16 @@ class Observed(DependencyProvider):
     def worker_setup(self, worker_ctx):
         kind, span_kind = entrypoint_kind(worker_ctx.entrypoint)
         service, method = worker_ctx.service_name, worker_ctx.entrypoint.method_name
+        span, context_token = trace.INVALID_SPAN, None
         # A timer (heartbeats, the compactor every second) would start a trace of its own each run: it is
         # measured, not traced.
-        if kind == "timer":
-            span = trace.INVALID_SPAN
-        else:
+        if tracing.enabled() and kind != "timer":
             span = tracing.start_span(f"{service}.{method}", worker_ctx.data, span_kind,
                                       attributes={"rpc.system": "nameko", "rpc.service": service,
                                                   "rpc.method": method, "pmis.kind": kind,
                                                   "pmis.request_id": str(worker_ctx.data.get("request_id") or "")})
-        worker_ctx.data.update(tracing.carrier_of(span))
-        context_token = otel_context.attach(trace.set_span_in_context(span))
+            worker_ctx.data.update(tracing.carrier_of(span))
+            context_token = otel_context.attach(trace.set_span_in_context(span))
         request_token = logs.REQUEST_ID.set(str(worker_ctx.data.get("request_id") or ""))
         self._workers[worker_ctx] = (time.perf_counter(), kind, span, context_token, request_token)
 
@@ -69,5 +68,6 @@ class Observed(DependencyProvider):
             if not expected:
                 span.set_status(Status(StatusCode.ERROR, type(exc_info[1]).__name__))
         span.end()
-        otel_context.detach(context_token)
+        if context_token is not None:
+            otel_context.detach(context_token)
         logs.REQUEST_ID.reset(request_token)

@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from gateway.observability import Observability
 from services.shared.observability import logs
 from tests.support.helpers import run_coroutine
+from tests.support.tracing import in_memory_exporter
 
 seen = {}
 
@@ -87,10 +88,14 @@ def test_a_server_error_is_counted(client):
     assert count("/api/v1/broken", "GET", "5xx") >= 1
 
 
-def test_the_request_id_and_the_callers_trace_reach_the_handler(client):
+def test_the_request_id_reaches_the_handler_and_the_request_is_a_span_in_the_callers_trace(client):
+    exporter = in_memory_exporter()
+    exporter.clear()
     parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
     client.get("/api/v1/things/1", headers={"x-request-id": "abc123", "traceparent": parent})
     assert seen["request_id"] == "abc123"
     assert logs.REQUEST_ID.get() == ""  # reset after the request
-    # the request's span (or, with no tracer provider set up, the caller's context itself) is in the caller's trace
     assert format(seen["trace_id"], "032x") == parent.split("-")[1]
+    (span,) = exporter.get_finished_spans()
+    assert span.name == "GET /api/v1/things/{id}" and span.attributes["http.route"] == "/api/v1/things/{id}"
+    assert span.parent.span_id == int(parent.split("-")[2], 16) and span.attributes["pmis.request_id"] == "abc123"

@@ -12,9 +12,6 @@ from nameko.events import EventHandler
 from nameko.rpc import Rpc
 from nameko.timer import Timer
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import REGISTRY
 
@@ -24,22 +21,14 @@ from services.shared.messaging.relay import event_message
 from services.shared.observability import logs, metrics, tracing
 from services.shared.observability.workers import Observed, entrypoint_kind
 from services.stats.ingest import _lag_seconds
+from tests.support.tracing import in_memory_exporter
 
 PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
-@pytest.fixture(scope="module")
-def exporter():
-    """The process's tracer provider, once: OpenTelemetry allows one per process."""
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
-    return exporter
-
-
 @pytest.fixture
-def spans(exporter):
+def spans():
+    exporter = in_memory_exporter()
     exporter.clear()
     yield exporter
     exporter.clear()
