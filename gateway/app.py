@@ -15,6 +15,7 @@ from services.shared.config import setting
 
 from .auth import Tokens, new_secret, request_id
 from .errors import HttpError, as_http_error, error_response
+from .observability import Observability
 from .request_guard import RequestGuard
 from .rpc import RemoteError, RpcClient, RpcError
 from .security_headers import SecurityHeaders, s3_origin
@@ -91,7 +92,7 @@ def create_app() -> Starlette:
         exception_handlers={HttpError: handle_error, RemoteError: handle_error, RpcError: handle_error,
                             HTTPException: handle_routing_error, Exception: handle_error},
         lifespan=lifespan,
-        middleware=[Middleware(RequestGuard)],
+        middleware=[Middleware(Observability), Middleware(RequestGuard)],
     )
     app.state.tokens = Tokens(secret_key())
     return app

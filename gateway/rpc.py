@@ -16,6 +16,9 @@ from decimal import Decimal
 
 import aio_pika
 from aio_pika.exceptions import DeliveryError
+from opentelemetry.trace import SpanKind
+
+from services.shared.observability import tracing
 
 EXCHANGE = "nameko-rpc"
 
@@ -104,11 +107,20 @@ class RpcClient:
 
     async def call(self, service: str, method: str, context: dict | None = None, timeout: float | None = None,
                    **kwargs):
+        if not tracing.enabled():
+            return await self._call(service, method, context or {}, timeout, kwargs)
+        with tracing.tracer().start_as_current_span(f"{service}.{method}", kind=SpanKind.CLIENT,
+                                                    attributes={"rpc.system": "nameko", "rpc.service": service,
+                                                                "rpc.method": method}):
+            # The call's span is the parent of the service's: its traceparent goes with the context data.
+            return await self._call(service, method, {**(context or {}), **tracing.inject({})}, timeout, kwargs)
+
+    async def _call(self, service: str, method: str, context: dict, timeout: float | None, kwargs: dict):
         timeout = timeout or self.timeout
         correlation_id = str(uuid.uuid4())
         future = asyncio.get_running_loop().create_future()
         self._pending[correlation_id] = future
-        headers = {f"nameko.{key}": value for key, value in (context or {}).items() if value is not None}
+        headers = {f"nameko.{key}": value for key, value in context.items() if value is not None}
         message = aio_pika.Message(
             body=request_body(kwargs),
             content_type="application/json", content_encoding="utf-8",

@@ -63,14 +63,16 @@ class Child:
     restart_at: float | None = None  # when a dead child is due to be started again
     history: list[dict] = field(default_factory=list)
     given_up: bool = False  # it kept dying: left dead, and the system is to stop
+    env: dict = field(default_factory=dict)  # this child's own settings, over the system's (its metrics port)
 
 
 def launch(child: Child, env: dict) -> None:
     child.log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(child.log_path, "ab") as out:
         # A new session keeps the terminal's Ctrl-C for the launcher alone; it stops the children.
-        child.process = subprocess.Popen(child.args, cwd=child.cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True, preexec_fn=_die_with(os.getpid()))
+        child.process = subprocess.Popen(child.args, cwd=child.cwd, env={**env, **child.env}, stdout=out,
+                                         stderr=subprocess.STDOUT, start_new_session=True,
+                                         preexec_fn=_die_with(os.getpid()))
     child.started_at = time.monotonic()
     child.restart_at = None
 

@@ -19,6 +19,7 @@ from services.shared.healthcheck import health_problem
 from services.shared.service_list import SERVICES
 
 from .local_s3 import LocalS3
+from .ports import free_port
 from .supervisor import Child, Supervisor, launch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,13 +72,24 @@ class System:
             raise StartupFailed(f"{name} 失败：\n{result.stdout}\n{result.stderr}")
         return result.stdout
 
+    @property
+    def metrics_ports(self) -> dict[str, int]:
+        """{child name: its /metrics port} when PMIS_METRICS_PORT is "auto" (each process a free port of
+        its own: 20 processes on one machine cannot share one); empty otherwise."""
+        with self._lock:
+            return {name: int(child.env["PMIS_METRICS_PORT"]) for name, child in self.children.items()
+                    if "PMIS_METRICS_PORT" in child.env}
+
     def _spawn(self, name: str, args: list[str], cwd: Path = ROOT) -> None:
         """Start child `name` unless it runs already (a dead one is started now, not after its backoff)."""
         with self._lock:
             child = self.children.get(name)
             if child and child.process.poll() is None:
                 return
-            child = child or Child(name, args, cwd, self.log_dir / f"{name}.log")
+            if child is None:
+                child = Child(name, args, cwd, self.log_dir / f"{name}.log")
+                if self.env.get("PMIS_METRICS_PORT") == "auto" and name != LOCAL_S3:
+                    child.env["PMIS_METRICS_PORT"] = str(free_port())
             launch(child, self.env)
             self.children[name] = child
 

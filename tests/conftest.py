@@ -46,10 +46,12 @@ class RunningSystem:
 
 
 @contextmanager
-def started_system():
-    """A whole system of its own; afterwards its counters must reconcile exactly."""
+def started_system(extra_env: dict | None = None):
+    """A whole system of its own (`extra_env` reaches every process); afterwards its counters must
+    reconcile exactly."""
     environment = TestEnvironment()
     env = environment.start()
+    env.update(extra_env or {})
     pmis = System(env, ROOT / "test-artifacts" / "logs" / environment.tag)
     rpc = None
     try:

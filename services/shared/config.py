@@ -39,6 +39,12 @@ DEFAULTS = {
     "PMIS_TRANSFER_ROUTE": "nearest",
     "PMIS_RESTART_LIMIT": "5",
     "PMIS_RESTART_WINDOW": "120",
+    # Observability (docs/OBSERVABILITY.md): log format, the /metrics port of each process (0 = none;
+    # "auto" only for the launcher: a free port per process), OTLP traces, span files for the tests.
+    "PMIS_LOG_FORMAT": "text",
+    "PMIS_METRICS_PORT": "0",
+    "PMIS_OTLP_ENDPOINT": "",
+    "PMIS_TRACE_DIR": "",
 }
 
 

@@ -25,6 +25,7 @@ from nameko.timer import Timer, timer
 from . import heartbeat, priority
 from .db import Database
 from .messaging.topology import service_class
+from .observability.workers import Observed
 
 BACKGROUND_ENTRYPOINTS = (EventHandler, Timer)
 ANSWERING, BACKGROUND = "answering", "background"
@@ -72,12 +73,13 @@ def part(service_cls, which: str):
     keep_background = which == BACKGROUND
     hidden = {name: _plain(getattr(service_cls, name)) for name, entrypoints in _entrypoint_methods(service_cls).items()
               if is_background(entrypoints) != keep_background}
-    extra = {}
+    # Every running part is measured and traced (docs/OBSERVABILITY.md).
+    extra = {"observed": Observed(which)}
     if keep_background:
         def beat_heartbeat(self):
             heartbeat.beat(background_heartbeat(self.name))
-        extra = {"batch_priority": LowersPriority(),
-                 "beat_heartbeat": timer(interval=HEARTBEAT_SECONDS, eager=True)(beat_heartbeat)}
+        extra.update({"batch_priority": LowersPriority(),
+                      "beat_heartbeat": timer(interval=HEARTBEAT_SECONDS, eager=True)(beat_heartbeat)})
         extra.update({name: Database(batch=True) for name, dependency in inspect.getmembers(service_cls)
                       if isinstance(dependency, Database)})
     return type(f"{service_cls.__name__}{which.title()}", (service_cls,), {**hidden, **extra})

@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 import time
+from datetime import datetime, timezone
 
 import aio_pika
 from sqlalchemy.orm import sessionmaker
@@ -29,6 +30,7 @@ from services.shared.messaging.redelivery import (
     retry_seconds,
 )
 from services.shared.messaging.topology import event_exchange, subscriptions
+from services.shared.observability import logs, metrics, tracing
 from services.shared.priority import lower_own_priority
 
 from .consumers import apply_events
@@ -56,6 +58,7 @@ async def _collect(arrived: asyncio.Queue, size: int, wait_ms: int, stop: asynci
             break
         except asyncio.TimeoutError:
             heartbeat.beat(HEARTBEAT)
+            metrics.INGEST_LAG_SECONDS.set(0)  # nothing waiting: no lag (not the last batch's, for ever)
     else:
         return []
     deadline = time.monotonic() + wait_ms / 1000
@@ -127,7 +130,36 @@ async def _apply_one_by_one(sessions: sessionmaker, events: list) -> tuple[set, 
     return deferred, failed
 
 
+def _lag_seconds(events: list, now: datetime) -> float:
+    """How long ago the oldest of the events was written (0 when none says)."""
+    written = []
+    for event in events:
+        try:
+            written.append(datetime.fromisoformat(event["occurred_at"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return max(0.0, (now - min(written)).total_seconds()) if written else 0.0
+
+
+def _trace_applied(messages: list, events: list, applied: list, started_ns: int) -> None:
+    """A span per traced event applied, in the trace of the request that caused it (the batch is one
+    transaction, so each event's span is the batch's time)."""
+    if not tracing.enabled():
+        return
+    applied_ids = {event["event_id"] for event in applied}
+    for message, event in zip(messages, events):
+        headers = message.headers or {}
+        if event["event_id"] in applied_ids and headers.get("nameko.traceparent"):
+            span = tracing.start_span(f"stats.ingest {event['type']}",
+                                      {"traceparent": headers["nameko.traceparent"]}, tracing.SpanKind.CONSUMER,
+                                      start_time=started_ns,
+                                      attributes={"pmis.event_id": event["event_id"], "pmis.batch_size": len(events),
+                                                  "pmis.request_id": str(headers.get("nameko.request_id") or "")})
+            span.end()
+
+
 async def _settle(sessions: sessionmaker, batch: list, redelivery: Redelivery) -> None:
+    started, started_ns = time.perf_counter(), time.time_ns()
     events, messages = [], []
     for message in batch:
         event = _envelope(message.body)
@@ -150,6 +182,12 @@ async def _settle(sessions: sessionmaker, batch: list, redelivery: Redelivery) -
         later, failed = await _apply_one_by_one(sessions, events)
         if failed:
             await asyncio.sleep(retry_seconds())
+    applied = [event for event in events if event["event_id"] not in later and event["event_id"] not in failed]
+    metrics.INGESTED_EVENTS.inc(len(applied))
+    metrics.INGEST_BATCH_SECONDS.observe(time.perf_counter() - started)
+    if applied:
+        metrics.INGEST_LAG_SECONDS.set(_lag_seconds(applied, datetime.now(timezone.utc)))
+    _trace_applied(messages, events, applied, started_ns)
     if later:
         log.info("%d member events name an organization not known yet; requeueing them", len(later))
         await asyncio.sleep(RETRY_SECONDS if len(later) == len(events) else 0)
@@ -211,7 +249,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.check:
         return heartbeat.exit_code(HEARTBEAT)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s stats-ingest %(message)s")
+    logs.configure("stats-ingest")
+    tracing.setup("stats", "stats-ingest")
+    metrics.serve()
     lower_own_priority()
     while True:  # a lost database connection restarts the loop instead of ending the ingester
         try:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..bulk import copy_rows
 from ..context import Caller
+from ..observability import tracing
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -25,8 +26,12 @@ def outbox_table(metadata: MetaData) -> Table:
     return table
 
 
-def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dict, caller: Caller) -> dict:
-    """The event envelope of DESIGN.md rule 3; payload values must already be JSON-plain."""
+def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dict, caller: Caller,
+             trace_carrier: dict | None = None) -> dict:
+    """The event envelope of DESIGN.md rule 3; payload values must already be JSON-plain. `trace` (when
+    the writer is traced) names the writer's span, so the relay can continue its trace; `trace_carrier`
+    is that span's traceparent if the caller took it already (once for many events)."""
+    trace_carrier = tracing.inject({}) if trace_carrier is None else trace_carrier
     return {
         "event_id": str(uuid.uuid4()),
         "type": event_type,
@@ -36,6 +41,7 @@ def envelope(event_type: str, aggregate_id, aggregate_version: int, payload: dic
         "actor": caller.user_id,
         "request_id": caller.request_id,
         "payload": payload,
+        **({"trace": trace_carrier} if trace_carrier else {}),
     }
 
 
@@ -49,7 +55,8 @@ BULK = 50  # from this many events on, COPY is faster than a multi-row INSERT
 
 def record_events(session: Session, outbox: Table, events: list[tuple], caller: Caller) -> list[dict]:
     """Many outbox rows in one statement: (event_type, aggregate_id, aggregate_version, payload) each."""
-    envelopes = [envelope(event_type, aggregate_id, version, payload, caller)
+    trace_carrier = tracing.inject({})
+    envelopes = [envelope(event_type, aggregate_id, version, payload, caller, trace_carrier)
                  for event_type, aggregate_id, version, payload in events]
     rows = [{"event_id": e["event_id"], "event_type": e["type"], "envelope": e} for e in envelopes]
     if len(rows) > BULK:

@@ -18,22 +18,30 @@ import psycopg
 
 from .. import heartbeat
 from ..config import amqp_uri, plain_dsn
+from ..observability import logs, metrics, tracing
 from ..priority import lower_backend_priority, lower_own_priority
+from .redelivery import dlq_name
+from .topology import subscriptions
 
 log = logging.getLogger("pmis.relay")
 BATCH = 500
 IDLE_SECONDS = 0.05
+MEASURE_SECONDS = 15  # how often the outbox and the queues are measured for /metrics
+BACKLOG = "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM {schema}.outbox " \
+          "WHERE sent_at IS NULL"
 
 
-def event_message(envelope: dict) -> aio_pika.Message:
+def event_message(envelope: dict, trace_carrier: dict | None = None) -> aio_pika.Message:
     # nameko's event format: JSON body, routing key = event type, context in nameko.* headers.
+    # `trace_carrier` (the relay's publish span) makes the consumer's span a child of it.
     return aio_pika.Message(
         body=json.dumps(envelope, ensure_ascii=False).encode(),
         content_type="application/json",
         content_encoding="utf-8",
         delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         message_id=envelope["event_id"],
-        headers={"nameko.user_id": envelope.get("actor") or "", "nameko.request_id": envelope.get("request_id") or ""},
+        headers={"nameko.user_id": envelope.get("actor") or "", "nameko.request_id": envelope.get("request_id") or "",
+                 **{f"nameko.{key}": value for key, value in (trace_carrier or {}).items()}},
     )
 
 
@@ -44,9 +52,38 @@ async def publish_batch(pg: psycopg.AsyncConnection, exchange: aio_pika.abc.Abst
             "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED", (BATCH,))).fetchall()
         if not rows:
             return 0
-        await asyncio.gather(*(exchange.publish(event_message(env), routing_key=etype) for _, etype, env in rows))
+        # A span per traced event, continuing the trace of the request that wrote it.
+        spans = [tracing.start_span(f"publish {etype}", env["trace"], tracing.SpanKind.PRODUCER,
+                                    attributes={"messaging.destination.name": f"{schema}.events",
+                                                "pmis.request_id": env.get("request_id") or ""})
+                 if env.get("trace") and tracing.enabled() else None for _, etype, env in rows]
+        try:
+            await asyncio.gather(*(exchange.publish(event_message(env, span and tracing.carrier_of(span)),
+                                                    routing_key=etype)
+                                   for (_, etype, env), span in zip(rows, spans)))
+        finally:
+            for span in spans:
+                if span is not None:
+                    span.end()
         await pg.execute(f"UPDATE {schema}.outbox SET sent_at = now() WHERE id = ANY(%s)", ([r[0] for r in rows],))
+    metrics.RELAY_PUBLISHED.labels(schema).inc(len(rows))
     return len(rows)
+
+
+async def measure(pg: psycopg.AsyncConnection, connection: aio_pika.abc.AbstractConnection, service: str) -> None:
+    """The outbox backlog and the depth of the queues (and dead-letter queues) the service consumes."""
+    unsent, oldest = await (await pg.execute(BACKLOG.format(schema=service))).fetchone()
+    await pg.commit()
+    metrics.OUTBOX_UNSENT.labels(service).set(unsent)
+    metrics.OUTBOX_OLDEST_SECONDS.labels(service).set(float(oldest))
+    channel = await connection.channel()
+    try:
+        for _, _, queue in subscriptions(service):
+            for name, gauge in ((queue, metrics.QUEUE_MESSAGES), (dlq_name(queue), metrics.DEAD_LETTERS)):
+                declared = await channel.declare_queue(name, passive=True)
+                gauge.labels(queue).set(declared.declaration_result.message_count)
+    finally:
+        await channel.close()
 
 
 async def run(service: str, stop: asyncio.Event | None = None) -> None:
@@ -61,6 +98,11 @@ async def run(service: str, stop: asyncio.Event | None = None) -> None:
             while not stop.is_set():
                 sent = await publish_batch(pg, exchange, service)
                 heartbeat.beat(f"relay-{service}")
+                if metrics.due(f"relay-{service}", MEASURE_SECONDS):
+                    try:
+                        await measure(pg, connection, service)
+                    except (aio_pika.exceptions.AMQPError, aio_pika.exceptions.ChannelInvalidStateError) as exc:
+                        log.warning("measuring the queues of %s failed: %r", service, exc)
                 if sent < BATCH:
                     try:
                         await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
@@ -75,7 +117,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.check:
         return heartbeat.exit_code(f"relay-{args.service}")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s relay[%(name)s] %(message)s")
+    logs.configure(f"{args.service}-relay")
+    tracing.setup(args.service, f"{args.service}-relay")
+    metrics.serve()
     lower_own_priority()
     while True:  # a lost database connection restarts the loop instead of ending the relay
         try:
