@@ -88,6 +88,10 @@ def closed(schema: dict) -> dict:
             properties.setdefault("apiVersion", {"type": "string"})
             properties.setdefault("kind", {"type": "string"})
             properties.setdefault("metadata", {"type": "object", "x-kubernetes-preserve-unknown-fields": True})
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and "(?i)" in pattern[1:]:
+            # Go's RE2 takes an inline flag anywhere ("^(?i)(abort|warn)?$"); Python only at the start.
+            node["pattern"] = "(?i)" + pattern.replace("(?i)", "")
         is_object = node.get("type") == "object" or "properties" in node
         if is_object and "additionalProperties" not in node and not node.get("x-kubernetes-preserve-unknown-fields"):
             node["additionalProperties"] = False

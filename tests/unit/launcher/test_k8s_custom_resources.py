@@ -25,10 +25,12 @@ from tests.unit.launcher.k8s_support import (
 # Every file of k8s/ that holds custom resources, as committed (the overlays' patches are checked
 # after the build below).
 SOURCES = [K8S / "base" / "stats-ingest-scaling.yaml", K8S / "operators" / "postgres.yaml",
-           K8S / "operators" / "rabbitmq.yaml", K8S / "operators" / "recovery" / "pmis-db-restored.yaml"]
+           K8S / "operators" / "rabbitmq.yaml", K8S / "operators" / "recovery" / "pmis-db-restored.yaml",
+           K8S / "observability" / "podmonitor.yaml", K8S / "observability" / "alerts.yaml"]
 KINDS_USED = {("postgresql.cnpg.io", "Cluster"), ("postgresql.cnpg.io", "Pooler"),
               ("postgresql.cnpg.io", "ScheduledBackup"), ("barmancloud.cnpg.io", "ObjectStore"),
-              ("rabbitmq.com", "RabbitmqCluster"), ("keda.sh", "ScaledObject"), ("keda.sh", "TriggerAuthentication")}
+              ("rabbitmq.com", "RabbitmqCluster"), ("keda.sh", "ScaledObject"), ("keda.sh", "TriggerAuthentication"),
+              ("monitoring.coreos.com", "PodMonitor"), ("monitoring.coreos.com", "PrometheusRule")}
 SEAWEEDFS_DEFAULTS = CRDS / "seaweedfs-chart-4.44.0" / "values.yaml"
 SEAWEEDFS_VALUES = [K8S / "operators" / "seaweedfs-values.yaml", K8S / "overlays" / "dev" / "seaweedfs-values.yaml"]
 needs_kubectl = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
