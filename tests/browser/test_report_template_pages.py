@@ -35,7 +35,7 @@ def test_loading_a_provincial_set_from_the_page(system, api, root_id, screen):
     log_in(page, system, api, root_id, f"tpl{code('')}".lower())  # the root's 系统管理员
     try:
         page.goto(f"{system.url}/orgs/{branch}/reports/{YEAR}")
-        expect(page.locator("#template-version")).to_contain_text("2012国表 v1")
+        expect(page.locator("#template-version")).to_contain_text("2012国表 v2")
         page.locator("#templates-link").click()
         page.wait_for_url(f"{system.url}/report-templates")
         expect(page.locator("#templates-title")).to_have_text("报表模板")
