@@ -34,11 +34,15 @@ from services.shared.codes import (
     OCCUPATIONS,
     ORG_AFFILIATIONS,
     ORG_TYPES,
+    CodeTable,
 )
+from services.shared.mobility_sheet import OUTFLOW_EXAMPLE, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
+from services.transfer.contract import OUTFLOW_REASONS
 
 from .cells import inert
 
 DATA_ROWS = 5000  # rows that get drop-downs and text formatting
+YES_NO = CodeTable("是否", [("1", "是"), ("0", "否")])  # a drop-down of 是/否
 
 
 def _column_letter(index: int) -> str:
@@ -95,6 +99,14 @@ def dues_payment_template() -> bytes:
     """The 党费交纳记录表 (数据迁移): one paid month a row; its 填写说明 shows an example row."""
     return collection_template(PAYMENT_SHEET, PAYMENT_IMPORT_COLUMNS, {"method": PAYMENT_METHODS},
                                ("id_number", "month", "amount", "paid_on"), example=PAYMENT_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def outflow_template() -> bytes:
+    """The 流出党员采集表 (数据迁移): one member away a row; its 填写说明 shows an example row."""
+    return collection_template(OUTFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, {"reason": OUTFLOW_REASONS, "abroad": YES_NO},
+                               ("id_number", "from_date", "division", "to_org_code", "phone", "expected_return"),
+                               example=OUTFLOW_EXAMPLE)
 
 
 def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(), example=()) -> bytes:

@@ -124,7 +124,7 @@ RPC_RIGHTS = {
                    "facts_page", "applicant_facts_page", "count_facts", "hold_org_rolls"),
         # A member's card and the rolls are also what 关系接转, 流动党员, 组织生活, 换届 and 发展党员
         # pages pick members from (any one of those read rights suffices).
-        **_methods(f"{_D}|{_T}|{_M}|{_TE}", "get_member"),
+        **_methods(f"{_D}|{_T}|{_M}|{_TE}", "get_member", "members_by_id_numbers"),
         **_methods(f"{_D}|{_T}", "quick_search"),
         **_methods(f"{_D}|{_O}|{_TE}", "roster_page"),
         **_methods(f"{_D}|{_V}", "list_members"),
@@ -160,9 +160,10 @@ RPC_RIGHTS = {
                    "revoke", "reapply", "reroute", "close"),
         **_methods(_TA, "approve", "return_transfer", "receive", "set_approval_rights"),
         **_methods(_M, "get_outflow", "get_inflow", "mobility_list", "mobility_export_page", "mobility_counts",
-                   "lost_members", "certificate", "member_mobility"),
+                   "lost_members", "certificate", "member_mobility", "get_outflow_import"),
         **_methods(_MW, "register_outflow", "return_outflow", "mark_lost", "mark_found", "reissue_certificate",
-                   "register_inflow", "end_inflow", "record_activity", "check_certificate"),
+                   "register_inflow", "end_inflow", "record_activity", "check_certificate",
+                   "create_outflow_import", "commit_outflow_import"),
     },
     "dues": {
         **_methods(PUBLIC, "health"),
