@@ -91,6 +91,7 @@ PAGES = {
     "/orgs/{id}/dues/payments/import": "/orgs/{branch}/dues/payments/import",
     "/migration": "/migration",
     "/orgs/{id}/history-import": "/orgs/{branch}/history-import",
+    "/orgs/{id}/outflow-import": "/orgs/{branch}/outflow-import",
     "/migration/open": "/migration/open",  # without a kind: back to the 数据迁移 page
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",
