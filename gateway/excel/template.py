@@ -28,15 +28,18 @@ from services.member.contract import (
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.codes import (
     CLERK_LEAVE_KINDS,
+    COMMITTEE_POSTS,
     EDUCATION,
     ETHNICITIES,
     MEMBER_CATEGORIES,
     OCCUPATIONS,
     ORG_AFFILIATIONS,
     ORG_TYPES,
+    TERM_METHODS,
     CodeTable,
 )
 from services.shared.mobility_sheet import OUTFLOW_EXAMPLE, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
+from services.shared.term_sheet import TERM_EXAMPLE, TERM_IMPORT_COLUMNS, TERM_SHEET
 from services.transfer.contract import OUTFLOW_REASONS
 
 from .cells import inert
@@ -107,6 +110,14 @@ def outflow_template() -> bytes:
     return collection_template(OUTFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, {"reason": OUTFLOW_REASONS, "abroad": YES_NO},
                                ("id_number", "from_date", "division", "to_org_code", "phone", "expected_return"),
                                example=OUTFLOW_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def term_template() -> bytes:
+    """The 换届采集表 (数据迁移): one committee member a row, a term's rows sharing its organization
+    and 选举日期; its 填写说明 shows an example row."""
+    return collection_template(TERM_SHEET, TERM_IMPORT_COLUMNS, {"method": TERM_METHODS, "post": COMMITTEE_POSTS},
+                               ("org_code", "elected_on", "approved_on", "id_number"), example=TERM_EXAMPLE)
 
 
 def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(), example=()) -> bytes:

@@ -114,8 +114,9 @@ RPC_RIGHTS = {
         **_methods(_OW, "record_meeting", "change_meeting", "sign_meeting", "void_meeting", "save_orglife_plan",
                    "save_evaluation"),
         **_methods(_TE, "org_terms", "org_committee", "terms_due", "terms_behind", "terms_reminder",
-                   "committees_page", "member_posts"),
-        **_methods(_TEW, "open_term", "add_committee_member", "leave_committee_member", "correct_term"),
+                   "committees_page", "member_posts", "get_term_import"),
+        **_methods(_TEW, "open_term", "add_committee_member", "leave_committee_member", "correct_term",
+                   "create_term_import", "commit_term_import"),
         **_methods(_TEA, "approve_term"),
     },
     "member": {
