@@ -67,7 +67,7 @@ def create_import(sessions: sessionmaker, caller: Caller, members_by_id_numbers,
     if len(rows) > MAX_ROWS:
         raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行班子成员", {"file": "行数过多"})
     found = members_by_id_numbers(sorted({str(r.get("id_number") or "").strip().upper() for r in rows} - {""}))
-    errors, read = [], []
+    errors, read, refused_terms = [], [], set()  # refused_terms: the terms a row of which is refused
     with sessions.begin() as session:
         codes = sorted({str(r.get("org_code") or "").strip() for r in rows} - {""})
         by_code = {row.code: row for start in range(0, len(codes), 1000) for row in session.execute(
@@ -92,6 +92,7 @@ def create_import(sessions: sessionmaker, caller: Caller, members_by_id_numbers,
             except rules.RowProblems as problems:
                 for field, message in problems.fields.items():
                     refuse(raw["row"], field, message)
+                refused_terms.add(rules.term_key(raw))
                 continue
             org, member = by_code.get(row.org_code), found.get(row.id_number)
             if org is None or not caller.covers(org.path):
@@ -105,6 +106,8 @@ def create_import(sessions: sessionmaker, caller: Caller, members_by_id_numbers,
                 refuse(raw["row"], "name", f"姓名与公民身份号码不符（名册中为“{member['name']}”）")
             else:
                 read.append((raw["row"], row))
+                continue
+            refused_terms.add((row.org_code, row.elected_on))
         grouped, refused = rules.group(read)
         for row_no, field, message in refused:
             refuse(row_no, field, message)
@@ -116,7 +119,8 @@ def create_import(sessions: sessionmaker, caller: Caller, members_by_id_numbers,
             problem = rules.judge_term(recorded[org.id], elected_on)
             members = [(found[row.id_number]["id"], row.post) for _, row in items]
             problem = problem or _form_problem(rules.term_form(items[0][1], members), today)
-            if problem is None and any(row_no in bad_rows for row_no, _ in items):
+            if problem is None and ((code, elected_on) in refused_terms
+                                    or any(row_no in bad_rows for row_no, _ in items)):
                 problem = rules.WHOLE
             if problem is not None:
                 for row_no, _ in items:

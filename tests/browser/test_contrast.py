@@ -92,6 +92,7 @@ PAGES = {
     "/migration": "/migration",
     "/orgs/{id}/history-import": "/orgs/{branch}/history-import",
     "/orgs/{id}/outflow-import": "/orgs/{branch}/outflow-import",
+    "/orgs/{id}/term-import": "/orgs/{branch}/term-import",
     "/migration/open": "/migration/open",  # without a kind: back to the 数据迁移 page
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",

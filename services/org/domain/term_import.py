@@ -99,6 +99,14 @@ def read_row(raw: Mapping, today: date) -> Row:
                _text(raw, "id_number").upper(), _text(raw, "name"), values["post"])
 
 
+def term_key(raw: Mapping) -> tuple:
+    """(organization code, 选举日期) of a row as far as it can be read: the term a refused row spoils."""
+    try:
+        return _text(raw, "org_code"), sheet_day(_text(raw, "elected_on"))
+    except ValueError:
+        return _text(raw, "org_code"), None
+
+
 @dataclass(frozen=True)
 class Recorded:
     """An organization's terms as recorded: every term's 选举日期, and the open term's (number, date)."""

@@ -76,3 +76,8 @@ def test_the_form_of_the_term():
     assert term_form(head, [(7, "01"), (8, "03")]) == {
         "elected_on": "2023-06-30", "method": "1", "term_years": 3, "approved_on": "2023-07-10",
         "approval_no": "组字〔2023〕12号", "members": [{"member_id": 7, "post": "01"}, {"member_id": 8, "post": "03"}]}
+
+
+def test_the_term_a_refused_row_spoils():
+    assert rules.term_key(raw(elected_on="2023/6/30", post="主任")) == ("B01", date(2023, 6, 30))
+    assert rules.term_key(raw(elected_on="不详")) == ("B01", None)
