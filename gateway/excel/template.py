@@ -25,7 +25,7 @@ from services.member.contract import (
     IMPORT_COLUMNS,
     IMPORT_STEPS,
 )
-from services.org.contract import ORG_IMPORT_COLUMNS
+from services.org.contract import MEETING_KINDS, ORG_IMPORT_COLUMNS
 from services.shared.codes import (
     CLERK_LEAVE_KINDS,
     COMMITTEE_POSTS,
@@ -39,6 +39,7 @@ from services.shared.codes import (
     CodeTable,
 )
 from services.shared.mobility_sheet import OUTFLOW_EXAMPLE, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
+from services.shared.orglife_sheet import MEETING_EXAMPLE, MEETING_IMPORT_COLUMNS, MEETING_SHEET
 from services.shared.term_sheet import TERM_EXAMPLE, TERM_IMPORT_COLUMNS, TERM_SHEET
 from services.transfer.contract import OUTFLOW_REASONS
 
@@ -118,6 +119,13 @@ def term_template() -> bytes:
     and 选举日期; its 填写说明 shows an example row."""
     return collection_template(TERM_SHEET, TERM_IMPORT_COLUMNS, {"method": TERM_METHODS, "post": COMMITTEE_POSTS},
                                ("org_code", "elected_on", "approved_on", "id_number"), example=TERM_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def meeting_template() -> bytes:
+    """The 组织生活采集表 (数据迁移): one meeting a row; its 填写说明 shows an example row."""
+    return collection_template(MEETING_SHEET, MEETING_IMPORT_COLUMNS, {"kind": MEETING_KINDS},
+                               ("org_code", "held_at"), example=MEETING_EXAMPLE)
 
 
 def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(), example=()) -> bytes:

@@ -37,6 +37,7 @@ from .member_pages import (
 )
 from .migration_pages import (
     history_import_page,
+    meeting_import_page,
     migration_page,
     open_kind,
     outflow_import_page,
@@ -258,6 +259,7 @@ routes = [
     Route("/orgs/{id}/history-import", history_import_page),
     Route("/orgs/{id}/outflow-import", outflow_import_page),
     Route("/orgs/{id}/term-import", term_import_page),
+    Route("/orgs/{id}/meeting-import", meeting_import_page),
     Route("/migration/open", open_kind),
     Route("/dues/base-imports/{id}", dues.base_import_preview),
     Route("/dues/base-imports/{id}/commit", dues.commit_base_import, methods=["POST"]),
