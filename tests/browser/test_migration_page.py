@@ -30,11 +30,12 @@ def test_migration_through_the_pages(system, api, root_id, screen):
 
     log_in(page, system, api, committee, f"mp{tag}".lower())
     page.locator("#nav-migration").click()
-    expect(page.locator("#migration-kinds tbody tr")).to_have_count(9)
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(10)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
     expect(page.locator("#migration-not-yet")).to_contain_text("换届")
     expect(page.locator("#kind-outflows")).to_contain_text("流出党员采集表")
     expect(page.locator("#kind-terms")).to_contain_text("换届采集表")
+    expect(page.locator("#kind-meetings")).to_contain_text("组织生活采集表")
     no_sideways_scroll(page)
     shot(page, f"migration-{size}")
 
