@@ -122,3 +122,13 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     page.goto(f"{system.url}/orgs/{branch}/mobility")
     expect(page.locator("main")).to_contain_text("页面流出乙")
     shot(page, f"migration-outflows-done-{size}")
+
+    # The 换届采集表's and the 组织生活采集表's pages, reached from the list.
+    for key, path, title in (("terms", "term-import", "从换届采集表导入"),
+                             ("meetings", "meeting-import", "从组织生活采集表导入")):
+        page.goto(f"{system.url}/migration")
+        page.locator(f"#kind-{key}").get_by_role("link", name="导入").click()
+        page.wait_for_url(f"{system.url}/orgs/{committee}/{path}")
+        expect(page.locator("#import-title")).to_have_text(title)
+        no_sideways_scroll(page)
+        shot(page, f"migration-{key}-{size}")
