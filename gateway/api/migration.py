@@ -15,7 +15,13 @@ from services.shared.rights import READ, refusal
 from ..auth import require_session
 from ..errors import HttpError
 from ..excel.import_report import import_report
-from ..excel.template import dues_payment_template, history_template
+from ..excel.template import (
+    dues_payment_template,
+    history_template,
+    meeting_template,
+    outflow_template,
+    term_template,
+)
 from .common import call, path_id, read_json
 from .exports import XLSX, download_operation
 from .imports import ERRORS_LIST, FILE_LIMITS, IMPORT_ID, IMPORT_TIMEOUT, import_endpoints, uploaded_rows
@@ -54,10 +60,18 @@ KINDS = (
     Kind("dues-payments", "党费交纳记录表", "dues", "dues", "get_payment_import",
          "/api/v1/imports/dues-payments/template.xlsx", "/orgs/{org}/dues/payments/import",
          "迁移前已交纳的党费（每行一个月，按支部），使党费交至和欠交从第一天起正确", per_org=True),
+    Kind("outflows", "流出党员采集表", "mobility", "transfer", "get_outflow_import",
+         "/api/v1/imports/outflows/template.xlsx", "/orgs/{org}/outflow-import",
+         "迁移时在外流动的党员：流出日期、流向地、流入党组织、联系电话（须先导入党员）"),
+    Kind("terms", "换届采集表", "terms", "org", "get_term_import", "/api/v1/imports/terms/template.xlsx",
+         "/orgs/{org}/term-import", "各党组织的届次（选举日期、产生方式、任期、批复）及班子成员和职务（须先导入党员）"),
+    Kind("meetings", "组织生活采集表", "orglife", "org", "get_meeting_import", "/api/v1/imports/meetings/template.xlsx",
+         "/orgs/{org}/meeting-import", "三会一课等组织生活记录：类型、时间、主题、出席和缺席党员（须先导入党员）"),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # What the official system exports that cannot be imported yet (shown on the page, docs/MIGRATION.md).
-NOT_YET = (("流动党员", "外出流动登记"), ("换届", "本届领导班子的选举日期和任期"), ("组织生活", "会议记录"))
+NOT_YET = (("流入党员（系统外）", "从本系统外流入的党员的流入登记"),
+           ("选举情况", "换届选举的应到、实到人数和候选人得票"), ("组织生活附件", "会议的照片和文件"))
 
 
 async def history_import_template(request: Request):
@@ -67,6 +81,33 @@ async def history_import_template(request: Request):
 
 
 create_history_import, get_history_import, commit_history_import = import_endpoints("member", "history")
+
+
+async def outflow_import_template(request: Request):
+    await require_session(request)
+    return Response(outflow_template(), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('流出党员采集表.xlsx')}"})
+
+
+create_outflow_import, get_outflow_import, commit_outflow_import = import_endpoints("transfer", "outflow")
+
+
+async def term_import_template(request: Request):
+    await require_session(request)
+    return Response(term_template(), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('换届采集表.xlsx')}"})
+
+
+create_term_import, get_term_import, commit_term_import = import_endpoints("org", "term")
+
+
+async def meeting_import_template(request: Request):
+    await require_session(request)
+    return Response(meeting_template(), media_type=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('组织生活采集表.xlsx')}"})
+
+
+create_meeting_import, get_meeting_import, commit_meeting_import = import_endpoints("org", "meeting")
 
 
 async def dues_payment_import_template(request: Request):
@@ -129,6 +170,18 @@ routes = [
     Route("/imports/member-history", create_history_import, methods=["POST"]),
     Route("/imports/member-history/{id}", get_history_import),
     Route("/imports/member-history/{id}/commit", commit_history_import, methods=["POST"]),
+    Route("/imports/outflows/template.xlsx", outflow_import_template),
+    Route("/imports/outflows", create_outflow_import, methods=["POST"]),
+    Route("/imports/outflows/{id}", get_outflow_import),
+    Route("/imports/outflows/{id}/commit", commit_outflow_import, methods=["POST"]),
+    Route("/imports/terms/template.xlsx", term_import_template),
+    Route("/imports/terms", create_term_import, methods=["POST"]),
+    Route("/imports/terms/{id}", get_term_import),
+    Route("/imports/terms/{id}/commit", commit_term_import, methods=["POST"]),
+    Route("/imports/meetings/template.xlsx", meeting_import_template),
+    Route("/imports/meetings", create_meeting_import, methods=["POST"]),
+    Route("/imports/meetings/{id}", get_meeting_import),
+    Route("/imports/meetings/{id}/commit", commit_meeting_import, methods=["POST"]),
     Route("/imports/dues-payments/template.xlsx", dues_payment_import_template),
     Route("/orgs/{id}/dues/payment-imports", create_payment_import, methods=["POST"]),
     Route("/dues/payment-imports/{id}", get_payment_import),
@@ -160,6 +213,48 @@ OPENAPI_PATHS = {
     "/imports/member-history/{id}/commit": {"post": op(
         "写入预览中的有效行：入党、转正改入党日期和转正日期，减少办理党员减少，每行在党员的修改记录中留一行；"
         "预览后已变化的党员其行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/outflows/template.xlsx": {"get": download_operation(
+        "下载流出党员采集表模板（数据迁移：每行一名迁移时在外流动的党员；填写说明含示例行）")},
+    "/imports/outflows": {"post": {
+        **op("上传流出党员采集表，返回预览：每行的问题；按公民身份号码找本账号管理范围内的党员（向党员服务一次查询）",
+             "预览", obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST),
+             status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/outflows/{id}": {"get": op("流出党员导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/outflows/{id}/commit": {"post": op(
+        "写入预览中的有效行：每行按流出登记办理（同样的规则、操作日志和统计）；预览后已变化的党员其行列为未写入；"
+        "all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/terms/template.xlsx": {"get": download_operation(
+        "下载换届采集表模板（数据迁移：每行一名班子成员，同一党组织同一选举日期的各行为一届；填写说明含示例行）")},
+    "/imports/terms": {"post": {
+        **op("上传换届采集表，返回预览：每行的问题；按党组织代码找本账号管理范围内的党组织，按公民身份号码找党员（向党员服务一次查询）",
+             "预览", obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST),
+             status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/terms/{id}": {"get": op("换届导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/terms/{id}/commit": {"post": op(
+        "写入预览中的有效届次：每届按换届办理（同样的规则、操作日志和统计），整届写入或整届不写入；"
+        "all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/meetings/template.xlsx": {"get": download_operation(
+        "下载组织生活采集表模板（数据迁移：每行一次会议，出席、缺席党员按姓名；填写说明含示例行）")},
+    "/imports/meetings": {"post": {
+        **op("上传组织生活采集表，返回预览：每行的问题；出席、缺席党员按姓名在本组织党员名册中查找",
+             "预览", obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST),
+             status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/meetings/{id}": {"get": op("组织生活导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/meetings/{id}/commit": {"post": op(
+        "写入预览中的有效行：每行按记录组织生活办理（同样的规则、操作日志和统计）；预览后不能再写入的会议列为未写入；"
+        "all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
         obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
         obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
     "/imports/dues-payments/template.xlsx": {"get": download_operation(

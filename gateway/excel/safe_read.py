@@ -21,7 +21,10 @@ from services.shared.member_sheet import (
     HISTORY_IMPORT_COLUMNS,
     IMPORT_COLUMNS,
 )
+from services.shared.mobility_sheet import OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
 from services.shared.org_sheet import ORG_IMPORT_COLUMNS
+from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS, MEETING_SHEET
+from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the upload itself
 MAX_ENTRIES = 256  # parts in the zip; the templates have 9 to 11, Excel and WPS files a few dozen
@@ -36,7 +39,10 @@ TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表"
                     "发展纪实采集表": len(DEVELOPMENT_IMPORT_COLUMNS),  # 14
                     BASE_SHEET: len(BASE_IMPORT_COLUMNS),  # 5
                     PAYMENT_SHEET: len(PAYMENT_IMPORT_COLUMNS),  # 7
-                    "党籍变动历史表": len(HISTORY_IMPORT_COLUMNS)}  # 6
+                    "党籍变动历史表": len(HISTORY_IMPORT_COLUMNS),  # 6
+                    OUTFLOW_SHEET: len(OUTFLOW_IMPORT_COLUMNS),  # 11
+                    TERM_SHEET: len(TERM_IMPORT_COLUMNS),  # 9
+                    MEETING_SHEET: len(MEETING_IMPORT_COLUMNS)}  # 14
 CHUNK = 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024  # a start tag longer than this is not a spreadsheet's
 

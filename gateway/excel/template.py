@@ -25,9 +25,10 @@ from services.member.contract import (
     IMPORT_COLUMNS,
     IMPORT_STEPS,
 )
-from services.org.contract import ORG_IMPORT_COLUMNS
+from services.org.contract import MEETING_KINDS, ORG_IMPORT_COLUMNS
 from services.shared.codes import (
     CLERK_LEAVE_KINDS,
+    COMMITTEE_POSTS,
     EDUCATION,
     ETHNICITIES,
     MEMBER_CATEGORIES,
@@ -35,12 +36,19 @@ from services.shared.codes import (
     ORG_AFFILIATIONS,
     ORG_TYPES,
     PARTY_SETUPS,
+    TERM_METHODS,
     UNIT_CATEGORIES,
+    CodeTable,
 )
+from services.shared.mobility_sheet import OUTFLOW_EXAMPLE, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
+from services.shared.orglife_sheet import MEETING_EXAMPLE, MEETING_IMPORT_COLUMNS, MEETING_SHEET
+from services.shared.term_sheet import TERM_EXAMPLE, TERM_IMPORT_COLUMNS, TERM_SHEET
+from services.transfer.contract import OUTFLOW_REASONS
 
 from .cells import inert
 
 DATA_ROWS = 5000  # rows that get drop-downs and text formatting
+YES_NO = CodeTable("是否", [("1", "是"), ("0", "否")])  # a drop-down of 是/否
 
 
 def _column_letter(index: int) -> str:
@@ -99,6 +107,29 @@ def dues_payment_template() -> bytes:
     """The 党费交纳记录表 (数据迁移): one paid month a row; its 填写说明 shows an example row."""
     return collection_template(PAYMENT_SHEET, PAYMENT_IMPORT_COLUMNS, {"method": PAYMENT_METHODS},
                                ("id_number", "month", "amount", "paid_on"), example=PAYMENT_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def outflow_template() -> bytes:
+    """The 流出党员采集表 (数据迁移): one member away a row; its 填写说明 shows an example row."""
+    return collection_template(OUTFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, {"reason": OUTFLOW_REASONS, "abroad": YES_NO},
+                               ("id_number", "from_date", "division", "to_org_code", "phone", "expected_return"),
+                               example=OUTFLOW_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def term_template() -> bytes:
+    """The 换届采集表 (数据迁移): one committee member a row, a term's rows sharing its organization
+    and 选举日期; its 填写说明 shows an example row."""
+    return collection_template(TERM_SHEET, TERM_IMPORT_COLUMNS, {"method": TERM_METHODS, "post": COMMITTEE_POSTS},
+                               ("org_code", "elected_on", "approved_on", "id_number"), example=TERM_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def meeting_template() -> bytes:
+    """The 组织生活采集表 (数据迁移): one meeting a row; its 填写说明 shows an example row."""
+    return collection_template(MEETING_SHEET, MEETING_IMPORT_COLUMNS, {"kind": MEETING_KINDS},
+                               ("org_code", "held_at"), example=MEETING_EXAMPLE)
 
 
 def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(), example=()) -> bytes:

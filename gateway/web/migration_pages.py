@@ -8,6 +8,9 @@ from starlette.responses import RedirectResponse
 
 from services.dues.contract import PAYMENT_IMPORT_COLUMNS
 from services.member.contract import HISTORY_IMPORT_COLUMNS
+from services.shared.mobility_sheet import OUTFLOW_IMPORT_COLUMNS
+from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS
+from services.shared.term_sheet import TERM_IMPORT_COLUMNS
 
 from ..api.common import call, path_id
 from ..api.migration import BY_KEY, KINDS, NOT_YET
@@ -65,3 +68,30 @@ async def history_import_page(request: Request):
     root = await call(request, session, "org", "get_org", org_id=session.org_id)
     return render(request, "import.html", session=session, root=root, org=org, kind="history",
                   field_names={column.key: column.header for column in HISTORY_IMPORT_COLUMNS})
+
+
+async def outflow_import_page(request: Request):
+    """The 流出党员采集表: template, upload, preview, commit, report (members of the caller's scope)."""
+    session = await require_session(request)
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return render(request, "import.html", session=session, root=root, org=org, kind="outflow",
+                  field_names={column.key: column.header for column in OUTFLOW_IMPORT_COLUMNS})
+
+
+async def term_import_page(request: Request):
+    """The 换届采集表: template, upload, preview, commit, report (organizations of the caller's scope)."""
+    session = await require_session(request)
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return render(request, "import.html", session=session, root=root, org=org, kind="term",
+                  field_names={column.key: column.header for column in TERM_IMPORT_COLUMNS})
+
+
+async def meeting_import_page(request: Request):
+    """The 组织生活采集表: template, upload, preview, commit, report (organizations of the caller's scope)."""
+    session = await require_session(request)
+    org = await call(request, session, "org", "get_org", org_id=path_id(request))
+    root = await call(request, session, "org", "get_org", org_id=session.org_id)
+    return render(request, "import.html", session=session, root=root, org=org, kind="meeting",
+                  field_names={column.key: column.header for column in MEETING_IMPORT_COLUMNS})

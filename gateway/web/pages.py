@@ -35,7 +35,15 @@ from .member_pages import (
     undo_status_change,
     update_info_row,
 )
-from .migration_pages import history_import_page, migration_page, open_kind, payment_import_page
+from .migration_pages import (
+    history_import_page,
+    meeting_import_page,
+    migration_page,
+    open_kind,
+    outflow_import_page,
+    payment_import_page,
+    term_import_page,
+)
 from .org_batch_pages import org_batch_page, undo_org_batch
 from .org_pages import (
     create_child_org,
@@ -253,6 +261,9 @@ routes = [
     Route("/orgs/{id}/dues/payments/import", payment_import_page),
     Route("/migration", migration_page),
     Route("/orgs/{id}/history-import", history_import_page),
+    Route("/orgs/{id}/outflow-import", outflow_import_page),
+    Route("/orgs/{id}/term-import", term_import_page),
+    Route("/orgs/{id}/meeting-import", meeting_import_page),
     Route("/migration/open", open_kind),
     Route("/dues/base-imports/{id}", dues.base_import_preview),
     Route("/dues/base-imports/{id}/commit", dues.commit_base_import, methods=["POST"]),

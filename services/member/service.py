@@ -78,6 +78,11 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
         return inbound.check_inbound(self.db, self.caller(), self._org_lookup(), data)
 
     @api
+    def members_by_id_numbers(self, id_numbers):
+        """数据迁移: the members of the caller's scope with these 公民身份号码 (another service's import)."""
+        return queries.members_by_id_numbers(self.db, self.caller(), id_numbers)
+
+    @api
     def get_member(self, member_id):
         return queries.get_member(self.db, self.caller(), member_id)
 

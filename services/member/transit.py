@@ -23,6 +23,27 @@ def in_transit(session: Session, row) -> dict | None:
     return None if transfer_id is None else {"transfer_id": transfer_id, "whole_org": True}
 
 
+def in_transit_of(session: Session, rows) -> dict[int, dict]:
+    """in_transit of many members at once (rows: id, org_path): {member id: {"transfer_id", "whole_org"}}
+    for those in transit, in two queries whatever their number."""
+    transits = {}
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), 1000):
+        transits.update({member_id: {"transfer_id": transfer_id, "whole_org": False}
+                         for member_id, transfer_id in session.execute(
+                             select(transfers.c.member_id, transfers.c.transfer_id).where(
+                                 transfers.c.member_id.in_(ids[start:start + 1000]),
+                                 transfers.c.state == IN_TRANSIT))})
+    whole = dict(session.execute(select(transfers.c.org_id, transfers.c.transfer_id).where(
+        transfers.c.state == IN_TRANSIT, transfers.c.org_id.is_not(None))).all()) if rows else {}
+    for row in rows:
+        if row.id not in transits:
+            moving = next((whole[org_id] for org_id in path_ids(row.org_path) if org_id in whole), None)
+            if moving is not None:
+                transits[row.id] = {"transfer_id": moving, "whole_org": True}
+    return transits
+
+
 def refuse_org_change(session: Session, row, raw) -> None:
     """A card edit naming another organization while the member is in transit is a conflict
     with the transfer (409), not only a field the card cannot set."""

@@ -135,23 +135,30 @@ def _columns(data: dict) -> dict:
 def record_meeting(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls) -> dict:
     data = _valid(raw)
     with sessions.begin() as session:
-        org = load_org(session, org_id)
-        caller.require(org.path)
-        require_active(org, "记录组织生活")
-        names = _names_on_rolls(org, data, rolls)
-        inflows = _inflows_on_list(session, org, data)
-        try:
-            with session.begin_nested():
-                row = session.execute(meetings.insert().values(
-                    org_id=org.id, **_columns(data), status=DRAFT, created_by=caller.user_id,
-                    created_by_name=caller.username).returning(meetings)).one()
-        except IntegrityError:
-            raise _duplicate(data) from None
-        _write_people(session, row.id, data, names, inflows)
-        orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, 1, people_counts(data))
-        _log(session, caller, row, "recorded")
-        record_event(session, outbox, MEETING_RECORDED, row.id, row.version, meeting_state(row), caller)
-        return {"id": row.id, "version": row.version}
+        return write_meeting(session, caller, org_id, data, rolls)
+
+
+def write_meeting(session: Session, caller: Caller, org_id, data: dict, rolls: Rolls, note: str | None = None) -> dict:
+    """记录组织生活's writer (also the 组织生活采集表's, meeting_imports.py): `data` validated by
+    validate_meeting; the rolls that day, the record, its people, the counts, the history line (with
+    `note` as its reason), the 操作日志 and meeting_recorded."""
+    org = load_org(session, org_id)
+    caller.require(org.path)
+    require_active(org, "记录组织生活")
+    names = _names_on_rolls(org, data, rolls)
+    inflows = _inflows_on_list(session, org, data)
+    try:
+        with session.begin_nested():
+            row = session.execute(meetings.insert().values(
+                org_id=org.id, **_columns(data), status=DRAFT, created_by=caller.user_id,
+                created_by_name=caller.username).returning(meetings)).one()
+    except IntegrityError:
+        raise _duplicate(data) from None
+    _write_people(session, row.id, data, names, inflows)
+    orglife_counts.count(session, org, row.year, row.held_at.month, row.kind, 1, people_counts(data))
+    _log(session, caller, row, "recorded", reason=note)
+    record_event(session, outbox, MEETING_RECORDED, row.id, row.version, meeting_state(row), caller)
+    return {"id": row.id, "version": row.version}
 
 
 def _save(session: Session, caller: Caller, row, values: dict, action: str, changes=(), reason=None):

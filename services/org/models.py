@@ -163,6 +163,10 @@ batches = Table(
 
 # 党组织采集表 imports: the preview's errors, and its valid rows until they are committed.
 imports, import_rows = import_tables(metadata)
+# The 换届采集表's previews (数据迁移: terms before PMIS; migration org_0019_term_imports; term_imports.py).
+term_imports, term_import_rows = import_tables(metadata, prefix="term_")
+# The 组织生活采集表's (meetings before PMIS; migration org_0020_meeting_imports; meeting_imports.py).
+meeting_imports, meeting_import_rows = import_tables(metadata, prefix="meeting_")
 
 # Transfers in flight (组织关系转接), a projection of the transfer service's events (transit.py):
 # an organization that members are leaving or coming to cannot be revoked or deleted.

@@ -21,6 +21,7 @@ from . import (
     evaluations,
     imports,
     inflows,
+    meeting_imports,
     meeting_queries,
     meetings,
     moves,
@@ -30,6 +31,7 @@ from . import (
     sessions,
     settings,
     supervision,
+    term_imports,
     term_queries,
     terms,
     transit,
@@ -373,6 +375,34 @@ class OrgService:
     def open_term(self, org_id, data):
         return terms.open_term(self.db, self.caller(), org_id, data, self.member.members_on_rolls,
                                self.member.count_facts)
+
+    # 数据迁移: the 组织生活采集表 (docs/MIGRATION.md); each organization's roster asked of the member service.
+    @api
+    def create_meeting_import(self, rows):
+        return meeting_imports.create_import(self.db, self.caller(), self.member.roster_page, rows)
+
+    @api
+    def get_meeting_import(self, import_id):
+        return meeting_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_meeting_import(self, import_id, all_or_nothing=False):
+        return meeting_imports.commit_import(self.db, self.caller(), self.member.members_on_rolls, import_id,
+                                             all_or_nothing)
+
+    # 数据迁移: the 换届采集表 (docs/MIGRATION.md); the members asked of the member service in one call.
+    @api
+    def create_term_import(self, rows):
+        return term_imports.create_import(self.db, self.caller(), self.member.members_by_id_numbers, rows)
+
+    @api
+    def get_term_import(self, import_id):
+        return term_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_term_import(self, import_id, all_or_nothing=False):
+        return term_imports.commit_import(self.db, self.caller(), self.member.members_on_rolls,
+                                          self.member.count_facts, import_id, all_or_nothing)
 
     @api
     def org_terms(self, org_id):

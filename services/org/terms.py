@@ -139,92 +139,97 @@ def open_term(sessions: sessionmaker, caller: Caller, org_id, raw, rolls: Rolls,
     term opens with the winners of its election (or the appointed members)."""
     today = _today()
     data = validated(lambda value: rules.validate_new_term(value, today), raw, WHAT)
-    day = data["elected_on"]
     with sessions.begin() as session:
-        org = load_org(session, org_id, lock=True)  # two 换届 of one organization at once: one waits, then is refused
-        caller.require(org.path)
-        require_active(org, WHAT)
-        term_rules = rules.rules_for(day)
+        return write_term(session, caller, org_id, data, rolls, count_facts)
+
+
+def write_term(session: Session, caller: Caller, org_id, data: dict, rolls: Rolls, count_facts: CountFacts) -> dict:
+    """换届's writer (also the 换届采集表's, term_imports.py): `data` validated by validate_new_term."""
+    day = data["elected_on"]
+    org = load_org(session, org_id, lock=True)  # two 换届 of one organization at once: one waits, then is refused
+    caller.require(org.path)
+    require_active(org, WHAT)
+    term_rules = rules.rules_for(day)
+    try:
+        years = rules.term_length(term_rules, org.type, _unit_categories(session, org.id), data["method"],
+                                  data["term_years"])
+    except RuleViolation as exc:
+        raise _refused(exc, "term_years" if data["term_years"] else "method") from None
+    if data["record_failed"]:
+        return _record_failed(session, caller, org, data, term_rules, rolls)
+    previous = _open_term(session, org.id)
+    warnings: list[str] = []
+    if previous is not None:
+        if day == previous.elected_on:  # the same 换届 sent twice
+            raise Conflict(f"本组织{day.isoformat()}的换届已经办理（第{previous.number}届）",
+                           {"elected_on": "已办理"})
+        if day < previous.elected_on:
+            raise Refused(f"换届日期应晚于本届（第{previous.number}届）的选举日期{previous.elected_on.isoformat()}",
+                           {"elected_on": "应晚于本届开始日期"})
+        latest = session.execute(select(func.max(committee_members.c.since)).where(
+            committee_members.c.term_id == previous.id, committee_members.c.left_on.is_(None))).scalar()
+        if latest and day < latest:
+            raise Refused(f"本届有成员{latest.isoformat()}任职，换届日期不能早于该日期",
+                          {"elected_on": "早于成员任职"})
         try:
-            years = rules.term_length(term_rules, org.type, _unit_categories(session, org.id), data["method"],
-                                      data["term_years"])
+            warnings += rules.check_shift(term_rules, previous.expires_on, previous.postponed_to, day)
         except RuleViolation as exc:
-            raise _refused(exc, "term_years" if data["term_years"] else "method") from None
-        if data["record_failed"]:
-            return _record_failed(session, caller, org, data, term_rules, rolls)
-        previous = _open_term(session, org.id)
-        warnings: list[str] = []
-        if previous is not None:
-            if day == previous.elected_on:  # the same 换届 sent twice
-                raise Conflict(f"本组织{day.isoformat()}的换届已经办理（第{previous.number}届）",
-                               {"elected_on": "已办理"})
-            if day < previous.elected_on:
-                raise Refused(f"换届日期应晚于本届（第{previous.number}届）的选举日期{previous.elected_on.isoformat()}",
-                               {"elected_on": "应晚于本届开始日期"})
-            latest = session.execute(select(func.max(committee_members.c.since)).where(
-                committee_members.c.term_id == previous.id, committee_members.c.left_on.is_(None))).scalar()
-            if latest and day < latest:
-                raise Refused(f"本届有成员{latest.isoformat()}任职，换届日期不能早于该日期",
-                              {"elected_on": "早于成员任职"})
-            try:
-                warnings += rules.check_shift(term_rules, previous.expires_on, previous.postponed_to, day)
-            except RuleViolation as exc:
-                raise _refused(exc, "elected_on") from None
-        election = data["election"]
-        people = [c["member_id"] for c in election["candidates"]] if election else [m["member_id"]
-                                                                                   for m in data["members"]]
-        field = "election.candidates" if election else "members"
-        found, full = _on_rolls(org, day, people, rolls, field)
-        if election:
-            try:
-                rules.check_quorum(term_rules, election["entitled"], election["present"])
-            except RuleViolation as exc:
-                raise _refused(exc, "election.present") from None
-            try:
-                outcome = rules.count_election(term_rules, election, full)
-            except RuleViolation as exc:
-                raise _refused(exc, field) from None
-            seated = [(member_id, post) for member_id, _, post in outcome.winners]
-            warnings += outcome.warnings
-            figures = _figures(election, found, {member_id for member_id, _ in seated})
-        else:
-            _require_full(found, full, people, day, field)
-            seated = [(m["member_id"], m["post"]) for m in data["members"]]
-            figures = None
+            raise _refused(exc, "elected_on") from None
+    election = data["election"]
+    people = [c["member_id"] for c in election["candidates"]] if election else [m["member_id"]
+                                                                               for m in data["members"]]
+    field = "election.candidates" if election else "members"
+    found, full = _on_rolls(org, day, people, rolls, field)
+    if election:
         try:
-            warnings += rules.check_committee(term_rules, org.type, _full_count(org, count_facts),
-                                              [post for _, post in seated])
+            rules.check_quorum(term_rules, election["entitled"], election["present"])
+        except RuleViolation as exc:
+            raise _refused(exc, "election.present") from None
+        try:
+            outcome = rules.count_election(term_rules, election, full)
         except RuleViolation as exc:
             raise _refused(exc, field) from None
-        number = 1
-        if previous is not None:
-            session.execute(update(committee_members).where(
-                committee_members.c.term_id == previous.id, committee_members.c.left_on.is_(None)).values(
-                left_on=day, leave_reason=CLOSED_BY_ELECTION))
-            _emit(session, caller, previous.id, org.path, TERM_CLOSED, {"closed_on": day})
-            number = previous.number + 1
-        else:
-            number = (session.execute(select(func.max(terms.c.number)).where(terms.c.org_id == org.id)).scalar()
-                      or 0) + 1
-        how = rules.ASSIGNED if data["method"] == rules.APPOINTED else rules.ELECTED
-        try:
-            with session.begin_nested():
-                row = session.execute(terms.insert().values(
-                    org_id=org.id, number=number, method=data["method"], elected_on=day, term_years=years,
-                    expires_on=rules.add_years(day, years) if years else None, approved_on=data["approved_on"],
-                    approval_no=data["approval_no"], election=figures, warnings=warnings, version=0,
-                    created_by_name=caller.username or caller.user_id).returning(terms)).one()
-        except IntegrityError:
-            raise Conflict("本组织正在办理换届，请刷新后重试") from None
-        if seated:
-            session.execute(committee_members.insert(), [
-                {"term_id": row.id, "org_id": org.id, "member_id": member_id, "member_name": found[member_id]["name"],
-                 "post": post, "how": how, "since": day} for member_id, post in seated])
-        row = _emit(session, caller, row.id, org.path, TERM_OPENED)
-        return {"id": row.id, "failed": False, "number": row.number, "version": row.version,
-                "elected_on": day.isoformat(),
-                "expires_on": row.expires_on.isoformat() if row.expires_on else None, "warnings": warnings,
-                "members": [member_view(m) for m in term_rows(session, row.id)]}
+        seated = [(member_id, post) for member_id, _, post in outcome.winners]
+        warnings += outcome.warnings
+        figures = _figures(election, found, {member_id for member_id, _ in seated})
+    else:
+        _require_full(found, full, people, day, field)
+        seated = [(m["member_id"], m["post"]) for m in data["members"]]
+        figures = None
+    try:
+        warnings += rules.check_committee(term_rules, org.type, _full_count(org, count_facts),
+                                          [post for _, post in seated])
+    except RuleViolation as exc:
+        raise _refused(exc, field) from None
+    number = 1
+    if previous is not None:
+        session.execute(update(committee_members).where(
+            committee_members.c.term_id == previous.id, committee_members.c.left_on.is_(None)).values(
+            left_on=day, leave_reason=CLOSED_BY_ELECTION))
+        _emit(session, caller, previous.id, org.path, TERM_CLOSED, {"closed_on": day})
+        number = previous.number + 1
+    else:
+        number = (session.execute(select(func.max(terms.c.number)).where(terms.c.org_id == org.id)).scalar()
+                  or 0) + 1
+    how = rules.ASSIGNED if data["method"] == rules.APPOINTED else rules.ELECTED
+    try:
+        with session.begin_nested():
+            row = session.execute(terms.insert().values(
+                org_id=org.id, number=number, method=data["method"], elected_on=day, term_years=years,
+                expires_on=rules.add_years(day, years) if years else None, approved_on=data["approved_on"],
+                approval_no=data["approval_no"], election=figures, warnings=warnings, version=0,
+                created_by_name=caller.username or caller.user_id).returning(terms)).one()
+    except IntegrityError:
+        raise Conflict("本组织正在办理换届，请刷新后重试") from None
+    if seated:
+        session.execute(committee_members.insert(), [
+            {"term_id": row.id, "org_id": org.id, "member_id": member_id, "member_name": found[member_id]["name"],
+             "post": post, "how": how, "since": day} for member_id, post in seated])
+    row = _emit(session, caller, row.id, org.path, TERM_OPENED)
+    return {"id": row.id, "failed": False, "number": row.number, "version": row.version,
+            "elected_on": day.isoformat(),
+            "expires_on": row.expires_on.isoformat() if row.expires_on else None, "warnings": warnings,
+            "members": [member_view(m) for m in term_rows(session, row.id)]}
 
 
 def _figures(election: dict, found: dict, elected: set) -> dict:

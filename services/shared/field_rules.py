@@ -105,3 +105,21 @@ def version(value) -> int:
 def missing_fields(record, fields) -> list[str]:
     """Labels of the (key, label) fields a record (a mapping) lacks: None or an empty text."""
     return [label for key, label in fields if blank(record.get(key))]
+
+
+def sheet_day(value) -> date:
+    """A day as an Excel sheet has it (the imports' date columns): "2025-07-10", "2025/7/10",
+    "2025年7月10日", or a date cell's text (with a time part). ValueError (Chinese) otherwise."""
+    text = str(value or "").strip()
+    if not text:
+        raise ValueError("请填写")
+    for separator in ("年", "月", "/", "."):
+        text = text.replace(separator, "-")
+    text = text.removesuffix("日").split(" ")[0].split("T")[0]
+    parts = text.split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts) or len(parts[0]) != 4:
+        raise ValueError("格式应为YYYY-MM-DD")
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValueError("不是有效的日期") from None

@@ -53,7 +53,7 @@ def _emit_inflow(session: Session, caller: Caller, event_type: str, row) -> None
                  store.inflow_facts(row, org_rows(session, [row.org_id]), outflow), caller)
 
 
-def _receiving_org(find_org, to_org_id: int, home: dict) -> dict:
+def receiving_org(find_org, to_org_id: int, home: dict) -> dict:
     try:
         org = find_org(to_org_id)
     except NotFound:
@@ -80,43 +80,51 @@ def register_outflow(sessions: sessionmaker, caller: Caller, get_member, member_
     if home is None:
         raise NotFound("党员所在党组织不存在")
     caller.require(home["path"], "该党员")
-    to_org = _receiving_org(find_org, data["to_org_id"], home) if data["to_org_id"] else None
+    to_org = receiving_org(find_org, data["to_org_id"], home) if data["to_org_id"] else None
+    with sessions.begin() as session:
+        return write_outflow(session, caller, member, home, to_org, data, today)
+
+
+def write_outflow(session: Session, caller: Caller, member: dict, home: dict, to_org: dict | None, data: dict,
+                  today: date, note: str | None = None) -> dict:
+    """流出登记's writer (also the 流出党员采集表's, outflow_imports.py): `member` as the member service
+    gave it, in `home` (scope-checked by the caller), `data` validated; refuses a member in transit or
+    already away; inserts, logs (操作日志), issues the 活动证 when asked, and records outflow_opened."""
     snapshot = {key: member.get(key) for key in store.MEMBER_KEYS}
     snapshot["org_name"] = home["name"]
-    with sessions.begin() as session:
-        lock_member(session, member["id"])
-        if session.execute(select(transfers.c.id).where(transfers.c.member_id == member["id"],
-                                                        transfers.c.state.in_(OPEN_TRANSFER))).first():
-            raise Conflict(IN_TRANSFER, {"member_id": "正在转接组织关系"})
-        existing = store.open_outflow(session, member["id"])
-        try:
-            rules.refuse_open(existing.state if existing else None)
-        except rules.Refused as refused:
-            raise Conflict(refused.message, {"member_id": "已登记为流出党员"}) from None
-        paths = shared_paths(session, [home["id"], to_org["id"] if to_org else None])
-        values = {"member_id": member["id"], "member_name": member["name"], "member": snapshot,
-                  "home_org_id": home["id"], "home_path": paths.get(home["id"], home["path"]),
-                  "to_path": (paths.get(to_org["id"], to_org["path"]) if to_org else None),
-                  "state": rules.OUT, "from_date": data["from_date"],
-                  "reason": data["reason"], "destination": data["destination"],
-                  "destination_kind": rules.destination_kind(data["to_org_id"], data["destination"]),
-                  "to_org_id": to_org["id"] if to_org else None, "to_org_text": data["to_org_text"],
-                  "expected_return": data["expected_return"], "phone": data["phone"], "created_by": caller.user_id,
-                  "history": [store.entry(caller, "registered", home["id"],
-                                          effective_on=data["from_date"].isoformat())]}
-        try:
-            with session.begin_nested():
-                outflow_id = session.execute(outflows.insert().values(**values).returning(outflows.c.id)).scalar_one()
-        except IntegrityError:
-            raise Conflict("该党员已登记为流动党员，请先办理返回", {"member_id": "已登记为流出党员"}) from None
-        row = store.load_outflow(session, outflow_id)
-        store.log_mobility(session, caller, outflows, None, row, values["history"][0])
-        if data["certificate"]:
-            number = store.issue_certificate(session, row.id, home, today)
-            row = store.save_and_log(session, caller, outflows, row, {"certificate_no": number},
-                             store.entry(caller, "certificate_issued", home["id"], number))
-        _emit(session, caller, OUTFLOW_OPENED, row)
-        return store.outflow_view(session, row, caller)
+    lock_member(session, member["id"])
+    if session.execute(select(transfers.c.id).where(transfers.c.member_id == member["id"],
+                                                    transfers.c.state.in_(OPEN_TRANSFER))).first():
+        raise Conflict(IN_TRANSFER, {"member_id": "正在转接组织关系"})
+    existing = store.open_outflow(session, member["id"])
+    try:
+        rules.refuse_open(existing.state if existing else None)
+    except rules.Refused as refused:
+        raise Conflict(refused.message, {"member_id": "已登记为流出党员"}) from None
+    paths = shared_paths(session, [home["id"], to_org["id"] if to_org else None])
+    values = {"member_id": member["id"], "member_name": member["name"], "member": snapshot,
+              "home_org_id": home["id"], "home_path": paths.get(home["id"], home["path"]),
+              "to_path": (paths.get(to_org["id"], to_org["path"]) if to_org else None),
+              "state": rules.OUT, "from_date": data["from_date"],
+              "reason": data["reason"], "destination": data["destination"],
+              "destination_kind": rules.destination_kind(data["to_org_id"], data["destination"]),
+              "to_org_id": to_org["id"] if to_org else None, "to_org_text": data["to_org_text"],
+              "expected_return": data["expected_return"], "phone": data["phone"], "created_by": caller.user_id,
+              "history": [store.entry(caller, "registered", home["id"], note,
+                                      effective_on=data["from_date"].isoformat())]}
+    try:
+        with session.begin_nested():
+            outflow_id = session.execute(outflows.insert().values(**values).returning(outflows.c.id)).scalar_one()
+    except IntegrityError:
+        raise Conflict("该党员已登记为流动党员，请先办理返回", {"member_id": "已登记为流出党员"}) from None
+    row = store.load_outflow(session, outflow_id)
+    store.log_mobility(session, caller, outflows, None, row, values["history"][0])
+    if data["certificate"]:
+        number = store.issue_certificate(session, row.id, home, today)
+        row = store.save_and_log(session, caller, outflows, row, {"certificate_no": number},
+                                 store.entry(caller, "certificate_issued", home["id"], number))
+    _emit(session, caller, OUTFLOW_OPENED, row)
+    return store.outflow_view(session, row, caller)
 
 
 def _locked(session: Session, caller: Caller, outflow_id, data):

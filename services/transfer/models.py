@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from services.shared.messaging.inbox import inbox_table
 from services.shared.messaging.outbox import outbox_table
 from services.shared.org_directory import org_directory_table
+from services.shared.sheet_imports import import_tables
 
 metadata = MetaData(schema="transfer")
 
@@ -287,3 +288,7 @@ certificate_serials = Table(
     Column("county_org_id", BigInteger, primary_key=True, autoincrement=False),
     Column("last", Integer, nullable=False),
 )
+
+# 数据迁移: the 流出党员采集表's previews and their valid rows (migration transfer_0011_outflow_imports;
+# outflow_imports.py): services/shared/sheet_imports.py's pair, like every collection sheet's.
+outflow_imports, outflow_import_rows = import_tables(metadata, prefix="outflow_")

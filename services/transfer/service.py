@@ -18,6 +18,7 @@ from . import (
     mobility_commands,
     mobility_queries,
     org_events,
+    outflow_imports,
     queries,
     reasons,
     targets,
@@ -212,6 +213,21 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     def register_outflow(self, member_id, data):
         return mobility_commands.register_outflow(self.db, self.caller(), self.member.get_member, member_id, data,
                                                   self._orgs().find)
+
+    # 数据迁移: the 流出党员采集表 (docs/MIGRATION.md); the members asked of the member service in one call.
+    @api
+    def create_outflow_import(self, rows):
+        return outflow_imports.create_import(self.db, self.caller(), self._orgs(), self.member.members_by_id_numbers,
+                                             self.org.orgs_by_code, rows)
+
+    @api
+    def get_outflow_import(self, import_id):
+        return outflow_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_outflow_import(self, import_id, all_or_nothing=False):
+        return outflow_imports.commit_import(self.db, self.caller(), self._orgs(), self.member.members_by_id_numbers,
+                                             import_id, all_or_nothing)
 
     @api
     def return_outflow(self, outflow_id, data=None):

@@ -93,6 +93,9 @@ PAGES = {
     "/orgs/{id}/dues/payments/import": "/orgs/{branch}/dues/payments/import",
     "/migration": "/migration",
     "/orgs/{id}/history-import": "/orgs/{branch}/history-import",
+    "/orgs/{id}/outflow-import": "/orgs/{branch}/outflow-import",
+    "/orgs/{id}/term-import": "/orgs/{branch}/term-import",
+    "/orgs/{id}/meeting-import": "/orgs/{branch}/meeting-import",
     "/migration/open": "/migration/open",  # without a kind: back to the 数据迁移 page
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",

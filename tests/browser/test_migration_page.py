@@ -30,9 +30,12 @@ def test_migration_through_the_pages(system, api, root_id, screen):
 
     log_in(page, system, api, committee, f"mp{tag}".lower())
     page.locator("#nav-migration").click()
-    expect(page.locator("#migration-kinds tbody tr")).to_have_count(7)
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(10)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
     expect(page.locator("#migration-not-yet")).to_contain_text("换届")
+    expect(page.locator("#kind-outflows")).to_contain_text("流出党员采集表")
+    expect(page.locator("#kind-terms")).to_contain_text("换届采集表")
+    expect(page.locator("#kind-meetings")).to_contain_text("组织生活采集表")
     no_sideways_scroll(page)
     shot(page, f"migration-{size}")
 
@@ -91,3 +94,41 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     expect(page.locator("#member-history")).to_contain_text("转入：2015-03-01 原某市第三党支部")
     no_sideways_scroll(page)
     shot(page, f"migration-member-history-{size}")
+
+    # The 流出党员采集表: a member away when the province moves, registered as 流出登记 does.
+    away = member_data(branch, name="页面流出乙")
+    assert api.post("/members", json=away).status_code == 201
+    page.goto(f"{system.url}/migration")
+    page.locator("#kind-outflows").get_by_role("link", name="导入").click()
+    page.wait_for_url(f"{system.url}/orgs/{committee}/outflow-import")
+    expect(page.locator("#import-title")).to_have_text("从流出党员采集表导入")
+    outflows = Workbook()
+    rows = outflows.active
+    rows.title = "流出党员采集表"
+    rows.append(["公民身份号码", "姓名", "流出日期", "流出原因", "流向地", "流向地行政区划代码", "联系电话"])
+    rows.append([away["id_number"], "页面流出乙", "2025-03-01", "外出务工经商", "广东省广州市天河区", "440106",
+                 "13900000000"])
+    rows.append([away["id_number"], "页面流出乙", "2025-03-01", "出差", "广州", "440106", "13900000000"])
+    filled = shot_path(f"migration-outflows-{size}").with_suffix(".xlsx")
+    outflows.save(filled)
+    page.locator("#import-file").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#preview-summary")).to_contain_text("共 2 行，有效 1 行", timeout=60000)
+    expect(page.locator("#preview-errors tbody")).to_contain_text("流出原因")
+    no_sideways_scroll(page)
+    shot(page, f"migration-outflows-{size}")
+    page.locator("#commit-import").click()
+    expect(page.locator("#commit-status")).to_contain_text("已写入 1 名流出党员，跳过 1 行", timeout=60000)
+    page.goto(f"{system.url}/orgs/{branch}/mobility")
+    expect(page.locator("main")).to_contain_text("页面流出乙")
+    shot(page, f"migration-outflows-done-{size}")
+
+    # The 换届采集表's and the 组织生活采集表's pages, reached from the list.
+    for key, path, title in (("terms", "term-import", "从换届采集表导入"),
+                             ("meetings", "meeting-import", "从组织生活采集表导入")):
+        page.goto(f"{system.url}/migration")
+        page.locator(f"#kind-{key}").get_by_role("link", name="导入").click()
+        page.wait_for_url(f"{system.url}/orgs/{committee}/{path}")
+        expect(page.locator("#import-title")).to_have_text(title)
+        no_sideways_scroll(page)
+        shot(page, f"migration-{key}-{size}")

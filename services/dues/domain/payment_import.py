@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from services.shared.field_rules import sheet_day
+
 from . import money
 from .bulk_bases import Identity, id_number, identify, sheet_month
 from .errors import DuesRefused
@@ -24,24 +26,6 @@ METHOD_NAMES = {name: key for key, name in METHODS.items()}
 class PaymentCheck:
     valid: list[dict]  # {"row", "member_id", "name", "id_number", "month", "amount", "paid_on", "method", …}
     errors: list[dict]  # {"row", "field", "message", "name", "id_number"}
-
-
-def sheet_day(value) -> date:
-    """A day as a sheet has it: "2025-07-10", "2025/7/10", "2025年7月10日", or a date cell's text
-    (with a time part). ValueError (Chinese) otherwise."""
-    text = str(value or "").strip()
-    if not text:
-        raise ValueError("请填写")
-    for separator in ("年", "月", "/", "."):
-        text = text.replace(separator, "-")
-    text = text.removesuffix("日").split(" ")[0].split("T")[0]
-    parts = text.split("-")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts) or len(parts[0]) != 4:
-        raise ValueError("格式应为YYYY-MM-DD")
-    try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        raise ValueError("不是有效的日期") from None
 
 
 def read_row(row: Mapping) -> tuple[Payment, str | None]:
