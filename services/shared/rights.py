@@ -195,7 +195,7 @@ RPC_RIGHTS = {
         **_methods(_S, "subtree_stats", "counted_report", "whole_org_transfers", "get_report", "report_checks",
                    "report_comparison", "report_history"),
         **_methods(_SW, "reconcile", "generate_report", "aggregate_report", "correct_report",
-                   "undo_report_correction", "fill_report_cover", "explain_report"),
+                   "undo_report_correction", "fill_report_cover", "explain_report", "import_last_year_report"),
         **_methods(_SA, "submit_report", "accept_report", "return_report"),
     },
 }
