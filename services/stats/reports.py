@@ -418,7 +418,12 @@ class ReportDesk:
         if problem:
             raise ValidationFailed(f"导入数据格式有误：{problem}", {"sheets": problem})
         read = report_import.read_report(sheets, named(evaluate_all(figures([], last_year))), last_year)
-        self._refuse_import(*self._stored_pair(org_id, year), year)
+        this, last = self._stored_pair(org_id, year)
+        self._refuse_import(this, last, year)
+        if this is not None and this.tables:  # a snapshot: it keeps the 上年底数 it was made with
+            read["warnings"].append({"sheet": None, "row": None, "column": None, "message": (
+                f"{year}年报表已{SOURCE_NAMES[this.source]}生成（{STATUS_NAMES[this.status]}），"
+                f"导入后请重新{SOURCE_NAMES[this.source]}，使其上年底党员总数取导入的数")})
         result = {"org_id": org_id, "year": year, "imported_year": last_year, "committed": False,
                   **{key: value for key, value in read.items() if key != "tables"}}
         if not commit:
