@@ -261,6 +261,8 @@ OPENAPI_PATHS = {
                                       row={"type": ["integer", "null"]}, column={"type": ["string", "null"]},
                                       message=STR)},
                  warnings={"type": "array", "description": "提示（PMIS 不统计的表和列被忽略，缺少的列按0计）"},
+                 checks={"type": "array", "items": STR,
+                         "description": "上年报表自身按 PMIS 校核规则的错误（不影响导入，导入后照样列出）"},
                  year_end_total={"type": ["integer", "null"],
                                  "description": "表1「本年底实有党员数」：本年「上年底党员总数」"},
                  tables={"type": "array", "items": TABLE, "description": "预览时：读到的各表"},

@@ -424,7 +424,10 @@ class ReportDesk:
             read["warnings"].append({"sheet": None, "row": None, "column": None, "message": (
                 f"{year}年报表已{SOURCE_NAMES[this.source]}生成（{STATUS_NAMES[this.status]}），"
                 f"导入后请重新{SOURCE_NAMES[this.source]}，使其上年底党员总数取导入的数")})
-        result = {"org_id": org_id, "year": year, "imported_year": last_year, "committed": False,
+        # The file's own inconsistencies (as 校核 will show them on the imported report): said, not refused,
+        # since these are the official system's accepted figures.
+        own = [f["message"] for f in check(read["tables"])["failures"] if f["severity"] == "error"]
+        result = {"org_id": org_id, "year": year, "imported_year": last_year, "committed": False, "checks": own,
                   **{key: value for key, value in read.items() if key != "tables"}}
         if not commit:
             return {**result, "tables": named(read["tables"])}

@@ -89,6 +89,7 @@ def test_preview_reads_the_export_and_writes_nothing(system, api, tree):
     assert body["read"][0] == {"key": "t1", "name": "表1", "title": "两年党员数综合比较", "sheet": T1_SHEET,
                                "cells": 21}
     assert t1(body)["year_end"] == 5
+    assert any("表1「本年底实有党员数」为5，与表2" in message for message in body["checks"])  # said, not refused
     assert stored(system, tree["甲"]) == []
     assert api.get(f"/orgs/{tree['甲']}/reports/{LAST}").json()["status"] == "none"
     report = api.get(f"/orgs/{tree['甲']}/reports/{YEAR}").json()

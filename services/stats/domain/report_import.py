@@ -115,8 +115,11 @@ def _figure(raw, required: bool) -> int:
 class _Findings:
     def __init__(self):
         self.errors, self.warnings = [], []
+        self.required_unread = False  # 表1's 本年底实有党员数 could not be read
 
-    def add(self, kind: str, sheet: str | None, row: int | None, column: int | None, message: str) -> None:
+    def add(self, kind: str, sheet: str | None, row: int | None, column: int | None, message: str,
+            required: bool = False) -> None:
+        self.required_unread = self.required_unread or required
         where = "".join([f"工作表「{sheet}」" if sheet else "", f"第{row}行" if row else "",
                          f"{letters(column)}列" if column else ""])
         item = {"sheet": sheet, "row": row, "column": letters(column) if column else None,
@@ -145,7 +148,7 @@ def _read_table(sheet: dict, table: dict, findings: _Findings) -> tuple[dict, in
         if column["key"] not in positions.values() and (table["key"], column["key"]) not in DERIVED:
             required = any((table["key"], row["key"], column["key"]) in REQUIRED for row in table["rows"])
             findings.add("error" if required else "warning", name, None, None,
-                         f"缺少「{column_label(column)}」列" + ("" if required else "，按0计"))
+                         f"缺少「{column_label(column)}」列" + ("" if required else "，按0计"), required)
     seen, recognised = set(), 0
     for number in range(FIRST_DATA_ROW, len(rows) + 1):
         values = rows[number - 1]
@@ -165,18 +168,18 @@ def _read_table(sheet: dict, table: dict, findings: _Findings) -> tuple[dict, in
         for column, key in positions.items():
             if (table["key"], key) in DERIVED:
                 continue  # recomputed from the row; a disagreeing figure is reported below
+            required = (table["key"], target["key"], key) in REQUIRED
             try:
-                target["cells"][key] = _figure(_cell(rows, number, column),
-                                               (table["key"], target["key"], key) in REQUIRED)
+                target["cells"][key] = _figure(_cell(rows, number, column), required)
                 recognised += 1
             except ValueError as problem:
                 label_of = column_label(find(table["columns"], key))
-                findings.add("error", name, number, column, f"「{label_of}」{problem}")
+                findings.add("error", name, number, column, f"「{label_of}」{problem}", required)
     for row in result["rows"]:
         if row["key"] not in seen:
             required = any((table["key"], row["key"], c["key"]) in REQUIRED for c in table["columns"])
             findings.add("error" if required else "warning", name, None, None,
-                         f"缺少「{row['label']}」行" + ("" if required else "，按0计"))
+                         f"缺少「{row['label']}」行" + ("" if required else "，按0计"), required)
     return result, recognised
 
 
@@ -243,10 +246,9 @@ def read_report(sheets: list, layout: list, year: int) -> dict:
             required = any(key == table["key"] for key, _, _ in REQUIRED)
             findings.add("error" if required else "warning", None, None, None,
                          f"文件中没有{table_name(table)}（{table['title']}）"
-                         + ("：须有其「本年底实有党员数」" if required else "，导入后该表没有上年数"))
+                         + ("：须有其「本年底实有党员数」" if required else "，导入后该表没有上年数"), required)
     tables = [found[t["key"]][1] for t in layout if t["key"] in found]
-    year_end = totals(tables)["year_end_total"] if T1 in found and not any(
-        e["sheet"] == found[T1][0]["sheet"] for e in findings.errors) else None
+    year_end = None if findings.required_unread else totals(tables)["year_end_total"]
     return {"year": year, "tables": tables, "errors": findings.errors, "warnings": findings.warnings,
             "year_end_total": year_end,
             "read": [{"key": t["key"], "name": table_name(t), "title": t["title"], "sheet": found[t["key"]][0]["sheet"],

@@ -128,6 +128,7 @@ def test_a_bad_figure_is_named_by_sheet_row_and_column(value, problem):
     error = result["errors"][0]
     assert (error["sheet"], error["row"], error["column"]) == ("表1", 5, column)
     assert error["message"].startswith(f"工作表「表1」第5行{column}列：「增加党员·发展党员」{problem}")
+    assert result["year_end_total"] == 5  # the figure the import is for was read all the same
 
 
 def test_figures_typed_as_text_or_as_whole_decimals_are_taken():
