@@ -11,9 +11,10 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import login
 from tests.support import hostile_sheets as hostile
-from tests.support.api import create_org, staff_client
-from tests.support.factories import member_data
+from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org, staff_client
+from tests.support.factories import code, member_data
 from tests.support.helpers import assert_error, plain_dsn, wait_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -192,6 +193,28 @@ def test_out_of_scope_is_refused(system, api, tree):
     finally:
         other.close()
     assert stored(system, tree["甲"]) == [(LAST, "imported", "imported", 2), (YEAR, "draft", "direct", 1)]
+
+
+def test_a_read_only_account_cannot_import(system, api, tree):
+    """统计报表 write is needed: the read-only role (只读) of an account in scope is refused."""
+    username = f"carryread{code('')}".lower()
+    admin = staff_client(system, api, tree["丁"], "carryadm")  # 丁's 系统管理员 makes its business users
+    created = admin.post("/accounts", json={"username": username, "password": FIRST_PASSWORD, "org_id": tree["丁"],
+                                            "role": "只读"})
+    admin.close()
+    assert created.status_code == 201, created.text
+    first = login(system.url, username, FIRST_PASSWORD)
+    assert first.post("/session/password", json={"old_password": FIRST_PASSWORD,
+                                                 "new_password": PASSWORD}).status_code == 204
+    first.close()
+    reader = login(system.url, username, PASSWORD)
+    try:
+        assert reader.get(f"/orgs/{tree['丁']}/reports/{YEAR}").status_code == 200
+        for commit in (False, True):
+            assert_error(carry(reader, tree["丁"], exported(api, tree["丁"]), commit=commit), 403, "forbidden")
+    finally:
+        reader.close()
+    assert stored(system, tree["丁"]) == []
 
 
 def test_a_report_made_in_pmis_for_last_year_is_not_replaced(system, api, tree):
