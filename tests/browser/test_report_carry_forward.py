@@ -50,6 +50,12 @@ def test_import_last_years_report_on_a_phone(system, api, root_id, phone):
     no_sideways_scroll(page)
     shot(page, f"carry-forward-upload-{PHONE}")
 
+    page.locator("#carry-file").set_input_files(files=[{"name": "年报.xlsx", "mimeType": XLSX,
+                                                         "buffer": b"not a workbook"}])
+    page.locator("#carry-preview").click()
+    expect(page.locator("#form-error")).to_contain_text("不是有效的 Excel")
+    expect(page.locator("#carry-result")).to_have_count(0)
+
     # V5 is 表1 合计's 本年底实有党员数, C5 its 增加党员·合计
     upload(page, last_years_file(api, branch, V5=2, C5="十二"))
     expect(page.locator("#carry-error-count")).to_have_text("1 处")
