@@ -297,30 +297,39 @@ def _small_part(archive: zipfile.ZipFile, name: str, sheet: str) -> bytes:
     return archive.read(info)
 
 
-def sheet_parts(archive: zipfile.ZipFile, sheet: str) -> list[tuple[str, str]]:
-    """(name, path in the zip) of every sheet of the workbook, in its order."""
+def _sheets(archive: zipfile.ZipFile, sheet: str) -> tuple[list[dict], dict]:
+    """The workbook's <sheet> entries in order, and its relationships (id → target)."""
     sheets = [attrs for _, attrs in _elements(_small_part(archive, "xl/workbook.xml", sheet), {"sheet"}, sheet)]
     relations = {attrs.get("Id"): attrs.get("Target", "") for _, attrs in _elements(
         _small_part(archive, "xl/_rels/workbook.xml.rels", sheet), {"Relationship"}, sheet)}
     if not sheets:
         raise not_a_workbook(sheet)
-    parts = []
-    for attrs in sheets:
-        target = relations.get(attrs.get("r:id"))
-        if not target:
-            raise not_a_workbook(sheet)
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        if path not in archive.NameToInfo:
-            raise not_a_workbook(sheet)
-        parts.append((attrs.get("name", ""), path))
-    return parts
+    return sheets, relations
+
+
+def _located(archive: zipfile.ZipFile, attrs: dict, relations: dict, sheet: str) -> tuple[str, str]:
+    """(name, path in the zip) of one <sheet> entry."""
+    target = relations.get(attrs.get("r:id"))
+    if not target:
+        raise not_a_workbook(sheet)
+    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    if path not in archive.NameToInfo:
+        raise not_a_workbook(sheet)
+    return attrs.get("name", ""), path
+
+
+def sheet_parts(archive: zipfile.ZipFile, sheet: str) -> list[tuple[str, str]]:
+    """(name, path in the zip) of every sheet of the workbook, in its order."""
+    sheets, relations = _sheets(archive, sheet)
+    return [_located(archive, attrs, relations, sheet) for attrs in sheets]
 
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> tuple[str, str]:
     """(name, path in the zip) of the worksheet named `sheet`, or of the first one when there
     is none of that name — the one the reader will read."""
-    parts = sheet_parts(archive, sheet)
-    return next((part for part in parts if part[0] == sheet), parts[0])
+    sheets, relations = _sheets(archive, sheet)
+    chosen = next((attrs for attrs in sheets if attrs.get("name") == sheet), sheets[0])
+    return _located(archive, chosen, relations, sheet)
 
 
 def vetted_workbook(content: bytes, sheet: str) -> tuple[bytes, str]:
