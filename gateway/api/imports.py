@@ -45,7 +45,11 @@ def sheet_http_error(exc: SheetError) -> HttpError:
 async def uploaded_rows(request: Request, kind: str) -> list[dict]:
     """The rows of the uploaded `kind` collection sheet: the zip's directory checked here (cheap,
     nothing inflated), the sheet read in a worker process with memory and time limits."""
-    content = await uploaded_file(request)
+    return await read_upload(await uploaded_file(request), kind)
+
+
+async def read_upload(content: bytes, kind: str) -> list[dict]:
+    """uploaded_rows for a file already taken from the form (a page's form reads its CSRF field too)."""
     try:
         check_archive(content, SHEETS[kind])
         return await read_in_worker(kind, content)
@@ -56,7 +60,7 @@ async def uploaded_rows(request: Request, kind: str) -> list[dict]:
 SHEETS = {"member": "党员采集表", "org": "党组织采集表", "applicant": "入党申请人采集表",
           "development": "发展纪实采集表", "dues_base": "党费基数表", "dues_payment": "党费交纳记录表",
           "history": "党籍变动历史表", "outflow": "流出党员采集表",
-          "term": "换届采集表", "meeting": "组织生活采集表"}
+          "term": "换届采集表", "meeting": "组织生活采集表", "report": "党内统计年报"}
 
 
 def import_endpoints(service: str, kind: str | None = None):

@@ -10,11 +10,13 @@ from starlette.routing import Route
 from services.stats.contract import COVER_FIELDS
 
 from ..auth import require_session
+from ..errors import HttpError
 from ..excel.report import report_workbook
 from ..excel.roster import QUERY_COLUMNS, RosterColumn, RosterWriter
 from ..rpc import RemoteError
 from .common import call, check_types, path_id, read_json
 from .exports import XLSX, download_operation, every_page, workbook_download
+from .imports import FILE_LIMITS, uploaded_rows
 from .spec import ID, INT, STR, obj, op, path_param, query_param
 
 YEAR = path_param("year", {"type": "integer", "description": "报告年度（报告期为该年12月31日）"})
@@ -139,6 +141,22 @@ async def usage(request: Request):
                                    state=request.query_params.get("state"), level=request.query_params.get("level")))
 
 
+COMMIT_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
+
+
+async def carry_forward(request: Request):
+    """导入上年报表: the uploaded .xlsx of last year's report (the official layout) read in a worker
+    process as the other imports are; a preview, or with ?commit=1 stored as last year's report."""
+    session = await require_session(request)
+    commit = COMMIT_VALUES.get(request.query_params.get("commit", "").strip().lower())
+    if commit is None:
+        raise HttpError(400, "bad_request", "参数 commit 应为 1（导入）或 0（预览）", {"commit": "应为 1 或 0"})
+    sheets = await uploaded_rows(request, "report")
+    result = await call(request, session, "stats", "import_last_year_report", **_target(request), sheets=sheets,
+                        commit=commit)
+    return JSONResponse(result, status_code=201 if result["committed"] else 200)
+
+
 BASE = "/orgs/{id}/reports/{year}"
 routes = [
     # The .xlsx route first: "{year}" alone would also match "2025.xlsx".
@@ -152,6 +170,7 @@ routes = [
     Route(BASE + "/name-lists/{kind}.xlsx", name_list_xlsx),
     Route(BASE + "/name-lists/{kind}", name_list),
     Route(BASE + "/generate", _action("generate_report"), methods=["POST"]),
+    Route(BASE + "/carry-forward", carry_forward, methods=["POST"]),
     Route(BASE + "/aggregate", _action("aggregate_report"), methods=["POST"]),
     Route(BASE + "/corrections", correct, methods=["POST"]),
     Route(BASE + "/cover", fill_cover, methods=["POST"]),
@@ -182,14 +201,17 @@ TABLE = obj(["key", "name", "title", "columns", "rows", "sums"], key=STR, title=
             rows={"type": "array", "items": obj(["key", "label", "cells"], key=STR, label=STR,
                                                 cells={"type": "object", "additionalProperties": INT})},
             sums={"type": "array"})
-STATUS = {"type": "string", "enum": ["none", "draft", "submitted", "accepted", "returned"],
+STATUS = {"type": "string", "enum": ["none", "draft", "submitted", "accepted", "returned", "imported"],
           "description": "none 未生成（显示的是按当前数据直统的结果）；draft 草稿；submitted 已上报；"
-                         "accepted 已接收；returned 已退回"}
+                         "accepted 已接收；returned 已退回；imported 已导入（导入上年报表，只读）"}
 SUBORDINATE = obj(["org_id", "name", "status", "submitted"], org_id=INT, name=STR, status=STATUS,
                   status_name=STR, submitted={"type": "boolean"})
 REPORT = obj(["org_id", "year", "status", "year_start_total", "year_end_total", "tables", "checks", "actions"],
              org_id=INT, year=INT, period_end={"type": "string", "format": "date"}, status=STATUS, status_name=STR,
-             source={"type": ["string", "null"], "enum": ["direct", "aggregated", None]}, version=INT,
+             source={"type": ["string", "null"], "enum": ["direct", "aggregated", "imported", None],
+                     "description": "direct 直统；aggregated 汇总；imported 导入（导入上年报表）"}, version=INT,
+             imported={"type": ["object", "null"], "description": "导入的报表：导入人（by）、导入时间（at）"},
+             last_year={"type": "object", "description": "上一年度报表的状态、来源和总数"},
              year_start_total={"type": "integer", "description": "表1 上年底党员总数"},
              year_end_total={"type": "integer", "description": "表1 本年底实有党员数"},
              explanation=STR, comment={"type": ["string", "null"]}, tables={"type": "array", "items": TABLE},
@@ -262,6 +284,33 @@ OPENAPI_PATHS = {
             direction={"type": "string", "enum": ["out", "in", "both"]})}, out_members=INT, in_members=INT),
         params=PARAMS)},
     BASE + "/name-lists/{kind}.xlsx": {"get": download_operation("导出校核所需名单（Excel）", params=[*PARAMS, KIND])},
+    BASE + "/carry-forward": {"post": {
+        **op("导入上年报表（首年结转）：上传原系统导出的上一年度党内统计年报（.xlsx，正式表样：每表一个工作表，"
+             "第1行表名，第2行填报单位/报告期，第3–4行表头（列组在上、列名在下），第5行起数据，A列为项目）。"
+             "不带 commit 为预览，不写入；commit=1 且无错误时存为本组织上一年度的报表（来源“导入”，只读），"
+             "本年表1「上年底党员总数」取其「本年底实有党员数」。上一年度已有在 PMIS 中直统或汇总的报表、"
+             "或本年报表已上报时 409；再次导入替换上次导入的报表", "预览（commit=1 时 201：已导入）",
+             obj(["year", "imported_year", "committed", "read", "errors", "warnings", "year_end_total"],
+                 org_id=INT, year=INT, imported_year={"type": "integer", "description": "导入的年度（year − 1）"},
+                 committed={"type": "boolean"},
+                 read={"type": "array", "description": "读到的表：key、表名、标题、工作表、识别的单元格数",
+                       "items": obj(["key", "name", "title", "sheet", "cells"], key=STR, name=STR, title=STR,
+                                    sheet=STR, cells=INT)},
+                 errors={"type": "array", "description": "错误（有错误时不能导入）：工作表、行、列、说明",
+                         "items": obj(["message"], sheet={"type": ["string", "null"]},
+                                      row={"type": ["integer", "null"]}, column={"type": ["string", "null"]},
+                                      message=STR)},
+                 warnings={"type": "array", "description": "提示（PMIS 不统计的表和列被忽略，缺少的列按0计）"},
+                 checks={"type": "array", "items": STR,
+                         "description": "上年报表自身按 PMIS 校核规则的错误（不影响导入，导入后照样列出）"},
+                 year_end_total={"type": ["integer", "null"],
+                                 "description": "表1「本年底实有党员数」：本年「上年底党员总数」"},
+                 tables={"type": "array", "items": TABLE, "description": "预览时：读到的各表"},
+                 report={**REPORT, "description": "导入后：上一年度的报表"}),
+             params=[*PARAMS, query_param("commit", {"type": "string", "enum": ["0", "1"],
+                                                     "description": "1：确认导入；省略或 0：仅预览"})]),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
     BASE + "/generate": _post("直统：按本组织及下级的党员数据生成报表（已上报的不能重新生成）"),
     BASE + "/aggregate": _post("汇总：本组织直属党员的数据加上各下级已上报的报表；列出尚未上报的下级"),
     BASE + "/corrections": {"post": op("录改：手工修改一个单元格，须说明原因（已上报的报表不能录改）", "报表",
@@ -282,3 +331,6 @@ OPENAPI_PATHS = {
     BASE + "/return": _post("退回：上级党组织退回已上报的报表，须填写退回意见", obj(["comment"], comment=STR),
                             required=True),
 }
+# 导入上年报表 answers 201 once committed, with the same body as its preview.
+_carry = OPENAPI_PATHS[BASE + "/carry-forward"]["post"]["responses"]
+_carry["201"] = {**_carry["200"], "description": "已导入（commit=1）"}

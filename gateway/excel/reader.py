@@ -21,13 +21,14 @@ from services.shared.mobility_sheet import OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
 from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS, MEETING_SHEET
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
-from .safe_read import MAX_ROWS, SheetError, SheetTooLarge, not_a_workbook, vetted_workbook
+from .safe_read import MAX_ROWS, SheetError, SheetTooLarge, not_a_workbook, vetted_sheets, vetted_workbook
 
 NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"
 __all__ = ["SheetError", "read_applicant_rows", "read_development_rows", "read_dues_base_rows",
            "read_dues_payment_rows", "read_history_rows", "read_member_rows",
-           "read_meeting_rows", "read_org_rows", "read_outflow_rows", "read_term_rows",
+           "read_meeting_rows", "read_org_rows", "read_outflow_rows", "read_report_sheets", "read_term_rows",
            "read_rows"]
+REPORT_WORKBOOK = "党内统计年报"
 
 
 def _text(value) -> str:
@@ -124,4 +125,43 @@ def read_rows(content: bytes, columns, sheet: str) -> list[dict]:
                 # 18 digits do not survive as a number (Excel keeps 15 significant digits).
                 record["sheet_problems"] = {"id_number": NUMERIC_ID}
         result.append(record)
+    return result
+
+
+def _figure_or_text(value):
+    """A report cell as JSON keeps it: numbers as numbers (so a typed "12" and a number 12 can be
+    told apart from "十二"), dates and the rest as text, blanks as None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    return _text(value) or None
+
+
+def read_report_sheets(content: bytes) -> list[dict]:
+    """Every sheet of an annual report workbook (the official layout: a sheet per table), as
+    [{"sheet": name, "rows": [[value, …] from row 1 and column A, trailing blanks cut]}] for the
+    stats service to recognise (services/stats/domain/report_import.py)."""
+    packed, names = vetted_sheets(content, REPORT_WORKBOOK)
+    result = []
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(packed))
+        for name in names:
+            sheet = workbook.get_sheet_by_name(name)
+            padding = [None] * sheet.start[1] if sheet.start else []
+            rows = []
+            for values in sheet.iter_rows():
+                cells = [_figure_or_text(value) for value in padding + values]
+                while cells and cells[-1] is None:
+                    cells.pop()
+                rows.append(cells)
+            while rows and not rows[-1]:
+                rows.pop()
+            result.append({"sheet": name, "rows": rows})
+    except Exception:  # calamine raises several types for files that are not spreadsheets
+        raise not_a_workbook(REPORT_WORKBOOK) from None
     return result

@@ -70,9 +70,9 @@ def not_a_workbook(sheet: str) -> SheetError:
     return SheetError(f"文件不是有效的 Excel（.xlsx）文件，请使用下载的{sheet}模板")
 
 
-def out_of_range(sheet: str) -> SheetTooLarge:
+def out_of_range(sheet: str, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> SheetTooLarge:
     template = f"（{sheet}模板共 {TEMPLATE_COLUMNS[sheet]} 列）" if sheet in TEMPLATE_COLUMNS else ""
-    return SheetTooLarge(f"表格超出允许范围：最多 {MAX_ROWS} 行（不含表头）、{MAX_COLUMNS} 列{template}；"
+    return SheetTooLarge(f"表格超出允许范围：最多 {max_rows} 行（不含表头）、{max_columns} 列{template}；"
                          "请删除多余的行列或分批导入")
 
 
@@ -231,7 +231,7 @@ class ExtentScanner:
 
     def _within(self, row: int, column: int) -> None:
         if row > self.max_rows or column > self.max_columns:
-            raise out_of_range(self.sheet)
+            raise out_of_range(self.sheet, self.max_rows - 1, self.max_columns)
 
     def _dimension(self, ref: bytes | None) -> None:
         if ref is None:
@@ -303,35 +303,76 @@ def _small_part(archive: zipfile.ZipFile, name: str, sheet: str) -> bytes:
     return archive.read(info)
 
 
-def sheet_part(archive: zipfile.ZipFile, sheet: str) -> tuple[str, str]:
-    """(name, path in the zip) of the worksheet named `sheet`, or of the first one when there
-    is none of that name — the one the reader will read."""
+def _sheets(archive: zipfile.ZipFile, sheet: str) -> tuple[list[dict], dict]:
+    """The workbook's <sheet> entries in order, and its relationships (id → target)."""
     sheets = [attrs for _, attrs in _elements(_small_part(archive, "xl/workbook.xml", sheet), {"sheet"}, sheet)]
     relations = {attrs.get("Id"): attrs.get("Target", "") for _, attrs in _elements(
         _small_part(archive, "xl/_rels/workbook.xml.rels", sheet), {"Relationship"}, sheet)}
     if not sheets:
         raise not_a_workbook(sheet)
-    chosen = next((attrs for attrs in sheets if attrs.get("name") == sheet), sheets[0])
-    target = relations.get(chosen.get("r:id"))
+    return sheets, relations
+
+
+def _located(archive: zipfile.ZipFile, attrs: dict, relations: dict, sheet: str) -> tuple[str, str]:
+    """(name, path in the zip) of one <sheet> entry."""
+    target = relations.get(attrs.get("r:id"))
     if not target:
         raise not_a_workbook(sheet)
     path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
     if path not in archive.NameToInfo:
         raise not_a_workbook(sheet)
-    return chosen.get("name", ""), path
+    return attrs.get("name", ""), path
+
+
+def sheet_parts(archive: zipfile.ZipFile, sheet: str) -> list[tuple[str, str]]:
+    """(name, path in the zip) of every sheet of the workbook, in its order."""
+    sheets, relations = _sheets(archive, sheet)
+    return [_located(archive, attrs, relations, sheet) for attrs in sheets]
+
+
+def sheet_part(archive: zipfile.ZipFile, sheet: str) -> tuple[str, str]:
+    """(name, path in the zip) of the worksheet named `sheet`, or of the first one when there
+    is none of that name — the one the reader will read."""
+    sheets, relations = _sheets(archive, sheet)
+    chosen = next((attrs for attrs in sheets if attrs.get("name") == sheet), sheets[0])
+    return _located(archive, chosen, relations, sheet)
 
 
 def vetted_workbook(content: bytes, sheet: str) -> tuple[bytes, str]:
     """(the workbook re-packed uncompressed after every check, the name of the sheet to read)."""
     archive = check_archive(content, sheet)
     name, path = sheet_part(archive, sheet)
+    return _repacked(archive, sheet, {path: ExtentScanner(sheet)}), name
+
+
+# A whole workbook (the annual report: a sheet per table) is read sheet by sheet; each is small.
+MAX_SHEETS = 40
+MAX_SHEET_ROWS = 500
+MAX_SHEET_COLUMNS = 60
+
+
+def vetted_sheets(content: bytes, label: str) -> tuple[bytes, list[str]]:
+    """(the workbook re-packed uncompressed after every check, the names of all its sheets):
+    every sheet within MAX_SHEET_ROWS rows and MAX_SHEET_COLUMNS columns, at most MAX_SHEETS
+    sheets. `label` names the file in messages."""
+    archive = check_archive(content, label)
+    parts = sheet_parts(archive, label)
+    if len(parts) > MAX_SHEETS:
+        raise SheetTooLarge(f"工作表过多（上限 {MAX_SHEETS} 个），不是有效的{label}")
+    scanners = {path: ExtentScanner(label, MAX_SHEET_ROWS + 1, MAX_SHEET_COLUMNS) for _, path in parts}
+    return _repacked(archive, label, scanners), [name for name, _ in parts]
+
+
+def _repacked(archive: zipfile.ZipFile, sheet: str, scanners: dict) -> bytes:
+    """The archive's entries re-packed uncompressed; the worksheets in `scanners` (path →
+    ExtentScanner) checked while streaming."""
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as packed:
             for info in archive.infolist():
                 if info.is_dir():
                     continue
-                scanner = ExtentScanner(sheet) if info.filename == path else None
+                scanner = scanners.get(info.filename)
                 # zipfile stops at the declared size and checks the CRC: a lying header fails here.
                 with archive.open(info) as source, packed.open(info.filename, "w") as target:
                     while chunk := source.read(CHUNK):
@@ -344,4 +385,4 @@ def vetted_workbook(content: bytes, sheet: str) -> tuple[bytes, str]:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         raise not_a_workbook(sheet) from None
-    return out.getvalue(), name
+    return out.getvalue()

@@ -26,8 +26,9 @@ from .safe_read import MAX_FILE_BYTES, SheetError, SheetTooLarge
 log = logging.getLogger("pmis.gateway")
 ROOT = Path(__file__).resolve().parents[2]
 # 党员, 党组织, 入党申请人, 发展纪实采集表, 党费基数表, 党费交纳记录表, 党籍变动历史表, 流出党员, 换届, 组织生活采集表
+# and 党内统计年报 (every sheet: 导入上年报表)
 KINDS = ("member", "org", "applicant", "development", "dues_base", "dues_payment", "history", "outflow", "term",
-         "meeting")
+         "meeting", "report")
 _slots: asyncio.Semaphore | None = None
 
 
@@ -57,6 +58,7 @@ def main(argv: list[str]) -> None:
         read_member_rows,
         read_org_rows,
         read_outflow_rows,
+        read_report_sheets,
         read_term_rows,
     )
 
@@ -66,7 +68,7 @@ def main(argv: list[str]) -> None:
                 "development": read_development_rows, "dues_base": read_dues_base_rows,
                 "dues_payment": read_dues_payment_rows, "history": read_history_rows,
                 "outflow": read_outflow_rows, "term": read_term_rows,
-                "meeting": read_meeting_rows}[kind](content)
+                "meeting": read_meeting_rows, "report": read_report_sheets}[kind](content)
         # Packed as services/shared/sheet_imports.unpacked_rows takes them: the gateway only relays.
         answer = b"rows\n" + base64.b64encode(zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1))
     except SheetError as exc:

@@ -2,6 +2,7 @@
 organization selector, 校核 results linking to the cells, 录改 and 报表说明 forms, history,
 上报/接收/退回, 汇总 with the subordinates not yet submitted, charts; and the 比对 page."""
 import asyncio
+import json
 from datetime import date
 from urllib.parse import quote, urlencode
 
@@ -11,9 +12,10 @@ from starlette.responses import RedirectResponse
 from services.stats.contract import COVER_FIELDS
 
 from ..api.common import call, path_id
+from ..api.imports import read_upload, uploaded_file
 from ..api.reports import whole_org_attachment
-from ..auth import Session, require_session
-from ..errors import HttpError
+from ..auth import CSRF_FIELD, Session, require_session
+from ..errors import HttpError, as_http_error
 from ..excel.report import DIRECTIONS
 from .charts import report_charts
 from .rendering import render, submit_form
@@ -182,3 +184,58 @@ cover = _report_action("fill_report_cover", "cover", lambda f: {"cover": {key: f
                                                                  "version": f.get("version") or None})
 accept = _report_action("accept_report", "decide", lambda f: {"comment": f.get("comment", "")})
 return_ = _report_action("return_report", "decide", lambda f: {"comment": f.get("comment", "")})
+
+
+# --- 导入上年报表 (first-year carry-forward) ------------------------------------------------------
+
+async def _carry_context(request: Request, session: Session, org_id: int, year: str) -> dict:
+    report = await call(request, session, "stats", "get_report", org_id=org_id, year=year)  # first: 400/403/404
+    org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
+                                     call(request, session, "org", "get_org", org_id=session.org_id))
+    return dict(report=report, org=org, root=root)
+
+
+async def carry_forward_page(request: Request):
+    """The upload form of 导入上年报表."""
+    session = await require_session(request)
+    context = await _carry_context(request, session, path_id(request), _year(request))
+    return render(request, "report_carry_forward.html", session=session, **context)
+
+
+async def carry_forward_preview(request: Request):
+    """The uploaded file read and checked (nothing written): what was read, errors, warnings; the
+    figures as read ride in the 确认导入 form, so the file is not uploaded twice."""
+    org_id, year = path_id(request), _year(request)
+    content = await uploaded_file(request)  # the multipart form, read once (its CSRF field too)
+    form = await request.form()
+    session = await require_session(request, form_csrf=form.get(CSRF_FIELD))
+    context = await _carry_context(request, session, org_id, year)
+    try:
+        sheets = await read_upload(content, "report")
+        preview = await call(request, session, "stats", "import_last_year_report", org_id=org_id, year=year,
+                             sheets=sheets, commit=False)
+    except Exception as exc:  # noqa: BLE001 — a refused file is shown beside the form
+        error = as_http_error(exc)
+        if error.status >= 500 or error.status in (401, 403, 404):
+            raise error from None
+        return render(request, "report_carry_forward.html", status=error.status, session=session,
+                      form_error=error, **context)
+    packed = json.loads(bytes(sheets))["zlib_json"]
+    return render(request, "report_carry_forward.html", session=session, preview=preview, packed=packed,
+                  t1=next((t for t in preview["tables"] if t["key"] == "t1"), None), **context)
+
+
+async def carry_forward_commit(request: Request):
+    """确认导入: the previewed figures stored as last year's report (the service checks them again)."""
+    org_id, year = path_id(request), _year(request)
+
+    async def rerender(session, form, error):
+        context = await _carry_context(request, session, org_id, year)
+        return render(request, "report_carry_forward.html", status=error.status, session=session,
+                      form_error=error, **context)
+
+    return await submit_form(
+        request, lambda session, form: call(request, session, "stats", "import_last_year_report", org_id=org_id,
+                                            year=year, sheets={"zlib_json": form.get("sheets", "")}, commit=True),
+        rerender, f"/orgs/{org_id}/reports/{year}",
+        lambda result: f"已导入{result['imported_year']}年报表：本年上年底党员总数为{result['year_end_total']}")

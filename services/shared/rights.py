@@ -200,7 +200,7 @@ RPC_RIGHTS = {
         # 载入省表: 统计报表 write, and (checked by the service) a scope that is the root organization.
         **_methods(_SW, "load_report_template"),
         **_methods(_SW, "reconcile", "generate_report", "aggregate_report", "correct_report",
-                   "undo_report_correction", "fill_report_cover", "explain_report"),
+                   "undo_report_correction", "fill_report_cover", "explain_report", "import_last_year_report"),
         **_methods(_SA, "submit_report", "accept_report", "return_report"),
     },
 }

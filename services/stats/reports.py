@@ -19,8 +19,10 @@ from services.shared.errors import Conflict, Forbidden, ValidationFailed, valida
 from services.shared.field_errors import RuleViolation
 from services.shared.field_rules import blank, record_id, text
 from services.shared.report_years import FIRST_YEAR, report_year
+from services.shared.sheet_imports import unpacked_rows
 from services.shared.versions import require_version
 
+from .domain import report_import
 from .domain.report_cells import (
     apply_correction,
     carry_forward,
@@ -42,20 +44,24 @@ from .models import orgs, outbox, report_history, reports
 from .store import org_node, org_rows
 from .templates import current as current_template
 
-STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回"}
-SOURCE_NAMES = {"direct": "直统", "aggregated": "汇总"}
+STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回",
+                "imported": "已导入"}
+SOURCE_NAMES = {"direct": "直统", "aggregated": "汇总", "imported": "导入"}
 EDITABLE = ("draft", "returned")
-FINAL = ("submitted", "accepted")  # what the parent's 汇总 takes and next year starts from
+# What the parent's 汇总 takes and next year starts from. An imported report (导入上年报表: the
+# official system's figures of the year before an organization starts in PMIS) is final as it comes.
+FINAL = ("submitted", "accepted", "imported")
+MADE_IN_PMIS = ("direct", "aggregated")
 MAX_COMMENT = 500
 NAMES_PAGE = 2000  # organizations named per org_names call (报表使用情况)
 HISTORY_NAMES = {"generated": "直统生成", "aggregated": "汇总生成", "corrected": "录改", "explained": "报表说明",
                  "correction_undone": "撤销录改", "covered": "填写封面", "submitted": "上报", "accepted": "接收",
-                 "returned": "退回"}
+                 "returned": "退回", "imported": "导入上年报表"}
 
 # 操作日志 (docs/AUDIT.md): each change of a report is one entry, named as people say it.
 AUDIT_ACTIONS = {"generated": "直统生成报表", "aggregated": "汇总生成报表", "corrected": "录改报表",
                  "correction_undone": "撤销录改", "explained": "填写报表说明", "covered": "填写报表封面",
-                 "submitted": "上报报表", "accepted": "接收报表", "returned": "退回报表"}
+                 "submitted": "上报报表", "accepted": "接收报表", "returned": "退回报表", "imported": "导入上年报表"}
 TOTAL_LABELS = {"year_start_total": "上年底党员总数", "year_end_total": "本年底实有党员数"}
 GENERATED_LABELS = {**TOTAL_LABELS, "template_version": "报表模板"}
 
@@ -69,8 +75,10 @@ def audit_lines(row, kind: str, detail: dict, values: dict) -> list[dict]:
                       "after": detail.get("new")})
         if detail.get("reason"):
             lines.append({"field": "录改原因", "before": None, "after": detail["reason"]})
-    if kind in ("generated", "aggregated"):
+    if kind in ("generated", "aggregated", "imported"):
         lines += audit.changes(None, detail, GENERATED_LABELS)
+    if kind == "imported":
+        lines.append({"field": "导入的表", "before": None, "after": "、".join(detail.get("tables", [])) or "（无）"})
     if kind == "aggregated":
         lines.append({"field": "汇总的下级报表", "before": None,
                       "after": "、".join(c["name"] for c in detail.get("included", [])) or "（无）"})
@@ -98,6 +106,11 @@ def named(tables: list) -> list:
 
 def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _made_in_pmis(row) -> bool:
+    """A stored report generated or summed in PMIS (an imported one may be imported again)."""
+    return row is not None and row.source in MADE_IN_PMIS
 
 
 @dataclass
@@ -197,13 +210,26 @@ class ReportDesk:
                            "submitted_at": _iso(row.submitted_at) if row else None})
         return result
 
-    def _actions(self, path: str, status: str, has_children: bool) -> dict:
+    def _actions(self, path: str, status: str, has_children: bool, last=None, year: int = FIRST_YEAR) -> dict:
         parent = parent_path(path)
         editable = status in ("none", *EDITABLE)
         decides = status == "submitted" and parent is not None and self.caller.covers(parent)
         return {"generate": editable, "aggregate": editable and has_children,
                 "correct": status in EDITABLE, "explain": status in EDITABLE, "cover": status in EDITABLE,
-                "submit": status in EDITABLE and parent is not None, "accept": decides, "return": decides}
+                "submit": status in EDITABLE and parent is not None, "accept": decides, "return": decides,
+                "import_last_year": status not in FINAL and year - 1 >= FIRST_YEAR and not _made_in_pmis(last)}
+
+    def _imported(self, row) -> dict | None:
+        """Who imported an imported report, and when (its last 导入上年报表)."""
+        if row is None or row.source != "imported":
+            return None
+        with self.sessions() as session:
+            entry = session.execute(
+                select(report_history.c.actor_name, report_history.c.at, report_history.c.detail)
+                .where(report_history.c.report_id == row.id, report_history.c.kind == "imported")
+                .order_by(report_history.c.id.desc()).limit(1)).first()
+        return None if entry is None else {"by": entry.actor_name, "at": _iso(entry.at),
+                                           "warnings": entry.detail.get("warnings", 0)}
 
     def view(self, org_id, year) -> dict:
         """The report as stored, or (not generated yet) as 直统 would make it now; with its
@@ -222,6 +248,12 @@ class ReportDesk:
             "cover": row.cover if row else {},
             "aggregation": row.aggregation if row else None,
             "template_version": row.template_version if row else version_label(self._template()),
+            "imported": self._imported(row),
+            "last_year": {"year": year - 1, "status": last.status if last else "none",
+                          "status_name": STATUS_NAMES[last.status if last else "none"],
+                          "source": last.source if last else None,
+                          "source_name": SOURCE_NAMES.get(last.source) if last else None,
+                          **(totals(last.tables) if last else {})},
             "submitted_at": _iso(row.submitted_at) if row else None,
             "decided_at": _iso(row.decided_at) if row else None,
             "updated_at": _iso(row.updated_at) if row else None,
@@ -231,7 +263,7 @@ class ReportDesk:
             "subordinates": subordinates,
             "unsubmitted": [s for s in subordinates if not s["submitted"]],
         }
-        result["actions"] = self._actions(path, status, bool(subordinates))
+        result["actions"] = self._actions(path, status, bool(subordinates), last, year)
         return result
 
     def checks(self, org_id, year) -> dict:
@@ -336,6 +368,8 @@ class ReportDesk:
         return row
 
     def _require_editable(self, row, what: str) -> None:
+        if row.status == "imported":
+            raise Conflict(f"导入的报表不能{what}；如有错误，请在{row.year + 1}年报表页重新导入上年报表")
         if row.status not in EDITABLE:
             raise Conflict(f"报表{STATUS_NAMES[row.status]}，不能{what}（如需修改，请上级党组织退回）")
 
@@ -436,6 +470,64 @@ class ReportDesk:
             cleaned = validated(validate_cover, cover, "报表封面")
             self._record(session, row, "covered", cleaned, cover=cleaned)
         return self.view(org_id, year)
+
+    def import_last_year(self, org_id, year, sheets, commit: bool = False) -> dict:
+        """导入上年报表: last year's report as the official system exported it (every sheet as
+        the gateway read it), for an organization whose first report year in PMIS is `year`.
+        Without `commit` a preview (what was read, errors, warnings; nothing written); with it,
+        and no errors, stored as the report of year − 1 (source and status 导入), final, so this
+        year's 上年底党员总数 starts from its 本年底实有党员数. Refused when year − 1 has a report
+        made in PMIS, or this year's report is already submitted; an earlier import is replaced."""
+        org_id, _, year = self._target(org_id, year)
+        last_year = year - 1
+        if last_year < FIRST_YEAR:
+            raise ValidationFailed(f"{year}年没有上一年度的报表可导入", {"year": "年份无效"})
+        problem = report_import.shape_problem(sheets := unpacked_rows(sheets))
+        if problem:
+            raise ValidationFailed(f"导入数据格式有误：{problem}", {"sheets": problem})
+        empty = figures([], last_year)  # the layout: the national tables, then the provincial ones in use
+        provincial = self._template()
+        layout = evaluate_all(empty) + (evaluate_template(provincial, empty) if provincial else [])
+        read = report_import.read_report(sheets, named(layout), last_year)
+        this, last = self._stored_pair(org_id, year)
+        self._refuse_import(this, last, year)
+        if this is not None and this.tables:  # a snapshot: it keeps the 上年底数 it was made with
+            read["warnings"].append({"sheet": None, "row": None, "column": None, "message": (
+                f"{year}年报表已{SOURCE_NAMES[this.source]}生成（{STATUS_NAMES[this.status]}），"
+                f"导入后请重新{SOURCE_NAMES[this.source]}，使其上年底党员总数取导入的数")})
+        # The file's own inconsistencies (as 校核 will show them on the imported report): said, not refused,
+        # since these are the official system's accepted figures.
+        own = [f["message"] for f in check(read["tables"])["failures"] if f["severity"] == "error"]
+        result = {"org_id": org_id, "year": year, "imported_year": last_year, "committed": False, "checks": own,
+                  **{key: value for key, value in read.items() if key != "tables"}}
+        if not commit:
+            return {**result, "tables": named(read["tables"])}
+        if read["errors"]:
+            raise ValidationFailed(f"文件有{len(read['errors'])}处错误，未导入：{read['errors'][0]['message']}",
+                                   {"file": read["errors"][0]["message"]})
+        with self.sessions.begin() as session:
+            session.execute(upsert(reports).values(org_id=org_id, year=last_year, status="imported",
+                                                   source="imported", tables=[], version=0)
+                            .on_conflict_do_nothing(constraint="reports_org_year"))
+            row = self._stored(session, org_id, last_year, lock=True)
+            self._refuse_import(self._stored(session, org_id, year, lock=True), row, year)
+            tables = read["tables"]
+            self._record(session, row, "imported", {**totals(tables), "tables": [t["name"] for t in read["read"]],
+                                                    "warnings": len(read["warnings"]),
+                                                    "template_version": self._version()},
+                         tables=tables, status="imported", source="imported", explanation="", cover={},
+                         comment=None, aggregation=None, submitted_at=None, decided_at=None,
+                         template_version=self._version())
+        return {**result, "committed": True, "report": self.view(org_id, last_year)}
+
+    @staticmethod
+    def _refuse_import(this, last, year: int) -> None:
+        if _made_in_pmis(last) and (last.tables or last.status != "draft"):
+            raise Conflict(f"本组织已有在 PMIS 中{SOURCE_NAMES[last.source]}生成的{year - 1}年报表，"
+                           "上年底数以该报表为准，不能导入")
+        if this is not None and this.status in FINAL:
+            advice = "" if this.status == "imported" else "（如需导入，请上级党组织先退回）"
+            raise Conflict(f"{year}年报表{STATUS_NAMES[this.status]}，不能再导入上年报表{advice}")
 
     def submit(self, org_id, year, version=None) -> dict:
         """上报: to the parent, once the checks find no error."""

@@ -113,6 +113,11 @@ class StatsService:
         return self._desk().fill_cover(org_id, year, cover, version)
 
     @api
+    def import_last_year_report(self, org_id, year, sheets, commit=False):
+        """导入上年报表: preview, or (commit) store, last year's report from the official system."""
+        return self._desk().import_last_year(org_id, year, sheets, bool(commit))
+
+    @api
     def submit_report(self, org_id, year, version=None):
         return self._desk().submit(org_id, year, version)
 

@@ -41,6 +41,7 @@ PAGES = {
     "/orgs/{id}/reports": "/orgs/{branch}/reports",
     "/orgs/{id}/reports/{year}": "/orgs/{branch}/reports/{year}",
     "/orgs/{id}/reports/{year}/comparison": "/orgs/{branch}/reports/{year}/comparison",
+    "/orgs/{id}/reports/{year}/carry-forward": "/orgs/{branch}/reports/{year}/carry-forward",
     "/orgs/{id}/reports/{year}/name-lists/{kind}": "/orgs/{branch}/reports/{year}/name-lists/suspended",
     "/report-templates": "/report-templates",
     "/orgs/{id}/reports/{year}/usage": "/orgs/{committee}/reports/{year}/usage",
