@@ -142,14 +142,14 @@ def test_unknown_sheets_and_columns_are_ignored_with_a_warning():
     tables = filled()
     tables[0]["columns"].append({"key": "extra", "label": "备注数", "group": None})
     content = exported(tables)
-    extra = {"表5 乡镇、村党员情况": [["表5 乡镇、村党员情况"]], "附表 整建制": [["附表"]]}
+    extra = {"表16 党组织书记情况": [["表16 党组织书记情况"]], "附表 整建制": [["附表"]]}
     workbook_with_extra = official([t1_row(year_end=12)], extra)
     result = read(content)
     assert result["errors"] == []
     assert messages(result["warnings"]) == (
         f"工作表「表1 两年党员数综合比较」第3行{letters(24)}列：PMIS 没有「备注数」列，已忽略")
     other = read(workbook_with_extra)
-    assert "工作表「表5 乡镇、村党员情况」：PMIS 不统计此表，已忽略" in messages(other["warnings"])
+    assert "工作表「表16 党组织书记情况」：PMIS 不统计此表，已忽略" in messages(other["warnings"])
     assert "附表" not in messages(other["warnings"])  # the official export's appendix: not a table of figures
 
 
