@@ -22,6 +22,11 @@ def create_org(api, parent_id: int, name: str, type_: str) -> int:
     return response.json()["id"]
 
 
+def sign_in(system, username: str, password: str) -> httpx.Response:
+    """POST /session; a login hashes a password, seconds on a loaded machine (httpx's default is 5 s)."""
+    return httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": password}, timeout=30)
+
+
 @pytest.fixture(scope="module")
 def orgs(api, root_id):
     """A (党委) with branch A1 (党支部), and a sibling committee B with a member in it."""
@@ -69,7 +74,7 @@ def staff(system, fresh_login, username):
 # --- the first login ---------------------------------------------------------------------------
 
 def test_a_new_account_must_change_its_password_and_is_bound_to_its_org(system, orgs, account, username):
-    response = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": FIRST_PASSWORD})
+    response = sign_in(system, username, FIRST_PASSWORD)
     assert response.status_code == 200, response.text
     assert response.json()["must_change_password"] is True
     assert response.json()["org_id"] == orgs["a"]
@@ -116,7 +121,7 @@ def test_the_password_policy_is_enforced_on_change(fresh_login, username):
 def test_a_refused_password_change_leaves_the_old_password_valid(system, fresh_login, username):
     assert fresh_login.post("/session/password", json={"old_password": FIRST_PASSWORD,
                                                        "new_password": "short"}).status_code == 400
-    response = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": FIRST_PASSWORD})
+    response = sign_in(system, username, FIRST_PASSWORD)
     assert response.status_code == 200 and response.json()["must_change_password"] is True
 
 
@@ -129,10 +134,10 @@ def test_a_wrong_old_password_is_refused(fresh_login):
 # --- after the change ---------------------------------------------------------------------------
 
 def test_after_the_change_the_account_logs_in_normally(system, staff, username, orgs):
-    response = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": NEW_PASSWORD})
+    response = sign_in(system, username, NEW_PASSWORD)
     assert response.status_code == 200
     assert response.json()["must_change_password"] is False and response.json()["org_id"] == orgs["a"]
-    old = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": FIRST_PASSWORD})
+    old = sign_in(system, username, FIRST_PASSWORD)
     assert_error(old, 401, "unauthorized")
 
 
@@ -196,7 +201,7 @@ def test_creating_an_account_for_b_is_forbidden(system, staff, orgs):
     username = f"intruder{code()}".lower()
     response = staff.post("/accounts", json={"username": username, "password": "Other#Pass2026", "org_id": orgs["b"]})
     assert_error(response, 403, "forbidden")
-    refused = httpx.post(f"{system.url}/api/v1/session", json={"username": username, "password": "Other#Pass2026"})
+    refused = sign_in(system, username, "Other#Pass2026")
     assert refused.status_code == 401
 
 
