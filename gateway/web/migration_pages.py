@@ -52,46 +52,21 @@ async def open_kind(request: Request):
     return RedirectResponse(kind.page.replace("{org}", str(found["id"])), status_code=303)
 
 
-async def payment_import_page(request: Request):
-    """The 党费交纳记录表: template, upload, preview with every refused row's reason, commit, report."""
-    session = await require_session(request)
-    org = await call(request, session, "org", "get_org", org_id=path_id(request))  # first: 404/403
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return render(request, "import.html", session=session, root=root, org=org, kind="dues_payment",
-                  field_names={column.key: column.header for column in PAYMENT_IMPORT_COLUMNS})
+def sheet_import_page(kind: str, columns, what: str):
+    """The import page (import.html: template, upload, preview with every refused row's reason,
+    commit, report) of one collection sheet, for an organization of the caller's scope."""
+    async def page(request: Request):
+        session = await require_session(request)
+        org = await call(request, session, "org", "get_org", org_id=path_id(request))  # first: 404/403
+        root = await call(request, session, "org", "get_org", org_id=session.org_id)
+        return render(request, "import.html", session=session, root=root, org=org, kind=kind,
+                      field_names={column.key: column.header for column in columns})
+    page.__doc__ = what
+    return page
 
 
-async def history_import_page(request: Request):
-    """The 党籍变动历史表: template, upload, preview, commit, report (members of the caller's scope)."""
-    session = await require_session(request)
-    org = await call(request, session, "org", "get_org", org_id=path_id(request))
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return render(request, "import.html", session=session, root=root, org=org, kind="history",
-                  field_names={column.key: column.header for column in HISTORY_IMPORT_COLUMNS})
-
-
-async def outflow_import_page(request: Request):
-    """The 流出党员采集表: template, upload, preview, commit, report (members of the caller's scope)."""
-    session = await require_session(request)
-    org = await call(request, session, "org", "get_org", org_id=path_id(request))
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return render(request, "import.html", session=session, root=root, org=org, kind="outflow",
-                  field_names={column.key: column.header for column in OUTFLOW_IMPORT_COLUMNS})
-
-
-async def term_import_page(request: Request):
-    """The 换届采集表: template, upload, preview, commit, report (organizations of the caller's scope)."""
-    session = await require_session(request)
-    org = await call(request, session, "org", "get_org", org_id=path_id(request))
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return render(request, "import.html", session=session, root=root, org=org, kind="term",
-                  field_names={column.key: column.header for column in TERM_IMPORT_COLUMNS})
-
-
-async def meeting_import_page(request: Request):
-    """The 组织生活采集表: template, upload, preview, commit, report (organizations of the caller's scope)."""
-    session = await require_session(request)
-    org = await call(request, session, "org", "get_org", org_id=path_id(request))
-    root = await call(request, session, "org", "get_org", org_id=session.org_id)
-    return render(request, "import.html", session=session, root=root, org=org, kind="meeting",
-                  field_names={column.key: column.header for column in MEETING_IMPORT_COLUMNS})
+payment_import_page = sheet_import_page("dues_payment", PAYMENT_IMPORT_COLUMNS, "党费交纳记录表")
+history_import_page = sheet_import_page("history", HISTORY_IMPORT_COLUMNS, "党籍变动历史表 (members of the scope)")
+outflow_import_page = sheet_import_page("outflow", OUTFLOW_IMPORT_COLUMNS, "流出党员采集表 (members of the scope)")
+term_import_page = sheet_import_page("term", TERM_IMPORT_COLUMNS, "换届采集表 (organizations)")
+meeting_import_page = sheet_import_page("meeting", MEETING_IMPORT_COLUMNS, "组织生活采集表 (organizations)")
