@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from services.stats.domain.report_templates import NATIONAL_VERSION
 from tests.conftest import login
 from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org, staff_client
 from tests.support.factories import code, id_number, member_data
@@ -79,7 +80,7 @@ def reader(system, api, root_id):
 
 def test_the_national_set_is_listed_with_its_name_and_version(api):
     listed = ok(api.get("/report-templates"))
-    assert listed["national"]["name"] == "2012国表" and listed["national"]["version"] == 1
+    assert listed["national"]["name"] == "2012国表" and listed["national"]["version"] == NATIONAL_VERSION
     assert listed["national"]["tables"][0]["title"] == "两年党员数综合比较"
     assert listed["may_load"] is True
 
