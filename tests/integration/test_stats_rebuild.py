@@ -41,6 +41,7 @@ def test_rebuild_recounts_damaged_counters_while_events_flow(system, rpc, tree):
     assert 0 < len(damage["differences"]) <= min(1000, damage["total_differences"])
 
     during: list = []
+    logged_before = len(audit_changes(system, "重新统计"))  # other rebuilds on this system are logged too
     flowing = threading.Thread(target=create_members, args=(rpc, tree["two"], 15, during))
     flowing.start()
     try:
@@ -50,7 +51,8 @@ def test_rebuild_recounts_damaged_counters_while_events_flow(system, rpc, tree):
     assert result["synced"]["members"] >= 2 and result["members"] >= 5 and result["corrected"] > 0
     assert len(during) == 15
     # 重新统计 writes counters: it is in the 操作日志 with what it did (org's audit consumer).
-    logged = wait_for(lambda: audit_changes(system, "重新统计"), bool, what="the 重新统计 entry")
+    logged = wait_for(lambda: audit_changes(system, "重新统计"), lambda found: len(found) > logged_before,
+                      what="this rebuild's 重新统计 entry")
     assert logged[-1]["修正计数"] == str(result["corrected"])
     assert logged[-1]["重新统计党员"] == str(result["members"])
     assert system.wait_consistent() == []
