@@ -8,11 +8,12 @@ from contextlib import closing
 from datetime import date, timedelta
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org, staff_client
 from tests.support.factories import code, member_data
 from tests.support.helpers import assert_error, wait_for
+from tests.support.sheets import collection_sheet
 
 from ..conftest import login
 
@@ -33,15 +34,7 @@ def ok(response, status: int = 200) -> dict:
 
 
 def meeting_sheet(rows: list[list]) -> bytes:
-    book = Workbook()
-    page = book.active
-    page.title = "组织生活采集表"
-    page.append(HEADERS)
-    for row in rows:
-        page.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return collection_sheet("组织生活采集表", HEADERS, rows)
 
 
 def upload(client, content: bytes):

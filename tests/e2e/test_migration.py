@@ -9,12 +9,13 @@ from datetime import date
 
 import psycopg
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from services.dues.domain import Month
 from tests.support.api import FIRST_PASSWORD, PASSWORD, create_org, staff_client
 from tests.support.factories import code, member_data
 from tests.support.helpers import assert_error, plain_dsn, wait_for
+from tests.support.sheets import collection_sheet
 
 from ..conftest import login
 
@@ -51,15 +52,7 @@ def branch(system, api, root_id):
 
 
 def sheet(rows: list[list]) -> bytes:
-    book = Workbook()
-    page = book.active
-    page.title = "党费交纳记录表"
-    page.append(HEADERS)
-    for row in rows:
-        page.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return collection_sheet("党费交纳记录表", HEADERS, rows)
 
 
 def upload(client, org_id: int, content: bytes):
@@ -200,15 +193,7 @@ HISTORY_HEADERS = ["公民身份号码", "姓名", "变动类型", "变动日期
 
 
 def history_sheet(rows: list[list]) -> bytes:
-    book = Workbook()
-    page = book.active
-    page.title = "党籍变动历史表"
-    page.append(HISTORY_HEADERS)
-    for row in rows:
-        page.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return collection_sheet("党籍变动历史表", HISTORY_HEADERS, rows)
 
 
 def upload_history(client, content: bytes):
