@@ -110,3 +110,33 @@ def test_members_back_filled_from_the_member_service(system, rpc, root_id, sessi
     scoped = Caller(user_id="clerk", scope_path=committee["path"], username="补录经办人")
     assert remote_error(lambda: rpc.call("dues", "backfill_members", caller=scoped)).exc_type == "Forbidden"
     assert remote_error(lambda: rpc.call("dues", "backfill_members", after_id="x")).exc_type == "ValidationFailed"
+
+
+def test_only_changes_the_dues_count_by_recount_a_member(system, rpc, root_id):
+    """Issue 19: a name or education edit moves the projected version and recounts nothing (the
+    recount would hold the counting lock for no change); a 党籍 change recounts. A recount rewrites
+    the member's `counted.as_of` to this month, so an old as_of shows which happened."""
+    branch = rpc.call("org", "create_org", data={"name": "只重算计数支部", "code": code("B"), "type": "31",
+                                                 "parent_id": root_id})
+    member = rpc.call("member", "create_member", data=member_data(branch["id"], name="只重算甲"))
+    wait_for(lambda: sql(system, "SELECT count(*) FROM dues.counted WHERE member_id = %s", member["id"])[0][0],
+             lambda n: n == 1, what="the dues service to count the new member")
+    sql(system, "UPDATE dues.counted SET as_of = '2000-01-01' WHERE member_id = %s RETURNING member_id", member["id"])
+
+    def projected() -> tuple:
+        return sql(system, "SELECT m.version, m.name, m.status, c.as_of FROM dues.members m "
+                           "JOIN dues.counted c USING (member_id) WHERE member_id = %s", member["id"])[0]
+
+    rpc.call("member", "update_member", member_id=member["id"],
+                       data={"version": rpc.call("member", "get_member", member_id=member["id"])["version"],
+                             "name": "只重算乙"})
+    _, name, status, as_of = wait_for(projected, lambda row: row[1] == "只重算乙",
+                                            what="the rename to reach the dues projection")
+    assert (name, status, as_of) == ("只重算乙", "active", date(2000, 1, 1))
+
+    rpc.call("member", "leave_member", member_id=member["id"],
+             data={"version": rpc.call("member", "get_member", member_id=member["id"])["version"], "kind": "死亡",
+                   "date": date.today().isoformat()})
+    _, name, status, as_of = wait_for(projected, lambda row: row[2] != "active",
+                                            what="the death to reach the dues projection")
+    assert as_of == date.today().replace(day=1)
