@@ -1,5 +1,7 @@
 """A service runs as two processes (issue 19): the *answering* part serves its RPCs, the
-*background* part runs its event handlers and timers at batch priority (priority.py).
+*background* part runs its event handlers and timers at batch priority (priority.py) — unless the
+service says its background work is what keeps people's reads fast (`background_at_normal_priority`:
+the stats compactor, whose unfolded deltas every report reads).
 
 In one process, eventlet runs one green thread at a time: during a year-end burst the org
 service applied every audit event and member_updated between two RPCs, and each report read
@@ -78,10 +80,11 @@ def part(service_cls, which: str):
     if keep_background:
         def beat_heartbeat(self):
             heartbeat.beat(background_heartbeat(self.name))
-        extra.update({"batch_priority": LowersPriority(),
-                      "beat_heartbeat": timer(interval=HEARTBEAT_SECONDS, eager=True)(beat_heartbeat)})
-        extra.update({name: Database(batch=True) for name, dependency in inspect.getmembers(service_cls)
-                      if isinstance(dependency, Database)})
+        extra["beat_heartbeat"] = timer(interval=HEARTBEAT_SECONDS, eager=True)(beat_heartbeat)
+        if not getattr(service_cls, "background_at_normal_priority", False):
+            extra["batch_priority"] = LowersPriority()
+            extra.update({name: Database(batch=True) for name, dependency in inspect.getmembers(service_cls)
+                          if isinstance(dependency, Database)})
     return type(f"{service_cls.__name__}{which.title()}", (service_cls,), {**hidden, **extra})
 
 

@@ -43,6 +43,13 @@ def test_a_part_is_the_same_service_with_the_same_dependencies(which):
     assert built.on_member_updated.__name__ == "on_member_updated"
 
 
+def test_the_stats_compactor_keeps_normal_priority():
+    """The stats background part is its compactor: reports read the deltas it has not folded."""
+    built = service_parts.part(service_class("stats"), "background")
+    assert "fold_counter_deltas" in entrypoints(built)
+    assert not hasattr(built, "batch_priority") and not built.db.batch
+
+
 def test_the_queues_keep_their_names():
     """Event handler queues are named after the service and the method (topology.queue_name)."""
     background = service_parts.dues_background
