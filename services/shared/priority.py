@@ -1,5 +1,5 @@
 """Background work yields the CPU to people (issue 19): relays, stats ingesters, the services'
-folds and their PostgreSQL backends run at a lower priority than the gateway, the services and
+background parts and their PostgreSQL backends run at a lower priority than the gateway, the services and
 the backends answering them, so a report read during a year-end burst waits less for a core.
 
 Linux schedules by *autogroup* (one per session) before it looks at a process's nice value, and
