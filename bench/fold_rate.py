@@ -52,6 +52,20 @@ SELECT CASE g %% 5 WHEN 0 THEN 1 WHEN 1 THEN 2 + b %% 16 WHEN 2 THEN 100 + b %% 
 FROM generate_series(%(first)s::bigint, %(first)s::bigint + %(count)s - 1) g,
      LATERAL (SELECT g / 10 AS c) change, LATERAL (SELECT (change.c * 7919) %% {branches} AS b) branch
 """.format(branches=BRANCHES)
+# The stream's organizations in the stats projection, so a fold logs the increments of the upper
+# three levels (root, cities, counties) as it does in a deployment (compaction.LOGGED_DEPTH).
+ORGS = """
+INSERT INTO stats.orgs (id, parent_id, path, type, version)
+SELECT 1, NULL, '/1/', '11', 1
+UNION ALL SELECT 2 + k, 1, format('/1/%s/', 2 + k), '11', 1 FROM generate_series(0, 15) k
+UNION ALL SELECT 100 + k, 2 + k % 16, format('/1/%s/%s/', 2 + k % 16, 100 + k), '11', 1
+          FROM generate_series(0, 159) k
+UNION ALL SELECT 1000 + k, 100 + k % 160, format('/1/%s/%s/%s/', 2 + k % 16, 100 + k % 160, 1000 + k), '11', 1
+          FROM generate_series(0, 1919) k
+UNION ALL SELECT 10000 + b, 1000 + b % 1920,
+                 format('/1/%s/%s/%s/%s/', 2 + b % 16, 100 + b % 160, 1000 + b % 1920, 10000 + b), '31', 1
+          FROM generate_series(0, {branches} - 1) b
+""".format(branches=BRANCHES)
 # The history counted: every key of the stream (it repeats every 163,020 changes) gets a counter.
 COUNT_HISTORY = """
 INSERT INTO stats.counters (org_id, dimension, value, year, n)
@@ -104,6 +118,7 @@ class Backlog:
                                     max_overflow=0)
         self.sessions = sessionmaker(self.engine)
         self.held = None
+        self.conn.execute(ORGS)
 
     def close(self) -> None:
         if self.held is not None:

@@ -18,6 +18,10 @@ after the run would be missed by the floor: ingesters write their inbox rows bef
 deltas, so none can; any other straggler is folded after the vacuum below, which restarts the
 floor from zero. A delta left unfolded is still counted: reads sum counters and deltas.)
 
+Each fold has a number (stats.fold_log) and logs what it added to the counters of the
+organizations near the root (stats.fold_increments), so their kept reports are brought up to
+date from those few rows rather than read again (counter_cache.py); the oldest are pruned.
+
 Once a busy spell is over (a run finds nothing to fold after many were folded), the compactor
 vacuums what it churned: a year-end burst leaves millions of dead delta rows and counter
 versions, and until they are gone every read of the root's rows wades through them (measured:
@@ -46,6 +50,10 @@ WITH moved AS (
     SELECT org_id, dimension, value, year, n FROM summed
     ON CONFLICT (org_id, dimension, value, year) DO UPDATE SET n = c.n + excluded.n
     RETURNING org_id, dimension, value, year, n
+), logged AS (  -- what kept reports of the organizations near the root add (counter_cache.py)
+    INSERT INTO stats.fold_increments (fold_no, org_id, dimension, value, year, n)
+    SELECT :fold_no, s.org_id, s.dimension, s.value, s.year, s.n FROM summed s JOIN stats.orgs o ON o.id = s.org_id
+    WHERE o.path <> '' AND length(o.path) - length(replace(o.path, '/', '')) <= :logged_depth + 1
 )
 SELECT (SELECT count(*) FROM moved) AS moved,
        (SELECT json_agg(json_build_array(org_id, dimension, value, year)) FROM folded WHERE n = 0) AS zeros
@@ -57,6 +65,20 @@ DELETE FROM stats.counters c
 USING unnest(CAST(:org_ids AS bigint[]), CAST(:dimensions AS text[]), CAST(:vals AS text[]),
              CAST(:years AS int[])) AS z(org_id, dimension, value, year)
 WHERE (c.org_id, c.dimension, c.value, c.year) = (z.org_id, z.dimension, z.value, z.year) AND c.n = 0
+""")
+
+# Reports of organizations this deep or less (the province, its cities and counties: few, but each
+# with thousands of counter rows) are brought up to date from the folds' increments; deeper ones
+# have few rows and are read again. Increments are kept for the last KEEP_FOLDS folds.
+LOGGED_DEPTH = 3
+KEEP_FOLDS = 60
+PRUNE_EVERY = 20
+NEXT_FOLD = text("UPDATE stats.fold_log SET fold_no = fold_no + 1 RETURNING fold_no")
+# The generation trigger counts a change of the counters outside a fold (stats_0019).
+FOLDING = text("SET LOCAL stats.folding = 'on'")
+PRUNE = text("""
+WITH pruned AS (DELETE FROM stats.fold_increments WHERE fold_no <= :kept_after)
+UPDATE stats.fold_log SET kept_after = :kept_after
 """)
 
 # A batch's keys summed in memory: at the default 4 MB, 60,000 keys spill to disk.
@@ -93,12 +115,17 @@ def fold_deltas(sessions: sessionmaker, batch: int = BATCH) -> int:
             floor = max(floor, mark + 1 if low is None else min(mark + 1, low))
         moved = 0
         if low is not None:
-            result = session.execute(FOLD, {"low": low, "high": low + batch}).one()
+            fold_no = session.execute(NEXT_FOLD).scalar_one()
+            session.execute(FOLDING)
+            result = session.execute(FOLD, {"low": low, "high": low + batch, "fold_no": fold_no,
+                                            "logged_depth": LOGGED_DEPTH}).one()
             moved = result.moved
             if result.zeros:
                 org_ids, dimensions, vals, years = (list(column) for column in zip(*result.zeros))
                 session.execute(DROP_ZEROS, {"org_ids": org_ids, "dimensions": dimensions, "vals": vals,
                                              "years": years})
+            if fold_no % PRUNE_EVERY == 0:
+                session.execute(PRUNE, {"kept_after": fold_no - KEEP_FOLDS})
         if mark is None or ended:
             mark, mark_xids = last_id, session.execute(RUNNING).scalar_one()
         session.execute(SAVE, {"floor": floor, "mark": mark, "mark_xids": mark_xids})

@@ -175,6 +175,29 @@ counter_generations = Table(
     Column("generation", BigInteger, nullable=False),
 )
 
+# What each fold added to the counters of the organizations near the root, and the fold log's one
+# row (migration stats_0019): a report kept from before a fold reads these instead of its counters
+# again (services/stats/counter_cache.py, compaction.py).
+fold_increments = Table(
+    "fold_increments", metadata,
+    Column("fold_no", BigInteger, nullable=False),
+    Column("org_id", BigInteger, nullable=False),
+    Column("dimension", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False),
+)
+Index("fold_increments_org", fold_increments.c.org_id, fold_increments.c.fold_no)
+Index("fold_increments_fold", fold_increments.c.fold_no)
+
+fold_log = Table(
+    "fold_log", metadata,
+    Column("only_row", Boolean, primary_key=True, server_default="true"),
+    Column("fold_no", BigInteger, nullable=False, server_default="0"),
+    Column("kept_after", BigInteger, nullable=False, server_default="0"),
+    Column("outside", BigInteger, nullable=False, server_default="0"),
+)
+
 # The annual report of an organization for a year (报表): a snapshot of its tables, generated
 # from the counters (直统) or summed from its subordinates' submitted reports (汇总), corrected
 # by hand (录改), then submitted to the parent, who accepts or returns it.

@@ -17,7 +17,8 @@ from services.shared.context import Caller
 from services.shared.errors import NotFound
 from services.shared.paths import path_ids
 
-from .counter_cache import FoldedRows
+from .compaction import LOGGED_DEPTH
+from .counter_cache import FoldedRows, Kept
 from .domain.counters import unit_kind
 from .domain.fold import Fact
 from .domain.tables import Figures, figures
@@ -65,13 +66,17 @@ ROWS = """
 SELECT dimension, value, CASE WHEN year < :year - 1 THEN :year - 2 ELSE year END AS year,
        sum(n * CASE WHEN org_id = :org_id THEN 1 ELSE -1 END) AS n
 FROM stats.{table}
-WHERE org_id = ANY(:ids) AND year {years} :year
+WHERE org_id = ANY(:ids) AND year {years} :year {since}
   AND (CAST(:dimensions AS text[]) IS NULL OR dimension = ANY(:dimensions))
 GROUP BY 1, 2, 3
 """
-EARLIER_ROWS = text(ROWS.format(table="counters", years="<"))
-YEAR_ROWS = text(ROWS.format(table="counters", years="="))
-DELTA_ROWS = text(ROWS.format(table="counter_deltas", years="<="))
+EARLIER, THIS_YEAR = "<", "="
+FOLDED_ROWS = {part: text(ROWS.format(table="counters", years=part, since="")) for part in (EARLIER, THIS_YEAR)}
+# What the folds after a kept reading added to the same rows (compaction.py logs them).
+INCREMENT_ROWS = {part: text(ROWS.format(table="fold_increments", years=part, since="AND fold_no > :since"))
+                  for part in (EARLIER, THIS_YEAR)}
+DELTA_ROWS = text(ROWS.format(table="counter_deltas", years="<=", since=""))
+FOLD_LOG = text("SELECT fold_no, kept_after, outside FROM stats.fold_log")
 folded_rows = FoldedRows()
 
 
@@ -85,10 +90,10 @@ def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_look
         path = _projected_path(session, org_id)
         if path is not None:  # the usual case: one short read-only transaction
             caller.require(path)
-            return org_id, _counted_rows(session, org_id, year, scope, dimensions)
-    _in_scope(caller, org_id, path, org_lookup)  # created a moment ago: its event is on its way
+            return org_id, _counted_rows(session, org_id, path, year, scope, dimensions)
+    path = _in_scope(caller, org_id, path, org_lookup)  # created a moment ago: its event is on its way
     with _snapshot(sessions) as session:
-        return org_id, _counted_rows(session, org_id, year, scope, dimensions)
+        return org_id, _counted_rows(session, org_id, path, year, scope, dimensions)
 
 
 @contextmanager
@@ -99,7 +104,7 @@ def _snapshot(sessions: sessionmaker):
         yield session
 
 
-def _counted_rows(session, org_id: int, year: int, scope: str, dimensions: list | None) -> list:
+def _counted_rows(session, org_id: int, path: str, year: int, scope: str, dimensions: list | None) -> list:
     ids = [org_id]
     if scope == "direct":
         ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
@@ -108,8 +113,10 @@ def _counted_rows(session, org_id: int, year: int, scope: str, dimensions: list 
         select(counter_generations.c.org_id, counter_generations.c.year, counter_generations.c.generation)
         .where(counter_generations.c.org_id.in_(ids), counter_generations.c.year <= year)).tuples())
     reading = (tuple(ids), year, tuple(dimensions or ()))
-    earlier = _kept(session, (*reading, "earlier", tuple(g for g in generations if g[1] < year)), EARLIER_ROWS, params)
-    this_year = _kept(session, (*reading, "year", tuple(g for g in generations if g[1] == year)), YEAR_ROWS, params)
+    # The folds log the increments of every organization read here (its children too, for "direct").
+    logged = len(path_ids(path)) + (scope == "direct") <= LOGGED_DEPTH
+    earlier = _kept(session, (*reading, EARLIER), tuple(g for g in generations if g[1] < year), params, logged)
+    this_year = _kept(session, (*reading, THIS_YEAR), tuple(g for g in generations if g[1] == year), params, logged)
     deltas = session.execute(DELTA_ROWS, params).all()
     if not deltas:  # the two folded parts never share a row: their years differ
         return [row for row in (*earlier, *this_year) if row[3]]
@@ -119,13 +126,23 @@ def _counted_rows(session, org_id: int, year: int, scope: str, dimensions: list 
     return [(*cell, n) for cell, n in summed.items() if n]
 
 
-def _kept(session, key: tuple, statement, params: dict) -> list:
-    """A part of the folded counters, as kept under its generations or read now."""
-    rows = folded_rows.get(key)
-    if rows is None:
-        rows = [tuple(row) for row in session.execute(statement, params)]
-        folded_rows.put(key, rows)
-    return rows
+def _kept(session, key: tuple, generations: tuple, params: dict, logged: bool) -> list:
+    """A part of the folded counters (key[-1]: EARLIER or THIS_YEAR): as kept while its generations
+    stand; else, for an organization the folds log, as kept plus the increments of the folds since
+    (when nothing changed the counters outside a fold and those increments are still kept); else
+    read now. Everything here is read in the caller's one snapshot."""
+    part = key[-1]
+    kept = folded_rows.get(key)
+    if kept is not None and kept.generations == generations:
+        return kept.rows
+    log = session.execute(FOLD_LOG).one() if logged else None
+    if kept is not None and kept.brought_up_to_date(log):
+        found = session.execute(INCREMENT_ROWS[part], {**params, "since": kept.fold_no}).all()
+        kept = kept.plus(found, generations, log)
+    else:
+        kept = Kept.read(session.execute(FOLDED_ROWS[part], params).all(), generations, log)
+    folded_rows.put(key, kept)
+    return kept.rows
 
 
 def org_figures(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",

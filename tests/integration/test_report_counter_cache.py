@@ -79,7 +79,8 @@ def test_a_fold_committed_during_a_read_is_counted_once(system, counted_org):
     @event.listens_for(engine, "before_cursor_execute")
     def fold_first(conn, cursor, statement, parameters, context, executemany):
         if "FROM stats.counter_deltas" in statement and conn is not compactor and not folded:
-            every_id = {"low": 0, "high": 2 ** 63 - 1}  # every visible delta, as a batch did before
+            # every visible delta, as a batch did before (not marked as a fold: read again whole)
+            every_id = {"low": 0, "high": 2 ** 63 - 1, "fold_no": 0, "logged_depth": compaction.LOGGED_DEPTH}
             folded.append(compactor.execute(compaction.FOLD, every_id).one().moved)
             compactor.commit()
 
@@ -93,6 +94,44 @@ def test_a_fold_committed_during_a_read_is_counted_once(system, counted_org):
     finally:
         compactor.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": compaction.FOLD_LOCK})
         compactor.close()
+        engine.dispose()
+
+
+def test_a_kept_reading_is_brought_up_to_date_by_the_folds_increments(system, counted_org):
+    """Cold = warm (issue 17): after a fold, a kept reading of an organization near the root adds
+    what the fold logged for it instead of reading its counters again; a change outside a fold
+    (a repair by hand) makes the next read whole again. The figures are right either way."""
+    engine = create_engine(system.env["PMIS_DATABASE_URL"])
+    sessions = sessionmaker(engine)
+    statements = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: statements.append(statement))
+
+    def counted() -> dict:
+        statements.clear()
+        _, rows = store.org_rows(sessions, Caller.system("test"), X, NOW, None)
+        return {(d, v, y): n for d, v, y, n in rows}
+
+    def read(table: str) -> bool:
+        return any(f"FROM stats.{table}\n" in statement for statement in statements)
+
+    try:
+        store.folded_rows.entries.clear()
+        assert counted() == {("total", "", NOW - 2): 5, ("sex", "2", NOW - 2): 5} and read("counters")
+        with psycopg.connect(counted_org) as conn:
+            conn.execute("INSERT INTO stats.counter_deltas (org_id, dimension, value, year, n) VALUES "
+                         "(%s, 'total', '', 2001, 2), (%s, 'sex', '2', %s, -1), (%s, 'sex', '1', %s, 1)",
+                         (X, X, NOW, X, NOW))
+            conn.commit()
+            wait_for(lambda: conn.execute("SELECT count(*) FROM stats.counter_deltas WHERE org_id = %s",
+                                          (X,)).fetchone()[0], lambda left: left == 0, what="the fold")
+        assert counted() == {("total", "", NOW - 2): 7, ("sex", "2", NOW - 2): 5, ("sex", "2", NOW): -1,
+                             ("sex", "1", NOW): 1}
+        assert read("fold_increments") and not read("counters")  # the fold's few rows, not the counters
+        with psycopg.connect(counted_org) as conn:  # outside a fold: the increments cannot say it
+            conn.execute("UPDATE stats.counters SET n = 9 WHERE org_id = %s AND dimension = 'total'", (X,))
+        assert counted()[("total", "", NOW - 2)] == 9 and read("counters")
+    finally:
         engine.dispose()
 
 
