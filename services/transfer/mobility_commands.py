@@ -382,8 +382,10 @@ def on_member_updated(sessions: sessionmaker, event: dict) -> bool:
             return False
         day = date.fromisoformat(after["left_on"]) if after.get("left_on") else date.today()
         day = max(day, row.from_date)
+        inflow = store.open_inflow_of(session, row.id)  # named on the line, for a 回退 to reopen
         row = store.save_and_log(session, caller, outflows, row, {"state": state, "closed_on": day},
-                         store.entry(caller, "closed", row.home_org_id, None, effective_on=day.isoformat()))
+                         store.entry(caller, "closed", row.home_org_id, None, effective_on=day.isoformat(),
+                                     inflow_id=inflow.id if inflow is not None else None))
         _end_inflow(session, caller, row, day)
         _emit(session, caller, OUTFLOW_CLOSED, row, day)
         return True
@@ -413,14 +415,14 @@ def _reopen(session: Session, caller: Caller, member_id: int, left_on: str | Non
     left = date.fromisoformat(left_on) if left_on else None
     if row is None or not rules.closed_by_leave(row.state, row.history, row.closed_on, row.from_date, left):
         return False
-    closed_on = row.closed_on
+    closed_on, closing = row.closed_on, row.history[-1]
     row = store.save_and_log(session, caller, outflows, row,
                              {"state": rules.state_before_close(row.history), "closed_on": None},
                              store.entry(caller, "reopened", row.home_org_id))
     inflow = session.execute(select(inflows).where(inflows.c.outflow_id == row.id)
                              .order_by(inflows.c.id.desc()).limit(1).with_for_update()).first()
-    if inflow is not None and rules.inflow_ended_by_close(inflow.state, inflow.history, inflow.ended_on,
-                                                          inflow.from_date, closed_on):
+    if inflow is not None and rules.inflow_ended_by_close(closing, inflow.id, inflow.state, inflow.history,
+                                                          inflow.ended_on, inflow.from_date, closed_on):
         inflow = store.save_and_log(session, caller, inflows, inflow, {"state": rules.IN, "ended_on": None},
                                     store.entry(caller, "inflow_reopened", inflow.org_id))
         _emit_inflow(session, caller, INFLOW_OPENED, inflow)

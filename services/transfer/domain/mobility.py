@@ -319,12 +319,18 @@ def state_before_close(history) -> str:
     return LOST if periods and periods[-1][1] is None else OUT
 
 
-def inflow_ended_by_close(state: str, history, ended_on: date | None, from_date: date, closed_on: date) -> bool:
-    """Whether an inflow is the one ended with its outflow's closing on `closed_on`, untouched
-    since: `ended`, its last history line the system's 离开流入地 on that day (not before it began)."""
+def inflow_ended_by_close(closing: dict, inflow_id: int, state: str, history, ended_on: date | None,
+                          from_date: date, closed_on: date) -> bool:
+    """Whether an inflow is the one ended with its outflow's closing (`closing`: that history line,
+    on `closed_on`), untouched since: `ended`, its last history line 离开流入地. The closing line
+    names the inflow it ended (`inflow_id`, null for none); a line written before it did is told by
+    the inflow's last line: the system's, on that day (not before the inflow began)."""
     last = _last_line(history)
-    return (state == ENDED and last.get("action") == "inflow_ended" and last.get("actor") == SYSTEM_ACTOR
-            and ended_on == max(closed_on, from_date))
+    if state != ENDED or last.get("action") != "inflow_ended":
+        return False
+    if "inflow_id" in closing:
+        return closing["inflow_id"] == inflow_id
+    return last.get("actor") == SYSTEM_ACTOR and ended_on == max(closed_on, from_date)
 
 
 def can_reissue(state: str, certificate_no: str | None) -> None:

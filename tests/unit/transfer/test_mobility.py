@@ -213,9 +213,19 @@ def test_the_state_before_the_closing_is_lost_while_a_lost_period_was_open():
 def test_the_inflow_ended_by_the_closing():
     closed_on, began = date(2026, 5, 1), date(2026, 3, 10)
     ended = [{"action": "inflow_confirmed", "actor": "u2"}, {"action": "inflow_ended", "actor": "system"}]
-    assert m.inflow_ended_by_close(m.ENDED, ended, closed_on, began, closed_on)
-    assert m.inflow_ended_by_close(m.ENDED, ended, date(2026, 6, 1), date(2026, 6, 1), closed_on)  # began later
-    assert not m.inflow_ended_by_close(m.ENDED, ended, date(2026, 4, 1), began, closed_on)  # ended before
-    assert not m.inflow_ended_by_close(m.ENDED, [ended[0], {**ended[1], "actor": "u2"}], closed_on, began,
-                                       closed_on)  # 离开 keyed in by the receiving clerk
-    assert not m.inflow_ended_by_close(m.IN, ended[:1], None, began, closed_on)
+    by_hand = [ended[0], {**ended[1], "actor": "u2"}]  # 离开 keyed in by the receiving clerk
+    # The closing line names the inflow it ended (null: none).
+    named = {**CLOSED_LINE, "inflow_id": 7}
+    assert m.inflow_ended_by_close(named, 7, m.ENDED, ended, closed_on, began, closed_on)
+    assert not m.inflow_ended_by_close(named, 8, m.ENDED, ended, closed_on, began, closed_on)
+    assert not m.inflow_ended_by_close({**CLOSED_LINE, "inflow_id": None}, 7, m.ENDED, by_hand, closed_on, began,
+                                       closed_on)
+    assert not m.inflow_ended_by_close(named, 7, m.ENDED, [*ended, {"action": "inflow_reopened"}], closed_on, began,
+                                       closed_on)
+    assert not m.inflow_ended_by_close(named, 7, m.IN, ended[:1], None, began, closed_on)
+    # A closing line written before lines named it: the system's 离开流入地 on the closing day.
+    assert m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, ended, closed_on, began, closed_on)
+    assert m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, ended, date(2026, 6, 1), date(2026, 6, 1), closed_on)
+    assert not m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, ended, date(2026, 4, 1), began, closed_on)
+    assert not m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, by_hand, closed_on, began, closed_on)
+    assert not m.inflow_ended_by_close(CLOSED_LINE, 7, m.IN, ended[:1], None, began, closed_on)
