@@ -105,8 +105,7 @@ def write_outflow(session: Session, caller: Caller, member: dict, home: dict, to
     snapshot = {key: member.get(key) for key in store.MEMBER_KEYS}
     snapshot["org_name"] = home["name"]
     lock_member(session, member["id"])
-    if session.execute(select(transfers.c.id).where(transfers.c.member_id == member["id"],
-                                                    transfers.c.state.in_(OPEN_TRANSFER))).first():
+    if _in_transfer(session, member["id"]):
         raise Conflict(IN_TRANSFER, {"member_id": "正在转接组织关系"})
     existing = store.open_outflow(session, member["id"])
     try:
@@ -137,6 +136,12 @@ def write_outflow(session: Session, caller: Caller, member: dict, home: dict, to
                                  store.entry(caller, "certificate_issued", home["id"], number))
     _emit(session, caller, OUTFLOW_OPENED, row)
     return store.outflow_view(session, row, caller)
+
+
+def _in_transfer(session: Session, member_id: int) -> bool:
+    """Whether a transfer of the member is unfinished (it and an open outflow exclude each other)."""
+    return session.execute(select(transfers.c.id).where(transfers.c.member_id == member_id,
+                                                        transfers.c.state.in_(OPEN_TRANSFER))).first() is not None
 
 
 def _locked(session: Session, caller: Caller, outflow_id, data):
@@ -406,8 +411,9 @@ def _reopen(session: Session, caller: Caller, member_id: int, left_on: str | Non
     by the system on the leave's day and untouched since) is open again in the state it had, with
     the inflow that closing ended; each with its history line, 操作日志 entry and event (the facts
     as before the closing: the stats count it open again, and reconcile reads the same row)."""
-    if store.open_outflow(session, member_id) is not None:
-        return False  # one open outflow per member: a later registration stays
+    lock_member(session, member_id)  # as 流出登记 and 发起 do: one of them or this reopening first
+    if store.open_outflow(session, member_id) is not None or _in_transfer(session, member_id):
+        return False  # registered again, or a transfer begun, since the 回退: that stays
     row = session.execute(select(outflows).where(outflows.c.member_id == member_id,
                                                  outflows.c.state == rules.CLOSED)
                           .order_by(outflows.c.closed_on.desc(), outflows.c.id.desc()).limit(1)
