@@ -39,15 +39,18 @@ EMITS.update({
     "outflow_opened": "流出登记: {outflow_id, member_id, home_org_id, home_org_path, state, destination_kind "
                       "(in_system/domestic/abroad), destination_code (行政区划), to_org_id, from_date, ended_on, "
                       "lost_periods [[since, found_on]], effective_on} (mobility_store.outflow_facts)",
-    "outflow_changed": "失联 or 取得联系: the same payload, state lost or out, effective_on the date",
+    "outflow_changed": "失联 or 取得联系: the same payload, state lost or out, effective_on the date; also an "
+                       "outflow closed by a leave that was taken back (回退): state out or lost again, ended_on null, "
+                       "effective_on the closing day taken back",
     "outflow_closed": "返回 or the member left the rolls: the same payload, state returned or closed, effective_on",
     "inflow_opened": "流入登记: {inflow_id, org_id, org_path, outflow_id (null: from outside), state, from_date, "
-                     "ended_on} (mobility_store.inflow_facts)",
+                     "ended_on} (mobility_store.inflow_facts); also an inflow ended with an outflow's closing "
+                     "that a 回退 took back: state in again, ended_on null",
     "inflow_ended": "the member left the receiving organization: the same payload",
 })
 # The organization directory follows every org event; the saga's answers come from member (a
 # member's transfer) and org (整建制: org_moved with `transfer`, or org_transfer_refused); a
-# member leaving the rolls (member_updated) closes their outflow.
+# member leaving the rolls (member_updated) closes their outflow, the 回退 of that leave reopens it.
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
     ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED), ("org", ORG_TRANSFER_REFUSED),
     ("member", "member_updated")]

@@ -4,9 +4,11 @@ changes, writes the outbox and commits in one transaction (docs/MOBILITY.md)."""
 from datetime import date
 
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.member.contract import leave_undone
 from services.shared import field_rules
 from services.shared.context import Caller
 from services.shared.errors import Conflict, NotFound, ValidationFailed, validated
@@ -18,7 +20,17 @@ from . import mobility_queries
 from . import mobility_store as store
 from .domain import mobility as rules
 from .domain.codes import OPEN as OPEN_TRANSFER
-from .models import certificate_checks, certificates, inbox, inflow_activities, inflows, outbox, outflows, transfers
+from .models import (
+    certificate_checks,
+    certificates,
+    inbox,
+    inflow_activities,
+    inflows,
+    member_versions,
+    outbox,
+    outflows,
+    transfers,
+)
 from .store import org_rows, shared_paths
 
 OUTFLOW_OPENED, OUTFLOW_CHANGED, OUTFLOW_CLOSED = "outflow_opened", "outflow_changed", "outflow_closed"
@@ -93,8 +105,7 @@ def write_outflow(session: Session, caller: Caller, member: dict, home: dict, to
     snapshot = {key: member.get(key) for key in store.MEMBER_KEYS}
     snapshot["org_name"] = home["name"]
     lock_member(session, member["id"])
-    if session.execute(select(transfers.c.id).where(transfers.c.member_id == member["id"],
-                                                    transfers.c.state.in_(OPEN_TRANSFER))).first():
+    if _in_transfer(session, member["id"]):
         raise Conflict(IN_TRANSFER, {"member_id": "正在转接组织关系"})
     existing = store.open_outflow(session, member["id"])
     try:
@@ -125,6 +136,12 @@ def write_outflow(session: Session, caller: Caller, member: dict, home: dict, to
                                  store.entry(caller, "certificate_issued", home["id"], number))
     _emit(session, caller, OUTFLOW_OPENED, row)
     return store.outflow_view(session, row, caller)
+
+
+def _in_transfer(session: Session, member_id: int) -> bool:
+    """Whether a transfer of the member is unfinished (it and an open outflow exclude each other)."""
+    return session.execute(select(transfers.c.id).where(transfers.c.member_id == member_id,
+                                                        transfers.c.state.in_(OPEN_TRANSFER))).first() is not None
 
 
 def _locked(session: Session, caller: Caller, outflow_id, data):
@@ -345,23 +362,75 @@ def record_activity(sessions: sessionmaker, caller: Caller, inflow_id, data, due
 
 
 def on_member_updated(sessions: sessionmaker, event: dict) -> bool:
-    """A member who leaves the rolls (死亡, 出党, 停止党籍…) closes their open outflow."""
+    """A member who leaves the rolls (死亡, 出党, 停止党籍…) closes their open outflow (and its
+    inflow); the 回退 of that leave — a mistaken entry, back on the rolls with no new absence
+    (member contract `leave_undone`; a 找回 is a real return and reopens nothing) — reopens what
+    the closing did. Idempotent: the inbox drops a redelivery, and a leave or 回退 older than the
+    newest applied for the member (`member_versions`) changes nothing. Whether anything changed."""
     payload = event.get("payload") or {}
-    after = payload.get("after") or {}
+    before, after = payload.get("before") or {}, payload.get("after") or {}
+    undone = leave_undone(before, after)
     with sessions.begin() as session:
         if not claim(session, inbox, [event]):
             return False
-        if after.get("status") in (None, "active"):
+        if not undone and after.get("status") in (None, "active"):
             return False
-        row = store.open_outflow(session, payload["member_id"], lock=True)
+        member_id = int(payload["member_id"])
+        if not _newest_member_version(session, member_id, int(event.get("aggregate_version") or 0)):
+            return False
+        caller = Caller.system(event.get("request_id") or "")
+        if undone:
+            return _reopen(session, caller, member_id, before.get("left_on"))
+        row = store.open_outflow(session, member_id, lock=True)
         state = rules.close(row.state) if row is not None else None
         if state is None:
             return False
-        caller = Caller.system(event.get("request_id") or "")
         day = date.fromisoformat(after["left_on"]) if after.get("left_on") else date.today()
         day = max(day, row.from_date)
+        inflow = store.open_inflow_of(session, row.id)  # named on the line, for a 回退 to reopen
         row = store.save_and_log(session, caller, outflows, row, {"state": state, "closed_on": day},
-                         store.entry(caller, "closed", row.home_org_id, None, effective_on=day.isoformat()))
+                         store.entry(caller, "closed", row.home_org_id, None, effective_on=day.isoformat(),
+                                     inflow_id=inflow.id if inflow is not None else None))
         _end_inflow(session, caller, row, day)
         _emit(session, caller, OUTFLOW_CLOSED, row, day)
         return True
+
+
+def _newest_member_version(session: Session, member_id: int, version: int) -> bool:
+    """Record `version` as the member's newest leave or 回退 applied; False when a newer one was
+    (the row's lock also makes a leave and its 回退 handled at once wait for each other)."""
+    statement = insert(member_versions).values(member_id=member_id, version=version)
+    return session.execute(statement.on_conflict_do_update(
+        index_elements=[member_versions.c.member_id], set_={"version": statement.excluded.version},
+        where=member_versions.c.version <= statement.excluded.version).returning(member_versions.c.version)
+    ).first() is not None
+
+
+def _reopen(session: Session, caller: Caller, member_id: int, left_on: str | None) -> bool:
+    """The 回退 of a leave: the outflow that leave closed (the member's newest `closed` one, closed
+    by the system on the leave's day and untouched since) is open again in the state it had, with
+    the inflow that closing ended; each with its history line, 操作日志 entry and event (the facts
+    as before the closing: the stats count it open again, and reconcile reads the same row)."""
+    lock_member(session, member_id)  # as 流出登记 and 发起 do: one of them or this reopening first
+    if store.open_outflow(session, member_id) is not None or _in_transfer(session, member_id):
+        return False  # registered again, or a transfer begun, since the 回退: that stays
+    row = session.execute(select(outflows).where(outflows.c.member_id == member_id,
+                                                 outflows.c.state == rules.CLOSED)
+                          .order_by(outflows.c.closed_on.desc(), outflows.c.id.desc()).limit(1)
+                          .with_for_update()).first()
+    left = date.fromisoformat(left_on) if left_on else None
+    if row is None or not rules.closed_by_leave(row.state, row.history, row.closed_on, row.from_date, left):
+        return False
+    closed_on, closing = row.closed_on, row.history[-1]
+    row = store.save_and_log(session, caller, outflows, row,
+                             {"state": rules.state_before_close(row.history), "closed_on": None},
+                             store.entry(caller, "reopened", row.home_org_id))
+    inflow = session.execute(select(inflows).where(inflows.c.outflow_id == row.id)
+                             .order_by(inflows.c.id.desc()).limit(1).with_for_update()).first()
+    if inflow is not None and rules.inflow_ended_by_close(closing, inflow.id, inflow.state, inflow.history,
+                                                          inflow.ended_on, inflow.from_date, closed_on):
+        inflow = store.save_and_log(session, caller, inflows, inflow, {"state": rules.IN, "ended_on": None},
+                                    store.entry(caller, "inflow_reopened", inflow.org_id))
+        _emit_inflow(session, caller, INFLOW_OPENED, inflow)
+    _emit(session, caller, OUTFLOW_CHANGED, row, closed_on)
+    return True

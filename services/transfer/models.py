@@ -166,6 +166,15 @@ org_contacts = Table(
     Column("version", Integer, nullable=False),
 )
 
+# The newest member_updated version that left the rolls or took a leave back (回退) applied per
+# member (mobility_commands.on_member_updated): an older one arriving late changes nothing, and
+# the row's lock orders a leave and its 回退 handled at once.
+member_versions = Table(
+    "member_versions", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 org_directory = org_directory_table(metadata)  # projection of org's tree (org events)

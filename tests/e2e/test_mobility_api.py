@@ -1,8 +1,9 @@
 """流动党员 through the JSON API, each call as the clerk whose organization it is: 流出登记 with a
 活动证 → the receiving branch confirms the 流入 → 失联 → 取得联系 → 返回 (the inflow ends with it);
 one open outflow per member (also two at once); none while a transfer is unfinished, and no 发起
-while registered; a member leaving the rolls closes the outflow; scope both ways; the 活动证 PDF,
-补发 voiding the old number and numbers per county; lists, filters, Excel; hostile input."""
+while registered; a member leaving the rolls closes the outflow, the 回退 of that leave reopens it;
+scope both ways; the 活动证 PDF, 补发 voiding the old number and numbers per county; lists, filters,
+Excel; hostile input."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from io import BytesIO
@@ -150,6 +151,13 @@ def test_leaving_the_rolls_closes_the_outflow(api, tree):
                       what="the transfer service to close the outflow")
     assert closed["closed_on"] == TODAY.isoformat()
     assert [e["action_name"] for e in closed["history"]][-1] == "党员离开名册，流出终止"
+    # The death was keyed in by mistake: its 回退 opens the outflow again (a 找回 would not).
+    version = ok(api.get(f"/members/{member_id}"))["version"]
+    ok(api.post(f"/members/{member_id}/status/undo", json={"version": version}))
+    reopened = wait_for(lambda: ok(clerks["A1"].get(f"/outflows/{out['id']}")), lambda o: o["state"] == "out",
+                        what="the transfer service to reopen the outflow")
+    assert reopened["closed_on"] is None and "return" in reopened["actions"]
+    assert [e["action_name"] for e in reopened["history"]][-1] == "回退党员减少，恢复流出"
 
 
 def test_scope_of_registration(api, tree):

@@ -243,7 +243,8 @@ RESTORE_COUNTS_AS = {"restore": "恢复党籍", "other": "其他"}  # table 1's 
 def leave_undone(before: Mapping | None, after: Mapping | None) -> bool:
     """Whether a member_updated event's facts (before → after) are the 回退 of a leave: back on the
     rolls with no new absence — a 找回 (or a 线下转入 after a 转出) adds one. What a leave caused
-    elsewhere (a committee post closed) is taken back on a 回退, and stays on a 找回."""
+    elsewhere (a committee post closed: org/terms.py; an outflow closed with its inflow:
+    transfer/mobility_commands.py) is taken back on a 回退, and stays on a 找回."""
     before, after = before or {}, after or {}
     return (before.get("status") == LEFT and after.get("status") == ACTIVE
             and len(after.get("absences") or ()) == len(before.get("absences") or ()))

@@ -41,7 +41,8 @@ DESTINATION_KINDS = {IN_SYSTEM: "本系统内党组织", DOMESTIC: "系统外（
 DIRECTIONS = {"out": "流出党员", "in": "流入党员", "lost": "失联党员", "pending": "待确认流入"}
 HISTORY_ACTIONS = {"registered": "流出登记", "certificate_issued": "发放活动证", "certificate_reissued": "补发活动证",
                    "lost": "登记失联", "found": "取得联系", "returned": "返回", "closed": "党员离开名册，流出终止",
-                   "inflow_confirmed": "流入地确认", "inflow_ended": "离开流入地", "certificate_checked": "活动证查验"}
+                   "reopened": "回退党员减少，恢复流出", "inflow_confirmed": "流入地确认", "inflow_ended": "离开流入地",
+                   "inflow_reopened": "回退党员减少，恢复流入", "certificate_checked": "活动证查验"}
 
 # The 活动证: no source gives a validity (RULES.md §5 ❌); PMIS issues it for three years with a
 # yearly 查验 row, the 年审 the manuals describe (MANUALS.md §2.3).
@@ -289,6 +290,47 @@ def return_(state: str) -> str:
 def close(state: str) -> str | None:
     """The member left the rolls: an open outflow ends; anything else stays (None)."""
     return CLOSED if state in OPEN_OUTFLOW else None
+
+
+# --- the 回退 of a leave: what its closing did is undone ------------------------------------------
+# The transfer service's consumer of member_updated is the only writer of `closed` (a clerk's 返回
+# gives `returned`) and writes its lines as the system (Caller.system's user id).
+SYSTEM_ACTOR = "system"
+
+
+def _last_line(history) -> dict:
+    return (history or [{}])[-1] or {}
+
+
+def closed_by_leave(state: str, history, closed_on: date | None, from_date: date, left_on: date | None) -> bool:
+    """Whether an outflow is the one the member's leaving on `left_on` closed, untouched since:
+    `closed`, its last history line the system's closing, on the day that closing used (the leave
+    date, not before the outflow began; any day when the leave had none)."""
+    last = _last_line(history)
+    if state != CLOSED or last.get("action") != "closed" or last.get("actor") != SYSTEM_ACTOR:
+        return False
+    return left_on is None or closed_on == max(left_on, from_date)
+
+
+def state_before_close(history) -> str:
+    """The state a closed outflow had: `lost` when a 失联 period was still open (登记失联 and 取得联系
+    are the only ways between `out` and `lost`, each a history line), else `out`."""
+    periods = lost_periods(history)
+    return LOST if periods and periods[-1][1] is None else OUT
+
+
+def inflow_ended_by_close(closing: dict, inflow_id: int, state: str, history, ended_on: date | None,
+                          from_date: date, closed_on: date) -> bool:
+    """Whether an inflow is the one ended with its outflow's closing (`closing`: that history line,
+    on `closed_on`), untouched since: `ended`, its last history line 离开流入地. The closing line
+    names the inflow it ended (`inflow_id`, null for none); a line written before it did is told by
+    the inflow's last line: the system's, on that day (not before the inflow began)."""
+    last = _last_line(history)
+    if state != ENDED or last.get("action") != "inflow_ended":
+        return False
+    if "inflow_id" in closing:
+        return closing["inflow_id"] == inflow_id
+    return last.get("actor") == SYSTEM_ACTOR and ended_on == max(closed_on, from_date)
 
 
 def can_reissue(state: str, certificate_no: str | None) -> None:

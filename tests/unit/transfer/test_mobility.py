@@ -178,3 +178,54 @@ def test_activity_record():
         can_record_activity("ended", 0)
     with pytest.raises(Refused, match="最多"):
         can_record_activity("in", 1000)
+
+
+# --- the 回退 of a leave ------------------------------------------------------------------------
+
+CLOSED_LINE = {"action": "closed", "actor": "system", "effective_on": "2026-05-01"}
+
+
+def test_an_outflow_closed_by_the_leave_taken_back_is_told_by_its_last_line_and_day():
+    day, began = date(2026, 5, 1), date(2026, 3, 1)
+    history = [{"action": "registered", "actor": "u1"}, CLOSED_LINE]
+    assert m.closed_by_leave(m.CLOSED, history, day, began, day)
+    assert m.closed_by_leave(m.CLOSED, history, day, began, None)  # a leave with no date: any closing
+    assert not m.closed_by_leave(m.CLOSED, history, day, began, date(2026, 5, 2))  # another leave's
+    assert m.closed_by_leave(m.CLOSED, history, began, began, date(2026, 2, 1))  # left before it began
+    assert not m.closed_by_leave(m.RETURNED, [*history[:1], {"action": "returned", "actor": "u1"}], None, began, day)
+    assert not m.closed_by_leave(m.CLOSED, [*history[:1], {**CLOSED_LINE, "actor": "u1"}], day, began, day)
+    assert not m.closed_by_leave(m.CLOSED, [*history, {"action": "reopened", "actor": "system"}], day, began, day)
+    assert not m.closed_by_leave(m.OUT, history[:1], None, began, day) and not m.closed_by_leave(m.CLOSED, [], day,
+                                                                                                  began, day)
+
+
+def test_the_state_before_the_closing_is_lost_while_a_lost_period_was_open():
+    registered = {"action": "registered", "actor": "u1"}
+    lost = {"action": "lost", "effective_on": "2026-04-01"}
+    found = {"action": "found", "effective_on": "2026-04-20"}
+    assert m.state_before_close([registered, CLOSED_LINE]) == m.OUT
+    assert m.state_before_close([registered, lost, CLOSED_LINE]) == m.LOST
+    assert m.state_before_close([registered, lost, found, CLOSED_LINE]) == m.OUT
+    assert m.state_before_close([registered, lost, found, {**lost, "effective_on": "2026-04-25"},
+                                 CLOSED_LINE]) == m.LOST
+
+
+def test_the_inflow_ended_by_the_closing():
+    closed_on, began = date(2026, 5, 1), date(2026, 3, 10)
+    ended = [{"action": "inflow_confirmed", "actor": "u2"}, {"action": "inflow_ended", "actor": "system"}]
+    by_hand = [ended[0], {**ended[1], "actor": "u2"}]  # 离开 keyed in by the receiving clerk
+    # The closing line names the inflow it ended (null: none).
+    named = {**CLOSED_LINE, "inflow_id": 7}
+    assert m.inflow_ended_by_close(named, 7, m.ENDED, ended, closed_on, began, closed_on)
+    assert not m.inflow_ended_by_close(named, 8, m.ENDED, ended, closed_on, began, closed_on)
+    assert not m.inflow_ended_by_close({**CLOSED_LINE, "inflow_id": None}, 7, m.ENDED, by_hand, closed_on, began,
+                                       closed_on)
+    assert not m.inflow_ended_by_close(named, 7, m.ENDED, [*ended, {"action": "inflow_reopened"}], closed_on, began,
+                                       closed_on)
+    assert not m.inflow_ended_by_close(named, 7, m.IN, ended[:1], None, began, closed_on)
+    # A closing line written before lines named it: the system's 离开流入地 on the closing day.
+    assert m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, ended, closed_on, began, closed_on)
+    assert m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, ended, date(2026, 6, 1), date(2026, 6, 1), closed_on)
+    assert not m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, ended, date(2026, 4, 1), began, closed_on)
+    assert not m.inflow_ended_by_close(CLOSED_LINE, 7, m.ENDED, by_hand, closed_on, began, closed_on)
+    assert not m.inflow_ended_by_close(CLOSED_LINE, 7, m.IN, ended[:1], None, began, closed_on)
