@@ -130,7 +130,7 @@ def test_a_loaded_set_is_a_new_version_and_reports_after_it_carry_the_tables(api
 
     loaded = ok(api.post("/report-templates", json=GOOD), 201)
     assert loaded["name"] == "端到端省表" and loaded["tables"][0]["name"] == "省表1"
-    assert loaded["in_use"] == f"2012国表 v2；端到端省表 v{loaded['version']}"
+    assert loaded["in_use"] == f"2012国表 v{NATIONAL_VERSION}；端到端省表 v{loaded['version']}"
     listed = ok(api.get("/report-templates"))
     assert listed["provincial"][0]["version"] == loaded["version"] and listed["provincial"][0]["current"]
     assert listed["in_use"] == loaded["in_use"]
