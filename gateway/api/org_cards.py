@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from services.shared.codes import (
+    BODY_LEVELS,
     INDUSTRIES,
     ORG_AFFILIATIONS,
     ORG_SANCTION_KINDS,
@@ -193,6 +194,7 @@ UNIT = obj(["name", "category", "party_setup"], name=STR, category=_code(UNIT_CA
            version=OPTIONAL_VERSION)
 SANCTION = obj(["kind", "name", "approved_on", "approver"], kind=_code(ORG_SANCTION_KINDS), name=STR,
                approved_on=DATE, approver={"type": "string", "description": "批准机关"},
+               level=_code(BODY_LEVELS, "；批准机关级别，选填：奖励按它计入年报表12表彰（不填计为“未填写”）"),
                reason={"type": ["string", "null"], "maxLength": 500}, version=OPTIONAL_VERSION)
 CHANGED = obj(["id", "version"], id=INT, version=INT)
 ENTRY = path_param("entry", INT)

@@ -14,7 +14,7 @@ from .org_pages import org_context
 from .rendering import form_of, render, submit_form
 
 ENTRY_KEYS = {"unit": ("name", "category", "party_setup", "industry", "credit_code"),
-              "sanction": ("kind", "name", "approved_on", "approver", "reason")}
+              "sanction": ("kind", "name", "approved_on", "approver", "level", "reason")}
 
 
 def _fields(form: dict, *names: str) -> dict:

@@ -62,15 +62,18 @@ CONSUMES: list = [
     (source, AUDIT_RECORDED) for source in SERVICES]  # 操作日志 (audit.py): every service's
 
 
-def org_state(row, status: str | None = None, units=()) -> dict:
+def org_state(row, status: str | None = None, units=(), commendations=()) -> dict:
     """`units`: its 单位信息 as [{category, party_setup}] in the card's order (store.unit_states): the
-    stats service counts 乡镇/村/街道/社区 units and their members (表5, 表6) from them."""
+    stats service counts 乡镇/村/街道/社区 units and their members (表5, 表6) from them.
+    `commendations`: the 奖励 of its 组织奖惩 as [[批准日期, 批准机关级别], …], oldest first
+    (store.commendation_states): the stats service counts them in 表12 表彰."""
     return {"id": row.id, "parent_id": row.parent_id, "path": row.path, "code": row.code,
             "name": row.name, "type": row.type, "status": status or row.status,
             "contact_person": row.contact_person, "contact_phone": row.contact_phone,
             "established_on": row.established_on.isoformat() if row.established_on else None,
             "revoked_on": row.revoked_on.isoformat() if row.revoked_on else None,
-            "units": [{"category": unit["category"], "party_setup": unit["party_setup"]} for unit in units]}
+            "units": [{"category": unit["category"], "party_setup": unit["party_setup"]} for unit in units],
+            "commendations": [list(commendation) for commendation in commendations]}
 
 
 def meeting_state(row) -> dict:

@@ -126,6 +126,7 @@ sanctions = Table(
     Column("name", Text, nullable=False),
     Column("approved_on", Date, nullable=False),
     Column("approver", Text, nullable=False),
+    Column("level", Text),  # 批准机关级别 (body_level); a 奖励's counts in 表12 表彰 by it (none: 未填写)
     Column("reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -8,7 +8,7 @@ from services.shared.errors import NotFound, ValidationFailed
 from .domain.org_card import INFO_SETS, display, plain
 from .events import org_state
 from .models import orgs, sanctions, units
-from .store import load_org, org_view, unit_states
+from .store import commendation_states, load_org, org_view, unit_states
 from .transit import in_transit
 
 
@@ -152,6 +152,8 @@ def states_page(sessions: sessionmaker, caller: Caller, path: str, after_path: s
         rows = session.execute(select(orgs).where(orgs.c.path.startswith(path, autoescape=True),
                                                   orgs.c.path > after_path).order_by(orgs.c.path).limit(limit)).all()
         found = unit_states(session, [row.id for row in rows])
-    return {"items": [{"id": row.id, "version": row.version, "state": org_state(row, units=found.get(row.id, ()))}
+        commended = commendation_states(session, [row.id for row in rows])
+    return {"items": [{"id": row.id, "version": row.version,
+                       "state": org_state(row, units=found.get(row.id, ()), commendations=commended.get(row.id, ()))}
                       for row in rows],
             "next_after_path": rows[-1].path if len(rows) == limit else None}

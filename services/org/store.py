@@ -18,7 +18,7 @@ from services.shared.messaging.outbox import record_event
 from .domain.hierarchy import can_have_children, child_path
 from .domain.meetings import MEETING_KINDS, SIGN_ROLES
 from .domain.meetings import STATUS_NAMES as MEETING_STATUS_NAMES
-from .domain.org_card import CARD_FIELDS, UNIT_FIELDS, display, plain
+from .domain.org_card import CARD_FIELDS, COMMENDED, UNIT_FIELDS, commendation_facts, display, plain
 from .events import ORG_CREATED, org_state
 from .models import (
     accounts,
@@ -30,6 +30,7 @@ from .models import (
     org_id_seq,
     orgs,
     outbox,
+    sanctions,
 )
 from .models import units as units_table
 
@@ -102,9 +103,20 @@ def unit_states(session: Session, org_ids) -> dict:
     return found
 
 
+def commendation_states(session: Session, org_ids) -> dict:
+    """org id → the 奖励 of its 组织奖惩 as org events carry them ([[批准日期, 级别], …], oldest first)."""
+    found: dict = {}
+    for row in session.execute(select(sanctions.c.org_id, sanctions.c.id, sanctions.c.kind, sanctions.c.approved_on,
+                                      sanctions.c.level).where(sanctions.c.org_id.in_(list(org_ids)),
+                                                               sanctions.c.kind == COMMENDED)):
+        found.setdefault(row.org_id, []).append(row._mapping)
+    return {org_id: commendation_facts(rows) for org_id, rows in found.items()}
+
+
 def state_of(session: Session, row, status: str | None = None) -> dict:
-    """The organization's state its events carry (events.org_state), its units included."""
-    return org_state(row, status, unit_states(session, [row.id]).get(row.id, ()))
+    """The organization's state its events carry (events.org_state), its units and 奖励 included."""
+    return org_state(row, status, unit_states(session, [row.id]).get(row.id, ()),
+                     commendation_states(session, [row.id]).get(row.id, ()))
 
 
 def save_org(session: Session, caller: Caller, before, values: dict, event_type: str, action: str, changes=(),

@@ -72,11 +72,13 @@ def _write_orgs(session: Session, changed: dict) -> None:
         session.execute(update(orgs).where(orgs.c.id == bindparam("org_id")).values(
             parent_id=bindparam("parent_id"), path=bindparam("path"), type=bindparam("type"),
             status=bindparam("status"), established_on=bindparam("established_on"),
-            revoked_on=bindparam("revoked_on"), version=bindparam("version"), units=bindparam("units")),
+            revoked_on=bindparam("revoked_on"), version=bindparam("version"), units=bindparam("units"),
+            commendations=bindparam("commendations")),
             [{"org_id": org_id, "parent_id": f.facts["parent_id"], "path": f.facts["path"] or "",
               "type": f.facts["type"] or "", "status": f.facts["status"],
               "established_on": as_date(f.facts["established_on"]), "revoked_on": as_date(f.facts["revoked_on"]),
-              "version": f.version, "units": f.facts.get("units") or []} for org_id, f in changed.items()])
+              "version": f.version, "units": f.facts.get("units") or [],
+              "commendations": f.facts.get("commendations") or []} for org_id, f in changed.items()])
 
 
 def _write_members(session: Session, changed: dict) -> None:

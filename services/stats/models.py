@@ -35,6 +35,8 @@ orgs = Table(
     Column("version", Integer, nullable=False),
     # 单位信息 of the counted kinds' tables (表5, 表6): [{category, party_setup}] in the card's order.
     Column("units", JSONB, nullable=False, server_default="[]"),
+    # The 奖励 of its 组织奖惩 (表12 表彰): [[批准日期, 批准机关级别], …], oldest first.
+    Column("commendations", JSONB, nullable=False, server_default="[]"),
 )
 Index("stats_orgs_path", orgs.c.path, postgresql_ops={"path": "text_pattern_ops"})
 Index("stats_orgs_parent", orgs.c.parent_id)

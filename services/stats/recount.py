@@ -195,14 +195,21 @@ def _sync(sessions: sessionmaker, table, key, items: list, item_id, as_event) ->
 
 
 def _sync_units(sessions: sessionmaker, items: list) -> int:
-    """Organizations counted at the source's version but without the units it has: units recorded
-    before the org events carried them (stats_0018_org_units). Their counted version steps back one
-    so the source state applies like an event (the same fold, and the members' unit kind relabelled)."""
+    """Organizations counted at the source's version but without the units or 奖励 it has: units
+    recorded before the org events carried them (stats_0018_org_units), 组织奖惩 before they carried
+    their 奖励 (stats_0019_org_commendations). Their counted version steps back one so the source
+    state applies like an event (the same fold, and the members' unit kind relabelled)."""
     with sessions.begin() as session:
         counted = {row.id: row for row in session.execute(
-            select(orgs.c.id, orgs.c.version, orgs.c.units).where(orgs.c.id.in_([item["id"] for item in items])))}
+            select(orgs.c.id, orgs.c.version, orgs.c.units, orgs.c.commendations)
+            .where(orgs.c.id.in_([item["id"] for item in items])))}
+
+        def lacking(item) -> bool:
+            row, state = counted[item["id"]], org_state(item["state"])
+            return row.units != state["units"] or (row.commendations or []) != state["commendations"]
+
         stale = [item for item in items if item["id"] in counted and counted[item["id"]].version == item["version"]
-                 and counted[item["id"]].units != org_state(item["state"])["units"]]
+                 and lacking(item)]
         if stale:
             session.execute(update(orgs).where(orgs.c.id.in_([item["id"] for item in stale]))
                             .values(version=orgs.c.version - 1))

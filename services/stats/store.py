@@ -162,7 +162,8 @@ def org_fact(row) -> Fact:
         return Fact(0, None, None)
     return Fact(row.version, row.path, {
         "id": row.id, "parent_id": row.parent_id, "path": row.path, "type": row.type, "status": row.status,
-        "established_on": _iso(row.established_on), "revoked_on": _iso(row.revoked_on), "units": row.units or []})
+        "established_on": _iso(row.established_on), "revoked_on": _iso(row.revoked_on), "units": row.units or [],
+        "commendations": row.commendations or []})
 
 
 def counted_paths(session: Session, ids: set) -> dict:

@@ -110,3 +110,39 @@ def test_rebuild_brings_in_units_recorded_before_org_events_carried_them(system,
     assert result["synced"]["orgs"] >= 1
     assert village_members() == 1
     assert system.wait_consistent() == []
+
+
+def test_rebuild_brings_in_org_rewards_recorded_before_org_events_carried_them(system, rpc, tree):
+    """An organization counted at its version without its 奖励 (as after the upgrade that made org
+    events carry them, stats_0019): reconcile lists the 表12 cells it lacks, rebuild applies the
+    source state again and the reward counts at the organization and above (表12 表彰)."""
+    branch = tree["two"]
+    rpc.call("org", "save_entry", org_id=branch, kind="sanction", data={
+        "kind": "奖励", "name": "重建先进支部", "approved_on": "2023-06-01", "approver": "某县委", "level": "县级"})
+
+    def commended(org_id: int) -> int:
+        with psycopg.connect(plain_dsn(system)) as conn:
+            return conn.execute("SELECT coalesce(sum(n), 0) FROM (SELECT n FROM stats.counters WHERE org_id = %s "
+                                "AND dimension = 'org_commended' AND value = '4' AND year = 2023 UNION ALL SELECT n "
+                                "FROM stats.counter_deltas WHERE org_id = %s AND dimension = 'org_commended' "
+                                "AND value = '4' AND year = 2023) AS counted", (org_id, org_id)).fetchone()[0]
+
+    wait_for(lambda: (commended(branch), commended(tree["committee"])), lambda found: found == (1, 1),
+             what="the branch's 奖励 counted")
+
+    def erased() -> tuple:
+        """As counted before stats_0019: no 奖励 anywhere (again while a compaction in flight puts
+        deltas read before the delete into the counters after it)."""
+        with psycopg.connect(plain_dsn(system)) as conn:
+            conn.execute("UPDATE stats.orgs SET commendations = '[]' WHERE id = %s", (branch,))
+            for table in ("counters", "counter_deltas"):
+                conn.execute(f"DELETE FROM stats.{table} WHERE dimension IN ('org_commended', 'commended_orgs')")
+        return commended(branch), commended(tree["committee"])
+
+    wait_for(erased, lambda found: found == (0, 0), what="the 奖励 counters erased")
+    damage = rpc.call("stats", "reconcile", org_id=tree["committee"])
+    assert {d["dimension"] for d in damage["differences"]} == {"org_commended", "commended_orgs"}
+    result = rpc.call("stats", "rebuild")
+    assert result["synced"]["orgs"] >= 1
+    assert commended(branch) == commended(tree["committee"]) == 1
+    assert rpc.call("stats", "reconcile", org_id=tree["committee"])["total_differences"] == 0

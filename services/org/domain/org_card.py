@@ -15,6 +15,7 @@ from datetime import date
 from typing import Callable
 
 from services.shared.codes import (
+    BODY_LEVELS,
     INDUSTRIES,
     ORG_AFFILIATIONS,
     ORG_SANCTION_KINDS,
@@ -121,10 +122,22 @@ SANCTION_FIELDS = (
     Field("name", "奖惩名称", SYSTEM, _text(100)),
     Field("approved_on", "批准日期", SYSTEM, _past_date("批准日期"), kind="date"),
     Field("approver", "批准机关", SYSTEM, _text(100)),
+    # 表12 表彰 counts a 奖励 by it (optional: rows recorded before count as 未填写).
+    Field("level", "批准机关级别", OPTIONAL, _optional(_code(BODY_LEVELS)), BODY_LEVELS, "code"),
     Field("reason", "奖惩原因", OPTIONAL, lambda v: optional_text(v, 500)),
 )
 
 INFO_SETS = {"org": CARD_FIELDS, "unit": UNIT_FIELDS, "sanction": SANCTION_FIELDS}
+
+COMMENDED = "1"  # the 奖惩类别 奖励 (ORG_SANCTION_KINDS): 表12 表彰 counts these, not a 惩处
+
+
+def commendation_facts(rows) -> list:
+    """[[批准日期, 级别], …] of an organization's 奖励 rows ({kind, approved_on, level, id}), oldest
+    first: what its events carry for 表12 表彰 (the member side: member/domain/info_sets)."""
+    return [[row["approved_on"].isoformat(), row.get("level")]
+            for row in sorted(rows, key=lambda row: (row["approved_on"], row.get("id") or 0))
+            if row["kind"] == COMMENDED]
 
 
 def _check(fields, data: Mapping, errors: dict) -> dict:

@@ -44,7 +44,10 @@ EXPELLED = ("expel_sex", "expel_ethnicity", "expel_birth_year", "expel_joined_pe
 # each in the year of its date.
 TRAINED = ("training", "training_mode", "training_hours", "trained")
 COMMENDED = ("commended", "commended_members")
-FLOW = (*FLOW, *EXPELLED, *TRAINED, *COMMENDED)
+# 表12 表彰's organizations: the 奖励 of an organization's 组织奖惩 (次, by the level that granted it)
+# and the organizations commended (个, each once a year), at the organization and its ancestors.
+ORG_COMMENDED = ("org_commended", "commended_orgs")
+FLOW = (*FLOW, *EXPELLED, *TRAINED, *COMMENDED, *ORG_COMMENDED)
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
@@ -332,7 +335,23 @@ def org_entries(state: dict | None) -> Counter:
     years = (BEGINNING if start is None else start, year_of(state.get("revoked_on")) if revoked else None)
     span(entries, "org_type", state.get("type"), *years, within=years)
     _unit_entries(entries, state, years)
+    _org_commendations(entries, state.get("commendations") or ())
     return entries
+
+
+def _org_commendations(entries: Counter, rows) -> None:
+    """表12: each 奖励 of the organization's 组织奖惩 ([approved_on, level]) in the year of its 批准日期,
+    and the organization once in each year it was commended. A revoked organization keeps its
+    past 奖励 (like its years in `org_type`); a deleted one counts nothing (org_entries)."""
+    years = set()
+    for approved_on, level in rows:
+        year = year_of(approved_on)
+        if year is None:
+            continue
+        entries[("org_commended", level or NOT_RECORDED, year)] += 1
+        years.add(year)
+    for year in years:
+        entries[("commended_orgs", "", year)] += 1
 
 
 def rolled(entries: Counter, path: str | None) -> Counter:

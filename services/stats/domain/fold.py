@@ -48,7 +48,9 @@ def org_state(payload: dict) -> dict:
             "type": payload.get("type"), "status": payload.get("status") or "active",
             "established_on": payload.get("established_on"), "revoked_on": payload.get("revoked_on"),
             "units": [{"category": unit.get("category"), "party_setup": unit.get("party_setup")}
-                      for unit in payload.get("units") or ()]}
+                      for unit in payload.get("units") or ()],
+            "commendations": [[str(day)[:10], level or None] for day, level in payload.get("commendations") or ()
+                              if day]}
 
 
 def is_org_event(event: dict) -> bool:

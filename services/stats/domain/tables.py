@@ -411,15 +411,21 @@ T11 = Table("t11", "出党（二）", (
          _check("total", EXPEL_PERIODS, "出党人数等于各入党时间段之和")))
 
 # 表12 表彰: the 奖励 of the members' 奖惩情况 granted in the year (人次) by the level of the body that
-# granted it, and the members commended (人, each once a year). Organizations' 奖惩 do not reach the
-# stats service (docs/REPORT_TABLES.md).
+# granted it, and the members commended (人, each once a year); then the same of the organizations'
+# 组织奖惩 (次 by level, 个: each organization once a year), counted at the organization and above.
 COMMENDATION_LEVELS = _coded("level", BODY_LEVELS.items(), "commended", "按批准机关级别", kind=Flow,
                              unrecorded=True)
+ORG_COMMENDATION_LEVELS = _coded("org_level", BODY_LEVELS.items(), "org_commended", "党组织按批准机关级别",
+                                 kind=Flow, unrecorded=True)
 T12 = Table("t12", "表彰", (
     Column("members", "受表彰党员（人）", Flow("commended_members")),
     Column("total", "受表彰党员（人次）", Flow("commended")),
     *COMMENDATION_LEVELS,
-), sums=(_check("total", COMMENDATION_LEVELS, "受表彰人次等于各批准机关级别之和"),))
+    Column("orgs", "受表彰的基层党组织（个）", Flow("commended_orgs")),
+    Column("org_total", "受表彰党组织（次）", Flow("org_commended")),
+    *ORG_COMMENDATION_LEVELS,
+), sums=(_check("total", COMMENDATION_LEVELS, "受表彰人次等于各批准机关级别之和"),
+         _check("org_total", ORG_COMMENDATION_LEVELS, "受表彰党组织次数等于各批准机关级别之和")))
 
 
 def _report_order(table: Table) -> tuple:
