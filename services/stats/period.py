@@ -16,6 +16,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .domain.counters import CALENDAR, report_year
+
+__all__ = ["REPORT_DATE_CHANGED", "current_year", "cutoff", "newest_change", "parse", "period_end", "period_start",
+           "report_year", "store"]
 from .models import report_period
 
 REPORT_DATE_CHANGED = "report_date_changed"
