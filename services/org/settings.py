@@ -98,7 +98,7 @@ def set_org_settings(sessions: sessionmaker, caller: Caller, org_id, data) -> di
     with sessions.begin() as session:
         org = load_org(session, org_id, lock=True)  # two changes at once: one after the other
         caller.require(org.path)
-        if rules.ROOT_ONLY_KEY in parsed and org.parent_id is not None:
+        if parsed.get(rules.ROOT_ONLY_KEY) is not None and org.parent_id is not None:  # unset: nothing to refuse
             raise ValidationFailed(f"系统设置有误：{rules.SETTINGS[rules.ROOT_ONLY_KEY].name}：{ROOT_ONLY}",
                                    {rules.ROOT_ONLY_KEY: ROOT_ONLY})
         now = datetime.now(timezone.utc)  # read under the lock, so the history's order is the changes' order
