@@ -11,6 +11,11 @@ organization on the member's (or organization's) path, itself included, giving t
 
 The consumer applies `delta(old, new)` between the last counted state and the event's state, so
 the result does not depend on event order or repetition (house rule 3).
+
+A year is a report year: the days after the report date (系统设置 统计报告期截止日, `cutoff` (月, 日),
+12-31 by default: the calendar year) of the year before, up to and including that of the year
+(`report_year`); a year end is the report date. Every event's date is bucketed by `year_of(iso,
+cutoff)`; birth years stay calendar years (`calendar_year`).
 """
 from collections import Counter
 

@@ -7,7 +7,8 @@ are PMIS's own):
 - flows: `term_elected` by method (党员大会选举 1, 代表大会选举 2, 上级指派 3) in the year of its
   election day, `term_first` (the organization's first term) likewise; `term_expiring` in the
   year of its 届满 date unless it was closed (an early 换届) before that year began;
-- stocks at 12-31: `term_open` (elected / appointed) from the election day until it closed (换届 or
+- stocks at the report date (12-31 by default; each date in its report year, counters.year_of):
+  `term_open` (elected / appointed) from the election day until it closed (换届 or
   撤销); `term_overdue` from the day after its due date (the approved postponement's, or 届满) while
   still open; `term_postponed` from the day after 届满 until the postponement ends, while open;
 - committee members in office on 12-31 (`committee_post` by post, `committee_how` by how they
