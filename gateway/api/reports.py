@@ -19,7 +19,8 @@ from .exports import XLSX, download_operation, every_page, workbook_download
 from .imports import FILE_LIMITS, uploaded_rows
 from .spec import ID, INT, STR, obj, op, path_param, query_param
 
-YEAR = path_param("year", {"type": "integer", "description": "报告年度（报告期为该年12月31日）"})
+YEAR = path_param("year", {"type": "integer", "description": "报告年度：报告期截止于该年的统计报告期截止日（系统设置，"
+                                                        "缺省12月31日），自上年该日之次日起算；见返回的 period_end"})
 
 
 def _target(request: Request) -> dict:

@@ -54,7 +54,14 @@ def sheet_name(table: dict) -> str:
     return heading(table).translate(FORBIDDEN_IN_SHEET_NAMES)[:31]
 
 
-def _write_table(sheet, table: dict, org_name: str, year: int, status_name: str) -> None:
+def period_text(report: dict) -> str:
+    """报告期 as the sheets read it, "2026年6月30日": the report's period end (the report date of its
+    year, 系统设置 统计报告期截止日; 12-31 when a report does not say)."""
+    year, month, day = (int(part) for part in str(report.get("period_end") or f"{report['year']}-12-31").split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def _write_table(sheet, table: dict, org_name: str, period: str, status_name: str) -> None:
     columns = table["columns"]
     width = len(columns) + 1
     _text(sheet, 1, 1, heading(table), font=Font(bold=True, size=16), alignment=CENTER)
@@ -62,7 +69,7 @@ def _write_table(sheet, table: dict, org_name: str, year: int, status_name: str)
     sheet.row_dimensions[1].height = 30
     _text(sheet, 2, 1, f"填报单位：{org_name}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=max(1, width // 2))
-    _text(sheet, 2, width, f"报告期：{year}年12月31日（{status_name}）", alignment=Alignment(horizontal="right"))
+    _text(sheet, 2, width, f"报告期：{period}（{status_name}）", alignment=Alignment(horizontal="right"))
 
     top, bottom = HEADER_ROWS
     _text(sheet, top, 1, "项目", font=Font(bold=True), alignment=CENTER)
@@ -104,7 +111,7 @@ def _write_cover(sheet, report: dict, org_name: str, status_name: str) -> None:
     _text(sheet, 1, 1, f"{report['year']}年党内统计年报", font=Font(bold=True, size=20), alignment=CENTER)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
     sheet.row_dimensions[1].height = 48
-    lines = [("填报单位", org_name), ("报告期", f"{report['year']}年12月31日")]
+    lines = [("填报单位", org_name), ("报告期", period_text(report))]
     lines += [(label, cover.get(key) or "") for key, label in COVER_FIELDS.items()]
     lines.append(("报表状态", status_name))
     for number, (label, value) in enumerate(lines, start=3):
@@ -160,7 +167,7 @@ def report_workbook(report: dict, org_name: str, whole_org: dict | None = None) 
     status_name = report.get("status_name") or ""
     _write_cover(workbook.create_sheet("封面"), report, org_name, status_name)
     for table in report["tables"]:
-        _write_table(workbook.create_sheet(sheet_name(table)), table, org_name, report["year"], status_name)
+        _write_table(workbook.create_sheet(sheet_name(table)), table, org_name, period_text(report), status_name)
     if whole_org is not None:
         _write_whole_org(workbook.create_sheet("附表 整建制转入转出情况"), whole_org, org_name, report["year"])
     if report.get("explanation"):

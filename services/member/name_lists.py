@@ -3,7 +3,10 @@ members whose membership was stopped (停止党籍) or restored (恢复党籍) d
 and student members aged 46 or over at its year end, who are to be checked one by one. With them
 the members found back (找回) into 其他增加 (after a 死亡), so every 找回 the report counts is named.
 A 找回 counts in the list of the increase codes.return_increase gives it (the stats count it so);
-a change taken back by 回退 is in no list."""
+a change taken back by 回退 is in no list.
+
+The report year is the statistics' (系统设置 统计报告期截止日, docs/REPORT_TABLES.md): from the day after
+the report date of the year before to the report date of the year."""
 from datetime import date
 
 from sqlalchemy import func, select
@@ -27,14 +30,28 @@ LISTS = {"suspended": "停止党籍党员名单", "restored": "恢复党籍党�
          "older_students": "46岁及以上学生党员名单"}
 
 
-def report_name_list(sessions: sessionmaker, caller: Caller, org: dict, year, kind: str, page=1, size=50) -> dict:
+def report_period(year: int, report_date: str) -> tuple[date, date]:
+    """(first, last day) of report year `year` whose report date is "MM-DD" (12-31: the calendar year)."""
+    month, day = (int(part) for part in str(report_date or "12-31").split("-"))
+    last = date(year, month, day)
+    return date.fromordinal(date(year - 1, month, day).toordinal() + 1), last
+
+
+def current_report_year(report_date: str, today: date | None = None) -> int:
+    today = today or date.today()
+    month, day = (int(part) for part in str(report_date or "12-31").split("-"))
+    return today.year if (today.month, today.day) <= (month, day) else today.year + 1
+
+
+def report_name_list(sessions: sessionmaker, caller: Caller, org: dict, year, kind: str, page=1, size=50,
+                     report_date: str = "12-31") -> dict:
     caller.require(org["path"], "该党组织")
     if kind not in LISTS:
         raise ValidationFailed("名单类别无效：应为 suspended（停止党籍）、restored（恢复党籍）、"
                                "returned（找回计入其他增加）或 older_students（46岁及以上学生党员）",
                                {"kind": "名单类别无效"})
-    year, (page, size) = report_year(year), page_bounds(page, size)
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    year, (page, size) = report_year(year, current_report_year(report_date)), page_bounds(page, size)
+    first, last = report_period(year, report_date)
     in_subtree = members.c.org_path.startswith(org["path"], autoescape=True)
     if kind == "older_students":
         statement = select(members, members.c.birth_date.label("on")).where(

@@ -175,7 +175,9 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
 
     @api
     def report_name_list(self, org_id, year, kind, page=1, size=50):
-        return name_lists.report_name_list(self.db, self.caller(), self._org_path(org_id), year, kind, page, size)
+        org = self._org_path(org_id)
+        return name_lists.report_name_list(self.db, self.caller(), org, year, kind, page, size,
+                                           self._settings(org)["report_date"])
 
     @api
     def roster_page(self, org_id, after_id=0, limit=2000):

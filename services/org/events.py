@@ -22,6 +22,7 @@ TERM_CLOSED = "term_closed"            # 换届: the previous term closed, all i
 TERM_APPROVED = "term_approved"        # the higher level's 批复 (and 延期换届) recorded
 COMMITTEE_CHANGED = "committee_changed"  # 届中调整 (补选, 指派, 离任) or a member who left the rolls
 TERM_CORRECTED = "term_corrected"      # 更正届次: dates, length or 批复 corrected (and the previous term's end)
+REPORT_DATE_CHANGED = "report_date_changed"  # 系统设置: the root's 统计报告期截止日 set or unset
 
 EMITS = {
     **AUDIT_EMITS,
@@ -46,6 +47,9 @@ EMITS = {
     COMMITTEE_CHANGED: "届中调整 (补选, 指派, 离任) or a member who left the rolls (term_state + `change`)",
     TERM_CORRECTED: "更正届次: a term's election day, length or 批复 corrected, with a reason (term_state); a "
                     "corrected election day also moves the previous term's end (its own term_corrected)",
+    REPORT_DATE_CHANGED: "系统设置: the root organization's 统计报告期截止日 was set or unset: {org_id, report_date "
+                         "(\"MM-DD\", the one in force: the default 12-31 once unset)} (aggregate \"report_date\", "
+                         "version: the setting change's id)",
 }
 # Transfers in flight (transit.py): an organization members are leaving or coming to stays;
 # 整建制转移: the transfer service asks for the move once the new parent has received. (Members

@@ -12,14 +12,17 @@ from services.shared import audit
 from services.shared import settings as rules
 from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
+from services.shared.messaging.outbox import record_event
 from services.shared.paging import page_bounds
 from services.shared.paths import path_ids
 
 from .domain.lockout import CHINA_TIME
+from .events import REPORT_DATE_CHANGED
 from .models import orgs, outbox, setting_changes, setting_values
 from .store import load_org
 
 ABOVE_SCOPE = "上级党组织"  # an organization above the caller's scope is not named (as in breadcrumbs)
+ROOT_ONLY = "统计报告期截止日全系统统一（各级报表逐级汇总，须同一报告期），只能在最上级党组织设置"
 
 
 def effective(session: Session, org) -> dict[str, rules.Effective]:
@@ -95,6 +98,9 @@ def set_org_settings(sessions: sessionmaker, caller: Caller, org_id, data) -> di
     with sessions.begin() as session:
         org = load_org(session, org_id, lock=True)  # two changes at once: one after the other
         caller.require(org.path)
+        if parsed.get(rules.ROOT_ONLY_KEY) is not None and org.parent_id is not None:  # unset: nothing to refuse
+            raise ValidationFailed(f"系统设置有误：{rules.SETTINGS[rules.ROOT_ONLY_KEY].name}：{ROOT_ONLY}",
+                                   {rules.ROOT_ONLY_KEY: ROOT_ONLY})
         now = datetime.now(timezone.utc)  # read under the lock, so the history's order is the changes' order
         own = dict(session.execute(select(setting_values.c.key, setting_values.c.value).where(
             setting_values.c.org_id == org.id, setting_values.c.key.in_(sorted(parsed)))).all())
@@ -111,9 +117,13 @@ def set_org_settings(sessions: sessionmaker, caller: Caller, org_id, data) -> di
                 session.execute(insert(setting_values).values(org_id=org.id, key=key, **values)
                                 .on_conflict_do_update(index_elements=[setting_values.c.org_id, setting_values.c.key],
                                                        set_=values))
-            session.execute(setting_changes.insert().values(
+            change_id = session.execute(setting_changes.insert().values(
                 org_id=org.id, key=key, old_value=old, new_value=new, account_id=caller.user_id,
-                username=caller.username, at=now))
+                username=caller.username, at=now).returning(setting_changes.c.id)).scalar_one()
+            if key == rules.ROOT_ONLY_KEY:
+                # The stats service counts by it (every counter recounted): the change's id orders the events.
+                record_event(session, outbox, REPORT_DATE_CHANGED, "report_date", change_id,
+                             {"org_id": org.id, "report_date": new or rules.SETTINGS[key].default}, caller)
             lines.append({"field": rules.SETTINGS[key].name, "before": _audit_text(key, old),
                           "after": _audit_text(key, new)})
         if lines:

@@ -42,8 +42,13 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("development_due_days", "发展党员提醒：到期前天数", 30, "天", "days", 0, 366,
             "发展党员提醒名单列出该天数内到期和已逾期的步骤"),
     Setting("report_date", "统计报告期截止日", "12-31", "月-日", "month_day",
-            note="党内统计年报的报告期截止日（缺省12月31日）；统计报表暂按12月31日计算，尚未读取此项"),
+            note="党内统计年报的报告期截止日（缺省12月31日）：某年报告期为上年该日之次日至本年该日；"
+                 "全系统统一，只能在最上级党组织设置，修改后统计数据按新报告期自动重新统计"),
 )}
+# Set at the root organization only, for the whole deployment: the annual report sums every
+# organization's figures up the tree, so all must share one report period (a value stored lower
+# down is ignored).
+ROOT_ONLY_KEY = "report_date"
 
 
 class SettingProblems(ValueError):
@@ -119,6 +124,8 @@ def resolve(org_path: str, rows: Iterable[tuple[int, str, object]]) -> dict[str,
     best: dict[str, tuple[int, int, object]] = {}
     for org_id, key, value in rows:
         if key not in SETTINGS or org_id not in depth or value is None:
+            continue
+        if key == ROOT_ONLY_KEY and depth[org_id] != 0:
             continue
         if key not in best or depth[org_id] > best[key][0]:
             best[key] = (depth[org_id], org_id, value)

@@ -20,15 +20,15 @@ def _after(event: dict) -> dict | None:
 APPLICANTS = CountedRecords(applicant_facts, "applicant_id", applicant_entries, applicant_of, _after)
 
 
-def apply_applicants(session: Session, events: list) -> tuple[Counter, list]:
+def apply_applicants(session: Session, events: list, cutoff: tuple) -> tuple[Counter, list]:
     """Count the applicant states in `events` newer than what is counted: (their counter deltas,
     the events deferred because their organization is not known here yet)."""
-    return APPLICANTS.apply(session, events)
+    return APPLICANTS.apply(session, events, cutoff)
 
 
-def source_entries(items: list) -> list:
+def source_entries(items: list, cutoff: tuple) -> list:
     """(path, entries) of a page of the member service's applicants (reconcile)."""
-    return APPLICANTS.source_entries(items)
+    return APPLICANTS.source_entries(items, cutoff)
 
 
 def as_event(item: dict) -> dict:
@@ -38,6 +38,6 @@ def as_event(item: dict) -> dict:
             "payload": {"applicant_id": item["applicant_id"], "after": item["facts"]}}
 
 
-def counted_sides(session: Session):
+def counted_sides(session: Session, cutoff: tuple):
     """Pages of (path, entries) of every counted applicant (rebuild)."""
-    return APPLICANTS.counted_sides(session)
+    return APPLICANTS.counted_sides(session, cutoff)

@@ -4,6 +4,7 @@ The fold itself is pure (domain/fold.py); this module loads and locks what it ne
 what it returns. Rows are locked in id order (inbox by event id, then organizations, then
 members), so parallel ingesters wait for each other but never deadlock.
 """
+import logging
 from collections import Counter
 from datetime import date
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.bulk import copy_rows
 from services.shared.messaging.inbox import claim, unclaim
 
+from . import period
 from .applicant_counts import apply_applicants
 from .domain.counters import NOT_RECORDED, placed, rehomed, relabelled, unit_kind
 from .domain.development import APPLICANT_EVENTS
@@ -30,6 +32,7 @@ from .term_counts import rehome as rehome_terms
 from .transfers import apply_transfers, apply_whole_org, detached, member_moves, moved_members, whole_org_moves
 from .transfers import rehome as rehome_transfers
 
+log = logging.getLogger("pmis.stats.consumers")
 MOVE_LOCK = 7_401_004  # advisory lock key: org-event batches exclusive, member-only batches shared
 MOVE_LOCK_EXCLUSIVE = text("SELECT pg_advisory_xact_lock(:key)")
 MOVE_LOCK_SHARED = text("SELECT pg_advisory_xact_lock_shared(:key)")
@@ -107,9 +110,10 @@ def _known_paths(session: Session, events: list) -> dict:
 
 
 def _lock_for(session: Session, events: list) -> None:
-    """Org events (a move re-homes a subtree) exclude every other batch; member-only batches
-    share. So a member event is never placed under a path a concurrent move is rewriting."""
-    exclusive = any(is_org_event(event) for event in events)
+    """Org events (a move re-homes a subtree) and a change of the report date (everything recounted
+    by it) exclude every other batch; member-only batches share. So a member event is never placed
+    under a path a concurrent move is rewriting, nor counted by a report date being replaced."""
+    exclusive = any(is_org_event(event) or event["type"] == period.REPORT_DATE_CHANGED for event in events)
     session.execute(MOVE_LOCK_EXCLUSIVE if exclusive else MOVE_LOCK_SHARED, {"key": MOVE_LOCK})
 
 
@@ -129,11 +133,11 @@ def _moves(events: list, counted: dict) -> list:
     return sorted(found, key=lambda move: len(move[1]))
 
 
-def _rehome(session: Session, org_id: int, old_path: str, new_path: str) -> None:
+def _rehome(session: Session, org_id: int, old_path: str, new_path: str, cutoff: tuple) -> None:
     """Move what the subtree counts from the old ancestors to the new, and the paths below."""
     amounts = Counter({(row.dimension, row.value, row.year): row.n
                        for row in session.execute(SUBTREE_AMOUNTS, {"org_id": org_id}) if row.n})
-    amounts.subtract(detached(session, org_id, old_path))  # an earlier 整建制's past stays where it was
+    amounts.subtract(detached(session, org_id, old_path, cutoff))  # an earlier 整建制's past stays where it was
     deltas = rehomed(amounts, org_id, old_path, new_path)
     if deltas:
         write_deltas(session, deltas)
@@ -168,7 +172,7 @@ WHERE facts IS NOT NULL AND (org_path = :path OR member_id IN (
 """)
 
 
-def _counted_at(session: Session, org_id: int, path: str) -> dict:
+def _counted_at(session: Session, org_id: int, path: str, cutoff: tuple) -> dict:
     """path → year → the `total` entries counted at the organization itself (not below), by the path
     they are counted under: its members' years on its rolls, and those of members who left it by a
     省内 or 整建制 transfer (under its path then, if it has moved since: counters.placed)."""
@@ -176,7 +180,7 @@ def _counted_at(session: Session, org_id: int, path: str) -> dict:
     moves = member_moves(session, [row.member_id for row in rows])
     totals: dict = {}
     for row in rows:
-        for where, entries in placed(row.facts, row.org_path, moves.get(row.member_id, ())):
+        for where, entries in placed(row.facts, row.org_path, moves.get(row.member_id, ()), cutoff=cutoff):
             if where and where.endswith(f"/{org_id}/"):
                 for (dimension, _, year), n in entries.items():
                     if dimension == "total":
@@ -184,7 +188,7 @@ def _counted_at(session: Session, org_id: int, path: str) -> dict:
     return totals
 
 
-def _relabel(session: Session, counted: dict, kinds: dict) -> Counter:
+def _relabel(session: Session, counted: dict, kinds: dict, cutoff: tuple) -> Counter:
     """An organization whose unit kind changes takes the members counted at it from the old kind's
     `unit_members` to the new one's (as an org's type change moves it between the org_type counts);
     the batch's member changes are then folded with the new kind."""
@@ -193,7 +197,7 @@ def _relabel(session: Session, counted: dict, kinds: dict) -> Counter:
         old = counted[org_id]
         old_kind = unit_kind(old.facts.get("units")) if old.facts else NOT_RECORDED
         if old.version and old.path and old_kind != kind:
-            for where, totals in _counted_at(session, org_id, old.path).items():
+            for where, totals in _counted_at(session, org_id, old.path, cutoff).items():
                 deltas.update(relabelled(totals, old_kind, kind, where))
     return deltas
 
@@ -213,6 +217,13 @@ def apply_states(session: Session, events: list) -> list:
     if not events:
         return []
     _lock_for(session, events)
+    change = period.newest_change(events)
+    if change is not None:
+        events = [event for event in events if event["type"] != period.REPORT_DATE_CHANGED]
+        _change_report_date(session, change)
+    # The report date every entry of the batch is counted by: read under the move lock, so a change
+    # of it (which holds the lock exclusively) is either wholly before this batch or wholly after.
+    cutoff = period.cutoff(session)
     transferred = [event for event in events if event["type"] in TRANSFER_EVENTS]
     mobile = [event for event in events if event["type"] in MOBILITY_EVENTS]
     applied = [event for event in events if event["type"] in APPLICANT_EVENTS]
@@ -222,7 +233,7 @@ def apply_states(session: Session, events: list) -> list:
     counted_orgs = _lock_orgs(session, sorted({subject(e) for e in events if is_org_event(e)}))
     old_paths = {}
     for org_id, old_path, new_path in _moves(events, counted_orgs):
-        _rehome(session, org_id, old_path, new_path)
+        _rehome(session, org_id, old_path, new_path, cutoff)
         old_paths[org_id] = old_path
         # Its own entries moved with the subtree's: the fold sees it as already there.
         old = counted_orgs[org_id]
@@ -233,26 +244,41 @@ def apply_states(session: Session, events: list) -> list:
     counted_members = _lock_members(session, member_ids)
     moves = member_moves(session, member_ids)
     batch_kinds = _batch_kinds(events, counted_orgs)
-    relabel = _relabel(session, counted_orgs, batch_kinds)  # the members counted so far, before the fold
+    relabel = _relabel(session, counted_orgs, batch_kinds, cutoff)  # the members counted so far, before the fold
     known_paths = _known_paths(session, events)
     paths = [*known_paths.values(), *(f.path for f in counted_members.values()),
              *(from_path for found in moves.values() for _, from_path in found),
              *(after.get("org_path") for event in events if not is_org_event(event)
                for after in [(event.get("payload") or {}).get("after")] if after)]
     kinds = {**unit_kinds(session, paths), **batch_kinds}
-    result = fold(events, counted_orgs, counted_members, known_paths, moves, kinds)
+    result = fold(events, counted_orgs, counted_members, known_paths, moves, kinds, cutoff)
     result.deltas.update(relabel)
     _write_orgs(session, result.orgs)
     _write_members(session, result.members)
     # Transfers after the organizations: an end created in this batch has its path by now.
-    moved, later = apply_transfers(session, transferred, {**counted_members, **result.members}, moves)
+    moved, later = apply_transfers(session, transferred, {**counted_members, **result.members}, moves, cutoff)
     result.deltas.update(moved)
-    result.deltas.update(apply_whole_org(session, whole_org_moves(events), old_paths))
-    counted, unknown = apply_mobility(session, mobile)  # after the members: rows locked in one order
+    result.deltas.update(apply_whole_org(session, whole_org_moves(events), old_paths, cutoff))
+    counted, unknown = apply_mobility(session, mobile, cutoff)  # after the members: rows locked in one order
     result.deltas.update(counted)
-    counted, unplaced = apply_applicants(session, applied)  # locked in one order in every batch alike
+    counted, unplaced = apply_applicants(session, applied, cutoff)  # locked in one order in every batch alike
     result.deltas.update(counted)
-    counted, untermed = apply_terms(session, termed)  # locked last
+    counted, untermed = apply_terms(session, termed, cutoff)  # locked last
     result.deltas.update(counted)
     write_deltas(session, result.deltas)
     return result.deferred + later + unknown + unplaced + untermed
+
+
+def _change_report_date(session: Session, event: dict) -> None:
+    """A report_date_changed event (the root organization's 统计报告期截止日, period.py): the new
+    date stored and every counter recounted by it, in this batch's transaction under the move lock
+    held exclusively (no other batch counts meanwhile). An older or repeated event changes nothing."""
+    new = period.store(session, event)
+    if new is not None:
+        from .recount import REBUILD_LOCK, recount_counted  # recount applies states through this module
+
+        # A 重新统计 correcting meanwhile (by the old date, in its snapshot) commits first.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REBUILD_LOCK})
+
+        members, corrected = recount_counted(session, new)
+        log.info("report date now %02d-%02d: %d members recounted, %d counters corrected", *new, members, corrected)

@@ -39,6 +39,7 @@ from .domain.fold import MEMBER_EVENTS, ORG_EVENTS
 from .domain.mobility import MOBILITY_EVENTS
 from .domain.terms import TERM_EVENTS
 from .domain.transfers import TRANSFER_EVENTS
+from .period import REPORT_DATE_CHANGED
 
 log = logging.getLogger("pmis.stats.ingest")
 RETRY_SECONDS = 1.0
@@ -74,7 +75,8 @@ async def _collect(arrived: asyncio.Queue, size: int, wait_ms: int, stop: asynci
 
 
 ENVELOPE_KEYS = ("event_id", "type", "aggregate_id", "aggregate_version", "payload")
-COUNTED_EVENTS = ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS + TERM_EVENTS
+COUNTED_EVENTS = (ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS + APPLICANT_EVENTS + TERM_EVENTS
+                  + (REPORT_DATE_CHANGED,))
 
 
 def _envelope(body: bytes) -> dict | None:

@@ -33,8 +33,8 @@ def province() -> str:
     return setting("PMIS_PROVINCE_DIVISION")
 
 
-def entries(kind: str, facts: dict | None) -> Counter:
-    return mobility_entries(kind, facts, province())
+def entries(kind: str, facts: dict | None, cutoff: tuple) -> Counter:
+    return mobility_entries(kind, facts, province(), cutoff)
 
 
 def _newest(events: list) -> dict:
@@ -46,7 +46,7 @@ def _newest(events: list) -> dict:
     return newest
 
 
-def apply_mobility(session: Session, events: list) -> tuple[Counter, list]:
+def apply_mobility(session: Session, events: list, cutoff: tuple) -> tuple[Counter, list]:
     """Count the outflow and inflow states in `events` newer than what is counted (in the caller's
     transaction, rows locked in key order): (their counter deltas, the events deferred because
     their organization is not known here yet). The organization's path as counted here wins over
@@ -72,7 +72,8 @@ def apply_mobility(session: Session, events: list) -> tuple[Counter, list]:
         if path is None:
             deferred.append(event)
             continue
-        deltas.update(delta(rolled(entries(kind, old.facts), old.path), rolled(entries(kind, facts), path)))
+        deltas.update(delta(rolled(entries(kind, old.facts, cutoff), old.path),
+                            rolled(entries(kind, facts, cutoff), path)))
         changed.append({"k": kind, "r": key[1], "version": int(event["aggregate_version"]), "org_id": org_id,
                         "path": path, "facts": facts})
     if changed:
@@ -88,9 +89,9 @@ def rehome(session: Session, old_path: str, new_path: str) -> None:
     rewrite_paths(session, mobility_facts.c.path, old_path, new_path)
 
 
-def source_entries(kind: str, items: list) -> list:
+def source_entries(kind: str, items: list, cutoff: tuple) -> list:
     """(path, entries) of a page of the transfer service's records (reconcile)."""
-    return [(counted_path(kind, item["facts"]), entries(kind, item["facts"])) for item in items
+    return [(counted_path(kind, item["facts"]), entries(kind, item["facts"], cutoff)) for item in items
             if counted_path(kind, item["facts"])]
 
 
@@ -100,7 +101,7 @@ def as_event(kind: str, item: dict) -> dict:
             "aggregate_id": f"{kind}-{item['id']}", "aggregate_version": item["version"], "payload": item["facts"]}
 
 
-def counted_sides(session: Session):
+def counted_sides(session: Session, cutoff: tuple):
     """Pages of (path, entries) of every counted outflow and inflow (rebuild)."""
     for kind in KINDS:
         after = 0
@@ -110,5 +111,5 @@ def counted_sides(session: Session):
                 .order_by(mobility_facts.c.record_id).limit(PAGE)).all()
             if not rows:
                 break
-            yield [(row.path, entries(kind, row.facts)) for row in rows if row.path]
+            yield [(row.path, entries(kind, row.facts, cutoff)) for row in rows if row.path]
             after = rows[-1].record_id

@@ -252,5 +252,17 @@ report_templates = Table(
     Column("loaded_by_name", Text, nullable=False),
 )
 
+# The report date (报告期截止日) the counters are counted by (one row; services/stats/period.py): the
+# root organization's 系统设置 `report_date`, kept here from its report_date_changed events so the
+# ingesters, recounts and reports read it in their own transactions. `version`: the event's (the
+# org service's setting change id), so an older or repeated one changes nothing.
+report_period = Table(
+    "report_period", metadata,
+    Column("only_row", Boolean, primary_key=True, server_default="true"),
+    Column("cutoff", Text, nullable=False, server_default="12-31"),  # "MM-DD"
+    Column("version", BigInteger, nullable=False, server_default="0"),
+    Column("changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

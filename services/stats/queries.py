@@ -9,6 +9,7 @@ from services.shared.context import Caller
 from services.shared.errors import ValidationFailed
 from services.shared.report_years import report_year
 
+from . import period
 from .domain.tables import evaluate_all, summary
 from .models import orgs, transfer_facts
 from .store import org_figures, org_node
@@ -18,21 +19,25 @@ SUMMARY_DIMENSIONS = ["total", "sex", "category"]
 
 
 def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> dict:
-    """Members of the subtree now (at the end of the current year), by sex and category."""
-    _, counted = org_figures(sessions, caller, org_id, date.today().year, org_lookup, dimensions=SUMMARY_DIMENSIONS)
+    """Members of the subtree now (at the end of the current report year), by sex and category."""
+    with sessions() as session:
+        year = period.current_year(session)
+    _, counted = org_figures(sessions, caller, org_id, year, org_lookup, dimensions=SUMMARY_DIMENSIONS)
     return {"members": summary(counted)}
 
 
 def counted_report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_lookup) -> dict:
-    """The annual report of an organization for the period ending 12-31 of `year`: every table,
-    each change counted in the year it took effect."""
-    year = report_year(year)
+    """The annual report of an organization for the period ending on the report date of `year`: every
+    table, each change counted in the report year it took effect."""
+    with sessions() as session:
+        found = period.cutoff(session)
+    year = report_year(year, period.report_year(date.today(), found))
     scope = scope or "subtree"
     if scope not in SCOPES:
         raise ValidationFailed("统计范围无效：应为 subtree（本级及下级）或 direct（本级）", {"scope": "范围无效"})
     org_id, counted = org_figures(sessions, caller, org_id, year, org_lookup, scope)
     total = "total"
-    return {"org_id": org_id, "year": year, "period_end": f"{year}-12-31", "scope": scope,
+    return {"org_id": org_id, "year": year, "period_end": period.period_end(year, found), "scope": scope,
             "year_start_total": counted.start.get(total, {}).get("", 0),
             "year_end_total": counted.end.get(total, {}).get("", 0),
             "tables": evaluate_all(counted)}
@@ -58,7 +63,7 @@ def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict
                  session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(ids))).all()
                  if caller.covers(path)]
         if nodes:
-            totals = session.execute(NODE_TOTALS, {"ids": nodes, "year": date.today().year})
+            totals = session.execute(NODE_TOTALS, {"ids": nodes, "year": period.current_year(session)})
             result.update({str(org_id): int(total) for org_id, total in totals})
     return result
 
@@ -68,14 +73,17 @@ def whole_org_transfers(sessions: sessionmaker, caller: Caller, org_id, year, or
     it (an end at or under the organization), the organization moved, the members it moved and
     the date it took effect; `direction` out (转出), in (转入), or both (a common ancestor). The
     ends are organization ids (the gateway names them); totals by direction as table 1 counts."""
-    year = report_year(year)
+    with sessions() as session:
+        found = period.cutoff(session)
+    year = report_year(year, period.report_year(date.today(), found))
     org_id, path = org_node(sessions, caller, org_id, org_lookup)
     under = [transfer_facts.c.from_path.startswith(path, autoescape=True),
              transfer_facts.c.to_path.startswith(path, autoescape=True)]
     with sessions() as session:
         rows = session.execute(select(transfer_facts).where(
             transfer_facts.c.kind == "whole_org", or_(*under),
-            transfer_facts.c.effective_on.between(date(year, 1, 1), date(year, 12, 31)))
+            transfer_facts.c.effective_on.between(period.period_start(year, found),
+                                                  date.fromisoformat(period.period_end(year, found))))
             .order_by(transfer_facts.c.effective_on, transfer_facts.c.transfer_id)).all()
     items, totals = [], {"out": 0, "in": 0}
     for row in rows:

@@ -26,7 +26,7 @@ PAGE = 2000
 class CountedRecords:
     table: Table                      # stats.<kind>_facts: (<key>, version, org_id, path, facts)
     key: str                          # its id column
-    entries: Callable                 # facts → Counter of (dimension, value, year) → n (pure)
+    entries: Callable                 # (facts, report date) → Counter of (dimension, value, year) → n (pure)
     record_of: Callable               # event → record id
     facts_of: Callable                # event → the record's facts (None: nothing counts)
 
@@ -46,9 +46,10 @@ class CountedRecords:
                          f"RETURNING {key}, version, path, facts")
         return {row[0]: row for row in session.execute(statement, {"ids": ids})}
 
-    def apply(self, session: Session, events: list) -> tuple[Counter, list]:
-        """Count the states in `events` newer than what is counted (in the caller's transaction):
-        (their counter deltas, the events deferred because their organization is not known here)."""
+    def apply(self, session: Session, events: list, cutoff: tuple) -> tuple[Counter, list]:
+        """Count the states in `events` newer than what is counted (in the caller's transaction, by
+        the report date `cutoff`): (their counter deltas, the events deferred because their
+        organization is not known here)."""
         newest: dict = {}
         for event in events:
             key = self.record_of(event)
@@ -72,7 +73,8 @@ class CountedRecords:
             if facts and path is None:
                 deferred.append(event)
                 continue
-            deltas.update(delta(rolled(self.entries(old.facts), old.path), rolled(self.entries(facts), path)))
+            deltas.update(delta(rolled(self.entries(old.facts, cutoff), old.path),
+                                rolled(self.entries(facts, cutoff), path)))
             changed.append({"record_id": record_id, "version": int(event["aggregate_version"]), "org_id": org_id,
                             "path": path, "facts": facts})
         if changed:
@@ -81,12 +83,12 @@ class CountedRecords:
                                     facts=bindparam("facts")), changed)
         return deltas, deferred
 
-    def source_entries(self, items: list) -> list:
+    def source_entries(self, items: list, cutoff: tuple) -> list:
         """(path, entries) of a page of the source service's records (reconcile)."""
-        return [(self.path_of(item["facts"]), self.entries(item["facts"])) for item in items
+        return [(self.path_of(item["facts"]), self.entries(item["facts"], cutoff)) for item in items
                 if self.path_of(item["facts"])]
 
-    def counted_sides(self, session: Session):
+    def counted_sides(self, session: Session, cutoff: tuple):
         """Pages of (path, entries) of every counted record (rebuild)."""
         key, after = self.table.c[self.key], 0
         while True:
@@ -94,5 +96,5 @@ class CountedRecords:
                                    .order_by(key).limit(PAGE)).all()
             if not rows:
                 break
-            yield [(row.path, self.entries(row.facts)) for row in rows if row.path]
+            yield [(row.path, self.entries(row.facts, cutoff)) for row in rows if row.path]
             after = rows[-1]._mapping[self.key]

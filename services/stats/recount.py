@@ -13,7 +13,7 @@ from services.shared import audit
 from services.shared.context import Caller
 from services.shared.errors import Conflict
 
-from . import applicant_counts, term_counts
+from . import applicant_counts, period, term_counts
 from .consumers import apply_states
 from .domain.counters import org_entries, placed
 from .domain.fold import org_state
@@ -104,9 +104,9 @@ def moved_out(session: Session, org_id: int, path: str):
         after = rows[-1].member_id
 
 
-def placed_members(session: Session, members) -> list[tuple[str, Counter]]:
+def placed_members(session: Session, members, cutoff: tuple) -> list[tuple[str, Counter]]:
     """(path, entries) of source members [(member id, path, facts)], each part where it was
-    counted (the members' counted 省内 transfers: counters.placed)."""
+    counted (the members' counted 省内 transfers: counters.placed), by the report date `cutoff`."""
     members = list(members)
     moves = member_moves(session, [member_id for member_id, _, _ in members])
     # The unit kinds (表5, 表6) are the organizations' as counted here (stats.orgs, kept from the
@@ -114,12 +114,12 @@ def placed_members(session: Session, members) -> list[tuple[str, Counter]]:
     kinds = unit_kinds(session, [path for _, path, _ in members]
                        + [from_path for found in moves.values() for _, from_path in found])
     return [part for member_id, path, facts in members
-            for part in placed(facts, path, moves.get(member_id, ()), kinds)]
+            for part in placed(facts, path, moves.get(member_id, ()), kinds, cutoff)]
 
 
-def org_item_entries(item: dict) -> tuple[str, Counter]:
+def org_item_entries(item: dict, cutoff: tuple) -> tuple[str, Counter]:
     state = org_state(item["state"])
-    return state["path"], org_entries(state)
+    return state["path"], org_entries(state, cutoff)
 
 
 def stage(session: Session, entries) -> None:
@@ -149,25 +149,26 @@ def reconcile(sessions: sessionmaker, caller: Caller, org_id, org_lookup, member
     service's terms; 转入/转出 from the transfer facts) and list every counter that differs."""
     org_id, path = org_node(sessions, caller, org_id, org_lookup)
     with sessions.begin() as session:
+        cutoff = period.cutoff(session)  # the report date the counters are counted by
         session.execute(STAGE)
         # Each member's parts are staged where they were counted; DIFFERENCES compares only the
         # subtree's organizations (a part counted at the paths before a move is another subtree's).
         for items in pages(member_page, path, "next_after_id", 0):
             stage(session, placed_members(
-                session, ((item["member_id"], member_item_path(item), item["facts"]) for item in items)))
+                session, ((item["member_id"], member_item_path(item), item["facts"]) for item in items), cutoff))
         # Members who have left the subtree by a 省内 transfer still count their years before it here.
         for members in moved_out(session, org_id, path):
-            stage(session, placed_members(session, members))
+            stage(session, placed_members(session, members, cutoff))
         for items in pages(org_page, path, "next_after_path", ""):
-            stage(session, map(org_item_entries, items))
+            stage(session, (org_item_entries(item, cutoff) for item in items))
         for kind, items in mobility_pages(mobility_page, path):
-            stage(session, mobility_entries(kind, items))
+            stage(session, mobility_entries(kind, items, cutoff))
         for items in pages(applicant_page, path, "next_after_id", 0):
-            stage(session, applicant_counts.source_entries(items))
+            stage(session, applicant_counts.source_entries(items, cutoff))
         for items in pages(term_page, path, "next_after_id", 0):
-            stage(session, term_counts.TERMS.source_entries(items))
+            stage(session, term_counts.TERMS.source_entries(items, cutoff))
         # 转入/转出 from the transfers counted (no source service keeps them as the counters do).
-        for sides in counted_sides(session, path):
+        for sides in counted_sides(session, path, cutoff):
             stage(session, sides)
         rows = session.execute(DIFFERENCES, {"depth": path.strip("/").count("/") + 1, "path": path,
                                              "limit": LISTED}).all()
@@ -197,7 +198,7 @@ def _sync(sessions: sessionmaker, table, key, items: list, item_id, as_event) ->
 def _sync_units(sessions: sessionmaker, items: list) -> int:
     """Organizations counted at the source's version but without the units or 奖励 it has: units
     recorded before the org events carried them (stats_0018_org_units), 组织奖惩 before they carried
-    their 奖励 (stats_0019_org_commendations). Their counted version steps back one so the source
+    their 奖励 (stats_0020_org_commendations). Their counted version steps back one so the source
     state applies like an event (the same fold, and the members' unit kind relabelled)."""
     with sessions.begin() as session:
         counted = {row.id: row for row in session.execute(
@@ -290,30 +291,40 @@ def rebuild(sessions: sessionmaker, caller: Caller, root_path: str, member_page,
         # a wait: a snapshot taken before waiting would not see the other's corrections).
         if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": REBUILD_LOCK}).scalar():
             raise Conflict("统计数据正在重建，请稍后再试")
-        session.execute(STAGE)
-        stage(session, ((fact.path, org_entries(fact.facts)) for fact in map(
-            org_fact, session.execute(orgs.select().where(orgs.c.version > 0)).all())))
-        counted, after = 0, 0
-        while True:
-            rows = session.execute(member_facts.select().where(member_facts.c.member_id > after)
-                                   .order_by(member_facts.c.member_id).limit(PAGE)).all()
-            if not rows:
-                break
-            stage(session, placed_members(session, ((row.member_id, row.org_path, row.facts)
-                                                    for row in rows if row.facts)))
-            counted, after = counted + len(rows), rows[-1].member_id
-        for sides in counted_sides(session):
-            stage(session, sides)
-        for sides in counted_mobility(session):
-            stage(session, sides)
-        for sides in applicant_counts.counted_sides(session):
-            stage(session, sides)
-        for sides in term_counts.TERMS.counted_sides(session):
-            stage(session, sides)
-        corrected = session.execute(CORRECT, {"depth": 1}).scalar_one()
+        # By the report date stored in this snapshot: the counters' (a change of it is applied with
+        # its own recount, period.py).
+        counted, corrected = recount_counted(session, period.cutoff(session))
         audit.record(session, outbox, caller, org_path=root_path, entity="statistics", entity_id=None,
                      action="重新统计", lines=rebuild_lines(synced, counted, corrected))
     return {"synced": synced, "members": counted, "corrected": corrected}
+
+
+def recount_counted(session: Session, cutoff: tuple) -> tuple[int, int]:
+    """Recount every counter from the counted states by the report date `cutoff` and append the
+    differences from counters plus deltas as deltas, in the caller's transaction (which must see
+    the counted states and the counters consistently: the rebuild's snapshot, or an ingester's batch
+    holding the move lock exclusively, period.py): (members recounted, counters corrected)."""
+    session.execute(STAGE)
+    stage(session, ((fact.path, org_entries(fact.facts, cutoff)) for fact in map(
+        org_fact, session.execute(orgs.select().where(orgs.c.version > 0)).all())))
+    counted, after = 0, 0
+    while True:
+        rows = session.execute(member_facts.select().where(member_facts.c.member_id > after)
+                               .order_by(member_facts.c.member_id).limit(PAGE)).all()
+        if not rows:
+            break
+        stage(session, placed_members(session, ((row.member_id, row.org_path, row.facts)
+                                                for row in rows if row.facts), cutoff))
+        counted, after = counted + len(rows), rows[-1].member_id
+    for sides in counted_sides(session, None, cutoff):
+        stage(session, sides)
+    for sides in counted_mobility(session, cutoff):
+        stage(session, sides)
+    for sides in applicant_counts.counted_sides(session, cutoff):
+        stage(session, sides)
+    for sides in term_counts.TERMS.counted_sides(session, cutoff):
+        stage(session, sides)
+    return counted, session.execute(CORRECT, {"depth": 1}).scalar_one()
 
 
 SYNCED_LABELS = {"orgs": "按源数据更新党组织", "members": "按源数据更新党员", "mobility": "按源数据更新流动党员",

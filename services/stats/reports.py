@@ -6,6 +6,7 @@ changing it; next year's report starts from its year end, so the change shows th
 difference to be explained. Every change to a report is kept in its history.
 """
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable
 
 from sqlalchemy import func, insert, select, update
@@ -22,6 +23,7 @@ from services.shared.report_years import FIRST_YEAR, report_year
 from services.shared.sheet_imports import unpacked_rows
 from services.shared.versions import require_version
 
+from . import period
 from .domain import report_import
 from .domain.report_cells import (
     apply_correction,
@@ -125,11 +127,22 @@ class ReportDesk:
     paths: dict = field(default_factory=dict)  # the organizations' paths found by _target (for the 操作日志)
     template: dict | None = None  # the provincial tables in use (templates.current), read once per call
     template_read: bool = False
+    cutoff: tuple | None = None  # the report date (period.py), read once per call
 
     # --- reading ---------------------------------------------------------------------------
 
+    def _cutoff(self) -> tuple:
+        """The report date (period.py), read once per call."""
+        if self.cutoff is None:
+            with self.sessions() as session:
+                self.cutoff = period.cutoff(session)
+        return self.cutoff
+
+    def _period_end(self, year: int) -> str:
+        return period.period_end(year, self._cutoff())
+
     def _target(self, org_id, year) -> tuple[int, str, int]:
-        year = report_year(year)
+        year = report_year(year, period.report_year(date.today(), self._cutoff()))
         org_id, path = org_node(self.sessions, self.caller, org_id, self.org_lookup)
         self.paths[org_id] = path
         return org_id, path, year
@@ -241,7 +254,7 @@ class ReportDesk:
         subordinates = self._subordinates(org_id, year)
         status = row.status if row else "none"
         result = {
-            "org_id": org_id, "year": year, "period_end": f"{year}-12-31", "status": status,
+            "org_id": org_id, "year": year, "period_end": self._period_end(year), "status": status,
             "status_name": STATUS_NAMES[status], "source": row.source if row else None,
             "source_name": SOURCE_NAMES.get(row.source) if row else None, "version": row.version if row else 0,
             "explanation": row.explanation if row else "", "comment": row.comment if row else None,
@@ -296,7 +309,7 @@ class ReportDesk:
                  "parent_name": found.get(str(row.parent_id)), "depth": row.path.count("/") - top + 1}
                 for row in rows]
         stored = self._usage_reports(ids, year)
-        return {"org_id": org_id, "year": year, "period_end": f"{year}-12-31", "state": state, "level": level,
+        return {"org_id": org_id, "year": year, "period_end": self._period_end(year), "state": state, "level": level,
                 **usage(tree, stored, state, level)}
 
     def _usage_reports(self, ids: list, year: int) -> dict:

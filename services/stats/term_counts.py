@@ -16,10 +16,10 @@ from .store import rewrite_paths
 TERMS = CountedRecords(term_facts_table, "term_id", term_entries, term_of, term_facts)
 
 
-def apply_terms(session: Session, events: list) -> tuple[Counter, list]:
+def apply_terms(session: Session, events: list, cutoff: tuple) -> tuple[Counter, list]:
     """Count the term states in `events` newer than what is counted: (their counter deltas, the
     events deferred because their organization is not known here yet)."""
-    return TERMS.apply(session, events)
+    return TERMS.apply(session, events, cutoff)
 
 
 def as_event(item: dict) -> dict:

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from .domain.counters import placed, replaced
+from .domain.counters import CALENDAR, placed, replaced
 from .domain.fold import Fact
 from .domain.transfers import WITHIN, moves_member, sides, transfer_deltas
 from .models import member_placements, orgs, transfer_facts
@@ -87,7 +87,7 @@ def _kinds(session: Session, path: str | None, moves) -> dict:
     return unit_kinds(session, [path, *(from_path for _, from_path in moves)])
 
 
-def _replaced(session: Session, fact: dict, member: Fact | None, moves: dict) -> Counter:
+def _replaced(session: Session, fact: dict, member: Fact | None, moves: dict, cutoff: tuple) -> Counter:
     """A new 省内 transfer places what the member counted before it at the organization left."""
     member_id = fact["member_id"]
     before = moves.get(member_id, [])
@@ -95,14 +95,15 @@ def _replaced(session: Session, fact: dict, member: Fact | None, moves: dict) ->
     moves[member_id] = after
     if not member:
         return Counter()
-    return replaced(member.facts, member.path, before, after, _kinds(session, member.path, after))
+    return replaced(member.facts, member.path, before, after, _kinds(session, member.path, after), cutoff)
 
 
 def apply_transfers(session: Session, events: list, members: dict | None = None,
-                    moves: dict | None = None) -> tuple[Counter, list]:
+                    moves: dict | None = None, cutoff: tuple = CALENDAR) -> tuple[Counter, list]:
     """Record the transfers first seen in `events` (in the caller's transaction): (their counter
     deltas, the events deferred because an end's organization is not known yet). `members`: the
-    counted member states (locked by the caller), `moves`: their counted 省内 transfers (updated)."""
+    counted member states (locked by the caller), `moves`: their counted 省内 transfers (updated),
+    `cutoff`: the report date counted by."""
     members, moves = members or {}, moves if moves is not None else {}
     counted = _counted_paths(session, events)
     rows, deferred = {}, []
@@ -119,10 +120,10 @@ def apply_transfers(session: Session, events: list, members: dict | None = None,
                                    .returning(*transfer_facts.c))
         for row in inserted:
             fact = as_fact(row)
-            deltas.update(transfer_deltas(fact))
+            deltas.update(transfer_deltas(fact, cutoff))
             if moves_member({**fact, "member_id": row.member_id}):
                 deltas.update(_replaced(session, {**fact, "member_id": row.member_id}, members.get(row.member_id),
-                                        moves))
+                                        moves, cutoff))
     return deltas, deferred
 
 
@@ -144,7 +145,8 @@ WHERE org_path LIKE :prefix AND facts IS NOT NULL ORDER BY member_id
 """)
 
 
-def _place_moved(session: Session, transfer_id: int, effective_on: str, old_path: str, new_path: str) -> Counter:
+def _place_moved(session: Session, transfer_id: int, effective_on: str, old_path: str, new_path: str,
+                 cutoff: tuple) -> Counter:
     """The members counted under a moved organization keep what they counted before the 接收 date at
     their paths then (old_path's subtree): a placement each, and the difference it makes."""
     members = session.execute(MOVED_WITH, {"prefix": new_path + "%"}).all()  # paths: digits and /
@@ -163,7 +165,7 @@ def _place_moved(session: Session, transfer_id: int, effective_on: str, old_path
         after = moves.get(m.member_id, [])
         before = list(after)
         before.remove((effective_on, placed_[m.member_id]["from_path"]))
-        deltas.update(replaced(m.facts, m.org_path, before, after, _kinds(session, m.org_path, after)))
+        deltas.update(replaced(m.facts, m.org_path, before, after, _kinds(session, m.org_path, after), cutoff))
     return deltas
 
 
@@ -173,7 +175,7 @@ WHERE strpos(p.from_path, :inner) > 0 AND left(p.from_path, length(:path)) <> :p
 """)
 
 
-def detached(session: Session, org_id: int, path: str) -> Counter:
+def detached(session: Session, org_id: int, path: str, cutoff: tuple) -> Counter:
     """What is counted at an organization (at `path` now) but not at its ancestors now: the past of
     members an earlier 整建制转移 of it (or of an organization above it then) placed at the paths
     they had before, through this organization under its old parents. A later move of the
@@ -185,13 +187,14 @@ def detached(session: Session, org_id: int, path: str) -> Counter:
     result: Counter = Counter()
     for row in {row.member_id: row for row in rows}.values():
         found = moves.get(row.member_id, ())
-        for where, entries in placed(row.facts, row.org_path, found, _kinds(session, row.org_path, found)):
+        for where, entries in placed(row.facts, row.org_path, found, _kinds(session, row.org_path, found), cutoff):
             if f"/{org_id}/" in where and not where.startswith(path):
                 result.update(entries)
     return result
 
 
-def apply_whole_org(session: Session, events: list, old_paths: dict | None = None) -> Counter:
+def apply_whole_org(session: Session, events: list, old_paths: dict | None = None,
+                    cutoff: tuple = CALENDAR) -> Counter:
     """Record the 整建制转移 first seen in `events` (org_moved with a counted `transfer`), in the
     caller's transaction after the moves re-homed the subtree: one fact each, its `members` the
     members on the rolls counted under the organization now (set-based: one count), its ends
@@ -215,9 +218,9 @@ def apply_whole_org(session: Session, events: list, old_paths: dict | None = Non
                                    .on_conflict_do_nothing(index_elements=[transfer_facts.c.transfer_id])
                                    .returning(*transfer_facts.c))
         for fact in inserted:
-            deltas.update(transfer_deltas(as_fact(fact)))
+            deltas.update(transfer_deltas(as_fact(fact), cutoff))
             deltas.update(_place_moved(session, row["transfer_id"], row["effective_on"],
-                                       old_paths.get(ids[0]) or payload["old_path"], org_path))
+                                       old_paths.get(ids[0]) or payload["old_path"], org_path, cutoff))
     return deltas
 
 
@@ -228,7 +231,7 @@ def rehome(session: Session, old_path: str, new_path: str) -> None:
         rewrite_paths(session, column, old_path, new_path)
 
 
-def counted_sides(session: Session, path: str | None = None):
+def counted_sides(session: Session, path: str | None, cutoff: tuple):
     """Pages of (path, entries) of every counted end of a transfer at or under `path` (None:
     everywhere), for a recount."""
     after = 0
@@ -240,6 +243,6 @@ def counted_sides(session: Session, path: str | None = None):
         rows = session.execute(query.order_by(transfer_facts.c.transfer_id).limit(PAGE)).all()
         if not rows:
             return
-        yield [(side_path, entries) for row in rows for side_path, entries in sides(as_fact(row))
+        yield [(side_path, entries) for row in rows for side_path, entries in sides(as_fact(row), cutoff)
                if path is None or side_path.startswith(path)]
         after = rows[-1].transfer_id

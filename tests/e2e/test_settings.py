@@ -68,22 +68,23 @@ def test_defaults_then_inheritance_override_and_unset(api, world):
     assert below["value"] == 240 and below["set_at_org"] == {"id": w["P"], "name": "设置测试党委"}
     assert not below["set_here"]
 
-    ok(api.put(f"/orgs/{w['C']}/settings", json={HIGHER: 90, "report_date": "6-30"}))
+    # (The report date is the root's only: test_report_date.py.)
+    ok(api.put(f"/orgs/{w['C']}/settings", json={HIGHER: 90, DEVELOPMENT: 45}))
     below = by_key(ok(api.get(f"/orgs/{w['B']}/settings")))
     assert below[HIGHER]["value"] == 90 and below[HIGHER]["set_at_org"]["id"] == w["C"]
-    assert below["report_date"]["value"] == "06-30"
+    assert below[DEVELOPMENT]["value"] == 45
     assert by_key(ok(api.get(f"/orgs/{w['P']}/settings")))[HIGHER]["value"] == 240  # above: untouched
     assert by_key(ok(api.get(f"/orgs/{w['X']}/settings")))[HIGHER]["value"] == 180  # sideways: untouched
 
-    ok(api.put(f"/orgs/{w['C']}/settings", json={HIGHER: None, "report_date": None}))  # 恢复继承
+    ok(api.put(f"/orgs/{w['C']}/settings", json={HIGHER: None, DEVELOPMENT: None}))  # 恢复继承
     below = by_key(ok(api.get(f"/orgs/{w['B']}/settings")))
     assert below[HIGHER]["value"] == 240 and below[HIGHER]["set_at_org"]["id"] == w["P"]
-    assert below["report_date"]["value"] == "12-31" and below["report_date"]["set_at_org"] is None
+    assert below[DEVELOPMENT]["value"] == 30 and below[DEVELOPMENT]["set_at_org"] is None
 
     history = ok(api.get(f"/orgs/{w['B']}/settings/history"))
     lines = [(h["org_id"], h["key"], h["before"], h["after"]) for h in history["items"]]
-    assert lines == [(w["C"], "report_date", "06-30", None), (w["C"], HIGHER, 90, None),
-                     (w["C"], "report_date", None, "06-30"), (w["C"], HIGHER, None, 90), (w["P"], HIGHER, None, 240)]
+    assert lines == [(w["C"], DEVELOPMENT, 45, None), (w["C"], HIGHER, 90, None),
+                     (w["C"], DEVELOPMENT, None, 45), (w["C"], HIGHER, None, 90), (w["P"], HIGHER, None, 240)]
     assert history["items"][-1]["key"] == HIGHER and history["items"][-1]["after_shown"] == "240天"
     assert all(h["username"] == "admin" for h in history["items"]) and history["total"] == 5
     # The same value again changes nothing and writes no history.

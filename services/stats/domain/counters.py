@@ -11,6 +11,11 @@ organization on the member's (or organization's) path, itself included, giving t
 
 The consumer applies `delta(old, new)` between the last counted state and the event's state, so
 the result does not depend on event order or repetition (house rule 3).
+
+A year is a report year: the days after the report date (系统设置 统计报告期截止日, `cutoff` (月, 日),
+12-31 by default: the calendar year) of the year before, up to and including that of the year
+(`report_year`); a year end is the report date. Every event's date is bucketed by `year_of(iso,
+cutoff)`; birth years stay calendar years (`calendar_year`).
 """
 from collections import Counter
 
@@ -65,8 +70,35 @@ JOINED_PERIODS = (
 EDUCATION_BUCKETS = {"10": "10", "20": "20", "30": "30", "40": "40", "60": "60", "70": "70", "80": "70", "90": "70"}
 
 
-def year_of(iso) -> int | None:
+CALENDAR = (12, 31)  # the report date (月, 日) by default: report years are calendar years
+
+
+def report_year(day, cutoff: tuple = CALENDAR) -> int:
+    """The report year a day belongs to: year N covers the days after the report date of N−1 up to
+    and including the report date of N (the cut-off day itself is N's, the next day N+1's)."""
+    return day.year if (day.month, day.day) <= tuple(cutoff) else day.year + 1
+
+
+def year_of(iso, cutoff: tuple = CALENDAR) -> int | None:
+    """The report year of an ISO date ("YYYY-MM-DD…") of an event (report_year); a birth date's year
+    stays a calendar year (calendar_year)."""
+    if not iso:
+        return None
+    text = str(iso)
+    year = int(text[:4])
+    if cutoff == CALENDAR or len(text) < 10:
+        return year
+    return year if (int(text[5:7]), int(text[8:10])) <= tuple(cutoff) else year + 1
+
+
+def calendar_year(iso) -> int | None:
+    """The calendar year of an ISO date: birth years (an age at the report date is counted from it)."""
     return int(str(iso)[:4]) if iso else None
+
+
+def cutoff_day(year: int, cutoff: tuple = CALENDAR) -> str:
+    """The report date of report year `year`, ISO."""
+    return f"{int(year):04d}-{int(cutoff[0]):02d}-{int(cutoff[1]):02d}"
 
 
 def joined_period(iso) -> str:
@@ -92,10 +124,11 @@ def span(entries: Counter, dimension: str, value, start: int, end: int | None, w
 ALWAYS = (None, None)  # a window without bounds: everything a member counts
 
 
-def _window_years(window: tuple) -> tuple:
+def _window_years(window: tuple, cutoff: tuple = CALENDAR) -> tuple:
     """The year ends a window of days holds: those of the years from its first day's to (not
     including) its end's (the end's year end is after the end)."""
-    return (BEGINNING if window[0] is None else year_of(window[0]), None if window[1] is None else year_of(window[1]))
+    return (BEGINNING if window[0] is None else year_of(window[0], cutoff),
+            None if window[1] is None else year_of(window[1], cutoff))
 
 
 def _within(segment: tuple, years: tuple) -> tuple:
@@ -106,8 +139,12 @@ def _within(segment: tuple, years: tuple) -> tuple:
 class _Flows:
     """Adds a dated flow only when its day lies in the window [first, end)."""
 
-    def __init__(self, entries: Counter, window: tuple):
-        self.entries, self.window = entries, window
+    def __init__(self, entries: Counter, window: tuple, cutoff: tuple = CALENDAR):
+        self.entries, self.window, self.cutoff = entries, window, cutoff
+
+    def year(self, iso) -> int | None:
+        """The report year of an event's date (counters.year_of with this count's report date)."""
+        return year_of(iso, self.cutoff)
 
     def add(self, key: tuple, on, n: int = 1) -> None:
         day = str(on)[:10] if on else None
@@ -119,7 +156,7 @@ class _Flows:
         self.entries[key] += n
 
 
-def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
+def member_entries(facts: dict | None, window: tuple = ALWAYS, cutoff: tuple = CALENDAR) -> Counter:
     """(dimension, value, year) → n for one member's facts (the event contract's shape).
 
     A member who left keeps counting for the years they belonged and for what happened then;
@@ -130,25 +167,28 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
     back by 回退 is in neither the member's state nor their absences: it counts nowhere.
 
     `window` ([first day, end day), ISO dates, None: open): only what the member counted while
-    in one organization (`placed`): the year ends inside it and the flows dated inside it."""
+    in one organization (`placed`): the year ends inside it and the flows dated inside it.
+
+    `cutoff` (月, 日): the report date; every event's date counts in its report year (year_of),
+    birth years stay calendar years (an age band is the report year less the birth year)."""
     entries: Counter = Counter()
     if not facts:
         return entries
     left = facts.get("status") == "left"
     if left and not facts.get("left_on"):
         return entries
-    flows, years = _Flows(entries, window), _window_years(window)
-    joined = year_of(facts.get("joined_on"))
+    flows, years = _Flows(entries, window, cutoff), _window_years(window, cutoff)
+    joined = year_of(facts.get("joined_on"), cutoff)
     # A member keyed in by 线下转入 belongs here from their arrival (counted as a 转入 by the
     # transfer fact), not from their 入党日期 (a 发展 elsewhere).
-    arrived = year_of(facts.get("arrived_on"))
+    arrived = year_of(facts.get("arrived_on"), cutoff)
     start = arrived if arrived is not None else joined
-    membership = (BEGINNING if start is None else start, year_of(facts.get("left_on")) if left else None)
-    full = year_of(facts.get("full_on"))
+    membership = (BEGINNING if start is None else start, year_of(facts.get("left_on"), cutoff) if left else None)
+    full = year_of(facts.get("full_on"), cutoff)
     for present in _present(flows, membership, facts.get("absences") or ()):
         segment = _within(present, years)
         for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
-                                 ("birth_year", year_of(facts.get("birth_date"))),
+                                 ("birth_year", calendar_year(facts.get("birth_date"))),
                                  ("joined_period", joined_period(facts.get("joined_on"))),
                                  # Education and occupation carry no history: the current value stands
                                  # for every year the member belonged.
@@ -156,7 +196,7 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
                                  ("occupation", facts.get("occupation"))):
             span(entries, dimension, value, *segment, within=segment)
         if facts.get("occupation") == STUDENT:
-            span(entries, "student_birth_year", year_of(facts.get("birth_date")), *segment, within=segment)
+            span(entries, "student_birth_year", calendar_year(facts.get("birth_date")), *segment, within=segment)
             span(entries, "student_education", EDUCATION_BUCKETS.get(facts.get("education")), *segment,
                  within=segment)
         if full is not None:
@@ -167,7 +207,7 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
     if joined is not None and arrived is None:
         on = facts.get("joined_on")
         flows.add(("increase", "develop", joined), on)
-        values = (facts.get("sex"), facts.get("ethnicity"), year_of(facts.get("birth_date")),
+        values = (facts.get("sex"), facts.get("ethnicity"), calendar_year(facts.get("birth_date")),
                   EDUCATION_BUCKETS.get(facts.get("education")), facts.get("occupation"))
         for dimension, value in zip(DEVELOPED, values):
             flows.add((dimension, NOT_RECORDED if value is None else str(value), joined), on)
@@ -176,7 +216,7 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS) -> Counter:
         _decrease(flows, facts.get("leave_kind"), facts["left_on"])
     for year, grade in (facts.get("evaluations") or {}).items():
         if str(year).isdigit() and grade:  # a year's 民主评议 counts where the member was at its end
-            flows.add(("evaluation", str(grade), int(year)), f"{int(year):04d}-12-31")
+            flows.add(("evaluation", str(grade), int(year)), cutoff_day(int(year), cutoff))
     _expulsions(flows, facts)
     _trainings(flows, facts)
     _commendations(flows, facts)
@@ -192,7 +232,7 @@ def _expulsions(flows: _Flows, facts: dict) -> None:
     for kind, on in leaves:
         if LEAVE_KIND_GROUPS.get(kind) == "出党":
             for dimension, value in zip(EXPELLED, _expelled(facts, on)):
-                flows.add((dimension, NOT_RECORDED if value is None else str(value), year_of(on)), on)
+                flows.add((dimension, NOT_RECORDED if value is None else str(value), flows.year(on)), on)
 
 
 def _as_member(facts: dict, dated: list) -> list:
@@ -209,7 +249,7 @@ def _first_each_year(flows: _Flows, dimension: str, days) -> None:
     such day."""
     firsts: dict = {}
     for day in sorted(str(day)[:10] for day in days):
-        firsts.setdefault(year_of(day), day)
+        firsts.setdefault(flows.year(day), day)
     for year, day in firsts.items():
         flows.add((dimension, "", year), day)
 
@@ -218,7 +258,7 @@ def _trainings(flows: _Flows, facts: dict) -> None:
     """表9: each 培训情况 row ([started_on, level, mode, hours]) in the year it began."""
     rows = _as_member(facts, facts.get("trainings") or [])
     for started_on, level, mode, hours in rows:
-        year = year_of(started_on)
+        year = flows.year(started_on)
         flows.add(("training", level or NOT_RECORDED, year), started_on)
         flows.add(("training_mode", mode or NOT_RECORDED, year), started_on)
         if hours:
@@ -230,7 +270,7 @@ def _commendations(flows: _Flows, facts: dict) -> None:
     """表12: each 奖励 of 奖惩情况 ([decided_on, level]) in the year it was granted."""
     rows = _as_member(facts, facts.get("commendations") or [])
     for decided_on, level in rows:
-        flows.add(("commended", level or NOT_RECORDED, year_of(decided_on)), decided_on)
+        flows.add(("commended", level or NOT_RECORDED, flows.year(decided_on)), decided_on)
     _first_each_year(flows, "commended_members", (row[0] for row in rows))
 
 
@@ -238,7 +278,7 @@ def _probation(flows: _Flows, facts: dict, full: int | None) -> None:
     """转正 in the year of the 转正日期 (按期, or after an extension), 延长预备期 in the year it was
     approved; a member keyed in by 线下转入 as a full member was confirmed elsewhere. (取消预备党员资格
     is the leave kind 25, an 出党 way: `expel`.)"""
-    extended = year_of(facts.get("extended_on"))
+    extended = flows.year(facts.get("extended_on"))
     if full is not None and not (facts.get("arrived_on") and str(facts["full_on"]) < str(facts["arrived_on"])):
         flows.add(("confirm", CONFIRMED_EXTENDED if extended is not None else CONFIRMED_ON_TIME, full),
                   facts["full_on"])
@@ -247,7 +287,7 @@ def _probation(flows: _Flows, facts: dict, full: int | None) -> None:
 
 
 def _decrease(flows: _Flows, kind, on) -> None:
-    group, year = LEAVE_KIND_GROUPS.get(kind), year_of(on)
+    group, year = LEAVE_KIND_GROUPS.get(kind), flows.year(on)
     if group == COUNTED_AS_TRANSFER:
         return
     flows.add(("decrease", DECREASE_GROUPS.get(group, "other"), year), on)
@@ -263,7 +303,7 @@ def _expelled(facts: dict, on) -> tuple:
         category = PROBATIONARY if str(full_on)[:10] > str(on)[:10] else FULL
     else:
         category = facts.get("category") or FULL
-    return (facts.get("sex"), facts.get("ethnicity"), year_of(facts.get("birth_date")),
+    return (facts.get("sex"), facts.get("ethnicity"), calendar_year(facts.get("birth_date")),
             joined_period(facts.get("joined_on")), category)
 
 
@@ -272,7 +312,7 @@ def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
     leaving and return are counted as they go."""
     segments, start = [], membership[0]
     for kind, left_on, back_on in sorted(absences, key=lambda absence: absence[1]):
-        away, back = year_of(left_on), year_of(back_on)
+        away, back = flows.year(left_on), flows.year(back_on)
         if away is None or back is None:
             continue
         segments.append((start, away))
@@ -285,7 +325,8 @@ def _present(flows: _Flows, membership: tuple, absences) -> list[tuple]:
     return [*segments, (start, membership[1])]
 
 
-def placed(facts: dict | None, path: str | None, moves=(), kinds: dict | None = None) -> list[tuple[str, Counter]]:
+def placed(facts: dict | None, path: str | None, moves=(), kinds: dict | None = None,
+           cutoff: tuple = CALENDAR) -> list[tuple[str, Counter]]:
     """(path, entries) of one member, each where it was counted: `moves` are the member's counted
     省内 transfers [(effective_on, from_path)]; before each, the member counted in the organization
     it left (its year ends and its dated flows: a 发展 there stays there), and from the last one
@@ -294,35 +335,38 @@ def placed(facts: dict | None, path: str | None, moves=(), kinds: dict | None = 
     organization's own move (uncounted) takes everything counted under it along. `kinds`: org id →
     the kind of unit it is set up in (unit_kind), for the members by unit kind (`with_unit_kind`)."""
     if not moves:
-        return [(path, with_unit_kind(member_entries(facts), kind_at(path, kinds)))]
+        return [(path, with_unit_kind(member_entries(facts, cutoff=cutoff), kind_at(path, kinds)))]
     result, first = [], None
     for on, from_path in sorted(moves):
         on = str(on)[:10]
-        result.append((from_path, with_unit_kind(member_entries(facts, (first, on)), kind_at(from_path, kinds))))
+        entries = member_entries(facts, (first, on), cutoff)
+        result.append((from_path, with_unit_kind(entries, kind_at(from_path, kinds))))
         first = on
-    result.append((path, with_unit_kind(member_entries(facts, (first, None)), kind_at(path, kinds))))
+    result.append((path, with_unit_kind(member_entries(facts, (first, None), cutoff), kind_at(path, kinds))))
     return result
 
 
-def placed_rolled(facts: dict | None, path: str | None, moves=(), kinds: dict | None = None) -> Counter:
+def placed_rolled(facts: dict | None, path: str | None, moves=(), kinds: dict | None = None,
+                  cutoff: tuple = CALENDAR) -> Counter:
     """A member's counter entries rolled up from where each was counted (`placed`)."""
     result: Counter = Counter()
-    for where, entries in placed(facts, path, moves, kinds):
+    for where, entries in placed(facts, path, moves, kinds, cutoff):
         result.update(rolled(entries, where))
     return result
 
 
-def replaced(facts: dict | None, path: str | None, before, after, kinds: dict | None = None) -> Counter:
+def replaced(facts: dict | None, path: str | None, before, after, kinds: dict | None = None,
+             cutoff: tuple = CALENDAR) -> Counter:
     """What a member's counters change by when their moves go from `before` to `after` (a new 省内
     transfer or 整建制 placement counted)."""
     if not facts:
         return Counter()
-    result = placed_rolled(facts, path, after, kinds)
-    result.subtract(placed_rolled(facts, path, before, kinds))
+    result = placed_rolled(facts, path, after, kinds, cutoff)
+    result.subtract(placed_rolled(facts, path, before, kinds, cutoff))
     return result
 
 
-def org_entries(state: dict | None) -> Counter:
+def org_entries(state: dict | None, cutoff: tuple = CALENDAR) -> Counter:
     """(dimension, value, year) → n for one organization: its type while it exists, from its
     成立日期 (or always) until it is revoked; a deleted one counts nowhere."""
     entries: Counter = Counter()
@@ -331,8 +375,8 @@ def org_entries(state: dict | None) -> Counter:
     revoked = state.get("status") == "revoked"
     if revoked and not state.get("revoked_on"):
         return entries
-    start = year_of(state.get("established_on"))
-    years = (BEGINNING if start is None else start, year_of(state.get("revoked_on")) if revoked else None)
+    start = year_of(state.get("established_on"), cutoff)
+    years = (BEGINNING if start is None else start, year_of(state.get("revoked_on"), cutoff) if revoked else None)
     span(entries, "org_type", state.get("type"), *years, within=years)
     _unit_entries(entries, state, years)
     _org_commendations(entries, state.get("commendations") or ())

@@ -14,7 +14,7 @@ members' own facts (counters.member_entries); only the applicants on hand need t
 """
 from collections import Counter
 
-from .counters import span, year_of
+from .counters import CALENDAR, span, year_of
 
 APPLICANT_EVENTS = ("applicant_created", "applicant_updated")
 APPLICANT, ACTIVIST, CANDIDATE = "applicant", "activist", "candidate"
@@ -40,15 +40,16 @@ def stage_spans(facts: dict) -> list[tuple[str, str, str | None]]:
     return spans
 
 
-def applicant_entries(facts: dict | None) -> Counter:
-    """(dimension, value, year) → n of one applicant, counted at their organization's path."""
+def applicant_entries(facts: dict | None, cutoff: tuple = CALENDAR) -> Counter:
+    """(dimension, value, year) → n of one applicant, counted at their organization's path, each date
+    in its report year (`cutoff`: the report date, counters.year_of)."""
     entries: Counter = Counter()
     if not facts or not facts.get("applied_on"):
         return entries
     for stage, since, until in stage_spans(facts):
-        years = (year_of(since), year_of(until))
+        years = (year_of(since, cutoff), year_of(until, cutoff))
         span(entries, "applicant_stage", stage, *years, within=years)
-    entries[("applied", "", year_of(facts["applied_on"]))] += 1  # a later deletion does not undo it
+    entries[("applied", "", year_of(facts["applied_on"], cutoff))] += 1  # a later deletion does not undo it
     return entries
 
 

@@ -9,7 +9,7 @@ creation arrives in the same batch.
 from collections import Counter
 from dataclasses import dataclass
 
-from .counters import org_entries, placed, placed_rolled, rolled
+from .counters import CALENDAR, org_entries, placed, placed_rolled, rolled
 
 ORG_EVENTS = ("org_created", "org_renamed", "org_updated", "org_revoked", "org_deleted", "org_restored",
               "org_moved")
@@ -69,27 +69,28 @@ class Folded:
     deferred: list  # member events that could not be placed yet (organization unknown)
 
 
-def member_change(old: Fact, new: Fact, moves=(), kinds: dict | None = None) -> Counter:
+def member_change(old: Fact, new: Fact, moves=(), kinds: dict | None = None, cutoff: tuple = CALENDAR) -> Counter:
     """What a member's going from `old` to `new` does to the counters, each part counted where
     the member was then (`moves`: the member's counted 省内 transfers, counters.placed; `kinds`:
     org id → unit kind). Under the same path only the entries that differ are rolled up (an
     education change moves 2 of a member's ~15 entries, at every level of the path)."""
     if not moves and old.facts and new.facts and old.path == new.path:
-        (_, difference), = placed(new.facts, new.path, (), kinds)
-        difference.subtract(placed(old.facts, old.path, (), kinds)[0][1])
+        (_, difference), = placed(new.facts, new.path, (), kinds, cutoff)
+        difference.subtract(placed(old.facts, old.path, (), kinds, cutoff)[0][1])
         return rolled(difference, new.path)
-    result = placed_rolled(new.facts, new.path, moves, kinds) if new.facts else Counter()
+    result = placed_rolled(new.facts, new.path, moves, kinds, cutoff) if new.facts else Counter()
     if old.facts:
-        result.subtract(placed_rolled(old.facts, old.path, moves, kinds))
+        result.subtract(placed_rolled(old.facts, old.path, moves, kinds, cutoff))
     return result
 
 
 def fold(events: list, orgs: dict, members: dict, known_paths: dict, moves: dict | None = None,
-         kinds: dict | None = None) -> Folded:
+         kinds: dict | None = None, cutoff: tuple = CALENDAR) -> Folded:
     """Fold `events` (first deliveries only) over the counted `orgs` and `members` ({id: Fact},
     missing = nothing counted). `known_paths` maps org ids to their counted paths (the member
     events' organizations); `moves` member id → the member's counted 省内 transfers; `kinds` org
-    id → the unit kind of the organizations members are counted at, as after the batch's org events."""
+    id → the unit kind of the organizations members are counted at, as after the batch's org events;
+    `cutoff` the report date the entries are counted by (counters.year_of)."""
     moves = moves or {}
     orgs, members = dict(orgs), dict(members)
     changed_orgs, changed_members, deltas, deferred = {}, {}, Counter(), []
@@ -102,7 +103,7 @@ def fold(events: list, orgs: dict, members: dict, known_paths: dict, moves: dict
                 continue
             state = org_state(event["payload"])
             new = Fact(version, state["path"], state)
-            deltas.update(change(old, new, org_entries))
+            deltas.update(change(old, new, lambda state: org_entries(state, cutoff)))
             orgs[org_id] = changed_orgs[org_id] = new
             continue
         member_id = subject(event)
@@ -119,7 +120,7 @@ def fold(events: list, orgs: dict, members: dict, known_paths: dict, moves: dict
                 deferred.append(event)
                 continue
         new = Fact(version, path, after)
-        deltas.update(member_change(old, new, moves.get(member_id, ()), kinds))
+        deltas.update(member_change(old, new, moves.get(member_id, ()), kinds, cutoff))
         members[member_id] = changed_members[member_id] = new
     return Folded(changed_orgs, changed_members, Counter({k: n for k, n in deltas.items() if n}), deferred)
 

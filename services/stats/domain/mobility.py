@@ -12,7 +12,7 @@ deployment; `outside`: keyed in from elsewhere), and as the flow `inflow_new`. S
 """
 from collections import Counter
 
-from .counters import span, year_of
+from .counters import CALENDAR, span, year_of
 
 OUTFLOW_EVENTS = ("outflow_opened", "outflow_changed", "outflow_closed")
 INFLOW_EVENTS = ("inflow_opened", "inflow_ended")
@@ -49,12 +49,12 @@ def area(facts: dict, province: str) -> str:
     return WITHIN
 
 
-def outflow_entries(facts: dict | None, province: str) -> Counter:
+def outflow_entries(facts: dict | None, province: str, cutoff: tuple = CALENDAR) -> Counter:
     entries: Counter = Counter()
-    start = year_of((facts or {}).get("from_date"))
+    start = year_of((facts or {}).get("from_date"), cutoff)
     if start is None:
         return entries
-    ended = year_of(facts.get("ended_on"))
+    ended = year_of(facts.get("ended_on"), cutoff)
     years = (start, ended)
     where = area(facts, province)
     span(entries, OUTFLOW, where, *years, within=years)
@@ -62,27 +62,28 @@ def outflow_entries(facts: dict | None, province: str) -> Counter:
     if ended is not None:
         entries[("outflow_ended", RETURNED if facts.get("state") == RETURNED else CLOSED, ended)] += 1
     for since, found_on in facts.get("lost_periods") or ():
-        lost = year_of(since)
+        lost = year_of(since, cutoff)
         if lost is not None:
-            span(entries, "outflow_lost", "", lost, year_of(found_on), within=years)
+            span(entries, "outflow_lost", "", lost, year_of(found_on, cutoff), within=years)
     return entries
 
 
-def inflow_entries(facts: dict | None) -> Counter:
+def inflow_entries(facts: dict | None, cutoff: tuple = CALENDAR) -> Counter:
     entries: Counter = Counter()
-    start = year_of((facts or {}).get("from_date"))
+    start = year_of((facts or {}).get("from_date"), cutoff)
     if start is None:
         return entries
     source = IN_SYSTEM if facts.get("outflow_id") else OUTSIDE
-    years = (start, year_of(facts.get("ended_on")))
+    years = (start, year_of(facts.get("ended_on"), cutoff))
     span(entries, INFLOW, source, *years, within=years)
     entries[("inflow_new", source, start)] += 1
     return entries
 
 
-def mobility_entries(kind: str, facts: dict | None, province: str) -> Counter:
-    """(dimension, value, year) → n of one outflow or inflow, counted at its organization's path."""
-    return outflow_entries(facts, province) if kind == OUTFLOW else inflow_entries(facts)
+def mobility_entries(kind: str, facts: dict | None, province: str, cutoff: tuple = CALENDAR) -> Counter:
+    """(dimension, value, year) → n of one outflow or inflow, counted at its organization's path, each
+    date in its report year (`cutoff`: the report date, counters.year_of)."""
+    return outflow_entries(facts, province, cutoff) if kind == OUTFLOW else inflow_entries(facts, cutoff)
 
 
 def counted_path(kind: str, facts: dict) -> str | None:

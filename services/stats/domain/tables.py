@@ -35,7 +35,8 @@ from .terms import APPOINTED, ELECTED
 
 HAN = "01"
 
-# Bulletin age bands (RULES.md §7), by age at 12-31 of the report year: (key, label, oldest age).
+# Bulletin age bands (RULES.md §7), by age at 12-31 of the report year (the report year less the calendar
+# birth year: with a report date other than 12-31, the age reached in its calendar year): (key, label, oldest age).
 AGE_BANDS = (("a30", "30岁及以下", 30), ("a35", "31至35岁", 35), ("a40", "36至40岁", 40), ("a45", "41至45岁", 45),
              ("a50", "46至50岁", 50), ("a55", "51至55岁", 55), ("a60", "56至60岁", 60), ("a61", "61岁及以上", None))
 

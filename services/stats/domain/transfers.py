@@ -9,7 +9,7 @@ holds, and a province's report shows its 省内 transfers as RULES.md §7's tabl
 """
 from collections import Counter
 
-from .counters import rolled, year_of
+from .counters import CALENDAR, rolled, year_of
 
 TRANSFER_EVENTS = ("member_transferred",)
 COUNTED_KINDS = ("within", "cross_province", "outside", "whole_org")  # 省内, 跨省, 系统外, 整建制
@@ -24,13 +24,13 @@ def moves_member(fact: dict) -> bool:
         and bool(fact.get("to_path")) and bool(fact.get("effective_on"))
 
 
-def sides(fact: dict) -> list[tuple[str, Counter]]:
+def sides(fact: dict, cutoff: tuple = CALENDAR) -> list[tuple[str, Counter]]:
     """(path, entries) of each counted end of a transfer fact {kind, effective_on, from_path,
     to_path, members}: the member's old organization counts one 转出, the new one one 转入. A
     整建制转移 counts its `members` (those of the organization's subtree when it moved) at the old
     parent and above as 转出 and at the new parent and above as 转入: the organization moved with
     them and counts neither."""
-    kind, year = fact.get("kind"), year_of(fact.get("effective_on"))
+    kind, year = fact.get("kind"), year_of(fact.get("effective_on"), cutoff)
     members = int(fact.get("members", 1) or 0) if kind == "whole_org" else 1
     if kind not in COUNTED_KINDS or year is None or members <= 0:
         return []
@@ -39,9 +39,10 @@ def sides(fact: dict) -> list[tuple[str, Counter]]:
             if path]
 
 
-def transfer_deltas(fact: dict) -> Counter:
-    """Counter deltas (org_id, dimension, kind, year) → n of a transfer counted once."""
+def transfer_deltas(fact: dict, cutoff: tuple = CALENDAR) -> Counter:
+    """Counter deltas (org_id, dimension, kind, year) → n of a transfer counted once (in the report
+    year of its 接收 date: `cutoff`, counters.year_of)."""
     result: Counter = Counter()
-    for path, entries in sides(fact):
+    for path, entries in sides(fact, cutoff):
         result.update(rolled(entries, path))
     return result

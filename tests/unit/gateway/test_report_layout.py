@@ -71,3 +71,11 @@ def test_the_page_header_rows_span_groups_and_ungrouped_columns_span_both_rows()
         ("上年底党员总数", 1, 2), ("增加党员", 5, 1), ("减少党员", 6, 1), ("本年底实有党员数", 1, 2),
         ("实有数与应有数之差", 1, 2)]
     assert [c["label"] for c in lower][:3] == ["合计", "发展党员", "恢复党籍"] and len(lower) == 11
+
+
+def test_the_period_is_the_reports_period_end():
+    data = named(report(year=2026))
+    data.update(status_name="草稿", period_end="2026-06-30")
+    book = load_workbook(io.BytesIO(report_workbook(data, "第一党支部")))
+    assert [row[1].value for row in book["封面"].iter_rows(min_row=4, max_row=4)] == ["2026年6月30日"]
+    assert book["表1 两年党员数综合比较"]["O2"].value == "报告期：2026年6月30日（草稿）"

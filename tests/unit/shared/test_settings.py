@@ -82,3 +82,11 @@ def test_a_change_is_checked_as_a_whole():
 def test_values_as_people_read_them():
     assert shown("terms_own_reminder_days", 45) == "45天" and shown("report_date", "06-30") == "06-30"
     assert shown("report_date", None) is None
+
+
+def test_the_report_date_is_the_roots_only():
+    """One report period for the whole deployment (reports sum up the tree): a value stored below the
+    root is ignored."""
+    found = resolve(BRANCH_PATH, [(PROVINCE, "report_date", "06-30"), (COUNTY, "report_date", "09-30")])
+    assert (found["report_date"].value, found["report_date"].set_at) == ("06-30", PROVINCE)
+    assert resolve(BRANCH_PATH, [(CITY, "report_date", "09-30")])["report_date"].value == "12-31"

@@ -22,6 +22,8 @@ QUEUES = {
     "evt-org-term_opened--stats.on_term_opened", "evt-org-term_closed--stats.on_term_closed",
     "evt-org-term_approved--stats.on_term_approved", "evt-org-committee_changed--stats.on_committee_changed",
     "evt-org-term_corrected--stats.on_term_corrected",
+    # 统计报告期截止日 (issue 17): every counter recounted by a new report date
+    "evt-org-report_date_changed--stats.on_report_date_changed",
 }
 
 
