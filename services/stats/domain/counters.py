@@ -379,17 +379,17 @@ def org_entries(state: dict | None, cutoff: tuple = CALENDAR) -> Counter:
     years = (BEGINNING if start is None else start, year_of(state.get("revoked_on"), cutoff) if revoked else None)
     span(entries, "org_type", state.get("type"), *years, within=years)
     _unit_entries(entries, state, years)
-    _org_commendations(entries, state.get("commendations") or ())
+    _org_commendations(entries, state.get("commendations") or (), cutoff)
     return entries
 
 
-def _org_commendations(entries: Counter, rows) -> None:
+def _org_commendations(entries: Counter, rows, cutoff: tuple = CALENDAR) -> None:
     """表12: each 奖励 of the organization's 组织奖惩 ([approved_on, level]) in the year of its 批准日期,
     and the organization once in each year it was commended. A revoked organization keeps its
     past 奖励 (like its years in `org_type`); a deleted one counts nothing (org_entries)."""
     years = set()
     for approved_on, level in rows:
-        year = year_of(approved_on)
+        year = year_of(approved_on, cutoff)
         if year is None:
             continue
         entries[("org_commended", level or NOT_RECORDED, year)] += 1

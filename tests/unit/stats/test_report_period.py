@@ -87,6 +87,8 @@ def test_every_dated_fact_follows_the_report_date():
     assert entries[("evaluation", "1", 2025)] == 1  # a 民主评议 year is a year, not a date
     assert org_entries({"type": "31", "status": "active", "established_on": "2020-07-01"}, JUNE) == Counter(
         {("org_type", "31", 2021): 1})
+    commended = org_entries({"type": "31", "status": "active", "commendations": [["2025-07-01", "5"]]}, JUNE)
+    assert commended[("org_commended", "5", 2026)] == 1 and commended[("commended_orgs", "", 2026)] == 1
     fact = {"kind": "within", "effective_on": "2025-07-01", "from_path": "/1/2/", "to_path": "/1/3/"}
     assert {year for (_, _, _, year) in transfer_deltas(fact, JUNE)} == {2026}
     assert {year for (_, _, _, year) in transfer_deltas(fact)} == {2025}
