@@ -283,8 +283,16 @@ def explain(engine, scope_path: str, filters: dict) -> dict:
         sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
         sql = sql.replace("%%", "%")  # the dialect doubles it for its driver; run here without parameters
     with psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(hide_password=False)) as conn:
-        plan = [row[0] for row in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)]  # no parameters: % is plain
-    return {"filters": filters, "sql": sql, "plan": plan}
+        plan = [row[0] for row in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)]
+    executed = next(float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time"))
+    return {"filters": filters, "sql": sql, "plan": plan, "execution_ms": executed}
+
+
+def in_database(engine, scope_path: str, requests: list[dict], n: int = 50) -> dict:
+    """The statement's own execution time in PostgreSQL for `n` of the timed requests (EXPLAIN ANALYZE):
+    what the index does, apart from the RPC and JSON around it (on a busy machine, most of a request)."""
+    times = [explain(engine, scope_path, params)["execution_ms"] for params in requests[WARM:WARM + n]]
+    return summary_ms([t / 1000 for t in times])
 
 
 def member_edits(client, dsn: str, member_ids: list[int]) -> dict:
@@ -377,12 +385,14 @@ def main(members: int = 100_000, entries: int = 50_000_000) -> int:
         for name, requests in queries.items():
             requests = list(requests)
             results[name] = timed(admin, requests)
+            results[name]["in_database"] = in_database(engine, root_path, requests)
             progress(f"{name}: {results[name]}")
             plans[name] = explain(engine, root_path, requests[-1])
         county_id, county_path = counties[0]
         clerk = clerk_client(system, admin, county_id, "bench_county_clerk")
-        results["county_day_as_its_clerk"] = timed(clerk, [{"from": str(d), "to": str(d)}
-                                                           for d in (some_day() for _ in range(n))])
+        requests = [{"from": str(d), "to": str(d)} for d in (some_day() for _ in range(n))]
+        results["county_day_as_its_clerk"] = timed(clerk, requests)
+        results["county_day_as_its_clerk"]["in_database"] = in_database(engine, county_path, requests)
         progress(f"county_day_as_its_clerk: {results['county_day_as_its_clerk']}")
         day = str(some_day())
         plans["county_day_as_its_clerk"] = explain(engine, county_path, {"from": day, "to": day})
