@@ -20,16 +20,17 @@ to a table this old). Then, through the gateway (HTTP → RPC → org service �
 requests and 200 timed ones each (p50/p95), each request a different target:
 1. one member's log (`GET /audit?entity=member&entity_id=…`, the first page of 50), as the administrator;
 2. one account's month (`account=…&from=&to=` a calendar month), as the administrator;
-3. a subtree's day (`org_id=<county>&from=day&to=day`): a county and a city as the administrator,
-   and a county's own clerk without org_id (their scope is the county);
+3. a subtree's day (`org_id=<county>&from=day&to=day`): a county, a city and the whole province (no
+   org_id) as the administrator, and a county's own clerk without org_id (their scope is the county);
 4. a member edit (`PATCH /members/{id}`, the phone) with its audit entry as always (A), and with the
    entry's outbox row dropped by a BEFORE INSERT trigger on member.outbox (B: no row written, relayed,
    consumed or stored; the entry is still built and its INSERT still sent, a few per cent of a
    PostgreSQL round trip). The services run in other processes, so this is the honest switch: A and B
    alternate in blocks of 25 edits (a busy machine drifts), 200 edits each; the audit's cost is
    p95(A) / p95(B) − 1.
-The plan of each search (EXPLAIN ANALYZE of the service's own statement, `services.org.audit.statement`)
-is recorded with the figures.
+For each search, 50 of the timed requests are also run inside PostgreSQL (EXPLAIN ANALYZE of the
+service's own statement, `services.org.audit.statement`: `in_database`, what the indexes do apart
+from the RPC and JSON around them), and one plan is recorded with the figures.
 """
 import json
 import random
