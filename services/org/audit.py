@@ -118,6 +118,18 @@ def entry_view(row) -> dict:
             "action": row.action, "changes": row.changes, "source": row.source}
 
 
+def statement(session, caller: Caller, filters: dict, after, limit: int):
+    """The search's SELECT (a page and one more row, to know whether there is a next page); the
+    benchmark (bench/audit_scale.py) explains this very statement."""
+    where = _where(session, caller, filters)
+    if cursor := _cursor(after):
+        at, entry_id = cursor
+        where = and_(where, or_(audit_entries.c.at < at,
+                                and_(audit_entries.c.at == at, audit_entries.c.id < entry_id)))
+    return (select(audit_entries).where(where).order_by(audit_entries.c.at.desc(), audit_entries.c.id.desc())
+            .limit(limit + 1))
+
+
 def search(sessions: sessionmaker, caller: Caller, filters: dict | None = None, after=None, limit=PAGE) -> dict:
     """Entries of the caller's subtree matching `filters` (org_id, account, entity, entity_id, kind,
     from, to), newest first, `limit` a page; `next` continues after the last one (keyset on at, id)."""
@@ -126,16 +138,8 @@ def search(sessions: sessionmaker, caller: Caller, filters: dict | None = None, 
         limit = max(1, min(int(limit), MAX_PAGE))
     except (TypeError, ValueError):
         limit = PAGE
-    cursor = _cursor(after)
     with sessions() as session:
-        where = _where(session, caller, filters)
-        if cursor:
-            at, entry_id = cursor
-            where = and_(where, or_(audit_entries.c.at < at,
-                                    and_(audit_entries.c.at == at, audit_entries.c.id < entry_id)))
-        rows = session.execute(select(audit_entries).where(where)
-                               .order_by(audit_entries.c.at.desc(), audit_entries.c.id.desc())
-                               .limit(limit + 1)).all()
+        rows = session.execute(statement(session, caller, filters, after, limit)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if rows else None

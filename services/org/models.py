@@ -456,8 +456,8 @@ audit_entries = Table(
 Index("audit_entries_entity", audit_entries.c.entity, audit_entries.c.entity_id, audit_entries.c.at.desc(),
       audit_entries.c.id.desc())
 Index("audit_entries_account", audit_entries.c.username, audit_entries.c.at.desc(), audit_entries.c.id.desc())
-Index("audit_entries_at", audit_entries.c.at.desc(), audit_entries.c.id.desc())
-Index("audit_entries_path", audit_entries.c.org_path, audit_entries.c.at.desc(),
+# A period, and a subtree's period: the path is an index condition within the period's range (org_0021).
+Index("audit_entries_at_path", audit_entries.c.at.desc(), audit_entries.c.id.desc(), audit_entries.c.org_path,
       postgresql_ops={"org_path": "text_pattern_ops"})
 
 # 系统设置 (services/org/settings.py, docs/SETTINGS.md): the values set at an organization (its
