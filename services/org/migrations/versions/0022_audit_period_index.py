@@ -6,12 +6,12 @@ path index made PostgreSQL read every entry a county ever had and sort them (a s
 with the years kept), and its absence made a branch's log without dates fetch ~100,000 other
 organizations' rows from the table before finding its page.
 
-Revision ID: org_0021_audit_period_index
+Revision ID: org_0022_audit_period_index
 """
 from alembic import op
 
-revision = "org_0021_audit_period_index"
-down_revision = "org_0020_meeting_imports"
+revision = "org_0022_audit_period_index"
+down_revision = "org_0021_sanction_level"
 S = "org"
 
 
