@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from services.stats.contract import COVER_FIELDS
+from services.stats.domain.counters import report_year
 
 from ..api.common import call, path_id
 from ..api.imports import read_upload, uploaded_file
@@ -27,9 +28,15 @@ def _year(request: Request) -> str:
     return request.path_params["year"]
 
 
-def _years() -> list[int]:
-    this_year = date.today().year
-    return list(range(this_year, this_year - YEARS_SHOWN, -1))
+def _years(period_end: str | None = None, today: date | None = None) -> list[int]:
+    """The report years to choose from, newest first: up to the one today belongs to by the report
+    date (`period_end` of any report year: with 06-30, from July on that is next calendar year's)."""
+    today = today or date.today()
+    newest = today.year
+    if period_end:
+        end = date.fromisoformat(period_end)
+        newest = report_year(today, (end.month, end.day))
+    return list(range(newest, newest - YEARS_SHOWN, -1))
 
 
 def _flagged(report: dict) -> dict:
@@ -76,7 +83,7 @@ async def _context(request: Request, session: Session, org_id: int, year: str) -
         whole_org_attachment(request, session, org_id, year))
     return dict(report=report, org=org, root=root, children=children, history=history["items"], whole_org=whole_org,
                 directions=DIRECTIONS, may_load_templates=_may_load_templates(session, root),
-                cover_fields=COVER_FIELDS, years=_years(), flagged=_flagged(report),
+                cover_fields=COVER_FIELDS, years=_years(report.get("period_end")), flagged=_flagged(report),
                 charts=report_charts(report["tables"]),
                 headers={t["key"]: header_rows(t["columns"]) for t in report["tables"]})
 
@@ -134,7 +141,8 @@ async def usage_page(request: Request):
                        level=level or None)  # first: 400/403/404
     org, root = await asyncio.gather(call(request, session, "org", "get_org", org_id=org_id),
                                      call(request, session, "org", "get_org", org_id=session.org_id))
-    return render(request, "report_usage.html", session=session, usage=usage, org=org, root=root, years=_years())
+    return render(request, "report_usage.html", session=session, usage=usage, org=org, root=root,
+                  years=_years(usage.get("period_end")))
 
 
 async def name_list_page(request: Request):
