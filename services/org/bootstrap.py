@@ -1,5 +1,6 @@
 """`python -m services.org.bootstrap`: on an empty database create the root organization
-(PMIS_ROOT_ORG_NAME) and the `admin` account bound to it, printing the one-time password."""
+(PMIS_ROOT_ORG_NAME) and the `admin` account bound to it, printing the one-time password; at every
+start, announce the root's report date to the statistics (settings.announce_report_date)."""
 import secrets
 import sys
 
@@ -10,6 +11,7 @@ from services.shared.db import make_engine
 
 from .accounts import ensure_admin
 from .commands import ensure_root
+from .settings import announce_report_date
 
 
 def one_time_password() -> str:
@@ -23,6 +25,7 @@ def bootstrap() -> dict:
         root_id, root_created = ensure_root(sessions, setting("PMIS_ROOT_ORG_NAME"), setting("PMIS_ROOT_ORG_CODE"))
         password = one_time_password()
         admin_created = ensure_admin(sessions, root_id, password)
+        announce_report_date(sessions)
     finally:
         engine.dispose()
     return {"root_id": root_id, "root_created": root_created, "admin_created": admin_created,

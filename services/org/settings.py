@@ -132,6 +132,25 @@ def set_org_settings(sessions: sessionmaker, caller: Caller, org_id, data) -> di
         return _view(session, caller, org)
 
 
+def announce_report_date(sessions: sessionmaker) -> bool:
+    """The root's report date once more as report_date_changed, under its last change's id (at every
+    start: bootstrap). The stats service ignores a version it has seen; a deployment that set the
+    date before the statistics read it (issue 17) gets it counted. False when the root never set it."""
+    with sessions.begin() as session:
+        root_ids = select(orgs.c.id).where(orgs.c.parent_id.is_(None))
+        last = session.execute(select(setting_changes.c.id, setting_changes.c.org_id).where(
+            setting_changes.c.key == rules.ROOT_ONLY_KEY, setting_changes.c.org_id.in_(root_ids))
+            .order_by(setting_changes.c.id.desc()).limit(1)).first()
+        if last is None:
+            return False
+        value = session.execute(select(setting_values.c.value).where(
+            setting_values.c.org_id == last.org_id, setting_values.c.key == rules.ROOT_ONLY_KEY)).scalar()
+        record_event(session, outbox, REPORT_DATE_CHANGED, "report_date", last.id,
+                     {"org_id": last.org_id, "report_date": value or rules.SETTINGS[rules.ROOT_ONLY_KEY].default},
+                     Caller.system("bootstrap"))
+        return True
+
+
 def _audit_text(key: str, value) -> str:
     return rules.shown(key, value) if value is not None else "未设置（继承上级或缺省）"
 

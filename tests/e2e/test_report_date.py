@@ -6,15 +6,21 @@ who joined in August of last calendar year is this year's 发展党员 (report y
 count is back to the calendar year.
 
 The system is shared by the session's e2e modules: the module puts the default back at its end."""
+import subprocess
+import sys
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
+import psycopg
 import pytest
 from openpyxl import load_workbook
 
 from tests.support.api import create_org
 from tests.support.factories import member_data
-from tests.support.helpers import assert_error, wait_for
+from tests.support.helpers import assert_error, plain_dsn, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 YEAR = date.today().year  # a report year in the past or the current one, whatever the report date
 JOINED = f"{YEAR - 1}-08-01"
@@ -103,3 +109,23 @@ def test_unset_gives_the_calendar_year_back(api, root_id, tree):
     assert developed(api, tree["branch"], YEAR) == 0
     assert ok(api.get(f"/orgs/{root_id}/reports/{YEAR}"))["period_end"] == f"{YEAR}-12-31"
     clean(api, root_id)
+
+
+def test_a_report_date_set_before_the_statistics_read_it_is_announced_at_start(system, api, root_id, tree):
+    """A deployment that set the root's report date before this release has the setting and its
+    history but no event: the next start (bootstrap) announces it, and the counters follow."""
+    dsn = plain_dsn(system)
+    with psycopg.connect(dsn) as conn:
+        conn.execute("INSERT INTO org.setting_values (org_id, key, value, updated_by, updated_at) "
+                     "VALUES (%s, 'report_date', '\"06-30\"', 'admin', now())", (root_id,))
+        conn.execute("INSERT INTO org.setting_changes (org_id, key, old_value, new_value, username, at) "
+                     "VALUES (%s, 'report_date', NULL, '\"06-30\"', 'admin', now())", (root_id,))
+    started = subprocess.run([sys.executable, "-m", "services.org.bootstrap"], env=system.env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert started.returncode == 0, started.stderr
+    wait_for(lambda: developed(api, tree["branch"], YEAR), lambda n: n == 1, timeout=120,
+             what="the announced report date 06-30 counted")
+    assert ok(api.get(f"/orgs/{root_id}/reports/{YEAR}"))["period_end"] == f"{YEAR}-06-30"
+    ok(api.put(f"/orgs/{root_id}/settings", json={"report_date": None}))
+    wait_for(lambda: developed(api, tree["branch"], YEAR - 1), lambda n: n == 1, timeout=120,
+             what="the calendar year back")
