@@ -6,7 +6,7 @@ and out of order change nothing; the 校核 pass and reconcile is clean after ea
 import pytest
 
 from tests.support.api import create_org
-from tests.support.helpers import wait_for
+from tests.support.helpers import assert_reconciled, wait_for
 from tests.support.stats_events import deliver_again, outbox_envelopes
 
 ORG_COLUMNS = ("orgs", "org_total", "org_level_1", "org_level_2", "org_level_3", "org_level_4", "org_level_5",
@@ -39,11 +39,6 @@ def settled(api, org_id: int, year: int, expected: dict) -> None:
              what=f"表12's organization cells of {org_id} in {year}")
 
 
-def reconciled(rpc, org_id: int) -> None:
-    result = rpc.call("stats", "reconcile", org_id=org_id)
-    assert result["total_differences"] == 0, result["differences"]
-
-
 @pytest.fixture(scope="module")
 def keyed(system, api, root_id):
     before = {year: org_cells(api, root_id, year) for year in (2024, 2025)}
@@ -73,7 +68,7 @@ def test_rewards_count_at_the_organization_its_committee_and_the_root_in_their_y
     assert org_cells(api, keyed["east"], 2025) == {}
     checks = ok(api.get(f"/orgs/{keyed['committee']}/reports/2024/checks"))
     assert not [f for f in checks["failures"] if f["severity"] == "error"], checks["failures"]
-    reconciled(rpc, keyed["committee"])
+    assert_reconciled(rpc, keyed["committee"])
 
 
 def test_the_card_shows_the_level_by_name(api, keyed):
@@ -94,12 +89,12 @@ def test_a_corrected_reward_moves_and_a_deleted_one_uncounts(api, rpc, keyed):
         "level": "省（区、市）"}))
     settled(api, keyed["committee"], 2024, {"orgs": 1, "org_total": 2, "org_level_3": 1, "org_level_none": 1})
     settled(api, keyed["committee"], 2025, {"orgs": 2, "org_total": 2, "org_level_2": 2})
-    reconciled(rpc, keyed["committee"])
+    assert_reconciled(rpc, keyed["committee"])
     # The east branch's 市级 reward deleted: its other 2024 reward still counts the branch once.
     ok(api.delete(f"/orgs/{keyed['east']}/sanctions/{keyed['east_city']}"))
     settled(api, keyed["committee"], 2024, {"orgs": 1, "org_total": 1, "org_level_none": 1})
     settled(api, keyed["root"], 2024, plus(keyed["before"][2024], {"orgs": 1, "org_total": 1, "org_level_none": 1}))
-    reconciled(rpc, keyed["committee"])
+    assert_reconciled(rpc, keyed["committee"])
 
 
 def test_the_org_events_delivered_again_and_out_of_order_change_nothing(system, api, rpc, keyed):
@@ -108,4 +103,4 @@ def test_the_org_events_delivered_again_and_out_of_order_change_nothing(system, 
     for org_id in (keyed["east"], keyed["west"]):
         deliver_again(system, "org", outbox_envelopes(system, "org", str(org_id), "org_%"))
     assert {year: org_cells(api, keyed["committee"], year) for year in (2024, 2025)} == now
-    reconciled(rpc, keyed["committee"])
+    assert_reconciled(rpc, keyed["committee"])

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests.support.api import complete_member, staff_client
 from tests.support.factories import code, id_number, member_data
-from tests.support.helpers import wait_for
+from tests.support.helpers import assert_reconciled, wait_for
 from tests.support.stats_events import deliver_again, outbox_envelopes
 
 TODAY = date.today()
@@ -69,11 +69,6 @@ def tables(api, org_id: int, year: int = YEAR) -> dict:
 def settled(api, org_id: int, expected: dict) -> None:
     wait_for(lambda: tables(api, org_id), lambda found: found == expected, timeout=30,
              what=f"the tables 5–7 of {org_id}")
-
-
-def reconciled(rpc, org_id: int) -> None:
-    result = rpc.call("stats", "reconcile", org_id=org_id)
-    assert result["total_differences"] == 0, result["differences"]
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +131,7 @@ def test_tables_five_to_seven_count_by_unit_kind_and_a_kind_change_moves_the_mem
                "community_orgs": 1, "community_members": 2},
         "t7": {"total": 3, "education_10": 1, "education_20": 1, "education_30": 1, "developed": 1, "older": 1}}
     settled(api, county["top"], expected)
-    reconciled(rpc, county["top"])
+    assert_reconciled(rpc, county["top"])
 
     # The 联合党支部's first village becomes a 社区: its member leaves the 村 counts for the 社区 ones.
     ok(api.patch(f"/orgs/{county['joint']}/units/{county['joint_unit']}", json={
@@ -146,7 +141,7 @@ def test_tables_five_to_seven_count_by_unit_kind_and_a_kind_change_moves_the_mem
     expected["t6"].update({"communities": 3, "communities_with_org": 2, "community_setup_2": 1,
                            "community_orgs": 2, "community_members": 3})
     settled(api, county["top"], expected)
-    reconciled(rpc, county["top"])
+    assert_reconciled(rpc, county["top"])
 
     # Its member goes to the 社区党委 (省内, today): a 社区 member at this year end, a 村 one (the
     # 联合党支部's other village is still a 村) at last year's.
@@ -161,18 +156,18 @@ def test_tables_five_to_seven_count_by_unit_kind_and_a_kind_change_moves_the_mem
     transferred(system, api, county["mover"], county["community"])
     wait_for(lambda: members_by_kind(YEAR), lambda found: found == (2, 3), what="the transferred member")
     assert members_by_kind(YEAR - 1) == (3, 1)
-    reconciled(rpc, county["top"])
+    assert_reconciled(rpc, county["top"])
     # The branch it left becomes a 社区 again: the member's years there go along, this year end stays.
     ok(api.patch(f"/orgs/{county['joint']}/units/{county['joint_unit']}", json={
         "name": "统计南社区", "category": "社区（居委会）", "party_setup": "联合建立党组织"}))
     wait_for(lambda: members_by_kind(YEAR - 1), lambda found: found == (2, 2), what="the branch's past relabelled")
     assert members_by_kind(YEAR) == (2, 3)
-    reconciled(rpc, county["top"])
+    assert_reconciled(rpc, county["top"])
     # The branch's events (its kind back and forth) delivered again and out of order change nothing.
     settled_now = tables(api, county["top"])
     deliver_again(system, "org", outbox_envelopes(system, "org", str(county["joint"]), "org_%"))
     assert tables(api, county["top"]) == settled_now and members_by_kind(YEAR - 1) == (2, 2)
-    reconciled(rpc, county["top"])
+    assert_reconciled(rpc, county["top"])
 
 
 def test_the_report_checks_hold_for_the_new_tables(api, county):

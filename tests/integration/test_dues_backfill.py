@@ -10,7 +10,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, delete, select
 from sqlalchemy.orm import sessionmaker
@@ -19,15 +18,10 @@ from services.dues.models import counted, members
 from services.dues.store import Tally, counting_lock
 from services.shared.context import Caller
 from tests.support.factories import code, member_data
-from tests.support.helpers import plain_dsn, remote_error, wait_for
+from tests.support.helpers import remote_error, sql, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 MONTH = date.today().strftime("%Y-%m")
-
-
-def sql(system, statement: str, *params) -> list:
-    with psycopg.connect(plain_dsn(system)) as conn:
-        return conn.execute(statement, params).fetchall()
 
 
 @pytest.fixture(scope="module")

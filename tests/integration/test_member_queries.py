@@ -4,20 +4,13 @@ per account; a batch emits each member's member_updated and is undone whole or n
 legacy ID numbers and missing information written straight into the table are found."""
 from datetime import date, timedelta
 
-import psycopg
 import pytest
 
 from services.member.domain.id_number import age_on
 from services.shared.context import Caller
-from tests.support.helpers import plain_dsn, remote_error
+from tests.support.helpers import remote_error, sql
 
 from ..support.factories import code, id_number, member_data
-
-
-def sql(system, statement: str, *params) -> list:
-    with psycopg.connect(plain_dsn(system)) as conn:
-        cursor = conn.execute(statement, params)
-        return cursor.fetchall() if cursor.description else []
 
 
 def create_org(rpc, parent_id, type_="31", name="查询测试支部") -> dict:

@@ -7,23 +7,17 @@ under new ids, the leave after its 回退) change nothing."""
 import uuid
 from datetime import date, timedelta
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from services.transfer.mobility_commands import on_member_updated
 from tests.support.factories import code, member_data
-from tests.support.helpers import plain_dsn, wait_for
+from tests.support.helpers import sql, wait_for
 
 TODAY = date.today()
 FROM = TODAY - timedelta(days=40)
 YEARS = sorted({FROM.year, TODAY.year})
-
-
-def sql(system, statement: str, *params) -> list:
-    with psycopg.connect(plain_dsn(system)) as conn:
-        return conn.execute(statement, params).fetchall()
 
 
 @pytest.fixture(scope="module")

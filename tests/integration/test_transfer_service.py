@@ -9,7 +9,6 @@ import uuid
 from datetime import date, datetime, timezone
 
 import aio_pika
-import psycopg
 import pytest
 
 from gateway.rpc import RemoteError
@@ -17,8 +16,8 @@ from services.shared.context import Caller
 from services.shared.messaging.relay import event_message
 from services.shared.messaging.topology import declarations
 from tests.support.factories import COMPLETE_CARD, code, member_data
-from tests.support.helpers import plain_dsn, wait_for
 from tests.support.helpers import remote_error as raised
+from tests.support.helpers import sql, wait_for
 
 YEAR = date.today().year
 # Whether the member service answers the saga itself (the follow helper's consumer). Without it,
@@ -38,11 +37,6 @@ class Failure:
 
 def remote_error(call) -> Failure:
     return Failure(raised(call))
-
-
-def sql(system, statement: str, *params) -> list:
-    with psycopg.connect(plain_dsn(system)) as conn:
-        return conn.execute(statement, params).fetchall()
 
 
 def create_org(rpc, parent_id, name, type_="31") -> dict:

@@ -42,6 +42,20 @@ def plain_dsn(system) -> str:
     return system.env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
 
 
+def sql(system, statement: str, *params) -> list:
+    """One statement on the session database, committed; its rows (none for a statement without)."""
+    import psycopg
+
+    with psycopg.connect(plain_dsn(system)) as conn:
+        cursor = conn.execute(statement, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def assert_reconciled(rpc, org_id: int) -> None:
+    result = rpc.call("stats", "reconcile", org_id=org_id)
+    assert result["total_differences"] == 0, result["differences"]
+
+
 def remote_error(call) -> RemoteError:
     with pytest.raises(RemoteError) as caught:
         call()
