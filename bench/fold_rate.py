@@ -185,7 +185,8 @@ class Backlog:
 
     def _fold_old(self) -> int:
         with self.sessions.begin() as session:
-            return session.execute(text(OLD_FOLD), {"batch": compaction.BATCH}).one().moved
+            return session.execute(text(OLD_FOLD), {"batch": compaction.BATCH, "fold_no": 0,
+                                                    "logged_depth": compaction.LOGGED_DEPTH}).one().moved
 
 
 def check(pending: int = 2_000_000, history: int = 2_000_000, old: bool = False, hold: bool = True) -> dict:

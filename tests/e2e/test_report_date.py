@@ -116,7 +116,7 @@ def test_a_report_date_set_before_the_statistics_read_it_is_announced_at_start(s
     history but no event: the next start (bootstrap) announces it, and the counters follow."""
     dsn = plain_dsn(system)
     with psycopg.connect(dsn) as conn:
-        conn.execute("INSERT INTO org.setting_values (org_id, key, value, updated_by, updated_at) "
+        conn.execute("INSERT INTO org.settings (org_id, key, value, updated_by, updated_at) "
                      "VALUES (%s, 'report_date', '\"06-30\"', 'admin', now())", (root_id,))
         conn.execute("INSERT INTO org.setting_changes (org_id, key, old_value, new_value, username, at) "
                      "VALUES (%s, 'report_date', NULL, '\"06-30\"', 'admin', now())", (root_id,))

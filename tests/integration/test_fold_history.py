@@ -59,7 +59,8 @@ def test_folding_after_a_history_reads_no_dead_entry_and_keeps_every_count(backl
     # From the floor: a few index pages. From the start: a heap visit for each dead entry.
     assert buffers(lowest) < 20, lowest
     assert buffers(from_the_start) > HISTORY / 200, from_the_start
-    fold = explained(backlog, compaction.FOLD.text, {"low": HISTORY + 1, "high": HISTORY + 1 + compaction.BATCH})
+    fold = explained(backlog, compaction.FOLD.text, {"low": HISTORY + 1, "high": HISTORY + 1 + compaction.BATCH,
+                                                    "fold_no": 1, "logged_depth": compaction.LOGGED_DEPTH})
     deleted = fold[next(number for number, line in enumerate(fold) if "Delete on" in line):]
     # ~2 buffers a deleted row (index and heap), nothing for the 200,000 dead ones before it.
     assert buffers(deleted) < 3 * compaction.BATCH, deleted
