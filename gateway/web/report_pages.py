@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from services.stats.contract import COVER_FIELDS
+from services.stats.contract import COVER_FIELDS, report_year
 
 from ..api.common import call, path_id
 from ..api.imports import read_upload, uploaded_file
@@ -32,9 +32,9 @@ def _years(period_end: str | None = None, today: date | None = None) -> list[int
     date (`period_end` of any report year: with 06-30, from July on that is next calendar year's)."""
     today = today or date.today()
     newest = today.year
-    if period_end:  # the report date's day belongs to its year, the next day to the next (counters.report_year)
+    if period_end:
         end = date.fromisoformat(period_end)
-        newest = today.year if (today.month, today.day) <= (end.month, end.day) else today.year + 1
+        newest = report_year(today, (end.month, end.day))
     return list(range(newest, newest - YEARS_SHOWN, -1))
 
 
