@@ -41,9 +41,21 @@ def branch(system, api, root_id):
     for name, org in (("迁移甲", org_id), ("迁移乙", org_id), ("外支部丙", other)):
         data = member_data(org, name=name)
         people[name] = {"id": ok(api.post("/members", json=data), 201)["id"], "id_number": data["id_number"]}
+
+    def projected(member_id: int):
+        """200 once the dues service knows the member; else what it answered and what it holds."""
+        response = clerk.get(f"/members/{member_id}/dues")
+        if response.status_code == 200:
+            return 200
+        with psycopg.connect(plain_dsn(system)) as conn:
+            held = conn.execute("SELECT (SELECT org_path FROM dues.members WHERE member_id = %s), "
+                                "(SELECT path FROM dues.org_directory WHERE id = %s), "
+                                "(SELECT count(*) FROM dues.inbox)", (member_id, org_id)).fetchone()
+        return response.status_code, response.text[:200], held
+
     for name in ("迁移甲", "迁移乙"):
-        wait_for(lambda name=name: clerk.get(f"/members/{people[name]['id']}/dues").status_code,
-                 lambda status: status == 200, what="the dues service's projection of the new member")
+        wait_for(lambda name=name: projected(people[name]["id"]), lambda found: found == 200,
+                 what="the dues service's projection of the new member (answer, member path, org path, inbox)")
         ok(clerk.put(f"/members/{people[name]['id']}/dues/base", json={"kind": "employed", "amount": "3000",
                                                                        "from_month": str(START)}))
     ok(clerk.put(f"/orgs/{org_id}/dues/settings", json={"registration_start": str(START)}))
