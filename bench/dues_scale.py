@@ -9,8 +9,9 @@ rolls (在职 60 %, 离退休 25 %, 农民, 学生, 下岗失业 5 % each; the m
 rules), written with COPY, and a year of monthly payments (COPY): nine in ten members paid every
 month over, one in twenty stopped four months ago (3 months' arrears), one in twenty eight months
 ago (6 months: the 自行脱党 case); nobody paid this month yet. The summary counters (`counted`,
-`totals`) are then counted by the service's own code (store.count_members, 2,000 members a
-transaction), so they are what the commands' recounts would hold. Then, through the gateway (HTTP →
+`totals`) are then counted in bulk (`count_in_bulk`: each kind of ledger once by the service's pure
+rules) and checked against the service's own recount of a sample (`check_counts`), so they are what
+the commands' recounts would hold. Then, through the gateway (HTTP →
 RPC → services → PostgreSQL), as the administrator:
 1. Opening a branch's month (GET /orgs/{id}/dues/month): 20 warm-up requests, then 200 (p50/p95),
    on branches taken in turn.
@@ -20,18 +21,21 @@ RPC → services → PostgreSQL), as the administrator:
 4. The province's 6-month arrears list (GET /orgs/{root}/dues/arrears?months=6, the first page
    with its total): 5 warm-up, then 50 (p50/p95), and the number listed.
 """
+import json
 import random
 import sys
 import time
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import psycopg
-from sqlalchemy import create_engine, select
+from sqlalchemy import Text, create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from services.dues.domain import Branch, Month, monthly_due
-from services.dues.models import branch_settings
+from services.dues.domain import Account, Base, Branch, Month, Payment, monthly_due
+from services.dues.domain.counters import FIELDS, member_counts
+from services.dues.models import counted
 from services.dues.models import members as dues_members
 from services.dues.store import Tally, count_members
 
@@ -39,11 +43,12 @@ from . import province, scale
 from .harness import admin_client, exit_code, record, running_system, summary_ms
 from .transfers_scale import dsn_of, progress
 
-BATCH = 2000
 PAYMENT_DAY = 10
 # (kind, share, amount drawn) of the bases seeded.
-KINDS = (("employed", 60, lambda rng: f"{rng.randint(2000, 15000)}.00"),
-         ("retired", 25, lambda rng: f"{rng.randint(1500, 8000)}.00"),
+# Pay drawn in steps of 100 yuan: members share a ledger often enough to be counted once a kind of
+# ledger (count_in_bulk), and every bracket and its bounds still occur.
+KINDS = (("employed", 60, lambda rng: f"{rng.randrange(2000, 15001, 100)}.00"),
+         ("retired", 25, lambda rng: f"{rng.randrange(1500, 8001, 100)}.00"),
          ("farmer", 5, lambda rng: "1.00"), ("student", 5, lambda rng: None), ("unemployed", 5, lambda rng: None))
 PROJECTION = """
 INSERT INTO dues.members (member_id, name, org_id, org_path, status, category, joined_on, full_on, left_on, version)
@@ -72,7 +77,7 @@ def seed_dues(dsn: str, seed: int = 2026) -> dict:
         rows = conn.execute("SELECT member_id, org_id, joined_on FROM dues.members "
                             "WHERE status = 'active' AND joined_on IS NOT NULL ORDER BY member_id").fetchall()
         weights = [share for _, share, _ in KINDS]
-        dues = []  # (member_id, org_id, joined_on, first month, monthly due): the payments' input
+        dues = []  # (member_id, org_id, joined_on, first month, monthly due, base): the payments' input
         with conn.cursor().copy("COPY dues.bases (member_id, kind, amount, from_month, monthly_due, bracket, "
                                 "rule_version, created_by) FROM STDIN") as bases:
             for member_id, org_id, joined_on in rows:
@@ -82,51 +87,127 @@ def seed_dues(dsn: str, seed: int = 2026) -> dict:
                 due = monthly_due(kind, None if amount is None else Decimal(amount), first)
                 bases.write_row((member_id, kind, amount, first.first_day, due.amount, due.bracket,
                                  due.rule_version, "bench"))
-                dues.append((member_id, org_id, joined_on, first, due.amount))
+                dues.append((member_id, org_id, joined_on, first, due.amount,
+                             Base(kind, None if amount is None else Decimal(amount), first)))
         counts["bases"] = len(dues)
         # One COPY at a time on a connection: the payments after the bases.
+        ledgers = {}  # member id → (bases, payments) as the service reads them back (store.accounts)
         with conn.cursor().copy("COPY dues.payments (member_id, org_id, month, amount, paid_on, method, kind, "
                                 "created_by) FROM STDIN") as payments:
-            for member_id, org_id, joined_on, month, amount in dues:
-                last = paid_through(rng, now)
+            for member_id, org_id, joined_on, month, amount, base in dues:
+                last, paid = paid_through(rng, now), []
                 while month <= last:
                     paid_on = max(date(month.year, month.month, PAYMENT_DAY), joined_on)
                     payments.write_row((member_id, org_id, month.first_day, amount, paid_on, "self", "monthly",
                                         "bench"))
-                    counts["payments"] += 1
+                    paid.append(Payment(month, amount, paid_on, "self"))
                     month += 1
+                counts["payments"] += len(paid)
+                ledgers[member_id] = ((base,), tuple(paid))
     seeded = round(time.perf_counter() - started, 1)
-    counted = count_all(dsn)
+    counted = count_in_bulk(dsn, ledgers, Branch(start), now)
     with psycopg.connect(dsn, autocommit=True) as conn:
         for table in ("members", "bases", "payments", "counted", "totals", "branch_settings"):
             conn.execute(f"ANALYZE dues.{table}")
+    checked = check_counts(dsn)
     return {**counts, "members": len(rows), "registration_start": str(start), "copy_s": seeded,
-            "count_s": counted}
+            **counted, "checked_by_the_service": checked}
 
 
-def count_all(dsn: str) -> float:
-    """The summary counters counted by the service's own code, a batch of members a transaction."""
+def ledger_kind(joined_on, status: str, left: date | None, bases: tuple, paid: tuple, branch: Branch) -> tuple:
+    """What a member's counts depend on (services/dues/domain: statement, contributions): months
+    before the branch's registration start count alike, payment days do not count. Members with
+    the same kind of ledger count the same; check_counts verifies it with the service's own code."""
+    def month(day):
+        return None if day is None else max(Month.of(day), branch.registration_start - 1)
+    return (month(joined_on), status, month(left), bases, tuple((p.month, p.amount) for p in paid))
+
+
+def count_in_bulk(dsn: str, ledgers: dict, branch: Branch, as_of: Month) -> dict:
+    """`counted` and `totals` as the service's recounts would leave them, in bulk: each kind of
+    ledger counted once by the pure rules (domain.counters.member_counts), `counted` written by COPY,
+    `totals` summed in SQL over every ancestor of each member's organization (1M members one at a
+    time through store.count_members took hours)."""
     started = time.perf_counter()
+    counted_by_kind, kinds, members_by_kind = {}, {}, Counter()
+    with psycopg.connect(dsn) as conn:
+        conn.execute("CREATE TEMP TABLE member_kinds (org_path text, kind integer, n integer) ON COMMIT DROP")
+        conn.execute("CREATE TEMP TABLE kind_counts (kind integer, year smallint, month smallint, due numeric, "
+                     "paid numeric, late numeric, waived numeric, large numeric, unpaid_members integer, "
+                     "exempt_members integer) ON COMMIT DROP")
+        members = conn.execute("SELECT member_id, org_path, status, joined_on, left_on FROM dues.members "
+                               "ORDER BY member_id").fetchall()
+        # One COPY at a time on a connection: `counted`, then the members by kind, then the kinds' counts.
+        with conn.cursor().copy("COPY dues.counted (member_id, org_path, contributions, as_of, streak, streak_from, "
+                                "arrears_months, arrears_amount, paid_to) FROM STDIN") as rows:
+            for member_id, org_path, status, joined_on, left_on in members:
+                left = None if status == "active" else left_on or date.today()
+                bases, paid = ledgers.get(member_id, ((), ()))
+                key = ledger_kind(joined_on, status, left, bases, paid, branch)
+                if key not in kinds:
+                    account = None if joined_on is None else Account(joined_on, bases, paid, left_on=left)
+                    kinds[key] = len(kinds)
+                    counts = member_counts(account, branch, as_of, {}, {})
+                    counted_by_kind[kinds[key]] = (counts, json.dumps(counts["contributions"]))
+                counts, contributions = counted_by_kind[kinds[key]]
+                rows.write_row((member_id, org_path, contributions, counts["as_of"], counts["streak"],
+                                counts["streak_from"], counts["arrears_months"], counts["arrears_amount"],
+                                counts["paid_to"]))
+                members_by_kind[(org_path, kinds[key])] += 1
+        with conn.cursor().copy("COPY member_kinds (org_path, kind, n) FROM STDIN") as member_kinds:
+            for (org_path, kind), n in members_by_kind.items():
+                member_kinds.write_row((org_path, kind, n))
+        with conn.cursor().copy("COPY kind_counts FROM STDIN") as kind_counts:
+            for kind, (counts, _) in counted_by_kind.items():
+                for key, values in counts["contributions"].items():
+                    kind_counts.write_row((kind, int(key[:4]), int(key[5:7]), *values))
+        sums = ", ".join(f"sum(k.{name} * m.n)" for name in FIELDS)
+        conn.execute(f"""
+            INSERT INTO dues.totals (org_id, year, month, {", ".join(FIELDS)})
+            SELECT m.org_id, k.year, k.month, {sums}
+            FROM (SELECT unnest(string_to_array(trim(both '/' from org_path), '/'))::bigint AS org_id, kind,
+                         sum(n) AS n FROM member_kinds GROUP BY 1, 2) AS m
+            JOIN kind_counts AS k USING (kind) GROUP BY m.org_id, k.year, k.month""")
+    return {"count_s": round(time.perf_counter() - started, 1), "ledger_kinds": len(kinds)}
+
+
+def check_counts(dsn: str, sample: int = 2000) -> int:
+    """The bulk counts against the service's own: a sample of members recounted by
+    store.count_members (in a transaction rolled back) must change neither their `counted` rows nor
+    any counter. Returns the members checked."""
     engine = create_engine(dsn.replace("postgresql://", "postgresql+psycopg://", 1))
-    sessions = sessionmaker(engine)
-    after = 0
     try:
-        with sessions() as session:  # every branch's 系统设置 read once, not once a batch and branch
-            branches = {row.org_id: Branch(Month.of(row.registration_start), row.quarterly)
-                        for row in session.execute(select(branch_settings))}
-        while True:
-            with sessions.begin() as session:
-                rows = session.execute(select(dues_members).where(dues_members.c.member_id > after)
-                                       .order_by(dues_members.c.member_id).limit(BATCH)).all()
-                if not rows:
-                    break
-                tally = Tally()
-                count_members(session, rows, tally, branches=branches)
-                tally.flush(session)
-                after = rows[-1].member_id
+        with sessionmaker(engine)() as session:
+            rows = session.execute(select(dues_members).order_by(func.md5(dues_members.c.member_id.cast(Text)))
+                                   .limit(sample)).all()
+            before = {row.member_id: tuple(row) for row in session.execute(
+                select(counted).where(counted.c.member_id.in_([row.member_id for row in rows])))}
+            tally = Tally()
+            count_members(session, rows, tally)
+            moved = {key: values for key, values in tally.deltas.items() if any(values)}
+            after = {row.member_id: tuple(row) for row in session.execute(
+                select(counted).where(counted.c.member_id.in_([row.member_id for row in rows])))}
+            session.rollback()
     finally:
         engine.dispose()
-    return round(time.perf_counter() - started, 1)
+    if moved or before != after:
+        differing = [member_id for member_id in before if before[member_id] != after.get(member_id)]
+        raise AssertionError(f"bulk counts differ from the service's: counters {list(moved)[:5]}, "
+                             f"members {differing[:5]}")
+    with psycopg.connect(dsn) as conn:  # and the root's counters are the sum of every member's counts
+        differing = conn.execute(f"""
+            WITH counts AS (
+                SELECT split_part(key, '-', 1)::int AS year, split_part(key, '-', 2)::int AS month,
+                       {", ".join(f"sum((value->>{i})::numeric) AS {name}" for i, name in enumerate(FIELDS))}
+                FROM dues.counted, jsonb_each(contributions) GROUP BY key),
+            root AS (SELECT t.* FROM dues.totals AS t JOIN dues.org_directory AS o ON o.id = t.org_id
+                     WHERE o.parent_id IS NULL AND ({" OR ".join(f"t.{name} <> 0" for name in FIELDS)}))
+            SELECT count(*) FROM counts FULL JOIN root USING (year, month)
+            WHERE ({", ".join(f"counts.{name}" for name in FIELDS)}) IS DISTINCT FROM
+                  ({", ".join(f"root.{name}" for name in FIELDS)})""").fetchone()[0]
+    if differing:
+        raise AssertionError(f"the root's dues counters differ from its members' counts in {differing} months")
+    return len(rows)
 
 
 def branches_with_members(conn, count: int) -> list[int]:

@@ -32,10 +32,9 @@ from .domain import (
     Month,
     Payment,
     money,
-    statement,
 )
 from .domain.bulk_bases import KINDS
-from .domain.counters import AMOUNTS, FIELDS, contributions
+from .domain.counters import AMOUNTS, FIELDS, member_counts
 from .models import bases, branch_settings, counted, exemptions, large_payments, members, payments, totals
 
 FLUSH_ROWS = 5000  # totals rows an upsert: 10 parameters each
@@ -276,25 +275,16 @@ def count_members(session: Session, rows: Sequence, tally: Tally, as_of: Month |
     values = []
     for row in rows:
         account = found.get(row.member_id)
-        new, ledger = {}, None
-        if account is not None:
-            if row.org_id not in branches:
-                branches[row.org_id] = branch_of(session, row.org_id)
-            ledger = statement(account, branches[row.org_id], as_of)
-            new = contributions(ledger, _by_month(late[row.member_id], lambda r: r.month),
-                                _by_month(large[row.member_id], lambda r: r.paid_on), as_of)
+        if account is not None and row.org_id not in branches:
+            branches[row.org_id] = branch_of(session, row.org_id)
+        counts = member_counts(account, branches.get(row.org_id), as_of,
+                               _by_month(late[row.member_id], lambda r: r.month),
+                               _by_month(large[row.member_id], lambda r: r.paid_on))
         before = old.get(row.member_id)
         if before is not None:
             tally.add(before.org_path, before.contributions, -1)
-        tally.add(row.org_path, new, +1)
-        arrears = ledger.arrears if ledger is not None else None
-        values.append({
-            "member_id": row.member_id, "org_path": row.org_path, "contributions": new, "as_of": as_of.first_day,
-            "streak": arrears.streak if arrears else 0,
-            "streak_from": arrears.streak_from.first_day if arrears and arrears.streak_from else None,
-            "arrears_months": len(arrears.months) if arrears else 0,
-            "arrears_amount": arrears.amount if arrears else money.ZERO,
-            "paid_to": ledger.paid_to.first_day if ledger is not None and ledger.paid_to else None})
+        tally.add(row.org_path, counts["contributions"], +1)
+        values.append({"member_id": row.member_id, "org_path": row.org_path, **counts})
     statement_ = insert(counted).values(values)
     session.execute(statement_.on_conflict_do_update(
         index_elements=[counted.c.member_id],

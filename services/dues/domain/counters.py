@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from . import money
-from .ledger import EXEMPT, REDUCED, Statement
+from .ledger import EXEMPT, REDUCED, Account, Branch, Statement, statement
 from .months import Month
 
 # The counters' fields, in this order in a contribution: five amounts, then two member counts.
@@ -48,3 +48,18 @@ def contributions(ledger: Statement, late: dict[Month, Decimal], large: dict[Mon
         found[f"{year:04d}-00"] = [money.ZERO] * AMOUNTS + [unpaid, exempted]
     return {key: [str(v) if i < AMOUNTS else v for i, v in enumerate(values)]
             for key, values in found.items() if any(values)}
+
+
+def member_counts(account: Account | None, branch: Branch | None, as_of: Month,
+                  late: dict[Month, Decimal], large: dict[Month, Decimal]) -> dict:
+    """A member's row of `counted` but for the member and path: their contributions to the
+    counters and their arrears as of `as_of` (nothing for a member without an account). Pure."""
+    if account is None:
+        return {"contributions": {}, "as_of": as_of.first_day, "streak": 0, "streak_from": None,
+                "arrears_months": 0, "arrears_amount": money.ZERO, "paid_to": None}
+    ledger = statement(account, branch, as_of)
+    arrears = ledger.arrears
+    return {"contributions": contributions(ledger, late, large, as_of), "as_of": as_of.first_day,
+            "streak": arrears.streak, "streak_from": arrears.streak_from.first_day if arrears.streak_from else None,
+            "arrears_months": len(arrears.months), "arrears_amount": arrears.amount,
+            "paid_to": ledger.paid_to.first_day if ledger.paid_to else None}
