@@ -7,7 +7,9 @@ province is generated with its counters (bench/province.py). Then:
    the same figures by one SQL query over member data (GROUPING SETS over the root's subtree):
    medians of 5 runs each, and their ratio. The RPC is timed warm (the root's folded counters
    as kept by the service) and cold (each call right after a fold that changed a root counter of
-   its oldest year, by +1 and −1: the kept reading is brought up to date from the fold's increments).
+   its oldest year, by +1 and −1: the kept reading is brought up to date from the fold's increments);
+   the whole report through the gateway cold too (40 requests, each right after such a fold), and
+   校核 of the province (GET /orgs/{root}/reports/{year}/checks: 5 warm-up, then 20).
 2. Ingest rate with 1, 2 and 4 ingesters: for each, 40,000 members changed (education,
    occupation, or a death) and their member_updated events published with no ingester running;
    then the ingesters start and the clock runs until every change is counted.
@@ -43,6 +45,7 @@ from . import province, scale
 from .harness import admin_client, exit_code, record, running_system, summary_ms
 
 ROUND = 40_000
+COLD_GATEWAY_RUNS = 40
 BURST = 200_000
 BATCH = 10_000
 RECOUNT_RUNS = 5
@@ -221,6 +224,18 @@ def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
             started = time.perf_counter()
             rpc.call("stats", "counted_report", org_id=root["id"], year=year)
             cold.append(time.perf_counter() - started)
+        gateway_cold = []
+        for _ in range(COLD_GATEWAY_RUNS):  # the whole report through the gateway, right after a fold
+            fold_touching_root(conn, root["id"])
+            started = time.perf_counter()
+            client.get(path).raise_for_status()
+            gateway_cold.append(time.perf_counter() - started)
+    checks = []
+    for index in range(25):  # 校核 of the whole province: 5 warm-up, then 20
+        started = time.perf_counter()
+        client.get(f"{path}/checks").raise_for_status()
+        if index >= 5:
+            checks.append(time.perf_counter() - started)
     params = {"path": root["path"] + "%", "year": year, "end": date(year, 12, 31), "prev": date(year - 1, 12, 31)}
     with psycopg.connect(dsn) as conn:
         for _ in range(RECOUNT_RUNS):
@@ -229,7 +244,8 @@ def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
             recount.append(time.perf_counter() - started)
     counters_ms, recount_ms = statistics.median(from_counters) * 1000, statistics.median(recount) * 1000
     cold_ms = statistics.median(cold) * 1000
-    return {"gateway": summary_ms(timings), "rpc_from_counters_ms": round(counters_ms, 2),
+    return {"gateway": summary_ms(timings), "gateway_cold": summary_ms(gateway_cold), "checks": summary_ms(checks),
+            "rpc_from_counters_ms": round(counters_ms, 2),
             "rpc_from_counters_cold_ms": round(cold_ms, 2), "recount_by_query_ms": round(recount_ms, 1),
             "ratio": round(recount_ms / counters_ms, 1), "ratio_cold": round(recount_ms / cold_ms, 1)}
 
