@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.dues.domain import Account, Base, Branch, Exemption, Month, Payment, statement
-from services.dues.domain.counters import contributions
+from services.dues.domain.counters import contributions, member_counts
 
 M = Month.parse
 AS_OF = M("2026-03")
@@ -43,3 +43,17 @@ def test_payments_late_prepaid_large_and_a_waived_year():
 def test_a_reduced_month_waives_the_difference():
     found = counted(exemptions=[Exemption(M("2026-03"), M("2026-03"), "reduce", Decimal("10.00"), approved=True)])
     assert found["2026-03"][:4] == ["10.00", "0.00", "0.00", "30.00"] and found["2026-03"][5:] == [1, 1]
+
+
+def test_a_members_counted_row_their_contributions_and_arrears():
+    """member_counts: what `counted` holds for a member (the counts, 欠交 streak from its first
+    unpaid month, months and amount owed, 党费交至); nothing for a member without an account."""
+    account = Account(date(2010, 7, 1), (Base("employed", Decimal("4000.00"), M("2025-01")),),
+                      (Payment(M("2025-11"), Decimal("40.00"), date(2025, 11, 10)),))
+    row = member_counts(account, BRANCH, AS_OF, {}, {})
+    assert row["contributions"] == counted([Payment(M("2025-11"), Decimal("40.00"), date(2025, 11, 10))])
+    assert (row["as_of"], row["streak"], row["streak_from"]) == (date(2026, 3, 1), 3, date(2025, 12, 1))
+    assert (row["arrears_months"], row["arrears_amount"], row["paid_to"]) == (3, Decimal("120.00"), date(2025, 11, 1))
+    nobody = member_counts(None, None, AS_OF, {}, {})
+    assert nobody == {"contributions": {}, "as_of": date(2026, 3, 1), "streak": 0, "streak_from": None,
+                      "arrears_months": 0, "arrears_amount": Decimal("0.00"), "paid_to": None}
