@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -380,19 +381,27 @@ def write_payments(session: Session, caller: Caller, org: dict, parsed: dict, re
     if refused and (all_or_nothing or not accepted_by_member):
         _refuse_all(refused, {row.member_id: row.name for row in rows.values()}, all_or_nothing,
                     bool(accepted_by_member))
+    values = []
     for member_id, accepted in accepted_by_member.items():
         collectors = [collector for _, collector in parsed[member_id]]
         inflow = here.get(member_id)
         at = {"collected_by_org_id": org["id"], "inflow_id": inflow.inflow_id} if inflow is not None else {}
-        values = [{"member_id": member_id, "org_id": rows[member_id].org_id, "month": item.payment.month.first_day,
-                   "amount": item.payment.amount, "paid_on": item.payment.paid_on, "method": item.payment.method,
-                   "collector": collector, "kind": item.kind, "created_by": caller.username or caller.user_id,
-                   **at}
-                  for item, collector in zip(accepted, collectors)]
-        try:
-            with session.begin_nested():
-                saved = session.execute(payments.insert().values(values).returning(*payments.c)).all()
-        except IntegrityError:  # the unique index: another clerk's payment of that month won
+        values.extend({"member_id": member_id, "org_id": rows[member_id].org_id, "month": item.payment.month.first_day,
+                       "amount": item.payment.amount, "paid_on": item.payment.paid_on, "method": item.payment.method,
+                       "collector": collector, "kind": item.kind, "created_by": caller.username or caller.user_id,
+                       "collected_by_org_id": None, "inflow_id": None, **at}
+                      for item, collector in zip(accepted, collectors))
+    # One statement for the whole roster. A month another clerk's payment took meanwhile (the unique
+    # index) is skipped; that member's other months are taken back and the member refused.
+    saved_by_member = defaultdict(list)
+    for saved in session.execute(insert(payments).values(values).on_conflict_do_nothing()
+                                 .returning(*payments.c)).all() if values else ():
+        saved_by_member[saved.member_id].append(saved)
+    for member_id, accepted in accepted_by_member.items():
+        saved = sorted(saved_by_member.get(member_id, []), key=lambda payment: payment.id)
+        if len(saved) < len(accepted):
+            if saved:
+                session.execute(delete(payments).where(payments.c.id.in_([payment.id for payment in saved])))
             refused.append({"member_id": member_id, "message": "该月党费已由他人登记，不能重复登记"})
             continue
         warnings = [warning for item in accepted for warning in item.warnings]
@@ -401,15 +410,19 @@ def write_payments(session: Session, caller: Caller, org: dict, parsed: dict, re
     if not written:
         raise Conflict("党费未登记：" + "；".join(item["message"] for item in refused))
     recount(session, [row for row, _ in written])
+    paid_to = dict(session.execute(select(counted.c.member_id, counted.c.paid_to).where(
+        counted.c.member_id.in_([row.member_id for row, _ in written]))).all())
+    outgoing = []
     for row, saved in written:
-        for payment in saved:
-            _audit(session, caller, row, "dues_payment", payment.id, action, None, payment_view(payment),
-                   PAYMENT_LABELS)
-        _event(session, caller, events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
+        outgoing.extend(audit.event(outbox, caller, org_path=row.org_path, entity="dues_payment", entity_id=payment.id,
+                                    action=action, lines=[{"field": "党员", "before": None, "after": row.name}],
+                                    after=payment_view(payment), labels=PAYMENT_LABELS) for payment in saved)
+        outgoing.append((events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
             "member_id": row.member_id, "org_id": row.org_id, "collected_by_org_id": saved[-1].collected_by_org_id,
-            "paid_to": paid_to_of(session, row.member_id),
+            "paid_to": month_text(paid_to.get(row.member_id)),
             "payments": [{key: view[key] for key in ("id", "month", "amount", "paid_on", "method", "kind")}
-                         for view in map(payment_view, saved)]})
+                         for view in map(payment_view, saved)]}))
+    record_events(session, outbox, outgoing, caller)
     return {"recorded": recorded, "count": len(recorded),
             "refused": [{"member_id": item["member_id"], "message": item["message"]} for item in refused]}
 
