@@ -82,6 +82,16 @@ def test_one_rebuild_at_a_time(system, rpc):
     assert error.exc_type == "Conflict" and "正在重建" in error.exc_args[0]
 
 
+def erase(system, org_id: int, facts: str, dimensions: tuple) -> None:
+    """An organization's `facts` (a stats.orgs column) and every count of `dimensions` gone, as
+    counted before the events carried them. Callers repeat it until it holds: a compaction in
+    flight may put deltas read before the delete into the counters after it."""
+    with psycopg.connect(plain_dsn(system)) as conn:
+        conn.execute(f"UPDATE stats.orgs SET {facts} = '[]' WHERE id = %s", (org_id,))
+        for table in ("counters", "counter_deltas"):
+            conn.execute(f"DELETE FROM stats.{table} WHERE dimension = ANY(%s)", (list(dimensions),))
+
+
 def test_rebuild_brings_in_units_recorded_before_org_events_carried_them(system, rpc, tree):
     """An organization counted at its version without its 村 unit (as after the upgrade that made
     org events carry units): reconcile lists it, rebuild applies the source state again and the unit,
@@ -100,13 +110,8 @@ def test_rebuild_brings_in_units_recorded_before_org_events_carried_them(system,
 
     wait_for(village_members, lambda n: n == 1, what=f"member {member_id} counted under 村")
 
-    def erased() -> int:
-        """As counted before stats_0017: no units anywhere (again while a compaction in flight puts
-        deltas read before the delete into the counters after it)."""
-        with psycopg.connect(plain_dsn(system)) as conn:
-            conn.execute("UPDATE stats.orgs SET units = '[]' WHERE id = %s", (branch,))
-            for table in ("counters", "counter_deltas"):
-                conn.execute(f"DELETE FROM stats.{table} WHERE dimension IN ('unit', 'org_unit_kind', 'unit_members')")
+    def erased() -> int:  # as counted before stats_0017: no units anywhere
+        erase(system, branch, "units", ("unit", "org_unit_kind", "unit_members"))
         return village_members()
 
     wait_for(erased, lambda n: n == 0, what="the unit counters erased")
@@ -136,13 +141,8 @@ def test_rebuild_brings_in_org_rewards_recorded_before_org_events_carried_them(s
     wait_for(lambda: (commended(branch), commended(tree["committee"])), lambda found: found == (1, 1),
              what="the branch's 奖励 counted")
 
-    def erased() -> tuple:
-        """As counted before stats_0019: no 奖励 anywhere (again while a compaction in flight puts
-        deltas read before the delete into the counters after it)."""
-        with psycopg.connect(plain_dsn(system)) as conn:
-            conn.execute("UPDATE stats.orgs SET commendations = '[]' WHERE id = %s", (branch,))
-            for table in ("counters", "counter_deltas"):
-                conn.execute(f"DELETE FROM stats.{table} WHERE dimension IN ('org_commended', 'commended_orgs')")
+    def erased() -> tuple:  # as counted before stats_0019: no 奖励 anywhere
+        erase(system, branch, "commendations", ("org_commended", "commended_orgs"))
         return commended(branch), commended(tree["committee"])
 
     wait_for(erased, lambda found: found == (0, 0), what="the 奖励 counters erased")
