@@ -101,12 +101,19 @@ EXEMPTION_LABELS = {"from_month": "起始月份", "to_month": "截止月份", "k
                     "reason": "原因", "state_name": "状态", "opinion": "审批意见"}
 
 
+def _audit_event(caller: Caller, row, entity: str, entity_id, action: str, before=None, after=None,
+                 labels: dict | None = None) -> tuple:
+    """One 操作日志 entry about a member's dues (`row`: the member) as an outbox event tuple."""
+    return audit.event(outbox, caller, org_path=row.org_path, entity=entity, entity_id=entity_id, action=action,
+                       lines=[{"field": "党员", "before": None, "after": row.name}], before=before, after=after,
+                       labels=labels)
+
+
 def _audit(session: Session, caller: Caller, row, entity: str, entity_id, action: str, before=None, after=None,
            labels: dict | None = None) -> None:
-    """One 操作日志 entry about a member's dues (`row`: the member), in the change's transaction."""
-    audit.record(session, outbox, caller, org_path=row.org_path, entity=entity, entity_id=entity_id, action=action,
-                 lines=[{"field": "党员", "before": None, "after": row.name}], before=before, after=after,
-                 labels=labels)
+    """One 操作日志 entry about a member's dues, in the change's transaction."""
+    record_events(session, outbox, [_audit_event(caller, row, entity, entity_id, action, before, after, labels)],
+                  caller)
 
 
 def _audit_inflow(session: Session, caller: Caller, path: str, name: str, view: dict, action: str,
@@ -414,9 +421,8 @@ def write_payments(session: Session, caller: Caller, org: dict, parsed: dict, re
         counted.c.member_id.in_([row.member_id for row, _ in written]))).all())
     outgoing = []
     for row, saved in written:
-        outgoing.extend(audit.event(outbox, caller, org_path=row.org_path, entity="dues_payment", entity_id=payment.id,
-                                    action=action, lines=[{"field": "党员", "before": None, "after": row.name}],
-                                    after=payment_view(payment), labels=PAYMENT_LABELS) for payment in saved)
+        outgoing.extend(_audit_event(caller, row, "dues_payment", payment.id, action, None, payment_view(payment),
+                                     PAYMENT_LABELS) for payment in saved)
         outgoing.append((events.DUES_PAID, f"member-{row.member_id}", saved[-1].id, {
             "member_id": row.member_id, "org_id": row.org_id, "collected_by_org_id": saved[-1].collected_by_org_id,
             "paid_to": month_text(paid_to.get(row.member_id)),
