@@ -104,6 +104,17 @@ def test_last_years_submitted_year_end_becomes_this_years_start_and_the_differen
     assert value(carried, "t1", "total", "year_start") == 9
     assert value(carried, "t1", "total", "difference") == 11 - (9 + 2 - 1)
     assert carry_forward(report, None) == report
+    assert value(report, "t1", "total", "year_start") == 10  # input untouched
+
+
+def test_a_correction_outside_table_1_copies_that_table_and_leaves_the_input_alone():
+    """Tables a change does not touch are shared, not copied (a report is read far more often than
+    changed): the changed one is a copy, so the input stays as it was."""
+    report = tables()
+    before = value(report, "t2", "total", "total")
+    corrected, old = apply_correction(report, {"table": "t2", "row": "total", "column": "total", "value": before + 3})
+    assert old == before and value(corrected, "t2", "total", "total") == before + 3
+    assert value(report, "t2", "total", "total") == before
 
 
 def test_explanation_is_optional_text_with_a_limit():
