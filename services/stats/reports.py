@@ -5,6 +5,7 @@ A report is a snapshot: once generated, the counters may move on (a change keyed
 changing it; next year's report starts from its year end, so the change shows there as a
 difference to be explained. Every change to a report is kept in its history.
 """
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -41,9 +42,10 @@ from .domain.report_cover import COVER_FIELDS, validate_cover
 from .domain.report_sum import sum_reports
 from .domain.report_templates import evaluate_template, settle, version_label
 from .domain.report_usage import usage, validate_filters
-from .domain.tables import Figures, evaluate_all, figures, older_students
+from .domain.tables import T1 as TABLE_1
+from .domain.tables import Figures, evaluate, evaluate_all, figures, older_students
 from .models import orgs, outbox, report_history, reports
-from .store import org_node, org_rows
+from .store import begin_snapshot, org_node, org_rows
 from .templates import current as current_template
 
 STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回",
@@ -123,18 +125,46 @@ class ReportDesk:
     caller: Caller
     org_lookup: Callable
     children: Callable
+    # Starts the org service's children call and gives what returns its answer: a report's view asks
+    # early and reads its own tables meanwhile (under load, a round trip's wait is most of it).
+    children_started: Callable | None = None
     read: dict = field(default_factory=dict)  # rows read from the counters during this call
+    figured: dict = field(default_factory=dict)  # figures made from them, by (org, scope, year)
     paths: dict = field(default_factory=dict)  # the organizations' paths found by _target (for the 操作日志)
     template: dict | None = None  # the provincial tables in use (templates.current), read once per call
     template_read: bool = False
     cutoff: tuple | None = None  # the report date (period.py), read once per call
+    open_session: Session | None = None  # the one snapshot a view reads in (reading)
+
+    @contextmanager
+    def reading(self):
+        """The reads that follow in one REPEATABLE READ transaction instead of a short one each: a
+        report's view reads a dozen things (the report date, the organization, the stored reports,
+        the template, the counters, the subordinates' statuses); under a year-end burst every
+        transaction's begin and end waits for a database backend's turn on the CPU."""
+        with self.sessions() as session:
+            begin_snapshot(session)
+            self.open_session = session
+            try:
+                yield
+            finally:
+                self.open_session = None
+
+    @contextmanager
+    def _session(self):
+        """The open snapshot while reading, else a short session of its own."""
+        if self.open_session is not None:
+            yield self.open_session
+        else:
+            with self.sessions() as session:
+                yield session
 
     # --- reading ---------------------------------------------------------------------------
 
     def _cutoff(self) -> tuple:
         """The report date (period.py), read once per call."""
         if self.cutoff is None:
-            with self.sessions() as session:
+            with self._session() as session:
                 self.cutoff = period.cutoff(session)
         return self.cutoff
 
@@ -143,24 +173,30 @@ class ReportDesk:
 
     def _target(self, org_id, year) -> tuple[int, str, int]:
         year = report_year(year, period.report_year(date.today(), self._cutoff()))
-        org_id, path = org_node(self.sessions, self.caller, org_id, self.org_lookup)
+        org_id, path = org_node(self._session, self.caller, org_id, self.org_lookup)
         self.paths[org_id] = path
         return org_id, path, year
 
     def _figures(self, org_id: int, year: int, scope: str = "subtree") -> Figures:
         """The organization's figures for `year`; rows read for `year` serve `year - 1` too, so a
         report and last year's beside it (and its audit) are one read of the counters."""
+        made = self.figured.get((org_id, scope, year))
+        if made is None:
+            self.figured[(org_id, scope, year)] = made = figures(self._rows(org_id, year, scope), year)
+        return made
+
+    def _rows(self, org_id: int, year: int, scope: str) -> list:
         for read_year in (year, year + 1):
             rows = self.read.get((org_id, scope, read_year))
             if rows is not None:
-                return figures(rows, year)
-        rows = org_rows(self.sessions, self.caller, org_id, year, self.org_lookup, scope)[1]
+                return rows
+        rows = org_rows(self._session, self.caller, org_id, year, self.org_lookup, scope)[1]
         self.read[(org_id, scope, year)] = rows
-        return figures(rows, year)
+        return rows
 
     def _template(self) -> dict | None:
         if not self.template_read:
-            self.template, self.template_read = current_template(self.sessions), True
+            self.template, self.template_read = current_template(self._session), True
         return self.template
 
     def _live(self, org_id: int, year: int, scope: str = "subtree") -> list:
@@ -183,7 +219,7 @@ class ReportDesk:
 
     def _stored_pair(self, org_id: int, year: int) -> tuple:
         """This year's and last year's stored reports (or None)."""
-        with self.sessions() as session:
+        with self._session() as session:
             return self._stored(session, org_id, year), self._stored(session, org_id, year - 1)
 
     @staticmethod
@@ -197,23 +233,37 @@ class ReportDesk:
         """The stored report's tables, or (not generated yet) what 直统 would make now."""
         return row.tables if row is not None else self._carried(last, self._live(org_id, year))
 
-    def _previous(self, last, org_id: int, year: int) -> list | None:
-        """Last year's report: the stored one, else last year's figures from the counters."""
+    def _previous(self, last, org_id: int, year: int, table_1_only: bool = False) -> list | None:
+        """Last year's report: the stored one, else last year's figures from the counters (with
+        `table_1_only`, its 表1 alone: all the checks read of last year)."""
         if last is not None:
             return last.tables
         if year - 1 < FIRST_YEAR:
             return None
+        if table_1_only:
+            return [evaluate(TABLE_1, self._figures(org_id, year - 1))]
         return self._live(org_id, year - 1)
 
-    def _subordinates(self, org_id: int, year: int) -> list[dict]:
-        children = self.children(org_id)
-        ids = [child["id"] for child in children]
-        found = {}
+    def _child_statuses(self, org_id: int, year: int) -> dict:
+        """{child id: its report row or None} of the children counted here (stats.orgs)."""
+        with self._session() as session:
+            return {row.id: row if row.status else None for row in session.execute(
+                select(orgs.c.id, reports.c.org_id, reports.c.status, reports.c.submitted_at)
+                .outerjoin(reports, (reports.c.org_id == orgs.c.id) & (reports.c.year == year))
+                .where(orgs.c.parent_id == org_id)).all()}
+
+    def _subordinates(self, org_id: int, year: int, children: list | None = None, statuses: dict | None = None
+                      ) -> list[dict]:
+        """The children (the org service's: names, order, in use) with their reports' status; a
+        child not counted here yet (created a moment ago) is looked up by itself."""
+        children = self.children(org_id) if children is None else children
+        found = {child_id: row for child_id, row in (statuses or {}).items() if row is not None}
+        ids = [child["id"] for child in children if child["id"] not in (statuses or {})]
         if ids:
-            with self.sessions() as session:
-                found = {row.org_id: row for row in session.execute(
+            with self._session() as session:
+                found.update({row.org_id: row for row in session.execute(
                     select(reports.c.org_id, reports.c.status, reports.c.submitted_at)
-                    .where(reports.c.org_id.in_(ids), reports.c.year == year)).all()}
+                    .where(reports.c.org_id.in_(ids), reports.c.year == year)).all()})
         result = []
         for child in children:
             row = found.get(child["id"])
@@ -236,7 +286,7 @@ class ReportDesk:
         """Who imported an imported report, and when (its last 导入上年报表)."""
         if row is None or row.source != "imported":
             return None
-        with self.sessions() as session:
+        with self._session() as session:
             entry = session.execute(
                 select(report_history.c.actor_name, report_history.c.at, report_history.c.detail)
                 .where(report_history.c.report_id == row.id, report_history.c.kind == "imported")
@@ -247,11 +297,16 @@ class ReportDesk:
     def view(self, org_id, year) -> dict:
         """The report as stored, or (not generated yet) as 直统 would make it now; with its
         checks, what the caller may do, and the subordinates' report status."""
-        org_id, path, year = self._target(org_id, year)
-        row, last = self._stored_pair(org_id, year)
-        tables = self._current(row, last, org_id, year)
-        previous = self._previous(last, org_id, year)
-        subordinates = self._subordinates(org_id, year)
+        with self.reading():
+            org_id, path, year = self._target(org_id, year)
+            children = self.children_started(org_id) if self.children_started else None
+            row, last = self._stored_pair(org_id, year)
+            tables = self._current(row, last, org_id, year)
+            previous = self._previous(last, org_id, year, table_1_only=True)
+            template_version = row.template_version if row else version_label(self._template())
+            imported, older = self._imported(row), self._older_students(org_id, year)
+            statuses = self._child_statuses(org_id, year)
+        subordinates = self._subordinates(org_id, year, children() if children else None, statuses)
         status = row.status if row else "none"
         result = {
             "org_id": org_id, "year": year, "period_end": self._period_end(year), "status": status,
@@ -260,8 +315,7 @@ class ReportDesk:
             "explanation": row.explanation if row else "", "comment": row.comment if row else None,
             "cover": row.cover if row else {},
             "aggregation": row.aggregation if row else None,
-            "template_version": row.template_version if row else version_label(self._template()),
-            "imported": self._imported(row),
+            "template_version": template_version, "imported": imported,
             "last_year": {"year": year - 1, "status": last.status if last else "none",
                           "status_name": STATUS_NAMES[last.status if last else "none"],
                           "source": last.source if last else None,
@@ -271,8 +325,7 @@ class ReportDesk:
             "decided_at": _iso(row.decided_at) if row else None,
             "updated_at": _iso(row.updated_at) if row else None,
             **totals(tables), "tables": named(tables),
-            "checks": check(tables, previous, row.explanation if row else "",
-                            self._older_students(org_id, year)),
+            "checks": check(tables, previous, row.explanation if row else "", older),
             "subordinates": subordinates,
             "unsubmitted": [s for s in subordinates if not s["submitted"]],
         }
@@ -547,7 +600,7 @@ class ReportDesk:
         org_id, path, year = self._target(org_id, year)
         if parent_path(path) is None:
             raise Conflict("根党组织没有上级党组织，无需上报")
-        previous = self._previous(self._stored_pair(org_id, year)[1], org_id, year)
+        previous = self._previous(self._stored_pair(org_id, year)[1], org_id, year, table_1_only=True)
         with self.sessions.begin() as session:
             row = self._locked_existing(session, org_id, year, version)
             if row.status in FINAL:

@@ -69,7 +69,8 @@ class StatsService:
     # --- report work (统计报表) --------------------------------------------------------------
 
     def _desk(self) -> reports.ReportDesk:
-        return reports.ReportDesk(self.db, self.caller(), self.org.org_path, self.org.children)
+        return reports.ReportDesk(self.db, self.caller(), self.org.org_path, self.org.children,
+                                  lambda org_id: self.org.children.call_async(org_id).result)
 
     @api
     def get_report(self, org_id, year):

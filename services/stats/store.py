@@ -100,8 +100,16 @@ def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_look
 def _snapshot(sessions: sessionmaker):
     """A session whose reads all see one snapshot (REPEATABLE READ)."""
     with sessions() as session:
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        begin_snapshot(session)
         yield session
+
+
+def begin_snapshot(session: Session) -> None:
+    """Make the session's transaction one snapshot (REPEATABLE READ); a session already made one
+    (a report view's, reports.ReportDesk.reading) stays as it is."""
+    if not session.info.get("snapshot"):
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        session.info["snapshot"] = True
 
 
 def _counted_rows(session, org_id: int, path: str, year: int, scope: str, dimensions: list | None) -> list:

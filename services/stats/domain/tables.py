@@ -6,6 +6,7 @@ Pure: `figures(rows, year)` turns counter rows into what a year end shows; `eval
 figures)` computes a table from them.
 """
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from services.shared.codes import (
@@ -41,6 +42,7 @@ AGE_BANDS = (("a30", "30岁及以下", 30), ("a35", "31至35岁", 35), ("a40", "
              ("a50", "46至50岁", 50), ("a55", "51至55岁", 55), ("a60", "56至60岁", 60), ("a61", "61岁及以上", None))
 
 
+@lru_cache(maxsize=512)  # read for every birth-year row of every report: a handful of ages in all
 def age_band(age: int) -> str:
     return next(key for key, _, oldest in AGE_BANDS if oldest is None or age <= oldest)
 
