@@ -16,7 +16,8 @@ province is generated with its counters (bench/province.py). Then:
 3. A year-end burst: 200,000 changes written as fast as possible (batches of 10,000) with 4
    ingesters running; the clock runs from the first write until every change is counted, and
    until the deltas are folded (the drain: folded minus counted). Meanwhile the root's report
-   is read through the gateway every 0.2 s (its p95 during the burst).
+   is read through the gateway every 0.2 s (its p95 during the burst), and between reads the
+   request's parts each alone (where the time goes; ReportsMeanwhile).
 Each counted state is checked against the member's version in the member schema; the
 reconcile of the root must then find no difference (its own time is reported too), once
 the compactor has folded the burst's deltas (reads sum counters and deltas, so they are exact
@@ -252,21 +253,41 @@ def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
 
 class ReportsMeanwhile:
     """The root's report through the gateway, read again and again in a thread while the burst
-    is written, counted and folded: the figure operators see at year end."""
+    is written, counted and folded: the figure operators see at year end. After each read, where
+    its time goes: each step of the gateway's request timed alone, one after another (never two
+    reads at once) — the gateway answering with no RPC (/healthz), a trivial RPC (org.health), the
+    session check (org.resolve_session) and the report itself (stats.get_report)."""
 
-    def __init__(self, client, root: dict, year: int):
+    PARTS = ("gateway_healthz", "rpc_org_health", "rpc_resolve_session", "rpc_get_report")
+
+    def __init__(self, client, rpc, root: dict, year: int):
         self.client = httpx.Client(base_url=client.base_url, headers=client.headers, timeout=60)
+        self.bare = httpx.Client(base_url=str(client.base_url).rsplit("/api/", 1)[0], timeout=60)
+        self.token = client.headers["authorization"][7:]
+        self.rpc, self.root, self.year = rpc, root, year
         self.path = f"/orgs/{root['id']}/reports/{year}"
         self.timings: list[float] = []
+        self.parts: dict[str, list[float]] = {name: [] for name in self.PARTS}
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._read, daemon=True)
 
+    def _timed(self, into: list, action) -> None:
+        started = time.perf_counter()
+        action()
+        into.append(time.perf_counter() - started)
+
     def _read(self) -> None:
+        steps = dict(zip(self.PARTS, (
+            lambda: self.bare.get("/healthz").raise_for_status(),
+            lambda: self.rpc.call("org", "health"),
+            lambda: self.rpc.call("org", "resolve_session", token=self.token),
+            lambda: self.rpc.call("stats", "get_report", org_id=self.root["id"], year=self.year))))
         while not self.done.is_set():
-            started = time.perf_counter()
-            self.client.get(self.path).raise_for_status()
-            self.timings.append(time.perf_counter() - started)
-            self.done.wait(0.2)
+            self._timed(self.timings, lambda: self.client.get(self.path).raise_for_status())
+            self.done.wait(0.1)
+            for name, step in steps.items():
+                self._timed(self.parts[name], step)
+            self.done.wait(0.1)
 
     def __enter__(self):
         self.thread.start()
@@ -276,9 +297,13 @@ class ReportsMeanwhile:
         self.done.set()
         self.thread.join(timeout=120)
         self.client.close()
+        self.bare.close()
 
     def summary(self) -> dict:
         return summary_ms(self.timings) if self.timings else {"n": 0}
+
+    def parts_summary(self) -> dict:
+        return {name: summary_ms(seconds) for name, seconds in self.parts.items() if seconds}
 
 
 def reconciled(rpc, root: dict) -> dict:
@@ -319,7 +344,7 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
             stop_ingesters(system, names)
             return
         chosen = pick_members(dsn, burst, offset)
-        with ReportsMeanwhile(client, root, year) as meanwhile:
+        with ReportsMeanwhile(client, rpc, root, year) as meanwhile:
             started = time.perf_counter()
             write_changes(dsn, chosen)
             written = time.perf_counter() - started
@@ -330,6 +355,7 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
                             "until_exact_s": round(seconds, 1), "until_deltas_folded_s": round(folded, 1),
                             "drained_after_counted_s": round(folded - seconds, 1),
                             "report_during_burst": meanwhile.summary(),
+                            "report_parts_during_burst": meanwhile.parts_summary(),
                             "reconcile": reconciled(rpc, root)}
         results["report_after_burst"] = timed_report(client, rpc, dsn, root, year)
         results["batch_nice"] = batch_nice()  # services/shared/priority.py: 0 = background work not lowered
