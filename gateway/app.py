@@ -19,6 +19,7 @@ from .observability import Observability
 from .request_guard import RequestGuard
 from .rpc import RemoteError, RpcClient, RpcError
 from .security_headers import SecurityHeaders, s3_origin
+from .session_cache import SessionCache
 from .web import pages
 
 log = logging.getLogger("pmis.gateway")
@@ -37,6 +38,7 @@ def secret_key() -> str:
 async def lifespan(app: Starlette):
     app.state.rpc = RpcClient(setting("PMIS_AMQP_URI"), timeout=float(setting("PMIS_RPC_TIMEOUT")))
     await app.state.rpc.connect()
+    await app.state.sessions.listen(app.state.rpc.connection)
     try:
         yield
     finally:
@@ -95,4 +97,5 @@ def create_app() -> Starlette:
         middleware=[Middleware(Observability), Middleware(RequestGuard)],
     )
     app.state.tokens = Tokens(secret_key())
+    app.state.sessions = SessionCache()
     return app

@@ -33,10 +33,16 @@ async def change_password(request: Request):
     session = await require_session(request, allow_password_change_pending=True)
     data = await read_json(request)
     check_types(data, {"old_password": str, "new_password": str})
-    await call(request, session, "org", "change_password", account_id=session.account_id,
-               old_password=data.get("old_password"), new_password=data.get("new_password"),
-               keep_token=session.token)
+    await change_own_password(request, session, data.get("old_password"), data.get("new_password"))
     return Response(status_code=204)
+
+
+async def change_own_password(request: Request, session, old_password, new_password) -> None:
+    """This session stays (no longer owing a change); every other session of the account ends.
+    What this process kept of them is forgotten at once (the org service's notice tells the others)."""
+    await call(request, session, "org", "change_password", account_id=session.account_id,
+               old_password=old_password, new_password=new_password, keep_token=session.token)
+    request.app.state.sessions.forget()
 
 
 routes = [

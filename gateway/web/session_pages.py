@@ -5,7 +5,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from ..api.common import call
-from ..api.sessions import client_of
+from ..api.sessions import change_own_password, client_of
 from ..auth import CSRF_FIELD, clear_session_cookie, end_session, require_session, set_session_cookie
 from ..errors import HttpError, as_http_error
 from .rendering import form_of, render
@@ -60,10 +60,7 @@ async def password(request: Request):
     try:
         if form.get("new_password", "") != form.get("confirm_password", ""):
             raise HttpError(400, "validation", "两次输入的新密码不一致", {"confirm_password": "与新密码不一致"})
-        # This session stays; every other session of the account ends.
-        await call(request, session, "org", "change_password", account_id=session.account_id,
-                   old_password=form.get("old_password", ""), new_password=form.get("new_password", ""),
-                   keep_token=session.token)
+        await change_own_password(request, session, form.get("old_password", ""), form.get("new_password", ""))
     except Exception as exc:  # noqa: BLE001
         error = as_http_error(exc)
         if error.status >= 500:

@@ -22,6 +22,7 @@ from .domain.org_card import (
 )
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, setting_values, units
+from .session_changes import KEEPS_SESSIONS
 from .store import load_org, log_change, require_active, require_version, save_org
 from .terms import close_on_revocation
 from .transit import refuse_if_in_transit
@@ -255,7 +256,8 @@ def sort_org(sessions: sessionmaker, caller: Caller, org_id, raw) -> dict:
         if target != current:
             siblings.insert(target, siblings.pop(current))
             for place, sibling_id in enumerate(siblings, start=1):
-                session.execute(update(orgs).where(orgs.c.id == sibling_id).values(sort_order=place))
+                session.execute(update(orgs).where(orgs.c.id == sibling_id).values(sort_order=place)
+                                .execution_options(**KEEPS_SESSIONS))
             log_change(session, caller, row.id, "sorted",
                        [{"field": "sort_order", "label": "排序", "old": current + 1, "new": target + 1}],
                        None, row.version)

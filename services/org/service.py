@@ -4,7 +4,6 @@ from nameko.rpc import RpcProxy
 from services.shared.audit import ContextData
 from services.shared.checked_rpc import rpc
 from services.shared.context import CallerProvider
-from services.shared.db import Database
 from services.shared.errors import PmisError
 from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
@@ -36,13 +35,14 @@ from . import (
     terms,
     transit,
 )
+from .session_changes import SessionWatchingDatabase
 
 api = rpc(expected_exceptions=PmisError)
 
 
 class OrgService:
     name = "org"
-    db = Database()
+    db = SessionWatchingDatabase()
     caller = CallerProvider()
     context = ContextData()
     member = RpcProxy("member")

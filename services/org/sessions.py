@@ -23,6 +23,7 @@ from .audit import record_for_account
 from .domain.lockout import CHINA_TIME, LOCKED_MESSAGE, after_failure, is_locked
 from .models import accounts, login_sessions, orgs, outbox, roles
 from .passwords import hash_password, verify_password
+from .session_changes import KEEPS_SESSIONS
 from .store import account_by_name, end_sessions, load_org, org_names
 
 SESSION_HOURS = 12
@@ -61,7 +62,8 @@ def _start_session(session: Session, account_id: int, now: datetime, user_agent,
     token = secrets.token_urlsafe(32)
     # Rows of sessions long over are kept a day for whoever reads them, then dropped here.
     session.execute(login_sessions.delete().where(login_sessions.c.account_id == account_id,
-                                                  login_sessions.c.expires_at < now - timedelta(days=1)))
+                                                  login_sessions.c.expires_at < now - timedelta(days=1))
+                    .execution_options(**KEEPS_SESSIONS))
     session.execute(login_sessions.insert().values(
         token_hash=token_hash(token), account_id=account_id, created_at=now, last_seen_at=now,
         expires_at=now + timedelta(hours=SESSION_HOURS),
@@ -110,7 +112,7 @@ def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip
         elif not correct:
             failed_count, locked_until = after_failure(account.failed_count, now)
             session.execute(update(accounts).where(accounts.c.id == account.id).values(
-                failed_count=failed_count, locked_until=locked_until))
+                failed_count=failed_count, locked_until=locked_until).execution_options(**KEEPS_SESSIONS))
             refusal = Locked(LOCKED_MESSAGE) if locked_until else Unauthorized(BAD_LOGIN)
             attempt = account.failed_count + 1
             _login_entry(session, caller, account, org.path, "登录失败", f"密码错误（连续第{attempt}次）")
@@ -122,7 +124,7 @@ def authenticate(sessions: sessionmaker, username, password, user_agent=None, ip
             _login_entry(session, caller, account, org.path, "登录失败", "账号已停用")
         else:
             session.execute(update(accounts).where(accounts.c.id == account.id).values(
-                failed_count=0, locked_until=None, last_login_at=now))
+                failed_count=0, locked_until=None, last_login_at=now).execution_options(**KEEPS_SESSIONS))
             token = _start_session(session, account.id, now, user_agent, ip)
             _login_entry(session, caller, account, org.path, "登录")
             return {**_view(account, org.name, org.path, now, _role(session, account.role_id)), "token": token}
@@ -153,7 +155,7 @@ def resolve_session(sessions: sessionmaker, token) -> dict:
             raise Unauthorized(SESSION_GONE)
         if now - row.last_seen_at >= LAST_SEEN_EVERY:
             session.execute(update(login_sessions).where(login_sessions.c.id == row.session_id)
-                            .values(last_seen_at=now))
+                            .values(last_seen_at=now).execution_options(**KEEPS_SESSIONS))
         return _view(row, row.org_name, row.org_path, now, SimpleNamespace(name=row.role_name, rights=row.role_rights))
 
 

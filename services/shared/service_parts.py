@@ -83,7 +83,8 @@ def part(service_cls, which: str):
         extra["beat_heartbeat"] = timer(interval=HEARTBEAT_SECONDS, eager=True)(beat_heartbeat)
         if not getattr(service_cls, "background_at_normal_priority", False):
             extra["batch_priority"] = LowersPriority()
-            extra.update({name: Database(batch=True) for name, dependency in inspect.getmembers(service_cls)
+            # Its own kind of Database (the org service's announces session changes), lowered.
+            extra.update({name: type(dependency)(batch=True) for name, dependency in inspect.getmembers(service_cls)
                           if isinstance(dependency, Database)})
     return type(f"{service_cls.__name__}{which.title()}", (service_cls,), {**hidden, **extra})
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import signed_in_admin, started_system
+from tests.support.api import FIRST_PASSWORD
 from tests.support.factories import code, member_data
 
 
@@ -150,3 +151,28 @@ def test_one_trace_follows_a_member_create_from_the_gateway_to_the_stats_ingeste
         span = ids.get(span.get("parent_id"))
     assert chain[0] == "stats.ingest member_created" and chain[-1] == "POST /api/v1/members", chain
     assert "publish member_created" in chain and "member.create_member" in chain, chain
+
+
+def test_a_session_is_checked_with_the_org_service_once_then_kept_until_a_change(observed):
+    """gateway/session_cache.py: requests after the first check their session with no RPC, until
+    the org service announces a change (here: another account disabled), which makes the next
+    request ask again."""
+    running, client, _ = observed
+
+    def resolved() -> float:
+        return sample(scrape(running, "org"), "pmis_service_call_seconds_count", service="org",
+                      method="resolve_session", kind="rpc") or 0
+
+    assert client.get(f"/orgs/{running.root_id}").status_code == 200
+    before = resolved()
+    for _ in range(20):
+        assert client.get(f"/orgs/{running.root_id}").status_code == 200
+    assert resolved() - before <= 1  # one more only if the keep time (5 s) ran out meanwhile
+    created = client.post("/accounts", json={"username": f"kept{code()}", "password": FIRST_PASSWORD,
+                                             "org_id": running.root_id})
+    assert created.status_code == 201, created.text
+    assert client.post(f"/accounts/{created.json()['id']}/disable").status_code == 200
+    before = resolved()
+    assert client.get(f"/orgs/{running.root_id}").status_code == 200
+    assert wait_for(lambda: resolved() >= before + 1, timeout=5)
+    assert resolved() == before + 1
