@@ -12,6 +12,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from services.shared.config import setting
+from services.shared.heap import freeze_startup_heap
 
 from .auth import Tokens, new_secret, request_id
 from .errors import HttpError, as_http_error, error_response
@@ -39,6 +40,7 @@ async def lifespan(app: Starlette):
     app.state.rpc = RpcClient(setting("PMIS_AMQP_URI"), timeout=float(setting("PMIS_RPC_TIMEOUT")))
     await app.state.rpc.connect()
     await app.state.sessions.listen(app.state.rpc.connection)
+    freeze_startup_heap()
     try:
         yield
     finally:

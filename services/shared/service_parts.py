@@ -26,6 +26,7 @@ from nameko.timer import Timer, timer
 
 from . import heartbeat, priority
 from .db import Database
+from .heap import freeze_startup_heap
 from .messaging.topology import service_class
 from .observability.workers import Observed
 
@@ -60,6 +61,13 @@ class LowersPriority(DependencyProvider):
         priority.lower_own_priority()
 
 
+class FreezesHeap(DependencyProvider):
+    """Once the part has started, what it holds for good is frozen (heap.py)."""
+
+    def start(self):
+        freeze_startup_heap()
+
+
 def background_heartbeat(service: str) -> str:
     return f"{service}-background"
 
@@ -76,7 +84,7 @@ def part(service_cls, which: str):
     hidden = {name: _plain(getattr(service_cls, name)) for name, entrypoints in _entrypoint_methods(service_cls).items()
               if is_background(entrypoints) != keep_background}
     # Every running part is measured and traced (docs/OBSERVABILITY.md).
-    extra = {"observed": Observed(which)}
+    extra = {"observed": Observed(which), "frozen_heap": FreezesHeap()}
     if keep_background:
         def beat_heartbeat(self):
             heartbeat.beat(background_heartbeat(self.name))

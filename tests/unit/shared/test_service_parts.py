@@ -41,6 +41,22 @@ def test_a_part_is_the_same_service_with_the_same_dependencies(which):
     assert (hasattr(built, "batch_priority")) == (which == "background")
     # A hidden entrypoint stays callable, for the code that calls it directly.
     assert built.on_member_updated.__name__ == "on_member_updated"
+    # Its Database keeps its kind (the org service's announces session changes), lowered or not.
+    assert type(built.db) is type(full.db)
+    assert isinstance(built.frozen_heap, service_parts.FreezesHeap)
+
+
+def test_what_a_started_process_holds_is_frozen_out_of_the_collectors_sight():
+    import gc
+
+    from services.shared.heap import freeze_startup_heap
+
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_count()[2] == 0
+    finally:
+        gc.unfreeze()
 
 
 def test_the_stats_compactor_keeps_normal_priority():
