@@ -201,13 +201,14 @@ def check(pending: int = 2_000_000, history: int = 2_000_000, old: bool = False,
             backlog.close()
 
 
-def curve(sizes=(100_000, 1_000_000, 5_000_000), history: int = 2_000_000, old: bool = False) -> dict:
+def curve(sizes=(100_000, 1_000_000, 5_000_000), history: int = 2_000_000, old: bool = False,
+          hold: bool = True) -> dict:
     """One database: each backlog folded in turn, on the history of all the folds before it."""
     points = []
     with private_database() as dsn:
         backlog = Backlog(dsn)
         try:
-            backlog.prepare(history)
+            backlog.prepare(history, hold)
             folded_before = history
             for size in sizes:
                 backlog.add(size)
@@ -215,7 +216,7 @@ def curve(sizes=(100_000, 1_000_000, 5_000_000), history: int = 2_000_000, old: 
                 folded_before += size
         finally:
             backlog.close()
-    return {"history": history, "points": points}
+    return {"history": history, "snapshot_held": hold, "points": points}
 
 
 def main(argv=None) -> int:
@@ -225,7 +226,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pending", type=int, default=2_000_000)
     parser.add_argument("--history", type=int, default=2_000_000)
     parser.add_argument("--no-held-snapshot", dest="hold", action="store_false",
-                        help="check: no snapshot held from before the history (short transactions only)")
+                        help="no snapshot held from before the history (short transactions only)")
     parser.add_argument("--cpu", action="store_true",
                         help="judge the check by the folding server process's CPU seconds, not wall time "
                              "(on a machine shared with other work)")
@@ -233,7 +234,9 @@ def main(argv=None) -> int:
     method = __doc__.strip().split("\n\n")[1].replace("\n", " ")
     suffix = "_old" if args.old else ""
     if args.what == "curve":
-        record(f"fold_rate_curve{suffix}", {"method": method, **curve(history=args.history, old=args.old)})
+        suffix += "" if args.hold else "_no_held_snapshot"
+        record(f"fold_rate_curve{suffix}", {"method": method, **curve(history=args.history, old=args.old,
+                                                                       hold=args.hold)})
         return 0
     result = check(args.pending, args.history, args.old, args.hold)
     record(f"fold_rate_check{suffix}", {"method": method, "required_per_s": REQUIRED, **result})

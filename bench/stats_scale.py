@@ -267,6 +267,8 @@ class ReportsMeanwhile:
         self.rpc, self.root, self.year = rpc, root, year
         self.path = f"/orgs/{root['id']}/reports/{year}"
         self.timings: list[float] = []
+        self.started: list[float] = []  # when each read began (perf_counter): the burst's phases apart
+        self.written_at: float | None = None  # set when every change is written (then only counting)
         self.parts: dict[str, list[float]] = {name: [] for name in self.PARTS}
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._read, daemon=True)
@@ -283,6 +285,7 @@ class ReportsMeanwhile:
             lambda: self.rpc.call("org", "resolve_session", token=self.token),
             lambda: self.rpc.call("stats", "get_report", org_id=self.root["id"], year=self.year))))
         while not self.done.is_set():
+            self.started.append(time.perf_counter())
             self._timed(self.timings, lambda: self.client.get(self.path).raise_for_status())
             self.done.wait(0.1)
             for name, step in steps.items():
@@ -301,6 +304,18 @@ class ReportsMeanwhile:
 
     def summary(self) -> dict:
         return summary_ms(self.timings) if self.timings else {"n": 0}
+
+    def phases(self) -> dict:
+        """The reads while the changes were being written, and after (while they were counted)."""
+        cut = self.written_at if self.written_at is not None else float("inf")
+        reads = list(zip(self.started, self.timings))
+        first = self.started[0] if self.started else 0.0
+        return {**{phase: summary_ms(chosen) if chosen else {"n": 0} for phase, chosen in (
+            ("while_writing", [t for at, t in reads if at < cut]),
+            ("while_counting", [t for at, t in reads if at >= cut]))},
+            # The slowest reads, each at its second from the first read: when the tail happens.
+            "slowest": [[round(at - first, 1), round(t * 1000, 1)]
+                        for at, t in sorted(reads, key=lambda read: -read[1])[:20]]}
 
     def parts_summary(self) -> dict:
         return {name: summary_ms(seconds) for name, seconds in self.parts.items() if seconds}
@@ -347,14 +362,15 @@ def main(members: int = 100_000, round_size: int = ROUND, burst: int = BURST, wi
         with ReportsMeanwhile(client, rpc, root, year) as meanwhile:
             started = time.perf_counter()
             write_changes(dsn, chosen)
-            written = time.perf_counter() - started
+            meanwhile.written_at = time.perf_counter()
+            written = meanwhile.written_at - started
             seconds = wait_counted(dsn, chosen, started)
             wait_folded(dsn)
             folded = time.perf_counter() - started
         results["burst"] = {"changes": len(chosen), "ingesters": 4, "writing_s": round(written, 1),
                             "until_exact_s": round(seconds, 1), "until_deltas_folded_s": round(folded, 1),
                             "drained_after_counted_s": round(folded - seconds, 1),
-                            "report_during_burst": meanwhile.summary(),
+                            "report_during_burst": meanwhile.summary(), "report_by_phase": meanwhile.phases(),
                             "report_parts_during_burst": meanwhile.parts_summary(),
                             "reconcile": reconciled(rpc, root)}
         results["report_after_burst"] = timed_report(client, rpc, dsn, root, year)
