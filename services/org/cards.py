@@ -22,8 +22,7 @@ from .domain.org_card import (
 )
 from .events import ORG_DELETED, ORG_RESTORED, ORG_REVOKED, ORG_UPDATED, org_state
 from .models import accounts, orgs, outbox, sanctions, setting_values, units
-from .session_changes import KEEPS_SESSIONS
-from .store import load_org, log_change, require_active, require_version, save_org
+from .store import KEEPS_SESSIONS, load_org, log_change, require_active, require_version, save_org
 from .terms import close_on_revocation
 from .transit import refuse_if_in_transit
 

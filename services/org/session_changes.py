@@ -17,18 +17,18 @@ from sqlalchemy import Delete, Update, event
 from services.shared.db import Database
 
 from .models import accounts, login_sessions, orgs, roles
+from .store import KEEPS_SESSIONS
 
 log = logging.getLogger(__name__)
 EXCHANGE = Exchange("pmis.session-changes", type="fanout", durable=True)
 WATCHED = frozenset({accounts, roles, orgs, login_sessions})
-KEEPS_SESSIONS = {"keeps_sessions": True}  # .execution_options(**KEEPS_SESSIONS) on such a write
 CHANGED = "sessions_changed"
 
 
 def changes_sessions(statement, options: dict) -> bool:
     """Whether a statement may change what a live session resolves to."""
     return (isinstance(statement, (Update, Delete)) and statement.table in WATCHED
-            and not options.get("keeps_sessions"))
+            and not all(options.get(key) == value for key, value in KEEPS_SESSIONS.items()))
 
 
 class SessionChangeNotices:

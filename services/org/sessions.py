@@ -23,8 +23,7 @@ from .audit import record_for_account
 from .domain.lockout import CHINA_TIME, LOCKED_MESSAGE, after_failure, is_locked
 from .models import accounts, login_sessions, orgs, outbox, roles
 from .passwords import hash_password, verify_password
-from .session_changes import KEEPS_SESSIONS
-from .store import account_by_name, end_sessions, load_org, org_names
+from .store import KEEPS_SESSIONS, account_by_name, end_sessions, load_org, org_names
 
 SESSION_HOURS = 12
 # last_seen_at is for people reading the list, not for expiry: one write a minute is enough.

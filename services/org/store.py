@@ -34,6 +34,10 @@ from .models import (
 )
 from .models import units as units_table
 
+# The execution options of a write no live session sees (login bookkeeping, last_seen, sibling
+# order): the gateways keep their sessions (session_changes.py announces every other one).
+KEEPS_SESSIONS = {"keeps_sessions": True}
+
 STATUS_NAMES = {"active": "在用", "revoked": "已撤销"}
 
 

@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, insert, select, update
 
 from services.org.models import accounts, login_sessions, meetings, orgs, roles
-from services.org.session_changes import KEEPS_SESSIONS, changes_sessions
+from services.org.session_changes import changes_sessions
+from services.org.store import KEEPS_SESSIONS
 
 
 def announces(statement) -> bool:
