@@ -11,7 +11,6 @@ not yet back), nothing is kept: every request asks the org service, as before.
 A resolution that was asked for before a notice arrived is not kept (`generation`): it may
 predate the change the notice announced.
 """
-import logging
 import time
 from collections import OrderedDict
 
@@ -19,7 +18,6 @@ import aio_pika
 
 from services.shared.config import setting
 
-log = logging.getLogger("pmis.gateway")
 EXCHANGE = "pmis.session-changes"
 CAPACITY = 20_000  # sessions kept per process (least recently used forgotten first)
 

@@ -45,7 +45,7 @@ from .domain.report_usage import usage, validate_filters
 from .domain.tables import T1 as TABLE_1
 from .domain.tables import Figures, evaluate, evaluate_all, figures, older_students
 from .models import orgs, outbox, report_history, reports
-from .store import begin_snapshot, org_node, org_rows
+from .store import org_node, org_rows, snapshot
 from .templates import current as current_template
 
 STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回",
@@ -127,7 +127,7 @@ class ReportDesk:
     children: Callable
     # Starts the org service's children call and gives what returns its answer: a report's view asks
     # early and reads its own tables meanwhile (under load, a round trip's wait is most of it).
-    children_started: Callable | None = None
+    children_started: Callable
     read: dict = field(default_factory=dict)  # rows read from the counters during this call
     figured: dict = field(default_factory=dict)  # figures made from them, by (org, scope, year)
     paths: dict = field(default_factory=dict)  # the organizations' paths found by _target (for the 操作日志)
@@ -142,8 +142,7 @@ class ReportDesk:
         report's view reads a dozen things (the report date, the organization, the stored reports,
         the template, the counters, the subordinates' statuses); under a year-end burst every
         transaction's begin and end waits for a database backend's turn on the CPU."""
-        with self.sessions() as session:
-            begin_snapshot(session)
+        with snapshot(self.sessions) as session:
             self.open_session = session
             try:
                 yield
@@ -248,17 +247,15 @@ class ReportDesk:
         """{child id: its report row or None} of the children counted here (stats.orgs)."""
         with self._session() as session:
             return {row.id: row if row.status else None for row in session.execute(
-                select(orgs.c.id, reports.c.org_id, reports.c.status, reports.c.submitted_at)
+                select(orgs.c.id, reports.c.status, reports.c.submitted_at)
                 .outerjoin(reports, (reports.c.org_id == orgs.c.id) & (reports.c.year == year))
                 .where(orgs.c.parent_id == org_id)).all()}
 
-    def _subordinates(self, org_id: int, year: int, children: list | None = None, statuses: dict | None = None
-                      ) -> list[dict]:
-        """The children (the org service's: names, order, in use) with their reports' status; a
-        child not counted here yet (created a moment ago) is looked up by itself."""
-        children = self.children(org_id) if children is None else children
-        found = {child_id: row for child_id, row in (statuses or {}).items() if row is not None}
-        ids = [child["id"] for child in children if child["id"] not in (statuses or {})]
+    def _subordinates(self, year: int, children: list, statuses: dict) -> list[dict]:
+        """The children (the org service's: names, order, in use) with their reports' status
+        (_child_statuses); a child not counted here yet (created a moment ago) is looked up by itself."""
+        found = {child_id: row for child_id, row in statuses.items() if row is not None}
+        ids = [child["id"] for child in children if child["id"] not in statuses]
         if ids:
             with self._session() as session:
                 found.update({row.org_id: row for row in session.execute(
@@ -299,14 +296,14 @@ class ReportDesk:
         checks, what the caller may do, and the subordinates' report status."""
         with self.reading():
             org_id, path, year = self._target(org_id, year)
-            children = self.children_started(org_id) if self.children_started else None
+            children = self.children_started(org_id)
             row, last = self._stored_pair(org_id, year)
             tables = self._current(row, last, org_id, year)
             previous = self._previous(last, org_id, year, table_1_only=True)
             template_version = row.template_version if row else version_label(self._template())
             imported, older = self._imported(row), self._older_students(org_id, year)
             statuses = self._child_statuses(org_id, year)
-        subordinates = self._subordinates(org_id, year, children() if children else None, statuses)
+        subordinates = self._subordinates(year, children(), statuses)
         status = row.status if row else "none"
         result = {
             "org_id": org_id, "year": year, "period_end": self._period_end(year), "status": status,

@@ -86,30 +86,25 @@ def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_look
     rows that give `figures(rows, year)` and `figures(rows, year - 1)` exactly: the folded
     counters' rows (kept while their generations stand) plus the deltas', read in one snapshot."""
     org_id = _org_id(org_id)
-    with _snapshot(sessions) as session:
+    with snapshot(sessions) as session:
         path = _projected_path(session, org_id)
         if path is not None:  # the usual case: one short read-only transaction
             caller.require(path)
             return org_id, _counted_rows(session, org_id, path, year, scope, dimensions)
     path = _in_scope(caller, org_id, path, org_lookup)  # created a moment ago: its event is on its way
-    with _snapshot(sessions) as session:
+    with snapshot(sessions) as session:
         return org_id, _counted_rows(session, org_id, path, year, scope, dimensions)
 
 
 @contextmanager
-def _snapshot(sessions: sessionmaker):
-    """A session whose reads all see one snapshot (REPEATABLE READ)."""
+def snapshot(sessions: sessionmaker):
+    """A session whose reads all see one snapshot (REPEATABLE READ). `sessions` may give a session
+    that is one already (a report view's, reports.ReportDesk.reading): it stays as it is."""
     with sessions() as session:
-        begin_snapshot(session)
+        if not session.info.get("snapshot"):
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            session.info["snapshot"] = True
         yield session
-
-
-def begin_snapshot(session: Session) -> None:
-    """Make the session's transaction one snapshot (REPEATABLE READ); a session already made one
-    (a report view's, reports.ReportDesk.reading) stays as it is."""
-    if not session.info.get("snapshot"):
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        session.info["snapshot"] = True
 
 
 def _counted_rows(session, org_id: int, path: str, year: int, scope: str, dimensions: list | None) -> list:
