@@ -215,6 +215,9 @@ def test_hostile_input_and_scope(api, tree):
                                                 "version": revoked["version"]}))
     branch = create_org(api, orgs["A"], "整建制被转支部")
     url = f"/orgs/{branch}/transfers"
+    # The transfer service learns of the revocation by the org service's event (its directory).
+    wait_for(lambda: api.post(f"{url}/preview", json={"to_parent_id": target, "reason": "99"}).status_code,
+             lambda status: status == 400, timeout=30, what="the transfer service to hear of the revocation")
 
     def refused(body, field: str) -> str:
         error = assert_error(api.post(url, json=body), 400, "validation")
