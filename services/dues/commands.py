@@ -221,12 +221,14 @@ def _base_event(view: dict, row) -> tuple:
         **{k: view[k] for k in ("kind", "amount", "from_month", "monthly_due", "bracket", "rule_version")}})
 
 
-def write_bases(session: Session, caller: Caller, org_id: int, entries: list[dict]) -> tuple[list[dict], dict]:
-    """Bases of many members of one organization in the caller's transaction (`entries` judged by
-    domain/bulk_bases: member_id, kind, amount, from_month, monthly_due, bracket, rule_version):
-    the members locked in id order, every one checked to be on the organization's rolls; then all
-    written, recounted and their events recorded — or, when any is refused, nothing, and the
-    refusals {member_id: reason} answered (the caller raises, so nothing is written)."""
+def write_bases(session: Session, caller: Caller, placed: dict[int, int],
+                entries: list[dict]) -> tuple[list[dict], dict]:
+    """Bases of many members in the caller's transaction (`entries` judged by domain/bulk_bases:
+    member_id, kind, amount, from_month, monthly_due, bracket, rule_version; `placed`: {member_id:
+    the organization whose rolls they must be on}): the members locked in id order, every one
+    checked to be on those rolls; then all written, recounted and their events recorded — or, when
+    any is refused, nothing, and the refusals {member_id: reason} answered (the caller raises, so
+    nothing is written)."""
     ids = sorted({item["member_id"] for item in entries})
     counting_lock(session)
     rows = {row.member_id: row for row in session.execute(
@@ -234,7 +236,8 @@ def write_bases(session: Session, caller: Caller, org_id: int, entries: list[dic
     refused = {}
     for member_id in ids:
         row = rows.get(member_id)
-        if row is None or row.org_id != org_id or row.status != ACTIVE or not caller.covers(row.org_path):
+        if (row is None or row.org_id != placed.get(member_id) or row.status != ACTIVE
+                or not caller.covers(row.org_path)):
             refused[member_id] = NOT_ON_ROLLS
     if refused:
         return [], refused
@@ -280,7 +283,7 @@ def set_bases(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_id
         names = {row.member_id: row.name for row in branch_rows(session, org["id"])}
         if errors:
             raise ValidationFailed(f"有{len(errors)}名党员的基数有误，全部未核定：" + _named(errors, names), errors)
-        views, refused = write_bases(session, caller, org["id"], judged)
+        views, refused = write_bases(session, caller, {item["member_id"]: org["id"] for item in judged}, judged)
         if refused:
             fields = {str(k): v for k, v in refused.items()}
             raise Conflict(f"有{len(refused)}名党员不能核定，全部未核定：" + _named(fields, names), fields)

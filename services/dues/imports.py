@@ -12,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, PAYMENT_IMPORT_COLUMNS
-from services.shared.errors import Conflict, ValidationFailed
+from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.shared.org_directory import OrgDirectory
 from services.shared.sheet_imports import (
     all_or_nothing_flag,
@@ -27,45 +27,66 @@ from services.shared.sheet_imports import (
 from .commands import MAX_BASES, write_bases, write_payments
 from .domain import Month, Payment
 from .domain import payment_import as payment_sheet
-from .domain.bulk_bases import Identity, check_sheet, entry, judged
+from .domain.bulk_bases import Identity, check_sheet, entry, id_number, judged
 from .models import base_import_rows, base_imports, members, payment_import_rows, payment_imports
-from .store import ACTIVE, accounts, branch_identities, branch_of
+from .store import ACTIVE, accounts, branch_of
 
 ROW_KEYS = tuple(column.key for column in BASE_IMPORT_COLUMNS)
 NOT_IN_DUES = "该党员尚未同步到党费（新增或转入的党员稍后出现），请稍后重新上传"
 
 
-def roster(session, identities: list[dict], org_id: int) -> dict[str, Identity]:
-    """{公民身份号码: Identity} of the organization's members on the member service's rolls, each
-    with why a base cannot be taken for them now (not yet in the dues service's projection, no
-    入党日期) as the dues service sees them."""
+MEMBERS_PER_SHEET = 20_000  # the member service answers this many 公民身份号码 at once
+
+
+def sheet_members(members_by_id_numbers, org: dict, rows: list[dict]) -> list[dict]:
+    """The members a sheet names by 公民身份号码 who are on the rolls of `org` or of an organization
+    under it, as the member service has them (one call for the sheet, answering for the caller's
+    scope): a branch's sheet or a whole committee's, county's or province's (数据迁移)."""
+    numbers = sorted({id_number(row.get("id_number")) for row in rows} - {""})
+    if len(numbers) > MEMBERS_PER_SHEET:
+        raise ValidationFailed(f"一次导入最多包含{MEMBERS_PER_SHEET}名党员的记录（本表{len(numbers)}名），"
+                               "请按下级党组织分开导入", {"file": "党员过多"})
+    found = members_by_id_numbers(numbers) if numbers else {}
+    return [item for item in found.values()
+            if item["status"] == ACTIVE and str(item["org_path"]).startswith(org["path"])]
+
+
+def roster(session, identities: list[dict]) -> dict[str, Identity]:
+    """{公民身份号码: Identity} of the members found (sheet_members), each with their branch and why a
+    base or payment cannot be taken for them now (not yet in the dues service's projection where
+    the member service has them, no 入党日期) as the dues service sees them."""
     ids = [int(item["id"]) for item in identities]
     known = {row.member_id: row for row in session.execute(
         select(members).where(members.c.member_id.in_(ids)))} if ids else {}
     found = {}
     for item in identities:
-        row = known.get(int(item["id"]))
+        row, org_id = known.get(int(item["id"])), int(item["org_id"])
         problem = None
         if row is None or row.org_id != org_id or row.status != ACTIVE:
             problem = NOT_IN_DUES
         elif row.joined_on is None:
             problem = "该党员缺少入党日期，无法计算党费"
-        found[str(item["id_number"]).strip().upper()] = Identity(int(item["id"]), item["name"],
-                                                                 str(item["id_number"]).strip().upper(), problem)
+        number = str(item["id_number"]).strip().upper()
+        found[number] = Identity(int(item["id"]), item["name"], number, problem, org_id)
     return found
 
 
-def create_base_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, list_members, org_id,
+def branch_names(orgs: OrgDirectory, org_ids) -> dict[int, str]:
+    """{org id: name} of the members' branches, for the preview's rows (one directory read each)."""
+    return {org_id: (orgs.find(org_id) or {"name": ""})["name"] for org_id in set(org_ids)}
+
+
+def create_base_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, members_by_id_numbers, org_id,
                        raw_rows) -> dict:
-    """The preview of an uploaded 党费基数表 for organization `org_id`: every row matched and
-    judged; the valid ones kept for the commit."""
+    """The preview of an uploaded 党费基数表 for organization `org_id` (its members and those of the
+    organizations under it): every row matched and judged; the valid ones kept for the commit."""
     org = orgs.org(caller, org_id)
     rows = sheet_rows(raw_rows, ROW_KEYS)
     if len(rows) > MAX_BASES:
         raise ValidationFailed(f"一次最多导入{MAX_BASES}行", {"file": "行数过多"})
-    identities = branch_identities(list_members, org["id"])
+    identities = sheet_members(members_by_id_numbers, org, rows)
     with sessions.begin() as session:
-        checked = check_sheet(rows, roster(session, identities, org["id"]))
+        checked = check_sheet(rows, roster(session, identities))
         preview = save_preview(session, base_imports, base_import_rows, caller, len(rows), checked.valid,
                                checked.errors, org_id=org["id"])
     return {**preview, "org_id": org["id"], "org_name": org["name"], "status": "previewed", "written": None,
@@ -100,7 +121,8 @@ def commit_base_import(sessions: sessionmaker, caller: Caller, import_id) -> dic
             entries.append(entry(row["row"], row["member_id"], base, due))
         if stale:
             raise Conflict(_rows_message(stale), {f"row {item['row']}": item["message"] for item in stale})
-        views, refused = write_bases(session, caller, record.org_id, entries)
+        placed = {row["member_id"]: row.get("org_id") or record.org_id for row in rows}  # (older previews: a branch's)
+        views, refused = write_bases(session, caller, placed, entries)
         if refused:
             late = [{"row": row["row"], "field": "id_number", "message": refused[row["member_id"]],
                      "name": row["name"], "id_number": row["id_number"]}
@@ -112,6 +134,42 @@ def commit_base_import(sessions: sessionmaker, caller: Caller, import_id) -> dic
             "skipped_rows": len({item["row"] for item in record.errors}),
             "bases": [{key: view[key] for key in ("member_id", "name", "kind", "amount", "from_month", "monthly_due",
                                                    "bracket")} for view in views]}
+
+
+BRANCH_GONE = "该党员所在党组织已不存在或不在本账号管理范围内"
+
+
+def _refused_rows(rows: list[dict], message: str) -> list[dict]:
+    return [{"row": row["row"], "field": "month", "message": message, "name": row["name"],
+             "id_number": row["id_number"]} for row in rows]
+
+
+def _write_branch(session, caller: Caller, branch: dict, by_member: dict, all_or_nothing: bool) -> tuple[int, list]:
+    """One branch's members' months (by_member: {member: rows in month order}) written in rounds of
+    PAYMENT_ROUND months a member; the rows of a member refused in a round, and their later ones,
+    come back as refused rows."""
+    late, late_rows, written = set(), [], 0
+    rounds = max(len(items) for items in by_member.values())
+    for start in range(0, rounds, PAYMENT_ROUND):
+        parsed = {member_id: [(Payment(Month.parse(item["month"]), Decimal(item["amount"]),
+                                       date.fromisoformat(item["paid_on"]), item["method"]), item["collector"])
+                              for item in items[start:start + PAYMENT_ROUND]]
+                  for member_id, items in by_member.items() if member_id not in late
+                  and items[start:start + PAYMENT_ROUND]}
+        if not parsed:
+            continue
+        refused = []
+        try:
+            answer = write_payments(session, caller, branch, parsed, refused, all_or_nothing, IMPORTED)
+        except Conflict:
+            if all_or_nothing or not refused:
+                raise
+            answer = {"count": 0}
+        written += answer["count"]
+        for problem in refused:  # this round's rows of the member and the later ones are not written
+            late.add(problem["member_id"])
+            late_rows += _refused_rows(by_member[problem["member_id"]][start:], problem["message"])
+    return written, late_rows
 
 
 def _rows_message(items: list[dict]) -> str:
@@ -128,20 +186,24 @@ IMPORTED = "导入党费交纳记录"  # each payment's 操作日志 entry (数�
 PAYMENT_ROUND = 60  # a member's payments judged and written at once (domain ledger.MAX_PAYMENTS)
 
 
-def create_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, list_members, org_id,
+def create_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, members_by_id_numbers, org_id,
                           raw_rows) -> dict:
-    """The preview of an uploaded 党费交纳记录表 for organization `org_id`: every row matched to a
-    member of its rolls and judged by the ledger's rules (domain/payment_import.py); nothing written
-    but the preview."""
+    """The preview of an uploaded 党费交纳记录表 for organization `org_id` (its members and those of the
+    organizations under it): every row matched to a member and judged by the ledger's rules with
+    their branch's settings (domain/payment_import.py); nothing written but the preview."""
     org = orgs.org(caller, org_id)
     rows = sheet_rows(raw_rows, PAYMENT_ROW_KEYS)
-    identities = branch_identities(list_members, org["id"])
+    identities = sheet_members(members_by_id_numbers, org, rows)
     with sessions.begin() as session:
-        known = roster(session, identities, org["id"])
+        known = roster(session, identities)
         found = accounts(session, session.execute(select(members).where(
             members.c.member_id.in_([identity.member_id for identity in known.values()]))).all())
-        checked = payment_sheet.check_sheet(rows, known, found, branch_of(session, org["id"]), date.today())
-        errors = [{**error, "org": org["name"]} for error in checked.errors]  # the preview names the branch
+        branches = {branch_id: branch_of(session, branch_id) for branch_id in {i.org_id for i in known.values()}}
+        checked = payment_sheet.check_sheet(rows, known, found, branches, date.today())
+        names = branch_names(orgs, [identity.org_id for identity in known.values()])
+        placed = {identity.id_number: names[identity.org_id] for identity in known.values()}
+        # Each refused row names the member's branch (or, not found, the organization imported for).
+        errors = [{**error, "org": placed.get(error["id_number"], org["name"])} for error in checked.errors]
         preview = save_preview(session, payment_imports, payment_import_rows, caller, len(rows), checked.valid,
                                errors, org_id=org["id"])
     return {**preview, "org_id": org["id"], "org_name": org["name"], "status": "previewed", "written": None,
@@ -166,35 +228,22 @@ def commit_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirec
     with sessions.begin() as session:
         record = load_import(session, payment_imports, caller, import_id, for_commit=True)
         refuse_partial(record, all_or_nothing)
-        org = orgs.org(caller, record.org_id)
+        orgs.org(caller, record.org_id)  # still in the caller's scope
         rows = preview_rows(session, payment_import_rows, record)
         if not rows:
             raise Conflict("预览中没有可导入的行，未写入任何数据", {"file": "没有有效行"})
-        by_member = defaultdict(list)
+        by_branch = defaultdict(lambda: defaultdict(list))  # {branch: {member: rows by month}}
         for row in sorted(rows, key=lambda item: (item["member_id"], item["month"])):
-            by_member[row["member_id"]].append(row)
-        late, late_rows, written = set(), [], 0
-        rounds = max(len(items) for items in by_member.values())
-        for start in range(0, rounds, PAYMENT_ROUND):
-            parsed = {member_id: [(Payment(Month.parse(item["month"]), Decimal(item["amount"]),
-                                           date.fromisoformat(item["paid_on"]), item["method"]), item["collector"])
-                                  for item in items[start:start + PAYMENT_ROUND]]
-                      for member_id, items in by_member.items() if member_id not in late
-                      and items[start:start + PAYMENT_ROUND]}
-            if not parsed:
-                continue
-            refused = []
+            by_branch[row.get("org_id") or record.org_id][row["member_id"]].append(row)  # (older previews: one branch)
+        late_rows, written = [], 0
+        for branch_id, by_member in sorted(by_branch.items()):
             try:
-                answer = write_payments(session, caller, org, parsed, refused, all_or_nothing, IMPORTED)
-            except Conflict:
-                if all_or_nothing or not refused:
-                    raise
-                answer = {"count": 0}
-            written += answer["count"]
-            for problem in refused:  # this round's rows of the member and the later ones are not written
-                late.add(problem["member_id"])
-                late_rows += [{"row": row["row"], "field": "month", "message": problem["message"], "name": row["name"],
-                               "id_number": row["id_number"]} for row in by_member[problem["member_id"]][start:]]
+                branch = orgs.org(caller, branch_id)
+            except (NotFound, Forbidden):
+                late_rows += _refused_rows([row for items in by_member.values() for row in items], BRANCH_GONE)
+                continue
+            count, refused_rows = _write_branch(session, caller, branch, by_member, all_or_nothing)
+            written, late_rows = written + count, late_rows + refused_rows
         if late_rows and all_or_nothing:
             raise Conflict(_rows_message(late_rows), {f"row {item['row']}": item["message"] for item in late_rows})
         errors = sorted(record.errors + late_rows, key=lambda item: item["row"])

@@ -66,7 +66,8 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
 
     @api
     def create_base_import(self, org_id, rows):
-        return imports.create_base_import(self.db, self.caller(), self._orgs(), self._list_members, org_id, rows)
+        return imports.create_base_import(self.db, self.caller(), self._orgs(), self.member.members_by_id_numbers,
+                                          org_id, rows)
 
     @api
     def get_base_import(self, import_id):
@@ -79,7 +80,8 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     @api
     def create_payment_import(self, org_id, rows):
         """数据迁移: the 党费交纳记录表's preview (months paid before PMIS)."""
-        return imports.create_payment_import(self.db, self.caller(), self._orgs(), self._list_members, org_id, rows)
+        return imports.create_payment_import(self.db, self.caller(), self._orgs(), self.member.members_by_id_numbers,
+                                             org_id, rows)
 
     @api
     def get_payment_import(self, import_id):

@@ -41,7 +41,7 @@ def branch(system, api, root_id):
     for person in people.values():
         wait_for(lambda: clerk.get(f"/members/{person['id']}/dues").status_code, lambda status: status == 200,
                  what="the dues service's projection of the new member")
-    yield {"org": org_id, "clerk": clerk, "stranger": stranger, "people": people}
+    yield {"org": org_id, "clerk": clerk, "stranger": stranger, "people": people, "committee": committee}
     clerk.close()
     stranger.close()
 
@@ -127,6 +127,33 @@ def test_one_base_per_member_and_out_of_scope(branch):
     assert all("出现2次" in e["message"] for e in preview["errors"] if e["name"] == "导入甲")
     assert "导入甲" not in {item["name"] for item in preview["items"]}
     assert_error(upload(branch["stranger"], org_id, twice), 403)
+
+
+def test_a_committees_sheet_sets_the_bases_of_members_of_its_branches(system, api, branch):
+    """One 党费基数表 for the 党委 (数据迁移 of a whole committee, county or province): each row's member
+    is found in whichever branch under it holds them; the branch's own clerk cannot upload it."""
+    second = create_org(api, branch["committee"], "基数导入二支部")
+    data = member_data(second, name="导入戊")
+    fifth = ok(api.post("/members", json=data), 201)["id"]
+    wait_for(lambda: api.get(f"/members/{fifth}/dues").status_code, lambda status: status == 200,
+             what="the dues service's projection of the second branch's member")
+    first = branch["people"]["导入丙"]
+    book = load_workbook(io.BytesIO(branch["clerk"].get(f"/orgs/{branch['org']}/dues/bases/template.xlsx").content))
+    sheet = book["党费基数表"]
+    sheet.delete_rows(2, sheet.max_row)  # the header stays; the branch's prefilled rows go
+    for values in (["导入丙", first["id_number"], "在职", "5000", str(NOW)],
+                   ["导入戊", data["id_number"], "离退休", "4000", str(NOW)],
+                   ["导入戊", "110101199001011237", "在职", "4000", str(NOW)]):
+        sheet.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    assert_error(upload(branch["clerk"], branch["committee"], out.getvalue()), 403)
+    preview = ok(upload(api, branch["committee"], out.getvalue()), 201)
+    assert (preview["valid"], [error["row"] for error in preview["errors"]]) == (2, [4])
+    assert "没有这个公民身份号码" in preview["errors"][0]["message"]
+    done = ok(api.post(f"/dues/base-imports/{preview['id']}/commit"))
+    assert {(item["name"], item["amount"]) for item in done["bases"]} == {("导入丙", "5000.00"), ("导入戊", "4000.00")}
+    assert ok(api.get(f"/members/{fifth}/dues"))["base"]["kind"] == "retired"
 
 
 def test_nothing_is_written_when_a_row_can_no_longer_be(system, api, branch):

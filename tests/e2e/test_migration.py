@@ -59,7 +59,7 @@ def branch(system, api, root_id):
         ok(clerk.put(f"/members/{people[name]['id']}/dues/base", json={"kind": "employed", "amount": "3000",
                                                                        "from_month": str(START)}))
     ok(clerk.put(f"/orgs/{org_id}/dues/settings", json={"registration_start": str(START)}))
-    yield {"org": org_id, "other": other, "clerk": clerk, "people": people}
+    yield {"org": org_id, "other": other, "clerk": clerk, "people": people, "committee": committee}
     clerk.close()
 
 
@@ -171,6 +171,39 @@ def test_two_previews_of_one_file_committed_at_once_write_it_once(system, branch
     assert sorted(answer["written"] for answer in answers) == [0, 1]
     assert "已登记" in next(a for a in answers if not a["written"])["errors"][0]["message"]
     assert payments_of(system, first["id"]).count(str(month)) == 1
+
+
+def test_one_sheet_for_a_committee_reaches_the_members_of_every_branch_under_it(system, api, branch):
+    """A 党委's (or a county's) sheet: each row goes to the member's own branch, judged by that branch's
+    registration start; a member outside the committee is refused; the refused rows name the branch."""
+    second_branch = create_org(api, branch["committee"], "迁移二支部")
+    data = member_data(second_branch, name="迁移丁")
+    fourth = ok(api.post("/members", json=data), 201)["id"]
+    wait_for(lambda: api.get(f"/members/{fourth}/dues").status_code, lambda status: status == 200,
+             what="the dues service's projection of the second branch's member")
+    late_start = START + 4
+    ok(api.put(f"/members/{fourth}/dues/base", json={"kind": "employed", "amount": "3000",
+                                                     "from_month": str(START)}))
+    ok(api.put(f"/orgs/{second_branch}/dues/settings", json={"registration_start": str(late_start)}))
+    first, outside = branch["people"]["迁移甲"], branch["people"]["外支部丙"]
+    month = START + 2  # within 迁移支部's registration, before 迁移二支部's
+    preview = ok(upload(api, branch["committee"], sheet([
+        ["迁移甲", first["id_number"], str(month + 8), "30", (month + 8).first_day.isoformat(), "", ""],
+        ["迁移丁", data["id_number"], str(month), "30", month.first_day.isoformat(), "", ""],
+        ["迁移丁", data["id_number"], str(late_start), "30", late_start.first_day.isoformat(), "", ""],
+        ["外支部丙", outside["id_number"], str(month), "30", month.first_day.isoformat(), "", ""]])), 201)
+    assert (preview["rows"], preview["valid"], preview["org_id"]) == (4, 2, branch["committee"])
+    refused = {error["row"]: error for error in preview["errors"]}
+    assert set(refused) == {3, 5}
+    assert "登记开始月份" in refused[3]["message"] and refused[3]["org"] == "迁移二支部"
+    assert "没有这个公民身份号码" in refused[5]["message"]
+    done = ok(api.post(f"/dues/payment-imports/{preview['id']}/commit", json={}))
+    assert done["written"] == 2
+    assert str(month + 8) in payments_of(system, first["id"])
+    assert payments_of(system, fourth) == [str(late_start)]
+    # The branch's own clerk cannot import for the committee above it.
+    assert_error(upload(branch["clerk"], branch["committee"], sheet([
+        ["迁移甲", first["id_number"], str(month + 9), "30", (month + 9).first_day.isoformat(), "", ""]])), 403)
 
 
 def test_scope_and_rights(system, api, branch):

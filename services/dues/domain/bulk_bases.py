@@ -1,6 +1,7 @@
-"""Bases in bulk, pure: the 党费基数表 (Excel) rows matched to the branch's members and judged, and
-the 年度核定 entries (many members' new amounts in one request). Each row or entry gives a
-(Base, MonthlyDue) or a Chinese reason; nothing here writes (docs/DUES.md, "Bases in bulk")."""
+"""Bases in bulk, pure: the 党费基数表 (Excel) rows matched to the members of an organization and
+its subordinates and judged, and the 年度核定 entries (many members' new amounts in one request).
+Each row or entry gives a (Base, MonthlyDue) or a Chinese reason; nothing here writes (docs/DUES.md,
+"Bases in bulk")."""
 from __future__ import annotations
 
 import re
@@ -63,12 +64,14 @@ def judged(kind, amount, from_month) -> tuple[Base, MonthlyDue]:
 
 @dataclass(frozen=True)
 class Identity:
-    """A member of the branch as the sheet is matched against: the member service's name and ID
-    number, and why the dues service cannot take a base for them now (None when it can)."""
+    """A member the sheet is matched against (of the organization imported for or one under it):
+    the member service's name, ID number and branch (`org_id`), and why the dues service cannot
+    take a base for them now (None when it can)."""
     member_id: int
     name: str
     id_number: str
     problem: str | None = None
+    org_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,21 +84,24 @@ def id_number(value) -> str:
     return str(value or "").strip().upper()
 
 
+NOT_ON_ROLLS = "本组织及其下级党组织的在册党员中没有这个公民身份号码"
+
+
 def identify(roster: Mapping[str, Identity], number: str, name: str) -> tuple[Identity | None, str, str]:
-    """The branch's member a sheet row names by 公民身份号码 and 姓名, or (None, field, message)."""
+    """The member a sheet row names by 公民身份号码 and 姓名, or (None, field, message)."""
     if not number:
         return None, "id_number", "请填写公民身份号码"
     identity = roster.get(number)
     if identity is None:
-        return None, "id_number", "本组织在册党员中没有这个公民身份号码"
+        return None, "id_number", NOT_ON_ROLLS
     if name != identity.name:
         return None, "name", f"姓名与公民身份号码不符（名册中为“{identity.name}”）" if name else "请填写姓名"
     return identity, "", ""
 
 
 def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity]) -> SheetCheck:
-    """Every row of the sheet judged: matched by 公民身份号码 to a member of the branch (the name
-    must be theirs), its kind, amount and month parsed, its monthly due computed. A member may
+    """Every row of the sheet judged: matched by 公民身份号码 to a member of the organization or one
+    under it (the name must be theirs), its kind, amount and month parsed, its monthly due computed. A member may
     have one row (one base per member per import): every row of a member named twice is refused.
     A row without kind and amount is refused as not filled in (the template lists every member)."""
     valid, errors = [], []
@@ -146,7 +152,8 @@ def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity]) -> Shee
         except ValueError as error:
             refuse("amount", str(error))
             continue
-        valid.append(entry(row["row"], identity.member_id, base, due) | {"name": identity.name, "id_number": number})
+        valid.append(entry(row["row"], identity.member_id, base, due)
+                     | {"name": identity.name, "id_number": number, "org_id": identity.org_id})
     return SheetCheck(valid, errors)
 
 

@@ -1,9 +1,9 @@
 """The 党费交纳记录表 (数据迁移), pure: the months members paid before PMIS, one month a row, matched to
-the branch's members by 公民身份号码 (the name must agree) and judged by the ledger's rules
-(`accept_payments`) one row at a time in month order, each against the ledger with the rows before it
-accepted — so every refused row has its own Chinese reason and the others stand. A month already
-recorded (the same file imported twice) is refused, never written twice. Nothing here writes
-(docs/MIGRATION.md, "党费交纳记录")."""
+the members of the organization and its subordinates by 公民身份号码 (the name must agree) and judged
+by the ledger's rules (`accept_payments`) one row at a time in month order, each against the ledger
+with the rows before it accepted — so every refused row has its own Chinese reason and the others
+stand. A month already recorded (the same file imported twice) is refused, never written twice.
+Nothing here writes (docs/MIGRATION.md, "党费交纳记录")."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -61,11 +61,12 @@ class RowProblems(ValueError):
 
 
 def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity], accounts: Mapping[int, Account],
-                branch: Branch, today: date) -> PaymentCheck:
-    """Every row judged: the member (by 公民身份号码 among the branch's; the name theirs; the dues
-    service able to keep their ledger), the payment's fields, no second row for the same month, the
-    month not recorded already, and the ledger's rules (the branch's registration start, 入党日期,
-    left the rolls, 大额, 预交 limit) with the member's earlier rows of the sheet accepted."""
+                branches: Mapping[int, Branch], today: date) -> PaymentCheck:
+    """Every row judged: the member (by 公民身份号码 among the organization's and its subordinates';
+    the name theirs; the dues service able to keep their ledger), the payment's fields, no second
+    row for the same month, the month not recorded already, and the ledger's rules (their branch's
+    registration start — `branches` by the identity's org_id —, 入党日期, left the rolls, 大额, 预交
+    limit) with the member's earlier rows of the sheet accepted."""
     errors, read = [], []
     seen: dict[tuple[int, object], int] = {}
     for row in rows:
@@ -106,13 +107,14 @@ def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity], account
                            "name": identity.name, "id_number": number})
             continue
         try:
-            accepted = accept_payments(account, branch, [payment], today)[0]
+            accepted = accept_payments(account, branches[identity.org_id], [payment], today)[0]
         except DuesRefused as refusal:
             errors.append({"row": row_no, "field": "month", "message": refusal.message, "name": identity.name,
                            "id_number": number})
             continue
         ledgers[identity.member_id] = replace(account, payments=(*account.payments, payment))
-        valid.append({"row": row_no, "member_id": identity.member_id, "name": identity.name, "id_number": number,
+        valid.append({"row": row_no, "member_id": identity.member_id, "org_id": identity.org_id,
+                      "name": identity.name, "id_number": number,
                       "month": str(payment.month), "amount": str(payment.amount),
                       "paid_on": payment.paid_on.isoformat(),
                       "method": payment.method, "collector": collector, "kind": accepted.kind,

@@ -4,7 +4,15 @@ and the 年度核定 entries (all judged, reasons keyed by member)."""
 import pytest
 
 from services.dues.domain import Month
-from services.dues.domain.bulk_bases import Identity, check_reset, check_sheet, kind_of, sheet_month, was_reset
+from services.dues.domain.bulk_bases import (
+    NOT_ON_ROLLS,
+    Identity,
+    check_reset,
+    check_sheet,
+    kind_of,
+    sheet_month,
+    was_reset,
+)
 
 ROSTER = {"11010519491231002X": Identity(1, "张三", "11010519491231002X"),
           "110105194912310037": Identity(2, "李四", "110105194912310037"),
@@ -58,7 +66,7 @@ def test_a_sheet_matched_and_judged_row_by_row():
     assert "1%" in checked.valid[0]["bracket"] and checked.valid[0]["amount"] == "5000.00"
     reasons = {e["row"]: (e["field"], e["message"]) for e in checked.errors}
     assert reasons == {4: ("id_number", "该党员缺少入党日期，无法计算党费"),
-                       5: ("id_number", "本组织在册党员中没有这个公民身份号码"),
+                       5: ("id_number", NOT_ON_ROLLS),
                        6: ("name", "姓名与公民身份号码不符（名册中为“李四”）"),
                        7: ("id_number", "请填写公民身份号码")}
 

@@ -1,6 +1,7 @@
-"""The 党费交纳记录表 (数据迁移), pure: each row matched to the branch's member and judged by the ledger's
-rules one at a time, every refused row with its own Chinese reason; a month already recorded (the
-same file twice) is refused, never kept twice."""
+"""The 党费交纳记录表 (数据迁移), pure: each row matched to a member of the organization or one under it
+and judged by the ledger's rules (with the settings of the member's own branch) one at a time,
+every refused row with its own Chinese reason; a month already recorded (the same file twice) is
+refused, never kept twice."""
 from datetime import date
 from decimal import Decimal
 
@@ -14,8 +15,8 @@ M = Month.parse
 TODAY = date(2026, 6, 15)
 BRANCH = Branch(registration_start=M("2024-01"))
 A, B, C = "110101199003071234", "110101198506150021", "11010119700101002X"
-ROSTER = {A: Identity(1, "张三", A), B: Identity(2, "李四", B),
-          C: Identity(3, "王五", C, "该党员缺少入党日期，无法计算党费")}
+ROSTER = {A: Identity(1, "张三", A, org_id=10), B: Identity(2, "李四", B, org_id=10),
+          C: Identity(3, "王五", C, "该党员缺少入党日期，无法计算党费", org_id=10)}
 ACCOUNTS = {1: Account(date(2020, 7, 1), (Base("employed", Decimal("3000"), M("2020-07")),)),
             2: Account(date(2020, 7, 1), (Base("employed", Decimal("3000"), M("2020-07")),),
                        (Payment(M("2025-01"), Decimal("15.00"), date(2025, 1, 5)),))}
@@ -27,7 +28,7 @@ def row(n, name="张三", number=A, month="2025-07", amount="15", paid_on="2025-
 
 
 def check(*rows):
-    return check_sheet(rows, ROSTER, ACCOUNTS, BRANCH, TODAY)
+    return check_sheet(rows, ROSTER, ACCOUNTS, {10: BRANCH}, TODAY)
 
 
 def reasons(result) -> dict[int, str]:
@@ -99,3 +100,13 @@ def test_days_and_payments_read_as_sheets_write_them():
 def test_the_reasons_read_as_sentences():
     found = reasons(check(row(2, amount="abc"), row(3, month=""), row(4, amount=""), row(5, paid_on="")))
     assert found == {2: "交纳金额应为数字，如 1234.50", 3: "请填写交纳月份", 4: "请填写交纳金额", 5: "请填写交纳日期"}
+
+
+def test_a_committees_sheet_judges_each_member_by_their_own_branchs_registration_start():
+    """One sheet for a committee: 张三 in branch 10 (registration from 2024-01), 李四 in branch 20
+    (from 2025-08): the same month is taken for one and refused for the other."""
+    roster = {A: Identity(1, "张三", A, org_id=10), B: Identity(2, "李四", B, org_id=20)}
+    branches = {10: BRANCH, 20: Branch(registration_start=M("2025-08"))}
+    result = check_sheet([row(2), row(3, name="李四", number=B)], roster, ACCOUNTS, branches, TODAY)
+    assert [(item["row"], item["member_id"], item["org_id"]) for item in result.valid] == [(2, 1, 10)]
+    assert list(reasons(result)) == [3]
