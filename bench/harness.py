@@ -70,7 +70,8 @@ def running_system(**extra_env):
     with stopping_on_signals():
         try:
             # Background work at the priority a deployment gives it (the tests' environment turns it off).
-            env = {**environment.start(), "PMIS_BATCH_NICE": setting("PMIS_BATCH_NICE"), **extra_env}
+            env = {**environment.start(), "PMIS_BATCH_NICE": setting("PMIS_BATCH_NICE"),
+                   "PMIS_COMPACTOR_NICE": setting("PMIS_COMPACTOR_NICE"), **extra_env}
             system = System(env, RESULTS / "logs" / environment.tag)
             system.start(timeout=120)
             rpc = SyncRpc(env["PMIS_AMQP_URI"], timeout=120)

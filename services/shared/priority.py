@@ -64,15 +64,20 @@ def is_local_backend(pid: int, host: str | None) -> bool:
         return False
 
 
-def lower_backend_priority(connection) -> bool:
-    """For a batch process's database connection (psycopg 3, sync or async): its backend."""
-    nice = batch_nice()
+def compactor_nice() -> int:
+    return max(0, min(19, int_setting("PMIS_COMPACTOR_NICE")))
+
+
+def lower_backend_priority(connection, nice: int | None = None) -> bool:
+    """For a batch process's database connection (psycopg 3, sync or async): its backend (at
+    `nice`, by default the batch nice)."""
+    nice = batch_nice() if nice is None else nice
     info = connection.info
     return bool(nice) and is_local_backend(info.backend_pid, info.host) and lower(info.backend_pid, nice)
 
 
-def lower_engine_backends(engine) -> None:
+def lower_engine_backends(engine, nice: int | None = None) -> None:
     """Every connection this SQLAlchemy engine opens is served by a lowered backend."""
     from sqlalchemy import event
 
-    event.listen(engine, "connect", lambda dbapi_connection, _record: lower_backend_priority(dbapi_connection))
+    event.listen(engine, "connect", lambda dbapi_connection, _record: lower_backend_priority(dbapi_connection, nice))

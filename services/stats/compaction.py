@@ -31,6 +31,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.db import make_engine
 from services.shared.observability import metrics
+from services.shared.priority import compactor_nice, lower_engine_backends
 
 FOLD_LOCK = 7_401_001  # advisory lock key of the stats compactor
 VACUUM_LOCK = 7_401_003  # advisory lock key of the vacuum after a busy spell (one at a time)
@@ -160,7 +161,10 @@ class Compactor:
         bounded statements do (issue 19: lowered, it drained a 1M burst 231 s after the last count)."""
         if sessions is None:
             if self.sessions is None:
-                self.sessions = sessionmaker(make_engine(pool_size=1), expire_on_commit=False)
+                engine = make_engine(pool_size=1)
+                if compactor_nice():
+                    lower_engine_backends(engine, compactor_nice())
+                self.sessions = sessionmaker(engine, expire_on_commit=False)
             sessions = self.sessions
         moved = fold_deltas(sessions)
         if metrics.due("compactor-backlog", BACKLOG_MEASURE_SECONDS):
