@@ -206,6 +206,19 @@ def test_one_sheet_for_a_committee_reaches_the_members_of_every_branch_under_it(
         ["迁移甲", first["id_number"], str(month + 9), "30", (month + 9).first_day.isoformat(), "", ""]])), 403)
 
 
+def test_a_sheet_naming_more_members_than_one_call_answers_is_refused_whole(system, api, branch):
+    """20,001 distinct 公民身份号码: refused with the way out (split by subordinate organization),
+    nothing kept."""
+    with psycopg.connect(plain_dsn(system)) as conn:
+        before = conn.execute("SELECT count(*) FROM dues.payment_imports").fetchone()[0]
+    rows = [["某人", f"11010119900101{n:04d}", str(START), "30", START.first_day.isoformat(), "", ""]
+            for n in range(20_001)]
+    error = assert_error(upload(api, branch["committee"], sheet(rows)), 400)
+    assert "20000名党员" in error["message"] and "分开导入" in error["message"]
+    with psycopg.connect(plain_dsn(system)) as conn:
+        assert conn.execute("SELECT count(*) FROM dues.payment_imports").fetchone()[0] == before
+
+
 def test_scope_and_rights(system, api, branch):
     """The branch's clerk cannot import into another branch nor read its previews; a read-only account
     cannot upload; an unknown kind of report is refused as bad input (400)."""
