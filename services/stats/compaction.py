@@ -155,16 +155,23 @@ class Compactor:
         self.folded_since_vacuum = 0
         self.sessions = None
 
+    @staticmethod
+    def engine():
+        """Its own connection, served at PMIS_COMPACTOR_NICE (default 10): below people's requests,
+        above batch work (19). The reports read what it has not folded yet, so it must keep up
+        during a burst: at 19 it drained a 1M burst 231 s after the last count and slowed the
+        reports meanwhile; at 10 the root's report during a burst was the fastest measured and
+        the backlog drained in 3 s (100k) and 26 s (1M) — docs/BENCHMARKS.md, issue 19."""
+        engine = make_engine(pool_size=1)
+        if compactor_nice():
+            lower_engine_backends(engine, compactor_nice())
+        return engine
+
     def run(self, sessions: sessionmaker | None = None) -> int:
-        """Fold through `sessions`, or by default its own connection. Not at batch priority: the
-        reports read what it has not folded yet, so its falling behind slows them more than its
-        bounded statements do (issue 19: lowered, it drained a 1M burst 231 s after the last count)."""
+        """Fold through `sessions`, or by default its own connection (engine)."""
         if sessions is None:
             if self.sessions is None:
-                engine = make_engine(pool_size=1)
-                if compactor_nice():
-                    lower_engine_backends(engine, compactor_nice())
-                self.sessions = sessionmaker(engine, expire_on_commit=False)
+                self.sessions = sessionmaker(self.engine(), expire_on_commit=False)
             sessions = self.sessions
         moved = fold_deltas(sessions)
         if metrics.due("compactor-backlog", BACKLOG_MEASURE_SECONDS):

@@ -101,3 +101,21 @@ def test_a_service_s_background_part_lowers_itself_and_beats(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="renicing the postgres user's backends needs root here")
+def test_the_compactor_s_backend_runs_at_its_own_nice(monkeypatch):
+    """PMIS_COMPACTOR_NICE lowers the compactor's own connection (issue 19: between the people's
+    requests and the batch work); 0 leaves it with the requests."""
+    from services.stats.compaction import Compactor
+
+    monkeypatch.setenv("PMIS_DATABASE_URL", ADMIN_DSN.replace("postgresql://", "postgresql+psycopg://"))
+    for nice in (6, 0):
+        monkeypatch.setenv("PMIS_COMPACTOR_NICE", str(nice))
+        compactor = Compactor()
+        engine = compactor.engine()
+        try:
+            with engine.connect() as connection:
+                assert nice_of(connection.connection.dbapi_connection.info.backend_pid) == nice
+        finally:
+            engine.dispose()

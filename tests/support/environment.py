@@ -104,6 +104,7 @@ class TestEnvironment:
             # (two test systems, Chromium) starved the lowered relays into timeouts. The lowering itself
             # is tested in tests/integration/test_batch_priority.py.
             "PMIS_BATCH_NICE": "0",
+            "PMIS_COMPACTOR_NICE": "0",
             "PMIS_PROVINCE_DIVISION": "44",  # 流动党员 to 44xxxx count 省内, to other provinces 跨省
             # A failing event is parked after 4 tries ~0.5 s apart (~1.5 s): tests see both sides.
             "PMIS_EVENT_MAX_ATTEMPTS": "4",
