@@ -66,7 +66,7 @@ def roster(session, identities: list[dict]) -> dict[str, Identity]:
             problem = NOT_IN_DUES
         elif row.joined_on is None:
             problem = "该党员缺少入党日期，无法计算党费"
-        number = str(item["id_number"]).strip().upper()
+        number = id_number(item["id_number"])
         found[number] = Identity(int(item["id"]), item["name"], number, problem, org_id)
     return found
 
