@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from .domain.counters import CALENDAR, report_year
 
-__all__ = ["REPORT_DATE_CHANGED", "current_year", "cutoff", "newest_change", "parse", "period_end", "period_start",
-           "report_year", "store"]
+__all__ = ["CUTOFF", "REPORT_DATE_CHANGED", "current_year", "cutoff", "cutoff_of", "newest_change", "parse",
+           "period_end", "period_start", "report_year", "store"]
 from .models import report_period
 
 REPORT_DATE_CHANGED = "report_date_changed"
@@ -34,9 +34,16 @@ def parse(text) -> tuple[int, int]:
     return month, day
 
 
+CUTOFF = select(report_period.c.cutoff)  # one row, or none before the first change
+
+
 def cutoff(session: Session) -> tuple[int, int]:
     """The report date in force, (月, 日)."""
-    stored = session.execute(select(report_period.c.cutoff)).scalar()
+    return cutoff_of(session.execute(CUTOFF).scalar())
+
+
+def cutoff_of(stored) -> tuple[int, int]:
+    """The report date in force from what CUTOFF read (None: nothing stored, 12-31)."""
     return parse(stored) if stored else CALENDAR
 
 

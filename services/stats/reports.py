@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared import audit
 from services.shared.codes import ORG_TYPES
 from services.shared.context import Caller
-from services.shared.errors import Conflict, Forbidden, ValidationFailed, validated
+from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
 from services.shared.field_errors import RuleViolation
 from services.shared.field_rules import blank, record_id, text
+from services.shared.pipelined import read_together
 from services.shared.report_years import FIRST_YEAR, report_year
 from services.shared.sheet_imports import unpacked_rows
 from services.shared.versions import require_version
@@ -45,8 +46,10 @@ from .domain.report_usage import usage, validate_filters
 from .domain.tables import T1 as TABLE_1
 from .domain.tables import Figures, evaluate, evaluate_all, figures, older_students
 from .models import orgs, outbox, report_history, reports
-from .store import org_node, org_rows, snapshot
+from .store import counted_rows, counter_reads, org_key, org_node, org_rows, path_read, snapshot
+from .templates import LATEST as LATEST_TEMPLATE
 from .templates import current as current_template
+from .templates import template_of
 
 STATUS_NAMES = {"none": "未生成", "draft": "草稿", "submitted": "已上报", "accepted": "已接收", "returned": "已退回",
                 "imported": "已导入"}
@@ -57,6 +60,7 @@ EDITABLE = ("draft", "returned")
 FINAL = ("submitted", "accepted", "imported")
 MADE_IN_PMIS = ("direct", "aggregated")
 MAX_COMMENT = 500
+BIGINT = 2 ** 63  # an organization id beyond it cannot be one (the projection's ids are bigint)
 NAMES_PAGE = 2000  # organizations named per org_names call (报表使用情况)
 HISTORY_NAMES = {"generated": "直统生成", "aggregated": "汇总生成", "corrected": "录改", "explained": "报表说明",
                  "correction_undone": "撤销录改", "covered": "填写封面", "submitted": "上报", "accepted": "接收",
@@ -135,6 +139,11 @@ class ReportDesk:
     template_read: bool = False
     cutoff: tuple | None = None  # the report date (period.py), read once per call
     open_session: Session | None = None  # the one snapshot a view reads in (reading)
+    # What read_ahead found: {org id: projected path or None}, {(org id, year): stored report or None},
+    # {org id: its children's statuses (_child_statuses)}.
+    projected: dict = field(default_factory=dict)
+    stored_reports: dict = field(default_factory=dict)
+    statuses: dict = field(default_factory=dict)
 
     @contextmanager
     def reading(self):
@@ -145,7 +154,7 @@ class ReportDesk:
         with snapshot(self.sessions) as session:
             self.open_session = session
             try:
-                yield
+                yield session
             finally:
                 self.open_session = None
 
@@ -170,9 +179,13 @@ class ReportDesk:
     def _period_end(self, year: int) -> str:
         return period.period_end(year, self._cutoff())
 
+    def _current_year(self) -> int:
+        """The report year today belongs to by the report date."""
+        return period.report_year(date.today(), self._cutoff())
+
     def _target(self, org_id, year) -> tuple[int, str, int]:
-        year = report_year(year, period.report_year(date.today(), self._cutoff()))
-        org_id, path = org_node(self._session, self.caller, org_id, self.org_lookup)
+        year = report_year(year, self._current_year())
+        org_id, path = org_node(self._session, self.caller, org_id, self.org_lookup, self.projected)
         self.paths[org_id] = path
         return org_id, path, year
 
@@ -209,8 +222,12 @@ class ReportDesk:
         return older_students(self._figures(org_id, year))
 
     @staticmethod
-    def _stored(session: Session, org_id: int, year: int, lock: bool = False):
-        statement = select(reports).where(reports.c.org_id == org_id, reports.c.year == year)
+    def _stored_read(org_id: int, year: int):
+        return select(reports).where(reports.c.org_id == org_id, reports.c.year == year)
+
+    @classmethod
+    def _stored(cls, session: Session, org_id: int, year: int, lock: bool = False):
+        statement = cls._stored_read(org_id, year)
         return session.execute(statement.with_for_update() if lock else statement).first()
 
     # Each worker holds at most one pooled connection (services/shared/db.py): a session is
@@ -218,8 +235,40 @@ class ReportDesk:
 
     def _stored_pair(self, org_id: int, year: int) -> tuple:
         """This year's and last year's stored reports (or None)."""
+        if (org_id, year) in self.stored_reports and (org_id, year - 1) in self.stored_reports:
+            return self.stored_reports[(org_id, year)], self.stored_reports[(org_id, year - 1)]
         with self._session() as session:
             return self._stored(session, org_id, year), self._stored(session, org_id, year - 1)
+
+    def read_ahead(self, session: Session, org_id, year) -> None:
+        """A view's independent reads in one round trip (services/shared/pipelined.py), kept where
+        its steps look for them: the report date, the organization's path, this year's and last
+        year's stored reports, the template, the children's statuses and what its counted rows take
+        (store.counter_reads; the folded part, when not kept, in a second one). Under a year-end
+        burst each round trip waits for a busy core: a dozen made the view slow. Nothing is
+        answered from them before _target has checked the caller's scope. A year not given is the
+        current one by the report date, read first; a year or id that is no number is left to the
+        steps that refuse it."""
+        try:
+            org_id = org_key(org_id)
+            # at most the calendar year after this one (a report date before 12-31 starts it early)
+            year = report_year(year, date.today().year + 1) if year is not None else self._current_year()
+        except (NotFound, ValidationFailed):
+            return
+        if not -BIGINT <= org_id < BIGINT:
+            return
+        found = read_together(session, {
+            "cutoff": period.CUTOFF, "path": path_read(org_id), "template": LATEST_TEMPLATE,
+            "this_year": self._stored_read(org_id, year), "last_year": self._stored_read(org_id, year - 1),
+            "statuses": self._statuses_read(org_id, year), **counter_reads([org_id], year, None)})
+        self.cutoff = period.cutoff_of(found["cutoff"][0].cutoff if found["cutoff"] else None)
+        self.template, self.template_read = template_of(found["template"][0] if found["template"] else None), True
+        self.stored_reports[(org_id, year)] = found["this_year"][0] if found["this_year"] else None
+        self.stored_reports[(org_id, year - 1)] = found["last_year"][0] if found["last_year"] else None
+        self.statuses[(org_id, year)] = self._statuses_of(found["statuses"])
+        path = self.projected[org_id] = found["path"][0].path if found["path"] else None
+        if path is not None:  # else the steps ask the org service, then read the rows themselves
+            self.read[(org_id, "subtree", year)] = counted_rows(session, found, [org_id], path, year, "subtree", None)
 
     @staticmethod
     def _carried(last, tables: list) -> list:
@@ -245,11 +294,20 @@ class ReportDesk:
 
     def _child_statuses(self, org_id: int, year: int) -> dict:
         """{child id: its report row or None} of the children counted here (stats.orgs)."""
+        if (org_id, year) in self.statuses:
+            return self.statuses[(org_id, year)]
         with self._session() as session:
-            return {row.id: row if row.status else None for row in session.execute(
-                select(orgs.c.id, reports.c.status, reports.c.submitted_at)
+            return self._statuses_of(session.execute(self._statuses_read(org_id, year)).all())
+
+    @staticmethod
+    def _statuses_read(org_id: int, year: int):
+        return (select(orgs.c.id, reports.c.status, reports.c.submitted_at)
                 .outerjoin(reports, (reports.c.org_id == orgs.c.id) & (reports.c.year == year))
-                .where(orgs.c.parent_id == org_id)).all()}
+                .where(orgs.c.parent_id == org_id))
+
+    @staticmethod
+    def _statuses_of(rows) -> dict:
+        return {row.id: row if row.status else None for row in rows}
 
     def _subordinates(self, year: int, children: list, statuses: dict) -> list[dict]:
         """The children (the org service's: names, order, in use) with their reports' status
@@ -294,7 +352,8 @@ class ReportDesk:
     def view(self, org_id, year) -> dict:
         """The report as stored, or (not generated yet) as 直统 would make it now; with its
         checks, what the caller may do, and the subordinates' report status."""
-        with self.reading():
+        with self.reading() as session:
+            self.read_ahead(session, org_id, year)
             org_id, path, year = self._target(org_id, year)
             children = self.children_started(org_id)
             row, last = self._stored_pair(org_id, year)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.shared.context import Caller
 from services.shared.errors import NotFound
 from services.shared.paths import path_ids
+from services.shared.pipelined import read_together
 
 from .compaction import LOGGED_DEPTH
 from .counter_cache import FoldedRows, Kept
@@ -25,16 +26,22 @@ from .domain.tables import Figures, figures
 from .models import counter_generations, orgs
 
 
-def org_node(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> tuple[int, str]:
-    """The organization's id and path from the projection; for one created a moment ago whose
-    event has not arrived yet, from the org service (`org_lookup`, which checks scope itself)."""
-    org_id = _org_id(org_id)
-    with sessions() as session:
-        path = _projected_path(session, org_id)
+def org_node(sessions: sessionmaker, caller: Caller, org_id, org_lookup,
+             projected: dict | None = None) -> tuple[int, str]:
+    """The organization's id and path from the projection (`projected`: {id: path or None} already
+    read); for one created a moment ago whose event has not arrived yet, from the org service
+    (`org_lookup`, which checks scope itself)."""
+    org_id = org_key(org_id)
+    if projected is not None and org_id in projected:
+        path = projected[org_id]
+    else:
+        with sessions() as session:
+            path = _projected_path(session, org_id)
     return org_id, _in_scope(caller, org_id, path, org_lookup)
 
 
-def _org_id(org_id) -> int:
+def org_key(org_id) -> int:
+    """A request's organization id (anything but an integer: no such organization)."""
     if isinstance(org_id, bool):
         raise NotFound("党组织不存在")
     try:
@@ -43,8 +50,13 @@ def _org_id(org_id) -> int:
         raise NotFound("党组织不存在") from None
 
 
+def path_read(org_id: int):
+    """The organization's path in the projection (no row: not projected yet)."""
+    return select(orgs.c.path).where(orgs.c.id == org_id, orgs.c.path != "")
+
+
 def _projected_path(session, org_id: int) -> str | None:
-    return session.execute(select(orgs.c.path).where(orgs.c.id == org_id, orgs.c.path != "")).scalar()
+    return session.execute(path_read(org_id)).scalar()
 
 
 def _in_scope(caller: Caller, org_id: int, path: str | None, org_lookup) -> str:
@@ -85,7 +97,7 @@ def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_look
     """The organization (checked against the caller's scope) and its (dimension, value, year, n)
     rows that give `figures(rows, year)` and `figures(rows, year - 1)` exactly: the folded
     counters' rows (kept while their generations stand) plus the deltas', read in one snapshot."""
-    org_id = _org_id(org_id)
+    org_id = org_key(org_id)
     with snapshot(sessions) as session:
         path = _projected_path(session, org_id)
         if path is not None:  # the usual case: one short read-only transaction
@@ -111,41 +123,61 @@ def _counted_rows(session, org_id: int, path: str, year: int, scope: str, dimens
     ids = [org_id]
     if scope == "direct":
         ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
-    params = {"org_id": org_id, "ids": ids, "dimensions": dimensions, "year": year}
-    generations = sorted(session.execute(
-        select(counter_generations.c.org_id, counter_generations.c.year, counter_generations.c.generation)
-        .where(counter_generations.c.org_id.in_(ids), counter_generations.c.year <= year)).tuples())
+    found = read_together(session, counter_reads(ids, year, dimensions))
+    return counted_rows(session, found, ids, path, year, scope, dimensions)
+
+
+def counter_reads(ids: list, year: int, dimensions: list | None) -> dict:
+    """The reads an organization's counted rows take whatever is kept (ids[0]: the organization,
+    the rest its children for "direct"): its generations, the fold log and its deltas. A report's
+    view sends them in one pipeline with its own reads (reports.ReportDesk.read_ahead)."""
+    return {"generations": select(counter_generations.c.org_id, counter_generations.c.year,
+                                  counter_generations.c.generation)
+            .where(counter_generations.c.org_id.in_(ids), counter_generations.c.year <= year),
+            "fold_log": FOLD_LOG,
+            "deltas": (DELTA_ROWS, _row_parameters(ids, year, dimensions))}
+
+
+def _row_parameters(ids: list, year: int, dimensions: list | None) -> dict:
+    return {"org_id": ids[0], "ids": ids, "dimensions": dimensions, "year": year}
+
+
+def counted_rows(session, found: dict, ids: list, path: str, year: int, scope: str, dimensions: list | None) -> list:
+    """The organization's counted rows from what counter_reads read (`found`) and the folded
+    counters: kept while their generations stand; else, for an organization the folds log, kept
+    plus the increments of the folds since (when nothing changed the counters outside a fold and
+    those increments are still kept); else read now. The parts still to read are read together,
+    in the same snapshot as `found`."""
+    generations = sorted(tuple(row) for row in found["generations"])
     reading = (tuple(ids), year, tuple(dimensions or ()))
     # The folds log the increments of every organization read here (its children too, for "direct").
     logged = len(path_ids(path)) + (scope == "direct") <= LOGGED_DEPTH
-    earlier = _kept(session, (*reading, EARLIER), tuple(g for g in generations if g[1] < year), params, logged)
-    this_year = _kept(session, (*reading, THIS_YEAR), tuple(g for g in generations if g[1] == year), params, logged)
-    deltas = session.execute(DELTA_ROWS, params).all()
+    log = found["fold_log"][0] if logged else None
+    params = _row_parameters(ids, year, dimensions)
+    parts = {EARLIER: tuple(g for g in generations if g[1] < year),
+             THIS_YEAR: tuple(g for g in generations if g[1] == year)}
+    kept, reads = {}, {}
+    for part, part_generations in parts.items():
+        kept[part] = folded_rows.get((*reading, part))
+        if kept[part] is not None and kept[part].generations == part_generations:
+            continue
+        if kept[part] is not None and kept[part].brought_up_to_date(log):
+            reads[part] = (INCREMENT_ROWS[part], {**params, "since": kept[part].fold_no})
+        else:
+            kept[part], reads[part] = None, (FOLDED_ROWS[part], params)
+    for part, rows in (read_together(session, reads) if reads else {}).items():
+        if kept[part] is not None:
+            kept[part] = kept[part].plus(rows, parts[part], log)
+        else:
+            kept[part] = Kept.read(rows, parts[part], log)
+        folded_rows.put((*reading, part), kept[part])
+    earlier, this_year, deltas = kept[EARLIER].rows, kept[THIS_YEAR].rows, found["deltas"]
     if not deltas:  # the two folded parts never share a row: their years differ
         return [row for row in (*earlier, *this_year) if row[3]]
     summed: Counter = Counter()
     for dimension, value, row_year, n in (*earlier, *this_year, *deltas):
         summed[(dimension, value, row_year)] += n
     return [(*cell, n) for cell, n in summed.items() if n]
-
-
-def _kept(session, key: tuple, generations: tuple, params: dict, logged: bool) -> list:
-    """A part of the folded counters (key[-1]: EARLIER or THIS_YEAR): as kept while its generations
-    stand; else, for an organization the folds log, as kept plus the increments of the folds since
-    (when nothing changed the counters outside a fold and those increments are still kept); else
-    read now. Everything here is read in the caller's one snapshot."""
-    part = key[-1]
-    kept = folded_rows.get(key)
-    if kept is not None and kept.generations == generations:
-        return kept.rows
-    log = session.execute(FOLD_LOG).one() if logged else None
-    if kept is not None and kept.brought_up_to_date(log):
-        found = session.execute(INCREMENT_ROWS[part], {**params, "since": kept.fold_no}).all()
-        kept = kept.plus(found, generations, log)
-    else:
-        kept = Kept.read(session.execute(FOLDED_ROWS[part], params).all(), generations, log)
-    folded_rows.put(key, kept)
-    return kept.rows
 
 
 def org_figures(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",

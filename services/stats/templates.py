@@ -21,10 +21,17 @@ ROOT_ONLY = "只有管理范围为根党组织、且有“统计报表”模块�
 MAX_DOCUMENT = 200_000  # characters of the document as JSON: far more than 30 tables need
 
 
+LATEST = select(report_templates).order_by(report_templates.c.version.desc()).limit(1)
+
+
 def current(sessions: sessionmaker) -> dict | None:
     """The latest provincial template {version, name, tables…}, or None (national tables only)."""
     with sessions() as session:
-        row = session.execute(select(report_templates).order_by(report_templates.c.version.desc()).limit(1)).first()
+        return template_of(session.execute(LATEST).first())
+
+
+def template_of(row) -> dict | None:
+    """The template LATEST read (None: none loaded, the national tables only)."""
     return None if row is None else {**row.definition, "version": row.version, "name": row.name}
 
 

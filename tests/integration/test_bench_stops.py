@@ -85,13 +85,16 @@ def test_either_signal_runs_a_benchmarks_cleanup_and_exits_128_plus_it(sig):
             benchmark.wait()
 
 
-def test_a_signal_to_a_benchmark_stops_its_whole_system():
+def test_a_signal_to_a_benchmark_stops_its_whole_system(tmp_path):
     sig = signal.SIGTERM
-    benchmark = subprocess.Popen([sys.executable, "-c", BENCHMARK], cwd=ROOT, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, text=True)
+    errors = tmp_path / "stderr"
+    with errors.open("w") as stderr:
+        benchmark = subprocess.Popen([sys.executable, "-c", BENCHMARK], cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=stderr, text=True)
     try:
         line = benchmark.stdout.readline()
-        assert line.startswith("up "), "the benchmark's system did not start"
+        # Why it did not start (it once failed so in a loaded CI run, with nothing to tell why).
+        assert line.startswith("up "), f"the benchmark's system did not start:\n{errors.read_text()[-3000:]}"
         database = line.split()[1]
         started = children(benchmark.pid)
         assert len(started) >= 14  # 6 services, 6 relays, an ingester, the gateway (and local S3)

@@ -6,12 +6,13 @@ from datetime import date
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
 from services.stats import compaction, store
 from tests.support.helpers import plain_dsn, wait_for
+from tests.support.statements import watch_statements
 
 X = 9_000_101  # an organization id far above anything the tests create
 NOW = date.today().year
@@ -64,25 +65,28 @@ def test_every_change_to_the_counters_shows_in_the_next_report(rpc, counted_org)
 
 
 def test_a_fold_committed_during_a_read_is_counted_once(system, counted_org):
-    """The fold commits after the reader has read the folded counters and before it reads the
-    deltas: read in one snapshot, the deltas are still there; read apart, they would be lost."""
+    """The fold commits after the reader has read the deltas and before it reads the folded
+    counters: read in one snapshot, the counters are still as before; read apart, the deltas
+    would be counted twice."""
     engine = create_engine(system.env["PMIS_DATABASE_URL"])
     sessions = sessionmaker(engine)
-    compactor = engine.connect()  # holds the compactor's lock: the system's own compactor waits
-    compactor.execute(text("SELECT pg_advisory_lock(:key)"), {"key": compaction.FOLD_LOCK})
-    compactor.commit()
     with psycopg.connect(counted_org) as conn:
         conn.execute("INSERT INTO stats.counter_deltas (org_id, dimension, value, year, n) "
                      "VALUES (%s, 'total', '', %s, 3)", (X, NOW))
     folded = []
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def fold_first(conn, cursor, statement, parameters, context, executemany):
-        if "FROM stats.counter_deltas" in statement and conn is not compactor and not folded:
+    def fold_first(statement, connection):
+        if "FROM stats.counters\n" in statement and connection is not folding and not folded:
             # every visible delta, as a batch did before (not marked as a fold: read again whole)
             every_id = {"low": 0, "high": 2 ** 63 - 1, "fold_no": 0, "logged_depth": compaction.LOGGED_DEPTH}
             folded.append(compactor.execute(compaction.FOLD, every_id).one().moved)
             compactor.commit()
+
+    watch_statements(engine, before=fold_first)
+    compactor = engine.connect()  # holds the compactor's lock: the system's own compactor waits
+    folding = compactor.connection.dbapi_connection
+    compactor.execute(text("SELECT pg_advisory_lock(:key)"), {"key": compaction.FOLD_LOCK})
+    compactor.commit()
 
     try:
         store.folded_rows.entries.clear()
@@ -103,9 +107,7 @@ def test_a_kept_reading_is_brought_up_to_date_by_the_folds_increments(system, co
     (a repair by hand) makes the next read whole again. The figures are right either way."""
     engine = create_engine(system.env["PMIS_DATABASE_URL"])
     sessions = sessionmaker(engine)
-    statements = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *rest: statements.append(statement))
+    statements = watch_statements(engine)
 
     def counted() -> dict:
         statements.clear()
@@ -166,10 +168,11 @@ def test_a_change_of_this_year_rereads_only_this_years_counters(system, counted_
     sessions = sessionmaker(engine)
     reads = []
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def count_reads(conn, cursor, statement, parameters, context, executemany):
-        if "FROM stats.counters" in statement:
+    def count_reads(statement, connection):
+        if "FROM stats.counters\n" in statement:
             reads.append("earlier" if "AND year < " in statement else "year")
+
+    watch_statements(engine, before=count_reads)
 
     def total(year=NOW) -> int:
         _, rows = store.org_rows(sessions, Caller.system("test"), X, year, None, dimensions=["total"])

@@ -1,0 +1,58 @@
+"""A report's view reads in a few round trips to PostgreSQL, not one per statement (issue 19:
+under a year-end burst each round trip waits for a busy core; the view's dozen made the root's
+report slow). Counted from libpq's own trace of what the connection sends: a pipeline ends in
+one Sync, a plain statement is one Query."""
+import os
+from datetime import date
+
+import psycopg
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+
+from services.shared.context import Caller
+from services.stats import reports
+from tests.support.helpers import plain_dsn
+
+NOW = date.today().year
+
+
+def round_trips(trace_file) -> int:
+    sent = [line.split("\t") for line in trace_file.read_text().splitlines()]
+    return sum(1 for fields in sent if len(fields) > 3 and fields[1] == "F" and fields[3] in ("Sync", "Query"))
+
+
+def test_the_roots_report_is_read_in_at_most_four_round_trips(system, root_id, tmp_path):
+    engine = create_engine(system.env["PMIS_DATABASE_URL"], pool_size=1, max_overflow=0)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    trace_file = tmp_path / "libpq.trace"
+    trace = os.open(trace_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+
+    @event.listens_for(engine, "connect")
+    def traced(dbapi_connection, record):
+        dbapi_connection.pgconn.trace(trace)
+
+    def view() -> tuple[dict, int]:
+        os.ftruncate(trace, 0)
+        os.lseek(trace, 0, os.SEEK_SET)
+        desk = reports.ReportDesk(sessions, Caller.system("test"), lambda org_id: {"path": f"/{root_id}/"},
+                                  lambda org_id: [], lambda org_id: (lambda: []))
+        return desk.view(root_id, NOW), round_trips(trace_file)
+
+    try:
+        view()  # a first connection's set-up queries and the first read of the folded counters
+        report, warm = view()
+        # BEGIN (psycopg waits for it), the view's reads in one pipeline, ROLLBACK
+        assert warm <= 3, warm
+        with psycopg.connect(plain_dsn(system)) as conn:  # a change outside a fold moves the root's generation
+            conn.execute("INSERT INTO stats.counters (org_id, dimension, value, year, n) VALUES (%s, 'total', '', "
+                         "%s, 1) ON CONFLICT (org_id, dimension, value, year) DO UPDATE SET n = counters.n + 1",
+                         (root_id, NOW))
+        moved, cold = view()
+        assert cold <= 4, cold  # and the folded counters read again, in a second pipeline
+        assert moved["year_end_total"] == report["year_end_total"] + 1
+    finally:
+        with psycopg.connect(plain_dsn(system)) as conn:
+            conn.execute("UPDATE stats.counters SET n = n - 1 WHERE org_id = %s AND dimension = 'total' "
+                         "AND value = '' AND year = %s", (root_id, NOW))
+        engine.dispose()
+        os.close(trace)
