@@ -99,13 +99,24 @@ def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_look
     counters' rows (kept while their generations stand) plus the deltas', read in one snapshot."""
     org_id = org_key(org_id)
     with snapshot(sessions) as session:
-        path = _projected_path(session, org_id)
-        if path is not None:  # the usual case: one short read-only transaction
+        ids = _counted_ids(session, org_id, scope)
+        # The usual case: the path and what the rows take in one round trip; nothing is answered
+        # from them before the caller's scope is checked.
+        found = read_together(session, {"path": path_read(org_id), **counter_reads(ids, year, dimensions)})
+        path = found["path"][0].path if found["path"] else None
+        if path is not None:
             caller.require(path)
-            return org_id, _counted_rows(session, org_id, path, year, scope, dimensions)
+            return org_id, counted_rows(session, found, ids, path, year, scope, dimensions)
     path = _in_scope(caller, org_id, path, org_lookup)  # created a moment ago: its event is on its way
     with snapshot(sessions) as session:
         return org_id, _counted_rows(session, org_id, path, year, scope, dimensions)
+
+
+def _counted_ids(session, org_id: int, scope: str) -> list:
+    """The organization, and for "direct" its children (its rows minus theirs)."""
+    if scope != "direct":
+        return [org_id]
+    return [org_id, *session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars()]
 
 
 @contextmanager
@@ -120,9 +131,7 @@ def snapshot(sessions: sessionmaker):
 
 
 def _counted_rows(session, org_id: int, path: str, year: int, scope: str, dimensions: list | None) -> list:
-    ids = [org_id]
-    if scope == "direct":
-        ids += list(session.execute(select(orgs.c.id).where(orgs.c.parent_id == org_id)).scalars())
+    ids = _counted_ids(session, org_id, scope)
     found = read_together(session, counter_reads(ids, year, dimensions))
     return counted_rows(session, found, ids, path, year, scope, dimensions)
 
