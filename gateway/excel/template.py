@@ -8,6 +8,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.dues.contract import (
+    BASE_BRANCH_COLUMN,
     BASE_IMPORT_COLUMNS,
     BASE_KINDS,
     BASE_SHEET,
@@ -87,11 +88,13 @@ def org_template() -> bytes:
 def dues_base_template(sheet: dict) -> bytes:
     """The 党费基数表 of an organization, prefilled (the dues service's base_sheet answer): each
     member's name and 公民身份号码 as in the member roster, the kind and amount of the base in
-    force, and this month as the month the new bases apply from; kinds as a drop-down."""
-    rows = [[member["name"], member["id_number"], member["kind"], member["amount"], member["from_month"]]
-            for member in sheet["members"]]
-    return collection_template(BASE_SHEET, BASE_IMPORT_COLUMNS, {"kind": BASE_KINDS},
-                               ("id_number", "amount", "from_month"), rows)
+    force, and this month as the month the new bases apply from; kinds as a drop-down. A sheet
+    spanning several organizations (a committee's) names each member's own in a last column."""
+    branches = bool(sheet.get("branches"))
+    columns = (*BASE_IMPORT_COLUMNS, BASE_BRANCH_COLUMN) if branches else BASE_IMPORT_COLUMNS
+    rows = [[member["name"], member["id_number"], member["kind"], member["amount"], member["from_month"],
+             *([member["org_name"]] if branches else [])] for member in sheet["members"]]
+    return collection_template(BASE_SHEET, columns, {"kind": BASE_KINDS}, ("id_number", "amount", "from_month"), rows)
 
 
 @lru_cache(maxsize=1)

@@ -29,13 +29,10 @@ from .domain import Month, Payment
 from .domain import payment_import as payment_sheet
 from .domain.bulk_bases import Identity, check_sheet, entry, id_number, judged
 from .models import base_import_rows, base_imports, members, payment_import_rows, payment_imports
-from .store import ACTIVE, accounts, branch_of
+from .store import ACTIVE, MEMBERS_PER_SHEET, accounts, branch_of
 
 ROW_KEYS = tuple(column.key for column in BASE_IMPORT_COLUMNS)
 NOT_IN_DUES = "该党员尚未同步到党费（新增或转入的党员稍后出现），请稍后重新上传"
-
-
-MEMBERS_PER_SHEET = 20_000  # the member service answers this many 公民身份号码 at once
 
 
 def sheet_members(members_by_id_numbers, org: dict, rows: list[dict]) -> list[dict]:

@@ -47,11 +47,11 @@ from .store import (
     EXEMPTION_STATE_NAMES,
     FIELDS,
     KIND_NAMES,
+    MEMBERS_PER_SHEET,
     accounts,
     base_in_force,
     base_view,
     bases_of,
-    branch_identities,
     branch_of,
     branch_rows,
     exemption_view,
@@ -65,6 +65,7 @@ from .store import (
     payment_view,
     settings_row,
     shown,
+    subtree_identities,
     this_month,
     totals_of,
     year_of,
@@ -157,27 +158,36 @@ def base_roster(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, org_
             "kinds": KIND_NAMES}
 
 
-def base_sheet(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, list_members, org_id) -> dict:
-    """The 党费基数表 prefilled: the organization's members on both the member service's rolls and
-    the dues service's (name and 公民身份号码 as in the member roster) with the kind and amount of
-    the base in force this month; `from_month` is this month."""
+def base_sheet(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, roster_page, org_id) -> dict:
+    """The 党费基数表 prefilled: the members on the rolls of the organization and of those under it
+    (a branch's sheet, or a whole committee's for 数据迁移, as the import takes), on both the member
+    service's rolls and the dues service's (name and 公民身份号码 as in the member roster, each with
+    its own organization, by the tree's order) with the kind and amount of the base in force this
+    month; `from_month` is this month. `branches`: the sheet spans more than one organization."""
     org = orgs.org(caller, org_id)
-    identities = branch_identities(list_members, org["id"])
+    identities = subtree_identities(roster_page, org["id"], MEMBERS_PER_SHEET)
     as_of = this_month()
     with sessions() as session:
-        rows = {row.member_id: row for row in branch_rows(session, org["id"]) if row.status == ACTIVE}
+        ids = [int(item["id"]) for item in identities]
+        rows = {row.member_id: row for row in session.execute(select(members).where(members.c.member_id.in_(ids)))
+                if row.status == ACTIVE} if ids else {}
         found = bases_of(session, list(rows))
+    places = {org_id: orgs.find(org_id) or {"name": "", "path": ""}
+              for org_id in {int(item["org_id"]) for item in identities}}
     entries = []
     for item in identities:
-        member_id = int(item["id"])
-        if member_id not in rows:
+        member_id, placed = int(item["id"]), int(item["org_id"])
+        row = rows.get(member_id)
+        if row is None or row.org_id != placed:  # not (or not yet) where the member service has them
             continue
         base = base_in_force(found.get(member_id, []), as_of)
         entries.append({"member_id": member_id, "name": item["name"], "id_number": item["id_number"],
                         "kind": KIND_NAMES[base.kind] if base else "",
                         "amount": "" if base is None or base.amount is None else shown(base.amount),
-                        "from_month": str(as_of)})
-    return {"org": {"id": org["id"], "name": org["name"]}, "from_month": str(as_of), "members": entries}
+                        "from_month": str(as_of), "org_id": placed, "org_name": places[placed]["name"]})
+    entries.sort(key=lambda entry: places[entry["org_id"]]["path"])  # stable: by name within an organization
+    return {"org": {"id": org["id"], "name": org["name"]}, "from_month": str(as_of), "members": entries,
+            "branches": len({entry["org_id"] for entry in entries}) > 1}
 
 
 def member_dues(sessions: sessionmaker, caller: Caller, member_id, year=None) -> dict:

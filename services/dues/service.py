@@ -35,8 +35,8 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
     def _orgs(self) -> OrgDirectory:
         return OrgDirectory(self.db, org_directory, self.org.org_path)
 
-    def _list_members(self, org_id, page, size):
-        return self.member.list_members(org_id=org_id, page=page, size=size)
+    def _roster_page(self, org_id, after_id, limit):
+        return self.member.roster_page(org_id=org_id, after_id=after_id, limit=limit)
 
     @api
     def backfill_members(self, after_id=0, limit=500):
@@ -240,8 +240,8 @@ class DuesService(org_directory_handlers.FollowsOrgDirectory, projection.Follows
 
     @api
     def base_sheet(self, org_id):
-        """The 党费基数表 prefilled with the organization's members."""
-        return queries.base_sheet(self.db, self.caller(), self._orgs(), self._list_members, org_id)
+        """The 党费基数表 prefilled with the members of the organization and those under it."""
+        return queries.base_sheet(self.db, self.caller(), self._orgs(), self._roster_page, org_id)
 
     @api
     def large_dues(self, org_id, year=None, page=1, size=50):

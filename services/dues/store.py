@@ -135,17 +135,24 @@ def current_kinds(session: Session, org_id: int) -> dict[int, str]:
     return {member_id: base_in_force(rows, as_of).kind for member_id, rows in bases_of(session, ids).items()}
 
 
-def branch_identities(list_members, org_id: int, size: int = 200) -> list[dict]:
-    """The members placed in the organization on the member service's rolls, with their name and
-    公民身份号码 (the dues projection keeps no ID numbers): `list_members(org_id, page, size)`, the
-    member service's RPC, asked page by page."""
-    found, page = [], 1
+MEMBERS_PER_SHEET = 20_000  # a 党费 sheet's members: the member service answers this many 公民身份号码 at once
+
+
+def subtree_identities(roster_page, org_id: int, most: int, size: int = 2000) -> list[dict]:
+    """The members on the member service's rolls in the organization and those under it, by name,
+    with their 公民身份号码 and organization (the dues projection keeps no ID numbers):
+    `roster_page(org_id, after_id, limit)`, the member service's RPC, page by page; more than
+    `most` is refused (a sheet that large is to be taken per subordinate organization)."""
+    found, after = [], 0
     while True:
-        answer = list_members(org_id, page, size)
+        answer = roster_page(org_id, after, size)
         found.extend(answer["items"])
-        if not answer["items"] or page * size >= answer["total"]:
+        if len(found) > most:
+            raise ValidationFailed(f"本组织及下级党组织的在册党员超过{most}名，请在下级党组织分别下载",
+                                   {"org_id": "党员过多"})
+        if not answer["items"] or not answer["next_after_id"]:
             return found
-        page += 1
+        after = answer["next_after_id"]
 
 
 def settings_row(session: Session, org_id: int):

@@ -1,11 +1,12 @@
-"""The 党费基数表: the columns of the dues bases' Excel template and import (a branch's members,
-prefilled, with their kind of base, amount and the month it applies from), shared by the
-gateway's template and reader and the dues service that judges the rows."""
+"""The 党费基数表: the columns of the dues bases' Excel template and import (an organization's
+members and those of the organizations under it, prefilled, with their kind of base, amount and
+the month it applies from), shared by the gateway's template and reader and the dues service that
+judges the rows."""
 from .member_sheet import Column
 
 BASE_SHEET = "党费基数表"
 BASE_IMPORT_COLUMNS = (
-    Column("name", "姓名", True, "与党员名册一致（模板已按本组织在册党员预填）"),
+    Column("name", "姓名", True, "与党员名册一致（模板已按本组织及下级党组织的在册党员预填）"),
     Column("id_number", "公民身份号码", True, "18位，与党员名册核对；请勿修改"),
     Column("kind", "党费类别", True, "在职、年薪制、个体、离退休、农民、学生、下岗失业、抚恤救济、低保，见“代码表”"),
     Column("amount", "交纳基数（元/月）", False,
@@ -13,6 +14,10 @@ BASE_IMPORT_COLUMNS = (
            "农民：每月交纳数额（0.2—1元）；学生、下岗失业、抚恤救济、低保不填"),
     Column("from_month", "起始月份", True, "格式 YYYY-MM，如 2026-01：从该月起按此基数计算应交党费"),
 )
+# A committee's sheet lists its branches' members, each with its branch to check them by: only
+# people read it (the import finds each member's branch by 公民身份号码).
+BASE_BRANCH_COLUMN = Column("org_name", "所在党组织", False,
+                            "仅供核对，导入时不读取：党员按公民身份号码对应到其所在党组织")
 
 # The 党费交纳记录表 (数据迁移): the months each member paid before PMIS, one month a row, so 党费交至
 # and the arrears are right from the first day (docs/MIGRATION.md).

@@ -156,6 +156,39 @@ def test_a_committees_sheet_sets_the_bases_of_members_of_its_branches(system, ap
     assert ok(api.get(f"/members/{fifth}/dues"))["base"]["kind"] == "retired"
 
 
+def test_a_committees_template_lists_the_members_of_every_branch_under_it(system, api, branch):
+    """The 党委's 党费基数表 (数据迁移 of a whole committee) comes prefilled with the members of each
+    branch under it, by branch, with a 所在党组织 column to check them by; filled in and uploaded
+    there, it sets their bases (the column is only read by people)."""
+    third = create_org(api, branch["committee"], "基数模板三支部")
+    data = member_data(third, name="模板己")
+    sixth = ok(api.post("/members", json=data), 201)["id"]
+    wait_for(lambda: api.get(f"/members/{sixth}/dues").status_code, lambda status: status == 200,
+             what="the dues service's projection of the third branch's member")
+    assert_error(branch["clerk"].get(f"/orgs/{branch['committee']}/dues/bases/template.xlsx"), 403)
+    template = api.get(f"/orgs/{branch['committee']}/dues/bases/template.xlsx")
+    assert template.status_code == 200
+    sheet = load_workbook(io.BytesIO(template.content))["党费基数表"]
+    header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert header == ["姓名", "公民身份号码", "党费类别", "交纳基数（元/月）", "起始月份", "所在党组织"]
+    listed = {row[0]: row for row in rows if row[0]}
+    assert listed["模板己"][1] == data["id_number"] and listed["模板己"][5] == "基数模板三支部"
+    assert all(name in listed for name in branch["people"])
+    branch_name = listed[next(iter(branch["people"]))][5]
+    assert branch_name and {listed[name][5] for name in branch["people"]} == {branch_name}
+    places = [row[5] for row in rows if row[0]]  # grouped by organization, not interleaved
+    assert sorted(set(places), key=places.index) == [place for i, place in enumerate(places)
+                                                    if i == 0 or places[i - 1] != place]
+    content = filled(template.content, {"模板己": ["在职", "6000", str(NOW)]})
+    preview = ok(upload(api, branch["committee"], content), 201)
+    assert "模板己" in {item["name"] for item in preview["items"]}
+    ok(api.post(f"/dues/base-imports/{preview['id']}/commit"))
+    assert ok(api.get(f"/members/{sixth}/dues"))["base"]["amount"] == "6000.00"
+    # a branch's own sheet keeps its five columns
+    own = load_workbook(io.BytesIO(api.get(f"/orgs/{third}/dues/bases/template.xlsx").content))["党费基数表"]
+    assert [cell.value for cell in next(own.iter_rows())] == header[:5]
+
+
 def test_nothing_is_written_when_a_row_can_no_longer_be(system, api, branch):
     """A member who left between the preview and the commit: the whole commit is refused, naming the row."""
     clerk, org_id = branch["clerk"], branch["org"]
