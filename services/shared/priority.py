@@ -15,6 +15,7 @@ weighs a tenth of a request's, and a year-end burst runs twenty of them: togethe
 report being answered (p95 535 ms at 100k); at 19 each weighs 1.5 %, so batch work takes the cores
 people leave idle.
 """
+import inspect
 import logging
 import os
 from pathlib import Path
@@ -70,10 +71,25 @@ def compactor_nice() -> int:
 
 def lower_backend_priority(connection, nice: int | None = None) -> bool:
     """For a batch process's database connection (psycopg 3, sync or async): its backend (at
-    `nice`, by default the batch nice)."""
+    `nice`, by default the batch nice), which then plans no parallel workers."""
     nice = batch_nice() if nice is None else nice
     info = connection.info
-    return bool(nice) and is_local_backend(info.backend_pid, info.host) and lower(info.backend_pid, nice)
+    lowered = bool(nice) and is_local_backend(info.backend_pid, info.host) and lower(info.backend_pid, nice)
+    if lowered:
+        _without_parallel_workers(connection)
+    return lowered
+
+
+def _without_parallel_workers(connection) -> None:
+    """Parallel workers are the postmaster's children, at its priority, not the backend's: a
+    lowered backend's join over a burst's 200,000 members ran its workers at nice 0 beside the
+    report (1M burst, 12-06). Batch work runs on one core. (An async connection is a relay's,
+    whose statements are never planned parallel.)"""
+    if inspect.iscoroutinefunction(connection.execute):
+        return
+    connection.execute("SET max_parallel_workers_per_gather = 0")
+    if not connection.autocommit:  # a SET rolled back would be undone
+        connection.commit()
 
 
 def lower_engine_backends(engine, nice: int | None = None) -> None:

@@ -74,6 +74,9 @@ def test_a_batch_engine_s_backends_are_lowered_and_others_are_not(monkeypatch):
             batch_pid = b.connection.dbapi_connection.info.backend_pid
             other_pid = o.connection.dbapi_connection.info.backend_pid
             assert nice_of(batch_pid) == 9 and nice_of(other_pid) == 0
+            # its parallel workers would run at the postmaster's priority: it plans none
+            assert b.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() == "0"
+            assert o.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar() != "0"
             if AUTOGROUPS:
                 assert autogroup_nice(batch_pid) == 9 and autogroup_nice(other_pid) == 0
     finally:
