@@ -109,6 +109,9 @@ def test_hostile_bodies_on_every_write_get_a_chinese_4xx(api, kind):
     ("/orgs/search?q=a%00b", 400),
     ("/orgs/1/supervision/invalid-ids?page=1000000000000000000000", 400),
     ("/orgs/1/member-check?after_id=99999999999999999999", 400),
+    ("/orgs/99999999999999999999999999/reports/2025", 404),  # a report's reads go out together: none of these
+    ("/orgs/1/reports/99999999999999999999", 400),
+    ("/orgs/1/reports/99999999999999999999/checks", 400),
 ])
 def test_hostile_urls_get_a_chinese_4xx(api, path, status):
     response = api.get(path)
