@@ -29,7 +29,7 @@ from .domain import Month, Payment
 from .domain import payment_import as payment_sheet
 from .domain.bulk_bases import Identity, check_sheet, entry, id_number, judged
 from .models import base_import_rows, base_imports, members, payment_import_rows, payment_imports
-from .store import ACTIVE, MEMBERS_PER_SHEET, accounts, branch_of
+from .store import ACTIVE, MEMBERS_PER_SHEET, accounts, branch_of, members_by_id, org_views
 
 ROW_KEYS = tuple(column.key for column in BASE_IMPORT_COLUMNS)
 NOT_IN_DUES = "该党员尚未同步到党费（新增或转入的党员稍后出现），请稍后重新上传"
@@ -52,9 +52,7 @@ def roster(session, identities: list[dict]) -> dict[str, Identity]:
     """{公民身份号码: Identity} of the members found (sheet_members), each with their branch and why a
     base or payment cannot be taken for them now (not yet in the dues service's projection where
     the member service has them, no 入党日期) as the dues service sees them."""
-    ids = [int(item["id"]) for item in identities]
-    known = {row.member_id: row for row in session.execute(
-        select(members).where(members.c.member_id.in_(ids)))} if ids else {}
+    known = members_by_id(session, [int(item["id"]) for item in identities])
     found = {}
     for item in identities:
         row, org_id = known.get(int(item["id"])), int(item["org_id"])
@@ -70,7 +68,7 @@ def roster(session, identities: list[dict]) -> dict[str, Identity]:
 
 def branch_names(orgs: OrgDirectory, org_ids) -> dict[int, str]:
     """{org id: name} of the members' branches, for the preview's rows (one directory read each)."""
-    return {org_id: (orgs.find(org_id) or {"name": ""})["name"] for org_id in set(org_ids)}
+    return {org_id: view["name"] for org_id, view in org_views(orgs, org_ids).items()}
 
 
 def create_base_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, members_by_id_numbers, org_id,

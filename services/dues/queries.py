@@ -60,8 +60,10 @@ from .store import (
     large_view,
     load_member,
     member_brief,
+    members_by_id,
     month_text,
     on_rolls_in,
+    org_views,
     payment_view,
     settings_row,
     shown,
@@ -168,12 +170,10 @@ def base_sheet(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, roste
     identities = subtree_identities(roster_page, org["id"], MEMBERS_PER_SHEET)
     as_of = this_month()
     with sessions() as session:
-        ids = [int(item["id"]) for item in identities]
-        rows = {row.member_id: row for row in session.execute(select(members).where(members.c.member_id.in_(ids)))
-                if row.status == ACTIVE} if ids else {}
+        rows = {member_id: row for member_id, row in members_by_id(session, [int(item["id"]) for item in identities])
+                .items() if row.status == ACTIVE}
         found = bases_of(session, list(rows))
-    places = {org_id: orgs.find(org_id) or {"name": "", "path": ""}
-              for org_id in {int(item["org_id"]) for item in identities}}
+    places = org_views(orgs, (int(item["org_id"]) for item in identities))
     entries = []
     for item in identities:
         member_id, placed = int(item["id"]), int(item["org_id"])

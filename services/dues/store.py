@@ -108,6 +108,19 @@ def branch_rows(session: Session, org_id: int, lock: bool = False) -> list:
     return session.execute(query.with_for_update() if lock else query).all()
 
 
+def members_by_id(session: Session, member_ids: Sequence[int]) -> dict[int, object]:
+    """{member id: its row in the projection} of those of `member_ids` it holds."""
+    if not member_ids:
+        return {}
+    return {row.member_id: row for row in session.execute(select(members).where(members.c.member_id.in_(member_ids)))}
+
+
+def org_views(orgs: OrgDirectory, org_ids: Iterable[int]) -> dict[int, dict]:
+    """{org id: its directory view} of the members' organizations (one directory read each); one
+    gone meanwhile has an empty name and path."""
+    return {org_id: orgs.find(org_id) or {"name": "", "path": ""} for org_id in set(org_ids)}
+
+
 def bases_of(session: Session, member_ids: Sequence[int]) -> dict[int, list]:
     """Every base given to each of the members, in the order given."""
     found = defaultdict(list)

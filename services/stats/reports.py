@@ -60,7 +60,6 @@ EDITABLE = ("draft", "returned")
 FINAL = ("submitted", "accepted", "imported")
 MADE_IN_PMIS = ("direct", "aggregated")
 MAX_COMMENT = 500
-BIGINT = 2 ** 63  # an organization id beyond it cannot be one (the projection's ids are bigint)
 NAMES_PAGE = 2000  # organizations named per org_names call (报表使用情况)
 HISTORY_NAMES = {"generated": "直统生成", "aggregated": "汇总生成", "corrected": "录改", "explained": "报表说明",
                  "correction_undone": "撤销录改", "covered": "填写封面", "submitted": "上报", "accepted": "接收",
@@ -140,7 +139,7 @@ class ReportDesk:
     cutoff: tuple | None = None  # the report date (period.py), read once per call
     open_session: Session | None = None  # the one snapshot a view reads in (reading)
     # What read_ahead found: {org id: projected path or None}, {(org id, year): stored report or None},
-    # {org id: its children's statuses (_child_statuses)}.
+    # {(org id, year): its children's statuses (_child_statuses)}.
     projected: dict = field(default_factory=dict)
     stored_reports: dict = field(default_factory=dict)
     statuses: dict = field(default_factory=dict)
@@ -254,8 +253,6 @@ class ReportDesk:
             # at most the calendar year after this one (a report date before 12-31 starts it early)
             year = report_year(year, date.today().year + 1) if year is not None else self._current_year()
         except (NotFound, ValidationFailed):
-            return
-        if not -BIGINT <= org_id < BIGINT:
             return
         found = read_together(session, {
             "cutoff": period.CUTOFF, "path": path_read(org_id), "template": LATEST_TEMPLATE,

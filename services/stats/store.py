@@ -14,7 +14,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import NotFound
+from services.shared.ids import int_or_not_found
 from services.shared.paths import path_ids
 from services.shared.pipelined import read_together
 
@@ -41,13 +41,8 @@ def org_node(sessions: sessionmaker, caller: Caller, org_id, org_lookup,
 
 
 def org_key(org_id) -> int:
-    """A request's organization id (anything but an integer: no such organization)."""
-    if isinstance(org_id, bool):
-        raise NotFound("党组织不存在")
-    try:
-        return int(org_id)
-    except (TypeError, ValueError):
-        raise NotFound("党组织不存在") from None
+    """A request's organization id (anything but a positive 64-bit integer: no such organization)."""
+    return int_or_not_found(org_id, "党组织不存在")
 
 
 def path_read(org_id: int):
@@ -201,7 +196,7 @@ def _iso(day) -> str | None:
 
 
 def org_fact(row) -> Fact:
-    """The counted state of an organization row (version 0: a placeholder, nothing counted yet)."""
+    """The counted state of an organization row (version 0: the row exists, nothing counted yet)."""
     if not row or row.version == 0:
         return Fact(0, None, None)
     return Fact(row.version, row.path, {
