@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bench.fold_rate import Backlog, private_database
-from services.stats import compaction
+from services.stats import compaction, store
 
 HISTORY = 200_000
 PENDING = 200_000
@@ -92,3 +92,35 @@ def test_the_floor_waits_for_a_writer_that_has_not_committed_its_lower_id(backlo
         assert floor(backlog) == 22  # every writer ended: past the last id
     finally:
         late.close()
+
+
+def test_a_report_skips_the_deltas_folded_before_it(backlog):
+    """During a burst the root's report reads its deltas while the compactor folds them away: a
+    bitmap scan visits the heap page of every folded delta's index entry on every read (measured
+    mid-burst: 8,461 buffers for 96 live deltas); stats.delta_rows reads by an index scan, which
+    marks those entries dead, so the next read passes them without a heap visit."""
+    backlog.add(HISTORY)
+    assert backlog.fold_all()["pending"] == HISTORY  # no snapshot held: the folded rows are dead to all
+    backlog.add(1_000)
+    parameters = {"org_id": 1, "ids": [1], "year": 2026, "dimensions": None}
+    as_before = text(store.ROWS.format(table="counter_deltas", years="<=", since=""))
+    with backlog.engine.connect() as connection:
+        connection.execute(text("SET enable_indexscan = off"))  # the bitmap scan the planner chose
+        bitmap = [row[0] for row in connection.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {as_before.text}"),
+                                                       parameters)]
+        expected = sorted(tuple(row) for row in connection.execute(as_before, parameters))
+        connection.rollback()
+
+    def read() -> tuple[list, list]:
+        with backlog.engine.connect() as connection:
+            rows = sorted(tuple(row) for row in connection.execute(store.DELTA_ROWS, parameters))
+            plan = [row[0] for row in connection.execute(
+                text(f"EXPLAIN (ANALYZE, BUFFERS) {store.DELTA_ROWS.text}"), parameters)]
+            connection.rollback()
+        return rows, plan
+
+    first, _ = read()  # passes the folded entries once, marking them
+    second, plan = read()
+    assert first == second == expected and len(expected) > 0
+    assert buffers(bitmap) > HISTORY / 5 / 100, bitmap  # the root's 20,000 folded deltas' pages
+    assert buffers(plan) < 100, plan
