@@ -12,7 +12,7 @@ from services.shared.report_years import report_year
 from . import period
 from .domain.tables import evaluate_all, summary
 from .models import orgs, transfer_facts
-from .store import org_figures, org_node
+from .store import ORG_DELTAS, org_figures, org_node
 
 SCOPES = ("subtree", "direct")
 SUMMARY_DIMENSIONS = ["total", "sex", "category"]
@@ -47,10 +47,10 @@ NODE_TOTALS = text("""
 SELECT org_id, sum(n) AS total
 FROM (SELECT org_id, n FROM stats.counters WHERE org_id = ANY(:ids) AND dimension = 'total' AND year <= :year
       UNION ALL
-      SELECT org_id, n FROM stats.counter_deltas WHERE org_id = ANY(:ids) AND dimension = 'total' AND year <= :year
+      SELECT org_id, n FROM stats.{deltas} WHERE org_id = ANY(:ids) AND dimension = 'total' AND year <= :year
      ) counted
 GROUP BY org_id
-""")
+""".format(deltas=ORG_DELTAS))
 
 
 def member_totals(sessions: sessionmaker, caller: Caller, org_ids: list) -> dict:

@@ -82,10 +82,10 @@ FOLDED_ROWS = {part: text(ROWS.format(table="counters", years=part, since="")) f
 # What the folds after a kept reading added to the same rows (compaction.py logs them).
 INCREMENT_ROWS = {part: text(ROWS.format(table="fold_increments", years=part, since="AND fold_no > :since"))
                   for part in (EARLIER, THIS_YEAR)}
-# The deltas the same way, by an index scan: it marks the entries of folded deltas dead as it
-# passes them, so during a burst a read skips what the folds before it deleted (stats_0022).
-DELTA_ROWS = text("SELECT * FROM stats.delta_rows(:org_id, CAST(:ids AS bigint[]), :year, "
-                  "CAST(:dimensions AS text[]))")
+# The deltas by an index scan, which marks the entries of folded deltas dead as it passes them:
+# during a burst a read skips what the folds before it deleted (stats_0022).
+ORG_DELTAS = "org_deltas(CAST(:ids AS bigint[]))"
+DELTA_ROWS = text(ROWS.format(table=ORG_DELTAS, years="<=", since=""))
 FOLD_LOG = text("SELECT fold_no, kept_after, outside FROM stats.fold_log")
 folded_rows = FoldedRows()
 
