@@ -25,7 +25,12 @@ date from those few rows rather than read again (counter_cache.py); the oldest a
 Once a busy spell is over (a run finds nothing to fold after many were folded), the compactor
 vacuums what it churned: a year-end burst leaves millions of dead delta rows and counter
 versions, and until they are gone every read of the root's rows wades through them (measured:
-a root report 10 ms before a 100k-change burst, over 100 ms after it, for minutes)."""
+a root report 10 ms before a 100k-change burst, over 100 ms after it, for minutes). The vacuum
+runs beside the folds, never instead of them: a burst's lull of a second looks like its end, and
+a vacuum of the 1M province's counters took a minute in which nothing was folded and the root's
+deltas grew to 70,000 (issue 19: the report's p95 during the 1M burst 176 ms against 72 ms)."""
+import threading
+
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
@@ -99,7 +104,12 @@ FROM pg_snapshot_xip(pg_current_snapshot()) x
 WHERE xid(x) IN (SELECT backend_xid FROM pg_stat_activity WHERE datname = current_database())
 """)
 SAVE = text("UPDATE stats.fold_progress SET floor = :floor, mark = :mark, mark_xids = :mark_xids")
-RESTART = text("UPDATE stats.fold_progress SET floor = 0, mark = NULL, mark_xids = NULL")
+# After the fold running now, if one is (the vacuum runs beside the folds: a fold's save of its
+# floor must not overwrite the restart). One statement: the vacuum's connection autocommits.
+RESTART = text("""
+WITH folds_held AS (SELECT pg_advisory_xact_lock(:fold_lock))
+UPDATE stats.fold_progress SET floor = 0, mark = NULL, mark_xids = NULL FROM folds_held
+""")
 
 
 def fold_deltas(sessions: sessionmaker, batch: int = BATCH) -> int:
@@ -154,15 +164,17 @@ class Compactor:
         self.settle_after = settle_after
         self.folded_since_vacuum = 0
         self.sessions = None
+        self.vacuum: threading.Thread | None = None  # a green thread in a service (eventlet patches threading)
 
     @staticmethod
     def engine():
-        """Its own connection, served at PMIS_COMPACTOR_NICE (default 10): below people's requests,
-        above batch work (19). The reports read what it has not folded yet, so it must keep up
-        during a burst: at 19 it drained a 1M burst 231 s after the last count and slowed the
-        reports meanwhile; at 10 the root's report during a burst was the fastest measured and
-        the backlog drained in 3 s (100k) and 26 s (1M) — docs/BENCHMARKS.md, issue 19."""
-        engine = make_engine(pool_size=1)
+        """Its own connections (the folds', the vacuum's), served at PMIS_COMPACTOR_NICE (default
+        10): below people's requests, above batch work (19). The reports read what it has not
+        folded yet, so it must keep up during a burst: at 19 it drained a 1M burst 231 s after the
+        last count and slowed the reports meanwhile; at 10 the root's report during a burst was the
+        fastest measured and the backlog drained in 3 s (100k) and 26 s (1M) — docs/BENCHMARKS.md,
+        issue 19."""
+        engine = make_engine(pool_size=2)  # the folds' connection, and the vacuum's beside it
         if compactor_nice():
             lower_engine_backends(engine, compactor_nice())
         return engine
@@ -177,22 +189,27 @@ class Compactor:
         if metrics.due("compactor-backlog", BACKLOG_MEASURE_SECONDS):
             metrics.COMPACTOR_BACKLOG.set(backlog(sessions))
         self.folded_since_vacuum += moved
-        if moved == 0 and self.folded_since_vacuum >= self.settle_after and vacuum(sessions):
-            self.folded_since_vacuum = 0
+        if moved == 0 and self.folded_since_vacuum >= self.settle_after and not self.vacuuming():
+            self.folded_since_vacuum = 0  # what is folded from now on counts toward the next one
+            self.vacuum = threading.Thread(target=vacuum, args=(sessions,), name="compactor-vacuum", daemon=True)
+            self.vacuum.start()
         return moved
+
+    def vacuuming(self) -> bool:
+        return self.vacuum is not None and self.vacuum.is_alive()
 
 
 def vacuum(sessions: sessionmaker) -> bool:
-    """VACUUM (ANALYZE) the counters and their deltas, then restart the fold's floor from zero
-    (cheap now the dead entries are gone; it folds any straggler below the floor); False if
-    another process is doing it."""
+    """VACUUM (ANALYZE) the counters and their deltas (on a connection of its own, beside the
+    folds), then restart the fold's floor from zero (cheap now the dead entries are gone; it folds
+    any straggler below the floor) after the fold running then; False if another process is doing it."""
     engine = sessions.kw["bind"]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": VACUUM_LOCK}).scalar():
             return False
         try:
             connection.execute(text("VACUUM (ANALYZE) stats.counter_deltas, stats.counters"))
-            connection.execute(RESTART)
+            connection.execute(RESTART, {"fold_lock": FOLD_LOCK})
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": VACUUM_LOCK})
     return True
