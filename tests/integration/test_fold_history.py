@@ -97,9 +97,9 @@ def test_the_floor_waits_for_a_writer_that_has_not_committed_its_lower_id(backlo
 def test_a_report_skips_the_deltas_folded_before_it(backlog):
     """During a burst the root's report reads its deltas while the compactor folds them away: a
     bitmap scan visits the heap page of every folded delta's index entry on every read (measured
-    mid-burst: 8,461 buffers for 96 live deltas); stats.delta_rows reads by an index scan, which
+    mid-burst: 8,461 buffers for 96 live deltas); stats.org_deltas reads by an index scan, which
     marks those entries dead, so the next read passes them without a heap visit. (Fails with
-store.DELTA_ROWS reading stats.counter_deltas itself: 1,825 buffers.)"""
+    store.DELTA_ROWS reading stats.counter_deltas itself: 1,825 buffers.)"""
     backlog.add(HISTORY)
     assert backlog.fold_all()["pending"] == HISTORY  # no snapshot held: the folded rows are dead to all
     backlog.add(1_000)
