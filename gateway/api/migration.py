@@ -18,6 +18,7 @@ from ..excel.import_report import import_report
 from ..excel.template import (
     dues_payment_template,
     history_template,
+    inflow_template,
     meeting_template,
     outflow_template,
     term_template,
@@ -65,6 +66,9 @@ KINDS = (
     Kind("outflows", "流出党员采集表", "mobility", "transfer", "get_outflow_import",
          "/api/v1/imports/outflows/template.xlsx", "/orgs/{org}/outflow-import",
          "迁移时在外流动的党员：流出日期、流向地、流入党组织、联系电话（须先导入党员）"),
+    Kind("inflows", "流入党员采集表", "mobility", "transfer", "get_inflow_import",
+         "/api/v1/imports/inflows/template.xlsx", "/orgs/{org}/inflow-import",
+         "迁移时从本系统外流入各党组织的党员：流入党组织、原所在党组织、活动证编号、流入日期（已离开的含离开日期）"),
     Kind("terms", "换届采集表", "terms", "org", "get_term_import", "/api/v1/imports/terms/template.xlsx",
          "/orgs/{org}/term-import", "各党组织的届次（选举日期、产生方式、任期、批复）及班子成员和职务（须先导入党员）"),
     Kind("meetings", "组织生活采集表", "orglife", "org", "get_meeting_import", "/api/v1/imports/meetings/template.xlsx",
@@ -72,52 +76,39 @@ KINDS = (
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # What the official system exports that cannot be imported yet (shown on the page, docs/MIGRATION.md).
-NOT_YET = (("流入党员（系统外）", "从本系统外流入的党员的流入登记"),
-           ("选举情况", "换届选举的应到、实到人数和候选人得票"), ("组织生活附件", "会议的照片和文件"))
+NOT_YET = (("选举情况", "换届选举的应到、实到人数和候选人得票"), ("组织生活附件", "会议的照片和文件"))
 
 
-async def history_import_template(request: Request):
-    await require_session(request)
-    return Response(history_template(), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党籍变动历史表.xlsx')}"})
+def template_download(make, filename: str):
+    """The endpoint that downloads the template `make()` builds, as `filename`, to any signed-in account."""
+    disposition = f"attachment; filename*=utf-8''{quote(filename)}"
+
+    async def download(request: Request):
+        await require_session(request)
+        return Response(make(), media_type=XLSX, headers={"Content-Disposition": disposition})
+
+    return download
 
 
+history_import_template = template_download(history_template, "党籍变动历史表.xlsx")
 create_history_import, get_history_import, commit_history_import = import_endpoints("member", "history")
 
 
-async def outflow_import_template(request: Request):
-    await require_session(request)
-    return Response(outflow_template(), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('流出党员采集表.xlsx')}"})
-
-
+outflow_import_template = template_download(outflow_template, "流出党员采集表.xlsx")
 create_outflow_import, get_outflow_import, commit_outflow_import = import_endpoints("transfer", "outflow")
+inflow_import_template = template_download(inflow_template, "流入党员采集表.xlsx")
+create_inflow_import, get_inflow_import, commit_inflow_import = import_endpoints("transfer", "inflow")
 
 
-async def term_import_template(request: Request):
-    await require_session(request)
-    return Response(term_template(), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('换届采集表.xlsx')}"})
-
-
+term_import_template = template_download(term_template, "换届采集表.xlsx")
 create_term_import, get_term_import, commit_term_import = import_endpoints("org", "term")
 
 
-async def meeting_import_template(request: Request):
-    await require_session(request)
-    return Response(meeting_template(), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('组织生活采集表.xlsx')}"})
-
-
+meeting_import_template = template_download(meeting_template, "组织生活采集表.xlsx")
 create_meeting_import, get_meeting_import, commit_meeting_import = import_endpoints("org", "meeting")
 
 
-async def dues_payment_import_template(request: Request):
-    await require_session(request)
-    return Response(dues_payment_template(), media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote('党费交纳记录表.xlsx')}"})
-
-
+dues_payment_import_template = template_download(dues_payment_template, "党费交纳记录表.xlsx")
 async def create_payment_import(request: Request):
     """An uploaded 党费交纳记录表 for the organization, read as every sheet is, previewed by the dues service."""
     session = await require_session(request)
@@ -176,6 +167,10 @@ routes = [
     Route("/imports/outflows", create_outflow_import, methods=["POST"]),
     Route("/imports/outflows/{id}", get_outflow_import),
     Route("/imports/outflows/{id}/commit", commit_outflow_import, methods=["POST"]),
+    Route("/imports/inflows/template.xlsx", inflow_import_template),
+    Route("/imports/inflows", create_inflow_import, methods=["POST"]),
+    Route("/imports/inflows/{id}", get_inflow_import),
+    Route("/imports/inflows/{id}/commit", commit_inflow_import, methods=["POST"]),
     Route("/imports/terms/template.xlsx", term_import_template),
     Route("/imports/terms", create_term_import, methods=["POST"]),
     Route("/imports/terms/{id}", get_term_import),
@@ -229,6 +224,21 @@ OPENAPI_PATHS = {
     "/imports/outflows/{id}/commit": {"post": op(
         "写入预览中的有效行：每行按流出登记办理（同样的规则、操作日志和统计）；预览后已变化的党员其行列为未写入；"
         "all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/inflows/template.xlsx": {"get": download_operation(
+        "下载流入党员采集表模板（数据迁移：每行一名从本系统外流入本系统党组织的党员；填写说明含示例行）")},
+    "/imports/inflows": {"post": {
+        **op("上传流入党员采集表，返回预览：每行的问题；按党组织代码找本账号管理范围内的党组织，"
+             "公民身份号码属于本账号管理范围内党员的不是系统外流入（向党员服务一次查询）",
+             "预览", obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST),
+             status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/inflows/{id}": {"get": op("流入党员导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/inflows/{id}/commit": {"post": op(
+        "写入预览中的有效行：每行按流入登记办理（同样的规则、操作日志、统计和流入党员党费台账），填了离开日期的再按登记离开办理；"
+        "预览后已变化的行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
         obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
         obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
     "/imports/terms/template.xlsx": {"get": download_operation(

@@ -17,7 +17,7 @@ from services.member.contract import (
 )
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
-from services.shared.mobility_sheet import OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
+from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, INFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
 from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS, MEETING_SHEET
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
@@ -25,7 +25,7 @@ from .safe_read import MAX_ROWS, SheetError, SheetTooLarge, not_a_workbook, vett
 
 NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"
 __all__ = ["SheetError", "read_applicant_rows", "read_development_rows", "read_dues_base_rows",
-           "read_dues_payment_rows", "read_history_rows", "read_member_rows",
+           "read_dues_payment_rows", "read_history_rows", "read_inflow_rows", "read_member_rows",
            "read_meeting_rows", "read_org_rows", "read_outflow_rows", "read_report_sheets", "read_term_rows",
            "read_rows"]
 REPORT_WORKBOOK = "党内统计年报"
@@ -87,6 +87,11 @@ def read_history_rows(content: bytes) -> list[dict]:
 def read_outflow_rows(content: bytes) -> list[dict]:
     """The 流出党员采集表 (数据迁移: members away when the province moves to PMIS, one a row)."""
     return read_rows(content, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET)
+
+
+def read_inflow_rows(content: bytes) -> list[dict]:
+    """The 流入党员采集表 (数据迁移: members from outside at the province's organizations, one a row)."""
+    return read_rows(content, INFLOW_IMPORT_COLUMNS, INFLOW_SHEET)
 
 
 def read_term_rows(content: bytes) -> list[dict]:

@@ -21,7 +21,7 @@ from services.shared.member_sheet import (
     HISTORY_IMPORT_COLUMNS,
     IMPORT_COLUMNS,
 )
-from services.shared.mobility_sheet import OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
+from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, INFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
 from services.shared.org_sheet import ORG_IMPORT_COLUMNS
 from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS, MEETING_SHEET
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
@@ -41,6 +41,7 @@ TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表"
                     PAYMENT_SHEET: len(PAYMENT_IMPORT_COLUMNS),  # 7
                     "党籍变动历史表": len(HISTORY_IMPORT_COLUMNS),  # 6
                     OUTFLOW_SHEET: len(OUTFLOW_IMPORT_COLUMNS),  # 11
+                    INFLOW_SHEET: len(INFLOW_IMPORT_COLUMNS),  # 7
                     TERM_SHEET: len(TERM_IMPORT_COLUMNS),  # 9
                     MEETING_SHEET: len(MEETING_IMPORT_COLUMNS)}  # 14
 CHUNK = 1024 * 1024

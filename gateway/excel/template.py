@@ -41,7 +41,14 @@ from services.shared.codes import (
     UNIT_CATEGORIES,
     CodeTable,
 )
-from services.shared.mobility_sheet import OUTFLOW_EXAMPLE, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
+from services.shared.mobility_sheet import (
+    INFLOW_EXAMPLE,
+    INFLOW_IMPORT_COLUMNS,
+    INFLOW_SHEET,
+    OUTFLOW_EXAMPLE,
+    OUTFLOW_IMPORT_COLUMNS,
+    OUTFLOW_SHEET,
+)
 from services.shared.orglife_sheet import MEETING_EXAMPLE, MEETING_IMPORT_COLUMNS, MEETING_SHEET
 from services.shared.term_sheet import TERM_EXAMPLE, TERM_IMPORT_COLUMNS, TERM_SHEET
 from services.transfer.contract import OUTFLOW_REASONS
@@ -118,6 +125,14 @@ def outflow_template() -> bytes:
     return collection_template(OUTFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, {"reason": OUTFLOW_REASONS, "abroad": YES_NO},
                                ("id_number", "from_date", "division", "to_org_code", "phone", "expected_return"),
                                example=OUTFLOW_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def inflow_template() -> bytes:
+    """The 流入党员采集表 (数据迁移): one member from outside a row; its 填写说明 shows an example row."""
+    return collection_template(INFLOW_SHEET, INFLOW_IMPORT_COLUMNS, {},
+                               ("org_code", "id_number", "certificate_no", "from_date", "ended_on"),
+                               example=INFLOW_EXAMPLE)
 
 
 @lru_cache(maxsize=1)

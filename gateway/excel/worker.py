@@ -25,10 +25,10 @@ from .safe_read import MAX_FILE_BYTES, SheetError, SheetTooLarge
 
 log = logging.getLogger("pmis.gateway")
 ROOT = Path(__file__).resolve().parents[2]
-# 党员, 党组织, 入党申请人, 发展纪实采集表, 党费基数表, 党费交纳记录表, 党籍变动历史表, 流出党员, 换届, 组织生活采集表
-# and 党内统计年报 (every sheet: 导入上年报表)
-KINDS = ("member", "org", "applicant", "development", "dues_base", "dues_payment", "history", "outflow", "term",
-         "meeting", "report")
+# 党员, 党组织, 入党申请人, 发展纪实采集表, 党费基数表, 党费交纳记录表, 党籍变动历史表, 流出党员, 流入党员, 换届,
+# 组织生活采集表 and 党内统计年报 (every sheet: 导入上年报表)
+KINDS = ("member", "org", "applicant", "development", "dues_base", "dues_payment", "history", "outflow", "inflow",
+         "term", "meeting", "report")
 _slots: asyncio.Semaphore | None = None
 
 
@@ -54,6 +54,7 @@ def main(argv: list[str]) -> None:
         read_dues_base_rows,
         read_dues_payment_rows,
         read_history_rows,
+        read_inflow_rows,
         read_meeting_rows,
         read_member_rows,
         read_org_rows,
@@ -67,7 +68,7 @@ def main(argv: list[str]) -> None:
         rows = {"member": read_member_rows, "org": read_org_rows, "applicant": read_applicant_rows,
                 "development": read_development_rows, "dues_base": read_dues_base_rows,
                 "dues_payment": read_dues_payment_rows, "history": read_history_rows,
-                "outflow": read_outflow_rows, "term": read_term_rows,
+                "outflow": read_outflow_rows, "inflow": read_inflow_rows, "term": read_term_rows,
                 "meeting": read_meeting_rows, "report": read_report_sheets}[kind](content)
         # Packed as services/shared/sheet_imports.unpacked_rows takes them: the gateway only relays.
         answer = b"rows\n" + base64.b64encode(zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1))

@@ -37,6 +37,7 @@ from .member_pages import (
 )
 from .migration_pages import (
     history_import_page,
+    inflow_import_page,
     meeting_import_page,
     migration_page,
     open_kind,
@@ -268,6 +269,7 @@ routes = [
     Route("/migration", migration_page),
     Route("/orgs/{id}/history-import", history_import_page),
     Route("/orgs/{id}/outflow-import", outflow_import_page),
+    Route("/orgs/{id}/inflow-import", inflow_import_page),
     Route("/orgs/{id}/term-import", term_import_page),
     Route("/orgs/{id}/meeting-import", meeting_import_page),
     Route("/migration/open", open_kind),

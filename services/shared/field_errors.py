@@ -20,3 +20,11 @@ class RuleViolation(ValueError):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class RowProblems(ValueError):
+    """A collection sheet's row that cannot be read: {column key: Chinese message} (every import's rules)."""
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__("；".join(fields.values()))
+        self.fields = fields

@@ -25,3 +25,19 @@ OUTFLOW_IMPORT_COLUMNS = (
 # The example row the template's 填写说明 shows, in the columns' order.
 OUTFLOW_EXAMPLE = ("110101199003071234", "张三", "2024-03-01", "外出务工经商", "广东省广州市天河区", "440106", "否",
                    "", "广州某科技有限公司党支部", "13900000000", "")
+
+# The 流入党员采集表: members of other deployments (another province, a system outside PMIS) registered
+# as 流入 at an organization of this one, one 流入登记 a row, with the fields that 流入登记 keeps of a
+# member from outside (docs/MIGRATION.md, "流入党员采集表"); an inflow that has ended since carries its 离开日期.
+INFLOW_SHEET = "流入党员采集表"
+INFLOW_IMPORT_COLUMNS = (
+    Column("org_code", "流入党组织代码", True, "党员流入的本系统党组织的代码（须在本账号管理范围内）"),
+    Column("name", "姓名", True, "流入党员的姓名，不超过50个字"),
+    Column("id_number", "公民身份号码", True, "18位，按国家标准校验；本系统内的党员请由其所在党组织登记流出后确认流入"),
+    Column("home_org_text", "原所在党组织", True, "党员组织关系所在的党组织（流出地），不超过100个字"),
+    Column("certificate_no", "活动证编号", False, "《流动党员活动证》的编号，不超过40个字"),
+    Column("from_date", "流入日期", True, "格式 YYYY-MM-DD，不晚于今天"),
+    Column("ended_on", "离开日期", False, "已离开的填写（YYYY-MM-DD，不早于流入日期，不晚于今天）；仍在本组织的不填"),
+)
+INFLOW_EXAMPLE = ("0010020003", "李四", "440106199205061234", "广东省广州市天河区某街道党工委某社区党支部",
+                  "4401060000123", "2025-03-01", "")

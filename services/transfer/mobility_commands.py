@@ -298,32 +298,46 @@ def register_inflow(sessions: sessionmaker, caller: Caller, org: dict, raw) -> d
                 raise ValidationFailed("流入日期不能早于流出日期",
                                        {"from_date": f"不能早于流出日期{outflow.from_date.isoformat()}"})
             values = {"org_id": outflow.to_org_id, "outflow_id": outflow.id, "member_name": outflow.member_name}
-        else:
-            external = data["external"]
-            duplicate = session.execute(select(inflows.c.id).where(
-                inflows.c.org_id == org["id"], inflows.c.state == rules.IN,
-                inflows.c.external["id_number"].astext == external["id_number"])).first()
-            if duplicate:
-                raise Conflict("该党员已在本党组织登记流入", {"external.id_number": "已登记流入"})
-            values, outflow = {"org_id": org["id"], "external": external, "member_name": external["name"]}, None
-        values["org_path"] = shared_paths(session, [values["org_id"]]).get(values["org_id"], org["path"])
-        try:
-            with session.begin_nested():
-                inflow_id = session.execute(inflows.insert().values(
-                    **values, state=rules.IN, from_date=data["from_date"], created_by=caller.user_id,
-                    history=[store.entry(caller, "inflow_confirmed", values["org_id"],
-                                         effective_on=data["from_date"].isoformat())]).returning(inflows.c.id)
-                ).scalar_one()
-        except IntegrityError:  # another clerk's 流入登记 of the same member won the race
-            raise Conflict("该党员已在本党组织登记流入" if outflow is None else "该党员已确认流入") from None
-        if outflow is not None:
-            store.save_and_log(session, caller, outflows, outflow, {},
-                               store.entry(caller, "inflow_confirmed", values["org_id"]))
-        row = store.load_inflow(session, inflow_id)
-        store.log_mobility(session, caller, inflows, None, row, row.history[0])
-        _emit_inflow(session, caller, INFLOW_OPENED, row)
-        return store.inflow_summary(row, org_rows(session, [row.org_id, outflow.home_org_id if outflow else None]),
-                                    outflow)
+            row = _insert_inflow(session, caller, org, values, data["from_date"], outflow)
+            return store.inflow_summary(row, org_rows(session, [row.org_id, outflow.home_org_id]), outflow)
+        row = write_inflow(session, caller, org, data)
+        return store.inflow_summary(row, org_rows(session, [row.org_id]))
+
+
+def write_inflow(session: Session, caller: Caller, org: dict, data: dict, note: str | None = None):
+    """流入登记's writer for a member from outside (also the 流入党员采集表's, inflow_imports.py): `org`
+    scope-checked and active, `data` validated; one open inflow per ID number and organization.
+    Inserts, logs (操作日志) and records inflow_opened; the new row."""
+    external = data["external"]
+    duplicate = session.execute(select(inflows.c.id).where(
+        inflows.c.org_id == org["id"], inflows.c.state == rules.IN,
+        inflows.c.external["id_number"].astext == external["id_number"])).first()
+    if duplicate:
+        raise Conflict("该党员已在本党组织登记流入", {"external.id_number": "已登记流入"})
+    values = {"org_id": org["id"], "external": external, "member_name": external["name"]}
+    return _insert_inflow(session, caller, org, values, data["from_date"], None, note)
+
+
+def _insert_inflow(session: Session, caller: Caller, org: dict, values: dict, from_date: date, outflow,
+                   note: str | None = None):
+    """The inflow row (of `outflow` confirmed, or from outside), its 操作日志 entry and inflow_opened."""
+    values["org_path"] = shared_paths(session, [values["org_id"]]).get(values["org_id"], org["path"])
+    try:
+        with session.begin_nested():
+            inflow_id = session.execute(inflows.insert().values(
+                **values, state=rules.IN, from_date=from_date, created_by=caller.user_id,
+                history=[store.entry(caller, "inflow_confirmed", values["org_id"], note,
+                                     effective_on=from_date.isoformat())]).returning(inflows.c.id)
+            ).scalar_one()
+    except IntegrityError:  # another clerk's 流入登记 of the same member won the race
+        raise Conflict("该党员已在本党组织登记流入" if outflow is None else "该党员已确认流入") from None
+    if outflow is not None:
+        store.save_and_log(session, caller, outflows, outflow, {},
+                           store.entry(caller, "inflow_confirmed", values["org_id"]))
+    row = store.load_inflow(session, inflow_id)
+    store.log_mobility(session, caller, inflows, None, row, row.history[0])
+    _emit_inflow(session, caller, INFLOW_OPENED, row)
+    return row
 
 
 def end_inflow(sessions: sessionmaker, caller: Caller, inflow_id, data) -> dict:
@@ -334,13 +348,20 @@ def end_inflow(sessions: sessionmaker, caller: Caller, inflow_id, data) -> dict:
         store.check_version(row, data.get("version") if isinstance(data, dict) else None, "该流入登记")
         if row.state != rules.IN:
             raise Conflict("该党员已离开本党组织")
-        day = validated(lambda d: rules.validate_found(d, row.from_date, date.today()), data, "离开")
-        row = store.save_and_log(session, caller, inflows, row, {"state": rules.ENDED, "ended_on": day},
-                         store.entry(caller, "inflow_ended", row.org_id))
-        _emit_inflow(session, caller, INFLOW_ENDED, row)
+        day = validated(lambda d: rules.validate_found(d, row.from_date, date.today(), "流入日期"), data, "离开")
+        row = close_inflow(session, caller, row, day)
         outflow = store.load_outflow(session, row.outflow_id) if row.outflow_id else None
         return store.inflow_summary(row, org_rows(session, [row.org_id, outflow.home_org_id if outflow else None]),
                                     outflow)
+
+
+def close_inflow(session: Session, caller: Caller, row, day: date, note: str | None = None):
+    """登记离开's writer (also the 流入党员采集表's for an inflow that has ended): the row locked and
+    open, `day` validated; logs and records inflow_ended; the row after."""
+    row = store.save_and_log(session, caller, inflows, row, {"state": rules.ENDED, "ended_on": day},
+                             store.entry(caller, "inflow_ended", row.org_id, note))
+    _emit_inflow(session, caller, INFLOW_ENDED, row)
+    return row
 
 
 def record_activity(sessions: sessionmaker, caller: Caller, inflow_id, data, dues_of=None) -> dict:

@@ -301,3 +301,7 @@ certificate_serials = Table(
 # 数据迁移: the 流出党员采集表's previews and their valid rows (migration transfer_0011_outflow_imports;
 # outflow_imports.py): services/shared/sheet_imports.py's pair, like every collection sheet's.
 outflow_imports, outflow_import_rows = import_tables(metadata, prefix="outflow_")
+
+# 数据迁移: the 流入党员采集表's previews and their valid rows (migration transfer_0013_inflow_imports;
+# inflow_imports.py).
+inflow_imports, inflow_import_rows = import_tables(metadata, prefix="inflow_")

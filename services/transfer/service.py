@@ -15,6 +15,7 @@ from services.shared.org_directory import OrgDirectory
 from . import (
     commands,
     inbound,
+    inflow_imports,
     mobility_commands,
     mobility_queries,
     org_events,
@@ -228,6 +229,21 @@ class TransferService(org_directory_handlers.FollowsOrgDirectory):
     def commit_outflow_import(self, import_id, all_or_nothing=False):
         return outflow_imports.commit_import(self.db, self.caller(), self._orgs(), self.member.members_by_id_numbers,
                                              import_id, all_or_nothing)
+
+    # 数据迁移: the 流入党员采集表 (members from outside at the province's organizations).
+    @api
+    def create_inflow_import(self, rows):
+        return inflow_imports.create_import(self.db, self.caller(), self._orgs(), self.member.members_by_id_numbers,
+                                            self.org.orgs_by_code, rows)
+
+    @api
+    def get_inflow_import(self, import_id):
+        return inflow_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_inflow_import(self, import_id, all_or_nothing=False):
+        return inflow_imports.commit_import(self.db, self.caller(), self._orgs(), self.member.members_by_id_numbers,
+                                            self.org.orgs_by_code, import_id, all_or_nothing)
 
     @api
     def return_outflow(self, outflow_id, data=None):

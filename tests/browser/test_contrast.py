@@ -95,6 +95,7 @@ PAGES = {
     "/migration": "/migration",
     "/orgs/{id}/history-import": "/orgs/{branch}/history-import",
     "/orgs/{id}/outflow-import": "/orgs/{branch}/outflow-import",
+    "/orgs/{id}/inflow-import": "/orgs/{branch}/inflow-import",
     "/orgs/{id}/term-import": "/orgs/{branch}/term-import",
     "/orgs/{id}/meeting-import": "/orgs/{branch}/meeting-import",
     "/migration/open": "/migration/open",  # without a kind: back to the 数据迁移 page

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from services.dues.domain import Month
 from tests.support.api import create_org
-from tests.support.factories import code, member_data
+from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import wait_for
 
 from .conftest import log_in, no_sideways_scroll, shot, shot_path
@@ -30,10 +30,11 @@ def test_migration_through_the_pages(system, api, root_id, screen):
 
     log_in(page, system, api, committee, f"mp{tag}".lower())
     page.locator("#nav-migration").click()
-    expect(page.locator("#migration-kinds tbody tr")).to_have_count(10)
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(11)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
     expect(page.locator("#migration-not-yet")).to_contain_text("换届")
     expect(page.locator("#kind-outflows")).to_contain_text("流出党员采集表")
+    expect(page.locator("#kind-inflows")).to_contain_text("流入党员采集表")
     expect(page.locator("#kind-terms")).to_contain_text("换届采集表")
     expect(page.locator("#kind-meetings")).to_contain_text("组织生活采集表")
     no_sideways_scroll(page)
@@ -122,6 +123,32 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     page.goto(f"{system.url}/orgs/{branch}/mobility")
     expect(page.locator("main")).to_contain_text("页面流出乙")
     shot(page, f"migration-outflows-done-{size}")
+
+    # The 流入党员采集表: a member from outside at the branch, one who has left since, a bad row.
+    page.goto(f"{system.url}/migration")
+    page.locator("#kind-inflows").get_by_role("link", name="导入").click()
+    page.wait_for_url(f"{system.url}/orgs/{committee}/inflow-import")
+    expect(page.locator("#import-title")).to_have_text("从流入党员采集表导入")
+    inflows = Workbook()
+    rows = inflows.active
+    rows.title = "流入党员采集表"
+    rows.append(["流入党组织代码", "姓名", "公民身份号码", "原所在党组织", "活动证编号", "流入日期", "离开日期"])
+    rows.append([branch_code, "页面流入丙", id_number(), "外省某社区党支部", "520100000007", "2025-03-01", ""])
+    rows.append([branch_code, "页面流入丁", id_number(), "外省某党委", "", "2025-03-01", "2025-09-30"])
+    rows.append(["no-such-code", "页面流入戊", id_number(), "外省某党委", "", "2025-03-01", ""])
+    filled = shot_path(f"migration-inflows-{size}").with_suffix(".xlsx")
+    inflows.save(filled)
+    page.locator("#import-file").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#preview-summary")).to_contain_text("共 3 行，有效 2 行", timeout=60000)
+    expect(page.locator("#preview-errors tbody")).to_contain_text("没有代码为“no-such-code”的党组织")
+    no_sideways_scroll(page)
+    shot(page, f"migration-inflows-{size}")
+    page.locator("#commit-import").click()
+    expect(page.locator("#commit-status")).to_contain_text("已写入 2 名流入党员，跳过 1 行", timeout=60000)
+    page.goto(f"{system.url}/orgs/{branch}/mobility?tab=in")
+    expect(page.locator("main")).to_contain_text("页面流入丙")
+    shot(page, f"migration-inflows-done-{size}")
 
     # The 换届采集表's and the 组织生活采集表's pages, reached from the list.
     for key, path, title in (("terms", "term-import", "从换届采集表导入"),

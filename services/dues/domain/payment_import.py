@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from services.shared.field_errors import RowProblems
 from services.shared.field_rules import sheet_day
 
 from . import money
@@ -52,12 +53,6 @@ def read_row(row: Mapping) -> tuple[Payment, str | None]:
     if problems:
         raise RowProblems(problems)
     return Payment(values["month"], values["amount"], values["paid_on"], method), collector
-
-
-class RowProblems(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("；".join(fields.values()))
-        self.fields = fields
 
 
 def check_sheet(rows: Sequence[Mapping], roster: Mapping[str, Identity], accounts: Mapping[int, Account],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from services.shared.codes import CLERK_LEAVE_KINDS, CodeTable
+from services.shared.field_errors import RowProblems
 from services.shared.field_rules import iso_date
 
 from .status import ACTIVE, PROBATION_CANCELLED, PROBATIONARY, REASON_REQUIRED
@@ -65,12 +66,6 @@ class Line:
     @classmethod
     def of(cls, data: Mapping) -> Line:
         return cls(data["kind"], date.fromisoformat(data["date"]), data.get("leave_kind"), data.get("note"))
-
-
-class RowProblems(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("；".join(fields.values()))
-        self.fields = fields
 
 
 def read_row(raw: Mapping, today: date) -> Line:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from services.shared.field_errors import FieldErrors
+from services.shared.field_errors import FieldErrors, RowProblems
 
 from .meetings import validate_meeting
 
@@ -16,12 +16,6 @@ FORM_KEYS = ("kind", "held_at", "place", "host", "recorder", "topic", "speaker",
              "content", "decisions")
 _SEPARATORS = re.compile(r"[、，,；;\n]+")
 _ABSENTEE = re.compile(r"^(?P<name>[^（(]+?)\s*[（(](?P<reason>[^）)]*)[）)]$")
-
-
-class RowProblems(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("；".join(fields.values()))
-        self.fields = fields
 
 
 def names(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from services.shared.field_errors import RowProblems
 from services.shared.field_rules import code_value, optional_text, sheet_day
 
 from .terms import APPROVAL_NO_MAX, METHODS, POSTS, SECRETARY
@@ -17,12 +18,6 @@ ALREADY = "该届次已导入，不再重复写入（同一文件重复导入时
 WHOLE = "同一届中有其他行有误，该届整届未导入"
 HEAD_KEYS = ("method", "term_years", "approved_on", "approval_no")
 HEAD_NAMES = {"method": "产生方式", "term_years": "任期（年）", "approved_on": "批复日期", "approval_no": "批复文号"}
-
-
-class RowProblems(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("；".join(fields.values()))
-        self.fields = fields
 
 
 @dataclass(frozen=True)

@@ -173,13 +173,14 @@ def validate_lost(data, from_date: date, today: date) -> dict:
     return {"since": since, "reason": reason, "note": note}
 
 
-def validate_found(data, lost_since: date, today: date) -> date:
+def validate_found(data, since: date, today: date, since_name: str = "失联日期") -> date:
+    """找回联系's date (since the 失联日期), also 离开's (since the 流入日期): not before it, not after today."""
     data = _object(data)
     errors: dict = {}
     day = _field(errors, "date", rules.iso_date, data.get("date"))
     _not_future(day, today, "date", errors)
-    if day is not None and day < lost_since:
-        errors["date"] = f"不能早于失联日期{lost_since.isoformat()}"
+    if day is not None and day < since:
+        errors["date"] = f"不能早于{since_name}{since.isoformat()}"
     if errors:
         raise FieldErrors(errors)
     return day

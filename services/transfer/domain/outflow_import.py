@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.shared import field_rules
-from services.shared.field_errors import FieldErrors
+from services.shared.field_errors import FieldErrors, RowProblems
 
 from . import mobility as rules
 
@@ -19,12 +19,6 @@ YES, NO = ("是", "y", "yes", "true", "1"), ("否", "n", "no", "false", "0", "")
 FIELDS = {"from_date": "from_date", "reason": "reason", "destination": "destination", "destination.text": "destination",
           "destination.code": "division", "phone": "phone", "expected_return": "expected_return",
           "to_org_id": "to_org_code", "to_org_text": "to_org_text", "certificate": "file"}
-
-
-class RowProblems(ValueError):
-    def __init__(self, fields: dict[str, str]):
-        super().__init__("；".join(fields.values()))
-        self.fields = fields
 
 
 def _text(raw: Mapping, key: str) -> str:

@@ -77,7 +77,11 @@ def test_lost_needs_a_note_for_other():
 
 
 def test_found_and_return_not_before_their_start():
-    assert "date" in errors_of(m.validate_found, {"date": "2026-04-01"}, date(2026, 5, 1), TODAY)
+    early = {"date": "2026-04-01"}
+    assert errors_of(m.validate_found, early, date(2026, 5, 1), TODAY)["date"] == "不能早于失联日期2026-05-01"
+    # 登记离开 of an inflow says what it is measured from
+    since = date(2026, 5, 1)
+    assert errors_of(m.validate_found, early, since, TODAY, "流入日期")["date"] == "不能早于流入日期2026-05-01"
     assert "date" in errors_of(m.validate_return, {"date": "2026-04-01", "report": "x"}, date(2026, 5, 1), TODAY)
     assert "report" in errors_of(m.validate_return, {"date": "2026-06-01"}, date(2026, 5, 1), TODAY)
 
