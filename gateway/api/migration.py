@@ -70,13 +70,15 @@ KINDS = (
          "/api/v1/imports/inflows/template.xlsx", "/orgs/{org}/inflow-import",
          "迁移时从本系统外流入各党组织的党员：流入党组织、原所在党组织、活动证编号、流入日期（已离开的含离开日期）"),
     Kind("terms", "换届采集表", "terms", "org", "get_term_import", "/api/v1/imports/terms/template.xlsx",
-         "/orgs/{org}/term-import", "各党组织的届次（选举日期、产生方式、任期、批复）及班子成员和职务（须先导入党员）"),
+         "/orgs/{org}/term-import",
+         "各党组织的届次（选举日期、产生方式、任期、批复）及班子成员和职务，可含选举情况（应到、实到、应选名额、候选人得票）"
+         "（须先导入党员）"),
     Kind("meetings", "组织生活采集表", "orglife", "org", "get_meeting_import", "/api/v1/imports/meetings/template.xlsx",
          "/orgs/{org}/meeting-import", "三会一课等组织生活记录：类型、时间、主题、出席和缺席党员（须先导入党员）"),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # What the official system exports that cannot be imported yet (shown on the page, docs/MIGRATION.md).
-NOT_YET = (("选举情况", "换届选举的应到、实到人数和候选人得票"), ("组织生活附件", "会议的照片和文件"))
+NOT_YET = (("组织生活附件", "会议的照片和文件"),)
 
 
 def template_download(make, filename: str):

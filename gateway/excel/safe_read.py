@@ -42,7 +42,7 @@ TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表"
                     "党籍变动历史表": len(HISTORY_IMPORT_COLUMNS),  # 6
                     OUTFLOW_SHEET: len(OUTFLOW_IMPORT_COLUMNS),  # 11
                     INFLOW_SHEET: len(INFLOW_IMPORT_COLUMNS),  # 7
-                    TERM_SHEET: len(TERM_IMPORT_COLUMNS),  # 9
+                    TERM_SHEET: len(TERM_IMPORT_COLUMNS),  # 14
                     MEETING_SHEET: len(MEETING_IMPORT_COLUMNS)}  # 14
 CHUNK = 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024  # a start tag longer than this is not a spreadsheet's

@@ -137,9 +137,10 @@ def inflow_template() -> bytes:
 
 @lru_cache(maxsize=1)
 def term_template() -> bytes:
-    """The 换届采集表 (数据迁移): one committee member a row, a term's rows sharing its organization
-    and 选举日期; its 填写说明 shows an example row."""
-    return collection_template(TERM_SHEET, TERM_IMPORT_COLUMNS, {"method": TERM_METHODS, "post": COMMITTEE_POSTS},
+    """The 换届采集表 (数据迁移): one committee member (or, with the 选举情况, one candidate) a row, a
+    term's rows sharing its organization and 选举日期; its 填写说明 shows an example row."""
+    return collection_template(TERM_SHEET, TERM_IMPORT_COLUMNS,
+                               {"method": TERM_METHODS, "post": COMMITTEE_POSTS, "elected": YES_NO},
                                ("org_code", "elected_on", "approved_on", "id_number"), example=TERM_EXAMPLE)
 
 

@@ -4,7 +4,9 @@ preview that reads every row, groups the rows into terms (one organization, one 
 them (domain/term_import.py, and the 换届 form's validate_new_term), keeping the valid ones; then a
 commit that writes each term as one 换届 through the command's own writer (terms.write_term: the
 rolls asked of the member service, the committee rules, the previous term closed, term_opened /
-term_closed for the statistics, the 操作日志). A term is written whole or not at all.
+term_closed for the statistics, the 操作日志). A term is written whole or not at all. A term with its
+选举情况 (应到/实到/应选名额, every candidate's 得票) goes to the command as an election, as the form
+sends one: the committee is who the votes elect, the figures are kept on the term.
 
 The committee members are the member service's: the rows' 公民身份号码 are asked of it in one RPC
 per preview (members_by_id_numbers, answering for the caller's scope only), never read from its
@@ -36,6 +38,7 @@ from .models import orgs, term_import_rows, term_imports, terms
 from .terms import CountFacts, Rolls, write_term
 
 ROW_KEYS = tuple(column.key for column in TERM_IMPORT_COLUMNS)
+FIGURE_KEYS = (*rules.FIGURES, "votes", "elected")  # kept with a valid row: the term's 选举情况
 MAX_ROWS = 20_000  # the members asked of the member service in one call
 
 
@@ -117,8 +120,11 @@ def create_import(sessions: sessionmaker, caller: Caller, members_by_id_numbers,
         for (code, elected_on), items in sorted(grouped.items(), key=lambda item: (item[0][1], item[0][0])):
             org = by_code[code]
             problem = rules.judge_term(recorded[org.id], elected_on)
-            members = [(found[row.id_number]["id"], row.post) for _, row in items]
+            members = [(found[row.id_number]["id"], row.post, row.votes) for _, row in items]
             problem = problem or _form_problem(rules.term_form(items[0][1], members), today)
+            if problem is None and items[0][1].has_figures:
+                problem = rules.judge_election(items[0][1], [(row_no, found[row.id_number]["id"], row)
+                                                             for row_no, row in items])
             if problem is None and ((code, elected_on) in refused_terms
                                     or any(row_no in bad_rows for row_no, _ in items)):
                 problem = rules.WHOLE
@@ -131,7 +137,8 @@ def create_import(sessions: sessionmaker, caller: Caller, members_by_id_numbers,
                        "member_id": found[row.id_number]["id"], "elected_on": row.elected_on.isoformat(),
                        "method": row.method, "term_years": row.term_years,
                        "approved_on": row.approved_on.isoformat() if row.approved_on else None,
-                       "approval_no": row.approval_no, "post": row.post} for row_no, row in items]
+                       "approval_no": row.approval_no, "post": row.post,
+                       **{key: getattr(row, key) for key in FIGURE_KEYS}} for row_no, row in items]
         errors.sort(key=lambda e: e["row"])
         return save_preview(session, term_imports, term_import_rows, caller, len(rows),
                             sorted(valid, key=lambda r: r["row"]), errors)
@@ -168,7 +175,12 @@ def commit_import(sessions: sessionmaker, caller: Caller, rolls: Rolls, count_fa
                 continue
             head = items[0]
             form = {key: head[key] for key in ("elected_on", "method", "term_years", "approved_on", "approval_no")}
-            form["members"] = [{"member_id": item["member_id"], "post": item["post"]} for item in items]
+            people = [{"member_id": item["member_id"], "post": item["post"]} for item in items]
+            if head.get("seats") is None:
+                form["members"] = people
+            else:
+                form["election"] = {**{key: head[key] for key in rules.FIGURES}, "candidates": [
+                    {**person, "votes": item["votes"]} for person, item in zip(people, items, strict=True)]}
             try:
                 with session.begin_nested():
                     write_term(session, caller, org_id, validate_new_term(form, today), rolls, count_facts)

@@ -32,7 +32,7 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     page.locator("#nav-migration").click()
     expect(page.locator("#migration-kinds tbody tr")).to_have_count(11)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
-    expect(page.locator("#migration-not-yet")).to_contain_text("换届")
+    expect(page.locator("#migration-not-yet")).to_contain_text("组织生活附件")
     expect(page.locator("#kind-outflows")).to_contain_text("流出党员采集表")
     expect(page.locator("#kind-inflows")).to_contain_text("流入党员采集表")
     expect(page.locator("#kind-terms")).to_contain_text("换届采集表")

@@ -24,10 +24,11 @@ HOSTILE = {
 
 def imports_written(system) -> int:
     with psycopg.connect(plain_dsn(system)) as conn:
-        return sum(conn.execute(f"SELECT count(*) FROM {schema}.imports").fetchone()[0] for schema in ("member", "org"))
+        return sum(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                   for table in ("member.imports", "org.imports", "transfer.inflow_imports"))
 
 
-@pytest.mark.parametrize("path", ["/imports/members", "/imports/orgs"])
+@pytest.mark.parametrize("path", ["/imports/members", "/imports/orgs", "/imports/inflows"])
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_a_hostile_file_is_one_refused_request(system, api, name, path):
     make, status, code, words = HOSTILE[name]
@@ -43,6 +44,6 @@ def test_a_hostile_file_is_one_refused_request(system, api, name, path):
 
 def test_the_limits_are_in_the_openapi_document(api):
     paths = api.get("/openapi.json").json()["paths"]
-    for path in ("/imports/members", "/imports/orgs"):
+    for path in ("/imports/members", "/imports/orgs", "/imports/inflows"):
         schema = paths[path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
         assert f"{MAX_COLUMNS} 列" in schema["properties"]["file"]["description"]

@@ -1,8 +1,9 @@
 """数据迁移: the 换届采集表 end to end — the template; a preview that writes nothing and names every
 refused row's reason (an organization or a member out of scope, another name); the commit that writes
 each term as one 换届 (the older term closed by the newer, the committee on the org's 换届 page, the
-操作日志, the annual report's 班子成员 table), a term the command refuses listed whole; the report; the
-same file twice writing nothing; scope and rights."""
+操作日志, the annual report's 班子成员 table), a term the command refuses listed whole; a term with its
+选举情况 (the 差额 candidate not elected kept with the figures, a 是否当选 that disagrees with the votes
+refusing its term); the report; the same file twice writing nothing; scope and rights."""
 import io
 from contextlib import closing
 from datetime import date, timedelta
@@ -18,7 +19,8 @@ from tests.support.sheets import collection_sheet
 from ..conftest import login
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = ["党组织代码", "选举日期", "产生方式", "任期（年）", "批复日期", "批复文号", "公民身份号码", "姓名", "职务"]
+HEADERS = ["党组织代码", "选举日期", "产生方式", "任期（年）", "批复日期", "批复文号", "公民身份号码", "姓名", "职务",
+           "应到人数", "实到人数", "应选名额", "得票数", "是否当选"]
 TODAY = date.today()
 YEAR = TODAY.year
 ELECTED_ON = max(date(YEAR, 1, 1), TODAY - timedelta(days=30)).isoformat()  # this year, whatever the day
@@ -134,6 +136,45 @@ def test_preview_commit_pages_stats_and_the_same_file_twice(api, orgs):
     again_reasons = {error["row"]: error["message"] for error in again["errors"]}
     assert all("不再重复写入" in again_reasons[n] for n in (2, 3, 4, 5, 6))
     assert len(ok(clerk.get(f"/orgs/{branch}/terms"))["history"]) == 1
+
+
+def test_a_term_with_its_election_figures(api, orgs):
+    """Five 正式党员 elect a 书记 and a 副书记 from three candidates (差额); the sheet's own 是否当选 is
+    checked against the votes, and a term whose marks disagree with them is refused whole."""
+    clerk = orgs["clerk"]
+    third = create_org(api, orgs["committee"], f"换届导入选举支部{code('')}")
+    fourth = create_org(api, orgs["committee"], f"换届导入核对支部{code('')}")
+    people = []
+    for n, org in ((n, third if n < 5 else fourth) for n in range(8)):
+        data = member_data(org, name=f"选举导入{n}")
+        ok(api.post("/members", json=data), 201)
+        people.append(data)
+    codes = {org: ok(api.get(f"/orgs/{org}"))["code"] for org in (third, fourth)}
+
+    def candidate(org, n, post, votes, elected, present="5", entitled="5"):
+        return [codes[org], ELECTED_ON, "党员大会选举", "", "", "", people[n]["id_number"], people[n]["name"], post,
+                entitled, present, "2", votes, elected]
+
+    preview = ok(upload(clerk, term_sheet([
+        candidate(third, 0, "书记", "5", "是"), candidate(third, 1, "副书记", "4", "是"),
+        candidate(third, 2, "", "1", "否"),  # the 差额 candidate, not elected
+        candidate(fourth, 5, "书记", "3", "是", "3", "3"), candidate(fourth, 6, "", "3", "否", "3", "3"),
+        candidate(fourth, 7, "", "0", "", "3", "3"),
+    ])), 201)
+    assert (preview["rows"], preview["valid"]) == (6, 3), preview
+    assert {error["row"] for error in preview["errors"]} == {5, 6, 7}
+    assert all("第 6 行的“是否当选”与按得票计算的结果不一致" in error["message"] for error in preview["errors"])
+
+    done = ok(clerk.post(f"/imports/terms/{preview['id']}/commit", json={}))
+    assert (done["written"], done["skipped_rows"]) == (3, 3), done
+    current = ok(clerk.get(f"/orgs/{third}/terms"))["current"]
+    assert sorted((m["name"], m["post_name"]) for m in current["members"]) == [("选举导入0", "书记"),
+                                                                             ("选举导入1", "副书记")]
+    election = current["election"]
+    assert (election["entitled"], election["present"], election["seats"]) == (5, 5, 2)
+    assert [(c["name"], c["votes"], c["elected"]) for c in election["candidates"]] == [
+        ("选举导入0", 5, True), ("选举导入1", 4, True), ("选举导入2", 1, False)]
+    assert ok(clerk.get(f"/orgs/{fourth}/terms"))["current"] is None
 
 
 def test_a_term_the_command_refuses_is_listed_whole(api, orgs):
