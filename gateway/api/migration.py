@@ -19,6 +19,7 @@ from ..excel.template import (
     dues_payment_template,
     history_template,
     inflow_template,
+    meeting_file_template,
     meeting_template,
     outflow_template,
     term_template,
@@ -75,10 +76,13 @@ KINDS = (
          "（须先导入党员）"),
     Kind("meetings", "组织生活采集表", "orglife", "org", "get_meeting_import", "/api/v1/imports/meetings/template.xlsx",
          "/orgs/{org}/meeting-import", "三会一课等组织生活记录：类型、时间、主题、出席和缺席党员（须先导入党员）"),
+    Kind("meeting-files", "组织生活附件清单", "orglife", "media", "get_meeting_file_import",
+         "/api/v1/imports/meeting-files/template.xlsx", "/orgs/{org}/meeting-file-import",
+         "已录入或已导入的会议的附件（照片、视频、文档）：清单每行一个文件，上传时选择这些文件（须先导入组织生活）"),
 )
 BY_KEY = {kind.key: kind for kind in KINDS}
 # What the official system exports that cannot be imported yet (shown on the page, docs/MIGRATION.md).
-NOT_YET = (("组织生活附件", "会议的照片和文件"),)
+NOT_YET: tuple[tuple[str, str], ...] = ()
 
 
 def template_download(make, filename: str):
@@ -108,6 +112,17 @@ create_term_import, get_term_import, commit_term_import = import_endpoints("org"
 
 meeting_import_template = template_download(meeting_template, "组织生活采集表.xlsx")
 create_meeting_import, get_meeting_import, commit_meeting_import = import_endpoints("org", "meeting")
+meeting_file_import_template = template_download(meeting_file_template, "组织生活附件清单.xlsx")
+create_meeting_file_import, get_meeting_file_import, _ = import_endpoints("media", "meeting_file")
+
+
+async def commit_meeting_file_import(request: Request):
+    """What the browser sent of the manifest's files ({results: [{row, attachment_id | message}]}), recorded."""
+    session = await require_session(request)
+    options = await read_json(request, optional=True)
+    return JSONResponse(await call(request, session, "media", "commit_meeting_file_import",
+                                   import_id=request.path_params["id"], results=options.get("results", []),
+                                   all_or_nothing=options.get("all_or_nothing", False), timeout=IMPORT_TIMEOUT))
 
 
 dues_payment_import_template = template_download(dues_payment_template, "党费交纳记录表.xlsx")
@@ -181,6 +196,10 @@ routes = [
     Route("/imports/meetings", create_meeting_import, methods=["POST"]),
     Route("/imports/meetings/{id}", get_meeting_import),
     Route("/imports/meetings/{id}/commit", commit_meeting_import, methods=["POST"]),
+    Route("/imports/meeting-files/template.xlsx", meeting_file_import_template),
+    Route("/imports/meeting-files", create_meeting_file_import, methods=["POST"]),
+    Route("/imports/meeting-files/{id}", get_meeting_file_import),
+    Route("/imports/meeting-files/{id}/commit", commit_meeting_file_import, methods=["POST"]),
     Route("/imports/dues-payments/template.xlsx", dues_payment_import_template),
     Route("/orgs/{id}/dues/payment-imports", create_payment_import, methods=["POST"]),
     Route("/dues/payment-imports/{id}", get_payment_import),
@@ -195,6 +214,12 @@ PAYMENT_IMPORT = obj(["id", "rows", "valid", "errors"], id=STR, status=STR, org_
                      valid=INT, written={"type": ["integer", "null"]}, errors=ERRORS_LIST,
                      items={"type": "array", "items": PAYMENT_ROW, "description": "有效行：匹配到的党员和所交月份"})
 KIND = path_param("kind", {"type": "string", "enum": list(BY_KEY)})
+MEETING_FILE_ROW = obj(["row", "meeting_id", "filename"], row=INT, meeting_id=INT, filename=STR, name=STR, org=STR,
+                       meeting={"type": "string", "description": "组织生活类型和会议时间"})
+MEETING_FILE_IMPORT = obj(["id", "rows", "valid", "errors", "items"], id=STR, status=STR, rows=INT, valid=INT,
+                          written={"type": ["integer", "null"]}, errors=ERRORS_LIST,
+                          items={"type": "array", "items": MEETING_FILE_ROW,
+                                 "description": "有效行：要上传的文件及其会议"})
 
 OPENAPI_PATHS = {
     "/migration/kinds": {"get": op("数据迁移：可导入的各类数据（采集表、模板、导入页面）及尚不能导入的", "列表", obj(
@@ -271,6 +296,24 @@ OPENAPI_PATHS = {
         "all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
         obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
         obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/meeting-files/template.xlsx": {"get": download_operation(
+        "下载组织生活附件清单模板（数据迁移：每行一个已录入会议的附件文件；填写说明含示例行）")},
+    "/imports/meeting-files": {"post": {
+        **op("上传组织生活附件清单，返回预览：每行的问题，以及有效行（items：行号、会议编号、文件名），"
+             "浏览器随后按附件的上传接口逐个上传这些文件；会议按党组织代码、组织生活类型和会议时间查找",
+             "预览", MEETING_FILE_IMPORT, status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/meeting-files/{id}": {"get": op("附件导入的状态、预览结果和有效行", "导入", MEETING_FILE_IMPORT,
+                                                params=[IMPORT_ID])},
+    "/imports/meeting-files/{id}/commit": {"post": op(
+        "记录附件导入的结果：results 为浏览器上传各有效行文件的结果"
+        "（row 与上传完成的 attachment_id，或上传失败的 message）；会议确有该附件（同名、同编号）的行计为写入，"
+        "其余列为未上传；all_or_nothing 为 true 且预览有错误行时拒绝（浏览器应先提交再上传）",
+        "写入结果", obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL, results={"type": "array", "items": obj(
+            ["row"], row=INT, attachment_id={"type": ["string", "null"]}, message={"type": ["string", "null"]})}),
+        params=[IMPORT_ID])},
     "/imports/dues-payments/template.xlsx": {"get": download_operation(
         "下载党费交纳记录表模板（数据迁移：每行一个已交纳的月份；填写说明含示例行）")},
     "/orgs/{id}/dues/payment-imports": {"post": {

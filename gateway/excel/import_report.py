@@ -15,7 +15,12 @@ from services.member.contract import (
 )
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, INFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
-from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS, MEETING_SHEET
+from services.shared.orglife_sheet import (
+    MEETING_FILE_COLUMNS,
+    MEETING_FILE_SHEET,
+    MEETING_IMPORT_COLUMNS,
+    MEETING_SHEET,
+)
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
 from .cells import inert
@@ -26,7 +31,8 @@ COLUMNS = {"党员采集表": IMPORT_COLUMNS, "党组织采集表": ORG_IMPORT_C
            BASE_SHEET: BASE_IMPORT_COLUMNS, PAYMENT_SHEET: PAYMENT_IMPORT_COLUMNS,
            "党籍变动历史表": HISTORY_IMPORT_COLUMNS, OUTFLOW_SHEET: OUTFLOW_IMPORT_COLUMNS,
            INFLOW_SHEET: INFLOW_IMPORT_COLUMNS,
-           TERM_SHEET: TERM_IMPORT_COLUMNS, MEETING_SHEET: MEETING_IMPORT_COLUMNS}
+           TERM_SHEET: TERM_IMPORT_COLUMNS, MEETING_SHEET: MEETING_IMPORT_COLUMNS,
+           MEETING_FILE_SHEET: MEETING_FILE_COLUMNS}
 COMMON = {"file": "文件", "rows": "数据", "people": "培养联系人/入党介绍人"}
 
 

@@ -18,7 +18,12 @@ from services.member.contract import (
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
 from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, INFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
-from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS, MEETING_SHEET
+from services.shared.orglife_sheet import (
+    MEETING_FILE_COLUMNS,
+    MEETING_FILE_SHEET,
+    MEETING_IMPORT_COLUMNS,
+    MEETING_SHEET,
+)
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
 from .safe_read import MAX_ROWS, SheetError, SheetTooLarge, not_a_workbook, vetted_sheets, vetted_workbook
@@ -26,8 +31,8 @@ from .safe_read import MAX_ROWS, SheetError, SheetTooLarge, not_a_workbook, vett
 NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"
 __all__ = ["SheetError", "read_applicant_rows", "read_development_rows", "read_dues_base_rows",
            "read_dues_payment_rows", "read_history_rows", "read_inflow_rows", "read_member_rows",
-           "read_meeting_rows", "read_org_rows", "read_outflow_rows", "read_report_sheets", "read_term_rows",
-           "read_rows"]
+           "read_meeting_file_rows", "read_meeting_rows", "read_org_rows", "read_outflow_rows", "read_report_sheets",
+           "read_term_rows", "read_rows"]
 REPORT_WORKBOOK = "党内统计年报"
 
 
@@ -102,6 +107,11 @@ def read_term_rows(content: bytes) -> list[dict]:
 def read_meeting_rows(content: bytes) -> list[dict]:
     """The 组织生活采集表 (数据迁移: meetings before PMIS, one a row)."""
     return read_rows(content, MEETING_IMPORT_COLUMNS, MEETING_SHEET)
+
+
+def read_meeting_file_rows(content: bytes) -> list[dict]:
+    """The 组织生活附件清单 (数据迁移: the files of meetings recorded before, one a row)."""
+    return read_rows(content, MEETING_FILE_COLUMNS, MEETING_FILE_SHEET)
 
 
 def read_org_rows(content: bytes) -> list[dict]:

@@ -23,7 +23,12 @@ from services.shared.member_sheet import (
 )
 from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, INFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
 from services.shared.org_sheet import ORG_IMPORT_COLUMNS
-from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS, MEETING_SHEET
+from services.shared.orglife_sheet import (
+    MEETING_FILE_COLUMNS,
+    MEETING_FILE_SHEET,
+    MEETING_IMPORT_COLUMNS,
+    MEETING_SHEET,
+)
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the upload itself
@@ -43,7 +48,8 @@ TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表"
                     OUTFLOW_SHEET: len(OUTFLOW_IMPORT_COLUMNS),  # 11
                     INFLOW_SHEET: len(INFLOW_IMPORT_COLUMNS),  # 7
                     TERM_SHEET: len(TERM_IMPORT_COLUMNS),  # 14
-                    MEETING_SHEET: len(MEETING_IMPORT_COLUMNS)}  # 14
+                    MEETING_SHEET: len(MEETING_IMPORT_COLUMNS),  # 14
+                    MEETING_FILE_SHEET: len(MEETING_FILE_COLUMNS)}  # 4
 CHUNK = 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024  # a start tag longer than this is not a spreadsheet's
 

@@ -49,7 +49,14 @@ from services.shared.mobility_sheet import (
     OUTFLOW_IMPORT_COLUMNS,
     OUTFLOW_SHEET,
 )
-from services.shared.orglife_sheet import MEETING_EXAMPLE, MEETING_IMPORT_COLUMNS, MEETING_SHEET
+from services.shared.orglife_sheet import (
+    MEETING_EXAMPLE,
+    MEETING_FILE_COLUMNS,
+    MEETING_FILE_EXAMPLE,
+    MEETING_FILE_SHEET,
+    MEETING_IMPORT_COLUMNS,
+    MEETING_SHEET,
+)
 from services.shared.term_sheet import TERM_EXAMPLE, TERM_IMPORT_COLUMNS, TERM_SHEET
 from services.transfer.contract import OUTFLOW_REASONS
 
@@ -149,6 +156,13 @@ def meeting_template() -> bytes:
     """The 组织生活采集表 (数据迁移): one meeting a row; its 填写说明 shows an example row."""
     return collection_template(MEETING_SHEET, MEETING_IMPORT_COLUMNS, {"kind": MEETING_KINDS},
                                ("org_code", "held_at"), example=MEETING_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def meeting_file_template() -> bytes:
+    """The 组织生活附件清单 (数据迁移): one file of a meeting a row; its 填写说明 shows an example row."""
+    return collection_template(MEETING_FILE_SHEET, MEETING_FILE_COLUMNS, {"kind": MEETING_KINDS},
+                               ("org_code", "held_at", "filename"), example=MEETING_FILE_EXAMPLE)
 
 
 def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(), example=()) -> bytes:

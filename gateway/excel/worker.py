@@ -25,10 +25,15 @@ from .safe_read import MAX_FILE_BYTES, SheetError, SheetTooLarge
 
 log = logging.getLogger("pmis.gateway")
 ROOT = Path(__file__).resolve().parents[2]
-# 党员, 党组织, 入党申请人, 发展纪实采集表, 党费基数表, 党费交纳记录表, 党籍变动历史表, 流出党员, 流入党员, 换届,
-# 组织生活采集表 and 党内统计年报 (every sheet: 导入上年报表)
-KINDS = ("member", "org", "applicant", "development", "dues_base", "dues_payment", "history", "outflow", "inflow",
-         "term", "meeting", "report")
+# Each kind of sheet and the reader.py function that reads it (imported in the child only): 党员, 党组织,
+# 入党申请人, 发展纪实采集表, 党费基数表, 党费交纳记录表, 党籍变动历史表, 流出党员, 流入党员, 换届, 组织生活采集表,
+# 组织生活附件清单 and 党内统计年报 (every sheet: 导入上年报表).
+READERS = {"member": "read_member_rows", "org": "read_org_rows", "applicant": "read_applicant_rows",
+           "development": "read_development_rows", "dues_base": "read_dues_base_rows",
+           "dues_payment": "read_dues_payment_rows", "history": "read_history_rows", "outflow": "read_outflow_rows",
+           "inflow": "read_inflow_rows", "term": "read_term_rows", "meeting": "read_meeting_rows",
+           "meeting_file": "read_meeting_file_rows", "report": "read_report_sheets"}
+KINDS = tuple(READERS)
 _slots: asyncio.Semaphore | None = None
 
 
@@ -48,28 +53,11 @@ def limit_resources(megabytes: int, seconds: int) -> None:
 def main(argv: list[str]) -> None:
     kind, megabytes, seconds = argv[0], int(argv[1]), int(argv[2])
     limit_resources(megabytes, seconds)
-    from .reader import (
-        read_applicant_rows,
-        read_development_rows,
-        read_dues_base_rows,
-        read_dues_payment_rows,
-        read_history_rows,
-        read_inflow_rows,
-        read_meeting_rows,
-        read_member_rows,
-        read_org_rows,
-        read_outflow_rows,
-        read_report_sheets,
-        read_term_rows,
-    )
+    from . import reader
 
     content = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     try:
-        rows = {"member": read_member_rows, "org": read_org_rows, "applicant": read_applicant_rows,
-                "development": read_development_rows, "dues_base": read_dues_base_rows,
-                "dues_payment": read_dues_payment_rows, "history": read_history_rows,
-                "outflow": read_outflow_rows, "inflow": read_inflow_rows, "term": read_term_rows,
-                "meeting": read_meeting_rows, "report": read_report_sheets}[kind](content)
+        rows = getattr(reader, READERS[kind])(content)
         # Packed as services/shared/sheet_imports.unpacked_rows takes them: the gateway only relays.
         answer = b"rows\n" + base64.b64encode(zlib.compress(json.dumps(rows, ensure_ascii=False).encode(), 1))
     except SheetError as exc:

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse
 from services.dues.contract import PAYMENT_IMPORT_COLUMNS
 from services.member.contract import HISTORY_IMPORT_COLUMNS
 from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, OUTFLOW_IMPORT_COLUMNS
-from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS
+from services.shared.orglife_sheet import MEETING_FILE_COLUMNS, MEETING_IMPORT_COLUMNS
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS
 
 from ..api.common import call, path_id
@@ -71,3 +71,5 @@ outflow_import_page = sheet_import_page("outflow", OUTFLOW_IMPORT_COLUMNS, "流�
 inflow_import_page = sheet_import_page("inflow", INFLOW_IMPORT_COLUMNS, "流入党员采集表 (organizations of the scope)")
 term_import_page = sheet_import_page("term", TERM_IMPORT_COLUMNS, "换届采集表 (organizations)")
 meeting_import_page = sheet_import_page("meeting", MEETING_IMPORT_COLUMNS, "组织生活采集表 (organizations)")
+meeting_file_import_page = sheet_import_page("meeting_file", MEETING_FILE_COLUMNS,
+                                             "组织生活附件清单 (meetings of the scope; the files sent by the browser)")

@@ -38,6 +38,7 @@ from .member_pages import (
 from .migration_pages import (
     history_import_page,
     inflow_import_page,
+    meeting_file_import_page,
     meeting_import_page,
     migration_page,
     open_kind,
@@ -272,6 +273,7 @@ routes = [
     Route("/orgs/{id}/inflow-import", inflow_import_page),
     Route("/orgs/{id}/term-import", term_import_page),
     Route("/orgs/{id}/meeting-import", meeting_import_page),
+    Route("/orgs/{id}/meeting-file-import", meeting_file_import_page),
     Route("/migration/open", open_kind),
     Route("/dues/base-imports/{id}", dues.base_import_preview),
     Route("/dues/base-imports/{id}/commit", dues.commit_base_import, methods=["POST"]),

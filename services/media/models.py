@@ -5,6 +5,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from services.shared.messaging.inbox import inbox_table
 from services.shared.messaging.outbox import outbox_table
 from services.shared.org_directory import org_directory_table
+from services.shared.sheet_imports import import_tables
 
 metadata = MetaData(schema="media")
 
@@ -93,6 +94,10 @@ meetings = Table(
     Column("org_id", BigInteger, nullable=False),
     Column("version", Integer, nullable=False),
 )
+
+# 数据迁移: the 组织生活附件清单's previews and their valid rows (migration media_0005_meeting_file_imports;
+# meeting_file_imports.py).
+meeting_file_imports, meeting_file_import_rows = import_tables(metadata, prefix="meeting_file_")
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

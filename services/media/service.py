@@ -12,7 +12,16 @@ from services.shared.health import health_report
 from services.shared.messaging.consumers import consumes
 from services.shared.org_directory import OrgDirectory
 
-from . import attachment_queries, attachments, commands, meeting_events, org_events, queries, sweeper
+from . import (
+    attachment_queries,
+    attachments,
+    commands,
+    meeting_events,
+    meeting_file_imports,
+    org_events,
+    queries,
+    sweeper,
+)
 from .domain.owners import MEMBER_PHOTO, VIDEO_POSTER
 from .models import org_directory
 from .storage import storage
@@ -87,6 +96,19 @@ class MediaService(org_directory_handlers.FollowsOrgDirectory):
     @api
     def meeting_attachments(self, meeting_id):
         return attachment_queries.meeting_attachments(self.db, self.caller(), self._meeting_path, meeting_id)
+
+    # 数据迁移: the 组织生活附件清单 (docs/MIGRATION.md); the meetings asked of the org service in one call.
+    @api
+    def create_meeting_file_import(self, rows):
+        return meeting_file_imports.create_import(self.db, self.caller(), self.org.meetings_by_keys, rows)
+
+    @api
+    def get_meeting_file_import(self, import_id):
+        return meeting_file_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_meeting_file_import(self, import_id, results=None, all_or_nothing=False):
+        return meeting_file_imports.commit_import(self.db, self.caller(), import_id, results, all_or_nothing)
 
     @api
     def attachment_url(self, attachment_id, variant="file"):

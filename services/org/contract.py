@@ -4,9 +4,10 @@ kinds of 组织生活 (the gateway's filters and forms), and 换届's code table
 from services.shared.org_sheet import ORG_IMPORT_COLUMNS
 
 from .domain.meetings import MEETING_KINDS
+from .domain.meetings import held_at as meeting_time
 from .domain.org_card import CARD_FIELDS, SANCTION_FIELDS, UNIT_FIELDS
 from .domain.terms import METHODS as TERM_METHODS
 from .domain.terms import MIDTERM_HOWS, POSTS
 
 __all__ = ["CARD_FIELDS", "MEETING_KINDS", "MIDTERM_HOWS", "ORG_IMPORT_COLUMNS", "POSTS", "SANCTION_FIELDS",
-           "TERM_METHODS", "UNIT_FIELDS"]
+           "TERM_METHODS", "UNIT_FIELDS", "meeting_time"]

@@ -1,9 +1,9 @@
 """组织生活 read paths: a record with its people and history, an organization's meetings of a year,
 the 最近一次组织生活 of the organization card, and a subtree's year summary (held versus required per
 kind, from the held counts kept with each record and the versioned frequency rules)."""
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
@@ -101,6 +101,39 @@ def meeting_owner(sessions: sessionmaker, caller: Caller, meeting_id) -> dict:
     with sessions() as session:
         row, org = load_meeting(session, caller, meeting_id)
     return {"id": row.id, "org_id": row.org_id, "version": row.version}
+
+
+MAX_KEYS = 5000
+
+
+def meetings_by_keys(sessions: sessionmaker, caller: Caller, keys) -> dict:
+    """The meetings that rows of another service's sheet name as the 组织生活采集表 does — {org_code,
+    kind (code), held_at (YYYY-MM-DDTHH:MM)} each — for the media service's 组织生活附件清单: {"orgs":
+    {code: {name, in_scope}} of the codes that exist, "meetings": [{org_code, kind, held_at, id, voided}]}
+    of organizations in the caller's scope only (a meeting elsewhere is answered as none)."""
+    if not isinstance(keys, list) or len(keys) > MAX_KEYS or not all(
+            isinstance(key, dict) and all(isinstance(key.get(k), str) for k in ("org_code", "kind", "held_at"))
+            for key in keys):
+        raise ValidationFailed("会议查找条件格式有误", {"keys": f"应为不超过{MAX_KEYS}项的对象列表"})
+    try:
+        wanted = {(key["org_code"].strip(), key["kind"], datetime.fromisoformat(key["held_at"])) for key in keys}
+    except ValueError:
+        raise ValidationFailed("会议时间格式有误", {"keys": "held_at 应为 YYYY-MM-DDTHH:MM"}) from None
+    codes = sorted({code for code, _, _ in wanted})
+    with sessions() as session:
+        found = {row.code: row for start in range(0, len(codes), 1000) for row in session.execute(
+            select(orgs.c.id, orgs.c.code, orgs.c.name, orgs.c.path).where(orgs.c.code.in_(codes[start:start + 1000])))}
+        ours = {row.id: row.code for row in found.values() if caller.covers(row.path)}
+        keys = sorted((found[code].id, kind, when) for code, kind, when in wanted if code in found
+                      and found[code].id in ours)
+        rows = [row for start in range(0, len(keys), 1000) for row in session.execute(
+            select(meetings.c.id, meetings.c.org_id, meetings.c.kind, meetings.c.held_at, meetings.c.voided_at)
+            .where(tuple_(meetings.c.org_id, meetings.c.kind, meetings.c.held_at).in_(keys[start:start + 1000])))]
+    return {"orgs": {code: {"name": row.name if row.id in ours else "", "in_scope": row.id in ours}
+                     for code, row in found.items()},
+            "meetings": [{"org_code": ours[row.org_id], "kind": row.kind,
+                          "held_at": row.held_at.isoformat(timespec="minutes"), "id": row.id,
+                          "voided": row.voided_at is not None} for row in rows]}
 
 
 def orglife_summary(sessions: sessionmaker, caller: Caller, org_id, year=None) -> dict:

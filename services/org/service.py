@@ -326,6 +326,11 @@ class OrgService:
         return meeting_queries.meeting_owner(self.db, self.caller(), meeting_id)
 
     @api
+    def meetings_by_keys(self, keys):
+        """The media service's 组织生活附件清单: the meetings its rows name (organization code, kind, time)."""
+        return meeting_queries.meetings_by_keys(self.db, self.caller(), keys)
+
+    @api
     def orglife_summary(self, org_id, year=None):
         return meeting_queries.orglife_summary(self.db, self.caller(), org_id, year)
 

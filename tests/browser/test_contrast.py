@@ -98,6 +98,7 @@ PAGES = {
     "/orgs/{id}/inflow-import": "/orgs/{branch}/inflow-import",
     "/orgs/{id}/term-import": "/orgs/{branch}/term-import",
     "/orgs/{id}/meeting-import": "/orgs/{branch}/meeting-import",
+    "/orgs/{id}/meeting-file-import": "/orgs/{branch}/meeting-file-import",
     "/migration/open": "/migration/open",  # without a kind: back to the 数据迁移 page
     "/dues/base-imports/{id}": "/dues/base-imports/{base_import}",
     "/org-life": "/org-life",

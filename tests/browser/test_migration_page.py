@@ -2,9 +2,11 @@
 sees every kind with its template, opens the 党费交纳记录表 of a branch by its code (a wrong code is
 said so), uploads a sheet with a good and a bad row, sees the refused row's reason, writes the good
 one and gets the report link. Every page is shot and scrolls only inside its tables."""
-from datetime import date
+import io
+from datetime import date, datetime, timedelta
 
 from openpyxl import Workbook
+from PIL import Image
 from playwright.sync_api import expect
 
 from services.dues.domain import Month
@@ -30,9 +32,10 @@ def test_migration_through_the_pages(system, api, root_id, screen):
 
     log_in(page, system, api, committee, f"mp{tag}".lower())
     page.locator("#nav-migration").click()
-    expect(page.locator("#migration-kinds tbody tr")).to_have_count(11)
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(12)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
-    expect(page.locator("#migration-not-yet")).to_contain_text("组织生活附件")
+    expect(page.locator("#migration-not-yet")).to_have_count(0)  # every kind can be imported
+    expect(page.locator("#kind-meeting-files")).to_contain_text("组织生活附件清单")
     expect(page.locator("#kind-outflows")).to_contain_text("流出党员采集表")
     expect(page.locator("#kind-inflows")).to_contain_text("流入党员采集表")
     expect(page.locator("#kind-terms")).to_contain_text("换届采集表")
@@ -149,6 +152,41 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     page.goto(f"{system.url}/orgs/{branch}/mobility?tab=in")
     expect(page.locator("main")).to_contain_text("页面流入丙")
     shot(page, f"migration-inflows-done-{size}")
+
+    # The 组织生活附件清单: a meeting's files named in a manifest, chosen on the page, sent to the meeting.
+    held = (datetime.now() - timedelta(days=2)).replace(hour=9, minute=30, second=0, microsecond=0)
+    meeting = api.post(f"/orgs/{branch}/meetings", json={
+        "kind": "支部委员会", "held_at": held.strftime("%Y-%m-%dT%H:%M"), "place": "活动室", "host": "甲",
+        "recorder": "乙", "topic": "迁移附件", "attendees": [member_id]})
+    assert meeting.status_code == 201, meeting.text
+    page.goto(f"{system.url}/migration")
+    page.locator("#kind-meeting-files").get_by_role("link", name="导入").click()
+    page.wait_for_url(f"{system.url}/orgs/{committee}/meeting-file-import")
+    expect(page.locator("#import-title")).to_have_text("从组织生活附件清单导入")
+    files = Workbook()
+    rows = files.active
+    rows.title = "组织生活附件清单"
+    rows.append(["党组织代码", "组织生活类型", "会议时间", "文件名"])
+    for name in ("会议记录.pdf", "现场.png", "签到表.exe"):
+        rows.append([branch_code, "支部委员会", held.strftime("%Y-%m-%d %H:%M"), name])
+    filled = shot_path(f"migration-meeting-files-{size}").with_suffix(".xlsx")
+    files.save(filled)
+    page.locator("#import-file").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#preview-summary")).to_contain_text("共 3 行，有效 2 行", timeout=60000)
+    expect(page.locator("#preview-errors tbody")).to_contain_text("不支持的文件类型")
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(picture, "PNG")
+    page.locator("#import-files").set_input_files([
+        {"name": "会议记录.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"},
+        {"name": "现场.png", "mimeType": "image/png", "buffer": picture.getvalue()}])
+    expect(page.locator("#files-matched")).to_have_text("清单中有效的 2 个文件，已选择其中 2 个")
+    no_sideways_scroll(page)
+    shot(page, f"migration-meeting-files-{size}")
+    page.locator("#commit-import").click()
+    expect(page.locator("#commit-status")).to_contain_text("已写入 2 个附件，跳过 1 行", timeout=60000)
+    names = {item["filename"] for item in api.get(f"/meetings/{meeting.json()['id']}/attachments").json()["items"]}
+    assert names == {"会议记录.pdf", "现场.png"}
 
     # The 换届采集表's and the 组织生活采集表's pages, reached from the list.
     for key, path, title in (("terms", "term-import", "从换届采集表导入"),

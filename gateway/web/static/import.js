@@ -1,4 +1,5 @@
-// Member import: upload with progress, show the preview's problems, commit on request.
+// Member import: upload with progress, show the preview's problems, commit on request. A 组织生活附件清单
+// (data-files) also sends the chosen files to their meetings (attachment_upload.js) before its commit.
 (function () {
   const form = document.getElementById("import-form");
   if (!form) return;
@@ -12,6 +13,7 @@
   const FIELDS = Object.assign({ name: "姓名", id_number: "公民身份号码", ethnicity: "民族", category: "党员类别",
                    joined_on: "入党日期", org_code: "所在党组织代码" }, JSON.parse(form.dataset.fields || "{}"));
   let importId = null;
+  let toSend = [];  // a 组织生活附件清单's valid rows: the files to send to their meetings
 
   function errorMessage(xhrOrData) {
     const data = xhrOrData && xhrOrData.error ? xhrOrData : null;
@@ -28,6 +30,8 @@
 
   function showPreview(preview) {
     importId = preview.id;
+    toSend = preview.items || [];
+    matchFiles();
     showReport();
     document.getElementById("import-preview").hidden = false;
     document.getElementById("preview-summary").textContent =
@@ -87,16 +91,64 @@
     xhr.send(body);
   });
 
+  // A 组织生活附件清单: the files chosen, matched to the valid rows by name.
+  const chooser = document.getElementById("import-files");
+  function chosen() {
+    const byName = new Map();
+    for (const file of (chooser ? chooser.files : [])) byName.set(file.name, file);
+    return byName;
+  }
+  function matchFiles() {
+    const shown = document.getElementById("files-matched");
+    if (!shown) return;
+    const byName = chosen();
+    const found = toSend.filter((item) => byName.has(item.filename)).length;
+    shown.textContent = `清单中有效的 ${toSend.length} 个文件，已选择其中 ${found} 个`;
+  }
+  if (chooser) chooser.addEventListener("change", matchFiles);
+
+  // Each matched file sent to its meeting by the attachments' own upload; what happened to each row.
+  async function sendFiles() {
+    const status = document.getElementById("files-status");
+    const bar = document.getElementById("files-progress");
+    const uploader = window.pmisAttachmentUploader(status, bar);
+    const byName = chosen();
+    const results = [];
+    bar.hidden = false;
+    for (const [index, item] of toSend.entries()) {
+      const file = byName.get(item.filename);
+      if (!file) continue;  // not chosen: the commit lists it
+      bar.value = 0;
+      try {
+        const kept = await uploader.send(item.meeting_id, file, index, toSend.length);
+        results.push({ row: item.row, attachment_id: kept.id });
+      } catch (error) {
+        results.push({ row: item.row, message: error.message });
+      }
+    }
+    bar.hidden = true;
+    status.textContent = "";
+    return results;
+  }
+
   const commitButton = document.getElementById("commit-import");
   if (!commitButton) return;
   commitButton.addEventListener("click", async () => {
     const commitStatus = document.getElementById("commit-status");
+    const allOrNothing = document.getElementById("all-or-nothing").checked;
+    let results;
+    commitButton.disabled = true;
+    if (form.dataset.files && !(allOrNothing && document.querySelector("#preview-errors tbody tr"))) {
+      commitStatus.textContent = "正在上传文件…";
+      results = await sendFiles();
+    }
     commitStatus.textContent = "正在写入…";
     const response = await fetch(`${commitBase}${importId}/commit`, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ all_or_nothing: document.getElementById("all-or-nothing").checked }),
+      body: JSON.stringify(results ? { all_or_nothing: allOrNothing, results } : { all_or_nothing: allOrNothing }),
     });
+    commitButton.disabled = false;
     const data = await response.json().catch(() => ({}));
     commitStatus.textContent = response.ok ? `已写入 ${data.written} ${what}，跳过 ${data.skipped_rows} 行` : errorMessage(data);
     if (response.ok) showReport();
