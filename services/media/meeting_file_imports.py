@@ -9,9 +9,9 @@ preview, so the same manifest twice uploads nothing twice.
 
 The meetings are the org service's: the rows' (organization code, kind, time) are asked of it once
 per preview (meetings_by_keys, answering for the caller's scope only), never read from its tables."""
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from services.org.contract import MEETING_KINDS
@@ -20,6 +20,7 @@ from services.shared.errors import ValidationFailed
 from services.shared.orglife_sheet import MEETING_FILE_COLUMNS
 from services.shared.sheet_imports import (
     all_or_nothing_flag,
+    finish_commit,
     import_view,
     load_import,
     preview_rows,
@@ -142,8 +143,4 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, results=Non
                                                 else "没有选择这个文件，未上传"))
             late.append({"row": item["row"], "name": item["name"], "org": item["org"], "field": "filename",
                          "message": f"未上传：{reason}"})
-        errors = sorted(record.errors + late, key=lambda e: e["row"])
-        session.execute(update(meeting_file_imports).where(meeting_file_imports.c.id == record.id).values(
-            status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
-    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in errors}),
-            "errors": errors}
+        return finish_commit(session, meeting_file_imports, record, written, late)

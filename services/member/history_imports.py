@@ -7,17 +7,18 @@ information (change_member: history line, member_updated, 操作日志), 减少 
 row imported again is refused. A member whose rows can no longer be written (changed since the
 preview) has them listed as refused; the others are written (or nothing, with all_or_nothing)."""
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, PmisError
+from services.shared.errors import PmisError
 from services.shared.member_sheet import HISTORY_IMPORT_COLUMNS
 from services.shared.sheet_imports import (
     CHUNK,
     all_or_nothing_flag,
+    finish_commit,
     import_view,
     load_import,
     preview_rows,
@@ -160,10 +161,5 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_noth
             except PmisError as error:  # the savepoint is rolled back: none of the member's rows is written
                 refuse(f"未写入：{error.message}", list(items) if judged is None
                        else [row_no for row_no, _, problem in judged if problem is None])
-        if late and all_or_nothing:
-            raise Conflict("预览后有党员的党籍信息已变化，按要求未写入任何数据", {"file": "存在变化"})
-        errors = sorted(record.errors + late, key=lambda e: e["row"])
-        session.execute(update(history_imports).where(history_imports.c.id == record.id).values(
-            status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
-    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in errors}),
-            "errors": errors}
+        return finish_commit(session, history_imports, record, written, late, all_or_nothing,
+                             "预览后有党员的党籍信息已变化，按要求未写入任何数据")

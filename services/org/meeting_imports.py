@@ -9,17 +9,18 @@ of the member service once (roster_page, page by page), never read from its tabl
 the organization with the same kind and time is refused as recorded before, so the same file twice
 writes nothing twice."""
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, PmisError, ValidationFailed
+from services.shared.errors import PmisError, ValidationFailed
 from services.shared.field_errors import FieldErrors
 from services.shared.orglife_sheet import MEETING_IMPORT_COLUMNS
 from services.shared.sheet_imports import (
     all_or_nothing_flag,
+    finish_commit,
     import_view,
     load_import,
     preview_rows,
@@ -152,10 +153,5 @@ def commit_import(sessions: sessionmaker, caller: Caller, rolls: Rolls, import_i
                 refuse("未写入：" + "；".join(problems.fields.values()))
             except PmisError as error:  # the savepoint is rolled back: this meeting is not written
                 refuse(f"未写入：{error.message}")
-        if late and all_or_nothing:
-            raise Conflict("预览后有会议不能再写入，按要求未写入任何数据", {"file": "存在变化"})
-        errors = sorted(record.errors + late, key=lambda e: e["row"])
-        session.execute(update(meeting_imports).where(meeting_imports.c.id == record.id).values(
-            status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
-    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in errors}),
-            "errors": errors}
+        return finish_commit(session, meeting_imports, record, written, late, all_or_nothing,
+                             "预览后有会议不能再写入，按要求未写入任何数据")

@@ -13,16 +13,17 @@ per preview (members_by_id_numbers, answering for the caller's scope only), neve
 tables. A term whose 选举日期 the organization already has is refused as imported before, so the
 same file twice writes nothing twice."""
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.shared.errors import Conflict, PmisError, ValidationFailed
+from services.shared.errors import PmisError, ValidationFailed
 from services.shared.field_errors import FieldErrors
 from services.shared.sheet_imports import (
     all_or_nothing_flag,
+    finish_commit,
     import_view,
     load_import,
     preview_rows,
@@ -189,10 +190,5 @@ def commit_import(sessions: sessionmaker, caller: Caller, rolls: Rolls, count_fa
                 refuse("未写入：" + "；".join(errors.fields.values()))
             except PmisError as error:  # the savepoint is rolled back: none of the term's rows is written
                 refuse(f"未写入：{error.message}")
-        if late and all_or_nothing:
-            raise Conflict("预览后有届次不能再写入，按要求未写入任何数据", {"file": "存在变化"})
-        errors = sorted(record.errors + late, key=lambda e: e["row"])
-        session.execute(update(term_imports).where(term_imports.c.id == record.id).values(
-            status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
-    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in errors}),
-            "errors": errors}
+        return finish_commit(session, term_imports, record, written, late, all_or_nothing,
+                             "预览后有届次不能再写入，按要求未写入任何数据")

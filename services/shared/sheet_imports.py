@@ -8,9 +8,9 @@ import binascii
 import json
 import uuid
 import zlib
-from datetime import date
+from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, Table, Text, func, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, Table, Text, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session
 
@@ -129,6 +129,20 @@ def refuse_partial(record, all_or_nothing: bool) -> None:
     if all_or_nothing and record.errors:
         bad_rows = len({e["row"] for e in record.errors})
         raise ValidationFailed(f"导入文件中有 {bad_rows} 行有误，按要求未写入任何数据", {"file": "存在错误行"})
+
+
+def finish_commit(session: Session, imports: Table, record, written: int, late: list[dict],
+                  all_or_nothing: bool = False, changed: str | None = None) -> dict:
+    """A commit's end: with `all_or_nothing`, rows refused since the preview (`late`) refuse it all
+    (409, `changed` says what changed); else the record is marked committed with every refused row,
+    the preview's and the late ones, in row order, and the answer {id, written, skipped_rows, errors}."""
+    if late and all_or_nothing:
+        raise Conflict(changed or "预览后有数据已变化，按要求未写入任何数据", {"file": "存在变化"})
+    errors = sorted(record.errors + late, key=lambda e: e["row"])
+    session.execute(update(imports).where(imports.c.id == record.id).values(
+        status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
+    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in errors}),
+            "errors": errors}
 
 
 def preview_rows(session: Session, import_rows: Table, record) -> list[dict]:

@@ -9,9 +9,9 @@ and one per commit (members_by_id_numbers, answering for the caller's scope only
 its tables. A member already registered with the row's 流出日期 is refused as imported before, so
 the same file twice writes nothing twice."""
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
@@ -20,6 +20,7 @@ from services.shared.mobility_sheet import OUTFLOW_IMPORT_COLUMNS
 from services.shared.org_directory import OrgDirectory
 from services.shared.sheet_imports import (
     all_or_nothing_flag,
+    finish_commit,
     import_view,
     load_import,
     preview_rows,
@@ -149,10 +150,5 @@ def commit_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, me
                     written += 1
             except PmisError as error:  # the savepoint is rolled back: this row is not written
                 refuse("id_number", f"未写入：{error.message}")
-        if late and all_or_nothing:
-            raise Conflict("预览后有党员的情况已变化，按要求未写入任何数据", {"file": "存在变化"})
-        errors = sorted(record.errors + late, key=lambda e: e["row"])
-        session.execute(update(outflow_imports).where(outflow_imports.c.id == record.id).values(
-            status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
-    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in errors}),
-            "errors": errors}
+        return finish_commit(session, outflow_imports, record, written, late, all_or_nothing,
+                             "预览后有党员的情况已变化，按要求未写入任何数据")

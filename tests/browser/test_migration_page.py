@@ -19,6 +19,26 @@ from .conftest import log_in, no_sideways_scroll, shot, shot_path
 START = Month.of(date.today()) - 6
 
 
+def preview_from_the_list(page, system, committee: int, key: str, path: str, sheet: str, rows: list[list],
+                          shot_name: str, summary: str, problem: str) -> None:
+    """From 数据迁移 to the kind's import page; the sheet (`rows`, headers first) uploaded and previewed."""
+    page.goto(f"{system.url}/migration")
+    page.locator(f"#kind-{key}").get_by_role("link", name="导入").click()
+    page.wait_for_url(f"{system.url}/orgs/{committee}/{path}")
+    expect(page.locator("#import-title")).to_have_text(f"从{sheet}导入")
+    book = Workbook()
+    table = book.active
+    table.title = sheet
+    for row in rows:
+        table.append(row)
+    filled = shot_path(shot_name).with_suffix(".xlsx")
+    book.save(filled)
+    page.locator("#import-file").set_input_files(str(filled))
+    page.get_by_role("button", name="上传并预览").click()
+    expect(page.locator("#preview-summary")).to_contain_text(summary, timeout=60000)
+    expect(page.locator("#preview-errors tbody")).to_contain_text(problem)
+
+
 def test_migration_through_the_pages(system, api, root_id, screen):
     page, size = screen
     tag = code("")
@@ -102,23 +122,11 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     # The 流出党员采集表: a member away when the province moves, registered as 流出登记 does.
     away = member_data(branch, name="页面流出乙")
     assert api.post("/members", json=away).status_code == 201
-    page.goto(f"{system.url}/migration")
-    page.locator("#kind-outflows").get_by_role("link", name="导入").click()
-    page.wait_for_url(f"{system.url}/orgs/{committee}/outflow-import")
-    expect(page.locator("#import-title")).to_have_text("从流出党员采集表导入")
-    outflows = Workbook()
-    rows = outflows.active
-    rows.title = "流出党员采集表"
-    rows.append(["公民身份号码", "姓名", "流出日期", "流出原因", "流向地", "流向地行政区划代码", "联系电话"])
-    rows.append([away["id_number"], "页面流出乙", "2025-03-01", "外出务工经商", "广东省广州市天河区", "440106",
-                 "13900000000"])
-    rows.append([away["id_number"], "页面流出乙", "2025-03-01", "出差", "广州", "440106", "13900000000"])
-    filled = shot_path(f"migration-outflows-{size}").with_suffix(".xlsx")
-    outflows.save(filled)
-    page.locator("#import-file").set_input_files(str(filled))
-    page.get_by_role("button", name="上传并预览").click()
-    expect(page.locator("#preview-summary")).to_contain_text("共 2 行，有效 1 行", timeout=60000)
-    expect(page.locator("#preview-errors tbody")).to_contain_text("流出原因")
+    preview_from_the_list(page, system, committee, "outflows", "outflow-import", "流出党员采集表", [
+        ["公民身份号码", "姓名", "流出日期", "流出原因", "流向地", "流向地行政区划代码", "联系电话"],
+        [away["id_number"], "页面流出乙", "2025-03-01", "外出务工经商", "广东省广州市天河区", "440106", "13900000000"],
+        [away["id_number"], "页面流出乙", "2025-03-01", "出差", "广州", "440106", "13900000000"],
+    ], f"migration-outflows-{size}", "共 2 行，有效 1 行", "流出原因")
     no_sideways_scroll(page)
     shot(page, f"migration-outflows-{size}")
     page.locator("#commit-import").click()
@@ -128,23 +136,12 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     shot(page, f"migration-outflows-done-{size}")
 
     # The 流入党员采集表: a member from outside at the branch, one who has left since, a bad row.
-    page.goto(f"{system.url}/migration")
-    page.locator("#kind-inflows").get_by_role("link", name="导入").click()
-    page.wait_for_url(f"{system.url}/orgs/{committee}/inflow-import")
-    expect(page.locator("#import-title")).to_have_text("从流入党员采集表导入")
-    inflows = Workbook()
-    rows = inflows.active
-    rows.title = "流入党员采集表"
-    rows.append(["流入党组织代码", "姓名", "公民身份号码", "原所在党组织", "活动证编号", "流入日期", "离开日期"])
-    rows.append([branch_code, "页面流入丙", id_number(), "外省某社区党支部", "520100000007", "2025-03-01", ""])
-    rows.append([branch_code, "页面流入丁", id_number(), "外省某党委", "", "2025-03-01", "2025-09-30"])
-    rows.append(["no-such-code", "页面流入戊", id_number(), "外省某党委", "", "2025-03-01", ""])
-    filled = shot_path(f"migration-inflows-{size}").with_suffix(".xlsx")
-    inflows.save(filled)
-    page.locator("#import-file").set_input_files(str(filled))
-    page.get_by_role("button", name="上传并预览").click()
-    expect(page.locator("#preview-summary")).to_contain_text("共 3 行，有效 2 行", timeout=60000)
-    expect(page.locator("#preview-errors tbody")).to_contain_text("没有代码为“no-such-code”的党组织")
+    preview_from_the_list(page, system, committee, "inflows", "inflow-import", "流入党员采集表", [
+        ["流入党组织代码", "姓名", "公民身份号码", "原所在党组织", "活动证编号", "流入日期", "离开日期"],
+        [branch_code, "页面流入丙", id_number(), "外省某社区党支部", "520100000007", "2025-03-01", ""],
+        [branch_code, "页面流入丁", id_number(), "外省某党委", "", "2025-03-01", "2025-09-30"],
+        ["no-such-code", "页面流入戊", id_number(), "外省某党委", "", "2025-03-01", ""],
+    ], f"migration-inflows-{size}", "共 3 行，有效 2 行", "没有代码为“no-such-code”的党组织")
     no_sideways_scroll(page)
     shot(page, f"migration-inflows-{size}")
     page.locator("#commit-import").click()
@@ -159,22 +156,11 @@ def test_migration_through_the_pages(system, api, root_id, screen):
         "kind": "支部委员会", "held_at": held.strftime("%Y-%m-%dT%H:%M"), "place": "活动室", "host": "甲",
         "recorder": "乙", "topic": "迁移附件", "attendees": [member_id]})
     assert meeting.status_code == 201, meeting.text
-    page.goto(f"{system.url}/migration")
-    page.locator("#kind-meeting-files").get_by_role("link", name="导入").click()
-    page.wait_for_url(f"{system.url}/orgs/{committee}/meeting-file-import")
-    expect(page.locator("#import-title")).to_have_text("从组织生活附件清单导入")
-    files = Workbook()
-    rows = files.active
-    rows.title = "组织生活附件清单"
-    rows.append(["党组织代码", "组织生活类型", "会议时间", "文件名"])
-    for name in ("会议记录.pdf", "现场.png", "签到表.exe"):
-        rows.append([branch_code, "支部委员会", held.strftime("%Y-%m-%d %H:%M"), name])
-    filled = shot_path(f"migration-meeting-files-{size}").with_suffix(".xlsx")
-    files.save(filled)
-    page.locator("#import-file").set_input_files(str(filled))
-    page.get_by_role("button", name="上传并预览").click()
-    expect(page.locator("#preview-summary")).to_contain_text("共 3 行，有效 2 行", timeout=60000)
-    expect(page.locator("#preview-errors tbody")).to_contain_text("不支持的文件类型")
+    preview_from_the_list(page, system, committee, "meeting-files", "meeting-file-import", "组织生活附件清单", [
+        ["党组织代码", "组织生活类型", "会议时间", "文件名"],
+        *([branch_code, "支部委员会", held.strftime("%Y-%m-%d %H:%M"), name]
+          for name in ("会议记录.pdf", "现场.png", "签到表.exe")),
+    ], f"migration-meeting-files-{size}", "共 3 行，有效 2 行", "不支持的文件类型")
     picture = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(picture, "PNG")
     page.locator("#import-files").set_input_files([
