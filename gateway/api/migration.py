@@ -19,6 +19,7 @@ from ..excel.template import (
     dues_payment_template,
     history_template,
     inflow_template,
+    info_template,
     meeting_file_template,
     meeting_template,
     outflow_template,
@@ -53,6 +54,10 @@ KINDS = (
     Kind("member-history", "党籍变动历史表", "daily", "member", "get_history_import",
          "/api/v1/imports/member-history/template.xlsx", "/orgs/{org}/history-import",
          "迁移前的党籍变动：入党、转正、转入/转出、减少及其日期（须先导入党员）"),
+    Kind("member-info", "党员信息集采集表", "daily", "member", "get_info_import",
+         "/api/v1/imports/member-info/template.xlsx", "/orgs/{org}/info-import",
+         "党员信息卡各信息集的历史：学历学位、工作岗位、职务、技术职务、民主评议、培训情况、奖惩情况、其他党团信息、困难党员"
+         "（一个信息集一个工作表；须先导入党员）"),
     Kind("applicants", "入党申请人采集表", "development", "member", "get_applicant_import",
          "/api/v1/imports/applicants/template.xlsx", "/orgs/{org}/applicant-import", "入党申请人"),
     Kind("development", "发展纪实采集表", "development", "member", "get_development_import",
@@ -98,6 +103,8 @@ def template_download(make, filename: str):
 
 history_import_template = template_download(history_template, "党籍变动历史表.xlsx")
 create_history_import, get_history_import, commit_history_import = import_endpoints("member", "history")
+info_import_template = template_download(info_template, "党员信息集采集表.xlsx")
+create_info_import, get_info_import, commit_info_import = import_endpoints("member", "info")
 
 
 outflow_import_template = template_download(outflow_template, "流出党员采集表.xlsx")
@@ -180,6 +187,10 @@ routes = [
     Route("/imports/member-history", create_history_import, methods=["POST"]),
     Route("/imports/member-history/{id}", get_history_import),
     Route("/imports/member-history/{id}/commit", commit_history_import, methods=["POST"]),
+    Route("/imports/member-info/template.xlsx", info_import_template),
+    Route("/imports/member-info", create_info_import, methods=["POST"]),
+    Route("/imports/member-info/{id}", get_info_import),
+    Route("/imports/member-info/{id}/commit", commit_info_import, methods=["POST"]),
     Route("/imports/outflows/template.xlsx", outflow_import_template),
     Route("/imports/outflows", create_outflow_import, methods=["POST"]),
     Route("/imports/outflows/{id}", get_outflow_import),
@@ -236,6 +247,21 @@ OPENAPI_PATHS = {
     "/imports/member-history/{id}": {"get": op("党籍变动历史导入的状态和预览结果", "导入", params=[IMPORT_ID])},
     "/imports/member-history/{id}/commit": {"post": op(
         "写入预览中的有效行：入党、转正改入党日期和转正日期，减少办理党员减少，每行在党员的修改记录中留一行；"
+        "预览后已变化的党员其行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/member-info/template.xlsx": {"get": download_operation(
+        "下载党员信息集采集表模板（数据迁移：一个信息集一个工作表，每行一条学历学位、工作岗位、奖惩等信息；填写说明列出各表的列）")},
+    "/imports/member-info": {"post": {
+        **op("上传党员信息集采集表，返回预览：每个工作表每行的问题（字段名含工作表名，如 educations.graduated_on）；"
+             "按公民身份号码找本账号管理范围内的党员，每行按该信息集“新增”的规则校验",
+             "预览", obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST),
+             status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/member-info/{id}": {"get": op("党员信息集导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/member-info/{id}/commit": {"post": op(
+        "写入预览中的有效行：每行按信息卡“新增信息”办理（同样的规则、修改记录、操作日志，学历、工作岗位、民主评议、培训、表彰随之计入统计）；"
         "预览后已变化的党员其行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
         obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
         obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},

@@ -12,6 +12,8 @@ from services.member.contract import (
     DEVELOPMENT_IMPORT_COLUMNS,
     HISTORY_IMPORT_COLUMNS,
     IMPORT_COLUMNS,
+    INFO_REPORT_COLUMNS,
+    INFO_WORKBOOK,
 )
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, INFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
@@ -21,6 +23,7 @@ from services.shared.orglife_sheet import (
     MEETING_IMPORT_COLUMNS,
     MEETING_SHEET,
 )
+from services.shared.sheet_imports import refused_rows
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
 from .cells import inert
@@ -32,7 +35,7 @@ COLUMNS = {"党员采集表": IMPORT_COLUMNS, "党组织采集表": ORG_IMPORT_C
            "党籍变动历史表": HISTORY_IMPORT_COLUMNS, OUTFLOW_SHEET: OUTFLOW_IMPORT_COLUMNS,
            INFLOW_SHEET: INFLOW_IMPORT_COLUMNS,
            TERM_SHEET: TERM_IMPORT_COLUMNS, MEETING_SHEET: MEETING_IMPORT_COLUMNS,
-           MEETING_FILE_SHEET: MEETING_FILE_COLUMNS}
+           MEETING_FILE_SHEET: MEETING_FILE_COLUMNS, INFO_WORKBOOK: INFO_REPORT_COLUMNS}
 COMMON = {"file": "文件", "rows": "数据", "people": "培养联系人/入党介绍人"}
 
 
@@ -45,7 +48,7 @@ STATES = {"previewed": "已预览，尚未写入", "committed": "已写入"}
 
 def import_report(sheet: str, record: dict) -> bytes:
     errors = record.get("errors") or []
-    refused_rows = len({error.get("row") for error in errors})
+    refused_count = refused_rows(errors)
     workbook = Workbook()
     summary = workbook.active
     summary.title = "概况"
@@ -56,7 +59,7 @@ def import_report(sheet: str, record: dict) -> bytes:
                          ("状态", STATES.get(record.get("status"), record.get("status"))),
                          ("党组织", record.get("org_name")), ("数据行", record.get("rows")),
                          ("预览有效行", record.get("valid")), ("写入", "" if written is None else written),
-                         ("未导入的行", refused_rows)):
+                         ("未导入的行", refused_count)):
         if value is not None:
             summary.append([label, inert(value)])
     for row in summary.iter_rows(min_col=1, max_col=1):
@@ -70,7 +73,7 @@ def import_report(sheet: str, record: dict) -> bytes:
     for letter, width in zip("ABCDEF", (8, 12, 22, 20, 16, 70)):
         refused.column_dimensions[letter].width = width
     refused.freeze_panes = "A2"
-    for error in sorted(errors, key=lambda item: (item.get("row") or 0)):
+    for error in sorted(errors, key=lambda item: (item.get("sheet") or "", item.get("row") or 0)):
         field = error.get("field") or ""
         refused.append([error.get("row"), inert(error.get("name") or ""), inert(error.get("id_number") or ""),
                         inert(error.get("org") or ""), names.get(field, field), inert(error.get("message") or "")])

@@ -14,6 +14,9 @@ from services.member.contract import (
     DEVELOPMENT_IMPORT_COLUMNS,
     HISTORY_IMPORT_COLUMNS,
     IMPORT_COLUMNS,
+    INFO_COLUMNS,
+    INFO_SHEETS,
+    INFO_WORKBOOK,
 )
 from services.org.contract import ORG_IMPORT_COLUMNS
 from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
@@ -26,11 +29,19 @@ from services.shared.orglife_sheet import (
 )
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS, TERM_SHEET
 
-from .safe_read import MAX_ROWS, SheetError, SheetTooLarge, not_a_workbook, vetted_sheets, vetted_workbook
+from .safe_read import (
+    MAX_ROWS,
+    SheetError,
+    SheetTooLarge,
+    not_a_workbook,
+    vetted_named_sheets,
+    vetted_sheets,
+    vetted_workbook,
+)
 
 NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将该列设为文本格式后重新填写"
 __all__ = ["SheetError", "read_applicant_rows", "read_development_rows", "read_dues_base_rows",
-           "read_dues_payment_rows", "read_history_rows", "read_inflow_rows", "read_member_rows",
+           "read_dues_payment_rows", "read_history_rows", "read_inflow_rows", "read_info_rows", "read_member_rows",
            "read_meeting_file_rows", "read_meeting_rows", "read_org_rows", "read_outflow_rows", "read_report_sheets",
            "read_term_rows", "read_rows"]
 REPORT_WORKBOOK = "党内统计年报"
@@ -120,7 +131,30 @@ def read_org_rows(content: bytes) -> list[dict]:
 
 def read_rows(content: bytes, columns, sheet: str) -> list[dict]:
     """The rows of a collection sheet (`sheet` names it, and its template) with `columns`."""
-    rows = _sheet_rows(content, sheet)
+    return _records(_sheet_rows(content, sheet), columns, sheet)
+
+
+def read_info_rows(content: bytes) -> list[dict]:
+    """The 党员信息集采集表 (数据迁移: a sheet a repeating info set of the member card): every row of
+    every set's sheet, with its set ("set") and its row number in that sheet."""
+    packed, names = vetted_named_sheets(content, INFO_WORKBOOK, list(INFO_SHEETS))
+    result = []
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(packed))
+        sheets = [(name, workbook.get_sheet_by_name(name)) for name in names]
+    except Exception:  # calamine raises several types for files that are not spreadsheets
+        raise not_a_workbook(INFO_WORKBOOK) from None
+    for name, sheet in sheets:
+        spec = INFO_SHEETS[name]
+        padding = [None] * sheet.start[1] if sheet.start else []
+        rows = (padding + values for values in sheet.iter_rows())
+        result += [{**record, "set": spec.key} for record in _records(rows, INFO_COLUMNS[spec.key], name,
+                                                                       MAX_ROWS - len(result))]
+    return result
+
+
+def _records(rows, columns, sheet: str, limit: int = MAX_ROWS) -> list[dict]:
+    """A sheet's rows (an iterator from row 1) as records of `columns`, matched by their headers."""
     header = [_text(cell) for cell in next(rows, [])]
     positions = {column.key: header.index(column.header) for column in columns if column.header in header}
     missing = [column.header for column in columns if column.required and column.key not in positions]
@@ -130,7 +164,7 @@ def read_rows(content: bytes, columns, sheet: str) -> list[dict]:
     for number, values in enumerate(rows, start=2):
         if not any(value not in (None, "") for value in values):
             continue
-        if len(result) >= MAX_ROWS:
+        if len(result) >= limit:
             raise SheetTooLarge(f"一次最多导入 {MAX_ROWS} 行")
         record = {"row": number}
         for key, position in positions.items():

@@ -352,6 +352,17 @@ def vetted_workbook(content: bytes, sheet: str) -> tuple[bytes, str]:
     return _repacked(archive, sheet, {path: ExtentScanner(sheet)}), name
 
 
+def vetted_named_sheets(content: bytes, label: str, names) -> tuple[bytes, list[str]]:
+    """(the workbook re-packed uncompressed after every check, the names of its sheets among `names`, in
+    its order): a workbook of several collection sheets (the 党员信息集采集表: a sheet an info set), each
+    within the collection sheets' limits. SheetError when none of `names` is there."""
+    archive = check_archive(content, label)
+    parts = [(name, path) for name, path in sheet_parts(archive, label) if name in names]
+    if not parts:
+        raise SheetError(f"没有可导入的工作表：{label}的工作表应名为" + "、".join(names) + "（请使用下载的模板）")
+    return _repacked(archive, label, {path: ExtentScanner(label) for _, path in parts}), [name for name, _ in parts]
+
+
 # A whole workbook (the annual report: a sheet per table) is read sheet by sheet; each is small.
 MAX_SHEETS = 40
 MAX_SHEET_ROWS = 500

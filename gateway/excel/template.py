@@ -25,6 +25,8 @@ from services.member.contract import (
     HISTORY_KINDS,
     IMPORT_COLUMNS,
     IMPORT_STEPS,
+    INFO_COLUMNS,
+    INFO_SETS,
 )
 from services.org.contract import MEETING_KINDS, ORG_IMPORT_COLUMNS
 from services.shared.codes import (
@@ -174,6 +176,23 @@ def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
+    _data_sheet(sheet, columns, text_keys, rows)
+    lists = _code_sheet(workbook, code_lists)
+    _drop_downs(sheet, columns, lists)
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列", "必填", "说明", *(["示例"] if example else [])])
+    for index, column in enumerate(columns):
+        notes.append([column.header, "是" if column.required else "否", column.note,
+                      *([example[index]] if example else [])])
+    notes.column_dimensions["C"].width = 50
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _data_sheet(sheet, columns, text_keys, rows=()) -> None:
+    """Headers (required ones red on pink), frozen; `rows` from row 2 as inert text; the `text_keys`
+    columns formatted as text (ID numbers, codes and dates: 18 digits would lose precision as a number)."""
     required = PatternFill("solid", fgColor="FDE9E7")
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index, value=column.header)
@@ -184,12 +203,14 @@ def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(
     for number, values in enumerate(rows, start=2):
         for index, value in enumerate(values, start=1):
             sheet.cell(row=number, column=index, value=inert(value))
-    # ID numbers, codes and dates are text: 18 digits would lose precision as a number.
     for index, column in enumerate(columns):
         if column.key in text_keys:
             for row in range(2, max(DATA_ROWS, len(rows)) + 2):
                 sheet[f"{_column_letter(index)}{row}"].number_format = "@"
 
+
+def _code_sheet(workbook, code_lists: dict) -> dict[str, str]:
+    """The 代码表 sheet, a column a code table ({key: CodeTable}); {key: the drop-down's range}."""
     codes = workbook.create_sheet("代码表")
     codes.append([table.name_zh for table in code_lists.values()])
     lists = {}
@@ -198,19 +219,49 @@ def collection_template(title: str, columns, code_lists: dict, text_keys, rows=(
             codes.cell(row=row, column=number + 1, value=name)
         letter = _column_letter(number)
         lists[key] = f"=代码表!${letter}$2:${letter}${len(table.names()) + 1}"
+    return lists
+
+
+def _drop_downs(sheet, columns, lists: dict[str, str], key_of=lambda column: column.key) -> None:
+    """A drop-down from 代码表 on each column whose `key_of` has a list."""
     for index, column in enumerate(columns):
-        if column.key in lists:
-            rule = DataValidation(type="list", formula1=lists[column.key], allow_blank=True,
+        if key_of(column) in lists:
+            rule = DataValidation(type="list", formula1=lists[key_of(column)], allow_blank=True,
                                   showErrorMessage=True, errorTitle="输入有误", error="请从下拉列表中选择")
             rule.add(f"{_column_letter(index)}2:{_column_letter(index)}{DATA_ROWS + 1}")
             sheet.add_data_validation(rule)
 
+
+@lru_cache(maxsize=1)
+def info_template() -> bytes:
+    """The 党员信息集采集表 (数据迁移): a sheet a repeating info set of the member card, named as the card
+    names it, each with the member (公民身份号码, 姓名) and the set's fields; drop-downs from 代码表; a
+    填写说明 sheet naming every sheet's columns."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    tables = {}  # every code table a set uses, once, by its name
+    for spec in INFO_SETS.values():
+        for item in spec.fields:
+            if item.table is not None:
+                tables.setdefault(item.table.name_zh, item.table)
+    for spec in INFO_SETS.values():
+        columns = INFO_COLUMNS[spec.key]
+        kinds = {item.key: item.kind for item in spec.fields}
+        sheet = workbook.create_sheet(spec.label)
+        _data_sheet(sheet, columns, {column.key for column in columns
+                                     if column.key == "id_number" or kinds.get(column.key) in ("date", "year")})
+    lists = _code_sheet(workbook, tables)
+    for spec in INFO_SETS.values():
+        table_of = {item.key: item.table.name_zh for item in spec.fields if item.table is not None}
+        _drop_downs(workbook[spec.label], INFO_COLUMNS[spec.key], lists, lambda column: table_of.get(column.key))
     notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "必填", "说明", *(["示例"] if example else [])])
-    for index, column in enumerate(columns):
-        notes.append([column.header, "是" if column.required else "否", column.note,
-                      *([example[index]] if example else [])])
-    notes.column_dimensions["C"].width = 50
+    notes.append(["工作表", "列", "必填", "说明"])
+    notes.append(["（各表）", "", "", "每个工作表是党员信息卡的一个信息集，每行一条；不用的工作表可以删除或留空。"
+                  "党员按公民身份号码查找（须已录入或导入党员），每行按“新增信息”的规则校验"])
+    for spec in INFO_SETS.values():
+        for column in INFO_COLUMNS[spec.key]:
+            notes.append([spec.label, column.header, "是" if column.required else "否", column.note])
+    notes.column_dimensions["D"].width = 60
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

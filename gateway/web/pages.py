@@ -38,6 +38,7 @@ from .member_pages import (
 from .migration_pages import (
     history_import_page,
     inflow_import_page,
+    info_import_page,
     meeting_file_import_page,
     meeting_import_page,
     migration_page,
@@ -269,6 +270,7 @@ routes = [
     Route("/orgs/{id}/dues/payments/import", payment_import_page),
     Route("/migration", migration_page),
     Route("/orgs/{id}/history-import", history_import_page),
+    Route("/orgs/{id}/info-import", info_import_page),
     Route("/orgs/{id}/outflow-import", outflow_import_page),
     Route("/orgs/{id}/inflow-import", inflow_import_page),
     Route("/orgs/{id}/term-import", term_import_page),

@@ -20,6 +20,7 @@ from services.shared.sheet_imports import (
     load_import,
     preview_rows,
     refuse_partial,
+    refused_rows,
     save_preview,
     sheet_rows,
 )
@@ -126,7 +127,7 @@ def commit_base_import(sessions: sessionmaker, caller: Caller, import_id) -> dic
         session.execute(update(base_imports).where(base_imports.c.id == record.id).values(
             status="committed", written=len(views), committed_at=datetime.now(timezone.utc)))
     return {"id": str(record.id), "org_id": record.org_id, "written": len(views), "refused": record.errors,
-            "skipped_rows": len({item["row"] for item in record.errors}),
+            "skipped_rows": refused_rows(record.errors),
             "bases": [{key: view[key] for key in ("member_id", "name", "kind", "amount", "from_month", "monthly_due",
                                                    "bracket")} for view in views]}
 
@@ -237,12 +238,12 @@ def commit_payment_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirec
             except (NotFound, Forbidden):
                 late_rows += _refused_rows([row for items in by_member.values() for row in items], BRANCH_GONE)
                 continue
-            count, refused_rows = _write_branch(session, caller, branch, by_member, all_or_nothing)
-            written, late_rows = written + count, late_rows + refused_rows
+            count, refused_here = _write_branch(session, caller, branch, by_member, all_or_nothing)
+            written, late_rows = written + count, late_rows + refused_here
         if late_rows and all_or_nothing:
             raise Conflict(_rows_message(late_rows), {f"row {item['row']}": item["message"] for item in late_rows})
         errors = sorted(record.errors + late_rows, key=lambda item: item["row"])
         session.execute(update(payment_imports).where(payment_imports.c.id == record.id).values(
             status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
     return {"id": str(record.id), "org_id": record.org_id, "written": written, "errors": errors,
-            "skipped_rows": len({item["row"] for item in errors})}
+            "skipped_rows": refused_rows(errors)}

@@ -280,12 +280,21 @@ def _change_row(sessions: sessionmaker, caller: Caller, member_id, key, action: 
         member = _locked_member(session, caller, member_id)
         read, statement, before, after = decide(session, spec, member)
         require_member_version(member, read)
-        before_facts = facts_of(session, member)
-        session.execute(statement)
-        card = after_row_change(session, caller, member, before_facts)
-        record_history(session, caller, member.id, card["version"], action, row_changes(spec, before, after),
-                       spec.key)
-        return card
+        return apply_row_change(session, caller, member, spec, statement, action, before, after)
+
+
+def apply_row_change(session: Session, caller: Caller, member, spec, statement, action: str, before, after) -> dict:
+    """A row's change run on the locked `member`: the facts the sets decide re-derived (member_updated),
+    the history line and its 操作日志 entry; the card after it. Also the 党员信息集采集表's writer."""
+    before_facts = facts_of(session, member)
+    session.execute(statement)
+    card = after_row_change(session, caller, member, before_facts)
+    record_history(session, caller, member.id, card["version"], action, row_changes(spec, before, after), spec.key)
+    return card
+
+
+def add_row_statement(spec, member_id: int, values: dict):
+    return info_tables[spec.key].insert().values(member_id=member_id, **values)
 
 
 def _validated_row(spec, member, data, others) -> tuple[int, dict]:
@@ -296,7 +305,7 @@ def _validated_row(spec, member, data, others) -> tuple[int, dict]:
 def add_info_row(sessions: sessionmaker, caller: Caller, member_id, key, raw) -> dict:
     def decide(session, spec, member):
         read, values = _validated_row(spec, member, raw, _set_rows(session, spec, member.id))
-        return read, info_tables[spec.key].insert().values(member_id=member.id, **values), None, values
+        return read, add_row_statement(spec, member.id, values), None, values
 
     return _change_row(sessions, caller, member_id, key, "row_added", decide)
 

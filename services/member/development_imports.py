@@ -23,6 +23,7 @@ from services.shared.sheet_imports import (
     load_import,
     preview_rows,
     refuse_partial,
+    refused_rows,
     save_preview,
     sheet_rows,
 )
@@ -176,5 +177,5 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_noth
             raise Conflict("预览后有入党申请人的发展纪实已变化，按要求未写入任何数据", {"file": "存在变化"})
         session.execute(update(development_imports).where(development_imports.c.id == record.id).values(
             status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=record.errors + late))
-    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in record.errors + late}),
+    return {"id": str(record.id), "written": written, "skipped_rows": refused_rows(record.errors + late),
             "errors": record.errors + late}

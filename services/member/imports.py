@@ -17,6 +17,7 @@ from services.shared.sheet_imports import (
     load_import,
     preview_rows,
     refuse_partial,
+    refused_rows,
     save_preview,
     sheet_rows,
 )
@@ -140,5 +141,5 @@ def commit_previewed(sessions: sessionmaker, caller: Caller, current_org, import
         session.execute(update(imports).where(imports.c.id == record.id).values(
             status="committed", written=len(rows), committed_at=datetime.now(timezone.utc),
             errors=record.errors + late))
-    return {"id": str(record.id), "written": len(rows), "skipped_rows": len({e["row"] for e in record.errors + late}),
+    return {"id": str(record.id), "written": len(rows), "skipped_rows": refused_rows(record.errors + late),
             "errors": record.errors + late}

@@ -92,6 +92,9 @@ development_imports, development_import_rows = import_tables(metadata, prefix="d
 # The same for the 党籍变动历史表 (数据迁移: 入党, 转正, 转入/转出, 减少 before PMIS; migration
 # member_0019_history_imports).
 history_imports, history_import_rows = import_tables(metadata, prefix="history_")
+# The same for the 党员信息集采集表 (数据迁移: the card's info-set rows before PMIS; migration
+# member_0021_info_imports).
+info_imports, info_import_rows = import_tables(metadata, prefix="info_")
 
 # 入党申请人 (migration member_0012_applicants; domain/applicants.py): the person's basic facts
 # (sex and birth date derived from the ID number, as for members), 申请入党日期, the branch

@@ -26,6 +26,7 @@ from . import (
     history_imports,
     imports,
     inbound,
+    info_imports,
     member_queries,
     name_lists,
     org_events,
@@ -375,6 +376,19 @@ class MemberService(org_directory_handlers.FollowsOrgDirectory, transfers.Follow
     @api
     def commit_history_import(self, import_id, all_or_nothing=False):
         return history_imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
+
+    @api
+    def create_info_import(self, rows):
+        """数据迁移: the 党员信息集采集表's preview (the card's info-set rows before PMIS)."""
+        return info_imports.create_import(self.db, self.caller(), rows)
+
+    @api
+    def get_info_import(self, import_id):
+        return info_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_info_import(self, import_id, all_or_nothing=False):
+        return info_imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
 
     @api
     def count_facts(self, path):

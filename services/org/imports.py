@@ -15,6 +15,7 @@ from services.shared.sheet_imports import (
     load_import,
     preview_rows,
     refuse_partial,
+    refused_rows,
     save_preview,
     sheet_rows,
 )
@@ -96,4 +97,4 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_noth
             status="committed", written=len(created), committed_at=datetime.now(timezone.utc),
             errors=record.errors + late))
     return {"id": str(record.id), "written": len(created),
-            "skipped_rows": len({e["row"] for e in record.errors + late}), "errors": record.errors + late}
+            "skipped_rows": refused_rows(record.errors + late), "errors": record.errors + late}

@@ -93,12 +93,13 @@ def plain_row(row: dict) -> dict:
 
 def save_preview(session: Session, imports: Table, import_rows: Table, caller: Caller, total: int,
                  valid: list[dict], errors: list[dict], **extra) -> dict:
-    """The preview kept: its record (with the `extra` columns' values) and its valid rows."""
+    """The preview kept: its record (with the `extra` columns' values) and its valid rows, keyed by their
+    `row_no` where a workbook of several sheets numbers them apart, else by their row."""
     import_id = uuid.uuid4()
     session.execute(imports.insert().values(id=import_id, account=caller.user_id, scope_path=caller.scope_path,
                                             total_rows=total, valid_rows=len(valid), errors=errors, **extra))
-    copy_rows(session, import_rows, [{"import_id": import_id, "row_no": row["row"], "data": plain_row(row)}
-                                     for row in valid])
+    copy_rows(session, import_rows, [{"import_id": import_id, "row_no": row.get("row_no", row["row"]),
+                                      "data": plain_row(row)} for row in valid])
     return {"id": str(import_id), "rows": total, "valid": len(valid), "errors": errors}
 
 
@@ -127,8 +128,14 @@ def all_or_nothing_flag(value) -> bool:
 
 def refuse_partial(record, all_or_nothing: bool) -> None:
     if all_or_nothing and record.errors:
-        bad_rows = len({e["row"] for e in record.errors})
+        bad_rows = refused_rows(record.errors)
         raise ValidationFailed(f"导入文件中有 {bad_rows} 行有误，按要求未写入任何数据", {"file": "存在错误行"})
+
+
+def refused_rows(errors) -> int:
+    """How many rows the refusals name: a row once, whatever its problems (in a workbook of several
+    sheets a row is its sheet's: errors then carry `sheet`)."""
+    return len({(error.get("sheet"), error.get("row")) for error in errors})
 
 
 def finish_commit(session: Session, imports: Table, record, written: int, late: list[dict],
@@ -138,10 +145,10 @@ def finish_commit(session: Session, imports: Table, record, written: int, late: 
     the preview's and the late ones, in row order, and the answer {id, written, skipped_rows, errors}."""
     if late and all_or_nothing:
         raise Conflict(changed or "预览后有数据已变化，按要求未写入任何数据", {"file": "存在变化"})
-    errors = sorted(record.errors + late, key=lambda e: e["row"])
+    errors = sorted(record.errors + late, key=lambda e: (e.get("sheet") or "", e["row"]))
     session.execute(update(imports).where(imports.c.id == record.id).values(
         status="committed", written=written, committed_at=datetime.now(timezone.utc), errors=errors))
-    return {"id": str(record.id), "written": written, "skipped_rows": len({e["row"] for e in errors}),
+    return {"id": str(record.id), "written": written, "skipped_rows": refused_rows(errors),
             "errors": errors}
 
 

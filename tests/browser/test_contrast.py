@@ -94,6 +94,7 @@ PAGES = {
     "/orgs/{id}/dues/payments/import": "/orgs/{branch}/dues/payments/import",
     "/migration": "/migration",
     "/orgs/{id}/history-import": "/orgs/{branch}/history-import",
+    "/orgs/{id}/info-import": "/orgs/{branch}/info-import",
     "/orgs/{id}/outflow-import": "/orgs/{branch}/outflow-import",
     "/orgs/{id}/inflow-import": "/orgs/{branch}/inflow-import",
     "/orgs/{id}/term-import": "/orgs/{branch}/term-import",

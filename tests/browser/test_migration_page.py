@@ -20,15 +20,16 @@ START = Month.of(date.today()) - 6
 
 
 def preview_from_the_list(page, system, committee: int, key: str, path: str, sheet: str, rows: list[list],
-                          shot_name: str, summary: str, problem: str) -> None:
-    """From 数据迁移 to the kind's import page; the sheet (`rows`, headers first) uploaded and previewed."""
+                          shot_name: str, summary: str, problem: str, title: str | None = None) -> None:
+    """From 数据迁移 to the kind's import page; the sheet (`rows`, headers first; named `title`, else as
+    the workbook) uploaded and previewed."""
     page.goto(f"{system.url}/migration")
     page.locator(f"#kind-{key}").get_by_role("link", name="导入").click()
     page.wait_for_url(f"{system.url}/orgs/{committee}/{path}")
     expect(page.locator("#import-title")).to_have_text(f"从{sheet}导入")
     book = Workbook()
     table = book.active
-    table.title = sheet
+    table.title = title or sheet
     for row in rows:
         table.append(row)
     filled = shot_path(shot_name).with_suffix(".xlsx")
@@ -52,7 +53,7 @@ def test_migration_through_the_pages(system, api, root_id, screen):
 
     log_in(page, system, api, committee, f"mp{tag}".lower())
     page.locator("#nav-migration").click()
-    expect(page.locator("#migration-kinds tbody tr")).to_have_count(12)
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(13)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
     expect(page.locator("#migration-not-yet")).to_have_count(0)  # every kind can be imported
     expect(page.locator("#kind-meeting-files")).to_contain_text("组织生活附件清单")
@@ -118,6 +119,17 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     expect(page.locator("#member-history")).to_contain_text("转入：2015-03-01 原某市第三党支部")
     no_sideways_scroll(page)
     shot(page, f"migration-member-history-{size}")
+
+    # The 党员信息集采集表: a 学历学位 sheet of the workbook, a good row and one the set's rules refuse.
+    preview_from_the_list(page, system, committee, "member-info", "info-import", "党员信息集采集表", [
+        ["公民身份号码", "姓名", "学历", "毕业院校", "入学日期", "毕业日期"],
+        [person["id_number"], "页面迁移甲", "大学本科", "某大学", "2003-09-01", "2007-07-01"],
+        [person["id_number"], "页面迁移甲", "研究生", "某大学", "2012-09-01", "2010-07-01"],
+    ], f"migration-info-{size}", "共 2 行，有效 1 行", "学历学位：毕业日期", title="学历学位")
+    no_sideways_scroll(page)
+    shot(page, f"migration-info-{size}")
+    page.locator("#commit-import").click()
+    expect(page.locator("#commit-status")).to_contain_text("已写入 1 条信息，跳过 1 行", timeout=60000)
 
     # The 流出党员采集表: a member away when the province moves, registered as 流出登记 does.
     away = member_data(branch, name="页面流出乙")
