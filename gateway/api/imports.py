@@ -61,7 +61,7 @@ SHEETS = {"member": "党员采集表", "org": "党组织采集表", "applicant":
           "development": "发展纪实采集表", "dues_base": "党费基数表", "dues_payment": "党费交纳记录表",
           "history": "党籍变动历史表", "outflow": "流出党员采集表", "inflow": "流入党员采集表",
           "term": "换届采集表", "meeting": "组织生活采集表", "meeting_file": "组织生活附件清单",
-          "info": "党员信息集采集表", "report": "党内统计年报"}
+          "info": "党员信息集采集表", "sanction": "组织奖惩采集表", "report": "党内统计年报"}
 
 
 def import_endpoints(service: str, kind: str | None = None):

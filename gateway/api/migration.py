@@ -23,6 +23,7 @@ from ..excel.template import (
     meeting_file_template,
     meeting_template,
     outflow_template,
+    sanction_template,
     term_template,
 )
 from .common import call, path_id, read_json
@@ -49,6 +50,9 @@ class Kind:
 KINDS = (
     Kind("orgs", "党组织采集表", "daily", "org", "get_import", "/api/v1/imports/orgs/template.xlsx",
          "/orgs/{org}/org-import", "党组织（上级写在下级之前）"),
+    Kind("sanctions", "组织奖惩采集表", "daily", "org", "get_sanction_import",
+         "/api/v1/imports/sanctions/template.xlsx", "/orgs/{org}/sanction-import",
+         "党组织卡片的组织奖惩：奖励和惩处的名称、批准日期、批准机关及其级别（须先导入党组织）"),
     Kind("members", "党员采集表", "daily", "member", "get_import", "/api/v1/imports/members/template.xlsx",
          "/orgs/{org}/import", "在册党员的基本信息（入党日期、转正日期等）"),
     Kind("member-history", "党籍变动历史表", "daily", "member", "get_history_import",
@@ -104,6 +108,8 @@ def template_download(make, filename: str):
 history_import_template = template_download(history_template, "党籍变动历史表.xlsx")
 create_history_import, get_history_import, commit_history_import = import_endpoints("member", "history")
 info_import_template = template_download(info_template, "党员信息集采集表.xlsx")
+sanction_import_template = template_download(sanction_template, "组织奖惩采集表.xlsx")
+create_sanction_import, get_sanction_import, commit_sanction_import = import_endpoints("org", "sanction")
 create_info_import, get_info_import, commit_info_import = import_endpoints("member", "info")
 
 
@@ -187,6 +193,10 @@ routes = [
     Route("/imports/member-history", create_history_import, methods=["POST"]),
     Route("/imports/member-history/{id}", get_history_import),
     Route("/imports/member-history/{id}/commit", commit_history_import, methods=["POST"]),
+    Route("/imports/sanctions/template.xlsx", sanction_import_template),
+    Route("/imports/sanctions", create_sanction_import, methods=["POST"]),
+    Route("/imports/sanctions/{id}", get_sanction_import),
+    Route("/imports/sanctions/{id}/commit", commit_sanction_import, methods=["POST"]),
     Route("/imports/member-info/template.xlsx", info_import_template),
     Route("/imports/member-info", create_info_import, methods=["POST"]),
     Route("/imports/member-info/{id}", get_info_import),
@@ -248,6 +258,20 @@ OPENAPI_PATHS = {
     "/imports/member-history/{id}/commit": {"post": op(
         "写入预览中的有效行：入党、转正改入党日期和转正日期，减少办理党员减少，每行在党员的修改记录中留一行；"
         "预览后已变化的党员其行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
+        obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
+        obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
+    "/imports/sanctions/template.xlsx": {"get": download_operation(
+        "下载组织奖惩采集表模板（数据迁移：每行一条党组织的奖励或惩处；填写说明含示例行）")},
+    "/imports/sanctions": {"post": {
+        **op("上传组织奖惩采集表，返回预览：每行的问题；按党组织代码找本账号管理范围内的党组织，每行按“新增组织奖惩”的规则校验",
+             "预览", obj(["id", "rows", "valid", "errors"], id=STR, rows=INT, valid=INT, errors=ERRORS_LIST),
+             status="201"),
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+            ["file"], file={"type": "string", "format": "binary", "description": FILE_LIMITS})}}}}},
+    "/imports/sanctions/{id}": {"get": op("组织奖惩导入的状态和预览结果", "导入", params=[IMPORT_ID])},
+    "/imports/sanctions/{id}/commit": {"post": op(
+        "写入预览中的有效行：每行按党组织卡片“新增组织奖惩”办理（同样的规则、修改记录、操作日志，奖励计入表彰统计）；"
+        "预览后已变化的党组织其行列为未写入；all_or_nothing 为 true 时有任何错误行则不写入任何数据", "写入结果",
         obj(["written", "errors"], written=INT, skipped_rows=INT, errors=ERRORS_LIST),
         obj([], all_or_nothing=BOOL), params=[IMPORT_ID])},
     "/imports/member-info/template.xlsx": {"get": download_operation(

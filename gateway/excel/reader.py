@@ -18,7 +18,7 @@ from services.member.contract import (
     INFO_SHEETS,
     INFO_WORKBOOK,
 )
-from services.org.contract import ORG_IMPORT_COLUMNS
+from services.org.contract import ORG_IMPORT_COLUMNS, SANCTION_IMPORT_COLUMNS, SANCTION_SHEET
 from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
 from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, INFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, OUTFLOW_SHEET
 from services.shared.orglife_sheet import (
@@ -43,7 +43,7 @@ NUMERIC_ID = "公民身份号码被存为数字（会丢失末几位），请将
 __all__ = ["SheetError", "read_applicant_rows", "read_development_rows", "read_dues_base_rows",
            "read_dues_payment_rows", "read_history_rows", "read_inflow_rows", "read_info_rows", "read_member_rows",
            "read_meeting_file_rows", "read_meeting_rows", "read_org_rows", "read_outflow_rows", "read_report_sheets",
-           "read_term_rows", "read_rows"]
+           "read_sanction_rows", "read_term_rows", "read_rows"]
 REPORT_WORKBOOK = "党内统计年报"
 
 
@@ -123,6 +123,11 @@ def read_meeting_rows(content: bytes) -> list[dict]:
 def read_meeting_file_rows(content: bytes) -> list[dict]:
     """The 组织生活附件清单 (数据迁移: the files of meetings recorded before, one a row)."""
     return read_rows(content, MEETING_FILE_COLUMNS, MEETING_FILE_SHEET)
+
+
+def read_sanction_rows(content: bytes) -> list[dict]:
+    """The 组织奖惩采集表 (数据迁移: the organizations' 奖励 and 惩处 before PMIS, one a row)."""
+    return read_rows(content, SANCTION_IMPORT_COLUMNS, SANCTION_SHEET)
 
 
 def read_org_rows(content: bytes) -> list[dict]:

@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from xml.parsers import expat
 
+from services.org.contract import SANCTION_IMPORT_COLUMNS, SANCTION_SHEET
 from services.shared.dues_sheet import BASE_IMPORT_COLUMNS, BASE_SHEET, PAYMENT_IMPORT_COLUMNS, PAYMENT_SHEET
 from services.shared.member_sheet import (
     APPLICANT_IMPORT_COLUMNS,
@@ -49,7 +50,8 @@ TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表"
                     INFLOW_SHEET: len(INFLOW_IMPORT_COLUMNS),  # 7
                     TERM_SHEET: len(TERM_IMPORT_COLUMNS),  # 14
                     MEETING_SHEET: len(MEETING_IMPORT_COLUMNS),  # 14
-                    MEETING_FILE_SHEET: len(MEETING_FILE_COLUMNS)}  # 4
+                    MEETING_FILE_SHEET: len(MEETING_FILE_COLUMNS),  # 4
+                    SANCTION_SHEET: len(SANCTION_IMPORT_COLUMNS)}  # 7
 CHUNK = 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024  # a start tag longer than this is not a spreadsheet's
 

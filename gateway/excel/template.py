@@ -28,8 +28,15 @@ from services.member.contract import (
     INFO_COLUMNS,
     INFO_SETS,
 )
-from services.org.contract import MEETING_KINDS, ORG_IMPORT_COLUMNS
+from services.org.contract import (
+    MEETING_KINDS,
+    ORG_IMPORT_COLUMNS,
+    SANCTION_EXAMPLE,
+    SANCTION_IMPORT_COLUMNS,
+    SANCTION_SHEET,
+)
 from services.shared.codes import (
+    BODY_LEVELS,
     CLERK_LEAVE_KINDS,
     COMMITTEE_POSTS,
     EDUCATION,
@@ -37,6 +44,7 @@ from services.shared.codes import (
     MEMBER_CATEGORIES,
     OCCUPATIONS,
     ORG_AFFILIATIONS,
+    ORG_SANCTION_KINDS,
     ORG_TYPES,
     PARTY_SETUPS,
     TERM_METHODS,
@@ -151,6 +159,14 @@ def term_template() -> bytes:
     return collection_template(TERM_SHEET, TERM_IMPORT_COLUMNS,
                                {"method": TERM_METHODS, "post": COMMITTEE_POSTS, "elected": YES_NO},
                                ("org_code", "elected_on", "approved_on", "id_number"), example=TERM_EXAMPLE)
+
+
+@lru_cache(maxsize=1)
+def sanction_template() -> bytes:
+    """The 组织奖惩采集表 (数据迁移): one 奖励 or 惩处 of an organization a row; its 填写说明 shows an example row."""
+    return collection_template(SANCTION_SHEET, SANCTION_IMPORT_COLUMNS,
+                               {"kind": ORG_SANCTION_KINDS, "level": BODY_LEVELS}, ("org_code", "approved_on"),
+                               example=SANCTION_EXAMPLE)
 
 
 @lru_cache(maxsize=1)

@@ -27,12 +27,13 @@ log = logging.getLogger("pmis.gateway")
 ROOT = Path(__file__).resolve().parents[2]
 # Each kind of sheet and the reader.py function that reads it (imported in the child only): 党员, 党组织,
 # 入党申请人, 发展纪实采集表, 党费基数表, 党费交纳记录表, 党籍变动历史表, 流出党员, 流入党员, 换届, 组织生活采集表,
-# 组织生活附件清单, 党员信息集采集表 (a sheet an info set) and 党内统计年报 (every sheet: 导入上年报表).
+# 组织生活附件清单, 党员信息集采集表 (a sheet an info set), 组织奖惩采集表 and 党内统计年报 (every sheet: 导入上年报表).
 READERS = {"member": "read_member_rows", "org": "read_org_rows", "applicant": "read_applicant_rows",
            "development": "read_development_rows", "dues_base": "read_dues_base_rows",
            "dues_payment": "read_dues_payment_rows", "history": "read_history_rows", "outflow": "read_outflow_rows",
            "inflow": "read_inflow_rows", "term": "read_term_rows", "meeting": "read_meeting_rows",
-           "meeting_file": "read_meeting_file_rows", "info": "read_info_rows", "report": "read_report_sheets"}
+           "meeting_file": "read_meeting_file_rows", "info": "read_info_rows", "sanction": "read_sanction_rows",
+           "report": "read_report_sheets"}
 KINDS = tuple(READERS)
 _slots: asyncio.Semaphore | None = None
 

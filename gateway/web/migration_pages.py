@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse
 
 from services.dues.contract import PAYMENT_IMPORT_COLUMNS
 from services.member.contract import HISTORY_IMPORT_COLUMNS, INFO_REPORT_COLUMNS
+from services.org.contract import SANCTION_IMPORT_COLUMNS
 from services.shared.mobility_sheet import INFLOW_IMPORT_COLUMNS, OUTFLOW_IMPORT_COLUMNS
 from services.shared.orglife_sheet import MEETING_FILE_COLUMNS, MEETING_IMPORT_COLUMNS
 from services.shared.term_sheet import TERM_IMPORT_COLUMNS
@@ -67,6 +68,8 @@ def sheet_import_page(kind: str, columns, what: str):
 
 payment_import_page = sheet_import_page("dues_payment", PAYMENT_IMPORT_COLUMNS, "党费交纳记录表")
 history_import_page = sheet_import_page("history", HISTORY_IMPORT_COLUMNS, "党籍变动历史表 (members of the scope)")
+sanction_import_page = sheet_import_page("sanction", SANCTION_IMPORT_COLUMNS,
+                                         "组织奖惩采集表 (organizations of the scope)")
 info_import_page = sheet_import_page("member_info", INFO_REPORT_COLUMNS, "党员信息集采集表 (members of the scope)")
 outflow_import_page = sheet_import_page("outflow", OUTFLOW_IMPORT_COLUMNS, "流出党员采集表 (members of the scope)")
 inflow_import_page = sheet_import_page("inflow", INFLOW_IMPORT_COLUMNS, "流入党员采集表 (organizations of the scope)")

@@ -45,6 +45,7 @@ from .migration_pages import (
     open_kind,
     outflow_import_page,
     payment_import_page,
+    sanction_import_page,
     term_import_page,
 )
 from .org_batch_pages import org_batch_page, undo_org_batch
@@ -271,6 +272,7 @@ routes = [
     Route("/migration", migration_page),
     Route("/orgs/{id}/history-import", history_import_page),
     Route("/orgs/{id}/info-import", info_import_page),
+    Route("/orgs/{id}/sanction-import", sanction_import_page),
     Route("/orgs/{id}/outflow-import", outflow_import_page),
     Route("/orgs/{id}/inflow-import", inflow_import_page),
     Route("/orgs/{id}/term-import", term_import_page),

@@ -98,10 +98,7 @@ def save_entry(sessions: sessionmaker, caller: Caller, org_id, kind: str, raw, e
         require_version(row, read)
         require_active(row, "修改")
         if entry_id is None:
-            new_id = session.execute(table.insert().values(org_id=row.id, **data).returning(table.c.id)).scalar_one()
-            changes = changes_list(fields, {}, data)
-            row = save_org(session, caller, row, {}, ORG_UPDATED, f"{action}_added", changes,
-                           f"{what}：{_entry_title(data)}")
+            new_id, row = add_entry(session, caller, row, kind, data)
             return {"id": new_id, "org_id": row.id, "version": row.version}
         entry = _entry(session, table, row.id, entry_id)
         changes = changes_list(fields, entry._mapping, data)
@@ -110,6 +107,17 @@ def save_entry(sessions: sessionmaker, caller: Caller, org_id, kind: str, raw, e
             row = save_org(session, caller, row, {}, ORG_UPDATED, f"{action}_updated", changes,
                            f"{what}：{_entry_title(data)}")
         return {"id": entry.id, "org_id": row.id, "version": row.version}
+
+
+def add_entry(session: Session, caller: Caller, row, kind: str, data: dict):
+    """A new record of 单位信息 / 组织奖惩 on the locked, active organization `row` (`data` validated): a
+    change of the organization (history, 操作日志, org_updated with its facts). (id, the row after).
+    Also the 组织奖惩采集表's writer (sanction_imports.py)."""
+    table, fields, what, action = _entry_set(kind)
+    new_id = session.execute(table.insert().values(org_id=row.id, **data).returning(table.c.id)).scalar_one()
+    row = save_org(session, caller, row, {}, ORG_UPDATED, f"{action}_added", changes_list(fields, {}, data),
+                   f"{what}：{_entry_title(data)}")
+    return new_id, row
 
 
 def remove_entry(sessions: sessionmaker, caller: Caller, org_id, kind: str, entry_id, raw=None) -> dict:

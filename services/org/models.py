@@ -168,6 +168,8 @@ imports, import_rows = import_tables(metadata)
 term_imports, term_import_rows = import_tables(metadata, prefix="term_")
 # The 组织生活采集表's (meetings before PMIS; migration org_0020_meeting_imports; meeting_imports.py).
 meeting_imports, meeting_import_rows = import_tables(metadata, prefix="meeting_")
+# The 组织奖惩采集表's (the organizations' 奖惩 before PMIS; migration org_0023_sanction_imports; sanction_imports.py).
+sanction_imports, sanction_import_rows = import_tables(metadata, prefix="sanction_")
 
 # Transfers in flight (组织关系转接), a projection of the transfer service's events (transit.py):
 # an organization that members are leaving or coming to cannot be revoked or deleted.

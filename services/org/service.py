@@ -27,6 +27,7 @@ from . import (
     orglife_work,
     queries,
     roles,
+    sanction_imports,
     sessions,
     settings,
     supervision,
@@ -382,6 +383,19 @@ class OrgService:
                                self.member.count_facts)
 
     # 数据迁移: the 组织生活采集表 (docs/MIGRATION.md); each organization's roster asked of the member service.
+    # 数据迁移: the 组织奖惩采集表 (docs/MIGRATION.md).
+    @api
+    def create_sanction_import(self, rows):
+        return sanction_imports.create_import(self.db, self.caller(), rows)
+
+    @api
+    def get_sanction_import(self, import_id):
+        return sanction_imports.get_import(self.db, self.caller(), import_id)
+
+    @api
+    def commit_sanction_import(self, import_id, all_or_nothing=False):
+        return sanction_imports.commit_import(self.db, self.caller(), import_id, all_or_nothing)
+
     @api
     def create_meeting_import(self, rows):
         return meeting_imports.create_import(self.db, self.caller(), self.member.roster_page, rows)

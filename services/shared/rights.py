@@ -99,10 +99,11 @@ RPC_RIGHTS = {
                    "org_names", "org_path", "card_fields", "search_orgs"),
         **_methods(INTERNAL, "states_page", "term_facts_page", "meeting_owner", "effective_settings"),
         **_methods(_D, "subtree_page", "org_history", "check_orgs", "incomplete_orgs", "get_batch_change",
-                   "list_batch_changes", "get_import"),
+                   "list_batch_changes", "get_import", "get_sanction_import"),
         **_methods(_DW, "create_org", "rename_org", "update_org", "save_entry", "remove_entry", "revoke_org",
                    "move_org", "restore_org", "delete_org", "sort_org", "preview_batch_change",
-                   "save_batch_change", "undo_batch_change", "create_import", "commit_import"),
+                   "save_batch_change", "undo_batch_change", "create_import", "commit_import",
+                   "create_sanction_import", "commit_sanction_import"),
         **_methods(_SY, "list_accounts", "list_roles", "audit_entries",  # 操作日志 is 系统工具's
                    "code_tables", "code_table",  # 代码表 too
                    "org_settings", "settings_history"),  # and 系统设置

@@ -95,6 +95,7 @@ PAGES = {
     "/migration": "/migration",
     "/orgs/{id}/history-import": "/orgs/{branch}/history-import",
     "/orgs/{id}/info-import": "/orgs/{branch}/info-import",
+    "/orgs/{id}/sanction-import": "/orgs/{branch}/sanction-import",
     "/orgs/{id}/outflow-import": "/orgs/{branch}/outflow-import",
     "/orgs/{id}/inflow-import": "/orgs/{branch}/inflow-import",
     "/orgs/{id}/term-import": "/orgs/{branch}/term-import",

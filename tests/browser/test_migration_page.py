@@ -53,7 +53,7 @@ def test_migration_through_the_pages(system, api, root_id, screen):
 
     log_in(page, system, api, committee, f"mp{tag}".lower())
     page.locator("#nav-migration").click()
-    expect(page.locator("#migration-kinds tbody tr")).to_have_count(13)
+    expect(page.locator("#migration-kinds tbody tr")).to_have_count(14)
     expect(page.locator("#kind-dues-payments")).to_contain_text("可导入")
     expect(page.locator("#migration-not-yet")).to_have_count(0)  # every kind can be imported
     expect(page.locator("#kind-meeting-files")).to_contain_text("组织生活附件清单")
@@ -187,7 +187,8 @@ def test_migration_through_the_pages(system, api, root_id, screen):
     assert names == {"会议记录.pdf", "现场.png"}
 
     # The 换届采集表's and the 组织生活采集表's pages, reached from the list.
-    for key, path, title in (("terms", "term-import", "从换届采集表导入"),
+    for key, path, title in (("sanctions", "sanction-import", "从组织奖惩采集表导入"),
+                             ("terms", "term-import", "从换届采集表导入"),
                              ("meetings", "meeting-import", "从组织生活采集表导入")):
         page.goto(f"{system.url}/migration")
         page.locator(f"#kind-{key}").get_by_role("link", name="导入").click()

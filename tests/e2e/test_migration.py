@@ -82,9 +82,9 @@ def payments_of(system, member_id: int) -> list[str]:
 def test_the_migration_page_lists_every_kind(api):
     listed = ok(api.get("/migration/kinds"))
     assert [item["sheet"] for item in listed["items"]] == [
-        "党组织采集表", "党员采集表", "党籍变动历史表", "党员信息集采集表", "入党申请人采集表", "发展纪实采集表",
-        "党费基数表",
-        "党费交纳记录表", "流出党员采集表", "流入党员采集表", "换届采集表", "组织生活采集表", "组织生活附件清单"]
+        "党组织采集表", "组织奖惩采集表", "党员采集表", "党籍变动历史表", "党员信息集采集表", "入党申请人采集表",
+        "发展纪实采集表", "党费基数表", "党费交纳记录表", "流出党员采集表", "流入党员采集表", "换届采集表",
+        "组织生活采集表", "组织生活附件清单"]
     assert listed["not_yet"] == []
 
 
