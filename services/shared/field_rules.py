@@ -107,6 +107,23 @@ def missing_fields(record, fields) -> list[str]:
     return [label for key, label in fields if blank(record.get(key))]
 
 
+def sheet_form(raw, fields) -> tuple[dict, dict]:
+    """A sheet row's cells as a form takes them — text, a blank as None, a date column (`fields`:
+    (key, label, is_date) each) also as Excel has it, as ISO text — and {key: Chinese message} of the
+    dates that cannot be read. The imports of an info set's or a card record's rows share it."""
+    form, problems = {}, {}
+    for key, label, is_date in fields:
+        text = str(raw.get(key) or "").strip()
+        if is_date and text:
+            try:
+                text = sheet_day(text).isoformat()
+            except ValueError as error:
+                problems[key] = f"{label}{error}"
+                continue
+        form[key] = text or None
+    return form, problems
+
+
 def sheet_day(value) -> date:
     """A day as an Excel sheet has it (the imports' date columns): "2025-07-10", "2025/7/10",
     "2025年7月10日", or a date cell's text (with a time part). ValueError (Chinese) otherwise."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.shared.field_errors import FieldErrors, RowProblems
-from services.shared.field_rules import sheet_day
+from services.shared.field_rules import sheet_form
 from services.shared.member_sheet import Column
 
 from .info_sets import CODE, DATE, INFO_SETS, NUMBER, YEAR, InfoSet, MemberDates, validate_row
@@ -42,16 +42,7 @@ def read_row(spec: InfoSet, raw: Mapping, member: MemberDates, today: date, othe
     """The row's values as the set keeps them (validate_row), a date also as Excel has it (2015/3/1,
     2015年3月1日). `others`: the member's rows of the set, recorded and earlier in the sheet.
     RowProblems {field key: Chinese message} when a field is wrong."""
-    problems, form = {}, {}
-    for item in spec.fields:
-        text = str(raw.get(item.key) or "").strip()
-        if item.kind == DATE and text:
-            try:
-                text = sheet_day(text).isoformat()
-            except ValueError as error:
-                problems[item.key] = f"{item.label}{error}"
-                continue
-        form[item.key] = text or None
+    form, problems = sheet_form(raw, [(item.key, item.label, item.kind == DATE) for item in spec.fields])
     try:
         values = validate_row(spec, form, member, today, others)
     except FieldErrors as errors:

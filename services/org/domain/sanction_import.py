@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from services.shared.field_errors import FieldErrors, RowProblems
-from services.shared.field_rules import sheet_day
+from services.shared.field_rules import sheet_form
 from services.shared.member_sheet import Column
 
 from .org_card import SANCTION_FIELDS, validate_entry
@@ -29,16 +29,7 @@ KEYS = tuple(item.key for item in SANCTION_FIELDS)
 def read_row(raw: Mapping) -> dict:
     """The record as the card keeps it (validate_entry), a date also as Excel has it (2021/6/28);
     RowProblems {column key: Chinese message} when a column is wrong."""
-    problems, form = {}, {}
-    for item in SANCTION_FIELDS:
-        text = str(raw.get(item.key) or "").strip()
-        if item.kind == "date" and text:
-            try:
-                text = sheet_day(text).isoformat()
-            except ValueError as error:
-                problems[item.key] = f"{item.label}{error}"
-                continue
-        form[item.key] = text or None
+    form, problems = sheet_form(raw, [(item.key, item.label, item.kind == "date") for item in SANCTION_FIELDS])
     try:
         values = validate_entry(SANCTION_FIELDS, form)
     except FieldErrors as errors:
