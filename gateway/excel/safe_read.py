@@ -46,7 +46,7 @@ TEMPLATE_COLUMNS = {"党员采集表": len(IMPORT_COLUMNS), "党组织采集表"
                     BASE_SHEET: len(BASE_IMPORT_COLUMNS),  # 5
                     PAYMENT_SHEET: len(PAYMENT_IMPORT_COLUMNS),  # 7
                     "党籍变动历史表": len(HISTORY_IMPORT_COLUMNS),  # 6
-                    OUTFLOW_SHEET: len(OUTFLOW_IMPORT_COLUMNS),  # 11
+                    OUTFLOW_SHEET: len(OUTFLOW_IMPORT_COLUMNS),  # 13
                     INFLOW_SHEET: len(INFLOW_IMPORT_COLUMNS),  # 7
                     TERM_SHEET: len(TERM_IMPORT_COLUMNS),  # 14
                     MEETING_SHEET: len(MEETING_IMPORT_COLUMNS),  # 14

@@ -140,7 +140,8 @@ def dues_payment_template() -> bytes:
 def outflow_template() -> bytes:
     """The 流出党员采集表 (数据迁移): one member away a row; its 填写说明 shows an example row."""
     return collection_template(OUTFLOW_SHEET, OUTFLOW_IMPORT_COLUMNS, {"reason": OUTFLOW_REASONS, "abroad": YES_NO},
-                               ("id_number", "from_date", "division", "to_org_code", "phone", "expected_return"),
+                               ("id_number", "from_date", "division", "to_org_code", "phone", "expected_return",
+                                "certificate_no", "certificate_issued_on"),
                                example=OUTFLOW_EXAMPLE)
 
 

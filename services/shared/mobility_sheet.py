@@ -21,10 +21,13 @@ OUTFLOW_IMPORT_COLUMNS = (
     Column("to_org_text", "流入单位或党组织", False, "流入系统外的，填单位或党组织名称；不超过100个字"),
     Column("phone", "联系电话", True, "流出党员的联系电话"),
     Column("expected_return", "预计返回日期", False, "格式 YYYY-MM-DD，晚于流出日期"),
+    Column("certificate_no", "活动证编号", False,
+           "迁移前已发放《流动党员活动证》的，填其编号（不超过40个字）；未发放的不填，可导入后在系统中发放"),
+    Column("certificate_issued_on", "发证日期", False, "填写活动证编号的必填，格式 YYYY-MM-DD，不晚于今天"),
 )
 # The example row the template's 填写说明 shows, in the columns' order.
 OUTFLOW_EXAMPLE = ("110101199003071234", "张三", "2024-03-01", "外出务工经商", "广东省广州市天河区", "440106", "否",
-                   "", "广州某科技有限公司党支部", "13900000000", "")
+                   "", "广州某科技有限公司党支部", "13900000000", "", "110101000123", "2024-03-05")
 
 # The 流入党员采集表: members of other deployments (another province, a system outside PMIS) registered
 # as 流入 at an organization of this one, one 流入登记 a row, with the fields that 流入登记 keeps of a

@@ -130,8 +130,15 @@ def write_outflow(session: Session, caller: Caller, member: dict, home: dict, to
         raise Conflict("该党员已登记为流动党员，请先办理返回", {"member_id": "已登记为流出党员"}) from None
     row = store.load_outflow(session, outflow_id)
     store.log_mobility(session, caller, outflows, None, row, values["history"][0])
+    number = None
     if data["certificate"]:
         number = store.issue_certificate(session, row.id, home, today)
+    elif data.get("certificate_no"):  # a card issued before PMIS (数据迁移), kept with its number and date
+        number = data["certificate_no"]
+        if store.certificate_row(session, number) is not None:
+            raise Conflict(f"活动证编号“{number}”已被使用", {"certificate_no": "已被使用"})
+        store.record_certificate(session, row.id, home, number, data["certificate_issued_on"])
+    if number:
         row = store.save_and_log(session, caller, outflows, row, {"certificate_no": number},
                                  store.entry(caller, "certificate_issued", home["id"], number))
     _emit(session, caller, OUTFLOW_OPENED, row)

@@ -4,7 +4,7 @@ organization sees what flowed into it), and the 活动证 serials. mobility_comm
 mobility_queries.py both build on this module (docs/MOBILITY.md)."""
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -146,6 +146,22 @@ def issue_certificate(session: Session, outflow_id: int, home_org: dict, today: 
         number=number, outflow_id=outflow_id, county_org_id=county["id"], issuer_org_id=issuer["id"],
         issued_on=today, valid_until=rules.certificate_valid_until(today)))
     return number
+
+
+def record_certificate(session: Session, outflow_id: int, home_org: dict, number: str, issued_on: date) -> None:
+    """A card issued before PMIS (数据迁移), kept with its own number and date: valid, and checked yearly,
+    as PMIS's are; a number of the county's own form moves the county's serial past it."""
+    chain = ancestors(session, home_org)
+    county, issuer = rules.county_of(chain), rules.issuer_of(chain)
+    serial = rules.serial_of(number, county.get("code") or f"{county['id']:06d}")
+    if serial is not None:
+        statement = insert(certificate_serials).values(county_org_id=county["id"], last=serial)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[certificate_serials.c.county_org_id],
+            set_={"last": func.greatest(certificate_serials.c.last, serial)}))
+    session.execute(certificates.insert().values(
+        number=number, outflow_id=outflow_id, county_org_id=county["id"], issuer_org_id=issuer["id"],
+        issued_on=issued_on, valid_until=rules.certificate_valid_until(issued_on)))
 
 
 def certificate_row(session: Session, number: str | None):

@@ -32,7 +32,7 @@ from services.shared.sheet_imports import (
 from .domain import outflow_import as rules
 from .domain.codes import OPEN as OPEN_TRANSFER
 from .mobility_commands import receiving_org, write_outflow
-from .models import outflow_import_rows, outflow_imports, outflows, transfers
+from .models import certificates, outflow_import_rows, outflow_imports, outflows, transfers
 from .store import org_rows
 
 ROW_KEYS = tuple(column.key for column in OUTFLOW_IMPORT_COLUMNS)
@@ -67,9 +67,11 @@ def create_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, me
         raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行流出党员", {"file": "行数过多"})
     found = members_by_id_numbers(sorted({_number(r.get("id_number")) for r in rows} - {""}))
     codes = orgs.by_codes(caller, [r.get("to_org_code") for r in rows], code_fallback)
-    errors, valid, seen = [], [], {}
+    errors, valid, seen, numbers = [], [], {}, {}
     with sessions.begin() as session:
         standings = _standings(session, [member["id"] for member in found.values()])
+        wanted = sorted({str(r.get("certificate_no") or "").strip() for r in rows} - {""})
+        taken = set(session.execute(select(certificates.c.number).where(certificates.c.number.in_(wanted))).scalars())
         homes = org_rows(session, [member["org_id"] for member in found.values()])
         for raw in rows:
             member = found.get(_number(raw.get("id_number")))
@@ -100,10 +102,17 @@ def create_import(sessions: sessionmaker, caller: Caller, orgs: OrgDirectory, me
                     problem = ("to_org_code", f"党组织“{to_org['name']}”已撤销")
             if problem is None and member["id"] in seen:
                 problem = ("id_number", f"同一党员只能有一行（已在第 {seen[member['id']]} 行）")
+            number = data["certificate_no"]
+            if problem is None and number in taken:
+                problem = ("certificate_no", f"活动证编号“{number}”已被使用")
+            elif problem is None and number in numbers:
+                problem = ("certificate_no", f"与第 {numbers[number]} 行的活动证编号相同")
             if problem:
                 refuse(*problem)
                 continue
             seen[member["id"]] = raw["row"]
+            if number:
+                numbers[number] = raw["row"]
             valid.append({"row": raw["row"], "member_id": member["id"], **who, "data": rules.plain(data)})
         return save_preview(session, outflow_imports, outflow_import_rows, caller, len(rows), valid, errors)
 

@@ -18,7 +18,7 @@ from ..conftest import login
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ["公民身份号码", "姓名", "流出日期", "流出原因", "流向地", "流向地行政区划代码", "是否出国（境）",
-           "流入党组织代码", "流入单位或党组织", "联系电话", "预计返回日期"]
+           "流入党组织代码", "流入单位或党组织", "联系电话", "预计返回日期", "活动证编号", "发证日期"]
 TODAY = date.today()
 YEAR = TODAY.year
 FROM = date(YEAR, 1, 2).isoformat()
@@ -150,6 +150,44 @@ def test_a_member_changed_since_the_preview_is_listed_not_written(api, branch):
     assert_error(clerk.post(f"/imports/outflows/{preview['id']}/commit", json={"all_or_nothing": True}), 409)
     done = ok(clerk.post(f"/imports/outflows/{preview['id']}/commit", json={}))
     assert done["written"] == 0 and "预览后已变化" in done["errors"][0]["message"]
+
+
+def test_a_card_issued_before_pmis_keeps_its_number(api, root_id, branch):
+    """The 活动证 a member carries from the old system: kept with its number and date (valid, checked
+    yearly); a number of the county's own form moves its serial on, so PMIS never issues it again."""
+    clerk = branch["clerk"]
+    county_code = ok(api.get(f"/orgs/{root_id}"))["code"]  # no 地方委员会 above: the root numbers the cards
+    people = []
+    for name in ("持证甲", "持证乙", "持证丙"):
+        data = member_data(branch["home"], name=name)
+        people.append({"id": ok(api.post("/members", json=data), 201)["id"], "id_number": data["id_number"]})
+    number = f"{county_code}900000"
+    issued = f"{YEAR - 1}-05-10"
+
+    def line(person, name, card, day):
+        return [person["id_number"], name, FROM, "外出务工经商", "广州", "440106", "", "", "", "139", "", card, day]
+
+    preview = ok(upload(clerk, outflow_sheet([
+        line(people[0], "持证甲", number, issued.replace("-", "/")),
+        line(people[1], "持证乙", number, issued),  # the same number again
+        line(people[2], "持证丙", "", issued),  # a date without a number
+    ])), 201)
+    assert preview["valid"] == 1
+    reasons = {error["row"]: (error["field"], error["message"]) for error in preview["errors"]}
+    assert reasons == {3: ("certificate_no", "与第 2 行的活动证编号相同"),
+                       4: ("certificate_no", "填写了发证日期，请同时填写活动证编号")}
+    assert ok(clerk.post(f"/imports/outflows/{preview['id']}/commit", json={}))["written"] == 1
+    away = ok(clerk.get(f"/members/{people[0]['id']}/mobility"))["current"]
+    outflow = ok(clerk.get(f"/outflows/{away['id']}"))
+    assert outflow["certificate_no"] == number
+    [card] = outflow["certificates"]
+    assert (card["number"], card["issued_on"], card["valid_until"]) == (number, issued, f"{YEAR + 2}-05-09")
+    again = ok(upload(clerk, outflow_sheet([line(people[1], "持证乙", number, issued)])), 201)
+    assert again["errors"][0]["message"] == f"活动证编号“{number}”已被使用"
+    fresh = ok(clerk.post(f"/members/{people[1]['id']}/outflows", json={
+        "from_date": FROM, "reason": "01", "destination": {"code": "110105", "text": "北京市朝阳区"},
+        "phone": "13900000000", "certificate": True}), 201)
+    assert fresh["certificate_no"] == f"{county_code}900001"  # PMIS's serial goes on past the imported card
 
 
 def test_scope_and_rights(system, api, branch):

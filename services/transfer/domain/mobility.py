@@ -364,6 +364,14 @@ def certificate_no(county_code: str, serial: int) -> str:
     return f"{county_code}{serial:06d}"
 
 
+def serial_of(number: str, county_code: str) -> int | None:
+    """The county's serial a card number carries when it is one of the county's own numbers (its code
+    and six digits): what a card recorded from before PMIS takes of the numbering, so PMIS never
+    issues it again; None for a number of another form."""
+    rest = number[len(county_code):] if number.startswith(county_code) else ""
+    return int(rest) if len(rest) == 6 and rest.isdigit() and int(rest) > 0 else None
+
+
 def certificate_valid_until(issued_on: date, years: int = CERTIFICATE_YEARS) -> date:
     try:
         end = issued_on.replace(year=issued_on.year + years)

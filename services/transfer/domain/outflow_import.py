@@ -13,6 +13,8 @@ from services.shared.field_errors import FieldErrors, RowProblems
 from . import mobility as rules
 
 ALREADY = "该党员的这次流出已登记，不再重复写入（同一文件重复导入时出现）"
+CERTIFICATE_NO_MAX = 40
+DAYS = ("from_date", "expected_return", "certificate_issued_on")  # the dates a kept row carries as text
 NOT_FOUND = "本账号管理范围内没有这个公民身份号码的党员（请先导入党员采集表）"
 YES, NO = ("是", "y", "yes", "true", "1"), ("否", "n", "no", "false", "0", "")
 # validate_outflow's fields → the sheet's columns
@@ -27,7 +29,8 @@ def _text(raw: Mapping, key: str) -> str:
 
 def read_row(raw: Mapping, today: date, org_ids: Mapping[str, int]) -> dict:
     """The row as 流出登记's validated data ({from_date, reason, destination, to_org_id, to_org_text,
-    phone, expected_return, certificate}); `org_ids` are this deployment's organizations by code.
+    phone, expected_return, certificate}) with the 活动证 issued before PMIS ({certificate_no,
+    certificate_issued_on}, None when there is none); `org_ids` are this deployment's organizations by code.
     RowProblems {column key: Chinese message} when a column is wrong."""
     problems = {}
     abroad_text = _text(raw, "abroad").lower()
@@ -48,6 +51,18 @@ def read_row(raw: Mapping, today: date, org_ids: Mapping[str, int]) -> dict:
                 days[key] = field_rules.sheet_day(_text(raw, key))
             except ValueError as error:
                 problems[key] = str(error)
+    number = _text(raw, "certificate_no")
+    if len(number) > CERTIFICATE_NO_MAX:
+        problems["certificate_no"] = f"活动证编号不能超过{CERTIFICATE_NO_MAX}个字"
+    if number:
+        try:
+            days["certificate_issued_on"] = field_rules.sheet_day(_text(raw, "certificate_issued_on"))
+            if days["certificate_issued_on"] > today:
+                problems["certificate_issued_on"] = "发证日期不能晚于今天"
+        except ValueError as error:
+            problems["certificate_issued_on"] = f"发证日期{error}"
+    elif _text(raw, "certificate_issued_on"):
+        problems["certificate_no"] = "填写了发证日期，请同时填写活动证编号"
     form = {"from_date": days.get("from_date", _text(raw, "from_date")), "reason": _text(raw, "reason"),
             "destination": {"text": _text(raw, "destination"), "code": _text(raw, "division") or None,
                             "abroad": abroad_text in YES},
@@ -62,18 +77,24 @@ def read_row(raw: Mapping, today: date, org_ids: Mapping[str, int]) -> dict:
         data = None
     if problems:
         raise RowProblems(problems)
-    return data
+    return {**data, "certificate_no": number or None, "certificate_issued_on": days.get("certificate_issued_on")}
+
+
+def _day_text(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _text_day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def plain(data: dict) -> dict:
     """The validated data as JSON (kept with the preview's row)."""
-    return {**data, "from_date": data["from_date"].isoformat(),
-            "expected_return": data["expected_return"].isoformat() if data["expected_return"] else None}
+    return {**data, **{key: _day_text(data.get(key)) for key in DAYS}}
 
 
 def of_plain(kept: Mapping) -> dict:
-    return {**kept, "from_date": date.fromisoformat(kept["from_date"]),
-            "expected_return": date.fromisoformat(kept["expected_return"]) if kept.get("expected_return") else None}
+    return {**kept, **{key: _text_day(kept.get(key)) for key in DAYS}}
 
 
 @dataclass(frozen=True)

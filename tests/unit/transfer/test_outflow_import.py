@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from services.transfer.domain import outflow_import as rules
+from services.transfer.domain.mobility import serial_of
 from services.transfer.domain.outflow_import import ALREADY, NOT_FOUND, Standing, judge, read_row
 
 TODAY = date(2026, 6, 15)
@@ -76,3 +77,25 @@ def test_away_already_and_imported_before():
     assert judge(MEMBER, "张三", data(), Standing((("2024-03-01", "returned"),))) == ("from_date", ALREADY)
     assert "请先在系统中办理返回" in judge(MEMBER, "张三", data(), Standing((("2023-01-01", "lost"),)))[1]
     assert judge(MEMBER, "张三", data(), Standing((("2023-01-01", "returned"),))) is None
+
+
+def test_a_card_issued_before_pmis():
+    data = read_row(raw(certificate_no="110101000123", certificate_issued_on="2024/3/5"), TODAY, ORGS)
+    assert (data["certificate_no"], data["certificate_issued_on"]) == ("110101000123", date(2024, 3, 5))
+    assert data["certificate"] is False  # PMIS issues none: the card is kept as it is
+    assert rules.of_plain(rules.plain(data)) == data
+    plain = read_row(raw(), TODAY, ORGS)
+    assert (plain["certificate_no"], plain["certificate_issued_on"]) == (None, None)
+    assert problems(certificate_no="110101000123")["certificate_issued_on"].startswith("发证日期")
+    late = problems(certificate_no="1", certificate_issued_on="2026-06-16")
+    assert late["certificate_issued_on"] == "发证日期不能晚于今天"
+    assert "活动证编号" in problems(certificate_issued_on="2024-03-05")["certificate_no"]
+    assert "40" in problems(certificate_no="号" * 41, certificate_issued_on="2024-03-05")["certificate_no"]
+
+
+def test_the_serial_a_card_number_takes():
+    assert serial_of("110101000123", "110101") == 123
+    assert serial_of("110101900000", "110101") == 900000
+    assert serial_of("110101000000", "110101") is None  # no serial 0
+    assert serial_of("11010112345", "110101") is None and serial_of("ABC000123", "110101") is None
+    assert serial_of("1101010001234", "110101") is None
