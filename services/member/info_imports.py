@@ -21,6 +21,7 @@ from services.shared.sheet_imports import (
     finish_commit,
     import_view,
     load_import,
+    plain_row,
     preview_rows,
     refuse_partial,
     save_preview,
@@ -67,15 +68,6 @@ def _recorded(session, member_ids) -> dict[tuple[int, str], list[dict]]:
     return found
 
 
-def _plain(values: dict) -> dict:
-    return {key: value.isoformat() if isinstance(value, date) else value for key, value in values.items()}
-
-
-def _of_plain(spec, kept: dict) -> dict:
-    return {item.key: date.fromisoformat(kept[item.key]) if item.kind == "date" and kept.get(item.key)
-            else kept.get(item.key) for item in spec.fields}
-
-
 def create_import(sessions: sessionmaker, caller: Caller, raw_rows, today: date | None = None) -> dict:
     """The preview of an uploaded 党员信息集采集表: every row of every set's sheet read and judged; the valid kept."""
     today = today or date.today()
@@ -108,7 +100,7 @@ def create_import(sessions: sessionmaker, caller: Caller, raw_rows, today: date 
             if values is not None:
                 earlier[key].append((raw["row"], values))
                 valid.append({"row": raw["row"], "row_no": SHEET_ROWS * list(INFO_SETS).index(spec.key) + raw["row"],
-                              "set": spec.key, "member_id": person.id, **who, "values": _plain(values)})
+                              "set": spec.key, "member_id": person.id, **who, "values": plain_row(values)})
         errors.sort(key=lambda e: (list(INFO_SETS).index(e["field"].split(".")[0]), e["row"]))
         return save_preview(session, info_imports, info_import_rows, caller, len(rows),
                             sorted(valid, key=lambda r: r["row_no"]), errors)
@@ -151,7 +143,7 @@ def commit_import(sessions: sessionmaker, caller: Caller, import_id, all_or_noth
                     recorded, earlier, good = _recorded(session, [member.id]), defaultdict(list), []
                     for item in items:
                         spec = INFO_SETS[item["set"]]
-                        raw = {"member_name": item["name"], **_plain(_of_plain(spec, item["values"]))}
+                        raw = {"member_name": item["name"], **item["values"]}  # kept as the sheet's text: read again
                         values, problems = rules.judge(spec, raw, person, today,
                                                        recorded.get((member.id, spec.key), []), earlier[spec.key])
                         for field, message in problems:

@@ -5,7 +5,6 @@ then a commit that writes each through the card's record writer (cards.add_entry
 操作日志, org_updated with the organization's commendations for 表12 表彰). A record equal to one the
 organization has is refused as imported before, so the same file twice writes nothing twice."""
 from collections import defaultdict
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
@@ -17,6 +16,7 @@ from services.shared.sheet_imports import (
     finish_commit,
     import_view,
     load_import,
+    plain_row,
     preview_rows,
     refuse_partial,
     save_preview,
@@ -38,10 +38,6 @@ def _recorded(session, org_ids) -> dict[int, list[dict]]:
         for row in session.execute(select(sanctions).where(sanctions.c.org_id.in_(ids[start:start + 1000]))):
             found[row.org_id].append({key: getattr(row, key) for key in rules.KEYS})
     return found
-
-
-def _plain(values: dict) -> dict:
-    return {key: value.isoformat() if isinstance(value, date) else value for key, value in values.items()}
 
 
 def create_import(sessions: sessionmaker, caller: Caller, raw_rows) -> dict:
@@ -81,7 +77,7 @@ def create_import(sessions: sessionmaker, caller: Caller, raw_rows) -> dict:
                 refuse(*problem)
                 continue
             earlier[org.id].append((raw["row"], values))
-            valid.append({"row": raw["row"], "org_id": org.id, "org_code": code, **who, "values": _plain(values)})
+            valid.append({"row": raw["row"], "org_id": org.id, "org_code": code, **who, "values": plain_row(values)})
         return save_preview(session, sanction_imports, sanction_import_rows, caller, len(rows), valid, errors)
 
 
