@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared import heartbeat
 from services.shared.config import amqp_uri, int_setting
 from services.shared.db import make_engine
+from services.shared.messaging.queues import QUORUM, event_exchange, event_queue_arguments
 from services.shared.messaging.redelivery import (
     ATTEMPTS_HEADER,
     DLQ_EXCHANGE,
@@ -29,7 +30,7 @@ from services.shared.messaging.redelivery import (
     max_attempts,
     retry_seconds,
 )
-from services.shared.messaging.topology import event_exchange, subscriptions
+from services.shared.messaging.topology import subscriptions
 from services.shared.observability import logs, metrics, tracing
 from services.shared.priority import lower_own_priority
 
@@ -221,9 +222,9 @@ async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> Non
             for source, event_type, name in queues():
                 exchange = await channel.declare_exchange(event_exchange(source).name, aio_pika.ExchangeType.TOPIC,
                                                           durable=True)
-                queue = await channel.declare_queue(name, durable=True)
+                queue = await channel.declare_queue(name, durable=True, arguments=event_queue_arguments(name))
                 await queue.bind(exchange, routing_key=event_type)
-                parked = await confirming.declare_queue(dlq_name(name), durable=True)
+                parked = await confirming.declare_queue(dlq_name(name), durable=True, arguments=QUORUM)
                 await parked.bind(dead_letters, routing_key=name)
                 redelivery.queue_names[await queue.consume(arrived.put)] = name
             log.info("stats ingester started: batches of up to %d events or %d ms", size, wait_ms)

@@ -13,6 +13,7 @@ import eventlet
 from nameko.events import EventHandler
 
 from ..config import amqp_uri
+from .queues import event_queue_arguments
 from .redelivery import after_failure, max_attempts, retry_seconds
 from .republish import republish
 
@@ -29,7 +30,12 @@ def message_properties(message) -> dict:
 
 
 class LimitedEventHandler(EventHandler):
-    """A SERVICE_POOL event handler that retries a failed event a few times, then parks it."""
+    """A SERVICE_POOL event handler that retries a failed event a few times, then parks it; its
+    queue is declared as migrate declares it (queues.py: a quorum queue)."""
+
+    def setup(self):
+        super().setup()
+        self.queue.queue_arguments = event_queue_arguments(self.queue.name)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:

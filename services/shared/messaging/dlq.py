@@ -14,8 +14,9 @@ from kombu import Connection
 
 from ..config import amqp_uri
 from ..service_list import SERVICES
+from .queues import dead_letter_queue
 from .redelivery import ATTEMPTS_HEADER, ERROR_HEADER, PARKED_AT_HEADER, replay_headers
-from .republish import dead_letter_queue, republish
+from .republish import republish
 from .topology import subscriptions
 
 MAX_MESSAGES = 10000  # held unacked while listing; more waits for the next run

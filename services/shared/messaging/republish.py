@@ -1,15 +1,10 @@
 """Publishing a consumed message again, unchanged but for its headers, with a publisher
 confirm: a retry to its own queue, a park in its dead-letter queue, a replay from there.
 Blocking kombu, for nameko handlers (under eventlet) and the dlq command."""
-from kombu import Connection, Producer, Queue
+from kombu import Connection, Producer
 
-from .redelivery import DLQ_EXCHANGE, dlq_name
-
-
-def dead_letter_queue(queue: str) -> Queue:
-    from .topology import dead_letter_exchange  # topology imports this module's neighbours
-    return Queue(dlq_name(queue), exchange=dead_letter_exchange(), routing_key=queue, durable=True,
-                 auto_delete=False, exclusive=False)
+from .queues import dead_letter_queue
+from .redelivery import DLQ_EXCHANGE
 
 
 def republish(amqp_uri: str, body: bytes, properties: dict, exchange: str, routing_key: str, headers: dict) -> None:

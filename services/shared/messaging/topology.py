@@ -10,22 +10,14 @@ somewhere to go.
 import importlib
 import inspect
 
-from kombu import Connection, Exchange, Queue
+from kombu import Connection
 from nameko.events import EventHandler
 
 from ..config import amqp_uri
 from ..service_list import SERVICES
-from .redelivery import DLQ_EXCHANGE, dlq_name
+from .queues import dead_letter_exchange, dead_letter_queue, ensure_queue, event_exchange, event_queue
 
 __all__ = ["SERVICES", "declare_all", "declarations", "event_exchange", "handler_problems", "subscriptions"]
-
-
-def event_exchange(source_service: str) -> Exchange:
-    return Exchange(f"{source_service}.events", type="topic", durable=True)
-
-
-def dead_letter_exchange() -> Exchange:
-    return Exchange(DLQ_EXCHANGE, type="direct", durable=True)
 
 
 def declarations(service: str) -> tuple[dict, list]:
@@ -85,19 +77,18 @@ def handler_problems(name: str) -> list[str]:
 
 
 def declare_all(services=SERVICES) -> list[str]:
+    """Declare every exchange, event queue and dead-letter queue (queues.py: quorum queues; one
+    declared before with other arguments is moved, its messages kept)."""
     declared = []
-    with Connection(amqp_uri()) as connection:
+    with Connection(amqp_uri(), transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
-        dead_letters = dead_letter_exchange()(channel)
-        dead_letters.declare()
+        dead_letter_exchange()(channel).declare()
         for name in services:
             event_exchange(name)(channel).declare()
         for name in services:
             for source, event_type, queue in subscriptions(name):
                 event_exchange(source)(channel).declare()
-                Queue(queue, exchange=event_exchange(source), routing_key=event_type,
-                      durable=True, auto_delete=False, exclusive=False)(channel).declare()
-                Queue(dlq_name(queue), exchange=dead_letter_exchange(), routing_key=queue,
-                      durable=True, auto_delete=False, exclusive=False)(channel).declare()
+                ensure_queue(connection, dead_letter_queue(queue))
+                ensure_queue(connection, event_queue(queue, source, event_type))
                 declared.append(queue)
     return declared
