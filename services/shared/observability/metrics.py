@@ -7,7 +7,7 @@ container gets a fixed port (docs/OBSERVABILITY.md). Labels take values from bou
 route templates, not paths; entrypoint names; queue names; status classes."""
 import time
 
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, multiprocess, start_http_server
 
 from ..config import setting
 
@@ -62,6 +62,17 @@ def serve() -> int | None:
     """Serve /metrics on PMIS_METRICS_PORT (once per process); the port, or None when disabled."""
     if _served["port"] is None and port() > 0:
         start_http_server(port())
+        _served["port"] = port()
+    return _served["port"]
+
+
+def serve_workers(directory: str) -> int | None:
+    """Serve /metrics for a parent whose worker processes record into `directory` (prometheus_client's
+    multiprocess mode: they were started with PROMETHEUS_MULTIPROC_DIR set to it)."""
+    if _served["port"] is None and port() > 0:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=directory)
+        start_http_server(port(), registry=registry)
         _served["port"] = port()
     return _served["port"]
 
