@@ -70,8 +70,10 @@ def running_system(**extra_env):
     with stopping_on_signals():
         try:
             # Background work at the priority a deployment gives it (the tests' environment turns it off).
+            # and with the deployment's quorum event queues (a benchmark runs alone on the broker)
             env = {**environment.start(), "PMIS_BATCH_NICE": setting("PMIS_BATCH_NICE"),
-                   "PMIS_COMPACTOR_NICE": setting("PMIS_COMPACTOR_NICE"), **extra_env}
+                   "PMIS_COMPACTOR_NICE": setting("PMIS_COMPACTOR_NICE"),
+                   "PMIS_EVENT_QUEUE_TYPE": setting("PMIS_EVENT_QUEUE_TYPE"), **extra_env}
             system = System(env, RESULTS / "logs" / environment.tag)
             system.start(timeout=120)
             rpc = SyncRpc(env["PMIS_AMQP_URI"], timeout=120)

@@ -18,6 +18,10 @@ DEFAULTS = {
     "PMIS_GATEWAY_HOST": "127.0.0.1",
     "PMIS_GATEWAY_PORT": "8000",
     "PMIS_GATEWAY_KEEPALIVE_SECONDS": "75",
+    # quorum (replicated; production) or classic: messaging/queues.py, and why the tests use classic.
+    "PMIS_EVENT_QUEUE_TYPE": "quorum",
+    # Gateway processes on one port (gateway/__main__.py): 1 in k8s, where Pods scale instead.
+    "PMIS_GATEWAY_WORKERS": "1",
     "PMIS_SECRET_KEY": "",
     "PMIS_ROOT_ORG_NAME": "中共示例省委员会",
     "PMIS_ROOT_ORG_CODE": "000001",

@@ -21,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from services.shared import heartbeat
 from services.shared.config import amqp_uri, int_setting
 from services.shared.db import make_engine
-from services.shared.messaging.queues import QUORUM, event_exchange, event_queue_arguments
+from services.shared.messaging.queues import dead_letter_arguments, event_exchange, event_queue_arguments
 from services.shared.messaging.redelivery import (
     ATTEMPTS_HEADER,
     DLQ_EXCHANGE,
@@ -224,7 +224,7 @@ async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> Non
                                                           durable=True)
                 queue = await channel.declare_queue(name, durable=True, arguments=event_queue_arguments(name))
                 await queue.bind(exchange, routing_key=event_type)
-                parked = await confirming.declare_queue(dlq_name(name), durable=True, arguments=QUORUM)
+                parked = await confirming.declare_queue(dlq_name(name), durable=True, arguments=dead_letter_arguments())
                 await parked.bind(dead_letters, routing_key=name)
                 redelivery.queue_names[await queue.consume(arrived.put)] = name
             log.info("stats ingester started: batches of up to %d events or %d ms", size, wait_ms)

@@ -26,7 +26,8 @@ SOURCE, EVENT = "queuetest", "thing_changed"
 
 
 @pytest.fixture
-def connection():
+def connection(monkeypatch):
+    monkeypatch.setenv("PMIS_EVENT_QUEUE_TYPE", "quorum")  # what a deployment declares
     vhost = f"pmis-queues-{uuid.uuid4().hex[:8]}"
     _vhost(vhost, "add")
     try:
@@ -111,3 +112,12 @@ def test_a_message_delivered_too_often_is_dead_lettered_by_the_broker(connection
     assert drain(connection, name) == []
     parked = drain(connection, dlq_name(name))
     assert len(parked) == 1 and parked[0].headers["x-pmis-attempts"] == 0
+
+
+def test_classic_queues_on_request_and_no_other_kind(monkeypatch):
+    monkeypatch.setenv("PMIS_EVENT_QUEUE_TYPE", "classic")
+    assert event_queue("q", SOURCE, EVENT).queue_arguments == {"x-queue-type": "classic"}
+    assert dead_letter_queue("q").queue_arguments == {"x-queue-type": "classic"}
+    monkeypatch.setenv("PMIS_EVENT_QUEUE_TYPE", "lazy")
+    with pytest.raises(ValueError, match="PMIS_EVENT_QUEUE_TYPE"):
+        event_queue("q", SOURCE, EVENT)

@@ -106,6 +106,10 @@ class TestEnvironment:
             "PMIS_BATCH_NICE": "0",
             "PMIS_COMPACTOR_NICE": "0",
             "PMIS_PROVINCE_DIVISION": "44",  # 流动党员 to 44xxxx count 省内, to other provinces 跨省
+            # Classic event queues on the machine's shared broker, where each test system is a vhost:
+            # quorum queues created in one vhost stalled connections to another for 122 s
+            # (messaging/queues.py); tests/integration/test_event_queues.py checks the quorum queues.
+            "PMIS_EVENT_QUEUE_TYPE": "classic" if amqp.startswith(f"amqp://{LOCAL_AMQP_HOST}/") else "quorum",
             # A failing event is parked after 4 tries ~0.5 s apart (~1.5 s): tests see both sides.
             "PMIS_EVENT_MAX_ATTEMPTS": "4",
             "PMIS_EVENT_RETRY_SECONDS": "0.5",

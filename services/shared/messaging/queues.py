@@ -8,6 +8,12 @@ also dead-letters, through the broker itself, a message delivered DELIVERY_LIMIT
 whose consumer died before acking it each time (a crash, an OOM kill), which the handlers' own retry
 (redelivery.py) never sees — into `dlq.<queue>`, at least once.
 
+PMIS_EVENT_QUEUE_TYPE=classic declares plain classic queues instead (no replication, no delivery
+limit). The tests use it on the machine's one shared RabbitMQ 3.10: there, connecting to a vhost
+holding quorum queues while another vhost creates quorum queues stalled for 122 s every time
+(measured: docs/DEVELOPMENT.md), and every test system is a vhost of its own; a deployment has
+one vhost.
+
 A queue declared before with other arguments (a classic queue of an earlier PMIS) is moved by
 `ensure_queue`: a holding queue bound like it takes every event published meanwhile, the old
 queue's messages are copied into it (publisher confirms) and the old queue deleted — only if no
@@ -20,11 +26,12 @@ import logging
 from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Exchange, Queue
 
+from ..config import setting
 from .redelivery import DLQ_EXCHANGE, dlq_name
 
 log = logging.getLogger("pmis.queues")
 
-QUORUM = {"x-queue-type": "quorum"}
+QUEUE_TYPES = ("quorum", "classic")
 DELIVERY_LIMIT = 20  # a prefetched message is redelivered once per consumer crash: 20 crashes in a row is a poison
 HOLDING_SUFFIX = ".moving"
 
@@ -41,8 +48,21 @@ def dead_letter_exchange() -> Exchange:
     return Exchange(DLQ_EXCHANGE, type="direct", durable=True)
 
 
+def queue_type() -> str:
+    chosen = setting("PMIS_EVENT_QUEUE_TYPE").strip()
+    if chosen not in QUEUE_TYPES:
+        raise ValueError(f"PMIS_EVENT_QUEUE_TYPE 应为 {' 或 '.join(QUEUE_TYPES)}，而不是 {chosen!r}")
+    return chosen
+
+
+def dead_letter_arguments() -> dict:
+    return {"x-queue-type": queue_type()}
+
+
 def event_queue_arguments(queue: str) -> dict:
-    return {**QUORUM, "x-dead-letter-exchange": DLQ_EXCHANGE, "x-dead-letter-routing-key": queue,
+    if queue_type() == "classic":
+        return dead_letter_arguments()
+    return {**dead_letter_arguments(), "x-dead-letter-exchange": DLQ_EXCHANGE, "x-dead-letter-routing-key": queue,
             "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish",
             "x-delivery-limit": DELIVERY_LIMIT}
 
@@ -54,12 +74,12 @@ def event_queue(queue: str, source: str, event_type: str) -> Queue:
 
 def dead_letter_queue(queue: str) -> Queue:
     return Queue(dlq_name(queue), exchange=dead_letter_exchange(), routing_key=queue, durable=True,
-                 auto_delete=False, exclusive=False, queue_arguments=dict(QUORUM))
+                 auto_delete=False, exclusive=False, queue_arguments=dead_letter_arguments())
 
 
 def _holding(queue: Queue) -> Queue:
     return Queue(queue.name + HOLDING_SUFFIX, exchange=queue.exchange, routing_key=queue.routing_key,
-                 durable=True, auto_delete=False, exclusive=False, queue_arguments=dict(QUORUM))
+                 durable=True, auto_delete=False, exclusive=False, queue_arguments=dead_letter_arguments())
 
 
 def _declared(connection: Connection, queue: Queue) -> bool:
