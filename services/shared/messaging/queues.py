@@ -11,7 +11,7 @@ whose consumer died before acking it each time (a crash, an OOM kill), which the
 PMIS_EVENT_QUEUE_TYPE=classic declares plain classic queues instead (no replication, no delivery
 limit). The tests use it on the machine's one shared RabbitMQ 3.10: there, connecting to a vhost
 holding quorum queues while another vhost creates quorum queues stalled for 122 s every time
-(measured: docs/DEVELOPMENT.md), and every test system is a vhost of its own; a deployment has
+(bench/quorum_stall.py, docs/BENCHMARKS.md), and every test system is a vhost of its own; a deployment has
 one vhost.
 
 A queue declared before with other arguments (a classic queue of an earlier PMIS) is moved by

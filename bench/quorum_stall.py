@@ -1,0 +1,62 @@
+"""Why the tests declare classic event queues (PMIS_EVENT_QUEUE_TYPE, messaging/queues.py):
+`python -m bench.quorum_stall [FIRST [SECOND [QUEUES]]]` (default quorum quorum 160).
+
+Two fresh vhosts on the local broker: QUEUES queues of type FIRST are declared in the first; then,
+while QUEUES queues of type SECOND are declared in the second, a client connects to the first
+vhost every 0.3 s for 40 s. Prints the slowest connection. Needs rabbitmqctl (vhosts).
+"""
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+from kombu import Connection, Queue
+
+from .harness import record
+
+HOST = "guest:guest@127.0.0.1:5672"
+
+
+def _vhost(name: str, action: str) -> None:
+    subprocess.run(["rabbitmqctl", f"{action}_vhost", name], capture_output=True, timeout=300)
+    if action == "add":
+        subprocess.run(["rabbitmqctl", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
+                       capture_output=True, timeout=300, check=True)
+
+
+def _declare(vhost: str, kind: str, count: int) -> None:
+    with Connection(f"amqp://{HOST}/{vhost}") as connection:
+        channel = connection.channel()
+        for number in range(count):
+            Queue(f"q{number}", durable=True, queue_arguments={"x-queue-type": kind})(channel).declare()
+
+
+def main(first: str = "quorum", second: str = "quorum", count: int = 160) -> None:
+    probed, creating = (f"pmis-stall-{uuid.uuid4().hex[:6]}-{side}" for side in ("a", "b"))
+    for name in (probed, creating):
+        _vhost(name, "add")
+    try:
+        _declare(probed, first, count)
+        declaring = threading.Thread(target=_declare, args=(creating, second, count))
+        declaring.start()
+        started, slowest = time.monotonic(), 0.0
+        while time.monotonic() - started < 40:
+            before = time.monotonic()
+            with Connection(f"amqp://{HOST}/{probed}", connect_timeout=300) as connection:
+                connection.connect()
+            slowest = max(slowest, time.monotonic() - before)
+            time.sleep(0.3)
+        declaring.join()
+    finally:
+        for name in (probed, creating):
+            _vhost(name, "delete")
+    broker = subprocess.run(["rabbitmqctl", "version"], capture_output=True, text=True).stdout.strip()
+    record("quorum_stall", {"method": f"{count} {first} queues in vhost A; {count} {second} queues declared in "
+                                      "vhost B meanwhile; a connection to A every 0.3 s for 40 s",
+                            "rabbitmq": broker, "slowest_connect_s": round(slowest, 2)})
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main(*(args[:2]), *([int(args[2])] if len(args) > 2 else []))
