@@ -4,6 +4,10 @@
 Two fresh vhosts on the local broker: QUEUES queues of type FIRST are declared in the first; then,
 while QUEUES queues of type SECOND are declared in the second, a client connects to the first
 vhost every 0.3 s for 40 s. Prints the slowest connection. Needs rabbitmqctl (vhosts).
+
+Do not run it on a broker others use: on RabbitMQ 3.10.8 its first run (quorum quorum) left the
+broker unable to add or delete any vhost for more than ten minutes, until `rabbitmqctl stop_app &&
+rabbitmqctl start_app` (docs/BENCHMARKS.md).
 """
 import subprocess
 import sys
