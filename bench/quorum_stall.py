@@ -17,16 +17,10 @@ import uuid
 
 from kombu import Connection, Queue
 
+from tests.support.environment import LOCAL_AMQP_HOST as HOST
+from tests.support.environment import manage_vhost
+
 from .harness import record
-
-HOST = "guest:guest@127.0.0.1:5672"
-
-
-def _vhost(name: str, action: str) -> None:
-    subprocess.run(["rabbitmqctl", f"{action}_vhost", name], capture_output=True, timeout=300)
-    if action == "add":
-        subprocess.run(["rabbitmqctl", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
-                       capture_output=True, timeout=300, check=True)
 
 
 def _declare(vhost: str, kind: str, count: int) -> None:
@@ -39,7 +33,7 @@ def _declare(vhost: str, kind: str, count: int) -> None:
 def main(first: str = "quorum", second: str = "quorum", count: int = 160) -> None:
     probed, creating = (f"pmis-stall-{uuid.uuid4().hex[:6]}-{side}" for side in ("a", "b"))
     for name in (probed, creating):
-        _vhost(name, "add")
+        manage_vhost(name, "add")
     try:
         _declare(probed, first, count)
         declaring = threading.Thread(target=_declare, args=(creating, second, count))
@@ -54,7 +48,7 @@ def main(first: str = "quorum", second: str = "quorum", count: int = 160) -> Non
         declaring.join()
     finally:
         for name in (probed, creating):
-            _vhost(name, "delete")
+            manage_vhost(name, "delete")
     broker = subprocess.run(["rabbitmqctl", "version"], capture_output=True, text=True).stdout.strip()
     record("quorum_stall", {"method": f"{count} {first} queues in vhost A; {count} {second} queues declared in "
                                       "vhost B meanwhile; a connection to A every 0.3 s for 40 s",

@@ -5,21 +5,17 @@ single process is bound by one core's Python). Each keeps its own sessions and h
 change notices on its own queue (session_cache.py); their metrics are summed by the parent, which
 serves /metrics (prometheus_client's multiprocess mode); each dies with the parent, as the
 launcher's children die with the launcher. In k8s it stays 1: Pods scale instead."""
-import ctypes
 import os
 import shutil
-import signal
-import sys
 import tempfile
 
 import uvicorn
 
 from services.shared.config import int_setting, setting
 from services.shared.observability import logs, metrics, tracing
+from services.shared.parent_death import die_with_parent
 
 from .app import create_app
-
-PR_SET_PDEATHSIG = 1
 
 
 def _options() -> dict:
@@ -34,8 +30,7 @@ def _options() -> dict:
 
 def worker_app():
     """One of several gateway processes (uvicorn's factory, in a spawned interpreter)."""
-    if sys.platform == "linux":  # a parent killed outright must not leave workers holding the port
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    die_with_parent()  # a parent killed outright must not leave workers holding the port
     logs.configure("gateway")
     tracing.setup("gateway", "gateway")
     return create_app()

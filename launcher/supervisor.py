@@ -1,18 +1,16 @@
 """Keep the launcher's children running: restart a dead one with backoff, give up on one that
 keeps dying (the launcher then stops everything: flapping forever hides the fault), and make
 every child die with the launcher, even when the launcher itself is killed with SIGKILL."""
-import ctypes
 import logging
 import os
-import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.shared.config import DEFAULTS
+from services.shared.parent_death import die_with_parent
 
 log = logging.getLogger("pmis.launcher")
 
@@ -22,10 +20,6 @@ STABLE_AFTER = 60.0  # a child up this long starts its backoff again from the fi
 # A child that died more often than this within RESTART_WINDOW seconds is not restarted.
 RESTART_LIMIT = int(DEFAULTS["PMIS_RESTART_LIMIT"])
 RESTART_WINDOW = float(DEFAULTS["PMIS_RESTART_WINDOW"])
-PR_SET_PDEATHSIG = 1
-
-# Loaded now, not in the forked child: dlopen after fork in a threaded parent can deadlock.
-_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
 
 
 def backoff_seconds(restarts: int) -> float:
@@ -44,8 +38,7 @@ def _die_with(parent_pid: int):
         # SIGKILL, not SIGTERM: a launcher killed outright cannot wait for graceful stops, and a
         # child that ignored SIGTERM would live on holding its ports. Outbox and inbox make an
         # abrupt end safe. The signal follows the parent *thread* that forked the child.
-        if _prctl is not None:
-            _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        die_with_parent()
         if os.getppid() != parent_pid:  # the launcher died before prctl took effect
             os._exit(1)
     return preexec

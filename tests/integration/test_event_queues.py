@@ -18,7 +18,7 @@ from services.shared.messaging.queues import (
     event_queue,
 )
 from services.shared.messaging.redelivery import dlq_name
-from tests.support.environment import LOCAL_AMQP_HOST, _vhost
+from tests.support.environment import LOCAL_AMQP_HOST, manage_vhost
 
 pytestmark = pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="needs the local RabbitMQ's rabbitmqctl")
 
@@ -29,13 +29,13 @@ SOURCE, EVENT = "queuetest", "thing_changed"
 def connection(monkeypatch):
     monkeypatch.setenv("PMIS_EVENT_QUEUE_TYPE", "quorum")  # what a deployment declares
     vhost = f"pmis-queues-{uuid.uuid4().hex[:8]}"
-    _vhost(vhost, "add")
+    manage_vhost(vhost, "add")
     try:
         with Connection(f"amqp://{LOCAL_AMQP_HOST}/{vhost}", transport_options={"confirm_publish": True}) as opened:
             event_exchange(SOURCE)(opened.channel()).declare()
             yield opened
     finally:
-        _vhost(vhost, "delete")
+        manage_vhost(vhost, "delete")
 
 
 def publish(connection, count: int) -> None:

@@ -47,7 +47,7 @@ def _docker_containers(stack: ExitStack) -> dict | None:
     }
 
 
-def _vhost(name: str, action: str) -> None:
+def manage_vhost(name: str, action: str) -> None:
     subprocess.run(["rabbitmqctl", f"{action}_vhost", name], capture_output=True, timeout=60)
     if action == "add":
         subprocess.run(["rabbitmqctl", "set_permissions", "-p", name, "guest", ".*", ".*", ".*"],
@@ -83,7 +83,7 @@ class TestEnvironment:
         if amqp is None:
             if found["vhost_tool"]:
                 self.vhost = f"pmis-{self.tag}"
-                _vhost(self.vhost, "add")
+                manage_vhost(self.vhost, "add")
                 amqp = f"amqp://{LOCAL_AMQP_HOST}/{self.vhost}"
             else:
                 amqp = f"amqp://{LOCAL_AMQP_HOST}/"
@@ -123,7 +123,7 @@ class TestEnvironment:
             with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.database)))
         if self.vhost:
-            _vhost(self.vhost, "delete")
+            manage_vhost(self.vhost, "delete")
         if self.state_dir:
             shutil.rmtree(self.state_dir, ignore_errors=True)
         self.stack.close()
