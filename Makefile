@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test unit bench clean backup restore
+.PHONY: run test chaos unit bench clean backup restore
 
 # One venv for both commands: requirements-test.txt includes requirements-local.txt (the local
 # S3 store `make run` starts), which includes requirements.txt; a change to any reinstalls.
@@ -24,6 +24,13 @@ PMIS_TEST_WORKERS ?= 2
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -n $(PMIS_TEST_WORKERS) --dist loadfile
+
+# The chaos suite (tests/chaos): its own PostgreSQL and RabbitMQ, restarted and killed while
+# PMIS_CHAOS_CHANGES changes flow; CI runs it after `make test` with a bounded count.
+PMIS_CHAOS_CHANGES ?= 10000
+
+chaos: $(VENV)/.installed
+	PMIS_CHAOS=1 PMIS_CHAOS_CHANGES=$(PMIS_CHAOS_CHANGES) $(PY) -m pytest -p no:xdist -s tests/chaos
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit

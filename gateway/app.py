@@ -1,8 +1,10 @@
 """The Starlette gateway: web UI, JSON API, sessions, one RPC connection per process."""
+import asyncio
 import contextlib
 import logging
 from pathlib import Path
 
+from aio_pika.exceptions import AMQPError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -38,13 +40,27 @@ def secret_key() -> str:
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette):
     app.state.rpc = RpcClient(setting("PMIS_AMQP_URI"), timeout=float(setting("PMIS_RPC_TIMEOUT")))
-    await app.state.rpc.connect()
-    await app.state.sessions.listen(app.state.rpc.connection)
+    connecting = asyncio.create_task(connect_when_possible(app))
     freeze_startup_heap()
     try:
         yield
     finally:
+        connecting.cancel()
         await app.state.rpc.close()
+
+
+async def connect_when_possible(app: Starlette, retry_seconds: float = 1.0) -> None:
+    """Connect to the broker, trying again until it answers: a gateway started while RabbitMQ is
+    down (restarted beside it) serves 503s and /readyz says so, instead of exiting and being
+    restarted with a growing backoff. Once connected, the robust connection reconnects by itself."""
+    while True:
+        try:
+            await app.state.rpc.connect()
+            await app.state.sessions.listen(app.state.rpc.connection)
+            return
+        except (AMQPError, ConnectionError, OSError, asyncio.TimeoutError) as exc:
+            log.warning("无法连接消息队列（%r），%g 秒后重试", exc, retry_seconds)
+            await asyncio.sleep(retry_seconds)
 
 
 async def handle_error(request: Request, exc: Exception):

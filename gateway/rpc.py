@@ -6,6 +6,11 @@ routing key = our `reply_to`, so the reply queue is bound there (the amq.rabbitm
 shortcut does not work with nameko). Publishing with confirms and `mandatory` makes a call to
 a service with no queue fail at once instead of timing out. Context data travels as
 `nameko.*` headers.
+
+While the broker is unreachable a call fails at once with ServiceUnavailable (503: try again),
+and so do the calls waiting for a reply when the connection drops — the reply cannot come back on
+a reply queue that went with the connection; whether the service did the work is what the caller
+learns by reading again (every write carries a version). The robust connection reconnects alone.
 """
 import asyncio
 import base64
@@ -15,7 +20,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import aio_pika
-from aio_pika.exceptions import DeliveryError
+from aio_pika.exceptions import AMQPError, ChannelInvalidStateError, DeliveryError
 from opentelemetry.trace import SpanKind
 
 from services.shared.observability import tracing
@@ -84,13 +89,26 @@ class RpcClient:
         self.connection = None
 
     async def connect(self) -> None:
-        self.connection = await aio_pika.connect_robust(self.amqp_uri)
-        channel = await self.connection.channel(publisher_confirms=True, on_return_raises=True)
-        self.exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
-        self.reply_to = str(uuid.uuid4())
-        queue = await channel.declare_queue(f"rpc.reply-gateway-{self.reply_to}", exclusive=True, auto_delete=True)
-        await queue.bind(self.exchange, routing_key=self.reply_to)
-        await queue.consume(self._on_reply, no_ack=True)
+        """Raises when the broker does not answer; `connected` stays False until all of it is set up."""
+        connection = await aio_pika.connect_robust(self.amqp_uri)
+        try:
+            channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+            self.exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+            self.reply_to = str(uuid.uuid4())
+            queue = await channel.declare_queue(f"rpc.reply-gateway-{self.reply_to}", exclusive=True,
+                                                auto_delete=True)
+            await queue.bind(self.exchange, routing_key=self.reply_to)
+            await queue.consume(self._on_reply, no_ack=True)
+        except BaseException:
+            await connection.close()
+            raise
+        connection.close_callbacks.add(self._on_connection_lost)
+        self.connection = connection
+
+    def _on_connection_lost(self, connection, exc=None) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(ServiceUnavailable("消息队列连接中断"))
 
     async def close(self) -> None:
         if self.connection is not None:
@@ -116,6 +134,8 @@ class RpcClient:
             return await self._call(service, method, {**(context or {}), **tracing.inject({})}, timeout, kwargs)
 
     async def _call(self, service: str, method: str, context: dict, timeout: float | None, kwargs: dict):
+        if self.connection is None:  # not connected yet (the broker was down when the gateway started)
+            raise ServiceUnavailable("未连接消息队列")
         timeout = timeout or self.timeout
         correlation_id = str(uuid.uuid4())
         future = asyncio.get_running_loop().create_future()
@@ -132,6 +152,9 @@ class RpcClient:
                                             timeout=timeout)
             except DeliveryError:
                 raise ServiceUnavailable(f"{service} 服务不可用") from None
+            except (AMQPError, ChannelInvalidStateError, ConnectionError, asyncio.TimeoutError) as exc:
+                # the broker is unreachable, or did not confirm in time
+                raise ServiceUnavailable(f"消息队列不可用：{exc!r}") from None
             try:
                 reply = await asyncio.wait_for(future, timeout)
             except asyncio.TimeoutError:

@@ -2,16 +2,23 @@
 (services/shared/rights.py RPC_RIGHTS) checked before a worker is spawned, so no entrypoint can
 forget it and a method missing from the map is refused.
 
+A database that is down for a while (restarting, failing over) answers Unavailable — 503 at the
+gateway, "try again" — not the driver's error, which the gateway would have to call a 500.
+
 Checked where a request enters the services (from the gateway or a standalone client). A call one
 PMIS service makes to another while doing an operation it already authorized (dues asking the
 member service for names) runs under that operation's right; the callee still checks the scope.
 """
+import sys
+
 from nameko.rpc import Rpc
 
 from .context import Caller
-from .errors import Forbidden
+from .errors import Forbidden, Unavailable
 from .rights import PUBLIC, SIGNED_IN, from_service, missing_right, needed
 from .service_list import SERVICES
+from .unavailable import MESSAGE as UNAVAILABLE_MESSAGE
+from .unavailable import dependency_down
 
 
 class CheckedRpc(Rpc):
@@ -19,6 +26,14 @@ class CheckedRpc(Rpc):
         # Raised here, the error goes back to the caller as the RPC's reply (RpcConsumer).
         self.check_right(self.unpack_message_headers(message))
         return super().handle_message(body, message)
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        if exc_info is not None and dependency_down(exc_info[1]):
+            try:
+                raise Unavailable(UNAVAILABLE_MESSAGE) from exc_info[1]
+            except Unavailable:
+                exc_info = sys.exc_info()
+        return super().handle_result(message, worker_ctx, result, exc_info)
 
     def check_right(self, context_data: dict) -> None:
         service, method = self.container.service_name, self.method_name

@@ -33,6 +33,7 @@ from services.shared.messaging.redelivery import (
 from services.shared.messaging.topology import subscriptions
 from services.shared.observability import logs, metrics, tracing
 from services.shared.priority import lower_own_priority
+from services.shared.unavailable import dependency_down
 
 from .consumers import apply_events
 from .domain.development import APPLICANT_EVENTS
@@ -101,9 +102,10 @@ class Redelivery:
         self.channel = channel
         self.queue_names: dict = {}  # consumer tag -> queue (a retried message's routing key is its queue)
 
-    async def failed(self, message, error: str, limit: int | None = None) -> None:
+    async def failed(self, message, error: str, limit: int | None = None, transient: bool = False) -> None:
+        """`transient`: the database was down; tried again without counting the attempt."""
         queue = self.queue_names[message.consumer_tag]
-        decision = after_failure(queue, message.headers, error, limit or max_attempts())
+        decision = after_failure(queue, message.headers, error, limit or max_attempts(), transient=transient)
         copy = aio_pika.Message(body=message.body, headers=decision.headers, content_type=message.content_type,
                                 content_encoding=message.content_encoding, message_id=message.message_id,
                                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
@@ -123,13 +125,13 @@ class Redelivery:
 
 async def _apply_one_by_one(sessions: sessionmaker, events: list) -> tuple[set, dict]:
     """After a batch failed: each event alone, so one poison event does not hold back the others.
-    Returns (deferred event ids, {event id: error} of those that failed)."""
+    Returns (deferred event ids, {event id: the exception} of those that failed)."""
     deferred, failed = set(), {}
     for event in events:
         try:
             deferred |= {e["event_id"] for e in await asyncio.to_thread(apply_events, sessions, [event])}
         except Exception as exc:
-            failed[event["event_id"]] = repr(exc)
+            failed[event["event_id"]] = exc
     return deferred, failed
 
 
@@ -199,7 +201,8 @@ async def _settle(sessions: sessionmaker, batch: list, redelivery: Redelivery) -
     # An ack is a frame with no reply, so this costs no round trips.
     for message, event in zip(messages, events):
         if event["event_id"] in failed:
-            await redelivery.failed(message, failed[event["event_id"]])
+            error = failed[event["event_id"]]
+            await redelivery.failed(message, repr(error), transient=dependency_down(error))
         elif event["event_id"] in later:
             await message.nack(requeue=True)
         else:

@@ -20,7 +20,7 @@ from .domain import states
 from .domain.codes import HISTORY_ACTIONS, INBOUND, OPEN, STATE_NAMES
 from .domain.validation import validate_inbound
 from .models import transfers
-from .planning import ACTIVE, Members
+from .planning import ACTIVE, Members, route_refusal
 
 ALREADY_KEYED = "该公民身份号码已有未办结的线下转入"
 
@@ -57,7 +57,7 @@ def _draw(sessions: sessionmaker, caller: Caller, data: dict, find_org) -> tuple
     except routes.RouteProblem as problem:
         if problem.field == routes.KEYER:
             raise Forbidden(problem.message) from None
-        raise ValidationFailed(problem.message, {problem.field: problem.message}) from None
+        raise route_refusal(problem, problem.field) from None
     return to_org, route
 
 

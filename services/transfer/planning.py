@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.shared.config import setting
 from services.shared.context import Caller
-from services.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, validated
+from services.shared.errors import Conflict, Forbidden, NotFound, PmisError, Unavailable, ValidationFailed, validated
 from services.shared.org_directory import DELETED
 
 from . import store
@@ -74,6 +74,13 @@ class Plan:
 
 
 ROUTE_RULES = {"nearest": False, "levels": True}
+
+
+def route_refusal(problem: routes.RouteProblem, field: str) -> PmisError:
+    """A route that cannot be drawn: the input's fault (400 on `field`), or the directory not caught up yet (503)."""
+    if isinstance(problem, routes.DirectoryBehind):
+        return Unavailable(problem.message)
+    return ValidationFailed(problem.message, {field: problem.message})
 
 
 def route_levels() -> bool:
@@ -150,7 +157,7 @@ def draw(sessions: sessionmaker, caller: Caller, members: Members, data: dict, f
         route = routes.compute_route(data["kind"], from_chain, to_chain, rights, caller.scope_path,
                                      route_levels())
     except routes.RouteProblem as problem:
-        raise ValidationFailed(problem.message, {problem.field: problem.message}) from None
+        raise route_refusal(problem, problem.field) from None
     return Plan(data, member, from_org, to_org, route)
 
 
@@ -218,7 +225,7 @@ def draw_org(sessions: sessionmaker, caller: Caller, org_id, raw, find_org) -> O
         target_chain = routes.chain(target_org["path"], orgs)
         route = routes.whole_org_route(parent_chain, target_chain, rights, caller.scope_path, route_levels())
     except routes.RouteProblem as problem:
-        raise ValidationFailed(problem.message, {"to_parent_id": problem.message}) from None
+        raise route_refusal(problem, "to_parent_id") from None
     return OrgPlan(data, org, parent_chain[-1], target_org, route,
                    routes.counted_move(parent_chain, target_chain, rights))
 

@@ -3,7 +3,8 @@
 
 nameko acks a message whose handler raised (the event would be lost) or, with requeue, retries
 it forever. Here a failure is retried with a count and parked in `dlq.<queue>` after
-PMIS_EVENT_MAX_ATTEMPTS (redelivery.py); the handler's effect and its inbox claim commit
+PMIS_EVENT_MAX_ATTEMPTS (redelivery.py) — a failure because the database is down is retried
+without counting (unavailable.py); the handler's effect and its inbox claim commit
 together, so a retry or a replay never applies an event twice.
 """
 import logging
@@ -13,6 +14,7 @@ import eventlet
 from nameko.events import EventHandler
 
 from ..config import amqp_uri
+from ..unavailable import dependency_down
 from .queues import event_queue_arguments
 from .redelivery import after_failure, max_attempts, retry_seconds
 from .republish import republish
@@ -41,7 +43,8 @@ class LimitedEventHandler(EventHandler):
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return
-        decision = after_failure(self.queue.name, message.headers, error_text(exc_info), max_attempts())
+        decision = after_failure(self.queue.name, message.headers, error_text(exc_info), max_attempts(),
+                                 transient=dependency_down(exc_info[1]))
         try:
             if not decision.park:
                 eventlet.sleep(retry_seconds())

@@ -48,9 +48,11 @@ class Decision:
     headers: dict
 
 
-def after_failure(queue: str, headers: dict | None, error: str, limit: int, now: datetime | None = None) -> Decision:
-    """Where a message goes after its handler failed once more."""
-    attempts = attempts_so_far(headers) + 1
+def after_failure(queue: str, headers: dict | None, error: str, limit: int, now: datetime | None = None,
+                  transient: bool = False) -> Decision:
+    """Where a message goes after its handler failed once more. `transient`: it failed because a
+    dependency is down (unavailable.py), which says nothing about the message: tried again, uncounted."""
+    attempts = attempts_so_far(headers) + (0 if transient else 1)
     kept = {k: v for k, v in (headers or {}).items() if k not in (ATTEMPTS_HEADER, ERROR_HEADER)}
     kept[ATTEMPTS_HEADER] = attempts
     kept[ERROR_HEADER] = " ".join(error.split())[:ERROR_CHARS]  # one line: the dlq command lists line by line

@@ -35,11 +35,17 @@ class RouteProblem(ValueError):
         self.message, self.field = message, field
 
 
+class DirectoryBehind(RouteProblem):
+    """The service's copy of the organization tree has not caught up with an organization yet (its
+    event is on the way, e.g. right after a broker restart): the same request succeeds in a moment,
+    so it is "unavailable, try again" (503), not a fault of the input."""
+
+
 def chain(path: str, orgs: Mapping[int, Mapping]) -> list[Mapping]:
     """The directory rows from the root down to the organization of `path`."""
     missing = [org_id for org_id in path_ids(path) if org_id not in orgs]
     if missing:
-        raise RouteProblem(f"党组织目录缺少编号为{missing[0]}的党组织，请稍后再试", "from_org_id")
+        raise DirectoryBehind(f"党组织目录缺少编号为{missing[0]}的党组织，请稍后再试", "from_org_id")
     return [orgs[org_id] for org_id in path_ids(path)]
 
 

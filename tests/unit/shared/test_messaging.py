@@ -41,6 +41,12 @@ def test_the_error_is_kept_on_one_line():
         "ProgrammingError: relation missing [SQL: SELECT 1] more"
 
 
+def test_a_failure_while_the_database_is_down_is_retried_without_counting():
+    decision = after_failure(QUEUE, {ATTEMPTS_HEADER: 4}, "OperationalError: connection refused", limit=5,
+                             transient=True)
+    assert not decision.park and decision.headers[ATTEMPTS_HEADER] == 4
+
+
 def test_a_limit_of_one_parks_at_once():
     assert after_failure(QUEUE, None, "not an envelope", limit=1).park
 

@@ -1,7 +1,9 @@
 """The route: sending 党委 → receiving 党委 → target, by approval rights (docs/TRANSFERS.md)."""
 import pytest
 
-from services.transfer.domain.route import RouteProblem, chain, compute_route
+from services.shared.errors import Unavailable, ValidationFailed
+from services.transfer.domain.route import DirectoryBehind, RouteProblem, chain, compute_route
+from services.transfer.planning import route_refusal
 
 # 1 省委 (10) ─ 2 县委 (10) ─ 3 党委A (11) ─ 4 branch A1, 5 总支 (21) ─ 6 branch A51
 #                         └ 7 党委B (11) ─ 8 branch B1
@@ -73,9 +75,13 @@ def test_no_approver_above_is_a_clear_refusal():
         route("within", 4, 8, rights={1: False, 2: False, 3: False})
 
 
-def test_an_organization_missing_from_the_directory_is_named():
-    with pytest.raises(RouteProblem, match="缺少"):
+def test_an_organization_missing_from_the_directory_is_named_as_the_directory_behind():
+    with pytest.raises(DirectoryBehind, match="缺少编号为99的党组织，请稍后再试"):
         chain("/1/2/99/", ORGS)
+    # 503 "try again" at the API, not the input's fault; a route no rule allows stays a 400
+    assert isinstance(route_refusal(DirectoryBehind("x"), "from_org_id"), Unavailable)
+    refused = route_refusal(RouteProblem("没有具有审批权的党组织"), "to_org_id")
+    assert isinstance(refused, ValidationFailed) and refused.args[1] == {"to_org_id": "没有具有审批权的党组织"}
 
 
 # 逐级报批 (PMIS_TRANSFER_ROUTE=levels): a wider tree.
