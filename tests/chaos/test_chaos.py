@@ -165,12 +165,14 @@ def edit(client, ledger: Ledger, member_id: int) -> None:
 
 def leave(client, ledger: Ledger, member_id: int) -> None:
     member = current(client, member_id)
-    body = {"kind": "停止党籍", "date": TODAY, "reason": "长期失联", "version": member and member["version"]}
-    if member is not None and call(ledger, "leave", lambda: client.post(f"/members/{member_id}/leave", json=body)):
+    if member is None:
+        return ledger.give_back(member_id)
+    body = {"kind": "停止党籍", "date": TODAY, "reason": "长期失联", "version": member["version"]}
+    if call(ledger, "leave", lambda: client.post(f"/members/{member_id}/leave", json=body)):
         with ledger.lock:
             ledger.left.add(member_id)
-        return
-    ledger.give_back(member_id)
+    # Not accepted: with 503/504 or a dropped connection it may still have happened (the reply was
+    # lost), so the member is not used again; the database says at the end.
 
 
 def transfer(client, ledger: Ledger, member_id: int, branches: dict[int, int]) -> None:
@@ -184,8 +186,8 @@ def transfer(client, ledger: Ledger, member_id: int, branches: dict[int, int]) -
     body = {"member_id": member_id, "kind": "within", "to_org_id": to_org, "reason": "01", "dues_paid_to": DUES,
             "phone": "13900000000", "address": "某某市某某路1号", "postcode": "100020"}
     response = call(ledger, "transfer", lambda: client.post("/transfers", json=body))
-    if response is None:
-        return ledger.give_back(member_id)
+    if response is None:  # perhaps applied after all (see leave): the member is not used again
+        return None
     step = response.json()
     for action, data in (("approve", {}), ("approve", {}), ("receive", {"date": TODAY})):
         payload = {"version": step["version"], **data}
@@ -252,9 +254,14 @@ def outage(probe, stop, start) -> dict:
 
 
 def kill(system, name: str) -> dict:
+    # A part may have exited by itself a moment ago (a nameko part on a lost broker): kill its replacement.
+    wait_until(lambda: system.processes[name].poll() is None)
     old = system.processes[name].pid
     killed = time.monotonic()
-    os.kill(old, signal.SIGKILL)
+    try:
+        os.kill(old, signal.SIGKILL)
+    except ProcessLookupError:  # it died in between: the supervisor's restart is what we time
+        pass
     restarted = wait_until(lambda: system.processes[name].pid != old and system.processes[name].poll() is None)
     return {"restarted_s": round(restarted, 2), "since_kill_s": round(time.monotonic() - killed, 2)}
 
@@ -290,7 +297,7 @@ def inflict_faults(system, backends, probe, ledger: Ledger, faults: list[dict], 
 
 
 def dead_letters(rabbit: PrivateRabbit) -> dict[str, int]:
-    listed = rabbit._ctl("list_queues", "-q", "--no-table-headers", "name", "messages", timeout=60)
+    listed = rabbit.ctl("list_queues", "-q", "--no-table-headers", "name", "messages", timeout=60)
     counts = {}
     for line in listed.stdout.splitlines():
         name, _, messages = line.rpartition("\t")

@@ -12,8 +12,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
-
 from launcher.ports import free_port
 
 PG_BIN = Path(os.environ.get("PMIS_CHAOS_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -58,18 +56,8 @@ class PrivatePostgres:
         self._ctl("start")
 
     def stop(self, mode: str = "fast") -> None:
-        self._ctl("stop", "-m", mode)
-
-    def restart(self, mode: str = "immediate") -> None:
         """`immediate`: every backend ends at once and the next start recovers from the WAL, as after a crash."""
-        self._ctl("restart", "-m", mode)
-
-    def ready(self) -> bool:
-        try:
-            with psycopg.connect(self.admin_dsn, connect_timeout=2):
-                return True
-        except psycopg.OperationalError:
-            return False
+        self._ctl("stop", "-m", mode)
 
     def close(self) -> None:
         try:
@@ -99,7 +87,8 @@ class PrivateRabbit:
     def amqp_uri(self) -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/"
 
-    def _ctl(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    def ctl(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        """rabbitmqctl on this node."""
         return subprocess.run([str(RABBIT_BIN / "rabbitmqctl"), "-n", self.node, *args], env=self.env,
                               cwd=self.base, capture_output=True, text=True, timeout=timeout)
 
@@ -108,7 +97,7 @@ class PrivateRabbit:
             self.process = subprocess.Popen([str(RABBIT_BIN / "rabbitmq-server")], env=self.env, cwd=self.base,
                                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
-        while self._ctl("await_startup", "--timeout", "10", timeout=30).returncode != 0:
+        while self.ctl("await_startup", "--timeout", "10", timeout=30).returncode != 0:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"RabbitMQ node {self.node} did not start: {self.base / 'server.log'}")
             time.sleep(0.5)
@@ -116,7 +105,7 @@ class PrivateRabbit:
     def stop(self) -> None:
         if self.process is None:
             return
-        self._ctl("stop", timeout=120)
+        self.ctl("stop", timeout=120)
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -132,10 +121,6 @@ class PrivateRabbit:
                 pass
             self.process.wait(timeout=30)
             self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
     def close(self) -> None:
         try:
