@@ -121,13 +121,16 @@ def main(argv=None) -> int:
     tracing.setup(args.service, f"{args.service}-relay")
     metrics.serve()
     lower_own_priority()
-    while True:  # a lost database connection restarts the loop instead of ending the relay
+    while True:  # a lost database or broker connection restarts the loop instead of ending the relay
         try:
             asyncio.run(run(args.service))
             return 0
         except KeyboardInterrupt:
             return 0
-        except (psycopg.OperationalError, OSError) as exc:
+        # A publish on a channel the broker closed (RabbitMQ restarting) raises ChannelInvalidStateError,
+        # a RuntimeError: the relay exited and the supervisor's backoff grew with every broker restart.
+        except (psycopg.OperationalError, OSError, aio_pika.exceptions.AMQPError,
+                aio_pika.exceptions.ChannelInvalidStateError) as exc:
             log.warning("relay %s: %s; retrying in 1 s", args.service, exc)
             time.sleep(1)
 
