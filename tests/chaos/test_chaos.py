@@ -89,7 +89,7 @@ class Ledger:
         self.failures: list[str] = []      # 500s and other surprises, with their bodies
         self.created: set[int] = set()     # members whose creation was accepted
         self.left: set[int] = set()        # members whose leave was accepted
-        self.moved: dict[int, int] = {}    # member → organization its accepted 接收 moved it to
+        self.moved: dict[int, tuple] = {}  # member → (organization its accepted 接收 moves it to, transfer)
         self.pool: list[int] = []          # members free for the next edit, leave or transfer
         self.aborted: str | None = None    # why the run stopped early (the chaos thread failed)
 
@@ -196,7 +196,7 @@ def transfer(client, ledger: Ledger, member_id: int, branches: dict[int, int]) -
             return None
         step = response.json()
     with ledger.lock:
-        ledger.moved[member_id] = to_org
+        ledger.moved[member_id] = (to_org, step["id"])
 
 
 def client_loop(client, ledger: Ledger, branches: list[int], partner: dict[int, int], seed: int) -> None:
@@ -351,12 +351,20 @@ def test_every_accepted_change_is_counted_once_through_restarts_and_kills(chaos_
 
     def settled() -> bool:
         state.update(quiet(system, env), dead_letters=dead_letters(rabbit))
-        return not any(state["pending"].values()) and state["reconcile"]["total_differences"] == 0
+        with psycopg.connect(plain_dsn(system)) as conn:  # every accepted 接收 through the saga
+            state["receiving"] = conn.execute("SELECT count(*) FROM transfer.transfers WHERE state = 'receiving'"
+                                              ).fetchone()[0]
+        return (not any(state["pending"].values()) and state["reconcile"]["total_differences"] == 0
+                and not state["receiving"])
 
-    settle_seconds = wait_until(settled, timeout=300, interval=2)
+    try:
+        settle_seconds = wait_until(settled, timeout=300, interval=2)
+    except TimeoutError:
+        pytest.fail(f"not quiet 300 s after the load: {state}")
     with psycopg.connect(plain_dsn(system)) as conn:
         rows = conn.execute("SELECT id, org_id, status FROM member.members WHERE id = ANY(%s)",
                             (list(ledger.created),)).fetchall()
+        transfers = dict(conn.execute("SELECT id, state FROM transfer.transfers").fetchall())
     members = {member_id: (org_id, status) for member_id, org_id, status in rows}
     report = {
         "changes_target": CHANGES, "accepted": dict(ledger.accepted), "accepted_total": sum(ledger.accepted.values()),
@@ -380,6 +388,8 @@ def test_every_accepted_change_is_counted_once_through_restarts_and_kills(chaos_
     missing = ledger.created - members.keys()
     assert not missing, f"{len(missing)} accepted creations are not in the database"
     assert all(members[m][1] == "left" for m in ledger.left)
-    assert all(members[m][0] == org for m, org in ledger.moved.items() if m not in ledger.left)
+    astray = {m: (members[m][0], org, transfers.get(transfer)) for m, (org, transfer) in ledger.moved.items()
+              if members[m][0] != org}
+    assert not astray, f"members not where their accepted 接收 sent them (is, should be, transfer state): {astray}"
     for client in (*clients, probe.client, admin):
         client.close()
