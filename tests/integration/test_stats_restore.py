@@ -33,8 +33,10 @@ def test_a_restored_member_is_a_decrease_then_a_restore_with_a_gap_between(rpc, 
              data={"kind": "停止党籍", "date": "2024-03-01", "reason": "长期失联"})
     restored = rpc.call("member", "restore_member", member_id=member["id"],
                         data={"date": "2025-06-01", "reason": "恢复党籍"})
-    shown = wait_for(lambda: figures(rpc, committee), lambda f: f[2025]["increase_restore"] == 1,
-                     what="the restoration counted")
+    # Both events: two ingesters compete, so the restoration can be counted before the leave.
+    shown = wait_for(lambda: figures(rpc, committee),
+                     lambda f: f[2025]["increase_restore"] == 1 and f[2024]["decrease_suspend"] == 1,
+                     what="the leave and the restoration counted")
     assert names(rpc, committee, 2024, "suspended") == [(member["id"], "2024-03-01")]
     assert names(rpc, committee, 2025, "restored") == [(member["id"], "2025-06-01")]
     assert names(rpc, committee, 2025, "suspended") == [] and names(rpc, tree["two"], 2024, "suspended") == []
