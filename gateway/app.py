@@ -4,7 +4,6 @@ import contextlib
 import logging
 from pathlib import Path
 
-from aio_pika.exceptions import AMQPError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -15,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from services.shared.config import setting
 from services.shared.heap import freeze_startup_heap
+from services.shared.unavailable import BROKER_ERRORS
 
 from .auth import Tokens, new_secret, request_id
 from .errors import HttpError, as_http_error, error_response
@@ -58,7 +58,7 @@ async def connect_when_possible(app: Starlette, retry_seconds: float = 1.0) -> N
             await app.state.rpc.connect()
             await app.state.sessions.listen(app.state.rpc.connection)
             return
-        except (AMQPError, ConnectionError, OSError, asyncio.TimeoutError) as exc:
+        except (*BROKER_ERRORS, OSError, asyncio.TimeoutError) as exc:
             log.warning("无法连接消息队列（%r），%g 秒后重试", exc, retry_seconds)
             await asyncio.sleep(retry_seconds)
 

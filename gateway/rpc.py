@@ -20,10 +20,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import aio_pika
-from aio_pika.exceptions import AMQPError, ChannelInvalidStateError, DeliveryError
+from aio_pika.exceptions import DeliveryError
 from opentelemetry.trace import SpanKind
 
 from services.shared.observability import tracing
+from services.shared.unavailable import BROKER_ERRORS
 
 EXCHANGE = "nameko-rpc"
 
@@ -152,7 +153,7 @@ class RpcClient:
                                             timeout=timeout)
             except DeliveryError:
                 raise ServiceUnavailable(f"{service} 服务不可用") from None
-            except (AMQPError, ChannelInvalidStateError, ConnectionError, asyncio.TimeoutError) as exc:
+            except (*BROKER_ERRORS, ConnectionError, asyncio.TimeoutError) as exc:
                 # the broker is unreachable, or did not confirm in time
                 raise ServiceUnavailable(f"消息队列不可用：{exc!r}") from None
             try:

@@ -9,8 +9,6 @@ Checked where a request enters the services (from the gateway or a standalone cl
 PMIS service makes to another while doing an operation it already authorized (dues asking the
 member service for names) runs under that operation's right; the callee still checks the scope.
 """
-import sys
-
 from nameko.rpc import Rpc
 
 from .context import Caller
@@ -29,10 +27,7 @@ class CheckedRpc(Rpc):
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         if exc_info is not None and dependency_down(exc_info[1]):
-            try:
-                raise Unavailable(UNAVAILABLE_MESSAGE) from exc_info[1]
-            except Unavailable:
-                exc_info = sys.exc_info()
+            exc_info = (Unavailable, Unavailable(UNAVAILABLE_MESSAGE), exc_info[2])
         return super().handle_result(message, worker_ctx, result, exc_info)
 
     def check_right(self, context_data: dict) -> None:

@@ -33,7 +33,7 @@ from services.shared.messaging.redelivery import (
 from services.shared.messaging.topology import subscriptions
 from services.shared.observability import logs, metrics, tracing
 from services.shared.priority import lower_own_priority
-from services.shared.unavailable import dependency_down
+from services.shared.unavailable import BROKER_ERRORS, dependency_down
 
 from .consumers import apply_events
 from .domain.development import APPLICANT_EVENTS
@@ -236,7 +236,7 @@ async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> Non
                 if batch:
                     try:
                         await _settle(sessions, batch, redelivery)
-                    except (aio_pika.exceptions.AMQPError, aio_pika.exceptions.ChannelInvalidStateError) as exc:
+                    except BROKER_ERRORS as exc:
                         # e.g. a channel lost and reopened: its deliveries can no longer be acked;
                         # RabbitMQ redelivers them and the inbox makes that harmless.
                         log.warning("settling a batch failed: %r", exc)

@@ -20,6 +20,7 @@ from .. import heartbeat
 from ..config import amqp_uri, plain_dsn
 from ..observability import logs, metrics, tracing
 from ..priority import lower_backend_priority, lower_own_priority
+from ..unavailable import BROKER_ERRORS
 from .redelivery import dlq_name
 from .topology import subscriptions
 
@@ -101,7 +102,7 @@ async def run(service: str, stop: asyncio.Event | None = None) -> None:
                 if metrics.due(f"relay-{service}", MEASURE_SECONDS):
                     try:
                         await measure(pg, connection, service)
-                    except (aio_pika.exceptions.AMQPError, aio_pika.exceptions.ChannelInvalidStateError) as exc:
+                    except BROKER_ERRORS as exc:
                         log.warning("measuring the queues of %s failed: %r", service, exc)
                 if sent < BATCH:
                     try:
@@ -127,10 +128,9 @@ def main(argv=None) -> int:
             return 0
         except KeyboardInterrupt:
             return 0
-        # A publish on a channel the broker closed (RabbitMQ restarting) raises ChannelInvalidStateError,
-        # a RuntimeError: the relay exited and the supervisor's backoff grew with every broker restart.
-        except (psycopg.OperationalError, OSError, aio_pika.exceptions.AMQPError,
-                aio_pika.exceptions.ChannelInvalidStateError) as exc:
+        # RabbitMQ restarting: without BROKER_ERRORS here the relay exited, and the supervisor's
+        # backoff grew with every broker restart.
+        except (psycopg.OperationalError, OSError, *BROKER_ERRORS) as exc:
             log.warning("relay %s: %s; retrying in 1 s", args.service, exc)
             time.sleep(1)
 
