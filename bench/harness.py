@@ -73,7 +73,8 @@ def running_system(**extra_env):
             # and with the deployment's quorum event queues (a benchmark runs alone on the broker)
             env = {**environment.start(), "PMIS_BATCH_NICE": setting("PMIS_BATCH_NICE"),
                    "PMIS_COMPACTOR_NICE": setting("PMIS_COMPACTOR_NICE"),
-                   "PMIS_EVENT_QUEUE_TYPE": setting("PMIS_EVENT_QUEUE_TYPE"), **extra_env}
+                   "PMIS_EVENT_QUEUE_TYPE": setting("PMIS_EVENT_QUEUE_TYPE"),
+                   "PMIS_PASSWORD_HASH_PROFILE": setting("PMIS_PASSWORD_HASH_PROFILE"), **extra_env}
             system = System(env, RESULTS / "logs" / environment.tag)
             system.start(timeout=120)
             rpc = SyncRpc(env["PMIS_AMQP_URI"], timeout=120)

@@ -27,6 +27,8 @@ DEFAULTS = {
     "PMIS_ROOT_ORG_CODE": "000001",
     "PMIS_PROVINCE_DIVISION": "",
     "PMIS_ADMIN_PASSWORD": "",
+    # argon2's parameter set (services/org/passwords.py); CHEAPEST only on test systems.
+    "PMIS_PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     "PMIS_MAX_WORKERS": "10",
     "PMIS_RPC_TIMEOUT": "10",
     "PMIS_SESSION_KEEP_SECONDS": "5",

@@ -55,9 +55,11 @@ def test_login_matches_the_username_whatever_its_case(rpc, root_id):
 
 
 def test_an_unknown_username_takes_as_long_as_a_wrong_password(rpc, root_id):
-    """Both run one argon2 verify (the unit test checks the dummy hash is verified); here the
-    times must be of the same order. Interleaved, so the shared machine's changing load weighs
-    on both alike, with a generous bound."""
+    """Both run one argon2 verify (tests/unit/org/test_lockout.py checks the dummy hash is verified,
+    with the deployment's parameters); test systems hash with argon2's cheapest parameters, so here
+    the rest of the path — the lookup, the failure count — must not tell them apart either: times of
+    the same order. Interleaved, so the shared machine's changing load weighs on both alike, with a
+    generous bound."""
     username = new_account(rpc, root_id)
 
     def seconds(name: str) -> float:

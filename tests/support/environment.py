@@ -98,6 +98,10 @@ class TestEnvironment:
             "PMIS_S3_BUCKET": "pmis-media-test",
             "PMIS_SECRET_KEY": uuid.uuid4().hex,
             "PMIS_ADMIN_PASSWORD": "Init#Admin2026",
+            # argon2's cheapest parameters: a run makes ~1,000 hashes and verifies, which took 0.6–1.2 s
+            # each on the loaded 2-core machine (a quarter of all request time). The deployment's own
+            # profile is tested in tests/unit/org/test_lockout.py and used by the benchmarks and `make run`.
+            "PMIS_PASSWORD_HASH_PROFILE": "CHEAPEST",
             "PMIS_RELAY_HEARTBEAT_DIR": f"/tmp/{self.tag}",
             "PMIS_STATS_INGESTERS": "2",  # competing ingesters in every test run
             # Background work at the services' priority: a CI machine loaded far beyond any deployment

@@ -51,7 +51,7 @@ def test_status_labels_in_china_time():
 def verified(monkeypatch):
     """The hashes argon2 was asked to verify against."""
     seen = []
-    real = passwords._hasher
+    real, dummy = passwords.hashing()
 
     class Spy:
         def hash(self, password):
@@ -61,21 +61,41 @@ def verified(monkeypatch):
             seen.append(password_hash)
             return real.verify(password_hash, password)
 
-    monkeypatch.setattr(passwords, "_hasher", Spy())
-    return seen
+    monkeypatch.setattr(passwords, "hashing", lambda: (Spy(), dummy))
+    return seen, dummy
 
 
 def test_an_unknown_user_costs_one_argon2_verify_like_a_wrong_password(verified):
     """No hash (no such account) still runs argon2, against a dummy hash, and is refused."""
+    seen, dummy = verified
     stored = passwords.hash_password("Tiger#Lake29x")
     assert passwords.verify_password(stored, "Wrong#Lake29x") is False
     assert passwords.verify_password(None, "Wrong#Lake29x") is False
     assert passwords.verify_password(None, "pmis-no-such-account") is False  # even the dummy's own password
-    assert verified == [stored, passwords._DUMMY_HASH, passwords._DUMMY_HASH]
-    assert passwords._DUMMY_HASH.split("$")[:4] == stored.split("$")[:4]  # same algorithm and cost
+    assert seen == [stored, dummy, dummy]
+    assert dummy.split("$")[:4] == stored.split("$")[:4]  # same algorithm and cost
 
 
 def test_the_right_password_verifies(verified):
     stored = passwords.hash_password("Tiger#Lake29x")
     assert passwords.verify_password(stored, "Tiger#Lake29x") is True
-    assert verified == [stored]
+    assert verified[0] == [stored]
+
+
+def test_the_deployment_default_is_the_libraries_own_and_a_test_profile_is_chosen_by_setting(monkeypatch):
+    monkeypatch.delenv("PMIS_PASSWORD_HASH_PROFILE", raising=False)
+    default = passwords.hash_password("Tiger#Lake29x")
+    assert default.split("$")[3] == "m=65536,t=3,p=4"  # argon2-cffi's PasswordHasher() (RFC 9106 low memory)
+    monkeypatch.setenv("PMIS_PASSWORD_HASH_PROFILE", "CHEAPEST")
+    cheap = passwords.hash_password("Tiger#Lake29x")
+    assert cheap.split("$")[3] == "m=8,t=1,p=1"
+    # A hash carries its parameters: one made under either profile verifies under the other.
+    assert passwords.verify_password(default, "Tiger#Lake29x") is True
+    monkeypatch.delenv("PMIS_PASSWORD_HASH_PROFILE")
+    assert passwords.verify_password(cheap, "Tiger#Lake29x") is True
+
+
+def test_an_unknown_profile_is_a_clear_configuration_error(monkeypatch):
+    monkeypatch.setenv("PMIS_PASSWORD_HASH_PROFILE", "FAST")
+    with pytest.raises(ValueError, match="PMIS_PASSWORD_HASH_PROFILE 应为"):
+        passwords.hash_password("Tiger#Lake29x")
