@@ -53,8 +53,15 @@ def record_event(session: Session, outbox: Table, event_type: str, aggregate_id,
 BULK = 50  # from this many events on, COPY is faster than a multi-row INSERT
 
 
+def relay_channel(schema: str) -> str:
+    """The NOTIFY channel on which a service's relay waits for committed outbox rows."""
+    return f"{schema}_outbox"
+
+
 def record_events(session: Session, outbox: Table, events: list[tuple], caller: Caller) -> list[dict]:
-    """Many outbox rows in one statement: (event_type, aggregate_id, aggregate_version, payload) each."""
+    """Many outbox rows in one statement: (event_type, aggregate_id, aggregate_version, payload) each.
+    The transaction also notifies the relay, which PostgreSQL delivers at commit (once per transaction
+    and channel): the relay waits for it instead of polling the table 20 times a second."""
     trace_carrier = tracing.inject({})
     envelopes = [envelope(event_type, aggregate_id, version, payload, caller, trace_carrier)
                  for event_type, aggregate_id, version, payload in events]
@@ -63,5 +70,7 @@ def record_events(session: Session, outbox: Table, events: list[tuple], caller: 
         copy_rows(session, outbox, rows)
     elif rows:
         session.execute(outbox.insert(), rows)
+    if rows:
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": relay_channel(outbox.schema)})
     return envelopes
 

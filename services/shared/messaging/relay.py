@@ -21,12 +21,15 @@ from ..config import amqp_uri, plain_dsn
 from ..observability import logs, metrics, tracing
 from ..priority import lower_backend_priority, lower_own_priority
 from ..unavailable import BROKER_ERRORS
+from .outbox import relay_channel
 from .redelivery import dlq_name
 from .topology import subscriptions
 
 log = logging.getLogger("pmis.relay")
 BATCH = 500
-IDLE_SECONDS = 0.05
+# The relay waits for the writers' NOTIFY (outbox.relay_channel); it looks at the table anyway after
+# this long, for rows written without one (a bulk load, a test's INSERT).
+IDLE_SECONDS = 1.0
 MEASURE_SECONDS = 15  # how often the outbox and the queues are measured for /metrics
 BACKLOG = "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM {schema}.outbox " \
           "WHERE sent_at IS NULL"
@@ -87,14 +90,25 @@ async def measure(pg: psycopg.AsyncConnection, connection: aio_pika.abc.Abstract
         await channel.close()
 
 
+async def wait_for_writes(listen: psycopg.AsyncConnection) -> None:
+    """Until a writer's commit notifies the relay's channel, or IDLE_SECONDS. Notifications that came
+    while the relay was publishing wait in the listening connection and end the wait at once; all of
+    them that have arrived are taken together (one look at the table serves them all)."""
+    async for _ in listen.notifies(timeout=IDLE_SECONDS, stop_after=1):
+        pass
+
+
 async def run(service: str, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     connection = await aio_pika.connect_robust(amqp_uri())
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         exchange = await channel.declare_exchange(f"{service}.events", aio_pika.ExchangeType.TOPIC, durable=True)
-        async with await psycopg.AsyncConnection.connect(plain_dsn()) as pg:
+        async with await psycopg.AsyncConnection.connect(plain_dsn()) as pg, \
+                await psycopg.AsyncConnection.connect(plain_dsn(), autocommit=True) as listen:
             lower_backend_priority(pg)
+            # Listening before the first look: a row committed in between is seen by that look or notifies.
+            await listen.execute(f"LISTEN {relay_channel(service)}")
             log.info("relay for %s started", service)
             while not stop.is_set():
                 sent = await publish_batch(pg, exchange, service)
@@ -104,11 +118,8 @@ async def run(service: str, stop: asyncio.Event | None = None) -> None:
                         await measure(pg, connection, service)
                     except BROKER_ERRORS as exc:
                         log.warning("measuring the queues of %s failed: %r", service, exc)
-                if sent < BATCH:
-                    try:
-                        await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
-                    except asyncio.TimeoutError:
-                        pass
+                if sent < BATCH and not stop.is_set():
+                    await wait_for_writes(listen)
 
 
 def main(argv=None) -> int:

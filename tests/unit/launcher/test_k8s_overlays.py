@@ -157,13 +157,16 @@ def test_production_is_highly_available_and_backed_up():
 
 def pod_connections(deployment: dict, max_workers: int) -> int:
     """The PostgreSQL connections one Pod keeps open: a nameko part pools one per worker
-    (services/shared/db.py), a relay or an ingester holds one, the stats background part's
-    compactor one more (services/stats/compaction.py); the gateway holds none."""
+    (services/shared/db.py), a relay two (it publishes on one and LISTENs for the writers' NOTIFY
+    on the other), an ingester one, the stats background part's compactor one more
+    (services/stats/compaction.py); the gateway holds none."""
     total = 0
     for container in deployment["spec"]["template"]["spec"]["containers"]:
         command = container["command"]
         if command[0] == "nameko":
             total += max_workers + (1 if command[-1] == "services.shared.service_parts:stats_background" else 0)
+        elif "services.shared.messaging.relay" in command:
+            total += 2
         elif command != ["python", "-m", "gateway"]:
             total += 1
     return total
