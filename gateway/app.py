@@ -52,10 +52,12 @@ async def lifespan(app: Starlette):
 async def connect_when_possible(app: Starlette, retry_seconds: float = 1.0) -> None:
     """Connect to the broker, trying again until it answers: a gateway started while RabbitMQ is
     down (restarted beside it) serves 503s and /readyz says so, instead of exiting and being
-    restarted with a growing backoff. Once connected, the robust connection reconnects by itself."""
+    restarted with a growing backoff. Once connected, the robust connection reconnects by itself:
+    should the session listener fail after it, the next try reuses it (a second would stay open)."""
     while True:
         try:
-            await app.state.rpc.connect()
+            if app.state.rpc.connection is None:
+                await app.state.rpc.connect()
             await app.state.sessions.listen(app.state.rpc.connection)
             return
         except (*BROKER_ERRORS, OSError, asyncio.TimeoutError) as exc:
