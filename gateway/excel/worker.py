@@ -17,11 +17,14 @@ import signal
 import sys
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.shared.config import int_setting
 
-from ..rpc import EncodedJson
 from .safe_read import MAX_FILE_BYTES, SheetError, SheetTooLarge
+
+if TYPE_CHECKING:
+    from ..rpc import EncodedJson
 
 log = logging.getLogger("pmis.gateway")
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,10 +75,14 @@ def _error_answer(error: SheetError) -> bytes:
     return b"error\n" + json.dumps({"status": error.status, "message": error.message}, ensure_ascii=False).encode()
 
 
-async def read_in_worker(kind: str, content: bytes) -> EncodedJson:
+async def read_in_worker(kind: str, content: bytes) -> "EncodedJson":
     """The rows of the `kind` collection sheet in `content` ([{"row": n, <key>: text}, …]) packed
     as JSON for the service (sheet_imports.unpacked_rows), read in a limited child process and
     never decoded here; SheetError (400) or SheetTooLarge (413) when the file cannot or may not be read."""
+    # Here, not at the top: the child runs this module too, and gateway.rpc (aio-pika, the database
+    # drivers) was a second of its start-up on every upload.
+    from ..rpc import EncodedJson
+
     global _slots
     if kind not in KINDS:
         raise ValueError(kind)

@@ -4,7 +4,14 @@ read as surnames: 单 shan, 曾 zeng) rather than code-point order."""
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+
+def _pinyin():
+    """pypinyin, imported when a name is first spelled: its dictionaries take ~0.5 s to load, which
+    every process importing the member contract paid — each spreadsheet upload's reader among them."""
+    import pypinyin
+
+    return pypinyin
+
 
 # Surnames whose reading differs from the character's usual one.
 SURNAME_INITIALS = {"单": "s", "曾": "z", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p", "盖": "g",
@@ -34,8 +41,9 @@ def sort_key(name: str) -> str:
 
 @lru_cache(maxsize=30_000)
 def _syllable(char: str) -> str:
-    spelled = "".join(lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True,
-                                  errors=lambda chars: list(chars)))
+    pypinyin = _pinyin()
+    spelled = "".join(pypinyin.lazy_pinyin(char, style=pypinyin.Style.TONE3, neutral_tone_with_five=True,
+                                           errors=lambda chars: list(chars)))
     return "".join(ch for ch in spelled.lower() if ch.isascii() and ch.isalnum()) or char
 
 
@@ -51,5 +59,7 @@ def initials(name: str) -> str:
 def _initial(char: str) -> str:
     """One character's initial (names are read character by character; caching makes an
     import of 100,000 names cheap)."""
-    letter = "".join(lazy_pinyin(char, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))).lower()
+    pypinyin = _pinyin()
+    letter = "".join(pypinyin.lazy_pinyin(char, style=pypinyin.Style.FIRST_LETTER,
+                                          errors=lambda chars: list(chars))).lower()
     return "".join(ch for ch in letter if ch.isascii() and ch.isalnum())
