@@ -143,6 +143,14 @@ class System:
         self._spawn(name, self._python("-m", "services.stats.ingest"))
         return name
 
+    def spawn_replica(self, service: str, number: int) -> str:
+        """Another answering part of `service` (`<service>-<number>`, number 2 and up): a competing
+        consumer on its RPC queue, as a deployment scales the service's Pods. Supervised like the
+        rest; `remove` it to stop supervising it."""
+        name = f"{service}-{number}"
+        self._spawn(name, [str(Path(sys.executable).with_name("nameko")), *part_arguments(service, "answering")])
+        return name
+
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         pending = set(SERVICES) | {"gateway"}
