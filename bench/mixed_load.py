@@ -46,7 +46,7 @@ import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import unquote, urlparse
 
 import httpx
@@ -62,7 +62,7 @@ from services.shared.service_list import SERVICES
 
 from . import dues_scale, province
 from .harness import admin_client, exit_code, record, running_system, summary_ms
-from .transfers_scale import COMPLETE, apply_body
+from .transfers_scale import COMPLETE, apply_body, dsn_of, progress
 
 WEIGHTS = {"search": 30, "card view": 25, "edit": 12, "payment": 10, "report work": 10, "transfer step": 6,
            "download": 5, "import": 2}
@@ -75,14 +75,6 @@ SETTLE_LIMIT = 1800
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EDUCATIONS, OCCUPATIONS = province.EDUCATIONS, (*province.OCCUPATIONS, "8")
 DOWNLOADS = {"roster": 40, "report xlsx": 20, "dues month xlsx": 20, "letter pdf": 20}
-
-
-def progress(message: str) -> None:
-    print(f"{datetime.now():%H:%M:%S} {message}", file=sys.stderr, flush=True)
-
-
-def dsn_of(env: dict) -> str:
-    return env["PMIS_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 # --- the clerks ---------------------------------------------------------------------------------
@@ -652,8 +644,7 @@ def main(members: int = 1_000_000, clerks_count: int = 300, seconds: int = 600, 
         rpc.client.timeout = 900
         admin = admin_client(system, env)
         dsn = dsn_of(env)
-        generated = province.generate(dsn, members)
-        generated["org_directories_s"] = province.fill_org_directories(dsn)
+        generated = province.generate_with_directories(dsn, members)
         progress(f"province generated: {generated}")
         seeded = dues_scale.seed_dues(dsn)
         progress(f"dues seeded: {seeded}")

@@ -171,8 +171,7 @@ def main(members: int = 1_000_000, outflows: int = 50_000, registered: int = 200
         rpc.client.timeout = 900
         admin = admin_client(system, env)
         dsn = dsn_of(env)
-        generated = province.generate(dsn, members)
-        generated["org_directories_s"] = province.fill_org_directories(dsn)
+        generated = province.generate_with_directories(dsn, members)
         progress(f"province generated: {generated}")
         measure(system, admin, dsn, members, generated, outflows, registered)
 

@@ -295,8 +295,7 @@ def main(members: int = 1_000_000, meetings: int | None = None, upload_mb: float
         rpc.client.timeout = 900
         admin = admin_client(system, env)
         dsn = dsn_of(env)
-        generated = province.generate(dsn, members)
-        generated["org_directories_s"] = province.fill_org_directories(dsn)
+        generated = province.generate_with_directories(dsn, members)
         progress(f"province generated: {generated}")
         measure(system, admin, dsn, members, generated, meetings, upload_mb, count)
 

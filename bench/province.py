@@ -182,5 +182,13 @@ def fill_org_directories(dsn: str) -> float:
     return round(time.perf_counter() - started, 1)
 
 
+def generate_with_directories(dsn: str, members: int) -> dict:
+    """`generate`, then the org tree copied into every service's org directory (as a restore would):
+    what each scale benchmark starts from; the copy's time is `org_directories_s`."""
+    generated = generate(dsn, members)
+    generated["org_directories_s"] = fill_org_directories(dsn)
+    return generated
+
+
 if __name__ == "__main__":
     print(generate(plain_dsn(), int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))

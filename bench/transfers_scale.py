@@ -447,8 +447,7 @@ def main(members: int = 1_000_000, in_flight: int = 20_000, cycles: int = 200, c
         rpc.client.timeout = 900
         admin = admin_client(system, env)
         dsn = dsn_of(env)
-        generated = province.generate(dsn, members)
-        generated["org_directories_s"] = province.fill_org_directories(dsn)
+        generated = province.generate_with_directories(dsn, members)
         progress(f"province generated: {generated}")
         with psycopg.connect(dsn, autocommit=True) as conn:
             orgs = load_orgs(conn)
