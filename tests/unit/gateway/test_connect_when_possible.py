@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from aiormq.exceptions import AMQPConnectionError, ChannelInvalidStateError
 
 from gateway.app import connect_when_possible
+from tests.support.helpers import run_coroutine
 
 
 class Rpc:
@@ -34,7 +35,8 @@ class Sessions:
 
 def connected(rpc: Rpc, sessions: Sessions) -> None:
     app = SimpleNamespace(state=SimpleNamespace(rpc=rpc, sessions=sessions))
-    asyncio.run(asyncio.wait_for(connect_when_possible(app, retry_seconds=0), 5))
+    # In a thread of its own: a browser test's Playwright keeps an event loop running in this one.
+    run_coroutine(asyncio.wait_for(connect_when_possible(app, retry_seconds=0), 5))
 
 
 def test_it_tries_again_until_the_broker_answers():

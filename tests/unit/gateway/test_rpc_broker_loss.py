@@ -9,6 +9,7 @@ from aiormq.exceptions import AMQPConnectionError, ChannelInvalidStateError
 
 from gateway.errors import as_http_error
 from gateway.rpc import RpcClient, ServiceUnavailable
+from tests.support.helpers import run_coroutine  # a browser test's Playwright may run a loop in this thread
 
 
 class Exchange:
@@ -33,7 +34,7 @@ def test_a_call_before_the_first_connection_is_unavailable():
     rpc = RpcClient("amqp://unused/", timeout=30)  # the broker was down when the gateway started
     assert not rpc.connected
     with pytest.raises(ServiceUnavailable, match="未连接消息队列"):
-        asyncio.run(rpc.call("org", "get_org", org_id=1))
+        run_coroutine(rpc.call("org", "get_org", org_id=1))
 
 
 @pytest.mark.parametrize("error", [ChannelInvalidStateError("closed"), AMQPConnectionError(111, "refused"),
@@ -41,7 +42,7 @@ def test_a_call_before_the_first_connection_is_unavailable():
 def test_a_call_while_the_broker_is_down_is_unavailable_at_once(error):
     rpc = client(error)
     with pytest.raises(ServiceUnavailable):
-        asyncio.run(rpc.call("org", "get_org", org_id=1))
+        run_coroutine(rpc.call("org", "get_org", org_id=1))
     assert rpc._pending == {}
     assert as_http_error(ServiceUnavailable("x")).status == 503
 
@@ -62,5 +63,5 @@ def test_a_call_waiting_for_its_reply_fails_when_the_connection_drops():
             await waiting
         return asyncio.get_running_loop().time() - started
 
-    assert asyncio.run(scenario()) < 1  # not the call's 30 s timeout
+    assert run_coroutine(scenario()) < 1  # not the call's 30 s timeout
     assert rpc._pending == {}
