@@ -39,7 +39,6 @@ import io
 import math
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -547,10 +546,7 @@ def set_replicas(system, rpc, service: str, replicas: list[str], count: int) -> 
     """`count` answering parts of `service` in all: replicas spawned (and each waited for until it
     has answered a health RPC) or stopped."""
     while len(replicas) + 1 > count:
-        name = replicas.pop()
-        process = system.remove(name)
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        system.stop_child(replicas.pop())
     while len(replicas) + 1 < count:
         name = system.spawn_replica(service, len(replicas) + 2)
         replicas.append(name)

@@ -27,7 +27,6 @@ Then, on the same province, issue 3's daily-management figures (bench/scale.py's
 import json
 import multiprocessing
 import os
-import signal
 import statistics
 import sys
 import threading
@@ -227,9 +226,7 @@ def wait_root_known(dsn: str, system) -> None:
 
 def stop_ingesters(system, names: list[str]) -> None:
     for name in names:
-        process = system.remove(name)  # not restarted by the supervisor
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        system.stop_child(name)  # not restarted by the supervisor
 
 
 def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:

@@ -23,6 +23,7 @@ from .ports import free_port
 from .supervisor import Child, Supervisor, launch
 
 ROOT = Path(__file__).resolve().parent.parent
+NAMEKO = str(Path(sys.executable).with_name("nameko"))  # the services' runner, beside this Python
 LOCAL_S3 = "s3"  # the local store's child name
 # The readiness checks' RPC proxies close while a publisher confirm may still arrive; py-amqp warns
 # "Received method … during closing channel", which is no news on the launcher's console.
@@ -98,6 +99,11 @@ class System:
         with self._lock:
             return self.children.pop(name).process
 
+    def stop_child(self, name: str, grace: float = 30) -> None:
+        """Take child `name` out of supervision and stop it (SIGTERM, SIGKILL after `grace` s): an
+        ingester or a replica a benchmark no longer wants."""
+        _terminate([self.remove(name)], grace)
+
     def start(self, timeout: float = 60) -> None:
         atexit.register(self.stop)
         deadline = time.monotonic() + timeout
@@ -108,11 +114,10 @@ class System:
         self.bootstrap_output = self._run_once("初始化", "-m", "services.org.bootstrap")
         if self.local_s3:
             self._wait_local_s3(deadline)
-        nameko = str(Path(sys.executable).with_name("nameko"))
         for service in SERVICES:
             # Two parts per service (services/shared/service_parts.py): RPCs, and events + timers.
-            self._spawn(service, [nameko, *part_arguments(service, "answering")])
-            self._spawn(f"{service}-background", [nameko, *part_arguments(service, "background")])
+            self._spawn(service, [NAMEKO, *part_arguments(service, "answering")])
+            self._spawn(f"{service}-background", [NAMEKO, *part_arguments(service, "background")])
             self._spawn(f"{service}-relay", self._python("-m", "services.shared.messaging.relay", service))
         # Stats ingesters compete for the same event queues; any number gives the same counts.
         for number in range(1, int(self.env.get("PMIS_STATS_INGESTERS") or 1) + 1):
@@ -146,9 +151,9 @@ class System:
     def spawn_replica(self, service: str, number: int) -> str:
         """Another answering part of `service` (`<service>-<number>`, number 2 and up): a competing
         consumer on its RPC queue, as a deployment scales the service's Pods. Supervised like the
-        rest; `remove` it to stop supervising it."""
+        rest; `stop_child` stops it."""
         name = f"{service}-{number}"
-        self._spawn(name, [str(Path(sys.executable).with_name("nameko")), *part_arguments(service, "answering")])
+        self._spawn(name, [NAMEKO, *part_arguments(service, "answering")])
         return name
 
     def _wait_ready(self, timeout: float) -> None:
