@@ -61,6 +61,10 @@ EMITS = {
 # The organization directory (services/shared/org_directory.py) follows every org event; the
 # member projection (services/dues/projection.py) follows the member service's members.
 MEMBER_EVENTS = ("member_created", "member_updated")
+# The member facts the projection keeps (the rest — education, occupation, … — are not delivered here:
+# services/shared/messaging/routing.py).
+PROJECTED_FIELDS = ("name", "org_id", "org_path", "status", "category", "joined_on", "full_on", "left_on")
+WHEN_CHANGED = {("member", "member_updated"): PROJECTED_FIELDS}
 # The inflows (流入) a member may pay at (services/dues/inflows.py).
 INFLOW_EVENTS = ("inflow_opened", "inflow_ended")
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [

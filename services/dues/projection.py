@@ -5,9 +5,10 @@ repetition do not matter (the inbox claim commits with the effect). The path is 
 organization directory's when it knows the organization (an org move reaches members through
 it). A change of what the dues count by (organization, status, category, dates) recounts the member
 (a transfer moves their contributions to the new branch's counters; their ledger stays theirs); any
-other change (a name, or the education and occupation edits that make most of a year-end burst) only
-moves the projected version: a recount there would change nothing but hold the counting lock
-(issue 19: every member_updated recounted, serialised behind one lock, during the burst).
+other change (a name) only moves the projected version: a recount there would change nothing but hold
+the counting lock (issue 19: every member_updated recounted, serialised behind one lock, during the
+burst). The education and occupation edits that make most of a year-end burst are not delivered here
+at all (events.WHEN_CHANGED): the version they leave behind is caught up by the next change delivered.
 
 The back-fill (`python -m services.dues.backfill_members`, docs/DUES.md "Back-fill") reads the same
 facts page by page from the member service (`member.facts_page`, the page stats' reconcile reads) and
@@ -23,10 +24,11 @@ from services.shared.messaging.consumers import consumes
 from services.shared.messaging.inbox import claim
 from services.shared.paging import keyset_bounds
 
+from .events import PROJECTED_FIELDS
 from .models import inbox, members, org_directory
 from .store import recount
 
-FIELDS = ("name", "org_id", "org_path", "status", "category", "joined_on", "full_on", "left_on", "version")
+FIELDS = (*PROJECTED_FIELDS, "version")
 # The fields the ledger and the counters read (store.accounts, count_members): a change elsewhere recounts nothing.
 COUNTED_FIELDS = ("org_id", "org_path", "status", "category", "joined_on", "full_on", "left_on")
 BACKFILL_PAGE_MAX = 2000

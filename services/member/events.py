@@ -26,6 +26,9 @@ EMITS = {
                        "deleted_on back to null) or moved on a stage (the stage's date with it, a 回退 "
                        "clears it): {applicant_id, before, after}",
 }
+# member_updated is published with the fields it changed in its routing key (services/shared/messaging/
+# routing.py): a consumer that acts on a few fields (WHEN_CHANGED in its events.py) gets only those changes.
+ROUTED_BY_CHANGE = (MEMBER_UPDATED,)
 # The organization directory (services/shared/org_directory.py) follows every org event; a
 # member follows its transfers (services/member/transfers.py).
 TRANSFER_EVENTS = ("transfer_applied", "transfer_ended", "transfer_receiving", "transfer_received")

@@ -56,7 +56,8 @@ EMITS = {
 # and applicants in an organization are asked of the member service when it is revoked or
 # deleted: services/member/org_holds.py.)
 # 换届: a member who leaves the rolls (member_updated, status left) or transfers (member_transferred)
-# leaves the committees they no longer belong to (terms.on_member_event).
+# leaves the committees they no longer belong to (terms.on_member_event): only a member_updated that
+# changes the status is delivered (services/shared/messaging/routing.py).
 # 流入 members who may attend an organization's meetings (inflows.py): inflow_opened / inflow_ended.
 CONSUMES: list = [
     ("transfer", event_type) for event_type in
@@ -64,6 +65,7 @@ CONSUMES: list = [
      "inflow_opened", "inflow_ended")] + [
     ("member", "member_updated"), ("member", "member_transferred")] + [
     (source, AUDIT_RECORDED) for source in SERVICES]  # 操作日志 (audit.py): every service's
+WHEN_CHANGED = {("member", "member_updated"): ("status",)}
 
 
 def org_state(row, status: str | None = None, units=(), commendations=()) -> dict:

@@ -30,7 +30,7 @@ from services.shared.messaging.redelivery import (
     max_attempts,
     retry_seconds,
 )
-from services.shared.messaging.topology import subscriptions
+from services.shared.messaging.topology import bindings, subscriptions
 from services.shared.observability import logs, metrics, tracing
 from services.shared.priority import lower_own_priority
 from services.shared.unavailable import BROKER_ERRORS, dependency_down
@@ -226,7 +226,8 @@ async def run(size: int, wait_ms: int, stop: asyncio.Event | None = None) -> Non
                 exchange = await channel.declare_exchange(event_exchange(source).name, aio_pika.ExchangeType.TOPIC,
                                                           durable=True)
                 queue = await channel.declare_queue(name, durable=True, arguments=event_queue_arguments(name))
-                await queue.bind(exchange, routing_key=event_type)
+                for key in bindings("stats", source, event_type):
+                    await queue.bind(exchange, routing_key=key)
                 parked = await confirming.declare_queue(dlq_name(name), durable=True, arguments=dead_letter_arguments())
                 await parked.bind(dead_letters, routing_key=name)
                 redelivery.queue_names[await queue.consume(arrived.put)] = name

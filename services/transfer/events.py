@@ -54,6 +54,7 @@ EMITS.update({
 CONSUMES = [("org", event_type) for event_type in ORG_EVENTS] + [
     ("member", MEMBER_TRANSFERRED), ("member", MEMBER_TRANSFER_REFUSED), ("org", ORG_TRANSFER_REFUSED),
     ("member", "member_updated")]
+WHEN_CHANGED = {("member", "member_updated"): ("status",)}  # only a leave or its 回退 (routing.py)
 
 
 def applied_payload(row) -> dict:

@@ -82,14 +82,14 @@ def test_a_queue_declared_otherwise_is_moved_with_every_message(connection, befo
     classic(name, before)(connection.channel()).declare()
     publish(connection, 5)
 
-    assert ensure_queue(connection, event_queue(name, SOURCE, EVENT)) == 5
+    assert ensure_queue(connection, event_queue(name, SOURCE, [EVENT])) == 5
     with pytest.raises(PreconditionFailed):  # now declared with the new arguments only
         classic(name, before)(connection.channel()).declare()
     assert not exists(connection, name + HOLDING_SUFFIX)
     publish(connection, 1)  # still bound to the exchange
     kept = drain(connection, name)
     assert [m.headers["x-pmis-attempts"] for m in kept] == [0, 1, 2, 3, 4, 0]
-    assert ensure_queue(connection, event_queue(name, SOURCE, EVENT)) == 0  # declared as it is: nothing to do
+    assert ensure_queue(connection, event_queue(name, SOURCE, [EVENT])) == 0  # declared as it is: nothing to do
 
 
 def test_the_move_refuses_while_a_consumer_is_on_the_old_queue(connection):
@@ -100,16 +100,16 @@ def test_the_move_refuses_while_a_consumer_is_on_the_old_queue(connection):
     listener.basic_qos(0, 1, False)
     listener.basic_consume(name, callback=lambda message: None)
     with pytest.raises(QueueInUse, match="请先停止所有服务"):
-        ensure_queue(connection, event_queue(name, SOURCE, EVENT))
+        ensure_queue(connection, event_queue(name, SOURCE, [EVENT]))
     listener.close()  # its unacked event goes back to the old queue; the other two wait in the holding queue
-    assert ensure_queue(connection, event_queue(name, SOURCE, EVENT)) == 1
+    assert ensure_queue(connection, event_queue(name, SOURCE, [EVENT])) == 1
     assert sorted(m.headers["x-pmis-attempts"] for m in drain(connection, name)) == [0, 1, 2]
 
 
 def test_a_message_delivered_too_often_is_dead_lettered_by_the_broker(connection):
     name = f"evt-{SOURCE}-{EVENT}--poison.on_{EVENT}"
     ensure_queue(connection, dead_letter_queue(name))
-    ensure_queue(connection, event_queue(name, SOURCE, EVENT))
+    ensure_queue(connection, event_queue(name, SOURCE, [EVENT]))
     publish(connection, 1)
     channel = connection.channel()
     for _ in range(DELIVERY_LIMIT + 1):  # each a consumer that died before its ack
@@ -124,8 +124,8 @@ def test_a_message_delivered_too_often_is_dead_lettered_by_the_broker(connection
 
 def test_classic_queues_on_request_and_no_other_kind(monkeypatch):
     monkeypatch.setenv("PMIS_EVENT_QUEUE_TYPE", "classic")
-    assert event_queue("q", SOURCE, EVENT).queue_arguments == {"x-queue-type": "classic"}
+    assert event_queue("q", SOURCE, [EVENT]).queue_arguments == {"x-queue-type": "classic"}
     assert dead_letter_queue("q").queue_arguments == {"x-queue-type": "classic"}
     monkeypatch.setenv("PMIS_EVENT_QUEUE_TYPE", "lazy")
     with pytest.raises(ValueError, match="PMIS_EVENT_QUEUE_TYPE"):
-        event_queue("q", SOURCE, EVENT)
+        event_queue("q", SOURCE, [EVENT])

@@ -11,6 +11,7 @@ import logging
 import traceback
 
 import eventlet
+from kombu import binding
 from nameko.events import EventHandler
 
 from ..config import amqp_uri
@@ -18,6 +19,7 @@ from ..unavailable import dependency_down
 from .queues import event_queue_arguments
 from .redelivery import after_failure, max_attempts, retry_seconds
 from .republish import republish
+from .topology import bindings
 
 log = logging.getLogger("pmis.consumers")
 
@@ -33,11 +35,13 @@ def message_properties(message) -> dict:
 
 class LimitedEventHandler(EventHandler):
     """A SERVICE_POOL event handler that retries a failed event a few times, then parks it; its
-    queue is declared as migrate declares it (queues.py: a quorum queue)."""
+    queue is declared as migrate declares it (queues.py: a quorum queue, bound by routing.py's keys)."""
 
     def setup(self):
         super().setup()
         self.queue.queue_arguments = event_queue_arguments(self.queue.name)
+        keys = bindings(self.container.service_name, self.source_service, self.event_type)
+        self.queue.bindings = {binding(self.queue.exchange, routing_key=key) for key in keys[1:]}
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:

@@ -24,7 +24,7 @@ may arrive twice, which the consumers' inboxes absorb.
 import logging
 
 from amqp.exceptions import PreconditionFailed
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 
 from ..config import setting
 from .redelivery import DLQ_EXCHANGE, dlq_name
@@ -67,9 +67,12 @@ def event_queue_arguments(queue: str) -> dict:
             "x-delivery-limit": DELIVERY_LIMIT}
 
 
-def event_queue(queue: str, source: str, event_type: str) -> Queue:
-    return Queue(queue, exchange=event_exchange(source), routing_key=event_type, durable=True,
-                 auto_delete=False, exclusive=False, queue_arguments=event_queue_arguments(queue))
+def event_queue(queue: str, source: str, keys: list[str]) -> Queue:
+    """`keys`: its binding keys on the source's exchange (topology.bindings, routing.py). (kombu binds
+    a Queue given `bindings` by those alone, not by its `exchange` and `routing_key`.)"""
+    exchange = event_exchange(source)
+    return Queue(queue, durable=True, auto_delete=False, exclusive=False, queue_arguments=event_queue_arguments(queue),
+                 bindings=[binding(exchange, routing_key=key) for key in keys])
 
 
 def dead_letter_queue(queue: str) -> Queue:
@@ -78,8 +81,8 @@ def dead_letter_queue(queue: str) -> Queue:
 
 
 def _holding(queue: Queue) -> Queue:
-    return Queue(queue.name + HOLDING_SUFFIX, exchange=queue.exchange, routing_key=queue.routing_key,
-                 durable=True, auto_delete=False, exclusive=False, queue_arguments=dead_letter_arguments())
+    return Queue(queue.name + HOLDING_SUFFIX, bindings=queue.bindings, durable=True, auto_delete=False,
+                 exclusive=False, queue_arguments=dead_letter_arguments())
 
 
 def _declared(connection: Connection, queue: Queue) -> bool:

@@ -23,7 +23,8 @@ from ..priority import lower_backend_priority, lower_own_priority
 from ..unavailable import BROKER_ERRORS
 from .outbox import relay_channel
 from .redelivery import dlq_name
-from .topology import subscriptions
+from .routing import routing_key
+from .topology import routed_by_change, subscriptions
 
 log = logging.getLogger("pmis.relay")
 BATCH = 500
@@ -49,7 +50,9 @@ def event_message(envelope: dict, trace_carrier: dict | None = None) -> aio_pika
     )
 
 
-async def publish_batch(pg: psycopg.AsyncConnection, exchange: aio_pika.abc.AbstractExchange, schema: str) -> int:
+async def publish_batch(pg: psycopg.AsyncConnection, exchange: aio_pika.abc.AbstractExchange, schema: str,
+                        routed: tuple = ()) -> int:
+    """`routed`: the service's event types published with what they changed in the key (routing.py)."""
     async with pg.transaction():
         rows = await (await pg.execute(
             f"SELECT id, event_type, envelope FROM {schema}.outbox WHERE sent_at IS NULL "
@@ -63,7 +66,7 @@ async def publish_batch(pg: psycopg.AsyncConnection, exchange: aio_pika.abc.Abst
                  if env.get("trace") and tracing.enabled() else None for _, etype, env in rows]
         try:
             await asyncio.gather(*(exchange.publish(event_message(env, span and tracing.carrier_of(span)),
-                                                    routing_key=etype)
+                                                    routing_key=routing_key(etype, env.get("payload"), routed))
                                    for (_, etype, env), span in zip(rows, spans)))
         finally:
             for span in spans:
@@ -110,8 +113,9 @@ async def run(service: str, stop: asyncio.Event | None = None) -> None:
             # Listening before the first look: a row committed in between is seen by that look or notifies.
             await listen.execute(f"LISTEN {relay_channel(service)}")
             log.info("relay for %s started", service)
+            routed = routed_by_change(service)
             while not stop.is_set():
-                sent = await publish_batch(pg, exchange, service)
+                sent = await publish_batch(pg, exchange, service, routed)
                 heartbeat.beat(f"relay-{service}")
                 if metrics.due(f"relay-{service}", MEASURE_SECONDS):
                     try:

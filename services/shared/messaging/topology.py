@@ -16,14 +16,29 @@ from nameko.events import EventHandler
 from ..config import amqp_uri
 from ..service_list import SERVICES
 from .queues import dead_letter_exchange, dead_letter_queue, ensure_queue, event_exchange, event_queue
+from .routing import binding_keys
 
-__all__ = ["SERVICES", "declare_all", "declarations", "event_exchange", "handler_problems", "subscriptions"]
+__all__ = ["SERVICES", "bindings", "declare_all", "declarations", "event_exchange", "handler_problems",
+           "routed_by_change", "subscriptions"]
 
 
 def declarations(service: str) -> tuple[dict, list]:
     """(EMITS, CONSUMES) of a service's events.py."""
     module = importlib.import_module(f"services.{service}.events")
     return dict(module.EMITS), [tuple(pair) for pair in module.CONSUMES]
+
+
+def routed_by_change(source: str) -> tuple:
+    """The event types `source` publishes with what they changed in the routing key (routing.py)."""
+    return tuple(getattr(importlib.import_module(f"services.{source}.events"), "ROUTED_BY_CHANGE", ()))
+
+
+def bindings(service: str, source: str, event_type: str) -> list[str]:
+    """The binding keys of `service`'s queue for `source`'s `event_type` (routing.py): its events.py
+    `WHEN_CHANGED` names the fields it acts on, if only some."""
+    module = importlib.import_module(f"services.{service}.events")
+    fields = getattr(module, "WHEN_CHANGED", {}).get((source, event_type))
+    return binding_keys(event_type, event_type in routed_by_change(source), fields)
 
 
 def queue_name(service: str, source: str, event_type: str) -> str:
@@ -89,6 +104,6 @@ def declare_all(services=SERVICES) -> list[str]:
             for source, event_type, queue in subscriptions(name):
                 event_exchange(source)(channel).declare()
                 ensure_queue(connection, dead_letter_queue(queue))
-                ensure_queue(connection, event_queue(queue, source, event_type))
+                ensure_queue(connection, event_queue(queue, source, bindings(name, source, event_type)))
                 declared.append(queue)
     return declared
