@@ -47,8 +47,10 @@ def processes() -> dict[int, str]:
             found[int(entry)] = "gateway"
         elif "service_parts:" in command:  # nameko run … services.shared.service_parts:org_answering
             found[int(entry)] = "nameko " + command.split("service_parts:", 1)[1].split()[0].replace("_", " ")
-        elif "messaging.relay" in command or "stats.ingest" in command:
-            found[int(entry)] = "relays and ingesters"
+        elif "messaging.relay" in command:
+            found[int(entry)] = "relays"
+        elif "stats.ingest" in command:
+            found[int(entry)] = "ingesters"
     return found
 
 
