@@ -73,3 +73,19 @@ def test_a_change_that_cannot_be_told_reaches_every_consumer(connection):
     key = publish(connection, None, {"status": "left"})
     assert key == "member_updated"
     assert received(connection) == {service: [key] for service in CONSUMERS}
+
+
+
+def test_migrate_binds_the_queues_an_earlier_release_declared(connection):
+    """An earlier release bound the statistics' queue to the bare type alone: there an edit published
+    under its fields reaches nothing, so migrate binds the keys before any new relay publishes one
+    (docs/DEPLOY.md, upgrade), keeping what waits in the queue."""
+    name = queue_name("stats", "member", "member_updated")
+    channel = connection.channel()
+    channel.queue_unbind(name, "member.events", "member_updated.#")
+    publish(connection, {"education": "30"}, {"education": "20"})
+    assert received(connection)["stats"] == []
+    publish(connection, None, {"education": "20"})  # bare: waits in the queue across the migrate
+    declare_all()
+    key = publish(connection, {"education": "30"}, {"education": "20"})
+    assert received(connection)["stats"] == ["member_updated", key]
