@@ -41,6 +41,7 @@ class LimitedEventHandler(EventHandler):
         super().setup()
         self.queue.queue_arguments = event_queue_arguments(self.queue.name)
         keys = bindings(self.container.service_name, self.source_service, self.event_type)
+        # nameko's Queue binds the bare type itself (keys[0]); the rest are added beside it.
         self.queue.bindings = {binding(self.queue.exchange, routing_key=key) for key in keys[1:]}
 
     def handle_message_processed(self, message, result=None, exc_info=None):

@@ -44,4 +44,3 @@ def binding_keys(event_type: str, routed: bool, fields=None) -> list[str]:
     if not fields:
         return [event_type, f"{event_type}.#"]
     return [event_type, *(f"{event_type}.#.{field}.#" for field in sorted(fields))]
-

@@ -1,5 +1,5 @@
-"""A batch's acks as one multiple ack where that cannot reach a message not yet applied (ingest.ack_plan)."""
-from services.stats.ingest import ack_plan
+"""A batch's acks as one multiple ack where that cannot reach a message not yet applied (messaging/acks.ack_plan)."""
+from services.shared.messaging.acks import ack_plan
 
 
 def test_a_batch_from_the_floor_is_one_multiple_ack():
