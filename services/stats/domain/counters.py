@@ -17,6 +17,7 @@ A year is a report year: the days after the report date (系统设置 统计报�
 (`report_year`); a year end is the report date. Every event's date is bucketed by `year_of(iso,
 cutoff)`; birth years stay calendar years (`calendar_year`).
 """
+from bisect import bisect_right
 from collections import Counter
 
 from services.shared.codes import COMMUNITY, LEAVE_KIND_GROUPS, STREET, STUDENT, TOWNSHIP, VILLAGE, return_increase
@@ -101,11 +102,14 @@ def cutoff_day(year: int, cutoff: tuple = CALENDAR) -> str:
     return f"{int(year):04d}-{int(cutoff[0]):02d}-{int(cutoff[1]):02d}"
 
 
+_PERIOD_STARTS = [before for _, before in JOINED_PERIODS[:-1]]  # each period's first day after the first's
+
+
 def joined_period(iso) -> str:
     if not iso:
         return NOT_RECORDED
-    day = str(iso)[:10]
-    return next(key for key, before in JOINED_PERIODS if before is None or day < before)
+    # A binary search: every member change counts this twice (3 % of an ingester's time as a scan).
+    return JOINED_PERIODS[bisect_right(_PERIOD_STARTS, str(iso)[:10])][0]
 
 
 def span(entries: Counter, dimension: str, value, start: int, end: int | None, within: tuple) -> None:

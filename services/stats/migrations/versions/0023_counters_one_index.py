@@ -29,5 +29,6 @@ def upgrade():
 
 
 def downgrade():
-    op.execute(f"ALTER TABLE stats.counters DROP CONSTRAINT counters_pkey, ADD CONSTRAINT counters_pkey PRIMARY KEY {KEY}")
+    op.execute(f"ALTER TABLE stats.counters DROP CONSTRAINT counters_pkey, "
+               f"ADD CONSTRAINT counters_pkey PRIMARY KEY {KEY}")
     op.execute("CREATE INDEX counters_org_year ON stats.counters (org_id, year) INCLUDE (dimension, value, n)")
