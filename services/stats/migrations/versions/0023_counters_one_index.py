@@ -6,10 +6,10 @@ a new entry in every index of the table: with the key and the covering index (st
 counter folded cost a heap version and two index entries. The key with n included serves the
 reports' index-only scan just as well (they read one organization's rows; the year, the key's
 last column, is checked in the index), and the upserts' conflict check is the same index: one
-index entry per counter folded. Measured on a 12.5M-row copy, 13,000 counters folded: 564 →
-364 ms (docs/BENCHMARKS.md, issue 18).
+index entry per counter folded. Measured on a 12.5M-row copy, 13,000 counters folded: 510 →
+374 ms (bench/counter_indexes.py; docs/BENCHMARKS.md, issue 18).
 
-Rebuilding the key holds the counters' table for as long as the index build (8.5 s for 12.5M
+Rebuilding the key holds the counters' table for as long as the index build (12 s for 12.5M
 rows on the 2-core bench machine): run it, as every migration, before the rollout.
 
 Revision ID: stats_0023_counters_one_index
