@@ -13,7 +13,6 @@ busy server writes them), and reads the root's rows for a report year 30 times (
 after a VACUUM, then again after 2 % of the table was updated: pages no longer all visible).
 Also: the time to rebuild the key as stats_0023 does, from the `two` layout.
 """
-import contextlib
 import random
 import statistics
 import sys
@@ -21,10 +20,9 @@ import time
 
 import psycopg
 
-from .fold_rate import ADMIN_DSN
+from .fold_rate import scratch_database
 from .harness import exit_code, record
 
-DATABASE = "pmis_bench_counter_indexes"
 KEY = "(org_id, dimension, value, year)"
 LAYOUTS = {
     "two": (f"PRIMARY KEY {KEY}", "", "CREATE INDEX counters_org_year ON counters (org_id, year) "
@@ -44,20 +42,6 @@ WITH moved AS (DELETE FROM deltas RETURNING org_id, dimension, value, year, n),
 summed AS (SELECT org_id, dimension, value, year, sum(n) AS n FROM moved GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4)
 INSERT INTO counters AS c SELECT * FROM summed ON CONFLICT {KEY} DO UPDATE SET n = c.n + excluded.n"""
 ROOT_ROWS = "SELECT dimension, value, year, n FROM counters WHERE org_id = 1 AND year <= 2026"
-
-
-@contextlib.contextmanager
-def database():
-    admin = psycopg.connect(ADMIN_DSN, autocommit=True)
-    admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    admin.execute(f"CREATE DATABASE {DATABASE}")
-    dsn = ADMIN_DSN.rsplit("/", 1)[0] + f"/{DATABASE}"
-    try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            yield conn
-    finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.close()
 
 
 def load(conn, layout: str) -> None:
@@ -109,7 +93,7 @@ def reads(conn, times: int = 30) -> dict:
 
 
 def measure(layout: str) -> dict:
-    with database() as conn:
+    with scratch_database("pmis_counter_indexes") as dsn, psycopg.connect(dsn, autocommit=True) as conn:
         load(conn, layout)
         figures = {"folds_ms": folds(conn)}
         figures["fold_mean_ms"] = round(statistics.mean(figures["folds_ms"]), 1)

@@ -86,26 +86,34 @@ OLD_FOLD = compaction.FOLD.text.replace(
 
 
 @contextlib.contextmanager
-def private_database():
-    """A database migrated to the stats head, dropped afterwards (also on SIGTERM or SIGINT)."""
-    name = f"pmis_fold_rate_{os.getpid()}"
+def scratch_database(prefix: str = "pmis_fold_rate"):
+    """An empty database of its own, dropped afterwards (also on SIGTERM or SIGINT); yields its DSN."""
+    name = f"{prefix}_{os.getpid()}"
     with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = f"{ADMIN_DSN.rsplit('/', 1)[0]}/{name}"
-    url = os.environ.get("PMIS_DATABASE_URL")
     with stopping_on_signals():
+        try:
+            yield f"{ADMIN_DSN.rsplit('/', 1)[0]}/{name}"
+        finally:
+            with signals_held():
+                with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:  # FORCE: a running fold ends too
+                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextlib.contextmanager
+def private_database():
+    """A database migrated to the stats head, dropped afterwards (also on SIGTERM or SIGINT)."""
+    url = os.environ.get("PMIS_DATABASE_URL")
+    with scratch_database() as dsn:
         try:
             os.environ["PMIS_DATABASE_URL"] = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
             upgrade("stats")
             yield dsn
         finally:
-            with signals_held():
-                if url is None:
-                    os.environ.pop("PMIS_DATABASE_URL", None)
-                else:
-                    os.environ["PMIS_DATABASE_URL"] = url
-                with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:  # FORCE: a running fold ends too
-                    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            if url is None:
+                os.environ.pop("PMIS_DATABASE_URL", None)
+            else:
+                os.environ["PMIS_DATABASE_URL"] = url
 
 
 class Backlog:

@@ -75,7 +75,6 @@ def test_a_change_that_cannot_be_told_reaches_every_consumer(connection):
     assert received(connection) == {service: [key] for service in CONSUMERS}
 
 
-
 def test_migrate_binds_the_queues_an_earlier_release_declared(connection):
     """An earlier release bound the statistics' queue to the bare type alone: there an edit published
     under its fields reaches nothing, so migrate binds the keys before any new relay publishes one
