@@ -1,5 +1,11 @@
 """Start a private copy of the whole system for a benchmark (own database, vhost and ports,
-removed afterwards), exactly as the tests do."""
+removed afterwards), exactly as the tests do.
+
+The database lives on the machine's PostgreSQL (its packaged defaults: shared_buffers 128 MB,
+max_wal_size 1 GB), or with PMIS_BENCH_POSTGRES=production on a private cluster on the same disk
+started with the parameters the production overlay gives the CloudNativePG Cluster
+(k8s/operators/postgres.yaml: shared_buffers 4 GB, max_wal_size 8 GB, wal_compression, …), so a
+figure can be read both ways. Each result records which."""
 import contextlib
 import json
 import os
@@ -12,15 +18,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+import yaml
 
 from launcher.system import System
 from services.shared.config import setting
 from tests.support.environment import TestEnvironment
+from tests.support.private_backends import PrivatePostgres
 from tests.support.rpc import SyncRpc
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 ADMIN_PASSWORD = "Bench#Pass2026"
+PRODUCTION_CLUSTER = ROOT / "k8s" / "operators" / "postgres.yaml"
 
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -61,11 +70,46 @@ def signals_held():
             signal.signal(sig, handler)
 
 
+def postgres_server() -> str:
+    return os.environ.get("PMIS_BENCH_POSTGRES") or "machine"
+
+
+def production_settings() -> dict:
+    """The server parameters of the production overlay's CloudNativePG Cluster."""
+    for document in yaml.safe_load_all(PRODUCTION_CLUSTER.read_text()):
+        if document and document.get("kind") == "Cluster":
+            return {name: str(value) for name, value in document["spec"]["postgresql"]["parameters"].items()}
+    raise LookupError(f"no Cluster in {PRODUCTION_CLUSTER}")
+
+
+@contextlib.contextmanager
+def database_server():
+    """The admin DSN of a private production-shaped cluster (PMIS_BENCH_POSTGRES=production), or
+    None for the machine's PostgreSQL."""
+    if postgres_server() == "machine":
+        yield None
+        return
+    if postgres_server() != "production":
+        raise SystemExit(f"PMIS_BENCH_POSTGRES: machine or production, not {postgres_server()!r}")
+    server = PrivatePostgres(production_settings())
+    try:
+        server.start()
+        yield server.admin_dsn
+    finally:
+        server.close()
+
+
 @contextlib.contextmanager
 def running_system(**extra_env):
     """The system, stopped (every process it started, its database with any statement still
     running in it, its vhost) when the benchmark ends, fails, or gets SIGTERM or SIGINT."""
-    environment = TestEnvironment()
+    with database_server() as server_dsn:
+        with _running_system(TestEnvironment(server_dsn), extra_env) as running:
+            yield running
+
+
+@contextlib.contextmanager
+def _running_system(environment: TestEnvironment, extra_env: dict):
     system = None
     with stopping_on_signals():
         try:
@@ -145,7 +189,8 @@ def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "postgres": subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()}
+            "postgres": subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip(),
+            "postgres_server": postgres_server()}
 
 
 def record(name: str, result: dict) -> None:

@@ -55,8 +55,10 @@ def manage_vhost(name: str, action: str) -> None:
 
 
 class TestEnvironment:
-    def __init__(self):
+    def __init__(self, admin_dsn: str | None = None):
+        """`admin_dsn`: the PostgreSQL server to use (a benchmark's private one), whatever else is set."""
         self.stack = ExitStack()
+        self.server_dsn = admin_dsn
         self.tag = f"t{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.database = f"pmis_test_{self.tag}"
         self.vhost = None
@@ -66,10 +68,10 @@ class TestEnvironment:
 
     def start(self) -> dict:
         found = None
-        if not (os.environ.get("PMIS_TEST_DATABASE_URL") or os.environ.get("PMIS_TEST_AMQP_URI")):
+        if not (self.server_dsn or os.environ.get("PMIS_TEST_DATABASE_URL") or os.environ.get("PMIS_TEST_AMQP_URI")):
             found = _docker_containers(self.stack)
         if found is None:
-            found = {"admin_dsn": os.environ.get("PMIS_TEST_ADMIN_DSN", LOCAL_PG),
+            found = {"admin_dsn": self.server_dsn or os.environ.get("PMIS_TEST_ADMIN_DSN", LOCAL_PG),
                      "amqp": os.environ.get("PMIS_TEST_AMQP_URI"), "s3": {},
                      "vhost_tool": shutil.which("rabbitmqctl") is not None}
         self.admin_dsn = found["admin_dsn"]

@@ -1,5 +1,6 @@
 """A PostgreSQL cluster and a RabbitMQ node of one's own, on free ports, for the chaos suite: it
-restarts and kills them, which it must never do to the machine's shared servers.
+restarts and kills them, which it must never do to the machine's shared servers. Benchmarks start
+the PostgreSQL one with the production overlay's parameters (bench/harness.py).
 
 Both run from the machine's installed binaries (Debian's postgresql-15 and rabbitmq-server) with
 their data in a temporary directory, removed on `close`. PostgreSQL refuses to run as root, so
@@ -31,9 +32,12 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 class PrivatePostgres:
-    def __init__(self):
+    def __init__(self, settings: dict | None = None):
+        """`settings`: server parameters over the small defaults below (a benchmark passes the
+        production overlay's: bench/harness.py)."""
+        self.settings = {"max_connections": "300", "shared_buffers": "128MB", **(settings or {})}
         self.port = free_port()
-        self.base = Path(tempfile.mkdtemp(prefix="pmis-chaos-pg-"))
+        self.base = Path(tempfile.mkdtemp(prefix="pmis-private-pg-"))
         self.data = self.base / "data"
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
@@ -46,8 +50,8 @@ class PrivatePostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _ctl(self, *args: str, timeout: float = 120) -> None:
-        options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c max_connections=300"
-                   " -c shared_buffers=128MB")
+        options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1" + "".join(
+            f" -c {name}={value}" for name, value in self.settings.items())
         subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.base / "log"),
                                      "-o", options, "-w", "-t", str(int(timeout)), *args]),
                        check=True, capture_output=True, timeout=timeout + 10)
