@@ -4,15 +4,16 @@ The fold itself is pure (domain/fold.py); this module loads and locks what it ne
 what it returns. Rows are locked in id order (inbox by event id, then organizations, then
 members), so parallel ingesters wait for each other but never deadlock.
 """
+import json
 import logging
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.shared.bulk import copy_rows
+from services.shared.bulk import copy_values
 from services.shared.messaging.inbox import claim, unclaim
 
 from . import period
@@ -84,18 +85,30 @@ def _write_orgs(session: Session, changed: dict) -> None:
               "commendations": f.facts.get("commendations") or []} for org_id, f in changed.items()])
 
 
+# One statement for the batch's members, not one UPDATE each: 500 pipelined updates were 9 % of an
+# ingester's CPU (binding and converting each), and as many statements for its backend.
+WRITE_MEMBERS = text("""
+UPDATE stats.member_facts m SET version = c.version, org_path = c.org_path, facts = c.facts
+FROM unnest(CAST(:ids AS bigint[]), CAST(:versions AS int[]), CAST(:paths AS text[]), CAST(:facts AS jsonb[]))
+     AS c(member_id, version, org_path, facts)
+WHERE m.member_id = c.member_id
+""")
+
+
 def _write_members(session: Session, changed: dict) -> None:
     if changed:
-        session.execute(update(member_facts).where(member_facts.c.member_id == bindparam("id")).values(
-            version=bindparam("version"), org_path=bindparam("org_path"), facts=bindparam("facts")),
-            [{"id": member_id, "version": f.version, "org_path": f.path, "facts": f.facts}
-             for member_id, f in changed.items()])
+        ids = sorted(changed)  # rows locked in id order already (_lock_members)
+        session.execute(WRITE_MEMBERS, {"ids": ids, "versions": [changed[i].version for i in ids],
+                                        "paths": [changed[i].path for i in ids],
+                                        "facts": [json.dumps(changed[i].facts) for i in ids]})
+
+
+DELTA_COLUMNS = ["org_id", "dimension", "value", "year", "n"]
 
 
 def write_deltas(session: Session, deltas: dict) -> None:
-    copy_rows(session, counter_deltas, [
-        {"org_id": org_id, "dimension": dimension, "value": value, "year": year, "n": n}
-        for (org_id, dimension, value, year), n in deltas.items()])
+    if deltas:
+        copy_values(session, counter_deltas, DELTA_COLUMNS, ((*key, n) for key, n in deltas.items()))
 
 
 def _known_paths(session: Session, events: list) -> dict:
@@ -105,7 +118,7 @@ def _known_paths(session: Session, events: list) -> dict:
               if after and after.get("org_id") is not None}
     if not wanted:
         return {}
-    rows = session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id.in_(wanted), orgs.c.path != ""))
+    rows = session.execute(select(orgs.c.id, orgs.c.path).where(orgs.c.id == any_(sorted(wanted)), orgs.c.path != ""))
     return {row.id: row.path for row in rows}
 
 

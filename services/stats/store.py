@@ -10,7 +10,7 @@ a generation number and an empty range of deltas.
 from collections import Counter
 from contextlib import contextmanager
 
-from sqlalchemy import select, text, update
+from sqlalchemy import any_, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
@@ -229,5 +229,5 @@ def unit_kinds(session: Session, paths) -> dict:
     ids = sorted({path_ids(path)[-1] for path in paths if path_ids(path)})
     if not ids:
         return {}
-    rows = session.execute(select(orgs.c.id, orgs.c.units).where(orgs.c.id.in_(ids)))
+    rows = session.execute(select(orgs.c.id, orgs.c.units).where(orgs.c.id == any_(ids)))
     return {row.id: kind for row in rows for kind in [unit_kind(row.units)] if kind}
