@@ -78,6 +78,7 @@ WHERE org_id = ANY(:ids) AND year {years} :year {since}
 GROUP BY 1, 2, 3
 """
 EARLIER, THIS_YEAR = "<", "="
+PARTS = (EARLIER, THIS_YEAR)
 FOLDED_ROWS = {part: text(ROWS.format(table="counters", years=part, since="")) for part in (EARLIER, THIS_YEAR)}
 # What the folds after a kept reading added to the same rows (compaction.py logs them).
 INCREMENT_ROWS = {part: text(ROWS.format(table="fold_increments", years=part, since="AND fold_no > :since"))
@@ -138,11 +139,25 @@ def counter_reads(ids: list, year: int, dimensions: list | None) -> dict:
     """The reads an organization's counted rows take whatever is kept (ids[0]: the organization,
     the rest its children for "direct"): its generations, the fold log and its deltas. A report's
     view sends them in one pipeline with its own reads (reports.ReportDesk.read_ahead)."""
-    return {"generations": select(counter_generations.c.org_id, counter_generations.c.year,
-                                  counter_generations.c.generation)
-            .where(counter_generations.c.org_id.in_(ids), counter_generations.c.year <= year),
-            "fold_log": FOLD_LOG,
-            "deltas": (DELTA_ROWS, _row_parameters(ids, year, dimensions))}
+    reads = {"generations": select(counter_generations.c.org_id, counter_generations.c.year,
+                                   counter_generations.c.generation)
+             .where(counter_generations.c.org_id.in_(ids), counter_generations.c.year <= year),
+             "fold_log": FOLD_LOG,
+             "deltas": (DELTA_ROWS, _row_parameters(ids, year, dimensions))}
+    # Right after a fold (cold) a kept reading is brought up to date from the folds' increments
+    # since it: asked for in this same round trip, not a second one (an index range, empty when
+    # nothing was folded since). Only kept readings of the organizations the folds log have a fold_no.
+    reading = (tuple(ids), year, tuple(dimensions or ()))
+    for part in PARTS:
+        kept = folded_rows.get((*reading, part))
+        if kept is not None and kept.fold_no is not None:
+            reads[_increments(part, kept.fold_no)] = (INCREMENT_ROWS[part], {
+                **_row_parameters(ids, year, dimensions), "since": kept.fold_no})
+    return reads
+
+
+def _increments(part: str, since: int) -> str:
+    return f"increments {part} {since}"
 
 
 def _row_parameters(ids: list, year: int, dimensions: list | None) -> dict:
@@ -169,6 +184,11 @@ def counted_rows(session, found: dict, ids: list, path: str, year: int, scope: s
         if kept[part] is not None and kept[part].generations == part_generations:
             continue
         if kept[part] is not None and kept[part].brought_up_to_date(log):
+            ahead = found.get(_increments(part, kept[part].fold_no))
+            if ahead is not None:  # read with `found` (counter_reads), in its snapshot
+                kept[part] = kept[part].plus(ahead, part_generations, log)
+                folded_rows.put((*reading, part), kept[part])
+                continue
             reads[part] = (INCREMENT_ROWS[part], {**params, "since": kept[part].fold_no})
         else:
             kept[part], reads[part] = None, (FOLDED_ROWS[part], params)

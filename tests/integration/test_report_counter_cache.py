@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
+from services.shared.pipelined import read_together
 from services.stats import compaction, store
 from tests.support.helpers import plain_dsn, wait_for
 from tests.support.statements import watch_statements
@@ -102,16 +103,25 @@ def test_a_fold_committed_during_a_read_is_counted_once(system, counted_org):
         engine.dispose()
 
 
-def test_a_kept_reading_is_brought_up_to_date_by_the_folds_increments(system, counted_org):
+def test_a_kept_reading_is_brought_up_to_date_by_the_folds_increments(system, counted_org, monkeypatch):
     """Cold = warm (issue 17): after a fold, a kept reading of an organization near the root adds
-    what the fold logged for it instead of reading its counters again; a change outside a fold
-    (a repair by hand) makes the next read whole again. The figures are right either way."""
+    what the fold logged for it instead of reading its counters again, asked for in the same round
+    trip as the generations; a change outside a fold (a repair by hand) makes the next read whole
+    again. The figures are right either way."""
     engine = create_engine(system.env["PMIS_DATABASE_URL"])
     sessions = sessionmaker(engine)
     statements = watch_statements(engine)
+    round_trips = []
+
+    def counting(session, reads):
+        round_trips.append(sorted(reads))
+        return read_together(session, reads)
+
+    monkeypatch.setattr(store, "read_together", counting)
 
     def counted() -> dict:
         statements.clear()
+        round_trips.clear()
         _, rows = store.org_rows(sessions, Caller.system("test"), X, NOW, None)
         return {(d, v, y): n for d, v, y, n in rows}
 
@@ -131,6 +141,7 @@ def test_a_kept_reading_is_brought_up_to_date_by_the_folds_increments(system, co
         assert counted() == {("total", "", NOW - 2): 7, ("sex", "2", NOW - 2): 5, ("sex", "2", NOW): -1,
                              ("sex", "1", NOW): 1}
         assert read("fold_increments") and not read("counters")  # the fold's few rows, not the counters
+        assert len(round_trips) == 1, round_trips  # with the generations: cold costs no round trip more
         with psycopg.connect(counted_org) as conn:  # outside a fold: the increments cannot say it
             conn.execute("UPDATE stats.counters SET n = 9 WHERE org_id = %s AND dimension = 'total'", (X,))
         assert counted()[("total", "", NOW - 2)] == 9 and read("counters")
