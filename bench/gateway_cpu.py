@@ -1,5 +1,6 @@
 """Where a trivial authenticated read's time goes (issue 18): CPU milliseconds per request in each
-process. `python -m bench.gateway_cpu [SECONDS] [PATH]` (default 20 s of GET /api/v1/code-tables/sex).
+process. `python -m bench.gateway_cpu [SECONDS] [PATH] [httpx|wrk]` (default 20 s of GET
+/api/v1/code-tables/sex from httpx; wrk: Debian's wrk, one thread, as the load generator).
 
 A fresh system with one gateway worker; 20 concurrent clients (in a child process, so that its
 CPU is counted apart) request PATH for SECONDS after a warm-up. Each process's user+system CPU
@@ -10,6 +11,8 @@ summed over all processes ≈ 2,000 ms ÷ throughput when the cores are saturate
 import asyncio
 import multiprocessing
 import os
+import re
+import subprocess
 import sys
 import time
 
@@ -71,40 +74,77 @@ def load(base, headers, path, seconds, counter) -> None:
     asyncio.run(_load(base, headers, path, seconds, counter))
 
 
-def main(seconds: float = 20, path: str = "/code-tables/sex") -> None:
+class HttpxLoad:
+    """CLIENTS async httpx clients in a spawned process (its CPU counted apart)."""
+    name = "load generator (httpx)"
+
+    def __init__(self, base: str, headers: dict, path: str, seconds: float):
+        context = multiprocessing.get_context("spawn")
+        warm_up = context.Process(target=load, args=(base, headers, path, 3, context.Value("l", 0)))
+        warm_up.start()
+        warm_up.join()
+        self.counter = context.Value("l", 0)
+        self.process = context.Process(target=load, args=(base, headers, path, seconds, self.counter))
+
+    def start(self) -> int:
+        self.process.start()
+        return self.process.pid
+
+    def requests(self) -> int:
+        self.process.join()
+        return self.counter.value
+
+
+class WrkLoad:
+    """wrk (C, one thread, CLIENTS connections): a load generator that costs next to nothing."""
+    name = "load generator (wrk)"
+
+    def __init__(self, base: str, headers: dict, path: str, seconds: float):
+        options = [option for name, value in headers.items() for option in ("-H", f"{name}: {value}")]
+        self.command = ["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(seconds)}s", *options, base + path]
+        subprocess.run([*self.command[:3], "-d3s", *self.command[4:]], check=True, capture_output=True)
+        self.process = None
+
+    def start(self) -> int:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, text=True)
+        return self.process.pid
+
+    def requests(self) -> int:
+        output = self.process.communicate()[0]
+        if "Non-2xx" in output or "Socket errors" in output:
+            raise RuntimeError(f"wrk saw failed requests:\n{output}")
+        return int(re.search(r"(\d+) requests in", output).group(1))
+
+
+def main(seconds: float = 20, path: str = "/code-tables/sex", generator_kind: str = "httpx") -> None:
     with running_system(PMIS_GATEWAY_WORKERS="1") as (system, rpc, env):
         client = admin_client(system, env)
         base, headers = str(client.base_url), dict(client.headers)
-        context = multiprocessing.get_context("spawn")
-        warm = context.Value("l", 0)
-        warm_up = context.Process(target=load, args=(base, headers, path, 3, warm))
-        warm_up.start()
-        warm_up.join()
-        counter = context.Value("l", 0)
-        generator = context.Process(target=load, args=(base, headers, path, seconds, counter))
+        generator = {"httpx": HttpxLoad, "wrk": WrkLoad}[generator_kind](base, headers, path, seconds)
         watched = processes()
         before = {pid: cpu_seconds(pid) for pid in watched}
         started = time.perf_counter()
-        generator.start()
-        watched[generator.pid] = "load generator"
-        before[generator.pid] = 0.0
+        pid = generator.start()
+        watched[pid] = generator.name
+        before[pid] = 0.0
         # read the generator's CPU just before it ends
         time.sleep(seconds - 0.5)
         after = {pid: cpu_seconds(pid) for pid in watched}
-        generator.join()
+        requests = generator.requests()
         elapsed = time.perf_counter() - started
-        requests = counter.value
     by_name: dict[str, float] = {}
     for pid, name in watched.items():
         by_name[name] = by_name.get(name, 0.0) + max(0.0, after.get(pid, 0.0) - before.get(pid, 0.0))
     per_request = {name: round(cpu * 1000 / requests, 3) for name, cpu in sorted(by_name.items(), key=lambda i: -i[1])
                    if cpu > 0}
-    record("gateway_cpu", {
-        "method": f"{CLIENTS} clients requesting {path} for {seconds} s (one gateway worker); user+system CPU of "
+    record(f"gateway_cpu_{generator_kind}", {
+        "method": f"{CLIENTS} clients ({generator_kind}) requesting {path} for {seconds} s (one gateway worker); "
+                  "user+system CPU of "
                   "each process from /proc before and after, divided by the requests served",
         "requests": requests, "req_per_s": round(requests / elapsed, 1),
         "cpu_ms_per_request": per_request, "cpu_ms_per_request_total": round(sum(per_request.values()), 3)})
 
 
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 20, sys.argv[2] if len(sys.argv) > 2 else "/code-tables/sex")
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 20, sys.argv[2] if len(sys.argv) > 2 else "/code-tables/sex",
+         sys.argv[3] if len(sys.argv) > 3 else "httpx")

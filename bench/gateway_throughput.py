@@ -8,10 +8,16 @@ Three figures, each N requests from 20 concurrent clients after 300 warm-up requ
   and one RPC to the org service that reads no database;
 - org read: `GET /api/v1/orgs/1` — one RPC and three queries.
 The gateway figures are taken with PMIS_GATEWAY_WORKERS = each of WORKERS, a fresh system each.
-The load generator runs on the same 2 cores as everything else.
+The load generator runs on the same 2 cores as everything else: httpx (20 async clients in Python,
+about 1 ms of CPU a request, as much as the gateway's own) and, where Debian's `wrk` is installed,
+wrk (C, one thread, 20 connections, SECONDS of load): the gateway's figure with a load generator
+that costs next to nothing, as a province's thousands of browsers cost the servers nothing.
 """
 import asyncio
 import multiprocessing
+import re
+import shutil
+import subprocess
 import sys
 import time
 import uuid
@@ -91,6 +97,23 @@ async def http_throughput(base: str, headers: dict, path: str, n: int) -> float:
     return (n // CLIENTS * CLIENTS) / (time.perf_counter() - started)
 
 
+WRK_SECONDS = 20
+
+
+def wrk_throughput(base: str, headers: dict, path: str, seconds: int = WRK_SECONDS) -> float | None:
+    """Requests per second from wrk (None when it is not installed); every answer must be 2xx."""
+    if shutil.which("wrk") is None:
+        return None
+    header_options = [option for name, value in headers.items() for option in ("-H", f"{name}: {value}")]
+    command = ["wrk", "-t1", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", *header_options, base + path]
+    subprocess.run([*command[:3], "-d3s", *command[4:]], check=True, capture_output=True)  # warm-up
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", output)
+    if failed:
+        raise RuntimeError(f"wrk saw failed requests on {path}:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
 def measure_bare(uri: str, n: int) -> float:
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
@@ -115,13 +138,21 @@ def main(n: int = 3000, workers: tuple[int, ...] = (1, 2)) -> None:
                 results["bare_rpc_req_per_s"] = round(measure_bare(env["PMIS_AMQP_URI"], n), 1)
             trivial = asyncio.run(http_throughput(base, headers, "/code-tables/sex", n))
             org = asyncio.run(http_throughput(base, headers, "/orgs/1", n))
+            bare = results["bare_rpc_req_per_s"]
             results[f"workers_{count}"] = {"trivial_read_req_per_s": round(trivial, 1),
                                            "org_read_req_per_s": round(org, 1),
-                                           "trivial_read_vs_bare": round(trivial / results["bare_rpc_req_per_s"], 3)}
+                                           "trivial_read_vs_bare": round(trivial / bare, 3)}
+            trivial_wrk = wrk_throughput(base, headers, "/code-tables/sex")
+            if trivial_wrk is not None:
+                results[f"workers_{count}"].update({
+                    "wrk_trivial_read_req_per_s": round(trivial_wrk, 1),
+                    "wrk_org_read_req_per_s": round(wrk_throughput(base, headers, "/orgs/1"), 1),
+                    "wrk_trivial_read_vs_bare": round(trivial_wrk / bare, 3)})
     record("gateway_throughput", {
         "method": f"{n} requests from {CLIENTS} concurrent clients after {WARM_UP} warm-up, per figure; bare = "
                   "aio-pika RPC round trips to a responder process that answers at once; trivial read = GET "
-                  "/api/v1/code-tables/sex (kept session, one RPC, no database); org read = GET /api/v1/orgs/1",
+                  "/api/v1/code-tables/sex (kept session, one RPC, no database); org read = GET /api/v1/orgs/1; "
+                  f"httpx clients in Python, and wrk_*: wrk -t1 -c{CLIENTS} for {WRK_SECONDS} s after 3 s",
         **results})
 
 
