@@ -20,6 +20,7 @@ from .auth import Tokens, new_secret, request_id
 from .errors import HttpError, as_http_error, error_response
 from .observability import Observability
 from .request_guard import RequestGuard
+from .routing import IndexedRouter
 from .rpc import RemoteError, RpcClient, RpcError
 from .security_headers import SecurityHeaders, s3_origin
 from .session_cache import SessionCache
@@ -95,6 +96,10 @@ async def readyz(request: Request):
 
 
 class Gateway(Starlette):
+    def __init__(self, routes: list, lifespan, **options):
+        super().__init__(routes=routes, lifespan=lifespan, **options)
+        self.router = IndexedRouter(routes, lifespan=lifespan)  # Starlette's, indexed (routing.py)
+
     def build_middleware_stack(self):
         # Outermost, so the responses of Starlette's error middleware (the 500 page) get them too.
         return SecurityHeaders(super().build_middleware_stack(), s3_origin())
@@ -107,7 +112,7 @@ def create_app() -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Mount("/api/v1", routes=api_routes),
+            Mount("/api/v1", app=IndexedRouter(routes=api_routes)),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
             *pages.routes,
         ],
