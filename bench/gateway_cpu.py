@@ -101,7 +101,7 @@ class WrkLoad:
 
     def __init__(self, base: str, headers: dict, path: str, seconds: float):
         options = [option for name, value in headers.items() for option in ("-H", f"{name}: {value}")]
-        self.command = ["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(seconds)}s", *options, base + path]
+        self.command = ["wrk", "-t1", f"-c{CLIENTS}", f"-d{int(seconds)}s", *options, base.rstrip("/") + path]
         subprocess.run([*self.command[:3], "-d3s", *self.command[4:]], check=True, capture_output=True)
         self.process = None
 

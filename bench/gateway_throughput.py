@@ -105,7 +105,7 @@ def wrk_throughput(base: str, headers: dict, path: str, seconds: int = WRK_SECON
     if shutil.which("wrk") is None:
         return None
     header_options = [option for name, value in headers.items() for option in ("-H", f"{name}: {value}")]
-    command = ["wrk", "-t1", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", *header_options, base + path]
+    command = ["wrk", "-t1", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", *header_options, base.rstrip("/") + path]
     subprocess.run([*command[:3], "-d3s", *command[4:]], check=True, capture_output=True)  # warm-up
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", output)
