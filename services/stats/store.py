@@ -79,10 +79,10 @@ GROUP BY 1, 2, 3
 """
 EARLIER, THIS_YEAR = "<", "="
 PARTS = (EARLIER, THIS_YEAR)
-FOLDED_ROWS = {part: text(ROWS.format(table="counters", years=part, since="")) for part in (EARLIER, THIS_YEAR)}
+FOLDED_ROWS = {part: text(ROWS.format(table="counters", years=part, since="")) for part in PARTS}
 # What the folds after a kept reading added to the same rows (compaction.py logs them).
 INCREMENT_ROWS = {part: text(ROWS.format(table="fold_increments", years=part, since="AND fold_no > :since"))
-                  for part in (EARLIER, THIS_YEAR)}
+                  for part in PARTS}
 # The deltas by an index scan, which marks the entries of folded deltas dead as it passes them:
 # during a burst a read skips what the folds before it deleted (stats_0022).
 ORG_DELTAS = "org_deltas(CAST(:ids AS bigint[]))"
@@ -178,7 +178,7 @@ def counted_rows(session, found: dict, ids: list, path: str, year: int, scope: s
     params = _row_parameters(ids, year, dimensions)
     parts = {EARLIER: tuple(g for g in generations if g[1] < year),
              THIS_YEAR: tuple(g for g in generations if g[1] == year)}
-    kept, reads = {}, {}
+    kept, reads, read_ahead = {}, {}, {}
     for part, part_generations in parts.items():
         kept[part] = folded_rows.get((*reading, part))
         if kept[part] is not None and kept[part].generations == part_generations:
@@ -186,13 +186,12 @@ def counted_rows(session, found: dict, ids: list, path: str, year: int, scope: s
         if kept[part] is not None and kept[part].brought_up_to_date(log):
             ahead = found.get(_increments(part, kept[part].fold_no))
             if ahead is not None:  # read with `found` (counter_reads), in its snapshot
-                kept[part] = kept[part].plus(ahead, part_generations, log)
-                folded_rows.put((*reading, part), kept[part])
-                continue
-            reads[part] = (INCREMENT_ROWS[part], {**params, "since": kept[part].fold_no})
+                read_ahead[part] = ahead
+            else:
+                reads[part] = (INCREMENT_ROWS[part], {**params, "since": kept[part].fold_no})
         else:
             kept[part], reads[part] = None, (FOLDED_ROWS[part], params)
-    for part, rows in (read_together(session, reads) if reads else {}).items():
+    for part, rows in {**read_ahead, **(read_together(session, reads) if reads else {})}.items():
         if kept[part] is not None:
             kept[part] = kept[part].plus(rows, parts[part], log)
         else:
