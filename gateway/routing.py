@@ -32,12 +32,27 @@ def signature(route: BaseRoute) -> tuple[str | None, int | None]:
     return segment, None if spans else route.path.count("/")
 
 
+def first_match(routes, scope: Scope) -> tuple[BaseRoute, Scope] | None:
+    """Starlette's rule: the first route that matches fully, else the first that matches partly
+    (its path but not the method: the 405), with the scope it adds; None when none matches."""
+    partial = None
+    for route in routes:
+        match, child_scope = route.matches(scope)
+        if match is Match.FULL:
+            return route, child_scope
+        if match is Match.PARTIAL and partial is None:
+            partial = route, child_scope
+    return partial
+
+
 class IndexedRouter(Router):
+    _index: dict | None = None
+
     def _candidates(self, route_path: str) -> list[BaseRoute]:
-        index = self.__dict__.get("_index")
+        index = self._index
         if index is None or index["size"] != len(self.routes):  # built once; again if routes were added
             signatures = [signature(route) for route in self.routes]
-            index = self.__dict__["_index"] = {
+            index = self._index = {
                 "size": len(self.routes), "signatures": signatures, "found": {},
                 "segments": {segment for segment, _ in signatures if segment is not None},
                 "counts": {count for _, count in signatures if count is not None}}
@@ -57,31 +72,21 @@ class IndexedRouter(Router):
             return
         if "router" not in scope:
             scope["router"] = self
-        partial = partial_scope = None
-        for route in self._candidates(get_route_path(scope)):
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                scope["route"] = route
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
-                return
-            if match is Match.PARTIAL and partial is None:
-                partial, partial_scope = route, child_scope
-        if partial is not None:  # e.g. 405 Method Not Allowed
-            scope["route"] = partial
-            scope.update(partial_scope)
-            await partial.handle(scope, receive, send)
-            return
         route_path = get_route_path(scope)
+        found = first_match(self._candidates(route_path), scope)
+        if found is not None:
+            route, child_scope = found
+            scope["route"] = route
+            scope.update(child_scope)
+            await route.handle(scope, receive, send)
+            return
         if scope["type"] == "http" and self.redirect_slashes and route_path != "/":
             redirect_scope = dict(scope)
             if route_path.endswith("/"):
                 redirect_scope["path"] = redirect_scope["path"].rstrip("/")
             else:
                 redirect_scope["path"] = redirect_scope["path"] + "/"
-            for route in self._candidates(get_route_path(redirect_scope)):
-                match, _ = route.matches(redirect_scope)
-                if match is not Match.NONE:
-                    await RedirectResponse(url=str(URL(scope=redirect_scope)))(scope, receive, send)
-                    return
+            if first_match(self._candidates(get_route_path(redirect_scope)), redirect_scope) is not None:
+                await RedirectResponse(url=str(URL(scope=redirect_scope)))(scope, receive, send)
+                return
         await self.default(scope, receive, send)
