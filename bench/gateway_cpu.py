@@ -110,9 +110,11 @@ class WrkLoad:
         return self.process.pid
 
     def requests(self) -> int:
+        """Requests served (every answer 2xx, or it raises); wrk's own rate is kept in per_second."""
         output = self.process.communicate()[0]
         if "Non-2xx" in output or "Socket errors" in output:
             raise RuntimeError(f"wrk saw failed requests:\n{output}")
+        self.per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
         return int(re.search(r"(\d+) requests in", output).group(1))
 
 

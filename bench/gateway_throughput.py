@@ -15,9 +15,7 @@ that costs next to nothing, as a province's thousands of browsers cost the serve
 """
 import asyncio
 import multiprocessing
-import re
 import shutil
-import subprocess
 import sys
 import time
 import uuid
@@ -25,9 +23,9 @@ import uuid
 import aio_pika
 import httpx
 
+from .gateway_cpu import CLIENTS, WrkLoad
 from .harness import admin_client, record, running_system
 
-CLIENTS = 20
 WARM_UP = 300
 QUEUE = "bench.echo"
 
@@ -104,14 +102,10 @@ def wrk_throughput(base: str, headers: dict, path: str, seconds: int = WRK_SECON
     """Requests per second from wrk (None when it is not installed); every answer must be 2xx."""
     if shutil.which("wrk") is None:
         return None
-    header_options = [option for name, value in headers.items() for option in ("-H", f"{name}: {value}")]
-    command = ["wrk", "-t1", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", *header_options, base.rstrip("/") + path]
-    subprocess.run([*command[:3], "-d3s", *command[4:]], check=True, capture_output=True)  # warm-up
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    failed = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", output)
-    if failed:
-        raise RuntimeError(f"wrk saw failed requests on {path}:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    load = WrkLoad(base, headers, path, seconds)
+    load.start()
+    load.requests()
+    return load.per_second
 
 
 def measure_bare(uri: str, n: int) -> float:
