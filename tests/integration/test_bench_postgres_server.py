@@ -3,7 +3,6 @@ production overlay's server parameters (bench/harness.py), removed afterwards; b
 machine's PostgreSQL."""
 import psycopg
 import pytest
-import yaml
 
 from bench import harness
 from tests.support import private_backends
@@ -11,15 +10,9 @@ from tests.support import private_backends
 pytestmark = pytest.mark.skipif(private_backends.available() is not None, reason=private_backends.available() or "")
 
 
-def overlay_parameters() -> dict:
-    cluster = next(doc for doc in yaml.safe_load_all(harness.PRODUCTION_CLUSTER.read_text())
-                   if doc and doc["kind"] == "Cluster")
-    return cluster["spec"]["postgresql"]["parameters"]
-
-
 def test_the_production_server_runs_with_the_overlays_parameters(monkeypatch):
     monkeypatch.setenv("PMIS_BENCH_POSTGRES", "production")
-    wanted = overlay_parameters()
+    wanted = harness.production_settings()  # the overlay's Cluster, k8s/operators/postgres.yaml
     assert {"shared_buffers", "max_wal_size", "wal_compression"} <= set(wanted)
     with harness.database_server() as admin_dsn:
         assert ":5432/" not in admin_dsn
