@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from services.shared.context import Caller
 from services.shared.ids import int_or_not_found
-from services.shared.paths import path_ids
+from services.shared.paths import ids_of, path_ids
 from services.shared.pipelined import read_together
 
 from .compaction import LOGGED_DEPTH
@@ -245,7 +245,7 @@ def rewrite_paths(session: Session, column, old_path: str, new_path: str) -> Non
 def unit_kinds(session: Session, paths) -> dict:
     """{org id: unit kind} of the organizations `paths` end at (where members are counted) that are
     set up in a unit of a counted kind (domain/counters.unit_kind), as counted here."""
-    ids = sorted({path_ids(path)[-1] for path in paths if path_ids(path)})
+    ids = sorted({ids_of(path)[-1] for path in paths if ids_of(path)})
     if not ids:
         return {}
     rows = session.execute(select(orgs.c.id, orgs.c.units).where(orgs.c.id == any_(ids)))

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections import Counter
 
 from services.shared.codes import COMMUNITY, LEAVE_KIND_GROUPS, STREET, STUDENT, TOWNSHIP, VILLAGE, return_increase
-from services.shared.paths import path_ids
+from services.shared.paths import ids_of, path_ids
 
 BEGINNING = 0  # the year of a state with no known start (an organization without 成立日期)
 NOT_RECORDED = ""  # the value of an unrecorded fact (未填写)
@@ -404,12 +404,9 @@ def _org_commendations(entries: Counter, rows, cutoff: tuple = CALENDAR) -> None
 
 def rolled(entries: Counter, path: str | None) -> Counter:
     """Entries counted at every organization on `path` (the organization itself included)."""
-    result: Counter = Counter()
-    for org_id in path_ids(path):
-        for (dimension, value, year), n in entries.items():
-            if n:
-                result[(org_id, dimension, value, year)] += n
-    return result
+    counted = [(key, n) for key, n in entries.items() if n]
+    # Each (organization, entry) once: built as a dict, not added key by key.
+    return Counter({(org_id, *key): n for org_id in ids_of(path) for key, n in counted})
 
 
 def delta(old: Counter, new: Counter) -> dict:
@@ -472,7 +469,7 @@ def _unit_entries(entries: Counter, state: dict, years: tuple) -> None:
 
 def kind_at(path: str | None, kinds: dict | None) -> str:
     """The unit kind of the organization a path ends at (`kinds`: org id → unit kind)."""
-    ids = path_ids(path) if path and kinds else []
+    ids = ids_of(path) if path and kinds else ()
     return kinds.get(ids[-1], NOT_RECORDED) if ids else NOT_RECORDED
 
 
