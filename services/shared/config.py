@@ -34,7 +34,8 @@ DEFAULTS = {
     "PMIS_SESSION_KEEP_SECONDS": "5",
     "PMIS_STATE_DIR": ".pmis",
     "PMIS_STATS_INGESTERS": "1",
-    "PMIS_STATS_BATCH": "500",
+    # 2,000 not 500: +21 % events/s at 100k members, the batch's fixed costs spread (docs/BENCHMARKS.md).
+    "PMIS_STATS_BATCH": "2000",
     "PMIS_STATS_BATCH_WAIT_MS": "50",
     "PMIS_BATCH_NICE": "19",
     "PMIS_COMPACTOR_NICE": "10",
