@@ -1,8 +1,9 @@
 """What the stats ingesters consume: the queue names (stable: deployments scale on them) and
 which messages are event envelopes at all."""
+import asyncio
 import json
 
-from services.stats.ingest import _envelope, queues
+from services.stats.ingest import _collect, _envelope, queues
 
 QUEUES = {
     "evt-org-org_created--stats.on_org_created", "evt-org-org_renamed--stats.on_org_renamed",
@@ -40,3 +41,32 @@ def test_only_org_and_member_envelopes_are_applied():
     assert _envelope(json.dumps([1]).encode()) is None
     assert _envelope(json.dumps({**event, "type": "dues_paid"}).encode()) is None
     assert _envelope(json.dumps({k: v for k, v in event.items() if k != "aggregate_version"}).encode()) is None
+
+
+def collected(waiting: int, size: int, later: int = 0, wait_ms: int = 200) -> list:
+    """What _collect returns with `waiting` messages queued and `later` put 20 ms after it starts."""
+    async def scenario():
+        arrived: asyncio.Queue = asyncio.Queue()
+        for number in range(waiting):
+            arrived.put_nowait(number)
+
+        async def put_later():
+            await asyncio.sleep(0.02)
+            for number in range(waiting, waiting + later):
+                arrived.put_nowait(number)
+
+        putting = asyncio.create_task(put_later())
+        batch = await _collect(arrived, size, wait_ms, asyncio.Event())
+        await putting
+        return batch
+    return asyncio.run(scenario())
+
+
+def test_a_batch_takes_what_waits_up_to_its_size_in_arrival_order():
+    assert collected(waiting=5, size=3) == [0, 1, 2]
+    assert collected(waiting=2500, size=2000) == list(range(2000))
+
+
+def test_a_batch_waits_its_time_for_more_then_ends():
+    assert collected(waiting=1, size=10, later=3) == [0, 1, 2, 3]
+    assert collected(waiting=1, size=10, later=3, wait_ms=5) == [0]
