@@ -191,6 +191,9 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS, cutoff: tuple = C
     full = year_of(facts.get("full_on"), cutoff)
     for present in _present(flows, membership, facts.get("absences") or ()):
         segment = _within(present, years)
+        start, end = segment
+        if end is not None and end <= start:
+            continue  # no year end inside: nothing held then (every span below is clipped to it)
         for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
                                  ("birth_year", calendar_year(facts.get("birth_date"))),
                                  ("joined_period", joined_period(facts.get("joined_on"))),
@@ -198,7 +201,11 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS, cutoff: tuple = C
                                  # for every year the member belonged.
                                  ("education", EDUCATION_BUCKETS.get(facts.get("education"))),
                                  ("occupation", facts.get("occupation"))):
-            span(entries, dimension, value, *segment, within=segment)
+            # span() over the segment itself, inlined: every member change counts these twice.
+            value = NOT_RECORDED if value is None else str(value)
+            entries[(dimension, value, start)] += 1
+            if end is not None:
+                entries[(dimension, value, end)] -= 1
         if facts.get("occupation") == STUDENT:
             span(entries, "student_birth_year", calendar_year(facts.get("birth_date")), *segment, within=segment)
             span(entries, "student_education", EDUCATION_BUCKETS.get(facts.get("education")), *segment,
