@@ -2,6 +2,7 @@
 which messages are event envelopes at all."""
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from services.stats.ingest import _collect, _envelope, queues
 
@@ -59,7 +60,10 @@ def collected(waiting: int, size: int, later: int = 0, wait_ms: int = 200) -> li
         batch = await _collect(arrived, size, wait_ms, asyncio.Event())
         await putting
         return batch
-    return asyncio.run(scenario())
+    # In a thread of its own: a test run before it in this process may leave an event loop running
+    # in the main thread (Playwright's synchronous API does), where asyncio.run refuses to start.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, scenario()).result()
 
 
 def test_a_batch_takes_what_waits_up_to_its_size_in_arrival_order():
