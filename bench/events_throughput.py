@@ -10,7 +10,6 @@ import os
 import sys
 import time
 
-from services.shared.config import setting
 from tests.support.bulk import write_members
 from tests.support.factories import code
 
@@ -37,7 +36,7 @@ def main(n: int = 20000) -> None:
         record("events_throughput", {
             "method": f"{n} member_created events via member.outbox (batches of {BATCH}), relay → RabbitMQ → "
                       f"{env['PMIS_STATS_INGESTERS']} stats ingesters (batches of up to "
-                      f"{system.env.get('PMIS_STATS_BATCH') or setting('PMIS_STATS_BATCH')}); "
+                      f"{system.setting('PMIS_STATS_BATCH')}); "
                       "clock from the first batch to counters complete",
             "events": n, "seconds": round(elapsed, 2), "events_per_s": round(n / elapsed, 1),
             "writing_seconds": round(written - started, 2), "reconcile_differences": len(differences)})

@@ -18,8 +18,6 @@ import time
 
 import psycopg
 
-from services.shared.config import setting
-
 from . import province
 from .gateway_cpu import cpu_seconds, processes
 from .harness import exit_code, record, running_system
@@ -90,8 +88,7 @@ def main(members: int = 100_000, events: int = 40_000, ingesters: int = 1) -> No
                  if cpu * 1000 / len(chosen) >= 0.005}
     record(f"ingest_cpu_{members}", {
         "method": __doc__.strip().split("\n\n")[1].replace("\n", " "), "generated": generated,
-        "events": len(chosen), "ingesters": ingesters, "batch": int(system.env.get("PMIS_STATS_BATCH") or
-                                                                   setting("PMIS_STATS_BATCH")),
+        "events": len(chosen), "ingesters": ingesters, "batch": int(system.setting("PMIS_STATS_BATCH")),
         "seconds": round(seconds, 1),
         "events_per_s": round(len(chosen) / seconds), "deltas_per_event": round(deltas / len(chosen), 2),
         "cpu_ms_per_event": per_event, "cpu_ms_per_event_total": round(sum(per_event.values()), 3)})

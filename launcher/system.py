@@ -41,16 +41,17 @@ class System:
     def __init__(self, env: dict, log_dir: Path):
         self.env = {**os.environ, **env, "PSYCOPG_WAIT_FUNC": "wait_select", "PYTHONUNBUFFERED": "1"}
         self.log_dir = log_dir
-        self.state_dir = Path(self._setting("PMIS_STATE_DIR"))
+        self.state_dir = Path(self.setting("PMIS_STATE_DIR"))
         self.children: dict[str, Child] = {}
         self.local_s3: LocalS3 | None = None
         self.bootstrap_output = ""
         self._lock = threading.RLock()
         self.supervisor = Supervisor(self.children, self.env, self._lock,
-                                     limit=int(self._setting("PMIS_RESTART_LIMIT")),
-                                     window=float(self._setting("PMIS_RESTART_WINDOW")))
+                                     limit=int(self.setting("PMIS_RESTART_LIMIT")),
+                                     window=float(self.setting("PMIS_RESTART_WINDOW")))
 
-    def _setting(self, name: str) -> str:
+    def setting(self, name: str) -> str:
+        """A setting as this system runs with it: its environment's, else the default."""
         return self.env.get(name) or DEFAULTS[name]
 
     @property
@@ -128,7 +129,7 @@ class System:
         self.supervisor.start()
 
     def _spawn_local_s3(self) -> None:
-        self.local_s3 = LocalS3(self.state_dir / "s3", int(self._setting("PMIS_S3_LOCAL_PORT")))
+        self.local_s3 = LocalS3(self.state_dir / "s3", int(self.setting("PMIS_S3_LOCAL_PORT")))
         self.env.update(self.local_s3.settings())
         try:
             command = self.local_s3.command()
@@ -175,7 +176,7 @@ class System:
                 return httpx.get(f"{self.gateway_url}/readyz", timeout=1).status_code == 200
             except httpx.HTTPError:
                 return False
-        return health_problem(name, self._setting("PMIS_AMQP_URI"), timeout=2) is None
+        return health_problem(name, self.setting("PMIS_AMQP_URI"), timeout=2) is None
 
     def _check_alive(self) -> None:
         for name, process in self.processes.items():
