@@ -13,13 +13,16 @@ import random
 import statistics
 import sys
 import time
+from datetime import date
+from types import SimpleNamespace
 
 from services.shared.config import setting
 from services.stats.domain.fold import Fact, fold
 
 from .harness import exit_code, record
+from .stats_scale import change
 
-TODAY = "2026-12-01"
+TODAY = date(2026, 12, 1)
 
 
 def counted_member(member_id: int) -> tuple[str, dict]:
@@ -29,20 +32,17 @@ def counted_member(member_id: int) -> tuple[str, dict]:
     facts = {"org_id": 5_000 + branch, "org_path": path, "status": "active", "sex": rng.choice("12"),
              "ethnicity": rng.choice(["01", "01", "01", "02"]),
              "birth_date": f"19{rng.randint(40, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-             "joined_on": f"{rng.randint(1970, 2025)}-07-01", "education": rng.choice(["21", "31", "41", "61"]),
-             "occupation": rng.choice(["01", "13", "21", "31"]), "category": "full", "full_on": None,
+             "joined_on": f"{rng.randint(1970, 2025)}-07-01", "education": rng.choice(["20", "30", "40", "60"]),
+             "occupation": rng.choice(["1", "2", "3", "4"]), "category": "full", "full_on": None,
              "left_on": None, "leave_kind": None, "absences": [], "evaluations": {"2025": "1"}, "training": [],
              "commendations": [], "arrived_on": None}
     return path, facts
 
 
 def year_end_change(facts: dict, number: int) -> dict:
-    """What bench/stats_scale.py's change() does to a member, on the facts."""
-    if number % 50 == 0:
-        return {**facts, "status": "left", "leave_kind": "10", "left_on": TODAY}
-    if number % 2:
-        return {**facts, "education": {"21": "31", "31": "41", "41": "61"}.get(facts["education"], "21")}
-    return {**facts, "occupation": "13" if facts["occupation"] != "13" else "21"}
+    """bench/stats_scale.py's change() of a member, on the facts (a date as the events carry it)."""
+    values = change(SimpleNamespace(**facts), number, TODAY)
+    return {**facts, **{key: value.isoformat() if isinstance(value, date) else value for key, value in values.items()}}
 
 
 def batch(size: int) -> tuple[dict, list]:
