@@ -12,7 +12,7 @@ from services.shared.report_years import report_year
 from . import period
 from .domain.tables import evaluate_all, summary
 from .models import orgs, transfer_facts
-from .store import ORG_DELTAS, org_figures, org_node
+from .store import ORG_DELTAS, held, org_figures, org_node, snapshot
 
 SCOPES = ("subtree", "direct")
 SUMMARY_DIMENSIONS = ["total", "sex", "category"]
@@ -20,22 +20,22 @@ SUMMARY_DIMENSIONS = ["total", "sex", "category"]
 
 def subtree_stats(sessions: sessionmaker, caller: Caller, org_id, org_lookup) -> dict:
     """Members of the subtree now (at the end of the current report year), by sex and category."""
-    with sessions() as session:
+    with snapshot(sessions) as session:
         year = period.current_year(session)
-    _, counted = org_figures(sessions, caller, org_id, year, org_lookup, dimensions=SUMMARY_DIMENSIONS)
+        _, counted = org_figures(held(session), caller, org_id, year, org_lookup, dimensions=SUMMARY_DIMENSIONS)
     return {"members": summary(counted)}
 
 
 def counted_report(sessions: sessionmaker, caller: Caller, org_id, year, scope, org_lookup) -> dict:
     """The annual report of an organization for the period ending on the report date of `year`: every
     table, each change counted in the report year it took effect."""
-    with sessions() as session:
-        found = period.cutoff(session)
-    year = report_year(year, period.report_year(date.today(), found))
     scope = scope or "subtree"
     if scope not in SCOPES:
         raise ValidationFailed("统计范围无效：应为 subtree（本级及下级）或 direct（本级）", {"scope": "范围无效"})
-    org_id, counted = org_figures(sessions, caller, org_id, year, org_lookup, scope)
+    with snapshot(sessions) as session:  # the report date and the rows in one transaction, not two
+        found = period.cutoff(session)
+        year = report_year(year, period.report_year(date.today(), found))
+        org_id, counted = org_figures(held(session), caller, org_id, year, org_lookup, scope)
     total = "total"
     return {"org_id": org_id, "year": year, "period_end": period.period_end(year, found), "scope": scope,
             "year_start_total": counted.start.get(total, {}).get("", 0),
