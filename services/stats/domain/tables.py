@@ -62,12 +62,15 @@ def _add(target: dict, dimension: str, value: str, n: int) -> None:
     values[value] = values.get(value, 0) + n
 
 
+FLOWS = frozenset(FLOW)  # asked of every row of every report: a set, not the tuple's scan
+
+
 def figures(rows, year: int) -> Figures:
     """Counter rows (dimension, value, year, n) of one organization → its figures for `year`."""
     result = Figures(year)
     for dimension, value, row_year, n in rows:
         n = int(n)
-        if dimension in FLOW:
+        if dimension in FLOWS:
             if row_year == year:
                 _add(result.flow, dimension, value, n)
                 if dimension == "develop_birth_year":  # 发展党员's age at the year end, as table 2's
