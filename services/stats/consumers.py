@@ -4,11 +4,11 @@ The fold itself is pure (domain/fold.py); this module loads and locks what it ne
 what it returns. Rows are locked in id order (inbox by event id, then organizations, then
 members), so parallel ingesters wait for each other but never deadlock.
 """
-import json
 import logging
 from collections import Counter
 from datetime import date
 
+import orjson
 from sqlalchemy import any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -98,9 +98,9 @@ WHERE m.member_id = c.member_id
 
 def _write_members(session: Session, changed: dict) -> None:
     if changed:
-        session.execute(WRITE_MEMBERS, {"rows": json.dumps([
+        session.execute(WRITE_MEMBERS, {"rows": orjson.dumps([
             {"member_id": member_id, "version": f.version, "org_path": f.path, "facts": f.facts}
-            for member_id, f in sorted(changed.items())])})
+            for member_id, f in sorted(changed.items())], option=orjson.OPT_NON_STR_KEYS).decode()})
 
 
 DELTA_COLUMNS = ["org_id", "dimension", "value", "year", "n"]

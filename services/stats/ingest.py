@@ -10,13 +10,14 @@ before the commit rolls back and the unacked messages are redelivered: counts st
 """
 import argparse
 import asyncio
-import json
 import logging
 import sys
 import time
 from datetime import datetime, timezone
 
 import aio_pika
+import orjson
+import psycopg.types.json
 from sqlalchemy.orm import sessionmaker
 
 from services.shared import heartbeat
@@ -89,8 +90,8 @@ COUNTED_EVENTS = (ORG_EVENTS + MEMBER_EVENTS + TRANSFER_EVENTS + MOBILITY_EVENTS
 def _envelope(body: bytes) -> dict | None:
     """The event envelope of a message, or None when it is not one (it could never apply)."""
     try:
-        event = json.loads(body)
-    except ValueError:
+        event = orjson.loads(body)
+    except ValueError:  # orjson.JSONDecodeError is one
         return None
     if not isinstance(event, dict) or any(key not in event for key in ENVELOPE_KEYS):
         return None
@@ -265,6 +266,8 @@ def main(argv=None) -> int:
     if args.check:
         return heartbeat.exit_code(HEARTBEAT)
     logs.configure("stats-ingest")
+    # The counted states it reads back (jsonb) decoded by orjson too: JSON was a tenth of its CPU.
+    psycopg.types.json.set_json_loads(orjson.loads)
     tracing.setup("stats", "stats-ingest")
     metrics.serve()
     lower_own_priority()
