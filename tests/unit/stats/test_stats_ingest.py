@@ -44,6 +44,16 @@ def test_only_org_and_member_envelopes_are_applied():
     assert _envelope(json.dumps({k: v for k, v in event.items() if k != "aggregate_version"}).encode()) is None
 
 
+def test_envelopes_are_read_as_the_relay_writes_them():
+    """The relay writes UTF-8 without escapes (ensure_ascii=False); a body that is not UTF-8 is no envelope."""
+    event = {"event_id": "e", "type": "member_updated", "aggregate_id": "1", "aggregate_version": 2,
+             "payload": {"after": {"name": "张三", "org_path": "1/2/"}}}
+    assert _envelope(json.dumps(event, ensure_ascii=False).encode()) == event
+    assert _envelope(json.dumps(event).encode()) == event
+    assert _envelope(b'{"event_id": "\xff\xfe"}') is None  # not UTF-8
+    assert _envelope(b"") is None
+
+
 def collected(waiting: int, size: int, later: int = 0, wait_ms: int = 200) -> list:
     """What _collect returns with `waiting` messages queued and `later` put 20 ms after it starts."""
     async def scenario():
