@@ -10,9 +10,9 @@ from services.shared.errors import ValidationFailed
 from services.shared.report_years import report_year
 
 from . import period
-from .domain.tables import evaluate_all, summary
+from .domain.tables import evaluate_all, figures, summary
 from .models import orgs, transfer_facts
-from .store import ORG_DELTAS, held, org_figures, org_node, snapshot
+from .store import ORG_DELTAS, held, org_figures, org_node, org_rows_and, snapshot
 
 SCOPES = ("subtree", "direct")
 SUMMARY_DIMENSIONS = ["total", "sex", "category"]
@@ -32,10 +32,19 @@ def counted_report(sessions: sessionmaker, caller: Caller, org_id, year, scope, 
     scope = scope or "subtree"
     if scope not in SCOPES:
         raise ValidationFailed("统计范围无效：应为 subtree（本级及下级）或 direct（本级）", {"scope": "范围无效"})
-    with snapshot(sessions) as session:  # the report date and the rows in one transaction, not two
-        found = period.cutoff(session)
-        year = report_year(year, period.report_year(date.today(), found))
-        org_id, counted = org_figures(held(session), caller, org_id, year, org_lookup, scope)
+    try:  # at most the calendar year after this one (a report date before 12-31 starts it early)
+        asked = report_year(year, date.today().year + 1)
+    except ValidationFailed:
+        with sessions() as session:  # refused naming the latest year the report date gives
+            report_year(year, period.current_year(session))
+        raise
+    # The report date read with the rows, in their one round trip; nothing is answered before the
+    # year is checked against it.
+    org_id, rows, also = org_rows_and(sessions, caller, org_id, asked, org_lookup, scope,
+                                      also={"cutoff": period.CUTOFF})
+    found = period.cutoff_of(also["cutoff"][0].cutoff if also["cutoff"] else None)
+    year = report_year(asked, period.report_year(date.today(), found))
+    counted = figures(rows, year)
     total = "total"
     return {"org_id": org_id, "year": year, "period_end": period.period_end(year, found), "scope": scope,
             "year_start_total": counted.start.get(total, {}).get("", 0),

@@ -96,19 +96,29 @@ def org_rows(sessions: sessionmaker, caller: Caller, org_id, year: int, org_look
     """The organization (checked against the caller's scope) and its (dimension, value, year, n)
     rows that give `figures(rows, year)` and `figures(rows, year - 1)` exactly: the folded
     counters' rows (kept while their generations stand) plus the deltas', read in one snapshot."""
-    org_id = org_key(org_id)
+    org_id, rows, _ = org_rows_and(sessions, caller, org_id, year, org_lookup, scope, dimensions)
+    return org_id, rows
+
+
+def org_rows_and(sessions: sessionmaker, caller: Caller, org_id, year: int, org_lookup, scope: str = "subtree",
+                 dimensions: list | None = None, also: dict | None = None) -> tuple[int, list, dict]:
+    """org_rows, and the reads `also` ({name: statement}, read_together's) in the same round trip:
+    {name: their rows}."""
+    org_id, also = org_key(org_id), also or {}
     with snapshot(sessions) as session:
         ids = _counted_ids(session, org_id, scope)
         # The usual case: the path and what the rows take in one round trip; nothing is answered
         # from them before the caller's scope is checked.
-        found = read_together(session, {"path": path_read(org_id), **counter_reads(ids, year, dimensions)})
+        found = read_together(session, {**also, "path": path_read(org_id), **counter_reads(ids, year, dimensions)})
         path = found["path"][0].path if found["path"] else None
         if path is not None:
             caller.require(path)
-            return org_id, counted_rows(session, found, ids, path, year, scope, dimensions)
+            return org_id, counted_rows(session, found, ids, path, year, scope, dimensions), \
+                {name: found[name] for name in also}
     path = _in_scope(caller, org_id, path, org_lookup)  # created a moment ago: its event is on its way
     with snapshot(sessions) as session:
-        return org_id, _counted_rows(session, org_id, path, year, scope, dimensions)
+        return org_id, _counted_rows(session, org_id, path, year, scope, dimensions), \
+            {name: found[name] for name in also}
 
 
 def _counted_ids(session, org_id: int, scope: str) -> list:

@@ -63,3 +63,35 @@ def test_the_roots_report_is_read_in_at_most_four_round_trips(system, root_id, t
                              "AND value = '' AND year = %s", (root_id, NOW))
         engine.dispose()
         os.close(trace)
+
+
+def test_the_roots_counted_report_reads_the_report_date_with_its_rows(system, root_id, tmp_path):
+    """stats.counted_report: BEGIN (psycopg waits for it), the report date with the rows in one pipeline,
+    ROLLBACK. It read the date first in a transaction of its own (6), then in the rows' before them (4)."""
+    from services.stats import queries
+
+    engine = create_engine(system.env["PMIS_DATABASE_URL"], pool_size=1, max_overflow=0)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    trace_file = tmp_path / "libpq.trace"
+    trace = os.open(trace_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+
+    @event.listens_for(engine, "connect")
+    def traced(dbapi_connection, record):
+        dbapi_connection.pgconn.trace(trace)
+
+    def report() -> tuple[dict, int]:
+        os.ftruncate(trace, 0)
+        os.lseek(trace, 0, os.SEEK_SET)
+        found = queries.counted_report(sessions, Caller.system("test"), root_id, NOW, "subtree",
+                                       lambda org_id: {"path": f"/{root_id}/"})
+        return found, round_trips(trace_file)
+
+    try:
+        assert system.wait_consistent() == []
+        report()  # a first connection's set-up queries and the first read of the folded counters
+        reports_read = [report() for _ in range(3)]
+        assert min(trips for _, trips in reports_read) <= 3, reports_read
+        assert reports_read[-1][0]["year"] == NOW and reports_read[-1][0]["tables"]
+    finally:
+        engine.dispose()
+        os.close(trace)
