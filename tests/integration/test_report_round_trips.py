@@ -6,11 +6,12 @@ import os
 from datetime import date
 
 import psycopg
+import pytest
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 from services.shared.context import Caller
-from services.stats import reports
+from services.stats import queries, reports
 from tests.support.helpers import plain_dsn
 
 NOW = date.today().year
@@ -21,22 +22,35 @@ def round_trips(trace_file) -> int:
     return sum(1 for fields in sent if len(fields) > 3 and fields[1] == "F" and fields[3] in ("Sync", "Query"))
 
 
-def test_the_roots_report_is_read_in_at_most_four_round_trips(system, root_id, tmp_path):
+@pytest.fixture
+def traced(system, tmp_path):
+    """(sessions on one connection whose messages libpq traces, a function running a read and
+    returning (its result, the round trips it took))."""
     engine = create_engine(system.env["PMIS_DATABASE_URL"], pool_size=1, max_overflow=0)
-    sessions = sessionmaker(engine, expire_on_commit=False)
     trace_file = tmp_path / "libpq.trace"
     trace = os.open(trace_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
 
     @event.listens_for(engine, "connect")
-    def traced(dbapi_connection, record):
+    def tracing(dbapi_connection, record):
         dbapi_connection.pgconn.trace(trace)
 
-    def view() -> tuple[dict, int]:
+    def counted(read):
         os.ftruncate(trace, 0)
         os.lseek(trace, 0, os.SEEK_SET)
+        return read(), round_trips(trace_file)
+
+    yield sessionmaker(engine, expire_on_commit=False), counted
+    engine.dispose()
+    os.close(trace)
+
+
+def test_the_roots_report_is_read_in_at_most_four_round_trips(system, root_id, traced):
+    sessions, counted_trips = traced
+
+    def view() -> tuple[dict, int]:
         desk = reports.ReportDesk(sessions, Caller.system("test"), lambda org_id: {"path": f"/{root_id}/"},
                                   lambda org_id: [], lambda org_id: (lambda: []))
-        return desk.view(root_id, NOW), round_trips(trace_file)
+        return counted_trips(lambda: desk.view(root_id, NOW))
 
     counted = False
     try:
@@ -61,37 +75,19 @@ def test_the_roots_report_is_read_in_at_most_four_round_trips(system, root_id, t
             if counted:  # undo only what this test added, or the system's reconcile fails after it
                 conn.execute("UPDATE stats.counters SET n = n - 1 WHERE org_id = %s AND dimension = 'total' "
                              "AND value = '' AND year = %s", (root_id, NOW))
-        engine.dispose()
-        os.close(trace)
 
 
-def test_the_roots_counted_report_reads_the_report_date_with_its_rows(system, root_id, tmp_path):
+def test_the_roots_counted_report_reads_the_report_date_with_its_rows(system, root_id, traced):
     """stats.counted_report: BEGIN (psycopg waits for it), the report date with the rows in one pipeline,
     ROLLBACK. It read the date first in a transaction of its own (6), then in the rows' before them (4)."""
-    from services.stats import queries
-
-    engine = create_engine(system.env["PMIS_DATABASE_URL"], pool_size=1, max_overflow=0)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    trace_file = tmp_path / "libpq.trace"
-    trace = os.open(trace_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-
-    @event.listens_for(engine, "connect")
-    def traced(dbapi_connection, record):
-        dbapi_connection.pgconn.trace(trace)
+    sessions, counted_trips = traced
 
     def report() -> tuple[dict, int]:
-        os.ftruncate(trace, 0)
-        os.lseek(trace, 0, os.SEEK_SET)
-        found = queries.counted_report(sessions, Caller.system("test"), root_id, NOW, "subtree",
-                                       lambda org_id: {"path": f"/{root_id}/"})
-        return found, round_trips(trace_file)
+        return counted_trips(lambda: queries.counted_report(sessions, Caller.system("test"), root_id, NOW, "subtree",
+                                                            lambda org_id: {"path": f"/{root_id}/"}))
 
-    try:
-        assert system.wait_consistent() == []
-        report()  # a first connection's set-up queries and the first read of the folded counters
-        reports_read = [report() for _ in range(3)]
-        assert min(trips for _, trips in reports_read) <= 3, reports_read
-        assert reports_read[-1][0]["year"] == NOW and reports_read[-1][0]["tables"]
-    finally:
-        engine.dispose()
-        os.close(trace)
+    assert system.wait_consistent() == []
+    report()  # a first connection's set-up queries and the first read of the folded counters
+    reports_read = [report() for _ in range(3)]
+    assert min(trips for _, trips in reports_read) <= 3, reports_read
+    assert reports_read[-1][0]["year"] == NOW and reports_read[-1][0]["tables"]
