@@ -52,7 +52,8 @@ RETURNING member_id, version, org_path, facts
 
 
 def _lock_orgs(session: Session, ids: list) -> dict:
-    """Counted organization states, row-locked; a placeholder (version 0) for a new one."""
+    """Counted organization states, row-locked; for one not counted yet, a row at version 0 (nothing
+    counted) is inserted and locked."""
     if not ids:
         return {}
     statement = insert(orgs).values([{"id": org_id, "path": "", "type": "", "version": 0} for org_id in ids])

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from .domain.counters import CALENDAR, report_year
 
-__all__ = ["CUTOFF", "REPORT_DATE_CHANGED", "current_year", "cutoff", "cutoff_of", "newest_change", "parse",
-           "period_end", "period_start", "report_year", "store"]
+__all__ = ["CUTOFF", "REPORT_DATE_CHANGED", "current_year", "cutoff", "cutoff_of", "latest_possible_year",
+           "newest_change", "parse", "period_end", "period_start", "report_year", "store"]
 from .models import report_period
 
 REPORT_DATE_CHANGED = "report_date_changed"
@@ -50,6 +50,13 @@ def cutoff_of(stored) -> tuple[int, int]:
 def current_year(session: Session, today: date | None = None) -> int:
     """The report year today belongs to (its year end is the next report date)."""
     return report_year(today or date.today(), cutoff(session))
+
+
+def latest_possible_year(today: date | None = None) -> int:
+    """The latest report year any report date allows, before it is read: the calendar year after this
+    one (a report date before 12-31 starts it early). A request's year within it is read ahead and
+    checked against the report date once that is read."""
+    return (today or date.today()).year + 1
 
 
 def period_end(year: int, found: tuple) -> str:

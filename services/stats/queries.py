@@ -32,8 +32,8 @@ def counted_report(sessions: sessionmaker, caller: Caller, org_id, year, scope, 
     scope = scope or "subtree"
     if scope not in SCOPES:
         raise ValidationFailed("统计范围无效：应为 subtree（本级及下级）或 direct（本级）", {"scope": "范围无效"})
-    try:  # at most the calendar year after this one (a report date before 12-31 starts it early)
-        asked = report_year(year, date.today().year + 1)
+    try:
+        asked = report_year(year, period.latest_possible_year())
     except ValidationFailed:
         with sessions() as session:  # refused naming the latest year the report date gives
             report_year(year, period.current_year(session))

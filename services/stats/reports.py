@@ -250,8 +250,7 @@ class ReportDesk:
         steps that refuse it."""
         try:
             org_id = org_key(org_id)
-            # at most the calendar year after this one (a report date before 12-31 starts it early)
-            year = report_year(year, date.today().year + 1) if year is not None else self._current_year()
+            year = report_year(year, period.latest_possible_year()) if year is not None else self._current_year()
         except (NotFound, ValidationFailed):
             return
         found = read_together(session, {
