@@ -9,7 +9,15 @@ Checked where a request enters the services (from the gateway or a standalone cl
 PMIS service makes to another while doing an operation it already authorized (dues asking the
 member service for names) runs under that operation's right; the callee still checks the scope.
 """
-from nameko.rpc import Rpc
+from nameko.amqp.publish import Publisher
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
+from nameko.rpc import Responder, Rpc, RpcConsumer, get_rpc_exchange
 
 from .context import Caller
 from .errors import Forbidden, Unavailable
@@ -19,7 +27,33 @@ from .unavailable import MESSAGE as UNAVAILABLE_MESSAGE
 from .unavailable import dependency_down
 
 
+class UnconfirmedPublisher(Publisher):
+    use_confirms = False
+
+
+class UnconfirmedResponder(Responder):
+    publisher_cls = UnconfirmedPublisher
+
+
+class RepliesUnconfirmed(RpcConsumer):
+    """nameko's RpcConsumer (one per service, shared by its entrypoints), replying without a confirm.
+    Every reply goes through here: a method's result, and the errors raised before a worker exists
+    (an unknown method, a missing right)."""
+
+    def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = UnconfirmedResponder(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
 class CheckedRpc(Rpc):
+    rpc_consumer = RepliesUnconfirmed()
+
     def handle_message(self, body, message):
         # Raised here, the error goes back to the caller as the RPC's reply (RpcConsumer).
         self.check_right(self.unpack_message_headers(message))
