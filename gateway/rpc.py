@@ -180,4 +180,6 @@ class RpcClient:
                 await channel.declare_queue(SERVICE_QUEUE.format(service), passive=True)
         except ChannelNotFoundEntity:
             raise ServiceUnavailable(f"{service} 服务不可用") from None
+        except RuntimeError as exc:  # aiormq's "<Connection …> closed": the robust connection is reconnecting
+            raise ServiceUnavailable(f"消息队列连接中断：{exc}") from None
         self._routable.add(service)

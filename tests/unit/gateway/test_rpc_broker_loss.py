@@ -48,6 +48,23 @@ def test_a_call_while_the_broker_is_down_is_unavailable_at_once(error):
     assert as_http_error(ServiceUnavailable("x")).status == 503
 
 
+class ReconnectingConnection:
+    """aio-pika's robust connection while the broker is down: not closed for good, but opening a
+    channel on it raises aiormq's RuntimeError."""
+    is_closed = False
+
+    def channel(self):
+        raise RuntimeError('<Connection: "amqp://unused/"> closed')
+
+
+def test_the_first_call_to_a_service_while_the_broker_is_down_is_unavailable():
+    rpc = client(None)
+    rpc.connection = ReconnectingConnection()  # a gateway started while the broker was restarting
+    with pytest.raises(ServiceUnavailable, match="消息队列连接中断"):
+        run_coroutine(rpc.call("member", "create_member", name="x"))
+    assert rpc._pending == {} and "member" not in rpc._routable
+
+
 def test_a_call_waiting_for_its_reply_fails_when_the_connection_drops():
     rpc = client(None)
 
