@@ -23,6 +23,25 @@ def test_unknown_service_fails_fast_instead_of_timing_out(rpc):
     assert time.perf_counter() - started < 2, "an unroutable call must not wait for the timeout"
 
 
+def test_a_services_queue_is_asked_for_on_the_first_call_only(rpc):
+    """Requests go unconfirmed; what `mandatory` did is one passive declare per service, not per call."""
+    connection, opened = rpc.client.connection, []
+    open_channel = connection.channel
+
+    def counted_channel(*args, **kwargs):
+        opened.append(1)
+        return open_channel(*args, **kwargs)
+
+    rpc.client._routable.discard("org")  # as in a gateway that has not called it yet
+    connection.channel = counted_channel
+    try:
+        for _ in range(3):
+            assert rpc.call("org", "health")["ok"] is True
+    finally:
+        del connection.channel
+    assert len(opened) == 1
+
+
 def test_unknown_method_is_a_remote_method_not_found(rpc):
     with pytest.raises(RemoteError) as raised:
         rpc.call("org", "no_such_method")
