@@ -8,6 +8,13 @@ gateway, "try again" — not the driver's error, which the gateway would have to
 Checked where a request enters the services (from the gateway or a standalone client). A call one
 PMIS service makes to another while doing an operation it already authorized (dues asking the
 member service for names) runs under that operation's right; the callee still checks the scope.
+
+Replies are published without a publisher confirm (RepliesUnconfirmed). A reply goes to its caller's
+exclusive reply queue, which lives and dies with the caller's connection: what protects a call end to
+end is the caller waiting for the reply (a timeout or a lost connection is a 503/504, "try again", and
+every write carries a version), not the broker's receipt of the reply. The confirm bought nothing a
+caller could use and cost the broker and the service a frame each way per call (the org service's CPU
+per trivial read −14 %, docs/BENCHMARKS.md). Events keep their confirms (outbox → relay).
 """
 from nameko.amqp.publish import Publisher
 from nameko.constants import (
