@@ -26,20 +26,23 @@ def busy(seconds: float) -> None:
         pass
 
 
+def after_pause(conn, rounds: int, pause: float = PAUSE, work_ms: float = 0) -> list[int]:
+    """Median µs of each of four `SELECT 1` in a row after `pause` s of sleep, `rounds` times."""
+    timings = [[] for _ in range(4)]
+    for _ in range(rounds):
+        time.sleep(pause)
+        for query in timings:
+            busy(work_ms / 1000)
+            started = time.perf_counter()
+            conn.execute("SELECT 1").fetchone()
+            query.append(time.perf_counter() - started)
+    return [round(statistics.median(query) * 1e6) for query in timings]
+
+
 def main(rounds: int = 60) -> None:
     dsn = setting("PMIS_DATABASE_URL").replace("postgresql+psycopg://", "postgresql://", 1)
-    results = {}
     with psycopg.connect(dsn, dbname="postgres", autocommit=True) as conn:  # the server's, not PMIS's tables
-        for work_ms in WORK_MS:
-            timings = [[] for _ in range(4)]
-            for _ in range(rounds):
-                time.sleep(PAUSE)
-                for query in timings:
-                    busy(work_ms / 1000)
-                    started = time.perf_counter()
-                    conn.execute("SELECT 1").fetchone()
-                    query.append(time.perf_counter() - started)
-            results[f"{work_ms} ms work before each"] = [round(statistics.median(q) * 1e6) for q in timings]
+        results = {f"{work_ms} ms work before each": after_pause(conn, rounds, work_ms=work_ms) for work_ms in WORK_MS}
     record("idle_wake", {"method": __doc__.strip().split("\n\n")[1].replace("\n", " "),
                          "median_us_of_queries_1_to_4": results})
 

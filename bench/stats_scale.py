@@ -43,7 +43,7 @@ from services.shared.context import Caller
 from services.shared.messaging.outbox import envelope
 from services.shared.priority import batch_nice, lower_backend_priority, lower_own_priority
 
-from . import province, scale
+from . import idle_wake, province, scale
 from .harness import admin_client, exit_code, record, running_system, summary_ms
 
 ROUND = 40_000
@@ -54,7 +54,7 @@ RECOUNT_RUNS = 5
 # The RPC cold (right after a fold), and warm after as long an idle pause as a cold call's wait for
 # the compactor (which runs every second): medians of 15. On a VM whose idle vCPUs halt, the first
 # message after a pause pays for waking them; the paced warm calls show how much of cold − warm
-# that is, and IDLE_PROBE a bare `SELECT 1` after the same pause against back to back.
+# that is, and idle_probe a bare `SELECT 1` after the same pause against back to back.
 COLD_RUNS = PACED_RUNS = 15
 IDLE = 0.5
 
@@ -291,17 +291,10 @@ def timed_report(client, rpc, dsn: str, root: dict, year: int) -> dict:
 
 
 def idle_probe(dsn: str) -> dict:
-    """A bare `SELECT 1`'s round trip, median µs: back to back, and after an idle pause of IDLE."""
-    timings = {"back_to_back": [], "after_idle": []}
+    """A bare `SELECT 1`'s round trip, median µs: after an idle pause of IDLE, and right after that one."""
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for _ in range(PACED_RUNS):
-            for kind in timings:
-                if kind == "after_idle":
-                    time.sleep(IDLE)
-                started = time.perf_counter()
-                conn.execute("SELECT 1").fetchone()
-                timings[kind].append(time.perf_counter() - started)
-    return {kind: round(statistics.median(values) * 1e6) for kind, values in timings.items()}
+        first, second, *_ = idle_wake.after_pause(conn, PACED_RUNS, pause=IDLE)
+    return {"back_to_back": second, "after_idle": first}
 
 
 class ReportsMeanwhile:
