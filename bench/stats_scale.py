@@ -58,7 +58,8 @@ RECOUNT_RUNS = 5
 COLD_RUNS = PACED_RUNS = 15
 IDLE = 0.5
 
-# The recount by query: the report's figures for the year end straight from member data.
+# The recount by query: the report's figures for the year end straight from member data: 表1's
+# totals, 表2–4's breakdowns and the same again in each 职业 row, 发展党员 by 职业 row (表14, 15).
 RECOUNT = """
 WITH m AS (
     SELECT sex, ethnicity, category, birth_date, joined_on, education, occupation, status, leave_kind, left_on
@@ -68,21 +69,26 @@ WITH m AS (
 )
 SELECT 'total' AS dimension, '' AS value,
        (SELECT count(*) FROM m WHERE joined_on <= %(prev)s AND (left_on IS NULL OR left_on > %(prev)s)) AS n
-UNION ALL SELECT 'increase', 'develop', count(*) FROM m WHERE joined_on > %(prev)s AND joined_on <= %(end)s
 UNION ALL SELECT 'decrease', leave_kind, count(*) FROM m WHERE left_on > %(prev)s AND left_on <= %(end)s
     GROUP BY leave_kind
-UNION ALL SELECT CASE WHEN GROUPING(sex) = 0 THEN 'sex' WHEN GROUPING(minority) = 0 THEN 'minority'
-                      WHEN GROUPING(age_band) = 0 THEN 'age' WHEN GROUPING(occupation) = 0 THEN 'occupation'
-                      WHEN GROUPING(education) = 0 THEN 'education' WHEN GROUPING(period) = 0 THEN 'joined'
-                      ELSE 'category' END,
-                 coalesce(sex, minority::text, age_band::text, occupation, education, period, category), count(*)
+UNION ALL SELECT 'g' || GROUPING(sex, minority, age_band, occupation, education, period, category),
+                 concat_ws('|', occupation, sex, minority::text, age_band::text, education, period, category), count(*)
 FROM (SELECT sex, ethnicity <> '01' AS minority, category, occupation, education,
              width_bucket(%(year)s - extract(year FROM birth_date)::int, ARRAY[31, 36, 41, 46, 51, 56, 61]) AS age_band,
              CASE WHEN joined_on < '1949-10-01' THEN 'p1' WHEN joined_on < '1979-01-01' THEN 'p2'
                   WHEN joined_on < '2002-11-01' THEN 'p3' WHEN joined_on < '2012-11-01' THEN 'p4'
                   WHEN joined_on < '2022-11-01' THEN 'p5' ELSE 'p6' END AS period
       FROM active) a
-GROUP BY GROUPING SETS ((sex), (minority), (age_band), (occupation), (education), (period), (category))
+GROUP BY GROUPING SETS ((sex), (minority), (age_band), (occupation), (education), (period), (category),
+                        (occupation, sex), (occupation, minority), (occupation, age_band), (occupation, education),
+                        (occupation, period), (occupation, category))
+UNION ALL SELECT 'd' || GROUPING(sex, minority, age_band, occupation, education),
+                 concat_ws('|', occupation, sex, minority::text, age_band::text, education), count(*)
+FROM (SELECT sex, ethnicity <> '01' AS minority, occupation, education,
+             width_bucket(%(year)s - extract(year FROM birth_date)::int, ARRAY[31, 36, 41, 46, 51, 56, 61]) AS age_band
+      FROM m WHERE joined_on > %(prev)s AND joined_on <= %(end)s) d
+GROUP BY GROUPING SETS ((), (sex), (minority), (age_band), (education), (occupation), (occupation, sex),
+                        (occupation, minority), (occupation, age_band), (occupation, education))
 """
 
 

@@ -41,10 +41,17 @@ def probation(api, member_id: int, outcome: str, meeting_on: str, approved_on: s
 
 
 def counted(rpc, org_id: int, year: int) -> dict:
-    """The non-zero cells of the development tables of the organization's year end."""
+    """The non-zero cells of the development tables of the organization's year end: the 合计 row's
+    by column, the other rows' (by 职业) as "row.column"."""
     report = rpc.call("stats", "counted_report", org_id=org_id, year=year)
-    return {table["key"]: {key: n for key, n in table["rows"][0]["cells"].items() if n}
+    return {table["key"]: {(key if row["key"] == "total" else f"{row['key']}.{key}"): n
+                           for row in table["rows"] for key, n in row["cells"].items() if n}
             for table in report["tables"] if table["key"] in TABLES}
+
+
+def by_occupation(occupation: str, cells: dict) -> dict:
+    """The 合计 row's cells again in one 职业 row (the only occupation of the members counted)."""
+    return {**cells, **{f"{occupation}.{key}": n for key, n in cells.items()}}
 
 
 def pool(applicants=0, activists=0, candidates=0, applied=0) -> dict:
@@ -92,13 +99,13 @@ def developed(system, api, root_id):
         2022: {"applicants": pool(applicants=2, activists=2, applied=4)},
         2023: {"applicants": pool(applicants=2, candidates=1),
                "t13": {"probationary_end": 1},
-               "t14": {"total": 1, "female": 1, "minority": 1, "develop_a30": 1},
-               "t15": {"total": 1, "education_20": 1, "occupation_3": 1}},
+               "t14": by_occupation("occupation_3", {"total": 1, "female": 1, "minority": 1, "develop_a30": 1}),
+               "t15": by_occupation("occupation_3", {"total": 1, "education_20": 1})},
         2024: {"applicants": pool(applicants=2, candidates=1),
                "t13": {"probationary_start": 1, "confirm_total": 1, "confirm_on_time": 1, "cancelled": 1,
                        "probationary_end": 1},
-               "t14": {"total": 2, "develop_a40": 2},
-               "t15": {"total": 2, "education_none": 2, "occupation_none": 2}},
+               "t14": by_occupation("occupation_none", {"total": 2, "develop_a40": 2}),
+               "t15": by_occupation("occupation_none", {"total": 2, "education_none": 2})},
         2025: {"applicants": pool(applicants=2, candidates=1),
                "t13": {"probationary_start": 1, "confirm_total": 1, "confirm_extended": 1, "extended": 1}},
     }
@@ -153,10 +160,14 @@ def test_the_excel_export_has_the_development_tables(api, rpc, developed):
                               ("表15 发展党员（二）", "t15"), ("入党申请人、入党积极分子和发展对象", "applicants")):
         sheet = workbook[sheet_name]
         labels = [cell for row in sheet.iter_rows(max_row=4, values_only=True) for cell in row if cell]
-        total = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "合计")
+        by_label = {row[0]: row for row in sheet.iter_rows(values_only=True) if row and row[0]}
         report = rpc.call("stats", "counted_report", org_id=orgs["committee"], year=2024)
-        columns = next(t for t in report["tables"] if t["key"] == table)["columns"]
+        counted_table = next(t for t in report["tables"] if t["key"] == table)
+        columns = counted_table["columns"]
         assert [c["label"] for c in columns if c["label"] not in labels] == []
-        cells = dict(zip((c["key"] for c in columns), total[1:]))
+        cells = {}
+        for row in counted_table["rows"]:  # 合计, then (表14, 15) one row per 职业, each in the sheet
+            prefix = "" if row["key"] == "total" else f"{row['key']}."
+            cells.update({prefix + c["key"]: n for c, n in zip(columns, by_label[row["label"]][1:])})
         assert {key: n for key, n in cells.items() if n} == expected[("committee", 2024)][table]
 

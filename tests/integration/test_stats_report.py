@@ -74,7 +74,11 @@ def test_other_tables_and_the_report_shape(rpc, tree, reported):
     t2 = cells(report, "t2")
     assert (t2["total"], t2["female"], t2["minority"], t2["probationary"]) == (2, 1, 1, 1)
     assert t2["a30"] == 1 and t2["a35"] == 1  # B is 24, A is 34 at 2024-12-31
-    assert t2["occupation_3"] == 1 and t2["occupation_none"] == 1
+    by_occupation = {row["key"]: row["cells"] for row in report["tables"][1]["rows"]}
+    assert by_occupation["occupation_3"]["total"] == by_occupation["occupation_none"]["total"] == 1
+    assert by_occupation["occupation_3"]["female"] + by_occupation["occupation_none"]["female"] == 1
+    assert {"total": "total", "parts": [row["key"] for row in report["tables"][1]["rows"][1:]],
+            "label": "合计行等于各职业行之和"} in report["tables"][1]["row_sums"]
     assert cells(report, "t4")["education_20"] == 1 and cells(report, "t4")["education_none"] == 1
     assert cells(report, "t8")["participants"] == 1 and cells(report, "t8")["grade_1"] == 1
     assert cells(report, "orgs")["type_11"] == 1 and cells(report, "orgs")["type_31"] == 2

@@ -53,7 +53,22 @@ COMMENDED = ("commended", "commended_members")
 # 表12 表彰's organizations: the 奖励 of an organization's 组织奖惩 (次, by the level that granted it)
 # and the organizations commended (个, each once a year), at the organization and its ancestors.
 ORG_COMMENDED = ("org_commended", "commended_orgs")
-FLOW = (*FLOW, *EXPELLED, *TRAINED, *COMMENDED, *ORG_COMMENDED)
+# 表2–4, 14, 15 by 职业 (rows): the same members again under their occupation, keyed "职业|value"
+# (tables.figures splits them into one Figures per occupation; the occupation stock itself and
+# develop_occupation give each row its total).
+BY_OCCUPATION = ("occupation_sex", "occupation_ethnicity", "occupation_category", "occupation_birth_year",
+                 "occupation_joined_period", "occupation_education")
+DEVELOPED_BY_OCCUPATION = ("develop_occupation_sex", "develop_occupation_ethnicity", "develop_occupation_birth_year",
+                           "develop_occupation_education")
+STOCK += BY_OCCUPATION
+FLOW = (*FLOW, *EXPELLED, *TRAINED, *COMMENDED, *ORG_COMMENDED, *DEVELOPED_BY_OCCUPATION)
+OCCUPATION_SEPARATOR = "|"
+
+
+def by_occupation(occupation, value) -> str:
+    """The value of a by-occupation dimension: "职业|value" (either part "" when not recorded)."""
+    return (f"{NOT_RECORDED if occupation is None else occupation}{OCCUPATION_SEPARATOR}"
+            f"{NOT_RECORDED if value is None else value}")
 
 FULL, PROBATIONARY = "01", "02"
 DECREASE_GROUPS = {"死亡": "death", "出党": "expel", "停止党籍": "suspend"}
@@ -189,20 +204,15 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS, cutoff: tuple = C
     start = arrived if arrived is not None else joined
     membership = (BEGINNING if start is None else start, year_of(facts.get("left_on"), cutoff) if left else None)
     full = year_of(facts.get("full_on"), cutoff)
+    stock = _stock_values(facts)
+    occupation = facts.get("occupation")
     for present in _present(flows, membership, facts.get("absences") or ()):
         segment = _within(present, years)
         start, end = segment
         if end is not None and end <= start:
             continue  # no year end inside: nothing held then (every span below is clipped to it)
-        for dimension, value in (("total", ""), ("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
-                                 ("birth_year", calendar_year(facts.get("birth_date"))),
-                                 ("joined_period", joined_period(facts.get("joined_on"))),
-                                 # Education and occupation carry no history: the current value stands
-                                 # for every year the member belonged.
-                                 ("education", EDUCATION_BUCKETS.get(facts.get("education"))),
-                                 ("occupation", facts.get("occupation"))):
+        for dimension, value in stock:
             # span() over the segment itself, inlined: every member change counts these twice.
-            value = NOT_RECORDED if value is None else str(value)
             entries[(dimension, value, start)] += 1
             if end is not None:
                 entries[(dimension, value, end)] -= 1
@@ -210,18 +220,20 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS, cutoff: tuple = C
             span(entries, "student_birth_year", calendar_year(facts.get("birth_date")), *segment, within=segment)
             span(entries, "student_education", EDUCATION_BUCKETS.get(facts.get("education")), *segment,
                  within=segment)
-        if full is not None:
-            span(entries, "category", PROBATIONARY, membership[0], full, within=segment)
-            span(entries, "category", FULL, full, None, within=segment)
-        else:
-            span(entries, "category", facts.get("category") or FULL, *segment, within=segment)
+        held = (((PROBATIONARY, membership[0], full), (FULL, full, None)) if full is not None
+                else ((facts.get("category") or FULL, *segment),))
+        for category, since, until in held:
+            span(entries, "category", category, since, until, within=segment)
+            span(entries, "occupation_category", by_occupation(occupation, category), since, until, within=segment)
     if joined is not None and arrived is None:
         on = facts.get("joined_on")
         flows.add(("increase", "develop", joined), on)
         values = (facts.get("sex"), facts.get("ethnicity"), calendar_year(facts.get("birth_date")),
-                  EDUCATION_BUCKETS.get(facts.get("education")), facts.get("occupation"))
+                  EDUCATION_BUCKETS.get(facts.get("education")), occupation)
         for dimension, value in zip(DEVELOPED, values):
             flows.add((dimension, NOT_RECORDED if value is None else str(value), joined), on)
+        for dimension, value in zip(DEVELOPED_BY_OCCUPATION, values):
+            flows.add((dimension, by_occupation(occupation, value), joined), on)
     _probation(flows, facts, full)
     if left:
         _decrease(flows, facts.get("leave_kind"), facts["left_on"])
@@ -232,6 +244,23 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS, cutoff: tuple = C
     _trainings(flows, facts)
     _commendations(flows, facts)
     return entries
+
+
+def _stock_values(facts: dict) -> list[tuple[str, str]]:
+    """The (dimension, value) pairs a member holds for every year end they belong: 表2–4's facts,
+    and the same again under their occupation (BY_OCCUPATION; the category has history: apart)."""
+    values = (("sex", facts.get("sex")), ("ethnicity", facts.get("ethnicity")),
+              ("birth_year", calendar_year(facts.get("birth_date"))),
+              ("joined_period", joined_period(facts.get("joined_on"))),
+              # Education and occupation carry no history: the current value stands for every
+              # year the member belonged.
+              ("education", EDUCATION_BUCKETS.get(facts.get("education"))))
+    occupation = facts.get("occupation")
+    stock = [("total", ""), ("occupation", NOT_RECORDED if occupation is None else str(occupation))]
+    for dimension, value in values:
+        stock.append((dimension, NOT_RECORDED if value is None else str(value)))
+        stock.append((f"occupation_{dimension}", by_occupation(occupation, value)))
+    return stock
 
 
 def _expulsions(flows: _Flows, facts: dict) -> None:

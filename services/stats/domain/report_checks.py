@@ -1,7 +1,8 @@
 """校核: the audit rules of the annual report (RULES.md §7, 2009 审核要点), each failure
 explained in Chinese with the cells involved.
 
-- every breakdown sums to its total (each table's declared sums);
+- every breakdown sums to its total (each table's declared sums: of columns in a row, and of
+  the 职业 rows in a column);
 - table 1's year-end total equals the member totals of tables 2, 3 and 4;
 - the 出党 count agrees across tables 1, 10 and 11 (SAME_CELLS);
 - this year's 上年底党员总数 equals last year's 本年底实有党员数;
@@ -40,6 +41,28 @@ def _sum_failures(tables: list) -> list:
                 message = (f"{where}：{rule['label']}，但「{column_label(columns[rule['total']])}」为{total}，"
                            f"各项之和为{parts}（相差{total - parts}）")
                 cells = [cell_ref(tables, table["key"], row["key"], key) for key in (rule["total"], *rule["parts"])]
+                failures.append(_failure("sum", "error", message, cells))
+    return failures
+
+
+def _row_sum_failures(tables: list) -> list:
+    """A table broken down in rows (by 职业): each column's total row equals the sum of its part rows."""
+    failures = []
+    for table in tables:
+        rows = {r["key"]: r for r in table["rows"]}
+        for rule in table.get("row_sums", []):
+            total_row = rows.get(rule["total"])
+            parts = [rows[key] for key in rule["parts"] if key in rows]
+            if total_row is None:
+                continue
+            for column in table["columns"]:
+                total = total_row["cells"].get(column["key"], 0)
+                summed = sum(part["cells"].get(column["key"], 0) for part in parts)
+                if total == summed:
+                    continue
+                message = (f"{table_name(table)}（{table['title']}）「{column_label(column)}」列：{rule['label']}，"
+                           f"但「{total_row['label']}」行为{total}，各行之和为{summed}（相差{total - summed}）")
+                cells = [cell_ref(tables, table["key"], row["key"], column["key"]) for row in (total_row, *parts)]
                 failures.append(_failure("sum", "error", message, cells))
     return failures
 
@@ -157,8 +180,8 @@ def check(tables: list, previous: list | None = None, explanation: str = "", old
     `older_students` the student members aged 46 or over at the year end (from member data).
     passed is True when nothing is an error."""
     explained = bool(explanation and explanation.strip())
-    findings = (_sum_failures(tables) + _cross_table_failures(tables) + _same_cell_failures(tables)
-                + _year_start_failures(tables, previous)
+    findings = (_sum_failures(tables) + _row_sum_failures(tables) + _cross_table_failures(tables)
+                + _same_cell_failures(tables) + _year_start_failures(tables, previous)
                 + _difference_failures(tables, explained) + _abnormal_failures(tables, previous, explained)
                 + _name_list_notes(tables) + _older_student_warnings(older_students))
     errors = sum(1 for f in findings if f["severity"] == "error")

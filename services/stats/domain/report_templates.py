@@ -21,8 +21,9 @@ from .tables import TABLES, Figures, Flow, Stock
 
 NATIONAL_NAME = "2012国表"
 # Raise it when the national tables in tables.py change their layout (2: 表5–7, 9, 11, 12 added; 3: 表12's
-# organizations' columns added).
-NATIONAL_VERSION = 3
+# organizations' columns added; 4: 表2–4, 14, 15 broken down by 职业 in rows, 表2's and 表15's 职业 columns
+# become those rows).
+NATIONAL_VERSION = 4
 PROVINCIAL_PREFIX = "p_"  # a provincial table's key in a report: never the same as a national one's
 MAX_TABLES, MAX_COLUMNS, MAX_ROWS, MAX_FORMULA = 30, 80, 40, 500
 MAX_NAME, MAX_TITLE, MAX_LABEL = 50, 60, 40

@@ -29,7 +29,16 @@ from services.shared.codes import (
 )
 from services.shared.report_years import OLDER_STUDENT_AGE
 
-from .counters import CONFIRMED_EXTENDED, CONFIRMED_ON_TIME, FLOW, JOINED_PERIODS, NOT_RECORDED
+from .counters import (
+    BY_OCCUPATION,
+    CONFIRMED_EXTENDED,
+    CONFIRMED_ON_TIME,
+    DEVELOPED_BY_OCCUPATION,
+    FLOW,
+    JOINED_PERIODS,
+    NOT_RECORDED,
+    OCCUPATION_SEPARATOR,
+)
 from .development import ACTIVIST, APPLICANT, CANDIDATE
 from .mobility import AREAS, CLOSED, RETURNED, SOURCES
 from .terms import APPOINTED, ELECTED
@@ -55,6 +64,11 @@ class Figures:
     end: dict = field(default_factory=dict)
     start: dict = field(default_factory=dict)
     flow: dict = field(default_factory=dict)
+    # 职业 code → the same figures of the members of that occupation (the rows of 表2–4, 14, 15)
+    by_occupation: dict = field(default_factory=dict)
+
+    def of_occupation(self, occupation: str) -> "Figures":
+        return self.by_occupation.get(occupation) or Figures(self.year)
 
 
 def _add(target: dict, dimension: str, value: str, n: int) -> None:
@@ -63,6 +77,11 @@ def _add(target: dict, dimension: str, value: str, n: int) -> None:
 
 
 FLOWS = frozenset(FLOW)  # asked of every row of every report: a set, not the tuple's scan
+# A by-occupation dimension → the dimension its "职业|value" counts in that occupation's figures;
+# the occupation stock and develop_occupation are those figures' total and 发展党员.
+SPLIT = {**{crossed: crossed[len("occupation_"):] for crossed in BY_OCCUPATION},
+         **{crossed: crossed.replace("occupation_", "") for crossed in DEVELOPED_BY_OCCUPATION}}
+OCCUPATION_TOTALS = {"occupation": ("total", ""), "develop_occupation": ("increase", "develop")}
 
 
 def figures(rows, year: int) -> Figures:
@@ -70,20 +89,39 @@ def figures(rows, year: int) -> Figures:
     result = Figures(year)
     for dimension, value, row_year, n in rows:
         n = int(n)
-        if dimension in FLOWS:
-            if row_year == year:
-                _add(result.flow, dimension, value, n)
-                if dimension == "develop_birth_year":  # 发展党员's age at the year end, as table 2's
-                    _add(result.flow, "develop_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
-                if dimension == "expel_birth_year":  # 出党's age at the year end (表11), likewise
-                    _add(result.flow, "expel_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
+        split = SPLIT.get(dimension)
+        if split is not None:
+            occupation, _, value = value.partition(OCCUPATION_SEPARATOR)
+            _count(_occupation_figures(result, occupation), split, value, row_year, n)
             continue
-        for stock, at in ((result.end, year), (result.start, year - 1)):
-            if row_year <= at:
-                _add(stock, dimension, value, n)
-                if dimension == "birth_year":  # age is read at the year end: a derived dimension
-                    _add(stock, "age_band", age_band(at - int(value)) if value else NOT_RECORDED, n)
+        _count(result, dimension, value, row_year, n)
+        if dimension in OCCUPATION_TOTALS:
+            _count(_occupation_figures(result, value), *OCCUPATION_TOTALS[dimension], row_year, n)
     return result
+
+
+def _occupation_figures(result: Figures, occupation: str) -> Figures:
+    part = result.by_occupation.get(occupation)
+    if part is None:
+        part = result.by_occupation[occupation] = Figures(result.year)
+    return part
+
+
+def _count(result: Figures, dimension: str, value: str, row_year: int, n: int) -> None:
+    year = result.year
+    if dimension in FLOWS:
+        if row_year == year:
+            _add(result.flow, dimension, value, n)
+            if dimension == "develop_birth_year":  # 发展党员's age at the year end, as table 2's
+                _add(result.flow, "develop_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
+            if dimension == "expel_birth_year":  # 出党's age at the year end (表11), likewise
+                _add(result.flow, "expel_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
+        return
+    for stock, at in ((result.end, year), (result.start, year - 1)):
+        if row_year <= at:
+            _add(stock, dimension, value, n)
+            if dimension == "birth_year":  # age is read at the year end: a derived dimension
+                _add(stock, "age_band", age_band(at - int(value)) if value else NOT_RECORDED, n)
 
 
 # --- measures --------------------------------------------------------------------------------
@@ -146,11 +184,13 @@ class Column:
 class Row:
     key: str
     label: str
+    occupation: str | None = None  # a 职业 code: the row counts the members of that occupation only
 
 
 @dataclass(frozen=True)
 class Check:
-    """`total` equals the sum of `parts` (what the report's audit rules check)."""
+    """`total` equals the sum of `parts` (what the report's audit rules check): columns of each
+    row in `sums`, rows of each column in `row_sums`."""
     total: str
     parts: tuple
     label: str
@@ -163,6 +203,7 @@ class Table:
     columns: tuple
     rows: tuple = (Row("total", "合计"),)
     sums: tuple = ()
+    row_sums: tuple = ()
 
 
 def _coded(prefix: str, table, dimension: str, group: str, kind=Stock, unrecorded: bool = False) -> tuple:
@@ -212,30 +253,37 @@ T1 = Table("t1", "两年党员数综合比较", (
          _check("increase_transfer_in", TRANSFERS_IN, "转入合计等于各类转入之和"),
          _check("decrease_transfer_out", TRANSFERS_OUT, "转出合计等于各类转出之和")))
 
+# 表2–4, 14 and 15 are broken down by 职业 in rows, as the 2012 forms are (their 说明 asks for the
+# 在岗职工 among 1949年9月以前入党 of 表3, the 农牧渔民 with a 研究生 education among 表14's 发展党员 and
+# the "其他" of 表2 and 表14 to be explained): 合计, then each occupation and 未填写.
+OCCUPATION_ROWS = (Row("total", "合计"),
+                   *(Row(f"occupation_{code}", name, code) for code, name in OCCUPATIONS.items()),
+                   Row("occupation_none", "未填写", NOT_RECORDED))
+BY_OCCUPATION_CHECK = Check("total", tuple(row.key for row in OCCUPATION_ROWS[1:]), "合计行等于各职业行之和")
+
 AGES = tuple(Column(key, label, Stock("age_band", (key,)), "年龄") for key, label, _ in AGE_BANDS)
-JOBS = _coded("occupation", OCCUPATIONS.items(), "occupation", "职业", unrecorded=True)
 T2 = Table("t2", "党员基本情况", (
     Column("total", "党员总数", Stock("total")),
     Column("female", "女性", Stock("sex", ("2",))),
     Column("minority", "少数民族", Stock("ethnicity", exclude=(HAN, NOT_RECORDED))),
     Column("probationary", "预备党员", Stock("category", ("02",))),
-    *AGES, *JOBS,
-), sums=(_check("total", AGES, "党员总数等于各年龄段之和"), _check("total", JOBS, "党员总数等于各职业之和")))
+    *AGES,
+), rows=OCCUPATION_ROWS, sums=(_check("total", AGES, "党员总数等于各年龄段之和"),), row_sums=(BY_OCCUPATION_CHECK,))
 
 PERIOD_LABELS = ("1937年7月6日以前", "1937年7月7日至1945年9月2日", "1945年9月3日至1949年9月", "1949年10月至1966年4月",
                  "1966年5月至1976年10月", "1976年11月至1978年12月", "1979年1月至2002年10月", "2002年11月至2012年10月",
                  "2012年11月至2017年10月", "2017年11月至2022年10月", "2022年11月以后")
 PERIODS = tuple(Column(key, label, Stock("joined_period", (key,)), "入党时间")
                 for (key, _), label in zip(JOINED_PERIODS, PERIOD_LABELS))
-T3 = Table("t3", "入党时间", (Column("total", "党员总数", Stock("total")), *PERIODS),
-           sums=(_check("total", PERIODS, "党员总数等于各时期之和"),))
+T3 = Table("t3", "入党时间", (Column("total", "党员总数", Stock("total")), *PERIODS), rows=OCCUPATION_ROWS,
+           sums=(_check("total", PERIODS, "党员总数等于各时期之和"),), row_sums=(BY_OCCUPATION_CHECK,))
 
 EDUCATION_COLUMNS = (("10", "研究生"), ("20", "大学本科"), ("30", "大学专科"), ("40", "中专"), ("60", "高中、中技"),
                      ("70", "初中及以下"))
 assert {code for code, _ in EDUCATION_COLUMNS} <= set(EDUCATION.codes())
 DEGREES = _coded("education", EDUCATION_COLUMNS, "education", "学历", unrecorded=True)
-T4 = Table("t4", "学历", (Column("total", "党员总数", Stock("total")), *DEGREES),
-           sums=(_check("total", DEGREES, "党员总数等于各学历之和"),))
+T4 = Table("t4", "学历", (Column("total", "党员总数", Stock("total")), *DEGREES), rows=OCCUPATION_ROWS,
+           sums=(_check("total", DEGREES, "党员总数等于各学历之和"),), row_sums=(BY_OCCUPATION_CHECK,))
 
 GRADES = _coded("grade", EVALUATION_GRADES.items(), "evaluation", "评议结果", kind=Flow)
 T8 = Table("t8", "民主评议", (Column("participants", "参加评议的党员", Flow("evaluation")), *GRADES),
@@ -293,12 +341,12 @@ T14 = Table("t14", "发展党员（一）", (
     Column("female", "女性", Flow("develop_sex", ("2",))),
     Column("minority", "少数民族", Flow("develop_ethnicity", exclude=(HAN, NOT_RECORDED))),
     *DEVELOPED_AGES,
-), sums=(_check("total", DEVELOPED_AGES, "发展党员数等于各年龄段之和"),))
+), rows=OCCUPATION_ROWS, sums=(_check("total", DEVELOPED_AGES, "发展党员数等于各年龄段之和"),),
+    row_sums=(BY_OCCUPATION_CHECK,))
 DEVELOPED_DEGREES = _coded("education", EDUCATION_COLUMNS, "develop_education", "学历", kind=Flow, unrecorded=True)
-DEVELOPED_JOBS = _coded("occupation", OCCUPATIONS.items(), "develop_occupation", "职业", kind=Flow, unrecorded=True)
-T15 = Table("t15", "发展党员（二）", (Column("total", "发展党员数", DEVELOPED), *DEVELOPED_DEGREES, *DEVELOPED_JOBS),
-            sums=(_check("total", DEVELOPED_DEGREES, "发展党员数等于各学历之和"),
-                  _check("total", DEVELOPED_JOBS, "发展党员数等于各职业之和")))
+T15 = Table("t15", "发展党员（二）", (Column("total", "发展党员数", DEVELOPED), *DEVELOPED_DEGREES),
+            rows=OCCUPATION_ROWS, sums=(_check("total", DEVELOPED_DEGREES, "发展党员数等于各学历之和"),),
+            row_sums=(BY_OCCUPATION_CHECK,))
 
 # 入党申请人、入党积极分子和发展对象 on hand at the year end, by the stage they were in then
 # (domain/development.py), and the applications received in the year.
@@ -447,21 +495,24 @@ TABLES = tuple(sorted((*TABLES, T9, T11, T12), key=_report_order))
 def evaluate(table: Table, figures: Figures) -> dict:
     """The table as plain JSON: columns, rows with a cell per column, and its checks."""
     measures = {column.key: column.measure for column in table.columns}
-    cells: dict = {}
 
-    def cell(key: str) -> int:  # derived columns may refer to columns declared after them
-        if key not in cells:
-            cells[key] = measures[key].value(figures, cell)
-        return cells[key]
+    def row_cells(row: Row) -> dict:
+        part = figures if row.occupation is None else figures.of_occupation(row.occupation)
+        cells: dict = {}
 
-    for column in table.columns:
-        cell(column.key)
+        def cell(key: str) -> int:  # derived columns may refer to columns declared after them
+            if key not in cells:
+                cells[key] = measures[key].value(part, cell)
+            return cells[key]
+        return {column.key: cell(column.key) for column in table.columns}
+
     return {
         "key": table.key, "title": table.title,
         "columns": [{"key": c.key, "label": c.label, "group": c.group} for c in table.columns],
-        "rows": [{"key": row.key, "label": row.label, "cells": {c.key: cells[c.key] for c in table.columns}}
-                 for row in table.rows],
+        "rows": [{"key": row.key, "label": row.label, "cells": row_cells(row)} for row in table.rows],
         "sums": [{"total": s.total, "parts": list(s.parts), "label": s.label} for s in table.sums],
+        **({"row_sums": [{"total": s.total, "parts": list(s.parts), "label": s.label} for s in table.row_sums]}
+           if table.row_sums else {}),
     }
 
 

@@ -20,13 +20,14 @@ MEMBER = {"org_id": 5, "org_path": "/1/2/5/", "status": "active", "sex": "2", "c
           "education": "20", "occupation": "3", "full_on": None, "evaluations": {}, "absences": []}
 
 
-def cells(table, year: int, *applicants: dict, members: tuple = ()) -> dict:
+def cells(table, year: int, *applicants: dict, members: tuple = (), row: str = "total") -> dict:
     rows: Counter = Counter()
     for facts in applicants:
         rows.update(applicant_entries(facts))
     for facts in members:
         rows.update(member_entries(facts))
-    return evaluate(table, figures([(*key, n) for key, n in rows.items() if n], year))["rows"][0]["cells"]
+    evaluated = evaluate(table, figures([(*key, n) for key, n in rows.items() if n], year))
+    return next(r for r in evaluated["rows"] if r["key"] == row)["cells"]
 
 
 def pool(year: int, *applicants: dict) -> tuple:
@@ -65,7 +66,10 @@ def test_a_developed_member_counts_by_sex_ethnicity_age_education_and_occupation
     assert (t14["total"], t14["female"], t14["minority"], t14["develop_a30"]) == (1, 1, 1, 1)
     assert cells(T1, 2025, members=(MEMBER,))["increase_develop"] == t14["total"]
     t15 = cells(T15, 2025, members=(MEMBER,))
-    assert (t15["total"], t15["education_20"], t15["occupation_3"]) == (1, 1, 1)
+    assert (t15["total"], t15["education_20"]) == (1, 1)
+    assert cells(T15, 2025, members=(MEMBER,), row="occupation_3") == t15  # 专业技术人员: the row of 职业 3
+    assert cells(T14, 2025, members=(MEMBER,), row="occupation_3") == t14
+    assert cells(T15, 2025, members=(MEMBER,), row="occupation_2")["total"] == 0
     assert cells(T14, 2026, members=(MEMBER,))["total"] == 0
     # A member keyed in by 线下转入 was developed elsewhere.
     assert cells(T14, 2025, members=({**MEMBER, "arrived_on": "2025-08-01"},))["total"] == 0

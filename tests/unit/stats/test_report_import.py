@@ -28,8 +28,9 @@ def filled() -> list:
     tables = copy.deepcopy(layout())
     t1 = tables[0]["rows"][0]["cells"]
     t1.update(year_start=10, increase_total=3, increase_develop=3, decrease_total=1, decrease_death=1, year_end=12)
-    t2 = tables[1]["rows"][0]["cells"]
-    t2.update(total=12, a30=2, a35=10, occupation_1=12)
+    t2 = tables[1]["rows"]
+    t2[0]["cells"].update(total=12, a30=2, a35=10)
+    next(row for row in t2 if row["key"] == "occupation_1")["cells"].update(total=12, a30=2, a35=10)  # 工人, in a row
     return tables
 
 

@@ -109,9 +109,9 @@ def test_the_checks_and_the_sum_of_subordinates_work_on_provincial_tables():
 
 
 def test_version_labels():
-    assert national_label() == "2012国表 v3"
-    assert version_label(None) == "2012国表 v3"
-    assert version_label({"name": "某省省表", "version": 3}) == "2012国表 v3；某省省表 v3"
+    assert national_label() == "2012国表 v4"
+    assert version_label(None) == "2012国表 v4"
+    assert version_label({"name": "某省省表", "version": 3}) == "2012国表 v4；某省省表 v3"
 
 
 # --- formulas --------------------------------------------------------------------------------------
