@@ -202,7 +202,8 @@ TABLE = obj(["key", "name", "title", "columns", "rows", "sums"], key=STR, title=
             rows={"type": "array", "items": obj(["key", "label", "cells"], key=STR, label=STR,
                                                 cells={"type": "object", "additionalProperties": INT})},
             sums={"type": "array", "description": "校核：每行中 total 列等于 parts 各列之和"},
-            row_sums={"type": "array", "description": "校核：每列中 total 行等于 parts 各行之和（表2–4、14、15 按职业分行）"})
+            row_sums={"type": "array",
+                      "description": "校核：每列中 total 行等于 parts 各行之和（表2–4、14、15 按职业分行）"})
 STATUS = {"type": "string", "enum": ["none", "draft", "submitted", "accepted", "returned", "imported"],
           "description": "none 未生成（显示的是按当前数据直统的结果）；draft 草稿；submitted 已上报；"
                          "accepted 已接收；returned 已退回；imported 已导入（导入上年报表，只读）"}
