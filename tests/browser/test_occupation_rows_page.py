@@ -1,12 +1,13 @@
 """The annual report page shows 表2–4, 14 and 15 with a row per 职业 under 合计, desktop and phone:
 a branch with a 农牧渔民 and a member whose 职业 is not recorded shows each in its row, the other
-rows at 0, the table scrolling inside its own box on a phone; the 录改 list offers the rows' cells."""
+rows at 0, the table scrolling inside its own box on a phone; a 录改 of one row's cell fails 校核
+with the column named and the cell flagged."""
 from datetime import date
 
 from playwright.sync_api import expect
 
 from tests.support.api import create_org
-from tests.support.factories import code, member_data
+from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import wait_for
 
 from .conftest import log_in, no_sideways_scroll, shot, shot_path
@@ -18,8 +19,9 @@ def test_occupation_rows_on_the_report_page(system, api, root_id, screen):
     page, size = screen
     tag = code("")
     branch = create_org(api, root_id, f"职业分行支部{tag}")
-    assert api.post("/members", json=member_data(branch, name="职业农民", sex="女", occupation="农牧渔民",
-                                                 education="高中")).status_code == 201
+    farmer = member_data(branch, name="职业农民", id_number=id_number(female=True), occupation="农牧渔民",
+                         education="高中")  # the sex follows the ID number
+    assert api.post("/members", json=farmer).status_code == 201
     assert api.post("/members", json=member_data(branch, name="职业未填")).status_code == 201
     wait_for(lambda: next(t for t in api.get(f"/orgs/{branch}/reports/{YEAR}").json()["tables"]
                           if t["key"] == "t2")["rows"][0]["cells"]["total"], lambda n: n == 2, what="表2 党员总数")
@@ -35,11 +37,22 @@ def test_occupation_rows_on_the_report_page(system, api, root_id, screen):
     expect(page.locator("#cell-t2-occupation_1-total")).to_have_text("0")
     expect(page.locator("#cell-t4-occupation_2-education_60")).to_have_text("1")
     expect(page.locator("#cell-t3-occupation_none-total")).to_have_text("1")
-    expect(page.locator("#correct-cell option[value='t2:occupation_2:female']")).to_have_count(1)
     for key in ("t2", "t3", "t4", "t14", "t15"):
         table = page.locator(f"#table-{key}")
         table.scroll_into_view_if_needed()
         no_sideways_scroll(page)
         table.screenshot(path=str(shot_path(f"report-{key}-occupation-rows-{size}")))
-    page.locator("#table-t2").scroll_into_view_if_needed()
+    # A 录改 of one 职业 row that leaves 合计 as it was: 校核 names the column and flags the cells.
+    page.locator("#generate").click()
+    expect(page.locator("#report-status")).to_have_text("草稿")
+    form = page.locator("#correct-form")
+    form.get_by_label("单元格").select_option("t2:occupation_2:female")
+    form.get_by_label("新数值").fill("2")
+    form.get_by_label("录改原因").fill("核对农牧渔民女党员")
+    form.get_by_role("button", name="保存录改").click()
+    expect(page.locator("#cell-t2-occupation_2-female")).to_have_text("2")
+    expect(page.locator("#cell-t2-occupation_2-female")).to_have_class("num flag-error")
+    expect(page.locator("#checks")).to_contain_text("「女性」列：合计行等于各职业行之和")
+    page.locator("#checks a.cell-link[href='#cell-t2-occupation_2-female']").first.click()
+    expect(page.locator("#cell-t2-occupation_2-female")).to_be_in_viewport()
     shot(page, f"report-occupation-rows-{size}")

@@ -107,21 +107,36 @@ def _occupation_figures(result: Figures, occupation: str) -> Figures:
     return part
 
 
+# Flows whose birth year gives an age band at the year end (as table 2's): 发展党员 (表14), 出党 (表11).
+AGED_FLOWS = {"develop_birth_year": "develop_age_band", "expel_birth_year": "expel_age_band"}
+
+
 def _count(result: Figures, dimension: str, value: str, row_year: int, n: int) -> None:
+    # Every counter row of a report passes here (thousands at the root): plain dict work, no calls
+    # but for a derived age band.
     year = result.year
     if dimension in FLOWS:
         if row_year == year:
             _add(result.flow, dimension, value, n)
-            if dimension == "develop_birth_year":  # 发展党员's age at the year end, as table 2's
-                _add(result.flow, "develop_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
-            if dimension == "expel_birth_year":  # 出党's age at the year end (表11), likewise
-                _add(result.flow, "expel_age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
+            aged = AGED_FLOWS.get(dimension)
+            if aged is not None:
+                _add(result.flow, aged, age_band(year - int(value)) if value else NOT_RECORDED, n)
         return
-    for stock, at in ((result.end, year), (result.start, year - 1)):
-        if row_year <= at:
-            _add(stock, dimension, value, n)
-            if dimension == "birth_year":  # age is read at the year end: a derived dimension
-                _add(stock, "age_band", age_band(at - int(value)) if value else NOT_RECORDED, n)
+    if row_year > year:
+        return
+    values = result.end.get(dimension)
+    if values is None:
+        values = result.end[dimension] = {}
+    values[value] = values.get(value, 0) + n
+    if row_year < year:
+        values = result.start.get(dimension)
+        if values is None:
+            values = result.start[dimension] = {}
+        values[value] = values.get(value, 0) + n
+    if dimension == "birth_year":  # age is read at the year end: a derived dimension
+        _add(result.end, "age_band", age_band(year - int(value)) if value else NOT_RECORDED, n)
+        if row_year < year:
+            _add(result.start, "age_band", age_band(year - 1 - int(value)) if value else NOT_RECORDED, n)
 
 
 # --- measures --------------------------------------------------------------------------------
