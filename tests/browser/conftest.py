@@ -99,6 +99,19 @@ def shot(page, name: str) -> None:
         page.set_viewport_size(phone_size)
 
 
+def generate_and_correct(page, cell: str, value: str, reason: str) -> None:
+    """On a report page: 生成 the report (a draft), then 录改 `cell` ("table:row:column") to
+    `value`, and wait until the cell shows it."""
+    page.locator("#generate").click()
+    expect(page.locator("#report-status")).to_have_text("草稿")
+    form = page.locator("#correct-form")
+    form.get_by_label("单元格").select_option(cell)
+    form.get_by_label("新数值").fill(value)
+    form.get_by_label("录改原因").fill(reason)
+    form.get_by_role("button", name="保存录改").click()
+    expect(page.locator("#cell-" + cell.replace(":", "-"))).to_have_text(value)
+
+
 def wait_until(page, expression: str, timeout: float = 30.0) -> None:
     """Poll a JavaScript expression from here until it is truthy. Playwright's wait_for_function
     polls inside the page with a compiled function, which the pages' CSP (no 'unsafe-eval')

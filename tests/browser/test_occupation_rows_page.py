@@ -10,7 +10,7 @@ from tests.support.api import create_org
 from tests.support.factories import code, id_number, member_data
 from tests.support.helpers import wait_for
 
-from .conftest import log_in, no_sideways_scroll, shot, shot_path
+from .conftest import generate_and_correct, log_in, no_sideways_scroll, shot, shot_path
 
 YEAR = date.today().year
 
@@ -43,14 +43,7 @@ def test_occupation_rows_on_the_report_page(system, api, root_id, screen):
         no_sideways_scroll(page)
         table.screenshot(path=str(shot_path(f"report-{key}-occupation-rows-{size}")))
     # A 录改 of one 职业 row that leaves 合计 as it was: 校核 names the column and flags the cells.
-    page.locator("#generate").click()
-    expect(page.locator("#report-status")).to_have_text("草稿")
-    form = page.locator("#correct-form")
-    form.get_by_label("单元格").select_option("t2:occupation_2:female")
-    form.get_by_label("新数值").fill("2")
-    form.get_by_label("录改原因").fill("核对农牧渔民女党员")
-    form.get_by_role("button", name="保存录改").click()
-    expect(page.locator("#cell-t2-occupation_2-female")).to_have_text("2")
+    generate_and_correct(page, "t2:occupation_2:female", "2", "核对农牧渔民女党员")
     expect(page.locator("#cell-t2-occupation_2-female")).to_have_class("num flag-error")
     expect(page.locator("#checks")).to_contain_text("「女性」列：合计行等于各职业行之和")
     page.locator("#checks a.cell-link[href='#cell-t2-occupation_2-female']").first.click()

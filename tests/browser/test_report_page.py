@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ..support.api import create_org
 from ..support.factories import code, member_data
 from ..support.helpers import wait_for
-from .conftest import log_in
+from .conftest import generate_and_correct, log_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 YEAR = date.today().year
@@ -46,14 +46,7 @@ def test_report_page_year_switch_and_a_check_link_to_its_cell(system, api, root_
     page.get_by_role("button", name="查看").click()
     page.wait_for_url(f"{system.url}/orgs/{branch}/reports/{YEAR}")
 
-    page.locator("#generate").click()
-    expect(page.locator("#report-status")).to_have_text("草稿")
-    form = page.locator("#correct-form")
-    form.get_by_label("单元格").select_option("t1:total:increase_develop")
-    form.get_by_label("新数值").fill("3")
-    form.get_by_label("录改原因").fill("补录两名发展党员")
-    form.get_by_role("button", name="保存录改").click()
-    expect(page.locator("#cell-t1-total-increase_develop")).to_have_text("3")
+    generate_and_correct(page, "t1:total:increase_develop", "3", "补录两名发展党员")
     expect(page.locator("#cell-t1-total-increase_develop")).to_have_class("num flag-error")
 
     link = page.locator("#checks a.cell-link[href='#cell-t1-total-increase_develop']").first
