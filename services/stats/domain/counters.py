@@ -232,7 +232,7 @@ def member_entries(facts: dict | None, window: tuple = ALWAYS, cutoff: tuple = C
                   EDUCATION_BUCKETS.get(facts.get("education")), occupation)
         for dimension, value in zip(DEVELOPED, values):
             flows.add((dimension, NOT_RECORDED if value is None else str(value), joined), on)
-        for dimension, value in zip(DEVELOPED_BY_OCCUPATION, values):
+        for dimension, value in zip(DEVELOPED_BY_OCCUPATION, values):  # the first four: not occupation by itself
             flows.add((dimension, by_occupation(occupation, value), joined), on)
     _probation(flows, facts, full)
     if left:

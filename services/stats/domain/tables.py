@@ -79,8 +79,7 @@ def _add(target: dict, dimension: str, value: str, n: int) -> None:
 FLOWS = frozenset(FLOW)  # asked of every row of every report: a set, not the tuple's scan
 # A by-occupation dimension → the dimension its "职业|value" counts in that occupation's figures;
 # the occupation stock and develop_occupation are those figures' total and 发展党员.
-SPLIT = {**{crossed: crossed[len("occupation_"):] for crossed in BY_OCCUPATION},
-         **{crossed: crossed.replace("occupation_", "") for crossed in DEVELOPED_BY_OCCUPATION}}
+SPLIT = {crossed: crossed.replace("occupation_", "", 1) for crossed in (*BY_OCCUPATION, *DEVELOPED_BY_OCCUPATION)}
 OCCUPATION_TOTALS = {"occupation": ("total", ""), "develop_occupation": ("increase", "develop")}
 
 
@@ -525,10 +524,13 @@ def evaluate(table: Table, figures: Figures) -> dict:
         "key": table.key, "title": table.title,
         "columns": [{"key": c.key, "label": c.label, "group": c.group} for c in table.columns],
         "rows": [{"key": row.key, "label": row.label, "cells": row_cells(row)} for row in table.rows],
-        "sums": [{"total": s.total, "parts": list(s.parts), "label": s.label} for s in table.sums],
-        **({"row_sums": [{"total": s.total, "parts": list(s.parts), "label": s.label} for s in table.row_sums]}
-           if table.row_sums else {}),
+        "sums": _rules(table.sums),
+        **({"row_sums": _rules(table.row_sums)} if table.row_sums else {}),  # tables without rows: as before
     }
+
+
+def _rules(checks: tuple) -> list[dict]:
+    return [{"total": check.total, "parts": list(check.parts), "label": check.label} for check in checks]
 
 
 def evaluate_all(figures: Figures) -> list[dict]:
